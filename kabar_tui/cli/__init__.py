@@ -1,0 +1,54 @@
+"""The `kabar` command: opens the reader, or runs one subcommand.
+
+Subcommand modules are imported only when used, so `kabar` starts fast. Each module
+has `HELP` (one line), `add_arguments(parser)` and `run(args) -> int`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from importlib import import_module
+
+COMMANDS: dict[str, str] = {
+    "list": "kabar_tui.cli.list_cmd",
+    "show": "kabar_tui.cli.show_cmd",
+    "export": "kabar_tui.cli.export_cmd",
+}
+OPEN_COMMAND = "kabar_tui.cli.open_cmd"
+
+
+def _top_level_help() -> str:
+    lines = [
+        "usage: kabar [PATH ...]            open the reader (bundled seeds when no PATH)",
+        "       kabar COMMAND [ARGS ...]    run a command; `kabar COMMAND --help` for more",
+        "",
+        "commands:",
+    ]
+    for name, module_name in COMMANDS.items():
+        lines.append(f"  {name:<10} {import_module(module_name).HELP}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if args and args[0] in ("-h", "--help"):
+        print(_top_level_help())
+        return 0
+    if args and args[0] in COMMANDS:
+        name, rest = args[0], args[1:]
+        module = import_module(COMMANDS[name])
+    else:
+        name, rest = "", args
+        module = import_module(OPEN_COMMAND)
+    parser = argparse.ArgumentParser(prog=f"kabar {name}".strip(), description=module.HELP)
+    module.add_arguments(parser)
+    parsed = parser.parse_args(rest)
+    try:
+        return module.run(parsed)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        sys.stderr.close()  # the reader of a pipe went away (`kabar list | head`)
+        return 0

@@ -1,0 +1,39 @@
+"""The versioned JSON export schema: everything the core knows, for scripts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kabar_tui.core.model import Article, Corpus
+
+SCHEMA_VERSION = 1
+
+
+def article_to_dict(article: Article) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "path": article.path,
+        "title": article.title,
+        "title_derived": article.title_derived,
+        "outlet": article.outlet,
+        "author": article.author,
+        "editor": article.editor,
+        "published": article.published.isoformat() if article.published else None,
+        "dateline": article.dateline,
+        "credited_source": article.credited_source,
+        "captions": [
+            {"text": c.text, "credit": c.credit, "line": c.line} for c in article.captions
+        ],
+        "paragraphs": [
+            {"index": p.index, "text": p.text, "line": p.line} for p in article.paragraphs
+        ],
+        "removed": [{"line": r.line, "text": r.text, "reason": r.reason} for r in article.removed],
+        "edits": [{"line": e.line, "kind": e.kind, "detail": e.detail} for e in article.edits],
+    }
+
+
+def corpus_to_dict(corpus: Corpus) -> dict[str, Any]:
+    return {
+        "version": SCHEMA_VERSION,
+        "articles": [article_to_dict(a) for a in corpus.articles],
+    }

@@ -1,0 +1,152 @@
+"""The data the core produces and every front end (CLI, export, UI) presents."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(slots=True)
+class Paragraph:
+    """One kept paragraph of article body text."""
+
+    index: int
+    text: str
+    line: int  # 1-based line in the source file where the paragraph starts
+
+
+@dataclass(slots=True)
+class RemovedLine:
+    """A source line the cleaner dropped, kept so nothing is silently lost."""
+
+    line: int  # 1-based line in the source file
+    text: str
+    reason: str
+
+
+@dataclass(slots=True)
+class Edit:
+    """A repair the cleaner made to kept text (lines rejoined, words unglued, ...)."""
+
+    line: int
+    kind: str
+    detail: str
+
+
+@dataclass(slots=True)
+class Caption:
+    """A photo caption, with its credit when the text gives one."""
+
+    text: str
+    credit: str | None
+    line: int
+
+
+@dataclass(slots=True)
+class Mention:
+    """An entity mention inside one paragraph (character offsets into its text)."""
+
+    text: str
+    label: str  # PER, LOC or ORG
+    paragraph: int
+    start: int
+    end: int
+    canonical: str = ""
+
+
+@dataclass(slots=True)
+class Quote:
+    """A quotation inside one paragraph, with its speaker when the text names one."""
+
+    text: str
+    kind: str  # "direct" or "partial"
+    speaker: str | None
+    paragraph: int
+    start: int
+    end: int
+    speaker_canonical: str | None = None
+    via: str | None = None
+
+
+@dataclass(slots=True)
+class Article:
+    """A cleaned article with its metadata, analysis and cleaning record."""
+
+    id: str
+    path: str
+    title: str
+    paragraphs: list[Paragraph]
+    title_derived: bool = False
+    outlet: str | None = None
+    author: str | None = None
+    editor: str | None = None
+    published: datetime | None = None
+    dateline: str | None = None
+    credited_source: str | None = None
+    captions: list[Caption] = field(default_factory=list)
+    removed: list[RemovedLine] = field(default_factory=list)
+    edits: list[Edit] = field(default_factory=list)
+    content_hash: str = ""
+    entities: list[Mention] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class EntityRecord:
+    """One canonical entity across the corpus."""
+
+    canonical: str
+    label: str
+    aliases: list[str]
+    mentions: int
+    articles: list[str]
+
+
+@dataclass(slots=True)
+class Link:
+    """Two paragraphs in different articles that say the same thing."""
+
+    source_article: str
+    source_paragraph: int
+    target_article: str
+    target_paragraph: int
+    score: float
+    kind: str  # "same text", "same quote" or "similar"
+
+
+@dataclass(slots=True)
+class Story:
+    """Articles about one event, near-duplicates included."""
+
+    id: str
+    articles: list[str]
+    title: str
+
+
+@dataclass(slots=True)
+class Problem:
+    """Something wrong with an input, said in one line for the user."""
+
+    path: str
+    message: str
+    fatal: bool = False  # True when the input could not be read at all
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+@dataclass(slots=True)
+class Corpus:
+    """Everything the core knows about a set of articles."""
+
+    articles: list[Article] = field(default_factory=list)
+    entities: list[EntityRecord] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    stories: list[Story] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def article(self, article_id: str) -> Article | None:
+        for article in self.articles:
+            if article.id == article_id:
+                return article
+        return None

@@ -1,0 +1,1 @@
+"""The Textual shell: presents the core, holds no logic of its own."""

@@ -1,0 +1,62 @@
+"""The core must stay usable without textual: a core module importing it fails here."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import kabar_tui
+
+PACKAGE = Path(kabar_tui.__file__).parent
+FRONT_ENDS = {"ui"}
+
+
+def core_modules() -> list[Path]:
+    return [
+        path
+        for path in PACKAGE.rglob("*.py")
+        if path.relative_to(PACKAGE).parts[0] not in FRONT_ENDS
+    ]
+
+
+def imported_names(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def test_core_modules_do_not_import_textual_in_source() -> None:
+    offenders = [
+        str(path.relative_to(PACKAGE))
+        for path in PACKAGE.joinpath("core").rglob("*.py")
+        if any(name.split(".")[0] == "textual" for name in imported_names(path))
+    ]
+    assert not offenders, f"core modules import textual: {offenders}"
+
+
+def test_importing_the_core_and_cli_does_not_load_textual() -> None:
+    modules = sorted(
+        ".".join(("kabar_tui", *path.relative_to(PACKAGE).with_suffix("").parts))
+        for path in core_modules()
+        if path.name != "__main__.py"
+    )
+    code = (
+        "import importlib, sys\n"
+        f"for name in {modules!r}:\n"
+        "    importlib.import_module(name.removesuffix('.__init__'))\n"
+        "loaded = [m for m in sys.modules if m == 'textual' or m.startswith('textual.')]\n"
+        "assert not loaded, loaded\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_check_sees_the_core() -> None:
+    names = {p.name for p in core_modules()}
+    assert {"model.py", "sources.py", "pipeline.py"} <= names

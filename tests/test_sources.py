@@ -1,0 +1,58 @@
+"""Bad input becomes a one-line problem, never an exception."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kabar_tui.core import sources
+from kabar_tui.core.resources import seeds_dir
+from kabar_tui.core.sources import Source, read_source, read_sources
+
+SHARED_SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+def test_bundled_seeds_are_the_five_articles() -> None:
+    names = sorted(p.name for p in seeds_dir().glob("*.txt"))
+    assert len(names) == 5
+    if SHARED_SEEDS.is_dir():
+        for name in names:
+            assert (seeds_dir() / name).read_bytes() == (SHARED_SEEDS / name).read_bytes()
+
+
+def test_missing_path_and_empty_folder_are_fatal_problems(tmp_path: Path) -> None:
+    found, problems = read_sources([tmp_path / "nope.txt", tmp_path])
+    assert found == []
+    assert [p.fatal for p in problems] == [True, True]
+    assert "no such file" in problems[0].message
+    assert "no article files" in problems[1].message
+
+
+def test_empty_binary_and_non_utf8_files_are_skipped(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_text("  \n\n")
+    (tmp_path / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    (tmp_path / "latin1.txt").write_bytes("Jakarta — berita café".encode("latin-1", "replace"))
+    (tmp_path / "good.txt").write_text("Judul\n\nIsi berita yang baik.\n", encoding="utf-8")
+    found, problems = read_sources([tmp_path])
+    assert [s.id for s in found] == ["good"]
+    messages = sorted(p.message for p in problems)
+    assert any("empty" in m for m in messages)
+    assert any("binary" in m for m in messages)
+    assert any("UTF-8" in m for m in messages)
+
+
+def test_huge_file_is_skipped_without_reading_it(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(sources, "MAX_FILE_BYTES", 1000)
+    big = tmp_path / "big.txt"
+    big.write_text("kata " * 1000)
+    result = read_source(big)
+    assert not isinstance(result, Source)
+    assert "too large" in result.message
+
+
+def test_bom_is_dropped_and_hash_is_stable(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_bytes(b"\xef\xbb\xbfJudul\n")
+    first, second = read_source(path), read_source(path)
+    assert isinstance(first, Source) and isinstance(second, Source)
+    assert first.text == "Judul\n"
+    assert first.content_hash == second.content_hash
