@@ -1,4 +1,9 @@
-"""Build a Corpus from paths: read, clean, then analyse across articles."""
+"""Build a Corpus from paths.
+
+Two stages: `process_source` is the per-file work (cleaning, per-article analysis),
+independent per file so it can run in parallel and be cached by content hash;
+`finish_corpus` is the cross-article work (entity resolution, linking, stories).
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from kabar_tui.core.clean import clean_source
-from kabar_tui.core.model import Corpus
+from kabar_tui.core.model import Article, Corpus
 from kabar_tui.core.resources import seeds_dir
-from kabar_tui.core.sources import read_sources
+from kabar_tui.core.sources import Source, read_sources
 
 Progress = Callable[[int, int], None]
 
@@ -17,15 +22,25 @@ def default_paths() -> list[Path]:
     return [seeds_dir()]
 
 
+def process_source(source: Source) -> Article:
+    """Everything that depends on one file alone."""
+    return clean_source(source)
+
+
+def finish_corpus(corpus: Corpus) -> None:
+    """Everything that depends on several articles, done once all are processed."""
+
+
 def build_corpus(
     paths: Iterable[str | Path] | None = None, progress: Progress | None = None
 ) -> Corpus:
-    """Read and clean every article under `paths` (the bundled seeds when None)."""
+    """Read and process every article under `paths` (the bundled seeds when None)."""
     sources, problems = read_sources(list(paths) if paths else default_paths())
     corpus = Corpus(problems=problems)
     total = len(sources)
     for done, source in enumerate(sources, start=1):
-        corpus.articles.append(clean_source(source))
+        corpus.articles.append(process_source(source))
         if progress:
             progress(done, total)
+    finish_corpus(corpus)
     return corpus
