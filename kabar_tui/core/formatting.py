@@ -1,0 +1,47 @@
+"""Dates, times and numbers for people, in the interface locale, via babel's CLDR data."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date as _babel_date
+from babel.dates import format_datetime as _babel_datetime
+from babel.dates import format_timedelta
+from babel.numbers import format_decimal
+
+DEFAULT_LOCALE = "en"
+
+
+def locale_or_default(name: str | None) -> str:
+    """A babel locale name for `name` (`id_ID.UTF-8` -> `id_ID`), English when unknown."""
+    if not name:
+        return DEFAULT_LOCALE
+    cleaned = name.split(".")[0].split("@")[0].replace("-", "_")
+    try:
+        return str(Locale.parse(cleaned))
+    except (ValueError, UnknownLocaleError):
+        return DEFAULT_LOCALE
+
+
+def format_date(moment: datetime | None, locale: str = DEFAULT_LOCALE) -> str:
+    """`17 Sep 2023` / `17 Sep 2023` in the article's own time zone; `-` when unknown."""
+    if moment is None:
+        return "-"
+    return _babel_date(moment, format="medium", locale=locale)
+
+
+def format_datetime(moment: datetime | None, locale: str = DEFAULT_LOCALE) -> str:
+    """Date and time in the article's own time zone, with its zone offset."""
+    if moment is None:
+        return "-"
+    return _babel_datetime(moment, format="medium", tzinfo=moment.tzinfo, locale=locale)
+
+
+def format_relative(moment: datetime, now: datetime, locale: str = DEFAULT_LOCALE) -> str:
+    """`3 days ago` / `3 hari yang lalu`."""
+    return format_timedelta(moment - now, add_direction=True, locale=locale)
+
+
+def format_number(value: float, locale: str = DEFAULT_LOCALE) -> str:
+    return format_decimal(value, locale=locale)

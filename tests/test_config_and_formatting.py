@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from kabar_tui.config import load_config, save_setting
+from kabar_tui.core.formatting import format_date, format_relative, locale_or_default
+
+WIB = timezone(timedelta(hours=7))
+
+
+def test_broken_config_is_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text("theme = [unclosed")
+    config = load_config(path)
+    assert config.theme is None
+    assert config.warnings and "not valid TOML" in config.warnings[0]
+
+
+def test_save_setting_keeps_the_rest(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('lang = "id"\n\n[keymap]\n"app.quit" = "ctrl+q"\n')
+    save_setting("theme", 'dark "x"', path)
+    save_setting("lang", "en", path)
+    config = load_config(path)
+    assert (config.theme, config.lang) == ('dark "x"', "en")
+    assert config.keymap == {"app.quit": "ctrl+q"}
+
+
+def test_dates_in_both_languages() -> None:
+    moment = datetime(2023, 9, 17, 18, 44, tzinfo=WIB)
+    assert format_date(moment, "id") == "17 Sep 2023"
+    assert "Sep" in format_date(moment, "en")
+    assert format_relative(moment, moment + timedelta(days=3), "id") == "3 hari yang lalu"
+    assert format_relative(moment, moment + timedelta(days=3), "en") == "3 days ago"
+
+
+def test_locale_names() -> None:
+    assert locale_or_default("id_ID.UTF-8") == "id_ID"
+    assert locale_or_default("C") == "en"
+    assert locale_or_default(None) == "en"
