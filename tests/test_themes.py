@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from textual.app import App
 
+from kabar_tui.config import load_config
 from kabar_tui.core.resources import themes_dir
 from kabar_tui.core.themes import (
     ANSI_THEME,
@@ -21,7 +22,13 @@ from kabar_tui.core.themes import (
     reading_pairs,
     rgb,
 )
-from kabar_tui.ui.theming import choose_theme, install_themes, load_themes, reader_styles
+from kabar_tui.ui.theming import (
+    choose_theme,
+    install_themes,
+    load_themes,
+    reader_styles,
+    setup_themes,
+)
 
 BUNDLED, BUNDLED_PROBLEMS = read_theme_dirs(themes_dir())
 GOOD = (themes_dir() / "kabar-light.toml").read_text(encoding="utf-8")
@@ -141,3 +148,45 @@ async def test_no_color_styles_do_not_rely_on_colour(tmp_path: Path, monkeypatch
         assert len(looks) == 3
         for style in (styles.per, styles.loc, styles.org, styles.quote, styles.match):
             assert style.color is None and style.bgcolor is None
+
+
+class ReaderLikeApp(App[None]):
+    def __init__(self, theme: str | None = None) -> None:
+        super().__init__()
+        setup_themes(self, theme)
+
+
+async def test_setup_uses_flag_then_config_and_remembers_palette_choice(
+    tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("KABAR_CONFIG_DIR", str(tmp_path))
+    (tmp_path / "config.toml").write_text('theme = "kabar-light"\n', encoding="utf-8")
+    app = ReaderLikeApp()
+    async with app.run_test() as pilot:
+        assert app.theme == "kabar-light"
+        assert "nord" not in app.available_themes
+        app.theme = "kabar-high-contrast"  # what the palette's theme picker does
+        await pilot.pause()
+    assert load_config(tmp_path / "config.toml").theme == "kabar-high-contrast"
+
+    app = ReaderLikeApp("kabar-ansi")
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert app.theme == "kabar-ansi"
+    # `--theme` is for this run; the remembered choice stays.
+    assert load_config(tmp_path / "config.toml").theme == "kabar-high-contrast"
+
+
+async def test_broken_user_theme_and_unknown_name_warn_and_fall_back(
+    tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("KABAR_CONFIG_DIR", str(tmp_path))
+    (tmp_path / "themes").mkdir()
+    (tmp_path / "themes" / "mine.toml").write_text("name = 'mine'\nprimary = '#zzz'\n")
+    app = ReaderLikeApp("mine")
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert app.theme in (DEFAULT_THEME, ANSI_THEME)
+        messages = [n.message for n in app._notifications]
+        assert any("mine.toml" in m and "`primary`" in m for m in messages)
+        assert any("Unknown theme mine" in m for m in messages)

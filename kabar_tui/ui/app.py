@@ -12,6 +12,7 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kabar_tui.core.model import Corpus
+from kabar_tui.ui.theming import setup_themes
 
 
 class KabarApp(App[None]):
@@ -20,8 +21,9 @@ class KabarApp(App[None]):
     TITLE = "kabar"
     BINDINGS = [("q", "quit", "Quit")]
 
-    def __init__(self, paths: list[str | Path] | None = None) -> None:
+    def __init__(self, paths: list[str | Path] | None = None, theme: str | None = None) -> None:
         super().__init__()
+        setup_themes(self, theme)
         self.paths = paths
         self.corpus = Corpus()
 

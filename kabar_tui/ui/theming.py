@@ -13,9 +13,9 @@ from pathlib import Path
 from rich.style import Style
 from textual.app import App
 from textual.color import Color, ColorParseError
-from textual.theme import Theme
+from textual.theme import BUILTIN_THEMES, Theme
 
-from kabar_tui.config import config_dir
+from kabar_tui.config import config_dir, load_config, save_setting
 from kabar_tui.core.resources import themes_dir
 from kabar_tui.core.themes import (
     ANSI_THEME,
@@ -87,6 +87,43 @@ def install_themes(app: App, user_dir: Path | None = None) -> list[str]:
     for theme in themes.values():
         app.register_theme(theme)
     return problems
+
+
+def setup_themes(app: App, requested: str | None = None) -> None:
+    """Give the app kabar's themes and start with the right one; call from `App.__init__`.
+
+    `requested` (from `--theme`) wins over the config's `theme`. Textual's own themes are
+    hidden: they lack the reader's colours and are not contrast-checked. A theme picked
+    later (command palette: "Theme") is saved to the config file.
+    """
+    problems = install_themes(app)
+    ours = {name for name in app.available_themes if name not in BUILTIN_THEMES}
+    configured = load_config().theme
+    name, problem = choose_theme(requested or configured, ours, app.console.color_system)
+    app.theme = name
+    for builtin in BUILTIN_THEMES:
+        if builtin not in ours:
+            app.unregister_theme(builtin)
+    for message in [*problems, problem]:
+        if message:
+            app.notify(message, severity="warning", timeout=10, markup=False)
+    remembered = configured or name
+
+    def remember(theme_name: str) -> None:
+        nonlocal remembered
+        if theme_name == remembered:
+            return
+        remembered = theme_name
+        try:
+            save_setting("theme", theme_name)
+        except OSError as error:
+            app.notify(
+                _("Could not remember the theme: {error}").format(error=error),
+                severity="warning",
+                markup=False,
+            )
+
+    app.watch(app, "theme", remember, init=False)
 
 
 @dataclass(frozen=True, slots=True)
