@@ -28,7 +28,7 @@ STEPS = [
     ("open article", "\r"),
     ("scroll a page (PageDown)", "\x1b[6~"),
     ("scroll a page (PageDown)", "\x1b[6~"),
-    ("scroll a line (down)", "\x1b[B"),
+    ("next paragraph (down)", "\x1b[B"),
 ]
 
 

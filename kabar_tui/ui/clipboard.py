@@ -24,6 +24,7 @@ class CopyByHandScreen(ModalScreen[None]):
         width: 90%; max-width: 100; height: auto; max-height: 90%;
         border: round $primary; background: $surface; padding: 0 1;
     }
+    CopyByHandScreen Label { width: 100%; }
     CopyByHandScreen TextArea { height: auto; max-height: 18; }
     """
     BINDINGS = [Binding("escape", "dismiss", _("Close"), id="copy.close")]
@@ -52,15 +53,25 @@ class CopyByHandScreen(ModalScreen[None]):
 
 
 def copy_text(app: App, text: str, route: Route | None = None) -> Route:
-    """Send `text` to the user's clipboard and say how; returns the route taken."""
-    route = route or clipboard_route(os.environ, text)
+    """Send `text` to the user's clipboard; returns the route taken.
+
+    Going through tmux or screen is said in a toast (it needs their settings); where
+    OSC 52 cannot work the text is shown to select by hand. The callers say what they
+    copied.
+    """
+    app._clipboard = text  # what App.copy_to_clipboard keeps for in-app paste
+    if route is None:
+        # Without a terminal (tests, headless runs) nobody could select text either.
+        route = Route("direct") if app.is_headless else clipboard_route(os.environ, text)
     sequence = copy_sequence(text, route)
     driver = app._driver  # Textual has no public way to write a raw sequence
     if not sequence or driver is None:
-        app.push_screen(CopyByHandScreen(text, route.reason or _("no terminal")))
+        if not isinstance(app.screen, CopyByHandScreen):  # ctrl+c inside the dialog
+            app.push_screen(CopyByHandScreen(text, route.reason or _("no terminal")))
         return route
-    app._clipboard = text  # what App.copy_to_clipboard keeps for in-app paste
     driver.write(sequence)
+    if route.kind == "direct":
+        return route
     count = ngettext("{count} character", "{count} characters", len(text)).format(
         count=format_number(len(text), current_language())
     )
@@ -69,9 +80,7 @@ def copy_text(app: App, text: str, route: Route | None = None) -> Route:
             "Copied {count} through tmux (needs `set -g allow-passthrough on` "
             "or `set -g set-clipboard on`)."
         ).format(count=count)
-    elif route.kind == "screen":
-        message = _("Copied {count} through GNU screen.").format(count=count)
     else:
-        message = _("Copied {count} to the clipboard.").format(count=count)
+        message = _("Copied {count} through GNU screen.").format(count=count)
     app.notify(message, title=_("Copy"), markup=False)
     return route
