@@ -64,6 +64,7 @@ class Gazetteer:
     org_heads: frozenset[tuple[str, ...]]
     loc_heads: frozenset[tuple[str, ...]]
     org_tails: frozenset[str]
+    org_words: frozenset[str]
     loc_tails: frozenset[str]
 
 
@@ -144,6 +145,7 @@ def gazetteer() -> Gazetteer:
         org_heads=frozenset(cues["org_head"]),
         loc_heads=frozenset(cues["loc_head"]),
         org_tails=frozenset(k[0] for k in cues["org_tail"]),
+        org_words=frozenset(k[0] for k in cues["org_word"]),
         loc_tails=frozenset(k[0] for k in cues["loc_tail"]),
     )
 
@@ -292,6 +294,27 @@ def _name_at(
     return 0, ""
 
 
+def _head_name_end(
+    tokens: list[Token], keys: list[str], i: int, run_end: int, gaz: Gazetteer, known: Known
+) -> int:
+    """Where a name opened by a head word ends: after the first known name in it
+    (Partai Golkar | Airlangga Hartarto), before a person's name after ordinary
+    organisation words (Badan Pangan Nasional | Arief Prasetyo Adi), else at the end
+    of the capitalised run (Universitas Gadjah Mada)."""
+    j = i + 1
+    ordinary = 0
+    while j < run_end:
+        length, _ = _name_at(tokens, keys, j, run_end, gaz, known)
+        if length:
+            return j + length
+        if keys[j] in gaz.org_words:
+            ordinary += 1
+        elif ordinary and 2 <= run_end - j <= 4:
+            return j
+        j += 1
+    return run_end
+
+
 def _segment(
     paragraph: int,
     text: str,
@@ -319,7 +342,7 @@ def _segment(
         i = run_start
         person_cue = False
         while i < run_end:
-            token = tokens[i]
+            token_index, token = i, tokens[i]
             length, label = _name_at(tokens, keys, i, run_end, gaz, known)
             if length and person_cue and label == "PER":
                 length = 0  # a title before a name: read the whole name, not a known part
@@ -342,8 +365,10 @@ def _segment(
             elif _longest(keys, i, run_end, gaz.loc_heads):
                 head_label = "LOC"
             if head_label and run_end - i > 1:
-                add(i, run_end, head_label)
-                break
+                i = _head_name_end(tokens, keys, i, run_end, gaz, known)
+                add(token_index, i, head_label)
+                person_cue = False
+                continue
             if token.key in gaz.not_entities or head_label:
                 i += 1
                 person_cue = False
