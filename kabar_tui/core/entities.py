@@ -29,6 +29,8 @@ SENTENCE_BREAK = re.compile(r"[.!?]")
 # Lowercase words allowed inside a name when a capitalised word follows.
 CONNECTORS = frozenset({"of", "on", "de", "van", "von", "der", "bin", "binti", "al", "el", "la"})
 VERB_PREFIX = "me"
+# Before a multi-word name these say nothing about a place (`undangan dari Kim Jong-un`).
+DIRECTIONAL_PREPOSITIONS = frozenset({"dari", "ke", "menuju"})
 # The only words a Title Case headline leaves in lowercase.
 HEADLINE_LOWERCASE = frozenset(
     {"yang", "dan", "di", "ke", "dari", "untuk", "dengan", "dalam", "pada", "akan", "atau"}
@@ -65,6 +67,8 @@ class Gazetteer:
     loc_heads: frozenset[tuple[str, ...]]
     org_tails: frozenset[str]
     org_words: frozenset[str]
+    regional_titles: frozenset[tuple[str, ...]]
+    directions: frozenset[tuple[str, ...]]
     loc_tails: frozenset[str]
 
 
@@ -139,13 +143,15 @@ def gazetteer() -> Gazetteer:
         names=names,
         short_acronyms=short_acronyms,
         not_entities=frozenset(not_entities),
-        person_cues=frozenset(cues["person"]),
+        person_cues=frozenset(cues["person"] | cues["regional_title"]),
         org_context=frozenset(cues["org_context"]),
         loc_context=frozenset(cues["loc_context"]),
         org_heads=frozenset(cues["org_head"]),
         loc_heads=frozenset(cues["loc_head"]),
         org_tails=frozenset(k[0] for k in cues["org_tail"]),
         org_words=frozenset(k[0] for k in cues["org_word"]),
+        regional_titles=frozenset(cues["regional_title"]),
+        directions=frozenset(cues["direction"]),
         loc_tails=frozenset(k[0] for k in cues["loc_tail"]),
     )
 
@@ -341,24 +347,38 @@ def _segment(
     for run_start, run_end in _runs(text, tokens):
         i = run_start
         person_cue = False
+        regional = False
         while i < run_end:
             token_index, token = i, tokens[i]
             length, label = _name_at(tokens, keys, i, run_end, gaz, known)
             if length and person_cue and label == "PER":
                 length = 0  # a title before a name: read the whole name, not a known part
             if length:
+                if label == "LOC":  # Jakarta Timur, Asia Timur
+                    length += _longest(keys, i + length, run_end, gaz.directions)
                 add(i, i + length, label)
                 i += length
                 person_cue = person_cue and label == "LOC"  # Presiden Rusia Vladimir Putin
+                regional = False  # the region is already named
                 continue
             length = _longest(keys, i, run_end, gaz.person_cues)
-            if length:
+            head_length = max(
+                _longest(keys, i, run_end, gaz.org_heads), _longest(keys, i, run_end, gaz.loc_heads)
+            )
+            if length and length >= head_length:
+                regional = bool(_longest(keys, i, run_end, gaz.regional_titles))
                 i += length
+                while i < run_end and keys[i] in gaz.org_words:
+                    i += 1  # the rest of the title: Menteri Kesehatan, Kasat Reskrim
                 person_cue = True
                 continue
+            if not person_cue and run_end - i > 1 and keys[run_end - 1] in gaz.org_tails:
+                add(i, run_end, "ORG")  # Indonesia Corruption Watch, Ewha Womans University
+                break
             if token.domain or (headline and not person_cue):
                 i += 1
                 continue
+            regional = regional and person_cue
             head_label = None
             if _longest(keys, i, run_end, gaz.org_heads):
                 head_label = "ORG"
@@ -382,6 +402,12 @@ def _segment(
                 and not _longest(keys, j, run_end, gaz.org_heads)
             ):
                 j += 1
+            if person_cue and regional and j - i >= 3:  # Bupati Labuhanbatu Erik Ritonga
+                add(i, i + 1, "LOC")
+                i += 1
+            elif token.acronym and j - i > 1 and not tokens[i + 1].acronym:
+                add(i, i + 1, "ORG")  # Ketua Umum PSSI Erick Thohir
+                i += 1
             label = _label_unknown(tokens, keys, i, j, person_cue, gaz)
             if label:
                 add(i, j, label)
@@ -413,6 +439,8 @@ def _label_unknown(
     if j - i > 1:
         if context == "ORG":
             return "ORG"
+        if context == "LOC" and keys[i - 1] not in DIRECTIONAL_PREPOSITIONS:
+            return "LOC"  # di Kampung Melayu; not `undangan dari Kim Jong-un`
         if all(tokens[k].acronym for k in range(i, j)):
             return "ORG"
         return "PER"

@@ -30,7 +30,7 @@ SPEECH_VERBS = re.compile(
     r"\b(?:mengatakan|menyebut|menyebutkan|menyatakan|menegaskan|mengungkapkan|menjelaskan|"
     r"menambahkan|melaporkan|berkata|menilai|menulis|mengklaim|menuturkan|menekankan|"
     r"memperingatkan|mengingatkan|berujar|bertanya|menyampaikan bahwa|mengakui|menuding|"
-    r"menuduh|mengutip)\b",
+    r"menuduh|mengutip|mengaku|berharap)\b",
     re.IGNORECASE,
 )
 # `X mengatakan/melaporkan ...` right after the closing mark, with X a mention.
@@ -50,6 +50,9 @@ PHRASE_END = re.compile(
     re.IGNORECASE,
 )
 MAX_UNNAMED_WORDS = 6
+# A speaker phrase opening with these describes someone unnamed, kept as written
+# (`seorang pejabat Kementerian Perhubungan`), even when it names their organisation.
+UNNAMED = frozenset({"seorang", "sejumlah", "para", "beberapa", "salah", "sumber", "pejabat"})
 SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
 # `MOSKOW - `, `REPUBLIKA.CO.ID, BEIJING -- `: where the reporting starts, not a speaker.
 DATELINE = re.compile(r"^[^a-z]{2,60}?\s[-–—]{1,2}\s")
@@ -127,15 +130,10 @@ def _speaker_phrase(
         end = quoting.start()
     stop = PHRASE_END.search(text, start, end)
     phrase_end = stop.start() if stop else end
-    named = _pick_speaker(_mentions_in(mentions, start, phrase_end))
-    if named is None:
-        # A name may follow a description: `kata kantor berita KCNA pada Kamis`.
-        named = _pick_speaker(_mentions_in(mentions, start, end)[:1])
-        if named and text[phrase_end : named.start].strip(" ,") and named.start - start > 60:
-            named = None
-    if named:
-        return named.text, None
     words = text[start:phrase_end].split()
+    named = _pick_speaker(_mentions_in(mentions, start, phrase_end))
+    if named and not (words and words[0].casefold() in UNNAMED):
+        return named.text, None
     if 0 < len(words) <= MAX_UNNAMED_WORDS:
         return " ".join(words), None
     return None, None
