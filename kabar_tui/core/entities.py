@@ -41,16 +41,30 @@ VERB_WORDS = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
 class Token:
-    text: str
-    start: int
-    end: int
-    key: str  # casefolded, hyphens as spaces
-    capital: bool
-    acronym: bool
-    sentence_start: bool
-    domain: bool  # part of a web address like REPUBLIKA.CO.ID
+    """One word. A plain slotted class: millions are made, so construction must be cheap."""
+
+    __slots__ = ("acronym", "capital", "domain", "end", "key", "sentence_start", "start", "text")
+
+    def __init__(
+        self,
+        text: str,
+        start: int,
+        end: int,
+        key: str,
+        capital: bool = False,
+        acronym: bool = False,
+        sentence_start: bool = False,
+        domain: bool = False,  # part of a web address like REPUBLIKA.CO.ID
+    ) -> None:
+        self.text = text
+        self.start = start
+        self.end = end
+        self.key = key  # casefolded, hyphens as spaces
+        self.capital = capital
+        self.acronym = acronym
+        self.sentence_start = sentence_start
+        self.domain = domain
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,27 +184,30 @@ def _in_web_address(text: str, start: int, end: int) -> bool:
 
 
 def tokenize(text: str) -> list[Token]:
+    """Words with what recognition needs; only capitalised words get the costly checks."""
     tokens: list[Token] = []
     previous_end = 0
     for match in WORD.finditer(text):
         word = match.group()
-        first = word[0]
-        letters = [c for c in word if c.isalpha()]
-        between = text[previous_end : match.start()]
-        sentence_start = not tokens or bool(SENTENCE_BREAK.search(between))
-        tokens.append(
-            Token(
-                text=word,
-                start=match.start(),
-                end=match.end(),
-                key=token_key(word),
-                capital=first.isupper(),
-                acronym=len(letters) >= 2 and all(c.isupper() for c in letters),
-                sentence_start=sentence_start,
-                domain=_in_web_address(text, match.start(), match.end()),
+        start, end = match.span()
+        if word[0].isupper():
+            tokens.append(
+                Token(
+                    word,
+                    start,
+                    end,
+                    token_key(word),
+                    capital=True,
+                    acronym=len(word) >= 2 and word[1].isalpha() and word.isupper(),
+                    sentence_start=not tokens
+                    or SENTENCE_BREAK.search(text, previous_end, start) is not None,
+                    domain=_in_web_address(text, start, end),
+                )
             )
-        )
-        previous_end = match.end()
+        else:
+            key = word if word.islower() and "-" not in word else token_key(word)
+            tokens.append(Token(word, start, end, key))
+        previous_end = end
     return tokens
 
 
