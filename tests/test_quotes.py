@@ -131,3 +131,17 @@ def test_unclosed_quote_at_paragraph_start_runs_to_the_end() -> None:
     (quote,) = quotes_of(["“Kami akan melanjutkan perundingan besok pagi"])
     assert quote.kind == "direct"
     assert quote.text == "Kami akan melanjutkan perundingan besok pagi"
+
+
+def test_unnamed_speaker_keeps_its_organisation() -> None:
+    (quote,) = quotes_of(
+        ["“Semua persiapan sudah rampung,” ucap seorang pejabat Kementerian Perhubungan."]
+    )
+    assert quote.speaker == "seorang pejabat Kementerian Perhubungan"
+
+
+def test_name_after_quote_without_verb_via_subject() -> None:
+    (quote,) = quotes_of(
+        ["“Dia tertarik pada berbagai isu,” RIA mengutip duta besar Alexander Matsegora."]
+    )
+    assert (quote.speaker, quote.via) == ("Alexander Matsegora", "RIA")

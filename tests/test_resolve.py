@@ -58,7 +58,9 @@ def test_kim_jong_il_is_not_kim_jong_un() -> None:
 def test_surname_resolves_within_the_article_then_the_corpus() -> None:
     corpus = resolved(
         article("a", "Presiden Rusia Vladimir Putin menerima undangan itu.", "Putin tersenyum."),
-        article("b", "Menteri Pertahanan Rusia Sergei Shoigu tiba.", "Putin menelepon Shoigu."),
+        article(
+            "b", "Menteri Pertahanan Rusia Sergei Shoigu tiba.", "Kemudian Putin menelepon Shoigu."
+        ),
     )
     assert canonical_of(corpus, "a", "Putin") == "Vladimir Putin"
     assert canonical_of(corpus, "b", "Putin") == "Vladimir Putin"

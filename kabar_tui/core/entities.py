@@ -29,6 +29,11 @@ SENTENCE_BREAK = re.compile(r"[.!?]")
 # Lowercase words allowed inside a name when a capitalised word follows.
 CONNECTORS = frozenset({"of", "on", "de", "van", "von", "der", "bin", "binti", "al", "el", "la"})
 VERB_PREFIX = "me"
+REPORTING_VERBS = frozenset(
+    {"mengatakan", "menyebut", "menegaskan", "menyatakan", "menjelaskan", "mengungkapkan"}
+    | {"menambahkan", "berkata", "mengaku", "menilai", "memastikan", "menyampaikan"}
+    | {"mengklaim", "menuturkan", "berujar", "menekankan", "meminta", "mengimbau"}
+)
 # Before a multi-word name these say nothing about a place (`undangan dari Kim Jong-un`).
 DIRECTIONAL_PREPOSITIONS = frozenset({"dari", "ke", "menuju"})
 # The only words a Title Case headline leaves in lowercase.
@@ -139,7 +144,7 @@ def gazetteer() -> Gazetteer:
             names.setdefault(key_tuple(city), ("LOC", canonical))
 
     not_entities = {
-        word.casefold() for line in _data_lines("not_entities.txt") for word in line.split()
+        token_key(word) for line in _data_lines("not_entities.txt") for word in line.split()
     }
     for locale in (indonesian, english):
         for width in ("wide", "abbreviated"):
@@ -265,16 +270,21 @@ def _context_kind(keys: Sequence[str], tokens: list[Token], i: int, gaz: Gazette
     return None
 
 
-def _looks_like_actor(tokens: list[Token], j: int) -> bool:
-    """A verb-like word right after a single name: `Shoigu mengunjungi`, `Shoigu telah`."""
+def _looks_like_actor(tokens: list[Token], j: int) -> str | None:
+    """What follows a single name: a reporting verb (`Guterres mengatakan`) says "speech",
+    another verb-like word (`Shoigu mengunjungi`, `Shoigu telah`) says "verb"."""
     if j >= len(tokens):
-        return False
+        return None
     following = tokens[j]
     if following.capital:
-        return False
-    return following.key in VERB_WORDS or (
+        return None
+    if following.key in REPORTING_VERBS:
+        return "speech"
+    if following.key in VERB_WORDS or (
         following.key.startswith(VERB_PREFIX) and len(following.key) > 5
-    )
+    ):
+        return "verb"
+    return None
 
 
 @dataclass(slots=True)
@@ -285,7 +295,8 @@ class _Pending:
     start: int
     end: int
     text: str
-    actor: bool
+    actor: str | None  # "speech" before a reporting verb, "verb" before another verb
+    sentence_start: bool
 
 
 Known = dict[tuple[str, ...], str]
@@ -363,6 +374,16 @@ def _segment(
 
     for run_start, run_end in _runs(text, tokens):
         i = run_start
+        name_start = i
+        while name_start < run_end and keys[name_start] in gaz.not_entities:
+            name_start += 1
+        if (
+            run_end - name_start > 1
+            and keys[run_end - 1] in gaz.org_tails
+            and not _longest(keys, i, run_end, gaz.person_cues)
+        ):
+            add(name_start, run_end, "ORG")  # Indonesia Corruption Watch, Ewha Womans University
+            continue
         person_cue = False
         regional = False
         while i < run_end:
@@ -389,9 +410,6 @@ def _segment(
                     i += 1  # the rest of the title: Menteri Kesehatan, Kasat Reskrim
                 person_cue = True
                 continue
-            if not person_cue and run_end - i > 1 and keys[run_end - 1] in gaz.org_tails:
-                add(i, run_end, "ORG")  # Indonesia Corruption Watch, Ewha Womans University
-                break
             if token.domain or (headline and not person_cue):
                 i += 1
                 continue
@@ -431,7 +449,12 @@ def _segment(
             elif j - i == 1 and not token.acronym:
                 pending.append(
                     _Pending(
-                        paragraph, token.start, token.end, token.text, _looks_like_actor(tokens, j)
+                        paragraph,
+                        token.start,
+                        token.end,
+                        token.text,
+                        _looks_like_actor(tokens, j),
+                        token.sentence_start,
                     )
                 )
             person_cue = False
@@ -467,19 +490,26 @@ def _label_unknown(
 
 
 def _resolve_pending(found: list[Mention], pending: list[_Pending]) -> list[Mention]:
-    """Label single unknown words from what the rest of the article says about them."""
+    """Label single unknown words from what the rest of the article says about them.
+
+    A word the article names elsewhere takes that label; a word inside a sentence that
+    acts (`bahwa Shoigu telah`) is a person. A sentence-initial word before a verb is
+    too often an ordinary noun (`Banjir merendam`): it is a person only if the same
+    word is one somewhere else in the article.
+    """
     by_text: dict[str, str] = {}
     person_parts: set[str] = set()
     for mention in found:
         by_text.setdefault(token_key(mention.text), mention.label)
         if mention.label == "PER":
             person_parts.update(p for p in key_tuple(mention.text) if len(p) > 1)
+    for item in pending:
+        if item.actor == "speech" or (item.actor and not item.sentence_start):
+            by_text.setdefault(token_key(item.text), "PER")
     resolved: list[Mention] = []
     for item in pending:
         key = token_key(item.text)
-        label = by_text.get(key)
-        if label is None and (key in person_parts or item.actor):
-            label = "PER"
+        label = by_text.get(key) or ("PER" if key in person_parts else None)
         if label:
             resolved.append(Mention(item.text, label, item.paragraph, item.start, item.end))
     return resolved
