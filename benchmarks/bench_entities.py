@@ -17,7 +17,9 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.textgen import paragraphs  # noqa: E402
 from kabar_tui.core.entities import gazetteer, recognise  # noqa: E402
+from kabar_tui.core.model import Article, Corpus, Paragraph  # noqa: E402
 from kabar_tui.core.quotes import attribute  # noqa: E402
+from kabar_tui.core.resolve import resolve_corpus  # noqa: E402
 
 GOAL = 500.0  # articles per second per core
 
@@ -32,11 +34,18 @@ def main() -> None:
     articles = [texts[i : i + per_article] for i in range(0, len(texts), per_article)]
     words = sum(len(t.split()) for t in texts)
     mentions = quotes = 0
+    corpus = Corpus()
     started, cpu_started = time.perf_counter(), time.process_time()
-    for article in articles:
+    for number, article in enumerate(articles):
         found = recognise(article)
+        said = attribute(article, found)
         mentions += len(found)
-        quotes += len(attribute(article, found))
+        quotes += len(said)
+        record = Article(
+            f"a{number}", "", article[0], [Paragraph(i, t, i) for i, t in enumerate(article)]
+        )
+        record.entities, record.quotes = found, said
+        corpus.articles.append(record)
     elapsed = time.perf_counter() - started
     cpu = time.process_time() - cpu_started  # the machine may be shared: count our CPU only
     rate = len(articles) / cpu
@@ -48,6 +57,13 @@ def main() -> None:
     print(
         f"entities + quotes: {rate:.0f} articles/s/core (goal {GOAL:.0f}), "
         f"{words / cpu / 1000:.0f}k words/s"
+    )
+    cpu_started = time.process_time()
+    resolve_corpus(corpus)
+    cpu = time.process_time() - cpu_started
+    print(
+        f"resolve_corpus: {len(corpus.entities)} entities, {len(corpus.quote_groups)} quote "
+        f"groups from {len(articles)} articles in {cpu:.2f} s CPU"
     )
 
 

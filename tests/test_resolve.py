@@ -97,3 +97,37 @@ def test_unnamed_speaker_has_no_canonical_entity() -> None:
     (quote,) = corpus.articles[0].quotes
     assert quote.speaker == "seorang juru bicara"
     assert quote.speaker_canonical is None
+
+
+def test_seed_corpus_entities_are_merged_as_one_story() -> None:
+    from kabar_tui.core.pipeline import build_corpus
+
+    corpus = build_corpus()
+    table = {e.canonical: e for e in corpus.entities}
+    by_alias = {alias: e.canonical for e in corpus.entities for alias in [e.canonical, *e.aliases]}
+    assert by_alias["Kim Jong-un"] == by_alias["Kim Jong Un"] == by_alias["Kim"]
+    assert table[by_alias["Kim Jong Un"]].label == "PER"
+    assert by_alias["Kim Jong Il"] != by_alias["Kim Jong Un"]
+    assert by_alias["TASS"] == by_alias["Tass"]
+    assert by_alias["Kosmodrom Vostochny"] == by_alias["Vostochny Cosmodrome"]
+    assert by_alias["Putin"] == "Vladimir Putin"
+    assert by_alias["Shoigu"] == "Sergei Shoigu"
+    assert by_alias["Korut"] == "Korea Utara"
+    assert by_alias["AS"] == "Amerika Serikat"
+    expected_labels = {
+        "Leif-Eric Easley": "PER",
+        "Alexander Matsegora": "PER",
+        "Dmitry Peskov": "PER",
+        "Ewha Womans University": "ORG",
+        "KCNA": "ORG",
+        "PBB": "ORG",
+        "RIA": "ORG",
+        "Komsomolsk-on-Amur": "LOC",
+        "Vladivostok": "LOC",
+        "Pyongyang": "LOC",
+        "Rusia": "LOC",
+    }
+    for name, label in expected_labels.items():
+        assert table[by_alias[name]].label == label, name
+    ordinary = {"Selama", "Selanjutnya", "Namun", "Pada", "Dia", "Minggu", "Sabtu", "September"}
+    assert ordinary.isdisjoint(by_alias)

@@ -30,8 +30,10 @@ from kabar_tui.core.model import (
 
 NAME_SCORE = 92.0  # fuzz.ratio on spelling keys: Zelensky/Zelenskyy yes, Jong Il/Jong Un no
 MIN_FUZZY_KEY = 8  # shorter keys (acronyms, one short word) merge only when equal
+WORD_PREFIX = 3
 QUOTE_SCORE = 90.0
 MIN_FUZZY_QUOTE = 20
+QUOTE_BUCKET_WORDS = 3
 # Generic words written differently by outlets: one spelling for the key.
 GENERIC_WORDS = {
     "kosmodrom": "cosmodrome",
@@ -98,6 +100,14 @@ def _expand(part: str, names: Counter[str], overall: Counter[str]) -> str | None
     return max(candidates, key=lambda name: (names[name], overall[name]))
 
 
+def _expand_indexed(part: str, index: dict[str, list[str]], overall: Counter[str]) -> str | None:
+    """`_expand` over the whole corpus, through a word -> names index built once."""
+    candidates = index.get(part)
+    if not candidates:
+        return None
+    return max(candidates, key=lambda name: overall[name])
+
+
 def _story_of(corpus: Corpus) -> dict[str, list[Article]]:
     by_id = {a.id: a for a in corpus.articles}
     stories: dict[str, list[Article]] = {}
@@ -111,6 +121,10 @@ def _story_of(corpus: Corpus) -> dict[str, list[Article]]:
 def _mention_keys(corpus: Corpus) -> dict[int, str]:
     """Spelling key per mention (by id), short person names expanded to full names."""
     corpus_names = _person_names(corpus.articles)
+    corpus_index: dict[str, list[str]] = defaultdict(list)
+    for name in corpus_names:
+        for word in set(name.split()):
+            corpus_index[word].append(name)
     stories = _story_of(corpus)
     keys: dict[int, str] = {}
     for article in corpus.articles:
@@ -119,11 +133,12 @@ def _mention_keys(corpus: Corpus) -> dict[int, str]:
         for mention in article.entities:
             key = spelling_key(_full_name(mention))
             if mention.label == "PER" and " " not in key:
-                for names in (article_names, story_names, corpus_names):
-                    expanded = _expand(key, names, corpus_names) if names else None
-                    if expanded:
-                        key = expanded
-                        break
+                expanded = _expand(key, article_names, corpus_names)
+                if expanded is None and story_names:
+                    expanded = _expand(key, story_names, corpus_names)
+                if expanded is None:
+                    expanded = _expand_indexed(key, corpus_index, corpus_names)
+                key = expanded or key
             keys[id(mention)] = key
     return keys
 
@@ -170,19 +185,27 @@ def _merge_fuzzy(clusters: list[_Cluster]) -> list[_Cluster]:
     """Fold spelling variants into the most mentioned cluster of the same label."""
     clusters.sort(key=lambda c: -len(c.mentions))
     kept: list[_Cluster] = []
-    kept_keys: dict[str, list[int]] = defaultdict(list)  # label -> indexes into kept
+    # (label, first letters of a word) -> indexes into kept: only clusters sharing a
+    # word start are compared, so the work stays near-linear in the number of names.
+    buckets: dict[tuple[str, str], list[int]] = defaultdict(list)
     for cluster in clusters:
         target = None
+        prefixes = {word[:WORD_PREFIX] for word in cluster.key.split()}
         if len(cluster.key) >= MIN_FUZZY_KEY:
-            indexes = kept_keys[cluster.label]
-            choices = {i: kept[i].key for i in indexes if len(kept[i].key) >= MIN_FUZZY_KEY}
+            choices = {
+                i: kept[i].key
+                for prefix in prefixes
+                for i in buckets[(cluster.label, prefix)]
+                if len(kept[i].key) >= MIN_FUZZY_KEY
+            }
             match = process.extractOne(
                 cluster.key, choices, scorer=fuzz.ratio, score_cutoff=NAME_SCORE
             )
             if match:
                 target = kept[match[2]]
         if target is None:
-            kept_keys[cluster.label].append(len(kept))
+            for prefix in prefixes:
+                buckets[(cluster.label, prefix)].append(len(kept))
             kept.append(cluster)
             continue
         target.labels.update(cluster.labels)
@@ -203,22 +226,34 @@ def _speaker_canonical(article: Article, quote: Quote, by_text: dict[str, str]) 
     return by_text.get(quote.speaker)
 
 
+def _quote_buckets(key: str) -> list[str]:
+    """The longest words of a quote: reworded copies keep at least one of them."""
+    return sorted(set(key.split()), key=lambda word: (-len(word), word))[:QUOTE_BUCKET_WORDS]
+
+
 def group_quotes(corpus: Corpus) -> None:
     """The same quotation printed by several outlets becomes one QuoteRecord."""
     groups: list[QuoteRecord] = []
-    keys: dict[int, str] = {}
+    keys: list[str] = []
     exact: dict[str, int] = {}
+    buckets: dict[str, list[int]] = defaultdict(list)
     for article in corpus.articles:
         for quote in article.quotes:
             key = quote_key(quote.text)
             index = exact.get(key)
-            if index is None and len(key) >= MIN_FUZZY_QUOTE and keys:
-                match = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=QUOTE_SCORE)
+            words = _quote_buckets(key)
+            if index is None and len(key) >= MIN_FUZZY_QUOTE:
+                choices = {i: keys[i] for word in words for i in buckets[word]}
+                match = process.extractOne(
+                    key, choices, scorer=fuzz.ratio, score_cutoff=QUOTE_SCORE
+                )
                 index = match[2] if match else None
             if index is None:
                 index = len(groups)
                 groups.append(QuoteRecord(quote.text, None, []))
-                keys[index] = key
+                keys.append(key)
+                for word in words:
+                    buckets[word].append(index)
             exact[key] = index
             groups[index].occurrences.append(
                 QuoteOccurrence(article.id, quote.paragraph, quote.start, quote.end, quote.speaker)
