@@ -165,3 +165,11 @@ def test_common_noun_acronyms_and_laws_are_not_entities() -> None:
 def test_markup_like_text_is_just_text() -> None:
     text = "[bold]Presiden[/] Joko Widodo tiba di \x1b[31mJakarta."
     assert ("Joko Widodo", "PER") in found(text)
+
+
+def test_acronym_split_keeps_offsets_of_a_single_name() -> None:
+    text = "Kata Ketua PSSI Erick, timnya siap."
+    mentions = recognise([text])
+    assert ("PSSI", "ORG") in {(m.text, m.label) for m in mentions}
+    for mention in mentions:
+        assert text[mention.start : mention.end] == mention.text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 from collections.abc import Iterable
@@ -46,7 +47,7 @@ def analyze_passage(text: str) -> dict:
 
 def _lines(args: argparse.Namespace) -> Iterable[str] | None:
     if args.file == "-":
-        return sys.stdin
+        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
     try:
         with open(args.file, encoding="utf-8", errors="replace") as handle:
             return handle.read().splitlines()

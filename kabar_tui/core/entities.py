@@ -443,6 +443,7 @@ def _segment(
             elif token.acronym and j - i > 1 and not tokens[i + 1].acronym:
                 add(i, i + 1, "ORG")  # Ketua Umum PSSI Erick Thohir
                 i += 1
+            token = tokens[i]
             label = _label_unknown(tokens, keys, i, j, person_cue, gaz)
             if label:
                 add(i, j, label)
