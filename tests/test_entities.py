@@ -173,3 +173,15 @@ def test_acronym_split_keeps_offsets_of_a_single_name() -> None:
     assert ("PSSI", "ORG") in {(m.text, m.label) for m in mentions}
     for mention in mentions:
         assert text[mention.start : mention.end] == mention.text
+
+
+def test_sentence_initial_word_the_article_writes_in_lowercase_is_not_a_name() -> None:
+    mentions = recognise(
+        ["Artis Raffi Ahmad hadir di Bandung.", "Ia disebut artis paling sibuk tahun ini."]
+    )
+    assert ("Raffi Ahmad", "PER") in {(m.text, m.label) for m in mentions}
+
+
+def test_reporting_verb_before_a_name_does_not_make_it_an_organisation() -> None:
+    text = "“Itu provokasi,” tulis Kim Yo-jong dalam pernyataan yang dirilis KCNA."
+    assert ("Kim Yo-jong", "PER") in found(text)

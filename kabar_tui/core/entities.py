@@ -358,7 +358,12 @@ def _segment(
     headline: bool,
     found: list[Mention],
     pending: list[_Pending],
+    vocabulary: frozenset[str] = frozenset(),
 ) -> None:
+    """Mentions of one paragraph into `found`; undecided single words into `pending`.
+
+    `vocabulary` is the article's lowercase words: a sentence-initial capital that the
+    article also writes in lowercase is an ordinary word, not part of a name."""
     keys = [t.key for t in tokens]
 
     def add(i: int, j: int, label: str) -> None:
@@ -374,6 +379,11 @@ def _segment(
 
     for run_start, run_end in _runs(text, tokens):
         i = run_start
+        first = tokens[i]
+        if first.sentence_start and first.key in vocabulary and not gaz.names.get((first.key,)):
+            i += 1  # `Artis Raffi Ahmad` when the article also writes `artis`
+            if i == run_end:
+                continue
         name_start = i
         while name_start < run_end and keys[name_start] in gaz.not_entities:
             name_start += 1
@@ -527,9 +537,10 @@ def recognise(paragraphs: Sequence[str]) -> list[Mention]:
     pending: list[_Pending] = []
     tokenized = [tokenize(text) for text in paragraphs]
     headlines = [is_headline(tokens) for tokens in tokenized]
+    vocabulary = frozenset(t.key for tokens in tokenized for t in tokens if not t.capital)
     for index, text in enumerate(paragraphs):
         if not headlines[index]:
-            _segment(index, text, tokenized[index], gaz, {}, False, found, pending)
+            _segment(index, text, tokenized[index], gaz, {}, False, found, pending, vocabulary)
     found.extend(_resolve_pending(found, pending))
     if any(headlines):
         known: Known = {key_tuple(m.text): m.label for m in found}
