@@ -185,3 +185,13 @@ def test_sentence_initial_word_the_article_writes_in_lowercase_is_not_a_name() -
 def test_reporting_verb_before_a_name_does_not_make_it_an_organisation() -> None:
     text = "“Itu provokasi,” tulis Kim Yo-jong dalam pernyataan yang dirilis KCNA."
     assert ("Kim Yo-jong", "PER") in found(text)
+
+
+def test_title_cut_by_dan_does_not_join_the_name() -> None:
+    text = "Mantan Menteri Komunikasi dan Informatika Johnny G Plate divonis kemarin."
+    assert ("Johnny G Plate", "PER") in found(text)
+
+
+def test_spokesperson_of_an_unknown_body_is_split_from_it() -> None:
+    text = "“Simpanan dijamin,” ujar juru bicara Lembaga Penjamin Simpanan Dimas Yuliharto."
+    assert {("Lembaga Penjamin Simpanan", "ORG"), ("Dimas Yuliharto", "PER")} <= found(text)

@@ -431,11 +431,23 @@ def _segment(
                 head_label = "LOC"
             if head_label and run_end - i > 1:
                 i = _head_name_end(tokens, keys, i, run_end, gaz, known)
+                if (
+                    i == run_end
+                    and i - token_index >= 4
+                    and _context_kind(keys, tokens, run_start, gaz) == "PER"
+                ):
+                    i -= 2  # juru bicara Lembaga Penjamin Simpanan | Dimas Yuliharto
+                    person_cue = True
+                else:
+                    person_cue = False
                 add(token_index, i, head_label)
-                person_cue = False
                 continue
-            if token.key in gaz.not_entities or head_label:
-                i += 1
+            if (
+                token.key in gaz.not_entities
+                or head_label
+                or (token.key in gaz.org_words and not person_cue)
+            ):
+                i += 1  # an ordinary word, or the tail of a title cut by `dan`
                 person_cue = False
                 continue
             j = i + 1
