@@ -13,7 +13,7 @@ import re
 import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from kabar_tui.core.model import Article, Mention
@@ -175,6 +175,7 @@ def gazetteer() -> Gazetteer:
     )
 
 
+@lru_cache(maxsize=65536)
 def gazetteer_entry(text: str) -> tuple[str, str] | None:
     """(label, canonical) for a name the gazetteer knows, else None."""
     return gazetteer().names.get(key_tuple(text))

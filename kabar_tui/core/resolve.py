@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -46,6 +47,7 @@ GENERIC_WORDS = {
 NON_WORD = re.compile(r"[^\w\s]+")
 
 
+@lru_cache(maxsize=65536)
 def spelling_key(text: str) -> str:
     """Case, hyphens, punctuation and word order ignored; generic words translated."""
     words = NON_WORD.sub(" ", text.casefold().replace("-", " ").replace("'", "")).split()
@@ -76,10 +78,11 @@ class _Cluster:
         return self.forms.most_common(1)[0][0]
 
 
-def _full_name(mention: Mention) -> str:
-    """The mention's own name, or the gazetteer's canonical name for it."""
-    entry = gazetteer_entry(mention.text)
-    return entry[1] if entry else mention.text
+@lru_cache(maxsize=65536)
+def _full_name(text: str) -> str:
+    """A mention's own name, or the gazetteer's canonical name for it."""
+    entry = gazetteer_entry(text)
+    return entry[1] if entry else text
 
 
 def _person_names(articles: list[Article]) -> Counter[str]:
@@ -131,7 +134,7 @@ def _mention_keys(corpus: Corpus) -> dict[int, str]:
         article_names = _person_names([article])
         story_names = _person_names(stories[article.id]) if article.id in stories else None
         for mention in article.entities:
-            key = spelling_key(_full_name(mention))
+            key = spelling_key(_full_name(mention.text))
             if mention.label == "PER" and " " not in key:
                 expanded = _expand(key, article_names, corpus_names)
                 if expanded is None and story_names:
