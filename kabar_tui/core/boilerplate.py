@@ -27,7 +27,7 @@ _CHROME = re.compile(
 )
 RELATED_MARKERS = frozenset({"baca juga", "baca juga ya", "berita terkait", "artikel terkait"})
 TAG_MARKERS = frozenset({"tags", "tag", "topik"})
-MAX_CHROME_CHARS = 300
+MAX_CHROME_CHARS = 200
 _TRAILING_SIGNATURE = re.compile(
     r"\s*(?:\[[a-z]{1,5}(?:/[a-z]{1,5})+\]|\([a-z]{1,5}(?:/[a-z]{1,5})+\))$"
 )

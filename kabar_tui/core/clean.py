@@ -24,6 +24,7 @@ from kabar_tui.core.metadata import (
     credited_in_text,
     find_dateline,
     outlet_in,
+    outlets_in,
     read_meta_line,
 )
 from kabar_tui.core.model import Article, Caption, Edit, Paragraph, RemovedLine
@@ -38,7 +39,26 @@ TITLE_MAX_WORDS = 30
 DERIVED_TITLE_CHARS = 120
 DEDUPE_MIN_WORDS = 6
 MAX_PROMOS_AFTER_MARKER = 5
-NO_OUTLET_CUE = frozenset({"source credit", "syndication note", "repeated paragraph"})
+# Dropped lines that never name the publishing outlet (or name another one).
+NO_OUTLET_CUE = frozenset(
+    {
+        "advertisement",
+        "font-size buttons",
+        "pagination",
+        "separator",
+        "signature",
+        "caption",
+        "caption credit",
+        "repeated caption",
+        "repeated title",
+        "repeated paragraph",
+        "deck",
+        "tags",
+        "source credit",
+        "syndication note",
+        "blank (invisible characters)",
+    }
+)
 
 
 @dataclass(slots=True)
@@ -110,7 +130,7 @@ def _classify_lines(lines: list[_Line], captions: list[Caption], meta: _Meta) ->
                 line.state = ""
             continue
         content.append(line)
-        line.words = len(text.split())
+        line.words = text.count(" ") + 1  # normalised: single spaces
         reason = chrome.chrome_reason(text)
         if reason:
             _drop(line, reason)
@@ -202,9 +222,9 @@ def _structure(content: list[_Line], captions: list[Caption], start: int, end: i
     title_key = comparable(title.text) if title else None
     promos_left = 0
     in_tags = False
-    for line in content[start:]:
-        key = chrome.label_key(line.text)
+    for index, line in enumerate(content[start:], start=start):
         if line.state == DROP:
+            key = chrome.label_key(line.text)
             if key in chrome.RELATED_MARKERS:
                 promos_left = MAX_PROMOS_AFTER_MARKER
             in_tags = in_tags or key in chrome.TAG_MARKERS
@@ -215,7 +235,7 @@ def _structure(content: list[_Line], captions: list[Caption], start: int, end: i
             _drop(line, "related-link promo")
             promos_left -= 1
             continue
-        elif content.index(line) > end:
+        elif index > end:
             if in_tags or chrome.looks_like_tag_list(line.text):
                 _drop(line, "tags")
             elif not ends_sentence(line.text) or line.words < BODY_MIN_WORDS:
@@ -292,13 +312,15 @@ def _read_body_metadata(article: Article, meta: _Meta, lines: list[_Line]) -> No
         article.dateline = dateline.place
         if dateline.cue_text:
             cues.append(dateline.cue_text)
-    chrome_outlets = {
-        outlet
-        for line in lines
-        if line.state == DROP and line.reason not in NO_OUTLET_CUE
-        for outlet in [outlet_in(line.text)]
-        if outlet
-    }
+    chrome_outlets = outlets_in(
+        list(
+            dict.fromkeys(
+                line.text
+                for line in lines
+                if line.state == DROP and line.reason not in NO_OUTLET_CUE
+            )
+        )
+    )
     stated = [outlet for cue in cues if (outlet := outlet_in(cue))]
     if stated:
         article.outlet = stated[0]

@@ -49,6 +49,7 @@ def _day_table() -> set[str]:
     return days
 
 
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 MONTHS = _month_table()
 DAYS = _day_table()
 _MONTH_ALT = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
@@ -78,7 +79,7 @@ class FoundDate:
 
 def find_date(line: str) -> FoundDate | None:
     """The first full date (day, month name, four-digit year) in `line`, with its time."""
-    if not any(c.isdigit() for c in line):
+    if not _YEAR.search(line):
         return None
     for pattern in (DAY_MONTH_YEAR, MONTH_DAY_YEAR):
         for match in pattern.finditer(line):

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from kabar_tui.core.text import TERMINAL, data_lines, words
+from kabar_tui.core.text import data_lines, ends_sentence, words
 
 # `mengatakanPrabowo`, `KeuanganSri`: a link's text glued to the word before it.
 _GLUED = re.compile(r"(?<![A-Za-z])([a-z]{3,}|[A-Z][a-z]{2,})([A-Z][a-z]+)(?![A-Za-z])")
 # `kata dia.Menurut`: a sentence glued to the next one.
-_GLUED_SENTENCE = re.compile(r"(?<=[a-z]{2})([.!?])(?=[A-Z][a-z])")
+_PUNCT_THEN_CAPITAL = re.compile(r"[.!?][A-Z]")
 _LOWER_UPPER = re.compile(r"[a-z][A-Z]")
 MAX_NAME_WORDS = 5
 
@@ -29,7 +29,7 @@ def _camelcase() -> tuple[frozenset[str], tuple[str, ...]]:
 
 def open_ended(text: str) -> bool:
     """The line stops mid-sentence (no closing punctuation, no colon)."""
-    return not TERMINAL.search(text) and not text.endswith(":")
+    return not ends_sentence(text) and not text.endswith(":")
 
 
 def continues(text: str) -> bool:
@@ -55,15 +55,12 @@ def join_text(left: str, right: str) -> str:
 def unglue(text: str) -> tuple[str, list[str]]:
     """Split words glued where a link was; returns the text and one note per repair."""
     notes: list[str] = []
-    if _GLUED_SENTENCE.search(text):
-
-        def space_sentence(match: re.Match[str]) -> str:
-            notes.append(
-                f"space after {match[1]!r} before {text[match.end() : match.end() + 12]!r}"
-            )
-            return match[1] + " "
-
-        text = _GLUED_SENTENCE.sub(space_sentence, text)
+    for match in reversed(list(_PUNCT_THEN_CAPITAL.finditer(text))):
+        at = match.start()
+        before, after = text[max(at - 2, 0) : at], text[at + 2 : at + 3]
+        if len(before) == 2 and before.isalpha() and before.islower() and after.islower():
+            notes.insert(0, f"space after {text[at]!r} before {text[at + 1 :][:12]!r}")
+            text = f"{text[: at + 1]} {text[at + 1 :]}"
     if not _LOWER_UPPER.search(text):
         return text, notes
     names, prefixes = _camelcase()

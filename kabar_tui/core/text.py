@@ -13,8 +13,8 @@ _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 _WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+(?:[-'][A-Za-z\u00c0-\u024f]+)*")
-SENTENCE_END = tuple(".!?…\"”’')")
-TERMINAL = re.compile(r"[.!?…][\"”’')\]]*$")
+CLOSERS = "\"”’')]"
+STOPS = (".", "!", "?", "…")
 
 
 def data_lines(name: str) -> list[str]:
@@ -42,6 +42,9 @@ def normalise(line: str) -> str:
 
     Quotes, dashes and letters stay exactly as written; only invisible things change.
     """
+    if line.isprintable():  # the common case: no escapes, controls or odd spaces
+        line = line.strip()
+        return " ".join(line.split()) if "  " in line else line
     if "\x1b" in line:
         line = _ANSI.sub("", line)
     line = _CONTROL.sub("", line)
@@ -55,8 +58,13 @@ def strip_tags(text: str) -> str:
 
 
 def comparable(text: str) -> str:
-    """A key for "is this the same line again": no tags, no case, single spaces."""
-    return " ".join(strip_tags(text).casefold().split())
+    """A key for "is this the same line again": no tags, no case, single spaces.
+
+    Expects normalised text (single spaces already), so only tags need re-spacing.
+    """
+    if "<" in text:
+        return " ".join(strip_tags(text).casefold().split())
+    return text.casefold()
 
 
 def words(text: str) -> list[str]:
@@ -80,7 +88,7 @@ def capitalised_share(tokens: list[str]) -> float:
 
 
 def ends_sentence(text: str) -> bool:
-    return bool(TERMINAL.search(text))
+    return text.rstrip(CLOSERS).endswith(STOPS)
 
 
 def prose_score(text: str) -> float:
