@@ -25,8 +25,9 @@ _CHROME = re.compile(
     "|".join(f"(?P<p{i}>{pattern})" for i, (pattern, _) in enumerate(_PATTERN_ROWS)),
     re.IGNORECASE,
 )
-RELATED_MARKERS = frozenset({"baca juga", "baca juga ya", "berita terkait", "artikel terkait"})
-TAG_MARKERS = frozenset({"tags", "tag", "topik"})
+# Bare labels after which promo titles follow, one a line; and labels for tag lists.
+RELATED_MARKERS = frozenset(k for k, r in LABELS.items() if r == "related-link promo")
+TAG_MARKERS = frozenset(k for k, r in LABELS.items() if r == "tags")
 MAX_CHROME_CHARS = 200
 _TRAILING_SIGNATURE = re.compile(
     r"\s*(?:\[[a-z]{1,5}(?:/[a-z]{1,5})+\]|\([a-z]{1,5}(?:/[a-z]{1,5})+\))$"

@@ -15,6 +15,10 @@ PAREN_CREDIT = re.compile(
 )
 # `Pemimpin Korea Utara Kim Jong Un. /KCNA via REUTERS/`
 SLASH_CREDIT = re.compile(r"(?P<text>.+?)\s*/(?P<credit>[A-Z][A-Za-z0-9 .&]{1,60}?)/")
+# `... Senin (9/6/2025). TRIBUN-TIMUR.COM/MUH HASIM ARFAH`: a capitalised credit with a slash
+CAPS_CREDIT = re.compile(
+    r"(?P<text>.+?[.!?)])\s+(?P<credit>[A-Z0-9][A-Z0-9.\- ]*/[A-Z][A-Z .'\-]+)"
+)
 # `Ilustrasi pajak. Foto: Getty Images/iStockphoto` (detik puts the credit last)
 TRAILING_CREDIT = re.compile(rf"(?P<text>.+?[.,])\s*{_PHOTO}\s*:\s*(?P<credit>[^.!?]{{2,60}})")
 _PHOTO_PREFIX = re.compile(rf"^{_PHOTO}\s*:\s*")
@@ -38,9 +42,9 @@ def credit_only(text: str) -> str | None:
 
 def find_caption(text: str) -> FoundCaption | None:
     """A caption line: description plus a photo credit at its end."""
-    if not text.endswith((")", "/")) and ":" not in text:
+    if not text.endswith((")", "/")) and ":" not in text and "/" not in text:
         return None
-    for pattern in (PAREN_CREDIT, SLASH_CREDIT, TRAILING_CREDIT):
+    for pattern in (PAREN_CREDIT, SLASH_CREDIT, CAPS_CREDIT, TRAILING_CREDIT):
         match = pattern.fullmatch(text)
         if match is None:
             continue

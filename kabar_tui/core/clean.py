@@ -30,7 +30,14 @@ from kabar_tui.core.metadata import (
 from kabar_tui.core.model import Article, Caption, Edit, Paragraph, RemovedLine
 from kabar_tui.core.repair import continues, is_name_fragment, join_text, open_ended, unglue
 from kabar_tui.core.sources import Source
-from kabar_tui.core.text import comparable, ends_sentence, normalise, stopword_density, words
+from kabar_tui.core.text import (
+    comparable,
+    ends_sentence,
+    normalise,
+    stopword_density,
+    stopwords,
+    words,
+)
 
 KEEP, DROP, TITLE = "keep", "drop", "title"
 BODY_MIN_WORDS = 6  # a punctuated line this long starts the body
@@ -38,6 +45,8 @@ BODY_LONG_WORDS = 15  # an unpunctuated line this long, with function words, doe
 TITLE_MAX_WORDS = 30
 DERIVED_TITLE_CHARS = 120
 DEDUPE_MIN_WORDS = 6
+FRAGMENT_MAX_WORDS = 10
+TITLE_MIN_WORDS = 4  # section names and breadcrumbs above a headline are shorter
 MAX_PROMOS_AFTER_MARKER = 5
 # Dropped lines that never name the publishing outlet (or name another one).
 NO_OUTLET_CUE = frozenset(
@@ -205,18 +214,24 @@ def _body_bounds(content: list[_Line]) -> tuple[int, int]:
     return first, max(last, first - 1)
 
 
+def _title_like(line: _Line, min_words: int) -> bool:
+    return min_words <= line.words <= TITLE_MAX_WORDS and not line.text.endswith(".")
+
+
 def _structure(content: list[_Line], captions: list[Caption], start: int, end: int) -> _Line | None:
     """Pass 2: title and deck before the body, promos inside it, menus after it."""
-    title = None
-    for line in content[:start]:
-        if line.state != KEEP:
+    header = [line for line in content[:start] if line.state == KEEP]
+    title = next((line for line in header if _title_like(line, TITLE_MIN_WORDS)), None)
+    title = title or next((line for line in header if _title_like(line, 2)), None)
+    if title:
+        title.state = TITLE
+    for line in header:
+        if line is title:
             continue
-        if title is None and 2 <= line.words <= TITLE_MAX_WORDS and not line.text.endswith("."):
-            title, line.state = line, TITLE
-        elif title is not None and comparable(line.text) == comparable(title.text):
-            _drop(line, "repeated title")
-        elif title is None or line.words <= 3:
+        if title is None or line.number < title.number or line.words <= 3:
             _drop(line, "navigation")
+        elif comparable(line.text) == comparable(title.text):
+            _drop(line, "repeated title")
         else:
             _drop(line, "deck")
     title_key = comparable(title.text) if title else None
@@ -236,7 +251,7 @@ def _structure(content: list[_Line], captions: list[Caption], start: int, end: i
             promos_left -= 1
             continue
         elif index > end:
-            if in_tags or chrome.looks_like_tag_list(line.text):
+            if in_tags or chrome.looks_like_tag_list(line.text) or line.text.islower():
                 _drop(line, "tags")
             elif not ends_sentence(line.text) or line.words < BODY_MIN_WORDS:
                 _drop(line, "navigation")
@@ -258,7 +273,7 @@ def _repair(body: list[_Line], edits: list[Edit], removed: list[RemovedLine]) ->
         kept.append(line)
     groups: list[list[_Line]] = []
     for i, line in enumerate(kept):
-        if groups and _continues_previous(groups[-1][-1], line, kept[i + 1 : i + 2]):
+        if groups and _continues_group(groups[-1], line, kept[i + 1 : i + 2]):
             groups[-1].append(line)
         else:
             groups.append([line])
@@ -282,12 +297,23 @@ def _repair(body: list[_Line], edits: list[Edit], removed: list[RemovedLine]) ->
     return paragraphs
 
 
-def _continues_previous(previous: _Line, line: _Line, after: list[_Line]) -> bool:
-    if not open_ended(previous.text):
+def _continues_group(group: list[_Line], line: _Line, after: list[_Line]) -> bool:
+    """Does `line` carry on the paragraph in `group` (split where a link or dateline was)?"""
+    last = group[-1].text
+    if len(group) == 1 and last.endswith(("-", "–", "—")):
+        dateline = find_dateline(last)
+        if dateline and dateline.alone:
+            return True
+    if not open_ended(last):
         return False
     if continues(line.text):
         return True
-    return is_name_fragment(line.text) and bool(after) and continues(after[0].text)
+    if is_name_fragment(line.text) and after and continues(after[0].text):
+        return True
+    # `Menurut Kepala Ekonom` / `Bank Central Asia` / `David Sumual, ...`: a short opening
+    # that starts with a function word cannot be a paragraph of its own.
+    opening_word = group[0].text.split(" ", 1)[0].lower()
+    return opening_word in stopwords() and sum(g.words for g in group) <= FRAGMENT_MAX_WORDS
 
 
 def _derive_title(paragraphs: list[Paragraph], fallback: str) -> str:

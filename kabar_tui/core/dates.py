@@ -66,6 +66,12 @@ MONTH_DAY_YEAR = re.compile(
     _DAY + rf"(?P<month>{_MONTH_ALT})\.?\s+(?P<day>\d{{1,2}}),?\s+(?P<year>\d{{4}})\b" + _TIME,
     re.IGNORECASE,
 )
+# `05/06/2025, 10:12 WIB` (Kompas): day/month/year, always with a time so that dates
+# mentioned in passing like `(4/6/2025)` are not taken for publication times.
+NUMERIC = re.compile(
+    r"(?<![\d/])(?P<dayname>)(?P<day>\d{1,2})/(?P<month>\d{1,2})/(?P<year>\d{4}),?\s+"
+    r"(?P<hour>\d{1,2})[:.](?P<minute>\d{2})\s*(?P<zone>WITA|WIB|WIT|UTC|GMT)?"
+)
 
 
 @dataclass(slots=True, frozen=True)
@@ -81,7 +87,7 @@ def find_date(line: str) -> FoundDate | None:
     """The first full date (day, month name, four-digit year) in `line`, with its time."""
     if not _YEAR.search(line):
         return None
-    for pattern in (DAY_MONTH_YEAR, MONTH_DAY_YEAR):
+    for pattern in (DAY_MONTH_YEAR, MONTH_DAY_YEAR, NUMERIC):
         for match in pattern.finditer(line):
             found = _to_found(match)
             if found:
@@ -90,7 +96,7 @@ def find_date(line: str) -> FoundDate | None:
 
 
 def _to_found(match: re.Match[str]) -> FoundDate | None:
-    month = MONTHS.get(_fold(match["month"]))
+    month = int(match["month"]) if match.re is NUMERIC else MONTHS.get(_fold(match["month"]))
     if month is None:
         return None
     hour = int(match["hour"]) if match["hour"] else 0

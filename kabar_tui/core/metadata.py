@@ -50,7 +50,7 @@ DATELINE = re.compile(
     r"(?P<place>[A-Z][A-Za-z'.]+(?:\s+[A-Z][A-Za-z'.]+){0,3})"
     r"(?:\s*\((?P<paren>[A-Za-z0-9. ]{2,30})\))?"
     rf"(?:\s*,\s*(?P<post>{_CUE_WORD}|CNN Indonesia))?"
-    r"\s*(?:--?|–|—)\s+(?=\S)"
+    r"\s*(?:--?|–|—)(?:\s+(?=\S)|\s*$)"
 )
 CREDITED_IN_TEXT = re.compile(
     r"\b(?:dilansir|dikutip|melansir|mengutip)\s+(?:dari\s+)?"
@@ -83,6 +83,7 @@ class MetaLine:
 class Dateline:
     place: str
     cue_text: str  # the outlet part (`REPUBLIKA.CO.ID`, `KOMPAS.com`, `ANTARA`), maybe empty
+    alone: bool  # the line is only the dateline; its paragraph is on the next line
 
 
 def read_meta_line(text: str) -> MetaLine | None:
@@ -129,7 +130,8 @@ def _read_part(part: str, meta: MetaLine) -> bool:
         if match:
             meta.author, meta.reason = match["name"].strip(), "byline"
             return True
-    return False
+    # `Kompas.com - 05/06/2025, 10:12 WIB`: the outlet's name next to the date
+    return len(part.split()) <= 3 and outlet_in(part) is not None
 
 
 def find_dateline(paragraph: str) -> Dateline | None:
@@ -138,7 +140,7 @@ def find_dateline(paragraph: str) -> Dateline | None:
     if match is None:
         return None
     cue = match["pre"] or match["post"] or (f"({match['paren']})" if match["paren"] else "")
-    return Dateline(place=match["place"], cue_text=cue)
+    return Dateline(place=match["place"], cue_text=cue, alone=match.end() == len(paragraph))
 
 
 def outlet_in(text: str) -> str | None:
