@@ -66,7 +66,8 @@ def test_unknown_outlet_is_none_not_a_guess() -> None:
 def test_conflicting_chrome_cues_give_no_outlet() -> None:
     text = (
         f"Judul Berita yang Cukup Panjang Sekali\n\n{PARAGRAPH}\n\n"
-        "Follow WhatsApp Channel Okezone untuk update berita\nFollow Berita SINDOnews di Google News\n"
+        "Follow WhatsApp Channel Okezone untuk update berita\n"
+        "Follow Berita SINDOnews di Google News\n"
     )
     assert article(text).outlet is None
 
