@@ -96,4 +96,4 @@ def test_empty_and_chrome_only_articles_do_not_fail() -> None:
 
 def test_nbsp_only_lines_are_recorded() -> None:
     result = article(f"Judul Berita yang Cukup Panjang Sekali\n\u00a0\u00a0\n{PARAGRAPH}\n")
-    assert [(r.line, r.reason) for r in result.removed] == [(2, "blank (invisible characters)")]
+    assert [(r.line, r.reason) for r in result.removed] == [(2, "invisible characters")]

@@ -65,7 +65,7 @@ NO_OUTLET_CUE = frozenset(
         "tags",
         "source credit",
         "syndication note",
-        "blank (invisible characters)",
+        "invisible characters",
     }
 )
 
@@ -134,7 +134,7 @@ def _classify_lines(lines: list[_Line], captions: list[Caption], meta: _Meta) ->
         text = line.text
         if not text:
             if line.raw.strip(" \t\r\n\f\v"):
-                _drop(line, "blank (invisible characters)")
+                _drop(line, "invisible characters")
             else:
                 line.state = ""
             continue
