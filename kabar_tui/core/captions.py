@@ -24,6 +24,7 @@ TRAILING_CREDIT = re.compile(rf"(?P<text>.+?[.,])\s*{_PHOTO}\s*:\s*(?P<credit>[^
 _PHOTO_PREFIX = re.compile(rf"^{_PHOTO}\s*:\s*")
 _DATE_LIKE = re.compile(r"\d+/\d+")
 MAX_CREDIT_WORDS = 8
+MAX_CAPTION_CHARS = 600  # captions are a sentence or two; longer lines are not tried
 
 
 @dataclass(slots=True, frozen=True)
@@ -42,6 +43,8 @@ def credit_only(text: str) -> str | None:
 
 def find_caption(text: str) -> FoundCaption | None:
     """A caption line: description plus a photo credit at its end."""
+    if len(text) > MAX_CAPTION_CHARS:
+        return None
     if not text.endswith((")", "/")) and ":" not in text and "/" not in text:
         return None
     for pattern in (PAREN_CREDIT, SLASH_CREDIT, CAPS_CREDIT, TRAILING_CREDIT):

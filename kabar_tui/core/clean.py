@@ -46,6 +46,7 @@ TITLE_MAX_WORDS = 30
 DERIVED_TITLE_CHARS = 120
 DEDUPE_MIN_WORDS = 6
 FRAGMENT_MAX_WORDS = 10
+MAX_CUE_CHARS = 300  # page chrome naming an outlet is one short line
 TITLE_MIN_WORDS = 4  # section names and breadcrumbs above a headline are shorter
 MAX_PROMOS_AFTER_MARKER = 5
 # Dropped lines that never name the publishing outlet (or name another one).
@@ -174,7 +175,13 @@ def _attach_credits(content: list[_Line], captions: list[Caption]) -> None:
             continue
         text = ""
         above = content[i - 1] if i else None
-        if above and above.state == KEEP and (not ends_sentence(above.text) or above.words <= 12):
+        first_kept = next((c for c in content if c.state == KEEP), None)
+        if (
+            above
+            and above.state == KEEP
+            and above is not first_kept  # most likely the headline, credited for its photo
+            and (not ends_sentence(above.text) or above.words <= 12)
+        ):
             _drop(above, "caption")
             text = above.text
             number = above.number
@@ -321,6 +328,9 @@ def _derive_title(paragraphs: list[Paragraph], fallback: str) -> str:
     if not paragraphs:
         return fallback
     text = paragraphs[0].text
+    dateline = find_dateline(text)
+    if dateline and not dateline.alone:
+        text = text[dateline.end :]
     for stop in (". ", "? ", "! "):
         cut = text.find(stop)
         if 0 < cut < len(text):
@@ -343,7 +353,9 @@ def _read_body_metadata(article: Article, meta: _Meta, lines: list[_Line]) -> No
             dict.fromkeys(
                 line.text
                 for line in lines
-                if line.state == DROP and line.reason not in NO_OUTLET_CUE
+                if line.state == DROP
+                and line.reason not in NO_OUTLET_CUE
+                and len(line.text) <= MAX_CUE_CHARS
             )
         )
     )

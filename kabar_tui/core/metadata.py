@@ -52,6 +52,7 @@ DATELINE = re.compile(
     rf"(?:\s*,\s*(?P<post>{_CUE_WORD}|CNN Indonesia))?"
     r"\s*(?:--?|–|—)(?:\s+(?=\S)|\s*$)"
 )
+DATELINE_MAX_CHARS = 120  # `REPUBLIKA.CO.ID, BEIJING -- ` and the like are short
 CREDITED_IN_TEXT = re.compile(
     r"\b(?:dilansir|dikutip|melansir|mengutip)\s+(?:dari\s+)?"
     r"(?P<source>[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,3})"
@@ -84,6 +85,7 @@ class Dateline:
     place: str
     cue_text: str  # the outlet part (`REPUBLIKA.CO.ID`, `KOMPAS.com`, `ANTARA`), maybe empty
     alone: bool  # the line is only the dateline; its paragraph is on the next line
+    end: int  # where the paragraph's own text starts
 
 
 def read_meta_line(text: str) -> MetaLine | None:
@@ -136,11 +138,13 @@ def _read_part(part: str, meta: MetaLine) -> bool:
 
 def find_dateline(paragraph: str) -> Dateline | None:
     """`MOSKOW - ...`, `REPUBLIKA.CO.ID, BEIJING -- ...`, `Jakarta (ANTARA) - ...`."""
-    match = DATELINE.match(paragraph)
+    match = DATELINE.match(paragraph[:DATELINE_MAX_CHARS])
     if match is None:
         return None
     cue = match["pre"] or match["post"] or (f"({match['paren']})" if match["paren"] else "")
-    return Dateline(place=match["place"], cue_text=cue, alone=match.end() == len(paragraph))
+    return Dateline(
+        place=match["place"], cue_text=cue, alone=match.end() == len(paragraph), end=match.end()
+    )
 
 
 def outlet_in(text: str) -> str | None:
