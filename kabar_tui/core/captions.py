@@ -27,6 +27,21 @@ MAX_CREDIT_WORDS = 8
 MAX_CAPTION_CHARS = 600  # captions are a sentence or two; longer lines are not tried
 
 
+def _candidate_patterns(text: str) -> list[re.Pattern[str]]:
+    """Only the patterns whose credit could end this line (cheap checks first)."""
+    last = text[-1]
+    if last == ")":
+        return [PAREN_CREDIT]
+    if last == "/":
+        return [SLASH_CREDIT]
+    patterns = []
+    if last.isupper() and "/" in text:
+        patterns.append(CAPS_CREDIT)
+    if ":" in text:
+        patterns.append(TRAILING_CREDIT)
+    return patterns
+
+
 @dataclass(slots=True, frozen=True)
 class FoundCaption:
     text: str  # empty when the line is a credit alone
@@ -45,9 +60,7 @@ def find_caption(text: str) -> FoundCaption | None:
     """A caption line: description plus a photo credit at its end."""
     if len(text) > MAX_CAPTION_CHARS:
         return None
-    if not text.endswith((")", "/")) and ":" not in text and "/" not in text:
-        return None
-    for pattern in (PAREN_CREDIT, SLASH_CREDIT, CAPS_CREDIT, TRAILING_CREDIT):
+    for pattern in _candidate_patterns(text):
         match = pattern.fullmatch(text)
         if match is None:
             continue
