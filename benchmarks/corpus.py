@@ -28,12 +28,13 @@ def raw_article(rng: random.Random) -> str:
     dateline, chrome = rng.choice(OUTLETS)
     place = rng.choice(PLACES).upper() if rng.random() < 0.5 else rng.choice(PLACES)
     title = " ".join(w.capitalize() for w in paragraph(rng).split()[: rng.randint(6, 12)])
+    title = title.rstrip(".")
     author = rng.choice(PEOPLE)
     date = (
         f"{rng.choice(DAYS)}, {rng.randint(1, 28):02d} {rng.choice(MONTHS)} 2025 "
         f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d} {rng.choice(['WIB', 'WITA', 'WIT'])}"
     )
-    body = [paragraph(rng) for _ in range(rng.randint(6, 14))]
+    body = [paragraph(rng) for _ in range(rng.randint(8, 14))]
     lines = ["Advertisement", "INFOGRAFIS INDEKS", "", title, "", f"{author} - detikNews", date]
     lines += [f"{title}", f"Suasana di {place}. (Foto: ANTARA FOTO/{author})", "A", "A", ""]
     lines.append(dateline.format(place=place) + body[0])

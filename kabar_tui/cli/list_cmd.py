@@ -33,7 +33,10 @@ def run(args: argparse.Namespace) -> int:
         for row in rows:
             print("\t".join(row))
         return 0
-    table = Table(_("id"), _("outlet"), _("date"), _("title"), highlight=False)
+    table = Table(highlight=False)
+    for header in (_("id"), _("outlet"), _("date")):
+        table.add_column(header, no_wrap=True)
+    table.add_column(_("title"), no_wrap=True, overflow="ellipsis")  # one row per article
     for row in rows:
         table.add_row(*(Text(cell) for cell in row))  # Text: `[bold]` in a title is not markup
     Console(highlight=False).print(table)

@@ -66,6 +66,14 @@ def looks_like_headline(text: str) -> bool:
     return not ends_sentence(text) and len(tokens) <= 12 and stopword_density(tokens) < 0.1
 
 
+def title_case(text: str) -> bool:
+    """Headline capitalisation: nearly every content word capitalised, as prose never is."""
+    if text.count(" ") > 40:  # cheap exit for paragraphs
+        return False
+    tokens = words(text)
+    return 3 <= len(tokens) <= 25 and capitalised_share(tokens) >= 0.85
+
+
 def looks_like_tag_list(text: str) -> bool:
     """`Kim Jong Un, Rusia, Korea Utara` or `#KimJongUn #Rusia`: names, no sentence."""
     if ends_sentence(text):

@@ -201,11 +201,14 @@ def _attach_credits(content: list[_Line], captions: list[Caption]) -> None:
 
 
 def _body_like(line: _Line) -> bool:
+    """Reads as body prose: a dateline, or a punctuated or long line that is no headline."""
     if line.state != KEEP:
         return False
-    if ends_sentence(line.text) and line.words >= BODY_MIN_WORDS:
-        return True
     if find_dateline(line.text):
+        return True
+    if chrome.title_case(line.text):
+        return False
+    if ends_sentence(line.text) and line.words >= BODY_MIN_WORDS:
         return True
     return (
         line.words >= BODY_LONG_WORDS
@@ -222,7 +225,9 @@ def _body_bounds(content: list[_Line]) -> tuple[int, int]:
 
 
 def _title_like(line: _Line, min_words: int) -> bool:
-    return min_words <= line.words <= TITLE_MAX_WORDS and not line.text.endswith(".")
+    if not min_words <= line.words <= TITLE_MAX_WORDS:
+        return False
+    return not line.text.endswith(".") or chrome.title_case(line.text)
 
 
 def _structure(content: list[_Line], captions: list[Caption], start: int, end: int) -> _Line | None:

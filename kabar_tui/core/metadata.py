@@ -138,7 +138,10 @@ def _read_part(part: str, meta: MetaLine) -> bool:
 
 def find_dateline(paragraph: str) -> Dateline | None:
     """`MOSKOW - ...`, `REPUBLIKA.CO.ID, BEIJING -- ...`, `Jakarta (ANTARA) - ...`."""
-    match = DATELINE.match(paragraph[:DATELINE_MAX_CHARS])
+    head = paragraph[:DATELINE_MAX_CHARS]
+    if "-" not in head and "–" not in head and "—" not in head:
+        return None
+    match = DATELINE.match(head)
     if match is None:
         return None
     cue = match["pre"] or match["post"] or (f"({match['paren']})" if match["paren"] else "")
