@@ -97,3 +97,13 @@ def test_empty_and_chrome_only_articles_do_not_fail() -> None:
 def test_nbsp_only_lines_are_recorded() -> None:
     result = article(f"Judul Berita yang Cukup Panjang Sekali\n\u00a0\u00a0\n{PARAGRAPH}\n")
     assert [(r.line, r.reason) for r in result.removed] == [(2, "invisible characters")]
+
+
+def test_crlf_and_odd_separators_keep_editor_line_numbers() -> None:
+    text = "Judul Berita yang Cukup Panjang Sekali\r\n\r\nAdvertisement\r\n" + PARAGRAPH + "\r\n"
+    result = article(text)
+    assert [p.text for p in result.paragraphs] == [PARAGRAPH]
+    assert [(r.line, r.reason) for r in result.removed] == [(3, "advertisement")]
+    result = article(f"Judul Berita yang Cukup Panjang Sekali\n{PARAGRAPH}\u2028Lagi\x0c pula.\n")
+    assert result.paragraphs[0].line == 2
+    assert result.paragraphs[0].text == f"{PARAGRAPH} Lagi pula."

@@ -91,7 +91,8 @@ class _Meta:
 
 
 def clean_source(source: Source) -> Article:
-    lines = [_Line(n, raw, normalise(raw)) for n, raw in enumerate(source.text.splitlines(), 1)]
+    # Split on newlines only, so line numbers match what an editor shows (`\r` is stripped).
+    lines = [_Line(n, raw, normalise(raw)) for n, raw in enumerate(source.text.split("\n"), 1)]
     removed: list[RemovedLine] = []
     captions: list[Caption] = []
     meta = _Meta()
