@@ -98,3 +98,21 @@ def test_glued_words_are_split_and_repeats_dropped() -> None:
     assert "kata Kapolrestabes" in text and "internasional. Tersangka" in text
     assert {e.kind for e in article.edits} >= {"unglued", "deduplicated"}
     assert sum(1 for p in article.paragraphs if p.text.startswith('"Tersangka kami')) == 1
+
+
+def test_sentence_split_after_baca_juga_is_not_taken_for_a_promo() -> None:
+    _, article = clean("kumparan")
+    assert article.paragraphs[-1].text.startswith(
+        "Dalam kesempatan itu, Menteri PUPR Basuki Hadimuljono, menyebut"
+    )
+    promos = [r.text for r in article.removed if r.reason == "related-link promo"]
+    assert promos == ["Baca Juga:", "Jokowi Tinjau Irigasi di Kupang"]
+
+
+def test_short_last_paragraph_with_initials_is_kept() -> None:
+    _, article = clean("voa_no_title")
+    assert article.title_derived and article.outlet is None
+    assert article.paragraphs[-1].text == (
+        "Rusia mengecam langkah tersebut dan menyebutnya sebagai eskalasi."
+    )
+    assert [(r.line, r.text, r.reason) for r in article.removed][0] == (4, "[ft/rs]", "signature")

@@ -46,6 +46,7 @@ TITLE_MAX_WORDS = 30
 DERIVED_TITLE_CHARS = 120
 DEDUPE_MIN_WORDS = 6
 FRAGMENT_MAX_WORDS = 10
+CONTINUATION_MIN_WORDS = 4  # `libur nasional` after a promo is a tag, not a sentence's rest
 MAX_CUE_CHARS = 300  # page chrome naming an outlet is one short line
 TITLE_MIN_WORDS = 4  # section names and breadcrumbs above a headline are shorter
 MAX_PROMOS_AFTER_MARKER = 5
@@ -79,6 +80,7 @@ class _Line:
     state: str = KEEP
     reason: str = ""
     words: int = 0
+    judged: str = ""  # the text judged as prose: without trailing editor initials
 
 
 @dataclass(slots=True)
@@ -142,6 +144,8 @@ def _classify_lines(lines: list[_Line], captions: list[Caption], meta: _Meta) ->
             continue
         content.append(line)
         line.words = text.count(" ") + 1  # normalised: single spaces
+        signature = chrome.trailing_signature(text)
+        line.judged = text[: signature.start()] if signature else text
         reason = chrome.chrome_reason(text)
         if reason:
             _drop(line, reason)
@@ -209,7 +213,7 @@ def _body_like(line: _Line) -> bool:
         return True
     if chrome.title_case(line.text):
         return False
-    if ends_sentence(line.text) and line.words >= BODY_MIN_WORDS:
+    if ends_sentence(line.judged) and line.words >= BODY_MIN_WORDS:
         return True
     return (
         line.words >= BODY_LONG_WORDS
@@ -259,17 +263,38 @@ def _structure(content: list[_Line], captions: list[Caption], start: int, end: i
             continue
         if title_key and comparable(line.text) == title_key:
             _drop(line, "repeated title")
-        elif promos_left and chrome.looks_like_headline(line.text):
+        elif promos_left and _promo_title(line, content[index + 1 : index + 3]):
             _drop(line, "related-link promo")
             promos_left -= 1
             continue
         elif index > end:
             if in_tags or chrome.looks_like_tag_list(line.text) or line.text.islower():
                 _drop(line, "tags")
-            elif not ends_sentence(line.text) or line.words < BODY_MIN_WORDS:
+            elif _menu_item(line):
                 _drop(line, "navigation")
         promos_left = 0
     return title
+
+
+def _promo_title(line: _Line, following: list[_Line]) -> bool:
+    """A linked headline after `Baca Juga`, not the start of a sentence split at a link."""
+    if not chrome.looks_like_headline(line.text):
+        return False
+    if not following or not open_ended(line.text):
+        return True
+    after = following[0]
+    if continues(after.text) and after.words >= CONTINUATION_MIN_WORDS:
+        return False
+    split_name = is_name_fragment(after.text) and len(following) > 1
+    return not (split_name and continues(following[1].text))
+
+
+def _menu_item(line: _Line) -> bool:
+    """After the body: a menu entry, section name or lead-in to something removed."""
+    text = line.judged
+    if line.words <= 3 or text.endswith(":"):
+        return True
+    return chrome.title_case(text) or (not ends_sentence(text) and chrome.looks_like_headline(text))
 
 
 def _repair(body: list[_Line], edits: list[Edit], removed: list[RemovedLine]) -> list[Paragraph]:
