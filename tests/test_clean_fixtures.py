@@ -115,4 +115,5 @@ def test_short_last_paragraph_with_initials_is_kept() -> None:
     assert article.paragraphs[-1].text == (
         "Rusia mengecam langkah tersebut dan menyebutnya sebagai eskalasi."
     )
-    assert [(r.line, r.text, r.reason) for r in article.removed][0] == (4, "[ft/rs]", "signature")
+    first = article.removed[0]
+    assert (first.line, first.text, first.reason) == (4, "[ft/rs]", "signature")
