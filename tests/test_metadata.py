@@ -114,3 +114,21 @@ def test_outlet_cues_and_credited_sources() -> None:
     assert outlet_in("Kabar Daerah") is None
     assert credited_in_text("katanya sebagaimana dilansir dari VOA Indonesia.") == "VOA Indonesia"
     assert credited_in_text("Kim bertemu Putin di Vladivostok.") is None
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Selasa, 10/06/2025 07:37 WIB", datetime(2025, 6, 10, 7, 37, tzinfo=zone(7))),
+        ("Senin, 9 Juni 2025 pukul 14.30 WIB", datetime(2025, 6, 9, 14, 30, tzinfo=zone(7))),
+        ("Updated: Sunday, 17 Sep 2023 10:00 WIT", datetime(2023, 9, 17, 10, 0, tzinfo=zone(9))),
+    ],
+)
+def test_date_lines_with_day_names_and_labels(line: str, expected: datetime) -> None:
+    meta = read_meta_line(line)
+    assert meta is not None and meta.published == expected
+
+
+def test_a_sentence_starting_with_oleh_is_not_a_byline() -> None:
+    assert read_meta_line("Oleh: Siti Nurhaliza").author == "Siti Nurhaliza"
+    assert read_meta_line("Oleh karena itu, ia mundur.") is None

@@ -26,7 +26,8 @@ ZONES = {
 DEFAULT_ZONE = ZONES["WIB"]
 
 
-def _fold(name: str) -> str:
+def fold_name(name: str) -> str:
+    """`Jum'at` / `Jum’at` / `JUMAT` -> `jumat`, the key of the name tables."""
     return name.casefold().replace("'", "").replace("’", "").rstrip(".")
 
 
@@ -35,9 +36,9 @@ def _month_table() -> dict[str, int]:
     for locale in NAME_LOCALES:
         for width in ("wide", "abbreviated"):
             for number, name in get_month_names(width, locale=locale).items():
-                table[_fold(name)] = number
+                table[fold_name(name)] = number
     for spelling, number in data_pairs("date_aliases.txt"):
-        table[_fold(spelling)] = int(number)
+        table[fold_name(spelling)] = int(number)
     return table
 
 
@@ -45,7 +46,7 @@ def _day_table() -> set[str]:
     days: set[str] = set()
     for locale in NAME_LOCALES:
         for width in ("wide", "abbreviated"):
-            days.update(_fold(name) for name in get_day_names(width, locale=locale).values())
+            days.update(fold_name(name) for name in get_day_names(width, locale=locale).values())
     return days
 
 
@@ -96,7 +97,7 @@ def find_date(line: str) -> FoundDate | None:
 
 
 def _to_found(match: re.Match[str]) -> FoundDate | None:
-    month = int(match["month"]) if match.re is NUMERIC else MONTHS.get(_fold(match["month"]))
+    month = int(match["month"]) if match.re is NUMERIC else MONTHS.get(fold_name(match["month"]))
     if month is None:
         return None
     hour = int(match["hour"]) if match["hour"] else 0
@@ -107,6 +108,6 @@ def _to_found(match: re.Match[str]) -> FoundDate | None:
     except ValueError:
         return None
     start = match.start()
-    if match["dayname"] and _fold(match["dayname"]) not in DAYS:
+    if match["dayname"] and fold_name(match["dayname"]) not in DAYS:
         start = match.start("day") if match.re is DAY_MONTH_YEAR else match.start("month")
     return FoundDate(moment, start, match.end())

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from kabar_tui.core.dates import find_date
+from kabar_tui.core.dates import DAYS, find_date, fold_name
 from kabar_tui.core.text import data_pairs, words
 
 _NAME = r"[A-Z][A-Za-z'’.\-]*(?:\s+(?:[A-Z][A-Za-z'’.\-]*|bin|binti|van|de|al|el)){0,5}"
@@ -99,7 +99,7 @@ def read_meta_line(text: str) -> MetaLine | None:
         meta.published = found.moment
     for part in _PARTS.split(rest):
         part = part.strip(_STRIP)
-        if part.casefold() in DATE_LABELS:
+        if part.casefold() in DATE_LABELS or fold_name(part) in DAYS:
             meta.is_update = meta.is_update or part.casefold() in UPDATE_LABELS
             continue
         if not _read_part(part, meta):
