@@ -175,12 +175,12 @@ def _classify_lines(lines: list[_Line], captions: list[Caption], meta: _Meta) ->
 
 def _attach_credits(content: list[_Line], captions: list[Caption]) -> None:
     """A `Foto: <credit>` line credits the line above it; copies of a caption around it go."""
+    first_kept = next((c for c in content if c.state == KEEP), None)
     for i, line in enumerate(content):
         if line.reason != "caption credit":
             continue
         text = ""
         above = content[i - 1] if i else None
-        first_kept = next((c for c in content if c.state == KEEP), None)
         if (
             above
             and above.state == KEEP
