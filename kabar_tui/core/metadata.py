@@ -41,6 +41,20 @@ DATE_LABELS = frozenset(
         "updated",
     }
 )
+LABEL_WORDS = frozenset(
+    {
+        "penulis",
+        "reporter",
+        "pewarta",
+        "oleh",
+        "editor",
+        "penyunting",
+        "redaktur",
+        "sumber",
+        "source",
+        "laporan",
+    }
+)
 UPDATE_LABELS = frozenset({"diperbarui", "diupdate", "update", "updated"})
 MAX_META_WORDS = 20
 _PARTS = re.compile(r"\s*[|•]\s*")
@@ -93,6 +107,8 @@ def read_meta_line(text: str) -> MetaLine | None:
     if len(text) > 200 or len(text.split()) > MAX_META_WORDS:
         return None
     found = find_date(text)
+    if not found and not _could_be_byline(text):
+        return None
     rest = text[: found.start] + " | " + text[found.end :] if found else text
     meta = MetaLine(reason="date" if found else "byline")
     if found:
@@ -109,6 +125,12 @@ def read_meta_line(text: str) -> MetaLine | None:
     elif meta.published is None and not (meta.editor or meta.credited_source):
         return None
     return meta
+
+
+def _could_be_byline(text: str) -> bool:
+    """Cheap test before the patterns: a label word first, or a byline's comma or dash."""
+    first = text.split(" ", 1)[0].rstrip(":").casefold()
+    return first in LABEL_WORDS or "," in text or " - " in text
 
 
 def _read_part(part: str, meta: MetaLine) -> bool:

@@ -12,6 +12,7 @@ _GLUED = re.compile(r"(?<![A-Za-z])([a-z]{3,}|[A-Z][a-z]{2,})([A-Z][a-z]+)(?![A-
 # `kata dia.Menurut`: a sentence glued to the next one.
 _PUNCT_THEN_CAPITAL = re.compile(r"[.!?][A-Z]")
 _LOWER_UPPER = re.compile(r"[a-z][A-Z]")
+_SUSPECT = re.compile(r"[a-z.!?][A-Z]")
 MAX_NAME_WORDS = 5
 
 
@@ -55,6 +56,8 @@ def join_text(left: str, right: str) -> str:
 def unglue(text: str) -> tuple[str, list[str]]:
     """Split words glued where a link was; returns the text and one note per repair."""
     notes: list[str] = []
+    if not _SUSPECT.search(text):  # one scan settles the common, clean case
+        return text, notes
     for match in reversed(list(_PUNCT_THEN_CAPITAL.finditer(text))):
         at = match.start()
         before, after = text[max(at - 2, 0) : at], text[at + 2 : at + 3]
