@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from kabar_tui.core.boilerplate import chrome_reason, looks_like_headline
+from kabar_tui.core.boilerplate import chrome_reason, looks_like_headline, title_case
 from kabar_tui.core.clean import clean_source
 from kabar_tui.core.repair import unglue
 from kabar_tui.core.sources import Source
-from kabar_tui.core.text import normalise, prose_score
+from kabar_tui.core.text import normalise
 
 PARAGRAPH = "Pemerintah akan menaikkan anggaran pendidikan tahun depan, kata menteri di Jakarta."
 
@@ -28,8 +28,8 @@ def test_chrome_labels_and_patterns() -> None:
 
 
 def test_scores_separate_prose_from_headlines() -> None:
-    assert prose_score(PARAGRAPH) > 0.6
-    assert prose_score("Harga Emas Antam Naik, Cek Rinciannya") < 0.5
+    assert not looks_like_headline(PARAGRAPH) and not title_case(PARAGRAPH)
+    assert title_case("Harga Emas Antam Naik, Cek Rinciannya")
     assert looks_like_headline("Daftar Bank yang Buka Layanan Saat Libur Panjang")
     assert not looks_like_headline("Perjanjian keduanya diyakini mencakup dukungan militer.")
 

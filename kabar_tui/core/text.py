@@ -89,20 +89,3 @@ def capitalised_share(tokens: list[str]) -> float:
 
 def ends_sentence(text: str) -> bool:
     return text.rstrip(CLOSERS).endswith(STOPS)
-
-
-def prose_score(text: str) -> float:
-    """How much a line reads like body prose, 0..1, from length, punctuation and stopwords.
-
-    Body paragraphs are long, end a sentence and are full of function words; menus, promo
-    titles and captions credits are short, unpunctuated and mostly capitalised nouns.
-    """
-    tokens = words(text)
-    n = len(tokens)
-    if n == 0:
-        return 0.0
-    length = min(n / 25, 1.0)
-    punctuation = 1.0 if ends_sentence(text) else 0.0
-    density = min(stopword_density(tokens) / 0.2, 1.0)
-    lowercase = 1.0 - capitalised_share(tokens)
-    return 0.35 * length + 0.25 * punctuation + 0.25 * density + 0.15 * lowercase
