@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from kabar_tui.core.entities import gazetteer_entry
+from kabar_tui.core.entities import gazetteer_entry, recognise
 from kabar_tui.core.model import (
     Article,
     Corpus,
@@ -95,6 +95,26 @@ def _person_names(articles: list[Article]) -> Counter[str]:
     )
 
 
+def _subject_names(article: Article, names_by_word: dict[str, list[str]]) -> Counter[str]:
+    """Person names in the headline and captions, which name who the article is about.
+
+    They are not body paragraphs, so they carry no mentions of their own, yet they decide
+    who a lone surname means: in `Ayah Kim, Kim Jong Il, ...` under a headline about Kim
+    Jong Un, `Kim` is still Kim Jong Un. A title-cased headline hides where a name ends,
+    so names known from the corpus are also looked for among its words. Headline names
+    count twice.
+    """
+    headline: Counter[str] = Counter()
+    captions: Counter[str] = Counter()
+    for m in recognise([article.title, *(c.text for c in article.captions)]):
+        if m.label == "PER" and " " in m.text.strip():
+            (headline if m.paragraph == 0 else captions)[spelling_key(m.text)] += 1
+    headline_words = set(spelling_key(article.title).split())
+    known = {name for word in headline_words for name in names_by_word.get(word, ())}
+    headline.update(name for name in known if set(name.split()) <= headline_words)
+    return headline + headline + captions
+
+
 def _expand(part: str, names: Counter[str], overall: Counter[str]) -> str | None:
     """The most mentioned full name containing word `part` (a surname or given name)."""
     candidates = [name for name in names if part in name.split()]
@@ -131,7 +151,7 @@ def _mention_keys(corpus: Corpus) -> dict[int, str]:
     stories = _story_of(corpus)
     keys: dict[int, str] = {}
     for article in corpus.articles:
-        article_names = _person_names([article])
+        article_names = _person_names([article]) + _subject_names(article, corpus_index)
         story_names = _person_names(stories[article.id]) if article.id in stories else None
         for mention in article.entities:
             key = spelling_key(_full_name(mention.text))
