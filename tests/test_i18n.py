@@ -35,8 +35,12 @@ def indonesian() -> Iterator[None]:
     i18n.set_language("en")
 
 
+LITERAL_CALL = re.compile(r"""\b_\(\s*(?:"([^"\\]*)"|'([^'\\]*)')\s*\)""")
+
+
 def ui_messages() -> set[str | tuple[str, str]]:
-    """Every `_()`/`ngettext()` string in kabar_tui/, found as `pybabel extract -F babel.cfg`."""
+    """Every `_()`/`ngettext()` string in kabar_tui/, found as `pybabel extract -F babel.cfg`
+    does, plus plain `_("...")` calls its Python 3.11 extractor misses inside f-strings."""
     with (ROOT / "babel.cfg").open(encoding="utf-8") as handle:
         method_map, options_map = parse_mapping_cfg(handle)
     found = set()
@@ -44,6 +48,9 @@ def ui_messages() -> set[str | tuple[str, str]]:
         str(ROOT), method_map, options_map
     ):
         found.add(message if isinstance(message, str) else tuple(message))
+    for path in (ROOT / "kabar_tui").rglob("*.py"):
+        for double, single in LITERAL_CALL.findall(path.read_text(encoding="utf-8")):
+            found.add(double or single)
     return found
 
 

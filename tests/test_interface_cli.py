@@ -89,3 +89,21 @@ def test_serve_help_lists_the_options() -> None:
     assert result.returncode == 0
     for option in ("--theme", "--lang", "--no-animation", "--port"):
         assert option in result.stdout
+
+
+def test_commands_speak_the_environments_language(isolated_config_dir) -> None:
+    env = dict(os.environ, LANG="id_ID.UTF-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "kabar_tui", "show", "000_59e454f0b43af36c"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert result.returncode == 0
+    assert "media: Okezone" in result.stdout and "penulis: " in result.stdout
+    english = subprocess.run(
+        [sys.executable, "-m", "kabar_tui", "show", "000_59e454f0b43af36c"],
+        capture_output=True,
+        text=True,
+    )
+    assert "outlet: Okezone" in english.stdout

@@ -10,10 +10,16 @@ import argparse
 import sys
 from importlib import import_module
 
+from kabar_tui.config import load_config
+from kabar_tui.i18n import resolve_language, set_language
+
 COMMANDS: dict[str, str] = {
     "list": "kabar_tui.cli.list_cmd",
     "show": "kabar_tui.cli.show_cmd",
     "export": "kabar_tui.cli.export_cmd",
+    "analyze": "kabar_tui.cli.analyze_cmd",
+    "entities": "kabar_tui.cli.entities_cmd",
+    "quotes": "kabar_tui.cli.quotes_cmd",
     "serve": "kabar_tui.cli.serve_cmd",
 }
 OPEN_COMMAND = "kabar_tui.cli.open_cmd"
@@ -36,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     if args and args[0] in ("-h", "--help"):
         print(_top_level_help())
         return 0
+    set_language(resolve_language(None, load_config().lang))  # `kabar --lang` overrides it
     if args and args[0] in COMMANDS:
         name, rest = args[0], args[1:]
         module = import_module(COMMANDS[name])
