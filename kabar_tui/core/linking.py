@@ -1,7 +1,7 @@
 """Link paragraphs that say the same thing in different articles.
 
 Two stages so the cost grows with the corpus, not with its square:
-candidates come from an inverted index of sampled word 3-gram fingerprints (republished
+candidates come from an inverted index of sampled word 4-gram fingerprints (republished
 text) and of rare lowercase content words (the same event told in other words); only
 candidates are scored with rapidfuzz. `LinkIndex` adds one article at a time, so a new
 article is linked without recomputing the rest.
@@ -14,6 +14,7 @@ import unicodedata
 import zlib
 from collections import Counter
 from dataclasses import dataclass
+from sys import intern
 
 from rapidfuzz import fuzz
 
@@ -30,8 +31,10 @@ SIMILAR_MIN_SHARED_WORDS = 3  # distinct lowercase content words inside shared 4
 SIMILAR_MIN_RARE_WORDS = 2  # ...of which this many are rare in the corpus
 SIMILAR_RUN = 4
 RARE_SHARE = 0.001  # a word in at most this share of paragraphs (or the posting cap) is rare
-SAMPLE_MODULUS = 4  # one in four 3-gram fingerprints is indexed: memory, with recall kept
-FINGERPRINT_POSTING_CAP = 64  # a 3-gram in more paragraphs is boilerplate, not evidence
+SHINGLE = 4  # words per fingerprint: one edited word in ten leaves two in three intact
+SAMPLE_MODULUS = 4  # one in four fingerprints is indexed: memory, with recall kept...
+SHORT_PASSAGE = 24  # ...except in short paragraphs (fewer fingerprints), where all are
+FINGERPRINT_POSTING_CAP = 64  # a 4-gram in more paragraphs is boilerplate, not evidence
 RARE_WORD_POSTING_CAP = 32  # a word in more paragraphs is too common to suggest a link
 RARE_WORDS_MIN_SHARED = 3
 MAX_CANDIDATES = 20  # weakly supported candidates verified per paragraph (strong: all)
@@ -53,6 +56,8 @@ _STOPWORD_LIST = """
 STOPWORDS = frozenset(_STOPWORD_LIST.split())
 
 _WORD = re.compile(r"\w+")
+# a word of three or more characters written with a lowercase first letter (not a name)
+_LOWERCASE_WORD = re.compile(r"(?<!\w)[a-z]\w{2,}")
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _QUOTED = re.compile(r"[\"“”«»„]([^\"“”«»„]+)[\"“”«»„]")
 _KIND_ORDER = {SAME_TEXT: 0, SAME_QUOTE: 1, SIMILAR: 2}
@@ -88,17 +93,14 @@ class _Passage:
     paragraph: int
     text: str  # normalized words joined by single spaces
     quotes: tuple[str, ...]
-    content: frozenset[str]  # content words written in lowercase in the source (not names)
+    content: tuple[str, ...]  # distinct content words written in lowercase (names are not)
 
 
 def _passage(article_id: str, index: int, text: str, extra_quotes: list[str]) -> _Passage:
-    raw = _WORD.findall(fold(text))
-    words = [w.casefold() for w in raw]
-    content = frozenset(
-        w
-        for w, original in zip(words, raw, strict=True)
-        if original[0].islower() and len(w) > 2 and w not in STOPWORDS and not w.isdigit()
-    )
+    folded = fold(text)
+    words = _WORD.findall(folded.casefold())
+    lowercase = {w.casefold() for w in _LOWERCASE_WORD.findall(folded)}
+    content = tuple(map(intern, lowercase.difference(STOPWORDS)))
     quotes = quoted_spans(text)
     for quote in extra_quotes:
         normalized = " ".join(words_of(quote))
@@ -147,12 +149,12 @@ class LinkIndex:
     def __init__(self) -> None:
         self._passages: list[_Passage] = []
         self._articles: set[str] = set()
-        # fingerprint -> passage numbers; None once the posting reached its cap
-        self._fingerprints: dict[int, list[int] | None] = {}
-        self._rare_words: dict[str, list[int] | None] = {}
+        # fingerprint or word -> passage number(s); None once too common (see _post)
+        self._fingerprints: dict[int, int | list[int] | None] = {}
+        self._rare_words: dict[str, int | list[int] | None] = {}
         self._frequency: Counter[str] = Counter()  # paragraphs containing each content word
         self._counted = 0  # paragraphs counted in _frequency
-        self._word_codes: dict[str, int] = {}
+        self._word_codes = _WordCodes()
         self.links: list[Link] = []
 
     @classmethod
@@ -208,7 +210,7 @@ class LinkIndex:
             return round(ratio, 1), SAME_TEXT
         if (a.quotes or b.quotes) and (quote := _quote_score(a, b)):
             return round(quote, 1), SAME_QUOTE
-        shared = a.content & b.content
+        shared = set(a.content).intersection(b.content)
         if len(shared) < SIMILAR_MIN_SHARED_WORDS:
             return None
         limit = max(RARE_WORD_POSTING_CAP, self._counted * RARE_SHARE)
@@ -223,37 +225,29 @@ class LinkIndex:
             return round(fuzz.token_set_ratio(a.text, b.text), 1), SIMILAR
         return None
 
-    def _fingerprints_of(self, passage: _Passage) -> list[tuple[int, int]]:
-        """(position, key) of each word 3-gram that holds more than function words and numbers.
+    def _fingerprints_of(self, passage: _Passage) -> list[int]:
+        """The key of each word 4-gram, in text order.
 
-        Keys hash word codes (crc32, cached), not strings: str hashes change per process,
-        and the sampled subset must not.
+        Keys hash word codes (crc32), not strings: str hashes change per process, and the
+        sampled subset must not. Runs of function words are not filtered out: they soon
+        reach the posting cap and stop counting.
         """
-        codes = []
-        informative = []
-        for word in passage.text.split():
-            code = self._word_codes.get(word)
-            if code is None:
-                code = self._word_codes[word] = zlib.crc32(word.encode())
-            codes.append(code)
-            informative.append(word not in STOPWORDS and not word.isdigit())
-        return [
-            (i, hash((codes[i], codes[i + 1], codes[i + 2])))
-            for i in range(len(codes) - 2)
-            if informative[i] or informative[i + 1] or informative[i + 2]
-        ]
+        codes = list(map(self._word_codes.__getitem__, passage.text.split()))
+        return list(map(hash, zip(*(codes[i:] for i in range(SHINGLE)), strict=False)))
 
-    def _candidates(self, passage: _Passage, keys: list[tuple[int, int]]) -> list[int]:
+    def _candidates(self, passage: _Passage, keys: list[int]) -> list[int]:
         shared: Counter[int] = Counter()
-        fingerprints = self._fingerprints
-        for _, key in keys:
-            posting = fingerprints.get(key)
-            if posting:
+        for posting in map(self._fingerprints.get, keys):
+            if type(posting) is int:
+                shared[posting] += 1
+            elif posting:
                 shared.update(posting)
         rare: Counter[int] = Counter()
         for word in passage.content:
             posting = self._rare_words.get(word)
-            if posting:
+            if type(posting) is int:
+                rare[posting] += 1
+            elif posting:
                 rare.update(posting)
         strong = {n for n, count in shared.items() if count >= STRONG_FINGERPRINTS}
         strong.update(n for n, count in rare.items() if count >= RARE_WORDS_MIN_SHARED)
@@ -264,7 +258,7 @@ class LinkIndex:
         ]
         return [*strong, *weak]
 
-    def _link(self, passage: _Passage, keys: list[tuple[int, int]]) -> list[Link]:
+    def _link(self, passage: _Passage, keys: list[int]) -> list[Link]:
         links = []
         for number in self._candidates(passage, keys):
             other = self._passages[number]
@@ -285,24 +279,37 @@ class LinkIndex:
                 )
         return links
 
-    def _index(self, passage: _Passage, keys: list[tuple[int, int]]) -> None:
+    def _index(self, passage: _Passage, keys: list[int]) -> None:
         number = len(self._passages)
         self._passages.append(passage)
         in_quote = _quote_word_positions(passage.text.split(), passage.quotes)
-        for position, key in keys:
-            if key % SAMPLE_MODULUS == 0 or position in in_quote:
+        short = len(keys) < SHORT_PASSAGE
+        for position, key in enumerate(keys):
+            if short or key % SAMPLE_MODULUS == 0 or position in in_quote:
                 _post(self._fingerprints, key, number, FINGERPRINT_POSTING_CAP)
         for word in passage.content:
             _post(self._rare_words, word, number, RARE_WORD_POSTING_CAP)
 
 
+class _WordCodes(dict):
+    """word -> crc32 of the word, computed on first use."""
+
+    def __missing__(self, word: str) -> int:
+        code = self[word] = zlib.crc32(word.encode())
+        return code
+
+
 def _post(index: dict, key: object, number: int, cap: int) -> None:
-    """Append to a posting list; a list reaching `cap` becomes None (too common to help)."""
+    """Add to a posting: a bare int while single (most are: memory), then a list, then
+    None once it reaches `cap` (too common to suggest anything)."""
     posting = index.get(key, _ABSENT)
     if posting is _ABSENT:
-        index[key] = [number]
+        index[key] = number
     elif posting is None:
         return
+    elif type(posting) is int:
+        if posting != number:
+            index[key] = [posting, number]
     elif len(posting) >= cap:
         index[key] = None
     elif posting[-1] != number:
@@ -310,7 +317,7 @@ def _post(index: dict, key: object, number: int, cap: int) -> None:
 
 
 def _quote_word_positions(words: list[str], quotes: tuple[str, ...]) -> set[int]:
-    """Word positions inside quotations: their 3-grams are all indexed, not sampled."""
+    """Word positions inside quotations: their fingerprints are all indexed, not sampled."""
     positions: set[int] = set()
     if not quotes:
         return positions
@@ -319,7 +326,7 @@ def _quote_word_positions(words: list[str], quotes: tuple[str, ...]) -> set[int]
         size = len(quoted)
         for start in range(len(words) - size + 1):
             if words[start : start + size] == quoted:
-                positions.update(range(start, start + size - 2))
+                positions.update(range(start, start + size - SHINGLE + 1))
                 break
     return positions
 
