@@ -152,6 +152,12 @@ def test_generated_unrelated_paragraphs_do_not_link() -> None:
     assert link_corpus(corpus) == []
 
 
+def test_a_few_words_in_common_are_not_a_link() -> None:
+    caption = "Pemimpin Korea Utara Kim Jong Un."
+    corpus = Corpus(articles=[article("a", caption, BANJIR), article("b", caption, HARGA_BERAS)])
+    assert link_corpus(corpus) == []
+
+
 def test_no_link_within_one_article() -> None:
     corpus = Corpus(articles=[article("antara-1", BANJIR, BANJIR + " Warga mengungsi.")])
     assert link_corpus(corpus) == []

@@ -24,6 +24,7 @@ SAME_TEXT = "same text"
 SAME_QUOTE = "same quote"
 SIMILAR = "similar"
 
+MIN_WORDS = 8  # shorter paragraphs (photo credits, "Baca juga") say too little to link
 SAME_TEXT_MIN_RATIO = 80.0  # ratio of normalized paragraphs; 10% edited words stay above
 SAME_QUOTE_MIN_RATIO = 85.0
 QUOTE_MIN_WORDS = 4
@@ -184,10 +185,11 @@ class LinkIndex:
             return []  # an id seen before: its paragraphs are already linked
         self._articles.add(article.id)
         quotes = quotes_by_paragraph(article)
-        return [
+        passages = [
             _passage(article.id, p.index, p.text, quotes.get(p.index, []))
             for p in article.paragraphs
         ]
+        return [p for p in passages if p.text.count(" ") + 1 >= MIN_WORDS]
 
     def _count(self, passages: list[_Passage]) -> None:
         for passage in passages:
