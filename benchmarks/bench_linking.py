@@ -1,8 +1,8 @@
 """Linking speed, incremental cost and recall of planted near-duplicates.
 
-    python benchmarks/bench_linking.py            # 1k and 10k articles
-    python benchmarks/bench_linking.py --full     # also 100k (several minutes)
-    python benchmarks/bench_linking.py --sizes 500 2000
+    python -m benchmarks.bench_linking            # 1k and 10k articles
+    python -m benchmarks.bench_linking --full     # also 100k (several minutes)
+    python -m benchmarks.bench_linking --sizes 500 2000
 
 Each generated article has eight paragraphs; one article in five republishes three
 paragraphs of an earlier one with 10% of their words replaced (`textgen.edit_words`).
@@ -21,10 +21,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from textgen import edit_words, paragraph
-
+from benchmarks.textgen import edit_words, paragraph
 from kabar_tui.core.linking import LinkIndex, link_corpus
 from kabar_tui.core.model import Article, Corpus, Paragraph
 
