@@ -3,19 +3,40 @@
 Two stages: `process_source` is the per-file work (cleaning, per-article analysis),
 independent per file so it can run in parallel and be cached by content hash;
 `finish_corpus` is the cross-article work (entity resolution, linking, stories).
+`index_corpus` runs them with the cache (kabar_tui.core.storage): an unchanged corpus is
+one cache read, a changed or added file is processed alone (in worker processes when
+there are many), then the cross-article stage runs again over the whole corpus.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import multiprocessing
+import os
+import pickle
+import signal
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
 from pathlib import Path
 
 from kabar_tui.core.clean import clean_source
-from kabar_tui.core.model import Article, Corpus
+from kabar_tui.core.model import Article, Corpus, Problem
 from kabar_tui.core.resources import seeds_dir
 from kabar_tui.core.sources import Source, read_sources
+from kabar_tui.core.storage import (
+    CacheUnavailable,
+    Storage,
+    cache_disabled,
+    corpus_key,
+    dump_article,
+)
 
 Progress = Callable[[int, int], None]
+
+# Below this many files to process, starting worker processes costs more than it saves.
+PARALLEL_MIN_FILES = 200
+_MAX_CHUNK = 64  # files per task: small enough for smooth progress and a quick Ctrl-C
+_SAVE_EVERY = 256  # processed articles written per cache transaction
 
 
 def default_paths() -> list[Path]:
@@ -31,16 +52,150 @@ def finish_corpus(corpus: Corpus) -> None:
     """Everything that depends on several articles, done once all are processed."""
 
 
+@dataclass(slots=True)
+class IndexReport:
+    """A built corpus and how it was obtained, for `kabar index` and benchmarks."""
+
+    corpus: Corpus
+    processed: int = 0  # files run through process_source now
+    from_cache: int = 0  # articles taken from the cache instead
+    corpus_from_cache: bool = False  # the cross-article results came from the cache too
+    workers: int = 1
+
+
+def available_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def build_corpus(
-    paths: Iterable[str | Path] | None = None, progress: Progress | None = None
+    paths: Iterable[str | Path] | None = None,
+    progress: Progress | None = None,
+    cache: Storage | bool = True,
 ) -> Corpus:
-    """Read and process every article under `paths` (the bundled seeds when None)."""
+    """Read and process every article under `paths` (the bundled seeds when None).
+
+    `cache` is True for the user's cache (unless KABAR_NO_CACHE is set), False for none,
+    or an open Storage.
+    """
+    return index_corpus(paths, progress, cache).corpus
+
+
+def index_corpus(
+    paths: Iterable[str | Path] | None = None,
+    progress: Progress | None = None,
+    cache: Storage | bool = True,
+    workers: int | None = None,
+) -> IndexReport:
+    """`build_corpus`, saying what was processed; `workers` None means every core."""
     sources, problems = read_sources(list(paths) if paths else default_paths())
-    corpus = Corpus(problems=problems)
+    storage, warnings = _open_cache(cache)
+    try:
+        report = _index(sources, storage, progress, workers or available_cores())
+    finally:
+        if storage is not None:
+            warnings.extend(storage.warnings)
+            if cache is True:
+                storage.close()
+    where = str(storage.path) if storage is not None else "cache"
+    report.corpus.problems = problems + [Problem(where, warning) for warning in warnings]
+    return report
+
+
+def _open_cache(cache: Storage | bool) -> tuple[Storage | None, list[str]]:
+    if isinstance(cache, Storage):
+        return cache, []
+    if not cache or cache_disabled():
+        return None, []
+    try:
+        return Storage.open_default(), []
+    except CacheUnavailable as error:
+        return None, [str(error)]
+
+
+def _index(
+    sources: list[Source], storage: Storage | None, progress: Progress | None, workers: int
+) -> IndexReport:
     total = len(sources)
-    for done, source in enumerate(sources, start=1):
-        corpus.articles.append(process_source(source))
+    key = corpus_key(sources)
+    if storage is not None:
+        corpus = storage.load_corpus(key)
+        if corpus is not None:
+            if progress:
+                progress(total, total)
+            return IndexReport(corpus, from_cache=total, corpus_from_cache=True)
+    cached = storage.load_articles(sources) if storage is not None else {}
+    missing = [source for source in sources if source.path not in cached]
+    done = total - len(missing)
+    if progress:
+        progress(done, total)
+    used = workers if len(missing) >= PARALLEL_MIN_FILES and workers > 1 else 1
+    fresh: dict[str, Article] = {}
+    pending: list[tuple[Source, bytes]] = []
+    for batch in _process(missing, used):
+        for source, article, data in batch:
+            fresh[source.path] = article
+            pending.append((source, data))
+        if storage is not None and len(pending) >= _SAVE_EVERY:
+            storage.save_articles(pending)
+            pending.clear()
+        done += len(batch)
         if progress:
             progress(done, total)
+    if storage is not None and pending:
+        storage.save_articles(pending)
+    corpus = Corpus(articles=[cached.get(s.path) or fresh[s.path] for s in sources])
     finish_corpus(corpus)
-    return corpus
+    if storage is not None:
+        storage.save_corpus(key, corpus)
+    return IndexReport(corpus, processed=len(missing), from_cache=len(cached), workers=used)
+
+
+Processed = list[tuple[Source, Article, bytes]]
+
+
+def _process(sources: Sequence[Source], workers: int) -> Iterator[Processed]:
+    """Yield batches of (source, article, its pickle for the cache), in any order.
+
+    The pickle is taken before `finish_corpus` touches the article; workers send it
+    as is, so each article is pickled once.
+    """
+    if workers <= 1:
+        for source in sources:
+            article = process_source(source)
+            yield [(source, article, dump_article(article))]
+        return
+    chunk = max(8, min(_MAX_CHUNK, len(sources) // (workers * 8)))
+    chunks = [list(sources[i : i + chunk]) for i in range(0, len(sources), chunk)]
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=_process_context(), initializer=_ignore_interrupts
+    )
+    try:
+        running: set[Future[list[tuple[Source, bytes]]]] = {
+            pool.submit(_process_chunk, part) for part in chunks
+        }
+        while running:
+            finished, running = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                yield [(source, pickle.loads(data), data) for source, data in future.result()]
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+
+
+def _process_context() -> multiprocessing.context.BaseContext:
+    """Forkserver, not fork: the reader builds corpora from a worker thread."""
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+def _ignore_interrupts() -> None:
+    """Ctrl-C is the parent's to handle; workers must not each print a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _process_chunk(sources: list[Source]) -> list[tuple[Source, bytes]]:
+    return [(source, dump_article(process_source(source))) for source in sources]
