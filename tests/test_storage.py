@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import subprocess
 import sys
@@ -11,8 +12,9 @@ import pytest
 
 from kabar_tui.core import pipeline, storage
 from kabar_tui.core.export import corpus_to_dict
-from kabar_tui.core.model import Corpus, Link, Mention
+from kabar_tui.core.model import Article, Corpus, Link, Mention
 from kabar_tui.core.pipeline import index_corpus
+from kabar_tui.core.sources import Source
 from kabar_tui.core.storage import Storage
 
 ARTICLE = """{title}
@@ -222,3 +224,41 @@ def test_index_command_reports_what_it_did(corpus_dir: Path, tmp_path: Path) -> 
     rebuilt = kabar_index("--rebuild")
     assert "6 processed, 0 from cache" in rebuilt.stdout
     assert "Traceback" not in first.stderr + second.stderr + rebuilt.stderr
+
+
+def test_a_file_that_breaks_processing_is_one_problem(
+    corpus_dir: Path, cache: Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = pipeline.process_source
+
+    def fragile(source: Source) -> Article:
+        if source.id == "003_artikel":
+            raise ValueError("unexpected layout")
+        return real(source)
+
+    monkeypatch.setattr(pipeline, "process_source", fragile)
+    report = index_corpus([corpus_dir], cache=cache)
+    assert len(report.corpus.articles) == 5
+    [problem] = report.corpus.problems
+    assert problem.path.endswith("003_artikel.txt")
+    assert problem.message == "could not be processed (ValueError: unexpected layout)"
+    monkeypatch.setattr(pipeline, "process_source", real)
+    again = index_corpus([corpus_dir], cache=cache)
+    assert (again.processed, again.from_cache, again.corpus.problems) == (1, 5, [])
+
+
+def _dying_worker(sources: list[Source]) -> list:
+    os._exit(3)
+
+
+def test_dead_worker_processes_fall_back_to_this_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_corpus(tmp_path / "many", 20)
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_FILES", 10)
+    monkeypatch.setattr(pipeline, "_process_chunk", _dying_worker)
+    report = index_corpus([tmp_path / "many"], cache=False, workers=2)
+    assert len(report.corpus.articles) == 20
+    assert [p.message for p in report.corpus.problems] == [
+        "worker processes failed; processed the rest here"
+    ]

@@ -14,8 +14,10 @@ import multiprocessing
 import os
 import pickle
 import signal
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,7 +95,7 @@ def index_corpus(
     sources, problems = read_sources(list(paths) if paths else default_paths())
     storage, warnings = _open_cache(cache)
     try:
-        report = _index(sources, storage, progress, workers or available_cores())
+        report = _index(sources, storage, progress, workers or available_cores(), problems)
     finally:
         if storage is not None:
             warnings.extend(storage.warnings)
@@ -116,7 +118,11 @@ def _open_cache(cache: Storage | bool) -> tuple[Storage | None, list[str]]:
 
 
 def _index(
-    sources: list[Source], storage: Storage | None, progress: Progress | None, workers: int
+    sources: list[Source],
+    storage: Storage | None,
+    progress: Progress | None,
+    workers: int,
+    problems: list[Problem],
 ) -> IndexReport:
     total = len(sources)
     key = corpus_key(sources)
@@ -134,7 +140,7 @@ def _index(
     used = workers if len(missing) >= PARALLEL_MIN_FILES and workers > 1 else 1
     fresh: dict[str, Article] = {}
     pending: list[tuple[Source, bytes]] = []
-    for batch in _process(missing, used):
+    for batch in _process(missing, used, problems):
         for source, article, data in batch:
             fresh[source.path] = article
             pending.append((source, data))
@@ -146,49 +152,82 @@ def _index(
             progress(done, total)
     if storage is not None and pending:
         storage.save_articles(pending)
-    corpus = Corpus(articles=[cached.get(s.path) or fresh[s.path] for s in sources])
+    articles = [cached.get(s.path) or fresh.get(s.path) for s in sources]
+    corpus = Corpus(articles=[article for article in articles if article is not None])
     finish_corpus(corpus)
-    if storage is not None:
+    if storage is not None and len(corpus.articles) == total:
         storage.save_corpus(key, corpus)
     return IndexReport(corpus, processed=len(missing), from_cache=len(cached), workers=used)
 
 
 Processed = list[tuple[Source, Article, bytes]]
+Outcome = bytes | str  # the pickled article, or why the file could not be processed
 
 
-def _process(sources: Sequence[Source], workers: int) -> Iterator[Processed]:
+def _process(
+    sources: Sequence[Source], workers: int, problems: list[Problem]
+) -> Iterator[Processed]:
     """Yield batches of (source, article, its pickle for the cache), in any order.
 
     The pickle is taken before `finish_corpus` touches the article; workers send it
-    as is, so each article is pickled once.
+    as is, so each article is pickled once. A file that makes processing fail becomes
+    a Problem; if the worker processes die, the rest is processed here.
     """
     if workers <= 1:
         for source in sources:
-            article = process_source(source)
-            yield [(source, article, dump_article(article))]
+            yield _accept([(source, _process_one(source))], problems)
         return
     chunk = max(8, min(_MAX_CHUNK, len(sources) // (workers * 8)))
     chunks = [list(sources[i : i + chunk]) for i in range(0, len(sources), chunk)]
     pool = ProcessPoolExecutor(
         max_workers=workers, mp_context=_process_context(), initializer=_ignore_interrupts
     )
+    finished_paths: set[str] = set()
     try:
-        running: set[Future[list[tuple[Source, bytes]]]] = {
+        running: set[Future[list[tuple[Source, Outcome]]]] = {
             pool.submit(_process_chunk, part) for part in chunks
         }
         while running:
             finished, running = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
-                yield [(source, pickle.loads(data), data) for source, data in future.result()]
+                outcomes = future.result()
+                finished_paths.update(source.path for source, _ in outcomes)
+                yield _accept(outcomes, problems)
+    except BrokenProcessPool:
+        pool.shutdown(wait=False, cancel_futures=True)
+        problems.append(Problem("kabar", "worker processes failed; processed the rest here"))
+        rest = [source for source in sources if source.path not in finished_paths]
+        yield from _process(rest, 1, problems)
+        return
     except BaseException:
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown()
 
 
+def _accept(outcomes: list[tuple[Source, Outcome]], problems: list[Problem]) -> Processed:
+    batch: Processed = []
+    for source, outcome in outcomes:
+        if isinstance(outcome, str):
+            problems.append(Problem(source.path, outcome))
+        else:
+            batch.append((source, pickle.loads(outcome), outcome))
+    return batch
+
+
+def _process_one(source: Source) -> Outcome:
+    """`process_source`, pickled; a crash on one odd file must not end the whole run."""
+    try:
+        return dump_article(process_source(source))
+    except Exception as error:
+        return f"could not be processed ({type(error).__name__}: {error})"
+
+
 def _process_context() -> multiprocessing.context.BaseContext:
-    """Forkserver, not fork: the reader builds corpora from a worker thread."""
+    """Fork is cheapest, but forking a threaded process (the reader's worker) can deadlock."""
     methods = multiprocessing.get_all_start_methods()
+    if threading.active_count() == 1 and "fork" in methods:
+        return multiprocessing.get_context("fork")
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
@@ -197,5 +236,5 @@ def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _process_chunk(sources: list[Source]) -> list[tuple[Source, bytes]]:
-    return [(source, dump_article(process_source(source))) for source in sources]
+def _process_chunk(sources: list[Source]) -> list[tuple[Source, Outcome]]:
+    return [(source, _process_one(source)) for source in sources]
