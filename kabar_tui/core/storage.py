@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
+import gc
 import hashlib
 import os
 import pickle
@@ -50,11 +51,8 @@ CREATE TABLE IF NOT EXISTS articles (
     fingerprint TEXT NOT NULL,
     data BLOB NOT NULL
 );
-CREATE TABLE IF NOT EXISTS corpora (
-    key TEXT PRIMARY KEY,
-    last_used REAL NOT NULL,
-    data BLOB NOT NULL
-);
+CREATE TABLE IF NOT EXISTS corpora (key TEXT PRIMARY KEY, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS corpus_use (key TEXT PRIMARY KEY, last_used REAL NOT NULL);
 """
 
 
@@ -182,8 +180,14 @@ class Storage:
                 corpus = self._unpickle(row[0], Corpus)
                 if corpus is None:
                     db.execute("DELETE FROM corpora WHERE key=?", (key,))
+                    db.execute("DELETE FROM corpus_use WHERE key=?", (key,))
                     return None
-                db.execute("UPDATE corpora SET last_used=? WHERE key=?", (time.time(), key))
+                # Apart from the blob, as updating a row rewrites all of it; a busy
+                # cache only loses this bit of bookkeeping.
+                with contextlib.suppress(sqlite3.OperationalError):
+                    db.execute(
+                        "INSERT OR REPLACE INTO corpus_use VALUES (?, ?)", (key, time.time())
+                    )
                 return corpus
         except _Skipped:
             return None
@@ -195,14 +199,14 @@ class Storage:
         )
         try:
             with self._guard("written") as db, _transaction(db):
+                db.execute("INSERT OR REPLACE INTO corpora VALUES (?, ?)", (key, blob))
+                db.execute("INSERT OR REPLACE INTO corpus_use VALUES (?, ?)", (key, time.time()))
                 db.execute(
-                    "INSERT OR REPLACE INTO corpora VALUES (?, ?, ?)", (key, time.time(), blob)
-                )
-                db.execute(
-                    "DELETE FROM corpora WHERE key NOT IN "
-                    "(SELECT key FROM corpora ORDER BY last_used DESC LIMIT ?)",
+                    "DELETE FROM corpus_use WHERE key NOT IN "
+                    "(SELECT key FROM corpus_use ORDER BY last_used DESC LIMIT ?)",
                     (KEPT_CORPORA,),
                 )
+                db.execute("DELETE FROM corpora WHERE key NOT IN (SELECT key FROM corpus_use)")
         except _Skipped:
             pass
 
@@ -248,13 +252,15 @@ class Storage:
                 with _transaction(db):
                     db.execute("DELETE FROM articles")
                     db.execute("DELETE FROM corpora")
+                    db.execute("DELETE FROM corpus_use")
                 db.execute("VACUUM")
         except _Skipped:
             pass
 
     def _unpickle(self, data: bytes, expected: type) -> object | None:
         try:
-            value = pickle.loads(data)
+            with _collector_paused():
+                value = pickle.loads(data)
         except Exception as error:  # any garbage may raise anything; it is only a cache miss
             self.warnings.append(f"a cache entry was unreadable ({type(error).__name__})")
             return None
@@ -274,6 +280,19 @@ class Storage:
 
 class _Skipped(Exception):
     """A cache operation was given up; the caller carries on without it."""
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Unpickling makes objects by the hundred thousand, none of them garbage: without this
+    the cyclic collector runs over and over and more than doubles the load time."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @contextlib.contextmanager
