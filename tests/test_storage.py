@@ -262,3 +262,20 @@ def test_dead_worker_processes_fall_back_to_this_one(
     assert [p.message for p in report.corpus.problems] == [
         "worker processes failed; processed the rest here"
     ]
+
+
+def test_unreadable_corpus_entry_falls_back_to_the_articles(
+    corpus_dir: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "cache.sqlite3"
+    with Storage(path) as cache:
+        first = index_corpus([corpus_dir], cache=cache)
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE corpora SET data = x'00112233'")
+    with Storage(path) as cache:
+        report = index_corpus([corpus_dir], cache=cache)
+        again = index_corpus([corpus_dir], cache=cache)
+    assert (report.processed, report.from_cache, report.corpus_from_cache) == (0, 6, False)
+    assert any("unreadable" in problem.message for problem in report.corpus.problems)
+    assert as_dict(report.corpus) == as_dict(first.corpus)
+    assert again.corpus_from_cache

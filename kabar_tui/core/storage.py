@@ -21,12 +21,13 @@ import dataclasses
 import functools
 import gc
 import hashlib
+import io
 import os
 import pickle
 import sqlite3
 import sys
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from platformdirs import user_cache_dir
@@ -41,6 +42,7 @@ DB_NAME = "kabar-cache.sqlite3"
 KEPT_CORPORA = 4  # whole-corpus rows kept, most recently used first
 _LOOKUP_BATCH = 500  # stays under SQLite's limit on bound parameters
 _BUSY_TIMEOUT_MS = 10_000
+_STREAM_BUFFER = 1 << 20
 _DAMAGED = {"SQLITE_CORRUPT", "SQLITE_NOTADB"}
 
 _SCHEMA = """
@@ -171,13 +173,19 @@ class Storage:
             raise _Skipped from error
 
     def load_corpus(self, key: str) -> Corpus | None:
-        """The finished corpus stored under `key`, or None."""
+        """The finished corpus stored under `key`, or None.
+
+        Unpickled straight from the blob, so the tens of MB of pickle for a big corpus are
+        never all in memory next to the objects made from them.
+        """
         try:
             with self._guard("read") as db:
-                row = db.execute("SELECT data FROM corpora WHERE key=?", (key,)).fetchone()
+                row = db.execute("SELECT rowid FROM corpora WHERE key=?", (key,)).fetchone()
                 if row is None:
                     return None
-                corpus = self._unpickle(row[0], Corpus)
+                with db.blobopen("corpora", "data", row[0], readonly=True) as blob:
+                    stream = io.BufferedReader(_BlobReader(blob), _STREAM_BUFFER)
+                    corpus = self._unpickle(lambda: pickle.load(stream), Corpus)
                 if corpus is None:
                     db.execute("DELETE FROM corpora WHERE key=?", (key,))
                     db.execute("DELETE FROM corpus_use WHERE key=?", (key,))
@@ -217,7 +225,7 @@ class Storage:
         paths = list(wanted)
         fingerprint = code_fingerprint()
         try:
-            with self._guard("read") as db:
+            with self._guard("read") as db, _collector_paused():
                 for start in range(0, len(paths), _LOOKUP_BATCH):
                     batch = paths[start : start + _LOOKUP_BATCH]
                     marks = ",".join("?" * len(batch))
@@ -228,7 +236,7 @@ class Storage:
                     )
                     for path, content_hash, data in rows:
                         if wanted[path] == content_hash:
-                            article = self._unpickle(data, Article)
+                            article = self._unpickle(functools.partial(pickle.loads, data), Article)
                             if article is not None:
                                 found[path] = article
         except _Skipped:
@@ -257,10 +265,12 @@ class Storage:
         except _Skipped:
             pass
 
-    def _unpickle(self, data: bytes, expected: type) -> object | None:
+    def _unpickle(self, load: Callable[[], object], expected: type) -> object | None:
         try:
             with _collector_paused():
-                value = pickle.loads(data)
+                value = load()
+        except sqlite3.Error:
+            raise
         except Exception as error:  # any garbage may raise anything; it is only a cache miss
             self.warnings.append(f"a cache entry was unreadable ({type(error).__name__})")
             return None
@@ -276,6 +286,21 @@ class Storage:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+class _BlobReader(io.RawIOBase):
+    """A SQLite blob as a file, for `pickle.load`."""
+
+    def __init__(self, blob: sqlite3.Blob) -> None:
+        self._blob = blob
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        data = self._blob.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
 
 
 class _Skipped(Exception):
