@@ -41,6 +41,12 @@ def write_corpus(folder: Path, count: int) -> list[Path]:
     return paths
 
 
+@pytest.fixture(autouse=True)
+def cache_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The suite runs without the cache (conftest); here it is the subject."""
+    monkeypatch.delenv("KABAR_NO_CACHE", raising=False)
+
+
 @pytest.fixture
 def corpus_dir(tmp_path: Path) -> Path:
     write_corpus(tmp_path / "corpus", 6)
