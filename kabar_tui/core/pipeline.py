@@ -154,6 +154,8 @@ def _index(
         storage.save_articles(pending)
     articles = [cached.get(s.path) or fresh.get(s.path) for s in sources]
     corpus = Corpus(articles=[article for article in articles if article is not None])
+    # The seam for incremental cross-article work: `fresh` holds the only articles the
+    # stored results have not seen, so a saved LinkIndex could take just those.
     finish_corpus(corpus)
     if storage is not None and len(corpus.articles) == total:
         storage.save_corpus(key, corpus)
