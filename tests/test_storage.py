@@ -176,7 +176,7 @@ def test_old_layout_is_rebuilt_with_a_warning(corpus_dir: Path, tmp_path: Path) 
     with sqlite3.connect(path) as db:
         db.execute("UPDATE meta SET value = '0' WHERE key = 'schema'")
     with Storage(path) as cache:
-        assert any("old layout" in warning for warning in cache.warnings)
+        assert any("another layout (version 0" in warning for warning in cache.warnings)
         report = index_corpus([corpus_dir], cache=cache)
     assert (report.processed, report.from_cache) == (6, 0)
 

@@ -10,6 +10,7 @@ there are many), then the cross-article stage runs again over the whole corpus.
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
 import pickle
@@ -24,7 +25,7 @@ from pathlib import Path
 from kabar_tui.core.clean import clean_source
 from kabar_tui.core.model import Article, Corpus, Problem
 from kabar_tui.core.resources import seeds_dir
-from kabar_tui.core.sources import Source, read_sources
+from kabar_tui.core.sources import Source, discover, read_source
 from kabar_tui.core.storage import (
     CacheUnavailable,
     Storage,
@@ -92,9 +93,11 @@ def index_corpus(
     workers: int | None = None,
 ) -> IndexReport:
     """`build_corpus`, saying what was processed; `workers` None means every core."""
-    sources, problems = read_sources(list(paths) if paths else default_paths())
+    files, problems = discover(list(paths) if paths else default_paths())
     storage, warnings = _open_cache(cache)
     try:
+        known = storage.known_articles() if storage is not None else {}
+        sources = _read(files, known, problems)
         report = _index(sources, storage, progress, workers or available_cores(), problems)
     finally:
         if storage is not None:
@@ -104,6 +107,29 @@ def index_corpus(
     where = str(storage.path) if storage is not None else "cache"
     report.corpus.problems = problems + [Problem(where, warning) for warning in warnings]
     return report
+
+
+def _read(files: list[Path], known: dict[str, str], problems: list[Problem]) -> list[Source]:
+    """Read every file, dropping the text of those the cache already has an article for.
+
+    Only the content hash is needed for them, and 10k texts held to the end would add
+    tens of MB to the resident size of an open corpus. `read_source` never returns an
+    empty text, so an empty one means "dropped"; `_with_text` reads it again if needed.
+    """
+    sources: list[Source] = []
+    for file in files:
+        source = read_source(file)
+        if isinstance(source, Problem):
+            problems.append(source)
+        elif known.get(source.path) == source.content_hash:
+            sources.append(dataclasses.replace(source, text=""))
+        else:
+            sources.append(source)
+    return sources
+
+
+def _with_text(source: Source) -> Source | Problem:
+    return source if source.text else read_source(Path(source.path))
 
 
 def _open_cache(cache: Storage | bool) -> tuple[Storage | None, list[str]]:
@@ -133,7 +159,14 @@ def _index(
                 progress(total, total)
             return IndexReport(corpus, from_cache=total, corpus_from_cache=True)
     cached = storage.load_articles(sources) if storage is not None else {}
-    missing = [source for source in sources if source.path not in cached]
+    missing: list[Source] = []
+    for source in sources:
+        if source.path not in cached:
+            reread = _with_text(source)
+            if isinstance(reread, Problem):
+                problems.append(reread)
+            else:
+                missing.append(reread)
     done = total - len(missing)
     if progress:
         progress(done, total)

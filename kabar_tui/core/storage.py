@@ -116,6 +116,8 @@ class Storage:
             if not _is_damage(error):
                 raise CacheUnavailable(f"cache not used: {error}") from error
             self._rebuild(f"cache file was damaged ({error}); rebuilt it")
+        except OSError as error:
+            raise CacheUnavailable(f"cache not used: {error.strerror or error}") from error
 
     @classmethod
     def open_default(cls) -> Storage:
@@ -133,7 +135,10 @@ class Storage:
             elif row[0] != str(SCHEMA_VERSION):
                 db.close()
                 self._delete_files()
-                self.warnings.append(f"cache file had an old layout (version {row[0]}); rebuilt it")
+                self.warnings.append(
+                    f"cache file had another layout (version {row[0]}, not {SCHEMA_VERSION}); "
+                    "rebuilt it"
+                )
                 return self._connect()
         except BaseException:
             db.close()
@@ -217,6 +222,18 @@ class Storage:
                 db.execute("DELETE FROM corpora WHERE key NOT IN (SELECT key FROM corpus_use)")
         except _Skipped:
             pass
+
+    def known_articles(self) -> dict[str, str]:
+        """Content hash by path of every article stored for this code (blobs not read)."""
+        try:
+            with self._guard("read") as db:
+                rows = db.execute(
+                    "SELECT path, content_hash FROM articles WHERE fingerprint=?",
+                    (code_fingerprint(),),
+                )
+                return dict(rows.fetchall())
+        except _Skipped:
+            return {}
 
     def load_articles(self, sources: Iterable[Source]) -> dict[str, Article]:
         """Cached articles by path, for the sources whose content and code are unchanged."""
