@@ -12,7 +12,7 @@ import pytest
 
 from kabar_tui.core import pipeline, storage
 from kabar_tui.core.export import corpus_to_dict
-from kabar_tui.core.model import Article, Corpus, Link, Mention
+from kabar_tui.core.model import Article, Corpus, Link, Mention, Problem
 from kabar_tui.core.pipeline import index_corpus
 from kabar_tui.core.sources import Source
 from kabar_tui.core.storage import Storage
@@ -285,3 +285,45 @@ def test_unreadable_corpus_entry_falls_back_to_the_articles(
     assert any("unreadable" in problem.message for problem in report.corpus.problems)
     assert as_dict(report.corpus) == as_dict(first.corpus)
     assert again.corpus_from_cache
+
+
+def age(*paths: Path, seconds: float = 3600) -> None:
+    """Backdate files: only settled files are trusted by their size, time and inode."""
+    for path in paths:
+        stat = path.stat()
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns - int(seconds * 1e9)))
+
+
+def test_settled_unchanged_files_are_not_even_read(
+    corpus_dir: Path, cache: Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    age(*corpus_dir.iterdir())
+    first = index_corpus([corpus_dir], cache=cache)
+    reads: list[Path] = []
+    real = pipeline.read_source
+
+    def counting(path: Path) -> Source | Problem:
+        reads.append(path)
+        return real(path)
+
+    monkeypatch.setattr(pipeline, "read_source", counting)
+    second = index_corpus([corpus_dir], cache=cache)
+    assert reads == []
+    assert second.corpus_from_cache
+    assert as_dict(second.corpus) == as_dict(first.corpus)
+    changed = corpus_dir / "004_artikel.txt"
+    changed.write_text(changed.read_text() + "\nParagraf tambahan yang cukup panjang.\n")
+    age(changed, seconds=60)
+    third = index_corpus([corpus_dir], cache=cache)
+    assert reads == [changed]
+    assert (third.processed, third.from_cache) == (1, 5)
+
+
+def test_touched_file_with_same_content_is_not_reprocessed(
+    corpus_dir: Path, cache: Storage
+) -> None:
+    age(*corpus_dir.iterdir())
+    index_corpus([corpus_dir], cache=cache)
+    age(*corpus_dir.iterdir(), seconds=60)
+    report = index_corpus([corpus_dir], cache=cache)
+    assert (report.processed, report.from_cache, report.corpus_from_cache) == (0, 6, True)

@@ -32,6 +32,7 @@ from kabar_tui.core.storage import (
     cache_disabled,
     corpus_key,
     dump_article,
+    file_signature,
 )
 
 Progress = Callable[[int, int], None]
@@ -96,9 +97,9 @@ def index_corpus(
     files, problems = discover(list(paths) if paths else default_paths())
     storage, warnings = _open_cache(cache)
     try:
-        known = storage.known_articles() if storage is not None else {}
-        sources = _read(files, known, problems)
-        report = _index(sources, storage, progress, workers or available_cores(), problems)
+        sources, signatures = _read(files, storage, problems)
+        cores = workers or available_cores()
+        report = _index(sources, signatures, storage, progress, cores, problems)
     finally:
         if storage is not None:
             warnings.extend(storage.warnings)
@@ -109,27 +110,49 @@ def index_corpus(
     return report
 
 
-def _read(files: list[Path], known: dict[str, str], problems: list[Problem]) -> list[Source]:
-    """Read every file, dropping the text of those the cache already has an article for.
+def _read(
+    files: list[Path], storage: Storage | None, problems: list[Problem]
+) -> tuple[list[Source], dict[str, str]]:
+    """Read the files, and their signatures; skip what the cache already has an article for.
 
-    Only the content hash is needed for them, and 10k texts held to the end would add
-    tens of MB to the resident size of an open corpus. `read_source` never returns an
-    empty text, so an empty one means "dropped"; `_with_text` reads it again if needed.
+    A file whose signature (size, time, inode) is the stored one is not read at all; one
+    whose content hash is the stored one keeps no text. Only hashes are needed for them,
+    and reading 10k files was most of the time of a second open, holding their texts a
+    third of its memory. `read_source` never returns an empty text, so an empty one means
+    "not kept"; `_with_text` reads it when it is needed after all.
     """
+    known = storage.known_articles() if storage is not None else {}
     sources: list[Source] = []
+    signatures: dict[str, str] = {}
+    touched: list[tuple[str, str]] = []
     for file in files:
+        path = str(file)
+        signature = file_signature(file)
+        known_hash, known_signature = known.get(path, ("", ""))
+        if signature and signature == known_signature:
+            sources.append(Source(file.stem, path, "", known_hash))
+            continue
         source = read_source(file)
         if isinstance(source, Problem):
             problems.append(source)
-        elif known.get(source.path) == source.content_hash:
+            continue
+        signatures[path] = signature
+        if source.content_hash == known_hash:
             sources.append(dataclasses.replace(source, text=""))
+            if signature:
+                touched.append((path, signature))
         else:
             sources.append(source)
-    return sources
+    if storage is not None and touched:
+        storage.update_signatures(touched)
+    return sources, signatures
 
 
-def _with_text(source: Source) -> Source | Problem:
-    return source if source.text else read_source(Path(source.path))
+def _with_text(source: Source, signatures: dict[str, str]) -> Source | Problem:
+    if source.text:
+        return source
+    signatures[source.path] = file_signature(Path(source.path))
+    return read_source(Path(source.path))
 
 
 def _open_cache(cache: Storage | bool) -> tuple[Storage | None, list[str]]:
@@ -145,6 +168,7 @@ def _open_cache(cache: Storage | bool) -> tuple[Storage | None, list[str]]:
 
 def _index(
     sources: list[Source],
+    signatures: dict[str, str],
     storage: Storage | None,
     progress: Progress | None,
     workers: int,
@@ -162,7 +186,7 @@ def _index(
     missing: list[Source] = []
     for source in sources:
         if source.path not in cached:
-            reread = _with_text(source)
+            reread = _with_text(source, signatures)
             if isinstance(reread, Problem):
                 problems.append(reread)
             else:
@@ -172,11 +196,11 @@ def _index(
         progress(done, total)
     used = workers if len(missing) >= PARALLEL_MIN_FILES and workers > 1 else 1
     fresh: dict[str, Article] = {}
-    pending: list[tuple[Source, bytes]] = []
+    pending: list[tuple[Source, str, bytes]] = []
     for batch in _process(missing, used, problems):
         for source, article, data in batch:
             fresh[source.path] = article
-            pending.append((source, data))
+            pending.append((source, signatures.get(source.path, ""), data))
         if storage is not None and len(pending) >= _SAVE_EVERY:
             storage.save_articles(pending)
             pending.clear()

@@ -35,7 +35,7 @@ from platformdirs import user_cache_dir
 from kabar_tui.core.model import Article, Corpus
 from kabar_tui.core.sources import Source
 
-SCHEMA_VERSION = 1  # layout of the tables below; bump when it changes
+SCHEMA_VERSION = 2  # layout of the tables below; bump when it changes
 CACHE_DIR_ENV = "KABAR_CACHE_DIR"
 NO_CACHE_ENV = "KABAR_NO_CACHE"
 DB_NAME = "kabar-cache.sqlite3"
@@ -43,6 +43,7 @@ KEPT_CORPORA = 4  # whole-corpus rows kept, most recently used first
 _LOOKUP_BATCH = 500  # stays under SQLite's limit on bound parameters
 _BUSY_TIMEOUT_MS = 10_000
 _STREAM_BUFFER = 1 << 20
+_SETTLE_NS = 3_000_000_000
 _DAMAGED = {"SQLITE_CORRUPT", "SQLITE_NOTADB"}
 
 _SCHEMA = """
@@ -51,6 +52,7 @@ CREATE TABLE IF NOT EXISTS articles (
     path TEXT PRIMARY KEY,
     content_hash TEXT NOT NULL,
     fingerprint TEXT NOT NULL,
+    signature TEXT NOT NULL,
     data BLOB NOT NULL
 );
 CREATE TABLE IF NOT EXISTS corpora (key TEXT PRIMARY KEY, data BLOB NOT NULL);
@@ -88,6 +90,21 @@ def corpus_key(sources: Sequence[Source]) -> str:
     for source in sources:
         digest.update(f"{source.path}\0{source.content_hash}\n".encode())
     return digest.hexdigest()
+
+
+def file_signature(path: Path) -> str:
+    """Size, modification time and inode, to skip reading a file the cache has seen.
+
+    Empty (never trusted) for a file modified in the last few seconds: a second change
+    within the file system's timestamp resolution would keep the signature unchanged.
+    """
+    try:
+        stat = path.stat()
+    except OSError:
+        return ""
+    if time.time_ns() - stat.st_mtime_ns < _SETTLE_NS:
+        return ""
+    return f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ino}:{stat.st_dev}"
 
 
 def dump_article(article: Article) -> bytes:
@@ -223,17 +240,28 @@ class Storage:
         except _Skipped:
             pass
 
-    def known_articles(self) -> dict[str, str]:
-        """Content hash by path of every article stored for this code (blobs not read)."""
+    def known_articles(self) -> dict[str, tuple[str, str]]:
+        """(content hash, file signature) by path of every article stored for this code."""
         try:
             with self._guard("read") as db:
                 rows = db.execute(
-                    "SELECT path, content_hash FROM articles WHERE fingerprint=?",
+                    "SELECT path, content_hash, signature FROM articles WHERE fingerprint=?",
                     (code_fingerprint(),),
                 )
-                return dict(rows.fetchall())
+                return {path: (content_hash, sign) for path, content_hash, sign in rows}
         except _Skipped:
             return {}
+
+    def update_signatures(self, signatures: Iterable[tuple[str, str]]) -> None:
+        """New (path, signature) for files touched without a change of content."""
+        try:
+            with self._guard("written") as db, _transaction(db):
+                db.executemany(
+                    "UPDATE articles SET signature=? WHERE path=?",
+                    [(sign, path) for path, sign in signatures],
+                )
+        except _Skipped:
+            pass
 
     def load_articles(self, sources: Iterable[Source]) -> dict[str, Article]:
         """Cached articles by path, for the sources whose content and code are unchanged."""
@@ -260,13 +288,13 @@ class Storage:
             return {}
         return found
 
-    def save_articles(self, rows: Iterable[tuple[Source, bytes]]) -> None:
-        """Store `process_source` results, each pickled by `dump_article`."""
+    def save_articles(self, rows: Iterable[tuple[Source, str, bytes]]) -> None:
+        """Store (source, its file signature, `dump_article` of its article) rows."""
         fingerprint = code_fingerprint()
-        values = [(s.path, s.content_hash, fingerprint, data) for s, data in rows]
+        values = [(s.path, s.content_hash, fingerprint, sign, data) for s, sign, data in rows]
         try:
             with self._guard("written") as db, _transaction(db):
-                db.executemany("INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?)", values)
+                db.executemany("INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?)", values)
         except _Skipped:
             pass
 
