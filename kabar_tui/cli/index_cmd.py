@@ -9,7 +9,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from kabar_tui.cli.common import NOTHING_READ, add_paths_argument, error_console
 from kabar_tui.core.pipeline import IndexReport, index_corpus
-from kabar_tui.core.storage import CacheUnavailable, Storage
+from kabar_tui.core.storage import CacheUnavailable, Storage, cache_disabled
 from kabar_tui.i18n import _, ngettext
 
 HELP = "process articles into the cache (a second open is then instant)"
@@ -39,8 +39,9 @@ def _positive(value: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     console = error_console()
-    cache: Storage | bool = not args.no_cache
-    if args.rebuild and not args.no_cache:
+    cache_off = args.no_cache or cache_disabled()
+    cache: Storage | bool = not cache_off
+    if args.rebuild and not cache_off:
         try:
             storage = Storage.open_default()
         except CacheUnavailable as error:
@@ -57,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
     for problem in report.corpus.problems:
         kind = _("error") if problem.fatal else _("warning")
         console.print(f"kabar: {kind}: {problem}", markup=False)
-    print(_summary(report))
+    print(_summary(report, cache_off))
     return 0 if report.corpus.articles else NOTHING_READ
 
 
@@ -80,7 +81,7 @@ def _index_with_progress(
         return index_corpus(args.paths or None, advance, cache, args.workers)
 
 
-def _summary(report: IndexReport) -> str:
+def _summary(report: IndexReport, cache_off: bool) -> str:
     articles = len(report.corpus.articles)
     problems = len(report.corpus.problems)
     parts = [
@@ -91,4 +92,6 @@ def _summary(report: IndexReport) -> str:
     ]
     if report.processed and report.workers > 1:
         parts.append(_("{n} processes").format(n=report.workers))
+    if cache_off:
+        parts.append(_("cache off"))
     return ", ".join(parts)
