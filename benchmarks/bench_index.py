@@ -23,20 +23,29 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
+sys.path.insert(0, str(ROOT))
 
-from textgen import paragraph  # noqa: E402
-
+from benchmarks.textgen import paragraph  # noqa: E402
 from kabar_tui.core.export import corpus_to_dict  # noqa: E402
 from kabar_tui.core.pipeline import index_corpus  # noqa: E402
 from kabar_tui.core.storage import Storage  # noqa: E402
+
+try:  # the shared raw-article generator, once it has landed in main
+    from benchmarks.corpus import raw_articles
+except ImportError:
+    raw_articles = None
 
 BOILERPLATE = ["Advertisement", "Baca juga: Harga beras naik lagi di pasar induk", "A", "A"]
 
 
 def write_corpus(folder: Path, count: int, seed: int = 7) -> None:
-    rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
+    if raw_articles is not None:
+        for name, text in raw_articles(count, seed):
+            (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+        return
+    # Until then: a title line and textgen paragraphs with a little scraped chrome.
+    rng = random.Random(seed)
     for n in range(count):
         title = paragraph(rng).split(".")[0][:90]
         lines = [rng.choice(BOILERPLATE), title, ""]
@@ -101,8 +110,9 @@ def main() -> None:
         started = time.perf_counter()
         write_corpus(corpus, args.articles)
         size = sum(p.stat().st_size for p in corpus.iterdir()) / 1e6
+        generator = "benchmarks/corpus.py" if raw_articles else "textgen paragraphs"
         print(
-            f"corpus: {args.articles} articles, {size:.1f} MB on disk "
+            f"corpus: {args.articles} articles from {generator}, {size:.1f} MB on disk "
             f"(written in {time.perf_counter() - started:.1f} s)"
         )
         results = {}
