@@ -16,6 +16,7 @@ import os
 import pickle
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -65,6 +66,8 @@ class IndexReport:
     from_cache: int = 0  # articles taken from the cache instead
     corpus_from_cache: bool = False  # the cross-article results came from the cache too
     workers: int = 1
+    process_seconds: float = 0.0  # processing and storing the files not in the cache
+    finish_seconds: float = 0.0  # the cross-article stage
 
 
 def available_cores() -> int:
@@ -195,6 +198,7 @@ def _index(
     if progress:
         progress(done, total)
     used = workers if len(missing) >= PARALLEL_MIN_FILES and workers > 1 else 1
+    started = time.perf_counter()
     fresh: dict[str, Article] = {}
     pending: list[tuple[Source, str, bytes]] = []
     for batch in _process(missing, used, problems):
@@ -213,10 +217,19 @@ def _index(
     corpus = Corpus(articles=[article for article in articles if article is not None])
     # The seam for incremental cross-article work: `fresh` holds the only articles the
     # stored results have not seen, so a saved LinkIndex could take just those.
+    processed_at = time.perf_counter()
     finish_corpus(corpus)
+    finished_at = time.perf_counter()
     if storage is not None and len(corpus.articles) == total:
         storage.save_corpus(key, corpus)
-    return IndexReport(corpus, processed=len(missing), from_cache=len(cached), workers=used)
+    return IndexReport(
+        corpus,
+        processed=len(missing),
+        from_cache=len(cached),
+        workers=used,
+        process_seconds=processed_at - started,
+        finish_seconds=finished_at - processed_at,
+    )
 
 
 Processed = list[tuple[Source, Article, bytes]]
