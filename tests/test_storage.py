@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import sqlite3
 import subprocess
 import sys
@@ -331,3 +332,14 @@ def test_touched_file_with_same_content_is_not_reprocessed(
     age(*corpus_dir.iterdir(), seconds=60)
     report = index_corpus([corpus_dir], cache=cache)
     assert (report.processed, report.from_cache, report.corpus_from_cache) == (0, 6, True)
+
+
+def test_equal_short_strings_are_stored_once() -> None:
+    mentions = [
+        Mention("".join(["Sri ", "Mulyani"]), "PER", n, 0, 11, canonical="Sri Mulyani")
+        for n in range(3)
+    ]
+    article = Article("a", "a.txt", "Judul", [], entities=mentions)
+    loaded = pickle.loads(storage.dump_article(article))
+    assert loaded == article
+    assert len({id(mention.text) for mention in loaded.entities}) == 1
