@@ -7,11 +7,12 @@ Two kinds of rows, both pickled because unpickling is the fastest way back to da
   everything else on Corpus), keyed by every (path, content hash) and the fingerprint, so a
   second open of an unchanged corpus is a single read.
 
-The fingerprint hashes the source of `kabar_tui/core`, so any change to the processing code
-invalidates old rows without anyone remembering to bump a version. A damaged or old-schema
-file is deleted and rebuilt with a warning; a locked or unwritable cache is skipped with a
-warning. The cache is as trusted as the user's own files (pickle): it lives in their own
-cache folder.
+A file settled on disk whose size, modification time and inode match its row is not even
+read again (`file_signature`). The fingerprint hashes the source of `kabar_tui/core`, so
+any change to the processing code invalidates old rows without anyone remembering to bump
+a version. A damaged or old-schema file is deleted and rebuilt with a warning; a locked or
+unwritable cache is skipped with a warning. The cache is as trusted as the user's own
+files (pickle): it lives in their own cache folder.
 """
 
 from __future__ import annotations
