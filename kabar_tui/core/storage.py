@@ -33,6 +33,7 @@ from pathlib import Path
 
 from platformdirs import user_cache_dir
 
+from kabar_tui import __version__
 from kabar_tui.core.model import Article, Corpus
 from kabar_tui.core.sources import Source
 
@@ -78,7 +79,8 @@ def cache_disabled() -> bool:
 def code_fingerprint() -> str:
     """Hash of the processing code, so rows made by other code are never trusted."""
     digest = hashlib.blake2b(digest_size=16)
-    digest.update(f"{SCHEMA_VERSION}:{sys.version_info[:2]}".encode())
+    # The release too, for installs that ship compiled files only.
+    digest.update(f"{SCHEMA_VERSION}:{sys.version_info[:2]}:{__version__}".encode())
     core = Path(__file__).resolve().parent
     for path in sorted(core.rglob("*.py")):
         digest.update(path.relative_to(core).as_posix().encode())
