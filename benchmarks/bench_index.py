@@ -15,6 +15,7 @@ import json
 import os
 import pickle
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -54,6 +55,11 @@ def write_corpus(folder: Path, count: int, seed: int = 7) -> None:
             if rng.random() < 0.15:
                 lines += [rng.choice(BOILERPLATE), ""]
         (folder / f"{n:06d}_bench.txt").write_text("\n".join(lines), encoding="utf-8")
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def rss_mb() -> float:
@@ -125,12 +131,16 @@ def main() -> None:
         write_corpus(work / "sample", sample_size)
         results = {}
         for workers in (1, 2):
+            own, children = time.process_time(), children_cpu()
             report = index_corpus([work / "sample"], cache=False, workers=workers)
             results[workers] = report
             print(
                 f"per-file stage on {sample_size} articles, {workers} process(es): "
                 f"{report.process_seconds:.2f} s, "
-                f"{sample_size / report.process_seconds:,.0f} articles/s"
+                f"{sample_size / report.process_seconds:,.0f} articles/s "
+                f"(CPU: this process {time.process_time() - own:.2f} s, "
+                f"workers {children_cpu() - children:.2f} s; os.getloadavg "
+                f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
             )
         same = corpus_to_dict(results[1].corpus) == corpus_to_dict(results[2].corpus)
         print(f"parallel result identical to serial: {same}")
