@@ -18,6 +18,7 @@ COMMANDS: dict[str, str] = {
     "entities": "kabar_tui.cli.entities_cmd",
     "quotes": "kabar_tui.cli.quotes_cmd",
     "related": "kabar_tui.cli.related_cmd",
+    "index": "kabar_tui.cli.index_cmd",
 }
 OPEN_COMMAND = "kabar_tui.cli.open_cmd"
 
