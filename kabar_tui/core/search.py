@@ -30,9 +30,12 @@ _PAIR_BASE = 1 << 32  # keys at or above are word pairs, below are word ids
 _PAIR_BUCKETS = (1 << 20) - 1  # pairs are hashed into at most this many posting lists
 _NO_NUMBER = -1
 
-POSTING_BUDGET = 40_000  # postings read per query before switching to membership checks
+# Postings read per query before switching to membership checks: grows slowly with the
+# index so recall holds up while a query stays within its time goal.
+BASE_BUDGET = 40_000
 VOTED = 600  # candidates kept after voting
 RANKED = 150  # candidates ranked by rapidfuzz
+CHECKED_LISTS = 8  # closest meanings of a common term checked per voted candidate
 PREFIX_EXPANSIONS = 40  # indexed words tried for an unfinished last word
 
 
@@ -248,51 +251,65 @@ class SearchIndex:
             )
         return [(self._word_ids[w], w) for w in found]
 
-    def _features(self, terms: list[_Term]) -> list[tuple[float, list[array]]]:
-        """Weighted posting lists: one per term, one per adjacent pair (either order)."""
+    def _features(self, terms: list[_Term]) -> list[list[tuple[float, array]]]:
+        """Posting lists weighted by rarity and closeness to the typed word: one feature
+        per term, one per adjacent pair of terms (either order)."""
         features = [
-            (term.weight, [self._postings[w] for w in term.matches])
+            [
+                (term.weight * similarity, self._postings[w])
+                for w, similarity in term.matches.items()
+            ]
             for term in terms
             if term.matches
         ]
         for left, right in pairwise(terms):
             if not (left.matches and right.matches):
                 continue
-            firsts = heapq.nlargest(3, left.matches, key=left.matches.__getitem__)
-            seconds = heapq.nlargest(3, right.matches, key=right.matches.__getitem__)
-            keys = {_pair_key(a, b) for a in firsts for b in seconds}
-            keys |= {_pair_key(b, a) for a in firsts for b in seconds}
-            lists = [self._postings[key] for key in keys if key in self._postings]
-            if lists:
-                features.append((left.weight + right.weight, lists))
+            weight = left.weight + right.weight
+            firsts = heapq.nlargest(3, left.matches.items(), key=itemgetter(1))
+            seconds = heapq.nlargest(3, right.matches.items(), key=itemgetter(1))
+            lists: dict[int, float] = {}
+            for a, first in firsts:
+                for b, second in seconds:
+                    for key in (_pair_key(a, b), _pair_key(b, a)):
+                        lists[key] = max(lists.get(key, 0.0), weight * min(first, second))
+            feature = [
+                (w, self._postings[key]) for key, w in lists.items() if key in self._postings
+            ]
+            if feature:
+                features.append(feature)
         return features
 
     def _vote(self, terms: list[_Term], parsed: Query) -> dict[int, float]:
-        """Candidate documents with a vote: rarest postings first, within a fixed budget."""
-        features = sorted(self._features(terms), key=lambda f: sum(map(len, f[1])))
+        """Candidate documents with a vote: rarest postings first, within a budget that
+        grows slowly with the index; commoner features are then only checked for the
+        best-voted documents."""
+        features = sorted(self._features(terms), key=lambda f: sum(len(p) for _, p in f))
         votes: dict[int, float] = {}
         get = votes.get
         read = 0
-        checked: list[tuple[float, list[array]]] = []
-        for weight, lists in features:
-            size = sum(map(len, lists))
-            if votes and read + size > POSTING_BUDGET:
-                checked.append((weight, lists))
+        budget = BASE_BUDGET + len(self._texts) // 10
+        checked: list[list[tuple[float, array]]] = []
+        for feature in features:
+            size = sum(len(posting) for _, posting in feature)
+            if votes and read + size > budget:
+                checked.append(feature)
                 continue
             # Even the rarest feature is too common: its newest postings stand for it.
-            share = max(POSTING_BUDGET // len(lists), 1)
-            for posting in lists:
-                for doc in posting[-share:] if size > POSTING_BUDGET else posting:
+            share = max(budget // len(feature), 1)
+            for weight, posting in feature:
+                for doc in posting[-share:] if size > budget else posting:
                     votes[doc] = get(doc, 0.0) + weight
             read += size
-        keep = self._admits(parsed)
-        best = heapq.nlargest(
-            VOTED, (item for item in votes.items() if keep(item[0])), key=itemgetter(1)
-        )
-        votes = dict(best)
-        for weight, lists in checked:
+        items = votes.items()
+        if parsed.kinds is not None or parsed.outlets or parsed.speakers:
+            keep = self._admits(parsed)
+            items = [item for item in items if keep(item[0])]
+        votes = dict(sorted(items, key=itemgetter(1), reverse=True)[:VOTED])
+        for feature in checked:
+            feature = heapq.nlargest(CHECKED_LISTS, feature, key=itemgetter(0))
             for doc in votes:
-                for posting in lists:
+                for weight, posting in feature:
                     at = bisect_left(posting, doc)
                     if at < len(posting) and posting[at] == doc:
                         votes[doc] += weight
