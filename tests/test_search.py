@@ -129,6 +129,15 @@ def test_titles_quotes_and_entities_are_searched(index: SearchIndex) -> None:
     assert alias.text == "Kalimantan Timur"
 
 
+def test_mentions_of_a_known_alias_add_no_second_entity(corpus: Corpus) -> None:
+    okezone = corpus.article("okezone-1")
+    assert okezone is not None
+    okezone.entities = [Mention("Putin", "PER", 0, 38, 43)]
+    index = SearchIndex.build(corpus)
+    entities = [hit.text for hit in index.search("putin") if hit.kind == "entity"]
+    assert entities == ["Vladimir Putin"]
+
+
 def test_hits_are_ranked_and_scored_within_range(index: SearchIndex) -> None:
     hits = index.search("putin")
     assert hits

@@ -99,10 +99,10 @@ class SearchIndex:
     @classmethod
     def build(cls, corpus: Corpus) -> SearchIndex:
         index = cls()
+        for entity in corpus.entities:  # first, so mentions of their aliases add nothing
+            index._add_entity(entity.canonical, entity.label, entity.aliases)
         for article in corpus.articles:
             index.add_article(article)
-        for entity in corpus.entities:
-            index._add_entity(entity.canonical, entity.label, entity.aliases)
         return index
 
     def __len__(self) -> int:
@@ -134,6 +134,7 @@ class SearchIndex:
         if not key.strip() or key in self._entity_names:
             return
         self._entity_names.add(key)
+        self._entity_names.update(fold(alias) for alias in aliases)
         extra = " ".join(alias for alias in aliases if fold(alias) != key)
         self._add_doc("entity", -1, _NO_NUMBER, name, label, extra)
 
