@@ -222,3 +222,14 @@ def test_cli_search_piped_is_plain_text() -> None:
     assert result.returncode == 0, result.stderr
     assert "\x1b[" not in result.stdout
     assert len(result.stdout.splitlines()) == 3
+
+
+def test_filters_pick_candidates_not_only_trim_them() -> None:
+    """Hundreds of better-matching passages must not crowd out the one filtered hit."""
+    filler = [article(f"p{i}", "Detik", "", ["Putin bertemu Kim di Moskow."]) for i in range(800)]
+    said = article("q1", "Kompas", "", ["\u201cKami bertemu di Moskow,\u201d kata Putin."])
+    said.quotes = [quote_in(said.paragraphs[0].text, 0, "Putin")]
+    index = SearchIndex.build(Corpus(articles=[*filler, said]))
+    hits = index.search("type:quote putin bertemu kim moskow")
+    assert [(hit.kind, hit.article_id) for hit in hits] == [("quote", "q1")]
+    assert [hit.article_id for hit in index.search("outlet:kompas putin bertemu")] == ["q1", "q1"]

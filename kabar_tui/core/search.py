@@ -291,22 +291,21 @@ class SearchIndex:
         read = 0
         budget = BASE_BUDGET + len(self._texts) // 10
         checked: list[list[tuple[float, array]]] = []
+        filtered = parsed.kinds is not None or parsed.outlets or parsed.speakers
+        keep = self._admits(parsed) if filtered else None  # filters vote too, within budget
         for feature in features:
             size = sum(len(posting) for _, posting in feature)
-            if votes and read + size > budget:
+            if read and read + size > budget:
                 checked.append(feature)
                 continue
             # Even the rarest feature is too common: its newest postings stand for it.
             share = max(budget // len(feature), 1)
             for weight, posting in feature:
-                for doc in posting[-share:] if size > budget else posting:
+                docs = posting[-share:] if size > budget else posting
+                for doc in docs if keep is None else filter(keep, docs):
                     votes[doc] = get(doc, 0.0) + weight
             read += size
-        items = votes.items()
-        if parsed.kinds is not None or parsed.outlets or parsed.speakers:
-            keep = self._admits(parsed)
-            items = [item for item in items if keep(item[0])]
-        votes = dict(sorted(items, key=itemgetter(1), reverse=True)[:VOTED])
+        votes = dict(heapq.nlargest(VOTED, votes.items(), key=itemgetter(1)))
         for feature in checked:
             feature = heapq.nlargest(CHECKED_LISTS, feature, key=itemgetter(0))
             for doc in votes:
