@@ -185,6 +185,11 @@ def test_odd_input_never_crashes(index: SearchIndex, query: str) -> None:
     assert isinstance(hits, list)
 
 
+def test_pasted_long_text_still_finds_its_passage(index: SearchIndex) -> None:
+    hit = first(index.search(OKEZONE[0] * 5))
+    assert (hit.article_id, hit.paragraph) == ("okezone-1", 0)
+
+
 def test_empty_query_has_no_hits(index: SearchIndex) -> None:
     assert index.search("") == []
     assert index.search("putin", limit=0) == []

@@ -37,6 +37,7 @@ VOTED = 600  # candidates kept after voting
 RANKED = 150  # candidates ranked by rapidfuzz
 CHECKED_LISTS = 8  # closest meanings of a common term checked per voted candidate
 PREFIX_EXPANSIONS = 40  # indexed words tried for an unfinished last word
+MAX_TERMS = 24  # words of a pasted paragraph beyond these add cost, not precision
 
 
 @dataclass(slots=True)
@@ -188,6 +189,7 @@ class SearchIndex:
         if limit <= 0 or parsed.is_empty() or parsed.kinds == set():
             return []
         words = [*parsed.terms, *(word for phrase in parsed.phrases for word in phrase)]
+        words = words[:MAX_TERMS]
         if not words:
             return self._filter_only(parsed, limit)
         terms = self._terms(parsed, words)
