@@ -184,7 +184,8 @@ class SearchIndex:
     # --- searching ------------------------------------------------------------------
 
     def search(self, query: str, limit: int = 50) -> list[Hit]:
-        """Ranked hits for what the user typed; an empty or filter-less blank query finds none."""
+        """Ranked hits for what the user typed: none for an empty query, and for filters
+        alone (`by:putin`) what they keep, in corpus order."""
         parsed = parse_query(query)
         if limit <= 0 or parsed.is_empty() or parsed.kinds == set():
             return []
