@@ -28,7 +28,8 @@ OKEZONE = [
     "Pyongyang, kata kantor berita KCNA.",
     "\u201cSaya akan datang pada waktu yang tepat,\u201d ujar Putin kepada wartawan di Kosmodrom "
     "Vostochny.",
-    "Pertemuan itu juga membahas kerja sama militer dan latihan gabungan.",
+    "Pertemuan itu juga membahas kerja sama militer dan latihan gabungan untuk memperkuat "
+    "hubungan kedua negara.",
 ]
 TEMPO = ["Perdana Menteri Zélie Ançelot bertemu Menlu Retno Marsudi di Gedung Pancasila."]
 
@@ -104,6 +105,11 @@ def test_typos_and_word_order_are_tolerated(index: SearchIndex) -> None:
     hit = first(index.search("undagan putni"), "passage")
     assert (hit.article_id, hit.paragraph) == ("okezone-1", 0)
     assert {"Putin", "undangan"} <= set(marked(hit))
+
+
+def test_only_the_closest_word_is_marked(index: SearchIndex) -> None:
+    hit = first(index.search("latihan gabungan"), "passage")
+    assert marked(hit) == ["latihan gabungan"]  # not also a near miss such as "hubungan"
 
 
 def test_missing_diacritics_match(index: SearchIndex) -> None:

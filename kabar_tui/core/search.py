@@ -390,13 +390,19 @@ class SearchIndex:
                 + (25.0 * adjacent / pairs if len(terms) > 1 else 25.0 * best[0])
                 + 0.25 * similarity
             )
-            scored.append((score, -doc, doc, folded))
+            scored.append((score, -doc, doc, folded, best))
         scored.sort(reverse=True)
-        matched = {word: 1.0 for word in meanings}
-        return [
-            self._hit(doc, score, _spans(folded, matched, parsed.phrases))
-            for score, _, doc, folded in scored[:limit]
-        ]
+        hits = []
+        for score, _, doc, folded, best in scored[:limit]:
+            # Mark a word only where it is the closest this text has to a typed word:
+            # "gabungan" typed and present, so "hubungan" is not marked too.
+            marked = {
+                word
+                for word, found in meanings.items()
+                if any(similarity >= best[number] for number, similarity in found)
+            }
+            hits.append(self._hit(doc, score, _spans(folded, marked, parsed.phrases)))
+        return hits
 
     def _filter_only(self, parsed: Query, limit: int) -> list[Hit]:
         """Queries with filters but no words list matching documents in corpus order."""
@@ -434,9 +440,7 @@ def _matches_name(name: str, wanted: str) -> bool:
     return False
 
 
-def _spans(
-    folded: str, matched_words: dict[str, float], phrases: list[list[str]]
-) -> list[tuple[int, int]]:
+def _spans(folded: str, matched_words: set[str], phrases: list[list[str]]) -> list[tuple[int, int]]:
     """Character ranges of matched words and phrases; neighbours joined across spaces."""
     tokens = [(m.start(), m.end(), m.group()) for m in WORD.finditer(folded)]
     marked = [False] * len(tokens)
