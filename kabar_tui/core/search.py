@@ -34,7 +34,7 @@ _NO_NUMBER = -1
 # index so recall holds up while a query stays within its time goal.
 BASE_BUDGET = 40_000
 VOTED = 600  # candidates kept after voting
-RANKED = 150  # candidates ranked by rapidfuzz
+RANKED = 100  # candidates ranked by rapidfuzz
 CHECKED_LISTS = 8  # closest meanings of a common term checked per voted candidate
 PREFIX_EXPANSIONS = 40  # indexed words tried for an unfinished last word
 MAX_TERMS = 24  # words of a pasted paragraph beyond these add cost, not precision
