@@ -1,0 +1,137 @@
+"""The one place the UI reaches into core features that may land later (search, linking).
+
+Everything else in the UI imports the core directly; these adapters keep the screens
+working on a corpus whatever analysis modules are installed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from kabar_tui.core.model import Article, Corpus, Link, Mention
+
+
+@dataclass(slots=True)
+class Hit:
+    """A search result; mirrors kabar_tui.core.search.Hit when that module is absent."""
+
+    kind: str
+    article_id: str | None
+    paragraph: int | None
+    text: str
+    score: float
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    label: str | None = None
+
+
+class Searcher(Protocol):
+    def search(self, query: str, limit: int = 50) -> list: ...
+
+
+class PlainSearch:
+    """Case-insensitive substring search over titles and paragraphs (no fuzzy index)."""
+
+    def __init__(self, corpus: Corpus) -> None:
+        self.corpus = corpus
+
+    def search(self, query: str, limit: int = 50) -> list[Hit]:
+        needle = query.strip().strip('"').casefold()
+        if not needle:
+            return []
+        hits: list[Hit] = []
+        for article in self.corpus.articles:
+            for paragraph in article.paragraphs:
+                start = paragraph.text.casefold().find(needle)
+                if start >= 0:
+                    span = (start, start + len(needle))
+                    hits.append(
+                        Hit("passage", article.id, paragraph.index, paragraph.text, 100.0, [span])
+                    )
+                    if len(hits) >= limit:
+                        return hits
+        return hits
+
+
+def build_searcher(corpus: Corpus) -> Searcher:
+    """The corpus search index, or plain substring search before it is installed."""
+    try:
+        from kabar_tui.core.search import SearchIndex
+    except ImportError:
+        return PlainSearch(corpus)
+    return SearchIndex.build(corpus)
+
+
+def related_links(corpus: Corpus, article_id: str, paragraph: int | None) -> list[Link]:
+    """Links from this paragraph (or article) to other articles, best first."""
+    try:
+        from kabar_tui.core.linking import related
+    except ImportError:
+        return _related_from_stored_links(corpus, article_id, paragraph)
+    return related(corpus, article_id, paragraph)
+
+
+def _related_from_stored_links(
+    corpus: Corpus, article_id: str, paragraph: int | None
+) -> list[Link]:
+    found: list[Link] = []
+    for link in corpus.links:
+        if link.source_article == article_id and paragraph in (None, link.source_paragraph):
+            found.append(link)
+        elif link.target_article == article_id and paragraph in (None, link.target_paragraph):
+            found.append(
+                Link(
+                    article_id,
+                    link.target_paragraph,
+                    link.source_article,
+                    link.source_paragraph,
+                    link.score,
+                    link.kind,
+                )
+            )
+    return sorted(found, key=lambda link: -link.score)
+
+
+def other_story_articles(corpus: Corpus, article: Article) -> list[Article]:
+    """The other articles in this article's story, for "also in ..." lines."""
+    for story in corpus.stories:
+        if article.id in story.articles:
+            others = (corpus.article(a) for a in story.articles if a != article.id)
+            return [other for other in others if other is not None]
+    return []
+
+
+def entity_key(mention: Mention) -> str:
+    """The name an entity is grouped under: its resolved name, else its surface text."""
+    return mention.canonical or mention.text
+
+
+def entity_counts(article: Article) -> list[tuple[str, str, int]]:
+    """(name, label, mentions) for each entity of the article, most mentioned first."""
+    counts: dict[tuple[str, str], int] = {}
+    for mention in article.entities:
+        key = (entity_key(mention), mention.label)
+        counts[key] = counts.get(key, 0) + 1
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0][0].casefold()))
+    return [(name, label, count) for (name, label), count in ranked]
+
+
+def mentions_of(corpus: Corpus, name: str) -> list[tuple[Article, list[Mention]]]:
+    """Every mention of the named entity, grouped by article in corpus order."""
+    grouped: list[tuple[Article, list[Mention]]] = []
+    for article in corpus.articles:
+        found = [m for m in article.entities if entity_key(m) == name]
+        if found:
+            grouped.append((article, found))
+    return grouped
+
+
+def corpus_entity_names(corpus: Corpus) -> list[tuple[str, str]]:
+    """(name, label) of every entity in the corpus, resolved records first."""
+    if corpus.entities:
+        return [(record.canonical, record.label) for record in corpus.entities]
+    seen: dict[str, str] = {}
+    for article in corpus.articles:
+        for mention in article.entities:
+            seen.setdefault(entity_key(mention), mention.label)
+    return sorted(seen.items(), key=lambda item: item[0].casefold())
