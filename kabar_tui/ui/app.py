@@ -5,17 +5,19 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
+if TYPE_CHECKING:
+    from kabar_tui.ui.screens.reader import ReaderScreen
+
 from kabar_tui.core.model import Article, Corpus, Problem
 from kabar_tui.i18n import _
-from kabar_tui.ui.commands import KabarCommands
 from kabar_tui.ui.screens.list import ListScreen
-from kabar_tui.ui.screens.reader import ReaderScreen
 
 BATCH_SECONDS = 0.1  # how often arriving articles are handed to the UI
 
@@ -40,12 +42,19 @@ THEME_VARIABLES = {
 }
 
 
+def kabar_commands() -> type:
+    """The palette provider, imported when the palette first opens (textual.command is big)."""
+    from kabar_tui.ui.commands import KabarCommands
+
+    return KabarCommands
+
+
 class KabarApp(App[None]):
     """Lists the corpus, reads articles, searches and follows stories across outlets."""
 
     TITLE = "kabar"
-    CSS_PATH = "kabar.tcss"
-    COMMANDS = App.COMMANDS | {KabarCommands}
+    CSS_PATH = Path(__file__).parent / "kabar.tcss"
+    COMMANDS = App.COMMANDS | {kabar_commands}
     BINDINGS = [
         Binding("q", "quit", _("Quit"), id="app.quit"),
         Binding("question_mark", "help", _("Help"), id="app.help"),
@@ -73,7 +82,7 @@ class KabarApp(App[None]):
         self.history: list[Location] = [Location(None)]
         self.position = 0
         self.last_copied: str | None = None
-        self.reader = ReaderScreen()
+        self._reader: ReaderScreen | None = None
         self.requested_theme = theme
         if keymap:
             self.set_keymap(keymap)
@@ -83,6 +92,15 @@ class KabarApp(App[None]):
 
     def get_default_screen(self) -> Screen:
         return ListScreen()
+
+    @property
+    def reader(self) -> ReaderScreen:
+        """The one reader screen, built on first use so startup does not pay for it."""
+        if self._reader is None:
+            from kabar_tui.ui.screens.reader import ReaderScreen
+
+            self._reader = ReaderScreen()
+        return self._reader
 
     @property
     def list_screen(self) -> ListScreen:
@@ -96,7 +114,7 @@ class KabarApp(App[None]):
         if self.preloaded:
             self.call_after_refresh(self._corpus_ready, self._build_searcher())
         else:
-            self.load_corpus()
+            self.call_after_refresh(self.load_corpus)  # first paint before any processing
 
     # -- loading -----------------------------------------------------------------------
 
@@ -166,7 +184,7 @@ class KabarApp(App[None]):
 
     def _go(self, location: Location) -> None:
         while len(self.screen_stack) > 1 and (
-            location.article_id is None or self.screen is not self.reader
+            location.article_id is None or self.screen is not self._reader
         ):
             self.pop_screen()
         if location.article_id is None:

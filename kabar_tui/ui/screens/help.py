@@ -27,9 +27,9 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         table = Table(box=None, expand=True, show_header=True, header_style="bold")
-        table.add_column(_("Keys"), no_wrap=True)
-        table.add_column(_("Does"))
-        table.add_column(_("Binding id (for [keymap])"), style="dim")
+        table.add_column(Text(_("Keys")), no_wrap=True)
+        table.add_column(Text(_("Does")))
+        table.add_column(Text(_("Binding id (for [keymap])")), style="dim")
         part = None
         for where, keys, description, binding_id in self.rows:
             if where != part:
