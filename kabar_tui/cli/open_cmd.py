@@ -25,7 +25,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"kabar: warning: {warning}", file=sys.stderr)
     locale = locale_or_default(config.lang or os.environ.get("LC_ALL") or os.environ.get("LANG"))
     app = KabarApp(
-        paths=args.paths or None, locale=locale, keymap=config.keymap, theme=config.theme
+        paths=args.paths or None,
+        locale=locale,
+        keymap=config.keymap,
+        theme=config.theme,
+        warnings=config.warnings,
     )
     app.run()
     for problem in app.corpus.problems:

@@ -71,6 +71,7 @@ class KabarApp(App[None]):
         keymap: dict[str, str] | None = None,
         theme: str | None = None,
         corpus: Corpus | None = None,
+        warnings: list[str] | None = None,
     ) -> None:
         """`corpus`: show this ready corpus instead of reading `paths` (tests, embedding)."""
         super().__init__()
@@ -84,6 +85,7 @@ class KabarApp(App[None]):
         self.last_copied: str | None = None
         self._reader: ReaderScreen | None = None
         self.requested_theme = theme
+        self.startup_warnings = warnings or []
         if keymap:
             self.set_keymap(keymap)
 
@@ -107,6 +109,8 @@ class KabarApp(App[None]):
         return self.screen_stack[0]  # type: ignore[return-value]
 
     def on_mount(self) -> None:
+        for warning in self.startup_warnings:
+            self.notify(warning, severity="warning", markup=False)
         if self.requested_theme in self.available_themes:
             self.theme = self.requested_theme
         elif self.requested_theme:
@@ -168,6 +172,9 @@ class KabarApp(App[None]):
             if self.corpus.problems:
                 message += " " + "; ".join(str(p) for p in self.corpus.problems)
         self.list_screen.finish_loading(message)
+        self.list_screen.forget_prompts()
+        if self._reader is not None and self._reader.is_mounted:
+            self._reader.view.forget_layouts()
         self.list_screen.refresh_articles()
 
     # -- navigation --------------------------------------------------------------------

@@ -7,7 +7,6 @@ working on a corpus whatever analysis modules are installed.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
 
 from kabar_tui.core.model import Article, Corpus, Link, Mention
 
@@ -23,10 +22,6 @@ class Hit:
     score: float
     spans: list[tuple[int, int]] = field(default_factory=list)
     label: str | None = None
-
-
-class Searcher(Protocol):
-    def search(self, query: str, limit: int = 50) -> list: ...
 
 
 class PlainSearch:
@@ -53,7 +48,7 @@ class PlainSearch:
         return hits
 
 
-def build_searcher(corpus: Corpus) -> Searcher:
+def build_searcher(corpus: Corpus):
     """The corpus search index, or plain substring search before it is installed."""
     try:
         from kabar_tui.core.search import SearchIndex

@@ -288,3 +288,34 @@ async def test_filter_input_takes_letters_that_are_keys_elsewhere() -> None:
         await pilot.pause()
         await pilot.press("f", "q", "s")
         assert app.list_screen.query_one("#filter", Input).value == "qs"
+
+
+async def test_command_palette_jumps_to_an_entity() -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"jump to entity sergei")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, EntityScreen)
+        assert app.screen.entity == "Sergei Shoigu"
+
+
+async def test_tab_moves_between_article_and_side_pane() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("c")
+        assert app.focused.id == "side-list"
+        await pilot.press("tab")
+        assert isinstance(app.focused, ArticleView)
+        await pilot.press("tab")
+        assert app.focused.id == "side-list"
+        await pilot.press("c")  # pane focused: its key closes it
+        assert not app.reader.query_one("#side").display
+        assert isinstance(app.focused, ArticleView)

@@ -11,7 +11,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, OptionList, ProgressBar
 from textual.widgets.option_list import Option
 
-from kabar_tui.core.formatting import format_date
 from kabar_tui.core.model import Article, Corpus
 from kabar_tui.i18n import _
 from kabar_tui.ui.data import other_story_articles
@@ -61,6 +60,7 @@ class ListScreen(Screen[None]):
         super().__init__()
         self.sort_by = "date"
         self.shown: list[Article] = []
+        self._prompts: dict[str, Table] = {}
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="list-top"):
@@ -100,7 +100,7 @@ class ListScreen(Screen[None]):
         options = self.query_one("#articles", ArticleList)
         highlighted = options.highlighted_option.id if options.highlighted_option else None
         options.clear_options()
-        options.add_options(Option(self._prompt(a), id=a.id) for a in self.shown)
+        options.add_options(Option(self._cached_prompt(a), id=a.id) for a in self.shown)
         if highlighted is not None:
             try:
                 options.highlighted = options.get_option_index(highlighted)
@@ -109,7 +109,19 @@ class ListScreen(Screen[None]):
         elif self.shown:
             options.highlighted = 0
 
+    def forget_prompts(self) -> None:
+        """Stories changed: the "also in" lines must be drawn again."""
+        self._prompts.clear()
+
+    def _cached_prompt(self, article: Article) -> Table:
+        prompt = self._prompts.get(article.id)
+        if prompt is None:
+            prompt = self._prompts[article.id] = self._prompt(article)
+        return prompt
+
     def _prompt(self, article: Article) -> Table:
+        from kabar_tui.core.formatting import format_date  # babel loads after the first frame
+
         locale = self.app.locale  # type: ignore[attr-defined]
         grid = Table.grid(expand=True, padding=(0, 1))
         grid.add_column(width=16, no_wrap=True, overflow="ellipsis")

@@ -25,6 +25,7 @@ from kabar_tui.core.model import Article
 from kabar_tui.i18n import _
 
 GUTTER = 2
+KEPT_LAYOUTS = 8  # recently shown articles stay wrapped, so back/forward is instant
 LABELS = ("per", "loc", "org")
 
 
@@ -104,6 +105,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.locale = locale
         self.match_terms: list[str] = []
         self._layout: Layout | None = None
+        self._layouts: dict[tuple, Layout] = {}
 
     # -- content -----------------------------------------------------------------------
 
@@ -119,8 +121,9 @@ class ArticleView(ScrollView, can_focus=True):
             self._invalidate()
         self.set_cursor(paragraph, force=True)
 
-    def set_match_terms(self, terms: list[str]) -> None:
-        self.match_terms = terms
+    def forget_layouts(self) -> None:
+        """The analysis of the articles changed (the corpus finished loading): wrap again."""
+        self._layouts.clear()
         self._invalidate()
 
     def _invalidate(self) -> None:
@@ -146,8 +149,14 @@ class ArticleView(ScrollView, can_focus=True):
             self.virtual_size = Size(0, 0)
             return None
         if self._layout is None or self._layout.width != width:
-            self._layout = self._build(self.article, width)
-            self.virtual_size = Size(width + GUTTER, len(self._layout.strips))
+            article = self.article
+            key = (article.id, article.content_hash, width, self.show_removed, *self.match_terms)
+            layout = self._layouts.pop(key, None) or self._build(self.article, width)
+            self._layouts[key] = layout
+            while len(self._layouts) > KEPT_LAYOUTS:
+                del self._layouts[next(iter(self._layouts))]
+            self._layout = layout
+            self.virtual_size = Size(width + GUTTER, len(layout.strips))
         return self._layout
 
     def _style(self, name: str) -> Style:
@@ -362,4 +371,5 @@ class ArticleView(ScrollView, can_focus=True):
         """Theme changed: component styles may differ, so wrap again."""
         super().notify_style_update()
         self._layout = None
+        self._layouts.clear()
         self.refresh()
