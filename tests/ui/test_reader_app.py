@@ -319,3 +319,18 @@ async def test_tab_moves_between_article_and_side_pane() -> None:
         await pilot.press("c")  # pane focused: its key closes it
         assert not app.reader.query_one("#side").display
         assert isinstance(app.focused, ArticleView)
+
+
+async def test_narrow_terminal_pane_floats_and_escape_closes_it() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.reader.has_class("narrow")
+        await pilot.press("e")
+        await pilot.pause()
+        assert app.reader.query_one("#side").display
+        await pilot.press("escape")
+        assert not app.reader.query_one("#side").display
+        assert isinstance(app.focused, ArticleView)

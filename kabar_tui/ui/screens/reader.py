@@ -35,6 +35,9 @@ class SidePane(OptionList):
     ]
 
     def action_leave(self) -> None:
+        """Back to the article; on a narrow terminal the floating pane closes too."""
+        if self.screen.has_class("narrow"):
+            self.screen.close_pane()  # type: ignore[attr-defined]
         self.screen.query_one(ArticleView).focus()
 
 
@@ -110,9 +113,7 @@ class ReaderScreen(Screen[None]):
         listing = self.query_one("#side-list", SidePane)
         if self.pane == name and side.display:
             if listing.has_focus:
-                side.display = False
-                self.pane = None
-                self.view.focus()
+                self.close_pane()
             else:
                 listing.focus()
             return
@@ -120,6 +121,11 @@ class ReaderScreen(Screen[None]):
         side.display = True
         self._fill_pane()
         listing.focus()
+
+    def close_pane(self) -> None:
+        self.query_one("#side").display = False
+        self.pane = None
+        self.view.focus()
 
     def _fill_pane(self) -> None:
         if self.pane is None or self.view.article is None:

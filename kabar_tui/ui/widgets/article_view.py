@@ -25,6 +25,7 @@ from kabar_tui.core.model import Article
 from kabar_tui.i18n import _
 
 GUTTER = 2
+READING_WIDTH = 100  # longer lines are hard to read on wide terminals
 KEPT_LAYOUTS = 8  # recently shown articles stay wrapped, so back/forward is instant
 LABELS = ("per", "loc", "org")
 
@@ -141,7 +142,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     @property
     def text_width(self) -> int:
-        return max(self.scrollable_content_region.width - GUTTER, 10)
+        return max(min(self.scrollable_content_region.width - GUTTER, READING_WIDTH), 10)
 
     def _ensure_layout(self) -> Layout | None:
         width = self.text_width
