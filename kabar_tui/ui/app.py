@@ -257,8 +257,8 @@ class KabarApp(App[None]):
                 return
             hit, query = result
             if hit.article_id is None:
-                if hit.kind == "entity":
-                    self.show_entity(hit.label or hit.text)
+                if hit.kind == "entity":  # an entity hit's text is its name, label its type
+                    self.show_entity(hit.text)
                 return
             self.jump(hit.article_id, hit.paragraph or 0, query_terms(query))
 

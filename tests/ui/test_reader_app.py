@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.widgets import Input, Label, OptionList
 
 from kabar_tui.ui.app import KabarApp
+from kabar_tui.ui.data import Hit
 from kabar_tui.ui.screens.entity import EntityScreen
 from kabar_tui.ui.screens.help import HelpScreen
 from kabar_tui.ui.screens.list import ListScreen
@@ -334,3 +335,22 @@ async def test_narrow_terminal_pane_floats_and_escape_closes_it() -> None:
         await pilot.press("escape")
         assert not app.reader.query_one("#side").display
         assert isinstance(app.focused, ArticleView)
+
+
+async def test_an_entity_hit_opens_the_entity_view() -> None:
+    class EntitySearch:
+        def search(self, query: str, limit: int = 50) -> list[Hit]:
+            return [Hit("entity", None, None, "Sergei Shoigu", 90.0, [(0, 6)], "PER")]
+
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        app.searcher = EntitySearch()
+        await pilot.press("slash", *"shoigu")
+        await pilot.pause(0.3)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, EntityScreen)
+        assert app.screen.entity == "Sergei Shoigu"
