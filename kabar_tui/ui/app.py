@@ -56,9 +56,9 @@ class KabarApp(App[None]):
     CSS_PATH = Path(__file__).parent / "kabar.tcss"
     COMMANDS = App.COMMANDS | {kabar_commands}
     BINDINGS = [
-        Binding("q", "quit", _("Quit"), id="app.quit"),
         Binding("question_mark", "help", _("Help"), id="app.help"),
         Binding("slash", "search", _("Search"), id="app.search"),
+        Binding("q", "quit", _("Quit"), id="app.quit"),
         Binding("backspace,alt+left", "back", _("Back"), show=False, id="app.back"),
         Binding("alt+right", "forward", _("Forward"), show=False, id="app.forward"),
     ]

@@ -86,7 +86,7 @@ class ArticleView(ScrollView, can_focus=True):
         Binding("b,pageup", "page(-1)", _("Page up"), show=False, id="reader.page_up"),
         Binding("n", "next_match(1)", _("Next match"), show=False, id="reader.next_match"),
         Binding("N", "next_match(-1)", _("Previous match"), show=False, id="reader.previous_match"),
-        Binding("x", "toggle_removed", _("Removed lines"), id="reader.toggle_removed"),
+        Binding("x", "toggle_removed", _("Removed lines"), show=False, id="reader.toggle_removed"),
     ]
 
     cursor: reactive[int] = reactive(0, init=False)
