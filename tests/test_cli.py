@@ -41,3 +41,50 @@ def test_show_unknown_id_is_an_error(tmp_path: Path) -> None:
     result = kabar("show", "nope")
     assert result.returncode == 1
     assert "no article with id" in result.stderr
+
+
+def test_export_has_entities_quotes_and_entity_table() -> None:
+    data = json.loads(kabar("export", "--format", "json").stdout)
+    article = data["articles"][0]
+    assert {"text", "label", "canonical", "paragraph", "start", "end"} <= set(
+        article["entities"][0]
+    )
+    quote_fields = {"text", "kind", "speaker", "speaker_canonical", "via", "paragraph"}
+    assert quote_fields <= set(article["quotes"][0])
+    table = {e["canonical"]: e for e in data["entities"]}
+    assert table["Vladimir Putin"]["label"] == "PER"
+    assert "Putin" in table["Vladimir Putin"]["aliases"]
+    assert any(len(g["occurrences"]) > 1 for g in data["quote_groups"])
+
+
+def test_analyze_writes_one_json_line_per_passage() -> None:
+    passages = "“Kami siap,” kata Presiden Joko Widodo di Jakarta.\n\nKorut menembakkan rudal.\n"
+    result = subprocess.run(
+        [sys.executable, "-m", "kabar_tui", "analyze", "-"],
+        input=passages,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(lines) == 2
+    assert lines[0]["quotes"][0]["speaker"] == "Joko Widodo"
+    assert {"text": "Korut", "label": "LOC", "start": 0, "end": 5} in lines[1]["entities"]
+
+
+def test_analyze_missing_file_is_one_line_error() -> None:
+    result = kabar("analyze", "/no/such/file.txt")
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_entities_and_quotes_plain_when_piped() -> None:
+    entities = kabar("entities", "--label", "PER")
+    assert entities.returncode == 0, entities.stderr
+    assert all(line.split("\t")[1] == "PER" for line in entities.stdout.splitlines())
+    quotes = kabar("quotes", "--speaker", "matsegora")
+    assert quotes.returncode == 0, quotes.stderr
+    rows = [line.split("\t") for line in quotes.stdout.splitlines()]
+    assert rows and all("Matsegora" in row[2] for row in rows)

@@ -14,6 +14,9 @@ COMMANDS: dict[str, str] = {
     "list": "kabar_tui.cli.list_cmd",
     "show": "kabar_tui.cli.show_cmd",
     "export": "kabar_tui.cli.export_cmd",
+    "analyze": "kabar_tui.cli.analyze_cmd",
+    "entities": "kabar_tui.cli.entities_cmd",
+    "quotes": "kabar_tui.cli.quotes_cmd",
 }
 OPEN_COMMAND = "kabar_tui.cli.open_cmd"
 

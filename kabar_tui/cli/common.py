@@ -23,7 +23,7 @@ def add_paths_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def error_console() -> Console:
-    return Console(stderr=True, highlight=False)
+    return Console(stderr=True, highlight=False, soft_wrap=True)  # one message, one line
 
 
 def load_corpus(args: argparse.Namespace) -> Corpus | None:

@@ -1,4 +1,4 @@
-"""`kabar show ID`: one cleaned article."""
+"""`kabar show ID`: one cleaned article with its metadata; `--removed` adds what was dropped."""
 
 from __future__ import annotations
 
@@ -7,7 +7,17 @@ import argparse
 from rich.console import Console
 from rich.text import Text
 
-from kabar_tui.cli.common import NOTHING_READ, add_paths_argument, error_console, load_corpus
+from kabar_tui.cli.common import (
+    NOTHING_READ,
+    add_paths_argument,
+    error_console,
+    load_corpus,
+    stdout_is_terminal,
+)
+from kabar_tui.cli.present import interface_locale, plain
+from kabar_tui.core.formatting import format_datetime
+from kabar_tui.core.model import Article
+from kabar_tui.i18n import _
 
 HELP = "show one cleaned article (--removed: also what was dropped and why)"
 
@@ -26,13 +36,56 @@ def run(args: argparse.Namespace) -> int:
     if article is None:
         error_console().print(f"kabar: error: no article with id {args.id!r}", markup=False)
         return 1
-    console = Console(highlight=False)
-    console.print(Text(article.title, style="bold"))
-    for paragraph in article.paragraphs:
-        console.print()
-        console.print(Text(paragraph.text))
-    if args.removed:
-        console.print()
-        for removed in article.removed:
-            console.print(Text(f"{removed.line:>4} [{removed.reason}] {removed.text}", style="dim"))
+    # Piped output is not wrapped, so each paragraph stays one line for grep and friends.
+    console = Console(highlight=False, soft_wrap=not stdout_is_terminal())
+    for line in article_lines(article, interface_locale(), args.removed):
+        console.print(line)
     return 0
+
+
+def published(article: Article, locale: str) -> str:
+    """Localised date and time, with the zone the article states (`WIB`, `UTC+08:00`)."""
+    if article.published is None:
+        return "-"
+    return f"{format_datetime(article.published, locale)} {article.published.tzname()}"
+
+
+def article_lines(article: Article, locale: str, removed: bool) -> list[Text]:
+    """The article as printable lines; every user text is a Text, never markup."""
+    title = plain(article.title) + (
+        f"  ({_('title derived from the text')})" if article.title_derived else ""
+    )
+    lines = [Text(title, style="bold")]
+    fields = [
+        (_("outlet"), plain(article.outlet)),
+        (_("published"), published(article, locale)),
+        (_("author"), plain(article.author)),
+        (_("editor"), plain(article.editor)),
+        (_("dateline"), plain(article.dateline)),
+        (_("source"), plain(article.credited_source)),
+    ]
+    for name, value in fields:
+        line = Text(f"{name}: ", style="dim")
+        line.append(value)
+        lines.append(line)
+    for caption in article.captions:
+        line = Text(f"{_('caption')}: ", style="dim")
+        line.append(plain(caption.text, ""))
+        if caption.credit:
+            line.append(f" ({plain(caption.credit)})", style="italic")
+        lines.append(line)
+    for paragraph in article.paragraphs:
+        lines += [Text(), Text(plain(paragraph.text))]
+    if removed:
+        lines += [Text(), Text(_("Removed lines"), style="bold")]
+        for item in article.removed:
+            line = Text(f"{item.line:>5}  {item.reason:<24} ", style="dim")
+            line.append(plain(item.text, ""))
+            lines.append(line)
+        if article.edits:
+            lines += [Text(), Text(_("Repairs"), style="bold")]
+            for edit in article.edits:
+                line = Text(f"{edit.line:>5}  {edit.kind:<24} ", style="dim")
+                line.append(plain(edit.detail))
+                lines.append(line)
+    return lines

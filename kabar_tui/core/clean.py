@@ -1,29 +1,403 @@
-"""Turn a raw scraped article into a clean Article (first cut: blank lines only)."""
+"""Turn a raw scraped article into a clean Article, recording every line it drops and why.
+
+Three passes over the lines:
+1. each line alone: page chrome (`boilerplate`), metadata (`metadata`), captions;
+2. structure: where the body starts and ends decides the title, deck, captions' repeats,
+   promos after a `Baca Juga` marker and the trailing menu (scores from `text`);
+3. repairs on the kept body: repeated paragraphs dropped, split sentences rejoined,
+   glued words split, trailing editor initials cut (`repair`).
+
+Decisions: the dateline stays in the paragraph text as written and is also recorded in
+`Article.dateline`; a deck (subtitle) line is dropped with reason "deck" (it is kept in
+`removed`, not lost); captions go to `Article.captions` and, like all dropped lines, to
+`removed` with reason "caption".
+"""
 
 from __future__ import annotations
 
-from kabar_tui.core.model import Article, Paragraph, RemovedLine
+from dataclasses import dataclass
+from datetime import datetime
+
+from kabar_tui.core import boilerplate as chrome
+from kabar_tui.core.captions import credit_only, find_caption
+from kabar_tui.core.metadata import (
+    credited_in_text,
+    find_dateline,
+    outlet_in,
+    outlets_in,
+    read_meta_line,
+)
+from kabar_tui.core.model import Article, Caption, Edit, Paragraph, RemovedLine
+from kabar_tui.core.repair import continues, is_name_fragment, join_text, open_ended, unglue
 from kabar_tui.core.sources import Source
+from kabar_tui.core.text import (
+    comparable,
+    ends_sentence,
+    normalise,
+    stopword_density,
+    stopwords,
+    words,
+)
+
+KEEP, DROP, TITLE = "keep", "drop", "title"
+BODY_MIN_WORDS = 6  # a punctuated line this long starts the body
+BODY_LONG_WORDS = 15  # an unpunctuated line this long, with function words, does too
+TITLE_MAX_WORDS = 30
+DERIVED_TITLE_CHARS = 120
+DEDUPE_MIN_WORDS = 6
+FRAGMENT_MAX_WORDS = 10
+CONTINUATION_MIN_WORDS = 4  # `libur nasional` after a promo is a tag, not a sentence's rest
+MAX_CUE_CHARS = 300  # page chrome naming an outlet is one short line
+TITLE_MIN_WORDS = 4  # section names and breadcrumbs above a headline are shorter
+MAX_PROMOS_AFTER_MARKER = 5
+# Dropped lines that never name the publishing outlet (or name another one).
+NO_OUTLET_CUE = frozenset(
+    {
+        "advertisement",
+        "font-size buttons",
+        "pagination",
+        "separator",
+        "signature",
+        "caption",
+        "caption credit",
+        "repeated caption",
+        "repeated title",
+        "repeated paragraph",
+        "deck",
+        "tags",
+        "source credit",
+        "syndication note",
+        "invisible characters",
+    }
+)
+
+
+@dataclass(slots=True)
+class _Line:
+    number: int
+    raw: str
+    text: str
+    state: str = KEEP
+    reason: str = ""
+    words: int = 0
+    judged: str = ""  # the text judged as prose: without trailing editor initials
+
+
+@dataclass(slots=True)
+class _Meta:
+    author: str | None = None
+    editor: str | None = None
+    credited_source: str | None = None
+    published: datetime | None = None
+    updated: datetime | None = None
 
 
 def clean_source(source: Source) -> Article:
-    lines = source.text.splitlines()
-    paragraphs: list[Paragraph] = []
+    # Split on newlines only, so line numbers match what an editor shows (`\r` is stripped).
+    lines = [_Line(n, raw, normalise(raw)) for n, raw in enumerate(source.text.split("\n"), 1)]
     removed: list[RemovedLine] = []
-    for number, line in enumerate(lines, start=1):
-        text = line.strip()
-        if not text:
-            continue
-        if len(text.split()) < 4:
-            removed.append(RemovedLine(number, line, "too short"))
-            continue
-        paragraphs.append(Paragraph(len(paragraphs), text, number))
-    title = paragraphs[0].text if paragraphs else source.id
-    return Article(
+    captions: list[Caption] = []
+    meta = _Meta()
+    content = _classify_lines(lines, captions, meta)
+    _attach_credits(content, captions)
+    start, end = _body_bounds(content)
+    title = _structure(content, captions, start, end)
+    body = [line for line in content if line.state == KEEP]
+    edits: list[Edit] = []
+    paragraphs = _repair(body, edits, removed)
+    for line in lines:
+        if line.state == DROP:
+            removed.append(RemovedLine(line.number, line.text or line.raw, line.reason))
+    removed.sort(key=lambda r: r.line)
+    article = Article(
         id=source.id,
         path=source.path,
-        title=title,
+        title=title.text if title else _derive_title(paragraphs, source.id),
         paragraphs=paragraphs,
+        title_derived=title is None,
+        author=meta.author,
+        editor=meta.editor,
+        published=meta.published or meta.updated,
+        captions=captions,
         removed=removed,
+        edits=edits,
         content_hash=source.content_hash,
     )
+    _read_body_metadata(article, meta, lines)
+    return article
+
+
+def _drop(line: _Line, reason: str) -> None:
+    line.state, line.reason = DROP, reason
+
+
+def _classify_lines(lines: list[_Line], captions: list[Caption], meta: _Meta) -> list[_Line]:
+    """Pass 1: decide what each line is on its own; returns the non-blank lines."""
+    content: list[_Line] = []
+    for line in lines:
+        text = line.text
+        if not text:
+            if line.raw.strip(" \t\r\n\f\v"):
+                _drop(line, "invisible characters")
+            else:
+                line.state = ""
+            continue
+        content.append(line)
+        line.words = text.count(" ") + 1  # normalised: single spaces
+        signature = chrome.trailing_signature(text)
+        line.judged = text[: signature.start()] if signature else text
+        reason = chrome.chrome_reason(text)
+        if reason:
+            _drop(line, reason)
+            continue
+        found_meta = read_meta_line(text) if line.words <= 20 else None
+        if found_meta:
+            _drop(line, found_meta.reason)
+            meta.author = meta.author or found_meta.author
+            meta.editor = meta.editor or found_meta.editor
+            meta.credited_source = meta.credited_source or found_meta.credited_source
+            if found_meta.published and found_meta.is_update:
+                meta.updated = meta.updated or found_meta.published
+            elif found_meta.published:
+                meta.published = meta.published or found_meta.published
+            continue
+        credit = credit_only(text)
+        if credit:
+            _drop(line, "caption credit")
+            line.raw = credit  # remembered for `_attach_credits`
+            continue
+        caption = find_caption(text)
+        if caption:
+            _drop(line, "caption")
+            captions.append(Caption(caption.text, caption.credit, line.number))
+    return content
+
+
+def _attach_credits(content: list[_Line], captions: list[Caption]) -> None:
+    """A `Foto: <credit>` line credits the line above it; copies of a caption around it go."""
+    first_kept = next((c for c in content if c.state == KEEP), None)
+    for i, line in enumerate(content):
+        if line.reason != "caption credit":
+            continue
+        text = ""
+        above = content[i - 1] if i else None
+        if (
+            above
+            and above.state == KEEP
+            and above is not first_kept  # most likely the headline, credited for its photo
+            and (not ends_sentence(above.text) or above.words <= 12)
+        ):
+            _drop(above, "caption")
+            text = above.text
+            number = above.number
+        else:
+            number = line.number
+        captions.append(Caption(text, line.raw, number))
+    captions.sort(key=lambda c: c.line)
+    caption_keys = {comparable(c.text) for c in captions if c.text}
+    if not caption_keys:
+        return
+    for i, line in enumerate(content):
+        if line.state != KEEP or comparable(line.text) not in caption_keys:
+            continue
+        neighbours = content[max(i - 2, 0) : i + 3]
+        if any(n.reason in ("caption", "caption credit") for n in neighbours):
+            _drop(line, "repeated caption")
+
+
+def _body_like(line: _Line) -> bool:
+    """Reads as body prose: a dateline, or a punctuated or long line that is no headline."""
+    if line.state != KEEP:
+        return False
+    if find_dateline(line.text):
+        return True
+    if chrome.title_case(line.text):
+        return False
+    if ends_sentence(line.judged) and line.words >= BODY_MIN_WORDS:
+        return True
+    return (
+        line.words >= BODY_LONG_WORDS
+        and stopword_density(words(line.text)) >= 0.1
+        and not chrome.looks_like_headline(line.text)
+    )
+
+
+def _body_bounds(content: list[_Line]) -> tuple[int, int]:
+    """Indexes (into content) of the first and last line that read as body prose."""
+    first = next((i for i, line in enumerate(content) if _body_like(line)), len(content))
+    last = next((i for i in range(len(content) - 1, -1, -1) if _body_like(content[i])), -1)
+    return first, max(last, first - 1)
+
+
+def _title_like(line: _Line, min_words: int) -> bool:
+    if not min_words <= line.words <= TITLE_MAX_WORDS:
+        return False
+    return not line.text.endswith(".") or chrome.title_case(line.text)
+
+
+def _structure(content: list[_Line], captions: list[Caption], start: int, end: int) -> _Line | None:
+    """Pass 2: title and deck before the body, promos inside it, menus after it."""
+    header = [line for line in content[:start] if line.state == KEEP]
+    title = next((line for line in header if _title_like(line, TITLE_MIN_WORDS)), None)
+    title = title or next((line for line in header if _title_like(line, 2)), None)
+    if title:
+        title.state = TITLE
+    for line in header:
+        if line is title:
+            continue
+        if title is None or line.number < title.number or line.words <= 3:
+            _drop(line, "navigation")
+        elif comparable(line.text) == comparable(title.text):
+            _drop(line, "repeated title")
+        else:
+            _drop(line, "deck")
+    title_key = comparable(title.text) if title else None
+    promos_left = 0
+    in_tags = False
+    for index, line in enumerate(content[start:], start=start):
+        if line.state == DROP:
+            key = chrome.label_key(line.text)
+            if key in chrome.RELATED_MARKERS:
+                promos_left = MAX_PROMOS_AFTER_MARKER
+            in_tags = in_tags or key in chrome.TAG_MARKERS
+            continue
+        if title_key and comparable(line.text) == title_key:
+            _drop(line, "repeated title")
+        elif promos_left and _promo_title(line, content[index + 1 : index + 3]):
+            _drop(line, "related-link promo")
+            promos_left -= 1
+            continue
+        elif index > end:
+            if in_tags or chrome.looks_like_tag_list(line.text) or line.text.islower():
+                _drop(line, "tags")
+            elif _menu_item(line):
+                _drop(line, "navigation")
+        promos_left = 0
+    return title
+
+
+def _promo_title(line: _Line, following: list[_Line]) -> bool:
+    """A linked headline after `Baca Juga`, not the start of a sentence split at a link."""
+    if not chrome.looks_like_headline(line.text):
+        return False
+    if not following or not open_ended(line.text):
+        return True
+    after = following[0]
+    if continues(after.text) and after.words >= CONTINUATION_MIN_WORDS:
+        return False
+    split_name = is_name_fragment(after.text) and len(following) > 1
+    return not (split_name and continues(following[1].text))
+
+
+def _menu_item(line: _Line) -> bool:
+    """After the body: a menu entry, section name or lead-in to something removed."""
+    text = line.judged
+    if line.words <= 3 or text.endswith(":"):
+        return True
+    return chrome.title_case(text) or (not ends_sentence(text) and chrome.looks_like_headline(text))
+
+
+def _repair(body: list[_Line], edits: list[Edit], removed: list[RemovedLine]) -> list[Paragraph]:
+    """Pass 3: drop repeated paragraphs, rejoin split sentences, unglue words, cut initials."""
+    seen: dict[str, int] = {}
+    kept: list[_Line] = []
+    for line in body:
+        key = comparable(line.text)
+        if line.words >= DEDUPE_MIN_WORDS and key in seen:
+            _drop(line, "repeated paragraph")
+            edits.append(Edit(line.number, "deduplicated", f"repeats line {seen[key]}"))
+            continue
+        seen.setdefault(key, line.number)
+        kept.append(line)
+    groups: list[list[_Line]] = []
+    for i, line in enumerate(kept):
+        if groups and _continues_group(groups[-1], line, kept[i + 1 : i + 2]):
+            groups[-1].append(line)
+        else:
+            groups.append([line])
+    paragraphs: list[Paragraph] = []
+    for group in groups:
+        text = group[0].text
+        for part in group[1:]:
+            text = join_text(text, part.text)
+            edits.append(
+                Edit(
+                    part.number, "rejoined", f"line {part.number} continues line {group[0].number}"
+                )
+            )
+        text, notes = unglue(text)
+        edits.extend(Edit(group[0].number, "unglued", note) for note in notes)
+        signature = chrome.trailing_signature(text)
+        if signature:
+            removed.append(RemovedLine(group[-1].number, signature[0].strip(), "signature"))
+            text = text[: signature.start()]
+        paragraphs.append(Paragraph(len(paragraphs), text, group[0].number))
+    return paragraphs
+
+
+def _continues_group(group: list[_Line], line: _Line, after: list[_Line]) -> bool:
+    """Does `line` carry on the paragraph in `group` (split where a link or dateline was)?"""
+    last = group[-1].text
+    if len(group) == 1 and last.endswith(("-", "–", "—")):
+        dateline = find_dateline(last)
+        if dateline and dateline.alone:
+            return True
+    if not open_ended(last):
+        return False
+    if continues(line.text):
+        return True
+    if is_name_fragment(line.text) and after and continues(after[0].text):
+        return True
+    # `Menurut Kepala Ekonom` / `Bank Central Asia` / `David Sumual, ...`: a short opening
+    # that starts with a function word cannot be a paragraph of its own.
+    opening_word = group[0].text.split(" ", 1)[0].lower()
+    return opening_word in stopwords() and sum(g.words for g in group) <= FRAGMENT_MAX_WORDS
+
+
+def _derive_title(paragraphs: list[Paragraph], fallback: str) -> str:
+    """The first sentence of the body, shortened at a word boundary."""
+    if not paragraphs:
+        return fallback
+    text = paragraphs[0].text
+    dateline = find_dateline(text)
+    if dateline and not dateline.alone:
+        text = text[dateline.end :]
+    for stop in (". ", "? ", "! "):
+        cut = text.find(stop)
+        if 0 < cut < len(text):
+            text = text[: cut + 1]
+    if len(text) > DERIVED_TITLE_CHARS:
+        text = text[:DERIVED_TITLE_CHARS].rsplit(" ", 1)[0] + "…"
+    return text
+
+
+def _read_body_metadata(article: Article, meta: _Meta, lines: list[_Line]) -> None:
+    """Dateline, outlet and credited source, from the body's first line and the page chrome."""
+    dateline = find_dateline(article.paragraphs[0].text) if article.paragraphs else None
+    cues: list[str] = []
+    if dateline:
+        article.dateline = dateline.place
+        if dateline.cue_text:
+            cues.append(dateline.cue_text)
+    chrome_outlets = outlets_in(
+        list(
+            dict.fromkeys(
+                line.text
+                for line in lines
+                if line.state == DROP
+                and line.reason not in NO_OUTLET_CUE
+                and len(line.text) <= MAX_CUE_CHARS
+            )
+        )
+    )
+    stated = [outlet for cue in cues if (outlet := outlet_in(cue))]
+    if stated:
+        article.outlet = stated[0]
+    elif len(chrome_outlets) == 1:
+        article.outlet = chrome_outlets.pop()
+    if meta.credited_source:
+        article.credited_source = meta.credited_source
+    else:
+        article.credited_source = next(
+            (src for p in article.paragraphs if (src := credited_in_text(p.text))), None
+        )

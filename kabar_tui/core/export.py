@@ -29,6 +29,30 @@ def article_to_dict(article: Article) -> dict[str, Any]:
         ],
         "removed": [{"line": r.line, "text": r.text, "reason": r.reason} for r in article.removed],
         "edits": [{"line": e.line, "kind": e.kind, "detail": e.detail} for e in article.edits],
+        "entities": [
+            {
+                "text": m.text,
+                "label": m.label,
+                "canonical": m.canonical,
+                "paragraph": m.paragraph,
+                "start": m.start,
+                "end": m.end,
+            }
+            for m in article.entities
+        ],
+        "quotes": [
+            {
+                "text": q.text,
+                "kind": q.kind,
+                "speaker": q.speaker,
+                "speaker_canonical": q.speaker_canonical,
+                "via": q.via,
+                "paragraph": q.paragraph,
+                "start": q.start,
+                "end": q.end,
+            }
+            for q in article.quotes
+        ],
     }
 
 
@@ -36,4 +60,31 @@ def corpus_to_dict(corpus: Corpus) -> dict[str, Any]:
     return {
         "version": SCHEMA_VERSION,
         "articles": [article_to_dict(a) for a in corpus.articles],
+        "entities": [
+            {
+                "canonical": e.canonical,
+                "label": e.label,
+                "aliases": e.aliases,
+                "mentions": e.mentions,
+                "articles": e.articles,
+            }
+            for e in corpus.entities
+        ],
+        "quote_groups": [
+            {
+                "text": g.text,
+                "speaker_canonical": g.speaker_canonical,
+                "occurrences": [
+                    {
+                        "article": o.article,
+                        "paragraph": o.paragraph,
+                        "start": o.start,
+                        "end": o.end,
+                        "speaker": o.speaker,
+                    }
+                    for o in g.occurrences
+                ],
+            }
+            for g in corpus.quote_groups
+        ],
     }

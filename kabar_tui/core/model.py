@@ -103,6 +103,26 @@ class EntityRecord:
 
 
 @dataclass(slots=True)
+class QuoteOccurrence:
+    """Where one outlet printed a quotation."""
+
+    article: str
+    paragraph: int
+    start: int
+    end: int
+    speaker: str | None
+
+
+@dataclass(slots=True)
+class QuoteRecord:
+    """One quotation across the corpus: the same words reported by several outlets."""
+
+    text: str
+    speaker_canonical: str | None
+    occurrences: list[QuoteOccurrence]
+
+
+@dataclass(slots=True)
 class Link:
     """Two paragraphs in different articles that say the same thing."""
 
@@ -144,6 +164,7 @@ class Corpus:
     links: list[Link] = field(default_factory=list)
     stories: list[Story] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    quote_groups: list[QuoteRecord] = field(default_factory=list)
 
     def article(self, article_id: str) -> Article | None:
         for article in self.articles:

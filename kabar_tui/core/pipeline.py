@@ -11,7 +11,10 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from kabar_tui.core.clean import clean_source
+from kabar_tui.core.entities import find_entities
 from kabar_tui.core.model import Article, Corpus
+from kabar_tui.core.quotes import find_quotes
+from kabar_tui.core.resolve import resolve_corpus
 from kabar_tui.core.resources import seeds_dir
 from kabar_tui.core.sources import Source, read_sources
 
@@ -24,11 +27,15 @@ def default_paths() -> list[Path]:
 
 def process_source(source: Source) -> Article:
     """Everything that depends on one file alone."""
-    return clean_source(source)
+    article = clean_source(source)
+    article.entities = find_entities(article)
+    article.quotes = find_quotes(article)
+    return article
 
 
 def finish_corpus(corpus: Corpus) -> None:
     """Everything that depends on several articles, done once all are processed."""
+    resolve_corpus(corpus)
 
 
 def build_corpus(

@@ -1,0 +1,71 @@
+"""Throughput of entity recognition plus quote attribution, per core.
+
+Articles are built from benchmarks/textgen.py (deterministic news-like paragraphs with
+names, places, organisations and quotes). One process, so the figure is per core.
+
+    python benchmarks/bench_entities.py [ARTICLES] [PARAGRAPHS_PER_ARTICLE]
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.textgen import paragraphs  # noqa: E402
+from kabar_tui.core.entities import gazetteer, recognise  # noqa: E402
+from kabar_tui.core.model import Article, Corpus, Paragraph  # noqa: E402
+from kabar_tui.core.quotes import attribute  # noqa: E402
+from kabar_tui.core.resolve import resolve_corpus  # noqa: E402
+
+GOAL = 500.0  # articles per second per core
+
+
+def main() -> None:
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 300
+    per_article = int(sys.argv[2]) if len(sys.argv) > 2 else 8
+    started = time.perf_counter()
+    gazetteer()
+    setup = time.perf_counter() - started
+    texts = paragraphs(count * per_article, seed=1)
+    articles = [texts[i : i + per_article] for i in range(0, len(texts), per_article)]
+    words = sum(len(t.split()) for t in texts)
+    mentions = quotes = 0
+    corpus = Corpus()
+    started, cpu_started = time.perf_counter(), time.process_time()
+    for number, article in enumerate(articles):
+        found = recognise(article)
+        said = attribute(article, found)
+        mentions += len(found)
+        quotes += len(said)
+        record = Article(
+            f"a{number}", "", article[0], [Paragraph(i, t, i) for i, t in enumerate(article)]
+        )
+        record.entities, record.quotes = found, said
+        corpus.articles.append(record)
+    elapsed = time.perf_counter() - started
+    cpu = time.process_time() - cpu_started  # the machine may be shared: count our CPU only
+    rate = len(articles) / cpu
+    print(f"gazetteer built once in {setup * 1000:.0f} ms")
+    print(
+        f"{len(articles)} articles x {per_article} paragraphs ({words / len(articles):.0f} words "
+        f"each): {mentions} mentions, {quotes} quotes in {cpu:.2f} s CPU ({elapsed:.2f} s wall)"
+    )
+    print(
+        f"entities + quotes: {rate:.0f} articles/s/core (goal {GOAL:.0f}), "
+        f"{words / cpu / 1000:.0f}k words/s"
+    )
+    cpu_started = time.process_time()
+    resolve_corpus(corpus)
+    cpu = time.process_time() - cpu_started
+    print(
+        f"resolve_corpus: {len(corpus.entities)} entities, {len(corpus.quote_groups)} quote "
+        f"groups from {len(articles)} articles in {cpu:.2f} s CPU"
+    )
+
+
+if __name__ == "__main__":
+    main()

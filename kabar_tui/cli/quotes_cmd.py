@@ -1,0 +1,46 @@
+"""`kabar quotes`: who said what, in which outlet and when."""
+
+from __future__ import annotations
+
+import argparse
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from kabar_tui.cli.common import NOTHING_READ, add_paths_argument, load_corpus, stdout_is_terminal
+from kabar_tui.i18n import _
+
+HELP = "quotations: text, kind, speaker, outlet, date"
+UNKNOWN = "-"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_paths_argument(parser)
+    parser.add_argument("--speaker", help="only quotes whose speaker contains this text")
+
+
+def run(args: argparse.Namespace) -> int:
+    corpus = load_corpus(args)
+    if corpus is None:
+        return NOTHING_READ
+    wanted = args.speaker.casefold() if args.speaker else None
+    rows = []
+    for article in corpus.articles:
+        date = article.published.date().isoformat() if article.published else UNKNOWN
+        for quote in article.quotes:
+            speaker = quote.speaker_canonical or quote.speaker or UNKNOWN
+            if quote.via:
+                speaker = f"{speaker} (via {quote.via})"
+            if wanted and wanted not in speaker.casefold():
+                continue
+            rows.append((quote.text, quote.kind, speaker, article.outlet or article.id, date))
+    if not stdout_is_terminal():
+        for row in rows:
+            print("\t".join(row))
+        return 0
+    table = Table(_("quote"), _("kind"), _("speaker"), _("outlet"), _("date"))
+    for text, kind, speaker, outlet, date in rows:
+        table.add_row(Text(text), kind, Text(speaker), Text(outlet), date)
+    Console(highlight=False).print(table)
+    return 0

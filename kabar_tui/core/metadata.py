@@ -1,0 +1,195 @@
+"""Who wrote an article, when, where, for which outlet, from which source: read from its lines.
+
+Only what the text states is taken. A line counts as metadata when everything on it is a
+recognised byline part (a date, `Penulis:`, `<name> , Jurnalis-`, `<name> - detikFinance`,
+`Editor:`, `Sumber:`); a sentence that merely contains a date stays article text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from kabar_tui.core.dates import DAYS, find_date, fold_name
+from kabar_tui.core.text import data_pairs, words
+
+_NAME = r"[A-Z][A-Za-z'’.\-]*(?:\s+(?:[A-Z][A-Za-z'’.\-]*|bin|binti|van|de|al|el)){0,5}"
+_CUE_WORD = r"[A-Za-z0-9]+(?:\.[A-Za-z]{2,})+"
+LABELLED = re.compile(
+    r"(?P<label>Penulis|Reporter|Pewarta|Oleh|Editor|Penyunting|Redaktur|Sumber|Source"
+    r"|Laporan [Ww]artawan(?:\s+[\w.]+){0,3}?\s*,)\s*:?\s*(?P<value>.+)",
+    re.IGNORECASE,
+)
+JOURNALIST = re.compile(
+    rf"(?P<name>{_NAME})\s*,\s*(?:Jurnalis|Wartawan|Reporter|Kontributor)\s*-?", re.IGNORECASE
+)
+OUTLET_BYLINE = re.compile(rf"(?P<name>{_NAME})\s+-\s+(?P<cue>detik\w+|{_CUE_WORD})")
+NAME_ONLY = re.compile(_NAME)
+DATE_LABELS = frozenset(
+    {
+        "",
+        "tayang",
+        "diterbitkan",
+        "dipublikasikan",
+        "publikasi",
+        "terbit",
+        "published",
+        "diperbarui",
+        "diupdate",
+        "update",
+        "updated",
+    }
+)
+LABEL_WORDS = frozenset(
+    {
+        "penulis",
+        "reporter",
+        "pewarta",
+        "oleh",
+        "editor",
+        "penyunting",
+        "redaktur",
+        "sumber",
+        "source",
+        "laporan",
+    }
+)
+UPDATE_LABELS = frozenset({"diperbarui", "diupdate", "update", "updated"})
+MAX_META_WORDS = 20
+_PARTS = re.compile(r"\s*[|•]\s*")
+_STRIP = " -–—|,:;()"
+DATELINE = re.compile(
+    rf"(?:(?P<pre>{_CUE_WORD}|CNN Indonesia|ANTARA)\s*,\s*)?"
+    r"(?P<place>[A-Z][A-Za-z'.]+(?:\s+[A-Z][A-Za-z'.]+){0,3})"
+    r"(?:\s*\((?P<paren>[A-Za-z0-9. ]{2,30})\))?"
+    rf"(?:\s*,\s*(?P<post>{_CUE_WORD}|CNN Indonesia))?"
+    r"\s*(?:--?|–|—)(?:\s+(?=\S)|\s*$)"
+)
+DATELINE_MAX_CHARS = 120  # `REPUBLIKA.CO.ID, BEIJING -- ` and the like are short
+CREDITED_IN_TEXT = re.compile(
+    r"\b(?:dilansir|dikutip|melansir|mengutip)\s+(?:dari\s+)?"
+    r"(?P<source>[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,3})"
+)
+_OUTLET_ROWS = data_pairs("outlets.txt")
+_OUTLET_NAMES = [name for _, name in _OUTLET_ROWS]
+_FIRST_CHARS = "".join(sorted({re.sub(r"^(?:\\b)?\\?", "", p)[0] for p, _ in _OUTLET_ROWS}))
+_OUTLETS = re.compile(
+    # The lookahead on first characters lets the engine skip most positions cheaply.
+    f"(?=[{re.escape(_FIRST_CHARS)}])(?:"
+    + "|".join(f"(?P<o{i}>{pattern})" for i, (pattern, _) in enumerate(_OUTLET_ROWS))
+    + ")"
+)
+
+
+@dataclass(slots=True)
+class MetaLine:
+    """What one metadata line states, and the reason recorded for removing it."""
+
+    reason: str
+    author: str | None = None
+    editor: str | None = None
+    credited_source: str | None = None
+    published: datetime | None = None
+    is_update: bool = False
+
+
+@dataclass(slots=True, frozen=True)
+class Dateline:
+    place: str
+    cue_text: str  # the outlet part (`REPUBLIKA.CO.ID`, `KOMPAS.com`, `ANTARA`), maybe empty
+    alone: bool  # the line is only the dateline; its paragraph is on the next line
+    end: int  # where the paragraph's own text starts
+
+
+def read_meta_line(text: str) -> MetaLine | None:
+    """The metadata a byline/credit line states, or None when it is not one."""
+    if len(text) > 200 or len(text.split()) > MAX_META_WORDS:
+        return None
+    found = find_date(text)
+    if not found and not _could_be_byline(text):
+        return None
+    rest = text[: found.start] + " | " + text[found.end :] if found else text
+    meta = MetaLine(reason="date" if found else "byline")
+    if found:
+        meta.published = found.moment
+    for part in _PARTS.split(rest):
+        part = part.strip(_STRIP)
+        if part.casefold() in DATE_LABELS or fold_name(part) in DAYS:
+            meta.is_update = meta.is_update or part.casefold() in UPDATE_LABELS
+            continue
+        if not _read_part(part, meta):
+            return None
+    if meta.author:
+        meta.reason = "byline"
+    elif meta.published is None and not (meta.editor or meta.credited_source):
+        return None
+    return meta
+
+
+def _could_be_byline(text: str) -> bool:
+    """Cheap test before the patterns: a label word first, or a byline's comma or dash."""
+    first = text.split(" ", 1)[0].rstrip(":").casefold()
+    return first in LABEL_WORDS or "," in text or " - " in text
+
+
+def _read_part(part: str, meta: MetaLine) -> bool:
+    labelled = LABELLED.fullmatch(part)
+    if labelled:
+        label = labelled["label"].casefold()
+        value = labelled["value"].strip(_STRIP)
+        if not value or len(value.split()) > 6:
+            return False
+        if label in ("editor", "penyunting", "redaktur"):
+            meta.editor, meta.reason = value, "editor credit"
+        elif label in ("sumber", "source"):
+            meta.credited_source, meta.reason = value, "source credit"
+        elif NAME_ONLY.fullmatch(value):
+            meta.author, meta.reason = value, "byline"
+        else:
+            return False
+        return True
+    for pattern in (JOURNALIST, OUTLET_BYLINE):
+        match = pattern.fullmatch(part)
+        if match:
+            meta.author, meta.reason = match["name"].strip(), "byline"
+            return True
+    # `Kompas.com - 05/06/2025, 10:12 WIB`: the outlet's name next to the date
+    return len(part.split()) <= 3 and outlet_in(part) is not None
+
+
+def find_dateline(paragraph: str) -> Dateline | None:
+    """`MOSKOW - ...`, `REPUBLIKA.CO.ID, BEIJING -- ...`, `Jakarta (ANTARA) - ...`."""
+    head = paragraph[:DATELINE_MAX_CHARS]
+    if "-" not in head and "–" not in head and "—" not in head:
+        return None
+    match = DATELINE.match(head)
+    if match is None:
+        return None
+    cue = match["pre"] or match["post"] or (f"({match['paren']})" if match["paren"] else "")
+    return Dateline(
+        place=match["place"], cue_text=cue, alone=match.end() == len(paragraph), end=match.end()
+    )
+
+
+def outlet_in(text: str) -> str | None:
+    """The outlet a piece of page chrome or byline names, or None."""
+    match = _OUTLETS.search(text)
+    return _OUTLET_NAMES[int(match.lastgroup[1:])] if match else None
+
+
+def outlets_in(texts: list[str]) -> set[str]:
+    """Every outlet named anywhere in `texts` (one regex pass over all of them)."""
+    joined = "\n".join(texts)
+    return {_OUTLET_NAMES[int(m.lastgroup[1:])] for m in _OUTLETS.finditer(joined)}
+
+
+def credited_in_text(text: str) -> str | None:
+    """`... sebagaimana dilansir dari VOA Indonesia.` -> `VOA Indonesia`."""
+    if "lansir" not in text and "utip" not in text:
+        return None
+    match = CREDITED_IN_TEXT.search(text)
+    if match is None:
+        return None
+    source = match["source"].rstrip(".")
+    return source if words(source) else None

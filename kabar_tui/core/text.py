@@ -1,0 +1,91 @@
+"""Line-level text helpers: normalising scraped text and measuring how much it reads like prose."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib.resources import files
+
+# CSI/OSC escape sequences first, then any other C0/C1 control character except tab.
+_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_SPACES = re.compile(r"[ \t\u00a0\u0085\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
+_ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+(?:[-'][A-Za-z\u00c0-\u024f]+)*")
+CLOSERS = "\"”’')]"
+STOPS = (".", "!", "?", "…")
+
+
+def data_lines(name: str) -> list[str]:
+    """Non-comment, non-blank lines of a bundled data file."""
+    text = files("kabar_tui.data").joinpath(name).read_text(encoding="utf-8")
+    return [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def data_pairs(name: str) -> list[tuple[str, str]]:
+    """`key <TAB> value` rows of a bundled data file."""
+    rows = []
+    for line in data_lines(name):
+        key, _, value = line.partition("\t")
+        rows.append((key.strip(), value.strip()))
+    return rows
+
+
+@cache
+def stopwords() -> frozenset[str]:
+    return frozenset(w.strip().lower() for w in data_lines("stopwords_id.txt"))
+
+
+def normalise(line: str) -> str:
+    """Display text of a raw line: escapes and control characters gone, spaces single.
+
+    Quotes, dashes and letters stay exactly as written; only invisible things change.
+    """
+    if line.isprintable():  # the common case: no escapes, controls or odd spaces
+        line = line.strip()
+        return " ".join(line.split()) if "  " in line else line
+    if "\x1b" in line:
+        line = _ANSI.sub("", line)
+    line = _CONTROL.sub("", line)
+    line = _ZERO_WIDTH.sub("", line)
+    return _SPACES.sub(" ", line).strip()
+
+
+def strip_tags(text: str) -> str:
+    """`<i>Update</i> Perang` -> `Update Perang` (HTML left over from the scrape)."""
+    return _TAG.sub("", text) if "<" in text else text
+
+
+def comparable(text: str) -> str:
+    """A key for "is this the same line again": no tags, no case, single spaces.
+
+    Expects normalised text (single spaces already), so only tags need re-spacing.
+    """
+    if "<" in text:
+        return " ".join(strip_tags(text).casefold().split())
+    return text.casefold()
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def stopword_density(tokens: list[str]) -> float:
+    if not tokens:
+        return 0.0
+    common = stopwords()
+    return sum(1 for t in tokens if t.lower() in common) / len(tokens)
+
+
+def capitalised_share(tokens: list[str]) -> float:
+    """Share of content words starting upper case: high for headlines and promo titles."""
+    common = stopwords()
+    content = [t for t in tokens if t.lower() not in common]
+    if not content:
+        return 0.0
+    return sum(1 for t in content if t[0].isupper()) / len(content)
+
+
+def ends_sentence(text: str) -> bool:
+    return text.rstrip(CLOSERS).endswith(STOPS)

@@ -1,0 +1,1 @@
+"""Data the cleaner reads: stopwords, page-chrome labels and patterns, outlet cues."""

@@ -1,0 +1,197 @@
+"""Entity recognition on seed sentences and on text in other outlets' style."""
+
+from __future__ import annotations
+
+import pytest
+
+from kabar_tui.core.entities import gazetteer_entry, recognise
+
+
+def found(text: str) -> set[tuple[str, str]]:
+    return {(m.text, m.label) for m in recognise([text])}
+
+
+def test_seed_sentence_people_places_and_titles() -> None:
+    text = (
+        "MOSKOW - Pemimpin Korea Utara Kim Jong-un dan Menteri Pertahanan Rusia membahas "
+        "isu-isu praktis untuk meningkatkan kerja sama militer, kata media pemerintah pada "
+        "Minggu (17/9/2023)."
+    )
+    assert found(text) == {
+        ("MOSKOW", "LOC"),
+        ("Korea Utara", "LOC"),
+        ("Kim Jong-un", "PER"),
+        ("Rusia", "LOC"),
+    }
+
+
+def test_title_country_name_chain() -> None:
+    text = "Kim bertemu dengan Presiden Rusia Vladimir Putin pada Rabu, (13/9/2023)."
+    assert ("Vladimir Putin", "PER") in found(text)
+    assert ("Rusia", "LOC") in found(text)
+    assert not any(label for text_, label in found(text) if text_ in ("Presiden", "Rabu"))
+
+
+def test_hyphenated_names_and_organisation_tail() -> None:
+    text = (
+        "Leif-Eric Easley, profesor studi internasional di Ewha Womans University di Seoul, "
+        "mengatakan anggota delegasi Kim cukup jelas. Ia memperkirakan Kim ke Komsomolsk-on-Amur."
+    )
+    result = found(text)
+    assert ("Leif-Eric Easley", "PER") in result
+    assert ("Ewha Womans University", "ORG") in result
+    assert ("Seoul", "LOC") in result
+    assert ("Komsomolsk-on-Amur", "LOC") in result
+
+
+def test_acronyms_and_abbreviations() -> None:
+    text = (
+        "Korea Selatan dan Amerika Serikat (AS) mengatakan kerja sama itu melanggar sanksi "
+        "Perserikatan Bangsa-Bangsa (PBB), tulis kantor berita KCNA dan TASS."
+    )
+    result = found(text)
+    assert {("AS", "LOC"), ("PBB", "ORG"), ("KCNA", "ORG"), ("TASS", "ORG")} <= result
+    assert ("Perserikatan Bangsa-Bangsa", "ORG") in result
+
+
+def test_sentence_initial_ordinary_words_days_and_months_are_not_entities() -> None:
+    text = (
+        "Selama kunjungannya, Kim memeriksa kapal. Selanjutnya, tim bergerak. Namun, hal itu "
+        "belum pasti. Pada Sabtu, dia pergi. Dia kembali pada September. Lawatan itu panjang."
+    )
+    words = {t for t, _ in found(text)}
+    assert words.isdisjoint({"Selama", "Selanjutnya", "Namun", "Pada", "Dia", "Sabtu"})
+    assert words.isdisjoint({"September", "Lawatan"})
+
+
+def test_surname_alone_is_a_person_when_the_article_names_them() -> None:
+    mentions = recognise(
+        [
+            "Menteri Pertahanan Rusia Sergei Shoigu tiba di Pyongyang.",
+            "Dalam kunjungan itu, Shoigu bertemu pejabat setempat.",
+        ]
+    )
+    assert ("Shoigu", "PER") in {(m.text, m.label) for m in mentions}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Menteri Keuangan Sri Mulyani Indrawati mengatakan Kementerian Keuangan akan "
+            "menambah anggaran subsidi energi tahun depan.",
+            {("Sri Mulyani Indrawati", "PER"), ("Kementerian Keuangan", "ORG")},
+        ),
+        (
+            "Badan Meteorologi, Klimatologi, dan Geofisika memperingatkan warga di Kota Bandung "
+            "soal hujan lebat.",
+            {("Kota Bandung", "LOC")},
+        ),
+        (
+            "Ketua Umum Partai Golkar Airlangga Hartarto hadir di Istana Merdeka, Jakarta.",
+            {("Partai Golkar", "ORG"), ("Airlangga Hartarto", "PER"), ("Istana Merdeka", "LOC")},
+        ),
+        (
+            "Juru bicara Kementerian Luar Negeri China Wang Wenbin mengatakan Beijing menolak "
+            "tuduhan itu.",
+            {("Kementerian Luar Negeri China", "ORG"), ("Wang Wenbin", "PER"), ("Beijing", "LOC")},
+        ),
+    ],
+)
+def test_other_outlets_style(text: str, expected: set[tuple[str, str]]) -> None:
+    assert expected <= found(text)
+
+
+def test_headline_capitals_do_not_make_names() -> None:
+    mentions = recognise(
+        [
+            "Berencana Kunjungi Rusia, Kim Jong Un Dikabarkan akan Bahas Senjata",
+            "Pemimpin Korea Utara Kim Jong Un tiba di Vladivostok.",
+        ]
+    )
+    headline = {(m.text, m.label) for m in mentions if m.paragraph == 0}
+    assert ("Rusia", "LOC") in headline
+    assert not any("Dikabarkan" in t or "Berencana" in t for t, _ in headline)
+
+
+def test_gazetteer_uses_babel_territories_in_both_languages() -> None:
+    assert gazetteer_entry("North Korea") == ("LOC", "Korea Utara")
+    assert gazetteer_entry("Korea Utara") == ("LOC", "Korea Utara")
+    assert gazetteer_entry("Korut") == ("LOC", "Korea Utara")
+    assert gazetteer_entry("AS") == ("LOC", "Amerika Serikat")
+
+
+def test_offsets_point_at_the_text() -> None:
+    text = "Warga Surabaya menyambut Presiden Joko Widodo di Tugu Pahlawan."
+    for mention in recognise([text]):
+        assert text[mention.start : mention.end] == mention.text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Banjir merendam Kampung Melayu di Jakarta Timur.", {("Jakarta Timur", "LOC")}),
+        (
+            "KPK menahan Bupati Labuhanbatu Erik Adtrada Ritonga.",
+            {("Labuhanbatu", "LOC"), ("Erik Adtrada Ritonga", "PER")},
+        ),
+        (
+            "Ketua Umum PSSI Erick Thohir hadir.",
+            {("PSSI", "ORG"), ("Erick Thohir", "PER")},
+        ),
+        (
+            "Laporan Indonesia Corruption Watch terbit kemarin.",
+            {("Indonesia Corruption Watch", "ORG")},
+        ),
+        (
+            "Namun, Menteri Kesehatan Budi Gunadi Sadikin memastikan stok cukup.",
+            {("Budi Gunadi Sadikin", "PER")},
+        ),
+        (
+            "Kepala Badan Pangan Nasional Arief Prasetyo Adi meninjau gudang.",
+            {("Badan Pangan Nasional", "ORG"), ("Arief Prasetyo Adi", "PER")},
+        ),
+    ],
+)
+def test_titles_regions_and_organisation_names(text: str, expected: set[tuple[str, str]]) -> None:
+    assert found(text) == expected | {m for m in found(text) if m[0] in ("KPK", "Kampung Melayu")}
+
+
+def test_common_noun_acronyms_and_laws_are_not_entities() -> None:
+    text = "Pemerintah menaikkan harga BBM sesuai APBN dan Undang-Undang Cipta Kerja."
+    assert found(text) == set()
+
+
+def test_markup_like_text_is_just_text() -> None:
+    text = "[bold]Presiden[/] Joko Widodo tiba di \x1b[31mJakarta."
+    assert ("Joko Widodo", "PER") in found(text)
+
+
+def test_acronym_split_keeps_offsets_of_a_single_name() -> None:
+    text = "Kata Ketua PSSI Erick, timnya siap."
+    mentions = recognise([text])
+    assert ("PSSI", "ORG") in {(m.text, m.label) for m in mentions}
+    for mention in mentions:
+        assert text[mention.start : mention.end] == mention.text
+
+
+def test_sentence_initial_word_the_article_writes_in_lowercase_is_not_a_name() -> None:
+    mentions = recognise(
+        ["Artis Raffi Ahmad hadir di Bandung.", "Ia disebut artis paling sibuk tahun ini."]
+    )
+    assert ("Raffi Ahmad", "PER") in {(m.text, m.label) for m in mentions}
+
+
+def test_reporting_verb_before_a_name_does_not_make_it_an_organisation() -> None:
+    text = "“Itu provokasi,” tulis Kim Yo-jong dalam pernyataan yang dirilis KCNA."
+    assert ("Kim Yo-jong", "PER") in found(text)
+
+
+def test_title_cut_by_dan_does_not_join_the_name() -> None:
+    text = "Mantan Menteri Komunikasi dan Informatika Johnny G Plate divonis kemarin."
+    assert ("Johnny G Plate", "PER") in found(text)
+
+
+def test_spokesperson_of_an_unknown_body_is_split_from_it() -> None:
+    text = "“Simpanan dijamin,” ujar juru bicara Lembaga Penjamin Simpanan Dimas Yuliharto."
+    assert {("Lembaga Penjamin Simpanan", "ORG"), ("Dimas Yuliharto", "PER")} <= found(text)
