@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Input, Label, OptionList
 
+from kabar_tui.core.model import Paragraph
 from kabar_tui.ui.app import KabarApp
 from kabar_tui.ui.data import Hit
 from kabar_tui.ui.screens.entity import EntityScreen
@@ -12,7 +13,7 @@ from kabar_tui.ui.screens.list import ListScreen
 from kabar_tui.ui.screens.reader import ReaderScreen
 from kabar_tui.ui.screens.search import SearchScreen, query_terms
 from kabar_tui.ui.widgets.article_view import ArticleView
-from tests.ui.conftest import make_app
+from tests.ui.conftest import build_corpus, make_app
 
 
 def shown_ids(app: KabarApp) -> list[str]:
@@ -354,3 +355,28 @@ async def test_an_entity_hit_opens_the_entity_view() -> None:
         await pilot.pause()
         assert isinstance(app.screen, EntityScreen)
         assert app.screen.entity == "Sergei Shoigu"
+
+
+async def test_long_article_is_wrapped_a_chunk_at_a_time() -> None:
+    corpus = build_corpus()
+    long = corpus.articles[2]
+    long.paragraphs = [
+        Paragraph(i, f"Paragraf nomor {i} dari laporan panjang tentang harga beras.", 10 + i)
+        for i in range(400)
+    ]
+    long.entities = []
+    app = make_app(corpus)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")  # the reader is mounted
+        await pilot.pause()
+        view = app.reader.view
+        app.jump(long.id, 0)
+        layout = view._layout
+        assert layout is not None and not layout.complete  # only the first screens so far
+        await pilot.press("G")
+        assert layout.complete and view.cursor == 399
+        assert sorted(layout.first_line) == list(range(400))
+        line = layout.first_line[399]
+        assert layout.paragraph_of_line[line] == 399
+        assert view.virtual_size.height == len(layout.strips)

@@ -7,7 +7,7 @@ lines keeps long articles smooth. A paragraph cursor marks the paragraph being r
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rich.segment import Segment
 from rich.style import Style
@@ -21,24 +21,30 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from kabar_tui.core.formatting import format_datetime
-from kabar_tui.core.model import Article
+from kabar_tui.core.model import Article, RemovedLine
 from kabar_tui.i18n import _
 
 GUTTER = 2
 READING_WIDTH = 100  # longer lines are hard to read on wide terminals
 KEPT_LAYOUTS = 8  # recently shown articles stay wrapped, so back/forward is instant
+CHUNK = 20  # paragraphs wrapped per step after the first screen, between other events
 LABELS = ("per", "loc", "org")
 
 
 @dataclass(slots=True)
 class Layout:
-    """The wrapped article for one width."""
+    """The article wrapped for one width, paragraph by paragraph as far as needed so far."""
 
+    article: Article
     width: int
-    strips: list[Strip]
-    paragraph_of_line: list[int | None]
-    first_line: dict[int, int]
-    last_line: dict[int, int]
+    pattern: re.Pattern[str] | None
+    removed: list[RemovedLine]  # removed lines still to place, in source order
+    strips: list[Strip] = field(default_factory=list)
+    paragraph_of_line: list[int | None] = field(default_factory=list)
+    first_line: dict[int, int] = field(default_factory=dict)
+    last_line: dict[int, int] = field(default_factory=dict)
+    next_paragraph: int = 0
+    complete: bool = False
 
 
 def match_pattern(terms: list[str]) -> re.Pattern[str] | None:
@@ -152,49 +158,74 @@ class ArticleView(ScrollView, can_focus=True):
         if self._layout is None or self._layout.width != width:
             article = self.article
             key = (article.id, article.content_hash, width, self.show_removed, *self.match_terms)
-            layout = self._layouts.pop(key, None) or self._build(self.article, width)
+            layout = self._layouts.pop(key, None) or self._start(article, width)
             self._layouts[key] = layout
             while len(self._layouts) > KEPT_LAYOUTS:
                 del self._layouts[next(iter(self._layouts))]
             self._layout = layout
-            self.virtual_size = Size(width + GUTTER, len(layout.strips))
+            height = self.scrollable_content_region.height
+            self._wrap_until(layout, self.cursor, int(self.scroll_y) + 2 * height)
+            if not layout.complete:
+                self.call_later(self._continue_layout, layout)
         return self._layout
+
+    def _continue_layout(self, layout: Layout) -> None:
+        """Wrap the rest of a long article a chunk at a time, keeping keys responsive."""
+        if layout is not self._layout or layout.complete:
+            return
+        self._wrap_until(layout, layout.next_paragraph + CHUNK - 1, 0)
+        if not layout.complete:
+            self.call_later(self._continue_layout, layout)
 
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(f"article-view--{name}", partial=True)
 
-    def _build(self, article: Article, width: int) -> Layout:
-        console = self.app.console
-        strips: list[Strip] = []
-        owners: list[int | None] = []
-        first: dict[int, int] = {}
-        last: dict[int, int] = {}
-
-        def add(text: Text, owner: int | None = None) -> None:
-            for line in text.wrap(console, width, overflow="fold"):
-                line.rstrip()
-                strips.append(Strip(list(line.render(console)), line.cell_len))
-                owners.append(owner)
-
-        def blank() -> None:
-            strips.append(Strip.blank(0))
-            owners.append(None)
-
-        for block in self._header(article):
-            add(block)
-        blank()
+    def _start(self, article: Article, width: int) -> Layout:
         removed = sorted(article.removed, key=lambda r: r.line) if self.show_removed else []
-        pattern = match_pattern(self.match_terms)
-        for paragraph in article.paragraphs:
-            while removed and removed[0].line < paragraph.line:
-                add(self._removed_text(removed.pop(0)))
-            first[paragraph.index] = len(strips)
-            add(self._paragraph_text(article, paragraph.index, pattern), paragraph.index)
-            last[paragraph.index] = len(strips) - 1
-            blank()
-        for line in removed:
-            add(self._removed_text(line))
-        return Layout(width, strips, owners, first, last)
+        layout = Layout(article, width, match_pattern(self.match_terms), removed)
+        for block in self._header(article):
+            self._add(layout, block, None)
+        self._add_blank(layout)
+        return layout
+
+    def _add(self, layout: Layout, text: Text, owner: int | None) -> None:
+        console = self.app.console
+        for line in text.wrap(console, layout.width, overflow="fold"):
+            line.rstrip()
+            layout.strips.append(Strip(list(line.render(console)), line.cell_len))
+            layout.paragraph_of_line.append(owner)
+
+    def _add_blank(self, layout: Layout) -> None:
+        layout.strips.append(Strip.blank(0))
+        layout.paragraph_of_line.append(None)
+
+    def _wrap_until(self, layout: Layout, paragraph: int, lines: int) -> None:
+        """Wrap paragraphs until `paragraph` is done and there are at least `lines` lines."""
+        article = layout.article
+        count = len(article.paragraphs)
+        start_lines = len(layout.strips)
+        while not layout.complete and (
+            layout.next_paragraph <= paragraph or len(layout.strips) < lines
+        ):
+            if layout.next_paragraph >= count:
+                for line in layout.removed:
+                    self._add(layout, self._removed_text(line), None)
+                layout.removed = []
+                layout.complete = True
+                break
+            current = article.paragraphs[layout.next_paragraph]
+            while layout.removed and layout.removed[0].line < current.line:
+                self._add(layout, self._removed_text(layout.removed.pop(0)), None)
+            layout.first_line[current.index] = len(layout.strips)
+            text = self._paragraph_text(article, current.index, layout.pattern)
+            self._add(layout, text, current.index)
+            layout.last_line[current.index] = len(layout.strips) - 1
+            self._add_blank(layout)
+            layout.next_paragraph += 1
+        if layout.next_paragraph >= count and not layout.complete and not layout.removed:
+            layout.complete = True
+        if layout is self._layout and (len(layout.strips) != start_lines or layout.complete):
+            self.virtual_size = Size(layout.width + GUTTER, len(layout.strips))
 
     def _header(self, article: Article) -> list[Text]:
         meta = self._style("meta")
@@ -290,10 +321,14 @@ class ArticleView(ScrollView, can_focus=True):
 
     def _scroll_to_cursor(self) -> None:
         layout = self._ensure_layout()
-        if layout is None or self.cursor not in layout.first_line:
+        if layout is None:
+            return
+        height = self.scrollable_content_region.height
+        self._wrap_until(layout, self.cursor, 0)
+        if self.cursor not in layout.first_line:
             return
         top, bottom = layout.first_line[self.cursor], layout.last_line[self.cursor]
-        height = self.scrollable_content_region.height
+        self._wrap_until(layout, self.cursor, bottom + height)
         if self.cursor == 0:
             self.scroll_to(y=0, animate=False, immediate=True)
         elif top < self.scroll_y:
@@ -320,10 +355,17 @@ class ArticleView(ScrollView, can_focus=True):
         self.set_cursor(0)
 
     def action_last_paragraph(self) -> None:
+        layout = self._ensure_layout()
+        if layout is not None:
+            self._wrap_until(layout, self.paragraph_count, 0)
         self.set_cursor(self.paragraph_count - 1)
         self.scroll_end(animate=False, immediate=True)
 
     def _move_by_lines(self, lines: int) -> None:
+        layout = self._ensure_layout()
+        if layout is not None:
+            height = self.scrollable_content_region.height
+            self._wrap_until(layout, -1, int(self.scroll_y) + lines + 2 * height)
         target = max(0, min(int(self.scroll_y) + lines, int(self.max_scroll_y)))
         self.scroll_to(y=target, animate=False, immediate=True)
         if lines > 0 and target >= self.max_scroll_y:
