@@ -336,6 +336,10 @@ async def test_narrow_terminal_pane_floats_and_escape_closes_it() -> None:
         await pilot.press("escape")
         assert not app.reader.query_one("#side").display
         assert isinstance(app.focused, ArticleView)
+        await pilot.press("c", "enter")  # jumping from the floating pane closes it
+        await pilot.pause()
+        assert not app.reader.query_one("#side").display
+        assert app.reader.view.cursor == 2
 
 
 async def test_an_entity_hit_opens_the_entity_view() -> None:

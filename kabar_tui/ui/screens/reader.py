@@ -31,7 +31,7 @@ class SidePane(OptionList):
     BINDINGS = [
         Binding("j", "cursor_down", _("Down"), show=False, id="pane.down"),
         Binding("k", "cursor_up", _("Up"), show=False, id="pane.up"),
-        Binding("escape", "leave", _("Back to article"), id="pane.leave"),
+        Binding("escape", "leave", _("Article"), id="pane.leave"),
     ]
 
     def action_leave(self) -> None:
@@ -186,6 +186,8 @@ class ReaderScreen(Screen[None]):
             return
         item = self.pane_items[event.option_index]
         app = self.app
+        if self.has_class("narrow"):  # the floating pane would hide where we jump to
+            self.close_pane()
         if self.pane == "entities":
             app.show_entity(item)  # type: ignore[attr-defined]
         elif self.pane == "quotes":
