@@ -186,11 +186,12 @@ class ReaderScreen(Screen[None]):
             return
         item = self.pane_items[event.option_index]
         app = self.app
+        pane = self.pane
         if self.has_class("narrow"):  # the floating pane would hide where we jump to
             self.close_pane()
-        if self.pane == "entities":
+        if pane == "entities":
             app.show_entity(item)  # type: ignore[attr-defined]
-        elif self.pane == "quotes":
+        elif pane == "quotes":
             app.jump(self.view.article.id, item.paragraph)  # type: ignore[attr-defined, union-attr]
         else:
             app.jump(item.target_article, item.target_paragraph)  # type: ignore[attr-defined]
