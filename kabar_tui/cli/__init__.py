@@ -17,6 +17,7 @@ COMMANDS: dict[str, str] = {
     "analyze": "kabar_tui.cli.analyze_cmd",
     "entities": "kabar_tui.cli.entities_cmd",
     "quotes": "kabar_tui.cli.quotes_cmd",
+    "related": "kabar_tui.cli.related_cmd",
 }
 OPEN_COMMAND = "kabar_tui.cli.open_cmd"
 

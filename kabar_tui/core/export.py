@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kabar_tui.core.model import Article, Corpus
+from kabar_tui.core.model import Article, Corpus, Link, Story
 
 SCHEMA_VERSION = 1
 
@@ -56,6 +56,19 @@ def article_to_dict(article: Article) -> dict[str, Any]:
     }
 
 
+def link_to_dict(link: Link) -> dict[str, Any]:
+    return {
+        "source": {"article": link.source_article, "paragraph": link.source_paragraph},
+        "target": {"article": link.target_article, "paragraph": link.target_paragraph},
+        "score": link.score,
+        "kind": link.kind,
+    }
+
+
+def story_to_dict(story: Story) -> dict[str, Any]:
+    return {"id": story.id, "title": story.title, "articles": list(story.articles)}
+
+
 def corpus_to_dict(corpus: Corpus) -> dict[str, Any]:
     return {
         "version": SCHEMA_VERSION,
@@ -87,4 +100,6 @@ def corpus_to_dict(corpus: Corpus) -> dict[str, Any]:
             }
             for g in corpus.quote_groups
         ],
+        "related": [link_to_dict(link) for link in corpus.links],
+        "stories": [story_to_dict(story) for story in corpus.stories],
     }

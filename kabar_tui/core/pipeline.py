@@ -12,11 +12,13 @@ from pathlib import Path
 
 from kabar_tui.core.clean import clean_source
 from kabar_tui.core.entities import find_entities
+from kabar_tui.core.linking import link_corpus
 from kabar_tui.core.model import Article, Corpus
 from kabar_tui.core.quotes import find_quotes
 from kabar_tui.core.resolve import resolve_corpus
 from kabar_tui.core.resources import seeds_dir
 from kabar_tui.core.sources import Source, read_sources
+from kabar_tui.core.stories import group_stories
 
 Progress = Callable[[int, int], None]
 
@@ -36,6 +38,8 @@ def process_source(source: Source) -> Article:
 def finish_corpus(corpus: Corpus) -> None:
     """Everything that depends on several articles, done once all are processed."""
     resolve_corpus(corpus)
+    corpus.links = link_corpus(corpus)
+    corpus.stories = group_stories(corpus)
 
 
 def build_corpus(

@@ -1,0 +1,111 @@
+"""`kabar related ID [PARAGRAPH]`: where other articles say the same thing."""
+
+from __future__ import annotations
+
+import argparse
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from kabar_tui.cli.common import NOTHING_READ, error_console, load_corpus, stdout_is_terminal
+from kabar_tui.core.linking import related
+from kabar_tui.core.model import Article, Corpus
+from kabar_tui.core.stories import story_of
+from kabar_tui.i18n import _
+
+HELP = "passages in other articles that match an article or one of its paragraphs"
+SNIPPET = 100
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("id", help="article id (the file name without .txt)")
+    parser.add_argument(
+        "rest",
+        nargs="*",
+        metavar="[PARAGRAPH] [PATH ...]",
+        help="paragraph number (0-based, as in `kabar export`), then article files or folders",
+    )
+
+
+def _split_rest(rest: list[str]) -> tuple[int | None, list[str]]:
+    if rest and rest[0].isdigit():
+        return int(rest[0]), rest[1:]
+    return None, rest
+
+
+def _snippet(text: str) -> str:
+    return text if len(text) <= SNIPPET else text[: SNIPPET - 1].rstrip() + "…"
+
+
+def _paragraph_text(article: Article | None, index: int) -> str:
+    if article is None:
+        return ""
+    for paragraph in article.paragraphs:
+        if paragraph.index == index:
+            return paragraph.text
+    return ""
+
+
+def _also_in(corpus: Corpus, article_id: str) -> list[str]:
+    story = story_of(corpus.stories, article_id)
+    if story is None:
+        return []
+    names = []
+    for other_id in story.articles:
+        other = corpus.article(other_id)
+        if other_id != article_id and other is not None:
+            names.append(other.outlet or other.id)
+    return names
+
+
+def run(args: argparse.Namespace) -> int:
+    paragraph, args.paths = _split_rest(args.rest)
+    corpus = load_corpus(args)
+    if corpus is None:
+        return NOTHING_READ
+    article = corpus.article(args.id)
+    if article is None:
+        message = _("no article with id {id}").format(id=repr(args.id))
+        error_console().print(f"kabar: error: {message}", markup=False, soft_wrap=True)
+        return 1
+    if paragraph is not None and not any(p.index == paragraph for p in article.paragraphs):
+        message = _("article {id} has no paragraph {number} (it has {count}, from 0)").format(
+            id=repr(args.id), number=paragraph, count=len(article.paragraphs)
+        )
+        error_console().print(f"kabar: error: {message}", markup=False, soft_wrap=True)
+        return 1
+    links = related(corpus, article.id, paragraph)
+    rows = []
+    for link in links:
+        target = corpus.article(link.target_article)
+        rows.append(
+            (
+                str(link.source_paragraph),
+                link.target_article,
+                str(link.target_paragraph),
+                (target.outlet if target else None) or "-",
+                link.kind,
+                f"{link.score:.0f}",
+                _snippet(_paragraph_text(target, link.target_paragraph)),
+            )
+        )
+    also_in = _also_in(corpus, article.id)
+    if not stdout_is_terminal():
+        for row in rows:
+            print("\t".join(row))
+        return 0
+    console = Console(highlight=False)
+    console.print(Text(article.title, style="bold"))
+    if also_in:
+        console.print(
+            Text(_("also in: {outlets}").format(outlets=", ".join(also_in)), style="italic")
+        )
+    if not rows:
+        console.print(Text(_("no related passages"), style="dim"))
+        return 0
+    table = Table(_("par"), _("article"), _("par"), _("outlet"), _("kind"), _("score"), _("text"))
+    for row in rows:
+        table.add_row(*(Text(cell) for cell in row))
+    console.print(table)
+    return 0

@@ -1,0 +1,253 @@
+"""Paragraph links: republished text, shared quotes, the same event, and nothing else."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from benchmarks.textgen import edit_words, paragraphs
+from kabar_tui.core.linking import (
+    SAME_QUOTE,
+    SAME_TEXT,
+    SIMILAR,
+    LinkIndex,
+    link_corpus,
+    quoted_spans,
+    related,
+)
+from kabar_tui.core.model import Article, Corpus, Paragraph, Quote
+from kabar_tui.core.pipeline import build_corpus
+
+OKEZONE, REPUBLIKA, VOA, OKEZONE_PUTIN = (
+    "000_59e454f0b43af36c",
+    "001_ba111a8fe7fc0534",
+    "002_38d6ff41fa904c66",
+    "003_402311446c9ba439",
+)
+
+
+def article(article_id: str, *texts: str, quotes: list[Quote] | None = None) -> Article:
+    return Article(
+        id=article_id,
+        path=f"{article_id}.txt",
+        title=texts[0][:40],
+        paragraphs=[Paragraph(i, text, i + 1) for i, text in enumerate(texts)],
+        quotes=quotes or [],
+    )
+
+
+def pairs(links: list) -> set[tuple[str, int, str, int]]:
+    found = set()
+    for link in links:
+        found.add(
+            (link.source_article, link.source_paragraph, link.target_article, link.target_paragraph)
+        )
+        found.add(
+            (link.target_article, link.target_paragraph, link.source_article, link.source_paragraph)
+        )
+    return found
+
+
+@pytest.fixture(scope="module")
+def seeds() -> Corpus:
+    return build_corpus()
+
+
+def paragraph_index(corpus: Corpus, article_id: str, starts: str) -> int:
+    found = corpus.article(article_id)
+    assert found is not None
+    for paragraph in found.paragraphs:
+        if starts in paragraph.text:
+            return paragraph.index
+    raise AssertionError(f"no paragraph with {starts!r} in {article_id}")
+
+
+SHARED_OKEZONE_VOA = [
+    "membahas isu-isu praktis untuk meningkatkan kerja sama militer",
+    "Selama kunjungannya ke Rusia, Kim memeriksa pesawat pengebom",
+    "Selanjutnya, dalam rangkaian lawatan tersebut",
+    "Dia tertarik pada berbagai isu",
+    "Sejauh yang saya pahami",
+    "Lawatan pemimpin Korea Utara tersebut",
+    "Kim bertemu dengan Presiden Rusia Vladimir Putin pada Rabu",
+    "Korea Selatan dan Amerika Serikat (AS) pada Jumat",
+]
+
+
+@pytest.mark.parametrize("text", SHARED_OKEZONE_VOA)
+def test_every_paragraph_okezone_republished_from_voa_is_linked(seeds: Corpus, text: str) -> None:
+    okezone = paragraph_index(seeds, OKEZONE, text)
+    voa = paragraph_index(seeds, VOA, text)
+    links = [link for link in related(seeds, OKEZONE, okezone) if link.target_article == VOA]
+    assert [(link.target_paragraph, link.kind) for link in links] == [(voa, SAME_TEXT)]
+
+
+def test_invitation_paragraphs_of_republika_and_okezone_are_linked(seeds: Corpus) -> None:
+    republika = paragraph_index(seeds, REPUBLIKA, "Putin menerima undangan tersebut")
+    okezone = paragraph_index(seeds, OKEZONE_PUTIN, "Putin menerima undangan tersebut")
+    assert (REPUBLIKA, republika, OKEZONE_PUTIN, okezone) in pairs(seeds.links)
+
+
+def test_seed_links_never_join_a_paragraph_to_its_own_article(seeds: Corpus) -> None:
+    assert seeds.links
+    assert all(link.source_article != link.target_article for link in seeds.links)
+
+
+def test_each_pair_is_linked_once(seeds: Corpus) -> None:
+    keys = [
+        frozenset(
+            {
+                (link.source_article, link.source_paragraph),
+                (link.target_article, link.target_paragraph),
+            }
+        )
+        for link in seeds.links
+    ]
+    assert len(keys) == len(set(keys))
+
+
+def test_related_orients_links_from_the_asked_article_best_first(seeds: Corpus) -> None:
+    links = related(seeds, VOA)
+    assert links and all(link.source_article == VOA for link in links)
+    same_text = [link.score for link in links if link.kind == SAME_TEXT]
+    assert same_text == sorted(same_text, reverse=True)
+    assert related(seeds, "no-such-article") == []
+
+
+BANJIR = (
+    "Banjir setinggi satu meter merendam ratusan rumah warga di Kelurahan Kampung Melayu, "
+    "Jakarta Timur, sejak Selasa pagi setelah hujan deras mengguyur kawasan Bogor semalaman."
+)
+SEPAK_BOLA = (
+    "Persib Bandung menundukkan Persija Jakarta dengan skor 2-1 dalam lanjutan Liga 1 di "
+    "Stadion Gelora Bandung Lautan Api, Sabtu malam, berkat gol cepat David da Silva."
+)
+HARGA_BERAS = (
+    "Harga beras medium di pasar tradisional Surabaya naik menjadi Rp13.500 per kilogram, "
+    "menurut pantauan Dinas Perdagangan Jawa Timur pada pekan ketiga bulan ini."
+)
+
+
+def test_paragraphs_about_different_things_are_not_linked() -> None:
+    corpus = Corpus(
+        articles=[
+            article("detik-banjir", BANJIR, SEPAK_BOLA),
+            article("kompas-beras", HARGA_BERAS, "Warga mengeluhkan harga yang terus naik."),
+            article("tempo-bola", SEPAK_BOLA.replace("2-1", "3-1").replace("Sabtu", "Minggu")),
+        ]
+    )
+    links = link_corpus(corpus)
+    # only the football report is told twice (in two articles)
+    assert pairs(links) == {
+        ("detik-banjir", 1, "tempo-bola", 0),
+        ("tempo-bola", 0, "detik-banjir", 1),
+    }
+    assert links[0].kind == SAME_TEXT
+
+
+def test_generated_unrelated_paragraphs_do_not_link() -> None:
+    texts = paragraphs(60, seed=3)
+    corpus = Corpus(articles=[article(f"gen{i}", *texts[i * 4 : i * 4 + 4]) for i in range(15)])
+    assert link_corpus(corpus) == []
+
+
+def test_a_few_words_in_common_are_not_a_link() -> None:
+    caption = "Pemimpin Korea Utara Kim Jong Un."
+    corpus = Corpus(articles=[article("a", caption, BANJIR), article("b", caption, HARGA_BERAS)])
+    assert link_corpus(corpus) == []
+
+
+def test_no_link_within_one_article() -> None:
+    corpus = Corpus(articles=[article("antara-1", BANJIR, BANJIR + " Warga mengungsi.")])
+    assert link_corpus(corpus) == []
+
+
+def test_republished_paragraph_with_edited_words_is_same_text() -> None:
+    rng = random.Random(5)
+    originals = paragraphs(6, seed=9)
+    copies = [edit_words(text, 0.1, rng) for text in originals[:3]]
+    corpus = Corpus(articles=[article("wire", *originals), article("copy", *copies)])
+    links = link_corpus(corpus)
+    assert pairs(links) >= {("copy", i, "wire", i) for i in range(3)}
+    assert {link.kind for link in links} == {SAME_TEXT}
+
+
+def test_same_quotation_in_differently_written_paragraphs() -> None:
+    quote = "Kami akan menuntaskan pembangunan jalan tol ini sebelum akhir tahun depan"
+    tribun = (
+        f"Menteri PUPR Basuki Hadimuljono meninjau proyek tol di Kabupaten Deli Serdang, "
+        f"Sumatera Utara, Rabu. “{quote},” ujar Basuki kepada wartawan."
+    )
+    liputan6 = (
+        f'"{quote}," kata Basuki saat ditemui seusai rapat kerja dengan Komisi V DPR '
+        f"di Senayan, Jakarta, sehari kemudian."
+    )
+    corpus = Corpus(articles=[article("tribun", tribun), article("liputan6", liputan6)])
+    [link] = link_corpus(corpus)
+    assert link.kind == SAME_QUOTE
+    assert link.score >= 85
+
+
+def test_same_quotation_found_from_article_quotes() -> None:
+    quote_text = "inflasi tahun ini tetap terkendali dalam sasaran dua setengah persen"
+    cnn = f"Gubernur BI Perry Warjiyo optimistis {quote_text}, katanya di Jakarta."
+    antara = (
+        f"Perry Warjiyo dalam konferensi pers daring menyebut {quote_text} meski harga "
+        "pangan bergejolak di sejumlah daerah."
+    )
+    quotes = [Quote(quote_text, "partial", "Perry Warjiyo", 0, 0, len(quote_text))]
+    corpus = Corpus(
+        articles=[article("cnn", cnn, quotes=quotes), article("antara", antara, quotes=quotes)]
+    )
+    [link] = link_corpus(corpus)
+    assert link.kind == SAME_QUOTE
+
+
+def test_quoted_spans_need_a_few_words() -> None:
+    text = 'Ia menyebut "hoaks" itu berbahaya. “Kami tidak pernah menerima dana itu,” katanya.'
+    assert quoted_spans(text) == ["kami tidak pernah menerima dana itu"]
+
+
+def test_same_event_told_differently_is_similar() -> None:
+    kompas = (
+        "Presiden Joko Widodo meresmikan Bendungan Sadawarna di Subang, Jawa Barat, yang "
+        "diharapkan mampu mengairi ribuan hektare sawah milik petani setempat."
+    )
+    detik = (
+        "Bendungan Sadawarna yang diresmikan Jokowi pada Kamis diklaim mampu mengairi ribuan "
+        "hektare sawah milik petani di tiga kabupaten sekaligus, menurut Kementerian PUPR."
+    )
+    corpus = Corpus(articles=[article("kompas", kompas), article("detik", detik)])
+    [link] = link_corpus(corpus)
+    assert link.kind == SIMILAR
+
+
+def test_adding_an_article_links_it_without_relinking_the_rest() -> None:
+    rng = random.Random(1)
+    texts = paragraphs(40, seed=21)
+    index = LinkIndex()
+    for i in range(10):
+        assert index.add_article(article(f"a{i}", *texts[i * 4 : i * 4 + 4])) == []
+    before = len(index.links)
+    copy = article("late", edit_words(texts[13], 0.1, rng), BANJIR)
+    found = index.add_article(copy)
+    assert [
+        (link.source_article, link.source_paragraph, link.target_article, link.target_paragraph)
+        for link in found
+    ] == [("late", 0, "a3", 1)]
+    assert len(index.links) == before + 1
+    assert index.add_article(copy) == []  # the same id again adds nothing
+
+
+def test_incremental_and_batch_linking_agree() -> None:
+    rng = random.Random(2)
+    texts = paragraphs(30, seed=8)
+    articles = [article(f"b{i}", *texts[i * 3 : i * 3 + 3]) for i in range(10)]
+    articles.append(
+        article("copy", edit_words(texts[4], 0.1, rng), edit_words(texts[20], 0.1, rng))
+    )
+    index = LinkIndex()
+    for item in articles:
+        index.add_article(item)
+    assert pairs(index.links) == pairs(link_corpus(Corpus(articles=articles)))
