@@ -1,6 +1,6 @@
 """Reader speed: startup to first paint, opening an article, scrolling a page.
 
-Run: python benchmarks/bench_ui.py [--runs N] [--paragraphs P]
+Run: python -m benchmarks.bench_ui [--runs N] [--paragraphs P]
 Startup runs the real app in a pseudo-terminal on the bundled seeds and times from process
 start to the first refresh; a bare textual App gives the import floor for comparison.
 Opening (jump + drawing the first screen, nothing cached) and scrolling run headless

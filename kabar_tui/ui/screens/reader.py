@@ -174,7 +174,8 @@ class ReaderScreen(Screen[None]):
         text.append(f"{link.score:>3.0f} ", style="bold")
         if target is not None:
             locale = self.app.locale  # type: ignore[attr-defined]
-            text.append(f"{target.outlet or '-'} · {format_date(target.published, locale)}")
+            source = target.outlet or target.title[:40]
+            text.append(f"{source} · {format_date(target.published, locale)}")
             text.append(f" · {link.kind}", style="dim")
             if link.target_paragraph < len(target.paragraphs):
                 snippet = target.paragraphs[link.target_paragraph].text
