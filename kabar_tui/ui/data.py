@@ -1,7 +1,7 @@
-"""The one place the UI reaches into core features that may land later (search, linking).
+"""What the screens ask of a corpus: entity and story groupings, related passages, search.
 
-Everything else in the UI imports the core directly; these adapters keep the screens
-working on a corpus whatever analysis modules are installed.
+Analysis modules are imported when first used so the first frame does not wait for them;
+search falls back to plain substring matching where kabar_tui.core.search is not installed.
 """
 
 from __future__ import annotations
@@ -59,32 +59,9 @@ def build_searcher(corpus: Corpus):
 
 def related_links(corpus: Corpus, article_id: str, paragraph: int | None) -> list[Link]:
     """Links from this paragraph (or article) to other articles, best first."""
-    try:
-        from kabar_tui.core.linking import related
-    except ImportError:
-        return _related_from_stored_links(corpus, article_id, paragraph)
+    from kabar_tui.core.linking import related
+
     return related(corpus, article_id, paragraph)
-
-
-def _related_from_stored_links(
-    corpus: Corpus, article_id: str, paragraph: int | None
-) -> list[Link]:
-    found: list[Link] = []
-    for link in corpus.links:
-        if link.source_article == article_id and paragraph in (None, link.source_paragraph):
-            found.append(link)
-        elif link.target_article == article_id and paragraph in (None, link.target_paragraph):
-            found.append(
-                Link(
-                    article_id,
-                    link.target_paragraph,
-                    link.source_article,
-                    link.source_paragraph,
-                    link.score,
-                    link.kind,
-                )
-            )
-    return sorted(found, key=lambda link: -link.score)
 
 
 def other_story_articles(corpus: Corpus, article: Article) -> list[Article]:
