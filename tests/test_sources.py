@@ -56,3 +56,26 @@ def test_bom_is_dropped_and_hash_is_stable(tmp_path: Path) -> None:
     assert isinstance(first, Source) and isinstance(second, Source)
     assert first.text == "Judul\n"
     assert first.content_hash == second.content_hash
+
+
+def test_folders_are_walked_in_order_without_following_folder_links(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    for name in ("b/2.txt", "a/z.txt", "a-b/1.txt", "a/sub/0.txt", "top.txt", "a/notes.md"):
+        (corpus / name).parent.mkdir(parents=True, exist_ok=True)
+        (corpus / name).write_text("Isi berita cukup panjang di sini.")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "far.txt").write_text("Berita di luar folder korpus.")
+    (corpus / "linked-folder").symlink_to(outside, target_is_directory=True)
+    (corpus / "linked-file.txt").symlink_to(outside / "far.txt")
+    files, problems = sources.discover([corpus, corpus / "top.txt"])
+    assert problems == []
+    relative = [str(p.relative_to(tmp_path)) for p in files]
+    assert relative == [
+        "corpus/a/sub/0.txt",
+        "corpus/a/z.txt",
+        "corpus/a-b/1.txt",
+        "corpus/b/2.txt",
+        "outside/far.txt",
+        "corpus/top.txt",
+    ]

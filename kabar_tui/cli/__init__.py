@@ -17,7 +17,9 @@ COMMANDS: dict[str, str] = {
     "analyze": "kabar_tui.cli.analyze_cmd",
     "entities": "kabar_tui.cli.entities_cmd",
     "quotes": "kabar_tui.cli.quotes_cmd",
+    "search": "kabar_tui.cli.search_cmd",
     "related": "kabar_tui.cli.related_cmd",
+    "index": "kabar_tui.cli.index_cmd",
 }
 OPEN_COMMAND = "kabar_tui.cli.open_cmd"
 

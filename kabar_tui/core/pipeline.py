@@ -3,24 +3,50 @@
 Two stages: `process_source` is the per-file work (cleaning, per-article analysis),
 independent per file so it can run in parallel and be cached by content hash;
 `finish_corpus` is the cross-article work (entity resolution, linking, stories).
+`index_corpus` runs them with the cache (kabar_tui.core.storage): an unchanged corpus is
+one cache read, a changed or added file is processed alone (in worker processes when
+there are many), then the cross-article stage runs again over the whole corpus.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import dataclasses
+import multiprocessing
+import os
+import pickle
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from pathlib import Path
 
 from kabar_tui.core.clean import clean_source
 from kabar_tui.core.entities import find_entities
 from kabar_tui.core.linking import link_corpus
-from kabar_tui.core.model import Article, Corpus
+from kabar_tui.core.model import Article, Corpus, Problem
 from kabar_tui.core.quotes import find_quotes
 from kabar_tui.core.resolve import resolve_corpus
 from kabar_tui.core.resources import seeds_dir
-from kabar_tui.core.sources import Source, read_sources
+from kabar_tui.core.sources import Source, discover, read_source
+from kabar_tui.core.storage import (
+    CacheUnavailable,
+    Storage,
+    cache_disabled,
+    corpus_key,
+    dump_article,
+    file_signature,
+)
 from kabar_tui.core.stories import group_stories
 
 Progress = Callable[[int, int], None]
+
+# Below this many files to process, starting worker processes costs more than it saves.
+PARALLEL_MIN_FILES = 200
+_MAX_CHUNK = 64  # files per task: small enough for smooth progress and a quick Ctrl-C
+_SAVE_EVERY = 256  # processed articles written per cache transaction
 
 
 def default_paths() -> list[Path]:
@@ -42,16 +68,256 @@ def finish_corpus(corpus: Corpus) -> None:
     corpus.stories = group_stories(corpus)
 
 
+@dataclass(slots=True)
+class IndexReport:
+    """A built corpus and how it was obtained, for `kabar index` and benchmarks."""
+
+    corpus: Corpus
+    processed: int = 0  # files run through process_source now
+    from_cache: int = 0  # articles taken from the cache instead
+    corpus_from_cache: bool = False  # the cross-article results came from the cache too
+    workers: int = 1
+    process_seconds: float = 0.0  # processing and storing the files not in the cache
+    finish_seconds: float = 0.0  # the cross-article stage
+
+
+def available_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def build_corpus(
-    paths: Iterable[str | Path] | None = None, progress: Progress | None = None
+    paths: Iterable[str | Path] | None = None,
+    progress: Progress | None = None,
+    cache: Storage | bool = True,
 ) -> Corpus:
-    """Read and process every article under `paths` (the bundled seeds when None)."""
-    sources, problems = read_sources(list(paths) if paths else default_paths())
-    corpus = Corpus(problems=problems)
+    """Read and process every article under `paths` (the bundled seeds when None).
+
+    `cache` is True for the user's cache (unless KABAR_NO_CACHE is set), False for none,
+    or an open Storage.
+    """
+    return index_corpus(paths, progress, cache).corpus
+
+
+def index_corpus(
+    paths: Iterable[str | Path] | None = None,
+    progress: Progress | None = None,
+    cache: Storage | bool = True,
+    workers: int | None = None,
+) -> IndexReport:
+    """`build_corpus`, saying what was processed; `workers` None means every core."""
+    files, problems = discover(list(paths) if paths else default_paths())
+    storage, warnings = _open_cache(cache)
+    try:
+        sources, signatures = _read(files, storage, problems)
+        cores = workers or available_cores()
+        report = _index(sources, signatures, storage, progress, cores, problems)
+    finally:
+        if storage is not None:
+            warnings.extend(storage.warnings)
+            if cache is True:
+                storage.close()
+    where = str(storage.path) if storage is not None else "cache"
+    report.corpus.problems = problems + [Problem(where, warning) for warning in warnings]
+    return report
+
+
+def _read(
+    files: list[Path], storage: Storage | None, problems: list[Problem]
+) -> tuple[list[Source], dict[str, str]]:
+    """Read the files, and their signatures; skip what the cache already has an article for.
+
+    A file whose signature (size, time, inode) is the stored one is not read at all; one
+    whose content hash is the stored one keeps no text. Only hashes are needed for them,
+    and reading 10k files was most of the time of a second open, holding their texts a
+    third of its memory. `read_source` never returns an empty text, so an empty one means
+    "not kept"; `_with_text` reads it when it is needed after all.
+    """
+    known = storage.known_articles() if storage is not None else {}
+    sources: list[Source] = []
+    signatures: dict[str, str] = {}
+    touched: list[tuple[str, str]] = []
+    for file in files:
+        path = str(file)
+        signature = file_signature(file)
+        known_hash, known_signature = known.get(path, ("", ""))
+        if signature and signature == known_signature:
+            sources.append(Source(file.stem, path, "", known_hash))
+            continue
+        source = read_source(file)
+        if isinstance(source, Problem):
+            problems.append(source)
+            continue
+        signatures[path] = signature
+        if source.content_hash == known_hash:
+            sources.append(dataclasses.replace(source, text=""))
+            if signature:
+                touched.append((path, signature))
+        else:
+            sources.append(source)
+    if storage is not None and touched:
+        storage.update_signatures(touched)
+    return sources, signatures
+
+
+def _with_text(source: Source, signatures: dict[str, str]) -> Source | Problem:
+    if source.text:
+        return source
+    signatures[source.path] = file_signature(Path(source.path))
+    return read_source(Path(source.path))
+
+
+def _open_cache(cache: Storage | bool) -> tuple[Storage | None, list[str]]:
+    if isinstance(cache, Storage):
+        return cache, []
+    if not cache or cache_disabled():
+        return None, []
+    try:
+        return Storage.open_default(), []
+    except CacheUnavailable as error:
+        return None, [str(error)]
+
+
+def _index(
+    sources: list[Source],
+    signatures: dict[str, str],
+    storage: Storage | None,
+    progress: Progress | None,
+    workers: int,
+    problems: list[Problem],
+) -> IndexReport:
     total = len(sources)
-    for done, source in enumerate(sources, start=1):
-        corpus.articles.append(process_source(source))
+    key = corpus_key(sources)
+    if storage is not None:
+        corpus = storage.load_corpus(key)
+        if corpus is not None:
+            if progress:
+                progress(total, total)
+            return IndexReport(corpus, from_cache=total, corpus_from_cache=True)
+    cached = storage.load_articles(sources) if storage is not None else {}
+    missing: list[Source] = []
+    for source in sources:
+        if source.path not in cached:
+            reread = _with_text(source, signatures)
+            if isinstance(reread, Problem):
+                problems.append(reread)
+            else:
+                missing.append(reread)
+    done = total - len(missing)
+    if progress:
+        progress(done, total)
+    used = workers if len(missing) >= PARALLEL_MIN_FILES and workers > 1 else 1
+    started = time.perf_counter()
+    fresh: dict[str, Article] = {}
+    pending: list[tuple[Source, str, bytes]] = []
+    for batch in _process(missing, used, problems):
+        for source, article, data in batch:
+            fresh[source.path] = article
+            pending.append((source, signatures.get(source.path, ""), data))
+        if storage is not None and len(pending) >= _SAVE_EVERY:
+            storage.save_articles(pending)
+            pending.clear()
+        done += len(batch)
         if progress:
             progress(done, total)
+    if storage is not None and pending:
+        storage.save_articles(pending)
+    articles = [cached.get(s.path) or fresh.get(s.path) for s in sources]
+    corpus = Corpus(articles=[article for article in articles if article is not None])
+    # The seam for incremental cross-article work: `fresh` holds the only articles the
+    # stored results have not seen, so a saved LinkIndex could take just those.
+    processed_at = time.perf_counter()
     finish_corpus(corpus)
-    return corpus
+    finished_at = time.perf_counter()
+    if storage is not None and len(corpus.articles) == total:
+        storage.save_corpus(key, corpus)
+    return IndexReport(
+        corpus,
+        processed=len(missing),
+        from_cache=len(cached),
+        workers=used,
+        process_seconds=processed_at - started,
+        finish_seconds=finished_at - processed_at,
+    )
+
+
+Processed = list[tuple[Source, Article, bytes]]
+Outcome = bytes | str  # the pickled article, or why the file could not be processed
+
+
+def _process(
+    sources: Sequence[Source], workers: int, problems: list[Problem]
+) -> Iterator[Processed]:
+    """Yield batches of (source, article, its pickle for the cache), in any order.
+
+    The pickle is taken before `finish_corpus` touches the article; workers send it
+    as is, so each article is pickled once. A file that makes processing fail becomes
+    a Problem; if the worker processes die, the rest is processed here.
+    """
+    if workers <= 1:
+        for source in sources:
+            yield _accept([(source, _process_one(source))], problems)
+        return
+    chunk = max(8, min(_MAX_CHUNK, len(sources) // (workers * 8)))
+    chunks = [list(sources[i : i + chunk]) for i in range(0, len(sources), chunk)]
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=_process_context(), initializer=_ignore_interrupts
+    )
+    finished_paths: set[str] = set()
+    try:
+        running: set[Future[list[tuple[Source, Outcome]]]] = {
+            pool.submit(_process_chunk, part) for part in chunks
+        }
+        while running:
+            finished, running = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                outcomes = future.result()
+                finished_paths.update(source.path for source, _ in outcomes)
+                yield _accept(outcomes, problems)
+    except BrokenProcessPool:
+        pool.shutdown(wait=False, cancel_futures=True)
+        problems.append(Problem("kabar", "worker processes failed; processed the rest here"))
+        rest = [source for source in sources if source.path not in finished_paths]
+        yield from _process(rest, 1, problems)
+        return
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+
+
+def _accept(outcomes: list[tuple[Source, Outcome]], problems: list[Problem]) -> Processed:
+    batch: Processed = []
+    for source, outcome in outcomes:
+        if isinstance(outcome, str):
+            problems.append(Problem(source.path, outcome))
+        else:
+            batch.append((source, pickle.loads(outcome), outcome))
+    return batch
+
+
+def _process_one(source: Source) -> Outcome:
+    """`process_source`, pickled; a crash on one odd file must not end the whole run."""
+    try:
+        return dump_article(process_source(source))
+    except Exception as error:
+        return f"could not be processed ({type(error).__name__}: {error})"
+
+
+def _process_context() -> multiprocessing.context.BaseContext:
+    """Fork is cheapest, but forking a threaded process (the reader's worker) can deadlock."""
+    methods = multiprocessing.get_all_start_methods()
+    if threading.active_count() == 1 and "fork" in methods:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+def _ignore_interrupts() -> None:
+    """Ctrl-C is the parent's to handle; workers must not each print a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _process_chunk(sources: list[Source]) -> list[tuple[Source, Outcome]]:
+    return [(source, _process_one(source)) for source in sources]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,18 +33,45 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[Problem]]:
         if not path.exists():
             problems.append(Problem(str(raw), "no such file or folder", fatal=True))
         elif path.is_dir():
-            found = sorted(p for p in path.rglob(f"*{ARTICLE_SUFFIX}") if p.is_file())
+            found = _article_files(path)
             if not found:
                 problems.append(
                     Problem(str(raw), f"folder has no article files (*{ARTICLE_SUFFIX})", True)
                 )
             files.extend(found)
         elif path.is_file():
-            files.append(path)
+            files.append(path.resolve())
         else:
             problems.append(Problem(str(raw), "not a regular file", fatal=True))
-    unique = list(dict.fromkeys(p.resolve() for p in files))
+    unique = list(dict.fromkeys(files))
     return unique, problems
+
+
+def _article_files(folder: Path) -> list[Path]:
+    """Resolved `*.txt` files under `folder`, sorted, symlinked folders not followed.
+
+    What `sorted(folder.rglob(...))` + `resolve()` gives, with os.scandir instead: pathlib's
+    per-file costs were most of the time to reopen a cached 10k-article corpus.
+    """
+    found: list[tuple[list[str], str]] = []  # (sort key, resolved path)
+    pending = [os.path.realpath(folder)]
+    while pending:
+        current = pending.pop()
+        try:
+            entries = list(os.scandir(current))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(entry.path)
+                elif entry.name.endswith(ARTICLE_SUFFIX) and entry.is_file():
+                    resolved = os.path.realpath(entry.path) if entry.is_symlink() else entry.path
+                    found.append((entry.path.split(os.sep), resolved))
+            except OSError:
+                continue
+    found.sort()
+    return [Path(resolved) for _, resolved in found]
 
 
 def read_source(path: Path) -> Source | Problem:

@@ -1,0 +1,97 @@
+"""`kabar index`: process a corpus into the cache, so later opens are instant."""
+
+from __future__ import annotations
+
+import argparse
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from kabar_tui.cli.common import NOTHING_READ, add_paths_argument, error_console
+from kabar_tui.core.pipeline import IndexReport, index_corpus
+from kabar_tui.core.storage import CacheUnavailable, Storage, cache_disabled
+from kabar_tui.i18n import _, ngettext
+
+HELP = "process articles into the cache (a second open is then instant)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_paths_argument(parser)
+    parser.add_argument(
+        "--rebuild", action="store_true", help="empty the cache first and process everything"
+    )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="process everything without reading or writing the cache (for timing)",
+    )
+    parser.add_argument(
+        "--workers", type=_positive, default=None, help="processes to use (default: every core)"
+    )
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(_("must be at least 1"))
+    return number
+
+
+def run(args: argparse.Namespace) -> int:
+    console = error_console()
+    cache_off = args.no_cache or cache_disabled()
+    cache: Storage | bool = not cache_off
+    if args.rebuild and not cache_off:
+        try:
+            storage = Storage.open_default()
+        except CacheUnavailable as error:
+            console.print(f"kabar: warning: {error}", markup=False)
+            cache = False
+        else:
+            storage.clear()
+            cache = storage
+    try:
+        report = _index_with_progress(args, cache, console)
+    finally:
+        if isinstance(cache, Storage):
+            cache.close()
+    for problem in report.corpus.problems:
+        kind = _("error") if problem.fatal else _("warning")
+        console.print(f"kabar: {kind}: {problem}", markup=False)
+    print(_summary(report, cache_off))
+    return 0 if report.corpus.articles else NOTHING_READ
+
+
+def _index_with_progress(
+    args: argparse.Namespace, cache: Storage | bool, console: Console
+) -> IndexReport:
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, disable=not console.is_terminal) as bar:
+        task = bar.add_task(_("processing"), total=None)
+
+        def advance(done: int, total: int) -> None:
+            description = _("linking") if done == total else _("processing")
+            bar.update(task, completed=done, total=total, description=description)
+
+        return index_corpus(args.paths or None, advance, cache, args.workers)
+
+
+def _summary(report: IndexReport, cache_off: bool) -> str:
+    articles = len(report.corpus.articles)
+    problems = len(report.corpus.problems)
+    parts = [
+        ngettext("{n} article", "{n} articles", articles).format(n=articles),
+        _("{n} processed").format(n=report.processed),
+        _("{n} from cache").format(n=report.from_cache),
+        ngettext("{n} problem", "{n} problems", problems).format(n=problems),
+    ]
+    if report.processed and report.workers > 1:
+        parts.append(_("{n} processes").format(n=report.workers))
+    if cache_off:
+        parts.append(_("cache off"))
+    return ", ".join(parts)

@@ -1,0 +1,345 @@
+"""The SQLite cache: hits, misses, reprocessing only what changed, surviving damage."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kabar_tui.core import pipeline, storage
+from kabar_tui.core.export import corpus_to_dict
+from kabar_tui.core.model import Article, Corpus, Link, Mention, Problem
+from kabar_tui.core.pipeline import index_corpus
+from kabar_tui.core.sources import Source
+from kabar_tui.core.storage import Storage
+
+ARTICLE = """{title}
+
+JAKARTA, KOMPAS.com - Menteri Keuangan Sri Mulyani mengatakan anggaran subsidi energi {n}
+akan ditinjau kembali pada pekan depan bersama DPR di Jakarta.
+
+"Kami akan menjaga defisit tetap di bawah tiga persen," kata Sri Mulyani di Gedung DPR,
+Senayan, Kamis (14/9/2023).
+
+Baca juga: Harga Beras Naik Lagi
+
+Ekonom Universitas Indonesia menilai kebijakan nomor {n} itu perlu dibahas secara terbuka.
+"""
+
+
+MARK = "set by the cross-article stage"  # tells a test's finish_corpus output apart
+
+
+def write_corpus(folder: Path, count: int) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for n in range(count):
+        path = folder / f"{n:03d}_artikel.txt"
+        path.write_text(ARTICLE.format(title=f"Judul berita nomor {n} tentang anggaran", n=n))
+        paths.append(path)
+    return paths
+
+
+@pytest.fixture(autouse=True)
+def cache_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The suite runs without the cache (conftest); here it is the subject."""
+    monkeypatch.delenv("KABAR_NO_CACHE", raising=False)
+
+
+@pytest.fixture
+def corpus_dir(tmp_path: Path) -> Path:
+    write_corpus(tmp_path / "corpus", 6)
+    return tmp_path / "corpus"
+
+
+@pytest.fixture
+def cache(tmp_path: Path) -> Storage:
+    with Storage(tmp_path / "cache" / "test.sqlite3") as opened:
+        yield opened
+
+
+def as_dict(corpus: Corpus) -> dict:
+    return corpus_to_dict(corpus)
+
+
+def test_second_open_is_one_cache_read(corpus_dir: Path, cache: Storage) -> None:
+    first = index_corpus([corpus_dir], cache=cache)
+    assert (first.processed, first.from_cache, first.corpus_from_cache) == (6, 0, False)
+    second = index_corpus([corpus_dir], cache=cache)
+    assert (second.processed, second.from_cache, second.corpus_from_cache) == (0, 6, True)
+    assert as_dict(second.corpus) == as_dict(first.corpus)
+
+
+def test_changed_file_is_reprocessed_alone(corpus_dir: Path, cache: Storage) -> None:
+    index_corpus([corpus_dir], cache=cache)
+    changed = corpus_dir / "002_artikel.txt"
+    changed.write_text("Judul yang sudah diperbarui redaksi\n\nIsi baru artikel ini cukup panjang.")
+    report = index_corpus([corpus_dir], cache=cache)
+    assert (report.processed, report.from_cache, report.corpus_from_cache) == (1, 5, False)
+    article = report.corpus.article("002_artikel")
+    assert article is not None
+    assert article.title == "Judul yang sudah diperbarui redaksi"
+    assert [a.id for a in report.corpus.articles] == [f"{n:03d}_artikel" for n in range(6)]
+
+
+def test_added_file_is_processed_alone(corpus_dir: Path, cache: Storage) -> None:
+    index_corpus([corpus_dir], cache=cache)
+    (corpus_dir / "010_baru.txt").write_text(
+        "Berita baru hari ini dari Surabaya\n\nIsinya panjang."
+    )
+    report = index_corpus([corpus_dir], cache=cache)
+    assert (report.processed, report.from_cache) == (1, 6)
+    assert len(report.corpus.articles) == 7
+
+
+def test_cross_article_results_are_cached(
+    corpus_dir: Path, cache: Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = []
+
+    def finish(corpus: Corpus) -> None:
+        calls.append(len(corpus.articles))
+        first, second = corpus.articles[:2]
+        first.entities.append(Mention("Sri Mulyani", "PER", 0, 0, 11, canonical=MARK))
+        corpus.links.append(Link(first.id, 0, second.id, 0, 97.5, "same text"))
+
+    monkeypatch.setattr(pipeline, "finish_corpus", finish)
+    index_corpus([corpus_dir], cache=cache)
+    report = index_corpus([corpus_dir], cache=cache)
+    assert calls == [6]
+    assert report.corpus.links == [Link("000_artikel", 0, "001_artikel", 0, 97.5, "same text")]
+    assert report.corpus.articles[0].entities[-1].canonical == MARK
+
+
+def test_cross_article_stage_reruns_on_per_article_results(
+    corpus_dir: Path, cache: Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Articles come back from the cache as process_source left them, before finishing."""
+
+    def finish(corpus: Corpus) -> None:
+        for article in corpus.articles:
+            assert all(mention.canonical != MARK for mention in article.entities)
+            article.entities.append(Mention("Jakarta", "LOC", 0, 0, 7, canonical=MARK))
+
+    monkeypatch.setattr(pipeline, "finish_corpus", finish)
+    index_corpus([corpus_dir], cache=cache)
+    (corpus_dir / "010_baru.txt").write_text(
+        "Berita baru hari ini dari Surabaya\n\nIsinya panjang."
+    )
+    report = index_corpus([corpus_dir], cache=cache)
+    for article in report.corpus.articles:
+        assert [m.canonical for m in article.entities].count(MARK) == 1
+
+
+def test_code_change_invalidates(
+    corpus_dir: Path, cache: Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index_corpus([corpus_dir], cache=cache)
+    monkeypatch.setattr(storage, "code_fingerprint", lambda: "other code")
+    report = index_corpus([corpus_dir], cache=cache)
+    assert (report.processed, report.from_cache) == (6, 0)
+
+
+def test_damaged_cache_file_is_rebuilt_with_a_warning(
+    corpus_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KABAR_CACHE_DIR", str(tmp_path / "cache"))
+    index_corpus([corpus_dir])
+    db = tmp_path / "cache" / storage.DB_NAME
+    db.write_bytes(b"this is not a database at all " * 200)
+    report = index_corpus([corpus_dir])
+    assert report.processed == 6
+    assert len(report.corpus.articles) == 6
+    assert any("damaged" in problem.message for problem in report.corpus.problems)
+    again = index_corpus([corpus_dir])
+    assert again.corpus_from_cache
+    assert not again.corpus.problems
+
+
+def test_unreadable_entry_is_reprocessed_with_a_warning(corpus_dir: Path, tmp_path: Path) -> None:
+    path = tmp_path / "cache.sqlite3"
+    with Storage(path) as cache:
+        index_corpus([corpus_dir], cache=cache)
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE articles SET data = x'80059500'")
+        db.execute("DELETE FROM corpora")
+    with Storage(path) as cache:
+        report = index_corpus([corpus_dir], cache=cache)
+    assert (report.processed, report.from_cache) == (6, 0)
+    assert any("unreadable" in problem.message for problem in report.corpus.problems)
+
+
+def test_old_layout_is_rebuilt_with_a_warning(corpus_dir: Path, tmp_path: Path) -> None:
+    path = tmp_path / "cache.sqlite3"
+    with Storage(path) as cache:
+        index_corpus([corpus_dir], cache=cache)
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE meta SET value = '0' WHERE key = 'schema'")
+    with Storage(path) as cache:
+        assert any("another layout (version 0" in warning for warning in cache.warnings)
+        report = index_corpus([corpus_dir], cache=cache)
+    assert (report.processed, report.from_cache) == (6, 0)
+
+
+def test_unusable_cache_folder_is_a_warning(
+    corpus_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("KABAR_CACHE_DIR", str(blocker / "cache"))
+    report = index_corpus([corpus_dir])
+    assert len(report.corpus.articles) == 6
+    assert [p.message.startswith("cache not used") for p in report.corpus.problems] == [True]
+
+
+def test_no_cache_env_leaves_no_file(
+    corpus_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KABAR_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("KABAR_NO_CACHE", "1")
+    index_corpus([corpus_dir])
+    report = index_corpus([corpus_dir])
+    assert report.processed == 6
+    assert not (tmp_path / "cache").exists()
+
+
+def test_parallel_processing_matches_serial(
+    tmp_path: Path, cache: Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_corpus(tmp_path / "many", 40)
+    serial = index_corpus([tmp_path / "many"], cache=False, workers=1)
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_FILES", 10)
+    parallel = index_corpus([tmp_path / "many"], cache=cache, workers=2)
+    assert parallel.workers == 2
+    assert as_dict(parallel.corpus) == as_dict(serial.corpus)
+    cached = index_corpus([tmp_path / "many"], cache=cache, workers=2)
+    assert cached.corpus_from_cache
+    assert as_dict(cached.corpus) == as_dict(serial.corpus)
+
+
+def test_index_command_reports_what_it_did(corpus_dir: Path, tmp_path: Path) -> None:
+    def kabar_index(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "kabar_tui", "index", str(corpus_dir), *args]
+        return subprocess.run(command, capture_output=True, text=True, timeout=60)
+
+    first = kabar_index()
+    assert first.returncode == 0, first.stderr
+    assert "6 articles, 6 processed, 0 from cache, 0 problems" in first.stdout
+    second = kabar_index()
+    assert "0 processed, 6 from cache" in second.stdout
+    rebuilt = kabar_index("--rebuild")
+    assert "6 processed, 0 from cache" in rebuilt.stdout
+    assert "Traceback" not in first.stderr + second.stderr + rebuilt.stderr
+
+
+def test_a_file_that_breaks_processing_is_one_problem(
+    corpus_dir: Path, cache: Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = pipeline.process_source
+
+    def fragile(source: Source) -> Article:
+        if source.id == "003_artikel":
+            raise ValueError("unexpected layout")
+        return real(source)
+
+    monkeypatch.setattr(pipeline, "process_source", fragile)
+    report = index_corpus([corpus_dir], cache=cache)
+    assert len(report.corpus.articles) == 5
+    [problem] = report.corpus.problems
+    assert problem.path.endswith("003_artikel.txt")
+    assert problem.message == "could not be processed (ValueError: unexpected layout)"
+    monkeypatch.setattr(pipeline, "process_source", real)
+    again = index_corpus([corpus_dir], cache=cache)
+    assert (again.processed, again.from_cache, again.corpus.problems) == (1, 5, [])
+
+
+def _dying_worker(sources: list[Source]) -> list:
+    os._exit(3)
+
+
+def test_dead_worker_processes_fall_back_to_this_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_corpus(tmp_path / "many", 20)
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_FILES", 10)
+    monkeypatch.setattr(pipeline, "_process_chunk", _dying_worker)
+    report = index_corpus([tmp_path / "many"], cache=False, workers=2)
+    assert len(report.corpus.articles) == 20
+    assert [p.message for p in report.corpus.problems] == [
+        "worker processes failed; processed the rest here"
+    ]
+
+
+def test_unreadable_corpus_entry_falls_back_to_the_articles(
+    corpus_dir: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "cache.sqlite3"
+    with Storage(path) as cache:
+        first = index_corpus([corpus_dir], cache=cache)
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE corpora SET data = x'00112233'")
+    with Storage(path) as cache:
+        report = index_corpus([corpus_dir], cache=cache)
+        again = index_corpus([corpus_dir], cache=cache)
+    assert (report.processed, report.from_cache, report.corpus_from_cache) == (0, 6, False)
+    assert any("unreadable" in problem.message for problem in report.corpus.problems)
+    assert as_dict(report.corpus) == as_dict(first.corpus)
+    assert again.corpus_from_cache
+
+
+def age(*paths: Path, seconds: float = 3600) -> None:
+    """Backdate files: only settled files are trusted by their size, time and inode."""
+    for path in paths:
+        stat = path.stat()
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns - int(seconds * 1e9)))
+
+
+def test_settled_unchanged_files_are_not_even_read(
+    corpus_dir: Path, cache: Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    age(*corpus_dir.iterdir())
+    first = index_corpus([corpus_dir], cache=cache)
+    reads: list[Path] = []
+    real = pipeline.read_source
+
+    def counting(path: Path) -> Source | Problem:
+        reads.append(path)
+        return real(path)
+
+    monkeypatch.setattr(pipeline, "read_source", counting)
+    second = index_corpus([corpus_dir], cache=cache)
+    assert reads == []
+    assert second.corpus_from_cache
+    assert as_dict(second.corpus) == as_dict(first.corpus)
+    changed = corpus_dir / "004_artikel.txt"
+    changed.write_text(changed.read_text() + "\nParagraf tambahan yang cukup panjang.\n")
+    age(changed, seconds=60)
+    third = index_corpus([corpus_dir], cache=cache)
+    assert reads == [changed]
+    assert (third.processed, third.from_cache) == (1, 5)
+
+
+def test_touched_file_with_same_content_is_not_reprocessed(
+    corpus_dir: Path, cache: Storage
+) -> None:
+    age(*corpus_dir.iterdir())
+    index_corpus([corpus_dir], cache=cache)
+    age(*corpus_dir.iterdir(), seconds=60)
+    report = index_corpus([corpus_dir], cache=cache)
+    assert (report.processed, report.from_cache, report.corpus_from_cache) == (0, 6, True)
+
+
+def test_equal_short_strings_are_stored_once() -> None:
+    mentions = [
+        Mention("".join(["Sri ", "Mulyani"]), "PER", n, 0, 11, canonical="Sri Mulyani")
+        for n in range(3)
+    ]
+    article = Article("a", "a.txt", "Judul", [], entities=mentions)
+    loaded = pickle.loads(storage.dump_article(article))
+    assert loaded == article
+    assert len({id(mention.text) for mention in loaded.entities}) == 1
