@@ -15,11 +15,11 @@ from textual.screen import Screen
 if TYPE_CHECKING:
     from kabar_tui.ui.screens.reader import ReaderScreen
 
-from kabar_tui.core.model import Article, Corpus, Problem
+from kabar_tui.core.model import Corpus
 from kabar_tui.i18n import _
 from kabar_tui.ui.screens.list import ListScreen
 
-BATCH_SECONDS = 0.1  # how often arriving articles are handed to the UI
+PROGRESS_SECONDS = 0.1  # how often the progress bar is updated while indexing
 
 
 @dataclass(slots=True)
@@ -116,7 +116,9 @@ class KabarApp(App[None]):
         elif self.requested_theme:
             self.notify(_("Unknown theme: {name}").format(name=self.requested_theme))
         if self.preloaded:
-            self.call_after_refresh(self._corpus_ready, self._build_searcher())
+            from kabar_tui.ui.data import build_searcher
+
+            self.call_after_refresh(self._corpus_ready, build_searcher(self.corpus))
         else:
             self.call_after_refresh(self.load_corpus)  # first paint before any processing
 
@@ -124,45 +126,28 @@ class KabarApp(App[None]):
 
     @work(thread=True, exclusive=True, group="load")
     def load_corpus(self) -> None:
-        """Read and process the articles off the event loop, handing them over in batches."""
-        from kabar_tui.core.pipeline import default_paths, finish_corpus, process_source
-        from kabar_tui.core.sources import read_sources
-
-        sources, problems = read_sources(self.paths or default_paths())
-        self.call_from_thread(self._add_problems, problems)
-        batch: list[Article] = []
-        failed: list[Problem] = []
-        sent = time.monotonic()
-        for done, source in enumerate(sources, start=1):
-            try:
-                batch.append(process_source(source))
-            except Exception as error:  # one bad file must not stop the others
-                failed.append(
-                    Problem(source.path, _("could not be processed: {error}").format(error=error))
-                )
-            if time.monotonic() - sent > BATCH_SECONDS or done == len(sources):
-                self.call_from_thread(self._add_articles, batch, done, len(sources))
-                batch, sent = [], time.monotonic()
-        self.call_from_thread(self._add_problems, failed)
-        finish_corpus(self.corpus)
-        self.call_from_thread(self._corpus_ready, self._build_searcher())
-
-    def _build_searcher(self):
+        """Index the articles off the event loop (the cache makes a second open one read)."""
+        from kabar_tui.core.pipeline import build_corpus
         from kabar_tui.ui.data import build_searcher
 
-        return build_searcher(self.corpus)
+        shown = 0.0
 
-    def _add_problems(self, problems: list[Problem]) -> None:
-        self.corpus.problems.extend(problems)
-        for problem in problems:
-            self.notify(
-                str(problem), severity="error" if problem.fatal else "warning", markup=False
-            )
+        def progress(done: int, total: int) -> None:
+            nonlocal shown
+            if time.monotonic() - shown > PROGRESS_SECONDS or done == total:
+                shown = time.monotonic()
+                self.call_from_thread(self.list_screen.set_progress, done, total)
 
-    def _add_articles(self, articles: list[Article], done: int, total: int) -> None:
-        self.corpus.articles.extend(articles)
-        self.list_screen.set_progress(done, total)
-        self.list_screen.refresh_articles()
+        corpus = build_corpus(self.paths, progress)
+        searcher = build_searcher(corpus)
+        self.call_from_thread(self._loaded, corpus, searcher)
+
+    def _loaded(self, corpus: Corpus, searcher) -> None:
+        self.corpus = corpus
+        for problem in corpus.problems:
+            severity = "error" if problem.fatal else "warning"
+            self.notify(str(problem), severity=severity, markup=False)
+        self._corpus_ready(searcher)
 
     def _corpus_ready(self, searcher) -> None:
         self.searcher = searcher

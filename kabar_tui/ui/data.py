@@ -1,59 +1,22 @@
 """What the screens ask of a corpus: entity and story groupings, related passages, search.
 
-Analysis modules are imported when first used so the first frame does not wait for them;
-search falls back to plain substring matching where kabar_tui.core.search is not installed.
+Analysis modules are imported when first used so the first frame does not wait for them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from kabar_tui.core.model import Article, Corpus, Link, Mention
 
-
-@dataclass(slots=True)
-class Hit:
-    """A search result; mirrors kabar_tui.core.search.Hit when that module is absent."""
-
-    kind: str
-    article_id: str | None
-    paragraph: int | None
-    text: str
-    score: float
-    spans: list[tuple[int, int]] = field(default_factory=list)
-    label: str | None = None
+if TYPE_CHECKING:
+    from kabar_tui.core.search import SearchIndex
 
 
-class PlainSearch:
-    """Case-insensitive substring search over titles and paragraphs (no fuzzy index)."""
+def build_searcher(corpus: Corpus) -> SearchIndex:
+    """The corpus search index (built in a worker: it reads every paragraph)."""
+    from kabar_tui.core.search import SearchIndex
 
-    def __init__(self, corpus: Corpus) -> None:
-        self.corpus = corpus
-
-    def search(self, query: str, limit: int = 50) -> list[Hit]:
-        needle = query.strip().strip('"').casefold()
-        if not needle:
-            return []
-        hits: list[Hit] = []
-        for article in self.corpus.articles:
-            for paragraph in article.paragraphs:
-                start = paragraph.text.casefold().find(needle)
-                if start >= 0:
-                    span = (start, start + len(needle))
-                    hits.append(
-                        Hit("passage", article.id, paragraph.index, paragraph.text, 100.0, [span])
-                    )
-                    if len(hits) >= limit:
-                        return hits
-        return hits
-
-
-def build_searcher(corpus: Corpus):
-    """The corpus search index, or plain substring search before it is installed."""
-    try:
-        from kabar_tui.core.search import SearchIndex
-    except ImportError:
-        return PlainSearch(corpus)
     return SearchIndex.build(corpus)
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from textual.widgets import Input, Label, OptionList
 
 from kabar_tui.core.model import Paragraph
+from kabar_tui.core.search import Hit
 from kabar_tui.ui.app import KabarApp
-from kabar_tui.ui.data import Hit
 from kabar_tui.ui.screens.entity import EntityScreen
 from kabar_tui.ui.screens.help import HelpScreen
 from kabar_tui.ui.screens.list import ListScreen
