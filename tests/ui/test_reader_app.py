@@ -384,3 +384,20 @@ async def test_long_article_is_wrapped_a_chunk_at_a_time() -> None:
         line = layout.first_line[399]
         assert layout.paragraph_of_line[line] == 399
         assert view.virtual_size.height == len(layout.strips)
+
+
+async def test_palette_switches_theme_and_the_article_is_drawn_again() -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        before = app.reader.view.get_component_rich_style("article-view--cursor")
+        await pilot.press("ctrl+p", *"switch theme textual-light")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.theme == "textual-light"
+        view = app.reader.view
+        assert view.get_component_rich_style("article-view--cursor") != before
+        assert view._layout is not None and view._layout.strips
