@@ -16,10 +16,11 @@ if TYPE_CHECKING:
     from kabar_tui.ui.screens.reader import ReaderScreen
 
 from kabar_tui.core.model import Corpus
-from kabar_tui.i18n import _
+from kabar_tui.i18n import _, ngettext
 from kabar_tui.ui.screens.list import ListScreen
 
 PROGRESS_SECONDS = 0.1  # how often the progress bar is updated while indexing
+SHOWN_PROBLEMS = 3  # toasts for unreadable files; the rest go to stderr on exit
 
 
 @dataclass(slots=True)
@@ -144,9 +145,17 @@ class KabarApp(App[None]):
 
     def _loaded(self, corpus: Corpus, searcher) -> None:
         self.corpus = corpus
-        for problem in corpus.problems:
+        for problem in corpus.problems[:SHOWN_PROBLEMS]:
             severity = "error" if problem.fatal else "warning"
             self.notify(str(problem), severity=severity, markup=False)
+        hidden = len(corpus.problems) - SHOWN_PROBLEMS
+        if hidden > 0:
+            more = ngettext(
+                "{n} more problem (listed when kabar exits)",
+                "{n} more problems (listed when kabar exits)",
+                hidden,
+            )
+            self.notify(more.format(n=hidden), severity="warning")
         self._corpus_ready(searcher)
 
     def _corpus_ready(self, searcher) -> None:

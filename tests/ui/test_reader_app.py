@@ -401,3 +401,14 @@ async def test_palette_switches_theme_and_the_article_is_drawn_again() -> None:
         view = app.reader.view
         assert view.get_component_rich_style("article-view--cursor") != before
         assert view._layout is not None and view._layout.strips
+
+
+async def test_many_bad_files_give_a_few_toasts_and_a_count(tmp_path) -> None:
+    paths = [tmp_path / f"missing-{n}.txt" for n in range(6)]
+    app = KabarApp(paths=paths)
+    async with app.run_test() as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert len(messages) == 4
+        assert messages[-1] == "3 more problems (listed when kabar exits)"
