@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.padding import Padding
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -65,7 +66,7 @@ class EntityScreen(Screen[None]):
             self.targets.append(None)
             for mention in found:
                 paragraph = article.paragraphs[mention.paragraph].text
-                options.append(Option(Text("  ").append_text(mention_snippet(paragraph, mention))))
+                options.append(Option(Padding(mention_snippet(paragraph, mention), (0, 0, 0, 2))))
                 self.targets.append((article.id, mention.paragraph))
         listing = self.query_one("#mentions", OptionList)
         listing.add_options(options)
