@@ -12,12 +12,12 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
-if TYPE_CHECKING:
-    from kabar_tui.ui.screens.reader import ReaderScreen
-
 from kabar_tui.core.model import Corpus
 from kabar_tui.i18n import _, ngettext
 from kabar_tui.ui.screens.list import ListScreen
+
+if TYPE_CHECKING:
+    from kabar_tui.ui.screens.reader import ReaderScreen
 
 PROGRESS_SECONDS = 0.1  # how often the progress bar is updated while indexing
 SHOWN_PROBLEMS = 3  # toasts for unreadable files; the rest go to stderr on exit
