@@ -35,8 +35,11 @@ def isolated_config_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch) -
 
 
 @pytest.fixture(autouse=True)
-def english_environment(monkeypatch) -> None:
-    """Commands pick their language from the environment; tests expect English."""
-    for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+def predictable_terminal(monkeypatch) -> None:
+    """Commands pick their language from the environment and the reader its default theme
+    from the terminal's colours: tests expect English and a truecolour terminal."""
+    for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "NO_COLOR", "TMUX", "STY"):
         monkeypatch.delenv(variable, raising=False)
     monkeypatch.setenv("LANG", "C.UTF-8")
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.setenv("COLORTERM", "truecolor")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from kabar_tui.cli.common import add_paths_argument
 from kabar_tui.cli.interface_options import add_interface_arguments, apply_interface_arguments
@@ -16,8 +17,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    apply_interface_arguments(args)
+    from kabar_tui.config import load_config
+
+    language = apply_interface_arguments(args)  # before the UI's strings are imported
     from kabar_tui.ui.app import KabarApp  # textual only loads when the reader opens
 
-    KabarApp(paths=args.paths or None, theme=args.theme).run()
-    return 0
+    config = load_config()
+    for warning in config.warnings:
+        print(f"kabar: warning: {warning}", file=sys.stderr)
+    app = KabarApp(
+        paths=args.paths or None,
+        locale=language,
+        keymap=config.keymap,
+        theme=args.theme,
+        warnings=config.warnings,
+    )
+    app.run()
+    for problem in app.corpus.problems:
+        kind = "error" if problem.fatal else "warning"
+        print(f"kabar: {kind}: {problem}", file=sys.stderr)
+    return 0 if app.corpus.articles else 2

@@ -1,62 +1,285 @@
-"""The reader application (first cut: article list and article text)."""
+"""The reader application: screens, the corpus being loaded, and navigation history."""
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual import work
-from textual.app import App, ComposeResult
-from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.app import App
+from textual.binding import Binding
+from textual.screen import Screen
 
 from kabar_tui.core.model import Corpus
+from kabar_tui.i18n import _, ngettext
+from kabar_tui.ui.screens.list import ListScreen
 from kabar_tui.ui.theming import setup_themes
+
+if TYPE_CHECKING:
+    from kabar_tui.ui.screens.reader import ReaderScreen
+
+PROGRESS_SECONDS = 0.1  # how often the progress bar is updated while indexing
+SHOWN_PROBLEMS = 3  # toasts for unreadable files; the rest go to stderr on exit
+
+
+@dataclass(slots=True)
+class Location:
+    """A place in the history: an article paragraph, or the list when article_id is None."""
+
+    article_id: str | None
+    paragraph: int = 0
+    terms: list[str] | None = None
+
+
+THEME_VARIABLES = {
+    "entity-per": "#e5a550",
+    "entity-loc": "#5fb3d9",
+    "entity-org": "#b48ead",
+    "quote": "#8fbc6a",
+    "speaker": "#8fbc6a",
+    "match": "#f0d35a",
+    "match-text": "#000000",
+    "removed": "#808080",
+}
+
+
+def kabar_commands() -> type:
+    """The palette provider, imported when the palette first opens (textual.command is big)."""
+    from kabar_tui.ui.commands import KabarCommands
+
+    return KabarCommands
 
 
 class KabarApp(App[None]):
-    """Lists the corpus and shows the selected article."""
+    """Lists the corpus, reads articles, searches and follows stories across outlets."""
 
     TITLE = "kabar"
-    BINDINGS = [("q", "quit", "Quit")]
+    CSS_PATH = Path(__file__).parent / "kabar.tcss"
+    COMMANDS = App.COMMANDS | {kabar_commands}
+    BINDINGS = [
+        Binding("question_mark", "help", _("Help"), id="app.help"),
+        Binding("slash", "search", _("Search"), id="app.search"),
+        Binding("q", "quit", _("Quit"), id="app.quit"),
+        Binding("backspace,alt+left", "back", _("Back"), show=False, id="app.back"),
+        Binding("alt+right", "forward", _("Forward"), show=False, id="app.forward"),
+    ]
 
-    def __init__(self, paths: list[str | Path] | None = None, theme: str | None = None) -> None:
+    def __init__(
+        self,
+        paths: list[str | Path] | None = None,
+        *,
+        locale: str = "en",
+        keymap: dict[str, str] | None = None,
+        theme: str | None = None,
+        corpus: Corpus | None = None,
+        warnings: list[str] | None = None,
+    ) -> None:
+        """`corpus`: show this ready corpus instead of reading `paths` (tests, embedding)."""
         super().__init__()
-        setup_themes(self, theme)
         self.paths = paths
-        self.corpus = Corpus()
+        self.locale = locale
+        self.corpus = corpus or Corpus()
+        self.preloaded = corpus is not None
+        self.searcher = None
+        self.history: list[Location] = [Location(None)]
+        self.position = 0
+        self.last_copied: str | None = None
+        self._reader: ReaderScreen | None = None
+        setup_themes(self, theme)
+        self.startup_warnings = warnings or []
+        if keymap:
+            self.set_keymap(keymap)
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield OptionList(id="articles")
-        with VerticalScroll(id="reader"):
-            yield Static(id="article")
-        yield Footer()
+    def copy_to_clipboard(self, text: str) -> None:
+        """OSC 52 through tmux/screen when needed, or a dialog to copy by hand."""
+        from kabar_tui.ui.clipboard import copy_text
+
+        copy_text(self, text)
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        return dict(THEME_VARIABLES)
+
+    def get_default_screen(self) -> Screen:
+        return ListScreen()
+
+    @property
+    def reader(self) -> ReaderScreen:
+        """The one reader screen, built on first use so startup does not pay for it."""
+        if self._reader is None:
+            from kabar_tui.ui.screens.reader import ReaderScreen
+
+            self._reader = ReaderScreen()
+        return self._reader
+
+    @property
+    def list_screen(self) -> ListScreen:
+        return self.screen_stack[0]  # type: ignore[return-value]
 
     def on_mount(self) -> None:
-        self.load_corpus()
+        for warning in self.startup_warnings:
+            self.notify(warning, severity="warning", markup=False)
+        if self.preloaded:
+            from kabar_tui.ui.data import build_searcher
+
+            self.call_after_refresh(self._corpus_ready, build_searcher(self.corpus))
+        else:
+            self.call_after_refresh(self.load_corpus)  # first paint before any processing
+
+    # -- loading -----------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="load")
     def load_corpus(self) -> None:
+        """Index the articles off the event loop (the cache makes a second open one read)."""
         from kabar_tui.core.pipeline import build_corpus
+        from kabar_tui.ui.data import build_searcher
 
-        corpus = build_corpus(self.paths)
-        self.call_from_thread(self.show_corpus, corpus)
+        shown = 0.0
 
-    def show_corpus(self, corpus: Corpus) -> None:
+        def progress(done: int, total: int) -> None:
+            nonlocal shown
+            if time.monotonic() - shown > PROGRESS_SECONDS or done == total:
+                shown = time.monotonic()
+                self.call_from_thread(self.list_screen.set_progress, done, total)
+
+        corpus = build_corpus(self.paths, progress)
+        searcher = build_searcher(corpus)
+        self.call_from_thread(self._loaded, corpus, searcher)
+
+    def _loaded(self, corpus: Corpus, searcher) -> None:
         self.corpus = corpus
-        articles = self.query_one("#articles", OptionList)
-        articles.clear_options()
-        articles.add_options(Option(Text(a.title), id=a.id) for a in corpus.articles)
-        for problem in corpus.problems:
-            self.notify(str(problem), severity="warning", markup=False)
+        for problem in corpus.problems[:SHOWN_PROBLEMS]:
+            severity = "error" if problem.fatal else "warning"
+            self.notify(str(problem), severity=severity, markup=False)
+        hidden = len(corpus.problems) - SHOWN_PROBLEMS
+        if hidden > 0:
+            more = ngettext(
+                "{n} more problem (listed when kabar exits)",
+                "{n} more problems (listed when kabar exits)",
+                hidden,
+            )
+            self.notify(more.format(n=hidden), severity="warning")
+        self._corpus_ready(searcher)
 
-    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        article = self.corpus.article(event.option.id or "")
+    def _corpus_ready(self, searcher) -> None:
+        self.searcher = searcher
+        message = None
+        if not self.corpus.articles:
+            message = _("No articles could be read.")
+            if self.corpus.problems:
+                message += " " + "; ".join(str(p) for p in self.corpus.problems)
+        self.list_screen.finish_loading(message)
+        self.list_screen.forget_prompts()
+        if self._reader is not None and self._reader.is_mounted:
+            self._reader.view.forget_layouts()
+        self.list_screen.refresh_articles()
+
+    # -- navigation --------------------------------------------------------------------
+
+    def jump(self, article_id: str, paragraph: int = 0, terms: list[str] | None = None) -> None:
+        """Open an article at a paragraph, recording the move in the history."""
+        if self.corpus.article(article_id) is None:
+            self.notify(_("That article is not loaded"), severity="warning")
+            return
+        del self.history[self.position + 1 :]
+        self.history.append(Location(article_id, paragraph, terms))
+        self.position = len(self.history) - 1
+        self._go(self.history[self.position])
+
+    def _go(self, location: Location) -> None:
+        while len(self.screen_stack) > 1 and (
+            location.article_id is None or self.screen is not self._reader
+        ):
+            self.pop_screen()
+        if location.article_id is None:
+            return
+        article = self.corpus.article(location.article_id)
         if article is None:
             return
-        body = Text(article.title + "\n\n", style="bold")
-        for paragraph in article.paragraphs:
-            body.append(paragraph.text + "\n\n", style="")
-        self.query_one("#article", Static).update(body)
+        if self.screen is not self.reader:
+            self.push_screen(self.reader)
+        self.reader.open(article, location.paragraph, location.terms)
+
+    def remember_paragraph(self, paragraph: int) -> None:
+        """The reader moved its cursor: going back returns to this paragraph."""
+        location = self.history[self.position]
+        if location.article_id is not None:
+            location.paragraph = paragraph
+
+    def action_back(self) -> None:
+        from kabar_tui.ui.screens.entity import EntityScreen
+
+        if isinstance(self.screen, EntityScreen):
+            self.pop_screen()
+        elif self.position > 0:
+            self.position -= 1
+            self._go(self.history[self.position])
+
+    def action_forward(self) -> None:
+        if self.position < len(self.history) - 1:
+            self.position += 1
+            self._go(self.history[self.position])
+
+    def show_list(self) -> None:
+        if self.history[self.position].article_id is not None:
+            del self.history[self.position + 1 :]
+            self.history.append(Location(None))
+            self.position += 1
+        self._go(self.history[self.position])
+
+    def open_neighbour(self, step: int) -> None:
+        """`[` / `]`: the previous or next article in the list's order."""
+        current = self.history[self.position].article_id
+        order = [a.id for a in self.list_screen.shown] or [a.id for a in self.corpus.articles]
+        if current not in order:
+            return
+        index = order.index(current) + step
+        if 0 <= index < len(order):
+            self.jump(order[index], 0)
+        else:
+            self.notify(_("No more articles that way"), timeout=2)
+
+    def show_entity(self, name: str) -> None:
+        from kabar_tui.ui.screens.entity import EntityScreen
+
+        self.push_screen(EntityScreen(name))
+
+    # -- search and help ---------------------------------------------------------------
+
+    def action_search(self) -> None:
+        from kabar_tui.ui.screens.search import SearchScreen, query_terms
+
+        def chosen(result) -> None:
+            if result is None:
+                return
+            hit, query = result
+            if hit.article_id is None:
+                if hit.kind == "entity":  # an entity hit's text is its name, label its type
+                    self.show_entity(hit.text)
+                return
+            self.jump(hit.article_id, hit.paragraph or 0, query_terms(query))
+
+        self.push_screen(SearchScreen(), chosen)
+
+    def action_help(self) -> None:
+        from kabar_tui.ui.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen(self.help_rows()))
+
+    def help_rows(self) -> list[tuple[str, str, str, str]]:
+        """(part, keys, description, id) for the bindings active where the focus is."""
+        grouped: dict[tuple[int, str], list] = {}
+        for key, active in self.screen.active_bindings.items():
+            binding = active.binding
+            if not binding.description:
+                continue
+            entry = grouped.setdefault(
+                (id(active.node), binding.id or binding.action), [active.node, binding, []]
+            )
+            entry[2].append(self.get_key_display(binding) or key)
+        rows = []
+        for node, binding, keys in grouped.values():
+            part = type(node).__name__.removesuffix("Screen").removesuffix("App") or "App"
+            rows.append((part, ", ".join(keys), binding.description, binding.id or ""))
+        return rows

@@ -1,0 +1,174 @@
+"""Reader speed: startup to first paint, opening an article, scrolling a page.
+
+Run: python -m benchmarks.bench_ui [--runs N] [--paragraphs P]
+Startup runs the real app in a pseudo-terminal on the bundled seeds and times from process
+start to the first refresh; a bare textual App gives the import floor for comparison.
+Opening (jump + drawing the first screen, nothing cached) and scrolling run headless
+in-process on the seeds and on a long generated article.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import pty
+import select
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PAINTED = b"painted"
+
+KABAR_CHILD = """
+import os
+from kabar_tui.ui.app import KabarApp
+
+class Timed(KabarApp):
+    def on_mount(self):
+        self.call_after_refresh(self.painted)
+
+    def painted(self):
+        os.write(int(os.environ["PAINT_FD"]), b"painted")
+        self.exit()
+
+Timed().run()
+"""
+
+FLOOR_CHILD = """
+import os
+from textual.app import App
+from textual.widgets import Label
+
+class Floor(App):
+    def compose(self):
+        yield Label("floor")
+
+    def on_mount(self):
+        self.call_after_refresh(self.painted)
+
+    def painted(self):
+        os.write(int(os.environ["PAINT_FD"]), b"painted")
+        self.exit()
+
+Floor().run()
+"""
+
+
+def time_to_paint(code: str) -> float:
+    """Seconds from spawning `python -c code` in a pty until it reports its first paint."""
+    master, slave = pty.openpty()
+    read_end, write_end = os.pipe()
+    env = dict(os.environ, TERM="xterm-256color", PAINT_FD=str(write_end), PYTHONPATH=str(ROOT))
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-c", code],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        pass_fds=(write_end,),
+        cwd=ROOT,
+        env=env,
+    )
+    os.close(slave)
+    os.close(write_end)
+    painted_at = None
+    while painted_at is None:
+        ready, _, _ = select.select([master, read_end], [], [], 10)
+        if not ready:
+            break
+        if master in ready:
+            try:
+                os.read(master, 65536)
+            except OSError:
+                break
+        if read_end in ready and PAINTED in os.read(read_end, 64):
+            painted_at = time.perf_counter()
+    while process.poll() is None:  # keep draining so the child can exit
+        if select.select([master], [], [], 0.1)[0]:
+            try:
+                os.read(master, 65536)
+            except OSError:
+                break
+    process.wait()
+    os.close(master)
+    os.close(read_end)
+    if painted_at is None:
+        raise RuntimeError("the app never painted")
+    return painted_at - started
+
+
+def long_article_corpus(paragraphs: int):
+    from benchmarks.textgen import paragraphs as generated
+    from kabar_tui.core.pipeline import build_corpus
+    from kabar_tui.core.sources import Source
+
+    corpus = build_corpus()
+    text = "Artikel panjang untuk uji kecepatan pembaca\n\n" + "\n\n".join(generated(paragraphs))
+    from kabar_tui.core.pipeline import process_source
+
+    corpus.articles.append(process_source(Source("long", "long.txt", text, "long")))
+    return corpus
+
+
+async def open_and_scroll(paragraphs: int, runs: int) -> dict[str, list[float]]:
+    from kabar_tui.ui.app import KabarApp
+
+    corpus = long_article_corpus(paragraphs)
+    app = KabarApp(corpus=corpus)
+    figures: dict[str, list[float]] = {"open": [], "open_long": [], "scroll_cpu": []}
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.jump(corpus.articles[0].id, 0)  # mount the reader once
+        await pilot.pause()
+        view = app.reader.view
+        height = view.scrollable_content_region.height
+        for _ in range(runs):
+            for article in corpus.articles:
+                key = "open_long" if article.id == "long" else "open"
+                view.forget_layouts()  # a cold open: nothing wrapped yet
+                started = time.perf_counter()
+                app.jump(article.id, 0)
+                for y in range(height):
+                    view.render_line(y)
+                figures[key].append(time.perf_counter() - started)
+                await pilot.pause()
+        for _ in range(runs * 20):
+            cpu = time.process_time()
+            view.action_page(1)
+            for y in range(height):
+                view.render_line(y)
+            figures["scroll_cpu"].append(time.process_time() - cpu)
+            if view.scroll_y >= view.max_scroll_y:
+                view.action_first_paragraph()
+        await pilot.press("q")
+    return figures
+
+
+def ms(values: list[float]) -> str:
+    return f"median {statistics.median(values) * 1000:7.1f} ms  max {max(values) * 1000:7.1f} ms"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--paragraphs", type=int, default=2000)
+    args = parser.parse_args()
+    floor = [time_to_paint(FLOOR_CHILD) for _ in range(args.runs)]
+    kabar = [time_to_paint(KABAR_CHILD) for _ in range(args.runs)]
+    print(f"startup, bare textual app (floor): {ms(floor)}")
+    print(f"startup to first paint, seeds:     {ms(kabar)}  (goal <= 350 ms)")
+    figures = asyncio.run(open_and_scroll(args.paragraphs, args.runs))
+    print(f"open an article (seeds):           {ms(figures['open'])}  (goal <= 100 ms)")
+    print(f"open a {args.paragraphs}-paragraph article:   {ms(figures['open_long'])}")
+    print(f"scroll one page, CPU (long):       {ms(figures['scroll_cpu'])}  (goal <= 10 ms)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

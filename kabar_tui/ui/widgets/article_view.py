@@ -1,0 +1,422 @@
+"""An article drawn with the Line API: wrapped once per width, each line a cached Strip.
+
+Hundreds of paragraph widgets do not scale; one ScrollView that renders only the visible
+lines keeps long articles smooth. A paragraph cursor marks the paragraph being read.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding
+from textual.events import Click
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from kabar_tui.core.formatting import format_published
+from kabar_tui.core.model import Article, RemovedLine
+from kabar_tui.i18n import _
+from kabar_tui.ui.theming import bracket_spans
+
+GUTTER = 2
+READING_WIDTH = 100  # longer lines are hard to read on wide terminals
+KEPT_LAYOUTS = 8  # recently shown articles stay wrapped, so back/forward is instant
+CHUNK = 20  # paragraphs wrapped per step after the first screen, between other events
+LABELS = ("per", "loc", "org")
+
+
+@dataclass(slots=True)
+class Layout:
+    """The article wrapped for one width, paragraph by paragraph as far as needed so far."""
+
+    article: Article
+    width: int
+    pattern: re.Pattern[str] | None
+    removed: list[RemovedLine]  # removed lines still to place, in source order
+    strips: list[Strip] = field(default_factory=list)
+    paragraph_of_line: list[int | None] = field(default_factory=list)
+    first_line: dict[int, int] = field(default_factory=dict)
+    last_line: dict[int, int] = field(default_factory=dict)
+    next_paragraph: int = 0
+    complete: bool = False
+
+
+def match_pattern(terms: list[str]) -> re.Pattern[str] | None:
+    """One case-insensitive pattern for the words a reader searched for."""
+    words = [re.escape(term) for term in terms if term.strip()]
+    if not words:
+        return None
+    return re.compile("|".join(sorted(words, key=len, reverse=True)), re.IGNORECASE)
+
+
+class ArticleView(ScrollView, can_focus=True):
+    """The reading pane: header, paragraphs with entities/quotes/matches, removed lines."""
+
+    COMPONENT_CLASSES = {
+        "article-view--title",
+        "article-view--meta",
+        "article-view--caption",
+        "article-view--entity-per",
+        "article-view--entity-loc",
+        "article-view--entity-org",
+        "article-view--quote",
+        "article-view--speaker",
+        "article-view--match",
+        "article-view--removed",
+        "article-view--reason",
+        "article-view--cursor",
+    }
+
+    BINDINGS = [
+        Binding(
+            "j,down", "next_paragraph", _("Next paragraph"), show=False, id="reader.next_paragraph"
+        ),
+        Binding(
+            "k,up",
+            "previous_paragraph",
+            _("Previous paragraph"),
+            show=False,
+            id="reader.previous_paragraph",
+        ),
+        Binding("g,home", "first_paragraph", _("Top"), show=False, id="reader.top"),
+        Binding("G,end", "last_paragraph", _("Bottom"), show=False, id="reader.bottom"),
+        Binding("ctrl+d", "half_page(1)", _("Half page down"), show=False, id="reader.half_down"),
+        Binding("ctrl+u", "half_page(-1)", _("Half page up"), show=False, id="reader.half_up"),
+        Binding("space,pagedown", "page(1)", _("Page down"), show=False, id="reader.page_down"),
+        Binding("b,pageup", "page(-1)", _("Page up"), show=False, id="reader.page_up"),
+        Binding("n", "next_match(1)", _("Next match"), show=False, id="reader.next_match"),
+        Binding("N", "next_match(-1)", _("Previous match"), show=False, id="reader.previous_match"),
+        Binding("x", "toggle_removed", _("Removed lines"), show=False, id="reader.toggle_removed"),
+    ]
+
+    cursor: reactive[int] = reactive(0, init=False)
+    show_removed: reactive[bool] = reactive(False, init=False)
+
+    class CursorMoved(Message):
+        """The paragraph under the cursor changed."""
+
+        def __init__(self, article: Article, paragraph: int) -> None:
+            self.article = article
+            self.paragraph = paragraph
+            super().__init__()
+
+    def __init__(self, *, locale: str = "en", id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.article: Article | None = None
+        self.locale = locale
+        self.match_terms: list[str] = []
+        self._layout: Layout | None = None
+        self._layouts: dict[tuple, Layout] = {}
+
+    # -- content -----------------------------------------------------------------------
+
+    def show(
+        self, article: Article, paragraph: int = 0, match_terms: list[str] | None = None
+    ) -> None:
+        """Display `article` with the cursor on `paragraph`."""
+        changed = article is not self.article
+        self.article = article
+        if match_terms is not None:
+            self.match_terms = match_terms
+        if changed or match_terms is not None:
+            self._invalidate()
+        self.set_cursor(paragraph, force=True)
+
+    def forget_layouts(self) -> None:
+        """The analysis of the articles changed (the corpus finished loading): wrap again."""
+        self._layouts.clear()
+        self._invalidate()
+
+    def _invalidate(self) -> None:
+        self._layout = None
+        self._ensure_layout()
+        self.refresh()
+
+    def watch_show_removed(self) -> None:
+        self._invalidate()
+        self._scroll_to_cursor()
+
+    def on_resize(self) -> None:
+        self._ensure_layout()
+        self._scroll_to_cursor()
+
+    @property
+    def text_width(self) -> int:
+        return max(min(self.scrollable_content_region.width - GUTTER, READING_WIDTH), 10)
+
+    def _ensure_layout(self) -> Layout | None:
+        width = self.text_width
+        if self.article is None:
+            self.virtual_size = Size(0, 0)
+            return None
+        if self._layout is None or self._layout.width != width:
+            article = self.article
+            key = (article.id, article.content_hash, width, self.show_removed, *self.match_terms)
+            layout = self._layouts.pop(key, None) or self._start(article, width)
+            self._layouts[key] = layout
+            while len(self._layouts) > KEPT_LAYOUTS:
+                del self._layouts[next(iter(self._layouts))]
+            self._layout = layout
+            height = self.scrollable_content_region.height
+            self._wrap_until(layout, self.cursor, int(self.scroll_y) + 2 * height)
+            if not layout.complete:
+                self.call_later(self._continue_layout, layout)
+        return self._layout
+
+    def _continue_layout(self, layout: Layout) -> None:
+        """Wrap the rest of a long article a chunk at a time, keeping keys responsive."""
+        if layout is not self._layout or layout.complete:
+            return
+        self._wrap_until(layout, layout.next_paragraph + CHUNK - 1, 0)
+        if not layout.complete:
+            self.call_later(self._continue_layout, layout)
+
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(f"article-view--{name}", partial=True)
+
+    def _start(self, article: Article, width: int) -> Layout:
+        removed = sorted(article.removed, key=lambda r: r.line) if self.show_removed else []
+        layout = Layout(article, width, match_pattern(self.match_terms), removed)
+        for block in self._header(article):
+            self._add(layout, block, None)
+        self._add_blank(layout)
+        return layout
+
+    def _add(self, layout: Layout, text: Text, owner: int | None) -> None:
+        console = self.app.console
+        for line in text.wrap(console, layout.width, overflow="fold"):
+            line.rstrip()
+            layout.strips.append(Strip(list(line.render(console)), line.cell_len))
+            layout.paragraph_of_line.append(owner)
+
+    def _add_blank(self, layout: Layout) -> None:
+        layout.strips.append(Strip.blank(0))
+        layout.paragraph_of_line.append(None)
+
+    def _wrap_until(self, layout: Layout, paragraph: int, lines: int) -> None:
+        """Wrap paragraphs until `paragraph` is done and there are at least `lines` lines."""
+        article = layout.article
+        count = len(article.paragraphs)
+        start_lines = len(layout.strips)
+        while not layout.complete and (
+            layout.next_paragraph <= paragraph or len(layout.strips) < lines
+        ):
+            if layout.next_paragraph >= count:
+                for line in layout.removed:
+                    self._add(layout, self._removed_text(line), None)
+                layout.removed = []
+                layout.complete = True
+                break
+            current = article.paragraphs[layout.next_paragraph]
+            while layout.removed and layout.removed[0].line < current.line:
+                self._add(layout, self._removed_text(layout.removed.pop(0)), None)
+            layout.first_line[current.index] = len(layout.strips)
+            text = self._paragraph_text(article, current.index, layout.pattern)
+            self._add(layout, text, current.index)
+            layout.last_line[current.index] = len(layout.strips) - 1
+            self._add_blank(layout)
+            layout.next_paragraph += 1
+        if layout.next_paragraph >= count and not layout.complete and not layout.removed:
+            layout.complete = True
+        if layout is self._layout and (len(layout.strips) != start_lines or layout.complete):
+            self.virtual_size = Size(layout.width + GUTTER, len(layout.strips))
+
+    def _header(self, article: Article) -> list[Text]:
+        meta = self._style("meta")
+        blocks = [Text(article.title, style=self._style("title"))]
+        facts = [
+            part
+            for part in (
+                article.outlet,
+                article.author,
+                format_published(article.published, self.locale) if article.published else None,
+            )
+            if part
+        ]
+        if facts:
+            blocks.append(Text(" · ".join(facts), style=meta))
+        if article.dateline:
+            blocks.append(Text(_("Dateline: ") + article.dateline, style=meta))
+        if article.credited_source:
+            blocks.append(Text(_("Source: ") + article.credited_source, style=meta))
+        for caption in article.captions:
+            credit = f" ({caption.credit})" if caption.credit else ""
+            blocks.append(Text(_("Photo: ") + caption.text + credit, style=self._style("caption")))
+        return blocks
+
+    def _paragraph_text(
+        self, article: Article, index: int, pattern: re.Pattern[str] | None
+    ) -> Text:
+        source = article.paragraphs[index].text
+        text = Text(source)
+        speakers: list[str] = []
+        for quote in article.quotes:
+            if quote.paragraph == index:
+                text.stylize(self._style("quote"), quote.start, quote.end)
+                speaker = quote.speaker_canonical or quote.speaker
+                if speaker and speaker not in speakers:
+                    speakers.append(speaker)
+        for mention in article.entities:
+            if mention.paragraph == index:
+                label = mention.label.lower()
+                style = self._style(f"entity-{label}") if label in LABELS else Style(bold=True)
+                text.stylize(style, mention.start, mention.end)
+        if pattern is not None:
+            for found in pattern.finditer(source):
+                text.stylize(self._style("match"), found.start(), found.end())
+        if self.app.no_color:  # without colour, brackets show where each name starts and ends
+            spans = [(m.start, m.end) for m in article.entities if m.paragraph == index]
+            text = bracket_spans(text, spans)
+        for speaker in speakers:
+            text.append("  \u25c2 ", style=self._style("speaker"))
+            text.append(speaker, style=self._style("speaker"))
+        return text
+
+    def _removed_text(self, line) -> Text:
+        text = Text("\u2717 ", style=self._style("removed"))
+        text.append(line.text.strip() or _("(blank)"), style=self._style("removed"))
+        text.append(f"  [{line.reason}]", style=self._style("reason"))
+        return text
+
+    # -- Line API ----------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        layout = self._ensure_layout()
+        width = self.scrollable_content_region.width
+        index = scroll_y + y
+        if layout is None or index >= len(layout.strips):
+            return Strip.blank(width, self.rich_style)
+        owner = layout.paragraph_of_line[index]
+        if owner is not None and owner == self.cursor:
+            cursor = self._style("cursor")
+            gutter = Strip([Segment("\u258c ", cursor)], GUTTER)
+            body = layout.strips[index].apply_style(cursor)
+        else:
+            gutter = Strip([Segment(" " * GUTTER)], GUTTER)
+            body = layout.strips[index]
+        line = Strip.join([gutter, body])
+        return line.crop_extend(scroll_x, scroll_x + width, None).apply_style(self.rich_style)
+
+    # -- cursor ------------------------------------------------------------------------
+
+    @property
+    def paragraph_count(self) -> int:
+        return len(self.article.paragraphs) if self.article else 0
+
+    def set_cursor(self, paragraph: int, *, force: bool = False, scroll: bool = True) -> None:
+        if not self.paragraph_count:
+            return
+        paragraph = max(0, min(paragraph, self.paragraph_count - 1))
+        changed = paragraph != self.cursor
+        self.set_reactive(ArticleView.cursor, paragraph)
+        if scroll:
+            self._scroll_to_cursor()
+        self.refresh()
+        if (changed or force) and self.article is not None:
+            self.post_message(self.CursorMoved(self.article, paragraph))
+
+    def _scroll_to_cursor(self) -> None:
+        layout = self._ensure_layout()
+        if layout is None:
+            return
+        height = self.scrollable_content_region.height
+        self._wrap_until(layout, self.cursor, 0)
+        if self.cursor not in layout.first_line:
+            return
+        top, bottom = layout.first_line[self.cursor], layout.last_line[self.cursor]
+        self._wrap_until(layout, self.cursor, bottom + height)
+        if self.cursor == 0:
+            self.scroll_to(y=0, animate=False, immediate=True)
+        elif top < self.scroll_y:
+            self.scroll_to(y=top, animate=False, immediate=True)
+        elif bottom >= self.scroll_y + height:
+            self.scroll_to(y=min(top, bottom - height + 1), animate=False, immediate=True)
+
+    def _first_visible_paragraph(self, y: int) -> int | None:
+        layout = self._ensure_layout()
+        if layout is None:
+            return None
+        for index in range(max(0, y), len(layout.paragraph_of_line)):
+            if layout.paragraph_of_line[index] is not None:
+                return layout.paragraph_of_line[index]
+        return None
+
+    def action_next_paragraph(self) -> None:
+        self.set_cursor(self.cursor + 1)
+
+    def action_previous_paragraph(self) -> None:
+        self.set_cursor(self.cursor - 1)
+
+    def action_first_paragraph(self) -> None:
+        self.set_cursor(0)
+
+    def action_last_paragraph(self) -> None:
+        layout = self._ensure_layout()
+        if layout is not None:
+            self._wrap_until(layout, self.paragraph_count, 0)
+        self.set_cursor(self.paragraph_count - 1)
+        self.scroll_end(animate=False, immediate=True)
+
+    def _move_by_lines(self, lines: int) -> None:
+        layout = self._ensure_layout()
+        if layout is not None:
+            height = self.scrollable_content_region.height
+            self._wrap_until(layout, -1, int(self.scroll_y) + lines + 2 * height)
+        target = max(0, min(int(self.scroll_y) + lines, int(self.max_scroll_y)))
+        self.scroll_to(y=target, animate=False, immediate=True)
+        if lines > 0 and target >= self.max_scroll_y:
+            self.set_cursor(self.paragraph_count - 1, scroll=False)
+            return
+        paragraph = self._first_visible_paragraph(target)
+        if paragraph is not None:
+            self.set_cursor(paragraph, scroll=False)
+
+    def action_half_page(self, direction: int) -> None:
+        self._move_by_lines(direction * max(1, self.scrollable_content_region.height // 2))
+
+    def action_page(self, direction: int) -> None:
+        self._move_by_lines(direction * max(1, self.scrollable_content_region.height - 1))
+
+    def match_paragraphs(self) -> list[int]:
+        pattern = match_pattern(self.match_terms)
+        if pattern is None or self.article is None:
+            return []
+        return [p.index for p in self.article.paragraphs if pattern.search(p.text)]
+
+    def action_next_match(self, direction: int) -> None:
+        found = self.match_paragraphs()
+        if not found:
+            self.notify(_("No search matches in this article"), severity="warning")
+            return
+        if direction > 0:
+            after = [p for p in found if p > self.cursor]
+            self.set_cursor(after[0] if after else found[0])
+        else:
+            before = [p for p in found if p < self.cursor]
+            self.set_cursor(before[-1] if before else found[-1])
+
+    def action_toggle_removed(self) -> None:
+        self.show_removed = not self.show_removed
+
+    def on_click(self, event: Click) -> None:
+        layout = self._ensure_layout()
+        index = int(self.scroll_y) + event.y
+        if layout is not None and 0 <= index < len(layout.paragraph_of_line):
+            owner = layout.paragraph_of_line[index]
+            if owner is not None:
+                self.set_cursor(owner, scroll=False)
+
+    def notify_style_update(self) -> None:
+        """Theme changed: component styles may differ, so wrap again."""
+        super().notify_style_update()
+        self._layout = None
+        self._layouts.clear()
+        self.refresh()

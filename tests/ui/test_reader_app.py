@@ -1,0 +1,414 @@
+"""Functional tests of the reader driven by keys through Pilot."""
+
+from __future__ import annotations
+
+from textual.widgets import Input, Label, OptionList
+
+from kabar_tui.core.model import Paragraph
+from kabar_tui.core.search import Hit
+from kabar_tui.ui.app import KabarApp
+from kabar_tui.ui.screens.entity import EntityScreen
+from kabar_tui.ui.screens.help import HelpScreen
+from kabar_tui.ui.screens.list import ListScreen
+from kabar_tui.ui.screens.reader import ReaderScreen
+from kabar_tui.ui.screens.search import SearchScreen, query_terms
+from kabar_tui.ui.widgets.article_view import ArticleView
+from tests.ui.conftest import build_corpus, make_app
+
+
+def shown_ids(app: KabarApp) -> list[str]:
+    return [a.id for a in app.list_screen.shown]
+
+
+async def test_list_is_sorted_by_date_and_by_outlet() -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert shown_ids(app) == ["detik-1", "kompas-1", "antara-1"]
+        await pilot.press("s")
+        assert shown_ids(app) == ["antara-1", "detik-1", "kompas-1"]
+
+
+async def test_list_shows_story_siblings() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        listing = app.list_screen.query_one("#articles", OptionList)
+        first = listing.get_option_at_index(0).prompt
+        cells = [str(cell) for column in first.columns for cell in column.cells]
+        assert any("also in: Kompas.com" in cell for cell in cells)
+
+
+async def test_filter_as_you_type() -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await pilot.press("f", *"beras")
+        assert shown_ids(app) == ["antara-1"]
+        await pilot.press("escape")
+        assert len(shown_ids(app)) == 3
+
+
+async def test_open_article_and_move_the_paragraph_cursor() -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+        view = app.screen.query_one(ArticleView)
+        assert view.article.id == "detik-1" and view.cursor == 0
+        await pilot.press("j", "j", "down")
+        assert view.cursor == 3
+        await pilot.press("k")
+        assert view.cursor == 2
+        await pilot.press("G")
+        assert view.cursor == len(view.article.paragraphs) - 1
+        await pilot.press("g")
+        assert view.cursor == 0
+        await pilot.press("space")
+        assert view.cursor > 0 and view.scroll_y > 0
+        await pilot.press("b")
+        assert view.scroll_y == 0
+
+
+async def test_next_and_previous_article() -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("]")
+        await pilot.pause()
+        assert app.reader.view.article.id == "kompas-1"
+        await pilot.press("[")
+        await pilot.pause()
+        assert app.reader.view.article.id == "detik-1"
+
+
+async def test_markup_in_article_text_stays_literal() -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        view = app.reader.view
+        lines = ["".join(s.text for s in strip) for strip in view._layout.strips]
+        assert any("[bold]markup[/]" in line for line in lines)
+
+
+async def test_removed_lines_toggle_shows_reasons() -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        view = app.reader.view
+
+        def text() -> str:
+            return "\n".join("".join(s.text for s in strip) for strip in view._layout.strips)
+
+        assert "Advertisement" not in text()
+        await pilot.press("x")
+        assert "Advertisement" in text() and "[related-article link]" in text()
+        await pilot.press("x")
+        assert "Advertisement" not in text()
+
+
+async def test_search_jumps_to_the_passage_and_n_finds_matches() -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await pilot.press("slash")
+        assert isinstance(app.screen, SearchScreen)
+        await pilot.press(*"latihan gabungan")
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.3)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert screen.hits, "search found nothing"
+        assert screen.hits[0].article_id == "detik-1"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+        view = app.reader.view
+        assert view.cursor == 1
+        assert view.match_terms == ["latihan", "gabungan"]
+        await pilot.press("n")
+        assert view.cursor == 1  # the only match wraps around to itself
+
+
+async def test_search_drops_results_of_an_old_query() -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await pilot.press("slash")
+        screen = app.screen
+        await pilot.press(*"beras")
+        screen.show_hits("old query", [object()])
+        assert screen.hits == []
+
+
+async def test_related_jump_and_back_and_forward() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("j", "r")
+        await pilot.pause()
+        assert app.reader.query_one("#side").display
+        assert app.reader.query_one("#side-list").has_focus
+        await pilot.press("enter")
+        await pilot.pause()
+        view = app.reader.view
+        assert (view.article.id, view.cursor) == ("kompas-1", 1)
+        await pilot.press("backspace")
+        await pilot.pause()
+        assert (view.article.id, view.cursor) == ("detik-1", 1)
+        await pilot.press("alt+right")
+        await pilot.pause()
+        assert view.article.id == "kompas-1"
+        await pilot.press("alt+left", "backspace")
+        await pilot.pause()
+        assert isinstance(app.screen, ListScreen)
+
+
+async def test_entity_view_lists_mentions_and_jumps() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        # "Kim Jong Un" is first (alphabetical among the single-mention entities)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, EntityScreen)
+        assert app.screen.entity == "Alexander Matsegora" or app.screen.entity
+        targets = [t for t in app.screen.targets if t is not None]
+        assert targets
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+        app.show_entity("Sergei Shoigu")
+        await pilot.pause()
+        screen = app.screen
+        assert [t for t in screen.targets if t] == [("detik-1", 0), ("kompas-1", 0)]
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert app.reader.view.article.id == "kompas-1"
+        await pilot.press("backspace")
+        await pilot.pause()
+        assert app.reader.view.article.id == "detik-1"
+
+
+async def test_copy_quote_with_citation() -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("j", "j", "y")
+        assert app.last_copied.startswith("\u201cKami puas dengan hasil kunjungan ini,\u201d")
+        assert "Alexander Matsegora, detikNews, Sep 17, 2023" in app.last_copied
+        await pilot.press("j", "y")
+        assert app.last_copied.startswith("Text with [bold]markup[/]")
+        assert app._notifications  # a toast confirms the copy
+
+
+async def test_help_is_generated_from_the_focused_bindings() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        ids = {row[3] for row in app.screen.rows}
+        assert {"reader.next_paragraph", "reader.copy", "app.quit"} <= ids, ids
+        await pilot.press("escape")
+        assert isinstance(app.screen, ReaderScreen)
+
+
+async def test_user_keymap_rebinds_by_id() -> None:
+    app = make_app(keymap={"reader.next_paragraph": "ctrl+n"})
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("ctrl+n")
+        assert app.reader.view.cursor == 1
+
+
+async def test_quit() -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await pilot.press("q")
+    assert app.return_code == 0
+
+
+async def test_bad_paths_give_a_message_not_a_traceback(tmp_path) -> None:
+    app = KabarApp(paths=[tmp_path / "missing"])
+    async with app.run_test() as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        status = app.list_screen.query_one("#status", Label)
+        assert status.display
+        assert "No articles could be read" in str(status.render())
+        assert app.corpus.problems
+
+
+async def test_opens_files_given_on_the_command_line(tmp_path) -> None:
+    (tmp_path / "a.txt").write_text(
+        "Judul berita yang cukup panjang\n\nIsi berita pertama yang cukup panjang di sini.\n",
+        encoding="utf-8",
+    )
+    app = KabarApp(paths=[tmp_path])
+    async with app.run_test() as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert len(app.corpus.articles) == 1
+        assert app.searcher is not None
+        assert not app.list_screen.query_one("#status", Label).display
+
+
+def test_query_terms_drop_filters() -> None:
+    assert query_terms('outlet:kompas by:"Joko Widodo" "kerja sama" militer') == [
+        "kerja sama",
+        "militer",
+    ]
+
+
+async def test_filter_input_takes_letters_that_are_keys_elsewhere() -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await pilot.press("f", "q", "s")
+        assert app.list_screen.query_one("#filter", Input).value == "qs"
+
+
+async def test_command_palette_jumps_to_an_entity() -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"jump to entity sergei")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, EntityScreen)
+        assert app.screen.entity == "Sergei Shoigu"
+
+
+async def test_tab_moves_between_article_and_side_pane() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("c")
+        assert app.focused.id == "side-list"
+        await pilot.press("tab")
+        assert isinstance(app.focused, ArticleView)
+        await pilot.press("tab")
+        assert app.focused.id == "side-list"
+        await pilot.press("c")  # pane focused: its key closes it
+        assert not app.reader.query_one("#side").display
+        assert isinstance(app.focused, ArticleView)
+
+
+async def test_narrow_terminal_pane_floats_and_escape_closes_it() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.reader.has_class("narrow")
+        await pilot.press("e")
+        await pilot.pause()
+        assert app.reader.query_one("#side").display
+        await pilot.press("escape")
+        assert not app.reader.query_one("#side").display
+        assert isinstance(app.focused, ArticleView)
+        await pilot.press("c", "enter")  # jumping from the floating pane closes it
+        await pilot.pause()
+        assert not app.reader.query_one("#side").display
+        assert app.reader.view.cursor == 2
+
+
+async def test_an_entity_hit_opens_the_entity_view() -> None:
+    class EntitySearch:
+        def search(self, query: str, limit: int = 50) -> list[Hit]:
+            return [Hit("entity", None, None, "Sergei Shoigu", 90.0, [(0, 6)], "PER")]
+
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        app.searcher = EntitySearch()
+        await pilot.press("slash", *"shoigu")
+        await pilot.pause(0.3)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, EntityScreen)
+        assert app.screen.entity == "Sergei Shoigu"
+
+
+async def test_long_article_is_wrapped_a_chunk_at_a_time() -> None:
+    corpus = build_corpus()
+    long = corpus.articles[2]
+    long.paragraphs = [
+        Paragraph(i, f"Paragraf nomor {i} dari laporan panjang tentang harga beras.", 10 + i)
+        for i in range(400)
+    ]
+    long.entities = []
+    app = make_app(corpus)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")  # the reader is mounted
+        await pilot.pause()
+        view = app.reader.view
+        app.jump(long.id, 0)
+        layout = view._layout
+        assert layout is not None and not layout.complete  # only the first screens so far
+        await pilot.press("G")
+        assert layout.complete and view.cursor == 399
+        assert sorted(layout.first_line) == list(range(400))
+        line = layout.first_line[399]
+        assert layout.paragraph_of_line[line] == 399
+        assert view.virtual_size.height == len(layout.strips)
+
+
+async def test_palette_switches_theme_and_the_article_is_drawn_again() -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        before = app.reader.view.get_component_rich_style("article-view--cursor")
+        await pilot.press("ctrl+p", *"switch theme kabar-light")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.theme == "kabar-light"
+        view = app.reader.view
+        assert view.get_component_rich_style("article-view--cursor") != before
+        assert view._layout is not None and view._layout.strips
+
+
+async def test_many_bad_files_give_a_few_toasts_and_a_count(tmp_path) -> None:
+    paths = [tmp_path / f"missing-{n}.txt" for n in range(6)]
+    app = KabarApp(paths=paths)
+    async with app.run_test() as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert len(messages) == 4
+        assert messages[-1] == "3 more problems (listed when kabar exits)"
