@@ -88,3 +88,15 @@ def test_entities_and_quotes_plain_when_piped() -> None:
     assert quotes.returncode == 0, quotes.stderr
     rows = [line.split("\t") for line in quotes.stdout.splitlines()]
     assert rows and all("Matsegora" in row[2] for row in rows)
+
+
+def test_a_closed_pipe_is_not_a_traceback() -> None:
+    result = subprocess.run(
+        f"{sys.executable} -m kabar_tui export --format jsonl | head -c 10 >/dev/null",
+        shell=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "Traceback" not in result.stderr
+    assert "BrokenPipe" not in result.stderr

@@ -7,6 +7,7 @@ has `HELP` (one line), `add_arguments(parser)` and `run(args) -> int`.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from importlib import import_module
 
@@ -41,7 +42,19 @@ def _top_level_help() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
+    try:
+        return _dispatch(sys.argv[1:] if argv is None else argv)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader of a pipe went away (`kabar export | head`): stop quietly, and point
+        # stdout at devnull so the interpreter's final flush does not complain either.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _dispatch(args: list[str]) -> int:
     if args and args[0] in ("-h", "--help"):
         print(_top_level_help())
         return 0
@@ -54,12 +67,4 @@ def main(argv: list[str] | None = None) -> int:
         module = import_module(OPEN_COMMAND)
     parser = argparse.ArgumentParser(prog=f"kabar {name}".strip(), description=module.HELP)
     module.add_arguments(parser)
-    parsed = parser.parse_args(rest)
-    try:
-        return module.run(parsed)
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        sys.stderr.close()  # the reader of a pipe went away (`kabar list | head`)
-        return 0
+    return module.run(parser.parse_args(rest))
