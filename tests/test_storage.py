@@ -13,7 +13,19 @@ import pytest
 
 from kabar_tui.core import pipeline, storage
 from kabar_tui.core.export import corpus_to_dict
-from kabar_tui.core.model import Article, Corpus, Link, Mention, Problem
+from kabar_tui.core.model import (
+    Article,
+    Caption,
+    Corpus,
+    Edit,
+    Link,
+    Mention,
+    Paragraph,
+    Problem,
+    Quote,
+    QuoteOccurrence,
+    RemovedLine,
+)
 from kabar_tui.core.pipeline import index_corpus
 from kabar_tui.core.sources import Source
 from kabar_tui.core.storage import Storage
@@ -343,3 +355,33 @@ def test_equal_short_strings_are_stored_once() -> None:
     loaded = pickle.loads(storage.dump_article(article))
     assert loaded == article
     assert len({id(mention.text) for mention in loaded.entities}) == 1
+
+
+def test_stored_corpus_shares_equal_strings_across_articles(
+    corpus_dir: Path, cache: Storage
+) -> None:
+    first = index_corpus([corpus_dir], cache=cache)
+    second = index_corpus([corpus_dir], cache=cache)
+    assert second.corpus_from_cache
+    assert as_dict(second.corpus) == as_dict(first.corpus)
+    texts = {
+        id(mention.text)
+        for article in second.corpus.articles
+        for mention in article.entities
+        if mention.text == "Sri Mulyani"
+    }
+    assert len(texts) == 1
+
+
+def test_records_pickle_to_equal_records() -> None:
+    records = [
+        Paragraph(0, "Isi paragraf.", 3),
+        RemovedLine(2, "Baca juga: Harga Beras", "related link"),
+        Edit(4, "rejoined", "2 lines"),
+        Caption("Suasana pasar.", None, 5),
+        Mention("Sri Mulyani", "PER", 1, 10, 21, canonical="Sri Mulyani Indrawati"),
+        Quote("Kami siap", "direct", "Sri Mulyani", 1, 0, 9, "Sri Mulyani", via="kata"),
+        QuoteOccurrence("a", 1, 0, 9, None),
+        Link("a", 0, "b", 1, 91.5, "same text"),
+    ]
+    assert pickle.loads(pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL)) == records

@@ -254,10 +254,14 @@ class Storage:
             return None
 
     def save_corpus(self, key: str, corpus: Corpus) -> None:
-        """Store a finished corpus (its problems are about this run, so they stay out)."""
-        blob = pickle.dumps(
-            dataclasses.replace(corpus, problems=[]), protocol=pickle.HIGHEST_PROTOCOL
-        )
+        """Store a finished corpus (its problems are about this run, so they stay out).
+
+        Equal short strings are made one object across the whole corpus first: the same
+        names, labels and removal reasons recur in every article.
+        """
+        stored = dataclasses.replace(corpus, problems=[])
+        _share_strings(stored, {})
+        blob = pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL)
         try:
             with self._guard("written") as db, _transaction(db):
                 db.execute("INSERT OR REPLACE INTO corpora VALUES (?, ?)", (key, blob))
