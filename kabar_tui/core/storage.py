@@ -305,7 +305,7 @@ class Storage:
         paths = list(wanted)
         fingerprint = code_fingerprint()
         try:
-            with self._guard("read") as db, _collector_paused():
+            with self._guard("read") as db, collector_paused():
                 for start in range(0, len(paths), _LOOKUP_BATCH):
                     batch = paths[start : start + _LOOKUP_BATCH]
                     marks = ",".join("?" * len(batch))
@@ -347,7 +347,7 @@ class Storage:
 
     def _unpickle(self, load: Callable[[], object], expected: type) -> object | None:
         try:
-            with _collector_paused():
+            with collector_paused():
                 value = load()
         except sqlite3.Error:
             raise
@@ -388,7 +388,7 @@ class _Skipped(Exception):
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Unpickling makes objects by the hundred thousand, none of them garbage: without this
     the cyclic collector runs over and over and more than doubles the load time."""
     was_enabled = gc.isenabled()
