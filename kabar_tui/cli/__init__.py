@@ -17,6 +17,7 @@ COMMANDS: dict[str, str] = {
     "analyze": "kabar_tui.cli.analyze_cmd",
     "entities": "kabar_tui.cli.entities_cmd",
     "quotes": "kabar_tui.cli.quotes_cmd",
+    "search": "kabar_tui.cli.search_cmd",
     "related": "kabar_tui.cli.related_cmd",
     "index": "kabar_tui.cli.index_cmd",
 }

@@ -1,0 +1,464 @@
+"""Fuzzy search over passages, quotes, titles and entity names, fast enough to run per keystroke.
+
+Two stages. An inverted index maps each word and each (hashed) word pair to a compact,
+sorted posting list of document numbers; a query's words are widened to the indexed
+words they could mean (typos, missing diacritics, an unfinished last word) and the rarest
+postings vote for a few hundred candidates. rapidfuzz then ranks only those candidates.
+Cost therefore follows the rare words of the query, not the size of the corpus.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from array import array
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from dataclasses import dataclass
+from itertools import pairwise
+from operator import itemgetter
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
+
+from kabar_tui.core.model import Article, Corpus
+from kabar_tui.core.query import KINDS, Query, parse_query
+from kabar_tui.core.textfold import WORD, fold
+
+_KIND_CODE = {kind: code for code, kind in enumerate(KINDS)}
+_PAIR_BASE = 1 << 32  # keys at or above are word pairs, below are word ids
+_PAIR_BUCKETS = (1 << 20) - 1  # pairs are hashed into at most this many posting lists
+_NO_NUMBER = -1
+
+# Postings read per query before switching to membership checks: grows slowly with the
+# index so recall holds up while a query stays within its time goal.
+BASE_BUDGET = 40_000
+VOTED = 600  # candidates kept after voting
+RANKED = 100  # candidates ranked by rapidfuzz
+CHECKED_LISTS = 8  # closest meanings of a common term checked per voted candidate
+PREFIX_EXPANSIONS = 40  # indexed words tried for an unfinished last word
+MAX_TERMS = 24  # words of a pasted paragraph beyond these add cost, not precision
+
+
+@dataclass(slots=True)
+class Hit:
+    """One search result; `spans` are (start, end) character ranges of `text` that matched."""
+
+    kind: str
+    article_id: str | None
+    paragraph: int | None
+    text: str
+    score: float
+    spans: list[tuple[int, int]]
+    label: str | None = None
+
+
+def _pair_key(first: int, second: int) -> int:
+    return _PAIR_BASE + (((first * 1_000_003) ^ second) & _PAIR_BUCKETS)
+
+
+def _grams(word: str) -> set[str]:
+    padded = f" {word} "
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+def _allowed_typos(word: str) -> int:
+    return 0 if len(word) < 4 else 1 if len(word) < 8 else 2
+
+
+@dataclass(slots=True)
+class _Term:
+    """A query word widened to the indexed words it may mean, each with a similarity 0-1."""
+
+    word: str
+    matches: dict[int, float]
+    weight: float = 0.0
+    frequency: int = 0
+
+
+class SearchIndex:
+    """An incremental search index; documents are numbered in the order they are added."""
+
+    def __init__(self) -> None:
+        self._texts: list[str] = []
+        self._kinds = array("B")
+        self._owners = array("i")  # article number, -1 for entities
+        self._paragraphs = array("i")
+        self._labels: dict[int, str] = {}
+        self._quote_docs = array("I")
+        self._article_ids: list[str] = []
+        self._article_outlets: list[str] = []  # folded
+        self._article_numbers: dict[str, int] = {}
+        self._entity_names: set[str] = set()
+        self._word_ids: dict[str, int] = {}
+        self._words: list[str] = []
+        self._word_grams: dict[str, array] = {}
+        self._postings: dict[int, array] = {}
+        self._sorted_words: list[str] | None = None
+        self._expansions: dict[tuple[str, bool], dict[int, float]] = {}
+
+    @classmethod
+    def build(cls, corpus: Corpus) -> SearchIndex:
+        index = cls()
+        for entity in corpus.entities:  # first, so mentions of their aliases add nothing
+            index._add_entity(entity.canonical, entity.label, entity.aliases)
+        for article in corpus.articles:
+            index.add_article(article)
+        return index
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+    # --- indexing -------------------------------------------------------------------
+
+    def add_article(self, article: Article) -> None:
+        """Index the title, paragraphs and quotes of one article (and entities it names)."""
+        if article.id in self._article_numbers:
+            return
+        number = len(self._article_ids)
+        self._article_ids.append(article.id)
+        self._article_outlets.append(fold(article.outlet or ""))
+        self._article_numbers[article.id] = number
+        if article.title:
+            self._add_doc("title", number, _NO_NUMBER, article.title)
+        for paragraph in article.paragraphs:
+            self._add_doc("passage", number, paragraph.index, paragraph.text)
+        for quote in article.quotes:
+            speaker = quote.speaker_canonical or quote.speaker
+            doc = self._add_doc("quote", number, quote.paragraph, quote.text, speaker, speaker)
+            self._quote_docs.append(doc)
+        for mention in article.entities:
+            self._add_entity(mention.canonical or mention.text, mention.label, [mention.text])
+
+    def _add_entity(self, name: str, label: str, aliases: list[str]) -> None:
+        key = fold(name)
+        if not key.strip() or key in self._entity_names:
+            return
+        self._entity_names.add(key)
+        self._entity_names.update(fold(alias) for alias in aliases)
+        extra = " ".join(alias for alias in aliases if fold(alias) != key)
+        self._add_doc("entity", -1, _NO_NUMBER, name, label, extra)
+
+    def _add_doc(
+        self,
+        kind: str,
+        owner: int,
+        paragraph: int,
+        text: str,
+        label: str | None = None,
+        extra: str | None = None,
+    ) -> int:
+        doc = len(self._texts)
+        self._texts.append(text)
+        self._kinds.append(_KIND_CODE[kind])
+        self._owners.append(owner)
+        self._paragraphs.append(paragraph)
+        if label:
+            self._labels[doc] = label
+        folded = fold(f"{text} {extra}" if extra else text)
+        ids = [self._word_id(word) for word in WORD.findall(folded)]
+        keys = set(ids)
+        keys.update(_pair_key(a, b) for a, b in pairwise(ids))
+        postings = self._postings
+        for key in keys:
+            posting = postings.get(key)
+            if posting is None:
+                posting = postings[key] = array("I")
+            posting.append(doc)
+        return doc
+
+    def _word_id(self, word: str) -> int:
+        word_id = self._word_ids.get(word)
+        if word_id is None:
+            word_id = self._word_ids[word] = len(self._words)
+            self._words.append(word)
+            for gram in _grams(word):
+                grams = self._word_grams.get(gram)
+                if grams is None:
+                    grams = self._word_grams[gram] = array("I")
+                grams.append(word_id)
+            self._sorted_words = None
+            self._expansions.clear()
+        return word_id
+
+    # --- searching ------------------------------------------------------------------
+
+    def search(self, query: str, limit: int = 50) -> list[Hit]:
+        """Ranked hits for what the user typed: none for an empty query, and for filters
+        alone (`by:putin`) what they keep, in corpus order."""
+        parsed = parse_query(query)
+        if limit <= 0 or parsed.is_empty() or parsed.kinds == set():
+            return []
+        words = [*parsed.terms, *(word for phrase in parsed.phrases for word in phrase)]
+        words = words[:MAX_TERMS]
+        if not words:
+            return self._filter_only(parsed, limit)
+        terms = self._terms(parsed, words)
+        if not any(term.matches for term in terms):
+            return []
+        votes = self._vote(terms, parsed)
+        return self._rank(parsed, terms, votes, limit)
+
+    def _terms(self, parsed: Query, words: list[str]) -> list[_Term]:
+        total = max(len(self._texts), 1)
+        terms = []
+        for position, word in enumerate(words):
+            prefix = parsed.last_is_prefix and position == len(parsed.terms) - 1
+            term = _Term(word, self._expand(word, prefix=prefix))
+            term.frequency = sum(len(self._postings[w]) for w in term.matches)
+            term.weight = math.log(1 + total / (1 + term.frequency)) if term.matches else 0.0
+            terms.append(term)
+        return terms
+
+    def _expand(self, word: str, prefix: bool) -> dict[int, float]:
+        """Indexed words `word` may mean: itself, near misspellings, completions."""
+        cache_key = (word, prefix)
+        cached = self._expansions.get(cache_key)
+        if cached is not None:
+            return cached
+        matches: dict[int, float] = {}
+        exact = self._word_ids.get(word)
+        if exact is not None:
+            matches[exact] = 1.0
+        typos = _allowed_typos(word)
+        if typos:
+            grams = _grams(word)
+            shared: Counter[int] = Counter()
+            for gram in grams:
+                shared.update(self._word_grams.get(gram, ()))
+            needed = max(1, len(grams) - 3 * typos)
+            for word_id, count in shared.items():
+                if count < needed or word_id in matches:
+                    continue
+                distance = OSA.distance(word, self._words[word_id], score_cutoff=typos)
+                if distance <= typos:
+                    matches[word_id] = 0.9 - 0.1 * distance
+        if prefix:
+            for word_id, candidate in self._completions(word):
+                if word_id not in matches:
+                    matches[word_id] = 0.7 + 0.25 * len(word) / len(candidate)
+        if len(self._expansions) > 4096:
+            self._expansions.clear()
+        self._expansions[cache_key] = matches
+        return matches
+
+    def _completions(self, word: str) -> list[tuple[int, str]]:
+        if self._sorted_words is None:
+            self._sorted_words = sorted(self._words)
+        words = self._sorted_words
+        start = bisect_left(words, word)
+        end = bisect_right(words, word + "\U0010ffff", lo=start)
+        found = [w for w in words[start:end] if w != word]
+        if len(found) > PREFIX_EXPANSIONS:  # keep the commonest completions
+            found = heapq.nlargest(
+                PREFIX_EXPANSIONS, found, key=lambda w: len(self._postings[self._word_ids[w]])
+            )
+        return [(self._word_ids[w], w) for w in found]
+
+    def _features(self, terms: list[_Term]) -> list[list[tuple[float, array]]]:
+        """Posting lists weighted by rarity and closeness to the typed word: one feature
+        per term, one per adjacent pair of terms (either order)."""
+        features = [
+            [
+                (term.weight * similarity, self._postings[w])
+                for w, similarity in term.matches.items()
+            ]
+            for term in terms
+            if term.matches
+        ]
+        for left, right in pairwise(terms):
+            if not (left.matches and right.matches):
+                continue
+            weight = left.weight + right.weight
+            firsts = heapq.nlargest(3, left.matches.items(), key=itemgetter(1))
+            seconds = heapq.nlargest(3, right.matches.items(), key=itemgetter(1))
+            lists: dict[int, float] = {}
+            for a, first in firsts:
+                for b, second in seconds:
+                    for key in (_pair_key(a, b), _pair_key(b, a)):
+                        lists[key] = max(lists.get(key, 0.0), weight * min(first, second))
+            feature = [
+                (w, self._postings[key]) for key, w in lists.items() if key in self._postings
+            ]
+            if feature:
+                features.append(feature)
+        return features
+
+    def _vote(self, terms: list[_Term], parsed: Query) -> dict[int, float]:
+        """Candidate documents with a vote: rarest postings first, within a budget that
+        grows slowly with the index; commoner features are then only checked for the
+        best-voted documents."""
+        features = sorted(self._features(terms), key=lambda f: sum(len(p) for _, p in f))
+        votes: dict[int, float] = {}
+        get = votes.get
+        read = 0
+        budget = BASE_BUDGET + len(self._texts) // 10
+        checked: list[list[tuple[float, array]]] = []
+        filtered = parsed.kinds is not None or parsed.outlets or parsed.speakers
+        keep = self._admits(parsed) if filtered else None  # filters vote too, within budget
+        for feature in features:
+            size = sum(len(posting) for _, posting in feature)
+            if read and read + size > budget:
+                checked.append(feature)
+                continue
+            # Even the rarest feature is too common: its newest postings stand for it.
+            share = max(budget // len(feature), 1)
+            for weight, posting in feature:
+                docs = posting[-share:] if size > budget else posting
+                for doc in docs if keep is None else filter(keep, docs):
+                    votes[doc] = get(doc, 0.0) + weight
+            read += size
+        votes = dict(heapq.nlargest(VOTED, votes.items(), key=itemgetter(1)))
+        for feature in checked:
+            feature = heapq.nlargest(CHECKED_LISTS, feature, key=itemgetter(0))
+            for doc in votes:
+                for weight, posting in feature:
+                    at = bisect_left(posting, doc)
+                    if at < len(posting) and posting[at] == doc:
+                        votes[doc] += weight
+                        break
+        return votes
+
+    def _admits(self, parsed: Query):
+        """A predicate for the filters (kind, outlet, speaker) of `parsed`."""
+        kinds = {_KIND_CODE[kind] for kind in parsed.kinds} if parsed.kinds is not None else None
+        if parsed.speakers:
+            kinds = {_KIND_CODE["quote"]} if kinds is None else kinds & {_KIND_CODE["quote"]}
+        outlets = parsed.outlets
+        speakers = parsed.speakers
+        doc_kinds, owners, labels, article_outlets = (
+            self._kinds,
+            self._owners,
+            self._labels,
+            self._article_outlets,
+        )
+
+        def admits(doc: int) -> bool:
+            if kinds is not None and doc_kinds[doc] not in kinds:
+                return False
+            if outlets:
+                owner = owners[doc]
+                if owner < 0 or not any(
+                    _matches_name(article_outlets[owner], outlet) for outlet in outlets
+                ):
+                    return False
+            if speakers:
+                speaker = fold(labels.get(doc, ""))
+                if not all(_matches_name(speaker, wanted) for wanted in speakers):
+                    return False
+            return True
+
+        return admits
+
+    def _rank(
+        self, parsed: Query, terms: list[_Term], votes: dict[int, float], limit: int
+    ) -> list[Hit]:
+        """Score candidates 0-100: weighted words found, words found side by side, and
+        rapidfuzz's character-level similarity of the query to the best-matching stretch."""
+        candidates = heapq.nlargest(RANKED, votes.items(), key=itemgetter(1))
+        query_text = " ".join(term.word for term in terms)
+        total_weight = sum(term.weight for term in terms) or 1.0
+        pairs = max(len(terms) - 1, 1)
+        meanings: dict[str, list[tuple[int, float]]] = {}
+        for number, term in enumerate(terms):
+            for word_id, similarity in term.matches.items():
+                meanings.setdefault(self._words[word_id], []).append((number, similarity))
+        phrases = [f" {' '.join(phrase)} " for phrase in parsed.phrases]
+        scored = []
+        for doc, _vote in candidates:
+            folded = fold(self._texts[doc])
+            doc_words = WORD.findall(folded)
+            if phrases:
+                joined = f" {' '.join(doc_words)} "
+                if not all(phrase in joined for phrase in phrases):
+                    continue
+            best = [0.0] * len(terms)
+            places: list[set[int]] = [set() for _ in terms]
+            for position, word in enumerate(doc_words):
+                for number, similarity in meanings.get(word, ()):
+                    places[number].add(position)
+                    if similarity > best[number]:
+                        best[number] = similarity
+            coverage = sum(term.weight * b for term, b in zip(terms, best, strict=True))
+            adjacent = sum(
+                any(p + 1 in right or p - 1 in right for p in left)
+                for left, right in pairwise(places)
+            )
+            similarity = fuzz.partial_ratio(query_text, folded)
+            score = (
+                50.0 * coverage / total_weight
+                + (25.0 * adjacent / pairs if len(terms) > 1 else 25.0 * best[0])
+                + 0.25 * similarity
+            )
+            scored.append((score, -doc, doc, folded, best))
+        scored.sort(reverse=True)
+        hits = []
+        for score, _, doc, folded, best in scored[:limit]:
+            # Mark a word only where it is the closest this text has to a typed word:
+            # "gabungan" typed and present, so "hubungan" is not marked too.
+            marked = {
+                word
+                for word, found in meanings.items()
+                if any(similarity >= best[number] for number, similarity in found)
+            }
+            hits.append(self._hit(doc, score, _spans(folded, marked, parsed.phrases)))
+        return hits
+
+    def _filter_only(self, parsed: Query, limit: int) -> list[Hit]:
+        """Queries with filters but no words list matching documents in corpus order."""
+        admits = self._admits(parsed)
+        pool = self._quote_docs if parsed.speakers else range(len(self._texts))
+        hits = []
+        for doc in pool:
+            if admits(doc):
+                hits.append(self._hit(doc, 100.0, []))
+                if len(hits) >= limit:
+                    break
+        return hits
+
+    def _hit(self, doc: int, score: float, spans: list[tuple[int, int]]) -> Hit:
+        owner = self._owners[doc]
+        paragraph = self._paragraphs[doc]
+        return Hit(
+            kind=KINDS[self._kinds[doc]],
+            article_id=self._article_ids[owner] if owner >= 0 else None,
+            paragraph=paragraph if paragraph != _NO_NUMBER else None,
+            text=self._texts[doc],
+            score=round(min(max(score, 0.0), 100.0), 1),
+            spans=spans,
+            label=self._labels.get(doc),
+        )
+
+
+def _matches_name(name: str, wanted: str) -> bool:
+    """`wanted` (folded words) is in `name` at a word start: `oke` matches `okezone`."""
+    at = name.find(wanted)
+    while at >= 0:
+        if at == 0 or not name[at - 1].isalnum():
+            return True
+        at = name.find(wanted, at + 1)
+    return False
+
+
+def _spans(folded: str, matched_words: set[str], phrases: list[list[str]]) -> list[tuple[int, int]]:
+    """Character ranges of matched words and phrases; neighbours joined across spaces."""
+    tokens = [(m.start(), m.end(), m.group()) for m in WORD.finditer(folded)]
+    marked = [False] * len(tokens)
+    for i, (_, _, word) in enumerate(tokens):
+        if word in matched_words:
+            marked[i] = True
+    words = [token[2] for token in tokens]
+    for phrase in phrases:
+        size = len(phrase)
+        for i in range(len(words) - size + 1):
+            if words[i : i + size] == phrase:
+                marked[i : i + size] = [True] * size
+    spans: list[tuple[int, int]] = []
+    for (start, end, _), mark in zip(tokens, marked, strict=True):
+        if not mark:
+            continue
+        if spans and not folded[spans[-1][1] : start].strip():
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    return spans

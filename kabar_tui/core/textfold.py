@@ -1,0 +1,61 @@
+"""Case and diacritic folding that keeps every character where it was.
+
+Search compares folded text, so "Jokowi" finds "JOKOWI" and "Sukarno" finds
+"Sukarnó". Folding maps each character to exactly one character, so a match found
+in folded text is at the same offsets in the original (needed for highlighting).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+WORD = re.compile(r"\w+")
+
+_QUOTE_MARKS = {"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2018": "'", "\u2019": "'"}
+
+
+def _fold_char(char: str) -> str:
+    lowered = char.lower()
+    source = lowered if len(lowered) == 1 else char
+    base = "".join(c for c in unicodedata.normalize("NFKD", source) if not unicodedata.combining(c))
+    if len(base) == 1:
+        return base.lower() if len(base.lower()) == 1 else base
+    return lowered if len(lowered) == 1 else char
+
+
+def _build_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for code in range(0x41, 0x2000):
+        char = chr(code)
+        folded = _fold_char(char)
+        if folded != char:
+            table[code] = folded
+    for mark, plain in _QUOTE_MARKS.items():
+        table[ord(mark)] = plain
+    return table
+
+
+_TABLE = _build_table()
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_FOLDED = {chr(code): folded for code, folded in _TABLE.items()}
+
+
+def _fold_match(match: re.Match[str]) -> str:
+    char = match.group()
+    return _FOLDED.get(char, char)
+
+
+def fold(text: str) -> str:
+    """Lower-case `text` and strip diacritics, one output character per input character."""
+    if text.isascii():
+        return text.lower()
+    lowered = text.lower()
+    if len(lowered) != len(text):  # "İ" lower-cases to two characters
+        return text.translate(_TABLE)
+    return _NON_ASCII.sub(_fold_match, lowered)  # mostly ASCII: faster than translate
+
+
+def words(text: str) -> list[str]:
+    """The folded words of `text` (letters and digits, punctuation dropped)."""
+    return WORD.findall(fold(text))

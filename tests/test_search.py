@@ -1,0 +1,246 @@
+"""Fuzzy search: tolerant matching, filters, highlighting spans, odd input, the CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from kabar_tui.core.model import Article, Corpus, EntityRecord, Mention, Paragraph, Quote
+from kabar_tui.core.query import parse_query
+from kabar_tui.core.search import Hit, SearchIndex
+from kabar_tui.core.textfold import fold
+
+DETIK = [
+    "Presiden Joko Widodo meninjau pembangunan Ibu Kota Nusantara di Kalimantan Timur "
+    "pada Rabu (13/9/2023). Jokowi menegaskan proyek itu tetap berjalan sesuai jadwal.",
+    "Menurut Jokowi, investasi swasta di IKN sudah mencapai Rp 45 triliun.",
+]
+KOMPAS = [
+    "Menteri Keuangan Sri Mulyani mengatakan inflasi pangan masih menjadi tantangan utama "
+    "pemerintah menjelang akhir tahun.",
+    "\u201cKami akan menjaga harga beras tetap stabil,\u201d kata Sri Mulyani di Jakarta.",
+]
+OKEZONE = [
+    "MOSKOW - Presiden Rusia Vladimir Putin menerima undangan Kim Jong-un untuk berkunjung ke "
+    "Pyongyang, kata kantor berita KCNA.",
+    "\u201cSaya akan datang pada waktu yang tepat,\u201d ujar Putin kepada wartawan di Kosmodrom "
+    "Vostochny.",
+    "Pertemuan itu juga membahas kerja sama militer dan latihan gabungan untuk memperkuat "
+    "hubungan kedua negara.",
+]
+TEMPO = ["Perdana Menteri Zélie Ançelot bertemu Menlu Retno Marsudi di Gedung Pancasila."]
+
+
+def article(article_id: str, outlet: str, title: str, texts: list[str]) -> Article:
+    return Article(
+        id=article_id,
+        path=f"{article_id}.txt",
+        title=title,
+        paragraphs=[Paragraph(i, text, i + 1) for i, text in enumerate(texts)],
+        outlet=outlet,
+    )
+
+
+def quote_in(text: str, paragraph: int, speaker: str, canonical: str | None = None) -> Quote:
+    start = text.index("\u201c") + 1
+    end = text.index("\u201d")
+    return Quote(text[start:end], "direct", speaker, paragraph, start, end, canonical)
+
+
+@pytest.fixture
+def corpus() -> Corpus:
+    detik = article("detik-1", "Detik", "Jokowi Tinjau IKN", DETIK)
+    kompas = article("kompas-1", "Kompas", "Sri Mulyani Soal Inflasi Pangan", KOMPAS)
+    kompas.quotes = [quote_in(KOMPAS[1], 1, "Sri Mulyani")]
+    okezone = article("okezone-1", "Okezone", "Putin Terima Undangan Kim Jong-un", OKEZONE)
+    okezone.quotes = [quote_in(OKEZONE[1], 1, "Putin", "Vladimir Putin")]
+    tempo = article("tempo-1", "Tempo.co", "Kunjungan Perdana Menteri", TEMPO)
+    entities = [
+        EntityRecord("Vladimir Putin", "PER", ["Putin"], 3, ["okezone-1"]),
+        EntityRecord("Kalimantan Timur", "LOC", ["Kaltim"], 1, ["detik-1"]),
+    ]
+    return Corpus(articles=[detik, kompas, okezone, tempo], entities=entities)
+
+
+@pytest.fixture
+def index(corpus: Corpus) -> SearchIndex:
+    return SearchIndex.build(corpus)
+
+
+def first(hits: list[Hit], kind: str | None = None) -> Hit:
+    wanted = [hit for hit in hits if kind is None or hit.kind == kind]
+    assert wanted, hits
+    return wanted[0]
+
+
+def marked(hit: Hit) -> list[str]:
+    return [hit.text[start:end] for start, end in hit.spans]
+
+
+def test_fold_keeps_every_offset() -> None:
+    text = "Zélie ÇA İstanbul \u201ckata\u201d"
+    assert len(fold(text)) == len(text)
+    assert fold(text) == 'zelie ca istanbul "kata"'
+
+
+def test_parse_query_filters_and_phrase() -> None:
+    query = parse_query('outlet:OKE by:"Vladimir Putin" type:quotes "Kerja Sama" senjata')
+    assert query.outlets == ["oke"]
+    assert query.speakers == ["vladimir putin"]
+    assert query.kinds == {"quote"}
+    assert query.phrases == [["kerja", "sama"]]
+    assert query.terms == ["senjata"]
+
+
+def test_exact_words_find_the_passage_and_mark_them(index: SearchIndex) -> None:
+    hit = first(index.search("inflasi pangan"), "passage")
+    assert (hit.article_id, hit.paragraph) == ("kompas-1", 0)
+    assert marked(hit) == ["inflasi pangan"]
+
+
+def test_typos_and_word_order_are_tolerated(index: SearchIndex) -> None:
+    hit = first(index.search("undagan putni"), "passage")
+    assert (hit.article_id, hit.paragraph) == ("okezone-1", 0)
+    assert {"Putin", "undangan"} <= set(marked(hit))
+
+
+def test_only_the_closest_word_is_marked(index: SearchIndex) -> None:
+    hit = first(index.search("latihan gabungan"), "passage")
+    assert marked(hit) == ["latihan gabungan"]  # not also a near miss such as "hubungan"
+
+
+def test_missing_diacritics_match(index: SearchIndex) -> None:
+    hit = first(index.search("zelie ancelot"))
+    assert hit.article_id == "tempo-1"
+    assert marked(hit) == ["Zélie Ançelot"]
+
+
+def test_unfinished_last_word_completes(index: SearchIndex) -> None:
+    hit = first(index.search("kosmodrom vosto"), "passage")
+    assert (hit.article_id, hit.paragraph) == ("okezone-1", 1)
+    assert "Vostochny" in " ".join(marked(hit))
+
+
+def test_titles_quotes_and_entities_are_searched(index: SearchIndex) -> None:
+    title = first(index.search("tinjau ikn"), "title")
+    assert title.article_id == "detik-1" and title.paragraph is None
+    quote = first(index.search("harga beras stabil"), "quote")
+    assert quote.label == "Sri Mulyani" and quote.paragraph == 1
+    entity = first(index.search("vladimir putin"), "entity")
+    assert entity.label == "PER" and entity.article_id is None
+    alias = first(index.search("kaltim"), "entity")
+    assert alias.text == "Kalimantan Timur"
+
+
+def test_mentions_of_a_known_alias_add_no_second_entity(corpus: Corpus) -> None:
+    okezone = corpus.article("okezone-1")
+    assert okezone is not None
+    okezone.entities = [Mention("Putin", "PER", 0, 38, 43)]
+    index = SearchIndex.build(corpus)
+    entities = [hit.text for hit in index.search("putin") if hit.kind == "entity"]
+    assert entities == ["Vladimir Putin"]
+
+
+def test_hits_are_ranked_and_scored_within_range(index: SearchIndex) -> None:
+    hits = index.search("putin")
+    assert hits
+    scores = [hit.score for hit in hits]
+    assert scores == sorted(scores, reverse=True)
+    assert all(0 <= score <= 100 for score in scores)
+    for hit in hits:
+        for start, end in hit.spans:
+            assert 0 <= start < end <= len(hit.text)
+
+
+def test_outlet_filter_is_case_insensitive_prefix(index: SearchIndex) -> None:
+    hits = index.search("outlet:OKE presiden")
+    assert hits and {hit.article_id for hit in hits} == {"okezone-1"}
+    assert {hit.article_id for hit in index.search("outlet:tempo menteri")} == {"tempo-1"}
+
+
+def test_speaker_filter_keeps_that_speakers_quotes(index: SearchIndex) -> None:
+    hits = index.search("by:putin datang")
+    assert [hit.kind for hit in hits] == ["quote"]
+    assert hits[0].label == "Vladimir Putin"
+    assert index.search("by:mulyani datang") == []
+    listed = index.search("by:sri")
+    assert [hit.label for hit in listed] == ["Sri Mulyani"]
+
+
+def test_type_filter(index: SearchIndex) -> None:
+    assert {hit.kind for hit in index.search("type:title putin")} == {"title"}
+    assert {hit.kind for hit in index.search("type:passage putin")} == {"passage"}
+    assert index.search("type:nonsense putin") == []
+
+
+def test_exact_phrase_must_be_contained(index: SearchIndex) -> None:
+    hits = index.search('"kerja sama militer"')
+    assert [(hit.article_id, hit.paragraph) for hit in hits] == [("okezone-1", 2)]
+    assert marked(hits[0]) == ["kerja sama militer"]
+    assert index.search('"militer kerja sama"') == []
+
+
+@pytest.mark.parametrize(
+    "query", ["", "   ", "!!!", "[bold]", "[/]", "\x1b[31m", "kata " * 2000, "outlet:", '"']
+)
+def test_odd_input_never_crashes(index: SearchIndex, query: str) -> None:
+    hits = index.search(query)
+    assert isinstance(hits, list)
+
+
+def test_pasted_long_text_still_finds_its_passage(index: SearchIndex) -> None:
+    hit = first(index.search(OKEZONE[0] * 5))
+    assert (hit.article_id, hit.paragraph) == ("okezone-1", 0)
+
+
+def test_empty_query_has_no_hits(index: SearchIndex) -> None:
+    assert index.search("") == []
+    assert index.search("putin", limit=0) == []
+
+
+def test_add_article_is_incremental(index: SearchIndex) -> None:
+    assert not index.search("banjir bandang")
+    size = len(index)
+    extra = article("antara-1", "ANTARA", "Banjir di Medan", ["Banjir bandang melanda Medan."])
+    extra.entities = [Mention("Medan", "LOC", 0, 22, 27, "Medan")]
+    index.add_article(extra)
+    hit = first(index.search("banjir bandang"), "passage")
+    assert hit.article_id == "antara-1"
+    assert first(index.search("medan"), "entity").text == "Medan"
+    index.add_article(extra)  # the same article again adds nothing
+    assert len(index) == size + 3
+
+
+def kabar(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "kabar_tui", *args], capture_output=True, text=True, timeout=60
+    )
+
+
+def test_cli_search_json_on_seeds() -> None:
+    result = kabar("search", "putin undangan kim", "--json", "--limit", "5")
+    assert result.returncode == 0, result.stderr
+    hits = json.loads(result.stdout)
+    assert 0 < len(hits) <= 5
+    assert {"kind", "article_id", "paragraph", "text", "score", "spans", "outlet"} <= set(hits[0])
+
+
+def test_cli_search_piped_is_plain_text() -> None:
+    result = kabar("search", "[bold]kerja sama", "--limit", "3")
+    assert result.returncode == 0, result.stderr
+    assert "\x1b[" not in result.stdout
+    assert len(result.stdout.splitlines()) == 3
+
+
+def test_filters_pick_candidates_not_only_trim_them() -> None:
+    """Hundreds of better-matching passages must not crowd out the one filtered hit."""
+    filler = [article(f"p{i}", "Detik", "", ["Putin bertemu Kim di Moskow."]) for i in range(800)]
+    said = article("q1", "Kompas", "", ["\u201cKami bertemu di Moskow,\u201d kata Putin."])
+    said.quotes = [quote_in(said.paragraphs[0].text, 0, "Putin")]
+    index = SearchIndex.build(Corpus(articles=[*filler, said]))
+    hits = index.search("type:quote putin bertemu kim moskow")
+    assert [(hit.kind, hit.article_id) for hit in hits] == [("quote", "q1")]
+    assert [hit.article_id for hit in index.search("outlet:kompas putin bertemu")] == ["q1", "q1"]
