@@ -364,13 +364,47 @@ def test_stored_corpus_shares_equal_strings_across_articles(
     second = index_corpus([corpus_dir], cache=cache)
     assert second.corpus_from_cache
     assert as_dict(second.corpus) == as_dict(first.corpus)
-    texts = {
-        id(mention.text)
-        for article in second.corpus.articles
-        for mention in article.entities
-        if mention.text == "Sri Mulyani"
-    }
-    assert len(texts) == 1
+    outlets = {id(article.outlet) for article in second.corpus.articles}
+    assert second.corpus.articles[0].outlet == "Kompas.com"
+    assert len(outlets) == 1
+
+
+def test_opened_corpus_unpickles_per_article_records_on_first_use(
+    corpus_dir: Path, cache: Storage
+) -> None:
+    first = index_corpus([corpus_dir], cache=cache).corpus
+    second = index_corpus([corpus_dir], cache=cache).corpus
+    article, original = second.articles[0], first.articles[0]
+    for name in storage.DEFERRED_FIELDS:
+        deferred = getattr(article, name)
+        assert isinstance(deferred, storage.DeferredList)
+        assert deferred._payload is not None
+    assert article.entities[0] == original.entities[0]
+    assert article.entities._payload is None
+    assert list(article.entities) == original.entities
+    assert article.quotes == original.quotes
+    assert len(article.removed) == len(original.removed) > 0
+    assert [edit.kind for edit in article.edits] == [edit.kind for edit in original.edits]
+    assert second.articles[1] == first.articles[1]  # dataclass equality loads them too
+
+
+def test_deferred_list_is_a_list() -> None:
+    mentions = [Mention("Sri Mulyani", "PER", n, 0, 11) for n in range(3)]
+    payload = pickle.dumps(mentions, protocol=pickle.HIGHEST_PROTOCOL)
+    deferred = storage.DeferredList(payload=payload)
+    assert len(deferred) == 3
+    deferred.append(Mention("Jakarta", "LOC", 4, 0, 7))
+    assert [m.paragraph for m in deferred] == [0, 1, 2, 4]
+    assert (
+        sorted(storage.DeferredList(payload=payload), key=lambda m: -m.paragraph)[0]
+        == (mentions[2])
+    )
+    assert storage.DeferredList(payload=payload) == mentions
+    assert mentions == storage.DeferredList(payload=payload)
+    assert bool(storage.DeferredList(payload=pickle.dumps([]))) is False
+    again = pickle.loads(pickle.dumps(deferred))
+    assert isinstance(again, storage.DeferredList)
+    assert again == [*mentions, Mention("Jakarta", "LOC", 4, 0, 7)]
 
 
 def test_records_pickle_to_equal_records() -> None:
