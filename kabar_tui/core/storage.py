@@ -127,20 +127,28 @@ _SHARED_MAX_LENGTH = 100  # longer strings (paragraphs) hardly ever repeat
 
 def _share_strings(item: object, seen: dict[str, str]) -> None:
     """Replace equal short strings in a dataclass tree (fields, lists) by one object."""
-    for field in dataclasses.fields(item):  # type: ignore[arg-type]
-        value = getattr(item, field.name)
+    for name in _field_names(type(item)):
+        value = getattr(item, name)
         if type(value) is str:
             if len(value) <= _SHARED_MAX_LENGTH:
-                setattr(item, field.name, seen.setdefault(value, value))
+                setattr(item, name, seen.setdefault(value, value))
         elif type(value) is list:
             for index, element in enumerate(value):
                 if type(element) is str:
                     if len(element) <= _SHARED_MAX_LENGTH:
                         value[index] = seen.setdefault(element, element)
-                elif dataclasses.is_dataclass(element) and not isinstance(element, type):
+                elif _field_names(type(element)):
                     _share_strings(element, seen)
-        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        elif _field_names(type(value)):
             _share_strings(value, seen)
+
+
+@functools.cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    """A dataclass's field names, empty for any other type (asked a million times a save)."""
+    if not dataclasses.is_dataclass(kind):
+        return ()
+    return tuple(field.name for field in dataclasses.fields(kind))
 
 
 # Per-article records no screen needs before the reader opens that article; a corpus
@@ -323,11 +331,11 @@ class Storage:
         """Store a finished corpus (its problems are about this run, so they stay out).
 
         Equal short strings are made one object across the whole corpus first: the same
-        names, labels and removal reasons recur in every article.
+        outlets, entity names and labels recur in every article.
         """
         stored = dataclasses.replace(corpus, problems=[])
-        _share_strings(stored, {})
         stored.articles = [_deferred(article) for article in stored.articles]
+        _share_strings(stored, {})  # not inside deferred lists: each pickles on its own
         blob = pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL)
         try:
             with self._guard("written") as db, _transaction(db):
