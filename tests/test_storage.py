@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import sqlite3
@@ -419,3 +420,11 @@ def test_records_pickle_to_equal_records() -> None:
         Link("a", 0, "b", 1, 91.5, "same text"),
     ]
     assert pickle.loads(pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL)) == records
+
+
+def test_cross_article_stage_turns_the_collector_back_on(corpus_dir: Path) -> None:
+    corpus = index_corpus([corpus_dir], cache=False).corpus
+    assert gc.isenabled()
+    pipeline.finish_corpus(corpus)
+    assert gc.isenabled()
+    assert corpus.entities
