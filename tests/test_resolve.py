@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 from kabar_tui.core.entities import gazetteer_entry, recognise
 from kabar_tui.core.model import Article, Corpus, Paragraph
 from kabar_tui.core.quotes import attribute
@@ -160,3 +162,30 @@ def test_lone_surname_means_the_headline_subject_not_a_relative_named_in_the_bod
     assert lone and lone[0].canonical == "Kim Jong Un"
     father = [m for m in profile.entities if m.text == "Kim Jong Il"]
     assert father and father[0].canonical == "Kim Jong Il"
+
+
+def test_reworded_quote_is_grouped_among_quotes_of_the_same_words() -> None:
+    """Quotes built from the same few words, as in a busy news week; one is reprinted
+    with a word changed and must still find its group."""
+    words = [
+        "harga",
+        "beras",
+        "naik",
+        "pemerintah",
+        "akan",
+        "menambah",
+        "impor",
+        "pekan",
+        "depan",
+        "di",
+        "pasar",
+    ]
+    shuffler = random.Random(4)
+    quotes = [" ".join(shuffler.sample(words, len(words))) for _ in range(12)]
+    articles = [article(f"q{i}", f"“{text},” kata Sri Mulyani.") for i, text in enumerate(quotes)]
+    reworded = quotes[3].replace("menambah", "menaikkan")
+    articles.append(article("copy", f"“{reworded},” ujar Menteri Keuangan Sri Mulyani."))
+    corpus = resolved(*articles)
+    assert len(corpus.quote_groups) == len(quotes)
+    group = next(g for g in corpus.quote_groups if g.text == quotes[3])
+    assert [o.article for o in group.occurrences] == ["q3", "copy"]

@@ -15,6 +15,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 
 from rapidfuzz import fuzz, process
 
@@ -34,7 +35,7 @@ MIN_FUZZY_KEY = 8  # shorter keys (acronyms, one short word) merge only when equ
 WORD_PREFIX = 3
 QUOTE_SCORE = 90.0
 MIN_FUZZY_QUOTE = 20
-QUOTE_BUCKET_WORDS = 3
+QUOTE_BUCKETS = 4
 # Generic words written differently by outlets: one spelling for the key.
 GENERIC_WORDS = {
     "kosmodrom": "cosmodrome",
@@ -249,9 +250,19 @@ def _speaker_canonical(article: Article, quote: Quote, by_text: dict[str, str]) 
     return by_text.get(quote.speaker)
 
 
-def _quote_buckets(key: str) -> list[str]:
-    """The longest words of a quote: reworded copies keep at least one of them."""
-    return sorted(set(key.split()), key=lambda word: (-len(word), word))[:QUOTE_BUCKET_WORDS]
+def _quote_shingles(key: str) -> set[str]:
+    """Pairs of neighbouring words (the word itself for a one-word quote)."""
+    words = key.split()
+    return {f"{a} {b}" for a, b in pairwise(words)} or set(words)
+
+
+def _quote_buckets(key: str, frequency: Counter[str]) -> list[str]:
+    """The rarest word pairs of a quote: a reworded copy keeps most of them, and the pairs
+    an edit creates or destroys are rarer still, so two copies still pick a common pair.
+    Rare pairs keep buckets small, so a quote is compared with a handful of groups even
+    when the same few words recur in every quote (single words did not: quadratic)."""
+    shingles = _quote_shingles(key)
+    return sorted(shingles, key=lambda pair: (frequency[pair], -len(pair), pair))[:QUOTE_BUCKETS]
 
 
 def group_quotes(corpus: Corpus) -> None:
@@ -260,11 +271,13 @@ def group_quotes(corpus: Corpus) -> None:
     keys: list[str] = []
     exact: dict[str, int] = {}
     buckets: dict[str, list[int]] = defaultdict(list)
+    quote_keys = {id(q): quote_key(q.text) for a in corpus.articles for q in a.quotes}
+    frequency = Counter(pair for key in set(quote_keys.values()) for pair in _quote_shingles(key))
     for article in corpus.articles:
         for quote in article.quotes:
-            key = quote_key(quote.text)
+            key = quote_keys[id(quote)]
             index = exact.get(key)
-            words = _quote_buckets(key)
+            words = _quote_buckets(key, frequency)
             if index is None and len(key) >= MIN_FUZZY_QUOTE:
                 choices = {i: keys[i] for word in words for i in buckets[word]}
                 match = process.extractOne(
