@@ -70,9 +70,10 @@ def finish_corpus(corpus: Corpus) -> None:
     and again for nothing, so it waits until the end.
     """
     with collector_paused():
-        resolve_corpus(corpus)
+        # Stories first: resolution expands a lone surname within its story.
         corpus.links = link_corpus(corpus)
         corpus.stories = group_stories(corpus)
+        resolve_corpus(corpus)
 
 
 @dataclass(slots=True)

@@ -76,7 +76,8 @@ class _Cluster:
     def canonical(self) -> str:
         if self.gazetteer_name:
             return self.gazetteer_name
-        return self.forms.most_common(1)[0][0]
+        # A name of several words says who is meant; a lone surname only echoes it.
+        return max(self.forms, key=lambda form: (" " in form.strip(), self.forms[form]))
 
 
 @lru_cache(maxsize=65536)
@@ -101,18 +102,18 @@ def _subject_names(article: Article, names_by_word: dict[str, list[str]]) -> Cou
 
     They are not body paragraphs, so they carry no mentions of their own, yet they decide
     who a lone surname means: in `Ayah Kim, Kim Jong Il, ...` under a headline about Kim
-    Jong Un, `Kim` is still Kim Jong Un. A title-cased headline hides where a name ends,
-    so names known from the corpus are also looked for among its words. Headline names
-    count twice.
+    Jong Un, `Kim` is still Kim Jong Un. A title-cased headline hides where a name ends
+    (`Shoigu Kunjungi Pyongyang`), so only full names known from the corpus are looked for
+    among its words; captions are sentences and are read as such. Headline names count twice.
     """
-    headline: Counter[str] = Counter()
-    captions: Counter[str] = Counter()
-    for m in recognise([article.title, *(c.text for c in article.captions)]):
-        if m.label == "PER" and " " in m.text.strip():
-            (headline if m.paragraph == 0 else captions)[spelling_key(m.text)] += 1
     headline_words = set(spelling_key(article.title).split())
     known = {name for word in headline_words for name in names_by_word.get(word, ())}
-    headline.update(name for name in known if set(name.split()) <= headline_words)
+    headline = Counter(name for name in known if set(name.split()) <= headline_words)
+    captions = Counter(
+        spelling_key(m.text)
+        for m in recognise([c.text for c in article.captions])
+        if m.label == "PER" and " " in m.text.strip()
+    )
     return headline + headline + captions
 
 
