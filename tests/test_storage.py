@@ -505,3 +505,38 @@ def test_a_cached_corpus_arrives_whole(corpus_dir: Path, cache: Storage) -> None
     report = index_corpus([corpus_dir], cache=cache, on_articles=batches)
     assert report.corpus_from_cache
     assert_each_once(batches, report.corpus)
+
+
+CAPTURED_STDERR_RUN = """
+import sys, threading
+from kabar_tui.core import pipeline
+
+class Captured:  # what Textual puts in sys.stderr while an app runs
+    def write(self, text): return len(text)
+    def flush(self): pass
+    def fileno(self): return -1
+
+pipeline.PARALLEL_MIN_FILES = 10
+found = []
+sys.stderr = Captured()
+worker = threading.Thread(  # the reader indexes in a thread: no fork, a tracker is needed
+    target=lambda: found.append(pipeline.index_corpus([sys.argv[1]], cache=False, workers=2))
+)
+worker.start()
+worker.join()
+sys.stderr = sys.__stderr__
+print(found[0].workers, len(found[0].corpus.articles), len(found[0].corpus.problems))
+"""
+
+
+def test_worker_processes_start_from_a_thread_with_stderr_captured(tmp_path: Path) -> None:
+    write_corpus(tmp_path / "many", 20)
+    done = subprocess.run(
+        [sys.executable, "-c", CAPTURED_STDERR_RUN, str(tmp_path / "many")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).parent.parent,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["2", "20", "0"]

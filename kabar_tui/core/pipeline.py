@@ -15,6 +15,7 @@ import multiprocessing
 import os
 import pickle
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -283,8 +284,11 @@ def _process(
         return
     chunk = max(8, min(_MAX_CHUNK, len(sources) // (workers * 8)))
     chunks = [list(sources[i : i + chunk]) for i in range(0, len(sources), chunk)]
+    context = _process_context()
+    if context.get_start_method() != "fork":
+        _start_resource_tracker()
     pool = ProcessPoolExecutor(
-        max_workers=workers, mp_context=_process_context(), initializer=_ignore_interrupts
+        max_workers=workers, mp_context=context, initializer=_ignore_interrupts
     )
     finished_paths: set[str] = set()
     try:
@@ -333,6 +337,29 @@ def _process_context() -> multiprocessing.context.BaseContext:
     if threading.active_count() == 1 and "fork" in methods:
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+def _start_resource_tracker() -> None:
+    """Start multiprocessing's tracker process with a real stderr to hand it.
+
+    It passes on `sys.stderr.fileno()`, and a host that captures stderr (the reader: Textual
+    answers -1) makes starting it fail, and with it the worker processes. Its rare
+    warnings would write over the screen, so they go nowhere.
+    """
+    from multiprocessing import resource_tracker
+
+    try:
+        if sys.stderr.fileno() >= 0:
+            return
+    except (AttributeError, OSError, ValueError):
+        pass
+    captured = sys.stderr
+    with open(os.devnull, "w") as nowhere:
+        sys.stderr = nowhere
+        try:
+            resource_tracker.ensure_running()
+        finally:
+            sys.stderr = captured
 
 
 def _ignore_interrupts() -> None:
