@@ -21,8 +21,10 @@ if TYPE_CHECKING:
     from kabar_tui.ui.screens.reader import ReaderScreen
 
 PROGRESS_SECONDS = 0.1  # how often the progress bar is updated while indexing
-# How often arrived articles are added to the list: each addition rebuilds it.
+# How often arrived articles are added to the list. Each addition rebuilds it (about 0.2 s
+# per thousand articles), so the wait grows with that cost to keep keys responsive.
 ARRIVAL_SECONDS = 0.3
+ARRIVAL_COST_FACTOR = 5  # wait at least this many times the last rebuild
 SHOWN_PROBLEMS = 3  # toasts for unreadable files; the rest go to stderr on exit
 
 
@@ -86,6 +88,7 @@ class KabarApp(App[None]):
         self.preloaded = corpus is not None
         # False while articles arrive: links, stories and resolved names are not there yet.
         self.linked = self.preloaded
+        self._arrival_seconds = 0.0  # how long the last addition of arrived articles took
         self.searcher = None
         self.history: list[Location] = [Location(None)]
         self.position = 0
@@ -151,7 +154,8 @@ class KabarApp(App[None]):
 
         def on_articles(articles: list[Article]) -> None:
             arrived.extend(articles)
-            if time.monotonic() - handed > ARRIVAL_SECONDS:
+            wait = max(ARRIVAL_SECONDS, ARRIVAL_COST_FACTOR * self._arrival_seconds)
+            if time.monotonic() - handed > wait:
                 hand_over()
 
         def progress(done: int, total: int) -> None:
@@ -170,8 +174,10 @@ class KabarApp(App[None]):
 
     def _articles_arrived(self, articles: list[Article]) -> None:
         """Processed articles, shown at once; their cross-article results come with _loaded."""
+        started = time.perf_counter()
         self.corpus.articles.extend(articles)
         self.list_screen.refresh_articles()
+        self._arrival_seconds = time.perf_counter() - started
 
     def _loaded(self, corpus: Corpus, searcher) -> None:
         self.corpus = corpus
