@@ -195,3 +195,77 @@ def test_title_cut_by_dan_does_not_join_the_name() -> None:
 def test_spokesperson_of_an_unknown_body_is_split_from_it() -> None:
     text = "“Simpanan dijamin,” ujar juru bicara Lembaga Penjamin Simpanan Dimas Yuliharto."
     assert {("Lembaga Penjamin Simpanan", "ORG"), ("Dimas Yuliharto", "PER")} <= found(text)
+
+
+def test_title_continuation_words_are_not_part_of_the_name() -> None:
+    text = (
+        "Menteri Koordinator Bidang Kemaritiman Luhut Binsar Pandjaitan dan Kepala Pelaksana "
+        "BPBD Garut Satria Budi meninjau tanggul."
+    )
+    result = found(text)
+    assert ("Luhut Binsar Pandjaitan", "PER") in result
+    assert ("Satria Budi", "PER") in result
+    assert not any("Koordinator" in t or "Pelaksana" in t for t, _ in result)
+
+
+def test_field_of_a_title_is_not_part_of_the_name() -> None:
+    result = found("Wakil Ketua PBNU Bidang Keagamaan Ahmad Fahrur Rozi hadir di Surabaya.")
+    assert ("Ahmad Fahrur Rozi", "PER") in result
+    assert ("PBNU", "ORG") in result
+
+
+@pytest.mark.parametrize(
+    ("text", "club", "person"),
+    [
+        (
+            "Pelatih Persebaya Surabaya Paul Munster memuji lini tengah.",
+            "Persebaya Surabaya",
+            "Paul Munster",
+        ),
+        ("Kapten PSIS Semarang Alfeandra Dewangga cedera.", "PSIS Semarang", "Alfeandra Dewangga"),
+        (
+            "Manajer Persik Mohammad Khusnul Yakin menunggu hasil banding.",
+            "Persik",
+            "Mohammad Khusnul Yakin",
+        ),
+    ],
+)
+def test_football_club_and_its_town_before_a_name(text: str, club: str, person: str) -> None:
+    result = found(text)
+    assert (club, "ORG") in result
+    assert (person, "PER") in result
+
+
+def test_name_opening_with_an_ordinary_word_after_a_title() -> None:
+    result = found("Kepala Kantor Staf Presiden Moeldoko bertemu Gubernur NTB Lalu Gita Ariadi.")
+    assert ("Lalu Gita Ariadi", "PER") in result
+
+
+def test_common_noun_acronyms_for_citizens_are_not_entities() -> None:
+    result = found("Sebanyak 12 WNI dan dua WNA dievakuasi dari Gaza menuju Kairo.")
+    assert {t for t, _ in result} == {"Gaza", "Kairo"}
+
+
+def test_lone_name_before_a_colon_quote_is_a_person() -> None:
+    result = found('Bobby: "Proyek ini harus rampung sebelum musim hujan."')
+    assert result == {("Bobby", "PER")}
+
+
+def test_observation_post_is_an_organisation_before_its_head() -> None:
+    text = "Kepala Pos Pengamatan Gunung Api Semeru Mukdas Sofian melaporkan guguran lava."
+    result = found(text)
+    assert ("Pos Pengamatan Gunung Api Semeru", "ORG") in result
+    assert ("Mukdas Sofian", "PER") in result
+
+
+def test_police_branch_takes_its_region_before_a_rank() -> None:
+    result = found("Kasat Lantas Polres Magelang AKP Budi Santoso mengatur arus mudik.")
+    assert ("Polres Magelang", "ORG") in result
+    assert ("Budi Santoso", "PER") in result
+    assert ("Magelang", "PER") not in result
+
+
+def test_sports_role_is_not_part_of_a_name() -> None:
+    result = found("Kiper Arema FC Lucas Frigeri tampil gemilang di Malang.")
+    assert ("Lucas Frigeri", "PER") in result
+    assert not any(t.startswith("Kiper") for t, _ in result)

@@ -29,6 +29,9 @@ SENTENCE_BREAK = re.compile(r"[.!?]")
 # Lowercase words allowed inside a name when a capitalised word follows.
 CONNECTORS = frozenset({"of", "on", "de", "van", "von", "der", "bin", "binti", "al", "el", "la"})
 VERB_PREFIX = "me"
+CLUB = re.compile(r"Pers[a-z]{2,6}$")
+# `Eri: "..."`: a name before a colon that opens a quotation is a speaker.
+SPEAKER_COLON = re.compile(r"\s*:\s*[“\"]")
 REPORTING_VERBS = frozenset(
     {"mengatakan", "menyebut", "menegaskan", "menyatakan", "menjelaskan", "mengungkapkan"}
     | {"menambahkan", "berkata", "mengaku", "menilai", "memastikan", "menyampaikan"}
@@ -89,6 +92,7 @@ class Gazetteer:
     regional_titles: frozenset[tuple[str, ...]]
     directions: frozenset[tuple[str, ...]]
     loc_tails: frozenset[str]
+    regional_orgs: frozenset[str]  # BPBD, DPRD: a region name follows them
 
 
 def token_key(text: str) -> str:
@@ -172,6 +176,7 @@ def gazetteer() -> Gazetteer:
         regional_titles=frozenset(cues["regional_title"]),
         directions=frozenset(cues["direction"]),
         loc_tails=frozenset(k[0] for k in cues["loc_tail"]),
+        regional_orgs=frozenset(k[0] for k in cues["regional_org"]),
     )
 
 
@@ -397,18 +402,39 @@ def _segment(
             continue
         person_cue = False
         regional = False
+        after_title = -1
         while i < run_end:
+            if person_cue and keys[i] == "bidang" and i + 2 < run_end:
+                i += 2  # Ketua MUI Bidang Fatwa | Asrorun Niam Sholeh
+                after_title = i
+                continue
             token_index, token = i, tokens[i]
             length, label = _name_at(tokens, keys, i, run_end, gaz, known)
+            if not length and _is_club(token, gaz):
+                length, label = 1, "ORG"  # Persib Bandung, PSM Makassar: a club and its town
+                if i + 1 < run_end and gaz.names.get((keys[i + 1],), ("",))[0] == "LOC":
+                    length = 2
+                add(i, i + length, label)
+                i += length
+                regional = False
+                continue
             if length and person_cue and label == "PER":
                 length = 0  # a title before a name: read the whole name, not a known part
+            if (
+                length == 1
+                and label == "ORG"
+                and _branch_region(keys, i, run_end, gaz, known, tokens)
+            ):
+                length = 2  # Kasat Reskrim Polres Klaten AKP Joko Sumarsono
             if length:
                 if label == "LOC":  # Jakarta Timur, Asia Timur
                     length += _longest(keys, i + length, run_end, gaz.directions)
                 add(i, i + length, label)
                 i += length
-                person_cue = person_cue and label == "LOC"  # Presiden Rusia Vladimir Putin
-                regional = False  # the region is already named
+                # Presiden Rusia Vladimir Putin; Kepala BPBD Garut Satria Budi
+                person_cue = person_cue and label in ("LOC", "ORG")
+                regional = person_cue and label == "ORG" and keys[i - 1] in gaz.regional_orgs
+                after_title = i
                 continue
             length = _longest(keys, i, run_end, gaz.person_cues)
             head_length = max(
@@ -420,6 +446,7 @@ def _segment(
                 while i < run_end and keys[i] in gaz.org_words:
                     i += 1  # the rest of the title: Menteri Kesehatan, Kasat Reskrim
                 person_cue = True
+                after_title = i
                 continue
             if token.domain or (headline and not person_cue):
                 i += 1
@@ -435,7 +462,10 @@ def _segment(
                 if (
                     i == run_end
                     and i - token_index >= 4
-                    and _context_kind(keys, tokens, run_start, gaz) == "PER"
+                    and (
+                        _context_kind(keys, tokens, run_start, gaz) == "PER"
+                        or (person_cue and _unknown_words(keys, i - 2, i, gaz))
+                    )
                 ):
                     i -= 2  # juru bicara Lembaga Penjamin Simpanan | Dimas Yuliharto
                     person_cue = True
@@ -443,8 +473,14 @@ def _segment(
                     person_cue = False
                 add(token_index, i, head_label)
                 continue
+            opens_name = (
+                i == after_title
+                and i + 1 < run_end
+                and keys[i + 1] not in gaz.not_entities
+                and not _longest(keys, i + 1, run_end, gaz.person_cues)
+            )  # Juru bicara Lalu Muhamad Iqbal: an ordinary word that opens a name
             if (
-                token.key in gaz.not_entities
+                (token.key in gaz.not_entities and not opens_name)
                 or head_label
                 or (token.key in gaz.org_words and not person_cue)
             ):
@@ -454,10 +490,11 @@ def _segment(
             j = i + 1
             while (
                 j < run_end
-                and keys[j] not in gaz.not_entities
+                and (keys[j] not in gaz.not_entities or (opens_name and j == i + 1))
                 and not _name_at(tokens, keys, j, run_end, gaz, known)[0]
                 and not _longest(keys, j, run_end, gaz.person_cues)
                 and not _longest(keys, j, run_end, gaz.org_heads)
+                and not _is_club(tokens[j], gaz)
             ):
                 j += 1
             if person_cue and regional and j - i >= 3:  # Bupati Labuhanbatu Erik Ritonga
@@ -466,6 +503,14 @@ def _segment(
             elif token.acronym and j - i > 1 and not tokens[i + 1].acronym:
                 add(i, i + 1, "ORG")  # Ketua Umum PSSI Erick Thohir
                 i += 1
+                regional = token.key in gaz.regional_orgs  # Kepala BPBD Garut | Satria Budi
+                after_title = i
+                continue
+            if person_cue:
+                tail = next((k for k in range(i + 1, j - 1) if keys[k] in gaz.org_tails), None)
+                if tail is not None:
+                    add(i, tail + 1, "ORG")  # Kiper Arema FC | Lucas Frigeri
+                    i = tail + 1
             token = tokens[i]
             label = _label_unknown(tokens, keys, i, j, person_cue, gaz)
             if label:
@@ -477,12 +522,45 @@ def _segment(
                         token.start,
                         token.end,
                         token.text,
-                        _looks_like_actor(tokens, j),
+                        "speech"
+                        if SPEAKER_COLON.match(text, token.end)
+                        else _looks_like_actor(tokens, j),
                         token.sentence_start,
                     )
                 )
             person_cue = False
             i = j
+
+
+def _branch_region(
+    keys: list[str], i: int, run_end: int, gaz: Gazetteer, known: Known, tokens: list[Token]
+) -> bool:
+    """A regional branch head (Polres, Polda) followed by one unknown word, then a title or
+    the end of the name: that word is its region and part of its name."""
+    k = i + 1
+    return (
+        (keys[i],) in gaz.org_heads
+        and keys[i] in gaz.regional_orgs
+        and k < run_end
+        and _unknown_words(keys, k, k + 1, gaz)
+        and keys[k] not in gaz.not_entities
+        and not _name_at(tokens, keys, k, run_end, gaz, known)[0]
+        and not _longest(keys, k, run_end, gaz.person_cues)
+        and (k + 1 == run_end or bool(_longest(keys, k + 1, run_end, gaz.person_cues)))
+    )
+
+
+def _unknown_words(keys: list[str], i: int, j: int, gaz: Gazetteer) -> bool:
+    """No word in [i, j) is a known name or an ordinary organisation word."""
+    return all((keys[k],) not in gaz.names and keys[k] not in gaz.org_words for k in range(i, j))
+
+
+def _is_club(token: Token, gaz: Gazetteer) -> bool:
+    """Indonesian football clubs are named Pers... or PS... (Persija, Persebaya, PSIS)."""
+    return token.key not in gaz.not_entities and (
+        (CLUB.match(token.text) is not None and not token.sentence_start)
+        or (token.acronym and token.text.startswith("PS") and 3 <= len(token.text) <= 5)
+    )
 
 
 def _label_unknown(
