@@ -269,3 +269,40 @@ def test_sports_role_is_not_part_of_a_name() -> None:
     result = found("Kiper Arema FC Lucas Frigeri tampil gemilang di Malang.")
     assert ("Lucas Frigeri", "PER") in result
     assert not any(t.startswith("Kiper") for t, _ in result)
+
+
+@pytest.mark.parametrize(
+    ("text", "organisation"),
+    [
+        (
+            "Dinas Pendidikan dan Kebudayaan Sleman menutup sekolah.",
+            "Dinas Pendidikan dan Kebudayaan Sleman",
+        ),
+        (
+            "Badan Pengawasan Keuangan dan Pembangunan menemukan selisih anggaran.",
+            "Badan Pengawasan Keuangan dan Pembangunan",
+        ),
+        (
+            "Kepala Badan Penelitian, Pengembangan, dan Inovasi Daerah Rina Astuti hadir.",
+            "Badan Penelitian, Pengembangan, dan Inovasi Daerah",
+        ),
+    ],
+)
+def test_organisation_names_with_dan_inside(text: str, organisation: str) -> None:
+    assert (organisation, "ORG") in found(text)
+
+
+def test_two_organisations_joined_by_dan_stay_two() -> None:
+    result = found("Kementerian Perdagangan dan Bank Indonesia memantau harga cabai.")
+    assert ("Kementerian Perdagangan", "ORG") in result
+    assert ("Bank Indonesia", "ORG") in result
+
+
+def test_police_branch_with_a_metropolitan_region() -> None:
+    result = found("Polres Metro Jakarta Barat menyita 40 kilogram ganja di Kembangan.")
+    assert ("Polres Metro Jakarta Barat", "ORG") in result
+
+
+def test_name_after_an_organisation_opening_with_an_ordinary_word() -> None:
+    result = found("Juru bicara Kementerian Agama Lalu Ahmad Zaenuri membenarkan kabar itu.")
+    assert ("Lalu Ahmad Zaenuri", "PER") in result

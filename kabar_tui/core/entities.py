@@ -335,13 +335,20 @@ def _name_at(
 
 
 def _head_name_end(
-    tokens: list[Token], keys: list[str], i: int, run_end: int, gaz: Gazetteer, known: Known
+    tokens: list[Token],
+    keys: list[str],
+    i: int,
+    run_end: int,
+    gaz: Gazetteer,
+    known: Known,
+    floor: int = 0,
 ) -> int:
     """Where a name opened by a head word ends: after the first known name in it
     (Partai Golkar | Airlangga Hartarto), before a person's name after ordinary
     organisation words (Badan Pangan Nasional | Arief Prasetyo Adi), else at the end
-    of the capitalised run (Universitas Gadjah Mada)."""
-    j = i + 1
+    of the capitalised run (Universitas Gadjah Mada). It never ends before `floor`, the
+    last part of a name joined over `dan`."""
+    j = max(i + 1, floor)
     ordinary = 0
     while j < run_end:
         length, _ = _name_at(tokens, keys, j, run_end, gaz, known)
@@ -383,7 +390,7 @@ def _segment(
             )
         )
 
-    for run_start, run_end in _runs(text, tokens):
+    for run_start, run_end, floor in _join_conjoined_names(text, tokens, _runs(text, tokens), gaz):
         i = run_start
         first = tokens[i]
         if first.sentence_start and first.key in vocabulary and not gaz.names.get((first.key,)):
@@ -420,12 +427,8 @@ def _segment(
                 continue
             if length and person_cue and label == "PER":
                 length = 0  # a title before a name: read the whole name, not a known part
-            if (
-                length == 1
-                and label == "ORG"
-                and _branch_region(keys, i, run_end, gaz, known, tokens)
-            ):
-                length = 2  # Kasat Reskrim Polres Klaten AKP Joko Sumarsono
+            if length == 1 and label == "ORG":
+                length += _branch_region(keys, i, run_end, gaz, known, tokens)
             if length:
                 if label == "LOC":  # Jakarta Timur, Asia Timur
                     length += _longest(keys, i + length, run_end, gaz.directions)
@@ -458,20 +461,19 @@ def _segment(
             elif _longest(keys, i, run_end, gaz.loc_heads):
                 head_label = "LOC"
             if head_label and run_end - i > 1:
-                i = _head_name_end(tokens, keys, i, run_end, gaz, known)
+                i = _head_name_end(tokens, keys, i, run_end, gaz, known, floor)
                 if (
                     i == run_end
                     and i - token_index >= 4
-                    and (
-                        _context_kind(keys, tokens, run_start, gaz) == "PER"
-                        or (person_cue and _unknown_words(keys, i - 2, i, gaz))
-                    )
+                    and (person_cue or _context_kind(keys, tokens, run_start, gaz) == "PER")
+                    and _unknown_words(keys, i - 2, i, gaz)
                 ):
                     i -= 2  # juru bicara Lembaga Penjamin Simpanan | Dimas Yuliharto
                     person_cue = True
                 else:
                     person_cue = False
                 add(token_index, i, head_label)
+                after_title = i  # Kementerian Luar Negeri | Lalu Muhamad Iqbal
                 continue
             opens_name = (
                 i == after_title
@@ -534,20 +536,85 @@ def _segment(
 
 def _branch_region(
     keys: list[str], i: int, run_end: int, gaz: Gazetteer, known: Known, tokens: list[Token]
+) -> int:
+    """How many words after a regional branch head (Polres, Polda) name its region: those up
+    to a title or the end of the name, at most two of them unknown (Kasat Reskrim Polres
+    Klaten | AKP Joko Sumarsono; Polres Metro Jakarta Selatan)."""
+    if (keys[i],) not in gaz.org_heads or keys[i] not in gaz.regional_orgs:
+        return 0
+    k, unknown = i + 1, 0
+    while k < run_end and not _longest(keys, k, run_end, gaz.person_cues):
+        if keys[k] in gaz.not_entities:
+            return 0
+        length, label = _name_at(tokens, keys, k, run_end, gaz, known)
+        if length and label != "LOC":
+            return 0
+        if not length:
+            unknown += 1
+        k += max(length, 1)
+    return k - i - 1 if unknown <= 2 and k - i - 1 <= 4 else 0
+
+
+CONJOINED_GAP = re.compile(r"(?:,\s*|\s+)(?:dan\s+)?$")
+
+
+def _join_conjoined_names(
+    text: str, tokens: list[Token], runs: list[tuple[int, int]], gaz: Gazetteer
+) -> list[tuple[int, int, int]]:
+    """Runs as (start, end, start of the last joined part), organisation names with `dan`
+    or a comma list inside joined into one run (Pusat Vulkanologi dan Mitigasi Bencana
+    Geologi; Badan Meteorologi, Klimatologi, dan Geofisika). Only when the name opens with
+    a head, has no known name, and what follows `dan` is neither a known name, a head nor
+    a title (Kementerian Keuangan dan Bank Indonesia stay two)."""
+    keys = [t.key for t in tokens]
+    joined: list[tuple[int, int, int]] = []
+    index = 0
+    while index < len(runs):
+        start, end = runs[index]
+        floor = start
+        head = next((k for k in range(start, end - 1) if _longest(keys, k, end, gaz.org_heads)), -1)
+        if head >= 0:
+            while index + 1 < len(runs):
+                next_start, next_end = runs[index + 1]
+                gap_tokens = next_start - end
+                gap = text[tokens[end - 1].end : tokens[next_start].start]
+                after_dan = gap_tokens == 1 and keys[end] == "dan"
+                listed = gap_tokens == 0 and gap.strip() == ","
+                if not (after_dan or listed) or not CONJOINED_GAP.fullmatch(gap):
+                    break
+                if listed and not _comma_list_ends_in_dan(text, tokens, keys, runs, index + 1):
+                    break  # a comma list must end in `, dan X`
+                if (
+                    any(_name_at(tokens, keys, k, end, gaz, {})[0] for k in range(head + 1, end))
+                    or _name_at(tokens, keys, next_start, next_end, gaz, {})[0]
+                    or _longest(keys, next_start, next_end, gaz.org_heads)
+                    or _longest(keys, next_start, next_end, gaz.person_cues)
+                    or next_end - next_start > 4
+                ):
+                    break
+                floor, end = next_start, next_end
+                index += 1
+        joined.append((start, end, floor))
+        index += 1
+    return joined
+
+
+def _comma_list_ends_in_dan(
+    text: str, tokens: list[Token], keys: list[str], runs: list[tuple[int, int]], index: int
 ) -> bool:
-    """A regional branch head (Polres, Polda) followed by one unknown word, then a title or
-    the end of the name: that word is its region and part of its name."""
-    k = i + 1
-    return (
-        (keys[i],) in gaz.org_heads
-        and keys[i] in gaz.regional_orgs
-        and k < run_end
-        and _unknown_words(keys, k, k + 1, gaz)
-        and keys[k] not in gaz.not_entities
-        and not _name_at(tokens, keys, k, run_end, gaz, known)[0]
-        and not _longest(keys, k, run_end, gaz.person_cues)
-        and (k + 1 == run_end or bool(_longest(keys, k + 1, run_end, gaz.person_cues)))
-    )
+    """Runs from `index` on are single words separated by commas, the last after `, dan`."""
+    while index < len(runs):
+        start, end = runs[index]
+        if end - start != 1 or index + 1 >= len(runs):
+            return False
+        next_start = runs[index + 1][0]
+        gap = text[tokens[end - 1].end : tokens[next_start].start]
+        if next_start - end == 1 and keys[end] == "dan" and gap.startswith(","):
+            return True
+        if next_start != end or gap.strip() != ",":
+            return False
+        index += 1
+    return False
 
 
 def _unknown_words(keys: list[str], i: int, j: int, gaz: Gazetteer) -> bool:
