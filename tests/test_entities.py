@@ -306,3 +306,27 @@ def test_police_branch_with_a_metropolitan_region() -> None:
 def test_name_after_an_organisation_opening_with_an_ordinary_word() -> None:
     result = found("Juru bicara Kementerian Agama Lalu Ahmad Zaenuri membenarkan kabar itu.")
     assert ("Lalu Ahmad Zaenuri", "PER") in result
+
+
+def test_one_word_place_inside_a_person_name() -> None:
+    result = found("Kuasa hukum korban, Razman Medan Nasution, mendatangi Mapolda Sumut.")
+    assert ("Razman Medan Nasution", "PER") in result
+    assert ("Medan", "LOC") not in result
+
+
+def test_place_between_names_with_a_direction_stays_a_place() -> None:
+    result = found("Pengamat Trubus Rahadiansyah menilai warga Jakarta Utara butuh tanggul.")
+    assert ("Jakarta Utara", "LOC") in result
+
+
+def test_dam_and_trade_titles() -> None:
+    result = found(
+        "Penyanyi Raisa Andriana menggelar konser amal untuk warga di sekitar Waduk Cirata."
+    )
+    assert ("Raisa Andriana", "PER") in result
+    assert ("Waduk Cirata", "LOC") in result
+
+
+def test_organisation_named_after_a_region_with_its_direction() -> None:
+    result = found("Majelis hakim Pengadilan Negeri Jakarta Utara menunda sidang.")
+    assert ("Pengadilan Negeri Jakarta Utara", "ORG") in result

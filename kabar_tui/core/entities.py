@@ -351,8 +351,10 @@ def _head_name_end(
     j = max(i + 1, floor)
     ordinary = 0
     while j < run_end:
-        length, _ = _name_at(tokens, keys, j, run_end, gaz, known)
+        length, label = _name_at(tokens, keys, j, run_end, gaz, known)
         if length:
+            if label == "LOC":  # Pengadilan Negeri Jakarta Selatan
+                length += _longest(keys, j + length, run_end, gaz.directions)
             return j + length
         if keys[j] in gaz.org_words:
             ordinary += 1
@@ -493,7 +495,10 @@ def _segment(
             while (
                 j < run_end
                 and (keys[j] not in gaz.not_entities or (opens_name and j == i + 1))
-                and not _name_at(tokens, keys, j, run_end, gaz, known)[0]
+                and (
+                    not _name_at(tokens, keys, j, run_end, gaz, known)[0]
+                    or _place_inside_name(tokens, keys, j, run_end, gaz, known)
+                )
                 and not _longest(keys, j, run_end, gaz.person_cues)
                 and not _longest(keys, j, run_end, gaz.org_heads)
                 and not _is_club(tokens[j], gaz)
@@ -615,6 +620,26 @@ def _comma_list_ends_in_dan(
             return False
         index += 1
     return False
+
+
+def _place_inside_name(
+    tokens: list[Token], keys: list[str], j: int, run_end: int, gaz: Gazetteer, known: Known
+) -> bool:
+    """A one-word place between two unknown words of a name is part of it (Hotman Paris
+    Hutapea); the span before it is already unknown, so only the word after is checked."""
+    k = j + 1
+    return (
+        _name_at(tokens, keys, j, run_end, gaz, known) == (1, "LOC")
+        and not tokens[j].acronym
+        and k < run_end
+        and not tokens[k].acronym
+        and keys[k] not in gaz.not_entities
+        and _unknown_words(keys, k, k + 1, gaz)
+        and not _name_at(tokens, keys, k, run_end, gaz, known)[0]
+        and not _longest(keys, k, run_end, gaz.person_cues)
+        and not _longest(keys, k, run_end, gaz.org_heads)
+        and not _longest(keys, k, run_end, gaz.directions)
+    )
 
 
 def _unknown_words(keys: list[str], i: int, j: int, gaz: Gazetteer) -> bool:
