@@ -142,6 +142,7 @@ def main() -> None:
     evaluate_annotated("heldout-c").report("annotated held-out C (first run in README)", verbose)
     evaluate_annotated("heldout-d").report("annotated held-out D (first run in README)", verbose)
     evaluate_annotated("heldout-e").report("annotated held-out E (first run in README)", verbose)
+    evaluate_annotated("heldout-f").report("annotated held-out F (first run in README)", verbose)
 
 
 if __name__ == "__main__":
