@@ -10,6 +10,8 @@ its blind first run is also in README, then general rules were added for its err
 `heldout-c` was written after that and never tuned on; a last round of general rules was
 made after its run (its first figures are in README), then `heldout-d` was written and
 used for one last round of general rules (its first figures are in README too).
+`heldout-e` was written and run once before a fifth round of general rules, `heldout-f`
+after that round; both first runs are in README.
 
     python benchmarks/eval_entities.py
 """
