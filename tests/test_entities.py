@@ -330,3 +330,48 @@ def test_dam_and_trade_titles() -> None:
 def test_organisation_named_after_a_region_with_its_direction() -> None:
     result = found("Majelis hakim Pengadilan Negeri Jakarta Utara menunda sidang.")
     assert ("Pengadilan Negeri Jakarta Utara", "ORG") in result
+
+
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        ("Bek Timnas Belanda Virgil van Dijk pulih dari cedera.", "Virgil van Dijk"),
+        ("Pelatih AS Roma Daniele De Rossi memuji lini belakang.", "Daniele De Rossi"),
+        (
+            "Striker asal Brasil, Marcelo da Costa, bergabung dengan Persis Solo.",
+            "Marcelo da Costa",
+        ),
+        ("Pelatih asal Belanda, Marc ten Brink, menonton laga itu.", "Marc ten Brink"),
+    ],
+)
+def test_name_connectors_of_other_languages(text: str, person: str) -> None:
+    assert (person, "PER") in found(text)
+
+
+def test_syllable_acronym_agency_after_a_title() -> None:
+    result = found("Ketua Bawaslu Rahmat Bagja meminta pengawas di daerah siaga.")
+    assert ("Bawaslu", "ORG") in result
+    assert ("Rahmat Bagja", "PER") in result
+
+
+def test_analyst_field_and_institution_before_the_name() -> None:
+    text = "Menurut pengamat ekonomi Universitas Airlangga Rudi Purwono, inflasi masih terkendali."
+    result = found(text)
+    assert ("Universitas Airlangga", "ORG") in result
+    assert ("Rudi Purwono", "PER") in result
+
+
+def test_ministry_title_with_dan_is_not_a_name() -> None:
+    result = found("Ia dilantik sebagai Menteri Pendidikan, Kebudayaan, Riset, dan Teknologi.")
+    assert not any(label == "PER" for _, label in result)
+
+
+def test_search_and_rescue_branch_after_a_title_leaves_the_name() -> None:
+    result = found("Kepala Basarnas Ambon Mustari mengatakan pencarian diperluas ke Pulau Seram.")
+    assert ("Basarnas", "ORG") in result
+    assert ("Basarnas Ambon Mustari", "ORG") not in result
+
+
+def test_search_and_rescue_branch_with_its_city() -> None:
+    result = found("Tim Basarnas Kendari menemukan perahu nelayan di perairan Buton.")
+    assert ("Basarnas Kendari", "ORG") in result

@@ -27,7 +27,25 @@ MAX_CONTEXT_TOKENS = 2
 WORD = re.compile(r"[^\W\d_][\w'’]*(?:-[\w'’]+)*")
 SENTENCE_BREAK = re.compile(r"[.!?]")
 # Lowercase words allowed inside a name when a capitalised word follows.
-CONNECTORS = frozenset({"of", "on", "de", "van", "von", "der", "bin", "binti", "al", "el", "la"})
+CONNECTORS = frozenset(
+    {
+        "of",
+        "on",
+        "de",
+        "da",
+        "dos",
+        "du",
+        "van",
+        "von",
+        "der",
+        "ten",
+        "bin",
+        "binti",
+        "al",
+        "el",
+        "la",
+    }
+)
 VERB_PREFIX = "me"
 CLUB = re.compile(r"Pers[a-z]{2,6}$")
 # `Eri: "..."`: a name before a colon that opens a quotation is a speaker.
@@ -382,15 +400,8 @@ def _segment(
     keys = [t.key for t in tokens]
 
     def add(i: int, j: int, label: str) -> None:
-        found.append(
-            Mention(
-                text[tokens[i].start : tokens[j - 1].end],
-                label,
-                paragraph,
-                tokens[i].start,
-                tokens[j - 1].end,
-            )
-        )
+        start, end = tokens[i].start, tokens[j - 1].end
+        found.append(Mention(text[start:end], label, paragraph, start, end))
 
     for run_start, run_end, floor in _join_conjoined_names(text, tokens, _runs(text, tokens), gaz):
         i = run_start
@@ -430,7 +441,7 @@ def _segment(
             if length and person_cue and label == "PER":
                 length = 0  # a title before a name: read the whole name, not a known part
             if length == 1 and label == "ORG":
-                length += _branch_region(keys, i, run_end, gaz, known, tokens)
+                length += _branch_region(keys, i, run_end, gaz, known, tokens, person_cue)
             if length:
                 if label == "LOC":  # Jakarta Timur, Asia Timur
                     length += _longest(keys, i + length, run_end, gaz.directions)
@@ -540,12 +551,19 @@ def _segment(
 
 
 def _branch_region(
-    keys: list[str], i: int, run_end: int, gaz: Gazetteer, known: Known, tokens: list[Token]
+    keys: list[str],
+    i: int,
+    run_end: int,
+    gaz: Gazetteer,
+    known: Known,
+    tokens: list[Token],
+    titled: bool,
 ) -> int:
     """How many words after a regional branch head (Polres, Polda) name its region: those up
     to a title or the end of the name, at most two of them unknown (Kasat Reskrim Polres
-    Klaten | AKP Joko Sumarsono; Polres Metro Jakarta Selatan)."""
-    if (keys[i],) not in gaz.org_heads or keys[i] not in gaz.regional_orgs:
+    Klaten | AKP Joko Sumarsono; Polres Metro Jakarta Selatan). After a title (`titled`)
+    the region must end at a rank, since the person's name follows it."""
+    if keys[i] not in gaz.regional_orgs:
         return 0
     k, unknown = i + 1, 0
     while k < run_end and not _longest(keys, k, run_end, gaz.person_cues):
@@ -557,6 +575,8 @@ def _branch_region(
         if not length:
             unknown += 1
         k += max(length, 1)
+    if titled and k == run_end:
+        return 0  # Kepala Basarnas Padang Abdul Malik: the name follows the region
     return k - i - 1 if unknown <= 2 and k - i - 1 <= 4 else 0
 
 
@@ -594,7 +614,7 @@ def _join_conjoined_names(
                     or _name_at(tokens, keys, next_start, next_end, gaz, {})[0]
                     or _longest(keys, next_start, next_end, gaz.org_heads)
                     or _longest(keys, next_start, next_end, gaz.person_cues)
-                    or next_end - next_start > 4
+                    or next_end - next_start > 6
                 ):
                     break
                 floor, end = next_start, next_end
