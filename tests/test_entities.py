@@ -375,3 +375,46 @@ def test_search_and_rescue_branch_after_a_title_leaves_the_name() -> None:
 def test_search_and_rescue_branch_with_its_city() -> None:
     result = found("Tim Basarnas Kendari menemukan perahu nelayan di perairan Buton.")
     assert ("Basarnas Kendari", "ORG") in result
+
+
+def test_name_after_an_organisation_inside_a_long_title() -> None:
+    text = "Kepala Eksekutif Pengawas Perbankan OJK Dian Ediana Rae memastikan bank tetap sehat."
+    result = found(text)
+    assert ("OJK", "ORG") in result
+    assert ("Dian Ediana Rae", "PER") in result
+    assert not any("Eksekutif" in t for t, _ in result)
+
+
+def test_lone_name_after_an_agency_in_a_title() -> None:
+    result = found("Ketua Lembaga Sensor Film Rommy Fibri Hardiyanto hadir di Bandung.")
+    assert ("Lembaga Sensor Film", "ORG") in result
+    assert ("Rommy Fibri Hardiyanto", "PER") in result
+
+
+@pytest.mark.parametrize(
+    ("text", "organisation", "person"),
+    [
+        (
+            "Kanit Reskrim Polsek Cilandak Kompol Sutikno menyebut pelaku residivis.",
+            "Polsek Cilandak",
+            "Sutikno",
+        ),
+        (
+            "Pemerintah Kabupaten Sleman menetapkan status tanggap darurat.",
+            "Pemerintah Kabupaten Sleman",
+            None,
+        ),
+        (
+            "Suku Dinas Sumber Daya Air Jakarta Timur mengeruk saluran di Cipinang.",
+            "Suku Dinas Sumber Daya Air Jakarta Timur",
+            None,
+        ),
+    ],
+)
+def test_local_government_and_police_ranks(
+    text: str, organisation: str, person: str | None
+) -> None:
+    result = found(text)
+    assert (organisation, "ORG") in result
+    if person:
+        assert (person, "PER") in result

@@ -376,8 +376,14 @@ def _head_name_end(
             return j + length
         if keys[j] in gaz.org_words:
             ordinary += 1
-        elif ordinary and 2 <= run_end - j <= 4:
-            return j
+        elif (
+            ordinary
+            and 2 <= run_end - j <= 4
+            and not any(
+                _name_at(tokens, keys, k, run_end, gaz, known)[0] for k in range(j, run_end)
+            )
+        ):
+            return j  # not before a place: Suku Dinas Sumber Daya Air Jakarta Timur
         j += 1
     return run_end
 
@@ -483,8 +489,8 @@ def _segment(
                 ):
                     i -= 2  # juru bicara Lembaga Penjamin Simpanan | Dimas Yuliharto
                     person_cue = True
-                else:
-                    person_cue = False
+                else:  # Kepala Eksekutif Pengawas Lembaga Pembiayaan OJK | Agusman
+                    person_cue = person_cue and head_label == "ORG" and i < run_end
                 add(token_index, i, head_label)
                 after_title = i  # Kementerian Luar Negeri | Lalu Muhamad Iqbal
                 continue
@@ -597,28 +603,33 @@ def _join_conjoined_names(
     while index < len(runs):
         start, end = runs[index]
         floor = start
-        head = next((k for k in range(start, end - 1) if _longest(keys, k, end, gaz.org_heads)), -1)
-        if head >= 0:
-            while index + 1 < len(runs):
-                next_start, next_end = runs[index + 1]
-                gap_tokens = next_start - end
-                gap = text[tokens[end - 1].end : tokens[next_start].start]
-                after_dan = gap_tokens == 1 and keys[end] == "dan"
-                listed = gap_tokens == 0 and gap.strip() == ","
-                if not (after_dan or listed) or not CONJOINED_GAP.fullmatch(gap):
-                    break
-                if listed and not _comma_list_ends_in_dan(text, tokens, keys, runs, index + 1):
-                    break  # a comma list must end in `, dan X`
-                if (
-                    any(_name_at(tokens, keys, k, end, gaz, {})[0] for k in range(head + 1, end))
-                    or _name_at(tokens, keys, next_start, next_end, gaz, {})[0]
-                    or _longest(keys, next_start, next_end, gaz.org_heads)
-                    or _longest(keys, next_start, next_end, gaz.person_cues)
-                    or next_end - next_start > 6
-                ):
-                    break
-                floor, end = next_start, next_end
-                index += 1
+        head = -2  # found only once a run is followed by `dan` or a comma: most are not
+        while index + 1 < len(runs):
+            next_start, next_end = runs[index + 1]
+            gap_tokens = next_start - end
+            gap = text[tokens[end - 1].end : tokens[next_start].start]
+            after_dan = gap_tokens == 1 and keys[end] == "dan"
+            listed = gap_tokens == 0 and gap.strip() == ","
+            if not (after_dan or listed) or not CONJOINED_GAP.fullmatch(gap):
+                break
+            if head == -2:
+                head = next(
+                    (k for k in range(start, end - 1) if _longest(keys, k, end, gaz.org_heads)), -1
+                )
+            if head < 0:
+                break
+            if listed and not _comma_list_ends_in_dan(text, tokens, keys, runs, index + 1):
+                break  # a comma list must end in `, dan X`
+            if (
+                any(_name_at(tokens, keys, k, end, gaz, {})[0] for k in range(head + 1, end))
+                or _name_at(tokens, keys, next_start, next_end, gaz, {})[0]
+                or _longest(keys, next_start, next_end, gaz.org_heads)
+                or _longest(keys, next_start, next_end, gaz.person_cues)
+                or next_end - next_start > 6
+            ):
+                break
+            floor, end = next_start, next_end
+            index += 1
         joined.append((start, end, floor))
         index += 1
     return joined
