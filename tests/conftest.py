@@ -1,11 +1,13 @@
-"""Suite-wide settings: no test (nor the CLI it runs) touches the user's real cache, and the
-cache is off unless a test turns it on, so monkeypatched stages are never skipped by a hit."""
+"""Suite-wide settings: no test (nor the CLI it runs) touches the user's real cache or config,
+the cache is off unless a test turns it on, so monkeypatched stages are never skipped by a
+hit, and everyone runs in the same locale."""
 
 from __future__ import annotations
 
 import os
 import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -23,3 +25,21 @@ def private_cache_dir() -> Iterator[str]:
             os.environ.pop(name, None)
         else:
             os.environ[name] = value
+
+
+@pytest.fixture(autouse=True)
+def isolated_config_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch) -> Path:
+    folder = tmp_path_factory.mktemp("config")
+    monkeypatch.setenv("KABAR_CONFIG_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def predictable_terminal(monkeypatch) -> None:
+    """Commands pick their language from the environment and the reader its default theme
+    from the terminal's colours: tests expect English and a truecolour terminal."""
+    for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "NO_COLOR", "TMUX", "STY"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.setenv("COLORTERM", "truecolor")

@@ -52,3 +52,10 @@ def test_wheel_has_themes_and_data_files(wheel_names: set[str]) -> None:
     for data in (ROOT / "kabar_tui" / "data").rglob("*"):
         if data.is_file() and data.suffix not in {".py", ".pyc"}:
             assert data.relative_to(ROOT).as_posix() in wheel_names
+
+
+def test_wheel_has_the_compiled_interface_catalogs(wheel_names: set[str]) -> None:
+    catalogs = list((ROOT / "kabar_tui" / "locale").rglob("kabar.mo"))
+    assert catalogs
+    for catalog in catalogs:
+        assert catalog.relative_to(ROOT).as_posix() in wheel_names

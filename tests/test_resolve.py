@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 from kabar_tui.core.entities import gazetteer_entry, recognise
 from kabar_tui.core.model import Article, Corpus, Paragraph
 from kabar_tui.core.quotes import attribute
@@ -160,3 +162,69 @@ def test_lone_surname_means_the_headline_subject_not_a_relative_named_in_the_bod
     assert lone and lone[0].canonical == "Kim Jong Un"
     father = [m for m in profile.entities if m.text == "Kim Jong Il"]
     assert father and father[0].canonical == "Kim Jong Il"
+
+
+def test_reworded_quote_is_grouped_among_quotes_of_the_same_words() -> None:
+    """Quotes built from the same few words, as in a busy news week; one is reprinted
+    with a word changed and must still find its group."""
+    words = [
+        "harga",
+        "beras",
+        "naik",
+        "pemerintah",
+        "akan",
+        "menambah",
+        "impor",
+        "pekan",
+        "depan",
+        "di",
+        "pasar",
+    ]
+    shuffler = random.Random(4)
+    quotes = [" ".join(shuffler.sample(words, len(words))) for _ in range(12)]
+    articles = [article(f"q{i}", f"“{text},” kata Sri Mulyani.") for i, text in enumerate(quotes)]
+    reworded = quotes[3].replace("menambah", "menaikkan")
+    articles.append(article("copy", f"“{reworded},” ujar Menteri Keuangan Sri Mulyani."))
+    corpus = resolved(*articles)
+    assert len(corpus.quote_groups) == len(quotes)
+    group = next(g for g in corpus.quote_groups if g.text == quotes[3])
+    assert [o.article for o in group.occurrences] == ["q3", "copy"]
+
+
+def test_pipeline_expands_a_lone_surname_within_its_story_first() -> None:
+    from kabar_tui.core.pipeline import finish_corpus, process_source
+    from kabar_tui.core.sources import Source
+
+    shared = [
+        "Menteri Pertahanan Rusia Sergei Shoigu tiba di Pyongyang pada Rabu untuk membahas "
+        "latihan militer gabungan dengan para pejabat Korea Utara.",
+        "Kunjungan tersebut berlangsung selama tiga hari dan mencakup peninjauan pameran "
+        "senjata terbaru serta pertemuan dengan pimpinan angkatan bersenjata setempat.",
+        "Para pengamat menilai lawatan itu sebagai tanda semakin eratnya hubungan militer "
+        "kedua negara di tengah sanksi internasional yang terus berlaku.",
+    ]
+    wire = "Shoigu Tiba di Pyongyang\n\n" + "\n\n".join(shared) + "\n"
+    copy = (
+        "Shoigu Kunjungi Pyongyang\n\n"
+        + "\n\n".join([shared[0].replace("Sergei Shoigu", "Shoigu"), *shared[1:]])
+        + "\n"
+    )
+    other = (
+        "Pameran Seni di Moskow\n\n"
+        + "\n\n".join(
+            f"Pelukis Anna Shoigu memamerkan karya ke-{n} di galeri kota Moskow pada akhir "
+            "pekan, dan pengunjung memadati ruang pameran sejak pagi hari."
+            for n in range(3)
+        )
+        + "\n"
+    )
+    sources = [
+        Source(name, f"{name}.txt", text, name)
+        for name, text in (("wire", wire), ("copy", copy), ("other", other))
+    ]
+    corpus = Corpus(articles=[process_source(s) for s in sources])
+    finish_corpus(corpus)
+    assert any({"wire", "copy"} <= set(story.articles) for story in corpus.stories)
+    copy_article = next(a for a in corpus.articles if a.id == "copy")
+    lone = [m for m in copy_article.entities if m.text == "Shoigu" and m.paragraph == 0]
+    assert lone and lone[0].canonical == "Sergei Shoigu"

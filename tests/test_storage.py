@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import sqlite3
@@ -13,7 +14,19 @@ import pytest
 
 from kabar_tui.core import pipeline, storage
 from kabar_tui.core.export import corpus_to_dict
-from kabar_tui.core.model import Article, Corpus, Link, Mention, Problem
+from kabar_tui.core.model import (
+    Article,
+    Caption,
+    Corpus,
+    Edit,
+    Link,
+    Mention,
+    Paragraph,
+    Problem,
+    Quote,
+    QuoteOccurrence,
+    RemovedLine,
+)
 from kabar_tui.core.pipeline import index_corpus
 from kabar_tui.core.sources import Source
 from kabar_tui.core.storage import Storage
@@ -343,3 +356,75 @@ def test_equal_short_strings_are_stored_once() -> None:
     loaded = pickle.loads(storage.dump_article(article))
     assert loaded == article
     assert len({id(mention.text) for mention in loaded.entities}) == 1
+
+
+def test_stored_corpus_shares_equal_strings_across_articles(
+    corpus_dir: Path, cache: Storage
+) -> None:
+    first = index_corpus([corpus_dir], cache=cache)
+    second = index_corpus([corpus_dir], cache=cache)
+    assert second.corpus_from_cache
+    assert as_dict(second.corpus) == as_dict(first.corpus)
+    outlets = {id(article.outlet) for article in second.corpus.articles}
+    assert second.corpus.articles[0].outlet == "Kompas.com"
+    assert len(outlets) == 1
+
+
+def test_opened_corpus_unpickles_per_article_records_on_first_use(
+    corpus_dir: Path, cache: Storage
+) -> None:
+    first = index_corpus([corpus_dir], cache=cache).corpus
+    second = index_corpus([corpus_dir], cache=cache).corpus
+    article, original = second.articles[0], first.articles[0]
+    for name in storage.DEFERRED_FIELDS:
+        deferred = getattr(article, name)
+        assert isinstance(deferred, storage.DeferredList)
+        assert deferred._payload is not None
+    assert article.entities[0] == original.entities[0]
+    assert article.entities._payload is None
+    assert list(article.entities) == original.entities
+    assert article.quotes == original.quotes
+    assert len(article.removed) == len(original.removed) > 0
+    assert [edit.kind for edit in article.edits] == [edit.kind for edit in original.edits]
+    assert second.articles[1] == first.articles[1]  # dataclass equality loads them too
+
+
+def test_deferred_list_is_a_list() -> None:
+    mentions = [Mention("Sri Mulyani", "PER", n, 0, 11) for n in range(3)]
+    payload = pickle.dumps(mentions, protocol=pickle.HIGHEST_PROTOCOL)
+    deferred = storage.DeferredList(payload=payload)
+    assert len(deferred) == 3
+    deferred.append(Mention("Jakarta", "LOC", 4, 0, 7))
+    assert [m.paragraph for m in deferred] == [0, 1, 2, 4]
+    assert (
+        sorted(storage.DeferredList(payload=payload), key=lambda m: -m.paragraph)[0]
+        == (mentions[2])
+    )
+    assert storage.DeferredList(payload=payload) == mentions
+    assert mentions == storage.DeferredList(payload=payload)
+    assert bool(storage.DeferredList(payload=pickle.dumps([]))) is False
+    again = pickle.loads(pickle.dumps(deferred))
+    assert isinstance(again, storage.DeferredList)
+    assert again == [*mentions, Mention("Jakarta", "LOC", 4, 0, 7)]
+
+
+def test_records_pickle_to_equal_records() -> None:
+    records = [
+        Paragraph(0, "Isi paragraf.", 3),
+        RemovedLine(2, "Baca juga: Harga Beras", "related link"),
+        Edit(4, "rejoined", "2 lines"),
+        Caption("Suasana pasar.", None, 5),
+        Mention("Sri Mulyani", "PER", 1, 10, 21, canonical="Sri Mulyani Indrawati"),
+        Quote("Kami siap", "direct", "Sri Mulyani", 1, 0, 9, "Sri Mulyani", via="kata"),
+        QuoteOccurrence("a", 1, 0, 9, None),
+        Link("a", 0, "b", 1, 91.5, "same text"),
+    ]
+    assert pickle.loads(pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL)) == records
+
+
+def test_cross_article_stage_turns_the_collector_back_on(corpus_dir: Path) -> None:
+    corpus = index_corpus([corpus_dir], cache=False).corpus
+    assert gc.isenabled()
+    pipeline.finish_corpus(corpus)
+    assert gc.isenabled()
+    assert corpus.entities

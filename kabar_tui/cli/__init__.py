@@ -11,6 +11,9 @@ import os
 import sys
 from importlib import import_module
 
+from kabar_tui.config import load_config
+from kabar_tui.i18n import resolve_language, set_language
+
 COMMANDS: dict[str, str] = {
     "list": "kabar_tui.cli.list_cmd",
     "show": "kabar_tui.cli.show_cmd",
@@ -21,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "search": "kabar_tui.cli.search_cmd",
     "related": "kabar_tui.cli.related_cmd",
     "index": "kabar_tui.cli.index_cmd",
+    "serve": "kabar_tui.cli.serve_cmd",
 }
 OPEN_COMMAND = "kabar_tui.cli.open_cmd"
 
@@ -54,6 +58,7 @@ def _dispatch(args: list[str]) -> int:
     if args and args[0] in ("-h", "--help"):
         print(_top_level_help())
         return 0
+    set_language(resolve_language(None, load_config().lang))  # `kabar --lang` overrides it
     if args and args[0] in COMMANDS:
         name, rest = args[0], args[1:]
         module = import_module(COMMANDS[name])

@@ -3,32 +3,33 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
 from kabar_tui.cli.common import add_paths_argument
+from kabar_tui.cli.interface_options import add_interface_arguments, apply_interface_arguments
 
 HELP = "open the reader"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_paths_argument(parser)
+    add_interface_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     from kabar_tui.config import load_config
-    from kabar_tui.core.formatting import locale_or_default
+
+    language = apply_interface_arguments(args)  # before the UI's strings are imported
     from kabar_tui.ui.app import KabarApp  # textual only loads when the reader opens
 
     config = load_config()
     for warning in config.warnings:
         print(f"kabar: warning: {warning}", file=sys.stderr)
-    locale = locale_or_default(config.lang or os.environ.get("LC_ALL") or os.environ.get("LANG"))
     app = KabarApp(
         paths=args.paths or None,
-        locale=locale,
+        locale=language,
         keymap=config.keymap,
-        theme=config.theme,
+        theme=args.theme,
         warnings=config.warnings,
     )
     app.run()

@@ -53,7 +53,7 @@ def published(article: Article, locale: str) -> str:
 def article_lines(article: Article, locale: str, removed: bool) -> list[Text]:
     """The article as printable lines; every user text is a Text, never markup."""
     title = plain(article.title) + (
-        f"  ({_('title derived from the text')})" if article.title_derived else ""
+        "  (" + _("title derived from the text") + ")" if article.title_derived else ""
     )
     lines = [Text(title, style="bold")]
     fields = [
@@ -69,7 +69,7 @@ def article_lines(article: Article, locale: str, removed: bool) -> list[Text]:
         line.append(value)
         lines.append(line)
     for caption in article.captions:
-        line = Text(f"{_('caption')}: ", style="dim")
+        line = Text(_("caption") + ": ", style="dim")
         line.append(plain(caption.text, ""))
         if caption.credit:
             line.append(f" ({plain(caption.credit)})", style="italic")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as _babel_date
 from babel.dates import format_datetime as _babel_datetime
-from babel.dates import format_timedelta
+from babel.dates import format_time, format_timedelta
 from babel.numbers import format_decimal
 
 DEFAULT_LOCALE = "en"
@@ -36,6 +36,31 @@ def format_datetime(moment: datetime | None, locale: str = DEFAULT_LOCALE) -> st
     if moment is None:
         return "-"
     return _babel_datetime(moment, format="medium", tzinfo=moment.tzinfo, locale=locale)
+
+
+def zone_label(moment: datetime) -> str:
+    """The zone as Indonesian readers write it: WIB/WITA/WIT, else `UTC+hh:mm`; '' if naive."""
+    offset = moment.utcoffset()
+    if offset is None:
+        return ""
+    named = {7: "WIB", 8: "WITA", 9: "WIT"}
+    hours = offset / timedelta(hours=1)
+    if hours in named:
+        return named[int(hours)]
+    if offset == timedelta(0):
+        return "UTC"
+    sign = "+" if offset > timedelta(0) else "-"
+    minutes = abs(int(offset.total_seconds())) // 60
+    return f"UTC{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def format_published(moment: datetime | None, locale: str = DEFAULT_LOCALE) -> str:
+    """`Minggu, 17 Sep 2023 18.44 WIB`: weekday, date and time where the article was written."""
+    if moment is None:
+        return "-"
+    day = _babel_datetime(moment, format="EEEE, d MMM y", tzinfo=moment.tzinfo, locale=locale)
+    time = format_time(moment, format="short", tzinfo=moment.tzinfo, locale=locale)
+    return f"{day} {time} {zone_label(moment)}".rstrip()
 
 
 def format_relative(moment: datetime, now: datetime, locale: str = DEFAULT_LOCALE) -> str:

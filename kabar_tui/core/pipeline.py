@@ -35,6 +35,7 @@ from kabar_tui.core.storage import (
     CacheUnavailable,
     Storage,
     cache_disabled,
+    collector_paused,
     corpus_key,
     dump_article,
     file_signature,
@@ -62,10 +63,17 @@ def process_source(source: Source) -> Article:
 
 
 def finish_corpus(corpus: Corpus) -> None:
-    """Everything that depends on several articles, done once all are processed."""
-    resolve_corpus(corpus)
-    corpus.links = link_corpus(corpus)
-    corpus.stories = group_stories(corpus)
+    """Everything that depends on several articles, done once all are processed.
+
+    It makes millions of short-lived objects beside the million long-lived ones of a big
+    corpus and hardly any cycles: the cyclic collector would walk the whole corpus again
+    and again for nothing, so it waits until the end.
+    """
+    with collector_paused():
+        # Stories first: resolution expands a lone surname within its story.
+        corpus.links = link_corpus(corpus)
+        corpus.stories = group_stories(corpus)
+        resolve_corpus(corpus)
 
 
 @dataclass(slots=True)

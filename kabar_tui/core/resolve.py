@@ -15,6 +15,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 
 from rapidfuzz import fuzz, process
 
@@ -34,7 +35,7 @@ MIN_FUZZY_KEY = 8  # shorter keys (acronyms, one short word) merge only when equ
 WORD_PREFIX = 3
 QUOTE_SCORE = 90.0
 MIN_FUZZY_QUOTE = 20
-QUOTE_BUCKET_WORDS = 3
+QUOTE_BUCKETS = 4
 # Generic words written differently by outlets: one spelling for the key.
 GENERIC_WORDS = {
     "kosmodrom": "cosmodrome",
@@ -75,7 +76,8 @@ class _Cluster:
     def canonical(self) -> str:
         if self.gazetteer_name:
             return self.gazetteer_name
-        return self.forms.most_common(1)[0][0]
+        # A name of several words says who is meant; a lone surname only echoes it.
+        return max(self.forms, key=lambda form: (" " in form.strip(), self.forms[form]))
 
 
 @lru_cache(maxsize=65536)
@@ -100,18 +102,18 @@ def _subject_names(article: Article, names_by_word: dict[str, list[str]]) -> Cou
 
     They are not body paragraphs, so they carry no mentions of their own, yet they decide
     who a lone surname means: in `Ayah Kim, Kim Jong Il, ...` under a headline about Kim
-    Jong Un, `Kim` is still Kim Jong Un. A title-cased headline hides where a name ends,
-    so names known from the corpus are also looked for among its words. Headline names
-    count twice.
+    Jong Un, `Kim` is still Kim Jong Un. A title-cased headline hides where a name ends
+    (`Shoigu Kunjungi Pyongyang`), so only full names known from the corpus are looked for
+    among its words; captions are sentences and are read as such. Headline names count twice.
     """
-    headline: Counter[str] = Counter()
-    captions: Counter[str] = Counter()
-    for m in recognise([article.title, *(c.text for c in article.captions)]):
-        if m.label == "PER" and " " in m.text.strip():
-            (headline if m.paragraph == 0 else captions)[spelling_key(m.text)] += 1
     headline_words = set(spelling_key(article.title).split())
     known = {name for word in headline_words for name in names_by_word.get(word, ())}
-    headline.update(name for name in known if set(name.split()) <= headline_words)
+    headline = Counter(name for name in known if set(name.split()) <= headline_words)
+    captions = Counter(
+        spelling_key(m.text)
+        for m in recognise([c.text for c in article.captions])
+        if m.label == "PER" and " " in m.text.strip()
+    )
     return headline + headline + captions
 
 
@@ -249,9 +251,19 @@ def _speaker_canonical(article: Article, quote: Quote, by_text: dict[str, str]) 
     return by_text.get(quote.speaker)
 
 
-def _quote_buckets(key: str) -> list[str]:
-    """The longest words of a quote: reworded copies keep at least one of them."""
-    return sorted(set(key.split()), key=lambda word: (-len(word), word))[:QUOTE_BUCKET_WORDS]
+def _quote_shingles(key: str) -> set[str]:
+    """Pairs of neighbouring words (the word itself for a one-word quote)."""
+    words = key.split()
+    return {f"{a} {b}" for a, b in pairwise(words)} or set(words)
+
+
+def _quote_buckets(key: str, frequency: Counter[str]) -> list[str]:
+    """The rarest word pairs of a quote: a reworded copy keeps most of them, and the pairs
+    an edit creates or destroys are rarer still, so two copies still pick a common pair.
+    Rare pairs keep buckets small, so a quote is compared with a handful of groups even
+    when the same few words recur in every quote (single words did not: quadratic)."""
+    shingles = _quote_shingles(key)
+    return sorted(shingles, key=lambda pair: (frequency[pair], -len(pair), pair))[:QUOTE_BUCKETS]
 
 
 def group_quotes(corpus: Corpus) -> None:
@@ -260,11 +272,13 @@ def group_quotes(corpus: Corpus) -> None:
     keys: list[str] = []
     exact: dict[str, int] = {}
     buckets: dict[str, list[int]] = defaultdict(list)
+    quote_keys = {id(q): quote_key(q.text) for a in corpus.articles for q in a.quotes}
+    frequency = Counter(pair for key in set(quote_keys.values()) for pair in _quote_shingles(key))
     for article in corpus.articles:
         for quote in article.quotes:
-            key = quote_key(quote.text)
+            key = quote_keys[id(quote)]
             index = exact.get(key)
-            words = _quote_buckets(key)
+            words = _quote_buckets(key, frequency)
             if index is None and len(key) >= MIN_FUZZY_QUOTE:
                 choices = {i: keys[i] for word in words for i in buckets[word]}
                 match = process.extractOne(

@@ -27,6 +27,7 @@ import os
 import pickle
 import sqlite3
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -126,20 +127,93 @@ _SHARED_MAX_LENGTH = 100  # longer strings (paragraphs) hardly ever repeat
 
 def _share_strings(item: object, seen: dict[str, str]) -> None:
     """Replace equal short strings in a dataclass tree (fields, lists) by one object."""
-    for field in dataclasses.fields(item):  # type: ignore[arg-type]
-        value = getattr(item, field.name)
+    for name in _field_names(type(item)):
+        value = getattr(item, name)
         if type(value) is str:
             if len(value) <= _SHARED_MAX_LENGTH:
-                setattr(item, field.name, seen.setdefault(value, value))
+                setattr(item, name, seen.setdefault(value, value))
         elif type(value) is list:
             for index, element in enumerate(value):
                 if type(element) is str:
                     if len(element) <= _SHARED_MAX_LENGTH:
                         value[index] = seen.setdefault(element, element)
-                elif dataclasses.is_dataclass(element) and not isinstance(element, type):
+                elif _field_names(type(element)):
                     _share_strings(element, seen)
-        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        elif _field_names(type(value)):
             _share_strings(value, seen)
+
+
+@functools.cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    """A dataclass's field names, empty for any other type (asked a million times a save)."""
+    if not dataclasses.is_dataclass(kind):
+        return ()
+    return tuple(field.name for field in dataclasses.fields(kind))
+
+
+# Per-article records no screen needs before the reader opens that article; a corpus
+# opens without unpickling them (a million mentions for 10k articles).
+DEFERRED_FIELDS = ("entities", "quotes", "removed", "edits")
+_LOAD_LOCK = threading.Lock()
+
+
+def _deferred(article: Article) -> Article:
+    """A copy of `article` whose DEFERRED_FIELDS pickle as separate, lazily loaded blobs."""
+    changes = {name: DeferredList(getattr(article, name)) for name in DEFERRED_FIELDS}
+    return dataclasses.replace(article, **changes)
+
+
+class DeferredList(list):  # type: ignore[type-arg]
+    """A list whose items stay pickled until it is first used, then an ordinary list.
+
+    Every list operation first unpickles the items; pickling it again stores them as one
+    blob, which loads as another DeferredList.
+    """
+
+    __slots__ = ("_payload",)
+
+    def __init__(self, items: Iterable[object] = (), payload: bytes | None = None) -> None:
+        super().__init__(items)
+        self._payload = payload
+
+    def _load(self) -> None:
+        if self._payload is None:
+            return
+        with _LOAD_LOCK:  # the reader's worker thread and the UI may both touch it
+            payload = self._payload
+            if payload is not None:
+                list.extend(self, pickle.loads(payload))
+                self._payload = None
+
+    def __reduce__(self) -> tuple[object, tuple[bytes]]:
+        payload = self._payload
+        if payload is None:
+            payload = pickle.dumps(list(self), protocol=pickle.HIGHEST_PROTOCOL)
+        return _undeferred_later, (payload,)
+
+
+def _undeferred_later(payload: bytes) -> DeferredList:
+    return DeferredList(payload=payload)
+
+
+def _loading_first(name: str) -> Callable[..., object]:
+    method = getattr(list, name)
+
+    def loaded(self: DeferredList, *args: object, **kwargs: object) -> object:
+        self._load()
+        return method(self, *args, **kwargs)
+
+    loaded.__name__ = name
+    return loaded
+
+
+_LIST_METHODS = """
+    __len__ __iter__ __reversed__ __getitem__ __setitem__ __delitem__ __contains__ __eq__ __ne__
+    __lt__ __le__ __gt__ __ge__ __add__ __iadd__ __mul__ __rmul__ __imul__ __repr__ append extend
+    insert pop remove clear index count sort reverse copy
+"""
+for _name in _LIST_METHODS.split():
+    setattr(DeferredList, _name, _loading_first(_name))
 
 
 def _is_damage(error: sqlite3.DatabaseError) -> bool:
@@ -254,10 +328,15 @@ class Storage:
             return None
 
     def save_corpus(self, key: str, corpus: Corpus) -> None:
-        """Store a finished corpus (its problems are about this run, so they stay out)."""
-        blob = pickle.dumps(
-            dataclasses.replace(corpus, problems=[]), protocol=pickle.HIGHEST_PROTOCOL
-        )
+        """Store a finished corpus (its problems are about this run, so they stay out).
+
+        Equal short strings are made one object across the whole corpus first: the same
+        outlets, entity names and labels recur in every article.
+        """
+        stored = dataclasses.replace(corpus, problems=[])
+        stored.articles = [_deferred(article) for article in stored.articles]
+        _share_strings(stored, {})  # not inside deferred lists: each pickles on its own
+        blob = pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL)
         try:
             with self._guard("written") as db, _transaction(db):
                 db.execute("INSERT OR REPLACE INTO corpora VALUES (?, ?)", (key, blob))
@@ -301,7 +380,7 @@ class Storage:
         paths = list(wanted)
         fingerprint = code_fingerprint()
         try:
-            with self._guard("read") as db, _collector_paused():
+            with self._guard("read") as db, collector_paused():
                 for start in range(0, len(paths), _LOOKUP_BATCH):
                     batch = paths[start : start + _LOOKUP_BATCH]
                     marks = ",".join("?" * len(batch))
@@ -343,7 +422,7 @@ class Storage:
 
     def _unpickle(self, load: Callable[[], object], expected: type) -> object | None:
         try:
-            with _collector_paused():
+            with collector_paused():
                 value = load()
         except sqlite3.Error:
             raise
@@ -384,7 +463,7 @@ class _Skipped(Exception):
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Unpickling makes objects by the hundred thousand, none of them garbage: without this
     the cyclic collector runs over and over and more than doubles the load time."""
     was_enabled = gc.isenabled()

@@ -15,6 +15,7 @@ from textual.screen import Screen
 from kabar_tui.core.model import Corpus
 from kabar_tui.i18n import _, ngettext
 from kabar_tui.ui.screens.list import ListScreen
+from kabar_tui.ui.theming import setup_themes
 
 if TYPE_CHECKING:
     from kabar_tui.ui.screens.reader import ReaderScreen
@@ -39,6 +40,7 @@ THEME_VARIABLES = {
     "quote": "#8fbc6a",
     "speaker": "#8fbc6a",
     "match": "#f0d35a",
+    "match-text": "#000000",
     "removed": "#808080",
 }
 
@@ -85,10 +87,16 @@ class KabarApp(App[None]):
         self.position = 0
         self.last_copied: str | None = None
         self._reader: ReaderScreen | None = None
-        self.requested_theme = theme
+        setup_themes(self, theme)
         self.startup_warnings = warnings or []
         if keymap:
             self.set_keymap(keymap)
+
+    def copy_to_clipboard(self, text: str) -> None:
+        """OSC 52 through tmux/screen when needed, or a dialog to copy by hand."""
+        from kabar_tui.ui.clipboard import copy_text
+
+        copy_text(self, text)
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return dict(THEME_VARIABLES)
@@ -112,10 +120,6 @@ class KabarApp(App[None]):
     def on_mount(self) -> None:
         for warning in self.startup_warnings:
             self.notify(warning, severity="warning", markup=False)
-        if self.requested_theme in self.available_themes:
-            self.theme = self.requested_theme
-        elif self.requested_theme:
-            self.notify(_("Unknown theme: {name}").format(name=self.requested_theme))
         if self.preloaded:
             from kabar_tui.ui.data import build_searcher
 

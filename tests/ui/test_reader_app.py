@@ -393,11 +393,11 @@ async def test_palette_switches_theme_and_the_article_is_drawn_again() -> None:
         await pilot.press("enter")
         await pilot.pause()
         before = app.reader.view.get_component_rich_style("article-view--cursor")
-        await pilot.press("ctrl+p", *"switch theme textual-light")
+        await pilot.press("ctrl+p", *"switch theme kabar-light")
         await pilot.pause(0.5)
         await pilot.press("enter")
         await pilot.pause()
-        assert app.theme == "textual-light"
+        assert app.theme == "kabar-light"
         view = app.reader.view
         assert view.get_component_rich_style("article-view--cursor") != before
         assert view._layout is not None and view._layout.strips

@@ -219,7 +219,8 @@ class ReaderScreen(Screen[None]):
                 what = _("Passage copied")
         self.app.copy_to_clipboard(citation)
         self.app.last_copied = citation  # type: ignore[attr-defined]
-        self.notify(citation, title=what, timeout=4, markup=False)
+        if self.app.screen is self:  # not when a dialog opened to copy it by hand
+            self.notify(citation, title=what, timeout=4, markup=False)
 
     def action_neighbour(self, step: int) -> None:
         self.app.open_neighbour(step)  # type: ignore[attr-defined]

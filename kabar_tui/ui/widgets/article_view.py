@@ -20,9 +20,10 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from kabar_tui.core.formatting import format_datetime
+from kabar_tui.core.formatting import format_published
 from kabar_tui.core.model import Article, RemovedLine
 from kabar_tui.i18n import _
+from kabar_tui.ui.theming import bracket_spans
 
 GUTTER = 2
 READING_WIDTH = 100  # longer lines are hard to read on wide terminals
@@ -235,7 +236,7 @@ class ArticleView(ScrollView, can_focus=True):
             for part in (
                 article.outlet,
                 article.author,
-                format_datetime(article.published, self.locale) if article.published else None,
+                format_published(article.published, self.locale) if article.published else None,
             )
             if part
         ]
@@ -270,6 +271,9 @@ class ArticleView(ScrollView, can_focus=True):
         if pattern is not None:
             for found in pattern.finditer(source):
                 text.stylize(self._style("match"), found.start(), found.end())
+        if self.app.no_color:  # without colour, brackets show where each name starts and ends
+            spans = [(m.start, m.end) for m in article.entities if m.paragraph == index]
+            text = bracket_spans(text, spans)
         for speaker in speakers:
             text.append("  \u25c2 ", style=self._style("speaker"))
             text.append(speaker, style=self._style("speaker"))

@@ -1,0 +1,48 @@
+"""`--theme`, `--lang` and `--no-animation`: how the reader looks, speaks and moves.
+
+Applied before the UI is imported, so class-level interface strings (binding
+descriptions) are already translated and Textual reads TEXTUAL_ANIMATIONS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from kabar_tui.config import load_config
+from kabar_tui.i18n import available_languages, match_language, resolve_language, set_language
+
+
+def add_interface_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--theme", metavar="NAME", help="colour theme (kabar-dark, kabar-light, ...)"
+    )
+    parser.add_argument("--lang", metavar="LANG", help="interface language: en or id")
+    parser.add_argument(
+        "--no-animation",
+        action="store_true",
+        help="no animations, for slow links (same as TEXTUAL_ANIMATIONS=none)",
+    )
+
+
+def interface_flags(args: argparse.Namespace) -> list[str]:
+    """The same options as command-line words, for running the reader in another process."""
+    flags = []
+    if args.theme:
+        flags += ["--theme", args.theme]
+    if args.lang:
+        flags += ["--lang", args.lang]
+    if args.no_animation:
+        flags.append("--no-animation")
+    return flags
+
+
+def apply_interface_arguments(args: argparse.Namespace) -> str:
+    """Set the interface language and animation level; returns the language in use."""
+    if args.lang and not match_language(args.lang):
+        languages = ", ".join(available_languages())
+        print(f"kabar: no interface language {args.lang!r} (have {languages})", file=sys.stderr)
+    if args.no_animation:
+        os.environ["TEXTUAL_ANIMATIONS"] = "none"
+    return set_language(resolve_language(args.lang, load_config().lang))

@@ -1,0 +1,199 @@
+"""Turn theme files into Textual themes, pick one, and give the reader its styles.
+
+Bundled themes come from `themes/`, the user's from `<config dir>/themes/*.toml`
+(a user file with a bundled theme's name replaces it). A broken file is skipped with
+one message; the app never fails to start because of a theme.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.style import Style
+from rich.text import Text
+from textual.app import App
+from textual.color import Color, ColorParseError
+from textual.theme import BUILTIN_THEMES, Theme
+
+from kabar_tui.config import config_dir, load_config, save_setting
+from kabar_tui.core.resources import themes_dir
+from kabar_tui.core.themes import (
+    ANSI_THEME,
+    DEFAULT_THEME,
+    ThemeFileError,
+    ThemeSpec,
+    read_theme_dirs,
+)
+from kabar_tui.i18n import _
+
+
+def user_themes_dir() -> Path:
+    return config_dir() / "themes"
+
+
+def theme_from_spec(spec: ThemeSpec) -> Theme:
+    """A Textual Theme; ThemeFileError when Textual cannot build its colour system."""
+    theme = Theme(
+        name=spec.name, dark=spec.dark, ansi=spec.ansi, variables=spec.variables, **spec.colours
+    )
+    try:
+        theme.to_color_system().generate()
+        for value in spec.variables.values():
+            if value.startswith(("#", "ansi_")):
+                Color.parse(value)
+    except (ColorParseError, ValueError, TypeError) as error:
+        where = spec.path or spec.name
+        raise ThemeFileError(f"{where}: {error}") from None
+    return theme
+
+
+def load_themes(user_dir: Path | None = None) -> tuple[dict[str, Theme], list[str]]:
+    """All usable themes by name, and one message per theme file that was skipped."""
+    folder = user_themes_dir() if user_dir is None else user_dir
+    specs, problems = read_theme_dirs(themes_dir(), folder)
+    themes: dict[str, Theme] = {}
+    for name, spec in specs.items():
+        try:
+            themes[name] = theme_from_spec(spec)
+        except ThemeFileError as error:
+            problems.append(str(error))
+    return themes, problems
+
+
+def choose_theme(
+    requested: str | None, available: set[str], color_system: str | None
+) -> tuple[str, str | None]:
+    """The theme to start with, and a message when the requested one does not exist.
+
+    Without a request, 16-colour terminals get the theme built on their own ANSI
+    colours, since truecolour themes are rounded badly to 16 colours.
+    """
+    fallback = ANSI_THEME if color_system == "standard" else DEFAULT_THEME
+    if fallback not in available:
+        fallback = DEFAULT_THEME if DEFAULT_THEME in available else "textual-dark"
+    if not requested:
+        return fallback, None
+    if requested in available:
+        return requested, None
+    message = _("Unknown theme {name}; using {fallback}. Themes: {names}").format(
+        name=requested, fallback=fallback, names=", ".join(sorted(available))
+    )
+    return fallback, message
+
+
+def install_themes(app: App, user_dir: Path | None = None) -> list[str]:
+    """Register every usable theme with the app; return the messages for skipped files."""
+    themes, problems = load_themes(user_dir)
+    for theme in themes.values():
+        app.register_theme(theme)
+    return problems
+
+
+def setup_themes(app: App, requested: str | None = None) -> None:
+    """Give the app kabar's themes and start with the right one; call from `App.__init__`.
+
+    `requested` (from `--theme`) wins over the config's `theme`. Textual's own themes are
+    hidden: they lack the reader's colours and are not contrast-checked. A theme picked
+    later (command palette: "Theme") is saved to the config file.
+    """
+    problems = install_themes(app)
+    ours = {name for name in app.available_themes if name not in BUILTIN_THEMES}
+    configured = load_config().theme
+    name, problem = choose_theme(requested or configured, ours, app.console.color_system)
+    app.theme = name
+    for builtin in BUILTIN_THEMES:
+        if builtin not in ours:
+            app.unregister_theme(builtin)
+    for message in [*problems, problem]:
+        if message:
+            app.notify(message, severity="warning", timeout=10, markup=False)
+    remembered = configured or name
+
+    def remember(theme_name: str) -> None:
+        nonlocal remembered
+        if theme_name == remembered:
+            return
+        remembered = theme_name
+        try:
+            save_setting("theme", theme_name)
+        except OSError as error:
+            app.notify(
+                _("Could not remember the theme: {error}").format(error=error),
+                severity="warning",
+                markup=False,
+            )
+
+    app.watch(app, "theme", remember, init=False)
+
+
+@dataclass(frozen=True, slots=True)
+class ReaderStyles:
+    """Rich styles for the article view; with NO_COLOR they lean on bold/underline/italic.
+
+    `brackets` marks entities with brackets as well when colour cannot tell them apart.
+    """
+
+    per: Style
+    loc: Style
+    org: Style
+    quote: Style
+    speaker: Style
+    match: Style
+    removed: Style
+    brackets: bool = False
+
+    def entity(self, kind: str) -> Style:
+        return {"PER": self.per, "LOC": self.loc, "ORG": self.org}.get(kind, Style(bold=True))
+
+
+def reader_styles(app: App) -> ReaderStyles:
+    """Styles from the current theme's reader variables."""
+    if app.no_color:
+        return ReaderStyles(
+            per=Style(bold=True),
+            loc=Style(underline=True),
+            org=Style(bold=True, underline=True),
+            quote=Style(italic=True),
+            speaker=Style(bold=True, italic=True),
+            match=Style(reverse=True),
+            removed=Style(strike=True, dim=True),
+            brackets=True,
+        )
+    variables = app.get_css_variables()
+
+    def colour(name: str, fallback: str) -> str:
+        return _rich_colour(variables.get(name, fallback))
+
+    return ReaderStyles(
+        per=Style(color=colour("entity-per", "magenta")),
+        loc=Style(color=colour("entity-loc", "cyan")),
+        org=Style(color=colour("entity-org", "yellow")),
+        quote=Style(color=colour("quote", "green"), italic=True),
+        speaker=Style(color=colour("speaker", "white"), bold=True),
+        match=Style(color=colour("match-text", "black"), bgcolor=colour("match", "yellow")),
+        removed=Style(color=colour("removed", "bright_black"), strike=True),
+    )
+
+
+def bracket_spans(text: Text, spans: list[tuple[int, int]]) -> Text:
+    """`text` with `[` `]` around each span, styles kept: marks entities without colour."""
+    marks: dict[int, str] = {}
+    unique = set(spans)
+    for _start, end in sorted(unique, key=lambda span: -span[0]):  # inner spans close first
+        marks[end] = marks.get(end, "") + "]"
+    for start, _end in sorted(unique, key=lambda span: (span[0], -span[1])):
+        marks[start] = marks.get(start, "") + "["
+    offsets = sorted(offset for offset in marks if 0 <= offset <= len(text))
+    pieces = text.divide(offsets)
+    result = Text(style=text.style, justify=text.justify, no_wrap=text.no_wrap, end=text.end)
+    result.append_text(pieces[0])
+    for offset, piece in zip(offsets, pieces[1:], strict=True):
+        result.append(marks[offset])
+        result.append_text(piece)
+    return result
+
+
+def _rich_colour(value: str) -> str:
+    """Rich names the ANSI colours without the `ansi_` prefix (`ansi_bright_red`)."""
+    return value.removeprefix("ansi_")

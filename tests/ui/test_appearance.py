@@ -1,0 +1,127 @@
+"""The reader in every theme, without colour, in Indonesian, and copying through tmux."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Label
+
+from kabar_tui import i18n
+from kabar_tui.core.clipboard import Route, copy_sequence
+from kabar_tui.core.resources import themes_dir
+from kabar_tui.core.themes import read_theme_dirs
+from kabar_tui.ui.clipboard import CopyByHandScreen
+from kabar_tui.ui.widgets.article_view import ArticleView
+from tests.ui.conftest import make_app
+
+THEMES = sorted(read_theme_dirs(themes_dir())[0])
+SIZE = (80, 24)
+
+
+async def open_first_article(pilot) -> None:
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+def plain_lines(view: ArticleView) -> list[str]:
+    return [strip.text for strip in view._ensure_layout().strips]
+
+
+def styles_of(view: ArticleView, word: str):
+    """The style the reader drew `word` with in the article's body (not its title)."""
+    layout = view._ensure_layout()
+    for strip in layout.strips[layout.first_line[0] :]:
+        for segment in strip:
+            if word in segment.text:
+                return segment.style
+    raise AssertionError(f"{word!r} not drawn")
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_reader_snapshot_in_each_theme(theme: str, snap_compare) -> None:
+    assert snap_compare(make_app(theme=theme), terminal_size=SIZE, press=["enter"])
+
+
+def test_reader_snapshot_without_colour(snap_compare, monkeypatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert snap_compare(make_app(), terminal_size=SIZE, press=["enter"])
+
+
+async def test_entities_each_get_their_theme_colour() -> None:
+    app = make_app(theme="kabar-dark")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first_article(pilot)
+        view = app.screen.query_one(ArticleView)
+        colours = {
+            kind: styles_of(view, word).color.triplet.hex
+            for kind, word in (("per", "Kim Jong Un"), ("loc", "Vladivostok"), ("org", "KCNA"))
+        }
+        variables = read_theme_dirs(themes_dir())[0]["kabar-dark"].variables
+        assert colours == {kind: variables[f"entity-{kind}"] for kind in colours}
+        app.theme = "kabar-light"  # switching re-wraps with the new colours
+        await pilot.pause()
+        assert styles_of(view, "Vladivostok").color.triplet.hex == "#0b6e5a"
+
+
+async def test_no_color_marks_entities_and_quotes_without_colour(monkeypatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first_article(pilot)
+        view = app.screen.query_one(ArticleView)
+        text = "\n".join(plain_lines(view))
+        assert "[Kim Jong Un]" in text and "[Vladivostok]" in text and "[KCNA]" in text
+        assert "[bold]markup[/]" in text  # article text itself is untouched
+        per, loc = styles_of(view, "Kim Jong Un"), styles_of(view, "Vladivostok")
+        org, quote = styles_of(view, "KCNA"), styles_of(view, "Kami puas")
+        assert per.bold and not per.underline
+        assert loc.underline and not loc.bold
+        assert org.bold and org.underline
+        assert quote.italic
+
+
+async def test_reader_speaks_indonesian() -> None:
+    i18n.set_language("id")
+    try:
+        app = make_app(locale="id")
+        async with app.run_test(size=SIZE) as pilot:
+            await open_first_article(pilot)
+            view = app.screen.query_one(ArticleView)
+            header = "\n".join(plain_lines(view)[:4])
+            assert "Minggu, 17 Sep 2023 09.30 WIB" in header
+            await pilot.press("question_mark")
+            await pilot.pause()
+            title = app.screen.query_one("#help-title", Label).render()
+            assert str(title) == "Tombol di sini — escape untuk menutup"
+    finally:
+        i18n.set_language("en")
+
+
+async def test_copy_in_tmux_sends_the_wrapped_sequence(monkeypatch) -> None:
+    monkeypatch.setenv("TMUX", "/tmp/tmux-1000/default,1,0")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        monkeypatch.setattr(type(app), "is_headless", property(lambda _app: False))
+        written: list[str] = []
+        monkeypatch.setattr(app._driver, "write", written.append)
+        await open_first_article(pilot)
+        await pilot.press("y")
+        await pilot.pause()
+        assert any(copy_sequence(app.clipboard, Route("tmux")) == chunk for chunk in written)
+        assert any("tmux" in n.message for n in app._notifications)
+
+
+async def test_copy_where_osc52_cannot_work_opens_the_dialog_only(monkeypatch) -> None:
+    monkeypatch.setenv("TERM", "linux")
+    for variable in ("TMUX", "STY", "KABAR_CLIPBOARD", "TERM_PROGRAM"):
+        monkeypatch.delenv(variable, raising=False)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        monkeypatch.setattr(type(app), "is_headless", property(lambda _app: False))
+        await open_first_article(pilot)
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, CopyByHandScreen)
+        assert app.screen.query_one("#copy-text").text == app.clipboard
+        messages = [n.message for n in app._notifications]
+        assert app.clipboard not in messages  # no "copied" toast behind the dialog
