@@ -10,6 +10,9 @@ its blind first run is also in README, then general rules were added for its err
 `heldout-c` was written after that and never tuned on; a last round of general rules was
 made after its run (its first figures are in README), then `heldout-d` was written and
 used for one last round of general rules (its first figures are in README too).
+`heldout-e` was written and run once before a fifth round of general rules, `heldout-f`
+after that round; both first runs are in README. `heldout-g` was written after a sixth
+round made from F's errors; its first run is in README too.
 
     python benchmarks/eval_entities.py
 """
@@ -141,6 +144,9 @@ def main() -> None:
     evaluate_annotated("heldout-b").report("annotated held-out B (errors seen once)", verbose)
     evaluate_annotated("heldout-c").report("annotated held-out C (first run in README)", verbose)
     evaluate_annotated("heldout-d").report("annotated held-out D (first run in README)", verbose)
+    evaluate_annotated("heldout-e").report("annotated held-out E (first run in README)", verbose)
+    evaluate_annotated("heldout-f").report("annotated held-out F (first run in README)", verbose)
+    evaluate_annotated("heldout-g").report("annotated held-out G (first run in README)", verbose)
 
 
 if __name__ == "__main__":

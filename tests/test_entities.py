@@ -195,3 +195,226 @@ def test_title_cut_by_dan_does_not_join_the_name() -> None:
 def test_spokesperson_of_an_unknown_body_is_split_from_it() -> None:
     text = "“Simpanan dijamin,” ujar juru bicara Lembaga Penjamin Simpanan Dimas Yuliharto."
     assert {("Lembaga Penjamin Simpanan", "ORG"), ("Dimas Yuliharto", "PER")} <= found(text)
+
+
+def test_title_continuation_words_are_not_part_of_the_name() -> None:
+    text = (
+        "Menteri Koordinator Bidang Kemaritiman Luhut Binsar Pandjaitan dan Kepala Pelaksana "
+        "BPBD Garut Satria Budi meninjau tanggul."
+    )
+    result = found(text)
+    assert ("Luhut Binsar Pandjaitan", "PER") in result
+    assert ("Satria Budi", "PER") in result
+    assert not any("Koordinator" in t or "Pelaksana" in t for t, _ in result)
+
+
+def test_field_of_a_title_is_not_part_of_the_name() -> None:
+    result = found("Wakil Ketua PBNU Bidang Keagamaan Ahmad Fahrur Rozi hadir di Surabaya.")
+    assert ("Ahmad Fahrur Rozi", "PER") in result
+    assert ("PBNU", "ORG") in result
+
+
+@pytest.mark.parametrize(
+    ("text", "club", "person"),
+    [
+        (
+            "Pelatih Persebaya Surabaya Paul Munster memuji lini tengah.",
+            "Persebaya Surabaya",
+            "Paul Munster",
+        ),
+        ("Kapten PSIS Semarang Alfeandra Dewangga cedera.", "PSIS Semarang", "Alfeandra Dewangga"),
+        (
+            "Manajer Persik Mohammad Khusnul Yakin menunggu hasil banding.",
+            "Persik",
+            "Mohammad Khusnul Yakin",
+        ),
+    ],
+)
+def test_football_club_and_its_town_before_a_name(text: str, club: str, person: str) -> None:
+    result = found(text)
+    assert (club, "ORG") in result
+    assert (person, "PER") in result
+
+
+def test_name_opening_with_an_ordinary_word_after_a_title() -> None:
+    result = found("Kepala Kantor Staf Presiden Moeldoko bertemu Gubernur NTB Lalu Gita Ariadi.")
+    assert ("Lalu Gita Ariadi", "PER") in result
+
+
+def test_common_noun_acronyms_for_citizens_are_not_entities() -> None:
+    result = found("Sebanyak 12 WNI dan dua WNA dievakuasi dari Gaza menuju Kairo.")
+    assert {t for t, _ in result} == {"Gaza", "Kairo"}
+
+
+def test_lone_name_before_a_colon_quote_is_a_person() -> None:
+    result = found('Bobby: "Proyek ini harus rampung sebelum musim hujan."')
+    assert result == {("Bobby", "PER")}
+
+
+def test_observation_post_is_an_organisation_before_its_head() -> None:
+    text = "Kepala Pos Pengamatan Gunung Api Semeru Mukdas Sofian melaporkan guguran lava."
+    result = found(text)
+    assert ("Pos Pengamatan Gunung Api Semeru", "ORG") in result
+    assert ("Mukdas Sofian", "PER") in result
+
+
+def test_police_branch_takes_its_region_before_a_rank() -> None:
+    result = found("Kasat Lantas Polres Magelang AKP Budi Santoso mengatur arus mudik.")
+    assert ("Polres Magelang", "ORG") in result
+    assert ("Budi Santoso", "PER") in result
+    assert ("Magelang", "PER") not in result
+
+
+def test_sports_role_is_not_part_of_a_name() -> None:
+    result = found("Kiper Arema FC Lucas Frigeri tampil gemilang di Malang.")
+    assert ("Lucas Frigeri", "PER") in result
+    assert not any(t.startswith("Kiper") for t, _ in result)
+
+
+@pytest.mark.parametrize(
+    ("text", "organisation"),
+    [
+        (
+            "Dinas Pendidikan dan Kebudayaan Sleman menutup sekolah.",
+            "Dinas Pendidikan dan Kebudayaan Sleman",
+        ),
+        (
+            "Badan Pengawasan Keuangan dan Pembangunan menemukan selisih anggaran.",
+            "Badan Pengawasan Keuangan dan Pembangunan",
+        ),
+        (
+            "Kepala Badan Penelitian, Pengembangan, dan Inovasi Daerah Rina Astuti hadir.",
+            "Badan Penelitian, Pengembangan, dan Inovasi Daerah",
+        ),
+    ],
+)
+def test_organisation_names_with_dan_inside(text: str, organisation: str) -> None:
+    assert (organisation, "ORG") in found(text)
+
+
+def test_two_organisations_joined_by_dan_stay_two() -> None:
+    result = found("Kementerian Perdagangan dan Bank Indonesia memantau harga cabai.")
+    assert ("Kementerian Perdagangan", "ORG") in result
+    assert ("Bank Indonesia", "ORG") in result
+
+
+def test_police_branch_with_a_metropolitan_region() -> None:
+    result = found("Polres Metro Jakarta Barat menyita 40 kilogram ganja di Kembangan.")
+    assert ("Polres Metro Jakarta Barat", "ORG") in result
+
+
+def test_name_after_an_organisation_opening_with_an_ordinary_word() -> None:
+    result = found("Juru bicara Kementerian Agama Lalu Ahmad Zaenuri membenarkan kabar itu.")
+    assert ("Lalu Ahmad Zaenuri", "PER") in result
+
+
+def test_one_word_place_inside_a_person_name() -> None:
+    result = found("Kuasa hukum korban, Razman Medan Nasution, mendatangi Mapolda Sumut.")
+    assert ("Razman Medan Nasution", "PER") in result
+    assert ("Medan", "LOC") not in result
+
+
+def test_place_between_names_with_a_direction_stays_a_place() -> None:
+    result = found("Pengamat Trubus Rahadiansyah menilai warga Jakarta Utara butuh tanggul.")
+    assert ("Jakarta Utara", "LOC") in result
+
+
+def test_dam_and_trade_titles() -> None:
+    result = found(
+        "Penyanyi Raisa Andriana menggelar konser amal untuk warga di sekitar Waduk Cirata."
+    )
+    assert ("Raisa Andriana", "PER") in result
+    assert ("Waduk Cirata", "LOC") in result
+
+
+def test_organisation_named_after_a_region_with_its_direction() -> None:
+    result = found("Majelis hakim Pengadilan Negeri Jakarta Utara menunda sidang.")
+    assert ("Pengadilan Negeri Jakarta Utara", "ORG") in result
+
+
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        ("Bek Timnas Belanda Virgil van Dijk pulih dari cedera.", "Virgil van Dijk"),
+        ("Pelatih AS Roma Daniele De Rossi memuji lini belakang.", "Daniele De Rossi"),
+        (
+            "Striker asal Brasil, Marcelo da Costa, bergabung dengan Persis Solo.",
+            "Marcelo da Costa",
+        ),
+        ("Pelatih asal Belanda, Marc ten Brink, menonton laga itu.", "Marc ten Brink"),
+    ],
+)
+def test_name_connectors_of_other_languages(text: str, person: str) -> None:
+    assert (person, "PER") in found(text)
+
+
+def test_syllable_acronym_agency_after_a_title() -> None:
+    result = found("Ketua Bawaslu Rahmat Bagja meminta pengawas di daerah siaga.")
+    assert ("Bawaslu", "ORG") in result
+    assert ("Rahmat Bagja", "PER") in result
+
+
+def test_analyst_field_and_institution_before_the_name() -> None:
+    text = "Menurut pengamat ekonomi Universitas Airlangga Rudi Purwono, inflasi masih terkendali."
+    result = found(text)
+    assert ("Universitas Airlangga", "ORG") in result
+    assert ("Rudi Purwono", "PER") in result
+
+
+def test_ministry_title_with_dan_is_not_a_name() -> None:
+    result = found("Ia dilantik sebagai Menteri Pendidikan, Kebudayaan, Riset, dan Teknologi.")
+    assert not any(label == "PER" for _, label in result)
+
+
+def test_search_and_rescue_branch_after_a_title_leaves_the_name() -> None:
+    result = found("Kepala Basarnas Ambon Mustari mengatakan pencarian diperluas ke Pulau Seram.")
+    assert ("Basarnas", "ORG") in result
+    assert ("Basarnas Ambon Mustari", "ORG") not in result
+
+
+def test_search_and_rescue_branch_with_its_city() -> None:
+    result = found("Tim Basarnas Kendari menemukan perahu nelayan di perairan Buton.")
+    assert ("Basarnas Kendari", "ORG") in result
+
+
+def test_name_after_an_organisation_inside_a_long_title() -> None:
+    text = "Kepala Eksekutif Pengawas Perbankan OJK Dian Ediana Rae memastikan bank tetap sehat."
+    result = found(text)
+    assert ("OJK", "ORG") in result
+    assert ("Dian Ediana Rae", "PER") in result
+    assert not any("Eksekutif" in t for t, _ in result)
+
+
+def test_lone_name_after_an_agency_in_a_title() -> None:
+    result = found("Ketua Lembaga Sensor Film Rommy Fibri Hardiyanto hadir di Bandung.")
+    assert ("Lembaga Sensor Film", "ORG") in result
+    assert ("Rommy Fibri Hardiyanto", "PER") in result
+
+
+@pytest.mark.parametrize(
+    ("text", "organisation", "person"),
+    [
+        (
+            "Kanit Reskrim Polsek Cilandak Kompol Sutikno menyebut pelaku residivis.",
+            "Polsek Cilandak",
+            "Sutikno",
+        ),
+        (
+            "Pemerintah Kabupaten Sleman menetapkan status tanggap darurat.",
+            "Pemerintah Kabupaten Sleman",
+            None,
+        ),
+        (
+            "Suku Dinas Sumber Daya Air Jakarta Timur mengeruk saluran di Cipinang.",
+            "Suku Dinas Sumber Daya Air Jakarta Timur",
+            None,
+        ),
+    ],
+)
+def test_local_government_and_police_ranks(
+    text: str, organisation: str, person: str | None
+) -> None:
+    result = found(text)
+    assert (organisation, "ORG") in result
+    if person:
+        assert (person, "PER") in result

@@ -27,8 +27,29 @@ MAX_CONTEXT_TOKENS = 2
 WORD = re.compile(r"[^\W\d_][\w'’]*(?:-[\w'’]+)*")
 SENTENCE_BREAK = re.compile(r"[.!?]")
 # Lowercase words allowed inside a name when a capitalised word follows.
-CONNECTORS = frozenset({"of", "on", "de", "van", "von", "der", "bin", "binti", "al", "el", "la"})
+CONNECTORS = frozenset(
+    {
+        "of",
+        "on",
+        "de",
+        "da",
+        "dos",
+        "du",
+        "van",
+        "von",
+        "der",
+        "ten",
+        "bin",
+        "binti",
+        "al",
+        "el",
+        "la",
+    }
+)
 VERB_PREFIX = "me"
+CLUB = re.compile(r"Pers[a-z]{2,6}$")
+# `Eri: "..."`: a name before a colon that opens a quotation is a speaker.
+SPEAKER_COLON = re.compile(r"\s*:\s*[“\"]")
 REPORTING_VERBS = frozenset(
     {"mengatakan", "menyebut", "menegaskan", "menyatakan", "menjelaskan", "mengungkapkan"}
     | {"menambahkan", "berkata", "mengaku", "menilai", "memastikan", "menyampaikan"}
@@ -89,6 +110,7 @@ class Gazetteer:
     regional_titles: frozenset[tuple[str, ...]]
     directions: frozenset[tuple[str, ...]]
     loc_tails: frozenset[str]
+    regional_orgs: frozenset[str]  # BPBD, DPRD: a region name follows them
 
 
 def token_key(text: str) -> str:
@@ -172,6 +194,7 @@ def gazetteer() -> Gazetteer:
         regional_titles=frozenset(cues["regional_title"]),
         directions=frozenset(cues["direction"]),
         loc_tails=frozenset(k[0] for k in cues["loc_tail"]),
+        regional_orgs=frozenset(k[0] for k in cues["regional_org"]),
     )
 
 
@@ -330,22 +353,37 @@ def _name_at(
 
 
 def _head_name_end(
-    tokens: list[Token], keys: list[str], i: int, run_end: int, gaz: Gazetteer, known: Known
+    tokens: list[Token],
+    keys: list[str],
+    i: int,
+    run_end: int,
+    gaz: Gazetteer,
+    known: Known,
+    floor: int = 0,
 ) -> int:
     """Where a name opened by a head word ends: after the first known name in it
     (Partai Golkar | Airlangga Hartarto), before a person's name after ordinary
     organisation words (Badan Pangan Nasional | Arief Prasetyo Adi), else at the end
-    of the capitalised run (Universitas Gadjah Mada)."""
-    j = i + 1
+    of the capitalised run (Universitas Gadjah Mada). It never ends before `floor`, the
+    last part of a name joined over `dan`."""
+    j = max(i + 1, floor)
     ordinary = 0
     while j < run_end:
-        length, _ = _name_at(tokens, keys, j, run_end, gaz, known)
+        length, label = _name_at(tokens, keys, j, run_end, gaz, known)
         if length:
+            if label == "LOC":  # Pengadilan Negeri Jakarta Selatan
+                length += _longest(keys, j + length, run_end, gaz.directions)
             return j + length
         if keys[j] in gaz.org_words:
             ordinary += 1
-        elif ordinary and 2 <= run_end - j <= 4:
-            return j
+        elif (
+            ordinary
+            and 2 <= run_end - j <= 4
+            and not any(
+                _name_at(tokens, keys, k, run_end, gaz, known)[0] for k in range(j, run_end)
+            )
+        ):
+            return j  # not before a place: Suku Dinas Sumber Daya Air Jakarta Timur
         j += 1
     return run_end
 
@@ -368,17 +406,10 @@ def _segment(
     keys = [t.key for t in tokens]
 
     def add(i: int, j: int, label: str) -> None:
-        found.append(
-            Mention(
-                text[tokens[i].start : tokens[j - 1].end],
-                label,
-                paragraph,
-                tokens[i].start,
-                tokens[j - 1].end,
-            )
-        )
+        start, end = tokens[i].start, tokens[j - 1].end
+        found.append(Mention(text[start:end], label, paragraph, start, end))
 
-    for run_start, run_end in _runs(text, tokens):
+    for run_start, run_end, floor in _join_conjoined_names(text, tokens, _runs(text, tokens), gaz):
         i = run_start
         first = tokens[i]
         if first.sentence_start and first.key in vocabulary and not gaz.names.get((first.key,)):
@@ -397,18 +428,35 @@ def _segment(
             continue
         person_cue = False
         regional = False
+        after_title = -1
         while i < run_end:
+            if person_cue and keys[i] == "bidang" and i + 2 < run_end:
+                i += 2  # Ketua MUI Bidang Fatwa | Asrorun Niam Sholeh
+                after_title = i
+                continue
             token_index, token = i, tokens[i]
             length, label = _name_at(tokens, keys, i, run_end, gaz, known)
+            if not length and _is_club(token, gaz):
+                length, label = 1, "ORG"  # Persib Bandung, PSM Makassar: a club and its town
+                if i + 1 < run_end and gaz.names.get((keys[i + 1],), ("",))[0] == "LOC":
+                    length = 2
+                add(i, i + length, label)
+                i += length
+                regional = False
+                continue
             if length and person_cue and label == "PER":
                 length = 0  # a title before a name: read the whole name, not a known part
+            if length == 1 and label == "ORG":
+                length += _branch_region(keys, i, run_end, gaz, known, tokens, person_cue)
             if length:
                 if label == "LOC":  # Jakarta Timur, Asia Timur
                     length += _longest(keys, i + length, run_end, gaz.directions)
                 add(i, i + length, label)
                 i += length
-                person_cue = person_cue and label == "LOC"  # Presiden Rusia Vladimir Putin
-                regional = False  # the region is already named
+                # Presiden Rusia Vladimir Putin; Kepala BPBD Garut Satria Budi
+                person_cue = person_cue and label in ("LOC", "ORG")
+                regional = person_cue and label == "ORG" and keys[i - 1] in gaz.regional_orgs
+                after_title = i
                 continue
             length = _longest(keys, i, run_end, gaz.person_cues)
             head_length = max(
@@ -420,6 +468,7 @@ def _segment(
                 while i < run_end and keys[i] in gaz.org_words:
                     i += 1  # the rest of the title: Menteri Kesehatan, Kasat Reskrim
                 person_cue = True
+                after_title = i
                 continue
             if token.domain or (headline and not person_cue):
                 i += 1
@@ -431,20 +480,28 @@ def _segment(
             elif _longest(keys, i, run_end, gaz.loc_heads):
                 head_label = "LOC"
             if head_label and run_end - i > 1:
-                i = _head_name_end(tokens, keys, i, run_end, gaz, known)
+                i = _head_name_end(tokens, keys, i, run_end, gaz, known, floor)
                 if (
                     i == run_end
                     and i - token_index >= 4
-                    and _context_kind(keys, tokens, run_start, gaz) == "PER"
+                    and (person_cue or _context_kind(keys, tokens, run_start, gaz) == "PER")
+                    and _unknown_words(keys, i - 2, i, gaz)
                 ):
                     i -= 2  # juru bicara Lembaga Penjamin Simpanan | Dimas Yuliharto
                     person_cue = True
-                else:
-                    person_cue = False
+                else:  # Kepala Eksekutif Pengawas Lembaga Pembiayaan OJK | Agusman
+                    person_cue = person_cue and head_label == "ORG" and i < run_end
                 add(token_index, i, head_label)
+                after_title = i  # Kementerian Luar Negeri | Lalu Muhamad Iqbal
                 continue
+            opens_name = (
+                i == after_title
+                and i + 1 < run_end
+                and keys[i + 1] not in gaz.not_entities
+                and not _longest(keys, i + 1, run_end, gaz.person_cues)
+            )  # Juru bicara Lalu Muhamad Iqbal: an ordinary word that opens a name
             if (
-                token.key in gaz.not_entities
+                (token.key in gaz.not_entities and not opens_name)
                 or head_label
                 or (token.key in gaz.org_words and not person_cue)
             ):
@@ -454,10 +511,14 @@ def _segment(
             j = i + 1
             while (
                 j < run_end
-                and keys[j] not in gaz.not_entities
-                and not _name_at(tokens, keys, j, run_end, gaz, known)[0]
+                and (keys[j] not in gaz.not_entities or (opens_name and j == i + 1))
+                and (
+                    not _name_at(tokens, keys, j, run_end, gaz, known)[0]
+                    or _place_inside_name(tokens, keys, j, run_end, gaz, known)
+                )
                 and not _longest(keys, j, run_end, gaz.person_cues)
                 and not _longest(keys, j, run_end, gaz.org_heads)
+                and not _is_club(tokens[j], gaz)
             ):
                 j += 1
             if person_cue and regional and j - i >= 3:  # Bupati Labuhanbatu Erik Ritonga
@@ -466,6 +527,14 @@ def _segment(
             elif token.acronym and j - i > 1 and not tokens[i + 1].acronym:
                 add(i, i + 1, "ORG")  # Ketua Umum PSSI Erick Thohir
                 i += 1
+                regional = token.key in gaz.regional_orgs  # Kepala BPBD Garut | Satria Budi
+                after_title = i
+                continue
+            if person_cue:
+                tail = next((k for k in range(i + 1, j - 1) if keys[k] in gaz.org_tails), None)
+                if tail is not None:
+                    add(i, tail + 1, "ORG")  # Kiper Arema FC | Lucas Frigeri
+                    i = tail + 1
             token = tokens[i]
             label = _label_unknown(tokens, keys, i, j, person_cue, gaz)
             if label:
@@ -477,12 +546,144 @@ def _segment(
                         token.start,
                         token.end,
                         token.text,
-                        _looks_like_actor(tokens, j),
+                        "speech"
+                        if SPEAKER_COLON.match(text, token.end)
+                        else _looks_like_actor(tokens, j),
                         token.sentence_start,
                     )
                 )
             person_cue = False
             i = j
+
+
+def _branch_region(
+    keys: list[str],
+    i: int,
+    run_end: int,
+    gaz: Gazetteer,
+    known: Known,
+    tokens: list[Token],
+    titled: bool,
+) -> int:
+    """How many words after a regional branch head (Polres, Polda) name its region: those up
+    to a title or the end of the name, at most two of them unknown (Kasat Reskrim Polres
+    Klaten | AKP Joko Sumarsono; Polres Metro Jakarta Selatan). After a title (`titled`)
+    the region must end at a rank, since the person's name follows it."""
+    if keys[i] not in gaz.regional_orgs:
+        return 0
+    k, unknown = i + 1, 0
+    while k < run_end and not _longest(keys, k, run_end, gaz.person_cues):
+        if keys[k] in gaz.not_entities:
+            return 0
+        length, label = _name_at(tokens, keys, k, run_end, gaz, known)
+        if length and label != "LOC":
+            return 0
+        if not length:
+            unknown += 1
+        k += max(length, 1)
+    if titled and k == run_end:
+        return 0  # Kepala Basarnas Padang Abdul Malik: the name follows the region
+    return k - i - 1 if unknown <= 2 and k - i - 1 <= 4 else 0
+
+
+CONJOINED_GAP = re.compile(r"(?:,\s*|\s+)(?:dan\s+)?$")
+
+
+def _join_conjoined_names(
+    text: str, tokens: list[Token], runs: list[tuple[int, int]], gaz: Gazetteer
+) -> list[tuple[int, int, int]]:
+    """Runs as (start, end, start of the last joined part), organisation names with `dan`
+    or a comma list inside joined into one run (Pusat Vulkanologi dan Mitigasi Bencana
+    Geologi; Badan Meteorologi, Klimatologi, dan Geofisika). Only when the name opens with
+    a head, has no known name, and what follows `dan` is neither a known name, a head nor
+    a title (Kementerian Keuangan dan Bank Indonesia stay two)."""
+    keys = [t.key for t in tokens]
+    joined: list[tuple[int, int, int]] = []
+    index = 0
+    while index < len(runs):
+        start, end = runs[index]
+        floor = start
+        head = -2  # found only once a run is followed by `dan` or a comma: most are not
+        while index + 1 < len(runs):
+            next_start, next_end = runs[index + 1]
+            gap_tokens = next_start - end
+            gap = text[tokens[end - 1].end : tokens[next_start].start]
+            after_dan = gap_tokens == 1 and keys[end] == "dan"
+            listed = gap_tokens == 0 and gap.strip() == ","
+            if not (after_dan or listed) or not CONJOINED_GAP.fullmatch(gap):
+                break
+            if head == -2:
+                head = next(
+                    (k for k in range(start, end - 1) if _longest(keys, k, end, gaz.org_heads)), -1
+                )
+            if head < 0:
+                break
+            if listed and not _comma_list_ends_in_dan(text, tokens, keys, runs, index + 1):
+                break  # a comma list must end in `, dan X`
+            if (
+                any(_name_at(tokens, keys, k, end, gaz, {})[0] for k in range(head + 1, end))
+                or _name_at(tokens, keys, next_start, next_end, gaz, {})[0]
+                or _longest(keys, next_start, next_end, gaz.org_heads)
+                or _longest(keys, next_start, next_end, gaz.person_cues)
+                or next_end - next_start > 6
+            ):
+                break
+            floor, end = next_start, next_end
+            index += 1
+        joined.append((start, end, floor))
+        index += 1
+    return joined
+
+
+def _comma_list_ends_in_dan(
+    text: str, tokens: list[Token], keys: list[str], runs: list[tuple[int, int]], index: int
+) -> bool:
+    """Runs from `index` on are single words separated by commas, the last after `, dan`."""
+    while index < len(runs):
+        start, end = runs[index]
+        if end - start != 1 or index + 1 >= len(runs):
+            return False
+        next_start = runs[index + 1][0]
+        gap = text[tokens[end - 1].end : tokens[next_start].start]
+        if next_start - end == 1 and keys[end] == "dan" and gap.startswith(","):
+            return True
+        if next_start != end or gap.strip() != ",":
+            return False
+        index += 1
+    return False
+
+
+def _place_inside_name(
+    tokens: list[Token], keys: list[str], j: int, run_end: int, gaz: Gazetteer, known: Known
+) -> bool:
+    """A one-word place between two unknown words of a name is part of it (Hotman Paris
+    Hutapea); the span before it is already unknown, so only the word after is checked."""
+    k = j + 1
+    return (
+        _name_at(tokens, keys, j, run_end, gaz, known) == (1, "LOC")
+        and not tokens[j].acronym
+        and k < run_end
+        and not tokens[k].acronym
+        and keys[k] not in gaz.not_entities
+        and _unknown_words(keys, k, k + 1, gaz)
+        and not _name_at(tokens, keys, k, run_end, gaz, known)[0]
+        and not _longest(keys, k, run_end, gaz.person_cues)
+        and not _longest(keys, k, run_end, gaz.org_heads)
+        and not _longest(keys, k, run_end, gaz.directions)
+    )
+
+
+def _unknown_words(keys: list[str], i: int, j: int, gaz: Gazetteer) -> bool:
+    """No word in [i, j) is a known name or an ordinary organisation word."""
+    return all((keys[k],) not in gaz.names and keys[k] not in gaz.org_words for k in range(i, j))
+
+
+def _is_club(token: Token, gaz: Gazetteer) -> bool:
+    """Indonesian football clubs are named Pers... or PS... (Persija, Persebaya, PSIS)."""
+    return token.key not in gaz.not_entities and (
+        (CLUB.match(token.text) is not None and not token.sentence_start)
+        or (token.acronym and token.text.startswith("PS") and 3 <= len(token.text) <= 5)
+    )
 
 
 def _label_unknown(
