@@ -23,12 +23,13 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# Keys as a terminal sends them: open the highlighted article, then scroll.
+# Keys as a terminal sends them: open the highlighted article, move the cursor, scroll.
 STEPS = [
     ("open article", "\r"),
-    ("scroll a page (PageDown)", "\x1b[6~"),
-    ("scroll a page (PageDown)", "\x1b[6~"),
     ("next paragraph (down)", "\x1b[B"),
+    ("previous paragraph (up)", "\x1b[A"),
+    ("scroll a page (PageDown)", "\x1b[6~"),
+    ("scroll a page (PageDown)", "\x1b[6~"),
 ]
 
 

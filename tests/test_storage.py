@@ -428,3 +428,115 @@ def test_cross_article_stage_turns_the_collector_back_on(corpus_dir: Path) -> No
     pipeline.finish_corpus(corpus)
     assert gc.isenabled()
     assert corpus.entities
+
+
+class Batches:
+    """An `on_articles` callback that records each batch and whether the corpus was done."""
+
+    def __init__(self) -> None:
+        self.batches: list[list[str]] = []
+        self.finished = False
+
+    def __call__(self, articles: list[Article]) -> None:
+        assert not self.finished, "articles arrived after the cross-article stage"
+        self.batches.append([article.id for article in articles])
+
+    @property
+    def ids(self) -> list[str]:
+        return [article_id for batch in self.batches for article_id in batch]
+
+
+def watch_finish(monkeypatch: pytest.MonkeyPatch, batches: Batches) -> None:
+    real = pipeline.finish_corpus
+
+    def finish(corpus: Corpus) -> None:
+        batches.finished = True
+        real(corpus)
+
+    monkeypatch.setattr(pipeline, "finish_corpus", finish)
+
+
+def assert_each_once(batches: Batches, corpus: Corpus) -> None:
+    assert sorted(batches.ids) == sorted(article.id for article in corpus.articles)
+    assert len(set(batches.ids)) == len(batches.ids)
+
+
+def test_articles_arrive_one_by_one_before_the_corpus_is_finished(
+    corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    batches = Batches()
+    watch_finish(monkeypatch, batches)
+    report = index_corpus([corpus_dir], cache=False, workers=1, on_articles=batches)
+    assert_each_once(batches, report.corpus)
+    assert len(batches.batches) == 6
+    assert batches.finished
+
+
+def test_articles_arrive_in_batches_from_worker_processes(
+    tmp_path: Path, cache: Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_corpus(tmp_path / "many", 40)
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_FILES", 10)
+    batches = Batches()
+    watch_finish(monkeypatch, batches)
+    report = index_corpus([tmp_path / "many"], cache=cache, workers=2, on_articles=batches)
+    assert report.workers == 2
+    assert_each_once(batches, report.corpus)
+    assert len(batches.batches) > 1
+
+
+def test_cached_and_changed_articles_each_arrive_once(
+    corpus_dir: Path, cache: Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index_corpus([corpus_dir], cache=cache)
+    changed = corpus_dir / "002_artikel.txt"
+    changed.write_text(changed.read_text() + "\nParagraf tambahan tentang anggaran.\n")
+    batches = Batches()
+    watch_finish(monkeypatch, batches)
+    report = index_corpus([corpus_dir], cache=cache, on_articles=batches)
+    assert report.processed == 1 and report.from_cache == 5
+    assert_each_once(batches, report.corpus)
+    assert [len(batch) for batch in batches.batches] == [5, 1]
+
+
+def test_a_cached_corpus_arrives_whole(corpus_dir: Path, cache: Storage) -> None:
+    index_corpus([corpus_dir], cache=cache)
+    batches = Batches()
+    report = index_corpus([corpus_dir], cache=cache, on_articles=batches)
+    assert report.corpus_from_cache
+    assert_each_once(batches, report.corpus)
+
+
+CAPTURED_STDERR_RUN = """
+import sys, threading
+from kabar_tui.core import pipeline
+
+class Captured:  # what Textual puts in sys.stderr while an app runs
+    def write(self, text): return len(text)
+    def flush(self): pass
+    def fileno(self): return -1
+
+pipeline.PARALLEL_MIN_FILES = 10
+found = []
+sys.stderr = Captured()
+worker = threading.Thread(  # the reader indexes in a thread: no fork, a tracker is needed
+    target=lambda: found.append(pipeline.index_corpus([sys.argv[1]], cache=False, workers=2))
+)
+worker.start()
+worker.join()
+sys.stderr = sys.__stderr__
+print(found[0].workers, len(found[0].corpus.articles), len(found[0].corpus.problems))
+"""
+
+
+def test_worker_processes_start_from_a_thread_with_stderr_captured(tmp_path: Path) -> None:
+    write_corpus(tmp_path / "many", 20)
+    done = subprocess.run(
+        [sys.executable, "-c", CAPTURED_STDERR_RUN, str(tmp_path / "many")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).parent.parent,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["2", "20", "0"]

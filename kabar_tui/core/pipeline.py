@@ -15,6 +15,7 @@ import multiprocessing
 import os
 import pickle
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -43,6 +44,8 @@ from kabar_tui.core.storage import (
 from kabar_tui.core.stories import group_stories
 
 Progress = Callable[[int, int], None]
+# Receives articles as they become available, before the cross-article stage has run.
+ArticlesReady = Callable[[list[Article]], None]
 
 # Below this many files to process, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 200
@@ -100,13 +103,16 @@ def build_corpus(
     paths: Iterable[str | Path] | None = None,
     progress: Progress | None = None,
     cache: Storage | bool = True,
+    on_articles: ArticlesReady | None = None,
 ) -> Corpus:
     """Read and process every article under `paths` (the bundled seeds when None).
 
     `cache` is True for the user's cache (unless KABAR_NO_CACHE is set), False for none,
-    or an open Storage.
+    or an open Storage. `on_articles` is given every article once, in batches as they are
+    read from the cache or processed, so a reader can show them before the end; their
+    cross-article results (canonical names, links, stories) come only with the corpus.
     """
-    return index_corpus(paths, progress, cache).corpus
+    return index_corpus(paths, progress, cache, on_articles=on_articles).corpus
 
 
 def index_corpus(
@@ -114,6 +120,7 @@ def index_corpus(
     progress: Progress | None = None,
     cache: Storage | bool = True,
     workers: int | None = None,
+    on_articles: ArticlesReady | None = None,
 ) -> IndexReport:
     """`build_corpus`, saying what was processed; `workers` None means every core."""
     files, problems = discover(list(paths) if paths else default_paths())
@@ -121,7 +128,7 @@ def index_corpus(
     try:
         sources, signatures = _read(files, storage, problems)
         cores = workers or available_cores()
-        report = _index(sources, signatures, storage, progress, cores, problems)
+        report = _index(sources, signatures, storage, progress, cores, problems, on_articles)
     finally:
         if storage is not None:
             warnings.extend(storage.warnings)
@@ -195,12 +202,15 @@ def _index(
     progress: Progress | None,
     workers: int,
     problems: list[Problem],
+    on_articles: ArticlesReady | None,
 ) -> IndexReport:
     total = len(sources)
     key = corpus_key(sources)
     if storage is not None:
         corpus = storage.load_corpus(key)
         if corpus is not None:
+            if on_articles and corpus.articles:
+                on_articles(list(corpus.articles))
             if progress:
                 progress(total, total)
             return IndexReport(corpus, from_cache=total, corpus_from_cache=True)
@@ -214,6 +224,8 @@ def _index(
             else:
                 missing.append(reread)
     done = total - len(missing)
+    if on_articles and cached:
+        on_articles([cached[s.path] for s in sources if s.path in cached])
     if progress:
         progress(done, total)
     used = workers if len(missing) >= PARALLEL_MIN_FILES and workers > 1 else 1
@@ -228,6 +240,8 @@ def _index(
             storage.save_articles(pending)
             pending.clear()
         done += len(batch)
+        if on_articles and batch:
+            on_articles([article for _, article, _ in batch])
         if progress:
             progress(done, total)
     if storage is not None and pending:
@@ -270,8 +284,11 @@ def _process(
         return
     chunk = max(8, min(_MAX_CHUNK, len(sources) // (workers * 8)))
     chunks = [list(sources[i : i + chunk]) for i in range(0, len(sources), chunk)]
+    context = _process_context()
+    if context.get_start_method() != "fork":
+        _start_resource_tracker()
     pool = ProcessPoolExecutor(
-        max_workers=workers, mp_context=_process_context(), initializer=_ignore_interrupts
+        max_workers=workers, mp_context=context, initializer=_ignore_interrupts
     )
     finished_paths: set[str] = set()
     try:
@@ -320,6 +337,29 @@ def _process_context() -> multiprocessing.context.BaseContext:
     if threading.active_count() == 1 and "fork" in methods:
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+def _start_resource_tracker() -> None:
+    """Start multiprocessing's tracker process with a real stderr to hand it.
+
+    It passes on `sys.stderr.fileno()`, and a host that captures stderr (the reader: Textual
+    answers -1) makes starting it fail, and with it the worker processes. Its rare
+    warnings would write over the screen, so they go nowhere.
+    """
+    from multiprocessing import resource_tracker
+
+    try:
+        if sys.stderr.fileno() >= 0:
+            return
+    except (AttributeError, OSError, ValueError):
+        pass
+    captured = sys.stderr
+    with open(os.devnull, "w") as nowhere:
+        sys.stderr = nowhere
+        try:
+            resource_tracker.ensure_running()
+        finally:
+            sys.stderr = captured
 
 
 def _ignore_interrupts() -> None:

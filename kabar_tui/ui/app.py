@@ -12,7 +12,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
-from kabar_tui.core.model import Corpus
+from kabar_tui.core.model import Article, Corpus
 from kabar_tui.i18n import _, ngettext
 from kabar_tui.ui.screens.list import ListScreen
 from kabar_tui.ui.theming import setup_themes
@@ -21,6 +21,10 @@ if TYPE_CHECKING:
     from kabar_tui.ui.screens.reader import ReaderScreen
 
 PROGRESS_SECONDS = 0.1  # how often the progress bar is updated while indexing
+# How often arrived articles are added to the list. Each addition rebuilds it (about 0.2 s
+# per thousand articles), so the wait grows with that cost to keep keys responsive.
+ARRIVAL_SECONDS = 0.3
+ARRIVAL_COST_FACTOR = 5  # wait at least this many times the last rebuild
 SHOWN_PROBLEMS = 3  # toasts for unreadable files; the rest go to stderr on exit
 
 
@@ -82,6 +86,9 @@ class KabarApp(App[None]):
         self.locale = locale
         self.corpus = corpus or Corpus()
         self.preloaded = corpus is not None
+        # False while articles arrive: links, stories and resolved names are not there yet.
+        self.linked = self.preloaded
+        self._arrival_seconds = 0.0  # how long the last addition of arrived articles took
         self.searcher = None
         self.history: list[Location] = [Location(None)]
         self.position = 0
@@ -135,17 +142,42 @@ class KabarApp(App[None]):
         from kabar_tui.core.pipeline import build_corpus
         from kabar_tui.ui.data import build_searcher
 
-        shown = 0.0
+        shown = handed = 0.0
+        arrived: list[Article] = []
+
+        def hand_over() -> None:
+            nonlocal handed
+            handed = time.monotonic()
+            batch = arrived[:]
+            arrived.clear()
+            self.call_from_thread(self._articles_arrived, batch)
+
+        def on_articles(articles: list[Article]) -> None:
+            arrived.extend(articles)
+            wait = max(ARRIVAL_SECONDS, ARRIVAL_COST_FACTOR * self._arrival_seconds)
+            if time.monotonic() - handed > wait:
+                hand_over()
 
         def progress(done: int, total: int) -> None:
             nonlocal shown
+            if done == total and arrived:
+                hand_over()  # the rest, before the cross-article stage runs
             if time.monotonic() - shown > PROGRESS_SECONDS or done == total:
                 shown = time.monotonic()
                 self.call_from_thread(self.list_screen.set_progress, done, total)
 
-        corpus = build_corpus(self.paths, progress)
+        corpus = build_corpus(self.paths, progress, on_articles=on_articles)
+        if arrived:
+            hand_over()
         searcher = build_searcher(corpus)
         self.call_from_thread(self._loaded, corpus, searcher)
+
+    def _articles_arrived(self, articles: list[Article]) -> None:
+        """Processed articles, shown at once; their cross-article results come with _loaded."""
+        started = time.perf_counter()
+        self.corpus.articles.extend(articles)
+        self.list_screen.refresh_articles()
+        self._arrival_seconds = time.perf_counter() - started
 
     def _loaded(self, corpus: Corpus, searcher) -> None:
         self.corpus = corpus
@@ -164,6 +196,7 @@ class KabarApp(App[None]):
 
     def _corpus_ready(self, searcher) -> None:
         self.searcher = searcher
+        self.linked = True
         message = None
         if not self.corpus.articles:
             message = _("No articles could be read.")
@@ -173,6 +206,7 @@ class KabarApp(App[None]):
         self.list_screen.forget_prompts()
         if self._reader is not None and self._reader.is_mounted:
             self._reader.view.forget_layouts()
+            self._reader.fill_pane()
         self.list_screen.refresh_articles()
 
     # -- navigation --------------------------------------------------------------------
@@ -243,6 +277,9 @@ class KabarApp(App[None]):
     def show_entity(self, name: str) -> None:
         from kabar_tui.ui.screens.entity import EntityScreen
 
+        if not self.linked:
+            self.notify(_("Still linking articles; entities come when it is done"), timeout=3)
+            return
         self.push_screen(EntityScreen(name))
 
     # -- search and help ---------------------------------------------------------------

@@ -82,9 +82,11 @@ class ListScreen(Screen[None]):
     def set_progress(self, done: int, total: int) -> None:
         bar = self.query_one(ProgressBar)
         bar.update(total=max(total, 1), progress=done)
-        self.query_one("#status", Label).update(
-            _("Reading articles… {done}/{total}").format(done=done, total=total)
-        )
+        if done < total:
+            status = _("Reading articles… {done}/{total}").format(done=done, total=total)
+        else:
+            status = _("Linking stories and names across outlets…")
+        self.query_one("#status", Label).update(status)
 
     def finish_loading(self, message: str | None) -> None:
         self.query_one(ProgressBar).display = False

@@ -18,6 +18,8 @@ from kabar_tui.ui.data import entity_counts, related_links
 from kabar_tui.ui.widgets.article_view import ArticleView
 
 PANES = ("entities", "quotes", "related")
+# Panes showing resolved names or links, which exist only once the whole corpus is linked.
+CROSS_ARTICLE_PANES = ("entities", "related")
 NARROW = 100  # below this many columns the side pane floats over the article
 
 
@@ -99,12 +101,12 @@ class ReaderScreen(Screen[None]):
         self.view.show(article, paragraph, match_terms or [])
         self.sub_title = article.outlet or ""
         self.title = article.title
-        self._fill_pane()
+        self.fill_pane()
 
     def on_article_view_cursor_moved(self, event: ArticleView.CursorMoved) -> None:
         self.app.remember_paragraph(event.paragraph)  # type: ignore[attr-defined]
         if self.pane == "related":
-            self._fill_pane()
+            self.fill_pane()
 
     # -- side pane ---------------------------------------------------------------------
 
@@ -119,7 +121,7 @@ class ReaderScreen(Screen[None]):
             return
         self.pane = name
         side.display = True
-        self._fill_pane()
+        self.fill_pane()
         listing.focus()
 
     def close_pane(self) -> None:
@@ -127,11 +129,18 @@ class ReaderScreen(Screen[None]):
         self.pane = None
         self.view.focus()
 
-    def _fill_pane(self) -> None:
+    def fill_pane(self) -> None:
         if self.pane is None or self.view.article is None:
             return
         article = self.view.article
         listing = self.query_one("#side-list", SidePane)
+        if self.pane in CROSS_ARTICLE_PANES and not self.app.linked:  # type: ignore[attr-defined]
+            self.pane_items = []
+            self.query_one("#side-title", Label).update(pane_titles()[self.pane])
+            listing.clear_options()
+            still = _("Still linking articles across outlets…")
+            listing.add_option(Option(Text(still, style="dim"), disabled=True))
+            return
         if self.pane == "entities":
             rows = entity_counts(article)
             self.pane_items = [name for name, _label, _count in rows]

@@ -315,13 +315,29 @@ class ArticleView(ScrollView, can_focus=True):
         if not self.paragraph_count:
             return
         paragraph = max(0, min(paragraph, self.paragraph_count - 1))
-        changed = paragraph != self.cursor
+        previous = self.cursor
+        changed = paragraph != previous
         self.set_reactive(ArticleView.cursor, paragraph)
+        scroll_y = self.scroll_y
         if scroll:
             self._scroll_to_cursor()
-        self.refresh()
+        if force or self.scroll_y != scroll_y:
+            self.refresh()
+        elif changed:
+            # Only the two paragraphs' lines change: over SSH a whole pane is ~6 kB a keypress.
+            self._refresh_paragraph(previous)
+            self._refresh_paragraph(paragraph)
         if (changed or force) and self.article is not None:
             self.post_message(self.CursorMoved(self.article, paragraph))
+
+    def _refresh_paragraph(self, paragraph: int) -> None:
+        """Repaint the lines of one paragraph (render_line marks the cursor)."""
+        layout = self._ensure_layout()
+        if layout is None or paragraph not in layout.first_line:
+            self.refresh()
+            return
+        first, last = layout.first_line[paragraph], layout.last_line[paragraph]
+        self.refresh_lines(first, last - first + 1)
 
     def _scroll_to_cursor(self) -> None:
         layout = self._ensure_layout()
