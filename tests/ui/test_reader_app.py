@@ -412,3 +412,16 @@ async def test_many_bad_files_give_a_few_toasts_and_a_count(tmp_path) -> None:
         messages = [n.message for n in app._notifications]
         assert len(messages) == 4
         assert messages[-1] == "3 more problems (listed when kabar exits)"
+
+
+async def test_reader_footer_is_compact_on_a_narrow_terminal_only() -> None:
+    from kabar_tui.ui.widgets.footer import KeyFooter
+
+    for size, compact in (((80, 24), True), ((120, 40), False)):
+        app = make_app()
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, ReaderScreen)
+            assert app.screen.query_one(KeyFooter).compact is compact

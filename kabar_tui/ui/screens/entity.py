@@ -7,13 +7,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Label, OptionList
+from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from kabar_tui.core.formatting import format_date
 from kabar_tui.core.model import Mention
 from kabar_tui.i18n import _, ngettext
 from kabar_tui.ui.data import mentions_of
+from kabar_tui.ui.widgets.footer import KeyFooter
 
 CONTEXT = 60
 
@@ -43,7 +44,7 @@ class EntityScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Label("", id="entity-title")
         yield OptionList(id="mentions")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         corpus = self.app.corpus  # type: ignore[attr-defined]

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Label, OptionList
+from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from kabar_tui.core.citation import cite_passage, cite_quote
@@ -16,6 +16,7 @@ from kabar_tui.core.model import Article, Corpus
 from kabar_tui.i18n import _
 from kabar_tui.ui.data import entity_counts, related_links
 from kabar_tui.ui.widgets.article_view import ArticleView
+from kabar_tui.ui.widgets.footer import KeyFooter
 
 PANES = ("entities", "quotes", "related")
 # Panes showing resolved names or links, which exist only once the whole corpus is linked.
@@ -68,7 +69,7 @@ class ReaderScreen(Screen[None]):
             with Vertical(id="side"):
                 yield Label("", id="side-title")
                 yield SidePane(id="side-list")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#side").display = False
