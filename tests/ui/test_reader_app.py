@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Input, Label, OptionList
 
-from kabar_tui.core.model import Paragraph
+from kabar_tui.core.model import Paragraph, Story
 from kabar_tui.core.search import Hit
 from kabar_tui.ui.app import KabarApp
 from kabar_tui.ui.screens.entity import EntityScreen
@@ -13,7 +13,7 @@ from kabar_tui.ui.screens.list import ListScreen
 from kabar_tui.ui.screens.reader import ReaderScreen
 from kabar_tui.ui.screens.search import SearchScreen, query_terms
 from kabar_tui.ui.widgets.article_view import ArticleView
-from tests.ui.conftest import build_corpus, make_app
+from tests.ui.conftest import article, build_corpus, make_app
 
 
 def shown_ids(app: KabarApp) -> list[str]:
@@ -412,3 +412,29 @@ async def test_many_bad_files_give_a_few_toasts_and_a_count(tmp_path) -> None:
         messages = [n.message for n in app._notifications]
         assert len(messages) == 4
         assert messages[-1] == "3 more problems (listed when kabar exits)"
+
+
+async def test_list_row_heights_match_the_rows_as_drawn() -> None:
+    """The list says each row's height without laying it out; it must agree with the layout."""
+    corpus = build_corpus()
+    long_titles = [
+        "Presiden tinjau banjir di Demak, warga minta tanggul segera diperbaiki " * 3,
+        "Kata" + "sangatpanjangtanpaspasi" * 8,
+        "[bold]Judul[/] dengan markup palsu dan \t tab",
+        "",
+    ]
+    for n, title in enumerate(long_titles):
+        extra = article(f"extra-{n}", "Liputan6.com dengan nama panjang", 10 + n, title, ["x"])
+        corpus.articles.append(extra)
+    corpus.stories.append(Story("story-3", ["extra-0", "extra-1", "extra-2"], "banjir"))
+    for width in (24, 45, 80, 133):
+        app = make_app(corpus)
+        async with app.run_test(size=(width, 30)) as pilot:
+            await pilot.pause()
+            listing = app.list_screen.query_one("#articles", OptionList)
+            padding = listing.get_component_styles("option-list--option").padding.width
+            inner = listing.scrollable_content_region.width - listing._get_left_gutter_width()
+            for index, option in enumerate(listing.options):
+                visual = listing._get_visual(option)
+                drawn = visual.get_height(listing.styles, inner - padding)
+                assert listing._heights[index] == drawn, (width, option.id)
