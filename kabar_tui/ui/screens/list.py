@@ -36,11 +36,6 @@ def sort_articles(articles: list[Article], by: str) -> list[Article]:
     return ordered
 
 
-def matches_filter(article: Article, words: list[str]) -> bool:
-    haystack = " ".join((article.title, article.outlet or "", article.author or "")).casefold()
-    return all(word in haystack for word in words)
-
-
 class ArticleList(OptionList):
     """The list itself, with vim keys on top of the arrows.
 
@@ -70,10 +65,10 @@ class ArticleList(OptionList):
         lines = line_cache.lines
         next_index = lines[-1][0] + 1 if lines else 0
         width = self.scrollable_content_region.width - self._get_left_gutter_width()
-        width -= self.get_component_styles("option-list--option").padding.width
+        row_width = width - self.get_component_styles("option-list--option").padding.width
         for index, option in enumerate(self.options[next_index:], next_index):
             line_cache.index_to_line[index] = len(lines)
-            height = self._row_height(option.id or "", width)
+            height = self._row_height(option.id or "", row_width)
             line_cache.heights[index] = height
             lines.extend([(index, line) for line in range(height)])
         virtual_size = Size(width, len(lines))
