@@ -438,3 +438,28 @@ async def test_list_row_heights_match_the_rows_as_drawn() -> None:
                 visual = listing._get_visual(option)
                 drawn = visual.get_height(listing.styles, inner - padding)
                 assert listing._heights[index] == drawn, (width, option.id)
+
+
+async def test_long_list_keeps_the_highlighted_article_through_sort_and_filter() -> None:
+    corpus = build_corpus()
+    for n in range(60):
+        title = f"Berita nomor {n} tentang harga beras dan banjir di daerah " * (1 + n % 3)
+        corpus.articles.append(article(f"gen-{n}", f"Outlet {n % 7}", 1 + n % 28, title, ["x"]))
+    app = make_app(corpus)
+    async with app.run_test(size=(90, 24)) as pilot:
+        await pilot.pause()
+        listing = app.list_screen.query_one("#articles", OptionList)
+        await pilot.press("space", "space", "j")
+        chosen = listing.highlighted_option.id
+        assert listing.highlighted > 3
+        top = listing._index_to_line[listing.highlighted]
+        assert listing.scroll_y <= top < listing.scroll_y + listing.scrollable_content_region.height
+        await pilot.press("s")
+        assert listing.highlighted_option.id == chosen
+        await pilot.press("f", *"nomor")
+        await pilot.pause()
+        assert listing.highlighted_option.id == chosen
+        await pilot.press("enter", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+        assert app.screen.query_one(ArticleView).article.id == chosen
