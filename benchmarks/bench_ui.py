@@ -1,10 +1,12 @@
-"""Reader speed: startup to first paint, opening an article, scrolling a page.
+"""Reader speed: startup to first paint, opening an article, scrolling a page, the list.
 
-Run: python -m benchmarks.bench_ui [--runs N] [--paragraphs P]
+Run: python -m benchmarks.bench_ui [--runs N] [--paragraphs P] [--list-sizes 1000,10000]
 Startup runs the real app in a pseudo-terminal on the bundled seeds and times from process
 start to the first refresh; a bare textual App gives the import floor for comparison.
 Opening (jump + drawing the first screen, nothing cached) and scrolling run headless
-in-process on the seeds and on a long generated article.
+in-process on the seeds and on a long generated article. The list figures rebuild the
+article list of hand-made articles after one filter keystroke or a sort change, drawing the
+visible rows (what the user waits for while typing).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import statistics
 import subprocess
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -150,6 +153,65 @@ async def open_and_scroll(paragraphs: int, runs: int) -> dict[str, list[float]]:
     return figures
 
 
+def hand_made_corpus(size: int):
+    """`size` articles from ten outlets over a year, generated titles, no paragraphs."""
+    import random
+    from datetime import datetime, timedelta
+
+    from benchmarks.textgen import sentence
+    from kabar_tui.core.model import Article, Corpus
+
+    outlets = ["detik", "kompas", "tempo", "cnnindonesia", "antaranews", "tribunnews"]
+    outlets += ["liputan6", "okezone", "republika", "kumparan"]
+    start = datetime(2025, 1, 1, 6, 0)
+    rng = random.Random(0)
+    articles = [
+        Article(
+            id=f"a{n}",
+            path=f"a{n}.txt",
+            title=sentence(rng),
+            paragraphs=[],
+            outlet=outlets[n % len(outlets)],
+            author=f"Penulis {n % 37}",
+            published=start + timedelta(minutes=53 * n),
+        )
+        for n in range(size)
+    ]
+    return Corpus(articles=articles)
+
+
+async def filter_and_sort(size: int, runs: int) -> dict[str, list[float]]:
+    """Seconds to rebuild the list and draw its visible rows after a keystroke or a sort."""
+    from textual.widgets import Input
+
+    from kabar_tui.ui.app import KabarApp
+
+    app = KabarApp(corpus=hand_made_corpus(size))
+    figures: dict[str, list[float]] = {"filter": [], "sort": []}
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.list_screen
+        listing = screen.query_one("#articles")
+        filter_input = screen.query_one("#filter", Input)
+
+        def rebuilt(change) -> float:
+            started = time.perf_counter()
+            change()
+            screen.refresh_articles()
+            for y in range(listing.scrollable_content_region.height):
+                listing.render_line(y)
+            return time.perf_counter() - started
+
+        for _ in range(runs):
+            for typed in ("p", "pe", "pem", "pe", "p", ""):
+                figures["filter"].append(rebuilt(partial(setattr, filter_input, "value", typed)))
+                await pilot.pause()
+            figures["sort"].append(rebuilt(screen.action_toggle_sort))
+            await pilot.pause()
+        await pilot.press("q")
+    return figures
+
+
 def ms(values: list[float]) -> str:
     return f"median {statistics.median(values) * 1000:7.1f} ms  max {max(values) * 1000:7.1f} ms"
 
@@ -158,7 +220,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--paragraphs", type=int, default=2000)
+    parser.add_argument("--list-sizes", default="1000,10000")
+    parser.add_argument("--only-list", action="store_true", help="time the article list only")
     args = parser.parse_args()
+    for size in (int(n) for n in args.list_sizes.split(",") if n):
+        figures = asyncio.run(filter_and_sort(size, args.runs))
+        print(f"list of {size:>6}, filter keystroke: {ms(figures['filter'])}")
+        print(f"list of {size:>6}, sort change:      {ms(figures['sort'])}")
+    if args.only_list:
+        return 0
     floor = [time_to_paint(FLOOR_CHILD) for _ in range(args.runs)]
     kabar = [time_to_paint(KABAR_CHILD) for _ in range(args.runs)]
     print(f"startup, bare textual app (floor): {ms(floor)}")

@@ -21,8 +21,8 @@ if TYPE_CHECKING:
     from kabar_tui.ui.screens.reader import ReaderScreen
 
 PROGRESS_SECONDS = 0.1  # how often the progress bar is updated while indexing
-# How often arrived articles are added to the list. Each addition rebuilds it (about 0.2 s
-# per thousand articles), so the wait grows with that cost to keep keys responsive.
+# How often arrived articles are added to the list. Each addition rebuilds it (about 5 ms
+# per thousand articles once measured, more for new rows), so the wait grows with that cost.
 ARRIVAL_SECONDS = 0.3
 ARRIVAL_COST_FACTOR = 5  # wait at least this many times the last rebuild
 SHOWN_PROBLEMS = 3  # toasts for unreadable files; the rest go to stderr on exit

@@ -27,13 +27,15 @@ def related_links(corpus: Corpus, article_id: str, paragraph: int | None) -> lis
     return related(corpus, article_id, paragraph)
 
 
-def other_story_articles(corpus: Corpus, article: Article) -> list[Article]:
-    """The other articles in this article's story, for "also in ..." lines."""
+def story_siblings(corpus: Corpus) -> dict[str, list[Article]]:
+    """For each article in a story, the story's other articles, for "also in ..." lines."""
+    by_id = {article.id: article for article in corpus.articles}
+    siblings: dict[str, list[Article]] = {}
     for story in corpus.stories:
-        if article.id in story.articles:
-            others = (corpus.article(a) for a in story.articles if a != article.id)
-            return [other for other in others if other is not None]
-    return []
+        members = [by_id[a] for a in story.articles if a in by_id]
+        for article in members:
+            siblings.setdefault(article.id, [o for o in members if o.id != article.id])
+    return siblings
 
 
 def entity_key(mention: Mention) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Input, Label, OptionList
 
-from kabar_tui.core.model import Paragraph
+from kabar_tui.core.model import Paragraph, Story
 from kabar_tui.core.search import Hit
 from kabar_tui.ui.app import KabarApp
 from kabar_tui.ui.screens.entity import EntityScreen
@@ -13,7 +13,7 @@ from kabar_tui.ui.screens.list import ListScreen
 from kabar_tui.ui.screens.reader import ReaderScreen
 from kabar_tui.ui.screens.search import SearchScreen, query_terms
 from kabar_tui.ui.widgets.article_view import ArticleView
-from tests.ui.conftest import build_corpus, make_app
+from tests.ui.conftest import article, build_corpus, make_app
 
 
 def shown_ids(app: KabarApp) -> list[str]:
@@ -425,3 +425,54 @@ async def test_reader_footer_is_compact_on_a_narrow_terminal_only() -> None:
             await pilot.pause()
             assert isinstance(app.screen, ReaderScreen)
             assert app.screen.query_one(KeyFooter).compact is compact
+
+
+async def test_list_row_heights_match_the_rows_as_drawn() -> None:
+    """The list says each row's height without laying it out; it must agree with the layout."""
+    corpus = build_corpus()
+    long_titles = [
+        "Presiden tinjau banjir di Demak, warga minta tanggul segera diperbaiki " * 3,
+        "Kata" + "sangatpanjangtanpaspasi" * 8,
+        "[bold]Judul[/] dengan markup palsu dan \t tab",
+        "",
+    ]
+    for n, title in enumerate(long_titles):
+        extra = article(f"extra-{n}", "Liputan6.com dengan nama panjang", 10 + n, title, ["x"])
+        corpus.articles.append(extra)
+    corpus.stories.append(Story("story-3", ["extra-0", "extra-1", "extra-2"], "banjir"))
+    for width in (24, 45, 80, 133):
+        app = make_app(corpus)
+        async with app.run_test(size=(width, 30)) as pilot:
+            await pilot.pause()
+            listing = app.list_screen.query_one("#articles", OptionList)
+            padding = listing.get_component_styles("option-list--option").padding.width
+            inner = listing.scrollable_content_region.width - listing._get_left_gutter_width()
+            for index, option in enumerate(listing.options):
+                visual = listing._get_visual(option)
+                drawn = visual.get_height(listing.styles, inner - padding)
+                assert listing._heights[index] == drawn, (width, option.id)
+
+
+async def test_long_list_keeps_the_highlighted_article_through_sort_and_filter() -> None:
+    corpus = build_corpus()
+    for n in range(60):
+        title = f"Berita nomor {n} tentang harga beras dan banjir di daerah " * (1 + n % 3)
+        corpus.articles.append(article(f"gen-{n}", f"Outlet {n % 7}", 1 + n % 28, title, ["x"]))
+    app = make_app(corpus)
+    async with app.run_test(size=(90, 24)) as pilot:
+        await pilot.pause()
+        listing = app.list_screen.query_one("#articles", OptionList)
+        await pilot.press("space", "space", "j")
+        chosen = listing.highlighted_option.id
+        assert listing.highlighted > 3
+        top = listing._index_to_line[listing.highlighted]
+        assert listing.scroll_y <= top < listing.scroll_y + listing.scrollable_content_region.height
+        await pilot.press("s")
+        assert listing.highlighted_option.id == chosen
+        await pilot.press("f", *"nomor")
+        await pilot.pause()
+        assert listing.highlighted_option.id == chosen
+        await pilot.press("enter", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+        assert app.screen.query_one(ArticleView).article.id == chosen
