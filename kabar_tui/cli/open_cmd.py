@@ -33,6 +33,8 @@ def run(args: argparse.Namespace) -> int:
         warnings=config.warnings,
     )
     app.run()
+    if app.return_code:  # the app failed; textual has already said why
+        return app.return_code
     for problem in app.corpus.problems:
         kind = "error" if problem.fatal else "warning"
         print(f"kabar: {kind}: {problem}", file=sys.stderr)

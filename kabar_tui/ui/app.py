@@ -118,6 +118,8 @@ class KabarApp(App[None]):
             from kabar_tui.ui.screens.reader import ReaderScreen
 
             self._reader = ReaderScreen()
+            # Installed, so going back to the list pops it without taking it apart.
+            self.install_screen(self._reader, name="reader")
         return self._reader
 
     @property

@@ -476,3 +476,35 @@ async def test_long_list_keeps_the_highlighted_article_through_sort_and_filter()
         await pilot.pause()
         assert isinstance(app.screen, ReaderScreen)
         assert app.screen.query_one(ArticleView).article.id == chosen
+
+
+async def test_reopening_after_going_back_and_forward_again() -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        first = app.screen.query_one(ArticleView).article.id
+        await pilot.press("backspace")
+        await pilot.pause()
+        assert isinstance(app.screen, ListScreen)
+        await pilot.press("j", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+        second = app.screen.query_one(ArticleView).article.id
+        assert second != first
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ListScreen)
+        await pilot.press("alt+left")  # the list was a step of its own, like a page
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+        assert app.screen.query_one(ArticleView).article.id == second
+        await pilot.press("alt+right")
+        await pilot.pause()
+        assert isinstance(app.screen, ListScreen)
+        await pilot.press("alt+left", "alt+left")
+        await pilot.pause()
+        assert isinstance(app.screen, ListScreen)
+        # Opening another article after going back dropped the first, as a browser does.
+        assert [step.article_id for step in app.history] == [None, second, None]

@@ -54,7 +54,7 @@ class ReaderScreen(Screen[None]):
         Binding("y", "copy", _("Copy"), id="reader.copy"),
         Binding("[", "neighbour(-1)", _("Prev article"), show=False, id="reader.previous_article"),
         Binding("]", "neighbour(1)", _("Next article"), show=False, id="reader.next_article"),
-        Binding("l", "article_list", _("List"), show=False, id="reader.list"),
+        Binding("l,escape", "article_list", _("List"), show=False, id="reader.list"),
     ]
 
     def __init__(self) -> None:
