@@ -107,3 +107,19 @@ def test_crlf_and_odd_separators_keep_editor_line_numbers() -> None:
     result = article(f"Judul Berita yang Cukup Panjang Sekali\n{PARAGRAPH}\u2028Lagi\x0c pula.\n")
     assert result.paragraphs[0].line == 2
     assert result.paragraphs[0].text == f"{PARAGRAPH} Lagi pula."
+
+
+def test_detik_caption_with_foto_label_and_credit_in_brackets() -> None:
+    text = (
+        "Banjir Rendam Ratusan Rumah di Kampung Melayu\n\n"
+        "Foto: Banjir di Kampung Melayu (Ari Saputra/detikcom)\n\n"
+        f"{PARAGRAPH}\n"
+    )
+    result = article(text)
+    assert [(c.text, c.credit) for c in result.captions] == [
+        ("Banjir di Kampung Melayu", "Ari Saputra/detikcom")
+    ]
+    assert [p.text for p in result.paragraphs] == [PARAGRAPH]
+    assert {r.text: r.reason for r in result.removed}[
+        "Foto: Banjir di Kampung Melayu (Ari Saputra/detikcom)"
+    ] == "caption"

@@ -51,9 +51,11 @@ class FoundCaption:
 def credit_only(text: str) -> str | None:
     """The credit when the whole line is `Foto: <credit>`."""
     match = CREDIT_ONLY.fullmatch(text)
-    if match and len(match["credit"].split()) <= MAX_CREDIT_WORDS:
-        return match["credit"].strip()
-    return None
+    if match is None or len(match["credit"].split()) > MAX_CREDIT_WORDS:
+        return None
+    # `Foto: Banjir di Kampung Melayu (Ari Saputra/detikcom)` describes and credits a photo.
+    inner = find_caption(match["credit"].strip())
+    return None if inner and inner.text else match["credit"].strip()
 
 
 def find_caption(text: str) -> FoundCaption | None:
@@ -67,5 +69,5 @@ def find_caption(text: str) -> FoundCaption | None:
         credit = _PHOTO_PREFIX.sub("", match["credit"]).strip()
         if len(credit.split()) > MAX_CREDIT_WORDS or _DATE_LIKE.search(credit):
             continue
-        return FoundCaption(match["text"].strip(), credit)
+        return FoundCaption(_PHOTO_PREFIX.sub("", match["text"]).strip(), credit)
     return None
