@@ -100,3 +100,12 @@ def test_a_closed_pipe_is_not_a_traceback() -> None:
     )
     assert "Traceback" not in result.stderr
     assert "BrokenPipe" not in result.stderr
+
+
+def test_empty_results_are_said_on_stderr_not_in_the_data() -> None:
+    quotes = kabar("quotes", "--speaker", "nobody-at-all")
+    assert quotes.returncode == 0 and quotes.stdout == ""
+    assert "no quotes found" in quotes.stderr
+    search = kabar("search", "zzzqqq xxyyzz")
+    assert search.returncode == 0 and search.stdout == ""
+    assert "no hits" in search.stderr

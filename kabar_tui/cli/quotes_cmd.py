@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from rich.console import Console
 from rich.table import Table
@@ -34,13 +35,17 @@ def run(args: argparse.Namespace) -> int:
                 speaker = f"{speaker} (via {quote.via})"
             if wanted and wanted not in speaker.casefold():
                 continue
-            rows.append((quote.text, quote.kind, speaker, article.outlet or article.id, date))
+            rows.append(
+                (quote.text, quote.kind, speaker, article.outlet or UNKNOWN, date, article.id)
+            )
+    if not rows:
+        print(_("kabar: no quotes found"), file=sys.stderr)
     if not stdout_is_terminal():
         for row in rows:
             print("\t".join(row))
         return 0
-    table = Table(_("quote"), _("kind"), _("speaker"), _("outlet"), _("date"))
-    for text, kind, speaker, outlet, date in rows:
-        table.add_row(Text(text), kind, Text(speaker), Text(outlet), date)
+    table = Table(_("quote"), _("kind"), _("speaker"), _("outlet"), _("date"), _("article"))
+    for text, kind, speaker, outlet, date, article_id in rows:
+        table.add_row(Text(text), kind, Text(speaker), Text(outlet), date, Text(article_id))
     Console(highlight=False).print(table)
     return 0

@@ -40,6 +40,8 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
         return 0
     if not stdout_is_terminal():
+        if not hits:
+            print("kabar: no hits", file=sys.stderr)
         for hit in hits:
             fields = [
                 f"{hit.score:.1f}",
