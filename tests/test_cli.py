@@ -109,3 +109,11 @@ def test_empty_results_are_said_on_stderr_not_in_the_data() -> None:
     search = kabar("search", "zzzqqq xxyyzz")
     assert search.returncode == 0 and search.stdout == ""
     assert "no hits" in search.stderr
+
+
+def test_opening_the_reader_on_nothing_readable_fails_before_the_ui(tmp_path: Path) -> None:
+    result = kabar(str(tmp_path / "missing"), str(tmp_path))
+    assert result.returncode == 2
+    assert "no such file or folder" in result.stderr
+    assert "no article files" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -22,6 +22,14 @@ def run(args: argparse.Namespace) -> int:
     language = apply_interface_arguments(args)  # before the UI's strings are imported
     from kabar_tui.ui.app import KabarApp  # textual only loads when the reader opens
 
+    if args.paths:
+        from kabar_tui.core.sources import discover
+
+        files, problems = discover(args.paths)
+        if not files:  # say so now, as the other commands do, rather than open an empty reader
+            for problem in problems:
+                print(f"kabar: error: {problem}", file=sys.stderr)
+            return 2
     config = load_config()
     for warning in config.warnings:
         print(f"kabar: warning: {warning}", file=sys.stderr)
