@@ -25,7 +25,11 @@ NARROW = 100  # below this many columns the side pane floats over the article
 
 
 def pane_titles() -> dict[str, str]:
-    return {"entities": _("Entities"), "quotes": _("Quotes"), "related": _("Related passages")}
+    return {
+        "entities": _("Entities"),
+        "quotes": _("Quotes"),
+        "related": _("Related to this paragraph"),
+    }
 
 
 class SidePane(OptionList):
