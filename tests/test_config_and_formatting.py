@@ -38,4 +38,12 @@ def test_dates_in_both_languages() -> None:
 def test_locale_names() -> None:
     assert locale_or_default("id_ID.UTF-8") == "id_ID"
     assert locale_or_default("C") == "en"
+
+
+def test_server_locales_read_as_english() -> None:
+    """`C`, `POSIX` and `C.UTF-8` are what SSH sessions on servers usually carry."""
+    for name in ("C", "C.UTF-8", "C.utf8", "POSIX", "posix"):
+        assert locale_or_default(name) == "en", name
+    moment = datetime(2023, 9, 17, 18, 44, tzinfo=WIB)
+    assert format_date(moment, locale_or_default("C.UTF-8")) == format_date(moment, "en")
     assert locale_or_default(None) == "en"

@@ -12,6 +12,9 @@ from babel.dates import format_time, format_timedelta
 from babel.numbers import format_decimal
 
 DEFAULT_LOCALE = "en"
+# The "no locale" settings of servers reached over SSH. babel 2.19 parses `C` as
+# `en_US_POSIX` (12-hour clock, odd symbols); people there expect plain English.
+POSIX_LOCALES = frozenset({"c", "posix"})
 
 
 def locale_or_default(name: str | None) -> str:
@@ -19,6 +22,8 @@ def locale_or_default(name: str | None) -> str:
     if not name:
         return DEFAULT_LOCALE
     cleaned = name.split(".")[0].split("@")[0].replace("-", "_")
+    if not cleaned or cleaned.lower() in POSIX_LOCALES:
+        return DEFAULT_LOCALE
     try:
         return str(Locale.parse(cleaned))
     except (ValueError, UnknownLocaleError):
