@@ -536,9 +536,9 @@ def _segment(
                     add(i, tail + 1, "ORG")  # Kiper Arema FC | Lucas Frigeri
                     i = tail + 1
             token = tokens[i]
-            label = _label_unknown(tokens, keys, i, j, person_cue, gaz)
-            if label:
-                add(i, j, label)
+            guessed = _label_unknown(tokens, keys, i, j, person_cue, gaz)
+            if guessed:
+                add(i, j, guessed)
             elif j - i == 1 and not token.acronym:
                 pending.append(
                     _Pending(

@@ -240,14 +240,14 @@ class LinkIndex:
     def _candidates(self, passage: _Passage, keys: list[int]) -> list[int]:
         shared: Counter[int] = Counter()
         for posting in map(self._fingerprints.get, keys):
-            if type(posting) is int:
+            if isinstance(posting, int):
                 shared[posting] += 1
             elif posting:
                 shared.update(posting)
         rare: Counter[int] = Counter()
         for word in passage.content:
             posting = self._rare_words.get(word)
-            if type(posting) is int:
+            if isinstance(posting, int):
                 rare[posting] += 1
             elif posting:
                 rare.update(posting)

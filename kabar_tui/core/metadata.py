@@ -175,13 +175,13 @@ def find_dateline(paragraph: str) -> Dateline | None:
 def outlet_in(text: str) -> str | None:
     """The outlet a piece of page chrome or byline names, or None."""
     match = _OUTLETS.search(text)
-    return _OUTLET_NAMES[int(match.lastgroup[1:])] if match else None
+    return _OUTLET_NAMES[int(match.lastgroup[1:])] if match and match.lastgroup else None
 
 
 def outlets_in(texts: list[str]) -> set[str]:
     """Every outlet named anywhere in `texts` (one regex pass over all of them)."""
     joined = "\n".join(texts)
-    return {_OUTLET_NAMES[int(m.lastgroup[1:])] for m in _OUTLETS.finditer(joined)}
+    return {_OUTLET_NAMES[int(m.lastgroup[1:])] for m in _OUTLETS.finditer(joined) if m.lastgroup}
 
 
 def credited_in_text(text: str) -> str | None:

@@ -158,11 +158,11 @@ def _attribute_after(
         verb = AFTER_SUBJECT_VERB.match(text, subject.end)
         assert verb is not None
         if QUOTING.search(text, subject.end, verb.end()):
-            speaker = _pick_speaker(
+            named = _pick_speaker(
                 [m for m in _mentions_in(mentions, verb.end(), sentence_end) if m.label == "PER"]
             )
-            if speaker:
-                return True, speaker.text, subject.text
+            if named:
+                return True, named.text, subject.text
         return True, subject.text, None
     return False, None, None
 

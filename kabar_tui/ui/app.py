@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from kabar_tui.core.model import Article, Corpus
@@ -184,7 +185,7 @@ class KabarApp(App[None]):
     def _loaded(self, corpus: Corpus, searcher) -> None:
         self.corpus = corpus
         for problem in corpus.problems[:SHOWN_PROBLEMS]:
-            severity = "error" if problem.fatal else "warning"
+            severity: SeverityLevel = "error" if problem.fatal else "warning"
             self.notify(str(problem), severity=severity, markup=False)
         hidden = len(corpus.problems) - SHOWN_PROBLEMS
         if hidden > 0:
@@ -243,7 +244,7 @@ class KabarApp(App[None]):
         if location.article_id is not None:
             location.paragraph = paragraph
 
-    def action_back(self) -> None:
+    async def action_back(self) -> None:
         from kabar_tui.ui.screens.entity import EntityScreen
 
         if isinstance(self.screen, EntityScreen):

@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
+from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from kabar_tui.i18n import _
 from kabar_tui.ui.data import corpus_entity_names
 
+if TYPE_CHECKING:
+    from kabar_tui.ui.app import KabarApp
+
+Command = tuple[str, Callable[[], object], str]  # text, what it does, help
+
 
 class KabarCommands(Provider):
-    def _commands(self) -> list[tuple[str, object, str]]:
-        app = self.app
-        commands: list[tuple[str, object, str]] = []
-        for article in app.corpus.articles:  # type: ignore[attr-defined]
+    def _commands(self) -> list[Command]:
+        app = cast("KabarApp", self.app)  # the provider is only ever given to KabarApp
+        commands: list[Command] = []
+        for article in app.corpus.articles:
             label = _("Open article: {title}").format(title=article.title)
             commands.append((label, partial(app.jump, article.id, 0), article.outlet or ""))
-        for name, label in corpus_entity_names(app.corpus):  # type: ignore[attr-defined]
+        for name, label in corpus_entity_names(app.corpus):
             text = _("Jump to entity: {name}").format(name=name)
             commands.append((text, partial(app.show_entity, name), label))
         for theme in sorted(app.available_themes):

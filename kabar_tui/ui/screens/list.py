@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from operator import attrgetter
 
 from rich.table import Table
 from rich.text import Text
@@ -27,9 +28,10 @@ TITLE_OFFSET = OUTLET_WIDTH + 1 + DATE_WIDTH + 1
 
 def sort_articles(articles: list[Article], by: str) -> list[Article]:
     """Newest first by date (undated last), or alphabetical by outlet then newest."""
-    dated = [a for a in articles if a.published is not None]
+    dated = sorted(
+        (a for a in articles if a.published is not None), key=attrgetter("published"), reverse=True
+    )
     undated = [a for a in articles if a.published is None]
-    dated.sort(key=lambda a: a.published, reverse=True)
     ordered = dated + undated
     if by == "outlet":
         ordered.sort(key=lambda a: (a.outlet or "\uffff").casefold())
@@ -182,10 +184,10 @@ class ListScreen(Screen[None]):
             row, title = self._cached_prompt(article)
             console = self.app.console
             if width > TITLE_OFFSET:
-                lines = title.wrap(console, width - TITLE_OFFSET, overflow="ellipsis")
+                lines = len(title.wrap(console, width - TITLE_OFFSET, overflow="ellipsis"))
             else:  # too narrow for the columns as planned: let rich lay the row out
-                lines = console.render_lines(row, console.options.update_width(max(width, 1)))
-            height = self._heights[article_id, width] = max(len(lines), 1)
+                lines = len(console.render_lines(row, console.options.update_width(max(width, 1))))
+            height = self._heights[article_id, width] = max(lines, 1)
         return height
 
     def _cached_prompt(self, article: Article) -> tuple[Table, Text]:

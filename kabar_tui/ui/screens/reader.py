@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import cast
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,7 +15,7 @@ from textual.widgets.option_list import Option
 
 from kabar_tui.core.citation import cite_passage, cite_quote
 from kabar_tui.core.formatting import format_date
-from kabar_tui.core.model import Article, Corpus
+from kabar_tui.core.model import Article, Corpus, Quote
 from kabar_tui.i18n import _
 from kabar_tui.ui.data import entity_counts, related_links
 from kabar_tui.ui.widgets.article_view import ArticleView
@@ -64,7 +67,7 @@ class ReaderScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.pane: str | None = None
-        self.pane_items: list[object] = []
+        self.pane_items: Sequence[object] = []
         self.pending: tuple[Article, int, list[str] | None] | None = None
 
     def compose(self) -> ComposeResult:
@@ -221,7 +224,7 @@ class ReaderScreen(Screen[None]):
         listing = self.query_one("#side-list", SidePane)
         index = listing.highlighted
         if self.pane == "quotes" and listing.has_focus and index is not None and self.pane_items:
-            citation = cite_quote(self.pane_items[index], article, locale)
+            citation = cite_quote(cast(Quote, self.pane_items[index]), article, locale)
             what = _("Quote copied")
         else:
             quotes = [q for q in article.quotes if q.paragraph == self.view.cursor]
