@@ -6,19 +6,26 @@ independent per file so it can run in parallel and be cached by content hash;
 `index_corpus` runs them with the cache (kabar_tui.core.storage): an unchanged corpus is
 one cache read, a changed or added file is processed alone (in worker processes when
 there are many), then the cross-article stage runs again over the whole corpus.
+
+Stopping (docs/processes.md): a caller's `cancel` event stops indexing at the next file or
+batch (IndexCancelled); the processed articles are stored first, the worker processes are
+ended at once. Worker processes also die with their parent, however it ends.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import dataclasses
 import multiprocessing
+import multiprocessing.connection
 import os
 import pickle
 import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -51,6 +58,12 @@ ArticlesReady = Callable[[list[Article]], None]
 PARALLEL_MIN_FILES = 200
 _MAX_CHUNK = 64  # files per task: small enough for smooth progress and a quick Ctrl-C
 _SAVE_EVERY = 256  # processed articles written per cache transaction
+_CANCEL_POLL_SECONDS = 0.1  # how often waiting for workers looks at the cancel event
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+class IndexCancelled(Exception):
+    """The caller asked indexing to stop; what is already in the cache stays there."""
 
 
 def default_paths() -> list[Path]:
@@ -104,6 +117,7 @@ def build_corpus(
     progress: Progress | None = None,
     cache: Storage | bool = True,
     on_articles: ArticlesReady | None = None,
+    cancel: threading.Event | None = None,
 ) -> Corpus:
     """Read and process every article under `paths` (the bundled seeds when None).
 
@@ -111,8 +125,9 @@ def build_corpus(
     or an open Storage. `on_articles` is given every article once, in batches as they are
     read from the cache or processed, so a reader can show them before the end; their
     cross-article results (canonical names, links, stories) come only with the corpus.
+    Once `cancel` is set, IndexCancelled is raised at the next file or batch.
     """
-    return index_corpus(paths, progress, cache, on_articles=on_articles).corpus
+    return index_corpus(paths, progress, cache, on_articles=on_articles, cancel=cancel).corpus
 
 
 def index_corpus(
@@ -121,14 +136,17 @@ def index_corpus(
     cache: Storage | bool = True,
     workers: int | None = None,
     on_articles: ArticlesReady | None = None,
+    cancel: threading.Event | None = None,
 ) -> IndexReport:
     """`build_corpus`, saying what was processed; `workers` None means every core."""
     files, problems = discover(list(paths) if paths else default_paths())
     storage, warnings = _open_cache(cache)
     try:
-        sources, signatures = _read(files, storage, problems)
+        sources, signatures = _read(files, storage, problems, cancel)
         cores = workers or available_cores()
-        report = _index(sources, signatures, storage, progress, cores, problems, on_articles)
+        report = _index(
+            sources, signatures, storage, progress, cores, problems, on_articles, cancel
+        )
     finally:
         if storage is not None:
             warnings.extend(storage.warnings)
@@ -139,8 +157,16 @@ def index_corpus(
     return report
 
 
+def _stop_if_asked(cancel: threading.Event | None) -> None:
+    if cancel is not None and cancel.is_set():
+        raise IndexCancelled
+
+
 def _read(
-    files: list[Path], storage: Storage | None, problems: list[Problem]
+    files: list[Path],
+    storage: Storage | None,
+    problems: list[Problem],
+    cancel: threading.Event | None = None,
 ) -> tuple[list[Source], dict[str, str]]:
     """Read the files, and their signatures; skip what the cache already has an article for.
 
@@ -155,6 +181,7 @@ def _read(
     signatures: dict[str, str] = {}
     touched: list[tuple[str, str]] = []
     for file in files:
+        _stop_if_asked(cancel)
         path = str(file)
         signature = file_signature(file)
         known_hash, known_signature = known.get(path, ("", ""))
@@ -203,11 +230,13 @@ def _index(
     workers: int,
     problems: list[Problem],
     on_articles: ArticlesReady | None,
+    cancel: threading.Event | None,
 ) -> IndexReport:
     total = len(sources)
     key = corpus_key(sources)
     if storage is not None:
         corpus = storage.load_corpus(key)
+        _stop_if_asked(cancel)
         if corpus is not None:
             if on_articles and corpus.articles:
                 on_articles(list(corpus.articles))
@@ -217,6 +246,7 @@ def _index(
     cached = storage.load_articles(sources) if storage is not None else {}
     missing: list[Source] = []
     for source in sources:
+        _stop_if_asked(cancel)
         if source.path not in cached:
             reread = _with_text(source, signatures)
             if isinstance(reread, Problem):
@@ -232,20 +262,25 @@ def _index(
     started = time.perf_counter()
     fresh: dict[str, Article] = {}
     pending: list[tuple[Source, str, bytes]] = []
-    for batch in _process(missing, used, problems):
-        for source, article, data in batch:
-            fresh[source.path] = article
-            pending.append((source, signatures.get(source.path, ""), data))
-        if storage is not None and len(pending) >= _SAVE_EVERY:
-            storage.save_articles(pending)
-            pending.clear()
-        done += len(batch)
-        if on_articles and batch:
-            on_articles([article for _, article, _ in batch])
-        if progress:
-            progress(done, total)
-    if storage is not None and pending:
-        storage.save_articles(pending)
+    # Closed on the way out, so an exception (a cancel, a signal) ends the workers now.
+    with contextlib.closing(_process(missing, used, problems, cancel)) as batches:
+        try:
+            for batch in batches:
+                for source, article, data in batch:
+                    fresh[source.path] = article
+                    pending.append((source, signatures.get(source.path, ""), data))
+                if storage is not None and len(pending) >= _SAVE_EVERY:
+                    storage.save_articles(pending)
+                    pending.clear()
+                done += len(batch)
+                if on_articles and batch:
+                    on_articles([article for _, article, _ in batch])
+                if progress:
+                    progress(done, total)
+        finally:  # also when stopped: the work done is kept for the next run
+            if storage is not None and pending:
+                storage.save_articles(pending)
+    _stop_if_asked(cancel)
     articles = [cached.get(s.path) or fresh.get(s.path) for s in sources]
     corpus = Corpus(articles=[article for article in articles if article is not None])
     # The seam for incremental cross-article work: `fresh` holds the only articles the
@@ -253,6 +288,7 @@ def _index(
     processed_at = time.perf_counter()
     finish_corpus(corpus)
     finished_at = time.perf_counter()
+    _stop_if_asked(cancel)
     if storage is not None and len(corpus.articles) == total:
         storage.save_corpus(key, corpus)
     return IndexReport(
@@ -270,8 +306,11 @@ Outcome = bytes | str  # the pickled article, or why the file could not be proce
 
 
 def _process(
-    sources: Sequence[Source], workers: int, problems: list[Problem]
-) -> Iterator[Processed]:
+    sources: Sequence[Source],
+    workers: int,
+    problems: list[Problem],
+    cancel: threading.Event | None = None,
+) -> Generator[Processed, None, None]:
     """Yield batches of (source, article, its pickle for the cache), in any order.
 
     The pickle is taken before `finish_corpus` touches the article; workers send it
@@ -280,6 +319,7 @@ def _process(
     """
     if workers <= 1:
         for source in sources:
+            _stop_if_asked(cancel)
             yield _accept([(source, _process_one(source))], problems)
         return
     chunk = max(8, min(_MAX_CHUNK, len(sources) // (workers * 8)))
@@ -287,16 +327,17 @@ def _process(
     context = _process_context()
     if context.get_start_method() != "fork":
         _start_resource_tracker()
-    pool = ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_ignore_interrupts
-    )
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker)
     finished_paths: set[str] = set()
     try:
         running: set[Future[list[tuple[Source, Outcome]]]] = {
             pool.submit(_process_chunk, part) for part in chunks
         }
         while running:
-            finished, running = wait(running, return_when=FIRST_COMPLETED)
+            finished, running = wait(
+                running, timeout=_CANCEL_POLL_SECONDS, return_when=FIRST_COMPLETED
+            )
+            _stop_if_asked(cancel)
             for future in finished:
                 outcomes = future.result()
                 finished_paths.update(source.path for source, _ in outcomes)
@@ -305,12 +346,25 @@ def _process(
         pool.shutdown(wait=False, cancel_futures=True)
         problems.append(Problem("kabar", "worker processes failed; processed the rest here"))
         rest = [source for source in sources if source.path not in finished_paths]
-        yield from _process(rest, 1, problems)
+        yield from _process(rest, 1, problems, cancel)
         return
-    except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
+    except BaseException:  # stopped (a cancel, a signal, the caller closed us): stop now
+        _stop_workers(pool)
         raise
     pool.shutdown()
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Cancel the chunks not started and end the workers at once: their chunks are lost.
+
+    `shutdown(wait=False)` alone lets every running chunk finish, and the interpreter
+    waits for them at exit. Python 3.14 has `terminate_workers()`; before, the pool's
+    processes are only reachable through its `_processes`.
+    """
+    processes = list((pool._processes or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
 
 
 def _accept(outcomes: list[tuple[Source, Outcome]], problems: list[Problem]) -> Processed:
@@ -362,9 +416,50 @@ def _start_resource_tracker() -> None:
             sys.stderr = captured
 
 
-def _ignore_interrupts() -> None:
-    """Ctrl-C is the parent's to handle; workers must not each print a traceback."""
+def _start_worker() -> None:
+    """Set up a worker process: Ctrl-C is the parent's to handle (workers must not each
+    print a traceback), SIGTERM and SIGHUP end it (it may have inherited the parent's
+    handlers), and it dies with its parent."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+    _set_death_signal()
+    _watch_parent()
+
+
+def _set_death_signal() -> None:
+    """Linux: the kernel kills this process when its parent ends, even by SIGKILL.
+
+    The parent is the process that forked it: `kabar`, or the fork server, which itself
+    exits when `kabar` does.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, ctypes.c_ulong(signal.SIGKILL), 0, 0, 0)
+
+
+def _watch_parent() -> None:
+    """Exit when `kabar` is gone, on any system: a thread waits on the parent's sentinel,
+    a pipe whose other end only `kabar` holds, which reads as closed once it has ended.
+
+    Without it (and without the death signal) a worker whose parent was killed waits for
+    work that never comes, for ever.
+    """
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+    watcher = threading.Thread(
+        target=_exit_when_gone, args=(parent.sentinel,), name="kabar-parent", daemon=True
+    )
+    watcher.start()
+
+
+def _exit_when_gone(sentinel: int) -> None:
+    multiprocessing.connection.wait([sentinel])
+    os._exit(1)
 
 
 def _process_chunk(sources: list[Source]) -> list[tuple[Source, Outcome]]:
