@@ -13,11 +13,15 @@ Generated articles (benchmarks/corpus.py) are written to disk; every run is the 
 For each it prints the seconds from the key or signal to the process's exit (when the
 shell prompt comes back), the exit code, whether the terminal was left in its normal
 screen with the cursor shown, and how many of its processes were still there afterwards.
+In a pty the command leads its own session, so its end hangs up its process group and
+says nothing about orphaned workers; `index-detached/processing/SIGKILL` does: `kabar
+index` outside any terminal, SIGKILLed, and the seconds until its workers are gone.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import signal
@@ -41,6 +45,7 @@ from benchmarks.terminal_session import (  # noqa: E402
 )
 
 GIVE_UP_SECONDS = 900.0
+ORPHAN_WATCH_SECONDS = 120.0  # how long to watch for workers outliving a killed parent
 PROCESSING = re.compile(rb"Reading articles\xe2\x80\xa6 [1-9]\d*/")
 LINKING = b"Linking stories"
 INDEX_PROCESSING = re.compile(rb"processing.*? [1-9]\d*/\d+")
@@ -124,11 +129,39 @@ def run_index(folder: Path, cache: Path, action: str) -> dict[str, object]:
         return stop(session, INDEX_PROCESSING, action)
 
 
+def run_index_detached(folder: Path, cache: Path) -> dict[str, object]:
+    """SIGKILL `kabar index` (no terminal) while it processes: how long do its workers last?"""
+    index = subprocess.Popen(
+        kabar_argv("index", str(folder), "--workers", "2"),
+        env=environment(cache),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + GIVE_UP_SECONDS
+        while session_processes(index.pid) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(2.0)  # well into processing
+        index.kill()
+        index.wait()
+        killed = time.monotonic()
+        while session_processes(index.pid) and time.monotonic() - killed < ORPHAN_WATCH_SECONDS:
+            time.sleep(0.05)
+        left = session_processes(index.pid)
+        gone = f">{ORPHAN_WATCH_SECONDS:.0f}" if left else round(time.monotonic() - killed, 2)
+        return {"seconds until its workers are gone": gone, "processes left": left}
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(index.pid, signal.SIGKILL)
+
+
 RUNS = [
     *(("reader", "processing", action) for action in ACTIONS),
     ("reader", "linking", "q"),
     ("reader", "linking", "SIGTERM"),
     ("index", "processing", "SIGTERM"),
+    ("index-detached", "processing", "SIGKILL"),
 ]
 
 
@@ -154,9 +187,11 @@ def main() -> int:
                 cold = Path(tempfile.mkdtemp(dir=scratch))
                 if command == "reader":
                     result = run_reader(folder, cold, PROCESSING, action)
-                else:
+                elif command == "index":
                     result = run_index(folder, cold, action)
-            print(f"{command}/{phase}/{action:8} {result}", flush=True)
+                else:
+                    result = run_index_detached(folder, cold)
+            print(f"{f'{command}/{phase}/{action}':34} {result}", flush=True)
     return 0
 
 
