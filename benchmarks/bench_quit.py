@@ -8,6 +8,8 @@ Generated articles (benchmarks/corpus.py) are written to disk; every run is the 
 - reader/processing: a cold cache, articles being processed in worker processes;
 - reader/linking: every article cached but one changed file, so the cross-article stage
   (links, stories, names) runs over the whole corpus;
+- reader/loaded: everything linked and cached (a full `kabar index` first), quit once
+  the corpus has been read and its search index built (`--loaded-after` seconds);
 - index/processing: `kabar index` with a cold cache.
 
 For each it prints the seconds from the key or signal to the process's exit (when the
@@ -91,10 +93,14 @@ def session_processes(session_id: int) -> int:
 
 
 def stop(
-    session: TerminalSession, pattern: re.Pattern[bytes] | bytes, action: str
+    session: TerminalSession,
+    pattern: re.Pattern[bytes] | bytes,
+    action: str,
+    settle: float = 0.0,
 ) -> dict[str, object]:
     if not wait_for_pattern(session, pattern):
         return {"error": "never reached that point"}
+    time.sleep(settle)
     started = time.monotonic()
     signum = ACTIONS[action]
     if signum is None:
@@ -117,11 +123,13 @@ def stop(
     }
 
 
-def run_reader(folder: Path, cache: Path, pattern, action: str) -> dict[str, object]:
+def run_reader(
+    folder: Path, cache: Path, pattern, action: str, settle: float = 0.0
+) -> dict[str, object]:
     with TerminalSession(kabar_argv(str(folder)), environment(cache)) as session:
         if not session.wait_for(ENTER_ALT_SCREEN, 60):
             return {"error": "the reader did not start"}
-        return stop(session, pattern, action)
+        return stop(session, pattern, action, settle)
 
 
 def run_index(folder: Path, cache: Path, action: str) -> dict[str, object]:
@@ -160,6 +168,7 @@ RUNS = [
     *(("reader", "processing", action) for action in ACTIONS),
     ("reader", "linking", "q"),
     ("reader", "linking", "SIGTERM"),
+    ("reader", "loaded", "q"),
     ("index", "processing", "SIGTERM"),
     ("index-detached", "processing", "SIGKILL"),
 ]
@@ -170,6 +179,9 @@ def main() -> int:
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--keep", type=Path, help="write (or reuse) the corpus here")
     parser.add_argument("--only", nargs="*", help="run only these, e.g. reader/linking/q")
+    parser.add_argument(
+        "--loaded-after", type=float, default=120.0, help="seconds to let the reader load"
+    )
     args = parser.parse_args()
     chosen = [run for run in RUNS if not args.only or "/".join(run) in args.only]
     with tempfile.TemporaryDirectory(prefix="kabar-bench-quit-") as scratch:
@@ -178,11 +190,14 @@ def main() -> int:
         write_corpus(folder, args.articles)
         print(f"{args.articles} articles in {folder} ({time.monotonic() - started:.1f} s)")
         warm = Path(scratch) / "warm-cache"
-        if any(phase == "linking" for _, phase, _ in chosen):
+        if any(phase in ("linking", "loaded") for _, phase, _ in chosen):
             prepare_warm_cache(folder, warm)
         for command, phase, action in chosen:
             if phase == "linking":
                 result = run_reader(folder, warm, LINKING, action)
+            elif phase == "loaded":
+                index_everything(folder, warm)
+                result = run_reader(folder, warm, ENTER_ALT_SCREEN, action, args.loaded_after)
             else:
                 cold = Path(tempfile.mkdtemp(dir=scratch))
                 if command == "reader":
@@ -195,9 +210,7 @@ def main() -> int:
     return 0
 
 
-def prepare_warm_cache(folder: Path, cache: Path) -> None:
-    """Every article cached, then one file changed: the next open only links."""
-    started = time.monotonic()
+def index_everything(folder: Path, cache: Path) -> None:
     subprocess.run(
         kabar_argv("index", str(folder)),
         env=environment(cache),
@@ -205,6 +218,12 @@ def prepare_warm_cache(folder: Path, cache: Path) -> None:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+
+
+def prepare_warm_cache(folder: Path, cache: Path) -> None:
+    """Every article cached, then one file changed (in `folder`): the next open only links."""
+    started = time.monotonic()
+    index_everything(folder, cache)
     changed = next(iter(sorted(folder.glob("*.txt"))))
     with changed.open("a", encoding="utf-8") as file:
         file.write(f"\nDiperbarui {time.time_ns()}.\n")

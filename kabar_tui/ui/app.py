@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rich.console import RenderableType
 from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
@@ -160,8 +161,17 @@ class KabarApp(App[None]):
     def quit_on_signal(self, signum: int) -> None:
         """SIGTERM, SIGHUP (an SSH connection dropped) or SIGINT: leave as `q` does, with the
         shell's exit status for a signal (128 + its number)."""
-        self._stop_loading.set()
         self.exit(return_code=128 + signum)
+
+    def exit(
+        self,
+        result: None = None,
+        return_code: int = 0,
+        message: RenderableType | None = None,
+    ) -> None:
+        """Quit (`q`, a signal, an error): loading stops now, while the terminal is restored."""
+        self._stop_loading.set()
+        super().exit(result, return_code, message)
 
     def on_unmount(self) -> None:
         """The terminal is restored by now; stop loading and give the signals back."""
