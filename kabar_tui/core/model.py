@@ -204,3 +204,10 @@ class Corpus:
             if article.id == article_id:
                 return article
         return None
+
+    def articles_matching(self, wanted: str) -> list[Article]:
+        """The article whose id is `wanted`, else every one whose id starts with it."""
+        exact = self.article(wanted)
+        if exact is not None:
+            return [exact]
+        return [article for article in self.articles if article.id.startswith(wanted)]
