@@ -10,6 +10,7 @@ is required for both, a browser's Origin must be this server's own or a loopback
 from __future__ import annotations
 
 import hmac
+import inspect
 import ipaddress
 import os
 import secrets
@@ -83,11 +84,12 @@ def guarded_server(
         async def handle_index(self, request: web.Request) -> dict[str, Any]:
             if not token_matches(request.query.get("token"), token):
                 raise web.HTTPForbidden(text="kabar serve: open the URL it printed at start\n")
-            context: dict[str, Any] = await Server.handle_index.__wrapped__(self, request)
+            # The page's data, before aiohttp_jinja2's decorator renders it.
+            context: dict[str, Any] = await inspect.unwrap(Server.handle_index)(self, request)
             context["app_websocket_url"] += f"/{token}"
             return context
 
-        async def handle_websocket(self, request: web.Request) -> web.StreamResponse:
+        async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
             if not token_matches(request.match_info.get("token"), token):
                 raise web.HTTPForbidden(text="kabar serve: wrong or missing token\n")
             if not origin_allowed(request.headers.get("Origin"), self.public_url):
