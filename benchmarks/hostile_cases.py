@@ -111,11 +111,21 @@ def reader_case(keys: str) -> str:
 
 
 SERVE = """
-import aiohttp, socket, time
+import aiohttp, re, socket, threading, time
 port = PORT
-env = dict(os.environ)
 server = subprocess.Popen([sys.executable, "-m", "kabar_tui", "serve", "--port", str(port)],
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+printed = []
+threading.Thread(target=lambda: printed.extend(server.stdout), daemon=True).start()
+
+def session_path():
+    for _ in range(100):
+        found = re.search(r"token=([\\w-]+)", "".join(printed))
+        if found:
+            return f"/ws/{found.group(1)}"
+        time.sleep(0.1)
+    return "/ws"
+
 try:
     for _ in range(300):
         try:
@@ -262,7 +272,8 @@ assert "BINAR" in text and not bad(text, "\\n")
             "list: newline/tab in names keep one row of 4 columns per article",
             "code, out, err = cli('list', HOSTILE)\n"
             "rows = [l.split('\\t') for l in out.splitlines()]\n"
-            "assert len(rows) == 10 and all(len(r) == 4 for r in rows), rows",
+            "files = sum(f.endswith('.txt') for _, _, fs in os.walk(HOSTILE) for f in fs)\n"
+            "assert len(rows) == files - 1 and all(len(r) == 4 for r in rows), rows",
         ),
         (
             "quotes/search/related: ids from hostile names have no control",
@@ -501,13 +512,7 @@ assert "BINAR" in text and not bad(text, "\\n")
             "serve: a WebSocket from another site is refused",
             serve_case(
                 """
-                import re as _re
-                for _ in range(100):
-                    line = server.stdout.readline()
-                    if "token=" in line:
-                        break
-                found = _re.search(r"token=([\\w-]+)", line)
-                path = f"/ws/{found.group(1)}" if found else "/ws"
+                path = session_path()
                 try:
                     ws = await session.ws_connect(
                         f"http://127.0.0.1:{port}{path}", headers={"Origin": "http://evil.example"}
@@ -524,14 +529,7 @@ assert "BINAR" in text and not bad(text, "\\n")
             "serve: sessions are capped (5th of 4)",
             serve_case(
                 """
-                import re as _re
-                line = ""
-                for _ in range(100):
-                    line = server.stdout.readline()
-                    if "token=" in line:
-                        break
-                found = _re.search(r"token=([\\w-]+)", line)
-                path = f"/ws/{found.group(1)}" if found else "/ws"
+                path = session_path()
                 sockets, refused = [], 0
                 for _ in range(5):
                     try:
@@ -558,7 +556,9 @@ def main() -> int:
     tree = Path(args.tree).resolve()
     passed = failed = 0
     with tempfile.TemporaryDirectory(prefix="kabar-hostile-cases-") as folder:
-        hostile = write_hostile_corpus(Path(folder))
+        # Undecodable names, namesakes and NULs have cases of their own: here they would hide
+        # every other result of code that fails on them.
+        hostile = write_hostile_corpus(Path(folder), every_case=False)
         for name, body in cases():
             if args.k not in name:
                 continue
