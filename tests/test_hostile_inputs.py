@@ -26,9 +26,18 @@ from hypothesis import strategies as st
 
 from kabar_tui.cli import common, list_cmd, main, quotes_cmd, related_cmd, search_cmd, show_cmd
 from kabar_tui.core import sources
-from kabar_tui.core.model import Corpus
+from kabar_tui.core.model import (
+    Article,
+    Caption,
+    Corpus,
+    Edit,
+    Mention,
+    Paragraph,
+    Quote,
+    RemovedLine,
+)
 from kabar_tui.core.pipeline import build_corpus, process_source
-from kabar_tui.core.safe import strip_escapes, visible
+from kabar_tui.core.safe import safe_record, strip_escapes, visible
 from kabar_tui.core.sources import Source, article_ids, discover, read_source
 from tests.hostile_files import (
     ATTACK_LINE,
@@ -110,6 +119,23 @@ def test_prose_loses_escapes_and_bidi_overrides_but_no_words(hostile_corpus: Cor
     assert article.author == "Budi Santoso"
     assert [p.text for p in article.paragraphs] == BODY
     assert [c.credit for c in article.captions] == ["ANTARA/Aditya"]
+
+
+def test_safe_record_reaches_every_string_of_an_article() -> None:
+    bad = "\x1b]0;x\x07\u202e"
+    article = Article(
+        bad, bad, bad, [Paragraph(0, bad, 1)], False, bad, bad, bad, None, bad, bad,
+        captions=[Caption(bad, bad, 2)],
+        removed=[RemovedLine(3, bad, bad)],
+        edits=[Edit(4, bad, bad)],
+        content_hash=bad,
+        entities=[Mention(bad, bad, 0, 0, 1, bad)],
+        quotes=[Quote(bad, bad, bad, 0, 0, 1, bad, bad)],
+    )  # fmt: skip
+    assert sum(1 for _ in strings_in(article)) == 24
+    safe_record(article)
+    assert [s for s in strings_in(article) if CONTROL.search(s)] == []
+    assert article.title == visible(bad) == "␛]0;x␇�"
 
 
 @pytest.mark.parametrize(

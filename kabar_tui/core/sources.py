@@ -106,6 +106,8 @@ def path_key(path: str | Path) -> str:
     never equal to the key of another path (a noncharacter never ends a folder walk).
     """
     text = os.fspath(path)
+    if text.isascii():  # most paths: no need to look further
+        return text
     if RAW_PATH_MARK not in text:
         try:
             text.encode("utf-8")
