@@ -334,9 +334,14 @@ def test_ids_are_stable_and_follow_a_cached_article_when_a_namesake_arrives(
 
 
 def test_names_that_differ_only_invisibly_still_get_two_ids() -> None:
-    files = [Path("/a/x/berita\x01.txt"), Path("/a/x/berita\x02.txt"), Path("/b/x/berita.txt")]
-    ids = article_ids([Path("/n/x\x01/0001.txt"), Path("/n/x\x02/0001.txt"), *files])
+    # Both bidi controls show as `�`: even the full paths read the same, so a hash decides.
+    twins = [Path("/a/x/berita\u202e.txt"), Path("/a/x/berita\u202d.txt")]
+    ids = article_ids(
+        [*twins, Path("/b/x/berita.txt"), Path("/n/x\x01/1.txt"), Path("/n/x\x02/1.txt")]
+    )
     assert len(set(ids)) == len(ids)
+    assert ids[0].startswith("a/x/berita�~") and ids[1].startswith("a/x/berita�~")
+    assert ids[3:] == ["x␁/1", "x␂/1"]
     assert article_ids([Path("/o/0001.txt"), Path("/p/q/0001.txt")]) == ["o/0001", "q/0001"]
 
 
