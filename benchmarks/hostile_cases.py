@@ -189,6 +189,19 @@ assert not any(bad(text, "\\n") for text in seen)
 """,
         ),
         (
+            "reader in a real terminal (pty), article and x view: no OSC 52, title or clear",
+            """
+import importlib.util
+spec = importlib.util.spec_from_file_location("hostile_files", os.environ["HOSTILE_FILES"])
+hostile_files = importlib.util.module_from_spec(spec); spec.loader.exec_module(hostile_files)
+write("one/escapes.txt", open(os.path.join(HOSTILE, "escapes.txt"), "rb").read())
+written = hostile_files.reader_bytes(WORK / "one", ["\\r", "x"], Path.cwd())
+assert "␛]0;PWNED␇".encode() in written
+for attack in (b"\\x1b]52;c;", b"\\x1b]0;PWNED", b"\\x1b[3J"):
+    assert attack not in written, attack
+""",
+        ),
+        (
             "reader: escape line in x view shown visibly (nothing lost)",
             """
 from kabar_tui.core.pipeline import build_corpus
@@ -567,6 +580,7 @@ def main() -> int:
                     **os.environ,
                     "PYTHONPATH": str(tree),
                     "HOSTILE": str(hostile),
+                    "HOSTILE_FILES": str(HERE / "tests" / "hostile_files.py"),
                     "WORK": work,
                     "KABAR_NO_CACHE": "1",
                     "KABAR_CACHE_DIR": str(Path(work) / "cache"),

@@ -93,3 +93,50 @@ def write_hostile_corpus(root: Path, every_case: bool = True) -> Path:
             encoding="utf-8",
         )
     return corpus
+
+
+def reader_bytes(folder: Path, keys: list[str], root: Path, quiet: float = 1.0) -> bytes:
+    """Everything the real reader writes to a pseudo-terminal, opened on `folder`, while
+    `keys` are typed (each after the screen has been quiet for `quiet` seconds)."""
+    import fcntl
+    import pty
+    import select
+    import signal
+    import struct
+    import sys
+    import termios
+    import time
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the reader, as over SSH
+        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+        env = dict(os.environ, TERM="xterm-256color", PYTHONPATH=str(root), KABAR_NO_CACHE="1")
+        os.chdir(root)
+        command = [sys.executable, "-m", "kabar_tui", "--no-animation", str(folder)]
+        os.execvpe(sys.executable, command, env)
+    written = bytearray()
+
+    def read_until_quiet(limit: float) -> None:
+        start = last = time.monotonic()
+        while time.monotonic() - last < quiet and time.monotonic() - start < limit:
+            ready, _, _ = select.select([fd], [], [], quiet)
+            if ready:
+                try:
+                    chunk = os.read(fd, 65536)
+                except OSError:
+                    return
+                if not chunk:
+                    return
+                written.extend(chunk)
+                last = time.monotonic()
+
+    try:
+        read_until_quiet(120)
+        for key in keys:
+            os.write(fd, key.encode())
+            read_until_quiet(30)
+    finally:
+        os.kill(pid, signal.SIGTERM)
+        os.waitpid(pid, 0)
+        os.close(fd)
+    return bytes(written)

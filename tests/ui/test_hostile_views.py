@@ -3,6 +3,7 @@ what it draws; the removed-lines view shows an escape line visibly instead of ob
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from kabar_tui.ui.app import KabarApp
 from kabar_tui.ui.screens.entity import EntityScreen
 from kabar_tui.ui.screens.reader import ReaderScreen
 from kabar_tui.ui.screens.search import SearchScreen
-from tests.hostile_files import CONTROL, write_hostile_corpus
+from tests.hostile_files import CONTROL, escapes_article, reader_bytes, write_hostile_corpus
 
 # Text full of escapes, and names with escapes and a newline: every article's view is drawn
 # by the same code, so these stand for all ten (the list and search show every one).
@@ -133,3 +134,15 @@ async def test_problems_about_hostile_names_are_shown_visibly(hostile: Path) -> 
             inside = [line[x : x + width].strip(" ▌") for line in lines[y : y + height]]
             toasts.append("".join(inside))
         assert any("/␛]0;BINARY␇.txt:skipped:binary" in t.replace(" ", "") for t in toasts), toasts
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs a pseudo-terminal")
+def test_real_terminal_gets_no_escape_from_the_file(tmp_path: Path) -> None:
+    """The report itself: the reader in a pseudo-terminal, the article opened, `x` pressed.
+    The attack's sequences (clipboard, title, clear) never arrive; their text does, shown."""
+    (tmp_path / "escapes.txt").write_text(escapes_article(), encoding="utf-8")
+    root = Path(__file__).resolve().parents[2]
+    written = reader_bytes(tmp_path, ["\r", "x"], root)
+    assert "␛]0;PWNED␇".encode() in written  # the removed line, drawn visibly
+    for attack in (b"\x1b]52;c;Y3Vyb", b"\x1b]0;PWNED", b"\x1b]0;TITLE", b"\x1b[3J", b"\x1bP+q"):
+        assert attack not in written
