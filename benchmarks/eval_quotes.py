@@ -58,7 +58,7 @@ DEV_FILES = (
     "corpus/pfsa-id/dev-40.txt",
     "corpus/pfsa-id-test/dev.txt",
 )
-MARKS = frozenset("“”\"„«»")
+MARKS = frozenset('“”"„«»')
 NO_SPACE_BEFORE = frozenset({",", ".", ";", ":", "?", "!", ")", "]", "%", "/"})
 NO_SPACE_AFTER = frozenset({"(", "[", "/"})
 PRONOUNS = frozenset({"dia", "ia", "beliau", "mereka", "nya"})
@@ -250,7 +250,9 @@ def gold_speaker(
         return [
             text_of(s)
             for s in people
-            if s.label == "PERSON" and s.start < statement.start and words <= set(key_tuple(text_of(s)))
+            if s.label == "PERSON"
+            and s.start < statement.start
+            and words <= set(key_tuple(text_of(s)))
         ]
 
     if chosen is not None and text_of(chosen).casefold() not in PRONOUNS:
@@ -275,7 +277,9 @@ def evaluate(articles: list[Article], spaced: bool, score: Score, titles: frozen
         matched: set[int] = set()
         for statement in (s for s in spans if s.label == "STATEMENT"):
             content = [
-                i for i in range(statement.start, statement.end) if article.tokens[i][0] not in MARKS
+                i
+                for i in range(statement.start, statement.end)
+                if article.tokens[i][0] not in MARKS
             ]
             if not content:
                 continue

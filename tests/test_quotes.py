@@ -15,11 +15,16 @@ def quotes_of(paragraphs: list[str]) -> list[Quote]:
 
 
 def seed_quotes(name: str) -> list[tuple[str, str, str | None, str | None]]:
-    """(start of quote, kind, speaker, via) for a seed file read line by line, uncleaned."""
+    """(start of quote, kind, speaker, via) for a seed file read line by line, uncleaned:
+    the quotations in marks (reported speech is tested on its own)."""
     path = next(seeds_dir().glob(f"{name}_*.txt"))
     lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
     paragraphs = [line for line in lines if line]
-    return [(q.text[:24], q.kind, q.speaker, q.via) for q in quotes_of(paragraphs)]
+    return [
+        (q.text[:24], q.kind, q.speaker, q.via)
+        for q in quotes_of(paragraphs)
+        if q.kind != "indirect"
+    ]
 
 
 def test_seed_000_quotes() -> None:
@@ -63,7 +68,6 @@ def test_seed_004_quotes() -> None:
     assert seed_quotes("004") == [
         ("Terutama, kerjasama mili", "direct", "seorang juru bicara", None),
         ("hubungan yang saling men", "partial", "Kremlin", None),
-        ("Hari Kemenangan", "partial", None, None),
         ("cocok", "partial", "Alexander Matsegora", None),
         ("perdagangan senjata", "partial", None, None),
     ]
