@@ -58,6 +58,8 @@ REPORTED = re.compile(
     r"(?:\s*[,:]\s*|\s+bahwa\s+)(?:bahwa\s+)?",
     re.IGNORECASE,
 )
+# Before a reporting verb these tell of speech rather than report it.
+AUXILIARIES = frozenset({"sudah", "telah", "pernah", "akan", "tidak", "belum", "tak", "sempat"})
 MAX_TERM_WORDS = 6
 MAX_SCARE_WORDS = 2
 MIN_INDIRECT_WORDS = 3
@@ -96,7 +98,9 @@ def pair_marks(text: str, carried: bool) -> list[Span]:
     for match in QUOTE_MARK.finditer(text):
         pos = match.start()
         role = _role_of_mark(text, pos)
-        if role == "either":
+        if role == "either" or (
+            role == "open" and opened is not None and cues().after_quote.match(text, pos + 1)
+        ):  # `tracing, ”ujarnya`: a closing mark typed against its cue
             role = "close" if opened is not None else "open"
         if role == "open":
             opened = pos  # an open mark while open: the earlier one was never closed
@@ -186,8 +190,9 @@ class Reported:
 
     pos: int
     speaker: Speaker | None
-    clause_start: int
+    clause_start: int  # -1: no words reported follow the verb
     clause_end: int
+    narrated: bool = False  # an auxiliary before the verb: `sudah menyampaikan`
 
 
 def _inside(spans: list[Span], pos: int) -> bool:
@@ -229,7 +234,16 @@ def reported_speech(
         reported = REPORTED.match(text, match.end())
         clause = reported.end() if reported else -1
         end = sentences.end(match.end()) if reported else -1
-        found.append(Reported(match.start(), speaker, clause, end))
+        narrated = bool(before) and before[-1].casefold() in AUXILIARIES
+        found.append(Reported(match.start(), speaker, clause, end, narrated))
+    for match in cues().inverted.finditer(text):
+        if _inside(spans, match.start()):
+            continue
+        comma = text.find(",", match.end(), sentences.end(match.end()))
+        if comma == -1:
+            continue
+        speaker = read_speaker(text, match.end(), comma, mentions, Memory())
+        found.append(Reported(match.start(), speaker, comma + 1, sentences.end(comma + 1)))
     found.sort(key=lambda r: r.pos)
     return found
 
@@ -305,7 +319,11 @@ def attribute(paragraphs: Sequence[str], mentions: Sequence[Mention]) -> list[Qu
         spans = pair_marks(text, bool(running)) if has_marks else []
         if not spans or not spans[0].continued:
             running = []
-        reports = "enurut" in text or cues().first_speech(text) is not None
+        reports = (
+            "enurut" in text
+            or cues().first_speech(text) is not None
+            or cues().inverted.search(text) is not None
+        )
         if not spans and not reports:
             continue
         here = ParagraphMentions(in_paragraph)
@@ -317,8 +335,12 @@ def attribute(paragraphs: Sequence[str], mentions: Sequence[Mention]) -> list[Qu
         for _, event in events:
             if isinstance(event, Reported):
                 speaker = _resolve(event.speaker, memory)
+                if event.clause_start < 0:
+                    if not event.narrated:  # `X sudah menyampaikan data`: told, not quoted
+                        memory.introduce(speaker)
+                    continue
                 memory.introduce(speaker)
-                if event.clause_start >= 0 and not _inside_marks(text, event):
+                if not _inside_marks(text, event):
                     start, end = _trimmed(text, event.clause_start, event.clause_end)
                     if len(text[start:end].split()) >= MIN_INDIRECT_WORDS and speaker:
                         end -= text[end - 1] in ".!?"

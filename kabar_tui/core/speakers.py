@@ -36,13 +36,12 @@ WORD = re.compile(r"[^\W\d_][\w'’.-]*")
 PHRASE_STOP = re.compile(
     r"[.;:!?\"“”]|\s(?:dalam|pada|kepada|saat|ketika|di|sebagaimana|seperti|usai|setelah|"
     r"melalui|dikutip|dilansir|mengutip|yang|bahwa|tanpa|dengan|sambil|sebelum|sejak|"
-    r"hari|menurut|terkait|soal|tentang|via|seusai|selepas|kemarin|saat|lewat|di\s|ke|"
-    r"usai|pekan|tadi|sore|pagi|siang|malam|dan)\b",
-    re.IGNORECASE,
+    r"hari|menurut|terkait|soal|tentang|via|seusai|selepas|kemarin|lewat|ke|dari|"
+    r"pekan|tadi|sore|pagi|siang|malam|dan\s+(?=[a-z]))\b"
 )
 QUOTING = re.compile(r"\bmengutip\b", re.IGNORECASE)
 # Every reporting verb after its subject is a me- or ber- word (mengatakan, berkata).
-VERB_SHAPE = re.compile(r"\b(?:[Mm]e|[Bb]er)[a-z]{3,}\b")
+VERB_SHAPE = re.compile(r"\b(?:[Mm]e|[Bb]er)[a-z]{3,}\b|\b(?:yakin|optimistis|khawatir)\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +54,7 @@ class Cues:
     unnamed: frozenset[str]
     roles: frozenset[str]
     after_quote: re.Pattern[str]  # `, kata` / `, katanya` / `, ditekankan` after a mark
+    inverted: re.Pattern[str]  # a cue inside reported speech: `Namun, lanjut Teguh, ...`
 
     def speech(self, text: str, start: int = 0, end: int | None = None) -> Iterator[re.Match[str]]:
         """Reporting verbs in text[start:end]: words shaped like one, kept if listed (a
@@ -96,6 +96,7 @@ def cues() -> Cues:
             r"|(?P<according>menurut)(?P<according_nya>nya))\b",
             re.IGNORECASE,
         ),
+        inverted=re.compile(rf"(?:^|,)\s*(?:{cue_verbs})\s+(?=(?-i:[A-Z]))", re.IGNORECASE),
     )
 
 
@@ -166,18 +167,23 @@ class Memory:
 
 def _person(text: str, mention: Mention, roles: frozenset[str]) -> tuple[str, int, int] | None:
     """(name, start, end) of a person mention with leading title and rank words cut off,
-    None when it is only such words (`Ajun Komisaris`)."""
-    first = mention.text.split(None, 1)[0]
-    if first.casefold().rstrip(".") not in roles:
+    None when it is only such words (`Ajun Komisaris`) or no name at all (`Covid-19`)."""
+    words = mention.text.split()
+    if not any(_not_a_name(word, roles) for word in words):
         return mention.text, mention.start, mention.end
-    start = mention.start
+    start = None  # the name is what follows the last title, unit or number in the chain
     for word in WORD.finditer(text, mention.start, mention.end):
-        if word.group().casefold().rstrip(".") not in roles:
+        if _not_a_name(word.group(), roles):
+            start = None
+        elif start is None:
             start = word.start()
-            break
-    else:
+    if start is None:
         return None
     return text[start : mention.end], start, mention.end
+
+
+def _not_a_name(word: str, roles: frozenset[str]) -> bool:
+    return word.casefold().rstrip(".") in roles or any(c.isdigit() for c in word)
 
 
 def _role(text: str, start: int, end: int) -> str | None:
@@ -194,6 +200,7 @@ def _phrase_end(text: str, start: int, end: int) -> int:
     comma = text.find(",", start, limit)
     while comma != -1:
         rest = text[comma + 1 : limit].lstrip()
+        rest = rest[4:] if rest.startswith("dan ") else rest  # Politik, Hukum, dan Keamanan
         if not rest[:1].isupper():
             return comma
         comma = text.find(",", comma + 1, limit)
@@ -262,7 +269,7 @@ def _unrecognised(
             return Speaker(text[start:name_end].strip())
         return Speaker(text[name_start:name_end], _role(text, start, role_end), person=True)
     if role_end > start:
-        role = text[start:role_end]
+        role = text[start:role_end].strip()
         last_role_word = role.split()[-1].casefold()
         known = memory.titled.get(last_role_word)
         if known is not None:
@@ -303,6 +310,15 @@ def subject_of(
     if before and before[-1].casefold() in cues().pronouns:
         return memory.pronoun()
     candidates = mentions.within(start, verb_start)
+    for mention in reversed(candidates):
+        if mention.label == "PER" and not _described(text, start, mention):
+            person = _person(text, mention, cues().roles)
+            if person is not None:
+                name, name_start, _ = person
+                return Speaker(name, _role(text, start, name_start), person=True)
+    appositive = _appositive_name(text, start, verb_start, mentions)
+    if appositive is not None:
+        return appositive
     speaker = _pick(text, candidates, cues().roles)
     if speaker is not None:
         return speaker
@@ -310,3 +326,30 @@ def subject_of(
     if places:
         return Speaker(places[0].text)
     return None
+
+
+def _described(text: str, start: int, mention: Mention) -> bool:
+    """A mention inside a lowercase description set off by commas (`Tri Maharini, dokter
+    emergensi dari Persatuan Dokter Emergensi Indonesia, memaparkan`): not the subject."""
+    comma = text.rfind(",", start, mention.start)
+    return comma != -1 and text[comma + 1 : mention.start].lstrip()[:1].islower()
+
+
+APPOSITIVE = re.compile(r",\s*((?:[A-Z][\w'’.-]*\s?){1,4}),")
+
+
+def _appositive_name(
+    text: str, start: int, end: int, mentions: ParagraphMentions
+) -> Speaker | None:
+    """A name set off by commas after a chain of titles and units (`Kepala Unit Pelaksana
+    Teknis Bandara Abdulrachman Saleh, Suharno, mengatakan`), not a place or a body."""
+    roles = cues().roles
+    found = None
+    for match in APPOSITIVE.finditer(text, start, end):
+        name = match.group(1).strip()
+        if any(w.casefold() in roles for w in name.split()) or any(c.isdigit() for c in name):
+            continue
+        if any(m.label != "PER" for m in mentions.within(match.start(1), match.end(1))):
+            continue
+        found = Speaker(name, _role(text, start, match.start()), person=True)
+    return found
