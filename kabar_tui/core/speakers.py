@@ -171,11 +171,13 @@ def _person(text: str, mention: Mention, roles: frozenset[str]) -> tuple[str, in
     words = mention.text.split()
     if not any(_not_a_name(word, roles) for word in words):
         return mention.text, mention.start, mention.end
-    start = None  # the name is what follows the last title, unit or number in the chain
+    # The name follows the last title, unit or number that has a name word after it (a
+    # title word at the end is part of the name: Uka Suska Puji Utama).
+    start = None
     for word in WORD.finditer(text, mention.start, mention.end):
         if _not_a_name(word.group(), roles):
-            start = None
-        elif start is None:
+            continue
+        if start is None or _not_a_name(text[start:word.start()].split()[-1], roles):
             start = word.start()
     if start is None:
         return None
