@@ -61,10 +61,15 @@ REPORTED = re.compile(
 # Before a reporting verb these tell of speech rather than report it.
 AUXILIARIES = frozenset({"sudah", "telah", "pernah", "akan", "tidak", "belum", "tak", "sempat"})
 MAX_TERM_WORDS = 6
+MAX_TITLE_WORDS = 14
+TITLE_SHARE = 0.6
 MAX_SCARE_WORDS = 2
 MIN_INDIRECT_WORDS = 3
 LOOKAROUND = 400  # how far around a mark attribution looks for its sentence
-CONNECTORS = frozenset({"dan", "di", "ke", "dari", "yang", "of", "the", "and", "de", "van"})
+CONNECTORS = frozenset(
+    {"dan", "di", "ke", "dari", "yang", "dalam", "untuk", "atas", "oleh", "serta", "bagi"}
+    | {"pada", "dengan", "menuju", "adalah", "of", "the", "and", "for", "in", "to", "de"}
+)
 
 
 @dataclass(slots=True)
@@ -98,22 +103,30 @@ def pair_marks(text: str, carried: bool) -> list[Span]:
     for match in QUOTE_MARK.finditer(text):
         pos = match.start()
         role = _role_of_mark(text, pos)
-        if role == "either" or (
-            role == "open" and opened is not None and cues().after_quote.match(text, pos + 1)
-        ):  # `tracing, ”ujarnya`: a closing mark typed against its cue
+        if role == "either":
             role = "close" if opened is not None else "open"
+        elif role == "open" and _closes_before_cue(text, pos):
+            role = "close"  # `tracing, ”ujarnya`: a closing mark typed against its cue
         if role == "open":
             opened = pos  # an open mark while open: the earlier one was never closed
         elif opened is not None:
             if text[opened + 1 : pos].strip():
                 spans.append(Span(opened, pos, True))
             opened = None
-        elif first and carried and text[:pos].strip():
-            spans.append(Span(-1, pos, True, continued=True))  # the mark was not reopened
+        elif first and text[:pos].strip() and (carried or _closes_before_cue(text, pos)):
+            # The quotation runs from the paragraph's start: its mark was not reopened, or lost.
+            spans.append(Span(-1, pos, True, continued=carried))
         first = False
     if opened is not None and text[opened + 1 :].strip() and _may_run_on(text, opened):
         spans.append(Span(opened, len(text), False, continued=not text[:opened].strip()))
     return spans
+
+
+def _closes_before_cue(text: str, pos: int) -> bool:
+    """A mark after `,` `.` `!` or `?` and right before a cue verb closes a quotation."""
+    return _previous_char(text, pos) in (",", ".", "!", "?") and bool(
+        cues().after_quote.match(text, pos + 1)
+    )
 
 
 def _may_run_on(text: str, opened: int) -> bool:
@@ -171,17 +184,28 @@ def _is_direct(text: str, open_pos: int, inner: str) -> bool:
 def _is_term(text: str, span: Span, inner: str, sentences: Sentences) -> bool:
     """A quoted name or title, or a short scare-quoted phrase: not a quotation."""
     words = inner.rstrip(",.").split()
-    if not words or len(words) > MAX_TERM_WORDS or any(c in inner.rstrip(",.") for c in ".!?;:,"):
+    if not words or cues().after_quote.match(text, span.close + 1):
         return False
-    after = cues().after_quote.match(text, span.close + 1)
-    if after:
+    if _is_title(words) and _previous_char(text, span.open) not in ":,":
+        return True  # Kampung “Pelangi”, a seminar or book title
+    if len(words) > MAX_TERM_WORDS or any(c in inner.rstrip(",.") for c in ".!?;:,"):
         return False
-    if words[0][:1].isupper() and all(w[:1].isupper() or w.casefold() in CONNECTORS for w in words):
-        return _previous_char(text, span.open) not in ":,"  # Kampung “Pelangi”, a title
     if len(words) > MAX_SCARE_WORDS:
         return False
     start, end = sentences.start(span.open), sentences.end(span.close)
     return not (SPEECH_CONTEXT.search(text, start, end) or cues().first_speech(text, start, end))
+
+
+def _is_title(words: list[str]) -> bool:
+    """Title Case words: a name or a title (`Pembebasan Napi dalam Pandemi: Residivisme dan
+    Antisipasinya`), where a quotation would be a sentence in ordinary case."""
+    if not words[0][:1].isupper() or len(words) > MAX_TITLE_WORDS or words[-1][-1] in ".!":
+        return False
+    capitalised = sum(1 for w in words if w[:1].isupper() or w[:1].isdigit())
+    small = sum(1 for w in words if w.casefold() in CONNECTORS)
+    return capitalised + small == len(words) or (
+        len(words) >= 3 and capitalised >= TITLE_SHARE * len(words)
+    )
 
 
 @dataclass(slots=True)

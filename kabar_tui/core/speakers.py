@@ -177,7 +177,7 @@ def _person(text: str, mention: Mention, roles: frozenset[str]) -> tuple[str, in
     for word in WORD.finditer(text, mention.start, mention.end):
         if _not_a_name(word.group(), roles):
             continue
-        if start is None or _not_a_name(text[start:word.start()].split()[-1], roles):
+        if start is None or _not_a_name(text[start : word.start()].split()[-1], roles):
             start = word.start()
     if start is None:
         return None
