@@ -219,8 +219,10 @@ class Reported:
     narrated: bool = False  # an auxiliary before the verb: `sudah menyampaikan`
 
 
-def _inside(spans: list[Span], pos: int) -> bool:
-    return any(s.open < pos < s.close for s in spans)
+def _inside(spans: list[Span], opens: list[int], pos: int) -> bool:
+    """pos lies inside a quotation (spans are in order and do not overlap)."""
+    index = bisect_left(opens, pos) - 1
+    return index >= 0 and pos < spans[index].close
 
 
 def reported_speech(
@@ -233,8 +235,9 @@ def reported_speech(
     """`Menurut X, ...` and `X mengatakan, ...` outside quotations, in text order. Speakers
     are read when found; pronouns are resolved later, in order with the quotes."""
     found: list[Reported] = []
+    opens = [s.open for s in spans]
     for match in ACCORDING_TO.finditer(text):
-        if _inside(spans, match.start()):
+        if _inside(spans, opens, match.start()):
             continue
         comma = text.find(",", match.end(), sentences.end(match.end()))
         if comma == -1:
@@ -245,7 +248,7 @@ def reported_speech(
             speaker = Speaker("", person=True)  # a pronoun: resolved in order
         found.append(Reported(match.start(), speaker, comma + 1, sentences.end(comma + 1)))
     for match in cues().speech(text):
-        if _inside(spans, match.start()):
+        if _inside(spans, opens, match.start()):
             continue
         start = sentences.start(match.start())
         before = text[max(start, match.start() - 12) : match.start()].split()
@@ -261,7 +264,7 @@ def reported_speech(
         narrated = bool(before) and before[-1].casefold() in AUXILIARIES
         found.append(Reported(match.start(), speaker, clause, end, narrated))
     for match in cues().inverted.finditer(text):
-        if _inside(spans, match.start()):
+        if _inside(spans, opens, match.start()):
             continue
         comma = text.find(",", match.end(), sentences.end(match.end()))
         if comma == -1:

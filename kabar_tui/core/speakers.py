@@ -237,7 +237,9 @@ def read_speaker(
     speaker = _pick(text, mentions.within(start, phrase_end), found.roles)
     if speaker is not None:
         if speaker.person:
-            speaker.role = speaker.role or _role(text, start, text.find(speaker.name, start))
+            speaker.role = speaker.role or _role(
+                text, start, text.find(speaker.name, start, phrase_end)
+            )
         elif len(words) <= MAX_UNNAMED_WORDS and all(w[:1].isupper() for w in words):
             speaker.name = " ".join(words)  # a body named by a title: Kepala Staf Gabungan
         return speaker
