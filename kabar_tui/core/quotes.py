@@ -111,7 +111,8 @@ def pair_marks(text: str, carried: bool) -> list[Span]:
             opened = pos  # an open mark while open: the earlier one was never closed
         elif opened is not None:
             if text[opened + 1 : pos].strip():
-                spans.append(Span(opened, pos, True))
+                reopened = carried and not spans and not text[:opened].strip()
+                spans.append(Span(opened, pos, True, continued=reopened))
             opened = None
         elif first and text[:pos].strip() and (carried or _closes_before_cue(text, pos)):
             # The quotation runs from the paragraph's start: its mark was not reopened, or lost.
