@@ -237,13 +237,14 @@ def reported_speech(
     are read when found; pronouns are resolved later, in order with the quotes."""
     found: list[Reported] = []
     opens = [s.open for s in spans]
+    speaker: Speaker | None
     for match in ACCORDING_TO.finditer(text):
         if _inside(spans, opens, match.start()):
             continue
         comma = text.find(",", match.end(), sentences.end(match.end()))
         if comma == -1:
             continue
-        speaker = read_speaker(text, match.end(), comma, mentions, Memory())
+        speaker = read_speaker(text, match.end(), comma, mentions, memory)
         words = text[match.end() : comma].split()
         if words and words[0].casefold() in cues().pronouns:
             speaker = Speaker("", person=True)  # a pronoun: resolved in order
@@ -254,7 +255,7 @@ def reported_speech(
         start = sentences.start(match.start())
         before = text[max(start, match.start() - 12) : match.start()].split()
         if before and before[-1].casefold() in cues().pronouns:
-            speaker: Speaker | None = Speaker("", person=True)
+            speaker = Speaker("", person=True)
         else:
             speaker = subject_of(text, start, match.start(), mentions, memory)
         if speaker is None:
@@ -270,7 +271,7 @@ def reported_speech(
         comma = text.find(",", match.end(), sentences.end(match.end()))
         if comma == -1:
             continue
-        speaker = read_speaker(text, match.end(), comma, mentions, Memory())
+        speaker = read_speaker(text, match.end(), comma, mentions, memory)
         found.append(Reported(match.start(), speaker, comma + 1, sentences.end(comma + 1)))
     found.sort(key=lambda r: r.pos)
     return found
