@@ -217,7 +217,6 @@ class Reported:
     speaker: Speaker | None
     clause_start: int  # -1: no words reported follow the verb
     clause_end: int
-    narrated: bool = False  # an auxiliary before the verb: `sudah menyampaikan`
 
 
 def _inside(spans: list[Span], opens: list[int], pos: int) -> bool:
@@ -232,13 +231,16 @@ def reported_speech(
     spans: list[Span],
     mentions: ParagraphMentions,
     memory: Memory,
+    verbs: list[re.Match[str]],
+    inverted: list[re.Match[str]],
 ) -> list[Reported]:
-    """`Menurut X, ...` and `X mengatakan, ...` outside quotations, in text order. Speakers
-    are read when found; pronouns are resolved later, in order with the quotes."""
+    """`Menurut X, ...`, `X mengatakan, ...` and `lanjut X, ...` (`verbs` and `inverted`:
+    where their cues are) outside quotations, in text order. Speakers are read when found;
+    pronouns are resolved later, in order with the quotes."""
     found: list[Reported] = []
     opens = [s.open for s in spans]
     speaker: Speaker | None
-    for match in ACCORDING_TO.finditer(text):
+    for match in ACCORDING_TO.finditer(text) if "enurut" in text else ():
         if _inside(spans, opens, match.start()):
             continue
         comma = text.find(",", match.end(), sentences.end(match.end()))
@@ -249,23 +251,24 @@ def reported_speech(
         if words and words[0].casefold() in cues().pronouns:
             speaker = Speaker("", person=True)  # a pronoun: resolved in order
         found.append(Reported(match.start(), speaker, comma + 1, sentences.end(comma + 1)))
-    for match in cues().speech(text):
+    for match in verbs:
         if _inside(spans, opens, match.start()):
             continue
         start = sentences.start(match.start())
         before = text[max(start, match.start() - 12) : match.start()].split()
+        reported = REPORTED.match(text, match.end())
+        if not reported and before and before[-1].casefold() in AUXILIARIES:
+            continue  # `X sudah menyampaikan data`: told, not reported
         if before and before[-1].casefold() in cues().pronouns:
             speaker = Speaker("", person=True)
         else:
             speaker = subject_of(text, start, match.start(), mentions, memory)
         if speaker is None:
             continue
-        reported = REPORTED.match(text, match.end())
         clause = reported.end() if reported else -1
         end = sentences.end(match.end()) if reported else -1
-        narrated = bool(before) and before[-1].casefold() in AUXILIARIES
-        found.append(Reported(match.start(), speaker, clause, end, narrated))
-    for match in cues().inverted.finditer(text):
+        found.append(Reported(match.start(), speaker, clause, end))
+    for match in inverted:
         if _inside(spans, opens, match.start()):
             continue
         comma = text.find(",", match.end(), sentences.end(match.end()))
@@ -348,27 +351,26 @@ def attribute(paragraphs: Sequence[str], mentions: Sequence[Mention]) -> list[Qu
         spans = pair_marks(text, bool(running)) if has_marks else []
         if not spans or not spans[0].continued:
             running = []
-        reports = (
-            "enurut" in text
-            or cues().first_speech(text) is not None
-            or cues().inverted.search(text) is not None
-        )
+        verbs = list(cues().speech(text))
+        inverted = list(cues().inverted_cues(text))
+        reports = verbs or inverted or "enurut" in text
         if not spans and not reports:
             continue
         here = ParagraphMentions(in_paragraph)
         sentences = Sentences(text)
         events: list[tuple[int, Span | Reported]] = [(max(s.open, 0), s) for s in spans]
         if reports:
-            events += [(r.pos, r) for r in reported_speech(text, sentences, spans, here, memory)]
+            events += [
+                (r.pos, r)
+                for r in reported_speech(text, sentences, spans, here, memory, verbs, inverted)
+            ]
         events.sort(key=lambda event: event[0])
         for _, event in events:
             if isinstance(event, Reported):
                 speaker = _resolve(event.speaker, memory)
-                if event.clause_start < 0:
-                    if not event.narrated:  # `X sudah menyampaikan data`: told, not quoted
-                        memory.introduce(speaker)
-                    continue
                 memory.introduce(speaker)
+                if event.clause_start < 0:
+                    continue
                 if not _inside_marks(text, event):
                     start, end = _trimmed(text, event.clause_start, event.clause_end)
                     if len(text[start:end].split()) >= MIN_INDIRECT_WORDS and speaker:

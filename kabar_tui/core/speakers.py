@@ -39,6 +39,7 @@ PHRASE_STOP = re.compile(
     r"hari|menurut|terkait|soal|tentang|via|seusai|selepas|kemarin|lewat|ke|dari|"
     r"pekan|tadi|sore|pagi|siang|malam|dan\s+(?=[a-z]))\b"
 )
+DIGIT = re.compile(r"\d")
 QUOTING = re.compile(r"\bmengutip\b", re.IGNORECASE)
 # Every reporting verb after its subject is a me- or ber- word (mengatakan, berkata).
 VERB_SHAPE = re.compile(r"\b(?:[Mm]e|[Bb]er)[a-z]{3,}\b|\b(?:yakin|optimistis|khawatir)\b")
@@ -55,6 +56,15 @@ class Cues:
     roles: frozenset[str]
     after_quote: re.Pattern[str]  # `, kata` / `, katanya` / `, ditekankan` after a mark
     inverted: re.Pattern[str]  # a cue inside reported speech: `Namun, lanjut Teguh, ...`
+
+    def inverted_cues(self, text: str) -> Iterator[re.Match[str]]:
+        """Cues at the paragraph's start or after a comma (tried only there: fast)."""
+        pos = 0
+        while pos != -1:
+            match = self.inverted.match(text, pos)
+            if match:
+                yield match
+            pos = text.find(",", pos + 1)
 
     def speech(self, text: str, start: int = 0, end: int | None = None) -> Iterator[re.Match[str]]:
         """Reporting verbs in text[start:end]: words shaped like one, kept if listed (a
@@ -96,7 +106,7 @@ def cues() -> Cues:
             r"|(?P<according>menurut)(?P<according_nya>nya))\b",
             re.IGNORECASE,
         ),
-        inverted=re.compile(rf"(?:^|,)\s*(?:{cue_verbs})\s+(?=(?-i:[A-Z]))", re.IGNORECASE),
+        inverted=re.compile(rf",?\s*(?:{cue_verbs})\s+(?=(?-i:[A-Z]))", re.IGNORECASE),
     )
 
 
@@ -153,6 +163,10 @@ class Memory:
         for mention in mentions:
             if mention.label != "PER":
                 continue
+            before = text[max(0, mention.start - 20) : mention.start].split()
+            first = mention.text.split(None, 1)[0]
+            if not (before and before[-1].casefold() in roles) and first.casefold() not in roles:
+                continue  # no title in front: the common case, decided cheaply
             person = _person(text, mention, roles)
             if person is None:
                 continue
@@ -168,8 +182,7 @@ class Memory:
 def _person(text: str, mention: Mention, roles: frozenset[str]) -> tuple[str, int, int] | None:
     """(name, start, end) of a person mention with leading title and rank words cut off,
     None when it is only such words (`Ajun Komisaris`) or no name at all (`Covid-19`)."""
-    words = mention.text.split()
-    if not any(_not_a_name(word, roles) for word in words):
+    if not any(_not_a_name(word, roles) for word in mention.text.split()):
         return mention.text, mention.start, mention.end
     # The name follows the last title, unit or number that has a name word after it (a
     # title word at the end is part of the name: Uka Suska Puji Utama).
@@ -185,7 +198,9 @@ def _person(text: str, mention: Mention, roles: frozenset[str]) -> tuple[str, in
 
 
 def _not_a_name(word: str, roles: frozenset[str]) -> bool:
-    return word.casefold().rstrip(".") in roles or any(c.isdigit() for c in word)
+    if word.isalpha():
+        return word.casefold() in roles
+    return word.casefold().rstrip(".") in roles or DIGIT.search(word) is not None
 
 
 def _role(text: str, start: int, end: int) -> str | None:
