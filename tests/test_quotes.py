@@ -409,3 +409,20 @@ def test_seed_reported_speech_is_indirect() -> None:
     indirect = [q for q in quotes if q.kind == "indirect"]
     assert indirect
     assert all(q.speaker for q in indirect)
+
+
+def test_indirect_speech_stops_before_a_source_named_after_it() -> None:
+    (quote,) = quotes_of(
+        ["Dmitry Peskov mengatakan pada Rabu bahwa kunjungan itu belum direncanakan, menurut Tass."]
+    )
+    assert (quote.text, quote.speaker) == ("kunjungan itu belum direncanakan", "Dmitry Peskov")
+
+
+def test_the_subject_is_the_body_nearest_the_verb() -> None:
+    (quote,) = quotes_of(
+        [
+            "Budi Santoso tiba di Seoul, dengan Badan Intelijen Nasional mengatakan bahwa "
+            "pertemuan itu tertutup."
+        ]
+    )
+    assert quote.speaker == "Badan Intelijen Nasional"

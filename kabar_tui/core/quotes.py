@@ -54,12 +54,14 @@ SPEECH_CONTEXT = re.compile(
 # After a reporting verb, what introduces the words reported: `, `, `: ` or `bahwa`,
 # perhaps after whom they were said to (`mengatakan kepada wartawan, ...`).
 REPORTED = re.compile(
-    r"(?:\s+(?:kepada|pada|di|dalam|saat|ketika|usai|seusai)\b[^,.:;!?“”\"]{0,80})?"
+    r"(?:\s+(?:kepada|pada|di|dalam|saat|ketika|usai|seusai)\b[^,.:;!?“”\"]{0,80}?)?"
     r"(?:\s*[,:]\s*|\s+bahwa\s+)(?:bahwa\s+)?",
     re.IGNORECASE,
 )
 # Before a reporting verb these tell of speech rather than report it.
 AUXILIARIES = frozenset({"sudah", "telah", "pernah", "akan", "tidak", "belum", "tak", "sempat"})
+# Where reported words end before a source named after them (`..., menurut Tass.`).
+TRAILING_SOURCE = re.compile(r",\s*(?:menurut|kata|ujar|mengutip|dikutip|dilansir)\s")
 MAX_TERM_WORDS = 6
 MAX_TITLE_WORDS = 14
 TITLE_SHARE = 0.6
@@ -372,7 +374,9 @@ def attribute(paragraphs: Sequence[str], mentions: Sequence[Mention]) -> list[Qu
                 if event.clause_start < 0:
                     continue
                 if not _inside_marks(text, event):
-                    start, end = _trimmed(text, event.clause_start, event.clause_end)
+                    aside = TRAILING_SOURCE.search(text, event.clause_start, event.clause_end)
+                    end = aside.start() if aside else event.clause_end  # `..., menurut Tass.`
+                    start, end = _trimmed(text, event.clause_start, end)
                     if len(text[start:end].split()) >= MIN_INDIRECT_WORDS and speaker:
                         end -= text[end - 1] in ".!?"
                         quotes.append(_quote(text, start, end, "indirect", speaker, index))

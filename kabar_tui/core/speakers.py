@@ -329,12 +329,15 @@ def subject_of(
     if before and before[-1].casefold() in cues().pronouns:
         return memory.pronoun()
     candidates = mentions.within(start, verb_start)
-    for mention in reversed(candidates):
-        if mention.label == "PER" and not _described(text, start, mention):
-            person = _person(text, mention, cues().roles)
-            if person is not None:
-                name, name_start, _ = person
-                return Speaker(name, _role(text, start, name_start), person=True)
+    for mention in reversed(candidates):  # the nearest person or body, not a description
+        if mention.label == "LOC" or _described(text, start, mention, verb_start):
+            continue
+        if mention.label != "PER":
+            return Speaker(mention.text)
+        person = _person(text, mention, cues().roles)
+        if person is not None:
+            name, name_start, _ = person
+            return Speaker(name, _role(text, start, name_start), person=True)
     appositive = _appositive_name(text, start, verb_start, mentions)
     if appositive is not None:
         return appositive
@@ -347,11 +350,15 @@ def subject_of(
     return None
 
 
-def _described(text: str, start: int, mention: Mention) -> bool:
+def _described(text: str, start: int, mention: Mention, verb_start: int) -> bool:
     """A mention inside a lowercase description set off by commas (`Tri Maharini, dokter
     emergensi dari Persatuan Dokter Emergensi Indonesia, memaparkan`): not the subject."""
     comma = text.rfind(",", start, mention.start)
-    return comma != -1 and text[comma + 1 : mention.start].lstrip()[:1].islower()
+    return (
+        comma != -1
+        and text[comma + 1 : mention.start].lstrip()[:1].islower()
+        and text.find(",", mention.end, verb_start) != -1
+    )
 
 
 APPOSITIVE = re.compile(r",\s*((?:[A-Z][\w'’.-]*\s?){1,4}),")
