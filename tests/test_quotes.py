@@ -426,3 +426,15 @@ def test_the_subject_is_the_body_nearest_the_verb() -> None:
         ]
     )
     assert quote.speaker == "Badan Intelijen Nasional"
+
+
+def test_a_cue_inside_reported_speech_with_a_lowercase_title_chain() -> None:
+    quotes = quotes_of(
+        [
+            "”Kami menolak usulan itu,” kata Budi Santoso.",
+            "Oleh karena itu, kata ahli epidemiologi Universitas Airlangga, Windhu Purnomo, di "
+            "Surabaya, pemerintah daerah menegakkan kembali aturan itu.",
+            "”Penegakan aturan itu penting,” ujarnya.",
+        ]
+    )
+    assert quotes[-1].speaker == "Windhu Purnomo"

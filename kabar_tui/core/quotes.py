@@ -35,6 +35,7 @@ from kabar_tui.core.speakers import (
     ParagraphMentions,
     Speaker,
     cues,
+    phrase_end,
     read_speaker,
     subject_of,
 )
@@ -273,10 +274,13 @@ def reported_speech(
     for match in inverted:
         if _inside(spans, opens, match.start()):
             continue
-        comma = text.find(",", match.end(), sentences.end(match.end()))
-        if comma == -1:
+        # The chain may hold commas: `kata ahli epidemiologi Universitas Airlangga, Windhu
+        # Purnomo, di Surabaya, ...`.
+        end = phrase_end(text, match.end(), sentences.end(match.end()))
+        speaker = read_speaker(text, match.end(), end, mentions, memory)
+        comma = text.find(",", end, sentences.end(match.end()))
+        if speaker is None or not speaker.person or comma == -1:
             continue
-        speaker = read_speaker(text, match.end(), comma, mentions, memory)
         found.append(Reported(match.start(), speaker, comma + 1, sentences.end(comma + 1)))
     found.sort(key=lambda r: r.pos)
     return found

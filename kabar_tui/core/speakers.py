@@ -106,7 +106,7 @@ def cues() -> Cues:
             r"|(?P<according>menurut)(?P<according_nya>nya))\b",
             re.IGNORECASE,
         ),
-        inverted=re.compile(rf",?\s*(?:{cue_verbs})\s+(?=(?-i:[A-Z]))", re.IGNORECASE),
+        inverted=re.compile(rf",?\s*(?:{cue_verbs})\s+(?=\w)", re.IGNORECASE),
     )
 
 
@@ -208,7 +208,7 @@ def _role(text: str, start: int, end: int) -> str | None:
     return role or None
 
 
-def _phrase_end(text: str, start: int, end: int) -> int:
+def phrase_end(text: str, start: int, end: int) -> int:
     """Where the speaker phrase after a cue ends: at a stop word, or at a comma unless a
     capitalised part follows it (the chain goes on: `Kepala Dusun Nglahar, Wahyu Wibowo`)."""
     end = min(end, start + MAX_PHRASE_CHARS)
@@ -237,28 +237,26 @@ def read_speaker(
             speaker.via = via.name if via else None
             return speaker
         end = quoting.start()
-    phrase_end = _phrase_end(text, start, end)
-    words = text[start:phrase_end].split()
+    stop = phrase_end(text, start, end)
+    words = text[start:stop].split()
     if not words:
         return None
     first = words[0].casefold()
     if first in found.pronouns:
         return memory.pronoun()
     if first in found.unnamed:
-        named = _pick(text, mentions.within(start, phrase_end), found.roles, people_only=True)
+        named = _pick(text, mentions.within(start, stop), found.roles, people_only=True)
         if named:
             return named
         return Speaker(" ".join(words[:MAX_UNNAMED_WORDS]))
-    speaker = _pick(text, mentions.within(start, phrase_end), found.roles)
+    speaker = _pick(text, mentions.within(start, stop), found.roles)
     if speaker is not None:
         if speaker.person:
-            speaker.role = speaker.role or _role(
-                text, start, text.find(speaker.name, start, phrase_end)
-            )
+            speaker.role = speaker.role or _role(text, start, text.find(speaker.name, start, stop))
         elif len(words) <= MAX_UNNAMED_WORDS and all(w[:1].isupper() for w in words):
             speaker.name = " ".join(words)  # a body named by a title: Kepala Staf Gabungan
         return speaker
-    return _unrecognised(text, start, phrase_end, words, mentions, memory)
+    return _unrecognised(text, start, stop, words, mentions, memory)
 
 
 def _unrecognised(
