@@ -140,6 +140,20 @@ def quotes_only_in(quotes: list[Quote], others: list[Quote]) -> list[Quote]:
     return lonely
 
 
+def _unmatched(
+    left_from: int,
+    left_to: int,
+    right_from: int,
+    right_to: int,
+    moved_left: dict[int, int],
+    moved_right: dict[int, int],
+) -> list[Row]:
+    """Rows for the paragraphs between two aligned pairs: the left version's, then the right's."""
+    rows = [Row(i, None, moved_to=moved_left.get(i)) for i in range(left_from, left_to)]
+    rows += [Row(None, j, moved_to=moved_right.get(j)) for j in range(right_from, right_to)]
+    return rows
+
+
 def compare_articles(corpus: Corpus, left: Article, right: Article) -> Comparison:
     """Align `left` and `right` paragraph by paragraph and mark what differs."""
     links = links_between(corpus, left.id, right.id)
@@ -155,21 +169,15 @@ def compare_articles(corpus: Corpus, left: Article, right: Article) -> Compariso
             moved_right.setdefault(link.target_paragraph, link.source_paragraph)
     rows: list[Row] = []
     i = j = 0
-    left_count, right_count = len(left.paragraphs), len(right.paragraphs)
-    for link in [*chain, None]:
-        stop_left = link.source_paragraph if link else left_count
-        stop_right = link.target_paragraph if link else right_count
-        while i < stop_left:
-            rows.append(Row(i, None, moved_to=moved_left.get(i)))
-            i += 1
-        while j < stop_right:
-            rows.append(Row(None, j, moved_to=moved_right.get(j)))
-            j += 1
-        if link is None:
-            break
+    for link in chain:
+        rows += _unmatched(
+            i, link.source_paragraph, j, link.target_paragraph, moved_left, moved_right
+        )
+        i, j = link.source_paragraph, link.target_paragraph
         left_changes, right_changes = word_diff(left.paragraphs[i].text, right.paragraphs[j].text)
         rows.append(Row(i, j, link.kind, link.score, left_changes, right_changes))
         i, j = i + 1, j + 1
+    rows += _unmatched(i, len(left.paragraphs), j, len(right.paragraphs), moved_left, moved_right)
     return Comparison(
         left,
         right,

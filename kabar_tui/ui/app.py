@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 
 from kabar_tui.core.model import Article, Corpus
 from kabar_tui.i18n import _, ngettext
+from kabar_tui.ui.history import History, Location
+from kabar_tui.ui.messages import Compare, OpenArticle, ShowEntity, ShowList
 from kabar_tui.ui.screens.list import ListScreen
 from kabar_tui.ui.theming import setup_themes
 
 if TYPE_CHECKING:
+    from kabar_tui.core.search import SearchIndex
     from kabar_tui.ui.screens.reader import ReaderScreen
 
 PROGRESS_SECONDS = 0.1  # how often the progress bar is updated while indexing
@@ -28,13 +31,28 @@ ARRIVAL_COST_FACTOR = 5  # wait at least this many times the last rebuild
 SHOWN_PROBLEMS = 3  # toasts for unreadable files; the rest go to stderr on exit
 
 
-@dataclass(slots=True)
-class Location:
-    """A place in the history: an article paragraph, or the list when article_id is None."""
+class ArticlesArrived(Message):
+    """The loading worker processed (or read from the cache) these articles."""
 
-    article_id: str | None
-    paragraph: int = 0
-    terms: list[str] | None = None
+    def __init__(self, articles: list[Article]) -> None:
+        self.articles = articles
+        super().__init__()
+
+
+class LoadProgress(Message):
+    def __init__(self, done: int, total: int) -> None:
+        self.done = done
+        self.total = total
+        super().__init__()
+
+
+class CorpusLoaded(Message):
+    """Every article and the cross-article results are ready."""
+
+    def __init__(self, corpus: Corpus, searcher: SearchIndex) -> None:
+        self.corpus = corpus
+        self.searcher = searcher
+        super().__init__()
 
 
 THEME_VARIABLES = {
@@ -66,7 +84,8 @@ class KabarApp(App[None]):
         Binding("question_mark", "help", _("Help"), id="app.help"),
         Binding("slash", "search", _("Search"), id="app.search"),
         Binding("q", "quit", _("Quit"), id="app.quit"),
-        Binding("backspace,alt+left", "back", _("Back"), show=False, id="app.back"),
+        Binding("Q", "quit", _("Quit"), show=False, id="app.quit_anywhere"),
+        Binding("backspace,alt+left", "go_back", _("Back"), show=False, id="app.back"),
         Binding("alt+right", "forward", _("Forward"), show=False, id="app.forward"),
     ]
 
@@ -89,9 +108,9 @@ class KabarApp(App[None]):
         # False while articles arrive: links, stories and resolved names are not there yet.
         self.linked = self.preloaded
         self._arrival_seconds = 0.0  # how long the last addition of arrived articles took
-        self.searcher = None
-        self.history: list[Location] = [Location(None)]
-        self.position = 0
+        self.searcher: SearchIndex | None = None
+        self.history = History()
+        self.last_search: tuple[str, int] = ("", 0)  # query and highlighted hit, for `/` again
         self.last_copied: str | None = None
         self._reader: ReaderScreen | None = None
         setup_themes(self, theme)
@@ -124,7 +143,7 @@ class KabarApp(App[None]):
 
     @property
     def list_screen(self) -> ListScreen:
-        return self.screen_stack[0]  # type: ignore[return-value]
+        return cast(ListScreen, self.screen_stack[0])
 
     def on_mount(self) -> None:
         for warning in self.startup_warnings:
@@ -152,7 +171,7 @@ class KabarApp(App[None]):
             handed = time.monotonic()
             batch = arrived[:]
             arrived.clear()
-            self.call_from_thread(self._articles_arrived, batch)
+            self.post_message(ArticlesArrived(batch))
 
         def on_articles(articles: list[Article]) -> None:
             arrived.extend(articles)
@@ -166,26 +185,31 @@ class KabarApp(App[None]):
                 hand_over()  # the rest, before the cross-article stage runs
             if time.monotonic() - shown > PROGRESS_SECONDS or done == total:
                 shown = time.monotonic()
-                self.call_from_thread(self.list_screen.set_progress, done, total)
+                self.post_message(LoadProgress(done, total))
 
         corpus = build_corpus(self.paths, progress, on_articles=on_articles)
         if arrived:
             hand_over()
         searcher = build_searcher(corpus)
-        self.call_from_thread(self._loaded, corpus, searcher)
+        self.post_message(CorpusLoaded(corpus, searcher))
 
-    def _articles_arrived(self, articles: list[Article]) -> None:
-        """Processed articles, shown at once; their cross-article results come with _loaded."""
+    def on_articles_arrived(self, message: ArticlesArrived) -> None:
+        """Processed articles, shown at once; their cross-article results come later."""
         started = time.perf_counter()
-        self.corpus.articles.extend(articles)
+        self.corpus.articles.extend(message.articles)
         self.list_screen.refresh_articles()
         self._arrival_seconds = time.perf_counter() - started
 
-    def _loaded(self, corpus: Corpus, searcher) -> None:
+    def on_load_progress(self, message: LoadProgress) -> None:
+        self.list_screen.set_progress(message.done, message.total)
+
+    def on_corpus_loaded(self, message: CorpusLoaded) -> None:
+        corpus, searcher = message.corpus, message.searcher
         self.corpus = corpus
         for problem in corpus.problems[:SHOWN_PROBLEMS]:
-            severity = "error" if problem.fatal else "warning"
-            self.notify(str(problem), severity=severity, markup=False)
+            self.notify(
+                str(problem), severity="error" if problem.fatal else "warning", markup=False
+            )
         hidden = len(corpus.problems) - SHOWN_PROBLEMS
         if hidden > 0:
             more = ngettext(
@@ -196,7 +220,7 @@ class KabarApp(App[None]):
             self.notify(more.format(n=hidden), severity="warning")
         self._corpus_ready(searcher)
 
-    def _corpus_ready(self, searcher) -> None:
+    def _corpus_ready(self, searcher: SearchIndex) -> None:
         self.searcher = searcher
         self.linked = True
         message = None
@@ -213,15 +237,30 @@ class KabarApp(App[None]):
 
     # -- navigation --------------------------------------------------------------------
 
-    def jump(self, article_id: str, paragraph: int = 0, terms: list[str] | None = None) -> None:
+    def on_open_article(self, message: OpenArticle) -> None:
+        self.jump(message.article_id, message.paragraph, message.terms, message.from_search)
+
+    def on_show_entity(self, message: ShowEntity) -> None:
+        self.show_entity(message.name)
+
+    def on_show_list(self, message: ShowList) -> None:
+        self.show_list()
+
+    def on_compare(self, message: Compare) -> None:
+        self.compare(message.article_id, message.other_id)
+
+    def jump(
+        self,
+        article_id: str,
+        paragraph: int = 0,
+        terms: list[str] | None = None,
+        from_search: bool = False,
+    ) -> None:
         """Open an article at a paragraph, recording the move in the history."""
         if self.corpus.article(article_id) is None:
             self.notify(_("That article is not loaded"), severity="warning")
             return
-        del self.history[self.position + 1 :]
-        self.history.append(Location(article_id, paragraph, terms))
-        self.position = len(self.history) - 1
-        self._go(self.history[self.position])
+        self._go(self.history.visit(Location(article_id, paragraph, terms, from_search)))
 
     def _go(self, location: Location) -> None:
         while len(self.screen_stack) > 1 and (
@@ -238,35 +277,39 @@ class KabarApp(App[None]):
         self.reader.open(article, location.paragraph, location.terms)
 
     def remember_paragraph(self, paragraph: int) -> None:
-        """The reader moved its cursor: going back returns to this paragraph."""
-        location = self.history[self.position]
-        if location.article_id is not None:
-            location.paragraph = paragraph
+        self.history.remember_paragraph(paragraph)
 
-    def action_back(self) -> None:
+    def action_go_back(self) -> None:
+        """One step back: off an entity or comparison screen, else to the previous place.
+
+        A place opened from search results goes back to those results.
+        """
+        from kabar_tui.ui.screens.compare import CompareScreen
         from kabar_tui.ui.screens.entity import EntityScreen
 
-        if isinstance(self.screen, EntityScreen):
+        if isinstance(self.screen, EntityScreen | CompareScreen):
             self.pop_screen()
-        elif self.position > 0:
-            self.position -= 1
-            self._go(self.history[self.position])
+            return
+        from_search = self.history.current.from_search
+        location = self.history.back()
+        if location is not None:
+            self._go(location)
+        if from_search:
+            self.action_search()
 
     def action_forward(self) -> None:
-        if self.position < len(self.history) - 1:
-            self.position += 1
-            self._go(self.history[self.position])
+        location = self.history.forward()
+        if location is not None:
+            self._go(location)
 
     def show_list(self) -> None:
-        if self.history[self.position].article_id is not None:
-            del self.history[self.position + 1 :]
-            self.history.append(Location(None))
-            self.position += 1
-        self._go(self.history[self.position])
+        if self.history.current.article_id is not None:
+            self.history.visit(Location(None))
+        self._go(self.history.current)
 
     def open_neighbour(self, step: int) -> None:
         """`[` / `]`: the previous or next article in the list's order."""
-        current = self.history[self.position].article_id
+        current = self.history.current.article_id
         order = [a.id for a in self.list_screen.shown] or [a.id for a in self.corpus.articles]
         if current not in order:
             return
@@ -284,22 +327,40 @@ class KabarApp(App[None]):
             return
         self.push_screen(EntityScreen(name))
 
+    def compare(self, article_id: str, other_id: str | None = None) -> None:
+        """Two versions of a story side by side: `other_id`, or the most related article."""
+        from kabar_tui.core.compare import compare_candidates
+        from kabar_tui.ui.screens.compare import CompareScreen
+
+        if not self.linked:
+            self.notify(_("Still linking articles; comparisons come when it is done"), timeout=3)
+            return
+        candidates = [article.id for article, _links in compare_candidates(self.corpus, article_id)]
+        if other_id is None:
+            if not candidates:
+                self.notify(_("No other outlet has this story"), timeout=3)
+                return
+            other_id = candidates[0]
+        if isinstance(self.screen, CompareScreen):
+            self.pop_screen()
+        self.push_screen(CompareScreen(article_id, other_id, candidates))
+
     # -- search and help ---------------------------------------------------------------
 
     def action_search(self) -> None:
-        from kabar_tui.ui.screens.search import SearchScreen, query_terms
+        from kabar_tui.ui.screens.search import SearchScreen
 
-        def chosen(result) -> None:
-            if result is None:
-                return
-            hit, query = result
-            if hit.article_id is None:
-                if hit.kind == "entity":  # an entity hit's text is its name, label its type
-                    self.show_entity(hit.text)
-                return
-            self.jump(hit.article_id, hit.paragraph or 0, query_terms(query))
+        query, selected = self.last_search
+        self.push_screen(SearchScreen(query, selected))
 
-        self.push_screen(SearchScreen(), chosen)
+    def action_command_palette(self) -> None:
+        """ctrl+p: in search it moves up the hits (as in fzf); elsewhere the palette."""
+        from kabar_tui.ui.screens.search import SearchScreen
+
+        if isinstance(self.screen, SearchScreen):
+            self.screen.move_hit(-1)
+        else:
+            super().action_command_palette()
 
     def action_help(self) -> None:
         from kabar_tui.ui.screens.help import HelpScreen

@@ -16,7 +16,9 @@ from textual.widgets.option_list import Option
 
 from kabar_tui.core.model import Article, Corpus
 from kabar_tui.i18n import _
+from kabar_tui.ui.access import KabarNode
 from kabar_tui.ui.data import story_siblings
+from kabar_tui.ui.messages import OpenArticle
 
 SORTS = ("date", "outlet")
 OUTLET_WIDTH = 16
@@ -77,7 +79,7 @@ class ArticleList(OptionList):
             self._scroll_update(virtual_size)
 
 
-class ListScreen(Screen[None]):
+class ListScreen(KabarNode, Screen[None]):
     """The first screen: pick an article."""
 
     BINDINGS = [
@@ -112,7 +114,7 @@ class ListScreen(Screen[None]):
 
     @property
     def corpus(self) -> Corpus:
-        return self.app.corpus  # type: ignore[attr-defined]
+        return self.kabar.corpus
 
     def set_progress(self, done: int, total: int) -> None:
         bar = self.query_one(ProgressBar)
@@ -197,7 +199,7 @@ class ListScreen(Screen[None]):
     def _prompt(self, article: Article) -> tuple[Table, Text]:
         from kabar_tui.core.formatting import format_date  # babel loads after the first frame
 
-        locale = self.app.locale  # type: ignore[attr-defined]
+        locale = self.kabar.locale
         grid = Table.grid(expand=True, padding=(0, 1))
         grid.add_column(width=OUTLET_WIDTH, no_wrap=True, overflow="ellipsis")
         grid.add_column(width=DATE_WIDTH, no_wrap=True)
@@ -243,4 +245,4 @@ class ListScreen(Screen[None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
-            self.app.jump(event.option.id, 0)  # type: ignore[attr-defined]
+            self.post_message(OpenArticle(event.option.id))

@@ -366,10 +366,37 @@ class ArticleView(ScrollView, can_focus=True):
         return None
 
     def action_next_paragraph(self) -> None:
+        """Down a paragraph; inside one taller than the screen, down a screen of it first."""
+        layout = self._ensure_layout()
+        height = self.scrollable_content_region.height
+        if layout is not None and self.cursor in layout.last_line:
+            bottom = layout.last_line[self.cursor]
+            if bottom >= self.scroll_y + height:
+                step = min(max(1, height - 2), bottom - int(self.scroll_y) - height + 1)
+                self.scroll_to(y=self.scroll_y + step, animate=False, immediate=True)
+                return
         self.set_cursor(self.cursor + 1)
 
     def action_previous_paragraph(self) -> None:
-        self.set_cursor(self.cursor - 1)
+        """Up a paragraph; inside one whose top is off screen, up a screen of it first."""
+        layout = self._ensure_layout()
+        height = self.scrollable_content_region.height
+        if layout is not None and self.cursor in layout.first_line and self.cursor > 0:
+            top = layout.first_line[self.cursor]
+            if top < self.scroll_y:
+                step = min(max(1, height - 2), int(self.scroll_y) - top)
+                self.scroll_to(y=self.scroll_y - step, animate=False, immediate=True)
+                return
+        previous = self.cursor - 1
+        if layout is not None and previous in layout.first_line:
+            top, bottom = layout.first_line[previous], layout.last_line[previous]
+            if bottom - top + 1 > height and top < self.scroll_y:
+                # A tall paragraph is entered from its end, as reading backwards would.
+                if not self.scroll_y <= bottom < self.scroll_y + height:
+                    self.scroll_to(y=bottom - height + 1, animate=False, immediate=True)
+                self.set_cursor(previous, scroll=False, force=True)
+                return
+        self.set_cursor(previous)
 
     def action_first_paragraph(self) -> None:
         self.set_cursor(0)
