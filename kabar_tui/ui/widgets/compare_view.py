@@ -32,8 +32,13 @@ LABEL = Style(dim=True)
 HEADING = Style(bold=True, underline=True)
 
 
+ID_SHOWN = 10  # characters of an article id standing in for an unknown outlet
+
+
 def outlet_name(article: Article) -> str:
-    return article.outlet or article.id
+    if article.outlet:
+        return article.outlet
+    return article.id if len(article.id) <= ID_SHOWN else article.id[:ID_SHOWN] + "…"
 
 
 def side_text(article: Article, index: int | None, changes: list[Span]) -> Text:
