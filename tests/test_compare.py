@@ -126,7 +126,7 @@ def test_prefixes_and_shortest_unique_ids() -> None:
     assert article is None and "ambiguous" in problem
     assert find_article(corpus, "9")[1] == "no article with id '9'"
     assert shortest_unique_ids(["000_abc", "001_abd", "0012_x"]) == {
-        "000_abc": "000_",
+        "000_abc": "000",
         "001_abd": "001_",
         "0012_x": "0012",
     }

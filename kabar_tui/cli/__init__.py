@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "compare": "kabar_tui.cli.compare_cmd",
     "index": "kabar_tui.cli.index_cmd",
     "serve": "kabar_tui.cli.serve_cmd",
+    "config": "kabar_tui.cli.config_cmd",
 }
 OPEN_COMMAND = "kabar_tui.cli.open_cmd"
 

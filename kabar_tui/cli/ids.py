@@ -8,7 +8,7 @@ from __future__ import annotations
 from kabar_tui.core.model import Article, Corpus
 from kabar_tui.i18n import _
 
-SHORTEST_ID = 4  # a displayed id is never shorter than this
+SHORTEST_ID = 3  # a displayed id is never shorter than this
 
 
 def find_article(corpus: Corpus, wanted: str) -> tuple[Article | None, str | None]:

@@ -14,6 +14,7 @@ from kabar_tui.cli.common import (
     load_corpus,
     stdout_is_terminal,
 )
+from kabar_tui.cli.ids import find_article
 from kabar_tui.cli.present import interface_locale, plain
 from kabar_tui.core.formatting import format_datetime
 from kabar_tui.core.model import Article
@@ -23,7 +24,7 @@ HELP = "show one cleaned article (--removed: also what was dropped and why)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("id", help="article id (the file name without .txt)")
+    parser.add_argument("id", help="article id (the file name without .txt) or a unique prefix")
     add_paths_argument(parser)
     parser.add_argument("--removed", action="store_true", help="also show dropped lines")
 
@@ -32,9 +33,9 @@ def run(args: argparse.Namespace) -> int:
     corpus = load_corpus(args)
     if corpus is None:
         return NOTHING_READ
-    article = corpus.article(args.id)
+    article, problem = find_article(corpus, args.id)
     if article is None:
-        error_console().print(f"kabar: error: no article with id {args.id!r}", markup=False)
+        error_console().print(f"kabar: error: {problem}", markup=False)
         return 1
     # Piped output is not wrapped, so each paragraph stays one line for grep and friends.
     console = Console(highlight=False, soft_wrap=not stdout_is_terminal())
