@@ -24,7 +24,6 @@ from kabar_tui.core.themes import (
     rgb,
 )
 from kabar_tui.ui.theming import (
-    bracket_spans,
     choose_theme,
     install_themes,
     load_themes,
@@ -192,11 +191,3 @@ async def test_broken_user_theme_and_unknown_name_warn_and_fall_back(
         messages = [n.message for n in app._notifications]
         assert any("mine.toml" in m and "`primary`" in m for m in messages)
         assert any("Unknown theme mine" in m for m in messages)
-
-
-def test_bracket_spans_keep_styles_and_nest() -> None:
-    text = Text("Presiden Joko Widodo di Istana Bogor")
-    text.stylize("bold", 9, 20)
-    marked = bracket_spans(text, [(9, 20), (24, 36), (31, 36)])
-    assert marked.plain == "Presiden [Joko Widodo] di [Istana [Bogor]]"
-    assert [(s.start, s.end, s.style) for s in marked.spans] == [(10, 21, "bold")]

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rich.style import Style
-from rich.text import Text
 from textual.app import App
 from textual.color import Color, ColorParseError
 from textual.theme import BUILTIN_THEMES, Theme
@@ -174,24 +173,6 @@ def reader_styles(app: App) -> ReaderStyles:
         match=Style(color=colour("match-text", "black"), bgcolor=colour("match", "yellow")),
         removed=Style(color=colour("removed", "bright_black"), strike=True),
     )
-
-
-def bracket_spans(text: Text, spans: list[tuple[int, int]]) -> Text:
-    """`text` with `[` `]` around each span, styles kept: marks entities without colour."""
-    marks: dict[int, str] = {}
-    unique = set(spans)
-    for _start, end in sorted(unique, key=lambda span: -span[0]):  # inner spans close first
-        marks[end] = marks.get(end, "") + "]"
-    for start, _end in sorted(unique, key=lambda span: (span[0], -span[1])):
-        marks[start] = marks.get(start, "") + "["
-    offsets = sorted(offset for offset in marks if 0 <= offset <= len(text))
-    pieces = text.divide(offsets)
-    result = Text(style=text.style, justify=text.justify, no_wrap=text.no_wrap, end=text.end)
-    result.append_text(pieces[0])
-    for offset, piece in zip(offsets, pieces[1:], strict=True):
-        result.append(marks[offset])
-        result.append_text(piece)
-    return result
 
 
 def _rich_colour(value: str) -> str:

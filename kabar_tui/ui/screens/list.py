@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from rich.table import Table
@@ -11,6 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.geometry import Size
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Input, Label, OptionList, ProgressBar
 from textual.widgets.option_list import Option
 
@@ -98,6 +100,8 @@ class ListScreen(KabarNode, Screen[None]):
         self._haystacks: dict[str, str] = {}
         self._shown_by_id: dict[str, Article] = {}
         self._siblings: dict[str, list[Article]] | None = None  # built on first use
+        self._linking_timer: Timer | None = None
+        self._linking_started = 0.0
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="list-top"):
@@ -118,14 +122,25 @@ class ListScreen(KabarNode, Screen[None]):
 
     def set_progress(self, done: int, total: int) -> None:
         bar = self.query_one(ProgressBar)
-        bar.update(total=max(total, 1), progress=done)
         if done < total:
+            bar.update(total=max(total, 1), progress=done)
             status = _("Reading articles… {done}/{total}").format(done=done, total=total)
-        else:
-            status = _("Linking stories and names across outlets…")
+            self.query_one("#status", Label).update(status)
+        elif self._linking_timer is None:
+            # The cross-article stage has no count: a moving bar and a running clock.
+            bar.update(total=None)
+            self._linking_started = time.monotonic()
+            self._linking_timer = self.set_interval(1, self._show_linking)
+            self._show_linking()
+
+    def _show_linking(self) -> None:
+        seconds = int(time.monotonic() - self._linking_started)
+        status = _("Linking stories and names across outlets… {seconds} s").format(seconds=seconds)
         self.query_one("#status", Label).update(status)
 
     def finish_loading(self, message: str | None) -> None:
+        if self._linking_timer is not None:
+            self._linking_timer.stop()
         self.query_one(ProgressBar).display = False
         status = self.query_one("#status", Label)
         status.update(Text(message or ""))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from rapidfuzz.distance import Levenshtein
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -16,13 +17,19 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from kabar_tui.core.formatting import format_date
+from kabar_tui.core.query import parse_query
 from kabar_tui.core.search import Hit
+from kabar_tui.core.textfold import WORD, fold
 from kabar_tui.i18n import _, ngettext
 from kabar_tui.ui.access import KabarNode
 from kabar_tui.ui.messages import OpenArticle, ShowEntity
 
 DEBOUNCE_SECONDS = 0.15
+PAGE = 50  # hits asked for at a time; moving past the last asks for the next page
 FILTER = re.compile(r'\b(?:outlet|by|type):(?:"[^"]*"|\S+)')
+FILTER_LIKE = re.compile(r'(?:^|\s)([A-Za-z]{2,}):("[^"]*"?|\S*)')
+FILTER_KEYS = ("outlet", "by", "type")
+NOT_FILTERS = ("http", "https", "ftp", "mailto")  # a pasted address is not a filter
 
 
 def query_terms(query: str) -> list[str]:
@@ -33,8 +40,56 @@ def query_terms(query: str) -> list[str]:
     return phrases + [word for word in rest.split() if len(word) > 1]
 
 
+def query_hint(query: str) -> str | None:
+    """One line on a filter that cannot work as typed: unknown name or type, or no value."""
+    for match in FILTER_LIKE.finditer(query):
+        key, value = match.group(1), match.group(2).strip('"')
+        if key.casefold() in NOT_FILTERS:
+            continue
+        if key not in FILTER_KEYS:
+            return _("unknown filter {key}: — try outlet:, by:, type:").format(key=key)
+        if not value:
+            return _("{key}: needs a value, e.g. {example}").format(
+                key=key,
+                example={"outlet": "outlet:kompas", "by": "by:jokowi"}.get(key, "type:quote"),
+            )
+        if key == "type" and parse_query(f"type:{value}").kinds == set():
+            return _("unknown filter type:{value} — try type:quote, passage, title, entity").format(
+                value=value
+            )
+    return None
+
+
+def real_matches(text: str, spans: list[tuple[int, int]], query: str) -> list[tuple[int, int]]:
+    """The spans whose words match a typed word: the same, a continuation of it, or (for
+    words of five letters or more) one typo away; `saya` is not marked for `sama`."""
+    typed = [fold(word) for word in query_terms(query) for word in word.split()]
+    if not typed:
+        return spans
+
+    def matches(word: str) -> bool:
+        return any(
+            word == term
+            or word.startswith(term)
+            or (len(term) >= 5 and Levenshtein.distance(word, term) <= 1)
+            for term in typed
+        )
+
+    return [
+        (start, end)
+        for start, end in spans
+        if any(matches(word) for word in WORD.findall(fold(text[start:end])))
+    ]
+
+
 class HitList(OptionList):
     """The hits; the search screen moves its highlight while the query keeps the focus."""
+
+    def action_cursor_down(self) -> None:
+        screen = self.screen
+        if isinstance(screen, SearchScreen) and self.highlighted == len(screen.hits) - 1:
+            screen.next_page()
+        super().action_cursor_down()
 
 
 class SearchScreen(KabarNode, ModalScreen[None]):
@@ -64,6 +119,7 @@ class SearchScreen(KabarNode, ModalScreen[None]):
         self.initial_selected = selected
         self.hits: list[Hit] = []
         self.shown_query: str | None = None  # the query whose hits are listed
+        self.limit = PAGE
         self._debounce: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -108,7 +164,9 @@ class SearchScreen(KabarNode, ModalScreen[None]):
         searcher = self.kabar.searcher
         if not query.strip() or searcher is None:
             return []
-        return searcher.search(query, 50)
+        if query != self.shown_query:
+            self.limit = PAGE
+        return searcher.search(query, self.limit)
 
     @work(thread=True, exclusive=True, group="search")
     def run_search(self, query: str) -> None:
@@ -119,13 +177,14 @@ class SearchScreen(KabarNode, ModalScreen[None]):
     def show_hits(self, query: str, hits: list) -> None:
         if query != self.query_one("#search-input", Input).value:
             return  # a newer query is on its way
+        highlighted = self.query_one(HitList).highlighted if query == self.shown_query else None
         self.hits = hits
         self.shown_query = query
         listing = self.query_one(HitList)
         listing.clear_options()
         listing.add_options(Option(self._prompt(hit)) for hit in hits)
         if hits:
-            listing.highlighted = 0
+            listing.highlighted = min(highlighted or 0, len(hits) - 1)
         status = self.query_one("#search-status", Label)
         if self.kabar.searcher is None:
             status.update(_("Still reading articles…"))
@@ -133,9 +192,20 @@ class SearchScreen(KabarNode, ModalScreen[None]):
             status.update(_("Type to search the whole corpus"))
         elif hits:
             count = len(hits)
-            status.update(ngettext("{n} hit", "{n} hits", count).format(n=count))
+            if count >= self.limit:
+                line = ngettext(
+                    "{n} hit so far; ↓ past the last shows more",
+                    "{n} hits so far; ↓ past the last shows more",
+                    count,
+                )
+            else:
+                line = ngettext("{n} hit", "{n} hits", count)
+            status.update(line.format(n=f"{count:,}"))
         else:
             status.update(_("No hits"))
+        hint = query_hint(query)
+        if hint:
+            status.update(Text(hint, style="bold"))
 
     def move_hit(self, step: int) -> None:
         """ctrl+n/ctrl+p, ctrl+j/ctrl+k: move in the hits while typing, as in fzf."""
@@ -143,7 +213,16 @@ class SearchScreen(KabarNode, ModalScreen[None]):
         if not self.hits:
             return
         current = listing.highlighted or 0
+        if step > 0 and current == len(self.hits) - 1:
+            self.next_page()
         listing.highlighted = max(0, min(current + step, len(self.hits) - 1))
+
+    def next_page(self) -> None:
+        """Past the last hit of a full page: ask for the next page, the highlight stays."""
+        if self.shown_query is None or len(self.hits) < self.limit:
+            return
+        self.limit += PAGE
+        self.show_hits(self.shown_query, self._search(self.shown_query))
 
     def action_move_hit(self, step: int) -> None:
         self.move_hit(step)
@@ -160,7 +239,7 @@ class SearchScreen(KabarNode, ModalScreen[None]):
         if hit.label:
             head.append(f" · {hit.label}", style="italic")
         body = Text(hit.text[:300])
-        for start, end in hit.spans:
+        for start, end in real_matches(hit.text, hit.spans, self.shown_query or ""):
             if start < 300:
                 body.stylize("reverse bold", start, min(end, 300))
         return Text("\n").join([head, body])

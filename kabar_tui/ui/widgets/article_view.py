@@ -23,7 +23,6 @@ from textual.strip import Strip
 from kabar_tui.core.formatting import format_published
 from kabar_tui.core.model import Article, RemovedLine
 from kabar_tui.i18n import _
-from kabar_tui.ui.theming import bracket_spans
 
 GUTTER = 2
 READING_WIDTH = 100  # longer lines are hard to read on wide terminals
@@ -53,7 +52,9 @@ def match_pattern(terms: list[str]) -> re.Pattern[str] | None:
     words = [re.escape(term) for term in terms if term.strip()]
     if not words:
         return None
-    return re.compile("|".join(sorted(words, key=len, reverse=True)), re.IGNORECASE)
+    # From a word's start only: `sama` marks `sama` and `samanya`, not `bersama`.
+    alternatives = "|".join(sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})", re.IGNORECASE)
 
 
 class ArticleView(ScrollView, can_focus=True):
@@ -184,7 +185,7 @@ class ArticleView(ScrollView, can_focus=True):
     def _start(self, article: Article, width: int) -> Layout:
         removed = sorted(article.removed, key=lambda r: r.line) if self.show_removed else []
         layout = Layout(article, width, match_pattern(self.match_terms), removed)
-        for block in self._header(article):
+        for block in self._header(article, width):
             self._add(layout, block, None)
         self._add_blank(layout)
         return layout
@@ -228,9 +229,13 @@ class ArticleView(ScrollView, can_focus=True):
         if layout is self._layout and (len(layout.strips) != start_lines or layout.complete):
             self.virtual_size = Size(layout.width + GUTTER, len(layout.strips))
 
-    def _header(self, article: Article) -> list[Text]:
+    def _header(self, article: Article, width: int) -> list[Text]:
         meta = self._style("meta")
-        blocks = [Text(article.title, style=self._style("title"))]
+        title = Text(article.title, style=self._style("title"))
+        # A rule as long as the title's longest line sets it apart, with or without colour.
+        lines = title.wrap(self.app.console, width, overflow="fold")
+        rule = "─" * max((line.cell_len for line in lines), default=0)
+        blocks = [title, Text(rule, style=self._style("title"))]
         facts = [
             part
             for part in (
@@ -242,6 +247,8 @@ class ArticleView(ScrollView, can_focus=True):
         ]
         if facts:
             blocks.append(Text(" · ".join(facts), style=meta))
+        if article.editor:
+            blocks.append(Text(_("Editor: ") + article.editor, style=meta))
         if article.dateline:
             blocks.append(Text(_("Dateline: ") + article.dateline, style=meta))
         if article.credited_source:
@@ -249,7 +256,23 @@ class ArticleView(ScrollView, can_focus=True):
         for caption in article.captions:
             credit = f" ({caption.credit})" if caption.credit else ""
             blocks.append(Text(_("Photo: ") + caption.text + credit, style=self._style("caption")))
+        if self.app.no_color:  # without colour, type carries the kinds: say which is which
+            blocks.append(self._legend())
         return blocks
+
+    def _legend(self) -> Text:
+        legend = Text(_("Marks: "), style=self._style("meta"))
+        parts = [
+            (_("person"), "entity-per"),
+            (_("place"), "entity-loc"),
+            (_("organisation"), "entity-org"),
+            (_("quote"), "quote"),
+        ]
+        for number, (word, style) in enumerate(parts):
+            if number:
+                legend.append(" · ", style=self._style("meta"))
+            legend.append(word, style=self._style(style))
+        return legend
 
     def _paragraph_text(
         self, article: Article, index: int, pattern: re.Pattern[str] | None
@@ -271,9 +294,6 @@ class ArticleView(ScrollView, can_focus=True):
         if pattern is not None:
             for found in pattern.finditer(source):
                 text.stylize(self._style("match"), found.start(), found.end())
-        if self.app.no_color:  # without colour, brackets show where each name starts and ends
-            spans = [(m.start, m.end) for m in article.entities if m.paragraph == index]
-            text = bracket_spans(text, spans)
         for speaker in speakers:
             text.append("  \u25c2 ", style=self._style("speaker"))
             text.append(speaker, style=self._style("speaker"))
