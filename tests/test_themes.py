@@ -7,7 +7,6 @@ from itertools import combinations
 from pathlib import Path
 
 import pytest
-from rich.text import Text
 from textual.app import App
 
 from kabar_tui.config import load_config
