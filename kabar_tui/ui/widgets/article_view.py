@@ -21,7 +21,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from kabar_tui.core.formatting import format_published
-from kabar_tui.core.model import Article, RemovedLine
+from kabar_tui.core.model import Article, Mention, Quote, RemovedLine
 from kabar_tui.i18n import _
 
 GUTTER = 2
@@ -45,6 +45,10 @@ class Layout:
     last_line: dict[int, int] = field(default_factory=dict)
     next_paragraph: int = 0
     complete: bool = False
+    # Quotes and mentions by paragraph, grouped once: scanning the article's lists for
+    # every paragraph made wrapping a 1 MB article quadratic (seconds to reach its end).
+    quotes: dict[int, list[Quote]] = field(default_factory=dict)
+    mentions: dict[int, list[Mention]] = field(default_factory=dict)
 
 
 def match_pattern(terms: list[str]) -> re.Pattern[str] | None:
@@ -185,6 +189,10 @@ class ArticleView(ScrollView, can_focus=True):
     def _start(self, article: Article, width: int) -> Layout:
         removed = sorted(article.removed, key=lambda r: r.line) if self.show_removed else []
         layout = Layout(article, width, match_pattern(self.match_terms), removed)
+        for quote in article.quotes:
+            layout.quotes.setdefault(quote.paragraph, []).append(quote)
+        for mention in article.entities:
+            layout.mentions.setdefault(mention.paragraph, []).append(mention)
         for block in self._header(article, width):
             self._add(layout, block, None)
         self._add_blank(layout)
@@ -219,7 +227,7 @@ class ArticleView(ScrollView, can_focus=True):
             while layout.removed and layout.removed[0].line < current.line:
                 self._add(layout, self._removed_text(layout.removed.pop(0)), None)
             layout.first_line[current.index] = len(layout.strips)
-            text = self._paragraph_text(article, current.index, layout.pattern)
+            text = self._paragraph_text(layout, current.index)
             self._add(layout, text, current.index)
             layout.last_line[current.index] = len(layout.strips) - 1
             self._add_blank(layout)
@@ -274,25 +282,21 @@ class ArticleView(ScrollView, can_focus=True):
             legend.append(word, style=self._style(style))
         return legend
 
-    def _paragraph_text(
-        self, article: Article, index: int, pattern: re.Pattern[str] | None
-    ) -> Text:
-        source = article.paragraphs[index].text
+    def _paragraph_text(self, layout: Layout, index: int) -> Text:
+        source = layout.article.paragraphs[index].text
         text = Text(source)
         speakers: list[str] = []
-        for quote in article.quotes:
-            if quote.paragraph == index:
-                text.stylize(self._style("quote"), quote.start, quote.end)
-                speaker = quote.speaker_canonical or quote.speaker
-                if speaker and speaker not in speakers:
-                    speakers.append(speaker)
-        for mention in article.entities:
-            if mention.paragraph == index:
-                label = mention.label.lower()
-                style = self._style(f"entity-{label}") if label in LABELS else Style(bold=True)
-                text.stylize(style, mention.start, mention.end)
-        if pattern is not None:
-            for found in pattern.finditer(source):
+        for quote in layout.quotes.get(index, ()):
+            text.stylize(self._style("quote"), quote.start, quote.end)
+            speaker = quote.speaker_canonical or quote.speaker
+            if speaker and speaker not in speakers:
+                speakers.append(speaker)
+        for mention in layout.mentions.get(index, ()):
+            label = mention.label.lower()
+            style = self._style(f"entity-{label}") if label in LABELS else Style(bold=True)
+            text.stylize(style, mention.start, mention.end)
+        if layout.pattern is not None:
+            for found in layout.pattern.finditer(source):
                 text.stylize(self._style("match"), found.start(), found.end())
         for speaker in speakers:
             text.append("  \u25c2 ", style=self._style("speaker"))
