@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from textual import work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
@@ -17,6 +18,7 @@ from kabar_tui.i18n import _, ngettext
 from kabar_tui.ui.history import History, Location
 from kabar_tui.ui.messages import Compare, OpenArticle, ShowEntity, ShowList
 from kabar_tui.ui.screens.list import ListScreen
+from kabar_tui.ui.textual_strings import textual_text
 from kabar_tui.ui.theming import setup_themes
 
 if TYPE_CHECKING:
@@ -87,6 +89,16 @@ class KabarApp(App[None]):
         Binding("Q", "quit", _("Quit"), show=False, id="app.quit_anywhere"),
         Binding("backspace,alt+left", "go_back", _("Back"), show=False, id="app.back"),
         Binding("alt+right", "forward", _("Forward"), show=False, id="app.forward"),
+        # Textual adds this binding itself, in English, unless the app has its own.
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            _("palette"),
+            show=False,
+            priority=True,
+            tooltip=_("Open the command palette"),
+            id="app.palette",
+        ),
     ]
 
     def __init__(
@@ -355,12 +367,34 @@ class KabarApp(App[None]):
 
     def action_command_palette(self) -> None:
         """ctrl+p: in search it moves up the hits (as in fzf); elsewhere the palette."""
+        from textual.command import CommandPalette
+
         from kabar_tui.ui.screens.search import SearchScreen
 
         if isinstance(self.screen, SearchScreen):
             self.screen.move_hit(-1)
-        else:
-            super().action_command_palette()
+        elif not CommandPalette.is_open(self):
+            placeholder = _("Search for commands…")
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=placeholder))
+
+    def action_change_theme(self) -> None:
+        from textual.command import CommandPalette
+        from textual.theme import ThemeProvider
+
+        self.push_screen(
+            CommandPalette(providers=[ThemeProvider], placeholder=_("Search for themes…"))
+        )
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's palette commands, in the interface language; "Keys" is the help screen."""
+        yield SystemCommand(_("Theme"), _("Change the current theme"), self.action_change_theme)
+        yield SystemCommand(_("Quit"), _("Quit the application"), self.action_quit)
+        yield SystemCommand(_("Keys"), _("The keys of what has the focus"), self.action_help)
+        yield SystemCommand(
+            _("Screenshot"),
+            _("Save an SVG screenshot of the current screen"),
+            lambda: self.set_timer(0.1, self.deliver_screenshot),
+        )
 
     def action_help(self) -> None:
         from kabar_tui.ui.screens.help import HelpScreen
@@ -381,5 +415,6 @@ class KabarApp(App[None]):
         rows = []
         for node, binding, keys in grouped.values():
             part = type(node).__name__.removesuffix("Screen").removesuffix("App") or "App"
-            rows.append((part, ", ".join(keys), binding.description, binding.id or ""))
+            description = textual_text(binding.description)
+            rows.append((part, ", ".join(keys), description, binding.id or ""))
         return rows

@@ -131,3 +131,31 @@ async def test_the_cross_article_stage_shows_a_moving_bar_and_a_clock() -> None:
         status = str(screen.query_one("#status", Label).render())
         assert status.startswith("Linking stories and names across outlets…")
         assert status.endswith(" s")
+
+
+async def test_textual_strings_in_indonesian() -> None:
+    from textual.command import CommandPalette
+
+    from kabar_tui.ui.screens.help import HelpScreen
+
+    i18n.set_language("id")
+    try:
+        app = make_app(locale="id")
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            await pilot.press("enter")
+            await pilot.pause()
+            await pilot.press("question_mark")
+            await pilot.pause()
+            assert isinstance(app.screen, HelpScreen)
+            descriptions = {row[2] for row in app.screen.rows}
+            assert {"Gulir ke kiri", "Fokus berikutnya", "palet"} <= descriptions
+            assert not {"Scroll Left", "Focus Next", "palette"} & descriptions
+            await pilot.press("escape", "ctrl+p")
+            await pilot.pause()
+            assert isinstance(app.screen, CommandPalette)
+            titles = [command.title for command in app.get_system_commands(app.screen)]
+            assert titles == ["Tema", "Keluar", "Tombol", "Tangkapan layar"]
+            assert app.screen.query_one("CommandInput").placeholder == "Cari perintah…"
+    finally:
+        i18n.set_language("en")
