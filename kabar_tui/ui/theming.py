@@ -89,17 +89,25 @@ def install_themes(app: App, user_dir: Path | None = None) -> list[str]:
     return problems
 
 
-def setup_themes(app: App, requested: str | None = None) -> None:
+def setup_themes(app: App, requested: str | None = None, color_system: str | None = None) -> None:
     """Give the app kabar's themes and start with the right one; call from `App.__init__`.
 
-    `requested` (from `--theme`) wins over the config's `theme`. Textual's own themes are
-    hidden: they lack the reader's colours and are not contrast-checked. A theme picked
-    later (command palette: "Theme") is saved to the config file.
+    `requested` (from `--theme`) wins over the config. A theme picked later (command
+    palette: "Theme") is saved to the config file for this colour depth: `theme_16` on
+    16-colour terminals, where only a theme built on the terminal's own colours is taken
+    (a truecolour theme rounds badly), `theme` elsewhere. Textual's own themes are hidden:
+    they lack the reader's colours and are not contrast-checked.
     """
     problems = install_themes(app)
     ours = {name for name in app.available_themes if name not in BUILTIN_THEMES}
-    configured = load_config().theme
-    name, problem = choose_theme(requested or configured, ours, app.console.color_system)
+    depth = color_system or app.console.color_system
+    sixteen = depth == "standard"
+    key = "theme_16" if sixteen else "theme"
+    config = load_config()
+    configured = config.theme_16 if sixteen else config.theme
+    if sixteen and configured in ours and not _is_ansi(app, configured):
+        configured = None  # a truecolour choice does not carry over to 16 colours
+    name, problem = choose_theme(requested or configured, ours, depth)
     app.theme = name
     for builtin in BUILTIN_THEMES:
         if builtin not in ours:
@@ -115,7 +123,7 @@ def setup_themes(app: App, requested: str | None = None) -> None:
             return
         remembered = theme_name
         try:
-            save_setting("theme", theme_name)
+            save_setting(key, theme_name)
         except OSError as error:
             app.notify(
                 _("Could not remember the theme: {error}").format(error=error),
@@ -124,6 +132,12 @@ def setup_themes(app: App, requested: str | None = None) -> None:
             )
 
     app.watch(app, "theme", remember, init=False)
+
+
+def _is_ansi(app: App, name: str | None) -> bool:
+    """The theme is built on the terminal's own 16 colours."""
+    theme = app.get_theme(name) if name else None
+    return bool(theme is not None and theme.ansi)
 
 
 @dataclass(frozen=True, slots=True)
