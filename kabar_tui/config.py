@@ -1,7 +1,8 @@
 """The user's settings file (`config.toml` in the platform config directory).
 
-Keys: `theme`, `theme_16` (the theme for 16-colour terminals), `lang`, and a `[keymap]` table of binding id -> keys, e.g.
-`"reader.next_paragraph" = "j,down"`. A broken file gives one warning, never a crash.
+Keys: `theme`, `theme_16` (the theme for 16-colour terminals), `lang`, and a `[keymap]`
+table of binding id -> keys, e.g. `"reader.next_paragraph" = "j,down"`. A broken file gives
+one warning, never a crash.
 """
 
 from __future__ import annotations
