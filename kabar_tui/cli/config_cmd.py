@@ -31,8 +31,13 @@ def settings() -> list[tuple[str, str, str]]:
         ("config file", str(path), _("exists") if path.is_file() else _("not created yet")),
         (
             "theme",
-            config.theme or f"{DEFAULT_THEME} ({ANSI_THEME} on 16 colours)",
+            config.theme or DEFAULT_THEME,
             from_file if config.theme else _("default"),
+        ),
+        (
+            "theme_16",
+            config.theme_16 or ANSI_THEME,
+            from_file if config.theme_16 else _("default (16-colour terminals)"),
         ),
         (
             "lang",
