@@ -18,7 +18,7 @@ from kabar_tui.i18n import _, ngettext
 from kabar_tui.ui.history import History, Location
 from kabar_tui.ui.messages import Compare, OpenArticle, ShowEntity, ShowList
 from kabar_tui.ui.screens.list import ListScreen
-from kabar_tui.ui.textual_strings import textual_text
+from kabar_tui.ui.textual_strings import part_name, textual_text
 from kabar_tui.ui.theming import setup_themes
 
 if TYPE_CHECKING:
@@ -414,7 +414,7 @@ class KabarApp(App[None]):
             entry[2].append(self.get_key_display(binding) or key)
         rows = []
         for node, binding, keys in grouped.values():
-            part = type(node).__name__.removesuffix("Screen").removesuffix("App") or "App"
+            part = part_name(type(node).__name__)
             description = textual_text(binding.description)
             rows.append((part, ", ".join(keys), description, binding.id or ""))
         return rows

@@ -63,3 +63,23 @@ def textual_text(description: str) -> str:
     """A binding description in the interface language: textual's, or one of ours written
     when the class was defined (in the language of that moment)."""
     return _descriptions().get(description) or _(description)
+
+
+def part_name(class_name: str) -> str:
+    """What the help screen calls the part of the screen a binding belongs to."""
+    names = {
+        "KabarApp": _("Everywhere"),
+        "ListScreen": _("Article list"),
+        "ArticleList": _("Article list"),
+        "ReaderScreen": _("Reader"),
+        "ArticleView": _("Article"),
+        "PaneList": _("Side pane"),
+        "EntityScreen": _("Entity"),
+        "CompareScreen": _("Comparison"),
+        "CompareView": _("Comparison"),
+        "SearchScreen": _("Search"),
+        "HitList": _("Search"),
+        "Input": _("Text field"),
+        "OptionList": _("List"),
+    }
+    return names.get(class_name, class_name)
