@@ -250,7 +250,7 @@ class KabarApp(App[None]):
     # -- navigation --------------------------------------------------------------------
 
     def on_open_article(self, message: OpenArticle) -> None:
-        self.jump(message.article_id, message.paragraph, message.terms, message.from_search)
+        self.jump(message.article_id, message.paragraph, message.terms, message.origin)
 
     def on_show_entity(self, message: ShowEntity) -> None:
         self.show_entity(message.name)
@@ -266,13 +266,13 @@ class KabarApp(App[None]):
         article_id: str,
         paragraph: int = 0,
         terms: list[str] | None = None,
-        from_search: bool = False,
+        origin: tuple[str, ...] | None = None,
     ) -> None:
         """Open an article at a paragraph, recording the move in the history."""
         if self.corpus.article(article_id) is None:
             self.notify(_("That article is not loaded"), severity="warning")
             return
-        self._go(self.history.visit(Location(article_id, paragraph, terms, from_search)))
+        self._go(self.history.visit(Location(article_id, paragraph, terms, origin)))
 
     def _go(self, location: Location) -> None:
         while len(self.screen_stack) > 1 and (
@@ -294,7 +294,7 @@ class KabarApp(App[None]):
     def action_go_back(self) -> None:
         """One step back: off an entity or comparison screen, else to the previous place.
 
-        A place opened from search results goes back to those results.
+        A place opened from search results or a comparison goes back to that screen.
         """
         from kabar_tui.ui.screens.compare import CompareScreen
         from kabar_tui.ui.screens.entity import EntityScreen
@@ -302,12 +302,14 @@ class KabarApp(App[None]):
         if isinstance(self.screen, EntityScreen | CompareScreen):
             self.pop_screen()
             return
-        from_search = self.history.current.from_search
+        origin = self.history.current.origin
         location = self.history.back()
         if location is not None:
             self._go(location)
-        if from_search:
+        if origin == ("search",):
             self.action_search()
+        elif origin is not None and origin[0] == "compare":
+            self.compare(*origin[1:])
 
     def action_forward(self) -> None:
         location = self.history.forward()

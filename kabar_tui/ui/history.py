@@ -13,7 +13,8 @@ class Location:
     article_id: str | None
     paragraph: int = 0
     terms: list[str] | None = None
-    from_search: bool = False  # opened from search results: back returns to them
+    # Opened from a screen that back returns to: ("search",) or ("compare", left, right).
+    origin: tuple[str, ...] | None = None
 
 
 class History:

@@ -14,12 +14,13 @@ class OpenArticle(Message):
         paragraph: int = 0,
         terms: list[str] | None = None,
         *,
-        from_search: bool = False,
+        origin: tuple[str, ...] | None = None,
     ) -> None:
+        """`origin`: the screen back returns to, ("search",) or ("compare", left, right)."""
         self.article_id = article_id
         self.paragraph = paragraph
         self.terms = terms
-        self.from_search = from_search
+        self.origin = origin
         super().__init__()
 
 

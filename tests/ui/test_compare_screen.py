@@ -50,6 +50,12 @@ async def test_d_compares_with_the_most_related_outlet_and_enter_opens_the_parag
         await pilot.pause()
         assert isinstance(app.screen, ReaderScreen)
         assert (app.reader.view.article.id, app.reader.view.cursor) == (second, 2)
+        await pilot.press("q")  # back to the comparison it was opened from
+        await pilot.pause()
+        assert isinstance(app.screen, CompareScreen) and app.screen.other_id == second
+        await pilot.press("q")
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen) and app.reader.view.article.id == first
 
 
 async def test_stacked_at_80_columns_and_keys_scroll_both_versions(seeds) -> None:

@@ -65,7 +65,8 @@ class CompareScreen(KabarNode, Screen[None]):
         self.query_one("#compare-title", Label).update(self._heading(event.side))
 
     def on_compare_view_open(self, event: CompareView.Open) -> None:
-        self.kabar.post_message(OpenArticle(event.article_id, event.paragraph))
+        origin = ("compare", self.article_id, self.other_id)
+        self.kabar.post_message(OpenArticle(event.article_id, event.paragraph, origin=origin))
 
     def action_next_version(self) -> None:
         others = [c for c in self.candidates if c != self.article_id]

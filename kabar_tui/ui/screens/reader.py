@@ -125,10 +125,11 @@ class ReaderScreen(KabarNode, Screen[None]):
     # -- actions -----------------------------------------------------------------------
 
     def action_close(self) -> None:
-        """q / escape: one level up: the pane, then the article (to search results or list)."""
+        """q / escape: one level up: the pane, then the article (to where it was opened from:
+        search results, a comparison, else the list)."""
         if self.pane is not None:
             self.close_pane()
-        elif self.kabar.history.current.from_search:
+        elif self.kabar.history.current.origin is not None:
             self.kabar.action_go_back()
         else:
             self.kabar.post_message(ShowList())

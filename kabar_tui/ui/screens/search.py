@@ -268,6 +268,7 @@ class SearchScreen(KabarNode, ModalScreen[None]):
         if hit.article_id is not None:
             terms = query_terms(query)
             paragraph = hit.paragraph or 0
-            self.kabar.post_message(OpenArticle(hit.article_id, paragraph, terms, from_search=True))
+            opened = OpenArticle(hit.article_id, paragraph, terms, origin=("search",))
+            self.kabar.post_message(opened)
         elif hit.kind == "entity":  # an entity hit's text is its name, label its type
             self.kabar.post_message(ShowEntity(hit.text))
