@@ -182,3 +182,29 @@ async def test_palette_offers_the_reader_actions_and_compare() -> None:
         await pilot.pause()
         assert type(app.screen).__name__ == "CompareScreen"
         assert app.screen.other_id == "kompas-1"
+
+
+async def test_the_documented_keymap_example_works() -> None:
+    """The `[keymap]` example of docs/keys.md, read from the file itself."""
+    import re
+    import tomllib
+    from pathlib import Path
+
+    docs = (Path(__file__).parents[2] / "docs" / "keys.md").read_text(encoding="utf-8")
+    example = re.search(r"```toml\n(.*?)```", docs, re.DOTALL).group(1)
+    keymap = tomllib.loads(example)["keymap"]
+    app = make_app(keymap=keymap)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_first(pilot)
+        await pilot.press("ctrl+n", "ctrl+n", "ctrl+b")
+        assert app.reader.view.cursor == 1
+        await pilot.press("D")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "CompareScreen"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("h")  # now closes the article too
+        await pilot.pause()
+        assert isinstance(app.screen, ListScreen)
+        await pilot.press("ctrl+f")
+        assert isinstance(app.screen, SearchScreen)
