@@ -45,7 +45,8 @@ def run(args: argparse.Namespace) -> int:
     if args.ids:
         table.add_column(_("article ids"), ratio=2)
     for e in records:
-        cells = [Text(e.canonical), e.label, str(e.mentions), str(len(e.articles))]
+        cells: list[Text | str] = [Text(e.canonical), e.label, str(e.mentions)]
+        cells.append(str(len(e.articles)))
         cells.append(Text(", ".join(e.aliases)))
         if args.ids:
             cells.append(Text(", ".join(e.articles)))

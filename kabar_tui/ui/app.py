@@ -375,7 +375,7 @@ class KabarApp(App[None]):
 
         if isinstance(self.screen, SearchScreen):
             self.screen.move_hit(-1)
-        elif not CommandPalette.is_open(self):
+        elif not isinstance(self.screen, CommandPalette):
             placeholder = _("Search for commands…")
             self.push_screen(CommandPalette(id="--command-palette", placeholder=placeholder))
 
