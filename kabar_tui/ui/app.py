@@ -309,7 +309,8 @@ class KabarApp(App[None]):
         if origin == ("search",):
             self.action_search()
         elif origin is not None and origin[0] == "compare":
-            self.compare(*origin[1:])
+            left, right, row, side = origin[1:]
+            self.compare(left, right, place=(int(row), int(side)))
 
     def action_forward(self) -> None:
         location = self.history.forward()
@@ -341,8 +342,11 @@ class KabarApp(App[None]):
             return
         self.push_screen(EntityScreen(name))
 
-    def compare(self, article_id: str, other_id: str | None = None) -> None:
-        """Two versions of a story side by side: `other_id`, or the most related article."""
+    def compare(
+        self, article_id: str, other_id: str | None = None, place: tuple[int, int] = (0, 0)
+    ) -> None:
+        """Two versions of a story side by side: `other_id`, or the most related article;
+        `place` is the row and side (0 left, 1 right) to start on."""
         from kabar_tui.core.compare import compare_candidates
         from kabar_tui.ui.screens.compare import CompareScreen
 
@@ -357,7 +361,7 @@ class KabarApp(App[None]):
             other_id = candidates[0]
         if isinstance(self.screen, CompareScreen):
             self.pop_screen()
-        self.push_screen(CompareScreen(article_id, other_id, candidates))
+        self.push_screen(CompareScreen(article_id, other_id, candidates, place))
 
     # -- search and help ---------------------------------------------------------------
 

@@ -13,7 +13,8 @@ class Location:
     article_id: str | None
     paragraph: int = 0
     terms: list[str] | None = None
-    # Opened from a screen that back returns to: ("search",) or ("compare", left, right).
+    # Opened from a screen that back returns to: ("search",), or ("compare", left id,
+    # right id, row, side) with the row and side as text.
     origin: tuple[str, ...] | None = None
 
 

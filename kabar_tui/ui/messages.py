@@ -16,7 +16,7 @@ class OpenArticle(Message):
         *,
         origin: tuple[str, ...] | None = None,
     ) -> None:
-        """`origin`: the screen back returns to, ("search",) or ("compare", left, right)."""
+        """`origin`: the screen back returns to (see `Location.origin`)."""
         self.article_id = article_id
         self.paragraph = paragraph
         self.terms = terms

@@ -53,6 +53,9 @@ async def test_d_compares_with_the_most_related_outlet_and_enter_opens_the_parag
         await pilot.press("q")  # back to the comparison it was opened from
         await pilot.pause()
         assert isinstance(app.screen, CompareScreen) and app.screen.other_id == second
+        await pilot.pause()
+        view = app.screen.query_one(CompareView)
+        assert (view.cursor, view.side) == (2, 1)  # where the reader was opened from
         await pilot.press("q")
         await pilot.pause()
         assert isinstance(app.screen, ReaderScreen) and app.reader.view.article.id == first

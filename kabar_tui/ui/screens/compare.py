@@ -22,8 +22,16 @@ class CompareScreen(KabarNode, Screen[None]):
         Binding("d", "next_version", _("Other outlet"), id="compare.next"),
     ]
 
-    def __init__(self, article_id: str, other_id: str, candidates: list[str]) -> None:
+    def __init__(
+        self,
+        article_id: str,
+        other_id: str,
+        candidates: list[str],
+        place: tuple[int, int] = (0, 0),
+    ) -> None:
+        """`place`: the row and side (0 left, 1 right) to start on."""
         super().__init__()
+        self.place = place
         self.article_id = article_id
         self.other_id = other_id
         self.candidates = candidates
@@ -34,12 +42,15 @@ class CompareScreen(KabarNode, Screen[None]):
         left, right = corpus.article(self.article_id), corpus.article(self.other_id)
         assert left is not None and right is not None
         self.comparison = compare_articles(corpus, left, right)
-        yield Label(self._heading(0), id="compare-title")
+        yield Label(self._heading(self.place[1]), id="compare-title")
         yield CompareView(self.comparison, id="compare")
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.query_one(CompareView).focus()
+        view = self.query_one(CompareView)
+        view.focus()
+        row, view.side = self.place
+        self.call_after_refresh(view.set_cursor, row)
 
     def _heading(self, side: int) -> Text:
         comparison = self.comparison
@@ -65,7 +76,9 @@ class CompareScreen(KabarNode, Screen[None]):
         self.query_one("#compare-title", Label).update(self._heading(event.side))
 
     def on_compare_view_open(self, event: CompareView.Open) -> None:
-        origin = ("compare", self.article_id, self.other_id)
+        view = self.query_one(CompareView)
+        place = (str(view.cursor), str(view.side))
+        origin = ("compare", self.article_id, self.other_id, *place)
         self.kabar.post_message(OpenArticle(event.article_id, event.paragraph, origin=origin))
 
     def action_next_version(self) -> None:
