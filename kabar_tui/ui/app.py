@@ -363,6 +363,28 @@ class KabarApp(App[None]):
             self.pop_screen()
         self.push_screen(CompareScreen(article_id, other_id, candidates, place))
 
+    def switch_language(self, language: str) -> None:
+        """Speak `language` from now on and remember it in the config file.
+
+        What kabar draws (the list, the article, panes, help, palette, messages) changes at
+        once; key labels in the footer were made at start-up and change on the next start.
+        """
+        from kabar_tui.config import save_setting
+        from kabar_tui.i18n import set_language
+
+        self.locale = set_language(language)
+        try:
+            save_setting("lang", self.locale)
+        except OSError as error:
+            message = _("Could not remember the language: {error}").format(error=error)
+            self.notify(message, severity="warning", markup=False)
+        self.list_screen.retranslate()
+        if self._reader is not None and self._reader.is_mounted:
+            self._reader.view.locale = self.locale
+            self._reader.view.forget_layouts()
+            self._reader.fill_pane()
+        self.notify(_("Language: English. Key labels change on the next start."))
+
     # -- search and help ---------------------------------------------------------------
 
     def action_search(self) -> None:

@@ -29,6 +29,8 @@ class KabarCommands(KabarNode, Provider):
             (_("Back"), app.action_go_back, "backspace"),
             (_("Forward"), app.action_forward, "alt+right"),
             (_("Quit"), app.exit, "Q"),
+            ("Language: English", partial(app.switch_language, "en"), ""),
+            ("Bahasa: Indonesia", partial(app.switch_language, "id"), ""),
         ]
         if isinstance(screen, ListScreen):
             actions += [

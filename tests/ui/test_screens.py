@@ -159,3 +159,25 @@ async def test_textual_strings_in_indonesian() -> None:
             assert app.screen.query_one("CommandInput").placeholder == "Cari perintah…"
     finally:
         i18n.set_language("en")
+
+
+async def test_the_palette_switches_the_language_and_remembers_it(isolated_config_dir) -> None:
+    from kabar_tui.config import load_config
+    from kabar_tui.ui.widgets.article_list import ArticleList
+
+    app = make_app()
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            await pilot.press("ctrl+p", *"bahasa indonesia")
+            await pilot.pause(0.5)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert app.locale == "id" and load_config().lang == "id"
+            listing = app.list_screen.query_one(ArticleList)
+            first = "".join(s.text for s in listing.render_line(0))
+            assert "17 Sep 2023" in first  # dates in Indonesian order
+            assert str(app.list_screen.query_one("#sort-label", Label).render()) == "urut tanggal"
+            assert any(n.message.startswith("Bahasa: Indonesia.") for n in app._notifications)
+    finally:
+        i18n.set_language("en")

@@ -133,6 +133,13 @@ class ListScreen(KabarNode, Screen[None]):
             title.append("\n" + _("also in: ") + names, style="italic dim")
         return title
 
+    def retranslate(self) -> None:
+        """The interface language changed: words drawn once are drawn again."""
+        self.query_one("#filter", Input).placeholder = _("Filter by title, outlet or author (f)")
+        self._show_sort()
+        self.forget_prompts()
+        self.refresh_articles()
+
     def _show_sort(self) -> None:
         label = _("sorted by date") if self.sort_by == "date" else _("sorted by outlet")
         self.query_one("#sort-label", Label).update(label)
