@@ -125,7 +125,7 @@ def evaluate() -> Tally:
         path = DEVSET / "raw" / f"{label['id']}.txt"
         if not path.exists():
             raise SystemExit(f"{path} is missing: run `python -m benchmarks.devset.build` first")
-        raw = path.read_text(encoding="utf-8")
+        raw = path.read_bytes().decode("utf-8")  # keep lone \r as written
         article = clean_source(Source(label["id"], str(path), raw, ""))
         score_article(label, raw, article, tally)
     return tally
