@@ -57,6 +57,8 @@ LABEL_WORDS = frozenset(
 )
 UPDATE_LABELS = frozenset({"diperbarui", "diupdate", "update", "updated"})
 MAX_META_WORDS = 20
+# `1.229 Views`, `350 kali dibaca`: a page counter next to the date on crawler date lines.
+VIEW_COUNT = re.compile(r"[\d.,]+\s*(?:views?|kali dibaca|dibaca|dilihat)", re.IGNORECASE)
 _PARTS = re.compile(r"\s*[|•]\s*")
 _STRIP = " -–—|,:;()"
 DATELINE = re.compile(
@@ -115,7 +117,7 @@ def read_meta_line(text: str) -> MetaLine | None:
         meta.published = found.moment
     for part in _PARTS.split(rest):
         part = part.strip(_STRIP)
-        if part.casefold() in DATE_LABELS or fold_name(part) in DAYS:
+        if part.casefold() in DATE_LABELS or fold_name(part) in DAYS or VIEW_COUNT.fullmatch(part):
             meta.is_update = meta.is_update or part.casefold() in UPDATE_LABELS
             continue
         if not _read_part(part, meta):
