@@ -22,6 +22,7 @@ from kabar_tui.core import boilerplate as chrome
 from kabar_tui.core.captions import credit_only, find_caption
 from kabar_tui.core.metadata import (
     credited_in_text,
+    dateline_outlet,
     find_dateline,
     outlet_in,
     outlets_in,
@@ -391,6 +392,8 @@ def _read_body_metadata(article: Article, meta: _Meta, lines: list[_Line]) -> No
         )
     )
     stated = [outlet for cue in cues if (outlet := outlet_in(cue))]
+    if not stated and article.paragraphs:
+        stated = [outlet for outlet in [dateline_outlet(article.paragraphs[0].text)] if outlet]
     if stated:
         article.outlet = stated[0]
     elif len(chrome_outlets) == 1:

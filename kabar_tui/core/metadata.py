@@ -68,7 +68,9 @@ DATELINE = re.compile(
     rf"(?:\s*,\s*(?P<post>{_CUE_WORD}|CNN Indonesia))?"
     r"\s*(?:--?|–|—)(?:\s+(?=\S)|\s*$)"
 )
-DATELINE_MAX_CHARS = 120  # `REPUBLIKA.CO.ID, BEIJING -- ` and the like are short
+DATELINE_MAX_CHARS = 120
+# The opening before a dateline's dash: a few words, a name with a domain at most.
+_DATELINE_HEAD = re.compile(r"(.{2,45}?)\s*(?:--?|–|—)\s")
 CREDITED_IN_TEXT = re.compile(
     r"\b(?:dilansir|dikutip|melansir|mengutip)\s+(?:dari\s+)?"
     r"(?P<source>[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,3})"
@@ -172,6 +174,15 @@ def find_dateline(paragraph: str) -> Dateline | None:
     return Dateline(
         place=match["place"], cue_text=cue, alone=match.end() == len(paragraph), end=match.end()
     )
+
+
+def dateline_outlet(paragraph: str) -> str | None:
+    """The outlet a paragraph's opening names before its dash: `jpnn.com , PATI -`,
+    `Jakarta, Beritasatu.com -`, `IDXChannel –`, `tirto.id -` (not what the story reports)."""
+    head = _DATELINE_HEAD.match(paragraph[:DATELINE_MAX_CHARS])
+    if head is None or len(head[1].replace(",", " ").split()) > 4 or ". " in head[1]:
+        return None
+    return outlet_in(head[1])
 
 
 def outlet_in(text: str) -> str | None:
