@@ -20,6 +20,7 @@ from datetime import datetime
 
 from kabar_tui.core import boilerplate as chrome
 from kabar_tui.core.captions import credit_only, find_caption
+from kabar_tui.core.inline import cut_inline_junk
 from kabar_tui.core.metadata import (
     credited_in_text,
     dateline_outlet,
@@ -29,7 +30,14 @@ from kabar_tui.core.metadata import (
     read_meta_line,
 )
 from kabar_tui.core.model import Article, Caption, Edit, Paragraph, RemovedLine
-from kabar_tui.core.repair import continues, is_name_fragment, join_text, open_ended, unglue
+from kabar_tui.core.repair import (
+    continues,
+    count_words,
+    is_name_fragment,
+    join_text,
+    open_ended,
+    unglue,
+)
 from kabar_tui.core.sources import Source
 from kabar_tui.core.text import (
     comparable,
@@ -317,6 +325,7 @@ def _repair(body: list[_Line], edits: list[Edit], removed: list[RemovedLine]) ->
         else:
             groups.append([line])
     paragraphs: list[Paragraph] = []
+    own_words = count_words(" ".join(line.text for line in kept))
     for group in groups:
         text = group[0].text
         for part in group[1:]:
@@ -326,7 +335,13 @@ def _repair(body: list[_Line], edits: list[Edit], removed: list[RemovedLine]) ->
                     part.number, "rejoined", f"line {part.number} continues line {group[0].number}"
                 )
             )
-        text, notes = unglue(text)
+        text, cuts = cut_inline_junk(text)
+        for cut in cuts:
+            removed.append(RemovedLine(group[0].number, cut.text, cut.reason))
+            edits.append(Edit(group[0].number, "cut", f"{cut.reason}: {cut.text!r}"))
+        if not text:
+            continue
+        text, notes = unglue(text, own_words)
         edits.extend(Edit(group[0].number, "unglued", note) for note in notes)
         signature = chrome.trailing_signature(text)
         if signature:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Mapping
 from functools import cache
 
 from kabar_tui.core.text import data_lines, ends_sentence, words
+from kabar_tui.core.vocabulary import known
 
 # `mengatakanPrabowo`, `KeuanganSri`: a link's text glued to the word before it.
 _GLUED = re.compile(r"(?<![A-Za-z])([a-z]{3,}|[A-Z][a-z]{2,})([A-Z][a-z]+)(?![A-Za-z])")
@@ -13,6 +16,32 @@ _GLUED = re.compile(r"(?<![A-Za-z])([a-z]{3,}|[A-Z][a-z]{2,})([A-Z][a-z]+)(?![A-
 _PUNCT_THEN_CAPITAL = re.compile(r"[.!?][A-Z]")
 _LOWER_UPPER = re.compile(r"[a-z][A-Z]")
 _SUSPECT = re.compile(r"[a-z.!?][A-Z]")
+# A word long enough to hide two (`negarayang`); a capitalised one hides a name first.
+_LONG_LOWER = re.compile(r"(?<![\w\-])[A-Za-z][a-z]{8,}(?![\w\-])")
+MIN_PART = 3
+MIN_NAME_TAIL = 5  # `menyatakan`, `mengatakan`: the verb after a glued name is long
+_WORD_AS_WRITTEN = re.compile(r"[A-Za-z]+")
+# Function words a scraper glues to the word before or after (never part of a compound).
+GLUE_WORDS = (
+    "yang",
+    "dengan",
+    "untuk",
+    "dalam",
+    "bahwa",
+    "karena",
+    "kepada",
+    "tersebut",
+    "adalah",
+    "tidak",
+    "akan",
+    "juga",
+    "atau",
+    "pada",
+    "dari",
+    "dan",
+    "ini",
+    "itu",
+)
 MAX_NAME_WORDS = 5
 
 
@@ -53,26 +82,99 @@ def join_text(left: str, right: str) -> str:
     return left + right if right[0] in ",;:.)]”’" else f"{left} {right}"
 
 
-def unglue(text: str) -> tuple[str, list[str]]:
-    """Split words glued where a link was; returns the text and one note per repair."""
+def unglue(text: str, own_words: Mapping[str, int] | None = None) -> tuple[str, list[str]]:
+    """Split words glued where a link was; returns the text and one note per repair.
+
+    A split needs evidence that both sides are words: the Indonesian vocabulary
+    (`vocabulary.known`) or the article's own words (`own_words`: each word as written,
+    with how often the article writes it). A glued form the article writes more than
+    once is a name (`TomTom`), never split.
+    """
     notes: list[str] = []
-    if not _SUSPECT.search(text):  # one scan settles the common, clean case
-        return text, notes
+    own_words = own_words if own_words is not None else count_words(text)
+    if _SUSPECT.search(text):  # one scan settles the common, clean case
+        text = _split_sentences(text, notes)
+        if _LOWER_UPPER.search(text):
+            text = _split_camel_case(text, own_words, notes)
+    if _LONG_LOWER.search(text):
+        text = _split_lower_case(text, own_words, notes)
+    return text, notes
+
+
+def _split_sentences(text: str, notes: list[str]) -> str:
+    """`kata dia.Menurut` -> `kata dia. Menurut`."""
     for match in reversed(list(_PUNCT_THEN_CAPITAL.finditer(text))):
         at = match.start()
         before, after = text[max(at - 2, 0) : at], text[at + 2 : at + 3]
         if len(before) == 2 and before.isalpha() and before.islower() and after.islower():
             notes.insert(0, f"space after {text[at]!r} before {text[at + 1 :][:12]!r}")
             text = f"{text[: at + 1]} {text[at + 1 :]}"
-    if not _LOWER_UPPER.search(text):
-        return text, notes
+    return text
+
+
+def _split_camel_case(text: str, own_words: Mapping[str, int], notes: list[str]) -> str:
+    """`mengatakanPrabowo`, `KeuanganSri`, `BandungWarga`: a link's text glued to a word."""
     names, prefixes = _camelcase()
+
+    def is_word(part: str) -> bool:
+        return part in own_words or known(part.lower())
+
+    def split_word(match: re.Match[str]) -> str:
+        word, left, right = match[0], match[1], match[2]
+        if word in names or word.startswith(prefixes) or own_words.get(word, 0) > 1:
+            return word
+        # A lower-case word cannot go on with a capital: `mengatakanPrabowo` needs only
+        # its left side to be a word; two capitalised parts both need to be.
+        if not is_word(left) or (left[0].isupper() and not is_word(right)):
+            return word
+        notes.append(f"{word!r} -> '{left} {right}'")
+        return f"{left} {right}"
+
+    return _GLUED.sub(split_word, text)
+
+
+def _split_lower_case(text: str, own_words: Mapping[str, int], notes: list[str]) -> str:
+    """`negarayang`, `yangmenjadi`, `Putinatas`: a word glued to a function word.
+
+    Only a long word that is not itself a word, and appears once, is tried. It is split
+    only next to a function word that compounds never end or start with, the other side
+    being a word (a capitalised side must be one of the article's own words). Two content
+    words glued together (`kondisikeuangan`) are left: telling them from compounds and
+    affixed forms (`kerjasama`, `memperoleh`) needs a full dictionary of word forms.
+    """
 
     def split_word(match: re.Match[str]) -> str:
         word = match[0]
-        if word in names or word.startswith(prefixes):
+        if known(word.lower()) or own_words.get(word, 0) > 1:
             return word
-        notes.append(f"{word!r} -> '{match[1]} {match[2]}'")
-        return f"{match[1]} {match[2]}"
+        if word[0].isupper():
+            return _split_name(word, own_words, notes)
+        for glue in GLUE_WORDS:
+            if word.endswith(glue) and len(word) - len(glue) >= MIN_PART + 1:
+                left, right = word[: -len(glue)], glue
+            elif word.startswith(glue) and word.islower():
+                left, right = glue, word[len(glue) :]
+            else:
+                continue
+            rest = left if right == glue else right
+            if rest in own_words if rest[0].isupper() else known(rest):
+                notes.append(f"{word!r} -> '{left} {right}'")
+                return f"{left} {right}"
+        return word
 
-    return _GLUED.sub(split_word, text), notes
+    return _LONG_LOWER.sub(split_word, text)
+
+
+def _split_name(word: str, own_words: Mapping[str, int], notes: list[str]) -> str:
+    """`Santosomenyatakan`: a name the article writes elsewhere, then a lower-case word."""
+    for cut in range(len(word) - MIN_NAME_TAIL, MIN_PART - 1, -1):
+        left, right = word[:cut], word[cut:]
+        if left in own_words and known(right):
+            notes.append(f"{word!r} -> '{left} {right}'")
+            return f"{left} {right}"
+    return word
+
+
+def count_words(text: str) -> Counter[str]:
+    """Each word as written, with how often: the article's own vocabulary."""
+    return Counter(_WORD_AS_WRITTEN.findall(text))
