@@ -30,6 +30,7 @@ DEVSET = Path(__file__).parent / "devset"
 _TOKEN = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"(?<=[.!?\"”])[,]?\s+(?=[\"“A-Z])|(?<=[.!?\"”]),(?=[\"“A-Z])")
 LONG_PARAGRAPH_CHARS = 1200
+FIELDS = ("title", "outlet", "author", "published", "credited_source")
 
 
 def tokens(text: str) -> str:
@@ -99,8 +100,9 @@ def score_article(label: dict, raw: str, article: Article, tally: Tally) -> None
         "outlet": article.outlet,
         "author": article.author,
         "published": article.published,
+        "credited_source": article.credited_source,
     }
-    for key in ("title", "outlet", "author", "published"):
+    for key in FIELDS:
         want = label[key]
         if want is None:
             continue
@@ -136,12 +138,14 @@ def main(argv: list[str]) -> int:
     if "-v" in argv:
         print("\n".join(tally.failures))
     pct = lambda a, b: f"{100 * a / b:5.1f}% ({a}/{b})" if b else "  n/a"  # noqa: E731
-    print(f"paragraphs kept      {pct(tally.kept, tally.paragraphs)}")
+    print(f"paragraphs kept        {pct(tally.kept, tally.paragraphs)}")
     for shape in sorted(tally.junk):
-        print(f"junk leaked {shape:<9}{pct(tally.leaked.get(shape, 0), tally.junk[shape])}")
-    print(f"duplicates kept      {pct(tally.dups_kept, tally.dups)}")
-    for key in ("title", "outlet", "author", "published"):
-        print(f"{key + ' right':<21}{pct(tally.right.get(key, 0), tally.stated.get(key, 0))}")
+        print(f"junk leaked {shape:<11}{pct(tally.leaked.get(shape, 0), tally.junk[shape])}")
+    print(f"duplicates kept        {pct(tally.dups_kept, tally.dups)}")
+    for key in FIELDS:
+        print(
+            f"{key.replace('_', ' ') + ' right':<21}{pct(tally.right.get(key, 0), tally.stated.get(key, 0))}"
+        )
     return 0
 
 

@@ -15,6 +15,7 @@ Decisions: the dateline stays in the paragraph text as written and is also recor
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -45,6 +46,7 @@ from kabar_tui.core.text import (
     normalise,
     stopword_density,
     stopwords,
+    strip_tags,
     words,
 )
 
@@ -106,14 +108,15 @@ def clean_source(source: Source) -> Article:
     lines = [_Line(n, raw, normalise(raw)) for n, raw in enumerate(source.text.split("\n"), 1)]
     removed: list[RemovedLine] = []
     captions: list[Caption] = []
+    edits: list[Edit] = []
     meta = _Meta()
+    _strip_markup(lines, edits)
     content = _classify_lines(lines, captions, meta)
     _attach_credits(content, captions)
     start, end = _body_bounds(content)
     title = _structure(content, captions, start, end)
     body = [line for line in content if line.state == KEEP]
-    edits: list[Edit] = []
-    paragraphs = _repair(body, edits, removed)
+    paragraphs = _repair(body, edits, removed, meta)
     for line in lines:
         if line.state == DROP:
             removed.append(RemovedLine(line.number, line.text or line.raw, line.reason))
@@ -136,6 +139,22 @@ def clean_source(source: Source) -> Article:
     return article
 
 
+def _strip_markup(lines: list[_Line], edits: list[Edit]) -> None:
+    """HTML left in the scrape: tags go, entities become their characters (an edit each);
+    a line that was only tags is kept empty in `raw`, so it is recorded as markup."""
+    for line in lines:
+        text = line.text
+        if "<" not in text and "&" not in text:
+            continue
+        cleaned = " ".join(html.unescape(strip_tags(text)).split())
+        if cleaned == text:
+            continue
+        edits.append(Edit(line.number, "markup", f"{text[:60]!r} -> {cleaned[:60]!r}"))
+        line.text = cleaned
+        if not cleaned:
+            line.raw = "<markup>"  # not blank: recorded as dropped, below
+
+
 def _drop(line: _Line, reason: str) -> None:
     line.state, line.reason = DROP, reason
 
@@ -146,7 +165,9 @@ def _classify_lines(lines: list[_Line], captions: list[Caption], meta: _Meta) ->
     for line in lines:
         text = line.text
         if not text:
-            if line.raw.strip(" \t\r\n\f\v"):
+            if line.raw == "<markup>":
+                _drop(line, "markup")
+            elif line.raw.strip(" \t\r\n\f\v"):
                 _drop(line, "invisible characters")
             else:
                 line.state = ""
@@ -306,17 +327,22 @@ def _menu_item(line: _Line) -> bool:
     return chrome.title_case(text) or (not ends_sentence(text) and chrome.looks_like_headline(text))
 
 
-def _repair(body: list[_Line], edits: list[Edit], removed: list[RemovedLine]) -> list[Paragraph]:
-    """Pass 3: drop repeated paragraphs, rejoin split sentences, unglue words, cut initials."""
+def _repair(
+    body: list[_Line], edits: list[Edit], removed: list[RemovedLine], meta: _Meta
+) -> list[Paragraph]:
+    """Pass 3: drop repeated paragraphs, rejoin split sentences, cut inline furniture,
+    unglue words, cut initials."""
     seen: dict[str, int] = {}
     kept: list[_Line] = []
     for line in body:
-        key = comparable(line.text)
-        if line.words >= DEDUPE_MIN_WORDS and key in seen:
+        keys = _repeat_keys(line.text)
+        repeated = next((seen[k] for k in keys if k in seen), None)
+        if line.words >= DEDUPE_MIN_WORDS and repeated is not None:
             _drop(line, "repeated paragraph")
-            edits.append(Edit(line.number, "deduplicated", f"repeats line {seen[key]}"))
+            edits.append(Edit(line.number, "deduplicated", f"repeats line {repeated}"))
             continue
-        seen.setdefault(key, line.number)
+        for key in keys:
+            seen.setdefault(key, line.number)
         kept.append(line)
     groups: list[list[_Line]] = []
     for i, line in enumerate(kept):
@@ -337,6 +363,8 @@ def _repair(body: list[_Line], edits: list[Edit], removed: list[RemovedLine]) ->
             )
         text, cuts = cut_inline_junk(text)
         for cut in cuts:
+            if cut.reason == "byline":
+                _read_credits(cut.text, meta)
             removed.append(RemovedLine(group[0].number, cut.text, cut.reason))
             edits.append(Edit(group[0].number, "cut", f"{cut.reason}: {cut.text!r}"))
         if not text:
@@ -349,6 +377,26 @@ def _repair(body: list[_Line], edits: list[Edit], removed: list[RemovedLine]) ->
             text = text[: signature.start()]
         paragraphs.append(Paragraph(len(paragraphs), text, group[0].number))
     return paragraphs
+
+
+def _repeat_keys(text: str) -> tuple[str, ...]:
+    """`JAKARTA - Sebanyak ...` repeats `Sebanyak ...`: both the line and its text after a
+    dateline identify it."""
+    key = comparable(text)
+    dateline = find_dateline(text)
+    if dateline is None or dateline.alone:
+        return (key,)
+    return key, comparable(text[dateline.end :])
+
+
+def _read_credits(text: str, meta: _Meta) -> None:
+    """`Reporter: Pipit Ika, Sumber: Liputan6.com` cut from a paragraph's end."""
+    for part in text.split(","):
+        found = read_meta_line(part.strip())
+        if found:
+            meta.author = meta.author or found.author
+            meta.editor = meta.editor or found.editor
+            meta.credited_source = meta.credited_source or found.credited_source
 
 
 def _continues_group(group: list[_Line], line: _Line, after: list[_Line]) -> bool:

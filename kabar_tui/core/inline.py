@@ -62,6 +62,11 @@ _SIGNATURE_THEN_TAGS = re.compile(
 )
 # `... favorit para entrepreneur. ( NKK )`: an editor's code after the last sentence.
 _TRAILING_CODE = re.compile(r"(?<=[.!?\"”])\s*\(\s*[A-Z]{2,4}\s*\)\s*$")
+# `... beber Kasan.,Reporter: Pipit Ika,Sumber: Liputan6.com`: credits after the last sentence.
+_TRAILING_CREDITS = re.compile(
+    r"(?<=[.!?\"”,])\s*,?\s*(?P<credits>(?:(?:Reporter|Penulis|Pewarta|Editor|Penyunting|Sumber)"
+    r"\s*:\s*[^,:]{0,60}(?:,\s*|$)){1,4})$"
+)
 MAX_TITLE_WORDS = 25
 
 
@@ -81,6 +86,10 @@ def cut_inline_junk(text: str) -> tuple[str, list[Cut]]:
     while (marker := _PROMO_MARKER.search(text)) and (end := _promo_end(text, marker.end())):
         cuts.append(Cut(text[marker.start() : end].strip(), "related-link promo"))
         text = text[: marker.start()] + " " + text[end:]
+    credits = _TRAILING_CREDITS.search(text)
+    if credits:
+        cuts.append(Cut(credits["credits"].strip(" ,"), "byline"))
+        text = text[: credits.start()]
     tail = _SIGNATURE_THEN_TAGS.search(text)
     if tail:
         cuts.append(Cut(tail["tags"].strip(), "tags"))
