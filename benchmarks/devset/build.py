@@ -52,6 +52,8 @@ def records(text: str, kind: str) -> list[dict[str, object]]:
         return list(csv.DictReader(io.StringIO(text)))
     if kind == "jsonl":
         return [json.loads(line) for line in text.splitlines() if line.strip()]
+    if kind == "json":
+        return list(json.loads(text))
     raise ValueError(kind)
 
 
