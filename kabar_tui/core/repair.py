@@ -14,12 +14,19 @@ from kabar_tui.core.vocabulary import known
 _GLUED = re.compile(r"(?<![A-Za-z])([a-z]{3,}|[A-Z][a-z]{2,})([A-Z][a-z]+)(?![A-Za-z])")
 # `kata dia.Menurut`: a sentence glued to the next one.
 _PUNCT_THEN_CAPITAL = re.compile(r"[.!?][A-Z]")
+# `(PKP)Maruarar`, `Gratis(MBG)`: the bracketed acronym a link sat next to.
+_CLOSE_THEN_WORD = re.compile(r"(\([A-Z][A-Za-z]{1,10}\))([A-Z][a-z]{2,})")
+_WORD_THEN_OPEN = re.compile(r"(?<![\w])([A-Z]?[a-z]{3,})(\([A-Z]{2,10}\))")
+# `Ramadan1447`, `Juli2025`: a word glued to a year.
+_WORD_THEN_YEAR = re.compile(r"(?<![\w])([A-Za-z][a-z]{2,})((?:1[3-9]|20)\d\d)(?!\d)")
 _LOWER_UPPER = re.compile(r"[a-z][A-Z]")
-_SUSPECT = re.compile(r"[a-z.!?][A-Z]")
+_SUSPECT = re.compile(r"[a-z.!?)][A-Z]")
 # A word long enough to hide two (`negarayang`); a capitalised one hides a name first.
 _LONG_LOWER = re.compile(r"(?<![\w\-])[A-Za-z][a-z]{8,}(?![\w\-])")
 MIN_PART = 3
 MIN_NAME_TAIL = 5  # `menyatakan`, `mengatakan`: the verb after a glued name is long
+MIN_VERB = 7
+VERB_PREFIXES = ("me", "ber", "di", "ter")
 _WORD_AS_WRITTEN = re.compile(r"[A-Za-z]+")
 # Function words a scraper glues to the word before or after (never part of a compound).
 GLUE_WORDS = (
@@ -32,6 +39,11 @@ GLUE_WORDS = (
     "kepada",
     "tersebut",
     "adalah",
+    "sebagai",
+    "setelah",
+    "sebelum",
+    "hingga",
+    "pernah",
     "tidak",
     "akan",
     "juga",
@@ -42,6 +54,10 @@ GLUE_WORDS = (
     "ini",
     "itu",
 )
+# Glue words no word starts or ends with: next to them a foreign or unlisted word may
+# be split off (`roundtableyang`, `denganexclusive`).
+STRONG_GLUE = frozenset({"yang", "dengan", "untuk", "kepada", "bahwa"})
+MIN_UNLISTED = 6
 MAX_NAME_WORDS = 5
 
 
@@ -96,17 +112,36 @@ def unglue(text: str, own_words: Mapping[str, int] | None = None) -> tuple[str, 
         text = _split_sentences(text, notes)
         if _LOWER_UPPER.search(text):
             text = _split_camel_case(text, own_words, notes)
+    if "(" in text or ")" in text:
+        text = _space_brackets(text, notes)
     if _LONG_LOWER.search(text):
         text = _split_lower_case(text, own_words, notes)
+    if _WORD_THEN_YEAR.search(text):
+        text = _WORD_THEN_YEAR.sub(lambda m: _noted(notes, m[0], f"{m[1]} {m[2]}"), text)
     return text, notes
 
 
+def _noted(notes: list[str], word: str, repaired: str) -> str:
+    notes.append(f"{word!r} -> {repaired!r}")
+    return repaired
+
+
+def _space_brackets(text: str, notes: list[str]) -> str:
+    """`(PKP)Maruarar` -> `(PKP) Maruarar`, `Gratis(MBG)` -> `Gratis (MBG)`: a bracket
+    glued to a word where a link ended or began."""
+    text = _CLOSE_THEN_WORD.sub(lambda m: _noted(notes, m[0], f"{m[1]} {m[2]}"), text)
+    return _WORD_THEN_OPEN.sub(lambda m: _noted(notes, m[0], f"{m[1]} {m[2]}"), text)
+
+
 def _split_sentences(text: str, notes: list[str]) -> str:
-    """`kata dia.Menurut` -> `kata dia. Menurut`."""
+    """`kata dia.Menurut` -> `kata dia. Menurut`; `(MBG).Investasi` -> `(MBG). Investasi`."""
     for match in reversed(list(_PUNCT_THEN_CAPITAL.finditer(text))):
         at = match.start()
         before, after = text[max(at - 2, 0) : at], text[at + 2 : at + 3]
-        if len(before) == 2 and before.isalpha() and before.islower() and after.islower():
+        closed = before.endswith(")")
+        if (closed or (len(before) == 2 and before.isalpha() and before.islower())) and (
+            after.islower()
+        ):
             notes.insert(0, f"space after {text[at]!r} before {text[at + 1 :][:12]!r}")
             text = f"{text[: at + 1]} {text[at + 1 :]}"
     return text
@@ -157,7 +192,8 @@ def _split_lower_case(text: str, own_words: Mapping[str, int], notes: list[str])
             else:
                 continue
             rest = left if right == glue else right
-            if rest in own_words if rest[0].isupper() else known(rest):
+            unlisted_ok = glue in STRONG_GLUE and len(rest) >= MIN_UNLISTED and rest.islower()
+            if unlisted_ok or (rest in own_words if rest[0].isupper() else known(rest)):
                 notes.append(f"{word!r} -> '{left} {right}'")
                 return f"{left} {right}"
         return word
@@ -166,10 +202,13 @@ def _split_lower_case(text: str, own_words: Mapping[str, int], notes: list[str])
 
 
 def _split_name(word: str, own_words: Mapping[str, int], notes: list[str]) -> str:
-    """`Santosomenyatakan`: a name the article writes elsewhere, then a lower-case word."""
+    """`Santosomenyatakan`: a name, then a lower-case word. The name must be one the
+    article writes elsewhere, unless the word is a verb with its prefix (`menegaskan`,
+    `berharap`): no name ends in a prefixed verb."""
     for cut in range(len(word) - MIN_NAME_TAIL, MIN_PART - 1, -1):
         left, right = word[:cut], word[cut:]
-        if left in own_words and known(right):
+        verb = len(right) >= MIN_VERB and right.startswith(VERB_PREFIXES)
+        if (left in own_words or verb) and known(right):
             notes.append(f"{word!r} -> '{left} {right}'")
             return f"{left} {right}"
     return word
