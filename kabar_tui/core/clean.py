@@ -18,11 +18,13 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import pairwise
 
 from kabar_tui.core import boilerplate as chrome
 from kabar_tui.core.captions import credit_only, find_caption
 from kabar_tui.core.inline import cut_inline_junk
 from kabar_tui.core.metadata import (
+    byline_name,
     credited_in_text,
     dateline_outlet,
     find_dateline,
@@ -114,7 +116,7 @@ def clean_source(source: Source) -> Article:
     content = _classify_lines(lines, captions, meta)
     _attach_credits(content, captions)
     start, end = _body_bounds(content)
-    title = _structure(content, captions, start, end)
+    title = _structure(content, captions, start, end, meta)
     body = [line for line in content if line.state == KEEP]
     paragraphs = _repair(body, edits, removed, meta)
     for line in lines:
@@ -141,7 +143,7 @@ def clean_source(source: Source) -> Article:
 
 def _strip_markup(lines: list[_Line], edits: list[Edit]) -> None:
     """HTML left in the scrape: tags go, entities become their characters (an edit each);
-    a line that was only tags is kept empty in `raw`, so it is recorded as markup."""
+    a line that was only tags is dropped as markup."""
     for line in lines:
         text = line.text
         if "<" not in text and "&" not in text:
@@ -150,9 +152,10 @@ def _strip_markup(lines: list[_Line], edits: list[Edit]) -> None:
         if cleaned == text:
             continue
         edits.append(Edit(line.number, "markup", f"{text[:60]!r} -> {cleaned[:60]!r}"))
-        line.text = cleaned
-        if not cleaned:
-            line.raw = "<markup>"  # not blank: recorded as dropped, below
+        if cleaned:
+            line.text = cleaned
+        else:
+            _drop(line, "markup")  # recorded with its original text
 
 
 def _drop(line: _Line, reason: str) -> None:
@@ -164,10 +167,10 @@ def _classify_lines(lines: list[_Line], captions: list[Caption], meta: _Meta) ->
     content: list[_Line] = []
     for line in lines:
         text = line.text
+        if line.state == DROP:
+            continue
         if not text:
-            if line.raw == "<markup>":
-                _drop(line, "markup")
-            elif line.raw.strip(" \t\r\n\f\v"):
+            if line.raw.strip(" \t\r\n\f\v"):
                 _drop(line, "invisible characters")
             else:
                 line.state = ""
@@ -265,8 +268,15 @@ def _title_like(line: _Line, min_words: int) -> bool:
     return not line.text.endswith(".") or chrome.title_case(line.text)
 
 
-def _structure(content: list[_Line], captions: list[Caption], start: int, end: int) -> _Line | None:
+def _structure(
+    content: list[_Line], captions: list[Caption], start: int, end: int, meta: _Meta
+) -> _Line | None:
     """Pass 2: title and deck before the body, promos inside it, menus after it."""
+    for before, line in pairwise(content[:start]):
+        # A crawler writes the author field as a bare name, after the date field.
+        if line.state == KEEP and before.reason == "date" and byline_name(line.text):
+            _drop(line, "byline")
+            meta.author = meta.author or line.text
     header = [line for line in content[:start] if line.state == KEEP]
     title = next((line for line in header if _title_like(line, TITLE_MIN_WORDS)), None)
     title = title or next((line for line in header if _title_like(line, 2)), None)

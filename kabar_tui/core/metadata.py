@@ -55,6 +55,10 @@ LABEL_WORDS = frozenset(
         "laporan",
     }
 )
+# Words in an organisation's name, not a person's (`Kompas Cyber Media`, `Tim Redaksi`).
+NOT_PERSON_WORDS = frozenset(
+    {"media", "cyber", "digital", "news", "group", "network", "redaksi", "tim", "team", "pt"}
+)
 UPDATE_LABELS = frozenset({"diperbarui", "diupdate", "update", "updated"})
 MAX_META_WORDS = 20
 # `1.229 Views`, `350 kali dibaca`: a page counter next to the date on crawler date lines.
@@ -160,6 +164,14 @@ def _read_part(part: str, meta: MetaLine) -> bool:
             return True
     # `Kompas.com - 05/06/2025, 10:12 WIB`: the outlet's name next to the date
     return len(part.split()) <= 3 and outlet_in(part) is not None
+
+
+def byline_name(text: str) -> bool:
+    """`Rina Wulandari`: two to five capitalised words naming a person, not a company."""
+    tokens = text.split()
+    if not 2 <= len(tokens) <= 5 or NAME_ONLY.fullmatch(text) is None:
+        return False
+    return not any(t.casefold() in NOT_PERSON_WORDS for t in tokens)
 
 
 def find_dateline(paragraph: str) -> Dateline | None:

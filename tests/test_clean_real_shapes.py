@@ -1,0 +1,230 @@
+"""Rules for the shapes real scrapers dump (issue 9), each on a small article written here.
+
+Field-by-field crawler records, inline page furniture, glued words, hard wraps and HTML
+left in the text. Every cut and repair must be recorded, so each test also checks that.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from kabar_tui.core.boilerplate import chrome_reason
+from kabar_tui.core.clean import clean_source
+from kabar_tui.core.dates import find_date
+from kabar_tui.core.inline import cut_inline_junk
+from kabar_tui.core.metadata import dateline_outlet, read_meta_line
+from kabar_tui.core.repair import unglue
+from kabar_tui.core.sources import Source
+from kabar_tui.core.text import normalise
+from kabar_tui.core.vocabulary import known
+
+WIB = timezone(timedelta(hours=7))
+TITLE = "Pemerintah Kota Siapkan Taman Baru untuk Warga"
+SENTENCE = "Pemerintah kota akan membuka taman baru di pinggir sungai pada bulan depan."
+
+
+def article(text: str, name: str = "t"):
+    return clean_source(Source(name, f"{name}.txt", text, ""))
+
+
+def removed_reasons(result) -> dict[str, str]:
+    return {r.text: r.reason for r in result.removed}
+
+
+# --- hard wraps and crawler fields -------------------------------------------------------
+
+
+def test_lone_carriage_return_is_a_hard_wrap_not_a_glue() -> None:
+    assert normalise("taman baru di pinggir\rsungai") == "taman baru di pinggir sungai"
+    result = article(
+        f"{TITLE}\nPemerintah kota akan membuka\rtaman baru bulan depan, kata wali kota.\n"
+    )
+    assert result.paragraphs[0].text.startswith("Pemerintah kota akan membuka taman baru")
+
+
+def test_crawler_date_fields_are_read() -> None:
+    found = find_date("2024-05-06")
+    assert found and found.moment == datetime(2024, 5, 6, tzinfo=WIB)
+    found = find_date("2024-05-06T09:30:00+08:00")
+    assert found and found.moment.utcoffset() == timedelta(hours=8)
+    assert found.moment.hour == 9 and found.moment.minute == 30
+    assert find_date("nomor 2024-99-06") is None and find_date("kode 12024-05-06") is None
+    meta = read_meta_line("Senin, 6 Mei 2024 09:30 WIB | 2.314 Views")
+    assert meta and meta.published == datetime(2024, 5, 6, 9, 30, tzinfo=WIB)
+
+
+def test_crawler_record_fields_become_metadata_not_body() -> None:
+    text = f"{TITLE}\nhttps://www.tempo.co/read/123/taman-baru\n2024-05-06 10:15:00\n{SENTENCE}\n"
+    result = article(text)
+    assert result.title == TITLE
+    assert [p.text for p in result.paragraphs] == [SENTENCE]
+    assert result.published == datetime(2024, 5, 6, 10, 15, tzinfo=WIB)
+    assert result.outlet == "Tempo"  # named by the URL field
+    assert removed_reasons(result)["https://www.tempo.co/read/123/taman-baru"] == "url"
+
+
+def test_author_line_after_the_date_field_is_the_byline() -> None:
+    text = f"{TITLE}\n2024-05-06 10:15:00\nRina Wulandari\n{SENTENCE}\n"
+    result = article(text)
+    assert result.author == "Rina Wulandari"
+    assert removed_reasons(result)["Rina Wulandari"] == "byline"
+    company = article(f"{TITLE}\n2024-05-06 10:15:00\nSinar Digital Media\n{SENTENCE}\n")
+    assert company.author is None  # a company is no byline
+
+
+# --- outlet from the dateline's opening ---------------------------------------------------
+
+
+def test_outlet_from_the_opening_before_the_dateline_dash() -> None:
+    assert dateline_outlet("jpnn.com , MEDAN - Warga berkumpul.") == "JPNN"
+    assert dateline_outlet("tirto.id - Harga cabai naik.") == "Tirto"
+    assert dateline_outlet("Surabaya, Beritasatu.com - Banjir surut.") == "Beritasatu"
+    assert dateline_outlet("IDXChannel – Saham bank menguat.") == "IDX Channel"
+    assert dateline_outlet("Bandung, CNBC Indonesia - Pasar ramai.") == "CNBC Indonesia"
+    # a sentence that names an outlet before a dash is not a dateline
+    assert dateline_outlet("Menurut laporan yang dikutip dari Kompas.com - ya") is None
+    result = article(f"{TITLE}\ntirto.id - {SENTENCE}\n")
+    assert result.outlet == "Tirto"
+
+
+def test_source_credit_is_not_the_outlet() -> None:
+    credits = "Reporter: Dewi Lestari,Sumber: Kompas.com"
+    text = f"{TITLE}\n{SENTENCE} Warga menyambut baik rencana itu.,{credits}\n"
+    result = article(text)
+    assert result.author == "Dewi Lestari"
+    assert result.credited_source == "Kompas.com"
+    assert result.outlet is None
+    assert "Sumber" not in result.paragraphs[0].text
+    assert removed_reasons(result)["Reporter: Dewi Lestari,Sumber: Kompas.com"] == "byline"
+
+
+# --- page furniture, whole lines and inside lines -----------------------------------------
+
+
+def test_furniture_lines_seen_in_real_scrapes() -> None:
+    assert chrome_reason("SCROLL TO RESUME CONTENT") == "advertisement"
+    assert chrome_reason("[email protected]") == "signature"
+    assert chrome_reason("SINAR HARIAN RESEARCH") == "signature"
+    assert chrome_reason("(abc)") == "signature"
+    assert chrome_reason("Baca selengkapnya: Taman Baru Dibuka Bulan Depan") == (
+        "related-link promo"
+    )
+    assert chrome_reason("Selanjutnya: 1. Taman Baru....") == "pagination"
+    assert chrome_reason("1 2 3 Selanjutnya") == "pagination"
+    assert chrome_reason(SENTENCE) is None
+
+
+def test_inline_furniture_is_cut_and_the_sentence_stays_whole() -> None:
+    text, cuts = cut_inline_junk(
+        "Warga datang pagi. ADVERTISEMENT SCROLL TO CONTINUE WITH CONTENT Mereka membawa "
+        "bekal. Klik halaman selanjutnya Sore hari hujan turun."
+    )
+    assert text == "Warga datang pagi. Mereka membawa bekal. Sore hari hujan turun."
+    assert [c.reason for c in cuts] == ["advertisement", "advertisement", "pagination"]
+
+
+def test_baca_juga_title_inside_a_line_is_cut_up_to_where_the_story_resumes() -> None:
+    text, cuts = cut_inline_junk(
+        "Hujan turun sejak pagi. Baca juga: Banjir Rendam 20 Rumah di Tepi Kali Budi "
+        "mengatakan air mulai surut."
+    )
+    assert text == "Hujan turun sejak pagi. Budi mengatakan air mulai surut."
+    assert cuts[0].text == "Baca juga: Banjir Rendam 20 Rumah di Tepi Kali"
+    quoted, cuts = cut_inline_junk('Baca juga: Jalan Tol Baru Dibuka   "Kami senang," kata Ani.')
+    assert quoted == '"Kami senang," kata Ani.'
+    assert cuts[0].reason == "related-link promo"
+    # prose right after the marker is no headline: left alone
+    prose = "Ia berkata, baca juga: aturan itu berlaku sejak lama."
+    assert cut_inline_junk(prose) == (prose, [])
+
+
+def test_page_counter_initials_tags_and_codes_at_the_end_are_cut() -> None:
+    text, cuts = cut_inline_junk(
+        "Taman dibuka pekan depan. Halaman 2 dari 3 (abc/def) taman kota ruang hijau"
+    )
+    assert text == "Taman dibuka pekan depan. (abc/def)"  # initials go as a signature later
+    assert [(c.text, c.reason) for c in cuts] == [
+        ("Halaman 2 dari 3", "pagination"),
+        ("taman kota ruang hijau", "tags"),
+    ]
+    text, cuts = cut_inline_junk("Taman dibuka pekan depan. ( XYZ )")
+    assert text == "Taman dibuka pekan depan." and cuts[0].reason == "signature"
+
+
+def test_inline_cuts_are_recorded_in_the_article() -> None:
+    text = f"{TITLE}\n{SENTENCE} ADVERTISEMENT Warga menyambut baik rencana itu.\n"
+    result = article(text)
+    assert "ADVERTISEMENT" not in result.paragraphs[0].text
+    assert removed_reasons(result)["ADVERTISEMENT"] == "advertisement"
+    assert any(e.kind == "cut" and e.line == 2 for e in result.edits)
+
+
+# --- glued words ----------------------------------------------------------------------
+
+
+def test_vocabulary_knows_roots_and_affixed_forms() -> None:
+    assert known("taman") and known("menyatakan") and known("memperdalam")
+    assert known("keberhasilan") and known("dipindahkan")
+    assert not known("xqzt") and not known("tomtom")
+
+
+def test_words_glued_to_function_words_are_split() -> None:
+    assert unglue("kondisi negarayang lemah")[0] == "kondisi negara yang lemah"
+    assert unglue("hal yangmenjadi sorotan")[0] == "hal yang menjadi sorotan"
+    assert unglue("tidak pernahgagal bayardalam sejarah")[0] == (
+        "tidak pernah gagal bayar dalam sejarah"
+    )
+    # strong glue words split off a foreign word too
+    assert unglue("rapat denganexclusive panel")[0] == "rapat dengan exclusive panel"
+
+
+def test_name_then_verb_is_split() -> None:
+    # the name is written elsewhere in the article
+    text, notes = unglue("Hartonomenyatakan setuju.", {"Hartono": 2, "menyatakan": 0})
+    assert text == "Hartono menyatakan setuju." and len(notes) == 1
+    # or the word after it is a verb with its prefix, which no name ends in
+    assert unglue("Gubernur Wibisonomenegaskan hal itu")[0] == (
+        "Gubernur Wibisono menegaskan hal itu"
+    )
+
+
+def test_capitalised_glue_needs_both_sides_to_be_words() -> None:
+    assert unglue("kata MenteriSri Mulyani")[0] == "kata Menteri Sri Mulyani"
+    assert unglue("warga BandungWarga setempat")[0] == "warga Bandung Warga setempat"
+    assert unglue("aplikasi ZoomRoom baru")[0] == "aplikasi ZoomRoom baru"
+
+
+def test_names_and_real_words_are_never_split() -> None:
+    for text in (
+        "pakai YouTube, iPhone, detikcom dan McDonald's",
+        "peta TomTom dan TomTom lagi",  # written twice: a name
+        "InsyaAllah, kata MarkPlus",  # listed brands and spellings
+        "kerjasama itu memperdalam hubungan yang dipersiapkan",
+    ):
+        assert unglue(text) == (text, [])
+
+
+def test_brackets_and_years_glued_to_words() -> None:
+    assert unglue("Menteri (PUPR)Basuki hadir")[0] == "Menteri (PUPR) Basuki hadir"
+    assert unglue("Program Gratis(MBG).Anggaran naik")[0] == "Program Gratis (MBG). Anggaran naik"
+    assert unglue("selama Ramadan1447 H")[0] == "selama Ramadan 1447 H"
+    assert unglue("Covid19 dan f(x)") == ("Covid19 dan f(x)", [])
+
+
+# --- markup and repeats ----------------------------------------------------------------
+
+
+def test_html_left_in_the_text_is_repaired_and_recorded() -> None:
+    text = f"Taman &amp; Sungai Kota Dibenahi\n<div class='ads'></div>\n<p>{SENTENCE}</p>\n"
+    result = article(text)
+    assert result.title == "Taman & Sungai Kota Dibenahi"
+    assert [p.text for p in result.paragraphs] == [SENTENCE]
+    assert removed_reasons(result)["<div class='ads'></div>"] == "markup"
+    assert {e.line for e in result.edits if e.kind == "markup"} == {1, 2, 3}
+
+
+def test_paragraph_repeated_without_its_dateline_is_a_duplicate() -> None:
+    text = f"{TITLE}\nBOGOR - {SENTENCE}\nWarga menyambut baik rencana itu kemarin.\n{SENTENCE}\n"
+    result = article(text)
+    assert [p.line for p in result.paragraphs] == [2, 3]
+    assert removed_reasons(result)[SENTENCE] == "repeated paragraph"
