@@ -38,8 +38,10 @@ from kabar_tui.core.repair import (
     count_words,
     is_name_fragment,
     join_text,
+    might_be_glued,
     open_ended,
     unglue,
+    word_splits,
 )
 from kabar_tui.core.sources import Source
 from kabar_tui.core.text import (
@@ -344,8 +346,9 @@ def _repair(
     unglue words, cut initials."""
     seen: dict[str, int] = {}
     kept: list[_Line] = []
-    for line in body:
-        keys = _repeat_keys(line.text)
+    for index, line in enumerate(body):
+        # Only an article's opening carries a dateline (`JAKARTA - ...`).
+        keys = _repeat_keys(line.text) if index == 0 else (comparable(line.text),)
         repeated = next((seen[k] for k in keys if k in seen), None)
         if line.words >= DEDUPE_MIN_WORDS and repeated is not None:
             _drop(line, "repeated paragraph")
@@ -361,7 +364,10 @@ def _repair(
         else:
             groups.append([line])
     paragraphs: list[Paragraph] = []
-    own_words = count_words(" ".join(line.text for line in kept))
+    body_text = " ".join(line.text for line in kept)
+    own_words = count_words(body_text)
+    splits = word_splits(body_text, own_words)
+    glued = bool(splits) or might_be_glued(body_text)
     for group in groups:
         text = group[0].text
         for part in group[1:]:
@@ -379,8 +385,9 @@ def _repair(
             edits.append(Edit(group[0].number, "cut", f"{cut.reason}: {cut.text!r}"))
         if not text:
             continue
-        text, notes = unglue(text, own_words)
-        edits.extend(Edit(group[0].number, "unglued", note) for note in notes)
+        if glued:
+            text, notes = unglue(text, own_words, splits)
+            edits.extend(Edit(group[0].number, "unglued", note) for note in notes)
         signature = chrome.trailing_signature(text)
         if signature:
             removed.append(RemovedLine(group[-1].number, signature[0].strip(), "signature"))

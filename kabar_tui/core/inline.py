@@ -67,7 +67,9 @@ _TRAILING_CREDITS = re.compile(
     r"(?<=[.!?\"”,])\s*,?\s*(?P<credits>(?:(?:Reporter|Penulis|Pewarta|Editor|Penyunting|Sumber)"
     r"\s*:\s*[^,:]{0,60}(?:,\s*|$)){1,4})$"
 )
+_CREDIT_WORDS = re.compile(r"Reporter|Penulis|Pewarta|Editor|Penyunting|Sumber")
 MAX_TITLE_WORDS = 25
+TAIL_CHARS = 200  # credits, initials and tags at a paragraph's end fit in this
 
 
 @dataclass(slots=True, frozen=True)
@@ -79,23 +81,32 @@ class Cut:
 def cut_inline_junk(text: str) -> tuple[str, list[Cut]]:
     """The text without furniture inside it, and what was cut (in order of finding)."""
     cuts: list[Cut] = []
-    if _FIXED.search(text):
+    # Cheap substring checks first: most paragraphs hold none of this.
+    if ("SCROLL" in text or "ADVERTISEMENT" in text or "alaman" in text) and _FIXED.search(text):
         for match in _FIXED.finditer(text):
             cuts.append(Cut(match[0], match.lastgroup or "advertisement"))
         text = _FIXED.sub(" ", text)
-    while (marker := _PROMO_MARKER.search(text)) and (end := _promo_end(text, marker.end())):
-        cuts.append(Cut(text[marker.start() : end].strip(), "related-link promo"))
-        text = text[: marker.start()] + " " + text[end:]
-    credits = _TRAILING_CREDITS.search(text)
-    if credits:
+    if ":" in text and ("aca " in text or "ihat " in text or "BACA" in text):
+        while (marker := _PROMO_MARKER.search(text)) and (end := _promo_end(text, marker.end())):
+            cuts.append(Cut(text[marker.start() : end].strip(), "related-link promo"))
+            text = text[: marker.start()] + " " + text[end:]
+    # The tail patterns are anchored at the end: only the last characters are searched.
+    start = max(len(text) - TAIL_CHARS, 0)
+    tail = text[start:]
+    if (
+        ":" in tail
+        and _CREDIT_WORDS.search(tail)
+        and (credits := _TRAILING_CREDITS.search(text, start))
+    ):
         cuts.append(Cut(credits["credits"].strip(" ,"), "byline"))
         text = text[: credits.start()]
-    tail = _SIGNATURE_THEN_TAGS.search(text)
-    if tail:
-        cuts.append(Cut(tail["tags"].strip(), "tags"))
-        text = text[: tail.end("signature")]
-    code = _TRAILING_CODE.search(text)
-    if code:
+        start = max(len(text) - TAIL_CHARS, 0)
+    if text[-1:].isalnum() and "/" in text[start:]:
+        tags = _SIGNATURE_THEN_TAGS.search(text, start)
+        if tags:
+            cuts.append(Cut(tags["tags"].strip(), "tags"))
+            text = text[: tags.end("signature")]
+    if text.endswith(")") and (code := _TRAILING_CODE.search(text, max(len(text) - 16, 0))):
         cuts.append(Cut(code[0].strip(), "signature"))
         text = text[: code.start()]
     if cuts:

@@ -79,6 +79,9 @@ CREDITED_IN_TEXT = re.compile(
     r"\b(?:dilansir|dikutip|melansir|mengutip)\s+(?:dari\s+)?"
     r"(?P<source>[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,3})"
 )
+_DOMAIN_ROWS = data_pairs("outlet_domains.txt")
+_DOMAIN_NAMES = [name for _, name in _DOMAIN_ROWS]
+_DOMAINS = re.compile("|".join(f"(?P<d{i}>{p})" for i, (p, _) in enumerate(_DOMAIN_ROWS)))
 _OUTLET_ROWS = data_pairs("outlets.txt")
 _OUTLET_NAMES = [name for _, name in _OUTLET_ROWS]
 _FIRST_CHARS = "".join(sorted({re.sub(r"^(?:\\b)?\\?", "", p)[0] for p, _ in _OUTLET_ROWS}))
@@ -200,13 +203,27 @@ def dateline_outlet(paragraph: str) -> str | None:
 def outlet_in(text: str) -> str | None:
     """The outlet a piece of page chrome or byline names, or None."""
     match = _OUTLETS.search(text)
-    return _OUTLET_NAMES[int(match.lastgroup[1:])] if match else None
+    if match:
+        return _OUTLET_NAMES[int(match.lastgroup[1:])]
+    return _domain_outlet(text) if _has_url(text) else None
 
 
 def outlets_in(texts: list[str]) -> set[str]:
     """Every outlet named anywhere in `texts` (one regex pass over all of them)."""
     joined = "\n".join(texts)
-    return {_OUTLET_NAMES[int(m.lastgroup[1:])] for m in _OUTLETS.finditer(joined)}
+    found = {_OUTLET_NAMES[int(m.lastgroup[1:])] for m in _OUTLETS.finditer(joined)}
+    if _has_url(joined):
+        found.update(o for text in texts if _has_url(text) and (o := _domain_outlet(text)))
+    return found
+
+
+def _has_url(text: str) -> bool:
+    return "://" in text or "www." in text
+
+
+def _domain_outlet(text: str) -> str | None:
+    match = _DOMAINS.search(text)
+    return _DOMAIN_NAMES[int(match.lastgroup[1:])] if match else None
 
 
 def credited_in_text(text: str) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from functools import cache
 
 from kabar_tui.core.text import data_lines, ends_sentence, words
@@ -21,8 +21,13 @@ _WORD_THEN_OPEN = re.compile(r"(?<![\w])([A-Z]?[a-z]{3,})(\([A-Z]{2,10}\))")
 _WORD_THEN_YEAR = re.compile(r"(?<![\w])([A-Za-z][a-z]{2,})((?:1[3-9]|20)\d\d)(?!\d)")
 _LOWER_UPPER = re.compile(r"[a-z][A-Z]")
 _SUSPECT = re.compile(r"[a-z.!?)][A-Z]")
+_BRACKET_GLUE = re.compile(r"\)[A-Z]|[a-z]\([A-Z]")
+_YEAR_GLUE = re.compile(r"[a-z](?:1[3-9]|20)\d\d")
+# Hints that start at a rare character, so the engine skips ahead quickly.
+_CLOSE_GLUE = re.compile(r"\)[A-Z]")
+_OPEN_ACRONYM = re.compile(r"\([A-Z]{2,10}\)")
+_YEAR = re.compile(r"(?:1[3-9]|20)\d\d(?!\d)")
 # A word long enough to hide two (`negarayang`); a capitalised one hides a name first.
-_LONG_LOWER = re.compile(r"(?<![\w\-])[A-Za-z][a-z]{8,}(?![\w\-])")
 MIN_PART = 3
 MIN_NAME_TAIL = 5  # `menyatakan`, `mengatakan`: the verb after a glued name is long
 MIN_VERB = 7
@@ -98,27 +103,89 @@ def join_text(left: str, right: str) -> str:
     return left + right if right[0] in ",;:.)]”’" else f"{left} {right}"
 
 
-def unglue(text: str, own_words: Mapping[str, int] | None = None) -> tuple[str, list[str]]:
+def unglue(
+    text: str,
+    own_words: Mapping[str, int] | None = None,
+    splits: Mapping[str, str] | None = None,
+) -> tuple[str, list[str]]:
     """Split words glued where a link was; returns the text and one note per repair.
 
     A split needs evidence that both sides are words: the Indonesian vocabulary
     (`vocabulary.known`) or the article's own words (`own_words`: each word as written,
     with how often the article writes it). A glued form the article writes more than
-    once is a name (`TomTom`), never split.
+    once is a name (`TomTom`), never split. `splits` are the long words of the article
+    found to hide two (`word_splits`), decided once for all its paragraphs.
     """
     notes: list[str] = []
     own_words = own_words if own_words is not None else count_words(text)
-    if _SUSPECT.search(text):  # one scan settles the common, clean case
+    splits = word_splits(text, own_words) if splits is None else splits
+    present = [word for word in splits if word in text]
+    if not present and not might_be_glued(text):  # the clean case, settled quickly
+        return text, notes
+    if _SUSPECT.search(text):
         text = _split_sentences(text, notes)
         if _LOWER_UPPER.search(text):
             text = _split_camel_case(text, own_words, notes)
-    if "(" in text or ")" in text:
+    if _BRACKET_GLUE.search(text):
         text = _space_brackets(text, notes)
-    if _LONG_LOWER.search(text):
-        text = _split_lower_case(text, own_words, notes)
-    if _WORD_THEN_YEAR.search(text):
+    for word in present:
+        text, count = re.subn(rf"(?<![\w\-]){word}(?![\w\-])", splits[word], text)
+        notes.extend(f"{word!r} -> {splits[word]!r}" for _ in range(count))
+    if _YEAR_GLUE.search(text):
         text = _WORD_THEN_YEAR.sub(lambda m: _noted(notes, m[0], f"{m[1]} {m[2]}"), text)
     return text, notes
+
+
+def might_be_glued(text: str) -> bool:
+    """Does anything in `text` look glued: `kata.Menurut`, `(PKP)Maruarar`,
+    `Gratis(MBG)`, `Ramadan1447`? Scans that start at rare characters come first."""
+    if _SUSPECT.search(text) or (")" in text and _CLOSE_GLUE.search(text)):
+        return True
+    if "(" in text and any(
+        m.start() and text[m.start() - 1].isalpha() for m in _OPEN_ACRONYM.finditer(text)
+    ):
+        return True
+    return any(m.start() and text[m.start() - 1].isalpha() for m in _YEAR.finditer(text))
+
+
+_NOT_CANDIDATES: set[str] = set()  # tokens already judged no glue: skipped at C speed
+MAX_REMEMBERED = 500_000
+MIN_CANDIDATE = 9
+_TOKEN_EDGES = "\"'“”‘’()[]{},.;:!?…-–—/"
+
+
+def glue_candidates(text: str) -> frozenset[str]:
+    """Long words of `text` that are no word and could be two: the only ones tried.
+
+    Tokens are split at spaces and judged once each (remembered across articles), so a
+    clean article costs one split and one set difference.
+    """
+    unseen = set(text.split()) - _NOT_CANDIDATES
+    candidates = set()
+    for token in unseen:
+        word = token.strip(_TOKEN_EDGES)
+        if (
+            len(word) >= MIN_CANDIDATE
+            and word.isalpha()
+            and word[1:].islower()
+            and not known(word.lower())
+            and _splittable(word)
+        ):
+            candidates.add(word)
+        elif len(_NOT_CANDIDATES) < MAX_REMEMBERED:
+            _NOT_CANDIDATES.add(token)
+    return frozenset(candidates)
+
+
+@cache
+def _splittable(word: str) -> bool:
+    """Could a split rule apply: a glue word at either end, or a prefixed verb after a name."""
+    if word.endswith(GLUE_WORDS) or (word.islower() and word.startswith(GLUE_WORDS)):
+        return True
+    return word[0].isupper() and any(
+        word[cut:].startswith(VERB_PREFIXES) and known(word[cut:])
+        for cut in range(MIN_PART, len(word) - MIN_NAME_TAIL + 1)
+    )
 
 
 def _noted(notes: list[str], word: str, repaired: str) -> str:
@@ -168,8 +235,9 @@ def _split_camel_case(text: str, own_words: Mapping[str, int], notes: list[str])
     return _GLUED.sub(split_word, text)
 
 
-def _split_lower_case(text: str, own_words: Mapping[str, int], notes: list[str]) -> str:
-    """`negarayang`, `yangmenjadi`, `Putinatas`: a word glued to a function word.
+def word_splits(text: str, own_words: Mapping[str, int]) -> dict[str, str]:
+    """Long words of `text` that hide two, each with its split: `negarayang`, `yangmenjadi`
+    (a function word glued on), `Santosomenyatakan` (a name, then a word).
 
     Only a long word that is not itself a word, and appears once, is tried. It is split
     only next to a function word that compounds never end or start with, the other side
@@ -178,12 +246,9 @@ def _split_lower_case(text: str, own_words: Mapping[str, int], notes: list[str])
     affixed forms (`kerjasama`, `memperoleh`) needs a full dictionary of word forms.
     """
 
-    def split_word(match: re.Match[str]) -> str:
-        word = match[0]
-        if known(word.lower()) or own_words.get(word, 0) > 1:
-            return word
+    def split_word(word: str) -> str:
         if word[0].isupper():
-            return _split_name(word, own_words, notes)
+            return _split_name(word, own_words)
         for glue in GLUE_WORDS:
             if word.endswith(glue) and len(word) - len(glue) >= MIN_PART + 1:
                 left, right = word[: -len(glue)], glue
@@ -194,26 +259,58 @@ def _split_lower_case(text: str, own_words: Mapping[str, int], notes: list[str])
             rest = left if right == glue else right
             unlisted_ok = glue in STRONG_GLUE and len(rest) >= MIN_UNLISTED and rest.islower()
             if unlisted_ok or (rest in own_words if rest[0].isupper() else known(rest)):
-                notes.append(f"{word!r} -> '{left} {right}'")
-                return f"{left} {right}"
+                return word if own_words.get(word, 0) > 1 else f"{left} {right}"
         return word
 
-    return _LONG_LOWER.sub(split_word, text)
+    splits = {word: split_word(word) for word in glue_candidates(text)}
+    return {word: repaired for word, repaired in splits.items() if repaired != word}
 
 
-def _split_name(word: str, own_words: Mapping[str, int], notes: list[str]) -> str:
+def _split_name(word: str, own_words: Mapping[str, int]) -> str:
     """`Santosomenyatakan`: a name, then a lower-case word. The name must be one the
     article writes elsewhere, unless the word is a verb with its prefix (`menegaskan`,
     `berharap`): no name ends in a prefixed verb."""
     for cut in range(len(word) - MIN_NAME_TAIL, MIN_PART - 1, -1):
         left, right = word[:cut], word[cut:]
         verb = len(right) >= MIN_VERB and right.startswith(VERB_PREFIXES)
-        if (left in own_words or verb) and known(right):
-            notes.append(f"{word!r} -> '{left} {right}'")
-            return f"{left} {right}"
+        if known(right) and (verb or left in own_words):
+            return word if own_words.get(word, 0) > 1 else f"{left} {right}"
     return word
 
 
-def count_words(text: str) -> Counter[str]:
-    """Each word as written, with how often: the article's own vocabulary."""
-    return Counter(_WORD_AS_WRITTEN.findall(text))
+class OwnWords(Mapping[str, int]):
+    """Each word of a text as written, with how often: the article's own vocabulary.
+
+    Looked up word by word, on demand: only the few words that might be glued are ever
+    asked about, so the text is never counted whole.
+    """
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._counts: dict[str, int] = {}
+
+    def get(self, word: str, default: int = 0) -> int:  # type: ignore[override]
+        count = self._counts.get(word)
+        if count is None:
+            pattern = rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])"
+            count = self._counts[word] = len(re.findall(pattern, self._text))
+        return count or default
+
+    def __getitem__(self, word: str) -> int:
+        count = self.get(word)
+        if not count:
+            raise KeyError(word)
+        return count
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and self.get(word) > 0
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(Counter(_WORD_AS_WRITTEN.findall(self._text)))
+
+    def __len__(self) -> int:
+        return len(set(_WORD_AS_WRITTEN.findall(self._text)))
+
+
+def count_words(text: str) -> OwnWords:
+    return OwnWords(text)
