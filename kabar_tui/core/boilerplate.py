@@ -29,6 +29,7 @@ _CHROME = re.compile(
 RELATED_MARKERS = frozenset(k for k, r in LABELS.items() if r == "related-link promo")
 TAG_MARKERS = frozenset(k for k, r in LABELS.items() if r == "tags")
 MAX_CHROME_CHARS = 200
+MAX_LABEL_CHARS = max(len(label) for label in LABELS) + 2  # a colon and a space
 _TRAILING_SIGNATURE = re.compile(
     r"\s*(?:\[[a-z]{1,5}(?:/[a-z]{1,5})+\]|\([a-z]{1,5}(?:/[a-z]{1,5})+\))$"
 )
@@ -40,8 +41,10 @@ def label_key(text: str) -> str:
 
 def chrome_reason(text: str) -> str | None:
     """Why a whole line is page chrome, or None when it may be article text."""
-    reason = LABELS.get(label_key(text))
-    if reason or len(text) > MAX_CHROME_CHARS:
+    if len(text) > MAX_CHROME_CHARS:
+        return None  # labels and patterns are all short lines
+    reason = LABELS.get(label_key(text)) if len(text) <= MAX_LABEL_CHARS else None
+    if reason:
         return reason
     match = _CHROME.fullmatch(text)
     if match is None:

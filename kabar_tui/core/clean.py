@@ -38,7 +38,6 @@ from kabar_tui.core.repair import (
     count_words,
     is_name_fragment,
     join_text,
-    might_be_glued,
     open_ended,
     unglue,
     word_splits,
@@ -367,7 +366,6 @@ def _repair(
     body_text = " ".join(line.text for line in kept)
     own_words = count_words(body_text)
     splits = word_splits(body_text, own_words)
-    glued = bool(splits) or might_be_glued(body_text)
     for group in groups:
         text = group[0].text
         for part in group[1:]:
@@ -385,9 +383,8 @@ def _repair(
             edits.append(Edit(group[0].number, "cut", f"{cut.reason}: {cut.text!r}"))
         if not text:
             continue
-        if glued:
-            text, notes = unglue(text, own_words, splits)
-            edits.extend(Edit(group[0].number, "unglued", note) for note in notes)
+        text, notes = unglue(text, own_words, splits)
+        edits.extend(Edit(group[0].number, "unglued", note) for note in notes)
         signature = chrome.trailing_signature(text)
         if signature:
             removed.append(RemovedLine(group[-1].number, signature[0].strip(), "signature"))

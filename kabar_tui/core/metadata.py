@@ -197,7 +197,7 @@ def dateline_outlet(paragraph: str) -> str | None:
     head = _DATELINE_HEAD.match(paragraph[:DATELINE_MAX_CHARS])
     if head is None or len(head[1].replace(",", " ").split()) > 4 or ". " in head[1]:
         return None
-    return outlet_in(head[1])
+    return outlet_in(head[1]) or _domain_outlet(head[1])
 
 
 def outlet_in(text: str) -> str | None:

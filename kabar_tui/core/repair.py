@@ -14,20 +14,16 @@ from kabar_tui.core.vocabulary import known
 _GLUED = re.compile(r"(?<![A-Za-z])([a-z]{3,}|[A-Z][a-z]{2,})([A-Z][a-z]+)(?![A-Za-z])")
 # `kata dia.Menurut`: a sentence glued to the next one.
 _PUNCT_THEN_CAPITAL = re.compile(r"[.!?][A-Z]")
-# `(PKP)Maruarar`, `Gratis(MBG)`: the bracketed acronym a link sat next to.
-_CLOSE_THEN_WORD = re.compile(r"(\([A-Z][A-Za-z]{1,10}\))([A-Z][a-z]{2,})")
-_WORD_THEN_OPEN = re.compile(r"(?<![\w])([A-Z]?[a-z]{3,})(\([A-Z]{2,10}\))")
-# `Ramadan1447`, `Juli2025`: a word glued to a year.
-_WORD_THEN_YEAR = re.compile(r"(?<![\w])([A-Za-z][a-z]{2,})((?:1[3-9]|20)\d\d)(?!\d)")
 _LOWER_UPPER = re.compile(r"[a-z][A-Z]")
-_SUSPECT = re.compile(r"[a-z.!?)][A-Z]")
-_BRACKET_GLUE = re.compile(r"\)[A-Z]|[a-z]\([A-Z]")
-_YEAR_GLUE = re.compile(r"[a-z](?:1[3-9]|20)\d\d")
-# Hints that start at a rare character, so the engine skips ahead quickly.
-_CLOSE_GLUE = re.compile(r"\)[A-Z]")
-_OPEN_ACRONYM = re.compile(r"\([A-Z]{2,10}\)")
-_YEAR = re.compile(r"(?:1[3-9]|20)\d\d(?!\d)")
-# A word long enough to hide two (`negarayang`); a capitalised one hides a name first.
+_SUSPECT = re.compile(r"[a-z.!?][A-Z]")
+# A token with a bracket or a year glued to a word (the empty group marks the gap):
+# `(PKP)Maruarar` (a link's acronym), `Gratis(MBG)`, `Ramadan1447`.
+_GLUED_TOKEN = re.compile(
+    r"\([A-Z][A-Za-z]{1,10}\)(?P<a1>)[A-Z][a-z]{2,}"
+    r"|(?<![A-Za-z(])[A-Z]?[a-z]{3,}(?P<a2>)\([A-Z]{2,10}\)"
+    r"|(?<![A-Za-z])[A-Za-z][a-z]{2,}(?P<a3>)(?:1[3-9]|20)\d\d(?!\d)"
+)
+# Sizes of glued parts: a word that hides two (`negarayang`) is long.
 MIN_PART = 3
 MIN_NAME_TAIL = 5  # `menyatakan`, `mengatakan`: the verb after a glued name is long
 MIN_VERB = 7
@@ -113,39 +109,24 @@ def unglue(
     A split needs evidence that both sides are words: the Indonesian vocabulary
     (`vocabulary.known`) or the article's own words (`own_words`: each word as written,
     with how often the article writes it). A glued form the article writes more than
-    once is a name (`TomTom`), never split. `splits` are the long words of the article
-    found to hide two (`word_splits`), decided once for all its paragraphs.
+    once is a name (`TomTom`), never split. `splits` are the article's tokens found to
+    hide two words (`word_splits`), decided once for all its paragraphs.
     """
     notes: list[str] = []
     own_words = own_words if own_words is not None else count_words(text)
     splits = word_splits(text, own_words) if splits is None else splits
-    present = [word for word in splits if word in text]
-    if not present and not might_be_glued(text):  # the clean case, settled quickly
+    present = [token for token in splits if token in text]
+    if not present and not _SUSPECT.search(text):  # one scan settles the clean case
         return text, notes
+    for token in present:
+        pattern = rf"(?<![\w\-]){re.escape(token)}(?![\w\-])"
+        text, count = re.subn(pattern, splits[token].replace("\\", r"\\"), text)
+        notes.extend(f"{token!r} -> {splits[token]!r}" for _ in range(count))
     if _SUSPECT.search(text):
         text = _split_sentences(text, notes)
         if _LOWER_UPPER.search(text):
             text = _split_camel_case(text, own_words, notes)
-    if _BRACKET_GLUE.search(text):
-        text = _space_brackets(text, notes)
-    for word in present:
-        text, count = re.subn(rf"(?<![\w\-]){word}(?![\w\-])", splits[word], text)
-        notes.extend(f"{word!r} -> {splits[word]!r}" for _ in range(count))
-    if _YEAR_GLUE.search(text):
-        text = _WORD_THEN_YEAR.sub(lambda m: _noted(notes, m[0], f"{m[1]} {m[2]}"), text)
     return text, notes
-
-
-def might_be_glued(text: str) -> bool:
-    """Does anything in `text` look glued: `kata.Menurut`, `(PKP)Maruarar`,
-    `Gratis(MBG)`, `Ramadan1447`? Scans that start at rare characters come first."""
-    if _SUSPECT.search(text) or (")" in text and _CLOSE_GLUE.search(text)):
-        return True
-    if "(" in text and any(
-        m.start() and text[m.start() - 1].isalpha() for m in _OPEN_ACRONYM.finditer(text)
-    ):
-        return True
-    return any(m.start() and text[m.start() - 1].isalpha() for m in _YEAR.finditer(text))
 
 
 _NOT_CANDIDATES: set[str] = set()  # tokens already judged no glue: skipped at C speed
@@ -163,6 +144,9 @@ def glue_candidates(text: str) -> frozenset[str]:
     unseen = set(text.split()) - _NOT_CANDIDATES
     candidates = set()
     for token in unseen:
+        if _GLUED_TOKEN.search(token):
+            candidates.add(token)
+            continue
         word = token.strip(_TOKEN_EDGES)
         if (
             len(word) >= MIN_CANDIDATE
@@ -186,18 +170,6 @@ def _splittable(word: str) -> bool:
         word[cut:].startswith(VERB_PREFIXES) and known(word[cut:])
         for cut in range(MIN_PART, len(word) - MIN_NAME_TAIL + 1)
     )
-
-
-def _noted(notes: list[str], word: str, repaired: str) -> str:
-    notes.append(f"{word!r} -> {repaired!r}")
-    return repaired
-
-
-def _space_brackets(text: str, notes: list[str]) -> str:
-    """`(PKP)Maruarar` -> `(PKP) Maruarar`, `Gratis(MBG)` -> `Gratis (MBG)`: a bracket
-    glued to a word where a link ended or began."""
-    text = _CLOSE_THEN_WORD.sub(lambda m: _noted(notes, m[0], f"{m[1]} {m[2]}"), text)
-    return _WORD_THEN_OPEN.sub(lambda m: _noted(notes, m[0], f"{m[1]} {m[2]}"), text)
 
 
 def _split_sentences(text: str, notes: list[str]) -> str:
@@ -262,8 +234,20 @@ def word_splits(text: str, own_words: Mapping[str, int]) -> dict[str, str]:
                 return word if own_words.get(word, 0) > 1 else f"{left} {right}"
         return word
 
-    splits = {word: split_word(word) for word in glue_candidates(text)}
-    return {word: repaired for word, repaired in splits.items() if repaired != word}
+    splits = {}
+    for word in glue_candidates(text):
+        glued = _GLUED_TOKEN.search(word)
+        repaired = _split_token(word, glued) if glued else split_word(word)
+        if repaired != word:
+            splits[word] = repaired
+    return splits
+
+
+def _split_token(token: str, glued: re.Match[str]) -> str:
+    """`(PKP)Maruarar` -> `(PKP) Maruarar`, `Gratis(MBG)` -> `Gratis (MBG)`,
+    `Ramadan1447` -> `Ramadan 1447`: a bracket or a year glued to a word."""
+    at = glued.start(glued.lastgroup or 0)
+    return f"{token[:at]} {token[at:]}"
 
 
 def _split_name(word: str, own_words: Mapping[str, int]) -> str:
