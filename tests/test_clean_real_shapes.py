@@ -228,3 +228,11 @@ def test_paragraph_repeated_without_its_dateline_is_a_duplicate() -> None:
     result = article(text)
     assert [p.line for p in result.paragraphs] == [2, 3]
     assert removed_reasons(result)[SENTENCE] == "repeated paragraph"
+
+
+def test_visible_glue_signs_and_a_domain_that_is_none() -> None:
+    from kabar_tui.core.repair import looks_glued
+
+    assert looks_glued("kata dia.Menurut polisi") and looks_glued("ujarHartono")
+    assert looks_glued("Menteri (PUPR)Basuki")
+    assert not looks_glued("TEMPO.CO, Jakarta - Hujan turun.")

@@ -22,7 +22,7 @@ from itertools import pairwise
 
 from kabar_tui.core import boilerplate as chrome
 from kabar_tui.core.captions import credit_only, find_caption
-from kabar_tui.core.inline import cut_inline_junk
+from kabar_tui.core.inline import cut_inline_junk, inline_junk_hints, may_end_with_junk
 from kabar_tui.core.metadata import (
     byline_name,
     credited_in_text,
@@ -38,6 +38,7 @@ from kabar_tui.core.repair import (
     count_words,
     is_name_fragment,
     join_text,
+    looks_glued,
     open_ended,
     unglue,
     word_splits,
@@ -362,29 +363,37 @@ def _repair(
             groups[-1].append(line)
         else:
             groups.append([line])
-    paragraphs: list[Paragraph] = []
     body_text = " ".join(line.text for line in kept)
-    own_words = count_words(body_text)
-    splits = word_splits(body_text, own_words)
+    inline = inline_junk_hints(body_text)
+    texts: list[tuple[list[_Line], str, list[Edit]]] = []  # edits kept in group order
     for group in groups:
         text = group[0].text
+        done: list[Edit] = []
         for part in group[1:]:
             text = join_text(text, part.text)
-            edits.append(
-                Edit(
-                    part.number, "rejoined", f"line {part.number} continues line {group[0].number}"
-                )
-            )
-        text, cuts = cut_inline_junk(text)
+            note = f"line {part.number} continues line {group[0].number}"
+            done.append(Edit(part.number, "rejoined", note))
+        text, cuts = cut_inline_junk(text) if inline or may_end_with_junk(text) else (text, [])
         for cut in cuts:
             if cut.reason == "byline":
                 _read_credits(cut.text, meta)
             removed.append(RemovedLine(group[0].number, cut.text, cut.reason))
-            edits.append(Edit(group[0].number, "cut", f"{cut.reason}: {cut.text!r}"))
-        if not text:
-            continue
-        text, notes = unglue(text, own_words, splits)
-        edits.extend(Edit(group[0].number, "unglued", note) for note in notes)
+            done.append(Edit(group[0].number, "cut", f"{cut.reason}: {cut.text!r}"))
+        if text:
+            texts.append((group, text, done))
+        else:
+            edits.extend(done)
+    # Glue comes from one scraper bug (links dropped with their spaces): an article that
+    # shows none of its visible signs is not searched word by word for it.
+    hinted = [looks_glued(text) for _, text, _ in texts]
+    own_words = count_words(body_text)
+    splits = word_splits(body_text, own_words) if any(hinted) else {}
+    paragraphs: list[Paragraph] = []
+    for (group, text, done), hint in zip(texts, hinted, strict=True):
+        edits.extend(done)
+        if hint or splits:
+            text, notes = unglue(text, own_words, splits)
+            edits.extend(Edit(group[0].number, "unglued", note) for note in notes)
         signature = chrome.trailing_signature(text)
         if signature:
             removed.append(RemovedLine(group[-1].number, signature[0].strip(), "signature"))

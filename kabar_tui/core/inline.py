@@ -67,7 +67,7 @@ _TRAILING_CREDITS = re.compile(
     r"(?<=[.!?\"”,])\s*,?\s*(?P<credits>(?:(?:Reporter|Penulis|Pewarta|Editor|Penyunting|Sumber)"
     r"\s*:\s*[^,:]{0,60}(?:,\s*|$)){1,4})$"
 )
-_CREDIT_WORDS = re.compile(r"Reporter|Penulis|Pewarta|Editor|Penyunting|Sumber")
+CREDIT_WORDS = ("Reporter", "Penulis", "Pewarta", "Editor", "Penyunting", "Sumber")
 MAX_TITLE_WORDS = 25
 TAIL_CHARS = 200  # credits, initials and tags at a paragraph's end fit in this
 
@@ -76,6 +76,23 @@ TAIL_CHARS = 200  # credits, initials and tags at a paragraph's end fit in this
 class Cut:
     text: str
     reason: str
+
+
+def inline_junk_hints(text: str) -> bool:
+    """Could any paragraph of this article (all its text at once) hold furniture inside
+    it, other than at its very end? One pass of cheap substring checks."""
+    return (
+        "SCROLL" in text
+        or "ADVERTISEMENT" in text
+        or "alaman" in text
+        or (":" in text and ("aca " in text or "ihat " in text or "BACA" in text))
+        or any(word in text for word in CREDIT_WORDS)
+    )
+
+
+def may_end_with_junk(text: str) -> bool:
+    """Tags (`... (abc/def) taman kota`) or a code (`( NKK )`) close this paragraph."""
+    return text[-1:].isalnum() or text.endswith(")")
 
 
 def cut_inline_junk(text: str) -> tuple[str, list[Cut]]:
@@ -95,7 +112,7 @@ def cut_inline_junk(text: str) -> tuple[str, list[Cut]]:
     tail = text[start:]
     if (
         ":" in tail
-        and _CREDIT_WORDS.search(tail)
+        and any(word in tail for word in CREDIT_WORDS)
         and (credits := _TRAILING_CREDITS.search(text, start))
     ):
         cuts.append(Cut(credits["credits"].strip(" ,"), "byline"))

@@ -15,7 +15,7 @@ _GLUED = re.compile(r"(?<![A-Za-z])([a-z]{3,}|[A-Z][a-z]{2,})([A-Z][a-z]+)(?![A-
 # `kata dia.Menurut`: a sentence glued to the next one.
 _PUNCT_THEN_CAPITAL = re.compile(r"[.!?][A-Z]")
 _LOWER_UPPER = re.compile(r"[a-z][A-Z]")
-_SUSPECT = re.compile(r"[a-z.!?][A-Z]")
+_SUSPECT = re.compile(r"[a-z.!?)][A-Z]")
 # A token with a bracket or a year glued to a word (the empty group marks the gap):
 # `(PKP)Maruarar` (a link's acronym), `Gratis(MBG)`, `Ramadan1447`.
 _GLUED_TOKEN = re.compile(
@@ -127,6 +127,16 @@ def unglue(
         if _LOWER_UPPER.search(text):
             text = _split_camel_case(text, own_words, notes)
     return text, notes
+
+
+def looks_glued(text: str) -> bool:
+    """A visible sign of glue: `kata dia.Menurut`, `mengatakanPrabowo`, `(PKP)Maruarar`;
+    not a domain's `TEMPO.CO`."""
+    for match in _SUSPECT.finditer(text):
+        at = match.start()
+        if match[0][0] != "." or not text[at - 1 : at].isupper():
+            return True
+    return False
 
 
 _NOT_CANDIDATES: set[str] = set()  # tokens already judged no glue: skipped at C speed
