@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from kabar_tui.core.boilerplate import chrome_reason
+from kabar_tui.core.boilerplate import chrome_reason, looks_like_headline
 from kabar_tui.core.clean import clean_source
 from kabar_tui.core.dates import find_date
 from kabar_tui.core.inline import cut_inline_junk
 from kabar_tui.core.metadata import dateline_outlet, read_meta_line
-from kabar_tui.core.repair import unglue
+from kabar_tui.core.repair import looks_glued, split_at_dot, unglue
 from kabar_tui.core.sources import Source
 from kabar_tui.core.text import normalise
 from kabar_tui.core.vocabulary import known
@@ -231,8 +231,35 @@ def test_paragraph_repeated_without_its_dateline_is_a_duplicate() -> None:
 
 
 def test_visible_glue_signs_and_a_domain_that_is_none() -> None:
-    from kabar_tui.core.repair import looks_glued
-
     assert looks_glued("kata dia.Menurut polisi") and looks_glued("ujarHartono")
     assert looks_glued("Menteri (PUPR)Basuki")
     assert not looks_glued("TEMPO.CO, Jakarta - Hujan turun.")
+
+
+# --- sentences split at every full stop ---------------------------------------------------
+
+
+def test_prose_with_prefixed_verbs_is_no_headline() -> None:
+    line = "Sebelumnya Dewan Kota Bogor telah menyatakan bahwa Taman Sempur telah memenuhi syarat"
+    assert not looks_like_headline(line)
+    assert looks_like_headline("Dewan Kota Tetapkan Taman Sempur Jadi Ruang Hijau")
+    text = f"{TITLE}\n{SENTENCE}\n{line}\n"
+    assert article(text).paragraphs[-1].text == line  # not dropped as a menu after the body
+
+
+def test_numbers_and_web_addresses_cut_at_their_dots_are_rejoined() -> None:
+    assert split_at_dot("tercatat sebanyak 12", "450 pelanggan baru") and split_at_dot(
+        "dapat dilihat di www", "pemkot"
+    )
+    assert split_at_dot("di www.pemkot", "go") and not split_at_dot("kata dia", "pemkot")
+    text = (
+        f"{TITLE}\nWarga yang terdaftar dalam program taman kota mencapai 12\n"
+        "450 orang pada bulan ini, kata petugas di kantor kelurahan.\n"
+        "Pendaftaran dapat dilakukan melalui laman www\npemkot\ngo\nid\n"
+    )
+    texts = [p.text for p in article(text).paragraphs]
+    assert texts[0] == (
+        "Warga yang terdaftar dalam program taman kota mencapai 12.450 orang pada bulan ini, "
+        "kata petugas di kantor kelurahan."
+    )
+    assert texts[-1] == "Pendaftaran dapat dilakukan melalui laman www.pemkot.go.id"

@@ -14,6 +14,7 @@ from kabar_tui.core.text import (
     capitalised_share,
     data_pairs,
     ends_sentence,
+    prefixed_verbs,
     stopword_density,
     words,
 )
@@ -29,6 +30,7 @@ _CHROME = re.compile(
 RELATED_MARKERS = frozenset(k for k, r in LABELS.items() if r == "related-link promo")
 TAG_MARKERS = frozenset(k for k, r in LABELS.items() if r == "tags")
 MAX_CHROME_CHARS = 200
+PROSE_VERBS = 2  # two prefixed verbs make a sentence, not a headline
 MAX_LABEL_CHARS = max(len(label) for label in LABELS) + 2  # a colon and a space
 _TRAILING_SIGNATURE = re.compile(
     r"\s*(?:\[[a-z]{1,5}(?:/[a-z]{1,5})+\]|\([a-z]{1,5}(?:/[a-z]{1,5})+\))$"
@@ -62,7 +64,7 @@ def trailing_signature(text: str) -> re.Match[str] | None:
 def looks_like_headline(text: str) -> bool:
     """A promo or menu title: short, mostly capitalised words, few function words."""
     tokens = words(text)
-    if not tokens or len(tokens) > 20:
+    if not tokens or len(tokens) > 20 or prefixed_verbs(tokens) >= PROSE_VERBS:
         return False
     if capitalised_share(tokens) >= 0.6:
         return True

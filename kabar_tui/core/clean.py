@@ -36,10 +36,12 @@ from kabar_tui.core.model import Article, Caption, Edit, Paragraph, RemovedLine
 from kabar_tui.core.repair import (
     continues,
     count_words,
+    is_address_part,
     is_name_fragment,
     join_text,
     looks_glued,
     open_ended,
+    split_at_dot,
     unglue,
     word_splits,
 )
@@ -65,6 +67,7 @@ CONTINUATION_MIN_WORDS = 4  # `libur nasional` after a promo is a tag, not a sen
 MAX_CUE_CHARS = 300  # page chrome naming an outlet is one short line
 TITLE_MIN_WORDS = 4  # section names and breadcrumbs above a headline are shorter
 MAX_PROMOS_AFTER_MARKER = 5
+MAX_DOT_PARTS = 6  # `www` / `kemenkeu` / `go` / `id`: pieces of one address
 # Dropped lines that never name the publishing outlet (or name another one).
 NO_OUTLET_CUE = frozenset(
     {
@@ -261,6 +264,13 @@ def _body_bounds(content: list[_Line]) -> tuple[int, int]:
     """Indexes (into content) of the first and last line that read as body prose."""
     first = next((i for i, line in enumerate(content) if _body_like(line)), len(content))
     last = next((i for i in range(len(content) - 1, -1, -1) if _body_like(content[i])), -1)
+    # `... mencapai 12` / `450 orang ...`: a body line cut at a number's dot starts before.
+    while (
+        0 < first < len(content)
+        and content[first - 1].state == KEEP
+        and (split_at_dot(content[first - 1].text, content[first].text))
+    ):
+        first -= 1
     return first, max(last, first - 1)
 
 
@@ -309,7 +319,7 @@ def _structure(
             _drop(line, "related-link promo")
             promos_left -= 1
             continue
-        elif index > end:
+        elif index > end and not _dot_continuation(content, index):
             if in_tags or chrome.looks_like_tag_list(line.text) or line.text.islower():
                 _drop(line, "tags")
             elif _menu_item(line):
@@ -422,9 +432,27 @@ def _read_credits(text: str, meta: _Meta) -> None:
             meta.credited_source = meta.credited_source or found.credited_source
 
 
+def _dot_continuation(content: list[_Line], index: int) -> bool:
+    """The kept lines before go on in this one, cut at a dot (`896` / `540 ...`,
+    `www` / `pln` / `co` / `id`)."""
+    left = ""
+    for back in range(index - 1, max(index - MAX_DOT_PARTS, 0) - 1, -1):
+        before = content[back]
+        if before.state != KEEP:
+            return False
+        left = f"{before.text}.{left}" if left else before.text
+        if split_at_dot(left, content[index].text):
+            return True
+        if not is_address_part(before.text):
+            return False
+    return False
+
+
 def _continues_group(group: list[_Line], line: _Line, after: list[_Line]) -> bool:
     """Does `line` carry on the paragraph in `group` (split where a link or dateline was)?"""
     last = group[-1].text
+    if split_at_dot(last, line.text):
+        return True
     if len(group) == 1 and last.endswith(("-", "–", "—")):
         dateline = find_dateline(last)
         if dateline and dateline.alone:

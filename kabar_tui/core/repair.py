@@ -96,7 +96,27 @@ def is_name_fragment(text: str) -> bool:
 
 
 def join_text(left: str, right: str) -> str:
+    if split_at_dot(left, right):
+        return f"{left}.{right}"
     return left + right if right[0] in ",;:.)]”’" else f"{left} {right}"
+
+
+# `... sebanyak 896` / `540 pelanggan`, `... melalui www` / `pln` / `co` / `id`: a scraper
+# that splits sentences at every full stop also splits numbers and web addresses.
+_THOUSANDS_REST = re.compile(r"\d{3}(?!\d)")
+_ADDRESS_PART = re.compile(r"[a-z0-9\-]{1,12}")
+_ENDS_WITH_ADDRESS = re.compile(r"(?:^|\s)(?:www|[a-z0-9\-]+\.[a-z0-9.\-]+)$")
+
+
+def is_address_part(text: str) -> bool:
+    return _ADDRESS_PART.fullmatch(text) is not None
+
+
+def split_at_dot(left: str, right: str) -> bool:
+    """Was `left`+`.`+`right` one number or web address, cut at its dot?"""
+    if left[-1:].isdigit():
+        return _THOUSANDS_REST.match(right) is not None
+    return is_address_part(right) and (_ENDS_WITH_ADDRESS.search(left[-40:]) is not None)
 
 
 def unglue(

@@ -91,3 +91,21 @@ def capitalised_share(tokens: list[str]) -> float:
 
 def ends_sentence(text: str) -> bool:
     return text.rstrip(CLOSERS).endswith(STOPS)
+
+
+VERB_PREFIXES = ("me", "ber", "ter", "di")
+MIN_VERB_CHARS = 6
+
+
+def prefixed_verbs(tokens: list[str]) -> int:
+    """Lower-case verbs with their prefix (`menyatakan`, `berharap`, `diperiksa`): prose
+    has them; Indonesian headlines drop the prefix (`tetapkan`) or capitalise the word."""
+    common = stopwords()
+    return sum(
+        1
+        for t in tokens
+        if len(t) >= MIN_VERB_CHARS
+        and t.startswith(VERB_PREFIXES)
+        and t.islower()
+        and t not in common
+    )
