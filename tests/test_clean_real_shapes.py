@@ -12,7 +12,7 @@ from kabar_tui.core.boilerplate import chrome_reason, looks_like_headline
 from kabar_tui.core.clean import clean_source
 from kabar_tui.core.dates import find_date
 from kabar_tui.core.inline import cut_inline_junk
-from kabar_tui.core.metadata import dateline_outlet, read_meta_line
+from kabar_tui.core.metadata import dateline_outlet, read_meta_line, site_suffix
 from kabar_tui.core.repair import looks_glued, split_at_dot, unglue
 from kabar_tui.core.sources import Source
 from kabar_tui.core.text import normalise
@@ -263,3 +263,33 @@ def test_numbers_and_web_addresses_cut_at_their_dots_are_rejoined() -> None:
         "kata petugas di kantor kelurahan."
     )
     assert texts[-1] == "Pendaftaran dapat dilakukan melalui laman www.pemkot.go.id"
+
+
+# --- page metadata: bylines, network sites, site names, header dates ------------------------
+
+PAGE = """Senin, 2 Juni 2025
+Beranda
+Warga Klaten Bangun Taman Baca di Balai Desa - Tribun Solo
+Laporan Wartawan TribunSolo.com, Rina Wulandari
+Selasa, 3 Juni 2025 10:15 WIB
+TRIBUNSOLO.COM, KLATEN - Warga Desa Sidomulyo membangun taman baca di balai desa untuk anak.
+Menurut kepala desa, taman baca itu dibuka setiap sore dan gratis bagi semua warga.
+"""
+
+
+def test_network_site_byline_site_name_and_article_date_over_header_date() -> None:
+    result = article(PAGE)
+    assert result.title == "Warga Klaten Bangun Taman Baca di Balai Desa"
+    assert any(e.kind == "title" and "Tribun Solo" in e.detail for e in result.edits)
+    assert result.author == "Rina Wulandari"
+    assert result.outlet == "Tribun Solo"
+    assert result.published == datetime(2025, 6, 3, 10, 15, tzinfo=WIB)  # not the header's
+    assert result.dateline == "KLATEN"
+
+
+def test_laporan_wartawan_with_a_slash_and_site_suffixes() -> None:
+    meta = read_meta_line("Laporan Wartawan Tribun Medan / Budi Santoso")
+    assert meta and meta.author == "Budi Santoso"
+    assert site_suffix("Harga Cabai Naik Lagi | Republika Online") == len("Harga Cabai Naik Lagi")
+    assert site_suffix("Jokowi - Prabowo Bertemu di Solo") is None  # a dash inside a headline
+    assert site_suffix("Kiat Hemat - Cermat Belanja Bulanan") is None

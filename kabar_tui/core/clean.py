@@ -16,7 +16,7 @@ Decisions: the dateline stays in the paragraph text as written and is also recor
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import pairwise
 
@@ -31,6 +31,7 @@ from kabar_tui.core.metadata import (
     outlet_in,
     outlets_in,
     read_meta_line,
+    site_suffix,
 )
 from kabar_tui.core.model import Article, Caption, Edit, Paragraph, RemovedLine
 from kabar_tui.core.repair import (
@@ -108,6 +109,7 @@ class _Meta:
     credited_source: str | None = None
     published: datetime | None = None
     updated: datetime | None = None
+    dates: list[tuple[int, datetime]] = field(default_factory=list)  # (line, moment)
 
 
 def clean_source(source: Source) -> Article:
@@ -122,12 +124,15 @@ def clean_source(source: Source) -> Article:
     _attach_credits(content, captions)
     start, end = _body_bounds(content)
     title = _structure(content, captions, start, end, meta)
+    meta.published = _article_date(meta.dates, title)
     body = [line for line in content if line.state == KEEP]
     paragraphs = _repair(body, edits, removed, meta)
     for line in lines:
         if line.state == DROP:
             removed.append(RemovedLine(line.number, line.text or line.raw, line.reason))
     removed.sort(key=lambda r: r.line)
+    if title:
+        _strip_site_suffix(title, edits)
     article = Article(
         id=source.id,
         path=source.path,
@@ -197,7 +202,7 @@ def _classify_lines(lines: list[_Line], captions: list[Caption], meta: _Meta) ->
             if found_meta.published and found_meta.is_update:
                 meta.updated = meta.updated or found_meta.published
             elif found_meta.published:
-                meta.published = meta.published or found_meta.published
+                meta.dates.append((line.number, found_meta.published))
             continue
         credit = credit_only(text)
         if credit:
@@ -209,6 +214,24 @@ def _classify_lines(lines: list[_Line], captions: list[Caption], meta: _Meta) ->
             _drop(line, "caption")
             captions.append(Caption(caption.text, caption.credit, line.number))
     return content
+
+
+def _strip_site_suffix(title: _Line, edits: list[Edit]) -> None:
+    """`Warga Bangun Taman - Tribun Solo`, `... | Republika Online`: the site's name
+    after a page title is not the headline's; it goes, recorded as an edit."""
+    cut = site_suffix(title.text)
+    if cut is not None:
+        edits.append(Edit(title.number, "title", f"site name cut: {title.text[cut:]!r}"))
+        title.text = title.text[:cut].rstrip()
+
+
+def _article_date(dates: list[tuple[int, datetime]], title: _Line | None) -> datetime | None:
+    """The article's own date: the first one after its headline. A date above the
+    headline is the page's (today's date in the site header), used only if alone."""
+    if not dates:
+        return None
+    after = [moment for number, moment in dates if title and number > title.number]
+    return after[0] if after else dates[0][1]
 
 
 def _attach_credits(content: list[_Line], captions: list[Caption]) -> None:

@@ -18,7 +18,7 @@ _NAME = r"[A-Z][A-Za-z'’.\-]*(?:\s+(?:[A-Z][A-Za-z'’.\-]*|bin|binti|van|de|a
 _CUE_WORD = r"[A-Za-z0-9]+(?:\.[A-Za-z]{2,})+"
 LABELLED = re.compile(
     r"(?P<label>Penulis|Reporter|Pewarta|Oleh|Editor|Penyunting|Redaktur|Sumber|Source"
-    r"|Laporan [Ww]artawan(?:\s+[\w.]+){0,3}?\s*,)\s*:?\s*(?P<value>.+)",
+    r"|Laporan [Ww]artawan(?:\s+[\w.\-]+){0,3}?\s*[,/])\s*:?\s*(?P<value>.+)",
     re.IGNORECASE,
 )
 JOURNALIST = re.compile(
@@ -79,6 +79,13 @@ CREDITED_IN_TEXT = re.compile(
     r"\b(?:dilansir|dikutip|melansir|mengutip)\s+(?:dari\s+)?"
     r"(?P<source>[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,3})"
 )
+_TRIBUN = re.compile(
+    r"\b(?i:tribun)[\s\-]?(?P<region>[A-Z][a-z]+|[A-Z]{3,})(?:\.(?i:com|co\.id))?\b"
+)
+_SITE_SUFFIX = re.compile(r"\s+[-|–—]\s+(?P<name>[^-|–—]{2,40})$")
+_DOMAIN_LIKE = re.compile(r"\.(?:com|co\.id|id|net)\b", re.IGNORECASE)
+SITE_WORDS = ("Online", "News", "Network", ".com", ".id")
+MIN_TITLE_WORDS_LEFT = 3
 _DOMAIN_ROWS = data_pairs("outlet_domains.txt")
 _DOMAIN_NAMES = [name for _, name in _DOMAIN_ROWS]
 _DOMAINS = re.compile("|".join(f"(?P<d{i}>{p})" for i, (p, _) in enumerate(_DOMAIN_ROWS)))
@@ -205,7 +212,31 @@ def outlet_in(text: str) -> str | None:
     match = _OUTLETS.search(text)
     if match:
         return _OUTLET_NAMES[int(match.lastgroup[1:])]
+    if "ribun" in text or "RIBUN" in text:
+        return tribun_outlet(text)
     return _domain_outlet(text) if _has_url(text) else None
+
+
+def tribun_outlet(text: str) -> str | None:
+    """A Tribun network site, named by its region: `TRIBUNSOLO.COM`, `TribunJogja.com`,
+    `TRIBUN-MEDAN.com`, `Tribun Solo` -> `Tribun Solo`."""
+    match = _TRIBUN.search(text)
+    if match is None:
+        return None
+    region = match["region"]
+    return "Tribunnews.com" if region.casefold() == "news" else f"Tribun {region.capitalize()}"
+
+
+def site_suffix(title: str) -> int | None:
+    """Where a site's name starts after a page title (`... - Tribun Solo`,
+    `... | Republika Online`), or None."""
+    match = _SITE_SUFFIX.search(title)
+    if match is None or len(title[: match.start()].split()) < MIN_TITLE_WORDS_LEFT:
+        return None
+    name = match["name"]
+    if outlet_in(name) or name.endswith(SITE_WORDS) or _DOMAIN_LIKE.search(name):
+        return match.start()
+    return None
 
 
 def outlets_in(texts: list[str]) -> set[str]:
