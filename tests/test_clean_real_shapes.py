@@ -293,3 +293,29 @@ def test_laporan_wartawan_with_a_slash_and_site_suffixes() -> None:
     assert site_suffix("Harga Cabai Naik Lagi | Republika Online") == len("Harga Cabai Naik Lagi")
     assert site_suffix("Jokowi - Prabowo Bertemu di Solo") is None  # a dash inside a headline
     assert site_suffix("Kiat Hemat - Cermat Belanja Bulanan") is None
+
+
+# --- a whole article on one line -------------------------------------------------------------
+
+
+def test_one_line_article_is_split_into_paragraphs() -> None:
+    sentence = "Warga kampung itu bergotong royong membersihkan saluran air setiap pekan."
+    quote = '"Kami ingin kampung ini bebas banjir," kata Ketua RT Sumarno kepada wartawan.'
+    line = " ".join([sentence] * 9 + [quote] + [sentence] * 9)
+    result = article(f"{TITLE}\n{line}\n")
+    texts = [p.text for p in result.paragraphs]
+    assert len(texts) > 2 and " ".join(texts) == line
+    assert any(t.startswith('"Kami ingin') for t in texts)  # a quotation opens a paragraph
+    assert {p.line for p in result.paragraphs} == {2}
+    assert any(e.kind == "split" and "between sentences" in e.detail for e in result.edits)
+
+
+def test_paragraph_list_joined_with_commas_is_split_there() -> None:
+    parts = [
+        " ".join([f"Paragraf ke-{n} menjelaskan rencana taman kota secara panjang lebar."] * 4)
+        for n in range(1, 6)
+    ]
+    line = ",".join(parts)
+    result = article(f"{TITLE}\n{line}\n")
+    assert [p.text for p in result.paragraphs] == parts
+    assert any("commas" in e.detail for e in result.edits if e.kind == "split")

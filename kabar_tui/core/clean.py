@@ -43,6 +43,7 @@ from kabar_tui.core.repair import (
     looks_glued,
     open_ended,
     split_at_dot,
+    split_one_line,
     unglue,
     word_splits,
 )
@@ -431,7 +432,12 @@ def _repair(
         if signature:
             removed.append(RemovedLine(group[-1].number, signature[0].strip(), "signature"))
             text = text[: signature.start()]
-        paragraphs.append(Paragraph(len(paragraphs), text, group[0].number))
+        parts, how = split_one_line(text)
+        if len(parts) > 1:
+            note = f"one line split into {len(parts)} paragraphs {how}"
+            edits.append(Edit(group[0].number, "split", note))
+        for part in parts:
+            paragraphs.append(Paragraph(len(paragraphs), part, group[0].number))
     return paragraphs
 
 

@@ -328,3 +328,44 @@ class OwnWords(Mapping[str, int]):
 
 def count_words(text: str) -> OwnWords:
     return OwnWords(text)
+
+
+# `... sebesar Rp 3,1 T.,Mengutip keterangan ...`: a crawler joined its paragraph list
+# with commas. Otherwise a one-line article is split between sentences.
+_LIST_JOIN = re.compile(r"(?<=[.!?\"”])\s*,(?=[\"“]?[A-Z])")
+_SENTENCE_GAP = re.compile(r"(?<=[.!?])([\"”’]?)\s+(?=[\"“‘]?[A-Z])")
+ONE_LINE_CHARS = 1200  # a longer paragraph is a whole article on one line
+PARAGRAPH_CHARS = 350  # sentences are grouped until a paragraph is about this long
+
+
+def split_one_line(text: str) -> tuple[list[str], str]:
+    """A whole article on one line, as paragraphs, and how it was split: at a crawler's
+    `.,` joins (the commas go) when it has them, else between sentences (a quotation
+    starts a paragraph of its own)."""
+    if len(text) < ONE_LINE_CHARS:
+        return [text], ""
+    parts = [p.strip() for p in _LIST_JOIN.split(text) if p.strip()]
+    if len(parts) > 1:
+        return parts, "at the commas a crawler joined its paragraphs with"
+    sentences = _sentences(text)
+    paragraphs: list[str] = []
+    current = ""
+    for sentence in sentences:
+        quote = sentence[0] in '"“‘'
+        if current and (quote or len(current) >= PARAGRAPH_CHARS):
+            paragraphs.append(current)
+            current = ""
+        current = f"{current} {sentence}" if current else sentence
+    if current:
+        paragraphs.append(current)
+    return paragraphs, "between sentences"
+
+
+def _sentences(text: str) -> list[str]:
+    out: list[str] = []
+    start = 0
+    for match in _SENTENCE_GAP.finditer(text):
+        out.append(text[start : match.end(1)])
+        start = match.end()
+    out.append(text[start:])
+    return [s for s in out if s]
