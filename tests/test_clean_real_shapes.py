@@ -319,3 +319,68 @@ def test_paragraph_list_joined_with_commas_is_split_there() -> None:
     result = article(f"{TITLE}\n{line}\n")
     assert [p.text for p in result.paragraphs] == parts
     assert any("commas" in e.detail for e in result.edits if e.kind == "split")
+
+
+# --- a whole page's text ------------------------------------------------------------------
+
+WHOLE_PAGE = """Kabar Kota
+Beranda
+Nasional
+Daerah
+Ekonomi
+Olahraga
+Teknologi
+Hiburan
+Indeks
+Sabtu, 7 Juni 2025
+Pemkot Bogor Buka Taman Baca Gratis untuk Anak di Tepi Sungai Ciliwung
+Oleh: Rina Wulandari
+Jumat, 6 Juni 2025 09:30 WIB
+BOGOR - Pemerintah Kota Bogor membuka taman baca gratis untuk anak di tepi Sungai Ciliwung, Jumat.
+Taman itu menyediakan ratusan buku cerita dan buku pelajaran yang bisa dibaca di tempat tanpa biaya.
+Baca Juga:
+Warga Tanam Seribu Pohon di Bantaran Sungai
+Kepala dinas perpustakaan mengatakan taman baca akan dibuka setiap hari mulai pukul tujuh pagi.
+Jadwal Kegiatan
+Setiap Sabtu ada kelas mendongeng untuk anak usia empat sampai delapan tahun di taman itu.
+"Kami ingin anak-anak di bantaran sungai punya tempat belajar yang nyaman," kata dia.
+Berita Terkait
+Harga Beras di Pasar Bogor Turun
+Pedagang mengaku penjualan naik sejak pekan lalu.
+Jalan Baru Menuju Puncak Dibuka
+Macet di Simpang Gadog Mulai Terurai
+Terpopuler
+Lowongan Kerja Pemkot Dibuka
+Jadwal Kereta Bogor Berubah
+Cuaca Bogor Hari Ini
+Tulis Komentar
+0 Komentar
+Kirim
+Tentang Kami
+Redaksi
+Pedoman Media Siber
+Kontak
+Karir
+Kebijakan Privasi
+Ikuti Kami
+Facebook
+Instagram
+"""
+
+
+def test_whole_page_keeps_the_article_block_and_nothing_around_it() -> None:
+    result = article(WHOLE_PAGE)
+    assert result.title == "Pemkot Bogor Buka Taman Baca Gratis untuk Anak di Tepi Sungai Ciliwung"
+    assert result.author == "Rina Wulandari"
+    assert result.published == datetime(2025, 6, 6, 9, 30, tzinfo=WIB)
+    texts = [p.text for p in result.paragraphs]
+    assert texts[0].startswith("BOGOR - Pemerintah Kota Bogor")
+    assert "Jadwal Kegiatan" in texts  # a subheading of the story stays
+    assert texts[-1].startswith('"Kami ingin anak-anak')
+    body = " ".join(texts)
+    for junk in ("Warga Tanam Seribu", "Harga Beras", "Pedagang mengaku", "Lowongan", "Kontak"):
+        assert junk not in body
+    lines = WHOLE_PAGE.splitlines()
+    recorded = {r.line for r in result.removed} | {p.line for p in result.paragraphs}
+    title_line = lines.index(result.title) + 1
+    assert recorded | {title_line} == {n for n, text in enumerate(lines, 1) if text.strip()}

@@ -69,6 +69,11 @@ CONTINUATION_MIN_WORDS = 4  # `libur nasional` after a promo is a tag, not a sen
 MAX_CUE_CHARS = 300  # page chrome naming an outlet is one short line
 TITLE_MIN_WORDS = 4  # section names and breadcrumbs above a headline are shorter
 MAX_PROMOS_AFTER_MARKER = 5
+PAGE_MIN_LINES = 40  # a whole page's text has many lines ...
+PAGE_LINK_SHARE = 0.4  # ... and many of them are link texts
+LINK_MAX_WORDS = 6
+FURNITURE_RUN = 5  # this many furniture lines in a row end the article on a page
+SHORT_PROSE_WORDS = 12
 MAX_DOT_PARTS = 6  # `www` / `kemenkeu` / `go` / `id`: pieces of one address
 # Dropped lines that never name the publishing outlet (or name another one).
 NO_OUTLET_CUE = frozenset(
@@ -123,8 +128,9 @@ def clean_source(source: Source) -> Article:
     _strip_markup(lines, edits)
     content = _classify_lines(lines, captions, meta)
     _attach_credits(content, captions)
-    start, end = _body_bounds(content)
-    title = _structure(content, captions, start, end, meta)
+    page = _is_whole_page(content)
+    start, end = _page_body_bounds(content) if page else _body_bounds(content)
+    title = _structure(content, captions, start, end, meta, page)
     meta.published = _article_date(meta.dates, title)
     body = [line for line in content if line.state == KEEP]
     paragraphs = _repair(body, edits, removed, meta)
@@ -298,6 +304,46 @@ def _body_bounds(content: list[_Line]) -> tuple[int, int]:
     return first, max(last, first - 1)
 
 
+def _is_whole_page(content: list[_Line]) -> bool:
+    """A whole page's text (`get_text()`): many lines, most of them short link texts."""
+    if len(content) < PAGE_MIN_LINES:
+        return False
+    short = sum(1 for line in content if line.words <= LINK_MAX_WORDS)
+    return short >= PAGE_LINK_SHARE * len(content)
+
+
+def _is_furniture(line: _Line) -> bool:
+    """A menu entry, a teaser's link, a widget's button, or a line already dropped."""
+    if line.state == DROP:
+        return line.reason not in ("date", "byline", "caption", "caption credit")
+    return line.words <= LINK_MAX_WORDS and not ends_sentence(line.text)
+
+
+def _page_body_bounds(content: list[_Line]) -> tuple[int, int]:
+    """On a whole page the article ends where a long run of furniture starts: menus,
+    teaser lists, footers and comment widgets come in runs, while a short link line
+    inside the story (`Baca juga`, a subheading) is smoothed over by its neighbours."""
+    first, last = _body_bounds(content)
+    if last < first:
+        return first, last
+    furniture = [_is_furniture(line) for line in content]
+    for i in range(1, len(content) - 1):  # a teaser's one-line summary between its links
+        if furniture[i - 1] and furniture[i + 1] and content[i].words <= SHORT_PROSE_WORDS:
+            furniture[i] = True
+    end, run = first, 0
+    for index in range(first, last + 1):
+        line = content[index]
+        if furniture[index]:
+            run += 1
+            if run >= FURNITURE_RUN:
+                break
+        else:
+            run = 0
+            if _body_like(line):
+                end = index
+    return first, end
+
+
 def _title_like(line: _Line, min_words: int) -> bool:
     if not min_words <= line.words <= TITLE_MAX_WORDS:
         return False
@@ -305,7 +351,12 @@ def _title_like(line: _Line, min_words: int) -> bool:
 
 
 def _structure(
-    content: list[_Line], captions: list[Caption], start: int, end: int, meta: _Meta
+    content: list[_Line],
+    captions: list[Caption],
+    start: int,
+    end: int,
+    meta: _Meta,
+    page: bool = False,
 ) -> _Line | None:
     """Pass 2: title and deck before the body, promos inside it, menus after it."""
     for before, line in pairwise(content[:start]):
@@ -314,8 +365,13 @@ def _structure(
             _drop(line, "byline")
             meta.author = meta.author or line.text
     header = [line for line in content[:start] if line.state == KEEP]
-    title = next((line for line in header if _title_like(line, TITLE_MIN_WORDS)), None)
-    title = title or next((line for line in header if _title_like(line, 2)), None)
+    # A page's menus come first: its headline is the title-like line nearest the body.
+    ordered = header[::-1] if page else header
+    title = next((line for line in ordered if _title_like(line, TITLE_MIN_WORDS)), None)
+    title = title or next((line for line in ordered if _title_like(line, 2)), None)
+    if title and page:  # the first copy of a headline repeated (an HTML <title>) is it
+        key = comparable(title.text)
+        title = next(line for line in header if comparable(line.text) == key)
     if title:
         title.state = TITLE
     for line in header:
@@ -348,6 +404,8 @@ def _structure(
                 _drop(line, "tags")
             elif _menu_item(line):
                 _drop(line, "navigation")
+            elif page:
+                _drop(line, "page furniture")  # after the article on a whole page
         promos_left = 0
     return title
 
