@@ -384,3 +384,61 @@ def test_whole_page_keeps_the_article_block_and_nothing_around_it() -> None:
     recorded = {r.line for r in result.removed} | {p.line for p in result.paragraphs}
     title_line = lines.index(result.title) + 1
     assert recorded | {title_line} == {n for n, text in enumerate(lines, 1) if text.strip()}
+
+
+# --- link-split lines, hard wraps, lists -----------------------------------------------------
+
+
+def test_link_split_lines_are_rejoined_and_never_taken_for_navigation() -> None:
+    text = (
+        "Warga Temukan Dompet Berisi Uang Puluhan Juta di Pasar\n"
+        "Ratna Sari\n"
+        "ternyata sudah lama berjualan sayur di pasar itu dan dikenal jujur, kata pengelola.\n"
+        "Dompet itu langsung ia serahkan ke pos polisi terdekat, kata pria itu kepada\n"
+        "Kompas.com\n"
+        ", Senin (2/6/2025).\n"
+    )
+    result = article(text)
+    assert result.title == "Warga Temukan Dompet Berisi Uang Puluhan Juta di Pasar"
+    assert [p.text for p in result.paragraphs] == [
+        "Ratna Sari ternyata sudah lama berjualan sayur di pasar itu dan dikenal jujur, kata "
+        "pengelola.",
+        "Dompet itu langsung ia serahkan ke pos polisi terdekat, kata pria itu kepada "
+        "Kompas.com, Senin (2/6/2025).",
+    ]
+    assert result.removed == []
+    assert [e.kind for e in result.edits].count("rejoined") == 3
+
+
+def test_hard_wrapped_text_is_rejoined_into_its_paragraphs() -> None:
+    text = (
+        "Siaran Pers Dinas Pariwisata Kota Semarang\n"
+        "Dinas Pariwisata Kota Semarang menggelar festival kuliner di kawasan\n"
+        "Kota Lama pada akhir pekan ini. Festival yang diikuti seratus pedagang\n"
+        "itu dibuka oleh Wali Kota Semarang dan berlangsung selama tiga hari.\n"
+        "\n"
+        "Kepala dinas mengatakan festival diharapkan menarik wisatawan dari\n"
+        "luar daerah sekaligus membantu pedagang kecil memasarkan produknya\n"
+        "yang selama ini hanya dijual di sekitar rumah mereka masing-masing.\n"
+    )
+    result = article(text)
+    assert [p.line for p in result.paragraphs] == [2, 6]
+    assert result.paragraphs[0].text.endswith(
+        "kawasan Kota Lama pada akhir pekan ini. Festival "
+        "yang diikuti seratus pedagang itu dibuka oleh Wali "
+        "Kota Semarang dan berlangsung selama tiga hari."
+    )
+
+
+def test_lists_and_subheadings_of_the_story_stay() -> None:
+    text = (
+        f"{TITLE}\n{SENTENCE}\nPrediksi:\nZona 1: hujan ringan sepanjang hari di pusat kota.\n"
+        "Zona 2: cerah berawan di wilayah selatan kota.\n"
+        "Menurut petugas, cuaca akan kembali normal pada akhir pekan, kata dia.\n"
+    )
+    texts = [p.text for p in article(text).paragraphs]
+    assert texts[1:4] == [
+        "Prediksi:",
+        "Zona 1: hujan ringan sepanjang hari di pusat kota.",
+        "Zona 2: cerah berawan di wilayah selatan kota.",
+    ]

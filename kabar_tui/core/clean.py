@@ -74,6 +74,12 @@ PAGE_LINK_SHARE = 0.4  # ... and many of them are link texts
 LINK_MAX_WORDS = 6
 FURNITURE_RUN = 5  # this many furniture lines in a row end the article on a page
 SHORT_PROSE_WORDS = 12
+MAX_SPLIT_PARTS = 4  # a sentence cut by links: its start and up to three more pieces
+WRAP_MIN_CHARS = 40  # lines this long show a hard wrap's width ...
+WRAP_MIN_LINES = 4
+WRAP_MAX_CHARS = 100
+WRAP_FILL = 0.8  # ... most of them fill at least this much of it
+WRAP_SHARE = 0.7
 MAX_DOT_PARTS = 6  # `www` / `kemenkeu` / `go` / `id`: pieces of one address
 # Dropped lines that never name the publishing outlet (or name another one).
 NO_OUTLET_CUE = frozenset(
@@ -129,11 +135,14 @@ def clean_source(source: Source) -> Article:
     content = _classify_lines(lines, captions, meta)
     _attach_credits(content, captions)
     page = _is_whole_page(content)
+    wrap = _wrap_width(content)
     start, end = _page_body_bounds(content) if page else _body_bounds(content)
+    start = _extend_start(content, start, wrap)
+    end = _extend_end(content, end)
     title = _structure(content, captions, start, end, meta, page)
     meta.published = _article_date(meta.dates, title)
     body = [line for line in content if line.state == KEEP]
-    paragraphs = _repair(body, edits, removed, meta)
+    paragraphs = _repair(body, edits, removed, meta, wrap)
     for line in lines:
         if line.state == DROP:
             removed.append(RemovedLine(line.number, line.text or line.raw, line.reason))
@@ -304,6 +313,62 @@ def _body_bounds(content: list[_Line]) -> tuple[int, int]:
     return first, max(last, first - 1)
 
 
+def _wrap_width(content: list[_Line]) -> int | None:
+    """The width hard-wrapped text (a press release, an e-paper) was broken at, or None:
+    most longer lines then end within a few characters of one width."""
+    widths = [len(line.text) for line in content if len(line.text) >= WRAP_MIN_CHARS]
+    if len(widths) < WRAP_MIN_LINES:
+        return None
+    width = max(widths)
+    near = sum(1 for w in widths if w >= width * WRAP_FILL)
+    return width if width <= WRAP_MAX_CHARS and near >= WRAP_SHARE * len(widths) else None
+
+
+def _wrapped(before: _Line, line: _Line, wrap: int) -> bool:
+    """`line` goes on from `before` at a hard wrap: no blank line between, and `before`
+    runs to the wrap width (a paragraph's last line is shorter)."""
+    return line.number == before.number + 1 and len(before.text) >= wrap * WRAP_FILL
+
+
+def _extend_start(content: list[_Line], first: int, wrap: int | None) -> int:
+    """Body lines before the first that reads as prose: a sentence's start cut off by a
+    link (`Ratna Sari` / `ternyata ...`) or by a hard wrap."""
+    while 1 < first < len(content):
+        before, line = content[first - 1], content[first]
+        if before.state != KEEP or not open_ended(before.text):
+            break
+        if (wrap and _wrapped(before, line, wrap)) or (
+            continues(line.text) and is_name_fragment(before.text)
+        ):
+            first -= 1
+        else:
+            break
+    return first
+
+
+def _extend_end(content: list[_Line], last: int) -> int:
+    """A sentence after the last prose line, cut by links onto a few lines
+    (`... kata pria itu kepada` / `Kompas.com` / `, Senin (2/6/2025).`), is body too."""
+    while last + 1 < len(content):
+        parts = content[last + 1 : last + 1 + MAX_SPLIT_PARTS]
+        if not parts or parts[0].state != KEEP or continues(parts[0].text):
+            break
+        text, found = parts[0].text, None
+        for offset, part in enumerate(parts[1:], start=1):
+            if part.state != KEEP or not open_ended(text):
+                break
+            if not (continues(part.text) or is_name_fragment(part.text)):
+                break
+            text = join_text(text, part.text)
+            if ends_sentence(text) and text.count(" ") + 1 >= BODY_MIN_WORDS:
+                found = last + 1 + offset
+                break
+        if found is None:
+            break
+        last = found
+    return last
+
+
 def _is_whole_page(content: list[_Line]) -> bool:
     """A whole page's text (`get_text()`): many lines, most of them short link texts."""
     if len(content) < PAGE_MIN_LINES:
@@ -432,7 +497,11 @@ def _menu_item(line: _Line) -> bool:
 
 
 def _repair(
-    body: list[_Line], edits: list[Edit], removed: list[RemovedLine], meta: _Meta
+    body: list[_Line],
+    edits: list[Edit],
+    removed: list[RemovedLine],
+    meta: _Meta,
+    wrap: int | None = None,
 ) -> list[Paragraph]:
     """Pass 3: drop repeated paragraphs, rejoin split sentences, cut inline furniture,
     unglue words, cut initials."""
@@ -451,7 +520,7 @@ def _repair(
         kept.append(line)
     groups: list[list[_Line]] = []
     for i, line in enumerate(kept):
-        if groups and _continues_group(groups[-1], line, kept[i + 1 : i + 2]):
+        if groups and _continues_group(groups[-1], line, kept[i + 1 : i + 2], wrap):
             groups[-1].append(line)
         else:
             groups.append([line])
@@ -535,9 +604,14 @@ def _dot_continuation(content: list[_Line], index: int) -> bool:
     return False
 
 
-def _continues_group(group: list[_Line], line: _Line, after: list[_Line]) -> bool:
-    """Does `line` carry on the paragraph in `group` (split where a link or dateline was)?"""
+def _continues_group(
+    group: list[_Line], line: _Line, after: list[_Line], wrap: int | None = None
+) -> bool:
+    """Does `line` carry on the paragraph in `group` (split where a link or dateline was,
+    or where hard-wrapped text broke at its width)?"""
     last = group[-1].text
+    if wrap and _wrapped(group[-1], line, wrap):
+        return True
     if split_at_dot(last, line.text):
         return True
     if len(group) == 1 and last.endswith(("-", "–", "—")):

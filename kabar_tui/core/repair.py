@@ -29,6 +29,7 @@ MIN_NAME_TAIL = 5  # `menyatakan`, `mengatakan`: the verb after a glued name is 
 MIN_VERB = 7
 VERB_PREFIXES = ("me", "ber", "di", "ter")
 _WORD_AS_WRITTEN = re.compile(r"[A-Za-z]+")
+_SITE_NAME = re.compile(r"[a-z][a-z0-9]+(?:\.[a-z]{2,3}){1,2}|detik[a-z]*|kumparan[A-Za-z]*")
 # Function words a scraper glues to the word before or after (never part of a compound).
 GLUE_WORDS = (
     "yang",
@@ -86,12 +87,14 @@ def continues(text: str) -> bool:
 
 
 def is_name_fragment(text: str) -> bool:
-    """`Sri Mulyani` alone on a line: the text of a link, cut out of its sentence."""
-    tokens = words(text)
+    """`Sri Mulyani` or `Kompas.com` alone on a line: the text of a link, cut out of its
+    sentence."""
+    tokens = text.split()
     return (
         0 < len(tokens) <= MAX_NAME_WORDS
         and open_ended(text)
-        and all(t[0].isupper() for t in tokens)
+        and all(t[0].isupper() or _SITE_NAME.fullmatch(t) for t in tokens)
+        and bool(words(text))
     )
 
 
