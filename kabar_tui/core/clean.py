@@ -563,8 +563,8 @@ def _repair(
         if len(parts) > 1:
             note = f"one line split into {len(parts)} paragraphs {how}"
             edits.append(Edit(group[0].number, "split", note))
-        for part in parts:
-            paragraphs.append(Paragraph(len(paragraphs), part, group[0].number))
+        for piece in parts:
+            paragraphs.append(Paragraph(len(paragraphs), piece, group[0].number))
     return paragraphs
 
 

@@ -254,7 +254,8 @@ def _has_url(text: str) -> bool:
 
 def _domain_outlet(text: str) -> str | None:
     match = _DOMAINS.search(text)
-    return _DOMAIN_NAMES[int(match.lastgroup[1:])] if match else None
+    group = match.lastgroup if match else None
+    return _DOMAIN_NAMES[int(group[1:])] if group else None
 
 
 def credited_in_text(text: str) -> str | None:
