@@ -442,3 +442,14 @@ def test_lists_and_subheadings_of_the_story_stay() -> None:
         "Zona 1: hujan ringan sepanjang hari di pusat kota.",
         "Zona 2: cerah berawan di wilayah selatan kota.",
     ]
+
+
+def test_two_content_words_glued_split_only_when_the_article_writes_both() -> None:
+    text = "Kondisi keuangan daerah membaik. Namun kondisikeuangan desa masih lemah."
+    assert unglue(text)[0] == (
+        "Kondisi keuangan daerah membaik. Namun kondisi keuangan desa masih lemah."
+    )
+    # without the article writing both words on their own, nothing is split
+    assert unglue("Namun kondisikeuangan desa masih lemah.")[1] == []
+    # a compound with a short side is never tried
+    assert unglue("kerja sama dan kerjasama")[1] == []

@@ -27,6 +27,7 @@ _GLUED_TOKEN = re.compile(
 MIN_PART = 3
 MIN_NAME_TAIL = 5  # `menyatakan`, `mengatakan`: the verb after a glued name is long
 MIN_VERB = 7
+MIN_CONTENT = 5  # each of two glued content words is at least this long
 VERB_PREFIXES = ("me", "ber", "di", "ter")
 _WORD_AS_WRITTEN = re.compile(r"[A-Za-z]+")
 _SITE_NAME = re.compile(r"[a-z][a-z0-9]+(?:\.[a-z]{2,3}){1,2}|detik[a-z]*|kumparan[A-Za-z]*")
@@ -199,10 +200,21 @@ def _splittable(word: str) -> bool:
     """Could a split rule apply: a glue word at either end, or a prefixed verb after a name."""
     if word.endswith(GLUE_WORDS) or (word.islower() and word.startswith(GLUE_WORDS)):
         return True
-    return word[0].isupper() and any(
+    if word.islower():
+        return _content_pair(word) is not None
+    return any(
         word[cut:].startswith(VERB_PREFIXES) and known(word[cut:])
         for cut in range(MIN_PART, len(word) - MIN_NAME_TAIL + 1)
     )
+
+
+@cache
+def _content_pair(word: str) -> int | None:
+    """Where `kondisikeuangan` splits into two words of five letters or more, or None."""
+    for cut in range(MIN_CONTENT, len(word) - MIN_CONTENT + 1):
+        if known(word[:cut]) and known(word[cut:]):
+            return cut
+    return None
 
 
 def _split_sentences(text: str, notes: list[str]) -> str:
@@ -265,6 +277,12 @@ def word_splits(text: str, own_words: Mapping[str, int]) -> dict[str, str]:
             unlisted_ok = glue in STRONG_GLUE and len(rest) >= MIN_UNLISTED and rest.islower()
             if unlisted_ok or (rest in own_words if rest[0].isupper() else known(rest)):
                 return word if own_words.get(word, 0) > 1 else f"{left} {right}"
+        # Two content words glued: only when the article also writes both on their own
+        # (`kondisi ... keuangan ... kondisikeuangan`); compounds like `kerjasama` have a
+        # short side and are never tried.
+        cut = _content_pair(word) if word.islower() else None
+        if cut and word[:cut] in own_words and word[cut:] in own_words:
+            return word if own_words.get(word, 0) > 1 else f"{word[:cut]} {word[cut:]}"
         return word
 
     splits = {}
