@@ -208,6 +208,11 @@ def _splittable(word: str) -> bool:
     )
 
 
+def _writes(own_words: Mapping[str, int], word: str) -> bool:
+    """The article writes `word` on its own, maybe capitalised at a sentence's start."""
+    return word in own_words or word.capitalize() in own_words
+
+
 @cache
 def _content_pair(word: str) -> int | None:
     """Where `kondisikeuangan` splits into two words of five letters or more, or None."""
@@ -281,7 +286,7 @@ def word_splits(text: str, own_words: Mapping[str, int]) -> dict[str, str]:
         # (`kondisi ... keuangan ... kondisikeuangan`); compounds like `kerjasama` have a
         # short side and are never tried.
         cut = _content_pair(word) if word.islower() else None
-        if cut and word[:cut] in own_words and word[cut:] in own_words:
+        if cut and _writes(own_words, word[:cut]) and _writes(own_words, word[cut:]):
             return word if own_words.get(word, 0) > 1 else f"{word[:cut]} {word[cut:]}"
         return word
 
