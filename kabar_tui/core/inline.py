@@ -81,11 +81,12 @@ class Cut:
 def inline_junk_hints(text: str) -> bool:
     """Could any paragraph of this article (all its text at once) hold furniture inside
     it, other than at its very end? One pass of cheap substring checks."""
-    return (
-        "SCROLL" in text
-        or "ADVERTISEMENT" in text
-        or "alaman" in text
-        or (":" in text and ("aca " in text or "ihat " in text or "BACA" in text))
+    if "SCROLL" in text or "ADVERTISEMENT" in text or "alaman" in text:
+        return True
+    return ":" in text and (  # promo markers and credits all take a colon
+        "aca " in text
+        or "ihat " in text
+        or "BACA" in text
         or any(word in text for word in CREDIT_WORDS)
     )
 

@@ -15,7 +15,8 @@ _GLUED = re.compile(r"(?<![A-Za-z])([a-z]{3,}|[A-Z][a-z]{2,})([A-Z][a-z]+)(?![A-
 # `kata dia.Menurut`: a sentence glued to the next one.
 _PUNCT_THEN_CAPITAL = re.compile(r"[.!?][A-Z]")
 _LOWER_UPPER = re.compile(r"[a-z][A-Z]")
-_SUSPECT = re.compile(r"[a-z.!?)][A-Z]")
+_SUSPECT = re.compile(r"[a-z.!?][A-Z]")
+_CLOSE_THEN_CAPITAL = re.compile(r"\)[A-Z]")
 # A token with a bracket or a year glued to a word (the empty group marks the gap):
 # `(PKP)Maruarar` (a link's acronym), `Gratis(MBG)`, `Ramadan1447`.
 _GLUED_TOKEN = re.compile(
@@ -160,7 +161,7 @@ def looks_glued(text: str) -> bool:
         at = match.start()
         if match[0][0] != "." or not text[at - 1 : at].isupper():
             return True
-    return False
+    return ")" in text and _CLOSE_THEN_CAPITAL.search(text) is not None
 
 
 _NOT_CANDIDATES: set[str] = set()  # tokens already judged no glue: skipped at C speed
