@@ -453,3 +453,22 @@ def test_two_content_words_glued_split_only_when_the_article_writes_both() -> No
     assert unglue("Namun kondisikeuangan desa masih lemah.")[1] == []
     # a compound with a short side is never tried
     assert unglue("kerja sama dan kerjasama")[1] == []
+
+
+def test_a_list_inside_a_page_article_does_not_end_it() -> None:
+    names = ["Budi Santoso", "Siti Aminah", "Joko Susilo", "Dewi Lestari", "Agus Salim"]
+    story = (
+        "BOGOR - Panitia lomba taman kota mengumumkan lima pemenang pada Sabtu sore.\n"
+        "Para pemenang itu adalah:\n" + "\n".join(names) + "\n"
+        "Ketua panitia mengatakan para pemenang akan menerima hadiah pekan depan di balai kota.\n"
+        "Ia berharap lomba serupa digelar lagi tahun depan dengan peserta yang lebih banyak.\n"
+    )
+    page = WHOLE_PAGE.replace(
+        "BOGOR - Pemerintah Kota Bogor membuka taman baca gratis untuk anak di tepi Sungai "
+        "Ciliwung, Jumat.\n",
+        story,
+    )
+    texts = [p.text for p in article(page).paragraphs]
+    assert names[0] in texts and texts.index(names[-1]) < len(texts) - 1
+    assert any(t.startswith("Ia berharap lomba") for t in texts)
+    assert not any("Harga Beras" in t for t in texts)

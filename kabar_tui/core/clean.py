@@ -74,6 +74,8 @@ PAGE_LINK_SHARE = 0.4  # ... and many of them are link texts
 LINK_MAX_WORDS = 6
 FURNITURE_RUN = 5  # this many furniture lines in a row end the article on a page
 SHORT_PROSE_WORDS = 12
+RESUME_LOOKAHEAD = 12
+RESUME_PARAGRAPHS = 2
 MAX_SPLIT_PARTS = 4  # a sentence cut by links: its start and up to three more pieces
 WRAP_MIN_CHARS = 40  # lines this long show a hard wrap's width ...
 WRAP_MIN_LINES = 4
@@ -400,13 +402,28 @@ def _page_body_bounds(content: list[_Line]) -> tuple[int, int]:
         line = content[index]
         if furniture[index]:
             run += 1
-            if run >= FURNITURE_RUN:
+            if run >= FURNITURE_RUN and not _prose_resumes(content, furniture, index + 1):
                 break
         else:
             run = 0
             if _body_like(line):
                 end = index
     return first, end
+
+
+def _prose_resumes(content: list[_Line], furniture: list[bool], start: int) -> bool:
+    """After a run of short lines (a list in the story: names, scores), the article goes
+    on when two prose paragraphs follow in a row before the furniture does."""
+    streak = 0
+    for index in range(start, min(start + RESUME_LOOKAHEAD, len(content))):
+        if furniture[index]:
+            if streak:
+                return False
+            continue
+        streak = streak + 1 if _body_like(content[index]) else 0
+        if streak >= RESUME_PARAGRAPHS:
+            return True
+    return False
 
 
 def _title_like(line: _Line, min_words: int) -> bool:
