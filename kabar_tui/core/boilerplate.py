@@ -49,7 +49,7 @@ def chrome_reason(text: str) -> str | None:
     if reason:
         return reason
     match = _CHROME.fullmatch(text)
-    if match is None:
+    if match is None or match.lastgroup is None:
         return None
     return _REASONS[int(match.lastgroup[1:])]
 

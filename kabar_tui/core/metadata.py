@@ -210,7 +210,7 @@ def dateline_outlet(paragraph: str) -> str | None:
 def outlet_in(text: str) -> str | None:
     """The outlet a piece of page chrome or byline names, or None."""
     match = _OUTLETS.search(text)
-    if match:
+    if match and match.lastgroup:
         return _OUTLET_NAMES[int(match.lastgroup[1:])]
     if "ribun" in text or "RIBUN" in text:
         return tribun_outlet(text)
@@ -242,7 +242,7 @@ def site_suffix(title: str) -> int | None:
 def outlets_in(texts: list[str]) -> set[str]:
     """Every outlet named anywhere in `texts` (one regex pass over all of them)."""
     joined = "\n".join(texts)
-    found = {_OUTLET_NAMES[int(m.lastgroup[1:])] for m in _OUTLETS.finditer(joined)}
+    found = {_OUTLET_NAMES[int(g[1:])] for m in _OUTLETS.finditer(joined) if (g := m.lastgroup)}
     if _has_url(joined):
         found.update(o for text in texts if _has_url(text) and (o := _domain_outlet(text)))
     return found
