@@ -472,3 +472,15 @@ def test_a_list_inside_a_page_article_does_not_end_it() -> None:
     assert names[0] in texts and texts.index(names[-1]) < len(texts) - 1
     assert any(t.startswith("Ia berharap lomba") for t in texts)
     assert not any("Harga Beras" in t for t in texts)
+
+
+def test_outlet_from_the_datelines_the_issue_lists() -> None:
+    for opening, outlet in (
+        ("Liputan6.com, Jakarta - ", "Liputan6.com"),
+        ("TRIBUNSOLO.COM, KLATEN - ", "Tribun Solo"),
+        ("Bisnis.com, JAKARTA — ", "Bisnis.com"),
+        ("Mataram (ANTARA) - ", "ANTARA"),
+        ("VIVA.co.id – ", "VIVA"),
+        ("KOMPAS.com - ", "Kompas.com"),
+    ):
+        assert article(f"{TITLE}\n{opening}{SENTENCE}\n").outlet == outlet, opening
