@@ -484,3 +484,20 @@ def test_outlet_from_the_datelines_the_issue_lists() -> None:
         ("KOMPAS.com - ", "Kompas.com"),
     ):
         assert article(f"{TITLE}\n{opening}{SENTENCE}\n").outlet == outlet, opening
+
+
+def test_a_price_table_closing_the_story_stays_and_menus_after_chrome_go() -> None:
+    text = (
+        f"{TITLE}\n{SENTENCE}\nBerikut harga tiket masuk taman itu:\n"
+        "Tiket Dewasa: Rp 10.000\nTiket Pelajar: Rp 5.000\n"
+        "1. Anak Balita Gratis\n"
+        "Tags\nTaman Kota\nBogor\n"
+    )
+    result = article(text)
+    texts = [p.text for p in result.paragraphs]
+    assert texts[-3:] == [
+        "Tiket Dewasa: Rp 10.000",
+        "Tiket Pelajar: Rp 5.000",
+        "1. Anak Balita Gratis",
+    ]
+    assert removed_reasons(result)["Taman Kota"] == "tags"

@@ -16,6 +16,7 @@ Decisions: the dateline stays in the paragraph text as written and is also recor
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import pairwise
@@ -72,6 +73,9 @@ MAX_PROMOS_AFTER_MARKER = 5
 PAGE_MIN_LINES = 40  # a whole page's text has many lines ...
 PAGE_LINK_SHARE = 0.4  # ... and many of them are link texts
 LINK_MAX_WORDS = 6
+PAGE_HEADER_LINES = 6  # a site's menus and header before the headline
+_LIST_ITEM = re.compile(r"\d{1,3}[.)]\s+\S")
+_TABLE_ROW = re.compile(r"\bRp\s?\d|:\s*(?:Rp\s?)?\d[\d.,]*(?:\s|$)|\d[\d.,]*\s*(?:%|persen)\b")
 FURNITURE_RUN = 5  # this many furniture lines in a row end the article on a page
 SHORT_PROSE_WORDS = 12
 RESUME_LOOKAHEAD = 12
@@ -372,11 +376,16 @@ def _extend_end(content: list[_Line], last: int) -> int:
 
 
 def _is_whole_page(content: list[_Line]) -> bool:
-    """A whole page's text (`get_text()`): many lines, most of them short link texts."""
+    """A whole page's text (`get_text()`): many lines, most of them short link texts, and
+    a site header (menus) before the article's first prose line. An article of lyrics or
+    lists has the many short lines but not the header."""
     if len(content) < PAGE_MIN_LINES:
         return False
     short = sum(1 for line in content if line.words <= LINK_MAX_WORDS)
-    return short >= PAGE_LINK_SHARE * len(content)
+    if short < PAGE_LINK_SHARE * len(content):
+        return False
+    first = next((i for i, line in enumerate(content) if _body_like(line)), len(content))
+    return first >= PAGE_HEADER_LINES
 
 
 def _is_furniture(line: _Line) -> bool:
@@ -468,12 +477,14 @@ def _structure(
     title_key = comparable(title.text) if title else None
     promos_left = 0
     in_tags = False
+    attached = True  # lines right after the body, with no page chrome between, are its own
     for index, line in enumerate(content[start:], start=start):
         if line.state == DROP:
             key = chrome.label_key(line.text)
             if key in chrome.RELATED_MARKERS:
                 promos_left = MAX_PROMOS_AFTER_MARKER
             in_tags = in_tags or key in chrome.TAG_MARKERS
+            attached = attached and index <= end
             continue
         if title_key and comparable(line.text) == title_key:
             _drop(line, "repeated title")
@@ -482,6 +493,9 @@ def _structure(
             promos_left -= 1
             continue
         elif index > end and not _dot_continuation(content, index):
+            if attached and not in_tags and _closes_story(content, index):
+                continue  # a list, price table or schedule closing the story
+            attached = False
             if in_tags or chrome.looks_like_tag_list(line.text) or line.text.islower():
                 _drop(line, "tags")
             elif _menu_item(line):
@@ -490,6 +504,21 @@ def _structure(
                 _drop(line, "page furniture")  # after the article on a whole page
         promos_left = 0
     return title
+
+
+def _closes_story(content: list[_Line], index: int) -> bool:
+    """A list item, or the lead-in (`Berikut harga tiket:`) of the list that follows."""
+    text = content[index].text
+    if _story_list_item(text):
+        return True
+    after = content[index + 1] if index + 1 < len(content) else None
+    return text.endswith(":") and after is not None and _story_list_item(after.text)
+
+
+def _story_list_item(text: str) -> bool:
+    """`4. Norwegia`, `24 - 25 Mei : Rp 480.000`, `Pecahan 100 gram Rp 62.200.000`,
+    `Skor biaya hidup: 73.2`: an item of a list or table, numbered or holding figures."""
+    return _LIST_ITEM.match(text) is not None or _TABLE_ROW.search(text) is not None
 
 
 def _promo_title(line: _Line, following: list[_Line]) -> bool:
