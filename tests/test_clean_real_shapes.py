@@ -501,3 +501,9 @@ def test_a_price_table_closing_the_story_stays_and_menus_after_chrome_go() -> No
         "1. Anak Balita Gratis",
     ]
     assert removed_reasons(result)["Taman Kota"] == "tags"
+
+
+def test_clitics_brands_and_divine_pronouns_are_not_split() -> None:
+    assert known("kulupakan") and known("kaubawa")
+    for text in ("tak akan kulupakan", "video TikToknya ramai", "mohon ampun atas sifatMu"):
+        assert unglue(text) == (text, [])

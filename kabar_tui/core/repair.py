@@ -31,6 +31,9 @@ MIN_VERB = 7
 MIN_CONTENT = 5  # each of two glued content words is at least this long
 VERB_PREFIXES = ("me", "ber", "di", "ter")
 _WORD_AS_WRITTEN = re.compile(r"[A-Za-z]+")
+_CLITIC = re.compile(r"(?:nya|lah|kah|pun)$")
+# `sifat-Mu`, `rahmat-Nya`: pronouns for God are capitalised and written on, never split.
+DIVINE_CLITICS = frozenset({"Mu", "Nya", "Ku"})
 _SITE_NAME = re.compile(r"[a-z][a-z0-9]+(?:\.[a-z]{2,3}){1,2}|detik[a-z]*|kumparan[A-Za-z]*")
 # Function words a scraper glues to the word before or after (never part of a compound).
 GLUE_WORDS = (
@@ -246,7 +249,10 @@ def _split_camel_case(text: str, own_words: Mapping[str, int], notes: list[str])
 
     def split_word(match: re.Match[str]) -> str:
         word, left, right = match[0], match[1], match[2]
-        if word in names or word.startswith(prefixes) or own_words.get(word, 0) > 1:
+        brand = _CLITIC.sub("", word)  # `TikToknya` is `TikTok` + `nya`
+        if word in names or brand in names or word.startswith(prefixes) or right in DIVINE_CLITICS:
+            return word
+        if own_words.get(word, 0) > 1:
             return word
         # A lower-case word cannot go on with a capital: `mengatakanPrabowo` needs only
         # its left side to be a word; two capitalised parts both need to be.

@@ -39,6 +39,9 @@ PREFIXES: dict[str, tuple[str, ...]] = {
     "pember": ("",),
     "menge": ("",),
     "penge": ("",),
+    # pronoun clitics before a verb: `kulupakan`, `kaubawa`
+    "ku": ("",),
+    "kau": ("",),
     "": ("",),
 }
 MIN_ROOT = 3
