@@ -507,3 +507,14 @@ def test_clitics_brands_and_divine_pronouns_are_not_split() -> None:
     assert known("kulupakan") and known("kaubawa")
     for text in ("tak akan kulupakan", "video TikToknya ramai", "mohon ampun atas sifatMu"):
         assert unglue(text) == (text, [])
+
+
+def test_clitics_after_suffixes_and_web_addresses_are_left_alone() -> None:
+    assert known("kepadatannya") and known("kejadiannya")
+    for text in (
+        "karena kepadatannya tinggi",
+        "Kejadiannya kemarin sore",
+        "lihat https://contoh.go.id/berkas2024 ya",
+        "upacara sanghayang itu",
+    ):
+        assert unglue(text) == (text, [])

@@ -64,7 +64,7 @@ GLUE_WORDS = (
 # Glue words no word starts or ends with: next to them a foreign or unlisted word may
 # be split off (`roundtableyang`, `denganexclusive`).
 STRONG_GLUE = frozenset({"yang", "dengan", "untuk", "kepada", "bahwa"})
-MIN_UNLISTED = 6
+MIN_UNLISTED = 7
 MAX_NAME_WORDS = 5
 
 
@@ -182,7 +182,7 @@ def glue_candidates(text: str) -> frozenset[str]:
     unseen = set(text.split()) - _NOT_CANDIDATES
     candidates = set()
     for token in unseen:
-        if _GLUED_TOKEN.search(token):
+        if "/" not in token and _GLUED_TOKEN.search(token):  # not inside a web address
             candidates.add(token)
             continue
         word = token.strip(_TOKEN_EDGES)

@@ -11,7 +11,8 @@ from functools import cache
 
 from kabar_tui.core.text import data_lines, stopwords
 
-SUFFIXES = ("", "nya", "kan", "an", "i", "lah", "kah", "pun")
+SUFFIXES = ("", "kan", "an", "i")
+CLITICS = ("", "nya", "lah", "kah", "pun", "ku", "mu")
 # Prefix -> the letters its nasal sound replaced at the root's start (`meny` + `sata`).
 PREFIXES: dict[str, tuple[str, ...]] = {
     "me": ("",),
@@ -58,6 +59,17 @@ def known(word: str) -> bool:
     if word in stopwords():
         return True
     vocabulary = roots()
+    for clitic in CLITICS:  # `kepadatannya` = `kepadatan` + `nya`
+        if clitic and (not word.endswith(clitic) or len(word) - len(clitic) < MIN_ROOT):
+            continue
+        stem = word[: len(word) - len(clitic)] if clitic else word
+        if _affixed(stem, vocabulary):
+            return True
+    return False
+
+
+def _affixed(word: str, vocabulary: frozenset[str]) -> bool:
+    """`word` is a root with at most one suffix and one (or a double) prefix."""
     for suffix in SUFFIXES:
         if suffix and not word.endswith(suffix):
             continue
