@@ -515,6 +515,5 @@ def test_clitics_after_suffixes_and_web_addresses_are_left_alone() -> None:
         "karena kepadatannya tinggi",
         "Kejadiannya kemarin sore",
         "lihat https://contoh.go.id/berkas2024 ya",
-        "upacara sanghayang itu",
     ):
         assert unglue(text) == (text, [])
