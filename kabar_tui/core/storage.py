@@ -265,6 +265,12 @@ _CORPUS_TABLES: dict[str, tuple[str, ...]] = {
         "speaker",
     ),
 }  # fmt: skip
+# Leading key columns not read back: their order (`_ORDER`) is all that matters, and a
+# million mentions' keys are most of a corpus's rows.
+_UNREAD = {"mention_names": 2, "quote_speakers": 2}
+_READ: dict[str, tuple[str, ...]] = {
+    table: columns[_UNREAD.get(table, 0) :] for table, columns in _CORPUS_TABLES.items()
+}
 _ORDER = {
     "corpus_articles": "position",
     "names": "number",
@@ -299,9 +305,25 @@ def _plain_row(row: Row) -> Row:
     return tuple(map(_plain, row))
 
 
-def _checksum(parts: object) -> str:
-    """Of rows exactly as they are written and read back (repr of str, int, float, None)."""
-    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+def _columns(rows: Sequence[Row], width: int) -> list[Sequence[Any]]:
+    """Rows as columns (`width` empty ones when there are no rows)."""
+    return list(zip(*rows, strict=True)) or [()] * width
+
+
+def _digest_columns(digest: Any, columns: Iterable[Sequence[object]]) -> None:
+    """Add columns of plain values to a checksum: joined text, far cheaper than repr."""
+    for column in columns:
+        digest.update("\x1f".join(map(str, column)).encode())
+        digest.update(b"\x1e")
+
+
+def _checksum(tables: Iterable[Sequence[Row]], widths: Iterable[int]) -> str:
+    """Of whole tables' rows, exactly as they are written and read back."""
+    digest = hashlib.blake2b(digest_size=16)
+    for rows, width in zip(tables, widths, strict=True):
+        _digest_columns(digest, _columns(rows, width))
+        digest.update(b"\x1d")
+    return digest.hexdigest()
 
 
 _ZONES: dict[tuple[int, str | None], timezone] = {}
@@ -356,8 +378,15 @@ def _article_rows(article: Article) -> tuple[Row, list[list[Row]]]:
     return meta + tuple(len(rows) for rows in records), records
 
 
-def _article_checksum(path: str, content_hash: str, columns: Row, records: Sequence[object]) -> str:
-    return _checksum((path, content_hash, columns, *records))
+def _article_checksum(
+    path: str, content_hash: str, columns: Row, records: Iterable[Iterable[Sequence[object]]]
+) -> str:
+    """Of an article's row and its records, each record table given as its columns."""
+    digest = hashlib.blake2b(repr((path, content_hash, columns)).encode(), digest_size=16)
+    for table in records:
+        _digest_columns(digest, table)
+        digest.update(b"\x1d")
+    return digest.hexdigest()
 
 
 def _share(values: Iterable[Any], shared: dict[Any, Any]) -> list[Any]:
@@ -365,12 +394,15 @@ def _share(values: Iterable[Any], shared: dict[Any, Any]) -> list[Any]:
 
 
 def _build(
-    spec: _Records, rows: list[Row], shared: dict[Any, Any], replace: dict[int, list[Any]]
+    spec: _Records,
+    columns: list[Sequence[Any]],
+    shared: dict[Any, Any],
+    replace: dict[int, list[Any]],
 ) -> list[Any]:
-    """The dataclasses of a table's rows, built column-wise (short strings made one object)."""
-    if not rows:
+    """The dataclasses of a table's columns (short strings made one object)."""
+    if not columns[0]:
         return []
-    columns: list[Any] = list(zip(*rows, strict=True))
+    columns = list(columns)
     for index in spec.shared:
         columns[index] = _share(columns[index], shared)
     for index, values in replace.items():
@@ -518,35 +550,39 @@ class Storage:
                 ).fetchall()
             )
         shared: dict[Any, Any] = {}
-        starts = [0] * len(RECORDS)
         whole = all(
             len(rows) == sum(head[_HEAD + _META + n] for head in heads)
             for n, rows in enumerate(fetched)
         )
+        if not whole:
+            self.warnings.append(
+                "cache rows of the articles did not match their counts; processed them again"
+            )
+            return [None] * len(heads)
+        tables = [
+            _columns(rows, len(spec.columns)) for spec, rows in zip(RECORDS, fetched, strict=True)
+        ]
+        del fetched
         valid: list[bool] = []
+        starts = [0] * len(RECORDS)
         for head in heads:
             counts = head[_HEAD + _META :]
-            if whole:
-                slices = [
-                    rows[start : start + count]
-                    for rows, start, count in zip(fetched, starts, counts, strict=True)
-                ]
-                starts = [start + count for start, count in zip(starts, counts, strict=True)]
-                valid.append(_article_checksum(head[1], head[2], head[_HEAD:], slices) == head[4])
-            else:
-                valid.append(False)
+            records = (
+                [column[start : start + count] for column in columns]
+                for columns, start, count in zip(tables, starts, counts, strict=True)
+            )
+            valid.append(_article_checksum(head[1], head[2], head[_HEAD:], records) == head[4])
+            starts = [start + count for start, count in zip(starts, counts, strict=True)]
         if not all(valid):
-            bad = valid.count(False)
             self.warnings.append(
-                f"cache rows of {bad} article(s) did not match their checksum; processed them again"
+                f"cache rows of {valid.count(False)} article(s) did not match their checksum; "
+                "processed them again"
             )
         replace = replace or {}
         built = [
-            _build(spec, rows, shared, replace.get(spec.table, {}))
-            for spec, rows in zip(RECORDS, fetched, strict=True)
+            _build(spec, columns, shared, replace.get(spec.table, {}))
+            for spec, columns in zip(RECORDS, tables, strict=True)
         ]
-        if not whole:
-            return [None] * len(heads)
         articles: list[Article | None] = []
         starts = [0] * len(RECORDS)
         for head, ok in zip(heads, valid, strict=True):
@@ -590,7 +626,11 @@ class Storage:
         prepared = []
         for source, signature, article in rows:
             columns, records = _article_rows(article)
-            checksum = _article_checksum(source.path, source.content_hash, columns, records)
+            tables = (
+                _columns(rows, len(spec.columns))
+                for rows, spec in zip(records, RECORDS, strict=True)
+            )
+            checksum = _article_checksum(source.path, source.content_hash, columns, tables)
             head = (source.path, source.content_hash, fingerprint, signature, checksum)
             prepared.append((head, columns, records))
         if not prepared:
@@ -719,11 +759,11 @@ class Storage:
                 f"ORDER BY {_ORDER[table]}",
                 (corpus,),
             ).fetchall()
-            for table, columns in _CORPUS_TABLES.items()
+            for table, columns in _READ.items()
         }
         fingerprint = code_fingerprint()
         if (
-            _checksum(list(tables.values())) != checksum
+            _checksum(tables.values(), map(len, _READ.values())) != checksum
             or len(tables["corpus_articles"]) != len(heads)
             or any(head[3] != fingerprint for head in heads)
             or _corpus_key((head[1], head[2]) for head in heads) != key
@@ -734,14 +774,12 @@ class Storage:
             return None
         shared: dict[Any, Any] = {}
         names = _share((text for _, text in tables["names"]), shared)
-        mention_names = [names[name] for _, _, name in tables["mention_names"]]
+        mention_names = [names[name] for (name,) in tables["mention_names"]]
         if len(mention_names) != sum(head[_HEAD + _META + 4] for head in heads) or len(
             tables["quote_speakers"]
         ) != sum(head[_HEAD + _META + 5] for head in heads):
             return None
-        speakers = [
-            None if name is None else names[name] for _, _, name in tables["quote_speakers"]
-        ]
+        speakers = [None if name is None else names[name] for (name,) in tables["quote_speakers"]]
         articles = self._read_articles(
             db,
             heads,
@@ -793,7 +831,10 @@ class Storage:
                 rows = _corpus_rows(corpus, stored)
                 if rows is None:
                     return
-                checksum = _checksum([rows[table] for table in _CORPUS_TABLES])
+                checksum = _checksum(
+                    ([row[_UNREAD.get(table, 0) :] for row in rows[table]] for table in _READ),
+                    map(len, _READ.values()),
+                )
                 with backend.transaction(db):
                     old = db.execute("SELECT id FROM corpora WHERE key = ?", (key,)).fetchone()
                     if old is not None:
