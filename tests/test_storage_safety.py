@@ -126,6 +126,18 @@ def test_a_planted_pickle_in_stored_rows_runs_nothing(corpus_dir: Path, tmp_path
     assert corpus_to_dict(report.corpus)["articles"] == corpus_to_dict(first.corpus)["articles"]
 
 
+def test_values_of_the_wrong_kind_are_a_warning(corpus_dir: Path, tmp_path: Path) -> None:
+    path = db_path(tmp_path)
+    first = index_with(path, corpus_dir)
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE mentions SET start_offset = 'x' WHERE position = 0")
+        db.execute("UPDATE mention_names SET name = 99999 WHERE position = 0")
+    report = index_with(path, corpus_dir)
+    assert report.processed == 6
+    assert any("wrong kind" in p.message for p in report.corpus.problems)
+    assert corpus_to_dict(report.corpus) == corpus_to_dict(first.corpus)
+
+
 # 2. Permissions
 
 

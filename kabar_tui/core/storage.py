@@ -34,6 +34,7 @@ import sqlite3
 import stat
 import sys
 import time
+from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
@@ -210,25 +211,26 @@ class _Records:
     columns: tuple[str, ...]
     fields: tuple[str, ...]
     shared: tuple[int, ...]
+    numbers: tuple[int, ...]  # columns of integers, never NULL
 
 
 RECORDS = (
     _Records("paragraphs", "paragraphs", Paragraph, ("number", "text", "line"),
-             ("index", "text", "line"), ()),
+             ("index", "text", "line"), (), (0, 2)),
     _Records("captions", "captions", Caption, ("text", "credit", "line"),
-             ("text", "credit", "line"), (1,)),
+             ("text", "credit", "line"), (1,), (2,)),
     _Records("removed_lines", "removed", RemovedLine, ("line", "text", "reason"),
-             ("line", "text", "reason"), (2,)),
+             ("line", "text", "reason"), (2,), (0,)),
     _Records("edits", "edits", Edit, ("line", "kind", "detail"),
-             ("line", "kind", "detail"), (1, 2)),
+             ("line", "kind", "detail"), (1, 2), (0,)),
     _Records("mentions", "entities", Mention,
              ("text", "label", "paragraph", "start_offset", "end_offset", "canonical"),
-             ("text", "label", "paragraph", "start", "end", "canonical"), (0, 1, 5)),
+             ("text", "label", "paragraph", "start", "end", "canonical"), (0, 1, 5), (2, 3, 4)),
     _Records("quotes", "quotes", Quote,
              ("text", "kind", "speaker", "paragraph", "start_offset", "end_offset",
               "speaker_canonical", "via"),
              ("text", "kind", "speaker", "paragraph", "start", "end", "speaker_canonical",
-              "via"), (1, 2, 6, 7)),
+              "via"), (1, 2, 6, 7), (3, 4, 5)),
 )  # fmt: skip
 _CANONICAL_COLUMN = 5  # of mentions
 _SPEAKER_COLUMN = 6  # speaker_canonical, of quotes
@@ -310,10 +312,16 @@ def _columns(rows: Sequence[Row], width: int) -> list[Sequence[Any]]:
     return list(zip(*rows, strict=True)) or [()] * width
 
 
-def _digest_columns(digest: Any, columns: Iterable[Sequence[object]]) -> None:
-    """Add columns of plain values to a checksum: joined text, far cheaper than repr."""
-    for column in columns:
-        digest.update("\x1f".join(map(str, column)).encode())
+def _digest_columns(
+    digest: Any, columns: Iterable[Sequence[Any]], numbers: tuple[int, ...] = ()
+) -> None:
+    """Add columns of plain values to a checksum: joined text or packed integers, far
+    cheaper than repr; `numbers` are the columns known to hold integers only."""
+    for index, column in enumerate(columns):
+        if index in numbers:
+            digest.update(array("q", column).tobytes())
+        else:
+            digest.update("\x1f".join(map(str, column)).encode())
         digest.update(b"\x1e")
 
 
@@ -381,16 +389,17 @@ def _article_rows(article: Article) -> tuple[Row, list[list[Row]]]:
 def _article_checksum(
     path: str, content_hash: str, columns: Row, records: Iterable[Iterable[Sequence[object]]]
 ) -> str:
-    """Of an article's row and its records, each record table given as its columns."""
+    """Of an article's row and its records, each record table (RECORDS) given as columns."""
     digest = hashlib.blake2b(repr((path, content_hash, columns)).encode(), digest_size=16)
-    for table in records:
-        _digest_columns(digest, table)
+    for table, spec in zip(records, RECORDS, strict=True):
+        _digest_columns(digest, table, spec.numbers)
         digest.update(b"\x1d")
     return digest.hexdigest()
 
 
-def _share(values: Iterable[Any], shared: dict[Any, Any]) -> list[Any]:
-    return [shared.setdefault(value, value) for value in values]
+def _share(values: Sequence[Any], shared: dict[Any, Any]) -> list[Any]:
+    """The values, equal ones made one object (a million mentions, a few thousand names)."""
+    return list(map(shared.setdefault, values, values))
 
 
 def _build(
@@ -404,10 +413,19 @@ def _build(
         return []
     columns = list(columns)
     for index in spec.shared:
-        columns[index] = _share(columns[index], shared)
+        if index not in replace:
+            columns[index] = _share(columns[index], shared)
     for index, values in replace.items():
         columns[index] = values
     return list(map(spec.kind, *columns))
+
+
+# What values of the wrong type or range in a damaged or planted row raise while read.
+_UNREADABLE = (ValueError, TypeError, OverflowError, IndexError, KeyError)
+
+
+def _unreadable(error: Exception, then: str) -> str:
+    return f"cache rows held values of the wrong kind ({type(error).__name__}); {then}"
 
 
 class _Skipped(Exception):
@@ -520,7 +538,11 @@ class Storage:
                 if not rows:
                     return {}
                 source = backend.create_wanted(db, [row[0] for row in rows])
-                articles = self._read_articles(db, rows, source, "", ())
+                try:
+                    articles = self._read_articles(db, rows, source, "", ())
+                except _UNREADABLE as error:
+                    self.warnings.append(_unreadable(error, "processed the articles again"))
+                    return {}
         except _Skipped:
             return {}
         return {article.path: article for article in articles if article is not None}
@@ -731,7 +753,11 @@ class Storage:
                 ).fetchone()
                 if row is None:
                     return None
-                corpus = self._read_corpus(db, row[0], key, row[1])
+                try:
+                    corpus = self._read_corpus(db, row[0], key, row[1])
+                except _UNREADABLE as error:
+                    self.warnings.append(_unreadable(error, "linked the articles again"))
+                    corpus = None
                 if corpus is None:
                     with backend.transaction(db):
                         self._delete_corpus(db, row[0])
@@ -773,7 +799,7 @@ class Storage:
             )
             return None
         shared: dict[Any, Any] = {}
-        names = _share((text for _, text in tables["names"]), shared)
+        names = _share([text for _, text in tables["names"]], shared)
         mention_names = [names[name] for (name,) in tables["mention_names"]]
         if len(mention_names) != sum(head[_HEAD + _META + 4] for head in heads) or len(
             tables["quote_speakers"]
@@ -977,7 +1003,7 @@ def _entities(
     count = len(tables["entities"])
     aliases: list[list[str]] = [[] for _ in range(count)]
     for entity, group in itertools.groupby(tables["entity_aliases"], key=operator.itemgetter(0)):
-        aliases[entity] = _share((alias for _, _, alias in group), shared)
+        aliases[entity] = _share([alias for _, _, alias in group], shared)
     articles = _children(tables["entity_articles"], count, ids)
     return [
         EntityRecord(
