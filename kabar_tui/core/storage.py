@@ -211,26 +211,26 @@ class _Records:
     columns: tuple[str, ...]
     fields: tuple[str, ...]
     shared: tuple[int, ...]
-    numbers: tuple[int, ...]  # columns of integers, never NULL
+    kinds: str  # per column: i integer, t text (neither NULL), n anything else
 
 
 RECORDS = (
     _Records("paragraphs", "paragraphs", Paragraph, ("number", "text", "line"),
-             ("index", "text", "line"), (), (0, 2)),
+             ("index", "text", "line"), (), "iti"),
     _Records("captions", "captions", Caption, ("text", "credit", "line"),
-             ("text", "credit", "line"), (1,), (2,)),
+             ("text", "credit", "line"), (1,), "tni"),
     _Records("removed_lines", "removed", RemovedLine, ("line", "text", "reason"),
-             ("line", "text", "reason"), (2,), (0,)),
+             ("line", "text", "reason"), (2,), "itt"),
     _Records("edits", "edits", Edit, ("line", "kind", "detail"),
-             ("line", "kind", "detail"), (1, 2), (0,)),
+             ("line", "kind", "detail"), (1, 2), "itt"),
     _Records("mentions", "entities", Mention,
              ("text", "label", "paragraph", "start_offset", "end_offset", "canonical"),
-             ("text", "label", "paragraph", "start", "end", "canonical"), (0, 1, 5), (2, 3, 4)),
+             ("text", "label", "paragraph", "start", "end", "canonical"), (0, 1, 5), "ttiiit"),
     _Records("quotes", "quotes", Quote,
              ("text", "kind", "speaker", "paragraph", "start_offset", "end_offset",
               "speaker_canonical", "via"),
              ("text", "kind", "speaker", "paragraph", "start", "end", "speaker_canonical",
-              "via"), (1, 2, 6, 7), (3, 4, 5)),
+              "via"), (1, 2, 6, 7), "ttniiinn"),
 )  # fmt: skip
 _CANONICAL_COLUMN = 5  # of mentions
 _SPEAKER_COLUMN = 6  # speaker_canonical, of quotes
@@ -273,6 +273,20 @@ _UNREAD = {"mention_names": 2, "quote_speakers": 2}
 _READ: dict[str, tuple[str, ...]] = {
     table: columns[_UNREAD.get(table, 0) :] for table, columns in _CORPUS_TABLES.items()
 }
+_KINDS = {
+    "corpus_articles": "ii",
+    "names": "it",
+    "mention_names": "i",
+    "quote_speakers": "n",
+    "entities": "iiti",
+    "entity_aliases": "iit",
+    "entity_articles": "iii",
+    "links": "iiiiint",
+    "stories": "itt",
+    "story_articles": "iii",
+    "quote_groups": "itn",
+    "quote_occurrences": "iiiiiin",
+}
 _ORDER = {
     "corpus_articles": "position",
     "names": "number",
@@ -312,24 +326,27 @@ def _columns(rows: Sequence[Row], width: int) -> list[Sequence[Any]]:
     return list(zip(*rows, strict=True)) or [()] * width
 
 
-def _digest_columns(
-    digest: Any, columns: Iterable[Sequence[Any]], numbers: tuple[int, ...] = ()
-) -> None:
-    """Add columns of plain values to a checksum: joined text or packed integers, far
-    cheaper than repr; `numbers` are the columns known to hold integers only."""
-    for index, column in enumerate(columns):
-        if index in numbers:
+def _digest_columns(digest: Any, columns: Iterable[Sequence[Any]], kinds: str) -> None:
+    """Add columns to a checksum: packed integers, joined text, far cheaper than repr.
+
+    `kinds` says what each column holds (see `_Records.kinds`); a value of another kind,
+    from a damaged or planted row, raises one of _UNREADABLE.
+    """
+    for kind, column in zip(kinds, columns, strict=True):
+        if kind == "i":
             digest.update(array("q", column).tobytes())
+        elif kind == "t":
+            digest.update("\x1f".join(column).encode())
         else:
-            digest.update("\x1f".join(map(str, column)).encode())
+            digest.update("\x1f".join(map(repr, column)).encode())
         digest.update(b"\x1e")
 
 
-def _checksum(tables: Iterable[Sequence[Row]], widths: Iterable[int]) -> str:
+def _checksum(tables: Iterable[Sequence[Row]], kinds: Iterable[str]) -> str:
     """Of whole tables' rows, exactly as they are written and read back."""
     digest = hashlib.blake2b(digest_size=16)
-    for rows, width in zip(tables, widths, strict=True):
-        _digest_columns(digest, _columns(rows, width))
+    for rows, table_kinds in zip(tables, kinds, strict=True):
+        _digest_columns(digest, _columns(rows, len(table_kinds)), table_kinds)
         digest.update(b"\x1d")
     return digest.hexdigest()
 
@@ -392,7 +409,7 @@ def _article_checksum(
     """Of an article's row and its records, each record table (RECORDS) given as columns."""
     digest = hashlib.blake2b(repr((path, content_hash, columns)).encode(), digest_size=16)
     for table, spec in zip(records, RECORDS, strict=True):
-        _digest_columns(digest, table, spec.numbers)
+        _digest_columns(digest, table, spec.kinds)
         digest.update(b"\x1d")
     return digest.hexdigest()
 
@@ -593,7 +610,11 @@ class Storage:
                 [column[start : start + count] for column in columns]
                 for columns, start, count in zip(tables, starts, counts, strict=True)
             )
-            valid.append(_article_checksum(head[1], head[2], head[_HEAD:], records) == head[4])
+            try:
+                checksum = _article_checksum(head[1], head[2], head[_HEAD:], records)
+            except _UNREADABLE:
+                checksum = ""
+            valid.append(checksum == head[4])
             starts = [start + count for start, count in zip(starts, counts, strict=True)]
         if not all(valid):
             self.warnings.append(
@@ -789,7 +810,7 @@ class Storage:
         }
         fingerprint = code_fingerprint()
         if (
-            _checksum(tables.values(), map(len, _READ.values())) != checksum
+            _checksum(tables.values(), (_KINDS[table] for table in _READ)) != checksum
             or len(tables["corpus_articles"]) != len(heads)
             or any(head[3] != fingerprint for head in heads)
             or _corpus_key((head[1], head[2]) for head in heads) != key
@@ -859,7 +880,7 @@ class Storage:
                     return
                 checksum = _checksum(
                     ([row[_UNREAD.get(table, 0) :] for row in rows[table]] for table in _READ),
-                    map(len, _READ.values()),
+                    (_KINDS[table] for table in _READ),
                 )
                 with backend.transaction(db):
                     old = db.execute("SELECT id FROM corpora WHERE key = ?", (key,)).fetchone()
