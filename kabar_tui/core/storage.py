@@ -578,63 +578,57 @@ class Storage:
         `source` is a table of (position, article) listing them in the order of `heads`;
         each record table is read in one ordered query and cut by the counts in the heads.
         """
-        fetched: list[list[Row]] = []
-        for spec in RECORDS:
-            columns = ", ".join(f"t.{column}" for column in spec.columns)
-            fetched.append(
-                db.execute(
-                    f"SELECT {columns} FROM {source} w JOIN {spec.table} t "
-                    f"ON t.article = w.article {where} ORDER BY w.position, t.position",
-                    parameters,
-                ).fetchall()
-            )
-        shared: dict[Any, Any] = {}
-        whole = all(
-            len(rows) == sum(head[_HEAD + _META + n] for head in heads)
-            for n, rows in enumerate(fetched)
-        )
-        if not whole:
-            self.warnings.append(
-                "cache rows of the articles did not match their counts; processed them again"
-            )
-            return [None] * len(heads)
-        tables = [
-            _columns(rows, len(spec.columns)) for spec, rows in zip(RECORDS, fetched, strict=True)
+        counts = [head[_HEAD + _META :] for head in heads]
+        digests = [
+            hashlib.blake2b(repr((head[1], head[2], head[_HEAD:])).encode(), digest_size=16)
+            for head in heads
         ]
-        del fetched
-        valid: list[bool] = []
-        starts = [0] * len(RECORDS)
-        for head in heads:
-            counts = head[_HEAD + _META :]
-            records = (
-                [column[start : start + count] for column in columns]
-                for columns, start, count in zip(tables, starts, counts, strict=True)
-            )
-            try:
-                checksum = _article_checksum(head[1], head[2], head[_HEAD:], records)
-            except _UNREADABLE:
-                checksum = ""
-            valid.append(checksum == head[4])
-            starts = [start + count for start, count in zip(starts, counts, strict=True)]
+        unreadable = [False] * len(heads)
+        shared: dict[Any, Any] = {}
+        replace = replace or {}
+        built: list[list[Any]] = []
+        for n, spec in enumerate(RECORDS):  # one table at a time: its rows, then dataclasses
+            names = ", ".join(f"t.{column}" for column in spec.columns)
+            rows = db.execute(
+                f"SELECT {names} FROM {source} w JOIN {spec.table} t "
+                f"ON t.article = w.article {where} ORDER BY w.position, t.position",
+                parameters,
+            ).fetchall()
+            if len(rows) != sum(count[n] for count in counts):
+                self.warnings.append(
+                    "cache rows of the articles did not match their counts; processed them again"
+                )
+                return [None] * len(heads)
+            columns = _columns(rows, len(spec.columns))
+            del rows
+            start = 0
+            for index, (digest, count) in enumerate(zip(digests, counts, strict=True)):
+                end = start + count[n]
+                try:
+                    _digest_columns(digest, [column[start:end] for column in columns], spec.kinds)
+                except _UNREADABLE:
+                    unreadable[index] = True
+                digest.update(b"\x1d")
+                start = end
+            built.append(_build(spec, columns, shared, replace.get(spec.table, {})))
+            del columns
+        valid = [
+            not bad and digest.hexdigest() == head[4]
+            for head, digest, bad in zip(heads, digests, unreadable, strict=True)
+        ]
         if not all(valid):
             self.warnings.append(
                 f"cache rows of {valid.count(False)} article(s) did not match their checksum; "
                 "processed them again"
             )
-        replace = replace or {}
-        built = [
-            _build(spec, columns, shared, replace.get(spec.table, {}))
-            for spec, columns in zip(RECORDS, tables, strict=True)
-        ]
         articles: list[Article | None] = []
         starts = [0] * len(RECORDS)
-        for head, ok in zip(heads, valid, strict=True):
-            counts = head[_HEAD + _META :]
+        for head, ok, sizes in zip(heads, valid, counts, strict=True):
             lists = [
-                items[start : start + count]
-                for items, start, count in zip(built, starts, counts, strict=True)
+                items[start : start + size]
+                for items, start, size in zip(built, starts, sizes, strict=True)
             ]
-            starts = [start + count for start, count in zip(starts, counts, strict=True)]
+            starts = [start + size for start, size in zip(starts, sizes, strict=True)]
             if not ok:
                 articles.append(None)
                 continue
