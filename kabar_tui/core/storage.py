@@ -332,14 +332,15 @@ def _digest_columns(digest: Any, columns: Iterable[Sequence[Any]], kinds: str) -
     `kinds` says what each column holds (see `_Records.kinds`); a value of another kind,
     from a damaged or planted row, raises one of _UNREADABLE.
     """
+    parts = []
     for kind, column in zip(kinds, columns, strict=True):
         if kind == "i":
-            digest.update(array("q", column).tobytes())
+            parts.append(array("q", column).tobytes())
         elif kind == "t":
-            digest.update("\x1f".join(column).encode())
+            parts.append("\x1f".join(column).encode())
         else:
-            digest.update("\x1f".join(map(repr, column)).encode())
-        digest.update(b"\x1e")
+            parts.append("\x1f".join(map(repr, column)).encode())
+    digest.update(b"\x1e".join(parts))
 
 
 def _checksum(tables: Iterable[Sequence[Row]], kinds: Iterable[str]) -> str:
