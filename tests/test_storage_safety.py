@@ -175,6 +175,18 @@ def test_cache_folder_writable_by_others_is_refused(
     assert report.cache_error == problem.message
 
 
+def test_a_shared_folder_like_tmp_is_refused_without_advice_to_chmod_it(
+    corpus_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shared = tmp_path / "tmp"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    monkeypatch.setenv("KABAR_CACHE_DIR", str(shared))
+    [problem] = index_corpus([corpus_dir]).corpus.problems
+    assert "is shared by all users (mode 1777): set KABAR_CACHE_DIR" in problem.message
+    assert "chmod" not in problem.message
+
+
 def test_cache_file_writable_by_others_is_refused(corpus_dir: Path, tmp_path: Path) -> None:
     path = db_path(tmp_path)
     index_with(path, corpus_dir)

@@ -180,6 +180,11 @@ def _refuse_unsafe(path: Path, status: os.stat_result, what: str, mode: str) -> 
             f"cache not used: {what} {path} belongs to another user (uid {status.st_uid}): "
             f"{_FIX_IT}"
         )
+    if status.st_mode & (stat.S_IWGRP | stat.S_IWOTH) and status.st_mode & stat.S_ISVTX:
+        raise CacheUnavailable(
+            f"cache not used: {what} {path} is shared by all users "
+            f"(mode {stat.S_IMODE(status.st_mode):o}): {_FIX_IT}"
+        )
     if status.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
         raise CacheUnavailable(
             f"cache not used: {what} {path} can be written by other users "
