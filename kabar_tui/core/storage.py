@@ -322,7 +322,12 @@ def _plain(value: object) -> object:
     raise TypeError(f"cannot store a {kind.__name__}")
 
 
+_PLAIN_TYPES = {str, int, float, type(None)}
+
+
 def _plain_row(row: Row) -> Row:
+    if set(map(type, row)) <= _PLAIN_TYPES:  # nearly always: no value to convert
+        return row
     return tuple(map(_plain, row))
 
 
