@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import gc
 import os
 import pickle
@@ -513,3 +514,21 @@ def test_worker_processes_start_from_a_thread_with_stderr_captured(tmp_path: Pat
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["2", "20", "0"]
+
+
+def test_enum_values_are_stored_as_their_plain_values(tmp_path: Path) -> None:
+    """Labels may become StrEnums (issue 11): the checksum must still match when read back."""
+
+    class Label(enum.StrEnum):
+        PER = "PER"
+
+    mention = Mention("Sri Mulyani", Label.PER, 0, 0, 11)
+    article = Article("a", str(tmp_path / "a.txt"), "Judul", [Paragraph(0, "Sri Mulyani", 1)])
+    article.entities = [mention]
+    source = Source("a", article.path, "", "hash")
+    with Storage(tmp_path / "cache" / "test.sqlite3") as cache:
+        cache.save_articles([(source, "", article)])
+        loaded = cache.load_articles([source])
+        assert cache.warnings == []
+    assert loaded[article.path].entities == [Mention("Sri Mulyani", "PER", 0, 0, 11)]
+    assert type(loaded[article.path].entities[0].label) is str
