@@ -56,7 +56,22 @@ def open_once(corpus: Path, cache: Path) -> dict[str, float]:
     figures["items"] = items
     figures["corpus_mb"] = rss_mb() - before
     sources = [Source(a.id, a.path, "", a.content_hash) for a in report.corpus.articles]
+    queries = [  # two words of a paragraph, then the first letters of one: what a user types
+        " ".join(words[:2]) if n % 2 else words[2][:4]
+        for n, article in enumerate(report.corpus.articles[:: max(1, len(sources) // 40)])
+        if len(words := article.paragraphs[0].text.split()) > 2
+    ]
     del report
+    if hasattr(Storage, "search_passages"):
+        with Storage(cache) as storage:
+            times, hits = [], []
+            for query in queries:
+                started = time.perf_counter()
+                hits.append(len(storage.search_passages(query, limit=200)))
+                times.append(time.perf_counter() - started)
+        figures["search_ms"] = statistics.median(times) * 1000
+        figures["search_max_ms"] = max(times) * 1000
+        figures["search_hits"] = statistics.median(hits)
     started = time.perf_counter()
     with Storage(cache) as storage:
         articles = storage.load_articles(sources)
@@ -117,7 +132,14 @@ def main() -> None:
                 f"+{median('touch_all_s'):.3f} s to touch every article's lists, "
                 f"{median('corpus_mb'):.0f} MB\n"
                 f"  every article's own rows (one file changed): {median('articles_s'):.3f} s\n"
-                f"  cache file: {cache_mb(cache):.1f} MB "
+                + (
+                    f"  full-text search (at most 200 passages): {median('search_ms'):.1f} ms, "
+                    f"slowest of a run {median('search_max_ms'):.1f} ms, "
+                    f"median {median('search_hits'):.0f} passages found\n"
+                    if "search_ms" in opens[0]
+                    else ""
+                )
+                + f"  cache file: {cache_mb(cache):.1f} MB "
                 f"({cache_mb(cache) * 10_000 / count:.1f} MB per 10k articles)"
             )
 
