@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import errno
 import os
 import pickle
 import shutil
@@ -368,6 +369,17 @@ def test_a_full_disk_says_what_to_do(
     assert report.cache_error is not None
     assert "is full or failing" in report.cache_error
     assert "free some space, or set KABAR_CACHE_DIR" in report.cache_error
+
+
+def test_no_space_to_create_the_cache_file_says_what_to_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_space(path: Path) -> sqlite3.Connection:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+
+    monkeypatch.setattr(storage_sqlite, "connect", no_space)
+    with pytest.raises(storage.CacheUnavailable, match="is full: free some space, or set"):
+        Storage(db_path(tmp_path))
 
 
 def kabar_index(corpus: Path, **env: str) -> subprocess.CompletedProcess[str]:

@@ -24,6 +24,7 @@ invalidates old rows. The SQL here is portable; everything SQLite-specific is in
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import gc
 import hashlib
@@ -485,6 +486,11 @@ class Storage:
                 raise CacheUnavailable(f"cache not used: {backend.explain(error, path)}") from error
             self._rebuild(f"cache file was damaged ({error}); rebuilt it")
         except OSError as error:
+            if error.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+                raise CacheUnavailable(
+                    f"cache not used: the disk holding {path} is full: free some space, or "
+                    "set KABAR_CACHE_DIR to a folder on another disk, or KABAR_NO_CACHE=1"
+                ) from error
             raise CacheUnavailable(
                 f"cache not used: cache file {path} cannot be opened ({error.strerror or error}): "
                 f"{_FIX_IT}"
