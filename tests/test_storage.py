@@ -532,3 +532,19 @@ def test_enum_values_are_stored_as_their_plain_values(tmp_path: Path) -> None:
         assert cache.warnings == []
     assert loaded[article.path].entities == [Mention("Sri Mulyani", "PER", 0, 0, 11)]
     assert type(loaded[article.path].entities[0].label) is str
+
+
+def test_only_the_most_recently_used_corpora_are_kept(
+    tmp_path: Path, cache: Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(storage, "KEPT_CORPORA", 2)
+    folders = [tmp_path / name for name in ("a", "b", "c")]
+    for folder in folders:
+        write_corpus(folder, 2)
+    for folder in (folders[0], folders[1], folders[0], folders[2]):
+        index_corpus([folder], cache=cache)
+    assert index_corpus([folders[0]], cache=cache).corpus_from_cache
+    assert index_corpus([folders[2]], cache=cache).corpus_from_cache
+    assert not index_corpus([folders[1]], cache=cache).corpus_from_cache
+    with sqlite3.connect(cache.path) as db:
+        assert db.execute("SELECT count(*) FROM corpora").fetchone() == (2,)

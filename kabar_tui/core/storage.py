@@ -934,11 +934,8 @@ class Storage:
                             f"INSERT INTO {table} (corpus, {', '.join(columns)}) VALUES ({marks})",
                             ((number, *row) for row in rows[table]),
                         )
-                    unused = db.execute(
-                        "SELECT id FROM corpora ORDER BY last_used DESC LIMIT -1 OFFSET ?",
-                        (KEPT_CORPORA,),
-                    ).fetchall()
-                    for (corpus_number,) in unused:
+                    kept = db.execute("SELECT id FROM corpora ORDER BY last_used DESC").fetchall()
+                    for (corpus_number,) in kept[KEPT_CORPORA:]:
                         self._delete_corpus(db, corpus_number)
         except _Skipped:
             pass
