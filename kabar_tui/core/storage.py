@@ -70,6 +70,7 @@ DB_NAME = "kabar-cache.sqlite3"
 KEPT_CORPORA = 4  # whole-corpus results kept, most recently used first
 SMALL_FILE_BYTES = 256 * 1024  # up to this size a file's signature includes its hash
 MODEL_SUFFIXES = (".npz", ".npy", ".onnx", ".pt", ".safetensors")
+_CHUNK = 65536  # rows fetched at a time while reading a table
 _BATCH = 500  # ids per IN (...) list: stays under every database's limit on parameters
 _SETTLE_NS = 3_000_000_000
 _WORD = re.compile(r"\w+")
@@ -339,6 +340,15 @@ def _columns(rows: Sequence[Row], width: int) -> list[Sequence[Any]]:
     return list(zip(*rows, strict=True)) or [()] * width
 
 
+def _read_columns(cursor: sqlite3.Cursor, width: int) -> list[list[Any]]:
+    """A query's result as columns, read in chunks: all its rows never exist at once."""
+    columns: list[list[Any]] = [[] for _ in range(width)]
+    while chunk := cursor.fetchmany(_CHUNK):
+        for column, values in zip(columns, zip(*chunk, strict=True), strict=True):
+            column.extend(values)
+    return columns
+
+
 def _digest_columns(digest: Any, columns: Iterable[Sequence[Any]], kinds: str) -> None:
     """Add columns to a checksum: packed integers, joined text, far cheaper than repr.
 
@@ -435,20 +445,20 @@ def _share(values: Sequence[Any], shared: dict[Any, Any]) -> list[Any]:
 
 def _build(
     spec: _Records,
-    columns: list[Sequence[Any]],
+    columns: Sequence[Sequence[Any]],
     shared: dict[Any, Any],
     replace: dict[int, list[Any]],
 ) -> list[Any]:
     """The dataclasses of a table's columns (short strings made one object)."""
     if not columns[0]:
         return []
-    columns = list(columns)
+    made: list[Sequence[Any]] = list(columns)
     for index in spec.shared:
         if index not in replace:
-            columns[index] = _share(columns[index], shared)
+            made[index] = _share(columns[index], shared)
     for index, values in replace.items():
-        columns[index] = values
-    return list(map(spec.kind, *columns))
+        made[index] = values
+    return list(map(spec.kind, *made))
 
 
 # What values of the wrong type or range in a damaged or planted row raise while read.
@@ -608,18 +618,17 @@ class Storage:
         built: list[list[Any]] = []
         for n, spec in enumerate(RECORDS):  # one table at a time: its rows, then dataclasses
             names = ", ".join(f"t.{column}" for column in spec.columns)
-            rows = db.execute(
+            cursor = db.execute(
                 f"SELECT {names} FROM {source} w JOIN {spec.table} t "
                 f"ON t.article = w.article {where} ORDER BY w.position, t.position",
                 parameters,
-            ).fetchall()
-            if len(rows) != sum(count[n] for count in counts):
+            )
+            columns = _read_columns(cursor, len(spec.columns))
+            if len(columns[0]) != sum(count[n] for count in counts):
                 self.warnings.append(
                     "cache rows of the articles did not match their counts; processed them again"
                 )
                 return [None] * len(heads)
-            columns = _columns(rows, len(spec.columns))
-            del rows
             start = 0
             for index, (digest, count) in enumerate(zip(digests, counts, strict=True)):
                 end = start + count[n]
