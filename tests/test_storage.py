@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import gc
 import os
@@ -9,6 +10,7 @@ import pickle
 import sqlite3
 import subprocess
 import sys
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -548,3 +550,65 @@ def test_only_the_most_recently_used_corpora_are_kept(
     assert not index_corpus([folders[1]], cache=cache).corpus_from_cache
     with sqlite3.connect(cache.path) as db:
         assert db.execute("SELECT count(*) FROM corpora").fetchone() == (2,)
+
+
+# Every field of the model is stored: a field added without a column would be lost silently.
+ARTICLE_COLUMNS = {
+    "id", "path", "title", "title_derived", "outlet", "author", "editor", "published",
+    "dateline", "credited_source", "content_hash",
+}  # fmt: skip
+CORPUS_RECORDS = {
+    Corpus: {"articles", "entities", "links", "stories", "quote_groups", "problems"},
+    EntityRecord: {"canonical", "label", "aliases", "mentions", "articles"},
+    Link: {
+        "source_article", "source_paragraph", "target_article", "target_paragraph", "score",
+        "kind",
+    },
+    Story: {"id", "articles", "title"},
+    QuoteRecord: {"text", "speaker_canonical", "occurrences"},
+    QuoteOccurrence: {"article", "paragraph", "start", "end", "speaker"},
+}  # fmt: skip
+
+
+def field_names(kind: type) -> set[str]:
+    return {field.name for field in dataclasses.fields(kind)}
+
+
+def test_every_field_of_the_model_has_a_column() -> None:
+    for spec in storage.RECORDS:
+        assert set(spec.fields) == field_names(spec.kind), spec.table
+        assert len(spec.columns) == len(spec.fields) == len(spec.kinds)
+    records = {spec.attribute for spec in storage.RECORDS}
+    assert field_names(Article) == ARTICLE_COLUMNS | records
+    for kind, stored in CORPUS_RECORDS.items():
+        assert field_names(kind) == stored, kind.__name__
+
+
+def test_a_full_article_comes_back_equal(tmp_path: Path) -> None:
+    article = Article(
+        id="a",
+        path=str(tmp_path / "a.txt"),
+        title="Judul",
+        paragraphs=[Paragraph(0, "Sri Mulyani berkata.", 3), Paragraph(1, "Lalu pergi.", 5)],
+        title_derived=True,
+        outlet="Kompas.com",
+        author="Penulis",
+        editor="Penyunting",
+        published=datetime(2023, 9, 14, 10, 30, tzinfo=timezone(timedelta(hours=8), "WITA")),
+        dateline="JAKARTA",
+        credited_source="Antara",
+        captions=[Caption("Suasana pasar.", "ANTARA/Foto", 2), Caption("Tanpa kredit", None, 4)],
+        removed=[RemovedLine(1, "Baca juga: Harga Beras", "related link")],
+        edits=[Edit(3, "rejoined", "2 lines")],
+        content_hash="hash",
+        entities=[Mention("Sri Mulyani", "PER", 0, 0, 11, canonical="")],
+        quotes=[
+            Quote("Kami siap", "direct", "Sri Mulyani", 0, 0, 9, None, via="kata", role="Menteri")
+        ],
+    )
+    source = Source("a", article.path, "", "hash")
+    with Storage(tmp_path / "cache" / "test.sqlite3") as cache:
+        cache.save_articles([(source, "", article)])
+        loaded = cache.load_articles([source])[article.path]
+    assert loaded == article
+    assert loaded.published is not None and loaded.published.tzname() == "WITA"

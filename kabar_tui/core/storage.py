@@ -237,9 +237,9 @@ RECORDS = (
              ("text", "label", "paragraph", "start", "end", "canonical"), (0, 1, 5), "ttiiit"),
     _Records("quotes", "quotes", Quote,
              ("text", "kind", "speaker", "paragraph", "start_offset", "end_offset",
-              "speaker_canonical", "via"),
+              "speaker_canonical", "via", "role"),
              ("text", "kind", "speaker", "paragraph", "start", "end", "speaker_canonical",
-              "via"), (1, 2, 6, 7), "ttniiinn"),
+              "via", "role"), (1, 2, 6, 7, 8), "ttniiinnn"),
 )  # fmt: skip
 _CANONICAL_COLUMN = 5  # of mentions
 _SPEAKER_COLUMN = 6  # speaker_canonical, of quotes

@@ -107,6 +107,7 @@ CREATE TABLE quotes (
     end_offset INTEGER NOT NULL,
     speaker_canonical TEXT,
     via TEXT,
+    role TEXT,
     PRIMARY KEY (article, position)
 ) WITHOUT ROWID;
 CREATE INDEX quotes_by_speaker ON quotes (speaker);
