@@ -422,3 +422,24 @@ def test_fingerprint_covers_data_files_and_models(tmp_path: Path) -> None:
     (package / "ui").mkdir()
     (package / "ui" / "tagger.npz").write_bytes(b"weights")
     assert storage.fingerprint_of(package) not in (before, with_label)
+
+
+# File names that are not valid UTF-8 (issue 12): stored, found again, pruned, no crash
+
+
+@pytest.mark.skipif(sys.platform == "darwin", reason="macOS file names are always UTF-8")
+def test_a_file_name_that_is_not_utf8_is_cached_and_pruned(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    write_corpus(corpus, 2)
+    odd = os.fsdecode(bytes(corpus) + b"/\xffberita.txt")
+    Path(odd).write_text("Judul berita yang cukup panjang\n\nIsi berita ini cukup panjang.\n")
+    path = db_path(tmp_path)
+    first = index_with(path, corpus)
+    assert len(first.corpus.articles) == 3
+    assert first.corpus.problems == []
+    again = index_with(path, corpus)
+    assert again.corpus_from_cache
+    assert corpus_to_dict(again.corpus) == corpus_to_dict(first.corpus)
+    Path(odd).unlink()
+    index_with(path, corpus)
+    assert count_articles(path) == ["000_artikel.txt", "001_artikel.txt"]

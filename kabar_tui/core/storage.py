@@ -124,7 +124,7 @@ def corpus_key(sources: Iterable[Source]) -> str:
 def _corpus_key(files: Iterable[tuple[str, str]]) -> str:
     digest = hashlib.blake2b(code_fingerprint().encode(), digest_size=16)
     for path, content_hash in files:
-        digest.update(f"{path}\0{content_hash}\n".encode())
+        digest.update(f"{path}\0{content_hash}\n".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 
 
@@ -310,6 +310,28 @@ _ORDER = {
     "quote_groups": "position",
     "quote_occurrences": "quote_group, position",
 }
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _stored(text: Any) -> Any:
+    """A file name's text as the database can hold it: a name that is not valid UTF-8 is
+    read by Python with lone surrogates, which no database text can hold; its bytes go
+    in as they are."""
+    if type(text) is str and not text.isascii() and _SURROGATE.search(text):
+        return text.encode("utf-8", "surrogateescape")
+    return text
+
+
+def _text(value: Any) -> Any:
+    """What `_stored` stored, back as Python's text for it."""
+    return value.decode("utf-8", "surrogateescape") if type(value) is bytes else value
+
+
+def _head(row: Row) -> Row:
+    """An `articles` row with its file-derived texts (path, id, title...) as Python's."""
+    return tuple(map(_text, row)) if bytes in set(map(type, row)) else row
 
 
 def _plain(value: object) -> object:
@@ -536,6 +558,11 @@ class Storage:
             raise _Skipped
         try:
             yield self._db
+        except UnicodeEncodeError as error:  # an article's own text, not valid UTF-8
+            self.warnings.append(f"cache not {doing}: a text cannot be stored ({error.reason})")
+            if doing == "written":
+                self.write_error = self.warnings[-1]
+            raise _Skipped from error
         except sqlite3.DatabaseError as error:
             if backend.is_damage(error):
                 self._rebuild(f"cache file was damaged ({error}); rebuilt it")
@@ -556,7 +583,7 @@ class Storage:
                     "SELECT path, content_hash, signature FROM articles WHERE fingerprint = ?",
                     (code_fingerprint(),),
                 )
-                return {path: (content_hash, sign) for path, content_hash, sign in rows}
+                return {_text(path): (content_hash, sign) for path, content_hash, sign in rows}
         except _Skipped:
             return {}
 
@@ -566,7 +593,7 @@ class Storage:
             with self._guard("written") as db, backend.transaction(db):
                 db.executemany(
                     "UPDATE articles SET signature = ? WHERE path = ?",
-                    [(sign, path) for path, sign in signatures],
+                    [(sign, _stored(path)) for path, sign in signatures],
                 )
         except _Skipped:
             pass
@@ -580,7 +607,7 @@ class Storage:
                     f"SELECT {_ARTICLE_SELECT} FROM articles a WHERE a.fingerprint = ?",
                     (code_fingerprint(),),
                 ).fetchall()
-                rows = [row for row in rows if wanted.get(row[1], "") == row[2]]
+                rows = [head for row in rows if wanted.get((head := _head(row))[1], "") == row[2]]
                 if not rows:
                     return {}
                 source = backend.create_wanted(db, [row[0] for row in rows])
@@ -712,7 +739,10 @@ class Storage:
                 first = db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM articles").fetchone()[0]
                 db.executemany(
                     insert,
-                    ((first + n, *head, *columns) for n, (head, columns, _) in enumerate(prepared)),
+                    (
+                        (first + n, *map(_stored, head), *map(_stored, columns))
+                        for n, (head, columns, _) in enumerate(prepared)
+                    ),
                 )
                 for index, spec in enumerate(RECORDS):
                     marks = ", ".join("?" * (2 + len(spec.columns)))
@@ -740,7 +770,7 @@ class Storage:
     def _ids_of(db: sqlite3.Connection, paths: Sequence[str]) -> list[int]:
         ids: list[int] = []
         for start in range(0, len(paths), _BATCH):
-            batch = paths[start : start + _BATCH]
+            batch = [_stored(path) for path in paths[start : start + _BATCH]]
             marks = ", ".join("?" * len(batch))
             ids.extend(
                 row[0]
@@ -782,8 +812,8 @@ class Storage:
             with self._guard("written") as db:
                 gone = [
                     article
-                    for article, path in db.execute("SELECT id, path FROM articles").fetchall()
-                    if path not in found
+                    for article, stored in db.execute("SELECT id, path FROM articles").fetchall()
+                    if (path := _text(stored)) not in found
                     and (path in files or path.startswith(folders))
                     and not os.path.lexists(path)
                 ]
@@ -803,7 +833,8 @@ class Storage:
         words = _WORD.findall(query)
         try:
             with self._guard("read") as db:
-                return backend.search_passages(db, words, code_fingerprint(), limit)
+                found = backend.search_passages(db, words, code_fingerprint(), limit)
+                return [(_text(path), position, score) for path, position, score in found]
         except _Skipped:
             return []
 
@@ -839,11 +870,14 @@ class Storage:
     def _read_corpus(
         self, db: sqlite3.Connection, corpus: int, key: str, checksum: str
     ) -> Corpus | None:
-        heads = db.execute(
-            f"SELECT {_ARTICLE_SELECT} FROM corpus_articles w JOIN articles a "
-            "ON a.id = w.article WHERE w.corpus = ? ORDER BY w.position",
-            (corpus,),
-        ).fetchall()
+        heads = [
+            _head(row)
+            for row in db.execute(
+                f"SELECT {_ARTICLE_SELECT} FROM corpus_articles w JOIN articles a "
+                "ON a.id = w.article WHERE w.corpus = ? ORDER BY w.position",
+                (corpus,),
+            )
+        ]
         tables = {
             table: db.execute(
                 f"SELECT {', '.join(columns)} FROM {table} WHERE corpus = ? "
@@ -912,7 +946,7 @@ class Storage:
         try:
             with self._guard("written") as db:
                 stored = {
-                    path: (article, content_hash, mentions, quotes)
+                    _text(path): (article, content_hash, mentions, quotes)
                     for article, path, content_hash, mentions, quotes in db.execute(
                         "SELECT id, path, content_hash, mentions, quotes FROM articles "
                         "WHERE fingerprint = ?",
