@@ -612,3 +612,23 @@ def test_a_full_article_comes_back_equal(tmp_path: Path) -> None:
         loaded = cache.load_articles([source])[article.path]
     assert loaded == article
     assert loaded.published is not None and loaded.published.tzname() == "WITA"
+
+
+def test_ids_that_depend_on_the_corpus_come_back_from_its_cache(
+    tmp_path: Path, cache: Storage
+) -> None:
+    """Two files named alike get ids from their folders (issue 12); the ids are the corpus's."""
+    corpus = tmp_path / "corpus"
+    write_corpus(corpus / "okezone", 1)
+    alone = index_corpus([corpus], cache=cache)
+    assert [a.id for a in alone.corpus.articles] == ["000_artikel"]
+    write_corpus(corpus / "antara", 1)
+    both = index_corpus([corpus], cache=cache)
+    again = index_corpus([corpus], cache=cache)
+    assert again.corpus_from_cache
+    assert [a.id for a in again.corpus.articles] == ["antara/000_artikel", "okezone/000_artikel"]
+    assert as_dict(again.corpus) == as_dict(both.corpus)
+    (corpus / "antara" / "000_artikel.txt").unlink()
+    back = index_corpus([corpus], cache=cache)
+    assert back.corpus_from_cache
+    assert [a.id for a in back.corpus.articles] == ["000_artikel"]

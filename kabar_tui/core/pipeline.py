@@ -138,7 +138,7 @@ def index_corpus(
     try:
         if storage is not None:
             storage.prune(
-                [os.path.realpath(Path(root).expanduser()) for root in roots], map(str, files)
+                [os.path.realpath(Path(root).expanduser()) for root in roots], map(path_key, files)
             )
         sources, signatures = _read(files, storage, problems)
         cores = workers or available_cores()
@@ -275,7 +275,7 @@ def _index(
     finish_corpus(corpus)
     finished_at = time.perf_counter()
     if storage is not None and len(corpus.articles) == total:
-        storage.save_corpus(key, corpus)
+        storage.save_corpus(key, corpus, [source.path for source in sources])
     return IndexReport(
         corpus,
         processed=len(missing),

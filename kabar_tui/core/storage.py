@@ -62,7 +62,7 @@ from kabar_tui.core.model import (
     RemovedLine,
     Story,
 )
-from kabar_tui.core.sources import Source
+from kabar_tui.core.sources import Source, key_path
 
 CACHE_DIR_ENV = "KABAR_CACHE_DIR"
 NO_CACHE_ENV = "KABAR_NO_CACHE"
@@ -244,11 +244,11 @@ RECORDS = (
 _CANONICAL_COLUMN = 5  # of mentions
 _SPEAKER_COLUMN = 6  # speaker_canonical, of quotes
 _ARTICLE_COLUMNS = (
-    "article_id", "title", "title_derived", "outlet", "author", "editor", "published",
+    "article_id", "shown_path", "title", "title_derived", "outlet", "author", "editor", "published",
     "utc_offset", "zone", "dateline", "credited_source",
     "paragraphs", "captions", "removed", "edits", "mentions", "quotes",
 )  # fmt: skip
-_META = 11  # article columns before the record counts
+_META = 12  # article columns before the record counts
 # id, path, content_hash, fingerprint, checksum, then _ARTICLE_COLUMNS
 _ARTICLE_SELECT = "a.id, a.path, a.content_hash, a.fingerprint, a.checksum, " + ", ".join(
     f"a.{column}" for column in _ARTICLE_COLUMNS
@@ -257,7 +257,7 @@ _HEAD = 5
 
 # Per-corpus tables, their columns after `corpus`, in the order they are read back.
 _CORPUS_TABLES: dict[str, tuple[str, ...]] = {
-    "corpus_articles": ("position", "article"),
+    "corpus_articles": ("position", "article", "article_id"),
     "names": ("number", "text"),
     "mention_names": ("article", "position", "name"),
     "quote_speakers": ("article", "position", "name"),
@@ -283,7 +283,7 @@ _READ: dict[str, tuple[str, ...]] = {
     table: columns[_UNREAD.get(table, 0) :] for table, columns in _CORPUS_TABLES.items()
 }
 _KINDS = {
-    "corpus_articles": "ii",
+    "corpus_articles": "iit",
     "names": "it",
     "mention_names": "i",
     "quote_speakers": "n",
@@ -310,28 +310,6 @@ _ORDER = {
     "quote_groups": "position",
     "quote_occurrences": "quote_group, position",
 }
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _stored(text: Any) -> Any:
-    """A file name's text as the database can hold it: a name that is not valid UTF-8 is
-    read by Python with lone surrogates, which no database text can hold; its bytes go
-    in as they are."""
-    if type(text) is str and not text.isascii() and _SURROGATE.search(text):
-        return text.encode("utf-8", "surrogateescape")
-    return text
-
-
-def _text(value: Any) -> Any:
-    """What `_stored` stored, back as Python's text for it."""
-    return value.decode("utf-8", "surrogateescape") if type(value) is bytes else value
-
-
-def _head(row: Row) -> Row:
-    """An `articles` row with its file-derived texts (path, id, title...) as Python's."""
-    return tuple(map(_text, row)) if bytes in set(map(type, row)) else row
 
 
 def _plain(value: object) -> object:
@@ -436,6 +414,7 @@ def _article_rows(article: Article) -> tuple[Row, list[list[Row]]]:
     meta = _plain_row(
         (
             article.id,
+            article.path,
             article.title,
             int(article.title_derived),
             article.outlet,
@@ -583,7 +562,7 @@ class Storage:
                     "SELECT path, content_hash, signature FROM articles WHERE fingerprint = ?",
                     (code_fingerprint(),),
                 )
-                return {_text(path): (content_hash, sign) for path, content_hash, sign in rows}
+                return {path: (content_hash, sign) for path, content_hash, sign in rows}
         except _Skipped:
             return {}
 
@@ -593,7 +572,7 @@ class Storage:
             with self._guard("written") as db, backend.transaction(db):
                 db.executemany(
                     "UPDATE articles SET signature = ? WHERE path = ?",
-                    [(sign, _stored(path)) for path, sign in signatures],
+                    [(sign, path) for path, sign in signatures],
                 )
         except _Skipped:
             pass
@@ -607,7 +586,7 @@ class Storage:
                     f"SELECT {_ARTICLE_SELECT} FROM articles a WHERE a.fingerprint = ?",
                     (code_fingerprint(),),
                 ).fetchall()
-                rows = [head for row in rows if wanted.get((head := _head(row))[1], "") == row[2]]
+                rows = [row for row in rows if wanted.get(row[1], "") == row[2]]
                 if not rows:
                     return {}
                 source = backend.create_wanted(db, [row[0] for row in rows])
@@ -618,7 +597,11 @@ class Storage:
                     return {}
         except _Skipped:
             return {}
-        return {article.path: article for article in articles if article is not None}
+        return {
+            head[1]: article
+            for head, article in zip(rows, articles, strict=True)
+            if article is not None
+        }
 
     def _read_articles(
         self,
@@ -692,16 +675,16 @@ class Storage:
             articles.append(
                 Article(
                     id=meta[0],
-                    path=head[1],
-                    title=meta[1],
+                    path=meta[1],
+                    title=meta[2],
                     paragraphs=paragraphs,
-                    title_derived=bool(meta[2]),
-                    outlet=meta[3],
-                    author=meta[4],
-                    editor=meta[5],
-                    published=_moment(meta[6], meta[7], meta[8]),
-                    dateline=meta[9],
-                    credited_source=meta[10],
+                    title_derived=bool(meta[3]),
+                    outlet=meta[4],
+                    author=meta[5],
+                    editor=meta[6],
+                    published=_moment(meta[7], meta[8], meta[9]),
+                    dateline=meta[10],
+                    credited_source=meta[11],
                     captions=captions,
                     removed=removed,
                     edits=edits,
@@ -739,10 +722,7 @@ class Storage:
                 first = db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM articles").fetchone()[0]
                 db.executemany(
                     insert,
-                    (
-                        (first + n, *map(_stored, head), *map(_stored, columns))
-                        for n, (head, columns, _) in enumerate(prepared)
-                    ),
+                    ((first + n, *head, *columns) for n, (head, columns, _) in enumerate(prepared)),
                 )
                 for index, spec in enumerate(RECORDS):
                     marks = ", ".join("?" * (2 + len(spec.columns)))
@@ -770,7 +750,7 @@ class Storage:
     def _ids_of(db: sqlite3.Connection, paths: Sequence[str]) -> list[int]:
         ids: list[int] = []
         for start in range(0, len(paths), _BATCH):
-            batch = [_stored(path) for path in paths[start : start + _BATCH]]
+            batch = list(paths[start : start + _BATCH])
             marks = ", ".join("?" * len(batch))
             ids.extend(
                 row[0]
@@ -802,8 +782,9 @@ class Storage:
     def prune(self, roots: Sequence[str], present: Iterable[str]) -> int:
         """Forget the articles of files under `roots` (folders or files) that are gone.
 
-        `present` are the files found there now; a stored path neither among them nor on
-        disk is deleted with everything made from it. Returns how many went.
+        `present` are the keys (`sources.path_key`) of the files found there now; a stored
+        file neither among them nor on disk is deleted with everything made from it.
+        Returns how many went.
         """
         folders = tuple(root.rstrip(os.sep) + os.sep for root in roots)
         files = set(roots)
@@ -812,9 +793,9 @@ class Storage:
             with self._guard("written") as db:
                 gone = [
                     article
-                    for article, stored in db.execute("SELECT id, path FROM articles").fetchall()
-                    if (path := _text(stored)) not in found
-                    and (path in files or path.startswith(folders))
+                    for article, key in db.execute("SELECT id, path FROM articles").fetchall()
+                    if key not in found
+                    and ((path := os.fspath(key_path(key))) in files or path.startswith(folders))
                     and not os.path.lexists(path)
                 ]
                 if gone:
@@ -833,8 +814,7 @@ class Storage:
         words = _WORD.findall(query)
         try:
             with self._guard("read") as db:
-                found = backend.search_passages(db, words, code_fingerprint(), limit)
-                return [(_text(path), position, score) for path, position, score in found]
+                return backend.search_passages(db, words, code_fingerprint(), limit)
         except _Skipped:
             return []
 
@@ -870,14 +850,11 @@ class Storage:
     def _read_corpus(
         self, db: sqlite3.Connection, corpus: int, key: str, checksum: str
     ) -> Corpus | None:
-        heads = [
-            _head(row)
-            for row in db.execute(
-                f"SELECT {_ARTICLE_SELECT} FROM corpus_articles w JOIN articles a "
-                "ON a.id = w.article WHERE w.corpus = ? ORDER BY w.position",
-                (corpus,),
-            )
-        ]
+        heads = db.execute(
+            f"SELECT {_ARTICLE_SELECT} FROM corpus_articles w JOIN articles a "
+            "ON a.id = w.article WHERE w.corpus = ? ORDER BY w.position",
+            (corpus,),
+        ).fetchall()
         tables = {
             table: db.execute(
                 f"SELECT {', '.join(columns)} FROM {table} WHERE corpus = ? "
@@ -916,7 +893,9 @@ class Storage:
         if any(article is None for article in articles):
             return None
         found = [article for article in articles if article is not None]
-        ids = [article.id for article in found]
+        ids = _share([article_id for _, _, article_id in tables["corpus_articles"]], shared)
+        for article, article_id in zip(found, ids, strict=True):
+            article.id = article_id  # ids depend on the corpus: a name shared by two files
         return Corpus(
             articles=found,
             entities=_entities(tables, names, ids, shared),
@@ -937,23 +916,25 @@ class Storage:
             quote_groups=_quote_groups(tables, names, ids, shared),
         )
 
-    def save_corpus(self, key: str, corpus: Corpus) -> None:
+    def save_corpus(self, key: str, corpus: Corpus, paths: Sequence[str] | None = None) -> None:
         """Store a finished corpus (its problems are about this run, so they stay out).
 
+        `paths` are the articles' files as stored (`Source.path`), their `path` when None.
         Only when every article is stored as it was processed (same content, same number of
         mentions and quotes): the corpus rows add canonical names to those rows.
         """
         try:
             with self._guard("written") as db:
                 stored = {
-                    _text(path): (article, content_hash, mentions, quotes)
+                    path: (article, content_hash, mentions, quotes)
                     for article, path, content_hash, mentions, quotes in db.execute(
                         "SELECT id, path, content_hash, mentions, quotes FROM articles "
                         "WHERE fingerprint = ?",
                         (code_fingerprint(),),
                     )
                 }
-                rows = _corpus_rows(corpus, stored)
+                keys = paths if paths is not None else [a.path for a in corpus.articles]
+                rows = _corpus_rows(corpus, keys, stored)
                 if rows is None:
                     return
                 checksum = _checksum(
@@ -1009,7 +990,7 @@ class Storage:
 
 
 def _corpus_rows(
-    corpus: Corpus, stored: dict[str, tuple[int, str, int, int]]
+    corpus: Corpus, paths: Sequence[str], stored: dict[str, tuple[int, str, int, int]]
 ) -> dict[str, list[Row]] | None:
     """Every per-corpus table's rows (without the corpus number), None if one cannot be."""
     positions: dict[str, int] = {}
@@ -1019,8 +1000,10 @@ def _corpus_rows(
         return names.setdefault(_plain(text), len(names))  # type: ignore[arg-type]
 
     rows: dict[str, list[Row]] = {table: [] for table in _CORPUS_TABLES}
-    for position, article in enumerate(corpus.articles):
-        row = stored.get(article.path)
+    if len(paths) != len(corpus.articles):
+        return None
+    for position, (article, path) in enumerate(zip(corpus.articles, paths, strict=True)):
+        row = stored.get(path)
         if row is None or row[1:] != (
             article.content_hash,
             len(article.entities),
@@ -1028,7 +1011,7 @@ def _corpus_rows(
         ):
             return None
         positions.setdefault(article.id, position)
-        rows["corpus_articles"].append((position, row[0]))
+        rows["corpus_articles"].append((position, row[0], _plain(article.id)))
         rows["mention_names"].extend(
             (position, number, name(mention.canonical))
             for number, mention in enumerate(article.entities)

@@ -34,6 +34,7 @@ CREATE TABLE articles (
     signature TEXT NOT NULL,
     checksum TEXT NOT NULL,
     article_id TEXT NOT NULL,
+    shown_path TEXT NOT NULL,
     title TEXT NOT NULL,
     title_derived INTEGER NOT NULL,
     outlet TEXT,
@@ -121,6 +122,7 @@ CREATE TABLE corpus_articles (
     corpus INTEGER NOT NULL,
     position INTEGER NOT NULL,
     article INTEGER NOT NULL,
+    article_id TEXT NOT NULL,
     PRIMARY KEY (corpus, position)
 ) WITHOUT ROWID;
 CREATE INDEX corpus_articles_by_article ON corpus_articles (article);
