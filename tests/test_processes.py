@@ -203,7 +203,7 @@ def test_cancel_stops_indexing_and_keeps_what_was_processed(
             cancel=cancel,
         )
     assert 0 < len(arrived) < 300
-    # The workers were ended, not left to finish their chunks.
+    # The workers stopped after their current article, and no process is left.
     assert wait_until(lambda: not multiprocessing.active_children())
     again = index_corpus([corpus_300], workers=workers)
     assert (again.from_cache, again.processed) == (len(arrived), 300 - len(arrived))

@@ -20,7 +20,6 @@ import dataclasses
 import multiprocessing
 import multiprocessing.connection
 import os
-import pickle
 import signal
 import sys
 import threading
@@ -29,6 +28,7 @@ from collections.abc import Callable, Generator, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from multiprocessing.synchronize import Event as EventType
 from pathlib import Path
 
 from kabar_tui.core.clean import clean_source
@@ -38,14 +38,22 @@ from kabar_tui.core.model import Article, Corpus, Problem
 from kabar_tui.core.quotes import find_quotes
 from kabar_tui.core.resolve import resolve_corpus
 from kabar_tui.core.resources import seeds_dir
-from kabar_tui.core.sources import Source, discover, read_source
+from kabar_tui.core.safe import safe_record
+from kabar_tui.core.sources import (
+    Source,
+    article_ids,
+    discover,
+    display_path,
+    key_path,
+    path_key,
+    read_source,
+)
 from kabar_tui.core.storage import (
     CacheUnavailable,
     Storage,
     cache_disabled,
     collector_paused,
     corpus_key,
-    dump_article,
     file_signature,
 )
 from kabar_tui.core.stories import group_stories
@@ -60,6 +68,8 @@ _MAX_CHUNK = 64  # files per task: small enough for smooth progress and a quick 
 _SAVE_EVERY = 256  # processed articles written per cache transaction
 _CANCEL_POLL_SECONDS = 0.1  # how often waiting for workers looks at the cancel event
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+# In a worker process: set by the parent when it stops (see _stop_workers).
+_worker_stop: EventType | None = None
 
 
 class IndexCancelled(Exception):
@@ -71,11 +81,12 @@ def default_paths() -> list[Path]:
 
 
 def process_source(source: Source) -> Article:
-    """Everything that depends on one file alone."""
+    """Everything that depends on one file alone, every string safe to show (`core.safe`)."""
     article = clean_source(source)
     article.entities = find_entities(article)
     article.quotes = find_quotes(article)
-    return article
+    article.path = display_path(source.path)
+    return safe_record(article)
 
 
 def finish_corpus(corpus: Corpus) -> None:
@@ -103,6 +114,7 @@ class IndexReport:
     workers: int = 1
     process_seconds: float = 0.0  # processing and storing the files not in the cache
     finish_seconds: float = 0.0  # the cross-article stage
+    cache_error: str | None = None  # why the cache could not be used or written, if so
 
 
 def available_cores() -> int:
@@ -139,9 +151,14 @@ def index_corpus(
     cancel: threading.Event | None = None,
 ) -> IndexReport:
     """`build_corpus`, saying what was processed; `workers` None means every core."""
-    files, problems = discover(list(paths) if paths else default_paths())
+    roots = list(paths) if paths else default_paths()
+    files, problems = discover(roots)
     storage, warnings = _open_cache(cache)
     try:
+        if storage is not None:
+            storage.prune(
+                [os.path.realpath(Path(root).expanduser()) for root in roots], map(path_key, files)
+            )
         sources, signatures = _read(files, storage, problems, cancel)
         cores = workers or available_cores()
         report = _index(
@@ -154,6 +171,7 @@ def index_corpus(
                 storage.close()
     where = str(storage.path) if storage is not None else "cache"
     report.corpus.problems = problems + [Problem(where, warning) for warning in warnings]
+    report.cache_error = storage.write_error if storage is not None else next(iter(warnings), None)
     return report
 
 
@@ -180,18 +198,19 @@ def _read(
     sources: list[Source] = []
     signatures: dict[str, str] = {}
     touched: list[tuple[str, str]] = []
-    for file in files:
+    for file, article_id in zip(files, article_ids(files), strict=True):
         _stop_if_asked(cancel)
-        path = str(file)
+        path = path_key(file)
         signature = file_signature(file)
         known_hash, known_signature = known.get(path, ("", ""))
         if signature and signature == known_signature:
-            sources.append(Source(file.stem, path, "", known_hash))
+            sources.append(Source(article_id, path, "", known_hash))
             continue
         source = read_source(file)
         if isinstance(source, Problem):
             problems.append(source)
             continue
+        source = dataclasses.replace(source, id=article_id)
         signatures[path] = signature
         if source.content_hash == known_hash:
             sources.append(dataclasses.replace(source, text=""))
@@ -207,8 +226,10 @@ def _read(
 def _with_text(source: Source, signatures: dict[str, str]) -> Source | Problem:
     if source.text:
         return source
-    signatures[source.path] = file_signature(Path(source.path))
-    return read_source(Path(source.path))
+    file = key_path(source.path)
+    signatures[source.path] = file_signature(file)
+    reread = read_source(file)
+    return reread if isinstance(reread, Problem) else dataclasses.replace(reread, id=source.id)
 
 
 def _open_cache(cache: Storage | bool) -> tuple[Storage | None, list[str]]:
@@ -247,7 +268,10 @@ def _index(
     missing: list[Source] = []
     for source in sources:
         _stop_if_asked(cancel)
-        if source.path not in cached:
+        if source.path in cached:
+            # Ids depend on the whole corpus: a file added since may share this one's name.
+            cached[source.path].id = source.id
+        else:
             reread = _with_text(source, signatures)
             if isinstance(reread, Problem):
                 problems.append(reread)
@@ -261,20 +285,20 @@ def _index(
     used = workers if len(missing) >= PARALLEL_MIN_FILES and workers > 1 else 1
     started = time.perf_counter()
     fresh: dict[str, Article] = {}
-    pending: list[tuple[Source, str, bytes]] = []
+    pending: list[tuple[Source, str, Article]] = []
     # Closed on the way out, so an exception (a cancel, a signal) ends the workers now.
     with contextlib.closing(_process(missing, used, problems, cancel)) as batches:
         try:
             for batch in batches:
-                for source, article, data in batch:
+                for source, article in batch:
                     fresh[source.path] = article
-                    pending.append((source, signatures.get(source.path, ""), data))
+                    pending.append((source, signatures.get(source.path, ""), article))
                 if storage is not None and len(pending) >= _SAVE_EVERY:
                     storage.save_articles(pending)
                     pending.clear()
                 done += len(batch)
                 if on_articles and batch:
-                    on_articles([article for _, article, _ in batch])
+                    on_articles([article for _, article in batch])
                 if progress:
                     progress(done, total)
         finally:  # also when stopped: the work done is kept for the next run
@@ -290,7 +314,7 @@ def _index(
     finished_at = time.perf_counter()
     _stop_if_asked(cancel)
     if storage is not None and len(corpus.articles) == total:
-        storage.save_corpus(key, corpus)
+        storage.save_corpus(key, corpus, [source.path for source in sources])
     return IndexReport(
         corpus,
         processed=len(missing),
@@ -301,8 +325,8 @@ def _index(
     )
 
 
-Processed = list[tuple[Source, Article, bytes]]
-Outcome = bytes | str  # the pickled article, or why the file could not be processed
+Processed = list[tuple[Source, Article]]
+Outcome = Article | str  # the article, or why the file could not be processed
 
 
 def _process(
@@ -311,11 +335,10 @@ def _process(
     problems: list[Problem],
     cancel: threading.Event | None = None,
 ) -> Generator[Processed, None, None]:
-    """Yield batches of (source, article, its pickle for the cache), in any order.
+    """Yield batches of (source, article), in any order.
 
-    The pickle is taken before `finish_corpus` touches the article; workers send it
-    as is, so each article is pickled once. A file that makes processing fail becomes
-    a Problem; if the worker processes die, the rest is processed here.
+    A file that makes processing fail becomes a Problem; if the worker processes die,
+    the rest is processed here.
     """
     if workers <= 1:
         for source in sources:
@@ -327,7 +350,10 @@ def _process(
     context = _process_context()
     if context.get_start_method() != "fork":
         _start_resource_tracker()
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker)
+    stop = context.Event()
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(stop,)
+    )
     finished_paths: set[str] = set()
     try:
         running: set[Future[list[tuple[Source, Outcome]]]] = {
@@ -349,38 +375,37 @@ def _process(
         yield from _process(rest, 1, problems, cancel)
         return
     except BaseException:  # stopped (a cancel, a signal, the caller closed us): stop now
-        _stop_workers(pool)
+        _stop_workers(pool, stop)
         raise
     pool.shutdown()
 
 
-def _stop_workers(pool: ProcessPoolExecutor) -> None:
-    """Cancel the chunks not started and end the workers at once: their chunks are lost.
+def _stop_workers(pool: ProcessPoolExecutor, stop: EventType) -> None:
+    """Cancel the chunks not started; running ones end after their current article.
 
-    `shutdown(wait=False)` alone lets every running chunk finish, and the interpreter
-    waits for them at exit. Python 3.14 has `terminate_workers()`; before, the pool's
-    processes are only reachable through its `_processes`.
+    `shutdown(wait=False)` alone lets every running chunk (up to 64 files) finish, and the
+    interpreter waits for them at exit. Terminating the workers instead can cut one off
+    while it sends a result, and the pool's thread then waits for the rest of that message
+    for ever (the interpreter with it): so they are asked, through `stop`, to return early.
     """
-    processes = list((pool._processes or {}).values())
+    stop.set()
     pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        process.terminate()
 
 
 def _accept(outcomes: list[tuple[Source, Outcome]], problems: list[Problem]) -> Processed:
     batch: Processed = []
     for source, outcome in outcomes:
         if isinstance(outcome, str):
-            problems.append(Problem(source.path, outcome))
+            problems.append(Problem(display_path(source.path), outcome))
         else:
-            batch.append((source, pickle.loads(outcome), outcome))
+            batch.append((source, outcome))
     return batch
 
 
 def _process_one(source: Source) -> Outcome:
-    """`process_source`, pickled; a crash on one odd file must not end the whole run."""
+    """`process_source`; a crash on one odd file must not end the whole run."""
     try:
-        return dump_article(process_source(source))
+        return process_source(source)
     except Exception as error:
         return f"could not be processed ({type(error).__name__}: {error})"
 
@@ -416,10 +441,12 @@ def _start_resource_tracker() -> None:
             sys.stderr = captured
 
 
-def _start_worker() -> None:
+def _start_worker(stop: EventType) -> None:
     """Set up a worker process: Ctrl-C is the parent's to handle (workers must not each
     print a traceback), SIGTERM and SIGHUP end it (it may have inherited the parent's
-    handlers), and it dies with its parent."""
+    handlers), it dies with its parent, and it returns early once `stop` is set."""
+    global _worker_stop
+    _worker_stop = stop
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for name in ("SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
@@ -463,4 +490,9 @@ def _exit_when_gone(sentinel: int) -> None:
 
 
 def _process_chunk(sources: list[Source]) -> list[tuple[Source, Outcome]]:
-    return [(source, _process_one(source)) for source in sources]
+    outcomes = []
+    for source in sources:
+        if _worker_stop is not None and _worker_stop.is_set():
+            break  # the parent stopped: what is left of the chunk is not wanted
+        outcomes.append((source, _process_one(source)))
+    return outcomes
