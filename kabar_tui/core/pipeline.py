@@ -8,8 +8,8 @@ one cache read, a changed or added file is processed alone (in worker processes 
 there are many), then the cross-article stage runs again over the whole corpus.
 
 Stopping (docs/processes.md): a caller's `cancel` event stops indexing at the next file or
-batch (IndexCancelled); the processed articles are stored first, the worker processes are
-ended at once. Worker processes also die with their parent, however it ends.
+batch (IndexCancelled); the processed articles are stored first, the worker processes
+return after their current article. They also die with their parent, however it ends.
 """
 
 from __future__ import annotations
