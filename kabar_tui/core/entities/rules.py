@@ -18,7 +18,7 @@ from pathlib import Path
 
 from kabar_tui.core.model import Article, Mention
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "entities"
+DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "entities"
 MAX_GAZETTEER_TOKENS = 6
 MAX_CONTEXT_TOKENS = 2
 

@@ -1,0 +1,88 @@
+"""Exact-span entity F1 on public annotated Indonesian news, dev splits only.
+
+NER-UI dev.01 (indolem), idner-news-2k dev (Kompas) and NERGrit valid (indonlu), read
+from `fetch` snapshots by kabar_tui/train/corpora.py; labels mapped to PER/LOC/ORG. Each
+sentence is given to the recogniser as a one-paragraph article, printed as a news site
+would print it; a found entity counts only if it covers exactly the gold words.
+
+    python -m benchmarks.eval_ner_public [--rules] [-v]
+
+`--rules` scores the rule recogniser alone (the figures before the trained tagger).
+Test splits are never read.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from collections.abc import Callable, Sequence
+
+from kabar_tui.core.model import Mention
+from kabar_tui.train.corpora import CORPORA, Sentence, detokenize, load, spans_of
+
+LABELS = ("PER", "LOC", "ORG")
+Recogniser = Callable[[Sequence[str]], list[Mention]]
+
+
+def score(sentences: list[Sentence], recognise: Recogniser, verbose: bool = False) -> dict:
+    tp: Counter[str] = Counter()
+    fp: Counter[str] = Counter()
+    fn: Counter[str] = Counter()
+    for sentence in sentences:
+        text, spans = detokenize(sentence.words)
+        starts = {start: i for i, (start, _) in enumerate(spans)}
+        ends = {end: i + 1 for i, (_, end) in enumerate(spans)}
+        found = set()
+        for mention in recognise([text]):
+            first, last = starts.get(mention.start), ends.get(mention.end)
+            # a mention that cuts a word can never match: record it as a wrong span
+            found.add((first if first is not None else -1, last or -1, mention.label))
+        gold = spans_of(sentence.tags)
+        for item in found | gold:
+            label = item[2]
+            if item in found and item in gold:
+                tp[label] += 1
+            elif item in found:
+                fp[label] += 1
+            else:
+                fn[label] += 1
+        if verbose and found != gold:
+            print(text)
+            for start, end, label in sorted(gold - found):
+                print(f"   missed {label} {' '.join(sentence.words[start:end])}")
+            for start, end, label in sorted(found - gold):
+                words = " ".join(sentence.words[start:end]) if start >= 0 else "(cut)"
+                print(f"   extra  {label} {words}")
+    result = {}
+    for label in (*LABELS, "all"):
+        if label == "all":
+            t, p, n = (sum(c.values()) for c in (tp, fp, fn))
+        else:
+            t, p, n = tp[label], fp[label], fn[label]
+        precision = t / (t + p) if t + p else 0.0
+        recall = t / (t + n) if t + n else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        result[label] = (precision, recall, f1, t + n)
+    return result
+
+
+def report(name: str, result: dict) -> None:
+    print(f"\n{name}")
+    print(f"  {'label':<6}{'P':>7}{'R':>7}{'F1':>7}{'gold':>7}")
+    for label, (precision, recall, f1, gold) in result.items():
+        print(f"  {label:<6}{precision:>7.3f}{recall:>7.3f}{f1:>7.3f}{gold:>7}")
+
+
+def main() -> None:
+    if "--rules" in sys.argv:
+        from kabar_tui.core.entities import recognise_rules as recognise
+    else:
+        from kabar_tui.core.entities import recognise
+    verbose = "-v" in sys.argv
+    names = {"nerui": "NER-UI dev.01", "idner": "idner-news-2k dev", "nergrit": "NERGrit valid"}
+    for corpus in CORPORA:
+        report(names[corpus], score(load(corpus, "dev"), recognise, verbose))
+
+
+if __name__ == "__main__":
+    main()
