@@ -3,9 +3,10 @@
 NER-UI dev.01 (indolem), idner-news-2k dev (Kompas) and NERGrit valid (indonlu), read
 from `fetch` snapshots by kabar_tui/train/corpora.py; labels mapped to PER/LOC/ORG. Each
 sentence is given to the recogniser as a one-paragraph article, printed as a news site
-would print it; a found entity counts only if it covers exactly the gold words.
+would print it; a found entity counts only if it has exactly the gold entity's characters
+and label.
 
-    python -m benchmarks.eval_ner_public [--rules] [-v]
+    python -m benchmarks.eval_ner_public [--rules | --model FILE.npz] [-v]
 
 `--rules` scores the rule recogniser alone (the figures before the trained tagger).
 Test splits are never read.
@@ -16,6 +17,7 @@ from __future__ import annotations
 import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from kabar_tui.core.model import Mention
 from kabar_tui.train.corpora import CORPORA, Sentence, detokenize, load, spans_of
@@ -30,14 +32,8 @@ def score(sentences: list[Sentence], recognise: Recogniser, verbose: bool = Fals
     fn: Counter[str] = Counter()
     for sentence in sentences:
         text, spans = detokenize(sentence.words)
-        starts = {start: i for i, (start, _) in enumerate(spans)}
-        ends = {end: i + 1 for i, (_, end) in enumerate(spans)}
-        found = set()
-        for mention in recognise([text]):
-            first, last = starts.get(mention.start), ends.get(mention.end)
-            # a mention that cuts a word can never match: record it as a wrong span
-            found.add((first if first is not None else -1, last or -1, mention.label))
-        gold = spans_of(sentence.tags)
+        found = {(m.start, m.end, m.label) for m in recognise([text])}
+        gold = {(spans[i][0], spans[j - 1][1], label) for i, j, label in spans_of(sentence.tags)}
         for item in found | gold:
             label = item[2]
             if item in found and item in gold:
@@ -49,10 +45,9 @@ def score(sentences: list[Sentence], recognise: Recogniser, verbose: bool = Fals
         if verbose and found != gold:
             print(text)
             for start, end, label in sorted(gold - found):
-                print(f"   missed {label} {' '.join(sentence.words[start:end])}")
+                print(f"   missed {label} {text[start:end]}")
             for start, end, label in sorted(found - gold):
-                words = " ".join(sentence.words[start:end]) if start >= 0 else "(cut)"
-                print(f"   extra  {label} {words}")
+                print(f"   extra  {label} {text[start:end]}")
     result = {}
     for label in (*LABELS, "all"):
         if label == "all":
@@ -77,7 +72,10 @@ def main() -> None:
     if "--rules" in sys.argv:
         from kabar_tui.core.entities import recognise_rules as recognise
     else:
-        from kabar_tui.core.entities import recognise
+        from kabar_tui.core.entities import recognise, tagger
+
+        if "--model" in sys.argv:  # a model being tried, not the shipped one
+            tagger.MODEL_PATH = Path(sys.argv[sys.argv.index("--model") + 1])
     verbose = "-v" in sys.argv
     names = {"nerui": "NER-UI dev.01", "idner": "idner-news-2k dev", "nergrit": "NERGrit valid"}
     for corpus in CORPORA:

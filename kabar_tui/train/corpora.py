@@ -196,3 +196,17 @@ def spans_of(tags: Sequence[str]) -> set[tuple[int, int, str]]:
         if tag != "O" and start < 0:
             start, label = index, tag[2:]
     return found
+
+
+def retokenize(sentence: Sentence) -> Sentence:
+    """The sentence split as the reader splits text (`(BEI)` is three words), tags carried."""
+    from kabar_tui.core.entities.features import TOKEN
+
+    words: list[str] = []
+    tags: list[str] = []
+    for word, tag in zip(sentence.words, sentence.tags, strict=True):
+        pieces = TOKEN.findall(word) or [word]
+        words.extend(pieces)
+        inside = "O" if tag == "O" else f"I-{tag[2:]}"
+        tags.extend([tag, *[inside] * (len(pieces) - 1)])
+    return Sentence(tuple(words), tuple(tags))

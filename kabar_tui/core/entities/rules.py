@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 import zoneinfo
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
-from kabar_tui.core.model import Article, Mention
+from kabar_tui.core.model import Mention
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "entities"
 MAX_GAZETTEER_TOKENS = 6
@@ -388,26 +388,35 @@ def _head_name_end(
     return run_end
 
 
-def _segment(
-    paragraph: int,
-    text: str,
-    tokens: list[Token],
-    gaz: Gazetteer,
-    known: Known,
-    headline: bool,
-    found: list[Mention],
-    pending: list[_Pending],
-    vocabulary: frozenset[str] = frozenset(),
-) -> None:
-    """Mentions of one paragraph into `found`; undecided single words into `pending`.
+@dataclass(slots=True)
+class _ArticleState:
+    """What recognition keeps while it reads one article."""
 
-    `vocabulary` is the article's lowercase words: a sentence-initial capital that the
-    article also writes in lowercase is an ordinary word, not part of a name."""
+    gaz: Gazetteer
+    vocabulary: frozenset[str]  # the article's lowercase words
+    known: Known = field(default_factory=dict)  # names the body established, for headlines
+    headline: bool = False  # reading Title Case lines: only known names are taken
+    found: list[Mention] = field(default_factory=list)
+    pending: list[_Pending] = field(default_factory=list)
+    # why each mention was found, by (paragraph, start, end): see BASES
+    bases: dict[tuple[int, int, int], str] = field(default_factory=dict)
+
+
+def _segment(state: _ArticleState, paragraph: int, text: str, tokens: list[Token]) -> None:
+    """Mentions of one paragraph into `state.found`; undecided single words into
+    `state.pending`.
+
+    A sentence-initial capital that the article also writes in lowercase (`vocabulary`)
+    is an ordinary word, not part of a name. In a headline only known names are taken."""
+    gaz, known, found, pending = state.gaz, state.known, state.found, state.pending
+    headline = state.headline
+    vocabulary = frozenset() if headline else state.vocabulary
     keys = [t.key for t in tokens]
 
-    def add(i: int, j: int, label: str) -> None:
+    def add(i: int, j: int, label: str, basis: str) -> None:
         start, end = tokens[i].start, tokens[j - 1].end
         found.append(Mention(text[start:end], label, paragraph, start, end))
+        state.bases[(paragraph, start, end)] = basis
 
     for run_start, run_end, floor in _join_conjoined_names(text, tokens, _runs(text, tokens), gaz):
         i = run_start
@@ -424,7 +433,9 @@ def _segment(
             and keys[run_end - 1] in gaz.org_tails
             and not _longest(keys, i, run_end, gaz.person_cues)
         ):
-            add(name_start, run_end, "ORG")  # Indonesia Corruption Watch, Ewha Womans University
+            add(
+                name_start, run_end, "ORG", "tail"
+            )  # Indonesia Corruption Watch, Ewha Womans University
             continue
         person_cue = False
         regional = False
@@ -440,7 +451,7 @@ def _segment(
                 length, label = 1, "ORG"  # Persib Bandung, PSM Makassar: a club and its town
                 if i + 1 < run_end and gaz.names.get((keys[i + 1],), ("",))[0] == "LOC":
                     length = 2
-                add(i, i + length, label)
+                add(i, i + length, label, "club")
                 i += length
                 regional = False
                 continue
@@ -451,7 +462,7 @@ def _segment(
             if length:
                 if label == "LOC":  # Jakarta Timur, Asia Timur
                     length += _longest(keys, i + length, run_end, gaz.directions)
-                add(i, i + length, label)
+                add(i, i + length, label, "known")
                 i += length
                 # Presiden Rusia Vladimir Putin; Kepala BPBD Garut Satria Budi
                 person_cue = person_cue and label in ("LOC", "ORG")
@@ -491,7 +502,7 @@ def _segment(
                     person_cue = True
                 else:  # Kepala Eksekutif Pengawas Lembaga Pembiayaan OJK | Agusman
                     person_cue = person_cue and head_label == "ORG" and i < run_end
-                add(token_index, i, head_label)
+                add(token_index, i, head_label, "head")
                 after_title = i  # Kementerian Luar Negeri | Lalu Muhamad Iqbal
                 continue
             opens_name = (
@@ -522,10 +533,10 @@ def _segment(
             ):
                 j += 1
             if person_cue and regional and j - i >= 3:  # Bupati Labuhanbatu Erik Ritonga
-                add(i, i + 1, "LOC")
+                add(i, i + 1, "LOC", "region")
                 i += 1
             elif token.acronym and j - i > 1 and not tokens[i + 1].acronym:
-                add(i, i + 1, "ORG")  # Ketua Umum PSSI Erick Thohir
+                add(i, i + 1, "ORG", "acronym")  # Ketua Umum PSSI Erick Thohir
                 i += 1
                 regional = token.key in gaz.regional_orgs  # Kepala BPBD Garut | Satria Budi
                 after_title = i
@@ -533,12 +544,12 @@ def _segment(
             if person_cue:
                 tail = next((k for k in range(i + 1, j - 1) if keys[k] in gaz.org_tails), None)
                 if tail is not None:
-                    add(i, tail + 1, "ORG")  # Kiper Arema FC | Lucas Frigeri
+                    add(i, tail + 1, "ORG", "tail")  # Kiper Arema FC | Lucas Frigeri
                     i = tail + 1
             token = tokens[i]
             label = _label_unknown(tokens, keys, i, j, person_cue, gaz)
             if label:
-                add(i, j, label)
+                add(i, j, label, "titled" if person_cue else "unknown")
             elif j - i == 1 and not token.acronym:
                 pending.append(
                     _Pending(
@@ -740,33 +751,42 @@ def _resolve_pending(found: list[Mention], pending: list[_Pending]) -> list[Ment
     return resolved
 
 
-def recognise(paragraphs: Sequence[str]) -> list[Mention]:
-    """Mentions in paragraphs of one article (paragraph = position in the list), in order.
+@dataclass(slots=True)
+class RuleResult:
+    """What the rules found in one article."""
+
+    mentions: list[Mention]  # in order of paragraph and position
+    bases: dict[tuple[int, int, int], str]  # why, by (paragraph, start, end)
+    headlines: list[bool]  # which paragraphs are Title Case lines
+
+
+def recognise_with_bases(paragraphs: Sequence[str]) -> RuleResult:
+    """Mentions in paragraphs of one article (paragraph = position in the list), and why
+    each was found.
 
     Body text first; Title Case lines (headlines, promo links) only get names the
     gazetteer or the body already established.
     """
-    gaz = gazetteer()
-    found: list[Mention] = []
-    pending: list[_Pending] = []
     tokenized = [tokenize(text) for text in paragraphs]
     headlines = [is_headline(tokens) for tokens in tokenized]
     vocabulary = frozenset(t.key for tokens in tokenized for t in tokens if not t.capital)
+    state = _ArticleState(gazetteer(), vocabulary)
     for index, text in enumerate(paragraphs):
         if not headlines[index]:
-            _segment(index, text, tokenized[index], gaz, {}, False, found, pending, vocabulary)
-    found.extend(_resolve_pending(found, pending))
+            _segment(state, index, text, tokenized[index])
+    for mention in _resolve_pending(state.found, state.pending):
+        state.found.append(mention)
+        state.bases[(mention.paragraph, mention.start, mention.end)] = "resolved"
     if any(headlines):
-        known: Known = {key_tuple(m.text): m.label for m in found}
+        state.known = {key_tuple(m.text): m.label for m in state.found}
+        state.headline = True
         for index, text in enumerate(paragraphs):
             if headlines[index]:
-                _segment(index, text, tokenized[index], gaz, known, True, found, pending)
-    found.sort(key=lambda m: (m.paragraph, m.start))
-    return found
+                _segment(state, index, text, tokenized[index])
+    state.found.sort(key=lambda m: (m.paragraph, m.start))
+    return RuleResult(state.found, state.bases, headlines)
 
 
-def find_entities(article: Article) -> list[Mention]:
-    mentions = recognise([p.text for p in article.paragraphs])
-    for mention in mentions:
-        mention.paragraph = article.paragraphs[mention.paragraph].index
-    return mentions
+def recognise(paragraphs: Sequence[str]) -> list[Mention]:
+    """Mentions in paragraphs of one article (paragraph = position in the list), in order."""
+    return recognise_with_bases(paragraphs).mentions

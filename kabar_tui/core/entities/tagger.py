@@ -1,0 +1,217 @@
+"""The trained entity tagger at run time: a linear-chain CRF decoded with numpy.
+
+The model file (kabar_tui/data/entities/crf.npz, built by `python -m kabar_tui.train`)
+holds a weight row per attribute and the label transitions. It is loaded on first use,
+so opening the reader never pays for it. A word's attributes depend only on its form
+(kabar_tui/core/entities/features.py), so their summed weights are cached per form and
+offset; a sentence's scores are then a few array additions, and every sentence of an
+article is decoded in one batched Viterbi pass.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from kabar_tui.core.entities.features import (
+    BOUNDARY,
+    OFFSETS,
+    QUOTE_OPENERS,
+    position_attributes,
+    rule_attributes,
+    word_attributes,
+)
+
+LABELS = ("O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "I-ORG")
+MODEL_PATH = Path(__file__).resolve().parents[2] / "data" / "entities" / "crf.npz"
+FORM_CACHE_LIMIT = 200_000
+# A word whose O score beats every other label's by this much is taken as O, and the
+# sentence is cut there (see CrfModel.decode).
+PRUNE_MARGIN = float("inf")
+
+
+class CrfModel:
+    """Weights by attribute, transitions, and the per-form score rows built from them."""
+
+    def __init__(self, attributes: list[str], weights: np.ndarray, transitions: np.ndarray):
+        self.index = {attribute: i for i, attribute in enumerate(attributes)}
+        self.weights = weights.astype(np.float32)
+        self.transitions = transitions.astype(np.float32)
+        self.zero = np.zeros(len(LABELS), dtype=np.float32)
+        # few: by the rule tags around a word and whether it opens a sentence or quote
+        self.context_rows: dict[tuple[str, str, str, object], np.ndarray] = {}
+        self.plain = self.attribute_sum(rule_attributes(["O"], 0))
+        self.prune_margin = PRUNE_MARGIN
+        self._reset_forms()
+
+    def _reset_forms(self) -> None:
+        self.form_ids: dict[str, int] = {}
+        self.table = np.zeros((4096, len(OFFSETS), len(LABELS)), dtype=np.float32)
+
+    def attribute_sum(self, attributes: Sequence[str]) -> np.ndarray:
+        rows = [self.index[a] for a in attributes if a in self.index]
+        return self.weights[rows].sum(axis=0) if rows else self.zero
+
+    def form_rows(self, word: str) -> np.ndarray:
+        """Scores the word adds to the word at each offset from it: shape (offsets, labels).
+
+        Row r is what the word contributes when it sits `OFFSETS[r]` words from the word
+        being labelled."""
+        return np.stack([self.attribute_sum(word_attributes(word, k)) for k in OFFSETS])
+
+    def form_id(self, word: str) -> int:
+        """The word's row block in the cache, computed on first sight."""
+        found = self.form_ids.get(word)
+        if found is not None:
+            return found
+        if len(self.form_ids) >= FORM_CACHE_LIMIT:
+            self._reset_forms()
+        found = len(self.form_ids)
+        if found == len(self.table):
+            self.table = np.concatenate([self.table, np.zeros_like(self.table)])
+        self.table[found] = self.form_rows(word)
+        self.form_ids[word] = found
+        return found
+
+    def context_row(self, words: Sequence[str], tags: Sequence[str], i: int) -> np.ndarray:
+        """Scores from the word's place in the sentence and the rules' tags around it."""
+        n = len(tags)
+        key = (
+            tags[i - 1] if i else "",
+            tags[i],
+            tags[i + 1] if i + 1 < n else "",
+            "" if i and words[i - 1] not in QUOTE_OPENERS else words[i][:1].isupper(),
+        )
+        row = self.context_rows.get(key)
+        if row is None:
+            attributes = (*position_attributes(words, i), *rule_attributes(tags, i))
+            row = self.context_rows[key] = self.attribute_sum(attributes) - self.plain
+        return row
+
+    def emissions(self, sentences: Sequence[tuple[Sequence[str], Sequence[str]]]) -> np.ndarray:
+        """Score of each label at each word of all sentences, one after the other."""
+        form_id = self.form_id
+        before = [form_id(BOUNDARY[-2]), form_id(BOUNDARY[-1])]
+        after = [form_id(BOUNDARY[1]), form_id(BOUNDARY[2])]
+        ids: list[int] = []
+        positions: list[int] = []
+        for words, _ in sentences:
+            ids += before
+            positions.extend(range(len(ids), len(ids) + len(words)))
+            ids += [form_id(w) for w in words]
+            ids += after
+        at = np.asarray(positions)
+        table, id_array = self.table, np.asarray(ids)
+        # word i gets row r of the word OFFSETS[r] places from it
+        scores = table[id_array[at - 2], 0] + self.plain
+        for r, k in enumerate(OFFSETS[1:], start=1):
+            scores += table[id_array[at + k], r]
+        index = 0
+        for words, tags in sentences:
+            n = len(words)
+            for i in range(n):
+                if (
+                    i == 0
+                    or tags[i] != "O"
+                    or tags[i - 1] != "O"
+                    or (i + 1 < n and tags[i + 1] != "O")
+                    or words[i - 1] in QUOTE_OPENERS
+                ):
+                    scores[index + i] += self.context_row(words, tags, i)
+            index += n
+        return scores
+
+    def decode(self, sentences: Sequence[tuple[Sequence[str], Sequence[str]]]) -> list[list[str]]:
+        """Best label sequence of each (words, rule tags) sentence.
+
+        Exact Viterbi, made cheap: a word whose O score beats every other label by more
+        than any transitions around it could make up is O on every best path, so the
+        sentences are cut there into short independent pieces (the capitalised stretches
+        around names, mostly), and all pieces are decoded together in one batched pass."""
+        if not all(words for words, _ in sentences):
+            raise ValueError("a sentence without words")
+        if not sentences:
+            return []
+        lengths = [len(words) for words, _ in sentences]
+        emissions = self.emissions(sentences)
+        total = len(emissions)
+        margin = emissions[:, 0] - emissions[:, 1:].max(axis=1)
+        uncertain = margin <= self.prune_margin
+        sentence_start = np.zeros(total + 1, dtype=bool)
+        sentence_start[np.cumsum([0, *lengths])] = True
+        # pieces: runs of uncertain words inside one sentence
+        edges = np.diff(np.concatenate(([False], uncertain, [False])).astype(np.int8))
+        starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+        cut = np.flatnonzero(sentence_start[1:total] & uncertain[1:] & uncertain[:-1]) + 1
+        starts = np.sort(np.concatenate((starts, cut)))
+        ends = np.sort(np.concatenate((ends, cut)))
+        labels = np.zeros(total, dtype=np.int8)
+        if len(starts):
+            labels[np.concatenate([np.arange(a, b) for a, b in zip(starts, ends, strict=True)])] = (
+                self._viterbi(emissions, starts, ends, sentence_start)
+            )
+        result: list[list[str]] = []
+        position = 0
+        for n in lengths:
+            row = labels[position : position + n]
+            result.append([LABELS[i] for i in row.tolist()] if row.any() else ["O"] * n)
+            position += n
+        return result
+
+    def _viterbi(
+        self, emissions: np.ndarray, starts: np.ndarray, ends: np.ndarray, opens: np.ndarray
+    ) -> np.ndarray:
+        """Best labels of the pieces [starts[i], ends[i]) of `emissions`, concatenated. A
+        piece that does not open its sentence follows an O; one that does not close it is
+        followed by an O."""
+        lengths = ends - starts
+        count, longest = len(starts), int(lengths.max())
+        rows = np.repeat(np.arange(count), lengths)
+        columns = np.arange(len(rows)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        flat = np.concatenate([np.arange(a, b) for a, b in zip(starts, ends, strict=True)])
+        scores = np.zeros((count, longest, len(LABELS)), dtype=np.float32)
+        scores[rows, columns] = emissions[flat]
+        scores[:, 0] += np.where(opens[starts][:, None], 0.0, self.transitions[0])
+        last = lengths - 1
+        scores[np.arange(count), last] += np.where(
+            opens[ends][:, None], 0.0, self.transitions[:, 0]
+        )
+        score = scores[:, 0]
+        back = np.zeros((count, longest, len(LABELS)), dtype=np.int8)
+        transitions = self.transitions[None]
+        for t in range(1, longest):
+            candidates = score[:, :, None] + transitions  # (pieces, from, to)
+            back[:, t] = candidates.argmax(axis=1)
+            step = candidates.max(axis=1) + scores[:, t]
+            score = np.where((lengths > t)[:, None], step, score)
+        current = score.argmax(axis=1)
+        path = np.zeros((count, longest), dtype=np.int8)
+        every = np.arange(count)
+        for t in range(longest - 1, -1, -1):
+            active = lengths > t
+            path[active, t] = current[active]
+            if t:
+                current = np.where(active, back[every, t, current], current)
+        return path[rows, columns]
+
+
+def model() -> CrfModel:
+    """The shipped model, loaded on first use."""
+    return load(MODEL_PATH)
+
+
+@cache
+def load(path: Path) -> CrfModel:
+    with np.load(path) as data:
+        attributes = bytes(data["attributes"]).decode("utf-8").split("\n")
+        return CrfModel(attributes, data["weights"], data["transitions"])
+
+
+def model_record() -> dict:
+    """How the shipped model was built: options and the source files with their commits."""
+    with np.load(MODEL_PATH) as data:
+        return json.loads(bytes(data["record"]).decode("utf-8"))
