@@ -29,7 +29,7 @@ from kabar_tui.train.corpora import (
 
 OPTIONS = {
     "c1": 0.05,  # L1: most attributes get no weight, which keeps the file small
-    "c2": 0.01,
+    "c2": 0.05,
     "max_iterations": 150,
     "feature.possible_transitions": True,
 }
@@ -38,10 +38,9 @@ OPTIONS = {
 def rule_tags_of(words: tuple[str, ...]) -> list[str]:
     """What the rule recogniser says about a sentence, as BIO tags over its words."""
     text, spans = detokenize(words)
-    found, bases = recognise_with_bases([text])
-    return rule_tags(
-        spans, [(m.start, m.end, m.label, bases[m.paragraph, m.start, m.end]) for m in found]
-    )
+    found = recognise_with_bases([text])
+    ruled = [(m.start, m.end, m.label, found.bases[0, m.start, m.end]) for m in found.mentions]
+    return rule_tags(spans, ruled)
 
 
 def sequences(sentences: Iterable[Sentence]) -> Iterable[tuple[list[list[str]], list[str]]]:

@@ -82,16 +82,28 @@ def _merge(
     tagger found a name that a curated mention cuts into, the rules' reading of the rest
     of those words stands (`Kementerian Agama | Lalu Ahmad Zaenuri`)."""
     kept = [m for m in ruled if bases[m.paragraph, m.start, m.end] in CURATED]
-    overruled = [t for t in tagged if any(_overlap(t, k) for k in kept)]
-    kept += [t for t in tagged if not any(_overlap(t, k) for k in kept)]
+    overruled = [t for t in tagged if any(_overlap(t, k) for k in kept) or _lowercase_edge(t)]
+    kept += [t for t in tagged if t not in overruled]
     kept += [
         m
         for m in ruled
-        if bases[m.paragraph, m.start, m.end] == "unknown"
-        and any(_overlap(m, t) for t in overruled)
+        if (
+            bases[m.paragraph, m.start, m.end] == "context"
+            or (
+                bases[m.paragraph, m.start, m.end] == "unknown"
+                and any(_overlap(m, t) for t in overruled)
+            )
+        )
         and not any(_overlap(m, k) for k in kept)
     ]
     return kept
+
+
+def _lowercase_edge(mention: Mention) -> bool:
+    """A name that starts or ends with a lowercase word (`angkasa Vostochny Cosmodrome`):
+    the tagger was unsure where it is."""
+    words = mention.text.split()
+    return words[0][:1].islower() or words[-1][:1].islower()
 
 
 def _overlap(one: Mention, other: Mention) -> bool:

@@ -547,9 +547,9 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: list[Token
                     add(i, tail + 1, "ORG", "tail")  # Kiper Arema FC | Lucas Frigeri
                     i = tail + 1
             token = tokens[i]
-            label = _label_unknown(tokens, keys, i, j, person_cue, gaz)
-            if label:
-                add(i, j, label, "titled" if person_cue else "unknown")
+            labelled = _label_unknown(tokens, keys, i, j, person_cue, gaz)
+            if labelled:
+                add(i, j, *labelled)
             elif j - i == 1 and not token.acronym:
                 pending.append(
                     _Pending(
@@ -699,30 +699,32 @@ def _is_club(token: Token, gaz: Gazetteer) -> bool:
 
 def _label_unknown(
     tokens: list[Token], keys: list[str], i: int, j: int, person_cue: bool, gaz: Gazetteer
-) -> str | None:
-    """Label an unknown span [i, j) from its own words and its context; None to defer."""
+) -> tuple[str, str] | None:
+    """(label, basis) of an unknown span [i, j) from its own words and its context; None
+    to defer. The basis says which: "tail", "titled", "context" (the lowercase words
+    before it), or "unknown" (capitals alone)."""
     last_key = keys[j - 1]
     if last_key in gaz.org_tails and j - i > 1:
-        return "ORG"
+        return "ORG", "tail"
     if last_key in gaz.loc_tails and j - i > 1:
-        return "LOC"
+        return "LOC", "tail"
     if person_cue:
-        return "PER"
+        return "PER", "titled"
     first = tokens[i]
     if j - i == 1 and first.acronym:
-        return "ORG"
+        return "ORG", "unknown"
     context = _context_kind(keys, tokens, i, gaz)
     if j - i > 1:
         if context == "ORG":
-            return "ORG"
+            return "ORG", "context"
         if context == "LOC" and keys[i - 1] not in DIRECTIONAL_PREPOSITIONS:
-            return "LOC"  # di Kampung Melayu; not `undangan dari Kim Jong-un`
+            return "LOC", "context"  # di Kampung Melayu; not `undangan dari Kim Jong-un`
         if all(tokens[k].acronym for k in range(i, j)):
-            return "ORG"
-        return "PER"
-    if first.sentence_start:
+            return "ORG", "unknown"
+        return "PER", "unknown"
+    if first.sentence_start or context is None:
         return None
-    return context
+    return context, "context"
 
 
 def _resolve_pending(found: list[Mention], pending: list[_Pending]) -> list[Mention]:
