@@ -1,0 +1,150 @@
+"""The recogniser seam: the rules and the trained tagger, merged into one answer.
+
+The rules' mentions and the reasons they were found (`rules.recognise_with_bases`) are
+features of the tagger, and where the rules decided from the curated lists their mention
+stands (`CURATED`): the reader's conventions for titles, heads, clubs and known names
+(docs/entities.md). Everywhere else the tagger decides. Headlines (Title Case lines) get
+only names the rules already know.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from kabar_tui.core.entities.features import rule_tags, tokenize
+from kabar_tui.core.entities.rules import RuleResult, gazetteer, recognise_with_bases
+from kabar_tui.core.model import Article, Mention
+
+SENTENCE_END = frozenset(".!?")
+# Why the rules found a name (rules.recognise_with_bases) when their mention stands over
+# the tagger's: a known name, a club, an organisation tail or head, a branch region, an
+# acronym before a name, a name after a title, a name resolved from the rest of the article.
+CURATED = frozenset({"known", "club", "tail", "head", "resolved", "region", "acronym", "titled"})
+
+Token = tuple[str, int, int]  # word, start, end
+
+
+def recognise(paragraphs: Sequence[str]) -> list[Mention]:
+    """Mentions in paragraphs of one article (paragraph = position in the list), in order."""
+    from kabar_tui.core.entities.tagger import model  # numpy and the model: on first use
+
+    rules = recognise_with_bases(paragraphs)
+    ruled: dict[int, list[Mention]] = {}
+    for mention in rules.mentions:
+        ruled.setdefault(mention.paragraph, []).append(mention)
+    found = [m for m in rules.mentions if rules.headlines[m.paragraph]]
+    batch: list[tuple[list[str], list[str]]] = []
+    places: list[tuple[int, list[Token]]] = []
+    for index, text in enumerate(paragraphs):
+        if rules.headlines[index]:
+            continue
+        mentions = ruled.get(index, [])
+        tokens = tokenize(text)
+        tags = rule_tags(
+            [(start, end) for _, start, end in tokens],
+            [(m.start, m.end, m.label, _basis(rules, m)) for m in mentions],
+        )
+        curated = [(m.start, m.end) for m in mentions if _basis(rules, m) in CURATED]
+        for first, last in _sentences(tokens):
+            if _has_open_name(tokens[first:last], curated):
+                batch.append(([w for w, _, _ in tokens[first:last]], tags[first:last]))
+                places.append((index, tokens[first:last]))
+    tagged: dict[int, list[Mention]] = {}
+    for (index, tokens), labels in zip(places, model().decode(batch), strict=True):
+        text = paragraphs[index]
+        for first, last, label in _spans(labels):
+            start, end = tokens[first][1], tokens[last - 1][2]
+            tagged.setdefault(index, []).append(Mention(text[start:end], label, index, start, end))
+    for index in range(len(paragraphs)):
+        if not rules.headlines[index]:
+            found.extend(_merge(tagged.get(index, []), ruled.get(index, []), rules))
+    found.sort(key=lambda m: (m.paragraph, m.start))
+    return found
+
+
+def find_entities(article: Article) -> list[Mention]:
+    mentions = recognise([p.text for p in article.paragraphs])
+    for mention in mentions:
+        mention.paragraph = article.paragraphs[mention.paragraph].index
+    return mentions
+
+
+def _basis(rules: RuleResult, mention: Mention) -> str:
+    return rules.bases[mention.paragraph, mention.start, mention.end]
+
+
+def _sentences(tokens: list[Token]) -> list[tuple[int, int]]:
+    """[first, last) token ranges of sentences: a stop followed by a word not in lowercase."""
+    ranges: list[tuple[int, int]] = []
+    first = 0
+    for index, (word, _, _) in enumerate(tokens):
+        if word in SENTENCE_END and (
+            index + 1 == len(tokens) or not tokens[index + 1][0][:1].islower()
+        ):
+            ranges.append((first, index + 1))
+            first = index + 1
+    if first < len(tokens):
+        ranges.append((first, len(tokens)))
+    return ranges
+
+
+def _has_open_name(tokens: list[Token], curated: list[tuple[int, int]]) -> bool:
+    """Whether the sentence has a capitalised word that could start a name the tagger
+    would keep: one that is not an ordinary word and not inside a curated mention. Only
+    such sentences need the tagger (see `_merge`), and most sentences have none."""
+    ordinary = gazetteer().not_entities
+    return any(
+        word[:1].isupper()
+        and word.casefold() not in ordinary
+        and not any(start < end_ and start_ < end for start_, end_ in curated)
+        for word, start, end in tokens
+    )
+
+
+def _merge(tagged: list[Mention], ruled: list[Mention], rules: RuleResult) -> list[Mention]:
+    """One paragraph's mentions: the rules' curated ones; the tagger's elsewhere, if they
+    neither start nor end in a lowercase word and hold a word that is not an ordinary one;
+    and where the tagger found a name that a curated mention cuts into, or that starts or
+    ends in a lowercase word, the rules' reading of those words (`Kementerian Agama | Lalu
+    Ahmad Zaenuri`); a name the rules took from its context (`di`, `kata`) where the tagger
+    found nothing."""
+    kept = [m for m in ruled if _basis(rules, m) in CURATED]
+    overruled = [t for t in tagged if any(_overlap(t, k) for k in kept) or not _well_formed(t)]
+    kept += [t for t in tagged if t not in overruled]
+    for mention in ruled:
+        basis = _basis(rules, mention)
+        if not any(_overlap(mention, k) for k in kept) and (
+            basis == "context"
+            or (basis == "unknown" and any(_overlap(mention, t) for t in overruled))
+        ):
+            kept.append(mention)
+    return kept
+
+
+def _well_formed(mention: Mention) -> bool:
+    """Starts and ends with a word not in lowercase and holds a word that is not an
+    ordinary capitalised word (`angkasa Vostochny Cosmodrome` and `Senin` are not)."""
+    words = mention.text.split()
+    ordinary = gazetteer().not_entities
+    return (
+        not words[0][:1].islower()
+        and not words[-1][:1].islower()
+        and any(w[:1].isupper() and w.casefold() not in ordinary for w in words)
+    )
+
+
+def _overlap(one: Mention, other: Mention) -> bool:
+    return one.start < other.end and other.start < one.end
+
+
+def _spans(labels: Sequence[str]) -> list[tuple[int, int, str]]:
+    """(first, end, label) of each entity in a BIO sequence; a stray I- opens one."""
+    spans: list[tuple[int, int, str]] = []
+    start, label = -1, ""
+    for index, tag in enumerate((*labels, "O")):
+        if start >= 0 and (tag == "O" or tag.startswith("B-") or tag[2:] != label):
+            spans.append((start, index, label))
+            start = -1
+        if tag != "O" and start < 0:
+            start, label = index, tag[2:]
+    return spans
