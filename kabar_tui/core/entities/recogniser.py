@@ -21,6 +21,9 @@ SENTENCE_END = frozenset(".!?")
 # acronym before a name, a name after a title, a name resolved from the rest of the article.
 CURATED = frozenset({"known", "club", "tail", "head", "resolved", "region", "acronym", "titled"})
 
+# Words either side of a possible name that the tagger decodes (`_around_open_names`).
+WINDOW = 4
+
 Token = tuple[str, int, int]  # word, start, end
 
 
@@ -35,6 +38,7 @@ def recognise(paragraphs: Sequence[str]) -> list[Mention]:
     found = [m for m in rules.mentions if rules.headlines[m.paragraph]]
     batch: list[tuple[list[str], list[str]]] = []
     places: list[tuple[int, list[Token]]] = []
+    pieces: list[list[tuple[int, int]]] = []
     for index, text in enumerate(paragraphs):
         if rules.headlines[index]:
             continue
@@ -44,13 +48,14 @@ def recognise(paragraphs: Sequence[str]) -> list[Mention]:
             [(start, end) for _, start, end in tokens],
             [(m.start, m.end, m.label, _basis(rules, m)) for m in mentions],
         )
-        curated = [(m.start, m.end) for m in mentions if _basis(rules, m) in CURATED]
         for first, last in _sentences(tokens):
-            if _has_open_name(tokens[first:last], curated):
+            around = _around_open_names(tokens[first:last], tags[first:last])
+            if around:
                 batch.append(([w for w, _, _ in tokens[first:last]], tags[first:last]))
                 places.append((index, tokens[first:last]))
+                pieces.append(around)
     tagged: dict[int, list[Mention]] = {}
-    for (index, tokens), labels in zip(places, model().decode(batch), strict=True):
+    for (index, tokens), labels in zip(places, model().decode(batch, pieces), strict=True):
         text = paragraphs[index]
         for first, last, label in _spans(labels):
             start, end = tokens[first][1], tokens[last - 1][2]
@@ -88,17 +93,25 @@ def _sentences(tokens: list[Token]) -> list[tuple[int, int]]:
     return ranges
 
 
-def _has_open_name(tokens: list[Token], curated: list[tuple[int, int]]) -> bool:
-    """Whether the sentence has a capitalised word that could start a name the tagger
-    would keep: one that is not an ordinary word and not inside a curated mention. Only
-    such sentences need the tagger (see `_merge`), and most sentences have none."""
+def _around_open_names(tokens: list[Token], tags: list[str]) -> list[tuple[int, int]]:
+    """The stretches of a sentence the tagger must read: `WINDOW` words either side of each
+    capitalised word that could start a name the tagger would keep, one that is neither an
+    ordinary word nor inside a curated mention (its rule tag says why the rules found it;
+    see `_merge`). Most sentences of news have none, and the rest few."""
     ordinary = gazetteer().not_entities
-    return any(
-        word[:1].isupper()
-        and word.casefold() not in ordinary
-        and not any(start < end_ and start_ < end for start_, end_ in curated)
-        for word, start, end in tokens
-    )
+    stretches: list[tuple[int, int]] = []
+    for index, ((word, _, _), tag) in enumerate(zip(tokens, tags, strict=True)):
+        if (
+            word[:1].isupper()
+            and word.casefold() not in ordinary
+            and (tag == "O" or tag.partition("/")[2] not in CURATED)
+        ):
+            first, last = max(0, index - WINDOW), min(len(tokens), index + WINDOW + 1)
+            if stretches and first <= stretches[-1][1]:
+                stretches[-1] = (stretches[-1][0], last)
+            else:
+                stretches.append((first, last))
+    return stretches
 
 
 def _merge(tagged: list[Mention], ruled: list[Mention], rules: RuleResult) -> list[Mention]:

@@ -29,9 +29,6 @@ from kabar_tui.core.entities.features import (
 LABELS = ("O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "I-ORG")
 MODEL_PATH = Path(__file__).resolve().parents[2] / "data" / "entities" / "crf.npz"
 FORM_CACHE_LIMIT = 200_000
-# A word whose O score beats every other label's by this much is taken as O, and the
-# sentence is cut there (see CrfModel.decode).
-PRUNE_MARGIN = float("inf")
 
 
 class CrfModel:
@@ -45,7 +42,6 @@ class CrfModel:
         # few: by the rule tags around a word and whether it opens a sentence or quote
         self.context_rows: dict[tuple[str, str, str, object], np.ndarray] = {}
         self.plain = self.attribute_sum(rule_attributes(["O"], 0))
-        self.prune_margin = PRUNE_MARGIN
         self._reset_forms()
 
     def _reset_forms(self) -> None:
@@ -125,54 +121,57 @@ class CrfModel:
             index += n
         return scores
 
-    def decode(self, sentences: Sequence[tuple[Sequence[str], Sequence[str]]]) -> list[list[str]]:
-        """Best label sequence of each (words, rule tags) sentence.
+    def decode(
+        self,
+        sentences: Sequence[tuple[Sequence[str], Sequence[str]]],
+        pieces: Sequence[Sequence[tuple[int, int]]] | None = None,
+    ) -> list[list[str]]:
+        """Best label sequence of each (words, rule tags) sentence, all decoded together in
+        one batched Viterbi pass.
 
-        Exact Viterbi, made cheap: a word whose O score beats every other label by more
-        than any transitions around it could make up is O on every best path, so the
-        sentences are cut there into short independent pieces (the capitalised stretches
-        around names, mostly), and all pieces are decoded together in one batched pass."""
+        With `pieces` (per sentence, [first, last) word ranges), only those stretches are
+        decoded, each as if an O came before and after it (unless it opens or closes the
+        sentence); the other words are O. The scores still see the whole sentence."""
         if not all(words for words, _ in sentences):
             raise ValueError("a sentence without words")
         if not sentences:
             return []
         lengths = [len(words) for words, _ in sentences]
-        emissions = self.emissions(sentences)
-        total = len(emissions)
-        margin = emissions[:, 0] - emissions[:, 1:].max(axis=1)
-        uncertain = margin <= self.prune_margin
-        sentence_start = np.zeros(total + 1, dtype=bool)
-        sentence_start[np.cumsum([0, *lengths])] = True
-        # pieces: runs of uncertain words inside one sentence
-        edges = np.diff(np.concatenate(([False], uncertain, [False])).astype(np.int8))
-        starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-        cut = np.flatnonzero(sentence_start[1:total] & uncertain[1:] & uncertain[:-1]) + 1
-        starts = np.sort(np.concatenate((starts, cut)))
-        ends = np.sort(np.concatenate((ends, cut)))
-        labels = np.zeros(total, dtype=np.int8)
-        if len(starts):
-            labels[np.concatenate([np.arange(a, b) for a, b in zip(starts, ends, strict=True)])] = (
-                self._viterbi(emissions, starts, ends, sentence_start)
-            )
+        offsets = np.cumsum([0, *lengths])
+        if pieces is None:
+            pieces = [[(0, n)] for n in lengths]
+        ranges = [
+            (o + a, o + b) for o, spans in zip(offsets, pieces, strict=False) for a, b in spans
+        ]
+        labels = np.zeros(int(offsets[-1]), dtype=np.intp)
+        if ranges:
+            emissions = self.emissions(sentences)
+            bounds = np.array(ranges)
+            sentence_edge = np.zeros(len(labels) + 1, dtype=bool)
+            sentence_edge[offsets] = True
+            positions, best = self._viterbi(emissions, bounds[:, 0], bounds[:, 1], sentence_edge)
+            labels[positions] = best
         result: list[list[str]] = []
-        position = 0
-        for n in lengths:
+        for position, n in zip(offsets.tolist(), lengths, strict=False):
             row = labels[position : position + n]
             result.append([LABELS[i] for i in row.tolist()] if row.any() else ["O"] * n)
-            position += n
         return result
 
     def _viterbi(
         self, emissions: np.ndarray, starts: np.ndarray, ends: np.ndarray, opens: np.ndarray
-    ) -> np.ndarray:
-        """Best labels of the pieces [starts[i], ends[i]) of `emissions`, concatenated. A
-        piece that does not open its sentence follows an O; one that does not close it is
-        followed by an O."""
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Best labels of the pieces [starts[i], ends[i]) of `emissions`, as (positions,
+        labels). A piece that does not open its sentence follows an O; one that does not
+        close it is followed by an O."""
         lengths = ends - starts
         count, longest = len(starts), int(lengths.max())
+        # longest pieces first, so the pieces still running at step t are a prefix
+        order = np.argsort(-lengths, kind="stable")
+        starts, ends, lengths = starts[order], ends[order], lengths[order]
+        running = (lengths[None, :] > np.arange(longest)[:, None]).sum(axis=1).tolist()
         rows = np.repeat(np.arange(count), lengths)
         columns = np.arange(len(rows)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-        flat = np.concatenate([np.arange(a, b) for a, b in zip(starts, ends, strict=True)])
+        flat = starts[rows] + columns
         scores = np.zeros((count, longest, len(LABELS)), dtype=np.float32)
         scores[rows, columns] = emissions[flat]
         scores[:, 0] += np.where(opens[starts][:, None], 0.0, self.transitions[0])
@@ -180,23 +179,24 @@ class CrfModel:
         scores[np.arange(count), last] += np.where(
             opens[ends][:, None], 0.0, self.transitions[:, 0]
         )
-        score = scores[:, 0]
-        back = np.zeros((count, longest, len(LABELS)), dtype=np.int8)
+        score = scores[:, 0].copy()
+        back = np.zeros((longest, count, len(LABELS)), dtype=np.intp)
         transitions = self.transitions[None]
         for t in range(1, longest):
-            candidates = score[:, :, None] + transitions  # (pieces, from, to)
-            back[:, t] = candidates.argmax(axis=1)
-            step = candidates.max(axis=1) + scores[:, t]
-            score = np.where((lengths > t)[:, None], step, score)
+            k = running[t]
+            candidates = score[:k, :, None] + transitions  # (pieces, from, to)
+            best = candidates.argmax(axis=1)
+            back[t, :k] = best
+            score[:k] = np.take_along_axis(candidates, best[:, None, :], axis=1)[:, 0]
+            score[:k] += scores[:k, t]
         current = score.argmax(axis=1)
-        path = np.zeros((count, longest), dtype=np.int8)
-        every = np.arange(count)
+        path = np.zeros((count, longest), dtype=np.intp)
         for t in range(longest - 1, -1, -1):
-            active = lengths > t
-            path[active, t] = current[active]
+            k = running[t]
+            path[:k, t] = current[:k]
             if t:
-                current = np.where(active, back[every, t, current], current)
-        return path[rows, columns]
+                current[:k] = back[t, np.arange(k), current[:k]]
+        return flat, path[rows, columns]
 
 
 def model() -> CrfModel:
