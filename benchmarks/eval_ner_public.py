@@ -6,9 +6,11 @@ sentence is given to the recogniser as a one-paragraph article, printed as a new
 would print it; a found entity counts only if it has exactly the gold entity's characters
 and label.
 
-    python -m benchmarks.eval_ner_public [--rules | --model FILE.npz] [-v]
+    python -m benchmarks.eval_ner_public [--rules | --tagger] [--model FILE.npz] [-v]
 
-`--rules` scores the rule recogniser alone (the figures before the trained tagger).
+`--rules` scores the rule recogniser alone (the figures before the trained tagger),
+`--tagger` the trained tagger alone (with the rules' output as its features), and no
+option the reader's recogniser: the tagger with the rules' curated decisions merged in.
 Test splits are never read.
 """
 
@@ -19,6 +21,8 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from kabar_tui.core.entities.recogniser import tag
+from kabar_tui.core.entities.rules import recognise_with_bases
 from kabar_tui.core.model import Mention
 from kabar_tui.train.corpora import CORPORA, Sentence, detokenize, load, spans_of
 
@@ -68,14 +72,21 @@ def report(name: str, result: dict) -> None:
         print(f"  {label:<6}{precision:>7.3f}{recall:>7.3f}{f1:>7.3f}{gold:>7}")
 
 
-def main() -> None:
-    if "--rules" in sys.argv:
-        from kabar_tui.core.entities import recognise_rules as recognise
-    else:
-        from kabar_tui.core.entities import recognise, tagger
+def tagger_alone(paragraphs: Sequence[str]) -> list[Mention]:
+    """The trained tagger's own answer, before the rules' curated mentions are merged in."""
+    rules = recognise_with_bases(paragraphs)
+    return [m for found in tag(paragraphs, rules, everywhere=True).values() for m in found]
 
-        if "--model" in sys.argv:  # a model being tried, not the shipped one
-            tagger.MODEL_PATH = Path(sys.argv[sys.argv.index("--model") + 1])
+
+def main() -> None:
+    from kabar_tui.core.entities import recognise, recognise_rules, tagger
+
+    if "--model" in sys.argv:  # a model being tried, not the shipped one
+        tagger.MODEL_PATH = Path(sys.argv[sys.argv.index("--model") + 1])
+    if "--rules" in sys.argv:
+        recognise = recognise_rules
+    elif "--tagger" in sys.argv:
+        recognise = tagger_alone
     verbose = "-v" in sys.argv
     names = {"nerui": "NER-UI dev.01", "idner": "idner-news-2k dev", "nergrit": "NERGrit valid"}
     for corpus in CORPORA:

@@ -29,27 +29,48 @@ Token = tuple[str, int, int]  # word, start, end
 
 def recognise(paragraphs: Sequence[str]) -> list[Mention]:
     """Mentions in paragraphs of one article (paragraph = position in the list), in order."""
-    from kabar_tui.core.entities.tagger import model  # numpy and the model: on first use
-
     rules = recognise_with_bases(paragraphs)
     ruled: dict[int, list[Mention]] = {}
     for mention in rules.mentions:
         ruled.setdefault(mention.paragraph, []).append(mention)
+    tagged = tag(paragraphs, rules)
     found = [m for m in rules.mentions if rules.headlines[m.paragraph]]
+    for index in range(len(paragraphs)):
+        if not rules.headlines[index]:
+            found.extend(_merge(tagged.get(index, []), ruled.get(index, []), rules))
+    found.sort(key=lambda m: (m.paragraph, m.start))
+    return found
+
+
+def tag(
+    paragraphs: Sequence[str], rules: RuleResult, everywhere: bool = False
+) -> dict[int, list[Mention]]:
+    """The tagger's mentions by paragraph, outside headlines. Only the stretches of text
+    whose labels `_merge` can use are decoded, unless `everywhere` (for measuring the
+    tagger alone)."""
+    from kabar_tui.core.entities.tagger import model  # numpy and the model: on first use
+
     batch: list[tuple[list[str], list[str]]] = []
     places: list[tuple[int, list[Token]]] = []
     pieces: list[list[tuple[int, int]]] = []
     for index, text in enumerate(paragraphs):
         if rules.headlines[index]:
             continue
-        mentions = ruled.get(index, [])
         tokens = tokenize(text)
         tags = rule_tags(
             [(start, end) for _, start, end in tokens],
-            [(m.start, m.end, m.label, _basis(rules, m)) for m in mentions],
+            [
+                (m.start, m.end, m.label, _basis(rules, m))
+                for m in rules.mentions
+                if m.paragraph == index
+            ],
         )
         for first, last in _sentences(tokens):
-            around = _around_open_names(tokens[first:last], tags[first:last])
+            around = (
+                [(0, last - first)]
+                if everywhere
+                else _around_open_names(tokens[first:last], tags[first:last])
+            )
             if around:
                 batch.append(([w for w, _, _ in tokens[first:last]], tags[first:last]))
                 places.append((index, tokens[first:last]))
@@ -60,11 +81,7 @@ def recognise(paragraphs: Sequence[str]) -> list[Mention]:
         for first, last, label in _spans(labels):
             start, end = tokens[first][1], tokens[last - 1][2]
             tagged.setdefault(index, []).append(Mention(text[start:end], label, index, start, end))
-    for index in range(len(paragraphs)):
-        if not rules.headlines[index]:
-            found.extend(_merge(tagged.get(index, []), ruled.get(index, []), rules))
-    found.sort(key=lambda m: (m.paragraph, m.start))
-    return found
+    return tagged
 
 
 def find_entities(article: Article) -> list[Mention]:
