@@ -73,6 +73,14 @@ class CrfModel:
         self.form_ids[word] = found
         return found
 
+    @staticmethod
+    def _padded(sentences: Sequence[tuple[Sequence[str], Sequence[str]]]) -> list[str]:
+        return [
+            word
+            for words, _ in sentences
+            for word in (BOUNDARY[-2], BOUNDARY[-1], *words, BOUNDARY[1], BOUNDARY[2])
+        ]
+
     def context_row(self, words: Sequence[str], tags: Sequence[str], i: int) -> np.ndarray:
         """Scores from the word's place in the sentence and the rules' tags around it."""
         n = len(tags)
@@ -95,11 +103,17 @@ class CrfModel:
         after = [form_id(BOUNDARY[1]), form_id(BOUNDARY[2])]
         ids: list[int] = []
         positions: list[int] = []
+        known = self.form_ids.get
         for words, _ in sentences:
             ids += before
             positions.extend(range(len(ids), len(ids) + len(words)))
-            ids += [form_id(w) for w in words]
+            ids += [known(w, -1) for w in words]
             ids += after
+        if -1 in ids:
+            ids = [
+                i if i >= 0 else form_id(w)
+                for i, w in zip(ids, self._padded(sentences), strict=True)
+            ]
         at = np.asarray(positions)
         table, id_array = self.table, np.asarray(ids)
         # word i gets row r of the word OFFSETS[r] places from it
@@ -109,14 +123,13 @@ class CrfModel:
         index = 0
         for words, tags in sentences:
             n = len(words)
-            for i in range(n):
-                if (
-                    i == 0
-                    or tags[i] != "O"
-                    or tags[i - 1] != "O"
-                    or (i + 1 < n and tags[i + 1] != "O")
-                    or words[i - 1] in QUOTE_OPENERS
-                ):
+            special = {0}  # the first word, words next to a rule mention, after a quote
+            for i, tag in enumerate(tags):
+                if tag != "O":
+                    special.update((i - 1, i, i + 1))
+            special.update(i + 1 for i, w in enumerate(words) if w in QUOTE_OPENERS)
+            for i in special:
+                if 0 <= i < n:
                     scores[index + i] += self.context_row(words, tags, i)
             index += n
         return scores
