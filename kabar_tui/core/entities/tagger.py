@@ -52,34 +52,36 @@ class CrfModel:
         rows = [self.index[a] for a in attributes if a in self.index]
         return self.weights[rows].sum(axis=0) if rows else self.zero
 
-    def form_rows(self, word: str) -> np.ndarray:
-        """Scores the word adds to the word at each offset from it: shape (offsets, labels).
-
-        Row r is what the word contributes when it sits `OFFSETS[r]` words from the word
-        being labelled."""
-        return np.stack([self.attribute_sum(word_attributes(word, k)) for k in OFFSETS])
-
-    def form_id(self, word: str) -> int:
-        """The word's row block in the cache, computed on first sight."""
-        found = self.form_ids.get(word)
-        if found is not None:
-            return found
-        if len(self.form_ids) >= FORM_CACHE_LIMIT:
+    def add_forms(self, words: Sequence[str]) -> None:
+        """Give unseen word forms their rows (what each adds to the words at each offset
+        from it), all in one numpy pass: a new article's vocabulary then costs building
+        attribute names, not summing weights."""
+        new = [w for w in dict.fromkeys(words) if w not in self.form_ids]
+        if not new:
+            return
+        if len(self.form_ids) + len(new) > FORM_CACHE_LIMIT:
             self._reset_forms()
-        found = len(self.form_ids)
-        if found == len(self.table):
-            self.table = np.concatenate([self.table, np.zeros_like(self.table)])
-        self.table[found] = self.form_rows(word)
-        self.form_ids[word] = found
-        return found
-
-    @staticmethod
-    def _padded(sentences: Sequence[tuple[Sequence[str], Sequence[str]]]) -> list[str]:
-        return [
-            word
-            for words, _ in sentences
-            for word in (BOUNDARY[-2], BOUNDARY[-1], *words, BOUNDARY[1], BOUNDARY[2])
-        ]
+            new = list(dict.fromkeys(words))
+        first = len(self.form_ids)
+        needed = first + len(new)
+        if needed > len(self.table):
+            grown = np.zeros((max(needed, 2 * len(self.table)), *self.table.shape[1:]), np.float32)
+            grown[:first] = self.table[:first]
+            self.table = grown
+        cells: list[int] = []
+        attributes: list[int] = []
+        index = self.index
+        width = len(OFFSETS)
+        for number, word in enumerate(new, start=first):
+            self.form_ids[word] = number
+            for r, k in enumerate(OFFSETS):
+                for attribute in word_attributes(word, k):
+                    found = index.get(attribute)
+                    if found is not None:
+                        cells.append(number * width + r)
+                        attributes.append(found)
+        flat = self.table.reshape(-1, len(LABELS))
+        np.add.at(flat, np.asarray(cells, dtype=np.intp), self.weights[attributes])
 
     def context_row(self, words: Sequence[str], tags: Sequence[str], i: int) -> np.ndarray:
         """Scores from the word's place in the sentence and the rules' tags around it."""
@@ -98,22 +100,19 @@ class CrfModel:
 
     def emissions(self, sentences: Sequence[tuple[Sequence[str], Sequence[str]]]) -> np.ndarray:
         """Score of each label at each word of all sentences, one after the other."""
-        form_id = self.form_id
-        before = [form_id(BOUNDARY[-2]), form_id(BOUNDARY[-1])]
-        after = [form_id(BOUNDARY[1]), form_id(BOUNDARY[2])]
-        ids: list[int] = []
+        padded = [
+            word
+            for words, _ in sentences
+            for word in (BOUNDARY[-2], BOUNDARY[-1], *words, BOUNDARY[1], BOUNDARY[2])
+        ]
+        self.add_forms(padded)
+        known = self.form_ids
+        ids = [known[w] for w in padded]
         positions: list[int] = []
-        known = self.form_ids.get
+        start = 0
         for words, _ in sentences:
-            ids += before
-            positions.extend(range(len(ids), len(ids) + len(words)))
-            ids += [known(w, -1) for w in words]
-            ids += after
-        if -1 in ids:
-            ids = [
-                i if i >= 0 else form_id(w)
-                for i, w in zip(ids, self._padded(sentences), strict=True)
-            ]
+            positions.extend(range(start + 2, start + 2 + len(words)))
+            start += len(words) + 4
         at = np.asarray(positions)
         table, id_array = self.table, np.asarray(ids)
         # word i gets row r of the word OFFSETS[r] places from it
