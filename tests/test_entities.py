@@ -418,3 +418,8 @@ def test_local_government_and_police_ranks(
     assert (organisation, "ORG") in result
     if person:
         assert (person, "PER") in result
+
+
+def test_name_after_a_byline_credit_is_a_person() -> None:
+    assert ("Dewi Kartika Sari", "PER") in found("Penulis: Dewi Kartika Sari")
+    assert ("Bambang Wijayanto", "PER") in found("Pewarta : Bambang Wijayanto")

@@ -50,6 +50,7 @@ VERB_PREFIX = "me"
 CLUB = re.compile(r"Pers[a-z]{2,6}$")
 # `Eri: "..."`: a name before a colon that opens a quotation is a speaker.
 SPEAKER_COLON = re.compile(r"\s*:\s*[“\"]")
+BYLINE_GAP = re.compile(r"\s*:\s*")
 REPORTING_VERBS = frozenset(
     {"mengatakan", "menyebut", "menegaskan", "menyatakan", "menjelaskan", "mengungkapkan"}
     | {"menambahkan", "berkata", "mengaku", "menilai", "memastikan", "menyampaikan"}
@@ -111,6 +112,7 @@ class Gazetteer:
     directions: frozenset[tuple[str, ...]]
     loc_tails: frozenset[str]
     regional_orgs: frozenset[str]  # BPBD, DPRD: a region name follows them
+    bylines: frozenset[str]  # Editor, Penulis: `Editor: Linda Agnesia` names a person
 
 
 def token_key(text: str) -> str:
@@ -195,6 +197,7 @@ def gazetteer() -> Gazetteer:
         directions=frozenset(cues["direction"]),
         loc_tails=frozenset(k[0] for k in cues["loc_tail"]),
         regional_orgs=frozenset(k[0] for k in cues["regional_org"]),
+        bylines=frozenset(k[0] for k in cues["byline"]),
     )
 
 
@@ -548,6 +551,12 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: list[Token
                     i = tail + 1
             token = tokens[i]
             labelled = _label_unknown(tokens, keys, i, j, person_cue, gaz)
+            if (
+                i
+                and keys[i - 1] in gaz.bylines
+                and BYLINE_GAP.fullmatch(text, tokens[i - 1].end, tokens[i].start)
+            ):
+                labelled = ("PER", "titled")  # Editor: Linda Agnesia
             if labelled:
                 add(i, j, *labelled)
             elif j - i == 1 and not token.acronym:
