@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kabar_tui.core.entities import gazetteer_entry, recognise
+from kabar_tui.core.entities.rules import recognise_with_bases
 
 
 def found(text: str) -> set[tuple[str, str]]:
@@ -420,6 +421,13 @@ def test_local_government_and_police_ranks(
         assert (person, "PER") in result
 
 
-def test_name_after_a_byline_credit_is_a_person() -> None:
-    assert ("Dewi Kartika Sari", "PER") in found("Penulis: Dewi Kartika Sari")
-    assert ("Bambang Wijayanto", "PER") in found("Pewarta : Bambang Wijayanto")
+def test_name_after_a_byline_credit_is_a_person_the_credit_vouches_for() -> None:
+    """The credit decides, as a title does, so the tagger cannot overrule it."""
+    for text, name in (
+        ("Penulis: Dewi Kartika Sari", "Dewi Kartika Sari"),
+        ("Editor : Linggar Ayuningtyas", "Linggar Ayuningtyas"),
+    ):
+        result = recognise_with_bases([text])
+        (mention,) = result.mentions
+        assert (mention.text, mention.label) == (name, "PER")
+        assert result.bases[0, mention.start, mention.end] == "titled"
