@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from kabar_tui.core.entities import gazetteer_entry, recognise
+from kabar_tui.core.entities import find_entities, gazetteer_entry, recognise
 from kabar_tui.core.entities.rules import recognise_with_bases
+from kabar_tui.core.model import Article, Caption, Paragraph
 
 
 def found(text: str) -> set[tuple[str, str]]:
@@ -431,3 +432,24 @@ def test_name_after_a_byline_credit_is_a_person_the_credit_vouches_for() -> None
         (mention,) = result.mentions
         assert (mention.text, mention.label) == (name, "PER")
         assert result.bases[0, mention.start, mention.end] == "titled"
+
+
+def test_title_and_captions_get_their_entities() -> None:
+    article = Article(
+        "a",
+        "a.txt",
+        "Kunjungan Budi Gunadi Sadikin Ke Puskesmas Cibinong",
+        [
+            Paragraph(0, "Menteri Kesehatan Budi Gunadi Sadikin meninjau Puskesmas Cibinong.", 3),
+            Paragraph(1, "Budi menyebut layanan sudah membaik.", 4),
+        ],
+        captions=[Caption("Budi Gunadi Sadikin berbincang dengan warga di Bogor.", None, 5)],
+    )
+    body = find_entities(article)
+    assert {(m.text, m.label) for m in body} >= {("Budi Gunadi Sadikin", "PER")}
+    assert all(m.paragraph in (0, 1) for m in body)
+    title = {(article.title[m.start : m.end], m.label) for m in article.title_entities}
+    assert ("Budi Gunadi Sadikin", "PER") in title
+    (caption,) = article.captions
+    found = {(caption.text[m.start : m.end], m.label) for m in caption.entities}
+    assert found >= {("Budi Gunadi Sadikin", "PER"), ("Bogor", "LOC")}

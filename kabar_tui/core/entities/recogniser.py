@@ -85,10 +85,33 @@ def tag(
 
 
 def find_entities(article: Article) -> list[Mention]:
-    mentions = recognise([p.text for p in article.paragraphs])
+    """Mentions of the article's body (paragraph = Paragraph.index), and, set on the
+    article, of its title (`title_entities`) and captions (`Caption.entities`).
+
+    All are read as one article, so a name the body establishes is found in a Title Case
+    headline too, and a caption's names count for the body's lone surnames."""
+    body = len(article.paragraphs)
+    mentions = recognise(
+        [p.text for p in article.paragraphs]
+        + [article.title]
+        + [caption.text for caption in article.captions]
+    )
+    for caption in article.captions:
+        caption.entities = []
+    article.title_entities = []
+    found: list[Mention] = []
     for mention in mentions:
-        mention.paragraph = article.paragraphs[mention.paragraph].index
-    return mentions
+        if mention.paragraph < body:
+            mention.paragraph = article.paragraphs[mention.paragraph].index
+            found.append(mention)
+        elif mention.paragraph == body:
+            mention.paragraph = 0
+            article.title_entities.append(mention)
+        else:
+            caption = article.captions[mention.paragraph - body - 1]
+            mention.paragraph = 0
+            caption.entities.append(mention)
+    return found
 
 
 def _basis(rules: RuleResult, mention: Mention) -> str:
