@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from kabar_tui.core.lexicon import TAGGER_TOKEN
+
 DEFAULT_MIRROR = Path("/work/.mirror")
 
 # Each data set's labels, mapped to the reader's PER/LOC/ORG.
@@ -200,12 +202,10 @@ def spans_of(tags: Sequence[str]) -> set[tuple[int, int, str]]:
 
 def retokenize(sentence: Sentence) -> Sentence:
     """The sentence split as the reader splits text (`(BEI)` is three words), tags carried."""
-    from kabar_tui.core.entities.features import TOKEN
-
     words: list[str] = []
     tags: list[str] = []
     for word, tag in zip(sentence.words, sentence.tags, strict=True):
-        pieces = TOKEN.findall(word) or [word]
+        pieces = TAGGER_TOKEN.findall(word) or [word]
         words.extend(pieces)
         inside = "O" if tag == "O" else f"I-{tag[2:]}"
         tags.extend([tag, *[inside] * (len(pieces) - 1)])

@@ -53,7 +53,7 @@ def sequences(sentences: Iterable[Sentence]) -> Iterable[tuple[list[list[str]], 
 
 def train(output: Path = MODEL_PATH, options: dict | None = None, verbose: bool = False) -> Path:
     try:
-        import pycrfsuite
+        import pycrfsuite  # type: ignore[import-untyped, import-not-found, unused-ignore]
     except ImportError as error:
         raise SystemExit("training needs python-crfsuite: pip install -e '.[train]'") from error
     trainer = pycrfsuite.Trainer(verbose=verbose)

@@ -14,13 +14,12 @@ from dataclasses import dataclass
 from functools import cache
 
 from kabar_tui.core.entities.rules import gazetteer, token_key
+from kabar_tui.core.lexicon import TAGGER_TOKEN
 
 OFFSETS = (-2, -1, 0, 1, 2)
 BOUNDARY = {-2: "<s2>", -1: "<s>", 1: "</s>", 2: "</s2>"}  # words beyond the sentence
 QUOTE_OPENERS = frozenset({"“", '"', "”", "(", "'"})  # a capital after them says little
 SHAPE_RUNS = re.compile(r"(.)\1+")
-# One token: a word with inner hyphens and apostrophes, a number, or one other character.
-TOKEN = re.compile(r"[^\W_]+(?:[-'’.,][^\W_]+)*|\S")
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +151,7 @@ def sentence_attributes(words: Sequence[str], rule_tags: Sequence[str]) -> list[
 
 def tokenize(text: str) -> list[tuple[str, int, int]]:
     """(word, start, end) of each token the tagger labels."""
-    return [(m.group(), m.start(), m.end()) for m in TOKEN.finditer(text)]
+    return [(m.group(), m.start(), m.end()) for m in TAGGER_TOKEN.finditer(text)]
 
 
 def rule_tags(

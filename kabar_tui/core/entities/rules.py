@@ -16,15 +16,13 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
+from kabar_tui.core.lexicon import NAME_WORD, Label, reporting_verbs
 from kabar_tui.core.model import Mention
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "entities"
 MAX_GAZETTEER_TOKENS = 6
 MAX_CONTEXT_TOKENS = 2
 
-# A word: letters first, then letters/digits/apostrophes, hyphen-joined parts
-# (Kim Jong-un, Bangsa-Bangsa, Komsomolsk-on-Amur, People's).
-WORD = re.compile(r"[^\W\d_][\w'’]*(?:-[\w'’]+)*")
 SENTENCE_BREAK = re.compile(r"[.!?]")
 # Lowercase words allowed inside a name when a capitalised word follows.
 CONNECTORS = frozenset(
@@ -51,11 +49,6 @@ CLUB = re.compile(r"Pers[a-z]{2,6}$")
 # `Eri: "..."`: a name before a colon that opens a quotation is a speaker.
 SPEAKER_COLON = re.compile(r"\s*:\s*[“\"]")
 BYLINE_GAP = re.compile(r"\s*:\s*")
-REPORTING_VERBS = frozenset(
-    {"mengatakan", "menyebut", "menegaskan", "menyatakan", "menjelaskan", "mengungkapkan"}
-    | {"menambahkan", "berkata", "mengaku", "menilai", "memastikan", "menyampaikan"}
-    | {"mengklaim", "menuturkan", "berujar", "menekankan", "meminta", "mengimbau"}
-)
 # Before a multi-word name these say nothing about a place (`undangan dari Kim Jong-un`).
 DIRECTIONAL_PREPOSITIONS = frozenset({"dari", "ke", "menuju"})
 # The only words a Title Case headline leaves in lowercase.
@@ -121,7 +114,7 @@ def token_key(text: str) -> str:
 
 def key_tuple(text: str) -> tuple[str, ...]:
     """The token keys of a phrase, as `tokenize` would give them."""
-    return tuple(token_key(word) for word in WORD.findall(text))
+    return tuple(token_key(word) for word in NAME_WORD.findall(text))
 
 
 def _data_lines(name: str) -> list[str]:
@@ -142,7 +135,7 @@ def gazetteer() -> Gazetteer:
     upper_keys: set[str] = set()
     for line in _data_lines("gazetteer.tsv"):
         parts = line.split("\t")
-        label, name = parts[0], parts[1]
+        label, name = Label(parts[0]), parts[1]
         canonical = parts[2] if len(parts) > 2 and parts[2] else name
         names[key_tuple(name)] = (label, canonical)
         if name.isupper():
@@ -150,22 +143,22 @@ def gazetteer() -> Gazetteer:
     indonesian, english = babel.Locale("id"), babel.Locale("en")
     for code, name in indonesian.territories.items():
         if _name_is_usable(name):
-            names.setdefault(key_tuple(name), ("LOC", name))
+            names.setdefault(key_tuple(name), (Label.LOC, name))
         english_name = english.territories.get(code)
         if english_name and _name_is_usable(english_name):
-            names.setdefault(key_tuple(english_name), ("LOC", names[key_tuple(name)][1]))
+            names.setdefault(key_tuple(english_name), (Label.LOC, names[key_tuple(name)][1]))
     for zone in zoneinfo.available_timezones():
         if "/" not in zone or zone.startswith(("Etc/", "SystemV/", "US/")):
             continue
         city = zone.rsplit("/", 1)[1].replace("_", " ")
         if _name_is_usable(city):
-            names.setdefault(key_tuple(city), ("LOC", city))
+            names.setdefault(key_tuple(city), (Label.LOC, city))
     for zone, data in indonesian.time_zones.items():
         city = data.get("city")
         if city and _name_is_usable(city):
             english_city = zone.rsplit("/", 1)[1].replace("_", " ")
-            canonical = names.get(key_tuple(english_city), ("LOC", city))[1]
-            names.setdefault(key_tuple(city), ("LOC", canonical))
+            canonical = names.get(key_tuple(english_city), (Label.LOC, city))[1]
+            names.setdefault(key_tuple(city), (Label.LOC, canonical))
 
     not_entities = {
         token_key(word) for line in _data_lines("not_entities.txt") for word in line.split()
@@ -219,7 +212,7 @@ def tokenize(text: str) -> list[Token]:
     """Words with what recognition needs; only capitalised words get the costly checks."""
     tokens: list[Token] = []
     previous_end = 0
-    for match in WORD.finditer(text):
+    for match in NAME_WORD.finditer(text):
         word = match.group()
         start, end = match.span()
         if word[0].isupper():
@@ -289,11 +282,11 @@ def _context_kind(keys: Sequence[str], tokens: list[Token], i: int, gaz: Gazette
         if any(tokens[k].capital for k in range(i - length, i)):
             continue
         if phrase in gaz.person_cues:
-            return "PER"
+            return Label.PER
         if phrase in gaz.org_context:
-            return "ORG"
+            return Label.ORG
         if phrase in gaz.loc_context:
-            return "LOC"
+            return Label.LOC
     return None
 
 
@@ -305,7 +298,7 @@ def _looks_like_actor(tokens: list[Token], j: int) -> str | None:
     following = tokens[j]
     if following.capital:
         return None
-    if following.key in REPORTING_VERBS:
+    if following.key in reporting_verbs():
         return "speech"
     if following.key in VERB_WORDS or (
         following.key.startswith(VERB_PREFIX) and len(following.key) > 5
@@ -374,7 +367,7 @@ def _head_name_end(
     while j < run_end:
         length, label = _name_at(tokens, keys, j, run_end, gaz, known)
         if length:
-            if label == "LOC":  # Pengadilan Negeri Jakarta Selatan
+            if label == Label.LOC:  # Pengadilan Negeri Jakarta Selatan
                 length += _longest(keys, j + length, run_end, gaz.directions)
             return j + length
         if keys[j] in gaz.org_words:
@@ -437,7 +430,7 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: list[Token
             and not _longest(keys, i, run_end, gaz.person_cues)
         ):
             add(
-                name_start, run_end, "ORG", "tail"
+                name_start, run_end, Label.ORG, "tail"
             )  # Indonesia Corruption Watch, Ewha Womans University
             continue
         person_cue = False
@@ -451,25 +444,25 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: list[Token
             token_index, token = i, tokens[i]
             length, label = _name_at(tokens, keys, i, run_end, gaz, known)
             if not length and _is_club(token, gaz):
-                length, label = 1, "ORG"  # Persib Bandung, PSM Makassar: a club and its town
-                if i + 1 < run_end and gaz.names.get((keys[i + 1],), ("",))[0] == "LOC":
+                length, label = 1, Label.ORG  # Persib Bandung, PSM Makassar: a club and its town
+                if i + 1 < run_end and gaz.names.get((keys[i + 1],), ("",))[0] == Label.LOC:
                     length = 2
                 add(i, i + length, label, "club")
                 i += length
                 regional = False
                 continue
-            if length and person_cue and label == "PER":
+            if length and person_cue and label == Label.PER:
                 length = 0  # a title before a name: read the whole name, not a known part
-            if length == 1 and label == "ORG":
+            if length == 1 and label == Label.ORG:
                 length += _branch_region(keys, i, run_end, gaz, known, tokens, person_cue)
             if length:
-                if label == "LOC":  # Jakarta Timur, Asia Timur
+                if label == Label.LOC:  # Jakarta Timur, Asia Timur
                     length += _longest(keys, i + length, run_end, gaz.directions)
                 add(i, i + length, label, "known")
                 i += length
                 # Presiden Rusia Vladimir Putin; Kepala BPBD Garut Satria Budi
-                person_cue = person_cue and label in ("LOC", "ORG")
-                regional = person_cue and label == "ORG" and keys[i - 1] in gaz.regional_orgs
+                person_cue = person_cue and label in (Label.LOC, Label.ORG)
+                regional = person_cue and label == Label.ORG and keys[i - 1] in gaz.regional_orgs
                 after_title = i
                 continue
             length = _longest(keys, i, run_end, gaz.person_cues)
@@ -490,21 +483,21 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: list[Token
             regional = regional and person_cue
             head_label = None
             if _longest(keys, i, run_end, gaz.org_heads):
-                head_label = "ORG"
+                head_label = Label.ORG
             elif _longest(keys, i, run_end, gaz.loc_heads):
-                head_label = "LOC"
+                head_label = Label.LOC
             if head_label and run_end - i > 1:
                 i = _head_name_end(tokens, keys, i, run_end, gaz, known, floor)
                 if (
                     i == run_end
                     and i - token_index >= 4
-                    and (person_cue or _context_kind(keys, tokens, run_start, gaz) == "PER")
+                    and (person_cue or _context_kind(keys, tokens, run_start, gaz) == Label.PER)
                     and _unknown_words(keys, i - 2, i, gaz)
                 ):
                     i -= 2  # juru bicara Lembaga Penjamin Simpanan | Dimas Yuliharto
                     person_cue = True
                 else:  # Kepala Eksekutif Pengawas Lembaga Pembiayaan OJK | Agusman
-                    person_cue = person_cue and head_label == "ORG" and i < run_end
+                    person_cue = person_cue and head_label == Label.ORG and i < run_end
                 add(token_index, i, head_label, "head")
                 after_title = i  # Kementerian Luar Negeri | Lalu Muhamad Iqbal
                 continue
@@ -536,10 +529,10 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: list[Token
             ):
                 j += 1
             if person_cue and regional and j - i >= 3:  # Bupati Labuhanbatu Erik Ritonga
-                add(i, i + 1, "LOC", "region")
+                add(i, i + 1, Label.LOC, "region")
                 i += 1
             elif token.acronym and j - i > 1 and not tokens[i + 1].acronym:
-                add(i, i + 1, "ORG", "acronym")  # Ketua Umum PSSI Erick Thohir
+                add(i, i + 1, Label.ORG, "acronym")  # Ketua Umum PSSI Erick Thohir
                 i += 1
                 regional = token.key in gaz.regional_orgs  # Kepala BPBD Garut | Satria Budi
                 after_title = i
@@ -547,7 +540,7 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: list[Token
             if person_cue:
                 tail = next((k for k in range(i + 1, j - 1) if keys[k] in gaz.org_tails), None)
                 if tail is not None:
-                    add(i, tail + 1, "ORG", "tail")  # Kiper Arema FC | Lucas Frigeri
+                    add(i, tail + 1, Label.ORG, "tail")  # Kiper Arema FC | Lucas Frigeri
                     i = tail + 1
             token = tokens[i]
             labelled = _label_unknown(tokens, keys, i, j, person_cue, gaz)
@@ -556,7 +549,7 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: list[Token
                 and keys[i - 1] in gaz.bylines
                 and BYLINE_GAP.fullmatch(text, tokens[i - 1].end, tokens[i].start)
             ):
-                labelled = ("PER", "titled")  # Editor: Linda Agnesia
+                labelled = (Label.PER, "titled")  # Editor: Linda Agnesia
             if labelled:
                 add(i, j, *labelled)
             elif j - i == 1 and not token.acronym:
@@ -596,7 +589,7 @@ def _branch_region(
         if keys[k] in gaz.not_entities:
             return 0
         length, label = _name_at(tokens, keys, k, run_end, gaz, known)
-        if length and label != "LOC":
+        if length and label != Label.LOC:
             return 0
         if not length:
             unknown += 1
@@ -680,7 +673,7 @@ def _place_inside_name(
     Hutapea); the span before it is already unknown, so only the word after is checked."""
     k = j + 1
     return (
-        _name_at(tokens, keys, j, run_end, gaz, known) == (1, "LOC")
+        _name_at(tokens, keys, j, run_end, gaz, known) == (1, Label.LOC)
         and not tokens[j].acronym
         and k < run_end
         and not tokens[k].acronym
@@ -714,23 +707,23 @@ def _label_unknown(
     before it), or "unknown" (capitals alone)."""
     last_key = keys[j - 1]
     if last_key in gaz.org_tails and j - i > 1:
-        return "ORG", "tail"
+        return Label.ORG, "tail"
     if last_key in gaz.loc_tails and j - i > 1:
-        return "LOC", "tail"
+        return Label.LOC, "tail"
     if person_cue:
-        return "PER", "titled"
+        return Label.PER, "titled"
     first = tokens[i]
     if j - i == 1 and first.acronym:
-        return "ORG", "unknown"
+        return Label.ORG, "unknown"
     context = _context_kind(keys, tokens, i, gaz)
     if j - i > 1:
-        if context == "ORG":
-            return "ORG", "context"
-        if context == "LOC" and keys[i - 1] not in DIRECTIONAL_PREPOSITIONS:
-            return "LOC", "context"  # di Kampung Melayu; not `undangan dari Kim Jong-un`
+        if context == Label.ORG:
+            return Label.ORG, "context"
+        if context == Label.LOC and keys[i - 1] not in DIRECTIONAL_PREPOSITIONS:
+            return Label.LOC, "context"  # di Kampung Melayu; not `undangan dari Kim Jong-un`
         if all(tokens[k].acronym for k in range(i, j)):
-            return "ORG", "unknown"
-        return "PER", "unknown"
+            return Label.ORG, "unknown"
+        return Label.PER, "unknown"
     if first.sentence_start or context is None:
         return None
     return context, "context"
@@ -748,15 +741,15 @@ def _resolve_pending(found: list[Mention], pending: list[_Pending]) -> list[Ment
     person_parts: set[str] = set()
     for mention in found:
         by_text.setdefault(token_key(mention.text), mention.label)
-        if mention.label == "PER":
+        if mention.label == Label.PER:
             person_parts.update(p for p in key_tuple(mention.text) if len(p) > 1)
     for item in pending:
         if item.actor == "speech" or (item.actor and not item.sentence_start):
-            by_text.setdefault(token_key(item.text), "PER")
+            by_text.setdefault(token_key(item.text), Label.PER)
     resolved: list[Mention] = []
     for item in pending:
         key = token_key(item.text)
-        label = by_text.get(key) or ("PER" if key in person_parts else None)
+        label = by_text.get(key) or (Label.PER if key in person_parts else None)
         if label:
             resolved.append(Mention(item.text, label, item.paragraph, item.start, item.end))
     return resolved
