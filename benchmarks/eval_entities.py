@@ -61,7 +61,7 @@ class Score:
                 self.errors.append(f"  missed  {item}")
 
     def quotes(self, gold: list[list], found: list[Quote]) -> None:
-        remaining = list(found)
+        remaining = [q for q in found if q.kind != "indirect"]  # the gold has marks only
         for prefix, kind, speaker, *rest in gold:
             self.quotes_gold += 1
             match = next((q for q in remaining if q.text.startswith(prefix)), None)

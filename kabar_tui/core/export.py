@@ -47,6 +47,7 @@ def article_to_dict(article: Article) -> dict[str, Any]:
                 "speaker": q.speaker,
                 "speaker_canonical": q.speaker_canonical,
                 "via": q.via,
+                "role": q.role,
                 "paragraph": q.paragraph,
                 "start": q.start,
                 "end": q.end,

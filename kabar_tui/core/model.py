@@ -81,13 +81,14 @@ class Quote:
     """A quotation inside one paragraph, with its speaker when the text names one."""
 
     text: str
-    kind: str  # "direct" or "partial"
+    kind: str  # "direct", "partial" or "indirect" (reported speech, no marks)
     speaker: str | None
     paragraph: int
     start: int
     end: int
     speaker_canonical: str | None = None
     via: str | None = None
+    role: str | None = None  # the speaker's titles as written (`Kepala Polres Bogor`)
 
     __reduce__ = _reduce_to_fields
 

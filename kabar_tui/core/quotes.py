@@ -1,224 +1,442 @@
-"""Find quotations in Indonesian news and attribute them from the words around them.
+"""Find quotations in Indonesian news as outlets print them, and who said them.
 
-A quote is text between double quotes (curly or straight, mixed as scrapers leave them).
-It is `direct` when it stands as its own sentence, `partial` when it is a phrase inside
-someone else's sentence. The speaker comes from Indonesian reporting patterns: after the
-quote (`kata X`, `lapor X mengutip ... Y`, `katanya`), or before it in the same sentence
-(`menurut X`, `X mengatakan`, `X menyebut ... sebagai`, `X: "..."`). Entity mentions give
-the names; when nobody is named the words are kept as written (`seorang juru bicara`);
-when nothing says who spoke, the speaker stays None.
+Marks. Outlets open with `“`, `"`, `„`, `«`, and Kompas with `”` (`”Kami akan menindak
+tegas,” ujar Budi.`); a closing `“` is a common typo. So which mark opens is decided by
+its position and by pairing, not by its character: a mark after a space (or at the start)
+and before a word opens, a mark after a word or punctuation and before a space or
+punctuation closes, and a mark that says neither (spaces or words on both sides) takes
+the turn: it opens when no quotation is open, else it closes. A quotation left open at
+the end of a paragraph runs on; a quotation running over several paragraphs reopens
+its mark at each, and the speaker named at its end is the speaker of every part.
+
+Terms. A short quoted name or title (`Kampung “Pelangi”`, `film “Gadis Kretek”`) and a
+short scare-quoted phrase in a sentence nobody speaks in (`menutup “jalur tikus”`) are
+terms, not quotations: they are left out.
+
+Kinds. `direct` when the quotation stands as its own sentence, `partial` when it is a
+phrase inside someone else's sentence, `indirect` for reported speech without marks
+(`Budi mengatakan, ...`, `Menurut Budi, ...`). Speakers come from kabar_tui.core.speakers.
+
+Every step looks at a bounded window around a mark or cue, and sentence boundaries and
+mentions are looked up by bisection, so the work is linear in the article's size.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from kabar_tui.core.entities import recognise
 from kabar_tui.core.model import Article, Mention, Quote
+from kabar_tui.core.speakers import (
+    Memory,
+    ParagraphMentions,
+    Speaker,
+    cues,
+    phrase_end,
+    read_speaker,
+    subject_of,
+)
 
-OPENING = '“"„'
-CLOSING = '”"'
-QUOTE_MARK = re.compile(r"[“”\"„]")
-AFTER_VERBS = (
-    "kata|ujar|ucap|tutur|ungkap|lapor|tulis|jelas|tegas|imbuh|tambah|terang|sebut|papar|"
-    "tandas|pungkas|seru|jawab|aku|klaim|bilang"
-)
-# Right after the closing mark: `, kata X` / `, katanya` / `, ujar X`.
-AFTER_QUOTE = re.compile(rf"^[\s,.!?]*(?P<verb>{AFTER_VERBS})(?P<nya>nya)?\b", re.IGNORECASE)
-SPEECH_VERBS = re.compile(
-    r"\b(?:mengatakan|menyebut|menyebutkan|menyatakan|menegaskan|mengungkapkan|menjelaskan|"
-    r"menambahkan|melaporkan|berkata|menilai|menulis|mengklaim|menuturkan|menekankan|"
-    r"memperingatkan|mengingatkan|berujar|bertanya|menyampaikan bahwa|mengakui|menuding|"
-    r"menuduh|mengutip|mengaku|berharap)\b",
-    re.IGNORECASE,
-)
-# `X mengatakan/melaporkan ...` right after the closing mark, with X a mention.
-AFTER_SUBJECT_VERB = re.compile(
-    r"\s*(?:mengatakan|melaporkan|menambahkan|menegaskan|menjelaskan|menulis|mengutip)\b",
-    re.IGNORECASE,
-)
-QUOTING = re.compile(r"\bmengutip\b", re.IGNORECASE)
+MARKS = '“”"„«»'
+QUOTE_MARK = re.compile(r"[“”\"„«»]")
+SENTENCE_END = re.compile(r"[.!?](?=[\s“”\"„«»]|$)")
+# `MOSKOW - `, `REPUBLIKA.CO.ID, BEIJING -- `: where the reporting starts, not a speaker.
+DATELINE = re.compile(r"^[^a-z]{2,60}?\s[-–—]{1,2}\s")
 ACCORDING_TO = re.compile(
     r"(?:^|[\s,(])menurut\s+(?!(?:pendapat|pandangan|penilaian)?nya\b)", re.IGNORECASE
 )
-# Words that end a speaker phrase (`kata seorang juru bicara dalam sebuah briefing`).
-PHRASE_END = re.compile(
-    r"[,.;:!?()\"“”]|\s(?:dalam|pada|kepada|saat|ketika|di|sebagaimana|seperti|usai|setelah|"
-    r"melalui|dikutip|dilansir|mengutip|yang|bahwa|tanpa|dengan|kepada|sambil|sebelum|"
-    r"sejak|hari|menurut|terkait|soal|tentang|via)\b",
+# A sentence in which someone speaks: a quoted phrase in it is a quotation, not a term.
+SPEECH_CONTEXT = re.compile(
+    r"\bmenurut|\bkata\b|\bujar|\bsebagai\b|\bmembantah|\bmenampik|:", re.IGNORECASE
+)
+# After a reporting verb, what introduces the words reported: `, `, `: ` or `bahwa`,
+# perhaps after whom they were said to (`mengatakan kepada wartawan, ...`).
+REPORTED = re.compile(
+    r"(?:\s+(?:kepada|pada|di|dalam|saat|ketika|usai|seusai)\b[^,.:;!?“”\"]{0,80}?)?"
+    r"(?:\s*[,:]\s*|\s+bahwa\s+)(?:bahwa\s+)?",
     re.IGNORECASE,
 )
-MAX_UNNAMED_WORDS = 6
-# A speaker phrase opening with these describes someone unnamed, kept as written
-# (`seorang pejabat Kementerian Perhubungan`), even when it names their organisation.
-UNNAMED = frozenset({"seorang", "sejumlah", "para", "beberapa", "salah", "sumber", "pejabat"})
-SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
-# `MOSKOW - `, `REPUBLIKA.CO.ID, BEIJING -- `: where the reporting starts, not a speaker.
-DATELINE = re.compile(r"^[^a-z]{2,60}?\s[-–—]{1,2}\s")
+# Before a reporting verb these tell of speech rather than report it.
+AUXILIARIES = frozenset({"sudah", "telah", "pernah", "akan", "tidak", "belum", "tak", "sempat"})
+# Where reported words end before a source named after them (`..., menurut Tass.`).
+TRAILING_SOURCE = re.compile(r",\s*(?:menurut|kata|ujar|mengutip|dikutip|dilansir)\s")
+MAX_TERM_WORDS = 6
+MAX_TITLE_WORDS = 14
+TITLE_SHARE = 0.6
+MAX_SCARE_WORDS = 2
+MIN_INDIRECT_WORDS = 3
+LOOKAROUND = 400  # how far around a mark attribution looks for its sentence
+CONNECTORS = frozenset(
+    {"dan", "di", "ke", "dari", "yang", "dalam", "untuk", "atas", "oleh", "serta", "bagi"}
+    | {"pada", "dengan", "menuju", "adalah", "of", "the", "and", "for", "in", "to", "de"}
+)
 
 
-def _spans(text: str) -> list[tuple[int, int, bool]]:
-    """(open mark, close mark or len(text), closed) for each quotation in a paragraph."""
-    spans: list[tuple[int, int, bool]] = []
+@dataclass(slots=True)
+class Span:
+    """One quotation's marks in a paragraph: open mark, close mark (or len), closed."""
+
+    open: int
+    close: int
+    closed: bool
+    continued: bool = False  # carries on a quotation from the paragraph before
+
+
+def _role_of_mark(text: str, pos: int) -> str:
+    """`open`, `close` or `either`, from what stands on each side of the mark."""
+    before = text[pos - 1] if pos else " "
+    after = text[pos + 1] if pos + 1 < len(text) else " "
+    space_before = before.isspace() or before in "([—–-"
+    space_after = after.isspace() or after in ",.;:!?)—–-"
+    if space_before and not space_after:
+        return "open"
+    if space_after and not space_before:
+        return "close"
+    return "either"
+
+
+def pair_marks(text: str, carried: bool) -> list[Span]:
+    """The quotations of a paragraph; `carried` when the one before ended inside a quotation."""
+    spans: list[Span] = []
     opened: int | None = None
+    first = True
     for match in QUOTE_MARK.finditer(text):
-        mark, pos = match.group(), match.start()
-        if opened is None:
-            if mark in OPENING:
-                opened = pos
-        elif mark == "“" or mark == "„":
-            opened = pos  # an opening mark again: the earlier one was never closed
-        else:
+        pos = match.start()
+        role = _role_of_mark(text, pos)
+        if role == "either":
+            role = "close" if opened is not None else "open"
+        elif role == "open" and _closes_before_cue(text, pos):
+            role = "close"  # `tracing, ”ujarnya`: a closing mark typed against its cue
+        if role == "open":
+            opened = pos  # an open mark while open: the earlier one was never closed
+        elif opened is not None:
             if text[opened + 1 : pos].strip():
-                spans.append((opened, pos, True))
+                reopened = carried and not spans and not text[:opened].strip()
+                spans.append(Span(opened, pos, True, continued=reopened))
             opened = None
-    if opened is not None and not text[:opened].strip() and text[opened + 1 :].strip():
-        spans.append((opened, len(text), False))  # a quote running on to the next paragraph
+        elif first and text[:pos].strip() and (carried or _closes_before_cue(text, pos)):
+            # The quotation runs from the paragraph's start: its mark was not reopened, or lost.
+            spans.append(Span(-1, pos, True, continued=carried))
+        first = False
+    if opened is not None and text[opened + 1 :].strip() and _may_run_on(text, opened):
+        spans.append(Span(opened, len(text), False, continued=not text[:opened].strip()))
     return spans
 
 
-def _sentence_start(text: str, pos: int) -> int:
-    dateline = DATELINE.match(text)
-    start = dateline.end() if dateline and dateline.end() <= pos else 0
-    for match in SENTENCE_END.finditer(text, start, pos):
-        start = match.end()
-    return start
+def _closes_before_cue(text: str, pos: int) -> bool:
+    """A mark after `,` `.` `!` or `?` and right before a cue verb closes a quotation."""
+    return _previous_char(text, pos) in (",", ".", "!", "?") and bool(
+        cues().after_quote.match(text, pos + 1)
+    )
 
 
-def _sentence_end(text: str, pos: int) -> int:
-    match = SENTENCE_END.search(text, pos)
-    return match.end() if match else len(text)
+def _may_run_on(text: str, opened: int) -> bool:
+    """An unclosed quotation runs on to the next paragraph when it starts the paragraph or
+    follows a colon or a reporting verb; elsewhere its mark is more likely a stray."""
+    before = text[:opened].rstrip()
+    if not before or before[-1] == ":":
+        return True
+    return before[-1] == "," and cues().first_speech(text, max(0, opened - 40), opened) is not None
+
+
+class Sentences:
+    """Sentence boundaries of one paragraph, found once and looked up by bisection."""
+
+    __slots__ = ("ends", "start_floor", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.ends = [m.end() for m in SENTENCE_END.finditer(text)]
+        dateline = DATELINE.match(text)
+        self.start_floor = dateline.end() if dateline else 0
+
+    def start(self, pos: int) -> int:
+        index = bisect_right(self.ends, pos) - 1
+        start = self.ends[index] if index >= 0 else 0
+        if self.start_floor <= pos:
+            start = max(start, self.start_floor)
+        return max(start, pos - LOOKAROUND)
+
+    def end(self, pos: int) -> int:
+        index = bisect_left(self.ends, pos + 1)
+        end = self.ends[index] if index < len(self.ends) else len(self.text)
+        return min(end, pos + LOOKAROUND)
+
+
+def _previous_char(text: str, pos: int) -> str:
+    """The last non-space character before pos ("" at the start), without copying text."""
+    pos -= 1
+    while pos >= 0 and text[pos].isspace():
+        pos -= 1
+    return text[pos] if pos >= 0 else ""
 
 
 def _is_direct(text: str, open_pos: int, inner: str) -> bool:
-    before = text[:open_pos].rstrip()
-    if not before or before[-1] in ".!?:":
+    before = _previous_char(text, open_pos)
+    if not before or before in ".!?:":
         return True
-    if before[-1] == "," and SPEECH_VERBS.search(before[-30:]):
-        return inner[:1].isupper()
+    if before == ",":
+        verb = cues().first_speech(text, max(0, open_pos - 30), open_pos)
+        if verb:
+            return inner[:1].isupper()
     return False
 
 
-def _mentions_in(mentions: Sequence[Mention], start: int, end: int) -> list[Mention]:
-    return [m for m in mentions if m.start >= start and m.end <= end]
+def _is_term(text: str, span: Span, inner: str, sentences: Sentences) -> bool:
+    """A quoted name or title, or a short scare-quoted phrase: not a quotation."""
+    words = inner.rstrip(",.").split()
+    if not words or cues().after_quote.match(text, span.close + 1):
+        return False
+    if _is_title(words) and _previous_char(text, span.open) not in ":,":
+        return True  # Kampung “Pelangi”, a seminar or book title
+    if len(words) > MAX_TERM_WORDS or any(c in inner.rstrip(",.") for c in ".!?;:,"):
+        return False
+    if len(words) > MAX_SCARE_WORDS:
+        return False
+    start, end = sentences.start(span.open), sentences.end(span.close)
+    return not (SPEECH_CONTEXT.search(text, start, end) or cues().first_speech(text, start, end))
 
 
-def _pick_speaker(candidates: list[Mention]) -> Mention | None:
-    """The person if one is named, else the last organisation, else the first place."""
-    for mention in candidates:
-        if mention.label == "PER":
-            return mention
-    organisations = [m for m in candidates if m.label == "ORG"]
-    if organisations:
-        return organisations[-1]
-    return candidates[0] if candidates else None
+def _is_title(words: list[str]) -> bool:
+    """Title Case words: a name or a title (`Pembebasan Napi dalam Pandemi: Residivisme dan
+    Antisipasinya`), where a quotation would be a sentence in ordinary case."""
+    if not words[0][:1].isupper() or len(words) > MAX_TITLE_WORDS or words[-1][-1] in ".!":
+        return False
+    capitalised = sum(1 for w in words if w[:1].isupper() or w[:1].isdigit())
+    small = sum(1 for w in words if w.casefold() in CONNECTORS)
+    return capitalised + small == len(words) or (
+        len(words) >= 3 and capitalised >= TITLE_SHARE * len(words)
+    )
 
 
-def _speaker_phrase(
-    text: str, start: int, end: int, mentions: Sequence[Mention]
-) -> tuple[str | None, str | None]:
-    """(speaker, via) named in text[start:end], the words right after a reporting verb."""
-    quoting = QUOTING.search(text, start, end)
-    if quoting:
-        via = _pick_speaker(_mentions_in(mentions, start, quoting.start()))
-        speaker = _pick_speaker(
-            [m for m in _mentions_in(mentions, quoting.end(), end) if m.label == "PER"]
-        )
-        if speaker:
-            return speaker.text, via.text if via else None
-        end = quoting.start()
-    stop = PHRASE_END.search(text, start, end)
-    phrase_end = stop.start() if stop else end
-    words = text[start:phrase_end].split()
-    named = _pick_speaker(_mentions_in(mentions, start, phrase_end))
-    if named and not (words and words[0].casefold() in UNNAMED):
-        return named.text, None
-    if 0 < len(words) <= MAX_UNNAMED_WORDS:
-        return " ".join(words), None
-    return None, None
+@dataclass(slots=True)
+class Reported:
+    """Reported speech in a paragraph: who, where the cue is, and the words reported."""
+
+    pos: int
+    speaker: Speaker | None
+    clause_start: int  # -1: no words reported follow the verb
+    clause_end: int
 
 
-def _attribute_after(
-    text: str, close_end: int, mentions: Sequence[Mention], last_speaker: str | None
-) -> tuple[bool, str | None, str | None]:
-    """(found a pattern, speaker, via) from the words after the closing mark."""
-    sentence_end = _sentence_end(text, close_end)
-    after = text[close_end:sentence_end]
-    match = AFTER_QUOTE.match(after)
-    if match:
-        if match.group("nya"):
-            return True, last_speaker, None
-        start = close_end + match.end()
-        speaker, via = _speaker_phrase(text, start, sentence_end, mentions)
-        return True, speaker, via
-    head = len(after) - len(after.lstrip(" ,"))
-    subject = next((m for m in mentions if m.start == close_end + head), None)
-    if subject and AFTER_SUBJECT_VERB.match(text, subject.end):
-        verb = AFTER_SUBJECT_VERB.match(text, subject.end)
-        assert verb is not None
-        if QUOTING.search(text, subject.end, verb.end()):
-            speaker = _pick_speaker(
-                [m for m in _mentions_in(mentions, verb.end(), sentence_end) if m.label == "PER"]
-            )
-            if speaker:
-                return True, speaker.text, subject.text
-        return True, subject.text, None
-    return False, None, None
+def _inside(spans: list[Span], opens: list[int], pos: int) -> bool:
+    """pos lies inside a quotation (spans are in order and do not overlap)."""
+    index = bisect_left(opens, pos) - 1
+    return index >= 0 and pos < spans[index].close
 
 
-def _attribute_before(text: str, open_pos: int, mentions: Sequence[Mention]) -> str | None:
-    """The speaker named before the quote in its own sentence, or None."""
-    start = _sentence_start(text, open_pos)
-    before = text[start:open_pos]
-    if before.rstrip().endswith(":"):
-        colon = start + len(before.rstrip()) - 1
-        named = _pick_speaker(_mentions_in(mentions, start, colon))
-        if named:
-            return named.text
-    according = list(ACCORDING_TO.finditer(text, start, open_pos))
-    if according:
-        speaker, _ = _speaker_phrase(text, according[-1].end(), open_pos, mentions)
-        if speaker:
-            return speaker
-    verbs = list(SPEECH_VERBS.finditer(text, start, open_pos))
-    if verbs:
-        named = _pick_speaker(_mentions_in(mentions, start, verbs[0].start()))
-        if named:
-            return named.text
-    return None
+def reported_speech(
+    text: str,
+    sentences: Sentences,
+    spans: list[Span],
+    mentions: ParagraphMentions,
+    memory: Memory,
+    verbs: list[re.Match[str]],
+    inverted: list[re.Match[str]],
+) -> list[Reported]:
+    """`Menurut X, ...`, `X mengatakan, ...` and `lanjut X, ...` (`verbs` and `inverted`:
+    where their cues are) outside quotations, in text order. Speakers are read when found;
+    pronouns are resolved later, in order with the quotes."""
+    found: list[Reported] = []
+    opens = [s.open for s in spans]
+    speaker: Speaker | None
+    for match in ACCORDING_TO.finditer(text) if "enurut" in text else ():
+        if _inside(spans, opens, match.start()):
+            continue
+        comma = text.find(",", match.end(), sentences.end(match.end()))
+        if comma == -1:
+            continue
+        speaker = read_speaker(text, match.end(), comma, mentions, memory)
+        words = text[match.end() : comma].split()
+        if words and words[0].casefold() in cues().pronouns:
+            speaker = Speaker("", person=True)  # a pronoun: resolved in order
+        found.append(Reported(match.start(), speaker, comma + 1, sentences.end(comma + 1)))
+    for match in verbs:
+        if _inside(spans, opens, match.start()):
+            continue
+        start = sentences.start(match.start())
+        before = text[max(start, match.start() - 12) : match.start()].split()
+        reported = REPORTED.match(text, match.end())
+        if not reported and before and before[-1].casefold() in AUXILIARIES:
+            continue  # `X sudah menyampaikan data`: told, not reported
+        if before and before[-1].casefold() in cues().pronouns:
+            speaker = Speaker("", person=True)
+        else:
+            speaker = subject_of(text, start, match.start(), mentions, memory)
+        if speaker is None:
+            continue
+        clause = reported.end() if reported else -1
+        end = sentences.end(match.end()) if reported else -1
+        found.append(Reported(match.start(), speaker, clause, end))
+    for match in inverted:
+        if _inside(spans, opens, match.start()):
+            continue
+        # The chain may hold commas: `kata ahli epidemiologi Universitas Airlangga, Windhu
+        # Purnomo, di Surabaya, ...`.
+        end = phrase_end(text, match.end(), sentences.end(match.end()))
+        speaker = read_speaker(text, match.end(), end, mentions, memory)
+        comma = text.find(",", end, sentences.end(match.end()))
+        if speaker is None or not speaker.person or comma == -1:
+            continue
+        found.append(Reported(match.start(), speaker, comma + 1, sentences.end(comma + 1)))
+    found.sort(key=lambda r: r.pos)
+    return found
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    while end > start and text[end - 1] in " ,":
+        end -= 1
+    while start < end and text[start] == " ":
+        start += 1
+    return start, end
+
+
+def _resolve(speaker: Speaker | None, memory: Memory) -> Speaker | None:
+    """A pronoun placeholder (empty name) becomes the person last introduced."""
+    if speaker is not None and not speaker.name:
+        return memory.pronoun()
+    return speaker
+
+
+def _quote(
+    text: str, start: int, end: int, kind: str, speaker: Speaker | None, index: int
+) -> Quote:
+    return Quote(
+        text[start:end],
+        kind,
+        speaker.name if speaker else None,
+        index,
+        start,
+        end,
+        via=speaker.via if speaker else None,
+        role=speaker.role if speaker else None,
+    )
+
+
+def _speaker_after(
+    text: str, close: int, sentences: Sentences, mentions: ParagraphMentions, memory: Memory
+) -> tuple[bool, Speaker | None]:
+    """(a cue follows, its speaker) from the words right after a closing mark."""
+    after = cues().after_quote.match(text, close + 1)
+    if after is None or after.end() > sentences.end(close + 1) + 1:
+        head = close + 1
+        while head < len(text) and text[head] in " ,":
+            head += 1
+        subject = mentions.by_start.get(head)
+        if subject is not None:
+            verb = cues().speech_at(text, subject.end + 1)
+            if verb and text[subject.end : subject.end + 1].isspace():
+                speaker = read_speaker(text, head, sentences.end(head), mentions, memory)
+                if speaker and speaker.via is None and subject.label != "PER":
+                    inner = read_speaker(text, verb.end(), sentences.end(head), mentions, memory)
+                    if verb.group().casefold() == "mengutip" and inner and inner.person:
+                        inner.via = subject.text
+                        return True, inner
+                return True, speaker
+        return False, None
+    if after.group("nya") or after.group("according"):
+        return True, memory.pronoun()
+    return True, read_speaker(text, after.end(), sentences.end(after.end()), mentions, memory)
 
 
 def attribute(paragraphs: Sequence[str], mentions: Sequence[Mention]) -> list[Quote]:
-    """Quotes in paragraphs of one article (paragraph = position), with speakers."""
+    """Quotes in paragraphs of one article (paragraph = position), with speakers, in order."""
     by_paragraph: dict[int, list[Mention]] = {}
     for mention in mentions:
         by_paragraph.setdefault(mention.paragraph, []).append(mention)
     quotes: list[Quote] = []
-    last_speaker: str | None = None
+    memory = Memory()
+    running: list[Quote] = []  # parts of a quotation still open at the last paragraph's end
     for index, text in enumerate(paragraphs):
-        if not QUOTE_MARK.search(text):
+        in_paragraph = by_paragraph.get(index, [])
+        memory.note_titles(text, in_paragraph)
+        has_marks = QUOTE_MARK.search(text) is not None
+        spans = pair_marks(text, bool(running)) if has_marks else []
+        if not spans or not spans[0].continued:
+            running = []
+        verbs = list(cues().speech(text))
+        inverted = list(cues().inverted_cues(text))
+        reports = verbs or inverted or "enurut" in text
+        if not spans and not reports:
             continue
-        here = by_paragraph.get(index, [])
-        for open_pos, close_pos, closed in _spans(text):
-            start, end = open_pos + 1, close_pos
-            while end > start and text[end - 1] in " ,":
-                end -= 1
-            while start < end and text[start] == " ":
-                start += 1
+        here = ParagraphMentions(in_paragraph)
+        sentences = Sentences(text)
+        events: list[tuple[int, Span | Reported]] = [(max(s.open, 0), s) for s in spans]
+        if reports:
+            events += [
+                (r.pos, r)
+                for r in reported_speech(text, sentences, spans, here, memory, verbs, inverted)
+            ]
+        events.sort(key=lambda event: event[0])
+        for _, event in events:
+            if isinstance(event, Reported):
+                speaker = _resolve(event.speaker, memory)
+                memory.introduce(speaker)
+                if event.clause_start < 0:
+                    continue
+                if not _inside_marks(text, event):
+                    aside = TRAILING_SOURCE.search(text, event.clause_start, event.clause_end)
+                    end = aside.start() if aside else event.clause_end  # `..., menurut Tass.`
+                    start, end = _trimmed(text, event.clause_start, end)
+                    if len(text[start:end].split()) >= MIN_INDIRECT_WORDS and speaker:
+                        end -= text[end - 1] in ".!?"
+                        quotes.append(_quote(text, start, end, "indirect", speaker, index))
+                continue
+            span = event
+            start, end = _trimmed(text, span.open + 1, span.close)
             inner = text[start:end]
-            kind = "direct" if _is_direct(text, open_pos, inner) else "partial"
-            speaker: str | None = None
-            via: str | None = None
-            found = False
-            if closed:
-                found, speaker, via = _attribute_after(text, close_pos + 1, here, last_speaker)
-            if not found:
-                speaker = _attribute_before(text, open_pos, here)
-            if speaker:
-                last_speaker = speaker
-            quotes.append(Quote(inner, kind, speaker, index, start, end, via=via))
+            if span.closed and _is_term(text, span, inner, sentences):
+                continue
+            kind = "direct" if span.open < 0 or _is_direct(text, span.open, inner) else "partial"
+            found, speaker = False, None
+            if span.closed:
+                found, speaker = _speaker_after(text, span.close, sentences, here, memory)
+            if not found and span.open >= 0:
+                speaker = _speaker_before(text, span.open, sentences, here, memory)
+            memory.introduce(speaker)
+            quote = _quote(text, start, end, kind, speaker, index)
+            quotes.append(quote)
+            if span.continued and speaker is not None:
+                for part in running:
+                    part.speaker, part.role, part.via = quote.speaker, quote.role, quote.via
+                running = []
+            if not span.closed:
+                running.append(quote)
     return quotes
+
+
+def _inside_marks(text: str, reported: Reported) -> bool:
+    return QUOTE_MARK.search(text, reported.clause_start, reported.clause_end) is not None
+
+
+def _speaker_before(
+    text: str, open_pos: int, sentences: Sentences, mentions: ParagraphMentions, memory: Memory
+) -> Speaker | None:
+    """The speaker named before the quote in its own sentence, or None."""
+    start = sentences.start(open_pos)
+    previous = _previous_char(text, open_pos)
+    if previous == ":":
+        colon = text.rfind(":", start, open_pos)
+        speaker = subject_of(text, start, colon, mentions, memory)
+        if speaker:
+            return speaker
+    according = None
+    for match in ACCORDING_TO.finditer(text, start, open_pos):
+        according = match  # the last one before the quote
+    if according is not None:
+        words = text[according.end() : open_pos].split()
+        if words and words[0].casefold().strip(",") in cues().pronouns:
+            return memory.pronoun()
+        speaker = read_speaker(text, according.end(), open_pos, mentions, memory)
+        if speaker:
+            return speaker
+    verb = cues().first_speech(text, start, open_pos)
+    if verb:
+        return subject_of(text, start, verb.start(), mentions, memory)
+    return None
 
 
 def find_quotes(article: Article) -> list[Quote]:

@@ -1,0 +1,379 @@
+"""Who is speaking: the person at a reporting cue, and the person a pronoun cue means.
+
+Indonesian news names a speaker after a cue verb (`kata Kepala Polres Bogor Ajun Komisaris
+Besar Rudi Hartono`) or before a reporting verb (`Rudi mengatakan, ...`), often behind a
+long chain of titles, units and ranks. The speaker is the person at the end of that chain
+(Rudi Hartono), with the chain kept as the role. A chain that names no person is a role
+(`kata Presiden`): it means the person the article last named with that title, else it is
+kept as written, like an unnamed source (`seorang juru bicara`). A speaker is a person or
+a named body; a place is one only as the subject of a reporting verb (`Pyongyang
+menyebut ...`, a government speaking). Pronoun cues (`katanya`, `kata dia`, `Ia
+menambahkan`) mean the person most recently introduced as speaking, in a quote or in
+reported speech (`Menurut Siti Rahma, ...`), across paragraphs.
+
+The cue words live in kabar_tui/data/quotes/cues.tsv.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from kabar_tui.core.model import Mention
+
+CUES_FILE = Path(__file__).resolve().parent.parent / "data" / "quotes" / "cues.tsv"
+# How far a speaker phrase is read after its cue, and a subject before its verb.
+MAX_PHRASE_CHARS = 240
+MAX_SUBJECT_CHARS = 240
+MAX_UNNAMED_WORDS = 6
+WORD = re.compile(r"[^\W\d_][\w'’.-]*")
+# Words that end a speaker phrase (`kata Budi dalam rapat`); commas are handled apart, a
+# capitalised part after one continues the chain (`Kepala Dusun Nglahar, Wahyu Wibowo`).
+PHRASE_STOP = re.compile(
+    r"[.;:!?\"“”]|\s(?:dalam|pada|kepada|saat|ketika|di|sebagaimana|seperti|usai|setelah|"
+    r"melalui|dikutip|dilansir|mengutip|yang|bahwa|tanpa|dengan|sambil|sebelum|sejak|"
+    r"hari|menurut|terkait|soal|tentang|via|seusai|selepas|kemarin|lewat|ke|dari|"
+    r"pekan|tadi|sore|pagi|siang|malam|dan\s+(?=[a-z]))\b"
+)
+DIGIT = re.compile(r"\d")
+QUOTING = re.compile(r"\bmengutip\b", re.IGNORECASE)
+# Every reporting verb after its subject is a me- or ber- word (mengatakan, berkata).
+VERB_SHAPE = re.compile(r"\b(?:[Mm]e|[Bb]er)[a-z]{3,}\b|\b(?:yakin|optimistis|khawatir)\b")
+
+
+@dataclass(frozen=True, slots=True)
+class Cues:
+    """The cue words, and patterns built from them once per process."""
+
+    cue_verbs: frozenset[str]
+    speech_verbs: frozenset[str]
+    pronouns: frozenset[str]
+    unnamed: frozenset[str]
+    roles: frozenset[str]
+    after_quote: re.Pattern[str]  # `, kata` / `, katanya` / `, ditekankan` after a mark
+    inverted: re.Pattern[str]  # a cue inside reported speech: `Namun, lanjut Teguh, ...`
+
+    def inverted_cues(self, text: str) -> Iterator[re.Match[str]]:
+        """Cues at the paragraph's start or after a comma (tried only there: fast)."""
+        pos = 0
+        while pos != -1:
+            match = self.inverted.match(text, pos)
+            if match:
+                yield match
+            pos = text.find(",", pos + 1)
+
+    def speech(self, text: str, start: int = 0, end: int | None = None) -> Iterator[re.Match[str]]:
+        """Reporting verbs in text[start:end]: words shaped like one, kept if listed (a
+        case-sensitive prefix pattern and a set are several times faster than a long
+        case-insensitive alternation)."""
+        for match in VERB_SHAPE.finditer(text, start, len(text) if end is None else end):
+            if match.group().casefold() in self.speech_verbs:
+                yield match
+
+    def first_speech(
+        self, text: str, start: int = 0, end: int | None = None
+    ) -> re.Match[str] | None:
+        return next(self.speech(text, start, end), None)
+
+    def speech_at(self, text: str, pos: int) -> re.Match[str] | None:
+        match = VERB_SHAPE.match(text, pos)
+        return match if match and match.group().casefold() in self.speech_verbs else None
+
+
+@cache
+def cues() -> Cues:
+    words: dict[str, set[str]] = {}
+    for line in CUES_FILE.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            kind, word = line.split("\t")
+            words.setdefault(kind, set()).add(word.casefold())
+    cue_verbs = "|".join(sorted(words["cue"], key=len, reverse=True))
+    passive = "|".join(sorted(words["passive"], key=len, reverse=True))
+    if not all(VERB_SHAPE.fullmatch(verb) for verb in words["speech"]):
+        raise ValueError(f"{CUES_FILE}: a speech verb must start with me- or ber-")
+    return Cues(
+        cue_verbs=frozenset(words["cue"]),
+        speech_verbs=frozenset(words["speech"]),
+        pronouns=frozenset(words["pronoun"]),
+        unnamed=frozenset(words["unnamed"]),
+        roles=frozenset(words["role"]),
+        after_quote=re.compile(
+            rf"[\s,.!?]*(?:(?P<verb>{cue_verbs})(?P<nya>nya)?|(?P<passive>{passive})"
+            r"|(?P<according>menurut)(?P<according_nya>nya))\b",
+            re.IGNORECASE,
+        ),
+        inverted=re.compile(rf",?\s*(?:{cue_verbs})\s+(?=\w)", re.IGNORECASE),
+    )
+
+
+@dataclass(slots=True)
+class Speaker:
+    """Who said a quote: a name as written, the role in front of it, and the relaying outlet."""
+
+    name: str
+    role: str | None = None
+    via: str | None = None
+    person: bool = False  # a named person, whom a later pronoun cue can mean
+
+
+class ParagraphMentions:
+    """One paragraph's mentions, sorted, for range lookups in log time."""
+
+    __slots__ = ("by_start", "mentions", "starts")
+
+    def __init__(self, mentions: Sequence[Mention]) -> None:
+        self.mentions = sorted(mentions, key=lambda m: m.start)
+        self.starts = [m.start for m in self.mentions]
+        self.by_start = {m.start: m for m in self.mentions}
+
+    def within(self, start: int, end: int) -> list[Mention]:
+        found = []
+        for index in range(bisect_left(self.starts, start), len(self.mentions)):
+            mention = self.mentions[index]
+            if mention.start >= end:
+                break
+            if mention.end <= end:
+                found.append(mention)
+        return found
+
+
+@dataclass(slots=True)
+class Memory:
+    """What an article has said so far about who speaks: read in order, paragraph by paragraph."""
+
+    last: Speaker | None = None  # the person most recently introduced as speaking
+    titled: dict[str, Speaker] = field(default_factory=dict)  # role word -> person
+
+    def introduce(self, speaker: Speaker | None) -> None:
+        if speaker is not None and speaker.person:
+            self.last = speaker
+
+    def pronoun(self) -> Speaker | None:
+        if self.last is None:
+            return None
+        return Speaker(self.last.name, self.last.role, person=True)
+
+    def note_titles(self, text: str, mentions: Sequence[Mention]) -> None:
+        """Remember which person each title named (`Presiden Joko Widodo`), for `kata Presiden`."""
+        roles = cues().roles
+        for mention in mentions:
+            if mention.label != "PER":
+                continue
+            before = text[max(0, mention.start - 20) : mention.start].split()
+            first = mention.text.split(None, 1)[0]
+            if not (before and before[-1].casefold() in roles) and first.casefold() not in roles:
+                continue  # no title in front: the common case, decided cheaply
+            person = _person(text, mention, roles)
+            if person is None:
+                continue
+            name, name_start, _ = person
+            before = text[max(0, name_start - 40) : name_start].split()[-3:]
+            for word in reversed(before):
+                key = word.casefold()
+                if key not in roles:
+                    break
+                self.titled[key] = Speaker(name, person=True)
+
+
+def _person(text: str, mention: Mention, roles: frozenset[str]) -> tuple[str, int, int] | None:
+    """(name, start, end) of a person mention with leading title and rank words cut off,
+    None when it is only such words (`Ajun Komisaris`) or no name at all (`Covid-19`)."""
+    if not any(_not_a_name(word, roles) for word in mention.text.split()):
+        return mention.text, mention.start, mention.end
+    # The name follows the last title, unit or number that has a name word after it (a
+    # title word at the end is part of the name: Uka Suska Puji Utama).
+    start = None
+    for word in WORD.finditer(text, mention.start, mention.end):
+        if _not_a_name(word.group(), roles):
+            continue
+        if start is None or _not_a_name(text[start : word.start()].split()[-1], roles):
+            start = word.start()
+    if start is None:
+        return None
+    return text[start : mention.end], start, mention.end
+
+
+def _not_a_name(word: str, roles: frozenset[str]) -> bool:
+    if word.isalpha():
+        return word.casefold() in roles
+    return word.casefold().rstrip(".") in roles or DIGIT.search(word) is not None
+
+
+def _role(text: str, start: int, end: int) -> str | None:
+    role = text[start:end].strip(" ,(")
+    return role or None
+
+
+def phrase_end(text: str, start: int, end: int) -> int:
+    """Where the speaker phrase after a cue ends: at a stop word, or at a comma unless a
+    capitalised part follows it (the chain goes on: `Kepala Dusun Nglahar, Wahyu Wibowo`)."""
+    end = min(end, start + MAX_PHRASE_CHARS)
+    stop = PHRASE_STOP.search(text, start, end)
+    limit = stop.start() if stop else end
+    comma = text.find(",", start, limit)
+    while comma != -1:
+        rest = text[comma + 1 : limit].lstrip()
+        rest = rest[4:] if rest.startswith("dan ") else rest  # Politik, Hukum, dan Keamanan
+        if not rest[:1].isupper():
+            return comma
+        comma = text.find(",", comma + 1, limit)
+    return limit
+
+
+def read_speaker(
+    text: str, start: int, end: int, mentions: ParagraphMentions, memory: Memory
+) -> Speaker | None:
+    """The speaker named in text[start:end], the words right after a cue verb."""
+    found = cues()
+    quoting = QUOTING.search(text, start, min(end, start + MAX_PHRASE_CHARS))
+    if quoting:  # `lapor RIA mengutip duta besar Alexander Matsegora`
+        via = _pick(text, mentions.within(start, quoting.start()), found.roles)
+        speaker = _pick(text, mentions.within(quoting.end(), end), found.roles, people_only=True)
+        if speaker:
+            speaker.via = via.name if via else None
+            return speaker
+        end = quoting.start()
+    stop = phrase_end(text, start, end)
+    words = text[start:stop].split()
+    if not words:
+        return None
+    first = words[0].casefold()
+    if first in found.pronouns:
+        return memory.pronoun()
+    if first in found.unnamed:
+        named = _pick(text, mentions.within(start, stop), found.roles, people_only=True)
+        if named:
+            return named
+        return Speaker(" ".join(words[:MAX_UNNAMED_WORDS]))
+    speaker = _pick(text, mentions.within(start, stop), found.roles)
+    if speaker is not None:
+        if speaker.person:
+            speaker.role = speaker.role or _role(text, start, text.find(speaker.name, start, stop))
+        elif len(words) <= MAX_UNNAMED_WORDS and all(w[:1].isupper() for w in words):
+            speaker.name = " ".join(words)  # a body named by a title: Kepala Staf Gabungan
+        return speaker
+    return _unrecognised(text, start, stop, words, mentions, memory)
+
+
+def _unrecognised(
+    text: str,
+    start: int,
+    end: int,
+    words: list[str],
+    mentions: ParagraphMentions,
+    memory: Memory,
+) -> Speaker | None:
+    """A speaker phrase in which recognition found no name: a capitalised word after the
+    titles is a name (`kata Kusnawan`); titles alone are a role (`kata Presiden`)."""
+    roles = cues().roles
+    name_words: list[re.Match[str]] = []
+    role_end = start
+    for word in WORD.finditer(text, start, end):
+        key = word.group().casefold().rstrip(".")
+        if not word.group()[0].isupper():
+            break
+        if key in roles and not name_words:
+            role_end = word.end()
+            continue
+        name_words.append(word)
+    if name_words:
+        name_start, name_end = name_words[0].start(), name_words[-1].end()
+        if mentions.within(name_start, name_end):  # a body named by a title and its place
+            return Speaker(text[start:name_end].strip())
+        return Speaker(text[name_start:name_end], _role(text, start, role_end), person=True)
+    if role_end > start:
+        role = text[start:role_end].strip()
+        last_role_word = role.split()[-1].casefold()
+        known = memory.titled.get(last_role_word)
+        if known is not None:
+            return Speaker(known.name, role, person=True)
+        return Speaker(role)
+    if 0 < len(words) <= MAX_UNNAMED_WORDS and not words[0][0].isupper():
+        return Speaker(" ".join(words))
+    return None
+
+
+def _pick(
+    text: str, candidates: list[Mention], roles: frozenset[str], people_only: bool = False
+) -> Speaker | None:
+    """The person if one is named (the last: a chain of titles ends in the name), else the
+    last organisation; never a place."""
+    for mention in reversed(candidates):
+        if mention.label == "PER":
+            person = _person(text, mention, roles)
+            if person is not None:
+                name, name_start, _ = person
+                role = text[mention.start : name_start].strip() or None
+                return Speaker(name, role, person=True)
+    if people_only:
+        return None
+    organisations = [m for m in candidates if m.label == "ORG"]
+    if organisations:
+        return Speaker(organisations[-1].text)
+    return None
+
+
+def subject_of(
+    text: str, start: int, verb_start: int, mentions: ParagraphMentions, memory: Memory
+) -> Speaker | None:
+    """The subject of a reporting verb: a pronoun (`Ia mengatakan`), the first person named
+    before it in its sentence, else an organisation, else a place (a government speaking)."""
+    start = max(start, verb_start - MAX_SUBJECT_CHARS)
+    before = text[max(start, verb_start - 12) : verb_start].split()
+    if before and before[-1].casefold() in cues().pronouns:
+        return memory.pronoun()
+    candidates = mentions.within(start, verb_start)
+    for mention in reversed(candidates):  # the nearest person or body, not a description
+        if mention.label == "LOC" or _described(text, start, mention, verb_start):
+            continue
+        if mention.label != "PER":
+            return Speaker(mention.text)
+        person = _person(text, mention, cues().roles)
+        if person is not None:
+            name, name_start, _ = person
+            return Speaker(name, _role(text, start, name_start), person=True)
+    appositive = _appositive_name(text, start, verb_start, mentions)
+    if appositive is not None:
+        return appositive
+    speaker = _pick(text, candidates, cues().roles)
+    if speaker is not None:
+        return speaker
+    places = [m for m in candidates if m.label == "LOC"]
+    if places:
+        return Speaker(places[0].text)
+    return None
+
+
+def _described(text: str, start: int, mention: Mention, verb_start: int) -> bool:
+    """A mention inside a lowercase description set off by commas (`Tri Maharini, dokter
+    emergensi dari Persatuan Dokter Emergensi Indonesia, memaparkan`): not the subject."""
+    comma = text.rfind(",", start, mention.start)
+    return (
+        comma != -1
+        and text[comma + 1 : mention.start].lstrip()[:1].islower()
+        and text.find(",", mention.end, verb_start) != -1
+    )
+
+
+APPOSITIVE = re.compile(r",\s*((?:[A-Z][\w'’.-]*\s?){1,4}),")
+
+
+def _appositive_name(
+    text: str, start: int, end: int, mentions: ParagraphMentions
+) -> Speaker | None:
+    """A name set off by commas after a chain of titles and units (`Kepala Unit Pelaksana
+    Teknis Bandara Abdulrachman Saleh, Suharno, mengatakan`), not a place or a body."""
+    roles = cues().roles
+    found = None
+    for match in APPOSITIVE.finditer(text, start, end):
+        name = match.group(1).strip()
+        if any(w.casefold() in roles for w in name.split()) or any(c.isdigit() for c in name):
+            continue
+        if any(m.label != "PER" for m in mentions.within(match.start(1), match.end(1))):
+            continue
+        found = Speaker(name, _role(text, start, match.start()), person=True)
+    return found
