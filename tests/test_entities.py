@@ -453,3 +453,11 @@ def test_title_and_captions_get_their_entities() -> None:
     (caption,) = article.captions
     found = {(caption.text[m.start : m.end], m.label) for m in caption.entities}
     assert found >= {("Budi Gunadi Sadikin", "PER"), ("Bogor", "LOC")}
+
+
+def test_a_title_field_listed_over_commas_is_no_person_and_its_holder_is() -> None:
+    result = found(
+        "Menteri Koordinator Bidang Politik, Hukum, dan Keamanan Mahfud MD hadir di Jakarta."
+    )
+    assert ("Mahfud MD", "PER") in result
+    assert not any(text.startswith("Bidang") for text, _ in result)

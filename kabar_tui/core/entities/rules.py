@@ -437,8 +437,10 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: list[Token
         regional = False
         after_title = -1
         while i < run_end:
-            if person_cue and keys[i] == "bidang" and i + 2 < run_end:
-                i += 2  # Ketua MUI Bidang Fatwa | Asrorun Niam Sholeh
+            if person_cue and keys[i] == "bidang":
+                # Ketua MUI Bidang Fatwa | Asrorun Niam Sholeh; at the end of the run the
+                # field goes on after a comma (Bidang Politik, Hukum, dan Keamanan)
+                i = i + 2 if i + 2 < run_end else run_end
                 after_title = i
                 continue
             token_index, token = i, tokens[i]
@@ -512,8 +514,15 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: list[Token
                 or head_label
                 or (token.key in gaz.org_words and not person_cue)
             ):
-                i += 1  # an ordinary word, or the tail of a title cut by `dan`
-                person_cue = False
+                # an ordinary word, or the tail of a title cut by `dan`: the name after
+                # such a tail is the title's holder (dan Keamanan | Mahfud MD)
+                person_cue = (
+                    token.key in gaz.org_words
+                    and i == run_start
+                    and run_start > 0
+                    and keys[run_start - 1] == "dan"
+                )
+                i += 1
                 continue
             j = i + 1
             while (
