@@ -7,8 +7,8 @@ features.py) and merges what they found.
 
 from __future__ import annotations
 
+from kabar_tui.core.entities.gazetteer import gazetteer, gazetteer_entry, key_tuple
 from kabar_tui.core.entities.recogniser import find_entities, recognise
-from kabar_tui.core.entities.rules import gazetteer, gazetteer_entry, key_tuple
 from kabar_tui.core.entities.rules import recognise as recognise_rules
 
 __all__ = [

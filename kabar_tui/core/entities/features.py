@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from kabar_tui.core.entities.rules import gazetteer, token_key
+from kabar_tui.core.entities.gazetteer import gazetteer, token_key
 from kabar_tui.core.lexicon import TAGGER_TOKEN
 
 OFFSETS = (-2, -1, 0, 1, 2)

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from kabar_tui.core.entities.features import rule_tags, tokenize
-from kabar_tui.core.entities.rules import RuleResult, gazetteer, recognise_with_bases
+from kabar_tui.core.entities.gazetteer import gazetteer
+from kabar_tui.core.entities.rules import RuleResult, recognise_with_bases
 from kabar_tui.core.model import Article, Mention
 
 SENTENCE_END = frozenset(".!?")

@@ -4,26 +4,25 @@ No model can be downloaded at run time, so recognition is: split the text into r
 capitalised words (with name connectors and hyphens), segment each run with a gazetteer
 (babel's CLDR territory and time-zone city names plus curated lists in kabar_tui/data),
 cue words (titles, organisation and place heads and tails) and the lowercase words just
-before the run, then label what is left from the rest of the same article.
+before the run, then label what is left from the rest of the same article. Each mention
+records why it was found (`RuleResult.bases`): the recogniser (recogniser.py) lets the
+curated reasons stand over the trained tagger and gives the tagger all of them as features.
 """
 
 from __future__ import annotations
 
 import re
-import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
-from pathlib import Path
 
-from kabar_tui.core.lexicon import NAME_WORD, Label, reporting_verbs
+from kabar_tui.core.entities.gazetteer import Gazetteer, gazetteer, key_tuple, token_key
+from kabar_tui.core.entities.tokens import Token, is_headline, tokenize
+from kabar_tui.core.lexicon import Label, reporting_verbs
 from kabar_tui.core.model import Mention
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "entities"
 MAX_GAZETTEER_TOKENS = 6
 MAX_CONTEXT_TOKENS = 2
 
-SENTENCE_BREAK = re.compile(r"[.!?]")
 # Lowercase words allowed inside a name when a capitalised word follows.
 CONNECTORS = frozenset(
     {
@@ -51,189 +50,9 @@ SPEAKER_COLON = re.compile(r"\s*:\s*[“\"]")
 BYLINE_GAP = re.compile(r"\s*:\s*")
 # Before a multi-word name these say nothing about a place (`undangan dari Kim Jong-un`).
 DIRECTIONAL_PREPOSITIONS = frozenset({"dari", "ke", "menuju"})
-# The only words a Title Case headline leaves in lowercase.
-HEADLINE_LOWERCASE = frozenset(
-    {"yang", "dan", "di", "ke", "dari", "untuk", "dengan", "dalam", "pada", "akan", "atau"}
-    | {"oleh", "bagi", "soal", "usai", "jadi", "hingga", "ini", "itu", "vs", "via"}
-)
 VERB_WORDS = frozenset(
     {"telah", "akan", "sudah", "juga", "tidak", "belum", "sedang", "masih", "pun", "tak"}
 )
-
-
-class Token:
-    """One word. A plain slotted class: millions are made, so construction must be cheap."""
-
-    __slots__ = ("acronym", "capital", "domain", "end", "key", "sentence_start", "start", "text")
-
-    def __init__(
-        self,
-        text: str,
-        start: int,
-        end: int,
-        key: str,
-        capital: bool = False,
-        acronym: bool = False,
-        sentence_start: bool = False,
-        domain: bool = False,  # part of a web address like REPUBLIKA.CO.ID
-    ) -> None:
-        self.text = text
-        self.start = start
-        self.end = end
-        self.key = key  # casefolded, hyphens as spaces
-        self.capital = capital
-        self.acronym = acronym
-        self.sentence_start = sentence_start
-        self.domain = domain
-
-
-@dataclass(frozen=True, slots=True)
-class Gazetteer:
-    """Lookup tables, built once per process."""
-
-    names: dict[tuple[str, ...], tuple[str, str]]  # token keys -> (label, canonical)
-    short_acronyms: frozenset[str]  # "AS", "UN": match only when written in capitals
-    not_entities: frozenset[str]
-    person_cues: frozenset[tuple[str, ...]]
-    org_context: frozenset[tuple[str, ...]]
-    loc_context: frozenset[tuple[str, ...]]
-    org_heads: frozenset[tuple[str, ...]]
-    loc_heads: frozenset[tuple[str, ...]]
-    org_tails: frozenset[str]
-    org_words: frozenset[str]
-    regional_titles: frozenset[tuple[str, ...]]
-    directions: frozenset[tuple[str, ...]]
-    loc_tails: frozenset[str]
-    regional_orgs: frozenset[str]  # BPBD, DPRD: a region name follows them
-    bylines: frozenset[str]  # Editor, Penulis: `Editor: Linda Agnesia` names a person
-
-
-def token_key(text: str) -> str:
-    return text.casefold().replace("-", " ").replace("’", "'")
-
-
-def key_tuple(text: str) -> tuple[str, ...]:
-    """The token keys of a phrase, as `tokenize` would give them."""
-    return tuple(token_key(word) for word in NAME_WORD.findall(text))
-
-
-def _data_lines(name: str) -> list[str]:
-    lines = (DATA_DIR / name).read_text(encoding="utf-8").splitlines()
-    return [line for line in lines if line.strip() and not line.startswith("#")]
-
-
-def _name_is_usable(name: str) -> bool:
-    return all(ch.isalpha() or ch in " -'’." for ch in name) and not name.isdigit()
-
-
-@cache
-def gazetteer() -> Gazetteer:
-    """Curated lists first; babel's CLDR names fill in (they never override a curated entry)."""
-    import babel
-
-    names: dict[tuple[str, ...], tuple[str, str]] = {}
-    upper_keys: set[str] = set()
-    for line in _data_lines("gazetteer.tsv"):
-        parts = line.split("\t")
-        label, name = Label(parts[0]), parts[1]
-        canonical = parts[2] if len(parts) > 2 and parts[2] else name
-        names[key_tuple(name)] = (label, canonical)
-        if name.isupper():
-            upper_keys.add(token_key(name))
-    indonesian, english = babel.Locale("id"), babel.Locale("en")
-    for code, name in indonesian.territories.items():
-        if _name_is_usable(name):
-            names.setdefault(key_tuple(name), (Label.LOC, name))
-        english_name = english.territories.get(code)
-        if english_name and _name_is_usable(english_name):
-            names.setdefault(key_tuple(english_name), (Label.LOC, names[key_tuple(name)][1]))
-    for zone in zoneinfo.available_timezones():
-        if "/" not in zone or zone.startswith(("Etc/", "SystemV/", "US/")):
-            continue
-        city = zone.rsplit("/", 1)[1].replace("_", " ")
-        if _name_is_usable(city):
-            names.setdefault(key_tuple(city), (Label.LOC, city))
-    for zone, data in indonesian.time_zones.items():
-        city = data.get("city")
-        if city and _name_is_usable(city):
-            english_city = zone.rsplit("/", 1)[1].replace("_", " ")
-            canonical = names.get(key_tuple(english_city), (Label.LOC, city))[1]
-            names.setdefault(key_tuple(city), (Label.LOC, canonical))
-
-    not_entities = {
-        token_key(word) for line in _data_lines("not_entities.txt") for word in line.split()
-    }
-    for locale in (indonesian, english):
-        for width in ("wide", "abbreviated"):
-            not_entities.update(d.casefold() for d in locale.days["format"][width].values())
-            not_entities.update(m.casefold() for m in locale.months["format"][width].values())
-    for key in [k for k in names if len(k) == 1 and k[0] in not_entities]:
-        del names[key]  # "Mei", "Chad" as month or word: ordinary capitalised word wins
-
-    cues: dict[str, set[tuple[str, ...]]] = {}
-    for line in _data_lines("cues.tsv"):
-        kind, phrase = line.split("\t")
-        cues.setdefault(kind, set()).add(key_tuple(phrase))
-    short_acronyms = frozenset(key for key in upper_keys if len(key) <= 3 and " " not in key)
-    return Gazetteer(
-        names=names,
-        short_acronyms=short_acronyms,
-        not_entities=frozenset(not_entities),
-        person_cues=frozenset(cues["person"] | cues["regional_title"]),
-        org_context=frozenset(cues["org_context"]),
-        loc_context=frozenset(cues["loc_context"]),
-        org_heads=frozenset(cues["org_head"]),
-        loc_heads=frozenset(cues["loc_head"]),
-        org_tails=frozenset(k[0] for k in cues["org_tail"]),
-        org_words=frozenset(k[0] for k in cues["org_word"]),
-        regional_titles=frozenset(cues["regional_title"]),
-        directions=frozenset(cues["direction"]),
-        loc_tails=frozenset(k[0] for k in cues["loc_tail"]),
-        regional_orgs=frozenset(k[0] for k in cues["regional_org"]),
-        bylines=frozenset(k[0] for k in cues["byline"]),
-    )
-
-
-@lru_cache(maxsize=65536)
-def gazetteer_entry(text: str) -> tuple[str, str] | None:
-    """(label, canonical) for a name the gazetteer knows, else None."""
-    return gazetteer().names.get(key_tuple(text))
-
-
-def _in_web_address(text: str, start: int, end: int) -> bool:
-    after = text[end : end + 2]
-    before = text[max(0, start - 2) : start]
-    return (len(after) == 2 and after[0] == "." and after[1].isalpha()) or (
-        len(before) == 2 and before[1] == "." and before[0].isalpha()
-    )
-
-
-def tokenize(text: str) -> list[Token]:
-    """Words with what recognition needs; only capitalised words get the costly checks."""
-    tokens: list[Token] = []
-    previous_end = 0
-    for match in NAME_WORD.finditer(text):
-        word = match.group()
-        start, end = match.span()
-        if word[0].isupper():
-            tokens.append(
-                Token(
-                    word,
-                    start,
-                    end,
-                    token_key(word),
-                    capital=True,
-                    acronym=len(word) >= 2 and word[1].isalpha() and word.isupper(),
-                    sentence_start=not tokens
-                    or SENTENCE_BREAK.search(text, previous_end, start) is not None,
-                    domain=_in_web_address(text, start, end),
-                )
-            )
-        else:
-            key = word if word.islower() and "-" not in word else token_key(word)
-            tokens.append(Token(word, start, end, key))
-        previous_end = end
-    return tokens
 
 
 def _runs(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
@@ -320,15 +139,6 @@ class _Pending:
 
 
 Known = dict[tuple[str, ...], str]
-
-
-def is_headline(tokens: list[Token]) -> bool:
-    """Title Case text (headlines, promo links), where capitals say nothing about names."""
-    if len(tokens) < 5:
-        return False
-    capitals = sum(1 for t in tokens if t.capital)
-    lowercase_ok = all(t.capital or t.key in HEADLINE_LOWERCASE or len(t.key) == 1 for t in tokens)
-    return lowercase_ok and capitals >= 0.6 * len(tokens)
 
 
 def _name_at(
