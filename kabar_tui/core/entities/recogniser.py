@@ -19,8 +19,11 @@ from kabar_tui.core.model import Article, Mention
 SENTENCE_END = frozenset(".!?")
 # Why the rules found a name (rules.recognise_with_bases) when their mention stands over
 # the tagger's: a known name, a club, an organisation tail or head, a branch region, an
-# acronym before a name, a name after a title, a name resolved from the rest of the article.
-CURATED = frozenset({"known", "club", "tail", "head", "resolved", "region", "acronym", "titled"})
+# acronym before a name, a name after a title, a name resolved from the rest of the article
+# or from what it does (`Putin menelepon`).
+CURATED = frozenset(
+    {"known", "club", "tail", "head", "resolved", "actor", "region", "acronym", "titled"}
+)
 
 # Words either side of a possible name that the tagger decodes (`_around_open_names`).
 WINDOW = 4

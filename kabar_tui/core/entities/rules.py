@@ -548,29 +548,34 @@ def _label_unknown(
     return context, "context"
 
 
-def _resolve_pending(found: list[Mention], pending: list[_Pending]) -> list[Mention]:
-    """Label single unknown words from what the rest of the article says about them.
+def _resolve_pending(found: list[Mention], pending: list[_Pending]) -> list[tuple[Mention, str]]:
+    """Label single unknown words from what the rest of the article says about them, with
+    the basis: "resolved" when the article names the word elsewhere (as that, or as part
+    of a person's name) or it speaks (`Bobby mengatakan`, `Bobby: "..."`), "actor" when
+    only other verbs say it is a person (`bahwa Shoigu telah`).
 
-    A word the article names elsewhere takes that label; a word inside a sentence that
-    acts (`bahwa Shoigu telah`) is a person. A sentence-initial word before a verb is
-    too often an ordinary noun (`Banjir merendam`): it is a person only if the same
-    word is one somewhere else in the article.
+    A word inside a sentence that acts (`bahwa Shoigu telah`) is a person. A
+    sentence-initial word before a verb is too often an ordinary noun (`Banjir merendam`):
+    it is a person only if the same word is one somewhere else in the article.
     """
-    by_text: dict[str, str] = {}
+    named: dict[str, str] = {}
     person_parts: set[str] = set()
     for mention in found:
-        by_text.setdefault(token_key(mention.text), mention.label)
+        named.setdefault(token_key(mention.text), mention.label)
         if mention.label == Label.PER:
             person_parts.update(p for p in key_tuple(mention.text) if len(p) > 1)
-    for item in pending:
-        if item.actor == "speech" or (item.actor and not item.sentence_start):
-            by_text.setdefault(token_key(item.text), Label.PER)
-    resolved: list[Mention] = []
+    speaking = {token_key(item.text) for item in pending if item.actor == "speech"}
+    acting = {token_key(item.text) for item in pending if item.actor and not item.sentence_start}
+    resolved: list[tuple[Mention, str]] = []
     for item in pending:
         key = token_key(item.text)
-        label = by_text.get(key) or (Label.PER if key in person_parts else None)
+        label = named.get(key) or (Label.PER if key in person_parts | speaking else None)
+        basis = "resolved"
+        if label is None and key in acting:
+            label, basis = Label.PER, "actor"
         if label:
-            resolved.append(Mention(item.text, label, item.paragraph, item.start, item.end))
+            mention = Mention(item.text, label, item.paragraph, item.start, item.end)
+            resolved.append((mention, basis))
     return resolved
 
 
@@ -597,9 +602,9 @@ def recognise_with_bases(paragraphs: Sequence[str]) -> RuleResult:
     for index, text in enumerate(paragraphs):
         if not headlines[index]:
             _segment(state, index, text, tokenized[index])
-    for mention in _resolve_pending(state.found, state.pending):
+    for mention, basis in _resolve_pending(state.found, state.pending):
         state.found.append(mention)
-        state.bases[(mention.paragraph, mention.start, mention.end)] = "resolved"
+        state.bases[(mention.paragraph, mention.start, mention.end)] = basis
     if any(headlines):
         state.known = {key_tuple(m.text): m.label for m in state.found}
         state.headline = True
