@@ -3,7 +3,8 @@
 A generated article of news paragraphs full of short quotes (`“...,” kata X.`, `katanya`,
 `Menurut X, ...`), at 1 MB and 5 MB (the file size limit), in two shapes: paragraphs on
 their own lines, and the same text on one line (a scrape that lost its line breaks).
-Cleaning, entities and quotes are timed separately, in CPU seconds of this process.
+Cleaning, entities, quotes and indexing the article for linking are timed separately, in
+CPU seconds of this process.
 Goal: the whole per-article processing under 2 s at 1 MB and 10 s at 5 MB.
 
     python -m benchmarks.bench_article_size [MEGABYTES ...]   (default: 1 5)
@@ -18,6 +19,7 @@ import time
 from benchmarks.textgen import PEOPLE, paragraphs
 from kabar_tui.core.clean import clean_source
 from kabar_tui.core.entities import find_entities, gazetteer
+from kabar_tui.core.linking import LinkIndex
 from kabar_tui.core.quotes import find_quotes
 from kabar_tui.core.sources import Source
 
@@ -65,13 +67,17 @@ def measure(megabytes: float, one_line: bool) -> None:
     cpu = time.process_time()
     article.quotes = find_quotes(article)
     quotes = time.process_time() - cpu
-    total = cleaned + entities + quotes
+    cpu = time.process_time()
+    LinkIndex.build([article])
+    linking = time.process_time() - cpu
+    total = cleaned + entities + quotes + linking
     goal = GOAL_SECONDS_PER_MB * megabytes
     shape = "one line" if one_line else "paragraphs"
     print(
         f"{len(text.encode('utf-8')) / 1048576:4.1f} MB {shape:<10} "
         f"{len(article.paragraphs):>6} paragraphs {len(article.quotes):>6} quotes: "
         f"clean {cleaned:6.2f} s  entities {entities:6.2f} s  quotes {quotes:6.2f} s  "
+        f"linking {linking:6.2f} s  "
         f"total {total:6.2f} s (goal {goal:.0f} s){'' if total <= goal else '  OVER'}"
     )
 

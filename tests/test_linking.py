@@ -251,3 +251,81 @@ def test_incremental_and_batch_linking_agree() -> None:
     for item in articles:
         index.add_article(item)
     assert pairs(index.links) == pairs(link_corpus(Corpus(articles=articles)))
+
+
+def _naive_quote_word_positions(words: list[str], quotes: tuple[str, ...]) -> set[int]:
+    """The reference: each quote's first occurrence, found by trying every start."""
+    from kabar_tui.core.linking import SHINGLE
+
+    positions: set[int] = set()
+    for quote in quotes:
+        quoted = quote.split()
+        for start in range(len(words) - len(quoted) + 1):
+            if words[start : start + len(quoted)] == quoted:
+                positions.update(range(start, start + len(quoted) - SHINGLE + 1))
+                break
+    return positions
+
+
+def test_quote_positions_match_the_reference() -> None:
+    from kabar_tui.core.linking import _quote_word_positions
+
+    words = [
+        "kami",
+        "akan",
+        "datang",
+        "besok",
+        "pagi",
+        "lalu",
+        "kami",
+        "akan",
+        "pulang",
+        "sore",
+        "nanti",
+        "katanya",
+        "kami",
+        "akan",
+        "datang",
+        "besok",
+        "pagi",
+        "sekali",
+    ]
+    cases = [
+        ("kami akan datang besok pagi", "kami akan pulang sore nanti"),
+        ("kami akan datang besok pagi sekali",),
+        ("tidak ada di sini sama sekali", "kami akan pulang sore nanti"),
+        ("kami akan datang besok pagi", "kami akan datang besok pagi"),
+    ]
+    for quotes in cases:
+        assert _quote_word_positions(words, quotes) == _naive_quote_word_positions(words, quotes)
+
+
+def test_quote_positions_out_of_text_order_still_mark_each_quote() -> None:
+    from kabar_tui.core.linking import SHINGLE, _quote_word_positions
+
+    words = [
+        "kami",
+        "akan",
+        "datang",
+        "besok",
+        "pagi",
+        "lalu",
+        "kami",
+        "akan",
+        "pulang",
+        "sore",
+        "nanti",
+    ]
+    quotes = ("kami akan pulang sore nanti", "kami akan datang besok pagi")
+    found = _quote_word_positions(words, quotes)
+    assert found == set(range(0, 5 - SHINGLE + 1)) | set(range(6, 6 + 5 - SHINGLE + 1))
+
+
+def test_quote_positions_of_thousands_of_quotes_in_one_paragraph() -> None:
+    """Quotes that share their first word, in text order: each is found where it stands."""
+    from kabar_tui.core.linking import _quote_word_positions
+
+    quotes = tuple(f"kami sudah bekerja keras nomor {n} tahun ini" for n in range(3000))
+    words = " ".join(f"ujar dia {quote}" for quote in quotes).split()
+    expected = {10 * n + 2 + offset for n in range(3000) for offset in range(8 - 4 + 1)}
+    assert _quote_word_positions(words, quotes) == expected

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import argparse
 
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from kabar_tui.cli.common import NOTHING_READ, add_paths_argument, load_corpus, stdout_is_terminal
+from kabar_tui.cli.common import (
+    NOTHING_READ,
+    add_paths_argument,
+    load_corpus,
+    stdout_console,
+    stdout_is_terminal,
+)
 from kabar_tui.i18n import _
 
 HELP = "people, places and organisations: mentions, articles, other names"
@@ -39,5 +44,5 @@ def run(args: argparse.Namespace) -> int:
             Text(", ".join(e.articles)),
             Text(", ".join(e.aliases)),
         )
-    Console(highlight=False).print(table)
+    stdout_console().print(table)
     return 0

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import argparse
 
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from kabar_tui.cli.common import NOTHING_READ, add_paths_argument, load_corpus, stdout_is_terminal
+from kabar_tui.cli.common import (
+    NOTHING_READ,
+    add_paths_argument,
+    load_corpus,
+    stdout_console,
+    stdout_is_terminal,
+)
 from kabar_tui.cli.present import interface_locale, plain
 from kabar_tui.core.formatting import format_date
 from kabar_tui.i18n import _
@@ -39,5 +44,5 @@ def run(args: argparse.Namespace) -> int:
     table.add_column(_("title"), no_wrap=True, overflow="ellipsis")  # one row per article
     for row in rows:
         table.add_row(*(Text(cell) for cell in row))  # Text: `[bold]` in a title is not markup
-    Console(highlight=False).print(table)
+    stdout_console().print(table)
     return 0

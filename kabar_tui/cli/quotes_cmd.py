@@ -5,11 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from kabar_tui.cli.common import NOTHING_READ, add_paths_argument, load_corpus, stdout_is_terminal
+from kabar_tui.cli.common import (
+    NOTHING_READ,
+    add_paths_argument,
+    load_corpus,
+    stdout_console,
+    stdout_is_terminal,
+)
 from kabar_tui.i18n import _
 
 HELP = "quotations: text, kind, speaker, outlet, date"
@@ -47,5 +52,5 @@ def run(args: argparse.Namespace) -> int:
     table = Table(_("quote"), _("kind"), _("speaker"), _("outlet"), _("date"), _("article"))
     for text, kind, speaker, outlet, date, article_id in rows:
         table.add_row(Text(text), kind, Text(speaker), Text(outlet), date, Text(article_id))
-    Console(highlight=False).print(table)
+    stdout_console().print(table)
     return 0

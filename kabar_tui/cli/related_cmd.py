@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import argparse
 
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from kabar_tui.cli.common import NOTHING_READ, error_console, load_corpus, stdout_is_terminal
+from kabar_tui.cli.common import (
+    NOTHING_READ,
+    error_console,
+    find_article,
+    load_corpus,
+    stdout_console,
+    stdout_is_terminal,
+)
 from kabar_tui.core.linking import related
 from kabar_tui.core.model import Article, Corpus
 from kabar_tui.core.stories import story_of
@@ -19,7 +25,7 @@ SNIPPET = 100
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("id", help="article id (the file name without .txt)")
+    parser.add_argument("id", help="article id (the file name without .txt), or its start")
     parser.add_argument(
         "rest",
         nargs="*",
@@ -64,14 +70,12 @@ def run(args: argparse.Namespace) -> int:
     corpus = load_corpus(args)
     if corpus is None:
         return NOTHING_READ
-    article = corpus.article(args.id)
+    article = find_article(corpus, args.id)
     if article is None:
-        message = _("no article with id {id}").format(id=repr(args.id))
-        error_console().print(f"kabar: error: {message}", markup=False, soft_wrap=True)
         return 1
     if paragraph is not None and not any(p.index == paragraph for p in article.paragraphs):
         message = _("article {id} has no paragraph {number} (it has {count}, from 0)").format(
-            id=repr(args.id), number=paragraph, count=len(article.paragraphs)
+            id=repr(article.id), number=paragraph, count=len(article.paragraphs)
         )
         error_console().print(f"kabar: error: {message}", markup=False, soft_wrap=True)
         return 1
@@ -95,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
         for row in rows:
             print("\t".join(row))
         return 0
-    console = Console(highlight=False)
+    console = stdout_console()
     console.print(Text(article.title, style="bold"))
     if also_in:
         console.print(

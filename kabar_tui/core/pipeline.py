@@ -31,7 +31,16 @@ from kabar_tui.core.model import Article, Corpus, Problem
 from kabar_tui.core.quotes import find_quotes
 from kabar_tui.core.resolve import resolve_corpus
 from kabar_tui.core.resources import seeds_dir
-from kabar_tui.core.sources import Source, discover, read_source
+from kabar_tui.core.safe import safe_record
+from kabar_tui.core.sources import (
+    Source,
+    article_ids,
+    discover,
+    display_path,
+    key_path,
+    path_key,
+    read_source,
+)
 from kabar_tui.core.storage import (
     CacheUnavailable,
     Storage,
@@ -58,11 +67,12 @@ def default_paths() -> list[Path]:
 
 
 def process_source(source: Source) -> Article:
-    """Everything that depends on one file alone."""
+    """Everything that depends on one file alone, every string safe to show (`core.safe`)."""
     article = clean_source(source)
     article.entities = find_entities(article)
     article.quotes = find_quotes(article)
-    return article
+    article.path = display_path(source.path)
+    return safe_record(article)
 
 
 def finish_corpus(corpus: Corpus) -> None:
@@ -154,17 +164,18 @@ def _read(
     sources: list[Source] = []
     signatures: dict[str, str] = {}
     touched: list[tuple[str, str]] = []
-    for file in files:
-        path = str(file)
+    for file, article_id in zip(files, article_ids(files), strict=True):
+        path = path_key(file)
         signature = file_signature(file)
         known_hash, known_signature = known.get(path, ("", ""))
         if signature and signature == known_signature:
-            sources.append(Source(file.stem, path, "", known_hash))
+            sources.append(Source(article_id, path, "", known_hash))
             continue
         source = read_source(file)
         if isinstance(source, Problem):
             problems.append(source)
             continue
+        source = dataclasses.replace(source, id=article_id)
         signatures[path] = signature
         if source.content_hash == known_hash:
             sources.append(dataclasses.replace(source, text=""))
@@ -180,8 +191,10 @@ def _read(
 def _with_text(source: Source, signatures: dict[str, str]) -> Source | Problem:
     if source.text:
         return source
-    signatures[source.path] = file_signature(Path(source.path))
-    return read_source(Path(source.path))
+    file = key_path(source.path)
+    signatures[source.path] = file_signature(file)
+    reread = read_source(file)
+    return reread if isinstance(reread, Problem) else dataclasses.replace(reread, id=source.id)
 
 
 def _open_cache(cache: Storage | bool) -> tuple[Storage | None, list[str]]:
@@ -217,7 +230,10 @@ def _index(
     cached = storage.load_articles(sources) if storage is not None else {}
     missing: list[Source] = []
     for source in sources:
-        if source.path not in cached:
+        if source.path in cached:
+            # Ids depend on the whole corpus: a file added since may share this one's name.
+            cached[source.path].id = source.id
+        else:
             reread = _with_text(source, signatures)
             if isinstance(reread, Problem):
                 problems.append(reread)
@@ -317,7 +333,7 @@ def _accept(outcomes: list[tuple[Source, Outcome]], problems: list[Problem]) -> 
     batch: Processed = []
     for source, outcome in outcomes:
         if isinstance(outcome, str):
-            problems.append(Problem(source.path, outcome))
+            problems.append(Problem(display_path(source.path), outcome))
         else:
             batch.append((source, pickle.loads(outcome), outcome))
     return batch

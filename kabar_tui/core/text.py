@@ -6,9 +6,8 @@ import re
 from functools import cache
 from importlib.resources import files
 
-# CSI/OSC escape sequences first, then any other C0/C1 control character except tab.
-_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+from kabar_tui.core.safe import strip_escapes
+
 _SPACES = re.compile(r"[ \t\u00a0\u0085\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
@@ -45,9 +44,7 @@ def normalise(line: str) -> str:
     if line.isprintable():  # the common case: no escapes, controls or odd spaces
         line = line.strip()
         return " ".join(line.split()) if "  " in line else line
-    if "\x1b" in line:
-        line = _ANSI.sub("", line)
-    line = _CONTROL.sub("", line)
+    line = strip_escapes(line)
     line = _ZERO_WIDTH.sub("", line)
     return _SPACES.sub(" ", line).strip()
 
