@@ -44,7 +44,9 @@ def normalise(line: str) -> str:
     if line.isprintable():  # the common case: no escapes, controls or odd spaces
         line = line.strip()
         return " ".join(line.split()) if "  " in line else line
-    line = strip_escapes(line)
+    # A lone carriage return inside a line is a hard wrap (Media Indonesia's e-paper
+    # text): it separates two words, so it becomes a space instead of vanishing.
+    line = strip_escapes(line.replace("\r", " "))
     line = _ZERO_WIDTH.sub("", line)
     return _SPACES.sub(" ", line).strip()
 
@@ -86,3 +88,21 @@ def capitalised_share(tokens: list[str]) -> float:
 
 def ends_sentence(text: str) -> bool:
     return text.rstrip(CLOSERS).endswith(STOPS)
+
+
+VERB_PREFIXES = ("me", "ber", "ter", "di")
+MIN_VERB_CHARS = 6
+
+
+def prefixed_verbs(tokens: list[str]) -> int:
+    """Lower-case verbs with their prefix (`menyatakan`, `berharap`, `diperiksa`): prose
+    has them; Indonesian headlines drop the prefix (`tetapkan`) or capitalise the word."""
+    common = stopwords()
+    return sum(
+        1
+        for t in tokens
+        if len(t) >= MIN_VERB_CHARS
+        and t.startswith(VERB_PREFIXES)
+        and t.islower()
+        and t not in common
+    )
