@@ -1,9 +1,9 @@
 """The word lists and word-splitting rules the core shares, over the bundled data files.
 
 One place for what several modules used to keep as their own constants: function words
-(`stopwords_id.txt`), reporting verbs (`reporting_verbs.txt`), the speech words after a
-quotation (`speech_stems.txt`), and one tokenizer per documented purpose. Each list is
-read once per process.
+(`stopwords_id.txt`), the words that say who is speaking (`quotes/cues.tsv`: reporting
+verbs, the speech words after a quotation, roles), and one tokenizer per documented
+purpose. Each list is read once per process.
 
 Tokenizers:
 - `NAME_WORD`: words as names are written, letters first, inner hyphens and apostrophes
@@ -48,11 +48,23 @@ def stopwords() -> frozenset[str]:
     return word_list("stopwords_id.txt")
 
 
+@cache
+def speech_cues() -> dict[str, frozenset[str]]:
+    """The words that say who is speaking (`quotes/cues.tsv`), by kind: `speech`
+    (reporting verbs after the speaker), `cue` (verb stems after a closing mark), `passive`,
+    `pronoun`, `unnamed`, `role`."""
+    kinds: dict[str, set[str]] = {}
+    for line in data_lines("quotes/cues.tsv"):
+        kind, word = line.split("\t")
+        kinds.setdefault(kind, set()).add(word.strip().casefold())
+    return {kind: frozenset(words) for kind, words in kinds.items()}
+
+
 def reporting_verbs() -> frozenset[str]:
     """Verbs that report speech after the speaker: `mengatakan`, `menegaskan`."""
-    return word_list("reporting_verbs.txt")
+    return speech_cues()["speech"]
 
 
 def speech_stems() -> frozenset[str]:
     """Speech words after a quotation, without `-nya`: `kata`, `ujar`, `tegas`."""
-    return word_list("speech_stems.txt")
+    return speech_cues()["cue"]
