@@ -59,7 +59,6 @@ class Caption:
     text: str
     credit: str | None
     line: int
-    entities: list[Mention] = field(default_factory=list)  # offsets into `text`
 
     __reduce__ = _reduce_to_fields
 
@@ -116,8 +115,6 @@ class Article:
     content_hash: str = ""
     entities: list[Mention] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
-    # mentions in the title (offsets into `title`, paragraph 0), for highlighting it
-    title_entities: list[Mention] = field(default_factory=list)
 
 
 @dataclass(slots=True)

@@ -8,7 +8,11 @@ features.py) and merges what they found.
 from __future__ import annotations
 
 from kabar_tui.core.entities.gazetteer import gazetteer, gazetteer_entry, key_tuple
-from kabar_tui.core.entities.recogniser import find_entities, recognise
+from kabar_tui.core.entities.recogniser import (
+    find_entities,
+    recognise,
+    title_and_caption_entities,
+)
 from kabar_tui.core.entities.rules import recognise as recognise_rules
 
 __all__ = [
@@ -18,4 +22,5 @@ __all__ = [
     "key_tuple",
     "recognise",
     "recognise_rules",
+    "title_and_caption_entities",
 ]

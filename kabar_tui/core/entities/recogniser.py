@@ -89,33 +89,33 @@ def tag(
 
 
 def find_entities(article: Article) -> list[Mention]:
-    """Mentions of the article's body (paragraph = Paragraph.index), and, set on the
-    article, of its title (`title_entities`) and captions (`Caption.entities`).
+    """Mentions of the article's body, paragraph = Paragraph.index."""
+    mentions = recognise([p.text for p in article.paragraphs])
+    for mention in mentions:
+        mention.paragraph = article.paragraphs[mention.paragraph].index
+    return mentions
 
-    All are read as one article, so a name the body establishes is found in a Title Case
-    headline too, and a caption's names count for the body's lone surnames."""
+
+def title_and_caption_entities(article: Article) -> tuple[list[Mention], list[list[Mention]]]:
+    """Mentions in the title and in each caption (offsets into their text, paragraph 0),
+    for highlighting them. Read with the body as one article, so a name the body
+    establishes is found in a Title Case headline too. Computed when asked (the reader
+    asks when it shows an article), so the cache stores nothing more."""
     body = len(article.paragraphs)
     mentions = recognise(
         [p.text for p in article.paragraphs]
         + [article.title]
         + [caption.text for caption in article.captions]
     )
-    for caption in article.captions:
-        caption.entities = []
-    article.title_entities = []
-    found: list[Mention] = []
+    title: list[Mention] = []
+    captions: list[list[Mention]] = [[] for _ in article.captions]
     for mention in mentions:
         if mention.paragraph < body:
-            mention.paragraph = article.paragraphs[mention.paragraph].index
-            found.append(mention)
-        elif mention.paragraph == body:
-            mention.paragraph = 0
-            article.title_entities.append(mention)
-        else:
-            caption = article.captions[mention.paragraph - body - 1]
-            mention.paragraph = 0
-            caption.entities.append(mention)
-    return found
+            continue
+        where = title if mention.paragraph == body else captions[mention.paragraph - body - 1]
+        mention.paragraph = 0
+        where.append(mention)
+    return title, captions
 
 
 def _basis(rules: RuleResult, mention: Mention) -> str:
