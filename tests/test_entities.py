@@ -466,3 +466,9 @@ def test_a_title_field_listed_over_commas_is_no_person_and_its_holder_is() -> No
     )
     assert ("Mahfud MD", "PER") in result
     assert not any(text.startswith("Bidang") for text, _ in result)
+
+
+def test_a_known_place_inside_an_organisation_name_the_tagger_reads_whole() -> None:
+    result = found("Pekan ini Bursa Efek Indonesia menghentikan sementara perdagangan saham.")
+    assert ("Bursa Efek Indonesia", "ORG") in result
+    assert ("Indonesia", "LOC") not in result

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from kabar_tui.core.entities.features import rule_tags, tokenize
 from kabar_tui.core.entities.gazetteer import gazetteer
 from kabar_tui.core.entities.rules import RuleResult, recognise_with_bases
+from kabar_tui.core.lexicon import Label
 from kabar_tui.core.model import Article, Mention
 
 SENTENCE_END = frozenset(".!?")
@@ -41,7 +42,9 @@ def recognise(paragraphs: Sequence[str]) -> list[Mention]:
     found = [m for m in rules.mentions if rules.headlines[m.paragraph]]
     for index in range(len(paragraphs)):
         if not rules.headlines[index]:
-            found.extend(_merge(tagged.get(index, []), ruled.get(index, []), rules))
+            found.extend(
+                _merge(tagged.get(index, []), ruled.get(index, []), rules, paragraphs[index])
+            )
     found.sort(key=lambda m: (m.paragraph, m.start))
     return found
 
@@ -158,7 +161,9 @@ def _around_open_names(tokens: list[Token], tags: list[str]) -> list[tuple[int, 
     return stretches
 
 
-def _merge(tagged: list[Mention], ruled: list[Mention], rules: RuleResult) -> list[Mention]:
+def _merge(
+    tagged: list[Mention], ruled: list[Mention], rules: RuleResult, text: str
+) -> list[Mention]:
     """One paragraph's mentions: the rules' curated ones; the tagger's elsewhere, if they
     neither start nor end in a lowercase word and hold a word that is not an ordinary one;
     and where the tagger found a name that a curated mention cuts into, or that starts or
@@ -166,6 +171,9 @@ def _merge(tagged: list[Mention], ruled: list[Mention], rules: RuleResult) -> li
     Ahmad Zaenuri`); a name the rules took from its context (`di`, `kata`) where the tagger
     found nothing."""
     kept = [m for m in ruled if _basis(rules, m) in CURATED]
+    for name in tagged:
+        if name.label == Label.ORG and _ends_in_a_known_name(name, ruled, rules, text):
+            kept = [k for k in kept if not _overlap(name, k)]
     overruled = [t for t in tagged if any(_overlap(t, k) for k in kept) or not _well_formed(t)]
     kept += [t for t in tagged if t not in overruled]
     for mention in ruled:
@@ -176,6 +184,25 @@ def _merge(tagged: list[Mention], ruled: list[Mention], rules: RuleResult) -> li
         ):
             kept.append(mention)
     return kept
+
+
+def _ends_in_a_known_name(
+    name: Mention, ruled: list[Mention], rules: RuleResult, text: str
+) -> bool:
+    """The tagger's name opens a capitalised run, ends in a name the gazetteer knows, and
+    no other rule mention reaches into it: `Bursa Efek Indonesia`, but not `Luar Negeri
+    Rusia` after `Kementerian`."""
+    inside = [m for m in ruled if _overlap(name, m)]
+    before = text[: name.start].split()
+    return (
+        _well_formed(name)
+        and bool(inside)
+        and inside[-1].end == name.end
+        and _basis(rules, inside[-1]) == "known"
+        and inside[-1].start > name.start
+        and all(name.start <= m.start and m.end <= name.end for m in inside)
+        and not (before and before[-1][:1].isupper())
+    )
 
 
 def _well_formed(mention: Mention) -> bool:
