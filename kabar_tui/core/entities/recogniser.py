@@ -9,6 +9,7 @@ only names the rules already know.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 
 from kabar_tui.core.entities.features import rule_tags, tokenize
@@ -57,6 +58,12 @@ def tag(
     tagger alone)."""
     from kabar_tui.core.entities.tagger import model  # numpy and the model: on first use
 
+    ordinary = gazetteer().not_entities
+    ruled: dict[int, list[tuple[int, int, str, str]]] = {}
+    for mention in rules.mentions:
+        ruled.setdefault(mention.paragraph, []).append(
+            (mention.start, mention.end, mention.label, _basis(rules, mention))
+        )
     batch: list[tuple[list[str], list[str]]] = []
     places: list[tuple[int, list[Token]]] = []
     pieces: list[list[tuple[int, int]]] = []
@@ -64,22 +71,23 @@ def tag(
         if rules.headlines[index]:
             continue
         tokens = tokenize(text)
-        tags = rule_tags(
-            [(start, end) for _, start, end in tokens],
-            [
-                (m.start, m.end, m.label, _basis(rules, m))
-                for m in rules.mentions
-                if m.paragraph == index
-            ],
-        )
-        for first, last in _sentences(tokens):
+        words = [word for word, _, _ in tokens]
+        tags = rule_tags([(start, end) for _, start, end in tokens], ruled.get(index, []))
+        # capitalised words that could start a name the tagger would keep: neither
+        # ordinary words nor inside a curated mention (its rule tag says why; see `_merge`)
+        open_names = [
+            i
+            for i, word in enumerate(words)
+            if word[:1].isupper()
+            and word.casefold() not in ordinary
+            and (tags[i] == "O" or tags[i].partition("/")[2] not in CURATED)
+        ]
+        for first, last in _sentences(words):
             around = (
-                [(0, last - first)]
-                if everywhere
-                else _around_open_names(tokens[first:last], tags[first:last])
+                [(0, last - first)] if everywhere else _around_open_names(open_names, first, last)
             )
             if around:
-                batch.append(([w for w, _, _ in tokens[first:last]], tags[first:last]))
+                batch.append((words[first:last], tags[first:last]))
                 places.append((index, tokens[first:last]))
                 pieces.append(around)
     tagged: dict[int, list[Mention]] = {}
@@ -125,39 +133,31 @@ def _basis(rules: RuleResult, mention: Mention) -> str:
     return rules.bases[mention.paragraph, mention.start, mention.end]
 
 
-def _sentences(tokens: list[Token]) -> list[tuple[int, int]]:
+def _sentences(words: list[str]) -> list[tuple[int, int]]:
     """[first, last) token ranges of sentences: a stop followed by a word not in lowercase."""
     ranges: list[tuple[int, int]] = []
     first = 0
-    for index, (word, _, _) in enumerate(tokens):
-        if word in SENTENCE_END and (
-            index + 1 == len(tokens) or not tokens[index + 1][0][:1].islower()
-        ):
+    count = len(words)
+    for index in [i for i, word in enumerate(words) if word in SENTENCE_END]:
+        if index + 1 == count or not words[index + 1][:1].islower():
             ranges.append((first, index + 1))
             first = index + 1
-    if first < len(tokens):
-        ranges.append((first, len(tokens)))
+    if first < count:
+        ranges.append((first, count))
     return ranges
 
 
-def _around_open_names(tokens: list[Token], tags: list[str]) -> list[tuple[int, int]]:
-    """The stretches of a sentence the tagger must read: `WINDOW` words either side of each
-    capitalised word that could start a name the tagger would keep, one that is neither an
-    ordinary word nor inside a curated mention (its rule tag says why the rules found it;
-    see `_merge`). Most sentences of news have none, and the rest few."""
-    ordinary = gazetteer().not_entities
+def _around_open_names(open_names: list[int], first: int, last: int) -> list[tuple[int, int]]:
+    """The stretches of the sentence [first, last) the tagger must read, relative to its
+    start: `WINDOW` words either side of each word of `open_names` (paragraph positions,
+    ascending) in it. Most sentences of news have none, and the rest few."""
     stretches: list[tuple[int, int]] = []
-    for index, ((word, _, _), tag) in enumerate(zip(tokens, tags, strict=True)):
-        if (
-            word[:1].isupper()
-            and word.casefold() not in ordinary
-            and (tag == "O" or tag.partition("/")[2] not in CURATED)
-        ):
-            first, last = max(0, index - WINDOW), min(len(tokens), index + WINDOW + 1)
-            if stretches and first <= stretches[-1][1]:
-                stretches[-1] = (stretches[-1][0], last)
-            else:
-                stretches.append((first, last))
+    for index in open_names[bisect_left(open_names, first) : bisect_left(open_names, last)]:
+        start, end = max(0, index - first - WINDOW), min(last - first, index - first + WINDOW + 1)
+        if stretches and start <= stretches[-1][1]:
+            stretches[-1] = (stretches[-1][0], end)
+        else:
+            stretches.append((start, end))
     return stretches
 
 
