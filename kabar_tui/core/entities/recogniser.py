@@ -91,9 +91,9 @@ def tag(
                 places.append((index, tokens[first:last]))
                 pieces.append(around)
     tagged: dict[int, list[Mention]] = {}
-    for (index, tokens), labels in zip(places, model().decode(batch, pieces), strict=True):
+    for (index, tokens), spans in zip(places, model().decode_spans(batch, pieces), strict=True):
         text = paragraphs[index]
-        for first, last, label in _spans(labels):
+        for first, last, label in spans:
             start, end = tokens[first][1], tokens[last - 1][2]
             tagged.setdefault(index, []).append(Mention(text[start:end], label, index, start, end))
     return tagged
@@ -219,16 +219,3 @@ def _well_formed(mention: Mention) -> bool:
 
 def _overlap(one: Mention, other: Mention) -> bool:
     return one.start < other.end and other.start < one.end
-
-
-def _spans(labels: Sequence[str]) -> list[tuple[int, int, str]]:
-    """(first, end, label) of each entity in a BIO sequence; a stray I- opens one."""
-    spans: list[tuple[int, int, str]] = []
-    start, label = -1, ""
-    for index, tag in enumerate((*labels, "O")):
-        if start >= 0 and (tag == "O" or tag.startswith("B-") or tag[2:] != label):
-            spans.append((start, index, label))
-            start = -1
-        if tag != "O" and start < 0:
-            start, label = index, tag[2:]
-    return spans

@@ -27,6 +27,7 @@ from kabar_tui.core.entities.features import (
 )
 
 LABELS = ("O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "I-ORG")
+ENTITY = ("", "PER", "LOC", "ORG")  # by (label number + 1) // 2
 MODEL_PATH = Path(__file__).resolve().parents[2] / "data" / "entities" / "crf.npz"
 FORM_CACHE_LIMIT = 200_000
 
@@ -162,10 +163,33 @@ class CrfModel:
         decoded (and scored), each as if an O came before and after it (unless it opens or
         closes the sentence); the other words are O. The scores still see the whole
         sentence."""
+        lengths = [len(words) for words, _ in sentences]
+        labels, offsets = self._best_labels(sentences, pieces)
+        result: list[list[str]] = []
+        for position, n in zip(offsets, lengths, strict=False):
+            row = labels[position : position + n]
+            result.append([LABELS[i] for i in row.tolist()] if row.any() else ["O"] * n)
+        return result
+
+    def decode_spans(
+        self,
+        sentences: Sequence[tuple[Sequence[str], Sequence[str]]],
+        pieces: Sequence[Sequence[tuple[int, int]]] | None = None,
+    ) -> list[list[tuple[int, int, str]]]:
+        """The entities of `decode`'s labels, per sentence as (first, end, label) word
+        ranges, read off the labelled words only (a stray I- opens an entity, as
+        `corpora.spans_of` reads training data)."""
+        return entity_spans(*self._best_labels(sentences, pieces))
+
+    def _best_labels(
+        self,
+        sentences: Sequence[tuple[Sequence[str], Sequence[str]]],
+        pieces: Sequence[Sequence[tuple[int, int]]] | None,
+    ) -> tuple[np.ndarray, list[int]]:
+        """Label numbers of all words of the sentences, one after the other, and where each
+        sentence starts."""
         if not all(words for words, _ in sentences):
             raise ValueError("a sentence without words")
-        if not sentences:
-            return []
         lengths = [len(words) for words, _ in sentences]
         offsets = np.cumsum([0, *lengths])
         if pieces is None:
@@ -181,11 +205,7 @@ class CrfModel:
             sentence_edge[offsets] = True
             positions, best = self._viterbi(emissions, bounds[:, 0], bounds[:, 1], sentence_edge)
             labels[positions] = best
-        result: list[list[str]] = []
-        for position, n in zip(offsets.tolist(), lengths, strict=False):
-            row = labels[position : position + n]
-            result.append([LABELS[i] for i in row.tolist()] if row.any() else ["O"] * n)
-        return result
+        return labels, offsets.tolist()
 
     def _viterbi(
         self, emissions: np.ndarray, starts: np.ndarray, ends: np.ndarray, opens: np.ndarray
@@ -228,6 +248,37 @@ class CrfModel:
             if t:
                 current[:k] = back[t, np.arange(k), current[:k]]
         return flat, path[columns, rows]
+
+
+def entity_spans(labels: np.ndarray, offsets: Sequence[int]) -> list[list[tuple[int, int, str]]]:
+    """(first, end, label) word ranges of the entities in label numbers (`LABELS`) of
+    sentences laid one after the other (`offsets`: where each starts, then the end). Reads
+    only the labelled words, most words being O; a stray I- opens an entity, as
+    `corpora.spans_of` reads training data."""
+    spans: list[list[tuple[int, int, str]]] = [[] for _ in offsets[:-1]]
+    named = np.flatnonzero(labels)
+    if not len(named):
+        return spans
+    sentence_of = (np.searchsorted(offsets, named, side="right") - 1).tolist()
+    found: list[list[int]] = []  # [sentence, first, end, kind]
+    for position, value, sentence in zip(
+        named.tolist(), labels[named].tolist(), sentence_of, strict=True
+    ):
+        kind = (value + 1) // 2  # 1 PER, 2 LOC, 3 ORG
+        # an I- label continues the entity just before it, of its kind and sentence
+        if (
+            value % 2 == 0
+            and found
+            and found[-1][0] == sentence
+            and found[-1][2:] == [position, kind]
+        ):
+            found[-1][2] = position + 1
+        else:
+            found.append([sentence, position, position + 1, kind])
+    for sentence, first, end, kind in found:
+        start = offsets[sentence]
+        spans[sentence].append((first - start, end - start, ENTITY[kind]))
+    return spans
 
 
 def model() -> CrfModel:
