@@ -178,10 +178,10 @@ def _merge(
     kept += [t for t in tagged if t not in overruled]
     for mention in ruled:
         basis = _basis(rules, mention)
-        if not any(_overlap(mention, k) for k in kept) and (
+        if (
             basis == "context"
             or (basis == "unknown" and any(_overlap(mention, t) for t in overruled))
-        ):
+        ) and not any(_overlap(mention, k) for k in kept):
             kept.append(mention)
     return kept
 
