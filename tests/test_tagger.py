@@ -196,3 +196,19 @@ def test_starting_the_reader_loads_neither_numpy_nor_the_model() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.split() == ["False", "False"], result.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Netflix menuduh produser film itu melanggar kontrak.", "Netflix"),
+        ("Pelepasan saham Unilever menjadi pemicu penurunan indeks hari ini.", "Unilever"),
+        ("Hingga pekan ke-20, Juventus masih berada di posisi teratas klasemen.", "Juventus"),
+    ],
+)
+def test_the_tagger_overrules_a_single_word_the_rules_read_from_what_it_does(
+    text: str, name: str
+) -> None:
+    """A lone capitalised word before a verb is a person to the rules (`actor`); a company
+    or a club the tagger knows as one stays an organisation."""
+    assert (name, "ORG") in {(m.text, m.label) for m in recognise([text])}
