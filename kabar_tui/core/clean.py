@@ -49,6 +49,7 @@ from kabar_tui.core.repair import (
     word_splits,
 )
 from kabar_tui.core.sources import Source
+from kabar_tui.core.stitch import stitch_groups
 from kabar_tui.core.text import (
     comparable,
     ends_sentence,
@@ -60,6 +61,7 @@ from kabar_tui.core.text import (
 )
 
 KEEP, DROP, TITLE = "keep", "drop", "title"
+JOINED = "joined"  # a piece of the line before it, cut where a link or a wrap was
 BODY_MIN_WORDS = 6  # a punctuated line this long starts the body
 BODY_LONG_WORDS = 15  # an unpunctuated line this long, with function words, does too
 TITLE_MAX_WORDS = 30
@@ -118,6 +120,7 @@ class _Line:
     reason: str = ""
     words: int = 0
     judged: str = ""  # the text judged as prose: without trailing editor initials
+    pieces: list[int] = field(default_factory=list)  # numbers of the lines joined onto it
 
 
 @dataclass(slots=True)
@@ -138,6 +141,7 @@ def clean_source(source: Source) -> Article:
     edits: list[Edit] = []
     meta = _Meta()
     _strip_markup(lines, edits)
+    _stitch(lines)
     content = _classify_lines(lines, captions, meta)
     _attach_credits(content, captions)
     page = _is_whole_page(content)
@@ -190,6 +194,21 @@ def _strip_markup(lines: list[_Line], edits: list[Edit]) -> None:
             _drop(line, "markup")  # recorded with its original text
 
 
+def _stitch(lines: list[_Line]) -> None:
+    """Join the pieces of a sentence (or headline) a scraper cut where links were, or a
+    saved page wrapped, before lines are judged one by one (`stitch`). The pieces are
+    recorded on the line they join and reported as rejoined if it stays in the body."""
+    texts = [line.text if line.state == KEEP and line.text else None for line in lines]
+    headline = next((text for text in texts if text), None)
+    for group in stitch_groups(texts, headline):
+        head = lines[group[0]]
+        for index in group[1:]:
+            piece = lines[index]
+            head.text = join_text(head.text, piece.text)
+            head.pieces.append(piece.number)
+            piece.state = JOINED
+
+
 def _drop(line: _Line, reason: str) -> None:
     line.state, line.reason = DROP, reason
 
@@ -199,7 +218,7 @@ def _classify_lines(lines: list[_Line], captions: list[Caption], meta: _Meta) ->
     content: list[_Line] = []
     for line in lines:
         text = line.text
-        if line.state == DROP:
+        if line.state in (DROP, JOINED):
             continue
         if not text:
             if line.raw.strip(" \t\r\n\f\v"):
@@ -322,7 +341,9 @@ def _body_bounds(content: list[_Line]) -> tuple[int, int]:
 def _wrap_width(content: list[_Line]) -> int | None:
     """The width hard-wrapped text (a press release, an e-paper) was broken at, or None:
     most longer lines then end within a few characters of one width."""
-    widths = [len(line.text) for line in content if len(line.text) >= WRAP_MIN_CHARS]
+    widths = [  # a line stitched from pieces (`_stitch`) is no raw line's width
+        len(line.text) for line in content if len(line.text) >= WRAP_MIN_CHARS and not line.pieces
+    ]
     if len(widths) < WRAP_MIN_LINES:
         return None
     width = max(widths)
@@ -333,7 +354,11 @@ def _wrap_width(content: list[_Line]) -> int | None:
 def _wrapped(before: _Line, line: _Line, wrap: int) -> bool:
     """`line` goes on from `before` at a hard wrap: no blank line between, and `before`
     runs to the wrap width (a paragraph's last line is shorter)."""
-    return line.number == before.number + 1 and len(before.text) >= wrap * WRAP_FILL
+    return (
+        line.number == before.number + 1
+        and not before.pieces
+        and len(before.text) >= wrap * WRAP_FILL
+    )
 
 
 def _extend_start(content: list[_Line], first: int, wrap: int | None) -> int:
@@ -576,10 +601,14 @@ def _repair(
     for group in groups:
         text = group[0].text
         done: list[Edit] = []
+        for number in group[0].pieces:
+            note = f"line {number} continues line {group[0].number}"
+            done.append(Edit(number, "rejoined", note))
         for part in group[1:]:
             text = join_text(text, part.text)
-            note = f"line {part.number} continues line {group[0].number}"
-            done.append(Edit(part.number, "rejoined", note))
+            for number in (part.number, *part.pieces):
+                note = f"line {number} continues line {group[0].number}"
+                done.append(Edit(number, "rejoined", note))
         text, cuts = cut_inline_junk(text) if inline or may_end_with_junk(text) else (text, [])
         for cut in cuts:
             if cut.reason == "byline":

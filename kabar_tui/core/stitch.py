@@ -1,0 +1,179 @@
+"""Lines a scraper cut out of one sentence, found before anything is judged line by line.
+
+`get_text("\\n")` puts every inline link's text on a line of its own (`Polisi masih
+mendalami` / `percekcokan` / `antara pemotor ...`), and pages saved pretty-printed wrap
+their text at a fixed width. Judged one by one such pieces look like menu entries, tags
+or headlines; joined back they are the sentence they were. This module only decides
+which lines go together; `clean.py` joins them and records each join.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kabar_tui.core import boilerplate as chrome
+from kabar_tui.core.captions import credit_only
+from kabar_tui.core.metadata import find_dateline, read_meta_line
+from kabar_tui.core.repair import is_name_fragment, open_ended
+from kabar_tui.core.text import comparable, stopwords
+
+META_MAX_WORDS = 20  # as `clean.py` reads them
+NAME_CHAIN_LOOKAHEAD = 4  # `Sam Bankman` / `Fried` / `,` / `membela diri.`
+SHORT_TAG_WORDS = 4
+PROSE_MIN_WORDS = 4
+HEADLINE_MIN_WORDS = 3
+DASHES = ("-", "–", "—")
+_DASH_START = re.compile(r"[-–—](?:\s|$)")
+_CONTINUATION_PUNCT = ",;:.)]”’"
+
+
+def _starts_mid_sentence(text: str) -> bool:
+    """Lower case, or punctuation that follows a word (`, Senin`, `. Sekadar ...`)."""
+    first = text[0]
+    return first.islower() or (first in _CONTINUATION_PUNCT and text[:3] != "...")
+
+
+def _mid_sentence(text: str) -> bool:
+    """The text so far stops inside a sentence of prose: `... kata pria itu kepada`,
+    `kehilangan semua uangnya,` (not a menu entry, tag or headline)."""
+    if not open_ended(text) or chrome.title_case(text):
+        return False
+    if text.endswith((",", "(")):
+        return True
+    last = text.rsplit(" ", 1)[-1]
+    return text.count(" ") >= 1 and last[:1].islower()
+
+
+def _in_sentence(text: str) -> bool:
+    """Prose stopped before a name (`... Gubernur BI` / `Perry Warjiyo` / `menegaskan`)."""
+    if not open_ended(text) or chrome.title_case(text):
+        return False
+    return text.endswith((",", "(")) or text.count(" ") >= 2
+
+
+def _prose(text: str) -> bool:
+    """A run of prose words (`Kabayoran Lama, Kompol Widya saat dihubungi`)."""
+    tokens = text.split()
+    if len(tokens) < PROSE_MIN_WORDS or chrome.title_case(text):
+        return False
+    common = stopwords()
+    return any(t in common for t in tokens[1:])
+
+
+def _tag_like(text: str) -> bool:
+    """`pria berpistol`, `cekcok`: a short lower-case tag, not the rest of a sentence."""
+    return text.islower() and text.count(" ") < SHORT_TAG_WORDS and open_ended(text)
+
+
+def _label_like(text: str) -> bool:
+    """`Payudara kendur`: a few words with no function word and no punctuation, as tags
+    and menu entries are; a sentence's opening (`Polisi masih mendalami`) has them."""
+    tokens = text.split()
+    if len(tokens) >= SHORT_TAG_WORDS or not all(t.isalpha() for t in tokens):
+        return False
+    common = stopwords()
+    return not any(t.casefold() in common for t in tokens)
+
+
+def _joinable(text: str) -> bool:
+    """Not page chrome (`ADVERTISEMENT`, `(mea/mea)`, `Baca juga:`), a photo credit or a
+    crawler's field (a URL, a date, a byline)."""
+    if text.startswith(("http://", "https://", "www.")):
+        return False
+    if chrome.chrome_reason(text) is not None or credit_only(text) is not None:
+        return False
+    return text.count(" ") >= META_MAX_WORDS or read_meta_line(text) is None
+
+
+def _goes_on(joined: str, line: str, after: list[str | None]) -> bool:
+    """Does `line` carry on the sentence `joined` stopped in?"""
+    if joined.endswith(DASHES) and joined.count(" ") <= 4:
+        return True  # `Jakarta` / `-` / `Polisi masih ...`: a dateline cut off its story
+    if not open_ended(joined):
+        return False
+    if _DASH_START.match(line):  # `PHNOM PENH` / `– Tim Nasional ...`
+        head = joined.split()
+        return len(head) <= 3 and all(word[:1].isupper() for word in head)
+    if _starts_mid_sentence(line):
+        if chrome.title_case(joined) or find_dateline(line):
+            return False  # a headline, then `kumparanNEWS` or `tirto.id - ...`
+        return not (_tag_like(line) and (_tag_like(joined) or _label_like(joined)))
+    if line[0].isdigit():  # `SEBANYAK` / `5 pemain`, `berusia` / `21`
+        last = joined.rsplit(" ", 1)[-1]
+        if joined == last:
+            return last.isupper() and last.isalpha() and len(last) > 2
+        return last[:1].islower() and last.isalpha()
+    if is_name_fragment(line):  # `... istri` / `Atta Halilintar` / `tersebut ...`
+        return _name_goes_on(joined, after)
+    if not _mid_sentence(joined):
+        return False
+    if len(line.split()) <= 5 and line[0].isupper() and not open_ended(line):
+        return not chrome.title_case(line)  # `... ujar Smith dikutip` / `Dailymail.`
+    return _prose(joined) and _prose(line)  # a hard wrap inside prose
+
+
+def _name_goes_on(joined: str, after: list[str | None]) -> bool:
+    """A name cut out by its link goes on the sentence when the sentence resumes after
+    it (`Gubernur BI` / `Perry Warjiyo` / `menegaskan ...`). After a capitalised opening
+    (`Camat Manggala` / `Andi Eldi` / `mengatakan ...`) the rest must be real prose, not a
+    menu's lower-case entry (`detikcom`)."""
+    if not open_ended(joined):
+        return False
+    in_sentence = _in_sentence(joined)
+    if in_sentence and joined.endswith(","):
+        return True
+    for nxt in after[:NAME_CHAIN_LOOKAHEAD]:
+        if nxt is None:
+            return False
+        if _starts_mid_sentence(nxt):
+            return in_sentence or nxt.count(" ") >= PROSE_MIN_WORDS - 1
+        if not is_name_fragment(nxt):
+            return False
+    return False
+
+
+def stitch_groups(texts: list[str | None], headline: str | None = None) -> list[list[int]]:
+    """Runs of consecutive line indexes that are one sentence or headline, two lines or
+    more each. `texts` holds each line's text, None where a line is blank or already
+    dropped (nothing joins across it); `headline` is a title the page states whole (its
+    first line, an HTML title) whose wrapped pieces are joined too."""
+    groups: list[list[int]] = []
+    whole = comparable(headline) if headline else ""
+    first = next((i for i, text in enumerate(texts) if text is not None), -1)
+    index = 0
+    while index < len(texts):
+        text = texts[index]
+        if text is None:
+            index += 1
+            continue
+        group, joined, checked = [index], text, False
+        # The page's first line, a headline, is whole: a name or `kumparanNEWS` after it
+        # starts something else.
+        while index + 1 < len(texts) and not (index == first and chrome.title_case(text)):
+            line = texts[index + 1]
+            if line is None:
+                break
+            candidate = f"{joined} {line}"
+            if not (
+                _goes_on(joined, line, texts[index + 2 : index + 2 + NAME_CHAIN_LOOKAHEAD])
+                or _headline_piece(joined, candidate, whole)
+            ):
+                break
+            if not (line in DASHES or _joinable(line)) or not (checked or _joinable(text)):
+                break
+            checked = True
+            joined = candidate
+            index += 1
+            group.append(index)
+        if len(group) > 1:
+            groups.append(group)
+        index += 1
+    return groups
+
+
+def _headline_piece(joined: str, candidate: str, whole: str) -> bool:
+    """`Polisi soal Pistol ... Cuma` / `Diperlihatkan`: a headline wrapped onto lines,
+    joined while the pieces spell the title the page states whole."""
+    if not whole or joined.count(" ") + 1 < HEADLINE_MIN_WORDS:
+        return False
+    return whole.startswith(comparable(candidate))
