@@ -421,9 +421,11 @@ def _is_furniture(line: _Line) -> bool:
 
 
 def _page_body_bounds(content: list[_Line]) -> tuple[int, int]:
-    """On a whole page the article ends where a long run of furniture starts: menus,
-    teaser lists, footers and comment widgets come in runs, while a short link line
-    inside the story (`Baca juga`, a subheading) is smoothed over by its neighbours."""
+    """On a whole page the article is the block of prose between long runs of furniture
+    (menus, teaser lists, footers, comment widgets) that holds the most words of prose:
+    a widget's sentence above the headline or a teaser's summary below the story is a
+    block too, but a small one. A short link line inside the story (`Baca juga`, a
+    subheading) is smoothed over by its neighbours."""
     first, last = _body_bounds(content)
     if last < first:
         return first, last
@@ -431,18 +433,34 @@ def _page_body_bounds(content: list[_Line]) -> tuple[int, int]:
     for i in range(1, len(content) - 1):  # a teaser's one-line summary between its links
         if furniture[i - 1] and furniture[i + 1] and content[i].words <= SHORT_PROSE_WORDS:
             furniture[i] = True
-    end, run = first, 0
+    # (opens with a dateline, words of prose, first and last body-like line): a story
+    # opens with its dateline (`Badung - ...`), a widget's or a glossary's prose does not.
+    best = (False, 0, first, first)
+    start, end, prose, run = -1, -1, 0, 0
     for index in range(first, last + 1):
         line = content[index]
         if furniture[index]:
             run += 1
             if run >= FURNITURE_RUN and not _prose_resumes(content, furniture, index + 1):
-                break
+                best = _better_block(content, best, start, end, prose)
+                start, end, prose = -1, -1, 0
         else:
             run = 0
             if _body_like(line):
+                start = index if start < 0 else start
                 end = index
-    return first, end
+                prose += line.words
+    best = _better_block(content, best, start, end, prose)
+    return best[2], best[3]
+
+
+def _better_block(
+    content: list[_Line], best: tuple[bool, int, int, int], start: int, end: int, prose: int
+) -> tuple[bool, int, int, int]:
+    if start < 0:
+        return best
+    block = (find_dateline(content[start].text) is not None, prose, start, end)
+    return block if block[:2] > best[:2] else best
 
 
 def _prose_resumes(content: list[_Line], furniture: list[bool], start: int) -> bool:

@@ -88,7 +88,18 @@ def _joinable(text: str) -> bool:
 def _goes_on(joined: str, line: str, after: list[str | None]) -> bool:
     """Does `line` carry on the sentence `joined` stopped in?"""
     if joined.endswith(DASHES) and joined.count(" ") <= 4:
-        return True  # `Jakarta` / `-` / `Polisi masih ...`: a dateline cut off its story
+        # `Jakarta` / `-` / `Polisi masih ...`: a dateline cut off its story; not a byline
+        # and its section (`Afif Farhan -` / `Sepakbola`).
+        name = joined[:-1].split()
+        return not (
+            len(name) >= 2
+            and not joined.isupper()
+            and " " not in line
+            and line[:1].isupper()
+            and open_ended(line)
+        )
+    if joined.count("(") > joined.count(")") and ")" in line and line.count(" ") < 4:
+        return True  # `... (Foto: Getty Images/Mario Carlini / Iguana` / `Press)`
     if not open_ended(joined):
         return False
     if _DASH_START.match(line):  # `PHNOM PENH` / `– Tim Nasional ...`
@@ -127,6 +138,8 @@ def _name_goes_on(joined: str, after: list[str | None]) -> bool:
             return False
         if _starts_mid_sentence(nxt):
             return in_sentence or nxt.count(" ") >= PROSE_MIN_WORDS - 1
+        if in_sentence and (nxt[0].isdigit() or _prose(nxt)):
+            return True  # `... di ajang` / `Piala` / `Dunia. Maroko menang 3-1 ...`
         if not is_name_fragment(nxt):
             return False
     return False
