@@ -18,7 +18,10 @@ from kabar_tui.core.repair import is_name_fragment, open_ended
 from kabar_tui.core.text import comparable, stopwords
 
 META_MAX_WORDS = 20  # as `clean.py` reads them
-NAME_CHAIN_LOOKAHEAD = 4  # `Sam Bankman` / `Fried` / `,` / `membela diri.`
+NAME_CHAIN_LOOKAHEAD = 4
+WRAP_MAX_CHARS = (
+    100  # as `clean.py` finds hard wraps  # `Sam Bankman` / `Fried` / `,` / `membela diri.`
+)
 SHORT_TAG_WORDS = 4
 PROSE_MIN_WORDS = 4
 HEADLINE_MIN_WORDS = 3
@@ -85,8 +88,8 @@ def _joinable(text: str) -> bool:
     return text.count(" ") >= META_MAX_WORDS or read_meta_line(text) is None
 
 
-def _goes_on(joined: str, line: str, after: list[str | None]) -> bool:
-    """Does `line` carry on the sentence `joined` stopped in?"""
+def _goes_on(joined: str, piece: str, line: str, after: list[str | None]) -> bool:
+    """Does `line` carry on the sentence `joined` (whose last line is `piece`) stopped in?"""
     if joined.endswith(DASHES) and joined.count(" ") <= 4:
         # `Jakarta` / `-` / `Polisi masih ...`: a dateline cut off its story; not a byline
         # and its section (`Afif Farhan -` / `Sepakbola`).
@@ -109,18 +112,21 @@ def _goes_on(joined: str, line: str, after: list[str | None]) -> bool:
         if chrome.title_case(joined) or find_dateline(line):
             return False  # a headline, then `kumparanNEWS` or `tirto.id - ...`
         return not (_tag_like(line) and (_tag_like(joined) or _label_like(joined)))
-    if line[0].isdigit():  # `SEBANYAK` / `5 pemain`, `berusia` / `21`
+    if line[0].isdigit():  # `SEBANYAK` / `5 pemain`, `berusia` / `21`, `Piala Dunia` / `2022.`
         last = joined.rsplit(" ", 1)[-1]
         if joined == last:
             return last.isupper() and last.isalpha() and len(last) > 2
-        return last[:1].islower() and last.isalpha()
+        if last[:1].islower() and last.isalpha():
+            return True
+        return _in_sentence(joined) and not open_ended(line) and line.count(" ") < 2
     if is_name_fragment(line):  # `... istri` / `Atta Halilintar` / `tersebut ...`
         return _name_goes_on(joined, after)
-    if not _mid_sentence(joined):
-        return False
-    if len(line.split()) <= 5 and line[0].isupper() and not open_ended(line):
+    short_end = len(line.split()) <= 5 and line[0].isupper() and not open_ended(line)
+    if short_end and _mid_sentence(joined):
         return not chrome.title_case(line)  # `... ujar Smith dikutip` / `Dailymail.`
-    return _prose(joined) and _prose(line)  # a hard wrap inside prose
+    # A wrap inside prose: the line before stops mid-phrase at a page's width (a crawler
+    # that drops full stops writes long lines ending in names: `... di Jawa Barat`).
+    return len(piece) <= WRAP_MAX_CHARS and _mid_sentence(piece) and _prose(joined) and _prose(line)
 
 
 def _name_goes_on(joined: str, after: list[str | None]) -> bool:
@@ -128,8 +134,8 @@ def _name_goes_on(joined: str, after: list[str | None]) -> bool:
     it (`Gubernur BI` / `Perry Warjiyo` / `menegaskan ...`). After a capitalised opening
     (`Camat Manggala` / `Andi Eldi` / `mengatakan ...`) the rest must be real prose, not a
     menu's lower-case entry (`detikcom`)."""
-    if not open_ended(joined):
-        return False
+    if not open_ended(joined) or joined.endswith(")"):
+        return False  # `... (Foto: Yonhap via Reuters)` / `Andika Hendra`: a caption's end
     in_sentence = _in_sentence(joined)
     if in_sentence and joined.endswith(","):
         return True
@@ -138,7 +144,7 @@ def _name_goes_on(joined: str, after: list[str | None]) -> bool:
             return False
         if _starts_mid_sentence(nxt):
             return in_sentence or nxt.count(" ") >= PROSE_MIN_WORDS - 1
-        if in_sentence and (nxt[0].isdigit() or _prose(nxt)):
+        if in_sentence and (nxt[0].isdigit() or _prose(nxt)) and not find_dateline(nxt):
             return True  # `... di ajang` / `Piala` / `Dunia. Maroko menang 3-1 ...`
         if not is_name_fragment(nxt):
             return False
@@ -159,7 +165,7 @@ def stitch_groups(texts: list[str | None], headline: str | None = None) -> list[
         if text is None:
             index += 1
             continue
-        group, joined, checked = [index], text, False
+        group, joined, piece, checked = [index], text, text, False
         # The page's first line, a headline, is whole: a name or `kumparanNEWS` after it
         # starts something else.
         while index + 1 < len(texts) and not (index == first and chrome.title_case(text)):
@@ -168,14 +174,14 @@ def stitch_groups(texts: list[str | None], headline: str | None = None) -> list[
                 break
             candidate = f"{joined} {line}"
             if not (
-                _goes_on(joined, line, texts[index + 2 : index + 2 + NAME_CHAIN_LOOKAHEAD])
+                _goes_on(joined, piece, line, texts[index + 2 : index + 2 + NAME_CHAIN_LOOKAHEAD])
                 or _headline_piece(joined, candidate, whole)
             ):
                 break
             if not (line in DASHES or _joinable(line)) or not (checked or _joinable(text)):
                 break
             checked = True
-            joined = candidate
+            joined, piece = candidate, line
             index += 1
             group.append(index)
         if len(group) > 1:
