@@ -762,8 +762,15 @@ def _read_body_metadata(article: Article, meta: _Meta, lines: list[_Line]) -> No
     stated = [outlet for cue in cues if (outlet := outlet_in(cue))]
     if not stated and article.paragraphs:
         stated = [outlet for outlet in [dateline_outlet(article.paragraphs[0].text)] if outlet]
+    # A byline naming its desk (`Mulia Budi - detikNews`) names the outlet even on a page
+    # whose menus link to the network's other sites.
+    byline_outlets = outlets_in(
+        [line.text for line in lines if line.state == DROP and line.reason == "byline"]
+    )
     if stated:
         article.outlet = stated[0]
+    elif len(byline_outlets) == 1:
+        article.outlet = byline_outlets.pop()
     elif len(chrome_outlets) == 1:
         article.outlet = chrome_outlets.pop()
     if meta.credited_source:
