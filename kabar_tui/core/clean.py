@@ -88,7 +88,11 @@ WRAP_MIN_LINES = 4
 WRAP_MAX_CHARS = 100
 WRAP_FILL = 0.8  # ... most of them fill at least this much of it
 WRAP_SHARE = 0.7
-MAX_DOT_PARTS = 6  # `www` / `kemenkeu` / `go` / `id`: pieces of one address
+MAX_DOT_PARTS = 6
+CAPTION_PIECE_WORDS = 4
+_PHOTO_CREDIT = re.compile(
+    r"(?:^|[\s(/])(?:Foto|Photo|Credit|Images)\b"
+)  # `www` / `kemenkeu` / `go` / `id`: pieces of one address
 # Dropped lines that never name the publishing outlet (or name another one).
 NO_OUTLET_CUE = frozenset(
     {
@@ -121,6 +125,7 @@ class _Line:
     words: int = 0
     judged: str = ""  # the text judged as prose: without trailing editor initials
     pieces: list[int] = field(default_factory=list)  # numbers of the lines joined onto it
+    piece_words: int = 0  # words in its longest piece, when it was stitched
 
 
 @dataclass(slots=True)
@@ -144,6 +149,7 @@ def clean_source(source: Source) -> Article:
     _stitch(lines)
     content = _classify_lines(lines, captions, meta)
     _attach_credits(content, captions)
+    _caption_pieces(content, captions)
     page = _is_whole_page(content)
     wrap = _wrap_width(content)
     start, end = _page_body_bounds(content) if page else _body_bounds(content)
@@ -202,6 +208,7 @@ def _stitch(lines: list[_Line]) -> None:
     headline = next((text for text in texts if text), None)
     for group in stitch_groups(texts, headline):
         head = lines[group[0]]
+        head.piece_words = max(lines[i].text.count(" ") + 1 for i in group)
         for index in group[1:]:
             piece = lines[index]
             head.text = join_text(head.text, piece.text)
@@ -305,6 +312,42 @@ def _attach_credits(content: list[_Line], captions: list[Caption]) -> None:
         neighbours = content[max(i - 2, 0) : i + 3]
         if any(n.reason in ("caption", "caption credit") for n in neighbours):
             _drop(line, "repeated caption")
+
+
+def _short_pieces(line: _Line) -> bool:
+    """Made of lines of a few words each: a narrow caption box's text, wrapped and cut
+    at its links (`Austin` / `MacPhee kala` / `mendampingin` / ...)."""
+    return line.state == KEEP and (line.piece_words or line.words) <= CAPTION_PIECE_WORDS
+
+
+def _caption_pieces(content: list[_Line], captions: list[Caption]) -> None:
+    """A photo credit (`Foto: AP/Jon`, `(Photo by`, `Images) Foto:`) with short pieces
+    around it, up to a sentence's end or a line of prose on either side: a caption box
+    whose lines were cut apart. All of it is the caption."""
+    for i, line in enumerate(content):
+        credit = line.reason in ("caption", "caption credit") or (
+            line.state == KEEP
+            and line.words <= CAPTION_PIECE_WORDS + 2
+            and _PHOTO_CREDIT.search(line.text) is not None
+        )
+        if not credit:
+            continue
+        run = [line] if line.state == KEEP else []
+        back = i - 1
+        while back >= 0 and _short_pieces(content[back]) and open_ended(content[back].text):
+            run.insert(0, content[back])
+            back -= 1
+        ahead = i + 1
+        while ahead < len(content) and _short_pieces(content[ahead]):
+            run.append(content[ahead])
+            ahead += 1
+        if len(run) < 2 and line.state != KEEP:
+            continue
+        for piece in run:
+            _drop(piece, "caption")
+        if run:
+            captions.append(Caption(" ".join(p.text for p in run), "", run[0].number))
+    captions.sort(key=lambda c: c.line)
 
 
 def _body_like(line: _Line) -> bool:

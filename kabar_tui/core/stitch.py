@@ -144,7 +144,10 @@ def _name_goes_on(joined: str, after: list[str | None]) -> bool:
             return False
         if _starts_mid_sentence(nxt):
             return in_sentence or nxt.count(" ") >= PROSE_MIN_WORDS - 1
-        if in_sentence and (nxt[0].isdigit() or _prose(nxt)) and not find_dateline(nxt):
+        # `... di ajang` / `Piala` / `Dunia. Maroko menang ...`: the name ends, the sentence
+        # goes on in the same line.
+        name_ends = nxt.split(" ", 1)[0][-1] in ".,;:"
+        if in_sentence and (nxt[0].isdigit() or (name_ends and _prose(nxt))):
             return True  # `... di ajang` / `Piala` / `Dunia. Maroko menang 3-1 ...`
         if not is_name_fragment(nxt):
             return False
