@@ -72,6 +72,8 @@ CONTINUATION_MIN_WORDS = 4  # `libur nasional` after a promo is a tag, not a sen
 MAX_CUE_CHARS = 300  # page chrome naming an outlet is one short line
 TITLE_MIN_WORDS = 4  # section names and breadcrumbs above a headline are shorter
 MAX_PROMOS_AFTER_MARKER = 5
+MAX_PROMO_PIECES = 16
+PROMO_PIECE_WORDS = 3
 PAGE_MIN_LINES = 40  # a whole page's text has many lines ...
 PAGE_LINK_SHARE = 0.4  # ... and many of them are link texts
 LINK_MAX_WORDS = 6
@@ -82,6 +84,7 @@ FURNITURE_RUN = 5  # this many furniture lines in a row end the article on a pag
 SHORT_PROSE_WORDS = 12
 RESUME_LOOKAHEAD = 12
 RESUME_PARAGRAPHS = 2
+STORY_PARAGRAPH_WORDS = 20
 MAX_SPLIT_PARTS = 4  # a sentence cut by links: its start and up to three more pieces
 WRAP_MIN_CHARS = 40  # lines this long show a hard wrap's width ...
 WRAP_MIN_LINES = 4
@@ -155,6 +158,8 @@ def clean_source(source: Source) -> Article:
     start, end = _page_body_bounds(content) if page else _body_bounds(content)
     start = _extend_start(content, start, wrap)
     end = _extend_end(content, end)
+    if not page:
+        end = _drop_widgets(content, start, end)
     title = _structure(content, captions, start, end, meta, page)
     meta.published = _article_date(meta.dates, title)
     body = [line for line in content if line.state == KEEP]
@@ -506,6 +511,50 @@ def _better_block(
     return block if block[:2] > best[:2] else best
 
 
+def _widget_piece(line: _Line) -> bool:
+    return _is_furniture(line) or (line.state == KEEP and line.text.count(" | ") >= 2)
+
+
+def _drop_widgets(content: list[_Line], start: int, end: int) -> int:
+    """Inside a body-only dump: a run of furniture lines (a voucher box, a video player's
+    buttons, a tag list and a related-links box) is a widget, dropped; when what follows
+    the last such run is no more story (no long paragraph, no two prose lines in a row:
+    sponsored teasers), the story ends before it. A list in the story (numbered items,
+    figures) is no widget. Returns the body's new last index."""
+    index = start
+    while index <= end:
+        if not _widget_piece(content[index]):
+            index += 1
+            continue
+        stop = index
+        while stop <= end and _widget_piece(content[stop]):
+            stop += 1
+        run = content[index:stop]
+        items = sum(1 for line in run if _story_list_item(line.text))
+        if len(run) >= FURNITURE_RUN and 2 * items < len(run):
+            for line in run:
+                if line.state == KEEP:
+                    _drop(line, "widget")
+            if not _story_goes_on(content[stop : end + 1]):
+                return max(start, index - 1)
+        index = stop
+    return end
+
+
+def _story_goes_on(tail: list[_Line]) -> bool:
+    """A long paragraph, or two prose lines in a row."""
+    streak = 0
+    for line in tail:
+        if line.state != KEEP:
+            continue
+        if _body_like(line) and line.words >= STORY_PARAGRAPH_WORDS:
+            return True
+        streak = streak + 1 if _body_like(line) else 0
+        if streak >= RESUME_PARAGRAPHS:
+            return True
+    return False
+
+
 def _prose_resumes(content: list[_Line], furniture: list[bool], start: int) -> bool:
     """After a run of short lines (a list in the story: names, scores), the article goes
     on when two prose paragraphs follow in a row before the furniture does."""
@@ -574,6 +623,9 @@ def _structure(
             continue
         if title_key and comparable(line.text) == title_key:
             _drop(line, "repeated title")
+        elif promos_left and _split_promo(content, index):
+            promos_left -= 1
+            continue
         elif promos_left and _promo_title(line, content[index + 1 : index + 3]):
             _drop(line, "related-link promo")
             promos_left -= 1
@@ -618,6 +670,25 @@ def _promo_title(line: _Line, following: list[_Line]) -> bool:
         return False
     split_name = is_name_fragment(after.text) and len(following) > 1
     return not (split_name and continues(following[1].text))
+
+
+def _split_promo(content: list[_Line], index: int) -> bool:
+    """A promo's headline cut at its links into lines of a word or two (`Hotman` /
+    `Gerah` / `dengan` / `Pasal` ...): the short lines after a `Baca juga` marker that
+    read together as a headline go, all of them."""
+    run: list[_Line] = []
+    for line in content[index : index + MAX_PROMO_PIECES]:
+        if line.state != KEEP or line.words > PROMO_PIECE_WORDS:
+            break
+        run.append(line)
+    if len(run) < 2:
+        return False
+    text = " ".join(line.text for line in run)
+    if not chrome.looks_like_headline(text) and not chrome.title_case(text):
+        return False
+    for line in run:
+        _drop(line, "related-link promo")
+    return True
 
 
 def _menu_item(line: _Line) -> bool:

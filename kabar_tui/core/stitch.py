@@ -51,7 +51,9 @@ def _in_sentence(text: str) -> bool:
     """Prose stopped before a name (`... Gubernur BI` / `Perry Warjiyo` / `menegaskan`)."""
     if not open_ended(text) or chrome.title_case(text):
         return False
-    return text.endswith((",", "(")) or text.count(" ") >= 2
+    if text.endswith((",", "(")) or text.count(" ") >= 2:
+        return True
+    return text.count(" ") == 1 and text.rsplit(" ", 1)[1][:1].islower()  # `Susunan pemain`
 
 
 def _prose(text: str) -> bool:
@@ -74,6 +76,8 @@ def _label_like(text: str) -> bool:
     tokens = text.split()
     if len(tokens) >= SHORT_TAG_WORDS or not all(t.isalpha() for t in tokens):
         return False
+    if text.isupper():
+        return False  # `DAFTAR` / `top skor ...`: a lead's first word in capitals
     common = stopwords()
     return not any(t.casefold() in common for t in tokens)
 
