@@ -536,6 +536,9 @@ def _drop_widgets(content: list[_Line], start: int, end: int) -> int:
                 if line.state == KEEP:
                     _drop(line, "widget")
             if not _story_goes_on(content[stop : end + 1]):
+                for line in content[stop : end + 1]:
+                    if line.state == KEEP:
+                        _drop(line, "widget")  # sponsored teasers after the last widget
                 return max(start, index - 1)
         index = stop
     return end
@@ -624,7 +627,7 @@ def _structure(
         if title_key and comparable(line.text) == title_key:
             _drop(line, "repeated title")
         elif promos_left and _split_promo(content, index):
-            promos_left -= 1
+            promos_left = 0  # a promo cut into pieces has a marker of its own
             continue
         elif promos_left and _promo_title(line, content[index + 1 : index + 3]):
             _drop(line, "related-link promo")

@@ -26,6 +26,7 @@ SHORT_TAG_WORDS = 4
 PROSE_MIN_WORDS = 4
 HEADLINE_MIN_WORDS = 3
 DASHES = ("-", "–", "—")
+_ABBREVIATION = re.compile(r"\([A-Z][A-Za-z]{1,7}\)")
 _DASH_START = re.compile(r"[-–—](?:\s|$)")
 _CONTINUATION_PUNCT = ",;:.)]”’"
 
@@ -87,7 +88,12 @@ def _joinable(text: str) -> bool:
     crawler's field (a URL, a date, a byline)."""
     if text.startswith(("http://", "https://", "www.")):
         return False
-    if chrome.chrome_reason(text) is not None or credit_only(text) is not None:
+    reason = chrome.chrome_reason(text)
+    if reason == "signature" and _ABBREVIATION.fullmatch(text):
+        return True  # `Kitab Undang-undang Hukum Pidana` / `(KUHP)` / `khususnya ...`
+    if reason == "syndication note":
+        return True  # `Artikel ini telah naik di` / `detikBali dan bisa` / ...: one note
+    if reason is not None or credit_only(text) is not None:
         return False
     return text.count(" ") >= META_MAX_WORDS or read_meta_line(text) is None
 
