@@ -10,11 +10,12 @@ which lines go together; `clean.py` joins them and records each join.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from kabar_tui.core import boilerplate as chrome
 from kabar_tui.core.captions import credit_only
 from kabar_tui.core.metadata import find_dateline, read_meta_line
-from kabar_tui.core.repair import is_name_fragment, open_ended
+from kabar_tui.core.repair import MAX_NAME_WORDS, is_name_fragment, open_ended
 from kabar_tui.core.text import comparable, stopwords
 
 META_MAX_WORDS = 20  # as `clean.py` reads them
@@ -35,6 +36,17 @@ def _starts_mid_sentence(text: str) -> bool:
     """Lower case, or punctuation that follows a word (`, Senin`, `. Sekadar ...`)."""
     first = text[0]
     return first.islower() or (first in _CONTINUATION_PUNCT and text[:3] != "...")
+
+
+@lru_cache(maxsize=4096)  # each line is looked at again as the next lines' look-ahead
+def _name_piece(text: str) -> bool:
+    """`is_name_fragment`, its cheap half first."""
+    return text[0].isupper() and text.count(" ") < MAX_NAME_WORDS and is_name_fragment(text)
+
+
+def _stops_mid_phrase(text: str) -> bool:
+    """The cheap half of `_mid_sentence`: a comma, a bracket or a lower-case last word."""
+    return text.endswith((",", "(")) or text.rsplit(" ", 1)[-1][:1].islower()
 
 
 def _mid_sentence(text: str) -> bool:
@@ -83,6 +95,7 @@ def _label_like(text: str) -> bool:
     return not any(t.casefold() in common for t in tokens)
 
 
+@lru_cache(maxsize=4096)
 def _joinable(text: str) -> bool:
     """Not page chrome (`ADVERTISEMENT`, `(mea/mea)`, `Baca juga:`), a photo credit or a
     crawler's field (a URL, a date, a byline)."""
@@ -129,37 +142,46 @@ def _goes_on(joined: str, piece: str, line: str, after: list[str | None]) -> boo
         if last[:1].islower() and last.isalpha():
             return True
         return _in_sentence(joined) and not open_ended(line) and line.count(" ") < 2
-    if is_name_fragment(line):  # `... istri` / `Atta Halilintar` / `tersebut ...`
+    if _name_piece(line):  # `... istri` / `Atta Halilintar` / `tersebut ...`
         return _name_goes_on(joined, after)
-    short_end = len(line.split()) <= 5 and line[0].isupper() and not open_ended(line)
+    if not _stops_mid_phrase(joined):
+        return False
+    short_end = line[0].isupper() and line.count(" ") < 5 and not open_ended(line)
     if short_end and _mid_sentence(joined):
         return not chrome.title_case(line)  # `... ujar Smith dikutip` / `Dailymail.`
     # A wrap inside prose: the line before stops mid-phrase at a page's width (a crawler
     # that drops full stops writes long lines ending in names: `... di Jawa Barat`).
-    return len(piece) <= WRAP_MAX_CHARS and _mid_sentence(piece) and _prose(joined) and _prose(line)
+    return (
+        len(piece) <= WRAP_MAX_CHARS
+        and _stops_mid_phrase(piece)
+        and _mid_sentence(piece)
+        and _prose(line)
+        and _prose(joined)
+    )
 
 
 def _name_goes_on(joined: str, after: list[str | None]) -> bool:
     """A name cut out by its link goes on the sentence when the sentence resumes after
     it (`Gubernur BI` / `Perry Warjiyo` / `menegaskan ...`). After a capitalised opening
     (`Camat Manggala` / `Andi Eldi` / `mengatakan ...`) the rest must be real prose, not a
-    menu's lower-case entry (`detikcom`)."""
-    if not open_ended(joined) or joined.endswith(")"):
+    menu's lower-case entry (`detikcom`). `joined` is open-ended; the cheap look ahead
+    comes before judging it."""
+    if joined.endswith(")"):
         return False  # `... (Foto: Yonhap via Reuters)` / `Andika Hendra`: a caption's end
-    in_sentence = _in_sentence(joined)
-    if in_sentence and joined.endswith(","):
-        return True
+    if joined.endswith(","):
+        return _in_sentence(joined)
     for nxt in after[:NAME_CHAIN_LOOKAHEAD]:
         if nxt is None:
             return False
         if _starts_mid_sentence(nxt):
-            return in_sentence or nxt.count(" ") >= PROSE_MIN_WORDS - 1
+            return nxt.count(" ") >= PROSE_MIN_WORDS - 1 or _in_sentence(joined)
         # `... di ajang` / `Piala` / `Dunia. Maroko menang ...`: the name ends, the sentence
         # goes on in the same line.
-        name_ends = nxt.split(" ", 1)[0][-1] in ".,;:"
-        if in_sentence and (nxt[0].isdigit() or (name_ends and _prose(nxt))):
-            return True  # `... di ajang` / `Piala` / `Dunia. Maroko menang 3-1 ...`
-        if not is_name_fragment(nxt):
+        if (nxt[0].isdigit() or (nxt.split(" ", 1)[0][-1] in ".,;:" and _prose(nxt))) and (
+            _in_sentence(joined)
+        ):
+            return True
+        if not _name_piece(nxt):
             return False
     return False
 
@@ -185,16 +207,17 @@ def stitch_groups(texts: list[str | None], headline: str | None = None) -> list[
             line = texts[index + 1]
             if line is None:
                 break
-            candidate = f"{joined} {line}"
+            if not (open_ended(joined) or joined.endswith(DASHES)):
+                break
             if not (
                 _goes_on(joined, piece, line, texts[index + 2 : index + 2 + NAME_CHAIN_LOOKAHEAD])
-                or _headline_piece(joined, candidate, whole)
+                or _headline_piece(joined, line, whole)
             ):
                 break
             if not (line in DASHES or _joinable(line)) or not (checked or _joinable(text)):
                 break
             checked = True
-            joined, piece = candidate, line
+            joined, piece = f"{joined} {line}", line
             index += 1
             group.append(index)
         if len(group) > 1:
@@ -203,9 +226,10 @@ def stitch_groups(texts: list[str | None], headline: str | None = None) -> list[
     return groups
 
 
-def _headline_piece(joined: str, candidate: str, whole: str) -> bool:
+def _headline_piece(joined: str, line: str, whole: str) -> bool:
     """`Polisi soal Pistol ... Cuma` / `Diperlihatkan`: a headline wrapped onto lines,
     joined while the pieces spell the title the page states whole."""
     if not whole or joined.count(" ") + 1 < HEADLINE_MIN_WORDS:
         return False
-    return whole.startswith(comparable(candidate))
+    key = comparable(joined)
+    return whole.startswith(key) and whole.startswith(comparable(line), len(key) + 1)
