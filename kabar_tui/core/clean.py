@@ -93,6 +93,7 @@ WRAP_FILL = 0.8  # ... most of them fill at least this much of it
 WRAP_SHARE = 0.7
 MAX_DOT_PARTS = 6
 CAPTION_PIECE_WORDS = 4
+_CAPTION_REASONS = frozenset({"caption", "caption credit"})
 _PHOTO_CREDIT = re.compile(
     r"(?:^|[\s(/])(?:Foto|Photo|Credit|Images)\b"
 )  # `www` / `kemenkeu` / `go` / `id`: pieces of one address
@@ -127,7 +128,7 @@ class _Line:
     reason: str = ""
     words: int = 0
     judged: str = ""  # the text judged as prose: without trailing editor initials
-    pieces: list[int] = field(default_factory=list)  # numbers of the lines joined onto it
+    pieces: tuple[int, ...] = ()  # numbers of the lines joined onto it
     piece_words: int = 0  # words in its longest piece, when it was stitched
 
 
@@ -217,7 +218,7 @@ def _stitch(lines: list[_Line]) -> None:
         for index in group[1:]:
             piece = lines[index]
             head.text = join_text(head.text, piece.text)
-            head.pieces.append(piece.number)
+            head.pieces += (piece.number,)
             piece.state = JOINED
 
 
@@ -330,12 +331,13 @@ def _caption_pieces(content: list[_Line], captions: list[Caption]) -> None:
     around it, up to a sentence's end or a line of prose on either side: a caption box
     whose lines were cut apart. All of it is the caption."""
     for i, line in enumerate(content):
-        credit = line.reason in ("caption", "caption credit") or (
-            line.state == KEEP
-            and line.words <= CAPTION_PIECE_WORDS + 2
-            and _PHOTO_CREDIT.search(line.text) is not None
-        )
-        if not credit:
+        if line.reason in _CAPTION_REASONS:
+            pass
+        elif (
+            line.words > CAPTION_PIECE_WORDS + 2
+            or line.state != KEEP
+            or _PHOTO_CREDIT.search(line.text) is None
+        ):
             continue
         run = [line] if line.state == KEEP else []
         back = i - 1
@@ -352,7 +354,7 @@ def _caption_pieces(content: list[_Line], captions: list[Caption]) -> None:
             _drop(piece, "caption")
         if run:
             captions.append(Caption(" ".join(p.text for p in run), "", run[0].number))
-    captions.sort(key=lambda c: c.line)
+            captions.sort(key=lambda c: c.line)
 
 
 def _body_like(line: _Line) -> bool:
@@ -521,13 +523,16 @@ def _drop_widgets(content: list[_Line], start: int, end: int) -> int:
     the last such run is no more story (no long paragraph, no two prose lines in a row:
     sponsored teasers), the story ends before it. A list in the story (numbered items,
     figures) is no widget. Returns the body's new last index."""
+    pieces = [_widget_piece(line) for line in content[start : end + 1]]
+    if sum(pieces) < FURNITURE_RUN:
+        return end
     index = start
     while index <= end:
-        if not _widget_piece(content[index]):
+        if not pieces[index - start]:
             index += 1
             continue
         stop = index
-        while stop <= end and _widget_piece(content[stop]):
+        while stop <= end and pieces[stop - start]:
             stop += 1
         run = content[index:stop]
         items = sum(1 for line in run if _story_list_item(line.text))
