@@ -348,7 +348,7 @@ def _caption_pieces(content: list[_Line], captions: list[Caption]) -> None:
         while ahead < len(content) and _short_pieces(content[ahead]):
             run.append(content[ahead])
             ahead += 1
-        if len(run) < 2 and line.state != KEEP:
+        if not run:
             continue
         for piece in run:
             _drop(piece, "caption")
@@ -454,7 +454,8 @@ def _is_whole_page(content: list[_Line]) -> bool:
     """A whole page's text (`get_text()`): many lines, most of them short link texts, and
     a site header (menus) before the article's first prose line. An article of lyrics or
     lists has the many short lines but not the header."""
-    if len(content) < PAGE_MIN_LINES:
+    lines = len(content) + sum(len(line.pieces) for line in content)  # as written
+    if lines < PAGE_MIN_LINES:
         return False
     short = sum(1 for line in content if line.words <= LINK_MAX_WORDS)
     if short < PAGE_LINK_SHARE * len(content):
@@ -550,12 +551,15 @@ def _drop_widgets(content: list[_Line], start: int, end: int) -> int:
 
 
 def _story_goes_on(tail: list[_Line]) -> bool:
-    """A long paragraph, or two prose lines in a row."""
+    """A long paragraph, a sentence closed by a full stop (teasers end in `!`, `?` or
+    nothing), or two prose lines in a row."""
     streak = 0
     for line in tail:
         if line.state != KEEP:
             continue
-        if _body_like(line) and line.words >= STORY_PARAGRAPH_WORDS:
+        if _body_like(line) and (
+            line.words >= STORY_PARAGRAPH_WORDS or line.text.rstrip('"”’)').endswith(".")
+        ):
             return True
         streak = streak + 1 if _body_like(line) else 0
         if streak >= RESUME_PARAGRAPHS:

@@ -41,6 +41,8 @@ def _starts_mid_sentence(text: str) -> bool:
 @lru_cache(maxsize=4096)  # each line is looked at again as the next lines' look-ahead
 def _name_piece(text: str) -> bool:
     """`is_name_fragment`, its cheap half first."""
+    if text[0] == "(":
+        return _ABBREVIATION.fullmatch(text) is not None  # `(KUHP)` inside a name's sentence
     return text[0].isupper() and text.count(" ") < MAX_NAME_WORDS and is_name_fragment(text)
 
 
@@ -174,7 +176,11 @@ def _name_goes_on(joined: str, after: list[str | None]) -> bool:
         if nxt is None:
             return False
         if _starts_mid_sentence(nxt):
-            return nxt.count(" ") >= PROSE_MIN_WORDS - 1 or _in_sentence(joined)
+            if _in_sentence(joined):
+                return True
+            # After a capitalised opening only one name may come (`Camat Manggala` / `Andi
+            # Eldi` / `mengatakan ...`), else a promo's words run into the next sentence.
+            return nxt is after[0] and nxt.count(" ") >= PROSE_MIN_WORDS - 1
         # `... di ajang` / `Piala` / `Dunia. Maroko menang ...`: the name ends, the sentence
         # goes on in the same line.
         if (nxt[0].isdigit() or (nxt.split(" ", 1)[0][-1] in ".,;:" and _prose(nxt))) and (
