@@ -345,7 +345,8 @@ def _caption_pieces(content: list[_Line], captions: list[Caption]) -> None:
             run.insert(0, content[back])
             back -= 1
         ahead = i + 1
-        while ahead < len(content) and _short_pieces(content[ahead]):
+        closed = line.text.endswith(")")  # `(Foto: Yonhap via Reuters)` is whole: a byline
+        while not closed and ahead < len(content) and _short_pieces(content[ahead]):
             run.append(content[ahead])
             ahead += 1
         if not run:
