@@ -891,9 +891,8 @@ def _read_body_metadata(article: Article, meta: _Meta, lines: list[_Line]) -> No
         stated = [outlet for outlet in [dateline_outlet(article.paragraphs[0].text)] if outlet]
     # A byline naming its desk (`Mulia Budi - detikNews`) names the outlet even on a page
     # whose menus link to the network's other sites.
-    byline_outlets = outlets_in(
-        [line.text for line in lines if line.state == DROP and line.reason == "byline"]
-    )
+    bylines = [line.text for line in lines if line.reason == "byline" and line.state == DROP]
+    byline_outlets = outlets_in(bylines) if bylines else set()
     if stated:
         article.outlet = stated[0]
     elif len(byline_outlets) == 1:

@@ -18,7 +18,7 @@ from kabar_tui.core.metadata import find_dateline, read_meta_line
 from kabar_tui.core.repair import MAX_NAME_WORDS, is_name_fragment, open_ended
 from kabar_tui.core.text import comparable, stopwords
 
-META_MAX_WORDS = 20  # as `clean.py` reads them
+META_WORDS = 12  # crawler fields (dates, bylines) are short lines
 NAME_CHAIN_LOOKAHEAD = 4
 WRAP_MAX_CHARS = (
     100  # as `clean.py` finds hard wraps  # `Sam Bankman` / `Fried` / `,` / `membela diri.`
@@ -110,7 +110,7 @@ def _joinable(text: str) -> bool:
         return True  # `Artikel ini telah naik di` / `detikBali dan bisa` / ...: one note
     if reason is not None or credit_only(text) is not None:
         return False
-    return text.count(" ") >= META_MAX_WORDS or read_meta_line(text) is None
+    return text.count(" ") >= META_WORDS or read_meta_line(text) is None
 
 
 def _goes_on(joined: str, piece: str, line: str, after: list[str | None]) -> bool:
@@ -199,30 +199,37 @@ def stitch_groups(texts: list[str | None], headline: str | None = None) -> list[
     first line, an HTML title) whose wrapped pieces are joined too."""
     groups: list[list[int]] = []
     whole = comparable(headline) if headline else ""
+    count = len(texts)
     first = next((i for i, text in enumerate(texts) if text is not None), -1)
     index = 0
-    while index < len(texts):
+    while index < count - 1:
         text = texts[index]
-        if text is None:
+        # Most lines end a sentence, or stand alone: nothing to look at.
+        if text is None or texts[index + 1] is None or text[-1] in ".!?":
             index += 1
             continue
         group, joined, piece, checked = [index], text, text, False
         # The page's first line, a headline, is whole: a name or `kumparanNEWS` after it
         # starts something else.
-        while index + 1 < len(texts) and not (index == first and chrome.title_case(text)):
+        if index == first and chrome.title_case(text):
+            index += 1
+            continue
+        while index + 1 < count:
             line = texts[index + 1]
             if line is None:
                 break
             if not (open_ended(joined) or joined.endswith(DASHES)):
                 break
+            if not (checked or _joinable(text)):
+                break  # page chrome or a crawler's field starts no sentence
+            checked = True
             if not (
                 _goes_on(joined, piece, line, texts[index + 2 : index + 2 + NAME_CHAIN_LOOKAHEAD])
                 or _headline_piece(joined, line, whole)
             ):
                 break
-            if not (line in DASHES or _joinable(line)) or not (checked or _joinable(text)):
+            if not (line in DASHES or _joinable(line)):
                 break
-            checked = True
             joined, piece = f"{joined} {line}", line
             index += 1
             group.append(index)
