@@ -875,6 +875,29 @@ def _read_body_metadata(article: Article, meta: _Meta, lines: list[_Line]) -> No
         article.dateline = dateline.place
         if dateline.cue_text:
             cues.append(dateline.cue_text)
+    stated = [outlet for cue in cues if (outlet := outlet_in(cue))]
+    if not stated and article.paragraphs:
+        stated = [outlet for outlet in [dateline_outlet(article.paragraphs[0].text)] if outlet]
+    if stated:
+        article.outlet = stated[0]
+    else:  # the page's own words, read only when the story's opening names no outlet
+        article.outlet = _chrome_outlet(lines)
+    if meta.credited_source:
+        article.credited_source = meta.credited_source
+    else:
+        article.credited_source = next(
+            (src for p in article.paragraphs if (src := credited_in_text(p.text))), None
+        )
+
+
+def _chrome_outlet(lines: list[_Line]) -> str | None:
+    """The one outlet the dropped lines name: a byline naming its desk (`Mulia Budi -
+    detikNews`) first, even on a page whose menus name the network's other sites; else
+    the page chrome, when it names only one."""
+    bylines = [line.text for line in lines if line.reason == "byline" and line.state == DROP]
+    byline_outlets = outlets_in(bylines) if bylines else set()
+    if len(byline_outlets) == 1:
+        return byline_outlets.pop()
     chrome_outlets = outlets_in(
         list(
             dict.fromkeys(
@@ -886,22 +909,4 @@ def _read_body_metadata(article: Article, meta: _Meta, lines: list[_Line]) -> No
             )
         )
     )
-    stated = [outlet for cue in cues if (outlet := outlet_in(cue))]
-    if not stated and article.paragraphs:
-        stated = [outlet for outlet in [dateline_outlet(article.paragraphs[0].text)] if outlet]
-    # A byline naming its desk (`Mulia Budi - detikNews`) names the outlet even on a page
-    # whose menus link to the network's other sites.
-    bylines = [line.text for line in lines if line.reason == "byline" and line.state == DROP]
-    byline_outlets = outlets_in(bylines) if bylines else set()
-    if stated:
-        article.outlet = stated[0]
-    elif len(byline_outlets) == 1:
-        article.outlet = byline_outlets.pop()
-    elif len(chrome_outlets) == 1:
-        article.outlet = chrome_outlets.pop()
-    if meta.credited_source:
-        article.credited_source = meta.credited_source
-    else:
-        article.credited_source = next(
-            (src for p in article.paragraphs if (src := credited_in_text(p.text))), None
-        )
+    return chrome_outlets.pop() if len(chrome_outlets) == 1 else None
