@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import random
 import subprocess
 import sys
 from types import SimpleNamespace
@@ -10,9 +11,17 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
+from benchmarks.textgen import paragraphs
 from kabar_tui.core.entities import recognise
 from kabar_tui.core.entities.features import sentence_attributes, tokenize
-from kabar_tui.core.entities.tagger import LABELS, CrfModel, load, model, model_record
+from kabar_tui.core.entities.tagger import (
+    LABELS,
+    CrfModel,
+    entity_spans,
+    load,
+    model,
+    model_record,
+)
 from kabar_tui.train.corpora import SOURCES, detokenize, parse_conll, retokenize, spans_of
 from kabar_tui.train.crf import export
 
@@ -104,6 +113,51 @@ def test_decoding_finds_the_best_label_sequence() -> None:
         assert labels == [LABELS[i] for i in best]
 
 
+def test_entity_spans_read_labels_as_the_training_data_is_read() -> None:
+    """The run time's span reading (labelled words only) against `spans_of` on random
+    label sequences, stray I- labels and sentence edges included."""
+    rng = random.Random(3)
+    for _ in range(300):
+        sentences = [
+            [rng.choice(LABELS) if rng.random() < 0.5 else "O" for _ in range(rng.randint(1, 9))]
+            for _ in range(rng.randint(1, 5))
+        ]
+        numbers = np.array([LABELS.index(t) for tags in sentences for t in tags])
+        offsets = np.cumsum([0, *map(len, sentences)]).tolist()
+        assert [sorted(found) for found in entity_spans(numbers, offsets)] == [
+            sorted(spans_of(tags)) for tags in sentences
+        ]
+
+
+def test_scoring_and_decoding_pieces_equal_doing_whole_sentences() -> None:
+    """Scoring only the decoded stretches gives those words exactly the scores of scoring
+    everything, and the spans read from the labels are those of `decode`."""
+    crf = model()
+    rng = random.Random(5)
+    sentences = []
+    for text in paragraphs(40, seed=11):
+        words = words_of(text)
+        tags = [rng.choice(("O", "O", "B-PER/titled", "I-ORG/head")) for _ in words]
+        sentences.append((words, tags))
+    pieces = []
+    for words, _ in sentences:
+        cuts = sorted(rng.sample(range(len(words) + 1), 4))
+        pieces.append([(cuts[0], cuts[1]), (cuts[2], cuts[3])])
+    whole = crf.emissions(sentences)
+    starts = np.cumsum([0, *(len(words) for words, _ in sentences)])
+    wanted = [
+        start + i
+        for start, spans in zip(starts[:-1], pieces, strict=True)
+        for first, last in spans
+        for i in range(first, last)
+    ]
+    np.testing.assert_array_equal(crf.emissions(sentences, pieces), whole[wanted])
+    for everything in (None, pieces):
+        assert [sorted(found) for found in crf.decode_spans(sentences, everything)] == [
+            sorted(spans_of(labels)) for labels in crf.decode(sentences, everything)
+        ]
+
+
 def test_exported_weights_load_as_written(tmp_path, monkeypatch) -> None:
     """The trainer's export and the reader's loader agree on the file format."""
     monkeypatch.setattr("kabar_tui.train.crf.provenance", lambda: [])
@@ -142,3 +196,19 @@ def test_starting_the_reader_loads_neither_numpy_nor_the_model() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.split() == ["False", "False"], result.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Netflix menuduh produser film itu melanggar kontrak.", "Netflix"),
+        ("Pelepasan saham Unilever menjadi pemicu penurunan indeks hari ini.", "Unilever"),
+        ("Hingga pekan ke-20, Juventus masih berada di posisi teratas klasemen.", "Juventus"),
+    ],
+)
+def test_the_tagger_overrules_a_single_word_the_rules_read_from_what_it_does(
+    text: str, name: str
+) -> None:
+    """A lone capitalised word before a verb is a person to the rules (`actor`); a company
+    or a club the tagger knows as one stays an organisation."""
+    assert (name, "ORG") in {(m.text, m.label) for m in recognise([text])}

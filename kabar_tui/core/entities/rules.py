@@ -84,9 +84,30 @@ def _runs(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
     return runs
 
 
+_first_words_of: dict[int, tuple[object, dict[str, int]]] = {}
+
+
+def _first_words(table: frozenset[tuple[str, ...]] | dict) -> dict[str, int]:
+    """Length of the longest phrase of a gazetteer table by its first word (a one-level
+    trie): most words open no phrase, so most look-ups end at one dict probe instead of
+    a tuple slice per length. Only for the gazetteer's tables, which never change."""
+    entry = _first_words_of.get(id(table))
+    if entry is None or entry[0] is not table:
+        longest: dict[str, int] = {}
+        for phrase in table:
+            if phrase:
+                longest[phrase[0]] = max(longest.get(phrase[0], 0), len(phrase))
+        entry = _first_words_of[id(table)] = (table, longest)
+    return entry[1]
+
+
 def _longest(keys: Sequence[str], i: int, j: int, table: frozenset[tuple[str, ...]] | dict) -> int:
     """Length of the longest phrase from `table` starting at keys[i], within [i, j)."""
-    for length in range(min(MAX_GAZETTEER_TOKENS, j - i), 0, -1):
+    if i >= j:
+        return 0
+    for length in range(
+        min(MAX_GAZETTEER_TOKENS, j - i, _first_words(table).get(keys[i], 0)), 0, -1
+    ):
         if tuple(keys[i : i + length]) in table:
             return length
     return 0
@@ -145,9 +166,13 @@ def _name_at(
     tokens: list[Token], keys: list[str], i: int, j: int, gaz: Gazetteer, known: Known
 ) -> tuple[int, str]:
     """(length, label) of the longest known name starting at token i within [i, j)."""
-    for length in range(min(MAX_GAZETTEER_TOKENS, j - i), 0, -1):
+    if i >= j:
+        return 0, ""
+    in_gazetteer = _first_words(gaz.names).get(keys[i], 0)  # no longer gazetteer name here
+    limit = min(MAX_GAZETTEER_TOKENS, j - i)
+    for length in range(limit if known else min(limit, in_gazetteer), 0, -1):
         phrase = tuple(keys[i : i + length])
-        entry = gaz.names.get(phrase)
+        entry = gaz.names.get(phrase) if length <= in_gazetteer else None
         if entry and not (
             length == 1 and phrase[0] in gaz.short_acronyms and not tokens[i].acronym
         ):

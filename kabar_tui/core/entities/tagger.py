@@ -27,6 +27,7 @@ from kabar_tui.core.entities.features import (
 )
 
 LABELS = ("O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "I-ORG")
+ENTITY = ("", "PER", "LOC", "ORG")  # by (label number + 1) // 2
 MODEL_PATH = Path(__file__).resolve().parents[2] / "data" / "entities" / "crf.npz"
 FORM_CACHE_LIMIT = 200_000
 
@@ -40,7 +41,8 @@ class CrfModel:
         self.transitions = transitions.astype(np.float32)
         self.zero = np.zeros(len(LABELS), dtype=np.float32)
         # few: by the rule tags around a word and whether it opens a sentence or quote
-        self.context_rows: dict[tuple[str, str, str, object], np.ndarray] = {}
+        self.context_ids: dict[tuple[str, str, str, object], int] = {}
+        self.context_table = np.zeros((0, len(LABELS)), dtype=np.float32)
         self.plain = self.attribute_sum(rule_attributes(["O"], 0))
         self._reset_forms()
 
@@ -83,8 +85,9 @@ class CrfModel:
         flat = self.table.reshape(-1, len(LABELS))
         np.add.at(flat, np.asarray(cells, dtype=np.intp), self.weights[attributes])
 
-    def context_row(self, words: Sequence[str], tags: Sequence[str], i: int) -> np.ndarray:
-        """Scores from the word's place in the sentence and the rules' tags around it."""
+    def context_id(self, words: Sequence[str], tags: Sequence[str], i: int) -> int:
+        """Row of `context_table`: scores from the word's place in the sentence and the
+        rules' tags around it."""
         n = len(tags)
         key = (
             tags[i - 1] if i else "",
@@ -92,14 +95,24 @@ class CrfModel:
             tags[i + 1] if i + 1 < n else "",
             "" if i and words[i - 1] not in QUOTE_OPENERS else words[i][:1].isupper(),
         )
-        row = self.context_rows.get(key)
-        if row is None:
+        found = self.context_ids.get(key)
+        if found is None:
             attributes = (*position_attributes(words, i), *rule_attributes(tags, i))
-            row = self.context_rows[key] = self.attribute_sum(attributes) - self.plain
-        return row
+            row = self.attribute_sum(attributes) - self.plain
+            self.context_table = np.vstack([self.context_table, row[None]])
+            found = self.context_ids[key] = len(self.context_ids)
+        return found
 
-    def emissions(self, sentences: Sequence[tuple[Sequence[str], Sequence[str]]]) -> np.ndarray:
-        """Score of each label at each word of all sentences, one after the other."""
+    def emissions(
+        self,
+        sentences: Sequence[tuple[Sequence[str], Sequence[str]]],
+        pieces: Sequence[Sequence[tuple[int, int]]] | None = None,
+    ) -> np.ndarray:
+        """Score of each label at each word of the `pieces` of all sentences (per sentence,
+        [first, last) word ranges; the whole sentence by default), one after the other.
+        A word's score reads the words up to 2 places either side, inside the sentence."""
+        if pieces is None:
+            pieces = [[(0, len(words))] for words, _ in sentences]
         padded = [
             word
             for words, _ in sentences
@@ -107,30 +120,35 @@ class CrfModel:
         ]
         self.add_forms(padded)
         known = self.form_ids
-        ids = [known[w] for w in padded]
-        positions: list[int] = []
-        start = 0
-        for words, _ in sentences:
-            positions.extend(range(start + 2, start + 2 + len(words)))
-            start += len(words) + 4
-        at = np.asarray(positions)
-        table, id_array = self.table, np.asarray(ids)
-        # word i gets row r of the word OFFSETS[r] places from it
-        scores = table[id_array[at - 2], 0] + self.plain
-        for r, k in enumerate(OFFSETS[1:], start=1):
-            scores += table[id_array[at + k], r]
-        index = 0
-        for words, tags in sentences:
+        at: list[int] = []  # where each scored word is in `padded`
+        special: list[int] = []  # scored words whose context adds to the form's scores
+        contexts: list[int] = []
+        base = 2
+        for (words, tags), spans in zip(sentences, pieces, strict=True):
             n = len(words)
-            special = {0}  # the first word, words next to a rule mention, after a quote
-            for i, tag in enumerate(tags):
-                if tag != "O":
-                    special.update((i - 1, i, i + 1))
-            special.update(i + 1 for i, w in enumerate(words) if w in QUOTE_OPENERS)
-            for i in special:
-                if 0 <= i < n:
-                    scores[index + i] += self.context_row(words, tags, i)
-            index += n
+            for first, last in spans:
+                for i in range(first, last):
+                    # the first word, words next to a rule mention, after a quote
+                    if (
+                        i == 0
+                        or tags[i] != "O"
+                        or tags[i - 1] != "O"
+                        or (i + 1 < n and tags[i + 1] != "O")
+                        or words[i - 1] in QUOTE_OPENERS
+                    ):
+                        special.append(len(at))
+                        contexts.append(self.context_id(words, tags, i))
+                    at.append(base + i)
+            base += n + 4
+        place = np.asarray(at, dtype=np.intp)
+        ids = np.asarray([known[w] for w in padded], dtype=np.intp)
+        table = self.table
+        # word i gets row r of the word OFFSETS[r] places from it
+        scores = table[ids[place - 2], 0] + self.plain
+        for r, k in enumerate(OFFSETS[1:], start=1):
+            scores += table[ids[place + k], r]
+        if special:
+            scores[special] += self.context_table[contexts]
         return scores
 
     def decode(
@@ -142,12 +160,36 @@ class CrfModel:
         one batched Viterbi pass.
 
         With `pieces` (per sentence, [first, last) word ranges), only those stretches are
-        decoded, each as if an O came before and after it (unless it opens or closes the
-        sentence); the other words are O. The scores still see the whole sentence."""
+        decoded (and scored), each as if an O came before and after it (unless it opens or
+        closes the sentence); the other words are O. The scores still see the whole
+        sentence."""
+        lengths = [len(words) for words, _ in sentences]
+        labels, offsets = self._best_labels(sentences, pieces)
+        result: list[list[str]] = []
+        for position, n in zip(offsets, lengths, strict=False):
+            row = labels[position : position + n]
+            result.append([LABELS[i] for i in row.tolist()] if row.any() else ["O"] * n)
+        return result
+
+    def decode_spans(
+        self,
+        sentences: Sequence[tuple[Sequence[str], Sequence[str]]],
+        pieces: Sequence[Sequence[tuple[int, int]]] | None = None,
+    ) -> list[list[tuple[int, int, str]]]:
+        """The entities of `decode`'s labels, per sentence as (first, end, label) word
+        ranges, read off the labelled words only (a stray I- opens an entity, as
+        `corpora.spans_of` reads training data)."""
+        return entity_spans(*self._best_labels(sentences, pieces))
+
+    def _best_labels(
+        self,
+        sentences: Sequence[tuple[Sequence[str], Sequence[str]]],
+        pieces: Sequence[Sequence[tuple[int, int]]] | None,
+    ) -> tuple[np.ndarray, list[int]]:
+        """Label numbers of all words of the sentences, one after the other, and where each
+        sentence starts."""
         if not all(words for words, _ in sentences):
             raise ValueError("a sentence without words")
-        if not sentences:
-            return []
         lengths = [len(words) for words, _ in sentences]
         offsets = np.cumsum([0, *lengths])
         if pieces is None:
@@ -157,26 +199,24 @@ class CrfModel:
         ]
         labels = np.zeros(int(offsets[-1]), dtype=np.intp)
         if ranges:
-            emissions = self.emissions(sentences)
+            emissions = self.emissions(sentences, pieces)
             bounds = np.array(ranges)
             sentence_edge = np.zeros(len(labels) + 1, dtype=bool)
             sentence_edge[offsets] = True
             positions, best = self._viterbi(emissions, bounds[:, 0], bounds[:, 1], sentence_edge)
             labels[positions] = best
-        result: list[list[str]] = []
-        for position, n in zip(offsets.tolist(), lengths, strict=False):
-            row = labels[position : position + n]
-            result.append([LABELS[i] for i in row.tolist()] if row.any() else ["O"] * n)
-        return result
+        return labels, offsets.tolist()
 
     def _viterbi(
         self, emissions: np.ndarray, starts: np.ndarray, ends: np.ndarray, opens: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Best labels of the pieces [starts[i], ends[i]) of `emissions`, as (positions,
-        labels). A piece that does not open its sentence follows an O; one that does not
-        close it is followed by an O."""
+        """Best labels of the pieces [starts[i], ends[i]) of the words, as (positions,
+        labels); `emissions` holds the pieces' scores one after the other. A piece that
+        does not open its sentence follows an O; one that does not close it is followed by
+        an O."""
         lengths = ends - starts
         count, longest = len(starts), int(lengths.max())
+        scored_from = np.cumsum(lengths) - lengths  # each piece's first row of `emissions`
         # longest pieces first, so the pieces still running at step t are a prefix
         order = np.argsort(-lengths, kind="stable")
         starts, ends, lengths = starts[order], ends[order], lengths[order]
@@ -184,31 +224,61 @@ class CrfModel:
         rows = np.repeat(np.arange(count), lengths)
         columns = np.arange(len(rows)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
         flat = starts[rows] + columns
-        scores = np.zeros((count, longest, len(LABELS)), dtype=np.float32)
-        scores[rows, columns] = emissions[flat]
-        scores[:, 0] += np.where(opens[starts][:, None], 0.0, self.transitions[0])
+        # step-major, so the pieces running at a step are one contiguous block
+        scores = np.zeros((longest, count, len(LABELS)), dtype=np.float32)
+        scores[columns, rows] = emissions[scored_from[order][rows] + columns]
+        scores[0] += np.where(opens[starts][:, None], 0.0, self.transitions[0])
         last = lengths - 1
-        scores[np.arange(count), last] += np.where(
+        scores[last, np.arange(count)] += np.where(
             opens[ends][:, None], 0.0, self.transitions[:, 0]
         )
-        score = scores[:, 0].copy()
+        score = scores[0].copy()
         back = np.zeros((longest, count, len(LABELS)), dtype=np.intp)
         transitions = self.transitions[None]
         for t in range(1, longest):
             k = running[t]
             candidates = score[:k, :, None] + transitions  # (pieces, from, to)
-            best = candidates.argmax(axis=1)
-            back[t, :k] = best
-            score[:k] = np.take_along_axis(candidates, best[:, None, :], axis=1)[:, 0]
-            score[:k] += scores[:k, t]
+            back[t, :k] = candidates.argmax(axis=1)
+            np.add(candidates.max(axis=1), scores[t, :k], out=score[:k])
         current = score.argmax(axis=1)
-        path = np.zeros((count, longest), dtype=np.intp)
+        path = np.zeros((longest, count), dtype=np.intp)
         for t in range(longest - 1, -1, -1):
             k = running[t]
-            path[:k, t] = current[:k]
+            path[t, :k] = current[:k]
             if t:
                 current[:k] = back[t, np.arange(k), current[:k]]
-        return flat, path[rows, columns]
+        return flat, path[columns, rows]
+
+
+def entity_spans(labels: np.ndarray, offsets: Sequence[int]) -> list[list[tuple[int, int, str]]]:
+    """(first, end, label) word ranges of the entities in label numbers (`LABELS`) of
+    sentences laid one after the other (`offsets`: where each starts, then the end). Reads
+    only the labelled words, most words being O; a stray I- opens an entity, as
+    `corpora.spans_of` reads training data."""
+    spans: list[list[tuple[int, int, str]]] = [[] for _ in offsets[:-1]]
+    named = np.flatnonzero(labels)
+    if not len(named):
+        return spans
+    sentence_of = (np.searchsorted(offsets, named, side="right") - 1).tolist()
+    found: list[list[int]] = []  # [sentence, first, end, kind]
+    for position, value, sentence in zip(
+        named.tolist(), labels[named].tolist(), sentence_of, strict=True
+    ):
+        kind = (value + 1) // 2  # 1 PER, 2 LOC, 3 ORG
+        # an I- label continues the entity just before it, of its kind and sentence
+        if (
+            value % 2 == 0
+            and found
+            and found[-1][0] == sentence
+            and found[-1][2:] == [position, kind]
+        ):
+            found[-1][2] = position + 1
+        else:
+            found.append([sentence, position, position + 1, kind])
+    for sentence, first, end, kind in found:
+        start = offsets[sentence]
+        spans[sentence].append((first - start, end - start, ENTITY[kind]))
+    return spans
 
 
 def model() -> CrfModel:

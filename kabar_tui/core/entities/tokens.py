@@ -41,38 +41,47 @@ class Token:
         self.domain = domain
 
 
-def _in_web_address(text: str, start: int, end: int) -> bool:
-    after = text[end : end + 2]
-    before = text[max(0, start - 2) : start]
-    return (len(after) == 2 and after[0] == "." and after[1].isalpha()) or (
-        len(before) == 2 and before[1] == "." and before[0].isalpha()
-    )
+KEY_CACHE_LIMIT = 200_000
+_keys: dict[str, str] = {}  # word -> token key: news repeats its words
+
+
+def _key(word: str) -> str:
+    key = _keys.get(word)
+    if key is None:
+        if len(_keys) >= KEY_CACHE_LIMIT:
+            _keys.clear()
+        key = word if word.islower() and "-" not in word else token_key(word)
+        _keys[word] = key
+    return key
 
 
 def tokenize(text: str) -> list[Token]:
-    """Words with what recognition needs; only capitalised words get the costly checks."""
+    """Words with what recognition needs; only capitalised words get the costly checks.
+    Runs on every paragraph, so the loop is kept lean (positional arguments, cached keys)."""
     tokens: list[Token] = []
+    append = tokens.append
     previous_end = 0
+    size = len(text)
     for match in NAME_WORD.finditer(text):
         word = match.group()
         start, end = match.span()
         if word[0].isupper():
-            tokens.append(
+            append(
                 Token(
                     word,
                     start,
                     end,
-                    token_key(word),
-                    capital=True,
-                    acronym=len(word) >= 2 and word[1].isalpha() and word.isupper(),
-                    sentence_start=not tokens
-                    or SENTENCE_BREAK.search(text, previous_end, start) is not None,
-                    domain=_in_web_address(text, start, end),
+                    _key(word),
+                    True,
+                    len(word) >= 2 and word[1].isalpha() and word.isupper(),
+                    not tokens or SENTENCE_BREAK.search(text, previous_end, start) is not None,
+                    # part of a web address: a dot and a letter after it, or before it
+                    (end + 1 < size and text[end] == "." and text[end + 1].isalpha())
+                    or (start >= 2 and text[start - 1] == "." and text[start - 2].isalpha()),
                 )
             )
         else:
-            key = word if word.islower() and "-" not in word else token_key(word)
-            tokens.append(Token(word, start, end, key))
+            append(Token(word, start, end, _key(word)))
         previous_end = end
     return tokens
 
