@@ -26,9 +26,10 @@ import signal
 import threading
 import unicodedata
 import zlib
+from array import array
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain
 from operator import itemgetter
@@ -149,16 +150,15 @@ def _quote_score(a: _Passage, b: _Passage) -> float:
     return best if best >= SAME_QUOTE_MIN_RATIO else 0.0
 
 
-def _shared_run_words(a: _Passage, b: _Passage, words: set[str]) -> set[str]:
-    """Those of `words` that lie inside word runs both paragraphs contain."""
-    wa, wb = a.text.split(), b.text.split()
-    runs_b = {tuple(wb[i : i + SIMILAR_RUN]) for i in range(len(wb) - SIMILAR_RUN + 1)}
-    covered: set[str] = set()
-    for i in range(len(wa) - SIMILAR_RUN + 1):
-        run = tuple(wa[i : i + SIMILAR_RUN])
-        if run in runs_b:
-            covered.update(w for w in run if w in words)
-    return covered
+def _shared_run_words(runs_a: set[tuple[str, ...]], b: _Passage, words: set[str]) -> set[str]:
+    """Those of `words` that lie inside word runs both paragraphs contain (`runs_a`: the
+    runs of the first, taken once for all its candidates)."""
+    shared_runs = runs_a.intersection(_runs(b.text.split()))
+    return words.intersection(chain.from_iterable(shared_runs))
+
+
+def _runs(words: list[str]) -> set[tuple[str, ...]]:
+    return set(zip(*(words[i:] for i in range(SIMILAR_RUN)), strict=False))
 
 
 def quotes_by_paragraph(article: Article) -> dict[int, list[str]]:
@@ -187,6 +187,9 @@ class LinkIndex:
         # Every link found, with the shared words a similar-event link rests on (empty for
         # the others): it holds while two of them are rare, judged when `links` is read.
         self._found: list[Found] = []
+        # Pairs of passage numbers that told of the same event in shared words none of
+        # which were rare yet: judged again when `links` is read after the counts change.
+        self._deferred = array("q")
         self._links: tuple[tuple[int, int], list[Link]] = ((-1, -1), [])  # judged when, links
 
     @classmethod
@@ -211,9 +214,12 @@ class LinkIndex:
         del prepared
         ranges = _ranges(len(starts), _worker_count(workers, len(starts)))
         if len(ranges) > 1:
-            index._found = _link_in_workers(index, starts, ranges)
+            parts = _link_in_workers(index, starts, ranges)
         else:
-            index._found = index._link_passages(0, len(starts), starts)
+            parts = [index._link_passages(0, len(starts), starts)]
+        for found, deferred in parts:
+            index._found.extend(found)
+            index._deferred.extend(deferred)
         index._forget_capped()
         return index
 
@@ -227,16 +233,29 @@ class LinkIndex:
         now = (self._counted, len(self._found))
         if judged_at != now:
             links = [link for link, words in self._found if self._holds(words)]
+            links.extend(self._judge_deferred())
             self._links = (now, links)
         return links
 
+    def _judge_deferred(self) -> Iterator[Link]:
+        """The deferred pairs that two rare words now make a similar-event link."""
+        numbers = self._deferred
+        for slot in range(0, len(numbers), 2):
+            a, b = self._passages[numbers[slot]], self._passages[numbers[slot + 1]]
+            if self._rare_count(set(a.content).intersection(b.content)) < 2:
+                continue
+            scored = self._score(a, b, _runs(a.text.split()))
+            if isinstance(scored, tuple) and self._holds(scored[2]):
+                yield Link(a.article, a.paragraph, b.article, b.paragraph, *scored[:2])
+
     def _holds(self, words: tuple[str, ...]) -> bool:
         """A link resting on no words holds; a similar-event link needs two of them rare."""
-        if not words:
-            return True
+        return not words or self._rare_count(words) >= SIMILAR_MIN_RARE_WORDS
+
+    def _rare_count(self, words: Iterable[str]) -> int:
         limit = max(RARE_WORD_POSTING_CAP, self._counted * RARE_SHARE)
         frequency = self._frequency
-        return sum(1 for word in words if frequency[word] <= limit) >= SIMILAR_MIN_RARE_WORDS
+        return sum(1 for word in words if frequency[word] <= limit)
 
     def add_article(self, article: Article) -> list[Link]:
         """Index the article and return its links to the articles added before it."""
@@ -245,8 +264,8 @@ class LinkIndex:
         start = len(self._passages)
         keys = [self._fingerprints_of(passage) for passage in passages]
         found: list[Found] = []
-        for passage, passage_keys in zip(passages, keys, strict=True):
-            found.extend(self._link(passage, passage_keys, start))
+        for number, (passage, passage_keys) in enumerate(zip(passages, keys, strict=True), start):
+            found.extend(self._link(passage, number, passage_keys, start, self._deferred))
         for passage, passage_keys in zip(passages, keys, strict=True):
             self._index(passage, passage_keys)
         self._found.extend(found)
@@ -279,18 +298,25 @@ class LinkIndex:
                 postings[key] = None  # type: ignore[index]
         self._capped_fingerprints = self._capped_words = None
 
-    def _link_passages(self, first: int, end: int, starts: list[int]) -> list[Found]:
-        """Links of the passages numbered first..end-1 to those indexed before their article."""
+    def _link_passages(
+        self, first: int, end: int, starts: list[int]
+    ) -> tuple[list[Found], array[int]]:
+        """Links of the passages numbered first..end-1 to those indexed before their
+        article, and the pairs deferred (see `_deferred`)."""
         found: list[Found] = []
+        deferred = array("q")
         for number in range(first, end):
             passage = self._passages[number]
-            found.extend(self._link(passage, self._fingerprints_of(passage), starts[number]))
-        return found
+            keys = self._fingerprints_of(passage)
+            found.extend(self._link(passage, number, keys, starts[number], deferred))
+        return found, deferred
 
-    @staticmethod
-    def _score(a: _Passage, b: _Passage) -> tuple[float, str, tuple[str, ...]] | None:
-        """The score and kind of the link between two paragraphs, None when unrelated, and
-        for a similar event the shared words it rests on (see `_holds`)."""
+    def _score(
+        self, a: _Passage, b: _Passage, runs_a: set[tuple[str, ...]]
+    ) -> tuple[float, str, tuple[str, ...]] | bool:
+        """The score and kind of the link between two paragraphs, and for a similar event
+        the shared words it rests on (see `_holds`); False when unrelated, True when they
+        share words that are not rare now but may be once the corpus has grown."""
         ratio = fuzz.ratio(a.text, b.text)
         if ratio >= SAME_TEXT_MIN_RATIO:
             return round(ratio, 1), SAME_TEXT, ()
@@ -298,10 +324,12 @@ class LinkIndex:
             return round(quote, 1), SAME_QUOTE, ()
         shared = set(a.content).intersection(b.content)
         if len(shared) < SIMILAR_MIN_SHARED_WORDS:
-            return None
-        covered = _shared_run_words(a, b, shared)
+            return False
+        if self._rare_count(shared) < SIMILAR_MIN_RARE_WORDS:
+            return True  # whether their runs cover enough words is looked at only then
+        covered = _shared_run_words(runs_a, b, shared)
         if len(covered) < SIMILAR_MIN_SHARED_WORDS:
-            return None
+            return False
         return round(fuzz.token_set_ratio(a.text, b.text), 1), SIMILAR, tuple(sorted(covered))
 
     def _fingerprints_of(self, passage: _Passage) -> list[int]:
@@ -339,14 +367,20 @@ class LinkIndex:
         weak = [n for n, _ in several[:MAX_CANDIDATES] if n not in strong]
         return [*strong, *weak]
 
-    def _link(self, passage: _Passage, keys: list[int], start: int) -> list[Found]:
-        links = []
-        for number in self._candidates(passage, keys, start):
-            other = self._passages[number]
+    def _link(
+        self, passage: _Passage, number: int, keys: list[int], start: int, deferred: array[int]
+    ) -> list[Found]:
+        links: list[Found] = []
+        candidates = self._candidates(passage, keys, start)
+        runs = _runs(passage.text.split()) if candidates else set()
+        for candidate in candidates:
+            other = self._passages[candidate]
             if other.article == passage.article:
                 continue
-            scored = self._score(passage, other)
-            if scored:
+            scored = self._score(passage, other, runs)
+            if scored is True:
+                deferred.extend((number, candidate))
+            elif scored:
                 score, kind, words = scored
                 link = Link(
                     passage.article, passage.paragraph, other.article, other.paragraph, score, kind
@@ -466,7 +500,7 @@ _FORKED: tuple[LinkIndex, list[int]] | None = None
 
 def _link_in_workers(
     index: LinkIndex, starts: list[int], ranges: list[tuple[int, int]]
-) -> list[Found]:
+) -> list[tuple[list[Found], array[int]]]:
     """Link the ranges in forked processes; they share the index copy-on-write."""
     global _FORKED
     workers = max(1, len(ranges) // _CHUNKS_PER_WORKER)
@@ -477,10 +511,10 @@ def _link_in_workers(
             parts = pool.map(_link_range, ranges, chunksize=1)
     finally:
         _FORKED = None
-    return [link for part in parts for link in part]
+    return parts
 
 
-def _link_range(bounds: tuple[int, int]) -> list[Found]:
+def _link_range(bounds: tuple[int, int]) -> tuple[list[Found], array[int]]:
     assert _FORKED is not None, "only called in a forked worker"
     index, starts = _FORKED
     return index._link_passages(*bounds, starts)
