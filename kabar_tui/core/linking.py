@@ -220,6 +220,9 @@ class LinkIndex:
         for found, deferred in parts:
             index._found.extend(found)
             index._deferred.extend(deferred)
+        # every pair was judged on the final counts: the deferred ones do not hold
+        now = (index._counted, len(index._found))
+        index._links = (now, [link for link, words in index._found if index._holds(words)])
         index._forget_capped()
         return index
 
