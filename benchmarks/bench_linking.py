@@ -110,12 +110,13 @@ def bench_corpus(size: int, workers: int | None) -> None:
     links = link_corpus(corpus, workers)
     elapsed, cpu = time.perf_counter() - start, cpu_seconds() - start_cpu
     found, false_links = recall(links, planted)
+    worker_mb = resident_mb(resource.RUSAGE_CHILDREN)
     print(
         f"link_corpus {size:>7,} articles ({size * PARAGRAPHS_PER_ARTICLE:,} paragraphs): "
         f"{elapsed:7.2f} s wall, {cpu:.2f} s CPU (workers {workers or 'all cores'}), "
         f"{len(links):,} links, recall {found:.3f} ({len(planted):,} planted), "
         f"{false_links:,} false links, peak RSS {resident_mb():.0f} MB "
-        f"({before_mb:.0f} MB before linking; largest worker {resident_mb(resource.RUSAGE_CHILDREN):.0f} MB)",
+        f"({before_mb:.0f} MB before linking; largest worker {worker_mb:.0f} MB)",
         flush=True,
     )
 
