@@ -191,6 +191,7 @@ class LinkIndex:
         # which were rare yet: judged again when `links` is read after the counts change.
         self._deferred = array("q")
         self._links: tuple[tuple[int, int], list[Link]] = ((-1, -1), [])  # judged when, links
+        self.workers = 1  # processes that linked the corpus in `build`
 
     @classmethod
     def build(cls, articles: list[Article], workers: int | None = None) -> LinkIndex:
@@ -212,9 +213,9 @@ class LinkIndex:
                 index._index(passage, index._fingerprints_of(passage))
                 starts.append(start)
         del prepared
-        ranges = _ranges(len(starts), _worker_count(workers, len(starts)))
-        if len(ranges) > 1:
-            parts = _link_in_workers(index, starts, ranges)
+        index.workers = _worker_count(workers, len(starts))
+        if index.workers > 1:
+            parts = _link_in_workers(index, starts, index.workers)
         else:
             parts = [index._link_passages(0, len(starts), starts)]
         for found, deferred in parts:
@@ -470,15 +471,16 @@ def _visible(
 
 
 def _worker_count(workers: int | None, passages: int) -> int:
-    """Processes for the look-ups: one unless the corpus is big and forking is safe.
+    """Processes for the look-ups: `workers`, or every core for a big corpus, or one
+    where forking is not safe.
 
     Workers are forked so they share the finished index instead of receiving a copy;
     forking a process that runs other threads (the reader) can deadlock, so there the
     look-ups stay in this process.
     """
-    if passages < PARALLEL_MIN_PASSAGES:
-        return 1
     if workers is None:
+        if passages < PARALLEL_MIN_PASSAGES:
+            return 1
         try:
             workers = len(os.sched_getaffinity(0))
         except AttributeError:  # not on Linux
@@ -490,11 +492,10 @@ def _worker_count(workers: int | None, passages: int) -> int:
     return max(1, workers)
 
 
-def _ranges(passages: int, workers: int) -> list[tuple[int, int]]:
-    """Consecutive passage ranges, a few per worker; one range when there is one worker."""
-    parts = 1 if workers <= 1 else workers * _CHUNKS_PER_WORKER
-    size = -(-passages // parts) if passages else 1
-    return [(first, min(first + size, passages)) for first in range(0, passages, size)] or [(0, 0)]
+def _ranges(passages: int, parts: int) -> list[tuple[int, int]]:
+    """About `parts` consecutive ranges covering passages 0..passages-1."""
+    size = max(1, -(-passages // parts))
+    return [(first, min(first + size, passages)) for first in range(0, passages, size)]
 
 
 # What forked workers link against: set in the parent just before forking.
@@ -502,11 +503,12 @@ _FORKED: tuple[LinkIndex, list[int]] | None = None
 
 
 def _link_in_workers(
-    index: LinkIndex, starts: list[int], ranges: list[tuple[int, int]]
+    index: LinkIndex, starts: list[int], workers: int
 ) -> list[tuple[list[Found], array[int]]]:
-    """Link the ranges in forked processes; they share the index copy-on-write."""
+    """Link consecutive ranges of passages in forked processes, which share the index
+    copy-on-write; the parts come back in order."""
     global _FORKED
-    workers = max(1, len(ranges) // _CHUNKS_PER_WORKER)
+    ranges = _ranges(len(starts), workers * _CHUNKS_PER_WORKER)
     _FORKED = (index, starts)
     try:
         context = multiprocessing.get_context("fork")
