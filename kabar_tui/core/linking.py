@@ -31,9 +31,11 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from itertools import chain
-from operator import itemgetter
+from operator import is_not, itemgetter
 from sys import intern
+from typing import Any
 
 from rapidfuzz import fuzz
 
@@ -86,6 +88,7 @@ _QUOTED = re.compile(r"[\"“”«»„]([^\"“”«»„]+)[\"“”«»„]")
 _KIND_ORDER = {SAME_TEXT: 0, SAME_QUOTE: 1, SIMILAR: 2}
 Found = tuple[Link, tuple[str, ...]]  # a link and the words it rests on (see LinkIndex._holds)
 _ABSENT = object()
+_is_some = partial(is_not, None)
 
 
 def fold(text: str) -> str:
@@ -150,11 +153,26 @@ def _quote_score(a: _Passage, b: _Passage) -> float:
     return best if best >= SAME_QUOTE_MIN_RATIO else 0.0
 
 
-def _shared_run_words(runs_a: set[tuple[str, ...]], b: _Passage, words: set[str]) -> set[str]:
+def _shared_run_words(runs_a: _Runs, b: _Passage, words: set[str]) -> set[str]:
     """Those of `words` that lie inside word runs both paragraphs contain (`runs_a`: the
     runs of the first, taken once for all its candidates)."""
-    shared_runs = runs_a.intersection(_runs(b.text.split()))
+    shared_runs = runs_a.get().intersection(_runs(b.text.split()))
     return words.intersection(chain.from_iterable(shared_runs))
+
+
+class _Runs:
+    """The word runs of one paragraph, taken when first needed (most pairs never do)."""
+
+    __slots__ = ("_runs", "_text")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._runs: set[tuple[str, ...]] | None = None
+
+    def get(self) -> set[tuple[str, ...]]:
+        if self._runs is None:
+            self._runs = _runs(self._text.split())
+        return self._runs
 
 
 def _runs(words: list[str]) -> set[tuple[str, ...]]:
@@ -177,10 +195,9 @@ class LinkIndex:
         # fingerprint or word -> passage number(s); None once too common (see _post_all)
         self._fingerprints: dict[int, int | list[int] | None] = {}
         self._rare_words: dict[str, int | list[int] | None] = {}
-        # While `build` runs: posting key -> the passage whose posting made it too common.
-        # Its list is kept for the paragraphs of earlier articles, which still see it.
-        self._capped_fingerprints: dict[int, int] | None = None
-        self._capped_words: dict[str, int] | None = None
+        # While `build` runs: the keys whose postings grew too common (see _post_all).
+        self._capped_fingerprints: list[int] | None = None
+        self._capped_words: list[str] | None = None
         self._frequency: Counter[str] = Counter()  # paragraphs containing each content word
         self._counted = 0  # paragraphs counted in _frequency
         self._word_codes = _WordCodes()
@@ -205,7 +222,7 @@ class LinkIndex:
         prepared = [index._prepare(article) for article in articles]
         for passages in prepared:
             index._count(passages)
-        index._capped_fingerprints, index._capped_words = {}, {}
+        index._capped_fingerprints, index._capped_words = [], []
         starts: list[int] = []  # for each passage, the first passage of its article
         for passages in prepared:
             start = len(index._passages)
@@ -248,7 +265,7 @@ class LinkIndex:
             a, b = self._passages[numbers[slot]], self._passages[numbers[slot + 1]]
             if self._rare_count(set(a.content).intersection(b.content)) < 2:
                 continue
-            scored = self._score(a, b, _runs(a.text.split()))
+            scored = self._score(a, b, _Runs(a.text))
             if isinstance(scored, tuple) and self._holds(scored[2]):
                 yield Link(a.article, a.paragraph, b.article, b.paragraph, *scored[:2])
 
@@ -316,7 +333,7 @@ class LinkIndex:
         return found, deferred
 
     def _score(
-        self, a: _Passage, b: _Passage, runs_a: set[tuple[str, ...]]
+        self, a: _Passage, b: _Passage, runs_a: _Runs
     ) -> tuple[float, str, tuple[str, ...]] | bool:
         """The score and kind of the link between two paragraphs, and for a similar event
         the shared words it rests on (see `_holds`); False when unrelated, True when they
@@ -353,16 +370,8 @@ class LinkIndex:
         of first appearance, which breaks ties between weak candidates, is that of the
         keys in text order, as it always was.
         """
-        shared = Counter(
-            _visible(
-                keys, self._fingerprints, self._capped_fingerprints, start, FINGERPRINT_POSTING_CAP
-            )
-        )
-        rare = Counter(
-            _visible(
-                passage.content, self._rare_words, self._capped_words, start, RARE_WORD_POSTING_CAP
-            )
-        )
+        shared = Counter(_visible(keys, self._fingerprints, start))
+        rare = Counter(_visible(passage.content, self._rare_words, start))
         strong = {n for n, count in shared.items() if count >= STRONG_FINGERPRINTS}
         strong.update(n for n, count in rare.items() if count >= RARE_WORDS_MIN_SHARED)
         # the best supported MAX_CANDIDATES, ties in order of appearance (most_common's)
@@ -376,7 +385,7 @@ class LinkIndex:
     ) -> list[Found]:
         links: list[Found] = []
         candidates = self._candidates(passage, keys, start)
-        runs = _runs(passage.text.split()) if candidates else set()
+        runs = _Runs(passage.text)
         for candidate in candidates:
             other = self._passages[candidate]
             if other.article == passage.article:
@@ -420,14 +429,25 @@ class _WordCodes(dict):
         return code
 
 
+class _Capped(list):
+    """A posting that grew too common while `build` ran, kept for the paragraphs of
+    earlier articles: `at` is the passage that found it full."""
+
+    __slots__ = ("at",)
+
+    def __init__(self, posting: list[int], at: int) -> None:
+        super().__init__(posting)
+        self.at = at
+
+
 def _post_all(
-    index: dict, capped: dict | None, keys: Iterable[object], number: int, cap: int
+    index: dict, capped: list | None, keys: Iterable[object], number: int, cap: int
 ) -> None:
     """Add passage `number` to the posting of each key: a bare int while single (most
     are: memory), then a list, then too common once it reaches `cap`.
 
-    Too common is None, or, while `build` runs (`capped` given), the list kept as it was
-    and the passage that found it full noted in `capped` (see `_visible`).
+    Too common is None, or, while `build` runs (`capped` given, collecting the keys),
+    a `_Capped` copy of the list (see `_visible`).
     """
     get = index.get
     for key in keys:
@@ -442,27 +462,25 @@ def _post_all(
         elif len(posting) >= cap:
             if capped is None:
                 index[key] = None
-            elif key not in capped:
-                capped[key] = number
+            elif type(posting) is not _Capped:
+                index[key] = _Capped(posting, number)
+                capped.append(key)
         elif posting[-1] != number:
             posting.append(number)
 
 
-def _visible(
-    keys: Iterable[object], index: dict, capped: dict | None, start: int, cap: int
-) -> list[int]:
+def _visible(keys: Iterable[object], index: dict, start: int) -> list[int]:
     """The passages that the postings of `keys` held when passage `start` was about to be
     indexed: numbers below `start`, none for a posting already too common by then."""
     found: list[int] = []
     extend, append = found.extend, found.append
-    for key, posting in zip(keys, map(index.get, keys), strict=True):
-        if posting is None:
-            continue
+    postings: Iterable[Any] = filter(_is_some, map(index.get, keys))  # misses dropped in C
+    for posting in postings:
         if type(posting) is int:
             if posting < start:
                 append(posting)
         elif posting[-1] < start:
-            if capped and len(posting) >= cap and capped.get(key, start) < start:
+            if type(posting) is _Capped and posting.at < start:
                 continue
             extend(posting)
         elif posting[0] < start:
