@@ -10,10 +10,8 @@ fresh interpreter, as a user's next `kabar` would.
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import os
-import pickle
 import random
 import resource
 import statistics
@@ -29,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.textgen import paragraph  # noqa: E402
 from kabar_tui.core.export import corpus_to_dict  # noqa: E402
 from kabar_tui.core.pipeline import index_corpus  # noqa: E402
-from kabar_tui.core.storage import DEFERRED_FIELDS, Storage  # noqa: E402
+from kabar_tui.core.storage import Storage  # noqa: E402
 
 try:  # the shared raw-article generator, once it has landed in main
     from benchmarks.corpus import raw_articles
@@ -83,10 +81,10 @@ def open_once(corpus: Path, cache: Path) -> dict[str, float]:
         "rss_mb": rss_mb(),
         "corpus_mb": rss_mb() - before,
     }
-    # What opening one article unpickles (mentions, quotes, removed lines), for all of them.
+    # Every article's mentions, quotes, removed lines and edits, as the reader would use them.
     started = time.perf_counter()
     for article in report.corpus.articles:
-        for name in DEFERRED_FIELDS:
+        for name in ("entities", "quotes", "removed", "edits"):
             len(getattr(article, name))
     figures["all_loaded_s"] = time.perf_counter() - started
     figures["all_loaded_mb"] = rss_mb() - before
@@ -183,25 +181,6 @@ def main() -> None:
             f"{changed_report.from_cache} from cache; "
             f"cross-article stage {changed_report.finish_seconds:.2f} s)"
         )
-        compare_formats(report.corpus)
-
-
-def compare_formats(corpus: object) -> None:
-    """Why pickle: loading it back versus parsing JSON of the same corpus (collector off)."""
-    blob = pickle.dumps(corpus, protocol=pickle.HIGHEST_PROTOCOL)
-    text = json.dumps(corpus_to_dict(corpus), ensure_ascii=False)
-    gc.disable()
-    started = time.perf_counter()
-    pickle.loads(blob)
-    pickled = time.perf_counter() - started
-    started = time.perf_counter()
-    json.loads(text)
-    parsed = time.perf_counter() - started
-    gc.enable()
-    print(
-        f"load formats: pickle to dataclasses {pickled:.3f} s ({len(blob) / 1e6:.1f} MB); "
-        f"JSON parse alone, before making any dataclass, {parsed:.3f} s ({len(text) / 1e6:.1f} MB)"
-    )
 
 
 if __name__ == "__main__":

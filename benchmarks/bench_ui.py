@@ -1,6 +1,7 @@
 """Reader speed: startup to first paint, opening an article, scrolling a page, the list.
 
 Run: python -m benchmarks.bench_ui [--runs N] [--paragraphs P] [--list-sizes 1000,10000]
+     python -m benchmarks.bench_ui --only-megabyte   (a 1 MB article and its removed lines)
 Startup runs the real app in a pseudo-terminal on the bundled seeds and times from process
 start to the first refresh; a bare textual App gives the import floor for comparison.
 Opening (jump + drawing the first screen, nothing cached) and scrolling run headless
@@ -153,6 +154,74 @@ async def open_and_scroll(paragraphs: int, runs: int) -> dict[str, list[float]]:
     return figures
 
 
+def megabyte_article_corpus():
+    """The seeds plus a 1 MB scrape: generated paragraphs with promo and ad lines between
+    them, cleaned by the real pipeline, so it has removed lines to show."""
+    import random
+
+    from benchmarks.textgen import paragraph, sentence
+    from kabar_tui.core.pipeline import build_corpus, process_source
+    from kabar_tui.core.sources import Source
+
+    rng = random.Random(1)
+    parts = ["Laporan satu megabita untuk uji kecepatan pembaca"]
+    size = 0
+    while size < 1_000_000:
+        text = paragraph(rng)
+        parts.append(text)
+        size += len(text.encode("utf-8"))
+        if rng.random() < 0.2:
+            parts.append("Baca juga: " + sentence(rng))
+        if rng.random() < 0.1:
+            parts.append("ADVERTISEMENT")
+    corpus = build_corpus()
+    source = Source("megabyte", "megabyte.txt", "\n\n".join(parts), "megabyte")
+    corpus.articles.append(process_source(source))
+    return corpus
+
+
+async def open_megabyte(runs: int) -> dict[str, list[float]]:
+    """Seconds to open the 1 MB article (first screen drawn) and to show its removed lines."""
+    from kabar_tui.ui.app import KabarApp
+
+    corpus = megabyte_article_corpus()
+    article = corpus.articles[-1]
+    app = KabarApp(corpus=corpus)
+    figures: dict[str, list[float]] = {"open": [], "removed": [], "bottom": []}
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.jump(corpus.articles[0].id, 0)  # mount the reader once
+        await pilot.pause()
+        view = app.reader.view
+        height = view.scrollable_content_region.height
+        for _ in range(runs):
+            view.show_removed = False
+            view.forget_layouts()
+            started = time.perf_counter()
+            app.jump(article.id, 0)
+            for y in range(height):
+                view.render_line(y)
+            figures["open"].append(time.perf_counter() - started)
+            await pilot.pause()
+            started = time.perf_counter()
+            view.action_toggle_removed()
+            for y in range(height):
+                view.render_line(y)
+            figures["removed"].append(time.perf_counter() - started)
+            started = time.perf_counter()
+            view.action_last_paragraph()
+            for y in range(height):
+                view.render_line(y)
+            figures["bottom"].append(time.perf_counter() - started)
+            await pilot.pause()
+        print(
+            f"(1 MB article: {len(article.paragraphs)} paragraphs, "
+            f"{len(article.removed)} removed lines)"
+        )
+        await pilot.press("Q")
+    return figures
+
+
 def hand_made_corpus(size: int):
     """`size` articles from ten outlets over a year, generated titles, no paragraphs."""
     import random
@@ -222,7 +291,14 @@ def main() -> int:
     parser.add_argument("--paragraphs", type=int, default=2000)
     parser.add_argument("--list-sizes", default="1000,10000")
     parser.add_argument("--only-list", action="store_true", help="time the article list only")
+    parser.add_argument("--only-megabyte", action="store_true", help="time the 1 MB article only")
     args = parser.parse_args()
+    if args.only_megabyte:
+        figures = asyncio.run(open_megabyte(args.runs))
+        print(f"open a 1 MB article:               {ms(figures['open'])}  (goal < 1 s)")
+        print(f"its removed lines shown:           {ms(figures['removed'])}  (goal < 1 s)")
+        print(f"then to its last paragraph:        {ms(figures['bottom'])}")
+        return 0
     for size in (int(n) for n in args.list_sizes.split(",") if n):
         figures = asyncio.run(filter_and_sort(size, args.runs))
         print(f"list of {size:>6}, filter keystroke: {ms(figures['filter'])}")

@@ -1,7 +1,8 @@
 """The user's settings file (`config.toml` in the platform config directory).
 
-Keys: `theme`, `lang`, and a `[keymap]` table of binding id -> keys, e.g.
-`"reader.next_paragraph" = "j,down"`. A broken file gives one warning, never a crash.
+Keys: `theme`, `theme_16` (the theme for 16-colour terminals), `lang`, and a `[keymap]`
+table of binding id -> keys, e.g. `"reader.next_paragraph" = "j,down"`. A broken file gives
+one warning, never a crash.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ def config_path() -> Path:
 @dataclass(slots=True)
 class Config:
     theme: str | None = None
+    theme_16: str | None = None  # chosen on a 16-colour terminal, kept apart from `theme`
     lang: str | None = None
     keymap: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
@@ -42,7 +44,7 @@ def load_config(path: Path | None = None) -> Config:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         return Config(warnings=[f"{path}: ignored, not valid TOML ({error})"])
     config = Config()
-    for key in ("theme", "lang"):
+    for key in ("theme", "theme_16", "lang"):
         value = data.get(key)
         if isinstance(value, str):
             setattr(config, key, value)

@@ -100,7 +100,8 @@ def test_missing_path_and_empty_folder(capsys, tmp_path: Path) -> None:
 
 def test_one_bad_file_among_good_ones_is_a_warning(capsys, tmp_path: Path) -> None:
     (tmp_path / "good.txt").write_text(GOOD, encoding="utf-8")
-    (tmp_path / "bad.txt").write_bytes(b"\xff\xfe\x00\x01")
+    # Neither UTF-8 nor a BOM (`\xff\xfe` would be UTF-16 text, which is read now).
+    (tmp_path / "bad.txt").write_bytes(b"\x80\x81\x00\x01")
     code, out, err = run(capsys, "list", str(tmp_path))
     assert code == 0
     assert out.startswith("good\t")

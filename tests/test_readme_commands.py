@@ -25,3 +25,17 @@ def test_readme_sets_up_with_two_commands() -> None:
 def test_ci_runs_the_readme_test_command() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert _setup_commands()[1] in ci.splitlines()
+
+
+def _toml_example(path: Path) -> dict[str, str]:
+    import tomllib
+
+    text = path.read_text(encoding="utf-8")
+    return tomllib.loads(re.search(r"```toml\n(.*?)```", text, re.DOTALL).group(1))["keymap"]
+
+
+def test_readme_keymap_example_is_part_of_the_tested_one() -> None:
+    """docs/keys.md's example is run by tests/ui/test_keys.py; the README shows part of it."""
+    readme = _toml_example(ROOT / "README.md")
+    tested = _toml_example(ROOT / "docs" / "keys.md")
+    assert readme and readme.items() <= tested.items()

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+import enum
 import gc
 import os
 import pickle
 import sqlite3
 import subprocess
 import sys
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -19,16 +22,19 @@ from kabar_tui.core.model import (
     Caption,
     Corpus,
     Edit,
+    EntityRecord,
     Link,
     Mention,
     Paragraph,
     Problem,
     Quote,
     QuoteOccurrence,
+    QuoteRecord,
     RemovedLine,
+    Story,
 )
 from kabar_tui.core.pipeline import index_corpus
-from kabar_tui.core.sources import Source
+from kabar_tui.core.sources import Source, read_sources
 from kabar_tui.core.storage import Storage
 
 ARTICLE = """{title}
@@ -118,15 +124,23 @@ def test_cross_article_results_are_cached(
     def finish(corpus: Corpus) -> None:
         calls.append(len(corpus.articles))
         first, second = corpus.articles[:2]
-        first.entities.append(Mention("Sri Mulyani", "PER", 0, 0, 11, canonical=MARK))
+        first.entities[-1].canonical = MARK
+        first.quotes[0].speaker_canonical = MARK
         corpus.links.append(Link(first.id, 0, second.id, 0, 97.5, "same text"))
+        corpus.stories.append(Story("s1", [second.id, first.id], "Anggaran"))
+        corpus.entities.append(EntityRecord(MARK, "PER", ["Sri"], 2, [second.id]))
+        occurrence = QuoteOccurrence(second.id, 1, 0, 9, "Sri")
+        corpus.quote_groups.append(QuoteRecord("Kami siap", MARK, [occurrence]))
 
     monkeypatch.setattr(pipeline, "finish_corpus", finish)
-    index_corpus([corpus_dir], cache=cache)
+    first = index_corpus([corpus_dir], cache=cache)
     report = index_corpus([corpus_dir], cache=cache)
     assert calls == [6]
     assert report.corpus.links == [Link("000_artikel", 0, "001_artikel", 0, 97.5, "same text")]
     assert report.corpus.articles[0].entities[-1].canonical == MARK
+    assert report.corpus.articles[0].quotes[0].speaker_canonical == MARK
+    assert report.corpus.stories == [Story("s1", ["001_artikel", "000_artikel"], "Anggaran")]
+    assert as_dict(report.corpus) == as_dict(first.corpus)
 
 
 def test_cross_article_stage_reruns_on_per_article_results(
@@ -174,17 +188,19 @@ def test_damaged_cache_file_is_rebuilt_with_a_warning(
     assert not again.corpus.problems
 
 
-def test_unreadable_entry_is_reprocessed_with_a_warning(corpus_dir: Path, tmp_path: Path) -> None:
+def test_changed_article_rows_are_reprocessed_with_a_warning(
+    corpus_dir: Path, tmp_path: Path
+) -> None:
     path = tmp_path / "cache.sqlite3"
     with Storage(path) as cache:
-        index_corpus([corpus_dir], cache=cache)
+        first = index_corpus([corpus_dir], cache=cache)
     with sqlite3.connect(path) as db:
-        db.execute("UPDATE articles SET data = x'80059500'")
-        db.execute("DELETE FROM corpora")
+        db.execute("UPDATE mentions SET label = 'ORG' WHERE position = 0")
     with Storage(path) as cache:
         report = index_corpus([corpus_dir], cache=cache)
     assert (report.processed, report.from_cache) == (6, 0)
-    assert any("unreadable" in problem.message for problem in report.corpus.problems)
+    assert any("checksum" in problem.message for problem in report.corpus.problems)
+    assert as_dict(report.corpus) == as_dict(first.corpus)
 
 
 def test_old_layout_is_rebuilt_with_a_warning(corpus_dir: Path, tmp_path: Path) -> None:
@@ -288,21 +304,20 @@ def test_dead_worker_processes_fall_back_to_this_one(
     ]
 
 
-def test_unreadable_corpus_entry_falls_back_to_the_articles(
-    corpus_dir: Path, tmp_path: Path
-) -> None:
+def test_changed_corpus_rows_fall_back_to_the_articles(corpus_dir: Path, tmp_path: Path) -> None:
     path = tmp_path / "cache.sqlite3"
     with Storage(path) as cache:
         first = index_corpus([corpus_dir], cache=cache)
     with sqlite3.connect(path) as db:
-        db.execute("UPDATE corpora SET data = x'00112233'")
+        db.execute("UPDATE names SET text = 'Orang Lain' WHERE number = 0")
     with Storage(path) as cache:
         report = index_corpus([corpus_dir], cache=cache)
         again = index_corpus([corpus_dir], cache=cache)
     assert (report.processed, report.from_cache, report.corpus_from_cache) == (0, 6, False)
-    assert any("unreadable" in problem.message for problem in report.corpus.problems)
+    assert any("checksum" in problem.message for problem in report.corpus.problems)
     assert as_dict(report.corpus) == as_dict(first.corpus)
     assert again.corpus_from_cache
+    assert as_dict(again.corpus) == as_dict(first.corpus)
 
 
 def age(*paths: Path, seconds: float = 3600) -> None:
@@ -347,15 +362,14 @@ def test_touched_file_with_same_content_is_not_reprocessed(
     assert (report.processed, report.from_cache, report.corpus_from_cache) == (0, 6, True)
 
 
-def test_equal_short_strings_are_stored_once() -> None:
-    mentions = [
-        Mention("".join(["Sri ", "Mulyani"]), "PER", n, 0, 11, canonical="Sri Mulyani")
-        for n in range(3)
-    ]
-    article = Article("a", "a.txt", "Judul", [], entities=mentions)
-    loaded = pickle.loads(storage.dump_article(article))
-    assert loaded == article
-    assert len({id(mention.text) for mention in loaded.entities}) == 1
+def test_equal_short_strings_are_loaded_once(corpus_dir: Path, cache: Storage) -> None:
+    index_corpus([corpus_dir], cache=cache)
+    articles = cache.load_articles(read_sources([corpus_dir])[0])
+    texts = {id(m.text) for a in articles.values() for m in a.entities if m.text == "Sri Mulyani"}
+    labels = {id(m.label) for a in articles.values() for m in a.entities}
+    assert len(articles) == 6
+    assert len(texts) == 1
+    assert len(labels) == len({m.label for a in articles.values() for m in a.entities})
 
 
 def test_stored_corpus_shares_equal_strings_across_articles(
@@ -368,44 +382,6 @@ def test_stored_corpus_shares_equal_strings_across_articles(
     outlets = {id(article.outlet) for article in second.corpus.articles}
     assert second.corpus.articles[0].outlet == "Kompas.com"
     assert len(outlets) == 1
-
-
-def test_opened_corpus_unpickles_per_article_records_on_first_use(
-    corpus_dir: Path, cache: Storage
-) -> None:
-    first = index_corpus([corpus_dir], cache=cache).corpus
-    second = index_corpus([corpus_dir], cache=cache).corpus
-    article, original = second.articles[0], first.articles[0]
-    for name in storage.DEFERRED_FIELDS:
-        deferred = getattr(article, name)
-        assert isinstance(deferred, storage.DeferredList)
-        assert deferred._payload is not None
-    assert article.entities[0] == original.entities[0]
-    assert article.entities._payload is None
-    assert list(article.entities) == original.entities
-    assert article.quotes == original.quotes
-    assert len(article.removed) == len(original.removed) > 0
-    assert [edit.kind for edit in article.edits] == [edit.kind for edit in original.edits]
-    assert second.articles[1] == first.articles[1]  # dataclass equality loads them too
-
-
-def test_deferred_list_is_a_list() -> None:
-    mentions = [Mention("Sri Mulyani", "PER", n, 0, 11) for n in range(3)]
-    payload = pickle.dumps(mentions, protocol=pickle.HIGHEST_PROTOCOL)
-    deferred = storage.DeferredList(payload=payload)
-    assert len(deferred) == 3
-    deferred.append(Mention("Jakarta", "LOC", 4, 0, 7))
-    assert [m.paragraph for m in deferred] == [0, 1, 2, 4]
-    assert (
-        sorted(storage.DeferredList(payload=payload), key=lambda m: -m.paragraph)[0]
-        == (mentions[2])
-    )
-    assert storage.DeferredList(payload=payload) == mentions
-    assert mentions == storage.DeferredList(payload=payload)
-    assert bool(storage.DeferredList(payload=pickle.dumps([]))) is False
-    again = pickle.loads(pickle.dumps(deferred))
-    assert isinstance(again, storage.DeferredList)
-    assert again == [*mentions, Mention("Jakarta", "LOC", 4, 0, 7)]
 
 
 def test_records_pickle_to_equal_records() -> None:
@@ -540,3 +516,119 @@ def test_worker_processes_start_from_a_thread_with_stderr_captured(tmp_path: Pat
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["2", "20", "0"]
+
+
+def test_enum_values_are_stored_as_their_plain_values(tmp_path: Path) -> None:
+    """Labels may become StrEnums (issue 11): the checksum must still match when read back."""
+
+    class Label(enum.StrEnum):
+        PER = "PER"
+
+    mention = Mention("Sri Mulyani", Label.PER, 0, 0, 11)
+    article = Article("a", str(tmp_path / "a.txt"), "Judul", [Paragraph(0, "Sri Mulyani", 1)])
+    article.entities = [mention]
+    source = Source("a", article.path, "", "hash")
+    with Storage(tmp_path / "cache" / "test.sqlite3") as cache:
+        cache.save_articles([(source, "", article)])
+        loaded = cache.load_articles([source])
+        assert cache.warnings == []
+    assert loaded[article.path].entities == [Mention("Sri Mulyani", "PER", 0, 0, 11)]
+    assert type(loaded[article.path].entities[0].label) is str
+
+
+def test_only_the_most_recently_used_corpora_are_kept(
+    tmp_path: Path, cache: Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(storage, "KEPT_CORPORA", 2)
+    folders = [tmp_path / name for name in ("a", "b", "c")]
+    for folder in folders:
+        write_corpus(folder, 2)
+    for folder in (folders[0], folders[1], folders[0], folders[2]):
+        index_corpus([folder], cache=cache)
+    assert index_corpus([folders[0]], cache=cache).corpus_from_cache
+    assert index_corpus([folders[2]], cache=cache).corpus_from_cache
+    assert not index_corpus([folders[1]], cache=cache).corpus_from_cache
+    with sqlite3.connect(cache.path) as db:
+        assert db.execute("SELECT count(*) FROM corpora").fetchone() == (2,)
+
+
+# Every field of the model is stored: a field added without a column would be lost silently.
+ARTICLE_COLUMNS = {
+    "id", "path", "title", "title_derived", "outlet", "author", "editor", "published",
+    "dateline", "credited_source", "content_hash",
+}  # fmt: skip
+CORPUS_RECORDS = {
+    Corpus: {"articles", "entities", "links", "stories", "quote_groups", "problems"},
+    EntityRecord: {"canonical", "label", "aliases", "mentions", "articles"},
+    Link: {
+        "source_article", "source_paragraph", "target_article", "target_paragraph", "score",
+        "kind",
+    },
+    Story: {"id", "articles", "title"},
+    QuoteRecord: {"text", "speaker_canonical", "occurrences"},
+    QuoteOccurrence: {"article", "paragraph", "start", "end", "speaker"},
+}  # fmt: skip
+
+
+def field_names(kind: type) -> set[str]:
+    return {field.name for field in dataclasses.fields(kind)}
+
+
+def test_every_field_of_the_model_has_a_column() -> None:
+    for spec in storage.RECORDS:
+        assert set(spec.fields) == field_names(spec.kind), spec.table
+        assert len(spec.columns) == len(spec.fields) == len(spec.kinds)
+    records = {spec.attribute for spec in storage.RECORDS}
+    assert field_names(Article) == ARTICLE_COLUMNS | records
+    for kind, stored in CORPUS_RECORDS.items():
+        assert field_names(kind) == stored, kind.__name__
+
+
+def test_a_full_article_comes_back_equal(tmp_path: Path) -> None:
+    article = Article(
+        id="a",
+        path=str(tmp_path / "a.txt"),
+        title="Judul",
+        paragraphs=[Paragraph(0, "Sri Mulyani berkata.", 3), Paragraph(1, "Lalu pergi.", 5)],
+        title_derived=True,
+        outlet="Kompas.com",
+        author="Penulis",
+        editor="Penyunting",
+        published=datetime(2023, 9, 14, 10, 30, tzinfo=timezone(timedelta(hours=8), "WITA")),
+        dateline="JAKARTA",
+        credited_source="Antara",
+        captions=[Caption("Suasana pasar.", "ANTARA/Foto", 2), Caption("Tanpa kredit", None, 4)],
+        removed=[RemovedLine(1, "Baca juga: Harga Beras", "related link")],
+        edits=[Edit(3, "rejoined", "2 lines")],
+        content_hash="hash",
+        entities=[Mention("Sri Mulyani", "PER", 0, 0, 11, canonical="")],
+        quotes=[
+            Quote("Kami siap", "direct", "Sri Mulyani", 0, 0, 9, None, via="kata", role="Menteri")
+        ],
+    )
+    source = Source("a", article.path, "", "hash")
+    with Storage(tmp_path / "cache" / "test.sqlite3") as cache:
+        cache.save_articles([(source, "", article)])
+        loaded = cache.load_articles([source])[article.path]
+    assert loaded == article
+    assert loaded.published is not None and loaded.published.tzname() == "WITA"
+
+
+def test_ids_that_depend_on_the_corpus_come_back_from_its_cache(
+    tmp_path: Path, cache: Storage
+) -> None:
+    """Two files named alike get ids from their folders (issue 12); the ids are the corpus's."""
+    corpus = tmp_path / "corpus"
+    write_corpus(corpus / "okezone", 1)
+    alone = index_corpus([corpus], cache=cache)
+    assert [a.id for a in alone.corpus.articles] == ["000_artikel"]
+    write_corpus(corpus / "antara", 1)
+    both = index_corpus([corpus], cache=cache)
+    again = index_corpus([corpus], cache=cache)
+    assert again.corpus_from_cache
+    assert [a.id for a in again.corpus.articles] == ["antara/000_artikel", "okezone/000_artikel"]
+    assert as_dict(again.corpus) == as_dict(both.corpus)
+    (corpus / "antara" / "000_artikel.txt").unlink()
+    back = index_corpus([corpus], cache=cache)
+    assert back.corpus_from_cache
+    assert [a.id for a in back.corpus.articles] == ["000_artikel"]

@@ -7,7 +7,6 @@ from itertools import combinations
 from pathlib import Path
 
 import pytest
-from rich.text import Text
 from textual.app import App
 
 from kabar_tui.config import load_config
@@ -24,7 +23,6 @@ from kabar_tui.core.themes import (
     rgb,
 )
 from kabar_tui.ui.theming import (
-    bracket_spans,
     choose_theme,
     install_themes,
     load_themes,
@@ -153,9 +151,9 @@ async def test_no_color_styles_do_not_rely_on_colour(tmp_path: Path, monkeypatch
 
 
 class ReaderLikeApp(App[None]):
-    def __init__(self, theme: str | None = None) -> None:
+    def __init__(self, theme: str | None = None, color_system: str | None = None) -> None:
         super().__init__()
-        setup_themes(self, theme)
+        setup_themes(self, theme, color_system)
 
 
 async def test_setup_uses_flag_then_config_and_remembers_palette_choice(
@@ -179,6 +177,36 @@ async def test_setup_uses_flag_then_config_and_remembers_palette_choice(
     assert load_config(tmp_path / "config.toml").theme == "kabar-high-contrast"
 
 
+async def test_the_theme_is_remembered_per_colour_depth(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("KABAR_CONFIG_DIR", str(tmp_path))
+    (tmp_path / "config.toml").write_text('theme = "kabar-light"\n', encoding="utf-8")
+    app = ReaderLikeApp(color_system="standard")
+    async with app.run_test() as pilot:
+        assert app.theme == ANSI_THEME  # the truecolour choice does not apply here
+        app.theme = "kabar-high-contrast"  # chosen in the palette on a 16-colour terminal
+        await pilot.pause()
+    config = load_config(tmp_path / "config.toml")
+    assert (config.theme, config.theme_16) == ("kabar-light", "kabar-high-contrast")
+    app = ReaderLikeApp(color_system="standard")
+    async with app.run_test():
+        assert app.theme == ANSI_THEME  # not built on the 16 colours: the ANSI theme wins
+    app = ReaderLikeApp(color_system="truecolor")
+    async with app.run_test():
+        assert app.theme == "kabar-light"
+
+
+async def test_a_16_colour_safe_choice_is_kept_on_16_colours(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("KABAR_CONFIG_DIR", str(tmp_path))
+    safe = tmp_path / "themes"
+    safe.mkdir()
+    ansi = (themes_dir() / "kabar-ansi.toml").read_text(encoding="utf-8")
+    (safe / "mine.toml").write_text(ansi.replace('"kabar-ansi"', '"mine"'), encoding="utf-8")
+    (tmp_path / "config.toml").write_text('theme_16 = "mine"\n', encoding="utf-8")
+    app = ReaderLikeApp(color_system="standard")
+    async with app.run_test():
+        assert app.theme == "mine"
+
+
 async def test_broken_user_theme_and_unknown_name_warn_and_fall_back(
     tmp_path: Path, monkeypatch
 ) -> None:
@@ -192,11 +220,3 @@ async def test_broken_user_theme_and_unknown_name_warn_and_fall_back(
         messages = [n.message for n in app._notifications]
         assert any("mine.toml" in m and "`primary`" in m for m in messages)
         assert any("Unknown theme mine" in m for m in messages)
-
-
-def test_bracket_spans_keep_styles_and_nest() -> None:
-    text = Text("Presiden Joko Widodo di Istana Bogor")
-    text.stylize("bold", 9, 20)
-    marked = bracket_spans(text, [(9, 20), (24, 36), (31, 36)])
-    assert marked.plain == "Presiden [Joko Widodo] di [Istana [Bogor]]"
-    assert [(s.start, s.end, s.style) for s in marked.spans] == [(10, 21, "bold")]

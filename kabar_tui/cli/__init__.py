@@ -23,8 +23,10 @@ COMMANDS: dict[str, str] = {
     "quotes": "kabar_tui.cli.quotes_cmd",
     "search": "kabar_tui.cli.search_cmd",
     "related": "kabar_tui.cli.related_cmd",
+    "compare": "kabar_tui.cli.compare_cmd",
     "index": "kabar_tui.cli.index_cmd",
     "serve": "kabar_tui.cli.serve_cmd",
+    "config": "kabar_tui.cli.config_cmd",
 }
 OPEN_COMMAND = "kabar_tui.cli.open_cmd"
 

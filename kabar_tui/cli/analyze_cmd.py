@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from kabar_tui.cli.common import error_console
 from kabar_tui.core.entities import recognise
 from kabar_tui.core.quotes import attribute
+from kabar_tui.core.safe import visible
 
 HELP = "entities and quotes of plain passages (one per line) as JSON lines"
 CANNOT_READ = 2
@@ -23,7 +24,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def analyze_passage(text: str) -> dict:
-    """One passage as its own one-paragraph article."""
+    """One passage as its own one-paragraph article; its controls shown, never obeyed."""
+    text = visible(text)  # one character for one: offsets are into the text as printed
     mentions = recognise([text])
     quotes = attribute([text], mentions)
     return {

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 from rich.console import Console
 
-from kabar_tui.core.model import Corpus
+from kabar_tui.core.model import Article, Corpus
 from kabar_tui.core.pipeline import build_corpus
+from kabar_tui.i18n import _
 
 NOTHING_READ = 2
+CANDIDATES_SHOWN = 10
 
 
 def add_paths_argument(parser: argparse.ArgumentParser) -> None:
@@ -20,6 +23,17 @@ def add_paths_argument(parser: argparse.ArgumentParser) -> None:
         metavar="PATH",
         help="article files or folders (*.txt, recursive); the bundled seeds when none",
     )
+
+
+class _StdoutConsole(Console):
+    def on_broken_pipe(self) -> None:
+        """Rich exits 1 when the pipe closes; `main` makes that a quiet 0 like every command."""
+        raise BrokenPipeError
+
+
+def stdout_console(**options: Any) -> Console:
+    """The console for a command's output: a reader that goes away (`| head`) ends it quietly."""
+    return _StdoutConsole(highlight=False, **options)
 
 
 def error_console() -> Console:
@@ -41,3 +55,21 @@ def load_corpus(args: argparse.Namespace) -> Corpus | None:
 
 def stdout_is_terminal() -> bool:
     return sys.stdout.isatty()
+
+
+def find_article(corpus: Corpus, wanted: str) -> Article | None:
+    """The article an id or a unique start of one names; else say why, in one line."""
+    found = corpus.articles_matching(wanted)
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        message = _("no article with id {id}").format(id=repr(wanted))
+    else:
+        names = ", ".join(article.id for article in found[:CANDIDATES_SHOWN])
+        if len(found) > CANDIDATES_SHOWN:
+            names += ", …"
+        message = _("{id} is the start of {n} article ids: {names}").format(
+            id=repr(wanted), n=len(found), names=names
+        )
+    error_console().print(f"kabar: error: {message}", markup=False)
+    return None

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import argparse
 
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from kabar_tui.cli.common import NOTHING_READ, add_paths_argument, load_corpus, stdout_is_terminal
+from kabar_tui.cli.common import (
+    NOTHING_READ,
+    add_paths_argument,
+    load_corpus,
+    stdout_console,
+    stdout_is_terminal,
+)
 from kabar_tui.i18n import _
 
 HELP = "people, places and organisations: mentions, articles, other names"
@@ -18,6 +23,9 @@ LABELS = ("PER", "LOC", "ORG")
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_paths_argument(parser)
     parser.add_argument("--label", choices=LABELS, help="only this kind of entity")
+    parser.add_argument(
+        "--ids", action="store_true", help="list the ids of the articles, not only their number"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -27,17 +35,26 @@ def run(args: argparse.Namespace) -> int:
     records = [e for e in corpus.entities if args.label in (None, e.label)]
     if not stdout_is_terminal():
         for e in records:
-            fields = [e.canonical, e.label, str(e.mentions), ",".join(e.articles)]
-            print("\t".join([*fields, "; ".join(e.aliases)]))
+            fields = [e.canonical, e.label, str(e.mentions), str(len(e.articles))]
+            fields.append("; ".join(e.aliases))
+            if args.ids:
+                fields.append(",".join(e.articles))
+            print("\t".join(fields))
         return 0
-    table = Table(_("entity"), _("label"), _("mentions"), _("articles"), _("also written"))
+    table = Table(expand=True)
+    table.add_column(_("entity"), ratio=1)
+    table.add_column(_("label"), no_wrap=True)
+    table.add_column(_("mentions"), justify="right", no_wrap=True)
+    table.add_column(_("articles"), justify="right", no_wrap=True)
+    table.add_column(_("also written"), ratio=1)
+    if args.ids:
+        table.add_column(_("article ids"), ratio=2)
     for e in records:
-        table.add_row(
-            Text(e.canonical),
-            e.label,
-            str(e.mentions),
-            Text(", ".join(e.articles)),
-            Text(", ".join(e.aliases)),
-        )
-    Console(highlight=False).print(table)
+        cells: list[Text | str] = [Text(e.canonical), e.label, str(e.mentions)]
+        cells.append(str(len(e.articles)))
+        cells.append(Text(", ".join(e.aliases)))
+        if args.ids:
+            cells.append(Text(", ".join(e.articles)))
+        table.add_row(*cells)
+    stdout_console().print(table)
     return 0

@@ -13,6 +13,7 @@ from kabar_tui.core.storage import CacheUnavailable, Storage, cache_disabled
 from kabar_tui.i18n import _, ngettext
 
 HELP = "process articles into the cache (a second open is then instant)"
+CACHE_NOT_WRITTEN = 1  # indexing is for the cache: not writing it is a failure
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -45,8 +46,8 @@ def run(args: argparse.Namespace) -> int:
         try:
             storage = Storage.open_default()
         except CacheUnavailable as error:
-            console.print(f"kabar: warning: {error}", markup=False)
-            cache = False
+            console.print(f"kabar: error: {error}", markup=False)
+            return CACHE_NOT_WRITTEN
         else:
             storage.clear()
             cache = storage
@@ -56,10 +57,17 @@ def run(args: argparse.Namespace) -> int:
         if isinstance(cache, Storage):
             cache.close()
     for problem in report.corpus.problems:
+        if problem.message == report.cache_error and not cache_off:
+            continue  # said last, as the error it is for `kabar index`
         kind = _("error") if problem.fatal else _("warning")
         console.print(f"kabar: {kind}: {problem}", markup=False)
     print(_summary(report, cache_off))
-    return 0 if report.corpus.articles else NOTHING_READ
+    if not report.corpus.articles:
+        return NOTHING_READ
+    if report.cache_error and not cache_off:
+        console.print(f"kabar: error: {report.cache_error}", markup=False)
+        return CACHE_NOT_WRITTEN
+    return 0
 
 
 def _index_with_progress(

@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import argparse
 
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from kabar_tui.cli.common import NOTHING_READ, add_paths_argument, load_corpus, stdout_is_terminal
+from kabar_tui.cli.common import (
+    NOTHING_READ,
+    add_paths_argument,
+    load_corpus,
+    stdout_console,
+    stdout_is_terminal,
+)
+from kabar_tui.cli.ids import shortest_unique_ids
 from kabar_tui.cli.present import interface_locale, plain
 from kabar_tui.core.formatting import format_date
 from kabar_tui.i18n import _
 
-HELP = "list articles: outlet, date, title"
+HELP = "list articles: id, outlet, date, title"
+OUTLET_WIDTH = 16
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -33,11 +40,16 @@ def run(args: argparse.Namespace) -> int:
         for row in rows:
             print("\t".join(row))
         return 0
-    table = Table(highlight=False)
-    for header in (_("id"), _("outlet"), _("date")):
-        table.add_column(header, no_wrap=True)
-    table.add_column(_("title"), no_wrap=True, overflow="ellipsis")  # one row per article
-    for row in rows:
-        table.add_row(*(Text(cell) for cell in row))  # Text: `[bold]` in a title is not markup
-    Console(highlight=False).print(table)
+    # On a terminal: the shortest id prefix that is still unique (any command takes it),
+    # and the title wraps, so 80 columns show outlet, date and the whole title.
+    short = shortest_unique_ids([a.id for a in corpus.articles])
+    table = Table(highlight=False, expand=True)
+    table.add_column(_("id"), no_wrap=True)
+    table.add_column(_("outlet"), no_wrap=True, overflow="ellipsis", max_width=OUTLET_WIDTH)
+    table.add_column(_("date"), no_wrap=True)
+    table.add_column(_("title"), ratio=1)
+    for article, (_id, outlet, date, title) in zip(corpus.articles, rows, strict=True):
+        # Text: `[bold]` in a title is not markup
+        table.add_row(Text(short[article.id]), Text(outlet), Text(date), Text(title))
+    stdout_console().print(table)
     return 0

@@ -1,4 +1,4 @@
-"""How the CLI presents articles: the reader's locale and text that is safe to print."""
+"""How the CLI presents articles: the reader's locale, `-` for what is unknown."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import os
 
 from kabar_tui.config import load_config
 from kabar_tui.core.formatting import locale_or_default
-from kabar_tui.core.text import normalise
 
 
 def interface_locale() -> str:
@@ -17,5 +16,5 @@ def interface_locale() -> str:
 
 
 def plain(value: str | None, missing: str = "-") -> str:
-    """One printable line: control characters and escapes removed, `-` when unknown."""
-    return normalise(value) if value else missing
+    """The value, `-` when unknown; the core has already made it safe to print."""
+    return value or missing

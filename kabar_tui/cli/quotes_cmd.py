@@ -5,11 +5,17 @@ from __future__ import annotations
 import argparse
 import sys
 
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from kabar_tui.cli.common import NOTHING_READ, add_paths_argument, load_corpus, stdout_is_terminal
+from kabar_tui.cli.common import (
+    NOTHING_READ,
+    add_paths_argument,
+    load_corpus,
+    stdout_console,
+    stdout_is_terminal,
+)
+from kabar_tui.cli.ids import shortest_unique_ids
 from kabar_tui.i18n import _
 
 HELP = "quotations: text, kind, speaker, outlet, date"
@@ -44,8 +50,16 @@ def run(args: argparse.Namespace) -> int:
         for row in rows:
             print("\t".join(row))
         return 0
-    table = Table(_("quote"), _("kind"), _("speaker"), _("outlet"), _("date"), _("article"))
+    # The quote takes the width; the short columns never wrap.
+    short = shortest_unique_ids([a.id for a in corpus.articles])
+    table = Table(expand=True)
+    table.add_column(_("quote"), ratio=1, min_width=30)
+    table.add_column(_("kind"), no_wrap=True)
+    table.add_column(_("speaker"), max_width=24)
+    for header in (_("outlet"), _("date"), _("article")):
+        table.add_column(header, no_wrap=True)
     for text, kind, speaker, outlet, date, article_id in rows:
-        table.add_row(Text(text), kind, Text(speaker), Text(outlet), date, Text(article_id))
-    Console(highlight=False).print(table)
+        cells = (Text(speaker), Text(outlet), date, Text(short[article_id]))
+        table.add_row(Text(text), kind, *cells)
+    stdout_console().print(table)
     return 0

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import argparse
 
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from kabar_tui.cli.common import NOTHING_READ, error_console, load_corpus, stdout_is_terminal
+from kabar_tui.cli.common import (
+    NOTHING_READ,
+    error_console,
+    find_article,
+    load_corpus,
+    stdout_console,
+    stdout_is_terminal,
+)
+from kabar_tui.cli.ids import shortest_unique_ids
 from kabar_tui.core.linking import related
 from kabar_tui.core.model import Article, Corpus
 from kabar_tui.core.stories import story_of
@@ -16,10 +23,11 @@ from kabar_tui.i18n import _
 
 HELP = "passages in other articles that match an article or one of its paragraphs"
 SNIPPET = 100
+NAMELESS_TITLE = 40  # characters of the title naming an article whose outlet is unknown
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("id", help="article id (the file name without .txt)")
+    parser.add_argument("id", help="article id (the file name without .txt), or its start")
     parser.add_argument(
         "rest",
         nargs="*",
@@ -55,8 +63,16 @@ def _also_in(corpus: Corpus, article_id: str) -> list[str]:
     for other_id in story.articles:
         other = corpus.article(other_id)
         if other_id != article_id and other is not None:
-            names.append(other.outlet or other.id)
+            names.append(outlet_or_title(other))
     return names
+
+
+def outlet_or_title(article: Article) -> str:
+    """How "also in" names an article: its outlet, else the start of its title."""
+    if article.outlet:
+        return article.outlet
+    title = article.title
+    return title if len(title) <= NAMELESS_TITLE else title[: NAMELESS_TITLE - 1].rstrip() + "…"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -64,14 +80,12 @@ def run(args: argparse.Namespace) -> int:
     corpus = load_corpus(args)
     if corpus is None:
         return NOTHING_READ
-    article = corpus.article(args.id)
+    article = find_article(corpus, args.id)
     if article is None:
-        message = _("no article with id {id}").format(id=repr(args.id))
-        error_console().print(f"kabar: error: {message}", markup=False, soft_wrap=True)
         return 1
     if paragraph is not None and not any(p.index == paragraph for p in article.paragraphs):
         message = _("article {id} has no paragraph {number} (it has {count}, from 0)").format(
-            id=repr(args.id), number=paragraph, count=len(article.paragraphs)
+            id=repr(article.id), number=paragraph, count=len(article.paragraphs)
         )
         error_console().print(f"kabar: error: {message}", markup=False, soft_wrap=True)
         return 1
@@ -95,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
         for row in rows:
             print("\t".join(row))
         return 0
-    console = Console(highlight=False)
+    console = stdout_console()
     console.print(Text(article.title, style="bold"))
     if also_in:
         console.print(
@@ -104,8 +118,13 @@ def run(args: argparse.Namespace) -> int:
     if not rows:
         console.print(Text(_("no related passages"), style="dim"))
         return 0
-    table = Table(_("par"), _("article"), _("par"), _("outlet"), _("kind"), _("score"), _("text"))
+    short = shortest_unique_ids([a.id for a in corpus.articles])
+    table = Table(expand=True)
+    for header in (_("par"), _("article"), _("par"), _("outlet"), _("kind"), _("score")):
+        table.add_column(header, no_wrap=True)
+    table.add_column(_("text"), ratio=1, min_width=30)
     for row in rows:
-        table.add_row(*(Text(cell) for cell in row))
+        cells = [*row[:1], short.get(row[1], row[1]), *row[2:]]
+        table.add_row(*(Text(cell) for cell in cells))
     console.print(table)
     return 0

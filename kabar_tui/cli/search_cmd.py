@@ -7,10 +7,15 @@ import json
 import sys
 from dataclasses import asdict
 
-from rich.console import Console
 from rich.text import Text
 
-from kabar_tui.cli.common import NOTHING_READ, add_paths_argument, load_corpus, stdout_is_terminal
+from kabar_tui.cli.common import (
+    NOTHING_READ,
+    add_paths_argument,
+    load_corpus,
+    stdout_console,
+    stdout_is_terminal,
+)
 from kabar_tui.core.search import Hit, SearchIndex
 
 HELP = 'fuzzy search (filters: outlet:NAME by:SPEAKER type:quote|passage|title|entity "phrase")'
@@ -54,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
             ]
             print("\t".join(fields))
         return 0
-    console = Console(highlight=False)
+    console = stdout_console()
     if not hits:
         console.print(Text("no hits", style="dim"))
     for hit in hits:

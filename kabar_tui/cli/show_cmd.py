@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import argparse
 
-from rich.console import Console
 from rich.text import Text
 
 from kabar_tui.cli.common import (
     NOTHING_READ,
     add_paths_argument,
-    error_console,
+    find_article,
     load_corpus,
+    stdout_console,
     stdout_is_terminal,
 )
 from kabar_tui.cli.present import interface_locale, plain
@@ -23,7 +23,7 @@ HELP = "show one cleaned article (--removed: also what was dropped and why)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("id", help="article id (the file name without .txt)")
+    parser.add_argument("id", help="article id (the file name without .txt), or its start")
     add_paths_argument(parser)
     parser.add_argument("--removed", action="store_true", help="also show dropped lines")
 
@@ -32,12 +32,11 @@ def run(args: argparse.Namespace) -> int:
     corpus = load_corpus(args)
     if corpus is None:
         return NOTHING_READ
-    article = corpus.article(args.id)
+    article = find_article(corpus, args.id)
     if article is None:
-        error_console().print(f"kabar: error: no article with id {args.id!r}", markup=False)
         return 1
     # Piped output is not wrapped, so each paragraph stays one line for grep and friends.
-    console = Console(highlight=False, soft_wrap=not stdout_is_terminal())
+    console = stdout_console(soft_wrap=not stdout_is_terminal())
     for line in article_lines(article, interface_locale(), args.removed):
         console.print(line)
     return 0

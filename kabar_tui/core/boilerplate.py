@@ -14,6 +14,7 @@ from kabar_tui.core.text import (
     capitalised_share,
     data_pairs,
     ends_sentence,
+    prefixed_verbs,
     stopword_density,
     words,
 )
@@ -29,6 +30,8 @@ _CHROME = re.compile(
 RELATED_MARKERS = frozenset(k for k, r in LABELS.items() if r == "related-link promo")
 TAG_MARKERS = frozenset(k for k, r in LABELS.items() if r == "tags")
 MAX_CHROME_CHARS = 200
+PROSE_VERBS = 2  # two prefixed verbs make a sentence, not a headline
+MAX_LABEL_CHARS = max(len(label) for label in LABELS) + 2  # a colon and a space
 _TRAILING_SIGNATURE = re.compile(
     r"\s*(?:\[[a-z]{1,5}(?:/[a-z]{1,5})+\]|\([a-z]{1,5}(?:/[a-z]{1,5})+\))$"
 )
@@ -40,11 +43,13 @@ def label_key(text: str) -> str:
 
 def chrome_reason(text: str) -> str | None:
     """Why a whole line is page chrome, or None when it may be article text."""
-    reason = LABELS.get(label_key(text))
-    if reason or len(text) > MAX_CHROME_CHARS:
+    if len(text) > MAX_CHROME_CHARS:
+        return None  # labels and patterns are all short lines
+    reason = LABELS.get(label_key(text)) if len(text) <= MAX_LABEL_CHARS else None
+    if reason:
         return reason
     match = _CHROME.fullmatch(text)
-    if match is None:
+    if match is None or match.lastgroup is None:
         return None
     return _REASONS[int(match.lastgroup[1:])]
 
@@ -59,7 +64,7 @@ def trailing_signature(text: str) -> re.Match[str] | None:
 def looks_like_headline(text: str) -> bool:
     """A promo or menu title: short, mostly capitalised words, few function words."""
     tokens = words(text)
-    if not tokens or len(tokens) > 20:
+    if not tokens or len(tokens) > 20 or prefixed_verbs(tokens) >= PROSE_VERBS:
         return False
     if capitalised_share(tokens) >= 0.6:
         return True

@@ -15,20 +15,39 @@ Decisions: the dateline stays in the paragraph text as written and is also recor
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import html
+import re
+from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import pairwise
 
 from kabar_tui.core import boilerplate as chrome
 from kabar_tui.core.captions import credit_only, find_caption
+from kabar_tui.core.inline import cut_inline_junk, inline_junk_hints, may_end_with_junk
 from kabar_tui.core.metadata import (
+    byline_name,
     credited_in_text,
+    dateline_outlet,
     find_dateline,
     outlet_in,
     outlets_in,
     read_meta_line,
+    site_suffix,
 )
 from kabar_tui.core.model import Article, Caption, Edit, Paragraph, RemovedLine
-from kabar_tui.core.repair import continues, is_name_fragment, join_text, open_ended, unglue
+from kabar_tui.core.repair import (
+    continues,
+    count_words,
+    is_address_part,
+    is_name_fragment,
+    join_text,
+    looks_glued,
+    open_ended,
+    split_at_dot,
+    split_one_line,
+    unglue,
+    word_splits,
+)
 from kabar_tui.core.sources import Source
 from kabar_tui.core.text import (
     comparable,
@@ -36,6 +55,7 @@ from kabar_tui.core.text import (
     normalise,
     stopword_density,
     stopwords,
+    strip_tags,
     words,
 )
 
@@ -50,6 +70,23 @@ CONTINUATION_MIN_WORDS = 4  # `libur nasional` after a promo is a tag, not a sen
 MAX_CUE_CHARS = 300  # page chrome naming an outlet is one short line
 TITLE_MIN_WORDS = 4  # section names and breadcrumbs above a headline are shorter
 MAX_PROMOS_AFTER_MARKER = 5
+PAGE_MIN_LINES = 40  # a whole page's text has many lines ...
+PAGE_LINK_SHARE = 0.4  # ... and many of them are link texts
+LINK_MAX_WORDS = 6
+PAGE_HEADER_LINES = 6  # a site's menus and header before the headline
+_LIST_ITEM = re.compile(r"\d{1,3}[.)]\s+\S")
+_TABLE_ROW = re.compile(r"\bRp\s?\d|:\s*(?:Rp\s?)?\d[\d.,]*(?:\s|$)|\d[\d.,]*\s*(?:%|persen)\b")
+FURNITURE_RUN = 5  # this many furniture lines in a row end the article on a page
+SHORT_PROSE_WORDS = 12
+RESUME_LOOKAHEAD = 12
+RESUME_PARAGRAPHS = 2
+MAX_SPLIT_PARTS = 4  # a sentence cut by links: its start and up to three more pieces
+WRAP_MIN_CHARS = 40  # lines this long show a hard wrap's width ...
+WRAP_MIN_LINES = 4
+WRAP_MAX_CHARS = 100
+WRAP_FILL = 0.8  # ... most of them fill at least this much of it
+WRAP_SHARE = 0.7
+MAX_DOT_PARTS = 6  # `www` / `kemenkeu` / `go` / `id`: pieces of one address
 # Dropped lines that never name the publishing outlet (or name another one).
 NO_OUTLET_CUE = frozenset(
     {
@@ -90,6 +127,7 @@ class _Meta:
     credited_source: str | None = None
     published: datetime | None = None
     updated: datetime | None = None
+    dates: list[tuple[int, datetime]] = field(default_factory=list)  # (line, moment)
 
 
 def clean_source(source: Source) -> Article:
@@ -97,18 +135,26 @@ def clean_source(source: Source) -> Article:
     lines = [_Line(n, raw, normalise(raw)) for n, raw in enumerate(source.text.split("\n"), 1)]
     removed: list[RemovedLine] = []
     captions: list[Caption] = []
+    edits: list[Edit] = []
     meta = _Meta()
+    _strip_markup(lines, edits)
     content = _classify_lines(lines, captions, meta)
     _attach_credits(content, captions)
-    start, end = _body_bounds(content)
-    title = _structure(content, captions, start, end)
+    page = _is_whole_page(content)
+    wrap = _wrap_width(content)
+    start, end = _page_body_bounds(content) if page else _body_bounds(content)
+    start = _extend_start(content, start, wrap)
+    end = _extend_end(content, end)
+    title = _structure(content, captions, start, end, meta, page)
+    meta.published = _article_date(meta.dates, title)
     body = [line for line in content if line.state == KEEP]
-    edits: list[Edit] = []
-    paragraphs = _repair(body, edits, removed)
+    paragraphs = _repair(body, edits, removed, meta, wrap)
     for line in lines:
         if line.state == DROP:
             removed.append(RemovedLine(line.number, line.text or line.raw, line.reason))
     removed.sort(key=lambda r: r.line)
+    if title:
+        _strip_site_suffix(title, edits)
     article = Article(
         id=source.id,
         path=source.path,
@@ -127,6 +173,23 @@ def clean_source(source: Source) -> Article:
     return article
 
 
+def _strip_markup(lines: list[_Line], edits: list[Edit]) -> None:
+    """HTML left in the scrape: tags go, entities become their characters (an edit each);
+    a line that was only tags is dropped as markup."""
+    for line in lines:
+        text = line.text
+        if "<" not in text and "&" not in text:
+            continue
+        cleaned = " ".join(html.unescape(strip_tags(text)).split())
+        if cleaned == text:
+            continue
+        edits.append(Edit(line.number, "markup", f"{text[:60]!r} -> {cleaned[:60]!r}"))
+        if cleaned:
+            line.text = cleaned
+        else:
+            _drop(line, "markup")  # recorded with its original text
+
+
 def _drop(line: _Line, reason: str) -> None:
     line.state, line.reason = DROP, reason
 
@@ -136,6 +199,8 @@ def _classify_lines(lines: list[_Line], captions: list[Caption], meta: _Meta) ->
     content: list[_Line] = []
     for line in lines:
         text = line.text
+        if line.state == DROP:
+            continue
         if not text:
             if line.raw.strip(" \t\r\n\f\v"):
                 _drop(line, "invisible characters")
@@ -159,7 +224,7 @@ def _classify_lines(lines: list[_Line], captions: list[Caption], meta: _Meta) ->
             if found_meta.published and found_meta.is_update:
                 meta.updated = meta.updated or found_meta.published
             elif found_meta.published:
-                meta.published = meta.published or found_meta.published
+                meta.dates.append((line.number, found_meta.published))
             continue
         credit = credit_only(text)
         if credit:
@@ -171,6 +236,24 @@ def _classify_lines(lines: list[_Line], captions: list[Caption], meta: _Meta) ->
             _drop(line, "caption")
             captions.append(Caption(caption.text, caption.credit, line.number))
     return content
+
+
+def _strip_site_suffix(title: _Line, edits: list[Edit]) -> None:
+    """`Warga Bangun Taman - Tribun Solo`, `... | Republika Online`: the site's name
+    after a page title is not the headline's; it goes, recorded as an edit."""
+    cut = site_suffix(title.text)
+    if cut is not None:
+        edits.append(Edit(title.number, "title", f"site name cut: {title.text[cut:]!r}"))
+        title.text = title.text[:cut].rstrip()
+
+
+def _article_date(dates: list[tuple[int, datetime]], title: _Line | None) -> datetime | None:
+    """The article's own date: the first one after its headline. A date above the
+    headline is the page's (today's date in the site header), used only if alone."""
+    if not dates:
+        return None
+    after = [moment for number, moment in dates if title and number > title.number]
+    return after[0] if after else dates[0][1]
 
 
 def _attach_credits(content: list[_Line], captions: list[Caption]) -> None:
@@ -226,7 +309,130 @@ def _body_bounds(content: list[_Line]) -> tuple[int, int]:
     """Indexes (into content) of the first and last line that read as body prose."""
     first = next((i for i, line in enumerate(content) if _body_like(line)), len(content))
     last = next((i for i in range(len(content) - 1, -1, -1) if _body_like(content[i])), -1)
+    # `... mencapai 12` / `450 orang ...`: a body line cut at a number's dot starts before.
+    while (
+        0 < first < len(content)
+        and content[first - 1].state == KEEP
+        and (split_at_dot(content[first - 1].text, content[first].text))
+    ):
+        first -= 1
     return first, max(last, first - 1)
+
+
+def _wrap_width(content: list[_Line]) -> int | None:
+    """The width hard-wrapped text (a press release, an e-paper) was broken at, or None:
+    most longer lines then end within a few characters of one width."""
+    widths = [len(line.text) for line in content if len(line.text) >= WRAP_MIN_CHARS]
+    if len(widths) < WRAP_MIN_LINES:
+        return None
+    width = max(widths)
+    near = sum(1 for w in widths if w >= width * WRAP_FILL)
+    return width if width <= WRAP_MAX_CHARS and near >= WRAP_SHARE * len(widths) else None
+
+
+def _wrapped(before: _Line, line: _Line, wrap: int) -> bool:
+    """`line` goes on from `before` at a hard wrap: no blank line between, and `before`
+    runs to the wrap width (a paragraph's last line is shorter)."""
+    return line.number == before.number + 1 and len(before.text) >= wrap * WRAP_FILL
+
+
+def _extend_start(content: list[_Line], first: int, wrap: int | None) -> int:
+    """Body lines before the first that reads as prose: a sentence's start cut off by a
+    link (`Ratna Sari` / `ternyata ...`) or by a hard wrap."""
+    while 1 < first < len(content):
+        before, line = content[first - 1], content[first]
+        if before.state != KEEP or not open_ended(before.text):
+            break
+        if (wrap and _wrapped(before, line, wrap)) or (
+            continues(line.text) and is_name_fragment(before.text)
+        ):
+            first -= 1
+        else:
+            break
+    return first
+
+
+def _extend_end(content: list[_Line], last: int) -> int:
+    """A sentence after the last prose line, cut by links onto a few lines
+    (`... kata pria itu kepada` / `Kompas.com` / `, Senin (2/6/2025).`), is body too."""
+    while last + 1 < len(content):
+        parts = content[last + 1 : last + 1 + MAX_SPLIT_PARTS]
+        if not parts or parts[0].state != KEEP or continues(parts[0].text):
+            break
+        text, found = parts[0].text, None
+        for offset, part in enumerate(parts[1:], start=1):
+            if part.state != KEEP or not open_ended(text):
+                break
+            if not (continues(part.text) or is_name_fragment(part.text)):
+                break
+            text = join_text(text, part.text)
+            if ends_sentence(text) and text.count(" ") + 1 >= BODY_MIN_WORDS:
+                found = last + 1 + offset
+                break
+        if found is None:
+            break
+        last = found
+    return last
+
+
+def _is_whole_page(content: list[_Line]) -> bool:
+    """A whole page's text (`get_text()`): many lines, most of them short link texts, and
+    a site header (menus) before the article's first prose line. An article of lyrics or
+    lists has the many short lines but not the header."""
+    if len(content) < PAGE_MIN_LINES:
+        return False
+    short = sum(1 for line in content if line.words <= LINK_MAX_WORDS)
+    if short < PAGE_LINK_SHARE * len(content):
+        return False
+    first = next((i for i, line in enumerate(content) if _body_like(line)), len(content))
+    return first >= PAGE_HEADER_LINES
+
+
+def _is_furniture(line: _Line) -> bool:
+    """A menu entry, a teaser's link, a widget's button, or a line already dropped."""
+    if line.state == DROP:
+        return line.reason not in ("date", "byline", "caption", "caption credit")
+    return line.words <= LINK_MAX_WORDS and not ends_sentence(line.text)
+
+
+def _page_body_bounds(content: list[_Line]) -> tuple[int, int]:
+    """On a whole page the article ends where a long run of furniture starts: menus,
+    teaser lists, footers and comment widgets come in runs, while a short link line
+    inside the story (`Baca juga`, a subheading) is smoothed over by its neighbours."""
+    first, last = _body_bounds(content)
+    if last < first:
+        return first, last
+    furniture = [_is_furniture(line) for line in content]
+    for i in range(1, len(content) - 1):  # a teaser's one-line summary between its links
+        if furniture[i - 1] and furniture[i + 1] and content[i].words <= SHORT_PROSE_WORDS:
+            furniture[i] = True
+    end, run = first, 0
+    for index in range(first, last + 1):
+        line = content[index]
+        if furniture[index]:
+            run += 1
+            if run >= FURNITURE_RUN and not _prose_resumes(content, furniture, index + 1):
+                break
+        else:
+            run = 0
+            if _body_like(line):
+                end = index
+    return first, end
+
+
+def _prose_resumes(content: list[_Line], furniture: list[bool], start: int) -> bool:
+    """After a run of short lines (a list in the story: names, scores), the article goes
+    on when two prose paragraphs follow in a row before the furniture does."""
+    streak = 0
+    for index in range(start, min(start + RESUME_LOOKAHEAD, len(content))):
+        if furniture[index]:
+            if streak:
+                return False
+            continue
+        streak = streak + 1 if _body_like(content[index]) else 0
+        if streak >= RESUME_PARAGRAPHS:
+            return True
+    return False
 
 
 def _title_like(line: _Line, min_words: int) -> bool:
@@ -235,11 +441,28 @@ def _title_like(line: _Line, min_words: int) -> bool:
     return not line.text.endswith(".") or chrome.title_case(line.text)
 
 
-def _structure(content: list[_Line], captions: list[Caption], start: int, end: int) -> _Line | None:
+def _structure(
+    content: list[_Line],
+    captions: list[Caption],
+    start: int,
+    end: int,
+    meta: _Meta,
+    page: bool = False,
+) -> _Line | None:
     """Pass 2: title and deck before the body, promos inside it, menus after it."""
+    for before, line in pairwise(content[:start]):
+        # A crawler writes the author field as a bare name, after the date field.
+        if line.state == KEEP and before.reason == "date" and byline_name(line.text):
+            _drop(line, "byline")
+            meta.author = meta.author or line.text
     header = [line for line in content[:start] if line.state == KEEP]
-    title = next((line for line in header if _title_like(line, TITLE_MIN_WORDS)), None)
-    title = title or next((line for line in header if _title_like(line, 2)), None)
+    # A page's menus come first: its headline is the title-like line nearest the body.
+    ordered = header[::-1] if page else header
+    title = next((line for line in ordered if _title_like(line, TITLE_MIN_WORDS)), None)
+    title = title or next((line for line in ordered if _title_like(line, 2)), None)
+    if title and page:  # the first copy of a headline repeated (an HTML <title>) is it
+        key = comparable(title.text)
+        title = next(line for line in header if comparable(line.text) == key)
     if title:
         title.state = TITLE
     for line in header:
@@ -254,12 +477,14 @@ def _structure(content: list[_Line], captions: list[Caption], start: int, end: i
     title_key = comparable(title.text) if title else None
     promos_left = 0
     in_tags = False
+    attached = True  # lines right after the body, with no page chrome between, are its own
     for index, line in enumerate(content[start:], start=start):
         if line.state == DROP:
             key = chrome.label_key(line.text)
             if key in chrome.RELATED_MARKERS:
                 promos_left = MAX_PROMOS_AFTER_MARKER
             in_tags = in_tags or key in chrome.TAG_MARKERS
+            attached = attached and index <= end
             continue
         if title_key and comparable(line.text) == title_key:
             _drop(line, "repeated title")
@@ -267,13 +492,33 @@ def _structure(content: list[_Line], captions: list[Caption], start: int, end: i
             _drop(line, "related-link promo")
             promos_left -= 1
             continue
-        elif index > end:
+        elif index > end and not _dot_continuation(content, index):
+            if attached and not in_tags and _closes_story(content, index):
+                continue  # a list, price table or schedule closing the story
+            attached = False
             if in_tags or chrome.looks_like_tag_list(line.text) or line.text.islower():
                 _drop(line, "tags")
             elif _menu_item(line):
                 _drop(line, "navigation")
+            elif page:
+                _drop(line, "page furniture")  # after the article on a whole page
         promos_left = 0
     return title
+
+
+def _closes_story(content: list[_Line], index: int) -> bool:
+    """A list item, or the lead-in (`Berikut harga tiket:`) of the list that follows."""
+    text = content[index].text
+    if _story_list_item(text):
+        return True
+    after = content[index + 1] if index + 1 < len(content) else None
+    return text.endswith(":") and after is not None and _story_list_item(after.text)
+
+
+def _story_list_item(text: str) -> bool:
+    """`4. Norwegia`, `24 - 25 Mei : Rp 480.000`, `Pecahan 100 gram Rp 62.200.000`,
+    `Skor biaya hidup: 73.2`: an item of a list or table, numbered or holding figures."""
+    return _LIST_ITEM.match(text) is not None or _TABLE_ROW.search(text) is not None
 
 
 def _promo_title(line: _Line, following: list[_Line]) -> bool:
@@ -297,47 +542,124 @@ def _menu_item(line: _Line) -> bool:
     return chrome.title_case(text) or (not ends_sentence(text) and chrome.looks_like_headline(text))
 
 
-def _repair(body: list[_Line], edits: list[Edit], removed: list[RemovedLine]) -> list[Paragraph]:
-    """Pass 3: drop repeated paragraphs, rejoin split sentences, unglue words, cut initials."""
+def _repair(
+    body: list[_Line],
+    edits: list[Edit],
+    removed: list[RemovedLine],
+    meta: _Meta,
+    wrap: int | None = None,
+) -> list[Paragraph]:
+    """Pass 3: drop repeated paragraphs, rejoin split sentences, cut inline furniture,
+    unglue words, cut initials."""
     seen: dict[str, int] = {}
     kept: list[_Line] = []
-    for line in body:
-        key = comparable(line.text)
-        if line.words >= DEDUPE_MIN_WORDS and key in seen:
+    for index, line in enumerate(body):
+        # Only an article's opening carries a dateline (`JAKARTA - ...`).
+        keys = _repeat_keys(line.text) if index == 0 else (comparable(line.text),)
+        repeated = next((seen[k] for k in keys if k in seen), None)
+        if line.words >= DEDUPE_MIN_WORDS and repeated is not None:
             _drop(line, "repeated paragraph")
-            edits.append(Edit(line.number, "deduplicated", f"repeats line {seen[key]}"))
+            edits.append(Edit(line.number, "deduplicated", f"repeats line {repeated}"))
             continue
-        seen.setdefault(key, line.number)
+        for key in keys:
+            seen.setdefault(key, line.number)
         kept.append(line)
     groups: list[list[_Line]] = []
     for i, line in enumerate(kept):
-        if groups and _continues_group(groups[-1], line, kept[i + 1 : i + 2]):
+        if groups and _continues_group(groups[-1], line, kept[i + 1 : i + 2], wrap):
             groups[-1].append(line)
         else:
             groups.append([line])
-    paragraphs: list[Paragraph] = []
+    body_text = " ".join(line.text for line in kept)
+    inline = inline_junk_hints(body_text)
+    texts: list[tuple[list[_Line], str, list[Edit]]] = []  # edits kept in group order
     for group in groups:
         text = group[0].text
+        done: list[Edit] = []
         for part in group[1:]:
             text = join_text(text, part.text)
-            edits.append(
-                Edit(
-                    part.number, "rejoined", f"line {part.number} continues line {group[0].number}"
-                )
-            )
-        text, notes = unglue(text)
-        edits.extend(Edit(group[0].number, "unglued", note) for note in notes)
+            note = f"line {part.number} continues line {group[0].number}"
+            done.append(Edit(part.number, "rejoined", note))
+        text, cuts = cut_inline_junk(text) if inline or may_end_with_junk(text) else (text, [])
+        for cut in cuts:
+            if cut.reason == "byline":
+                _read_credits(cut.text, meta)
+            removed.append(RemovedLine(group[0].number, cut.text, cut.reason))
+            done.append(Edit(group[0].number, "cut", f"{cut.reason}: {cut.text!r}"))
+        if text:
+            texts.append((group, text, done))
+        else:
+            edits.extend(done)
+    # Glue comes from one scraper bug (links dropped with their spaces): an article that
+    # shows none of its visible signs is not searched word by word for it.
+    hinted = [looks_glued(text) for _, text, _ in texts]
+    own_words = count_words(body_text)
+    splits = word_splits(body_text, own_words) if any(hinted) else {}
+    paragraphs: list[Paragraph] = []
+    for (group, text, done), hint in zip(texts, hinted, strict=True):
+        edits.extend(done)
+        if hint or splits:
+            text, notes = unglue(text, own_words, splits)
+            edits.extend(Edit(group[0].number, "unglued", note) for note in notes)
         signature = chrome.trailing_signature(text)
         if signature:
             removed.append(RemovedLine(group[-1].number, signature[0].strip(), "signature"))
             text = text[: signature.start()]
-        paragraphs.append(Paragraph(len(paragraphs), text, group[0].number))
+        parts, how = split_one_line(text)
+        if len(parts) > 1:
+            note = f"one line split into {len(parts)} paragraphs {how}"
+            edits.append(Edit(group[0].number, "split", note))
+        for piece in parts:
+            paragraphs.append(Paragraph(len(paragraphs), piece, group[0].number))
     return paragraphs
 
 
-def _continues_group(group: list[_Line], line: _Line, after: list[_Line]) -> bool:
-    """Does `line` carry on the paragraph in `group` (split where a link or dateline was)?"""
+def _repeat_keys(text: str) -> tuple[str, ...]:
+    """`JAKARTA - Sebanyak ...` repeats `Sebanyak ...`: both the line and its text after a
+    dateline identify it."""
+    key = comparable(text)
+    dateline = find_dateline(text)
+    if dateline is None or dateline.alone:
+        return (key,)
+    return key, comparable(text[dateline.end :])
+
+
+def _read_credits(text: str, meta: _Meta) -> None:
+    """`Reporter: Pipit Ika, Sumber: Liputan6.com` cut from a paragraph's end."""
+    for part in text.split(","):
+        found = read_meta_line(part.strip())
+        if found:
+            meta.author = meta.author or found.author
+            meta.editor = meta.editor or found.editor
+            meta.credited_source = meta.credited_source or found.credited_source
+
+
+def _dot_continuation(content: list[_Line], index: int) -> bool:
+    """The kept lines before go on in this one, cut at a dot (`896` / `540 ...`,
+    `www` / `pln` / `co` / `id`)."""
+    left = ""
+    for back in range(index - 1, max(index - MAX_DOT_PARTS, 0) - 1, -1):
+        before = content[back]
+        if before.state != KEEP:
+            return False
+        left = f"{before.text}.{left}" if left else before.text
+        if split_at_dot(left, content[index].text):
+            return True
+        if not is_address_part(before.text):
+            return False
+    return False
+
+
+def _continues_group(
+    group: list[_Line], line: _Line, after: list[_Line], wrap: int | None = None
+) -> bool:
+    """Does `line` carry on the paragraph in `group` (split where a link or dateline was,
+    or where hard-wrapped text broke at its width)?"""
     last = group[-1].text
+    if wrap and _wrapped(group[-1], line, wrap):
+        return True
+    if split_at_dot(last, line.text):
+        return True
     if len(group) == 1 and last.endswith(("-", "–", "—")):
         dateline = find_dateline(last)
         if dateline and dateline.alone:
@@ -391,6 +713,8 @@ def _read_body_metadata(article: Article, meta: _Meta, lines: list[_Line]) -> No
         )
     )
     stated = [outlet for cue in cues if (outlet := outlet_in(cue))]
+    if not stated and article.paragraphs:
+        stated = [outlet for outlet in [dateline_outlet(article.paragraphs[0].text)] if outlet]
     if stated:
         article.outlet = stated[0]
     elif len(chrome_outlets) == 1:

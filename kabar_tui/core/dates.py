@@ -74,6 +74,13 @@ NUMERIC = re.compile(
     r"(?P<hour>\d{1,2})[:.](?P<minute>\d{2})\s*(?P<zone>WITA|WIB|WIT|UTC|GMT)?"
 )
 
+# `2023-03-16` or `2025-09-17T15:06:17+07:00`: the date field crawlers write (ISO 8601).
+ISO = re.compile(
+    r"(?<![\d/-])(?P<dayname>)(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)"
+    r"(?:[T ](?P<hour>[0-2]\d):(?P<minute>[0-5]\d)(?::\d\d(?:\.\d+)?)?"
+    r"\s*(?P<zone>Z|[+-][01]\d:?\d\d|WITA|WIB|WIT|UTC|GMT)?)?(?![\d-])"
+)
+
 
 @dataclass(slots=True, frozen=True)
 class FoundDate:
@@ -88,7 +95,7 @@ def find_date(line: str) -> FoundDate | None:
     """The first full date (day, month name, four-digit year) in `line`, with its time."""
     if not _YEAR.search(line):
         return None
-    for pattern in (DAY_MONTH_YEAR, MONTH_DAY_YEAR, NUMERIC):
+    for pattern in (DAY_MONTH_YEAR, MONTH_DAY_YEAR, NUMERIC, ISO):
         for match in pattern.finditer(line):
             found = _to_found(match)
             if found:
@@ -97,12 +104,13 @@ def find_date(line: str) -> FoundDate | None:
 
 
 def _to_found(match: re.Match[str]) -> FoundDate | None:
-    month = int(match["month"]) if match.re is NUMERIC else MONTHS.get(fold_name(match["month"]))
+    numeric = match.re is NUMERIC or match.re is ISO
+    month = int(match["month"]) if numeric else MONTHS.get(fold_name(match["month"]))
     if month is None:
         return None
     hour = int(match["hour"]) if match["hour"] else 0
     minute = int(match["minute"]) if match["minute"] else 0
-    zone = ZONES[match["zone"].upper()] if match["zone"] else DEFAULT_ZONE
+    zone = _zone(match["zone"])
     try:
         moment = datetime(int(match["year"]), month, int(match["day"]), hour, minute, tzinfo=zone)
     except ValueError:
@@ -111,3 +119,14 @@ def _to_found(match: re.Match[str]) -> FoundDate | None:
     if match["dayname"] and fold_name(match["dayname"]) not in DAYS:
         start = match.start("day") if match.re is DAY_MONTH_YEAR else match.start("month")
     return FoundDate(moment, start, match.end())
+
+
+def _zone(name: str | None) -> timezone:
+    """`WIB`, `Z` or `+07:00`; none written means WIB."""
+    if not name:
+        return DEFAULT_ZONE
+    if name[0] in "+-":
+        digits = name[1:].replace(":", "")
+        offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+        return timezone(-offset if name[0] == "-" else offset)
+    return UTC if name == "Z" else ZONES[name.upper()]

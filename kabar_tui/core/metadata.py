@@ -18,7 +18,7 @@ _NAME = r"[A-Z][A-Za-z'’.\-]*(?:\s+(?:[A-Z][A-Za-z'’.\-]*|bin|binti|van|de|a
 _CUE_WORD = r"[A-Za-z0-9]+(?:\.[A-Za-z]{2,})+"
 LABELLED = re.compile(
     r"(?P<label>Penulis|Reporter|Pewarta|Oleh|Editor|Penyunting|Redaktur|Sumber|Source"
-    r"|Laporan [Ww]artawan(?:\s+[\w.]+){0,3}?\s*,)\s*:?\s*(?P<value>.+)",
+    r"|Laporan [Ww]artawan(?:\s+[\w.\-]+){0,3}?\s*[,/])\s*:?\s*(?P<value>.+)",
     re.IGNORECASE,
 )
 JOURNALIST = re.compile(
@@ -55,8 +55,14 @@ LABEL_WORDS = frozenset(
         "laporan",
     }
 )
+# Words in an organisation's name, not a person's (`Kompas Cyber Media`, `Tim Redaksi`).
+NOT_PERSON_WORDS = frozenset(
+    {"media", "cyber", "digital", "news", "group", "network", "redaksi", "tim", "team", "pt"}
+)
 UPDATE_LABELS = frozenset({"diperbarui", "diupdate", "update", "updated"})
 MAX_META_WORDS = 20
+# `1.229 Views`, `350 kali dibaca`: a page counter next to the date on crawler date lines.
+VIEW_COUNT = re.compile(r"[\d.,]+\s*(?:views?|kali dibaca|dibaca|dilihat)", re.IGNORECASE)
 _PARTS = re.compile(r"\s*[|•]\s*")
 _STRIP = " -–—|,:;()"
 DATELINE = re.compile(
@@ -66,11 +72,23 @@ DATELINE = re.compile(
     rf"(?:\s*,\s*(?P<post>{_CUE_WORD}|CNN Indonesia))?"
     r"\s*(?:--?|–|—)(?:\s+(?=\S)|\s*$)"
 )
-DATELINE_MAX_CHARS = 120  # `REPUBLIKA.CO.ID, BEIJING -- ` and the like are short
+DATELINE_MAX_CHARS = 120
+# The opening before a dateline's dash: a few words, a name with a domain at most.
+_DATELINE_HEAD = re.compile(r"(.{2,45}?)\s*(?:--?|–|—)\s")
 CREDITED_IN_TEXT = re.compile(
     r"\b(?:dilansir|dikutip|melansir|mengutip)\s+(?:dari\s+)?"
     r"(?P<source>[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,3})"
 )
+_TRIBUN = re.compile(
+    r"\b(?i:tribun)[\s\-]?(?P<region>[A-Z][a-z]+|[A-Z]{3,})(?:\.(?i:com|co\.id))?\b"
+)
+_SITE_SUFFIX = re.compile(r"\s+[-|–—]\s+(?P<name>[^-|–—]{2,40})$")
+_DOMAIN_LIKE = re.compile(r"\.(?:com|co\.id|id|net)\b", re.IGNORECASE)
+SITE_WORDS = ("Online", "News", "Network", ".com", ".id")
+MIN_TITLE_WORDS_LEFT = 3
+_DOMAIN_ROWS = data_pairs("outlet_domains.txt")
+_DOMAIN_NAMES = [name for _, name in _DOMAIN_ROWS]
+_DOMAINS = re.compile("|".join(f"(?P<d{i}>{p})" for i, (p, _) in enumerate(_DOMAIN_ROWS)))
 _OUTLET_ROWS = data_pairs("outlets.txt")
 _OUTLET_NAMES = [name for _, name in _OUTLET_ROWS]
 _FIRST_CHARS = "".join(sorted({re.sub(r"^(?:\\b)?\\?", "", p)[0] for p, _ in _OUTLET_ROWS}))
@@ -115,7 +133,7 @@ def read_meta_line(text: str) -> MetaLine | None:
         meta.published = found.moment
     for part in _PARTS.split(rest):
         part = part.strip(_STRIP)
-        if part.casefold() in DATE_LABELS or fold_name(part) in DAYS:
+        if part.casefold() in DATE_LABELS or fold_name(part) in DAYS or VIEW_COUNT.fullmatch(part):
             meta.is_update = meta.is_update or part.casefold() in UPDATE_LABELS
             continue
         if not _read_part(part, meta):
@@ -158,6 +176,14 @@ def _read_part(part: str, meta: MetaLine) -> bool:
     return len(part.split()) <= 3 and outlet_in(part) is not None
 
 
+def byline_name(text: str) -> bool:
+    """`Rina Wulandari`: two to five capitalised words naming a person, not a company."""
+    tokens = text.split()
+    if not 2 <= len(tokens) <= 5 or NAME_ONLY.fullmatch(text) is None:
+        return False
+    return not any(t.casefold() in NOT_PERSON_WORDS for t in tokens)
+
+
 def find_dateline(paragraph: str) -> Dateline | None:
     """`MOSKOW - ...`, `REPUBLIKA.CO.ID, BEIJING -- ...`, `Jakarta (ANTARA) - ...`."""
     head = paragraph[:DATELINE_MAX_CHARS]
@@ -172,16 +198,64 @@ def find_dateline(paragraph: str) -> Dateline | None:
     )
 
 
+def dateline_outlet(paragraph: str) -> str | None:
+    """The outlet a paragraph's opening names before its dash: `jpnn.com , PATI -`,
+    `Jakarta, Beritasatu.com -`, `IDXChannel –`, `tirto.id -` (not what the story reports)."""
+    head = _DATELINE_HEAD.match(paragraph[:DATELINE_MAX_CHARS])
+    if head is None or len(head[1].replace(",", " ").split()) > 4 or ". " in head[1]:
+        return None
+    return outlet_in(head[1]) or _domain_outlet(head[1])
+
+
 def outlet_in(text: str) -> str | None:
     """The outlet a piece of page chrome or byline names, or None."""
     match = _OUTLETS.search(text)
-    return _OUTLET_NAMES[int(match.lastgroup[1:])] if match else None
+    if match and match.lastgroup:
+        return _OUTLET_NAMES[int(match.lastgroup[1:])]
+    if "ribun" in text or "RIBUN" in text:
+        return tribun_outlet(text)
+    return _domain_outlet(text) if _has_url(text) else None
+
+
+def tribun_outlet(text: str) -> str | None:
+    """A Tribun network site, named by its region: `TRIBUNSOLO.COM`, `TribunJogja.com`,
+    `TRIBUN-MEDAN.com`, `Tribun Solo` -> `Tribun Solo`."""
+    match = _TRIBUN.search(text)
+    if match is None:
+        return None
+    region = match["region"]
+    return "Tribunnews.com" if region.casefold() == "news" else f"Tribun {region.capitalize()}"
+
+
+def site_suffix(title: str) -> int | None:
+    """Where a site's name starts after a page title (`... - Tribun Solo`,
+    `... | Republika Online`), or None."""
+    match = _SITE_SUFFIX.search(title)
+    if match is None or len(title[: match.start()].split()) < MIN_TITLE_WORDS_LEFT:
+        return None
+    name = match["name"]
+    if outlet_in(name) or name.endswith(SITE_WORDS) or _DOMAIN_LIKE.search(name):
+        return match.start()
+    return None
 
 
 def outlets_in(texts: list[str]) -> set[str]:
     """Every outlet named anywhere in `texts` (one regex pass over all of them)."""
     joined = "\n".join(texts)
-    return {_OUTLET_NAMES[int(m.lastgroup[1:])] for m in _OUTLETS.finditer(joined)}
+    found = {_OUTLET_NAMES[int(g[1:])] for m in _OUTLETS.finditer(joined) if (g := m.lastgroup)}
+    if _has_url(joined):
+        found.update(o for text in texts if _has_url(text) and (o := _domain_outlet(text)))
+    return found
+
+
+def _has_url(text: str) -> bool:
+    return "://" in text or "www." in text
+
+
+def _domain_outlet(text: str) -> str | None:
+    match = _DOMAINS.search(text)
+    group = match.lastgroup if match else None
+    return _DOMAIN_NAMES[int(group[1:])] if group else None
 
 
 def credited_in_text(text: str) -> str | None:

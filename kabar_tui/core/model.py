@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from kabar_tui.core.safe import visible
+
 
 def _reduce_to_fields(item: object) -> tuple[type, tuple[object, ...]]:
     """Pickle a small record as its class and field values, rebuilt by one class call.
@@ -179,6 +181,10 @@ class Problem:
     message: str
     fatal: bool = False  # True when the input could not be read at all
 
+    def __post_init__(self) -> None:
+        # Paths (and error texts quoting a file) come from files: shown, never obeyed.
+        self.path, self.message = visible(self.path), visible(self.message)
+
     def __str__(self) -> str:
         return f"{self.path}: {self.message}"
 
@@ -199,3 +205,10 @@ class Corpus:
             if article.id == article_id:
                 return article
         return None
+
+    def articles_matching(self, wanted: str) -> list[Article]:
+        """The article whose id is `wanted`, else every one whose id starts with it."""
+        exact = self.article(wanted)
+        if exact is not None:
+            return [exact]
+        return [article for article in self.articles if article.id.startswith(wanted)]

@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import multiprocessing
 import os
-import pickle
 import signal
 import sys
 import threading
@@ -31,14 +30,22 @@ from kabar_tui.core.model import Article, Corpus, Problem
 from kabar_tui.core.quotes import find_quotes
 from kabar_tui.core.resolve import resolve_corpus
 from kabar_tui.core.resources import seeds_dir
-from kabar_tui.core.sources import Source, discover, read_source
+from kabar_tui.core.safe import safe_record
+from kabar_tui.core.sources import (
+    Source,
+    article_ids,
+    discover,
+    display_path,
+    key_path,
+    path_key,
+    read_source,
+)
 from kabar_tui.core.storage import (
     CacheUnavailable,
     Storage,
     cache_disabled,
     collector_paused,
     corpus_key,
-    dump_article,
     file_signature,
 )
 from kabar_tui.core.stories import group_stories
@@ -58,11 +65,12 @@ def default_paths() -> list[Path]:
 
 
 def process_source(source: Source) -> Article:
-    """Everything that depends on one file alone."""
+    """Everything that depends on one file alone, every string safe to show (`core.safe`)."""
     article = clean_source(source)
     article.entities = find_entities(article)
     article.quotes = find_quotes(article)
-    return article
+    article.path = display_path(source.path)
+    return safe_record(article)
 
 
 def finish_corpus(corpus: Corpus) -> None:
@@ -90,6 +98,7 @@ class IndexReport:
     workers: int = 1
     process_seconds: float = 0.0  # processing and storing the files not in the cache
     finish_seconds: float = 0.0  # the cross-article stage
+    cache_error: str | None = None  # why the cache could not be used or written, if so
 
 
 def available_cores() -> int:
@@ -123,9 +132,14 @@ def index_corpus(
     on_articles: ArticlesReady | None = None,
 ) -> IndexReport:
     """`build_corpus`, saying what was processed; `workers` None means every core."""
-    files, problems = discover(list(paths) if paths else default_paths())
+    roots = list(paths) if paths else default_paths()
+    files, problems = discover(roots)
     storage, warnings = _open_cache(cache)
     try:
+        if storage is not None:
+            storage.prune(
+                [os.path.realpath(Path(root).expanduser()) for root in roots], map(path_key, files)
+            )
         sources, signatures = _read(files, storage, problems)
         cores = workers or available_cores()
         report = _index(sources, signatures, storage, progress, cores, problems, on_articles)
@@ -136,6 +150,7 @@ def index_corpus(
                 storage.close()
     where = str(storage.path) if storage is not None else "cache"
     report.corpus.problems = problems + [Problem(where, warning) for warning in warnings]
+    report.cache_error = storage.write_error if storage is not None else next(iter(warnings), None)
     return report
 
 
@@ -154,17 +169,18 @@ def _read(
     sources: list[Source] = []
     signatures: dict[str, str] = {}
     touched: list[tuple[str, str]] = []
-    for file in files:
-        path = str(file)
+    for file, article_id in zip(files, article_ids(files), strict=True):
+        path = path_key(file)
         signature = file_signature(file)
         known_hash, known_signature = known.get(path, ("", ""))
         if signature and signature == known_signature:
-            sources.append(Source(file.stem, path, "", known_hash))
+            sources.append(Source(article_id, path, "", known_hash))
             continue
         source = read_source(file)
         if isinstance(source, Problem):
             problems.append(source)
             continue
+        source = dataclasses.replace(source, id=article_id)
         signatures[path] = signature
         if source.content_hash == known_hash:
             sources.append(dataclasses.replace(source, text=""))
@@ -180,8 +196,10 @@ def _read(
 def _with_text(source: Source, signatures: dict[str, str]) -> Source | Problem:
     if source.text:
         return source
-    signatures[source.path] = file_signature(Path(source.path))
-    return read_source(Path(source.path))
+    file = key_path(source.path)
+    signatures[source.path] = file_signature(file)
+    reread = read_source(file)
+    return reread if isinstance(reread, Problem) else dataclasses.replace(reread, id=source.id)
 
 
 def _open_cache(cache: Storage | bool) -> tuple[Storage | None, list[str]]:
@@ -217,7 +235,10 @@ def _index(
     cached = storage.load_articles(sources) if storage is not None else {}
     missing: list[Source] = []
     for source in sources:
-        if source.path not in cached:
+        if source.path in cached:
+            # Ids depend on the whole corpus: a file added since may share this one's name.
+            cached[source.path].id = source.id
+        else:
             reread = _with_text(source, signatures)
             if isinstance(reread, Problem):
                 problems.append(reread)
@@ -231,17 +252,17 @@ def _index(
     used = workers if len(missing) >= PARALLEL_MIN_FILES and workers > 1 else 1
     started = time.perf_counter()
     fresh: dict[str, Article] = {}
-    pending: list[tuple[Source, str, bytes]] = []
+    pending: list[tuple[Source, str, Article]] = []
     for batch in _process(missing, used, problems):
-        for source, article, data in batch:
+        for source, article in batch:
             fresh[source.path] = article
-            pending.append((source, signatures.get(source.path, ""), data))
+            pending.append((source, signatures.get(source.path, ""), article))
         if storage is not None and len(pending) >= _SAVE_EVERY:
             storage.save_articles(pending)
             pending.clear()
         done += len(batch)
         if on_articles and batch:
-            on_articles([article for _, article, _ in batch])
+            on_articles([article for _, article in batch])
         if progress:
             progress(done, total)
     if storage is not None and pending:
@@ -254,7 +275,7 @@ def _index(
     finish_corpus(corpus)
     finished_at = time.perf_counter()
     if storage is not None and len(corpus.articles) == total:
-        storage.save_corpus(key, corpus)
+        storage.save_corpus(key, corpus, [source.path for source in sources])
     return IndexReport(
         corpus,
         processed=len(missing),
@@ -265,18 +286,17 @@ def _index(
     )
 
 
-Processed = list[tuple[Source, Article, bytes]]
-Outcome = bytes | str  # the pickled article, or why the file could not be processed
+Processed = list[tuple[Source, Article]]
+Outcome = Article | str  # the article, or why the file could not be processed
 
 
 def _process(
     sources: Sequence[Source], workers: int, problems: list[Problem]
 ) -> Iterator[Processed]:
-    """Yield batches of (source, article, its pickle for the cache), in any order.
+    """Yield batches of (source, article), in any order.
 
-    The pickle is taken before `finish_corpus` touches the article; workers send it
-    as is, so each article is pickled once. A file that makes processing fail becomes
-    a Problem; if the worker processes die, the rest is processed here.
+    A file that makes processing fail becomes a Problem; if the worker processes die,
+    the rest is processed here.
     """
     if workers <= 1:
         for source in sources:
@@ -317,16 +337,16 @@ def _accept(outcomes: list[tuple[Source, Outcome]], problems: list[Problem]) -> 
     batch: Processed = []
     for source, outcome in outcomes:
         if isinstance(outcome, str):
-            problems.append(Problem(source.path, outcome))
+            problems.append(Problem(display_path(source.path), outcome))
         else:
-            batch.append((source, pickle.loads(outcome), outcome))
+            batch.append((source, outcome))
     return batch
 
 
 def _process_one(source: Source) -> Outcome:
-    """`process_source`, pickled; a crash on one odd file must not end the whole run."""
+    """`process_source`; a crash on one odd file must not end the whole run."""
     try:
-        return dump_article(process_source(source))
+        return process_source(source)
     except Exception as error:
         return f"could not be processed ({type(error).__name__}: {error})"
 

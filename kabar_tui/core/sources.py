@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
+import dataclasses
+import errno
 import hashlib
 import os
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from kabar_tui.core.model import Problem
+from kabar_tui.core.safe import visible
 
 MAX_FILE_BYTES = 5 * 1024 * 1024  # a scraped article is a few KB; 5 MB is surely not one
 ARTICLE_SUFFIX = ".txt"
+MAX_STRAY_NULS = 16  # more NUL bytes than this (and than 1% of the file): binary
+# A Unicode noncharacter: never in a real file name we keep as text, so it marks the rest
+# of a `path_key` as the hex of a path's bytes.
+RAW_PATH_MARK = "\ufdd0"
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+    (b"\xef\xbb\xbf", "utf-8"),
+)
 
 
 @dataclass(slots=True, frozen=True)
@@ -19,7 +34,7 @@ class Source:
     """The raw text of one article file."""
 
     id: str
-    path: str
+    path: str  # `path_key`: the path, or its bytes when they are not text
     text: str
     content_hash: str
 
@@ -33,7 +48,7 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[Problem]]:
         if not path.exists():
             problems.append(Problem(str(raw), "no such file or folder", fatal=True))
         elif path.is_dir():
-            found = _article_files(path)
+            found = _article_files(path, problems)
             if not found:
                 problems.append(
                     Problem(str(raw), f"folder has no article files (*{ARTICLE_SUFFIX})", True)
@@ -47,11 +62,12 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[Problem]]:
     return unique, problems
 
 
-def _article_files(folder: Path) -> list[Path]:
+def _article_files(folder: Path, problems: list[Problem]) -> list[Path]:
     """Resolved `*.txt` files under `folder`, sorted, symlinked folders not followed.
 
     What `sorted(folder.rglob(...))` + `resolve()` gives, with os.scandir instead: pathlib's
-    per-file costs were most of the time to reopen a cached 10k-article corpus.
+    per-file costs were most of the time to reopen a cached 10k-article corpus. A folder
+    or entry that cannot be read is skipped with a warning in `problems`.
     """
     found: list[tuple[list[str], str]] = []  # (sort key, resolved path)
     pending = [os.path.realpath(folder)]
@@ -59,7 +75,8 @@ def _article_files(folder: Path) -> list[Path]:
         current = pending.pop()
         try:
             entries = list(os.scandir(current))
-        except OSError:
+        except OSError as error:
+            problems.append(Problem(current, _folder_skipped(error)))
             continue
         for entry in entries:
             try:
@@ -68,14 +85,94 @@ def _article_files(folder: Path) -> list[Path]:
                 elif entry.name.endswith(ARTICLE_SUFFIX) and entry.is_file():
                     resolved = os.path.realpath(entry.path) if entry.is_symlink() else entry.path
                     found.append((entry.path.split(os.sep), resolved))
-            except OSError:
-                continue
+            except OSError as error:
+                problems.append(Problem(entry.path, _folder_skipped(error)))
     found.sort()
     return [Path(resolved) for _, resolved in found]
 
 
+def _folder_skipped(error: OSError) -> str:
+    if error.errno in (errno.ENAMETOOLONG, errno.ELOOP):
+        return "skipped: nested too deep (the path is too long to open)"
+    return f"skipped: cannot read ({error.strerror or error})"
+
+
+def path_key(path: str | Path) -> str:
+    """The text a file is known by (`Source.path`, the cache): its path, when that is text.
+
+    A file name need not be valid UTF-8; Python then holds its bytes as lone surrogates,
+    which no text encoder (SQLite, hashing, the terminal) accepts. Such a path, or one that
+    contains the marker itself, is kept as the marker and its bytes in hex: exact, and
+    never equal to the key of another path (a noncharacter never ends a folder walk).
+    """
+    text = os.fspath(path)
+    if text.isascii():  # most paths: no need to look further
+        return text
+    if RAW_PATH_MARK not in text:
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            pass
+        else:
+            return text
+    return RAW_PATH_MARK + os.fsencode(text).hex()
+
+
+def key_path(key: str) -> Path:
+    """The file a `path_key` names."""
+    if key.startswith(RAW_PATH_MARK):
+        return Path(os.fsdecode(bytes.fromhex(key[len(RAW_PATH_MARK) :])))
+    return Path(key)
+
+
+def display_path(key: str) -> str:
+    """A `path_key` as a person reads it: undecodable bytes and controls shown visibly."""
+    return visible(str(key_path(key)))
+
+
+def article_ids(files: Sequence[Path]) -> list[str]:
+    """One id per file, unique in the corpus and the same on every run over it.
+
+    The file name without `.txt`; when several files share it (`okezone/0001.txt`,
+    `antara/0001.txt`), the fewest trailing folders that tell them apart
+    (`okezone/0001`); if even their full paths read the same (they differ only in an
+    invisible or undecodable character), a short hash of the path's bytes is added.
+    """
+    ids = [visible(file.stem) for file in files]
+    by_id: dict[str, list[int]] = {}
+    for index, article_id in enumerate(ids):
+        by_id.setdefault(article_id, []).append(index)
+    for members in by_id.values():
+        if len(members) > 1:
+            _tell_apart(files, ids, members)
+    counts = Counter(ids)
+    for index, article_id in enumerate(ids):
+        if counts[article_id] > 1:
+            digest = hashlib.blake2b(os.fsencode(files[index]), digest_size=4).hexdigest()
+            ids[index] = f"{article_id}~{digest}"
+    return ids
+
+
+def _tell_apart(files: Sequence[Path], ids: list[str], members: list[int]) -> None:
+    folders = {
+        i: [visible(part) for part in files[i].parent.parts if part != os.sep] for i in members
+    }
+    deepest = max(len(parts) for parts in folders.values())
+    for depth in range(1, deepest + 1):
+        tails = {i: "/".join([*folders[i][-depth:], ids[i]]) for i in members}
+        if len(set(tails.values())) == len(members) or depth == deepest:
+            for i in members:
+                ids[i] = tails[i]
+            return
+
+
 def read_source(path: Path) -> Source | Problem:
-    """Read one file as UTF-8 text, or say in one line why it cannot be an article."""
+    """Read one file as text, or say in one line why it cannot be an article.
+
+    UTF-8 (with or without a BOM), UTF-16 and UTF-32 with a BOM. A few stray NUL bytes do
+    not make a text binary; the cleaner drops them. Old Mac line ends (a lone CR) end
+    lines like LF does.
+    """
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -86,28 +183,62 @@ def read_source(path: Path) -> Source | Problem:
         return Problem(str(path), f"cannot read: {error.strerror or error}")
     if not data.strip():
         return Problem(str(path), "skipped: empty file")
-    if b"\x00" in data[:8192]:
-        return Problem(str(path), "skipped: binary file, not text")
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    text = _decode(data)
+    if isinstance(text, _Undecodable):
+        return Problem(str(path), text.message)
+    if not text.strip():
+        return Problem(str(path), "skipped: empty file")
+    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    return Source(
+        id=visible(path.stem),  # `article_ids` tells apart files of one name
+        path=path_key(path),
+        text=_line_ends(text),
+        content_hash=digest,
+    )
+
+
+@dataclass(slots=True, frozen=True)
+class _Undecodable:
+    message: str
+
+
+def _decode(data: bytes) -> str | _Undecodable:
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(encoding)
+            except UnicodeDecodeError as error:
+                return _Undecodable(f"skipped: not valid {encoding.upper()} (byte {error.start})")
+    nuls = data.count(b"\x00")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        return Problem(
-            str(path), f"skipped: not valid UTF-8 (byte {error.start}); save it as UTF-8"
-        )
-    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
-    return Source(id=path.stem, path=str(path), text=text, content_hash=digest)
+        if nuls:
+            return _Undecodable("skipped: binary file, not text")
+        return _Undecodable(f"skipped: not valid UTF-8 (byte {error.start}); save it as UTF-8")
+    if nuls > max(MAX_STRAY_NULS, len(data) // 100):
+        return _Undecodable("skipped: binary file, not text (or UTF-16 without a BOM)")
+    return text
+
+
+def _line_ends(text: str) -> str:
+    """Lone CRs (old Mac files) as line ends, when they are most of the line ends."""
+    if "\r" not in text:
+        return text
+    lone = text.count("\r") - text.count("\r\n")
+    if lone <= text.count("\n") - text.count("\r\n"):
+        return text
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def read_sources(paths: Iterable[str | Path]) -> tuple[list[Source], list[Problem]]:
     """Discover and read every article file under `paths`."""
     files, problems = discover(paths)
     sources: list[Source] = []
-    for file in files:
+    for file, article_id in zip(files, article_ids(files), strict=True):
         result = read_source(file)
         if isinstance(result, Problem):
             problems.append(result)
         else:
-            sources.append(result)
+            sources.append(dataclasses.replace(result, id=article_id))
     return sources, problems

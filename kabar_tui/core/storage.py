@@ -1,70 +1,86 @@
-"""The processed-corpus cache: one SQLite file in the user's cache folder.
+"""The processed-corpus cache: typed tables in one database file in the user's cache folder.
 
-Two kinds of rows, both pickled because unpickling is the fastest way back to dataclasses:
-- one per article file, the `process_source` result, valid while the file's content hash
-  and the code fingerprint match (a changed file is reprocessed alone);
-- one per whole corpus, the `finish_corpus` result (links, stories, resolved entities and
-  everything else on Corpus), keyed by every (path, content hash) and the fingerprint, so a
-  second open of an unchanged corpus is a single read.
+Two kinds of rows (the tables are listed in docs/storage.md):
+- per article file, the `process_source` result: an `articles` row and its paragraphs,
+  captions, removed lines, edits, mentions and quotes, valid while the file's content
+  hash and the processing fingerprint match (a changed file is reprocessed alone);
+- per whole corpus, the `finish_corpus` results (canonical names of mentions and
+  speakers, entities, links, stories, quote groups), keyed by every (path, content hash)
+  and the fingerprint, so a second open of an unchanged corpus reads no file at all.
 
-A file settled on disk whose size, modification time and inode match its row is not even
-read again (`file_signature`). The fingerprint hashes the source of `kabar_tui/core`, so
-any change to the processing code invalidates old rows without anyone remembering to bump
-a version. A damaged or old-schema file is deleted and rebuilt with a warning; a locked or
-unwritable cache is skipped with a warning. The cache is as trusted as the user's own
-files (pickle): it lives in their own cache folder.
+Nothing stored is ever executed: values are plain columns (text, integers, reals) read
+back into the model's dataclasses, and every article's rows and every corpus's rows carry
+a checksum checked when they are read (a mismatch means "process again", with a warning).
+The folder is created 0700 and the files 0600; one owned by someone else or writable by
+others is refused, as a planted cache entry is another user's way in.
+
+A file whose signature (size, modification time, inode, and the hash of its bytes when it
+is small) matches its row is not even read again. The fingerprint hashes the processing
+code and data (`kabar_tui/core`, `kabar_tui/data`, shipped models), so any change to them
+invalidates old rows. The SQL here is portable; everything SQLite-specific is in
+`storage_sqlite`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
+import errno
 import functools
 import gc
 import hashlib
-import io
+import itertools
+import operator
 import os
-import pickle
+import re
 import sqlite3
+import stat
 import sys
-import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 from platformdirs import user_cache_dir
 
 from kabar_tui import __version__
-from kabar_tui.core.model import Article, Corpus
-from kabar_tui.core.sources import Source
+from kabar_tui.core import storage_sqlite as backend
+from kabar_tui.core.model import (
+    Article,
+    Caption,
+    Corpus,
+    Edit,
+    EntityRecord,
+    Link,
+    Mention,
+    Paragraph,
+    Quote,
+    QuoteOccurrence,
+    QuoteRecord,
+    RemovedLine,
+    Story,
+)
+from kabar_tui.core.sources import Source, key_path
 
-SCHEMA_VERSION = 2  # layout of the tables below; bump when it changes
 CACHE_DIR_ENV = "KABAR_CACHE_DIR"
 NO_CACHE_ENV = "KABAR_NO_CACHE"
 DB_NAME = "kabar-cache.sqlite3"
-KEPT_CORPORA = 4  # whole-corpus rows kept, most recently used first
-_LOOKUP_BATCH = 500  # stays under SQLite's limit on bound parameters
-_BUSY_TIMEOUT_MS = 10_000
-_STREAM_BUFFER = 1 << 20
+KEPT_CORPORA = 4  # whole-corpus results kept, most recently used first
+SMALL_FILE_BYTES = 256 * 1024  # up to this size a file's signature includes its hash
+MODEL_SUFFIXES = (".npz", ".npy", ".onnx", ".pt", ".safetensors")
+_CHUNK = 65536  # rows fetched at a time while reading a table
+_BATCH = 500  # ids per IN (...) list: stays under every database's limit on parameters
 _SETTLE_NS = 3_000_000_000
-_DAMAGED = {"SQLITE_CORRUPT", "SQLITE_NOTADB"}
+_WORD = re.compile(r"\w+")
+_FIX_IT = "set KABAR_CACHE_DIR to a folder of your own, or KABAR_NO_CACHE=1"
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS articles (
-    path TEXT PRIMARY KEY,
-    content_hash TEXT NOT NULL,
-    fingerprint TEXT NOT NULL,
-    signature TEXT NOT NULL,
-    data BLOB NOT NULL
-);
-CREATE TABLE IF NOT EXISTS corpora (key TEXT PRIMARY KEY, data BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS corpus_use (key TEXT PRIMARY KEY, last_used REAL NOT NULL);
-"""
+Row = tuple[Any, ...]
 
 
 class CacheUnavailable(Exception):
-    """The cache cannot be used this time; the message says why in one line."""
+    """The cache cannot be used this time; the message says why and what to do."""
 
 
 def cache_dir() -> Path:
@@ -78,284 +94,472 @@ def cache_disabled() -> bool:
 
 @functools.cache
 def code_fingerprint() -> str:
-    """Hash of the processing code, so rows made by other code are never trusted."""
+    """Hash of what processing depends on, so rows made by other code or data are not used."""
+    return fingerprint_of(Path(__file__).resolve().parent.parent)
+
+
+def fingerprint_of(package: Path) -> str:
+    """The processing code (`core/`), its data files (`data/`) and any shipped model."""
     digest = hashlib.blake2b(digest_size=16)
     # The release too, for installs that ship compiled files only.
-    digest.update(f"{SCHEMA_VERSION}:{sys.version_info[:2]}:{__version__}".encode())
-    core = Path(__file__).resolve().parent
-    for path in sorted(core.rglob("*.py")):
-        digest.update(path.relative_to(core).as_posix().encode())
-        digest.update(path.read_bytes())
+    digest.update(f"{backend.SCHEMA_VERSION}:{sys.version_info[:2]}:{__version__}".encode())
+    files = {
+        path
+        for folder in ("core", "data")
+        for path in (package / folder).rglob("*")
+        if path.suffix != ".pyc"
+    }
+    files.update(path for suffix in MODEL_SUFFIXES for path in package.rglob(f"*{suffix}"))
+    for path in sorted(files):
+        if path.is_file():
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
-def corpus_key(sources: Sequence[Source]) -> str:
+def corpus_key(sources: Iterable[Source]) -> str:
+    return _corpus_key((source.path, source.content_hash) for source in sources)
+
+
+def _corpus_key(files: Iterable[tuple[str, str]]) -> str:
     digest = hashlib.blake2b(code_fingerprint().encode(), digest_size=16)
-    for source in sources:
-        digest.update(f"{source.path}\0{source.content_hash}\n".encode())
+    for path, content_hash in files:
+        digest.update(f"{path}\0{content_hash}\n".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 
 
 def file_signature(path: Path) -> str:
-    """Size, modification time and inode, to skip reading a file the cache has seen.
+    """What tells a file the cache has seen without reading it again, "" when nothing does.
 
-    Empty (never trusted) for a file modified in the last few seconds: a second change
-    within the file system's timestamp resolution would keep the signature unchanged.
+    Size, modification time and inode; for a small file (SMALL_FILE_BYTES) also the hash
+    of its bytes, so an edit that keeps the size and puts the time back is still seen. A
+    larger file modified in the last few seconds gets none: a second change within the file
+    system's timestamp resolution would keep its signature unchanged.
     """
     try:
-        stat = path.stat()
+        status = path.stat()
+        signature = f"{status.st_size}:{status.st_mtime_ns}:{status.st_ino}:{status.st_dev}"
+        if status.st_size <= SMALL_FILE_BYTES:
+            data = path.read_bytes()
+            return f"{signature}:{hashlib.blake2b(data, digest_size=16).hexdigest()}"
     except OSError:
         return ""
-    if time.time_ns() - stat.st_mtime_ns < _SETTLE_NS:
+    if time.time_ns() - status.st_mtime_ns < _SETTLE_NS:
         return ""
-    return f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ino}:{stat.st_dev}"
+    return signature
 
 
-def dump_article(article: Article) -> bytes:
-    """Pickle an article, its equal short strings made one object first.
+def prepare_folder(folder: Path) -> None:
+    """Create the cache folder 0700, or say why it cannot be used and what to do."""
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except FileExistsError:
+        raise CacheUnavailable(
+            f"cache not used: cache folder {folder} is a file: remove it or {_FIX_IT}"
+        ) from None
+    except NotADirectoryError:
+        blocker = next((p for p in folder.parents if p.exists() and not p.is_dir()), folder)
+        raise CacheUnavailable(
+            f"cache not used: cache folder {folder} cannot be made, {blocker} is a file: "
+            f"remove it or {_FIX_IT}"
+        ) from None
+    except OSError as error:
+        raise CacheUnavailable(
+            f"cache not used: cache folder {folder} cannot be made "
+            f"({error.strerror or error}): {_FIX_IT}"
+        ) from None
+    try:
+        status = folder.stat()
+    except OSError as error:
+        raise CacheUnavailable(f"cache not used: {folder}: {error.strerror or error}") from None
+    _refuse_unsafe(folder, status, "cache folder", "700")
 
-    A mention's text, a label, a speaker or a removal reason recurs dozens of times in an
-    article; shared, each is stored and loaded once (a quarter less memory for a corpus
-    with entities and quotes, and faster loading).
+
+def _refuse_unsafe(path: Path, status: os.stat_result, what: str, mode: str) -> None:
+    """Another user's cache entry would be read as ours: refuse it, saying how to fix it."""
+    if not hasattr(os, "getuid"):  # no owners nor modes to check (Windows)
+        return
+    if status.st_uid != os.getuid():
+        raise CacheUnavailable(
+            f"cache not used: {what} {path} belongs to another user (uid {status.st_uid}): "
+            f"{_FIX_IT}"
+        )
+    if status.st_mode & (stat.S_IWGRP | stat.S_IWOTH) and status.st_mode & stat.S_ISVTX:
+        raise CacheUnavailable(
+            f"cache not used: {what} {path} is shared by all users "
+            f"(mode {stat.S_IMODE(status.st_mode):o}): {_FIX_IT}"
+        )
+    if status.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        raise CacheUnavailable(
+            f"cache not used: {what} {path} can be written by other users "
+            f"(mode {stat.S_IMODE(status.st_mode):o}): run `chmod {mode} {path}`, or {_FIX_IT}"
+        )
+
+
+def _check_files(path: Path) -> None:
+    """The database file and its -wal and -shm: ours, regular, readable by us alone."""
+    for candidate, status in backend.file_modes(path):
+        if not backend.is_regular(status):
+            raise CacheUnavailable(
+                f"cache not used: cache file {candidate} is not a regular file: remove it or "
+                f"{_FIX_IT}"
+            )
+        _refuse_unsafe(candidate, status, "cache file", "600")
+        if stat.S_IMODE(status.st_mode) & 0o077:  # ours, from a version that made it 0644
+            with contextlib.suppress(OSError):
+                candidate.chmod(0o600)
+
+
+# Per-article records: (table, Article attribute, dataclass, columns in the dataclass's
+# field order, its fields, columns holding short repeated strings made one object on load).
+@dataclass(frozen=True, slots=True)
+class _Records:
+    table: str
+    attribute: str
+    kind: type
+    columns: tuple[str, ...]
+    fields: tuple[str, ...]
+    shared: tuple[int, ...]
+    kinds: str  # per column: i integer, t text (neither NULL), n anything else
+
+
+RECORDS = (
+    _Records("paragraphs", "paragraphs", Paragraph, ("number", "text", "line"),
+             ("index", "text", "line"), (), "iti"),
+    _Records("captions", "captions", Caption, ("text", "credit", "line"),
+             ("text", "credit", "line"), (1,), "tni"),
+    _Records("removed_lines", "removed", RemovedLine, ("line", "text", "reason"),
+             ("line", "text", "reason"), (2,), "itt"),
+    _Records("edits", "edits", Edit, ("line", "kind", "detail"),
+             ("line", "kind", "detail"), (1, 2), "itt"),
+    _Records("mentions", "entities", Mention,
+             ("text", "label", "paragraph", "start_offset", "end_offset", "canonical"),
+             ("text", "label", "paragraph", "start", "end", "canonical"), (0, 1, 5), "ttiiit"),
+    _Records("quotes", "quotes", Quote,
+             ("text", "kind", "speaker", "paragraph", "start_offset", "end_offset",
+              "speaker_canonical", "via", "role"),
+             ("text", "kind", "speaker", "paragraph", "start", "end", "speaker_canonical",
+              "via", "role"), (1, 2, 6, 7, 8), "ttniiinnn"),
+)  # fmt: skip
+_CANONICAL_COLUMN = 5  # of mentions
+_SPEAKER_COLUMN = 6  # speaker_canonical, of quotes
+_ARTICLE_COLUMNS = (
+    "article_id", "shown_path", "title", "title_derived", "outlet", "author", "editor", "published",
+    "utc_offset", "zone", "dateline", "credited_source",
+    "paragraphs", "captions", "removed", "edits", "mentions", "quotes",
+)  # fmt: skip
+_META = 12  # article columns before the record counts
+# id, path, content_hash, fingerprint, checksum, then _ARTICLE_COLUMNS
+_ARTICLE_SELECT = "a.id, a.path, a.content_hash, a.fingerprint, a.checksum, " + ", ".join(
+    f"a.{column}" for column in _ARTICLE_COLUMNS
+)
+_HEAD = 5
+
+# Per-corpus tables, their columns after `corpus`, in the order they are read back.
+_CORPUS_TABLES: dict[str, tuple[str, ...]] = {
+    "corpus_articles": ("position", "article", "article_id"),
+    "names": ("number", "text"),
+    "mention_names": ("article", "position", "name"),
+    "quote_speakers": ("article", "position", "name"),
+    "entities": ("position", "name", "label", "mentions"),
+    "entity_aliases": ("entity", "position", "alias"),
+    "entity_articles": ("entity", "position", "article"),
+    "links": (
+        "position", "source_article", "source_paragraph", "target_article",
+        "target_paragraph", "score", "kind",
+    ),
+    "stories": ("position", "story_id", "title"),
+    "story_articles": ("story", "position", "article"),
+    "quote_groups": ("position", "text", "speaker_name"),
+    "quote_occurrences": (
+        "quote_group", "position", "article", "paragraph", "start_offset", "end_offset",
+        "speaker",
+    ),
+}  # fmt: skip
+# Leading key columns not read back: their order (`_ORDER`) is all that matters, and a
+# million mentions' keys are most of a corpus's rows.
+_UNREAD = {"mention_names": 2, "quote_speakers": 2}
+_READ: dict[str, tuple[str, ...]] = {
+    table: columns[_UNREAD.get(table, 0) :] for table, columns in _CORPUS_TABLES.items()
+}
+_KINDS = {
+    "corpus_articles": "iit",
+    "names": "it",
+    "mention_names": "i",
+    "quote_speakers": "n",
+    "entities": "iiti",
+    "entity_aliases": "iit",
+    "entity_articles": "iii",
+    "links": "iiiiint",
+    "stories": "itt",
+    "story_articles": "iii",
+    "quote_groups": "itn",
+    "quote_occurrences": "iiiiiin",
+}
+_ORDER = {
+    "corpus_articles": "position",
+    "names": "number",
+    "mention_names": "article, position",
+    "quote_speakers": "article, position",
+    "entities": "position",
+    "entity_aliases": "entity, position",
+    "entity_articles": "entity, position",
+    "links": "position",
+    "stories": "position",
+    "story_articles": "story, position",
+    "quote_groups": "position",
+    "quote_occurrences": "quote_group, position",
+}
+
+
+def _plain(value: object) -> object:
+    """A value as the database gives it back (an enum's or a bool's plain value)."""
+    kind = type(value)
+    if kind is str or kind is int or kind is float or value is None:
+        return value
+    if isinstance(value, str):
+        return str.__str__(value)
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    raise TypeError(f"cannot store a {kind.__name__}")
+
+
+_PLAIN_TYPES = {str, int, float, type(None)}
+
+
+def _plain_row(row: Row) -> Row:
+    if set(map(type, row)) <= _PLAIN_TYPES:  # nearly always: no value to convert
+        return row
+    return tuple(map(_plain, row))
+
+
+def _columns(rows: Sequence[Row], width: int) -> list[Sequence[Any]]:
+    """Rows as columns (`width` empty ones when there are no rows)."""
+    return list(zip(*rows, strict=True)) or [()] * width
+
+
+def _read_columns(cursor: sqlite3.Cursor, width: int) -> list[list[Any]]:
+    """A query's result as columns, read in chunks: all its rows never exist at once."""
+    columns: list[list[Any]] = [[] for _ in range(width)]
+    while chunk := cursor.fetchmany(_CHUNK):
+        for column, values in zip(columns, zip(*chunk, strict=True), strict=True):
+            column.extend(values)
+    return columns
+
+
+def _digest_columns(digest: Any, columns: Iterable[Sequence[Any]], kinds: str) -> None:
+    """Add columns to a checksum: packed integers, joined text, far cheaper than repr.
+
+    `kinds` says what each column holds (see `_Records.kinds`); a value of another kind,
+    from a damaged or planted row, raises one of _UNREADABLE.
     """
-    _share_strings(article, {})
-    return pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL)
+    parts = []
+    for kind, column in zip(kinds, columns, strict=True):
+        if kind == "i":
+            parts.append(array("q", column).tobytes())
+        elif kind == "t":
+            parts.append("\x1f".join(column).encode())
+        else:
+            parts.append("\x1f".join(map(repr, column)).encode())
+    digest.update(b"\x1e".join(parts))
 
 
-_SHARED_MAX_LENGTH = 100  # longer strings (paragraphs) hardly ever repeat
+def _checksum(tables: Iterable[Sequence[Row]], kinds: Iterable[str]) -> str:
+    """Of whole tables' rows, exactly as they are written and read back."""
+    digest = hashlib.blake2b(digest_size=16)
+    for rows, table_kinds in zip(tables, kinds, strict=True):
+        _digest_columns(digest, _columns(rows, len(table_kinds)), table_kinds)
+        digest.update(b"\x1d")
+    return digest.hexdigest()
 
 
-def _share_strings(item: object, seen: dict[str, str]) -> None:
-    """Replace equal short strings in a dataclass tree (fields, lists) by one object."""
-    for name in _field_names(type(item)):
-        value = getattr(item, name)
-        if type(value) is str:
-            if len(value) <= _SHARED_MAX_LENGTH:
-                setattr(item, name, seen.setdefault(value, value))
-        elif type(value) is list:
-            for index, element in enumerate(value):
-                if type(element) is str:
-                    if len(element) <= _SHARED_MAX_LENGTH:
-                        value[index] = seen.setdefault(element, element)
-                elif _field_names(type(element)):
-                    _share_strings(element, seen)
-        elif _field_names(type(value)):
-            _share_strings(value, seen)
+_ZONES: dict[tuple[int, str | None], timezone] = {}
 
 
-@functools.cache
-def _field_names(kind: type) -> tuple[str, ...]:
-    """A dataclass's field names, empty for any other type (asked a million times a save)."""
-    if not dataclasses.is_dataclass(kind):
-        return ()
-    return tuple(field.name for field in dataclasses.fields(kind))
+def _moment_columns(moment: datetime | None) -> tuple[str | None, int | None, str | None]:
+    """(UTC time, offset in seconds, zone name): sortable, and the zone comes back by name."""
+    if moment is None:
+        return None, None, None
+    offset = moment.utcoffset()
+    if offset is None:
+        return moment.isoformat(), None, None
+    utc = moment.astimezone(UTC).replace(tzinfo=None)
+    return utc.isoformat(), int(offset.total_seconds()), moment.tzname()
 
 
-# Per-article records no screen needs before the reader opens that article; a corpus
-# opens without unpickling them (a million mentions for 10k articles).
-DEFERRED_FIELDS = ("entities", "quotes", "removed", "edits")
-_LOAD_LOCK = threading.Lock()
+def _moment(published: str | None, offset: int | None, zone: str | None) -> datetime | None:
+    if published is None:
+        return None
+    moment = datetime.fromisoformat(published)
+    if offset is None:
+        return moment
+    tz = _ZONES.get((offset, zone))
+    if tz is None:
+        delta = timedelta(seconds=offset)
+        tz = _ZONES[(offset, zone)] = timezone(delta, zone) if zone else timezone(delta)
+    return moment.replace(tzinfo=UTC).astimezone(tz)
 
 
-def _deferred(article: Article) -> Article:
-    """A copy of `article` whose DEFERRED_FIELDS pickle as separate, lazily loaded blobs."""
-    changes = {name: DeferredList(getattr(article, name)) for name in DEFERRED_FIELDS}
-    return dataclasses.replace(article, **changes)
+def _article_rows(article: Article) -> tuple[Row, list[list[Row]]]:
+    """The `articles` columns after the head, and each record table's rows."""
+    records = [
+        [
+            _plain_row(operator.attrgetter(*spec.fields)(item))
+            for item in getattr(article, spec.attribute)
+        ]
+        for spec in RECORDS
+    ]
+    meta = _plain_row(
+        (
+            article.id,
+            article.path,
+            article.title,
+            int(article.title_derived),
+            article.outlet,
+            article.author,
+            article.editor,
+            *_moment_columns(article.published),
+            article.dateline,
+            article.credited_source,
+        )
+    )
+    return meta + tuple(len(rows) for rows in records), records
 
 
-class DeferredList(list):  # type: ignore[type-arg]
-    """A list whose items stay pickled until it is first used, then an ordinary list.
-
-    Every list operation first unpickles the items; pickling it again stores them as one
-    blob, which loads as another DeferredList.
-    """
-
-    __slots__ = ("_payload",)
-
-    def __init__(self, items: Iterable[object] = (), payload: bytes | None = None) -> None:
-        super().__init__(items)
-        self._payload = payload
-
-    def _load(self) -> None:
-        if self._payload is None:
-            return
-        with _LOAD_LOCK:  # the reader's worker thread and the UI may both touch it
-            payload = self._payload
-            if payload is not None:
-                list.extend(self, pickle.loads(payload))
-                self._payload = None
-
-    def __reduce__(self) -> tuple[object, tuple[bytes]]:
-        payload = self._payload
-        if payload is None:
-            payload = pickle.dumps(list(self), protocol=pickle.HIGHEST_PROTOCOL)
-        return _undeferred_later, (payload,)
+def _article_checksum(
+    path: str, content_hash: str, columns: Row, records: Iterable[Iterable[Sequence[object]]]
+) -> str:
+    """Of an article's row and its records, each record table (RECORDS) given as columns."""
+    digest = hashlib.blake2b(repr((path, content_hash, columns)).encode(), digest_size=16)
+    for table, spec in zip(records, RECORDS, strict=True):
+        _digest_columns(digest, table, spec.kinds)
+        digest.update(b"\x1d")
+    return digest.hexdigest()
 
 
-def _undeferred_later(payload: bytes) -> DeferredList:
-    return DeferredList(payload=payload)
+def _share(values: Sequence[Any], shared: dict[Any, Any]) -> list[Any]:
+    """The values, equal ones made one object (a million mentions, a few thousand names)."""
+    return list(map(shared.setdefault, values, values))
 
 
-def _loading_first(name: str) -> Callable[..., object]:
-    method = getattr(list, name)
-
-    def loaded(self: DeferredList, *args: object, **kwargs: object) -> object:
-        self._load()
-        return method(self, *args, **kwargs)
-
-    loaded.__name__ = name
-    return loaded
-
-
-_LIST_METHODS = """
-    __len__ __iter__ __reversed__ __getitem__ __setitem__ __delitem__ __contains__ __eq__ __ne__
-    __lt__ __le__ __gt__ __ge__ __add__ __iadd__ __mul__ __rmul__ __imul__ __repr__ append extend
-    insert pop remove clear index count sort reverse copy
-"""
-for _name in _LIST_METHODS.split():
-    setattr(DeferredList, _name, _loading_first(_name))
+def _build(
+    spec: _Records,
+    columns: Sequence[Sequence[Any]],
+    shared: dict[Any, Any],
+    replace: dict[int, list[Any]],
+) -> list[Any]:
+    """The dataclasses of a table's columns (short strings made one object)."""
+    if not columns[0]:
+        return []
+    made: list[Sequence[Any]] = list(columns)
+    for index in spec.shared:
+        if index not in replace:
+            made[index] = _share(columns[index], shared)
+    for index, values in replace.items():
+        made[index] = values
+    return list(map(spec.kind, *made))
 
 
-def _is_damage(error: sqlite3.DatabaseError) -> bool:
-    name = getattr(error, "sqlite_errorname", "")
-    return name in _DAMAGED or not isinstance(error, sqlite3.OperationalError)
+# What values of the wrong type or range in a damaged or planted row raise while read.
+_UNREADABLE = (ValueError, TypeError, OverflowError, IndexError, KeyError)
+
+
+def _unreadable(error: Exception, then: str) -> str:
+    return f"cache rows held values of the wrong kind ({type(error).__name__}); {then}"
+
+
+class _Skipped(Exception):
+    """A cache operation was given up; the caller carries on without it."""
 
 
 class Storage:
-    """An open cache file. Every problem is a warning in `self.warnings`, never a crash."""
+    """An open cache file. Every problem is a warning in `self.warnings`, never a crash.
+
+    `write_error` says why something could not be written, when that happened: `kabar
+    index` must not claim a cache it did not make.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.warnings: list[str] = []
+        self.write_error: str | None = None
         self._db: sqlite3.Connection | None = None
+        prepare_folder(path.parent)
+        _check_files(path)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            raise CacheUnavailable(f"cache not used: {error.strerror or error}") from error
-        try:
-            self._db = self._connect()
+            self._db = backend.connect(path)
+        except backend.LayoutChanged as change:
+            self._rebuild(str(change))
         except sqlite3.DatabaseError as error:
-            if not _is_damage(error):
-                raise CacheUnavailable(f"cache not used: {error}") from error
+            if not backend.is_damage(error):
+                raise CacheUnavailable(f"cache not used: {backend.explain(error, path)}") from error
             self._rebuild(f"cache file was damaged ({error}); rebuilt it")
         except OSError as error:
-            raise CacheUnavailable(f"cache not used: {error.strerror or error}") from error
+            if error.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+                raise CacheUnavailable(
+                    f"cache not used: the disk holding {path} is full: free some space, or "
+                    "set KABAR_CACHE_DIR to a folder on another disk, or KABAR_NO_CACHE=1"
+                ) from error
+            raise CacheUnavailable(
+                f"cache not used: cache file {path} cannot be opened ({error.strerror or error}): "
+                f"{_FIX_IT}"
+            ) from error
+        if self._db is None:
+            raise CacheUnavailable(self.warnings.pop())
+        _check_files(path)  # the -wal and -shm SQLite made
 
     @classmethod
     def open_default(cls) -> Storage:
         return cls(cache_dir() / DB_NAME)
 
-    def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-        try:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
-            db.executescript(_SCHEMA)
-            row = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
-            if row is None:
-                db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
-            elif row[0] != str(SCHEMA_VERSION):
-                db.close()
-                self._delete_files()
-                self.warnings.append(
-                    f"cache file had another layout (version {row[0]}, not {SCHEMA_VERSION}); "
-                    "rebuilt it"
-                )
-                return self._connect()
-        except BaseException:
-            db.close()
-            raise
-        return db
-
-    def _delete_files(self) -> None:
-        for suffix in ("", "-wal", "-shm"):
-            with contextlib.suppress(FileNotFoundError):
-                Path(f"{self.path}{suffix}").unlink()
-
     def _rebuild(self, warning: str) -> None:
-        """Throw the damaged file away and start empty; without a cache when even that fails."""
-        if self._db is not None:
-            self._db.close()
-            self._db = None
+        """Throw the file away and start empty; without a cache when even that fails."""
+        self.close()
         self.warnings.append(warning)
         try:
-            self._delete_files()
-            self._db = self._connect()
-        except (OSError, sqlite3.Error) as error:
-            self.warnings.append(f"cache not used: {error}")
+            backend.delete_files(self.path)
+            self._db = backend.connect(self.path)
+        except (OSError, sqlite3.Error, backend.LayoutChanged) as error:
+            reason = (
+                backend.explain(error, self.path) if isinstance(error, sqlite3.Error) else error
+            )
+            self.warnings.append(f"cache not used: {reason}")
+            self.write_error = self.warnings[-1]
 
     @contextlib.contextmanager
     def _guard(self, doing: str) -> Iterator[sqlite3.Connection]:
         """Run one cache operation; damage means rebuild, other errors mean go without."""
         if self._db is None:
+            if doing == "written" and self.write_error is None:
+                self.write_error = "cache not written: the cache was closed after an error"
             raise _Skipped
         try:
             yield self._db
+        except UnicodeEncodeError as error:  # an article's own text, not valid UTF-8
+            self.warnings.append(f"cache not {doing}: a text cannot be stored ({error.reason})")
+            if doing == "written":
+                self.write_error = self.warnings[-1]
+            raise _Skipped from error
         except sqlite3.DatabaseError as error:
-            if _is_damage(error):
+            if backend.is_damage(error):
                 self._rebuild(f"cache file was damaged ({error}); rebuilt it")
             else:
-                self.warnings.append(f"cache not {doing}: {error}")
+                self.warnings.append(f"cache not {doing}: {backend.explain(error, self.path)}")
                 self.close()
+            if doing == "written":
+                self.write_error = self.warnings[-1]
             raise _Skipped from error
 
-    def load_corpus(self, key: str) -> Corpus | None:
-        """The finished corpus stored under `key`, or None.
-
-        Unpickled straight from the blob, so the tens of MB of pickle for a big corpus are
-        never all in memory next to the objects made from them.
-        """
-        try:
-            with self._guard("read") as db:
-                row = db.execute("SELECT rowid FROM corpora WHERE key=?", (key,)).fetchone()
-                if row is None:
-                    return None
-                with db.blobopen("corpora", "data", row[0], readonly=True) as blob:
-                    stream = io.BufferedReader(_BlobReader(blob), _STREAM_BUFFER)
-                    corpus = self._unpickle(lambda: pickle.load(stream), Corpus)
-                if corpus is None:
-                    db.execute("DELETE FROM corpora WHERE key=?", (key,))
-                    db.execute("DELETE FROM corpus_use WHERE key=?", (key,))
-                    return None
-                # Apart from the blob, as updating a row rewrites all of it; a busy
-                # cache only loses this bit of bookkeeping.
-                with contextlib.suppress(sqlite3.OperationalError):
-                    db.execute(
-                        "INSERT OR REPLACE INTO corpus_use VALUES (?, ?)", (key, time.time())
-                    )
-                return corpus
-        except _Skipped:
-            return None
-
-    def save_corpus(self, key: str, corpus: Corpus) -> None:
-        """Store a finished corpus (its problems are about this run, so they stay out).
-
-        Equal short strings are made one object across the whole corpus first: the same
-        outlets, entity names and labels recur in every article.
-        """
-        stored = dataclasses.replace(corpus, problems=[])
-        stored.articles = [_deferred(article) for article in stored.articles]
-        _share_strings(stored, {})  # not inside deferred lists: each pickles on its own
-        blob = pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL)
-        try:
-            with self._guard("written") as db, _transaction(db):
-                db.execute("INSERT OR REPLACE INTO corpora VALUES (?, ?)", (key, blob))
-                db.execute("INSERT OR REPLACE INTO corpus_use VALUES (?, ?)", (key, time.time()))
-                db.execute(
-                    "DELETE FROM corpus_use WHERE key NOT IN "
-                    "(SELECT key FROM corpus_use ORDER BY last_used DESC LIMIT ?)",
-                    (KEPT_CORPORA,),
-                )
-                db.execute("DELETE FROM corpora WHERE key NOT IN (SELECT key FROM corpus_use)")
-        except _Skipped:
-            pass
+    # Per-article rows
 
     def known_articles(self) -> dict[str, tuple[str, str]]:
         """(content hash, file signature) by path of every article stored for this code."""
         try:
             with self._guard("read") as db:
                 rows = db.execute(
-                    "SELECT path, content_hash, signature FROM articles WHERE fingerprint=?",
+                    "SELECT path, content_hash, signature FROM articles WHERE fingerprint = ?",
                     (code_fingerprint(),),
                 )
                 return {path: (content_hash, sign) for path, content_hash, sign in rows}
@@ -365,9 +569,9 @@ class Storage:
     def update_signatures(self, signatures: Iterable[tuple[str, str]]) -> None:
         """New (path, signature) for files touched without a change of content."""
         try:
-            with self._guard("written") as db, _transaction(db):
+            with self._guard("written") as db, backend.transaction(db):
                 db.executemany(
-                    "UPDATE articles SET signature=? WHERE path=?",
+                    "UPDATE articles SET signature = ? WHERE path = ?",
                     [(sign, path) for path, sign in signatures],
                 )
         except _Skipped:
@@ -376,35 +580,387 @@ class Storage:
     def load_articles(self, sources: Iterable[Source]) -> dict[str, Article]:
         """Cached articles by path, for the sources whose content and code are unchanged."""
         wanted = {source.path: source.content_hash for source in sources}
-        found: dict[str, Article] = {}
-        paths = list(wanted)
-        fingerprint = code_fingerprint()
         try:
             with self._guard("read") as db, collector_paused():
-                for start in range(0, len(paths), _LOOKUP_BATCH):
-                    batch = paths[start : start + _LOOKUP_BATCH]
-                    marks = ",".join("?" * len(batch))
-                    rows = db.execute(
-                        "SELECT path, content_hash, data FROM articles "
-                        f"WHERE fingerprint=? AND path IN ({marks})",
-                        (fingerprint, *batch),
-                    )
-                    for path, content_hash, data in rows:
-                        if wanted[path] == content_hash:
-                            article = self._unpickle(functools.partial(pickle.loads, data), Article)
-                            if article is not None:
-                                found[path] = article
+                rows = db.execute(
+                    f"SELECT {_ARTICLE_SELECT} FROM articles a WHERE a.fingerprint = ?",
+                    (code_fingerprint(),),
+                ).fetchall()
+                rows = [row for row in rows if wanted.get(row[1], "") == row[2]]
+                if not rows:
+                    return {}
+                source = backend.create_wanted(db, [row[0] for row in rows])
+                try:
+                    articles = self._read_articles(db, rows, source, "", ())
+                except _UNREADABLE as error:
+                    self.warnings.append(_unreadable(error, "processed the articles again"))
+                    return {}
         except _Skipped:
             return {}
-        return found
+        return {
+            head[1]: article
+            for head, article in zip(rows, articles, strict=True)
+            if article is not None
+        }
 
-    def save_articles(self, rows: Iterable[tuple[Source, str, bytes]]) -> None:
-        """Store (source, its file signature, `dump_article` of its article) rows."""
+    def _read_articles(
+        self,
+        db: sqlite3.Connection,
+        heads: list[Row],
+        source: str,
+        where: str,
+        parameters: Row,
+        replace: dict[str, dict[int, list[Any]]] | None = None,
+    ) -> list[Article | None]:
+        """Articles from their rows (None for one whose rows fail their checksum).
+
+        `source` is a table of (position, article) listing them in the order of `heads`;
+        each record table is read in one ordered query and cut by the counts in the heads.
+        """
+        counts = [head[_HEAD + _META :] for head in heads]
+        digests = [
+            hashlib.blake2b(repr((head[1], head[2], head[_HEAD:])).encode(), digest_size=16)
+            for head in heads
+        ]
+        unreadable = [False] * len(heads)
+        shared: dict[Any, Any] = {}
+        replace = replace or {}
+        built: list[list[Any]] = []
+        for n, spec in enumerate(RECORDS):  # one table at a time: its rows, then dataclasses
+            names = ", ".join(f"t.{column}" for column in spec.columns)
+            cursor = db.execute(
+                f"SELECT {names} FROM {source} w JOIN {spec.table} t "
+                f"ON t.article = w.article {where} ORDER BY w.position, t.position",
+                parameters,
+            )
+            columns = _read_columns(cursor, len(spec.columns))
+            if len(columns[0]) != sum(count[n] for count in counts):
+                self.warnings.append(
+                    "cache rows of the articles did not match their counts; processed them again"
+                )
+                return [None] * len(heads)
+            start = 0
+            for index, (digest, count) in enumerate(zip(digests, counts, strict=True)):
+                end = start + count[n]
+                try:
+                    _digest_columns(digest, [column[start:end] for column in columns], spec.kinds)
+                except _UNREADABLE:
+                    unreadable[index] = True
+                digest.update(b"\x1d")
+                start = end
+            built.append(_build(spec, columns, shared, replace.get(spec.table, {})))
+            del columns
+        valid = [
+            not bad and digest.hexdigest() == head[4]
+            for head, digest, bad in zip(heads, digests, unreadable, strict=True)
+        ]
+        if not all(valid):
+            self.warnings.append(
+                f"cache rows of {valid.count(False)} article(s) did not match their checksum; "
+                "processed them again"
+            )
+        articles: list[Article | None] = []
+        starts = [0] * len(RECORDS)
+        for head, ok, sizes in zip(heads, valid, counts, strict=True):
+            lists = [
+                items[start : start + size]
+                for items, start, size in zip(built, starts, sizes, strict=True)
+            ]
+            starts = [start + size for start, size in zip(starts, sizes, strict=True)]
+            if not ok:
+                articles.append(None)
+                continue
+            meta = _share(head[_HEAD : _HEAD + _META], shared)
+            paragraphs, captions, removed, edits, mentions, quotes = lists
+            articles.append(
+                Article(
+                    id=meta[0],
+                    path=meta[1],
+                    title=meta[2],
+                    paragraphs=paragraphs,
+                    title_derived=bool(meta[3]),
+                    outlet=meta[4],
+                    author=meta[5],
+                    editor=meta[6],
+                    published=_moment(meta[7], meta[8], meta[9]),
+                    dateline=meta[10],
+                    credited_source=meta[11],
+                    captions=captions,
+                    removed=removed,
+                    edits=edits,
+                    content_hash=head[2],
+                    entities=mentions,
+                    quotes=quotes,
+                )
+            )
+        return articles
+
+    def save_articles(self, rows: Iterable[tuple[Source, str, Article]]) -> None:
+        """Store (source, its file signature, its processed article) rows."""
         fingerprint = code_fingerprint()
-        values = [(s.path, s.content_hash, fingerprint, sign, data) for s, sign, data in rows]
+        prepared = []
+        for source, signature, article in rows:
+            columns, records = _article_rows(article)
+            tables = (
+                _columns(rows, len(spec.columns))
+                for rows, spec in zip(records, RECORDS, strict=True)
+            )
+            checksum = _article_checksum(source.path, source.content_hash, columns, tables)
+            head = (source.path, source.content_hash, fingerprint, signature, checksum)
+            prepared.append((head, columns, records))
+        if not prepared:
+            return
+        names = ("path", "content_hash", "fingerprint", "signature", "checksum")
+        insert = (
+            f"INSERT INTO articles (id, {', '.join(names + _ARTICLE_COLUMNS)}) "
+            f"VALUES ({', '.join('?' * (1 + len(names) + len(_ARTICLE_COLUMNS)))})"
+        )
         try:
-            with self._guard("written") as db, _transaction(db):
-                db.executemany("INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?)", values)
+            with self._guard("written") as db, backend.transaction(db):
+                paths = [head[0] for head, _, _ in prepared]
+                self._delete_articles(db, self._ids_of(db, paths))
+                first = db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM articles").fetchone()[0]
+                db.executemany(
+                    insert,
+                    ((first + n, *head, *columns) for n, (head, columns, _) in enumerate(prepared)),
+                )
+                for index, spec in enumerate(RECORDS):
+                    marks = ", ".join("?" * (2 + len(spec.columns)))
+                    db.executemany(
+                        f"INSERT INTO {spec.table} (article, position, {', '.join(spec.columns)}) "
+                        f"VALUES ({marks})",
+                        (
+                            (first + n, position, *row)
+                            for n, (_, _, records) in enumerate(prepared)
+                            for position, row in enumerate(records[index])
+                        ),
+                    )
+                backend.index_passages(
+                    db,
+                    (
+                        (first + n, position, text)
+                        for n, (_, _, records) in enumerate(prepared)
+                        for position, (_, text, _) in enumerate(records[0])
+                    ),
+                )
+        except _Skipped:
+            pass
+
+    @staticmethod
+    def _ids_of(db: sqlite3.Connection, paths: Sequence[str]) -> list[int]:
+        ids: list[int] = []
+        for start in range(0, len(paths), _BATCH):
+            batch = list(paths[start : start + _BATCH])
+            marks = ", ".join("?" * len(batch))
+            ids.extend(
+                row[0]
+                for row in db.execute(f"SELECT id FROM articles WHERE path IN ({marks})", batch)
+            )
+        return ids
+
+    def _delete_articles(self, db: sqlite3.Connection, ids: Sequence[int]) -> None:
+        """Delete article rows, their records, and every corpus that was made with them."""
+        for start in range(0, len(ids), _BATCH):
+            batch = list(ids[start : start + _BATCH])
+            marks = ", ".join("?" * len(batch))
+            corpora = db.execute(
+                f"SELECT DISTINCT corpus FROM corpus_articles WHERE article IN ({marks})", batch
+            ).fetchall()
+            for (corpus,) in corpora:
+                self._delete_corpus(db, corpus)
+            backend.unindex_passages(db, batch)
+            for spec in RECORDS:
+                db.execute(f"DELETE FROM {spec.table} WHERE article IN ({marks})", batch)
+            db.execute(f"DELETE FROM articles WHERE id IN ({marks})", batch)
+
+    @staticmethod
+    def _delete_corpus(db: sqlite3.Connection, corpus: int) -> None:
+        for table in _CORPUS_TABLES:
+            db.execute(f"DELETE FROM {table} WHERE corpus = ?", (corpus,))
+        db.execute("DELETE FROM corpora WHERE id = ?", (corpus,))
+
+    def prune(self, roots: Sequence[str], present: Iterable[str]) -> int:
+        """Forget the articles of files under `roots` (folders or files) that are gone.
+
+        `present` are the keys (`sources.path_key`) of the files found there now; a stored
+        file neither among them nor on disk is deleted with everything made from it.
+        Returns how many went.
+        """
+        folders = tuple(root.rstrip(os.sep) + os.sep for root in roots)
+        files = set(roots)
+        found = set(present)
+        try:
+            with self._guard("written") as db:
+                gone = [
+                    article
+                    for article, key in db.execute("SELECT id, path FROM articles").fetchall()
+                    if key not in found
+                    and ((path := os.fspath(key_path(key))) in files or path.startswith(folders))
+                    and not os.path.lexists(path)
+                ]
+                if gone:
+                    with backend.transaction(db):
+                        self._delete_articles(db, gone)
+                return len(gone)
+        except _Skipped:
+            return 0
+
+    def search_passages(self, query: str, limit: int = 100) -> list[tuple[str, int, float]]:
+        """(path, paragraph position, score, lower is better) of stored paragraphs holding
+        every word of `query`, the last one as a prefix, best first; accents are ignored.
+
+        The full-text index is filled as articles are stored: nothing is built at start.
+        """
+        words = _WORD.findall(query)
+        try:
+            with self._guard("read") as db:
+                return backend.search_passages(db, words, code_fingerprint(), limit)
+        except _Skipped:
+            return []
+
+    # Per-corpus rows
+
+    def load_corpus(self, key: str) -> Corpus | None:
+        """The finished corpus stored under `key`, or None."""
+        try:
+            with self._guard("read") as db, collector_paused():
+                row = db.execute(
+                    "SELECT id, checksum FROM corpora WHERE key = ?", (key,)
+                ).fetchone()
+                if row is None:
+                    return None
+                try:
+                    corpus = self._read_corpus(db, row[0], key, row[1])
+                except _UNREADABLE as error:
+                    self.warnings.append(_unreadable(error, "linked the articles again"))
+                    corpus = None
+                if corpus is None:
+                    with backend.transaction(db):
+                        self._delete_corpus(db, row[0])
+                    return None
+                # A busy cache only loses this bit of bookkeeping.
+                with contextlib.suppress(sqlite3.OperationalError):
+                    db.execute(
+                        "UPDATE corpora SET last_used = ? WHERE id = ?", (time.time(), row[0])
+                    )
+                return corpus
+        except _Skipped:
+            return None
+
+    def _read_corpus(
+        self, db: sqlite3.Connection, corpus: int, key: str, checksum: str
+    ) -> Corpus | None:
+        heads = db.execute(
+            f"SELECT {_ARTICLE_SELECT} FROM corpus_articles w JOIN articles a "
+            "ON a.id = w.article WHERE w.corpus = ? ORDER BY w.position",
+            (corpus,),
+        ).fetchall()
+        tables = {
+            table: db.execute(
+                f"SELECT {', '.join(columns)} FROM {table} WHERE corpus = ? "
+                f"ORDER BY {_ORDER[table]}",
+                (corpus,),
+            ).fetchall()
+            for table, columns in _READ.items()
+        }
+        fingerprint = code_fingerprint()
+        if (
+            _checksum(tables.values(), (_KINDS[table] for table in _READ)) != checksum
+            or len(tables["corpus_articles"]) != len(heads)
+            or any(head[3] != fingerprint for head in heads)
+            or _corpus_key((head[1], head[2]) for head in heads) != key
+        ):
+            self.warnings.append(
+                "cache rows of the corpus did not match their checksum; linked the articles again"
+            )
+            return None
+        shared: dict[Any, Any] = {}
+        names = _share([text for _, text in tables["names"]], shared)
+        mention_names = [names[name] for (name,) in tables["mention_names"]]
+        if len(mention_names) != sum(head[_HEAD + _META + 4] for head in heads) or len(
+            tables["quote_speakers"]
+        ) != sum(head[_HEAD + _META + 5] for head in heads):
+            return None
+        speakers = [None if name is None else names[name] for (name,) in tables["quote_speakers"]]
+        articles = self._read_articles(
+            db,
+            heads,
+            "corpus_articles",
+            "WHERE w.corpus = ?",
+            (corpus,),
+            {"mentions": {_CANONICAL_COLUMN: mention_names}, "quotes": {_SPEAKER_COLUMN: speakers}},
+        )
+        if any(article is None for article in articles):
+            return None
+        found = [article for article in articles if article is not None]
+        ids = _share([article_id for _, _, article_id in tables["corpus_articles"]], shared)
+        for article, article_id in zip(found, ids, strict=True):
+            article.id = article_id  # ids depend on the corpus: a name shared by two files
+        return Corpus(
+            articles=found,
+            entities=_entities(tables, names, ids, shared),
+            links=[
+                Link(ids[source], source_paragraph, ids[target], target_paragraph, score, kind)
+                for _, source, source_paragraph, target, target_paragraph, score, kind in tables[
+                    "links"
+                ]
+            ],
+            stories=[
+                Story(story_id, members, title)
+                for (_, story_id, title), members in zip(
+                    tables["stories"],
+                    _children(tables["story_articles"], len(tables["stories"]), ids),
+                    strict=True,
+                )
+            ],
+            quote_groups=_quote_groups(tables, names, ids, shared),
+        )
+
+    def save_corpus(self, key: str, corpus: Corpus, paths: Sequence[str] | None = None) -> None:
+        """Store a finished corpus (its problems are about this run, so they stay out).
+
+        `paths` are the articles' files as stored (`Source.path`), their `path` when None.
+        Only when every article is stored as it was processed (same content, same number of
+        mentions and quotes): the corpus rows add canonical names to those rows.
+        """
+        try:
+            with self._guard("written") as db:
+                stored = {
+                    path: (article, content_hash, mentions, quotes)
+                    for article, path, content_hash, mentions, quotes in db.execute(
+                        "SELECT id, path, content_hash, mentions, quotes FROM articles "
+                        "WHERE fingerprint = ?",
+                        (code_fingerprint(),),
+                    )
+                }
+                keys = paths if paths is not None else [a.path for a in corpus.articles]
+                rows = _corpus_rows(corpus, keys, stored)
+                if rows is None:
+                    return
+                checksum = _checksum(
+                    ([row[_UNREAD.get(table, 0) :] for row in rows[table]] for table in _READ),
+                    (_KINDS[table] for table in _READ),
+                )
+                with backend.transaction(db):
+                    old = db.execute("SELECT id FROM corpora WHERE key = ?", (key,)).fetchone()
+                    if old is not None:
+                        self._delete_corpus(db, old[0])
+                    number = db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM corpora").fetchone()[
+                        0
+                    ]
+                    db.execute(
+                        "INSERT INTO corpora (id, key, last_used, checksum) VALUES (?, ?, ?, ?)",
+                        (number, key, time.time(), checksum),
+                    )
+                    for table, columns in _CORPUS_TABLES.items():
+                        marks = ", ".join("?" * (1 + len(columns)))
+                        db.executemany(
+                            f"INSERT INTO {table} (corpus, {', '.join(columns)}) VALUES ({marks})",
+                            ((number, *row) for row in rows[table]),
+                        )
+                    kept = db.execute("SELECT id FROM corpora ORDER BY last_used DESC").fetchall()
+                    for (corpus_number,) in kept[KEPT_CORPORA:]:
+                        self._delete_corpus(db, corpus_number)
         except _Skipped:
             pass
 
@@ -412,24 +968,14 @@ class Storage:
         """Forget everything (`kabar index --rebuild`)."""
         try:
             with self._guard("cleared") as db:
-                with _transaction(db):
+                with backend.transaction(db):
+                    backend.clear_passages(db)
+                    for table in (*_CORPUS_TABLES, "corpora", *(s.table for s in RECORDS)):
+                        db.execute(f"DELETE FROM {table}")
                     db.execute("DELETE FROM articles")
-                    db.execute("DELETE FROM corpora")
-                    db.execute("DELETE FROM corpus_use")
-                db.execute("VACUUM")
+                backend.vacuum(db)
         except _Skipped:
             pass
-
-    def _unpickle(self, load: Callable[[], object], expected: type) -> object | None:
-        try:
-            with collector_paused():
-                value = load()
-        except sqlite3.Error:
-            raise
-        except Exception as error:  # any garbage may raise anything; it is only a cache miss
-            self.warnings.append(f"a cache entry was unreadable ({type(error).__name__})")
-            return None
-        return value if isinstance(value, expected) else None
 
     def close(self) -> None:
         if self._db is not None:
@@ -443,28 +989,130 @@ class Storage:
         self.close()
 
 
-class _BlobReader(io.RawIOBase):
-    """A SQLite blob as a file, for `pickle.load`."""
+def _corpus_rows(
+    corpus: Corpus, paths: Sequence[str], stored: dict[str, tuple[int, str, int, int]]
+) -> dict[str, list[Row]] | None:
+    """Every per-corpus table's rows (without the corpus number), None if one cannot be."""
+    positions: dict[str, int] = {}
+    names: dict[str, int] = {}
 
-    def __init__(self, blob: sqlite3.Blob) -> None:
-        self._blob = blob
+    def name(text: str) -> int:
+        return names.setdefault(_plain(text), len(names))  # type: ignore[arg-type]
 
-    def readable(self) -> bool:
-        return True
+    rows: dict[str, list[Row]] = {table: [] for table in _CORPUS_TABLES}
+    if len(paths) != len(corpus.articles):
+        return None
+    for position, (article, path) in enumerate(zip(corpus.articles, paths, strict=True)):
+        row = stored.get(path)
+        if row is None or row[1:] != (
+            article.content_hash,
+            len(article.entities),
+            len(article.quotes),
+        ):
+            return None
+        positions.setdefault(article.id, position)
+        rows["corpus_articles"].append((position, row[0], _plain(article.id)))
+        rows["mention_names"].extend(
+            (position, number, name(mention.canonical))
+            for number, mention in enumerate(article.entities)
+        )
+        rows["quote_speakers"].extend(
+            (
+                position,
+                number,
+                None if quote.speaker_canonical is None else name(quote.speaker_canonical),
+            )
+            for number, quote in enumerate(article.quotes)
+        )
+    try:
+        for number, entity in enumerate(corpus.entities):
+            rows["entities"].append(
+                (number, name(entity.canonical), _plain(entity.label), entity.mentions)
+            )
+            rows["entity_aliases"].extend(
+                (number, n, _plain(a)) for n, a in enumerate(entity.aliases)
+            )
+            rows["entity_articles"].extend(
+                (number, n, positions[a]) for n, a in enumerate(entity.articles)
+            )
+        for number, link in enumerate(corpus.links):
+            rows["links"].append(
+                _plain_row(
+                    (
+                        number,
+                        positions[link.source_article],
+                        link.source_paragraph,
+                        positions[link.target_article],
+                        link.target_paragraph,
+                        float(link.score),
+                        link.kind,
+                    )
+                )
+            )
+        for number, story in enumerate(corpus.stories):
+            rows["stories"].append(_plain_row((number, story.id, story.title)))
+            rows["story_articles"].extend(
+                (number, n, positions[a]) for n, a in enumerate(story.articles)
+            )
+        for number, group in enumerate(corpus.quote_groups):
+            speaker = None if group.speaker_canonical is None else name(group.speaker_canonical)
+            rows["quote_groups"].append((number, _plain(group.text), speaker))
+            rows["quote_occurrences"].extend(
+                _plain_row(
+                    (number, n, positions[o.article], o.paragraph, o.start, o.end, o.speaker)
+                )
+                for n, o in enumerate(group.occurrences)
+            )
+    except KeyError:  # a result names an article the corpus does not hold
+        return None
+    rows["names"] = [(number, text) for text, number in names.items()]
+    return rows
 
-    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
-        data = self._blob.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
+
+def _children(rows: list[Row], parents: int, ids: list[str]) -> list[list[str]]:
+    """(parent, position, article position) rows as each parent's list of article ids."""
+    found: list[list[str]] = [[] for _ in range(parents)]
+    for parent, group in itertools.groupby(rows, key=operator.itemgetter(0)):
+        found[parent] = [ids[article] for _, _, article in group]
+    return found
 
 
-class _Skipped(Exception):
-    """A cache operation was given up; the caller carries on without it."""
+def _entities(
+    tables: dict[str, list[Row]], names: list[str], ids: list[str], shared: dict[Any, Any]
+) -> list[EntityRecord]:
+    count = len(tables["entities"])
+    aliases: list[list[str]] = [[] for _ in range(count)]
+    for entity, group in itertools.groupby(tables["entity_aliases"], key=operator.itemgetter(0)):
+        aliases[entity] = _share([alias for _, _, alias in group], shared)
+    articles = _children(tables["entity_articles"], count, ids)
+    return [
+        EntityRecord(
+            names[name], str(shared.setdefault(label, label)), aliases[n], mentions, articles[n]
+        )
+        for n, (_, name, label, mentions) in enumerate(tables["entities"])
+    ]
+
+
+def _quote_groups(
+    tables: dict[str, list[Row]], names: list[str], ids: list[str], shared: dict[Any, Any]
+) -> list[QuoteRecord]:
+    occurrences: list[list[QuoteOccurrence]] = [[] for _ in tables["quote_groups"]]
+    for group, rows in itertools.groupby(tables["quote_occurrences"], key=operator.itemgetter(0)):
+        occurrences[group] = [
+            QuoteOccurrence(
+                ids[article], paragraph, start, end, shared.setdefault(speaker, speaker)
+            )
+            for _, _, article, paragraph, start, end, speaker in rows
+        ]
+    return [
+        QuoteRecord(text, None if speaker is None else names[speaker], occurrences[n])
+        for n, (_, text, speaker) in enumerate(tables["quote_groups"])
+    ]
 
 
 @contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
-    """Unpickling makes objects by the hundred thousand, none of them garbage: without this
+    """Loading makes objects by the hundred thousand, none of them garbage: without this
     the cyclic collector runs over and over and more than doubles the load time."""
     was_enabled = gc.isenabled()
     gc.disable()
@@ -473,15 +1121,3 @@ def collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-@contextlib.contextmanager
-def _transaction(db: sqlite3.Connection) -> Iterator[None]:
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        with contextlib.suppress(sqlite3.Error):
-            db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")

@@ -6,9 +6,8 @@ import re
 from functools import cache
 from importlib.resources import files
 
-# CSI/OSC escape sequences first, then any other C0/C1 control character except tab.
-_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+from kabar_tui.core.safe import strip_escapes
+
 _SPACES = re.compile(r"[ \t\u00a0\u0085\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
@@ -45,9 +44,9 @@ def normalise(line: str) -> str:
     if line.isprintable():  # the common case: no escapes, controls or odd spaces
         line = line.strip()
         return " ".join(line.split()) if "  " in line else line
-    if "\x1b" in line:
-        line = _ANSI.sub("", line)
-    line = _CONTROL.sub("", line)
+    # A lone carriage return inside a line is a hard wrap (Media Indonesia's e-paper
+    # text): it separates two words, so it becomes a space instead of vanishing.
+    line = strip_escapes(line.replace("\r", " "))
     line = _ZERO_WIDTH.sub("", line)
     return _SPACES.sub(" ", line).strip()
 
@@ -89,3 +88,21 @@ def capitalised_share(tokens: list[str]) -> float:
 
 def ends_sentence(text: str) -> bool:
     return text.rstrip(CLOSERS).endswith(STOPS)
+
+
+VERB_PREFIXES = ("me", "ber", "ter", "di")
+MIN_VERB_CHARS = 6
+
+
+def prefixed_verbs(tokens: list[str]) -> int:
+    """Lower-case verbs with their prefix (`menyatakan`, `berharap`, `diperiksa`): prose
+    has them; Indonesian headlines drop the prefix (`tetapkan`) or capitalise the word."""
+    common = stopwords()
+    return sum(
+        1
+        for t in tokens
+        if len(t) >= MIN_VERB_CHARS
+        and t.startswith(VERB_PREFIXES)
+        and t.islower()
+        and t not in common
+    )

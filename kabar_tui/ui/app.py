@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual import work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 
 from kabar_tui.core.model import Article, Corpus
 from kabar_tui.i18n import _, ngettext
+from kabar_tui.ui.history import History, Location
+from kabar_tui.ui.messages import Compare, OpenArticle, ShowEntity, ShowList
 from kabar_tui.ui.screens.list import ListScreen
+from kabar_tui.ui.textual_strings import part_name, textual_text
 from kabar_tui.ui.theming import setup_themes
 
 if TYPE_CHECKING:
+    from kabar_tui.core.search import SearchIndex
     from kabar_tui.ui.screens.reader import ReaderScreen
 
 PROGRESS_SECONDS = 0.1  # how often the progress bar is updated while indexing
@@ -28,13 +33,28 @@ ARRIVAL_COST_FACTOR = 5  # wait at least this many times the last rebuild
 SHOWN_PROBLEMS = 3  # toasts for unreadable files; the rest go to stderr on exit
 
 
-@dataclass(slots=True)
-class Location:
-    """A place in the history: an article paragraph, or the list when article_id is None."""
+class ArticlesArrived(Message):
+    """The loading worker processed (or read from the cache) these articles."""
 
-    article_id: str | None
-    paragraph: int = 0
-    terms: list[str] | None = None
+    def __init__(self, articles: list[Article]) -> None:
+        self.articles = articles
+        super().__init__()
+
+
+class LoadProgress(Message):
+    def __init__(self, done: int, total: int) -> None:
+        self.done = done
+        self.total = total
+        super().__init__()
+
+
+class CorpusLoaded(Message):
+    """Every article and the cross-article results are ready."""
+
+    def __init__(self, corpus: Corpus, searcher: SearchIndex) -> None:
+        self.corpus = corpus
+        self.searcher = searcher
+        super().__init__()
 
 
 THEME_VARIABLES = {
@@ -66,8 +86,19 @@ class KabarApp(App[None]):
         Binding("question_mark", "help", _("Help"), id="app.help"),
         Binding("slash", "search", _("Search"), id="app.search"),
         Binding("q", "quit", _("Quit"), id="app.quit"),
-        Binding("backspace,alt+left", "back", _("Back"), show=False, id="app.back"),
+        Binding("Q", "quit", _("Quit"), show=False, id="app.quit_anywhere"),
+        Binding("backspace,alt+left", "go_back", _("Back"), show=False, id="app.back"),
         Binding("alt+right", "forward", _("Forward"), show=False, id="app.forward"),
+        # Textual adds this binding itself, in English, unless the app has its own.
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            _("palette"),
+            show=False,
+            priority=True,
+            tooltip=_("Open the command palette"),
+            id="app.palette",
+        ),
     ]
 
     def __init__(
@@ -89,9 +120,9 @@ class KabarApp(App[None]):
         # False while articles arrive: links, stories and resolved names are not there yet.
         self.linked = self.preloaded
         self._arrival_seconds = 0.0  # how long the last addition of arrived articles took
-        self.searcher = None
-        self.history: list[Location] = [Location(None)]
-        self.position = 0
+        self.searcher: SearchIndex | None = None
+        self.history = History()
+        self.last_search: tuple[str, int] = ("", 0)  # query and highlighted hit, for `/` again
         self.last_copied: str | None = None
         self._reader: ReaderScreen | None = None
         setup_themes(self, theme)
@@ -124,7 +155,7 @@ class KabarApp(App[None]):
 
     @property
     def list_screen(self) -> ListScreen:
-        return self.screen_stack[0]  # type: ignore[return-value]
+        return cast(ListScreen, self.screen_stack[0])
 
     def on_mount(self) -> None:
         for warning in self.startup_warnings:
@@ -152,7 +183,7 @@ class KabarApp(App[None]):
             handed = time.monotonic()
             batch = arrived[:]
             arrived.clear()
-            self.call_from_thread(self._articles_arrived, batch)
+            self.post_message(ArticlesArrived(batch))
 
         def on_articles(articles: list[Article]) -> None:
             arrived.extend(articles)
@@ -166,26 +197,31 @@ class KabarApp(App[None]):
                 hand_over()  # the rest, before the cross-article stage runs
             if time.monotonic() - shown > PROGRESS_SECONDS or done == total:
                 shown = time.monotonic()
-                self.call_from_thread(self.list_screen.set_progress, done, total)
+                self.post_message(LoadProgress(done, total))
 
         corpus = build_corpus(self.paths, progress, on_articles=on_articles)
         if arrived:
             hand_over()
         searcher = build_searcher(corpus)
-        self.call_from_thread(self._loaded, corpus, searcher)
+        self.post_message(CorpusLoaded(corpus, searcher))
 
-    def _articles_arrived(self, articles: list[Article]) -> None:
-        """Processed articles, shown at once; their cross-article results come with _loaded."""
+    def on_articles_arrived(self, message: ArticlesArrived) -> None:
+        """Processed articles, shown at once; their cross-article results come later."""
         started = time.perf_counter()
-        self.corpus.articles.extend(articles)
+        self.corpus.articles.extend(message.articles)
         self.list_screen.refresh_articles()
         self._arrival_seconds = time.perf_counter() - started
 
-    def _loaded(self, corpus: Corpus, searcher) -> None:
+    def on_load_progress(self, message: LoadProgress) -> None:
+        self.list_screen.set_progress(message.done, message.total)
+
+    def on_corpus_loaded(self, message: CorpusLoaded) -> None:
+        corpus, searcher = message.corpus, message.searcher
         self.corpus = corpus
         for problem in corpus.problems[:SHOWN_PROBLEMS]:
-            severity = "error" if problem.fatal else "warning"
-            self.notify(str(problem), severity=severity, markup=False)
+            self.notify(
+                str(problem), severity="error" if problem.fatal else "warning", markup=False
+            )
         hidden = len(corpus.problems) - SHOWN_PROBLEMS
         if hidden > 0:
             more = ngettext(
@@ -196,7 +232,7 @@ class KabarApp(App[None]):
             self.notify(more.format(n=hidden), severity="warning")
         self._corpus_ready(searcher)
 
-    def _corpus_ready(self, searcher) -> None:
+    def _corpus_ready(self, searcher: SearchIndex) -> None:
         self.searcher = searcher
         self.linked = True
         message = None
@@ -213,15 +249,30 @@ class KabarApp(App[None]):
 
     # -- navigation --------------------------------------------------------------------
 
-    def jump(self, article_id: str, paragraph: int = 0, terms: list[str] | None = None) -> None:
+    def on_open_article(self, message: OpenArticle) -> None:
+        self.jump(message.article_id, message.paragraph, message.terms, message.origin)
+
+    def on_show_entity(self, message: ShowEntity) -> None:
+        self.show_entity(message.name)
+
+    def on_show_list(self, message: ShowList) -> None:
+        self.show_list()
+
+    def on_compare(self, message: Compare) -> None:
+        self.compare(message.article_id, message.other_id)
+
+    def jump(
+        self,
+        article_id: str,
+        paragraph: int = 0,
+        terms: list[str] | None = None,
+        origin: tuple[str, ...] | None = None,
+    ) -> None:
         """Open an article at a paragraph, recording the move in the history."""
         if self.corpus.article(article_id) is None:
             self.notify(_("That article is not loaded"), severity="warning")
             return
-        del self.history[self.position + 1 :]
-        self.history.append(Location(article_id, paragraph, terms))
-        self.position = len(self.history) - 1
-        self._go(self.history[self.position])
+        self._go(self.history.visit(Location(article_id, paragraph, terms, origin)))
 
     def _go(self, location: Location) -> None:
         while len(self.screen_stack) > 1 and (
@@ -238,35 +289,42 @@ class KabarApp(App[None]):
         self.reader.open(article, location.paragraph, location.terms)
 
     def remember_paragraph(self, paragraph: int) -> None:
-        """The reader moved its cursor: going back returns to this paragraph."""
-        location = self.history[self.position]
-        if location.article_id is not None:
-            location.paragraph = paragraph
+        self.history.remember_paragraph(paragraph)
 
-    def action_back(self) -> None:
+    def action_go_back(self) -> None:
+        """One step back: off an entity or comparison screen, else to the previous place.
+
+        A place opened from search results or a comparison goes back to that screen.
+        """
+        from kabar_tui.ui.screens.compare import CompareScreen
         from kabar_tui.ui.screens.entity import EntityScreen
 
-        if isinstance(self.screen, EntityScreen):
+        if isinstance(self.screen, EntityScreen | CompareScreen):
             self.pop_screen()
-        elif self.position > 0:
-            self.position -= 1
-            self._go(self.history[self.position])
+            return
+        origin = self.history.current.origin
+        location = self.history.back()
+        if location is not None:
+            self._go(location)
+        if origin == ("search",):
+            self.action_search()
+        elif origin is not None and origin[0] == "compare":
+            left, right, row, side = origin[1:]
+            self.compare(left, right, place=(int(row), int(side)))
 
     def action_forward(self) -> None:
-        if self.position < len(self.history) - 1:
-            self.position += 1
-            self._go(self.history[self.position])
+        location = self.history.forward()
+        if location is not None:
+            self._go(location)
 
     def show_list(self) -> None:
-        if self.history[self.position].article_id is not None:
-            del self.history[self.position + 1 :]
-            self.history.append(Location(None))
-            self.position += 1
-        self._go(self.history[self.position])
+        if self.history.current.article_id is not None:
+            self.history.visit(Location(None))
+        self._go(self.history.current)
 
     def open_neighbour(self, step: int) -> None:
         """`[` / `]`: the previous or next article in the list's order."""
-        current = self.history[self.position].article_id
+        current = self.history.current.article_id
         order = [a.id for a in self.list_screen.shown] or [a.id for a in self.corpus.articles]
         if current not in order:
             return
@@ -284,22 +342,87 @@ class KabarApp(App[None]):
             return
         self.push_screen(EntityScreen(name))
 
+    def compare(
+        self, article_id: str, other_id: str | None = None, place: tuple[int, int] = (0, 0)
+    ) -> None:
+        """Two versions of a story side by side: `other_id`, or the most related article;
+        `place` is the row and side (0 left, 1 right) to start on."""
+        from kabar_tui.core.compare import compare_candidates
+        from kabar_tui.ui.screens.compare import CompareScreen
+
+        if not self.linked:
+            self.notify(_("Still linking articles; comparisons come when it is done"), timeout=3)
+            return
+        candidates = [article.id for article, _links in compare_candidates(self.corpus, article_id)]
+        if other_id is None:
+            if not candidates:
+                self.notify(_("No other outlet has this story"), timeout=3)
+                return
+            other_id = candidates[0]
+        if isinstance(self.screen, CompareScreen):
+            self.pop_screen()
+        self.push_screen(CompareScreen(article_id, other_id, candidates, place))
+
+    def switch_language(self, language: str) -> None:
+        """Speak `language` from now on and remember it in the config file.
+
+        What kabar draws (the list, the article, panes, help, palette, messages) changes at
+        once; key labels in the footer were made at start-up and change on the next start.
+        """
+        from kabar_tui.config import save_setting
+        from kabar_tui.i18n import set_language
+
+        self.locale = set_language(language)
+        try:
+            save_setting("lang", self.locale)
+        except OSError as error:
+            message = _("Could not remember the language: {error}").format(error=error)
+            self.notify(message, severity="warning", markup=False)
+        self.list_screen.retranslate()
+        if self._reader is not None and self._reader.is_mounted:
+            self._reader.view.locale = self.locale
+            self._reader.view.forget_layouts()
+            self._reader.fill_pane()
+        self.notify(_("Language: English. Key labels change on the next start."))
+
     # -- search and help ---------------------------------------------------------------
 
     def action_search(self) -> None:
-        from kabar_tui.ui.screens.search import SearchScreen, query_terms
+        from kabar_tui.ui.screens.search import SearchScreen
 
-        def chosen(result) -> None:
-            if result is None:
-                return
-            hit, query = result
-            if hit.article_id is None:
-                if hit.kind == "entity":  # an entity hit's text is its name, label its type
-                    self.show_entity(hit.text)
-                return
-            self.jump(hit.article_id, hit.paragraph or 0, query_terms(query))
+        query, selected = self.last_search
+        self.push_screen(SearchScreen(query, selected))
 
-        self.push_screen(SearchScreen(), chosen)
+    def action_command_palette(self) -> None:
+        """ctrl+p: in search it moves up the hits (as in fzf); elsewhere the palette."""
+        from textual.command import CommandPalette
+
+        from kabar_tui.ui.screens.search import SearchScreen
+
+        if isinstance(self.screen, SearchScreen):
+            self.screen.move_hit(-1)
+        elif not isinstance(self.screen, CommandPalette):
+            placeholder = _("Search for commands…")
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=placeholder))
+
+    def action_change_theme(self) -> None:
+        from textual.command import CommandPalette
+        from textual.theme import ThemeProvider
+
+        self.push_screen(
+            CommandPalette(providers=[ThemeProvider], placeholder=_("Search for themes…"))
+        )
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's palette commands, in the interface language; "Keys" is the help screen."""
+        yield SystemCommand(_("Theme"), _("Change the current theme"), self.action_change_theme)
+        yield SystemCommand(_("Quit"), _("Quit the application"), self.action_quit)
+        yield SystemCommand(_("Keys"), _("The keys of what has the focus"), self.action_help)
+        yield SystemCommand(
+            _("Screenshot"),
+            _("Save an SVG screenshot of the current screen"),
+            lambda: self.set_timer(0.1, self.deliver_screenshot),
+        )
 
     def action_help(self) -> None:
         from kabar_tui.ui.screens.help import HelpScreen
@@ -319,6 +442,7 @@ class KabarApp(App[None]):
             entry[2].append(self.get_key_display(binding) or key)
         rows = []
         for node, binding, keys in grouped.values():
-            part = type(node).__name__.removesuffix("Screen").removesuffix("App") or "App"
-            rows.append((part, ", ".join(keys), binding.description, binding.id or ""))
+            part = part_name(type(node).__name__)
+            description = textual_text(binding.description)
+            rows.append((part, ", ".join(keys), description, binding.id or ""))
         return rows

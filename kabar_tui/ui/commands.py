@@ -2,33 +2,79 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from kabar_tui.i18n import _
+from kabar_tui.ui.access import KabarNode
 from kabar_tui.ui.data import corpus_entity_names
 
+Command = tuple[str, Callable[[], object], str]  # text, what it does, its key or a hint
 
-class KabarCommands(Provider):
-    def _commands(self) -> list[tuple[str, object, str]]:
-        app = self.app
-        commands: list[tuple[str, object, str]] = []
-        for article in app.corpus.articles:  # type: ignore[attr-defined]
-            label = _("Open article: {title}").format(title=article.title)
-            commands.append((label, partial(app.jump, article.id, 0), article.outlet or ""))
-        for name, label in corpus_entity_names(app.corpus):  # type: ignore[attr-defined]
-            text = _("Jump to entity: {name}").format(name=name)
-            commands.append((text, partial(app.show_entity, name), label))
+
+class KabarCommands(KabarNode, Provider):
+    """Every action of the screen the palette was opened on, then themes, articles, names."""
+
+    def _actions(self) -> list[Command]:
+        from kabar_tui.ui.screens.list import ListScreen
+        from kabar_tui.ui.screens.reader import ReaderScreen
+
+        app, screen = self.kabar, self.screen
+        actions: list[Command] = [
+            (_("Search the corpus"), app.action_search, "/"),
+            (_("Help: keys here"), app.action_help, "?"),
+            (_("Article list"), app.show_list, "l"),
+            (_("Back"), app.action_go_back, "backspace"),
+            (_("Forward"), app.action_forward, "alt+right"),
+            (_("Quit"), app.exit, "Q"),
+            ("Language: English", partial(app.switch_language, "en"), ""),
+            ("Bahasa: Indonesia", partial(app.switch_language, "id"), ""),
+        ]
+        if isinstance(screen, ListScreen):
+            actions += [
+                (_("Sort: date or outlet"), screen.action_toggle_sort, "s"),
+                (_("Filter the list"), screen.action_focus_filter, "f"),
+            ]
+        if isinstance(screen, ReaderScreen):
+            actions += [
+                (_("Pane: entities"), partial(screen.action_pane, "entities"), "e"),
+                (_("Pane: quotes"), partial(screen.action_pane, "quotes"), "c"),
+                (_("Pane: related passages"), partial(screen.action_pane, "related"), "r"),
+                (_("Compare with another outlet"), screen.action_compare, "d"),
+                (_("Copy passage or quote with citation"), screen.action_copy, "y"),
+                (_("Show or hide removed lines"), screen.view.action_toggle_removed, "x"),
+                (_("Previous article"), partial(screen.action_neighbour, -1), "["),
+                (_("Next article"), partial(screen.action_neighbour, 1), "]"),
+            ]
+            article = screen.view.article
+            if article is not None and app.linked:
+                from kabar_tui.core.compare import compare_candidates
+
+                for other, _links in compare_candidates(app.corpus, article.id):
+                    text = _("Compare with: {outlet} · {title}").format(
+                        outlet=other.outlet or "-", title=other.title
+                    )
+                    actions.append((text, partial(app.compare, article.id, other.id), ""))
+        return actions
+
+    def _commands(self) -> list[Command]:
+        app = self.kabar
+        commands = self._actions()
         for theme in sorted(app.available_themes):
             text = _("Switch theme: {name}").format(name=theme)
             commands.append((text, partial(setattr, app, "theme", theme), ""))
-        commands.append((_("Search the corpus"), app.action_search, "/"))
-        commands.append((_("Article list"), app.show_list, ""))
+        for article in app.corpus.articles:
+            label = _("Open article: {title}").format(title=article.title)
+            commands.append((label, partial(app.jump, article.id, 0), article.outlet or ""))
+        for name, label in corpus_entity_names(app.corpus):
+            text = _("Jump to entity: {name}").format(name=name)
+            commands.append((text, partial(app.show_entity, name), label))
         return commands
 
     async def discover(self) -> Hits:
-        for text, callback, help_text in self._commands()[:40]:
+        for text, callback, help_text in self._commands()[:60]:
             yield DiscoveryHit(text, callback, help=help_text or None)
 
     async def search(self, query: str) -> Hits:

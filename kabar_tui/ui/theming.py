@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rich.style import Style
-from rich.text import Text
 from textual.app import App
 from textual.color import Color, ColorParseError
 from textual.theme import BUILTIN_THEMES, Theme
@@ -90,17 +89,25 @@ def install_themes(app: App, user_dir: Path | None = None) -> list[str]:
     return problems
 
 
-def setup_themes(app: App, requested: str | None = None) -> None:
+def setup_themes(app: App, requested: str | None = None, color_system: str | None = None) -> None:
     """Give the app kabar's themes and start with the right one; call from `App.__init__`.
 
-    `requested` (from `--theme`) wins over the config's `theme`. Textual's own themes are
-    hidden: they lack the reader's colours and are not contrast-checked. A theme picked
-    later (command palette: "Theme") is saved to the config file.
+    `requested` (from `--theme`) wins over the config. A theme picked later (command
+    palette: "Theme") is saved to the config file for this colour depth: `theme_16` on
+    16-colour terminals, where only a theme built on the terminal's own colours is taken
+    (a truecolour theme rounds badly), `theme` elsewhere. Textual's own themes are hidden:
+    they lack the reader's colours and are not contrast-checked.
     """
     problems = install_themes(app)
     ours = {name for name in app.available_themes if name not in BUILTIN_THEMES}
-    configured = load_config().theme
-    name, problem = choose_theme(requested or configured, ours, app.console.color_system)
+    depth = color_system or app.console.color_system
+    sixteen = depth == "standard"
+    key = "theme_16" if sixteen else "theme"
+    config = load_config()
+    configured = config.theme_16 if sixteen else config.theme
+    if sixteen and configured in ours and not _is_ansi(app, configured):
+        configured = None  # a truecolour choice does not carry over to 16 colours
+    name, problem = choose_theme(requested or configured, ours, depth)
     app.theme = name
     for builtin in BUILTIN_THEMES:
         if builtin not in ours:
@@ -116,7 +123,7 @@ def setup_themes(app: App, requested: str | None = None) -> None:
             return
         remembered = theme_name
         try:
-            save_setting("theme", theme_name)
+            save_setting(key, theme_name)
         except OSError as error:
             app.notify(
                 _("Could not remember the theme: {error}").format(error=error),
@@ -125,6 +132,12 @@ def setup_themes(app: App, requested: str | None = None) -> None:
             )
 
     app.watch(app, "theme", remember, init=False)
+
+
+def _is_ansi(app: App, name: str | None) -> bool:
+    """The theme is built on the terminal's own 16 colours."""
+    theme = app.get_theme(name) if name else None
+    return bool(theme is not None and theme.ansi)
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,24 +187,6 @@ def reader_styles(app: App) -> ReaderStyles:
         match=Style(color=colour("match-text", "black"), bgcolor=colour("match", "yellow")),
         removed=Style(color=colour("removed", "bright_black"), strike=True),
     )
-
-
-def bracket_spans(text: Text, spans: list[tuple[int, int]]) -> Text:
-    """`text` with `[` `]` around each span, styles kept: marks entities without colour."""
-    marks: dict[int, str] = {}
-    unique = set(spans)
-    for _start, end in sorted(unique, key=lambda span: -span[0]):  # inner spans close first
-        marks[end] = marks.get(end, "") + "]"
-    for start, _end in sorted(unique, key=lambda span: (span[0], -span[1])):
-        marks[start] = marks.get(start, "") + "["
-    offsets = sorted(offset for offset in marks if 0 <= offset <= len(text))
-    pieces = text.divide(offsets)
-    result = Text(style=text.style, justify=text.justify, no_wrap=text.no_wrap, end=text.end)
-    result.append_text(pieces[0])
-    for offset, piece in zip(offsets, pieces[1:], strict=True):
-        result.append(marks[offset])
-        result.append_text(piece)
-    return result
 
 
 def _rich_colour(value: str) -> str:

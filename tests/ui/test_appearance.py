@@ -64,13 +64,20 @@ async def test_entities_each_get_their_theme_colour() -> None:
 
 
 async def test_no_color_marks_entities_and_quotes_without_colour(monkeypatch) -> None:
+    """Type (bold, underline, italic) tells the kinds apart, a legend says which is which,
+    and the text is not cluttered with brackets."""
     monkeypatch.setenv("NO_COLOR", "1")
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await open_first_article(pilot)
         view = app.screen.query_one(ArticleView)
         text = "\n".join(plain_lines(view))
-        assert "[Kim Jong Un]" in text and "[Vladivostok]" in text and "[KCNA]" in text
+        assert "Marks: person · place · organisation · quote" in text
+        assert "[Kim Jong Un]" not in text and "Kim Jong Un bertemu" in text
+        legend = [seg.style for strip in view._layout.strips for seg in strip]
+        words = [seg.text for strip in view._layout.strips for seg in strip]
+        organisation = legend[words.index("organisation")]
+        assert organisation.bold and organisation.underline
         assert "[bold]markup[/]" in text  # article text itself is untouched
         per, loc = styles_of(view, "Kim Jong Un"), styles_of(view, "Vladivostok")
         org, quote = styles_of(view, "KCNA"), styles_of(view, "Kami puas")

@@ -13,7 +13,9 @@ from textual.widgets.option_list import Option
 from kabar_tui.core.formatting import format_date
 from kabar_tui.core.model import Mention
 from kabar_tui.i18n import _, ngettext
+from kabar_tui.ui.access import KabarNode
 from kabar_tui.ui.data import mentions_of
+from kabar_tui.ui.messages import OpenArticle
 from kabar_tui.ui.widgets.footer import KeyFooter
 
 CONTEXT = 60
@@ -29,9 +31,9 @@ def mention_snippet(text: str, mention: Mention) -> Text:
     return snippet
 
 
-class EntityScreen(Screen[None]):
+class EntityScreen(KabarNode, Screen[None]):
     BINDINGS = [
-        Binding("escape", "app.back", _("Back"), id="entity.close"),
+        Binding("q,escape", "app.go_back", _("Back"), id="entity.close"),
         Binding("j", "cursor_down", _("Down"), show=False, id="entity.down"),
         Binding("k", "cursor_up", _("Up"), show=False, id="entity.up"),
     ]
@@ -47,8 +49,8 @@ class EntityScreen(Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        corpus = self.app.corpus  # type: ignore[attr-defined]
-        locale = self.app.locale  # type: ignore[attr-defined]
+        corpus = self.kabar.corpus
+        locale = self.kabar.locale
         grouped = mentions_of(corpus, self.entity)
         total = sum(len(found) for _article, found in grouped)
         title = Text(self.entity, style="bold")
@@ -84,4 +86,5 @@ class EntityScreen(Screen[None]):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         target = self.targets[event.option_index]
         if target is not None:
-            self.app.jump(*target, terms=[self.entity])  # type: ignore[attr-defined]
+            article_id, paragraph = target
+            self.kabar.post_message(OpenArticle(article_id, paragraph, [self.entity]))

@@ -28,8 +28,9 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         table = Table(box=None, expand=True, show_header=True, header_style="bold")
         table.add_column(Text(_("Keys")), no_wrap=True)
-        table.add_column(Text(_("Does")))
-        table.add_column(Text(_("Binding id (for [keymap])")), style="dim")
+        table.add_column(Text(_("Does")), ratio=1)
+        # Ids are typed into the config file: never cut, the description wraps instead.
+        table.add_column(Text(_("Binding id (for [keymap])")), style="dim", no_wrap=True)
         part = None
         for where, keys, description, binding_id in self.rows:
             if where != part:

@@ -2,27 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
 
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.geometry import Size
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, OptionList, ProgressBar
-from textual.widgets.option_list import Option
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Label, ProgressBar
 
 from kabar_tui.core.model import Article, Corpus
 from kabar_tui.i18n import _
+from kabar_tui.ui.access import KabarNode
 from kabar_tui.ui.data import story_siblings
+from kabar_tui.ui.messages import OpenArticle
+from kabar_tui.ui.widgets.article_list import ArticleList
 
 SORTS = ("date", "outlet")
-OUTLET_WIDTH = 16
-DATE_WIDTH = 12
-# The title column is what is left after the outlet and date columns and a space after each.
-TITLE_OFFSET = OUTLET_WIDTH + 1 + DATE_WIDTH + 1
 
 
 def sort_articles(articles: list[Article], by: str) -> list[Article]:
@@ -36,48 +33,7 @@ def sort_articles(articles: list[Article], by: str) -> list[Article]:
     return ordered
 
 
-class ArticleList(OptionList):
-    """The list itself, with vim keys on top of the arrows.
-
-    OptionList measures every option by laying it out, about 0.7 ms a row: a 10,000-row
-    rebuild on each filter keystroke would take seconds. Here the screen says each row's
-    height (cached by article and width), so a rebuild only renders the rows on screen.
-    """
-
-    BINDINGS = [
-        Binding("j", "cursor_down", _("Down"), show=False, id="list.down"),
-        Binding("k", "cursor_up", _("Up"), show=False, id="list.up"),
-        Binding("g", "first", _("First"), show=False, id="list.first"),
-        Binding("G", "last", _("Last"), show=False, id="list.last"),
-        Binding("ctrl+d,space", "page_down", _("Page down"), show=False, id="list.page_down"),
-        Binding("ctrl+u,b", "page_up", _("Page up"), show=False, id="list.page_up"),
-    ]
-
-    def __init__(self, row_height: Callable[[str, int], int], id: str | None = None) -> None:
-        super().__init__(id=id)
-        self._row_height = row_height
-
-    def _update_lines(self) -> None:
-        """Index the lines of options added since the last call, heights from the screen."""
-        if not self.scrollable_content_region:
-            return
-        line_cache = self._line_cache
-        lines = line_cache.lines
-        next_index = lines[-1][0] + 1 if lines else 0
-        width = self.scrollable_content_region.width - self._get_left_gutter_width()
-        row_width = width - self.get_component_styles("option-list--option").padding.width
-        for index, option in enumerate(self.options[next_index:], next_index):
-            line_cache.index_to_line[index] = len(lines)
-            height = self._row_height(option.id or "", row_width)
-            line_cache.heights[index] = height
-            lines.extend([(index, line) for line in range(height)])
-        virtual_size = Size(width, len(lines))
-        if virtual_size != self.virtual_size:
-            self.virtual_size = virtual_size
-            self._scroll_update(virtual_size)
-
-
-class ListScreen(Screen[None]):
+class ListScreen(KabarNode, Screen[None]):
     """The first screen: pick an article."""
 
     BINDINGS = [
@@ -90,12 +46,10 @@ class ListScreen(Screen[None]):
         super().__init__()
         self.sort_by = "date"
         self.shown: list[Article] = []
-        self._prompts: dict[str, tuple[Table, Text]] = {}  # the row and its title cell
-        self._options: dict[str, Option] = {}
-        self._heights: dict[tuple[str, int], int] = {}  # (article id, row width) -> lines
         self._haystacks: dict[str, str] = {}
-        self._shown_by_id: dict[str, Article] = {}
         self._siblings: dict[str, list[Article]] | None = None  # built on first use
+        self._linking_timer: Timer | None = None
+        self._linking_started = 0.0
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="list-top"):
@@ -103,7 +57,7 @@ class ListScreen(Screen[None]):
             yield Label("", id="sort-label")
         yield ProgressBar(id="progress", show_eta=False)
         yield Label(_("Reading articles…"), id="status")
-        yield ArticleList(self._row_height, id="articles")
+        yield ArticleList(self._title, self._date, id="articles")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -112,18 +66,29 @@ class ListScreen(Screen[None]):
 
     @property
     def corpus(self) -> Corpus:
-        return self.app.corpus  # type: ignore[attr-defined]
+        return self.kabar.corpus
 
     def set_progress(self, done: int, total: int) -> None:
         bar = self.query_one(ProgressBar)
-        bar.update(total=max(total, 1), progress=done)
         if done < total:
+            bar.update(total=max(total, 1), progress=done)
             status = _("Reading articles… {done}/{total}").format(done=done, total=total)
-        else:
-            status = _("Linking stories and names across outlets…")
+            self.query_one("#status", Label).update(status)
+        elif self._linking_timer is None:
+            # The cross-article stage has no count: a moving bar and a running clock.
+            bar.update(total=None)
+            self._linking_started = time.monotonic()
+            self._linking_timer = self.set_interval(1, self._show_linking)
+            self._show_linking()
+
+    def _show_linking(self) -> None:
+        seconds = int(time.monotonic() - self._linking_started)
+        status = _("Linking stories and names across outlets… {seconds} s").format(seconds=seconds)
         self.query_one("#status", Label).update(status)
 
     def finish_loading(self, message: str | None) -> None:
+        if self._linking_timer is not None:
+            self._linking_timer.stop()
         self.query_one(ProgressBar).display = False
         status = self.query_one("#status", Label)
         status.update(Text(message or ""))
@@ -137,26 +102,13 @@ class ListScreen(Screen[None]):
             haystack = self._haystack
             ordered = [a for a in ordered if all(word in haystack(a) for word in words)]
         self.shown = ordered
-        self._shown_by_id = {a.id: a for a in ordered}
-        options = self.query_one("#articles", ArticleList)
-        highlighted = options.highlighted_option.id if options.highlighted_option else None
-        options.clear_options()
-        options.add_options(self._option(a) for a in self.shown)
-        if highlighted is not None:
-            try:
-                options.highlighted = options.get_option_index(highlighted)
-            except Exception:
-                options.highlighted = 0 if self.shown else None
-        elif self.shown:
-            options.highlighted = 0
+        self.query_one(ArticleList).set_articles(ordered)
 
     def forget_prompts(self) -> None:
         """Stories changed: the "also in" lines must be drawn (and measured) again."""
-        self._prompts.clear()
-        self._options.clear()
-        self._heights.clear()
         self._haystacks.clear()
         self._siblings = None
+        self.query_one(ArticleList).forget_rows()
 
     def _haystack(self, article: Article) -> str:
         haystack = self._haystacks.get(article.id)
@@ -165,43 +117,13 @@ class ListScreen(Screen[None]):
             haystack = self._haystacks[article.id] = " ".join(fields).casefold()
         return haystack
 
-    def _option(self, article: Article) -> Option:
-        """One option per article, kept so its rendering is not redone on every rebuild."""
-        option = self._options.get(article.id)
-        if option is None:
-            option = self._options[article.id] = Option(self._cached_prompt(article)[0], article.id)
-        return option
-
-    def _row_height(self, article_id: str, width: int) -> int:
-        """Lines the article's row takes at this width: its wrapped title and "also in" line."""
-        height = self._heights.get((article_id, width))
-        if height is None:
-            article = self._shown_by_id.get(article_id) or self.corpus.article(article_id)
-            if article is None:
-                return 1
-            row, title = self._cached_prompt(article)
-            console = self.app.console
-            if width > TITLE_OFFSET:
-                lines = title.wrap(console, width - TITLE_OFFSET, overflow="ellipsis")
-            else:  # too narrow for the columns as planned: let rich lay the row out
-                lines = console.render_lines(row, console.options.update_width(max(width, 1)))
-            height = self._heights[article_id, width] = max(len(lines), 1)
-        return height
-
-    def _cached_prompt(self, article: Article) -> tuple[Table, Text]:
-        prompt = self._prompts.get(article.id)
-        if prompt is None:
-            prompt = self._prompts[article.id] = self._prompt(article)
-        return prompt
-
-    def _prompt(self, article: Article) -> tuple[Table, Text]:
+    def _date(self, article: Article) -> str:
         from kabar_tui.core.formatting import format_date  # babel loads after the first frame
 
-        locale = self.app.locale  # type: ignore[attr-defined]
-        grid = Table.grid(expand=True, padding=(0, 1))
-        grid.add_column(width=OUTLET_WIDTH, no_wrap=True, overflow="ellipsis")
-        grid.add_column(width=DATE_WIDTH, no_wrap=True)
-        grid.add_column(ratio=1)
+        return format_date(article.published, self.kabar.locale)
+
+    def _title(self, article: Article) -> Text:
+        """The title, and under it the other outlets of its story."""
         title = Text(article.title)
         if self._siblings is None:
             self._siblings = story_siblings(self.corpus)
@@ -209,12 +131,14 @@ class ListScreen(Screen[None]):
         if others:
             names = ", ".join(sorted({o.outlet or o.title[:30] for o in others}))
             title.append("\n" + _("also in: ") + names, style="italic dim")
-        grid.add_row(
-            Text(article.outlet or "-", style="bold"),
-            Text(format_date(article.published, locale), style="dim"),
-            title,
-        )
-        return grid, title
+        return title
+
+    def retranslate(self) -> None:
+        """The interface language changed: words drawn once are drawn again."""
+        self.query_one("#filter", Input).placeholder = _("Filter by title, outlet or author (f)")
+        self._show_sort()
+        self.forget_prompts()
+        self.refresh_articles()
 
     def _show_sort(self) -> None:
         label = _("sorted by date") if self.sort_by == "date" else _("sorted by outlet")
@@ -241,6 +165,5 @@ class ListScreen(Screen[None]):
         if event.input.id == "filter":
             self.query_one("#articles").focus()
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id:
-            self.app.jump(event.option.id, 0)  # type: ignore[attr-defined]
+    def on_article_list_selected(self, event: ArticleList.Selected) -> None:
+        self.post_message(OpenArticle(event.article_id))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from rapidfuzz.distance import Levenshtein
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -16,10 +17,19 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from kabar_tui.core.formatting import format_date
-from kabar_tui.i18n import _
+from kabar_tui.core.query import parse_query
+from kabar_tui.core.search import Hit
+from kabar_tui.core.textfold import WORD, fold
+from kabar_tui.i18n import _, ngettext
+from kabar_tui.ui.access import KabarNode
+from kabar_tui.ui.messages import OpenArticle, ShowEntity
 
 DEBOUNCE_SECONDS = 0.15
+PAGE = 50  # hits asked for at a time; moving past the last asks for the next page
 FILTER = re.compile(r'\b(?:outlet|by|type):(?:"[^"]*"|\S+)')
+FILTER_LIKE = re.compile(r'(?:^|\s)([A-Za-z]{2,}):("[^"]*"?|\S*)')
+FILTER_KEYS = ("outlet", "by", "type")
+NOT_FILTERS = ("http", "https", "ftp", "mailto")  # a pasted address is not a filter
 
 
 def query_terms(query: str) -> list[str]:
@@ -30,25 +40,86 @@ def query_terms(query: str) -> list[str]:
     return phrases + [word for word in rest.split() if len(word) > 1]
 
 
-class HitList(OptionList):
-    BINDINGS = [
-        Binding("ctrl+j,ctrl+n", "cursor_down", _("Next hit"), show=False, id="search.down"),
-        Binding("ctrl+k,ctrl+p", "cursor_up", _("Previous hit"), show=False, id="search.up"),
+def query_hint(query: str) -> str | None:
+    """One line on a filter that cannot work as typed: unknown name or type, or no value."""
+    for match in FILTER_LIKE.finditer(query):
+        key, value = match.group(1), match.group(2).strip('"')
+        if key.casefold() in NOT_FILTERS:
+            continue
+        if key not in FILTER_KEYS:
+            return _("unknown filter {key}: — try outlet:, by:, type:").format(key=key)
+        if not value:
+            return _("{key}: needs a value, e.g. {example}").format(
+                key=key,
+                example={"outlet": "outlet:kompas", "by": "by:jokowi"}.get(key, "type:quote"),
+            )
+        if key == "type" and parse_query(f"type:{value}").kinds == set():
+            return _("unknown filter type:{value} — try type:quote, passage, title, entity").format(
+                value=value
+            )
+    return None
+
+
+def real_matches(text: str, spans: list[tuple[int, int]], query: str) -> list[tuple[int, int]]:
+    """The spans whose words match a typed word: the same, a continuation of it, or (for
+    words of five letters or more) one typo away; `saya` is not marked for `sama`."""
+    typed = [fold(word) for word in query_terms(query) for word in word.split()]
+    if not typed:
+        return spans
+
+    def matches(word: str) -> bool:
+        return any(
+            word == term
+            or word.startswith(term)
+            or (len(term) >= 5 and Levenshtein.distance(word, term) <= 1)
+            for term in typed
+        )
+
+    return [
+        (start, end)
+        for start, end in spans
+        if any(matches(word) for word in WORD.findall(fold(text[start:end])))
     ]
 
 
-class SearchScreen(ModalScreen[tuple[object, str] | None]):
-    """Returns the chosen hit and the query, or None when closed."""
+class HitList(OptionList):
+    """The hits; the search screen moves its highlight while the query keeps the focus."""
+
+    def action_cursor_down(self) -> None:
+        screen = self.screen
+        if isinstance(screen, SearchScreen) and self.highlighted == len(screen.hits) - 1:
+            screen.next_page()
+        super().action_cursor_down()
+
+
+class SearchScreen(KabarNode, ModalScreen[None]):
+    """Type to search; Enter opens the highlighted hit. Remembers the query for next time."""
 
     BINDINGS = [
         Binding("escape", "dismiss_search", _("Close"), id="search.close"),
         Binding("down", "focus_hits", _("Hits"), show=False, id="search.hits"),
+        # Priority: the query field would take ctrl+k (delete to the end) for itself.
+        Binding(
+            "ctrl+n,ctrl+j",
+            "move_hit(1)",
+            _("Next hit"),
+            show=False,
+            priority=True,
+            id="search.down",
+        ),
+        # ctrl+p is the app's palette key: in search the app hands it to move_hit(-1).
+        Binding(
+            "ctrl+k", "move_hit(-1)", _("Previous hit"), show=False, priority=True, id="search.up"
+        ),
     ]
 
-    def __init__(self, query: str = "") -> None:
+    def __init__(self, query: str = "", selected: int = 0) -> None:
         super().__init__()
         self.initial_query = query
-        self.hits: list = []
+        self.initial_selected = selected
+        self.hits: list[Hit] = []
+        self.shown_query: str | None = None  # the query whose hits are listed
+        self.limit = PAGE
         self._debounce: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -62,62 +133,113 @@ class SearchScreen(ModalScreen[tuple[object, str] | None]):
             yield HitList(id="hits")
 
     def on_mount(self) -> None:
-        self.query_one("#search-input").focus()
+        field = self.query_one("#search-input", Input)
+        field.focus()
         if self.initial_query:
-            self.run_search(self.initial_query)
+            field.select_all()  # typing replaces the last query; arrows keep it
+            self.show_hits(self.initial_query, self._search(self.initial_query))
+            hits = self.query_one(HitList)
+            if self.hits:
+                hits.highlighted = min(self.initial_selected, len(self.hits) - 1)
 
     @on(Input.Changed, "#search-input")
     def schedule(self, event: Input.Changed) -> None:
+        if event.value == self.shown_query:
+            return  # the field was filled with the remembered query, already searched
         if self._debounce is not None:
             self._debounce.stop()
         self._debounce = self.set_timer(DEBOUNCE_SECONDS, lambda: self.run_search(event.value))
 
     @on(Input.Submitted, "#search-input")
-    def submit(self) -> None:
-        hits = self.query_one(HitList)
+    def submit(self, event: Input.Submitted) -> None:
+        """Enter: the highlighted hit; typed faster than the debounce, the best hit now."""
+        if event.value != self.shown_query:
+            if self._debounce is not None:
+                self._debounce.stop()
+            self.show_hits(event.value, self._search(event.value))
         if self.hits:
-            self._choose(hits.highlighted or 0)
+            self._choose(self.query_one(HitList).highlighted or 0)
+
+    def _search(self, query: str) -> list[Hit]:
+        searcher = self.kabar.searcher
+        if not query.strip() or searcher is None:
+            return []
+        if query != self.shown_query:
+            self.limit = PAGE
+        return searcher.search(query, self.limit)
 
     @work(thread=True, exclusive=True, group="search")
     def run_search(self, query: str) -> None:
-        searcher = self.app.searcher  # type: ignore[attr-defined]
-        if not query.strip() or searcher is None:
-            self.app.call_from_thread(self.show_hits, query, [])
-            return
-        hits = searcher.search(query, 50)
+        hits = self._search(query)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self.show_hits, query, hits)
 
     def show_hits(self, query: str, hits: list) -> None:
         if query != self.query_one("#search-input", Input).value:
             return  # a newer query is on its way
+        highlighted = self.query_one(HitList).highlighted if query == self.shown_query else None
         self.hits = hits
+        self.shown_query = query
         listing = self.query_one(HitList)
         listing.clear_options()
         listing.add_options(Option(self._prompt(hit)) for hit in hits)
         if hits:
-            listing.highlighted = 0
+            listing.highlighted = min(highlighted or 0, len(hits) - 1)
         status = self.query_one("#search-status", Label)
-        if self.app.searcher is None:  # type: ignore[attr-defined]
+        if self.kabar.searcher is None:
             status.update(_("Still reading articles…"))
         elif not query.strip():
             status.update(_("Type to search the whole corpus"))
+        elif hits:
+            count = len(hits)
+            if count >= self.limit:
+                line = ngettext(
+                    "{n} hit so far; ↓ past the last shows more",
+                    "{n} hits so far; ↓ past the last shows more",
+                    count,
+                )
+            else:
+                line = ngettext("{n} hit", "{n} hits", count)
+            status.update(line.format(n=f"{count:,}"))
         else:
-            status.update(_("{count} hits").format(count=len(hits)) if hits else _("No hits"))
+            status.update(_("No hits"))
+        hint = query_hint(query)
+        if hint:
+            status.update(Text(hint, style="bold"))
+
+    def move_hit(self, step: int) -> None:
+        """ctrl+n/ctrl+p, ctrl+j/ctrl+k: move in the hits while typing, as in fzf."""
+        listing = self.query_one(HitList)
+        if not self.hits:
+            return
+        current = listing.highlighted or 0
+        if step > 0 and current == len(self.hits) - 1:
+            self.next_page()
+        listing.highlighted = max(0, min(current + step, len(self.hits) - 1))
+
+    def next_page(self) -> None:
+        """Past the last hit of a full page: ask for the next page, the highlight stays."""
+        if self.shown_query is None or len(self.hits) < self.limit:
+            return
+        self.limit += PAGE
+        self.show_hits(self.shown_query, self._search(self.shown_query))
+
+    def action_move_hit(self, step: int) -> None:
+        self.move_hit(step)
 
     def _prompt(self, hit) -> Text:
-        corpus = self.app.corpus  # type: ignore[attr-defined]
+        corpus = self.kabar.corpus
         article = corpus.article(hit.article_id) if hit.article_id else None
         head = Text()
         head.append(f"{hit.score:>3.0f} ", style="bold")
         head.append(hit.kind, style="dim")
         if article is not None:
-            locale = self.app.locale  # type: ignore[attr-defined]
+            locale = self.kabar.locale
             head.append(f" · {article.outlet or '-'} · {format_date(article.published, locale)}")
         if hit.label:
             head.append(f" · {hit.label}", style="italic")
         body = Text(hit.text[:300])
-        for start, end in hit.spans:
+        for start, end in real_matches(hit.text, hit.spans, self.shown_query or ""):
             if start < 300:
                 body.stylize("reverse bold", start, min(end, 300))
         return Text("\n").join([head, body])
@@ -126,12 +248,27 @@ class SearchScreen(ModalScreen[tuple[object, str] | None]):
         self.query_one(HitList).focus()
 
     def action_dismiss_search(self) -> None:
+        self._remember(self.query_one(HitList).highlighted or 0)
         self.dismiss(None)
+
+    def _remember(self, selected: int) -> None:
+        self.kabar.last_search = (self.query_one("#search-input", Input).value, selected)
 
     @on(OptionList.OptionSelected, "#hits")
     def selected(self, event: OptionList.OptionSelected) -> None:
         self._choose(event.option_index)
 
     def _choose(self, index: int) -> None:
-        if 0 <= index < len(self.hits):
-            self.dismiss((self.hits[index], self.query_one("#search-input", Input).value))
+        if not 0 <= index < len(self.hits):
+            return
+        hit = self.hits[index]
+        query = self.query_one("#search-input", Input).value
+        self._remember(index)
+        self.dismiss(None)
+        if hit.article_id is not None:
+            terms = query_terms(query)
+            paragraph = hit.paragraph or 0
+            opened = OpenArticle(hit.article_id, paragraph, terms, origin=("search",))
+            self.kabar.post_message(opened)
+        elif hit.kind == "entity":  # an entity hit's text is its name, label its type
+            self.kabar.post_message(ShowEntity(hit.text))

@@ -21,9 +21,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from kabar_tui.core.formatting import format_published
-from kabar_tui.core.model import Article, RemovedLine
+from kabar_tui.core.model import Article, Mention, Quote, RemovedLine
 from kabar_tui.i18n import _
-from kabar_tui.ui.theming import bracket_spans
 
 GUTTER = 2
 READING_WIDTH = 100  # longer lines are hard to read on wide terminals
@@ -46,6 +45,10 @@ class Layout:
     last_line: dict[int, int] = field(default_factory=dict)
     next_paragraph: int = 0
     complete: bool = False
+    # Quotes and mentions by paragraph, grouped once: scanning the article's lists for
+    # every paragraph made wrapping a 1 MB article quadratic (seconds to reach its end).
+    quotes: dict[int, list[Quote]] = field(default_factory=dict)
+    mentions: dict[int, list[Mention]] = field(default_factory=dict)
 
 
 def match_pattern(terms: list[str]) -> re.Pattern[str] | None:
@@ -53,7 +56,9 @@ def match_pattern(terms: list[str]) -> re.Pattern[str] | None:
     words = [re.escape(term) for term in terms if term.strip()]
     if not words:
         return None
-    return re.compile("|".join(sorted(words, key=len, reverse=True)), re.IGNORECASE)
+    # From a word's start only: `sama` marks `sama` and `samanya`, not `bersama`.
+    alternatives = "|".join(sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})", re.IGNORECASE)
 
 
 class ArticleView(ScrollView, can_focus=True):
@@ -184,7 +189,11 @@ class ArticleView(ScrollView, can_focus=True):
     def _start(self, article: Article, width: int) -> Layout:
         removed = sorted(article.removed, key=lambda r: r.line) if self.show_removed else []
         layout = Layout(article, width, match_pattern(self.match_terms), removed)
-        for block in self._header(article):
+        for quote in article.quotes:
+            layout.quotes.setdefault(quote.paragraph, []).append(quote)
+        for mention in article.entities:
+            layout.mentions.setdefault(mention.paragraph, []).append(mention)
+        for block in self._header(article, width):
             self._add(layout, block, None)
         self._add_blank(layout)
         return layout
@@ -218,7 +227,7 @@ class ArticleView(ScrollView, can_focus=True):
             while layout.removed and layout.removed[0].line < current.line:
                 self._add(layout, self._removed_text(layout.removed.pop(0)), None)
             layout.first_line[current.index] = len(layout.strips)
-            text = self._paragraph_text(article, current.index, layout.pattern)
+            text = self._paragraph_text(layout, current.index)
             self._add(layout, text, current.index)
             layout.last_line[current.index] = len(layout.strips) - 1
             self._add_blank(layout)
@@ -228,9 +237,13 @@ class ArticleView(ScrollView, can_focus=True):
         if layout is self._layout and (len(layout.strips) != start_lines or layout.complete):
             self.virtual_size = Size(layout.width + GUTTER, len(layout.strips))
 
-    def _header(self, article: Article) -> list[Text]:
+    def _header(self, article: Article, width: int) -> list[Text]:
         meta = self._style("meta")
-        blocks = [Text(article.title, style=self._style("title"))]
+        title = Text(article.title, style=self._style("title"))
+        # A rule as long as the title's longest line sets it apart, with or without colour.
+        lines = title.wrap(self.app.console, width, overflow="fold")
+        rule = "─" * max((line.cell_len for line in lines), default=0)
+        blocks = [title, Text(rule, style=self._style("title"))]
         facts = [
             part
             for part in (
@@ -242,6 +255,8 @@ class ArticleView(ScrollView, can_focus=True):
         ]
         if facts:
             blocks.append(Text(" · ".join(facts), style=meta))
+        if article.editor:
+            blocks.append(Text(_("Editor: ") + article.editor, style=meta))
         if article.dateline:
             blocks.append(Text(_("Dateline: ") + article.dateline, style=meta))
         if article.credited_source:
@@ -249,31 +264,40 @@ class ArticleView(ScrollView, can_focus=True):
         for caption in article.captions:
             credit = f" ({caption.credit})" if caption.credit else ""
             blocks.append(Text(_("Photo: ") + caption.text + credit, style=self._style("caption")))
+        if self.app.no_color:  # without colour, type carries the kinds: say which is which
+            blocks.append(self._legend())
         return blocks
 
-    def _paragraph_text(
-        self, article: Article, index: int, pattern: re.Pattern[str] | None
-    ) -> Text:
-        source = article.paragraphs[index].text
+    def _legend(self) -> Text:
+        legend = Text(_("Marks: "), style=self._style("meta"))
+        parts = [
+            (_("person"), "entity-per"),
+            (_("place"), "entity-loc"),
+            (_("organisation"), "entity-org"),
+            (_("quote"), "quote"),
+        ]
+        for number, (word, style) in enumerate(parts):
+            if number:
+                legend.append(" · ", style=self._style("meta"))
+            legend.append(word, style=self._style(style))
+        return legend
+
+    def _paragraph_text(self, layout: Layout, index: int) -> Text:
+        source = layout.article.paragraphs[index].text
         text = Text(source)
         speakers: list[str] = []
-        for quote in article.quotes:
-            if quote.paragraph == index:
-                text.stylize(self._style("quote"), quote.start, quote.end)
-                speaker = quote.speaker_canonical or quote.speaker
-                if speaker and speaker not in speakers:
-                    speakers.append(speaker)
-        for mention in article.entities:
-            if mention.paragraph == index:
-                label = mention.label.lower()
-                style = self._style(f"entity-{label}") if label in LABELS else Style(bold=True)
-                text.stylize(style, mention.start, mention.end)
-        if pattern is not None:
-            for found in pattern.finditer(source):
+        for quote in layout.quotes.get(index, ()):
+            text.stylize(self._style("quote"), quote.start, quote.end)
+            speaker = quote.speaker_canonical or quote.speaker
+            if speaker and speaker not in speakers:
+                speakers.append(speaker)
+        for mention in layout.mentions.get(index, ()):
+            label = mention.label.lower()
+            style = self._style(f"entity-{label}") if label in LABELS else Style(bold=True)
+            text.stylize(style, mention.start, mention.end)
+        if layout.pattern is not None:
+            for found in layout.pattern.finditer(source):
                 text.stylize(self._style("match"), found.start(), found.end())
-        if self.app.no_color:  # without colour, brackets show where each name starts and ends
-            spans = [(m.start, m.end) for m in article.entities if m.paragraph == index]
-            text = bracket_spans(text, spans)
         for speaker in speakers:
             text.append("  \u25c2 ", style=self._style("speaker"))
             text.append(speaker, style=self._style("speaker"))
@@ -366,10 +390,37 @@ class ArticleView(ScrollView, can_focus=True):
         return None
 
     def action_next_paragraph(self) -> None:
+        """Down a paragraph; inside one taller than the screen, down a screen of it first."""
+        layout = self._ensure_layout()
+        height = self.scrollable_content_region.height
+        if layout is not None and self.cursor in layout.last_line:
+            bottom = layout.last_line[self.cursor]
+            if bottom >= self.scroll_y + height:
+                step = min(max(1, height - 2), bottom - int(self.scroll_y) - height + 1)
+                self.scroll_to(y=self.scroll_y + step, animate=False, immediate=True)
+                return
         self.set_cursor(self.cursor + 1)
 
     def action_previous_paragraph(self) -> None:
-        self.set_cursor(self.cursor - 1)
+        """Up a paragraph; inside one whose top is off screen, up a screen of it first."""
+        layout = self._ensure_layout()
+        height = self.scrollable_content_region.height
+        if layout is not None and self.cursor in layout.first_line and self.cursor > 0:
+            top = layout.first_line[self.cursor]
+            if top < self.scroll_y:
+                step = min(max(1, height - 2), int(self.scroll_y) - top)
+                self.scroll_to(y=self.scroll_y - step, animate=False, immediate=True)
+                return
+        previous = self.cursor - 1
+        if layout is not None and previous in layout.first_line:
+            top, bottom = layout.first_line[previous], layout.last_line[previous]
+            if bottom - top + 1 > height and top < self.scroll_y:
+                # A tall paragraph is entered from its end, as reading backwards would.
+                if not self.scroll_y <= bottom < self.scroll_y + height:
+                    self.scroll_to(y=bottom - height + 1, animate=False, immediate=True)
+                self.set_cursor(previous, scroll=False, force=True)
+                return
+        self.set_cursor(previous)
 
     def action_first_paragraph(self) -> None:
         self.set_cursor(0)

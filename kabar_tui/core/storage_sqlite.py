@@ -1,0 +1,447 @@
+"""The SQLite backend of the cache: the file, its layout, and what its errors mean.
+
+Everything SQLite-specific lives here (WAL, pragmas, `WITHOUT ROWID`, `sqlite_master`,
+error names); `kabar_tui.core.storage` speaks portable SQL through the connection this
+module opens, so a PostgreSQL backend can replace this one module.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import stat
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+SCHEMA_VERSION = 3  # bump when the tables below change; an older file is rebuilt
+_BUSY_TIMEOUT_S = 10.0
+_DAMAGED = {"SQLITE_CORRUPT", "SQLITE_NOTADB"}
+_FULL = {"SQLITE_FULL"}
+_READ_ONLY = {"SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_AUTH"}
+_BUSY = {"SQLITE_BUSY", "SQLITE_LOCKED"}
+FILE_SUFFIXES = ("", "-wal", "-shm")  # the database and the two files WAL mode adds
+
+# Per article (one row per file in `articles`, its records keyed by (article, position)),
+# then per corpus (the cross-article results, keyed by (corpus, ...)). See docs/storage.md.
+SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE articles (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL UNIQUE,
+    content_hash TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    signature TEXT NOT NULL,
+    checksum TEXT NOT NULL,
+    article_id TEXT NOT NULL,
+    shown_path TEXT NOT NULL,
+    title TEXT NOT NULL,
+    title_derived INTEGER NOT NULL,
+    outlet TEXT,
+    author TEXT,
+    editor TEXT,
+    published TEXT,
+    utc_offset INTEGER,
+    zone TEXT,
+    dateline TEXT,
+    credited_source TEXT,
+    paragraphs INTEGER NOT NULL,
+    captions INTEGER NOT NULL,
+    removed INTEGER NOT NULL,
+    edits INTEGER NOT NULL,
+    mentions INTEGER NOT NULL,
+    quotes INTEGER NOT NULL
+);
+CREATE INDEX articles_by_outlet_date ON articles (outlet, published);
+CREATE INDEX articles_by_date ON articles (published);
+CREATE TABLE paragraphs (
+    article INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    number INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    line INTEGER NOT NULL,
+    PRIMARY KEY (article, position)
+) WITHOUT ROWID;
+CREATE TABLE captions (
+    article INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    credit TEXT,
+    line INTEGER NOT NULL,
+    PRIMARY KEY (article, position)
+) WITHOUT ROWID;
+CREATE TABLE removed_lines (
+    article INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    line INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    PRIMARY KEY (article, position)
+) WITHOUT ROWID;
+CREATE TABLE edits (
+    article INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    line INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    PRIMARY KEY (article, position)
+) WITHOUT ROWID;
+CREATE TABLE mentions (
+    article INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    label TEXT NOT NULL,
+    paragraph INTEGER NOT NULL,
+    start_offset INTEGER NOT NULL,
+    end_offset INTEGER NOT NULL,
+    canonical TEXT NOT NULL,
+    PRIMARY KEY (article, position)
+) WITHOUT ROWID;
+CREATE TABLE quotes (
+    article INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    speaker TEXT,
+    paragraph INTEGER NOT NULL,
+    start_offset INTEGER NOT NULL,
+    end_offset INTEGER NOT NULL,
+    speaker_canonical TEXT,
+    via TEXT,
+    role TEXT,
+    PRIMARY KEY (article, position)
+) WITHOUT ROWID;
+CREATE INDEX quotes_by_speaker ON quotes (speaker);
+CREATE TABLE corpora (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    last_used REAL NOT NULL,
+    checksum TEXT NOT NULL
+);
+CREATE TABLE corpus_articles (
+    corpus INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    article INTEGER NOT NULL,
+    article_id TEXT NOT NULL,
+    PRIMARY KEY (corpus, position)
+) WITHOUT ROWID;
+CREATE INDEX corpus_articles_by_article ON corpus_articles (article);
+CREATE TABLE names (
+    corpus INTEGER NOT NULL,
+    number INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    PRIMARY KEY (corpus, number)
+) WITHOUT ROWID;
+CREATE TABLE mention_names (
+    corpus INTEGER NOT NULL,
+    article INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    name INTEGER NOT NULL,
+    PRIMARY KEY (corpus, article, position)
+) WITHOUT ROWID;
+CREATE INDEX mentions_by_entity ON mention_names (corpus, name);
+CREATE TABLE quote_speakers (
+    corpus INTEGER NOT NULL,
+    article INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    name INTEGER,
+    PRIMARY KEY (corpus, article, position)
+) WITHOUT ROWID;
+CREATE INDEX quotes_by_speaker_entity ON quote_speakers (corpus, name);
+CREATE TABLE entities (
+    corpus INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    name INTEGER NOT NULL,
+    label TEXT NOT NULL,
+    mentions INTEGER NOT NULL,
+    PRIMARY KEY (corpus, position)
+) WITHOUT ROWID;
+CREATE TABLE entity_aliases (
+    corpus INTEGER NOT NULL,
+    entity INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    alias TEXT NOT NULL,
+    PRIMARY KEY (corpus, entity, position)
+) WITHOUT ROWID;
+CREATE TABLE entity_articles (
+    corpus INTEGER NOT NULL,
+    entity INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    article INTEGER NOT NULL,
+    PRIMARY KEY (corpus, entity, position)
+) WITHOUT ROWID;
+CREATE TABLE links (
+    corpus INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    source_article INTEGER NOT NULL,
+    source_paragraph INTEGER NOT NULL,
+    target_article INTEGER NOT NULL,
+    target_paragraph INTEGER NOT NULL,
+    score REAL NOT NULL,
+    kind TEXT NOT NULL,
+    PRIMARY KEY (corpus, position)
+) WITHOUT ROWID;
+CREATE INDEX links_by_source ON links (corpus, source_article, source_paragraph);
+CREATE INDEX links_by_target ON links (corpus, target_article, target_paragraph);
+CREATE TABLE stories (
+    corpus INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    story_id TEXT NOT NULL,
+    title TEXT NOT NULL,
+    PRIMARY KEY (corpus, position)
+) WITHOUT ROWID;
+CREATE TABLE story_articles (
+    corpus INTEGER NOT NULL,
+    story INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    article INTEGER NOT NULL,
+    PRIMARY KEY (corpus, story, position)
+) WITHOUT ROWID;
+CREATE TABLE quote_groups (
+    corpus INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    speaker_name INTEGER,
+    PRIMARY KEY (corpus, position)
+) WITHOUT ROWID;
+CREATE TABLE quote_occurrences (
+    corpus INTEGER NOT NULL,
+    quote_group INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    article INTEGER NOT NULL,
+    paragraph INTEGER NOT NULL,
+    start_offset INTEGER NOT NULL,
+    end_offset INTEGER NOT NULL,
+    speaker TEXT,
+    PRIMARY KEY (corpus, quote_group, position)
+) WITHOUT ROWID;
+"""
+
+# The full-text index of paragraphs (issue 11): word tokens, accents folded; contentless,
+# as the text is in `paragraphs` already. A passage's rowid is its article's id times
+# PASSAGE_ROWS plus its position; filled as articles are stored, never rebuilt at start.
+PASSAGE_ROWS = 1 << 24  # more paragraphs than a 5 MB file can hold
+_PASSAGES = (
+    "CREATE VIRTUAL TABLE passages USING fts5"
+    "(text, content='', tokenize='unicode61 remove_diacritics 2')"
+)
+
+
+def _has_fts5() -> bool:
+    """Python's SQLite nearly always has FTS5; without it there is no full-text index."""
+    probe = sqlite3.connect(":memory:")
+    try:
+        probe.execute(_PASSAGES)
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        probe.close()
+    return True
+
+
+HAS_FTS5 = _has_fts5()
+
+
+def _statements() -> list[str]:
+    statements = [statement for statement in SCHEMA.split(";") if statement.strip()]
+    return [*statements, _PASSAGES] if HAS_FTS5 else statements
+
+
+_LAYOUT_QUERY = (
+    "SELECT type, name, tbl_name, sql FROM sqlite_master "
+    "WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name"
+)
+
+
+class LayoutChanged(Exception):
+    """The file holds tables of another layout or version; the message says which."""
+
+
+def _expected_layout() -> list[tuple[str, str, str, str]]:
+    reference = sqlite3.connect(":memory:")
+    try:
+        for statement in _statements():
+            reference.execute(statement)
+        return reference.execute(_LAYOUT_QUERY).fetchall()
+    finally:
+        reference.close()
+
+
+_EXPECTED = _expected_layout()
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open (creating if new) the cache file; LayoutChanged when its tables are not ours.
+
+    The file is created 0600 before SQLite opens it: SQLite gives the -wal and -shm files
+    the mode of the database file.
+    """
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    os.close(fd)
+    db = sqlite3.connect(path, timeout=_BUSY_TIMEOUT_S, isolation_level=None)
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("PRAGMA temp_store=MEMORY")
+        layout = db.execute(_LAYOUT_QUERY).fetchall()
+        if not layout:
+            with transaction(db):  # another kabar may be creating it too: look again
+                if not db.execute(_LAYOUT_QUERY).fetchall():
+                    for statement in _statements():
+                        db.execute(statement)
+                    db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+            layout = db.execute(_LAYOUT_QUERY).fetchall()
+        if layout != _EXPECTED:
+            version = _stored_version(db)
+            if version is not None and version != str(SCHEMA_VERSION):
+                raise LayoutChanged(
+                    f"cache file was made by another version of kabar (layout {version}, "
+                    f"this one uses {SCHEMA_VERSION}); rebuilt it, so every article is "
+                    "processed again this once"
+                )
+            raise LayoutChanged(
+                "cache file had tables of another layout; rebuilt it, so every article is "
+                "processed again this once"
+            )
+        else:
+            version = _stored_version(db)
+            if version != str(SCHEMA_VERSION):
+                raise LayoutChanged(
+                    f"cache file had another layout (version {version}, not "
+                    f"{SCHEMA_VERSION}); rebuilt it"
+                )
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def _stored_version(db: sqlite3.Connection) -> str | None:
+    try:
+        row = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+    except sqlite3.DatabaseError:
+        return None
+    return None if row is None else str(row[0])
+
+
+def delete_files(path: Path) -> None:
+    for suffix in FILE_SUFFIXES:
+        with contextlib.suppress(FileNotFoundError):
+            Path(f"{path}{suffix}").unlink()
+
+
+def file_modes(path: Path) -> Iterator[tuple[Path, os.stat_result]]:
+    """The cache file and its -wal and -shm that exist, with their lstat."""
+    for suffix in FILE_SUFFIXES:
+        candidate = Path(f"{path}{suffix}")
+        try:
+            yield candidate, candidate.lstat()
+        except FileNotFoundError:
+            continue
+
+
+def is_regular(status: os.stat_result) -> bool:
+    return stat.S_ISREG(status.st_mode)
+
+
+def is_damage(error: sqlite3.DatabaseError) -> bool:
+    """The file is not a usable database: throw it away and start again."""
+    name = getattr(error, "sqlite_errorname", "")
+    if name in _DAMAGED:
+        return True
+    if isinstance(error, sqlite3.OperationalError):
+        # A table or column missing under our version number: a layout we did not write.
+        text = str(error)
+        return text.startswith(("no such table", "no such column")) or (
+            "has no column named" in text
+        )
+    return not isinstance(error, (sqlite3.IntegrityError, sqlite3.ProgrammingError))
+
+
+def explain(error: sqlite3.Error, path: Path) -> str:
+    """What went wrong with the cache file and what the user can do, in one line."""
+    name = getattr(error, "sqlite_errorname", "")
+    if name in _FULL or name.startswith("SQLITE_IOERR"):
+        return (
+            f"the disk holding {path} is full or failing ({error}): free some space, or set "
+            "KABAR_CACHE_DIR to a folder on another disk, or KABAR_NO_CACHE=1"
+        )
+    if name in _READ_ONLY:
+        return (
+            f"{path} cannot be written ({error}): check its permissions, or set "
+            "KABAR_CACHE_DIR to a folder you can write"
+        )
+    if name in _BUSY:
+        return f"{path} is busy with another kabar ({error}): try again when it has finished"
+    return f"{path}: {error}"
+
+
+@contextlib.contextmanager
+def transaction(db: sqlite3.Connection) -> Iterator[None]:
+    """A write transaction that takes the lock at once, so two writers queue, not fail."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        with contextlib.suppress(sqlite3.Error):
+            db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def vacuum(db: sqlite3.Connection) -> None:
+    db.execute("VACUUM")
+
+
+def create_wanted(db: sqlite3.Connection, article_ids: list[int]) -> str:
+    """A temporary table of (position, article) to join the article records with."""
+    db.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS wanted "
+        "(position INTEGER PRIMARY KEY, article INTEGER NOT NULL)"
+    )
+    db.execute("DELETE FROM temp.wanted")
+    db.executemany("INSERT INTO temp.wanted VALUES (?, ?)", enumerate(article_ids))
+    return "temp.wanted"
+
+
+def index_passages(db: sqlite3.Connection, rows: Iterable[tuple[int, int, str]]) -> None:
+    """Add (article id, paragraph position, text) to the full-text index."""
+    if HAS_FTS5:
+        db.executemany(
+            "INSERT INTO passages (rowid, text) VALUES (?, ?)",
+            ((article * PASSAGE_ROWS + position, text) for article, position, text in rows),
+        )
+
+
+def unindex_passages(db: sqlite3.Connection, articles: list[int]) -> None:
+    """Take the paragraphs of these articles out of the index (before they are deleted)."""
+    if HAS_FTS5:
+        marks = ", ".join("?" * len(articles))
+        db.execute(
+            "INSERT INTO passages (passages, rowid, text) SELECT 'delete', "
+            f"article * {PASSAGE_ROWS} + position, text FROM paragraphs "
+            f"WHERE article IN ({marks})",
+            articles,
+        )
+
+
+def clear_passages(db: sqlite3.Connection) -> None:
+    if HAS_FTS5:
+        db.execute("INSERT INTO passages (passages) VALUES ('delete-all')")
+
+
+def search_passages(
+    db: sqlite3.Connection, words: list[str], fingerprint: str, limit: int
+) -> list[tuple[str, int, float]]:
+    """(path, paragraph position, bm25 score) of paragraphs with every word, the last as a
+    prefix, best first; only articles stored by code with this fingerprint."""
+    if not HAS_FTS5 or not words:
+        return []
+    match = " ".join('"' + word.replace('"', '""') + '"' for word in words) + "*"
+    rows = db.execute(
+        f"SELECT a.path, f.rowid % {PASSAGE_ROWS}, bm25(passages) FROM passages f "
+        f"JOIN articles a ON a.id = f.rowid / {PASSAGE_ROWS} "
+        "WHERE passages MATCH ? AND a.fingerprint = ? ORDER BY bm25(passages) LIMIT ?",
+        (match, fingerprint, limit),
+    )
+    return [(path, position, score) for path, position, score in rows]

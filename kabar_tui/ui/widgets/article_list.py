@@ -1,0 +1,238 @@
+"""The article list drawn with the Line API, like the article view: only visible lines render.
+
+Each row is an outlet column, a date column and the title wrapped in what is left (with
+its "also in" line). Rows are wrapped once per article and width and kept, so a filter
+keystroke over 10,000 articles only re-indexes row heights and draws the screenful shown.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable
+
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from kabar_tui.core.model import Article
+from kabar_tui.i18n import _
+
+OUTLET_WIDTH = 16
+DATE_WIDTH = 12
+# The title column is what is left after the outlet and date columns and a space after each.
+TITLE_OFFSET = OUTLET_WIDTH + 1 + DATE_WIDTH + 1
+PADDING = 1  # a column of space on either side of every row
+
+
+class ArticleList(ScrollView, can_focus=True):
+    """Rows of articles with a highlighted one; Enter (or a click) chooses it."""
+
+    COMPONENT_CLASSES = {"article-list--cursor", "article-list--outlet", "article-list--date"}
+
+    BINDINGS = [
+        Binding("enter", "select", _("Open"), show=False, id="list.open"),
+        Binding("j,down", "move(1)", _("Down"), show=False, id="list.down"),
+        Binding("k,up", "move(-1)", _("Up"), show=False, id="list.up"),
+        Binding("g,home", "first", _("First"), show=False, id="list.first"),
+        Binding("G,end", "last", _("Last"), show=False, id="list.last"),
+        Binding(
+            "ctrl+d,space,pagedown", "page(1)", _("Page down"), show=False, id="list.page_down"
+        ),
+        Binding("ctrl+u,b,pageup", "page(-1)", _("Page up"), show=False, id="list.page_up"),
+    ]
+
+    class Selected(Message):
+        def __init__(self, article_id: str) -> None:
+            self.article_id = article_id
+            super().__init__()
+
+    def __init__(
+        self,
+        title: Callable[[Article], Text],
+        date: Callable[[Article], str],
+        id: str | None = None,
+    ) -> None:
+        """`title`: an article's title cell (with its "also in" line); `date`: its date."""
+        super().__init__(id=id)
+        self._title = title
+        self._date = date
+        self.articles: list[Article] = []
+        self.highlighted: int | None = None
+        self._rows: dict[tuple[str, int], list[Strip]] = {}
+        self._starts: list[int] = []  # first line of each row
+        self._indexed_width = -1
+
+    # -- content -----------------------------------------------------------------------
+
+    def set_articles(self, articles: list[Article]) -> None:
+        """Show these articles, keeping the highlighted one when it is still there."""
+        current = self.highlighted_article
+        self.articles = articles
+        self._indexed_width = -1
+        index = None
+        if current is not None:
+            index = next((i for i, a in enumerate(articles) if a.id == current.id), None)
+        if index is None and articles:
+            index = 0
+        self.highlighted = index
+        self._index()
+        self._scroll_to_highlighted()
+        self.refresh()
+
+    def forget_rows(self) -> None:
+        """Titles or stories changed: draw every row again."""
+        self._rows.clear()
+        self._indexed_width = -1
+        self.refresh()
+
+    @property
+    def highlighted_article(self) -> Article | None:
+        if self.highlighted is None or self.highlighted >= len(self.articles):
+            return None
+        return self.articles[self.highlighted]
+
+    @property
+    def row_width(self) -> int:
+        return max(self.scrollable_content_region.width - 2 * PADDING, 1)
+
+    def row_lines(self, article: Article) -> list[Strip]:
+        """The row's lines at the current width, wrapped once and kept."""
+        width = self.row_width
+        key = (article.id, width)
+        lines = self._rows.get(key)
+        if lines is None:
+            lines = self._rows[key] = self._render_row(article, width)
+        return lines
+
+    def _render_row(self, article: Article, width: int) -> list[Strip]:
+        console = self.app.console
+        outlet = Text(article.outlet or "-", style=self._style("outlet"), no_wrap=True)
+        outlet.truncate(OUTLET_WIDTH, overflow="ellipsis", pad=True)
+        date = Text(self._date(article), style=self._style("date"), no_wrap=True)
+        date.truncate(DATE_WIDTH, pad=True)
+        title = self._title(article)
+        if width > TITLE_OFFSET:
+            heads = [outlet + Text(" ") + date + Text(" ")]
+            title_width = width - TITLE_OFFSET
+        else:  # too narrow for columns: outlet and date above the title
+            heads = [outlet + Text(" ") + date]
+            title_width = width
+        strips = [Strip(list(head.render(console)), head.cell_len) for head in heads]
+        indent = Strip.blank(TITLE_OFFSET) if width > TITLE_OFFSET else None
+        for number, line in enumerate(title.wrap(console, title_width, overflow="ellipsis")):
+            line.rstrip()
+            body = Strip(list(line.render(console)), line.cell_len)
+            if indent is None:
+                strips.append(body)
+            elif number == 0:
+                strips[0] = Strip.join([strips[0], body])
+            else:
+                strips.append(Strip.join([indent, body]))
+        return [strip.crop_extend(0, width, None) for strip in strips]
+
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(f"article-list--{name}", partial=True)
+
+    def _index(self) -> None:
+        """Where each row starts, for the current width (rows already wrapped are reused)."""
+        width = self.row_width
+        if width == self._indexed_width:
+            return
+        starts = []
+        line = 0
+        for article in self.articles:
+            starts.append(line)
+            line += len(self.row_lines(article))
+        self._starts = starts
+        self._indexed_width = width
+        self.virtual_size = Size(self.scrollable_content_region.width, line)
+
+    def row_at(self, line: int) -> int | None:
+        if not self.articles or line < 0:
+            return None
+        row = bisect_right(self._starts, line) - 1
+        return row if 0 <= row < len(self.articles) else None
+
+    # -- Line API ----------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        self._index()
+        width = self.scrollable_content_region.width
+        line = int(self.scroll_y) + y
+        row = self.row_at(line)
+        total = self._starts[-1] + len(self.row_lines(self.articles[-1])) if self.articles else 0
+        if row is None or line >= total:
+            return Strip.blank(width, self.rich_style)
+        strip = self.row_lines(self.articles[row])[line - self._starts[row]]
+        pad = Strip.blank(PADDING)
+        strip = Strip.join([pad, strip, pad])
+        if row == self.highlighted:
+            strip = strip.apply_style(self._style("cursor"))
+        return strip.crop_extend(0, width, None).apply_style(self.rich_style)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._index()
+        self._scroll_to_highlighted()
+
+    def notify_style_update(self) -> None:
+        """Theme changed: component styles may differ, so draw the rows again."""
+        super().notify_style_update()
+        self._rows.clear()
+        self._indexed_width = -1
+        self.refresh()
+
+    # -- moving ------------------------------------------------------------------------
+
+    def _scroll_to_highlighted(self) -> None:
+        if self.highlighted is None or not self.articles:
+            return
+        self._index()
+        top = self._starts[self.highlighted]
+        height = len(self.row_lines(self.articles[self.highlighted]))
+        region = Region(0, top, self.scrollable_content_region.width, height)
+        self.scroll_to_region(region, animate=False, immediate=True, force=True)
+
+    def highlight(self, row: int) -> None:
+        if not self.articles:
+            return
+        self.highlighted = max(0, min(row, len(self.articles) - 1))
+        self._scroll_to_highlighted()
+        self.refresh()
+
+    def action_move(self, step: int) -> None:
+        self.highlight((self.highlighted or 0) + step)
+
+    def action_first(self) -> None:
+        self.highlight(0)
+
+    def action_last(self) -> None:
+        self.highlight(len(self.articles) - 1)
+
+    def action_page(self, direction: int) -> None:
+        """A screenful of lines: the row there is highlighted and shown."""
+        if self.highlighted is None:
+            return
+        self._index()
+        height = max(1, self.scrollable_content_region.height - 1)
+        target = self.row_at(self._starts[self.highlighted] + direction * height)
+        if target is None:
+            target = 0 if direction < 0 else len(self.articles) - 1
+        if target == self.highlighted:
+            target += direction
+        self.highlight(target)
+
+    def action_select(self) -> None:
+        article = self.highlighted_article
+        if article is not None:
+            self.post_message(self.Selected(article.id))
+
+    def on_click(self, event: events.Click) -> None:
+        row = self.row_at(int(self.scroll_y) + event.y)
+        if row is not None:
+            self.highlight(row)
+            self.action_select()
