@@ -62,8 +62,11 @@ RARE_WORDS_MIN_SHARED = 3
 MAX_CANDIDATES = 20  # weakly supported candidates verified per paragraph (strong: all)
 WEAK_FINGERPRINTS = 2
 STRONG_FINGERPRINTS = 4
-# Below this many paragraphs, starting worker processes costs more than it saves.
+# Below this many paragraphs, starting worker processes costs more than it saves; above
+# the second, each worker's copy-on-write copies (reference counts write to the shared
+# pages: about 2/3 of the index each, docs/linking.md) cost more memory than allowed.
 PARALLEL_MIN_PASSAGES = 16_000
+PARALLEL_MAX_PASSAGES = 200_000
 _CHUNKS_PER_WORKER = 4  # look-up ranges per worker: even finish despite uneven paragraphs
 
 # Indonesian function words: never evidence that two paragraphs tell the same thing.
@@ -489,15 +492,15 @@ def _visible(keys: Iterable[object], index: dict, start: int) -> list[int]:
 
 
 def _worker_count(workers: int | None, passages: int) -> int:
-    """Processes for the look-ups: `workers`, or every core for a big corpus, or one
-    where forking is not safe.
+    """Processes for the look-ups: `workers`, or every core for a corpus of 2k-25k
+    articles, or one where forking is not safe.
 
     Workers are forked so they share the finished index instead of receiving a copy;
     forking a process that runs other threads (the reader) can deadlock, so there the
     look-ups stay in this process.
     """
     if workers is None:
-        if passages < PARALLEL_MIN_PASSAGES:
+        if not PARALLEL_MIN_PASSAGES <= passages <= PARALLEL_MAX_PASSAGES:
             return 1
         try:
             workers = len(os.sched_getaffinity(0))
