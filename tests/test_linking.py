@@ -253,6 +253,12 @@ def test_incremental_and_batch_linking_agree() -> None:
     assert pairs(index.links) == pairs(link_corpus(Corpus(articles=articles)))
 
 
+_QUOTED_SPEECH = (
+    "kami akan datang besok pagi lalu kami akan pulang sore nanti "
+    "katanya kami akan datang besok pagi sekali"
+)
+
+
 def _naive_quote_word_positions(words: list[str], quotes: tuple[str, ...]) -> set[int]:
     """The reference: each quote's first occurrence, found by trying every start."""
     from kabar_tui.core.linking import SHINGLE
@@ -270,26 +276,7 @@ def _naive_quote_word_positions(words: list[str], quotes: tuple[str, ...]) -> se
 def test_quote_positions_match_the_reference() -> None:
     from kabar_tui.core.linking import _quote_word_positions
 
-    words = [
-        "kami",
-        "akan",
-        "datang",
-        "besok",
-        "pagi",
-        "lalu",
-        "kami",
-        "akan",
-        "pulang",
-        "sore",
-        "nanti",
-        "katanya",
-        "kami",
-        "akan",
-        "datang",
-        "besok",
-        "pagi",
-        "sekali",
-    ]
+    words = _QUOTED_SPEECH.split()
     cases = [
         ("kami akan datang besok pagi", "kami akan pulang sore nanti"),
         ("kami akan datang besok pagi sekali",),
@@ -303,19 +290,7 @@ def test_quote_positions_match_the_reference() -> None:
 def test_quote_positions_out_of_text_order_still_mark_each_quote() -> None:
     from kabar_tui.core.linking import SHINGLE, _quote_word_positions
 
-    words = [
-        "kami",
-        "akan",
-        "datang",
-        "besok",
-        "pagi",
-        "lalu",
-        "kami",
-        "akan",
-        "pulang",
-        "sore",
-        "nanti",
-    ]
+    words = _QUOTED_SPEECH.split()[:11]
     quotes = ("kami akan pulang sore nanti", "kami akan datang besok pagi")
     found = _quote_word_positions(words, quotes)
     assert found == set(range(0, 5 - SHINGLE + 1)) | set(range(6, 6 + 5 - SHINGLE + 1))
