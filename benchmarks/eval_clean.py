@@ -44,6 +44,8 @@ def tokens(text: str) -> str:
 class Tally:
     kept: int = 0
     paragraphs: int = 0
+    kept_by: dict[str, int] = field(default_factory=dict)
+    paragraphs_by: dict[str, int] = field(default_factory=dict)
     leaked: dict[str, int] = field(default_factory=dict)
     junk: dict[str, int] = field(default_factory=dict)
     dups_kept: int = 0
@@ -85,8 +87,10 @@ def score_article(label: dict, raw: str, article: Article, tally: Tally) -> None
             words = tokens(unit)
             if words.strip():
                 tally.paragraphs += 1
+                tally.paragraphs_by[shape] = tally.paragraphs_by.get(shape, 0) + 1
                 if words in body:
                     tally.kept += 1
+                    tally.kept_by[shape] = tally.kept_by.get(shape, 0) + 1
                 else:
                     tally.failures.append(f"{aid}: lost L{group[0]}: {unit.strip()[:90]!r}")
     # Whole junk lines are judged by line number (a tag `Thailand` is also a body word);
@@ -157,6 +161,9 @@ def main(argv: list[str]) -> int:
         print("\n".join(tally.failures))
     pct = lambda a, b: f"{100 * a / b:5.1f}% ({a}/{b})" if b else "  n/a"  # noqa: E731
     print(f"{'paragraphs kept':<23}{pct(tally.kept, tally.paragraphs)}")
+    for shape in sorted(tally.paragraphs_by):
+        kept = tally.kept_by.get(shape, 0)
+        print(f"{'  kept ' + shape:<23}{pct(kept, tally.paragraphs_by[shape])}")
     for shape in sorted(tally.junk):
         print(f"{'junk leaked ' + shape:<23}{pct(tally.leaked.get(shape, 0), tally.junk[shape])}")
     print(f"{'duplicates kept':<23}{pct(tally.dups_kept, tally.dups)}")

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from kabar_tui.core.entities import gazetteer_entry, recognise
+from kabar_tui.core.entities import (
+    find_entities,
+    gazetteer_entry,
+    recognise,
+    title_and_caption_entities,
+)
+from kabar_tui.core.entities.rules import recognise_with_bases
+from kabar_tui.core.model import Article, Caption, Paragraph
 
 
 def found(text: str) -> set[tuple[str, str]]:
@@ -418,3 +425,50 @@ def test_local_government_and_police_ranks(
     assert (organisation, "ORG") in result
     if person:
         assert (person, "PER") in result
+
+
+def test_name_after_a_byline_credit_is_a_person_the_credit_vouches_for() -> None:
+    """The credit decides, as a title does, so the tagger cannot overrule it."""
+    for text, name in (
+        ("Penulis: Dewi Kartika Sari", "Dewi Kartika Sari"),
+        ("Editor : Linggar Ayuningtyas", "Linggar Ayuningtyas"),
+    ):
+        result = recognise_with_bases([text])
+        (mention,) = result.mentions
+        assert (mention.text, mention.label) == (name, "PER")
+        assert result.bases[0, mention.start, mention.end] == "titled"
+
+
+def test_title_and_captions_get_their_entities() -> None:
+    article = Article(
+        "a",
+        "a.txt",
+        "Kunjungan Budi Gunadi Sadikin Ke Puskesmas Cibinong",
+        [
+            Paragraph(0, "Menteri Kesehatan Budi Gunadi Sadikin meninjau Puskesmas Cibinong.", 3),
+            Paragraph(1, "Budi menyebut layanan sudah membaik.", 4),
+        ],
+        captions=[Caption("Budi Gunadi Sadikin berbincang dengan warga di Bogor.", None, 5)],
+    )
+    body = find_entities(article)
+    assert ("Budi Gunadi Sadikin", "PER") in {(m.text, m.label) for m in body}
+    title_mentions, (caption_mentions,) = title_and_caption_entities(article)
+    title = {(article.title[m.start : m.end], m.label) for m in title_mentions}
+    assert ("Budi Gunadi Sadikin", "PER") in title
+    caption = article.captions[0].text
+    found = {(caption[m.start : m.end], m.label) for m in caption_mentions}
+    assert found >= {("Budi Gunadi Sadikin", "PER"), ("Bogor", "LOC")}
+
+
+def test_a_title_field_listed_over_commas_is_no_person_and_its_holder_is() -> None:
+    result = found(
+        "Menteri Koordinator Bidang Politik, Hukum, dan Keamanan Mahfud MD hadir di Jakarta."
+    )
+    assert ("Mahfud MD", "PER") in result
+    assert not any(text.startswith("Bidang") for text, _ in result)
+
+
+def test_a_known_place_inside_an_organisation_name_the_tagger_reads_whole() -> None:
+    result = found("Pekan ini Bursa Efek Indonesia menghentikan sementara perdagangan saham.")
+    assert ("Bursa Efek Indonesia", "ORG") in result
+    assert ("Indonesia", "LOC") not in result

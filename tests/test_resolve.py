@@ -7,7 +7,7 @@ import random
 from kabar_tui.core.entities import gazetteer_entry, recognise
 from kabar_tui.core.model import Article, Corpus, Paragraph
 from kabar_tui.core.quotes import attribute
-from kabar_tui.core.resolve import resolve_corpus, spelling_key
+from kabar_tui.core.resolve import _abbreviates, resolve_corpus, spelling_key
 
 
 def article(article_id: str, *texts: str) -> Article:
@@ -228,3 +228,24 @@ def test_pipeline_expands_a_lone_surname_within_its_story_first() -> None:
     copy_article = next(a for a in corpus.articles if a.id == "copy")
     lone = [m for m in copy_article.entities if m.text == "Shoigu" and m.paragraph == 0]
     assert lone and lone[0].canonical == "Sergei Shoigu"
+
+
+def test_an_abbreviation_an_article_defines_is_one_entity_with_its_long_form() -> None:
+    corpus = resolved(
+        article(
+            "a",
+            "Lembaga Penjamin Simpanan (LPS) menaikkan bunga penjaminan.",
+            "Menurut LPS, simpanan nasabah tetap aman.",
+        ),
+        article("b", "Pekan ini LPS mengumumkan kebijakan baru."),
+    )
+    long_form = canonical_of(corpus, "a", "Lembaga Penjamin Simpanan")
+    assert canonical_of(corpus, "a", "LPS") == long_form
+    assert canonical_of(corpus, "b", "LPS") == long_form
+
+
+def test_only_a_short_form_with_the_long_forms_letters_abbreviates_it() -> None:
+    assert _abbreviates("Kemenlu", "Kementerian Luar Negeri")
+    assert _abbreviates("BEI", "Bursa Efek Indonesia")
+    assert not _abbreviates("SPB", "Badan Pusat Statistik")
+    assert not _abbreviates("Jakarta", "Jawa Barat")

@@ -10,7 +10,17 @@ Records of CSV/JSON dumps become text the way a crawler that writes field by fie
 each listed field on its own line, in the order given; a field holding a list (or a
 Python list written as text) puts each item on its own line. Nothing else is changed.
 
-Run: `python -m benchmarks.devset.build [--mirror DIR]` (default `/work/.mirror`).
+Saved HTML (a whole page, or an article's body stored as HTML in a SQL dump) becomes text
+the way the common BeautifulSoup scraper call makes it (`transform` in `sources.json`):
+- `page`: `soup.get_text("\n")` on the whole page, scripts and styles removed first, so
+  menus, teaser lists, footers and widgets come along with the article;
+- `body`: `element.get_text("\n")` on the article's body element (`select`, a CSS
+  selector), so every inline link's text lands on a line of its own.
+Each line is stripped and blank lines are dropped, as the usual recipe does.
+BeautifulSoup is a build-time tool only (the `devset` extra), never a runtime dependency.
+
+Run: `pip install -e '.[devset]'`, then
+`python -m benchmarks.devset.build [--mirror DIR]` (default `/work/.mirror`).
 """
 
 from __future__ import annotations
@@ -72,6 +82,66 @@ def field_lines(value: object) -> list[str]:
     return [text]
 
 
+def sql_rows(text: str, table: str) -> list[list[str]]:
+    """The value tuples of a `INSERT INTO `table` ... VALUES (...), (...);` dump."""
+    start = text.index(f"INSERT INTO `{table}`")
+    at = text.index("VALUES", start) + len("VALUES")
+    rows: list[list[str]] = []
+    row: list[str] = []
+    value: list[str] = []
+    quoted = False
+    depth = 0
+    while at < len(text):
+        char = text[at]
+        if quoted:
+            if char == "\\":
+                nxt = text[at + 1]
+                value.append({"n": "\n", "r": "\r", "t": "\t", "0": ""}.get(nxt, nxt))
+                at += 2
+                continue
+            if char == "'":
+                quoted = False
+            else:
+                value.append(char)
+        elif char == "'":
+            quoted = True
+        elif char == "(":
+            depth += 1
+            row, value = [], []
+        elif char in ",)" and depth:
+            row.append("".join(value).strip())
+            value = []
+            if char == ")":
+                depth -= 1
+                rows.append(row)
+        elif char == ";" and not depth:
+            break
+        elif depth:
+            value.append(char)
+        at += 1
+    return rows
+
+
+def html_text(html: str, transform: str, select: str | None) -> str:
+    """The text a BeautifulSoup scraper gets from `html` (see the module docstring)."""
+    from bs4 import BeautifulSoup  # build-time only: the `devset` extra
+
+    soup = BeautifulSoup(html, "html.parser")
+    for tag in soup(["script", "style", "noscript", "template"]):
+        tag.decompose()
+    if transform == "page":
+        root = soup
+    elif transform == "body":
+        found = soup.select_one(select) if select else soup
+        if found is None:
+            raise SystemExit(f"no element matches {select!r}")
+        root = found
+    else:
+        raise ValueError(transform)
+    lines = (line.strip() for line in root.get_text("\n").splitlines())
+    return "\n".join(line for line in lines if line) + "\n"
+
+
 def render(record: dict[str, object], fields: list[str]) -> str:
     lines: list[str] = []
     for name in fields:
@@ -88,11 +158,18 @@ def main(argv: list[str]) -> int:
     cache: dict[tuple[str, str, str], list[dict[str, object]]] = {}
     for item in spec["articles"]:
         key = (item["repo"], item["commit"], item["path"])
-        if key not in cache:
-            text = git_show(repo_dir(args.mirror, item["repo"]), item["commit"], item["path"])
-            cache[key] = records(text, item["format"])
-        record = cache[key][item["record"]]
-        (RAW / f"{item['id']}.txt").write_text(render(record, item["fields"]), encoding="utf-8")
+        if item["format"] in ("html", "sql"):
+            html = git_show(repo_dir(args.mirror, item["repo"]), item["commit"], item["path"])
+            if item["format"] == "sql":
+                row = next(r for r in sql_rows(html, item["table"]) if r[0] == item["record"])
+                html = row[item["column"]]
+            text = html_text(html, item["transform"], item.get("select"))
+        else:
+            if key not in cache:
+                raw = git_show(repo_dir(args.mirror, item["repo"]), item["commit"], item["path"])
+                cache[key] = records(raw, item["format"])
+            text = render(cache[key][item["record"]], item["fields"])
+        (RAW / f"{item['id']}.txt").write_text(text, encoding="utf-8")
     print(f"wrote {len(spec['articles'])} articles to {RAW}")
     return 0
 

@@ -49,6 +49,7 @@ from kabar_tui.core.repair import (
     word_splits,
 )
 from kabar_tui.core.sources import Source
+from kabar_tui.core.stitch import stitch_groups
 from kabar_tui.core.text import (
     comparable,
     ends_sentence,
@@ -60,6 +61,7 @@ from kabar_tui.core.text import (
 )
 
 KEEP, DROP, TITLE = "keep", "drop", "title"
+JOINED = "joined"  # a piece of the line before it, cut where a link or a wrap was
 BODY_MIN_WORDS = 6  # a punctuated line this long starts the body
 BODY_LONG_WORDS = 15  # an unpunctuated line this long, with function words, does too
 TITLE_MAX_WORDS = 30
@@ -70,6 +72,8 @@ CONTINUATION_MIN_WORDS = 4  # `libur nasional` after a promo is a tag, not a sen
 MAX_CUE_CHARS = 300  # page chrome naming an outlet is one short line
 TITLE_MIN_WORDS = 4  # section names and breadcrumbs above a headline are shorter
 MAX_PROMOS_AFTER_MARKER = 5
+MAX_PROMO_PIECES = 16
+PROMO_PIECE_WORDS = 3
 PAGE_MIN_LINES = 40  # a whole page's text has many lines ...
 PAGE_LINK_SHARE = 0.4  # ... and many of them are link texts
 LINK_MAX_WORDS = 6
@@ -80,13 +84,19 @@ FURNITURE_RUN = 5  # this many furniture lines in a row end the article on a pag
 SHORT_PROSE_WORDS = 12
 RESUME_LOOKAHEAD = 12
 RESUME_PARAGRAPHS = 2
+STORY_PARAGRAPH_WORDS = 20
 MAX_SPLIT_PARTS = 4  # a sentence cut by links: its start and up to three more pieces
 WRAP_MIN_CHARS = 40  # lines this long show a hard wrap's width ...
 WRAP_MIN_LINES = 4
 WRAP_MAX_CHARS = 100
 WRAP_FILL = 0.8  # ... most of them fill at least this much of it
 WRAP_SHARE = 0.7
-MAX_DOT_PARTS = 6  # `www` / `kemenkeu` / `go` / `id`: pieces of one address
+MAX_DOT_PARTS = 6
+CAPTION_PIECE_WORDS = 4
+_CAPTION_REASONS = frozenset({"caption", "caption credit"})
+_PHOTO_CREDIT = re.compile(
+    r"(?:^|[\s(/])(?:Foto|Photo|Credit|Images)\b"
+)  # `www` / `kemenkeu` / `go` / `id`: pieces of one address
 # Dropped lines that never name the publishing outlet (or name another one).
 NO_OUTLET_CUE = frozenset(
     {
@@ -118,6 +128,8 @@ class _Line:
     reason: str = ""
     words: int = 0
     judged: str = ""  # the text judged as prose: without trailing editor initials
+    pieces: tuple[int, ...] = ()  # numbers of the lines joined onto it
+    piece_words: int = 0  # words in its longest piece, when it was stitched
 
 
 @dataclass(slots=True)
@@ -138,13 +150,17 @@ def clean_source(source: Source) -> Article:
     edits: list[Edit] = []
     meta = _Meta()
     _strip_markup(lines, edits)
+    _stitch(lines)
     content = _classify_lines(lines, captions, meta)
     _attach_credits(content, captions)
+    _caption_pieces(content, captions)
     page = _is_whole_page(content)
     wrap = _wrap_width(content)
     start, end = _page_body_bounds(content) if page else _body_bounds(content)
     start = _extend_start(content, start, wrap)
     end = _extend_end(content, end)
+    if not page:
+        end = _drop_widgets(content, start, end)
     title = _structure(content, captions, start, end, meta, page)
     meta.published = _article_date(meta.dates, title)
     body = [line for line in content if line.state == KEEP]
@@ -190,6 +206,22 @@ def _strip_markup(lines: list[_Line], edits: list[Edit]) -> None:
             _drop(line, "markup")  # recorded with its original text
 
 
+def _stitch(lines: list[_Line]) -> None:
+    """Join the pieces of a sentence (or headline) a scraper cut where links were, or a
+    saved page wrapped, before lines are judged one by one (`stitch`). The pieces are
+    recorded on the line they join and reported as rejoined if it stays in the body."""
+    texts = [line.text if line.state == KEEP and line.text else None for line in lines]
+    headline = next((text for text in texts if text), None)
+    for group in stitch_groups(texts, headline):
+        head = lines[group[0]]
+        head.piece_words = max(lines[i].text.count(" ") + 1 for i in group)
+        for index in group[1:]:
+            piece = lines[index]
+            head.text = join_text(head.text, piece.text)
+            head.pieces += (piece.number,)
+            piece.state = JOINED
+
+
 def _drop(line: _Line, reason: str) -> None:
     line.state, line.reason = DROP, reason
 
@@ -199,7 +231,7 @@ def _classify_lines(lines: list[_Line], captions: list[Caption], meta: _Meta) ->
     content: list[_Line] = []
     for line in lines:
         text = line.text
-        if line.state == DROP:
+        if line.state in (DROP, JOINED):
             continue
         if not text:
             if line.raw.strip(" \t\r\n\f\v"):
@@ -288,6 +320,44 @@ def _attach_credits(content: list[_Line], captions: list[Caption]) -> None:
             _drop(line, "repeated caption")
 
 
+def _short_pieces(line: _Line) -> bool:
+    """Made of lines of a few words each: a narrow caption box's text, wrapped and cut
+    at its links (`Austin` / `MacPhee kala` / `mendampingin` / ...)."""
+    return line.state == KEEP and (line.piece_words or line.words) <= CAPTION_PIECE_WORDS
+
+
+def _caption_pieces(content: list[_Line], captions: list[Caption]) -> None:
+    """A photo credit (`Foto: AP/Jon`, `(Photo by`, `Images) Foto:`) with short pieces
+    around it, up to a sentence's end or a line of prose on either side: a caption box
+    whose lines were cut apart. All of it is the caption."""
+    for i, line in enumerate(content):
+        if line.reason in _CAPTION_REASONS:
+            pass
+        elif (
+            line.words > CAPTION_PIECE_WORDS + 2
+            or line.state != KEEP
+            or _PHOTO_CREDIT.search(line.text) is None
+        ):
+            continue
+        run = [line] if line.state == KEEP else []
+        back = i - 1
+        while back >= 0 and _short_pieces(content[back]) and open_ended(content[back].text):
+            run.insert(0, content[back])
+            back -= 1
+        ahead = i + 1
+        closed = line.text.endswith(")")  # `(Foto: Yonhap via Reuters)` is whole: a byline
+        while not closed and ahead < len(content) and _short_pieces(content[ahead]):
+            run.append(content[ahead])
+            ahead += 1
+        if not run:
+            continue
+        for piece in run:
+            _drop(piece, "caption")
+        if run:
+            captions.append(Caption(" ".join(p.text for p in run), "", run[0].number))
+            captions.sort(key=lambda c: c.line)
+
+
 def _body_like(line: _Line) -> bool:
     """Reads as body prose: a dateline, or a punctuated or long line that is no headline."""
     if line.state != KEEP:
@@ -322,7 +392,9 @@ def _body_bounds(content: list[_Line]) -> tuple[int, int]:
 def _wrap_width(content: list[_Line]) -> int | None:
     """The width hard-wrapped text (a press release, an e-paper) was broken at, or None:
     most longer lines then end within a few characters of one width."""
-    widths = [len(line.text) for line in content if len(line.text) >= WRAP_MIN_CHARS]
+    widths = [  # a line stitched from pieces (`_stitch`) is no raw line's width
+        len(line.text) for line in content if len(line.text) >= WRAP_MIN_CHARS and not line.pieces
+    ]
     if len(widths) < WRAP_MIN_LINES:
         return None
     width = max(widths)
@@ -333,7 +405,11 @@ def _wrap_width(content: list[_Line]) -> int | None:
 def _wrapped(before: _Line, line: _Line, wrap: int) -> bool:
     """`line` goes on from `before` at a hard wrap: no blank line between, and `before`
     runs to the wrap width (a paragraph's last line is shorter)."""
-    return line.number == before.number + 1 and len(before.text) >= wrap * WRAP_FILL
+    return (
+        line.number == before.number + 1
+        and not before.pieces
+        and len(before.text) >= wrap * WRAP_FILL
+    )
 
 
 def _extend_start(content: list[_Line], first: int, wrap: int | None) -> int:
@@ -379,7 +455,8 @@ def _is_whole_page(content: list[_Line]) -> bool:
     """A whole page's text (`get_text()`): many lines, most of them short link texts, and
     a site header (menus) before the article's first prose line. An article of lyrics or
     lists has the many short lines but not the header."""
-    if len(content) < PAGE_MIN_LINES:
+    lines = len(content) + sum(len(line.pieces) for line in content)  # as written
+    if lines < PAGE_MIN_LINES:
         return False
     short = sum(1 for line in content if line.words <= LINK_MAX_WORDS)
     if short < PAGE_LINK_SHARE * len(content):
@@ -396,9 +473,11 @@ def _is_furniture(line: _Line) -> bool:
 
 
 def _page_body_bounds(content: list[_Line]) -> tuple[int, int]:
-    """On a whole page the article ends where a long run of furniture starts: menus,
-    teaser lists, footers and comment widgets come in runs, while a short link line
-    inside the story (`Baca juga`, a subheading) is smoothed over by its neighbours."""
+    """On a whole page the article is the block of prose between long runs of furniture
+    (menus, teaser lists, footers, comment widgets) that holds the most words of prose:
+    a widget's sentence above the headline or a teaser's summary below the story is a
+    block too, but a small one. A short link line inside the story (`Baca juga`, a
+    subheading) is smoothed over by its neighbours."""
     first, last = _body_bounds(content)
     if last < first:
         return first, last
@@ -406,18 +485,87 @@ def _page_body_bounds(content: list[_Line]) -> tuple[int, int]:
     for i in range(1, len(content) - 1):  # a teaser's one-line summary between its links
         if furniture[i - 1] and furniture[i + 1] and content[i].words <= SHORT_PROSE_WORDS:
             furniture[i] = True
-    end, run = first, 0
+    # (opens with a dateline, words of prose, first and last body-like line): a story
+    # opens with its dateline (`Badung - ...`), a widget's or a glossary's prose does not.
+    best = (False, 0, first, first)
+    start, end, prose, run = -1, -1, 0, 0
     for index in range(first, last + 1):
         line = content[index]
         if furniture[index]:
             run += 1
             if run >= FURNITURE_RUN and not _prose_resumes(content, furniture, index + 1):
-                break
+                best = _better_block(content, best, start, end, prose)
+                start, end, prose = -1, -1, 0
         else:
             run = 0
             if _body_like(line):
+                start = index if start < 0 else start
                 end = index
-    return first, end
+                prose += line.words
+    best = _better_block(content, best, start, end, prose)
+    return best[2], best[3]
+
+
+def _better_block(
+    content: list[_Line], best: tuple[bool, int, int, int], start: int, end: int, prose: int
+) -> tuple[bool, int, int, int]:
+    if start < 0:
+        return best
+    block = (find_dateline(content[start].text) is not None, prose, start, end)
+    return block if block[:2] > best[:2] else best
+
+
+def _widget_piece(line: _Line) -> bool:
+    return _is_furniture(line) or (line.state == KEEP and line.text.count(" | ") >= 2)
+
+
+def _drop_widgets(content: list[_Line], start: int, end: int) -> int:
+    """Inside a body-only dump: a run of furniture lines (a voucher box, a video player's
+    buttons, a tag list and a related-links box) is a widget, dropped; when what follows
+    the last such run is no more story (no long paragraph, no two prose lines in a row:
+    sponsored teasers), the story ends before it. A list in the story (numbered items,
+    figures) is no widget. Returns the body's new last index."""
+    pieces = [_widget_piece(line) for line in content[start : end + 1]]
+    if sum(pieces) < FURNITURE_RUN:
+        return end
+    index = start
+    while index <= end:
+        if not pieces[index - start]:
+            index += 1
+            continue
+        stop = index
+        while stop <= end and pieces[stop - start]:
+            stop += 1
+        run = content[index:stop]
+        items = sum(1 for line in run if _story_list_item(line.text))
+        if len(run) >= FURNITURE_RUN and 2 * items < len(run):
+            for line in run:
+                if line.state == KEEP:
+                    _drop(line, "widget")
+            if not _story_goes_on(content[stop : end + 1]):
+                for line in content[stop : end + 1]:
+                    if line.state == KEEP:
+                        _drop(line, "widget")  # sponsored teasers after the last widget
+                return max(start, index - 1)
+        index = stop
+    return end
+
+
+def _story_goes_on(tail: list[_Line]) -> bool:
+    """A long paragraph, a sentence closed by a full stop (teasers end in `!`, `?` or
+    nothing), or two prose lines in a row."""
+    streak = 0
+    for line in tail:
+        if line.state != KEEP:
+            continue
+        if _body_like(line) and (
+            line.words >= STORY_PARAGRAPH_WORDS or line.text.rstrip('"”’)').endswith(".")
+        ):
+            return True
+        streak = streak + 1 if _body_like(line) else 0
+        if streak >= RESUME_PARAGRAPHS:
+            return True
+    return False
 
 
 def _prose_resumes(content: list[_Line], furniture: list[bool], start: int) -> bool:
@@ -488,6 +636,9 @@ def _structure(
             continue
         if title_key and comparable(line.text) == title_key:
             _drop(line, "repeated title")
+        elif promos_left and _split_promo(content, index):
+            promos_left = 0  # a promo cut into pieces has a marker of its own
+            continue
         elif promos_left and _promo_title(line, content[index + 1 : index + 3]):
             _drop(line, "related-link promo")
             promos_left -= 1
@@ -534,6 +685,25 @@ def _promo_title(line: _Line, following: list[_Line]) -> bool:
     return not (split_name and continues(following[1].text))
 
 
+def _split_promo(content: list[_Line], index: int) -> bool:
+    """A promo's headline cut at its links into lines of a word or two (`Hotman` /
+    `Gerah` / `dengan` / `Pasal` ...): the short lines after a `Baca juga` marker that
+    read together as a headline go, all of them."""
+    run: list[_Line] = []
+    for line in content[index : index + MAX_PROMO_PIECES]:
+        if line.state != KEEP or line.words > PROMO_PIECE_WORDS:
+            break
+        run.append(line)
+    if len(run) < 2:
+        return False
+    text = " ".join(line.text for line in run)
+    if not chrome.looks_like_headline(text) and not chrome.title_case(text):
+        return False
+    for line in run:
+        _drop(line, "related-link promo")
+    return True
+
+
 def _menu_item(line: _Line) -> bool:
     """After the body: a menu entry, section name or lead-in to something removed."""
     text = line.judged
@@ -576,10 +746,14 @@ def _repair(
     for group in groups:
         text = group[0].text
         done: list[Edit] = []
+        for number in group[0].pieces:
+            note = f"line {number} continues line {group[0].number}"
+            done.append(Edit(number, "rejoined", note))
         for part in group[1:]:
             text = join_text(text, part.text)
-            note = f"line {part.number} continues line {group[0].number}"
-            done.append(Edit(part.number, "rejoined", note))
+            for number in (part.number, *part.pieces):
+                note = f"line {number} continues line {group[0].number}"
+                done.append(Edit(number, "rejoined", note))
         text, cuts = cut_inline_junk(text) if inline or may_end_with_junk(text) else (text, [])
         for cut in cuts:
             if cut.reason == "byline":
@@ -701,6 +875,29 @@ def _read_body_metadata(article: Article, meta: _Meta, lines: list[_Line]) -> No
         article.dateline = dateline.place
         if dateline.cue_text:
             cues.append(dateline.cue_text)
+    stated = [outlet for cue in cues if (outlet := outlet_in(cue))]
+    if not stated and article.paragraphs:
+        stated = [outlet for outlet in [dateline_outlet(article.paragraphs[0].text)] if outlet]
+    if stated:
+        article.outlet = stated[0]
+    else:  # the page's own words, read only when the story's opening names no outlet
+        article.outlet = _chrome_outlet(lines)
+    if meta.credited_source:
+        article.credited_source = meta.credited_source
+    else:
+        article.credited_source = next(
+            (src for p in article.paragraphs if (src := credited_in_text(p.text))), None
+        )
+
+
+def _chrome_outlet(lines: list[_Line]) -> str | None:
+    """The one outlet the dropped lines name: a byline naming its desk (`Mulia Budi -
+    detikNews`) first, even on a page whose menus name the network's other sites; else
+    the page chrome, when it names only one."""
+    bylines = [line.text for line in lines if line.reason == "byline" and line.state == DROP]
+    byline_outlets = outlets_in(bylines) if bylines else set()
+    if len(byline_outlets) == 1:
+        return byline_outlets.pop()
     chrome_outlets = outlets_in(
         list(
             dict.fromkeys(
@@ -712,16 +909,4 @@ def _read_body_metadata(article: Article, meta: _Meta, lines: list[_Line]) -> No
             )
         )
     )
-    stated = [outlet for cue in cues if (outlet := outlet_in(cue))]
-    if not stated and article.paragraphs:
-        stated = [outlet for outlet in [dateline_outlet(article.paragraphs[0].text)] if outlet]
-    if stated:
-        article.outlet = stated[0]
-    elif len(chrome_outlets) == 1:
-        article.outlet = chrome_outlets.pop()
-    if meta.credited_source:
-        article.credited_source = meta.credited_source
-    else:
-        article.credited_source = next(
-            (src for p in article.paragraphs if (src := credited_in_text(p.text))), None
-        )
+    return chrome_outlets.pop() if len(chrome_outlets) == 1 else None

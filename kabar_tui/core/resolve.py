@@ -1,7 +1,9 @@
 """Merge entity mentions across the corpus into canonical entities, and group quotations.
 
 Rules first, then rapidfuzz: gazetteer aliases (`Korut` -> `Korea Utara`, `AS` ->
-`Amerika Serikat`, English and Indonesian CLDR names of one territory); spelling keys that
+`Amerika Serikat`, English and Indonesian CLDR names of one territory); abbreviations the
+articles define (`Bursa Efek Indonesia (BEI)`: BEI is then that everywhere in the corpus,
+the most frequent definition winning); spelling keys that
 ignore case, hyphens and word order and translate generic words (`Kosmodrom Vostochny` =
 `Vostochny Cosmodrome`, `Kim Jong-un` = `Kim Jong Un`, `TASS` = `Tass`); a surname alone
 to the full name seen in the same article, then the same story, then the corpus; and a
@@ -151,12 +153,18 @@ def _mention_keys(corpus: Corpus) -> dict[int, str]:
         for word in set(name.split()):
             corpus_index[word].append(name)
     stories = _story_of(corpus)
+    definitions: dict[str, Counter[str]] = defaultdict(Counter)
+    for article in corpus.articles:
+        for short, long in abbreviations_defined(article).items():
+            definitions[short][long] += 1
+    defined = {short: longs.most_common(1)[0][0] for short, longs in definitions.items()}
     keys: dict[int, str] = {}
     for article in corpus.articles:
         article_names = _person_names([article]) + _subject_names(article, corpus_index)
         story_names = _person_names(stories[article.id]) if article.id in stories else None
         for mention in article.entities:
             key = spelling_key(_full_name(mention.text))
+            key = defined.get(key, key)
             if mention.label == "PER" and " " not in key:
                 expanded = _expand(key, article_names, corpus_names)
                 if expanded is None and story_names:
@@ -166,6 +174,36 @@ def _mention_keys(corpus: Corpus) -> dict[int, str]:
                 key = expanded or key
             keys[id(mention)] = key
     return keys
+
+
+def abbreviations_defined(article: Article) -> dict[str, str]:
+    """Abbreviations the article defines, `Korea Utara (Korut)` or `Korut (Korea Utara)`:
+    the short form's spelling key -> the long form's, so both are one entity."""
+    texts = {p.index: p.text for p in article.paragraphs}
+    defined: dict[str, str] = {}
+    for first, second in pairwise(article.entities):
+        text = texts.get(first.paragraph, "")
+        if (
+            first.paragraph != second.paragraph
+            or text[first.end : second.start] != " ("
+            or text[second.end : second.end + 1] != ")"
+            or first.label != second.label
+        ):
+            continue
+        short, long = sorted((first.text, second.text), key=len)
+        if _abbreviates(short, long):
+            defined[spelling_key(short)] = spelling_key(long)
+    return defined
+
+
+def _abbreviates(short: str, long: str) -> bool:
+    """`Korut` for `Korea Utara`, `BEI` for `Bursa Efek Indonesia`, `Kemenlu` for
+    `Kementerian Luar Negeri`: one word, its letters in order among the long form's, the
+    first letters alike."""
+    if " " in short or " " not in long.strip() or short[:1].casefold() != long[:1].casefold():
+        return False
+    rest = iter(long.casefold())
+    return all(letter in rest for letter in short.casefold())
 
 
 def resolve_entities(corpus: Corpus) -> None:

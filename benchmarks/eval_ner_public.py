@@ -1,0 +1,97 @@
+"""Exact-span entity F1 on public annotated Indonesian news, dev splits only.
+
+NER-UI dev.01 (indolem), idner-news-2k dev (Kompas) and NERGrit valid (indonlu), read
+from `fetch` snapshots by kabar_tui/train/corpora.py; labels mapped to PER/LOC/ORG. Each
+sentence is given to the recogniser as a one-paragraph article, printed as a news site
+would print it; a found entity counts only if it has exactly the gold entity's characters
+and label.
+
+    python -m benchmarks.eval_ner_public [--rules | --tagger] [--model FILE.npz] [-v]
+
+`--rules` scores the rule recogniser alone (the figures before the trained tagger),
+`--tagger` the trained tagger alone (with the rules' output as its features), and no
+option the reader's recogniser: the tagger with the rules' curated decisions merged in.
+Test splits are never read.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from kabar_tui.core.entities.recogniser import tag
+from kabar_tui.core.entities.rules import recognise_with_bases
+from kabar_tui.core.model import Mention
+from kabar_tui.train.corpora import CORPORA, Sentence, detokenize, load, spans_of
+
+LABELS = ("PER", "LOC", "ORG")
+Recogniser = Callable[[Sequence[str]], list[Mention]]
+
+
+def score(sentences: list[Sentence], recognise: Recogniser, verbose: bool = False) -> dict:
+    tp: Counter[str] = Counter()
+    fp: Counter[str] = Counter()
+    fn: Counter[str] = Counter()
+    for sentence in sentences:
+        text, spans = detokenize(sentence.words)
+        found = {(m.start, m.end, m.label) for m in recognise([text])}
+        gold = {(spans[i][0], spans[j - 1][1], label) for i, j, label in spans_of(sentence.tags)}
+        for item in found | gold:
+            label = item[2]
+            if item in found and item in gold:
+                tp[label] += 1
+            elif item in found:
+                fp[label] += 1
+            else:
+                fn[label] += 1
+        if verbose and found != gold:
+            print(text)
+            for start, end, label in sorted(gold - found):
+                print(f"   missed {label} {text[start:end]}")
+            for start, end, label in sorted(found - gold):
+                print(f"   extra  {label} {text[start:end]}")
+    result = {}
+    for label in (*LABELS, "all"):
+        if label == "all":
+            t, p, n = (sum(c.values()) for c in (tp, fp, fn))
+        else:
+            t, p, n = tp[label], fp[label], fn[label]
+        precision = t / (t + p) if t + p else 0.0
+        recall = t / (t + n) if t + n else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        result[label] = (precision, recall, f1, t + n)
+    return result
+
+
+def report(name: str, result: dict) -> None:
+    print(f"\n{name}")
+    print(f"  {'label':<6}{'P':>7}{'R':>7}{'F1':>7}{'gold':>7}")
+    for label, (precision, recall, f1, gold) in result.items():
+        print(f"  {label:<6}{precision:>7.3f}{recall:>7.3f}{f1:>7.3f}{gold:>7}")
+
+
+def tagger_alone(paragraphs: Sequence[str]) -> list[Mention]:
+    """The trained tagger's own answer, before the rules' curated mentions are merged in."""
+    rules = recognise_with_bases(paragraphs)
+    return [m for found in tag(paragraphs, rules, everywhere=True).values() for m in found]
+
+
+def main() -> None:
+    from kabar_tui.core.entities import recognise, recognise_rules, tagger
+
+    if "--model" in sys.argv:  # a model being tried, not the shipped one
+        tagger.MODEL_PATH = Path(sys.argv[sys.argv.index("--model") + 1])
+    if "--rules" in sys.argv:
+        recognise = recognise_rules
+    elif "--tagger" in sys.argv:
+        recognise = tagger_alone
+    verbose = "-v" in sys.argv
+    names = {"nerui": "NER-UI dev.01", "idner": "idner-news-2k dev", "nergrit": "NERGrit valid"}
+    for corpus in CORPORA:
+        report(names[corpus], score(load(corpus, "dev"), recognise, verbose))
+
+
+if __name__ == "__main__":
+    main()

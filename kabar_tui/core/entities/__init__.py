@@ -1,0 +1,26 @@
+"""People, places and organisations in Indonesian news text.
+
+`recognise` (recogniser.py) is the one function the pipeline calls: it runs the rules
+(rules.py: gazetteer, cues, article-wide resolution) and the trained tagger (tagger.py,
+features.py) and merges what they found.
+"""
+
+from __future__ import annotations
+
+from kabar_tui.core.entities.gazetteer import gazetteer, gazetteer_entry, key_tuple
+from kabar_tui.core.entities.recogniser import (
+    find_entities,
+    recognise,
+    title_and_caption_entities,
+)
+from kabar_tui.core.entities.rules import recognise as recognise_rules
+
+__all__ = [
+    "find_entities",
+    "gazetteer",
+    "gazetteer_entry",
+    "key_tuple",
+    "recognise",
+    "recognise_rules",
+    "title_and_caption_entities",
+]

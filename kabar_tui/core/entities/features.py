@@ -1,0 +1,173 @@
+"""The CRF tagger's features: one definition shared by training and run time.
+
+A word's attributes depend only on the word itself, so run time sums their weights once
+per word form and offset (`OFFSETS`) and caches the rows. Two small families depend on
+more than the form: whether the word opens its sentence (`position_attributes`) and what
+the rule recogniser said about it (`rule_attributes`), computed per token at run time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from kabar_tui.core.entities.gazetteer import gazetteer, token_key
+from kabar_tui.core.lexicon import TAGGER_TOKEN
+
+OFFSETS = (-2, -1, 0, 1, 2)
+BOUNDARY = {-2: "<s2>", -1: "<s>", 1: "</s>", 2: "</s2>"}  # words beyond the sentence
+QUOTE_OPENERS = frozenset({"“", '"', "”", "(", "'"})  # a capital after them says little
+SHAPE_RUNS = re.compile(r"(.)\1+")
+
+
+@dataclass(frozen=True, slots=True)
+class WordLists:
+    """What the reader's curated lists say about single words, for features."""
+
+    single_names: dict[str, str]  # word -> label of a one-word gazetteer name
+    name_parts: dict[str, str]  # word -> labels of longer gazetteer names it is part of
+    cues: dict[str, str]  # word -> the cue kinds it belongs to, joined
+    not_entities: frozenset[str]
+
+
+@cache
+def word_lists() -> WordLists:
+    gaz = gazetteer()
+    single: dict[str, str] = {}
+    parts: dict[str, set[str]] = {}
+    for key, (label, _) in gaz.names.items():
+        if len(key) == 1:
+            single[key[0]] = label
+        else:
+            for word in key:
+                for piece in word.split():
+                    parts.setdefault(piece, set()).add(label)
+    cue_kinds: dict[str, set[str]] = {}
+    named = {
+        "per": gaz.person_cues,
+        "orgctx": gaz.org_context,
+        "locctx": gaz.loc_context,
+        "orghead": gaz.org_heads,
+        "lochead": gaz.loc_heads,
+        "dir": gaz.directions,
+    }
+    for kind, phrases in named.items():
+        for phrase in phrases:
+            for word in phrase:
+                cue_kinds.setdefault(word, set()).add(kind)
+    single_words = {
+        "orgtail": gaz.org_tails,
+        "orgword": gaz.org_words,
+        "loctail": gaz.loc_tails,
+        "regorg": gaz.regional_orgs,
+    }
+    for kind, words in single_words.items():
+        for word in words:
+            cue_kinds.setdefault(word, set()).add(kind)
+    return WordLists(
+        single_names=single,
+        name_parts={w: "".join(sorted(labels)) for w, labels in parts.items()},
+        cues={w: "+".join(sorted(kinds)) for w, kinds in cue_kinds.items()},
+        not_entities=gaz.not_entities,
+    )
+
+
+def shape(word: str) -> str:
+    """Xx for Jakarta, X for KPK, Xx-x for Jong-un, d for 2024: runs collapsed."""
+    mapped = "".join(
+        "X" if ch.isupper() else "x" if ch.islower() else "d" if ch.isdigit() else ch for ch in word
+    )
+    return SHAPE_RUNS.sub(r"\1", mapped)
+
+
+def word_attributes(word: str, offset: int) -> list[str]:
+    """The attributes of `word` seen at `offset` from the word being labelled."""
+    if word in BOUNDARY.values():
+        return [f"{offset}:{word}"]
+    lower = word.lower()
+    key = token_key(word)
+    lists = word_lists()
+    attributes = [f"{offset}:w={lower}", f"{offset}:s={shape(word)}"]
+    cue = lists.cues.get(key)
+    if cue:
+        attributes.append(f"{offset}:cue={cue}")
+    single = lists.single_names.get(key)
+    if single:
+        attributes.append(f"{offset}:gaz={single}")
+    if abs(offset) == 2:
+        return attributes
+    part = lists.name_parts.get(key)
+    if part:
+        attributes.append(f"{offset}:part={part}")
+    if key in lists.not_entities:
+        attributes.append(f"{offset}:notent")
+    if offset:
+        return attributes
+    attributes.append("bias")
+    attributes.extend(f"p{n}={lower[:n]}" for n in (2, 3) if len(lower) > n)
+    attributes.extend(f"x{n}={lower[-n:]}" for n in (2, 3, 4) if len(lower) > n)
+    if word[:1].isupper():
+        attributes.append("title" if word[1:].islower() else "caps")
+    if len(word) == 1:
+        attributes.append("single")
+    return attributes
+
+
+def position_attributes(words: Sequence[str], index: int) -> list[str]:
+    """What depends on where the word is: a capital at a sentence start says little."""
+    if index == 0:
+        return ["first:upper"] if words[0][:1].isupper() else ["first:lower"]
+    if words[index - 1] in QUOTE_OPENERS:
+        return ["afterquote:upper"] if words[index][:1].isupper() else []
+    return []
+
+
+def rule_attributes(rule_tags: Sequence[str], index: int) -> list[str]:
+    """The rule recogniser's tag for this word (`B-ORG/head`: BIO, label and why the rules
+    found it), and the tags of the words next to it."""
+    tag = rule_tags[index]
+    attributes = [f"r={tag}", f"r={tag.partition('/')[0]}"] if tag != "O" else ["r=O"]
+    if index > 0 and rule_tags[index - 1] != "O":
+        attributes.append(f"r-1={rule_tags[index - 1]}")
+    if index + 1 < len(rule_tags) and rule_tags[index + 1] != "O":
+        attributes.append(f"r+1={rule_tags[index + 1]}")
+    return attributes
+
+
+def sentence_attributes(words: Sequence[str], rule_tags: Sequence[str]) -> list[list[str]]:
+    """Every attribute of every word of one sentence: what training sees."""
+    padded = ["<s2>", "<s>", *words, "</s>", "</s2>"]
+    return [
+        [
+            *(a for k in OFFSETS for a in word_attributes(padded[i + 2 + k], k)),
+            *position_attributes(words, i),
+            *rule_attributes(rule_tags, i),
+        ]
+        for i in range(len(words))
+    ]
+
+
+def tokenize(text: str) -> list[tuple[str, int, int]]:
+    """(word, start, end) of each token the tagger labels."""
+    return [(m.group(), m.start(), m.end()) for m in TAGGER_TOKEN.finditer(text)]
+
+
+def rule_tags(
+    spans: Sequence[tuple[int, int]], mentions: Sequence[tuple[int, int, str, str]]
+) -> list[str]:
+    """Tags (`B-ORG/head`) over token `spans` from the rules' mentions, given as (start,
+    end, label, basis) in characters."""
+    tags = ["O"] * len(spans)
+    starts = {start: i for i, (start, _) in enumerate(spans)}
+    for start, end, label, basis in mentions:
+        first = starts.get(start)
+        if first is None:
+            continue
+        tags[first] = f"B-{label}/{basis}"
+        index = first + 1
+        while index < len(spans) and spans[index][1] <= end:
+            tags[index] = f"I-{label}/{basis}"
+            index += 1
+    return tags

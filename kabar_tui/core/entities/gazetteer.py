@@ -1,0 +1,122 @@
+"""The gazetteer and cue lists the entity rules and the tagger's features read.
+
+Curated lists in kabar_tui/data/entities (names with their canonical form, cue words,
+ordinary capitalised words), filled in with babel's CLDR territory names (Indonesian and
+English) and time-zone cities; built once per process.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from dataclasses import dataclass
+from functools import cache, lru_cache
+
+from kabar_tui.core.lexicon import NAME_WORD, Label, data_lines
+
+
+@dataclass(frozen=True, slots=True)
+class Gazetteer:
+    """Lookup tables, built once per process."""
+
+    names: dict[tuple[str, ...], tuple[str, str]]  # token keys -> (label, canonical)
+    short_acronyms: frozenset[str]  # "AS", "UN": match only when written in capitals
+    not_entities: frozenset[str]
+    person_cues: frozenset[tuple[str, ...]]
+    org_context: frozenset[tuple[str, ...]]
+    loc_context: frozenset[tuple[str, ...]]
+    org_heads: frozenset[tuple[str, ...]]
+    loc_heads: frozenset[tuple[str, ...]]
+    org_tails: frozenset[str]
+    org_words: frozenset[str]
+    regional_titles: frozenset[tuple[str, ...]]
+    directions: frozenset[tuple[str, ...]]
+    loc_tails: frozenset[str]
+    regional_orgs: frozenset[str]  # BPBD, DPRD: a region name follows them
+    bylines: frozenset[str]  # Editor, Penulis: `Editor: Linda Agnesia` names a person
+
+
+def token_key(text: str) -> str:
+    return text.casefold().replace("-", " ").replace("’", "'")
+
+
+def key_tuple(text: str) -> tuple[str, ...]:
+    """The token keys of a phrase, as `tokenize` would give them."""
+    return tuple(token_key(word) for word in NAME_WORD.findall(text))
+
+
+def _name_is_usable(name: str) -> bool:
+    return all(ch.isalpha() or ch in " -'’." for ch in name) and not name.isdigit()
+
+
+@cache
+def gazetteer() -> Gazetteer:
+    """Curated lists first; babel's CLDR names fill in (they never override a curated entry)."""
+    import babel
+
+    names: dict[tuple[str, ...], tuple[str, str]] = {}
+    upper_keys: set[str] = set()
+    for line in data_lines("entities/gazetteer.tsv"):
+        parts = line.split("\t")
+        label, name = Label(parts[0]), parts[1]
+        canonical = parts[2] if len(parts) > 2 and parts[2] else name
+        names[key_tuple(name)] = (label, canonical)
+        if name.isupper():
+            upper_keys.add(token_key(name))
+    indonesian, english = babel.Locale("id"), babel.Locale("en")
+    for code, name in indonesian.territories.items():
+        if _name_is_usable(name):
+            names.setdefault(key_tuple(name), (Label.LOC, name))
+        english_name = english.territories.get(code)
+        if english_name and _name_is_usable(english_name):
+            names.setdefault(key_tuple(english_name), (Label.LOC, names[key_tuple(name)][1]))
+    for zone in zoneinfo.available_timezones():
+        if "/" not in zone or zone.startswith(("Etc/", "SystemV/", "US/")):
+            continue
+        city = zone.rsplit("/", 1)[1].replace("_", " ")
+        if _name_is_usable(city):
+            names.setdefault(key_tuple(city), (Label.LOC, city))
+    for zone, data in indonesian.time_zones.items():
+        city = data.get("city")
+        if city and _name_is_usable(city):
+            english_city = zone.rsplit("/", 1)[1].replace("_", " ")
+            canonical = names.get(key_tuple(english_city), (Label.LOC, city))[1]
+            names.setdefault(key_tuple(city), (Label.LOC, canonical))
+
+    not_entities = {
+        token_key(word) for line in data_lines("entities/not_entities.txt") for word in line.split()
+    }
+    for locale in (indonesian, english):
+        for width in ("wide", "abbreviated"):
+            not_entities.update(d.casefold() for d in locale.days["format"][width].values())
+            not_entities.update(m.casefold() for m in locale.months["format"][width].values())
+    for key in [k for k in names if len(k) == 1 and k[0] in not_entities]:
+        del names[key]  # "Mei", "Chad" as month or word: ordinary capitalised word wins
+
+    cues: dict[str, set[tuple[str, ...]]] = {}
+    for line in data_lines("entities/cues.tsv"):
+        kind, phrase = line.split("\t")
+        cues.setdefault(kind, set()).add(key_tuple(phrase))
+    short_acronyms = frozenset(key for key in upper_keys if len(key) <= 3 and " " not in key)
+    return Gazetteer(
+        names=names,
+        short_acronyms=short_acronyms,
+        not_entities=frozenset(not_entities),
+        person_cues=frozenset(cues["person"] | cues["regional_title"]),
+        org_context=frozenset(cues["org_context"]),
+        loc_context=frozenset(cues["loc_context"]),
+        org_heads=frozenset(cues["org_head"]),
+        loc_heads=frozenset(cues["loc_head"]),
+        org_tails=frozenset(k[0] for k in cues["org_tail"]),
+        org_words=frozenset(k[0] for k in cues["org_word"]),
+        regional_titles=frozenset(cues["regional_title"]),
+        directions=frozenset(cues["direction"]),
+        loc_tails=frozenset(k[0] for k in cues["loc_tail"]),
+        regional_orgs=frozenset(k[0] for k in cues["regional_org"]),
+        bylines=frozenset(k[0] for k in cues["byline"]),
+    )
+
+
+@lru_cache(maxsize=65536)
+def gazetteer_entry(text: str) -> tuple[str, str] | None:
+    """(label, canonical) for a name the gazetteer knows, else None."""
+    return gazetteer().names.get(key_tuple(text))

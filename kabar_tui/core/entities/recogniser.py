@@ -1,0 +1,246 @@
+"""The recogniser seam: the rules and the trained tagger, merged into one answer.
+
+The rules' mentions and the reasons they were found (`rules.recognise_with_bases`) are
+features of the tagger, and where the rules decided from the curated lists their mention
+stands (`CURATED`): the reader's conventions for titles, heads, clubs and known names
+(docs/entities.md). Everywhere else the tagger decides. Headlines (Title Case lines) get
+only names the rules already know.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Sequence
+
+from kabar_tui.core.entities.features import rule_tags, tokenize
+from kabar_tui.core.entities.gazetteer import gazetteer
+from kabar_tui.core.entities.rules import RuleResult, recognise_with_bases
+from kabar_tui.core.lexicon import Label
+from kabar_tui.core.model import Article, Mention
+
+SENTENCE_END = frozenset(".!?")
+# Why the rules found a name (rules.recognise_with_bases) when their mention stands over
+# the tagger's: a known name, a club, an organisation tail or head, a branch region, an
+# acronym before a name, a name after a title, a name resolved from the rest of the article
+# or from what it does (`Putin menelepon`).
+CURATED = frozenset(
+    {"known", "club", "tail", "head", "resolved", "actor", "region", "acronym", "titled"}
+)
+
+# Curated bases whose mention gives way to a well-formed name the tagger reads over the
+# same words (chosen on the dev sets, docs/entities.md): a name resolved from the rest of
+# the article or from what it does, to any such name; an acronym before a name, to one of
+# another label. (Names after a title stay: letting the tagger relabel them gained 0.005
+# F1 and cost a quote speaker in the project's annotated sets.)
+TAGGER_OVERRULES = {"actor": "overlap", "resolved": "overlap", "acronym": "other label"}
+
+
+# Words either side of a possible name that the tagger decodes (`_around_open_names`).
+WINDOW = 4
+
+Token = tuple[str, int, int]  # word, start, end
+
+
+def recognise(paragraphs: Sequence[str]) -> list[Mention]:
+    """Mentions in paragraphs of one article (paragraph = position in the list), in order."""
+    rules = recognise_with_bases(paragraphs)
+    ruled: dict[int, list[Mention]] = {}
+    for mention in rules.mentions:
+        ruled.setdefault(mention.paragraph, []).append(mention)
+    tagged = tag(paragraphs, rules)
+    found = [m for m in rules.mentions if rules.headlines[m.paragraph]]
+    for index in range(len(paragraphs)):
+        if not rules.headlines[index]:
+            found.extend(
+                _merge(tagged.get(index, []), ruled.get(index, []), rules, paragraphs[index])
+            )
+    found.sort(key=lambda m: (m.paragraph, m.start))
+    return found
+
+
+def tag(
+    paragraphs: Sequence[str], rules: RuleResult, everywhere: bool = False
+) -> dict[int, list[Mention]]:
+    """The tagger's mentions by paragraph, outside headlines. Only the stretches of text
+    whose labels `_merge` can use are decoded, unless `everywhere` (for measuring the
+    tagger alone)."""
+    from kabar_tui.core.entities.tagger import model  # numpy and the model: on first use
+
+    ordinary = gazetteer().not_entities
+    ruled: dict[int, list[tuple[int, int, str, str]]] = {}
+    for mention in rules.mentions:
+        ruled.setdefault(mention.paragraph, []).append(
+            (mention.start, mention.end, mention.label, _basis(rules, mention))
+        )
+    batch: list[tuple[list[str], list[str]]] = []
+    places: list[tuple[int, list[Token]]] = []
+    pieces: list[list[tuple[int, int]]] = []
+    for index, text in enumerate(paragraphs):
+        if rules.headlines[index]:
+            continue
+        tokens = tokenize(text)
+        words = [word for word, _, _ in tokens]
+        tags = rule_tags([(start, end) for _, start, end in tokens], ruled.get(index, []))
+        # capitalised words that could start a name the tagger would keep: neither
+        # ordinary words nor inside a curated mention (its rule tag says why; see `_merge`)
+        open_names = [
+            i
+            for i, word in enumerate(words)
+            if word[:1].isupper()
+            and word.casefold() not in ordinary
+            and (
+                tags[i] == "O"
+                or (basis := tags[i].partition("/")[2]) not in CURATED
+                or basis in TAGGER_OVERRULES
+            )
+        ]
+        for first, last in _sentences(words):
+            around = (
+                [(0, last - first)] if everywhere else _around_open_names(open_names, first, last)
+            )
+            if around:
+                batch.append((words[first:last], tags[first:last]))
+                places.append((index, tokens[first:last]))
+                pieces.append(around)
+    tagged: dict[int, list[Mention]] = {}
+    for (index, tokens), spans in zip(places, model().decode_spans(batch, pieces), strict=True):
+        text = paragraphs[index]
+        for first, last, label in spans:
+            start, end = tokens[first][1], tokens[last - 1][2]
+            tagged.setdefault(index, []).append(Mention(text[start:end], label, index, start, end))
+    return tagged
+
+
+def find_entities(article: Article) -> list[Mention]:
+    """Mentions of the article's body, paragraph = Paragraph.index."""
+    mentions = recognise([p.text for p in article.paragraphs])
+    for mention in mentions:
+        mention.paragraph = article.paragraphs[mention.paragraph].index
+    return mentions
+
+
+def title_and_caption_entities(article: Article) -> tuple[list[Mention], list[list[Mention]]]:
+    """Mentions in the title and in each caption (offsets into their text, paragraph 0),
+    for highlighting them. Read with the body as one article, so a name the body
+    establishes is found in a Title Case headline too. Computed when asked (the reader
+    asks when it shows an article), so the cache stores nothing more."""
+    body = len(article.paragraphs)
+    mentions = recognise(
+        [p.text for p in article.paragraphs]
+        + [article.title]
+        + [caption.text for caption in article.captions]
+    )
+    title: list[Mention] = []
+    captions: list[list[Mention]] = [[] for _ in article.captions]
+    for mention in mentions:
+        if mention.paragraph < body:
+            continue
+        where = title if mention.paragraph == body else captions[mention.paragraph - body - 1]
+        mention.paragraph = 0
+        where.append(mention)
+    return title, captions
+
+
+def _basis(rules: RuleResult, mention: Mention) -> str:
+    return rules.bases[mention.paragraph, mention.start, mention.end]
+
+
+def _sentences(words: list[str]) -> list[tuple[int, int]]:
+    """[first, last) token ranges of sentences: a stop followed by a word not in lowercase."""
+    ranges: list[tuple[int, int]] = []
+    first = 0
+    count = len(words)
+    for index in [i for i, word in enumerate(words) if word in SENTENCE_END]:
+        if index + 1 == count or not words[index + 1][:1].islower():
+            ranges.append((first, index + 1))
+            first = index + 1
+    if first < count:
+        ranges.append((first, count))
+    return ranges
+
+
+def _around_open_names(open_names: list[int], first: int, last: int) -> list[tuple[int, int]]:
+    """The stretches of the sentence [first, last) the tagger must read, relative to its
+    start: `WINDOW` words either side of each word of `open_names` (paragraph positions,
+    ascending) in it. Most sentences of news have none, and the rest few."""
+    stretches: list[tuple[int, int]] = []
+    for index in open_names[bisect_left(open_names, first) : bisect_left(open_names, last)]:
+        start, end = max(0, index - first - WINDOW), min(last - first, index - first + WINDOW + 1)
+        if stretches and start <= stretches[-1][1]:
+            stretches[-1] = (stretches[-1][0], end)
+        else:
+            stretches.append((start, end))
+    return stretches
+
+
+def _merge(
+    tagged: list[Mention], ruled: list[Mention], rules: RuleResult, text: str
+) -> list[Mention]:
+    """One paragraph's mentions: the rules' curated ones; the tagger's elsewhere, if they
+    neither start nor end in a lowercase word and hold a word that is not an ordinary one;
+    and where the tagger found a name that a curated mention cuts into, or that starts or
+    ends in a lowercase word, the rules' reading of those words (`Kementerian Agama | Lalu
+    Ahmad Zaenuri`); a name the rules took from its context (`di`, `kata`) where the tagger
+    found nothing."""
+    kept = [
+        m
+        for m in ruled
+        if _basis(rules, m) in CURATED
+        and not any(_overrules(name, m, _basis(rules, m)) for name in tagged)
+    ]
+    for name in tagged:
+        if name.label == Label.ORG and _ends_in_a_known_name(name, ruled, rules, text):
+            kept = [k for k in kept if not _overlap(name, k)]
+    overruled = [t for t in tagged if any(_overlap(t, k) for k in kept) or not _well_formed(t)]
+    kept += [t for t in tagged if t not in overruled]
+    for mention in ruled:
+        basis = _basis(rules, mention)
+        if (
+            basis == "context"
+            or (basis == "unknown" and any(_overlap(mention, t) for t in overruled))
+        ) and not any(_overlap(mention, k) for k in kept):
+            kept.append(mention)
+    return kept
+
+
+def _overrules(name: Mention, mention: Mention, basis: str) -> bool:
+    """The tagger's name outweighs a curated rule mention (`TAGGER_OVERRULES`)."""
+    how = TAGGER_OVERRULES.get(basis)
+    if how is None or not _overlap(name, mention) or not _well_formed(name):
+        return False
+    return how == "overlap" or name.label != mention.label
+
+
+def _ends_in_a_known_name(
+    name: Mention, ruled: list[Mention], rules: RuleResult, text: str
+) -> bool:
+    """The tagger's name opens a capitalised run, ends in a name the gazetteer knows, and
+    no other rule mention reaches into it: `Bursa Efek Indonesia`, but not `Luar Negeri
+    Rusia` after `Kementerian`."""
+    inside = [m for m in ruled if _overlap(name, m)]
+    before = text[: name.start].split()
+    return (
+        _well_formed(name)
+        and bool(inside)
+        and inside[-1].end == name.end
+        and _basis(rules, inside[-1]) == "known"
+        and inside[-1].start > name.start
+        and all(name.start <= m.start and m.end <= name.end for m in inside)
+        and not (before and before[-1][:1].isupper())
+    )
+
+
+def _well_formed(mention: Mention) -> bool:
+    """Starts and ends with a word not in lowercase and holds a word that is not an
+    ordinary capitalised word (`angkasa Vostochny Cosmodrome` and `Senin` are not)."""
+    words = mention.text.split()
+    ordinary = gazetteer().not_entities
+    return (
+        not words[0][:1].islower()
+        and not words[-1][:1].islower()
+        and any(w[:1].isupper() and w.casefold() not in ordinary for w in words)
+    )
+
+
+def _overlap(one: Mention, other: Mention) -> bool:
+    return one.start < other.end and other.start < one.end

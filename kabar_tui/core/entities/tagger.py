@@ -1,0 +1,299 @@
+"""The trained entity tagger at run time: a linear-chain CRF decoded with numpy.
+
+The model file (kabar_tui/data/entities/crf.npz, built by `python -m kabar_tui.train`)
+holds a weight row per attribute and the label transitions. It is loaded on first use,
+so opening the reader never pays for it. A word's attributes depend only on its form
+(kabar_tui/core/entities/features.py), so their summed weights are cached per form and
+offset; a sentence's scores are then a few array additions, and every sentence of an
+article is decoded in one batched Viterbi pass.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from kabar_tui.core.entities.features import (
+    BOUNDARY,
+    OFFSETS,
+    QUOTE_OPENERS,
+    position_attributes,
+    rule_attributes,
+    word_attributes,
+)
+
+LABELS = ("O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "I-ORG")
+ENTITY = ("", "PER", "LOC", "ORG")  # by (label number + 1) // 2
+MODEL_PATH = Path(__file__).resolve().parents[2] / "data" / "entities" / "crf.npz"
+FORM_CACHE_LIMIT = 200_000
+
+
+class CrfModel:
+    """Weights by attribute, transitions, and the per-form score rows built from them."""
+
+    def __init__(self, attributes: list[str], weights: np.ndarray, transitions: np.ndarray):
+        self.index = {attribute: i for i, attribute in enumerate(attributes)}
+        self.weights = weights.astype(np.float32)
+        self.transitions = transitions.astype(np.float32)
+        self.zero = np.zeros(len(LABELS), dtype=np.float32)
+        # few: by the rule tags around a word and whether it opens a sentence or quote
+        self.context_ids: dict[tuple[str, str, str, object], int] = {}
+        self.context_table = np.zeros((0, len(LABELS)), dtype=np.float32)
+        self.plain = self.attribute_sum(rule_attributes(["O"], 0))
+        self._reset_forms()
+
+    def _reset_forms(self) -> None:
+        self.form_ids: dict[str, int] = {}
+        self.table = np.zeros((4096, len(OFFSETS), len(LABELS)), dtype=np.float32)
+
+    def attribute_sum(self, attributes: Sequence[str]) -> np.ndarray:
+        rows = [self.index[a] for a in attributes if a in self.index]
+        return self.weights[rows].sum(axis=0) if rows else self.zero
+
+    def add_forms(self, words: Sequence[str]) -> None:
+        """Give unseen word forms their rows (what each adds to the words at each offset
+        from it), all in one numpy pass: a new article's vocabulary then costs building
+        attribute names, not summing weights."""
+        new = [w for w in dict.fromkeys(words) if w not in self.form_ids]
+        if not new:
+            return
+        if len(self.form_ids) + len(new) > FORM_CACHE_LIMIT:
+            self._reset_forms()
+            new = list(dict.fromkeys(words))
+        first = len(self.form_ids)
+        needed = first + len(new)
+        if needed > len(self.table):
+            grown = np.zeros((max(needed, 2 * len(self.table)), *self.table.shape[1:]), np.float32)
+            grown[:first] = self.table[:first]
+            self.table = grown
+        cells: list[int] = []
+        attributes: list[int] = []
+        index = self.index
+        width = len(OFFSETS)
+        for number, word in enumerate(new, start=first):
+            self.form_ids[word] = number
+            for r, k in enumerate(OFFSETS):
+                for attribute in word_attributes(word, k):
+                    found = index.get(attribute)
+                    if found is not None:
+                        cells.append(number * width + r)
+                        attributes.append(found)
+        flat = self.table.reshape(-1, len(LABELS))
+        np.add.at(flat, np.asarray(cells, dtype=np.intp), self.weights[attributes])
+
+    def context_id(self, words: Sequence[str], tags: Sequence[str], i: int) -> int:
+        """Row of `context_table`: scores from the word's place in the sentence and the
+        rules' tags around it."""
+        n = len(tags)
+        key = (
+            tags[i - 1] if i else "",
+            tags[i],
+            tags[i + 1] if i + 1 < n else "",
+            "" if i and words[i - 1] not in QUOTE_OPENERS else words[i][:1].isupper(),
+        )
+        found = self.context_ids.get(key)
+        if found is None:
+            attributes = (*position_attributes(words, i), *rule_attributes(tags, i))
+            row = self.attribute_sum(attributes) - self.plain
+            self.context_table = np.vstack([self.context_table, row[None]])
+            found = self.context_ids[key] = len(self.context_ids)
+        return found
+
+    def emissions(
+        self,
+        sentences: Sequence[tuple[Sequence[str], Sequence[str]]],
+        pieces: Sequence[Sequence[tuple[int, int]]] | None = None,
+    ) -> np.ndarray:
+        """Score of each label at each word of the `pieces` of all sentences (per sentence,
+        [first, last) word ranges; the whole sentence by default), one after the other.
+        A word's score reads the words up to 2 places either side, inside the sentence."""
+        if pieces is None:
+            pieces = [[(0, len(words))] for words, _ in sentences]
+        padded = [
+            word
+            for words, _ in sentences
+            for word in (BOUNDARY[-2], BOUNDARY[-1], *words, BOUNDARY[1], BOUNDARY[2])
+        ]
+        self.add_forms(padded)
+        known = self.form_ids
+        at: list[int] = []  # where each scored word is in `padded`
+        special: list[int] = []  # scored words whose context adds to the form's scores
+        contexts: list[int] = []
+        base = 2
+        for (words, tags), spans in zip(sentences, pieces, strict=True):
+            n = len(words)
+            for first, last in spans:
+                for i in range(first, last):
+                    # the first word, words next to a rule mention, after a quote
+                    if (
+                        i == 0
+                        or tags[i] != "O"
+                        or tags[i - 1] != "O"
+                        or (i + 1 < n and tags[i + 1] != "O")
+                        or words[i - 1] in QUOTE_OPENERS
+                    ):
+                        special.append(len(at))
+                        contexts.append(self.context_id(words, tags, i))
+                    at.append(base + i)
+            base += n + 4
+        place = np.asarray(at, dtype=np.intp)
+        ids = np.asarray([known[w] for w in padded], dtype=np.intp)
+        table = self.table
+        # word i gets row r of the word OFFSETS[r] places from it
+        scores = table[ids[place - 2], 0] + self.plain
+        for r, k in enumerate(OFFSETS[1:], start=1):
+            scores += table[ids[place + k], r]
+        if special:
+            scores[special] += self.context_table[contexts]
+        return scores
+
+    def decode(
+        self,
+        sentences: Sequence[tuple[Sequence[str], Sequence[str]]],
+        pieces: Sequence[Sequence[tuple[int, int]]] | None = None,
+    ) -> list[list[str]]:
+        """Best label sequence of each (words, rule tags) sentence, all decoded together in
+        one batched Viterbi pass.
+
+        With `pieces` (per sentence, [first, last) word ranges), only those stretches are
+        decoded (and scored), each as if an O came before and after it (unless it opens or
+        closes the sentence); the other words are O. The scores still see the whole
+        sentence."""
+        lengths = [len(words) for words, _ in sentences]
+        labels, offsets = self._best_labels(sentences, pieces)
+        result: list[list[str]] = []
+        for position, n in zip(offsets, lengths, strict=False):
+            row = labels[position : position + n]
+            result.append([LABELS[i] for i in row.tolist()] if row.any() else ["O"] * n)
+        return result
+
+    def decode_spans(
+        self,
+        sentences: Sequence[tuple[Sequence[str], Sequence[str]]],
+        pieces: Sequence[Sequence[tuple[int, int]]] | None = None,
+    ) -> list[list[tuple[int, int, str]]]:
+        """The entities of `decode`'s labels, per sentence as (first, end, label) word
+        ranges, read off the labelled words only (a stray I- opens an entity, as
+        `corpora.spans_of` reads training data)."""
+        return entity_spans(*self._best_labels(sentences, pieces))
+
+    def _best_labels(
+        self,
+        sentences: Sequence[tuple[Sequence[str], Sequence[str]]],
+        pieces: Sequence[Sequence[tuple[int, int]]] | None,
+    ) -> tuple[np.ndarray, list[int]]:
+        """Label numbers of all words of the sentences, one after the other, and where each
+        sentence starts."""
+        if not all(words for words, _ in sentences):
+            raise ValueError("a sentence without words")
+        lengths = [len(words) for words, _ in sentences]
+        offsets = np.cumsum([0, *lengths])
+        if pieces is None:
+            pieces = [[(0, n)] for n in lengths]
+        ranges = [
+            (o + a, o + b) for o, spans in zip(offsets, pieces, strict=False) for a, b in spans
+        ]
+        labels = np.zeros(int(offsets[-1]), dtype=np.intp)
+        if ranges:
+            emissions = self.emissions(sentences, pieces)
+            bounds = np.array(ranges)
+            sentence_edge = np.zeros(len(labels) + 1, dtype=bool)
+            sentence_edge[offsets] = True
+            positions, best = self._viterbi(emissions, bounds[:, 0], bounds[:, 1], sentence_edge)
+            labels[positions] = best
+        return labels, offsets.tolist()
+
+    def _viterbi(
+        self, emissions: np.ndarray, starts: np.ndarray, ends: np.ndarray, opens: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Best labels of the pieces [starts[i], ends[i]) of the words, as (positions,
+        labels); `emissions` holds the pieces' scores one after the other. A piece that
+        does not open its sentence follows an O; one that does not close it is followed by
+        an O."""
+        lengths = ends - starts
+        count, longest = len(starts), int(lengths.max())
+        scored_from = np.cumsum(lengths) - lengths  # each piece's first row of `emissions`
+        # longest pieces first, so the pieces still running at step t are a prefix
+        order = np.argsort(-lengths, kind="stable")
+        starts, ends, lengths = starts[order], ends[order], lengths[order]
+        running = (lengths[None, :] > np.arange(longest)[:, None]).sum(axis=1).tolist()
+        rows = np.repeat(np.arange(count), lengths)
+        columns = np.arange(len(rows)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        flat = starts[rows] + columns
+        # step-major, so the pieces running at a step are one contiguous block
+        scores = np.zeros((longest, count, len(LABELS)), dtype=np.float32)
+        scores[columns, rows] = emissions[scored_from[order][rows] + columns]
+        scores[0] += np.where(opens[starts][:, None], 0.0, self.transitions[0])
+        last = lengths - 1
+        scores[last, np.arange(count)] += np.where(
+            opens[ends][:, None], 0.0, self.transitions[:, 0]
+        )
+        score = scores[0].copy()
+        back = np.zeros((longest, count, len(LABELS)), dtype=np.intp)
+        transitions = self.transitions[None]
+        for t in range(1, longest):
+            k = running[t]
+            candidates = score[:k, :, None] + transitions  # (pieces, from, to)
+            back[t, :k] = candidates.argmax(axis=1)
+            np.add(candidates.max(axis=1), scores[t, :k], out=score[:k])
+        current = score.argmax(axis=1)
+        path = np.zeros((longest, count), dtype=np.intp)
+        for t in range(longest - 1, -1, -1):
+            k = running[t]
+            path[t, :k] = current[:k]
+            if t:
+                current[:k] = back[t, np.arange(k), current[:k]]
+        return flat, path[columns, rows]
+
+
+def entity_spans(labels: np.ndarray, offsets: Sequence[int]) -> list[list[tuple[int, int, str]]]:
+    """(first, end, label) word ranges of the entities in label numbers (`LABELS`) of
+    sentences laid one after the other (`offsets`: where each starts, then the end). Reads
+    only the labelled words, most words being O; a stray I- opens an entity, as
+    `corpora.spans_of` reads training data."""
+    spans: list[list[tuple[int, int, str]]] = [[] for _ in offsets[:-1]]
+    named = np.flatnonzero(labels)
+    if not len(named):
+        return spans
+    sentence_of = (np.searchsorted(offsets, named, side="right") - 1).tolist()
+    found: list[list[int]] = []  # [sentence, first, end, kind]
+    for position, value, sentence in zip(
+        named.tolist(), labels[named].tolist(), sentence_of, strict=True
+    ):
+        kind = (value + 1) // 2  # 1 PER, 2 LOC, 3 ORG
+        # an I- label continues the entity just before it, of its kind and sentence
+        if (
+            value % 2 == 0
+            and found
+            and found[-1][0] == sentence
+            and found[-1][2:] == [position, kind]
+        ):
+            found[-1][2] = position + 1
+        else:
+            found.append([sentence, position, position + 1, kind])
+    for sentence, first, end, kind in found:
+        start = offsets[sentence]
+        spans[sentence].append((first - start, end - start, ENTITY[kind]))
+    return spans
+
+
+def model() -> CrfModel:
+    """The shipped model, loaded on first use."""
+    return load(MODEL_PATH)
+
+
+@cache
+def load(path: Path) -> CrfModel:
+    with np.load(path) as data:
+        attributes = bytes(data["attributes"]).decode("utf-8").split("\n")
+        return CrfModel(attributes, data["weights"], data["transitions"])
+
+
+def model_record() -> dict:
+    """How the shipped model was built: options and the source files with their commits."""
+    with np.load(MODEL_PATH) as data:
+        return json.loads(bytes(data["record"]).decode("utf-8"))

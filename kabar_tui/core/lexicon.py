@@ -1,0 +1,70 @@
+"""The word lists and word-splitting rules the core shares, over the bundled data files.
+
+One place for what several modules used to keep as their own constants: function words
+(`stopwords_id.txt`), the words that say who is speaking (`quotes/cues.tsv`: reporting
+verbs, the speech words after a quotation, roles), and one tokenizer per documented
+purpose. Each list is read once per process.
+
+Tokenizers:
+- `NAME_WORD`: words as names are written, letters first, inner hyphens and apostrophes
+  (`Kim Jong-un`, `People's`); numbers and punctuation are not words. Entity rules.
+- `TAGGER_TOKEN`: every token the entity tagger labels: such words (and numbers with
+  inner `.`/`,`), and each other non-space character on its own. Tagger and training.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from functools import cache
+from importlib.resources import files
+
+NAME_WORD = re.compile(r"[^\W\d_][\w'’]*(?:-[\w'’]+)*")
+TAGGER_TOKEN = re.compile(r"[^\W_]+(?:[-'’.,][^\W_]+)*|\S")
+
+
+class Label(StrEnum):
+    """Entity labels; the values are the strings stored and exported."""
+
+    PER = "PER"
+    LOC = "LOC"
+    ORG = "ORG"
+
+
+def data_lines(name: str) -> list[str]:
+    """Non-comment, non-blank lines of a bundled data file (kabar_tui/data/NAME)."""
+    text = files("kabar_tui.data").joinpath(name).read_text(encoding="utf-8")
+    return [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+@cache
+def word_list(name: str) -> frozenset[str]:
+    """The lower-case words of a one-word-a-line data file."""
+    return frozenset(line.strip().lower() for line in data_lines(name))
+
+
+def stopwords() -> frozenset[str]:
+    """Indonesian function words."""
+    return word_list("stopwords_id.txt")
+
+
+@cache
+def speech_cues() -> dict[str, frozenset[str]]:
+    """The words that say who is speaking (`quotes/cues.tsv`), by kind: `speech`
+    (reporting verbs after the speaker), `cue` (verb stems after a closing mark), `passive`,
+    `pronoun`, `unnamed`, `role`."""
+    kinds: dict[str, set[str]] = {}
+    for line in data_lines("quotes/cues.tsv"):
+        kind, word = line.split("\t")
+        kinds.setdefault(kind, set()).add(word.strip().casefold())
+    return {kind: frozenset(words) for kind, words in kinds.items()}
+
+
+def reporting_verbs() -> frozenset[str]:
+    """Verbs that report speech after the speaker: `mengatakan`, `menegaskan`."""
+    return speech_cues()["speech"]
+
+
+def speech_stems() -> frozenset[str]:
+    """Speech words after a quotation, without `-nya`: `kata`, `ujar`, `tegas`."""
+    return speech_cues()["cue"]

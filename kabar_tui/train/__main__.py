@@ -1,0 +1,36 @@
+"""`python -m kabar_tui.train`: rebuild the entity tagger from the fetched data sets."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from kabar_tui.core.entities.tagger import MODEL_PATH
+from kabar_tui.train.corpora import MissingSnapshot
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m kabar_tui.train", description=__doc__)
+    parser.add_argument("--output", default=str(MODEL_PATH), help="where to write the model")
+    parser.add_argument("--iterations", type=int, help="L-BFGS iterations (default: as shipped)")
+    parser.add_argument("--verbose", action="store_true", help="print crfsuite's progress")
+    args = parser.parse_args(argv)
+    from pathlib import Path
+
+    from kabar_tui.train.crf import train
+
+    options = {"max_iterations": args.iterations} if args.iterations else None
+    started = time.perf_counter()
+    try:
+        path = train(Path(args.output), options, args.verbose)
+    except MissingSnapshot as error:
+        print(f"kabar train: {error}", file=sys.stderr)
+        return 2
+    size = path.stat().st_size
+    print(f"wrote {path} ({size / 1e6:.2f} MB) in {time.perf_counter() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

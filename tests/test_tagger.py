@@ -1,0 +1,214 @@
+"""The trained entity tagger: the shipped model, its decoder, and the training contract."""
+
+from __future__ import annotations
+
+import itertools
+import random
+import subprocess
+import sys
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from benchmarks.textgen import paragraphs
+from kabar_tui.core.entities import recognise
+from kabar_tui.core.entities.features import sentence_attributes, tokenize
+from kabar_tui.core.entities.tagger import (
+    LABELS,
+    CrfModel,
+    entity_spans,
+    load,
+    model,
+    model_record,
+)
+from kabar_tui.train.corpora import SOURCES, detokenize, parse_conll, retokenize, spans_of
+from kabar_tui.train.crf import export
+
+
+def words_of(text: str) -> list[str]:
+    return [word for word, _, _ in tokenize(text)]
+
+
+def tagged(text: str) -> list[tuple[str, str]]:
+    """What the tagger alone finds, with no help from the rules."""
+    words = words_of(text)
+    labels = model().decode([(words, ["O"] * len(words))])[0]
+    return [(" ".join(words[i:j]), label) for i, j, label in sorted(spans_of(labels))]
+
+
+def test_shipped_model_loads_and_records_its_sources() -> None:
+    record = model_record()
+    files = {(s["repository"], s["file"]) for s in record["sources"]}
+    assert files == {(s.repo, s.path) for s in SOURCES}
+    assert all(len(s["commit"]) == 40 and len(s["sha256"]) == 64 for s in record["sources"])
+    assert model().weights.shape[1] == len(LABELS)
+
+
+def test_no_test_split_is_ever_listed() -> None:
+    assert all(s.split in ("train", "dev") for s in SOURCES)
+    assert not any("test" in s.path.rsplit("/", 1)[-1] for s in SOURCES)
+
+
+def test_tagger_finds_names_in_sentences_it_never_saw() -> None:
+    assert tagged("Pelatih Budi Santoso membawa timnya berlatih di Pekanbaru pekan ini.") == [
+        ("Budi Santoso", "PER"),
+        ("Pekanbaru", "LOC"),
+    ]
+    assert tagged(
+        "Direktur Utama PT Sinar Harapan Makmur, Ratna Dewi Lestari, menolak tawaran itu."
+    ) == [("PT Sinar Harapan Makmur", "ORG"), ("Ratna Dewi Lestari", "PER")]
+    assert tagged("Harga cabai naik menjelang Lebaran, kata pedagang di pasar.") == []
+
+
+def test_recognise_uses_the_tagger_for_names_no_list_knows() -> None:
+    text = "Pelatih Budi Santoso membawa timnya berlatih di Pekanbaru pekan ini."
+    assert {(m.text, m.label) for m in recognise([text])} == {
+        ("Budi Santoso", "PER"),
+        ("Pekanbaru", "LOC"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "rule_tags"),
+    [
+        ("Menurut Siti Rahma, banjir merendam Desa Sukamaju.", None),
+        ("“Kami siap,” kata Kapolres Bogor AKBP Rudi Hartono di Jakarta.", None),
+        ("Gubernur Jawa Tengah Ahmad Luthfi meresmikan jembatan.", "rules"),
+    ],
+)
+def test_run_time_scores_equal_the_training_features(text: str, rule_tags: str | None) -> None:
+    """The cached per-form rows and context rows add up to exactly the weights of the
+    attributes the training code gives each word."""
+    words = words_of(text)
+    tags = ["O"] * len(words)
+    if rule_tags:  # Jawa Tengah as the gazetteer knows it, Ahmad Luthfi after a title
+        tags[1:5] = ["B-LOC/known", "I-LOC/known", "B-PER/titled", "I-PER/titled"]
+    crf = model()
+    expected = np.stack(
+        [crf.attribute_sum(attributes) for attributes in sentence_attributes(words, tags)]
+    )
+    np.testing.assert_allclose(crf.emissions([(words, tags)]), expected, rtol=1e-5, atol=1e-4)
+
+
+def test_decoding_finds_the_best_label_sequence() -> None:
+    """Batched Viterbi against every possible labelling of short sentences."""
+    crf = model()
+    sentences = [
+        (words_of(text), ["O"] * len(words_of(text)))
+        for text in ("Budi ke Medan.", "Kata Ketua KPK Firli", "PT Maju Jaya")
+    ]
+    emissions = crf.emissions(sentences)
+    decoded = crf.decode(sentences)
+    position = 0
+    for (words, _), labels in zip(sentences, decoded, strict=True):
+        scores = emissions[position : position + len(words)]
+        position += len(words)
+
+        def total(path: tuple[int, ...], scores: np.ndarray = scores) -> float:
+            steps = sum(crf.transitions[a, b] for a, b in itertools.pairwise(path))
+            return float(sum(scores[i, label] for i, label in enumerate(path)) + steps)
+
+        best = max(itertools.product(range(len(LABELS)), repeat=len(words)), key=total)
+        assert labels == [LABELS[i] for i in best]
+
+
+def test_entity_spans_read_labels_as_the_training_data_is_read() -> None:
+    """The run time's span reading (labelled words only) against `spans_of` on random
+    label sequences, stray I- labels and sentence edges included."""
+    rng = random.Random(3)
+    for _ in range(300):
+        sentences = [
+            [rng.choice(LABELS) if rng.random() < 0.5 else "O" for _ in range(rng.randint(1, 9))]
+            for _ in range(rng.randint(1, 5))
+        ]
+        numbers = np.array([LABELS.index(t) for tags in sentences for t in tags])
+        offsets = np.cumsum([0, *map(len, sentences)]).tolist()
+        assert [sorted(found) for found in entity_spans(numbers, offsets)] == [
+            sorted(spans_of(tags)) for tags in sentences
+        ]
+
+
+def test_scoring_and_decoding_pieces_equal_doing_whole_sentences() -> None:
+    """Scoring only the decoded stretches gives those words exactly the scores of scoring
+    everything, and the spans read from the labels are those of `decode`."""
+    crf = model()
+    rng = random.Random(5)
+    sentences = []
+    for text in paragraphs(40, seed=11):
+        words = words_of(text)
+        tags = [rng.choice(("O", "O", "B-PER/titled", "I-ORG/head")) for _ in words]
+        sentences.append((words, tags))
+    pieces = []
+    for words, _ in sentences:
+        cuts = sorted(rng.sample(range(len(words) + 1), 4))
+        pieces.append([(cuts[0], cuts[1]), (cuts[2], cuts[3])])
+    whole = crf.emissions(sentences)
+    starts = np.cumsum([0, *(len(words) for words, _ in sentences)])
+    wanted = [
+        start + i
+        for start, spans in zip(starts[:-1], pieces, strict=True)
+        for first, last in spans
+        for i in range(first, last)
+    ]
+    np.testing.assert_array_equal(crf.emissions(sentences, pieces), whole[wanted])
+    for everything in (None, pieces):
+        assert [sorted(found) for found in crf.decode_spans(sentences, everything)] == [
+            sorted(spans_of(labels)) for labels in crf.decode(sentences, everything)
+        ]
+
+
+def test_exported_weights_load_as_written(tmp_path, monkeypatch) -> None:
+    """The trainer's export and the reader's loader agree on the file format."""
+    monkeypatch.setattr("kabar_tui.train.crf.provenance", lambda: [])
+    info = SimpleNamespace(
+        state_features={("0:w=budi", "B-PER"): 2.5, ("0:s=Xx", "B-LOC"): 0.75},
+        transitions={("B-PER", "I-PER"): 1.5, ("O", "I-PER"): -3.0},
+    )
+    path = tmp_path / "model.npz"
+    export(info, path, {"options": {}})
+    loaded = load(path)
+    assert isinstance(loaded, CrfModel)
+    assert loaded.attribute_sum(["0:w=budi"])[LABELS.index("B-PER")] == 2.5
+    assert loaded.attribute_sum(["0:s=Xx", "unknown"])[LABELS.index("B-LOC")] == 0.75
+    assert loaded.transitions[LABELS.index("O"), LABELS.index("I-PER")] == -3.0
+
+
+def test_conll_files_map_labels_and_split_words_as_the_reader_does() -> None:
+    data = (
+        "Kata\tO\nKetua\tO\nBEI\tB-ORGANIZATION\n(BEI)\tI-ORGANIZATION\n\nDi\tO\nBogor\tB-PLACE\n"
+    )
+    first, second = parse_conll(data.encode())
+    assert first.tags == ("O", "O", "B-ORG", "I-ORG")
+    assert second.tags == ("O", "B-LOC")
+    split = retokenize(first)
+    assert split.words == ("Kata", "Ketua", "BEI", "(", "BEI", ")")
+    assert split.tags == ("O", "O", "B-ORG", "I-ORG", "I-ORG", "I-ORG")
+    text, spans = detokenize(split.words)
+    assert text == "Kata Ketua BEI (BEI)"
+    assert [text[a:b] for a, b in spans][3:] == ["(", "BEI", ")"]
+
+
+def test_starting_the_reader_loads_neither_numpy_nor_the_model() -> None:
+    code = (
+        "import sys, kabar_tui.cli, kabar_tui.core.pipeline, kabar_tui.ui.app;"
+        "print('numpy' in sys.modules, 'kabar_tui.core.entities.tagger' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.split() == ["False", "False"], result.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Netflix menuduh produser film itu melanggar kontrak.", "Netflix"),
+        ("Pelepasan saham Unilever menjadi pemicu penurunan indeks hari ini.", "Unilever"),
+        ("Hingga pekan ke-20, Juventus masih berada di posisi teratas klasemen.", "Juventus"),
+    ],
+)
+def test_the_tagger_overrules_a_single_word_the_rules_read_from_what_it_does(
+    text: str, name: str
+) -> None:
+    """A lone capitalised word before a verb is a person to the rules (`actor`); a company
+    or a club the tagger knows as one stays an organisation."""
+    assert (name, "ORG") in {(m.text, m.label) for m in recognise([text])}
