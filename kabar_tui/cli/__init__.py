@@ -7,9 +7,14 @@ has `HELP` (one line), `add_arguments(parser)` and `run(args) -> int`.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import signal
 import sys
+from collections.abc import Callable, Iterator
 from importlib import import_module
+from types import FrameType
+from typing import Any
 
 from kabar_tui.config import load_config
 from kabar_tui.i18n import resolve_language, set_language
@@ -29,6 +34,39 @@ COMMANDS: dict[str, str] = {
     "config": "kabar_tui.cli.config_cmd",
 }
 OPEN_COMMAND = "kabar_tui.cli.open_cmd"
+# Signals that end a command the way Ctrl-C does (the reader handles them itself).
+ENDING_SIGNALS = ("SIGTERM", "SIGHUP")
+
+
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP (an SSH connection dropped), raised like KeyboardInterrupt so that
+    the cache transaction in progress rolls back, worker processes end and a progress bar
+    gives the cursor back, instead of the process vanishing mid-write."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_terminated(signum: int, frame: FrameType | None) -> None:
+    raise Terminated(signum)
+
+
+@contextlib.contextmanager
+def _ending_signals_raise() -> Iterator[None]:
+    """Turn SIGTERM and SIGHUP into Terminated while a command runs (main thread only)."""
+    previous: dict[int, Callable[[int, FrameType | None], Any] | int | None] = {}
+    with contextlib.suppress(ValueError):  # not the main thread: signals are not ours
+        for name in ENDING_SIGNALS:
+            if hasattr(signal, name):
+                signum = getattr(signal, name)
+                previous[signum] = signal.signal(signum, _raise_terminated)
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            if handler is not None:  # None: set outside Python, cannot be put back
+                signal.signal(signum, handler)
 
 
 def _top_level_help() -> str:
@@ -45,10 +83,13 @@ def _top_level_help() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     try:
-        return _dispatch(sys.argv[1:] if argv is None else argv)
+        with _ending_signals_raise():
+            return _dispatch(sys.argv[1:] if argv is None else argv)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except Terminated as stop:  # nothing printed: after SIGHUP there is no terminal to print on
+        return 128 + stop.signum
     except BrokenPipeError:
         # The reader of a pipe went away (`kabar export | head`): stop quietly, and point
         # stdout at devnull so the interpreter's final flush does not complain either.

@@ -6,21 +6,29 @@ independent per file so it can run in parallel and be cached by content hash;
 `index_corpus` runs them with the cache (kabar_tui.core.storage): an unchanged corpus is
 one cache read, a changed or added file is processed alone (in worker processes when
 there are many), then the cross-article stage runs again over the whole corpus.
+
+Stopping (docs/processes.md): a caller's `cancel` event stops indexing at the next file or
+batch (IndexCancelled); the processed articles are stored first, the worker processes
+return after their current article. They also die with their parent, however it ends.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import dataclasses
 import multiprocessing
+import multiprocessing.connection
 import os
 import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from multiprocessing.synchronize import Event as EventType
 from pathlib import Path
 
 from kabar_tui.core.clean import clean_source
@@ -58,6 +66,14 @@ ArticlesReady = Callable[[list[Article]], None]
 PARALLEL_MIN_FILES = 200
 _MAX_CHUNK = 64  # files per task: small enough for smooth progress and a quick Ctrl-C
 _SAVE_EVERY = 256  # processed articles written per cache transaction
+_CANCEL_POLL_SECONDS = 0.1  # how often waiting for workers looks at the cancel event
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+# In a worker process: set by the parent when it stops (see _stop_workers).
+_worker_stop: EventType | None = None
+
+
+class IndexCancelled(Exception):
+    """The caller asked indexing to stop; what is already in the cache stays there."""
 
 
 def default_paths() -> list[Path]:
@@ -113,6 +129,7 @@ def build_corpus(
     progress: Progress | None = None,
     cache: Storage | bool = True,
     on_articles: ArticlesReady | None = None,
+    cancel: threading.Event | None = None,
 ) -> Corpus:
     """Read and process every article under `paths` (the bundled seeds when None).
 
@@ -120,8 +137,9 @@ def build_corpus(
     or an open Storage. `on_articles` is given every article once, in batches as they are
     read from the cache or processed, so a reader can show them before the end; their
     cross-article results (canonical names, links, stories) come only with the corpus.
+    Once `cancel` is set, IndexCancelled is raised at the next file or batch.
     """
-    return index_corpus(paths, progress, cache, on_articles=on_articles).corpus
+    return index_corpus(paths, progress, cache, on_articles=on_articles, cancel=cancel).corpus
 
 
 def index_corpus(
@@ -130,6 +148,7 @@ def index_corpus(
     cache: Storage | bool = True,
     workers: int | None = None,
     on_articles: ArticlesReady | None = None,
+    cancel: threading.Event | None = None,
 ) -> IndexReport:
     """`build_corpus`, saying what was processed; `workers` None means every core."""
     roots = list(paths) if paths else default_paths()
@@ -140,9 +159,11 @@ def index_corpus(
             storage.prune(
                 [os.path.realpath(Path(root).expanduser()) for root in roots], map(path_key, files)
             )
-        sources, signatures = _read(files, storage, problems)
+        sources, signatures = _read(files, storage, problems, cancel)
         cores = workers or available_cores()
-        report = _index(sources, signatures, storage, progress, cores, problems, on_articles)
+        report = _index(
+            sources, signatures, storage, progress, cores, problems, on_articles, cancel
+        )
     finally:
         if storage is not None:
             warnings.extend(storage.warnings)
@@ -154,8 +175,16 @@ def index_corpus(
     return report
 
 
+def _stop_if_asked(cancel: threading.Event | None) -> None:
+    if cancel is not None and cancel.is_set():
+        raise IndexCancelled
+
+
 def _read(
-    files: list[Path], storage: Storage | None, problems: list[Problem]
+    files: list[Path],
+    storage: Storage | None,
+    problems: list[Problem],
+    cancel: threading.Event | None = None,
 ) -> tuple[list[Source], dict[str, str]]:
     """Read the files, and their signatures; skip what the cache already has an article for.
 
@@ -170,6 +199,7 @@ def _read(
     signatures: dict[str, str] = {}
     touched: list[tuple[str, str]] = []
     for file, article_id in zip(files, article_ids(files), strict=True):
+        _stop_if_asked(cancel)
         path = path_key(file)
         signature = file_signature(file)
         known_hash, known_signature = known.get(path, ("", ""))
@@ -221,11 +251,13 @@ def _index(
     workers: int,
     problems: list[Problem],
     on_articles: ArticlesReady | None,
+    cancel: threading.Event | None,
 ) -> IndexReport:
     total = len(sources)
     key = corpus_key(sources)
     if storage is not None:
         corpus = storage.load_corpus(key)
+        _stop_if_asked(cancel)
         if corpus is not None:
             if on_articles and corpus.articles:
                 on_articles(list(corpus.articles))
@@ -235,6 +267,7 @@ def _index(
     cached = storage.load_articles(sources) if storage is not None else {}
     missing: list[Source] = []
     for source in sources:
+        _stop_if_asked(cancel)
         if source.path in cached:
             # Ids depend on the whole corpus: a file added since may share this one's name.
             cached[source.path].id = source.id
@@ -253,20 +286,25 @@ def _index(
     started = time.perf_counter()
     fresh: dict[str, Article] = {}
     pending: list[tuple[Source, str, Article]] = []
-    for batch in _process(missing, used, problems):
-        for source, article in batch:
-            fresh[source.path] = article
-            pending.append((source, signatures.get(source.path, ""), article))
-        if storage is not None and len(pending) >= _SAVE_EVERY:
-            storage.save_articles(pending)
-            pending.clear()
-        done += len(batch)
-        if on_articles and batch:
-            on_articles([article for _, article in batch])
-        if progress:
-            progress(done, total)
-    if storage is not None and pending:
-        storage.save_articles(pending)
+    # Closed on the way out, so an exception (a cancel, a signal) ends the workers now.
+    with contextlib.closing(_process(missing, used, problems, cancel)) as batches:
+        try:
+            for batch in batches:
+                for source, article in batch:
+                    fresh[source.path] = article
+                    pending.append((source, signatures.get(source.path, ""), article))
+                if storage is not None and len(pending) >= _SAVE_EVERY:
+                    storage.save_articles(pending)
+                    pending.clear()
+                done += len(batch)
+                if on_articles and batch:
+                    on_articles([article for _, article in batch])
+                if progress:
+                    progress(done, total)
+        finally:  # also when stopped: the work done is kept for the next run
+            if storage is not None and pending:
+                storage.save_articles(pending)
+    _stop_if_asked(cancel)
     articles = [cached.get(s.path) or fresh.get(s.path) for s in sources]
     corpus = Corpus(articles=[article for article in articles if article is not None])
     # The seam for incremental cross-article work: `fresh` holds the only articles the
@@ -274,6 +312,7 @@ def _index(
     processed_at = time.perf_counter()
     finish_corpus(corpus)
     finished_at = time.perf_counter()
+    _stop_if_asked(cancel)
     if storage is not None and len(corpus.articles) == total:
         storage.save_corpus(key, corpus, [source.path for source in sources])
     return IndexReport(
@@ -291,8 +330,11 @@ Outcome = Article | str  # the article, or why the file could not be processed
 
 
 def _process(
-    sources: Sequence[Source], workers: int, problems: list[Problem]
-) -> Iterator[Processed]:
+    sources: Sequence[Source],
+    workers: int,
+    problems: list[Problem],
+    cancel: threading.Event | None = None,
+) -> Generator[Processed, None, None]:
     """Yield batches of (source, article), in any order.
 
     A file that makes processing fail becomes a Problem; if the worker processes die,
@@ -300,6 +342,7 @@ def _process(
     """
     if workers <= 1:
         for source in sources:
+            _stop_if_asked(cancel)
             yield _accept([(source, _process_one(source))], problems)
         return
     chunk = max(8, min(_MAX_CHUNK, len(sources) // (workers * 8)))
@@ -307,8 +350,9 @@ def _process(
     context = _process_context()
     if context.get_start_method() != "fork":
         _start_resource_tracker()
+    stop = context.Event()
     pool = ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_ignore_interrupts
+        max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(stop,)
     )
     finished_paths: set[str] = set()
     try:
@@ -316,7 +360,10 @@ def _process(
             pool.submit(_process_chunk, part) for part in chunks
         }
         while running:
-            finished, running = wait(running, return_when=FIRST_COMPLETED)
+            finished, running = wait(
+                running, timeout=_CANCEL_POLL_SECONDS, return_when=FIRST_COMPLETED
+            )
+            _stop_if_asked(cancel)
             for future in finished:
                 outcomes = future.result()
                 finished_paths.update(source.path for source, _ in outcomes)
@@ -325,12 +372,24 @@ def _process(
         pool.shutdown(wait=False, cancel_futures=True)
         problems.append(Problem("kabar", "worker processes failed; processed the rest here"))
         rest = [source for source in sources if source.path not in finished_paths]
-        yield from _process(rest, 1, problems)
+        yield from _process(rest, 1, problems, cancel)
         return
-    except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
+    except BaseException:  # stopped (a cancel, a signal, the caller closed us): stop now
+        _stop_workers(pool, stop)
         raise
     pool.shutdown()
+
+
+def _stop_workers(pool: ProcessPoolExecutor, stop: EventType) -> None:
+    """Cancel the chunks not started; running ones end after their current article.
+
+    `shutdown(wait=False)` alone lets every running chunk (up to 64 files) finish, and the
+    interpreter waits for them at exit. Terminating the workers instead can cut one off
+    while it sends a result, and the pool's thread then waits for the rest of that message
+    for ever (the interpreter with it): so they are asked, through `stop`, to return early.
+    """
+    stop.set()
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _accept(outcomes: list[tuple[Source, Outcome]], problems: list[Problem]) -> Processed:
@@ -382,10 +441,58 @@ def _start_resource_tracker() -> None:
             sys.stderr = captured
 
 
-def _ignore_interrupts() -> None:
-    """Ctrl-C is the parent's to handle; workers must not each print a traceback."""
+def _start_worker(stop: EventType) -> None:
+    """Set up a worker process: Ctrl-C is the parent's to handle (workers must not each
+    print a traceback), SIGTERM and SIGHUP end it (it may have inherited the parent's
+    handlers), it dies with its parent, and it returns early once `stop` is set."""
+    global _worker_stop
+    _worker_stop = stop
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+    _set_death_signal()
+    _watch_parent()
+
+
+def _set_death_signal() -> None:
+    """Linux: the kernel kills this process when its parent ends, even by SIGKILL.
+
+    The parent is the process that forked it: `kabar`, or the fork server, which itself
+    exits when `kabar` does.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, ctypes.c_ulong(signal.SIGKILL), 0, 0, 0)
+
+
+def _watch_parent() -> None:
+    """Exit when `kabar` is gone, on any system: a thread waits on the parent's sentinel,
+    a pipe whose other end only `kabar` holds, which reads as closed once it has ended.
+
+    Without it (and without the death signal) a worker whose parent was killed waits for
+    work that never comes, for ever.
+    """
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+    watcher = threading.Thread(
+        target=_exit_when_gone, args=(parent.sentinel,), name="kabar-parent", daemon=True
+    )
+    watcher.start()
+
+
+def _exit_when_gone(sentinel: int) -> None:
+    multiprocessing.connection.wait([sentinel])
+    os._exit(1)
 
 
 def _process_chunk(sources: list[Source]) -> list[tuple[Source, Outcome]]:
-    return [(source, _process_one(source)) for source in sources]
+    outcomes = []
+    for source in sources:
+        if _worker_stop is not None and _worker_stop.is_set():
+            break  # the parent stopped: what is left of the chunk is not wanted
+        outcomes.append((source, _process_one(source)))
+    return outcomes

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import signal
+import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from textual import work
+from rich.console import RenderableType
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
@@ -31,6 +35,8 @@ PROGRESS_SECONDS = 0.1  # how often the progress bar is updated while indexing
 ARRIVAL_SECONDS = 0.3
 ARRIVAL_COST_FACTOR = 5  # wait at least this many times the last rebuild
 SHOWN_PROBLEMS = 3  # toasts for unreadable files; the rest go to stderr on exit
+# Signals that end the reader the way `q` does: the terminal is restored first.
+QUITTING_SIGNALS = ("SIGTERM", "SIGHUP", "SIGINT")
 
 
 class ArticlesArrived(Message):
@@ -121,6 +127,8 @@ class KabarApp(App[None]):
         self.linked = self.preloaded
         self._arrival_seconds = 0.0  # how long the last addition of arrived articles took
         self.searcher: SearchIndex | None = None
+        self._loader: threading.Thread | None = None
+        self._stop_loading = threading.Event()
         self.history = History()
         self.last_search: tuple[str, int] = ("", 0)  # query and highlighted hit, for `/` again
         self.last_copied: str | None = None
@@ -157,6 +165,43 @@ class KabarApp(App[None]):
     def list_screen(self) -> ListScreen:
         return cast(ListScreen, self.screen_stack[0])
 
+    def on_load(self) -> None:
+        """Before the terminal is taken: from now on a quitting signal restores it."""
+        try:
+            loop = asyncio.get_running_loop()
+            for name in QUITTING_SIGNALS:
+                if hasattr(signal, name):
+                    signum = getattr(signal, name)
+                    loop.add_signal_handler(signum, self.quit_on_signal, signum)
+        except (NotImplementedError, RuntimeError, ValueError):
+            pass  # not the main thread, or no signals here (Windows): nothing to restore
+
+    def quit_on_signal(self, signum: int) -> None:
+        """SIGTERM, SIGHUP (an SSH connection dropped) or SIGINT: leave as `q` does, with the
+        shell's exit status for a signal (128 + its number)."""
+        self.exit(return_code=128 + signum)
+
+    def exit(
+        self,
+        result: None = None,
+        return_code: int = 0,
+        message: RenderableType | None = None,
+    ) -> None:
+        """Quit (`q`, a signal, an error): loading stops now, while the terminal is restored."""
+        self._stop_loading.set()
+        super().exit(result, return_code, message)
+
+    def on_unmount(self) -> None:
+        """The terminal is restored by now; stop loading and give the signals back."""
+        self._stop_loading.set()
+        try:
+            loop = asyncio.get_running_loop()
+            for name in QUITTING_SIGNALS:
+                if hasattr(signal, name):
+                    loop.remove_signal_handler(getattr(signal, name))
+        except (NotImplementedError, RuntimeError, ValueError):
+            pass
+
     def on_mount(self) -> None:
         for warning in self.startup_warnings:
             self.notify(warning, severity="warning", markup=False)
@@ -169,9 +214,44 @@ class KabarApp(App[None]):
 
     # -- loading -----------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="load")
     def load_corpus(self) -> None:
-        """Index the articles off the event loop (the cache makes a second open one read)."""
+        """Index the articles in a thread (the cache makes a second open one read).
+
+        A daemon thread, not a Textual worker: those run in asyncio's executor, which the
+        interpreter waits for at exit, so quitting during a minute of linking would take a
+        minute. See `stop_loading`.
+        """
+        self._loader = threading.Thread(target=self._load, name="kabar-load", daemon=True)
+        self._loader.start()
+
+    def stop_loading(self, grace: float) -> bool:
+        """Ask the loading to stop and wait up to `grace` seconds; whether it has stopped.
+
+        It stops at the next file or batch, ending the worker processes and closing the
+        cache; a long cross-article stage cannot stop midway, and is abandoned with the
+        process (nothing is being written then; see docs/processes.md).
+        """
+        self._stop_loading.set()
+        if self._loader is not None:
+            self._loader.join(grace)
+            return not self._loader.is_alive()
+        return True
+
+    def _post(self, message: Message) -> None:
+        """Hand a message to the app without waiting for it (`call_from_thread` would wait,
+        for ever once the app has gone); IndexCancelled once the app is quitting or gone."""
+        from kabar_tui.core.pipeline import IndexCancelled
+
+        if self._stop_loading.is_set() or not self.post_message(message):
+            raise IndexCancelled
+
+    def _load(self) -> None:
+        from kabar_tui.core.pipeline import IndexCancelled
+
+        with contextlib.suppress(IndexCancelled):  # quitting: the cache keeps the work done
+            self._load_corpus()
+
+    def _load_corpus(self) -> None:
         from kabar_tui.core.pipeline import build_corpus
         from kabar_tui.ui.data import build_searcher
 
@@ -183,7 +263,7 @@ class KabarApp(App[None]):
             handed = time.monotonic()
             batch = arrived[:]
             arrived.clear()
-            self.post_message(ArticlesArrived(batch))
+            self._post(ArticlesArrived(batch))
 
         def on_articles(articles: list[Article]) -> None:
             arrived.extend(articles)
@@ -197,13 +277,14 @@ class KabarApp(App[None]):
                 hand_over()  # the rest, before the cross-article stage runs
             if time.monotonic() - shown > PROGRESS_SECONDS or done == total:
                 shown = time.monotonic()
-                self.post_message(LoadProgress(done, total))
+                self._post(LoadProgress(done, total))
 
-        corpus = build_corpus(self.paths, progress, on_articles=on_articles)
+        stop = self._stop_loading
+        corpus = build_corpus(self.paths, progress, on_articles=on_articles, cancel=stop)
         if arrived:
             hand_over()
         searcher = build_searcher(corpus)
-        self.post_message(CorpusLoaded(corpus, searcher))
+        self._post(CorpusLoaded(corpus, searcher))
 
     def on_articles_arrived(self, message: ArticlesArrived) -> None:
         """Processed articles, shown at once; their cross-article results come later."""

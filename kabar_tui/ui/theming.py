@@ -33,8 +33,23 @@ def user_themes_dir() -> Path:
 
 def theme_from_spec(spec: ThemeSpec) -> Theme:
     """A Textual Theme; ThemeFileError when Textual cannot build its colour system."""
+    colours = spec.colours
     theme = Theme(
-        name=spec.name, dark=spec.dark, ansi=spec.ansi, variables=spec.variables, **spec.colours
+        name=spec.name,
+        primary=colours["primary"],
+        secondary=colours.get("secondary"),
+        accent=colours.get("accent"),
+        warning=colours.get("warning"),
+        error=colours.get("error"),
+        success=colours.get("success"),
+        foreground=colours.get("foreground"),
+        background=colours.get("background"),
+        surface=colours.get("surface"),
+        panel=colours.get("panel"),
+        boost=colours.get("boost"),
+        dark=spec.dark,
+        ansi=spec.ansi,
+        variables=spec.variables,
     )
     try:
         theme.to_color_system().generate()

@@ -38,7 +38,7 @@ def staged_pipeline(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
     full = build_corpus()
     release = threading.Event()
 
-    def staged(paths, progress=None, cache=True, on_articles=None) -> Corpus:
+    def staged(paths, progress=None, cache=True, on_articles=None, cancel=None) -> Corpus:
         first, rest = full.articles[:1], full.articles[1:]
         on_articles(first)
         progress(1, len(full.articles))

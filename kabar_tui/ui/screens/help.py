@@ -41,9 +41,6 @@ class HelpScreen(ModalScreen[None]):
             yield Label(_("Keys here — escape closes"), id="help-title")
             yield Static(table, id="help-table")
 
-    def action_dismiss(self) -> None:
-        self.dismiss(None)
-
     def action_scroll(self, direction: str) -> None:
         box = self.query_one("#help-box", VerticalScroll)
         if direction == "down":

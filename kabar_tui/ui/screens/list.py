@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from operator import attrgetter
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -24,9 +25,10 @@ SORTS = ("date", "outlet")
 
 def sort_articles(articles: list[Article], by: str) -> list[Article]:
     """Newest first by date (undated last), or alphabetical by outlet then newest."""
-    dated = [a for a in articles if a.published is not None]
+    dated = sorted(
+        (a for a in articles if a.published is not None), key=attrgetter("published"), reverse=True
+    )
     undated = [a for a in articles if a.published is None]
-    dated.sort(key=lambda a: a.published, reverse=True)
     ordered = dated + undated
     if by == "outlet":
         ordered.sort(key=lambda a: (a.outlet or "\uffff").casefold())
