@@ -147,10 +147,10 @@ def test_reader_workers_die_when_reader_is_killed(corpus_300: Path) -> None:
 WATCHED_POOL = """
 import multiprocessing, sys, time
 from concurrent.futures import ProcessPoolExecutor
-from kabar_tui.core.pipeline import _watch_parent
+from kabar_tui.core.workers import watch_parent
 
 context = multiprocessing.get_context(sys.argv[1])
-pool = ProcessPoolExecutor(2, mp_context=context, initializer=_watch_parent)
+pool = ProcessPoolExecutor(2, mp_context=context, initializer=watch_parent)
 futures = [pool.submit(time.sleep, 600) for _ in range(2)]
 while len(pool._processes) < 2:
     time.sleep(0.01)
@@ -170,6 +170,36 @@ def test_watcher_thread_alone_ends_workers_of_a_killed_parent(method: str) -> No
         assert parent.stdout is not None
         workers = {int(pid) for pid in parent.stdout.readline().split()}
         assert len(workers) == 2
+        parent.kill()
+        parent.wait()
+        assert wait_until(lambda: not alive(workers)), f"left running: {alive(workers)}"
+    finally:
+        parent.kill()
+        kill_all(workers | descendants(parent.pid))
+
+
+LINKING_WORKERS = """
+import os, sys, time
+from kabar_tui.core import linking
+
+def stay(bounds):
+    print(os.getpid(), flush=True)
+    time.sleep(600)
+
+linking._link_range = stay
+linking._link_in_workers(linking.LinkIndex(), list(range(8)), 2)
+"""
+
+
+def test_linking_workers_die_when_their_parent_is_killed() -> None:
+    """The cross-article stage forks its own workers: they must not outlive `kabar` either."""
+    parent = subprocess.Popen(
+        [sys.executable, "-c", LINKING_WORKERS], stdout=subprocess.PIPE, text=True
+    )
+    workers: set[int] = set()
+    try:
+        assert parent.stdout is not None
+        workers = {int(parent.stdout.readline()) for _ in range(2)}
         parent.kill()
         parent.wait()
         assert wait_until(lambda: not alive(workers)), f"left running: {alive(workers)}"

@@ -22,7 +22,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
-import signal
 import threading
 import unicodedata
 import zlib
@@ -40,6 +39,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from kabar_tui.core.model import Article, Corpus, Link
+from kabar_tui.core.workers import prepare_worker_process
 
 SAME_TEXT = "same text"
 SAME_QUOTE = "same quote"
@@ -533,7 +533,7 @@ def _link_in_workers(
     _FORKED = (index, starts)
     try:
         context = multiprocessing.get_context("fork")
-        with context.Pool(workers, initializer=_ignore_interrupts) as pool:
+        with context.Pool(workers, initializer=prepare_worker_process) as pool:
             parts = pool.map(_link_range, ranges, chunksize=1)
     finally:
         _FORKED = None
@@ -544,11 +544,6 @@ def _link_range(bounds: tuple[int, int]) -> tuple[list[Found], array[int]]:
     assert _FORKED is not None, "only called in a forked worker"
     index, starts = _FORKED
     return index._link_passages(*bounds, starts)
-
-
-def _ignore_interrupts() -> None:
-    """Ctrl-C is the parent's to handle; workers must not each print a traceback."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _quote_word_positions(words: list[str], quotes: tuple[str, ...]) -> set[int]:

@@ -15,12 +15,10 @@ return after their current article. They also die with their parent, however it 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import dataclasses
 import multiprocessing
 import multiprocessing.connection
 import os
-import signal
 import sys
 import threading
 import time
@@ -57,6 +55,7 @@ from kabar_tui.core.storage import (
     file_signature,
 )
 from kabar_tui.core.stories import group_stories
+from kabar_tui.core.workers import prepare_worker_process
 
 Progress = Callable[[int, int], None]
 # Receives articles as they become available, before the cross-article stage has run.
@@ -67,7 +66,6 @@ PARALLEL_MIN_FILES = 200
 _MAX_CHUNK = 64  # files per task: small enough for smooth progress and a quick Ctrl-C
 _SAVE_EVERY = 256  # processed articles written per cache transaction
 _CANCEL_POLL_SECONDS = 0.1  # how often waiting for workers looks at the cancel event
-_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 # In a worker process: set by the parent when it stops (see _stop_workers).
 _worker_stop: EventType | None = None
 
@@ -447,46 +445,7 @@ def _start_worker(stop: EventType) -> None:
     handlers), it dies with its parent, and it returns early once `stop` is set."""
     global _worker_stop
     _worker_stop = stop
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    for name in ("SIGTERM", "SIGHUP"):
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), signal.SIG_DFL)
-    _set_death_signal()
-    _watch_parent()
-
-
-def _set_death_signal() -> None:
-    """Linux: the kernel kills this process when its parent ends, even by SIGKILL.
-
-    The parent is the process that forked it: `kabar`, or the fork server, which itself
-    exits when `kabar` does.
-    """
-    if not sys.platform.startswith("linux"):
-        return
-    with contextlib.suppress(OSError, AttributeError):
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, ctypes.c_ulong(signal.SIGKILL), 0, 0, 0)
-
-
-def _watch_parent() -> None:
-    """Exit when `kabar` is gone, on any system: a thread waits on the parent's sentinel,
-    a pipe whose other end only `kabar` holds, which reads as closed once it has ended.
-
-    Without it (and without the death signal) a worker whose parent was killed waits for
-    work that never comes, for ever.
-    """
-    parent = multiprocessing.parent_process()
-    if parent is None:
-        return
-    watcher = threading.Thread(
-        target=_exit_when_gone, args=(parent.sentinel,), name="kabar-parent", daemon=True
-    )
-    watcher.start()
-
-
-def _exit_when_gone(sentinel: int) -> None:
-    multiprocessing.connection.wait([sentinel])
-    os._exit(1)
+    prepare_worker_process()
 
 
 def _process_chunk(sources: list[Source]) -> list[tuple[Source, Outcome]]:
