@@ -53,6 +53,14 @@ class Hit:
     label: str | None = None
 
 
+@dataclass(slots=True)
+class SearchPage:
+    """One page of ranked hits and how many documents match the query in all."""
+
+    hits: list[Hit]
+    total: int
+
+
 def _pair_key(first: int, second: int) -> int:
     return _PAIR_BASE + (((first * 1_000_003) ^ second) & _PAIR_BUCKETS)
 
@@ -186,18 +194,68 @@ class SearchIndex:
     def search(self, query: str, limit: int = 50) -> list[Hit]:
         """Ranked hits for what the user typed: none for an empty query, and for filters
         alone (`by:putin`) what they keep, in corpus order."""
+        return self.search_page(query, 0, limit).hits
+
+    def search_page(self, query: str, offset: int = 0, limit: int = 50) -> SearchPage:
+        """Hits `offset` to `offset + limit` and the number of all matching documents.
+
+        The best-voted candidates are ranked first, as `search` does; past them the rest
+        of the matching documents follow in vote order, ranked a page at a time."""
         parsed = parse_query(query)
         if limit <= 0 or parsed.is_empty() or parsed.kinds == set():
-            return []
+            return SearchPage([], 0)
         words = [*parsed.terms, *(word for phrase in parsed.phrases for word in phrase)]
         words = words[:MAX_TERMS]
         if not words:
-            return self._filter_only(parsed, limit)
+            return self._filter_only(parsed, offset, limit)
         terms = self._terms(parsed, words)
         if not any(term.matches for term in terms):
-            return []
+            return SearchPage([], 0)
+        matching = self._matching(parsed, terms)
         votes = self._vote(terms, parsed)
-        return self._rank(parsed, terms, votes, limit)
+        # Hash-colliding pair postings may vote for a document with none of the words.
+        voted = ((doc, vote) for doc, vote in votes.items() if doc in matching)
+        first = heapq.nlargest(RANKED, voted, key=itemgetter(1))
+        hits = self._rank(parsed, terms, first, RANKED)
+        if offset + limit > len(hits) and len(matching) > len(first):
+            ranked = {doc for doc, _ in first}
+            rest = self._vote_all(terms, sorted(matching - ranked))
+            for start in range(0, len(rest), RANKED):
+                if len(hits) >= offset + limit:
+                    break
+                hits += self._rank(parsed, terms, rest[start : start + RANKED], RANKED)
+        return SearchPage(hits[offset : offset + limit], len(matching))
+
+    def _matching(self, parsed: Query, terms: list[_Term]) -> set[int]:
+        """Every document with a meaning of a query word that the filters and phrases
+        keep: a union of posting lists, counted without ranking."""
+        docs: set[int] = set()
+        for term in terms:
+            for word_id in term.matches:
+                docs.update(self._postings[word_id])
+        if parsed.kinds is not None or parsed.outlets or parsed.speakers:
+            docs = set(filter(self._admits(parsed), docs))
+        if parsed.phrases:
+            phrases = [f" {' '.join(phrase)} " for phrase in parsed.phrases]
+            docs = {
+                doc
+                for doc in docs
+                if all(
+                    phrase in f" {' '.join(WORD.findall(fold(self._texts[doc])))} "
+                    for phrase in phrases
+                )
+            }
+        return docs
+
+    def _vote_all(self, terms: list[_Term], docs: list[int]) -> list[tuple[int, float]]:
+        """`docs` with their full vote (no budget), best first: the order of later pages."""
+        votes = dict.fromkeys(docs, 0.0)
+        for feature in self._features(terms):
+            for weight, posting in feature:
+                for doc in posting:
+                    if doc in votes:
+                        votes[doc] += weight
+        return sorted(votes.items(), key=lambda item: (-item[1], item[0]))
 
     def _terms(self, parsed: Query, words: list[str]) -> list[_Term]:
         total = max(len(self._texts), 1)
@@ -351,11 +409,14 @@ class SearchIndex:
         return admits
 
     def _rank(
-        self, parsed: Query, terms: list[_Term], votes: dict[int, float], limit: int
+        self,
+        parsed: Query,
+        terms: list[_Term],
+        candidates: list[tuple[int, float]],
+        limit: int,
     ) -> list[Hit]:
         """Score candidates 0-100: weighted words found, words found side by side, and
         rapidfuzz's character-level similarity of the query to the best-matching stretch."""
-        candidates = heapq.nlargest(RANKED, votes.items(), key=itemgetter(1))
         query_text = " ".join(term.word for term in terms)
         total_weight = sum(term.weight for term in terms) or 1.0
         pairs = max(len(terms) - 1, 1)
@@ -404,17 +465,13 @@ class SearchIndex:
             hits.append(self._hit(doc, score, _spans(folded, marked, parsed.phrases)))
         return hits
 
-    def _filter_only(self, parsed: Query, limit: int) -> list[Hit]:
+    def _filter_only(self, parsed: Query, offset: int, limit: int) -> SearchPage:
         """Queries with filters but no words list matching documents in corpus order."""
         admits = self._admits(parsed)
         pool = self._quote_docs if parsed.speakers else range(len(self._texts))
-        hits = []
-        for doc in pool:
-            if admits(doc):
-                hits.append(self._hit(doc, 100.0, []))
-                if len(hits) >= limit:
-                    break
-        return hits
+        kept = [doc for doc in pool if admits(doc)]
+        hits = [self._hit(doc, 100.0, []) for doc in kept[offset : offset + limit]]
+        return SearchPage(hits, len(kept))
 
     def _hit(self, doc: int, score: float, spans: list[tuple[int, int]]) -> Hit:
         owner = self._owners[doc]
