@@ -22,6 +22,7 @@ from kabar_tui.core.search import Hit, SearchPage
 from kabar_tui.core.textfold import WORD, fold
 from kabar_tui.i18n import _, ngettext
 from kabar_tui.ui.access import KabarNode
+from kabar_tui.ui.labels import hit_kind_label
 from kabar_tui.ui.messages import OpenArticle, ShowEntity
 
 DEBOUNCE_SECONDS = 0.15
@@ -238,7 +239,7 @@ class SearchScreen(KabarNode, ModalScreen[None]):
         article = corpus.article(hit.article_id) if hit.article_id else None
         head = Text()
         head.append(f"{hit.score:>3.0f} ", style="bold")
-        head.append(hit.kind, style="dim")
+        head.append(hit_kind_label(hit.kind), style="dim")
         if article is not None:
             locale = self.kabar.locale
             head.append(f" · {article.outlet or '-'} · {format_date(article.published, locale)}")
