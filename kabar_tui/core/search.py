@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from operator import itemgetter
 
+import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
@@ -214,38 +215,56 @@ class SearchIndex:
         matching = self._matching(parsed, terms)
         votes = self._vote(terms, parsed)
         # Hash-colliding pair postings may vote for a document with none of the words.
-        voted = ((doc, vote) for doc, vote in votes.items() if doc in matching)
+        voted = ((doc, vote) for doc, vote in votes.items() if matching[doc])
         first = heapq.nlargest(RANKED, voted, key=itemgetter(1))
-        hits = self._rank(parsed, terms, first, RANKED)
-        if offset + limit > len(hits) and len(matching) > len(first):
-            ranked = {doc for doc, _ in first}
-            rest = self._vote_all(terms, sorted(matching - ranked))
+        end = offset + limit
+        hits, position = self._rank(parsed, terms, first, offset, limit)
+        total = int(np.count_nonzero(matching))
+        if end > position and total > len(first):
+            for doc, _ in first:
+                matching[doc] = False
+            rest = self._vote_all(terms, np.flatnonzero(matching).tolist())
             for start in range(0, len(rest), RANKED):
-                if len(hits) >= offset + limit:
+                if position >= end:
                     break
-                hits += self._rank(parsed, terms, rest[start : start + RANKED], RANKED)
-        return SearchPage(hits[offset : offset + limit], len(matching))
+                skip = max(offset - position, 0)
+                chunk = rest[start : start + RANKED]
+                more, count = self._rank(parsed, terms, chunk, skip, end - position - skip)
+                hits += more
+                position += count
+        return SearchPage(hits, total)
 
-    def _matching(self, parsed: Query, terms: list[_Term]) -> set[int]:
-        """Every document with a meaning of a query word that the filters and phrases
-        keep: a union of posting lists, counted without ranking."""
-        docs: set[int] = set()
+    def _matching(self, parsed: Query, terms: list[_Term]) -> np.ndarray:
+        """A mask of every document with a meaning of a query word that the filters and
+        phrases keep: posting lists marked in a bitmap, counted without ranking."""
+        mask = np.zeros(len(self._texts), dtype=bool)
         for term in terms:
             for word_id in term.matches:
-                docs.update(self._postings[word_id])
+                mask[np.frombuffer(self._postings[word_id], dtype=np.uint32)] = True
+        for word in {word for phrase in parsed.phrases for word in phrase}:
+            word_id = self._word_ids.get(word)
+            if word_id is None:
+                mask[:] = False
+                return mask
+            having = np.zeros_like(mask)
+            having[np.frombuffer(self._postings[word_id], dtype=np.uint32)] = True
+            mask &= having
+        checks = []
         if parsed.kinds is not None or parsed.outlets or parsed.speakers:
-            docs = set(filter(self._admits(parsed), docs))
+            checks.append(self._admits(parsed))
         if parsed.phrases:
             phrases = [f" {' '.join(phrase)} " for phrase in parsed.phrases]
-            docs = {
-                doc
-                for doc in docs
-                if all(
-                    phrase in f" {' '.join(WORD.findall(fold(self._texts[doc])))} "
-                    for phrase in phrases
+            texts = self._texts
+            checks.append(
+                lambda doc: all(
+                    phrase in f" {' '.join(WORD.findall(fold(texts[doc])))} " for phrase in phrases
                 )
-            }
-        return docs
+            )
+        if checks:
+            for doc in np.flatnonzero(mask).tolist():
+                if not all(check(doc) for check in checks):
+                    mask[doc] = False
+        return mask
 
     def _vote_all(self, terms: list[_Term], docs: list[int]) -> list[tuple[int, float]]:
         """`docs` with their full vote (no budget), best first: the order of later pages."""
@@ -413,10 +432,12 @@ class SearchIndex:
         parsed: Query,
         terms: list[_Term],
         candidates: list[tuple[int, float]],
+        skip: int,
         limit: int,
-    ) -> list[Hit]:
+    ) -> tuple[list[Hit], int]:
         """Score candidates 0-100: weighted words found, words found side by side, and
-        rapidfuzz's character-level similarity of the query to the best-matching stretch."""
+        rapidfuzz's character-level similarity of the query to the best-matching stretch.
+        Hits are made for the `limit` after the best `skip`; the count is of all scored."""
         query_text = " ".join(term.word for term in terms)
         total_weight = sum(term.weight for term in terms) or 1.0
         pairs = max(len(terms) - 1, 1)
@@ -454,7 +475,7 @@ class SearchIndex:
             scored.append((score, -doc, doc, folded, best))
         scored.sort(reverse=True)
         hits = []
-        for score, _, doc, folded, best in scored[:limit]:
+        for score, _, doc, folded, best in scored[skip : skip + limit]:
             # Mark a word only where it is the closest this text has to a typed word:
             # "gabungan" typed and present, so "hubungan" is not marked too.
             marked = {
@@ -463,7 +484,7 @@ class SearchIndex:
                 if any(similarity >= best[number] for number, similarity in found)
             }
             hits.append(self._hit(doc, score, _spans(folded, marked, parsed.phrases)))
-        return hits
+        return hits, len(scored)
 
     def _filter_only(self, parsed: Query, offset: int, limit: int) -> SearchPage:
         """Queries with filters but no words list matching documents in corpus order."""
