@@ -242,12 +242,12 @@ class SearchIndex:
             for word_id in term.matches:
                 mask[np.frombuffer(self._postings[word_id], dtype=np.uint32)] = True
         for word in {word for phrase in parsed.phrases for word in phrase}:
-            word_id = self._word_ids.get(word)
-            if word_id is None:
+            phrase_word = self._word_ids.get(word)
+            if phrase_word is None:
                 mask[:] = False
                 return mask
             having = np.zeros_like(mask)
-            having[np.frombuffer(self._postings[word_id], dtype=np.uint32)] = True
+            having[np.frombuffer(self._postings[phrase_word], dtype=np.uint32)] = True
             mask &= having
         checks = []
         if parsed.kinds is not None or parsed.outlets or parsed.speakers:

@@ -6,6 +6,7 @@ lines keeps long articles smooth. A paragraph cursor marks the paragraph being r
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -318,10 +319,11 @@ class ArticleView(ScrollView, can_focus=True):
         owners = layout.paragraph_of_line
         y = max(top, 0)
         while y < min(bottom, len(owners)):
-            index = next(
-                (owners[at] for at in range(y, len(owners)) if owners[at] is not None),
-                len(layout.article.paragraphs),
-            )
+            index = len(layout.article.paragraphs)  # past every paragraph: the trailing lines
+            for owner in itertools.islice(owners, y, None):
+                if owner is not None:
+                    index = owner
+                    break
             self._wrap_block(layout, index)
             if index >= len(layout.article.paragraphs):
                 break
