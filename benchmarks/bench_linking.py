@@ -2,12 +2,17 @@
 
     python -m benchmarks.bench_linking            # 1k and 10k articles
     python -m benchmarks.bench_linking --full     # also 100k (several minutes)
-    python -m benchmarks.bench_linking --sizes 500 2000
+    python -m benchmarks.bench_linking --sizes 500 2000 --incremental-sizes 1000 10000
+    python -m benchmarks.bench_linking --workers 1   # the look-ups in this process only
+
+Each size runs in a fresh interpreter, so its peak memory is its own; CPU counts the
+worker processes too (the machine is shared: wall time measures the neighbours).
 
 Each generated article has eight paragraphs; one article in five republishes three
 paragraphs of an earlier one with 10% of their words replaced (`textgen.edit_words`).
 Goals (issue 4): 2 s at 1k, 20 s at 10k, 4 min at 100k; under 5 ms to link one new
-article into a 10k corpus; recall of the planted pairs at least 0.95.
+article into a 10k corpus; recall of the planted pairs at least 0.95. Issue 14: the cost
+of linking one added article stays within 2x from 1k to 100k.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import argparse
 import random
 import resource
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -82,30 +88,42 @@ def recall(links: list, planted: Planted) -> tuple[float, int]:
     return (hits / len(planted) if planted else 1.0), false_links
 
 
-def resident_mb() -> float:
-    """Peak resident memory of this process so far (Linux reports kB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def resident_mb(who: int = resource.RUSAGE_SELF) -> float:
+    """Peak resident memory of this process, or of its largest child (Linux reports kB)."""
+    return resource.getrusage(who).ru_maxrss / 1024
 
 
-def bench_corpus(size: int) -> None:
+def cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (the linking workers)."""
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def bench_corpus(size: int, workers: int | None) -> None:
     articles, planted = generate(size, seed=size)
     corpus = Corpus(articles=articles)
-    start, start_cpu = time.perf_counter(), time.process_time()
-    links = link_corpus(corpus)
-    elapsed, cpu = time.perf_counter() - start, time.process_time() - start_cpu
+    before_mb = resident_mb()
+    start, start_cpu = time.perf_counter(), cpu_seconds()
+    links = link_corpus(corpus, workers)
+    elapsed, cpu = time.perf_counter() - start, cpu_seconds() - start_cpu
     found, false_links = recall(links, planted)
+    worker_mb = resident_mb(resource.RUSAGE_CHILDREN)
     print(
         f"link_corpus {size:>7,} articles ({size * PARAGRAPHS_PER_ARTICLE:,} paragraphs): "
-        f"{elapsed:7.2f} s ({cpu:.2f} s CPU, one core), {len(links):,} links, recall {found:.3f} "
-        f"({len(planted):,} planted), {false_links:,} false links, peak RSS {resident_mb():.0f} MB"
+        f"{elapsed:7.2f} s wall, {cpu:.2f} s CPU (workers {workers or 'all cores'}), "
+        f"{len(links):,} links, recall {found:.3f} ({len(planted):,} planted), "
+        f"{false_links:,} false links, peak RSS {resident_mb():.0f} MB "
+        f"({before_mb:.0f} MB before linking; largest worker {worker_mb:.0f} MB)",
+        flush=True,
     )
 
 
 def bench_incremental(size: int, additions: int) -> None:
     articles, _ = generate(size, seed=7)
-    index = LinkIndex()
-    for article in articles:
-        index.add_article(article)
+    index = LinkIndex.build(articles)  # the links of adding them one by one, sooner
     rng = random.Random(11)
     timings = []  # CPU ms: the machine is shared, wall time measures the neighbours
     walls = []
@@ -140,12 +158,28 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*", default=[1_000, 10_000])
     parser.add_argument("--full", action="store_true", help="also 100k articles (minutes)")
     parser.add_argument("--additions", type=int, default=200)
-    parser.add_argument("--incremental-size", type=int, default=10_000)
+    parser.add_argument("--incremental-sizes", type=int, nargs="*", default=None)
+    parser.add_argument("--workers", type=int, default=None, help="default: every core")
+    parser.add_argument("--one", nargs=2, metavar=("KIND", "SIZE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.one:  # a child run: one measurement in a fresh interpreter
+        kind, size = args.one[0], int(args.one[1])
+        if kind == "corpus":
+            bench_corpus(size, args.workers)
+        else:
+            bench_incremental(size, args.additions)
+        return
     sizes = [*args.sizes, 100_000] if args.full else args.sizes
-    for size in sizes:
-        bench_corpus(size)
-    bench_incremental(args.incremental_size, args.additions)
+    incremental = args.incremental_sizes
+    if incremental is None:
+        incremental = [1_000, 10_000, 100_000] if args.full else [1_000, 10_000]
+    runs = [("corpus", size) for size in sizes] + [("added", size) for size in incremental]
+    for kind, size in runs:
+        command = [sys.executable, "-m", "benchmarks.bench_linking", "--one", kind, str(size)]
+        command += ["--additions", str(args.additions)]
+        if args.workers is not None:
+            command += ["--workers", str(args.workers)]
+        subprocess.run(command, check=True, cwd=Path(__file__).resolve().parent.parent)
 
 
 if __name__ == "__main__":

@@ -253,6 +253,12 @@ def test_incremental_and_batch_linking_agree() -> None:
     assert pairs(index.links) == pairs(link_corpus(Corpus(articles=articles)))
 
 
+_QUOTED_SPEECH = (
+    "kami akan datang besok pagi lalu kami akan pulang sore nanti "
+    "katanya kami akan datang besok pagi sekali"
+)
+
+
 def _naive_quote_word_positions(words: list[str], quotes: tuple[str, ...]) -> set[int]:
     """The reference: each quote's first occurrence, found by trying every start."""
     from kabar_tui.core.linking import SHINGLE
@@ -270,26 +276,7 @@ def _naive_quote_word_positions(words: list[str], quotes: tuple[str, ...]) -> se
 def test_quote_positions_match_the_reference() -> None:
     from kabar_tui.core.linking import _quote_word_positions
 
-    words = [
-        "kami",
-        "akan",
-        "datang",
-        "besok",
-        "pagi",
-        "lalu",
-        "kami",
-        "akan",
-        "pulang",
-        "sore",
-        "nanti",
-        "katanya",
-        "kami",
-        "akan",
-        "datang",
-        "besok",
-        "pagi",
-        "sekali",
-    ]
+    words = _QUOTED_SPEECH.split()
     cases = [
         ("kami akan datang besok pagi", "kami akan pulang sore nanti"),
         ("kami akan datang besok pagi sekali",),
@@ -303,19 +290,7 @@ def test_quote_positions_match_the_reference() -> None:
 def test_quote_positions_out_of_text_order_still_mark_each_quote() -> None:
     from kabar_tui.core.linking import SHINGLE, _quote_word_positions
 
-    words = [
-        "kami",
-        "akan",
-        "datang",
-        "besok",
-        "pagi",
-        "lalu",
-        "kami",
-        "akan",
-        "pulang",
-        "sore",
-        "nanti",
-    ]
+    words = _QUOTED_SPEECH.split()[:11]
     quotes = ("kami akan pulang sore nanti", "kami akan datang besok pagi")
     found = _quote_word_positions(words, quotes)
     assert found == set(range(0, 5 - SHINGLE + 1)) | set(range(6, 6 + 5 - SHINGLE + 1))
@@ -329,3 +304,91 @@ def test_quote_positions_of_thousands_of_quotes_in_one_paragraph() -> None:
     words = " ".join(f"ujar dia {quote}" for quote in quotes).split()
     expected = {10 * n + 2 + offset for n in range(3000) for offset in range(8 - 4 + 1)}
     assert _quote_word_positions(words, quotes) == expected
+
+
+def _link_keys(links: list) -> list[tuple]:
+    return sorted(
+        (
+            link.source_article,
+            link.source_paragraph,
+            link.target_article,
+            link.target_paragraph,
+            link.score,
+            link.kind,
+        )
+        for link in links
+    )
+
+
+PARALLEL_CHECK = """
+import json
+from benchmarks.bench_linking import generate
+from kabar_tui.core.linking import LinkIndex
+
+from kabar_tui.core.model import Paragraph
+
+articles, _ = generate(400, seed=1000)
+footer = "Dapatkan update berita pilihan dan breaking news setiap hari dari kami"
+for article in articles[::3]:  # a footer in more paragraphs than a posting holds
+    article.paragraphs.append(Paragraph(len(article.paragraphs), footer, 99))
+parallel = LinkIndex.build(articles, workers=2)
+serial = LinkIndex.build(articles, workers=1)
+one_by_one = LinkIndex()
+for article in articles:
+    one_by_one.add_article(article)
+rows = lambda index: [
+    [l.source_article, l.source_paragraph, l.target_article, l.target_paragraph, l.score, l.kind]
+    for l in index.links
+]
+capped = sum(1 for posting in parallel._fingerprints.values() if posting is None)
+print(json.dumps({
+    "workers": parallel.workers, "capped": capped, "parallel": rows(parallel),
+    "serial": rows(serial), "one_by_one": sorted(rows(one_by_one)),
+}))
+"""
+
+
+def test_forked_workers_link_a_generated_corpus_as_one_process_does() -> None:
+    """In a fresh interpreter: a test run's own threads would keep the workers unforked."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    output = subprocess.run(
+        [sys.executable, "-c", PARALLEL_CHECK], capture_output=True, text=True, cwd=root
+    )
+    assert output.returncode == 0, output.stderr
+    found = json.loads(output.stdout)
+    assert found["workers"] == 2
+    assert found["capped"] > 0  # postings grew too common while the corpus was indexed
+    assert len(found["serial"]) > 50
+    assert found["parallel"] == found["serial"]  # same links, same order
+    assert sorted(found["serial"]) == found["one_by_one"]
+
+
+def test_adding_one_by_one_gives_the_links_of_building_at_once() -> None:
+    """Word rarity changes as the corpus grows: a similar-event link found among the first
+    articles, when every word was rare, no longer holds once the words are common."""
+    from benchmarks.bench_linking import generate
+
+    articles, _ = generate(400, seed=1000)
+    index = LinkIndex()
+    returned = []
+    for item in articles:
+        returned.extend(index.add_article(item))
+    built = LinkIndex.build(articles, workers=1)
+    assert _link_keys(index.links) == _link_keys(built.links)
+    dropped = set(_link_keys(returned)) - set(_link_keys(index.links))
+    assert dropped and {row[-1] for row in dropped} == {SIMILAR}
+
+
+def test_a_built_index_grows_like_one_built_with_the_new_articles() -> None:
+    from benchmarks.bench_linking import generate
+
+    articles, _ = generate(300, seed=5)
+    index = LinkIndex.build(articles[:200], workers=1)
+    for item in articles[200:]:
+        index.add_article(item)
+    assert _link_keys(index.links) == _link_keys(LinkIndex.build(articles, workers=1).links)

@@ -5,17 +5,37 @@ candidates come from an inverted index of sampled word 4-gram fingerprints (repu
 text) and of rare lowercase content words (the same event told in other words); only
 candidates are scored with rapidfuzz. `LinkIndex` adds one article at a time, so a new
 article is linked without recomputing the rest.
+
+A whole corpus is linked in two passes that give the links adding its articles one by one
+would: the index is built first, keeping for each posting when it grew too common, then
+every paragraph looks up what was indexed before its article. The look-ups depend on
+nothing but that finished index, so they run in forked worker processes that share it
+(docs/linking.md).
+
+Whether a word is rare depends on the whole corpus, which grows: a similar-event verdict
+is kept with the words it rests on and judged again on the current counts, so adding
+articles one by one and building at once give the same links.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
+import signal
+import threading
 import unicodedata
 import zlib
+from array import array
+from bisect import bisect_left
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from itertools import chain
+from operator import is_not, itemgetter
 from sys import intern
+from typing import Any
 
 from rapidfuzz import fuzz
 
@@ -42,6 +62,12 @@ RARE_WORDS_MIN_SHARED = 3
 MAX_CANDIDATES = 20  # weakly supported candidates verified per paragraph (strong: all)
 WEAK_FINGERPRINTS = 2
 STRONG_FINGERPRINTS = 4
+# Below this many paragraphs, starting worker processes costs more than it saves; above
+# the second, each worker's copy-on-write copies (reference counts write to the shared
+# pages: about 2/3 of the index each, docs/linking.md) cost more memory than allowed.
+PARALLEL_MIN_PASSAGES = 16_000
+PARALLEL_MAX_PASSAGES = 200_000
+_CHUNKS_PER_WORKER = 4  # look-up ranges per worker: even finish despite uneven paragraphs
 
 # Indonesian function words: never evidence that two paragraphs tell the same thing.
 _STOPWORD_LIST = """
@@ -63,7 +89,9 @@ _LOWERCASE_WORD = re.compile(r"(?<!\w)[a-z]\w{2,}")
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _QUOTED = re.compile(r"[\"“”«»„]([^\"“”«»„]+)[\"“”«»„]")
 _KIND_ORDER = {SAME_TEXT: 0, SAME_QUOTE: 1, SIMILAR: 2}
+Found = tuple[Link, tuple[str, ...]]  # a link and the words it rests on (see LinkIndex._holds)
 _ABSENT = object()
+_is_some = partial(is_not, None)
 
 
 def fold(text: str) -> str:
@@ -128,16 +156,30 @@ def _quote_score(a: _Passage, b: _Passage) -> float:
     return best if best >= SAME_QUOTE_MIN_RATIO else 0.0
 
 
-def _shared_run_words(a: _Passage, b: _Passage, words: set[str]) -> set[str]:
-    """Those of `words` that lie inside word runs both paragraphs contain."""
-    wa, wb = a.text.split(), b.text.split()
-    runs_b = {tuple(wb[i : i + SIMILAR_RUN]) for i in range(len(wb) - SIMILAR_RUN + 1)}
-    covered: set[str] = set()
-    for i in range(len(wa) - SIMILAR_RUN + 1):
-        run = tuple(wa[i : i + SIMILAR_RUN])
-        if run in runs_b:
-            covered.update(w for w in run if w in words)
-    return covered
+def _shared_run_words(runs_a: _Runs, b: _Passage, words: set[str]) -> set[str]:
+    """Those of `words` that lie inside word runs both paragraphs contain (`runs_a`: the
+    runs of the first, taken once for all its candidates)."""
+    shared_runs = runs_a.get().intersection(_runs(b.text.split()))
+    return words.intersection(chain.from_iterable(shared_runs))
+
+
+class _Runs:
+    """The word runs of one paragraph, taken when first needed (most pairs never do)."""
+
+    __slots__ = ("_runs", "_text")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._runs: set[tuple[str, ...]] | None = None
+
+    def get(self) -> set[tuple[str, ...]]:
+        if self._runs is None:
+            self._runs = _runs(self._text.split())
+        return self._runs
+
+
+def _runs(words: list[str]) -> set[tuple[str, ...]]:
+    return set(zip(*(words[i:] for i in range(SIMILAR_RUN)), strict=False))
 
 
 def quotes_by_paragraph(article: Article) -> dict[int, list[str]]:
@@ -153,35 +195,105 @@ class LinkIndex:
     def __init__(self) -> None:
         self._passages: list[_Passage] = []
         self._articles: set[str] = set()
-        # fingerprint or word -> passage number(s); None once too common (see _post)
+        # fingerprint or word -> passage number(s); None once too common (see _post_all)
         self._fingerprints: dict[int, int | list[int] | None] = {}
         self._rare_words: dict[str, int | list[int] | None] = {}
+        # While `build` runs: the keys whose postings grew too common (see _post_all).
+        self._capped_fingerprints: list[int] | None = None
+        self._capped_words: list[str] | None = None
         self._frequency: Counter[str] = Counter()  # paragraphs containing each content word
         self._counted = 0  # paragraphs counted in _frequency
         self._word_codes = _WordCodes()
-        self.links: list[Link] = []
+        # Every link found, with the shared words a similar-event link rests on (empty for
+        # the others): it holds while two of them are rare, judged when `links` is read.
+        self._found: list[Found] = []
+        # Pairs of passage numbers that told of the same event in shared words none of
+        # which were rare yet: judged again when `links` is read after the counts change.
+        self._deferred = array("q")
+        self._links: tuple[tuple[int, int], list[Link]] = ((-1, -1), [])  # judged when, links
+        self.workers = 1  # processes that linked the corpus in `build`
 
     @classmethod
-    def build(cls, articles: list[Article]) -> LinkIndex:
-        """Index and link many articles, judging word rarity on all of them at once."""
+    def build(cls, articles: list[Article], workers: int | None = None) -> LinkIndex:
+        """Index and link many articles, judging word rarity on all of them at once.
+
+        The links are those of adding the articles one by one in order: each paragraph
+        sees what was indexed before its article. `workers` None means every core, when
+        the corpus is big enough and forking is safe.
+        """
         index = cls()
         prepared = [index._prepare(article) for article in articles]
         for passages in prepared:
             index._count(passages)
+        index._capped_fingerprints, index._capped_words = [], []
+        starts: list[int] = []  # for each passage, the first passage of its article
         for passages in prepared:
-            index.links.extend(index._add(passages))
+            start = len(index._passages)
+            for passage in passages:
+                index._index(passage, index._fingerprints_of(passage))
+                starts.append(start)
+        del prepared
+        index.workers = _worker_count(workers, len(starts))
+        if index.workers > 1:
+            parts = _link_in_workers(index, starts, index.workers)
+        else:
+            parts = [index._link_passages(0, len(starts), starts)]
+        for found, deferred in parts:
+            index._found.extend(found)
+            index._deferred.extend(deferred)
+        # every pair was judged on the final counts: the deferred ones do not hold
+        now = (index._counted, len(index._found))
+        index._links = (now, [link for link, words in index._found if index._holds(words)])
+        index._forget_capped()
         return index
 
     def __len__(self) -> int:
         return len(self._passages)
 
+    @property
+    def links(self) -> list[Link]:
+        """Every link, similar-event ones judged on the word counts of the corpus as it is."""
+        judged_at, links = self._links
+        now = (self._counted, len(self._found))
+        if judged_at != now:
+            links = [link for link, words in self._found if self._holds(words)]
+            links.extend(self._judge_deferred())
+            self._links = (now, links)
+        return links
+
+    def _judge_deferred(self) -> Iterator[Link]:
+        """The deferred pairs that two rare words now make a similar-event link."""
+        numbers = self._deferred
+        for slot in range(0, len(numbers), 2):
+            a, b = self._passages[numbers[slot]], self._passages[numbers[slot + 1]]
+            if self._rare_count(set(a.content).intersection(b.content)) < 2:
+                continue
+            scored = self._score(a, b, _Runs(a.text))
+            if isinstance(scored, tuple) and self._holds(scored[2]):
+                yield Link(a.article, a.paragraph, b.article, b.paragraph, *scored[:2])
+
+    def _holds(self, words: tuple[str, ...]) -> bool:
+        """A link resting on no words holds; a similar-event link needs two of them rare."""
+        return not words or self._rare_count(words) >= SIMILAR_MIN_RARE_WORDS
+
+    def _rare_count(self, words: Iterable[str]) -> int:
+        limit = max(RARE_WORD_POSTING_CAP, self._counted * RARE_SHARE)
+        frequency = self._frequency
+        return sum(1 for word in words if frequency[word] <= limit)
+
     def add_article(self, article: Article) -> list[Link]:
         """Index the article and return its links to the articles added before it."""
         passages = self._prepare(article)
         self._count(passages)
-        found = self._add(passages)
-        self.links.extend(found)
-        return found
+        start = len(self._passages)
+        keys = [self._fingerprints_of(passage) for passage in passages]
+        found: list[Found] = []
+        for number, (passage, passage_keys) in enumerate(zip(passages, keys, strict=True), start):
+            found.extend(self._link(passage, number, passage_keys, start, self._deferred))
+        for passage, passage_keys in zip(passages, keys, strict=True):
+            self._index(passage, passage_keys)
+        self._found.extend(found)
+        return [link for link, words in found if self._holds(words)]
 
     def _prepare(self, article: Article) -> list[_Passage]:
         if article.id in self._articles:
@@ -199,36 +311,50 @@ class LinkIndex:
             self._frequency.update(passage.content)
         self._counted += len(passages)
 
-    def _add(self, passages: list[_Passage]) -> list[Link]:
-        found: list[Link] = []
-        keys = [self._fingerprints_of(passage) for passage in passages]
-        for passage, passage_keys in zip(passages, keys, strict=True):
-            found.extend(self._link(passage, passage_keys))
-        for passage, passage_keys in zip(passages, keys, strict=True):
-            self._index(passage, passage_keys)
-        return found
+    def _forget_capped(self) -> None:
+        """Once `build` has linked every paragraph, postings that grew too common are
+        never seen again: free them, as `add_article` does at once."""
+        for capped, postings in (
+            (self._capped_fingerprints, self._fingerprints),
+            (self._capped_words, self._rare_words),
+        ):
+            for key in capped or ():
+                postings[key] = None  # type: ignore[index]
+        self._capped_fingerprints = self._capped_words = None
 
-    def _score(self, a: _Passage, b: _Passage) -> tuple[float, str] | None:
-        """The score and kind of the link between two paragraphs, None when unrelated."""
+    def _link_passages(
+        self, first: int, end: int, starts: list[int]
+    ) -> tuple[list[Found], array[int]]:
+        """Links of the passages numbered first..end-1 to those indexed before their
+        article, and the pairs deferred (see `_deferred`)."""
+        found: list[Found] = []
+        deferred = array("q")
+        for number in range(first, end):
+            passage = self._passages[number]
+            keys = self._fingerprints_of(passage)
+            found.extend(self._link(passage, number, keys, starts[number], deferred))
+        return found, deferred
+
+    def _score(
+        self, a: _Passage, b: _Passage, runs_a: _Runs
+    ) -> tuple[float, str, tuple[str, ...]] | bool:
+        """The score and kind of the link between two paragraphs, and for a similar event
+        the shared words it rests on (see `_holds`); False when unrelated, True when they
+        share words that are not rare now but may be once the corpus has grown."""
         ratio = fuzz.ratio(a.text, b.text)
         if ratio >= SAME_TEXT_MIN_RATIO:
-            return round(ratio, 1), SAME_TEXT
+            return round(ratio, 1), SAME_TEXT, ()
         if (a.quotes or b.quotes) and (quote := _quote_score(a, b)):
-            return round(quote, 1), SAME_QUOTE
+            return round(quote, 1), SAME_QUOTE, ()
         shared = set(a.content).intersection(b.content)
         if len(shared) < SIMILAR_MIN_SHARED_WORDS:
-            return None
-        limit = max(RARE_WORD_POSTING_CAP, self._counted * RARE_SHARE)
-        rare = {w for w in shared if self._frequency[w] <= limit}
-        if len(rare) < SIMILAR_MIN_RARE_WORDS:
-            return None
-        covered = _shared_run_words(a, b, shared)
-        if (
-            len(covered) >= SIMILAR_MIN_SHARED_WORDS
-            and len(covered & rare) >= SIMILAR_MIN_RARE_WORDS
-        ):
-            return round(fuzz.token_set_ratio(a.text, b.text), 1), SIMILAR
-        return None
+            return False
+        if self._rare_count(shared) < SIMILAR_MIN_RARE_WORDS:
+            return True  # whether their runs cover enough words is looked at only then
+        covered = _shared_run_words(runs_a, b, shared)
+        if len(covered) < SIMILAR_MIN_SHARED_WORDS:
+            return False
+        return round(fuzz.token_set_ratio(a.text, b.text), 1), SIMILAR, tuple(sorted(covered))
 
     def _fingerprints_of(self, passage: _Passage) -> list[int]:
         """The key of each word 4-gram, in text order.
@@ -240,60 +366,62 @@ class LinkIndex:
         codes = list(map(self._word_codes.__getitem__, passage.text.split()))
         return list(map(hash, zip(*(codes[i:] for i in range(SHINGLE)), strict=False)))
 
-    def _candidates(self, passage: _Passage, keys: list[int]) -> list[int]:
-        shared: Counter[int] = Counter()
-        for posting in map(self._fingerprints.get, keys):
-            if type(posting) is int:
-                shared[posting] += 1
-            elif posting:
-                shared.update(posting)
-        rare: Counter[int] = Counter()
-        for word in passage.content:
-            posting = self._rare_words.get(word)
-            if type(posting) is int:
-                rare[posting] += 1
-            elif posting:
-                rare.update(posting)
+    def _candidates(self, passage: _Passage, keys: list[int], start: int) -> list[int]:
+        """Passages numbered below `start` that share enough fingerprints or rare words.
+
+        Postings are gathered into one list and counted at once (counting in C); the order
+        of first appearance, which breaks ties between weak candidates, is that of the
+        keys in text order, as it always was.
+        """
+        shared = Counter(_visible(keys, self._fingerprints, start))
+        rare = Counter(_visible(passage.content, self._rare_words, start))
         strong = {n for n, count in shared.items() if count >= STRONG_FINGERPRINTS}
         strong.update(n for n, count in rare.items() if count >= RARE_WORDS_MIN_SHARED)
-        weak = [
-            n
-            for n, count in shared.most_common(MAX_CANDIDATES)
-            if count >= WEAK_FINGERPRINTS and n not in strong
-        ]
+        # the best supported MAX_CANDIDATES, ties in order of appearance (most_common's)
+        several = [item for item in shared.items() if item[1] >= WEAK_FINGERPRINTS]
+        several.sort(key=itemgetter(1), reverse=True)
+        weak = [n for n, _ in several[:MAX_CANDIDATES] if n not in strong]
         return [*strong, *weak]
 
-    def _link(self, passage: _Passage, keys: list[int]) -> list[Link]:
-        links = []
-        for number in self._candidates(passage, keys):
-            other = self._passages[number]
+    def _link(
+        self, passage: _Passage, number: int, keys: list[int], start: int, deferred: array[int]
+    ) -> list[Found]:
+        links: list[Found] = []
+        candidates = self._candidates(passage, keys, start)
+        runs = _Runs(passage.text)
+        for candidate in candidates:
+            other = self._passages[candidate]
             if other.article == passage.article:
                 continue
-            scored = self._score(passage, other)
-            if scored:
-                score, kind = scored
-                links.append(
-                    Link(
-                        passage.article,
-                        passage.paragraph,
-                        other.article,
-                        other.paragraph,
-                        score,
-                        kind,
-                    )
+            scored = self._score(passage, other, runs)
+            if scored is True:
+                deferred.extend((number, candidate))
+            elif scored:
+                score, kind, words = scored
+                link = Link(
+                    passage.article, passage.paragraph, other.article, other.paragraph, score, kind
                 )
+                links.append((link, words))
         return links
 
     def _index(self, passage: _Passage, keys: list[int]) -> None:
         number = len(self._passages)
         self._passages.append(passage)
-        in_quote = _quote_word_positions(passage.text.split(), passage.quotes)
-        short = len(keys) < SHORT_PASSAGE
-        for position, key in enumerate(keys):
-            if short or key % SAMPLE_MODULUS == 0 or position in in_quote:
-                _post(self._fingerprints, key, number, FINGERPRINT_POSTING_CAP)
-        for word in passage.content:
-            _post(self._rare_words, word, number, RARE_WORD_POSTING_CAP)
+        if len(keys) < SHORT_PASSAGE:
+            sampled = keys
+        else:
+            in_quote = _quote_word_positions(passage.text.split(), passage.quotes)
+            sampled = [
+                key
+                for position, key in enumerate(keys)
+                if key % SAMPLE_MODULUS == 0 or position in in_quote
+            ]
+        _post_all(
+            self._fingerprints, self._capped_fingerprints, sampled, number, FINGERPRINT_POSTING_CAP
+        )
+        _post_all(
+            self._rare_words, self._capped_words, passage.content, number, RARE_WORD_POSTING_CAP
+        )
 
 
 class _WordCodes(dict):
@@ -304,21 +432,123 @@ class _WordCodes(dict):
         return code
 
 
-def _post(index: dict, key: object, number: int, cap: int) -> None:
-    """Add to a posting: a bare int while single (most are: memory), then a list, then
-    None once it reaches `cap` (too common to suggest anything)."""
-    posting = index.get(key, _ABSENT)
-    if posting is _ABSENT:
-        index[key] = number
-    elif posting is None:
-        return
-    elif type(posting) is int:
-        if posting != number:
-            index[key] = [posting, number]
-    elif len(posting) >= cap:
-        index[key] = None
-    elif posting[-1] != number:
-        posting.append(number)
+class _Capped(list):
+    """A posting that grew too common while `build` ran, kept for the paragraphs of
+    earlier articles: `at` is the passage that found it full."""
+
+    __slots__ = ("at",)
+
+    def __init__(self, posting: list[int], at: int) -> None:
+        super().__init__(posting)
+        self.at = at
+
+
+def _post_all(
+    index: dict, capped: list | None, keys: Iterable[object], number: int, cap: int
+) -> None:
+    """Add passage `number` to the posting of each key: a bare int while single (most
+    are: memory), then a list, then too common once it reaches `cap`.
+
+    Too common is None, or, while `build` runs (`capped` given, collecting the keys),
+    a `_Capped` copy of the list (see `_visible`).
+    """
+    get = index.get
+    for key in keys:
+        posting = get(key, _ABSENT)
+        if posting is _ABSENT:
+            index[key] = number
+        elif posting is None:
+            continue
+        elif type(posting) is int:
+            if posting != number:
+                index[key] = [posting, number]
+        elif len(posting) >= cap:
+            if capped is None:
+                index[key] = None
+            elif type(posting) is not _Capped:
+                index[key] = _Capped(posting, number)
+                capped.append(key)
+        elif posting[-1] != number:
+            posting.append(number)
+
+
+def _visible(keys: Iterable[object], index: dict, start: int) -> list[int]:
+    """The passages that the postings of `keys` held when passage `start` was about to be
+    indexed: numbers below `start`, none for a posting already too common by then."""
+    found: list[int] = []
+    extend, append = found.extend, found.append
+    postings: Iterable[Any] = filter(_is_some, map(index.get, keys))  # misses dropped in C
+    for posting in postings:
+        if type(posting) is int:
+            if posting < start:
+                append(posting)
+        elif posting[-1] < start:
+            if type(posting) is _Capped and posting.at < start:
+                continue
+            extend(posting)
+        elif posting[0] < start:
+            extend(posting[: bisect_left(posting, start)])
+    return found
+
+
+def _worker_count(workers: int | None, passages: int) -> int:
+    """Processes for the look-ups: `workers`, or every core for a corpus of 2k-25k
+    articles, or one where forking is not safe.
+
+    Workers are forked so they share the finished index instead of receiving a copy;
+    forking a process that runs other threads (the reader) can deadlock, so there the
+    look-ups stay in this process.
+    """
+    if workers is None:
+        if not PARALLEL_MIN_PASSAGES <= passages <= PARALLEL_MAX_PASSAGES:
+            return 1
+        try:
+            workers = len(os.sched_getaffinity(0))
+        except AttributeError:  # not on Linux
+            workers = os.cpu_count() or 1
+    if workers > 1 and (
+        threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods()
+    ):
+        return 1
+    return max(1, workers)
+
+
+def _ranges(passages: int, parts: int) -> list[tuple[int, int]]:
+    """About `parts` consecutive ranges covering passages 0..passages-1."""
+    size = max(1, -(-passages // parts))
+    return [(first, min(first + size, passages)) for first in range(0, passages, size)]
+
+
+# What forked workers link against: set in the parent just before forking.
+_FORKED: tuple[LinkIndex, list[int]] | None = None
+
+
+def _link_in_workers(
+    index: LinkIndex, starts: list[int], workers: int
+) -> list[tuple[list[Found], array[int]]]:
+    """Link consecutive ranges of passages in forked processes, which share the index
+    copy-on-write; the parts come back in order."""
+    global _FORKED
+    ranges = _ranges(len(starts), workers * _CHUNKS_PER_WORKER)
+    _FORKED = (index, starts)
+    try:
+        context = multiprocessing.get_context("fork")
+        with context.Pool(workers, initializer=_ignore_interrupts) as pool:
+            parts = pool.map(_link_range, ranges, chunksize=1)
+    finally:
+        _FORKED = None
+    return parts
+
+
+def _link_range(bounds: tuple[int, int]) -> tuple[list[Found], array[int]]:
+    assert _FORKED is not None, "only called in a forked worker"
+    index, starts = _FORKED
+    return index._link_passages(*bounds, starts)
+
+
+def _ignore_interrupts() -> None:
+    """Ctrl-C is the parent's to handle; workers must not each print a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _quote_word_positions(words: list[str], quotes: tuple[str, ...]) -> set[int]:
@@ -352,9 +582,9 @@ def _quote_word_positions(words: list[str], quotes: tuple[str, ...]) -> set[int]
     return positions
 
 
-def link_corpus(corpus: Corpus) -> list[Link]:
-    """Every link in the corpus, each pair of paragraphs once."""
-    return LinkIndex.build(corpus.articles).links
+def link_corpus(corpus: Corpus, workers: int | None = None) -> list[Link]:
+    """Every link in the corpus, each pair of paragraphs once; `workers` as in `build`."""
+    return LinkIndex.build(corpus.articles, workers).links
 
 
 def related(corpus: Corpus, article_id: str, paragraph: int | None = None) -> list[Link]:

@@ -70,8 +70,8 @@ def group_stories(corpus: Corpus) -> list[Story]:
     """Stories of two or more articles, from corpus.links; an article is in at most one."""
     by_pair: dict[tuple[str, str], list[Link]] = defaultdict(list)
     for link in corpus.links:
-        pair = tuple(sorted((link.source_article, link.target_article)))
-        by_pair[pair].append(link)
+        first, second = sorted((link.source_article, link.target_article))
+        by_pair[first, second].append(link)
     parent: dict[str, str] = {}
 
     def root(article_id: str) -> str:
