@@ -60,7 +60,8 @@ def side_text(article: Article, index: int | None, changes: list[Span]) -> Text:
 def row_label(comparison: Comparison, index: int) -> str:
     row = comparison.rows[index]
     if row.left is not None and row.right is not None:
-        return f"¶{row.left} ↔ ¶{row.right} · {link_kind_label(row.kind or "")} {row.score or 0:.0f}"
+        kind = link_kind_label(row.kind or "")
+        return f"¶{row.left} ↔ ¶{row.right} · {kind} {row.score or 0:.0f}"
     side = comparison.left if row.left is not None else comparison.right
     number = row.left if row.left is not None else row.right
     label = f"¶{number} · " + _("only in {outlet}").format(outlet=outlet_name(side))
