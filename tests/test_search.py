@@ -244,3 +244,23 @@ def test_filters_pick_candidates_not_only_trim_them() -> None:
     hits = index.search("type:quote putin bertemu kim moskow")
     assert [(hit.kind, hit.article_id) for hit in hits] == [("quote", "q1")]
     assert [hit.article_id for hit in index.search("outlet:kompas putin bertemu")] == ["q1", "q1"]
+
+
+def test_every_matching_document_is_counted_and_reachable_page_by_page() -> None:
+    texts = [f"Banjir merendam {n} rumah di desa nomor {n}." for n in range(230)]
+    dry = article("kering", "Kompas", "Kemarau", ["Kemarau panjang melanda desa."])
+    corpus = Corpus(articles=[article("banjir", "Detik", "", texts), dry])
+    index = SearchIndex.build(corpus)
+    first = index.search_page("banjir", 0, 50)
+    assert first.total == 230 and len(first.hits) == 50
+    assert [hit.text for hit in first.hits] == [hit.text for hit in index.search("banjir")]
+    seen = []
+    for offset in range(0, 260, 50):
+        page = index.search_page("banjir", offset, 50)
+        assert page.total == 230
+        seen += [hit.paragraph for hit in page.hits]
+    assert sorted(seen) == list(range(230))
+    assert index.search_page("desa", 0, 10).total == 231
+    assert index.search_page('"desa nomor 7."', 0, 10).total == 1
+    assert index.search_page("outlet:kompas", 0, 10).total == 2  # the title and the passage
+    assert index.search_page("kemarau outlet:detik", 0, 10).total == 0

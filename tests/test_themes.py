@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from itertools import combinations
 from pathlib import Path
 
@@ -53,7 +54,7 @@ def test_wcag_contrast_helpers() -> None:
     assert contrast_ratio((119, 119, 119), (255, 255, 255)) == pytest.approx(4.48, abs=0.01)
 
 
-@pytest.mark.parametrize("name", sorted(BUNDLED))
+@pytest.mark.parametrize("name", sorted(name for name in BUNDLED if not BUNDLED[name].ansi))
 def test_every_reading_colour_has_wcag_aa_contrast(name: str) -> None:
     spec = BUNDLED[name]
     minimum = 7.0 if name == "kabar-high-contrast" else 4.5
@@ -61,6 +62,31 @@ def test_every_reading_colour_has_wcag_aa_contrast(name: str) -> None:
         (what, on, round(ratio, 2)) for what, on, ratio in reading_pairs(spec) if ratio < minimum
     ]
     assert not weak, f"{name}: below {minimum}:1 -> {weak}"
+
+
+# The terminal's own default colours (xterm's defaults, and its reverse-video light profile).
+TERMINALS = {"dark": ("ansi_black", "ansi_white"), "light": ("ansi_bright_white", "ansi_black")}
+ANSI_MINIMUM = 3.0  # no palette entry but magenta reaches 4.5:1 on black and on white
+
+
+@pytest.mark.parametrize("terminal", sorted(TERMINALS))
+@pytest.mark.parametrize("name", sorted(BUNDLED))
+def test_every_theme_is_readable_on_dark_and_light_terminals(name: str, terminal: str) -> None:
+    spec = BUNDLED[name]
+    background, foreground = TERMINALS[terminal]
+    if not spec.ansi:  # it paints its own page: the terminal's colours never show
+        assert "ansi_default" not in spec.colours.values()
+        minimum = 7.0 if name == "kabar-high-contrast" else 4.5
+    else:  # on the terminal's page, in the terminal's default foreground
+        assert spec.colours["background"] == spec.colours["foreground"] == "ansi_default"
+        variables = {**spec.variables, "ansi-background": background}
+        spec = replace(spec, variables={**variables, "ansi-foreground": foreground})
+        minimum = ANSI_MINIMUM
+    pairs = reading_pairs(spec)
+    weak = [(what, on, round(ratio, 2)) for what, on, ratio in pairs if ratio < minimum]
+    assert not weak, f"{name} on a {terminal} terminal: below {minimum}:1 -> {weak}"
+    body = next(ratio for what, on, ratio in pairs if what == "foreground")
+    assert body >= (7.0 if name == "kabar-high-contrast" else 4.5)
 
 
 @pytest.mark.parametrize("name", sorted(BUNDLED))

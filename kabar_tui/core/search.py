@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from operator import itemgetter
 
+import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
@@ -51,6 +52,14 @@ class Hit:
     score: float
     spans: list[tuple[int, int]]
     label: str | None = None
+
+
+@dataclass(slots=True)
+class SearchPage:
+    """One page of ranked hits and how many documents match the query in all."""
+
+    hits: list[Hit]
+    total: int
 
 
 def _pair_key(first: int, second: int) -> int:
@@ -186,18 +195,86 @@ class SearchIndex:
     def search(self, query: str, limit: int = 50) -> list[Hit]:
         """Ranked hits for what the user typed: none for an empty query, and for filters
         alone (`by:putin`) what they keep, in corpus order."""
+        return self.search_page(query, 0, limit).hits
+
+    def search_page(self, query: str, offset: int = 0, limit: int = 50) -> SearchPage:
+        """Hits `offset` to `offset + limit` and the number of all matching documents.
+
+        The best-voted candidates are ranked first, as `search` does; past them the rest
+        of the matching documents follow in vote order, ranked a page at a time."""
         parsed = parse_query(query)
         if limit <= 0 or parsed.is_empty() or parsed.kinds == set():
-            return []
+            return SearchPage([], 0)
         words = [*parsed.terms, *(word for phrase in parsed.phrases for word in phrase)]
         words = words[:MAX_TERMS]
         if not words:
-            return self._filter_only(parsed, limit)
+            return self._filter_only(parsed, offset, limit)
         terms = self._terms(parsed, words)
         if not any(term.matches for term in terms):
-            return []
+            return SearchPage([], 0)
+        matching = self._matching(parsed, terms)
         votes = self._vote(terms, parsed)
-        return self._rank(parsed, terms, votes, limit)
+        # Hash-colliding pair postings may vote for a document with none of the words.
+        voted = ((doc, vote) for doc, vote in votes.items() if matching[doc])
+        first = heapq.nlargest(RANKED, voted, key=itemgetter(1))
+        end = offset + limit
+        hits, position = self._rank(parsed, terms, first, offset, limit)
+        total = int(np.count_nonzero(matching))
+        if end > position and total > len(first):
+            for doc, _ in first:
+                matching[doc] = False
+            rest = self._vote_all(terms, np.flatnonzero(matching).tolist())
+            for start in range(0, len(rest), RANKED):
+                if position >= end:
+                    break
+                skip = max(offset - position, 0)
+                chunk = rest[start : start + RANKED]
+                more, count = self._rank(parsed, terms, chunk, skip, end - position - skip)
+                hits += more
+                position += count
+        return SearchPage(hits, total)
+
+    def _matching(self, parsed: Query, terms: list[_Term]) -> np.ndarray:
+        """A mask of every document with a meaning of a query word that the filters and
+        phrases keep: posting lists marked in a bitmap, counted without ranking."""
+        mask = np.zeros(len(self._texts), dtype=bool)
+        for term in terms:
+            for word_id in term.matches:
+                mask[np.frombuffer(self._postings[word_id], dtype=np.uint32)] = True
+        for word in {word for phrase in parsed.phrases for word in phrase}:
+            phrase_word = self._word_ids.get(word)
+            if phrase_word is None:
+                mask[:] = False
+                return mask
+            having = np.zeros_like(mask)
+            having[np.frombuffer(self._postings[phrase_word], dtype=np.uint32)] = True
+            mask &= having
+        checks = []
+        if parsed.kinds is not None or parsed.outlets or parsed.speakers:
+            checks.append(self._admits(parsed))
+        if parsed.phrases:
+            phrases = [f" {' '.join(phrase)} " for phrase in parsed.phrases]
+            texts = self._texts
+            checks.append(
+                lambda doc: all(
+                    phrase in f" {' '.join(WORD.findall(fold(texts[doc])))} " for phrase in phrases
+                )
+            )
+        if checks:
+            for doc in np.flatnonzero(mask).tolist():
+                if not all(check(doc) for check in checks):
+                    mask[doc] = False
+        return mask
+
+    def _vote_all(self, terms: list[_Term], docs: list[int]) -> list[tuple[int, float]]:
+        """`docs` with their full vote (no budget), best first: the order of later pages."""
+        votes = dict.fromkeys(docs, 0.0)
+        for feature in self._features(terms):
+            for weight, posting in feature:
+                for doc in posting:
+                    if doc in votes:
+                        votes[doc] += weight
+        return sorted(votes.items(), key=lambda item: (-item[1], item[0]))
 
     def _terms(self, parsed: Query, words: list[str]) -> list[_Term]:
         total = max(len(self._texts), 1)
@@ -351,11 +428,16 @@ class SearchIndex:
         return admits
 
     def _rank(
-        self, parsed: Query, terms: list[_Term], votes: dict[int, float], limit: int
-    ) -> list[Hit]:
+        self,
+        parsed: Query,
+        terms: list[_Term],
+        candidates: list[tuple[int, float]],
+        skip: int,
+        limit: int,
+    ) -> tuple[list[Hit], int]:
         """Score candidates 0-100: weighted words found, words found side by side, and
-        rapidfuzz's character-level similarity of the query to the best-matching stretch."""
-        candidates = heapq.nlargest(RANKED, votes.items(), key=itemgetter(1))
+        rapidfuzz's character-level similarity of the query to the best-matching stretch.
+        Hits are made for the `limit` after the best `skip`; the count is of all scored."""
         query_text = " ".join(term.word for term in terms)
         total_weight = sum(term.weight for term in terms) or 1.0
         pairs = max(len(terms) - 1, 1)
@@ -393,7 +475,7 @@ class SearchIndex:
             scored.append((score, -doc, doc, folded, best))
         scored.sort(reverse=True)
         hits = []
-        for score, _, doc, folded, best in scored[:limit]:
+        for score, _, doc, folded, best in scored[skip : skip + limit]:
             # Mark a word only where it is the closest this text has to a typed word:
             # "gabungan" typed and present, so "hubungan" is not marked too.
             marked = {
@@ -402,19 +484,15 @@ class SearchIndex:
                 if any(similarity >= best[number] for number, similarity in found)
             }
             hits.append(self._hit(doc, score, _spans(folded, marked, parsed.phrases)))
-        return hits
+        return hits, len(scored)
 
-    def _filter_only(self, parsed: Query, limit: int) -> list[Hit]:
+    def _filter_only(self, parsed: Query, offset: int, limit: int) -> SearchPage:
         """Queries with filters but no words list matching documents in corpus order."""
         admits = self._admits(parsed)
         pool = self._quote_docs if parsed.speakers else range(len(self._texts))
-        hits = []
-        for doc in pool:
-            if admits(doc):
-                hits.append(self._hit(doc, 100.0, []))
-                if len(hits) >= limit:
-                    break
-        return hits
+        kept = [doc for doc in pool if admits(doc)]
+        hits = [self._hit(doc, 100.0, []) for doc in kept[offset : offset + limit]]
+        return SearchPage(hits, len(kept))
 
     def _hit(self, doc: int, score: float, spans: list[tuple[int, int]]) -> Hit:
         owner = self._owners[doc]

@@ -109,3 +109,31 @@ def test_compare_snapshot(snap_compare, seeds, pair, size) -> None:
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=open_comparison)
+
+
+async def test_link_kinds_are_shown_in_indonesian(seeds) -> None:
+    from textual.widgets import OptionList
+
+    from kabar_tui import i18n
+
+    i18n.set_language("id")
+    try:
+        app = KabarApp(corpus=seeds, locale="id")
+        first, second = seed_id(seeds, "000"), seed_id(seeds, "002")
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            app.jump(first)
+            await pilot.pause()
+            await pilot.press("r")
+            await pilot.pause()
+            pane = app.reader.query_one("#side-list", OptionList)
+            related = [str(pane.get_option_at_index(i).prompt) for i in range(pane.option_count)]
+            assert any(" · teks sama" in line for line in related)
+            assert not any("same text" in line for line in related)
+            app.compare(first, second)
+            await pilot.pause()
+            lines = screen_lines(app.screen.query_one(CompareView))
+            assert any("¶0 ↔ ¶0 · teks sama" in line for line in lines)
+            assert not any("same text" in line for line in lines)
+    finally:
+        i18n.set_language("en")

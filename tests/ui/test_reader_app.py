@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.widgets import Input, Label
 
 from kabar_tui.core.model import Paragraph, Story
-from kabar_tui.core.search import Hit
+from kabar_tui.core.search import Hit, SearchPage
 from kabar_tui.ui.app import KabarApp
 from kabar_tui.ui.screens.entity import EntityScreen
 from kabar_tui.ui.screens.help import HelpScreen
@@ -351,8 +351,9 @@ async def test_narrow_terminal_pane_floats_and_escape_closes_it() -> None:
 
 async def test_an_entity_hit_opens_the_entity_view() -> None:
     class EntitySearch:
-        def search(self, query: str, limit: int = 50) -> list[Hit]:
-            return [Hit("entity", None, None, "Sergei Shoigu", 90.0, [(0, 6)], "PER")]
+        def search_page(self, query: str, offset: int = 0, limit: int = 50) -> SearchPage:
+            hits = [Hit("entity", None, None, "Sergei Shoigu", 90.0, [(0, 6)], "PER")]
+            return SearchPage(hits[offset : offset + limit], len(hits))
 
     app = make_app()
     async with app.run_test() as pilot:
@@ -385,12 +386,19 @@ async def test_long_article_is_wrapped_a_chunk_at_a_time() -> None:
         app.jump(long.id, 0)
         layout = view._layout
         assert layout is not None and not layout.complete  # only the first screens so far
-        await pilot.press("G")
-        assert layout.complete and view.cursor == 399
+        view.action_last_paragraph()  # what G does, checked before the next chunk runs
+        assert view.cursor == 399
         assert sorted(layout.first_line) == list(range(400))
         line = layout.first_line[399]
         assert layout.paragraph_of_line[line] == 399
         assert view.virtual_size.height == len(layout.strips)
+        assert None not in layout.strips[int(view.scroll_y) :]  # the end is wrapped
+        assert None in layout.strips  # and not the middle: G does not wrap it all first
+        on_screen = layout.first_line[399] - view.scroll_y
+        while not layout.complete:  # the rest follows a chunk at a time
+            await pilot.pause()
+        assert None not in layout.strips
+        assert layout.first_line[399] - view.scroll_y == on_screen  # the view kept its place
 
 
 async def test_palette_switches_theme_and_the_article_is_drawn_again() -> None:

@@ -6,65 +6,79 @@ from __future__ import annotations
 from textual.widgets import Label, ProgressBar
 
 from kabar_tui import i18n
-from kabar_tui.core.search import Hit
+from kabar_tui.core.model import Article, Paragraph
+from kabar_tui.core.search import SearchIndex
 from kabar_tui.ui.screens.search import HitList, query_hint, real_matches
 from kabar_tui.ui.widgets.article_view import match_pattern
 from tests.ui.conftest import make_app
 
 
-class ManyHits:
-    """A searcher with `total` hits for any query, as many as asked for."""
+def flooded_corpus(count: int):
+    """The seed-like corpus plus `count` articles that each mention a flood once."""
+    from tests.ui.conftest import build_corpus
 
-    def __init__(self, total: int) -> None:
-        self.total = total
-        self.limits: list[int] = []
-
-    def search(self, query: str, limit: int = 50) -> list[Hit]:
-        self.limits.append(limit)
-        count = min(limit, self.total)
-        return [Hit("passage", "detik-1", 0, f"hasil {n}", 50.0, [], None) for n in range(count)]
+    corpus = build_corpus()
+    for n in range(count):
+        corpus.articles.append(
+            Article(
+                id=f"banjir-{n:03d}",
+                path=f"banjir-{n:03d}.txt",
+                title=f"Warta desa {n}",
+                paragraphs=[
+                    Paragraph(0, f"Banjir merendam {n} rumah warga di desa nomor {n}.", 1),
+                    Paragraph(1, "Warga mengungsi ke balai desa.", 2),
+                ],
+                outlet="Detik",
+            )
+        )
+    return corpus
 
 
 def status_text(app) -> str:
     return str(app.screen.query_one("#search-status", Label).render())
 
 
-async def test_hits_are_counted_with_plurals_and_paged_past_fifty() -> None:
-    app = make_app()
+async def search_for(pilot, app, query: str) -> None:
+    await pilot.press("slash", *query)
+    await pilot.pause(0.3)
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_all_hits_are_counted_with_plurals_and_paged_past_fifty() -> None:
+    app = make_app(flooded_corpus(120))
     async with app.run_test() as pilot:
         await pilot.pause()
-        searcher = app.searcher = ManyHits(120)
-        await pilot.press("slash", *"hasil", "down")
-        await pilot.pause(0.3)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert status_text(app).startswith("50 hits so far")
+        app.searcher = SearchIndex.build(app.corpus)
+        await search_for(pilot, app, "banjir")
+        assert status_text(app).startswith("120 hits; ↓ past the last shows more")
         hits = app.screen.query_one(HitList)
+        assert len(app.screen.hits) == 50
         hits.focus()
-        hits.highlighted = 49
-        await pilot.press("down")
-        assert len(app.screen.hits) == 100 and hits.highlighted == 50
-        assert searcher.limits[-1] == 100
-        searcher.total = 1
-        await pilot.press("escape", "slash", *"satu")
-        await pilot.pause(0.3)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        for shown in (50, 100):
+            hits.highlighted = shown - 1
+            await pilot.press("down")
+            assert hits.highlighted == shown
+        assert status_text(app) == "120 hits"
+        listed = {hit.article_id for hit in app.screen.hits}
+        assert len(app.screen.hits) == 120 and len(listed) == 120
+        await pilot.press("escape")
+        await search_for(pilot, app, '"desa nomor 7."')
         assert status_text(app) == "1 hit"
 
 
 async def test_hit_count_in_indonesian() -> None:
     i18n.set_language("id")
     try:
-        app = make_app(locale="id")
+        app = make_app(flooded_corpus(1234), locale="id")
         async with app.run_test() as pilot:
             await pilot.pause()
-            app.searcher = ManyHits(3)
-            await pilot.press("slash", *"hasil")
-            await pilot.pause(0.3)
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            assert status_text(app) == "3 hasil"
+            app.searcher = SearchIndex.build(app.corpus)
+            await search_for(pilot, app, "banjir")
+            assert status_text(app).startswith("1.234 hasil; ↓")
+            await pilot.press("escape")
+            await search_for(pilot, app, '"desa nomor 7."')
+            assert status_text(app) == "1 hasil"
     finally:
         i18n.set_language("en")
 

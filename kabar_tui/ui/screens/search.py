@@ -16,12 +16,13 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from kabar_tui.core.formatting import format_date
+from kabar_tui.core.formatting import format_date, format_number
 from kabar_tui.core.query import parse_query
-from kabar_tui.core.search import Hit
+from kabar_tui.core.search import Hit, SearchPage
 from kabar_tui.core.textfold import WORD, fold
 from kabar_tui.i18n import _, ngettext
 from kabar_tui.ui.access import KabarNode
+from kabar_tui.ui.labels import hit_kind_label
 from kabar_tui.ui.messages import OpenArticle, ShowEntity
 
 DEBOUNCE_SECONDS = 0.15
@@ -118,8 +119,8 @@ class SearchScreen(KabarNode, ModalScreen[None]):
         self.initial_query = query
         self.initial_selected = selected
         self.hits: list[Hit] = []
+        self.total = 0  # hits the query has in all; pages of PAGE are listed as needed
         self.shown_query: str | None = None  # the query whose hits are listed
-        self.limit = PAGE
         self._debounce: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -160,47 +161,51 @@ class SearchScreen(KabarNode, ModalScreen[None]):
         if self.hits:
             self._choose(self.query_one(HitList).highlighted or 0)
 
-    def _search(self, query: str) -> list[Hit]:
+    def _search(self, query: str, offset: int = 0) -> SearchPage:
         searcher = self.kabar.searcher
         if not query.strip() or searcher is None:
-            return []
-        if query != self.shown_query:
-            self.limit = PAGE
-        return searcher.search(query, self.limit)
+            return SearchPage([], 0)
+        return searcher.search_page(query, offset, PAGE)
 
     @work(thread=True, exclusive=True, group="search")
     def run_search(self, query: str) -> None:
-        hits = self._search(query)
+        page = self._search(query)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self.show_hits, query, hits)
+            self.app.call_from_thread(self.show_hits, query, page)
 
-    def show_hits(self, query: str, hits: list) -> None:
+    def show_hits(self, query: str, page: SearchPage) -> None:
+        """List the first page of a query's hits (the same query keeps its highlight)."""
         if query != self.query_one("#search-input", Input).value:
             return  # a newer query is on its way
         highlighted = self.query_one(HitList).highlighted if query == self.shown_query else None
-        self.hits = hits
+        hits = page.hits
+        self.hits = list(hits)
+        self.total = page.total
         self.shown_query = query
         listing = self.query_one(HitList)
         listing.clear_options()
         listing.add_options(Option(self._prompt(hit)) for hit in hits)
         if hits:
             listing.highlighted = min(highlighted or 0, len(hits) - 1)
+        self._show_status(query)
+
+    def _show_status(self, query: str) -> None:
         status = self.query_one("#search-status", Label)
         if self.kabar.searcher is None:
             status.update(_("Still reading articles…"))
         elif not query.strip():
             status.update(_("Type to search the whole corpus"))
-        elif hits:
-            count = len(hits)
-            if count >= self.limit:
+        elif self.hits:
+            count = self.total
+            if len(self.hits) < count:
                 line = ngettext(
-                    "{n} hit so far; ↓ past the last shows more",
-                    "{n} hits so far; ↓ past the last shows more",
+                    "{n} hit; ↓ past the last shows more",
+                    "{n} hits; ↓ past the last shows more",
                     count,
                 )
             else:
                 line = ngettext("{n} hit", "{n} hits", count)
-            status.update(line.format(n=f"{count:,}"))
+            status.update(line.format(n=format_number(count, self.kabar.locale)))
         else:
             status.update(_("No hits"))
         hint = query_hint(query)
@@ -218,11 +223,13 @@ class SearchScreen(KabarNode, ModalScreen[None]):
         listing.highlighted = max(0, min(current + step, len(self.hits) - 1))
 
     def next_page(self) -> None:
-        """Past the last hit of a full page: ask for the next page, the highlight stays."""
-        if self.shown_query is None or len(self.hits) < self.limit:
+        """Past the last listed hit: add the next page of hits, the highlight stays."""
+        if self.shown_query is None or len(self.hits) >= self.total:
             return
-        self.limit += PAGE
-        self.show_hits(self.shown_query, self._search(self.shown_query))
+        page = self._search(self.shown_query, len(self.hits))
+        self.hits += page.hits
+        self.query_one(HitList).add_options(Option(self._prompt(hit)) for hit in page.hits)
+        self._show_status(self.shown_query)
 
     def action_move_hit(self, step: int) -> None:
         self.move_hit(step)
@@ -232,7 +239,7 @@ class SearchScreen(KabarNode, ModalScreen[None]):
         article = corpus.article(hit.article_id) if hit.article_id else None
         head = Text()
         head.append(f"{hit.score:>3.0f} ", style="bold")
-        head.append(hit.kind, style="dim")
+        head.append(hit_kind_label(hit.kind), style="dim")
         if article is not None:
             locale = self.kabar.locale
             head.append(f" · {article.outlet or '-'} · {format_date(article.published, locale)}")

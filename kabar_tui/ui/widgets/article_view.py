@@ -6,6 +6,7 @@ lines keeps long articles smooth. A paragraph cursor marks the paragraph being r
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -33,22 +34,32 @@ LABELS = ("per", "loc", "org")
 
 @dataclass(slots=True)
 class Layout:
-    """The article wrapped for one width, paragraph by paragraph as far as needed so far."""
+    """The article for one width. Every paragraph has its lines from the start, but
+    those not wrapped yet are placeholders (None) of an estimated count, replaced when
+    the paragraph is wrapped: the visible window first, the rest a chunk at a time."""
 
     article: Article
     width: int
     pattern: re.Pattern[str] | None
-    removed: list[RemovedLine]  # removed lines still to place, in source order
-    strips: list[Strip] = field(default_factory=list)
+    # The removed lines shown before each paragraph (the key len(paragraphs): after all).
+    removed: dict[int, list[RemovedLine]]
+    strips: list[Strip | None] = field(default_factory=list)
     paragraph_of_line: list[int | None] = field(default_factory=list)
     first_line: dict[int, int] = field(default_factory=dict)
     last_line: dict[int, int] = field(default_factory=dict)
-    next_paragraph: int = 0
+    removed_height: dict[int, int] = field(default_factory=dict)
+    unwrapped: set[int] = field(default_factory=set)
+    next_paragraph: int = 0  # where the background wrapping goes on
     complete: bool = False
     # Quotes and mentions by paragraph, grouped once: scanning the article's lists for
     # every paragraph made wrapping a 1 MB article quadratic (seconds to reach its end).
     quotes: dict[int, list[Quote]] = field(default_factory=dict)
     mentions: dict[int, list[Mention]] = field(default_factory=dict)
+
+
+def _estimate(characters: int, width: int) -> int:
+    """Lines a text of `characters` may wrap to, until it is wrapped."""
+    return max(1, -(-characters // max(width - 4, 1)))
 
 
 def match_pattern(terms: list[str]) -> re.Pattern[str] | None:
@@ -170,7 +181,9 @@ class ArticleView(ScrollView, can_focus=True):
                 del self._layouts[next(iter(self._layouts))]
             self._layout = layout
             height = self.scrollable_content_region.height
-            self._wrap_until(layout, self.cursor, int(self.scroll_y) + 2 * height)
+            self._wrap_until(layout, 0, 2 * height)  # the first screens, top down
+            top = layout.first_line.get(self.cursor, 0)
+            self._wrap_lines(layout, top - height, top + 2 * height)
             if not layout.complete:
                 self.call_later(self._continue_layout, layout)
         return self._layout
@@ -179,7 +192,7 @@ class ArticleView(ScrollView, can_focus=True):
         """Wrap the rest of a long article a chunk at a time, keeping keys responsive."""
         if layout is not self._layout or layout.complete:
             return
-        self._wrap_until(layout, layout.next_paragraph + CHUNK - 1, 0)
+        self._wrap_until(layout, layout.next_paragraph + CHUNK - 1, 0, keep_view=True)
         if not layout.complete:
             self.call_later(self._continue_layout, layout)
 
@@ -187,7 +200,15 @@ class ArticleView(ScrollView, can_focus=True):
         return self.get_component_rich_style(f"article-view--{name}", partial=True)
 
     def _start(self, article: Article, width: int) -> Layout:
-        removed = sorted(article.removed, key=lambda r: r.line) if self.show_removed else []
+        """The header wrapped, every paragraph (and removed line) as estimated lines."""
+        paragraphs = article.paragraphs
+        removed: dict[int, list[RemovedLine]] = {}
+        if self.show_removed:
+            at = 0  # a removed line goes before the first paragraph that follows it
+            for line in sorted(article.removed, key=lambda r: r.line):
+                while at < len(paragraphs) and paragraphs[at].line <= line.line:
+                    at += 1
+                removed.setdefault(at, []).append(line)
         layout = Layout(article, width, match_pattern(self.match_terms), removed)
         for quote in article.quotes:
             layout.quotes.setdefault(quote.paragraph, []).append(quote)
@@ -196,46 +217,125 @@ class ArticleView(ScrollView, can_focus=True):
         for block in self._header(article, width):
             self._add(layout, block, None)
         self._add_blank(layout)
+        strips, owners = layout.strips, layout.paragraph_of_line
+        for index in range(len(paragraphs) + 1):
+            for line in removed.get(index, ()):
+                guess = _estimate(len(line.text) + len(line.reason) + 6, width)
+                strips += [None] * guess
+                owners += [None] * guess
+            if index == len(paragraphs):
+                break
+            guess = _estimate(len(paragraphs[index].text), width)
+            layout.first_line[index] = len(strips)
+            strips += [None] * guess
+            owners += [index] * guess
+            layout.last_line[index] = len(strips) - 1
+            self._add_blank(layout)
+        layout.removed_height = {
+            index: sum(_estimate(len(r.text) + len(r.reason) + 6, width) for r in lines)
+            for index, lines in removed.items()
+        }
+        layout.unwrapped = set(range(len(paragraphs) + 1))
         return layout
 
-    def _add(self, layout: Layout, text: Text, owner: int | None) -> None:
+    def _wrapped(self, text: Text, owner: int | None, width: int) -> list[tuple[Strip, int | None]]:
         console = self.app.console
-        for line in text.wrap(console, layout.width, overflow="fold"):
+        lines = []
+        for line in text.wrap(console, width, overflow="fold"):
             line.rstrip()
-            layout.strips.append(Strip(list(line.render(console)), line.cell_len))
-            layout.paragraph_of_line.append(owner)
+            lines.append((Strip(list(line.render(console)), line.cell_len), owner))
+        return lines
+
+    def _add(self, layout: Layout, text: Text, owner: int | None) -> None:
+        for strip, line_owner in self._wrapped(text, owner, layout.width):
+            layout.strips.append(strip)
+            layout.paragraph_of_line.append(line_owner)
 
     def _add_blank(self, layout: Layout) -> None:
         layout.strips.append(Strip.blank(0))
         layout.paragraph_of_line.append(None)
 
-    def _wrap_until(self, layout: Layout, paragraph: int, lines: int) -> None:
-        """Wrap paragraphs until `paragraph` is done and there are at least `lines` lines."""
-        article = layout.article
-        count = len(article.paragraphs)
-        start_lines = len(layout.strips)
-        while not layout.complete and (
-            layout.next_paragraph <= paragraph or len(layout.strips) < lines
+    def _block_start(self, layout: Layout, index: int) -> int:
+        """The first line of paragraph `index` with the removed lines shown before it."""
+        paragraphs = len(layout.article.paragraphs)
+        if index < paragraphs:
+            line = layout.first_line[index]
+        elif paragraphs:
+            line = layout.last_line[paragraphs - 1] + 2
+        else:
+            line = len(layout.strips) - layout.removed_height.get(index, 0)
+        return line - layout.removed_height.get(index, 0)
+
+    def _wrap_block(self, layout: Layout, index: int) -> tuple[int, int]:
+        """Wrap paragraph `index` and the removed lines before it in place of their
+        estimated lines; returns where they start and how many lines they added."""
+        if index not in layout.unwrapped:
+            return 0, 0
+        paragraphs = layout.article.paragraphs
+        start = self._block_start(layout, index)
+        lines = []
+        for line in layout.removed.get(index, ()):
+            lines += self._wrapped(self._removed_text(line), None, layout.width)
+        removed_height = len(lines)
+        if index < len(paragraphs):
+            lines += self._wrapped(self._paragraph_text(layout, index), index, layout.width)
+            end = layout.last_line[index] + 1
+        else:
+            end = len(layout.strips)
+        layout.strips[start:end] = [strip for strip, _ in lines]
+        layout.paragraph_of_line[start:end] = [owner for _, owner in lines]
+        layout.removed_height[index] = removed_height
+        added = len(lines) - (end - start)
+        if index < len(paragraphs):
+            layout.first_line[index] = start + removed_height
+            layout.last_line[index] = start + len(lines) - 1
+        if added:
+            for later in range(index + 1, len(paragraphs)):
+                layout.first_line[later] += added
+                layout.last_line[later] += added
+        layout.unwrapped.discard(index)
+        layout.complete = not layout.unwrapped
+        return start, added
+
+    def _wrap_until(
+        self, layout: Layout, paragraph: int, lines: int, *, keep_view: bool = False
+    ) -> None:
+        """Wrap paragraphs top down until `paragraph` is done and the first `lines` lines
+        are; with `keep_view`, lines added above the screen do not move what it shows."""
+        count = len(layout.article.paragraphs)
+        shift = 0
+        while layout.next_paragraph <= count and (
+            layout.next_paragraph <= paragraph
+            or self._block_start(layout, layout.next_paragraph) < lines
         ):
-            if layout.next_paragraph >= count:
-                for line in layout.removed:
-                    self._add(layout, self._removed_text(line), None)
-                layout.removed = []
-                layout.complete = True
-                break
-            current = article.paragraphs[layout.next_paragraph]
-            while layout.removed and layout.removed[0].line < current.line:
-                self._add(layout, self._removed_text(layout.removed.pop(0)), None)
-            layout.first_line[current.index] = len(layout.strips)
-            text = self._paragraph_text(layout, current.index)
-            self._add(layout, text, current.index)
-            layout.last_line[current.index] = len(layout.strips) - 1
-            self._add_blank(layout)
+            start, added = self._wrap_block(layout, layout.next_paragraph)
+            if start < self.scroll_y:
+                shift += added
             layout.next_paragraph += 1
-        if layout.next_paragraph >= count and not layout.complete and not layout.removed:
-            layout.complete = True
-        if layout is self._layout and (len(layout.strips) != start_lines or layout.complete):
-            self.virtual_size = Size(layout.width + GUTTER, len(layout.strips))
+        self._sized(layout, shift if keep_view else 0)
+
+    def _wrap_lines(self, layout: Layout, top: int, bottom: int) -> None:
+        """Wrap the paragraphs that lines `top` to `bottom` (estimated so far) show."""
+        owners = layout.paragraph_of_line
+        y = max(top, 0)
+        while y < min(bottom, len(owners)):
+            index = len(layout.article.paragraphs)  # past every paragraph: the trailing lines
+            for owner in itertools.islice(owners, y, None):
+                if owner is not None:
+                    index = owner
+                    break
+            self._wrap_block(layout, index)
+            if index >= len(layout.article.paragraphs):
+                break
+            y = layout.last_line[index] + 2
+        self._sized(layout, 0)
+
+    def _sized(self, layout: Layout, shift: int) -> None:
+        if layout is not self._layout:
+            return
+        self.virtual_size = Size(layout.width + GUTTER, len(layout.strips))
+        if shift:
+            self.scroll_to(y=self.scroll_y + shift, animate=False, immediate=True)
 
     def _header(self, article: Article, width: int) -> list[Text]:
         meta = self._style("meta")
@@ -318,14 +418,22 @@ class ArticleView(ScrollView, can_focus=True):
         index = scroll_y + y
         if layout is None or index >= len(layout.strips):
             return Strip.blank(width, self.rich_style)
+        strip = layout.strips[index]
+        if strip is None:  # not wrapped yet: wrap what the screen shows, then draw again
+            height = self.scrollable_content_region.height
+            self._wrap_lines(layout, scroll_y, scroll_y + 2 * height)
+            self.refresh()
+            strip = layout.strips[index] if index < len(layout.strips) else None
+            if strip is None:
+                return Strip.blank(width, self.rich_style)
         owner = layout.paragraph_of_line[index]
         if owner is not None and owner == self.cursor:
             cursor = self._style("cursor")
             gutter = Strip([Segment("\u258c ", cursor)], GUTTER)
-            body = layout.strips[index].apply_style(cursor)
+            body = strip.apply_style(cursor)
         else:
             gutter = Strip([Segment(" " * GUTTER)], GUTTER)
-            body = layout.strips[index]
+            body = strip
         line = Strip.join([gutter, body])
         return line.crop_extend(scroll_x, scroll_x + width, None).apply_style(self.rich_style)
 
@@ -368,11 +476,12 @@ class ArticleView(ScrollView, can_focus=True):
         if layout is None:
             return
         height = self.scrollable_content_region.height
-        self._wrap_until(layout, self.cursor, 0)
         if self.cursor not in layout.first_line:
             return
+        self._wrap_block(layout, self.cursor)
         top, bottom = layout.first_line[self.cursor], layout.last_line[self.cursor]
-        self._wrap_until(layout, self.cursor, bottom + height)
+        self._wrap_lines(layout, top - height, bottom + height)
+        top, bottom = layout.first_line[self.cursor], layout.last_line[self.cursor]
         if self.cursor == 0:
             self.scroll_to(y=0, animate=False, immediate=True)
         elif top < self.scroll_y:
@@ -427,8 +536,9 @@ class ArticleView(ScrollView, can_focus=True):
 
     def action_last_paragraph(self) -> None:
         layout = self._ensure_layout()
-        if layout is not None:
-            self._wrap_until(layout, self.paragraph_count, 0)
+        if layout is not None:  # only the end is wrapped now: the rest follows in chunks
+            height = self.scrollable_content_region.height
+            self._wrap_lines(layout, len(layout.strips) - 2 * height, len(layout.strips))
         self.set_cursor(self.paragraph_count - 1)
         self.scroll_end(animate=False, immediate=True)
 
@@ -436,7 +546,8 @@ class ArticleView(ScrollView, can_focus=True):
         layout = self._ensure_layout()
         if layout is not None:
             height = self.scrollable_content_region.height
-            self._wrap_until(layout, -1, int(self.scroll_y) + lines + 2 * height)
+            target = int(self.scroll_y) + lines
+            self._wrap_lines(layout, target - height, target + 2 * height)
         target = max(0, min(int(self.scroll_y) + lines, int(self.max_scroll_y)))
         self.scroll_to(y=target, animate=False, immediate=True)
         if lines > 0 and target >= self.max_scroll_y:

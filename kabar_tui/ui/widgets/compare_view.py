@@ -21,6 +21,7 @@ from textual.strip import Strip
 from kabar_tui.core.compare import Comparison, Span
 from kabar_tui.core.model import Article
 from kabar_tui.i18n import _
+from kabar_tui.ui.labels import link_kind_label
 
 GUTTER = 2
 SIDE_BY_SIDE = 100  # columns; narrower terminals stack one version under the other
@@ -59,7 +60,8 @@ def side_text(article: Article, index: int | None, changes: list[Span]) -> Text:
 def row_label(comparison: Comparison, index: int) -> str:
     row = comparison.rows[index]
     if row.left is not None and row.right is not None:
-        return f"¶{row.left} ↔ ¶{row.right} · {row.kind} {row.score or 0:.0f}"
+        kind = link_kind_label(row.kind or "")
+        return f"¶{row.left} ↔ ¶{row.right} · {kind} {row.score or 0:.0f}"
     side = comparison.left if row.left is not None else comparison.right
     number = row.left if row.left is not None else row.right
     label = f"¶{number} · " + _("only in {outlet}").format(outlet=outlet_name(side))

@@ -19,6 +19,7 @@ from kabar_tui.core.model import Article, Corpus, Link, Quote
 from kabar_tui.i18n import _
 from kabar_tui.ui.access import KabarNode
 from kabar_tui.ui.data import entity_counts, related_links
+from kabar_tui.ui.labels import link_kind_label
 from kabar_tui.ui.messages import OpenArticle, ShowEntity
 
 SNIPPET = 160
@@ -127,7 +128,7 @@ class RelatedPane(PaneContent):
         if other is not None:
             source = other.outlet or other.title[:40]
             text.append(f"{source} · {format_date(other.published, self.locale)}")
-            text.append(f" · {item.kind}", style="dim")
+            text.append(f" · {link_kind_label(item.kind)}", style="dim")
             if item.target_paragraph < len(other.paragraphs):
                 snippet = other.paragraphs[item.target_paragraph].text
                 more = "…" if len(snippet) > SNIPPET else ""
