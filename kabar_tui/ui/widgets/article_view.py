@@ -20,7 +20,9 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.worker import get_current_worker
 
+from kabar_tui.core.entities import title_and_caption_entities
 from kabar_tui.core.formatting import format_published
 from kabar_tui.core.model import Article, Mention, Quote, RemovedLine
 from kabar_tui.i18n import _
@@ -30,6 +32,14 @@ READING_WIDTH = 100  # longer lines are hard to read on wide terminals
 KEPT_LAYOUTS = 8  # recently shown articles stay wrapped, so back/forward is instant
 CHUNK = 20  # paragraphs wrapped per step after the first screen, between other events
 LABELS = ("per", "loc", "org")
+# Title and caption entities are found with the body (as one article): up to this much
+# body text that takes a few milliseconds, done when the article opens; a longer body
+# (a 1 MB article takes about a second) is read in a thread and the header redrawn after.
+INLINE_ENTITY_CHARACTERS = 50_000
+
+# The title's mentions and each caption's, offsets into their own text.
+HeaderMentions = tuple[list[Mention], list[list[Mention]]]
+NO_HEADER_MENTIONS: HeaderMentions = ([], [])
 
 
 @dataclass(slots=True)
@@ -55,6 +65,7 @@ class Layout:
     # every paragraph made wrapping a 1 MB article quadratic (seconds to reach its end).
     quotes: dict[int, list[Quote]] = field(default_factory=dict)
     mentions: dict[int, list[Mention]] = field(default_factory=dict)
+    header_lines: int = 0  # the header's wrapped lines, redrawn when its entities arrive
 
 
 def _estimate(characters: int, width: int) -> int:
@@ -123,6 +134,14 @@ class ArticleView(ScrollView, can_focus=True):
             self.paragraph = paragraph
             super().__init__()
 
+    class HeaderMentionsFound(Message):
+        """The title and caption entities of a long article, read in a thread."""
+
+        def __init__(self, key: tuple[str, str], mentions: HeaderMentions) -> None:
+            self.key = key
+            self.mentions = mentions
+            super().__init__()
+
     def __init__(self, *, locale: str = "en", id: str | None = None) -> None:
         super().__init__(id=id)
         self.article: Article | None = None
@@ -130,6 +149,8 @@ class ArticleView(ScrollView, can_focus=True):
         self.match_terms: list[str] = []
         self._layout: Layout | None = None
         self._layouts: dict[tuple, Layout] = {}
+        # Title and caption mentions by (id, content hash): found once per article shown.
+        self._header_mentions: dict[tuple[str, str], HeaderMentions] = {}
 
     # -- content -----------------------------------------------------------------------
 
@@ -148,6 +169,7 @@ class ArticleView(ScrollView, can_focus=True):
     def forget_layouts(self) -> None:
         """The analysis of the articles changed (the corpus finished loading): wrap again."""
         self._layouts.clear()
+        self._header_mentions.clear()
         self._invalidate()
 
     def _invalidate(self) -> None:
@@ -214,8 +236,9 @@ class ArticleView(ScrollView, can_focus=True):
             layout.quotes.setdefault(quote.paragraph, []).append(quote)
         for mention in article.entities:
             layout.mentions.setdefault(mention.paragraph, []).append(mention)
-        for block in self._header(article, width):
+        for block in self._header(article, width, self._mentions_of_header(article)):
             self._add(layout, block, None)
+        layout.header_lines = len(layout.strips)
         self._add_blank(layout)
         strips, owners = layout.strips, layout.paragraph_of_line
         for index in range(len(paragraphs) + 1):
@@ -337,9 +360,60 @@ class ArticleView(ScrollView, can_focus=True):
         if shift:
             self.scroll_to(y=self.scroll_y + shift, animate=False, immediate=True)
 
-    def _header(self, article: Article, width: int) -> list[Text]:
+    def _mentions_of_header(self, article: Article) -> HeaderMentions:
+        """The title's and captions' mentions, found once per article; for a long body
+        none until a thread has found them (see INLINE_ENTITY_CHARACTERS)."""
+        key = (article.id, article.content_hash)
+        found = self._header_mentions.get(key)
+        if found is not None:
+            return found
+        if not article.title and not article.captions:
+            found = NO_HEADER_MENTIONS
+        elif sum(len(p.text) for p in article.paragraphs) <= INLINE_ENTITY_CHARACTERS:
+            found = title_and_caption_entities(article)
+        else:
+            self._header_mentions[key] = NO_HEADER_MENTIONS  # asked once, while it runs
+            self.run_worker(
+                lambda: self._find_header_mentions(key, article),
+                thread=True,
+                group="header-entities",
+            )
+            return NO_HEADER_MENTIONS
+        self._header_mentions[key] = found
+        while len(self._header_mentions) > KEPT_LAYOUTS:
+            del self._header_mentions[next(iter(self._header_mentions))]
+        return found
+
+    def _find_header_mentions(self, key: tuple[str, str], article: Article) -> None:
+        found = title_and_caption_entities(article)
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.HeaderMentionsFound(key, found))
+
+    def on_article_view_header_mentions_found(self, message: HeaderMentionsFound) -> None:
+        """Restyle the header of every kept layout of that article: styles do not change
+        wrapping, so its lines are replaced in place and nothing below moves."""
+        self._header_mentions[message.key] = message.mentions
+        for key, layout in self._layouts.items():
+            if key[:2] != message.key:
+                continue
+            lines: list[Strip] = []
+            for block in self._header(layout.article, layout.width, message.mentions):
+                lines += [strip for strip, _ in self._wrapped(block, None, layout.width)]
+            if len(lines) == layout.header_lines:
+                layout.strips[: layout.header_lines] = lines
+        self.refresh()
+
+    def _styled_mentions(self, text: Text, mentions: list[Mention], offset: int = 0) -> None:
+        """Entity styles over `text`, the mentions' offsets moved by `offset`."""
+        for mention in mentions:
+            label = mention.label.lower()
+            style = self._style(f"entity-{label}") if label in LABELS else Style(bold=True)
+            text.stylize(style, mention.start + offset, mention.end + offset)
+
+    def _header(self, article: Article, width: int, mentions: HeaderMentions) -> list[Text]:
         meta = self._style("meta")
         title = Text(article.title, style=self._style("title"))
+        self._styled_mentions(title, mentions[0])
         # A rule as long as the title's longest line sets it apart, with or without colour.
         lines = title.wrap(self.app.console, width, overflow="fold")
         rule = "─" * max((line.cell_len for line in lines), default=0)
@@ -361,9 +435,13 @@ class ArticleView(ScrollView, can_focus=True):
             blocks.append(Text(_("Dateline: ") + article.dateline, style=meta))
         if article.credited_source:
             blocks.append(Text(_("Source: ") + article.credited_source, style=meta))
-        for caption in article.captions:
+        for number, caption in enumerate(article.captions):
             credit = f" ({caption.credit})" if caption.credit else ""
-            blocks.append(Text(_("Photo: ") + caption.text + credit, style=self._style("caption")))
+            label = _("Photo: ")
+            text = Text(label + caption.text + credit, style=self._style("caption"))
+            if number < len(mentions[1]):
+                self._styled_mentions(text, mentions[1][number], len(label))
+            blocks.append(text)
         if self.app.no_color:  # without colour, type carries the kinds: say which is which
             blocks.append(self._legend())
         return blocks
@@ -391,10 +469,7 @@ class ArticleView(ScrollView, can_focus=True):
             speaker = quote.speaker_canonical or quote.speaker
             if speaker and speaker not in speakers:
                 speakers.append(speaker)
-        for mention in layout.mentions.get(index, ()):
-            label = mention.label.lower()
-            style = self._style(f"entity-{label}") if label in LABELS else Style(bold=True)
-            text.stylize(style, mention.start, mention.end)
+        self._styled_mentions(text, layout.mentions.get(index, []))
         if layout.pattern is not None:
             for found in layout.pattern.finditer(source):
                 text.stylize(self._style("match"), found.start(), found.end())
