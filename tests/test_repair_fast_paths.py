@@ -1,0 +1,36 @@
+"""The byte-table shortcuts in `repair` decide exactly what the regexes they replace do."""
+
+from __future__ import annotations
+
+import pytest
+
+from kabar_tui.core.repair import _SUSPECT, _suspect, looks_glued
+
+WRITTEN = [
+    "Warga berkumpul di balai desa sejak pagi.",
+    "kata dia.Menurut warga, jalan itu rusak",
+    "ujar Budi yang mengatakanPrabowo datang",
+    "Situs TEMPO.CO melaporkan hal itu",
+    "Ketua (PKP)Maruarar hadir",
+    "Café Éclair dibuka di Bandung",  # non-ASCII letters are no glue
+    "naïveÉ dan çaÇ tidak cocok",
+    "selesai!Lalu dan tanya?Kenapa",
+    "kalimat terakhir.",
+    "",
+    "A",
+    "aB",
+    "\ud800B",  # a lone surrogate left by a bad decode
+]
+
+
+@pytest.mark.parametrize("text", WRITTEN)
+def test_suspect_matches_the_regex(text: str) -> None:
+    assert _suspect(text) == (_SUSPECT.search(text) is not None)
+
+
+def test_looks_glued_still_reads_the_signs() -> None:
+    assert looks_glued("kata dia.Menurut warga")
+    assert looks_glued("ujar mengatakanPrabowo datang")
+    assert looks_glued("Ketua (PKP)Maruarar hadir")
+    assert not looks_glued("Situs TEMPO.CO melaporkan hal itu.")
+    assert not looks_glued("Café Éclair dibuka di Bandung.")
