@@ -34,3 +34,17 @@ def test_looks_glued_still_reads_the_signs() -> None:
     assert looks_glued("Ketua (PKP)Maruarar hadir")
     assert not looks_glued("Situs TEMPO.CO melaporkan hal itu.")
     assert not looks_glued("Café Éclair dibuka di Bandung.")
+
+
+def test_unglue_notes_come_in_reading_order() -> None:
+    """The same article gives the same edits, in the order a reader meets them, whatever
+    the process's hash seed."""
+    from kabar_tui.core.repair import unglue
+
+    text, notes = unglue("Dia menyebut bahwakebijakan itu untuk rakyatdan negarayang lemah.")
+    assert text == "Dia menyebut bahwa kebijakan itu untuk rakyat dan negara yang lemah."
+    assert notes == [
+        "'bahwakebijakan' -> 'bahwa kebijakan'",
+        "'rakyatdan' -> 'rakyat dan'",
+        "'negarayang' -> 'negara yang'",
+    ]

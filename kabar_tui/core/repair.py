@@ -150,7 +150,8 @@ def unglue(
     notes: list[str] = []
     own_words = own_words if own_words is not None else count_words(text)
     splits = word_splits(text, own_words) if splits is None else splits
-    present = [token for token in splits if token in text]
+    # In reading order: `splits` comes from a set, whose order changes between runs.
+    present = sorted((token for token in splits if token in text), key=text.find)
     if not present and not _suspect(text):  # one scan settles the clean case
         return text, notes
     for token in present:
