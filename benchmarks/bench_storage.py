@@ -25,18 +25,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.bench_index import rss_mb  # noqa: E402
 from benchmarks.corpus import raw_articles  # noqa: E402
 from kabar_tui.core.pipeline import index_corpus  # noqa: E402
 from kabar_tui.core.sources import Source  # noqa: E402
 from kabar_tui.core.storage import Storage  # noqa: E402
 
 PER_ARTICLE_LISTS = ("paragraphs", "captions", "entities", "quotes", "removed", "edits")
-
-
-def rss_mb() -> float:
-    with open("/proc/self/statm") as statm:
-        pages = int(statm.read().split()[1])
-    return pages * os.sysconf("SC_PAGE_SIZE") / 1e6
 
 
 def open_once(corpus: Path, cache: Path) -> dict[str, float]:
