@@ -183,7 +183,7 @@ import os, sys, time
 from kabar_tui.core import linking
 
 def stay(bounds):
-    print(os.getpid(), flush=True)
+    os.write(1, f"{os.getpid()}\\n".encode())  # one write: the two workers' lines never mix
     time.sleep(600)
 
 linking._link_range = stay
