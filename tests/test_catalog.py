@@ -6,14 +6,21 @@ with what the corpus itself holds, so a new backing is checked by adding it ther
 
 from __future__ import annotations
 
+import os
+import sqlite3
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 from kabar_tui.core.catalog import ArticleHead, Catalog, MemoryCatalog, entity_key
+from kabar_tui.core.catalog_open import open_catalog
+from kabar_tui.core.catalog_store import StoredCatalog
 from kabar_tui.core.linking import related
 from kabar_tui.core.model import Corpus
-from kabar_tui.core.pipeline import build_corpus
+from kabar_tui.core.pipeline import build_corpus, index_corpus
+from kabar_tui.core.storage import DB_NAME, Storage
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +32,26 @@ def memory(corpus: Corpus) -> Catalog:
     return MemoryCatalog(corpus)
 
 
-BACKINGS: list[Callable[[Corpus], Catalog]] = [memory]
+def stored_catalog(folder: Path, paths: list[Path] | None = None) -> StoredCatalog:
+    """Index `paths` (the seeds) into a cache in `folder`, then open it as a command does."""
+    with Storage(folder / DB_NAME) as storage:
+        index_corpus(paths, cache=storage)
+    catalog, problems = open_catalog(paths, Storage(folder / DB_NAME))
+    assert catalog is not None, problems
+    return catalog
+
+
+_STORED: dict[str, StoredCatalog] = {}
+
+
+def stored(corpus: Corpus) -> Catalog:
+    """The seeds as stored in a cache (the same files `corpus` was built from)."""
+    if "seeds" not in _STORED:
+        _STORED["seeds"] = stored_catalog(Path(tempfile.mkdtemp(prefix="kabar-catalog-")))
+    return _STORED["seeds"]
+
+
+BACKINGS: list[Callable[[Corpus], Catalog]] = [memory, stored]
 
 
 @pytest.fixture(params=BACKINGS, ids=lambda make: make.__name__)
@@ -120,3 +146,77 @@ def test_articles_arriving_show_at_once() -> None:
     assert [head.id for head in catalog.heads()] == [a.id for a in corpus.articles[:2]]
     assert catalog.article(corpus.articles[1].id) is corpus.articles[1]
     assert not catalog.linked
+
+
+def test_the_stored_catalog_loads_no_article_at_open(tmp_path: Path) -> None:
+    catalog = stored_catalog(tmp_path)
+    assert catalog._heads is None and catalog._searcher is None
+    assert catalog.linked and not catalog.problems
+
+
+def test_a_changed_file_is_not_opened_from_the_cache(tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for seed in sorted(Path(build_corpus(cache=False).articles[0].path).parent.glob("*.txt")):
+        (folder / seed.name).write_bytes(seed.read_bytes())
+    stored_catalog(tmp_path / "cache", [folder]).close()
+    changed = sorted(folder.glob("*.txt"))[0]
+    # The same size and the modification time put back: the change time still tells.
+    before = changed.stat()
+    text = changed.read_bytes()
+    changed.write_bytes(text.replace(b"Rusia", b"Rusla", 1))
+    os.utime(changed, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert changed.stat().st_size == before.st_size
+    catalog, problems = open_catalog([folder], Storage(tmp_path / "cache" / DB_NAME))
+    assert catalog is None and problems == []
+
+
+def test_files_of_one_name_keep_their_corpus_ids(tmp_path: Path, seed_corpus: Corpus) -> None:
+    seeds = sorted(Path(seed_corpus.articles[0].path).parent.glob("*.txt"))
+    for outlet, seed in (("antara", seeds[0]), ("okezone", seeds[1])):
+        (tmp_path / "articles" / outlet).mkdir(parents=True)
+        (tmp_path / "articles" / outlet / "0001.txt").write_bytes(seed.read_bytes())
+    catalog = stored_catalog(tmp_path / "cache", [tmp_path / "articles"])
+    assert [head.id for head in catalog.heads()] == ["antara/0001", "okezone/0001"]
+    assert catalog.article("okezone/0001").title == seed_corpus.articles[1].title
+    assert catalog.article("0001") is None
+    assert [head.id for head in catalog.matching("okez")] == ["okezone/0001"]
+    assert [article.id for article in catalog.articles()] == ["antara/0001", "okezone/0001"]
+
+
+def test_a_damaged_article_row_is_a_warning_not_a_wrong_article(
+    tmp_path: Path, seed_corpus: Corpus
+) -> None:
+    catalog = stored_catalog(tmp_path)
+    victim = seed_corpus.articles[2]
+    with sqlite3.connect(tmp_path / DB_NAME) as db:
+        db.execute(
+            "UPDATE paragraphs SET text = 'Teks palsu.' WHERE position = 0 AND article = "
+            "(SELECT id FROM articles WHERE article_id = ?)",
+            (victim.id,),
+        )
+    assert catalog.article(victim.id) is None
+    assert any("checksum" in problem.message for problem in catalog.problems)
+    assert catalog.article(seed_corpus.articles[1].id) == seed_corpus.articles[1]
+    catalog.close()
+    # Set aside: the next open indexes again, and the article comes back whole.
+    again, _ = open_catalog(None, Storage(tmp_path / DB_NAME))
+    assert again is None
+    with Storage(tmp_path / DB_NAME) as storage:
+        rebuilt = index_corpus(cache=storage).corpus
+    assert rebuilt.article(victim.id) == victim
+    reopened = stored_catalog(tmp_path)
+    assert reopened.article(victim.id) == victim
+
+
+def test_entity_pages_are_the_memory_catalogs_pages(seed_corpus: Corpus) -> None:
+    stored_seeds = stored(seed_corpus)
+    in_memory = memory(seed_corpus)
+    for name, _label in in_memory.entity_names()[:5]:
+        assert stored_seeds.mention_count(name) == in_memory.mention_count(name)
+        for offset, limit in ((0, 1), (0, 3), (2, 2), (1, 100), (10_000, 5)):
+            assert stored_seeds.mentions(name, offset, limit) == in_memory.mentions(
+                name, offset, limit
+            )
+    assert stored_seeds.mentions("no such name") == []
+    assert stored_seeds.mention_count("no such name") == (0, 0)

@@ -147,6 +147,11 @@ class Catalog(ABC):
     def searcher(self) -> Searcher:
         """The search index (built or opened on first use: call it in a worker)."""
 
+    @abstractmethod
+    def whole_corpus(self) -> Corpus | None:
+        """Everything at once, in memory (`kabar export` as one JSON document); None when
+        it cannot be read back. Slow on a big corpus: views ask the methods above."""
+
     # -- what follows from them ------------------------------------------------------------
 
     def head(self, article_id: str) -> ArticleHead | None:
@@ -314,3 +319,6 @@ class MemoryCatalog(Catalog):
 
             self._searcher = SearchIndex.build(self.corpus)
         return self._searcher
+
+    def whole_corpus(self) -> Corpus:
+        return self.corpus

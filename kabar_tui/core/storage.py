@@ -71,6 +71,7 @@ KEPT_CORPORA = 4  # whole-corpus results kept, most recently used first
 SMALL_FILE_BYTES = 256 * 1024  # up to this size a file's signature includes its hash
 MODEL_SUFFIXES = (".npz", ".npy", ".onnx", ".pt", ".safetensors")
 _CHUNK = 65536  # rows fetched at a time while reading a table
+_STREAM_CHUNK = 512  # rows fetched at a time for a caller that may stop early
 _BATCH = 500  # ids per IN (...) list: stays under every database's limit on parameters
 _SETTLE_NS = 3_000_000_000
 _WORD = re.compile(r"\w+")
@@ -131,14 +132,14 @@ def _corpus_key(files: Iterable[tuple[str, str]]) -> str:
 def file_signature(path: Path) -> str:
     """What tells a file the cache has seen without reading it again, "" when nothing does.
 
-    Size, modification time and inode; for a small file (SMALL_FILE_BYTES) also the hash
-    of its bytes, so an edit that keeps the size and puts the time back is still seen. A
-    larger file modified in the last few seconds gets none: a second change within the file
-    system's timestamp resolution would keep its signature unchanged.
+    Size, modification and change times and inode; for a small file (SMALL_FILE_BYTES) also
+    the hash of its bytes, so an edit that keeps the size and puts the time back is still
+    seen. A larger file modified in the last few seconds gets none: a second change within
+    the file system's timestamp resolution would keep its signature unchanged.
     """
     try:
         status = path.stat()
-        signature = f"{status.st_size}:{status.st_mtime_ns}:{status.st_ino}:{status.st_dev}"
+        signature = _stat_signature(status)
         if status.st_size <= SMALL_FILE_BYTES:
             data = path.read_bytes()
             return f"{signature}:{hashlib.blake2b(data, digest_size=16).hexdigest()}"
@@ -147,6 +148,30 @@ def file_signature(path: Path) -> str:
     if time.time_ns() - status.st_mtime_ns < _SETTLE_NS:
         return ""
     return signature
+
+
+def _stat_signature(status: os.stat_result) -> str:
+    return (
+        f"{status.st_size}:{status.st_mtime_ns}:{status.st_ino}:{status.st_dev}:"
+        f"{status.st_ctime_ns}"
+    )
+
+
+def unchanged_by_metadata(path: Path, signature: str) -> bool:
+    """Whether the file is the one `signature` was taken of, by its metadata alone.
+
+    The fast open (`kabar_tui.core.open_catalog`) reads no file. It can trust metadata
+    because a signature holds the change time: writing a file, or setting its modification
+    time back, updates it, and no call a user makes sets it. Not on systems without one
+    (Windows reports the creation time there).
+    """
+    if not signature or os.name != "posix":
+        return False
+    try:
+        current = _stat_signature(path.stat())
+    except OSError:
+        return False
+    return signature == current or signature.startswith(current + ":")
 
 
 def prepare_folder(folder: Path) -> None:
@@ -389,7 +414,7 @@ def _moment_columns(moment: datetime | None) -> tuple[str | None, int | None, st
     return utc.isoformat(), int(offset.total_seconds()), moment.tzname()
 
 
-def _moment(published: str | None, offset: int | None, zone: str | None) -> datetime | None:
+def stored_moment(published: str | None, offset: int | None, zone: str | None) -> datetime | None:
     if published is None:
         return None
     moment = datetime.fromisoformat(published)
@@ -611,6 +636,7 @@ class Storage:
         where: str,
         parameters: Row,
         replace: dict[str, dict[int, list[Any]]] | None = None,
+        then: str = "processed them again",
     ) -> list[Article | None]:
         """Articles from their rows (None for one whose rows fail their checksum).
 
@@ -636,7 +662,7 @@ class Storage:
             columns = _read_columns(cursor, len(spec.columns))
             if len(columns[0]) != sum(count[n] for count in counts):
                 self.warnings.append(
-                    "cache rows of the articles did not match their counts; processed them again"
+                    f"cache rows of the articles did not match their counts; {then}"
                 )
                 return [None] * len(heads)
             start = 0
@@ -657,7 +683,7 @@ class Storage:
         if not all(valid):
             self.warnings.append(
                 f"cache rows of {valid.count(False)} article(s) did not match their checksum; "
-                "processed them again"
+                f"{then}"
             )
         articles: list[Article | None] = []
         starts = [0] * len(RECORDS)
@@ -682,7 +708,7 @@ class Storage:
                     outlet=meta[4],
                     author=meta[5],
                     editor=meta[6],
-                    published=_moment(meta[7], meta[8], meta[9]),
+                    published=stored_moment(meta[7], meta[8], meta[9]),
                     dateline=meta[10],
                     credited_source=meta[11],
                     captions=captions,
@@ -915,6 +941,111 @@ class Storage:
             ],
             quote_groups=_quote_groups(tables, names, ids, shared),
         )
+
+    # What the stored catalog asks (kabar_tui.core.catalog_store)
+
+    def find_corpus(self, key: str) -> int | None:
+        """The number of the corpus stored under `key`, marked as used; None if there is none."""
+        try:
+            with self._guard("read") as db:
+                row = db.execute("SELECT id FROM corpora WHERE key = ?", (key,)).fetchone()
+                if row is None:
+                    return None
+                with contextlib.suppress(sqlite3.OperationalError):  # busy: bookkeeping only
+                    db.execute(
+                        "UPDATE corpora SET last_used = ? WHERE id = ?", (time.time(), row[0])
+                    )
+                return int(row[0])
+        except _Skipped:
+            return None
+
+    def select(self, sql: str, parameters: Sequence[object] = ()) -> list[Row]:
+        """The rows of a read-only query; none, with a warning, when the cache fails."""
+        try:
+            with self._guard("read") as db:
+                return db.execute(sql, parameters).fetchall()
+        except _Skipped:
+            return []
+
+    def stream(self, sql: str, parameters: Sequence[object] = ()) -> Iterator[Row]:
+        """The rows of a read-only query, fetched a few at a time as they are taken."""
+        try:
+            with self._guard("read") as db:
+                cursor = db.execute(sql, parameters)
+                while chunk := cursor.fetchmany(_STREAM_CHUNK):
+                    yield from chunk
+        except _Skipped:
+            return
+
+    def corpus_articles(self, corpus: int, first: int, end: int) -> list[Article | None]:
+        """The whole articles at positions `first` to `end` - 1 of a stored corpus, with its
+        ids and canonical names, each checked against its checksum.
+
+        One that fails it is None, with a warning, and the corpus is set aside (kept for
+        this session, never opened again), so the next run processes the article again.
+        """
+        parameters = (corpus, first, end)
+        where = "WHERE w.corpus = ? AND w.position >= ? AND w.position < ?"
+        ranged = "WHERE m.corpus = ? AND m.article >= ? AND m.article < ?"
+        then = "not shown; the next run processes them again"
+        try:
+            with self._guard("read") as db, collector_paused():
+                rows = db.execute(
+                    f"SELECT {_ARTICLE_SELECT}, w.article_id FROM corpus_articles w "
+                    f"JOIN articles a ON a.id = w.article {where} ORDER BY w.position",
+                    parameters,
+                ).fetchall()
+                names = [
+                    text
+                    for (text,) in db.execute(
+                        "SELECT n.text FROM mention_names m JOIN names n "
+                        f"ON n.corpus = m.corpus AND n.number = m.name {ranged} "
+                        "ORDER BY m.article, m.position",
+                        parameters,
+                    )
+                ]
+                speakers = [
+                    text
+                    for (text,) in db.execute(
+                        "SELECT n.text FROM quote_speakers m LEFT JOIN names n "
+                        f"ON n.corpus = m.corpus AND n.number = m.name {ranged} "
+                        "ORDER BY m.article, m.position",
+                        parameters,
+                    )
+                ]
+                heads = [row[:-1] for row in rows]
+                if len(names) != sum(head[_HEAD + _META + 4] for head in heads) or len(
+                    speakers
+                ) != sum(head[_HEAD + _META + 5] for head in heads):
+                    self.warnings.append(f"cache rows of the corpus did not match; {then}")
+                    articles: list[Article | None] = [None] * len(heads)
+                else:
+                    articles = self._read_articles(
+                        db,
+                        heads,
+                        "corpus_articles",
+                        where,
+                        parameters,
+                        {
+                            "mentions": {_CANONICAL_COLUMN: names},
+                            "quotes": {_SPEAKER_COLUMN: speakers},
+                        },
+                        then,
+                    )
+                if any(article is None for article in articles):
+                    with contextlib.suppress(sqlite3.OperationalError):
+                        db.execute(
+                            "UPDATE corpora SET key = 'set aside ' || key WHERE id = ?", (corpus,)
+                        )
+        except _UNREADABLE as error:
+            self.warnings.append(_unreadable(error, then))
+            return [None] * (end - first)
+        except _Skipped:
+            return [None] * (end - first)
+        for article, row in zip(articles, rows, strict=True):
+            if article is not None:
+                article.id = row[-1]  # ids depend on the corpus: a name shared by two files
+        return articles
 
     def save_corpus(self, key: str, corpus: Corpus, paths: Sequence[str] | None = None) -> None:
         """Store a finished corpus (its problems are about this run, so they stay out).

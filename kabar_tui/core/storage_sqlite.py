@@ -14,7 +14,7 @@ import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-SCHEMA_VERSION = 3  # bump when the tables below change; an older file is rebuilt
+SCHEMA_VERSION = 4  # bump when the tables below change; an older file is rebuilt
 _BUSY_TIMEOUT_S = 10.0
 _DAMAGED = {"SQLITE_CORRUPT", "SQLITE_NOTADB"}
 _FULL = {"SQLITE_FULL"}
@@ -126,12 +126,14 @@ CREATE TABLE corpus_articles (
     PRIMARY KEY (corpus, position)
 ) WITHOUT ROWID;
 CREATE INDEX corpus_articles_by_article ON corpus_articles (article);
+CREATE INDEX corpus_articles_by_id ON corpus_articles (corpus, article_id);
 CREATE TABLE names (
     corpus INTEGER NOT NULL,
     number INTEGER NOT NULL,
     text TEXT NOT NULL,
     PRIMARY KEY (corpus, number)
 ) WITHOUT ROWID;
+CREATE INDEX names_by_text ON names (corpus, text);
 CREATE TABLE mention_names (
     corpus INTEGER NOT NULL,
     article INTEGER NOT NULL,
@@ -197,6 +199,7 @@ CREATE TABLE story_articles (
     article INTEGER NOT NULL,
     PRIMARY KEY (corpus, story, position)
 ) WITHOUT ROWID;
+CREATE INDEX stories_by_article ON story_articles (corpus, article);
 CREATE TABLE quote_groups (
     corpus INTEGER NOT NULL,
     position INTEGER NOT NULL,

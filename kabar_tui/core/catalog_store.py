@@ -1,0 +1,359 @@
+"""The catalog of a corpus stored in the cache: every question is a query, nothing is loaded whole.
+
+`StoredCatalog` answers the `Catalog` API over one `corpora` row of the cache
+(docs/storage.md): the list's heads, one article, the links of an article, a page of an
+entity's mentions, each read when asked. Opening it reads nothing but the corpus number.
+A whole article is checked against its checksum when it is read; heads, link lists,
+mention pages and quotes are read as stored (docs/storage.md says what is checked when).
+The SQL is portable: SQLite-only things stay in `storage_sqlite`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+from collections.abc import Generator, Iterator
+from typing import Any
+
+from kabar_tui.core.catalog import ArticleHead, Catalog, EntityOccurrence, Searcher
+from kabar_tui.core.model import Article, Corpus, EntityRecord, Link, Mention, Problem, Quote
+from kabar_tui.core.storage import Storage, stored_moment
+
+ARTICLES_READ_TOGETHER = 256  # whole articles read in one set of queries while streaming
+
+_HEAD = "w.article_id, a.title, a.outlet, a.author, a.published, a.utc_offset, a.zone, a.shown_path"
+_HEADS = f"SELECT w.position, {_HEAD} FROM corpus_articles w JOIN articles a ON a.id = w.article"
+# A link from either side, read from the asking article's: (link position, its paragraph,
+# the other article's id, the other's paragraph, score, kind).
+_LINKS = (
+    "SELECT l.position, l.source_paragraph, w.article_id, l.target_paragraph, l.score, l.kind "
+    "FROM links l JOIN corpus_articles w ON w.corpus = l.corpus AND w.position = l.target_article "
+    "WHERE l.corpus = ? AND l.source_article = ? "
+    "UNION ALL "
+    "SELECT l.position, l.target_paragraph, w.article_id, l.source_paragraph, l.score, l.kind "
+    "FROM links l JOIN corpus_articles w ON w.corpus = l.corpus AND w.position = l.source_article "
+    "WHERE l.corpus = ? AND l.target_article = ? "
+    "ORDER BY 1"
+)
+# From a mention's corpus name (`mention_names m`) to its own row (`mentions t`).
+_MENTION_JOINS = (
+    "JOIN corpus_articles w ON w.corpus = m.corpus AND w.position = m.article "
+    "JOIN mentions t ON t.article = w.article AND t.position = m.position"
+)
+
+Row = tuple[Any, ...]
+
+
+def _head(row: Row) -> ArticleHead:
+    """An ArticleHead of the `_HEAD` columns."""
+    article_id, title, outlet, author, published, offset, zone, path = row
+    return ArticleHead(
+        article_id, title, outlet, author, stored_moment(published, offset, zone), path
+    )
+
+
+class StoredCatalog(Catalog):
+    """The database-backed catalog of one stored corpus (`number` in `corpora`).
+
+    It keeps `storage` open; `close` closes it. What goes wrong while it is read (a damaged
+    row, a busy or failing file) is added to `problems`, one line each.
+    """
+
+    def __init__(
+        self, storage: Storage, number: int, key: str, problems: list[Problem] | None = None
+    ) -> None:
+        self.storage = storage
+        self.number = number
+        self.key = key
+        self.problems = problems if problems is not None else []
+        self.linked = True
+        self._count: int | None = None
+        self._heads: list[ArticleHead] | None = None
+        self._searcher: Searcher | None = None
+
+    def close(self) -> None:
+        self.storage.close()
+
+    # -- reading, with what goes wrong said in `problems` -----------------------------------
+
+    def _rows(self, sql: str, *parameters: object) -> list[Row]:
+        rows = self.storage.select(sql, parameters)
+        self._take_warnings()
+        return rows
+
+    def _stream(self, sql: str, *parameters: object) -> Generator[Row, None, None]:
+        yield from self.storage.stream(sql, parameters)
+        self._take_warnings()
+
+    def _take_warnings(self) -> None:
+        where = str(self.storage.path)
+        self.problems.extend(Problem(where, warning) for warning in self.storage.warnings)
+        self.storage.warnings.clear()
+
+    def _position(self, article_id: str) -> int | None:
+        rows = self._rows(
+            "SELECT position FROM corpus_articles WHERE corpus = ? AND article_id = ?",
+            self.number,
+            article_id,
+        )
+        return rows[0][0] if rows else None
+
+    def _articles_at(self, first: int, end: int) -> list[Article | None]:
+        articles = self.storage.corpus_articles(self.number, first, end)
+        self._take_warnings()
+        return articles
+
+    # -- the Catalog API ----------------------------------------------------------------
+
+    def __len__(self) -> int:
+        if self._count is None:
+            rows = self._rows("SELECT COUNT(*) FROM corpus_articles WHERE corpus = ?", self.number)
+            self._count = rows[0][0] if rows else 0
+        return self._count
+
+    def heads(self) -> list[ArticleHead]:
+        if self._heads is None:
+            rows = self._rows(f"{_HEADS} WHERE w.corpus = ? ORDER BY w.position", self.number)
+            self._heads = [_head(row[1:]) for row in rows]
+        return self._heads
+
+    def head(self, article_id: str) -> ArticleHead | None:
+        if self._heads is not None:
+            return super().head(article_id)
+        rows = self._rows(
+            f"{_HEADS} WHERE w.corpus = ? AND w.article_id = ?", self.number, article_id
+        )
+        return _head(rows[0][1:]) if rows else None
+
+    def matching(self, wanted: str) -> list[ArticleHead]:
+        exact = self.head(wanted)
+        if exact is not None:
+            return [exact]
+        rows = self._rows(
+            f"{_HEADS} WHERE w.corpus = ? AND substr(w.article_id, 1, ?) = ? ORDER BY w.position",
+            self.number,
+            len(wanted),
+            wanted,
+        )
+        return [_head(row[1:]) for row in rows]
+
+    def article(self, article_id: str) -> Article | None:
+        position = self._position(article_id)
+        if position is None:
+            return None
+        return self._articles_at(position, position + 1)[0]
+
+    def articles(self) -> Iterator[Article]:
+        """Every article that reads back intact (a damaged one is said in `problems`)."""
+        for first in range(0, len(self), ARTICLES_READ_TOGETHER):
+            batch = self._articles_at(first, first + ARTICLES_READ_TOGETHER)
+            yield from (article for article in batch if article is not None)
+
+    def links_of(self, article_id: str) -> list[Link]:
+        position = self._position(article_id)
+        if position is None:
+            return []
+        rows = self._rows(_LINKS, self.number, position, self.number, position)
+        return [
+            Link(article_id, paragraph, other, other_paragraph, score, kind)
+            for _, paragraph, other, other_paragraph, score, kind in rows
+        ]
+
+    def stories(self) -> list[list[str]]:
+        rows = self._rows(
+            "SELECT s.story, w.article_id FROM story_articles s JOIN corpus_articles w "
+            "ON w.corpus = s.corpus AND w.position = s.article "
+            "WHERE s.corpus = ? ORDER BY s.story, s.position",
+            self.number,
+        )
+        grouped = itertools.groupby(rows, key=lambda row: row[0])
+        stories = [[article_id for _, article_id in members] for _, members in grouped]
+        return [story for story in stories if len(story) > 1]
+
+    def story_members(self, article_id: str) -> list[str]:
+        position = self._position(article_id)
+        if position is None:
+            return []
+        rows = self._rows(
+            "SELECT w.article_id FROM story_articles m JOIN story_articles o "
+            "ON o.corpus = m.corpus AND o.story = m.story "
+            "JOIN corpus_articles w ON w.corpus = o.corpus AND w.position = o.article "
+            "WHERE m.corpus = ? AND m.article = ? ORDER BY m.story, o.position",
+            self.number,
+            position,
+        )
+        members = dict.fromkeys(other for (other,) in rows if other != article_id)
+        return list(members)
+
+    def entities(self) -> list[EntityRecord]:
+        records = self._rows(
+            "SELECT e.position, n.text, e.label, e.mentions FROM entities e JOIN names n "
+            "ON n.corpus = e.corpus AND n.number = e.name WHERE e.corpus = ? ORDER BY e.position",
+            self.number,
+        )
+        aliases = self._grouped(
+            "SELECT entity, alias FROM entity_aliases WHERE corpus = ? ORDER BY entity, position"
+        )
+        articles = self._grouped(
+            "SELECT e.entity, w.article_id FROM entity_articles e JOIN corpus_articles w "
+            "ON w.corpus = e.corpus AND w.position = e.article "
+            "WHERE e.corpus = ? ORDER BY e.entity, e.position"
+        )
+        return [
+            EntityRecord(name, label, aliases.get(n, []), mentions, articles.get(n, []))
+            for n, name, label, mentions in records
+        ]
+
+    def _grouped(self, sql: str) -> dict[int, list[str]]:
+        """(parent, value) rows, ordered by parent, as each parent's list of values."""
+        grouped = itertools.groupby(self._stream(sql, self.number), key=lambda row: row[0])
+        return {parent: [value for _, value in rows] for parent, rows in grouped}
+
+    def entity_names(self) -> list[tuple[str, str]]:
+        names = self._rows(
+            "SELECT n.text, e.label FROM entities e JOIN names n "
+            "ON n.corpus = e.corpus AND n.number = e.name WHERE e.corpus = ? ORDER BY e.position",
+            self.number,
+        )
+        if names:
+            return [(name, label) for name, label in names]
+        # No resolved entities: every name a mention is grouped under, as MemoryCatalog does.
+        seen: dict[str, str] = {}
+        for name, text, label in self._stream(
+            "SELECT n.text, t.text, t.label FROM mention_names m "
+            "JOIN names n ON n.corpus = m.corpus AND n.number = m.name "
+            "JOIN corpus_articles w ON w.corpus = m.corpus AND w.position = m.article "
+            "JOIN mentions t ON t.article = w.article AND t.position = m.position "
+            "WHERE m.corpus = ? ORDER BY m.article, m.position",
+            self.number,
+        ):
+            seen.setdefault(name or text, label)
+        return sorted(seen.items(), key=lambda item: item[0].casefold())
+
+    def _matching_mentions(self, name: str) -> tuple[str, tuple[object, ...], int | None] | None:
+        """The condition on `mention_names m` (joined to `mentions t`) that picks the mentions
+        grouped under `name`, its parameters, and the number of the name when it is resolved;
+        None when no mention is. An unresolved mention (empty canonical name) is grouped
+        under its own text, as `entity_key` says."""
+        rows = self._rows(
+            "SELECT number, text FROM names WHERE corpus = ? AND text IN (?, '')",
+            self.number,
+            name,
+        )
+        numbers = {text: number for number, text in rows}
+        resolved = numbers.get(name) if name else None
+        unresolved = numbers.get("")
+        if resolved is not None and unresolved is not None:
+            condition = "(m.name = ? OR (m.name = ? AND t.text = ?))"
+            return condition, (resolved, unresolved, name), resolved
+        if resolved is not None:
+            return "m.name = ?", (resolved,), resolved
+        if unresolved is not None:
+            return "m.name = ? AND t.text = ?", (unresolved, name), None
+        return None
+
+    def mention_count(self, name: str) -> tuple[int, int]:
+        found = self._matching_mentions(name)
+        if found is None:
+            return 0, 0
+        condition, parameters, _ = found
+        joined = "t." in condition
+        rows = self._rows(
+            "SELECT COUNT(*), COUNT(DISTINCT m.article) FROM mention_names m "
+            + (_MENTION_JOINS if joined else "")
+            + f" WHERE m.corpus = ? AND {condition}",
+            self.number,
+            *parameters,
+        )
+        return (rows[0][0], rows[0][1]) if rows else (0, 0)
+
+    def mentions(self, name: str, offset: int = 0, limit: int = 100) -> list[EntityOccurrence]:
+        """A page of occurrences, read in corpus order until the page is full: the first
+        page of a name mentioned 25,000 times reads a few hundred rows."""
+        found = self._matching_mentions(name)
+        if found is None or limit <= 0:
+            return []
+        condition, parameters, resolved = found
+        rows = self._stream(
+            f"SELECT m.article, m.name, t.paragraph, t.text, t.label, t.start_offset, "
+            f"t.end_offset FROM mention_names m {_MENTION_JOINS} "
+            f"WHERE m.corpus = ? AND {condition} ORDER BY m.article, m.position",
+            self.number,
+            *parameters,
+        )
+        page: list[tuple[int, int, list[Mention]]] = []
+        seen = 0  # occurrences of the articles before the current one
+        with contextlib.closing(rows):
+            for article, group in itertools.groupby(rows, key=lambda row: row[0]):
+                if seen >= offset + limit:
+                    break
+                by_paragraph: dict[int, list[Mention]] = {}
+                for _, number, paragraph, text, label, start, end in group:
+                    canonical = name if number == resolved else ""
+                    mention = Mention(text, label, paragraph, start, end, canonical)
+                    by_paragraph.setdefault(paragraph, []).append(mention)
+                for paragraph, mentions in by_paragraph.items():
+                    if offset <= seen < offset + limit:
+                        page.append((article, paragraph, mentions))
+                    seen += 1
+        return self._occurrences(page)
+
+    def _occurrences(self, page: list[tuple[int, int, list[Mention]]]) -> list[EntityOccurrence]:
+        """The page's (article position, paragraph, mentions) with their heads and texts."""
+        positions = sorted({article for article, _, _ in page})
+        heads: dict[int, ArticleHead] = {}
+        texts: dict[tuple[int, int], str] = {}
+        for first in range(0, len(positions), ARTICLES_READ_TOGETHER):
+            batch = positions[first : first + ARTICLES_READ_TOGETHER]
+            marks = ", ".join("?" * len(batch))
+            for row in self._rows(
+                f"{_HEADS} WHERE w.corpus = ? AND w.position IN ({marks})", self.number, *batch
+            ):
+                heads[row[0]] = _head(row[1:])
+        for article, paragraph, _ in page:
+            rows = self._rows(
+                "SELECT p.text FROM corpus_articles w JOIN paragraphs p ON p.article = w.article "
+                "WHERE w.corpus = ? AND w.position = ? AND p.position = ?",
+                self.number,
+                article,
+                paragraph,
+            )
+            texts[(article, paragraph)] = rows[0][0] if rows else ""
+        return [
+            EntityOccurrence(heads[article], paragraph, texts[(article, paragraph)], mentions)
+            for article, paragraph, mentions in page
+            if article in heads
+        ]
+
+    def quotes(self) -> Iterator[tuple[ArticleHead, Quote]]:
+        heads = self.heads()
+        rows = self._stream(
+            "SELECT w.position, q.text, q.kind, q.speaker, q.paragraph, q.start_offset, "
+            "q.end_offset, n.text, q.via, q.role FROM corpus_articles w "
+            "JOIN quotes q ON q.article = w.article "
+            "LEFT JOIN quote_speakers s ON s.corpus = w.corpus AND s.article = w.position "
+            "AND s.position = q.position "
+            "LEFT JOIN names n ON n.corpus = s.corpus AND n.number = s.name "
+            "WHERE w.corpus = ? ORDER BY w.position, q.position",
+            self.number,
+        )
+        for position, *columns in rows:
+            yield heads[position], Quote(*columns)
+
+    def searcher(self) -> Searcher:
+        if self._searcher is None:
+            # THE PLACE FOR THE STORED SEARCH INDEX (issue 11, engineer searchdb): once it
+            # is saved with the corpus, open it here for `self.storage` and `self.number`
+            # instead of building one in memory from every stored article (slow, correct).
+            from kabar_tui.core.search import SearchIndex
+
+            index = SearchIndex.build(Corpus(entities=self.entities()))
+            for article in self.articles():
+                index.add_article(article)
+            self._searcher = index
+        return self._searcher
+
+    def whole_corpus(self) -> Corpus | None:
+        corpus = self.storage.load_corpus(self.key)
+        self._take_warnings()
+        return corpus
