@@ -1,4 +1,4 @@
-"""What the subcommands share: the PATH argument and loading with clear problems."""
+"""What the subcommands share: the PATH argument and opening the corpus with clear problems."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import Any
 
 from rich.console import Console
 
+from kabar_tui.core.catalog import ArticleHead, Catalog, MemoryCatalog
 from kabar_tui.core.model import Article, Corpus
-from kabar_tui.core.pipeline import build_corpus
 from kabar_tui.i18n import _
 
 NOTHING_READ = 2
@@ -40,32 +40,61 @@ def error_console() -> Console:
     return Console(stderr=True, highlight=False, soft_wrap=True)  # one message, one line
 
 
-def load_corpus(args: argparse.Namespace) -> Corpus | None:
-    """Build the corpus, print each problem as one line, None when nothing could be read."""
-    corpus = build_corpus(args.paths or None)
+def load_catalog(args: argparse.Namespace) -> Catalog | None:
+    """The corpus under the paths, print each problem as one line, None when nothing could
+    be read. The cache's stored corpus when every file is unchanged (nothing is loaded, the
+    command asks for what it prints); else the files are indexed now."""
+    from kabar_tui.core.catalog_open import open_catalog
+
+    catalog: Catalog | None
+    catalog, warnings = open_catalog(args.paths or None)
+    if catalog is None:
+        from kabar_tui.core.pipeline import build_corpus
+
+        corpus = build_corpus(args.paths or None)
+        corpus.problems.extend(warnings)
+        catalog = MemoryCatalog(corpus)
+    say_problems(catalog)
+    if not len(catalog):
+        error_console().print("kabar: error: no articles could be read", markup=False)
+        return None
+    return catalog
+
+
+def say_problems(catalog: Catalog) -> None:
+    """Print the catalog's problems not printed yet, one line each."""
     console = error_console()
-    for problem in corpus.problems:
+    for problem in catalog.problems:
         kind = "error" if problem.fatal else "warning"
         console.print(f"kabar: {kind}: {problem}", markup=False)
-    if not corpus.articles:
-        console.print("kabar: error: no articles could be read", markup=False)
-        return None
-    return corpus
+    catalog.problems.clear()
 
 
 def stdout_is_terminal() -> bool:
     return sys.stdout.isatty()
 
 
-def find_article(corpus: Corpus, wanted: str) -> Article | None:
+def find_article(source: Catalog | Corpus, wanted: str) -> Article | None:
     """The article an id or a unique start of one names; else say why, in one line."""
-    found = corpus.articles_matching(wanted)
+    catalog = source if isinstance(source, Catalog) else MemoryCatalog(source)
+    found = find_head(catalog, wanted)
+    if found is None:
+        return None
+    article = catalog.article(found.id)
+    if article is None:  # its stored rows are damaged: the warning says so
+        say_problems(catalog)
+    return article
+
+
+def find_head(catalog: Catalog, wanted: str) -> ArticleHead | None:
+    """The head of the article an id or a unique start of one names; else say why."""
+    found = catalog.matching(wanted)
     if len(found) == 1:
         return found[0]
     if not found:
         message = _("no article with id {id}").format(id=repr(wanted))
     else:
-        names = ", ".join(article.id for article in found[:CANDIDATES_SHOWN])
+        names = ", ".join(head.id for head in found[:CANDIDATES_SHOWN])
         if len(found) > CANDIDATES_SHOWN:
             names += ", …"
         message = _("{id} is the start of {n} article ids: {names}").format(

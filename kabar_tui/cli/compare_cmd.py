@@ -13,7 +13,7 @@ from kabar_tui.cli.common import (
     NOTHING_READ,
     add_paths_argument,
     find_article,
-    load_corpus,
+    load_catalog,
     stdout_console,
     stdout_is_terminal,
 )
@@ -34,16 +34,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    corpus = load_corpus(args)
-    if corpus is None:
+    catalog = load_catalog(args)
+    if catalog is None:
         return NOTHING_READ
     sides = []
     for wanted in (args.left, args.right):
-        article = find_article(corpus, wanted)
+        article = find_article(catalog, wanted)
         if article is None:
             return 1
         sides.append(article)
-    comparison = compare_articles(corpus, sides[0], sides[1])
+    comparison = compare_articles(catalog, sides[0], sides[1])
     if args.json:
         print(json.dumps(comparison_json(comparison), ensure_ascii=False, indent=1))
     elif not stdout_is_terminal():

@@ -10,7 +10,7 @@ from rich.text import Text
 from kabar_tui.cli.common import (
     NOTHING_READ,
     add_paths_argument,
-    load_corpus,
+    load_catalog,
     stdout_console,
     stdout_is_terminal,
 )
@@ -29,10 +29,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    corpus = load_corpus(args)
-    if corpus is None:
+    catalog = load_catalog(args)
+    if catalog is None:
         return NOTHING_READ
-    records = [e for e in corpus.entities if args.label in (None, e.label)]
+    records = [e for e in catalog.entities() if args.label in (None, e.label)]
     if not stdout_is_terminal():
         for e in records:
             fields = [e.canonical, e.label, str(e.mentions), str(len(e.articles))]

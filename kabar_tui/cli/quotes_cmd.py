@@ -11,7 +11,7 @@ from rich.text import Text
 from kabar_tui.cli.common import (
     NOTHING_READ,
     add_paths_argument,
-    load_corpus,
+    load_catalog,
     stdout_console,
     stdout_is_terminal,
 )
@@ -28,22 +28,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    corpus = load_corpus(args)
-    if corpus is None:
+    catalog = load_catalog(args)
+    if catalog is None:
         return NOTHING_READ
     wanted = args.speaker.casefold() if args.speaker else None
     rows = []
-    for article in corpus.articles:
+    for article, quote in catalog.quotes():
         date = article.published.date().isoformat() if article.published else UNKNOWN
-        for quote in article.quotes:
-            speaker = quote.speaker_canonical or quote.speaker or UNKNOWN
-            if quote.via:
-                speaker = f"{speaker} (via {quote.via})"
-            if wanted and wanted not in speaker.casefold():
-                continue
-            rows.append(
-                (quote.text, quote.kind, speaker, article.outlet or UNKNOWN, date, article.id)
-            )
+        speaker = quote.speaker_canonical or quote.speaker or UNKNOWN
+        if quote.via:
+            speaker = f"{speaker} (via {quote.via})"
+        if wanted and wanted not in speaker.casefold():
+            continue
+        rows.append((quote.text, quote.kind, speaker, article.outlet or UNKNOWN, date, article.id))
     if not rows:
         print(_("kabar: no quotes found"), file=sys.stderr)
     if not stdout_is_terminal():
@@ -51,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
             print("\t".join(row))
         return 0
     # The quote takes the width; the short columns never wrap.
-    short = shortest_unique_ids([a.id for a in corpus.articles])
+    short = shortest_unique_ids([a.id for a in catalog.heads()])
     table = Table(expand=True)
     table.add_column(_("quote"), ratio=1, min_width=30)
     table.add_column(_("kind"), no_wrap=True)

@@ -11,14 +11,13 @@ from kabar_tui.cli.common import (
     NOTHING_READ,
     error_console,
     find_article,
-    load_corpus,
+    load_catalog,
     stdout_console,
     stdout_is_terminal,
 )
 from kabar_tui.cli.ids import shortest_unique_ids
-from kabar_tui.core.linking import related
-from kabar_tui.core.model import Article, Corpus
-from kabar_tui.core.stories import story_of
+from kabar_tui.core.catalog import ArticleHead, Catalog
+from kabar_tui.core.model import Article
 from kabar_tui.i18n import _
 
 HELP = "passages in other articles that match an article or one of its paragraphs"
@@ -55,19 +54,12 @@ def _paragraph_text(article: Article | None, index: int) -> str:
     return ""
 
 
-def _also_in(corpus: Corpus, article_id: str) -> list[str]:
-    story = story_of(corpus.stories, article_id)
-    if story is None:
-        return []
-    names = []
-    for other_id in story.articles:
-        other = corpus.article(other_id)
-        if other_id != article_id and other is not None:
-            names.append(outlet_or_title(other))
-    return names
+def _also_in(catalog: Catalog, article_id: str) -> list[str]:
+    heads = (catalog.head(other_id) for other_id in catalog.story_members(article_id))
+    return [outlet_or_title(head) for head in heads if head is not None]
 
 
-def outlet_or_title(article: Article) -> str:
+def outlet_or_title(article: Article | ArticleHead) -> str:
     """How "also in" names an article: its outlet, else the start of its title."""
     if article.outlet:
         return article.outlet
@@ -77,10 +69,10 @@ def outlet_or_title(article: Article) -> str:
 
 def run(args: argparse.Namespace) -> int:
     paragraph, args.paths = _split_rest(args.rest)
-    corpus = load_corpus(args)
-    if corpus is None:
+    catalog = load_catalog(args)
+    if catalog is None:
         return NOTHING_READ
-    article = find_article(corpus, args.id)
+    article = find_article(catalog, args.id)
     if article is None:
         return 1
     if paragraph is not None and not any(p.index == paragraph for p in article.paragraphs):
@@ -89,10 +81,13 @@ def run(args: argparse.Namespace) -> int:
         )
         error_console().print(f"kabar: error: {message}", markup=False, soft_wrap=True)
         return 1
-    links = related(corpus, article.id, paragraph)
+    links = catalog.related(article.id, paragraph)
+    targets: dict[str, Article | None] = {}
     rows = []
     for link in links:
-        target = corpus.article(link.target_article)
+        if link.target_article not in targets:
+            targets[link.target_article] = catalog.article(link.target_article)
+        target = targets[link.target_article]
         rows.append(
             (
                 str(link.source_paragraph),
@@ -104,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
                 _snippet(_paragraph_text(target, link.target_paragraph)),
             )
         )
-    also_in = _also_in(corpus, article.id)
+    also_in = _also_in(catalog, article.id)
     if not stdout_is_terminal():
         for row in rows:
             print("\t".join(row))
@@ -118,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
     if not rows:
         console.print(Text(_("no related passages"), style="dim"))
         return 0
-    short = shortest_unique_ids([a.id for a in corpus.articles])
+    short = shortest_unique_ids([a.id for a in catalog.heads()])
     table = Table(expand=True)
     for header in (_("par"), _("article"), _("par"), _("outlet"), _("kind"), _("score")):
         table.add_column(header, no_wrap=True)

@@ -12,11 +12,11 @@ from rich.text import Text
 from kabar_tui.cli.common import (
     NOTHING_READ,
     add_paths_argument,
-    load_corpus,
+    load_catalog,
     stdout_console,
     stdout_is_terminal,
 )
-from kabar_tui.core.search import Hit, SearchIndex
+from kabar_tui.core.search import Hit
 
 HELP = 'fuzzy search (filters: outlet:NAME by:SPEAKER type:quote|passage|title|entity "phrase")'
 
@@ -34,11 +34,14 @@ def run(args: argparse.Namespace) -> int:
     if args.limit < 1:
         print("kabar: error: --limit must be at least 1", file=sys.stderr)
         return 2
-    corpus = load_corpus(args)
-    if corpus is None:
+    catalog = load_catalog(args)
+    if catalog is None:
         return NOTHING_READ
-    hits = SearchIndex.build(corpus).search(args.query, limit=args.limit)
-    outlets = {article.id: article.outlet for article in corpus.articles}
+    hits = catalog.searcher().search_page(args.query, 0, args.limit).hits
+    outlets = {}
+    for article_id in {hit.article_id for hit in hits if hit.article_id}:
+        head = catalog.head(article_id)
+        outlets[article_id] = head.outlet if head is not None else None
     if args.json:
         records = [{**asdict(hit), "outlet": outlets.get(hit.article_id or "")} for hit in hits]
         json.dump(records, sys.stdout, ensure_ascii=False, indent=2)

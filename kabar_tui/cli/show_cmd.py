@@ -10,7 +10,7 @@ from kabar_tui.cli.common import (
     NOTHING_READ,
     add_paths_argument,
     find_article,
-    load_corpus,
+    load_catalog,
     stdout_console,
     stdout_is_terminal,
 )
@@ -29,10 +29,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    corpus = load_corpus(args)
-    if corpus is None:
+    catalog = load_catalog(args)
+    if catalog is None:
         return NOTHING_READ
-    article = find_article(corpus, args.id)
+    article = find_article(catalog, args.id)
     if article is None:
         return 1
     # Piped output is not wrapped, so each paragraph stays one line for grep and friends.

@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from rapidfuzz import fuzz
 
@@ -52,24 +53,10 @@ class Comparison:
         return sum(1 for row in self.rows if row.left is not None and row.right is not None)
 
 
-def links_between(corpus: Corpus, left_id: str, right_id: str) -> list[Link]:
-    """The corpus links joining the two articles, oriented left to right."""
-    found = []
-    for link in corpus.links:
-        if link.source_article == left_id and link.target_article == right_id:
-            found.append(link)
-        elif link.source_article == right_id and link.target_article == left_id:
-            found.append(
-                Link(
-                    left_id,
-                    link.target_paragraph,
-                    right_id,
-                    link.source_paragraph,
-                    link.score,
-                    link.kind,
-                )
-            )
-    return found
+class Linked(Protocol):
+    """What holds the links between articles: a Catalog, or a Corpus in memory."""
+
+    def links_between(self, left_id: str, right_id: str) -> list[Link]: ...
 
 
 def monotone_links(links: list[Link]) -> list[Link]:
@@ -154,9 +141,10 @@ def _unmatched(
     return rows
 
 
-def compare_articles(corpus: Corpus, left: Article, right: Article) -> Comparison:
-    """Align `left` and `right` paragraph by paragraph and mark what differs."""
-    links = links_between(corpus, left.id, right.id)
+def compare_articles(linked: Linked, left: Article, right: Article) -> Comparison:
+    """Align `left` and `right` paragraph by paragraph and mark what differs, by the links
+    `linked` (a Catalog, or a Corpus) holds between them."""
+    links = linked.links_between(left.id, right.id)
     chain = monotone_links(links)
     chosen_left = {link.source_paragraph for link in chain}
     chosen_right = {link.target_paragraph for link in chain}

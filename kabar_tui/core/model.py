@@ -206,6 +206,25 @@ class Corpus:
                 return article
         return None
 
+    def links_between(self, left_id: str, right_id: str) -> list[Link]:
+        """The links joining two articles, oriented left to right."""
+        found = []
+        for link in self.links:
+            if link.source_article == left_id and link.target_article == right_id:
+                found.append(link)
+            elif link.source_article == right_id and link.target_article == left_id:
+                found.append(
+                    Link(
+                        left_id,
+                        link.target_paragraph,
+                        right_id,
+                        link.source_paragraph,
+                        link.score,
+                        link.kind,
+                    )
+                )
+        return found
+
     def articles_matching(self, wanted: str) -> list[Article]:
         """The article whose id is `wanted`, else every one whose id starts with it."""
         exact = self.article(wanted)

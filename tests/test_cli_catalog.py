@@ -1,0 +1,108 @@
+"""Every command prints the same from the cache's stored catalog as from a corpus just
+processed: the stored path answers by queries, and must not change a byte of the output."""
+
+from __future__ import annotations
+
+import sqlite3
+from argparse import Namespace
+from pathlib import Path
+
+import pytest
+
+from kabar_tui.cli import common, list_cmd, quotes_cmd, related_cmd, search_cmd, show_cmd
+from kabar_tui.cli import main as kabar
+from kabar_tui.core import pipeline
+from kabar_tui.core.catalog_store import StoredCatalog
+from kabar_tui.core.pipeline import build_corpus
+from kabar_tui.core.storage import DB_NAME
+
+SEEDS = build_corpus(cache=False)
+FIRST, SECOND = SEEDS.articles[0].id, SEEDS.articles[2].id
+LINKED = next(link.source_article for link in SEEDS.links)
+COMMANDS = [
+    ("list",),
+    ("show", FIRST, "--removed"),
+    ("show", FIRST[:3]),
+    ("related", LINKED),
+    ("related", LINKED, "0"),
+    ("entities", "--ids"),
+    ("entities", "--label", "PER"),
+    ("quotes",),
+    ("quotes", "--speaker", "kim"),
+    ("search", "kim jong"),
+    ("search", "rusia", "--json", "--limit", "3"),
+    ("export", "--format", "jsonl"),
+    ("export",),
+    ("compare", FIRST, SECOND),
+    ("compare", FIRST, SECOND, "--json"),
+    ("show", "no such id"),
+]
+TERMINAL_TABLES = [list_cmd, show_cmd, quotes_cmd, related_cmd, search_cmd]
+
+
+def run(capsys: pytest.CaptureFixture[str], command: tuple[str, ...]) -> tuple[int, str, str]:
+    code = kabar(list(command))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def cache_on(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    monkeypatch.delenv("KABAR_NO_CACHE", raising=False)
+    monkeypatch.setenv("KABAR_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def processing_fails(*args: object, **options: object) -> None:
+    raise AssertionError("the stored corpus was processed again")
+
+
+@pytest.mark.parametrize("terminal", [False, True], ids=["piped", "terminal"])
+def test_stored_catalog_prints_what_processing_prints(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    cache_on: Path,
+    terminal: bool,
+) -> None:
+    for module in TERMINAL_TABLES:
+        monkeypatch.setattr(module, "stdout_is_terminal", lambda: terminal)
+    monkeypatch.setenv("KABAR_NO_CACHE", "1")
+    processed = [run(capsys, command) for command in COMMANDS]
+    monkeypatch.delenv("KABAR_NO_CACHE")
+    assert kabar(["index"]) == 0
+    capsys.readouterr()
+    monkeypatch.setattr(pipeline, "index_corpus", processing_fails)
+    for command, expected in zip(COMMANDS, processed, strict=True):
+        assert run(capsys, command) == expected, command
+
+
+def test_a_damaged_article_is_a_warning_and_the_next_run_mends_it(
+    capsys: pytest.CaptureFixture[str], cache_on: Path
+) -> None:
+    assert kabar(["index"]) == 0
+    capsys.readouterr()
+    with sqlite3.connect(cache_on / DB_NAME) as db:
+        db.execute(
+            "UPDATE paragraphs SET text = 'Teks palsu.' WHERE position = 1 AND article = "
+            "(SELECT id FROM articles WHERE article_id = ?)",
+            (FIRST,),
+        )
+    code, out, err = run(capsys, ("show", FIRST))
+    assert code == 1 and out == ""
+    assert "did not match their checksum" in err and err.count("\n") == 1
+    code, out, err = run(capsys, ("show", FIRST))
+    assert code == 0 and "Teks palsu." not in out
+    assert SEEDS.articles[0].paragraphs[1].text[:40] in out.replace("\n", " ")
+
+
+def test_a_new_file_is_indexed_then_opened_from_the_cache(
+    capsys: pytest.CaptureFixture[str], cache_on: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    seeds = sorted(Path(SEEDS.articles[0].path).parent.glob("*.txt"))
+    (folder / seeds[0].name).write_bytes(seeds[0].read_bytes())
+    assert run(capsys, ("list", str(folder)))[1].count("\n") == 1
+    (folder / seeds[1].name).write_bytes(seeds[1].read_bytes())
+    assert run(capsys, ("list", str(folder)))[1].count("\n") == 2
+    assert isinstance(common.load_catalog(Namespace(paths=[str(folder)])), StoredCatalog)
