@@ -16,7 +16,7 @@ from pathlib import Path
 from kabar_tui.core.catalog_store import StoredCatalog
 from kabar_tui.core.model import Problem
 from kabar_tui.core.resources import seeds_dir
-from kabar_tui.core.sources import Source, article_ids, discover, path_key, read_source
+from kabar_tui.core.sources import Source, article_ids, discover_paths, path_key, read_source
 from kabar_tui.core.storage import (
     CacheUnavailable,
     Storage,
@@ -43,7 +43,7 @@ def open_catalog(
         storage = cache if isinstance(cache, Storage) else Storage.open_default()
     except CacheUnavailable as error:
         return None, [Problem("cache", str(error))]
-    files, problems = discover(roots)
+    files, problems = discover_paths(roots)
     sources = _unchanged_sources(files, storage, problems)
     key = corpus_key(sources) if sources is not None else ""
     number = storage.find_corpus(key) if key else None
@@ -57,7 +57,7 @@ def open_catalog(
 
 
 def _unchanged_sources(
-    files: list[Path], storage: Storage, problems: list[Problem]
+    files: list[str], storage: Storage, problems: list[Problem]
 ) -> list[Source] | None:
     """The files as sources without text, when every one is stored and unchanged since.
 
@@ -74,7 +74,7 @@ def _unchanged_sources(
             continue
         if content_hash:
             return None  # changed, or only touched: indexing looks
-        unread = read_source(file)
+        unread = read_source(Path(file))
         if not isinstance(unread, Problem):
             return None
         problems.append(unread)

@@ -157,7 +157,7 @@ def _stat_signature(status: os.stat_result) -> str:
     )
 
 
-def unchanged_by_metadata(path: Path, signature: str) -> bool:
+def unchanged_by_metadata(path: str | Path, signature: str) -> bool:
     """Whether the file is the one `signature` was taken of, by its metadata alone.
 
     The fast open (`kabar_tui.core.open_catalog`) reads no file. It can trust metadata
@@ -168,7 +168,7 @@ def unchanged_by_metadata(path: Path, signature: str) -> bool:
     if not signature or os.name != "posix":
         return False
     try:
-        current = _stat_signature(path.stat())
+        current = _stat_signature(os.stat(path))
     except OSError:
         return False
     return signature == current or signature.startswith(current + ":")
