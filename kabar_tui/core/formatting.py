@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
@@ -41,7 +41,13 @@ def format_date(moment: datetime | None, locale: str = DEFAULT_LOCALE) -> str:
     """`17 Sep 2023` / `17 Sep 2023` in the article's own time zone; `-` when unknown."""
     if moment is None:
         return "-"
-    return _babel_date(moment, format="medium", locale=_cldr(locale))
+    return _format_day(moment.date(), locale)
+
+
+@lru_cache(maxsize=4096)
+def _format_day(day: date, locale: str) -> str:
+    """Rows share days, and babel takes a good 50 µs a date (half of `kabar list` at 10k)."""
+    return _babel_date(day, format="medium", locale=_cldr(locale))
 
 
 def format_datetime(moment: datetime | None, locale: str = DEFAULT_LOCALE) -> str:
