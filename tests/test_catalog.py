@@ -10,6 +10,7 @@ import os
 import sqlite3
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -220,3 +221,12 @@ def test_entity_pages_are_the_memory_catalogs_pages(seed_corpus: Corpus) -> None
             )
     assert stored_seeds.mentions("no such name") == []
     assert stored_seeds.mention_count("no such name") == (0, 0)
+
+
+def test_the_stored_catalog_answers_from_a_worker_thread(seed_corpus: Corpus) -> None:
+    catalog = stored(seed_corpus)
+    first = seed_corpus.articles[0]
+    with ThreadPoolExecutor(max_workers=2) as workers:
+        found = list(workers.map(catalog.article, [first.id, first.id]))
+    assert found == [first, first]
+    assert not catalog.problems

@@ -281,7 +281,14 @@ def connect(path: Path) -> sqlite3.Connection:
     """
     fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
     os.close(fd)
-    db = sqlite3.connect(path, timeout=_BUSY_TIMEOUT_S, isolation_level=None)
+    # Any thread may use it (the reader's workers ask the stored catalog): this SQLite is
+    # built serialized (`sqlite3.threadsafety` 3), so it takes their calls one at a time.
+    db = sqlite3.connect(
+        path,
+        timeout=_BUSY_TIMEOUT_S,
+        isolation_level=None,
+        check_same_thread=sqlite3.threadsafety != 3,
+    )
     try:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
