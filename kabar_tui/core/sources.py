@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import errno
+import functools
 import hashlib
 import os
 from collections import Counter
@@ -162,6 +163,16 @@ def article_ids(files: Sequence[str | Path]) -> list[str]:
     return ids
 
 
+@functools.lru_cache(maxsize=4096)
+def _visible_folders(folder: str) -> tuple[str, ...]:
+    return tuple(visible(part) for part in folder.split(os.sep) if part)
+
+
+def _folders(file: str | Path) -> tuple[str, ...]:
+    """The names of the folders holding a resolved file, outermost first, made visible."""
+    return _visible_folders(os.path.dirname(file))
+
+
 def _stem(file: str | Path) -> str:
     """`Path(file).stem`, without making a Path."""
     name = os.path.basename(file)
@@ -170,10 +181,7 @@ def _stem(file: str | Path) -> str:
 
 
 def _tell_apart(files: Sequence[str | Path], ids: list[str], members: list[int]) -> None:
-    folders = {
-        i: [visible(part) for part in Path(files[i]).parent.parts if part != os.sep]
-        for i in members
-    }
+    folders = {i: _folders(files[i]) for i in members}
     deepest = max(len(parts) for parts in folders.values())
     for depth in range(1, deepest + 1):
         tails = {i: "/".join([*folders[i][-depth:], ids[i]]) for i in members}
