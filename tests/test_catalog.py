@@ -43,12 +43,14 @@ def stored_catalog(folder: Path, paths: list[Path] | None = None) -> StoredCatal
 
 
 _STORED: dict[str, StoredCatalog] = {}
+_STORED_CACHE = tempfile.TemporaryDirectory(prefix="kabar-catalog-")  # removed at exit
 
 
 def stored(corpus: Corpus) -> Catalog:
-    """The seeds as stored in a cache (the same files `corpus` was built from)."""
+    """The seeds as stored in a cache (the same files `corpus` was built from), indexed
+    once for the whole module."""
     if "seeds" not in _STORED:
-        _STORED["seeds"] = stored_catalog(Path(tempfile.mkdtemp(prefix="kabar-catalog-")))
+        _STORED["seeds"] = stored_catalog(Path(_STORED_CACHE.name))
     return _STORED["seeds"]
 
 
