@@ -212,3 +212,25 @@ def test_the_tagger_overrules_a_single_word_the_rules_read_from_what_it_does(
     """A lone capitalised word before a verb is a person to the rules (`actor`); a company
     or a club the tagger knows as one stays an organisation."""
     assert (name, "ORG") in {(m.text, m.label) for m in recognise([text])}
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        (
+            "Dekan Fakultas Hukum Universitas Gadjah Mada itu menjelaskan aturan baru.",
+            {("Fakultas Hukum", "ORG"), ("Universitas Gadjah Mada", "ORG")},
+        ),
+        (
+            "Mantan Dirut Unilever Hemant Bakshi ini hadir dalam sidang.",
+            {("Unilever", "ORG"), ("Hemant Bakshi", "PER")},
+        ),
+    ],
+)
+def test_the_tagger_relabels_what_the_rules_read_as_a_person_after_a_title(
+    text: str, names: set[tuple[str, str]]
+) -> None:
+    """After a title the rules read a person (`titled`); where the tagger reads those words,
+    or some of them, with another label, its reading stands: a faculty is no person, and
+    a company before a name is no part of it."""
+    assert {(m.text, m.label) for m in recognise([text])} == names
