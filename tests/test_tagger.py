@@ -234,3 +234,18 @@ def test_the_tagger_relabels_what_the_rules_read_as_a_person_after_a_title(
     or some of them, with another label, its reading stands: a faculty is no person, and
     a company before a name is no part of it."""
     assert {(m.text, m.label) for m in recognise([text])} == names
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Produk itu dibuat oleh The Coca-Cola Company di Atlanta.", "The Coca-Cola Company"),
+        ("Ia bekerja di The Kraft Heinz Company selama lima tahun.", "The Kraft Heinz Company"),
+    ],
+)
+def test_the_tagger_extends_an_organisation_the_rules_read_from_its_last_word(
+    text: str, name: str
+) -> None:
+    """The rules read `Coca-Cola Company` from its tail word; the tagger reads the whole
+    name, `The` included, and its reading of the same label stands."""
+    assert (name, "ORG") in {(m.text, m.label) for m in recognise([text])}

@@ -35,13 +35,15 @@ CURATED = frozenset(
 # cost F1"): a name resolved from the rest of the article or from what it does gives way
 # to any name; an acronym before a name, to one of another label; a name after a title,
 # to a relabelling or another label on part of it (`Dekan | Fakultas Hukum`, `Dirut |
-# Unilever | Hemant Bakshi`). Known names, clubs, heads, tails and branch regions stand.
+# Unilever | Hemant Bakshi`); an organisation or place read from its last word (`... FC`),
+# to the same label over other words. Known names, clubs, heads and branch regions stand.
 ANY_NAME = frozenset({"relabel", "part", "other label", "other extent"})
 TAGGER_OVERRULES: dict[str, frozenset[str]] = {
     "actor": ANY_NAME,
     "resolved": ANY_NAME,
     "acronym": frozenset({"relabel", "part", "other label"}),
     "titled": frozenset({"relabel", "part"}),
+    "tail": frozenset({"other extent"}),
 }
 
 
