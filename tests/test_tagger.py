@@ -249,3 +249,17 @@ def test_the_tagger_extends_an_organisation_the_rules_read_from_its_last_word(
     """The rules read `Coca-Cola Company` from its tail word; the tagger reads the whole
     name, `The` included, and its reading of the same label stands."""
     assert (name, "ORG") in {(m.text, m.label) for m in recognise([text])}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rumah makan itu berada di jalan Dewi Sartika, dekat pasar.",
+        "Warga yang tinggal di jalan Sultan Agung mengeluhkan banjir.",
+    ],
+)
+def test_a_street_the_tagger_reads_with_its_lowercase_head_holds_no_person(text: str) -> None:
+    """The tagger reads `jalan Dewi Sartika` as a place; a name that starts in lowercase is
+    not kept, and the rules' guess at the words inside it (a person, from capitals alone)
+    does not replace it: only a name a curated mention cuts into is read by the rules."""
+    assert not [m for m in recognise([text]) if m.label == "PER"]

@@ -190,21 +190,20 @@ def _merge(
 ) -> list[Mention]:
     """One paragraph's mentions: the rules' curated ones; the tagger's elsewhere, if they
     neither start nor end in a lowercase word and hold a word that is not an ordinary one;
-    and where the tagger found a name that a curated mention cuts into, or that starts or
-    ends in a lowercase word, the rules' reading of those words (`Kementerian Agama | Lalu
-    Ahmad Zaenuri`); a name the rules took from its context (`di`, `kata`) where the tagger
+    and where the tagger found a name that a curated mention cuts into, the rules' reading
+    of those words (`Kementerian Agama | Lalu Ahmad Zaenuri`; not where the tagger's name
+    only starts or ends in a lowercase word: `jalan Dewi Sartika` is no person); a name the rules took from its context (`di`, `kata`) where the tagger
     found nothing."""
     kept = [m for m in ruled if _basis(rules, m) in CURATED and not _gives_way(m, tagged, rules)]
     for name in tagged:
         if name.label == Label.ORG and _ends_in_a_known_name(name, ruled, rules, text):
             kept = [k for k in kept if not _overlap(name, k)]
-    overruled = [t for t in tagged if any(_overlap(t, k) for k in kept) or not _well_formed(t)]
-    kept += [t for t in tagged if t not in overruled]
+    cut = [t for t in tagged if any(_overlap(t, k) for k in kept)]
+    kept += [t for t in tagged if t not in cut and _well_formed(t)]
     for mention in ruled:
         basis = _basis(rules, mention)
         if (
-            basis == "context"
-            or (basis == "unknown" and any(_overlap(mention, t) for t in overruled))
+            basis == "context" or (basis == "unknown" and any(_overlap(mention, t) for t in cut))
         ) and not any(_overlap(mention, k) for k in kept):
             kept.append(mention)
     return kept
