@@ -192,8 +192,8 @@ def _merge(
     neither start nor end in a lowercase word and hold a word that is not an ordinary one;
     and where the tagger found a name that a curated mention cuts into, the rules' reading
     of those words (`Kementerian Agama | Lalu Ahmad Zaenuri`; not where the tagger's name
-    only starts or ends in a lowercase word: `jalan Dewi Sartika` is no person); a name the rules took from its context (`di`, `kata`) where the tagger
-    found nothing."""
+    only starts or ends in a lowercase word: `jalan Dewi Sartika` is no person); a name
+    the rules took from its context (`di`, `kata`) where the tagger found nothing."""
     kept = [m for m in ruled if _basis(rules, m) in CURATED and not _gives_way(m, tagged, rules)]
     for name in tagged:
         if name.label == Label.ORG and _ends_in_a_known_name(name, ruled, rules, text):
