@@ -263,3 +263,17 @@ def test_a_street_the_tagger_reads_with_its_lowercase_head_holds_no_person(text:
     not kept, and the rules' guess at the words inside it (a person, from capitals alone)
     does not replace it: only a name a curated mention cuts into is read by the rules."""
     assert not [m for m in recognise([text]) if m.label == "PER"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Gelandang itu pernah bermain untuk AC Milan sebelum pensiun.", "AC Milan"),
+        ("Sejumlah kader PDI Perjuangan hadir dalam rapat kerja nasional.", "PDI Perjuangan"),
+    ],
+)
+def test_an_acronym_gives_way_to_the_longer_name_the_tagger_reads(text: str, name: str) -> None:
+    """The rules read an acronym before a name (`AC`, `PDI`); the tagger reads the whole
+    name, and it stands. (A name running up to a person after a title does not: see
+    test_entities.test_field_of_a_title_is_not_part_of_the_name.)"""
+    assert (name, "ORG") in {(m.text, m.label) for m in recognise([text])}

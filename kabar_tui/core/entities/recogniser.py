@@ -33,7 +33,8 @@ CURATED = frozenset(
 # label reaching beyond them ("other label"), or one of the same label over other words
 # ("other extent"). Chosen on the dev sets (docs/entities.md, "Which curated decisions
 # cost F1"): a name resolved from the rest of the article or from what it does gives way
-# to any name; an acronym before a name, to one of another label; a name after a title,
+# to any name; so does an acronym before a name (`AC Milan`, `PDI Perjuangan`), unless
+# the tagger's name runs up to a person after a title (`_gives_way`); a name after a title,
 # to a relabelling or another label on part of it (`Dekan | Fakultas Hukum`, `Dirut |
 # Unilever | Hemant Bakshi`); an organisation or place read from its last word (`... FC`),
 # to the same label over other words. Known names, clubs, heads and branch regions stand.
@@ -41,7 +42,7 @@ ANY_NAME = frozenset({"relabel", "part", "other label", "other extent"})
 TAGGER_OVERRULES: dict[str, frozenset[str]] = {
     "actor": ANY_NAME,
     "resolved": ANY_NAME,
-    "acronym": frozenset({"relabel", "part", "other label"}),
+    "acronym": ANY_NAME,
     "titled": frozenset({"relabel", "part"}),
     "tail": frozenset({"other extent"}),
 }
@@ -194,7 +195,11 @@ def _merge(
     of those words (`Kementerian Agama | Lalu Ahmad Zaenuri`; not where the tagger's name
     only starts or ends in a lowercase word: `jalan Dewi Sartika` is no person); a name
     the rules took from its context (`di`, `kata`) where the tagger found nothing."""
-    kept = [m for m in ruled if _basis(rules, m) in CURATED and not _gives_way(m, tagged, rules)]
+    kept = [
+        m
+        for m in ruled
+        if _basis(rules, m) in CURATED and not _gives_way(m, tagged, ruled, rules, text)
+    ]
     for name in tagged:
         if name.label == Label.ORG and _ends_in_a_known_name(name, ruled, rules, text):
             kept = [k for k in kept if not _overlap(name, k)]
@@ -209,13 +214,19 @@ def _merge(
     return kept
 
 
-def _gives_way(mention: Mention, tagged: list[Mention], rules: RuleResult) -> bool:
-    """A curated rule mention gives way to the tagger's reading (`TAGGER_OVERRULES`)."""
+def _gives_way(
+    mention: Mention, tagged: list[Mention], ruled: list[Mention], rules: RuleResult, text: str
+) -> bool:
+    """A curated rule mention gives way to the tagger's reading (`TAGGER_OVERRULES`), but
+    not to a name that runs up to a person the rules found after a title: the words
+    between belong to the title (`Wakil Ketua PBNU Bidang Keagamaan | Ahmad ...`)."""
     how = TAGGER_OVERRULES.get(_basis(rules, mention))
     if how is None:
         return False
+    titled = {m.start for m in ruled if _basis(rules, m) == "titled"}
     return any(
         _reading(name, mention) in how
+        and not any(text[name.end : s].isspace() for s in titled if s > name.end)
         for name in tagged
         if _overlap(name, mention) and _well_formed(name)
     )
