@@ -15,32 +15,6 @@ HEADLINE_LOWERCASE = frozenset(
 )
 
 
-class Token:
-    """One word. A plain slotted class: millions are made, so construction must be cheap."""
-
-    __slots__ = ("acronym", "capital", "domain", "end", "key", "sentence_start", "start", "text")
-
-    def __init__(
-        self,
-        text: str,
-        start: int,
-        end: int,
-        key: str,
-        capital: bool = False,
-        acronym: bool = False,
-        sentence_start: bool = False,
-        domain: bool = False,  # part of a web address like REPUBLIKA.CO.ID
-    ) -> None:
-        self.text = text
-        self.start = start
-        self.end = end
-        self.key = key  # casefolded, hyphens as spaces
-        self.capital = capital
-        self.acronym = acronym
-        self.sentence_start = sentence_start
-        self.domain = domain
-
-
 KEY_CACHE_LIMIT = 200_000
 _keys: dict[str, str] = {}  # word -> token key: news repeats its words
 
@@ -55,41 +29,63 @@ def _key(word: str) -> str:
     return key
 
 
-def tokenize(text: str) -> list[Token]:
-    """Words with what recognition needs; only capitalised words get the costly checks.
-    Runs on every paragraph, so the loop is kept lean (positional arguments, cached keys)."""
-    tokens: list[Token] = []
-    append = tokens.append
-    previous_end = 0
-    size = len(text)
-    for match in NAME_WORD.finditer(text):
-        word = match.group()
-        start, end = match.span()
-        if word[0].isupper():
-            append(
-                Token(
-                    word,
-                    start,
-                    end,
-                    _key(word),
-                    True,
-                    len(word) >= 2 and word[1].isalpha() and word.isupper(),
-                    not tokens or SENTENCE_BREAK.search(text, previous_end, start) is not None,
-                    # part of a web address: a dot and a letter after it, or before it
-                    (end + 1 < size and text[end] == "." and text[end + 1].isalpha())
-                    or (start >= 2 and text[start - 1] == "." and text[start - 2].isalpha()),
-                )
+class Tokens:
+    """The words of one paragraph as parallel lists, one entry per word (index i is the
+    i-th word): no object per word, since recognition reads millions of them. Only
+    capitalised words get the costly checks (acronym, sentence start, web address)."""
+
+    __slots__ = (
+        "acronym",
+        "capital",
+        "domain",
+        "ends",
+        "keys",
+        "sentence_start",
+        "starts",
+        "words",
+    )
+
+    def __init__(self, text: str) -> None:
+        matches = list(NAME_WORD.finditer(text))
+        words = [m.group() for m in matches]
+        self.words = words
+        self.starts = [m.start() for m in matches]
+        self.ends = [m.end() for m in matches]
+        keys = _keys
+        self.keys = [keys.get(w) or _key(w) for w in words]  # casefolded, hyphens as spaces
+        self.capital = [w[0].isupper() for w in words]
+        count = len(words)
+        self.acronym = [False] * count
+        self.sentence_start = [False] * count
+        self.domain = [False] * count  # part of a web address like REPUBLIKA.CO.ID
+        size = len(text)
+        for i in [i for i, capital in enumerate(self.capital) if capital]:
+            word, start, end = words[i], self.starts[i], self.ends[i]
+            self.acronym[i] = len(word) >= 2 and word[1].isalpha() and word.isupper()
+            self.sentence_start[i] = (
+                i == 0 or SENTENCE_BREAK.search(text, self.ends[i - 1], start) is not None
             )
-        else:
-            append(Token(word, start, end, _key(word)))
-        previous_end = end
-    return tokens
+            # a dot and a letter after it, or before it
+            self.domain[i] = (end + 1 < size and text[end] == "." and text[end + 1].isalpha()) or (
+                start >= 2 and text[start - 1] == "." and text[start - 2].isalpha()
+            )
+
+    def __len__(self) -> int:
+        return len(self.words)
 
 
-def is_headline(tokens: list[Token]) -> bool:
+def tokenize(text: str) -> Tokens:
+    """The words of a paragraph with what recognition needs."""
+    return Tokens(text)
+
+
+def is_headline(tokens: Tokens) -> bool:
     """Title Case text (headlines, promo links), where capitals say nothing about names."""
     if len(tokens) < 5:
         return False
-    capitals = sum(1 for t in tokens if t.capital)
-    lowercase_ok = all(t.capital or t.key in HEADLINE_LOWERCASE or len(t.key) == 1 for t in tokens)
+    capitals = sum(tokens.capital)
+    lowercase_ok = all(
+        capital or key in HEADLINE_LOWERCASE or len(key) == 1
+        for capital, key in zip(tokens.capital, tokens.keys, strict=True)
+    )
     return lowercase_ok and capitals >= 0.6 * len(tokens)
