@@ -9,13 +9,14 @@ only names the rules already know.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections.abc import Sequence
 
-from kabar_tui.core.entities.features import rule_tags, tokenize
+from kabar_tui.core.entities.features import rule_tags
 from kabar_tui.core.entities.gazetteer import gazetteer
 from kabar_tui.core.entities.rules import RuleResult, recognise_with_bases
-from kabar_tui.core.lexicon import Label
+from kabar_tui.core.lexicon import TAGGER_TOKEN, Label
 from kabar_tui.core.model import Article, Mention
 
 SENTENCE_END = frozenset(".!?")
@@ -37,8 +38,6 @@ TAGGER_OVERRULES = {"actor": "overlap", "resolved": "overlap", "acronym": "other
 
 # Words either side of a possible name that the tagger decodes (`_around_open_names`).
 WINDOW = 4
-
-Token = tuple[str, int, int]  # word, start, end
 
 
 def recognise(paragraphs: Sequence[str]) -> list[Mention]:
@@ -73,14 +72,15 @@ def tag(
             (mention.start, mention.end, mention.label, _basis(rules, mention))
         )
     batch: list[tuple[list[str], list[str]]] = []
-    places: list[tuple[int, list[Token]]] = []
+    places: list[tuple[int, list[re.Match[str]]]] = []
     pieces: list[list[tuple[int, int]]] = []
     for index, text in enumerate(paragraphs):
         if rules.headlines[index]:
             continue
-        tokens = tokenize(text)
-        words = [word for word, _, _ in tokens]
-        tags = rule_tags([(start, end) for _, start, end in tokens], ruled.get(index, []))
+        matches = list(TAGGER_TOKEN.finditer(text))
+        words = [match.group() for match in matches]
+        mentions = ruled.get(index)
+        tags = rule_tags([m.span() for m in matches], mentions) if mentions else ["O"] * len(words)
         # capitalised words that could start a name the tagger would keep: neither
         # ordinary words nor inside a curated mention (its rule tag says why; see `_merge`)
         open_names = [
@@ -94,19 +94,23 @@ def tag(
                 or basis in TAGGER_OVERRULES
             )
         ]
+        if not open_names and not everywhere:
+            continue
         for first, last in _sentences(words):
             around = (
                 [(0, last - first)] if everywhere else _around_open_names(open_names, first, last)
             )
             if around:
                 batch.append((words[first:last], tags[first:last]))
-                places.append((index, tokens[first:last]))
+                places.append((index, matches[first:last]))
                 pieces.append(around)
     tagged: dict[int, list[Mention]] = {}
-    for (index, tokens), spans in zip(places, model().decode_spans(batch, pieces), strict=True):
+    if not batch:
+        return tagged
+    for (index, matches), spans in zip(places, model().decode_spans(batch, pieces), strict=True):
         text = paragraphs[index]
         for first, last, label in spans:
-            start, end = tokens[first][1], tokens[last - 1][2]
+            start, end = matches[first].start(), matches[last - 1].end()
             tagged.setdefault(index, []).append(Mention(text[start:end], label, index, start, end))
     return tagged
 
