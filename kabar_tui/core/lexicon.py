@@ -18,9 +18,34 @@ import re
 from enum import StrEnum
 from functools import cache
 from importlib.resources import files
+from itertools import accumulate
 
 NAME_WORD = re.compile(r"[^\W\d_][\w'’]*(?:-[\w'’]+)*")
 TAGGER_TOKEN = re.compile(r"[^\W_]+(?:[-'’.,][^\W_]+)*|\S")
+# The same, captured, to split text into words and what lies between them (`offsets`).
+_NAME_WORD_SPLIT = re.compile(f"({NAME_WORD.pattern})")
+_TAGGER_TOKEN_SPLIT = re.compile(f"({TAGGER_TOKEN.pattern})")
+
+Offsets = tuple[list[str], list[int], list[int]]  # words, their starts, their ends
+
+
+def _offsets(split: re.Pattern[str], text: str) -> Offsets:
+    """Words, starts and ends as three lists, without a match object per word: the text
+    split around the words, and the running sum of the pieces' lengths."""
+    parts = split.split(text)
+    ends = list(accumulate(map(len, parts)))  # ends[k]: where parts[k] ends
+    last = len(parts) - 1
+    return parts[1::2], ends[0:last:2], ends[1:last:2]
+
+
+def name_words(text: str) -> Offsets:
+    """`NAME_WORD` words of the text, with their offsets."""
+    return _offsets(_NAME_WORD_SPLIT, text)
+
+
+def tagger_tokens(text: str) -> Offsets:
+    """`TAGGER_TOKEN` tokens of the text, with their offsets."""
+    return _offsets(_TAGGER_TOKEN_SPLIT, text)
 
 
 class Label(StrEnum):

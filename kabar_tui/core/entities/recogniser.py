@@ -9,14 +9,13 @@ only names the rules already know.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 from collections.abc import Sequence
 
 from kabar_tui.core.entities.features import rule_tags
 from kabar_tui.core.entities.gazetteer import gazetteer
 from kabar_tui.core.entities.rules import RuleResult, recognise_with_bases
-from kabar_tui.core.lexicon import TAGGER_TOKEN, Label
+from kabar_tui.core.lexicon import Label, tagger_tokens
 from kabar_tui.core.model import Article, Mention
 
 SENTENCE_END = frozenset(".!?")
@@ -72,15 +71,15 @@ def tag(
             (mention.start, mention.end, mention.label, _basis(rules, mention))
         )
     batch: list[tuple[list[str], list[str]]] = []
-    places: list[tuple[int, list[re.Match[str]]]] = []
+    places: list[tuple[int, int, list[int], list[int]]] = []  # paragraph, first, starts, ends
     pieces: list[list[tuple[int, int]]] = []
     for index, text in enumerate(paragraphs):
         if rules.headlines[index]:
             continue
-        matches = list(TAGGER_TOKEN.finditer(text))
-        words = [match.group() for match in matches]
+        words, starts, ends = tagger_tokens(text)
         mentions = ruled.get(index)
-        tags = rule_tags([m.span() for m in matches], mentions) if mentions else ["O"] * len(words)
+        spans = list(zip(starts, ends, strict=True)) if mentions else []
+        tags = rule_tags(spans, mentions) if mentions else ["O"] * len(words)
         # capitalised words that could start a name the tagger would keep: neither
         # ordinary words nor inside a curated mention (its rule tag says why; see `_merge`)
         open_names = [
@@ -102,15 +101,16 @@ def tag(
             )
             if around:
                 batch.append((words[first:last], tags[first:last]))
-                places.append((index, matches[first:last]))
+                places.append((index, first, starts, ends))
                 pieces.append(around)
     tagged: dict[int, list[Mention]] = {}
     if not batch:
         return tagged
-    for (index, matches), spans in zip(places, model().decode_spans(batch, pieces), strict=True):
+    decoded = model().decode_spans(batch, pieces)
+    for (index, offset, starts, ends), found in zip(places, decoded, strict=True):
         text = paragraphs[index]
-        for first, last, label in spans:
-            start, end = matches[first].start(), matches[last - 1].end()
+        for first, last, label in found:
+            start, end = starts[offset + first], ends[offset + last - 1]
             tagged.setdefault(index, []).append(Mention(text[start:end], label, index, start, end))
     return tagged
 
@@ -186,19 +186,20 @@ def _merge(
     ends in a lowercase word, the rules' reading of those words (`Kementerian Agama | Lalu
     Ahmad Zaenuri`); a name the rules took from its context (`di`, `kata`) where the tagger
     found nothing."""
+    bases = [_basis(rules, m) for m in ruled]
     kept = [
         m
-        for m in ruled
-        if _basis(rules, m) in CURATED
-        and not any(_overrules(name, m, _basis(rules, m)) for name in tagged)
+        for m, basis in zip(ruled, bases, strict=True)
+        if basis in CURATED and not any(_overrules(name, m, basis) for name in tagged)
     ]
-    for name in tagged:
-        if name.label == Label.ORG and _ends_in_a_known_name(name, ruled, rules, text):
-            kept = [k for k in kept if not _overlap(name, k)]
-    overruled = [t for t in tagged if any(_overlap(t, k) for k in kept) or not _well_formed(t)]
-    kept += [t for t in tagged if t not in overruled]
-    for mention in ruled:
-        basis = _basis(rules, mention)
+    overruled: list[Mention] = []
+    if tagged:  # most paragraphs: the tagger has nothing to add
+        for name in tagged:
+            if name.label == Label.ORG and _ends_in_a_known_name(name, ruled, rules, text):
+                kept = [k for k in kept if not _overlap(name, k)]
+        overruled = [t for t in tagged if any(_overlap(t, k) for k in kept) or not _well_formed(t)]
+        kept += [t for t in tagged if t not in overruled]
+    for mention, basis in zip(ruled, bases, strict=True):
         if (
             basis == "context"
             or (basis == "unknown" and any(_overlap(mention, t) for t in overruled))

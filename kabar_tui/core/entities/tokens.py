@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from kabar_tui.core.entities.gazetteer import token_key
-from kabar_tui.core.lexicon import NAME_WORD
+from kabar_tui.core.lexicon import name_words
 
 SENTENCE_BREAK = re.compile(r"[.!?]")
 # The only words a Title Case headline leaves in lowercase.
@@ -46,11 +46,8 @@ class Tokens:
     )
 
     def __init__(self, text: str) -> None:
-        matches = list(NAME_WORD.finditer(text))
-        words = [m.group() for m in matches]
+        words, self.starts, self.ends = name_words(text)
         self.words = words
-        self.starts = [m.start() for m in matches]
-        self.ends = [m.end() for m in matches]
         keys = _keys
         self.keys = [keys.get(w) or _key(w) for w in words]  # casefolded, hyphens as spaces
         self.capital = [w[0].isupper() for w in words]
