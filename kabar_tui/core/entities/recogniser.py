@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Sequence
+from itertools import compress
+from operator import itemgetter
 
-from kabar_tui.core.entities.features import rule_tags
+from kabar_tui.core.entities.features import rule_tags_at
 from kabar_tui.core.entities.gazetteer import gazetteer
 from kabar_tui.core.entities.rules import RuleResult, recognise_with_bases
 from kabar_tui.core.lexicon import Label, tagger_tokens
@@ -78,15 +80,14 @@ def tag(
             continue
         words, starts, ends = tagger_tokens(text)
         mentions = ruled.get(index)
-        spans = list(zip(starts, ends, strict=True)) if mentions else []
-        tags = rule_tags(spans, mentions) if mentions else ["O"] * len(words)
+        tags = rule_tags_at(starts, ends, mentions) if mentions else ["O"] * len(words)
         # capitalised words that could start a name the tagger would keep: neither
         # ordinary words nor inside a curated mention (its rule tag says why; see `_merge`)
+        capitalised = compress(range(len(words)), map(str.isupper, map(itemgetter(0), words)))
         open_names = [
             i
-            for i, word in enumerate(words)
-            if word[:1].isupper()
-            and word.casefold() not in ordinary
+            for i in capitalised
+            if words[i].casefold() not in ordinary
             and (
                 tags[i] == "O"
                 or (basis := tags[i].partition("/")[2]) not in CURATED

@@ -15,12 +15,18 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from kabar_tui.core.entities.gazetteer import Gazetteer, gazetteer, key_tuple, token_key
+from kabar_tui.core.entities.gazetteer import (
+    MAX_PHRASE_WORDS,
+    Gazetteer,
+    Phrases,
+    gazetteer,
+    key_tuple,
+    token_key,
+)
 from kabar_tui.core.entities.tokens import Tokens, is_headline, tokenize
 from kabar_tui.core.lexicon import Label, reporting_verbs
 from kabar_tui.core.model import Mention
 
-MAX_GAZETTEER_TOKENS = 6
 MAX_CONTEXT_TOKENS = 2
 
 # Lowercase words allowed inside a name when a capitalised word follows.
@@ -83,30 +89,11 @@ def _runs(text: str, tokens: Tokens) -> list[tuple[int, int]]:
     return runs
 
 
-_lengths_of: dict[int, tuple[object, dict[str, tuple[int, ...]]]] = {}
-
-
-def _phrase_lengths(table: frozenset[tuple[str, ...]] | dict) -> dict[str, tuple[int, ...]]:
-    """The lengths of a gazetteer table's phrases by their first word, longest first (a
-    one-level trie): most words open no phrase, so most look-ups end at one dict probe,
-    and the others slice only the lengths that exist. Only for the gazetteer's tables,
-    which never change."""
-    entry = _lengths_of.get(id(table))
-    if entry is None or entry[0] is not table:
-        lengths: dict[str, set[int]] = {}
-        for phrase in table:
-            if 0 < len(phrase) <= MAX_GAZETTEER_TOKENS:
-                lengths.setdefault(phrase[0], set()).add(len(phrase))
-        by_first = {word: tuple(sorted(found, reverse=True)) for word, found in lengths.items()}
-        entry = _lengths_of[id(table)] = (table, by_first)
-    return entry[1]  # type: ignore[return-value]
-
-
-def _longest(keys: Sequence[str], i: int, j: int, table: frozenset[tuple[str, ...]] | dict) -> int:
+def _longest(keys: Sequence[str], i: int, j: int, table: Phrases) -> int:
     """Length of the longest phrase from `table` starting at keys[i], within [i, j)."""
     if i >= j:
         return 0
-    lengths = _phrase_lengths(table).get(keys[i])
+    lengths = table.lengths.get(keys[i])
     if lengths is not None:
         for length in lengths:
             # a one-word phrase is there: its first word has length 1
@@ -168,8 +155,8 @@ def _name_at(
     """(length, label) of the longest known name starting at token i within [i, j)."""
     if i >= j:
         return 0, ""
-    lengths = _phrase_lengths(gaz.names).get(keys[i], ())
-    limit = min(MAX_GAZETTEER_TOKENS, j - i)
+    lengths = gaz.names.lengths.get(keys[i], ())
+    limit = min(MAX_PHRASE_WORDS, j - i)
     if not known:  # the body: only the gazetteer's lengths
         for length in lengths:
             if length <= limit:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from itertools import compress
+from operator import itemgetter
 
 from kabar_tui.core.entities.gazetteer import token_key
 from kabar_tui.core.lexicon import name_words
@@ -16,17 +18,21 @@ HEADLINE_LOWERCASE = frozenset(
 
 
 KEY_CACHE_LIMIT = 200_000
-_keys: dict[str, str] = {}  # word -> token key: news repeats its words
 
 
-def _key(word: str) -> str:
-    key = _keys.get(word)
-    if key is None:
-        if len(_keys) >= KEY_CACHE_LIMIT:
-            _keys.clear()
+class _Keys(dict[str, str]):
+    """word -> token key, made on first sight: news repeats its words, so `keys` maps a
+    paragraph's words in one C-level pass and computes only the new ones."""
+
+    def __missing__(self, word: str) -> str:
+        if len(self) >= KEY_CACHE_LIMIT:
+            self.clear()
         key = word if word.islower() and "-" not in word else token_key(word)
-        _keys[word] = key
-    return key
+        self[word] = key
+        return key
+
+
+_keys = _Keys()
 
 
 class Tokens:
@@ -48,15 +54,14 @@ class Tokens:
     def __init__(self, text: str) -> None:
         words, self.starts, self.ends = name_words(text)
         self.words = words
-        keys = _keys
-        self.keys = [keys.get(w) or _key(w) for w in words]  # casefolded, hyphens as spaces
-        self.capital = [w[0].isupper() for w in words]
+        self.keys = list(map(_keys.__getitem__, words))  # casefolded, hyphens as spaces
+        self.capital = list(map(str.isupper, map(itemgetter(0), words)))
         count = len(words)
         self.acronym = [False] * count
         self.sentence_start = [False] * count
         self.domain = [False] * count  # part of a web address like REPUBLIKA.CO.ID
         size = len(text)
-        for i in [i for i, capital in enumerate(self.capital) if capital]:
+        for i in compress(range(count), self.capital):
             word, start, end = words[i], self.starts[i], self.ends[i]
             self.acronym[i] = len(word) >= 2 and word[1].isalpha() and word.isupper()
             self.sentence_start[i] = (
