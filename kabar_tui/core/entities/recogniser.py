@@ -155,7 +155,7 @@ def _sentences(words: list[str]) -> list[tuple[int, int]]:
     ranges: list[tuple[int, int]] = []
     first = 0
     count = len(words)
-    for index in [i for i, word in enumerate(words) if word in SENTENCE_END]:
+    for index in compress(range(count), map(SENTENCE_END.__contains__, words)):
         if index + 1 == count or not words[index + 1][:1].islower():
             ranges.append((first, index + 1))
             first = index + 1
@@ -191,14 +191,19 @@ def _merge(
     kept = [
         m
         for m, basis in zip(ruled, bases, strict=True)
-        if basis in CURATED and not any(_overrules(name, m, basis) for name in tagged)
+        if basis in CURATED
+        and not (basis in TAGGER_OVERRULES and any(_overrules(t, m, basis) for t in tagged))
     ]
     overruled: list[Mention] = []
     if tagged:  # most paragraphs: the tagger has nothing to add
         for name in tagged:
             if name.label == Label.ORG and _ends_in_a_known_name(name, ruled, rules, text):
                 kept = [k for k in kept if not _overlap(name, k)]
-        overruled = [t for t in tagged if any(_overlap(t, k) for k in kept) or not _well_formed(t)]
+        overruled = [
+            t
+            for t in tagged
+            if any(k.start < t.end and t.start < k.end for k in kept) or not _well_formed(t)
+        ]
         kept += [t for t in tagged if t not in overruled]
     for mention, basis in zip(ruled, bases, strict=True):
         if (

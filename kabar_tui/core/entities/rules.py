@@ -585,12 +585,17 @@ def _resolve_pending(found: list[Mention], pending: list[_Pending]) -> list[tupl
         named.setdefault(token_key(mention.text), mention.label)
         if mention.label == Label.PER:
             person_parts.update(p for p in key_tuple(mention.text) if len(p) > 1)
-    speaking = {token_key(item.text) for item in pending if item.actor == "speech"}
-    acting = {token_key(item.text) for item in pending if item.actor and not item.sentence_start}
+    keys = [token_key(item.text) for item in pending]
+    speaking = {key for key, item in zip(keys, pending, strict=True) if item.actor == "speech"}
+    acting = {
+        key
+        for key, item in zip(keys, pending, strict=True)
+        if item.actor and not item.sentence_start
+    }
+    people = person_parts | speaking
     resolved: list[tuple[Mention, str]] = []
-    for item in pending:
-        key = token_key(item.text)
-        label = named.get(key) or (Label.PER if key in person_parts | speaking else None)
+    for key, item in zip(keys, pending, strict=True):
+        label = named.get(key) or (Label.PER if key in people else None)
         basis = "resolved"
         if label is None and key in acting:
             label, basis = Label.PER, "actor"
