@@ -5,11 +5,25 @@ One place for what several modules used to keep as their own constants: function
 verbs, the speech words after a quotation, roles), and one tokenizer per documented
 purpose. Each list is read once per process.
 
+Word lists:
+- `stopwords()`: Indonesian function words (`stopwords_id.txt`): how much a line reads
+  like prose (cleaning), and what is no content word.
+- `speech_cues()`, `reporting_verbs()`, `speech_stems()`: who is speaking
+  (`quotes/cues.tsv`): quotes and speakers, entity rules.
+- `link_stopwords()`: words that are never evidence that two paragraphs tell the same
+  thing: the function words, the speech words and the honorifics `pak`, `bu`. Linking.
+
 Tokenizers:
 - `NAME_WORD`: words as names are written, letters first, inner hyphens and apostrophes
-  (`Kim Jong-un`, `People's`); numbers and punctuation are not words. Entity rules.
+  (`Kim Jong-un`, `People's`); numbers and punctuation are not words. Entity rules
+  (`name_words`: with offsets).
 - `TAGGER_TOKEN`: every token the entity tagger labels: such words (and numbers with
-  inner `.`/`,`), and each other non-space character on its own. Tagger and training.
+  inner `.`/`,`), and each other non-space character on its own. Tagger and training
+  (`tagger_tokens`: with offsets).
+- `WORD`: runs of letters and digits, on folded text (`textfold`): search, linking,
+  comparing quotes.
+- `PROSE_WORD`: Latin letters with inner hyphens and apostrophes, no digits: measuring
+  lines in cleaning (stopword density, capitals, verbs).
 """
 
 from __future__ import annotations
@@ -22,6 +36,9 @@ from itertools import accumulate
 
 NAME_WORD = re.compile(r"[^\W\d_][\w'’]*(?:-[\w'’]+)*")
 TAGGER_TOKEN = re.compile(r"[^\W_]+(?:[-'’.,][^\W_]+)*|\S")
+WORD = re.compile(r"\w+")
+PROSE_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+(?:[-'][A-Za-z\u00c0-\u024f]+)*")
+HONORIFICS = frozenset({"pak", "bu"})
 # The same, captured, to split text into words and what lies between them (`offsets`).
 _NAME_WORD_SPLIT = re.compile(f"({NAME_WORD.pattern})")
 _TAGGER_TOKEN_SPLIT = re.compile(f"({TAGGER_TOKEN.pattern})")
@@ -93,3 +110,11 @@ def reporting_verbs() -> frozenset[str]:
 def speech_stems() -> frozenset[str]:
     """Speech words after a quotation, without `-nya`: `kata`, `ujar`, `tegas`."""
     return speech_cues()["cue"]
+
+
+@cache
+def link_stopwords() -> frozenset[str]:
+    """Words that never show two paragraphs telling the same thing: function words, speech
+    words with and without `-nya` (`kata`, `ujarnya`), reporting verbs, `pak`, `bu`."""
+    stems = speech_stems()
+    return stopwords() | stems | {f"{stem}nya" for stem in stems} | reporting_verbs() | HONORIFICS
