@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import chain, compress
+from operator import not_
 
 from kabar_tui.core.entities.gazetteer import (
     MAX_PHRASE_WORDS,
@@ -460,8 +462,10 @@ def _join_conjoined_names(
         while index + 1 < len(runs):
             next_start, next_end = runs[index + 1]
             gap_tokens = next_start - end
-            gap = text[tokens.ends[end - 1] : tokens.starts[next_start]]
             after_dan = gap_tokens == 1 and keys[end] == "dan"
+            if gap_tokens > 1 or (gap_tokens == 1 and not after_dan):
+                break  # the common case, decided without the text between
+            gap = text[tokens.ends[end - 1] : tokens.starts[next_start]]
             listed = gap_tokens == 0 and gap.strip() == ","
             if not (after_dan or listed) or not CONJOINED_GAP.fullmatch(gap):
                 break
@@ -624,10 +628,7 @@ def recognise_with_bases(paragraphs: Sequence[str]) -> RuleResult:
     tokenized = [tokenize(text) for text in paragraphs]
     headlines = [is_headline(tokens) for tokens in tokenized]
     vocabulary = frozenset(
-        key
-        for tokens in tokenized
-        for key, capital in zip(tokens.keys, tokens.capital, strict=True)
-        if not capital
+        chain.from_iterable(compress(t.keys, map(not_, t.capital)) for t in tokenized)
     )
     state = _ArticleState(gazetteer(), vocabulary)
     for index, text in enumerate(paragraphs):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from itertools import compress
 from operator import itemgetter
 
@@ -54,23 +55,47 @@ class Tokens:
     def __init__(self, text: str) -> None:
         words, self.starts, self.ends = name_words(text)
         self.words = words
-        self.keys = list(map(_keys.__getitem__, words))  # casefolded, hyphens as spaces
-        self.capital = list(map(str.isupper, map(itemgetter(0), words)))
         count = len(words)
-        self.acronym = [False] * count
-        self.sentence_start = [False] * count
-        self.domain = [False] * count  # part of a web address like REPUBLIKA.CO.ID
-        size = len(text)
-        for i in compress(range(count), self.capital):
-            word, start, end = words[i], self.starts[i], self.ends[i]
-            self.acronym[i] = len(word) >= 2 and word[1].isalpha() and word.isupper()
-            self.sentence_start[i] = (
-                i == 0 or SENTENCE_BREAK.search(text, self.ends[i - 1], start) is not None
-            )
-            # a dot and a letter after it, or before it
-            self.domain[i] = (end + 1 < size and text[end] == "." and text[end + 1].isalpha()) or (
-                start >= 2 and text[start - 1] == "." and text[start - 2].isalpha()
-            )
+        self.keys = list(map(_keys.__getitem__, words))  # casefolded, hyphens as spaces
+        capital = self.capital = list(map(str.isupper, map(itemgetter(0), words)))
+        # The checks below each look only where their marks are, not at every word.
+        acronym = self.acronym = [False] * count
+        for i in compress(range(count), map(str.isupper, words)):
+            acronym[i] = capital[i] and len(words[i]) >= 2 and words[i][1].isalpha()
+        opens = self.sentence_start = [False] * count
+        if count:
+            opens[0] = capital[0]
+        for stop in SENTENCE_BREAK.finditer(text):  # words hold no stops
+            after = bisect_right(self.starts, stop.start())
+            if after < count:
+                opens[after] = capital[after]
+        self.domain = self._web_address_words(text, capital)
+
+    def _web_address_words(self, text: str, capital: list[bool]) -> list[bool]:
+        """Capitalised words that are part of a web address like REPUBLIKA.CO.ID: a dot and a
+        letter right after the word, or a letter and a dot right before it."""
+        domain = [False] * len(capital)
+        dot = text.find(".")
+        if dot == -1:
+            return domain
+        ending_at: dict[int, int] | None = None
+        starting_at: dict[int, int] | None = None
+        size, indexes = len(text), range(len(capital))
+        while dot != -1:
+            if dot + 1 < size and text[dot + 1].isalpha():
+                ending_at = ending_at or dict(zip(self.ends, indexes, strict=True))
+                i = ending_at.get(dot)
+                if i is not None and capital[i]:
+                    domain[i] = True
+            if dot >= 1 and text[dot - 1].isalpha():
+                starting_at = starting_at or dict(
+                    zip(self.starts, range(len(capital)), strict=True)
+                )
+                i = starting_at.get(dot + 1)
+                if i is not None and capital[i]:
+                    domain[i] = True
+            dot = text.find(".", dot + 1)
+        return domain
 
     def __len__(self) -> int:
         return len(self.words)
