@@ -72,8 +72,10 @@ def token_key(text: str) -> str:
     return text.casefold().replace("-", " ").replace("’", "'")
 
 
+@lru_cache(maxsize=1 << 16)
 def key_tuple(text: str) -> tuple[str, ...]:
-    """The token keys of a phrase, as `tokenize` would give them."""
+    """The token keys of a phrase, as `tokenize` would give them (cached: an article
+    names its people again and again)."""
     return tuple(token_key(word) for word in NAME_WORD.findall(text))
 
 

@@ -68,7 +68,7 @@ def _runs(text: str, tokens: Tokens) -> list[tuple[int, int]]:
     runs: list[tuple[int, int]] = []
     capital, starts, ends, keys = tokens.capital, tokens.starts, tokens.ends, tokens.keys
     n = len(capital)
-    for i in [i for i, c in enumerate(capital) if c]:
+    for i in compress(range(n), capital):
         if runs and i < runs[-1][1]:
             continue
         j = i + 1
