@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Sequence
-from itertools import compress
+from itertools import accumulate, compress
 from operator import itemgetter
 
 from kabar_tui.core.entities.features import rule_tags_at
@@ -199,12 +199,18 @@ def _merge(
         for name in tagged:
             if name.label == Label.ORG and _ends_in_a_known_name(name, ruled, rules, text):
                 kept = [k for k in kept if not _overlap(name, k)]
-        overruled = [
-            t
-            for t in tagged
-            if any(k.start < t.end and t.start < k.end for k in kept) or not _well_formed(t)
-        ]
-        kept += [t for t in tagged if t not in overruled]
+        # kept is in text order: a tagged name meets one of those starting before its end
+        # if the furthest end among them is past its start
+        starts = [k.start for k in kept]
+        furthest = list(accumulate((k.end for k in kept), max))
+        accepted: list[Mention] = []
+        for name in tagged:
+            before = bisect_left(starts, name.end)
+            if (before and furthest[before - 1] > name.start) or not _well_formed(name):
+                overruled.append(name)
+            else:
+                accepted.append(name)
+        kept += accepted
     for mention, basis in zip(ruled, bases, strict=True):
         if (
             basis == "context"
@@ -229,16 +235,17 @@ def _ends_in_a_known_name(
     no other rule mention reaches into it: `Bursa Efek Indonesia`, but not `Luar Negeri
     Rusia` after `Kementerian`."""
     inside = [m for m in ruled if _overlap(name, m)]
-    before = text[: name.start].split()
-    return (
-        _well_formed(name)
-        and bool(inside)
+    if not (
+        inside
         and inside[-1].end == name.end
-        and _basis(rules, inside[-1]) == "known"
         and inside[-1].start > name.start
+        and _basis(rules, inside[-1]) == "known"
         and all(name.start <= m.start and m.end <= name.end for m in inside)
-        and not (before and before[-1][:1].isupper())
-    )
+        and _well_formed(name)
+    ):
+        return False
+    before = text[: name.start].rsplit(None, 1)  # its last word is the word before
+    return not (before and before[-1][:1].isupper())
 
 
 def _well_formed(mention: Mention) -> bool:
