@@ -37,9 +37,10 @@ _keys = _Keys()
 
 
 class Tokens:
-    """The words of one paragraph as parallel lists, one entry per word (index i is the
-    i-th word): no object per word, since recognition reads millions of them. Only
-    capitalised words get the costly checks (acronym, sentence start, web address)."""
+    """The words of one paragraph as parallel lists (index i is the i-th word): no object
+    per word, since recognition reads millions of them. Flags other than `capital` are
+    set for capitalised words only (a word in lowercase is never an acronym, sentence
+    start or web-address part here)."""
 
     __slots__ = (
         "acronym",
