@@ -158,6 +158,8 @@ def _name_at(
     if i >= j:
         return 0, ""
     lengths = gaz.names.lengths.get(keys[i], ())
+    if not known and not lengths:
+        return 0, ""  # the common case: no gazetteer name starts with this word
     limit = min(MAX_PHRASE_WORDS, j - i)
     if not known:  # the body: only the gazetteer's lengths
         for length in lengths:
@@ -538,6 +540,8 @@ def _unknown_words(keys: list[str], i: int, j: int, gaz: Gazetteer) -> bool:
 def _is_club(tokens: Tokens, i: int, gaz: Gazetteer) -> bool:
     """Indonesian football clubs are named Pers... or PS... (Persija, Persebaya, PSIS)."""
     word = tokens.words[i]
+    if not word.startswith(("Pers", "PS")):
+        return False  # most words, without the pattern
     return tokens.keys[i] not in gaz.not_entities and (
         (CLUB.match(word) is not None and not tokens.sentence_start[i])
         or (tokens.acronym[i] and word.startswith("PS") and 3 <= len(word) <= 5)
