@@ -37,6 +37,8 @@ from kabar_tui.core.quotes import find_quotes
 from kabar_tui.core.resolve import resolve_corpus
 from kabar_tui.core.resources import seeds_dir
 from kabar_tui.core.safe import safe_record
+from kabar_tui.core.search import SearchIndex
+from kabar_tui.core.search_store import save_search
 from kabar_tui.core.sources import (
     Source,
     article_ids,
@@ -313,6 +315,7 @@ def _index(
     _stop_if_asked(cancel)
     if storage is not None and len(corpus.articles) == total:
         storage.save_corpus(key, corpus, [source.path for source in sources])
+        save_search(storage, key, SearchIndex.build(corpus))  # never built again at start
     return IndexReport(
         corpus,
         processed=len(missing),

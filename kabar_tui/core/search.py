@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from operator import itemgetter
+from typing import Protocol
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -76,6 +77,14 @@ class DocumentColumns:
     paragraphs: Sequence[int]
     records: Sequence[int]
     labels: Sequence[int]
+
+
+class Texts(Protocol):
+    """Strings by number: a list, or a table read one string at a time."""
+
+    def __len__(self) -> int: ...
+
+    def __getitem__(self, number: int, /) -> str: ...
 
 
 def _as_numbers(posting: Sequence[int]) -> np.ndarray:
@@ -149,10 +158,10 @@ class SearchEngine(ABC):
     def _documents(self) -> DocumentColumns: ...
 
     @abstractmethod
-    def _label_texts(self) -> Sequence[str]: ...
+    def _label_texts(self) -> Texts: ...
 
     @abstractmethod
-    def _article_outlets(self) -> Sequence[str]:
+    def _article_outlets(self) -> Texts:
         """Each article's outlet, folded, by article number."""
 
     @abstractmethod
@@ -408,7 +417,8 @@ class SearchEngine(ABC):
 
     def _folded_label_texts(self) -> list[str]:
         if self._folded_labels is None or len(self._folded_labels) != len(self._label_texts()):
-            self._folded_labels = [fold(label) for label in self._label_texts()]
+            labels = self._label_texts()
+            self._folded_labels = [fold(labels[number]) for number in range(len(labels))]
         return self._folded_labels
 
     def _rank(
@@ -506,7 +516,14 @@ class SearchIndex(SearchEngine):
     def __init__(self) -> None:
         super().__init__()
         self.texts: list[str] = []
-        self.columns = DocumentColumns(array("B"), array("i"), array("i"), array("i"), array("i"))
+        self.kinds = array("B")
+        self.owners = array("i")  # article number, -1 for entities
+        self.paragraphs = array("i")
+        self.records = array("i")
+        self.label_numbers = array("i")
+        self.columns = DocumentColumns(
+            self.kinds, self.owners, self.paragraphs, self.records, self.label_numbers
+        )
         self.labels: list[str] = []
         self._label_numbers: dict[str, int] = {}
         self._quote_docs = array("I")
@@ -576,12 +593,11 @@ class SearchIndex(SearchEngine):
     ) -> int:
         doc = len(self.texts)
         self.texts.append(text)
-        columns = self.columns
-        columns.kinds.append(_KIND_CODE[kind])
-        columns.owners.append(owner)
-        columns.paragraphs.append(paragraph)
-        columns.records.append(record)
-        columns.labels.append(self._label_number(label) if label else -1)
+        self.kinds.append(_KIND_CODE[kind])
+        self.owners.append(owner)
+        self.paragraphs.append(paragraph)
+        self.records.append(record)
+        self.label_numbers.append(self._label_number(label) if label else -1)
         folded = fold(f"{text} {extra}" if extra else text)
         ids = [self._intern(word) for word in WORD.findall(folded)]
         keys = set(ids)
