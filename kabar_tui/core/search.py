@@ -289,7 +289,7 @@ class SearchEngine(ABC):
         if typos:
             grams = _grams(word)
             shared: Counter[int] = Counter()
-            for gram in grams:
+            for gram in sorted(grams):  # a set's order changes between runs
                 shared.update(self._gram_words(gram))
             needed = max(1, len(grams) - 3 * typos)
             for word_id, count in shared.items():

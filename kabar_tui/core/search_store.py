@@ -41,7 +41,8 @@ from kabar_tui.core.query import KINDS
 from kabar_tui.core.search import DocumentColumns, SearchEngine, SearchIndex, SearchPage
 from kabar_tui.core.storage import Skipped, Storage
 
-PACK_MIN = 16  # postings of at least this many documents are delta-coded and compressed
+SHORT = 16  # posting lists shorter than this share a row with their neighbours' keys
+BLOCK_KEYS = 64  # keys whose short lists share a row
 CACHED_POSTINGS = 8_000_000  # document numbers kept in memory across queries (32 MB)
 _ROWS = 2000  # rows written per executemany batch
 _KIND_CODE = {kind: code for code, kind in enumerate(KINDS)}
@@ -80,26 +81,47 @@ def _from_bytes(typecode: str, data: bytes) -> array:
     return values
 
 
-def pack_posting(docs: array) -> tuple[int, bytes]:
-    """(packed, bytes): a short list as it is, a longer one as compressed gaps."""
-    if len(docs) < PACK_MIN:
-        return 0, _to_bytes(docs)
-    numbers = np.frombuffer(docs, dtype=np.uint32)
-    gaps = np.diff(numbers, prepend=np.uint32(0)).astype("<u4")
-    return 1, zlib.compress(gaps.tobytes(), 1)
+def pack(numbers: array) -> bytes:
+    """Ascending numbers as the zlib-compressed little-endian gaps between them."""
+    values = np.frombuffer(numbers, dtype=np.uint32)
+    gaps = np.diff(values, prepend=np.uint32(0)).astype("<u4")
+    return zlib.compress(gaps.tobytes(), 1)
 
 
-def unpack_posting(packed: int, data: bytes) -> array:
-    if not packed:
-        return _from_bytes("I", data)
+def unpack(data: bytes) -> array:
     try:
         raw = zlib.decompress(data)
     except zlib.error as error:
-        raise SearchDamaged(f"a posting list cannot be read ({error})") from None
+        raise SearchDamaged(f"a list cannot be read ({error})") from None
     if len(raw) % 4:
-        raise SearchDamaged("a posting list's length is not a whole number of items")
+        raise SearchDamaged("a list's length is not a whole number of items")
     numbers = np.frombuffer(raw, dtype="<u4").cumsum(dtype=np.uint32)
     return _from_bytes("I", numbers.astype("<u4").tobytes())
+
+
+def pack_block(lists: list[tuple[int, array]]) -> bytes:
+    """Short posting lists of one block: per list its key's place in the block, its
+    length, its documents; all little-endian uint32."""
+    values = array("I")
+    for place, docs in lists:
+        values.append(place)
+        values.append(len(docs))
+        values.extend(docs)
+    return _to_bytes(values)
+
+
+def unpack_block(data: bytes, place: int) -> array | None:
+    """The list of the key at `place` in a block, None when the block has none."""
+    values = _from_bytes("I", data)
+    at = 0
+    while at + 1 < len(values):
+        length = values[at + 1]
+        if values[at] == place:
+            if at + 2 + length > len(values):
+                raise SearchDamaged("a block of posting lists is cut short")
+            return values[at + 2 : at + 2 + length]
+        at += 2 + length
+    return None
 
 
 @dataclass(slots=True)
@@ -183,15 +205,29 @@ def _arrays(index: SearchIndex, articles: Sequence[int]) -> dict[str, bytes]:
     }
 
 
-def _posting_rows(index: SearchIndex) -> Iterator[tuple[int, int, bytes, int]]:
-    for key in sorted(index.postings):
-        packed, data = pack_posting(index.postings[key])
-        yield key, packed, data, _checksum(data)
+def _posting_rows(index: SearchIndex) -> Iterator[tuple[int, bytes, int]]:
+    """Rows of the long posting lists, each compressed."""
+    for key, docs in index.postings.items():
+        if len(docs) >= SHORT:
+            data = pack(docs)
+            yield key, data, _checksum(data)
+
+
+def _block_rows(index: SearchIndex) -> Iterator[tuple[int, bytes, int]]:
+    """Rows of the short posting lists, BLOCK_KEYS keys to a row."""
+    blocks: dict[int, list[tuple[int, array]]] = {}
+    for key, docs in index.postings.items():
+        if len(docs) < SHORT:
+            block, place = divmod(key, BLOCK_KEYS)
+            blocks.setdefault(block, []).append((place, docs))
+    for block, lists in blocks.items():
+        data = pack_block(lists)
+        yield block, data, _checksum(data)
 
 
 def _gram_rows(index: SearchIndex) -> Iterator[tuple[str, bytes, int]]:
-    for gram in sorted(index.word_grams):
-        data = _to_bytes(index.word_grams[gram])
+    for gram, words in index.word_grams.items():
+        data = pack(words)
         yield gram, data, _checksum(data)
 
 
@@ -247,8 +283,14 @@ def save_search(storage: Storage, key: str, index: SearchIndex) -> bool:
                 )
                 for batch in _batches(_posting_rows(index)):
                     db.executemany(
-                        "INSERT INTO search_postings (corpus, key, packed, docs, checksum) "
-                        "VALUES (?, ?, ?, ?, ?)",
+                        "INSERT INTO search_postings (corpus, key, docs, checksum) "
+                        "VALUES (?, ?, ?, ?)",
+                        [(corpus, *row) for row in batch],
+                    )
+                for batch in _batches(_block_rows(index)):
+                    db.executemany(
+                        "INSERT INTO search_blocks (corpus, block, data, checksum) "
+                        "VALUES (?, ?, ?, ?)",
                         [(corpus, *row) for row in batch],
                     )
                 for batch in _batches(_gram_rows(index)):
@@ -419,30 +461,47 @@ class StoredSearchIndex(SearchEngine):
         if key in cache:
             cache.move_to_end(key)
             return cache[key]
-        row = (
-            self._db()
-            .execute(
-                "SELECT packed, docs, checksum FROM search_postings WHERE corpus = ? AND key = ?",
-                (self._corpus, key),
-            )
-            .fetchone()
-        )
-        posting = None
-        if row is not None:
-            packed, data, checksum = row
-            if _checksum(data) != checksum:
-                raise SearchDamaged("a posting list did not match its checksum")
-            posting = unpack_posting(packed, data)
-            if posting and posting[-1] >= self._count:
-                raise SearchDamaged("a posting list names documents it does not have")
-        elif key < self._word_count:
-            raise SearchDamaged("a word's posting list is missing")
+        posting = self._read_posting(key)
+        if posting is not None and posting and posting[-1] >= self._count:
+            raise SearchDamaged("a posting list names documents the index does not have")
         cache[key] = posting
         self._cached += len(posting) if posting else 1
         while self._cached > CACHED_POSTINGS and len(cache) > 1:
             _, dropped = cache.popitem(last=False)
             self._cached -= len(dropped) if dropped else 1
         return posting
+
+    def _read_posting(self, key: int) -> array | None:
+        """A short list from its block, a long one from its own row; a word has one."""
+        is_word = key < self._word_count
+        if not is_word or self._frequency(key) < SHORT:
+            block, place = divmod(key, BLOCK_KEYS)
+            data = self._row(
+                "SELECT data, checksum FROM search_blocks WHERE corpus = ? AND block = ?", block
+            )
+            found = None if data is None else unpack_block(data, place)
+            if found is not None or is_word:
+                if found is None:
+                    raise SearchDamaged("a word's posting list is missing")
+                return found
+        data = self._row(
+            "SELECT docs, checksum FROM search_postings WHERE corpus = ? AND key = ?", key
+        )
+        if data is None:
+            if is_word:
+                raise SearchDamaged("a word's posting list is missing")
+            return None
+        return unpack(data)
+
+    def _row(self, sql: str, key: object) -> bytes | None:
+        """The BLOB of one row (data, checksum) keyed by corpus and `key`, checked."""
+        row = self._db().execute(sql, (self._corpus, key)).fetchone()
+        if row is None:
+            return None
+        data, checksum = row
+        if _checksum(data) != checksum:
+            raise SearchDamaged("a row of the search index did not match its checksum")
+        return bytes(data)
 
     def _frequency(self, word_id: int) -> int:
         return self._array("frequencies", "I", self._word_count)[word_id]
@@ -468,19 +527,10 @@ class StoredSearchIndex(SearchEngine):
         return self._array("sorted_words", "I", self._word_count)
 
     def _gram_words(self, gram: str) -> array:
-        row = (
-            self._db()
-            .execute(
-                "SELECT words, checksum FROM search_grams WHERE corpus = ? AND gram = ?",
-                (self._corpus, gram),
-            )
-            .fetchone()
+        data = self._row(
+            "SELECT words, checksum FROM search_grams WHERE corpus = ? AND gram = ?", gram
         )
-        if row is None:
-            return array("I")
-        if _checksum(row[0]) != row[1]:
-            raise SearchDamaged("a trigram's words did not match their checksum")
-        return _from_bytes("I", row[0])
+        return array("I") if data is None else unpack(data)
 
     def _documents(self) -> DocumentColumns:
         count = self._count

@@ -231,10 +231,16 @@ CREATE TABLE search_arrays (
 CREATE TABLE search_postings (
     corpus INTEGER NOT NULL,
     key INTEGER NOT NULL,
-    packed INTEGER NOT NULL,
     docs BLOB NOT NULL,
     checksum INTEGER NOT NULL,
     PRIMARY KEY (corpus, key)
+);
+CREATE TABLE search_blocks (
+    corpus INTEGER NOT NULL,
+    block INTEGER NOT NULL,
+    data BLOB NOT NULL,
+    checksum INTEGER NOT NULL,
+    PRIMARY KEY (corpus, block)
 );
 CREATE TABLE search_grams (
     corpus INTEGER NOT NULL,
@@ -247,7 +253,13 @@ CREATE TABLE search_grams (
 # The stored search index of a corpus (kabar_tui.core.search_store, docs/search.md), keyed
 # by `corpus` like the tables above and deleted with it. Ordinary rowid tables: their rows
 # hold BLOBs of up to megabytes, which WITHOUT ROWID tables store badly.
-SEARCH_TABLES = ("search_indexes", "search_arrays", "search_postings", "search_grams")
+SEARCH_TABLES = (
+    "search_indexes",
+    "search_arrays",
+    "search_postings",
+    "search_blocks",
+    "search_grams",
+)
 
 # The full-text index of paragraphs (issue 11): word tokens, accents folded; contentless,
 # as the text is in `paragraphs` already. A passage's rowid is its article's id times
