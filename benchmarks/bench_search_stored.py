@@ -13,9 +13,9 @@ printed. Then, each in a fresh interpreter, the two ways to get a searcher are t
 
 Both answer the same keystrokes: queries made of 3-7 word windows of stored passages
 (exact, a typo, reordered, cut off as if still typed, some with an `outlet:` or `type:`
-filter that keeps the source), typed a character at a time from the third. Per keystroke wall and CPU time,
-p50 and p95, are printed, with recall@10 of the source passage for the whole queries and
-a digest of every page, which must be the same for both.
+filter that keeps the source), typed a character at a time from the third. Per
+keystroke wall and CPU time, p50 and p95, are printed, with recall@10 of the source
+passage for the whole queries and a digest of every page, which must be the same for both.
 """
 
 from __future__ import annotations

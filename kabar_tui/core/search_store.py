@@ -101,18 +101,21 @@ def unpack(data: bytes) -> array:
 
 def pack_block(lists: list[tuple[int, array]]) -> bytes:
     """Short posting lists of one block: per list its key's place in the block, its
-    length, its documents; all little-endian uint32."""
+    length, its documents; all little-endian uint32, compressed."""
     values = array("I")
     for place, docs in lists:
         values.append(place)
         values.append(len(docs))
         values.extend(docs)
-    return _to_bytes(values)
+    return zlib.compress(_to_bytes(values), 1)
 
 
 def unpack_block(data: bytes, place: int) -> array | None:
     """The list of the key at `place` in a block, None when the block has none."""
-    values = _from_bytes("I", data)
+    try:
+        values = _from_bytes("I", zlib.decompress(data))
+    except zlib.error as error:
+        raise SearchDamaged(f"a block of posting lists cannot be read ({error})") from None
     at = 0
     while at + 1 < len(values):
         length = values[at + 1]
