@@ -14,8 +14,7 @@ import math
 from abc import ABC, abstractmethod
 from array import array
 from bisect import bisect_left, bisect_right
-from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from operator import itemgetter
@@ -125,6 +124,7 @@ class SearchEngine(ABC):
     def __init__(self) -> None:
         self._expansions: dict[tuple[str, bool], dict[int, float]] = {}
         self._folded_labels: list[str] | None = None
+        self._filter_masks: dict[tuple[object, ...], np.ndarray] = {}
 
     # --- what an index holds ----------------------------------------------------------
 
@@ -145,6 +145,14 @@ class SearchEngine(ABC):
 
     @abstractmethod
     def _find_word(self, word: str) -> int | None: ...
+
+    @abstractmethod
+    def _word_lengths(self) -> np.ndarray:
+        """Each word's length in characters, by word id (for typo candidates)."""
+
+    @abstractmethod
+    def _frequencies(self) -> np.ndarray:
+        """Each word's number of documents, by word id."""
 
     @abstractmethod
     def _sorted_word_ids(self) -> Sequence[int]:
@@ -170,11 +178,6 @@ class SearchEngine(ABC):
 
     @abstractmethod
     def _article_id(self, number: int) -> str: ...
-
-    def _quote_documents(self) -> Sequence[int]:
-        kinds = self._documents().kinds
-        quote = _KIND_CODE["quote"]
-        return [doc for doc in range(len(kinds)) if kinds[doc] == quote]
 
     # --- searching ------------------------------------------------------------------
 
@@ -239,10 +242,7 @@ class SearchEngine(ABC):
             having[_as_numbers(self._posting_of(phrase_word))] = True
             mask &= having
         if parsed.kinds is not None or parsed.outlets or parsed.speakers:
-            admits = self._admits(parsed)
-            for doc in np.flatnonzero(mask).tolist():
-                if not admits(doc):
-                    mask[doc] = False
+            mask &= self._admitted(parsed)
         if parsed.phrases:
             phrases = [f" {' '.join(phrase)} " for phrase in parsed.phrases]
             kept = np.flatnonzero(mask).tolist()
@@ -287,13 +287,8 @@ class SearchEngine(ABC):
             matches[exact] = 1.0
         typos = _allowed_typos(word)
         if typos:
-            grams = _grams(word)
-            shared: Counter[int] = Counter()
-            for gram in sorted(grams):  # a set's order changes between runs
-                shared.update(self._gram_words(gram))
-            needed = max(1, len(grams) - 3 * typos)
-            for word_id, count in shared.items():
-                if count < needed or word_id in matches:
+            for word_id in self._typo_candidates(word, typos):
+                if word_id in matches:
                     continue
                 distance = OSA.distance(word, self._word(word_id), score_cutoff=typos)
                 if distance <= typos:
@@ -307,17 +302,33 @@ class SearchEngine(ABC):
         self._expansions[cache_key] = matches
         return matches
 
+    def _typo_candidates(self, word: str, typos: int) -> list[int]:
+        """Words sharing enough trigrams with `word` and of a length within `typos` of
+        its own (a closer word needs both), in the order their trigrams list them."""
+        grams = sorted(_grams(word))  # a set's order changes between runs
+        lists = [_as_numbers(self._gram_words(gram)) for gram in grams]
+        if not lists:
+            return []
+        listed = np.concatenate(lists)
+        ids, first, counts = np.unique(listed, return_index=True, return_counts=True)
+        lengths = self._word_lengths()[ids].astype(np.int64)
+        keep = (counts >= max(1, len(grams) - 3 * typos)) & (np.abs(lengths - len(word)) <= typos)
+        ids, first = ids[keep], first[keep]
+        return ids[np.argsort(first, kind="stable")].tolist()
+
     def _completions(self, word: str) -> list[tuple[int, str]]:
+        """Indexed words `word` begins, the commonest PREFIX_EXPANSIONS when there are
+        more (ties in word order)."""
         order = self._sorted_word_ids()
         start = bisect_left(order, word, key=self._word)
         end = bisect_right(order, word + "\U0010ffff", lo=start, key=self._word)
-        found = [(w, self._word(w)) for w in order[start:end]]
-        found = [(w, text) for w, text in found if text != word]
-        if len(found) > PREFIX_EXPANSIONS:  # keep the commonest completions
-            found = heapq.nlargest(
-                PREFIX_EXPANSIONS, found, key=lambda item: self._frequency(item[0])
-            )
-        return found
+        if start < end and self._word(order[start]) == word:
+            start += 1  # the word itself is no completion
+        ids = _as_numbers(order[start:end])
+        if len(ids) > PREFIX_EXPANSIONS:  # keep the commonest completions
+            frequencies = self._frequencies()[ids].astype(np.int64)
+            ids = ids[np.argsort(-frequencies, kind="stable")[:PREFIX_EXPANSIONS]]
+        return [(w, self._word(w)) for w in ids.tolist()]
 
     def _features(self, terms: list[_Term]) -> list[list[tuple[float, Sequence[int]]]]:
         """Posting lists weighted by rarity and closeness to the typed word: one feature
@@ -361,7 +372,7 @@ class SearchEngine(ABC):
         budget = BASE_BUDGET + self._document_count() // 10
         checked: list[list[tuple[float, Sequence[int]]]] = []
         filtered = parsed.kinds is not None or parsed.outlets or parsed.speakers
-        keep = self._admits(parsed) if filtered else None  # filters vote too, within budget
+        keep = self._admitted(parsed).tobytes().__getitem__ if filtered else None  # votes too
         for feature in features:
             size = sum(len(posting) for _, posting in feature)
             if read and read + size > budget:
@@ -385,35 +396,51 @@ class SearchEngine(ABC):
                         break
         return votes
 
-    def _admits(self, parsed: Query) -> Callable[[int], bool]:
-        """A predicate for the filters (kind, outlet, speaker) of `parsed`."""
+    def _admitted(self, parsed: Query) -> np.ndarray:
+        """A mask of the documents the filters (kind, outlet, speaker) of `parsed` keep:
+        the filters' values are matched once per outlet and label, not per document, and
+        the mask is kept while the user types words after them."""
+        key = (
+            self._document_count(),
+            None if parsed.kinds is None else frozenset(parsed.kinds),
+            tuple(parsed.outlets),
+            tuple(parsed.speakers),
+        )
+        mask = self._filter_masks.get(key)
+        if mask is not None:
+            return mask
         kinds = {_KIND_CODE[kind] for kind in parsed.kinds} if parsed.kinds is not None else None
         if parsed.speakers:
             kinds = {_KIND_CODE["quote"]} if kinds is None else kinds & {_KIND_CODE["quote"]}
-        outlets = parsed.outlets
-        speakers = parsed.speakers
         columns = self._documents()
-        doc_kinds, owners, labels = columns.kinds, columns.owners, columns.labels
-        article_outlets = self._article_outlets() if outlets else ()
-        folded_labels = self._folded_label_texts() if speakers else []
-
-        def admits(doc: int) -> bool:
-            if kinds is not None and doc_kinds[doc] not in kinds:
-                return False
-            if outlets:
-                owner = owners[doc]
-                if owner < 0 or not any(
-                    _matches_name(article_outlets[owner], outlet) for outlet in outlets
-                ):
-                    return False
-            if speakers:
-                label = labels[doc]
-                speaker = folded_labels[label] if label >= 0 else ""
-                if not all(_matches_name(speaker, wanted) for wanted in speakers):
-                    return False
-            return True
-
-        return admits
+        count = self._document_count()
+        mask = np.ones(count, dtype=bool)
+        if kinds is not None:
+            doc_kinds = np.asarray(columns.kinds[:count], dtype=np.int64)
+            mask &= np.isin(doc_kinds, sorted(kinds))
+        if parsed.outlets:
+            outlets = self._article_outlets()
+            kept: dict[str, bool] = {}
+            articles = np.zeros(len(outlets) + 1, dtype=bool)  # the last: no article (-1)
+            for number in range(len(outlets)):
+                outlet = outlets[number]
+                if outlet not in kept:
+                    kept[outlet] = any(_matches_name(outlet, o) for o in parsed.outlets)
+                articles[number] = kept[outlet]
+            owners = np.asarray(columns.owners[:count], dtype=np.int64)
+            mask &= articles[owners]
+        if parsed.speakers:
+            folded = self._folded_label_texts()
+            labels = np.zeros(len(folded) + 1, dtype=bool)  # the last: no label (-1)
+            labels[:-1] = [
+                all(_matches_name(label, wanted) for wanted in parsed.speakers) for label in folded
+            ]
+            labels[-1] = all(_matches_name("", wanted) for wanted in parsed.speakers)
+            mask &= labels[np.asarray(columns.labels[:count], dtype=np.int64)]
+        if len(self._filter_masks) > 8:
+            self._filter_masks.clear()
+        self._filter_masks[key] = mask
+        return mask
 
     def _folded_label_texts(self) -> list[str]:
         if self._folded_labels is None or len(self._folded_labels) != len(self._label_texts()):
@@ -483,15 +510,13 @@ class SearchEngine(ABC):
 
     def _filter_only(self, parsed: Query, offset: int, limit: int) -> SearchPage:
         """Queries with filters but no words list matching documents in corpus order."""
-        admits = self._admits(parsed)
-        pool = self._quote_documents() if parsed.speakers else range(self._document_count())
-        kept = [doc for doc in pool if admits(doc)]
-        page = kept[offset : offset + limit]
+        admitted = np.flatnonzero(self._admitted(parsed))
+        page = admitted[offset : offset + limit].tolist()
         hits = [
             self._hit(doc, text, 100.0, [])
             for doc, text in zip(page, self._texts(page), strict=True)
         ]
-        return SearchPage(hits, len(kept))
+        return SearchPage(hits, len(admitted))
 
     def _hit(self, doc: int, text: str, score: float, spans: list[tuple[int, int]]) -> Hit:
         columns = self._documents()
@@ -526,13 +551,14 @@ class SearchIndex(SearchEngine):
         )
         self.labels: list[str] = []
         self._label_numbers: dict[str, int] = {}
-        self._quote_docs = array("I")
         self.article_ids: list[str] = []
         self.article_outlets: list[str] = []  # folded
         self._article_numbers: dict[str, int] = {}
         self._entity_names: set[str] = set()
         self._word_ids: dict[str, int] = {}
         self.words: list[str] = []
+        self.word_lengths = array("H")
+        self._frequency_cache: np.ndarray | None = None
         self.word_grams: dict[str, array] = {}
         self.postings: dict[int, array] = {}
         self._sorted_ids: array | None = None
@@ -565,10 +591,7 @@ class SearchIndex(SearchEngine):
             self._add_doc("passage", number, paragraph.index, position, paragraph.text)
         for position, quote in enumerate(article.quotes):
             speaker = quote.speaker_canonical or quote.speaker
-            doc = self._add_doc(
-                "quote", number, quote.paragraph, position, quote.text, speaker, speaker
-            )
-            self._quote_docs.append(doc)
+            self._add_doc("quote", number, quote.paragraph, position, quote.text, speaker, speaker)
         for mention in article.entities:
             self._add_entity(mention.canonical or mention.text, mention.label, [mention.text])
 
@@ -602,6 +625,7 @@ class SearchIndex(SearchEngine):
         ids = [self._intern(word) for word in WORD.findall(folded)]
         keys = set(ids)
         keys.update(_pair_key(a, b) for a, b in pairwise(ids))
+        self._frequency_cache = None
         postings = self.postings
         for key in keys:
             posting = postings.get(key)
@@ -622,6 +646,7 @@ class SearchIndex(SearchEngine):
         if word_id is None:
             word_id = self._word_ids[word] = len(self.words)
             self.words.append(word)
+            self.word_lengths.append(min(len(word), 0xFFFF))
             for gram in _grams(word):
                 grams = self.word_grams.get(gram)
                 if grams is None:
@@ -648,6 +673,17 @@ class SearchIndex(SearchEngine):
     def _find_word(self, word: str) -> int | None:
         return self._word_ids.get(word)
 
+    def _word_lengths(self) -> np.ndarray:
+        return np.frombuffer(self.word_lengths, dtype=np.uint16).copy()
+
+    def _frequencies(self) -> np.ndarray:
+        if self._frequency_cache is None:
+            postings = self.postings
+            self._frequency_cache = np.fromiter(
+                (len(postings[w]) for w in range(len(self.words))), np.int64, len(self.words)
+            )
+        return self._frequency_cache
+
     def _sorted_word_ids(self) -> array:
         if self._sorted_ids is None:
             self._sorted_ids = array(
@@ -673,9 +709,6 @@ class SearchIndex(SearchEngine):
 
     def _article_id(self, number: int) -> str:
         return self.article_ids[number]
-
-    def _quote_documents(self) -> array:
-        return self._quote_docs
 
 
 def _matches_name(name: str, wanted: str) -> bool:

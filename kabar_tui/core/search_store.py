@@ -45,6 +45,7 @@ SHORT = 16  # posting lists shorter than this share a row with their neighbours'
 BLOCK_KEYS = 64  # keys whose short lists share a row
 CACHED_POSTINGS = 8_000_000  # document numbers kept in memory across queries (32 MB)
 _ROWS = 2000  # rows written per executemany batch
+_BATCH = 400  # rows asked for in one query (parameters stay under every database's limit)
 _KIND_CODE = {kind: code for code, kind in enumerate(KINDS)}
 _BIG_ENDIAN = sys.byteorder == "big"
 
@@ -191,6 +192,7 @@ def _arrays(index: SearchIndex, articles: Sequence[int]) -> dict[str, bytes]:
         "words": words.data,
         "words_offsets": _to_bytes(words.offsets),
         "frequencies": _to_bytes(frequencies),
+        "word_lengths": _to_bytes(index.word_lengths),
         "sorted_words": _to_bytes(index._sorted_word_ids()),
         "kinds": _to_bytes(index.kinds),
         "owners": _to_bytes(index.owners),
@@ -529,6 +531,12 @@ class StoredSearchIndex(SearchEngine):
     def _sorted_word_ids(self) -> array:
         return self._array("sorted_words", "I", self._word_count)
 
+    def _word_lengths(self) -> np.ndarray:
+        return np.frombuffer(self._array("word_lengths", "H", self._word_count), dtype=np.uint16)
+
+    def _frequencies(self) -> np.ndarray:
+        return np.frombuffer(self._array("frequencies", "I", self._word_count), dtype=np.uint32)
+
     def _gram_words(self, gram: str) -> array:
         data = self._row(
             "SELECT words, checksum FROM search_grams WHERE corpus = ? AND gram = ?", gram
@@ -554,29 +562,59 @@ class StoredSearchIndex(SearchEngine):
         return _Outlets([outlets[n] for n in range(len(outlets))], numbers)
 
     def _texts(self, docs: Sequence[int]) -> list[str]:
+        """Titles, passages and quotes read from their tables, a batch per kind."""
         columns = self._documents()
         articles = self._articles()
-        db = self._db()
-        texts = []
+        wanted: dict[str, list[tuple[int, int]]] = {"title": [], "passage": [], "quote": []}
+        places = []
         for doc in docs:
             kind = KINDS[columns.kinds[doc]]
             record = columns.records[doc]
             if kind == "entity":
-                texts.append(self._strings("entity")[record])
-                continue
-            article = articles[columns.owners[doc]]
+                places.append((kind, record, 0))
+            else:
+                place = (articles[columns.owners[doc]], record if kind != "title" else 0)
+                wanted[kind].append(place)
+                places.append((kind, *place))
+        found: dict[tuple[str, int, int], str] = {}
+        for kind, rows in wanted.items():
+            if rows:
+                found.update(((kind, *place), text) for place, text in self._read_texts(kind, rows))
+        entities = self._strings("entity") if len(places) > sum(map(len, wanted.values())) else None
+        texts = []
+        for kind, first, second in places:
+            if entities is not None and kind == "entity":
+                texts.append(entities[first])
+            elif (text := found.get((kind, first, second))) is not None:
+                texts.append(text)
+            else:
+                raise SearchDamaged(f"the text of a {kind} is missing")
+        return texts
+
+    def _read_texts(
+        self, kind: str, places: list[tuple[int, int]]
+    ) -> Iterator[tuple[tuple[int, int], str]]:
+        """((article, position), text) of titles (position 0), passages or quotes."""
+        db = self._db()
+        unique = sorted(set(places))
+        for start in range(0, len(unique), _BATCH):
+            batch = unique[start : start + _BATCH]
             if kind == "title":
-                row = db.execute("SELECT title FROM articles WHERE id = ?", (article,)).fetchone()
+                marks = ", ".join("?" * len(batch))
+                rows = db.execute(
+                    f"SELECT id, 0, title FROM articles WHERE id IN ({marks})",
+                    [article for article, _ in batch],
+                )
             else:
                 table = "paragraphs" if kind == "passage" else "quotes"
-                row = db.execute(
-                    f"SELECT text FROM {table} WHERE article = ? AND position = ?",
-                    (article, record),
-                ).fetchone()
-            if row is None:
-                raise SearchDamaged(f"the text of a {kind} is missing")
-            texts.append(row[0])
-        return texts
+                pairs = ", ".join(["(?, ?)"] * len(batch))
+                rows = db.execute(
+                    f"SELECT article, position, text FROM {table} "
+                    f"WHERE (article, position) IN (VALUES {pairs})",
+                    [value for place in batch for value in place],
+                )
+            for article, position, text in rows:
+                yield (article, position), text
 
     def _articles(self) -> array:
         values = self._loaded.get("articles")
