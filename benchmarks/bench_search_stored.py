@@ -41,6 +41,7 @@ from kabar_tui.core.search import SearchEngine, SearchIndex
 from kabar_tui.core.search_store import open_search, save_search
 from kabar_tui.core.sources import Source
 from kabar_tui.core.storage import Storage, corpus_key
+from kabar_tui.core.storage_sqlite import SEARCH_TABLES
 
 QUERIES = 100
 PAGE = 20
@@ -67,21 +68,36 @@ def checkpoint(storage: Storage) -> None:
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
+def stored_corpus(storage: Storage, size: int) -> tuple[str, Corpus, float]:
+    """The generated corpus, stored unless an earlier run stored it (then read back)."""
+    started = time.process_time()
+    with storage.guard("read") as db:
+        row = db.execute("SELECT key FROM corpora").fetchone()
+    if row is not None:
+        corpus = storage.load_corpus(row[0])
+        assert corpus is not None and len(corpus.articles) == size, storage.warnings
+        return row[0], corpus, time.process_time() - started
+    generator = Generator(seed=11)
+    articles = []
+    for start in range(0, size, 1000):
+        batch = [generator.article(n) for n in range(start, min(start + 1000, size))]
+        storage.save_articles((Source(a.id, a.path, "", a.content_hash), "", a) for a in batch)
+        articles += batch
+    corpus = Corpus(articles=articles)
+    key = corpus_key(Source(a.id, a.path, "", a.content_hash) for a in articles)
+    storage.save_corpus(key, corpus)
+    return key, corpus, time.process_time() - started
+
+
 def build(path: Path, size: int) -> None:
     """Store a generated corpus, then its search index, saying what each cost."""
-    generator = Generator(seed=11)
-    started = time.process_time()
     with Storage(path) as storage:
-        articles = []
-        for start in range(0, size, 1000):
-            batch = [generator.article(n) for n in range(start, min(start + 1000, size))]
-            storage.save_articles((Source(a.id, a.path, "", a.content_hash), "", a) for a in batch)
-            articles += batch
-        corpus = Corpus(articles=articles)
-        key = corpus_key(Source(a.id, a.path, "", a.content_hash) for a in articles)
-        storage.save_corpus(key, corpus)
+        key, corpus, stored = stored_corpus(storage, size)
+        with storage.guard("written") as db:  # sizes without any search index
+            for table in SEARCH_TABLES:
+                db.execute(f"DELETE FROM {table}")
+            db.execute("VACUUM")
         checkpoint(storage)
-        stored = time.process_time() - started
         before = file_mb(path)
         memory = rss_mb()
         started, cpu = time.perf_counter(), time.process_time()
@@ -96,7 +112,7 @@ def build(path: Path, size: int) -> None:
         assert saved and not storage.warnings, storage.warnings
     per_10k = 10_000 / size
     print(
-        f"{size:,} articles stored ({stored:.0f} s CPU): {len(index):,} documents, "
+        f"{size:,} articles stored or read ({stored:.0f} s CPU): {len(index):,} documents, "
         f"{len(index.words):,} words, {len(index.postings):,} posting lists\n"
         f"  build SearchIndex {built:.1f} s ({built_cpu:.1f} s CPU), {index_mb:.0f} MB; "
         f"save it {save:.1f} s ({save_cpu:.1f} s CPU)\n"
@@ -203,6 +219,7 @@ def main() -> None:
     parser.add_argument("--articles", nargs="+", type=int, default=[10_000, 100_000])
     parser.add_argument("--keep", type=Path, required=True, help="folder for the databases")
     parser.add_argument("--ways", nargs="+", default=["stored", "memory"])
+    parser.add_argument("--build", action="store_true", help="save the search index again")
     parser.add_argument("--one", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
@@ -212,7 +229,7 @@ def main() -> None:
         return
     args.keep.mkdir(parents=True, exist_ok=True)
     for size in args.articles:
-        steps = [] if database(args.keep, size).exists() else ["build"]
+        steps = [] if database(args.keep, size).exists() and not args.build else ["build"]
         for way in steps + args.ways:
             command = [sys.executable, __file__, "--keep", str(args.keep), "--one", str(size), way]
             subprocess.run(command, check=True)
