@@ -43,7 +43,7 @@ from kabar_tui.core.sources import Source
 from kabar_tui.core.storage import Storage, corpus_key
 from kabar_tui.core.storage_sqlite import SEARCH_TABLES
 
-QUERIES = 100
+QUERIES = 100  # by default; --queries
 PAGE = 20
 STYLES = ("exact", "typo", "typo+order", "unfinished", "filtered")
 
@@ -73,10 +73,11 @@ def stored_corpus(storage: Storage, size: int) -> tuple[str, Corpus, float]:
     started = time.process_time()
     with storage.guard("read") as db:
         row = db.execute("SELECT key FROM corpora").fetchone()
-    if row is not None:
-        corpus = storage.load_corpus(row[0])
-        assert corpus is not None and len(corpus.articles) == size, storage.warnings
+    corpus = None if row is None else storage.load_corpus(row[0])
+    if corpus is not None:  # None too when stored by other code (another fingerprint)
+        assert len(corpus.articles) == size
         return row[0], corpus, time.process_time() - started
+    storage.warnings.clear()
     generator = Generator(seed=11)
     articles = []
     for start in range(0, size, 1000):
@@ -121,12 +122,14 @@ def build(path: Path, size: int) -> None:
     )
 
 
-def queries(storage: Storage, size: int) -> list[tuple[str, str, int, int]]:
+def queries(
+    storage: Storage, size: int, queries_asked: int = QUERIES
+) -> list[tuple[str, str, int, int]]:
     """(query, source article id, paragraph number, style) from random stored passages."""
     rng = random.Random(size)
     made = []
     with storage.guard("read") as db:
-        while len(made) < QUERIES:
+        while len(made) < queries_asked:
             position = rng.randrange(size)
             rows = db.execute(
                 "SELECT c.article_id, p.number, p.text, a.outlet FROM corpus_articles c "
@@ -189,10 +192,10 @@ def keystrokes(searcher: SearchEngine, asked: list[tuple[str, str, int, int]]) -
     )
 
 
-def measure(path: Path, size: int, way: str) -> None:
+def measure(path: Path, size: int, way: str, asked_count: int) -> None:
     base = rss_mb()
     with Storage(path) as storage:
-        asked = queries(storage, size)
+        asked = queries(storage, size, asked_count)
         with storage.guard("read") as db:
             (key,) = db.execute("SELECT key FROM corpora").fetchone()
         base = rss_mb()
@@ -219,19 +222,21 @@ def main() -> None:
     parser.add_argument("--articles", nargs="+", type=int, default=[10_000, 100_000])
     parser.add_argument("--keep", type=Path, required=True, help="folder for the databases")
     parser.add_argument("--ways", nargs="+", default=["stored", "memory"])
+    parser.add_argument("--queries", type=int, default=QUERIES, help="queries typed")
     parser.add_argument("--build", action="store_true", help="save the search index again")
     parser.add_argument("--one", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         size, way = int(args.one[0]), args.one[1]
         path = database(args.keep, size)
-        build(path, size) if way == "build" else measure(path, size, way)
+        build(path, size) if way == "build" else measure(path, size, way, args.queries)
         return
     args.keep.mkdir(parents=True, exist_ok=True)
     for size in args.articles:
         steps = [] if database(args.keep, size).exists() and not args.build else ["build"]
         for way in steps + args.ways:
             command = [sys.executable, __file__, "--keep", str(args.keep), "--one", str(size), way]
+            command += ["--queries", str(args.queries)]
             subprocess.run(command, check=True)
 
 
