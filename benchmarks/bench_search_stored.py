@@ -32,7 +32,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_index import rss_mb
 from bench_search import typo
 
 from benchmarks.searchgen import Generator
@@ -92,6 +91,8 @@ def stored_corpus(storage: Storage, size: int) -> tuple[str, Corpus, float]:
 
 def build(path: Path, size: int) -> None:
     """Store a generated corpus, then its search index, saying what each cost."""
+    from bench_index import rss_mb  # imports the pipeline: not for `once`
+
     with Storage(path) as storage:
         key, corpus, stored = stored_corpus(storage, size)
         with storage.guard("written") as db:  # sizes without any search index
@@ -193,6 +194,8 @@ def keystrokes(searcher: SearchEngine, asked: list[tuple[str, str, int, int]]) -
 
 
 def measure(path: Path, size: int, way: str, asked_count: int) -> None:
+    from bench_index import rss_mb
+
     base = rss_mb()
     with Storage(path) as storage:
         asked = queries(storage, size, asked_count)
@@ -217,6 +220,18 @@ def measure(path: Path, size: int, way: str, asked_count: int) -> None:
         print(f"  memory after the queries: +{rss_mb() - base:.1f} MB")
 
 
+def once(path: Path, query: str) -> None:
+    """One search in a fresh process, as `kabar search QUERY` makes it (time it whole:
+    `farm-bench -- python benchmarks/bench_search_stored.py --keep DIR --once N QUERY`)."""
+    with Storage(path) as storage:
+        with storage.guard("read") as db:
+            (key,) = db.execute("SELECT key FROM corpora").fetchone()
+        searcher = open_search(storage, key)
+        assert searcher is not None
+        page = searcher.search_page(query, 0, 20)
+        print(f"{page.total} found; {[hit.article_id for hit in page.hits[:3]]}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", nargs="+", type=int, default=[10_000, 100_000])
@@ -225,7 +240,11 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=QUERIES, help="queries typed")
     parser.add_argument("--build", action="store_true", help="save the search index again")
     parser.add_argument("--one", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--once", nargs=2, metavar=("ARTICLES", "QUERY"), help="one search")
     args = parser.parse_args()
+    if args.once:
+        once(database(args.keep, int(args.once[0])), args.once[1])
+        return
     if args.one:
         size, way = int(args.one[0]), args.one[1]
         path = database(args.keep, size)

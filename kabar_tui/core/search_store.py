@@ -45,7 +45,6 @@ SHORT = 16  # posting lists shorter than this share a row with their neighbours'
 BLOCK_KEYS = 64  # keys whose short lists share a row
 CACHED_POSTINGS = 8_000_000  # document numbers kept in memory across queries (32 MB)
 _ROWS = 2000  # rows written per executemany batch
-_BATCH = 400  # rows asked for in one query (parameters stay under every database's limit)
 _KIND_CODE = {kind: code for code, kind in enumerate(KINDS)}
 _BIG_ENDIAN = sys.byteorder == "big"
 
@@ -594,27 +593,18 @@ class StoredSearchIndex(SearchEngine):
     def _read_texts(
         self, kind: str, places: list[tuple[int, int]]
     ) -> Iterator[tuple[tuple[int, int], str]]:
-        """((article, position), text) of titles (position 0), passages or quotes."""
+        """((article, position), text) of titles (position 0), passages or quotes, one
+        primary-key lookup each (SQLite scans a whole table for a row-value IN list)."""
         db = self._db()
-        unique = sorted(set(places))
-        for start in range(0, len(unique), _BATCH):
-            batch = unique[start : start + _BATCH]
-            if kind == "title":
-                marks = ", ".join("?" * len(batch))
-                rows = db.execute(
-                    f"SELECT id, 0, title FROM articles WHERE id IN ({marks})",
-                    [article for article, _ in batch],
-                )
-            else:
-                table = "paragraphs" if kind == "passage" else "quotes"
-                pairs = ", ".join(["(?, ?)"] * len(batch))
-                rows = db.execute(
-                    f"SELECT article, position, text FROM {table} "
-                    f"WHERE (article, position) IN (VALUES {pairs})",
-                    [value for place in batch for value in place],
-                )
-            for article, position, text in rows:
-                yield (article, position), text
+        if kind == "title":
+            sql = "SELECT title FROM articles WHERE id = ? AND 0 = ?"
+        else:
+            table = "paragraphs" if kind == "passage" else "quotes"
+            sql = f"SELECT text FROM {table} WHERE article = ? AND position = ?"
+        for place in set(places):
+            row = db.execute(sql, place).fetchone()
+            if row is not None:
+                yield place, row[0]
 
     def _articles(self) -> array:
         values = self._loaded.get("articles")
