@@ -10,6 +10,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from kabar_tui.core import storage, storage_sqlite
 from kabar_tui.core.model import Corpus
 from kabar_tui.core.pipeline import index_corpus
 from kabar_tui.core.resources import seeds_dir
-from kabar_tui.core.search import RANKED, SearchEngine, SearchIndex
+from kabar_tui.core.search import RANKED, SearchEngine, SearchIndex, SearchPage
 from kabar_tui.core.search_store import StoredSearchIndex, open_search, save_search
 from kabar_tui.core.sources import Source
 from kabar_tui.core.storage import Storage, corpus_key
@@ -250,6 +251,7 @@ def test_search_rows_live_and_die_with_their_corpus(
 
 DETERMINISM = """
 import sys
+import threading
 sys.path.insert(0, {root!r})
 from benchmarks.searchgen import Generator
 from kabar_tui.core.model import Corpus
@@ -277,3 +279,16 @@ def test_pages_are_the_same_whatever_the_hash_seed() -> None:
     ]
     assert "Hit(" in outputs[0]
     assert outputs[0] == outputs[1] == outputs[2]
+
+
+def test_a_stored_searcher_answers_from_a_worker_thread(cache: Storage) -> None:
+    """The reader searches in worker threads, on the connection opened at start."""
+    key, corpus = store_generated(cache, 10)
+    stored = open_search(cache, key)
+    assert stored is not None
+    pages: list[SearchPage] = []
+    worker = threading.Thread(target=lambda: pages.append(stored.search_page("kata", 0, 5)))
+    worker.start()
+    worker.join()
+    assert pages == [SearchIndex.build(corpus).search_page("kata", 0, 5)]
+    assert pages[0].total > 0 and cache.warnings == []
