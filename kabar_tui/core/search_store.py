@@ -61,10 +61,8 @@ def _checksum(data: bytes) -> int:
     return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little", signed=True)
 
 
-def _to_bytes(values: array | np.ndarray) -> bytes:
+def _to_bytes(values: array) -> bytes:
     """Integers as stored: little-endian whatever the machine."""
-    if isinstance(values, np.ndarray):
-        return values.astype(values.dtype.newbyteorder("<"), copy=False).tobytes()
     if _BIG_ENDIAN:
         values = array(values.typecode, values)
         values.byteswap()
