@@ -341,16 +341,20 @@ class StoredCatalog(Catalog):
             yield heads[position], Quote(*columns)
 
     def searcher(self) -> Searcher:
+        """The search index saved with the corpus (`search_store`): opening it reads one
+        row; when it is missing or damaged it is built again from the stored corpus."""
         if self._searcher is None:
-            # THE PLACE FOR THE STORED SEARCH INDEX (issue 11, engineer searchdb): once it
-            # is saved with the corpus, open it here for `self.storage` and `self.number`
-            # instead of building one in memory from every stored article (slow, correct).
-            from kabar_tui.core.search import SearchIndex
+            from kabar_tui.core.search_store import open_search
 
-            index = SearchIndex.build(Corpus(entities=self.entities()))
-            for article in self.articles():
-                index.add_article(article)
-            self._searcher = index
+            self._searcher = open_search(self.storage, self.number)
+            self._take_warnings()
+            if self._searcher is None:  # the corpus went (pruned by another kabar)
+                from kabar_tui.core.search import SearchIndex
+
+                index = SearchIndex.build(Corpus(entities=self.entities()))
+                for article in self.articles():
+                    index.add_article(article)
+                self._searcher = index
         return self._searcher
 
     def whole_corpus(self) -> Corpus | None:
