@@ -56,7 +56,7 @@ async def test_list_grows_before_the_corpus_is_linked(staged_pipeline: threading
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: shown_ids(app))
         assert shown_ids(app) == ["detik-1"]
-        assert not app.linked and app.corpus.stories == []
+        assert not app.linked and app.catalog.stories() == []
         assert app.list_screen.query_one("#progress").display
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.reader.is_mounted)

@@ -169,9 +169,21 @@ class SearchScreen(KabarNode, ModalScreen[None]):
 
     @work(thread=True, exclusive=True, group="search")
     def run_search(self, query: str) -> None:
+        """Search in a thread; the first search of a catalog opens (or builds) its index
+        here, unless the loading thread is doing it (then `searcher_ready` runs it again)."""
+        app = self.kabar
+        if app.searcher is None and query.strip():
+            app.prepare_searcher(app.catalog, wait=False)
         page = self._search(query)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self.show_hits, query, page)
+
+    def searcher_ready(self) -> None:
+        """The index answers now: the query typed meanwhile is searched."""
+        query = self.query_one("#search-input", Input).value
+        if query.strip():
+            self.shown_query = None
+            self.run_search(query)
 
     def show_hits(self, query: str, page: SearchPage) -> None:
         """List the first page of a query's hits (the same query keeps its highlight)."""
@@ -235,8 +247,7 @@ class SearchScreen(KabarNode, ModalScreen[None]):
         self.move_hit(step)
 
     def _prompt(self, hit) -> Text:
-        corpus = self.kabar.corpus
-        article = corpus.article(hit.article_id) if hit.article_id else None
+        article = self.kabar.head(hit.article_id) if hit.article_id else None
         head = Text()
         head.append(f"{hit.score:>3.0f} ", style="bold")
         head.append(hit_kind_label(hit.kind), style="dim")
