@@ -46,12 +46,13 @@ def catalog_facts(app):
     return linked, top
 
 
-async def until(pilot, condition, step=0.005, limit=600):
+async def until(pilot, condition, what, step=0.005, limit=900):
     deadline = time.monotonic() + limit
     while not condition():
         if time.monotonic() > deadline:
-            raise SystemExit("timed out")
+            raise SystemExit(f"timed out waiting for {what}")
         await pilot.pause(step)
+    print(f"{what}: {time.monotonic() - started:.2f} s", file=sys.stderr, flush=True)
     return time.monotonic() - started
 
 
@@ -59,26 +60,29 @@ async def main():
     figures = {}
     app = KabarApp(paths=[FOLDER])
     async with app.run_test(size=(120, 40)) as pilot:
-        figures["first_rows"] = await until(pilot, lambda: app.list_screen.shown)
-        await until(pilot, lambda: app.linked)
+        figures["first_rows"] = await until(pilot, lambda: app.list_screen.shown, "first rows")
+        await until(pilot, lambda: app.linked, "linked")
         app.action_search()
         await pilot.pause()
         await pilot.press(*QUERY)
-        figures["ready_search"] = await until(pilot, lambda: getattr(app.screen, "hits", None))
+        hits = lambda: getattr(app.screen, "hits", None)  # noqa: E731
+        figures["ready_search"] = await until(pilot, hits, "hits")
         await pilot.press("escape")
         linked, top = catalog_facts(app)
         if linked is not None:
             app.jump(linked, 0)
-            await until(pilot, lambda: app.screen is getattr(app, "_reader", None))
+            await until(pilot, lambda: app.screen is getattr(app, "_reader", None), "article")
             await pilot.press("r")
             side = app.screen.query_one("#side-list")
-            await until(pilot, lambda: side.option_count > 0 and app.screen.side.content)
+            await until(pilot, lambda: side.option_count and app.screen.side.content, "related")
         figures["ready"] = time.monotonic() - started
         figures["rss_ready_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         if top is not None:
             asked = time.monotonic()
             app.show_entity(top)
-            shown = await until(pilot, lambda: [t for t in getattr(app.screen, "targets", []) if t])
+            shown = await until(
+                pilot, lambda: [t for t in getattr(app.screen, "targets", []) if t], "mentions"
+            )
             figures["entity_first_page"] = shown - (asked - started)
             figures["entity"] = top
         await pilot.press("Q")
@@ -103,7 +107,7 @@ def one_run(folder: str, query: str, repo: Path) -> dict:
     )
     line = next((x for x in done.stdout.splitlines() if x.startswith("FIGURES ")), None)
     if line is None:
-        raise RuntimeError(done.stderr[-2000:] or done.stdout[-2000:])
+        raise RuntimeError(done.stderr[-3000:] or done.stdout[-2000:])
     return json.loads(line[len("FIGURES ") :])
 
 

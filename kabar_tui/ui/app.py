@@ -24,11 +24,11 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.worker import get_current_worker
 
 from kabar_tui.core.catalog import ArticleHead, Catalog, MemoryCatalog, Searcher
 from kabar_tui.core.model import Article, Corpus, Problem
 from kabar_tui.i18n import _, ngettext
+from kabar_tui.ui.asking import Answer, Asker
 from kabar_tui.ui.history import History, Location
 from kabar_tui.ui.listing import Listing
 from kabar_tui.ui.messages import Compare, OpenArticle, ShowEntity, ShowList
@@ -167,10 +167,9 @@ class KabarApp(App[None]):
         self.problems: list[Problem] = []
         self._arrival_seconds = 0.0  # how long the last addition of arrived articles took
         self.searcher: Searcher | None = None
-        self._searcher_lock = threading.Lock()  # one build at a time, whoever asks
         self._articles: OrderedDict[str, Article] = OrderedDict()  # recently opened
-        self._loader: threading.Thread | None = None
         self._stop_loading = threading.Event()
+        self._asker = Asker(self.post_message, self._stop_loading)
         self.history = History()
         self.last_search: tuple[str, int] = ("", 0)  # query and highlighted hit, for `/` again
         self.last_copied: str | None = None
@@ -235,12 +234,12 @@ class KabarApp(App[None]):
         message: RenderableType | None = None,
     ) -> None:
         """Quit (`q`, a signal, an error): loading stops now, while the terminal is restored."""
-        self._stop_loading.set()
+        self._asker.stop()
         super().exit(result, return_code, message)
 
     def on_unmount(self) -> None:
         """The terminal is restored by now; stop loading and give the signals back."""
-        self._stop_loading.set()
+        self._asker.stop()
         try:
             loop = asyncio.get_running_loop()
             for name in QUITTING_SIGNALS:
@@ -262,14 +261,9 @@ class KabarApp(App[None]):
     # -- loading -----------------------------------------------------------------------
 
     def load_corpus(self) -> None:
-        """Open or index the articles in a thread (a cached corpus is opened, not loaded).
-
-        A daemon thread, not a Textual worker: those run in asyncio's executor, which the
-        interpreter waits for at exit, so quitting during a minute of linking would take a
-        minute. See `stop_loading`.
-        """
-        self._loader = threading.Thread(target=self._load, name="kabar-load", daemon=True)
-        self._loader.start()
+        """Open or index the articles in the catalog's thread (kabar_tui.ui.asking), which
+        then answers the screens' questions. A cached corpus is opened, not loaded."""
+        self._asker.start(self._load)
 
     def stop_loading(self, grace: float) -> bool:
         """Ask the loading to stop and wait up to `grace` seconds; whether it has stopped.
@@ -278,11 +272,8 @@ class KabarApp(App[None]):
         cache; a long cross-article stage cannot stop midway, and is abandoned with the
         process (nothing is being written then; see docs/processes.md).
         """
-        self._stop_loading.set()
-        if self._loader is not None:
-            self._loader.join(grace)
-            return not self._loader.is_alive()
-        return True
+        self._asker.stop()
+        return self._asker.join(grace)
 
     def _post(self, message: Message) -> None:
         """Hand a message to the app without waiting for it (`call_from_thread` would wait,
@@ -348,16 +339,12 @@ class KabarApp(App[None]):
             hand_over()
         return corpus
 
-    def prepare_searcher(self, catalog: Catalog, wait: bool = True) -> Searcher | None:
-        """The catalog's searcher, opened or built in the calling thread (it may take a
-        while the first time) and kept; None while articles are still arriving, or (unless
-        `wait`) while another thread prepares it."""
-        if not catalog.linked or not self._searcher_lock.acquire(blocking=wait):
+    def prepare_searcher(self, catalog: Catalog) -> Searcher | None:
+        """The catalog's searcher, opened or built (in the catalog's thread: it may take a
+        while the first time) and kept; None while articles are still arriving."""
+        if not catalog.linked:
             return None
-        try:
-            searcher = catalog.searcher()
-        finally:
-            self._searcher_lock.release()
+        searcher = catalog.searcher()
         if catalog is self.catalog:
             self.searcher = searcher
         return searcher
@@ -445,21 +432,31 @@ class KabarApp(App[None]):
     def ask(
         self, question: Callable[[Catalog], T], then: Callable[[T], object], group: str
     ) -> None:
-        """Call `then` with the catalog's answer to `question`: now from a catalog in
-        memory, else once a worker has asked it (a stored catalog queries); of the
-        questions of one group only the newest is answered."""
+        """Call `then` with the catalog's answer to `question`: now when the catalog is in
+        memory and has no thread (handed over, or articles still arriving), else once the
+        catalog's thread has asked it; of the questions of one group only the newest is
+        answered, and none about a catalog that has been replaced meanwhile."""
         catalog = self.catalog
-        if isinstance(catalog, MemoryCatalog):
+        if not self._asker.running or (isinstance(catalog, MemoryCatalog) and not catalog.linked):
             then(question(catalog))
             return
 
-        def answer() -> None:
-            found = question(catalog)
-            worker = get_current_worker()
-            if not worker.is_cancelled and catalog is self.catalog:
-                self.call_from_thread(then, found)
+        def answer(found: T) -> None:
+            if catalog is self.catalog:
+                then(found)
 
-        self.run_worker(answer, thread=True, group=group, exclusive=True)
+        self._asker.ask(group, lambda: question(catalog), answer)
+
+    @property
+    def asking(self) -> int:
+        """Questions to the catalog not answered yet (tests and benchmarks wait for none)."""
+        return self._asker.unanswered
+
+    def on_answer(self, message: Answer) -> None:
+        self._asker.answered()
+        if message.error is not None:
+            raise message.error
+        message.then(message.found)
 
     def fetch_article(self, article_id: str, then: Callable[[Article], object]) -> None:
         """Call `then` with the whole article (kept for a while once read)."""

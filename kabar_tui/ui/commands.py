@@ -8,11 +8,13 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from kabar_tui.core.catalog import ArticleHead
+from kabar_tui.core.catalog import ArticleHead, Catalog
 from kabar_tui.i18n import _
 from kabar_tui.ui.access import KabarNode
 
 Command = tuple[str, Callable[[], object], str]  # text, what it does, its key or a hint
+# The palette's corpus facts: the open article's comparisons, every entity's name and label.
+Facts = tuple[list[tuple[ArticleHead, int]], list[tuple[str, str]]]
 
 
 class KabarCommands(KabarNode, Provider):
@@ -68,13 +70,16 @@ class KabarCommands(KabarNode, Provider):
 
         app, screen = self.kabar, self.screen
         article = screen.view.article if isinstance(screen, ReaderScreen) else None
-        catalog = app.catalog
-        if article is not None and app.linked:
-            self._compare_candidates = await asyncio.to_thread(
-                catalog.compare_candidates, article.id
-            )
-        if app.linked:  # names are resolved by then; before, every mention would be walked
-            self._entity_names = await asyncio.to_thread(catalog.entity_names)
+        if not app.linked:  # names are resolved by then; before, every mention would be walked
+            return
+        answered: asyncio.Future[Facts] = asyncio.get_running_loop().create_future()
+
+        def facts(catalog: Catalog) -> Facts:
+            compared = catalog.compare_candidates(article.id) if article is not None else []
+            return compared, catalog.entity_names()
+
+        app.ask(facts, answered.set_result, "palette")
+        self._compare_candidates, self._entity_names = await answered
 
     def _commands(self) -> list[Command]:
         """Every command, made once per palette (10k articles are 10k commands)."""

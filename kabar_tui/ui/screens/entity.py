@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from rich.padding import Padding
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
-from textual.worker import get_current_worker
 
 from kabar_tui.core.catalog import EntityOccurrence
 from kabar_tui.core.formatting import format_date
@@ -37,7 +37,7 @@ def mention_snippet(text: str, mention: Mention) -> Text:
 
 class EntityScreen(KabarNode, Screen[None]):
     """The counts come at once; the mentions a page at a time as the cursor nears the end
-    of what is listed, each page asked of the catalog in a worker."""
+    of what is listed, each page asked of the catalog (in its thread when it is stored)."""
 
     BINDINGS = [
         Binding("q,escape", "app.go_back", _("Back"), id="entity.close"),
@@ -53,6 +53,7 @@ class EntityScreen(KabarNode, Screen[None]):
         self.exhausted = False  # the last page came back short: every mention is listed
         self._asked: int | None = None  # the offset of the page being read
         self._last_article: str | None = None  # whose heading the last row is under
+        self.closed = False  # left: answers that come later are dropped
 
     def compose(self) -> ComposeResult:
         yield Label(self._title(None), id="entity-title")
@@ -78,29 +79,30 @@ class EntityScreen(KabarNode, Screen[None]):
         )
         return title
 
-    @work(thread=True, group="entity-count", exclusive=True)
     def _count(self) -> None:
-        counts = self.kabar.catalog.mention_count(self.entity)
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_count, counts)
+        name = self.entity
+        self.kabar.ask(
+            lambda catalog: catalog.mention_count(name), self._show_count, "entity-count"
+        )
 
     def _show_count(self, counts: tuple[int, int]) -> None:
+        if self.closed:  # answered after the screen was left
+            return
         self.query_one("#entity-title", Label).update(self._title(counts))
 
     def _ask_page(self) -> None:
         if self.exhausted or self._asked is not None:
             return
-        self._asked = self.listed
-        self._read_page(self.listed)
-
-    @work(thread=True, group="entity-page", exclusive=True)
-    def _read_page(self, offset: int) -> None:
-        page = self.kabar.catalog.mentions(self.entity, offset, PAGE)
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._add_page, offset, page)
+        name, offset = self.entity, self.listed
+        self._asked = offset
+        self.kabar.ask(
+            lambda catalog: catalog.mentions(name, offset, PAGE),
+            partial(self._add_page, offset),
+            "entity-page",
+        )
 
     def _add_page(self, offset: int, page: list[EntityOccurrence]) -> None:
-        if offset != self._asked:
+        if offset != self._asked or self.closed:
             return
         self._asked = None
         self.listed += len(page)
