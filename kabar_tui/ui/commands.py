@@ -56,11 +56,12 @@ class KabarCommands(KabarNode, Provider):
                 (_("Next article"), partial(screen.action_neighbour, 1), "]"),
             ]
             article = screen.view.article
-            for other, _links in self._compare_candidates if article is not None else []:
-                text = _("Compare with: {outlet} · {title}").format(
-                    outlet=other.outlet or "-", title=other.title
-                )
-                actions.append((text, partial(app.compare, article.id, other.id), ""))
+            if article is not None:
+                for other, _links in self._compare_candidates:
+                    text = _("Compare with: {outlet} · {title}").format(
+                        outlet=other.outlet or "-", title=other.title
+                    )
+                    actions.append((text, partial(app.compare, article.id, other.id), ""))
         return actions
 
     async def startup(self) -> None:
