@@ -296,7 +296,9 @@ class KabarApp(App[None]):
             corpus = self._index_corpus()
             catalog, problems = open_catalog(self.paths)  # the cache holds it all now
             if catalog is None:
-                catalog, problems = MemoryCatalog(corpus), corpus.problems
+                catalog, problems = MemoryCatalog(corpus), []
+        # Said once: what opening said, and the catalog's own (unreadable files and such).
+        problems = problems + [p for p in catalog.problems if p not in problems]
         self._post(CatalogReady(catalog, Listing.of(catalog), problems))
         searcher = self.prepare_searcher(catalog)
         if searcher is not None:
