@@ -21,7 +21,7 @@ from kabar_tui.ui.messages import OpenArticle
 from kabar_tui.ui.widgets.footer import KeyFooter
 
 CONTEXT = 60
-PAGE = 100  # paragraphs asked for at a time
+PAGE = 50  # paragraphs asked for at a time (a screenful or two of rows)
 MARGIN = 40  # rows before the end of the listed ones where the next page is asked for
 
 
