@@ -38,6 +38,7 @@ from kabar_tui.ui.theming import setup_themes
 
 if TYPE_CHECKING:
     from kabar_tui.core.compare import Comparison
+    from kabar_tui.core.search import SearchPage
     from kabar_tui.ui.screens.reader import ReaderScreen
 
 T = TypeVar("T")
@@ -170,6 +171,10 @@ class KabarApp(App[None]):
         self._articles: OrderedDict[str, Article] = OrderedDict()  # recently opened
         self._stop_loading = threading.Event()
         self._asker = Asker(self.post_message, self._stop_loading)
+        # Search has a thread of its own: building an index in memory (a catalog without a
+        # stored one) takes long, and articles and panes must not wait behind it.
+        self._search_asker = Asker(self.post_message, self._stop_loading, "kabar-search")
+        self._own_searcher: Searcher | None = None  # the search thread's, once prepared
         self.history = History()
         self.last_search: tuple[str, int] = ("", 0)  # query and highlighted hit, for `/` again
         self.last_copied: str | None = None
@@ -235,11 +240,13 @@ class KabarApp(App[None]):
     ) -> None:
         """Quit (`q`, a signal, an error): loading stops now, while the terminal is restored."""
         self._asker.stop()
+        self._search_asker.stop()
         super().exit(result, return_code, message)
 
     def on_unmount(self) -> None:
         """The terminal is restored by now; stop loading and give the signals back."""
         self._asker.stop()
+        self._search_asker.stop()
         try:
             loop = asyncio.get_running_loop()
             for name in QUITTING_SIGNALS:
@@ -273,7 +280,8 @@ class KabarApp(App[None]):
         process (nothing is being written then; see docs/processes.md).
         """
         self._asker.stop()
-        return self._asker.join(grace)
+        self._search_asker.stop()
+        return self._asker.join(grace) and self._search_asker.join(0)
 
     def _post(self, message: Message) -> None:
         """Hand a message to the app without waiting for it (`call_from_thread` would wait,
@@ -300,8 +308,19 @@ class KabarApp(App[None]):
         # Said once: what opening said, and the catalog's own (unreadable files and such).
         problems = problems + [p for p in catalog.problems if p not in problems]
         self._post(CatalogReady(catalog, Listing.of(catalog), problems))
-        searcher = self.prepare_searcher(catalog)
-        if searcher is not None:
+        self._search_asker.start(partial(self._open_search, catalog))
+
+    def _open_search(self, catalog: Catalog) -> None:
+        """In the search thread: its own opening of a stored catalog (a connection belongs
+        to its thread), and the search index opened or built there."""
+        own: Catalog | None = catalog
+        if not isinstance(catalog, MemoryCatalog):
+            own, _problems = open_catalog(self.paths)
+        if own is None:
+            return  # the cache changed meanwhile: search waits for the next opening
+        searcher = own.searcher()
+        self._own_searcher = searcher
+        with contextlib.suppress(_Stopped):
             self._post(SearcherReady(catalog, searcher))
 
     def _index_corpus(self) -> Corpus:
@@ -449,13 +468,31 @@ class KabarApp(App[None]):
 
         self._asker.ask(group, lambda: question(catalog), answer)
 
+    def search_hits(
+        self, query: str, offset: int, limit: int, then: Callable[[SearchPage], object]
+    ) -> None:
+        """Call `then` with a page of hits: from the search thread when there is one (only
+        the newest query is answered), else now; no hits until search is ready."""
+
+        def page(searcher: Searcher | None) -> SearchPage:
+            from kabar_tui.core.search import SearchPage
+
+            if not query.strip() or searcher is None:
+                return SearchPage([], 0)
+            return searcher.search_page(query, offset, limit)
+
+        if self._search_asker.running:
+            self._search_asker.ask("search", lambda: page(self._own_searcher), then)
+        else:
+            then(page(self.searcher or self.prepare_searcher(self.catalog)))
+
     @property
     def asking(self) -> int:
-        """Questions to the catalog not answered yet (tests and benchmarks wait for none)."""
-        return self._asker.unanswered
+        """Questions not answered yet (tests and benchmarks wait for none)."""
+        return self._asker.unanswered + self._search_asker.unanswered
 
     def on_answer(self, message: Answer) -> None:
-        self._asker.answered()
+        message.asker.answered()
         if message.error is not None:
             raise message.error
         message.then(message.found)

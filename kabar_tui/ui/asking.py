@@ -25,8 +25,9 @@ class Answer(Message):
     """What a question found, for `then` on the event loop (or the error it raised)."""
 
     def __init__(
-        self, then: Callable[[Any], object], found: Any, error: BaseException | None
+        self, asker: Asker, then: Callable[[Any], object], found: Any, error: BaseException | None
     ) -> None:
+        self.asker = asker
         self.then = then
         self.found = found
         self.error = error
@@ -36,8 +37,11 @@ class Answer(Message):
 class Asker:
     """Questions queued for one daemon thread; `post` hands answers to the app."""
 
-    def __init__(self, post: Callable[[Message], bool], stop: threading.Event) -> None:
+    def __init__(
+        self, post: Callable[[Message], bool], stop: threading.Event, name: str = "kabar-catalog"
+    ) -> None:
         self._post = post
+        self._name = name
         self._stop = stop
         self._queue: queue.SimpleQueue[tuple[str, int, Question, Callable] | None] = (
             queue.SimpleQueue()
@@ -50,7 +54,7 @@ class Asker:
     def start(self, first: Callable[[], None]) -> None:
         """Run `first` (the opening or the indexing), then answer questions until stopped."""
         self._thread = threading.Thread(
-            target=self._serve, args=(first,), name="kabar-catalog", daemon=True
+            target=self._serve, args=(first,), name=self._name, daemon=True
         )
         self._thread.start()
 
@@ -87,7 +91,7 @@ class Asker:
                 return
             group, number, question, then = item
             if self._newest.get(group) != number:  # left behind: not asked
-                self._post(Answer(_skip, None, None))
+                self._post(Answer(self, _skip, None, None))
                 continue
             try:
                 found, error = question(), None
@@ -95,7 +99,7 @@ class Asker:
                 found, error = None, raised
             if self._newest.get(group) != number:
                 then = _skip
-            if not self._post(Answer(then, found, error)):
+            if not self._post(Answer(self, then, found, error)):
                 return  # the app has gone
 
 

@@ -16,7 +16,6 @@ from textual.timer import Timer
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from kabar_tui.core.catalog import Catalog
 from kabar_tui.core.formatting import format_date, format_number
 from kabar_tui.core.query import filter_keys_help, filter_problem, highlight_terms
 from kabar_tui.core.search import Hit, SearchPage
@@ -169,18 +168,9 @@ class SearchScreen(KabarNode, ModalScreen[None]):
             self._choose(0)
 
     def _search(self, query: str, offset: int, then: Callable[[SearchPage], object]) -> None:
-        """Ask for a page of hits (in the catalog's thread when it is stored); the first
-        search of a catalog opens or builds its index there, unless the loading has not
-        yet (then `searcher_ready` searches again)."""
-        app = self.kabar
-
-        def search(catalog: Catalog) -> SearchPage:
-            searcher = app.searcher or app.prepare_searcher(catalog)
-            if not query.strip() or searcher is None:
-                return SearchPage([], 0)
-            return searcher.search_page(query, offset, PAGE)
-
-        app.ask(search, then, "search")
+        """Ask for a page of hits (in the search thread when there is one; before search is
+        ready there are none, and `searcher_ready` searches again)."""
+        self.kabar.search_hits(query, offset, PAGE, then)
 
     def run_search(self, query: str) -> None:
         self._search(query, 0, partial(self.show_hits, query))
