@@ -9,7 +9,7 @@ in the environment here). Each run is a fresh process running the real app headl
   of an article in a story lists its passages (everything a reader waits for);
 - the longest the event loop stalled until linked: a 10 ms sleep woken late, and the CPU
   time the loop's thread spent in that while (the steadier figure on a loaded machine);
-- peak RSS of the process at the end;
+- peak RSS of the process at first rows, at ready, and at the end;
 - entity view: from asking for the most mentioned entity to its first rows listed.
 `--repo` runs another checkout's code (for before/after on the same corpus).
 """
@@ -75,6 +75,7 @@ async def main():
     async with app.run_test(size=(120, 40)) as pilot:
         watcher = asyncio.create_task(watch_loop(stalls, busy))
         figures["first_rows"] = await until(pilot, lambda: app.list_screen.shown, "first rows")
+        figures["rss_rows_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         await until(pilot, lambda: app.linked, "linked")
         await pilot.pause(0.2)
         figures["longest_stall_loading"] = max(stalls)
@@ -151,7 +152,7 @@ def main() -> int:
     ):
         stalls = [run[key] * 1000 for run in runs]
         print(f"{name:<18} min {min(stalls):8.0f} ms  median {statistics.median(stalls):8.0f} ms")
-    for key in ("rss_ready_mb", "peak_rss_mb"):
+    for key in ("rss_rows_mb", "rss_ready_mb", "peak_rss_mb"):
         values = [run[key] for run in runs]
         print(f"{key:<18} min {min(values):8.0f} MB  median {statistics.median(values):8.0f} MB")
     if runs and "entity" in runs[0]:
