@@ -27,12 +27,25 @@ CURATED = frozenset(
     {"known", "club", "tail", "head", "resolved", "actor", "region", "acronym", "titled"}
 )
 
-# Curated bases whose mention gives way to a well-formed name the tagger reads over the
-# same words (chosen on the dev sets, docs/entities.md): a name resolved from the rest of
-# the article or from what it does, to any such name; an acronym before a name, to one of
-# another label. (Names after a title stay: letting the tagger relabel them gained 0.005
-# F1 and cost a quote speaker in the project's annotated sets.)
-TAGGER_OVERRULES = {"actor": "overlap", "resolved": "overlap", "acronym": "other label"}
+# When a curated rule mention gives way to a well-formed name the tagger reads over its
+# words, by basis and by how the tagger reads them (`_reading`): the same words with
+# another label ("relabel"), part of them with another label ("part"), a name of another
+# label reaching beyond them ("other label"), or one of the same label over other words
+# ("other extent"). Chosen on the dev sets (docs/entities.md, "Which curated decisions
+# cost F1"): a name resolved from the rest of the article or from what it does gives way
+# to any name; so does an acronym before a name (`AC Milan`, `PDI Perjuangan`), unless
+# the tagger's name runs up to a person after a title (`_gives_way`); a name after a title,
+# to a relabelling or another label on part of it (`Dekan | Fakultas Hukum`, `Dirut |
+# Unilever | Hemant Bakshi`); an organisation or place read from its last word (`... FC`),
+# to the same label over other words. Known names, clubs, heads and branch regions stand.
+ANY_NAME = frozenset({"relabel", "part", "other label", "other extent"})
+TAGGER_OVERRULES: dict[str, frozenset[str]] = {
+    "actor": ANY_NAME,
+    "resolved": ANY_NAME,
+    "acronym": ANY_NAME,
+    "titled": frozenset({"relabel", "part"}),
+    "tail": frozenset({"other extent"}),
+}
 
 
 # Words either side of a possible name that the tagger decodes (`_around_open_names`).
@@ -178,37 +191,56 @@ def _merge(
 ) -> list[Mention]:
     """One paragraph's mentions: the rules' curated ones; the tagger's elsewhere, if they
     neither start nor end in a lowercase word and hold a word that is not an ordinary one;
-    and where the tagger found a name that a curated mention cuts into, or that starts or
-    ends in a lowercase word, the rules' reading of those words (`Kementerian Agama | Lalu
-    Ahmad Zaenuri`); a name the rules took from its context (`di`, `kata`) where the tagger
-    found nothing."""
+    and where the tagger found a name that a curated mention cuts into, the rules' reading
+    of those words (`Kementerian Agama | Lalu Ahmad Zaenuri`; not where the tagger's name
+    only starts or ends in a lowercase word: `jalan Dewi Sartika` is no person); a name
+    the rules took from its context (`di`, `kata`) where the tagger found nothing."""
     kept = [
         m
         for m in ruled
-        if _basis(rules, m) in CURATED
-        and not any(_overrules(name, m, _basis(rules, m)) for name in tagged)
+        if _basis(rules, m) in CURATED and not _gives_way(m, tagged, ruled, rules, text)
     ]
     for name in tagged:
         if name.label == Label.ORG and _ends_in_a_known_name(name, ruled, rules, text):
             kept = [k for k in kept if not _overlap(name, k)]
-    overruled = [t for t in tagged if any(_overlap(t, k) for k in kept) or not _well_formed(t)]
-    kept += [t for t in tagged if t not in overruled]
+    cut = [t for t in tagged if any(_overlap(t, k) for k in kept)]
+    kept += [t for t in tagged if t not in cut and _well_formed(t)]
     for mention in ruled:
         basis = _basis(rules, mention)
         if (
-            basis == "context"
-            or (basis == "unknown" and any(_overlap(mention, t) for t in overruled))
+            basis == "context" or (basis == "unknown" and any(_overlap(mention, t) for t in cut))
         ) and not any(_overlap(mention, k) for k in kept):
             kept.append(mention)
     return kept
 
 
-def _overrules(name: Mention, mention: Mention, basis: str) -> bool:
-    """The tagger's name outweighs a curated rule mention (`TAGGER_OVERRULES`)."""
-    how = TAGGER_OVERRULES.get(basis)
-    if how is None or not _overlap(name, mention) or not _well_formed(name):
+def _gives_way(
+    mention: Mention, tagged: list[Mention], ruled: list[Mention], rules: RuleResult, text: str
+) -> bool:
+    """A curated rule mention gives way to the tagger's reading (`TAGGER_OVERRULES`), but
+    not to a name that runs up to a person the rules found after a title: the words
+    between belong to the title (`Wakil Ketua PBNU Bidang Keagamaan | Ahmad ...`)."""
+    how = TAGGER_OVERRULES.get(_basis(rules, mention))
+    if how is None:
         return False
-    return how == "overlap" or name.label != mention.label
+    titled = {m.start for m in ruled if _basis(rules, m) == "titled"}
+    return any(
+        _reading(name, mention) in how
+        and not any(text[name.end : s].isspace() for s in titled if s > name.end)
+        for name in tagged
+        if _overlap(name, mention) and _well_formed(name)
+    )
+
+
+def _reading(name: Mention, mention: Mention) -> str:
+    """How the tagger's `name` reads words of the rules' `mention` (`TAGGER_OVERRULES`)."""
+    if name.label == mention.label:
+        return "same" if (name.start, name.end) == (mention.start, mention.end) else "other extent"
+    if (name.start, name.end) == (mention.start, mention.end):
+        return "relabel"
+    if mention.start <= name.start and name.end <= mention.end:
+        return "part"
+    return "other label"
 
 
 def _ends_in_a_known_name(
