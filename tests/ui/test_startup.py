@@ -18,6 +18,7 @@ from kabar_tui.ui.app import KabarApp
 from kabar_tui.ui.screens.compare import CompareScreen
 from kabar_tui.ui.screens.entity import PAGE, EntityScreen
 from kabar_tui.ui.screens.reader import ReaderScreen
+from kabar_tui.ui.widgets.article_list import ArticleList
 from tests.ui.conftest import article, build_corpus, mention
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -224,3 +225,25 @@ async def test_the_entity_view_pages_its_mentions(queried: QueriedCatalog) -> No
                 break
         assert queried.mentions_handed == total
         assert len([t for t in screen.targets if t]) == total
+
+
+async def test_a_long_list_wraps_only_the_rows_it_shows() -> None:
+    """3,000 articles: a screenful of rows is wrapped, not every title; the end is exact."""
+    corpus = build_corpus()
+    for n in range(3000):
+        title = f"Berita nomor {n} tentang harga beras " * (1 + n % 4)
+        corpus.articles.append(article(f"gen-{n:04d}", "Detik", 1 + n % 28, title, ["x"]))
+    app = KabarApp(corpus=corpus)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        listing = app.list_screen.query_one(ArticleList)
+        height = listing.scrollable_content_region.height
+        lines = ["".join(s.text for s in listing.render_line(y)) for y in range(height)]
+        assert listing.articles[0].title[:30] in lines[0]
+        assert len(listing._rows) <= height
+        await pilot.press("G")
+        await pilot.pause()
+        last = listing.articles[-1]
+        lines = ["".join(s.text for s in listing.render_line(y)) for y in range(height)]
+        assert any(last.title[:30] in line for line in lines)
+        assert len(listing._rows) <= 3 * height
