@@ -173,6 +173,8 @@ class SearchScreen(KabarNode, ModalScreen[None]):
         self.kabar.search_hits(query, offset, PAGE, then)
 
     def run_search(self, query: str) -> None:
+        if self.kabar.searcher is None and query.strip():  # searched again once it is ready
+            self.query_one("#search-status", Label).update(_("Still reading articles…"))
         self._search(query, 0, partial(self.show_hits, query))
 
     def searcher_ready(self) -> None:
