@@ -313,6 +313,7 @@ def _index(
     _stop_if_asked(cancel)
     if storage is not None and len(corpus.articles) == total:
         storage.save_corpus(key, corpus, [source.path for source in sources])
+        _save_search(storage, key, corpus)
     return IndexReport(
         corpus,
         processed=len(missing),
@@ -321,6 +322,15 @@ def _index(
         process_seconds=processed_at - started,
         finish_seconds=finished_at - processed_at,
     )
+
+
+def _save_search(storage: Storage, key: str, corpus: Corpus) -> None:
+    """Store the corpus's search index with it: never built again at start. Imported
+    here, so that starting the reader loads no numpy."""
+    from kabar_tui.core.search import SearchIndex
+    from kabar_tui.core.search_store import save_search
+
+    save_search(storage, key, SearchIndex.build(corpus))
 
 
 Processed = list[tuple[Source, Article]]
