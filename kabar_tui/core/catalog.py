@@ -147,10 +147,11 @@ class Catalog(ABC):
     def searcher(self) -> Searcher:
         """The search index (built or opened on first use: call it in a worker)."""
 
-    @abstractmethod
     def whole_corpus(self) -> Corpus | None:
         """Everything at once, in memory (`kabar export` as one JSON document); None when
-        it cannot be read back. Slow on a big corpus: views ask the methods above."""
+        it cannot be read back (and from a backing that cannot give it: the caller then
+        indexes). Slow on a big corpus: views ask the methods above."""
+        return None
 
     # -- what follows from them ------------------------------------------------------------
 
