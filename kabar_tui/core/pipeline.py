@@ -22,7 +22,7 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Callable, Generator, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -30,11 +30,12 @@ from multiprocessing.synchronize import Event as EventType
 from pathlib import Path
 
 from kabar_tui.core.clean import clean_source
+from kabar_tui.core.digest import ArticleDigest, CorpusDigest
 from kabar_tui.core.entities import find_entities
-from kabar_tui.core.linking import link_corpus
-from kabar_tui.core.model import Article, Corpus, Problem
+from kabar_tui.core.linking import LinkIndex
+from kabar_tui.core.model import Article, Corpus, Link, Problem, Story
 from kabar_tui.core.quotes import find_quotes
-from kabar_tui.core.resolve import resolve_corpus
+from kabar_tui.core.resolve import Resolution, apply_resolution, resolve_digest, resolved_articles
 from kabar_tui.core.resources import seeds_dir
 from kabar_tui.core.safe import safe_record
 from kabar_tui.core.sources import (
@@ -48,13 +49,14 @@ from kabar_tui.core.sources import (
 )
 from kabar_tui.core.storage import (
     CacheUnavailable,
+    CorpusResults,
     Storage,
     cache_disabled,
     collector_paused,
     corpus_key,
     file_signature,
 )
-from kabar_tui.core.stories import group_stories
+from kabar_tui.core.stories import stories_of
 from kabar_tui.core.workers import prepare_worker_process
 
 Progress = Callable[[int, int], None]
@@ -65,6 +67,7 @@ ArticlesReady = Callable[[list[Article]], None]
 PARALLEL_MIN_FILES = 200
 _MAX_CHUNK = 64  # files per task: small enough for smooth progress and a quick Ctrl-C
 _SAVE_EVERY = 256  # processed articles written per cache transaction
+_LOAD_EVERY = 2_000  # cached articles read at a time when the articles are not kept
 _CANCEL_POLL_SECONDS = 0.1  # how often waiting for workers looks at the cancel event
 # In a worker process: set by the parent when it stops (see _stop_workers).
 _worker_stop: EventType | None = None
@@ -88,24 +91,37 @@ def process_source(source: Source) -> Article:
 
 
 def finish_corpus(corpus: Corpus) -> None:
-    """Everything that depends on several articles, done once all are processed.
+    """Everything that depends on several articles, done once all are processed."""
+    links, stories, resolution = finish_digest(CorpusDigest.of(corpus.articles))
+    corpus.links, corpus.stories = links, stories
+    apply_resolution(corpus, resolution)
+
+
+def finish_digest(digest: CorpusDigest) -> tuple[list[Link], list[Story], Resolution]:
+    """The cross-article stage on the digests of a corpus's articles (core.digest):
+    links, stories, then name resolution (which expands a lone surname within its story).
 
     It makes millions of short-lived objects beside the million long-lived ones of a big
     corpus and hardly any cycles: the cyclic collector would walk the whole corpus again
-    and again for nothing, so it waits until the end.
+    and again for nothing, so it waits until the end. The passages are handed to the link
+    index and dropped from the digests with it, so resolution runs without them.
     """
     with collector_paused():
-        # Stories first: resolution expands a lone surname within its story.
-        corpus.links = link_corpus(corpus)
-        corpus.stories = group_stories(corpus)
-        resolve_corpus(corpus)
+        index = LinkIndex.build_prepared((a.id, a.passages) for a in digest.articles)
+        for article in digest.articles:
+            article.passages = []
+        links = index.links
+        del index
+        stories = stories_of(links, digest.articles)
+        return links, stories, resolve_digest(digest, stories)
 
 
 @dataclass(slots=True)
 class IndexReport:
     """A built corpus and how it was obtained, for `kabar index` and benchmarks."""
 
-    corpus: Corpus
+    corpus: Corpus  # without its articles when they were not kept (`keep_articles`)
+    articles: int = 0  # in the corpus
     processed: int = 0  # files run through process_source now
     from_cache: int = 0  # articles taken from the cache instead
     corpus_from_cache: bool = False  # the cross-article results came from the cache too
@@ -147,8 +163,15 @@ def index_corpus(
     workers: int | None = None,
     on_articles: ArticlesReady | None = None,
     cancel: threading.Event | None = None,
+    keep_articles: bool = True,
 ) -> IndexReport:
-    """`build_corpus`, saying what was processed; `workers` None means every core."""
+    """`build_corpus`, saying what was processed; `workers` None means every core.
+
+    With `keep_articles` False the corpus comes back without its articles (they are in
+    the cache): each is stored as it arrives and only its digest is kept for the
+    cross-article stage, so memory grows with the digests, not the articles
+    (docs/indexing.md). `kabar index` needs no more.
+    """
     roots = list(paths) if paths else default_paths()
     files, problems = discover(roots)
     storage, warnings = _open_cache(cache)
@@ -160,7 +183,15 @@ def index_corpus(
         sources, signatures = _read(files, storage, problems, cancel)
         cores = workers or available_cores()
         report = _index(
-            sources, signatures, storage, progress, cores, problems, on_articles, cancel
+            sources,
+            signatures,
+            storage,
+            progress,
+            cores,
+            problems,
+            on_articles,
+            cancel,
+            keep_articles or storage is None,
         )
     finally:
         if storage is not None:
@@ -250,6 +281,7 @@ def _index(
     problems: list[Problem],
     on_articles: ArticlesReady | None,
     cancel: threading.Event | None,
+    keep_articles: bool,
 ) -> IndexReport:
     total = len(sources)
     key = corpus_key(sources)
@@ -261,35 +293,46 @@ def _index(
                 on_articles(list(corpus.articles))
             if progress:
                 progress(total, total)
-            return IndexReport(corpus, from_cache=total, corpus_from_cache=True)
-    cached = storage.load_articles(sources) if storage is not None else {}
+            return IndexReport(
+                corpus, articles=len(corpus.articles), from_cache=total, corpus_from_cache=True
+            )
+    compact = CorpusDigest()
+    # Each article as it arrives, or only its digest once it is stored (not keep_articles).
+    arrived: dict[str, Article | ArticleDigest] = {}
+
+    def take(path: str, article: Article) -> None:
+        arrived[path] = article if keep_articles else compact.digest(article)
+
+    for cached in _cached(sources, storage, keep_articles):
+        for source, article in cached.items():
+            _stop_if_asked(cancel)
+            # Ids depend on the whole corpus: a file added since may share this one's name.
+            article.id = source.id
+            take(source.path, article)
+        if on_articles and cached:
+            on_articles(list(cached.values()))
+    from_cache = len(arrived)
     missing: list[Source] = []
     for source in sources:
         _stop_if_asked(cancel)
-        if source.path in cached:
-            # Ids depend on the whole corpus: a file added since may share this one's name.
-            cached[source.path].id = source.id
-        else:
+        if source.path not in arrived:
             reread = _with_text(source, signatures)
             if isinstance(reread, Problem):
                 problems.append(reread)
             else:
                 missing.append(reread)
     done = total - len(missing)
-    if on_articles and cached:
-        on_articles([cached[s.path] for s in sources if s.path in cached])
     if progress:
         progress(done, total)
     used = workers if len(missing) >= PARALLEL_MIN_FILES and workers > 1 else 1
     started = time.perf_counter()
-    fresh: dict[str, Article] = {}
     pending: list[tuple[Source, str, Article]] = []
     # Closed on the way out, so an exception (a cancel, a signal) ends the workers now.
     with contextlib.closing(_process(missing, used, problems, cancel)) as batches:
         try:
             for batch in batches:
                 for source, article in batch:
-                    fresh[source.path] = article
+                    take(source.path, article)
                     pending.append((source, signatures.get(source.path, ""), article))
                 if storage is not None and len(pending) >= _SAVE_EVERY:
                     storage.save_articles(pending)
@@ -297,30 +340,71 @@ def _index(
                 done += len(batch)
                 if on_articles and batch:
                     on_articles([article for _, article in batch])
+                del batch  # not kept: the articles go once stored
                 if progress:
                     progress(done, total)
         finally:  # also when stopped: the work done is kept for the next run
             if storage is not None and pending:
                 storage.save_articles(pending)
+            pending.clear()
     _stop_if_asked(cancel)
-    articles = [cached.get(s.path) or fresh.get(s.path) for s in sources]
-    corpus = Corpus(articles=[article for article in articles if article is not None])
-    # The seam for incremental cross-article work: `fresh` holds the only articles the
-    # stored results have not seen, so a saved LinkIndex could take just those.
+    paths = [source.path for source in sources if source.path in arrived]
     processed_at = time.perf_counter()
-    finish_corpus(corpus)
+    if keep_articles:
+        corpus = Corpus(articles=[arrived.pop(path) for path in paths])  # type: ignore[misc]
+        finish_corpus(corpus)
+    else:
+        compact.articles = [arrived.pop(path) for path in paths]  # type: ignore[misc]
+        corpus, results = _finish_digested(compact)
     finished_at = time.perf_counter()
     _stop_if_asked(cancel)
-    if storage is not None and len(corpus.articles) == total:
-        storage.save_corpus(key, corpus, [source.path for source in sources])
+    if storage is not None and len(paths) == total:
+        if keep_articles:
+            storage.save_corpus(key, corpus, paths)
+        else:
+            storage.save_results(key, results, paths)
     return IndexReport(
         corpus,
+        articles=len(paths),
         processed=len(missing),
-        from_cache=len(cached),
+        from_cache=from_cache,
         workers=used,
         process_seconds=processed_at - started,
         finish_seconds=finished_at - processed_at,
     )
+
+
+def _finish_digested(digest: CorpusDigest) -> tuple[Corpus, CorpusResults]:
+    """`finish_digest`, as a corpus without articles and the results to store."""
+    links, stories, resolution = finish_digest(digest)
+    corpus = Corpus(
+        entities=resolution.entities,
+        links=links,
+        stories=stories,
+        quote_groups=resolution.quote_groups,
+    )
+    results = CorpusResults(
+        articles=resolved_articles(digest, resolution),
+        entities=corpus.entities,
+        links=links,
+        stories=stories,
+        quote_groups=corpus.quote_groups,
+    )
+    return corpus, results
+
+
+def _cached(
+    sources: list[Source], storage: Storage | None, keep_articles: bool
+) -> Iterator[dict[Source, Article]]:
+    """The cached articles of `sources`, in batches when they are not kept (each batch is
+    digested and dropped before the next is read), at once when they are."""
+    if storage is None:
+        return
+    size = len(sources) if keep_articles else _LOAD_EVERY
+    for start in range(0, len(sources), max(1, size)):
+        part = sources[start : start + size]
+        found = storage.load_articles(part)
+        yield {source: found[source.path] for source in part if source.path in found}
 
 
 Processed = list[tuple[Source, Article]]
