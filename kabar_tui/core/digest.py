@@ -73,7 +73,7 @@ class CorpusDigest:
         from kabar_tui.core.resolve import abbreviations_defined, caption_people
 
         codes = self._codes
-        mentions = array("l")
+        mentions = array("i")
         for mention in article.entities:
             form = (mention.text, mention.label)
             code = codes.get(form)

@@ -67,6 +67,9 @@ ArticlesReady = Callable[[list[Article]], None]
 PARALLEL_MIN_FILES = 200
 _MAX_CHUNK = 64  # files per task: small enough for smooth progress and a quick Ctrl-C
 _SAVE_EVERY = 256  # processed articles written per cache transaction
+# Texts of files to process kept from reading them to processing them; beyond, each is
+# read again where it is processed (see _read).
+_KEPT_TEXT_CHARS = 8_000_000
 _LOAD_EVERY = 2_000  # cached articles read at a time when the articles are not kept
 _CANCEL_POLL_SECONDS = 0.1  # how often waiting for workers looks at the cancel event
 # In a worker process: set by the parent when it stops (see _stop_workers).
@@ -217,16 +220,18 @@ def _read(
 ) -> tuple[list[Source], dict[str, str]]:
     """Read the files, and their signatures; skip what the cache already has an article for.
 
-    A file whose signature (size, time, inode) is the stored one is not read at all; one
-    whose content hash is the stored one keeps no text. Only hashes are needed for them,
-    and reading 10k files was most of the time of a second open, holding their texts a
-    third of its memory. `read_source` never returns an empty text, so an empty one means
-    "not kept"; `_with_text` reads it when it is needed after all.
+    A file whose signature (size, time, inode) is the stored one is not read at all; the
+    others are read for their content hash. No text is kept: reading 10k files was most of
+    the time of a second open, holding their texts a third of its memory, and the text of a
+    file to process is read again where it is processed (`_with_text`, in the worker),
+    so it is never in this process nor sent to a worker. `read_source` never returns an
+    empty text, so an empty one means "not kept".
     """
     known = storage.known_articles() if storage is not None else {}
     sources: list[Source] = []
     signatures: dict[str, str] = {}
     touched: list[tuple[str, str]] = []
+    kept = 0  # characters of text kept
     for file, article_id in zip(files, article_ids(files), strict=True):
         _stop_if_asked(cancel)
         path = path_key(file)
@@ -239,25 +244,30 @@ def _read(
         if isinstance(source, Problem):
             problems.append(source)
             continue
-        source = dataclasses.replace(source, id=article_id)
         signatures[path] = signature
         if source.content_hash == known_hash:
-            sources.append(dataclasses.replace(source, text=""))
+            sources.append(Source(article_id, path, "", source.content_hash))
             if signature:
                 touched.append((path, signature))
+        elif kept + len(source.text) <= _KEPT_TEXT_CHARS:
+            kept += len(source.text)
+            sources.append(dataclasses.replace(source, id=article_id))
         else:
-            sources.append(source)
+            sources.append(Source(article_id, path, "", source.content_hash))
     if storage is not None and touched:
         storage.update_signatures(touched)
     return sources, signatures
 
 
-def _with_text(source: Source, signatures: dict[str, str]) -> Source | Problem:
+def _with_text(source: Source) -> Source | Problem:
+    """The source with its text, read again (`_read` keeps none).
+
+    A file changed since it was hashed is processed as it is now, and stored under the
+    hash read first, which no longer matches the file: the next run processes it again.
+    """
     if source.text:
         return source
-    file = key_path(source.path)
-    signatures[source.path] = file_signature(file)
-    reread = read_source(file)
+    reread = read_source(key_path(source.path))
     return reread if isinstance(reread, Problem) else dataclasses.replace(reread, id=source.id)
 
 
@@ -316,11 +326,9 @@ def _index(
     for source in sources:
         _stop_if_asked(cancel)
         if source.path not in arrived:
-            reread = _with_text(source, signatures)
-            if isinstance(reread, Problem):
-                problems.append(reread)
-            else:
-                missing.append(reread)
+            if source.path not in signatures:  # its stored signature matched, its row did not
+                signatures[source.path] = file_signature(key_path(source.path))
+            missing.append(source)
     done = total - len(missing)
     if progress:
         progress(done, total)
@@ -408,7 +416,7 @@ def _cached(
 
 
 Processed = list[tuple[Source, Article]]
-Outcome = Article | str  # the article, or why the file could not be processed
+Outcome = Article | Problem | str  # the article, or why the file could not be processed
 
 
 def _process(
@@ -477,7 +485,9 @@ def _stop_workers(pool: ProcessPoolExecutor, stop: EventType) -> None:
 def _accept(outcomes: list[tuple[Source, Outcome]], problems: list[Problem]) -> Processed:
     batch: Processed = []
     for source, outcome in outcomes:
-        if isinstance(outcome, str):
+        if isinstance(outcome, Problem):
+            problems.append(outcome)
+        elif isinstance(outcome, str):
             problems.append(Problem(display_path(source.path), outcome))
         else:
             batch.append((source, outcome))
@@ -486,8 +496,11 @@ def _accept(outcomes: list[tuple[Source, Outcome]], problems: list[Problem]) -> 
 
 def _process_one(source: Source) -> Outcome:
     """`process_source`; a crash on one odd file must not end the whole run."""
+    source_with_text = _with_text(source)
+    if isinstance(source_with_text, Problem):
+        return source_with_text
     try:
-        return process_source(source)
+        return process_source(source_with_text)
     except Exception as error:
         return f"could not be processed ({type(error).__name__}: {error})"
 

@@ -198,7 +198,7 @@ def _mention_keys(
         members = story_members.get(article.id)
         story_names = forms.people(members) if members is not None else None
         expanded_here: dict[tuple[str, str], int] = {}  # the same key, the same answer
-        article_codes = array("l")
+        article_codes = array("i")
         for form in article.mentions:
             key = forms.keys[form]
             key = defined.get(key, key)
@@ -289,7 +289,7 @@ def resolve_digest(digest: CorpusDigest, stories: list[Story]) -> Resolution:
                 cluster.articles.append(article.id)
     merged = _merge_fuzzy(list(clusters.values()))
     entities = []
-    name_of_key = array("l", bytes(8 * len(keys)))  # key code -> entity number
+    name_of_key = array("i", bytes(4 * len(keys)))  # key code -> entity number
     key_codes = {key: code for code, key in enumerate(keys)}
     for number, cluster in enumerate(merged):
         if not cluster.forms:
@@ -307,7 +307,7 @@ def resolve_digest(digest: CorpusDigest, stories: list[Story]) -> Resolution:
             )
         )
     names = [entity.canonical for entity in entities]
-    mention_names = [array("l", map(name_of_key.__getitem__, codes)) for codes in mention_keys]
+    mention_names = [array("i", map(name_of_key.__getitem__, codes)) for codes in mention_keys]
     entities.sort(key=lambda e: (-e.mentions, e.canonical))
     speakers = _speakers(digest, forms.texts, names, mention_names)
     return Resolution(
