@@ -15,6 +15,7 @@ every process waited for (the workers included). Linux only (/proc).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import resource
 import shutil
@@ -81,7 +82,7 @@ def run_once(folder: Path, workers: int | None, timeout: float) -> dict[str, flo
             if time.perf_counter() - started > timeout:
                 status = f"killed after {timeout:.0f} s"
                 for pid in reversed(_tree(child.pid)):
-                    with_kill(pid)
+                    _kill(pid)
                 break
             pids = _tree(child.pid)
             sizes = [_rss_mb(pid) for pid in pids]
@@ -111,11 +112,9 @@ def run_once(folder: Path, workers: int | None, timeout: float) -> dict[str, flo
     }
 
 
-def with_kill(pid: int) -> None:
-    try:
+def _kill(pid: int) -> None:
+    with contextlib.suppress(OSError):  # already gone
         os.kill(pid, 9)
-    except OSError:
-        pass
 
 
 def main() -> None:

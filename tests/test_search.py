@@ -264,3 +264,16 @@ def test_every_matching_document_is_counted_and_reachable_page_by_page() -> None
     assert index.search_page('"desa nomor 7."', 0, 10).total == 1
     assert index.search_page("outlet:kompas", 0, 10).total == 2  # the title and the passage
     assert index.search_page("kemarau outlet:detik", 0, 10).total == 0
+
+
+def test_filters_are_described_from_one_registry() -> None:
+    from kabar_tui.core.query import FILTERS, filter_problem, filters_help, highlight_terms
+
+    described = filters_help()
+    for search_filter in FILTERS:
+        assert f"{search_filter.key}:" in described
+        problem = filter_problem(f"kim {search_filter.key}:")
+        assert problem is not None and problem.example.startswith(f"{search_filter.key}:")
+        assert filter_problem(search_filter.example) is None
+    assert filter_problem("kim author:putin") == filter_problem("author:x")
+    assert highlight_terms('type:quote "kerja sama" militer') == ["kerja sama", "militer"]

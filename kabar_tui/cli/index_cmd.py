@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import threading
+from collections.abc import Sequence
+from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -29,6 +32,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--workers", type=_positive, default=None, help="processes to use (default: every core)"
     )
+    parser.add_argument(
+        "--watch",
+        action="store_true",
+        help="then keep watching the folders and index new or changed files (ctrl+c ends)",
+    )
 
 
 def _positive(value: str) -> int:
@@ -40,9 +48,48 @@ def _positive(value: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     console = error_console()
+    if not args.watch:
+        return _run_once(args, console, rebuild=args.rebuild)
+    from kabar_tui.core.pipeline import default_paths
+    from kabar_tui.core.watch import snapshot
+
+    roots = args.paths or default_paths()
+    before = snapshot(roots)
+    _run_once(args, console, rebuild=args.rebuild)
+    return _watch(roots, before, args, console)
+
+
+def _watch(
+    roots: Sequence[str | Path],
+    before: dict[Path, tuple[int, int]],
+    args: argparse.Namespace,
+    console: Console,
+) -> int:
+    """Index again whenever article files under the paths appear, change or go away."""
+    from kabar_tui.core.watch import FolderWatcher
+
+    watcher = FolderWatcher(roots)
+    stop = threading.Event()
+    print(_("watching for changes (ctrl+c ends)"), flush=True)
+    try:
+        for changed in watcher.changes(stop, since=before):
+            for note in watcher.notes:
+                console.print(f"kabar: {note}", markup=False)
+            watcher.notes.clear()
+            count = len(changed)
+            print(ngettext("{n} file changed", "{n} files changed", count).format(n=count))
+            _run_once(args, console, rebuild=False)
+    except KeyboardInterrupt:
+        stop.set()
+    for note in watcher.notes:
+        console.print(f"kabar: {note}", markup=False)
+    return 0
+
+
+def _run_once(args: argparse.Namespace, console: Console, rebuild: bool) -> int:
     cache_off = args.no_cache or cache_disabled()
     cache: Storage | bool = not cache_off
-    if args.rebuild and not cache_off:
+    if rebuild and not cache_off:
         try:
             storage = Storage.open_default()
         except CacheUnavailable as error:
@@ -61,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
             continue  # said last, as the error it is for `kabar index`
         kind = _("error") if problem.fatal else _("warning")
         console.print(f"kabar: {kind}: {problem}", markup=False)
-    print(_summary(report, cache_off))
+    print(_summary(report, cache_off), flush=True)
     if not report.articles:
         return NOTHING_READ
     if report.cache_error and not cache_off:

@@ -16,9 +16,10 @@ from kabar_tui.cli.common import (
     stdout_console,
     stdout_is_terminal,
 )
+from kabar_tui.core.query import filters_help
 from kabar_tui.core.search import Hit, SearchIndex
 
-HELP = 'fuzzy search (filters: outlet:NAME by:SPEAKER type:quote|passage|title|entity "phrase")'
+HELP = f"fuzzy search (filters: {filters_help()})"
 
 SNIPPET = 280  # characters of a long passage shown around its first match
 

@@ -1,6 +1,7 @@
 """Parse what the user types into the search box: free words, "phrases" and filters.
 
-Filters: `outlet:NAME`, `by:SPEAKER`, `type:quote|passage|title|entity`; a value may be
+The filters are listed once, in `FILTERS`: the parser, the CLI help, the search box's
+placeholder and the hint for a filter typed wrong all come from that list. A value may be
 quoted (`by:"vladimir putin"`). An unterminated quote counts as a phrase up to the end,
 because the query is parsed on every keystroke.
 """
@@ -14,9 +15,75 @@ from kabar_tui.core.textfold import fold, words
 
 KINDS = ("passage", "quote", "title", "entity")
 
-_TOKEN = re.compile(
-    r'(?P<key>outlet|by|type):(?:"(?P<quoted>[^"]*)"?|(?P<bare>\S*))|"(?P<phrase>[^"]*)"?'
+
+@dataclass(frozen=True, slots=True)
+class Filter:
+    """One search filter: `key:value` in a query."""
+
+    key: str
+    value_help: str  # what the value is, as the CLI help shows it
+    example: str  # a filter that works, for the hint when the value is missing
+
+
+FILTERS = (
+    Filter("outlet", "NAME", "outlet:kompas"),
+    Filter("by", "SPEAKER", "by:jokowi"),
+    Filter("type", "|".join(KINDS), "type:quote"),
 )
+FILTER_KEYS = tuple(f.key for f in FILTERS)
+NOT_FILTERS = ("http", "https", "ftp", "mailto")  # a pasted address is not a filter
+
+_KEYS = "|".join(FILTER_KEYS)
+_TOKEN = re.compile(
+    rf'(?P<key>{_KEYS}):(?:"(?P<quoted>[^"]*)"?|(?P<bare>\S*))|"(?P<phrase>[^"]*)"?'
+)
+_FILTER = re.compile(rf'\b(?:{_KEYS}):(?:"[^"]*"|\S+)')
+_FILTER_LIKE = re.compile(r'(?:^|\s)([A-Za-z]{2,}):("[^"]*"?|\S*)')
+
+
+def filters_help() -> str:
+    """`outlet:NAME by:SPEAKER type:passage|quote|title|entity "phrase"`."""
+    return " ".join(f"{f.key}:{f.value_help}" for f in FILTERS) + ' "phrase"'
+
+
+def filter_keys_help(separator: str = ", ") -> str:
+    """`outlet:, by:, type:`: the keys as typed."""
+    return separator.join(f"{key}:" for key in FILTER_KEYS)
+
+
+@dataclass(frozen=True, slots=True)
+class FilterProblem:
+    """A filter that cannot work as typed; the front end says it in the user's language."""
+
+    kind: str  # "unknown key", "no value" or "unknown type"
+    key: str
+    value: str = ""
+    example: str = ""
+
+
+def filter_problem(text: str) -> FilterProblem | None:
+    """The first filter in `text` that cannot work as typed: unknown name or type, or no
+    value; None when every filter is fine (a clock time or a web address is no filter)."""
+    examples = {f.key: f.example for f in FILTERS}
+    for match in _FILTER_LIKE.finditer(text):
+        key, value = match.group(1), match.group(2).strip('"')
+        if key.casefold() in NOT_FILTERS:
+            continue
+        if key not in FILTER_KEYS:
+            return FilterProblem("unknown key", key)
+        if not value:
+            return FilterProblem("no value", key, example=examples[key])
+        if key == "type" and not _kinds_for(fold(value)):
+            return FilterProblem("unknown type", key, value)
+    return None
+
+
+def highlight_terms(text: str) -> list[str]:
+    """The words of a query to mark in the reader: its phrases and words, without filters."""
+    rest = _FILTER.sub(" ", text)
+    phrases = re.findall(r'"([^"]+)"', rest)
+    rest = re.sub(r'"[^"]*"', " ", rest)
+    return phrases + [word for word in rest.split() if len(word) > 1]
 
 
 @dataclass(slots=True)

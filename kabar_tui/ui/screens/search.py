@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from rapidfuzz.distance import Levenshtein
 from rich.text import Text
 from textual import on, work
@@ -17,7 +15,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from kabar_tui.core.formatting import format_date, format_number
-from kabar_tui.core.query import parse_query
+from kabar_tui.core.query import filter_keys_help, filter_problem, highlight_terms
 from kabar_tui.core.search import Hit, SearchPage
 from kabar_tui.core.textfold import WORD, fold
 from kabar_tui.i18n import _, ngettext
@@ -27,38 +25,29 @@ from kabar_tui.ui.messages import OpenArticle, ShowEntity
 
 DEBOUNCE_SECONDS = 0.15
 PAGE = 50  # hits asked for at a time; moving past the last asks for the next page
-FILTER = re.compile(r'\b(?:outlet|by|type):(?:"[^"]*"|\S+)')
-FILTER_LIKE = re.compile(r'(?:^|\s)([A-Za-z]{2,}):("[^"]*"?|\S*)')
-FILTER_KEYS = ("outlet", "by", "type")
-NOT_FILTERS = ("http", "https", "ftp", "mailto")  # a pasted address is not a filter
 
 
 def query_terms(query: str) -> list[str]:
     """The words of a query to highlight in the reader: the phrase, without filters."""
-    rest = FILTER.sub(" ", query)
-    phrases = re.findall(r'"([^"]+)"', rest)
-    rest = re.sub(r'"[^"]*"', " ", rest)
-    return phrases + [word for word in rest.split() if len(word) > 1]
+    return highlight_terms(query)
 
 
 def query_hint(query: str) -> str | None:
     """One line on a filter that cannot work as typed: unknown name or type, or no value."""
-    for match in FILTER_LIKE.finditer(query):
-        key, value = match.group(1), match.group(2).strip('"')
-        if key.casefold() in NOT_FILTERS:
-            continue
-        if key not in FILTER_KEYS:
-            return _("unknown filter {key}: — try outlet:, by:, type:").format(key=key)
-        if not value:
-            return _("{key}: needs a value, e.g. {example}").format(
-                key=key,
-                example={"outlet": "outlet:kompas", "by": "by:jokowi"}.get(key, "type:quote"),
-            )
-        if key == "type" and parse_query(f"type:{value}").kinds == set():
-            return _("unknown filter type:{value} — try type:quote, passage, title, entity").format(
-                value=value
-            )
-    return None
+    problem = filter_problem(query)
+    if problem is None:
+        return None
+    if problem.kind == "unknown key":
+        return _("unknown filter {key}: — try {keys}").format(
+            key=problem.key, keys=filter_keys_help()
+        )
+    if problem.kind == "no value":
+        return _("{key}: needs a value, e.g. {example}").format(
+            key=problem.key, example=problem.example
+        )
+    return _("unknown filter type:{value} — try type:quote, passage, title, entity").format(
+        value=problem.value
+    )
 
 
 def real_matches(text: str, spans: list[tuple[int, int]], query: str) -> list[tuple[int, int]]:
@@ -127,7 +116,9 @@ class SearchScreen(KabarNode, ModalScreen[None]):
         with Vertical(id="search-box"):
             yield Input(
                 value=self.initial_query,
-                placeholder=_('Search quotes and passages — outlet: by: type: "phrase"'),
+                placeholder=_('Search quotes and passages — {filters} "phrase"').format(
+                    filters=filter_keys_help(" ")
+                ),
                 id="search-input",
             )
             yield Label(_("Type to search the whole corpus"), id="search-status")

@@ -1,0 +1,316 @@
+"""The one query API over a processed corpus: the reader, the CLI and `kabar serve` ask it.
+
+A front end never walks a whole corpus itself; it asks for what it shows (the list's
+rows, one article, the links of a paragraph, a page of an entity's mentions, a page of
+search hits). Two backings answer: `MemoryCatalog` over a `Corpus` held in memory (one
+just indexed, or one a test made), and the database-backed catalog of the cache, which
+queries and pages so that opening a big corpus loads almost nothing.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
+
+from kabar_tui.core.model import Article, Corpus, EntityRecord, Link, Mention, Problem, Quote
+
+if TYPE_CHECKING:
+    from kabar_tui.core.search import SearchPage
+
+# The order links are listed in: the same words first, then the same quotation.
+_KIND_ORDER = {"same text": 0, "same quote": 1, "similar": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleHead:
+    """What a row about an article shows, without its text."""
+
+    id: str
+    title: str
+    outlet: str | None = None
+    author: str | None = None
+    published: datetime | None = None
+    path: str = ""
+
+    @classmethod
+    def of(cls, article: Article) -> ArticleHead:
+        return cls(
+            article.id,
+            article.title,
+            article.outlet,
+            article.author,
+            article.published,
+            article.path,
+        )
+
+
+@dataclass(slots=True)
+class EntityOccurrence:
+    """The mentions of one entity in one paragraph, with that paragraph's text."""
+
+    article: ArticleHead
+    paragraph: int
+    text: str
+    mentions: list[Mention] = field(default_factory=list)
+
+
+class Searcher(Protocol):
+    """What search asks of an index, in memory or stored."""
+
+    def search_page(self, query: str, offset: int = 0, limit: int = 50) -> SearchPage: ...
+
+
+def entity_key(mention: Mention) -> str:
+    """The name an entity is grouped under: its resolved name, else its surface text."""
+    return mention.canonical or mention.text
+
+
+def oriented(link: Link, article_id: str) -> Link:
+    """`link` read from `article_id`'s side: that article as its source."""
+    if link.source_article == article_id:
+        return link
+    return Link(
+        link.target_article,
+        link.target_paragraph,
+        link.source_article,
+        link.source_paragraph,
+        link.score,
+        link.kind,
+    )
+
+
+def link_order(link: Link) -> tuple[int, float, int]:
+    return (_KIND_ORDER.get(link.kind, 9), -link.score, link.source_paragraph)
+
+
+class Catalog(ABC):
+    """A processed corpus, asked for what a screen or a command shows.
+
+    `linked` is False while only per-article results exist (links, stories and resolved
+    names come with the cross-article stage); `problems` are the inputs that could not be
+    read, said in one line each.
+    """
+
+    linked: bool = True
+    problems: list[Problem]
+
+    # -- primitives every backing answers ------------------------------------------------
+
+    @abstractmethod
+    def __len__(self) -> int:
+        """How many articles."""
+
+    @abstractmethod
+    def heads(self) -> list[ArticleHead]:
+        """Every article's head, in corpus order."""
+
+    @abstractmethod
+    def article(self, article_id: str) -> Article | None:
+        """One whole article (paragraphs, mentions with resolved names, quotes), or None."""
+
+    @abstractmethod
+    def articles(self) -> Iterator[Article]:
+        """Every whole article in corpus order, one at a time (export)."""
+
+    @abstractmethod
+    def links_of(self, article_id: str) -> list[Link]:
+        """Every link touching the article, read from its side (it is the source)."""
+
+    @abstractmethod
+    def stories(self) -> list[list[str]]:
+        """The article ids of every story of two or more articles."""
+
+    @abstractmethod
+    def entities(self) -> list[EntityRecord]:
+        """Every resolved entity, most mentioned first."""
+
+    @abstractmethod
+    def entity_names(self) -> list[tuple[str, str]]:
+        """(name, label) of every entity, resolved records first."""
+
+    @abstractmethod
+    def mention_count(self, name: str) -> tuple[int, int]:
+        """(mentions, articles) of the entity grouped under `name`."""
+
+    @abstractmethod
+    def mentions(self, name: str, offset: int = 0, limit: int = 100) -> list[EntityOccurrence]:
+        """A page of the paragraphs that mention `name`, in corpus order."""
+
+    @abstractmethod
+    def quotes(self) -> Iterator[tuple[ArticleHead, Quote]]:
+        """Every quotation with its article, in corpus order."""
+
+    @abstractmethod
+    def searcher(self) -> Searcher:
+        """The search index (built or opened on first use: call it in a worker)."""
+
+    # -- what follows from them ------------------------------------------------------------
+
+    def head(self, article_id: str) -> ArticleHead | None:
+        return self._heads_by_id().get(article_id)
+
+    def _heads_by_id(self) -> dict[str, ArticleHead]:
+        cached: dict[str, ArticleHead] | None = getattr(self, "_by_id", None)
+        if cached is None or len(cached) != len(self):
+            cached = {head.id: head for head in self.heads()}
+            self._by_id = cached
+        return cached
+
+    def matching(self, wanted: str) -> list[ArticleHead]:
+        """The article whose id is `wanted`, else every one whose id starts with it."""
+        exact = self.head(wanted)
+        if exact is not None:
+            return [exact]
+        return [head for head in self.heads() if head.id.startswith(wanted)]
+
+    def related(self, article_id: str, paragraph: int | None = None) -> list[Link]:
+        """Links of the article (or one of its paragraphs) to others, best first."""
+        found = [
+            link
+            for link in self.links_of(article_id)
+            if paragraph is None or link.source_paragraph == paragraph
+        ]
+        return sorted(found, key=link_order)
+
+    def links_between(self, left_id: str, right_id: str) -> list[Link]:
+        """The links joining two articles, oriented left to right."""
+        return [link for link in self.links_of(left_id) if link.target_article == right_id]
+
+    def story_members(self, article_id: str) -> list[str]:
+        """The other articles of the article's stories, in story order."""
+        members: list[str] = []
+        for story in self.stories():
+            if article_id in story:
+                members.extend(a for a in story if a != article_id and a not in members)
+        return members
+
+    def story_siblings(self) -> dict[str, list[ArticleHead]]:
+        """For each article in a story, the story's other articles ("also in ..." lines)."""
+        heads = self._heads_by_id()
+        siblings: dict[str, list[ArticleHead]] = {}
+        for story in self.stories():
+            members = [heads[a] for a in story if a in heads]
+            for head in members:
+                siblings.setdefault(head.id, [o for o in members if o.id != head.id])
+        return siblings
+
+    def compare_candidates(self, article_id: str) -> list[tuple[ArticleHead, int]]:
+        """The other articles of the article's stories, most linked paragraphs first."""
+        counts = dict.fromkeys(self.story_members(article_id), 0)
+        for link in self.links_of(article_id):
+            if link.target_article in counts:
+                counts[link.target_article] += 1
+        found = [(self.head(other), count) for other, count in counts.items()]
+        ranked = [(head, count) for head, count in found if head is not None]
+        ranked.sort(key=lambda item: -item[1])
+        return ranked
+
+
+class MemoryCatalog(Catalog):
+    """A catalog over a corpus held in memory; articles may still be arriving."""
+
+    def __init__(self, corpus: Corpus | None = None, *, linked: bool = True) -> None:
+        self.corpus = corpus if corpus is not None else Corpus()
+        self.problems = self.corpus.problems
+        self.linked = linked
+        self._articles: dict[str, Article] = {a.id: a for a in self.corpus.articles}
+        self._head_list: list[ArticleHead] = [ArticleHead.of(a) for a in self.corpus.articles]
+        self._links: dict[str, list[Link]] | None = None
+        self._searcher: Searcher | None = None
+
+    def add_articles(self, articles: list[Article]) -> None:
+        """Articles processed while loading; their cross-article results come later."""
+        self.corpus.articles.extend(articles)
+        for article in articles:
+            self._articles[article.id] = article
+            self._head_list.append(ArticleHead.of(article))
+        self._searcher = None
+
+    def __len__(self) -> int:
+        return len(self._head_list)
+
+    def heads(self) -> list[ArticleHead]:
+        return self._head_list
+
+    def article(self, article_id: str) -> Article | None:
+        return self._articles.get(article_id)
+
+    def articles(self) -> Iterator[Article]:
+        return iter(self.corpus.articles)
+
+    def links_of(self, article_id: str) -> list[Link]:
+        if self._links is None:
+            by_article: dict[str, list[Link]] = {}
+            for link in self.corpus.links:
+                by_article.setdefault(link.source_article, []).append(link)
+                by_article.setdefault(link.target_article, []).append(
+                    oriented(link, link.target_article)
+                )
+            self._links = by_article
+        return self._links.get(article_id, [])
+
+    def stories(self) -> list[list[str]]:
+        return [story.articles for story in self.corpus.stories if len(story.articles) > 1]
+
+    def entities(self) -> list[EntityRecord]:
+        return self.corpus.entities
+
+    def entity_names(self) -> list[tuple[str, str]]:
+        if self.corpus.entities:
+            return [(record.canonical, record.label) for record in self.corpus.entities]
+        seen: dict[str, str] = {}
+        for article in self.corpus.articles:
+            for mention in article.entities:
+                seen.setdefault(entity_key(mention), mention.label)
+        return sorted(seen.items(), key=lambda item: item[0].casefold())
+
+    def _occurrences(self, name: str) -> Iterator[EntityOccurrence]:
+        for article in self.corpus.articles:
+            by_paragraph: dict[int, list[Mention]] = {}
+            for mention in article.entities:
+                if entity_key(mention) == name:
+                    by_paragraph.setdefault(mention.paragraph, []).append(mention)
+            if not by_paragraph:
+                continue
+            head = ArticleHead.of(article)
+            for paragraph, found in by_paragraph.items():
+                text = (
+                    article.paragraphs[paragraph].text
+                    if paragraph < len(article.paragraphs)
+                    else ""
+                )
+                yield EntityOccurrence(head, paragraph, text, found)
+
+    def mention_count(self, name: str) -> tuple[int, int]:
+        mentions = 0
+        articles: set[str] = set()
+        for occurrence in self._occurrences(name):
+            mentions += len(occurrence.mentions)
+            articles.add(occurrence.article.id)
+        return mentions, len(articles)
+
+    def mentions(self, name: str, offset: int = 0, limit: int = 100) -> list[EntityOccurrence]:
+        page = []
+        for number, occurrence in enumerate(self._occurrences(name)):
+            if number >= offset + limit:
+                break
+            if number >= offset:
+                page.append(occurrence)
+        return page
+
+    def quotes(self) -> Iterator[tuple[ArticleHead, Quote]]:
+        for article in self.corpus.articles:
+            if article.quotes:
+                head = ArticleHead.of(article)
+                for quote in article.quotes:
+                    yield head, quote
+
+    def searcher(self) -> Searcher:
+        if self._searcher is None:
+            from kabar_tui.core.search import SearchIndex
+
+            self._searcher = SearchIndex.build(self.corpus)
+        return self._searcher

@@ -1,0 +1,98 @@
+"""Watching the folders of a corpus: which article files appeared, changed or went away.
+
+The operating system's notifications through watchfiles when it can (inotify, FSEvents,
+ReadDirectoryChangesW); polling when they fail, as they do on some network and
+container filesystems or past the inotify watch limit, said once in `notes`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from kabar_tui.core.sources import ARTICLE_SUFFIX
+
+DEBOUNCE_MS = 800  # changes within this window come as one batch (a copy of many files)
+POLL_DELAY_MS = 1000  # how often polling looks, when it has to
+STEP_MS = 100  # how often `stop` is checked
+TIMEOUT_MS = 1000  # how long the watch waits before saying it is still there
+
+
+def snapshot(roots: Iterable[str | Path]) -> dict[Path, tuple[int, int]]:
+    """(modification time, size) of every article file under `roots`."""
+    from kabar_tui.core.sources import discover
+
+    files, _problems = discover(roots)
+    found = {}
+    for path in files:
+        try:
+            status = path.stat()
+        except OSError:
+            continue
+        found[path] = (status.st_mtime_ns, status.st_size)
+    return found
+
+
+def is_article_file(path: str) -> bool:
+    name = Path(path).name
+    return name.endswith(ARTICLE_SUFFIX) and not name.startswith(".")
+
+
+class FolderWatcher:
+    """Batches of changed article files under `roots` until `stop` is set."""
+
+    def __init__(self, roots: Iterable[str | Path], *, force_polling: bool = False) -> None:
+        self.roots = [Path(root).expanduser() for root in roots]
+        self.force_polling = force_polling
+        self.notes: list[str] = []  # said to the user once: how the folders are watched
+
+    def changes(
+        self, stop: threading.Event, since: dict[Path, tuple[int, int]] | None = None
+    ) -> Iterator[set[Path]]:
+        """Each batch of article files created, modified or deleted, as it settles.
+
+        `since` is a `snapshot` taken before the caller last looked (an index run): files
+        that changed between it and the moment watching starts come as the first batch.
+        """
+        import watchfiles
+
+        watched = [root for root in self.roots if root.exists()]
+        if not watched:
+            return
+        polling = self.force_polling
+        while not stop.is_set():
+            try:
+                for batch in watchfiles.watch(
+                    *watched,
+                    watch_filter=lambda _change, path: is_article_file(path),
+                    debounce=DEBOUNCE_MS,
+                    step=STEP_MS,
+                    stop_event=stop,
+                    force_polling=polling,
+                    poll_delay_ms=POLL_DELAY_MS,
+                    raise_interrupt=False,
+                    ignore_permission_denied=True,
+                    rust_timeout=TIMEOUT_MS,
+                    yield_on_timeout=True,
+                ):
+                    changed = {Path(path) for _change, path in batch}
+                    if since is not None:  # watching has begun: what changed meanwhile?
+                        changed |= _differences(since, snapshot(self.roots))
+                        since = None
+                    if changed:
+                        yield changed
+                return
+            except (OSError, RuntimeError) as error:
+                if polling:
+                    self.notes.append(f"folders not watched: {error}")
+                    return
+                polling = True
+                self.notes.append(f"watching by polling every {POLL_DELAY_MS // 1000} s ({error})")
+
+
+def _differences(
+    before: dict[Path, tuple[int, int]], after: dict[Path, tuple[int, int]]
+) -> set[Path]:
+    """Files added, removed or changed between two snapshots."""
+    return {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}

@@ -1,0 +1,108 @@
+"""Watching a corpus folder: new, changed and removed article files are noticed."""
+
+from __future__ import annotations
+
+import os
+import queue
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from kabar_tui.core.watch import FolderWatcher, is_article_file
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+PATIENCE_S = 30.0  # generous: the machine may be busy; nothing here times the code
+
+
+def test_only_article_files_count() -> None:
+    assert is_article_file("/corpus/kompas/0001.txt")
+    assert not is_article_file("/corpus/kompas/.0001.txt.swp")
+    assert not is_article_file("/corpus/kompas/notes.md")
+    assert not is_article_file("/corpus/.hidden.txt")
+
+
+@pytest.mark.parametrize("polling", [False, True], ids=["native", "polling"])
+def test_watcher_reports_a_new_file(tmp_path: Path, polling: bool) -> None:
+    (tmp_path / "old.txt").write_text("Judul\n\nIsi berita.\n", encoding="utf-8")
+    watcher = FolderWatcher([tmp_path], force_polling=polling)
+    stop = threading.Event()
+    batches: list[set[Path]] = []
+
+    def collect() -> None:
+        for batch in watcher.changes(stop):
+            batches.append(batch)
+            stop.set()
+
+    thread = threading.Thread(target=collect, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + PATIENCE_S
+    while not batches and time.monotonic() < deadline:
+        (tmp_path / "new.txt").write_text("Judul baru\n\nIsi.\n", encoding="utf-8")
+        (tmp_path / "ignored.md").write_text("not an article\n", encoding="utf-8")
+        time.sleep(1.0)
+    stop.set()
+    thread.join(PATIENCE_S)
+    assert batches and all(path.name == "new.txt" for path in batches[0])
+
+
+def test_watching_a_missing_folder_ends_quietly(tmp_path: Path) -> None:
+    watcher = FolderWatcher([tmp_path / "gone"])
+    assert list(watcher.changes(threading.Event())) == []
+
+
+def _lines_of(process: subprocess.Popen[str]) -> queue.Queue[str]:
+    """The process's output lines, read in a thread so a silent process cannot hang a test."""
+    lines: queue.Queue[str] = queue.Queue()
+
+    def pump() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            lines.put(line)
+
+    threading.Thread(target=pump, daemon=True).start()
+    return lines
+
+
+def _read_until(lines: queue.Queue[str], wanted: str) -> list[str]:
+    seen: list[str] = []
+    deadline = time.monotonic() + PATIENCE_S
+    while time.monotonic() < deadline:
+        try:
+            line = lines.get(timeout=max(deadline - time.monotonic(), 0.01))
+        except queue.Empty:
+            break
+        seen.append(line)
+        if wanted in line:
+            return seen
+    raise AssertionError(f"never printed {wanted!r}: {seen}")
+
+
+def test_index_watch_indexes_a_file_added_later(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEEDS, corpus)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kabar_tui", "index", "--watch", "--workers", "1", str(corpus)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    output = _lines_of(process)
+    try:
+        assert "5 articles" in "".join(_read_until(output, "watching"))
+        shutil.copy(SEEDS / sorted(os.listdir(SEEDS))[0], corpus / "copy.txt")
+        lines = _read_until(output, "articles")
+        assert "1 file changed" in "".join(lines)
+        assert "6 articles" in lines[-1]
+        process.send_signal(signal.SIGINT)
+        assert process.wait(PATIENCE_S) == 0
+        assert "Traceback" not in (process.stderr.read() if process.stderr else "")
+    finally:
+        process.kill()
+        process.wait()
