@@ -2,6 +2,9 @@
 
 Run: python -m benchmarks.bench_ui [--runs N] [--paragraphs P] [--list-sizes 1000,10000]
      python -m benchmarks.bench_ui --only-megabyte   (a 1 MB article and its removed lines)
+     python -m benchmarks.bench_ui --first-frame kabar|floor   (one process, for an outside
+         timer: `kabar` through its command line until its first frame, or a bare textual
+         app with one Static until its first frame; each exits right then)
 Startup runs the real app in a pseudo-terminal on the bundled seeds and times from process
 start to the first refresh; a bare textual App gives the import floor for comparison.
 Opening (jump + drawing the first screen, nothing cached) and scrolling run headless
@@ -281,6 +284,30 @@ async def filter_and_sort(size: int, runs: int) -> dict[str, list[float]]:
     return figures
 
 
+def first_frame(which: str) -> int:
+    """Run `kabar` (the command line, the seeds) or the bare app until the first frame is
+    drawn, then exit: the whole process is the figure, start-up imports included."""
+    if which == "floor":
+        from textual.app import App
+        from textual.widgets import Static
+
+        class Floor(App[None]):
+            def compose(self):
+                yield Static("floor")
+
+            def on_mount(self) -> None:
+                self.call_after_refresh(self.exit)
+
+        Floor().run()
+        return 0
+    from kabar_tui.cli import main as kabar
+    from kabar_tui.ui.app import KabarApp
+
+    # The reader starts loading right after its first frame: it leaves then instead.
+    KabarApp.load_corpus = KabarApp.exit  # type: ignore[method-assign]
+    return kabar([])
+
+
 def ms(values: list[float]) -> str:
     return f"median {statistics.median(values) * 1000:7.1f} ms  max {max(values) * 1000:7.1f} ms"
 
@@ -292,7 +319,10 @@ def main() -> int:
     parser.add_argument("--list-sizes", default="1000,10000")
     parser.add_argument("--only-list", action="store_true", help="time the article list only")
     parser.add_argument("--only-megabyte", action="store_true", help="time the 1 MB article only")
+    parser.add_argument("--first-frame", choices=("kabar", "floor"))
     args = parser.parse_args()
+    if args.first_frame:
+        return first_frame(args.first_frame)
     if args.only_megabyte:
         figures = asyncio.run(open_megabyte(args.runs))
         print(f"open a 1 MB article:               {ms(figures['open'])}  (goal < 1 s)")

@@ -251,15 +251,15 @@ async def test_quitting_while_loading_stops_the_loading(corpus_300: Path, cache:
     app = KabarApp(paths=[corpus_300])
     async with app.run_test() as pilot:
         deadline = time.monotonic() + LIVENESS_SECONDS
-        while not (app.corpus.articles or app.linked) and time.monotonic() < deadline:
+        while not (len(app.catalog) or app.linked) and time.monotonic() < deadline:
             await pilot.pause(0.05)
-        assert app.corpus.articles and not app.linked, "loaded before the test could quit"
+        assert len(app.catalog) and not app.linked, "loaded before the test could quit"
         await pilot.press("q")
     assert app.stop_loading(LIVENESS_SECONDS), "the loading thread is still running"
     assert not app.linked
     assert wait_until(lambda: not multiprocessing.active_children())
     again = index_corpus([corpus_300])
-    assert again.from_cache >= len(app.corpus.articles) > 0
+    assert again.from_cache >= len(app.catalog) > 0
 
 
 # -- signals and quitting in a real terminal ---------------------------------------------

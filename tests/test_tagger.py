@@ -212,3 +212,68 @@ def test_the_tagger_overrules_a_single_word_the_rules_read_from_what_it_does(
     """A lone capitalised word before a verb is a person to the rules (`actor`); a company
     or a club the tagger knows as one stays an organisation."""
     assert (name, "ORG") in {(m.text, m.label) for m in recognise([text])}
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        (
+            "Dekan Fakultas Hukum Universitas Gadjah Mada itu menjelaskan aturan baru.",
+            {("Fakultas Hukum", "ORG"), ("Universitas Gadjah Mada", "ORG")},
+        ),
+        (
+            "Mantan Dirut Unilever Hemant Bakshi ini hadir dalam sidang.",
+            {("Unilever", "ORG"), ("Hemant Bakshi", "PER")},
+        ),
+    ],
+)
+def test_the_tagger_relabels_what_the_rules_read_as_a_person_after_a_title(
+    text: str, names: set[tuple[str, str]]
+) -> None:
+    """After a title the rules read a person (`titled`); where the tagger reads those words,
+    or some of them, with another label, its reading stands: a faculty is no person, and
+    a company before a name is no part of it."""
+    assert {(m.text, m.label) for m in recognise([text])} == names
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Produk itu dibuat oleh The Coca-Cola Company di Atlanta.", "The Coca-Cola Company"),
+        ("Ia bekerja di The Kraft Heinz Company selama lima tahun.", "The Kraft Heinz Company"),
+    ],
+)
+def test_the_tagger_extends_an_organisation_the_rules_read_from_its_last_word(
+    text: str, name: str
+) -> None:
+    """The rules read `Coca-Cola Company` from its tail word; the tagger reads the whole
+    name, `The` included, and its reading of the same label stands."""
+    assert (name, "ORG") in {(m.text, m.label) for m in recognise([text])}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rumah makan itu berada di jalan Dewi Sartika, dekat pasar.",
+        "Warga yang tinggal di jalan Sultan Agung mengeluhkan banjir.",
+    ],
+)
+def test_a_street_the_tagger_reads_with_its_lowercase_head_holds_no_person(text: str) -> None:
+    """The tagger reads `jalan Dewi Sartika` as a place; a name that starts in lowercase is
+    not kept, and the rules' guess at the words inside it (a person, from capitals alone)
+    does not replace it: only a name a curated mention cuts into is read by the rules."""
+    assert not [m for m in recognise([text]) if m.label == "PER"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Gelandang itu pernah bermain untuk AC Milan sebelum pensiun.", "AC Milan"),
+        ("Sejumlah kader PDI Perjuangan hadir dalam rapat kerja nasional.", "PDI Perjuangan"),
+    ],
+)
+def test_an_acronym_gives_way_to_the_longer_name_the_tagger_reads(text: str, name: str) -> None:
+    """The rules read an acronym before a name (`AC`, `PDI`); the tagger reads the whole
+    name, and it stands. (A name running up to a person after a title does not: see
+    test_entities.test_field_of_a_title_is_not_part_of_the_name.)"""
+    assert (name, "ORG") in {(m.text, m.label) for m in recognise([text])}

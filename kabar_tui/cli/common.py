@@ -9,7 +9,6 @@ from typing import Any
 from rich.console import Console
 
 from kabar_tui.core.model import Article, Corpus
-from kabar_tui.core.pipeline import build_corpus
 from kabar_tui.i18n import _
 
 NOTHING_READ = 2
@@ -42,6 +41,8 @@ def error_console() -> Console:
 
 def load_corpus(args: argparse.Namespace) -> Corpus | None:
     """Build the corpus, print each problem as one line, None when nothing could be read."""
+    from kabar_tui.core.pipeline import build_corpus  # not for `kabar`: the reader opens fast
+
     corpus = build_corpus(args.paths or None)
     console = error_console()
     for problem in corpus.problems:

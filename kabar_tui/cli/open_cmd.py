@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
         return app.return_code
     if not app.linked:  # quit while loading: nothing more to say
         return 0
-    for problem in app.corpus.problems:
+    for problem in app.problems:
         kind = "error" if problem.fatal else "warning"
         print(f"kabar: {kind}: {problem}", file=sys.stderr)
-    return 0 if app.corpus.articles else 2
+    return 0 if len(app.catalog) else 2

@@ -16,14 +16,14 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from kabar_tui.core.linking import fold
+from kabar_tui.core.lexicon import WORD
 from kabar_tui.core.model import Article, Corpus, Link, Quote
+from kabar_tui.core.textfold import strip_diacritics
 
 Span = tuple[int, int]  # character offsets into a paragraph's text
 
 SAME_QUOTE_RATIO = 85  # rapidfuzz ratio of folded quote words: the same quotation
 _TOKEN = re.compile(r"\S+")
-_QUOTE_WORD = re.compile(r"\w+")
 
 
 @dataclass(slots=True)
@@ -105,8 +105,8 @@ def word_diff(left: str, right: str) -> tuple[list[Span], list[Span]]:
     right_tokens = list(_TOKEN.finditer(right))
     matcher = difflib.SequenceMatcher(
         None,
-        [fold(t.group()).casefold() for t in left_tokens],
-        [fold(t.group()).casefold() for t in right_tokens],
+        [strip_diacritics(t.group()).casefold() for t in left_tokens],
+        [strip_diacritics(t.group()).casefold() for t in right_tokens],
         autojunk=False,
     )
     left_spans: list[Span] = []
@@ -122,7 +122,7 @@ def word_diff(left: str, right: str) -> tuple[list[Span], list[Span]]:
 
 
 def _quote_key(quote: Quote) -> str:
-    return " ".join(_QUOTE_WORD.findall(fold(quote.text).casefold()))
+    return " ".join(WORD.findall(strip_diacritics(quote.text).casefold()))
 
 
 def quotes_only_in(quotes: list[Quote], others: list[Quote]) -> list[Quote]:

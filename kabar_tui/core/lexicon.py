@@ -5,11 +5,25 @@ One place for what several modules used to keep as their own constants: function
 verbs, the speech words after a quotation, roles), and one tokenizer per documented
 purpose. Each list is read once per process.
 
+Word lists:
+- `stopwords()`: Indonesian function words (`stopwords_id.txt`): how much a line reads
+  like prose (cleaning), and what is no content word.
+- `speech_cues()`, `reporting_verbs()`, `speech_stems()`: who is speaking
+  (`quotes/cues.tsv`): quotes and speakers, entity rules.
+- `link_stopwords()`: words that are never evidence that two paragraphs tell the same
+  thing: the function words, the speech words and the honorifics `pak`, `bu`. Linking.
+
 Tokenizers:
 - `NAME_WORD`: words as names are written, letters first, inner hyphens and apostrophes
-  (`Kim Jong-un`, `People's`); numbers and punctuation are not words. Entity rules.
+  (`Kim Jong-un`, `People's`); numbers and punctuation are not words. Entity rules
+  (`name_words`: with offsets).
 - `TAGGER_TOKEN`: every token the entity tagger labels: such words (and numbers with
-  inner `.`/`,`), and each other non-space character on its own. Tagger and training.
+  inner `.`/`,`), and each other non-space character on its own. Tagger and training
+  (`tagger_tokens`: with offsets).
+- `WORD`: runs of letters and digits, on folded text (`textfold`): search, linking,
+  comparing quotes.
+- `PROSE_WORD`: Latin letters with inner hyphens and apostrophes, no digits: measuring
+  lines in cleaning (stopword density, capitals, verbs).
 """
 
 from __future__ import annotations
@@ -18,9 +32,37 @@ import re
 from enum import StrEnum
 from functools import cache
 from importlib.resources import files
+from itertools import accumulate
 
 NAME_WORD = re.compile(r"[^\W\d_][\w'’]*(?:-[\w'’]+)*")
 TAGGER_TOKEN = re.compile(r"[^\W_]+(?:[-'’.,][^\W_]+)*|\S")
+WORD = re.compile(r"\w+")
+PROSE_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+(?:[-'][A-Za-z\u00c0-\u024f]+)*")
+HONORIFICS = frozenset({"pak", "bu"})
+# The same, captured, to split text into words and what lies between them (`offsets`).
+_NAME_WORD_SPLIT = re.compile(f"({NAME_WORD.pattern})")
+_TAGGER_TOKEN_SPLIT = re.compile(f"({TAGGER_TOKEN.pattern})")
+
+Offsets = tuple[list[str], list[int], list[int]]  # words, their starts, their ends
+
+
+def _offsets(split: re.Pattern[str], text: str) -> Offsets:
+    """Words, starts and ends as three lists, without a match object per word: the text
+    split around the words, and the running sum of the pieces' lengths."""
+    parts = split.split(text)
+    ends = list(accumulate(map(len, parts)))  # ends[k]: where parts[k] ends
+    last = len(parts) - 1
+    return parts[1::2], ends[0:last:2], ends[1:last:2]
+
+
+def name_words(text: str) -> Offsets:
+    """`NAME_WORD` words of the text, with their offsets."""
+    return _offsets(_NAME_WORD_SPLIT, text)
+
+
+def tagger_tokens(text: str) -> Offsets:
+    """`TAGGER_TOKEN` tokens of the text, with their offsets."""
+    return _offsets(_TAGGER_TOKEN_SPLIT, text)
 
 
 class Label(StrEnum):
@@ -68,3 +110,11 @@ def reporting_verbs() -> frozenset[str]:
 def speech_stems() -> frozenset[str]:
     """Speech words after a quotation, without `-nya`: `kata`, `ujar`, `tegas`."""
     return speech_cues()["cue"]
+
+
+@cache
+def link_stopwords() -> frozenset[str]:
+    """Words that never show two paragraphs telling the same thing: function words, speech
+    words with and without `-nya` (`kata`, `ujarnya`), reporting verbs, `pak`, `bu`."""
+    stems = speech_stems()
+    return stopwords() | stems | {f"{stem}nya" for stem in stems} | reporting_verbs() | HONORIFICS

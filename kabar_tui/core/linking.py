@@ -23,7 +23,6 @@ import multiprocessing
 import os
 import re
 import threading
-import unicodedata
 import zlib
 from array import array
 from bisect import bisect_left
@@ -38,7 +37,9 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from kabar_tui.core.lexicon import WORD, link_stopwords
 from kabar_tui.core.model import Article, Corpus, Link
+from kabar_tui.core.textfold import strip_diacritics
 from kabar_tui.core.workers import prepare_worker_process
 
 SAME_TEXT = "same text"
@@ -69,24 +70,11 @@ PARALLEL_MIN_PASSAGES = 16_000
 PARALLEL_MAX_PASSAGES = 200_000
 _CHUNKS_PER_WORKER = 4  # look-up ranges per worker: even finish despite uneven paragraphs
 
-# Indonesian function words: never evidence that two paragraphs tell the same thing.
-_STOPWORD_LIST = """
-    ada adalah agar akan aku anda antara apa apabila atas atau bagi bahwa baik bagaimana
-    banyak bila bisa belum beberapa begitu bersama berbagai boleh bukan dalam dan dapat dari
-    demikian dengan di dia dua hal hanya harus hingga ia ini itu jadi jika juga kami kamu
-    karena kata ke kemudian kepada ketika kita lagi lain lalu lebih maka mana masih mereka
-    namun oleh pada para pernah pula pun saat saja sama sambil sampai satu saya seperti
-    sebagai sebelum sebuah secara sedang sehingga sejak sekitar selain selama semua sendiri
-    serta setelah sudah supaya tak tanpa telah tentang tersebut tetapi tiga tidak untuk
-    yaitu yakni yang se nya pak bu katanya ujar ujarnya tutur tuturnya menurut
-    mengatakan
-"""
-STOPWORDS = frozenset(_STOPWORD_LIST.split())
+# Never evidence that two paragraphs tell the same thing (lexicon.link_stopwords).
+STOPWORDS = link_stopwords()
 
-_WORD = re.compile(r"\w+")
 # a word of three or more characters written with a lowercase first letter (not a name)
 _LOWERCASE_WORD = re.compile(r"(?<!\w)[a-z]\w{2,}")
-_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _QUOTED = re.compile(r"[\"“”«»„]([^\"“”«»„]+)[\"“”«»„]")
 _KIND_ORDER = {SAME_TEXT: 0, SAME_QUOTE: 1, SIMILAR: 2}
 Found = tuple[Link, tuple[str, ...]]  # a link and the words it rests on (see LinkIndex._holds)
@@ -94,15 +82,8 @@ _ABSENT = object()
 _is_some = partial(is_not, None)
 
 
-def fold(text: str) -> str:
-    """Case-fold and drop diacritics, so "Jokowi" matches "jokowi" and "é" matches "e"."""
-    if text.isascii():
-        return text
-    return _COMBINING.sub("", unicodedata.normalize("NFKD", text))
-
-
 def words_of(text: str) -> list[str]:
-    return _WORD.findall(fold(text).casefold())
+    return WORD.findall(strip_diacritics(text).casefold())
 
 
 def quoted_spans(text: str) -> list[str]:
@@ -127,8 +108,8 @@ class Passage:
 
 
 def _passage(article_id: str, index: int, text: str, extra_quotes: list[str]) -> Passage:
-    folded = fold(text)
-    words = _WORD.findall(folded.casefold())
+    folded = strip_diacritics(text)
+    words = WORD.findall(folded.casefold())
     lowercase = {w.casefold() for w in _LOWERCASE_WORD.findall(folded)}
     content = tuple(map(intern, lowercase.difference(STOPWORDS)))
     quotes = quoted_spans(text)

@@ -369,8 +369,15 @@ def _index(
     if storage is not None and len(paths) == total:
         if keep_articles:
             storage.save_corpus(key, corpus, paths)
+            _save_search(storage, key, corpus)
         else:
             storage.save_results(key, results, paths)
+            del results, compact
+            # The search index is built from whole articles: read back once the
+            # cross-article stage has let go of its memory (docs/indexing.md).
+            stored = storage.load_corpus(key)
+            if stored is not None:
+                _save_search(storage, key, stored)
     return IndexReport(
         corpus,
         articles=len(paths),
@@ -413,6 +420,15 @@ def _cached(
         part = sources[start : start + size]
         found = storage.load_articles(part)
         yield {source: found[source.path] for source in part if source.path in found}
+
+
+def _save_search(storage: Storage, key: str, corpus: Corpus) -> None:
+    """Store the corpus's search index with it: never built again at start. Imported
+    here, so that starting the reader loads no numpy."""
+    from kabar_tui.core.search import SearchIndex
+    from kabar_tui.core.search_store import save_search
+
+    save_search(storage, key, SearchIndex.build(corpus))
 
 
 Processed = list[tuple[Source, Article]]

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import heapq
 import math
+from abc import ABC, abstractmethod
 from array import array
 from bisect import bisect_left, bisect_right
-from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from operator import itemgetter
+from typing import Protocol
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -39,6 +41,7 @@ RANKED = 100  # candidates ranked by rapidfuzz
 CHECKED_LISTS = 8  # closest meanings of a common term checked per voted candidate
 PREFIX_EXPANSIONS = 40  # indexed words tried for an unfinished last word
 MAX_TERMS = 24  # words of a pasted paragraph beyond these add cost, not precision
+_TEXT_BATCH = 512  # texts asked of the index at a time while checking phrases
 
 
 @dataclass(slots=True)
@@ -60,6 +63,34 @@ class SearchPage:
 
     hits: list[Hit]
     total: int
+
+
+@dataclass(slots=True)
+class DocumentColumns:
+    """Per document: kind (index in KINDS), owning article number (-1 for an entity),
+    paragraph number (-1 for none), position of its record in the article (paragraph or
+    quote), and label number (-1 for none)."""
+
+    kinds: Sequence[int]
+    owners: Sequence[int]
+    paragraphs: Sequence[int]
+    records: Sequence[int]
+    labels: Sequence[int]
+
+
+class Texts(Protocol):
+    """Strings by number: a list, or a table read one string at a time."""
+
+    def __len__(self) -> int: ...
+
+    def __getitem__(self, number: int, /) -> str: ...
+
+
+def _as_numbers(posting: Sequence[int]) -> np.ndarray:
+    """A posting list as numpy indices, without a copy when it is an array of uint32."""
+    if isinstance(posting, array):
+        return np.frombuffer(posting, dtype=np.uint32)
+    return np.asarray(posting, dtype=np.int64)
 
 
 def _pair_key(first: int, second: int) -> int:
@@ -85,110 +116,68 @@ class _Term:
     frequency: int = 0
 
 
-class SearchIndex:
-    """An incremental search index; documents are numbered in the order they are added."""
+class SearchEngine(ABC):
+    """The search algorithm over a data-access layer: what it needs of an index is asked
+    through the abstract methods below, answered from memory (`SearchIndex`) or from the
+    cache database (`kabar_tui.core.search_store.StoredSearchIndex`) alike."""
 
     def __init__(self) -> None:
-        self._texts: list[str] = []
-        self._kinds = array("B")
-        self._owners = array("i")  # article number, -1 for entities
-        self._paragraphs = array("i")
-        self._labels: dict[int, str] = {}
-        self._quote_docs = array("I")
-        self._article_ids: list[str] = []
-        self._article_outlets: list[str] = []  # folded
-        self._article_numbers: dict[str, int] = {}
-        self._entity_names: set[str] = set()
-        self._word_ids: dict[str, int] = {}
-        self._words: list[str] = []
-        self._word_grams: dict[str, array] = {}
-        self._postings: dict[int, array] = {}
-        self._sorted_words: list[str] | None = None
         self._expansions: dict[tuple[str, bool], dict[int, float]] = {}
+        self._folded_labels: list[str] | None = None
+        self._filter_masks: dict[tuple[object, ...], np.ndarray] = {}
 
-    @classmethod
-    def build(cls, corpus: Corpus) -> SearchIndex:
-        index = cls()
-        for entity in corpus.entities:  # first, so mentions of their aliases add nothing
-            index._add_entity(entity.canonical, entity.label, entity.aliases)
-        for article in corpus.articles:
-            index.add_article(article)
-        return index
+    # --- what an index holds ----------------------------------------------------------
 
-    def __len__(self) -> int:
-        return len(self._texts)
+    @abstractmethod
+    def _document_count(self) -> int:
+        """How many documents (titles, passages, quotes, entities) are indexed."""
 
-    # --- indexing -------------------------------------------------------------------
+    @abstractmethod
+    def _posting(self, key: int) -> Sequence[int] | None:
+        """The sorted documents of a word id or a pair key, None when there are none."""
 
-    def add_article(self, article: Article) -> None:
-        """Index the title, paragraphs and quotes of one article (and entities it names)."""
-        if article.id in self._article_numbers:
-            return
-        number = len(self._article_ids)
-        self._article_ids.append(article.id)
-        self._article_outlets.append(fold(article.outlet or ""))
-        self._article_numbers[article.id] = number
-        if article.title:
-            self._add_doc("title", number, _NO_NUMBER, article.title)
-        for paragraph in article.paragraphs:
-            self._add_doc("passage", number, paragraph.index, paragraph.text)
-        for quote in article.quotes:
-            speaker = quote.speaker_canonical or quote.speaker
-            doc = self._add_doc("quote", number, quote.paragraph, quote.text, speaker, speaker)
-            self._quote_docs.append(doc)
-        for mention in article.entities:
-            self._add_entity(mention.canonical or mention.text, mention.label, [mention.text])
+    @abstractmethod
+    def _frequency(self, word_id: int) -> int:
+        """How many documents hold the word."""
 
-    def _add_entity(self, name: str, label: str, aliases: list[str]) -> None:
-        key = fold(name)
-        if not key.strip() or key in self._entity_names:
-            return
-        self._entity_names.add(key)
-        self._entity_names.update(fold(alias) for alias in aliases)
-        extra = " ".join(alias for alias in aliases if fold(alias) != key)
-        self._add_doc("entity", -1, _NO_NUMBER, name, label, extra)
+    @abstractmethod
+    def _word(self, word_id: int) -> str: ...
 
-    def _add_doc(
-        self,
-        kind: str,
-        owner: int,
-        paragraph: int,
-        text: str,
-        label: str | None = None,
-        extra: str | None = None,
-    ) -> int:
-        doc = len(self._texts)
-        self._texts.append(text)
-        self._kinds.append(_KIND_CODE[kind])
-        self._owners.append(owner)
-        self._paragraphs.append(paragraph)
-        if label:
-            self._labels[doc] = label
-        folded = fold(f"{text} {extra}" if extra else text)
-        ids = [self._word_id(word) for word in WORD.findall(folded)]
-        keys = set(ids)
-        keys.update(_pair_key(a, b) for a, b in pairwise(ids))
-        postings = self._postings
-        for key in keys:
-            posting = postings.get(key)
-            if posting is None:
-                posting = postings[key] = array("I")
-            posting.append(doc)
-        return doc
+    @abstractmethod
+    def _find_word(self, word: str) -> int | None: ...
 
-    def _word_id(self, word: str) -> int:
-        word_id = self._word_ids.get(word)
-        if word_id is None:
-            word_id = self._word_ids[word] = len(self._words)
-            self._words.append(word)
-            for gram in _grams(word):
-                grams = self._word_grams.get(gram)
-                if grams is None:
-                    grams = self._word_grams[gram] = array("I")
-                grams.append(word_id)
-            self._sorted_words = None
-            self._expansions.clear()
-        return word_id
+    @abstractmethod
+    def _word_lengths(self) -> np.ndarray:
+        """Each word's length in characters, by word id (for typo candidates)."""
+
+    @abstractmethod
+    def _frequencies(self) -> np.ndarray:
+        """Each word's number of documents, by word id."""
+
+    @abstractmethod
+    def _sorted_word_ids(self) -> Sequence[int]:
+        """Every word id, in the order of their words (for completions)."""
+
+    @abstractmethod
+    def _gram_words(self, gram: str) -> Sequence[int]:
+        """The ids of the words holding a trigram, ascending."""
+
+    @abstractmethod
+    def _documents(self) -> DocumentColumns: ...
+
+    @abstractmethod
+    def _label_texts(self) -> Texts: ...
+
+    @abstractmethod
+    def _article_outlets(self) -> Texts:
+        """Each article's outlet, folded, by article number."""
+
+    @abstractmethod
+    def _texts(self, docs: Sequence[int]) -> list[str]:
+        """The texts of these documents, as shown."""
+
+    @abstractmethod
+    def _article_id(self, number: int) -> str: ...
 
     # --- searching ------------------------------------------------------------------
 
@@ -234,36 +223,35 @@ class SearchIndex:
                 position += count
         return SearchPage(hits, total)
 
+    def _posting_of(self, key: int) -> Sequence[int]:
+        return self._posting(key) or ()
+
     def _matching(self, parsed: Query, terms: list[_Term]) -> np.ndarray:
         """A mask of every document with a meaning of a query word that the filters and
         phrases keep: posting lists marked in a bitmap, counted without ranking."""
-        mask = np.zeros(len(self._texts), dtype=bool)
+        mask = np.zeros(self._document_count(), dtype=bool)
         for term in terms:
             for word_id in term.matches:
-                mask[np.frombuffer(self._postings[word_id], dtype=np.uint32)] = True
+                mask[_as_numbers(self._posting_of(word_id))] = True
         for word in {word for phrase in parsed.phrases for word in phrase}:
-            phrase_word = self._word_ids.get(word)
+            phrase_word = self._find_word(word)
             if phrase_word is None:
                 mask[:] = False
                 return mask
             having = np.zeros_like(mask)
-            having[np.frombuffer(self._postings[phrase_word], dtype=np.uint32)] = True
+            having[_as_numbers(self._posting_of(phrase_word))] = True
             mask &= having
-        checks = []
         if parsed.kinds is not None or parsed.outlets or parsed.speakers:
-            checks.append(self._admits(parsed))
+            mask &= self._admitted(parsed)
         if parsed.phrases:
             phrases = [f" {' '.join(phrase)} " for phrase in parsed.phrases]
-            texts = self._texts
-            checks.append(
-                lambda doc: all(
-                    phrase in f" {' '.join(WORD.findall(fold(texts[doc])))} " for phrase in phrases
-                )
-            )
-        if checks:
-            for doc in np.flatnonzero(mask).tolist():
-                if not all(check(doc) for check in checks):
-                    mask[doc] = False
+            kept = np.flatnonzero(mask).tolist()
+            for start in range(0, len(kept), _TEXT_BATCH):
+                chunk = kept[start : start + _TEXT_BATCH]
+                for doc, text in zip(chunk, self._texts(chunk), strict=True):
+                    joined = f" {' '.join(WORD.findall(fold(text)))} "
+                    if not all(phrase in joined for phrase in phrases):
+                        mask[doc] = False
         return mask
 
     def _vote_all(self, terms: list[_Term], docs: list[int]) -> list[tuple[int, float]]:
@@ -277,12 +265,12 @@ class SearchIndex:
         return sorted(votes.items(), key=lambda item: (-item[1], item[0]))
 
     def _terms(self, parsed: Query, words: list[str]) -> list[_Term]:
-        total = max(len(self._texts), 1)
+        total = max(self._document_count(), 1)
         terms = []
         for position, word in enumerate(words):
             prefix = parsed.last_is_prefix and position == len(parsed.terms) - 1
             term = _Term(word, self._expand(word, prefix=prefix))
-            term.frequency = sum(len(self._postings[w]) for w in term.matches)
+            term.frequency = sum(self._frequency(w) for w in term.matches)
             term.weight = math.log(1 + total / (1 + term.frequency)) if term.matches else 0.0
             terms.append(term)
         return terms
@@ -294,20 +282,15 @@ class SearchIndex:
         if cached is not None:
             return cached
         matches: dict[int, float] = {}
-        exact = self._word_ids.get(word)
+        exact = self._find_word(word)
         if exact is not None:
             matches[exact] = 1.0
         typos = _allowed_typos(word)
         if typos:
-            grams = _grams(word)
-            shared: Counter[int] = Counter()
-            for gram in grams:
-                shared.update(self._word_grams.get(gram, ()))
-            needed = max(1, len(grams) - 3 * typos)
-            for word_id, count in shared.items():
-                if count < needed or word_id in matches:
+            for word_id in self._typo_candidates(word, typos):
+                if word_id in matches:
                     continue
-                distance = OSA.distance(word, self._words[word_id], score_cutoff=typos)
+                distance = OSA.distance(word, self._word(word_id), score_cutoff=typos)
                 if distance <= typos:
                     matches[word_id] = 0.9 - 0.1 * distance
         if prefix:
@@ -319,25 +302,40 @@ class SearchIndex:
         self._expansions[cache_key] = matches
         return matches
 
-    def _completions(self, word: str) -> list[tuple[int, str]]:
-        if self._sorted_words is None:
-            self._sorted_words = sorted(self._words)
-        words = self._sorted_words
-        start = bisect_left(words, word)
-        end = bisect_right(words, word + "\U0010ffff", lo=start)
-        found = [w for w in words[start:end] if w != word]
-        if len(found) > PREFIX_EXPANSIONS:  # keep the commonest completions
-            found = heapq.nlargest(
-                PREFIX_EXPANSIONS, found, key=lambda w: len(self._postings[self._word_ids[w]])
-            )
-        return [(self._word_ids[w], w) for w in found]
+    def _typo_candidates(self, word: str, typos: int) -> list[int]:
+        """Words sharing enough trigrams with `word` and of a length within `typos` of
+        its own (a closer word needs both), in the order their trigrams list them."""
+        grams = sorted(_grams(word))  # a set's order changes between runs
+        lists = [_as_numbers(self._gram_words(gram)) for gram in grams]
+        if not lists:
+            return []
+        listed = np.concatenate(lists)
+        ids, first, counts = np.unique(listed, return_index=True, return_counts=True)
+        lengths = self._word_lengths()[ids].astype(np.int64)
+        keep = (counts >= max(1, len(grams) - 3 * typos)) & (np.abs(lengths - len(word)) <= typos)
+        ids, first = ids[keep], first[keep]
+        return ids[np.argsort(first, kind="stable")].tolist()
 
-    def _features(self, terms: list[_Term]) -> list[list[tuple[float, array]]]:
+    def _completions(self, word: str) -> list[tuple[int, str]]:
+        """Indexed words `word` begins, the commonest PREFIX_EXPANSIONS when there are
+        more (ties in word order)."""
+        order = self._sorted_word_ids()
+        start = bisect_left(order, word, key=self._word)
+        end = bisect_right(order, word + "\U0010ffff", lo=start, key=self._word)
+        if start < end and self._word(order[start]) == word:
+            start += 1  # the word itself is no completion
+        ids = _as_numbers(order[start:end])
+        if len(ids) > PREFIX_EXPANSIONS:  # keep the commonest completions
+            frequencies = self._frequencies()[ids].astype(np.int64)
+            ids = ids[np.argsort(-frequencies, kind="stable")[:PREFIX_EXPANSIONS]]
+        return [(w, self._word(w)) for w in ids.tolist()]
+
+    def _features(self, terms: list[_Term]) -> list[list[tuple[float, Sequence[int]]]]:
         """Posting lists weighted by rarity and closeness to the typed word: one feature
         per term, one per adjacent pair of terms (either order)."""
         features = [
             [
-                (term.weight * similarity, self._postings[w])
+                (term.weight * similarity, self._posting_of(w))
                 for w, similarity in term.matches.items()
             ]
             for term in terms
@@ -355,7 +353,9 @@ class SearchIndex:
                     for key in (_pair_key(a, b), _pair_key(b, a)):
                         lists[key] = max(lists.get(key, 0.0), weight * min(first, second))
             feature = [
-                (w, self._postings[key]) for key, w in lists.items() if key in self._postings
+                (w, posting)
+                for key, w in lists.items()
+                if (posting := self._posting(key)) is not None
             ]
             if feature:
                 features.append(feature)
@@ -369,10 +369,10 @@ class SearchIndex:
         votes: dict[int, float] = {}
         get = votes.get
         read = 0
-        budget = BASE_BUDGET + len(self._texts) // 10
-        checked: list[list[tuple[float, array]]] = []
+        budget = BASE_BUDGET + self._document_count() // 10
+        checked: list[list[tuple[float, Sequence[int]]]] = []
         filtered = parsed.kinds is not None or parsed.outlets or parsed.speakers
-        keep = self._admits(parsed) if filtered else None  # filters vote too, within budget
+        keep = self._admitted(parsed).tobytes().__getitem__ if filtered else None  # votes too
         for feature in features:
             size = sum(len(posting) for _, posting in feature)
             if read and read + size > budget:
@@ -396,36 +396,57 @@ class SearchIndex:
                         break
         return votes
 
-    def _admits(self, parsed: Query):
-        """A predicate for the filters (kind, outlet, speaker) of `parsed`."""
+    def _admitted(self, parsed: Query) -> np.ndarray:
+        """A mask of the documents the filters (kind, outlet, speaker) of `parsed` keep:
+        the filters' values are matched once per outlet and label, not per document, and
+        the mask is kept while the user types words after them."""
+        key = (
+            self._document_count(),
+            None if parsed.kinds is None else frozenset(parsed.kinds),
+            tuple(parsed.outlets),
+            tuple(parsed.speakers),
+        )
+        mask = self._filter_masks.get(key)
+        if mask is not None:
+            return mask
         kinds = {_KIND_CODE[kind] for kind in parsed.kinds} if parsed.kinds is not None else None
         if parsed.speakers:
             kinds = {_KIND_CODE["quote"]} if kinds is None else kinds & {_KIND_CODE["quote"]}
-        outlets = parsed.outlets
-        speakers = parsed.speakers
-        doc_kinds, owners, labels, article_outlets = (
-            self._kinds,
-            self._owners,
-            self._labels,
-            self._article_outlets,
-        )
+        columns = self._documents()
+        count = self._document_count()
+        mask = np.ones(count, dtype=bool)
+        if kinds is not None:
+            doc_kinds = np.asarray(columns.kinds[:count], dtype=np.int64)
+            mask &= np.isin(doc_kinds, sorted(kinds))
+        if parsed.outlets:
+            outlets = self._article_outlets()
+            kept: dict[str, bool] = {}
+            articles = np.zeros(len(outlets) + 1, dtype=bool)  # the last: no article (-1)
+            for number in range(len(outlets)):
+                outlet = outlets[number]
+                if outlet not in kept:
+                    kept[outlet] = any(_matches_name(outlet, o) for o in parsed.outlets)
+                articles[number] = kept[outlet]
+            owners = np.asarray(columns.owners[:count], dtype=np.int64)
+            mask &= articles[owners]
+        if parsed.speakers:
+            folded = self._folded_label_texts()
+            labels = np.zeros(len(folded) + 1, dtype=bool)  # the last: no label (-1)
+            labels[:-1] = [
+                all(_matches_name(label, wanted) for wanted in parsed.speakers) for label in folded
+            ]
+            labels[-1] = all(_matches_name("", wanted) for wanted in parsed.speakers)
+            mask &= labels[np.asarray(columns.labels[:count], dtype=np.int64)]
+        if len(self._filter_masks) > 8:
+            self._filter_masks.clear()
+        self._filter_masks[key] = mask
+        return mask
 
-        def admits(doc: int) -> bool:
-            if kinds is not None and doc_kinds[doc] not in kinds:
-                return False
-            if outlets:
-                owner = owners[doc]
-                if owner < 0 or not any(
-                    _matches_name(article_outlets[owner], outlet) for outlet in outlets
-                ):
-                    return False
-            if speakers:
-                speaker = fold(labels.get(doc, ""))
-                if not all(_matches_name(speaker, wanted) for wanted in speakers):
-                    return False
-            return True
-
-        return admits
+    def _folded_label_texts(self) -> list[str]:
+        if self._folded_labels is None or len(self._folded_labels) != len(self._label_texts()):
+            labels = self._label_texts()
+            self._folded_labels = [fold(labels[number]) for number in range(len(labels))]
+        return self._folded_labels
 
     def _rank(
         self,
@@ -444,11 +465,12 @@ class SearchIndex:
         meanings: dict[str, list[tuple[int, float]]] = {}
         for number, term in enumerate(terms):
             for word_id, similarity in term.matches.items():
-                meanings.setdefault(self._words[word_id], []).append((number, similarity))
+                meanings.setdefault(self._word(word_id), []).append((number, similarity))
         phrases = [f" {' '.join(phrase)} " for phrase in parsed.phrases]
+        docs = [doc for doc, _vote in candidates]
         scored = []
-        for doc, _vote in candidates:
-            folded = fold(self._texts[doc])
+        for doc, text in zip(docs, self._texts(docs), strict=True):
+            folded = fold(text)
             doc_words = WORD.findall(folded)
             if phrases:
                 joined = f" {' '.join(doc_words)} "
@@ -472,10 +494,10 @@ class SearchIndex:
                 + (25.0 * adjacent / pairs if len(terms) > 1 else 25.0 * best[0])
                 + 0.25 * similarity
             )
-            scored.append((score, -doc, doc, folded, best))
-        scored.sort(reverse=True)
+            scored.append((score, -doc, doc, folded, best, text))
+        scored.sort(key=itemgetter(0, 1), reverse=True)
         hits = []
-        for score, _, doc, folded, best in scored[skip : skip + limit]:
+        for score, _, doc, folded, best, text in scored[skip : skip + limit]:
             # Mark a word only where it is the closest this text has to a typed word:
             # "gabungan" typed and present, so "hubungan" is not marked too.
             marked = {
@@ -483,29 +505,210 @@ class SearchIndex:
                 for word, found in meanings.items()
                 if any(similarity >= best[number] for number, similarity in found)
             }
-            hits.append(self._hit(doc, score, _spans(folded, marked, parsed.phrases)))
+            hits.append(self._hit(doc, text, score, _spans(folded, marked, parsed.phrases)))
         return hits, len(scored)
 
     def _filter_only(self, parsed: Query, offset: int, limit: int) -> SearchPage:
         """Queries with filters but no words list matching documents in corpus order."""
-        admits = self._admits(parsed)
-        pool = self._quote_docs if parsed.speakers else range(len(self._texts))
-        kept = [doc for doc in pool if admits(doc)]
-        hits = [self._hit(doc, 100.0, []) for doc in kept[offset : offset + limit]]
-        return SearchPage(hits, len(kept))
+        admitted = np.flatnonzero(self._admitted(parsed))
+        page = admitted[offset : offset + limit].tolist()
+        hits = [
+            self._hit(doc, text, 100.0, [])
+            for doc, text in zip(page, self._texts(page), strict=True)
+        ]
+        return SearchPage(hits, len(admitted))
 
-    def _hit(self, doc: int, score: float, spans: list[tuple[int, int]]) -> Hit:
-        owner = self._owners[doc]
-        paragraph = self._paragraphs[doc]
+    def _hit(self, doc: int, text: str, score: float, spans: list[tuple[int, int]]) -> Hit:
+        columns = self._documents()
+        owner = columns.owners[doc]
+        paragraph = columns.paragraphs[doc]
+        label = columns.labels[doc]
         return Hit(
-            kind=KINDS[self._kinds[doc]],
-            article_id=self._article_ids[owner] if owner >= 0 else None,
+            kind=KINDS[columns.kinds[doc]],
+            article_id=self._article_id(owner) if owner >= 0 else None,
             paragraph=paragraph if paragraph != _NO_NUMBER else None,
-            text=self._texts[doc],
+            text=text,
             score=round(min(max(score, 0.0), 100.0), 1),
             spans=spans,
-            label=self._labels.get(doc),
+            label=self._label_texts()[label] if label >= 0 else None,
         )
+
+
+class SearchIndex(SearchEngine):
+    """An incremental search index in memory; documents are numbered in the order they
+    are added. `kabar_tui.core.search_store` saves one to the cache database."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.texts: list[str] = []
+        self.kinds = array("B")
+        self.owners = array("i")  # article number, -1 for entities
+        self.paragraphs = array("i")
+        self.records = array("i")
+        self.label_numbers = array("i")
+        self.columns = DocumentColumns(
+            self.kinds, self.owners, self.paragraphs, self.records, self.label_numbers
+        )
+        self.labels: list[str] = []
+        self._label_numbers: dict[str, int] = {}
+        self.article_ids: list[str] = []
+        self.article_outlets: list[str] = []  # folded
+        self._article_numbers: dict[str, int] = {}
+        self._entity_names: set[str] = set()
+        self._word_ids: dict[str, int] = {}
+        self.words: list[str] = []
+        self.word_lengths = array("H")
+        self._frequency_cache: np.ndarray | None = None
+        self.word_grams: dict[str, array] = {}
+        self.postings: dict[int, array] = {}
+        self._sorted_ids: array | None = None
+
+    @classmethod
+    def build(cls, corpus: Corpus) -> SearchIndex:
+        index = cls()
+        for entity in corpus.entities:  # first, so mentions of their aliases add nothing
+            index._add_entity(entity.canonical, entity.label, entity.aliases)
+        for article in corpus.articles:
+            index.add_article(article)
+        return index
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    # --- indexing -------------------------------------------------------------------
+
+    def add_article(self, article: Article) -> None:
+        """Index the title, paragraphs and quotes of one article (and entities it names)."""
+        if article.id in self._article_numbers:
+            return
+        number = len(self.article_ids)
+        self.article_ids.append(article.id)
+        self.article_outlets.append(fold(article.outlet or ""))
+        self._article_numbers[article.id] = number
+        if article.title:
+            self._add_doc("title", number, _NO_NUMBER, 0, article.title)
+        for position, paragraph in enumerate(article.paragraphs):
+            self._add_doc("passage", number, paragraph.index, position, paragraph.text)
+        for position, quote in enumerate(article.quotes):
+            speaker = quote.speaker_canonical or quote.speaker
+            self._add_doc("quote", number, quote.paragraph, position, quote.text, speaker, speaker)
+        for mention in article.entities:
+            self._add_entity(mention.canonical or mention.text, mention.label, [mention.text])
+
+    def _add_entity(self, name: str, label: str, aliases: list[str]) -> None:
+        key = fold(name)
+        if not key.strip() or key in self._entity_names:
+            return
+        self._entity_names.add(key)
+        self._entity_names.update(fold(alias) for alias in aliases)
+        extra = " ".join(alias for alias in aliases if fold(alias) != key)
+        self._add_doc("entity", -1, _NO_NUMBER, 0, name, label, extra)
+
+    def _add_doc(
+        self,
+        kind: str,
+        owner: int,
+        paragraph: int,
+        record: int,
+        text: str,
+        label: str | None = None,
+        extra: str | None = None,
+    ) -> int:
+        doc = len(self.texts)
+        self.texts.append(text)
+        self.kinds.append(_KIND_CODE[kind])
+        self.owners.append(owner)
+        self.paragraphs.append(paragraph)
+        self.records.append(record)
+        self.label_numbers.append(self._label_number(label) if label else -1)
+        folded = fold(f"{text} {extra}" if extra else text)
+        ids = [self._intern(word) for word in WORD.findall(folded)]
+        keys = set(ids)
+        keys.update(_pair_key(a, b) for a, b in pairwise(ids))
+        self._frequency_cache = None
+        postings = self.postings
+        for key in keys:
+            posting = postings.get(key)
+            if posting is None:
+                posting = postings[key] = array("I")
+            posting.append(doc)
+        return doc
+
+    def _label_number(self, label: str) -> int:
+        number = self._label_numbers.get(label)
+        if number is None:
+            number = self._label_numbers[label] = len(self.labels)
+            self.labels.append(label)
+        return number
+
+    def _intern(self, word: str) -> int:
+        word_id = self._word_ids.get(word)
+        if word_id is None:
+            word_id = self._word_ids[word] = len(self.words)
+            self.words.append(word)
+            self.word_lengths.append(min(len(word), 0xFFFF))
+            for gram in _grams(word):
+                grams = self.word_grams.get(gram)
+                if grams is None:
+                    grams = self.word_grams[gram] = array("I")
+                grams.append(word_id)
+            self._sorted_ids = None
+            self._expansions.clear()
+        return word_id
+
+    # --- what the search asks -------------------------------------------------------
+
+    def _document_count(self) -> int:
+        return len(self.texts)
+
+    def _posting(self, key: int) -> array | None:
+        return self.postings.get(key)
+
+    def _frequency(self, word_id: int) -> int:
+        return len(self.postings[word_id])
+
+    def _word(self, word_id: int) -> str:
+        return self.words[word_id]
+
+    def _find_word(self, word: str) -> int | None:
+        return self._word_ids.get(word)
+
+    def _word_lengths(self) -> np.ndarray:
+        return np.frombuffer(self.word_lengths, dtype=np.uint16).copy()
+
+    def _frequencies(self) -> np.ndarray:
+        if self._frequency_cache is None:
+            postings = self.postings
+            self._frequency_cache = np.fromiter(
+                (len(postings[w]) for w in range(len(self.words))), np.int64, len(self.words)
+            )
+        return self._frequency_cache
+
+    def _sorted_word_ids(self) -> array:
+        if self._sorted_ids is None:
+            self._sorted_ids = array(
+                "I", sorted(range(len(self.words)), key=self.words.__getitem__)
+            )
+        return self._sorted_ids
+
+    def _gram_words(self, gram: str) -> Sequence[int]:
+        return self.word_grams.get(gram, ())
+
+    def _documents(self) -> DocumentColumns:
+        return self.columns
+
+    def _label_texts(self) -> list[str]:
+        return self.labels
+
+    def _article_outlets(self) -> list[str]:
+        return self.article_outlets
+
+    def _texts(self, docs: Sequence[int]) -> list[str]:
+        texts = self.texts
+        return [texts[doc] for doc in docs]
+
+    def _article_id(self, number: int) -> str:
+        return self.article_ids[number]
 
 
 def _matches_name(name: str, wanted: str) -> bool:

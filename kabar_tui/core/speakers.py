@@ -11,7 +11,7 @@ menyebut ...`, a government speaking). Pronoun cues (`katanya`, `kata dia`, `Ia
 menambahkan`) mean the person most recently introduced as speaking, in a quote or in
 reported speech (`Menurut Siti Rahma, ...`), across paragraphs.
 
-The cue words live in kabar_tui/data/quotes/cues.tsv.
+The cue words live in kabar_tui/data/quotes/cues.tsv, read by `lexicon.speech_cues`.
 """
 
 from __future__ import annotations
@@ -21,11 +21,10 @@ from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 
+from kabar_tui.core.lexicon import speech_cues
 from kabar_tui.core.model import Mention
 
-CUES_FILE = Path(__file__).resolve().parent.parent / "data" / "quotes" / "cues.tsv"
 # How far a speaker phrase is read after its cue, and a subject before its verb.
 MAX_PHRASE_CHARS = 240
 MAX_SUBJECT_CHARS = 240
@@ -86,15 +85,11 @@ class Cues:
 
 @cache
 def cues() -> Cues:
-    words: dict[str, set[str]] = {}
-    for line in CUES_FILE.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            kind, word = line.split("\t")
-            words.setdefault(kind, set()).add(word.casefold())
+    words = speech_cues()
     cue_verbs = "|".join(sorted(words["cue"], key=len, reverse=True))
     passive = "|".join(sorted(words["passive"], key=len, reverse=True))
     if not all(VERB_SHAPE.fullmatch(verb) for verb in words["speech"]):
-        raise ValueError(f"{CUES_FILE}: a speech verb must start with me- or ber-")
+        raise ValueError("quotes/cues.tsv: a speech verb must start with me- or ber-")
     return Cues(
         cue_verbs=frozenset(words["cue"]),
         speech_verbs=frozenset(words["speech"]),

@@ -474,6 +474,9 @@ class _Skipped(Exception):
     """A cache operation was given up; the caller carries on without it."""
 
 
+Skipped = _Skipped  # for modules keeping their own tables in the cache (search_store)
+
+
 class Storage:
     """An open cache file. Every problem is a warning in `self.warnings`, never a crash.
 
@@ -551,6 +554,11 @@ class Storage:
             if doing == "written":
                 self.write_error = self.warnings[-1]
             raise _Skipped from error
+
+    def guard(self, doing: str) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        """`_guard` for a module keeping its own tables here (search_store): problems are
+        warnings as for Storage's own, and `Skipped` is raised when it was given up."""
+        return self._guard(doing)
 
     # Per-article rows
 
@@ -775,7 +783,7 @@ class Storage:
 
     @staticmethod
     def _delete_corpus(db: sqlite3.Connection, corpus: int) -> None:
-        for table in _CORPUS_TABLES:
+        for table in (*_CORPUS_TABLES, *backend.SEARCH_TABLES):
             db.execute(f"DELETE FROM {table} WHERE corpus = ?", (corpus,))
         db.execute("DELETE FROM corpora WHERE id = ?", (corpus,))
 
@@ -995,7 +1003,8 @@ class Storage:
             with self._guard("cleared") as db:
                 with backend.transaction(db):
                     backend.clear_passages(db)
-                    for table in (*_CORPUS_TABLES, "corpora", *(s.table for s in RECORDS)):
+                    tables = (*_CORPUS_TABLES, *backend.SEARCH_TABLES, "corpora")
+                    for table in (*tables, *(s.table for s in RECORDS)):
                         db.execute(f"DELETE FROM {table}")
                     db.execute("DELETE FROM articles")
                 backend.vacuum(db)

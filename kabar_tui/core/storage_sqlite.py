@@ -14,7 +14,7 @@ import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-SCHEMA_VERSION = 3  # bump when the tables below change; an older file is rebuilt
+SCHEMA_VERSION = 4  # bump when the tables below change; an older file is rebuilt
 _BUSY_TIMEOUT_S = 10.0
 _DAMAGED = {"SQLITE_CORRUPT", "SQLITE_NOTADB"}
 _FULL = {"SQLITE_FULL"}
@@ -215,7 +215,51 @@ CREATE TABLE quote_occurrences (
     speaker TEXT,
     PRIMARY KEY (corpus, quote_group, position)
 ) WITHOUT ROWID;
+CREATE TABLE search_indexes (
+    corpus INTEGER PRIMARY KEY,
+    documents INTEGER NOT NULL,
+    words INTEGER NOT NULL,
+    checksum INTEGER NOT NULL
+);
+CREATE TABLE search_arrays (
+    corpus INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    data BLOB NOT NULL,
+    checksum INTEGER NOT NULL,
+    PRIMARY KEY (corpus, name)
+);
+CREATE TABLE search_postings (
+    corpus INTEGER NOT NULL,
+    key INTEGER NOT NULL,
+    docs BLOB NOT NULL,
+    checksum INTEGER NOT NULL,
+    PRIMARY KEY (corpus, key)
+);
+CREATE TABLE search_blocks (
+    corpus INTEGER NOT NULL,
+    block INTEGER NOT NULL,
+    data BLOB NOT NULL,
+    checksum INTEGER NOT NULL,
+    PRIMARY KEY (corpus, block)
+);
+CREATE TABLE search_grams (
+    corpus INTEGER NOT NULL,
+    gram TEXT NOT NULL,
+    words BLOB NOT NULL,
+    checksum INTEGER NOT NULL,
+    PRIMARY KEY (corpus, gram)
+);
 """
+# The stored search index of a corpus (kabar_tui.core.search_store, docs/search.md), keyed
+# by `corpus` like the tables above and deleted with it. Ordinary rowid tables: their rows
+# hold BLOBs of up to megabytes, which WITHOUT ROWID tables store badly.
+SEARCH_TABLES = (
+    "search_indexes",
+    "search_arrays",
+    "search_postings",
+    "search_blocks",
+    "search_grams",
+)
 
 # The full-text index of paragraphs (issue 11): word tokens, accents folded; contentless,
 # as the text is in `paragraphs` already. A passage's rowid is its article's id times
@@ -278,7 +322,10 @@ def connect(path: Path) -> sqlite3.Connection:
     """
     fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
     os.close(fd)
-    db = sqlite3.connect(path, timeout=_BUSY_TIMEOUT_S, isolation_level=None)
+    # Usable from the reader's worker threads: Python's sqlite3 serialises the calls.
+    db = sqlite3.connect(
+        path, timeout=_BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+    )
     try:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")

@@ -3,23 +3,15 @@
 from __future__ import annotations
 
 import re
-from functools import cache
-from importlib.resources import files
 
+from kabar_tui.core.lexicon import PROSE_WORD, data_lines, stopwords
 from kabar_tui.core.safe import strip_escapes
 
 _SPACES = re.compile(r"[ \t\u00a0\u0085\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
-_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+(?:[-'][A-Za-z\u00c0-\u024f]+)*")
 CLOSERS = "\"”’')]"
 STOPS = (".", "!", "?", "…")
-
-
-def data_lines(name: str) -> list[str]:
-    """Non-comment, non-blank lines of a bundled data file."""
-    text = files("kabar_tui.data").joinpath(name).read_text(encoding="utf-8")
-    return [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 
 def data_pairs(name: str) -> list[tuple[str, str]]:
@@ -29,11 +21,6 @@ def data_pairs(name: str) -> list[tuple[str, str]]:
         key, _, value = line.partition("\t")
         rows.append((key.strip(), value.strip()))
     return rows
-
-
-@cache
-def stopwords() -> frozenset[str]:
-    return frozenset(w.strip().lower() for w in data_lines("stopwords_id.txt"))
 
 
 def normalise(line: str) -> str:
@@ -67,7 +54,7 @@ def comparable(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    return _WORD.findall(text)
+    return PROSE_WORD.findall(text)
 
 
 def stopword_density(tokens: list[str]) -> float:

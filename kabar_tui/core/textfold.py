@@ -1,4 +1,5 @@
-"""Case and diacritic folding that keeps every character where it was.
+"""Case and diacritic folding: `fold` for search keeps every character where it was;
+`strip_diacritics` (linking, comparing quotes) drops the marks only.
 
 Search compares folded text, so "Jokowi" finds "JOKOWI" and "Sukarno" finds
 "Sukarnó". Folding maps each character to exactly one character, so a match found
@@ -10,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-WORD = re.compile(r"\w+")
+from kabar_tui.core.lexicon import WORD
 
 _QUOTE_MARKS = {"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2018": "'", "\u2019": "'"}
 
@@ -54,6 +55,17 @@ def fold(text: str) -> str:
     if len(lowered) != len(text):  # "İ" lower-cases to two characters
         return text.translate(_TABLE)
     return _NON_ASCII.sub(_fold_match, lowered)  # mostly ASCII: faster than translate
+
+
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
+def strip_diacritics(text: str) -> str:
+    """`text` without diacritics, case kept ("é" -> "e"), through NFKD: the length may
+    change (ligatures), so for comparing words (linking, quotes), never for offsets."""
+    if text.isascii():
+        return text
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text))
 
 
 def words(text: str) -> list[str]:

@@ -1,4 +1,10 @@
-"""The reader application: screens, the corpus being loaded, and navigation history."""
+"""The reader application: screens, the catalog being opened or loaded, and navigation history.
+
+Screens ask `app.catalog` (kabar_tui.core.catalog) for what they show. Opening a cached
+corpus is `open_catalog`, which loads no article; otherwise the articles are indexed in a
+thread and shown as they arrive (a MemoryCatalog, `linked` False) until the final catalog
+replaces it. Cleaning and analysis code is imported only on that second path.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +13,11 @@ import contextlib
 import signal
 import threading
 import time
-from collections.abc import Iterable
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from rich.console import RenderableType
 from textual.app import App, SystemCommand
@@ -17,26 +25,37 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 
-from kabar_tui.core.model import Article, Corpus
+from kabar_tui.core.catalog import ArticleHead, Catalog, MemoryCatalog, Searcher
+from kabar_tui.core.model import Article, Corpus, Problem
 from kabar_tui.i18n import _, ngettext
+from kabar_tui.ui.asking import Answer, Asker
 from kabar_tui.ui.history import History, Location
+from kabar_tui.ui.listing import Listing
 from kabar_tui.ui.messages import Compare, OpenArticle, ShowEntity, ShowList
 from kabar_tui.ui.screens.list import ListScreen
 from kabar_tui.ui.textual_strings import part_name, textual_text
 from kabar_tui.ui.theming import setup_themes
 
 if TYPE_CHECKING:
-    from kabar_tui.core.search import SearchIndex
+    from kabar_tui.core.compare import Comparison
+    from kabar_tui.core.search import SearchPage
     from kabar_tui.ui.screens.reader import ReaderScreen
 
+T = TypeVar("T")
+
 PROGRESS_SECONDS = 0.1  # how often the progress bar is updated while indexing
-# How often arrived articles are added to the list. Each addition rebuilds it (about 5 ms
-# per thousand articles once measured, more for new rows), so the wait grows with that cost.
+# How often arrived articles are added to the list. Each addition sorts the list again, so
+# the wait grows with that cost.
 ARRIVAL_SECONDS = 0.3
 ARRIVAL_COST_FACTOR = 5  # wait at least this many times the last rebuild
 SHOWN_PROBLEMS = 3  # toasts for unreadable files; the rest go to stderr on exit
+KEPT_ARTICLES = 8  # whole articles kept after opening, so back and forward ask nothing
 # Signals that end the reader the way `q` does: the terminal is restored first.
 QUITTING_SIGNALS = ("SIGTERM", "SIGHUP", "SIGINT")
+
+
+class _Stopped(Exception):
+    """The app is quitting or gone: the loading thread ends here."""
 
 
 class ArticlesArrived(Message):
@@ -54,13 +73,32 @@ class LoadProgress(Message):
         super().__init__()
 
 
-class CorpusLoaded(Message):
-    """Every article and the cross-article results are ready."""
+class CatalogReady(Message):
+    """The final catalog: every article and the cross-article results, and the list's heads."""
 
-    def __init__(self, corpus: Corpus, searcher: SearchIndex) -> None:
-        self.corpus = corpus
+    def __init__(self, catalog: Catalog, listing: Listing, problems: list[Problem]) -> None:
+        self.catalog = catalog
+        self.listing = listing
+        self.problems = problems
+        super().__init__()
+
+
+class SearcherReady(Message):
+    """The catalog's search index is open (or built) and answers."""
+
+    def __init__(self, catalog: Catalog, searcher: Searcher) -> None:
+        self.catalog = catalog
         self.searcher = searcher
         super().__init__()
+
+
+# SHIM (readerdb, until branch `catalog` is merged): `open_catalog` of kabar_tui.core opens
+# a cached corpus as a StoredCatalog without loading its articles. Until it exists nothing
+# does, and the reader indexes (the cache makes that a read of every article). At the merge
+# this function is replaced by that import; the tests patch it by this name.
+def open_catalog(paths: list[str | Path] | None) -> tuple[Catalog | None, list[Problem]]:
+    """The catalog of the cached corpus under `paths`, or None when it must be indexed."""
+    return None, []
 
 
 THEME_VARIABLES = {
@@ -115,20 +153,28 @@ class KabarApp(App[None]):
         keymap: dict[str, str] | None = None,
         theme: str | None = None,
         corpus: Corpus | None = None,
+        catalog: Catalog | None = None,
         warnings: list[str] | None = None,
     ) -> None:
-        """`corpus`: show this ready corpus instead of reading `paths` (tests, embedding)."""
+        """`corpus` or `catalog`: show this instead of reading `paths` (tests, embedding)."""
         super().__init__()
         self.paths = paths
         self.locale = locale
-        self.corpus = corpus or Corpus()
-        self.preloaded = corpus is not None
-        # False while articles arrive: links, stories and resolved names are not there yet.
-        self.linked = self.preloaded
+        given = MemoryCatalog(corpus) if corpus is not None else catalog
+        self.preloaded = given is not None
+        # While articles arrive: a MemoryCatalog without links, stories or resolved names.
+        self.catalog: Catalog = given or MemoryCatalog(linked=False)
+        self.listing = Listing()
+        self.problems: list[Problem] = []
         self._arrival_seconds = 0.0  # how long the last addition of arrived articles took
-        self.searcher: SearchIndex | None = None
-        self._loader: threading.Thread | None = None
+        self.searcher: Searcher | None = None
+        self._articles: OrderedDict[str, Article] = OrderedDict()  # recently opened
         self._stop_loading = threading.Event()
+        self._asker = Asker(self.post_message, self._stop_loading)
+        # Search has a thread of its own: building an index in memory (a catalog without a
+        # stored one) takes long, and articles and panes must not wait behind it.
+        self._search_asker = Asker(self.post_message, self._stop_loading, "kabar-search")
+        self._own_searcher: Searcher | None = None  # the search thread's, once prepared
         self.history = History()
         self.last_search: tuple[str, int] = ("", 0)  # query and highlighted hit, for `/` again
         self.last_copied: str | None = None
@@ -137,6 +183,11 @@ class KabarApp(App[None]):
         self.startup_warnings = warnings or []
         if keymap:
             self.set_keymap(keymap)
+
+    @property
+    def linked(self) -> bool:
+        """Whether links, stories and resolved names are there (False while loading)."""
+        return self.catalog.linked
 
     def copy_to_clipboard(self, text: str) -> None:
         """OSC 52 through tmux/screen when needed, or a dialog to copy by hand."""
@@ -188,12 +239,14 @@ class KabarApp(App[None]):
         message: RenderableType | None = None,
     ) -> None:
         """Quit (`q`, a signal, an error): loading stops now, while the terminal is restored."""
-        self._stop_loading.set()
+        self._asker.stop()
+        self._search_asker.stop()
         super().exit(result, return_code, message)
 
     def on_unmount(self) -> None:
         """The terminal is restored by now; stop loading and give the signals back."""
-        self._stop_loading.set()
+        self._asker.stop()
+        self._search_asker.stop()
         try:
             loop = asyncio.get_running_loop()
             for name in QUITTING_SIGNALS:
@@ -205,24 +258,19 @@ class KabarApp(App[None]):
     def on_mount(self) -> None:
         for warning in self.startup_warnings:
             self.notify(warning, severity="warning", markup=False)
-        if self.preloaded:
-            from kabar_tui.ui.data import build_searcher
-
-            self.call_after_refresh(self._corpus_ready, build_searcher(self.corpus))
+        if isinstance(self.catalog, MemoryCatalog) and self.preloaded:
+            # A corpus handed over in memory (tests, embedding): everything is at hand.
+            self.searcher = self.catalog.searcher()
+            self.call_after_refresh(self._catalog_ready, self.catalog, Listing.of(self.catalog))
         else:
-            self.call_after_refresh(self.load_corpus)  # first paint before any processing
+            self.call_after_refresh(self.load_corpus)  # first paint before any query
 
     # -- loading -----------------------------------------------------------------------
 
     def load_corpus(self) -> None:
-        """Index the articles in a thread (the cache makes a second open one read).
-
-        A daemon thread, not a Textual worker: those run in asyncio's executor, which the
-        interpreter waits for at exit, so quitting during a minute of linking would take a
-        minute. See `stop_loading`.
-        """
-        self._loader = threading.Thread(target=self._load, name="kabar-load", daemon=True)
-        self._loader.start()
+        """Open or index the articles in the catalog's thread (kabar_tui.ui.asking), which
+        then answers the screens' questions. A cached corpus is opened, not loaded."""
+        self._asker.start(self._load)
 
     def stop_loading(self, grace: float) -> bool:
         """Ask the loading to stop and wait up to `grace` seconds; whether it has stopped.
@@ -231,29 +279,53 @@ class KabarApp(App[None]):
         cache; a long cross-article stage cannot stop midway, and is abandoned with the
         process (nothing is being written then; see docs/processes.md).
         """
-        self._stop_loading.set()
-        if self._loader is not None:
-            self._loader.join(grace)
-            return not self._loader.is_alive()
-        return True
+        self._asker.stop()
+        self._search_asker.stop()
+        return self._asker.join(grace) and self._search_asker.join(0)
 
     def _post(self, message: Message) -> None:
         """Hand a message to the app without waiting for it (`call_from_thread` would wait,
-        for ever once the app has gone); IndexCancelled once the app is quitting or gone."""
-        from kabar_tui.core.pipeline import IndexCancelled
-
+        for ever once the app has gone); _Stopped once the app is quitting or gone."""
         if self._stop_loading.is_set() or not self.post_message(message):
-            raise IndexCancelled
+            raise _Stopped
 
     def _load(self) -> None:
-        from kabar_tui.core.pipeline import IndexCancelled
-
-        with contextlib.suppress(IndexCancelled):  # quitting: the cache keeps the work done
+        with contextlib.suppress(_Stopped):  # quitting: the cache keeps the work done
             self._load_corpus()
 
     def _load_corpus(self) -> None:
-        from kabar_tui.core.pipeline import build_corpus
-        from kabar_tui.ui.data import build_searcher
+        """The cached catalog when there is one; else index, showing articles as they come,
+        then the catalog of what was indexed. Then the search index, warmed here."""
+        catalog = self.catalog if self.preloaded else None
+        problems: list[Problem] = []
+        if catalog is None:
+            catalog, problems = open_catalog(self.paths)
+        if catalog is None:
+            corpus = self._index_corpus()
+            catalog, problems = open_catalog(self.paths)  # the cache holds it all now
+            if catalog is None:
+                catalog, problems = MemoryCatalog(corpus), []
+        # Said once: what opening said, and the catalog's own (unreadable files and such).
+        problems = problems + [p for p in catalog.problems if p not in problems]
+        self._post(CatalogReady(catalog, Listing.of(catalog), problems))
+        self._search_asker.start(partial(self._open_search, catalog))
+
+    def _open_search(self, catalog: Catalog) -> None:
+        """In the search thread: its own opening of a stored catalog (a connection belongs
+        to its thread), and the search index opened or built there."""
+        own: Catalog | None = catalog
+        if not isinstance(catalog, MemoryCatalog):
+            own, _problems = open_catalog(self.paths)
+        if own is None:
+            return  # the cache changed meanwhile: search waits for the next opening
+        searcher = own.searcher()
+        self._own_searcher = searcher
+        with contextlib.suppress(_Stopped):
+            self._post(SearcherReady(catalog, searcher))
+
+    def _index_corpus(self) -> Corpus:
+        """Index `paths` (the cache keeps what was done), posting articles as they come."""
+        from kabar_tui.core.pipeline import IndexCancelled, build_corpus
 
         shown = handed = 0.0
         arrived: list[Article] = []
@@ -280,30 +352,45 @@ class KabarApp(App[None]):
                 self._post(LoadProgress(done, total))
 
         stop = self._stop_loading
-        corpus = build_corpus(self.paths, progress, on_articles=on_articles, cancel=stop)
+        try:
+            corpus = build_corpus(self.paths, progress, on_articles=on_articles, cancel=stop)
+        except IndexCancelled:
+            raise _Stopped from None
         if arrived:
             hand_over()
-        searcher = build_searcher(corpus)
-        self._post(CorpusLoaded(corpus, searcher))
+        return corpus
+
+    def prepare_searcher(self, catalog: Catalog) -> Searcher | None:
+        """The catalog's searcher, opened or built (in the catalog's thread: it may take a
+        while the first time) and kept; None while articles are still arriving."""
+        if not catalog.linked:
+            return None
+        searcher = catalog.searcher()
+        if catalog is self.catalog:
+            self.searcher = searcher
+        return searcher
 
     def on_articles_arrived(self, message: ArticlesArrived) -> None:
         """Processed articles, shown at once; their cross-article results come later."""
         started = time.perf_counter()
-        self.corpus.articles.extend(message.articles)
-        self.list_screen.refresh_articles()
+        catalog = self.catalog
+        before = len(catalog)
+        if isinstance(catalog, MemoryCatalog) and not catalog.linked:
+            catalog.add_articles(message.articles)
+            self.listing.add(catalog.heads()[before:])
+            self.list_screen.refresh_articles()
         self._arrival_seconds = time.perf_counter() - started
 
     def on_load_progress(self, message: LoadProgress) -> None:
         self.list_screen.set_progress(message.done, message.total)
 
-    def on_corpus_loaded(self, message: CorpusLoaded) -> None:
-        corpus, searcher = message.corpus, message.searcher
-        self.corpus = corpus
-        for problem in corpus.problems[:SHOWN_PROBLEMS]:
+    def on_catalog_ready(self, message: CatalogReady) -> None:
+        problems = message.problems
+        for problem in problems[:SHOWN_PROBLEMS]:
             self.notify(
                 str(problem), severity="error" if problem.fatal else "warning", markup=False
             )
-        hidden = len(corpus.problems) - SHOWN_PROBLEMS
+        hidden = len(problems) - SHOWN_PROBLEMS
         if hidden > 0:
             more = ngettext(
                 "{n} more problem (listed when kabar exits)",
@@ -311,22 +398,125 @@ class KabarApp(App[None]):
                 hidden,
             )
             self.notify(more.format(n=hidden), severity="warning")
-        self._corpus_ready(searcher)
+        self._catalog_ready(message.catalog, message.listing, problems)
 
-    def _corpus_ready(self, searcher: SearchIndex) -> None:
-        self.searcher = searcher
-        self.linked = True
+    def _catalog_ready(
+        self, catalog: Catalog, listing: Listing, problems: list[Problem] | None = None
+    ) -> None:
+        """The final catalog replaces the one articles arrived in: the list, the open
+        article and its pane are drawn again from it (resolved names, links, stories)."""
+        replaced = catalog is not self.catalog
+        self.catalog = catalog
+        self.listing = listing
+        self.problems = problems if problems is not None else catalog.problems
+        if replaced:
+            self.searcher = None
+            self._articles.clear()
         message = None
-        if not self.corpus.articles:
+        if not len(catalog):
             message = _("No articles could be read.")
-            if self.corpus.problems:
-                message += " " + "; ".join(str(p) for p in self.corpus.problems)
+            if self.problems:
+                message += " " + "; ".join(str(p) for p in self.problems)
         self.list_screen.finish_loading(message)
         self.list_screen.forget_prompts()
-        if self._reader is not None and self._reader.is_mounted:
-            self._reader.view.forget_layouts()
-            self._reader.fill_pane()
         self.list_screen.refresh_articles()
+        reader = self._reader
+        if reader is not None and reader.is_mounted:
+            reader.view.forget_layouts()
+            shown = reader.view.article
+            if replaced and shown is not None:  # the article again, from the final catalog
+                where = self.history.current
+
+                def again(article: Article) -> None:
+                    reader.open(article, reader.view.cursor, where.terms)
+
+                self.fetch_article(shown.id, again)
+            else:
+                reader.fill_pane()
+
+    def on_searcher_ready(self, message: SearcherReady) -> None:
+        """Search answers now: a query typed while it was being prepared runs again."""
+        from kabar_tui.ui.screens.search import SearchScreen
+
+        if message.catalog is not self.catalog:
+            return
+        self.searcher = message.searcher
+        for screen in self.screen_stack:
+            if isinstance(screen, SearchScreen):
+                screen.searcher_ready()
+
+    # -- articles ----------------------------------------------------------------------
+
+    def head(self, article_id: str) -> ArticleHead | None:
+        return self.listing.by_id.get(article_id)
+
+    def ask(
+        self, question: Callable[[Catalog], T], then: Callable[[T], object], group: str
+    ) -> None:
+        """Call `then` with the catalog's answer to `question`: now when the catalog is in
+        memory and has no thread (handed over, or articles still arriving), else once the
+        catalog's thread has asked it; of the questions of one group only the newest is
+        answered, and none about a catalog that has been replaced meanwhile."""
+        catalog = self.catalog
+        if not self._asker.running or (isinstance(catalog, MemoryCatalog) and not catalog.linked):
+            then(question(catalog))
+            return
+
+        def answer(found: T) -> None:
+            if catalog is self.catalog:
+                then(found)
+
+        self._asker.ask(group, lambda: question(catalog), answer)
+
+    def search_hits(
+        self, query: str, offset: int, limit: int, then: Callable[[SearchPage], object]
+    ) -> None:
+        """Call `then` with a page of hits: from the search thread when there is one (only
+        the newest query is answered), else now; no hits until search is ready."""
+
+        def page(searcher: Searcher | None) -> SearchPage:
+            from kabar_tui.core.search import SearchPage
+
+            if not query.strip() or searcher is None:
+                return SearchPage([], 0)
+            return searcher.search_page(query, offset, limit)
+
+        if self._search_asker.running:
+            self._search_asker.ask("search", lambda: page(self._own_searcher), then)
+        else:
+            then(page(self.searcher or self.prepare_searcher(self.catalog)))
+
+    @property
+    def asking(self) -> int:
+        """Questions not answered yet (tests and benchmarks wait for none)."""
+        return self._asker.unanswered + self._search_asker.unanswered
+
+    def on_answer(self, message: Answer) -> None:
+        message.asker.answered()
+        if message.error is not None:
+            raise message.error
+        message.then(message.found)
+
+    def fetch_article(self, article_id: str, then: Callable[[Article], object]) -> None:
+        """Call `then` with the whole article (kept for a while once read)."""
+        kept = self._articles.get(article_id)
+        if kept is not None:
+            self._articles.move_to_end(article_id)
+            then(kept)
+            return
+
+        def found(article: Article | None) -> None:
+            if article is not None:
+                self._keep(article)
+                then(article)
+
+        self.ask(lambda catalog: catalog.article(article_id), found, "article")
+
+    def _keep(self, article: Article) -> None:
+        self._articles[article.id] = article
+        self._articles.move_to_end(article.id)
+        while len(self._articles) > KEPT_ARTICLES:
+            self._articles.popitem(last=False)
 
     # -- navigation --------------------------------------------------------------------
 
@@ -350,7 +540,7 @@ class KabarApp(App[None]):
         origin: tuple[str, ...] | None = None,
     ) -> None:
         """Open an article at a paragraph, recording the move in the history."""
-        if self.corpus.article(article_id) is None:
+        if self.head(article_id) is None:
             self.notify(_("That article is not loaded"), severity="warning")
             return
         self._go(self.history.visit(Location(article_id, paragraph, terms, origin)))
@@ -362,12 +552,15 @@ class KabarApp(App[None]):
             self.pop_screen()
         if location.article_id is None:
             return
-        article = self.corpus.article(location.article_id)
-        if article is None:
-            return
-        if self.screen is not self.reader:
-            self.push_screen(self.reader)
-        self.reader.open(article, location.paragraph, location.terms)
+
+        def show(article: Article) -> None:
+            if location is not self.history.current:
+                return  # the reader went elsewhere while it was read
+            if self.screen is not self.reader:
+                self.push_screen(self.reader)
+            self.reader.open(article, location.paragraph, location.terms)
+
+        self.fetch_article(location.article_id, show)
 
     def remember_paragraph(self, paragraph: int) -> None:
         self.history.remember_paragraph(paragraph)
@@ -406,7 +599,7 @@ class KabarApp(App[None]):
     def open_neighbour(self, step: int) -> None:
         """`[` / `]`: the previous or next article in the list's order."""
         current = self.history.current.article_id
-        order = [a.id for a in self.list_screen.shown] or [a.id for a in self.corpus.articles]
+        order = [a.id for a in self.list_screen.shown] or [a.id for a in self.listing.heads]
         if current not in order:
             return
         index = order.index(current) + step
@@ -428,21 +621,37 @@ class KabarApp(App[None]):
     ) -> None:
         """Two versions of a story side by side: `other_id`, or the most related article;
         `place` is the row and side (0 left, 1 right) to start on."""
-        from kabar_tui.core.compare import compare_candidates
-        from kabar_tui.ui.screens.compare import CompareScreen
-
         if not self.linked:
             self.notify(_("Still linking articles; comparisons come when it is done"), timeout=3)
             return
-        candidates = [article.id for article, _links in compare_candidates(self.corpus, article_id)]
-        if other_id is None:
-            if not candidates:
-                self.notify(_("No other outlet has this story"), timeout=3)
-                return
-            other_id = candidates[0]
+
+        def versions(catalog: Catalog) -> tuple[Comparison, list[str]] | None:
+            from kabar_tui.core.compare import compare_articles
+
+            candidates = [head.id for head, _links in catalog.compare_candidates(article_id)]
+            other = other_id if other_id is not None else next(iter(candidates), None)
+            if other is None:
+                return None
+            left, right = catalog.article(article_id), catalog.article(other)
+            if left is None or right is None:
+                return None
+            # The links between the two are all that compare_articles reads of a corpus.
+            between = Corpus(links=catalog.links_between(article_id, other))
+            return compare_articles(between, left, right), candidates
+
+        self.ask(versions, partial(self._show_versions, place), "compare")
+
+    def _show_versions(
+        self, place: tuple[int, int], versions: tuple[Comparison, list[str]] | None
+    ) -> None:
+        from kabar_tui.ui.screens.compare import CompareScreen
+
+        if versions is None:
+            self.notify(_("No other outlet has this story"), timeout=3)
+            return
         if isinstance(self.screen, CompareScreen):
             self.pop_screen()
-        self.push_screen(CompareScreen(article_id, other_id, candidates, place))
+        self.push_screen(CompareScreen(*versions, place))
 
     def switch_language(self, language: str) -> None:
         """Speak `language` from now on and remember it in the config file.

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from kabar_tui.core.catalog import ArticleHead, Catalog
 from kabar_tui.i18n import _
 from kabar_tui.ui.access import KabarNode
-from kabar_tui.ui.data import corpus_entity_names
 
 Command = tuple[str, Callable[[], object], str]  # text, what it does, its key or a hint
+# The palette's corpus facts: the open article's comparisons, every entity's name and label.
+Facts = tuple[list[tuple[ArticleHead, int]], list[tuple[str, str]]]
 
 
 class KabarCommands(KabarNode, Provider):
     """Every action of the screen the palette was opened on, then themes, articles, names."""
+
+    _compare_candidates: list[tuple[ArticleHead, int]] = []
+    _entity_names: list[tuple[str, str]] = []
+    _made: list[Command] | None = None
 
     def _actions(self) -> list[Command]:
         from kabar_tui.ui.screens.list import ListScreen
@@ -49,26 +56,45 @@ class KabarCommands(KabarNode, Provider):
                 (_("Next article"), partial(screen.action_neighbour, 1), "]"),
             ]
             article = screen.view.article
-            if article is not None and app.linked:
-                from kabar_tui.core.compare import compare_candidates
-
-                for other, _links in compare_candidates(app.corpus, article.id):
+            if article is not None:
+                for other, _links in self._compare_candidates:
                     text = _("Compare with: {outlet} · {title}").format(
                         outlet=other.outlet or "-", title=other.title
                     )
                     actions.append((text, partial(app.compare, article.id, other.id), ""))
         return actions
 
+    async def startup(self) -> None:
+        """What the palette lists of the corpus, asked of the catalog in a thread: the
+        comparisons of the open article, and every entity's name."""
+        from kabar_tui.ui.screens.reader import ReaderScreen
+
+        app, screen = self.kabar, self.screen
+        article = screen.view.article if isinstance(screen, ReaderScreen) else None
+        if not app.linked:  # names are resolved by then; before, every mention would be walked
+            return
+        answered: asyncio.Future[Facts] = asyncio.get_running_loop().create_future()
+
+        def facts(catalog: Catalog) -> Facts:
+            compared = catalog.compare_candidates(article.id) if article is not None else []
+            return compared, catalog.entity_names()
+
+        app.ask(facts, answered.set_result, "palette")
+        self._compare_candidates, self._entity_names = await answered
+
     def _commands(self) -> list[Command]:
+        """Every command, made once per palette (10k articles are 10k commands)."""
+        if self._made is not None:
+            return self._made
         app = self.kabar
-        commands = self._actions()
+        commands = self._made = self._actions()
         for theme in sorted(app.available_themes):
             text = _("Switch theme: {name}").format(name=theme)
             commands.append((text, partial(setattr, app, "theme", theme), ""))
-        for article in app.corpus.articles:
-            label = _("Open article: {title}").format(title=article.title)
-            commands.append((label, partial(app.jump, article.id, 0), article.outlet or ""))
-        for name, label in corpus_entity_names(app.corpus):
+        for head in app.listing.heads:
+            label = _("Open article: {title}").format(title=head.title)
+            commands.append((label, partial(app.jump, head.id, 0), head.outlet or ""))
+        for name, label in self._entity_names:
             text = _("Jump to entity: {name}").format(name=name)
             commands.append((text, partial(app.show_entity, name), label))
         return commands

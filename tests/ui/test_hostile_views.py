@@ -83,6 +83,7 @@ async def _every_view(app: KabarApp, pilot: Pilot, corpus: Corpus) -> Iterator[V
     await pilot.press("enter")
     await pilot.pause()
     assert isinstance(app.screen, EntityScreen)
+    await app.workers.wait_for_complete()  # the counts and the first page are read in workers
     await views.capture("entity view")
     for query in ("beras", "berkas newline", "zulkifli"):
         app.action_search()
@@ -119,7 +120,7 @@ async def test_problems_about_hostile_names_are_shown_visibly(hostile: Path) -> 
             await pilot.pause(0.05)
             if app.linked:
                 break
-        assert app.linked and len(app.corpus.articles) == 10
+        assert app.linked and len(app.catalog) == 10
         for _ in range(100):
             if app.screen.query("Toast"):
                 break

@@ -267,7 +267,7 @@ async def test_bad_paths_give_a_message_not_a_traceback(tmp_path) -> None:
         status = app.list_screen.query_one("#status", Label)
         assert status.display
         assert "No articles could be read" in str(status.render())
-        assert app.corpus.problems
+        assert app.problems
 
 
 async def test_opens_files_given_on_the_command_line(tmp_path) -> None:
@@ -279,7 +279,7 @@ async def test_opens_files_given_on_the_command_line(tmp_path) -> None:
     async with app.run_test() as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert len(app.corpus.articles) == 1
+        assert len(app.catalog) == 1
         assert app.searcher is not None
         assert not app.list_screen.query_one("#status", Label).display
 

@@ -46,10 +46,11 @@ async def search_for(pilot, app, query: str) -> None:
 
 
 async def test_all_hits_are_counted_with_plurals_and_paged_past_fifty() -> None:
-    app = make_app(flooded_corpus(120))
+    corpus = flooded_corpus(120)
+    app = make_app(corpus)
     async with app.run_test() as pilot:
         await pilot.pause()
-        app.searcher = SearchIndex.build(app.corpus)
+        app.searcher = SearchIndex.build(corpus)
         await search_for(pilot, app, "banjir")
         assert status_text(app).startswith("120 hits; ↓ past the last shows more")
         hits = app.screen.query_one(HitList)
@@ -70,10 +71,11 @@ async def test_all_hits_are_counted_with_plurals_and_paged_past_fifty() -> None:
 async def test_hit_count_in_indonesian() -> None:
     i18n.set_language("id")
     try:
-        app = make_app(flooded_corpus(1234), locale="id")
+        corpus = flooded_corpus(1234)
+        app = make_app(corpus, locale="id")
         async with app.run_test() as pilot:
             await pilot.pause()
-            app.searcher = SearchIndex.build(app.corpus)
+            app.searcher = SearchIndex.build(corpus)
             await search_for(pilot, app, "banjir")
             assert status_text(app).startswith("1.234 hasil; ↓")
             await pilot.press("escape")

@@ -47,7 +47,7 @@ def test_search(snap_compare, size) -> None:
 def test_entity_view(snap_compare, size) -> None:
     async def entity(pilot) -> None:
         pilot.app.show_entity("Kim Jong Un")
-        await pilot.pause()
+        await settle(pilot)  # its counts and first page are read in workers
 
     assert snap_compare(make_app(), terminal_size=size, run_before=entity)
 

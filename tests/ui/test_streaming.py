@@ -6,7 +6,7 @@ import threading
 
 import pytest
 from textual.geometry import Region
-from textual.widgets import OptionList
+from textual.widgets import Label, OptionList
 
 from kabar_tui.core import pipeline
 from kabar_tui.core.model import Corpus
@@ -56,7 +56,7 @@ async def test_list_grows_before_the_corpus_is_linked(staged_pipeline: threading
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: shown_ids(app))
         assert shown_ids(app) == ["detik-1"]
-        assert not app.linked and app.corpus.stories == []
+        assert not app.linked and app.catalog.stories() == []
         assert app.list_screen.query_one("#progress").display
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.reader.is_mounted)
@@ -108,3 +108,20 @@ async def test_moving_the_cursor_repaints_only_the_two_paragraphs() -> None:
             lines = range(layout.first_line[paragraph], layout.last_line[paragraph] + 1)
             assert set(lines) <= repainted
         assert repainted <= set(range(layout.first_line[0], layout.last_line[1] + 1))
+
+
+async def test_a_search_typed_while_loading_is_answered_when_search_is_ready(
+    staged_pipeline: threading.Event,
+) -> None:
+    """It said "Still reading articles…" for good (issue 11); now it searches again."""
+    app = KabarApp(paths=["news"])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: shown_ids(app))
+        await pilot.press("slash", *"shoigu")
+        await pilot.pause(0.3)
+        status = app.screen.query_one("#search-status", Label)
+        assert "Still reading articles" in str(status.render())
+        assert not app.screen.hits
+        staged_pipeline.set()
+        await wait_for(pilot, lambda: app.screen.hits)
+        assert {hit.article_id for hit in app.screen.hits} >= {"detik-1", "kompas-1"}

@@ -9,6 +9,7 @@ the rule recogniser said about it (`rule_attributes`), computed per token at run
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -159,15 +160,23 @@ def rule_tags(
 ) -> list[str]:
     """Tags (`B-ORG/head`) over token `spans` from the rules' mentions, given as (start,
     end, label, basis) in characters."""
-    tags = ["O"] * len(spans)
-    starts = {start: i for i, (start, _) in enumerate(spans)}
+    return rule_tags_at([start for start, _ in spans], [end for _, end in spans], mentions)
+
+
+def rule_tags_at(
+    starts: Sequence[int], ends: Sequence[int], mentions: Sequence[tuple[int, int, str, str]]
+) -> list[str]:
+    """`rule_tags` over tokens given as their starts and ends (ascending): each mention's
+    first token found by bisection, so the cost follows the mentions, not the words."""
+    count = len(starts)
+    tags = ["O"] * count
     for start, end, label, basis in mentions:
-        first = starts.get(start)
-        if first is None:
+        first = bisect_left(starts, start)
+        if first == count or starts[first] != start:
             continue
         tags[first] = f"B-{label}/{basis}"
         index = first + 1
-        while index < len(spans) and spans[index][1] <= end:
+        while index < count and ends[index] <= end:
             tags[index] = f"I-{label}/{basis}"
             index += 1
     return tags

@@ -8,28 +8,61 @@ English) and time-zone cities; built once per process.
 from __future__ import annotations
 
 import zoneinfo
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from kabar_tui.core.lexicon import NAME_WORD, Label, data_lines
+
+MAX_PHRASE_WORDS = 6  # longer phrases are never looked up
+
+
+def _lengths_by_first_word(phrases: Iterable[tuple[str, ...]]) -> dict[str, tuple[int, ...]]:
+    lengths: dict[str, set[int]] = {}
+    for phrase in phrases:
+        if 0 < len(phrase) <= MAX_PHRASE_WORDS:
+            lengths.setdefault(phrase[0], set()).add(len(phrase))
+    return {word: tuple(sorted(found, reverse=True)) for word, found in lengths.items()}
+
+
+class Phrases(frozenset[tuple[str, ...]]):
+    """A set of phrases (tuples of token keys) with the lengths of those that start with
+    each word, longest first (a one-level trie): most words open no phrase, so a look-up
+    at a word ends at one dict probe, and the others build only the tuples that exist."""
+
+    lengths: dict[str, tuple[int, ...]]
+
+    def __init__(self, phrases: Iterable[tuple[str, ...]] = ()) -> None:
+        self.lengths = _lengths_by_first_word(self)
+
+
+class Names(dict[tuple[str, ...], tuple[str, str]]):
+    """Gazetteer names (token keys -> (label, canonical)), with `Phrases.lengths`."""
+
+    lengths: dict[str, tuple[int, ...]]
+
+    def freeze(self) -> Names:
+        """Index the lengths once every name is in: the table must not change after."""
+        self.lengths = _lengths_by_first_word(self)
+        return self
 
 
 @dataclass(frozen=True, slots=True)
 class Gazetteer:
     """Lookup tables, built once per process."""
 
-    names: dict[tuple[str, ...], tuple[str, str]]  # token keys -> (label, canonical)
+    names: Names  # token keys -> (label, canonical)
     short_acronyms: frozenset[str]  # "AS", "UN": match only when written in capitals
     not_entities: frozenset[str]
-    person_cues: frozenset[tuple[str, ...]]
+    person_cues: Phrases
     org_context: frozenset[tuple[str, ...]]
     loc_context: frozenset[tuple[str, ...]]
-    org_heads: frozenset[tuple[str, ...]]
-    loc_heads: frozenset[tuple[str, ...]]
+    org_heads: Phrases
+    loc_heads: Phrases
     org_tails: frozenset[str]
     org_words: frozenset[str]
-    regional_titles: frozenset[tuple[str, ...]]
-    directions: frozenset[tuple[str, ...]]
+    regional_titles: Phrases
+    directions: Phrases
     loc_tails: frozenset[str]
     regional_orgs: frozenset[str]  # BPBD, DPRD: a region name follows them
     bylines: frozenset[str]  # Editor, Penulis: `Editor: Linda Agnesia` names a person
@@ -39,8 +72,10 @@ def token_key(text: str) -> str:
     return text.casefold().replace("-", " ").replace("’", "'")
 
 
+@lru_cache(maxsize=1 << 16)
 def key_tuple(text: str) -> tuple[str, ...]:
-    """The token keys of a phrase, as `tokenize` would give them."""
+    """The token keys of a phrase, as `tokenize` would give them (cached: an article
+    names its people again and again)."""
     return tuple(token_key(word) for word in NAME_WORD.findall(text))
 
 
@@ -53,7 +88,7 @@ def gazetteer() -> Gazetteer:
     """Curated lists first; babel's CLDR names fill in (they never override a curated entry)."""
     import babel
 
-    names: dict[tuple[str, ...], tuple[str, str]] = {}
+    names = Names()
     upper_keys: set[str] = set()
     for line in data_lines("entities/gazetteer.tsv"):
         parts = line.split("\t")
@@ -98,18 +133,18 @@ def gazetteer() -> Gazetteer:
         cues.setdefault(kind, set()).add(key_tuple(phrase))
     short_acronyms = frozenset(key for key in upper_keys if len(key) <= 3 and " " not in key)
     return Gazetteer(
-        names=names,
+        names=names.freeze(),
         short_acronyms=short_acronyms,
         not_entities=frozenset(not_entities),
-        person_cues=frozenset(cues["person"] | cues["regional_title"]),
+        person_cues=Phrases(cues["person"] | cues["regional_title"]),
         org_context=frozenset(cues["org_context"]),
         loc_context=frozenset(cues["loc_context"]),
-        org_heads=frozenset(cues["org_head"]),
-        loc_heads=frozenset(cues["loc_head"]),
+        org_heads=Phrases(cues["org_head"]),
+        loc_heads=Phrases(cues["loc_head"]),
         org_tails=frozenset(k[0] for k in cues["org_tail"]),
         org_words=frozenset(k[0] for k in cues["org_word"]),
-        regional_titles=frozenset(cues["regional_title"]),
-        directions=frozenset(cues["direction"]),
+        regional_titles=Phrases(cues["regional_title"]),
+        directions=Phrases(cues["direction"]),
         loc_tails=frozenset(k[0] for k in cues["loc_tail"]),
         regional_orgs=frozenset(k[0] for k in cues["regional_org"]),
         bylines=frozenset(k[0] for k in cues["byline"]),

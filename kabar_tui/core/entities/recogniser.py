@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Sequence
+from itertools import accumulate, compress
+from operator import itemgetter
 
-from kabar_tui.core.entities.features import rule_tags, tokenize
+from kabar_tui.core.entities.features import rule_tags_at
 from kabar_tui.core.entities.gazetteer import gazetteer
 from kabar_tui.core.entities.rules import RuleResult, recognise_with_bases
-from kabar_tui.core.lexicon import Label
+from kabar_tui.core.lexicon import Label, tagger_tokens
 from kabar_tui.core.model import Article, Mention
 
 SENTENCE_END = frozenset(".!?")
@@ -27,18 +29,29 @@ CURATED = frozenset(
     {"known", "club", "tail", "head", "resolved", "actor", "region", "acronym", "titled"}
 )
 
-# Curated bases whose mention gives way to a well-formed name the tagger reads over the
-# same words (chosen on the dev sets, docs/entities.md): a name resolved from the rest of
-# the article or from what it does, to any such name; an acronym before a name, to one of
-# another label. (Names after a title stay: letting the tagger relabel them gained 0.005
-# F1 and cost a quote speaker in the project's annotated sets.)
-TAGGER_OVERRULES = {"actor": "overlap", "resolved": "overlap", "acronym": "other label"}
+# When a curated rule mention gives way to a well-formed name the tagger reads over its
+# words, by basis and by how the tagger reads them (`_reading`): the same words with
+# another label ("relabel"), part of them with another label ("part"), a name of another
+# label reaching beyond them ("other label"), or one of the same label over other words
+# ("other extent"). Chosen on the dev sets (docs/entities.md, "Which curated decisions
+# cost F1"): a name resolved from the rest of the article or from what it does gives way
+# to any name; so does an acronym before a name (`AC Milan`, `PDI Perjuangan`), unless
+# the tagger's name runs up to a person after a title (`_gives_way`); a name after a title,
+# to a relabelling or another label on part of it (`Dekan | Fakultas Hukum`, `Dirut |
+# Unilever | Hemant Bakshi`); an organisation or place read from its last word (`... FC`),
+# to the same label over other words. Known names, clubs, heads and branch regions stand.
+ANY_NAME = frozenset({"relabel", "part", "other label", "other extent"})
+TAGGER_OVERRULES: dict[str, frozenset[str]] = {
+    "actor": ANY_NAME,
+    "resolved": ANY_NAME,
+    "acronym": ANY_NAME,
+    "titled": frozenset({"relabel", "part"}),
+    "tail": frozenset({"other extent"}),
+}
 
 
 # Words either side of a possible name that the tagger decodes (`_around_open_names`).
 WINDOW = 4
-
-Token = tuple[str, int, int]  # word, start, end
 
 
 def recognise(paragraphs: Sequence[str]) -> list[Mention]:
@@ -73,40 +86,45 @@ def tag(
             (mention.start, mention.end, mention.label, _basis(rules, mention))
         )
     batch: list[tuple[list[str], list[str]]] = []
-    places: list[tuple[int, list[Token]]] = []
+    places: list[tuple[int, int, list[int], list[int]]] = []  # paragraph, first, starts, ends
     pieces: list[list[tuple[int, int]]] = []
     for index, text in enumerate(paragraphs):
         if rules.headlines[index]:
             continue
-        tokens = tokenize(text)
-        words = [word for word, _, _ in tokens]
-        tags = rule_tags([(start, end) for _, start, end in tokens], ruled.get(index, []))
+        words, starts, ends = tagger_tokens(text)
+        mentions = ruled.get(index)
+        tags = rule_tags_at(starts, ends, mentions) if mentions else ["O"] * len(words)
         # capitalised words that could start a name the tagger would keep: neither
         # ordinary words nor inside a curated mention (its rule tag says why; see `_merge`)
+        capitalised = compress(range(len(words)), map(str.isupper, map(itemgetter(0), words)))
         open_names = [
             i
-            for i, word in enumerate(words)
-            if word[:1].isupper()
-            and word.casefold() not in ordinary
+            for i in capitalised
+            if words[i].casefold() not in ordinary
             and (
                 tags[i] == "O"
                 or (basis := tags[i].partition("/")[2]) not in CURATED
                 or basis in TAGGER_OVERRULES
             )
         ]
+        if not open_names and not everywhere:
+            continue
         for first, last in _sentences(words):
             around = (
                 [(0, last - first)] if everywhere else _around_open_names(open_names, first, last)
             )
             if around:
                 batch.append((words[first:last], tags[first:last]))
-                places.append((index, tokens[first:last]))
+                places.append((index, first, starts, ends))
                 pieces.append(around)
     tagged: dict[int, list[Mention]] = {}
-    for (index, tokens), spans in zip(places, model().decode_spans(batch, pieces), strict=True):
+    if not batch:
+        return tagged
+    decoded = model().decode_spans(batch, pieces)
+    for (index, offset, starts, ends), found in zip(places, decoded, strict=True):
         text = paragraphs[index]
-        for first, last, label in spans:
-            start, end = tokens[first][1], tokens[last - 1][2]
+        for first, last, label in found:
+            start, end = starts[offset + first], ends[offset + last - 1]
             tagged.setdefault(index, []).append(Mention(text[start:end], label, index, start, end))
     return tagged
 
@@ -150,7 +168,7 @@ def _sentences(words: list[str]) -> list[tuple[int, int]]:
     ranges: list[tuple[int, int]] = []
     first = 0
     count = len(words)
-    for index in [i for i, word in enumerate(words) if word in SENTENCE_END]:
+    for index in compress(range(count), map(SENTENCE_END.__contains__, words)):
         if index + 1 == count or not words[index + 1][:1].islower():
             ranges.append((first, index + 1))
             first = index + 1
@@ -178,37 +196,69 @@ def _merge(
 ) -> list[Mention]:
     """One paragraph's mentions: the rules' curated ones; the tagger's elsewhere, if they
     neither start nor end in a lowercase word and hold a word that is not an ordinary one;
-    and where the tagger found a name that a curated mention cuts into, or that starts or
-    ends in a lowercase word, the rules' reading of those words (`Kementerian Agama | Lalu
-    Ahmad Zaenuri`); a name the rules took from its context (`di`, `kata`) where the tagger
-    found nothing."""
+    and where the tagger found a name that a curated mention cuts into, the rules' reading
+    of those words (`Kementerian Agama | Lalu Ahmad Zaenuri`; not where the tagger's name
+    only starts or ends in a lowercase word: `jalan Dewi Sartika` is no person); a name
+    the rules took from its context (`di`, `kata`) where the tagger found nothing."""
+    bases = [_basis(rules, m) for m in ruled]
     kept = [
         m
-        for m in ruled
-        if _basis(rules, m) in CURATED
-        and not any(_overrules(name, m, _basis(rules, m)) for name in tagged)
+        for m, basis in zip(ruled, bases, strict=True)
+        if basis in CURATED
+        and not (basis in TAGGER_OVERRULES and _gives_way(m, tagged, ruled, rules, text))
     ]
-    for name in tagged:
-        if name.label == Label.ORG and _ends_in_a_known_name(name, ruled, rules, text):
-            kept = [k for k in kept if not _overlap(name, k)]
-    overruled = [t for t in tagged if any(_overlap(t, k) for k in kept) or not _well_formed(t)]
-    kept += [t for t in tagged if t not in overruled]
-    for mention in ruled:
-        basis = _basis(rules, mention)
+    cut: list[Mention] = []
+    if tagged:  # most paragraphs: the tagger has nothing to add
+        for name in tagged:
+            if name.label == Label.ORG and _ends_in_a_known_name(name, ruled, rules, text):
+                kept = [k for k in kept if not _overlap(name, k)]
+        # kept is in text order: a tagged name meets one of those starting before its end
+        # if the furthest end among them is past its start
+        starts = [k.start for k in kept]
+        furthest = list(accumulate((k.end for k in kept), max))
+        accepted: list[Mention] = []
+        for name in tagged:
+            before = bisect_left(starts, name.end)
+            if before and furthest[before - 1] > name.start:
+                cut.append(name)
+            elif _well_formed(name):
+                accepted.append(name)
+        kept += accepted
+    for mention, basis in zip(ruled, bases, strict=True):
         if (
-            basis == "context"
-            or (basis == "unknown" and any(_overlap(mention, t) for t in overruled))
+            basis == "context" or (basis == "unknown" and any(_overlap(mention, t) for t in cut))
         ) and not any(_overlap(mention, k) for k in kept):
             kept.append(mention)
     return kept
 
 
-def _overrules(name: Mention, mention: Mention, basis: str) -> bool:
-    """The tagger's name outweighs a curated rule mention (`TAGGER_OVERRULES`)."""
-    how = TAGGER_OVERRULES.get(basis)
-    if how is None or not _overlap(name, mention) or not _well_formed(name):
+def _gives_way(
+    mention: Mention, tagged: list[Mention], ruled: list[Mention], rules: RuleResult, text: str
+) -> bool:
+    """A curated rule mention gives way to the tagger's reading (`TAGGER_OVERRULES`), but
+    not to a name that runs up to a person the rules found after a title: the words
+    between belong to the title (`Wakil Ketua PBNU Bidang Keagamaan | Ahmad ...`)."""
+    how = TAGGER_OVERRULES.get(_basis(rules, mention))
+    if how is None:
         return False
-    return how == "overlap" or name.label != mention.label
+    titled = {m.start for m in ruled if _basis(rules, m) == "titled"}
+    return any(
+        _reading(name, mention) in how
+        and not any(text[name.end : s].isspace() for s in titled if s > name.end)
+        for name in tagged
+        if _overlap(name, mention) and _well_formed(name)
+    )
+
+
+def _reading(name: Mention, mention: Mention) -> str:
+    """How the tagger's `name` reads words of the rules' `mention` (`TAGGER_OVERRULES`)."""
+    if name.label == mention.label:
+        return "same" if (name.start, name.end) == (mention.start, mention.end) else "other extent"
+    if (name.start, name.end) == (mention.start, mention.end):
+        return "relabel"
+    if mention.start <= name.start and name.end <= mention.end:
+        return "part"
+    return "other label"
 
 
 def _ends_in_a_known_name(
@@ -218,16 +268,17 @@ def _ends_in_a_known_name(
     no other rule mention reaches into it: `Bursa Efek Indonesia`, but not `Luar Negeri
     Rusia` after `Kementerian`."""
     inside = [m for m in ruled if _overlap(name, m)]
-    before = text[: name.start].split()
-    return (
-        _well_formed(name)
-        and bool(inside)
+    if not (
+        inside
         and inside[-1].end == name.end
-        and _basis(rules, inside[-1]) == "known"
         and inside[-1].start > name.start
+        and _basis(rules, inside[-1]) == "known"
         and all(name.start <= m.start and m.end <= name.end for m in inside)
-        and not (before and before[-1][:1].isupper())
-    )
+        and _well_formed(name)
+    ):
+        return False
+    before = text[: name.start].rsplit(None, 1)  # its last word is the word before
+    return not (before and before[-1][:1].isupper())
 
 
 def _well_formed(mention: Mention) -> bool:

@@ -14,13 +14,21 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import chain, compress
+from operator import not_
 
-from kabar_tui.core.entities.gazetteer import Gazetteer, gazetteer, key_tuple, token_key
-from kabar_tui.core.entities.tokens import Token, is_headline, tokenize
+from kabar_tui.core.entities.gazetteer import (
+    MAX_PHRASE_WORDS,
+    Gazetteer,
+    Phrases,
+    gazetteer,
+    key_tuple,
+    token_key,
+)
+from kabar_tui.core.entities.tokens import Tokens, is_headline, tokenize
 from kabar_tui.core.lexicon import Label, reporting_verbs
 from kabar_tui.core.model import Mention
 
-MAX_GAZETTEER_TOKENS = 6
 MAX_CONTEXT_TOKENS = 2
 
 # Lowercase words allowed inside a name when a capitalised word follows.
@@ -55,71 +63,54 @@ VERB_WORDS = frozenset(
 )
 
 
-def _runs(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
+def _runs(text: str, tokens: Tokens) -> list[tuple[int, int]]:
     """Index ranges [i, j) of capitalised words joined by spaces or name connectors."""
     runs: list[tuple[int, int]] = []
-    i, n = 0, len(tokens)
-    while i < n:
-        if not tokens[i].capital:
-            i += 1
+    capital, starts, ends, keys = tokens.capital, tokens.starts, tokens.ends, tokens.keys
+    n = len(capital)
+    for i in compress(range(n), capital):
+        if runs and i < runs[-1][1]:
             continue
         j = i + 1
         while j < n:
-            gap = text[tokens[j - 1].end : tokens[j].start]
+            gap = text[ends[j - 1] : starts[j]]
             if gap.strip():
                 break
-            if tokens[j].capital:
+            if capital[j]:
                 j += 1
             elif (
-                tokens[j].key in CONNECTORS
+                keys[j] in CONNECTORS
                 and j + 1 < n
-                and tokens[j + 1].capital
-                and not text[tokens[j].end : tokens[j + 1].start].strip()
+                and capital[j + 1]
+                and not text[ends[j] : starts[j + 1]].strip()
             ):
                 j += 2
             else:
                 break
         runs.append((i, j))
-        i = j
     return runs
 
 
-_first_words_of: dict[int, tuple[object, dict[str, int]]] = {}
-
-
-def _first_words(table: frozenset[tuple[str, ...]] | dict) -> dict[str, int]:
-    """Length of the longest phrase of a gazetteer table by its first word (a one-level
-    trie): most words open no phrase, so most look-ups end at one dict probe instead of
-    a tuple slice per length. Only for the gazetteer's tables, which never change."""
-    entry = _first_words_of.get(id(table))
-    if entry is None or entry[0] is not table:
-        longest: dict[str, int] = {}
-        for phrase in table:
-            if phrase:
-                longest[phrase[0]] = max(longest.get(phrase[0], 0), len(phrase))
-        entry = _first_words_of[id(table)] = (table, longest)
-    return entry[1]
-
-
-def _longest(keys: Sequence[str], i: int, j: int, table: frozenset[tuple[str, ...]] | dict) -> int:
+def _longest(keys: Sequence[str], i: int, j: int, table: Phrases) -> int:
     """Length of the longest phrase from `table` starting at keys[i], within [i, j)."""
     if i >= j:
         return 0
-    for length in range(
-        min(MAX_GAZETTEER_TOKENS, j - i, _first_words(table).get(keys[i], 0)), 0, -1
-    ):
-        if tuple(keys[i : i + length]) in table:
-            return length
+    lengths = table.lengths.get(keys[i])
+    if lengths is not None:
+        for length in lengths:
+            # a one-word phrase is there: its first word has length 1
+            if length <= j - i and (length == 1 or tuple(keys[i : i + length]) in table):
+                return length
     return 0
 
 
-def _context_kind(keys: Sequence[str], tokens: list[Token], i: int, gaz: Gazetteer) -> str | None:
+def _context_kind(keys: Sequence[str], tokens: Tokens, i: int, gaz: Gazetteer) -> str | None:
     """What the lowercase words just before token i say the name is."""
     for length in range(MAX_CONTEXT_TOKENS, 0, -1):
         if i - length < 0:
             continue
         phrase = tuple(keys[i - length : i])
-        if any(tokens[k].capital for k in range(i - length, i)):
+        if any(tokens.capital[i - length : i]):
             continue
         if phrase in gaz.person_cues:
             return Label.PER
@@ -130,19 +121,17 @@ def _context_kind(keys: Sequence[str], tokens: list[Token], i: int, gaz: Gazette
     return None
 
 
-def _looks_like_actor(tokens: list[Token], j: int) -> str | None:
+def _looks_like_actor(tokens: Tokens, j: int) -> str | None:
     """What follows a single name: a reporting verb (`Guterres mengatakan`) says "speech",
     another verb-like word (`Shoigu mengunjungi`, `Shoigu telah`) says "verb"."""
     if j >= len(tokens):
         return None
-    following = tokens[j]
-    if following.capital:
+    if tokens.capital[j]:
         return None
-    if following.key in reporting_verbs():
+    following = tokens.keys[j]
+    if following in reporting_verbs():
         return "speech"
-    if following.key in VERB_WORDS or (
-        following.key.startswith(VERB_PREFIX) and len(following.key) > 5
-    ):
+    if following in VERB_WORDS or (following.startswith(VERB_PREFIX) and len(following) > 5):
         return "verb"
     return None
 
@@ -163,18 +152,30 @@ Known = dict[tuple[str, ...], str]
 
 
 def _name_at(
-    tokens: list[Token], keys: list[str], i: int, j: int, gaz: Gazetteer, known: Known
+    tokens: Tokens, keys: list[str], i: int, j: int, gaz: Gazetteer, known: Known
 ) -> tuple[int, str]:
     """(length, label) of the longest known name starting at token i within [i, j)."""
     if i >= j:
         return 0, ""
-    in_gazetteer = _first_words(gaz.names).get(keys[i], 0)  # no longer gazetteer name here
-    limit = min(MAX_GAZETTEER_TOKENS, j - i)
-    for length in range(limit if known else min(limit, in_gazetteer), 0, -1):
+    lengths = gaz.names.lengths.get(keys[i], ())
+    if not known and not lengths:
+        return 0, ""  # the common case: no gazetteer name starts with this word
+    limit = min(MAX_PHRASE_WORDS, j - i)
+    if not known:  # the body: only the gazetteer's lengths
+        for length in lengths:
+            if length <= limit:
+                entry = gaz.names.get(tuple(keys[i : i + length]))
+                if entry and not (
+                    length == 1 and keys[i] in gaz.short_acronyms and not tokens.acronym[i]
+                ):
+                    return length, entry[0]
+        return 0, ""
+    in_gazetteer = lengths[0] if lengths else 0  # no longer gazetteer name here
+    for length in range(limit, 0, -1):
         phrase = tuple(keys[i : i + length])
         entry = gaz.names.get(phrase) if length <= in_gazetteer else None
         if entry and not (
-            length == 1 and phrase[0] in gaz.short_acronyms and not tokens[i].acronym
+            length == 1 and phrase[0] in gaz.short_acronyms and not tokens.acronym[i]
         ):
             return length, entry[0]
         label = known.get(phrase)
@@ -184,7 +185,7 @@ def _name_at(
 
 
 def _head_name_end(
-    tokens: list[Token],
+    tokens: Tokens,
     keys: list[str],
     i: int,
     run_end: int,
@@ -233,7 +234,7 @@ class _ArticleState:
     bases: dict[tuple[int, int, int], str] = field(default_factory=dict)
 
 
-def _segment(state: _ArticleState, paragraph: int, text: str, tokens: list[Token]) -> None:
+def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) -> None:
     """Mentions of one paragraph into `state.found`; undecided single words into
     `state.pending`.
 
@@ -242,17 +243,17 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: list[Token
     gaz, known, found, pending = state.gaz, state.known, state.found, state.pending
     headline = state.headline
     vocabulary = frozenset() if headline else state.vocabulary
-    keys = [t.key for t in tokens]
+    keys, starts, ends = tokens.keys, tokens.starts, tokens.ends
+    acronym, sentence_start = tokens.acronym, tokens.sentence_start
 
     def add(i: int, j: int, label: str, basis: str) -> None:
-        start, end = tokens[i].start, tokens[j - 1].end
+        start, end = starts[i], ends[j - 1]
         found.append(Mention(text[start:end], label, paragraph, start, end))
         state.bases[(paragraph, start, end)] = basis
 
     for run_start, run_end, floor in _join_conjoined_names(text, tokens, _runs(text, tokens), gaz):
         i = run_start
-        first = tokens[i]
-        if first.sentence_start and first.key in vocabulary and not gaz.names.get((first.key,)):
+        if sentence_start[i] and keys[i] in vocabulary and not gaz.names.get((keys[i],)):
             i += 1  # `Artis Raffi Ahmad` when the article also writes `artis`
             if i == run_end:
                 continue
@@ -278,9 +279,9 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: list[Token
                 i = i + 2 if i + 2 < run_end else run_end
                 after_title = i
                 continue
-            token_index, token = i, tokens[i]
+            token_index = i
             length, label = _name_at(tokens, keys, i, run_end, gaz, known)
-            if not length and _is_club(token, gaz):
+            if not length and _is_club(tokens, i, gaz):
                 length, label = 1, Label.ORG  # Persib Bandung, PSM Makassar: a club and its town
                 if i + 1 < run_end and gaz.names.get((keys[i + 1],), ("",))[0] == Label.LOC:
                     length = 2
@@ -314,7 +315,7 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: list[Token
                 person_cue = True
                 after_title = i
                 continue
-            if token.domain or (headline and not person_cue):
+            if tokens.domain[i] or (headline and not person_cue):
                 i += 1
                 continue
             regional = regional and person_cue
@@ -345,14 +346,14 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: list[Token
                 and not _longest(keys, i + 1, run_end, gaz.person_cues)
             )  # Juru bicara Lalu Muhamad Iqbal: an ordinary word that opens a name
             if (
-                (token.key in gaz.not_entities and not opens_name)
+                (keys[i] in gaz.not_entities and not opens_name)
                 or head_label
-                or (token.key in gaz.org_words and not person_cue)
+                or (keys[i] in gaz.org_words and not person_cue)
             ):
                 # an ordinary word, or the tail of a title cut by `dan`: the name after
                 # such a tail is the title's holder (dan Keamanan | Mahfud MD)
                 person_cue = (
-                    token.key in gaz.org_words
+                    keys[i] in gaz.org_words
                     and i == run_start
                     and run_start > 0
                     and keys[run_start - 1] == "dan"
@@ -369,16 +370,16 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: list[Token
                 )
                 and not _longest(keys, j, run_end, gaz.person_cues)
                 and not _longest(keys, j, run_end, gaz.org_heads)
-                and not _is_club(tokens[j], gaz)
+                and not _is_club(tokens, j, gaz)
             ):
                 j += 1
             if person_cue and regional and j - i >= 3:  # Bupati Labuhanbatu Erik Ritonga
                 add(i, i + 1, Label.LOC, "region")
                 i += 1
-            elif token.acronym and j - i > 1 and not tokens[i + 1].acronym:
+            elif acronym[i] and j - i > 1 and not acronym[i + 1]:
                 add(i, i + 1, Label.ORG, "acronym")  # Ketua Umum PSSI Erick Thohir
                 i += 1
-                regional = token.key in gaz.regional_orgs  # Kepala BPBD Garut | Satria Budi
+                regional = keys[i] in gaz.regional_orgs  # Kepala BPBD Garut | Satria Budi
                 after_title = i
                 continue
             if person_cue:
@@ -386,27 +387,26 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: list[Token
                 if tail is not None:
                     add(i, tail + 1, Label.ORG, "tail")  # Kiper Arema FC | Lucas Frigeri
                     i = tail + 1
-            token = tokens[i]
             labelled = _label_unknown(tokens, keys, i, j, person_cue, gaz)
             if (
                 i
                 and keys[i - 1] in gaz.bylines
-                and BYLINE_GAP.fullmatch(text, tokens[i - 1].end, tokens[i].start)
+                and BYLINE_GAP.fullmatch(text, ends[i - 1], starts[i])
             ):
                 labelled = (Label.PER, "titled")  # Editor: Linda Agnesia
             if labelled:
                 add(i, j, *labelled)
-            elif j - i == 1 and not token.acronym:
+            elif j - i == 1 and not acronym[i]:
                 pending.append(
                     _Pending(
                         paragraph,
-                        token.start,
-                        token.end,
-                        token.text,
+                        starts[i],
+                        ends[i],
+                        tokens.words[i],
                         "speech"
-                        if SPEAKER_COLON.match(text, token.end)
+                        if SPEAKER_COLON.match(text, ends[i])
                         else _looks_like_actor(tokens, j),
-                        token.sentence_start,
+                        sentence_start[i],
                     )
                 )
             person_cue = False
@@ -419,7 +419,7 @@ def _branch_region(
     run_end: int,
     gaz: Gazetteer,
     known: Known,
-    tokens: list[Token],
+    tokens: Tokens,
     titled: bool,
 ) -> int:
     """How many words after a regional branch head (Polres, Polda) name its region: those up
@@ -447,14 +447,14 @@ CONJOINED_GAP = re.compile(r"(?:,\s*|\s+)(?:dan\s+)?$")
 
 
 def _join_conjoined_names(
-    text: str, tokens: list[Token], runs: list[tuple[int, int]], gaz: Gazetteer
+    text: str, tokens: Tokens, runs: list[tuple[int, int]], gaz: Gazetteer
 ) -> list[tuple[int, int, int]]:
     """Runs as (start, end, start of the last joined part), organisation names with `dan`
     or a comma list inside joined into one run (Pusat Vulkanologi dan Mitigasi Bencana
     Geologi; Badan Meteorologi, Klimatologi, dan Geofisika). Only when the name opens with
     a head, has no known name, and what follows `dan` is neither a known name, a head nor
     a title (Kementerian Keuangan dan Bank Indonesia stay two)."""
-    keys = [t.key for t in tokens]
+    keys = tokens.keys
     joined: list[tuple[int, int, int]] = []
     index = 0
     while index < len(runs):
@@ -464,8 +464,10 @@ def _join_conjoined_names(
         while index + 1 < len(runs):
             next_start, next_end = runs[index + 1]
             gap_tokens = next_start - end
-            gap = text[tokens[end - 1].end : tokens[next_start].start]
             after_dan = gap_tokens == 1 and keys[end] == "dan"
+            if gap_tokens > 1 or (gap_tokens == 1 and not after_dan):
+                break  # the common case, decided without the text between
+            gap = text[tokens.ends[end - 1] : tokens.starts[next_start]]
             listed = gap_tokens == 0 and gap.strip() == ","
             if not (after_dan or listed) or not CONJOINED_GAP.fullmatch(gap):
                 break
@@ -493,7 +495,7 @@ def _join_conjoined_names(
 
 
 def _comma_list_ends_in_dan(
-    text: str, tokens: list[Token], keys: list[str], runs: list[tuple[int, int]], index: int
+    text: str, tokens: Tokens, keys: list[str], runs: list[tuple[int, int]], index: int
 ) -> bool:
     """Runs from `index` on are single words separated by commas, the last after `, dan`."""
     while index < len(runs):
@@ -501,7 +503,7 @@ def _comma_list_ends_in_dan(
         if end - start != 1 or index + 1 >= len(runs):
             return False
         next_start = runs[index + 1][0]
-        gap = text[tokens[end - 1].end : tokens[next_start].start]
+        gap = text[tokens.ends[end - 1] : tokens.starts[next_start]]
         if next_start - end == 1 and keys[end] == "dan" and gap.startswith(","):
             return True
         if next_start != end or gap.strip() != ",":
@@ -511,16 +513,16 @@ def _comma_list_ends_in_dan(
 
 
 def _place_inside_name(
-    tokens: list[Token], keys: list[str], j: int, run_end: int, gaz: Gazetteer, known: Known
+    tokens: Tokens, keys: list[str], j: int, run_end: int, gaz: Gazetteer, known: Known
 ) -> bool:
     """A one-word place between two unknown words of a name is part of it (Hotman Paris
     Hutapea); the span before it is already unknown, so only the word after is checked."""
     k = j + 1
     return (
         _name_at(tokens, keys, j, run_end, gaz, known) == (1, Label.LOC)
-        and not tokens[j].acronym
+        and not tokens.acronym[j]
         and k < run_end
-        and not tokens[k].acronym
+        and not tokens.acronym[k]
         and keys[k] not in gaz.not_entities
         and _unknown_words(keys, k, k + 1, gaz)
         and not _name_at(tokens, keys, k, run_end, gaz, known)[0]
@@ -535,16 +537,19 @@ def _unknown_words(keys: list[str], i: int, j: int, gaz: Gazetteer) -> bool:
     return all((keys[k],) not in gaz.names and keys[k] not in gaz.org_words for k in range(i, j))
 
 
-def _is_club(token: Token, gaz: Gazetteer) -> bool:
+def _is_club(tokens: Tokens, i: int, gaz: Gazetteer) -> bool:
     """Indonesian football clubs are named Pers... or PS... (Persija, Persebaya, PSIS)."""
-    return token.key not in gaz.not_entities and (
-        (CLUB.match(token.text) is not None and not token.sentence_start)
-        or (token.acronym and token.text.startswith("PS") and 3 <= len(token.text) <= 5)
+    word = tokens.words[i]
+    if not word.startswith(("Pers", "PS")):
+        return False  # most words, without the pattern
+    return tokens.keys[i] not in gaz.not_entities and (
+        (CLUB.match(word) is not None and not tokens.sentence_start[i])
+        or (tokens.acronym[i] and word.startswith("PS") and 3 <= len(word) <= 5)
     )
 
 
 def _label_unknown(
-    tokens: list[Token], keys: list[str], i: int, j: int, person_cue: bool, gaz: Gazetteer
+    tokens: Tokens, keys: list[str], i: int, j: int, person_cue: bool, gaz: Gazetteer
 ) -> tuple[str, str] | None:
     """(label, basis) of an unknown span [i, j) from its own words and its context; None
     to defer. The basis says which: "tail", "titled", "context" (the lowercase words
@@ -556,8 +561,7 @@ def _label_unknown(
         return Label.LOC, "tail"
     if person_cue:
         return Label.PER, "titled"
-    first = tokens[i]
-    if j - i == 1 and first.acronym:
+    if j - i == 1 and tokens.acronym[i]:
         return Label.ORG, "unknown"
     context = _context_kind(keys, tokens, i, gaz)
     if j - i > 1:
@@ -565,10 +569,10 @@ def _label_unknown(
             return Label.ORG, "context"
         if context == Label.LOC and keys[i - 1] not in DIRECTIONAL_PREPOSITIONS:
             return Label.LOC, "context"  # di Kampung Melayu; not `undangan dari Kim Jong-un`
-        if all(tokens[k].acronym for k in range(i, j)):
+        if all(tokens.acronym[i:j]):
             return Label.ORG, "unknown"
         return Label.PER, "unknown"
-    if first.sentence_start or context is None:
+    if tokens.sentence_start[i] or context is None:
         return None
     return context, "context"
 
@@ -589,12 +593,17 @@ def _resolve_pending(found: list[Mention], pending: list[_Pending]) -> list[tupl
         named.setdefault(token_key(mention.text), mention.label)
         if mention.label == Label.PER:
             person_parts.update(p for p in key_tuple(mention.text) if len(p) > 1)
-    speaking = {token_key(item.text) for item in pending if item.actor == "speech"}
-    acting = {token_key(item.text) for item in pending if item.actor and not item.sentence_start}
+    keys = [token_key(item.text) for item in pending]
+    speaking = {key for key, item in zip(keys, pending, strict=True) if item.actor == "speech"}
+    acting = {
+        key
+        for key, item in zip(keys, pending, strict=True)
+        if item.actor and not item.sentence_start
+    }
+    people = person_parts | speaking
     resolved: list[tuple[Mention, str]] = []
-    for item in pending:
-        key = token_key(item.text)
-        label = named.get(key) or (Label.PER if key in person_parts | speaking else None)
+    for key, item in zip(keys, pending, strict=True):
+        label = named.get(key) or (Label.PER if key in people else None)
         basis = "resolved"
         if label is None and key in acting:
             label, basis = Label.PER, "actor"
@@ -622,7 +631,9 @@ def recognise_with_bases(paragraphs: Sequence[str]) -> RuleResult:
     """
     tokenized = [tokenize(text) for text in paragraphs]
     headlines = [is_headline(tokens) for tokens in tokenized]
-    vocabulary = frozenset(t.key for tokens in tokenized for t in tokens if not t.capital)
+    vocabulary = frozenset(
+        chain.from_iterable(compress(t.keys, map(not_, t.capital)) for t in tokenized)
+    )
     state = _ArticleState(gazetteer(), vocabulary)
     for index, text in enumerate(paragraphs):
         if not headlines[index]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from functools import cache
+from itertools import compress
 from pathlib import Path
 
 import numpy as np
@@ -113,35 +114,31 @@ class CrfModel:
         A word's score reads the words up to 2 places either side, inside the sentence."""
         if pieces is None:
             pieces = [[(0, len(words))] for words, _ in sentences]
-        padded = [
-            word
-            for words, _ in sentences
-            for word in (BOUNDARY[-2], BOUNDARY[-1], *words, BOUNDARY[1], BOUNDARY[2])
-        ]
-        self.add_forms(padded)
-        known = self.form_ids
-        at: list[int] = []  # where each scored word is in `padded`
+        edges = (BOUNDARY[-2], BOUNDARY[-1]), (BOUNDARY[1], BOUNDARY[2])
+        window: list[str] = []  # each piece's words and the 2 either side (or the edges)
+        at: list[int] = []  # where each scored word is in `window`
         special: list[int] = []  # scored words whose context adds to the form's scores
         contexts: list[int] = []
-        base = 2
         for (words, tags), spans in zip(sentences, pieces, strict=True):
             n = len(words)
+            padded = [*edges[0], *words, *edges[1]]  # word i is padded[i + 2]
+            # the first word, words next to a rule mention, words after a quote
+            marked = {0}
+            for j in compress(range(n), map("O".__ne__, tags)):
+                marked.update((j - 1, j, j + 1))
+            for j in compress(range(n), map(QUOTE_OPENERS.__contains__, words)):
+                marked.add(j + 1)
             for first, last in spans:
-                for i in range(first, last):
-                    # the first word, words next to a rule mention, after a quote
-                    if (
-                        i == 0
-                        or tags[i] != "O"
-                        or tags[i - 1] != "O"
-                        or (i + 1 < n and tags[i + 1] != "O")
-                        or words[i - 1] in QUOTE_OPENERS
-                    ):
-                        special.append(len(at))
-                        contexts.append(self.context_id(words, tags, i))
-                    at.append(base + i)
-            base += n + 4
+                base = len(window) - first + 2  # word i is window[base + i]
+                window += padded[first : last + 4]
+                for i in sorted(marked.intersection(range(first, last))):
+                    special.append(len(at) + i - first)
+                    contexts.append(self.context_id(words, tags, i))
+                at.extend(range(base + first, base + last))
+        self.add_forms(window)
+        known = self.form_ids
         place = np.asarray(at, dtype=np.intp)
-        ids = np.asarray([known[w] for w in padded], dtype=np.intp)
+        ids = np.fromiter(map(known.__getitem__, window), dtype=np.intp, count=len(window))
         table = self.table
         # word i gets row r of the word OFFSETS[r] places from it
         scores = table[ids[place - 2], 0] + self.plain

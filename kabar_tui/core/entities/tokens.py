@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from itertools import compress
+from operator import itemgetter
 
 from kabar_tui.core.entities.gazetteer import token_key
-from kabar_tui.core.lexicon import NAME_WORD
+from kabar_tui.core.lexicon import name_words
 
 SENTENCE_BREAK = re.compile(r"[.!?]")
 # The only words a Title Case headline leaves in lowercase.
@@ -15,81 +18,102 @@ HEADLINE_LOWERCASE = frozenset(
 )
 
 
-class Token:
-    """One word. A plain slotted class: millions are made, so construction must be cheap."""
-
-    __slots__ = ("acronym", "capital", "domain", "end", "key", "sentence_start", "start", "text")
-
-    def __init__(
-        self,
-        text: str,
-        start: int,
-        end: int,
-        key: str,
-        capital: bool = False,
-        acronym: bool = False,
-        sentence_start: bool = False,
-        domain: bool = False,  # part of a web address like REPUBLIKA.CO.ID
-    ) -> None:
-        self.text = text
-        self.start = start
-        self.end = end
-        self.key = key  # casefolded, hyphens as spaces
-        self.capital = capital
-        self.acronym = acronym
-        self.sentence_start = sentence_start
-        self.domain = domain
-
-
 KEY_CACHE_LIMIT = 200_000
-_keys: dict[str, str] = {}  # word -> token key: news repeats its words
 
 
-def _key(word: str) -> str:
-    key = _keys.get(word)
-    if key is None:
-        if len(_keys) >= KEY_CACHE_LIMIT:
-            _keys.clear()
+class _Keys(dict[str, str]):
+    """word -> token key, made on first sight: news repeats its words, so `keys` maps a
+    paragraph's words in one C-level pass and computes only the new ones."""
+
+    def __missing__(self, word: str) -> str:
+        if len(self) >= KEY_CACHE_LIMIT:
+            self.clear()
         key = word if word.islower() and "-" not in word else token_key(word)
-        _keys[word] = key
-    return key
+        self[word] = key
+        return key
 
 
-def tokenize(text: str) -> list[Token]:
-    """Words with what recognition needs; only capitalised words get the costly checks.
-    Runs on every paragraph, so the loop is kept lean (positional arguments, cached keys)."""
-    tokens: list[Token] = []
-    append = tokens.append
-    previous_end = 0
-    size = len(text)
-    for match in NAME_WORD.finditer(text):
-        word = match.group()
-        start, end = match.span()
-        if word[0].isupper():
-            append(
-                Token(
-                    word,
-                    start,
-                    end,
-                    _key(word),
-                    True,
-                    len(word) >= 2 and word[1].isalpha() and word.isupper(),
-                    not tokens or SENTENCE_BREAK.search(text, previous_end, start) is not None,
-                    # part of a web address: a dot and a letter after it, or before it
-                    (end + 1 < size and text[end] == "." and text[end + 1].isalpha())
-                    or (start >= 2 and text[start - 1] == "." and text[start - 2].isalpha()),
+_keys = _Keys()
+
+
+class Tokens:
+    """The words of one paragraph as parallel lists (index i is the i-th word): no object
+    per word, since recognition reads millions of them. Flags other than `capital` are
+    set for capitalised words only (a word in lowercase is never an acronym, sentence
+    start or web-address part here)."""
+
+    __slots__ = (
+        "acronym",
+        "capital",
+        "domain",
+        "ends",
+        "keys",
+        "sentence_start",
+        "starts",
+        "words",
+    )
+
+    def __init__(self, text: str) -> None:
+        words, self.starts, self.ends = name_words(text)
+        self.words = words
+        count = len(words)
+        self.keys = list(map(_keys.__getitem__, words))  # casefolded, hyphens as spaces
+        capital = self.capital = list(map(str.isupper, map(itemgetter(0), words)))
+        # The checks below each look only where their marks are, not at every word.
+        acronym = self.acronym = [False] * count
+        for i in compress(range(count), map(str.isupper, words)):
+            acronym[i] = capital[i] and len(words[i]) >= 2 and words[i][1].isalpha()
+        opens = self.sentence_start = [False] * count
+        if count:
+            opens[0] = capital[0]
+        for stop in SENTENCE_BREAK.finditer(text):  # words hold no stops
+            after = bisect_right(self.starts, stop.start())
+            if after < count:
+                opens[after] = capital[after]
+        self.domain = self._web_address_words(text, capital)
+
+    def _web_address_words(self, text: str, capital: list[bool]) -> list[bool]:
+        """Capitalised words that are part of a web address like REPUBLIKA.CO.ID: a dot and a
+        letter right after the word, or a letter and a dot right before it."""
+        domain = [False] * len(capital)
+        dot = text.find(".")
+        if dot == -1:
+            return domain
+        ending_at: dict[int, int] | None = None
+        starting_at: dict[int, int] | None = None
+        size, indexes = len(text), range(len(capital))
+        while dot != -1:
+            if dot + 1 < size and text[dot + 1].isalpha():
+                ending_at = ending_at or dict(zip(self.ends, indexes, strict=True))
+                i = ending_at.get(dot)
+                if i is not None and capital[i]:
+                    domain[i] = True
+            if dot >= 1 and text[dot - 1].isalpha():
+                starting_at = starting_at or dict(
+                    zip(self.starts, range(len(capital)), strict=True)
                 )
-            )
-        else:
-            append(Token(word, start, end, _key(word)))
-        previous_end = end
-    return tokens
+                i = starting_at.get(dot + 1)
+                if i is not None and capital[i]:
+                    domain[i] = True
+            dot = text.find(".", dot + 1)
+        return domain
+
+    def __len__(self) -> int:
+        return len(self.words)
 
 
-def is_headline(tokens: list[Token]) -> bool:
+def tokenize(text: str) -> Tokens:
+    """The words of a paragraph with what recognition needs."""
+    return Tokens(text)
+
+
+def is_headline(tokens: Tokens) -> bool:
     """Title Case text (headlines, promo links), where capitals say nothing about names."""
     if len(tokens) < 5:
         return False
-    capitals = sum(1 for t in tokens if t.capital)
-    lowercase_ok = all(t.capital or t.key in HEADLINE_LOWERCASE or len(t.key) == 1 for t in tokens)
+    capitals = sum(tokens.capital)
+    lowercase_ok = all(
+        capital or key in HEADLINE_LOWERCASE or len(key) == 1
+        for capital, key in zip(tokens.capital, tokens.keys, strict=True)
+    )
     return lowercase_ok and capitals >= 0.6 * len(tokens)

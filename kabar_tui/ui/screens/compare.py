@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Label
 
-from kabar_tui.core.compare import Comparison, compare_articles
+from kabar_tui.core.compare import Comparison
 from kabar_tui.i18n import _, ngettext
 from kabar_tui.ui.access import KabarNode
 from kabar_tui.ui.messages import Compare, OpenArticle
@@ -23,25 +23,18 @@ class CompareScreen(KabarNode, Screen[None]):
     ]
 
     def __init__(
-        self,
-        article_id: str,
-        other_id: str,
-        candidates: list[str],
-        place: tuple[int, int] = (0, 0),
+        self, comparison: Comparison, candidates: list[str], place: tuple[int, int] = (0, 0)
     ) -> None:
-        """`place`: the row and side (0 left, 1 right) to start on."""
+        """`candidates`: the story's other articles, for `d`; `place`: the row and side
+        (0 left, 1 right) to start on."""
         super().__init__()
         self.place = place
-        self.article_id = article_id
-        self.other_id = other_id
+        self.comparison = comparison
+        self.article_id = comparison.left.id
+        self.other_id = comparison.right.id
         self.candidates = candidates
-        self.comparison: Comparison | None = None
 
     def compose(self) -> ComposeResult:
-        corpus = self.kabar.corpus
-        left, right = corpus.article(self.article_id), corpus.article(self.other_id)
-        assert left is not None and right is not None
-        self.comparison = compare_articles(corpus, left, right)
         yield Label(self._heading(self.place[1]), id="compare-title")
         yield CompareView(self.comparison, id="compare")
         yield KeyFooter()
@@ -54,7 +47,6 @@ class CompareScreen(KabarNode, Screen[None]):
 
     def _heading(self, side: int) -> Text:
         comparison = self.comparison
-        assert comparison is not None
         heading = Text()
         for number, article in enumerate((comparison.left, comparison.right)):
             if number:

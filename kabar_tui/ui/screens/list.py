@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from operator import attrgetter
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -13,26 +12,12 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Label, ProgressBar
 
-from kabar_tui.core.model import Article, Corpus
+from kabar_tui.core.catalog import ArticleHead
 from kabar_tui.i18n import _
 from kabar_tui.ui.access import KabarNode
-from kabar_tui.ui.data import story_siblings
+from kabar_tui.ui.listing import SORTS
 from kabar_tui.ui.messages import OpenArticle
 from kabar_tui.ui.widgets.article_list import ArticleList
-
-SORTS = ("date", "outlet")
-
-
-def sort_articles(articles: list[Article], by: str) -> list[Article]:
-    """Newest first by date (undated last), or alphabetical by outlet then newest."""
-    dated = sorted(
-        (a for a in articles if a.published is not None), key=attrgetter("published"), reverse=True
-    )
-    undated = [a for a in articles if a.published is None]
-    ordered = dated + undated
-    if by == "outlet":
-        ordered.sort(key=lambda a: (a.outlet or "\uffff").casefold())
-    return ordered
 
 
 class ListScreen(KabarNode, Screen[None]):
@@ -47,9 +32,8 @@ class ListScreen(KabarNode, Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.sort_by = "date"
-        self.shown: list[Article] = []
+        self.shown: list[ArticleHead] = []
         self._haystacks: dict[str, str] = {}
-        self._siblings: dict[str, list[Article]] | None = None  # built on first use
         self._linking_timer: Timer | None = None
         self._linking_started = 0.0
 
@@ -65,10 +49,6 @@ class ListScreen(KabarNode, Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#articles").focus()
         self._show_sort()
-
-    @property
-    def corpus(self) -> Corpus:
-        return self.kabar.corpus
 
     def set_progress(self, done: int, total: int) -> None:
         bar = self.query_one(ProgressBar)
@@ -97,9 +77,9 @@ class ListScreen(KabarNode, Screen[None]):
         status.display = bool(message)
 
     def refresh_articles(self) -> None:
-        """Rebuild the options (articles arrived, sort or filter changed)."""
+        """Show the heads in order, filtered (articles arrived, sort or filter changed)."""
         words = self.query_one("#filter", Input).value.casefold().split()
-        ordered = sort_articles(self.corpus.articles, self.sort_by)
+        ordered = self.kabar.listing.ordered(self.sort_by)
         if words:
             haystack = self._haystack
             ordered = [a for a in ordered if all(word in haystack(a) for word in words)]
@@ -109,27 +89,24 @@ class ListScreen(KabarNode, Screen[None]):
     def forget_prompts(self) -> None:
         """Stories changed: the "also in" lines must be drawn (and measured) again."""
         self._haystacks.clear()
-        self._siblings = None
         self.query_one(ArticleList).forget_rows()
 
-    def _haystack(self, article: Article) -> str:
+    def _haystack(self, article: ArticleHead) -> str:
         haystack = self._haystacks.get(article.id)
         if haystack is None:
             fields = (article.title, article.outlet or "", article.author or "")
             haystack = self._haystacks[article.id] = " ".join(fields).casefold()
         return haystack
 
-    def _date(self, article: Article) -> str:
+    def _date(self, article: ArticleHead) -> str:
         from kabar_tui.core.formatting import format_date  # babel loads after the first frame
 
         return format_date(article.published, self.kabar.locale)
 
-    def _title(self, article: Article) -> Text:
+    def _title(self, article: ArticleHead) -> Text:
         """The title, and under it the other outlets of its story."""
         title = Text(article.title)
-        if self._siblings is None:
-            self._siblings = story_siblings(self.corpus)
-        others = self._siblings.get(article.id)
+        others = self.kabar.listing.siblings.get(article.id)
         if others:
             names = ", ".join(sorted({o.outlet or o.title[:30] for o in others}))
             title.append("\n" + _("also in: ") + names, style="italic dim")

@@ -8,7 +8,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 
 from kabar_tui.core.citation import cite_passage, cite_quote
-from kabar_tui.core.model import Article, Corpus, Quote
+from kabar_tui.core.model import Article, Quote
 from kabar_tui.i18n import _
 from kabar_tui.ui.access import KabarNode
 from kabar_tui.ui.messages import Compare, ShowList
@@ -65,10 +65,6 @@ class ReaderScreen(KabarNode, Screen[None]):
         self.set_class(width < NARROW, "narrow")
         if self.pane is not None:
             self.view.display = not self.has_class("narrow")
-
-    @property
-    def corpus(self) -> Corpus:
-        return self.kabar.corpus
 
     @property
     def view(self) -> ArticleView:

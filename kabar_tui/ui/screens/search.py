@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 from rapidfuzz.distance import Levenshtein
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -12,7 +15,6 @@ from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
-from textual.worker import get_current_worker
 
 from kabar_tui.core.formatting import format_date, format_number
 from kabar_tui.core.query import filter_keys_help, filter_problem, highlight_terms
@@ -110,6 +112,8 @@ class SearchScreen(KabarNode, ModalScreen[None]):
         self.hits: list[Hit] = []
         self.total = 0  # hits the query has in all; pages of PAGE are listed as needed
         self.shown_query: str | None = None  # the query whose hits are listed
+        self._paging = False  # the next page has been asked for
+        self.closed = False  # dismissed: answers that come later are dropped
         self._debounce: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -129,10 +133,16 @@ class SearchScreen(KabarNode, ModalScreen[None]):
         field.focus()
         if self.initial_query:
             field.select_all()  # typing replaces the last query; arrows keep it
-            self.show_hits(self.initial_query, self._search(self.initial_query))
-            hits = self.query_one(HitList)
-            if self.hits:
-                hits.highlighted = min(self.initial_selected, len(self.hits) - 1)
+            self._search(self.initial_query, 0, self._show_remembered)
+
+    def _show_remembered(self, page: SearchPage) -> None:
+        """The last query's hits again, the one chosen last time highlighted."""
+        self.show_hits(self.initial_query, page)
+        if self.hits:
+            self.query_one(HitList).highlighted = min(self.initial_selected, len(self.hits) - 1)
+
+    def on_unmount(self) -> None:
+        self.closed = True
 
     @on(Input.Changed, "#search-input")
     def schedule(self, event: Input.Changed) -> None:
@@ -148,26 +158,37 @@ class SearchScreen(KabarNode, ModalScreen[None]):
         if event.value != self.shown_query:
             if self._debounce is not None:
                 self._debounce.stop()
-            self.show_hits(event.value, self._search(event.value))
-        if self.hits:
+            self._search(event.value, 0, partial(self._choose_best, event.value))
+        elif self.hits:
             self._choose(self.query_one(HitList).highlighted or 0)
 
-    def _search(self, query: str, offset: int = 0) -> SearchPage:
-        searcher = self.kabar.searcher
-        if not query.strip() or searcher is None:
-            return SearchPage([], 0)
-        return searcher.search_page(query, offset, PAGE)
+    def _choose_best(self, query: str, page: SearchPage) -> None:
+        self.show_hits(query, page)
+        if self.hits and self.shown_query == query:
+            self._choose(0)
 
-    @work(thread=True, exclusive=True, group="search")
+    def _search(self, query: str, offset: int, then: Callable[[SearchPage], object]) -> None:
+        """Ask for a page of hits (in the search thread when there is one; before search is
+        ready there are none, and `searcher_ready` searches again)."""
+        self.kabar.search_hits(query, offset, PAGE, then)
+
     def run_search(self, query: str) -> None:
-        page = self._search(query)
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self.show_hits, query, page)
+        if self.kabar.searcher is None and query.strip():  # searched again once it is ready
+            self.query_one("#search-status", Label).update(_("Still reading articles…"))
+        self._search(query, 0, partial(self.show_hits, query))
+
+    def searcher_ready(self) -> None:
+        """The index answers now: the query typed meanwhile is searched."""
+        query = self.query_one("#search-input", Input).value
+        if query.strip():
+            self.shown_query = None
+            self.run_search(query)
 
     def show_hits(self, query: str, page: SearchPage) -> None:
         """List the first page of a query's hits (the same query keeps its highlight)."""
-        if query != self.query_one("#search-input", Input).value:
-            return  # a newer query is on its way
+        if self.closed or query != self.query_one("#search-input", Input).value:
+            return  # closed, or a newer query is on its way
+        self._paging = False
         highlighted = self.query_one(HitList).highlighted if query == self.shown_query else None
         hits = page.hits
         self.hits = list(hits)
@@ -215,19 +236,24 @@ class SearchScreen(KabarNode, ModalScreen[None]):
 
     def next_page(self) -> None:
         """Past the last listed hit: add the next page of hits, the highlight stays."""
-        if self.shown_query is None or len(self.hits) >= self.total:
+        if self.shown_query is None or len(self.hits) >= self.total or self._paging:
             return
-        page = self._search(self.shown_query, len(self.hits))
+        self._paging = True
+        self._search(self.shown_query, len(self.hits), partial(self._add_page, self.shown_query))
+
+    def _add_page(self, query: str, page: SearchPage) -> None:
+        self._paging = False
+        if self.closed or query != self.shown_query:
+            return
         self.hits += page.hits
         self.query_one(HitList).add_options(Option(self._prompt(hit)) for hit in page.hits)
-        self._show_status(self.shown_query)
+        self._show_status(query)
 
     def action_move_hit(self, step: int) -> None:
         self.move_hit(step)
 
     def _prompt(self, hit) -> Text:
-        corpus = self.kabar.corpus
-        article = corpus.article(hit.article_id) if hit.article_id else None
+        article = self.kabar.head(hit.article_id) if hit.article_id else None
         head = Text()
         head.append(f"{hit.score:>3.0f} ", style="bold")
         head.append(hit_kind_label(hit.kind), style="dim")

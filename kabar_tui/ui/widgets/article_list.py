@@ -1,14 +1,16 @@
 """The article list drawn with the Line API, like the article view: only visible lines render.
 
 Each row is an outlet column, a date column and the title wrapped in what is left (with
-its "also in" line). Rows are wrapped once per article and width and kept, so a filter
-keystroke over 10,000 articles only re-indexes row heights and draws the screenful shown.
+its "also in" line). Only the rows on screen are wrapped (once per article and width, then
+kept); the others count the lines their title's length suggests until they are shown, so
+showing or filtering 10,000 articles wraps a screenful, not 10,000 titles.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable
+from itertools import accumulate
 
 from rich.style import Style
 from rich.text import Text
@@ -19,7 +21,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from kabar_tui.core.model import Article
+from kabar_tui.core.catalog import ArticleHead
 from kabar_tui.i18n import _
 
 OUTLET_WIDTH = 16
@@ -53,23 +55,25 @@ class ArticleList(ScrollView, can_focus=True):
 
     def __init__(
         self,
-        title: Callable[[Article], Text],
-        date: Callable[[Article], str],
+        title: Callable[[ArticleHead], Text],
+        date: Callable[[ArticleHead], str],
         id: str | None = None,
     ) -> None:
         """`title`: an article's title cell (with its "also in" line); `date`: its date."""
         super().__init__(id=id)
         self._title = title
         self._date = date
-        self.articles: list[Article] = []
+        self.articles: list[ArticleHead] = []
         self.highlighted: int | None = None
         self._rows: dict[tuple[str, int], list[Strip]] = {}
+        self._heights: list[int] = []  # lines of each row: wrapped, or guessed until shown
         self._starts: list[int] = []  # first line of each row
         self._indexed_width = -1
+        self._settled: tuple[int, int, int] | None = None  # the window whose rows are exact
 
     # -- content -----------------------------------------------------------------------
 
-    def set_articles(self, articles: list[Article]) -> None:
+    def set_articles(self, articles: list[ArticleHead]) -> None:
         """Show these articles, keeping the highlighted one when it is still there."""
         current = self.highlighted_article
         self.articles = articles
@@ -91,7 +95,7 @@ class ArticleList(ScrollView, can_focus=True):
         self.refresh()
 
     @property
-    def highlighted_article(self) -> Article | None:
+    def highlighted_article(self) -> ArticleHead | None:
         if self.highlighted is None or self.highlighted >= len(self.articles):
             return None
         return self.articles[self.highlighted]
@@ -100,7 +104,7 @@ class ArticleList(ScrollView, can_focus=True):
     def row_width(self) -> int:
         return max(self.scrollable_content_region.width - 2 * PADDING, 1)
 
-    def row_lines(self, article: Article) -> list[Strip]:
+    def row_lines(self, article: ArticleHead) -> list[Strip]:
         """The row's lines at the current width, wrapped once and kept."""
         width = self.row_width
         key = (article.id, width)
@@ -109,7 +113,7 @@ class ArticleList(ScrollView, can_focus=True):
             lines = self._rows[key] = self._render_row(article, width)
         return lines
 
-    def _render_row(self, article: Article, width: int) -> list[Strip]:
+    def _render_row(self, article: ArticleHead, width: int) -> list[Strip]:
         console = self.app.console
         outlet = Text(article.outlet or "-", style=self._style("outlet"), no_wrap=True)
         outlet.truncate(OUTLET_WIDTH, overflow="ellipsis", pad=True)
@@ -138,19 +142,74 @@ class ArticleList(ScrollView, can_focus=True):
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(f"article-list--{name}", partial=True)
 
+    def _guess(self, article: ArticleHead, width: int) -> int:
+        """The lines of a row not wrapped yet: its title's length over the title column."""
+        if width > TITLE_OFFSET:
+            return max(1, -(-len(article.title) // (width - TITLE_OFFSET)))
+        return 1 + max(1, -(-len(article.title) // width))
+
     def _index(self) -> None:
-        """Where each row starts, for the current width (rows already wrapped are reused)."""
+        """Where each row starts, for the current width: the lines of rows already wrapped,
+        a guess for the others (corrected when they are shown, see `_settle`)."""
         width = self.row_width
         if width == self._indexed_width:
             return
-        starts = []
-        line = 0
-        for article in self.articles:
-            starts.append(line)
-            line += len(self.row_lines(article))
-        self._starts = starts
+        rows, guess = self._rows, self._guess
+        self._heights = [
+            len(rows[a.id, width]) if (a.id, width) in rows else guess(a, width)
+            for a in self.articles
+        ]
         self._indexed_width = width
-        self.virtual_size = Size(self.scrollable_content_region.width, line)
+        self._place_rows()
+
+    def _place_rows(self) -> None:
+        self._settled = None
+        self._starts = list(accumulate(self._heights, initial=0))
+        total = self._starts.pop()
+        self.virtual_size = Size(self.scrollable_content_region.width, total)
+
+    def _wrap_row(self, row: int) -> bool:
+        """Wrap one row (kept); whether its height was a wrong guess."""
+        lines = len(self.row_lines(self.articles[row]))
+        if lines == self._heights[row]:
+            return False
+        self._heights[row] = lines
+        return True
+
+    def _settle(self) -> None:
+        """Wrap the rows on screen, so what is drawn is exact; if a guess was wrong, the
+        rows below move and the highlighted row, if it was on screen, stays there."""
+        self._index()
+        height = self.scrollable_content_region.height
+        while self.articles:  # each pass makes more rows exact: it ends
+            top = int(self.scroll_y)
+            window = (top, height, self.row_width)
+            if window == self._settled:
+                return
+            visible = self._visible(self.highlighted)
+            changed = False
+            row = self.row_at(top)
+            while row is not None and row < len(self.articles):
+                changed |= self._wrap_row(row)
+                if self._starts[row] + self._heights[row] >= top + height:
+                    break
+                row += 1
+            if not changed:
+                self._settled = window
+                return
+            self._place_rows()
+            if visible:
+                self._scroll_to_highlighted()
+            self.refresh()
+
+    def _visible(self, row: int | None) -> bool:
+        if row is None or row >= len(self._starts):
+            return False
+        top = int(self.scroll_y)
+        start = self._starts[row]
+        return (
+            start < top + self.scrollable_content_region.height and start + self._heights[row] > top
+        )
 
     def row_at(self, line: int) -> int | None:
         if not self.articles or line < 0:
@@ -161,14 +220,16 @@ class ArticleList(ScrollView, can_focus=True):
     # -- Line API ----------------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
-        self._index()
+        self._settle()
         width = self.scrollable_content_region.width
         line = int(self.scroll_y) + y
         row = self.row_at(line)
-        total = self._starts[-1] + len(self.row_lines(self.articles[-1])) if self.articles else 0
-        if row is None or line >= total:
+        if row is None or line >= self.virtual_size.height:
             return Strip.blank(width, self.rich_style)
-        strip = self.row_lines(self.articles[row])[line - self._starts[row]]
+        lines = self.row_lines(self.articles[row])
+        if line - self._starts[row] >= len(lines):  # moved while drawn: the next frame has it
+            return Strip.blank(width, self.rich_style)
+        strip = lines[line - self._starts[row]]
         pad = Strip.blank(PADDING)
         strip = Strip.join([pad, strip, pad])
         if row == self.highlighted:
@@ -192,8 +253,10 @@ class ArticleList(ScrollView, can_focus=True):
         if self.highlighted is None or not self.articles:
             return
         self._index()
+        if self._wrap_row(self.highlighted):
+            self._place_rows()
         top = self._starts[self.highlighted]
-        height = len(self.row_lines(self.articles[self.highlighted]))
+        height = self._heights[self.highlighted]
         region = Region(0, top, self.scrollable_content_region.width, height)
         self.scroll_to_region(region, animate=False, immediate=True, force=True)
 

@@ -22,7 +22,6 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
-from kabar_tui.core.entities import title_and_caption_entities
 from kabar_tui.core.formatting import format_published
 from kabar_tui.core.model import Article, Mention, Quote, RemovedLine
 from kabar_tui.i18n import _
@@ -370,6 +369,8 @@ class ArticleView(ScrollView, can_focus=True):
         if not article.title and not article.captions:
             found = NO_HEADER_MENTIONS
         elif sum(len(p.text) for p in article.paragraphs) <= INLINE_ENTITY_CHARACTERS:
+            from kabar_tui.core.entities import title_and_caption_entities  # the recogniser
+
             found = title_and_caption_entities(article)
         else:
             self._header_mentions[key] = NO_HEADER_MENTIONS  # asked once, while it runs
@@ -385,6 +386,8 @@ class ArticleView(ScrollView, can_focus=True):
         return found
 
     def _find_header_mentions(self, key: tuple[str, str], article: Article) -> None:
+        from kabar_tui.core.entities import title_and_caption_entities
+
         found = title_and_caption_entities(article)
         if not get_current_worker().is_cancelled:
             self.post_message(self.HeaderMentionsFound(key, found))

@@ -1,9 +1,13 @@
 """The reader's side panes. Each pane is one PaneContent class: title, items, how an item
 looks, where Enter on it goes; SidePane draws whichever is open with its empty and
-waiting states. Adding a pane is a subclass here and a binding in the reader."""
+waiting states. Adding a pane is a subclass here and a binding in the reader.
+
+Items are collected from the catalog (`collect`), in a worker when it is stored: the
+related pane reads the linked passages of other articles."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
@@ -14,16 +18,24 @@ from textual.message import Message
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from kabar_tui.core.catalog import Catalog, entity_key
 from kabar_tui.core.formatting import format_date
-from kabar_tui.core.model import Article, Corpus, Link, Quote
+from kabar_tui.core.model import Article, Link, Quote
 from kabar_tui.i18n import _
 from kabar_tui.ui.access import KabarNode
-from kabar_tui.ui.data import entity_counts, related_links
 from kabar_tui.ui.labels import link_kind_label
 from kabar_tui.ui.messages import OpenArticle, ShowEntity
 
 SNIPPET = 160
 CONTEXT = 240  # characters of the paragraph shown above a full-width pane
+
+
+@dataclass(slots=True)
+class Passage:
+    """A related-pane item: a link and the article it leads to (None if gone)."""
+
+    link: Link
+    other: Article | None
 
 
 class PaneContent:
@@ -33,12 +45,11 @@ class PaneContent:
     needs_linking: ClassVar[bool] = False  # lists cross-article results
     follows_cursor: ClassVar[bool] = False  # lists things about the current paragraph
 
-    def __init__(self, corpus: Corpus, article: Article, paragraph: int, locale: str) -> None:
-        self.corpus = corpus
+    def __init__(self, article: Article, paragraph: int, locale: str, items: list) -> None:
         self.article = article
         self.paragraph = paragraph
         self.locale = locale
-        self.items: list = self.collect()
+        self.items = items
 
     @staticmethod
     def title() -> str:
@@ -47,7 +58,9 @@ class PaneContent:
     def empty(self) -> str:
         raise NotImplementedError
 
-    def collect(self) -> list:
+    @staticmethod
+    def collect(catalog: Catalog, article: Article, paragraph: int) -> list:
+        """The items (asked in a worker when the catalog is stored)."""
         raise NotImplementedError
 
     def prompt(self, item) -> Text:
@@ -68,8 +81,15 @@ class EntitiesPane(PaneContent):
     def empty(self) -> str:
         return _("No entities found in this article")
 
-    def collect(self) -> list[tuple[str, str, int]]:
-        return entity_counts(self.article)
+    @staticmethod
+    def collect(catalog: Catalog, article: Article, paragraph: int) -> list[tuple[str, str, int]]:
+        """(name, label, mentions) of the article's entities, most mentioned first."""
+        counts: dict[tuple[str, str], int] = {}
+        for mention in article.entities:
+            key = (entity_key(mention), mention.label)
+            counts[key] = counts.get(key, 0) + 1
+        ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0][0].casefold()))
+        return [(name, label, count) for (name, label), count in ranked]
 
     def prompt(self, item: tuple[str, str, int]) -> Text:
         name, label, count = item
@@ -93,8 +113,9 @@ class QuotesPane(PaneContent):
     def empty(self) -> str:
         return _("No quotes found in this article")
 
-    def collect(self) -> list[Quote]:
-        return list(self.article.quotes)
+    @staticmethod
+    def collect(catalog: Catalog, article: Article, paragraph: int) -> list[Quote]:
+        return list(article.quotes)
 
     def prompt(self, item: Quote) -> Text:
         speaker = item.speaker_canonical or item.speaker or _("unknown speaker")
@@ -118,25 +139,33 @@ class RelatedPane(PaneContent):
     def empty(self) -> str:
         return _("No related passages for this paragraph")
 
-    def collect(self) -> list[Link]:
-        return related_links(self.corpus, self.article.id, self.paragraph)
+    @staticmethod
+    def collect(catalog: Catalog, article: Article, paragraph: int) -> list[Passage]:
+        """The links of the paragraph, each with the passage it leads to."""
+        others: dict[str, Article | None] = {}
+        passages = []
+        for link in catalog.related(article.id, paragraph):
+            if link.target_article not in others:
+                others[link.target_article] = catalog.article(link.target_article)
+            passages.append(Passage(link, others[link.target_article]))
+        return passages
 
-    def prompt(self, item: Link) -> Text:
-        other = self.corpus.article(item.target_article)
+    def prompt(self, item: Passage) -> Text:
+        link, other = item.link, item.other
         text = Text()
-        text.append(f"{item.score:>3.0f} ", style="bold")
+        text.append(f"{link.score:>3.0f} ", style="bold")
         if other is not None:
             source = other.outlet or other.title[:40]
             text.append(f"{source} · {format_date(other.published, self.locale)}")
-            text.append(f" · {link_kind_label(item.kind)}", style="dim")
-            if item.target_paragraph < len(other.paragraphs):
-                snippet = other.paragraphs[item.target_paragraph].text
+            text.append(f" · {link_kind_label(link.kind)}", style="dim")
+            if link.target_paragraph < len(other.paragraphs):
+                snippet = other.paragraphs[link.target_paragraph].text
                 more = "…" if len(snippet) > SNIPPET else ""
                 text.append("\n" + snippet[:SNIPPET] + more)
         return text
 
-    def target(self, item: Link) -> Message:
-        return OpenArticle(item.target_article, item.target_paragraph)
+    def target(self, item: Passage) -> Message:
+        return OpenArticle(item.link.target_article, item.link.target_paragraph)
 
 
 PANES: dict[str, type[PaneContent]] = {
@@ -164,6 +193,7 @@ class SidePane(KabarNode, Vertical):
     def __init__(self, id: str | None = None) -> None:
         super().__init__(id=id)
         self.content: PaneContent | None = None
+        self._wanted: tuple[type[PaneContent], str, int] | None = None  # the newest request
 
     def compose(self) -> ComposeResult:
         yield Label("", id="side-title")
@@ -175,20 +205,33 @@ class SidePane(KabarNode, Vertical):
         return self.query_one(PaneList)
 
     def show(self, kind: type[PaneContent], article: Article, paragraph: int) -> None:
-        """Fill the pane, or say it waits for the cross-article stage."""
+        """Fill the pane (what it showed stays until the items come), or say it waits for
+        the cross-article stage."""
         listing = self.listing
-        listing.clear_options()
         text = article.paragraphs[paragraph].text if article.paragraphs else ""
         context = text[:CONTEXT] + ("…" if len(text) > CONTEXT else "")
         self.query_one("#side-context", Static).update(Text(context, style="italic"))
+        self.content = None
         if kind.needs_linking and not self.kabar.linked:
-            self.content = None
+            self._wanted = None
+            listing.clear_options()
             self.query_one("#side-title", Label).update(kind.title())
             still = _("Still linking articles across outlets…")
             listing.add_option(Option(Text(still, style="dim"), disabled=True))
             return
-        content = self.content = kind(self.kabar.corpus, article, paragraph, self.kabar.locale)
-        self.query_one("#side-title", Label).update(f"{kind.title()} ({len(content.items)})")
+        wanted = self._wanted = (kind, article.id, paragraph)
+
+        def fill(items: list) -> None:
+            if wanted == self._wanted:
+                self._fill(kind(article, paragraph, self.kabar.locale, items))
+
+        self.kabar.ask(lambda catalog: kind.collect(catalog, article, paragraph), fill, "pane")
+
+    def _fill(self, content: PaneContent) -> None:
+        listing = self.listing
+        listing.clear_options()
+        self.content = content
+        self.query_one("#side-title", Label).update(f"{content.title()} ({len(content.items)})")
         if content.items:
             listing.add_options(Option(content.prompt(item)) for item in content.items)
             listing.highlighted = 0

@@ -1,0 +1,164 @@
+"""Opening a cached corpus in the reader: to first rows, to ready, peak memory, entity view.
+
+Run: python -m benchmarks.bench_ready FOLDER [--runs N] [--repo PATH] [--query WORDS]
+Index FOLDER once first (`KABAR_CACHE_DIR=... kabar index FOLDER`, the same cache folder
+in the environment here). Each run is a fresh process running the real app headless
+(textual's run_test, 120x40) on FOLDER, timed from the process's start:
+- first rows: the list shows articles;
+- ready: the search screen lists hits for a query typed in it, and then the related pane
+  of an article in a story lists its passages (everything a reader waits for);
+- the longest the event loop stalled until linked: a 10 ms sleep woken late, and the CPU
+  time the loop's thread spent in that while (the steadier figure on a loaded machine);
+- peak RSS of the process at first rows, at ready, and at the end;
+- entity view: from asking for the most mentioned entity to its first rows listed.
+`--repo` runs another checkout's code (for before/after on the same corpus).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+CHILD = r"""
+import asyncio, json, os, resource, sys, time
+started = float(sys.argv[3])  # when the parent spawned this process (a system-wide clock)
+from kabar_tui.ui.app import KabarApp
+
+FOLDER, QUERY = sys.argv[1], sys.argv[2]
+
+
+def catalog_facts(app):
+    '''An article in a story and the most mentioned entity, from the new API or the old.'''
+    catalog = getattr(app, "catalog", None)
+    if catalog is not None:
+        stories, entities = catalog.stories(), catalog.entities()
+    else:
+        stories = [s.articles for s in app.corpus.stories if len(s.articles) > 1]
+        entities = app.corpus.entities
+    linked = stories[0][0] if stories else None
+    top = max(entities, key=lambda e: e.mentions).canonical if entities else None
+    return linked, top
+
+
+async def until(pilot, condition, what, step=0.005, limit=900):
+    deadline = time.monotonic() + limit
+    while not condition():
+        if time.monotonic() > deadline:
+            raise SystemExit(f"timed out waiting for {what}")
+        await pilot.pause(step)
+    print(f"{what}: {time.monotonic() - started:.2f} s", file=sys.stderr, flush=True)
+    return time.monotonic() - started
+
+
+async def watch_loop(stalls, busy):
+    # The event loop's stalls: how late a 10 ms sleep wakes, and the CPU time the loop's
+    # thread spent meanwhile (on a loaded machine the first counts waiting for a core too).
+    while True:
+        asleep, cpu = time.monotonic(), time.thread_time()
+        await asyncio.sleep(0.01)
+        stalls.append(time.monotonic() - asleep - 0.01)
+        busy.append(time.thread_time() - cpu)
+
+
+async def main():
+    figures = {}
+    app = KabarApp(paths=[FOLDER])
+    stalls, busy = [], []
+    async with app.run_test(size=(120, 40)) as pilot:
+        watcher = asyncio.create_task(watch_loop(stalls, busy))
+        figures["first_rows"] = await until(pilot, lambda: app.list_screen.shown, "first rows")
+        figures["rss_rows_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        await until(pilot, lambda: app.linked, "linked")
+        await pilot.pause(0.2)
+        figures["longest_stall_loading"] = max(stalls)
+        figures["longest_stall_cpu"] = max(busy)
+        watcher.cancel()
+        app.action_search()
+        await pilot.pause()
+        await pilot.press(*QUERY)
+        hits = lambda: getattr(app.screen, "hits", None)  # noqa: E731
+        figures["ready_search"] = await until(pilot, hits, "hits")
+        await pilot.press("escape")
+        linked, top = catalog_facts(app)
+        if linked is not None:
+            app.jump(linked, 0)
+            await until(pilot, lambda: app.screen is getattr(app, "_reader", None), "article")
+            await pilot.press("r")
+            side = app.screen.query_one("#side-list")
+            await until(pilot, lambda: side.option_count and app.screen.side.content, "related")
+        figures["ready"] = time.monotonic() - started
+        figures["rss_ready_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        if top is not None:
+            asked = time.monotonic()
+            app.show_entity(top)
+            shown = await until(
+                pilot, lambda: [t for t in getattr(app.screen, "targets", []) if t], "mentions"
+            )
+            figures["entity_first_page"] = shown - (asked - started)
+            figures["entity"] = top
+        await pilot.press("Q")
+    figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print("FIGURES " + json.dumps(figures))
+    os._exit(0)
+
+asyncio.run(main())
+"""
+
+
+def one_run(folder: str, query: str, repo: Path) -> dict:
+    env = dict(os.environ, PYTHONPATH=str(repo))
+    spawned = time.monotonic()  # CLOCK_MONOTONIC: the child reads the same clock
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, folder, query, repr(spawned)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=repo,
+        check=False,
+    )
+    line = next((x for x in done.stdout.splitlines() if x.startswith("FIGURES ")), None)
+    if line is None:
+        raise RuntimeError(done.stderr[-3000:] or done.stdout[-2000:])
+    return json.loads(line[len("FIGURES ") :])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--repo", type=Path, default=ROOT, help="the checkout whose code runs")
+    parser.add_argument("--query", default="harga beras")
+    args = parser.parse_args()
+    runs = [one_run(args.folder, args.query, args.repo) for _ in range(args.runs)]
+    keys = ["first_rows", "ready_search", "ready", "entity_first_page"]
+    for key in keys:
+        values = [run[key] for run in runs if key in run]
+        if values:
+            print(
+                f"{key:<18} min {min(values) * 1000:8.0f} ms  "
+                f"median {statistics.median(values) * 1000:8.0f} ms"
+            )
+    for key, name in (
+        ("longest_stall_loading", "loop stall"),
+        ("longest_stall_cpu", "loop stall cpu"),
+    ):
+        stalls = [run[key] * 1000 for run in runs]
+        print(f"{name:<18} min {min(stalls):8.0f} ms  median {statistics.median(stalls):8.0f} ms")
+    for key in ("rss_rows_mb", "rss_ready_mb", "peak_rss_mb"):
+        values = [run[key] for run in runs]
+        print(f"{key:<18} min {min(values):8.0f} MB  median {statistics.median(values):8.0f} MB")
+    if runs and "entity" in runs[0]:
+        print(f"(entity: {runs[0]['entity']})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,625 @@
+"""The search index of a corpus, kept in the cache database: saved once, never rebuilt at start.
+
+API (for the catalog, the CLI and the reader):
+
+- `save_search(storage, key, index)` stores a `SearchIndex` built from the corpus stored
+  under `key` (`Storage.save_corpus`); the pipeline calls it right after that. Saving the
+  corpus again, deleting it (pruning, `kabar index --rebuild`, a changed article) deletes
+  its search index too.
+- `open_search(storage, corpus)` returns a searcher for the corpus stored under `corpus`
+  (its `corpora.id` number or its key): an object with `search_page(query, offset, limit)
+  -> SearchPage` and `search(query, limit) -> list[Hit]`, the very pages `SearchIndex`
+  gives, whose `Hit.article_id` are the corpus's article ids (`corpus_articles.article_id`).
+  Opening reads one row; each query then reads only the postings it needs. When the
+  stored index is missing or damaged, a warning goes to `storage.warnings` and the index
+  is built again from the stored corpus (and saved); None when the corpus is not stored.
+  A searcher uses the storage's connection, one query at a time (it holds a lock).
+
+The algorithm is `SearchEngine`'s, unchanged; this module answers its data questions
+from tables (docs/search.md): per-document columns and the vocabulary are BLOBs of
+little-endian integers read on first use, postings and trigram lists are rows read per
+query, the texts come from `paragraphs`, `quotes` and `articles`. Every BLOB carries a
+BLAKE2b checksum checked as it is read. The SQL is portable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import sys
+import threading
+import zlib
+from array import array
+from collections import OrderedDict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from kabar_tui.core import storage_sqlite as backend
+from kabar_tui.core.query import KINDS
+from kabar_tui.core.search import DocumentColumns, SearchEngine, SearchIndex, SearchPage
+from kabar_tui.core.storage import Skipped, Storage
+
+SHORT = 16  # posting lists shorter than this share a row with their neighbours' keys
+BLOCK_KEYS = 64  # keys whose short lists share a row
+CACHED_POSTINGS = 8_000_000  # document numbers kept in memory across queries (32 MB)
+_ROWS = 2000  # rows written per executemany batch
+_KIND_CODE = {kind: code for code, kind in enumerate(KINDS)}
+_BIG_ENDIAN = sys.byteorder == "big"
+
+
+class SearchDamaged(Exception):
+    """A stored search row is missing or does not match its checksum."""
+
+
+# What a damaged row raises while read: a value of the wrong type, length or range.
+_UNREADABLE = (SearchDamaged, ValueError, TypeError, IndexError, KeyError, OverflowError)
+
+
+def _checksum(data: bytes) -> int:
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little", signed=True)
+
+
+def _to_bytes(values: array) -> bytes:
+    """Integers as stored: little-endian whatever the machine."""
+    if _BIG_ENDIAN:
+        values = array(values.typecode, values)
+        values.byteswap()
+    return values.tobytes()
+
+
+def _from_bytes(typecode: str, data: bytes) -> array:
+    values = array(typecode)
+    if len(data) % values.itemsize:
+        raise SearchDamaged("an array's length is not a whole number of items")
+    values.frombytes(data)
+    if _BIG_ENDIAN:
+        values.byteswap()
+    return values
+
+
+def pack(numbers: array) -> bytes:
+    """Ascending numbers as the zlib-compressed little-endian gaps between them."""
+    values = np.frombuffer(numbers, dtype=np.uint32)
+    gaps = np.diff(values, prepend=np.uint32(0)).astype("<u4")
+    return zlib.compress(gaps.tobytes(), 1)
+
+
+def unpack(data: bytes) -> array:
+    try:
+        raw = zlib.decompress(data)
+    except zlib.error as error:
+        raise SearchDamaged(f"a list cannot be read ({error})") from None
+    if len(raw) % 4:
+        raise SearchDamaged("a list's length is not a whole number of items")
+    numbers = np.frombuffer(raw, dtype="<u4").cumsum(dtype=np.uint32)
+    return _from_bytes("I", numbers.astype("<u4").tobytes())
+
+
+def pack_block(lists: list[tuple[int, array]]) -> bytes:
+    """Short posting lists of one block: per list its key's place in the block, its
+    length, its documents; all little-endian uint32, compressed."""
+    values = array("I")
+    for place, docs in lists:
+        values.append(place)
+        values.append(len(docs))
+        values.extend(docs)
+    return zlib.compress(_to_bytes(values), 1)
+
+
+def unpack_block(data: bytes, place: int) -> array | None:
+    """The list of the key at `place` in a block, None when the block has none."""
+    try:
+        values = _from_bytes("I", zlib.decompress(data))
+    except zlib.error as error:
+        raise SearchDamaged(f"a block of posting lists cannot be read ({error})") from None
+    at = 0
+    while at + 1 < len(values):
+        length = values[at + 1]
+        if values[at] == place:
+            if at + 2 + length > len(values):
+                raise SearchDamaged("a block of posting lists is cut short")
+            return values[at + 2 : at + 2 + length]
+        at += 2 + length
+    return None
+
+
+@dataclass(slots=True)
+class _Strings:
+    """Strings stored as their UTF-8 joined and the offset of each: read one at a time,
+    so a vocabulary of a million words is two BLOBs in memory, not a million objects."""
+
+    data: bytes
+    offsets: array
+
+    @classmethod
+    def of(cls, texts: Sequence[str]) -> _Strings:
+        encoded = [text.encode("utf-8", "surrogatepass") for text in texts]
+        offsets = array("I", [0])
+        total = 0
+        for item in encoded:
+            total += len(item)
+            offsets.append(total)
+        return cls(b"".join(encoded), offsets)
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def __getitem__(self, number: int) -> str:
+        return self.data[self.offsets[number] : self.offsets[number + 1]].decode(
+            "utf-8", "surrogatepass"
+        )
+
+
+@dataclass(slots=True)
+class _Outlets:
+    """Each article's folded outlet, by article number, from the outlets' numbers."""
+
+    texts: list[str]
+    numbers: array
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    def __getitem__(self, article: int) -> str:
+        return self.texts[self.numbers[article]]
+
+
+# --- saving -------------------------------------------------------------------------------
+
+
+def _arrays(index: SearchIndex, articles: Sequence[int]) -> dict[str, bytes]:
+    """The per-document columns, the vocabulary and the string tables, as BLOBs."""
+    words = _Strings.of(index.words)
+    entity = _KIND_CODE["entity"]
+    entity_docs = [doc for doc, kind in enumerate(index.kinds) if kind == entity]
+    records = array("i", index.records)
+    for number, doc in enumerate(entity_docs):
+        records[doc] = number  # an entity's record: its name in `entity_texts`
+    entities = _Strings.of([index.texts[doc] for doc in entity_docs])
+    outlets: dict[str, int] = {}
+    article_outlets = array(
+        "i", (outlets.setdefault(o, len(outlets)) for o in index.article_outlets)
+    )
+    outlet_texts = _Strings.of(list(outlets))
+    labels = _Strings.of(index.labels)
+    frequencies = array("I", (len(index.postings[w]) for w in range(len(index.words))))
+    return {
+        "words": words.data,
+        "words_offsets": _to_bytes(words.offsets),
+        "frequencies": _to_bytes(frequencies),
+        "word_lengths": _to_bytes(index.word_lengths),
+        "sorted_words": _to_bytes(index._sorted_word_ids()),
+        "kinds": _to_bytes(index.kinds),
+        "owners": _to_bytes(index.owners),
+        "paragraphs": _to_bytes(index.paragraphs),
+        "records": _to_bytes(records),
+        "labels": _to_bytes(index.label_numbers),
+        "label_texts": labels.data,
+        "label_offsets": _to_bytes(labels.offsets),
+        "entity_texts": entities.data,
+        "entity_offsets": _to_bytes(entities.offsets),
+        "outlet_texts": outlet_texts.data,
+        "outlet_offsets": _to_bytes(outlet_texts.offsets),
+        "article_outlets": _to_bytes(article_outlets),
+        "articles": _to_bytes(array("q", articles)),
+    }
+
+
+def _posting_rows(index: SearchIndex) -> Iterator[tuple[int, bytes, int]]:
+    """Rows of the long posting lists, each compressed."""
+    for key, docs in index.postings.items():
+        if len(docs) >= SHORT:
+            data = pack(docs)
+            yield key, data, _checksum(data)
+
+
+def _block_rows(index: SearchIndex) -> Iterator[tuple[int, bytes, int]]:
+    """Rows of the short posting lists, BLOCK_KEYS keys to a row."""
+    blocks: dict[int, list[tuple[int, array]]] = {}
+    for key, docs in index.postings.items():
+        if len(docs) < SHORT:
+            block, place = divmod(key, BLOCK_KEYS)
+            blocks.setdefault(block, []).append((place, docs))
+    for block, lists in blocks.items():
+        data = pack_block(lists)
+        yield block, data, _checksum(data)
+
+
+def _gram_rows(index: SearchIndex) -> Iterator[tuple[str, bytes, int]]:
+    for gram, words in index.word_grams.items():
+        data = pack(words)
+        yield gram, data, _checksum(data)
+
+
+def _batches(rows: Iterator[tuple], size: int = _ROWS) -> Iterator[list[tuple]]:
+    batch: list[tuple] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _header_checksum(documents: int, words: int, arrays: dict[str, int]) -> int:
+    listed = ";".join(f"{name}={arrays[name]}" for name in sorted(arrays))
+    return _checksum(f"{documents}:{words}:{listed}".encode())
+
+
+def save_search(storage: Storage, key: str, index: SearchIndex) -> bool:
+    """Store `index` as the search index of the corpus stored under `key`; False when
+    there is no such corpus or the index was not built from it (nothing is stored then)."""
+    try:
+        with storage.guard("written") as db:
+            row = db.execute("SELECT id FROM corpora WHERE key = ?", (key,)).fetchone()
+            if row is None:
+                return False
+            corpus = row[0]
+            members = db.execute(
+                "SELECT article, article_id FROM corpus_articles WHERE corpus = ? "
+                "ORDER BY position",
+                (corpus,),
+            ).fetchall()
+            if [article_id for _, article_id in members] != index.article_ids:
+                return False
+            arrays = _arrays(index, [article for article, _ in members])
+            checksums = {name: _checksum(data) for name, data in arrays.items()}
+            with backend.transaction(db):
+                _delete(db, corpus)
+                db.execute(
+                    "INSERT INTO search_indexes (corpus, documents, words, checksum) "
+                    "VALUES (?, ?, ?, ?)",
+                    (
+                        corpus,
+                        len(index),
+                        len(index.words),
+                        _header_checksum(len(index), len(index.words), checksums),
+                    ),
+                )
+                db.executemany(
+                    "INSERT INTO search_arrays (corpus, name, data, checksum) VALUES (?, ?, ?, ?)",
+                    [(corpus, name, data, checksums[name]) for name, data in arrays.items()],
+                )
+                for batch in _batches(_posting_rows(index)):
+                    db.executemany(
+                        "INSERT INTO search_postings (corpus, key, docs, checksum) "
+                        "VALUES (?, ?, ?, ?)",
+                        [(corpus, *row) for row in batch],
+                    )
+                for batch in _batches(_block_rows(index)):
+                    db.executemany(
+                        "INSERT INTO search_blocks (corpus, block, data, checksum) "
+                        "VALUES (?, ?, ?, ?)",
+                        [(corpus, *row) for row in batch],
+                    )
+                for batch in _batches(_gram_rows(index)):
+                    db.executemany(
+                        "INSERT INTO search_grams (corpus, gram, words, checksum) "
+                        "VALUES (?, ?, ?, ?)",
+                        [(corpus, *row) for row in batch],
+                    )
+            return True
+    except Skipped:
+        return False
+
+
+def _delete(db: sqlite3.Connection, corpus: int) -> None:
+    for table in backend.SEARCH_TABLES:
+        db.execute(f"DELETE FROM {table} WHERE corpus = ?", (corpus,))
+
+
+# --- opening ------------------------------------------------------------------------------
+
+
+def open_search(storage: Storage, corpus: int | str) -> SearchEngine | None:
+    """A searcher over the corpus stored as `corpus` (its number or key); see the module's
+    docstring. None when no such corpus is stored."""
+    try:
+        with storage.guard("read") as db:
+            if isinstance(corpus, str):
+                row = db.execute("SELECT id, key FROM corpora WHERE key = ?", (corpus,)).fetchone()
+            else:
+                row = db.execute("SELECT id, key FROM corpora WHERE id = ?", (corpus,)).fetchone()
+            if row is None:
+                return None
+            number, key = row
+            header = db.execute(
+                "SELECT documents, words, checksum FROM search_indexes WHERE corpus = ?",
+                (number,),
+            ).fetchone()
+            checksums = dict(
+                db.execute(
+                    "SELECT name, checksum FROM search_arrays WHERE corpus = ?", (number,)
+                ).fetchall()
+            )
+    except Skipped:
+        return None
+    if header is None:
+        return rebuild_search(storage, key, "the corpus had no stored search index")
+    documents, words, checksum = header
+    if _header_checksum(documents, words, checksums) != checksum:
+        return rebuild_search(storage, key, "the stored search index did not match its checksum")
+    return StoredSearchIndex(storage, number, key, documents, words, checksums)
+
+
+def rebuild_search(storage: Storage, key: str, reason: str) -> SearchIndex | None:
+    """Build the search index again from the stored corpus, and store it: the way back
+    from a missing or damaged stored index. None when the corpus is gone."""
+    storage.warnings.append(f"{reason}; built it again from the stored articles")
+    corpus = storage.load_corpus(key)
+    if corpus is None:
+        return None
+    index = SearchIndex.build(corpus)
+    save_search(storage, key, index)
+    return index
+
+
+class StoredSearchIndex(SearchEngine):
+    """`SearchEngine` answered from the cache database; see the module's docstring."""
+
+    def __init__(
+        self,
+        storage: Storage,
+        corpus: int,
+        key: str,
+        documents: int,
+        words: int,
+        checksums: dict[str, int],
+    ) -> None:
+        super().__init__()
+        self._storage = storage
+        self._corpus = corpus
+        self._key = key
+        self._count = documents
+        self._word_count = words
+        self._checksums = checksums
+        self._lock = threading.RLock()
+        self._loaded: dict[str, object] = {}
+        self._cache: OrderedDict[int, array | None] = OrderedDict()
+        self._cached = 0
+        self._fallback: SearchEngine | None = None
+        self._connection: sqlite3.Connection | None = None
+        self.broken = False  # the stored index failed and no rebuilt one could replace it
+
+    # --- queries, with the way back when the stored index fails -----------------------
+
+    def search_page(self, query: str, offset: int = 0, limit: int = 50) -> SearchPage:
+        with self._lock:
+            if self._fallback is not None:
+                return self._fallback.search_page(query, offset, limit)
+            if self.broken:
+                return SearchPage([], 0)
+            try:
+                with self._storage.guard("read") as db:
+                    self._connection = db
+                    return super().search_page(query, offset, limit)
+            except (Skipped, *_UNREADABLE) as error:
+                reason = (
+                    "the stored search index could not be read"
+                    if isinstance(error, Skipped)
+                    else f"the stored search index is damaged ({error or type(error).__name__})"
+                )
+                self._fallback = rebuild_search(self._storage, self._key, reason)
+                if self._fallback is None:
+                    self.broken = True
+                    return SearchPage([], 0)
+                return self._fallback.search_page(query, offset, limit)
+
+    # --- reading ----------------------------------------------------------------------
+
+    def _db(self) -> sqlite3.Connection:
+        if self._connection is None:
+            raise Skipped
+        return self._connection
+
+    def _blob(self, name: str) -> bytes:
+        row = (
+            self._db()
+            .execute(
+                "SELECT data, checksum FROM search_arrays WHERE corpus = ? AND name = ?",
+                (self._corpus, name),
+            )
+            .fetchone()
+        )
+        if row is None or row[1] != self._checksums.get(name) or _checksum(row[0]) != row[1]:
+            raise SearchDamaged(f"its {name} did not match their checksum")
+        return bytes(row[0])
+
+    def _array(self, name: str, typecode: str, length: int) -> array:
+        values = self._loaded.get(name)
+        if values is None:
+            values = _from_bytes(typecode, self._blob(name))
+            if len(values) != length:
+                raise SearchDamaged(f"its {name} have the wrong length")
+            self._loaded[name] = values
+        assert isinstance(values, array)
+        return values
+
+    def _strings(self, name: str, length: int | None = None) -> _Strings:
+        values = self._loaded.get(name)
+        if values is None:
+            offsets = _from_bytes("I", self._blob(f"{name}_offsets"))
+            data = self._blob(f"{name}_texts" if name != "words" else "words")
+            ends = np.frombuffer(offsets, dtype=np.uint32)
+            if (
+                len(offsets) < 1
+                or (length is not None and len(offsets) != length + 1)
+                or offsets[-1] != len(data)
+                or bool(np.any(ends[1:] < ends[:-1]))
+            ):
+                raise SearchDamaged(f"its {name} are out of shape")
+            values = self._loaded[name] = _Strings(data, offsets)
+        assert isinstance(values, _Strings)
+        return values
+
+    def _document_count(self) -> int:
+        return self._count
+
+    def _posting(self, key: int) -> array | None:
+        cache = self._cache
+        if key in cache:
+            cache.move_to_end(key)
+            return cache[key]
+        posting = self._read_posting(key)
+        if posting is not None and posting and posting[-1] >= self._count:
+            raise SearchDamaged("a posting list names documents the index does not have")
+        cache[key] = posting
+        self._cached += len(posting) if posting else 1
+        while self._cached > CACHED_POSTINGS and len(cache) > 1:
+            _, dropped = cache.popitem(last=False)
+            self._cached -= len(dropped) if dropped else 1
+        return posting
+
+    def _read_posting(self, key: int) -> array | None:
+        """A short list from its block, a long one from its own row; a word has one."""
+        is_word = key < self._word_count
+        if not is_word or self._frequency(key) < SHORT:
+            block, place = divmod(key, BLOCK_KEYS)
+            data = self._row(
+                "SELECT data, checksum FROM search_blocks WHERE corpus = ? AND block = ?", block
+            )
+            found = None if data is None else unpack_block(data, place)
+            if found is not None or is_word:
+                if found is None:
+                    raise SearchDamaged("a word's posting list is missing")
+                return found
+        data = self._row(
+            "SELECT docs, checksum FROM search_postings WHERE corpus = ? AND key = ?", key
+        )
+        if data is None:
+            if is_word:
+                raise SearchDamaged("a word's posting list is missing")
+            return None
+        return unpack(data)
+
+    def _row(self, sql: str, key: object) -> bytes | None:
+        """The BLOB of one row (data, checksum) keyed by corpus and `key`, checked."""
+        row = self._db().execute(sql, (self._corpus, key)).fetchone()
+        if row is None:
+            return None
+        data, checksum = row
+        if _checksum(data) != checksum:
+            raise SearchDamaged("a row of the search index did not match its checksum")
+        return bytes(data)
+
+    def _frequency(self, word_id: int) -> int:
+        return self._array("frequencies", "I", self._word_count)[word_id]
+
+    def _word(self, word_id: int) -> str:
+        return self._strings("words", self._word_count)[word_id]
+
+    def _find_word(self, word: str) -> int | None:
+        order = self._sorted_word_ids()
+        lo, hi = 0, len(order)
+        words = self._strings("words", self._word_count)
+        while lo < hi:
+            middle = (lo + hi) // 2
+            if words[order[middle]] < word:
+                lo = middle + 1
+            else:
+                hi = middle
+        if lo < len(order) and words[order[lo]] == word:
+            return order[lo]
+        return None
+
+    def _sorted_word_ids(self) -> array:
+        return self._array("sorted_words", "I", self._word_count)
+
+    def _word_lengths(self) -> np.ndarray:
+        return np.frombuffer(self._array("word_lengths", "H", self._word_count), dtype=np.uint16)
+
+    def _frequencies(self) -> np.ndarray:
+        return np.frombuffer(self._array("frequencies", "I", self._word_count), dtype=np.uint32)
+
+    def _gram_words(self, gram: str) -> array:
+        data = self._row(
+            "SELECT words, checksum FROM search_grams WHERE corpus = ? AND gram = ?", gram
+        )
+        return array("I") if data is None else unpack(data)
+
+    def _documents(self) -> DocumentColumns:
+        count = self._count
+        return DocumentColumns(
+            self._array("kinds", "B", count),
+            self._array("owners", "i", count),
+            self._array("paragraphs", "i", count),
+            self._array("records", "i", count),
+            self._array("labels", "i", count),
+        )
+
+    def _label_texts(self) -> _Strings:
+        return self._strings("label")
+
+    def _article_outlets(self) -> _Outlets:
+        outlets = self._strings("outlet")
+        numbers = self._array("article_outlets", "i", len(self._articles()))
+        return _Outlets([outlets[n] for n in range(len(outlets))], numbers)
+
+    def _texts(self, docs: Sequence[int]) -> list[str]:
+        """Titles, passages and quotes read from their tables, a batch per kind."""
+        columns = self._documents()
+        articles = self._articles()
+        wanted: dict[str, list[tuple[int, int]]] = {"title": [], "passage": [], "quote": []}
+        places = []
+        for doc in docs:
+            kind = KINDS[columns.kinds[doc]]
+            record = columns.records[doc]
+            if kind == "entity":
+                places.append((kind, record, 0))
+            else:
+                place = (articles[columns.owners[doc]], record if kind != "title" else 0)
+                wanted[kind].append(place)
+                places.append((kind, *place))
+        found: dict[tuple[str, int, int], str] = {}
+        for kind, rows in wanted.items():
+            if rows:
+                found.update(((kind, *place), text) for place, text in self._read_texts(kind, rows))
+        entities = self._strings("entity") if len(places) > sum(map(len, wanted.values())) else None
+        texts = []
+        for kind, first, second in places:
+            if entities is not None and kind == "entity":
+                texts.append(entities[first])
+            elif (text := found.get((kind, first, second))) is not None:
+                texts.append(text)
+            else:
+                raise SearchDamaged(f"the text of a {kind} is missing")
+        return texts
+
+    def _read_texts(
+        self, kind: str, places: list[tuple[int, int]]
+    ) -> Iterator[tuple[tuple[int, int], str]]:
+        """((article, position), text) of titles (position 0), passages or quotes, one
+        primary-key lookup each (SQLite scans a whole table for a row-value IN list)."""
+        db = self._db()
+        if kind == "title":
+            sql = "SELECT title FROM articles WHERE id = ? AND 0 = ?"
+        else:
+            table = "paragraphs" if kind == "passage" else "quotes"
+            sql = f"SELECT text FROM {table} WHERE article = ? AND position = ?"
+        for place in set(places):
+            row = db.execute(sql, place).fetchone()
+            if row is not None:
+                yield place, row[0]
+
+    def _articles(self) -> array:
+        values = self._loaded.get("articles")
+        if values is None:
+            values = self._loaded["articles"] = _from_bytes("q", self._blob("articles"))
+        assert isinstance(values, array)
+        return values
+
+    def _article_id(self, number: int) -> str:
+        row = (
+            self._db()
+            .execute(
+                "SELECT article_id FROM corpus_articles WHERE corpus = ? AND position = ?",
+                (self._corpus, number),
+            )
+            .fetchone()
+        )
+        if row is None:
+            raise SearchDamaged("an article of the corpus is missing")
+        return str(row[0])

@@ -1,0 +1,107 @@
+"""The one thread that asks the catalog: it opens (or indexes) the corpus, then answers the
+screens' questions one at a time, and hands each answer to the event loop as a message.
+
+One thread because a stored catalog's database connection belongs to the thread that
+opened it; a daemon thread, not Textual workers, because the interpreter waits for those
+at exit (a long question would hold up quitting). Of the questions of one group (the
+entity view's pages, the article to open) only the newest is asked and answered, so a
+reader moving fast never waits for queries it has left behind.
+"""
+
+from __future__ import annotations
+
+import itertools
+import queue
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from textual.message import Message
+
+Question = Callable[[], Any]
+
+
+class Answer(Message):
+    """What a question found, for `then` on the event loop (or the error it raised)."""
+
+    def __init__(
+        self, asker: Asker, then: Callable[[Any], object], found: Any, error: BaseException | None
+    ) -> None:
+        self.asker = asker
+        self.then = then
+        self.found = found
+        self.error = error
+        super().__init__()
+
+
+class Asker:
+    """Questions queued for one daemon thread; `post` hands answers to the app."""
+
+    def __init__(
+        self, post: Callable[[Message], bool], stop: threading.Event, name: str = "kabar-catalog"
+    ) -> None:
+        self._post = post
+        self._name = name
+        self._stop = stop
+        self._queue: queue.SimpleQueue[tuple[str, int, Question, Callable] | None] = (
+            queue.SimpleQueue()
+        )
+        self._numbers = itertools.count()
+        self._newest: dict[str, int] = {}
+        self.unanswered = 0  # questions asked and not yet answered on the event loop
+        self._thread: threading.Thread | None = None
+
+    def start(self, first: Callable[[], None]) -> None:
+        """Run `first` (the opening or the indexing), then answer questions until stopped."""
+        self._thread = threading.Thread(
+            target=self._serve, args=(first,), name=self._name, daemon=True
+        )
+        self._thread.start()
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def ask(self, group: str, question: Question, then: Callable[[Any], object]) -> None:
+        """Queue `question`; `then(answer)` runs on the event loop unless a newer question
+        of `group` came meanwhile."""
+        number = next(self._numbers)
+        self._newest[group] = number
+        self.unanswered += 1
+        self._queue.put((group, number, question, then))
+
+    def answered(self) -> None:
+        self.unanswered -= 1
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._queue.put(None)
+
+    def join(self, grace: float) -> bool:
+        if self._thread is not None:
+            self._thread.join(grace)
+            return not self._thread.is_alive()
+        return True
+
+    def _serve(self, first: Callable[[], None]) -> None:
+        first()
+        while not self._stop.is_set():
+            item = self._queue.get()
+            if item is None:
+                return
+            group, number, question, then = item
+            if self._newest.get(group) != number:  # left behind: not asked
+                self._post(Answer(self, _skip, None, None))
+                continue
+            try:
+                found, error = question(), None
+            except Exception as raised:  # said on the event loop, where the app can fail
+                found, error = None, raised
+            if self._newest.get(group) != number:
+                then = _skip
+            if not self._post(Answer(self, then, found, error)):
+                return  # the app has gone
+
+
+def _skip(found: object) -> None:
+    """The answer to a question left behind: nothing to do."""

@@ -1,0 +1,133 @@
+"""The entity rules' and tagger's cheap token streams (issue 14) against plain per-word
+readings of the same definitions: parallel lists, split offsets, trie look-ups and rule
+tags by bisection must give exactly what one object or one tuple slice per word gave."""
+
+from __future__ import annotations
+
+import random
+from types import SimpleNamespace
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from benchmarks.textgen import paragraphs
+from kabar_tui.core.entities.features import rule_tags_at
+from kabar_tui.core.entities.gazetteer import MAX_PHRASE_WORDS, gazetteer, token_key
+from kabar_tui.core.entities.rules import _longest, _name_at
+from kabar_tui.core.entities.tokens import SENTENCE_BREAK, tokenize
+from kabar_tui.core.lexicon import NAME_WORD, TAGGER_TOKEN, name_words, tagger_tokens
+
+# Letters of both cases, digits, the marks the tokenizers treat specially, spaces.
+ALPHABET = "aAbBkKiIéÉ’'-.,:!?_ 0\u00a0“”\n"
+texts = st.text(alphabet=ALPHABET, max_size=60)
+
+
+def _matches(pattern, text: str) -> tuple[list[str], list[int], list[int]]:
+    found = list(pattern.finditer(text))
+    return [m.group() for m in found], [m.start() for m in found], [m.end() for m in found]
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts)
+def test_split_offsets_equal_the_matches(text: str) -> None:
+    assert name_words(text) == _matches(NAME_WORD, text)
+    assert tagger_tokens(text) == _matches(TAGGER_TOKEN, text)
+
+
+def _reference_token(text: str, found: list, index: int) -> tuple:
+    """One word read the way the object-per-word tokenizer read it."""
+    match = found[index]
+    word, start, end = match.group(), match.start(), match.end()
+    key = word if word.islower() and "-" not in word else token_key(word)
+    if not word[0].isupper():
+        return word, start, end, key, False, False, False, False
+    previous_end = found[index - 1].end() if index else 0
+    return (
+        word,
+        start,
+        end,
+        key,
+        True,
+        len(word) >= 2 and word[1].isalpha() and word.isupper(),
+        not index or SENTENCE_BREAK.search(text, previous_end, start) is not None,
+        (end + 1 < len(text) and text[end] == "." and text[end + 1].isalpha())
+        or (start >= 2 and text[start - 1] == "." and text[start - 2].isalpha()),
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts)
+def test_parallel_token_lists_equal_one_reading_per_word(text: str) -> None:
+    tokens = tokenize(text)
+    found = list(NAME_WORD.finditer(text))
+    columns = zip(
+        tokens.words,
+        tokens.starts,
+        tokens.ends,
+        tokens.keys,
+        tokens.capital,
+        tokens.acronym,
+        tokens.sentence_start,
+        tokens.domain,
+        strict=True,
+    )
+    assert list(columns) == [_reference_token(text, found, i) for i in range(len(found))]
+
+
+def _longest_by_slices(keys: list[str], i: int, j: int, table) -> int:
+    for length in range(min(MAX_PHRASE_WORDS, j - i), 0, -1):
+        if tuple(keys[i : i + length]) in table:
+            return length
+    return 0
+
+
+def _name_at_by_slices(keys: list[str], i: int, j: int, acronym: list[bool]) -> tuple:
+    gaz = gazetteer()
+    for length in range(min(MAX_PHRASE_WORDS, j - i), 0, -1):
+        entry = gaz.names.get(tuple(keys[i : i + length]))
+        if entry and not (length == 1 and keys[i] in gaz.short_acronyms and not acronym[i]):
+            return length, entry[0]
+    return 0, ""
+
+
+def test_phrase_look_ups_equal_tuple_slices_of_every_length() -> None:
+    gaz = gazetteer()
+    rng = random.Random(3)
+    # real phrases of every table, cut and run together, and generated news
+    phrases = [list(p) for p in (*gaz.person_cues, *gaz.org_heads, *gaz.directions)]
+    phrases += [list(p) for p in gaz.names]
+    keys = [k for p in rng.sample(phrases, 400) for k in p[: rng.randint(1, len(p))]]
+    keys += tokenize(" ".join(paragraphs(40, seed=2))).keys
+    tables = (gaz.person_cues, gaz.org_heads, gaz.loc_heads, gaz.directions, gaz.names)
+    acronym = [rng.random() < 0.5 for _ in keys]
+    tokens = SimpleNamespace(acronym=acronym)  # all that `_name_at` reads of the tokens
+    for i in range(len(keys)):
+        for j in (i, i + 1, i + 3, min(len(keys), i + 8)):
+            for table in tables:
+                assert _longest(keys, i, j, table) == _longest_by_slices(keys, i, j, table)
+            found = _name_at(tokens, keys, i, j, gaz, {})  # type: ignore[arg-type]
+            assert found == _name_at_by_slices(keys, i, j, acronym)
+
+
+def _rule_tags_by_dict(spans, mentions) -> list[str]:
+    tags = ["O"] * len(spans)
+    starts = {start: i for i, (start, _) in enumerate(spans)}
+    for start, end, label, basis in mentions:
+        first = starts.get(start)
+        if first is None:
+            continue
+        tags[first] = f"B-{label}/{basis}"
+        index = first + 1
+        while index < len(spans) and spans[index][1] <= end:
+            tags[index] = f"I-{label}/{basis}"
+            index += 1
+    return tags
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts, st.lists(st.tuples(st.integers(0, 60), st.integers(0, 30)), max_size=5))
+def test_rule_tags_by_bisection_equal_a_lookup_by_start(text: str, cuts: list) -> None:
+    _, starts, ends = tagger_tokens(text)
+    mentions = [(start, start + width, "PER", "known") for start, width in cuts]
+    spans = list(zip(starts, ends, strict=True))
+    assert rule_tags_at(starts, ends, mentions) == _rule_tags_by_dict(spans, mentions)

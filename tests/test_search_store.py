@@ -1,0 +1,294 @@
+"""The search index kept in the cache database (issue 11): the same pages as in memory,
+saved with its corpus and deleted with it, and a clear way back when it is damaged."""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from benchmarks.searchgen import Generator
+from kabar_tui.core import storage, storage_sqlite
+from kabar_tui.core.model import Corpus
+from kabar_tui.core.pipeline import index_corpus
+from kabar_tui.core.resources import seeds_dir
+from kabar_tui.core.search import RANKED, SearchEngine, SearchIndex, SearchPage
+from kabar_tui.core.search_store import StoredSearchIndex, open_search, save_search
+from kabar_tui.core.sources import Source
+from kabar_tui.core.storage import Storage, corpus_key
+from tests.test_storage import write_corpus
+
+FILTERS = ["type:quote", "type:title", "type:entity", "by:a", "outlet:k", "type:passage"]
+
+
+@pytest.fixture(autouse=True)
+def cache_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The suite runs without the cache (conftest); here it is the subject."""
+    monkeypatch.delenv("KABAR_NO_CACHE", raising=False)
+
+
+@pytest.fixture
+def cache(tmp_path: Path) -> Iterator[Storage]:
+    with Storage(tmp_path / "cache" / "test.sqlite3") as opened:
+        yield opened
+
+
+def typo(word: str, rng: random.Random) -> str:
+    at = rng.randrange(1, len(word) - 1)
+    return word[:at] + word[at + 1 :] if rng.random() < 0.5 else word[:at] + "x" + word[at:]
+
+
+def queries(corpus: Corpus, count: int, seed: int) -> list[str]:
+    """Queries of every kind, made from the corpus's own passages."""
+    rng = random.Random(seed)
+    passages = [p.text for article in corpus.articles for p in article.paragraphs]
+    outlets = sorted({a.outlet.split()[0].lower() for a in corpus.articles if a.outlet})
+    made = ["", "   ", "zzqxv wvvkq", '"zzqxv"', "by:", *FILTERS, "type:quote by:a"]
+    for _ in range(count):
+        words = re.findall(r"\w{3,}", rng.choice(passages))
+        start = rng.randrange(max(len(words) - 4, 1))
+        window = words[start : start + rng.randint(1, 4)]
+        long_words = [n for n, word in enumerate(window) if len(word) >= 5]
+        kind = rng.randrange(6)
+        if kind == 1 and long_words:  # a typo
+            at = rng.choice(long_words)
+            window[at] = typo(window[at], rng)
+        elif kind == 2 and len(window[-1]) > 3:  # still typing the last word
+            window[-1] = window[-1][: rng.randint(2, len(window[-1]) - 1)]
+        elif kind == 3:  # a phrase
+            window = [f'"{" ".join(window)}"']
+        elif kind == 4:  # a filter
+            window.insert(0, rng.choice([*FILTERS, f"outlet:{rng.choice(outlets)}"]))
+        elif kind == 5:  # another order
+            rng.shuffle(window)
+        made.append(" ".join(window))
+    return made
+
+
+def assert_same_pages(stored: SearchEngine, memory: SearchIndex, asked: list[str]) -> None:
+    found = 0
+    for query in asked:
+        for offset, limit in ((0, 10), (3, 7), (0, RANKED + 20), (RANKED - 5, 40)):
+            expected = memory.search_page(query, offset, limit)
+            assert stored.search_page(query, offset, limit) == expected, (query, offset)
+            found += expected.total > 0
+    assert found > len(asked) * 2  # most queries find something: the pages are not all empty
+
+
+def stored_key(cache: Storage) -> str:
+    with sqlite3.connect(cache.path) as db:
+        [(key,)] = db.execute("SELECT key FROM corpora").fetchall()
+    return str(key)
+
+
+def test_stored_index_gives_the_pages_of_the_index_in_memory_on_the_seeds(
+    tmp_path: Path, cache: Storage
+) -> None:
+    shutil.copytree(seeds_dir(), tmp_path / "seeds")
+    report = index_corpus([tmp_path / "seeds"], cache=cache)
+    stored = open_search(cache, stored_key(cache))
+    assert isinstance(stored, StoredSearchIndex)
+    assert_same_pages(stored, SearchIndex.build(report.corpus), queries(report.corpus, 60, 1))
+    assert cache.warnings == []
+
+
+def store_generated(cache: Storage, count: int) -> tuple[str, Corpus]:
+    generator = Generator(seed=3, devset=False)
+    articles = [generator.article(number) for number in range(count)]
+    sources = [Source(a.id, a.path, "", a.content_hash) for a in articles]
+    cache.save_articles((source, "", a) for source, a in zip(sources, articles, strict=True))
+    corpus = Corpus(articles=articles)
+    key = corpus_key(sources)
+    cache.save_corpus(key, corpus)
+    assert save_search(cache, key, SearchIndex.build(corpus))
+    return key, corpus
+
+
+def test_stored_index_gives_the_pages_of_the_index_in_memory_on_a_generated_corpus(
+    cache: Storage,
+) -> None:
+    key, corpus = store_generated(cache, 80)
+    stored = open_search(cache, key)
+    assert isinstance(stored, StoredSearchIndex)
+    memory = SearchIndex.build(corpus)
+    assert_same_pages(stored, memory, queries(corpus, 80, 2))
+    # Hits name the corpus's articles, as the corpus read back from the cache does.
+    loaded = cache.load_corpus(key)
+    assert loaded is not None
+    assert_same_pages(stored, SearchIndex.build(loaded), queries(corpus, 20, 3))
+    assert cache.warnings == []
+
+
+def test_the_index_is_not_saved_for_another_corpus(cache: Storage) -> None:
+    key, corpus = store_generated(cache, 5)
+    other = SearchIndex.build(Corpus(articles=corpus.articles[:4]))
+    assert not save_search(cache, key, other)
+    assert not save_search(cache, "no such corpus", SearchIndex.build(corpus))
+
+
+def damage(cache: Storage, sql: str) -> None:
+    with cache.guard("written") as db:
+        db.execute(sql)
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        # Four bytes of a long posting list changed: its checksum catches it.
+        "UPDATE search_postings SET docs = "
+        "CAST(substr(docs, 1, 4) || x'01020304' || substr(docs, 9) AS BLOB)",
+        "UPDATE search_blocks SET checksum = checksum + 1",
+        "DELETE FROM search_blocks",
+        "UPDATE search_arrays SET data = x'00' WHERE name = 'kinds'",
+        "UPDATE search_grams SET words = x'789c'",
+        "UPDATE search_arrays SET data = x'ffffffff', checksum = 0 WHERE name = 'words_offsets'",
+    ],
+)
+def test_a_damaged_stored_index_warns_and_is_built_again(cache: Storage, sql: str) -> None:
+    key, corpus = store_generated(cache, 30)
+    memory = SearchIndex.build(corpus)
+    stored = open_search(cache, key)
+    assert stored is not None
+    damage(cache, sql)
+    asked = queries(corpus, 16, 4)
+    assert_same_pages(stored, memory, asked)
+    assert len(cache.warnings) == 1, cache.warnings
+    assert "search index" in cache.warnings[0] and "built it again" in cache.warnings[0]
+    # It was stored again: the next open reads it without a warning.
+    cache.warnings.clear()
+    again = open_search(cache, key)
+    assert isinstance(again, StoredSearchIndex)
+    assert_same_pages(again, memory, asked[-10:])
+    assert cache.warnings == []
+
+
+def test_a_missing_stored_index_warns_and_is_built_again(cache: Storage) -> None:
+    key, corpus = store_generated(cache, 20)
+    damage(cache, "DELETE FROM search_indexes")
+    searcher = open_search(cache, key)
+    assert searcher is not None and not isinstance(searcher, StoredSearchIndex)
+    assert cache.warnings == [
+        "the corpus had no stored search index; built it again from the stored articles"
+    ]
+    assert_same_pages(searcher, SearchIndex.build(corpus), queries(corpus, 10, 5))
+    assert isinstance(open_search(cache, key), StoredSearchIndex)
+    assert open_search(cache, "no such corpus") is None
+
+
+def test_a_dropped_search_table_means_an_empty_page_and_a_warning_not_a_crash(
+    cache: Storage,
+) -> None:
+    key, _ = store_generated(cache, 10)
+    stored = open_search(cache, key)
+    assert stored is not None
+    damage(cache, "DROP TABLE search_blocks")
+    assert stored.search_page("menteri", 0, 10).hits == []
+    assert cache.warnings and "damaged" in cache.warnings[0]
+
+
+def test_a_file_without_a_search_table_is_rebuilt_with_a_message(cache: Storage) -> None:
+    key, _ = store_generated(cache, 10)
+    cache.close()
+    with sqlite3.connect(cache.path) as db:
+        db.execute("DROP TABLE search_grams")
+    with Storage(cache.path) as reopened:
+        assert any("another layout" in warning for warning in reopened.warnings)
+        assert open_search(reopened, key) is None
+
+
+def search_rows(path: Path) -> dict[str, set[int]]:
+    with sqlite3.connect(path) as db:
+        found = {
+            table: {corpus for (corpus,) in db.execute(f"SELECT DISTINCT corpus FROM {table}")}
+            for table in storage_sqlite.SEARCH_TABLES
+        }
+        found["corpora"] = {corpus for (corpus,) in db.execute("SELECT id FROM corpora")}
+    return found
+
+
+def assert_no_orphans(path: Path) -> None:
+    rows = search_rows(path)
+    corpora = rows.pop("corpora")
+    assert rows.pop("search_indexes") == corpora  # each stored corpus has its index
+    for table, owners in rows.items():
+        assert owners <= corpora, table  # and no row outlives its corpus
+
+
+def test_search_rows_live_and_die_with_their_corpus(
+    tmp_path: Path, cache: Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(storage, "KEPT_CORPORA", 2)
+    folders = [tmp_path / name for name in ("a", "b", "c")]
+    for folder in folders:
+        write_corpus(folder, 3)
+    index_corpus([folders[0]], cache=cache)
+    assert len(search_rows(cache.path)["search_blocks"]) == 1
+    index_corpus([folders[0]], cache=cache)  # from the cache: stored once still
+    index_corpus([folders[1]], cache=cache)
+    assert_no_orphans(cache.path)
+    index_corpus([folders[2]], cache=cache)  # the oldest corpus goes, with its index
+    assert len(search_rows(cache.path)["corpora"]) == 2
+    assert_no_orphans(cache.path)
+    (folders[2] / "001_artikel.txt").unlink()  # pruned: its corpora go too
+    index_corpus([folders[2]], cache=cache)
+    assert_no_orphans(cache.path)
+    key, _ = store_generated(cache, 5)
+    save_search(cache, key, SearchIndex.build(cache.load_corpus(key) or Corpus([])))  # twice
+    assert_no_orphans(cache.path)
+    cache.clear()
+    assert all(not owners for owners in search_rows(cache.path).values())
+    assert cache.warnings == []
+
+
+DETERMINISM = """
+import sys
+import threading
+sys.path.insert(0, {root!r})
+from benchmarks.searchgen import Generator
+from kabar_tui.core.model import Corpus
+from kabar_tui.core.search import SearchIndex
+generator = Generator(seed=5, devset=False)
+index = SearchIndex.build(Corpus(articles=[generator.article(n) for n in range(60)]))
+for query in ("ekan lesa", "sgokjukr bali"):  # typo matches that tie
+    print(index.search_page(query, 0, 30))
+"""
+
+
+def test_pages_are_the_same_whatever_the_hash_seed() -> None:
+    """Trigrams were read in a set's order, which changes with Python's hash seed, and
+    ties between typo matches followed it: two runs could rank differently."""
+    root = str(Path(__file__).resolve().parent.parent)
+    outputs = [
+        subprocess.run(
+            [sys.executable, "-c", DETERMINISM.format(root=root)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2", "3")
+    ]
+    assert "Hit(" in outputs[0]
+    assert outputs[0] == outputs[1] == outputs[2]
+
+
+def test_a_stored_searcher_answers_from_a_worker_thread(cache: Storage) -> None:
+    """The reader searches in worker threads, on the connection opened at start."""
+    key, corpus = store_generated(cache, 10)
+    stored = open_search(cache, key)
+    assert stored is not None
+    pages: list[SearchPage] = []
+    worker = threading.Thread(target=lambda: pages.append(stored.search_page("kata", 0, 5)))
+    worker.start()
+    worker.join()
+    assert pages == [SearchIndex.build(corpus).search_page("kata", 0, 5)]
+    assert pages[0].total > 0 and cache.warnings == []
