@@ -109,7 +109,7 @@ def _run_once(args: argparse.Namespace, console: Console, rebuild: bool) -> int:
         kind = _("error") if problem.fatal else _("warning")
         console.print(f"kabar: {kind}: {problem}", markup=False)
     print(_summary(report, cache_off), flush=True)
-    if not report.corpus.articles:
+    if not report.articles:
         return NOTHING_READ
     if report.cache_error and not cache_off:
         console.print(f"kabar: error: {report.cache_error}", markup=False)
@@ -133,11 +133,12 @@ def _index_with_progress(
             description = _("linking") if done == total else _("processing")
             bar.update(task, completed=done, total=total, description=description)
 
-        return index_corpus(args.paths or None, advance, cache, args.workers)
+        # The articles go to the cache as they are processed; none is kept here.
+        return index_corpus(args.paths or None, advance, cache, args.workers, keep_articles=False)
 
 
 def _summary(report: IndexReport, cache_off: bool) -> str:
-    articles = len(report.corpus.articles)
+    articles = report.articles
     problems = len(report.corpus.problems)
     parts = [
         ngettext("{n} article", "{n} articles", articles).format(n=articles),

@@ -97,7 +97,7 @@ def quoted_spans(text: str) -> list[str]:
 
 
 @dataclass(slots=True)
-class _Passage:
+class Passage:
     """What linking keeps about one paragraph: normalized text and its evidence."""
 
     article: str
@@ -107,7 +107,7 @@ class _Passage:
     content: tuple[str, ...]  # distinct content words written in lowercase (names are not)
 
 
-def _passage(article_id: str, index: int, text: str, extra_quotes: list[str]) -> _Passage:
+def _passage(article_id: str, index: int, text: str, extra_quotes: list[str]) -> Passage:
     folded = strip_diacritics(text)
     words = WORD.findall(folded.casefold())
     lowercase = {w.casefold() for w in _LOWERCASE_WORD.findall(folded)}
@@ -119,10 +119,10 @@ def _passage(article_id: str, index: int, text: str, extra_quotes: list[str]) ->
         if len(normalized.split()) >= QUOTE_MIN_WORDS and normalized not in known:
             known.add(normalized)
             quotes.append(normalized)
-    return _Passage(article_id, index, " ".join(words), tuple(quotes), content)
+    return Passage(article_id, index, " ".join(words), tuple(quotes), content)
 
 
-def _quote_score(a: _Passage, b: _Passage) -> float:
+def _quote_score(a: Passage, b: Passage) -> float:
     """How well a quotation of one paragraph is found in the other (0 when not)."""
     best = 0.0
     padded_a, padded_b = f" {a.text} ", f" {b.text} "
@@ -137,7 +137,7 @@ def _quote_score(a: _Passage, b: _Passage) -> float:
     return best if best >= SAME_QUOTE_MIN_RATIO else 0.0
 
 
-def _shared_run_words(runs_a: _Runs, b: _Passage, words: set[str]) -> set[str]:
+def _shared_run_words(runs_a: _Runs, b: Passage, words: set[str]) -> set[str]:
     """Those of `words` that lie inside word runs both paragraphs contain (`runs_a`: the
     runs of the first, taken once for all its candidates)."""
     shared_runs = runs_a.get().intersection(_runs(b.text.split()))
@@ -163,6 +163,15 @@ def _runs(words: list[str]) -> set[tuple[str, ...]]:
     return set(zip(*(words[i:] for i in range(SIMILAR_RUN)), strict=False))
 
 
+def prepare_passages(article: Article) -> list[Passage]:
+    """The passages of an article's paragraphs long enough to link, in order."""
+    quotes = quotes_by_paragraph(article)
+    passages = [
+        _passage(article.id, p.index, p.text, quotes.get(p.index, [])) for p in article.paragraphs
+    ]
+    return [p for p in passages if p.text.count(" ") + 1 >= MIN_WORDS]
+
+
 def quotes_by_paragraph(article: Article) -> dict[int, list[str]]:
     found: dict[int, list[str]] = {}
     for quote in article.quotes:
@@ -174,7 +183,7 @@ class LinkIndex:
     """Paragraph links for a growing corpus; `add_article` links one article to the rest."""
 
     def __init__(self) -> None:
-        self._passages: list[_Passage] = []
+        self._passages: list[Passage] = []
         self._articles: set[str] = set()
         # fingerprint or word -> passage number(s); None once too common (see _post_all)
         self._fingerprints: dict[int, int | list[int] | None] = {}
@@ -202,8 +211,20 @@ class LinkIndex:
         sees what was indexed before its article. `workers` None means every core, when
         the corpus is big enough and forking is safe.
         """
+        return cls.build_prepared(((a.id, prepare_passages(a)) for a in articles), workers)
+
+    @classmethod
+    def build_prepared(
+        cls, articles: Iterable[tuple[str, list[Passage]]], workers: int | None = None
+    ) -> LinkIndex:
+        """`build` from each article's id and `prepare_passages`, made beforehand (the
+        pipeline makes them as articles arrive, and keeps no article: docs/indexing.md)."""
         index = cls()
-        prepared = [index._prepare(article) for article in articles]
+        prepared = []
+        for article_id, passages in articles:
+            if article_id not in index._articles:  # an id seen before is linked already
+                index._articles.add(article_id)
+                prepared.append(passages)
         for passages in prepared:
             index._count(passages)
         index._capped_fingerprints, index._capped_words = [], []
@@ -276,18 +297,13 @@ class LinkIndex:
         self._found.extend(found)
         return [link for link, words in found if self._holds(words)]
 
-    def _prepare(self, article: Article) -> list[_Passage]:
+    def _prepare(self, article: Article) -> list[Passage]:
         if article.id in self._articles:
             return []  # an id seen before: its paragraphs are already linked
         self._articles.add(article.id)
-        quotes = quotes_by_paragraph(article)
-        passages = [
-            _passage(article.id, p.index, p.text, quotes.get(p.index, []))
-            for p in article.paragraphs
-        ]
-        return [p for p in passages if p.text.count(" ") + 1 >= MIN_WORDS]
+        return prepare_passages(article)
 
-    def _count(self, passages: list[_Passage]) -> None:
+    def _count(self, passages: list[Passage]) -> None:
         for passage in passages:
             self._frequency.update(passage.content)
         self._counted += len(passages)
@@ -317,7 +333,7 @@ class LinkIndex:
         return found, deferred
 
     def _score(
-        self, a: _Passage, b: _Passage, runs_a: _Runs
+        self, a: Passage, b: Passage, runs_a: _Runs
     ) -> tuple[float, str, tuple[str, ...]] | bool:
         """The score and kind of the link between two paragraphs, and for a similar event
         the shared words it rests on (see `_holds`); False when unrelated, True when they
@@ -337,7 +353,7 @@ class LinkIndex:
             return False
         return round(fuzz.token_set_ratio(a.text, b.text), 1), SIMILAR, tuple(sorted(covered))
 
-    def _fingerprints_of(self, passage: _Passage) -> list[int]:
+    def _fingerprints_of(self, passage: Passage) -> list[int]:
         """The key of each word 4-gram, in text order.
 
         Keys hash word codes (crc32), not strings: str hashes change per process, and the
@@ -347,7 +363,7 @@ class LinkIndex:
         codes = list(map(self._word_codes.__getitem__, passage.text.split()))
         return list(map(hash, zip(*(codes[i:] for i in range(SHINGLE)), strict=False)))
 
-    def _candidates(self, passage: _Passage, keys: list[int], start: int) -> list[int]:
+    def _candidates(self, passage: Passage, keys: list[int], start: int) -> list[int]:
         """Passages numbered below `start` that share enough fingerprints or rare words.
 
         Postings are gathered into one list and counted at once (counting in C); the order
@@ -365,7 +381,7 @@ class LinkIndex:
         return [*strong, *weak]
 
     def _link(
-        self, passage: _Passage, number: int, keys: list[int], start: int, deferred: array[int]
+        self, passage: Passage, number: int, keys: list[int], start: int, deferred: array[int]
     ) -> list[Found]:
         links: list[Found] = []
         candidates = self._candidates(passage, keys, start)
@@ -385,7 +401,7 @@ class LinkIndex:
                 links.append((link, words))
         return links
 
-    def _index(self, passage: _Passage, keys: list[int]) -> None:
+    def _index(self, passage: Passage, keys: list[int]) -> None:
         number = len(self._passages)
         self._passages.append(passage)
         if len(keys) < SHORT_PASSAGE:

@@ -22,7 +22,7 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Callable, Generator, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -30,11 +30,12 @@ from multiprocessing.synchronize import Event as EventType
 from pathlib import Path
 
 from kabar_tui.core.clean import clean_source
+from kabar_tui.core.digest import ArticleDigest, CorpusDigest
 from kabar_tui.core.entities import find_entities
-from kabar_tui.core.linking import link_corpus
-from kabar_tui.core.model import Article, Corpus, Problem
+from kabar_tui.core.linking import LinkIndex
+from kabar_tui.core.model import Article, Corpus, Link, Problem, Story
 from kabar_tui.core.quotes import find_quotes
-from kabar_tui.core.resolve import resolve_corpus
+from kabar_tui.core.resolve import Resolution, apply_resolution, resolve_digest, resolved_articles
 from kabar_tui.core.resources import seeds_dir
 from kabar_tui.core.safe import safe_record
 from kabar_tui.core.sources import (
@@ -48,13 +49,14 @@ from kabar_tui.core.sources import (
 )
 from kabar_tui.core.storage import (
     CacheUnavailable,
+    CorpusResults,
     Storage,
     cache_disabled,
     collector_paused,
     corpus_key,
     file_signature,
 )
-from kabar_tui.core.stories import group_stories
+from kabar_tui.core.stories import stories_of
 from kabar_tui.core.workers import prepare_worker_process
 
 Progress = Callable[[int, int], None]
@@ -65,6 +67,10 @@ ArticlesReady = Callable[[list[Article]], None]
 PARALLEL_MIN_FILES = 200
 _MAX_CHUNK = 64  # files per task: small enough for smooth progress and a quick Ctrl-C
 _SAVE_EVERY = 256  # processed articles written per cache transaction
+# Texts of files to process kept from reading them to processing them; beyond, each is
+# read again where it is processed (see _read).
+_KEPT_TEXT_CHARS = 8_000_000
+_LOAD_EVERY = 2_000  # cached articles read at a time when the articles are not kept
 _CANCEL_POLL_SECONDS = 0.1  # how often waiting for workers looks at the cancel event
 # In a worker process: set by the parent when it stops (see _stop_workers).
 _worker_stop: EventType | None = None
@@ -88,24 +94,37 @@ def process_source(source: Source) -> Article:
 
 
 def finish_corpus(corpus: Corpus) -> None:
-    """Everything that depends on several articles, done once all are processed.
+    """Everything that depends on several articles, done once all are processed."""
+    links, stories, resolution = finish_digest(CorpusDigest.of(corpus.articles))
+    corpus.links, corpus.stories = links, stories
+    apply_resolution(corpus, resolution)
+
+
+def finish_digest(digest: CorpusDigest) -> tuple[list[Link], list[Story], Resolution]:
+    """The cross-article stage on the digests of a corpus's articles (core.digest):
+    links, stories, then name resolution (which expands a lone surname within its story).
 
     It makes millions of short-lived objects beside the million long-lived ones of a big
     corpus and hardly any cycles: the cyclic collector would walk the whole corpus again
-    and again for nothing, so it waits until the end.
+    and again for nothing, so it waits until the end. The passages are handed to the link
+    index and dropped from the digests with it, so resolution runs without them.
     """
     with collector_paused():
-        # Stories first: resolution expands a lone surname within its story.
-        corpus.links = link_corpus(corpus)
-        corpus.stories = group_stories(corpus)
-        resolve_corpus(corpus)
+        index = LinkIndex.build_prepared((a.id, a.passages) for a in digest.articles)
+        for article in digest.articles:
+            article.passages = []
+        links = index.links
+        del index
+        stories = stories_of(links, digest.articles)
+        return links, stories, resolve_digest(digest, stories)
 
 
 @dataclass(slots=True)
 class IndexReport:
     """A built corpus and how it was obtained, for `kabar index` and benchmarks."""
 
-    corpus: Corpus
+    corpus: Corpus  # without its articles when they were not kept (`keep_articles`)
+    articles: int = 0  # in the corpus
     processed: int = 0  # files run through process_source now
     from_cache: int = 0  # articles taken from the cache instead
     corpus_from_cache: bool = False  # the cross-article results came from the cache too
@@ -147,8 +166,15 @@ def index_corpus(
     workers: int | None = None,
     on_articles: ArticlesReady | None = None,
     cancel: threading.Event | None = None,
+    keep_articles: bool = True,
 ) -> IndexReport:
-    """`build_corpus`, saying what was processed; `workers` None means every core."""
+    """`build_corpus`, saying what was processed; `workers` None means every core.
+
+    With `keep_articles` False the corpus comes back without its articles (they are in
+    the cache): each is stored as it arrives and only its digest is kept for the
+    cross-article stage, so memory grows with the digests, not the articles
+    (docs/indexing.md). `kabar index` needs no more.
+    """
     roots = list(paths) if paths else default_paths()
     files, problems = discover(roots)
     storage, warnings = _open_cache(cache)
@@ -160,7 +186,15 @@ def index_corpus(
         sources, signatures = _read(files, storage, problems, cancel)
         cores = workers or available_cores()
         report = _index(
-            sources, signatures, storage, progress, cores, problems, on_articles, cancel
+            sources,
+            signatures,
+            storage,
+            progress,
+            cores,
+            problems,
+            on_articles,
+            cancel,
+            keep_articles or storage is None,
         )
     finally:
         if storage is not None:
@@ -186,16 +220,18 @@ def _read(
 ) -> tuple[list[Source], dict[str, str]]:
     """Read the files, and their signatures; skip what the cache already has an article for.
 
-    A file whose signature (size, time, inode) is the stored one is not read at all; one
-    whose content hash is the stored one keeps no text. Only hashes are needed for them,
-    and reading 10k files was most of the time of a second open, holding their texts a
-    third of its memory. `read_source` never returns an empty text, so an empty one means
-    "not kept"; `_with_text` reads it when it is needed after all.
+    A file whose signature (size, time, inode) is the stored one is not read at all; the
+    others are read for their content hash. No text is kept: reading 10k files was most of
+    the time of a second open, holding their texts a third of its memory, and the text of a
+    file to process is read again where it is processed (`_with_text`, in the worker),
+    so it is never in this process nor sent to a worker. `read_source` never returns an
+    empty text, so an empty one means "not kept".
     """
     known = storage.known_articles() if storage is not None else {}
     sources: list[Source] = []
     signatures: dict[str, str] = {}
     touched: list[tuple[str, str]] = []
+    kept = 0  # characters of text kept
     for file, article_id in zip(files, article_ids(files), strict=True):
         _stop_if_asked(cancel)
         path = path_key(file)
@@ -208,25 +244,30 @@ def _read(
         if isinstance(source, Problem):
             problems.append(source)
             continue
-        source = dataclasses.replace(source, id=article_id)
         signatures[path] = signature
         if source.content_hash == known_hash:
-            sources.append(dataclasses.replace(source, text=""))
+            sources.append(Source(article_id, path, "", source.content_hash))
             if signature:
                 touched.append((path, signature))
+        elif kept + len(source.text) <= _KEPT_TEXT_CHARS:
+            kept += len(source.text)
+            sources.append(dataclasses.replace(source, id=article_id))
         else:
-            sources.append(source)
+            sources.append(Source(article_id, path, "", source.content_hash))
     if storage is not None and touched:
         storage.update_signatures(touched)
     return sources, signatures
 
 
-def _with_text(source: Source, signatures: dict[str, str]) -> Source | Problem:
+def _with_text(source: Source) -> Source | Problem:
+    """The source with its text, read again (`_read` keeps none).
+
+    A file changed since it was hashed is processed as it is now, and stored under the
+    hash read first, which no longer matches the file: the next run processes it again.
+    """
     if source.text:
         return source
-    file = key_path(source.path)
-    signatures[source.path] = file_signature(file)
-    reread = read_source(file)
+    reread = read_source(key_path(source.path))
     return reread if isinstance(reread, Problem) else dataclasses.replace(reread, id=source.id)
 
 
@@ -250,6 +291,7 @@ def _index(
     problems: list[Problem],
     on_articles: ArticlesReady | None,
     cancel: threading.Event | None,
+    keep_articles: bool,
 ) -> IndexReport:
     total = len(sources)
     key = corpus_key(sources)
@@ -261,35 +303,44 @@ def _index(
                 on_articles(list(corpus.articles))
             if progress:
                 progress(total, total)
-            return IndexReport(corpus, from_cache=total, corpus_from_cache=True)
-    cached = storage.load_articles(sources) if storage is not None else {}
+            return IndexReport(
+                corpus, articles=len(corpus.articles), from_cache=total, corpus_from_cache=True
+            )
+    compact = CorpusDigest()
+    # Each article as it arrives, or only its digest once it is stored (not keep_articles).
+    arrived: dict[str, Article | ArticleDigest] = {}
+
+    def take(path: str, article: Article) -> None:
+        arrived[path] = article if keep_articles else compact.digest(article)
+
+    for cached in _cached(sources, storage, keep_articles):
+        for source, article in cached.items():
+            _stop_if_asked(cancel)
+            # Ids depend on the whole corpus: a file added since may share this one's name.
+            article.id = source.id
+            take(source.path, article)
+        if on_articles and cached:
+            on_articles(list(cached.values()))
+    from_cache = len(arrived)
     missing: list[Source] = []
     for source in sources:
         _stop_if_asked(cancel)
-        if source.path in cached:
-            # Ids depend on the whole corpus: a file added since may share this one's name.
-            cached[source.path].id = source.id
-        else:
-            reread = _with_text(source, signatures)
-            if isinstance(reread, Problem):
-                problems.append(reread)
-            else:
-                missing.append(reread)
+        if source.path not in arrived:
+            if source.path not in signatures:  # its stored signature matched, its row did not
+                signatures[source.path] = file_signature(key_path(source.path))
+            missing.append(source)
     done = total - len(missing)
-    if on_articles and cached:
-        on_articles([cached[s.path] for s in sources if s.path in cached])
     if progress:
         progress(done, total)
     used = workers if len(missing) >= PARALLEL_MIN_FILES and workers > 1 else 1
     started = time.perf_counter()
-    fresh: dict[str, Article] = {}
     pending: list[tuple[Source, str, Article]] = []
     # Closed on the way out, so an exception (a cancel, a signal) ends the workers now.
     with contextlib.closing(_process(missing, used, problems, cancel)) as batches:
         try:
             for batch in batches:
                 for source, article in batch:
-                    fresh[source.path] = article
+                    take(source.path, article)
                     pending.append((source, signatures.get(source.path, ""), article))
                 if storage is not None and len(pending) >= _SAVE_EVERY:
                     storage.save_articles(pending)
@@ -297,31 +348,78 @@ def _index(
                 done += len(batch)
                 if on_articles and batch:
                     on_articles([article for _, article in batch])
+                del batch  # not kept: the articles go once stored
                 if progress:
                     progress(done, total)
         finally:  # also when stopped: the work done is kept for the next run
             if storage is not None and pending:
                 storage.save_articles(pending)
+            pending.clear()
     _stop_if_asked(cancel)
-    articles = [cached.get(s.path) or fresh.get(s.path) for s in sources]
-    corpus = Corpus(articles=[article for article in articles if article is not None])
-    # The seam for incremental cross-article work: `fresh` holds the only articles the
-    # stored results have not seen, so a saved LinkIndex could take just those.
+    paths = [source.path for source in sources if source.path in arrived]
     processed_at = time.perf_counter()
-    finish_corpus(corpus)
+    if keep_articles:
+        corpus = Corpus(articles=[arrived.pop(path) for path in paths])  # type: ignore[misc]
+        finish_corpus(corpus)
+    else:
+        compact.articles = [arrived.pop(path) for path in paths]  # type: ignore[misc]
+        corpus, results = _finish_digested(compact)
     finished_at = time.perf_counter()
     _stop_if_asked(cancel)
-    if storage is not None and len(corpus.articles) == total:
-        storage.save_corpus(key, corpus, [source.path for source in sources])
-        _save_search(storage, key, corpus)
+    if storage is not None and len(paths) == total:
+        if keep_articles:
+            storage.save_corpus(key, corpus, paths)
+            _save_search(storage, key, corpus)
+        else:
+            storage.save_results(key, results, paths)
+            del results, compact
+            # The search index is built from whole articles: read back once the
+            # cross-article stage has let go of its memory (docs/indexing.md).
+            stored = storage.load_corpus(key)
+            if stored is not None:
+                _save_search(storage, key, stored)
     return IndexReport(
         corpus,
+        articles=len(paths),
         processed=len(missing),
-        from_cache=len(cached),
+        from_cache=from_cache,
         workers=used,
         process_seconds=processed_at - started,
         finish_seconds=finished_at - processed_at,
     )
+
+
+def _finish_digested(digest: CorpusDigest) -> tuple[Corpus, CorpusResults]:
+    """`finish_digest`, as a corpus without articles and the results to store."""
+    links, stories, resolution = finish_digest(digest)
+    corpus = Corpus(
+        entities=resolution.entities,
+        links=links,
+        stories=stories,
+        quote_groups=resolution.quote_groups,
+    )
+    results = CorpusResults(
+        articles=resolved_articles(digest, resolution),
+        entities=corpus.entities,
+        links=links,
+        stories=stories,
+        quote_groups=corpus.quote_groups,
+    )
+    return corpus, results
+
+
+def _cached(
+    sources: list[Source], storage: Storage | None, keep_articles: bool
+) -> Iterator[dict[Source, Article]]:
+    """The cached articles of `sources`, in batches when they are not kept (each batch is
+    digested and dropped before the next is read), at once when they are."""
+    if storage is None:
+        return
+    size = len(sources) if keep_articles else _LOAD_EVERY
+    for start in range(0, len(sources), max(1, size)):
+        part = sources[start : start + size]
+        found = storage.load_articles(part)
+        yield {source: found[source.path] for source in part if source.path in found}
 
 
 def _save_search(storage: Storage, key: str, corpus: Corpus) -> None:
@@ -334,7 +432,7 @@ def _save_search(storage: Storage, key: str, corpus: Corpus) -> None:
 
 
 Processed = list[tuple[Source, Article]]
-Outcome = Article | str  # the article, or why the file could not be processed
+Outcome = Article | Problem | str  # the article, or why the file could not be processed
 
 
 def _process(
@@ -403,7 +501,9 @@ def _stop_workers(pool: ProcessPoolExecutor, stop: EventType) -> None:
 def _accept(outcomes: list[tuple[Source, Outcome]], problems: list[Problem]) -> Processed:
     batch: Processed = []
     for source, outcome in outcomes:
-        if isinstance(outcome, str):
+        if isinstance(outcome, Problem):
+            problems.append(outcome)
+        elif isinstance(outcome, str):
             problems.append(Problem(display_path(source.path), outcome))
         else:
             batch.append((source, outcome))
@@ -412,8 +512,11 @@ def _accept(outcomes: list[tuple[Source, Outcome]], problems: list[Problem]) -> 
 
 def _process_one(source: Source) -> Outcome:
     """`process_source`; a crash on one odd file must not end the whole run."""
+    source_with_text = _with_text(source)
+    if isinstance(source_with_text, Problem):
+        return source_with_text
     try:
-        return process_source(source)
+        return process_source(source_with_text)
     except Exception as error:
         return f"could not be processed ({type(error).__name__}: {error})"
 

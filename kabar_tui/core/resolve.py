@@ -14,22 +14,24 @@ from `Kim Jong Un`.
 from __future__ import annotations
 
 import re
+from array import array
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
 
 from rapidfuzz import fuzz, process
 
+from kabar_tui.core.digest import ArticleDigest, CorpusDigest
 from kabar_tui.core.entities import gazetteer_entry, recognise
 from kabar_tui.core.model import (
     Article,
     Corpus,
     EntityRecord,
-    Mention,
-    Quote,
     QuoteOccurrence,
     QuoteRecord,
+    Story,
 )
 
 NAME_SCORE = 92.0  # fuzz.ratio on spelling keys: Zelensky/Zelenskyy yes, Jong Il/Jong Un no
@@ -67,7 +69,9 @@ class _Cluster:
     labels: Counter[str] = field(default_factory=Counter)
     forms: Counter[str] = field(default_factory=Counter)
     gazetteer_name: str | None = None
-    mentions: list[Mention] = field(default_factory=list)
+    count: int = 0  # mentions
+    texts: Counter[str] = field(default_factory=Counter)  # of its mentions, in their order
+    keys: list[str] = field(default_factory=list)  # its own and those merged into it
     articles: list[str] = field(default_factory=list)
 
     @property
@@ -89,34 +93,56 @@ def _full_name(text: str) -> str:
     return entry[1] if entry else text
 
 
-def _person_names(articles: list[Article]) -> Counter[str]:
-    """Multi-word person names by how often they are mentioned."""
+class _Forms:
+    """Per distinct (text, label) of the corpus's mentions, what resolution asks of it,
+    worked out once instead of once per mention."""
+
+    def __init__(self, forms: list[tuple[str, str]]) -> None:
+        self.texts = [text for text, _ in forms]
+        self.labels = [label for _, label in forms]
+        self.spelling = [spelling_key(text) for text in self.texts]
+        self.keys = [spelling_key(_full_name(text)) for text in self.texts]
+        self.gazetteer = [gazetteer_entry(text) for text in self.texts]
+        # the spelling key of a person's full name (several words), else None
+        self.person = [
+            spelling_key(text) if label == "PER" and " " in text.strip() else None
+            for text, label in forms
+        ]
+
+    def people(self, articles: Iterable[ArticleDigest]) -> Counter[str]:
+        """Multi-word person names by how often they are mentioned."""
+        person = self.person
+        return Counter(
+            key
+            for article in articles
+            for key in map(person.__getitem__, article.mentions)
+            if key is not None
+        )
+
+
+def caption_people(article: Article) -> Counter[str]:
+    """Spelling keys of the person names (several words) in an article's captions."""
     return Counter(
         spelling_key(m.text)
-        for a in articles
-        for m in a.entities
+        for m in recognise([c.text for c in article.captions])
         if m.label == "PER" and " " in m.text.strip()
     )
 
 
-def _subject_names(article: Article, names_by_word: dict[str, list[str]]) -> Counter[str]:
+def _subject_names(article: ArticleDigest, names_by_word: dict[str, list[str]]) -> Counter[str]:
     """Person names in the headline and captions, which name who the article is about.
 
     They are not body paragraphs, so they carry no mentions of their own, yet they decide
     who a lone surname means: in `Ayah Kim, Kim Jong Il, ...` under a headline about Kim
     Jong Un, `Kim` is still Kim Jong Un. A title-cased headline hides where a name ends
     (`Shoigu Kunjungi Pyongyang`), so only full names known from the corpus are looked for
-    among its words; captions are sentences and are read as such. Headline names count twice.
+    among its words; captions are sentences and are read as such (`caption_people`, when
+    the article is digested). Headline names count twice.
     """
     headline_words = set(spelling_key(article.title).split())
     known = {name for word in headline_words for name in names_by_word.get(word, ())}
     headline = Counter(name for name in known if set(name.split()) <= headline_words)
-    captions = Counter(
-        spelling_key(m.text)
-        for m in recognise([c.text for c in article.captions])
-        if m.label == "PER" and " " in m.text.strip()
-    )
-    return headline + headline + captions
+    return headline + headline + article.caption_people
 
 
 def _expand(part: str, names: Counter[str], overall: Counter[str]) -> str | None:
@@ -135,45 +161,66 @@ def _expand_indexed(part: str, index: dict[str, list[str]], overall: Counter[str
     return max(candidates, key=lambda name: overall[name])
 
 
-def _story_of(corpus: Corpus) -> dict[str, list[Article]]:
-    by_id = {a.id: a for a in corpus.articles}
-    stories: dict[str, list[Article]] = {}
-    for story in corpus.stories:
+def _story_of(
+    articles: list[ArticleDigest], stories: list[Story]
+) -> dict[str, list[ArticleDigest]]:
+    by_id = {a.id: a for a in articles}
+    found: dict[str, list[ArticleDigest]] = {}
+    for story in stories:
         members = [by_id[i] for i in story.articles if i in by_id]
         for article_id in story.articles:
-            stories[article_id] = members
-    return stories
+            found[article_id] = members
+    return found
 
 
-def _mention_keys(corpus: Corpus) -> dict[int, str]:
-    """Spelling key per mention (by id), short person names expanded to full names."""
-    corpus_names = _person_names(corpus.articles)
+def _mention_keys(
+    digest: CorpusDigest, forms: _Forms, stories: list[Story]
+) -> tuple[list[str], list[array[int]]]:
+    """Spelling key per mention, short person names expanded to full names: the distinct
+    keys, and per article a code into them for each of its mentions."""
+    articles = digest.articles
+    corpus_names = forms.people(articles)
     corpus_index: dict[str, list[str]] = defaultdict(list)
     for name in corpus_names:
         for word in set(name.split()):
             corpus_index[word].append(name)
-    stories = _story_of(corpus)
+    story_members = _story_of(articles, stories)
     definitions: dict[str, Counter[str]] = defaultdict(Counter)
-    for article in corpus.articles:
-        for short, long in abbreviations_defined(article).items():
+    for article in articles:
+        for short, long in article.abbreviations.items():
             definitions[short][long] += 1
     defined = {short: longs.most_common(1)[0][0] for short, longs in definitions.items()}
-    keys: dict[int, str] = {}
-    for article in corpus.articles:
-        article_names = _person_names([article]) + _subject_names(article, corpus_index)
-        story_names = _person_names(stories[article.id]) if article.id in stories else None
-        for mention in article.entities:
-            key = spelling_key(_full_name(mention.text))
+    keys: list[str] = []
+    codes: dict[str, int] = {}
+    per_article: list[array[int]] = []
+    for article in articles:
+        article_names = forms.people([article]) + _subject_names(article, corpus_index)
+        members = story_members.get(article.id)
+        story_names = forms.people(members) if members is not None else None
+        expanded_here: dict[tuple[str, str], int] = {}  # the same key, the same answer
+        article_codes = array("i")
+        for form in article.mentions:
+            key = forms.keys[form]
             key = defined.get(key, key)
-            if mention.label == "PER" and " " not in key:
-                expanded = _expand(key, article_names, corpus_names)
-                if expanded is None and story_names:
-                    expanded = _expand(key, story_names, corpus_names)
-                if expanded is None:
-                    expanded = _expand_indexed(key, corpus_index, corpus_names)
-                key = expanded or key
-            keys[id(mention)] = key
-    return keys
+            label = forms.labels[form]
+            code = expanded_here.get((key, label))
+            if code is None:
+                resolved = key
+                if label == "PER" and " " not in key:
+                    expanded = _expand(key, article_names, corpus_names)
+                    if expanded is None and story_names:
+                        expanded = _expand(key, story_names, corpus_names)
+                    if expanded is None:
+                        expanded = _expand_indexed(key, corpus_index, corpus_names)
+                    resolved = expanded or key
+                code = codes.get(resolved)
+                if code is None:
+                    code = codes[resolved] = len(keys)
+                    keys.append(resolved)
+                expanded_here[(key, label)] = code
+            article_codes.append(code)
+        per_article.append(article_codes)
+    return keys, per_article
 
 
 def abbreviations_defined(article: Article) -> dict[str, str]:
@@ -206,47 +253,71 @@ def _abbreviates(short: str, long: str) -> bool:
     return all(letter in rest for letter in short.casefold())
 
 
-def resolve_entities(corpus: Corpus) -> None:
-    keys = _mention_keys(corpus)
+@dataclass(slots=True)
+class Resolution:
+    """What resolution found: entities, each mention's and quoted speaker's canonical
+    name (per article, in order), and quotation groups."""
+
+    names: list[str]  # every canonical name, once
+    mention_names: list[array[int]]  # per article: a code into `names` per mention
+    speakers: list[list[str | None]]  # per article: each quotation's speaker's canonical
+    entities: list[EntityRecord]
+    quote_groups: list[QuoteRecord]
+
+
+def resolve_digest(digest: CorpusDigest, stories: list[Story]) -> Resolution:
+    """Resolution of a digested corpus whose stories are grouped (`resolve_corpus`)."""
+    forms = _Forms(digest.forms)
+    keys, mention_keys = _mention_keys(digest, forms, stories)
     clusters: dict[str, _Cluster] = {}
-    for article in corpus.articles:
-        for mention in article.entities:
-            key = keys[id(mention)]
+    for article, codes in zip(digest.articles, mention_keys, strict=True):
+        for form, code in zip(article.mentions, codes, strict=True):
+            key = keys[code]
             cluster = clusters.get(key)
             if cluster is None:
-                cluster = clusters[key] = _Cluster(key)
-            cluster.labels[mention.label] += 1
-            if spelling_key(mention.text) == key:
-                cluster.forms[mention.text] += 1
-            entry = gazetteer_entry(mention.text)
+                cluster = clusters[key] = _Cluster(key, keys=[key])
+            text = forms.texts[form]
+            cluster.labels[forms.labels[form]] += 1
+            if forms.spelling[form] == key:
+                cluster.forms[text] += 1
+            entry = forms.gazetteer[form]
             if entry and cluster.gazetteer_name is None:
                 cluster.gazetteer_name = entry[1]
-            cluster.mentions.append(mention)
+            cluster.count += 1
+            cluster.texts[text] += 1
             if not cluster.articles or cluster.articles[-1] != article.id:
                 cluster.articles.append(article.id)
     merged = _merge_fuzzy(list(clusters.values()))
-    corpus.entities = []
-    for cluster in merged:
+    entities = []
+    name_of_key = array("i", bytes(4 * len(keys)))  # key code -> entity number
+    key_codes = {key: code for code, key in enumerate(keys)}
+    for number, cluster in enumerate(merged):
         if not cluster.forms:
-            cluster.forms.update(m.text for m in cluster.mentions)
+            cluster.forms.update(cluster.texts)
         canonical = cluster.canonical
-        for mention in cluster.mentions:
-            mention.canonical = canonical
-        corpus.entities.append(
+        for key in cluster.keys:
+            name_of_key[key_codes[key]] = number
+        entities.append(
             EntityRecord(
                 canonical=canonical,
                 label=cluster.label,
-                aliases=sorted({m.text for m in cluster.mentions} - {canonical}),
-                mentions=len(cluster.mentions),
+                aliases=sorted(set(cluster.texts) - {canonical}),
+                mentions=cluster.count,
                 articles=cluster.articles,
             )
         )
-    corpus.entities.sort(key=lambda e: (-e.mentions, e.canonical))
+    names = [entity.canonical for entity in entities]
+    mention_names = [array("i", map(name_of_key.__getitem__, codes)) for codes in mention_keys]
+    entities.sort(key=lambda e: (-e.mentions, e.canonical))
+    speakers = _speakers(digest, forms.texts, names, mention_names)
+    return Resolution(
+        names, mention_names, speakers, entities, group_quote_rows(digest.articles, speakers)
+    )
 
 
 def _merge_fuzzy(clusters: list[_Cluster]) -> list[_Cluster]:
     """Fold spelling variants into the most mentioned cluster of the same label."""
-    clusters.sort(key=lambda c: -len(c.mentions))
+    clusters.sort(key=lambda c: -c.count)
     kept: list[_Cluster] = []
     # (label, first letters of a word) -> indexes into kept: only clusters sharing a
     # word start are compared, so the work stays near-linear in the number of names.
@@ -273,20 +344,41 @@ def _merge_fuzzy(clusters: list[_Cluster]) -> list[_Cluster]:
             continue
         target.labels.update(cluster.labels)
         target.forms.update(cluster.forms)
-        target.mentions.extend(cluster.mentions)
+        target.count += cluster.count
+        target.texts.update(cluster.texts)
+        target.keys.extend(cluster.keys)
         target.gazetteer_name = target.gazetteer_name or cluster.gazetteer_name
         target.articles.extend(a for a in cluster.articles if a not in target.articles)
     return kept
 
 
-def _speaker_canonical(article: Article, quote: Quote, by_text: dict[str, str]) -> str | None:
-    """The canonical entity of a named speaker; None for unnamed or unknown speakers."""
-    if not quote.speaker:
-        return None
-    for mention in article.entities:
-        if mention.text == quote.speaker and mention.canonical:
-            return mention.canonical
-    return by_text.get(quote.speaker)
+def _speakers(
+    digest: CorpusDigest, texts: list[str], names: list[str], mention_names: list[array[int]]
+) -> list[list[str | None]]:
+    """The canonical entity of each quotation's named speaker: a mention of that text in
+    the same article, else the last one in the corpus; None for unnamed or unknown ones."""
+    by_text = {
+        texts[form]: names[name]
+        for article, codes in zip(digest.articles, mention_names, strict=True)
+        for form, name in zip(article.mentions, codes, strict=True)
+    }
+    found: list[list[str | None]] = []
+    for article, codes in zip(digest.articles, mention_names, strict=True):
+        if not article.quotes:
+            found.append([])
+            continue
+        here: dict[str, str] = {}
+        for form, name in zip(article.mentions, codes, strict=True):
+            canonical = names[name]
+            if canonical:
+                here.setdefault(texts[form], canonical)
+        found.append(
+            [
+                None if not speaker else here.get(speaker, by_text.get(speaker))
+                for _, speaker, _, _, _ in article.quotes
+            ]
+        )
+    return found
 
 
 def _quote_shingles(key: str) -> set[str]:
@@ -304,17 +396,24 @@ def _quote_buckets(key: str, frequency: Counter[str]) -> list[str]:
     return sorted(shingles, key=lambda pair: (frequency[pair], -len(pair), pair))[:QUOTE_BUCKETS]
 
 
-def group_quotes(corpus: Corpus) -> None:
+def group_quote_rows(
+    articles: list[ArticleDigest], speakers: list[list[str | None]]
+) -> list[QuoteRecord]:
     """The same quotation printed by several outlets becomes one QuoteRecord."""
     groups: list[QuoteRecord] = []
     keys: list[str] = []
     exact: dict[str, int] = {}
     buckets: dict[str, list[int]] = defaultdict(list)
-    quote_keys = {id(q): quote_key(q.text) for a in corpus.articles for q in a.quotes}
-    frequency = Counter(pair for key in set(quote_keys.values()) for pair in _quote_shingles(key))
-    for article in corpus.articles:
-        for quote in article.quotes:
-            key = quote_keys[id(quote)]
+    quote_keys = [[quote_key(quote[0]) for quote in article.quotes] for article in articles]
+    frequency = Counter(
+        pair
+        for key in {key for keys_of in quote_keys for key in keys_of}
+        for pair in _quote_shingles(key)
+    )
+    for article, article_keys, article_speakers in zip(articles, quote_keys, speakers, strict=True):
+        for (text, speaker, paragraph, start, end), key, speaker_canonical in zip(
+            article.quotes, article_keys, article_speakers, strict=True
+        ):
             index = exact.get(key)
             words = _quote_buckets(key, frequency)
             if index is None and len(key) >= MIN_FUZZY_QUOTE:
@@ -325,24 +424,59 @@ def group_quotes(corpus: Corpus) -> None:
                 index = match[2] if match else None
             if index is None:
                 index = len(groups)
-                groups.append(QuoteRecord(quote.text, None, []))
+                groups.append(QuoteRecord(text, None, []))
                 keys.append(key)
                 for word in words:
                     buckets[word].append(index)
             exact[key] = index
             groups[index].occurrences.append(
-                QuoteOccurrence(article.id, quote.paragraph, quote.start, quote.end, quote.speaker)
+                QuoteOccurrence(article.id, paragraph, start, end, speaker)
             )
-            if quote.speaker_canonical and groups[index].speaker_canonical is None:
-                groups[index].speaker_canonical = quote.speaker_canonical
-    corpus.quote_groups = groups
+            if speaker_canonical and groups[index].speaker_canonical is None:
+                groups[index].speaker_canonical = speaker_canonical
+    return groups
 
 
 def resolve_corpus(corpus: Corpus) -> None:
     """Fill Mention.canonical, Quote.speaker_canonical, corpus.entities and quote groups."""
-    resolve_entities(corpus)
-    by_text = {m.text: m.canonical for a in corpus.articles for m in a.entities}
-    for article in corpus.articles:
-        for quote in article.quotes:
-            quote.speaker_canonical = _speaker_canonical(article, quote, by_text)
-    group_quotes(corpus)
+    apply_resolution(corpus, resolve_digest(CorpusDigest.of(corpus.articles), corpus.stories))
+
+
+def apply_resolution(corpus: Corpus, resolution: Resolution) -> None:
+    """Put what `resolve_digest` found into the corpus's articles (in the digest's order)."""
+    names = resolution.names
+    for article, codes, speakers in zip(
+        corpus.articles, resolution.mention_names, resolution.speakers, strict=True
+    ):
+        for mention, code in zip(article.entities, codes, strict=True):
+            mention.canonical = names[code]
+        for quote, speaker in zip(article.quotes, speakers, strict=True):
+            quote.speaker_canonical = speaker
+    corpus.entities = resolution.entities
+    corpus.quote_groups = resolution.quote_groups
+
+
+@dataclass(slots=True)
+class ResolvedArticle:
+    """One article's canonical names as `Storage.save_results` takes them."""
+
+    id: str
+    content_hash: str
+    codes: array[int]
+    names: list[str]
+    quote_speakers: list[str | None]
+
+    def mention_names(self) -> list[str]:
+        return list(map(self.names.__getitem__, self.codes))
+
+    def speakers(self) -> list[str | None]:
+        return self.quote_speakers
+
+
+def resolved_articles(digest: CorpusDigest, resolution: Resolution) -> list[ResolvedArticle]:
+    return [
+        ResolvedArticle(article.id, article.content_hash, codes, resolution.names, speakers)
+        for article, codes, speakers in zip(
+            digest.articles, resolution.mention_names, resolution.speakers, strict=True
+        )
+    ]

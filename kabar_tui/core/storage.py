@@ -37,11 +37,11 @@ import stat
 import sys
 import time
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from platformdirs import user_cache_dir
 
@@ -1062,6 +1062,26 @@ class Storage:
         Only when every article is stored as it was processed (same content, same number of
         mentions and quotes): the corpus rows add canonical names to those rows.
         """
+        self.save_results(
+            key,
+            CorpusResults(
+                [_ArticleNames(article) for article in corpus.articles],
+                corpus.entities,
+                corpus.links,
+                corpus.stories,
+                corpus.quote_groups,
+            ),
+            paths if paths is not None else [a.path for a in corpus.articles],
+        )
+
+    def save_results(self, key: str, results: CorpusResults, paths: Sequence[str]) -> None:
+        """Store the cross-article results of the articles stored at `paths` (in order).
+
+        What `save_corpus` stores, from each article's names alone, so a corpus indexed
+        without keeping its articles (pipeline.py) is stored as one that kept them. The
+        canonical-name rows (a hundred per article) are made and written a batch at a time
+        and checksummed as they go, never all held at once.
+        """
         try:
             with self._guard("written") as db:
                 stored = {
@@ -1072,14 +1092,15 @@ class Storage:
                         (code_fingerprint(),),
                     )
                 }
-                keys = paths if paths is not None else [a.path for a in corpus.articles]
-                rows = _corpus_rows(corpus, keys, stored)
-                if rows is None:
+                made = _corpus_rows(results, paths, stored)
+                if made is None:
                     return
-                checksum = _checksum(
-                    ([row[_UNREAD.get(table, 0) :] for row in rows[table]] for table in _READ),
-                    (_KINDS[table] for table in _READ),
-                )
+                rows, names = made
+                streamed: dict[str, Callable[[], Iterator[list[Row]]]] = {
+                    "mention_names": functools.partial(_name_rows, results.articles, names, 0),
+                    "quote_speakers": functools.partial(_name_rows, results.articles, names, 1),
+                }
+                checksum = _streamed_checksum(rows, streamed)
                 with backend.transaction(db):
                     old = db.execute("SELECT id FROM corpora WHERE key = ?", (key,)).fetchone()
                     if old is not None:
@@ -1093,10 +1114,14 @@ class Storage:
                     )
                     for table, columns in _CORPUS_TABLES.items():
                         marks = ", ".join("?" * (1 + len(columns)))
-                        db.executemany(
-                            f"INSERT INTO {table} (corpus, {', '.join(columns)}) VALUES ({marks})",
-                            ((number, *row) for row in rows[table]),
+                        insert = (
+                            f"INSERT INTO {table} (corpus, {', '.join(columns)}) VALUES ({marks})"
                         )
+                        if table in streamed:
+                            for batch in streamed[table]():
+                                db.executemany(insert, ((number, *row) for row in batch))
+                        else:
+                            db.executemany(insert, ((number, *row) for row in rows[table]))
                     kept = db.execute("SELECT id FROM corpora ORDER BY last_used DESC").fetchall()
                     for (corpus_number,) in kept[KEPT_CORPORA:]:
                         self._delete_corpus(db, corpus_number)
@@ -1129,10 +1154,105 @@ class Storage:
         self.close()
 
 
+class ArticleNames(Protocol):
+    """One article's part of the cross-article results: its canonical names."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def content_hash(self) -> str: ...
+    def mention_names(self) -> Sequence[str]: ...  # canonical name of each mention
+    def speakers(self) -> Sequence[str | None]: ...  # of each quotation's speaker
+
+
+@dataclass(slots=True)
+class CorpusResults:
+    """What `finish_corpus` found, for `Storage.save_results`: per article (in corpus
+    order) and for the corpus."""
+
+    articles: Sequence[ArticleNames]
+    entities: list[EntityRecord]
+    links: list[Link]
+    stories: list[Story]
+    quote_groups: list[QuoteRecord]
+
+
+@dataclass(slots=True)
+class _ArticleNames:
+    """An `Article` of a finished corpus as ArticleNames."""
+
+    article: Article
+
+    @property
+    def id(self) -> str:
+        return self.article.id
+
+    @property
+    def content_hash(self) -> str:
+        return self.article.content_hash
+
+    def mention_names(self) -> list[str]:
+        return [mention.canonical for mention in self.article.entities]
+
+    def speakers(self) -> list[str | None]:
+        return [quote.speaker_canonical for quote in self.article.quotes]
+
+
+def _name_rows(
+    articles: Sequence[ArticleNames], names: dict[str, int], which: int
+) -> Iterator[list[Row]]:
+    """`mention_names` (which 0) or `quote_speakers` (1) rows, a batch of articles at a time."""
+    batch: list[Row] = []
+    for position, article in enumerate(articles):
+        if which == 0:
+            batch.extend(
+                (position, number, names[_plain(name)])  # type: ignore[index]
+                for number, name in enumerate(article.mention_names())
+            )
+        else:
+            batch.extend(
+                (position, number, None if name is None else names[_plain(name)])  # type: ignore[index]
+                for number, name in enumerate(article.speakers())
+            )
+        if len(batch) >= _CHUNK:
+            yield batch
+            batch = []
+    yield batch
+
+
+def _streamed_checksum(
+    rows: dict[str, list[Row]], streamed: dict[str, Callable[[], Iterator[list[Row]]]]
+) -> str:
+    """`_checksum` of every per-corpus table, the `streamed` ones (one column read back)
+    digested a batch at a time: the same bytes as when digested whole."""
+    digest = hashlib.blake2b(digest_size=16)
+    for table in _READ:
+        skip, kinds = _UNREAD.get(table, 0), _KINDS[table]
+        if table not in streamed:
+            table_rows = [row[skip:] for row in rows[table]]
+            _digest_columns(digest, _columns(table_rows, len(kinds)), kinds)
+        else:
+            first = True
+            for batch in streamed[table]():
+                if not batch:
+                    continue
+                (column,) = _columns([row[skip:] for row in batch], 1)
+                if kinds == "i":
+                    digest.update(array("q", column).tobytes())
+                else:
+                    text = "\x1f".join(map(repr, column)).encode()
+                    digest.update(text if first else b"\x1f" + text)
+                first = False
+        digest.update(b"\x1d")
+    return digest.hexdigest()
+
+
 def _corpus_rows(
-    corpus: Corpus, paths: Sequence[str], stored: dict[str, tuple[int, str, int, int]]
-) -> dict[str, list[Row]] | None:
-    """Every per-corpus table's rows (without the corpus number), None if one cannot be."""
+    results: CorpusResults, paths: Sequence[str], stored: dict[str, tuple[int, str, int, int]]
+) -> tuple[dict[str, list[Row]], dict[str, int]] | None:
+    """Every per-corpus table's rows (without the corpus number) but the canonical names
+    of mentions and speakers (`_name_rows`), and the number of each name; None if the
+    rows cannot be made."""
     positions: dict[str, int] = {}
     names: dict[str, int] = {}
 
@@ -1140,32 +1260,22 @@ def _corpus_rows(
         return names.setdefault(_plain(text), len(names))  # type: ignore[arg-type]
 
     rows: dict[str, list[Row]] = {table: [] for table in _CORPUS_TABLES}
-    if len(paths) != len(corpus.articles):
+    if len(paths) != len(results.articles):
         return None
-    for position, (article, path) in enumerate(zip(corpus.articles, paths, strict=True)):
+    for position, (article, path) in enumerate(zip(results.articles, paths, strict=True)):
         row = stored.get(path)
-        if row is None or row[1:] != (
-            article.content_hash,
-            len(article.entities),
-            len(article.quotes),
-        ):
+        mention_names, speakers = article.mention_names(), article.speakers()
+        if row is None or row[1:] != (article.content_hash, len(mention_names), len(speakers)):
             return None
         positions.setdefault(article.id, position)
         rows["corpus_articles"].append((position, row[0], _plain(article.id)))
-        rows["mention_names"].extend(
-            (position, number, name(mention.canonical))
-            for number, mention in enumerate(article.entities)
-        )
-        rows["quote_speakers"].extend(
-            (
-                position,
-                number,
-                None if quote.speaker_canonical is None else name(quote.speaker_canonical),
-            )
-            for number, quote in enumerate(article.quotes)
-        )
+        for canonical in mention_names:
+            name(canonical)
+        for said_by in speakers:
+            if said_by is not None:
+                name(said_by)
     try:
-        for number, entity in enumerate(corpus.entities):
+        for number, entity in enumerate(results.entities):
             rows["entities"].append(
                 (number, name(entity.canonical), _plain(entity.label), entity.mentions)
             )
@@ -1175,7 +1285,7 @@ def _corpus_rows(
             rows["entity_articles"].extend(
                 (number, n, positions[a]) for n, a in enumerate(entity.articles)
             )
-        for number, link in enumerate(corpus.links):
+        for number, link in enumerate(results.links):
             rows["links"].append(
                 _plain_row(
                     (
@@ -1189,12 +1299,12 @@ def _corpus_rows(
                     )
                 )
             )
-        for number, story in enumerate(corpus.stories):
+        for number, story in enumerate(results.stories):
             rows["stories"].append(_plain_row((number, story.id, story.title)))
             rows["story_articles"].extend(
                 (number, n, positions[a]) for n, a in enumerate(story.articles)
             )
-        for number, group in enumerate(corpus.quote_groups):
+        for number, group in enumerate(results.quote_groups):
             speaker = None if group.speaker_canonical is None else name(group.speaker_canonical)
             rows["quote_groups"].append((number, _plain(group.text), speaker))
             rows["quote_occurrences"].extend(
@@ -1206,7 +1316,7 @@ def _corpus_rows(
     except KeyError:  # a result names an article the corpus does not hold
         return None
     rows["names"] = [(number, text) for text, number in names.items()]
-    return rows
+    return rows, names
 
 
 def _children(rows: list[Row], parents: int, ids: list[str]) -> list[list[str]]:

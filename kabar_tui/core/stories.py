@@ -8,7 +8,10 @@ their paragraphs are linked and they were published close together (same event).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from kabar_tui.core.linking import SAME_TEXT
 from kabar_tui.core.model import Article, Corpus, Link, Story
@@ -19,7 +22,42 @@ SAME_EVENT_MIN_WORDS = 15  # ...each long enough to be news, not a shared footer
 SAME_EVENT_WINDOW = timedelta(days=3)
 
 
-def _within_window(a: Article, b: Article) -> bool:
+class StoryArticle(Protocol):
+    """What grouping needs of an article: an `Article`'s fields, or its digest's
+    (`core.digest`), which keeps word counts instead of paragraph texts."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def published(self) -> datetime | None: ...
+    def word_counts(self) -> Iterable[tuple[int, int]]: ...
+
+
+@dataclass(slots=True)
+class _Counted:
+    """An `Article` as a StoryArticle."""
+
+    article: Article
+
+    @property
+    def id(self) -> str:
+        return self.article.id
+
+    @property
+    def title(self) -> str:
+        return self.article.title
+
+    @property
+    def published(self) -> datetime | None:
+        return self.article.published
+
+    def word_counts(self) -> Iterable[tuple[int, int]]:
+        return ((p.index, len(p.text.split())) for p in self.article.paragraphs)
+
+
+def _within_window(a: StoryArticle, b: StoryArticle) -> bool:
     """Unknown dates do not keep articles apart; known dates far apart do."""
     if a.published is None or b.published is None:
         return True
@@ -29,23 +67,20 @@ def _within_window(a: Article, b: Article) -> bool:
     return abs(first - second) <= SAME_EVENT_WINDOW
 
 
-def _share(article: Article, paragraphs: set[int]) -> float:
+def _share(article: StoryArticle, paragraphs: set[int]) -> float:
     """Fraction of the article's words that lie in the given paragraphs."""
     total = linked = 0
-    for paragraph in article.paragraphs:
-        count = len(paragraph.text.split())
+    for index, count in article.word_counts():
         total += count
-        if paragraph.index in paragraphs:
+        if index in paragraphs:
             linked += count
     return linked / total if total else 0.0
 
 
-def _belong_together(a: Article, b: Article, links: list[Link]) -> bool:
+def _belong_together(a: StoryArticle, b: StoryArticle, links: list[Link]) -> bool:
     same_text: dict[str, set[int]] = {a.id: set(), b.id: set()}
     linked: dict[str, set[int]] = {a.id: set(), b.id: set()}
-    lengths = {
-        article.id: {p.index: len(p.text.split()) for p in article.paragraphs} for article in (a, b)
-    }
+    lengths = {article.id: dict(article.word_counts()) for article in (a, b)}
     for link in links:
         for article, paragraph in (
             (link.source_article, link.source_paragraph),
@@ -61,15 +96,20 @@ def _belong_together(a: Article, b: Article, links: list[Link]) -> bool:
     return enough and _within_window(a, b)
 
 
-def _sort_key(article: Article) -> tuple[bool, datetime, str]:
+def _sort_key(article: StoryArticle) -> tuple[bool, datetime, str]:
     published = article.published.replace(tzinfo=None) if article.published else datetime.max
     return (article.published is None, published, article.id)
 
 
 def group_stories(corpus: Corpus) -> list[Story]:
     """Stories of two or more articles, from corpus.links; an article is in at most one."""
+    return stories_of(corpus.links, [_Counted(article) for article in corpus.articles])
+
+
+def stories_of(links: list[Link], corpus_articles: Sequence[StoryArticle]) -> list[Story]:
+    """`group_stories` of the articles (in corpus order) and their links."""
     by_pair: dict[tuple[str, str], list[Link]] = defaultdict(list)
-    for link in corpus.links:
+    for link in links:
         first, second = sorted((link.source_article, link.target_article))
         by_pair[first, second].append(link)
     parent: dict[str, str] = {}
@@ -79,7 +119,7 @@ def group_stories(corpus: Corpus) -> list[Story]:
             article_id = parent[article_id]
         return article_id
 
-    articles = {article.id: article for article in corpus.articles}
+    articles = {article.id: article for article in corpus_articles}
     for (first, second), links in by_pair.items():
         if (
             first in articles
@@ -88,8 +128,8 @@ def group_stories(corpus: Corpus) -> list[Story]:
         ):
             parent.setdefault(first, first)
             parent[root(second)] = root(first)
-    groups: dict[str, list[Article]] = defaultdict(list)
-    for article in corpus.articles:
+    groups: dict[str, list[StoryArticle]] = defaultdict(list)
+    for article in corpus_articles:
         if article.id in parent:
             groups[root(article.id)].append(article)
     stories = []

@@ -1,0 +1,100 @@
+"""What the cross-article stage needs of each article, kept compact while a corpus is indexed.
+
+A processed `Article` holds its paragraphs, captions, removed lines, edits, a hundred
+mention objects and its quotes: about 50 KB in memory, so a corpus held whole until
+linking grows by 5 GB per 100k articles. Linking, stories and name resolution need far
+less, and it can be taken from each article as it arrives, once it is stored:
+
+- linking: its passages (normalized paragraph text, quotations, content words);
+- stories: its id, title, date, and the number of words of each paragraph;
+- resolution: each mention as one integer, a code into the corpus's table of distinct
+  (text, label) pairs; its quotations as plain tuples; the abbreviations it defines and
+  the person names in its captions, found here once (they need its texts).
+
+`CorpusDigest` holds these for a whole corpus; `finish_digest` runs the cross-article
+stage on it (pipeline.py), so the same code serves a corpus in memory and one streamed
+into the cache (docs/indexing.md).
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from sys import intern
+
+from kabar_tui.core.linking import Passage, prepare_passages
+from kabar_tui.core.model import Article
+
+# (text, speaker, paragraph, start, end) of a quotation
+QuoteRow = tuple[str, str | None, int, int, int]
+_NO_NAMES: Counter[str] = Counter()
+
+
+@dataclass(slots=True)
+class ArticleDigest:
+    """One article as the cross-article stage sees it (see the module's docstring)."""
+
+    id: str
+    content_hash: str
+    title: str
+    published: datetime | None
+    paragraph_words: array[int]  # paragraph index, word count, index, count, ...
+    passages: list[Passage]
+    mentions: array[int]  # codes into CorpusDigest.forms, in the article's order
+    quotes: list[QuoteRow]
+    abbreviations: dict[str, str]  # spelling key of a short form -> of its long form
+    caption_people: Counter[str]  # spelling keys of person names in the captions
+
+    def word_counts(self) -> Iterable[tuple[int, int]]:
+        """(paragraph index, words) of every paragraph, in order."""
+        numbers = self.paragraph_words
+        return zip(numbers[0::2], numbers[1::2], strict=True)
+
+
+class CorpusDigest:
+    """The digests of a corpus's articles, and the distinct mention forms they point to."""
+
+    def __init__(self) -> None:
+        self.articles: list[ArticleDigest] = []
+        self.forms: list[tuple[str, str]] = []  # (mention text, label), each once
+        self._codes: dict[tuple[str, str], int] = {}
+
+    @classmethod
+    def of(cls, articles: Iterable[Article]) -> CorpusDigest:
+        digest = cls()
+        digest.articles = [digest.digest(article) for article in articles]
+        return digest
+
+    def digest(self, article: Article) -> ArticleDigest:
+        """The digest of one article (not added: the caller puts it in corpus order)."""
+        from kabar_tui.core.resolve import abbreviations_defined, caption_people
+
+        codes = self._codes
+        mentions = array("i")
+        for mention in article.entities:
+            form = (mention.text, mention.label)
+            code = codes.get(form)
+            if code is None:
+                code = codes[form] = len(self.forms)
+                self.forms.append((intern(str(mention.text)), intern(str(mention.label))))
+            mentions.append(code)
+        words = array("l")
+        for paragraph in article.paragraphs:
+            words.append(paragraph.index)
+            words.append(len(paragraph.text.split()))
+        people = caption_people(article) if article.captions else _NO_NAMES
+        return ArticleDigest(
+            id=article.id,
+            content_hash=article.content_hash,
+            title=article.title,
+            published=article.published,
+            paragraph_words=words,
+            passages=prepare_passages(article),
+            mentions=mentions,
+            quotes=[(q.text, q.speaker, q.paragraph, q.start, q.end) for q in article.quotes],
+            abbreviations=abbreviations_defined(article),
+            caption_people=people,
+        )
