@@ -92,13 +92,12 @@ class SearcherReady(Message):
         super().__init__()
 
 
-# SHIM (readerdb, until branch `catalog` is merged): `open_catalog` of kabar_tui.core opens
-# a cached corpus as a StoredCatalog without loading its articles. Until it exists nothing
-# does, and the reader indexes (the cache makes that a read of every article). At the merge
-# this function is replaced by that import; the tests patch it by this name.
 def open_catalog(paths: list[str | Path] | None) -> tuple[Catalog | None, list[Problem]]:
-    """The catalog of the cached corpus under `paths`, or None when it must be indexed."""
-    return None, []
+    """The catalog of the cached corpus under `paths`, or None when it must be indexed
+    (one name here, so tests can stand in for the cache)."""
+    from kabar_tui.core.catalog_open import open_catalog as open_stored
+
+    return open_stored(paths)
 
 
 THEME_VARIABLES = {
