@@ -27,6 +27,7 @@ from textual.screen import Screen
 
 from kabar_tui.core.catalog import ArticleHead, Catalog, MemoryCatalog, Searcher
 from kabar_tui.core.model import Article, Corpus, Problem
+from kabar_tui.core.threaded_imports import import_rapidfuzz
 from kabar_tui.i18n import _, ngettext
 from kabar_tui.ui.asking import Answer, Asker
 from kabar_tui.ui.history import History, Location
@@ -289,6 +290,8 @@ class KabarApp(App[None]):
             raise _Stopped
 
     def _load(self) -> None:
+        # First, before the search thread starts or `/` is pressed: see threaded_imports.
+        import_rapidfuzz()
         with contextlib.suppress(_Stopped):  # quitting: the cache keeps the work done
             self._load_corpus()
 
@@ -625,6 +628,7 @@ class KabarApp(App[None]):
             return
 
         def versions(catalog: Catalog) -> tuple[Comparison, list[str]] | None:
+            import_rapidfuzz()
             from kabar_tui.core.compare import compare_articles
 
             candidates = [head.id for head, _links in catalog.compare_candidates(article_id)]
@@ -677,6 +681,7 @@ class KabarApp(App[None]):
     # -- search and help ---------------------------------------------------------------
 
     def action_search(self) -> None:
+        import_rapidfuzz()  # the loading thread may be importing it (see threaded_imports)
         from kabar_tui.ui.screens.search import SearchScreen
 
         query, selected = self.last_search
