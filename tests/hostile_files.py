@@ -95,9 +95,12 @@ def write_hostile_corpus(root: Path, every_case: bool = True) -> Path:
     return corpus
 
 
-def reader_bytes(folder: Path, keys: list[str], root: Path, quiet: float = 1.0) -> bytes:
+def reader_bytes(
+    folder: Path, keys: list[str], root: Path, quiet: float = 1.0, shown: bytes | None = None
+) -> bytes:
     """Everything the real reader writes to a pseudo-terminal, opened on `folder`, while
-    `keys` are typed (each after the screen has been quiet for `quiet` seconds)."""
+    `keys` are typed (each after the screen has been quiet for `quiet` seconds; the first
+    also after `shown` has been drawn, so a busy machine cannot type into an empty list)."""
     import fcntl
     import pty
     import select
@@ -116,9 +119,11 @@ def reader_bytes(folder: Path, keys: list[str], root: Path, quiet: float = 1.0) 
         os.execvpe(sys.executable, command, env)
     written = bytearray()
 
-    def read_until_quiet(limit: float) -> None:
+    def read_until_quiet(limit: float, wanted: bytes | None = None) -> None:
         start = last = time.monotonic()
-        while time.monotonic() - last < quiet and time.monotonic() - start < limit:
+        while (
+            time.monotonic() - last < quiet or (wanted is not None and wanted not in written)
+        ) and time.monotonic() - start < limit:
             ready, _, _ = select.select([fd], [], [], quiet)
             if ready:
                 try:
@@ -131,7 +136,7 @@ def reader_bytes(folder: Path, keys: list[str], root: Path, quiet: float = 1.0) 
                 last = time.monotonic()
 
     try:
-        read_until_quiet(120)
+        read_until_quiet(120, shown)
         for key in keys:
             os.write(fd, key.encode())
             read_until_quiet(30)

@@ -143,7 +143,7 @@ def test_real_terminal_gets_no_escape_from_the_file(tmp_path: Path) -> None:
     The attack's sequences (clipboard, title, clear) never arrive; their text does, shown."""
     (tmp_path / "escapes.txt").write_text(escapes_article(), encoding="utf-8")
     root = Path(__file__).resolve().parents[2]
-    written = reader_bytes(tmp_path, ["\r", "x"], root)
+    written = reader_bytes(tmp_path, ["\r", "x"], root, shown=b"Pasar")
     assert "␛]0;PWNED␇".encode() in written  # the removed line, drawn visibly
     for attack in (b"\x1b]52;c;Y3Vyb", b"\x1b]0;PWNED", b"\x1b]0;TITLE", b"\x1b[3J", b"\x1bP+q"):
         assert attack not in written
