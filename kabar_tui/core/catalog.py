@@ -15,13 +15,19 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
-from kabar_tui.core.model import Article, Corpus, EntityRecord, Link, Mention, Problem, Quote
+from kabar_tui.core.model import (
+    Article,
+    Corpus,
+    EntityRecord,
+    Link,
+    Mention,
+    Problem,
+    Quote,
+    link_order,
+)
 
 if TYPE_CHECKING:
     from kabar_tui.core.search import SearchPage
-
-# The order links are listed in: the same words first, then the same quotation.
-_KIND_ORDER = {"same text": 0, "same quote": 1, "similar": 2}
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,24 +72,6 @@ class Searcher(Protocol):
 def entity_key(mention: Mention) -> str:
     """The name an entity is grouped under: its resolved name, else its surface text."""
     return mention.canonical or mention.text
-
-
-def oriented(link: Link, article_id: str) -> Link:
-    """`link` read from `article_id`'s side: that article as its source."""
-    if link.source_article == article_id:
-        return link
-    return Link(
-        link.target_article,
-        link.target_paragraph,
-        link.source_article,
-        link.source_paragraph,
-        link.score,
-        link.kind,
-    )
-
-
-def link_order(link: Link) -> tuple[int, float, int]:
-    return (_KIND_ORDER.get(link.kind, 9), -link.score, link.source_paragraph)
 
 
 class Catalog(ABC):
@@ -253,7 +241,7 @@ class MemoryCatalog(Catalog):
             for link in self.corpus.links:
                 by_article.setdefault(link.source_article, []).append(link)
                 by_article.setdefault(link.target_article, []).append(
-                    oriented(link, link.target_article)
+                    link.seen_from(link.target_article)
                 )
             self._links = by_article
         return self._links.get(article_id, [])

@@ -38,7 +38,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from kabar_tui.core.lexicon import WORD, link_stopwords
-from kabar_tui.core.model import Article, Corpus, Link
+from kabar_tui.core.model import Article, Corpus, Link, link_order
 from kabar_tui.core.textfold import strip_diacritics
 from kabar_tui.core.workers import prepare_worker_process
 
@@ -76,7 +76,6 @@ STOPWORDS = link_stopwords()
 # a word of three or more characters written with a lowercase first letter (not a name)
 _LOWERCASE_WORD = re.compile(r"(?<!\w)[a-z]\w{2,}")
 _QUOTED = re.compile(r"[\"“”«»„]([^\"“”«»„]+)[\"“”«»„]")
-_KIND_ORDER = {SAME_TEXT: 0, SAME_QUOTE: 1, SIMILAR: 2}
 Found = tuple[Link, tuple[str, ...]]  # a link and the words it rests on (see LinkIndex._holds)
 _ABSENT = object()
 _is_some = partial(is_not, None)
@@ -583,20 +582,9 @@ def related(corpus: Corpus, article_id: str, paragraph: int | None = None) -> li
     """Links of one article (or one of its paragraphs), that article as source, best first."""
     found = []
     for link in corpus.links:
-        if link.source_article == article_id:
-            oriented = link
-        elif link.target_article == article_id:
-            oriented = Link(
-                link.target_article,
-                link.target_paragraph,
-                link.source_article,
-                link.source_paragraph,
-                link.score,
-                link.kind,
-            )
-        else:
+        if article_id not in (link.source_article, link.target_article):
             continue
+        oriented = link.seen_from(article_id)
         if paragraph is None or oriented.source_paragraph == paragraph:
             found.append(oriented)
-    found.sort(key=lambda link: (_KIND_ORDER.get(link.kind, 9), -link.score, link.source_paragraph))
-    return found
+    return sorted(found, key=link_order)

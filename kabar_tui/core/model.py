@@ -163,6 +163,27 @@ class Link:
 
     __reduce__ = _reduce_to_fields
 
+    def seen_from(self, article_id: str) -> Link:
+        """This link read from `article_id`'s side: that article as its source."""
+        if self.source_article == article_id:
+            return self
+        return Link(
+            self.target_article,
+            self.target_paragraph,
+            self.source_article,
+            self.source_paragraph,
+            self.score,
+            self.kind,
+        )
+
+
+LINK_KIND_ORDER = {"same text": 0, "same quote": 1, "similar": 2}  # the same words first
+
+
+def link_order(link: Link) -> tuple[int, float, int]:
+    """How links are listed: by kind, then best score, then paragraph."""
+    return (LINK_KIND_ORDER.get(link.kind, 9), -link.score, link.source_paragraph)
+
 
 @dataclass(slots=True)
 class Story:
@@ -210,19 +231,8 @@ class Corpus:
         """The links joining two articles, oriented left to right."""
         found = []
         for link in self.links:
-            if link.source_article == left_id and link.target_article == right_id:
-                found.append(link)
-            elif link.source_article == right_id and link.target_article == left_id:
-                found.append(
-                    Link(
-                        left_id,
-                        link.target_paragraph,
-                        right_id,
-                        link.source_paragraph,
-                        link.score,
-                        link.kind,
-                    )
-                )
+            if {link.source_article, link.target_article} == {left_id, right_id}:
+                found.append(link.seen_from(left_id))
         return found
 
     def articles_matching(self, wanted: str) -> list[Article]:
