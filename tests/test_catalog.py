@@ -147,6 +147,9 @@ def test_articles_arriving_show_at_once() -> None:
     catalog = MemoryCatalog(linked=False)
     catalog.add_articles(corpus.articles[:2])
     assert [head.id for head in catalog.heads()] == [a.id for a in corpus.articles[:2]]
+    assert catalog.head(corpus.articles[2].id) is None
+    catalog.add_articles(corpus.articles[2:3])  # after a look-up: the heads' index grows too
+    assert catalog.head(corpus.articles[2].id) == ArticleHead.of(corpus.articles[2])
     assert catalog.article(corpus.articles[1].id) is corpus.articles[1]
     assert not catalog.linked
 

@@ -84,6 +84,7 @@ class Catalog(ABC):
 
     linked: bool = True
     problems: list[Problem]
+    _heads_index: dict[str, ArticleHead] | None = None  # heads by id, made on first use
 
     # -- primitives every backing answers ------------------------------------------------
 
@@ -147,11 +148,9 @@ class Catalog(ABC):
         return self._heads_by_id().get(article_id)
 
     def _heads_by_id(self) -> dict[str, ArticleHead]:
-        cached: dict[str, ArticleHead] | None = getattr(self, "_by_id", None)
-        if cached is None or len(cached) != len(self):
-            cached = {head.id: head for head in self.heads()}
-            self._by_id = cached
-        return cached
+        if self._heads_index is None:
+            self._heads_index = {head.id: head for head in self.heads()}
+        return self._heads_index
 
     def matching(self, wanted: str) -> list[ArticleHead]:
         """The article whose id is `wanted`, else every one whose id starts with it."""
@@ -220,7 +219,10 @@ class MemoryCatalog(Catalog):
         self.corpus.articles.extend(articles)
         for article in articles:
             self._articles[article.id] = article
-            self._head_list.append(ArticleHead.of(article))
+            head = ArticleHead.of(article)
+            self._head_list.append(head)
+            if self._heads_index is not None:
+                self._heads_index[head.id] = head
         self._searcher = None
 
     def __len__(self) -> int:
