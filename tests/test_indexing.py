@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from array import array
 from pathlib import Path
 
 import pytest
 
 from benchmarks.corpus import raw_articles
-from kabar_tui.core import pipeline
 from kabar_tui.core.export import corpus_to_dict
-from kabar_tui.core.pipeline import index_corpus
+from kabar_tui.core.pipeline import IndexOptions, index_corpus
 from kabar_tui.core.resources import seeds_dir
 from kabar_tui.core.storage import RECORDS, Storage
 
@@ -71,16 +71,56 @@ def stored_rows(path: Path) -> dict[str, list[tuple]]:
     return rows
 
 
+def search_rows(path: Path) -> dict[str, object]:
+    """The stored search index, the article numbers the file gives out replaced by paths."""
+    with sqlite3.connect(path) as db:
+        paths = dict(db.execute("SELECT id, path FROM articles"))
+        arrays = dict(db.execute("SELECT name, data FROM search_arrays"))
+        numbers = array("q")
+        numbers.frombytes(arrays.pop("articles"))
+        rows: dict[str, object] = {
+            "search_indexes": db.execute("SELECT documents, words FROM search_indexes").fetchall(),
+            "articles": [paths[number] for number in numbers],
+            "search_arrays": sorted(arrays.items()),
+        }
+        for table in ("search_postings", "search_blocks", "search_grams"):
+            rows[table] = [row[1:] for row in db.execute(f"SELECT * FROM {table} ORDER BY 2")]
+    return rows
+
+
 def test_a_streamed_index_stores_what_an_index_in_memory_stores(
     news: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Most texts are read again where they are processed, as in a big corpus.
-    monkeypatch.setattr(pipeline, "_KEPT_TEXT_CHARS", 20_000)
+    options = IndexOptions(workers=2, kept_text_chars=20_000, search_every=40)
     kept_file, streamed_file = tmp_path / "kept.sqlite3", tmp_path / "streamed.sqlite3"
     with Storage(kept_file) as cache:
-        kept = index_corpus([news], cache=cache, workers=2)
+        kept = index_corpus([news], cache=cache, options=options)
+    # The streamed run builds the search index from the stored articles, 40 at a time,
+    # and never reads the whole corpus back.
+    read_back: list[int] = []
+    wholes: list[bool] = []
+    real_range, real_load = Storage.corpus_articles, Storage.load_corpus
+
+    def corpus_articles(self: Storage, corpus: int, first: int, end: int) -> list:
+        read_back.append(end - first)
+        return real_range(self, corpus, first, end)
+
+    def load_corpus(self: Storage, key: str) -> object:
+        found = real_load(self, key)
+        wholes.append(found is not None)
+        return found
+
+    monkeypatch.setattr(Storage, "corpus_articles", corpus_articles)
+    monkeypatch.setattr(Storage, "load_corpus", load_corpus)
     with Storage(streamed_file) as cache:
-        streamed = index_corpus([news], cache=cache, workers=2, keep_articles=False)
+        streamed = index_corpus([news], cache=cache, keep_articles=False, options=options)
+    monkeypatch.undo()
+    assert wholes == [False]  # only the look for a finished corpus, at the start
+    assert max(read_back) == 40 and sum(read_back) == streamed.articles
+    search = search_rows(streamed_file)
+    assert search["search_indexes"][0][0] > 2000  # type: ignore[index]
+    assert search == search_rows(kept_file)
     total = 5 + GENERATED + COPIES
     assert kept.articles == streamed.articles == len(kept.corpus.articles) == total
     assert streamed.processed == total and streamed.corpus.articles == []
@@ -98,19 +138,17 @@ def test_a_streamed_index_stores_what_an_index_in_memory_stores(
     assert corpus_to_dict(reopened.corpus) == corpus_to_dict(kept.corpus)
 
 
-def test_a_streamed_index_reads_its_cached_articles_in_batches(
-    news: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_streamed_index_reads_its_cached_articles_in_batches(news: Path, tmp_path: Path) -> None:
     """After one changed file, the rest come from the cache a batch at a time, and the
     cross-article results are those of a full index in memory."""
-    monkeypatch.setattr(pipeline, "_LOAD_EVERY", 40)
+    options = IndexOptions(keep_articles=False, load_every=40)
     folder = tmp_path / "news"
     shutil.copytree(news, folder)
     with Storage(tmp_path / "cache.sqlite3") as cache:
-        index_corpus([folder], cache=cache, keep_articles=False)
+        index_corpus([folder], cache=cache, options=options)
         changed = folder / "bench_000003.txt"
         changed.write_text(changed.read_text(encoding="utf-8") + "\nParagraf baru.\n")
-        again = index_corpus([folder], cache=cache, keep_articles=False)
+        again = index_corpus([folder], cache=cache, options=options)
         assert (again.processed, again.from_cache) == (1, again.articles - 1)
         reopened = index_corpus([folder], cache=cache)
     assert reopened.corpus_from_cache

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import gc
+import multiprocessing
 import os
 import pickle
 import sqlite3
@@ -12,6 +13,7 @@ import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -33,8 +35,8 @@ from kabar_tui.core.model import (
     RemovedLine,
     Story,
 )
-from kabar_tui.core.pipeline import index_corpus
-from kabar_tui.core.sources import Source, read_sources
+from kabar_tui.core.pipeline import IndexOptions, index_corpus
+from kabar_tui.core.sources import Source, read_source, read_sources
 from kabar_tui.core.storage import Storage
 
 ARTICLE = """{title}
@@ -132,9 +134,9 @@ def test_cross_article_results_are_cached(
         occurrence = QuoteOccurrence(second.id, 1, 0, 9, "Sri")
         corpus.quote_groups.append(QuoteRecord("Kami siap", MARK, [occurrence]))
 
-    monkeypatch.setattr(pipeline, "finish_corpus", finish)
-    first = index_corpus([corpus_dir], cache=cache)
-    report = index_corpus([corpus_dir], cache=cache)
+    options = IndexOptions(finish=finish)
+    first = index_corpus([corpus_dir], cache=cache, options=options)
+    report = index_corpus([corpus_dir], cache=cache, options=options)
     assert calls == [6]
     assert report.corpus.links == [Link("000_artikel", 0, "001_artikel", 0, 97.5, "same text")]
     assert report.corpus.articles[0].entities[-1].canonical == MARK
@@ -153,12 +155,12 @@ def test_cross_article_stage_reruns_on_per_article_results(
             assert all(mention.canonical != MARK for mention in article.entities)
             article.entities.append(Mention("Jakarta", "LOC", 0, 0, 7, canonical=MARK))
 
-    monkeypatch.setattr(pipeline, "finish_corpus", finish)
-    index_corpus([corpus_dir], cache=cache)
+    options = IndexOptions(finish=finish)
+    index_corpus([corpus_dir], cache=cache, options=options)
     (corpus_dir / "010_baru.txt").write_text(
         "Berita baru hari ini dari Surabaya\n\nIsinya panjang."
     )
-    report = index_corpus([corpus_dir], cache=cache)
+    report = index_corpus([corpus_dir], cache=cache, options=options)
     for article in report.corpus.articles:
         assert [m.canonical for m in article.entities].count(MARK) == 1
 
@@ -242,11 +244,11 @@ def test_parallel_processing_matches_serial(
 ) -> None:
     write_corpus(tmp_path / "many", 40)
     serial = index_corpus([tmp_path / "many"], cache=False, workers=1)
-    monkeypatch.setattr(pipeline, "PARALLEL_MIN_FILES", 10)
-    parallel = index_corpus([tmp_path / "many"], cache=cache, workers=2)
+    options = IndexOptions(workers=2, parallel_min_files=10)
+    parallel = index_corpus([tmp_path / "many"], cache=cache, options=options)
     assert parallel.workers == 2
     assert as_dict(parallel.corpus) == as_dict(serial.corpus)
-    cached = index_corpus([tmp_path / "many"], cache=cache, workers=2)
+    cached = index_corpus([tmp_path / "many"], cache=cache, options=options)
     assert cached.corpus_from_cache
     assert as_dict(cached.corpus) == as_dict(serial.corpus)
 
@@ -266,38 +268,32 @@ def test_index_command_reports_what_it_did(corpus_dir: Path, tmp_path: Path) -> 
     assert "Traceback" not in first.stderr + second.stderr + rebuilt.stderr
 
 
-def test_a_file_that_breaks_processing_is_one_problem(
-    corpus_dir: Path, cache: Storage, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    real = pipeline.process_source
-
-    def fragile(source: Source) -> Article:
-        if source.id == "003_artikel":
+def test_a_file_that_breaks_processing_is_one_problem(corpus_dir: Path, cache: Storage) -> None:
+    def fragile(article: Article) -> None:
+        if article.id == "003_artikel":
             raise ValueError("unexpected layout")
-        return real(source)
 
-    monkeypatch.setattr(pipeline, "process_source", fragile)
-    report = index_corpus([corpus_dir], cache=cache)
+    stages = (*pipeline.ARTICLE_STAGES, ("fragile", fragile))
+    report = index_corpus([corpus_dir], cache=cache, options=IndexOptions(article_stages=stages))
     assert len(report.corpus.articles) == 5
     [problem] = report.corpus.problems
     assert problem.path.endswith("003_artikel.txt")
     assert problem.message == "could not be processed (ValueError: unexpected layout)"
-    monkeypatch.setattr(pipeline, "process_source", real)
     again = index_corpus([corpus_dir], cache=cache)
     assert (again.processed, again.from_cache, again.corpus.problems) == (1, 5, [])
 
 
-def _dying_worker(sources: list[Source]) -> list:
-    os._exit(3)
+def _dying_in_a_worker(article: Article) -> None:
+    """A stage that ends the worker process it runs in (and nothing in this one)."""
+    if multiprocessing.parent_process() is not None:
+        os._exit(3)
 
 
-def test_dead_worker_processes_fall_back_to_this_one(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_dead_worker_processes_fall_back_to_this_one(tmp_path: Path) -> None:
     write_corpus(tmp_path / "many", 20)
-    monkeypatch.setattr(pipeline, "PARALLEL_MIN_FILES", 10)
-    monkeypatch.setattr(pipeline, "_process_chunk", _dying_worker)
-    report = index_corpus([tmp_path / "many"], cache=False, workers=2)
+    stages = (*pipeline.ARTICLE_STAGES, ("dying", _dying_in_a_worker))
+    options = IndexOptions(workers=2, parallel_min_files=10, article_stages=stages)
+    report = index_corpus([tmp_path / "many"], cache=False, options=options)
     assert len(report.corpus.articles) == 20
     assert [p.message for p in report.corpus.problems] == [
         "worker processes failed; processed the rest here"
@@ -333,21 +329,19 @@ def test_settled_unchanged_files_are_not_even_read(
     age(*corpus_dir.iterdir())
     first = index_corpus([corpus_dir], cache=cache)
     reads: list[Path] = []
-    real = pipeline.read_source
 
     def counting(path: Path) -> Source | Problem:
         reads.append(path)
-        return real(path)
+        return read_source(path)
 
-    monkeypatch.setattr(pipeline, "read_source", counting)
-    second = index_corpus([corpus_dir], cache=cache)
+    second = index_corpus([corpus_dir], cache=cache, options=IndexOptions(read=counting))
     assert reads == []
     assert second.corpus_from_cache
     assert as_dict(second.corpus) == as_dict(first.corpus)
     changed = corpus_dir / "004_artikel.txt"
     changed.write_text(changed.read_text() + "\nParagraf tambahan yang cukup panjang.\n")
     age(changed, seconds=60)
-    third = index_corpus([corpus_dir], cache=cache)
+    third = index_corpus([corpus_dir], cache=cache, options=IndexOptions(read=counting))
     assert reads == [changed]
     assert (third.processed, third.from_cache) == (1, 5)
 
@@ -422,14 +416,14 @@ class Batches:
         return [article_id for batch in self.batches for article_id in batch]
 
 
-def watch_finish(monkeypatch: pytest.MonkeyPatch, batches: Batches) -> None:
-    real = pipeline.finish_corpus
+def watching_finish(batches: Batches, **options: Any) -> IndexOptions:
+    """Options whose corpus stage notes in `batches` that it ran."""
 
     def finish(corpus: Corpus) -> None:
         batches.finished = True
-        real(corpus)
+        pipeline.finish_corpus(corpus)
 
-    monkeypatch.setattr(pipeline, "finish_corpus", finish)
+    return IndexOptions(finish=finish, **options)
 
 
 def assert_each_once(batches: Batches, corpus: Corpus) -> None:
@@ -437,39 +431,32 @@ def assert_each_once(batches: Batches, corpus: Corpus) -> None:
     assert len(set(batches.ids)) == len(batches.ids)
 
 
-def test_articles_arrive_one_by_one_before_the_corpus_is_finished(
-    corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_articles_arrive_one_by_one_before_the_corpus_is_finished(corpus_dir: Path) -> None:
     batches = Batches()
-    watch_finish(monkeypatch, batches)
-    report = index_corpus([corpus_dir], cache=False, workers=1, on_articles=batches)
+    options = watching_finish(batches, workers=1)
+    report = index_corpus([corpus_dir], cache=False, on_articles=batches, options=options)
     assert_each_once(batches, report.corpus)
     assert len(batches.batches) == 6
     assert batches.finished
 
 
-def test_articles_arrive_in_batches_from_worker_processes(
-    tmp_path: Path, cache: Storage, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_articles_arrive_in_batches_from_worker_processes(tmp_path: Path, cache: Storage) -> None:
     write_corpus(tmp_path / "many", 40)
-    monkeypatch.setattr(pipeline, "PARALLEL_MIN_FILES", 10)
     batches = Batches()
-    watch_finish(monkeypatch, batches)
-    report = index_corpus([tmp_path / "many"], cache=cache, workers=2, on_articles=batches)
+    options = watching_finish(batches, workers=2, parallel_min_files=10)
+    report = index_corpus([tmp_path / "many"], cache=cache, on_articles=batches, options=options)
     assert report.workers == 2
     assert_each_once(batches, report.corpus)
     assert len(batches.batches) > 1
 
 
-def test_cached_and_changed_articles_each_arrive_once(
-    corpus_dir: Path, cache: Storage, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_cached_and_changed_articles_each_arrive_once(corpus_dir: Path, cache: Storage) -> None:
     index_corpus([corpus_dir], cache=cache)
     changed = corpus_dir / "002_artikel.txt"
     changed.write_text(changed.read_text() + "\nParagraf tambahan tentang anggaran.\n")
     batches = Batches()
-    watch_finish(monkeypatch, batches)
-    report = index_corpus([corpus_dir], cache=cache, on_articles=batches)
+    options = watching_finish(batches)
+    report = index_corpus([corpus_dir], cache=cache, on_articles=batches, options=options)
     assert report.processed == 1 and report.from_cache == 5
     assert_each_once(batches, report.corpus)
     assert [len(batch) for batch in batches.batches] == [5, 1]
@@ -492,11 +479,11 @@ class Captured:  # what Textual puts in sys.stderr while an app runs
     def flush(self): pass
     def fileno(self): return -1
 
-pipeline.PARALLEL_MIN_FILES = 10
+options = pipeline.IndexOptions(workers=2, parallel_min_files=10)
 found = []
 sys.stderr = Captured()
 worker = threading.Thread(  # the reader indexes in a thread: no fork, a tracker is needed
-    target=lambda: found.append(pipeline.index_corpus([sys.argv[1]], cache=False, workers=2))
+    target=lambda: found.append(pipeline.index_corpus([sys.argv[1]], cache=False, options=options))
 )
 worker.start()
 worker.join()

@@ -1,11 +1,18 @@
 """Build a Corpus from paths.
 
-Two stages: `process_source` is the per-file work (cleaning, per-article analysis),
-independent per file so it can run in parallel and be cached by content hash;
-`finish_corpus` is the cross-article work (entity resolution, linking, stories).
+The stages, in order (each listed as data below, `ARTICLE_STAGES` and `CORPUS_STAGES`):
+
+1. per file (`process_source`, in worker processes when there are many, cached by
+   content hash): read, clean, then `ARTICLE_STAGES` (entities, quotes);
+2. per corpus, once every article is processed (`finish_digest` on the articles'
+   digests, `finish_corpus` on articles kept in memory): `CORPUS_STAGES` (linking,
+   stories, name resolution);
+3. storing: the articles as they arrive, the corpus's results, then its search index.
+
 `index_corpus` runs them with the cache (kabar_tui.core.storage): an unchanged corpus is
-one cache read, a changed or added file is processed alone (in worker processes when
-there are many), then the cross-article stage runs again over the whole corpus.
+one cache read, a changed or added file is processed alone, then the cross-article stage
+runs again over the whole corpus. How it runs (workers, batch sizes, the stages
+themselves) is one `IndexOptions` passed to it.
 
 Stopping (docs/processes.md): a caller's `cancel` event stops indexing at the next file or
 batch (IndexCancelled); the processed articles are stored first, the worker processes
@@ -25,7 +32,7 @@ import time
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.synchronize import Event as EventType
 from pathlib import Path
 
@@ -63,16 +70,9 @@ Progress = Callable[[int, int], None]
 # Receives articles as they become available, before the cross-article stage has run.
 ArticlesReady = Callable[[list[Article]], None]
 
-# Below this many files to process, starting worker processes costs more than it saves.
-PARALLEL_MIN_FILES = 200
-_MAX_CHUNK = 64  # files per task: small enough for smooth progress and a quick Ctrl-C
-_SAVE_EVERY = 256  # processed articles written per cache transaction
-# Texts of files to process kept from reading them to processing them; beyond, each is
-# read again where it is processed (see _read).
-_KEPT_TEXT_CHARS = 8_000_000
-_LOAD_EVERY = 2_000  # cached articles read at a time when the articles are not kept
 _CANCEL_POLL_SECONDS = 0.1  # how often waiting for workers looks at the cancel event
-# In a worker process: set by the parent when it stops (see _stop_workers).
+# In a worker process: set by the parent when it stops (see _stop_workers), and how to
+# process a file (see _start_worker).
 _worker_stop: EventType | None = None
 
 
@@ -84,11 +84,73 @@ def default_paths() -> list[Path]:
     return [seeds_dir()]
 
 
-def process_source(source: Source) -> Article:
+# --- the stages --------------------------------------------------------------------------
+
+ArticleStage = Callable[[Article], None]
+
+
+def _find_entities(article: Article) -> None:
+    article.entities = find_entities(article)
+
+
+def _find_quotes(article: Article) -> None:
+    article.quotes = find_quotes(article)
+
+
+# Per article, after cleaning, in this order (in the worker processes).
+ARTICLE_STAGES: tuple[tuple[str, ArticleStage], ...] = (
+    ("entities", _find_entities),
+    ("quotes", _find_quotes),
+)
+
+
+@dataclass(slots=True)
+class CorpusWork:
+    """What the corpus stages read and fill in, in order."""
+
+    digest: CorpusDigest
+    links: list[Link] = field(default_factory=list)
+    stories: list[Story] = field(default_factory=list)
+    resolution: Resolution | None = None
+
+
+CorpusStage = Callable[[CorpusWork], None]
+
+
+def _link(work: CorpusWork) -> None:
+    """The passages are handed to the link index and dropped from the digests with it,
+    so the stages after run without them."""
+    articles = work.digest.articles
+    index = LinkIndex.build_prepared((a.id, a.passages) for a in articles)
+    for article in articles:
+        article.passages = []
+    work.links = index.links
+
+
+def _group_stories(work: CorpusWork) -> None:
+    work.stories = stories_of(work.links, work.digest.articles)
+
+
+def _resolve(work: CorpusWork) -> None:
+    """Name resolution, after stories: a lone surname is expanded within its story."""
+    work.resolution = resolve_digest(work.digest, work.stories)
+
+
+# Per corpus, once every article is processed, in this order.
+CORPUS_STAGES: tuple[tuple[str, CorpusStage], ...] = (
+    ("link", _link),
+    ("stories", _group_stories),
+    ("resolve", _resolve),
+)
+
+
+def process_source(
+    source: Source, stages: Sequence[tuple[str, ArticleStage]] = ARTICLE_STAGES
+) -> Article:
     """Everything that depends on one file alone, every string safe to show (`core.safe`)."""
     article = clean_source(source)
-    article.entities = find_entities(article)
-    article.quotes = find_quotes(article)
+    for _name, stage in stages:
+        stage(article)
     article.path = display_path(source.path)
     return safe_record(article)
 
@@ -100,23 +162,53 @@ def finish_corpus(corpus: Corpus) -> None:
     apply_resolution(corpus, resolution)
 
 
-def finish_digest(digest: CorpusDigest) -> tuple[list[Link], list[Story], Resolution]:
-    """The cross-article stage on the digests of a corpus's articles (core.digest):
-    links, stories, then name resolution (which expands a lone surname within its story).
+def finish_digest(
+    digest: CorpusDigest,
+    stages: Sequence[tuple[str, CorpusStage]] = CORPUS_STAGES,
+    seconds: dict[str, float] | None = None,
+) -> tuple[list[Link], list[Story], Resolution]:
+    """The corpus stages on the digests of a corpus's articles (core.digest); the time
+    each took is added to `seconds` when given.
 
-    It makes millions of short-lived objects beside the million long-lived ones of a big
+    They make millions of short-lived objects beside the million long-lived ones of a big
     corpus and hardly any cycles: the cyclic collector would walk the whole corpus again
-    and again for nothing, so it waits until the end. The passages are handed to the link
-    index and dropped from the digests with it, so resolution runs without them.
+    and again for nothing, so it waits until the end.
     """
+    work = CorpusWork(digest)
     with collector_paused():
-        index = LinkIndex.build_prepared((a.id, a.passages) for a in digest.articles)
-        for article in digest.articles:
-            article.passages = []
-        links = index.links
-        del index
-        stories = stories_of(links, digest.articles)
-        return links, stories, resolve_digest(digest, stories)
+        for name, stage in stages:
+            started = time.perf_counter()
+            stage(work)
+            if seconds is not None:
+                seconds[name] = seconds.get(name, 0.0) + time.perf_counter() - started
+    if work.resolution is None:
+        raise ValueError("the corpus stages must resolve names")
+    return work.links, work.stories, work.resolution
+
+
+@dataclass(frozen=True, slots=True)
+class IndexOptions:
+    """How `index_corpus` runs, in one object: tests pass small batches or a stage of
+    their own here instead of patching the module."""
+
+    workers: int | None = None  # worker processes for the per-file stage; None: every core
+    # False: each article is stored as it arrives and only its digest kept (`index_corpus`)
+    keep_articles: bool = True
+    # Below this many files to process, starting worker processes costs more than it saves.
+    parallel_min_files: int = 200
+    max_chunk: int = 64  # files per task: small enough for smooth progress and a quick Ctrl-C
+    save_every: int = 256  # processed articles written per cache transaction
+    # Texts of files to process kept from reading them to processing them; beyond, each
+    # is read again where it is processed (see _read).
+    kept_text_chars: int = 8_000_000
+    load_every: int = 2_000  # cached articles read at a time when the articles are not kept
+    search_every: int = 500  # stored articles read at a time to build the search index
+    # the stages (module docstring); `read` also runs in the worker processes
+    read: Callable[[Path], Source | Problem] = read_source
+    article_stages: tuple[tuple[str, ArticleStage], ...] = ARTICLE_STAGES
+    corpus_stages: tuple[tuple[str, CorpusStage], ...] = CORPUS_STAGES
+    # the corpus stages for articles kept in memory (`keep_articles`)
+    finish: Callable[[Corpus], None] = finish_corpus
 
 
 @dataclass(slots=True)
@@ -131,6 +223,8 @@ class IndexReport:
     workers: int = 1
     process_seconds: float = 0.0  # processing and storing the files not in the cache
     finish_seconds: float = 0.0  # the cross-article stage
+    # wall seconds of each corpus stage and of storing ("results", "search") when timed
+    stage_seconds: dict[str, float] = field(default_factory=dict)
     cache_error: str | None = None  # why the cache could not be used or written, if so
 
 
@@ -166,15 +260,22 @@ def index_corpus(
     workers: int | None = None,
     on_articles: ArticlesReady | None = None,
     cancel: threading.Event | None = None,
-    keep_articles: bool = True,
+    keep_articles: bool | None = None,
+    options: IndexOptions | None = None,
 ) -> IndexReport:
-    """`build_corpus`, saying what was processed; `workers` None means every core.
+    """`build_corpus`, saying what was processed, run as `options` say (IndexOptions);
+    `workers` and `keep_articles`, when given, replace theirs.
 
     With `keep_articles` False the corpus comes back without its articles (they are in
     the cache): each is stored as it arrives and only its digest is kept for the
     cross-article stage, so memory grows with the digests, not the articles
     (docs/indexing.md). `kabar index` needs no more.
     """
+    options = options or IndexOptions()
+    if workers is not None:
+        options = dataclasses.replace(options, workers=workers)
+    if keep_articles is not None:
+        options = dataclasses.replace(options, keep_articles=keep_articles)
     roots = list(paths) if paths else default_paths()
     files, problems = discover(roots)
     storage, warnings = _open_cache(cache)
@@ -183,18 +284,20 @@ def index_corpus(
             storage.prune(
                 [os.path.realpath(Path(root).expanduser()) for root in roots], map(path_key, files)
             )
-        sources, signatures = _read(files, storage, problems, cancel)
-        cores = workers or available_cores()
+        sources, signatures = _read(files, storage, problems, cancel, options)
         report = _index(
             sources,
             signatures,
             storage,
             progress,
-            cores,
             problems,
             on_articles,
             cancel,
-            keep_articles or storage is None,
+            dataclasses.replace(
+                options,
+                workers=options.workers or available_cores(),
+                keep_articles=options.keep_articles or storage is None,
+            ),
         )
     finally:
         if storage is not None:
@@ -217,6 +320,7 @@ def _read(
     storage: Storage | None,
     problems: list[Problem],
     cancel: threading.Event | None = None,
+    options: IndexOptions = IndexOptions(),
 ) -> tuple[list[Source], dict[str, str]]:
     """Read the files, and their signatures; skip what the cache already has an article for.
 
@@ -240,7 +344,7 @@ def _read(
         if signature and signature == known_signature:
             sources.append(Source(article_id, path, "", known_hash))
             continue
-        source = read_source(file)
+        source = options.read(file)
         if isinstance(source, Problem):
             problems.append(source)
             continue
@@ -249,7 +353,7 @@ def _read(
             sources.append(Source(article_id, path, "", source.content_hash))
             if signature:
                 touched.append((path, signature))
-        elif kept + len(source.text) <= _KEPT_TEXT_CHARS:
+        elif kept + len(source.text) <= options.kept_text_chars:
             kept += len(source.text)
             sources.append(dataclasses.replace(source, id=article_id))
         else:
@@ -259,7 +363,7 @@ def _read(
     return sources, signatures
 
 
-def _with_text(source: Source) -> Source | Problem:
+def _with_text(source: Source, read: Callable[[Path], Source | Problem]) -> Source | Problem:
     """The source with its text, read again (`_read` keeps none).
 
     A file changed since it was hashed is processed as it is now, and stored under the
@@ -267,7 +371,7 @@ def _with_text(source: Source) -> Source | Problem:
     """
     if source.text:
         return source
-    reread = read_source(key_path(source.path))
+    reread = read(key_path(source.path))
     return reread if isinstance(reread, Problem) else dataclasses.replace(reread, id=source.id)
 
 
@@ -287,12 +391,12 @@ def _index(
     signatures: dict[str, str],
     storage: Storage | None,
     progress: Progress | None,
-    workers: int,
     problems: list[Problem],
     on_articles: ArticlesReady | None,
     cancel: threading.Event | None,
-    keep_articles: bool,
+    options: IndexOptions,
 ) -> IndexReport:
+    keep_articles = options.keep_articles
     total = len(sources)
     key = corpus_key(sources)
     if storage is not None:
@@ -313,7 +417,7 @@ def _index(
     def take(path: str, article: Article) -> None:
         arrived[path] = article if keep_articles else compact.digest(article)
 
-    for cached in _cached(sources, storage, keep_articles):
+    for cached in _cached(sources, storage, keep_articles, options.load_every):
         for source, article in cached.items():
             _stop_if_asked(cancel)
             # Ids depend on the whole corpus: a file added since may share this one's name.
@@ -332,17 +436,18 @@ def _index(
     done = total - len(missing)
     if progress:
         progress(done, total)
-    used = workers if len(missing) >= PARALLEL_MIN_FILES and workers > 1 else 1
+    workers = options.workers or 1
+    used = workers if len(missing) >= options.parallel_min_files and workers > 1 else 1
     started = time.perf_counter()
     pending: list[tuple[Source, str, Article]] = []
     # Closed on the way out, so an exception (a cancel, a signal) ends the workers now.
-    with contextlib.closing(_process(missing, used, problems, cancel)) as batches:
+    with contextlib.closing(_process(missing, used, problems, cancel, options)) as batches:
         try:
             for batch in batches:
                 for source, article in batch:
                     take(source.path, article)
                     pending.append((source, signatures.get(source.path, ""), article))
-                if storage is not None and len(pending) >= _SAVE_EVERY:
+                if storage is not None and len(pending) >= options.save_every:
                     storage.save_articles(pending)
                     pending.clear()
                 done += len(batch)
@@ -358,26 +463,28 @@ def _index(
     _stop_if_asked(cancel)
     paths = [source.path for source in sources if source.path in arrived]
     processed_at = time.perf_counter()
+    seconds: dict[str, float] = {}
     if keep_articles:
         corpus = Corpus(articles=[arrived.pop(path) for path in paths])  # type: ignore[misc]
-        finish_corpus(corpus)
+        options.finish(corpus)
     else:
         compact.articles = [arrived.pop(path) for path in paths]  # type: ignore[misc]
-        corpus, results = _finish_digested(compact)
+        corpus, results = _finish_digested(compact, options.corpus_stages, seconds)
     finished_at = time.perf_counter()
     _stop_if_asked(cancel)
     if storage is not None and len(paths) == total:
         if keep_articles:
             storage.save_corpus(key, corpus, paths)
+            seconds["results"] = time.perf_counter() - finished_at
             _save_search(storage, key, corpus)
         else:
             storage.save_results(key, results, paths)
+            seconds["results"] = time.perf_counter() - finished_at
             del results, compact
-            # The search index is built from whole articles: read back once the
-            # cross-article stage has let go of its memory (docs/indexing.md).
-            stored = storage.load_corpus(key)
-            if stored is not None:
-                _save_search(storage, key, stored)
+            # From the stored articles a batch at a time, once the cross-article stage
+            # has let go of its memory (docs/indexing.md).
+            _save_stored_search(storage, key, corpus, options.search_every)
+        seconds["search"] = time.perf_counter() - finished_at - seconds["results"]
     return IndexReport(
         corpus,
         articles=len(paths),
@@ -386,12 +493,17 @@ def _index(
         workers=used,
         process_seconds=processed_at - started,
         finish_seconds=finished_at - processed_at,
+        stage_seconds=seconds,
     )
 
 
-def _finish_digested(digest: CorpusDigest) -> tuple[Corpus, CorpusResults]:
+def _finish_digested(
+    digest: CorpusDigest,
+    stages: Sequence[tuple[str, CorpusStage]] = CORPUS_STAGES,
+    seconds: dict[str, float] | None = None,
+) -> tuple[Corpus, CorpusResults]:
     """`finish_digest`, as a corpus without articles and the results to store."""
-    links, stories, resolution = finish_digest(digest)
+    links, stories, resolution = finish_digest(digest, stages, seconds)
     corpus = Corpus(
         entities=resolution.entities,
         links=links,
@@ -409,13 +521,13 @@ def _finish_digested(digest: CorpusDigest) -> tuple[Corpus, CorpusResults]:
 
 
 def _cached(
-    sources: list[Source], storage: Storage | None, keep_articles: bool
+    sources: list[Source], storage: Storage | None, keep_articles: bool, batch: int
 ) -> Iterator[dict[Source, Article]]:
-    """The cached articles of `sources`, in batches when they are not kept (each batch is
-    digested and dropped before the next is read), at once when they are."""
+    """The cached articles of `sources`, in batches of `batch` when they are not kept
+    (each batch is digested and dropped before the next is read), at once when they are."""
     if storage is None:
         return
-    size = len(sources) if keep_articles else _LOAD_EVERY
+    size = len(sources) if keep_articles else batch
     for start in range(0, len(sources), max(1, size)):
         part = sources[start : start + size]
         found = storage.load_articles(part)
@@ -431,6 +543,16 @@ def _save_search(storage: Storage, key: str, corpus: Corpus) -> None:
     save_search(storage, key, SearchIndex.build(corpus))
 
 
+def _save_stored_search(storage: Storage, key: str, corpus: Corpus, batch: int) -> None:
+    """`_save_search` for a corpus stored without its articles in memory: built from
+    its stored articles, `batch` at a time."""
+    from kabar_tui.core.search_store import save_stored_search
+
+    save_stored_search(storage, key, corpus.entities, batch)
+
+
+_worker_options = IndexOptions()
+
 Processed = list[tuple[Source, Article]]
 Outcome = Article | Problem | str  # the article, or why the file could not be processed
 
@@ -440,6 +562,7 @@ def _process(
     workers: int,
     problems: list[Problem],
     cancel: threading.Event | None = None,
+    options: IndexOptions = IndexOptions(),
 ) -> Generator[Processed, None, None]:
     """Yield batches of (source, article), in any order.
 
@@ -449,16 +572,19 @@ def _process(
     if workers <= 1:
         for source in sources:
             _stop_if_asked(cancel)
-            yield _accept([(source, _process_one(source))], problems)
+            yield _accept([(source, _process_one(source, options))], problems)
         return
-    chunk = max(8, min(_MAX_CHUNK, len(sources) // (workers * 8)))
+    chunk = max(8, min(options.max_chunk, len(sources) // (workers * 8)))
     chunks = [list(sources[i : i + chunk]) for i in range(0, len(sources), chunk)]
     context = _process_context()
     if context.get_start_method() != "fork":
         _start_resource_tracker()
     stop = context.Event()
     pool = ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(stop,)
+        max_workers=workers,
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(stop, options),
     )
     finished_paths: set[str] = set()
     try:
@@ -478,7 +604,7 @@ def _process(
         pool.shutdown(wait=False, cancel_futures=True)
         problems.append(Problem("kabar", "worker processes failed; processed the rest here"))
         rest = [source for source in sources if source.path not in finished_paths]
-        yield from _process(rest, 1, problems, cancel)
+        yield from _process(rest, 1, problems, cancel, options)
         return
     except BaseException:  # stopped (a cancel, a signal, the caller closed us): stop now
         _stop_workers(pool, stop)
@@ -510,13 +636,13 @@ def _accept(outcomes: list[tuple[Source, Outcome]], problems: list[Problem]) -> 
     return batch
 
 
-def _process_one(source: Source) -> Outcome:
+def _process_one(source: Source, options: IndexOptions) -> Outcome:
     """`process_source`; a crash on one odd file must not end the whole run."""
-    source_with_text = _with_text(source)
+    source_with_text = _with_text(source, options.read)
     if isinstance(source_with_text, Problem):
         return source_with_text
     try:
-        return process_source(source_with_text)
+        return process_source(source_with_text, options.article_stages)
     except Exception as error:
         return f"could not be processed ({type(error).__name__}: {error})"
 
@@ -552,12 +678,14 @@ def _start_resource_tracker() -> None:
             sys.stderr = captured
 
 
-def _start_worker(stop: EventType) -> None:
+def _start_worker(stop: EventType, options: IndexOptions) -> None:
     """Set up a worker process: Ctrl-C is the parent's to handle (workers must not each
     print a traceback), SIGTERM and SIGHUP end it (it may have inherited the parent's
-    handlers), it dies with its parent, and it returns early once `stop` is set."""
-    global _worker_stop
+    handlers), it dies with its parent, it returns early once `stop` is set, and it
+    runs the stages `options` name (given once here, not with every chunk)."""
+    global _worker_stop, _worker_options
     _worker_stop = stop
+    _worker_options = options
     prepare_worker_process()
 
 
@@ -566,5 +694,5 @@ def _process_chunk(sources: list[Source]) -> list[tuple[Source, Outcome]]:
     for source in sources:
         if _worker_stop is not None and _worker_stop.is_set():
             break  # the parent stopped: what is left of the chunk is not wanted
-        outcomes.append((source, _process_one(source)))
+        outcomes.append((source, _process_one(source, _worker_options)))
     return outcomes

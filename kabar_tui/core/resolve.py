@@ -72,7 +72,8 @@ class _Cluster:
     count: int = 0  # mentions
     texts: Counter[str] = field(default_factory=Counter)  # of its mentions, in their order
     keys: list[str] = field(default_factory=list)  # its own and those merged into it
-    articles: list[str] = field(default_factory=list)
+    # the ids of its articles in the order first mentioned, as keys: a set kept in order
+    articles: dict[str, None] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -153,6 +154,25 @@ def _expand(part: str, names: Counter[str], overall: Counter[str]) -> str | None
     return max(candidates, key=lambda name: (names[name], overall[name]))
 
 
+def _names_and_index(names: Counter[str]) -> tuple[Counter[str], dict[str, list[str]]]:
+    """Names and a word -> names (in the names' order) index of them."""
+    index: dict[str, list[str]] = defaultdict(list)
+    for name in names:
+        for word in dict.fromkeys(name.split()):
+            index[word].append(name)
+    return names, index
+
+
+def _expand_within(
+    part: str, names: Counter[str], index: dict[str, list[str]], overall: Counter[str]
+) -> str | None:
+    """`_expand` through a word index of `names` (`_names_and_index`): the same answer."""
+    candidates = index.get(part)
+    if not candidates:
+        return None
+    return max(candidates, key=lambda name: (names[name], overall[name]))
+
+
 def _expand_indexed(part: str, index: dict[str, list[str]], overall: Counter[str]) -> str | None:
     """`_expand` over the whole corpus, through a word -> names index built once."""
     candidates = index.get(part)
@@ -193,10 +213,19 @@ def _mention_keys(
     keys: list[str] = []
     codes: dict[str, int] = {}
     per_article: list[array[int]] = []
+    # per story (its members' list): its names and their word index, made once, not once
+    # per member (a story of a thousand articles read them all a thousand times)
+    stories_names: dict[int, tuple[Counter[str], dict[str, list[str]]]] = {}
     for article in articles:
         article_names = forms.people([article]) + _subject_names(article, corpus_index)
         members = story_members.get(article.id)
-        story_names = forms.people(members) if members is not None else None
+        story_names: Counter[str] | None = None
+        story_index: dict[str, list[str]] = {}
+        if members is not None:
+            known = stories_names.get(id(members))
+            if known is None:
+                known = stories_names[id(members)] = _names_and_index(forms.people(members))
+            story_names, story_index = known
         expanded_here: dict[tuple[str, str], int] = {}  # the same key, the same answer
         article_codes = array("i")
         for form in article.mentions:
@@ -209,7 +238,7 @@ def _mention_keys(
                 if label == "PER" and " " not in key:
                     expanded = _expand(key, article_names, corpus_names)
                     if expanded is None and story_names:
-                        expanded = _expand(key, story_names, corpus_names)
+                        expanded = _expand_within(key, story_names, story_index, corpus_names)
                     if expanded is None:
                         expanded = _expand_indexed(key, corpus_index, corpus_names)
                     resolved = expanded or key
@@ -285,8 +314,7 @@ def resolve_digest(digest: CorpusDigest, stories: list[Story]) -> Resolution:
                 cluster.gazetteer_name = entry[1]
             cluster.count += 1
             cluster.texts[text] += 1
-            if not cluster.articles or cluster.articles[-1] != article.id:
-                cluster.articles.append(article.id)
+            cluster.articles[article.id] = None
     merged = _merge_fuzzy(list(clusters.values()))
     entities = []
     name_of_key = array("i", bytes(4 * len(keys)))  # key code -> entity number
@@ -303,7 +331,7 @@ def resolve_digest(digest: CorpusDigest, stories: list[Story]) -> Resolution:
                 label=cluster.label,
                 aliases=sorted(set(cluster.texts) - {canonical}),
                 mentions=cluster.count,
-                articles=cluster.articles,
+                articles=list(cluster.articles),
             )
         )
     names = [entity.canonical for entity in entities]
@@ -348,7 +376,7 @@ def _merge_fuzzy(clusters: list[_Cluster]) -> list[_Cluster]:
         target.texts.update(cluster.texts)
         target.keys.extend(cluster.keys)
         target.gazetteer_name = target.gazetteer_name or cluster.gazetteer_name
-        target.articles.extend(a for a in cluster.articles if a not in target.articles)
+        target.articles.update(cluster.articles)
     return kept
 
 

@@ -24,7 +24,7 @@ import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
-from kabar_tui.core.model import Article, Corpus
+from kabar_tui.core.model import Article, Corpus, EntityRecord
 from kabar_tui.core.query import KINDS, Query, parse_query
 from kabar_tui.core.textfold import WORD, fold
 
@@ -567,13 +567,13 @@ class SearchIndex(SearchEngine):
     def build(cls, corpus: Corpus) -> SearchIndex:
         index = cls()
         for entity in corpus.entities:  # first, so mentions of their aliases add nothing
-            index._add_entity(entity.canonical, entity.label, entity.aliases)
+            index.add_entity(entity)
         for article in corpus.articles:
             index.add_article(article)
         return index
 
     def __len__(self) -> int:
-        return len(self.texts)
+        return len(self.kinds)
 
     # --- indexing -------------------------------------------------------------------
 
@@ -595,6 +595,10 @@ class SearchIndex(SearchEngine):
         for mention in article.entities:
             self._add_entity(mention.canonical or mention.text, mention.label, [mention.text])
 
+    def add_entity(self, entity: EntityRecord) -> None:
+        """Index an entity of the corpus (`build` adds them all before the articles)."""
+        self._add_entity(entity.canonical, entity.label, entity.aliases)
+
     def _add_entity(self, name: str, label: str, aliases: list[str]) -> None:
         key = fold(name)
         if not key.strip() or key in self._entity_names:
@@ -614,8 +618,8 @@ class SearchIndex(SearchEngine):
         label: str | None = None,
         extra: str | None = None,
     ) -> int:
-        doc = len(self.texts)
-        self.texts.append(text)
+        doc = len(self.kinds)
+        self._keep_text(kind, text)
         self.kinds.append(_KIND_CODE[kind])
         self.owners.append(owner)
         self.paragraphs.append(paragraph)
@@ -626,13 +630,20 @@ class SearchIndex(SearchEngine):
         keys = set(ids)
         keys.update(_pair_key(a, b) for a, b in pairwise(ids))
         self._frequency_cache = None
+        self._post(doc, keys)
+        return doc
+
+    def _keep_text(self, kind: str, text: str) -> None:
+        """Keep a document's text, to show it (an index only saved keeps less)."""
+        self.texts.append(text)
+
+    def _post(self, doc: int, keys: set[int]) -> None:
         postings = self.postings
         for key in keys:
             posting = postings.get(key)
             if posting is None:
                 posting = postings[key] = array("I")
             posting.append(doc)
-        return doc
 
     def _label_number(self, label: str) -> int:
         number = self._label_numbers.get(label)
@@ -659,7 +670,7 @@ class SearchIndex(SearchEngine):
     # --- what the search asks -------------------------------------------------------
 
     def _document_count(self) -> int:
-        return len(self.texts)
+        return len(self.kinds)
 
     def _posting(self, key: int) -> array | None:
         return self.postings.get(key)

@@ -31,12 +31,13 @@ import threading
 import zlib
 from array import array
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from kabar_tui.core import storage_sqlite as backend
+from kabar_tui.core.model import EntityRecord
 from kabar_tui.core.query import KINDS
 from kabar_tui.core.search import DocumentColumns, SearchEngine, SearchIndex, SearchPage
 from kabar_tui.core.storage import Skipped, Storage
@@ -45,6 +46,7 @@ SHORT = 16  # posting lists shorter than this share a row with their neighbours'
 BLOCK_KEYS = 64  # keys whose short lists share a row
 CACHED_POSTINGS = 8_000_000  # document numbers kept in memory across queries (32 MB)
 _ROWS = 2000  # rows written per executemany batch
+STORED_BATCH = 500  # stored articles read at a time to build a corpus's search index
 _KIND_CODE = {kind: code for code, kind in enumerate(KINDS)}
 _BIG_ENDIAN = sys.byteorder == "big"
 
@@ -169,6 +171,27 @@ class _Outlets:
 # --- saving -------------------------------------------------------------------------------
 
 
+class SavedSearchIndex(SearchIndex):
+    """A `SearchIndex` made to be saved, not searched: of the texts it keeps the entities'
+    alone (titles, passages and quotes are read from their tables when shown), so the
+    index of a stored corpus is built from its articles read a batch at a time
+    (`save_stored_search`), never the whole corpus in memory (docs/indexing.md)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entity_texts: list[str] = []
+
+    def _keep_text(self, kind: str, text: str) -> None:
+        if kind == "entity":
+            self.entity_texts.append(text)
+
+
+def _entity_texts(index: SearchIndex, entity_docs: list[int]) -> list[str]:
+    if isinstance(index, SavedSearchIndex):
+        return index.entity_texts
+    return [index.texts[doc] for doc in entity_docs]
+
+
 def _arrays(index: SearchIndex, articles: Sequence[int]) -> dict[str, bytes]:
     """The per-document columns, the vocabulary and the string tables, as BLOBs."""
     words = _Strings.of(index.words)
@@ -177,7 +200,7 @@ def _arrays(index: SearchIndex, articles: Sequence[int]) -> dict[str, bytes]:
     records = array("i", index.records)
     for number, doc in enumerate(entity_docs):
         records[doc] = number  # an entity's record: its name in `entity_texts`
-    entities = _Strings.of([index.texts[doc] for doc in entity_docs])
+    entities = _Strings.of(_entity_texts(index, entity_docs))
     outlets: dict[str, int] = {}
     article_outlets = array(
         "i", (outlets.setdefault(o, len(outlets)) for o in index.article_outlets)
@@ -304,6 +327,31 @@ def save_search(storage: Storage, key: str, index: SearchIndex) -> bool:
             return True
     except Skipped:
         return False
+
+
+def save_stored_search(
+    storage: Storage, key: str, entities: Iterable[EntityRecord], batch: int = STORED_BATCH
+) -> bool:
+    """Build and store the search index of the corpus stored under `key` from its stored
+    articles, `batch` at a time, and its `entities` (what `SearchIndex.build` takes first):
+    the same index as `save_search(storage, key, SearchIndex.build(corpus))` without the
+    corpus in memory. False when the corpus is not stored or an article cannot be read."""
+    number = storage.find_corpus(key)
+    if number is None:
+        return False
+    found = storage.select("SELECT COUNT(*) FROM corpus_articles WHERE corpus = ?", (number,))
+    count = found[0][0] if found else 0
+    index = SavedSearchIndex()
+    for entity in entities:
+        index.add_entity(entity)
+    for first in range(0, count, max(1, batch)):
+        articles = storage.corpus_articles(number, first, min(first + batch, count))
+        for article in articles:
+            if article is None:
+                return False
+            index.add_article(article)
+        del articles
+    return save_search(storage, key, index)
 
 
 def _delete(db: sqlite3.Connection, corpus: int) -> None:
