@@ -1,7 +1,7 @@
 """First index of a folder, whole process: wall, CPU, and peak memory of `kabar` AND its workers.
 
     python -m benchmarks.corpus 10000 DIR
-    python benchmarks/bench_first_index.py DIR [--runs 1] [--timeout 900] [--workers N]
+    python benchmarks/bench_first_index.py DIR [--runs 1] [--timeout 900] [--workers N] [--stages]
     PYTHONPATH=/path/to/other/checkout python benchmarks/bench_first_index.py DIR  # before
 
 Runs `python -m kabar_tui index DIR` with an empty cache folder each time (a first index),
@@ -9,7 +9,9 @@ and samples the process tree from /proc every 50 ms: the resident size of the ma
 process, of the largest worker, and of the whole tree at once (RSS counts pages shared
 by forked processes in each of them, so the tree sum overstates; its proportional size,
 PSS, splits them and is sampled every 0.5 s). CPU is the operating system's account of
-every process waited for (the workers included). Linux only (/proc).
+every process waited for (the workers included). With `--stages` the command run is
+`python -m benchmarks.index_stages DIR`, the same indexing, which also prints the time
+of each stage. Linux only (/proc).
 """
 
 from __future__ import annotations
@@ -64,11 +66,14 @@ def _pss_mb(pid: int) -> float:
     return 0.0
 
 
-def run_once(folder: Path, workers: int | None, timeout: float) -> dict[str, float | str]:
+def run_once(
+    folder: Path, workers: int | None, timeout: float, stages: bool = False
+) -> dict[str, float | str]:
     cache = Path(tempfile.mkdtemp(prefix="kabar-first-index-"))
     env = dict(os.environ, KABAR_CACHE_DIR=str(cache))
     env.pop("KABAR_NO_CACHE", None)
-    command = [sys.executable, "-m", "kabar_tui", "index", str(folder)]
+    program = ["benchmarks.index_stages"] if stages else ["kabar_tui", "index"]
+    command = [sys.executable, "-m", *program, str(folder)]
     if workers:
         command += ["--workers", str(workers)]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -123,11 +128,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--timeout", type=float, default=900.0, help="seconds per run")
+    parser.add_argument("--stages", action="store_true", help="also time each stage")
     args = parser.parse_args()
     count = sum(1 for _ in args.folder.iterdir())
     for number in range(args.runs):
         load = os.getloadavg()[0]
-        figures = run_once(args.folder, args.workers, args.timeout)
+        figures = run_once(args.folder, args.workers, args.timeout, args.stages)
         print(
             f"first index of {count:,} files, run {number + 1}: {figures['status']}, "
             f"{figures['wall_s']:.1f} s wall, {figures['cpu_s']:.1f} s CPU (all processes); "

@@ -424,14 +424,34 @@ def _quote_buckets(key: str, frequency: Counter[str]) -> list[str]:
     return sorted(shingles, key=lambda pair: (frequency[pair], -len(pair), pair))[:QUOTE_BUCKETS]
 
 
+def _closest_group(key: str, buckets: list[tuple[list[int], list[str]]]) -> int | None:
+    """The group whose key is closest to `key` (at least QUOTE_SCORE) among the groups of
+    `buckets` ((groups, their keys) each), the first one met on a tie, as if their groups
+    were looked through in one list, each once in the order first met.
+
+    Each bucket is given to rapidfuzz as it is: no list of candidates is made in Python,
+    which cost as much as a bucket is long for every quote (the buckets of common word
+    pairs grow with the corpus). A tie between buckets goes to the earlier one: a group
+    met again in a later bucket was already met in it.
+    """
+    best: tuple[float, int] | None = None
+    for groups, keys in buckets:
+        cutoff = QUOTE_SCORE if best is None else best[0]
+        match = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=cutoff)
+        if match is not None and (best is None or match[1] > best[0]):
+            best = (match[1], groups[match[2]])
+    return None if best is None else best[1]
+
+
 def group_quote_rows(
     articles: list[ArticleDigest], speakers: list[list[str | None]]
 ) -> list[QuoteRecord]:
     """The same quotation printed by several outlets becomes one QuoteRecord."""
     groups: list[QuoteRecord] = []
-    keys: list[str] = []
     exact: dict[str, int] = {}
+    # per word pair: the groups holding it, and their keys alongside for rapidfuzz
     buckets: dict[str, list[int]] = defaultdict(list)
+    bucket_keys: dict[str, list[str]] = defaultdict(list)
     quote_keys = [[quote_key(quote[0]) for quote in article.quotes] for article in articles]
     frequency = Counter(
         pair
@@ -445,17 +465,13 @@ def group_quote_rows(
             index = exact.get(key)
             words = _quote_buckets(key, frequency)
             if index is None and len(key) >= MIN_FUZZY_QUOTE:
-                choices = {i: keys[i] for word in words for i in buckets[word]}
-                match = process.extractOne(
-                    key, choices, scorer=fuzz.ratio, score_cutoff=QUOTE_SCORE
-                )
-                index = match[2] if match else None
+                index = _closest_group(key, [(buckets[w], bucket_keys[w]) for w in words])
             if index is None:
                 index = len(groups)
                 groups.append(QuoteRecord(text, None, []))
-                keys.append(key)
                 for word in words:
                     buckets[word].append(index)
+                    bucket_keys[word].append(key)
             exact[key] = index
             groups[index].occurrences.append(
                 QuoteOccurrence(article.id, paragraph, start, end, speaker)
