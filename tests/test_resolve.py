@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 import random
+from collections import Counter, defaultdict
+
+from rapidfuzz import fuzz, process
 
 from kabar_tui.core.entities import gazetteer_entry, recognise
 from kabar_tui.core.model import Article, Corpus, Paragraph
 from kabar_tui.core.quotes import attribute
-from kabar_tui.core.resolve import _abbreviates, resolve_corpus, spelling_key
+from kabar_tui.core.resolve import (
+    QUOTE_SCORE,
+    _abbreviates,
+    _closest_group,
+    _expand,
+    _expand_within,
+    _names_and_index,
+    resolve_corpus,
+    spelling_key,
+)
 
 
 def article(article_id: str, *texts: str) -> Article:
@@ -249,3 +261,57 @@ def test_only_a_short_form_with_the_long_forms_letters_abbreviates_it() -> None:
     assert _abbreviates("BEI", "Bursa Efek Indonesia")
     assert not _abbreviates("SPB", "Badan Pusat Statistik")
     assert not _abbreviates("Jakarta", "Jawa Barat")
+
+
+def test_closest_quote_group_is_the_best_of_one_list_of_candidates_in_first_met_order() -> None:
+    """`_closest_group` scores each bucket apart; the answer must be what one list of
+    every candidate (each group once, in the order first met) gives, ties included."""
+    rng = random.Random(11)
+    words = [
+        "harga",
+        "beras",
+        "naik",
+        "pemerintah",
+        "akan",
+        "impor",
+        "pekan",
+        "depan",
+        "pasar",
+        "kata",
+    ]
+    keys = [" ".join(rng.choices(words, k=rng.randint(4, 8))) for _ in range(300)]
+    keys += keys[:60]  # equal keys in two groups: ties between buckets and within one
+    buckets: dict[str, list[int]] = defaultdict(list)
+    bucket_keys: dict[str, list[str]] = defaultdict(list)
+    names = [f"pair{n}" for n in range(12)]
+    for group, key in enumerate(keys):
+        for name in rng.sample(names, 4):
+            buckets[name].append(group)
+            bucket_keys[name].append(key)
+    found = ties = 0
+    for _ in range(400):
+        query = rng.choice(keys)
+        if rng.random() < 0.5:  # a word changed, as a reworded copy
+            query = query.replace(rng.choice(words), rng.choice(words), 1)
+        chosen = rng.sample(names, 4)
+        candidates = {i: keys[i] for name in chosen for i in buckets[name]}
+        match = process.extractOne(query, candidates, scorer=fuzz.ratio, score_cutoff=QUOTE_SCORE)
+        expected = match[2] if match else None
+        assert _closest_group(query, [(buckets[n], bucket_keys[n]) for n in chosen]) == expected
+        if match:
+            found += 1
+            ties += sum(fuzz.ratio(query, key) == match[1] for key in candidates.values()) > 1
+    assert found > 100 and ties > 20  # what makes the comparison worth something
+
+
+def test_a_story_word_index_expands_a_name_as_looking_through_the_story_does() -> None:
+    rng = random.Random(3)
+    given = ["sri", "joko", "anies", "budi", "kim", "sergei"]
+    family = ["mulyani", "widodo", "baswedan", "santoso", "jong un", "shoigu"]
+    names = Counter(
+        {f"{rng.choice(given)} {rng.choice(family)}": rng.randint(1, 5) for _ in range(30)}
+    )
+    overall = Counter({name: rng.randint(1, 50) for name in names})
+    _, index = _names_and_index(names)
+    for part in [*given, *" ".join(family).split(), "nobody"]:
+        assert _expand_within(part, names, index, overall) == _expand(part, names, overall)
