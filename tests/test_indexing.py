@@ -14,6 +14,7 @@ from benchmarks.corpus import raw_articles
 from kabar_tui.core.export import corpus_to_dict
 from kabar_tui.core.pipeline import IndexOptions, index_corpus
 from kabar_tui.core.resources import seeds_dir
+from kabar_tui.core.search_store import SavedSearchIndex
 from kabar_tui.core.storage import RECORDS, Storage
 
 GENERATED = 210  # with the seeds and copies, more than PARALLEL_MIN_FILES: worker processes
@@ -92,15 +93,23 @@ def test_a_streamed_index_stores_what_an_index_in_memory_stores(
     news: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Most texts are read again where they are processed, as in a big corpus.
-    options = IndexOptions(workers=2, kept_text_chars=20_000, search_every=40)
+    options = IndexOptions(
+        workers=2, kept_text_chars=20_000, search_every=40, search_postings=20_000
+    )
     kept_file, streamed_file = tmp_path / "kept.sqlite3", tmp_path / "streamed.sqlite3"
     with Storage(kept_file) as cache:
         kept = index_corpus([news], cache=cache, options=options)
     # The streamed run builds the search index from the stored articles, 40 at a time,
-    # and never reads the whole corpus back.
+    # and never reads the whole corpus back; its postings go to scratch files.
     read_back: list[int] = []
     wholes: list[bool] = []
+    spills: list[int] = []
     real_range, real_load = Storage.corpus_articles, Storage.load_corpus
+    real_spill = SavedSearchIndex.spill
+
+    def spill(self: SavedSearchIndex) -> None:
+        spills.append(sum(map(len, self.postings.values())))
+        real_spill(self)
 
     def corpus_articles(self: Storage, corpus: int, first: int, end: int) -> list:
         read_back.append(end - first)
@@ -113,11 +122,13 @@ def test_a_streamed_index_stores_what_an_index_in_memory_stores(
 
     monkeypatch.setattr(Storage, "corpus_articles", corpus_articles)
     monkeypatch.setattr(Storage, "load_corpus", load_corpus)
+    monkeypatch.setattr(SavedSearchIndex, "spill", spill)
     with Storage(streamed_file) as cache:
         streamed = index_corpus([news], cache=cache, keep_articles=False, options=options)
     monkeypatch.undo()
     assert wholes == [False]  # only the look for a finished corpus, at the start
     assert max(read_back) == 40 and sum(read_back) == streamed.articles
+    assert len(spills) > 5 and max(spills) < 30_000
     search = search_rows(streamed_file)
     assert search["search_indexes"][0][0] > 2000  # type: ignore[index]
     assert search == search_rows(kept_file)

@@ -203,6 +203,8 @@ class IndexOptions:
     kept_text_chars: int = 8_000_000
     load_every: int = 2_000  # cached articles read at a time when the articles are not kept
     search_every: int = 500  # stored articles read at a time to build the search index
+    # document numbers of its postings held in memory meanwhile (beyond: scratch files)
+    search_postings: int = 4_000_000
     # the stages (module docstring); `read` also runs in the worker processes
     read: Callable[[Path], Source | Problem] = read_source
     article_stages: tuple[tuple[str, ArticleStage], ...] = ARTICLE_STAGES
@@ -483,7 +485,7 @@ def _index(
             del results, compact
             # From the stored articles a batch at a time, once the cross-article stage
             # has let go of its memory (docs/indexing.md).
-            _save_stored_search(storage, key, corpus, options.search_every)
+            _save_stored_search(storage, key, corpus, options)
         seconds["search"] = time.perf_counter() - finished_at - seconds["results"]
     return IndexReport(
         corpus,
@@ -543,12 +545,12 @@ def _save_search(storage: Storage, key: str, corpus: Corpus) -> None:
     save_search(storage, key, SearchIndex.build(corpus))
 
 
-def _save_stored_search(storage: Storage, key: str, corpus: Corpus, batch: int) -> None:
+def _save_stored_search(storage: Storage, key: str, corpus: Corpus, options: IndexOptions) -> None:
     """`_save_search` for a corpus stored without its articles in memory: built from
-    its stored articles, `batch` at a time."""
+    its stored articles a batch at a time, its postings in scratch files beyond a bound."""
     from kabar_tui.core.search_store import save_stored_search
 
-    save_stored_search(storage, key, corpus.entities, batch)
+    save_stored_search(storage, key, corpus.entities, options.search_every, options.search_postings)
 
 
 _worker_options = IndexOptions()

@@ -25,19 +25,24 @@ BLAKE2b checksum checked as it is read. The SQL is portable.
 from __future__ import annotations
 
 import hashlib
+import heapq
+import itertools
 import sqlite3
+import struct
 import sys
+import tempfile
 import threading
 import zlib
 from array import array
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from kabar_tui.core import storage_sqlite as backend
-from kabar_tui.core.model import EntityRecord
+from kabar_tui.core.model import Article, EntityRecord
 from kabar_tui.core.query import KINDS
 from kabar_tui.core.search import DocumentColumns, SearchEngine, SearchIndex, SearchPage
 from kabar_tui.core.storage import Skipped, Storage
@@ -47,6 +52,10 @@ BLOCK_KEYS = 64  # keys whose short lists share a row
 CACHED_POSTINGS = 8_000_000  # document numbers kept in memory across queries (32 MB)
 _ROWS = 2000  # rows written per executemany batch
 STORED_BATCH = 500  # stored articles read at a time to build a corpus's search index
+# Document numbers of postings held while that index is built (16 MB), the rest in
+# scratch files (SavedSearchIndex.spill).
+KEPT_POSTINGS = 4_000_000
+_PART_HEAD = struct.Struct("<QI")  # a posting list in a scratch file: key, length
 _KIND_CODE = {kind: code for code, kind in enumerate(KINDS)}
 _BIG_ENDIAN = sys.byteorder == "big"
 
@@ -175,21 +184,109 @@ class SavedSearchIndex(SearchIndex):
     """A `SearchIndex` made to be saved, not searched: of the texts it keeps the entities'
     alone (titles, passages and quotes are read from their tables when shown), so the
     index of a stored corpus is built from its articles read a batch at a time
-    (`save_stored_search`), never the whole corpus in memory (docs/indexing.md)."""
+    (`save_stored_search`), never the whole corpus in memory (docs/indexing.md).
 
-    def __init__(self) -> None:
+    Its postings go to a scratch file whenever they hold more than `kept` document
+    numbers (`spill`); `posting_lists` merges them back, key by key, as they are saved.
+    """
+
+    def __init__(self, kept: int = KEPT_POSTINGS) -> None:
         super().__init__()
         self.entity_texts: list[str] = []
+        self._spilled_counts = array("I")  # per word id, its documents in scratch files
+        self._kept = kept
+        self._posted = 0  # document numbers in `postings`
+        self._parts: list[Path] = []
+        self._folder: tempfile.TemporaryDirectory[str] | None = None
 
     def _keep_text(self, kind: str, text: str) -> None:
         if kind == "entity":
             self.entity_texts.append(text)
+
+    def _post(self, doc: int, keys: set[int]) -> None:
+        super()._post(doc, keys)
+        self._posted += len(keys)
+
+    def add_article(self, article: Article) -> None:
+        super().add_article(article)
+        if self._posted > self._kept:
+            self.spill()
+
+    def spill(self) -> None:
+        """Write the postings held to a scratch file, in key order, and let them go."""
+        if self._folder is None:
+            self._folder = tempfile.TemporaryDirectory(prefix="kabar-search-")
+        path = Path(self._folder.name) / f"{len(self._parts)}.part"
+        counts = self._spilled_counts
+        counts.frombytes(bytes(4 * (len(self.words) - len(counts))))  # zeros for new words
+        for word_id in range(len(self.words)):
+            posting = self.postings.get(word_id)
+            if posting is not None:
+                counts[word_id] += len(posting)
+        with open(path, "wb") as part:
+            for key in sorted(self.postings):
+                docs = self.postings[key]
+                part.write(_PART_HEAD.pack(key, len(docs)))
+                part.write(_to_bytes(docs))
+        self._parts.append(path)
+        self.postings = {}
+        self._posted = 0
+
+    def word_frequencies(self) -> array:
+        """Documents per word id, spilled or held."""
+        counts = array("I", self._spilled_counts)
+        counts.frombytes(bytes(4 * (len(self.words) - len(counts))))
+        for word_id in range(len(self.words)):
+            posting = self.postings.get(word_id)
+            if posting is not None:
+                counts[word_id] += len(posting)
+        return counts
+
+    def posting_lists(self) -> Iterator[tuple[int, array]]:
+        """Every (key, documents), in key order: the scratch files' parts of each list,
+        joined in document order, and those still held."""
+        if not self._parts:
+            yield from sorted(self.postings.items())
+            return
+        held = ((key, len(self._parts), docs) for key, docs in sorted(self.postings.items()))
+        parts = [_read_part(path, number) for number, path in enumerate(self._parts)]
+        merged = heapq.merge(*parts, held, key=lambda item: (item[0], item[1]))
+        for key, group in itertools.groupby(merged, key=lambda item: item[0]):
+            docs = array("I")
+            for _, _, part in group:
+                docs.extend(part)
+            yield key, docs
+
+    def close(self) -> None:
+        if self._folder is not None:
+            self._folder.cleanup()
+            self._folder = None
+        self._parts = []
+
+
+def _read_part(path: Path, number: int) -> Iterator[tuple[int, int, array]]:
+    with open(path, "rb") as part:
+        while head := part.read(_PART_HEAD.size):
+            key, length = _PART_HEAD.unpack(head)
+            yield key, number, _from_bytes("I", part.read(4 * length))
 
 
 def _entity_texts(index: SearchIndex, entity_docs: list[int]) -> list[str]:
     if isinstance(index, SavedSearchIndex):
         return index.entity_texts
     return [index.texts[doc] for doc in entity_docs]
+
+
+def _frequencies(index: SearchIndex) -> array:
+    if isinstance(index, SavedSearchIndex):
+        return index.word_frequencies()
+    return array("I", (len(index.postings[w]) for w in range(len(index.words))))
+
+
+def _posting_lists(index: SearchIndex) -> Iterable[tuple[int, array]]:
+    if isinstance(index, SavedSearchIndex):
+        return index.posting_lists()
+    return index.postings.items()
 
 
 def _arrays(index: SearchIndex, articles: Sequence[int]) -> dict[str, bytes]:
@@ -207,7 +304,7 @@ def _arrays(index: SearchIndex, articles: Sequence[int]) -> dict[str, bytes]:
     )
     outlet_texts = _Strings.of(list(outlets))
     labels = _Strings.of(index.labels)
-    frequencies = array("I", (len(index.postings[w]) for w in range(len(index.words))))
+    frequencies = _frequencies(index)
     return {
         "words": words.data,
         "words_offsets": _to_bytes(words.offsets),
@@ -232,21 +329,22 @@ def _arrays(index: SearchIndex, articles: Sequence[int]) -> dict[str, bytes]:
 
 def _posting_rows(index: SearchIndex) -> Iterator[tuple[int, bytes, int]]:
     """Rows of the long posting lists, each compressed."""
-    for key, docs in index.postings.items():
+    for key, docs in _posting_lists(index):
         if len(docs) >= SHORT:
             data = pack(docs)
             yield key, data, _checksum(data)
 
 
 def _block_rows(index: SearchIndex) -> Iterator[tuple[int, bytes, int]]:
-    """Rows of the short posting lists, BLOCK_KEYS keys to a row."""
+    """Rows of the short posting lists, BLOCK_KEYS keys to a row, in key order within it
+    (so a row is the same however the lists were gathered)."""
     blocks: dict[int, list[tuple[int, array]]] = {}
-    for key, docs in index.postings.items():
+    for key, docs in _posting_lists(index):
         if len(docs) < SHORT:
             block, place = divmod(key, BLOCK_KEYS)
             blocks.setdefault(block, []).append((place, docs))
     for block, lists in blocks.items():
-        data = pack_block(lists)
+        data = pack_block(sorted(lists, key=lambda item: item[0]))
         yield block, data, _checksum(data)
 
 
@@ -330,28 +428,37 @@ def save_search(storage: Storage, key: str, index: SearchIndex) -> bool:
 
 
 def save_stored_search(
-    storage: Storage, key: str, entities: Iterable[EntityRecord], batch: int = STORED_BATCH
+    storage: Storage,
+    key: str,
+    entities: Iterable[EntityRecord],
+    batch: int = STORED_BATCH,
+    kept: int = KEPT_POSTINGS,
 ) -> bool:
     """Build and store the search index of the corpus stored under `key` from its stored
-    articles, `batch` at a time, and its `entities` (what `SearchIndex.build` takes first):
-    the same index as `save_search(storage, key, SearchIndex.build(corpus))` without the
-    corpus in memory. False when the corpus is not stored or an article cannot be read."""
+    articles, `batch` at a time, and its `entities` (what `SearchIndex.build` takes first),
+    holding at most about `kept` document numbers of postings in memory: the same index
+    as `save_search(storage, key, SearchIndex.build(corpus))` without the corpus or its
+    whole index in memory. False when the corpus is not stored or an article cannot be
+    read."""
     number = storage.find_corpus(key)
     if number is None:
         return False
     found = storage.select("SELECT COUNT(*) FROM corpus_articles WHERE corpus = ?", (number,))
     count = found[0][0] if found else 0
-    index = SavedSearchIndex()
-    for entity in entities:
-        index.add_entity(entity)
-    for first in range(0, count, max(1, batch)):
-        articles = storage.corpus_articles(number, first, min(first + batch, count))
-        for article in articles:
-            if article is None:
-                return False
-            index.add_article(article)
-        del articles
-    return save_search(storage, key, index)
+    index = SavedSearchIndex(kept)
+    try:
+        for entity in entities:
+            index.add_entity(entity)
+        for first in range(0, count, max(1, batch)):
+            articles = storage.corpus_articles(number, first, min(first + batch, count))
+            for article in articles:
+                if article is None:
+                    return False
+                index.add_article(article)
+            del articles
+        return save_search(storage, key, index)
+    finally:
+        index.close()
 
 
 def _delete(db: sqlite3.Connection, corpus: int) -> None:
