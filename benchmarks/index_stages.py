@@ -21,14 +21,19 @@ def main() -> None:
     args = parser.parse_args()
     started = time.perf_counter()
     report = index_corpus([args.folder], workers=args.workers, keep_articles=False)
-    timed = getattr(report, "stage_seconds", {})  # older code: none
-    stages = {
+    wall = {
         "per-file": round(report.process_seconds, 1),
         "cross-article": round(report.finish_seconds, 1),
-        **{name: round(seconds, 1) for name, seconds in timed.items()},
         "whole": round(time.perf_counter() - started, 1),
     }
-    print(f"{report.articles} articles, {report.processed} processed; {json.dumps(stages)} s")
+    timed = getattr(report, "stages", None)  # older code: none
+    if timed is not None:
+        wall.update((name, round(seconds, 1)) for name, seconds in timed.wall.items())
+    cpu = {name: round(seconds, 1) for name, seconds in timed.cpu.items()} if timed else {}
+    print(
+        f"{report.articles} articles, {report.processed} processed; wall s {json.dumps(wall)}; "
+        f"CPU s of the main process {json.dumps(cpu)}"
+    )
 
 
 if __name__ == "__main__":

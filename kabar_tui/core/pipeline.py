@@ -162,25 +162,42 @@ def finish_corpus(corpus: Corpus) -> None:
     apply_resolution(corpus, resolution)
 
 
+@dataclass(slots=True)
+class StageTimes:
+    """Seconds of each stage timed, by name: wall, and CPU of this process (not of the
+    worker processes it may start)."""
+
+    wall: dict[str, float] = field(default_factory=dict)
+    cpu: dict[str, float] = field(default_factory=dict)
+
+    @contextlib.contextmanager
+    def timing(self, name: str) -> Iterator[None]:
+        wall, cpu = time.perf_counter(), time.process_time()
+        try:
+            yield
+        finally:
+            self.wall[name] = self.wall.get(name, 0.0) + time.perf_counter() - wall
+            self.cpu[name] = self.cpu.get(name, 0.0) + time.process_time() - cpu
+
+
 def finish_digest(
     digest: CorpusDigest,
     stages: Sequence[tuple[str, CorpusStage]] = CORPUS_STAGES,
-    seconds: dict[str, float] | None = None,
+    times: StageTimes | None = None,
 ) -> tuple[list[Link], list[Story], Resolution]:
-    """The corpus stages on the digests of a corpus's articles (core.digest); the time
-    each took is added to `seconds` when given.
+    """The corpus stages on the digests of a corpus's articles (core.digest), each timed
+    in `times` when given.
 
     They make millions of short-lived objects beside the million long-lived ones of a big
     corpus and hardly any cycles: the cyclic collector would walk the whole corpus again
     and again for nothing, so it waits until the end.
     """
     work = CorpusWork(digest)
+    times = times or StageTimes()
     with collector_paused():
         for name, stage in stages:
-            started = time.perf_counter()
-            stage(work)
-            if seconds is not None:
-                seconds[name] = seconds.get(name, 0.0) + time.perf_counter() - started
+            with times.timing(name):
+                stage(work)
     if work.resolution is None:
         raise ValueError("the corpus stages must resolve names")
     return work.links, work.stories, work.resolution
@@ -225,8 +242,8 @@ class IndexReport:
     workers: int = 1
     process_seconds: float = 0.0  # processing and storing the files not in the cache
     finish_seconds: float = 0.0  # the cross-article stage
-    # wall seconds of each corpus stage and of storing ("results", "search") when timed
-    stage_seconds: dict[str, float] = field(default_factory=dict)
+    # of each corpus stage and of storing ("results", "search"), when timed
+    stages: StageTimes = field(default_factory=StageTimes)
     cache_error: str | None = None  # why the cache could not be used or written, if so
 
 
@@ -465,28 +482,29 @@ def _index(
     _stop_if_asked(cancel)
     paths = [source.path for source in sources if source.path in arrived]
     processed_at = time.perf_counter()
-    seconds: dict[str, float] = {}
+    times = StageTimes()
     if keep_articles:
         corpus = Corpus(articles=[arrived.pop(path) for path in paths])  # type: ignore[misc]
         options.finish(corpus)
     else:
         compact.articles = [arrived.pop(path) for path in paths]  # type: ignore[misc]
-        corpus, results = _finish_digested(compact, options.corpus_stages, seconds)
+        corpus, results = _finish_digested(compact, options.corpus_stages, times)
     finished_at = time.perf_counter()
     _stop_if_asked(cancel)
     if storage is not None and len(paths) == total:
         if keep_articles:
-            storage.save_corpus(key, corpus, paths)
-            seconds["results"] = time.perf_counter() - finished_at
-            _save_search(storage, key, corpus)
+            with times.timing("results"):
+                storage.save_corpus(key, corpus, paths)
+            with times.timing("search"):
+                _save_search(storage, key, corpus)
         else:
-            storage.save_results(key, results, paths)
-            seconds["results"] = time.perf_counter() - finished_at
+            with times.timing("results"):
+                storage.save_results(key, results, paths)
             del results, compact
             # From the stored articles a batch at a time, once the cross-article stage
             # has let go of its memory (docs/indexing.md).
-            _save_stored_search(storage, key, corpus, options)
-        seconds["search"] = time.perf_counter() - finished_at - seconds["results"]
+            with times.timing("search"):
+                _save_stored_search(storage, key, corpus, options)
     return IndexReport(
         corpus,
         articles=len(paths),
@@ -495,17 +513,17 @@ def _index(
         workers=used,
         process_seconds=processed_at - started,
         finish_seconds=finished_at - processed_at,
-        stage_seconds=seconds,
+        stages=times,
     )
 
 
 def _finish_digested(
     digest: CorpusDigest,
     stages: Sequence[tuple[str, CorpusStage]] = CORPUS_STAGES,
-    seconds: dict[str, float] | None = None,
+    times: StageTimes | None = None,
 ) -> tuple[Corpus, CorpusResults]:
     """`finish_digest`, as a corpus without articles and the results to store."""
-    links, stories, resolution = finish_digest(digest, stages, seconds)
+    links, stories, resolution = finish_digest(digest, stages, times)
     corpus = Corpus(
         entities=resolution.entities,
         links=links,
