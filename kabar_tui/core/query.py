@@ -10,10 +10,22 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from kabar_tui.core.textfold import fold, words
 
-KINDS = ("passage", "quote", "title", "entity")
+
+class HitKind(StrEnum):
+    """What a search hit is (`Hit.kind`, the values of `type:`); the order is the stored
+    search index's kind code (search_store), so new kinds go at the end."""
+
+    PASSAGE = "passage"
+    QUOTE = "quote"
+    TITLE = "title"
+    ENTITY = "entity"
+
+
+KINDS = tuple(HitKind)
 
 
 @dataclass(frozen=True, slots=True)
