@@ -230,7 +230,9 @@ class Link:
         )
 
 
-LINK_KIND_ORDER = {kind: order for order, kind in enumerate(LinkKind)}  # the same words first
+LINK_KIND_ORDER: dict[str, int] = {
+    kind: order for order, kind in enumerate(LinkKind)
+}  # the same words first
 
 
 def link_order(link: Link) -> tuple[int, float, int]:
