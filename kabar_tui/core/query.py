@@ -106,14 +106,14 @@ class Query:
     phrases: list[list[str]] = field(default_factory=list)
     outlets: list[str] = field(default_factory=list)
     speakers: list[str] = field(default_factory=list)
-    kinds: set[str] | None = None  # None: every kind
+    kinds: set[HitKind] | None = None  # None: every kind
     last_is_prefix: bool = False  # the user may still be typing the last term
 
     def is_empty(self) -> bool:
         return not (self.terms or self.phrases or self.outlets or self.speakers or self.kinds)
 
 
-def _kinds_for(value: str) -> set[str]:
+def _kinds_for(value: str) -> set[HitKind]:
     """`type:` values: a prefix of a kind name or its plural (`q`, `quotes`)."""
     value = value.rstrip("s") if value not in KINDS else value
     return {kind for kind in KINDS if kind.startswith(value)}

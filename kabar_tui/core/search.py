@@ -25,7 +25,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
 from kabar_tui.core.model import Article, Corpus
-from kabar_tui.core.query import KINDS, Query, parse_query
+from kabar_tui.core.query import KINDS, HitKind, Query, parse_query
 from kabar_tui.core.textfold import WORD, fold
 
 _KIND_CODE = {kind: code for code, kind in enumerate(KINDS)}
@@ -48,7 +48,7 @@ _TEXT_BATCH = 512  # texts asked of the index at a time while checking phrases
 class Hit:
     """One search result; `spans` are (start, end) character ranges of `text` that matched."""
 
-    kind: str
+    kind: HitKind
     article_id: str | None
     paragraph: int | None
     text: str
@@ -411,7 +411,11 @@ class SearchEngine(ABC):
             return mask
         kinds = {_KIND_CODE[kind] for kind in parsed.kinds} if parsed.kinds is not None else None
         if parsed.speakers:
-            kinds = {_KIND_CODE["quote"]} if kinds is None else kinds & {_KIND_CODE["quote"]}
+            kinds = (
+                {_KIND_CODE[HitKind.QUOTE]}
+                if kinds is None
+                else kinds & {_KIND_CODE[HitKind.QUOTE]}
+            )
         columns = self._documents()
         count = self._document_count()
         mask = np.ones(count, dtype=bool)
@@ -586,12 +590,14 @@ class SearchIndex(SearchEngine):
         self.article_outlets.append(fold(article.outlet or ""))
         self._article_numbers[article.id] = number
         if article.title:
-            self._add_doc("title", number, _NO_NUMBER, 0, article.title)
+            self._add_doc(HitKind.TITLE, number, _NO_NUMBER, 0, article.title)
         for position, paragraph in enumerate(article.paragraphs):
-            self._add_doc("passage", number, paragraph.index, position, paragraph.text)
+            self._add_doc(HitKind.PASSAGE, number, paragraph.index, position, paragraph.text)
         for position, quote in enumerate(article.quotes):
             speaker = quote.speaker_canonical or quote.speaker
-            self._add_doc("quote", number, quote.paragraph, position, quote.text, speaker, speaker)
+            self._add_doc(
+                HitKind.QUOTE, number, quote.paragraph, position, quote.text, speaker, speaker
+            )
         for mention in article.entities:
             self._add_entity(mention.canonical or mention.text, mention.label, [mention.text])
 
@@ -602,11 +608,11 @@ class SearchIndex(SearchEngine):
         self._entity_names.add(key)
         self._entity_names.update(fold(alias) for alias in aliases)
         extra = " ".join(alias for alias in aliases if fold(alias) != key)
-        self._add_doc("entity", -1, _NO_NUMBER, 0, name, label, extra)
+        self._add_doc(HitKind.ENTITY, -1, _NO_NUMBER, 0, name, label, extra)
 
     def _add_doc(
         self,
-        kind: str,
+        kind: HitKind,
         owner: int,
         paragraph: int,
         record: int,
