@@ -17,7 +17,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from kabar_tui.core.formatting import format_date, format_number
-from kabar_tui.core.query import filter_keys_help, filter_problem, highlight_terms
+from kabar_tui.core.query import HitKind, filter_keys_help, filter_problem, highlight_terms
 from kabar_tui.core.search import Hit, SearchPage
 from kabar_tui.core.textfold import WORD, fold
 from kabar_tui.i18n import _, ngettext
@@ -294,5 +294,5 @@ class SearchScreen(KabarNode, ModalScreen[None]):
             paragraph = hit.paragraph or 0
             opened = OpenArticle(hit.article_id, paragraph, terms, origin=("search",))
             self.kabar.post_message(opened)
-        elif hit.kind == "entity":  # an entity hit's text is its name, label its type
+        elif hit.kind == HitKind.ENTITY:  # an entity hit's text is its name, label its type
             self.kabar.post_message(ShowEntity(hit.text))
