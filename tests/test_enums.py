@@ -9,9 +9,12 @@ import pytest
 
 from kabar_tui.core.boilerplate import LABELS, reason_rows
 from kabar_tui.core.entities.gazetteer import curated_names
+from kabar_tui.core.export import corpus_to_dict
 from kabar_tui.core.lexicon import DataFileError, Label, numbered_data_lines
 from kabar_tui.core.model import LinkKind, QuoteKind, RemovalReason
+from kabar_tui.core.pipeline import build_corpus
 from kabar_tui.core.query import KINDS, HitKind
+from kabar_tui.core.search import SearchIndex
 
 
 def _data_folder(tmp_path: Path, name: str, text: str) -> Path:
@@ -82,3 +85,19 @@ def test_an_unknown_label_in_the_gazetteer_names_the_file_and_line(tmp_path: Pat
 def test_line_numbers_count_comments_and_blank_lines(tmp_path: Path) -> None:
     root = _data_folder(tmp_path, "x.txt", "# a\n\nfirst\n# b\nsecond\n")
     assert numbered_data_lines("x.txt", root) == [(3, "first"), (5, "second")]
+
+
+def test_the_pipeline_makes_members_and_exports_their_strings() -> None:
+    corpus = build_corpus(cache=False)  # the bundled seeds
+    removed = [line.reason for article in corpus.articles for line in article.removed]
+    quotes = [quote.kind for article in corpus.articles for quote in article.quotes]
+    assert removed and quotes and corpus.links
+    assert all(type(reason) is RemovalReason for reason in removed)
+    assert all(type(kind) is QuoteKind for kind in quotes)
+    assert all(type(link.kind) is LinkKind for link in corpus.links)
+    hits = SearchIndex.build(corpus).search("korea utara rusia")
+    assert hits and all(type(hit.kind) is HitKind for hit in hits)
+    exported = json.loads(json.dumps(corpus_to_dict(corpus)))
+    assert {line["reason"] for article in exported["articles"] for line in article["removed"]} == {
+        str(reason) for reason in removed
+    }
