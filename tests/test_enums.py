@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from kabar_tui import cli
 from kabar_tui.core.boilerplate import LABELS, reason_rows
 from kabar_tui.core.entities.gazetteer import curated_names
 from kabar_tui.core.export import corpus_to_dict
@@ -101,3 +102,14 @@ def test_the_pipeline_makes_members_and_exports_their_strings() -> None:
     assert {line["reason"] for article in exported["articles"] for line in article["removed"]} == {
         str(reason) for reason in removed
     }
+
+
+def test_the_cli_says_a_bad_data_file_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = _data_folder(tmp_path, "labels.txt", "iklan\tadvertisment\n")
+    monkeypatch.setattr(cli, "_dispatch", lambda args: len(reason_rows("labels.txt", root)))
+    assert cli.main(["list"]) == 1
+    error = capsys.readouterr().err
+    assert error.startswith("kabar: error: ") and error.count("\n") == 1
+    assert "labels.txt, line 1: unknown removal reason 'advertisment'" in error
