@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from kabar_tui.core.filter_values import ValueMatch
 from kabar_tui.core.model import LinkKind
 from kabar_tui.core.query import HitKind
 from kabar_tui.i18n import _
@@ -26,3 +29,21 @@ def hit_kind_label(kind: str) -> str:
         HitKind.ENTITY: _("entity"),
     }
     return labels.get(kind, kind)
+
+
+def value_notes(values: Sequence[ValueMatch]) -> list[str]:
+    """What search filter values were taken as when they matched nothing as typed
+    (`by:matsegra → Matsegora`), and those that matched nothing at all."""
+    notes = []
+    for match in values:
+        typed = f"{match.key}:{match.typed}"
+        if match.taken_as is not None:
+            note = f"{typed} → {match.taken_as}"
+            if match.also:
+                note += " " + _("(also close: {names})").format(names=", ".join(match.also))
+            notes.append(note)
+        elif not match.names and match.key == "outlet":
+            notes.append(_("{filter} matches no outlet in this corpus").format(filter=typed))
+        elif not match.names:
+            notes.append(_("{filter} matches no speaker in this corpus").format(filter=typed))
+    return notes
