@@ -96,6 +96,8 @@ def test_the_pipeline_makes_members_and_exports_their_strings() -> None:
     assert all(type(reason) is RemovalReason for reason in removed)
     assert all(type(kind) is QuoteKind for kind in quotes)
     assert all(type(link.kind) is LinkKind for link in corpus.links)
+    mentions = [mention.label for article in corpus.articles for mention in article.entities]
+    assert mentions and all(type(label) is Label for label in mentions)
     hits = SearchIndex.build(corpus).search("korea utara rusia")
     assert hits and all(type(hit.kind) is HitKind for hit in hits)
     exported = json.loads(json.dumps(corpus_to_dict(corpus)))
