@@ -488,11 +488,14 @@ class SearchEngine(ABC):
 
     def _value_matches(self, parsed: Query) -> list[ValueMatch]:
         """What each `outlet:` and `by:` value of the query matched (names as written)."""
-        outlets = self._outlets()
-        speakers, _ = self._speakers()
-        return [outlets.match("outlet", value) for value in parsed.outlets] + [
-            speakers.match("by", value) for value in parsed.speakers
-        ]
+        matches = []
+        if parsed.outlets:
+            outlets = self._outlets()
+            matches += [outlets.match("outlet", value) for value in parsed.outlets]
+        if parsed.speakers:
+            speakers, _ = self._speakers()
+            matches += [speakers.match("by", value) for value in parsed.speakers]
+        return matches
 
     def _rank(
         self,
