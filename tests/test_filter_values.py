@@ -15,6 +15,7 @@ from kabar_tui.core.catalog_open import open_catalog
 from kabar_tui.core.filter_values import NameMatcher, ValueMatch
 from kabar_tui.core.model import Article, Corpus, Paragraph, Quote, QuoteKind
 from kabar_tui.core.pipeline import build_corpus, index_corpus
+from kabar_tui.core.query import FilterProblem, HitKind, filter_problem
 from kabar_tui.core.resources import seeds_dir
 from kabar_tui.core.search import SearchEngine, SearchIndex
 from kabar_tui.core.search_store import open_search, save_search
@@ -179,3 +180,21 @@ def test_the_cli_says_what_a_value_was_taken_as() -> None:
     assert "kabar: by:matsegra → Matsegora" in done.stderr
     done = kabar("by:prabowo")
     assert "by:prabowo matches no speaker in this corpus" in done.stderr + done.stdout
+
+
+def test_a_typo_in_a_type_is_taken_as_the_closest_kind(searcher: SearchEngine) -> None:
+    page = searcher.search_page("jembatan type:qoute")
+    assert page.hits and {hit.kind for hit in page.hits} == {HitKind.QUOTE}
+    assert value_notes(page.values) == ["type:qoute → quote"]
+    assert {hit.kind for hit in searcher.search("jembatan type:titel")} == {HitKind.TITLE}
+    assert value_notes(searcher.search_page("jembatan type:quotes").values) == []
+    assert filter_problem("jembatan type:qoute") is None
+
+
+def test_a_type_like_no_kind_is_still_refused(searcher: SearchEngine) -> None:
+    assert filter_problem("type:xyzzy") == FilterProblem("unknown type", "type", "xyzzy")
+    page = searcher.search_page("jembatan type:xyzzy")
+    assert page.hits == []
+    assert value_notes(page.values) == [
+        "unknown filter type:xyzzy — try type:quote, passage, title, entity"
+    ]

@@ -200,8 +200,7 @@ class SearchEngine(ABC):
         of the matching documents follow in vote order, ranked a page at a time."""
         parsed = parse_query(query)
         page = self._page(parsed, offset, limit)
-        if parsed.outlets or parsed.speakers:
-            page.values = self._value_matches(parsed)
+        page.values = parsed.kind_values + self._value_matches(parsed)
         return page
 
     def _page(self, parsed: Query, offset: int, limit: int) -> SearchPage:

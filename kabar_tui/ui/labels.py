@@ -33,7 +33,7 @@ def hit_kind_label(kind: str) -> str:
 
 def value_notes(values: Sequence[ValueMatch]) -> list[str]:
     """What search filter values were taken as when they matched nothing as typed
-    (`by:matsegra → Matsegora`), and those that matched nothing at all."""
+    (`by:matsegra → Matsegora`, `type:qoute → quote`), and those that matched nothing."""
     notes = []
     for match in values:
         typed = f"{match.key}:{match.typed}"
@@ -42,6 +42,12 @@ def value_notes(values: Sequence[ValueMatch]) -> list[str]:
             if match.also:
                 note += " " + _("(also close: {names})").format(names=", ".join(match.also))
             notes.append(note)
+        elif not match.names and match.key == "type":
+            notes.append(
+                _("unknown filter type:{value} — try type:quote, passage, title, entity").format(
+                    value=match.typed
+                )
+            )
         elif not match.names and match.key == "outlet":
             notes.append(_("{filter} matches no outlet in this corpus").format(filter=typed))
         elif not match.names:
