@@ -61,8 +61,8 @@ class Hit:
 @dataclass(slots=True)
 class SearchPage:
     """One page of ranked hits and how many documents match the query in all; `values`:
-    what each `outlet:` and `by:` value matched (a front end says which were read as
-    another name, or matched none)."""
+    what each `type:`, `outlet:` and `by:` value matched (a front end says which were
+    read as another name, or matched none)."""
 
     hits: list[Hit]
     total: int
