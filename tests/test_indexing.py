@@ -17,7 +17,7 @@ from kabar_tui.core.resources import seeds_dir
 from kabar_tui.core.search_store import SavedSearchIndex
 from kabar_tui.core.storage import RECORDS, Storage
 
-GENERATED = 210  # with the seeds and copies, more than PARALLEL_MIN_FILES: worker processes
+GENERATED = 210  # with the seeds and copies, more than parallel_min_files: worker processes
 COPIES = 15
 
 

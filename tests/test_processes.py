@@ -51,7 +51,7 @@ def write_corpus(folder: Path, count: int) -> Path:
 
 @pytest.fixture(scope="module")
 def corpus_300(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """More files than PARALLEL_MIN_FILES, so they are processed in worker processes."""
+    """More files than IndexOptions.parallel_min_files: processed in worker processes."""
     return write_corpus(tmp_path_factory.mktemp("corpus") / "news", 300)
 
 
