@@ -71,8 +71,7 @@ Progress = Callable[[int, int], None]
 ArticlesReady = Callable[[list[Article]], None]
 
 _CANCEL_POLL_SECONDS = 0.1  # how often waiting for workers looks at the cancel event
-# In a worker process: set by the parent when it stops (see _stop_workers), and how to
-# process a file (see _start_worker).
+# In a worker process: set by the parent when it stops (see _stop_workers).
 _worker_stop: EventType | None = None
 
 
@@ -571,6 +570,7 @@ def _save_stored_search(storage: Storage, key: str, corpus: Corpus, options: Ind
     save_stored_search(storage, key, corpus.entities, options.search_every, options.search_postings)
 
 
+# In a worker process: how to process a file, given once by the parent (_start_worker).
 _worker_options = IndexOptions()
 
 Processed = list[tuple[Source, Article]]
