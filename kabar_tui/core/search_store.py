@@ -6,6 +6,8 @@ API (for the catalog, the CLI and the reader):
   under `key` (`Storage.save_corpus`); the pipeline calls it right after that. Saving the
   corpus again, deleting it (pruning, `kabar index --rebuild`, a changed article) deletes
   its search index too.
+- `save_stored_search(storage, key, entities)` builds and stores the same index from the
+  corpus's stored articles, a batch at a time (`kabar index`, which keeps no article).
 - `open_search(storage, corpus)` returns a searcher for the corpus stored under `corpus`
   (its `corpora.id` number or its key): an object with `search_page(query, offset, limit)
   -> SearchPage` and `search(query, limit) -> list[Hit]`, the very pages `SearchIndex`
