@@ -40,15 +40,33 @@ CURATED = frozenset(
 # to a relabelling or another label on part of it (`Dekan | Fakultas Hukum`, `Dirut |
 # Unilever | Hemant Bakshi`); an organisation or place read from its last word (`... FC`),
 # to the same label over other words. Known names, clubs, heads and branch regions stand.
-ANY_NAME = frozenset({"relabel", "part", "other label", "other extent"})
+ANY_NAME = frozenset({"relabel", "part", "other label", "other extent", "inside"})
 TAGGER_OVERRULES: dict[str, frozenset[str]] = {
     "actor": ANY_NAME,
     "resolved": ANY_NAME,
     "acronym": ANY_NAME,
     "titled": frozenset({"relabel", "part"}),
-    "tail": frozenset({"other extent"}),
+    "tail": frozenset({"other extent", "inside"}),
+}
+# A known name, a name after a head word or after a title also gives way to a name the
+# tagger is sure of: its probability (forward-backward, `CrfModel.decode_sure_spans`) at
+# least the basis's threshold, over the same words with another label or reaching beyond
+# them (a part of them with another label is not enough: `Pemerintah | Kabupaten Sleman`
+# is the reader's convention), holding no lowercase word but those that join names, and
+# taking in no other curated mention and no person (`_gives_way`). Tuned on the dev sets
+# (docs/entities.md, "Where the tagger is sure").
+WHOLE_OR_BEYOND = frozenset({"relabel", "other label", "other extent"})
+SURE_OVERRULES: dict[str, tuple[float, frozenset[str]]] = {
+    "known": (0.6, WHOLE_OR_BEYOND),
+    "head": (0.5, WHOLE_OR_BEYOND),
+    "titled": (0.7, WHOLE_OR_BEYOND),
 }
 
+# Lowercase words a name the tagger is sure of may hold (`_name_like`): the commonest
+# inside the training sets' names.
+NAME_JOINERS = frozenset(
+    {"dan", "of", "and", "the", "for", "de", "des", "du", "von", "van", "der", "al", "bin", "binti"}
+)
 
 # Words either side of a possible name that the tagger decodes (`_around_open_names`).
 WINDOW = 4
@@ -60,7 +78,7 @@ def recognise(paragraphs: Sequence[str]) -> list[Mention]:
     ruled: dict[int, list[Mention]] = {}
     for mention in rules.mentions:
         ruled.setdefault(mention.paragraph, []).append(mention)
-    tagged = tag(paragraphs, rules)
+    tagged = tag_surely(paragraphs, rules)
     found = [m for m in rules.mentions if rules.headlines[m.paragraph]]
     for index in range(len(paragraphs)):
         if not rules.headlines[index]:
@@ -77,6 +95,16 @@ def tag(
     """The tagger's mentions by paragraph, outside headlines. Only the stretches of text
     whose labels `_merge` can use are decoded, unless `everywhere` (for measuring the
     tagger alone)."""
+    return {
+        index: [name for name, _ in found]
+        for index, found in tag_surely(paragraphs, rules, everywhere).items()
+    }
+
+
+def tag_surely(
+    paragraphs: Sequence[str], rules: RuleResult, everywhere: bool = False
+) -> dict[int, list[tuple[Mention, float]]]:
+    """`tag`, each name with the tagger's probability of it."""
     from kabar_tui.core.entities.tagger import model  # numpy and the model: on first use
 
     ordinary = gazetteer().not_entities
@@ -105,6 +133,7 @@ def tag(
                 tags[i] == "O"
                 or (basis := tags[i].partition("/")[2]) not in CURATED
                 or basis in TAGGER_OVERRULES
+                or basis in SURE_OVERRULES
             )
         ]
         if not open_names and not everywhere:
@@ -117,15 +146,16 @@ def tag(
                 batch.append((words[first:last], tags[first:last]))
                 places.append((index, first, starts, ends))
                 pieces.append(around)
-    tagged: dict[int, list[Mention]] = {}
+    tagged: dict[int, list[tuple[Mention, float]]] = {}
     if not batch:
         return tagged
-    decoded = model().decode_spans(batch, pieces)
+    decoded = model().decode_sure_spans(batch, pieces)
     for (index, offset, starts, ends), found in zip(places, decoded, strict=True):
         text = paragraphs[index]
-        for first, last, label in found:
+        for first, last, label, probability in found:
             start, end = starts[offset + first], ends[offset + last - 1]
-            tagged.setdefault(index, []).append(Mention(text[start:end], label, index, start, end))
+            name = Mention(text[start:end], label, index, start, end)
+            tagged.setdefault(index, []).append((name, probability))
     return tagged
 
 
@@ -192,7 +222,7 @@ def _around_open_names(open_names: list[int], first: int, last: int) -> list[tup
 
 
 def _merge(
-    tagged: list[Mention], ruled: list[Mention], rules: RuleResult, text: str
+    surely: list[tuple[Mention, float]], ruled: list[Mention], rules: RuleResult, text: str
 ) -> list[Mention]:
     """One paragraph's mentions: the rules' curated ones; the tagger's elsewhere, if they
     neither start nor end in a lowercase word and hold a word that is not an ordinary one;
@@ -200,12 +230,16 @@ def _merge(
     of those words (`Kementerian Agama | Lalu Ahmad Zaenuri`; not where the tagger's name
     only starts or ends in a lowercase word: `jalan Dewi Sartika` is no person); a name
     the rules took from its context (`di`, `kata`) where the tagger found nothing."""
+    tagged = [name for name, _ in surely]
     bases = [_basis(rules, m) for m in ruled]
     kept = [
         m
         for m, basis in zip(ruled, bases, strict=True)
         if basis in CURATED
-        and not (basis in TAGGER_OVERRULES and _gives_way(m, tagged, ruled, rules, text))
+        and not (
+            (basis in TAGGER_OVERRULES or basis in SURE_OVERRULES)
+            and _gives_way(m, surely, ruled, rules, text)
+        )
     ]
     cut: list[Mention] = []
     if tagged:  # most paragraphs: the tagger has nothing to add
@@ -233,27 +267,58 @@ def _merge(
 
 
 def _gives_way(
-    mention: Mention, tagged: list[Mention], ruled: list[Mention], rules: RuleResult, text: str
+    mention: Mention,
+    surely: list[tuple[Mention, float]],
+    ruled: list[Mention],
+    rules: RuleResult,
+    text: str,
 ) -> bool:
-    """A curated rule mention gives way to the tagger's reading (`TAGGER_OVERRULES`), but
-    not to a name that runs up to a person the rules found after a title: the words
-    between belong to the title (`Wakil Ketua PBNU Bidang Keagamaan | Ahmad ...`)."""
-    how = TAGGER_OVERRULES.get(_basis(rules, mention))
-    if how is None:
-        return False
+    """A curated rule mention gives way to the tagger's reading (`TAGGER_OVERRULES`), or
+    to any name the tagger is sure of (`SURE_OVERRULES`), but not to a name that runs up
+    to a person the rules found after a title: the words between belong to the title
+    (`Wakil Ketua PBNU Bidang Keagamaan | Ahmad ...`)."""
+    basis = _basis(rules, mention)
+    how = TAGGER_OVERRULES.get(basis, frozenset())
+    sure, how_surely = SURE_OVERRULES.get(basis, (2.0, frozenset()))
     titled = {m.start for m in ruled if _basis(rules, m) == "titled"}
     return any(
-        _reading(name, mention) in how
+        (
+            (reading := _reading(name, mention)) in how
+            or (
+                probability >= sure
+                and reading in how_surely
+                and _name_like(name)
+                and not _takes_in_another(name, mention, ruled, rules)
+            )
+        )
         and not any(text[name.end : s].isspace() for s in titled if s > name.end)
-        for name in tagged
+        for name, probability in surely
         if _overlap(name, mention) and _well_formed(name)
+    )
+
+
+def _takes_in_another(
+    name: Mention, mention: Mention, ruled: list[Mention], rules: RuleResult
+) -> bool:
+    """The tagger's name reaches into a rule mention other than `mention` that is curated
+    or a person: sure as it is, it then joins two names (it runs `Ikatan Dokter
+    Indonesia` into the person after it, `Gedung Putih` into `Karine Jean-Pierre`)."""
+    return any(
+        other is not mention
+        and _overlap(name, other)
+        and (other.label == Label.PER or _basis(rules, other) in CURATED)
+        for other in ruled
     )
 
 
 def _reading(name: Mention, mention: Mention) -> str:
     """How the tagger's `name` reads words of the rules' `mention` (`TAGGER_OVERRULES`)."""
     if name.label == mention.label:
-        return "same" if (name.start, name.end) == (mention.start, mention.end) else "other extent"
+        if (name.start, name.end) == (mention.start, mention.end):
+            return "same"
+        if mention.start <= name.start and name.end <= mention.end:
+            return "inside"
+        return "other extent"
     if (name.start, name.end) == (mention.start, mention.end):
         return "relabel"
     if mention.start <= name.start and name.end <= mention.end:
@@ -275,6 +340,7 @@ def _ends_in_a_known_name(
         and _basis(rules, inside[-1]) == "known"
         and all(name.start <= m.start and m.end <= name.end for m in inside)
         and _well_formed(name)
+        and _name_like(name)
     ):
         return False
     before = text[: name.start].rsplit(None, 1)  # its last word is the word before
@@ -291,6 +357,12 @@ def _well_formed(mention: Mention) -> bool:
         and not words[-1][:1].islower()
         and any(w[:1].isupper() and w.casefold() not in ordinary for w in words)
     )
+
+
+def _name_like(name: Mention) -> bool:
+    """No lowercase word inside but the few that join names (`Pendidikan dan Kebudayaan`,
+    `Bank of America`): `Timnas Indonesia melawan Irak` is two names."""
+    return all(not w[:1].islower() or w in NAME_JOINERS for w in name.text.split())
 
 
 def _overlap(one: Mention, other: Mention) -> bool:
