@@ -103,8 +103,10 @@ def tag(
 
 def tag_surely(
     paragraphs: Sequence[str], rules: RuleResult, everywhere: bool = False
-) -> dict[int, list[tuple[Mention, float]]]:
-    """`tag`, each name with the tagger's probability of it."""
+) -> dict[int, list[tuple[Mention, float | None]]]:
+    """`tag`, each name with the tagger's probability of it where it overlaps a rule
+    mention only a sure name can overrule (`SURE_OVERRULES`; everywhere if
+    `everywhere`), else None."""
     from kabar_tui.core.entities.tagger import model  # numpy and the model: on first use
 
     ordinary = gazetteer().not_entities
@@ -133,7 +135,7 @@ def tag_surely(
                 tags[i] == "O"
                 or (basis := tags[i].partition("/")[2]) not in CURATED
                 or basis in TAGGER_OVERRULES
-                or basis in SURE_OVERRULES
+                or (basis in SURE_OVERRULES and _may_reach_beyond(words, tags, i))
             )
         ]
         if not open_names and not everywhere:
@@ -146,10 +148,24 @@ def tag_surely(
                 batch.append((words[first:last], tags[first:last]))
                 places.append((index, first, starts, ends))
                 pieces.append(around)
-    tagged: dict[int, list[tuple[Mention, float]]] = {}
+    tagged: dict[int, list[tuple[Mention, float | None]]] = {}
     if not batch:
         return tagged
-    decoded = model().decode_sure_spans(batch, pieces)
+
+    def asked(sentence: int, first: int, end: int, label: str) -> bool:
+        """Whether the name could overrule a rule mention only a sure name overrules: it
+        reads the same words with another label, or reaches beyond them."""
+        index, offset, starts, ends = places[sentence]
+        start, stop = starts[offset + first], ends[offset + end - 1]
+        return any(
+            s < stop
+            and start < e
+            and basis in SURE_OVERRULES
+            and (start < s or e < stop or ((start, stop) == (s, e) and label != ruled_label))
+            for s, e, ruled_label, basis in ruled.get(index, ())
+        )
+
+    decoded = model().decode_sure_spans(batch, pieces, None if everywhere else asked)
     for (index, offset, starts, ends), found in zip(places, decoded, strict=True):
         text = paragraphs[index]
         for first, last, label, probability in found:
@@ -207,6 +223,27 @@ def _sentences(words: list[str]) -> list[tuple[int, int]]:
     return ranges
 
 
+def _may_reach_beyond(words: list[str], tags: list[str], index: int) -> bool:
+    """Word `index` opens or closes its rule mention, and the word past that edge could
+    carry a name the tagger is sure of beyond it (`Washington | DC`, `Gedung Nusantara |
+    II`, `PT Pertamina | (Persero)`): a word not in lowercase, a `-` or `(`, outside any
+    curated mention and any person (`_takes_in_another`). Only then can the tagger's name
+    overrule a known name, a head's name or a titled person (`SURE_OVERRULES`), so only
+    then are its words decoded."""
+    edges = []
+    if tags[index][0] == "B" and index:
+        edges.append(index - 1)
+    if index + 1 < len(tags) and tags[index + 1][0] != "I":
+        edges.append(index + 1)
+    for edge in edges:
+        word, tag = words[edge], tags[edge]
+        if (word[0].isupper() or word[0].isdigit() or word in ("-", "(")) and (
+            tag == "O" or (tag[2:5] != "PER" and tag.partition("/")[2] not in CURATED)
+        ):
+            return True
+    return False
+
+
 def _around_open_names(open_names: list[int], first: int, last: int) -> list[tuple[int, int]]:
     """The stretches of the sentence [first, last) the tagger must read, relative to its
     start: `WINDOW` words either side of each word of `open_names` (paragraph positions,
@@ -222,7 +259,7 @@ def _around_open_names(open_names: list[int], first: int, last: int) -> list[tup
 
 
 def _merge(
-    surely: list[tuple[Mention, float]], ruled: list[Mention], rules: RuleResult, text: str
+    surely: list[tuple[Mention, float | None]], ruled: list[Mention], rules: RuleResult, text: str
 ) -> list[Mention]:
     """One paragraph's mentions: the rules' curated ones; the tagger's elsewhere, if they
     neither start nor end in a lowercase word and hold a word that is not an ordinary one;
@@ -268,7 +305,7 @@ def _merge(
 
 def _gives_way(
     mention: Mention,
-    surely: list[tuple[Mention, float]],
+    surely: list[tuple[Mention, float | None]],
     ruled: list[Mention],
     rules: RuleResult,
     text: str,
@@ -277,6 +314,9 @@ def _gives_way(
     to any name the tagger is sure of (`SURE_OVERRULES`), but not to a name that runs up
     to a person the rules found after a title: the words between belong to the title
     (`Wakil Ketua PBNU Bidang Keagamaan | Ahmad ...`)."""
+    over = [(n, p) for n, p in surely if _overlap(n, mention) and _well_formed(n)]
+    if not over:  # most mentions
+        return False
     basis = _basis(rules, mention)
     how = TAGGER_OVERRULES.get(basis, frozenset())
     sure, how_surely = SURE_OVERRULES.get(basis, (2.0, frozenset()))
@@ -285,15 +325,15 @@ def _gives_way(
         (
             (reading := _reading(name, mention)) in how
             or (
-                probability >= sure
+                probability is not None
+                and probability >= sure
                 and reading in how_surely
                 and _name_like(name)
                 and not _takes_in_another(name, mention, ruled, rules)
             )
         )
         and not any(text[name.end : s].isspace() for s in titled if s > name.end)
-        for name, probability in surely
-        if _overlap(name, mention) and _well_formed(name)
+        for name, probability in over
     )
 
 

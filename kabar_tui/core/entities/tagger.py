@@ -11,7 +11,7 @@ article is decoded in one batched Viterbi pass.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 from itertools import compress
 from pathlib import Path
@@ -183,17 +183,30 @@ class CrfModel:
         self,
         sentences: Sequence[tuple[Sequence[str], Sequence[str]]],
         pieces: Sequence[Sequence[tuple[int, int]]] | None = None,
-    ) -> list[list[tuple[int, int, str, float]]]:
+        asked: Callable[[int, int, int, str], bool] | None = None,
+    ) -> list[list[tuple[int, int, str, float | None]]]:
         """`decode_spans`, each entity with the model's probability of it (`marginals`):
         how sure the tagger is of exactly that name, for letting it overrule the rules
-        only where it is sure."""
-        labels, offsets, steps = self._best_labels(sentences, pieces, keep_steps=True)
+        only where it is sure. Only for the entities `asked(sentence, first, end, label)`
+        wants (all by default; None for the others): few are ever asked about."""
+        labels, offsets, lattice = self._best_labels(sentences, pieces, keep_steps=True)
         spans = entity_spans(labels, offsets)
-        if steps is None:
+        if lattice is None:
             return [[] for _ in spans]
-        found = [(offsets[i] + a, offsets[i] + b) for i, row in enumerate(spans) for a, b, _ in row]
-        probabilities = iter(steps.marginals(found, labels))
-        return [[(a, b, label, next(probabilities)) for a, b, label in row] for row in spans]
+        wanted = [
+            (offsets[i] + a, offsets[i] + b)
+            for i, row in enumerate(spans)
+            for a, b, label in row
+            if asked is None or asked(i, a, b, label)
+        ]
+        probabilities = dict(zip(wanted, lattice.marginals(wanted, labels), strict=True))
+        return [
+            [
+                (a, b, label, probabilities.get((offsets[i] + a, offsets[i] + b)))
+                for a, b, label in row
+            ]
+            for i, row in enumerate(spans)
+        ]
 
     def _best_labels(
         self,
@@ -288,9 +301,15 @@ class Lattice:
         label, and the word after it no I- of that label."""
         if not spans:
             return []
-        scores = self.scores.astype(np.float64)
+        place = zip(self.columns.tolist(), self.rows.tolist(), strict=True)
+        step_of = dict(zip(self.flat.tolist(), place, strict=True))
+        # only the pieces that hold a span: columns kept in order, so still longest first
+        kept = sorted({step_of[first][1] for first, _ in spans})
+        column = {piece: number for number, piece in enumerate(kept)}
+        lengths = self.lengths[kept]
+        scores = self.scores[: int(lengths[0]), kept].astype(np.float64)
         transitions = self.transitions.astype(np.float64)
-        running = self.running
+        running = (lengths[None, :] > np.arange(len(scores))[:, None]).sum(axis=1).tolist()
         longest = len(scores)
         forward = np.empty_like(scores)
         forward[0] = scores[0]
@@ -304,20 +323,18 @@ class Lattice:
             backward[t, :k] = _logsumexp(
                 transitions + (scores[t + 1, :k] + backward[t + 1, :k])[:, None, :], 2
             )
-        pieces = np.arange(len(self.lengths))
-        total = _logsumexp(forward[self.lengths - 1, pieces], 1)
-        place = zip(self.columns.tolist(), self.rows.tolist(), strict=True)
-        step_of = dict(zip(self.flat.tolist(), place, strict=True))
+        total = _logsumexp(forward[lengths - 1, np.arange(len(kept))], 1)
         found: list[float] = []
         for first, end in spans:
             step, piece = step_of[first]
+            piece = column[piece]
             inside = 2 * ((int(labels[first]) + 1) // 2)  # I- of the entity's label
             path = [inside - 1] + [inside] * (end - first - 1)
             steps = np.arange(step, step + end - first)
             value = forward[step, piece, path[0]] + scores[steps[1:], piece, path[1:]].sum()
             value += transitions[path[:-1], path[1:]].sum()
             after = step + end - first
-            if after < self.lengths[piece]:
+            if after < lengths[piece]:
                 tail = transitions[path[-1]] + scores[after, piece] + backward[after, piece]
                 value += _logsumexp(np.delete(tail, inside), 0)
             found.append(float(np.exp(value - total[piece])))
