@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from benchmarks.textgen import paragraphs
-from kabar_tui.core.entities import recognise
+from kabar_tui.core.entities import recognise, recognise_many
 from kabar_tui.core.entities.features import sentence_attributes, tokenize
 from kabar_tui.core.entities.tagger import (
     LABELS,
@@ -373,3 +373,20 @@ def test_a_sure_name_that_joins_two_names_does_not_overrule_them(
     into the person after it, and of names holding a lowercase verb."""
     result = {(m.text, m.label) for m in recognise([text])}
     assert set(names) <= result
+
+
+def test_recognising_many_articles_at_once_equals_one_at_a_time() -> None:
+    """Decoding several articles' stretches in one pass changes no mention: generated
+    news, headlines and one-word paragraphs, articles without names, in uneven batches."""
+    texts = paragraphs(120, seed=23)
+    articles = [texts[i : i + 1 + i % 7] for i in range(0, len(texts), 6)]
+    articles += [["BUDI SANTOSO TIBA DI JAKARTA"], ["harga cabai naik."], ["Jakarta"]]
+    articles.append(["Delegasi itu terbang dari Washington DC menuju Seoul pekan lalu."])
+    one_by_one = [recognise(article) for article in articles]
+    for size in (1, 5, len(articles)):
+        batched = [
+            found
+            for i in range(0, len(articles), size)
+            for found in recognise_many(articles[i : i + size])
+        ]
+        assert batched == one_by_one

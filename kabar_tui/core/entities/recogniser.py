@@ -74,11 +74,29 @@ WINDOW = 4
 
 def recognise(paragraphs: Sequence[str]) -> list[Mention]:
     """Mentions in paragraphs of one article (paragraph = position in the list), in order."""
-    rules = recognise_with_bases(paragraphs)
+    return recognise_many([paragraphs])[0]
+
+
+def recognise_many(articles: Sequence[Sequence[str]]) -> list[list[Mention]]:
+    """`recognise` for each article (its paragraphs), the tagger's stretches of all of them
+    decoded in one batched pass: fewer, larger numpy calls than one article at a time, and
+    the same answer."""
+    rules = [recognise_with_bases(paragraphs) for paragraphs in articles]
+    tagged = _tag_articles(list(zip(articles, rules, strict=True)))
+    return [
+        _merge_article(paragraphs, found, names)
+        for paragraphs, found, names in zip(articles, rules, tagged, strict=True)
+    ]
+
+
+def _merge_article(
+    paragraphs: Sequence[str],
+    rules: RuleResult,
+    tagged: dict[int, list[tuple[Mention, float | None]]],
+) -> list[Mention]:
     ruled: dict[int, list[Mention]] = {}
     for mention in rules.mentions:
         ruled.setdefault(mention.paragraph, []).append(mention)
-    tagged = tag_surely(paragraphs, rules)
     found = [m for m in rules.mentions if rules.headlines[m.paragraph]]
     for index in range(len(paragraphs)):
         if not rules.headlines[index]:
@@ -107,71 +125,84 @@ def tag_surely(
     """`tag`, each name with the tagger's probability of it where it overlaps a rule
     mention only a sure name can overrule (`SURE_OVERRULES`; everywhere if
     `everywhere`), else None."""
+    return _tag_articles([(paragraphs, rules)], everywhere)[0]
+
+
+def _tag_articles(
+    articles: Sequence[tuple[Sequence[str], RuleResult]], everywhere: bool = False
+) -> list[dict[int, list[tuple[Mention, float | None]]]]:
+    """`tag_surely` of each (paragraphs, rules) article, decoded in one pass."""
     from kabar_tui.core.entities.tagger import model  # numpy and the model: on first use
 
     ordinary = gazetteer().not_entities
-    ruled: dict[int, list[tuple[int, int, str, str]]] = {}
-    for mention in rules.mentions:
-        ruled.setdefault(mention.paragraph, []).append(
-            (mention.start, mention.end, mention.label, _basis(rules, mention))
-        )
+    ruled_by_article: list[dict[int, list[tuple[int, int, str, str]]]] = []
     batch: list[tuple[list[str], list[str]]] = []
-    places: list[tuple[int, int, list[int], list[int]]] = []  # paragraph, first, starts, ends
+    # article, paragraph, first word, and the paragraph's word starts and ends
+    places: list[tuple[int, int, int, list[int], list[int]]] = []
     pieces: list[list[tuple[int, int]]] = []
-    for index, text in enumerate(paragraphs):
-        if rules.headlines[index]:
-            continue
-        words, starts, ends = tagger_tokens(text)
-        mentions = ruled.get(index)
-        tags = rule_tags_at(starts, ends, mentions) if mentions else ["O"] * len(words)
-        # capitalised words that could start a name the tagger would keep: neither
-        # ordinary words nor inside a curated mention (its rule tag says why; see `_merge`)
-        capitalised = compress(range(len(words)), map(str.isupper, map(itemgetter(0), words)))
-        open_names = [
-            i
-            for i in capitalised
-            if words[i].casefold() not in ordinary
-            and (
-                tags[i] == "O"
-                or (basis := tags[i].partition("/")[2]) not in CURATED
-                or basis in TAGGER_OVERRULES
-                or (basis in SURE_OVERRULES and _may_reach_beyond(words, tags, i))
+    for number, (paragraphs, rules) in enumerate(articles):
+        ruled: dict[int, list[tuple[int, int, str, str]]] = {}
+        ruled_by_article.append(ruled)
+        for mention in rules.mentions:
+            ruled.setdefault(mention.paragraph, []).append(
+                (mention.start, mention.end, mention.label, _basis(rules, mention))
             )
-        ]
-        if not open_names and not everywhere:
-            continue
-        for first, last in _sentences(words):
-            around = (
-                [(0, last - first)] if everywhere else _around_open_names(open_names, first, last)
-            )
-            if around:
-                batch.append((words[first:last], tags[first:last]))
-                places.append((index, first, starts, ends))
-                pieces.append(around)
-    tagged: dict[int, list[tuple[Mention, float | None]]] = {}
+        for index, text in enumerate(paragraphs):
+            if rules.headlines[index]:
+                continue
+            words, starts, ends = tagger_tokens(text)
+            mentions = ruled.get(index)
+            tags = rule_tags_at(starts, ends, mentions) if mentions else ["O"] * len(words)
+            # capitalised words that could start a name the tagger would keep: neither
+            # ordinary words nor inside a curated mention (its rule tag says why; see `_merge`)
+            capitalised = compress(range(len(words)), map(str.isupper, map(itemgetter(0), words)))
+            open_names = [
+                i
+                for i in capitalised
+                if words[i].casefold() not in ordinary
+                and (
+                    tags[i] == "O"
+                    or (basis := tags[i].partition("/")[2]) not in CURATED
+                    or basis in TAGGER_OVERRULES
+                    or (basis in SURE_OVERRULES and _may_reach_beyond(words, tags, i))
+                )
+            ]
+            if not open_names and not everywhere:
+                continue
+            for first, last in _sentences(words):
+                around = (
+                    [(0, last - first)]
+                    if everywhere
+                    else _around_open_names(open_names, first, last)
+                )
+                if around:
+                    batch.append((words[first:last], tags[first:last]))
+                    places.append((number, index, first, starts, ends))
+                    pieces.append(around)
+    tagged: list[dict[int, list[tuple[Mention, float | None]]]] = [{} for _ in articles]
     if not batch:
         return tagged
 
     def asked(sentence: int, first: int, end: int, label: str) -> bool:
         """Whether the name could overrule a rule mention only a sure name overrules: it
         reads the same words with another label, or reaches beyond them."""
-        index, offset, starts, ends = places[sentence]
+        number, index, offset, starts, ends = places[sentence]
         start, stop = starts[offset + first], ends[offset + end - 1]
         return any(
             s < stop
             and start < e
             and basis in SURE_OVERRULES
             and (start < s or e < stop or ((start, stop) == (s, e) and label != ruled_label))
-            for s, e, ruled_label, basis in ruled.get(index, ())
+            for s, e, ruled_label, basis in ruled_by_article[number].get(index, ())
         )
 
     decoded = model().decode_sure_spans(batch, pieces, None if everywhere else asked)
-    for (index, offset, starts, ends), found in zip(places, decoded, strict=True):
-        text = paragraphs[index]
+    for (number, index, offset, starts, ends), found in zip(places, decoded, strict=True):
+        text = articles[number][0][index]
         for first, last, label, probability in found:
             start, end = starts[offset + first], ends[offset + last - 1]
             name = Mention(text[start:end], label, index, start, end)
-            tagged.setdefault(index, []).append((name, probability))
+            tagged[number].setdefault(index, []).append((name, probability))
     return tagged
 
 
