@@ -135,18 +135,21 @@ def _tag_articles(
     from kabar_tui.core.entities.tagger import model  # numpy and the model: on first use
 
     ordinary = gazetteer().not_entities
-    ruled_by_article: list[dict[int, list[tuple[int, int, str, str]]]] = []
+    # by article and paragraph: the rule mentions only a sure name overrules
+    sure_ruled: list[dict[int, list[tuple[int, int, str]]]] = []
     batch: list[tuple[list[str], list[str]]] = []
     # article, paragraph, first word, and the paragraph's word starts and ends
     places: list[tuple[int, int, int, list[int], list[int]]] = []
     pieces: list[list[tuple[int, int]]] = []
     for number, (paragraphs, rules) in enumerate(articles):
         ruled: dict[int, list[tuple[int, int, str, str]]] = {}
-        ruled_by_article.append(ruled)
+        sure_ruled.append({})
         for mention in rules.mentions:
-            ruled.setdefault(mention.paragraph, []).append(
-                (mention.start, mention.end, mention.label, _basis(rules, mention))
-            )
+            basis = _basis(rules, mention)
+            where = (mention.start, mention.end, mention.label)
+            ruled.setdefault(mention.paragraph, []).append((*where, basis))
+            if basis in SURE_OVERRULES:
+                sure_ruled[-1].setdefault(mention.paragraph, []).append(where)
         for index, text in enumerate(paragraphs):
             if rules.headlines[index]:
                 continue
@@ -191,9 +194,8 @@ def _tag_articles(
         return any(
             s < stop
             and start < e
-            and basis in SURE_OVERRULES
             and (start < s or e < stop or ((start, stop) == (s, e) and label != ruled_label))
-            for s, e, ruled_label, basis in ruled_by_article[number].get(index, ())
+            for s, e, ruled_label in sure_ruled[number].get(index, ())
         )
 
     decoded = model().decode_sure_spans(batch, pieces, None if everywhere else asked)
@@ -261,18 +263,19 @@ def _may_reach_beyond(words: list[str], tags: list[str], index: int) -> bool:
     curated mention and any person (`_takes_in_another`). Only then can the tagger's name
     overrule a known name, a head's name or a titled person (`SURE_OVERRULES`), so only
     then are its words decoded."""
-    edges = []
-    if tags[index][0] == "B" and index:
-        edges.append(index - 1)
-    if index + 1 < len(tags) and tags[index + 1][0] != "I":
-        edges.append(index + 1)
-    for edge in edges:
-        word, tag = words[edge], tags[edge]
-        if (word[0].isupper() or word[0].isdigit() or word in ("-", "(")) and (
-            tag == "O" or (tag[2:5] != "PER" and tag.partition("/")[2] not in CURATED)
-        ):
-            return True
-    return False
+    after = index + 1
+    return (
+        index > 0 and tags[index][0] == "B" and _may_carry_a_name(words[index - 1], tags[index - 1])
+    ) or (
+        after < len(tags) and tags[after][0] != "I" and _may_carry_a_name(words[after], tags[after])
+    )
+
+
+def _may_carry_a_name(word: str, tag: str) -> bool:
+    first = word[0]
+    return (first.isupper() or first.isdigit() or word in ("-", "(")) and (
+        tag == "O" or (tag[2:5] != "PER" and tag.partition("/")[2] not in CURATED)
+    )
 
 
 def _around_open_names(open_names: list[int], first: int, last: int) -> list[tuple[int, int]]:
@@ -299,13 +302,15 @@ def _merge(
     only starts or ends in a lowercase word: `jalan Dewi Sartika` is no person); a name
     the rules took from its context (`di`, `kata`) where the tagger found nothing."""
     tagged = [name for name, _ in surely]
+    # a mention only a sure name overrules needs a name whose probability was asked for
+    sure = any(probability is not None for _, probability in surely)
     bases = [_basis(rules, m) for m in ruled]
     kept = [
         m
         for m, basis in zip(ruled, bases, strict=True)
         if basis in CURATED
         and not (
-            (basis in TAGGER_OVERRULES or basis in SURE_OVERRULES)
+            (basis in TAGGER_OVERRULES or (sure and basis in SURE_OVERRULES))
             and _gives_way(m, surely, ruled, rules, text)
         )
     ]
