@@ -62,6 +62,11 @@ SURE_OVERRULES: dict[str, tuple[float, frozenset[str]]] = {
     "titled": (0.7, WHOLE_OR_BEYOND),
 }
 
+# The rule tags (`features.rule_tags_at`) of the words of those mentions.
+SURE_TAGS = frozenset(
+    f"{edge}-{label}/{basis}" for edge in "BI" for label in Label for basis in SURE_OVERRULES
+)
+
 # Lowercase words a name the tagger is sure of may hold (`_name_like`): the commonest
 # inside the training sets' names.
 NAME_JOINERS = frozenset(
@@ -189,6 +194,8 @@ def _tag_articles(
     def asked(sentence: int, first: int, end: int, label: str) -> bool:
         """Whether the name could overrule a rule mention only a sure name overrules: it
         reads the same words with another label, or reaches beyond them."""
+        if SURE_TAGS.isdisjoint(batch[sentence][1][first:end]):
+            return False  # most names: no word of one of those mentions
         number, index, offset, starts, ends = places[sentence]
         start, stop = starts[offset + first], ends[offset + end - 1]
         return any(
