@@ -62,6 +62,10 @@ SURE_OVERRULES: dict[str, tuple[float, frozenset[str]]] = {
     "titled": (0.7, WHOLE_OR_BEYOND),
 }
 
+# Marks a longer name may run over past a known name (`Soekarno-Hatta`, `PT Pertamina
+# (Persero)`; `_carriers`).
+NAME_OPENERS = frozenset({"-", "("})
+
 # The rule tags (`features.rule_tags_at`) of the words of those mentions.
 SURE_TAGS = frozenset(
     f"{edge}-{label}/{basis}" for edge in "BI" for label in Label for basis in SURE_OVERRULES
@@ -163,7 +167,10 @@ def _tag_articles(
             tags = rule_tags_at(starts, ends, mentions) if mentions else ["O"] * len(words)
             # capitalised words that could start a name the tagger would keep: neither
             # ordinary words nor inside a curated mention (its rule tag says why; see `_merge`)
-            capitalised = compress(range(len(words)), map(str.isupper, map(itemgetter(0), words)))
+            capitalised = list(
+                compress(range(len(words)), map(str.isupper, map(itemgetter(0), words)))
+            )
+            carriers = _carriers(words, capitalised, tags) if mentions else set()
             open_names = [
                 i
                 for i in capitalised
@@ -172,7 +179,13 @@ def _tag_articles(
                     tags[i] == "O"
                     or (basis := tags[i].partition("/")[2]) not in CURATED
                     or basis in TAGGER_OVERRULES
-                    or (basis in SURE_OVERRULES and _may_reach_beyond(words, tags, i))
+                    or (
+                        basis in SURE_OVERRULES
+                        and (
+                            (i - 1 in carriers and tags[i][0] == "B")
+                            or (i + 1 in carriers and tags[i + 1][0] != "I")
+                        )
+                    )
                 )
             ]
             if not open_names and not everywhere:
@@ -263,26 +276,21 @@ def _sentences(words: list[str]) -> list[tuple[int, int]]:
     return ranges
 
 
-def _may_reach_beyond(words: list[str], tags: list[str], index: int) -> bool:
-    """Word `index` opens or closes its rule mention, and the word past that edge could
-    carry a name the tagger is sure of beyond it (`Washington | DC`, `Gedung Nusantara |
-    II`, `PT Pertamina | (Persero)`): a word not in lowercase, a `-` or `(`, outside any
-    curated mention and any person (`_takes_in_another`). Only then can the tagger's name
-    overrule a known name, a head's name or a titled person (`SURE_OVERRULES`), so only
-    then are its words decoded."""
-    after = index + 1
-    return (
-        index > 0 and tags[index][0] == "B" and _may_carry_a_name(words[index - 1], tags[index - 1])
-    ) or (
-        after < len(tags) and tags[after][0] != "I" and _may_carry_a_name(words[after], tags[after])
-    )
-
-
-def _may_carry_a_name(word: str, tag: str) -> bool:
-    first = word[0]
-    return (first.isupper() or first.isdigit() or word in ("-", "(")) and (
-        tag == "O" or (tag[2:5] != "PER" and tag.partition("/")[2] not in CURATED)
-    )
+def _carriers(words: list[str], capitalised: list[int], tags: list[str]) -> set[int]:
+    """Words that could carry a name the tagger is sure of past the edge of a known name,
+    a head's name or a titled person (`Washington | DC`, `Gedung Nusantara | II`, `PT
+    Pertamina | (Persero)`): not in lowercase (capitalised, a number, `-`, `(`), and in no
+    curated mention and no person (`_takes_in_another`). Only a mention with one of these
+    next to it can be overruled by a sure name (`SURE_OVERRULES`), so only then are its
+    words decoded."""
+    marked = [*capitalised]
+    marked += compress(range(len(words)), map(str.isdigit, map(itemgetter(0), words)))
+    marked += compress(range(len(words)), map(NAME_OPENERS.__contains__, words))
+    return {
+        i
+        for i in marked
+        if tags[i] == "O" or (tags[i][2:5] != "PER" and tags[i].partition("/")[2] not in CURATED)
+    }
 
 
 def _around_open_names(open_names: list[int], first: int, last: int) -> list[tuple[int, int]]:
