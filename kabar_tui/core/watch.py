@@ -42,9 +42,19 @@ def is_article_file(path: str) -> bool:
 class FolderWatcher:
     """Batches of changed article files under `roots` until `stop` is set."""
 
-    def __init__(self, roots: Iterable[str | Path], *, force_polling: bool = False) -> None:
+    def __init__(
+        self,
+        roots: Iterable[str | Path],
+        *,
+        force_polling: bool = False,
+        poll_delay_ms: int = POLL_DELAY_MS,
+        debounce_ms: int = DEBOUNCE_MS,
+    ) -> None:
+        """`poll_delay_ms` and `debounce_ms`: shorter in tests, which poll to be sure."""
         self.roots = [Path(root).expanduser() for root in roots]
         self.force_polling = force_polling
+        self.poll_delay_ms = poll_delay_ms
+        self.debounce_ms = debounce_ms
         self.notes: list[str] = []  # said to the user once: how the folders are watched
 
     def changes(
@@ -66,11 +76,11 @@ class FolderWatcher:
                 for batch in watchfiles.watch(
                     *watched,
                     watch_filter=lambda _change, path: is_article_file(path),
-                    debounce=DEBOUNCE_MS,
+                    debounce=self.debounce_ms,
                     step=STEP_MS,
                     stop_event=stop,
                     force_polling=polling,
-                    poll_delay_ms=POLL_DELAY_MS,
+                    poll_delay_ms=self.poll_delay_ms,
                     raise_interrupt=False,
                     ignore_permission_denied=True,
                     rust_timeout=TIMEOUT_MS,
@@ -88,7 +98,8 @@ class FolderWatcher:
                     self.notes.append(f"folders not watched: {error}")
                     return
                 polling = True
-                self.notes.append(f"watching by polling every {POLL_DELAY_MS // 1000} s ({error})")
+                seconds = self.poll_delay_ms / 1000
+                self.notes.append(f"watching by polling every {seconds:g} s ({error})")
 
 
 def _differences(

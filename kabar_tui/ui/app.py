@@ -25,14 +25,26 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 
-from kabar_tui.core.catalog import ArticleHead, Catalog, MemoryCatalog, Searcher
+from kabar_tui.core.catalog import ArticleHead, Catalog, CatalogChanges, MemoryCatalog, Searcher
 from kabar_tui.core.model import Article, Corpus, Problem
 from kabar_tui.core.threaded_imports import import_rapidfuzz
 from kabar_tui.i18n import _, ngettext
-from kabar_tui.ui.asking import Answer, Asker
+from kabar_tui.ui.asking import Asker
 from kabar_tui.ui.history import History, Location
 from kabar_tui.ui.listing import Listing
-from kabar_tui.ui.messages import Compare, OpenArticle, ShowEntity, ShowList
+from kabar_tui.ui.messages import (
+    Answer,
+    ArticlesArrived,
+    CatalogReady,
+    Compare,
+    FoldersChecked,
+    LoadProgress,
+    OpenArticle,
+    SearcherReady,
+    ShowEntity,
+    ShowList,
+    WatchNote,
+)
 from kabar_tui.ui.screens.list import ListScreen
 from kabar_tui.ui.textual_strings import part_name, textual_text
 from kabar_tui.ui.theming import setup_themes
@@ -40,6 +52,7 @@ from kabar_tui.ui.theming import setup_themes
 if TYPE_CHECKING:
     from kabar_tui.core.compare import Comparison
     from kabar_tui.core.search import SearchPage
+    from kabar_tui.core.watch import FolderWatcher
     from kabar_tui.ui.screens.reader import ReaderScreen
 
 T = TypeVar("T")
@@ -59,46 +72,28 @@ class _Stopped(Exception):
     """The app is quitting or gone: the loading thread ends here."""
 
 
-class ArticlesArrived(Message):
-    """The loading worker processed (or read from the cache) these articles."""
-
-    def __init__(self, articles: list[Article]) -> None:
-        self.articles = articles
-        super().__init__()
-
-
-class LoadProgress(Message):
-    def __init__(self, done: int, total: int) -> None:
-        self.done = done
-        self.total = total
-        super().__init__()
-
-
-class CatalogReady(Message):
-    """The final catalog: every article and the cross-article results, and the list's heads."""
-
-    def __init__(self, catalog: Catalog, listing: Listing, problems: list[Problem]) -> None:
-        self.catalog = catalog
-        self.listing = listing
-        self.problems = problems
-        super().__init__()
-
-
-class SearcherReady(Message):
-    """The catalog's search index is open (or built) and answers."""
-
-    def __init__(self, catalog: Catalog, searcher: Searcher) -> None:
-        self.catalog = catalog
-        self.searcher = searcher
-        super().__init__()
-
-
 def open_catalog(paths: list[str | Path] | None) -> tuple[Catalog | None, list[Problem]]:
     """The catalog of the cached corpus under `paths`, or None when it must be indexed
     (one name here, so tests can stand in for the cache)."""
     from kabar_tui.core.catalog_open import open_catalog as open_stored
 
     return open_stored(paths)
+
+
+def recent_catalog(paths: list[str | Path] | None) -> Catalog | None:
+    """The corpus last opened for `paths`, shown before any file is checked (then checked
+    in the folders' thread); None when there is none or the cache is off."""
+    from kabar_tui.core.catalog_open import recent_catalog as recent_stored
+
+    return recent_stored(paths)
+
+
+def stored_key(catalog: Catalog) -> str | None:
+    """The cache's key of a stored catalog (what the folders are checked against); None
+    for a catalog in memory, which has nothing on disk to compare."""
+    from kabar_tui.core.catalog_store import StoredCatalog
+
+    return catalog.key if isinstance(catalog, StoredCatalog) else None
 
 
 THEME_VARIABLES = {
@@ -111,6 +106,25 @@ THEME_VARIABLES = {
     "match-text": "#000000",
     "removed": "#808080",
 }
+
+
+def changes_notice(changes: CatalogChanges) -> str:
+    """`Folders changed: 2 articles added, 1 changed, 1 removed` (the parts there are)."""
+    parts = []
+    if changes.added:
+        n = len(changes.added)
+        parts.append(ngettext("{n} article added", "{n} articles added", n).format(n=n))
+    if changes.changed:
+        n = len(changes.changed)
+        parts.append(ngettext("{n} changed", "{n} changed", n).format(n=n))
+    if changes.removed:
+        n = len(changes.removed)
+        parts.append(ngettext("{n} removed", "{n} removed", n).format(n=n))
+    return _("Folders changed: {what}").format(what=", ".join(parts))
+
+
+def _nothing(found: object) -> None:
+    """A question asked for what it does, not for an answer."""
 
 
 def kabar_commands() -> type:
@@ -155,10 +169,14 @@ class KabarApp(App[None]):
         corpus: Corpus | None = None,
         catalog: Catalog | None = None,
         warnings: list[str] | None = None,
+        watch: bool | FolderWatcher = True,
     ) -> None:
-        """`corpus` or `catalog`: show this instead of reading `paths` (tests, embedding)."""
+        """`corpus` or `catalog`: show this instead of reading `paths` (tests, embedding).
+        `watch`: whether the folders of `paths` are watched for new, changed and removed
+        files (or the watcher to use; never the bundled seeds)."""
         super().__init__()
         self.paths = paths
+        self.watching = watch if paths else False
         self.locale = locale
         given = MemoryCatalog(corpus) if corpus is not None else catalog
         self.preloaded = given is not None
@@ -175,6 +193,11 @@ class KabarApp(App[None]):
         # stored one) takes long, and articles and panes must not wait behind it.
         self._search_asker = Asker(self.post_message, self._stop_loading, "kabar-search")
         self._own_searcher: Searcher | None = None  # the search thread's, once prepared
+        self._search_catalog: Catalog | None = None  # the catalog the search thread asks
+        # The folders are checked (and watched) in a thread of their own: checking 10k files
+        # takes a while, indexing what changed much longer, and neither holds up a question.
+        self._folders: threading.Thread | None = None
+        self._handed: Catalog | None = None  # the catalog thread's last catalog handed over
         self.history = History()
         self.last_search: tuple[str, int] = ("", 0)  # query and highlighted hit, for `/` again
         self.last_copied: str | None = None
@@ -281,7 +304,11 @@ class KabarApp(App[None]):
         """
         self._asker.stop()
         self._search_asker.stop()
-        return self._asker.join(grace) and self._search_asker.join(0)
+        stopped = self._asker.join(grace) and self._search_asker.join(0)
+        if self._folders is not None:  # indexing what changed: it stops at its next file
+            self._folders.join(grace)
+            stopped = stopped and not self._folders.is_alive()
+        return stopped
 
     def _post(self, message: Message) -> None:
         """Hand a message to the app without waiting for it (`call_from_thread` would wait,
@@ -296,9 +323,11 @@ class KabarApp(App[None]):
             self._load_corpus()
 
     def _load_corpus(self) -> None:
-        """The cached catalog when there is one; else index, showing articles as they come,
-        then the catalog of what was indexed. Then the search index, warmed here."""
-        catalog = self.catalog if self.preloaded else None
+        """The corpus last opened for these paths, shown before a file is checked (the
+        folders' thread checks them next); else the cached catalog when there is one; else
+        index, showing articles as they come, then the catalog of what was indexed. Then
+        the search index is opened in its thread, and the folders checked and watched."""
+        catalog = self.catalog if self.preloaded else recent_catalog(self.paths)
         problems: list[Problem] = []
         if catalog is None:
             catalog, problems = open_catalog(self.paths)
@@ -309,21 +338,92 @@ class KabarApp(App[None]):
                 catalog, problems = MemoryCatalog(corpus), []
         # Said once: what opening said, and the catalog's own (unreadable files and such).
         problems = problems + [p for p in catalog.problems if p not in problems]
+        self._handed = catalog
         self._post(CatalogReady(catalog, Listing.of(catalog), problems))
         self._search_asker.start(partial(self._open_search, catalog))
+        key = stored_key(catalog)
+        if key is not None and not self.preloaded:
+            self._folders = threading.Thread(
+                target=self._check_folders, name="kabar-folders", daemon=True
+            )
+            self._folders.start()
 
     def _open_search(self, catalog: Catalog) -> None:
-        """In the search thread: its own opening of a stored catalog (a connection belongs
-        to its thread), and the search index opened or built there."""
-        own: Catalog | None = catalog
-        if not isinstance(catalog, MemoryCatalog):
-            own, _problems = open_catalog(self.paths)
-        if own is None:
-            return  # the cache changed meanwhile: search waits for the next opening
+        """In the search thread: the catalog on a connection of its own (a stored one),
+        and its search index opened or built there; the one it replaces is closed."""
+        from kabar_tui.core.storage import CacheUnavailable
+
+        try:
+            own = catalog.opened_again()
+        except CacheUnavailable:
+            return  # the cache went meanwhile: search waits for the next catalog
         searcher = own.searcher()
+        replaced, self._search_catalog = self._search_catalog, own
         self._own_searcher = searcher
+        if replaced is not None and replaced is not own:
+            replaced.close()
         with contextlib.suppress(_Stopped):
             self._post(SearcherReady(catalog, searcher))
+
+    # -- the folders: checked, watched, indexed again --------------------------------------
+
+    def _check_folders(self) -> None:
+        """In the folders' thread: is the corpus shown still what the folders hold? Then,
+        unless watching is off, the same each time files change."""
+        from kabar_tui.core.watch import FolderWatcher, snapshot
+
+        watcher = self.watching if not isinstance(self.watching, bool) else None
+        if watcher is None and self.watching and self.paths:
+            watcher = FolderWatcher(self.paths)
+        with contextlib.suppress(_Stopped):
+            before = snapshot(watcher.roots) if watcher is not None else None
+            self._index_if_changed()
+            if watcher is None or before is None:
+                return
+            for _changed in watcher.changes(self._stop_loading, since=before):
+                for note in watcher.notes:
+                    self._post(WatchNote(note))
+                watcher.notes.clear()
+                self._index_if_changed()
+            for note in watcher.notes:  # watching ended: why
+                self._post(WatchNote(note))
+
+    def _index_if_changed(self) -> None:
+        """Check every file against the cache (`open_catalog`); what changed is indexed
+        (the cache's rows for the rest are reused), and the event loop told the key."""
+        from kabar_tui.core.catalog_open import open_catalog as open_stored
+
+        catalog, problems = open_stored(self.paths)
+        if catalog is None:
+            from kabar_tui.core.pipeline import IndexCancelled, index_corpus
+
+            try:
+                report = index_corpus(self.paths, cancel=self._stop_loading, keep_articles=False)
+            except IndexCancelled:
+                raise _Stopped from None
+            catalog, problems = open_stored(self.paths)
+            if catalog is None:
+                self._post(FoldersChecked(None, report.corpus.problems))
+                return
+        problems = problems + [p for p in catalog.problems if p not in problems]
+        catalog.close()
+        self._post(FoldersChecked(catalog.key, problems))
+
+    def _reopened(self, key: str) -> tuple[Catalog, Listing, CatalogChanges] | None:
+        """In the catalog's thread: the stored corpus `key`, its list, and what changed
+        since the catalog handed over before, which is closed (its questions still queued
+        answer nothing, and are asked again of this one)."""
+        from kabar_tui.core.catalog_open import reopen_catalog
+
+        catalog = reopen_catalog(key)
+        before = self._handed
+        if catalog is None or before is None:
+            return None
+        changes = CatalogChanges.between(before, catalog)
+        listing = Listing.of(catalog)
+        self._handed = catalog
+        before.close()
+        return catalog, listing, changes
 
     def _index_corpus(self) -> Corpus:
         """Index `paths` (the cache keeps what was done), posting articles as they come."""
@@ -387,7 +487,11 @@ class KabarApp(App[None]):
         self.list_screen.set_progress(message.done, message.total)
 
     def on_catalog_ready(self, message: CatalogReady) -> None:
-        problems = message.problems
+        self._say_problems(message.problems)
+        self._catalog_ready(message.catalog, message.listing, message.problems)
+
+    def _say_problems(self, problems: list[Problem]) -> None:
+        """A toast for each of the first few problems; the rest are listed at exit."""
         for problem in problems[:SHOWN_PROBLEMS]:
             self.notify(
                 str(problem), severity="error" if problem.fatal else "warning", markup=False
@@ -400,20 +504,30 @@ class KabarApp(App[None]):
                 hidden,
             )
             self.notify(more.format(n=hidden), severity="warning")
-        self._catalog_ready(message.catalog, message.listing, problems)
 
     def _catalog_ready(
-        self, catalog: Catalog, listing: Listing, problems: list[Problem] | None = None
+        self,
+        catalog: Catalog,
+        listing: Listing,
+        problems: list[Problem] | None = None,
+        changes: CatalogChanges | None = None,
     ) -> None:
-        """The final catalog replaces the one articles arrived in: the list, the open
-        article and its pane are drawn again from it (resolved names, links, stories)."""
+        """A catalog replaces the one shown (the one articles arrived in, or one the files
+        on disk have changed since: `changes`): the list, the open article and its pane
+        are drawn again from it, each keeping its place."""
         replaced = catalog is not self.catalog
+        shown = self._reader.view.article if self._reader is not None else None
         self.catalog = catalog
         self.listing = listing
         self.problems = problems if problems is not None else catalog.problems
         if replaced:
-            self.searcher = None
             self._articles.clear()
+            if changes is None:
+                self.searcher = None
+            else:  # search keeps answering from the old index until the new one is open
+                self._search_asker.ask(
+                    f"open {id(catalog)}", partial(self._open_search, catalog), _nothing
+                )
         message = None
         if not len(catalog):
             message = _("No articles could be read.")
@@ -421,20 +535,58 @@ class KabarApp(App[None]):
                 message += " " + "; ".join(str(p) for p in self.problems)
         self.list_screen.finish_loading(message)
         self.list_screen.forget_prompts()
-        self.list_screen.refresh_articles()
+        self.list_screen.refresh_articles(keep_place=changes is not None)
+        if changes:
+            self.notify(changes_notice(changes), timeout=4)
         reader = self._reader
-        if reader is not None and reader.is_mounted:
-            reader.view.forget_layouts()
-            shown = reader.view.article
-            if replaced and shown is not None:  # the article again, from the final catalog
-                where = self.history.current
+        if reader is None or not reader.is_mounted:
+            return
+        reader.view.forget_layouts()
+        if not replaced or shown is None:
+            reader.fill_pane()
+            return
+        # The article again, from the new catalog (after a change on disk by its file: ids
+        # may change with the files).
+        if changes is None:
+            head = catalog.head(shown.id)
+        else:
+            head = next((h for h in listing.heads if h.path == shown.path), None)
+        if head is None:
+            self.notify(
+                _("The file of this article was removed; it stays shown until you leave it."),
+                severity="warning",
+                timeout=6,
+            )
+            reader.fill_pane()
+            return
+        where = self.history.current
 
-                def again(article: Article) -> None:
-                    reader.open(article, reader.view.cursor, where.terms)
+        def again(article: Article) -> None:
+            if reader.view.article is shown:  # the reader has not moved on meanwhile
+                reader.open(article, reader.view.cursor, where.terms)
 
-                self.fetch_article(shown.id, again)
-            else:
-                reader.fill_pane()
+        self.fetch_article(head.id, again)
+
+    def on_folders_checked(self, message: FoldersChecked) -> None:
+        """The folders hold another corpus than the one shown: open it in the catalog's
+        thread and move to it, keeping the user's place (`_catalog_ready`)."""
+        said = self.problems
+        self._say_problems([p for p in message.problems if p not in said])
+        self.problems = said + [p for p in message.problems if p not in said]
+        if message.key is None or message.key == stored_key(self.catalog):
+            return
+        key = message.key
+
+        def moved(found: tuple[Catalog, Listing, CatalogChanges] | None) -> None:
+            if found is not None:
+                catalog, listing, changes = found
+                self._catalog_ready(catalog, listing, self.problems, changes)
+
+        # A group of its own each time: every catalog handed over is moved to, in order.
+        self._asker.ask(f"reopen {key}", partial(self._reopened, key), moved)
+
+    def on_watch_note(self, message: WatchNote) -> None:
+        self.notify(message.note, severity="warning", markup=False)
 
     def on_searcher_ready(self, message: SearcherReady) -> None:
         """Search answers now: a query typed while it was being prepared runs again."""
@@ -450,7 +602,7 @@ class KabarApp(App[None]):
     # -- articles ----------------------------------------------------------------------
 
     def head(self, article_id: str) -> ArticleHead | None:
-        return self.listing.by_id.get(article_id)
+        return self.catalog.head(article_id)
 
     def ask(
         self, question: Callable[[Catalog], T], then: Callable[[T], object], group: str
@@ -467,6 +619,8 @@ class KabarApp(App[None]):
         def answer(found: T) -> None:
             if catalog is self.catalog:
                 then(found)
+            elif self.catalog.linked:  # replaced meanwhile: asked again of its successor
+                self.ask(question, then, group)
 
         self._asker.ask(group, lambda: question(catalog), answer)
 
