@@ -73,8 +73,9 @@ class CatalogChanges:
     removed: frozenset[str] = frozenset()
 
     @classmethod
-    def between(cls, old: Catalog, new: Catalog) -> CatalogChanges:
-        before, after = old.content_hashes(), new.content_hashes()
+    def between(cls, before: dict[str, str], after: dict[str, str]) -> CatalogChanges:
+        """From the `content_hashes` of the two, the old one's taken when it was opened: a
+        changed file's row in the cache is replaced, so asked later it answers the new."""
         return cls(
             frozenset(after.keys() - before.keys()),
             frozenset(path for path in after.keys() & before.keys() if after[path] != before[path]),

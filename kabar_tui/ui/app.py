@@ -197,7 +197,9 @@ class KabarApp(App[None]):
         # The folders are checked (and watched) in a thread of their own: checking 10k files
         # takes a while, indexing what changed much longer, and neither holds up a question.
         self._folders: threading.Thread | None = None
-        self._handed: Catalog | None = None  # the catalog thread's last catalog handed over
+        # The catalog thread's last catalog handed over, and its files' content hashes then.
+        self._handed: Catalog | None = None
+        self._handed_hashes: dict[str, str] = {}
         self.history = History()
         self.last_search: tuple[str, int] = ("", 0)  # query and highlighted hit, for `/` again
         self.last_copied: str | None = None
@@ -343,6 +345,7 @@ class KabarApp(App[None]):
         self._search_asker.start(partial(self._open_search, catalog))
         key = stored_key(catalog)
         if key is not None and not self.preloaded:
+            self._handed_hashes = catalog.content_hashes()  # before anything is indexed
             self._folders = threading.Thread(
                 target=self._check_folders, name="kabar-folders", daemon=True
             )
@@ -419,9 +422,10 @@ class KabarApp(App[None]):
         before = self._handed
         if catalog is None or before is None:
             return None
-        changes = CatalogChanges.between(before, catalog)
+        hashes = catalog.content_hashes()
+        changes = CatalogChanges.between(self._handed_hashes, hashes)
         listing = Listing.of(catalog)
-        self._handed = catalog
+        self._handed, self._handed_hashes = catalog, hashes
         before.close()
         return catalog, listing, changes
 
