@@ -183,3 +183,14 @@ def test_the_bundled_seeds_are_not_watched() -> None:
     assert KabarApp().watching is False
     assert KabarApp(paths=["news"], watch=False).watching is False
     assert KabarApp(paths=["news"]).watching is True
+
+
+def test_no_watch_option_reaches_the_reader() -> None:
+    from argparse import ArgumentParser
+
+    from kabar_tui.cli import open_cmd
+
+    parser = ArgumentParser()
+    open_cmd.add_arguments(parser)
+    assert parser.parse_args(["news", "--no-watch"]).watch is False
+    assert parser.parse_args(["news"]).watch is True
