@@ -159,6 +159,11 @@ class Catalog(ABC):
     def searcher(self) -> Searcher:
         """The search index (built or opened on first use: call it in a worker)."""
 
+    def newest_heads(self, limit: int) -> list[ArticleHead] | None:
+        """The `limit` newest heads (undated last, then in corpus order: the list's first
+        screen by date) when the backing answers that faster than every head; else None."""
+        return None
+
     def content_hashes(self) -> dict[str, str]:
         """The content hash of every article by its file's path (what changed on disk)."""
         return {article.path: article.content_hash for article in self.articles()}

@@ -123,6 +123,16 @@ class StoredCatalog(Catalog):
             self._heads = [_head(row[1:]) for row in rows]
         return self._heads
 
+    def newest_heads(self, limit: int) -> list[ArticleHead]:
+        """Sorted by the database: `published` is stored in UTC, so its text sorts as time."""
+        rows = self._rows(
+            f"{_HEADS} WHERE w.corpus = ? "
+            "ORDER BY a.published IS NULL, a.published DESC, w.position LIMIT ?",
+            self.number,
+            limit,
+        )
+        return [_head(row[1:]) for row in rows]
+
     def head(self, article_id: str) -> ArticleHead | None:
         if self._heads is not None:
             return super().head(article_id)

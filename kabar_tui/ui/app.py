@@ -37,6 +37,7 @@ from kabar_tui.ui.messages import (
     ArticlesArrived,
     CatalogReady,
     Compare,
+    FirstRows,
     FoldersChecked,
     LoadProgress,
     OpenArticle,
@@ -63,6 +64,7 @@ PROGRESS_SECONDS = 0.1  # how often the progress bar is updated while indexing
 ARRIVAL_SECONDS = 0.3
 ARRIVAL_COST_FACTOR = 5  # wait at least this many times the last rebuild
 SHOWN_PROBLEMS = 3  # toasts for unreadable files; the rest go to stderr on exit
+FIRST_ROWS = 200  # rows listed before every head is read (more than a screen holds)
 KEPT_ARTICLES = 8  # whole articles kept after opening, so back and forward ask nothing
 # Signals that end the reader the way `q` does: the terminal is restored first.
 QUITTING_SIGNALS = ("SIGTERM", "SIGHUP", "SIGINT")
@@ -333,6 +335,12 @@ class KabarApp(App[None]):
         problems: list[Problem] = []
         if catalog is None:
             catalog, problems = open_catalog(self.paths)
+        searching = catalog is not None
+        if catalog is not None:
+            first = catalog.newest_heads(FIRST_ROWS)
+            if first is not None:
+                self._post(FirstRows(catalog, first))
+            self._search_asker.start(partial(self._open_search, catalog))
         if catalog is None:
             corpus = self._index_corpus()
             catalog, problems = open_catalog(self.paths)  # the cache holds it all now
@@ -342,7 +350,8 @@ class KabarApp(App[None]):
         problems = problems + [p for p in catalog.problems if p not in problems]
         self._handed = catalog
         self._post(CatalogReady(catalog, Listing.of(catalog), problems))
-        self._search_asker.start(partial(self._open_search, catalog))
+        if not searching:
+            self._search_asker.start(partial(self._open_search, catalog))
         key = stored_key(catalog)
         if key is not None and not self.preloaded:
             self._handed_hashes = catalog.content_hashes()  # before anything is indexed
@@ -489,6 +498,14 @@ class KabarApp(App[None]):
 
     def on_load_progress(self, message: LoadProgress) -> None:
         self.list_screen.set_progress(message.done, message.total)
+
+    def on_first_rows(self, message: FirstRows) -> None:
+        """The newest articles, listed while every head is read; the catalog answers."""
+        if self.listing.heads:
+            return  # the whole list came first
+        self.catalog = message.catalog
+        self.listing = Listing(list(message.heads))
+        self.list_screen.refresh_articles()
 
     def on_catalog_ready(self, message: CatalogReady) -> None:
         self._say_problems(message.problems)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from kabar_tui.core.catalog import Catalog, Searcher
+    from kabar_tui.core.catalog import ArticleHead, Catalog, Searcher
     from kabar_tui.core.model import Article, Problem
     from kabar_tui.ui.asking import Asker
     from kabar_tui.ui.listing import Listing
@@ -89,6 +89,15 @@ class LoadProgress(Message):
     def __init__(self, done: int, total: int) -> None:
         self.done = done
         self.total = total
+        super().__init__()
+
+
+class FirstRows(Message):
+    """The list's first screen, asked of the catalog before all its heads."""
+
+    def __init__(self, catalog: Catalog, heads: list[ArticleHead]) -> None:
+        self.catalog = catalog
+        self.heads = heads
         super().__init__()
 
 
