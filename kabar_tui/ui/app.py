@@ -1,9 +1,12 @@
 """The reader application: screens, the catalog being opened or loaded, and navigation history.
 
 Screens ask `app.catalog` (kabar_tui.core.catalog) for what they show. Opening a cached
-corpus is `open_catalog`, which loads no article; otherwise the articles are indexed in a
-thread and shown as they arrive (a MemoryCatalog, `linked` False) until the final catalog
-replaces it. Cleaning and analysis code is imported only on that second path.
+corpus is `recent_catalog` (the corpus last opened for these folders, checked afterwards)
+or `open_catalog`, which load no article; otherwise the articles are indexed in a thread
+and shown as they arrive (a MemoryCatalog, `linked` False) until the final catalog
+replaces it. Cleaning and analysis code is imported only when something must be indexed.
+The folders are then checked, and watched, in a thread of their own; a change on disk is
+indexed there and the reader moves to the new catalog keeping its place (docs/ui.md).
 """
 
 from __future__ import annotations
@@ -335,13 +338,13 @@ class KabarApp(App[None]):
         problems: list[Problem] = []
         if catalog is None:
             catalog, problems = open_catalog(self.paths)
-        searching = catalog is not None
-        if catalog is not None:
+        opened = catalog is not None
+        if catalog is not None:  # its first screen and its search, while its heads are read
             first = catalog.newest_heads(FIRST_ROWS)
             if first is not None:
                 self._post(FirstRows(catalog, first))
             self._search_asker.start(partial(self._open_search, catalog))
-        if catalog is None:
+        else:
             corpus = self._index_corpus()
             catalog, problems = open_catalog(self.paths)  # the cache holds it all now
             if catalog is None:
@@ -350,7 +353,7 @@ class KabarApp(App[None]):
         problems = problems + [p for p in catalog.problems if p not in problems]
         self._handed = catalog
         self._post(CatalogReady(catalog, Listing.of(catalog), problems))
-        if not searching:
+        if not opened:
             self._search_asker.start(partial(self._open_search, catalog))
         key = stored_key(catalog)
         if key is not None and not self.preloaded:
@@ -388,17 +391,20 @@ class KabarApp(App[None]):
         if watcher is None and self.watching and self.paths:
             watcher = FolderWatcher(self.paths)
         with contextlib.suppress(_Stopped):
-            before = snapshot(watcher.roots) if watcher is not None else None
-            self._index_if_changed()
-            if watcher is None or before is None:
-                return
-            for _changed in watcher.changes(self._stop_loading, since=before):
-                for note in watcher.notes:
-                    self._post(WatchNote(note))
-                watcher.notes.clear()
+            try:
+                before = snapshot(watcher.roots) if watcher is not None else None
                 self._index_if_changed()
-            for note in watcher.notes:  # watching ended: why
-                self._post(WatchNote(note))
+                if watcher is None or before is None:
+                    return
+                for _changed in watcher.changes(self._stop_loading, since=before):
+                    for note in watcher.notes:
+                        self._post(WatchNote(note))
+                    watcher.notes.clear()
+                    self._index_if_changed()
+                for note in watcher.notes:  # watching ended: why
+                    self._post(WatchNote(note))
+            except (OSError, RuntimeError) as error:  # said in one line, not a traceback
+                self._post(WatchNote(_("Folders no longer checked: {error}").format(error=error)))
 
     def _index_if_changed(self) -> None:
         """Check every file against the cache (`open_catalog`); what changed is indexed
