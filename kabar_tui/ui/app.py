@@ -68,6 +68,7 @@ ARRIVAL_SECONDS = 0.3
 ARRIVAL_COST_FACTOR = 5  # wait at least this many times the last rebuild
 SHOWN_PROBLEMS = 3  # toasts for unreadable files; the rest go to stderr on exit
 FIRST_ROWS = 200  # rows listed before every head is read (more than a screen holds)
+FIRST_DRAWN_WAIT = 1.0  # at most this long the threads wait for those rows to be drawn
 KEPT_ARTICLES = 8  # whole articles kept after opening, so back and forward ask nothing
 # Signals that end the reader the way `q` does: the terminal is restored first.
 QUITTING_SIGNALS = ("SIGTERM", "SIGHUP", "SIGINT")
@@ -193,6 +194,7 @@ class KabarApp(App[None]):
         self.searcher: Searcher | None = None
         self._articles: OrderedDict[str, Article] = OrderedDict()  # recently opened
         self._stop_loading = threading.Event()
+        self._first_drawn = threading.Event()
         self._asker = Asker(self.post_message, self._stop_loading)
         # Search has a thread of its own: building an index in memory (a catalog without a
         # stored one) takes long, and articles and panes must not wait behind it.
@@ -324,8 +326,6 @@ class KabarApp(App[None]):
             raise _Stopped
 
     def _load(self) -> None:
-        # First, before the search thread starts or `/` is pressed: see threaded_imports.
-        import_rapidfuzz()
         with contextlib.suppress(_Stopped):  # quitting: the cache keeps the work done
             self._load_corpus()
 
@@ -339,10 +339,15 @@ class KabarApp(App[None]):
         if catalog is None:
             catalog, problems = open_catalog(self.paths)
         opened = catalog is not None
-        if catalog is not None:  # its first screen and its search, while its heads are read
+        if catalog is not None:  # its first screen, then its search while its heads are read
             first = catalog.newest_heads(FIRST_ROWS)
             if first is not None:
                 self._post(FirstRows(catalog, first))
+                # Drawn before the threads take the interpreter for anything else.
+                self._first_drawn.wait(FIRST_DRAWN_WAIT)
+        # Before the search thread starts or `/` is pressed: see threaded_imports.
+        import_rapidfuzz()
+        if catalog is not None:
             self._search_asker.start(partial(self._open_search, catalog))
         else:
             corpus = self._index_corpus()
@@ -507,11 +512,11 @@ class KabarApp(App[None]):
 
     def on_first_rows(self, message: FirstRows) -> None:
         """The newest articles, listed while every head is read; the catalog answers."""
-        if self.listing.heads:
-            return  # the whole list came first
-        self.catalog = message.catalog
-        self.listing = Listing(list(message.heads))
-        self.list_screen.refresh_articles()
+        if not self.listing.heads:  # else the whole list came first
+            self.catalog = message.catalog
+            self.listing = Listing(list(message.heads))
+            self.list_screen.refresh_articles()
+        self.call_after_refresh(self._first_drawn.set)
 
     def on_catalog_ready(self, message: CatalogReady) -> None:
         self._say_problems(message.problems)
