@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
+import os
 import signal
 import threading
 import time
@@ -38,6 +40,7 @@ from kabar_tui.ui.listing import Listing
 from kabar_tui.ui.messages import (
     Answer,
     ArticlesArrived,
+    ArticlesPreviewed,
     CatalogReady,
     Compare,
     FirstRows,
@@ -68,6 +71,9 @@ ARRIVAL_SECONDS = 0.3
 ARRIVAL_COST_FACTOR = 5  # wait at least this many times the last rebuild
 SHOWN_PROBLEMS = 3  # toasts for unreadable files; the rest go to stderr on exit
 FIRST_ROWS = 200  # rows listed before every head is read (more than a screen holds)
+# Files of a change on disk processed alone and listed before the corpus is indexed again
+# with them; a bigger change (a copy of many files) waits for the indexing.
+PREVIEWED_FILES = 20
 FIRST_DRAWN_WAIT = 1.0  # at most this long the threads wait for those rows to be drawn
 KEPT_ARTICLES = 8  # whole articles kept after opening, so back and forward ask nothing
 # Signals that end the reader the way `q` does: the terminal is restored first.
@@ -193,6 +199,8 @@ class KabarApp(App[None]):
         self._arrival_seconds = 0.0  # how long the last addition of arrived articles took
         self.searcher: Searcher | None = None
         self._articles: OrderedDict[str, Article] = OrderedDict()  # recently opened
+        # Articles of files changed on disk, listed before the catalog has them.
+        self._previewed: dict[str, Article] = {}
         self._stop_loading = threading.Event()
         self._first_drawn = threading.Event()
         self._asker = Asker(self.post_message, self._stop_loading)
@@ -401,15 +409,39 @@ class KabarApp(App[None]):
                 self._index_if_changed()
                 if watcher is None or before is None:
                     return
-                for _changed in watcher.changes(self._stop_loading, since=before):
+                for changed in watcher.changes(self._stop_loading, since=before):
                     for note in watcher.notes:
                         self._post(WatchNote(note))
                     watcher.notes.clear()
+                    if len(changed) <= PREVIEWED_FILES:
+                        self._preview(changed)
                     self._index_if_changed()
                 for note in watcher.notes:  # watching ended: why
                     self._post(WatchNote(note))
             except (OSError, RuntimeError) as error:  # said in one line, not a traceback
                 self._post(WatchNote(_("Folders no longer checked: {error}").format(error=error)))
+
+    def _preview(self, changed: set[Path]) -> None:
+        """In the folders' thread: the changed files processed one by one and listed at
+        once; their links and stories come with the catalog indexed next."""
+        from kabar_tui.core.pipeline import process_source
+        from kabar_tui.core.sources import Source, article_ids, read_source
+
+        shown = {os.path.realpath(head.path): head.id for head in self.listing.heads}
+        articles: list[Article] = []
+        gone: list[str] = []
+        for path in sorted(changed):
+            source = read_source(path) if path.is_file() else None
+            if isinstance(source, Source):
+                article = process_source(dataclasses.replace(source, id=article_ids([path])[0]))
+                if self._handed_hashes.get(article.path) == article.content_hash:
+                    continue  # touched, not changed
+                articles.append(article)
+            known = shown.get(os.path.realpath(path))
+            if known is not None:
+                gone.append(known)
+        if articles or gone:
+            self._post(ArticlesPreviewed(articles, gone))
 
     def _index_if_changed(self) -> None:
         """Check every file against the cache (`open_catalog`); what changed is indexed
@@ -554,6 +586,7 @@ class KabarApp(App[None]):
         self.problems = problems if problems is not None else catalog.problems
         if replaced:
             self._articles.clear()
+            self._previewed.clear()
             if changes is None:
                 self.searcher = None
             else:  # search keeps answering from the old index until the new one is open
@@ -617,6 +650,14 @@ class KabarApp(App[None]):
         # A group of its own each time: every catalog handed over is moved to, in order.
         self._asker.ask(f"reopen {key}", partial(self._reopened, key), moved)
 
+    def on_articles_previewed(self, message: ArticlesPreviewed) -> None:
+        """Changed files listed at once (opening one shows what was processed); the
+        catalog indexed with them replaces these rows."""
+        self._previewed.update((article.id, article) for article in message.articles)
+        heads = [ArticleHead.of(article) for article in message.articles]
+        self.listing.replace(set(message.gone), heads)
+        self.list_screen.refresh_articles(keep_place=True)
+
     def on_watch_note(self, message: WatchNote) -> None:
         self.notify(message.note, severity="warning", markup=False)
 
@@ -634,7 +675,8 @@ class KabarApp(App[None]):
     # -- articles ----------------------------------------------------------------------
 
     def head(self, article_id: str) -> ArticleHead | None:
-        return self.catalog.head(article_id)
+        previewed = self._previewed.get(article_id)
+        return ArticleHead.of(previewed) if previewed else self.catalog.head(article_id)
 
     def ask(
         self, question: Callable[[Catalog], T], then: Callable[[T], object], group: str
@@ -687,6 +729,10 @@ class KabarApp(App[None]):
 
     def fetch_article(self, article_id: str, then: Callable[[Article], object]) -> None:
         """Call `then` with the whole article (kept for a while once read)."""
+        previewed = self._previewed.get(article_id)
+        if previewed is not None:
+            then(previewed)
+            return
         kept = self._articles.get(article_id)
         if kept is not None:
             self._articles.move_to_end(article_id)

@@ -51,6 +51,11 @@ class Listing:
         self.heads.extend(heads)
         self._orders.clear()
 
+    def replace(self, gone: set[str], heads: list[ArticleHead]) -> None:
+        """Files changed on disk, seen before the catalog follows: rows out and in."""
+        self.heads = [head for head in self.heads if head.id not in gone] + heads
+        self._orders.clear()
+
     def ordered(self, by: str) -> list[ArticleHead]:
         """Every head in the list's order, sorted once per order and kept."""
         order = self._orders.get(by)

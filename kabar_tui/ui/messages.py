@@ -131,6 +131,17 @@ class FoldersChecked(Message):
         super().__init__()
 
 
+class ArticlesPreviewed(Message):
+    """Files that changed on disk, processed alone while the corpus is indexed again with
+    them: `articles` to list now (without links or stories yet), the ids of the rows they
+    replace or whose files have gone in `gone`."""
+
+    def __init__(self, articles: list[Article], gone: list[str]) -> None:
+        self.articles = articles
+        self.gone = gone
+        super().__init__()
+
+
 class WatchNote(Message):
     """How the folders are watched, said once (polling, or not watched at all)."""
 

@@ -10,6 +10,7 @@ for what it expects, with a generous limit for a loaded machine.
 from __future__ import annotations
 
 import shutil
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -86,9 +87,9 @@ async def test_a_file_added_to_a_watched_folder_joins_the_list_where_the_user_wa
         catalog = app.catalog
 
         shutil.copy(held_back_seed(), folder / held_back_seed().name)
-        await wait_for(pilot, lambda: len(app.list_screen.shown) == 5, "the new file listed")
+        await wait_for(pilot, lambda: app.catalog is not catalog, "the corpus indexed again")
 
-        assert app.catalog is not catalog
+        assert len(app.list_screen.shown) == 5
         assert held_back_seed().name in shown_paths(app)
         assert articles.highlighted_article is not None
         assert articles.highlighted_article.path == chosen.path
@@ -131,8 +132,10 @@ async def test_a_removed_file_leaves_the_list_and_the_open_article_says_so(folde
         shown = app.reader.view.article
         assert shown is not None
 
+        catalog = app.catalog
         Path(shown.path).unlink()
-        await wait_for(pilot, lambda: len(app.list_screen.shown) == 3, "the file gone")
+        await wait_for(pilot, lambda: app.catalog is not catalog, "the corpus indexed again")
+        assert len(app.list_screen.shown) == 3
 
         assert Path(shown.path).name not in shown_paths(app)
         assert app.reader.view.article is shown  # still readable until the user leaves it
@@ -194,3 +197,42 @@ def test_no_watch_option_reaches_the_reader() -> None:
     open_cmd.add_arguments(parser)
     assert parser.parse_args(["news", "--no-watch"]).watch is False
     assert parser.parse_args(["news"]).watch is True
+
+
+async def test_a_new_file_is_listed_and_readable_while_the_corpus_is_indexed_again(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file is processed alone and listed at once; links come with the indexing."""
+    from kabar_tui.core import pipeline
+
+    release = threading.Event()
+    real_index = pipeline.index_corpus
+
+    def held(*args, **options):
+        release.wait(60)
+        return real_index(*args, **options)
+
+    app = KabarApp(paths=[folder], watch=polling(folder))
+    notices = recording_notices(app)
+    new = held_back_seed()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: len(app.list_screen.shown) == 4, "the first rows")
+        await wait_for(pilot, lambda: app._folders is not None, "the folders' thread")
+        monkeypatch.setattr(pipeline, "index_corpus", held)
+        catalog = app.catalog
+
+        shutil.copy(new, folder / new.name)
+        await wait_for(pilot, lambda: new.name in shown_paths(app), "the new file listed")
+        assert app.catalog is catalog and not notices  # not indexed yet
+        articles = app.list_screen.query_one(ArticleList)
+        assert articles.scroll_y == 0
+        row = next(i for i, h in enumerate(articles.articles) if Path(h.path).name == new.name)
+        articles.highlight(row)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen is app._reader, "the new article open")
+        assert Path(app.reader.view.article.path).name == new.name
+
+        release.set()
+        await wait_for(pilot, lambda: app.catalog is not catalog, "the corpus indexed again")
+        assert len(app.list_screen.shown) == 5
+        assert any("Folders changed: 1 article added" in notice for notice in notices)

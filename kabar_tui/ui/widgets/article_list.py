@@ -77,12 +77,14 @@ class ArticleList(ScrollView, can_focus=True):
         """Show these articles, keeping the highlighted one when it is still there.
 
         `keep_place`: it stays on the same screen line, and when it has gone the row that
-        took its place is highlighted (files changed on disk while the user reads)."""
+        took its place is highlighted (files changed on disk while the user reads); a list
+        scrolled to its top stays there, so the newest rows show."""
         current = self.highlighted_article
         before = self.highlighted
         line = None  # the highlighted row's line on screen
         if keep_place and before is not None and self._visible(before):
             line = self._starts[before] - int(self.scroll_y)
+        at_top = keep_place and int(self.scroll_y) == 0
         self.articles = articles
         self._indexed_width = -1
         index = None
@@ -95,7 +97,7 @@ class ArticleList(ScrollView, can_focus=True):
         self.highlighted = index
         self._index()
         if line is not None and index is not None:
-            top = max(0, self._starts[index] - line)
+            top = 0 if at_top else max(0, self._starts[index] - line)
             self.scroll_to(y=top, animate=False, immediate=True, force=True)
         else:
             self._scroll_to_highlighted()
