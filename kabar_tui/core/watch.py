@@ -8,7 +8,7 @@ container filesystems or past the inotify watch limit, said once in `notes`.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from kabar_tui.core.sources import ARTICLE_SUFFIX
@@ -58,12 +58,18 @@ class FolderWatcher:
         self.notes: list[str] = []  # said to the user once: how the folders are watched
 
     def changes(
-        self, stop: threading.Event, since: dict[Path, tuple[int, int]] | None = None
+        self,
+        stop: threading.Event,
+        since: dict[Path, tuple[int, int]] | None = None,
+        begun: Callable[[], None] | None = None,
     ) -> Iterator[set[Path]]:
         """Each batch of article files created, modified or deleted, as it settles.
 
         `since` is a `snapshot` taken before the caller last looked (an index run): files
         that changed between it and the moment watching starts come as the first batch.
+        `begun` is called once watching has begun (within a second), so that a caller can
+        look at the files then instead of taking a snapshot before; what changed until
+        then is taken as seen by that look, not yielded.
         """
         import watchfiles
 
@@ -87,6 +93,10 @@ class FolderWatcher:
                     yield_on_timeout=True,
                 ):
                     changed = {Path(path) for _change, path in batch}
+                    if begun is not None:
+                        begun()
+                        begun = None
+                        continue
                     if since is not None:  # watching has begun: what changed meanwhile?
                         changed |= _differences(since, snapshot(self.roots))
                         since = None

@@ -61,6 +61,7 @@ if TYPE_CHECKING:
     from kabar_tui.core.search import SearchPage
     from kabar_tui.core.watch import FolderWatcher
     from kabar_tui.ui.screens.reader import ReaderScreen
+    from kabar_tui.ui.widgets.article_view import ArticleView
 
 T = TypeVar("T")
 
@@ -212,6 +213,7 @@ class KabarApp(App[None]):
         # The folders are checked (and watched) in a thread of their own: checking 10k files
         # takes a while, indexing what changed much longer, and neither holds up a question.
         self._folders: threading.Thread | None = None
+        self.folder_checks = 0  # how often the folders were checked (tests wait for one)
         # The catalog thread's last catalog handed over, and its files' content hashes then.
         self._handed: Catalog | None = None
         self._handed_hashes: dict[str, str] = {}
@@ -370,11 +372,8 @@ class KabarApp(App[None]):
             self._search_asker.start(partial(self._open_search, catalog))
         key = stored_key(catalog)
         if key is not None and not self.preloaded:
-            self._handed_hashes = catalog.content_hashes()  # before anything is indexed
-            self._folders = threading.Thread(
-                target=self._check_folders, name="kabar-folders", daemon=True
-            )
-            self._folders.start()
+            # Once search is open: the check must not slow the reader's first second.
+            self._search_asker.ask("folders", partial(self._start_folders, key), _nothing)
 
     def _open_search(self, catalog: Catalog) -> None:
         """In the search thread: the catalog on a connection of its own (a stored one),
@@ -395,29 +394,49 @@ class KabarApp(App[None]):
 
     # -- the folders: checked, watched, indexed again --------------------------------------
 
-    def _check_folders(self) -> None:
-        """In the folders' thread: is the corpus shown still what the folders hold? Then,
-        unless watching is off, the same each time files change."""
-        from kabar_tui.core.watch import FolderWatcher, snapshot
+    def _start_folders(self, key: str) -> None:
+        """Start the folders' thread for the stored corpus `key` (the one shown)."""
+        if self._folders is None and not self._stop_loading.is_set():
+            self._folders = threading.Thread(
+                target=self._check_folders, args=(key,), name="kabar-folders", daemon=True
+            )
+            self._folders.start()
+
+    def _check_folders(self, key: str) -> None:
+        """In the folders' thread: is the corpus shown (`key`) still what the folders hold?
+        Looked at once watching has begun (nothing is missed between the two), or at once
+        when not watching; then again each time files change."""
+        from kabar_tui.core.catalog_open import reopen_catalog
+        from kabar_tui.core.watch import FolderWatcher
 
         watcher = self.watching if not isinstance(self.watching, bool) else None
         if watcher is None and self.watching and self.paths:
             watcher = FolderWatcher(self.paths)
         with contextlib.suppress(_Stopped):
             try:
-                before = snapshot(watcher.roots) if watcher is not None else None
-                self._index_if_changed()
-                if watcher is None or before is None:
-                    return
-                for changed in watcher.changes(self._stop_loading, since=before):
-                    for note in watcher.notes:
-                        self._post(WatchNote(note))
-                    watcher.notes.clear()
-                    if len(changed) <= PREVIEWED_FILES:
-                        self._preview(changed)
+                shown = reopen_catalog(key)
+                if shown is not None:  # taken before anything is indexed
+                    self._handed_hashes = shown.content_hashes()
+                    shown.close()
+                looked = False
+
+                def look() -> None:
+                    nonlocal looked
+                    looked = True
                     self._index_if_changed()
-                for note in watcher.notes:  # watching ended: why
-                    self._post(WatchNote(note))
+
+                if watcher is not None:
+                    for changed in watcher.changes(self._stop_loading, begun=look):
+                        for note in watcher.notes:
+                            self._post(WatchNote(note))
+                        watcher.notes.clear()
+                        if len(changed) <= PREVIEWED_FILES:
+                            self._preview(changed)
+                        self._index_if_changed()
+                    for note in watcher.notes:  # watching ended: why
+                        self._post(WatchNote(note))
+                if not looked and not self._stop_loading.is_set():  # not watching, or gone
+                    self._index_if_changed()
             except (OSError, RuntimeError) as error:  # said in one line, not a traceback
                 self._post(WatchNote(_("Folders no longer checked: {error}").format(error=error)))
 
@@ -427,6 +446,7 @@ class KabarApp(App[None]):
         from kabar_tui.core.pipeline import process_source
         from kabar_tui.core.sources import Source, article_ids, read_source
 
+        catalog = self.catalog
         shown = {os.path.realpath(head.path): head.id for head in self.listing.heads}
         articles: list[Article] = []
         gone: list[str] = []
@@ -441,7 +461,7 @@ class KabarApp(App[None]):
             if known is not None:
                 gone.append(known)
         if articles or gone:
-            self._post(ArticlesPreviewed(articles, gone))
+            self._post(ArticlesPreviewed(catalog, articles, gone))
 
     def _index_if_changed(self) -> None:
         """Check every file against the cache (`open_catalog`); what changed is indexed
@@ -579,8 +599,12 @@ class KabarApp(App[None]):
         """A catalog replaces the one shown (the one articles arrived in, or one the files
         on disk have changed since: `changes`): the list, the open article and its pane
         are drawn again from it, each keeping its place."""
+        if not self.screen_stack:
+            return  # the reader has gone
         replaced = catalog is not self.catalog
-        shown = self._reader.view.article if self._reader is not None else None
+        reader = self._reader
+        view = self._article_view()
+        shown = view.article if view is not None else None
         self.catalog = catalog
         self.listing = listing
         self.problems = problems if problems is not None else catalog.problems
@@ -603,10 +627,9 @@ class KabarApp(App[None]):
         self.list_screen.refresh_articles(keep_place=changes is not None)
         if changes:
             self.notify(changes_notice(changes), timeout=4)
-        reader = self._reader
-        if reader is None or not reader.is_mounted:
+        if reader is None or view is None:
             return
-        reader.view.forget_layouts()
+        view.forget_layouts()
         if not replaced or shown is None:
             reader.fill_pane()
             return
@@ -627,14 +650,25 @@ class KabarApp(App[None]):
         where = self.history.current
 
         def again(article: Article) -> None:
-            if reader.view.article is shown:  # the reader has not moved on meanwhile
-                reader.open(article, reader.view.cursor, where.terms)
+            view = self._article_view()
+            if view is not None and view.article is shown:  # the reader is still there
+                reader.open(article, view.cursor, where.terms)
 
         self.fetch_article(head.id, again)
+
+    def _article_view(self) -> ArticleView | None:
+        """The reader's article view, when the reader screen is there with it."""
+        from kabar_tui.ui.widgets.article_view import ArticleView
+
+        reader = self._reader
+        if reader is None or not reader.is_mounted:
+            return None
+        return next(iter(reader.query(ArticleView)), None)
 
     def on_folders_checked(self, message: FoldersChecked) -> None:
         """The folders hold another corpus than the one shown: open it in the catalog's
         thread and move to it, keeping the user's place (`_catalog_ready`)."""
+        self.folder_checks += 1
         said = self.problems
         self._say_problems([p for p in message.problems if p not in said])
         self.problems = said + [p for p in message.problems if p not in said]
@@ -653,6 +687,8 @@ class KabarApp(App[None]):
     def on_articles_previewed(self, message: ArticlesPreviewed) -> None:
         """Changed files listed at once (opening one shows what was processed); the
         catalog indexed with them replaces these rows."""
+        if message.catalog is not self.catalog or not self.screen_stack:
+            return  # the catalog indexed with them came first, or the reader has gone
         self._previewed.update((article.id, article) for article in message.articles)
         heads = [ArticleHead.of(article) for article in message.articles]
         self.listing.replace(set(message.gone), heads)

@@ -134,9 +134,10 @@ class FoldersChecked(Message):
 class ArticlesPreviewed(Message):
     """Files that changed on disk, processed alone while the corpus is indexed again with
     them: `articles` to list now (without links or stories yet), the ids of the rows they
-    replace or whose files have gone in `gone`."""
+    replace or whose files have gone in `gone`, both about the list of `catalog`."""
 
-    def __init__(self, articles: list[Article], gone: list[str]) -> None:
+    def __init__(self, catalog: Catalog, articles: list[Article], gone: list[str]) -> None:
+        self.catalog = catalog
         self.articles = articles
         self.gone = gone
         super().__init__()

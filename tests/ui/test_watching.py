@@ -217,7 +217,7 @@ async def test_a_new_file_is_listed_and_readable_while_the_corpus_is_indexed_aga
     new = held_back_seed()
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for(pilot, lambda: len(app.list_screen.shown) == 4, "the first rows")
-        await wait_for(pilot, lambda: app._folders is not None, "the folders' thread")
+        await wait_for(pilot, lambda: app.folder_checks, "the folders checked once")
         monkeypatch.setattr(pipeline, "index_corpus", held)
         catalog = app.catalog
 
