@@ -453,7 +453,10 @@ class KabarApp(App[None]):
         for path in sorted(changed):
             source = read_source(path) if path.is_file() else None
             if isinstance(source, Source):
-                article = process_source(dataclasses.replace(source, id=article_ids([path])[0]))
+                try:
+                    article = process_source(dataclasses.replace(source, id=article_ids([path])[0]))
+                except Exception:  # not shown early: the indexing that follows says why
+                    continue
                 if self._handed_hashes.get(article.path) == article.content_hash:
                     continue  # touched, not changed
                 articles.append(article)
