@@ -32,6 +32,7 @@ from pathlib import Path
 from kabar_tui.core.clean import clean_source
 from kabar_tui.core.digest import ArticleDigest, CorpusDigest
 from kabar_tui.core.entities import find_entities
+from kabar_tui.core.incremental import commit, plan_update, save_link_state, update
 from kabar_tui.core.linking import LinkIndex
 from kabar_tui.core.model import Article, Corpus, Link, Problem, Story
 from kabar_tui.core.quotes import find_quotes
@@ -100,7 +101,9 @@ def finish_corpus(corpus: Corpus) -> None:
     apply_resolution(corpus, resolution)
 
 
-def finish_digest(digest: CorpusDigest) -> tuple[list[Link], list[Story], Resolution]:
+def finish_digest(
+    digest: CorpusDigest, on_linked: Callable[[LinkIndex], None] | None = None
+) -> tuple[list[Link], list[Story], Resolution]:
     """The cross-article stage on the digests of a corpus's articles (core.digest):
     links, stories, then name resolution (which expands a lone surname within its story).
 
@@ -114,6 +117,8 @@ def finish_digest(digest: CorpusDigest) -> tuple[list[Link], list[Story], Resolu
         for article in digest.articles:
             article.passages = []
         links = index.links
+        if on_linked is not None:  # the link state an incremental update goes on from
+            on_linked(index)
         del index
         stories = stories_of(links, digest.articles)
         return links, stories, resolve_digest(digest, stories)
@@ -132,6 +137,8 @@ class IndexReport:
     process_seconds: float = 0.0  # processing and storing the files not in the cache
     finish_seconds: float = 0.0  # the cross-article stage
     cache_error: str | None = None  # why the cache could not be used or written, if so
+    updated: int = 0  # articles added to stored cross-article results (core.incremental)
+    stages: dict[str, float] = dataclasses.field(default_factory=dict)  # seconds, if updated
 
 
 def available_cores() -> int:
@@ -167,13 +174,17 @@ def index_corpus(
     on_articles: ArticlesReady | None = None,
     cancel: threading.Event | None = None,
     keep_articles: bool = True,
+    incremental: bool = True,
 ) -> IndexReport:
     """`build_corpus`, saying what was processed; `workers` None means every core.
 
     With `keep_articles` False the corpus comes back without its articles (they are in
     the cache): each is stored as it arrives and only its digest is kept for the
     cross-article stage, so memory grows with the digests, not the articles
-    (docs/indexing.md). `kabar index` needs no more.
+    (docs/indexing.md). `kabar index` needs no more. Then, when the cache holds the
+    cross-article results of the corpus minus a few files added after the others
+    (`incremental` and not `keep_articles`), they are updated instead of recomputed
+    (kabar_tui.core.incremental, docs/incremental.md).
     """
     roots = list(paths) if paths else default_paths()
     files, problems = discover(roots)
@@ -195,6 +206,7 @@ def index_corpus(
             on_articles,
             cancel,
             keep_articles or storage is None,
+            incremental,
         )
     finally:
         if storage is not None:
@@ -292,6 +304,7 @@ def _index(
     on_articles: ArticlesReady | None,
     cancel: threading.Event | None,
     keep_articles: bool,
+    incremental: bool = False,
 ) -> IndexReport:
     total = len(sources)
     key = corpus_key(sources)
@@ -306,6 +319,9 @@ def _index(
             return IndexReport(
                 corpus, articles=len(corpus.articles), from_cache=total, corpus_from_cache=True
             )
+    plan = plan_update(storage, sources) if incremental and not keep_articles and storage else None
+    if plan is not None:  # only the new files are read: the stored results are updated
+        whole, sources = sources, sources[plan.kept :]
     compact = CorpusDigest()
     # Each article as it arrives, or only its digest once it is stored (not keep_articles).
     arrived: dict[str, Article | ArticleDigest] = {}
@@ -358,12 +374,47 @@ def _index(
     _stop_if_asked(cancel)
     paths = [source.path for source in sources if source.path in arrived]
     processed_at = time.perf_counter()
+    if plan is not None and storage is not None:
+        compact.articles = [arrived.pop(path) for path in paths]  # type: ignore[misc]
+        found = update(storage, plan, compact, paths) if len(paths) == len(sources) else None
+        if found is None:  # the new files are stored now: the whole stage runs on all
+            return _index(
+                whole, signatures, storage, progress, workers, problems, None, cancel, False
+            )
+        finished_at = time.perf_counter()
+        storage.save_results(key, found.results, found.paths)
+        commit(storage, found, key)
+        corpus = Corpus(
+            entities=found.results.entities,
+            links=found.results.links,
+            stories=found.results.stories,
+            quote_groups=found.results.quote_groups,
+        )
+        stored = storage.load_corpus(key)
+        if stored is not None:
+            _save_search(storage, key, stored)
+        return IndexReport(
+            corpus,
+            articles=len(found.paths),
+            processed=len(missing),
+            from_cache=from_cache + plan.kept,
+            workers=used,
+            process_seconds=processed_at - started,
+            finish_seconds=finished_at - processed_at,
+            updated=len(paths),
+            stages=found.seconds,
+        )
     if keep_articles:
         corpus = Corpus(articles=[arrived.pop(path) for path in paths])  # type: ignore[misc]
         finish_corpus(corpus)
     else:
         compact.articles = [arrived.pop(path) for path in paths]  # type: ignore[misc]
-        corpus, results = _finish_digested(compact)
+
+        def record(index: LinkIndex) -> None:
+            if storage is not None and len(paths) == total:
+                save_link_state(storage, key, index, compact.articles)
+
+        corpus, results = _finish_digested(compact, record)
     finished_at = time.perf_counter()
     _stop_if_asked(cancel)
     if storage is not None and len(paths) == total:
@@ -389,9 +440,11 @@ def _index(
     )
 
 
-def _finish_digested(digest: CorpusDigest) -> tuple[Corpus, CorpusResults]:
+def _finish_digested(
+    digest: CorpusDigest, on_linked: Callable[[LinkIndex], None] | None = None
+) -> tuple[Corpus, CorpusResults]:
     """`finish_digest`, as a corpus without articles and the results to store."""
-    links, stories, resolution = finish_digest(digest)
+    links, stories, resolution = finish_digest(digest, on_linked)
     corpus = Corpus(
         entities=resolution.entities,
         links=links,

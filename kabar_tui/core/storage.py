@@ -950,6 +950,81 @@ class Storage:
             quote_groups=_quote_groups(tables, names, ids, shared),
         )
 
+    def load_results(self, corpus: int) -> StoredResults | None:
+        """The cross-article results of a stored corpus without its articles, checked
+        against the corpus's checksum (an incremental update starts from them: core.incremental)."""
+        try:
+            with self._guard("read") as db, collector_paused():
+                row = db.execute("SELECT checksum FROM corpora WHERE id = ?", (corpus,)).fetchone()
+                if row is None:
+                    return None
+                heads = db.execute(
+                    "SELECT a.path, a.content_hash, a.mentions, a.quotes FROM corpus_articles w "
+                    "JOIN articles a ON a.id = w.article WHERE w.corpus = ? ORDER BY w.position",
+                    (corpus,),
+                ).fetchall()
+                tables = {
+                    table: db.execute(
+                        f"SELECT {', '.join(columns)} FROM {table} WHERE corpus = ? "
+                        f"ORDER BY {_ORDER[table]}",
+                        (corpus,),
+                    ).fetchall()
+                    for table, columns in _READ.items()
+                }
+        except _Skipped:
+            return None
+        if (
+            _checksum(tables.values(), (_KINDS[table] for table in _READ)) != row[0]
+            or len(tables["corpus_articles"]) != len(heads)
+            or len(tables["mention_names"]) != sum(head[2] for head in heads)
+            or len(tables["quote_speakers"]) != sum(head[3] for head in heads)
+        ):
+            self.warnings.append(
+                "cache rows of the corpus did not match their checksum; linked the articles again"
+            )
+            return None
+        shared: dict[Any, Any] = {}
+        names = _share([text for _, text in tables["names"]], shared)
+        ids = _share([article_id for _, _, article_id in tables["corpus_articles"]], shared)
+        articles: list[ArticleNames] = []
+        mentions = iter(tables["mention_names"])
+        speakers = iter(tables["quote_speakers"])
+        for article_id, (_, content_hash, mention_count, quote_count) in zip(
+            ids, heads, strict=True
+        ):
+            articles.append(
+                StoredNames(
+                    article_id,
+                    content_hash,
+                    [names[name] for (name,) in itertools.islice(mentions, mention_count)],
+                    [
+                        None if name is None else names[name]
+                        for (name,) in itertools.islice(speakers, quote_count)
+                    ],
+                )
+            )
+        return StoredResults(
+            paths=[head[0] for head in heads],
+            articles=articles,
+            entities=_entities(tables, names, ids, shared),
+            links=[
+                Link(ids[source], source_paragraph, ids[target], target_paragraph, score, kind)
+                for _, source, source_paragraph, target, target_paragraph, score, kind in tables[
+                    "links"
+                ]
+            ],
+            quote_groups=_quote_groups(tables, names, ids, shared),
+        )
+
+    def article_heads(self, corpus: int) -> list[Row]:
+        """(articles.id, title, published, utc_offset, zone) of each article of a stored
+        corpus, in order."""
+        return self.select(
+            "SELECT a.id, a.title, a.published, a.utc_offset, a.zone FROM corpus_articles w "
+            "JOIN articles a ON a.id = w.article WHERE w.corpus = ? ORDER BY w.position",
+            (corpus,),
+        )
+
     # What the stored catalog asks (kabar_tui.core.catalog_store)
 
     def find_corpus(self, key: str) -> int | None:
@@ -1134,7 +1209,12 @@ class Storage:
             with self._guard("cleared") as db:
                 with backend.transaction(db):
                     backend.clear_passages(db)
-                    tables = (*_CORPUS_TABLES, *backend.SEARCH_TABLES, "corpora")
+                    tables = (
+                        *_CORPUS_TABLES,
+                        *backend.SEARCH_TABLES,
+                        *backend.LINK_TABLES,
+                        "corpora",
+                    )
                     for table in (*tables, *(s.table for s in RECORDS)):
                         db.execute(f"DELETE FROM {table}")
                     db.execute("DELETE FROM articles")
@@ -1174,6 +1254,33 @@ class CorpusResults:
     entities: list[EntityRecord]
     links: list[Link]
     stories: list[Story]
+    quote_groups: list[QuoteRecord]
+
+
+@dataclass(slots=True)
+class StoredNames:
+    """One article's canonical names as a stored corpus holds them (ArticleNames)."""
+
+    id: str
+    content_hash: str
+    names: list[str]
+    quote_speakers: list[str | None]
+
+    def mention_names(self) -> list[str]:
+        return self.names
+
+    def speakers(self) -> list[str | None]:
+        return self.quote_speakers
+
+
+@dataclass(slots=True)
+class StoredResults:
+    """A stored corpus's cross-article results and its files (`Storage.load_results`)."""
+
+    paths: list[str]
+    articles: list[ArticleNames]
+    entities: list[EntityRecord]
+    links: list[Link]
     quote_groups: list[QuoteRecord]
 
 
