@@ -177,12 +177,13 @@ def save_link_state(
         pass
 
 
-def _forget_states(db: sqlite3.Connection, key: str | None = None) -> None:
-    """Delete the state stored under `key` and those of corpora no longer stored."""
+def _forget_states(db: sqlite3.Connection, key: str = "", state: int = -1) -> None:
+    """Delete the state stored under `key` (or numbered `state`) and those of corpora no
+    longer stored."""
     stale = db.execute(
-        "SELECT id FROM link_states WHERE corpus_key = ? "
+        "SELECT id FROM link_states WHERE corpus_key = ? OR id = ? "
         "OR corpus_key NOT IN (SELECT key FROM corpora)",
-        (key or "",),
+        (key, state),
     ).fetchall()
     for (state,) in stale:
         for table in backend.LINK_TABLES[1:]:
@@ -334,6 +335,11 @@ def update(
         new_links, similar_links, writes = _link(storage, plan, passages, digest.articles)
     except StateDamaged as error:
         storage.warnings.append(f"stored link state not used ({error}); linked the whole corpus")
+        try:
+            with storage.guard("written") as db, backend.transaction(db):
+                _forget_states(db, state=plan.state)
+        except Skipped:
+            pass
         return None
     lap("link")
     links = [link for link in stored.links if link.kind != SIMILAR]
