@@ -384,15 +384,18 @@ def _index(
         finished_at = time.perf_counter()
         storage.save_results(key, found.results, found.paths)
         commit(storage, found, key)
+        found.seconds["store results"] = time.perf_counter() - finished_at
         corpus = Corpus(
             entities=found.results.entities,
             links=found.results.links,
             stories=found.results.stories,
             quote_groups=found.results.quote_groups,
         )
+        stored_at = time.perf_counter()
         stored = storage.load_corpus(key)
         if stored is not None:
             _save_search(storage, key, stored)
+        found.seconds["search index"] = time.perf_counter() - stored_at
         return IndexReport(
             corpus,
             articles=len(found.paths),
