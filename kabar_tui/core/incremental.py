@@ -301,10 +301,11 @@ class _StateWrites:
 
 @dataclass(slots=True)
 class Update:
-    """What `update` found, for the pipeline to store (`results`, then `commit`)."""
+    """What `update` found, for the pipeline to store (`Storage.extend_results`, then
+    `commit`): the new articles' names and the corpus-wide results."""
 
     results: CorpusResults
-    paths: list[str]
+    paths: list[str]  # of the new articles
     seconds: dict[str, float]  # per stage, for benchmarks
     writes: _StateWrites
 
@@ -326,10 +327,10 @@ def update(
 
     stored = storage.load_results(plan.corpus)
     heads = storage.article_heads(plan.corpus)
-    if stored is None or len(heads) != plan.kept or len(stored.articles) != plan.kept:
+    if stored is None or len(heads) != plan.kept or len(stored.ids) != plan.kept:
         return None
     lap("read stored results")
-    ids = [article.id for article in stored.articles] + [a.id for a in digest.articles]
+    ids = [*stored.ids, *(a.id for a in digest.articles)]
     passages = _StoredPassages(storage, plan, [row[0] for row in heads], ids)
     try:
         new_links, similar_links, writes = _link(storage, plan, passages, digest.articles)
@@ -349,7 +350,7 @@ def update(
     lap("stories")
     resolution = resolve_digest(digest, [])
     entities, rename = _merge_entities(stored.entities, resolution.entities)
-    articles: list[ArticleNames] = list(stored.articles)
+    articles: list[ArticleNames] = []
     for article in resolved_articles(digest, resolution):
         names = [rename.get(name, name) for name in article.mention_names()]
         speakers = [None if n is None else rename.get(n, n) for n in article.speakers()]
@@ -357,7 +358,7 @@ def update(
     quote_groups = _merge_quote_groups(stored.quote_groups, resolution.quote_groups, rename)
     lap("names")
     results = CorpusResults(articles, entities, links, stories, quote_groups)
-    return Update(results, [*stored.paths, *paths], seconds, writes)
+    return Update(results, list(paths), seconds, writes)
 
 
 def commit(storage: Storage, found: Update, key: str) -> None:

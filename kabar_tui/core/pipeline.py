@@ -382,7 +382,7 @@ def _index(
                 whole, signatures, storage, progress, workers, problems, None, cancel, False
             )
         finished_at = time.perf_counter()
-        storage.save_results(key, found.results, found.paths)
+        storage.extend_results(plan.corpus, key, found.results, found.paths)
         commit(storage, found, key)
         found.seconds["store results"] = time.perf_counter() - finished_at
         corpus = Corpus(
@@ -398,7 +398,7 @@ def _index(
         found.seconds["search index"] = time.perf_counter() - stored_at
         return IndexReport(
             corpus,
-            articles=len(found.paths),
+            articles=total,
             processed=len(missing),
             from_cache=from_cache + plan.kept,
             workers=used,
