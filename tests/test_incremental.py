@@ -3,9 +3,12 @@ the same links and stories as a full run, names merged into the stored entities.
 
 from __future__ import annotations
 
+import os
 import random
 import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -231,3 +234,33 @@ def test_a_damaged_link_state_falls_back_to_the_whole_stage(news: Path, tmp_path
     with Storage(path) as cache:  # the whole stage stored a sound state again
         add_files(folder, "zzz", 10, 1)  # sorts after the others
         assert index_corpus([folder], cache=cache, keep_articles=False).updated == 1
+
+
+def test_kabar_index_updates_and_rebuild_recomputes(tmp_path: Path, monkeypatch) -> None:
+    folder = tmp_path / "news"
+    shutil.copytree(seeds_dir(), folder)
+    for name, text in raw_articles(20, seed=3):
+        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+    cache = tmp_path / "cache"
+    env = {**os.environ, "KABAR_CACHE_DIR": str(cache)}
+    env.pop("KABAR_NO_CACHE", None)
+
+    def kabar_index(*args: str) -> str:
+        command = [sys.executable, "-m", "kabar_tui", "index", str(folder), *args]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=300, env=env)
+        assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+        return done.stdout
+
+    def state() -> list[tuple]:
+        with sqlite3.connect(cache / "kabar-cache.sqlite3") as db:
+            return db.execute(
+                "SELECT s.articles FROM link_states s JOIN corpora c ON c.key = s.corpus_key"
+            ).fetchall()
+
+    assert "25 articles, 25 processed" in kabar_index()
+    assert state() == [(25,)]
+    add_files(folder, "zz", 0, 1)
+    assert "26 articles, 1 processed, 25 from cache" in kabar_index()
+    assert state() == [(26,)]  # the state went on to the new corpus
+    assert "26 articles, 26 processed, 0 from cache" in kabar_index("--rebuild")
+    assert state() == [(26,)]

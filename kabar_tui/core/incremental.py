@@ -530,13 +530,13 @@ def _link(
     # Deferred pairs are judged again only when the rarity limit has risen: counts only
     # grow here, so that is the only way their words can have become rare.
     if _limit(index.counted) != _limit(plan.passages):
-        rows = storage.select(
+        pairs = storage.select(
             "SELECT source, target, words FROM link_deferred WHERE state = ?", (state,)
         )
         _load_counts(
-            storage, state, index.frequency, {w for *_, t in rows for w in t.split()}, known
+            storage, state, index.frequency, {w for *_, t in pairs for w in t.split()}, known
         )
-        for source, target, pair_words in rows:
+        for source, target, pair_words in pairs:
             if index.rare_count(pair_words.split()) < 2:
                 continue
             judged = index.judge(passages[source], passages[target])

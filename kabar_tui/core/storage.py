@@ -975,7 +975,7 @@ class Storage:
                     if table not in _UNREAD
                 }
                 counted = {table: 0 for table in _UNREAD}
-                streamed = {
+                streamed: dict[str, Callable[[], Iterator[list[Row]]]] = {
                     table: functools.partial(_stored_rows, db, table, corpus, counted)
                     for table in _UNREAD
                 }
@@ -1032,7 +1032,7 @@ class Storage:
                 }
                 stored: dict[str, tuple[int, str, int, int]] = {}
                 for part in range(0, len(paths), 500):
-                    batch = paths[part : part + 500]
+                    batch = list(paths[part : part + 500])
                     for found in db.execute(
                         "SELECT path, id, content_hash, mentions, quotes FROM articles "
                         f"WHERE fingerprint = ? AND path IN ({', '.join('?' * len(batch))})",
@@ -1074,8 +1074,8 @@ class Storage:
                         )
                         if table in _UNREAD:
                             which = list(_UNREAD).index(table)
-                            for batch in _name_rows(results.articles, names, which, len(kept)):
-                                db.executemany(insert, ((corpus, *row) for row in batch))
+                            for rows_of in _name_rows(results.articles, names, which, len(kept)):
+                                db.executemany(insert, ((corpus, *row) for row in rows_of))
                             continue
                         if table not in ("names", "corpus_articles"):
                             db.execute(f"DELETE FROM {table} WHERE corpus = ?", (corpus,))
