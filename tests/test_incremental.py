@@ -264,3 +264,39 @@ def test_kabar_index_updates_and_rebuild_recomputes(tmp_path: Path, monkeypatch)
     assert state() == [(26,)]  # the state went on to the new corpus
     assert "26 articles, 26 processed, 0 from cache" in kabar_index("--rebuild")
     assert state() == [(26,)]
+
+
+def test_deferred_pairs_are_judged_again_when_the_rarity_limit_rises(
+    news: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above 32,000 paragraphs the most paragraphs a rare word may be in grows with the
+    corpus (0.1% of them), and pairs deferred for want of rare words are judged again.
+    Here a larger share brings that within a small corpus: two words in 40 paragraphs
+    are too common for the stored corpus and rare once 48 files are added."""
+    from kabar_tui.core import incremental, linking
+
+    folder = tmp_path / "news"
+    shutil.copytree(news, folder)
+    rng = random.Random(5)
+    for number in range(40):
+        path = folder / f"bench_{number * 3 + 1:06d}.txt"
+        phrase = f"{paragraph(rng)} Warga mencatat medwa medwb muncul di sekitar lokasi itu."
+        path.write_text(article(path.read_text(encoding="utf-8"), [phrase]), encoding="utf-8")
+    pairs = "SELECT source, target FROM link_similar"
+    path = tmp_path / "cache.sqlite3"
+    with Storage(path) as cache:
+        index_corpus([folder], cache=cache, keep_articles=False)
+        with sqlite3.connect(path) as db:
+            similar_before = set(db.execute(pairs))
+            (passages,) = db.execute("SELECT passages FROM link_states").fetchone()
+        share = 32.9 / passages  # the limit stays 32 for the stored corpus
+        monkeypatch.setattr(linking, "RARE_SHARE", share)
+        monkeypatch.setattr(incremental, "RARE_SHARE", share)
+        add_files(folder, "zz", 0, 48)
+        added = index_corpus([folder], cache=cache, keep_articles=False)
+    assert added.updated == 48
+    with sqlite3.connect(path) as db:
+        similar_after = set(db.execute(pairs))
+    # pairs of stored paragraphs that became similar-event pairs: deferred ones judged again
+    assert {(a, b) for a, b in similar_after - similar_before if a < passages}
+    assert_same_as_full(added, folder, tmp_path / "full.sqlite3")
