@@ -17,6 +17,7 @@ from types import FrameType
 from typing import Any
 
 from kabar_tui.config import load_config
+from kabar_tui.core.lexicon import DataFileError
 from kabar_tui.i18n import resolve_language, set_language
 
 COMMANDS: dict[str, str] = {
@@ -88,6 +89,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except DataFileError as error:  # a data file edited by hand names an unknown value
+        print(f"kabar: error: {error}", file=sys.stderr)
+        return 1
     except Terminated as stop:  # nothing printed: after SIGHUP there is no terminal to print on
         return 128 + stop.signum
     except BrokenPipeError:

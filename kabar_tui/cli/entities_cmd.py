@@ -14,10 +14,11 @@ from kabar_tui.cli.common import (
     stdout_console,
     stdout_is_terminal,
 )
+from kabar_tui.core.lexicon import Label
 from kabar_tui.i18n import _
 
 HELP = "people, places and organisations: mentions, articles, other names"
-LABELS = ("PER", "LOC", "ORG")
+LABELS = tuple(Label)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -18,6 +18,7 @@ from kabar_tui.cli.common import (
 )
 from kabar_tui.core.query import filters_help
 from kabar_tui.core.search import Hit
+from kabar_tui.ui.labels import value_notes
 
 HELP = f"fuzzy search (filters: {filters_help()})"
 
@@ -38,11 +39,16 @@ def run(args: argparse.Namespace) -> int:
     catalog = load_catalog(args)
     if catalog is None:
         return NOTHING_READ
-    hits = catalog.searcher().search_page(args.query, 0, args.limit).hits
+    page = catalog.searcher().search_page(args.query, 0, args.limit)
+    hits = page.hits
+    notes = value_notes(page.values)  # by:matsegra → Matsegora
     outlets = {}
     for article_id in {hit.article_id for hit in hits if hit.article_id}:
         head = catalog.head(article_id)
         outlets[article_id] = head.outlet if head is not None else None
+    if args.json or not stdout_is_terminal():
+        for note in notes:
+            print(f"kabar: {note}", file=sys.stderr)
     if args.json:
         records = [{**asdict(hit), "outlet": outlets.get(hit.article_id or "")} for hit in hits]
         json.dump(records, sys.stdout, ensure_ascii=False, indent=2)
@@ -64,6 +70,8 @@ def run(args: argparse.Namespace) -> int:
             print("\t".join(fields))
         return 0
     console = stdout_console()
+    for note in notes:
+        console.print(Text(note, style="dim"))
     if not hits:
         console.print(Text("no hits", style="dim"))
     for hit in hits:

@@ -9,26 +9,39 @@ follows a `Baca Juga` marker, the trailing menu) are made in `clean`, using the 
 from __future__ import annotations
 
 import re
+from importlib.resources.abc import Traversable
 
+from kabar_tui.core.lexicon import data_value, numbered_data_lines
+from kabar_tui.core.model import RemovalReason
 from kabar_tui.core.text import (
     capitalised_share,
-    data_pairs,
     ends_sentence,
     prefixed_verbs,
     stopword_density,
     words,
 )
 
-LABELS: dict[str, str] = {label.casefold(): reason for label, reason in data_pairs("labels.txt")}
-_PATTERN_ROWS = data_pairs("patterns.txt")
+
+def reason_rows(name: str, root: Traversable | None = None) -> list[tuple[str, RemovalReason]]:
+    """`key <TAB> reason` rows of a data file, each reason a `RemovalReason` (an unknown
+    one raises `DataFileError` with the file and line)."""
+    rows = []
+    for number, line in numbered_data_lines(name, root):
+        key, _, reason = line.partition("\t")
+        rows.append((key.strip(), data_value(RemovalReason, reason.strip(), name, number, root)))
+    return rows
+
+
+LABELS = {label.casefold(): reason for label, reason in reason_rows("labels.txt")}
+_PATTERN_ROWS = reason_rows("patterns.txt")
 _REASONS = [reason for _, reason in _PATTERN_ROWS]
 _CHROME = re.compile(
     "|".join(f"(?P<p{i}>{pattern})" for i, (pattern, _) in enumerate(_PATTERN_ROWS)),
     re.IGNORECASE,
 )
 # Bare labels after which promo titles follow, one a line; and labels for tag lists.
-RELATED_MARKERS = frozenset(k for k, r in LABELS.items() if r == "related-link promo")
-TAG_MARKERS = frozenset(k for k, r in LABELS.items() if r == "tags")
+RELATED_MARKERS = frozenset(k for k, r in LABELS.items() if r == RemovalReason.RELATED_LINK_PROMO)
+TAG_MARKERS = frozenset(k for k, r in LABELS.items() if r == RemovalReason.TAGS)
 MAX_CHROME_CHARS = 200
 PROSE_VERBS = 2  # two prefixed verbs make a sentence, not a headline
 MAX_LABEL_CHARS = max(len(label) for label in LABELS) + 2  # a colon and a space
@@ -41,7 +54,7 @@ def label_key(text: str) -> str:
     return text.casefold().rstrip(":").strip()
 
 
-def chrome_reason(text: str) -> str | None:
+def chrome_reason(text: str) -> RemovalReason | None:
     """Why a whole line is page chrome, or None when it may be article text."""
     if len(text) > MAX_CHROME_CHARS:
         return None  # labels and patterns are all short lines

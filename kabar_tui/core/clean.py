@@ -34,7 +34,7 @@ from kabar_tui.core.metadata import (
     read_meta_line,
     site_suffix,
 )
-from kabar_tui.core.model import Article, Caption, Edit, Paragraph, RemovedLine
+from kabar_tui.core.model import Article, Caption, Edit, Paragraph, RemovalReason, RemovedLine
 from kabar_tui.core.repair import (
     continues,
     count_words,
@@ -93,28 +93,28 @@ WRAP_FILL = 0.8  # ... most of them fill at least this much of it
 WRAP_SHARE = 0.7
 MAX_DOT_PARTS = 6
 CAPTION_PIECE_WORDS = 4
-_CAPTION_REASONS = frozenset({"caption", "caption credit"})
+_CAPTION_REASONS = frozenset({RemovalReason.CAPTION, RemovalReason.CAPTION_CREDIT})
 _PHOTO_CREDIT = re.compile(
     r"(?:^|[\s(/])(?:Foto|Photo|Credit|Images)\b"
 )  # `www` / `kemenkeu` / `go` / `id`: pieces of one address
 # Dropped lines that never name the publishing outlet (or name another one).
 NO_OUTLET_CUE = frozenset(
     {
-        "advertisement",
-        "font-size buttons",
-        "pagination",
-        "separator",
-        "signature",
-        "caption",
-        "caption credit",
-        "repeated caption",
-        "repeated title",
-        "repeated paragraph",
-        "deck",
-        "tags",
-        "source credit",
-        "syndication note",
-        "invisible characters",
+        RemovalReason.ADVERTISEMENT,
+        RemovalReason.FONT_SIZE_BUTTONS,
+        RemovalReason.PAGINATION,
+        RemovalReason.SEPARATOR,
+        RemovalReason.SIGNATURE,
+        RemovalReason.CAPTION,
+        RemovalReason.CAPTION_CREDIT,
+        RemovalReason.REPEATED_CAPTION,
+        RemovalReason.REPEATED_TITLE,
+        RemovalReason.REPEATED_PARAGRAPH,
+        RemovalReason.DECK,
+        RemovalReason.TAGS,
+        RemovalReason.SOURCE_CREDIT,
+        RemovalReason.SYNDICATION_NOTE,
+        RemovalReason.INVISIBLE_CHARACTERS,
     }
 )
 
@@ -125,7 +125,7 @@ class _Line:
     raw: str
     text: str
     state: str = KEEP
-    reason: str = ""
+    reason: str = ""  # a RemovalReason once dropped
     words: int = 0
     judged: str = ""  # the text judged as prose: without trailing editor initials
     pieces: tuple[int, ...] = ()  # numbers of the lines joined onto it
@@ -203,7 +203,7 @@ def _strip_markup(lines: list[_Line], edits: list[Edit]) -> None:
         if cleaned:
             line.text = cleaned
         else:
-            _drop(line, "markup")  # recorded with its original text
+            _drop(line, RemovalReason.MARKUP)  # recorded with its original text
 
 
 def _stitch(lines: list[_Line]) -> None:
@@ -222,7 +222,7 @@ def _stitch(lines: list[_Line]) -> None:
             piece.state = JOINED
 
 
-def _drop(line: _Line, reason: str) -> None:
+def _drop(line: _Line, reason: RemovalReason) -> None:
     line.state, line.reason = DROP, reason
 
 
@@ -235,7 +235,7 @@ def _classify_lines(lines: list[_Line], captions: list[Caption], meta: _Meta) ->
             continue
         if not text:
             if line.raw.strip(" \t\r\n\f\v"):
-                _drop(line, "invisible characters")
+                _drop(line, RemovalReason.INVISIBLE_CHARACTERS)
             else:
                 line.state = ""
             continue
@@ -260,12 +260,12 @@ def _classify_lines(lines: list[_Line], captions: list[Caption], meta: _Meta) ->
             continue
         credit = credit_only(text)
         if credit:
-            _drop(line, "caption credit")
+            _drop(line, RemovalReason.CAPTION_CREDIT)
             line.raw = credit  # remembered for `_attach_credits`
             continue
         caption = find_caption(text)
         if caption:
-            _drop(line, "caption")
+            _drop(line, RemovalReason.CAPTION)
             captions.append(Caption(caption.text, caption.credit, line.number))
     return content
 
@@ -292,7 +292,7 @@ def _attach_credits(content: list[_Line], captions: list[Caption]) -> None:
     """A `Foto: <credit>` line credits the line above it; copies of a caption around it go."""
     first_kept = next((c for c in content if c.state == KEEP), None)
     for i, line in enumerate(content):
-        if line.reason != "caption credit":
+        if line.reason != RemovalReason.CAPTION_CREDIT:
             continue
         text = ""
         above = content[i - 1] if i else None
@@ -302,7 +302,7 @@ def _attach_credits(content: list[_Line], captions: list[Caption]) -> None:
             and above is not first_kept  # most likely the headline, credited for its photo
             and (not ends_sentence(above.text) or above.words <= 12)
         ):
-            _drop(above, "caption")
+            _drop(above, RemovalReason.CAPTION)
             text = above.text
             number = above.number
         else:
@@ -316,8 +316,8 @@ def _attach_credits(content: list[_Line], captions: list[Caption]) -> None:
         if line.state != KEEP or comparable(line.text) not in caption_keys:
             continue
         neighbours = content[max(i - 2, 0) : i + 3]
-        if any(n.reason in ("caption", "caption credit") for n in neighbours):
-            _drop(line, "repeated caption")
+        if any(n.reason in _CAPTION_REASONS for n in neighbours):
+            _drop(line, RemovalReason.REPEATED_CAPTION)
 
 
 def _short_pieces(line: _Line) -> bool:
@@ -352,7 +352,7 @@ def _caption_pieces(content: list[_Line], captions: list[Caption]) -> None:
         if not run:
             continue
         for piece in run:
-            _drop(piece, "caption")
+            _drop(piece, RemovalReason.CAPTION)
         if run:
             captions.append(Caption(" ".join(p.text for p in run), "", run[0].number))
             captions.sort(key=lambda c: c.line)
@@ -468,7 +468,12 @@ def _is_whole_page(content: list[_Line]) -> bool:
 def _is_furniture(line: _Line) -> bool:
     """A menu entry, a teaser's link, a widget's button, or a line already dropped."""
     if line.state == DROP:
-        return line.reason not in ("date", "byline", "caption", "caption credit")
+        return line.reason not in (
+            RemovalReason.DATE,
+            RemovalReason.BYLINE,
+            RemovalReason.CAPTION,
+            RemovalReason.CAPTION_CREDIT,
+        )
     return line.words <= LINK_MAX_WORDS and not ends_sentence(line.text)
 
 
@@ -541,11 +546,11 @@ def _drop_widgets(content: list[_Line], start: int, end: int) -> int:
         if len(run) >= FURNITURE_RUN and 2 * items < len(run):
             for line in run:
                 if line.state == KEEP:
-                    _drop(line, "widget")
+                    _drop(line, RemovalReason.WIDGET)
             if not _story_goes_on(content[stop : end + 1]):
                 for line in content[stop : end + 1]:
                     if line.state == KEEP:
-                        _drop(line, "widget")  # sponsored teasers after the last widget
+                        _drop(line, RemovalReason.WIDGET)  # sponsored teasers after the last widget
                 return max(start, index - 1)
         index = stop
     return end
@@ -600,8 +605,8 @@ def _structure(
     """Pass 2: title and deck before the body, promos inside it, menus after it."""
     for before, line in pairwise(content[:start]):
         # A crawler writes the author field as a bare name, after the date field.
-        if line.state == KEEP and before.reason == "date" and byline_name(line.text):
-            _drop(line, "byline")
+        if line.state == KEEP and before.reason == RemovalReason.DATE and byline_name(line.text):
+            _drop(line, RemovalReason.BYLINE)
             meta.author = meta.author or line.text
     header = [line for line in content[:start] if line.state == KEEP]
     # A page's menus come first: its headline is the title-like line nearest the body.
@@ -617,11 +622,11 @@ def _structure(
         if line is title:
             continue
         if title is None or line.number < title.number or line.words <= 3:
-            _drop(line, "navigation")
+            _drop(line, RemovalReason.NAVIGATION)
         elif comparable(line.text) == comparable(title.text):
-            _drop(line, "repeated title")
+            _drop(line, RemovalReason.REPEATED_TITLE)
         else:
-            _drop(line, "deck")
+            _drop(line, RemovalReason.DECK)
     title_key = comparable(title.text) if title else None
     promos_left = 0
     in_tags = False
@@ -635,12 +640,12 @@ def _structure(
             attached = attached and index <= end
             continue
         if title_key and comparable(line.text) == title_key:
-            _drop(line, "repeated title")
+            _drop(line, RemovalReason.REPEATED_TITLE)
         elif promos_left and _split_promo(content, index):
             promos_left = 0  # a promo cut into pieces has a marker of its own
             continue
         elif promos_left and _promo_title(line, content[index + 1 : index + 3]):
-            _drop(line, "related-link promo")
+            _drop(line, RemovalReason.RELATED_LINK_PROMO)
             promos_left -= 1
             continue
         elif index > end and not _dot_continuation(content, index):
@@ -648,11 +653,11 @@ def _structure(
                 continue  # a list, price table or schedule closing the story
             attached = False
             if in_tags or chrome.looks_like_tag_list(line.text) or line.text.islower():
-                _drop(line, "tags")
+                _drop(line, RemovalReason.TAGS)
             elif _menu_item(line):
-                _drop(line, "navigation")
+                _drop(line, RemovalReason.NAVIGATION)
             elif page:
-                _drop(line, "page furniture")  # after the article on a whole page
+                _drop(line, RemovalReason.PAGE_FURNITURE)  # after the article on a whole page
         promos_left = 0
     return title
 
@@ -700,7 +705,7 @@ def _split_promo(content: list[_Line], index: int) -> bool:
     if not chrome.looks_like_headline(text) and not chrome.title_case(text):
         return False
     for line in run:
-        _drop(line, "related-link promo")
+        _drop(line, RemovalReason.RELATED_LINK_PROMO)
     return True
 
 
@@ -728,7 +733,7 @@ def _repair(
         keys = _repeat_keys(line.text) if index == 0 else (comparable(line.text),)
         repeated = next((seen[k] for k in keys if k in seen), None)
         if line.words >= DEDUPE_MIN_WORDS and repeated is not None:
-            _drop(line, "repeated paragraph")
+            _drop(line, RemovalReason.REPEATED_PARAGRAPH)
             edits.append(Edit(line.number, "deduplicated", f"repeats line {repeated}"))
             continue
         for key in keys:
@@ -756,7 +761,7 @@ def _repair(
                 done.append(Edit(number, "rejoined", note))
         text, cuts = cut_inline_junk(text) if inline or may_end_with_junk(text) else (text, [])
         for cut in cuts:
-            if cut.reason == "byline":
+            if cut.reason == RemovalReason.BYLINE:
                 _read_credits(cut.text, meta)
             removed.append(RemovedLine(group[0].number, cut.text, cut.reason))
             done.append(Edit(group[0].number, "cut", f"{cut.reason}: {cut.text!r}"))
@@ -777,7 +782,9 @@ def _repair(
             edits.extend(Edit(group[0].number, "unglued", note) for note in notes)
         signature = chrome.trailing_signature(text)
         if signature:
-            removed.append(RemovedLine(group[-1].number, signature[0].strip(), "signature"))
+            removed.append(
+                RemovedLine(group[-1].number, signature[0].strip(), RemovalReason.SIGNATURE)
+            )
             text = text[: signature.start()]
         parts, how = split_one_line(text)
         if len(parts) > 1:
@@ -894,7 +901,9 @@ def _chrome_outlet(lines: list[_Line]) -> str | None:
     """The one outlet the dropped lines name: a byline naming its desk (`Mulia Budi -
     detikNews`) first, even on a page whose menus name the network's other sites; else
     the page chrome, when it names only one."""
-    bylines = [line.text for line in lines if line.reason == "byline" and line.state == DROP]
+    bylines = [
+        line.text for line in lines if line.reason == RemovalReason.BYLINE and line.state == DROP
+    ]
     byline_outlets = outlets_in(bylines) if bylines else set()
     if len(byline_outlets) == 1:
         return byline_outlets.pop()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from kabar_tui.core.model import RemovalReason
 from kabar_tui.core.text import CLOSERS
 
 # Fixed furniture, matched as written (upper case for the ad banners: prose never shouts).
@@ -75,7 +76,7 @@ TAIL_CHARS = 200  # credits, initials and tags at a paragraph's end fit in this
 @dataclass(slots=True, frozen=True)
 class Cut:
     text: str
-    reason: str
+    reason: RemovalReason
 
 
 def inline_junk_hints(text: str) -> bool:
@@ -102,11 +103,12 @@ def cut_inline_junk(text: str) -> tuple[str, list[Cut]]:
     # Cheap substring checks first: most paragraphs hold none of this.
     if ("SCROLL" in text or "ADVERTISEMENT" in text or "alaman" in text) and _FIXED.search(text):
         for match in _FIXED.finditer(text):
-            cuts.append(Cut(match[0], match.lastgroup or "advertisement"))
+            reason = RemovalReason(match.lastgroup or RemovalReason.ADVERTISEMENT)
+            cuts.append(Cut(match[0], reason))
         text = _FIXED.sub(" ", text)
     if ":" in text and ("aca " in text or "ihat " in text or "BACA" in text):
         while (marker := _PROMO_MARKER.search(text)) and (end := _promo_end(text, marker.end())):
-            cuts.append(Cut(text[marker.start() : end].strip(), "related-link promo"))
+            cuts.append(Cut(text[marker.start() : end].strip(), RemovalReason.RELATED_LINK_PROMO))
             text = text[: marker.start()] + " " + text[end:]
     # The tail patterns are anchored at the end: only the last characters are searched.
     start = max(len(text) - TAIL_CHARS, 0)
@@ -116,16 +118,16 @@ def cut_inline_junk(text: str) -> tuple[str, list[Cut]]:
         and any(word in tail for word in CREDIT_WORDS)
         and (credits := _TRAILING_CREDITS.search(text, start))
     ):
-        cuts.append(Cut(credits["credits"].strip(" ,"), "byline"))
+        cuts.append(Cut(credits["credits"].strip(" ,"), RemovalReason.BYLINE))
         text = text[: credits.start()]
         start = max(len(text) - TAIL_CHARS, 0)
     if text[-1:].isalnum() and "/" in text[start:]:
         tags = _SIGNATURE_THEN_TAGS.search(text, start)
         if tags:
-            cuts.append(Cut(tags["tags"].strip(), "tags"))
+            cuts.append(Cut(tags["tags"].strip(), RemovalReason.TAGS))
             text = text[: tags.end("signature")]
     if text.endswith(")") and (code := _TRAILING_CODE.search(text, max(len(text) - 16, 0))):
-        cuts.append(Cut(code[0].strip(), "signature"))
+        cuts.append(Cut(code[0].strip(), RemovalReason.SIGNATURE))
         text = text[: code.start()]
     if cuts:
         text = " ".join(text.split())

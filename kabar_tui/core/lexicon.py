@@ -32,7 +32,9 @@ import re
 from enum import StrEnum
 from functools import cache
 from importlib.resources import files
+from importlib.resources.abc import Traversable
 from itertools import accumulate
+from typing import TypeVar
 
 NAME_WORD = re.compile(r"[^\W\d_][\w'’]*(?:-[\w'’]+)*")
 TAGGER_TOKEN = re.compile(r"[^\W_]+(?:[-'’.,][^\W_]+)*|\S")
@@ -73,10 +75,45 @@ class Label(StrEnum):
     ORG = "ORG"
 
 
-def data_lines(name: str) -> list[str]:
-    """Non-comment, non-blank lines of a bundled data file (kabar_tui/data/NAME)."""
-    text = files("kabar_tui.data").joinpath(name).read_text(encoding="utf-8")
-    return [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+class DataFileError(ValueError):
+    """A data file line names a value the code does not know: raised as the file loads,
+    so a typo in `labels.txt` is one clear message, not a line silently never matched."""
+
+
+Value = TypeVar("Value", bound=StrEnum)
+
+
+def numbered_data_lines(name: str, root: Traversable | None = None) -> list[tuple[int, str]]:
+    """Non-comment, non-blank lines of a data file with their 1-based numbers: the bundled
+    kabar_tui/data/NAME, or NAME under `root` (a folder of data files, as tests give)."""
+    folder = files("kabar_tui.data") if root is None else root
+    text = folder.joinpath(name).read_text(encoding="utf-8")
+    return [
+        (number, line)
+        for number, line in enumerate(text.splitlines(), 1)
+        if line.strip() and not line.startswith("#")
+    ]
+
+
+def data_lines(name: str, root: Traversable | None = None) -> list[str]:
+    """Non-comment, non-blank lines of a data file (kabar_tui/data/NAME)."""
+    return [line for _, line in numbered_data_lines(name, root)]
+
+
+def data_value(
+    kind: type[Value], value: str, name: str, number: int, root: Traversable | None = None
+) -> Value:
+    """`value`, read on line `number` of data file `name`, as a member of `kind`; an
+    unknown value raises DataFileError naming the file, the line and the allowed values."""
+    try:
+        return kind(value)
+    except ValueError:
+        what = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", kind.__name__).lower()
+        where = f"kabar_tui/data/{name}" if root is None else str(root.joinpath(name))
+        allowed = ", ".join(member.value for member in kind)
+        raise DataFileError(
+            f"{where}, line {number}: unknown {what} {value!r} (allowed: {allowed})"
+        ) from None
 
 
 @cache

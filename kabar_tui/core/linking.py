@@ -38,13 +38,13 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from kabar_tui.core.lexicon import WORD, link_stopwords
-from kabar_tui.core.model import Article, Corpus, Link, link_order
+from kabar_tui.core.model import Article, Corpus, Link, LinkKind, link_order
 from kabar_tui.core.textfold import strip_diacritics
 from kabar_tui.core.workers import prepare_worker_process
 
-SAME_TEXT = "same text"
-SAME_QUOTE = "same quote"
-SIMILAR = "similar"
+SAME_TEXT = LinkKind.SAME_TEXT
+SAME_QUOTE = LinkKind.SAME_QUOTE
+SIMILAR = LinkKind.SIMILAR
 
 MIN_WORDS = 8  # shorter paragraphs (photo credits, "Baca juga") say too little to link
 SAME_TEXT_MIN_RATIO = 80.0  # ratio of normalized paragraphs; 10% edited words stay above

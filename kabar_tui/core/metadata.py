@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from kabar_tui.core.dates import DAYS, find_date, fold_name
+from kabar_tui.core.model import RemovalReason
 from kabar_tui.core.text import data_pairs, words
 
 _NAME = r"[A-Z][A-Za-z'’.\-]*(?:\s+(?:[A-Z][A-Za-z'’.\-]*|bin|binti|van|de|al|el)){0,5}"
@@ -104,7 +105,7 @@ _OUTLETS = re.compile(
 class MetaLine:
     """What one metadata line states, and the reason recorded for removing it."""
 
-    reason: str
+    reason: RemovalReason
     author: str | None = None
     editor: str | None = None
     credited_source: str | None = None
@@ -128,7 +129,7 @@ def read_meta_line(text: str) -> MetaLine | None:
     if not found and not _could_be_byline(text):
         return None
     rest = text[: found.start] + " | " + text[found.end :] if found else text
-    meta = MetaLine(reason="date" if found else "byline")
+    meta = MetaLine(reason=RemovalReason.DATE if found else RemovalReason.BYLINE)
     if found:
         meta.published = found.moment
     for part in _PARTS.split(rest):
@@ -139,7 +140,7 @@ def read_meta_line(text: str) -> MetaLine | None:
         if not _read_part(part, meta):
             return None
     if meta.author:
-        meta.reason = "byline"
+        meta.reason = RemovalReason.BYLINE
     elif meta.published is None and not (meta.editor or meta.credited_source):
         return None
     return meta
@@ -159,18 +160,18 @@ def _read_part(part: str, meta: MetaLine) -> bool:
         if not value or len(value.split()) > 6:
             return False
         if label in ("editor", "penyunting", "redaktur"):
-            meta.editor, meta.reason = value, "editor credit"
+            meta.editor, meta.reason = value, RemovalReason.EDITOR_CREDIT
         elif label in ("sumber", "source"):
-            meta.credited_source, meta.reason = value, "source credit"
+            meta.credited_source, meta.reason = value, RemovalReason.SOURCE_CREDIT
         elif NAME_ONLY.fullmatch(value):
-            meta.author, meta.reason = value, "byline"
+            meta.author, meta.reason = value, RemovalReason.BYLINE
         else:
             return False
         return True
     for pattern in (JOURNALIST, OUTLET_BYLINE):
         match = pattern.fullmatch(part)
         if match:
-            meta.author, meta.reason = match["name"].strip(), "byline"
+            meta.author, meta.reason = match["name"].strip(), RemovalReason.BYLINE
             return True
     # `Kompas.com - 05/06/2025, 10:12 WIB`: the outlet's name next to the date
     return len(part.split()) <= 3 and outlet_in(part) is not None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 
 from kabar_tui.core.safe import visible
 
@@ -17,6 +18,58 @@ def _reduce_to_fields(item: object) -> tuple[type, tuple[object, ...]]:
     """
     names: tuple[str, ...] = item.__slots__  # type: ignore[attr-defined]
     return type(item), tuple(getattr(item, name) for name in names)
+
+
+class RemovalReason(StrEnum):
+    """Why cleaning dropped a source line (`RemovedLine.reason`). The values are the
+    strings stored and exported; `labels.txt` and `patterns.txt` name them."""
+
+    ADVERTISEMENT = "advertisement"
+    NAVIGATION = "navigation"
+    PAGINATION = "pagination"
+    FONT_SIZE_BUTTONS = "font-size buttons"
+    SHARE_WIDGET = "share widget"
+    WIDGET = "widget"
+    RELATED_LINK_PROMO = "related-link promo"
+    VIDEO_PROMO = "video promo"
+    VIDEO_PLAYER = "video player"
+    FACT_CHECK_PROMO = "fact-check promo"
+    EMBED = "embed"
+    URL = "url"
+    TAGS = "tags"
+    BYLINE = "byline"
+    DATE = "date"
+    EDITOR_CREDIT = "editor credit"
+    SOURCE_CREDIT = "source credit"
+    CAPTION = "caption"
+    CAPTION_CREDIT = "caption credit"
+    REPEATED_CAPTION = "repeated caption"
+    REPEATED_TITLE = "repeated title"
+    REPEATED_PARAGRAPH = "repeated paragraph"
+    DECK = "deck"
+    SIGNATURE = "signature"
+    COPYRIGHT = "copyright"
+    SYNDICATION_NOTE = "syndication note"
+    SEPARATOR = "separator"
+    PAGE_FURNITURE = "page furniture"
+    MARKUP = "markup"
+    INVISIBLE_CHARACTERS = "invisible characters"
+
+
+class QuoteKind(StrEnum):
+    """How a quotation is written (`Quote.kind`); the values are stored and exported."""
+
+    DIRECT = "direct"  # a sentence of its own in quote marks
+    PARTIAL = "partial"  # a quoted phrase inside a sentence
+    INDIRECT = "indirect"  # reported speech without marks
+
+
+class LinkKind(StrEnum):
+    """Why two paragraphs are linked (`Link.kind`); the values are stored and exported."""
+
+    SAME_TEXT = "same text"
+    SAME_QUOTE = "same quote"
+    SIMILAR = "similar"
 
 
 @dataclass(slots=True)
@@ -36,7 +89,7 @@ class RemovedLine:
 
     line: int  # 1-based line in the source file
     text: str
-    reason: str
+    reason: str  # a RemovalReason (read back from the cache: the equal plain string)
 
     __reduce__ = _reduce_to_fields
 
@@ -82,7 +135,7 @@ class Quote:
     """A quotation inside one paragraph, with its speaker when the text names one."""
 
     text: str
-    kind: str  # "direct", "partial" or "indirect" (reported speech, no marks)
+    kind: str  # a QuoteKind
     speaker: str | None
     paragraph: int
     start: int
@@ -159,7 +212,7 @@ class Link:
     target_article: str
     target_paragraph: int
     score: float
-    kind: str  # "same text", "same quote" or "similar"
+    kind: str  # a LinkKind
 
     __reduce__ = _reduce_to_fields
 
@@ -177,7 +230,9 @@ class Link:
         )
 
 
-LINK_KIND_ORDER = {"same text": 0, "same quote": 1, "similar": 2}  # the same words first
+LINK_KIND_ORDER: dict[str, int] = {
+    kind: order for order, kind in enumerate(LinkKind)
+}  # the same words first
 
 
 def link_order(link: Link) -> tuple[int, float, int]:

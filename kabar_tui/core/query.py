@@ -9,11 +9,25 @@ because the query is parsed on every keystroke.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
 
+from kabar_tui.core.filter_values import NameMatcher, ValueMatch
 from kabar_tui.core.textfold import fold, words
 
-KINDS = ("passage", "quote", "title", "entity")
+
+class HitKind(StrEnum):
+    """What a search hit is (`Hit.kind`, the values of `type:`); the order is the stored
+    search index's kind code (search_store), so new kinds go at the end."""
+
+    PASSAGE = "passage"
+    QUOTE = "quote"
+    TITLE = "title"
+    ENTITY = "entity"
+
+
+KINDS = tuple(HitKind)
+_KIND_NAMES = NameMatcher(KINDS)  # `type:qoute` is taken as quote
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +87,7 @@ def filter_problem(text: str) -> FilterProblem | None:
             return FilterProblem("unknown key", key)
         if not value:
             return FilterProblem("no value", key, example=examples[key])
-        if key == "type" and not _kinds_for(fold(value)):
+        if key == "type" and not kind_value(" ".join(words(value))).names:
             return FilterProblem("unknown type", key, value)
     return None
 
@@ -94,17 +108,22 @@ class Query:
     phrases: list[list[str]] = field(default_factory=list)
     outlets: list[str] = field(default_factory=list)
     speakers: list[str] = field(default_factory=list)
-    kinds: set[str] | None = None  # None: every kind
+    kinds: set[HitKind] | None = None  # None: every kind
+    kind_values: list[ValueMatch] = field(default_factory=list)  # what each type: kept
     last_is_prefix: bool = False  # the user may still be typing the last term
 
     def is_empty(self) -> bool:
         return not (self.terms or self.phrases or self.outlets or self.speakers or self.kinds)
 
 
-def _kinds_for(value: str) -> set[str]:
-    """`type:` values: a prefix of a kind name or its plural (`q`, `quotes`)."""
-    value = value.rstrip("s") if value not in KINDS else value
-    return {kind for kind in KINDS if kind.startswith(value)}
+def kind_value(value: str) -> ValueMatch:
+    """A `type:` value (folded): a prefix of a kind name or its plural (`q`, `quotes`),
+    else the kind it is closest to (`qoute`), as filter values are (`filter_values`)."""
+    singular = value.rstrip("s") if value not in KINDS else value
+    kinds = frozenset(number for number, kind in enumerate(KINDS) if kind.startswith(singular))
+    if kinds:
+        return ValueMatch("type", value, kinds)
+    return replace(_KIND_NAMES.match("type", singular), typed=value)
 
 
 def parse_query(text: str) -> Query:
@@ -130,7 +149,9 @@ def parse_query(text: str) -> Query:
         elif match["key"] == "by":
             query.speakers.append(value)
         else:
-            kinds = _kinds_for(value)
+            kept = kind_value(value)
+            query.kind_values.append(kept)
+            kinds = {KINDS[number] for number in kept.names}
             query.kinds = kinds if query.kinds is None else query.kinds | kinds
     tail = folded[position:]
     free_parts.append(tail)

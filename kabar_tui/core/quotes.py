@@ -29,7 +29,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kabar_tui.core.entities import recognise
-from kabar_tui.core.model import Article, Mention, Quote
+from kabar_tui.core.lexicon import Label
+from kabar_tui.core.model import Article, Mention, Quote, QuoteKind
 from kabar_tui.core.speakers import (
     Memory,
     ParagraphMentions,
@@ -302,7 +303,7 @@ def _resolve(speaker: Speaker | None, memory: Memory) -> Speaker | None:
 
 
 def _quote(
-    text: str, start: int, end: int, kind: str, speaker: Speaker | None, index: int
+    text: str, start: int, end: int, kind: QuoteKind, speaker: Speaker | None, index: int
 ) -> Quote:
     return Quote(
         text[start:end],
@@ -330,7 +331,7 @@ def _speaker_after(
             verb = cues().speech_at(text, subject.end + 1)
             if verb and text[subject.end : subject.end + 1].isspace():
                 speaker = read_speaker(text, head, sentences.end(head), mentions, memory)
-                if speaker and speaker.via is None and subject.label != "PER":
+                if speaker and speaker.via is None and subject.label != Label.PER:
                     inner = read_speaker(text, verb.end(), sentences.end(head), mentions, memory)
                     if verb.group().casefold() == "mengutip" and inner and inner.person:
                         inner.via = subject.text
@@ -383,14 +384,18 @@ def attribute(paragraphs: Sequence[str], mentions: Sequence[Mention]) -> list[Qu
                     start, end = _trimmed(text, event.clause_start, end)
                     if len(text[start:end].split()) >= MIN_INDIRECT_WORDS and speaker:
                         end -= text[end - 1] in ".!?"
-                        quotes.append(_quote(text, start, end, "indirect", speaker, index))
+                        quotes.append(_quote(text, start, end, QuoteKind.INDIRECT, speaker, index))
                 continue
             span = event
             start, end = _trimmed(text, span.open + 1, span.close)
             inner = text[start:end]
             if span.closed and _is_term(text, span, inner, sentences):
                 continue
-            kind = "direct" if span.open < 0 or _is_direct(text, span.open, inner) else "partial"
+            kind = (
+                QuoteKind.DIRECT
+                if span.open < 0 or _is_direct(text, span.open, inner)
+                else QuoteKind.PARTIAL
+            )
             found, speaker = False, None
             if span.closed:
                 found, speaker = _speaker_after(text, span.close, sentences, here, memory)

@@ -25,6 +25,7 @@ from rapidfuzz import fuzz, process
 
 from kabar_tui.core.digest import ArticleDigest, CorpusDigest
 from kabar_tui.core.entities import gazetteer_entry, recognise
+from kabar_tui.core.lexicon import Label
 from kabar_tui.core.model import (
     Article,
     Corpus,
@@ -105,7 +106,7 @@ class _Forms:
         self.gazetteer = [gazetteer_entry(text) for text in self.texts]
         # the spelling key of a person's full name (several words), else None
         self.person = [
-            spelling_key(text) if label == "PER" and " " in text.strip() else None
+            spelling_key(text) if label == Label.PER and " " in text.strip() else None
             for text, label in forms
         ]
 
@@ -125,7 +126,7 @@ def caption_people(article: Article) -> Counter[str]:
     return Counter(
         spelling_key(m.text)
         for m in recognise([c.text for c in article.captions])
-        if m.label == "PER" and " " in m.text.strip()
+        if m.label == Label.PER and " " in m.text.strip()
     )
 
 
@@ -206,7 +207,7 @@ def _mention_keys(
             code = expanded_here.get((key, label))
             if code is None:
                 resolved = key
-                if label == "PER" and " " not in key:
+                if label == Label.PER and " " not in key:
                     expanded = _expand(key, article_names, corpus_names)
                     if expanded is None and story_names:
                         expanded = _expand(key, story_names, corpus_names)

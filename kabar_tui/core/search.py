@@ -15,7 +15,7 @@ from abc import ABC, abstractmethod
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import pairwise
 from operator import itemgetter
 from typing import Protocol
@@ -24,8 +24,9 @@ import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
+from kabar_tui.core.filter_values import NameMatcher, ValueMatch
 from kabar_tui.core.model import Article, Corpus
-from kabar_tui.core.query import KINDS, Query, parse_query
+from kabar_tui.core.query import KINDS, HitKind, Query, parse_query
 from kabar_tui.core.textfold import WORD, fold
 
 _KIND_CODE = {kind: code for code, kind in enumerate(KINDS)}
@@ -48,7 +49,7 @@ _TEXT_BATCH = 512  # texts asked of the index at a time while checking phrases
 class Hit:
     """One search result; `spans` are (start, end) character ranges of `text` that matched."""
 
-    kind: str
+    kind: HitKind
     article_id: str | None
     paragraph: int | None
     text: str
@@ -59,10 +60,13 @@ class Hit:
 
 @dataclass(slots=True)
 class SearchPage:
-    """One page of ranked hits and how many documents match the query in all."""
+    """One page of ranked hits and how many documents match the query in all; `values`:
+    what each `type:`, `outlet:` and `by:` value matched (a front end says which were
+    read as another name, or matched none)."""
 
     hits: list[Hit]
     total: int
+    values: list[ValueMatch] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -123,8 +127,11 @@ class SearchEngine(ABC):
 
     def __init__(self) -> None:
         self._expansions: dict[tuple[str, bool], dict[int, float]] = {}
-        self._folded_labels: list[str] | None = None
         self._filter_masks: dict[tuple[object, ...], np.ndarray] = {}
+        # the distinct outlets and quote speakers, for filter values, and the document
+        # count they were read at (an index in memory grows)
+        self._outlet_names: tuple[int, NameMatcher] | None = None
+        self._speaker_names: tuple[int, NameMatcher, list[int]] | None = None
 
     # --- what an index holds ----------------------------------------------------------
 
@@ -192,6 +199,11 @@ class SearchEngine(ABC):
         The best-voted candidates are ranked first, as `search` does; past them the rest
         of the matching documents follow in vote order, ranked a page at a time."""
         parsed = parse_query(query)
+        page = self._page(parsed, offset, limit)
+        page.values = parsed.kind_values + self._value_matches(parsed)
+        return page
+
+    def _page(self, parsed: Query, offset: int, limit: int) -> SearchPage:
         if limit <= 0 or parsed.is_empty() or parsed.kinds == set():
             return SearchPage([], 0)
         words = [*parsed.terms, *(word for phrase in parsed.phrases for word in phrase)]
@@ -411,7 +423,11 @@ class SearchEngine(ABC):
             return mask
         kinds = {_KIND_CODE[kind] for kind in parsed.kinds} if parsed.kinds is not None else None
         if parsed.speakers:
-            kinds = {_KIND_CODE["quote"]} if kinds is None else kinds & {_KIND_CODE["quote"]}
+            kinds = (
+                {_KIND_CODE[HitKind.QUOTE]}
+                if kinds is None
+                else kinds & {_KIND_CODE[HitKind.QUOTE]}
+            )
         columns = self._documents()
         count = self._document_count()
         mask = np.ones(count, dtype=bool)
@@ -419,34 +435,66 @@ class SearchEngine(ABC):
             doc_kinds = np.asarray(columns.kinds[:count], dtype=np.int64)
             mask &= np.isin(doc_kinds, sorted(kinds))
         if parsed.outlets:
+            outlet_names = self._outlets()
+            wanted: set[str] = set()
+            for value in parsed.outlets:
+                wanted.update(
+                    outlet_names.names[n] for n in outlet_names.match("outlet", value).names
+                )
             outlets = self._article_outlets()
-            kept: dict[str, bool] = {}
             articles = np.zeros(len(outlets) + 1, dtype=bool)  # the last: no article (-1)
-            for number in range(len(outlets)):
-                outlet = outlets[number]
-                if outlet not in kept:
-                    kept[outlet] = any(_matches_name(outlet, o) for o in parsed.outlets)
-                articles[number] = kept[outlet]
+            articles[:-1] = [outlets[number] in wanted for number in range(len(outlets))]
             owners = np.asarray(columns.owners[:count], dtype=np.int64)
             mask &= articles[owners]
         if parsed.speakers:
-            folded = self._folded_label_texts()
-            labels = np.zeros(len(folded) + 1, dtype=bool)  # the last: no label (-1)
-            labels[:-1] = [
-                all(_matches_name(label, wanted) for wanted in parsed.speakers) for label in folded
-            ]
-            labels[-1] = all(_matches_name("", wanted) for wanted in parsed.speakers)
+            speaker_names, label_numbers = self._speakers()
+            labels = np.ones(len(self._label_texts()) + 1, dtype=bool)  # the last: no label
+            for value in parsed.speakers:
+                kept = np.zeros_like(labels)
+                found = speaker_names.match("by", value).names
+                kept[np.array([label_numbers[n] for n in found], dtype=np.int64)] = True
+                labels &= kept
             mask &= labels[np.asarray(columns.labels[:count], dtype=np.int64)]
         if len(self._filter_masks) > 8:
             self._filter_masks.clear()
         self._filter_masks[key] = mask
         return mask
 
-    def _folded_label_texts(self) -> list[str]:
-        if self._folded_labels is None or len(self._folded_labels) != len(self._label_texts()):
-            labels = self._label_texts()
-            self._folded_labels = [fold(labels[number]) for number in range(len(labels))]
-        return self._folded_labels
+    def _outlets(self) -> NameMatcher:
+        """The distinct outlets (folded) of the indexed articles, for `outlet:` values."""
+        count = self._document_count()
+        if self._outlet_names is None or self._outlet_names[0] != count:
+            outlets = self._article_outlets()
+            names = dict.fromkeys(outlets[number] for number in range(len(outlets)))
+            names.pop("", None)  # an article whose outlet is unknown
+            self._outlet_names = (count, NameMatcher(list(names)))
+        return self._outlet_names[1]
+
+    def _speakers(self) -> tuple[NameMatcher, list[int]]:
+        """The distinct speakers of the indexed quotes, for `by:` values, with their label
+        numbers (entities have labels too: PER, LOC, ORG, never speakers)."""
+        count = self._document_count()
+        if self._speaker_names is None or self._speaker_names[0] != count:
+            columns = self._documents()
+            kinds = np.asarray(columns.kinds[:count], dtype=np.int64)
+            labels = np.asarray(columns.labels[:count], dtype=np.int64)
+            used = np.unique(labels[(kinds == _KIND_CODE[HitKind.QUOTE]) & (labels >= 0)])
+            texts = self._label_texts()
+            numbers = used.tolist()
+            matcher = NameMatcher([texts[number] for number in numbers])
+            self._speaker_names = (count, matcher, numbers)
+        return self._speaker_names[1:]
+
+    def _value_matches(self, parsed: Query) -> list[ValueMatch]:
+        """What each `outlet:` and `by:` value of the query matched (names as written)."""
+        matches = []
+        if parsed.outlets:
+            outlets = self._outlets()
+            matches += [outlets.match("outlet", value) for value in parsed.outlets]
+        if parsed.speakers:
+            speakers, _ = self._speakers()
+            matches += [speakers.match("by", value) for value in parsed.speakers]
+        return matches
 
     def _rank(
         self,
@@ -586,12 +634,14 @@ class SearchIndex(SearchEngine):
         self.article_outlets.append(fold(article.outlet or ""))
         self._article_numbers[article.id] = number
         if article.title:
-            self._add_doc("title", number, _NO_NUMBER, 0, article.title)
+            self._add_doc(HitKind.TITLE, number, _NO_NUMBER, 0, article.title)
         for position, paragraph in enumerate(article.paragraphs):
-            self._add_doc("passage", number, paragraph.index, position, paragraph.text)
+            self._add_doc(HitKind.PASSAGE, number, paragraph.index, position, paragraph.text)
         for position, quote in enumerate(article.quotes):
             speaker = quote.speaker_canonical or quote.speaker
-            self._add_doc("quote", number, quote.paragraph, position, quote.text, speaker, speaker)
+            self._add_doc(
+                HitKind.QUOTE, number, quote.paragraph, position, quote.text, speaker, speaker
+            )
         for mention in article.entities:
             self._add_entity(mention.canonical or mention.text, mention.label, [mention.text])
 
@@ -602,11 +652,11 @@ class SearchIndex(SearchEngine):
         self._entity_names.add(key)
         self._entity_names.update(fold(alias) for alias in aliases)
         extra = " ".join(alias for alias in aliases if fold(alias) != key)
-        self._add_doc("entity", -1, _NO_NUMBER, 0, name, label, extra)
+        self._add_doc(HitKind.ENTITY, -1, _NO_NUMBER, 0, name, label, extra)
 
     def _add_doc(
         self,
-        kind: str,
+        kind: HitKind,
         owner: int,
         paragraph: int,
         record: int,
@@ -709,16 +759,6 @@ class SearchIndex(SearchEngine):
 
     def _article_id(self, number: int) -> str:
         return self.article_ids[number]
-
-
-def _matches_name(name: str, wanted: str) -> bool:
-    """`wanted` (folded words) is in `name` at a word start: `oke` matches `okezone`."""
-    at = name.find(wanted)
-    while at >= 0:
-        if at == 0 or not name[at - 1].isalnum():
-            return True
-        at = name.find(wanted, at + 1)
-    return False
 
 
 def _spans(folded: str, matched_words: set[str], phrases: list[list[str]]) -> list[tuple[int, int]]:

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from kabar_tui.core import storage_sqlite as backend
-from kabar_tui.core.query import KINDS
+from kabar_tui.core.query import KINDS, HitKind
 from kabar_tui.core.search import DocumentColumns, SearchEngine, SearchIndex, SearchPage
 from kabar_tui.core.storage import Skipped, Storage
 
@@ -172,7 +172,7 @@ class _Outlets:
 def _arrays(index: SearchIndex, articles: Sequence[int]) -> dict[str, bytes]:
     """The per-document columns, the vocabulary and the string tables, as BLOBs."""
     words = _Strings.of(index.words)
-    entity = _KIND_CODE["entity"]
+    entity = _KIND_CODE[HitKind.ENTITY]
     entity_docs = [doc for doc, kind in enumerate(index.kinds) if kind == entity]
     records = array("i", index.records)
     for number, doc in enumerate(entity_docs):
@@ -562,15 +562,19 @@ class StoredSearchIndex(SearchEngine):
         """Titles, passages and quotes read from their tables, a batch per kind."""
         columns = self._documents()
         articles = self._articles()
-        wanted: dict[str, list[tuple[int, int]]] = {"title": [], "passage": [], "quote": []}
-        places = []
+        wanted: dict[HitKind, list[tuple[int, int]]] = {
+            HitKind.TITLE: [],
+            HitKind.PASSAGE: [],
+            HitKind.QUOTE: [],
+        }
+        places: list[tuple[HitKind, int, int]] = []
         for doc in docs:
             kind = KINDS[columns.kinds[doc]]
             record = columns.records[doc]
-            if kind == "entity":
+            if kind == HitKind.ENTITY:
                 places.append((kind, record, 0))
             else:
-                place = (articles[columns.owners[doc]], record if kind != "title" else 0)
+                place = (articles[columns.owners[doc]], record if kind != HitKind.TITLE else 0)
                 wanted[kind].append(place)
                 places.append((kind, *place))
         found: dict[tuple[str, int, int], str] = {}
@@ -580,7 +584,7 @@ class StoredSearchIndex(SearchEngine):
         entities = self._strings("entity") if len(places) > sum(map(len, wanted.values())) else None
         texts = []
         for kind, first, second in places:
-            if entities is not None and kind == "entity":
+            if entities is not None and kind == HitKind.ENTITY:
                 texts.append(entities[first])
             elif (text := found.get((kind, first, second))) is not None:
                 texts.append(text)
@@ -589,15 +593,15 @@ class StoredSearchIndex(SearchEngine):
         return texts
 
     def _read_texts(
-        self, kind: str, places: list[tuple[int, int]]
+        self, kind: HitKind, places: list[tuple[int, int]]
     ) -> Iterator[tuple[tuple[int, int], str]]:
         """((article, position), text) of titles (position 0), passages or quotes, one
         primary-key lookup each (SQLite scans a whole table for a row-value IN list)."""
         db = self._db()
-        if kind == "title":
+        if kind == HitKind.TITLE:
             sql = "SELECT title FROM articles WHERE id = ? AND 0 = ?"
         else:
-            table = "paragraphs" if kind == "passage" else "quotes"
+            table = "paragraphs" if kind == HitKind.PASSAGE else "quotes"
             sql = f"SELECT text FROM {table} WHERE article = ? AND position = ?"
         for place in set(places):
             row = db.execute(sql, place).fetchone()

@@ -22,7 +22,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
-from kabar_tui.core.lexicon import speech_cues
+from kabar_tui.core.lexicon import Label, speech_cues
 from kabar_tui.core.model import Mention
 
 # How far a speaker phrase is read after its cue, and a subject before its verb.
@@ -156,7 +156,7 @@ class Memory:
         """Remember which person each title named (`Presiden Joko Widodo`), for `kata Presiden`."""
         roles = cues().roles
         for mention in mentions:
-            if mention.label != "PER":
+            if mention.label != Label.PER:
                 continue
             before = text[max(0, mention.start - 20) : mention.start].split()
             first = mention.text.split(None, 1)[0]
@@ -298,7 +298,7 @@ def _pick(
     """The person if one is named (the last: a chain of titles ends in the name), else the
     last organisation; never a place."""
     for mention in reversed(candidates):
-        if mention.label == "PER":
+        if mention.label == Label.PER:
             person = _person(text, mention, roles)
             if person is not None:
                 name, name_start, _ = person
@@ -306,7 +306,7 @@ def _pick(
                 return Speaker(name, role, person=True)
     if people_only:
         return None
-    organisations = [m for m in candidates if m.label == "ORG"]
+    organisations = [m for m in candidates if m.label == Label.ORG]
     if organisations:
         return Speaker(organisations[-1].text)
     return None
@@ -323,9 +323,9 @@ def subject_of(
         return memory.pronoun()
     candidates = mentions.within(start, verb_start)
     for mention in reversed(candidates):  # the nearest person or body, not a description
-        if mention.label == "LOC" or _described(text, start, mention, verb_start):
+        if mention.label == Label.LOC or _described(text, start, mention, verb_start):
             continue
-        if mention.label != "PER":
+        if mention.label != Label.PER:
             return Speaker(mention.text)
         person = _person(text, mention, cues().roles)
         if person is not None:
@@ -337,7 +337,7 @@ def subject_of(
     speaker = _pick(text, candidates, cues().roles)
     if speaker is not None:
         return speaker
-    places = [m for m in candidates if m.label == "LOC"]
+    places = [m for m in candidates if m.label == Label.LOC]
     if places:
         return Speaker(places[0].text)
     return None
@@ -368,7 +368,7 @@ def _appositive_name(
         name = match.group(1).strip()
         if any(w.casefold() in roles for w in name.split()) or any(c.isdigit() for c in name):
             continue
-        if any(m.label != "PER" for m in mentions.within(match.start(1), match.end(1))):
+        if any(m.label != Label.PER for m in mentions.within(match.start(1), match.end(1))):
             continue
         found = Speaker(name, _role(text, start, match.start()), person=True)
     return found

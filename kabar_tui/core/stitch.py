@@ -15,6 +15,7 @@ from functools import lru_cache
 from kabar_tui.core import boilerplate as chrome
 from kabar_tui.core.captions import credit_only
 from kabar_tui.core.metadata import find_dateline, read_meta_line
+from kabar_tui.core.model import RemovalReason
 from kabar_tui.core.repair import MAX_NAME_WORDS, is_name_fragment, open_ended
 from kabar_tui.core.text import comparable, stopwords
 
@@ -104,9 +105,9 @@ def _joinable(text: str) -> bool:
     if text.startswith(("http://", "https://", "www.")):
         return False
     reason = chrome.chrome_reason(text)
-    if reason == "signature" and _ABBREVIATION.fullmatch(text):
+    if reason == RemovalReason.SIGNATURE and _ABBREVIATION.fullmatch(text):
         return True  # `Kitab Undang-undang Hukum Pidana` / `(KUHP)` / `khususnya ...`
-    if reason == "syndication note":
+    if reason == RemovalReason.SYNDICATION_NOTE:
         return True  # `Artikel ini telah naik di` / `detikBali dan bisa` / ...: one note
     if reason is not None or credit_only(text) is not None:
         return False

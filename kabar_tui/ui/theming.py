@@ -16,6 +16,7 @@ from textual.color import Color, ColorParseError
 from textual.theme import BUILTIN_THEMES, Theme
 
 from kabar_tui.config import config_dir, load_config, save_setting
+from kabar_tui.core.lexicon import Label
 from kabar_tui.core.resources import themes_dir
 from kabar_tui.core.themes import (
     ANSI_THEME,
@@ -172,7 +173,8 @@ class ReaderStyles:
     brackets: bool = False
 
     def entity(self, kind: str) -> Style:
-        return {"PER": self.per, "LOC": self.loc, "ORG": self.org}.get(kind, Style(bold=True))
+        styles: dict[str, Style] = {Label.PER: self.per, Label.LOC: self.loc, Label.ORG: self.org}
+        return styles.get(kind, Style(bold=True))
 
 
 def reader_styles(app: App) -> ReaderStyles:

@@ -11,10 +11,12 @@ import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from importlib.resources.abc import Traversable
 
-from kabar_tui.core.lexicon import NAME_WORD, Label, data_lines
+from kabar_tui.core.lexicon import NAME_WORD, Label, data_lines, data_value, numbered_data_lines
 
 MAX_PHRASE_WORDS = 6  # longer phrases are never looked up
+_GAZETTEER = "entities/gazetteer.tsv"
 
 
 def _lengths_by_first_word(phrases: Iterable[tuple[str, ...]]) -> dict[str, tuple[int, ...]]:
@@ -83,6 +85,18 @@ def _name_is_usable(name: str) -> bool:
     return all(ch.isalpha() or ch in " -'’." for ch in name) and not name.isdigit()
 
 
+def curated_names(root: Traversable | None = None) -> list[tuple[Label, str, str]]:
+    """(label, name, canonical) rows of `entities/gazetteer.tsv`, each label checked (an
+    unknown one raises `DataFileError` with the file and line)."""
+    rows = []
+    for number, line in numbered_data_lines(_GAZETTEER, root):
+        parts = line.split("\t")
+        label = data_value(Label, parts[0], _GAZETTEER, number, root)
+        name = parts[1]
+        rows.append((label, name, parts[2] if len(parts) > 2 and parts[2] else name))
+    return rows
+
+
 @cache
 def gazetteer() -> Gazetteer:
     """Curated lists first; babel's CLDR names fill in (they never override a curated entry)."""
@@ -90,10 +104,7 @@ def gazetteer() -> Gazetteer:
 
     names = Names()
     upper_keys: set[str] = set()
-    for line in data_lines("entities/gazetteer.tsv"):
-        parts = line.split("\t")
-        label, name = Label(parts[0]), parts[1]
-        canonical = parts[2] if len(parts) > 2 and parts[2] else name
+    for label, name, canonical in curated_names():
         names[key_tuple(name)] = (label, canonical)
         if name.isupper():
             upper_keys.add(token_key(name))

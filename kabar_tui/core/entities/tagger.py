@@ -26,9 +26,10 @@ from kabar_tui.core.entities.features import (
     rule_attributes,
     word_attributes,
 )
+from kabar_tui.core.lexicon import Label
 
 LABELS = ("O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "I-ORG")
-ENTITY = ("", "PER", "LOC", "ORG")  # by (label number + 1) // 2
+ENTITY = ("", Label.PER, Label.LOC, Label.ORG)  # by (label number + 1) // 2
 MODEL_PATH = Path(__file__).resolve().parents[2] / "data" / "entities" / "crf.npz"
 FORM_CACHE_LIMIT = 200_000
 

@@ -16,13 +16,14 @@ from textual.timer import Timer
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from kabar_tui.core.filter_values import ValueMatch
 from kabar_tui.core.formatting import format_date, format_number
-from kabar_tui.core.query import filter_keys_help, filter_problem, highlight_terms
+from kabar_tui.core.query import HitKind, filter_keys_help, filter_problem, highlight_terms
 from kabar_tui.core.search import Hit, SearchPage
 from kabar_tui.core.textfold import WORD, fold
 from kabar_tui.i18n import _, ngettext
 from kabar_tui.ui.access import KabarNode
-from kabar_tui.ui.labels import hit_kind_label
+from kabar_tui.ui.labels import hit_kind_label, value_notes
 from kabar_tui.ui.messages import OpenArticle, ShowEntity
 
 DEBOUNCE_SECONDS = 0.15
@@ -111,6 +112,7 @@ class SearchScreen(KabarNode, ModalScreen[None]):
         self.initial_selected = selected
         self.hits: list[Hit] = []
         self.total = 0  # hits the query has in all; pages of PAGE are listed as needed
+        self.values: list[ValueMatch] = []  # what the query's filter values matched
         self.shown_query: str | None = None  # the query whose hits are listed
         self._paging = False  # the next page has been asked for
         self.closed = False  # dismissed: answers that come later are dropped
@@ -193,6 +195,7 @@ class SearchScreen(KabarNode, ModalScreen[None]):
         hits = page.hits
         self.hits = list(hits)
         self.total = page.total
+        self.values = page.values
         self.shown_query = query
         listing = self.query_one(HitList)
         listing.clear_options()
@@ -203,11 +206,20 @@ class SearchScreen(KabarNode, ModalScreen[None]):
 
     def _show_status(self, query: str) -> None:
         status = self.query_one("#search-status", Label)
-        if self.kabar.searcher is None:
+        hint = query_hint(query)
+        if hint:
+            status.update(Text(hint, style="bold"))
+        elif self.kabar.searcher is None:
             status.update(_("Still reading articles…"))
         elif not query.strip():
             status.update(_("Type to search the whole corpus"))
-        elif self.hits:
+        else:
+            status.update(self._count_line())
+
+    def _count_line(self) -> Text:
+        """`12 hits`, and what a filter value was taken as (`by:matsegra → Matsegora`)
+        or that it matched nothing: plain text, the names come from the articles."""
+        if self.hits:
             count = self.total
             if len(self.hits) < count:
                 line = ngettext(
@@ -217,12 +229,10 @@ class SearchScreen(KabarNode, ModalScreen[None]):
                 )
             else:
                 line = ngettext("{n} hit", "{n} hits", count)
-            status.update(line.format(n=format_number(count, self.kabar.locale)))
+            line = line.format(n=format_number(count, self.kabar.locale))
         else:
-            status.update(_("No hits"))
-        hint = query_hint(query)
-        if hint:
-            status.update(Text(hint, style="bold"))
+            line = _("No hits")
+        return Text(" · ").join(Text(part) for part in [line, *value_notes(self.values)])
 
     def move_hit(self, step: int) -> None:
         """ctrl+n/ctrl+p, ctrl+j/ctrl+k: move in the hits while typing, as in fzf."""
@@ -294,5 +304,5 @@ class SearchScreen(KabarNode, ModalScreen[None]):
             paragraph = hit.paragraph or 0
             opened = OpenArticle(hit.article_id, paragraph, terms, origin=("search",))
             self.kabar.post_message(opened)
-        elif hit.kind == "entity":  # an entity hit's text is its name, label its type
+        elif hit.kind == HitKind.ENTITY:  # an entity hit's text is its name, label its type
             self.kabar.post_message(ShowEntity(hit.text))
