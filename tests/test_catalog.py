@@ -15,8 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from kabar_tui.core.catalog import ArticleHead, Catalog, MemoryCatalog, entity_key
-from kabar_tui.core.catalog_open import open_catalog
+from kabar_tui.core.catalog import (
+    ArticleHead,
+    Catalog,
+    CatalogChanges,
+    MemoryCatalog,
+    entity_key,
+)
+from kabar_tui.core.catalog_open import open_catalog, recent_catalog, reopen_catalog
 from kabar_tui.core.catalog_store import StoredCatalog
 from kabar_tui.core.linking import related
 from kabar_tui.core.model import Corpus
@@ -235,3 +241,68 @@ def test_the_stored_catalog_answers_from_a_worker_thread(seed_corpus: Corpus) ->
         found = list(workers.map(catalog.article, [first.id, first.id]))
     assert found == [first, first]
     assert not catalog.problems
+
+
+def test_content_hashes_by_file(catalog: Catalog, seed_corpus: Corpus) -> None:
+    expected = {article.path: article.content_hash for article in seed_corpus.articles}
+    assert catalog.content_hashes() == expected
+
+
+def test_the_stored_catalog_sorts_its_newest_heads_as_the_list_does(seed_corpus: Corpus) -> None:
+    from kabar_tui.ui.listing import sort_heads
+
+    catalog = stored(seed_corpus)
+    by_date = sort_heads(catalog.heads(), "date")
+    assert (
+        any(head.published is None for head in by_date)
+        or len({head.published for head in by_date}) > 1
+    )
+    for limit in (1, 3, len(by_date) + 1):
+        assert catalog.newest_heads(limit) == by_date[:limit]
+
+
+def test_a_catalog_opened_again_answers_alone(seed_corpus: Corpus) -> None:
+    catalog = stored(seed_corpus)
+    again = catalog.opened_again()
+    assert again is not catalog and again.heads() == catalog.heads()
+    again.close()
+    assert catalog.article(catalog.heads()[0].id) is not None
+    memory_catalog = MemoryCatalog(seed_corpus)
+    assert memory_catalog.opened_again() is memory_catalog
+
+
+def test_changes_between_two_catalogs_by_file() -> None:
+    before = {"a.txt": "1", "b.txt": "2", "c.txt": "3"}
+    after = {"a.txt": "1", "b.txt": "9", "d.txt": "4"}
+    changes = CatalogChanges.between(before, after)
+    assert changes == CatalogChanges(
+        frozenset({"d.txt"}), frozenset({"b.txt"}), frozenset({"c.txt"})
+    )
+    assert changes and not CatalogChanges.between(before, dict(before))
+
+
+def test_the_recent_catalog_of_folders_is_opened_without_a_look_at_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("KABAR_NO_CACHE", raising=False)
+    monkeypatch.setenv("KABAR_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for seed in sorted(Path(build_corpus(cache=False).articles[0].path).parent.glob("*.txt")):
+        (folder / seed.name).write_bytes(seed.read_bytes())
+    index_corpus([folder], keep_articles=False)
+    assert recent_catalog([folder]) is None  # nothing opened it yet
+    opened, _problems = open_catalog([folder])
+    assert opened is not None
+    count = len(opened)
+    opened.close()
+
+    sorted(folder.glob("*.txt"))[0].unlink()
+    recent = recent_catalog([folder])
+    assert recent is not None and recent.key == opened.key  # stale, as asked
+    assert len(recent) == count > 1
+    recent.close()
+    assert open_catalog([folder]) == (None, [])  # the check sees the file gone
+    assert recent_catalog([tmp_path]) is None
+    assert reopen_catalog(opened.key) is not None
+    assert reopen_catalog("no such corpus") is None

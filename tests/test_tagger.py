@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from benchmarks.textgen import paragraphs
-from kabar_tui.core.entities import recognise
+from kabar_tui.core.entities import recognise, recognise_many
 from kabar_tui.core.entities.features import sentence_attributes, tokenize
 from kabar_tui.core.entities.tagger import (
     LABELS,
@@ -111,6 +111,52 @@ def test_decoding_finds_the_best_label_sequence() -> None:
 
         best = max(itertools.product(range(len(LABELS)), repeat=len(words)), key=total)
         assert labels == [LABELS[i] for i in best]
+
+
+def test_a_name_s_probability_is_the_share_of_every_labelling_that_reads_it() -> None:
+    """Forward-backward against summing every labelling of short sentences and pieces:
+    the probability of a decoded name is the weight of the labellings that read exactly
+    that name (B-, I-, and no I- of its label after it), over the weight of all."""
+    crf = model()
+    texts = ("Budi ke Medan.", "Kata Ketua KPK Firli Bahuri", "PT Maju Jaya", "Wali Kota Bogor")
+    sentences = [(words_of(t), ["O"] * len(words_of(t))) for t in texts]
+    sentences[1] = (sentences[1][0], ["O", "O", "B-ORG/known", "B-PER/titled", "I-PER/titled"])
+    pieces = [[(0, 4)], [(1, 5)], [(0, 3)], [(1, 3)]]
+    for spans in (None, pieces):
+        emissions = crf.emissions(sentences, spans)
+        found = crf.decode_sure_spans(sentences, spans)
+        assert [[f[:3] for f in row] for row in found] == crf.decode_spans(sentences, spans)
+        assert any(found)
+        position = 0
+        for number, ((words, _), names) in enumerate(zip(sentences, found, strict=True)):
+            first, last = (0, len(words)) if spans is None else spans[number][0]
+            scores = emissions[position : position + last - first]
+            position += last - first
+            outside = np.zeros(
+                len(LABELS)
+            )  # a piece inside a sentence follows an O, and one precedes
+            edges = (
+                crf.transitions[0] if first else outside,
+                crf.transitions[:, 0] if last < len(words) else outside,
+            )
+
+            def weight(
+                path: tuple[int, ...], scores: np.ndarray = scores, edges: tuple = edges
+            ) -> float:
+                steps = sum(crf.transitions[a, b] for a, b in itertools.pairwise(path))
+                around = edges[0][path[0]] + edges[1][path[-1]]
+                return float(np.exp(sum(scores[i, y] for i, y in enumerate(path)) + steps + around))
+
+            paths = list(itertools.product(range(len(LABELS)), repeat=last - first))
+            total = sum(map(weight, paths))
+            for a, b, label, probability in names:
+                inside = 2 * (["PER", "LOC", "ORG"].index(label) + 1)
+                wanted = (inside - 1, *[inside] * (b - a - 1))
+                reading = [p for p in paths if p[a - first : b - first] == wanted]
+                reading = [p for p in reading if b - first == len(p) or p[b - first] != inside]
+                expected = sum(map(weight, reading)) / total
+                assert probability == pytest.approx(expected, rel=1e-4)
+                assert 0 < probability <= 1
 
 
 def test_entity_spans_read_labels_as_the_training_data_is_read() -> None:
@@ -277,3 +323,70 @@ def test_an_acronym_gives_way_to_the_longer_name_the_tagger_reads(text: str, nam
     name, and it stands. (A name running up to a person after a title does not: see
     test_entities.test_field_of_a_title_is_not_part_of_the_name.)"""
     assert (name, "ORG") in {(m.text, m.label) for m in recognise([text])}
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "instead"),
+    [
+        (
+            "Delegasi itu terbang dari Washington DC menuju Seoul pekan lalu.",
+            ("Washington DC", "LOC"),
+            ("DC", "ORG"),
+        ),
+        (
+            "Rapat paripurna berlangsung di Gedung Nusantara II, Senayan.",
+            ("Gedung Nusantara II", "LOC"),
+            ("II", "ORG"),
+        ),
+    ],
+)
+def test_a_name_the_tagger_is_sure_of_overrules_a_known_name_or_head(
+    text: str, name: tuple[str, str], instead: tuple[str, str]
+) -> None:
+    result = {(m.text, m.label) for m in recognise([text])}
+    assert name in result
+    assert instead not in result
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        (
+            "Juru Bicara Gedung Putih Karine Jean-Pierre mengatakan Washington sangat prihatin.",
+            [("Gedung Putih", "ORG"), ("Karine Jean-Pierre", "PER")],
+        ),
+        (
+            "Pelaksana Tugas Direktur Jenderal Pencegahan dan Pengendalian Penyakit Kementerian "
+            "Kesehatan Maxi Rein Rondonuwu meninjau vaksinasi.",
+            [("Kementerian Kesehatan", "ORG"), ("Maxi Rein Rondonuwu", "PER")],
+        ),
+        (
+            "Warga kecamatan itu menonton laga Timnas Indonesia melawan Irak.",
+            [("Timnas Indonesia", "ORG"), ("Irak", "LOC")],
+        ),
+    ],
+)
+def test_a_sure_name_that_joins_two_names_does_not_overrule_them(
+    text: str, names: list[tuple[str, str]]
+) -> None:
+    """The tagger is sure of `Gedung Putih Karine Jean-Pierre` (ORG), an organisation run
+    into the person after it, and of names holding a lowercase verb."""
+    result = {(m.text, m.label) for m in recognise([text])}
+    assert set(names) <= result
+
+
+def test_recognising_many_articles_at_once_equals_one_at_a_time() -> None:
+    """Decoding several articles' stretches in one pass changes no mention: generated
+    news, headlines and one-word paragraphs, articles without names, in uneven batches."""
+    texts = paragraphs(120, seed=23)
+    articles = [texts[i : i + 1 + i % 7] for i in range(0, len(texts), 6)]
+    articles += [["BUDI SANTOSO TIBA DI JAKARTA"], ["harga cabai naik."], ["Jakarta"]]
+    articles.append(["Delegasi itu terbang dari Washington DC menuju Seoul pekan lalu."])
+    one_by_one = [recognise(article) for article in articles]
+    for size in (1, 5, len(articles)):
+        batched = [
+            found
+            for i in range(0, len(articles), size)
+            for found in recognise_many(articles[i : i + size])
+        ]
+        assert batched == one_by_one

@@ -51,6 +51,30 @@ def test_watcher_reports_a_new_file(tmp_path: Path, polling: bool) -> None:
     assert batches and all(path.name == "new.txt" for path in batches[0])
 
 
+def test_begun_is_said_once_watching_has_begun_and_later_files_come_after(
+    tmp_path: Path,
+) -> None:
+    """The reader looks at the files when `begun` is called: what changes after it comes
+    as a batch, so nothing is missed between the look and the watching."""
+    watcher = FolderWatcher([tmp_path], force_polling=True, poll_delay_ms=50, debounce_ms=50)
+    stop = threading.Event()
+    begun = threading.Event()
+    batches: list[set[Path]] = []
+
+    def collect() -> None:
+        for batch in watcher.changes(stop, begun=begun.set):
+            batches.append(batch)
+            stop.set()
+
+    thread = threading.Thread(target=collect, daemon=True)
+    thread.start()
+    assert begun.wait(PATIENCE_S) and not batches
+    (tmp_path / "after.txt").write_text("Judul\n\nIsi berita.\n", encoding="utf-8")
+    thread.join(PATIENCE_S)
+    stop.set()
+    assert batches and {path.name for path in batches[0]} == {"after.txt"}
+
+
 def test_watching_a_missing_folder_ends_quietly(tmp_path: Path) -> None:
     watcher = FolderWatcher([tmp_path / "gone"])
     assert list(watcher.changes(threading.Event())) == []

@@ -18,6 +18,13 @@ QUIT_GRACE_SECONDS = 0.5
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_paths_argument(parser)
     add_interface_arguments(parser)
+    parser.add_argument(
+        "--no-watch",
+        dest="watch",
+        action="store_false",
+        help="do not watch the folders for new, changed or removed files (they are still "
+        "checked once at start)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -43,6 +50,7 @@ def run(args: argparse.Namespace) -> int:
         keymap=config.keymap,
         theme=args.theme,
         warnings=config.warnings,
+        watch=args.watch,
     )
     app.run()
     app.stop_loading(QUIT_GRACE_SECONDS)

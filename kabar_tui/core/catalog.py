@@ -63,6 +63,29 @@ class EntityOccurrence:
     mentions: list[Mention] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True)
+class CatalogChanges:
+    """What differs between two catalogs of the same folders, by file: the paths added,
+    changed (another content) and removed."""
+
+    added: frozenset[str] = frozenset()
+    changed: frozenset[str] = frozenset()
+    removed: frozenset[str] = frozenset()
+
+    @classmethod
+    def between(cls, before: dict[str, str], after: dict[str, str]) -> CatalogChanges:
+        """From the `content_hashes` of the two, the old one's taken when it was opened: a
+        changed file's row in the cache is replaced, so asked later it answers the new."""
+        return cls(
+            frozenset(after.keys() - before.keys()),
+            frozenset(path for path in after.keys() & before.keys() if after[path] != before[path]),
+            frozenset(before.keys() - after.keys()),
+        )
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.changed or self.removed)
+
+
 class Searcher(Protocol):
     """What search asks of an index, in memory or stored."""
 
@@ -135,6 +158,24 @@ class Catalog(ABC):
     @abstractmethod
     def searcher(self) -> Searcher:
         """The search index (built or opened on first use: call it in a worker)."""
+
+    def newest_heads(self, limit: int) -> list[ArticleHead] | None:
+        """The `limit` newest heads (undated last, then in corpus order: the list's first
+        screen by date) when the backing answers that faster than every head; else None."""
+        return None
+
+    def content_hashes(self) -> dict[str, str]:
+        """The content hash of every article by its file's path (what changed on disk)."""
+        return {article.path: article.content_hash for article in self.articles()}
+
+    def close(self) -> None:
+        """Let go of what it holds open (a stored catalog's connection; in memory, none)."""
+        return None
+
+    def opened_again(self) -> Catalog:
+        """This catalog for another thread to ask: the same one when it is held in memory,
+        another connection to the same stored corpus when it queries."""
+        return self
 
     def whole_corpus(self) -> Corpus | None:
         """Everything at once, in memory (`kabar export` as one JSON document); None when
@@ -310,6 +351,9 @@ class MemoryCatalog(Catalog):
 
             self._searcher = SearchIndex.build(self.corpus)
         return self._searcher
+
+    def content_hashes(self) -> dict[str, str]:
+        return {article.path: article.content_hash for article in self.corpus.articles}
 
     def whole_corpus(self) -> Corpus:
         return self.corpus

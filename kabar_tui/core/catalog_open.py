@@ -6,11 +6,19 @@ the cache holds that corpus answer its `StoredCatalog`. Anything else (a new, ch
 gone file, a corpus never linked, no cache) answers None, and the caller indexes
 (`pipeline.index_corpus`), which reads, processes and stores what changed. This module
 does not import the processing stages, so a cached command starts without them.
+
+The corpus found for a set of folders is remembered (a `meta` row), so the reader can show
+it at once with `recent_catalog`, before checking a file, and check them in the
+background (stale-while-revalidate: docs/ui.md).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+import hashlib
+import os
+import sqlite3
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from kabar_tui.core.catalog_store import StoredCatalog
@@ -19,11 +27,15 @@ from kabar_tui.core.resources import seeds_dir
 from kabar_tui.core.sources import Source, article_ids, discover_paths, path_key, read_source
 from kabar_tui.core.storage import (
     CacheUnavailable,
+    Skipped,
     Storage,
     cache_disabled,
+    code_fingerprint,
     corpus_key,
     unchanged_by_metadata,
 )
+
+_RECENT = "recent corpus "  # meta key prefix: the corpus last found for a set of roots
 
 
 def open_catalog(
@@ -53,7 +65,66 @@ def open_catalog(
         if cache is True:
             storage.close()
         return None, warnings
+    _remember(storage, roots, key)
     return StoredCatalog(storage, number, key, problems + warnings), []
+
+
+def recent_catalog(paths: Iterable[str | Path] | None = None) -> StoredCatalog | None:
+    """The corpus `open_catalog` last found for these paths, opened without looking at a
+    file: it may be stale, and the caller checks with `open_catalog` afterwards."""
+    roots = list(paths) if paths else [seeds_dir()]
+    if cache_disabled():
+        return None
+    try:
+        storage = Storage.open_default()
+    except CacheUnavailable:
+        return None
+    try:
+        with storage.guard("read") as db:
+            row = db.execute("SELECT value FROM meta WHERE key = ?", (_roots_key(roots),))
+            found = row.fetchone()
+    except Skipped:
+        found = None
+    return _opened(storage, found[0]) if found else None
+
+
+def reopen_catalog(key: str) -> StoredCatalog | None:
+    """The stored corpus `key` on a connection of its own (for another thread), unchecked."""
+    try:
+        storage = Storage.open_default()
+    except CacheUnavailable:
+        return None
+    return _opened(storage, key)
+
+
+def _opened(storage: Storage, key: str) -> StoredCatalog | None:
+    number = storage.find_corpus(key)
+    if number is None:
+        storage.close()
+        return None
+    return StoredCatalog(storage, number, key)
+
+
+def _roots_key(roots: Sequence[str | Path]) -> str:
+    """The meta key for a set of roots: where they really are, and the processing code."""
+    where = sorted(os.path.realpath(Path(root).expanduser()) for root in roots)
+    digest = hashlib.blake2b(code_fingerprint().encode(), digest_size=16)
+    digest.update("\0".join(where).encode("utf-8", "surrogateescape"))
+    return _RECENT + digest.hexdigest()
+
+
+def _remember(storage: Storage, roots: Sequence[str | Path], key: str) -> None:
+    """Note `key` as the corpus of `roots` (bookkeeping: a busy cache skips it, and the
+    catalog's connection stays open)."""
+    try:
+        with storage.guard("read") as db, contextlib.suppress(sqlite3.OperationalError):
+            db.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (_roots_key(roots), key),
+            )
+    except Skipped:
+        pass
 
 
 def _unchanged_sources(

@@ -74,6 +74,12 @@ class StoredCatalog(Catalog):
     def close(self) -> None:
         self.storage.close()
 
+    def opened_again(self) -> StoredCatalog:
+        """The same stored corpus on a connection of its own: a connection is used by one
+        thread at a time, and a second one costs a few milliseconds, not a check of every
+        file. Unchecked: when the corpus has gone meanwhile its questions answer nothing."""
+        return StoredCatalog(Storage(self.storage.path), self.number, self.key)
+
     # -- reading, with what goes wrong said in `problems` -----------------------------------
 
     def _rows(self, sql: str, *parameters: object) -> list[Row]:
@@ -116,6 +122,16 @@ class StoredCatalog(Catalog):
             rows = self._rows(f"{_HEADS} WHERE w.corpus = ? ORDER BY w.position", self.number)
             self._heads = [_head(row[1:]) for row in rows]
         return self._heads
+
+    def newest_heads(self, limit: int) -> list[ArticleHead]:
+        """Sorted by the database: `published` is stored in UTC, so its text sorts as time."""
+        rows = self._rows(
+            f"{_HEADS} WHERE w.corpus = ? "
+            "ORDER BY a.published IS NULL, a.published DESC, w.position LIMIT ?",
+            self.number,
+            limit,
+        )
+        return [_head(row[1:]) for row in rows]
 
     def head(self, article_id: str) -> ArticleHead | None:
         if self._heads is not None:
@@ -339,6 +355,14 @@ class StoredCatalog(Catalog):
         )
         for position, *columns in rows:
             yield heads[position], Quote(*columns)
+
+    def content_hashes(self) -> dict[str, str]:
+        rows = self._rows(
+            "SELECT a.shown_path, a.content_hash FROM corpus_articles w "
+            "JOIN articles a ON a.id = w.article WHERE w.corpus = ?",
+            self.number,
+        )
+        return dict(rows)
 
     def searcher(self) -> Searcher:
         """The search index saved with the corpus (`search_store`): opening it reads one

@@ -8,7 +8,7 @@ container filesystems or past the inotify watch limit, said once in `notes`.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from kabar_tui.core.sources import ARTICLE_SUFFIX
@@ -42,18 +42,34 @@ def is_article_file(path: str) -> bool:
 class FolderWatcher:
     """Batches of changed article files under `roots` until `stop` is set."""
 
-    def __init__(self, roots: Iterable[str | Path], *, force_polling: bool = False) -> None:
+    def __init__(
+        self,
+        roots: Iterable[str | Path],
+        *,
+        force_polling: bool = False,
+        poll_delay_ms: int = POLL_DELAY_MS,
+        debounce_ms: int = DEBOUNCE_MS,
+    ) -> None:
+        """`poll_delay_ms` and `debounce_ms`: shorter in tests, which poll to be sure."""
         self.roots = [Path(root).expanduser() for root in roots]
         self.force_polling = force_polling
+        self.poll_delay_ms = poll_delay_ms
+        self.debounce_ms = debounce_ms
         self.notes: list[str] = []  # said to the user once: how the folders are watched
 
     def changes(
-        self, stop: threading.Event, since: dict[Path, tuple[int, int]] | None = None
+        self,
+        stop: threading.Event,
+        since: dict[Path, tuple[int, int]] | None = None,
+        begun: Callable[[], None] | None = None,
     ) -> Iterator[set[Path]]:
         """Each batch of article files created, modified or deleted, as it settles.
 
         `since` is a `snapshot` taken before the caller last looked (an index run): files
         that changed between it and the moment watching starts come as the first batch.
+        `begun` is called once watching has begun (within a second), so that a caller can
+        look at the files then instead of taking a snapshot before; what changed until
+        then is taken as seen by that look, not yielded.
         """
         import watchfiles
 
@@ -66,17 +82,21 @@ class FolderWatcher:
                 for batch in watchfiles.watch(
                     *watched,
                     watch_filter=lambda _change, path: is_article_file(path),
-                    debounce=DEBOUNCE_MS,
+                    debounce=self.debounce_ms,
                     step=STEP_MS,
                     stop_event=stop,
                     force_polling=polling,
-                    poll_delay_ms=POLL_DELAY_MS,
+                    poll_delay_ms=self.poll_delay_ms,
                     raise_interrupt=False,
                     ignore_permission_denied=True,
                     rust_timeout=TIMEOUT_MS,
                     yield_on_timeout=True,
                 ):
                     changed = {Path(path) for _change, path in batch}
+                    if begun is not None:
+                        begun()
+                        begun = None
+                        continue
                     if since is not None:  # watching has begun: what changed meanwhile?
                         changed |= _differences(since, snapshot(self.roots))
                         since = None
@@ -88,7 +108,8 @@ class FolderWatcher:
                     self.notes.append(f"folders not watched: {error}")
                     return
                 polling = True
-                self.notes.append(f"watching by polling every {POLL_DELAY_MS // 1000} s ({error})")
+                seconds = self.poll_delay_ms / 1000
+                self.notes.append(f"watching by polling every {seconds:g} s ({error})")
 
 
 def _differences(

@@ -1,15 +1,20 @@
 """The reader application: screens, the catalog being opened or loaded, and navigation history.
 
 Screens ask `app.catalog` (kabar_tui.core.catalog) for what they show. Opening a cached
-corpus is `open_catalog`, which loads no article; otherwise the articles are indexed in a
-thread and shown as they arrive (a MemoryCatalog, `linked` False) until the final catalog
-replaces it. Cleaning and analysis code is imported only on that second path.
+corpus is `recent_catalog` (the corpus last opened for these folders, checked afterwards)
+or `open_catalog`, which load no article; otherwise the articles are indexed in a thread
+and shown as they arrive (a MemoryCatalog, `linked` False) until the final catalog
+replaces it. Cleaning and analysis code is imported only when something must be indexed.
+The folders are then checked, and watched, in a thread of their own; a change on disk is
+indexed there and the reader moves to the new catalog keeping its place (docs/ui.md).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
+import os
 import signal
 import threading
 import time
@@ -25,14 +30,28 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 
-from kabar_tui.core.catalog import ArticleHead, Catalog, MemoryCatalog, Searcher
+from kabar_tui.core.catalog import ArticleHead, Catalog, CatalogChanges, MemoryCatalog, Searcher
 from kabar_tui.core.model import Article, Corpus, Problem
 from kabar_tui.core.threaded_imports import import_rapidfuzz
 from kabar_tui.i18n import _, ngettext
-from kabar_tui.ui.asking import Answer, Asker
+from kabar_tui.ui.asking import Asker
 from kabar_tui.ui.history import History, Location
 from kabar_tui.ui.listing import Listing
-from kabar_tui.ui.messages import Compare, OpenArticle, ShowEntity, ShowList
+from kabar_tui.ui.messages import (
+    Answer,
+    ArticlesArrived,
+    ArticlesPreviewed,
+    CatalogReady,
+    Compare,
+    FirstRows,
+    FoldersChecked,
+    LoadProgress,
+    OpenArticle,
+    SearcherReady,
+    ShowEntity,
+    ShowList,
+    WatchNote,
+)
 from kabar_tui.ui.screens.list import ListScreen
 from kabar_tui.ui.textual_strings import part_name, textual_text
 from kabar_tui.ui.theming import setup_themes
@@ -40,7 +59,9 @@ from kabar_tui.ui.theming import setup_themes
 if TYPE_CHECKING:
     from kabar_tui.core.compare import Comparison
     from kabar_tui.core.search import SearchPage
+    from kabar_tui.core.watch import FolderWatcher
     from kabar_tui.ui.screens.reader import ReaderScreen
+    from kabar_tui.ui.widgets.article_view import ArticleView
 
 T = TypeVar("T")
 
@@ -50,6 +71,11 @@ PROGRESS_SECONDS = 0.1  # how often the progress bar is updated while indexing
 ARRIVAL_SECONDS = 0.3
 ARRIVAL_COST_FACTOR = 5  # wait at least this many times the last rebuild
 SHOWN_PROBLEMS = 3  # toasts for unreadable files; the rest go to stderr on exit
+FIRST_ROWS = 200  # rows listed before every head is read (more than a screen holds)
+# Files of a change on disk processed alone and listed before the corpus is indexed again
+# with them; a bigger change (a copy of many files) waits for the indexing.
+PREVIEWED_FILES = 20
+FIRST_DRAWN_WAIT = 1.0  # at most this long the threads wait for those rows to be drawn
 KEPT_ARTICLES = 8  # whole articles kept after opening, so back and forward ask nothing
 # Signals that end the reader the way `q` does: the terminal is restored first.
 QUITTING_SIGNALS = ("SIGTERM", "SIGHUP", "SIGINT")
@@ -59,46 +85,28 @@ class _Stopped(Exception):
     """The app is quitting or gone: the loading thread ends here."""
 
 
-class ArticlesArrived(Message):
-    """The loading worker processed (or read from the cache) these articles."""
-
-    def __init__(self, articles: list[Article]) -> None:
-        self.articles = articles
-        super().__init__()
-
-
-class LoadProgress(Message):
-    def __init__(self, done: int, total: int) -> None:
-        self.done = done
-        self.total = total
-        super().__init__()
-
-
-class CatalogReady(Message):
-    """The final catalog: every article and the cross-article results, and the list's heads."""
-
-    def __init__(self, catalog: Catalog, listing: Listing, problems: list[Problem]) -> None:
-        self.catalog = catalog
-        self.listing = listing
-        self.problems = problems
-        super().__init__()
-
-
-class SearcherReady(Message):
-    """The catalog's search index is open (or built) and answers."""
-
-    def __init__(self, catalog: Catalog, searcher: Searcher) -> None:
-        self.catalog = catalog
-        self.searcher = searcher
-        super().__init__()
-
-
 def open_catalog(paths: list[str | Path] | None) -> tuple[Catalog | None, list[Problem]]:
     """The catalog of the cached corpus under `paths`, or None when it must be indexed
     (one name here, so tests can stand in for the cache)."""
     from kabar_tui.core.catalog_open import open_catalog as open_stored
 
     return open_stored(paths)
+
+
+def recent_catalog(paths: list[str | Path] | None) -> Catalog | None:
+    """The corpus last opened for `paths`, shown before any file is checked (then checked
+    in the folders' thread); None when there is none or the cache is off."""
+    from kabar_tui.core.catalog_open import recent_catalog as recent_stored
+
+    return recent_stored(paths)
+
+
+def stored_key(catalog: Catalog) -> str | None:
+    """The cache's key of a stored catalog (what the folders are checked against); None
+    for a catalog in memory, which has nothing on disk to compare."""
+    from kabar_tui.core.catalog_store import StoredCatalog
+
+    return catalog.key if isinstance(catalog, StoredCatalog) else None
 
 
 THEME_VARIABLES = {
@@ -111,6 +119,25 @@ THEME_VARIABLES = {
     "match-text": "#000000",
     "removed": "#808080",
 }
+
+
+def changes_notice(changes: CatalogChanges) -> str:
+    """`Folders changed: 2 articles added, 1 changed, 1 removed` (the parts there are)."""
+    parts = []
+    if changes.added:
+        n = len(changes.added)
+        parts.append(ngettext("{n} article added", "{n} articles added", n).format(n=n))
+    if changes.changed:
+        n = len(changes.changed)
+        parts.append(ngettext("{n} changed", "{n} changed", n).format(n=n))
+    if changes.removed:
+        n = len(changes.removed)
+        parts.append(ngettext("{n} removed", "{n} removed", n).format(n=n))
+    return _("Folders changed: {what}").format(what=", ".join(parts))
+
+
+def _nothing(found: object) -> None:
+    """A question asked for what it does, not for an answer."""
 
 
 def kabar_commands() -> type:
@@ -155,10 +182,14 @@ class KabarApp(App[None]):
         corpus: Corpus | None = None,
         catalog: Catalog | None = None,
         warnings: list[str] | None = None,
+        watch: bool | FolderWatcher = True,
     ) -> None:
-        """`corpus` or `catalog`: show this instead of reading `paths` (tests, embedding)."""
+        """`corpus` or `catalog`: show this instead of reading `paths` (tests, embedding).
+        `watch`: whether the folders of `paths` are watched for new, changed and removed
+        files (or the watcher to use; never the bundled seeds)."""
         super().__init__()
         self.paths = paths
+        self.watching = watch if paths else False
         self.locale = locale
         given = MemoryCatalog(corpus) if corpus is not None else catalog
         self.preloaded = given is not None
@@ -169,12 +200,23 @@ class KabarApp(App[None]):
         self._arrival_seconds = 0.0  # how long the last addition of arrived articles took
         self.searcher: Searcher | None = None
         self._articles: OrderedDict[str, Article] = OrderedDict()  # recently opened
+        # Articles of files changed on disk, listed before the catalog has them.
+        self._previewed: dict[str, Article] = {}
         self._stop_loading = threading.Event()
+        self._first_drawn = threading.Event()
         self._asker = Asker(self.post_message, self._stop_loading)
         # Search has a thread of its own: building an index in memory (a catalog without a
         # stored one) takes long, and articles and panes must not wait behind it.
         self._search_asker = Asker(self.post_message, self._stop_loading, "kabar-search")
         self._own_searcher: Searcher | None = None  # the search thread's, once prepared
+        self._search_catalog: Catalog | None = None  # the catalog the search thread asks
+        # The folders are checked (and watched) in a thread of their own: checking 10k files
+        # takes a while, indexing what changed much longer, and neither holds up a question.
+        self._folders: threading.Thread | None = None
+        self.folder_checks = 0  # how often the folders were checked (tests wait for one)
+        # The catalog thread's last catalog handed over, and its files' content hashes then.
+        self._handed: Catalog | None = None
+        self._handed_hashes: dict[str, str] = {}
         self.history = History()
         self.last_search: tuple[str, int] = ("", 0)  # query and highlighted hit, for `/` again
         self.last_copied: str | None = None
@@ -281,7 +323,11 @@ class KabarApp(App[None]):
         """
         self._asker.stop()
         self._search_asker.stop()
-        return self._asker.join(grace) and self._search_asker.join(0)
+        stopped = self._asker.join(grace) and self._search_asker.join(0)
+        if self._folders is not None:  # indexing what changed: it stops at its next file
+            self._folders.join(grace)
+            stopped = stopped and not self._folders.is_alive()
+        return stopped
 
     def _post(self, message: Message) -> None:
         """Hand a message to the app without waiting for it (`call_from_thread` would wait,
@@ -290,40 +336,173 @@ class KabarApp(App[None]):
             raise _Stopped
 
     def _load(self) -> None:
-        # First, before the search thread starts or `/` is pressed: see threaded_imports.
-        import_rapidfuzz()
         with contextlib.suppress(_Stopped):  # quitting: the cache keeps the work done
             self._load_corpus()
 
     def _load_corpus(self) -> None:
-        """The cached catalog when there is one; else index, showing articles as they come,
-        then the catalog of what was indexed. Then the search index, warmed here."""
-        catalog = self.catalog if self.preloaded else None
+        """The corpus last opened for these paths, shown before a file is checked (the
+        folders' thread checks them next); else the cached catalog when there is one; else
+        index, showing articles as they come, then the catalog of what was indexed. Then
+        the search index is opened in its thread, and the folders checked and watched."""
+        catalog = self.catalog if self.preloaded else recent_catalog(self.paths)
         problems: list[Problem] = []
         if catalog is None:
             catalog, problems = open_catalog(self.paths)
-        if catalog is None:
+        opened = catalog is not None
+        if catalog is not None:  # its first screen, then its search while its heads are read
+            first = catalog.newest_heads(FIRST_ROWS)
+            if first is not None:
+                self._post(FirstRows(catalog, first))
+                # Drawn before the threads take the interpreter for anything else.
+                self._first_drawn.wait(FIRST_DRAWN_WAIT)
+        # Before the search thread starts or `/` is pressed: see threaded_imports.
+        import_rapidfuzz()
+        if catalog is not None:
+            self._search_asker.start(partial(self._open_search, catalog))
+        else:
             corpus = self._index_corpus()
             catalog, problems = open_catalog(self.paths)  # the cache holds it all now
             if catalog is None:
                 catalog, problems = MemoryCatalog(corpus), []
         # Said once: what opening said, and the catalog's own (unreadable files and such).
         problems = problems + [p for p in catalog.problems if p not in problems]
+        self._handed = catalog
         self._post(CatalogReady(catalog, Listing.of(catalog), problems))
-        self._search_asker.start(partial(self._open_search, catalog))
+        if not opened:
+            self._search_asker.start(partial(self._open_search, catalog))
+        key = stored_key(catalog)
+        if key is not None and not self.preloaded:
+            # Once search is open: the check must not slow the reader's first second.
+            self._search_asker.ask("folders", partial(self._start_folders, key), _nothing)
 
     def _open_search(self, catalog: Catalog) -> None:
-        """In the search thread: its own opening of a stored catalog (a connection belongs
-        to its thread), and the search index opened or built there."""
-        own: Catalog | None = catalog
-        if not isinstance(catalog, MemoryCatalog):
-            own, _problems = open_catalog(self.paths)
-        if own is None:
-            return  # the cache changed meanwhile: search waits for the next opening
+        """In the search thread: the catalog on a connection of its own (a stored one),
+        and its search index opened or built there; the one it replaces is closed."""
+        from kabar_tui.core.storage import CacheUnavailable
+
+        try:
+            own = catalog.opened_again()
+        except CacheUnavailable:
+            return  # the cache went meanwhile: search waits for the next catalog
         searcher = own.searcher()
+        replaced, self._search_catalog = self._search_catalog, own
         self._own_searcher = searcher
+        if replaced is not None and replaced is not own:
+            replaced.close()
         with contextlib.suppress(_Stopped):
             self._post(SearcherReady(catalog, searcher))
+
+    # -- the folders: checked, watched, indexed again --------------------------------------
+
+    def _start_folders(self, key: str) -> None:
+        """Start the folders' thread for the stored corpus `key` (the one shown)."""
+        if self._folders is None and not self._stop_loading.is_set():
+            self._folders = threading.Thread(
+                target=self._check_folders, args=(key,), name="kabar-folders", daemon=True
+            )
+            self._folders.start()
+
+    def _check_folders(self, key: str) -> None:
+        """In the folders' thread: is the corpus shown (`key`) still what the folders hold?
+        Looked at once watching has begun (nothing is missed between the two), or at once
+        when not watching; then again each time files change."""
+        from kabar_tui.core.catalog_open import reopen_catalog
+        from kabar_tui.core.watch import FolderWatcher
+
+        watcher = self.watching if not isinstance(self.watching, bool) else None
+        if watcher is None and self.watching and self.paths:
+            watcher = FolderWatcher(self.paths)
+        with contextlib.suppress(_Stopped):
+            try:
+                shown = reopen_catalog(key)
+                if shown is not None:  # taken before anything is indexed
+                    self._handed_hashes = shown.content_hashes()
+                    shown.close()
+                looked = False
+
+                def look() -> None:
+                    nonlocal looked
+                    looked = True
+                    self._index_if_changed()
+
+                if watcher is not None:
+                    for changed in watcher.changes(self._stop_loading, begun=look):
+                        for note in watcher.notes:
+                            self._post(WatchNote(note))
+                        watcher.notes.clear()
+                        if len(changed) <= PREVIEWED_FILES:
+                            self._preview(changed)
+                        self._index_if_changed()
+                    for note in watcher.notes:  # watching ended: why
+                        self._post(WatchNote(note))
+                if not looked and not self._stop_loading.is_set():  # not watching, or gone
+                    self._index_if_changed()
+            except (OSError, RuntimeError) as error:  # said in one line, not a traceback
+                self._post(WatchNote(_("Folders no longer checked: {error}").format(error=error)))
+
+    def _preview(self, changed: set[Path]) -> None:
+        """In the folders' thread: the changed files processed one by one and listed at
+        once; their links and stories come with the catalog indexed next."""
+        from kabar_tui.core.pipeline import process_source
+        from kabar_tui.core.sources import Source, article_ids, read_source
+
+        catalog = self.catalog
+        shown = {os.path.realpath(head.path): head.id for head in self.listing.heads}
+        articles: list[Article] = []
+        gone: list[str] = []
+        for path in sorted(changed):
+            source = read_source(path) if path.is_file() else None
+            if isinstance(source, Source):
+                try:
+                    article = process_source(dataclasses.replace(source, id=article_ids([path])[0]))
+                except Exception:  # not shown early: the indexing that follows says why
+                    continue
+                if self._handed_hashes.get(article.path) == article.content_hash:
+                    continue  # touched, not changed
+                articles.append(article)
+            known = shown.get(os.path.realpath(path))
+            if known is not None:
+                gone.append(known)
+        if articles or gone:
+            self._post(ArticlesPreviewed(catalog, articles, gone))
+
+    def _index_if_changed(self) -> None:
+        """Check every file against the cache (`open_catalog`); what changed is indexed
+        (the cache's rows for the rest are reused), and the event loop told the key."""
+        from kabar_tui.core.catalog_open import open_catalog as open_stored
+
+        catalog, problems = open_stored(self.paths)
+        if catalog is None:
+            from kabar_tui.core.pipeline import IndexCancelled, index_corpus
+
+            try:
+                report = index_corpus(self.paths, cancel=self._stop_loading, keep_articles=False)
+            except IndexCancelled:
+                raise _Stopped from None
+            catalog, problems = open_stored(self.paths)
+            if catalog is None:
+                self._post(FoldersChecked(None, report.corpus.problems))
+                return
+        problems = problems + [p for p in catalog.problems if p not in problems]
+        catalog.close()
+        self._post(FoldersChecked(catalog.key, problems))
+
+    def _reopened(self, key: str) -> tuple[Catalog, Listing, CatalogChanges] | None:
+        """In the catalog's thread: the stored corpus `key`, its list, and what changed
+        since the catalog handed over before, which is closed (its questions still queued
+        answer nothing, and are asked again of this one)."""
+        from kabar_tui.core.catalog_open import reopen_catalog
+
+        catalog = reopen_catalog(key)
+        before = self._handed
+        if catalog is None or before is None:
+            return None
+        hashes = catalog.content_hashes()
+        changes = CatalogChanges.between(self._handed_hashes, hashes)
+        listing = Listing.of(catalog)
+        self._handed, self._handed_hashes = catalog, hashes
+        before.close()
+        return catalog, listing, changes
 
     def _index_corpus(self) -> Corpus:
         """Index `paths` (the cache keeps what was done), posting articles as they come."""
@@ -386,8 +565,20 @@ class KabarApp(App[None]):
     def on_load_progress(self, message: LoadProgress) -> None:
         self.list_screen.set_progress(message.done, message.total)
 
+    def on_first_rows(self, message: FirstRows) -> None:
+        """The newest articles, listed while every head is read; the catalog answers."""
+        if not self.listing.heads:  # else the whole list came first
+            self.catalog = message.catalog
+            self.listing = Listing(list(message.heads))
+            self.list_screen.refresh_articles()
+        self.call_after_refresh(self._first_drawn.set)
+
     def on_catalog_ready(self, message: CatalogReady) -> None:
-        problems = message.problems
+        self._say_problems(message.problems)
+        self._catalog_ready(message.catalog, message.listing, message.problems)
+
+    def _say_problems(self, problems: list[Problem]) -> None:
+        """A toast for each of the first few problems; the rest are listed at exit."""
         for problem in problems[:SHOWN_PROBLEMS]:
             self.notify(
                 str(problem), severity="error" if problem.fatal else "warning", markup=False
@@ -400,20 +591,35 @@ class KabarApp(App[None]):
                 hidden,
             )
             self.notify(more.format(n=hidden), severity="warning")
-        self._catalog_ready(message.catalog, message.listing, problems)
 
     def _catalog_ready(
-        self, catalog: Catalog, listing: Listing, problems: list[Problem] | None = None
+        self,
+        catalog: Catalog,
+        listing: Listing,
+        problems: list[Problem] | None = None,
+        changes: CatalogChanges | None = None,
     ) -> None:
-        """The final catalog replaces the one articles arrived in: the list, the open
-        article and its pane are drawn again from it (resolved names, links, stories)."""
+        """A catalog replaces the one shown (the one articles arrived in, or one the files
+        on disk have changed since: `changes`): the list, the open article and its pane
+        are drawn again from it, each keeping its place."""
+        if not self.screen_stack:
+            return  # the reader has gone
         replaced = catalog is not self.catalog
+        reader = self._reader
+        view = self._article_view()
+        shown = view.article if view is not None else None
         self.catalog = catalog
         self.listing = listing
         self.problems = problems if problems is not None else catalog.problems
         if replaced:
-            self.searcher = None
             self._articles.clear()
+            self._previewed.clear()
+            if changes is None:
+                self.searcher = None
+            else:  # search keeps answering from the old index until the new one is open
+                self._search_asker.ask(
+                    f"open {id(catalog)}", partial(self._open_search, catalog), _nothing
+                )
         message = None
         if not len(catalog):
             message = _("No articles could be read.")
@@ -421,20 +627,78 @@ class KabarApp(App[None]):
                 message += " " + "; ".join(str(p) for p in self.problems)
         self.list_screen.finish_loading(message)
         self.list_screen.forget_prompts()
-        self.list_screen.refresh_articles()
+        self.list_screen.refresh_articles(keep_place=changes is not None)
+        if changes:
+            self.notify(changes_notice(changes), timeout=4)
+        if reader is None or view is None:
+            return
+        view.forget_layouts()
+        if not replaced or shown is None:
+            reader.fill_pane()
+            return
+        # The article again, from the new catalog (after a change on disk by its file: ids
+        # may change with the files).
+        if changes is None:
+            head = catalog.head(shown.id)
+        else:
+            head = next((h for h in listing.heads if h.path == shown.path), None)
+        if head is None:
+            self.notify(
+                _("The file of this article was removed; it stays shown until you leave it."),
+                severity="warning",
+                timeout=6,
+            )
+            reader.fill_pane()
+            return
+        where = self.history.current
+
+        def again(article: Article) -> None:
+            view = self._article_view()
+            if view is not None and view.article is shown:  # the reader is still there
+                reader.open(article, view.cursor, where.terms)
+
+        self.fetch_article(head.id, again)
+
+    def _article_view(self) -> ArticleView | None:
+        """The reader's article view, when the reader screen is there with it."""
+        from kabar_tui.ui.widgets.article_view import ArticleView
+
         reader = self._reader
-        if reader is not None and reader.is_mounted:
-            reader.view.forget_layouts()
-            shown = reader.view.article
-            if replaced and shown is not None:  # the article again, from the final catalog
-                where = self.history.current
+        if reader is None or not reader.is_mounted:
+            return None
+        return next(iter(reader.query(ArticleView)), None)
 
-                def again(article: Article) -> None:
-                    reader.open(article, reader.view.cursor, where.terms)
+    def on_folders_checked(self, message: FoldersChecked) -> None:
+        """The folders hold another corpus than the one shown: open it in the catalog's
+        thread and move to it, keeping the user's place (`_catalog_ready`)."""
+        self.folder_checks += 1
+        said = self.problems
+        self._say_problems([p for p in message.problems if p not in said])
+        self.problems = said + [p for p in message.problems if p not in said]
+        if message.key is None or message.key == stored_key(self.catalog):
+            return
+        key = message.key
 
-                self.fetch_article(shown.id, again)
-            else:
-                reader.fill_pane()
+        def moved(found: tuple[Catalog, Listing, CatalogChanges] | None) -> None:
+            if found is not None:
+                catalog, listing, changes = found
+                self._catalog_ready(catalog, listing, self.problems, changes)
+
+        # A group of its own each time: every catalog handed over is moved to, in order.
+        self._asker.ask(f"reopen {key}", partial(self._reopened, key), moved)
+
+    def on_articles_previewed(self, message: ArticlesPreviewed) -> None:
+        """Changed files listed at once (opening one shows what was processed); the
+        catalog indexed with them replaces these rows."""
+        if message.catalog is not self.catalog or not self.screen_stack:
+            return  # the catalog indexed with them came first, or the reader has gone
+        self._previewed.update((article.id, article) for article in message.articles)
+        heads = [ArticleHead.of(article) for article in message.articles]
+        self.listing.replace(set(message.gone), heads)
+        self.list_screen.refresh_articles(keep_place=True)
+
+    def on_watch_note(self, message: WatchNote) -> None:
+        self.notify(message.note, severity="warning", markup=False)
 
     def on_searcher_ready(self, message: SearcherReady) -> None:
         """Search answers now: a query typed while it was being prepared runs again."""
@@ -450,7 +714,8 @@ class KabarApp(App[None]):
     # -- articles ----------------------------------------------------------------------
 
     def head(self, article_id: str) -> ArticleHead | None:
-        return self.listing.by_id.get(article_id)
+        previewed = self._previewed.get(article_id)
+        return ArticleHead.of(previewed) if previewed else self.catalog.head(article_id)
 
     def ask(
         self, question: Callable[[Catalog], T], then: Callable[[T], object], group: str
@@ -467,6 +732,8 @@ class KabarApp(App[None]):
         def answer(found: T) -> None:
             if catalog is self.catalog:
                 then(found)
+            elif self.catalog.linked:  # replaced meanwhile: asked again of its successor
+                self.ask(question, then, group)
 
         self._asker.ask(group, lambda: question(catalog), answer)
 
@@ -501,6 +768,10 @@ class KabarApp(App[None]):
 
     def fetch_article(self, article_id: str, then: Callable[[Article], object]) -> None:
         """Call `then` with the whole article (kept for a while once read)."""
+        previewed = self._previewed.get(article_id)
+        if previewed is not None:
+            then(previewed)
+            return
         kept = self._articles.get(article_id)
         if kept is not None:
             self._articles.move_to_end(article_id)

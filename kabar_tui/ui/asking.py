@@ -18,20 +18,9 @@ from typing import Any
 
 from textual.message import Message
 
+from kabar_tui.ui.messages import Answer
+
 Question = Callable[[], Any]
-
-
-class Answer(Message):
-    """What a question found, for `then` on the event loop (or the error it raised)."""
-
-    def __init__(
-        self, asker: Asker, then: Callable[[Any], object], found: Any, error: BaseException | None
-    ) -> None:
-        self.asker = asker
-        self.then = then
-        self.found = found
-        self.error = error
-        super().__init__()
 
 
 class Asker:

@@ -1,11 +1,11 @@
-"""What the article list shows, worked out once per catalog: heads by id, in each order,
-and the other outlets of each story. The loading thread makes it (the catalog's queries
-and the sort of 10k heads stay off the event loop); arriving articles extend it."""
+"""What the article list shows, worked out once per catalog: the heads in each order, and
+the other outlets of each story. The loading thread makes it (the catalog's queries and
+the sort of 10k heads stay off the event loop); arriving articles extend it. A head by
+its id is the catalog's to say (`Catalog.head`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from operator import attrgetter
 
 from kabar_tui.core.catalog import ArticleHead, Catalog
 
@@ -13,20 +13,24 @@ SORTS = ("date", "outlet")
 
 
 def sort_heads(heads: list[ArticleHead], by: str) -> list[ArticleHead]:
-    """Newest first by date (undated last), or alphabetical by outlet then newest."""
-    dated = sorted(
-        (h for h in heads if h.published is not None), key=attrgetter("published"), reverse=True
-    )
+    """Newest first by date (undated last), or alphabetical by outlet then newest.
+
+    By the moment's timestamp: comparing 10k zoned datetimes asks each for its offset at
+    every comparison (0.12 s, against a few milliseconds)."""
+    dated = sorted((h for h in heads if h.published is not None), key=_timestamp, reverse=True)
     ordered = dated + [h for h in heads if h.published is None]
     if by == "outlet":
         ordered.sort(key=lambda h: (h.outlet or "\uffff").casefold())
     return ordered
 
 
+def _timestamp(head: ArticleHead) -> float:
+    return head.published.timestamp() if head.published is not None else 0.0
+
+
 @dataclass(slots=True)
 class Listing:
     heads: list[ArticleHead] = field(default_factory=list)
-    by_id: dict[str, ArticleHead] = field(default_factory=dict)
     # For each article in a story, the story's other articles ("also in ..." lines).
     siblings: dict[str, list[ArticleHead]] = field(default_factory=dict)
     _orders: dict[str, list[ArticleHead]] = field(default_factory=dict)
@@ -36,14 +40,20 @@ class Listing:
         """Ask the catalog (in a thread: a stored one queries) and sort for the list."""
         heads = list(catalog.heads())
         siblings = catalog.story_siblings() if catalog.linked else {}
-        listing = cls(heads, {head.id: head for head in heads}, siblings)
+        if heads:
+            catalog.head(heads[0].id)  # heads by id made here, in the thread, not on the loop
+        listing = cls(heads, siblings)
         listing.ordered(sort_by)
         return listing
 
     def add(self, heads: list[ArticleHead]) -> None:
         """Articles arrived while loading: they join every order."""
         self.heads.extend(heads)
-        self.by_id.update((head.id, head) for head in heads)
+        self._orders.clear()
+
+    def replace(self, gone: set[str], heads: list[ArticleHead]) -> None:
+        """Files changed on disk, seen before the catalog follows: rows out and in."""
+        self.heads = [head for head in self.heads if head.id not in gone] + heads
         self._orders.clear()
 
     def ordered(self, by: str) -> list[ArticleHead]:

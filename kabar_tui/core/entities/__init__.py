@@ -2,7 +2,8 @@
 
 `recognise` (recogniser.py) is the one function the pipeline calls: it runs the rules
 (rules.py: gazetteer, cues, article-wide resolution) and the trained tagger (tagger.py,
-features.py) and merges what they found.
+features.py) and merges what they found; `recognise_many` does the same for several
+articles at once, their tagger stretches decoded together.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from kabar_tui.core.entities.gazetteer import gazetteer, gazetteer_entry, key_tu
 from kabar_tui.core.entities.recogniser import (
     find_entities,
     recognise,
+    recognise_many,
     title_and_caption_entities,
 )
 from kabar_tui.core.entities.rules import recognise as recognise_rules
@@ -21,6 +23,7 @@ __all__ = [
     "gazetteer_entry",
     "key_tuple",
     "recognise",
+    "recognise_many",
     "recognise_rules",
     "title_and_caption_entities",
 ]

@@ -40,15 +40,42 @@ CURATED = frozenset(
 # to a relabelling or another label on part of it (`Dekan | Fakultas Hukum`, `Dirut |
 # Unilever | Hemant Bakshi`); an organisation or place read from its last word (`... FC`),
 # to the same label over other words. Known names, clubs, heads and branch regions stand.
-ANY_NAME = frozenset({"relabel", "part", "other label", "other extent"})
+ANY_NAME = frozenset({"relabel", "part", "other label", "other extent", "inside"})
 TAGGER_OVERRULES: dict[str, frozenset[str]] = {
     "actor": ANY_NAME,
     "resolved": ANY_NAME,
     "acronym": ANY_NAME,
     "titled": frozenset({"relabel", "part"}),
-    "tail": frozenset({"other extent"}),
+    "tail": frozenset({"other extent", "inside"}),
+}
+# A known name, a name after a head word or after a title also gives way to a name the
+# tagger is sure of: its probability (forward-backward, `CrfModel.decode_sure_spans`) at
+# least the basis's threshold, over the same words with another label or reaching beyond
+# them (a part of them with another label is not enough: `Pemerintah | Kabupaten Sleman`
+# is the reader's convention), holding no lowercase word but those that join names, and
+# taking in no other curated mention and no person (`_gives_way`). Tuned on the dev sets
+# (docs/entities.md, "Where the tagger is sure").
+WHOLE_OR_BEYOND = frozenset({"relabel", "other label", "other extent"})
+SURE_OVERRULES: dict[str, tuple[float, frozenset[str]]] = {
+    "known": (0.6, WHOLE_OR_BEYOND),
+    "head": (0.5, WHOLE_OR_BEYOND),
+    "titled": (0.7, WHOLE_OR_BEYOND),
 }
 
+# Marks a longer name may run over past a known name (`Soekarno-Hatta`, `PT Pertamina
+# (Persero)`; `_carriers`).
+NAME_OPENERS = frozenset({"-", "("})
+
+# The rule tags (`features.rule_tags_at`) of the words of those mentions.
+SURE_TAGS = frozenset(
+    f"{edge}-{label}/{basis}" for edge in "BI" for label in Label for basis in SURE_OVERRULES
+)
+
+# Lowercase words a name the tagger is sure of may hold (`_name_like`): the commonest
+# inside the training sets' names.
+NAME_JOINERS = frozenset(
+    {"dan", "of", "and", "the", "for", "de", "des", "du", "von", "van", "der", "al", "bin", "binti"}
+)
 
 # Words either side of a possible name that the tagger decodes (`_around_open_names`).
 WINDOW = 4
@@ -56,11 +83,29 @@ WINDOW = 4
 
 def recognise(paragraphs: Sequence[str]) -> list[Mention]:
     """Mentions in paragraphs of one article (paragraph = position in the list), in order."""
-    rules = recognise_with_bases(paragraphs)
+    return recognise_many([paragraphs])[0]
+
+
+def recognise_many(articles: Sequence[Sequence[str]]) -> list[list[Mention]]:
+    """`recognise` for each article (its paragraphs), the tagger's stretches of all of them
+    decoded in one batched pass: fewer, larger numpy calls than one article at a time, and
+    the same answer."""
+    rules = [recognise_with_bases(paragraphs) for paragraphs in articles]
+    tagged = _tag_articles(list(zip(articles, rules, strict=True)))
+    return [
+        _merge_article(paragraphs, found, names)
+        for paragraphs, found, names in zip(articles, rules, tagged, strict=True)
+    ]
+
+
+def _merge_article(
+    paragraphs: Sequence[str],
+    rules: RuleResult,
+    tagged: dict[int, list[tuple[Mention, float | None]]],
+) -> list[Mention]:
     ruled: dict[int, list[Mention]] = {}
     for mention in rules.mentions:
         ruled.setdefault(mention.paragraph, []).append(mention)
-    tagged = tag(paragraphs, rules)
     found = [m for m in rules.mentions if rules.headlines[m.paragraph]]
     for index in range(len(paragraphs)):
         if not rules.headlines[index]:
@@ -77,55 +122,109 @@ def tag(
     """The tagger's mentions by paragraph, outside headlines. Only the stretches of text
     whose labels `_merge` can use are decoded, unless `everywhere` (for measuring the
     tagger alone)."""
+    return {
+        index: [name for name, _ in found]
+        for index, found in tag_surely(paragraphs, rules, everywhere).items()
+    }
+
+
+def tag_surely(
+    paragraphs: Sequence[str], rules: RuleResult, everywhere: bool = False
+) -> dict[int, list[tuple[Mention, float | None]]]:
+    """`tag`, each name with the tagger's probability of it where it overlaps a rule
+    mention only a sure name can overrule (`SURE_OVERRULES`; everywhere if
+    `everywhere`), else None."""
+    return _tag_articles([(paragraphs, rules)], everywhere)[0]
+
+
+def _tag_articles(
+    articles: Sequence[tuple[Sequence[str], RuleResult]], everywhere: bool = False
+) -> list[dict[int, list[tuple[Mention, float | None]]]]:
+    """`tag_surely` of each (paragraphs, rules) article, decoded in one pass."""
     from kabar_tui.core.entities.tagger import model  # numpy and the model: on first use
 
     ordinary = gazetteer().not_entities
-    ruled: dict[int, list[tuple[int, int, str, str]]] = {}
-    for mention in rules.mentions:
-        ruled.setdefault(mention.paragraph, []).append(
-            (mention.start, mention.end, mention.label, _basis(rules, mention))
-        )
+    # by article and paragraph: the rule mentions only a sure name overrules
+    sure_ruled: list[dict[int, list[tuple[int, int, str]]]] = []
     batch: list[tuple[list[str], list[str]]] = []
-    places: list[tuple[int, int, list[int], list[int]]] = []  # paragraph, first, starts, ends
+    # article, paragraph, first word, and the paragraph's word starts and ends
+    places: list[tuple[int, int, int, list[int], list[int]]] = []
     pieces: list[list[tuple[int, int]]] = []
-    for index, text in enumerate(paragraphs):
-        if rules.headlines[index]:
-            continue
-        words, starts, ends = tagger_tokens(text)
-        mentions = ruled.get(index)
-        tags = rule_tags_at(starts, ends, mentions) if mentions else ["O"] * len(words)
-        # capitalised words that could start a name the tagger would keep: neither
-        # ordinary words nor inside a curated mention (its rule tag says why; see `_merge`)
-        capitalised = compress(range(len(words)), map(str.isupper, map(itemgetter(0), words)))
-        open_names = [
-            i
-            for i in capitalised
-            if words[i].casefold() not in ordinary
-            and (
-                tags[i] == "O"
-                or (basis := tags[i].partition("/")[2]) not in CURATED
-                or basis in TAGGER_OVERRULES
+    for number, (paragraphs, rules) in enumerate(articles):
+        ruled: dict[int, list[tuple[int, int, str, str]]] = {}
+        sure_ruled.append({})
+        for mention in rules.mentions:
+            basis = _basis(rules, mention)
+            where = (mention.start, mention.end, mention.label)
+            ruled.setdefault(mention.paragraph, []).append((*where, basis))
+            if basis in SURE_OVERRULES:
+                sure_ruled[-1].setdefault(mention.paragraph, []).append(where)
+        for index, text in enumerate(paragraphs):
+            if rules.headlines[index]:
+                continue
+            words, starts, ends = tagger_tokens(text)
+            mentions = ruled.get(index)
+            tags = rule_tags_at(starts, ends, mentions) if mentions else ["O"] * len(words)
+            # capitalised words that could start a name the tagger would keep: neither
+            # ordinary words nor inside a curated mention (its rule tag says why; see `_merge`)
+            capitalised = list(
+                compress(range(len(words)), map(str.isupper, map(itemgetter(0), words)))
             )
-        ]
-        if not open_names and not everywhere:
-            continue
-        for first, last in _sentences(words):
-            around = (
-                [(0, last - first)] if everywhere else _around_open_names(open_names, first, last)
-            )
-            if around:
-                batch.append((words[first:last], tags[first:last]))
-                places.append((index, first, starts, ends))
-                pieces.append(around)
-    tagged: dict[int, list[Mention]] = {}
+            carriers = _carriers(words, capitalised, tags) if mentions else set()
+            open_names = [
+                i
+                for i in capitalised
+                if words[i].casefold() not in ordinary
+                and (
+                    tags[i] == "O"
+                    or (basis := tags[i].partition("/")[2]) not in CURATED
+                    or basis in TAGGER_OVERRULES
+                    or (
+                        basis in SURE_OVERRULES
+                        and (
+                            (i - 1 in carriers and tags[i][0] == "B")
+                            or (i + 1 in carriers and tags[i + 1][0] != "I")
+                        )
+                    )
+                )
+            ]
+            if not open_names and not everywhere:
+                continue
+            for first, last in _sentences(words):
+                around = (
+                    [(0, last - first)]
+                    if everywhere
+                    else _around_open_names(open_names, first, last)
+                )
+                if around:
+                    batch.append((words[first:last], tags[first:last]))
+                    places.append((number, index, first, starts, ends))
+                    pieces.append(around)
+    tagged: list[dict[int, list[tuple[Mention, float | None]]]] = [{} for _ in articles]
     if not batch:
         return tagged
-    decoded = model().decode_spans(batch, pieces)
-    for (index, offset, starts, ends), found in zip(places, decoded, strict=True):
-        text = paragraphs[index]
-        for first, last, label in found:
+
+    def asked(sentence: int, first: int, end: int, label: str) -> bool:
+        """Whether the name could overrule a rule mention only a sure name overrules: it
+        reads the same words with another label, or reaches beyond them."""
+        if SURE_TAGS.isdisjoint(batch[sentence][1][first:end]):
+            return False  # most names: no word of one of those mentions
+        number, index, offset, starts, ends = places[sentence]
+        start, stop = starts[offset + first], ends[offset + end - 1]
+        return any(
+            s < stop
+            and start < e
+            and (start < s or e < stop or ((start, stop) == (s, e) and label != ruled_label))
+            for s, e, ruled_label in sure_ruled[number].get(index, ())
+        )
+
+    decoded = model().decode_sure_spans(batch, pieces, None if everywhere else asked)
+    for (number, index, offset, starts, ends), found in zip(places, decoded, strict=True):
+        text = articles[number][0][index]
+        for first, last, label, probability in found:
             start, end = starts[offset + first], ends[offset + last - 1]
-            tagged.setdefault(index, []).append(Mention(text[start:end], label, index, start, end))
+            name = Mention(text[start:end], label, index, start, end)
+            tagged[number].setdefault(index, []).append((name, probability))
     return tagged
 
 
@@ -177,6 +276,23 @@ def _sentences(words: list[str]) -> list[tuple[int, int]]:
     return ranges
 
 
+def _carriers(words: list[str], capitalised: list[int], tags: list[str]) -> set[int]:
+    """Words that could carry a name the tagger is sure of past the edge of a known name,
+    a head's name or a titled person (`Washington | DC`, `Gedung Nusantara | II`, `PT
+    Pertamina | (Persero)`): not in lowercase (capitalised, a number, `-`, `(`), and in no
+    curated mention and no person (`_takes_in_another`). Only a mention with one of these
+    next to it can be overruled by a sure name (`SURE_OVERRULES`), so only then are its
+    words decoded."""
+    marked = [*capitalised]
+    marked += compress(range(len(words)), map(str.isdigit, map(itemgetter(0), words)))
+    marked += compress(range(len(words)), map(NAME_OPENERS.__contains__, words))
+    return {
+        i
+        for i in marked
+        if tags[i] == "O" or (tags[i][2:5] != "PER" and tags[i].partition("/")[2] not in CURATED)
+    }
+
+
 def _around_open_names(open_names: list[int], first: int, last: int) -> list[tuple[int, int]]:
     """The stretches of the sentence [first, last) the tagger must read, relative to its
     start: `WINDOW` words either side of each word of `open_names` (paragraph positions,
@@ -192,7 +308,7 @@ def _around_open_names(open_names: list[int], first: int, last: int) -> list[tup
 
 
 def _merge(
-    tagged: list[Mention], ruled: list[Mention], rules: RuleResult, text: str
+    surely: list[tuple[Mention, float | None]], ruled: list[Mention], rules: RuleResult, text: str
 ) -> list[Mention]:
     """One paragraph's mentions: the rules' curated ones; the tagger's elsewhere, if they
     neither start nor end in a lowercase word and hold a word that is not an ordinary one;
@@ -200,12 +316,18 @@ def _merge(
     of those words (`Kementerian Agama | Lalu Ahmad Zaenuri`; not where the tagger's name
     only starts or ends in a lowercase word: `jalan Dewi Sartika` is no person); a name
     the rules took from its context (`di`, `kata`) where the tagger found nothing."""
+    tagged = [name for name, _ in surely]
+    # a mention only a sure name overrules needs a name whose probability was asked for
+    sure = any(probability is not None for _, probability in surely)
     bases = [_basis(rules, m) for m in ruled]
     kept = [
         m
         for m, basis in zip(ruled, bases, strict=True)
         if basis in CURATED
-        and not (basis in TAGGER_OVERRULES and _gives_way(m, tagged, ruled, rules, text))
+        and not (
+            (basis in TAGGER_OVERRULES or (sure and basis in SURE_OVERRULES))
+            and _gives_way(m, surely, ruled, rules, text)
+        )
     ]
     cut: list[Mention] = []
     if tagged:  # most paragraphs: the tagger has nothing to add
@@ -233,27 +355,61 @@ def _merge(
 
 
 def _gives_way(
-    mention: Mention, tagged: list[Mention], ruled: list[Mention], rules: RuleResult, text: str
+    mention: Mention,
+    surely: list[tuple[Mention, float | None]],
+    ruled: list[Mention],
+    rules: RuleResult,
+    text: str,
 ) -> bool:
-    """A curated rule mention gives way to the tagger's reading (`TAGGER_OVERRULES`), but
-    not to a name that runs up to a person the rules found after a title: the words
-    between belong to the title (`Wakil Ketua PBNU Bidang Keagamaan | Ahmad ...`)."""
-    how = TAGGER_OVERRULES.get(_basis(rules, mention))
-    if how is None:
+    """A curated rule mention gives way to the tagger's reading (`TAGGER_OVERRULES`), or
+    to any name the tagger is sure of (`SURE_OVERRULES`), but not to a name that runs up
+    to a person the rules found after a title: the words between belong to the title
+    (`Wakil Ketua PBNU Bidang Keagamaan | Ahmad ...`)."""
+    over = [(n, p) for n, p in surely if _overlap(n, mention) and _well_formed(n)]
+    if not over:  # most mentions
         return False
+    basis = _basis(rules, mention)
+    how = TAGGER_OVERRULES.get(basis, frozenset())
+    sure, how_surely = SURE_OVERRULES.get(basis, (2.0, frozenset()))
     titled = {m.start for m in ruled if _basis(rules, m) == "titled"}
     return any(
-        _reading(name, mention) in how
+        (
+            (reading := _reading(name, mention)) in how
+            or (
+                probability is not None
+                and probability >= sure
+                and reading in how_surely
+                and _name_like(name)
+                and not _takes_in_another(name, mention, ruled, rules)
+            )
+        )
         and not any(text[name.end : s].isspace() for s in titled if s > name.end)
-        for name in tagged
-        if _overlap(name, mention) and _well_formed(name)
+        for name, probability in over
+    )
+
+
+def _takes_in_another(
+    name: Mention, mention: Mention, ruled: list[Mention], rules: RuleResult
+) -> bool:
+    """The tagger's name reaches into a rule mention other than `mention` that is curated
+    or a person: sure as it is, it then joins two names (it runs `Ikatan Dokter
+    Indonesia` into the person after it, `Gedung Putih` into `Karine Jean-Pierre`)."""
+    return any(
+        other is not mention
+        and _overlap(name, other)
+        and (other.label == Label.PER or _basis(rules, other) in CURATED)
+        for other in ruled
     )
 
 
 def _reading(name: Mention, mention: Mention) -> str:
     """How the tagger's `name` reads words of the rules' `mention` (`TAGGER_OVERRULES`)."""
     if name.label == mention.label:
-        return "same" if (name.start, name.end) == (mention.start, mention.end) else "other extent"
+        if (name.start, name.end) == (mention.start, mention.end):
+            return "same"
+        if mention.start <= name.start and name.end <= mention.end:
+            return "inside"
+        return "other extent"
     if (name.start, name.end) == (mention.start, mention.end):
         return "relabel"
     if mention.start <= name.start and name.end <= mention.end:
@@ -275,6 +431,7 @@ def _ends_in_a_known_name(
         and _basis(rules, inside[-1]) == "known"
         and all(name.start <= m.start and m.end <= name.end for m in inside)
         and _well_formed(name)
+        and _name_like(name)
     ):
         return False
     before = text[: name.start].rsplit(None, 1)  # its last word is the word before
@@ -291,6 +448,12 @@ def _well_formed(mention: Mention) -> bool:
         and not words[-1][:1].islower()
         and any(w[:1].isupper() and w.casefold() not in ordinary for w in words)
     )
+
+
+def _name_like(name: Mention) -> bool:
+    """No lowercase word inside but the few that join names (`Pendidikan dan Kebudayaan`,
+    `Bank of America`): `Timnas Indonesia melawan Irak` is two names."""
+    return all(not w[:1].islower() or w in NAME_JOINERS for w in name.text.split())
 
 
 def _overlap(one: Mention, other: Mention) -> bool:

@@ -11,7 +11,7 @@ article is decoded in one batched Viterbi pass.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 from itertools import compress
 from pathlib import Path
@@ -162,7 +162,7 @@ class CrfModel:
         closes the sentence); the other words are O. The scores still see the whole
         sentence."""
         lengths = [len(words) for words, _ in sentences]
-        labels, offsets = self._best_labels(sentences, pieces)
+        labels, offsets, _ = self._best_labels(sentences, pieces)
         result: list[list[str]] = []
         for position, n in zip(offsets, lengths, strict=False):
             row = labels[position : position + n]
@@ -177,15 +177,46 @@ class CrfModel:
         """The entities of `decode`'s labels, per sentence as (first, end, label) word
         ranges, read off the labelled words only (a stray I- opens an entity, as
         `corpora.spans_of` reads training data)."""
-        return entity_spans(*self._best_labels(sentences, pieces))
+        labels, offsets, _ = self._best_labels(sentences, pieces)
+        return entity_spans(labels, offsets)
+
+    def decode_sure_spans(
+        self,
+        sentences: Sequence[tuple[Sequence[str], Sequence[str]]],
+        pieces: Sequence[Sequence[tuple[int, int]]] | None = None,
+        asked: Callable[[int, int, int, str], bool] | None = None,
+    ) -> list[list[tuple[int, int, str, float | None]]]:
+        """`decode_spans`, each entity with the model's probability of it (`marginals`):
+        how sure the tagger is of exactly that name, for letting it overrule the rules
+        only where it is sure. Only for the entities `asked(sentence, first, end, label)`
+        wants (all by default; None for the others): few are ever asked about."""
+        labels, offsets, lattice = self._best_labels(sentences, pieces, keep_steps=True)
+        spans = entity_spans(labels, offsets)
+        if lattice is None:
+            return [[] for _ in spans]
+        wanted = [
+            (offsets[i] + a, offsets[i] + b)
+            for i, row in enumerate(spans)
+            for a, b, label in row
+            if asked is None or asked(i, a, b, label)
+        ]
+        probabilities = dict(zip(wanted, lattice.marginals(wanted, labels), strict=True))
+        return [
+            [
+                (a, b, label, probabilities.get((offsets[i] + a, offsets[i] + b)))
+                for a, b, label in row
+            ]
+            for i, row in enumerate(spans)
+        ]
 
     def _best_labels(
         self,
         sentences: Sequence[tuple[Sequence[str], Sequence[str]]],
         pieces: Sequence[Sequence[tuple[int, int]]] | None,
-    ) -> tuple[np.ndarray, list[int]]:
+        keep_steps: bool = False,
+    ) -> tuple[np.ndarray, list[int], Lattice | None]:
         """Label numbers of all words of the sentences, one after the other, and where each
-        sentence starts."""
+        sentence starts (and the lattice of the decoded pieces, if `keep_steps`)."""
         if not all(words for words, _ in sentences):
             raise ValueError("a sentence without words")
         lengths = [len(words) for words, _ in sentences]
@@ -196,40 +227,58 @@ class CrfModel:
             (o + a, o + b) for o, spans in zip(offsets, pieces, strict=False) for a, b in spans
         ]
         labels = np.zeros(int(offsets[-1]), dtype=np.intp)
+        lattice = None
         if ranges:
             emissions = self.emissions(sentences, pieces)
             bounds = np.array(ranges)
             sentence_edge = np.zeros(len(labels) + 1, dtype=bool)
             sentence_edge[offsets] = True
-            positions, best = self._viterbi(emissions, bounds[:, 0], bounds[:, 1], sentence_edge)
-            labels[positions] = best
-        return labels, offsets.tolist()
+            lattice = Lattice(
+                self.transitions, emissions, bounds[:, 0], bounds[:, 1], sentence_edge
+            )
+            labels[lattice.flat] = lattice.viterbi()
+        return labels, offsets.tolist(), lattice if keep_steps else None
 
-    def _viterbi(
-        self, emissions: np.ndarray, starts: np.ndarray, ends: np.ndarray, opens: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Best labels of the pieces [starts[i], ends[i]) of the words, as (positions,
-        labels); `emissions` holds the pieces' scores one after the other. A piece that
-        does not open its sentence follows an O; one that does not close it is followed by
-        an O."""
+
+class Lattice:
+    """The decoded pieces [starts[i], ends[i]) of the words, laid out step-major, longest
+    piece first, so the pieces still running at step t are a prefix (`running[t]` of them)
+    and one numpy call serves them all. `emissions` holds the pieces' scores one after the
+    other. A piece that does not open its sentence follows an O; one that does not close
+    it is followed by an O (`opens`: where sentences start, and the end)."""
+
+    def __init__(
+        self,
+        transitions: np.ndarray,
+        emissions: np.ndarray,
+        starts: np.ndarray,
+        ends: np.ndarray,
+        opens: np.ndarray,
+    ):
+        self.transitions = transitions
         lengths = ends - starts
         count, longest = len(starts), int(lengths.max())
         scored_from = np.cumsum(lengths) - lengths  # each piece's first row of `emissions`
-        # longest pieces first, so the pieces still running at step t are a prefix
         order = np.argsort(-lengths, kind="stable")
         starts, ends, lengths = starts[order], ends[order], lengths[order]
-        running = (lengths[None, :] > np.arange(longest)[:, None]).sum(axis=1).tolist()
+        self.running = (lengths[None, :] > np.arange(longest)[:, None]).sum(axis=1).tolist()
         rows = np.repeat(np.arange(count), lengths)
         columns = np.arange(len(rows)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-        flat = starts[rows] + columns
-        # step-major, so the pieces running at a step are one contiguous block
+        self.rows, self.columns = rows, columns  # each scored word's piece and step
+        self.flat = starts[rows] + columns  # and its position among the words
+        self.lengths = lengths
         scores = np.zeros((longest, count, len(LABELS)), dtype=np.float32)
         scores[columns, rows] = emissions[scored_from[order][rows] + columns]
-        scores[0] += np.where(opens[starts][:, None], 0.0, self.transitions[0])
-        last = lengths - 1
-        scores[last, np.arange(count)] += np.where(
-            opens[ends][:, None], 0.0, self.transitions[:, 0]
+        scores[0] += np.where(opens[starts][:, None], 0.0, transitions[0])
+        scores[lengths - 1, np.arange(count)] += np.where(
+            opens[ends][:, None], 0.0, transitions[:, 0]
         )
+        self.scores = scores
+
+    def viterbi(self) -> np.ndarray:
+        """Best label of each scored word (in the order of `flat`)."""
+        scores, running = self.scores, self.running
+        longest, count = scores.shape[:2]
         score = scores[0].copy()
         back = np.zeros((longest, count, len(LABELS)), dtype=np.intp)
         transitions = self.transitions[None]
@@ -245,7 +294,57 @@ class CrfModel:
             path[t, :k] = current[:k]
             if t:
                 current[:k] = back[t, np.arange(k), current[:k]]
-        return flat, path[columns, rows]
+        return path[self.columns, self.rows]
+
+    def marginals(self, spans: Sequence[tuple[int, int]], labels: np.ndarray) -> list[float]:
+        """Probability (forward-backward over each span's piece) that the words [first,
+        end) of each span are exactly one entity as `labels` has it: B- then I- of its
+        label, and the word after it no I- of that label."""
+        if not spans:
+            return []
+        place = zip(self.columns.tolist(), self.rows.tolist(), strict=True)
+        step_of = dict(zip(self.flat.tolist(), place, strict=True))
+        # only the pieces that hold a span: columns kept in order, so still longest first
+        kept = sorted({step_of[first][1] for first, _ in spans})
+        column = {piece: number for number, piece in enumerate(kept)}
+        lengths = self.lengths[kept]
+        scores = self.scores[: int(lengths[0]), kept].astype(np.float64)
+        transitions = self.transitions.astype(np.float64)
+        running = (lengths[None, :] > np.arange(len(scores))[:, None]).sum(axis=1).tolist()
+        longest = len(scores)
+        forward = np.empty_like(scores)
+        forward[0] = scores[0]
+        for t in range(1, longest):
+            k = running[t]
+            forward[t, :k] = _logsumexp(forward[t - 1, :k, :, None] + transitions, 1)
+            forward[t, :k] += scores[t, :k]
+        backward = np.zeros_like(scores)
+        for t in range(longest - 2, -1, -1):
+            k = running[t + 1]
+            backward[t, :k] = _logsumexp(
+                transitions + (scores[t + 1, :k] + backward[t + 1, :k])[:, None, :], 2
+            )
+        total = _logsumexp(forward[lengths - 1, np.arange(len(kept))], 1)
+        found: list[float] = []
+        for first, end in spans:
+            step, piece = step_of[first]
+            piece = column[piece]
+            inside = 2 * ((int(labels[first]) + 1) // 2)  # I- of the entity's label
+            path = [inside - 1] + [inside] * (end - first - 1)
+            steps = np.arange(step, step + end - first)
+            value = forward[step, piece, path[0]] + scores[steps[1:], piece, path[1:]].sum()
+            value += transitions[path[:-1], path[1:]].sum()
+            after = step + end - first
+            if after < lengths[piece]:
+                tail = transitions[path[-1]] + scores[after, piece] + backward[after, piece]
+                value += _logsumexp(np.delete(tail, inside), 0)
+            found.append(float(np.exp(value - total[piece])))
+        return found
+
+
+def _logsumexp(values: np.ndarray, axis: int) -> np.ndarray:
+    top = values.max(axis=axis, keepdims=True)
+    return np.log(np.exp(values - top).sum(axis=axis)) + np.squeeze(top, axis=axis)
 
 
 def entity_spans(labels: np.ndarray, offsets: Sequence[int]) -> list[list[tuple[int, int, str]]]:

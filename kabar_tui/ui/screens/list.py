@@ -76,15 +76,16 @@ class ListScreen(KabarNode, Screen[None]):
         status.update(Text(message or ""))
         status.display = bool(message)
 
-    def refresh_articles(self) -> None:
-        """Show the heads in order, filtered (articles arrived, sort or filter changed)."""
+    def refresh_articles(self, keep_place: bool = False) -> None:
+        """Show the heads in order, filtered (articles arrived, sort or filter changed);
+        `keep_place`: the highlighted row stays where it is on screen (files changed)."""
         words = self.query_one("#filter", Input).value.casefold().split()
         ordered = self.kabar.listing.ordered(self.sort_by)
         if words:
             haystack = self._haystack
             ordered = [a for a in ordered if all(word in haystack(a) for word in words)]
         self.shown = ordered
-        self.query_one(ArticleList).set_articles(ordered)
+        self.query_one(ArticleList).set_articles(ordered, keep_place)
 
     def forget_prompts(self) -> None:
         """Stories changed: the "also in" lines must be drawn (and measured) again."""

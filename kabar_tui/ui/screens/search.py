@@ -183,8 +183,7 @@ class SearchScreen(KabarNode, ModalScreen[None]):
         """The index answers now: the query typed meanwhile is searched."""
         query = self.query_one("#search-input", Input).value
         if query.strip():
-            self.shown_query = None
-            self.run_search(query)
+            self.run_search(query)  # the same query keeps its highlighted hit
 
     def show_hits(self, query: str, page: SearchPage) -> None:
         """List the first page of a query's hits (the same query keeps its highlight)."""

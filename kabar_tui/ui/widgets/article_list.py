@@ -73,19 +73,34 @@ class ArticleList(ScrollView, can_focus=True):
 
     # -- content -----------------------------------------------------------------------
 
-    def set_articles(self, articles: list[ArticleHead]) -> None:
-        """Show these articles, keeping the highlighted one when it is still there."""
+    def set_articles(self, articles: list[ArticleHead], keep_place: bool = False) -> None:
+        """Show these articles, keeping the highlighted one when it is still there.
+
+        `keep_place`: it stays on the same screen line, and when it has gone the row that
+        took its place is highlighted (files changed on disk while the user reads); a list
+        scrolled to its top stays there, so the newest rows show."""
         current = self.highlighted_article
+        before = self.highlighted
+        line = None  # the highlighted row's line on screen
+        if keep_place and before is not None and self._visible(before):
+            line = self._starts[before] - int(self.scroll_y)
+        at_top = keep_place and int(self.scroll_y) == 0
         self.articles = articles
         self._indexed_width = -1
         index = None
         if current is not None:
             index = next((i for i, a in enumerate(articles) if a.id == current.id), None)
+            if index is None and keep_place and before is not None and articles:
+                index = min(before, len(articles) - 1)
         if index is None and articles:
             index = 0
         self.highlighted = index
         self._index()
-        self._scroll_to_highlighted()
+        if line is not None and index is not None:
+            top = 0 if at_top else max(0, self._starts[index] - line)
+            self.scroll_to(y=top, animate=False, immediate=True, force=True)
+        else:
+            self._scroll_to_highlighted()
         self.refresh()
 
     def forget_rows(self) -> None:
