@@ -22,7 +22,10 @@ CACHE_NOT_WRITTEN = 1  # indexing is for the cache: not writing it is a failure
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_paths_argument(parser)
     parser.add_argument(
-        "--rebuild", action="store_true", help="empty the cache first and process everything"
+        "--rebuild",
+        action="store_true",
+        help="empty the cache first and process everything, links, stories and names "
+        "over the whole corpus (otherwise files added after the others update them)",
     )
     parser.add_argument(
         "--no-cache",

@@ -162,6 +162,12 @@ def _runs(words: list[str]) -> set[tuple[str, ...]]:
     return set(zip(*(words[i:] for i in range(SIMILAR_RUN)), strict=False))
 
 
+def passage_of(article_id: str, index: int, text: str, quotes: list[str]) -> Passage:
+    """The passage of one paragraph, from its text and the texts of its quotations (what
+    `prepare_passages` makes of it; incremental linking reads them from the cache)."""
+    return _passage(article_id, index, text, quotes)
+
+
 def prepare_passages(article: Article) -> list[Passage]:
     """The passages of an article's paragraphs long enough to link, in order."""
     quotes = quotes_by_paragraph(article)
@@ -251,6 +257,71 @@ class LinkIndex:
     def __len__(self) -> int:
         return len(self._passages)
 
+    # What an incremental update stores and resumes from (kabar_tui.core.incremental).
+
+    @classmethod
+    def resume(
+        cls,
+        passages: Any,
+        counted: int,
+        frequency: Counter[str],
+        fingerprints: dict[int, int | list[int] | None],
+        rare_words: dict[str, int | list[int] | None],
+    ) -> LinkIndex:
+        """An index that goes on from a stored one: `passages` answers `len`, `append` and
+        looking a passage up by number; the postings and counts need only hold the keys
+        and words of the articles about to be added (all their look-ups touch)."""
+        index = cls()
+        index._passages = passages
+        index._counted = counted
+        index._frequency = frequency
+        index._fingerprints = fingerprints
+        index._rare_words = rare_words
+        return index
+
+    def keys_of(self, passage: Passage) -> list[int]:
+        """The fingerprint keys a passage looks up (every word 4-gram; it posts a sample)."""
+        return self._fingerprints_of(passage)
+
+    @property
+    def passages(self) -> Any:
+        return self._passages
+
+    @property
+    def postings(self) -> tuple[dict[int, Any], dict[str, Any]]:
+        """Fingerprint and rare-word postings: passage number(s), None once too common."""
+        return self._fingerprints, self._rare_words
+
+    @property
+    def frequency(self) -> Counter[str]:
+        return self._frequency
+
+    @property
+    def counted(self) -> int:
+        return self._counted
+
+    @property
+    def found(self) -> list[Found]:
+        """Every link found, with the words a similar-event one rests on (see `_holds`)."""
+        return self._found
+
+    @property
+    def deferred(self) -> array[int]:
+        """Pairs of passage numbers sharing content words not rare enough yet."""
+        return self._deferred
+
+    def holds(self, words: Iterable[str]) -> bool:
+        """Whether a link resting on `words` holds on the counts as they are now."""
+        return self._holds(tuple(words))
+
+    def rare_count(self, words: Iterable[str]) -> int:
+        return self._rare_count(words)
+
+    def judge(self, a: Passage, b: Passage) -> tuple[float, str, tuple[str, ...]] | bool:
+        """`_score` of a pair: (score, kind, words), False when unrelated, True when the
+        shared words are not rare enough now."""
+        return self._score(a, b, _Runs(a.text))
+
     @property
     def links(self) -> list[Link]:
         """Every link, similar-event ones judged on the word counts of the corpus as it is."""
@@ -284,7 +355,14 @@ class LinkIndex:
 
     def add_article(self, article: Article) -> list[Link]:
         """Index the article and return its links to the articles added before it."""
-        passages = self._prepare(article)
+        return self.add_prepared(article.id, self._prepare(article))
+
+    def add_prepared(self, article_id: str, passages: list[Passage]) -> list[Link]:
+        """`add_article` from the article's `prepare_passages`, made beforehand (an
+        incremental update keeps no article: kabar_tui.core.incremental)."""
+        if article_id in self._articles:
+            return []  # an id seen before: its paragraphs are already linked
+        self._articles.add(article_id)
         self._count(passages)
         start = len(self._passages)
         keys = [self._fingerprints_of(passage) for passage in passages]
@@ -299,7 +377,6 @@ class LinkIndex:
     def _prepare(self, article: Article) -> list[Passage]:
         if article.id in self._articles:
             return []  # an id seen before: its paragraphs are already linked
-        self._articles.add(article.id)
         return prepare_passages(article)
 
     def _count(self, passages: list[Passage]) -> None:

@@ -11,7 +11,8 @@ The stages, in order (each listed as data below, `ARTICLE_STAGES` and `CORPUS_ST
 
 `index_corpus` runs them with the cache (kabar_tui.core.storage): an unchanged corpus is
 one cache read, a changed or added file is processed alone, then the cross-article stage
-runs again over the whole corpus. How it runs (workers, batch sizes, the stages
+runs again over the whole corpus, or, for a few files added after the stored ones, updates
+the stored results (core.incremental). How it runs (workers, batch sizes, the stages
 themselves) is one `IndexOptions` passed to it.
 
 Stopping (docs/processes.md): a caller's `cancel` event stops indexing at the next file or
@@ -39,6 +40,7 @@ from pathlib import Path
 from kabar_tui.core.clean import clean_source
 from kabar_tui.core.digest import ArticleDigest, CorpusDigest
 from kabar_tui.core.entities import find_entities
+from kabar_tui.core.incremental import commit, plan_update, save_link_state, update
 from kabar_tui.core.linking import LinkIndex
 from kabar_tui.core.model import Article, Corpus, Link, Problem, Story
 from kabar_tui.core.quotes import find_quotes
@@ -111,6 +113,8 @@ class CorpusWork:
     links: list[Link] = field(default_factory=list)
     stories: list[Story] = field(default_factory=list)
     resolution: Resolution | None = None
+    # given the link index once built: the state an incremental update goes on from
+    on_linked: Callable[[LinkIndex], None] | None = None
 
 
 CorpusStage = Callable[[CorpusWork], None]
@@ -124,6 +128,8 @@ def _link(work: CorpusWork) -> None:
     for article in articles:
         article.passages = []
     work.links = index.links
+    if work.on_linked is not None:
+        work.on_linked(index)
 
 
 def _group_stories(work: CorpusWork) -> None:
@@ -183,6 +189,7 @@ def finish_digest(
     digest: CorpusDigest,
     stages: Sequence[tuple[str, CorpusStage]] = CORPUS_STAGES,
     times: StageTimes | None = None,
+    on_linked: Callable[[LinkIndex], None] | None = None,
 ) -> tuple[list[Link], list[Story], Resolution]:
     """The corpus stages on the digests of a corpus's articles (core.digest), each timed
     in `times` when given.
@@ -191,7 +198,7 @@ def finish_digest(
     corpus and hardly any cycles: the cyclic collector would walk the whole corpus again
     and again for nothing, so it waits until the end.
     """
-    work = CorpusWork(digest)
+    work = CorpusWork(digest, on_linked=on_linked)
     times = times or StageTimes()
     with collector_paused():
         for name, stage in stages:
@@ -244,6 +251,7 @@ class IndexReport:
     # of each corpus stage and of storing ("results", "search"), when timed
     stages: StageTimes = field(default_factory=StageTimes)
     cache_error: str | None = None  # why the cache could not be used or written, if so
+    updated: int = 0  # articles added to stored cross-article results (core.incremental)
 
 
 def available_cores() -> int:
@@ -280,6 +288,7 @@ def index_corpus(
     cancel: threading.Event | None = None,
     keep_articles: bool | None = None,
     options: IndexOptions | None = None,
+    incremental: bool = True,
 ) -> IndexReport:
     """`build_corpus`, saying what was processed, run as `options` say (IndexOptions);
     `workers` and `keep_articles`, when given, replace theirs.
@@ -287,7 +296,10 @@ def index_corpus(
     With `keep_articles` False the corpus comes back without its articles (they are in
     the cache): each is stored as it arrives and only its digest is kept for the
     cross-article stage, so memory grows with the digests, not the articles
-    (docs/indexing.md). `kabar index` needs no more.
+    (docs/indexing.md). `kabar index` needs no more. Then, when the cache holds the
+    cross-article results of the corpus minus a few files added after the others
+    (`incremental` and not `keep_articles`), they are updated instead of recomputed
+    (kabar_tui.core.incremental, docs/incremental.md).
     """
     options = options or IndexOptions()
     if workers is not None:
@@ -316,6 +328,7 @@ def index_corpus(
                 workers=options.workers or available_cores(),
                 keep_articles=options.keep_articles or storage is None,
             ),
+            incremental,
         )
     finally:
         if storage is not None:
@@ -413,6 +426,7 @@ def _index(
     on_articles: ArticlesReady | None,
     cancel: threading.Event | None,
     options: IndexOptions,
+    incremental: bool = False,
 ) -> IndexReport:
     keep_articles = options.keep_articles
     total = len(sources)
@@ -428,6 +442,9 @@ def _index(
             return IndexReport(
                 corpus, articles=len(corpus.articles), from_cache=total, corpus_from_cache=True
             )
+    plan = plan_update(storage, sources) if incremental and not keep_articles and storage else None
+    if plan is not None:  # only the new files are read: the stored results are updated
+        whole, sources = sources, sources[plan.kept :]
     compact = CorpusDigest()
     # Each article as it arrives, or only its digest once it is stored (not keep_articles).
     arrived: dict[str, Article | ArticleDigest] = {}
@@ -482,12 +499,46 @@ def _index(
     paths = [source.path for source in sources if source.path in arrived]
     processed_at = time.perf_counter()
     times = StageTimes()
+    if plan is not None and storage is not None:
+        compact.articles = [arrived.pop(path) for path in paths]  # type: ignore[misc]
+        found = update(storage, plan, compact, paths) if len(paths) == len(sources) else None
+        if found is None:  # the new files are stored now: the whole stage runs on all
+            return _index(whole, signatures, storage, progress, problems, None, cancel, options)
+        finished_at = time.perf_counter()
+        times.wall.update(found.seconds)
+        with times.timing("results"):
+            storage.extend_results(plan.corpus, key, found.results, found.paths)
+            commit(storage, found, key)
+        corpus = Corpus(
+            entities=found.results.entities,
+            links=found.results.links,
+            stories=found.results.stories,
+            quote_groups=found.results.quote_groups,
+        )
+        with times.timing("search"):
+            _save_stored_search(storage, key, corpus, options)
+        return IndexReport(
+            corpus,
+            articles=total,
+            processed=len(missing),
+            from_cache=from_cache + plan.kept,
+            workers=used,
+            process_seconds=processed_at - started,
+            finish_seconds=finished_at - processed_at,
+            stages=times,
+            updated=len(paths),
+        )
     if keep_articles:
         corpus = Corpus(articles=[arrived.pop(path) for path in paths])  # type: ignore[misc]
         options.finish(corpus)
     else:
         compact.articles = [arrived.pop(path) for path in paths]  # type: ignore[misc]
-        corpus, results = _finish_digested(compact, options.corpus_stages, times)
+
+        def record(index: LinkIndex) -> None:
+            if storage is not None and len(paths) == total:
+                save_link_state(storage, key, index, compact.articles)
+
+        corpus, results = _finish_digested(compact, options.corpus_stages, times, record)
     finished_at = time.perf_counter()
     _stop_if_asked(cancel)
     if storage is not None and len(paths) == total:
@@ -520,9 +571,10 @@ def _finish_digested(
     digest: CorpusDigest,
     stages: Sequence[tuple[str, CorpusStage]] = CORPUS_STAGES,
     times: StageTimes | None = None,
+    on_linked: Callable[[LinkIndex], None] | None = None,
 ) -> tuple[Corpus, CorpusResults]:
     """`finish_digest`, as a corpus without articles and the results to store."""
-    links, stories, resolution = finish_digest(digest, stages, times)
+    links, stories, resolution = finish_digest(digest, stages, times, on_linked)
     corpus = Corpus(
         entities=resolution.entities,
         links=links,

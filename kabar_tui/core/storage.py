@@ -950,6 +950,148 @@ class Storage:
             quote_groups=_quote_groups(tables, names, ids, shared),
         )
 
+    def load_results(self, corpus: int) -> StoredResults | None:
+        """The cross-article results of a stored corpus, without its articles nor their
+        canonical names (a hundred per article), checked against the corpus's checksum
+        (the names are read as numbers for it): an incremental update starts from them
+        (core.incremental) and adds rows after them (`extend_results`)."""
+        try:
+            with self._guard("read") as db, collector_paused():
+                row = db.execute("SELECT checksum FROM corpora WHERE id = ?", (corpus,)).fetchone()
+                if row is None:
+                    return None
+                heads = db.execute(
+                    "SELECT a.path, a.mentions, a.quotes FROM corpus_articles w "
+                    "JOIN articles a ON a.id = w.article WHERE w.corpus = ? ORDER BY w.position",
+                    (corpus,),
+                ).fetchall()
+                tables = {
+                    table: db.execute(
+                        f"SELECT {', '.join(columns)} FROM {table} WHERE corpus = ? "
+                        f"ORDER BY {_ORDER[table]}",
+                        (corpus,),
+                    ).fetchall()
+                    for table, columns in _READ.items()
+                    if table not in _UNREAD
+                }
+                counted = {table: 0 for table in _UNREAD}
+                streamed: dict[str, Callable[[], Iterator[list[Row]]]] = {
+                    table: functools.partial(_stored_rows, db, table, corpus, counted)
+                    for table in _UNREAD
+                }
+                checksum = _streamed_checksum(tables, streamed)
+        except _Skipped:
+            return None
+        if (
+            checksum != row[0]
+            or len(tables["corpus_articles"]) != len(heads)
+            or counted["mention_names"] != sum(head[1] for head in heads)
+            or counted["quote_speakers"] != sum(head[2] for head in heads)
+        ):
+            self.warnings.append(
+                "cache rows of the corpus did not match their checksum; linked the articles again"
+            )
+            return None
+        shared: dict[Any, Any] = {}
+        names = _share([text for _, text in tables["names"]], shared)
+        ids = _share([article_id for _, _, article_id in tables["corpus_articles"]], shared)
+        return StoredResults(
+            paths=[head[0] for head in heads],
+            ids=ids,
+            entities=_entities(tables, names, ids, shared),
+            links=[
+                Link(ids[source], source_paragraph, ids[target], target_paragraph, score, kind)
+                for _, source, source_paragraph, target, target_paragraph, score, kind in tables[
+                    "links"
+                ]
+            ],
+            quote_groups=_quote_groups(tables, names, ids, shared),
+        )
+
+    def extend_results(
+        self, corpus: int, key: str, results: CorpusResults, paths: Sequence[str]
+    ) -> None:
+        """Store under `key` the stored corpus `corpus` followed by the articles of
+        `results` (their names; `paths` their files), with the corpus-wide results of
+        `results`: in place, writing only the new articles' name rows (the stored ones stay
+        as they are, read back as numbers for the checksum). The corpus `corpus` is then
+        gone, its stored search index with it."""
+        try:
+            with self._guard("written") as db:
+                kept = db.execute(
+                    "SELECT position, article, article_id FROM corpus_articles WHERE corpus = ? "
+                    "ORDER BY position",
+                    (corpus,),
+                ).fetchall()
+                names = {
+                    text: number
+                    for number, text in db.execute(
+                        "SELECT number, text FROM names WHERE corpus = ? ORDER BY number",
+                        (corpus,),
+                    )
+                }
+                stored: dict[str, tuple[int, str, int, int]] = {}
+                for part in range(0, len(paths), 500):
+                    batch = list(paths[part : part + 500])
+                    for found in db.execute(
+                        "SELECT path, id, content_hash, mentions, quotes FROM articles "
+                        f"WHERE fingerprint = ? AND path IN ({', '.join('?' * len(batch))})",
+                        (code_fingerprint(), *batch),
+                    ):
+                        stored[found[0]] = found[1:]
+                known = len(names)
+                made = _corpus_rows(results, paths, stored, names, kept)
+                if made is None:
+                    return
+                rows, names = made
+                counted = {table: 0 for table in _UNREAD}
+                streamed: dict[str, Callable[[], Iterator[list[Row]]]] = {
+                    table: functools.partial(
+                        _joined,
+                        functools.partial(_stored_rows, db, table, corpus, counted),
+                        functools.partial(_name_rows, results.articles, names, which, len(kept)),
+                    )
+                    for which, table in enumerate(_UNREAD)
+                }
+                checksum = _streamed_checksum(rows, streamed)
+                new_names = [row for row in rows["names"] if row[0] >= known]
+                rows["names"] = new_names
+                rows["corpus_articles"] = rows["corpus_articles"][len(kept) :]
+                with backend.transaction(db):
+                    other = db.execute("SELECT id FROM corpora WHERE key = ?", (key,)).fetchone()
+                    if other is not None and other[0] != corpus:
+                        self._delete_corpus(db, other[0])
+                    for table in backend.SEARCH_TABLES:
+                        db.execute(f"DELETE FROM {table} WHERE corpus = ?", (corpus,))
+                    db.execute(
+                        "UPDATE corpora SET key = ?, last_used = ?, checksum = ? WHERE id = ?",
+                        (key, time.time(), checksum, corpus),
+                    )
+                    for table, columns in _CORPUS_TABLES.items():
+                        marks = ", ".join("?" * (1 + len(columns)))
+                        insert = (
+                            f"INSERT INTO {table} (corpus, {', '.join(columns)}) VALUES ({marks})"
+                        )
+                        if table in _UNREAD:
+                            which = list(_UNREAD).index(table)
+                            for rows_of in _name_rows(results.articles, names, which, len(kept)):
+                                db.executemany(insert, ((corpus, *row) for row in rows_of))
+                            continue
+                        if table not in ("names", "corpus_articles"):
+                            db.execute(f"DELETE FROM {table} WHERE corpus = ?", (corpus,))
+                        db.executemany(insert, ((corpus, *row) for row in rows[table]))
+        except _Skipped:
+            pass
+
+    def article_heads(self, corpus: int) -> list[Row]:
+        """(articles.id, title, published, utc_offset, zone) of each article of a stored
+        corpus, in order."""
+        return self.select(
+            "SELECT a.id, a.title, a.published, a.utc_offset, a.zone FROM corpus_articles w "
+            "JOIN articles a ON a.id = w.article WHERE w.corpus = ? ORDER BY w.position",
+            (corpus,),
+        )
+
     # What the stored catalog asks (kabar_tui.core.catalog_store)
 
     def find_corpus(self, key: str) -> int | None:
@@ -1134,7 +1276,12 @@ class Storage:
             with self._guard("cleared") as db:
                 with backend.transaction(db):
                     backend.clear_passages(db)
-                    tables = (*_CORPUS_TABLES, *backend.SEARCH_TABLES, "corpora")
+                    tables = (
+                        *_CORPUS_TABLES,
+                        *backend.SEARCH_TABLES,
+                        *backend.LINK_TABLES,
+                        "corpora",
+                    )
                     for table in (*tables, *(s.table for s in RECORDS)):
                         db.execute(f"DELETE FROM {table}")
                     db.execute("DELETE FROM articles")
@@ -1178,6 +1325,33 @@ class CorpusResults:
 
 
 @dataclass(slots=True)
+class StoredNames:
+    """One article's canonical names as a stored corpus holds them (ArticleNames)."""
+
+    id: str
+    content_hash: str
+    names: list[str]
+    quote_speakers: list[str | None]
+
+    def mention_names(self) -> list[str]:
+        return self.names
+
+    def speakers(self) -> list[str | None]:
+        return self.quote_speakers
+
+
+@dataclass(slots=True)
+class StoredResults:
+    """A stored corpus's cross-article results and its files (`Storage.load_results`)."""
+
+    paths: list[str]
+    ids: list[str]
+    entities: list[EntityRecord]
+    links: list[Link]
+    quote_groups: list[QuoteRecord]
+
+
+@dataclass(slots=True)
 class _ArticleNames:
     """An `Article` of a finished corpus as ArticleNames."""
 
@@ -1199,11 +1373,12 @@ class _ArticleNames:
 
 
 def _name_rows(
-    articles: Sequence[ArticleNames], names: dict[str, int], which: int
+    articles: Sequence[ArticleNames], names: dict[str, int], which: int, first: int = 0
 ) -> Iterator[list[Row]]:
-    """`mention_names` (which 0) or `quote_speakers` (1) rows, a batch of articles at a time."""
+    """`mention_names` (which 0) or `quote_speakers` (1) rows, a batch of articles at a
+    time; the first article is at corpus position `first`."""
     batch: list[Row] = []
-    for position, article in enumerate(articles):
+    for position, article in enumerate(articles, first):
         if which == 0:
             batch.extend(
                 (position, number, names[_plain(name)])  # type: ignore[index]
@@ -1218,6 +1393,26 @@ def _name_rows(
             yield batch
             batch = []
     yield batch
+
+
+def _stored_rows(
+    db: sqlite3.Connection, table: str, corpus: int, counted: dict[str, int]
+) -> Iterator[list[Row]]:
+    """The stored rows of a streamed name table (`_UNREAD`), in order, a batch at a time;
+    how many is added to `counted`."""
+    cursor = db.execute(
+        f"SELECT {', '.join(_CORPUS_TABLES[table])} FROM {table} WHERE corpus = ? "
+        f"ORDER BY {_ORDER[table]}",
+        (corpus,),
+    )
+    while batch := cursor.fetchmany(_CHUNK):
+        counted[table] += len(batch)
+        yield batch
+
+
+def _joined(*parts: Callable[[], Iterator[list[Row]]]) -> Iterator[list[Row]]:
+    for part in parts:
+        yield from part()
 
 
 def _streamed_checksum(
@@ -1248,21 +1443,29 @@ def _streamed_checksum(
 
 
 def _corpus_rows(
-    results: CorpusResults, paths: Sequence[str], stored: dict[str, tuple[int, str, int, int]]
+    results: CorpusResults,
+    paths: Sequence[str],
+    stored: dict[str, tuple[int, str, int, int]],
+    names: dict[str, int] | None = None,
+    kept: Sequence[Row] = (),
 ) -> tuple[dict[str, list[Row]], dict[str, int]] | None:
     """Every per-corpus table's rows (without the corpus number) but the canonical names
     of mentions and speakers (`_name_rows`), and the number of each name; None if the
-    rows cannot be made."""
-    positions: dict[str, int] = {}
-    names: dict[str, int] = {}
+    rows cannot be made. `kept` are the `corpus_articles` rows of stored articles that
+    come first (`extend_results`), `names` the numbers of the names they use."""
+    positions: dict[str, int] = {article_id: position for position, _, article_id in kept}
+    names = {} if names is None else names
 
     def name(text: str) -> int:
         return names.setdefault(_plain(text), len(names))  # type: ignore[arg-type]
 
     rows: dict[str, list[Row]] = {table: [] for table in _CORPUS_TABLES}
+    rows["corpus_articles"].extend(kept)
     if len(paths) != len(results.articles):
         return None
-    for position, (article, path) in enumerate(zip(results.articles, paths, strict=True)):
+    for position, (article, path) in enumerate(
+        zip(results.articles, paths, strict=True), len(kept)
+    ):
         row = stored.get(path)
         mention_names, speakers = article.mention_names(), article.speakers()
         if row is None or row[1:] != (article.content_hash, len(mention_names), len(speakers)):

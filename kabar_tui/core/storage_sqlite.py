@@ -14,7 +14,7 @@ import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-SCHEMA_VERSION = 5  # bump when the tables below change; an older file is rebuilt
+SCHEMA_VERSION = 6  # bump when the tables below change; an older file is rebuilt
 _BUSY_TIMEOUT_S = 10.0
 _DAMAGED = {"SQLITE_CORRUPT", "SQLITE_NOTADB"}
 _FULL = {"SQLITE_FULL"}
@@ -218,6 +218,58 @@ CREATE TABLE quote_occurrences (
     speaker TEXT,
     PRIMARY KEY (corpus, quote_group, position)
 ) WITHOUT ROWID;
+CREATE TABLE link_states (
+    id INTEGER PRIMARY KEY,
+    corpus_key TEXT NOT NULL UNIQUE,
+    articles INTEGER NOT NULL,
+    passages INTEGER NOT NULL
+);
+CREATE TABLE link_articles (
+    state INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    words BLOB NOT NULL,
+    PRIMARY KEY (state, position)
+) WITHOUT ROWID;
+CREATE TABLE link_passages (
+    state INTEGER NOT NULL,
+    number INTEGER NOT NULL,
+    article INTEGER NOT NULL,
+    paragraph INTEGER NOT NULL,
+    PRIMARY KEY (state, number)
+) WITHOUT ROWID;
+CREATE TABLE link_fingerprints (
+    state INTEGER NOT NULL,
+    key INTEGER NOT NULL,
+    passage INTEGER NOT NULL,
+    PRIMARY KEY (state, key, passage)
+) WITHOUT ROWID;
+CREATE TABLE link_words (
+    state INTEGER NOT NULL,
+    word TEXT NOT NULL,
+    passage INTEGER NOT NULL,
+    PRIMARY KEY (state, word, passage)
+) WITHOUT ROWID;
+CREATE TABLE link_counts (
+    state INTEGER NOT NULL,
+    word TEXT NOT NULL,
+    paragraphs INTEGER NOT NULL,
+    PRIMARY KEY (state, word)
+) WITHOUT ROWID;
+CREATE TABLE link_similar (
+    state INTEGER NOT NULL,
+    source INTEGER NOT NULL,
+    target INTEGER NOT NULL,
+    score REAL NOT NULL,
+    words TEXT NOT NULL,
+    PRIMARY KEY (state, source, target)
+) WITHOUT ROWID;
+CREATE TABLE link_deferred (
+    state INTEGER NOT NULL,
+    source INTEGER NOT NULL,
+    target INTEGER NOT NULL,
+    words TEXT NOT NULL,
+    PRIMARY KEY (state, source, target)
+) WITHOUT ROWID;
 CREATE TABLE search_indexes (
     corpus INTEGER PRIMARY KEY,
     documents INTEGER NOT NULL,
@@ -262,6 +314,20 @@ SEARCH_TABLES = (
     "search_postings",
     "search_blocks",
     "search_grams",
+)
+
+# What linking needs to add articles to a corpus without its other articles' text
+# (kabar_tui.core.incremental, docs/incremental.md), one state per corpus key. A posting
+# (`link_fingerprints`, `link_words`) that grew too common is one row with passage -1.
+LINK_TABLES = (
+    "link_states",
+    "link_articles",
+    "link_passages",
+    "link_fingerprints",
+    "link_words",
+    "link_counts",
+    "link_similar",
+    "link_deferred",
 )
 
 # The full-text index of paragraphs (issue 11): word tokens, accents folded; contentless,

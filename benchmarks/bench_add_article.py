@@ -1,0 +1,142 @@
+"""Adding one article to a cached corpus: whole `kabar index` process and the core call.
+
+    python benchmarks/bench_add_article.py DIR/corpus-1000 DIR/corpus-10000 [--repeat 3]
+
+Each corpus folder gets its own cache folder beside it (`cache-<folder name>`); the first
+run indexes it whole (not timed) and stores the link state. Then, `--repeat` times each:
+
+- process: a new article file (one generated with `benchmarks.corpus`, named to sort after
+  the others) is written, and `python -m kabar_tui index FOLDER` runs in a child process;
+  its wall time and CPU time (the kernel's account of it and its children).
+- core: another new file, then `index_corpus([FOLDER], keep_articles=False)` in this
+  process, with the split of the update by stage (`IndexReport.stages`).
+- full: another new file, then the same call with `incremental=False`: the whole
+  cross-article stage, as every run did before (it now also stores the link state).
+
+The new files are removed at the end, and the cache is indexed again, so a run can be
+repeated. The machine is shared: compare CPU times, report minimums.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.corpus import raw_articles
+
+NEW_PREFIX = "zzz_added_"
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+class Adder:
+    """Writes new article files that sort after the corpus's, each a new text."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.count = len(list(folder.glob(f"{NEW_PREFIX}*.txt")))
+        self.texts = raw_articles(200, seed=990)
+
+    def add(self) -> Path:
+        name, text = self.texts[self.count % len(self.texts)]
+        path = self.folder / f"{NEW_PREFIX}{self.count:04d}_{name}.txt"
+        path.write_text(text, encoding="utf-8")
+        self.count += 1
+        return path
+
+
+def _index_process(folder: Path, cache: Path) -> tuple[float, float, str]:
+    env = dict(os.environ, KABAR_CACHE_DIR=str(cache))
+    env.pop("KABAR_NO_CACHE", None)
+    command = [sys.executable, "-m", "kabar_tui", "index", str(folder)]
+    cpu, wall = _children_cpu(), time.perf_counter()
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    wall, cpu = time.perf_counter() - wall, _children_cpu() - cpu
+    return wall, cpu, (done.stdout + done.stderr).strip().splitlines()[-1]
+
+
+def _index_core(folder: Path, incremental: bool) -> tuple[float, float, dict[str, float], int]:
+    from kabar_tui.core.pipeline import index_corpus
+
+    cpu, wall = _own_cpu(), time.perf_counter()
+    report = index_corpus([folder], keep_articles=False, incremental=incremental)
+    wall, cpu = time.perf_counter() - wall, _own_cpu() - cpu
+    stages = dict(report.stages.wall)
+    stages["process new files"] = report.process_seconds
+    if not report.updated:
+        stages["whole cross-article stage"] = report.finish_seconds
+    return wall, cpu, stages, report.updated
+
+
+def measure(folder: Path, repeat: int) -> dict[str, list]:
+    cache = folder.parent / f"cache-{folder.name}"
+    os.environ["KABAR_CACHE_DIR"] = str(cache)
+    os.environ.pop("KABAR_NO_CACHE", None)
+    adder = Adder(folder)
+    setup = _index_process(folder, cache)
+    print(f"{folder.name}: cached ({setup[2]}; {setup[0]:.1f} s wall, {setup[1]:.1f} s CPU)")
+    found: dict[str, list] = {"process": [], "core": [], "full": [], "stages": []}
+    for _ in range(repeat):
+        adder.add()
+        wall, cpu, line = _index_process(folder, cache)
+        found["process"].append((wall, cpu))
+        print(f"  process: {wall:.2f} s wall, {cpu:.2f} s CPU  [{line}]", flush=True)
+        adder.add()
+        wall, cpu, stages, updated = _index_core(folder, True)
+        found["core"].append((wall, cpu))
+        found["stages"].append(stages)
+        split = ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in stages.items())
+        print(f"  core ({updated} added): {wall:.2f} s wall, {cpu:.2f} s CPU; {split}", flush=True)
+    adder.add()
+    wall, cpu, stages, _ = _index_core(folder, False)
+    found["full"].append((wall, cpu))
+    print(f"  full stage: {wall:.2f} s wall, {cpu:.2f} s CPU", flush=True)
+    for path in folder.glob(f"{NEW_PREFIX}*.txt"):
+        path.unlink()
+    _index_process(folder, cache)
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("folders", nargs="+", type=Path)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    links: dict[str, float] = {}
+    for folder in args.folders:
+        found = measure(folder, args.repeat)
+        print(f"{folder.name} minimums:")
+        for what in ("process", "core", "full"):
+            wall = min(w for w, _ in found[what])
+            cpu = min(c for _, c in found[what])
+            print(f"  {what}: {wall:.2f} s wall, {cpu:.2f} s CPU")
+        stages = found["stages"]
+        for stage in stages[0]:
+            print(f"  stage {stage}: {min(s[stage] for s in stages) * 1000:.0f} ms (min)")
+        links[folder.name] = statistics.median(s["link"] for s in stages)
+    if len(links) > 1:
+        smallest = min(links.values())
+        ratios = ", ".join(
+            f"{name} {t * 1000:.1f} ms ({t / smallest:.2f}x)" for name, t in links.items()
+        )
+        print(f"linking one added article (median): {ratios}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,707 @@
+"""Add articles to a stored corpus's cross-article results without recomputing the corpus.
+
+A full run of the cross-article stage (`pipeline.finish_digest`) reads every article back,
+links every paragraph, groups stories and resolves every name: tens of seconds at 10k
+articles, for one new file. Instead, what linking needs to go on is stored with the
+corpus (`save_link_state`, tables `link_*` in the cache): which paragraph each passage
+number is, the postings of both inverted indexes as `LinkIndex` keeps them (a posting
+grown too common is one row), the word counts, every similar-event pair with the words
+it rests on, and the pairs deferred until their words are rare. `update` then adds the
+new articles as `LinkIndex.add_article` would, reading only the postings, counts and
+candidate paragraphs their look-ups touch, and stores the corpus under its new key.
+
+Links and stories equal a full recompute (tests/test_incremental.py): linking a corpus at
+once gives the links of adding its articles one by one in corpus order (docs/linking.md),
+so articles added *after* every stored one get exactly the links a full run gives.
+That is why an update applies only when the stored corpus is a prefix of the new one
+(new files that sort after the others, as scraped files named by date or number do); a
+changed, removed or earlier-sorting file changes what later paragraphs saw in capped
+postings, and the whole stage runs again. Names are resolved for the new articles and
+merged into the stored entities (`_merge_entities`); full resolution is greedy over the
+whole corpus, so this can differ in rare cases (docs/incremental.md), and `kabar index
+--rebuild` gives the exact answer.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from array import array
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from rapidfuzz import fuzz, process
+
+from kabar_tui.core import storage_sqlite as backend
+from kabar_tui.core.digest import ArticleDigest, CorpusDigest
+from kabar_tui.core.linking import (
+    RARE_SHARE,
+    RARE_WORD_POSTING_CAP,
+    SIMILAR,
+    LinkIndex,
+    Passage,
+    passage_of,
+)
+from kabar_tui.core.model import EntityRecord, Link, QuoteRecord, Story
+from kabar_tui.core.resolve import (
+    MIN_FUZZY_KEY,
+    NAME_SCORE,
+    WORD_PREFIX,
+    quote_key,
+    resolve_digest,
+    resolved_articles,
+    spelling_key,
+)
+from kabar_tui.core.sources import Source
+from kabar_tui.core.storage import (
+    ArticleNames,
+    CorpusResults,
+    Skipped,
+    Storage,
+    StoredNames,
+    code_fingerprint,
+    stored_moment,
+)
+from kabar_tui.core.stories import StoryArticle, stories_of
+
+# An update adds at most this share of the stored corpus (or MIN_ADDED articles): its
+# fixed cost (reading and writing the per-corpus rows) is paid once, per article it costs
+# milliseconds, and past this a full run is as cheap.
+MAX_ADDED_SHARE = 0.05
+MIN_ADDED = 50
+FULL = -1  # passage number of the row that marks a posting grown too common
+_IN = 500  # values per `IN (...)` list: well under any engine's parameter limit
+
+
+@dataclass(slots=True)
+class Plan:
+    """A stored corpus the current one extends: its first `kept` articles are those."""
+
+    state: int
+    corpus: int
+    kept: int
+    passages: int
+
+
+def plan_update(storage: Storage, sources: Sequence[Source]) -> Plan | None:
+    """The stored link state the corpus of `sources` can be updated from, or None.
+
+    It must describe a stored corpus whose articles are, in order, the first of
+    `sources` (same file, content and id, stored by this code), with at most
+    `MAX_ADDED_SHARE` of them (or MIN_ADDED) new after them.
+    """
+    fingerprint = code_fingerprint()
+    try:
+        with storage.guard("read") as db:
+            states = db.execute(
+                "SELECT s.id, c.id, s.articles, s.passages FROM link_states s "
+                "JOIN corpora c ON c.key = s.corpus_key ORDER BY c.last_used DESC"
+            ).fetchall()
+            for state, corpus, kept, passages in states:
+                added = len(sources) - kept
+                if not 0 < added <= max(MIN_ADDED, int(kept * MAX_ADDED_SHARE)):
+                    continue
+                rows = db.execute(
+                    "SELECT a.path, a.content_hash, w.article_id, a.fingerprint "
+                    "FROM corpus_articles w JOIN articles a ON a.id = w.article "
+                    "WHERE w.corpus = ? ORDER BY w.position",
+                    (corpus,),
+                ).fetchall()
+                if len(rows) == kept and all(
+                    (path, content_hash, article_id, used)
+                    == (source.path, source.content_hash, source.id, fingerprint)
+                    for (path, content_hash, article_id, used), source in zip(
+                        rows, sources, strict=False
+                    )
+                ):
+                    return Plan(state, corpus, kept, passages)
+    except Skipped:
+        return None
+    return None
+
+
+def save_link_state(
+    storage: Storage, key: str, index: LinkIndex, articles: Sequence[ArticleDigest]
+) -> None:
+    """Store what `update` needs to go on from a fully linked corpus (`articles` in
+    corpus order), under the corpus's key. A failure only costs the next update."""
+    position = {article.id: n for n, article in enumerate(articles)}
+    passages: Sequence[Passage] = index.passages
+    number = {(p.article, p.paragraph): n for n, p in enumerate(passages)}
+    fingerprints, rare_words = index.postings
+    similar = []
+    for link, words in index.found:
+        if words:
+            source = number[link.source_article, link.source_paragraph]
+            target = number[link.target_article, link.target_paragraph]
+            similar.append((source, target, link.score, " ".join(words)))
+    deferred = index.deferred
+    pairs = [
+        (a, b, " ".join(sorted(set(passages[a].content).intersection(passages[b].content))))
+        for a, b in zip(deferred[0::2], deferred[1::2], strict=True)
+    ]
+    try:
+        with storage.guard("written") as db, backend.transaction(db):
+            _forget_states(db, key)
+            state = db.execute(
+                "INSERT INTO link_states (corpus_key, articles, passages) VALUES (?, ?, ?) "
+                "RETURNING id",
+                (key, len(articles), index.counted),
+            ).fetchone()[0]
+            db.executemany(
+                "INSERT INTO link_articles (state, position, words) VALUES (?, ?, ?)",
+                ((state, n, _words_blob(a.paragraph_words)) for n, a in enumerate(articles)),
+            )
+            db.executemany(
+                "INSERT INTO link_passages (state, number, article, paragraph) VALUES (?, ?, ?, ?)",
+                ((state, n, position[p.article], p.paragraph) for n, p in enumerate(passages)),
+            )
+            _insert_postings(db, state, "link_fingerprints", "key", fingerprints.items())
+            _insert_postings(db, state, "link_words", "word", rare_words.items())
+            db.executemany(
+                "INSERT INTO link_counts (state, word, paragraphs) VALUES (?, ?, ?)",
+                ((state, word, count) for word, count in index.frequency.items()),
+            )
+            db.executemany(
+                "INSERT INTO link_similar (state, source, target, score, words) "
+                "VALUES (?, ?, ?, ?, ?)",
+                ((state, *row) for row in similar),
+            )
+            db.executemany(
+                "INSERT INTO link_deferred (state, source, target, words) VALUES (?, ?, ?, ?)",
+                ((state, *pair) for pair in pairs),
+            )
+    except Skipped:
+        pass
+
+
+def _forget_states(db: sqlite3.Connection, key: str = "", state: int = -1) -> None:
+    """Delete the state stored under `key` (or numbered `state`) and those of corpora no
+    longer stored."""
+    stale = db.execute(
+        "SELECT id FROM link_states WHERE corpus_key = ? OR id = ? "
+        "OR corpus_key NOT IN (SELECT key FROM corpora)",
+        (key, state),
+    ).fetchall()
+    for (state,) in stale:
+        for table in backend.LINK_TABLES[1:]:
+            db.execute(f"DELETE FROM {table} WHERE state = ?", (state,))
+        db.execute("DELETE FROM link_states WHERE id = ?", (state,))
+
+
+def _words_blob(paragraph_words: array[int]) -> bytes:
+    return array("q", paragraph_words).tobytes()
+
+
+def _insert_postings(
+    db: sqlite3.Connection, state: int, table: str, column: str, postings: Iterable[tuple]
+) -> None:
+    db.executemany(
+        f"INSERT INTO {table} (state, {column}, passage) VALUES (?, ?, ?)",
+        ((state, key, passage) for key, posting in postings for passage in _posting_rows(posting)),
+    )
+
+
+def _posting_rows(posting: int | list[int] | None) -> list[int]:
+    if posting is None:
+        return [FULL]
+    return [posting] if type(posting) is int else list(posting)  # type: ignore[arg-type]
+
+
+@dataclass(slots=True)
+class _StoryArticle:
+    """A stored article as stories see it (`stories.StoryArticle`)."""
+
+    id: str
+    title: str
+    published: datetime | None
+    words: array[int]
+
+    def word_counts(self) -> Iterable[tuple[int, int]]:
+        return zip(self.words[0::2], self.words[1::2], strict=True)
+
+
+class _StoredPassages:
+    """Passages by number for `LinkIndex.resume`: those stored are made again from their
+    paragraph and quotations when a look-up first needs them; new ones are appended."""
+
+    def __init__(self, storage: Storage, plan: Plan, rows: list[int], ids: list[str]) -> None:
+        self._storage = storage
+        self._state = plan.state
+        self._rows = rows  # articles.id of each stored corpus position
+        self.ids = ids  # article id of each corpus position, the new ones included
+        self.first_new = self._count = plan.passages
+        self.made: dict[int, Passage] = {}
+        self.places: dict[int, tuple[int, int]] = {}  # number -> (corpus position, paragraph)
+
+    def __len__(self) -> int:
+        return self._count
+
+    def append(self, passage: Passage) -> None:
+        self.made[self._count] = passage
+        self._count += 1
+
+    def __getitem__(self, number: int) -> Passage:
+        found = self.made.get(number)
+        if found is None:
+            found = self.made[number] = self._read(number)
+        return found
+
+    def place(self, numbers: Iterable[int]) -> None:
+        """Read where the stored passages among `numbers` are (into `places`)."""
+        missing = sorted({n for n in numbers if n not in self.places and n < self.first_new})
+        for part in _chunks(missing):
+            marks = ", ".join("?" * len(part))
+            for number, position, paragraph in self._storage.select(
+                "SELECT number, article, paragraph FROM link_passages "
+                f"WHERE state = ? AND number IN ({marks})",
+                (self._state, *part),
+            ):
+                self.places[number] = (position, paragraph)
+        if any(n not in self.places for n in missing):
+            raise StateDamaged("a passage is not stored")
+
+    def _read(self, number: int) -> Passage:
+        self.place((number,))
+        position, paragraph = self.places[number]
+        article = self._rows[position]
+        texts = self._storage.select(
+            "SELECT text FROM paragraphs WHERE article = ? AND number = ?", (article, paragraph)
+        )
+        quotes = self._storage.select(
+            "SELECT text FROM quotes WHERE article = ? AND paragraph = ? ORDER BY position",
+            (article, paragraph),
+        )
+        if not texts:
+            raise StateDamaged(f"paragraph {paragraph} of a stored article is not stored")
+        return passage_of(self.ids[position], paragraph, texts[0][0], [q for (q,) in quotes])
+
+
+class StateDamaged(Exception):
+    """The stored link state does not match its corpus: run the whole stage instead."""
+
+
+@dataclass(slots=True)
+class _StateWrites:
+    """What an update changes in the stored link state (written by `commit`)."""
+
+    plan: Plan
+    articles: list[tuple[int, bytes]] = field(default_factory=list)
+    passages: list[tuple[int, int, int]] = field(default_factory=list)
+    fingerprints: dict[int, list[int]] = field(default_factory=dict)
+    words: dict[str, list[int]] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+    counted: int = 0
+    similar: list[tuple[int, int, float, str]] = field(default_factory=list)
+    deferred: list[tuple[int, int, str]] = field(default_factory=list)
+    revived: list[tuple[int, int]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Update:
+    """What `update` found, for the pipeline to store (`Storage.extend_results`, then
+    `commit`): the new articles' names and the corpus-wide results."""
+
+    results: CorpusResults
+    paths: list[str]  # of the new articles
+    seconds: dict[str, float]  # per stage, for benchmarks
+    writes: _StateWrites
+
+
+def update(
+    storage: Storage, plan: Plan, digest: CorpusDigest, paths: Sequence[str]
+) -> Update | None:
+    """Add the articles of `digest` (the corpus's new ones, in order, after the stored
+    corpus's; `paths` their files) to its results: links, stories, names, quote groups.
+    None when the stored rows cannot be used (said in `storage.warnings`)."""
+    clock = time.perf_counter()
+    seconds: dict[str, float] = {}
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        seconds[stage] = now - clock
+        clock = now
+
+    stored = storage.load_results(plan.corpus)
+    heads = storage.article_heads(plan.corpus)
+    if stored is None or len(heads) != plan.kept or len(stored.ids) != plan.kept:
+        return None
+    lap("read stored results")
+    ids = [*stored.ids, *(a.id for a in digest.articles)]
+    passages = _StoredPassages(storage, plan, [row[0] for row in heads], ids)
+    try:
+        new_links, similar_links, writes = _link(storage, plan, passages, digest.articles)
+    except StateDamaged as error:
+        storage.warnings.append(f"stored link state not used ({error}); linked the whole corpus")
+        try:
+            with storage.guard("written") as db, backend.transaction(db):
+                _forget_states(db, state=plan.state)
+        except Skipped:
+            pass
+        return None
+    lap("link")
+    links = [link for link in stored.links if link.kind != SIMILAR]
+    links.extend(new_links)
+    links.extend(similar_links)
+    stories = _stories(storage, plan, heads, ids, links, digest.articles)
+    lap("stories")
+    resolution = resolve_digest(digest, [])
+    entities, rename = _merge_entities(stored.entities, resolution.entities)
+    articles: list[ArticleNames] = []
+    for article in resolved_articles(digest, resolution):
+        names = [rename.get(name, name) for name in article.mention_names()]
+        speakers = [None if n is None else rename.get(n, n) for n in article.speakers()]
+        articles.append(StoredNames(article.id, article.content_hash, names, speakers))
+    quote_groups = _merge_quote_groups(stored.quote_groups, resolution.quote_groups, rename)
+    lap("names")
+    results = CorpusResults(articles, entities, links, stories, quote_groups)
+    return Update(results, list(paths), seconds, writes)
+
+
+def commit(storage: Storage, found: Update, key: str) -> None:
+    """Store the link state of an update under the new corpus key, once the corpus is
+    stored under it (so a state never describes a corpus the cache does not hold)."""
+    if storage.find_corpus(key) is None:
+        return
+    writes = found.writes
+    state = writes.plan.state
+    try:
+        with storage.guard("written") as db, backend.transaction(db):
+            db.executemany(
+                "INSERT INTO link_articles (state, position, words) VALUES (?, ?, ?)",
+                ((state, *row) for row in writes.articles),
+            )
+            db.executemany(
+                "INSERT INTO link_passages (state, number, article, paragraph) VALUES (?, ?, ?, ?)",
+                ((state, *row) for row in writes.passages),
+            )
+            for table, column, postings in (
+                ("link_fingerprints", "key", writes.fingerprints),
+                ("link_words", "word", writes.words),
+            ):
+                db.executemany(
+                    f"DELETE FROM {table} WHERE state = ? AND {column} = ?",
+                    ((state, posting_key) for posting_key in postings),
+                )
+                db.executemany(
+                    f"INSERT INTO {table} (state, {column}, passage) VALUES (?, ?, ?)",
+                    (
+                        (state, posting_key, passage)
+                        for posting_key, numbers in postings.items()
+                        for passage in numbers
+                    ),
+                )
+            db.executemany(
+                "DELETE FROM link_counts WHERE state = ? AND word = ?",
+                ((state, word) for word in writes.counts),
+            )
+            db.executemany(
+                "INSERT INTO link_counts (state, word, paragraphs) VALUES (?, ?, ?)",
+                ((state, word, count) for word, count in writes.counts.items()),
+            )
+            db.executemany(
+                "DELETE FROM link_deferred WHERE state = ? AND source = ? AND target = ?",
+                ((state, *pair) for pair in writes.revived),
+            )
+            db.executemany(
+                "INSERT INTO link_similar (state, source, target, score, words) "
+                "VALUES (?, ?, ?, ?, ?)",
+                ((state, *row) for row in writes.similar),
+            )
+            db.executemany(
+                "INSERT INTO link_deferred (state, source, target, words) VALUES (?, ?, ?, ?)",
+                ((state, *row) for row in writes.deferred),
+            )
+            db.execute("DELETE FROM link_states WHERE corpus_key = ? AND id != ?", (key, state))
+            db.execute(
+                "UPDATE link_states SET corpus_key = ?, articles = ?, passages = ? WHERE id = ?",
+                (key, writes.plan.kept + len(writes.articles), writes.counted, state),
+            )
+            _forget_states(db)
+    except Skipped:
+        pass
+
+
+def _chunks(values: Sequence, size: int = _IN) -> Iterator[Sequence]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _postings(storage: Storage, state: int, table: str, column: str, keys: Iterable) -> dict:
+    """The stored postings of `keys` as `LinkIndex` holds them: a passage number, a list
+    of them, or None once too common; keys without a posting are left out."""
+    found: dict = {}
+    for part in _chunks(list(keys)):
+        marks = ", ".join("?" * len(part))
+        rows = storage.select(
+            f"SELECT {column}, passage FROM {table} WHERE state = ? AND {column} IN ({marks}) "
+            f"ORDER BY {column}, passage",
+            (state, *part),
+        )
+        for posting_key, passage in rows:
+            if passage == FULL:
+                found[posting_key] = None
+            elif posting_key not in found:
+                found[posting_key] = passage
+            elif type(posting := found[posting_key]) is int:
+                found[posting_key] = [posting, passage]
+            elif posting is not None:
+                posting.append(passage)
+    return found
+
+
+def _counts(storage: Storage, state: int, words: Iterable[str]) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for part in _chunks(list(words)):
+        marks = ", ".join("?" * len(part))
+        rows = storage.select(
+            f"SELECT word, paragraphs FROM link_counts WHERE state = ? AND word IN ({marks})",
+            (state, *part),
+        )
+        counts.update(dict(rows))
+    return counts
+
+
+def _limit(counted: int) -> int:
+    """The most paragraphs a word may be in and still be rare (`LinkIndex._rare_count`:
+    counts are whole numbers, so only the whole part of its limit matters)."""
+    return int(max(RARE_WORD_POSTING_CAP, counted * RARE_SHARE))
+
+
+def _link(
+    storage: Storage, plan: Plan, passages: _StoredPassages, articles: list[ArticleDigest]
+) -> tuple[list[Link], list[Link], _StateWrites]:
+    """The new articles' links other than similar-event ones, every similar-event link
+    that holds now, and the state changes to store."""
+    state = plan.state
+    stored = storage.select("SELECT COUNT(*) FROM link_passages WHERE state = ?", (state,))
+    if not stored or stored[0][0] != plan.passages:
+        raise StateDamaged("its passages are not all there")
+    probe = LinkIndex()
+    keys: set[int] = set()
+    words: set[str] = set()
+    for article in articles:
+        for passage in article.passages:
+            keys.update(probe.keys_of(passage))
+            words.update(passage.content)
+    fingerprints = _postings(storage, state, "link_fingerprints", "key", keys)
+    rare_words = _postings(storage, state, "link_words", "word", words)
+    before = {
+        **{("f", k): _posting_rows(v) for k, v in fingerprints.items()},
+        **{("w", k): _posting_rows(v) for k, v in rare_words.items()},
+    }
+    frequency = _counts(storage, state, words)
+    index = LinkIndex.resume(passages, plan.passages, frequency, fingerprints, rare_words)
+    writes = _StateWrites(plan)
+    for position, article in enumerate(articles, plan.kept):
+        first = len(passages)
+        index.add_prepared(article.id, article.passages)
+        writes.articles.append((position, _words_blob(article.paragraph_words)))
+        for number, passage in enumerate(article.passages, first):
+            writes.passages.append((number, position, passage.paragraph))
+            passages.places[number] = (position, passage.paragraph)
+    writes.counted = index.counted
+    for kind, postings, changed in (
+        ("f", fingerprints, writes.fingerprints),
+        ("w", rare_words, writes.words),
+    ):
+        for posting_key, posting in postings.items():
+            rows = _posting_rows(posting)
+            if before.get((kind, posting_key)) != rows:
+                changed[posting_key] = rows
+    writes.counts = {word: index.frequency[word] for word in words}
+    number_of = {(p.article, p.paragraph): n for n, p in passages.made.items()}
+    new_links = []
+    for link, link_words in index.found:
+        if not link_words:
+            new_links.append(link)
+            continue
+        source = number_of[link.source_article, link.source_paragraph]
+        target = number_of[link.target_article, link.target_paragraph]
+        writes.similar.append((source, target, link.score, " ".join(link_words)))
+    deferred = index.deferred
+    for a, b in zip(deferred[0::2], deferred[1::2], strict=True):
+        shared = set(passages[a].content).intersection(passages[b].content)
+        writes.deferred.append((a, b, " ".join(sorted(shared))))
+    known = set(words)
+    # Deferred pairs are judged again only when the rarity limit has risen: counts only
+    # grow here, so that is the only way their words can have become rare.
+    if _limit(index.counted) != _limit(plan.passages):
+        pairs = storage.select(
+            "SELECT source, target, words FROM link_deferred WHERE state = ?", (state,)
+        )
+        _load_counts(
+            storage, state, index.frequency, {w for *_, t in pairs for w in t.split()}, known
+        )
+        for source, target, pair_words in pairs:
+            if index.rare_count(pair_words.split()) < 2:
+                continue
+            judged = index.judge(passages[source], passages[target])
+            writes.revived.append((source, target))
+            if isinstance(judged, tuple):
+                writes.similar.append((source, target, judged[0], " ".join(judged[2])))
+    # Every similar-event pair, judged on the counts as they are now.
+    similar = [
+        *storage.select(
+            "SELECT source, target, score, words FROM link_similar WHERE state = ?", (state,)
+        ),
+        *writes.similar,
+    ]
+    _load_counts(
+        storage, state, index.frequency, {w for *_, t in similar for w in t.split()}, known
+    )
+    holding = [row for row in similar if index.holds(row[3].split())]
+    passages.place(n for row in holding for n in row[:2])
+    ids, places = passages.ids, passages.places
+    similar_links = []
+    for source, target, score, _ in holding:
+        (a, a_paragraph), (b, b_paragraph) = places[source], places[target]
+        similar_links.append(Link(ids[a], a_paragraph, ids[b], b_paragraph, score, SIMILAR))
+    return new_links, similar_links, writes
+
+
+def _load_counts(
+    storage: Storage, state: int, frequency: Counter[str], words: set[str], known: set[str]
+) -> None:
+    """Put the stored counts of `words` into `frequency`, but for those in `known`
+    (there already, and updated by the new articles)."""
+    missing = words - known
+    if missing:
+        frequency.update(_counts(storage, state, missing))
+        known.update(missing)
+
+
+def _stories(
+    storage: Storage,
+    plan: Plan,
+    heads: list,
+    ids: list[str],
+    links: list[Link],
+    added: list[ArticleDigest],
+) -> list[Story]:
+    """`stories_of` the corpus: only linked articles can be in a story, so only they are
+    read (title, date, word counts per paragraph)."""
+    position = {article_id: n for n, article_id in enumerate(ids)}
+    linked = sorted(
+        {position[link.source_article] for link in links}
+        | {position[link.target_article] for link in links}
+    )
+    stored = [n for n in linked if n < plan.kept]
+    words: dict[int, bytes] = {}
+    for part in _chunks(stored):
+        marks = ", ".join("?" * len(part))
+        words.update(
+            storage.select(
+                f"SELECT position, words FROM link_articles WHERE state = ? "
+                f"AND position IN ({marks})",
+                (plan.state, *part),
+            )
+        )
+    articles: list[StoryArticle] = []
+    for n in linked:
+        if n >= plan.kept:
+            articles.append(added[n - plan.kept])
+            continue
+        _, title, published, offset, zone = heads[n]
+        counts = array("q")
+        counts.frombytes(words[n])
+        articles.append(
+            _StoryArticle(ids[n], title, stored_moment(published, offset, zone), counts)
+        )
+    return stories_of(links, articles)
+
+
+def _merge_entities(
+    stored: list[EntityRecord], added: list[EntityRecord]
+) -> tuple[list[EntityRecord], dict[str, str]]:
+    """The stored entities with those of the new articles folded in, and the new names
+    that became stored ones. Same rules as `resolve_digest`: a spelling key of the name or
+    of one of its forms already known with that label, else a fuzzy match of the spelling
+    key (NAME_SCORE) among entities sharing a word start; else a new entity."""
+    entities = [
+        EntityRecord(e.canonical, e.label, list(e.aliases), e.mentions, list(e.articles))
+        for e in stored
+    ]
+    by_key: dict[tuple[str, str], int] = {}
+    buckets: dict[tuple[str, str], list[int]] = defaultdict(list)
+    keys: list[str] = []
+
+    def remember(number: int, entity: EntityRecord) -> None:
+        key = spelling_key(entity.canonical)
+        keys.append(key)
+        for text in (entity.canonical, *entity.aliases):
+            by_key.setdefault((entity.label, spelling_key(text)), number)
+        for prefix in {word[:WORD_PREFIX] for word in key.split()}:
+            buckets[entity.label, prefix].append(number)
+
+    for number, entity in enumerate(entities):
+        remember(number, entity)
+    rename: dict[str, str] = {}
+    for entity in added:
+        key = spelling_key(entity.canonical)
+        target = next(
+            (
+                by_key[entity.label, spelling_key(text)]
+                for text in (entity.canonical, *entity.aliases)
+                if (entity.label, spelling_key(text)) in by_key
+            ),
+            None,
+        )
+        if target is None and len(key) >= MIN_FUZZY_KEY:
+            choices = {
+                n: keys[n]
+                for prefix in {word[:WORD_PREFIX] for word in key.split()}
+                for n in buckets[entity.label, prefix]
+                if len(keys[n]) >= MIN_FUZZY_KEY
+            }
+            match = process.extractOne(key, choices, scorer=fuzz.ratio, score_cutoff=NAME_SCORE)
+            target = match[2] if match else None
+        if target is None:
+            entities.append(
+                EntityRecord(
+                    entity.canonical,
+                    entity.label,
+                    list(entity.aliases),
+                    entity.mentions,
+                    list(entity.articles),
+                )
+            )
+            remember(len(entities) - 1, entities[-1])
+            continue
+        kept = entities[target]
+        kept.mentions += entity.mentions
+        texts = set(kept.aliases) | set(entity.aliases) | {entity.canonical}
+        kept.aliases = sorted(texts - {kept.canonical})
+        kept.articles.extend(a for a in entity.articles if a not in set(kept.articles))
+        for text in (entity.canonical, *entity.aliases):
+            by_key.setdefault((entity.label, spelling_key(text)), target)
+        if entity.canonical != kept.canonical:
+            rename[entity.canonical] = kept.canonical
+    entities.sort(key=lambda e: (-e.mentions, e.canonical))
+    return entities, rename
+
+
+def _merge_quote_groups(
+    stored: list[QuoteRecord], added: list[QuoteRecord], rename: dict[str, str]
+) -> list[QuoteRecord]:
+    """The stored quotation groups with the new articles' quotations added to the group
+    of the same words (`quote_key`), or as new groups."""
+    groups = [QuoteRecord(g.text, g.speaker_canonical, list(g.occurrences)) for g in stored]
+    by_key = {quote_key(group.text): n for n, group in enumerate(groups)}
+    for group in added:
+        speaker = group.speaker_canonical
+        if speaker is not None:
+            speaker = rename.get(speaker, speaker)
+        key = quote_key(group.text)
+        number = by_key.get(key)
+        if number is None:
+            by_key[key] = len(groups)
+            groups.append(QuoteRecord(group.text, speaker, list(group.occurrences)))
+            continue
+        groups[number].occurrences.extend(group.occurrences)
+        if groups[number].speaker_canonical is None:
+            groups[number].speaker_canonical = speaker
+    return groups

@@ -1,0 +1,302 @@
+"""Files added to a cached corpus update its cross-article results (core.incremental):
+the same links and stories as a full run, names merged into the stored entities."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from benchmarks.corpus import raw_articles
+from benchmarks.textgen import paragraph
+from kabar_tui.core.catalog_open import open_catalog
+from kabar_tui.core.linking import SIMILAR
+from kabar_tui.core.model import Link
+from kabar_tui.core.pipeline import IndexReport, index_corpus
+from kabar_tui.core.resources import seeds_dir
+from kabar_tui.core.storage import Storage
+
+GENERATED = 150
+# A paragraph every other article ends with: its fingerprint postings grow too common
+# (more than 64 paragraphs), so what later paragraphs see depends on order.
+FOOTER = (
+    "Artikel ini telah tayang sebelumnya dan diperbarui oleh tim redaksi dengan tambahan "
+    "informasi dari narasumber yang dapat dipercaya di lapangan pada hari yang sama."
+)
+
+
+@pytest.fixture(autouse=True)
+def cache_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The suite runs without the cache (conftest); here it is the subject."""
+    monkeypatch.delenv("KABAR_NO_CACHE", raising=False)
+
+
+def event(number: int, rng: random.Random) -> str:
+    """A paragraph telling event `number` in words no other event uses (rare words), in
+    other words each time: similar-event links, not same-text ones."""
+    return (
+        f"{paragraph(rng)} Petugas mencatat zat{number}ra zat{number}rb zat{number}rc "
+        f"muncul di sekitar lokasi kejadian. {paragraph(rng)}"
+    )
+
+
+def article(text: str, extra: list[str]) -> str:
+    """A generated raw article with paragraphs put before its body."""
+    return text.replace("A\nA\n\n", "A\nA\n\n" + "".join(p + "\n\n" for p in extra), 1)
+
+
+def write_corpus(folder: Path) -> None:
+    shutil.copytree(seeds_dir(), folder)
+    rng = random.Random(11)
+    for number, (name, text) in enumerate(raw_articles(GENERATED, seed=7)):
+        extra = [event(number % 20, rng)] if number % 3 == 0 else []
+        if number % 2:
+            extra.append(FOOTER)
+        (folder / f"{name}.txt").write_text(article(text, extra), encoding="utf-8")
+
+
+def add_files(folder: Path, prefix: str, start: int, count: int, common: int = 0) -> None:
+    """Files that sort after the others: copies of earlier articles (same-text links),
+    new ones telling known events, the footer; the first `common` also use the rare
+    words of event 0, which stop being rare."""
+    rng = random.Random(start)
+    originals = raw_articles(GENERATED + start + count, seed=7)
+    for n in range(count):
+        name, text = originals[(start + 7 * n) % GENERATED]
+        extra = [event((start + n) % 20, rng), FOOTER]
+        if n < common:
+            extra.append(f"{paragraph(rng)} Kadar zat0ra zat0rb terus dipantau. {paragraph(rng)}")
+        if n % 3 == 0:
+            name, text = originals[GENERATED + start + n]
+        (folder / f"{prefix}_{n:03d}_{name}.txt").write_text(
+            article(text, extra) + "\nDiperbarui.\n", encoding="utf-8"
+        )
+
+
+def link_set(links: list[Link]) -> list[tuple]:
+    return sorted(
+        (
+            x.source_article,
+            x.source_paragraph,
+            x.target_article,
+            x.target_paragraph,
+            x.score,
+            x.kind,
+        )
+        for x in links
+    )
+
+
+def full_run(folder: Path, cache: Path) -> IndexReport:
+    with Storage(cache) as storage:
+        return index_corpus([folder], cache=storage, keep_articles=False, incremental=False)
+
+
+def assert_same_as_full(report: IndexReport, folder: Path, cache: Path) -> IndexReport:
+    full = full_run(folder, cache)
+    assert link_set(report.corpus.links) == link_set(full.corpus.links)
+    assert report.corpus.stories == full.corpus.stories
+    return full
+
+
+@pytest.fixture(scope="module")
+def news(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("incremental") / "news"
+    write_corpus(folder)
+    return folder
+
+
+def test_added_files_update_links_and_stories_as_a_full_run_does(
+    news: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "news"
+    shutil.copytree(news, folder)
+    with Storage(tmp_path / "cache.sqlite3") as cache:
+        first = index_corpus([folder], cache=cache, keep_articles=False)
+        assert first.updated == 0
+        kinds = {link.kind for link in first.corpus.links}
+        assert SIMILAR in kinds and len(kinds) >= 2  # what makes the comparison worth it
+        add_files(folder, "zz1", 0, 6)
+        added = index_corpus([folder], cache=cache, keep_articles=False)
+        assert (added.updated, added.processed) == (6, 6)
+        assert added.articles == first.articles + 6
+        assert len(added.corpus.links) > len(first.corpus.links)
+        full = assert_same_as_full(added, folder, tmp_path / "full1.sqlite3")
+        assert len(full.corpus.stories) > len(first.corpus.stories)
+        # a second update goes on from the state the first one stored
+        add_files(folder, "zz2", 40, 3)
+        again = index_corpus([folder], cache=cache, keep_articles=False)
+        assert again.updated == 3
+        assert_same_as_full(again, folder, tmp_path / "full2.sqlite3")
+        reopened = index_corpus([folder], cache=cache, keep_articles=False)
+        assert reopened.corpus_from_cache  # stored under the new key, checksums hold
+    assert link_set(reopened.corpus.links) == link_set(again.corpus.links)
+
+
+def test_similar_links_go_when_their_words_stop_being_rare(news: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "news"
+    shutil.copytree(news, folder)
+    with Storage(tmp_path / "cache.sqlite3") as cache:
+        first = index_corpus([folder], cache=cache, keep_articles=False)
+        add_files(folder, "zz", 0, 40, common=40)
+        added = index_corpus([folder], cache=cache, keep_articles=False)
+    assert added.updated == 40
+    full = assert_same_as_full(added, folder, tmp_path / "full.sqlite3")
+    old_similar = {x for x in link_set(first.corpus.links) if x[-1] == SIMILAR}
+    now = set(link_set(full.corpus.links))
+    assert old_similar - now  # some similar-event links of the first run went
+
+
+def test_the_reader_opens_the_updated_corpus(news: Path, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("KABAR_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "news"
+    shutil.copytree(news, folder)
+    index_corpus([folder], keep_articles=False)
+    add_files(folder, "zz", 0, 2)
+    added = index_corpus([folder], keep_articles=False)
+    assert added.updated == 2
+    catalog, _ = open_catalog([folder])
+    assert catalog is not None
+    new_ids = [head.id for head in catalog.heads() if head.id.startswith("zz")]
+    assert len(new_ids) == 2
+    related = {link.target_article for link in catalog.links_of(new_ids[0])}
+    expected = {
+        link.seen_from(new_ids[0]).target_article
+        for link in added.corpus.links
+        if new_ids[0] in (link.source_article, link.target_article)
+    }
+    assert related == expected and related
+    page = catalog.searcher().search_page("zat0ra", limit=500)
+    assert any((hit.article_id or "").startswith("zz") for hit in page.hits)
+
+
+def test_names_of_added_articles_join_the_stored_entities(news: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "news"
+    shutil.copytree(news, folder)
+    with Storage(tmp_path / "cache.sqlite3") as cache:
+        first = index_corpus([folder], cache=cache, keep_articles=False)
+        add_files(folder, "zz", 0, 6)
+        added = index_corpus([folder], cache=cache, keep_articles=False)
+    full = full_run(folder, tmp_path / "full.sqlite3")
+    before = {e.canonical: e for e in first.corpus.entities}
+    after = {e.canonical: e for e in added.corpus.entities}
+    grown = [
+        name for name, e in after.items() if name in before and e.mentions > before[name].mentions
+    ]
+    assert grown  # the copies' mentions were counted into the stored entities
+    assert all(any(a.startswith("zz") for a in after[name].articles) for name in grown)
+    assert sum(e.mentions for e in added.corpus.entities) == sum(
+        e.mentions for e in full.corpus.entities
+    )
+    # how far incremental names are from a full resolution: the same canonical names
+    same = {(e.canonical, e.label, e.mentions) for e in added.corpus.entities} & {
+        (e.canonical, e.label, e.mentions) for e in full.corpus.entities
+    }
+    assert len(same) >= 0.9 * len(full.corpus.entities)
+
+
+def test_a_changed_file_runs_the_whole_stage(news: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "news"
+    shutil.copytree(news, folder)
+    with Storage(tmp_path / "cache.sqlite3") as cache:
+        index_corpus([folder], cache=cache, keep_articles=False)
+        changed = folder / "bench_000004.txt"
+        changed.write_text(changed.read_text(encoding="utf-8") + "\nParagraf baru.\n")
+        again = index_corpus([folder], cache=cache, keep_articles=False)
+        assert (again.updated, again.processed) == (0, 1)
+        (folder / "bench_000005.txt").unlink()
+        add_files(folder, "zz", 0, 1)
+        removed = index_corpus([folder], cache=cache, keep_articles=False)
+        assert removed.updated == 0
+    assert_same_as_full(removed, folder, tmp_path / "full.sqlite3")
+
+
+def test_a_damaged_link_state_falls_back_to_the_whole_stage(news: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "news"
+    shutil.copytree(news, folder)
+    path = tmp_path / "cache.sqlite3"
+    with Storage(path) as cache:
+        index_corpus([folder], cache=cache, keep_articles=False)
+    with sqlite3.connect(path) as db:
+        db.execute("DELETE FROM link_passages WHERE number % 7 = 3")
+    add_files(folder, "zz", 0, 2)
+    with Storage(path) as cache:
+        again = index_corpus([folder], cache=cache, keep_articles=False)
+    assert again.updated == 0
+    assert any("stored link state not used" in p.message for p in again.corpus.problems)
+    assert_same_as_full(again, folder, tmp_path / "full.sqlite3")
+    with Storage(path) as cache:  # the whole stage stored a sound state again
+        add_files(folder, "zzz", 10, 1)  # sorts after the others
+        assert index_corpus([folder], cache=cache, keep_articles=False).updated == 1
+
+
+def test_kabar_index_updates_and_rebuild_recomputes(tmp_path: Path, monkeypatch) -> None:
+    folder = tmp_path / "news"
+    shutil.copytree(seeds_dir(), folder)
+    for name, text in raw_articles(20, seed=3):
+        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+    cache = tmp_path / "cache"
+    env = {**os.environ, "KABAR_CACHE_DIR": str(cache)}
+    env.pop("KABAR_NO_CACHE", None)
+
+    def kabar_index(*args: str) -> str:
+        command = [sys.executable, "-m", "kabar_tui", "index", str(folder), *args]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=300, env=env)
+        assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+        return done.stdout
+
+    def state() -> list[tuple]:
+        with sqlite3.connect(cache / "kabar-cache.sqlite3") as db:
+            return db.execute(
+                "SELECT s.articles FROM link_states s JOIN corpora c ON c.key = s.corpus_key"
+            ).fetchall()
+
+    assert "25 articles, 25 processed" in kabar_index()
+    assert state() == [(25,)]
+    add_files(folder, "zz", 0, 1)
+    assert "26 articles, 1 processed, 25 from cache" in kabar_index()
+    assert state() == [(26,)]  # the state went on to the new corpus
+    assert "26 articles, 26 processed, 0 from cache" in kabar_index("--rebuild")
+    assert state() == [(26,)]
+
+
+def test_deferred_pairs_are_judged_again_when_the_rarity_limit_rises(
+    news: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above 32,000 paragraphs the most paragraphs a rare word may be in grows with the
+    corpus (0.1% of them), and pairs deferred for want of rare words are judged again.
+    Here a larger share brings that within a small corpus: two words in 40 paragraphs
+    are too common for the stored corpus and rare once 48 files are added."""
+    from kabar_tui.core import incremental, linking
+
+    folder = tmp_path / "news"
+    shutil.copytree(news, folder)
+    rng = random.Random(5)
+    for number in range(40):
+        path = folder / f"bench_{number * 3 + 1:06d}.txt"
+        phrase = f"{paragraph(rng)} Warga mencatat medwa medwb muncul di sekitar lokasi itu."
+        path.write_text(article(path.read_text(encoding="utf-8"), [phrase]), encoding="utf-8")
+    pairs = "SELECT source, target FROM link_similar"
+    path = tmp_path / "cache.sqlite3"
+    with Storage(path) as cache:
+        index_corpus([folder], cache=cache, keep_articles=False)
+        with sqlite3.connect(path) as db:
+            similar_before = set(db.execute(pairs))
+            (passages,) = db.execute("SELECT passages FROM link_states").fetchone()
+        share = 32.9 / passages  # the limit stays 32 for the stored corpus
+        monkeypatch.setattr(linking, "RARE_SHARE", share)
+        monkeypatch.setattr(incremental, "RARE_SHARE", share)
+        add_files(folder, "zz", 0, 48)
+        added = index_corpus([folder], cache=cache, keep_articles=False)
+    assert added.updated == 48
+    with sqlite3.connect(path) as db:
+        similar_after = set(db.execute(pairs))
+    # pairs of stored paragraphs that became similar-event pairs: deferred ones judged again
+    assert {(a, b) for a, b in similar_after - similar_before if a < passages}
+    assert_same_as_full(added, folder, tmp_path / "full.sqlite3")
