@@ -9,6 +9,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -300,3 +301,42 @@ def test_deferred_pairs_are_judged_again_when_the_rarity_limit_rises(
     # pairs of stored paragraphs that became similar-event pairs: deferred ones judged again
     assert {(a, b) for a, b in similar_after - similar_before if a < passages}
     assert_same_as_full(added, folder, tmp_path / "full.sqlite3")
+
+
+def test_only_similar_pairs_resting_on_counted_words_are_judged_again(
+    news: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stored similar-event pair's verdict changes only with the counts of its words:
+    one added article making the words of event 0 common has the pairs resting on its
+    words judged again (those of event 0 go), the others keep their stored verdict, and
+    the links are still a full run's."""
+    from kabar_tui.core import incremental
+
+    judged: list[tuple] = []
+    read_pairs = incremental._similar_pairs_with
+
+    def recording(storage: Storage, state: int, words: Iterable[str]) -> list:
+        found = read_pairs(storage, state, words)
+        judged.extend(found)
+        return found
+
+    monkeypatch.setattr(incremental, "_similar_pairs_with", recording)
+    folder = tmp_path / "news"
+    shutil.copytree(news, folder)
+    path = tmp_path / "cache.sqlite3"
+    with Storage(path) as cache:
+        first = index_corpus([folder], cache=cache, keep_articles=False)
+        with sqlite3.connect(path) as db:
+            (stored,) = db.execute("SELECT COUNT(*) FROM link_similar").fetchone()
+        rng = random.Random(3)
+        name, text = raw_articles(1, seed=41)[0]
+        common = [f"{paragraph(rng)} Kadar zat0ra zat0rb terus dipantau." for _ in range(40)]
+        (folder / f"zz_{name}.txt").write_text(article(text, common), encoding="utf-8")
+        added = index_corpus([folder], cache=cache, keep_articles=False)
+    assert added.updated == 1
+    assert 0 < len(judged) < stored
+    assert_same_as_full(added, folder, tmp_path / "full.sqlite3")
+    old_similar = {x for x in link_set(first.corpus.links) if x[-1] == SIMILAR}
+    now = set(link_set(added.corpus.links))
+    assert old_similar - now  # event 0's links went: judged again
+    assert old_similar & now  # the others were kept

@@ -169,6 +169,7 @@ def save_link_state(
                 "VALUES (?, ?, ?, ?, ?)",
                 ((state, *row) for row in similar),
             )
+            _insert_similar_words(db, state, similar)
             db.executemany(
                 "INSERT INTO link_deferred (state, source, target, words) VALUES (?, ?, ?, ?)",
                 ((state, *pair) for pair in pairs),
@@ -189,6 +190,21 @@ def _forget_states(db: sqlite3.Connection, key: str = "", state: int = -1) -> No
         for table in backend.LINK_TABLES[1:]:
             db.execute(f"DELETE FROM {table} WHERE state = ?", (state,))
         db.execute("DELETE FROM link_states WHERE id = ?", (state,))
+
+
+def _insert_similar_words(
+    db: sqlite3.Connection, state: int, similar: Iterable[tuple[int, int, float, str]]
+) -> None:
+    """Index similar-event pairs by each word they rest on (`link_similar_words`)."""
+    db.executemany(
+        "INSERT OR IGNORE INTO link_similar_words (state, word, source, target) "
+        "VALUES (?, ?, ?, ?)",
+        (
+            (state, word, source, target)
+            for source, target, _, words in similar
+            for word in words.split()
+        ),
+    )
 
 
 def _words_blob(paragraph_words: array[int]) -> bytes:
@@ -333,7 +349,7 @@ def update(
     ids = [*stored.ids, *(a.id for a in digest.articles)]
     passages = _StoredPassages(storage, plan, [row[0] for row in heads], ids)
     try:
-        new_links, similar_links, writes = _link(storage, plan, passages, digest.articles)
+        new_links, similar_links, judged, writes = _link(storage, plan, passages, digest.articles)
     except StateDamaged as error:
         storage.warnings.append(f"stored link state not used ({error}); linked the whole corpus")
         try:
@@ -343,7 +359,22 @@ def update(
             pass
         return None
     lap("link")
-    links = [link for link in stored.links if link.kind != SIMILAR]
+    # Stored similar-event links not judged again hold as they did.
+    links = [
+        link
+        for link in stored.links
+        if link.kind != SIMILAR
+        or (
+            judged is not None
+            and (
+                link.source_article,
+                link.source_paragraph,
+                link.target_article,
+                link.target_paragraph,
+            )
+            not in judged
+        )
+    ]
     links.extend(new_links)
     links.extend(similar_links)
     stories = _stories(storage, plan, heads, ids, links, digest.articles)
@@ -411,6 +442,7 @@ def commit(storage: Storage, found: Update, key: str) -> None:
                 "VALUES (?, ?, ?, ?, ?)",
                 ((state, *row) for row in writes.similar),
             )
+            _insert_similar_words(db, state, writes.similar)
             db.executemany(
                 "INSERT INTO link_deferred (state, source, target, words) VALUES (?, ?, ?, ?)",
                 ((state, *row) for row in writes.deferred),
@@ -473,12 +505,15 @@ def _limit(counted: int) -> int:
 
 def _link(
     storage: Storage, plan: Plan, passages: _StoredPassages, articles: list[ArticleDigest]
-) -> tuple[list[Link], list[Link], _StateWrites]:
-    """The new articles' links other than similar-event ones, every similar-event link
-    that holds now, and the state changes to store."""
+) -> tuple[list[Link], list[Link], set[tuple[str, int, str, int]] | None, _StateWrites]:
+    """The new articles' links other than similar-event ones, the similar-event links
+    judged now that hold, the stored pairs judged again (their places; None when all
+    were), and the state changes to store."""
     state = plan.state
-    stored = storage.select("SELECT COUNT(*) FROM link_passages WHERE state = ?", (state,))
-    if not stored or stored[0][0] != plan.passages:
+    # The highest passage number, not a count (which reads every row): a passage missing
+    # below it is found when a look-up needs it (`_StoredPassages.place`).
+    stored = storage.select("SELECT MAX(number) FROM link_passages WHERE state = ?", (state,))
+    if not stored or stored[0][0] != plan.passages - 1:
         raise StateDamaged("its passages are not all there")
     probe = LinkIndex()
     keys: set[int] = set()
@@ -527,9 +562,10 @@ def _link(
         shared = set(passages[a].content).intersection(passages[b].content)
         writes.deferred.append((a, b, " ".join(sorted(shared))))
     known = set(words)
+    limit_rose = _limit(index.counted) != _limit(plan.passages)
     # Deferred pairs are judged again only when the rarity limit has risen: counts only
     # grow here, so that is the only way their words can have become rare.
-    if _limit(index.counted) != _limit(plan.passages):
+    if limit_rose:
         pairs = storage.select(
             "SELECT source, target, words FROM link_deferred WHERE state = ?", (state,)
         )
@@ -543,24 +579,60 @@ def _link(
             writes.revived.append((source, target))
             if isinstance(judged, tuple):
                 writes.similar.append((source, target, judged[0], " ".join(judged[2])))
-    # Every similar-event pair, judged on the counts as they are now.
-    similar = [
-        *storage.select(
+    # A stored similar-event pair's verdict changes only when the count of one of its
+    # words changed (a word of the new articles) or the rarity limit rose (then all are
+    # judged again): only those pairs are read and judged on the counts as they are now.
+    if limit_rose:
+        stored_pairs = storage.select(
             "SELECT source, target, score, words FROM link_similar WHERE state = ?", (state,)
-        ),
-        *writes.similar,
-    ]
+        )
+    else:
+        stored_pairs = _similar_pairs_with(storage, state, words)
+    similar = [*stored_pairs, *writes.similar]
     _load_counts(
         storage, state, index.frequency, {w for *_, t in similar for w in t.split()}, known
     )
-    holding = [row for row in similar if index.holds(row[3].split())]
-    passages.place(n for row in holding for n in row[:2])
+    passages.place(n for row in similar for n in row[:2])
     ids, places = passages.ids, passages.places
-    similar_links = []
-    for source, target, score, _ in holding:
+
+    def pair_key(source: int, target: int) -> tuple[str, int, str, int]:
         (a, a_paragraph), (b, b_paragraph) = places[source], places[target]
-        similar_links.append(Link(ids[a], a_paragraph, ids[b], b_paragraph, score, SIMILAR))
-    return new_links, similar_links, writes
+        return ids[a], a_paragraph, ids[b], b_paragraph
+
+    similar_links = [
+        Link(*pair_key(source, target), score, SIMILAR)
+        for source, target, score, pair_words in similar
+        if index.holds(pair_words.split())
+    ]
+    rejudged = None if limit_rose else {pair_key(row[0], row[1]) for row in stored_pairs}
+    return new_links, similar_links, rejudged, writes
+
+
+def _similar_pairs_with(
+    storage: Storage, state: int, words: Iterable[str]
+) -> list[tuple[int, int, float, str]]:
+    """The stored similar-event pairs resting on any of `words`."""
+    pairs: set[tuple[int, int]] = set()
+    for part in _chunks(sorted(words)):
+        marks = ", ".join("?" * len(part))
+        pairs.update(
+            storage.select(
+                "SELECT source, target FROM link_similar_words "
+                f"WHERE state = ? AND word IN ({marks})",
+                (state, *part),
+            )
+        )
+    found = []
+    for part in _chunks(sorted(pairs)):
+        wanted = " OR ".join("(source = ? AND target = ?)" for _ in part)
+        found.extend(
+            storage.select(
+                f"SELECT source, target, score, words FROM link_similar "
+                f"WHERE state = ? AND ({wanted})",
+                (state, *(n for pair in part for n in pair)),
+            )
+        )
+    return found
 
 
 def _load_counts(

@@ -14,7 +14,7 @@ import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-SCHEMA_VERSION = 6  # bump when the tables below change; an older file is rebuilt
+SCHEMA_VERSION = 7  # bump when the tables below change; an older file is rebuilt
 _BUSY_TIMEOUT_S = 10.0
 _DAMAGED = {"SQLITE_CORRUPT", "SQLITE_NOTADB"}
 _FULL = {"SQLITE_FULL"}
@@ -263,6 +263,13 @@ CREATE TABLE link_similar (
     words TEXT NOT NULL,
     PRIMARY KEY (state, source, target)
 ) WITHOUT ROWID;
+CREATE TABLE link_similar_words (
+    state INTEGER NOT NULL,
+    word TEXT NOT NULL,
+    source INTEGER NOT NULL,
+    target INTEGER NOT NULL,
+    PRIMARY KEY (state, word, source, target)
+) WITHOUT ROWID;
 CREATE TABLE link_deferred (
     state INTEGER NOT NULL,
     source INTEGER NOT NULL,
@@ -318,7 +325,9 @@ SEARCH_TABLES = (
 
 # What linking needs to add articles to a corpus without its other articles' text
 # (kabar_tui.core.incremental, docs/incremental.md), one state per corpus key. A posting
-# (`link_fingerprints`, `link_words`) that grew too common is one row with passage -1.
+# (`link_fingerprints`, `link_words`) that grew too common is one row with passage -1;
+# `link_similar_words` indexes the similar-event pairs by word, so an update judges again
+# only the pairs whose words it counted.
 LINK_TABLES = (
     "link_states",
     "link_articles",
@@ -327,6 +336,7 @@ LINK_TABLES = (
     "link_words",
     "link_counts",
     "link_similar",
+    "link_similar_words",
     "link_deferred",
 )
 
