@@ -11,10 +11,11 @@ run indexes it whole (not timed) and stores the link state. Then, `--repeat` tim
 - core: another new file, then `index_corpus([FOLDER], keep_articles=False)` in this
   process, with the split of the update by stage (`IndexReport.stages`).
 - full: another new file, then the same call with `incremental=False`: the whole
-  cross-article stage, as every run did before (it now also stores the link state).
+  cross-article stage, as every run did before (it now also stores the link state);
+  left out with `--no-full` (minutes at 10k).
 
-The new files are removed at the end, and the cache is indexed again, so a run can be
-repeated. The machine is shared: compare CPU times, report minimums.
+The new files are removed at the end and the cache copied before the runs is put back,
+so a run can be repeated. The machine is shared: compare CPU times, report minimums.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -84,13 +86,16 @@ def _index_core(folder: Path, incremental: bool) -> tuple[float, float, dict[str
     return wall, cpu, stages, report.updated
 
 
-def measure(folder: Path, repeat: int) -> dict[str, list]:
+def measure(folder: Path, repeat: int, full: bool) -> dict[str, list]:
     cache = folder.parent / f"cache-{folder.name}"
     os.environ["KABAR_CACHE_DIR"] = str(cache)
     os.environ.pop("KABAR_NO_CACHE", None)
     adder = Adder(folder)
     setup = _index_process(folder, cache)
     print(f"{folder.name}: cached ({setup[2]}; {setup[0]:.1f} s wall, {setup[1]:.1f} s CPU)")
+    kept = cache.with_name(f"{cache.name}-kept")
+    shutil.rmtree(kept, ignore_errors=True)
+    shutil.copytree(cache, kept)
     found: dict[str, list] = {"process": [], "core": [], "full": [], "stages": []}
     for _ in range(repeat):
         adder.add()
@@ -103,13 +108,15 @@ def measure(folder: Path, repeat: int) -> dict[str, list]:
         found["stages"].append(stages)
         split = ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in stages.items())
         print(f"  core ({updated} added): {wall:.2f} s wall, {cpu:.2f} s CPU; {split}", flush=True)
-    adder.add()
-    wall, cpu, stages, _ = _index_core(folder, False)
-    found["full"].append((wall, cpu))
-    print(f"  full stage: {wall:.2f} s wall, {cpu:.2f} s CPU", flush=True)
+    if full:
+        adder.add()
+        wall, cpu, stages, _ = _index_core(folder, False)
+        found["full"].append((wall, cpu))
+        print(f"  full stage: {wall:.2f} s wall, {cpu:.2f} s CPU", flush=True)
     for path in folder.glob(f"{NEW_PREFIX}*.txt"):
         path.unlink()
-    _index_process(folder, cache)
+    shutil.rmtree(cache)
+    kept.rename(cache)
     return found
 
 
@@ -117,12 +124,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("folders", nargs="+", type=Path)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-full", action="store_true", help="skip the whole-stage run")
     args = parser.parse_args()
     links: dict[str, float] = {}
     for folder in args.folders:
-        found = measure(folder, args.repeat)
+        found = measure(folder, args.repeat, not args.no_full)
         print(f"{folder.name} minimums:")
-        for what in ("process", "core", "full"):
+        for what in ("process", "core", "full")[: 2 if args.no_full else 3]:
             wall = min(w for w, _ in found[what])
             cpu = min(c for _, c in found[what])
             print(f"  {what}: {wall:.2f} s wall, {cpu:.2f} s CPU")
