@@ -340,3 +340,36 @@ def test_only_similar_pairs_resting_on_counted_words_are_judged_again(
     now = set(link_set(added.corpus.links))
     assert old_similar - now  # event 0's links went: judged again
     assert old_similar & now  # the others were kept
+
+
+def test_damaged_name_rows_are_found_before_and_after_an_update(news: Path, tmp_path: Path) -> None:
+    """An update reads the stored name rows once (`load_results`) and continues their
+    digests with the new rows (`extend_results`): a stored row changed before the update
+    stops it, and a row changed after it, old or new, fails the corpus checksum."""
+    folder = tmp_path / "news"
+    shutil.copytree(news, folder)
+    path = tmp_path / "cache.sqlite3"
+    damaged = "cache rows of the corpus did not match their checksum"
+    with Storage(path) as cache:
+        index_corpus([folder], cache=cache, keep_articles=False)
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE mention_names SET name = name + 1 WHERE article = 3 AND position = 0")
+    add_files(folder, "zz1", 0, 2)
+    with Storage(path) as cache:
+        stopped = index_corpus([folder], cache=cache, keep_articles=False)
+        assert stopped.updated == 0
+        assert any(damaged in p.message for p in stopped.corpus.problems)
+        add_files(folder, "zz2", 10, 2)
+        added = index_corpus([folder], cache=cache, keep_articles=False)
+        assert added.updated == 2
+        assert index_corpus([folder], cache=cache, keep_articles=False).corpus_from_cache
+    for article in (3, added.articles - 1):  # a stored article's row, then a new one's
+        with sqlite3.connect(path) as db:
+            db.execute(
+                "UPDATE mention_names SET name = name + 1 WHERE article = ? AND position = 0",
+                (article,),
+            )
+        with Storage(path) as cache:
+            again = index_corpus([folder], cache=cache, keep_articles=False)
+        assert not again.corpus_from_cache
+        assert any(damaged in p.message for p in again.corpus.problems)

@@ -58,6 +58,7 @@ from kabar_tui.core.sources import Source
 from kabar_tui.core.storage import (
     ArticleNames,
     CorpusResults,
+    NameDigest,
     Skipped,
     Storage,
     StoredNames,
@@ -322,6 +323,7 @@ class Update:
 
     results: CorpusResults
     paths: list[str]  # of the new articles
+    name_digests: dict[str, NameDigest]  # of the stored name rows (`load_results`)
     seconds: dict[str, float]  # per stage, for benchmarks
     writes: _StateWrites
 
@@ -389,7 +391,7 @@ def update(
     quote_groups = _merge_quote_groups(stored.quote_groups, resolution.quote_groups, rename)
     lap("names")
     results = CorpusResults(articles, entities, links, stories, quote_groups)
-    return Update(results, list(paths), seconds, writes)
+    return Update(results, list(paths), stored.name_digests, seconds, writes)
 
 
 def commit(storage: Storage, found: Update, key: str) -> None:

@@ -507,7 +507,7 @@ def _index(
         finished_at = time.perf_counter()
         times.wall.update(found.seconds)
         with times.timing("results"):
-            storage.extend_results(plan.corpus, key, found.results, found.paths)
+            storage.extend_results(plan.corpus, key, found.results, found.paths, found.name_digests)
             commit(storage, found, key)
         corpus = Corpus(
             entities=found.results.entities,

@@ -38,7 +38,7 @@ import sys
 import time
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Protocol
@@ -389,15 +389,6 @@ def _digest_columns(digest: Any, columns: Iterable[Sequence[Any]], kinds: str) -
         else:
             parts.append("\x1f".join(map(repr, column)).encode())
     digest.update(b"\x1e".join(parts))
-
-
-def _checksum(tables: Iterable[Sequence[Row]], kinds: Iterable[str]) -> str:
-    """Of whole tables' rows, exactly as they are written and read back."""
-    digest = hashlib.blake2b(digest_size=16)
-    for rows, table_kinds in zip(tables, kinds, strict=True):
-        _digest_columns(digest, _columns(rows, len(table_kinds)), table_kinds)
-        digest.update(b"\x1d")
-    return digest.hexdigest()
 
 
 _ZONES: dict[tuple[int, str | None], timezone] = {}
@@ -899,7 +890,7 @@ class Storage:
         }
         fingerprint = code_fingerprint()
         if (
-            _checksum(tables.values(), (_KINDS[table] for table in _READ)) != checksum
+            _streamed_checksum(tables, {})[0] != checksum
             or len(tables["corpus_articles"]) != len(heads)
             or any(head[3] != fingerprint for head in heads)
             or _corpus_key((head[1], head[2]) for head in heads) != key
@@ -979,7 +970,7 @@ class Storage:
                     table: functools.partial(_stored_rows, db, table, corpus, counted)
                     for table in _UNREAD
                 }
-                checksum = _streamed_checksum(tables, streamed)
+                checksum, name_digests = _streamed_checksum(tables, streamed)
         except _Skipped:
             return None
         if (
@@ -1006,16 +997,23 @@ class Storage:
                 ]
             ],
             quote_groups=_quote_groups(tables, names, ids, shared),
+            name_digests=name_digests,
         )
 
     def extend_results(
-        self, corpus: int, key: str, results: CorpusResults, paths: Sequence[str]
+        self,
+        corpus: int,
+        key: str,
+        results: CorpusResults,
+        paths: Sequence[str],
+        name_digests: dict[str, NameDigest],
     ) -> None:
         """Store under `key` the stored corpus `corpus` followed by the articles of
         `results` (their names; `paths` their files), with the corpus-wide results of
-        `results`: in place, writing only the new articles' name rows (the stored ones stay
-        as they are, read back as numbers for the checksum). The corpus `corpus` is then
-        gone, its stored search index with it."""
+        `results`: in place, writing only the new articles' name rows. The stored ones stay
+        as they are and are not read again: their digests (`name_digests`, from
+        `load_results` in the same update) are continued with the new rows. The corpus
+        `corpus` is then gone, its stored search index with it."""
         try:
             with self._guard("written") as db:
                 kept = db.execute(
@@ -1044,16 +1042,11 @@ class Storage:
                 if made is None:
                     return
                 rows, names = made
-                counted = {table: 0 for table in _UNREAD}
                 streamed: dict[str, Callable[[], Iterator[list[Row]]]] = {
-                    table: functools.partial(
-                        _joined,
-                        functools.partial(_stored_rows, db, table, corpus, counted),
-                        functools.partial(_name_rows, results.articles, names, which, len(kept)),
-                    )
+                    table: functools.partial(_name_rows, results.articles, names, which, len(kept))
                     for which, table in enumerate(_UNREAD)
                 }
-                checksum = _streamed_checksum(rows, streamed)
+                checksum, _ = _streamed_checksum(rows, streamed, name_digests)
                 new_names = [row for row in rows["names"] if row[0] >= known]
                 rows["names"] = new_names
                 rows["corpus_articles"] = rows["corpus_articles"][len(kept) :]
@@ -1242,7 +1235,7 @@ class Storage:
                     "mention_names": functools.partial(_name_rows, results.articles, names, 0),
                     "quote_speakers": functools.partial(_name_rows, results.articles, names, 1),
                 }
-                checksum = _streamed_checksum(rows, streamed)
+                checksum, _ = _streamed_checksum(rows, streamed)
                 with backend.transaction(db):
                     old = db.execute("SELECT id FROM corpora WHERE key = ?", (key,)).fetchone()
                     if old is not None:
@@ -1349,6 +1342,7 @@ class StoredResults:
     entities: list[EntityRecord]
     links: list[Link]
     quote_groups: list[QuoteRecord]
+    name_digests: dict[str, NameDigest]  # of the stored name rows, for `extend_results`
 
 
 @dataclass(slots=True)
@@ -1410,36 +1404,52 @@ def _stored_rows(
         yield batch
 
 
-def _joined(*parts: Callable[[], Iterator[list[Row]]]) -> Iterator[list[Row]]:
-    for part in parts:
-        yield from part()
+@dataclass(slots=True)
+class NameDigest:
+    """The running digest of one name table (`_UNREAD`): its name column, in order,
+    digested a batch at a time (the same bytes as digested whole). A copy can be
+    continued with rows added after them (`Storage.extend_results`)."""
+
+    digest: Any = field(default_factory=lambda: hashlib.blake2b(digest_size=16))
+    empty: bool = True
+
+    def add(self, column: list[Any], kinds: str) -> None:
+        if not column:
+            return
+        if kinds == "i":
+            self.digest.update(array("q", column).tobytes())
+        else:
+            text = "\x1f".join(map(repr, column)).encode()
+            self.digest.update(text if self.empty else b"\x1f" + text)
+        self.empty = False
+
+    def copy(self) -> NameDigest:
+        return NameDigest(self.digest.copy(), self.empty)
 
 
 def _streamed_checksum(
-    rows: dict[str, list[Row]], streamed: dict[str, Callable[[], Iterator[list[Row]]]]
-) -> str:
-    """`_checksum` of every per-corpus table, the `streamed` ones (one column read back)
-    digested a batch at a time: the same bytes as when digested whole."""
+    rows: dict[str, list[Row]],
+    streamed: dict[str, Callable[[], Iterator[list[Row]]]],
+    started: dict[str, NameDigest] | None = None,
+) -> tuple[str, dict[str, NameDigest]]:
+    """The corpus checksum: of every per-corpus table's rows, exactly as written and read
+    back, each name table (`_UNREAD`) by its own digest (`NameDigest`), of its rows in
+    `rows` or, for those in `streamed`, of the rows streamed a batch at a time after those
+    `started` had digested. Also each name table's digest, to go on from."""
     digest = hashlib.blake2b(digest_size=16)
+    parts: dict[str, NameDigest] = {}
     for table in _READ:
-        skip, kinds = _UNREAD.get(table, 0), _KINDS[table]
-        if table not in streamed:
-            table_rows = [row[skip:] for row in rows[table]]
-            _digest_columns(digest, _columns(table_rows, len(kinds)), kinds)
+        kinds = _KINDS[table]
+        if table in _UNREAD:
+            part = parts[table] = started[table].copy() if started else NameDigest()
+            batches = streamed[table]() if table in streamed else iter((rows[table],))
+            for batch in batches:  # the name is each row's last column
+                part.add([row[-1] for row in batch], kinds)
+            digest.update(part.digest.digest())
         else:
-            first = True
-            for batch in streamed[table]():
-                if not batch:
-                    continue
-                (column,) = _columns([row[skip:] for row in batch], 1)
-                if kinds == "i":
-                    digest.update(array("q", column).tobytes())
-                else:
-                    text = "\x1f".join(map(repr, column)).encode()
-                    digest.update(text if first else b"\x1f" + text)
-                first = False
+            _digest_columns(digest, _columns(rows[table], len(kinds)), kinds)
         digest.update(b"\x1d")
-    return digest.hexdigest()
+    return digest.hexdigest(), parts
 
 
 def _corpus_rows(
