@@ -962,6 +962,7 @@ class KabarApp(App[None]):
         """ctrl+p: in search it moves up the hits (as in fzf); elsewhere the palette."""
         from textual.command import CommandPalette
 
+        import_rapidfuzz()  # the search screen's module imports it (see threaded_imports)
         from kabar_tui.ui.screens.search import SearchScreen
 
         if isinstance(self.screen, SearchScreen):
