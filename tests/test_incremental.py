@@ -300,3 +300,29 @@ def test_deferred_pairs_are_judged_again_when_the_rarity_limit_rises(
     # pairs of stored paragraphs that became similar-event pairs: deferred ones judged again
     assert {(a, b) for a, b in similar_after - similar_before if a < passages}
     assert_same_as_full(added, folder, tmp_path / "full.sqlite3")
+
+
+def test_a_searcher_of_the_corpus_before_an_update_answers_nothing(
+    news: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """An update in place stores the corpus under its new key and its new search index
+    under the same number: the reader's searcher opened before must not read those rows
+    as its own (wrong hits, a false "damaged"), nor rebuild; its successor answers."""
+    monkeypatch.setenv("KABAR_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "news"
+    shutil.copytree(news, folder)
+    index_corpus([folder], keep_articles=False)
+    before, _ = open_catalog([folder])
+    assert before is not None
+    old = before.searcher()
+    assert old.search_page("presiden", limit=5).total
+    add_files(folder, "zz", 0, 2)
+    assert index_corpus([folder], keep_articles=False).updated == 2
+    assert old.search_page("presiden", limit=5).total == 0
+    assert old.search_page("zat0ra", limit=5).total == 0
+    assert not [w for w in before.problems if "search" in str(w)]
+    after, _ = open_catalog([folder])
+    assert after is not None
+    assert after.searcher().search_page("presiden", limit=5).total
+    before.close()
+    after.close()
