@@ -373,3 +373,29 @@ def test_damaged_name_rows_are_found_before_and_after_an_update(news: Path, tmp_
             again = index_corpus([folder], cache=cache, keep_articles=False)
         assert not again.corpus_from_cache
         assert any(damaged in p.message for p in again.corpus.problems)
+
+
+def test_a_searcher_of_the_corpus_before_an_update_answers_nothing(
+    news: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """An update in place stores the corpus under its new key and its new search index
+    under the same number: the reader's searcher opened before must not read those rows
+    as its own (wrong hits, a false "damaged"), nor rebuild; its successor answers."""
+    monkeypatch.setenv("KABAR_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "news"
+    shutil.copytree(news, folder)
+    index_corpus([folder], keep_articles=False)
+    before, _ = open_catalog([folder])
+    assert before is not None
+    old = before.searcher()
+    assert old.search_page("presiden", limit=5).total
+    add_files(folder, "zz", 0, 2)
+    assert index_corpus([folder], keep_articles=False).updated == 2
+    assert old.search_page("presiden", limit=5).total == 0
+    assert old.search_page("zat0ra", limit=5).total == 0
+    assert not [w for w in before.problems if "search" in str(w)]
+    after, _ = open_catalog([folder])
+    assert after is not None
+    assert after.searcher().search_page("presiden", limit=5).total
+    before.close()
+    after.close()

@@ -16,8 +16,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
-
 from kabar_tui.core.textfold import WORD, fold
 
 MIN_SCORE = 80.0  # rapidfuzz ratio (0-100) of a value to a run of a name's words
@@ -83,6 +81,10 @@ class NameMatcher:
         )
         if exact or len(typed) < MIN_FUZZY_CHARS:
             return ValueMatch(key, typed, exact)
+        # Here, not at the top: the reader's screens import this module on the event loop,
+        # and rapidfuzz must be imported under its lock (core.threaded_imports).
+        from rapidfuzz import fuzz, process
+
         runs = self._runs_of(len(typed.split()))
         best = process.extract(
             typed, runs.texts, scorer=fuzz.ratio, score_cutoff=self.min_score, limit=CANDIDATES

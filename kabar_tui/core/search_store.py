@@ -540,6 +540,9 @@ class StoredSearchIndex(SearchEngine):
         self._fallback: SearchEngine | None = None
         self._connection: sqlite3.Connection | None = None
         self.broken = False  # the stored index failed and no rebuilt one could replace it
+        # its corpus is stored under another key now (updated in place, core.incremental)
+        # or gone: its rows are another index's, so it answers nothing; a successor does
+        self.replaced = False
 
     # --- queries, with the way back when the stored index fails -----------------------
 
@@ -547,11 +550,17 @@ class StoredSearchIndex(SearchEngine):
         with self._lock:
             if self._fallback is not None:
                 return self._fallback.search_page(query, offset, limit)
-            if self.broken:
+            if self.broken or self.replaced:
                 return SearchPage([], 0)
             try:
                 with self._storage.guard("read") as db:
                     self._connection = db
+                    stored = db.execute(
+                        "SELECT key FROM corpora WHERE id = ?", (self._corpus,)
+                    ).fetchone()
+                    if stored is None or stored[0] != self._key:
+                        self.replaced = True
+                        return SearchPage([], 0)
                     return super().search_page(query, offset, limit)
             except (Skipped, *_UNREADABLE) as error:
                 reason = (

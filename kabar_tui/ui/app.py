@@ -217,6 +217,7 @@ class KabarApp(App[None]):
         # The catalog thread's last catalog handed over, and its files' content hashes then.
         self._handed: Catalog | None = None
         self._handed_hashes: dict[str, str] = {}
+        self._first_rows_only = False  # the first rows are listed, the catalog not handed over
         self.history = History()
         self.last_search: tuple[str, int] = ("", 0)  # query and highlighted hit, for `/` again
         self.last_copied: str | None = None
@@ -370,10 +371,13 @@ class KabarApp(App[None]):
         self._post(CatalogReady(catalog, Listing.of(catalog), problems))
         if not opened:
             self._search_asker.start(partial(self._open_search, catalog))
-        key = stored_key(catalog)
-        if key is not None and not self.preloaded:
+        if stored_key(catalog) is not None and not self.preloaded:
+            # What later changes are counted against: the catalog handed over, read here
+            # (another kabar may update the stored corpus in place before the folders'
+            # thread starts).
+            self._handed_hashes = catalog.content_hashes()
             # Once search is open: the check must not slow the reader's first second.
-            self._search_asker.ask("folders", partial(self._start_folders, key), _nothing)
+            self._search_asker.ask("folders", self._start_folders, _nothing)
 
     def _open_search(self, catalog: Catalog) -> None:
         """In the search thread: the catalog on a connection of its own (a stored one),
@@ -394,19 +398,18 @@ class KabarApp(App[None]):
 
     # -- the folders: checked, watched, indexed again --------------------------------------
 
-    def _start_folders(self, key: str) -> None:
-        """Start the folders' thread for the stored corpus `key` (the one shown)."""
+    def _start_folders(self) -> None:
+        """Start the folders' thread for the stored corpus shown."""
         if self._folders is None and not self._stop_loading.is_set():
             self._folders = threading.Thread(
-                target=self._check_folders, args=(key,), name="kabar-folders", daemon=True
+                target=self._check_folders, name="kabar-folders", daemon=True
             )
             self._folders.start()
 
-    def _check_folders(self, key: str) -> None:
-        """In the folders' thread: is the corpus shown (`key`) still what the folders hold?
+    def _check_folders(self) -> None:
+        """In the folders' thread: is the corpus shown still what the folders hold?
         Looked at once watching has begun (nothing is missed between the two), or at once
         when not watching; then again each time files change."""
-        from kabar_tui.core.catalog_open import reopen_catalog
         from kabar_tui.core.watch import FolderWatcher
 
         watcher = self.watching if not isinstance(self.watching, bool) else None
@@ -414,10 +417,6 @@ class KabarApp(App[None]):
             watcher = FolderWatcher(self.paths)
         with contextlib.suppress(_Stopped):
             try:
-                shown = reopen_catalog(key)
-                if shown is not None:  # taken before anything is indexed
-                    self._handed_hashes = shown.content_hashes()
-                    shown.close()
                 looked = False
 
                 def look() -> None:
@@ -437,7 +436,9 @@ class KabarApp(App[None]):
                         self._post(WatchNote(note))
                 if not looked and not self._stop_loading.is_set():  # not watching, or gone
                     self._index_if_changed()
-            except (OSError, RuntimeError) as error:  # said in one line, not a traceback
+            except _Stopped:
+                raise
+            except Exception as error:  # said in one line, not a traceback; watching ends
                 self._post(WatchNote(_("Folders no longer checked: {error}").format(error=error)))
 
     def _preview(self, changed: set[Path]) -> None:
@@ -448,19 +449,25 @@ class KabarApp(App[None]):
 
         catalog = self.catalog
         shown = {os.path.realpath(head.path): head.id for head in self.listing.heads}
+        taken = set(shown.values())
         articles: list[Article] = []
         gone: list[str] = []
         for path in sorted(changed):
+            known = shown.get(os.path.realpath(path))
             source = read_source(path) if path.is_file() else None
             if isinstance(source, Source):
+                # A new file's id in the corpus depends on the others' names: when its own
+                # name is taken it is listed once indexed, not shown under another's id.
+                article_id = known or article_ids([path])[0]
+                if known is None and article_id in taken:
+                    continue
                 try:
-                    article = process_source(dataclasses.replace(source, id=article_ids([path])[0]))
+                    article = process_source(dataclasses.replace(source, id=article_id))
                 except Exception:  # not shown early: the indexing that follows says why
                     continue
                 if self._handed_hashes.get(article.path) == article.content_hash:
                     continue  # touched, not changed
                 articles.append(article)
-            known = shown.get(os.path.realpath(path))
             if known is not None:
                 gone.append(known)
         if articles or gone:
@@ -568,6 +575,7 @@ class KabarApp(App[None]):
     def on_first_rows(self, message: FirstRows) -> None:
         """The newest articles, listed while every head is read; the catalog answers."""
         if not self.listing.heads:  # else the whole list came first
+            self._first_rows_only = True
             self.catalog = message.catalog
             self.listing = Listing(list(message.heads))
             self.list_screen.refresh_articles()
@@ -605,6 +613,7 @@ class KabarApp(App[None]):
         if not self.screen_stack:
             return  # the reader has gone
         replaced = catalog is not self.catalog
+        self._first_rows_only = False
         reader = self._reader
         view = self._article_view()
         shown = view.article if view is not None else None
@@ -715,7 +724,11 @@ class KabarApp(App[None]):
 
     def head(self, article_id: str) -> ArticleHead | None:
         previewed = self._previewed.get(article_id)
-        return ArticleHead.of(previewed) if previewed else self.catalog.head(article_id)
+        if previewed:
+            return ArticleHead.of(previewed)
+        if self._first_rows_only:  # the catalog's connection is its thread's until ready
+            return next((head for head in self.listing.heads if head.id == article_id), None)
+        return self.catalog.head(article_id)
 
     def ask(
         self, question: Callable[[Catalog], T], then: Callable[[T], object], group: str
@@ -732,10 +745,10 @@ class KabarApp(App[None]):
         def answer(found: T) -> None:
             if catalog is self.catalog:
                 then(found)
-            elif self.catalog.linked:  # replaced meanwhile: asked again of its successor
-                self.ask(question, then, group)
+            elif self.catalog.linked and self._asker.is_newest(group, asked):
+                self.ask(question, then, group)  # replaced meanwhile: asked of its successor
 
-        self._asker.ask(group, lambda: question(catalog), answer)
+        asked = self._asker.ask(group, lambda: question(catalog), answer)
 
     def search_hits(
         self, query: str, offset: int, limit: int, then: Callable[[SearchPage], object]
@@ -752,6 +765,8 @@ class KabarApp(App[None]):
 
         if self._search_asker.running:
             self._search_asker.ask("search", lambda: page(self._own_searcher), then)
+        elif self._first_rows_only:  # its search opens in the search thread, then runs again
+            then(page(None))
         else:
             then(page(self.searcher or self.prepare_searcher(self.catalog)))
 
@@ -962,6 +977,7 @@ class KabarApp(App[None]):
         """ctrl+p: in search it moves up the hits (as in fzf); elsewhere the palette."""
         from textual.command import CommandPalette
 
+        import_rapidfuzz()  # the search screen's module imports it (see threaded_imports)
         from kabar_tui.ui.screens.search import SearchScreen
 
         if isinstance(self.screen, SearchScreen):

@@ -51,13 +51,18 @@ class Asker:
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
 
-    def ask(self, group: str, question: Question, then: Callable[[Any], object]) -> None:
+    def ask(self, group: str, question: Question, then: Callable[[Any], object]) -> int:
         """Queue `question`; `then(answer)` runs on the event loop unless a newer question
-        of `group` came meanwhile."""
+        of `group` came meanwhile. Returns the question's number (`is_newest`)."""
         number = next(self._numbers)
         self._newest[group] = number
         self.unanswered += 1
         self._queue.put((group, number, question, then))
+        return number
+
+    def is_newest(self, group: str, number: int) -> bool:
+        """Whether question `number` is still the newest of `group`."""
+        return self._newest.get(group) == number
 
     def answered(self) -> None:
         self.unanswered -= 1

@@ -94,6 +94,18 @@ def test_importing_the_reader_imports_no_analysis() -> None:
     assert analysis_in(modules) == []
 
 
+def test_opening_an_article_imports_no_rapidfuzz() -> None:
+    """The reader screen is imported on the event loop when the first article opens,
+    maybe while a thread imports rapidfuzz under its lock: importing it there unlocked
+    could see a half-made module."""
+    modules = imported_by(
+        "import sys, kabar_tui.ui.screens.reader, kabar_tui.ui.screens.entity;"
+        "print(' '.join(m for m in sys.modules if m.startswith(('kabar_tui', 'rapidfuzz'))))"
+    )
+    assert "kabar_tui.ui.screens.reader" in modules
+    assert not any(m.startswith("rapidfuzz") for m in modules)
+
+
 def test_a_cached_corpus_is_listed_searched_and_paged_without_analysis() -> None:
     """From the first frame to rows, a search and the entity view: no cleaning module."""
     modules = imported_by(OPEN_CACHED)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from kabar_tui.core import pipeline
 from kabar_tui.core.catalog_open import open_catalog
 from kabar_tui.core.pipeline import index_corpus
 from kabar_tui.core.resources import seeds_dir
@@ -70,6 +71,19 @@ async def wait_for(pilot, condition: Callable[[], object], what: str) -> None:
 
 def shown_paths(app: KabarApp) -> set[str]:
     return {Path(head.path).name for head in app.list_screen.shown}
+
+
+def held_indexing() -> tuple[threading.Event, Callable]:
+    """`pipeline.index_corpus`, held until the event is set: what is shown before the
+    corpus is indexed again can be looked at."""
+    release = threading.Event()
+    real_index = pipeline.index_corpus
+
+    def held(*args, **options):
+        release.wait(60)
+        return real_index(*args, **options)
+
+    return release, held
 
 
 async def test_a_file_added_to_a_watched_folder_joins_the_list_where_the_user_was(
@@ -203,15 +217,7 @@ async def test_a_new_file_is_listed_and_readable_while_the_corpus_is_indexed_aga
     folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The file is processed alone and listed at once; links come with the indexing."""
-    from kabar_tui.core import pipeline
-
-    release = threading.Event()
-    real_index = pipeline.index_corpus
-
-    def held(*args, **options):
-        release.wait(60)
-        return real_index(*args, **options)
-
+    release, held = held_indexing()
     app = KabarApp(paths=[folder], watch=polling(folder))
     notices = recording_notices(app)
     new = held_back_seed()
@@ -236,3 +242,29 @@ async def test_a_new_file_is_listed_and_readable_while_the_corpus_is_indexed_aga
         await wait_for(pilot, lambda: app.catalog is not catalog, "the corpus indexed again")
         assert len(app.list_screen.shown) == 5
         assert any("Folders changed: 1 article added" in notice for notice in notices)
+
+
+async def test_a_new_file_whose_name_is_taken_is_not_shown_under_another_articles_id(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`other/NAME.txt` beside a listed `NAME.txt` gets an id from its folder once indexed:
+    previewed under the bare name, it would stand in for the listed article."""
+    release, held = held_indexing()
+    app = KabarApp(paths=[folder], watch=polling(folder))
+    listed = sorted(folder.glob("*.txt"))[0]
+    new = held_back_seed()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: len(app.list_screen.shown) == 4, "the first rows")
+        await wait_for(pilot, lambda: app.folder_checks, "the folders checked once")
+        monkeypatch.setattr(pipeline, "index_corpus", held)
+        original = next(h for h in app.listing.heads if Path(h.path).name == listed.name)
+
+        (folder / "other").mkdir()
+        shutil.copy(new, folder / "other" / listed.name)
+        shutil.copy(new, folder / new.name)
+        await wait_for(pilot, lambda: new.name in shown_paths(app), "the other new file listed")
+        assert len(app.list_screen.shown) == 5
+        head = app.head(original.id)
+        assert head is not None and head.path == original.path
+        release.set()
+        await wait_for(pilot, lambda: len(app.list_screen.shown) == 6, "both indexed")
