@@ -218,6 +218,7 @@ class KabarApp(App[None]):
         self._handed: Catalog | None = None
         self._handed_hashes: dict[str, str] = {}
         self._first_rows_only = False  # the first rows are listed, the catalog not handed over
+        self._jump_when_ready: Callable[[], None] | None = None  # an article asked for meanwhile
         self.history = History()
         self.last_search: tuple[str, int] = ("", 0)  # query and highlighted hit, for `/` again
         self.last_copied: str | None = None
@@ -584,6 +585,9 @@ class KabarApp(App[None]):
     def on_catalog_ready(self, message: CatalogReady) -> None:
         self._say_problems(message.problems)
         self._catalog_ready(message.catalog, message.listing, message.problems)
+        jump, self._jump_when_ready = self._jump_when_ready, None
+        if jump is not None:
+            jump()
 
     def _say_problems(self, problems: list[Problem]) -> None:
         """A toast for each of the first few problems; the rest are listed at exit."""
@@ -828,6 +832,9 @@ class KabarApp(App[None]):
         origin: tuple[str, ...] | None = None,
     ) -> None:
         """Open an article at a paragraph, recording the move in the history."""
+        if self._first_rows_only and self.head(article_id) is None:  # once every head is read
+            self._jump_when_ready = partial(self.jump, article_id, paragraph, terms, origin)
+            return
         if self.head(article_id) is None:
             self.notify(_("That article is not loaded"), severity="warning")
             return

@@ -268,3 +268,38 @@ async def test_a_new_file_whose_name_is_taken_is_not_shown_under_another_article
         assert head is not None and head.path == original.path
         release.set()
         await wait_for(pilot, lambda: len(app.list_screen.shown) == 6, "both indexed")
+
+
+async def test_an_article_asked_for_before_every_head_is_read_opens_once_they_are(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While only the newest rows are listed, the event loop does not query the catalog
+    (its connection is its thread's): a hit or link to another article opens once the
+    whole list is read, instead of saying it is not loaded."""
+    from kabar_tui.ui import app as app_module
+    from kabar_tui.ui.listing import Listing
+
+    monkeypatch.setattr(app_module, "FIRST_ROWS", 1)
+    every_head = threading.Event()
+    listing_of = Listing.of
+
+    def held(catalog, *args):
+        every_head.wait(60)
+        return listing_of(catalog, *args)
+
+    monkeypatch.setattr(Listing, "of", held)
+    catalog, _ = open_catalog([folder])
+    assert catalog is not None
+    app = KabarApp(paths=[folder], watch=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: len(app.list_screen.shown) == 1, "the first row")
+        listed = app.list_screen.shown[0].id
+        other = next(head.id for head in catalog.heads() if head.id != listed)
+        app.jump(other)
+        await pilot.pause(0.1)
+        assert app.screen is not app._reader
+        every_head.set()
+        await wait_for(pilot, lambda: app.screen is app._reader, "the article")
+        await wait_for(pilot, lambda: app.reader.view.article is not None, "its text")
+        assert app.reader.view.article.id == other
+    catalog.close()
