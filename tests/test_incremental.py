@@ -399,3 +399,58 @@ def test_a_searcher_of_the_corpus_before_an_update_answers_nothing(
     assert after.searcher().search_page("presiden", limit=5).total
     before.close()
     after.close()
+
+
+def test_two_updates_made_from_one_stored_corpus_store_it_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reader and `kabar index --watch` may both see one new file: the update that
+    comes second finds the corpus changed under it and does not append the file again."""
+    import threading
+
+    from kabar_tui.core import pipeline
+
+    monkeypatch.setenv("KABAR_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "news"
+    folder.mkdir()
+    seeds = sorted(seeds_dir().glob("*.txt"))
+    for seed in seeds[:-1]:
+        shutil.copy(seed, folder / seed.name)
+    index_corpus([folder], keep_articles=False)
+    shutil.copy(seeds[-1], folder / seeds[-1].name)
+
+    planned, first_done = threading.Event(), threading.Event()
+    real_update = pipeline.update
+    calls: list[int] = []
+
+    def waiting_update(*args, **options):
+        calls.append(1)
+        found = real_update(*args, **options)
+        if len(calls) == 1:  # the first one waits, its update made, until the other ends
+            planned.set()
+            first_done.wait(60)
+        return found
+
+    monkeypatch.setattr(pipeline, "update", waiting_update)
+    reports: list[IndexReport | BaseException] = []
+
+    def run() -> None:
+        try:
+            reports.append(index_corpus([folder], keep_articles=False, workers=1))
+        except BaseException as error:  # said by the assertion below
+            reports.append(error)
+
+    second = threading.Thread(target=run)
+    second.start()
+    assert planned.wait(60)
+    first = threading.Thread(target=run)
+    first.start()
+    first.join(60)
+    first_done.set()
+    second.join(60)
+    assert all(isinstance(r, IndexReport) and r.cache_error is None for r in reports), reports
+    catalog, _ = open_catalog([folder])
+    assert catalog is not None
+    ids = [head.id for head in catalog.heads()]
+    assert len(ids) == len(seeds) == len(set(ids))
+    catalog.close()

@@ -502,12 +502,17 @@ def _index(
     if plan is not None and storage is not None:
         compact.articles = [arrived.pop(path) for path in paths]  # type: ignore[misc]
         found = update(storage, plan, compact, paths) if len(paths) == len(sources) else None
-        if found is None:  # the new files are stored now: the whole stage runs on all
-            return _index(whole, signatures, storage, progress, problems, None, cancel, options)
         finished_at = time.perf_counter()
+        with times.timing("results"):
+            stored = found is not None and storage.extend_results(
+                plan.corpus, key, found.results, found.paths, found.name_digests, plan.kept
+            )
+        if found is None or not stored:
+            # The new files are stored now: the whole stage runs on all (or finds the
+            # corpus another kabar stored meanwhile under the same key).
+            return _index(whole, signatures, storage, progress, problems, None, cancel, options)
         times.wall.update(found.seconds)
         with times.timing("results"):
-            storage.extend_results(plan.corpus, key, found.results, found.paths, found.name_digests)
             commit(storage, found, key)
         corpus = Corpus(
             entities=found.results.entities,

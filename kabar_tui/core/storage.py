@@ -1007,13 +1007,19 @@ class Storage:
         results: CorpusResults,
         paths: Sequence[str],
         name_digests: dict[str, NameDigest],
-    ) -> None:
+        articles: int,
+    ) -> bool:
         """Store under `key` the stored corpus `corpus` followed by the articles of
         `results` (their names; `paths` their files), with the corpus-wide results of
         `results`: in place, writing only the new articles' name rows. The stored ones stay
         as they are and are not read again: their digests (`name_digests`, from
         `load_results` in the same update) are continued with the new rows. The corpus
-        `corpus` is then gone, its stored search index with it."""
+        `corpus` is then gone, its stored search index with it.
+
+        False when `corpus` no longer holds the `articles` the update was made from, or
+        the new articles' stored rows are not those of `results` (another kabar changed them
+        meanwhile: the reader and `kabar index --watch` may both see one new file); a cache
+        that cannot be written is said as for every write."""
         try:
             with self._guard("written") as db:
                 kept = db.execute(
@@ -1039,8 +1045,8 @@ class Storage:
                         stored[found[0]] = found[1:]
                 known = len(names)
                 made = _corpus_rows(results, paths, stored, names, kept)
-                if made is None:
-                    return
+                if made is None or len(kept) != articles:
+                    return False
                 rows, names = made
                 streamed: dict[str, Callable[[], Iterator[list[Row]]]] = {
                     table: functools.partial(_name_rows, results.articles, names, which, len(kept))
@@ -1051,6 +1057,12 @@ class Storage:
                 rows["names"] = new_names
                 rows["corpus_articles"] = rows["corpus_articles"][len(kept) :]
                 with backend.transaction(db):
+                    # Looked at again under the write lock: what the update was made from.
+                    now = db.execute(
+                        "SELECT COUNT(*) FROM corpus_articles WHERE corpus = ?", (corpus,)
+                    ).fetchone()[0]
+                    if now != articles:
+                        return False
                     other = db.execute("SELECT id FROM corpora WHERE key = ?", (key,)).fetchone()
                     if other is not None and other[0] != corpus:
                         self._delete_corpus(db, other[0])
@@ -1074,7 +1086,8 @@ class Storage:
                             db.execute(f"DELETE FROM {table} WHERE corpus = ?", (corpus,))
                         db.executemany(insert, ((corpus, *row) for row in rows[table]))
         except _Skipped:
-            pass
+            pass  # said in `write_error`, as for every write
+        return True
 
     def article_heads(self, corpus: int) -> list[Row]:
         """(articles.id, title, published, utc_offset, zone) of each article of a stored
