@@ -880,14 +880,7 @@ class Storage:
             "ON a.id = w.article WHERE w.corpus = ? ORDER BY w.position",
             (corpus,),
         ).fetchall()
-        tables = {
-            table: db.execute(
-                f"SELECT {', '.join(columns)} FROM {table} WHERE corpus = ? "
-                f"ORDER BY {_ORDER[table]}",
-                (corpus,),
-            ).fetchall()
-            for table, columns in _READ.items()
-        }
+        tables = _corpus_tables(db, corpus)
         fingerprint = code_fingerprint()
         if (
             _streamed_checksum(tables, {})[0] != checksum
@@ -956,15 +949,7 @@ class Storage:
                     "JOIN articles a ON a.id = w.article WHERE w.corpus = ? ORDER BY w.position",
                     (corpus,),
                 ).fetchall()
-                tables = {
-                    table: db.execute(
-                        f"SELECT {', '.join(columns)} FROM {table} WHERE corpus = ? "
-                        f"ORDER BY {_ORDER[table]}",
-                        (corpus,),
-                    ).fetchall()
-                    for table, columns in _READ.items()
-                    if table not in _UNREAD
-                }
+                tables = _corpus_tables(db, corpus, skipped=_UNREAD)
                 counted = {table: 0 for table in _UNREAD}
                 streamed: dict[str, Callable[[], Iterator[list[Row]]]] = {
                     table: functools.partial(_stored_rows, db, table, corpus, counted)
@@ -1463,6 +1448,21 @@ def _streamed_checksum(
             _digest_columns(digest, _columns(rows[table], len(kinds)), kinds)
         digest.update(b"\x1d")
     return digest.hexdigest(), parts
+
+
+def _corpus_tables(
+    db: sqlite3.Connection, corpus: int, skipped: Iterable[str] = ()
+) -> dict[str, list[Row]]:
+    """The rows of a stored corpus's per-corpus tables, in their stored order (but the
+    `skipped` tables)."""
+    return {
+        table: db.execute(
+            f"SELECT {', '.join(columns)} FROM {table} WHERE corpus = ? ORDER BY {_ORDER[table]}",
+            (corpus,),
+        ).fetchall()
+        for table, columns in _READ.items()
+        if table not in skipped
+    }
 
 
 def _corpus_rows(
