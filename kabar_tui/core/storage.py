@@ -917,12 +917,7 @@ class Storage:
         return Corpus(
             articles=found,
             entities=_entities(tables, names, ids, shared),
-            links=[
-                Link(ids[source], source_paragraph, ids[target], target_paragraph, score, kind)
-                for _, source, source_paragraph, target, target_paragraph, score, kind in tables[
-                    "links"
-                ]
-            ],
+            links=_links(tables, ids),
             stories=[
                 Story(story_id, members, title)
                 for (_, story_id, title), members in zip(
@@ -975,12 +970,7 @@ class Storage:
             paths=[head[0] for head in heads],
             ids=ids,
             entities=_entities(tables, names, ids, shared),
-            links=[
-                Link(ids[source], source_paragraph, ids[target], target_paragraph, score, kind)
-                for _, source, source_paragraph, target, target_paragraph, score, kind in tables[
-                    "links"
-                ]
-            ],
+            links=_links(tables, ids),
             quote_groups=_quote_groups(tables, names, ids, shared),
             name_digests=name_digests,
         )
@@ -1566,6 +1556,14 @@ def _entities(
             names[name], str(shared.setdefault(label, label)), aliases[n], mentions, articles[n]
         )
         for n, (_, name, label, mentions) in enumerate(tables["entities"])
+    ]
+
+
+def _links(tables: dict[str, list[Row]], ids: list[str]) -> list[Link]:
+    """A stored corpus's links, its article numbers read as their ids."""
+    return [
+        Link(ids[source], source_paragraph, ids[target], target_paragraph, score, kind)
+        for _, source, source_paragraph, target, target_paragraph, score, kind in tables["links"]
     ]
 
 
