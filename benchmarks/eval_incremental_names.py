@@ -14,25 +14,14 @@ import argparse
 import os
 import shutil
 import sys
+from dataclasses import astuple
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.corpus import raw_articles
-from kabar_tui.core.model import Link
 from kabar_tui.core.pipeline import index_corpus
 from kabar_tui.core.storage import Storage
-
-
-def _link_key(link: Link) -> tuple:
-    return (
-        link.source_article,
-        link.source_paragraph,
-        link.target_article,
-        link.target_paragraph,
-        link.score,
-        link.kind,
-    )
 
 
 def main() -> None:
@@ -67,7 +56,7 @@ def main() -> None:
         f"entities {len(incremental.entities)} incremental, {len(full.entities)} full; "
         f"quote groups {len(incremental.quote_groups)}, {len(full.quote_groups)}"
     )
-    same_links = sorted(map(_link_key, incremental.links)) == sorted(map(_link_key, full.links))
+    same_links = sorted(map(astuple, incremental.links)) == sorted(map(astuple, full.links))
     print(
         f"links equal: {same_links} ({len(full.links)}); "
         f"stories equal: {incremental.stories == full.stories} ({len(full.stories)})"

@@ -3,12 +3,14 @@ the same links and stories as a full run, names merged into the stored entities.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import random
 import shutil
 import sqlite3
 import subprocess
 import sys
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -16,6 +18,7 @@ import pytest
 
 from benchmarks.corpus import raw_articles
 from benchmarks.textgen import paragraph
+from kabar_tui.core import pipeline
 from kabar_tui.core.catalog_open import open_catalog
 from kabar_tui.core.linking import SIMILAR
 from kabar_tui.core.model import Link
@@ -81,17 +84,7 @@ def add_files(folder: Path, prefix: str, start: int, count: int, common: int = 0
 
 
 def link_set(links: list[Link]) -> list[tuple]:
-    return sorted(
-        (
-            x.source_article,
-            x.source_paragraph,
-            x.target_article,
-            x.target_paragraph,
-            x.score,
-            x.kind,
-        )
-        for x in links
-    )
+    return sorted(map(dataclasses.astuple, links))
 
 
 def full_run(folder: Path, cache: Path) -> IndexReport:
@@ -406,10 +399,6 @@ def test_two_updates_made_from_one_stored_corpus_store_it_once(
 ) -> None:
     """The reader and `kabar index --watch` may both see one new file: the update that
     comes second finds the corpus changed under it and does not append the file again."""
-    import threading
-
-    from kabar_tui.core import pipeline
-
     monkeypatch.setenv("KABAR_CACHE_DIR", str(tmp_path / "cache"))
     folder = tmp_path / "news"
     folder.mkdir()

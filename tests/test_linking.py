@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 
 import pytest
@@ -307,17 +308,7 @@ def test_quote_positions_of_thousands_of_quotes_in_one_paragraph() -> None:
 
 
 def _link_keys(links: list) -> list[tuple]:
-    return sorted(
-        (
-            link.source_article,
-            link.source_paragraph,
-            link.target_article,
-            link.target_paragraph,
-            link.score,
-            link.kind,
-        )
-        for link in links
-    )
+    return sorted(map(dataclasses.astuple, links))
 
 
 PARALLEL_CHECK = """
