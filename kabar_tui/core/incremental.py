@@ -28,7 +28,7 @@ import sqlite3
 import time
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -63,6 +63,7 @@ from kabar_tui.core.storage import (
     Storage,
     StoredNames,
     code_fingerprint,
+    in_batches,
     stored_moment,
 )
 from kabar_tui.core.stories import StoryArticle, stories_of
@@ -73,7 +74,6 @@ from kabar_tui.core.stories import StoryArticle, stories_of
 MAX_ADDED_SHARE = 0.05
 MIN_ADDED = 50
 FULL = -1  # passage number of the row that marks a posting grown too common
-_IN = 500  # values per `IN (...)` list: well under any engine's parameter limit
 
 
 @dataclass(slots=True)
@@ -269,7 +269,7 @@ class _StoredPassages:
     def place(self, numbers: Iterable[int]) -> None:
         """Read where the stored passages among `numbers` are (into `places`)."""
         missing = sorted({n for n in numbers if n not in self.places and n < self.first_new})
-        for part in _chunks(missing):
+        for part in in_batches(missing):
             marks = ", ".join("?" * len(part))
             for number, position, paragraph in self._storage.select(
                 "SELECT number, article, paragraph FROM link_passages "
@@ -459,16 +459,11 @@ def commit(storage: Storage, found: Update, key: str) -> None:
         pass
 
 
-def _chunks(values: Sequence, size: int = _IN) -> Iterator[Sequence]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
-
 def _postings(storage: Storage, state: int, table: str, column: str, keys: Iterable) -> dict:
     """The stored postings of `keys` as `LinkIndex` holds them: a passage number, a list
     of them, or None once too common; keys without a posting are left out."""
     found: dict = {}
-    for part in _chunks(list(keys)):
+    for part in in_batches(list(keys)):
         marks = ", ".join("?" * len(part))
         rows = storage.select(
             f"SELECT {column}, passage FROM {table} WHERE state = ? AND {column} IN ({marks}) "
@@ -489,7 +484,7 @@ def _postings(storage: Storage, state: int, table: str, column: str, keys: Itera
 
 def _counts(storage: Storage, state: int, words: Iterable[str]) -> Counter[str]:
     counts: Counter[str] = Counter()
-    for part in _chunks(list(words)):
+    for part in in_batches(list(words)):
         marks = ", ".join("?" * len(part))
         rows = storage.select(
             f"SELECT word, paragraphs FROM link_counts WHERE state = ? AND word IN ({marks})",
@@ -615,7 +610,7 @@ def _similar_pairs_with(
 ) -> list[tuple[int, int, float, str]]:
     """The stored similar-event pairs resting on any of `words`."""
     pairs: set[tuple[int, int]] = set()
-    for part in _chunks(sorted(words)):
+    for part in in_batches(sorted(words)):
         marks = ", ".join("?" * len(part))
         pairs.update(
             storage.select(
@@ -625,7 +620,7 @@ def _similar_pairs_with(
             )
         )
     found = []
-    for part in _chunks(sorted(pairs)):
+    for part in in_batches(sorted(pairs)):
         wanted = " OR ".join("(source = ? AND target = ?)" for _ in part)
         found.extend(
             storage.select(
@@ -665,7 +660,7 @@ def _stories(
     )
     stored = [n for n in linked if n < plan.kept]
     words: dict[int, bytes] = {}
-    for part in _chunks(stored):
+    for part in in_batches(stored):
         marks = ", ".join("?" * len(part))
         words.update(
             storage.select(

@@ -77,6 +77,13 @@ _SETTLE_NS = 3_000_000_000
 _WORD = re.compile(r"\w+")
 _FIX_IT = "set KABAR_CACHE_DIR to a folder of your own, or KABAR_NO_CACHE=1"
 
+
+def in_batches(values: list[Any]) -> Iterator[list[Any]]:
+    """`values` in slices short enough for one `IN (...)` list (`_BATCH`)."""
+    for start in range(0, len(values), _BATCH):
+        yield values[start : start + _BATCH]
+
+
 Row = tuple[Any, ...]
 
 
@@ -774,8 +781,7 @@ class Storage:
     @staticmethod
     def _ids_of(db: sqlite3.Connection, paths: Sequence[str]) -> list[int]:
         ids: list[int] = []
-        for start in range(0, len(paths), _BATCH):
-            batch = list(paths[start : start + _BATCH])
+        for batch in in_batches(list(paths)):
             marks = ", ".join("?" * len(batch))
             ids.extend(
                 row[0]
@@ -785,8 +791,7 @@ class Storage:
 
     def _delete_articles(self, db: sqlite3.Connection, ids: Sequence[int]) -> None:
         """Delete article rows, their records, and every corpus that was made with them."""
-        for start in range(0, len(ids), _BATCH):
-            batch = list(ids[start : start + _BATCH])
+        for batch in in_batches(list(ids)):
             marks = ", ".join("?" * len(batch))
             corpora = db.execute(
                 f"SELECT DISTINCT corpus FROM corpus_articles WHERE article IN ({marks})", batch
@@ -1010,8 +1015,7 @@ class Storage:
                     )
                 }
                 stored: dict[str, tuple[int, str, int, int]] = {}
-                for part in range(0, len(paths), 500):
-                    batch = list(paths[part : part + 500])
+                for batch in in_batches(list(paths)):
                     for found in db.execute(
                         "SELECT path, id, content_hash, mentions, quotes FROM articles "
                         f"WHERE fingerprint = ? AND path IN ({', '.join('?' * len(batch))})",
