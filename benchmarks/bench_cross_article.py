@@ -180,6 +180,46 @@ def _fingerprint(work: CorpusWork) -> str:
     return digest.hexdigest()
 
 
+def added_one(path: Path, copies: int, added: int) -> None:
+    """Link the last `added` articles one by one (`LinkIndex.add_prepared`, what an
+    incremental update runs for each new article) into the index of the others; print
+    the CPU time per added article."""
+    import gc
+    import statistics
+
+    from kabar_tui.core.linking import LinkIndex
+
+    with path.open("rb") as file:
+        digest: CorpusDigest = pickle.load(file)
+    articles = replicated(digest, copies).articles
+    kept, new = articles[:-added], articles[-added:]
+    gc.disable()
+    index = LinkIndex.build_prepared(((a.id, a.passages) for a in kept), 1)
+    gc.enable()
+    gc.collect()
+    gc.freeze()  # the index is long-lived: its objects are not walked again per article
+    times = []
+    links = 0
+    for article in new:
+        cpu = time.process_time()
+        links += len(index.add_prepared(article.id, article.passages))
+        times.append((time.process_time() - cpu) * 1000)
+    times.sort()
+    print(
+        json.dumps(
+            {
+                "articles": len(kept),
+                "added": added,
+                "links of the added": links,
+                "cpu_ms_median": round(statistics.median(times), 3),
+                "cpu_ms_p95": round(times[int(len(times) * 0.95)], 3),
+                "cpu_ms_mean": round(statistics.mean(times), 3),
+            }
+        ),
+        flush=True,
+    )
+
+
 def run_one(path: Path, copies: int, workers: int | None, fingerprint: bool) -> None:
     with path.open("rb") as file:
         digest: CorpusDigest = pickle.load(file)
@@ -249,10 +289,16 @@ def main() -> None:
     running.add_argument("--copies", type=int, nargs="*", default=[1, 10])
     running.add_argument("--workers", type=int, default=None, help="linking; default as indexing")
     running.add_argument("--fingerprint", action="store_true")
+    running.add_argument(
+        "--added", type=int, default=0, help="instead: link this many articles one by one"
+    )
     running.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.command == "save":
         save(args.source, args.out)
+        return
+    if args.one is not None and args.added:
+        added_one(args.digests, args.one, args.added)
         return
     if args.one is not None:
         run_one(args.digests, args.one, args.workers, args.fingerprint)
@@ -264,6 +310,8 @@ def main() -> None:
             command += ["--workers", str(args.workers)]
         if args.fingerprint:
             command.append("--fingerprint")
+        if args.added:
+            command += ["--added", str(args.added)]
         subprocess.run(command, check=True, cwd=Path(__file__).resolve().parent.parent)
 
 

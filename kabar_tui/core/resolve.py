@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from array import array
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -425,22 +426,65 @@ def _quote_buckets(key: str, frequency: Counter[str]) -> list[str]:
     return sorted(shingles, key=lambda pair: (frequency[pair], -len(pair), pair))[:QUOTE_BUCKETS]
 
 
-def _closest_group(key: str, buckets: list[tuple[list[int], list[str]]]) -> int | None:
-    """The group whose key is closest to `key` (at least QUOTE_SCORE) among the groups of
-    `buckets` ((groups, their keys) each), the first one met on a tie, as if their groups
-    were looked through in one list, each once in the order first met.
+class _Bucket:
+    """The quotation groups holding one word pair, with their keys, ordered by the keys'
+    lengths: a key more than about a tenth longer or shorter than a quotation's cannot
+    reach QUOTE_SCORE, so a look-up scores only the keys of near lengths (a bucket of a
+    common pair holds every length, and grows with the corpus)."""
 
-    Each bucket is given to rapidfuzz as it is: no list of candidates is made in Python,
-    which cost as much as a bucket is long for every quote (the buckets of common word
-    pairs grow with the corpus). A tie between buckets goes to the earlier one: a group
-    met again in a later bucket was already met in it.
+    __slots__ = ("groups", "keys", "lengths")
+
+    def __init__(self) -> None:
+        self.lengths = array("i")
+        self.groups: list[int] = []
+        self.keys: list[str] = []
+
+    def add(self, group: int, key: str) -> None:
+        """Groups come in increasing order: among keys of one length they stay so."""
+        place = bisect_right(self.lengths, len(key))
+        self.lengths.insert(place, len(key))
+        self.groups.insert(place, group)
+        self.keys.insert(place, key)
+
+    def closest(self, key: str, cutoff: float) -> tuple[float, int] | None:
+        """The best score of at least `cutoff` and the first group (lowest number) that
+        has it: what one pass over the bucket in the order its groups came gives."""
+        size = len(key)
+        low = bisect_left(self.lengths, int(size * _SHORTEST) - 1)
+        high = bisect_right(self.lengths, int(size * _LONGEST) + 1)
+        if low >= high:
+            return None
+        found = process.extract(
+            key, self.keys[low:high], scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
+        )
+        if not found:
+            return None
+        best = max(score for _, score, _ in found)
+        return best, min(self.groups[low + at] for _, score, at in found if score == best)
+
+
+# ratio = 100 * (1 - distance / (a + b)) and distance >= |a - b|: at QUOTE_SCORE, the
+# other key's length lies between these shares of a quotation's (1 char of slack each side)
+_SLACK = 1 - QUOTE_SCORE / 100
+_SHORTEST = (1 - _SLACK) / (1 + _SLACK)
+_LONGEST = (1 + _SLACK) / (1 - _SLACK)
+
+
+def _closest_group(key: str, buckets: Iterable[_Bucket]) -> int | None:
+    """The group whose key is closest to `key` (at least QUOTE_SCORE) among the groups of
+    `buckets`, the first one met on a tie, as if their groups were looked through in one
+    list, each once in the order first met.
+
+    Each bucket is scored apart, in rapidfuzz's loop over the keys of near lengths: no
+    list of candidates is made in Python. A tie between buckets goes to the earlier one:
+    a group met again in a later bucket was already met in it; within one, to the group
+    that came first.
     """
     best: tuple[float, int] | None = None
-    for groups, keys in buckets:
-        cutoff = QUOTE_SCORE if best is None else best[0]
-        match = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=cutoff)
-        if match is not None and (best is None or match[1] > best[0]):
-            best = (match[1], groups[match[2]])
+    for bucket in buckets:
+        found = bucket.closest(key, QUOTE_SCORE if best is None else best[0])
+        if found is not None and (best is None or found[0] > best[0]):
+            best = found
     return None if best is None else best[1]
 
 
@@ -450,9 +494,7 @@ def group_quote_rows(
     """The same quotation printed by several outlets becomes one QuoteRecord."""
     groups: list[QuoteRecord] = []
     exact: dict[str, int] = {}
-    # per word pair: the groups holding it, and their keys alongside for rapidfuzz
-    buckets: dict[str, list[int]] = defaultdict(list)
-    bucket_keys: dict[str, list[str]] = defaultdict(list)
+    buckets: dict[str, _Bucket] = {}  # per word pair: the groups holding it
     quote_keys = [[quote_key(quote[0]) for quote in article.quotes] for article in articles]
     frequency = Counter(
         pair
@@ -466,13 +508,15 @@ def group_quote_rows(
             index = exact.get(key)
             words = _quote_buckets(key, frequency)
             if index is None and len(key) >= MIN_FUZZY_QUOTE:
-                index = _closest_group(key, [(buckets[w], bucket_keys[w]) for w in words])
+                index = _closest_group(key, filter(None, map(buckets.get, words)))
             if index is None:
                 index = len(groups)
                 groups.append(QuoteRecord(text, None, []))
                 for word in words:
-                    buckets[word].append(index)
-                    bucket_keys[word].append(key)
+                    bucket = buckets.get(word)
+                    if bucket is None:
+                        bucket = buckets[word] = _Bucket()
+                    bucket.add(index, key)
             exact[key] = index
             groups[index].occurrences.append(
                 QuoteOccurrence(article.id, paragraph, start, end, speaker)
