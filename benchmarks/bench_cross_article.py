@@ -27,6 +27,7 @@ worker process so far.
 from __future__ import annotations
 
 import argparse
+import gc
 import hashlib
 import json
 import pickle
@@ -37,13 +38,12 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kabar_tui.core import resolve
 from kabar_tui.core.digest import ArticleDigest, CorpusDigest
 from kabar_tui.core.linking import STOPWORDS, Passage
 from kabar_tui.core.pipeline import CORPUS_STAGES, CorpusWork
@@ -180,6 +180,21 @@ def _fingerprint(work: CorpusWork) -> str:
     return digest.hexdigest()
 
 
+def quotes_one(path: Path, copies: int) -> None:
+    """`quote_group_numbers` alone, in this process: CPU seconds and groups."""
+    from kabar_tui.core.resolve import quote_group_numbers
+
+    with path.open("rb") as file:
+        digest: CorpusDigest = pickle.load(file)
+    articles = replicated(digest, copies).articles
+    gc.disable()
+    cpu = time.process_time()
+    numbers = quote_group_numbers(articles)
+    seconds = time.process_time() - cpu
+    groups = max(numbers) + 1 if numbers else 0
+    print(json.dumps({"articles": len(articles), "quote groups": groups, "cpu": round(seconds, 2)}))
+
+
 def added_one(path: Path, copies: int, added: int) -> None:
     """Link the last `added` articles one by one (`LinkIndex.add_prepared`, what an
     incremental update runs for each new article) into the index of the others; print
@@ -240,28 +255,10 @@ def run_one(path: Path, copies: int, workers: int | None, fingerprint: bool) -> 
             work.links = index.links
 
         stages["link"] = link
-    # quote grouping is timed apart from the rest of name resolution
-    group_quote_rows = resolve.group_quote_rows
-
-    names_peak_before_groups = [0.0]
-
-    def timed_groups(*args: object) -> object:
-        names_peak_before_groups[0] = _peak_mb()  # the names stage's, before its reset
-        with _measured("quote groups", figures):
-            return group_quote_rows(*args)  # type: ignore[arg-type]
-
-    resolve.group_quote_rows = timed_groups  # type: ignore[assignment]
-    names: Callable[[CorpusWork], None] = stages.pop("resolve")
-    import gc
-
     gc.disable()  # as finish_digest does (collector_paused)
-    for name, stage in (*stages.items(), ("names", names)):
+    for name, stage in stages.items():
         with _measured(name, figures):
             stage(work)
-    if "quote groups" in figures:
-        for key in ("wall", "cpu"):
-            figures["names"][key] = round(figures["names"][key] - figures["quote groups"][key], 2)
-        figures["names"]["peak_mb"] = max(names_peak_before_groups[0], figures["names"]["peak_mb"])
     print(
         json.dumps(
             {
@@ -289,6 +286,7 @@ def main() -> None:
     running.add_argument("--copies", type=int, nargs="*", default=[1, 10])
     running.add_argument("--workers", type=int, default=None, help="linking; default as indexing")
     running.add_argument("--fingerprint", action="store_true")
+    running.add_argument("--quotes-only", action="store_true", help="instead: quote grouping")
     running.add_argument(
         "--added", type=int, default=0, help="instead: link this many articles one by one"
     )
@@ -296,6 +294,9 @@ def main() -> None:
     args = parser.parse_args()
     if args.command == "save":
         save(args.source, args.out)
+        return
+    if args.one is not None and args.quotes_only:
+        quotes_one(args.digests, args.one)
         return
     if args.one is not None and args.added:
         added_one(args.digests, args.one, args.added)
@@ -312,6 +313,8 @@ def main() -> None:
             command.append("--fingerprint")
         if args.added:
             command += ["--added", str(args.added)]
+        if args.quotes_only:
+            command.append("--quotes-only")
         subprocess.run(command, check=True, cwd=Path(__file__).resolve().parent.parent)
 
 

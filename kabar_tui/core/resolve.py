@@ -17,10 +17,10 @@ import re
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import pairwise
+from itertools import chain, pairwise
 
 from rapidfuzz import fuzz, process
 
@@ -296,8 +296,14 @@ class Resolution:
     quote_groups: list[QuoteRecord]
 
 
-def resolve_digest(digest: CorpusDigest, stories: list[Story]) -> Resolution:
-    """Resolution of a digested corpus whose stories are grouped (`resolve_corpus`)."""
+def resolve_digest(
+    digest: CorpusDigest,
+    stories: list[Story],
+    quote_numbers: Callable[[], Sequence[int]] | None = None,
+) -> Resolution:
+    """Resolution of a digested corpus whose stories are grouped (`resolve_corpus`);
+    `quote_numbers` gives its `quote_group_numbers` (asked for last: the pipeline's
+    come from a forked process), worked out here when not given."""
     forms = _Forms(digest.forms)
     keys, mention_keys = _mention_keys(digest, forms, stories)
     clusters: dict[str, _Cluster] = {}
@@ -340,9 +346,9 @@ def resolve_digest(digest: CorpusDigest, stories: list[Story]) -> Resolution:
     mention_names = [array("i", map(name_of_key.__getitem__, codes)) for codes in mention_keys]
     entities.sort(key=lambda e: (-e.mentions, e.canonical))
     speakers = _speakers(digest, forms.texts, names, mention_names)
-    return Resolution(
-        names, mention_names, speakers, entities, group_quote_rows(digest.articles, speakers)
-    )
+    numbers = quote_numbers() if quote_numbers is not None else None
+    quote_groups = group_quote_rows(digest.articles, speakers, numbers)
+    return Resolution(names, mention_names, speakers, entities, quote_groups)
 
 
 def _merge_fuzzy(clusters: list[_Cluster]) -> list[_Cluster]:
@@ -488,11 +494,11 @@ def _closest_group(key: str, buckets: Iterable[_Bucket]) -> int | None:
     return None if best is None else best[1]
 
 
-def group_quote_rows(
-    articles: list[ArticleDigest], speakers: list[list[str | None]]
-) -> list[QuoteRecord]:
-    """The same quotation printed by several outlets becomes one QuoteRecord."""
-    groups: list[QuoteRecord] = []
+def quote_group_numbers(articles: Sequence[ArticleDigest]) -> array[int]:
+    """The group of each quotation of `articles`, in their order, groups numbered as first
+    met: which quotations are one depends on the quotations alone (not on names), so the
+    pipeline works this out in a forked process while linking runs (docs/indexing.md)."""
+    numbers = array("i")
     exact: dict[str, int] = {}
     buckets: dict[str, _Bucket] = {}  # per word pair: the groups holding it
     quote_keys = [[quote_key(quote[0]) for quote in article.quotes] for article in articles]
@@ -501,28 +507,52 @@ def group_quote_rows(
         for key in {key for keys_of in quote_keys for key in keys_of}
         for pair in _quote_shingles(key)
     )
-    for article, article_keys, article_speakers in zip(articles, quote_keys, speakers, strict=True):
-        for (text, speaker, paragraph, start, end), key, speaker_canonical in zip(
-            article.quotes, article_keys, article_speakers, strict=True
-        ):
-            index = exact.get(key)
+    groups = 0
+    for key in chain.from_iterable(quote_keys):
+        index = exact.get(key)
+        if index is None:
             words = _quote_buckets(key, frequency)
-            if index is None and len(key) >= MIN_FUZZY_QUOTE:
+            if len(key) >= MIN_FUZZY_QUOTE:
                 index = _closest_group(key, filter(None, map(buckets.get, words)))
             if index is None:
-                index = len(groups)
-                groups.append(QuoteRecord(text, None, []))
+                index = groups
+                groups += 1
                 for word in words:
                     bucket = buckets.get(word)
                     if bucket is None:
                         bucket = buckets[word] = _Bucket()
                     bucket.add(index, key)
             exact[key] = index
+        numbers.append(index)
+    return numbers
+
+
+def group_quote_rows(
+    articles: list[ArticleDigest],
+    speakers: list[list[str | None]],
+    numbers: Sequence[int] | None = None,
+) -> list[QuoteRecord]:
+    """The same quotation printed by several outlets becomes one QuoteRecord; `numbers`
+    are the articles' `quote_group_numbers`, worked out here when not given."""
+    if numbers is None:
+        numbers = quote_group_numbers(articles)
+    groups: list[QuoteRecord] = []
+    position = 0
+    for article, article_speakers in zip(articles, speakers, strict=True):
+        for (text, speaker, paragraph, start, end), speaker_canonical in zip(
+            article.quotes, article_speakers, strict=True
+        ):
+            index = numbers[position]
+            position += 1
+            if index == len(groups):
+                groups.append(QuoteRecord(text, None, []))
             groups[index].occurrences.append(
                 QuoteOccurrence(article.id, paragraph, start, end, speaker)
             )
             if speaker_canonical and groups[index].speaker_canonical is None:
                 groups[index].speaker_canonical = speaker_canonical
+    if position != len(numbers):
+        raise ValueError("quotation group numbers of other articles")
     return groups
 
 
