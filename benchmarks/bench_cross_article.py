@@ -18,7 +18,9 @@ hardly ever to another copy, while the postings, word counts and quotation bucke
 hold every copy's entries, as in a corpus ten times the size. Mentions stay as they are
 (the same people are in the news every week), ids get the copy's suffix.
 
-Each size runs in a fresh interpreter. Per stage: wall and CPU seconds (CPU of this
+Each size runs in a fresh interpreter. The stages are the pipeline's, as listed there:
+`quote groups` starts quotation grouping in a forked process, `resolve` waits for it
+(its CPU then counts the child's). Per stage: wall and CPU seconds (CPU of this
 process and of the worker processes it waited for), and the peak resident memory of this
 process during that stage (VmHWM, reset before each stage: Linux only) and of its largest
 worker process so far.
