@@ -8,8 +8,9 @@ trained on, so no other text and no other licence) and shipped beside the model:
   more occurrences is described by its neighbours (positive pointwise mutual information
   with the 3,000 most frequent words, 2 either side), reduced to 100 dimensions
   (randomised SVD) and grouped by k-means on the unit sphere into 256 clusters.
-- words written in lowercase inside a sentence at least twice (`lowercase_words.txt`): a
-  capitalised word that is usually lowercase (`Menurut` opening a sentence) is no name.
+- words written in lowercase inside a sentence at least twice, and at least three times in
+  four there (`lowercase_words.txt`): a capitalised word that is usually lowercase
+  (`Menurut` opening a sentence) is no name.
 
 Deterministic: fixed seeds, words in frequency order.
 """
@@ -31,13 +32,21 @@ CONTEXT_WORDS = 3000
 DIMENSIONS = 100
 KMEANS_ROUNDS = 30
 MIN_LOWERCASE = 2
+LOWERCASE_SHARE = 0.75
 
 
 def lowercase_words(sentences: Sequence[Sequence[str]]) -> list[str]:
     """Alphabetic words written in lowercase, not first in their sentence, MIN_LOWERCASE
-    times or more."""
-    counts = Counter(w for words in sentences for w in words[1:] if w.isalpha() and w.islower())
-    return sorted(w for w, n in counts.items() if n >= MIN_LOWERCASE)
+    times or more and at least LOWERCASE_SHARE of the times they occur there: `lalu`,
+    `menurut`, but not `bursa`, `kota` or `universitas`, which names often hold."""
+    inside = [w for words in sentences for w in words[1:] if w.isalpha()]
+    lower = Counter(w for w in inside if w.islower())
+    capitalised = Counter(w.lower() for w in inside if w[:1].isupper())
+    return sorted(
+        w
+        for w, n in lower.items()
+        if n >= MIN_LOWERCASE and n >= LOWERCASE_SHARE * (n + capitalised[w])
+    )
 
 
 def clusters(sentences: Sequence[Sequence[str]]) -> dict[str, int]:

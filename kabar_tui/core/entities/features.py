@@ -105,9 +105,6 @@ def word_attributes(word: str, offset: int) -> list[str]:
         attributes.append(f"{offset}:gaz={single}")
     if abs(offset) == 2:
         return attributes
-    cluster = lists.clusters.get(lower)
-    if cluster:
-        attributes.append(f"{offset}:c={cluster}")
     part = lists.name_parts.get(key)
     if part:
         attributes.append(f"{offset}:part={part}")
@@ -116,6 +113,11 @@ def word_attributes(word: str, offset: int) -> list[str]:
     if offset:
         return attributes
     attributes.append("bias")
+    # the word's own cluster only: its neighbours' (`X menuduh`) outweighed what the
+    # tagger knew of the word itself (`Netflix` is a company), docs/entities.md
+    cluster = lists.clusters.get(lower)
+    if cluster:
+        attributes.append(f"c={cluster}")
     attributes.extend(f"p{n}={lower[:n]}" for n in (2, 3) if len(lower) > n)
     attributes.extend(f"x{n}={lower[-n:]}" for n in (2, 3, 4) if len(lower) > n)
     if word[:1].isupper():

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Sequence
-from itertools import accumulate, compress
+from itertools import accumulate, compress, pairwise
 from operator import itemgetter
 
 from kabar_tui.core.entities.features import rule_tags_at
@@ -372,8 +372,7 @@ def _abbreviation_after(mention: Mention, kept: list[Mention], text: str) -> boo
         and before.endswith("(")
         and text[mention.end : mention.end + 1] == ")"
         and any(
-            k.label == mention.label and not text[k.end : len(before) - 1].strip()
-            for k in kept
+            k.label == mention.label and not text[k.end : len(before) - 1].strip() for k in kept
         )
     )
 
@@ -385,7 +384,7 @@ def _widened(name: Mention, ruled: list[Mention], rules: RuleResult, text: str) 
     convention)."""
     if name.label != Label.PER:
         return name
-    for before, mention in zip(ruled, ruled[1:]):
+    for before, mention in pairwise(ruled):
         if (
             mention.label == Label.PER
             and mention.end == name.end
