@@ -46,7 +46,13 @@ import numpy as np
 from kabar_tui.core import storage_sqlite as backend
 from kabar_tui.core.model import Article, EntityRecord
 from kabar_tui.core.query import KINDS, HitKind
-from kabar_tui.core.search import DocumentColumns, SearchEngine, SearchIndex, SearchPage
+from kabar_tui.core.search import (
+    DocumentColumns,
+    SearchEngine,
+    SearchIndex,
+    SearchPage,
+    mention_names,
+)
 from kabar_tui.core.storage import Skipped, Storage
 
 SHORT = 16  # posting lists shorter than this share a row with their neighbours' keys
@@ -57,6 +63,8 @@ STORED_BATCH = 500  # stored articles read at a time to build a corpus's search 
 # Document numbers of postings held while that index is built (16 MB), the rest in
 # scratch files (SavedSearchIndex.spill).
 KEPT_POSTINGS = 4_000_000
+# The entities' segment: after every article segment (segments are read in order).
+TAIL_SEGMENT = 1 << 30
 _PART_HEAD = struct.Struct("<QI")  # a posting list in a scratch file: key, length
 _KIND_CODE = {kind: code for code, kind in enumerate(KINDS)}
 _BIG_ENDIAN = sys.byteorder == "big"
@@ -209,8 +217,8 @@ class SavedSearchIndex(SearchIndex):
         super()._post(doc, keys)
         self._posted += len(keys)
 
-    def add_article(self, article: Article) -> None:
-        super().add_article(article)
+    def add_article(self, article: Article, mentions: bool = True) -> None:
+        super().add_article(article, mentions)
         if self._posted > self._kept:
             self.spill()
 
@@ -279,19 +287,13 @@ def _entity_texts(index: SearchIndex, entity_docs: list[int]) -> list[str]:
     return [index.texts[doc] for doc in entity_docs]
 
 
-def _frequencies(index: SearchIndex) -> array:
-    if isinstance(index, SavedSearchIndex):
-        return index.word_frequencies()
-    return array("I", (len(index.postings[w]) for w in range(len(index.words))))
-
-
 def _posting_lists(index: SearchIndex) -> Iterable[tuple[int, array]]:
     if isinstance(index, SavedSearchIndex):
         return index.posting_lists()
-    return index.postings.items()
+    return sorted(index.postings.items())
 
 
-def _arrays(index: SearchIndex, articles: Sequence[int]) -> dict[str, bytes]:
+def _arrays(index: SearchIndex, articles: Sequence[int], split: Split) -> dict[str, bytes]:
     """The per-document columns, the vocabulary and the string tables, as BLOBs."""
     words = _Strings.of(index.words)
     entity = _KIND_CODE[HitKind.ENTITY]
@@ -306,11 +308,15 @@ def _arrays(index: SearchIndex, articles: Sequence[int]) -> dict[str, bytes]:
     )
     outlet_texts = _Strings.of(list(outlets))
     labels = _Strings.of(index.labels)
-    frequencies = _frequencies(index)
+    frequencies = index.word_frequencies()
+    article_frequencies = index.article_frequencies
+    if index.article_part is None or article_frequencies is None:  # no entity: all articles'
+        article_frequencies = frequencies
     return {
         "words": words.data,
         "words_offsets": _to_bytes(words.offsets),
         "frequencies": _to_bytes(frequencies),
+        "article_frequencies": _to_bytes(article_frequencies[: split.words]),
         "word_lengths": _to_bytes(index.word_lengths),
         "sorted_words": _to_bytes(index._sorted_word_ids()),
         "kinds": _to_bytes(index.kinds),
@@ -329,31 +335,93 @@ def _arrays(index: SearchIndex, articles: Sequence[int]) -> dict[str, bytes]:
     }
 
 
-def _posting_rows(index: SearchIndex) -> Iterator[tuple[int, bytes, int]]:
-    """Rows of the long posting lists, each compressed."""
-    for key, docs in _posting_lists(index):
-        if len(docs) >= SHORT:
-            data = pack(docs)
-            yield key, data, _checksum(data)
+@dataclass(slots=True, frozen=True)
+class Split:
+    """Where an index's articles' part ends: its documents, words and labels. The
+    entities' documents, the words and labels only they use, come after (the tail)."""
+
+    documents: int
+    words: int
+    labels: int
 
 
-def _block_rows(index: SearchIndex) -> Iterator[tuple[int, bytes, int]]:
-    """Rows of the short posting lists, BLOCK_KEYS keys to a row, in key order within it
-    (so a row is the same however the lists were gathered)."""
-    blocks: dict[int, list[tuple[int, array]]] = {}
-    for key, docs in _posting_lists(index):
-        if len(docs) < SHORT:
-            block, place = divmod(key, BLOCK_KEYS)
-            blocks.setdefault(block, []).append((place, docs))
-    for block, lists in blocks.items():
-        data = pack_block(sorted(lists, key=lambda item: item[0]))
-        yield block, data, _checksum(data)
+def _split_of(index: SearchIndex) -> Split | None:
+    found = index.article_split()
+    return None if found is None else Split(*found)
 
 
-def _gram_rows(index: SearchIndex) -> Iterator[tuple[str, bytes, int]]:
-    for gram, words in index.word_grams.items():
-        data = pack(words)
-        yield gram, data, _checksum(data)
+def _parts(numbers: array, bounds: Sequence[tuple[int, int]]) -> Iterator[tuple[int, array]]:
+    """(segment, the numbers from its first one on), for ascending `numbers` and
+    `bounds` of (segment, first number) in ascending order; empty parts left out."""
+    values = np.frombuffer(numbers, dtype=np.uint32)
+    starts = np.searchsorted(values, [first for _, first in bounds]).tolist()
+    for at, (segment, _) in enumerate(bounds):
+        end = starts[at + 1] if at + 1 < len(bounds) else len(numbers)
+        if end > starts[at]:
+            yield segment, numbers[starts[at] : end]
+
+
+def _write_lists(
+    db: sqlite3.Connection,
+    corpus: int,
+    lists: Iterable[tuple[int, array]],
+    bounds: Sequence[tuple[int, int]],
+) -> None:
+    """Store posting lists (key, ascending documents), each cut into the segments that
+    `bounds` give by first document: a segment's part of a list is a row of its own from
+    SHORT documents on, else it goes with the parts of its neighbours' keys in a block."""
+    blocks: dict[tuple[int, int], list[tuple[int, array]]] = {}
+    rows: list[tuple] = []
+    insert = (
+        "INSERT INTO search_postings (corpus, key, segment, docs, checksum) VALUES (?, ?, ?, ?, ?)"
+    )
+    for key, docs in lists:
+        for segment, part in _parts(docs, bounds):
+            if len(part) >= SHORT:
+                data = pack(part)
+                rows.append((corpus, key, segment, data, _checksum(data)))
+                if len(rows) >= _ROWS:
+                    db.executemany(insert, rows)
+                    rows = []
+            else:
+                block, place = divmod(key, BLOCK_KEYS)
+                blocks.setdefault((segment, block), []).append((place, part))
+    db.executemany(insert, rows)
+    rows = []
+    for (segment, block), parts in blocks.items():
+        data = pack_block(sorted(parts, key=lambda item: item[0]))
+        rows.append((corpus, block, segment, data, _checksum(data)))
+        if len(rows) >= _ROWS:
+            _insert_blocks(db, rows)
+            rows = []
+    _insert_blocks(db, rows)
+
+
+def _insert_blocks(db: sqlite3.Connection, rows: list[tuple]) -> None:
+    db.executemany(
+        "INSERT INTO search_blocks (corpus, block, segment, data, checksum) VALUES (?, ?, ?, ?, ?)",
+        rows,
+    )
+
+
+def _write_grams(
+    db: sqlite3.Connection,
+    corpus: int,
+    grams: Iterable[tuple[str, array]],
+    bounds: Sequence[tuple[int, int]],
+) -> None:
+    """Store trigram lists (gram, ascending word ids), cut by first word id as lists are."""
+    rows = []
+    for gram, words in grams:
+        for segment, part in _parts(words, bounds):
+            data = pack(part)
+            rows.append((corpus, gram, segment, data, _checksum(data)))
+    for batch in _batches(iter(rows)):
+        db.executemany(
+            "INSERT INTO search_grams (corpus, gram, segment, words, checksum) "
+            "VALUES (?, ?, ?, ?, ?)",
+            batch,
+        )
 
 
 def _batches(rows: Iterator[tuple], size: int = _ROWS) -> Iterator[list[tuple]]:
@@ -367,14 +435,50 @@ def _batches(rows: Iterator[tuple], size: int = _ROWS) -> Iterator[list[tuple]]:
         yield batch
 
 
-def _header_checksum(documents: int, words: int, arrays: dict[str, int]) -> int:
+def _header_checksum(
+    documents: int, words: int, split: Split | None, arrays: dict[str, int]
+) -> int:
     listed = ";".join(f"{name}={arrays[name]}" for name in sorted(arrays))
-    return _checksum(f"{documents}:{words}:{listed}".encode())
+    return _checksum(f"{documents}:{words}:{split}:{listed}".encode())
+
+
+def _write_header(
+    db: sqlite3.Connection,
+    corpus: int,
+    documents: int,
+    words: int,
+    split: Split | None,
+    mention_entities: int,
+    arrays: dict[str, bytes],
+) -> None:
+    """The header and arrays of an index, in place of the corpus's former ones."""
+    checksums = {name: _checksum(data) for name, data in arrays.items()}
+    db.execute("DELETE FROM search_indexes WHERE corpus = ?", (corpus,))
+    db.execute("DELETE FROM search_arrays WHERE corpus = ?", (corpus,))
+    db.execute(
+        "INSERT INTO search_indexes (corpus, documents, words, checksum, article_documents, "
+        "article_words, article_labels, mention_entities) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            corpus,
+            documents,
+            words,
+            _header_checksum(documents, words, split, checksums),
+            None if split is None else split.documents,
+            None if split is None else split.words,
+            None if split is None else split.labels,
+            mention_entities,
+        ),
+    )
+    db.executemany(
+        "INSERT INTO search_arrays (corpus, name, data, checksum) VALUES (?, ?, ?, ?)",
+        [(corpus, name, data, checksums[name]) for name, data in arrays.items()],
+    )
 
 
 def save_search(storage: Storage, key: str, index: SearchIndex) -> bool:
     """Store `index` as the search index of the corpus stored under `key`; False when
-    there is no such corpus or the index was not built from it (nothing is stored then)."""
+    there is no such corpus or the index was not built from it (nothing is stored then).
+    Its articles' part is segment 0, its entities' the tail segment (docs/search.md)."""
     try:
         with storage.guard("written") as db:
             row = db.execute("SELECT id FROM corpora WHERE key = ?", (key,)).fetchone()
@@ -388,42 +492,24 @@ def save_search(storage: Storage, key: str, index: SearchIndex) -> bool:
             ).fetchall()
             if [article_id for _, article_id in members] != index.article_ids:
                 return False
-            arrays = _arrays(index, [article for article, _ in members])
-            checksums = {name: _checksum(data) for name, data in arrays.items()}
+            split = _split_of(index)
+            documents, words = len(index), len(index.words)
+            # An index that cannot be appended to is one segment, tail and all.
+            cut = split or Split(documents, words, len(index.labels))
+            arrays = _arrays(index, [article for article, _ in members], cut)
             with backend.transaction(db):
                 _delete(db, corpus)
-                db.execute(
-                    "INSERT INTO search_indexes (corpus, documents, words, checksum) "
-                    "VALUES (?, ?, ?, ?)",
-                    (
-                        corpus,
-                        len(index),
-                        len(index.words),
-                        _header_checksum(len(index), len(index.words), checksums),
-                    ),
-                )
+                _write_header(db, corpus, documents, words, split, index.mention_entities, arrays)
+                segments = [(0, cut.documents), (TAIL_SEGMENT, documents - cut.documents)]
                 db.executemany(
-                    "INSERT INTO search_arrays (corpus, name, data, checksum) VALUES (?, ?, ?, ?)",
-                    [(corpus, name, data, checksums[name]) for name, data in arrays.items()],
+                    "INSERT INTO search_segments (corpus, segment, documents) VALUES (?, ?, ?)",
+                    [(corpus, *segment) for segment in segments],
                 )
-                for batch in _batches(_posting_rows(index)):
-                    db.executemany(
-                        "INSERT INTO search_postings (corpus, key, docs, checksum) "
-                        "VALUES (?, ?, ?, ?)",
-                        [(corpus, *row) for row in batch],
-                    )
-                for batch in _batches(_block_rows(index)):
-                    db.executemany(
-                        "INSERT INTO search_blocks (corpus, block, data, checksum) "
-                        "VALUES (?, ?, ?, ?)",
-                        [(corpus, *row) for row in batch],
-                    )
-                for batch in _batches(_gram_rows(index)):
-                    db.executemany(
-                        "INSERT INTO search_grams (corpus, gram, words, checksum) "
-                        "VALUES (?, ?, ?, ?)",
-                        [(corpus, *row) for row in batch],
-                    )
+                _write_lists(
+                    db, corpus, _posting_lists(index), [(0, 0), (TAIL_SEGMENT, cut.documents)]
+                )
+                grams = sorted(index.word_grams.items())
+                _write_grams(db, corpus, grams, [(0, 0), (TAIL_SEGMENT, cut.words)])
             return True
     except Skipped:
         return False
@@ -437,27 +523,29 @@ def save_stored_search(
     kept: int = KEPT_POSTINGS,
 ) -> bool:
     """Build and store the search index of the corpus stored under `key` from its stored
-    articles, `batch` at a time, and its `entities` (what `SearchIndex.build` takes first),
-    holding at most about `kept` document numbers of postings in memory: the same index
-    as `save_search(storage, key, SearchIndex.build(corpus))` without the corpus or its
-    whole index in memory. False when the corpus is not stored or an article cannot be
-    read."""
+    articles, `batch` at a time, and its `entities` (added after them, as
+    `SearchIndex.build` does), holding at most about `kept` document numbers of postings
+    in memory: the same index as `save_search(storage, key, SearchIndex.build(corpus))`
+    without the corpus or its whole index in memory. False when the corpus is not stored
+    or an article cannot be read."""
     number = storage.find_corpus(key)
     if number is None:
         return False
     found = storage.select("SELECT COUNT(*) FROM corpus_articles WHERE corpus = ?", (number,))
     count = found[0][0] if found else 0
     index = SavedSearchIndex(kept)
+    # distinct mentions in the order first met: a repeated one adds nothing to an index
+    mentions: dict[tuple[str, str, str], None] = {}
     try:
-        for entity in entities:
-            index.add_entity(entity)
         for first in range(0, count, max(1, batch)):
             articles = storage.corpus_articles(number, first, min(first + batch, count))
             for article in articles:
                 if article is None:
                     return False
-                index.add_article(article)
+                index.add_article(article, mentions=False)
+                mentions.update(dict.fromkeys(mention_names([article])))
             del articles
+        index.add_entities(entities, mentions)
         return save_search(storage, key, index)
     finally:
         index.close()
@@ -483,23 +571,52 @@ def open_search(storage: Storage, corpus: int | str) -> SearchEngine | None:
             if row is None:
                 return None
             number, key = row
-            header = db.execute(
-                "SELECT documents, words, checksum FROM search_indexes WHERE corpus = ?",
-                (number,),
-            ).fetchone()
-            checksums = dict(
-                db.execute(
-                    "SELECT name, checksum FROM search_arrays WHERE corpus = ?", (number,)
-                ).fetchall()
-            )
+            header = _header(db, number)
+            checksums = _array_checksums(db, number)
     except Skipped:
         return None
     if header is None:
         return rebuild_search(storage, key, "the corpus had no stored search index")
-    documents, words, checksum = header
-    if _header_checksum(documents, words, checksums) != checksum:
+    if not header.matches(checksums):
         return rebuild_search(storage, key, "the stored search index did not match its checksum")
-    return StoredSearchIndex(storage, number, key, documents, words, checksums)
+    return StoredSearchIndex(storage, number, key, header, checksums)
+
+
+@dataclass(slots=True, frozen=True)
+class _Header:
+    """A stored index's `search_indexes` row."""
+
+    documents: int
+    words: int
+    checksum: int
+    split: Split | None
+    mention_entities: int
+
+    def matches(self, checksums: dict[str, int]) -> bool:
+        found = _header_checksum(self.documents, self.words, self.split, checksums)
+        return found == self.checksum
+
+
+def _header(db: sqlite3.Connection, corpus: int) -> _Header | None:
+    row = db.execute(
+        "SELECT documents, words, checksum, article_documents, article_words, article_labels, "
+        "mention_entities FROM search_indexes WHERE corpus = ?",
+        (corpus,),
+    ).fetchone()
+    if row is None:
+        return None
+    documents, words, checksum, *split, mention_entities = row
+    return _Header(
+        documents,
+        words,
+        checksum,
+        None if None in split else Split(*split),
+        mention_entities,
+    )
+
+
+def _array_checksums(db: sqlite3.Connection, corpus: int) -> dict[str, int]:
+    return dict(db.execute("SELECT name, checksum FROM search_arrays WHERE corpus = ?", (corpus,)))
 
 
 def rebuild_search(storage: Storage, key: str, reason: str) -> SearchIndex | None:
@@ -522,16 +639,16 @@ class StoredSearchIndex(SearchEngine):
         storage: Storage,
         corpus: int,
         key: str,
-        documents: int,
-        words: int,
+        header: _Header,
         checksums: dict[str, int],
     ) -> None:
         super().__init__()
         self._storage = storage
         self._corpus = corpus
         self._key = key
-        self._count = documents
-        self._word_count = words
+        self._header = header
+        self._count = header.documents
+        self._word_count = header.words
         self._checksums = checksums
         self._lock = threading.RLock()
         self._loaded: dict[str, object] = {}
@@ -541,7 +658,8 @@ class StoredSearchIndex(SearchEngine):
         self._connection: sqlite3.Connection | None = None
         self.broken = False  # the stored index failed and no rebuilt one could replace it
         # its corpus is stored under another key now (updated in place, core.incremental)
-        # or gone: its rows are another index's, so it answers nothing; a successor does
+        # or gone, or articles were appended to its index: its rows are another index's,
+        # so it answers nothing; a successor does
         self.replaced = False
 
     # --- queries, with the way back when the stored index fails -----------------------
@@ -556,9 +674,11 @@ class StoredSearchIndex(SearchEngine):
                 with self._storage.guard("read") as db:
                     self._connection = db
                     stored = db.execute(
-                        "SELECT key FROM corpora WHERE id = ?", (self._corpus,)
+                        "SELECT c.key, s.checksum FROM corpora c LEFT JOIN search_indexes s "
+                        "ON s.corpus = c.id WHERE c.id = ?",
+                        (self._corpus,),
                     ).fetchone()
-                    if stored is None or stored[0] != self._key:
+                    if stored is None or stored != (self._key, self._header.checksum):
                         self.replaced = True
                         return SearchPage([], 0)
                     return super().search_page(query, offset, limit)
@@ -640,36 +760,29 @@ class StoredSearchIndex(SearchEngine):
         return posting
 
     def _read_posting(self, key: int) -> array | None:
-        """A short list from its block, a long one from its own row; a word has one."""
-        is_word = key < self._word_count
-        if not is_word or self._frequency(key) < SHORT:
-            block, place = divmod(key, BLOCK_KEYS)
-            data = self._row(
-                "SELECT data, checksum FROM search_blocks WHERE corpus = ? AND block = ?", block
-            )
-            found = None if data is None else unpack_block(data, place)
-            if found is not None or is_word:
-                if found is None:
-                    raise SearchDamaged("a word's posting list is missing")
-                return found
-        data = self._row(
-            "SELECT docs, checksum FROM search_postings WHERE corpus = ? AND key = ?", key
+        """A list's parts in each segment, in segment order: a short part from its
+        block, a long one from its own row. A word's parts add up to its frequency."""
+        block, place = divmod(key, BLOCK_KEYS)
+        rows = self._db().execute(
+            "SELECT segment, docs, checksum, 0 FROM search_postings WHERE corpus = ? AND key = ? "
+            "UNION ALL SELECT segment, data, checksum, 1 FROM search_blocks "
+            "WHERE corpus = ? AND block = ? ORDER BY 1",
+            (self._corpus, key, self._corpus, block),
         )
-        if data is None:
-            if is_word:
-                raise SearchDamaged("a word's posting list is missing")
-            return None
-        return unpack(data)
-
-    def _row(self, sql: str, key: object) -> bytes | None:
-        """The BLOB of one row (data, checksum) keyed by corpus and `key`, checked."""
-        row = self._db().execute(sql, (self._corpus, key)).fetchone()
-        if row is None:
-            return None
-        data, checksum = row
-        if _checksum(data) != checksum:
-            raise SearchDamaged("a row of the search index did not match its checksum")
-        return bytes(data)
+        found: array | None = None
+        for _, data, checksum, in_block in rows:
+            if _checksum(data) != checksum:
+                raise SearchDamaged("a row of the search index did not match its checksum")
+            part = unpack_block(bytes(data), place) if in_block else unpack(bytes(data))
+            if part is None:
+                continue
+            if found is None:
+                found = part
+            else:
+                found.extend(part)
+        if key < self._word_count and len(found or ()) != self._frequency(key):
+            raise SearchDamaged("a word's posting list is missing")
+        return found
 
     def _frequency(self, word_id: int) -> int:
         return self._array("frequencies", "I", self._word_count)[word_id]
@@ -701,10 +814,18 @@ class StoredSearchIndex(SearchEngine):
         return np.frombuffer(self._array("frequencies", "I", self._word_count), dtype=np.uint32)
 
     def _gram_words(self, gram: str) -> array:
-        data = self._row(
-            "SELECT words, checksum FROM search_grams WHERE corpus = ? AND gram = ?", gram
+        """The gram's parts in each segment, in segment order."""
+        words = array("I")
+        rows = self._db().execute(
+            "SELECT words, checksum FROM search_grams WHERE corpus = ? AND gram = ? "
+            "ORDER BY segment",
+            (self._corpus, gram),
         )
-        return array("I") if data is None else unpack(data)
+        for data, checksum in rows:
+            if _checksum(data) != checksum:
+                raise SearchDamaged("a row of the search index did not match its checksum")
+            words.extend(unpack(bytes(data)))
+        return words
 
     def _documents(self) -> DocumentColumns:
         count = self._count

@@ -14,7 +14,7 @@ import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-SCHEMA_VERSION = 7  # bump when the tables below change; an older file is rebuilt
+SCHEMA_VERSION = 8  # bump when the tables below change; an older file is rebuilt
 _BUSY_TIMEOUT_S = 10.0
 _DAMAGED = {"SQLITE_CORRUPT", "SQLITE_NOTADB"}
 _FULL = {"SQLITE_FULL"}
@@ -281,7 +281,17 @@ CREATE TABLE search_indexes (
     corpus INTEGER PRIMARY KEY,
     documents INTEGER NOT NULL,
     words INTEGER NOT NULL,
-    checksum INTEGER NOT NULL
+    checksum INTEGER NOT NULL,
+    article_documents INTEGER,
+    article_words INTEGER,
+    article_labels INTEGER,
+    mention_entities INTEGER NOT NULL
+);
+CREATE TABLE search_segments (
+    corpus INTEGER NOT NULL,
+    segment INTEGER NOT NULL,
+    documents INTEGER NOT NULL,
+    PRIMARY KEY (corpus, segment)
 );
 CREATE TABLE search_arrays (
     corpus INTEGER NOT NULL,
@@ -293,23 +303,26 @@ CREATE TABLE search_arrays (
 CREATE TABLE search_postings (
     corpus INTEGER NOT NULL,
     key INTEGER NOT NULL,
+    segment INTEGER NOT NULL,
     docs BLOB NOT NULL,
     checksum INTEGER NOT NULL,
-    PRIMARY KEY (corpus, key)
+    PRIMARY KEY (corpus, key, segment)
 );
 CREATE TABLE search_blocks (
     corpus INTEGER NOT NULL,
     block INTEGER NOT NULL,
+    segment INTEGER NOT NULL,
     data BLOB NOT NULL,
     checksum INTEGER NOT NULL,
-    PRIMARY KEY (corpus, block)
+    PRIMARY KEY (corpus, block, segment)
 );
 CREATE TABLE search_grams (
     corpus INTEGER NOT NULL,
     gram TEXT NOT NULL,
+    segment INTEGER NOT NULL,
     words BLOB NOT NULL,
     checksum INTEGER NOT NULL,
-    PRIMARY KEY (corpus, gram)
+    PRIMARY KEY (corpus, gram, segment)
 );
 """
 # The stored search index of a corpus (kabar_tui.core.search_store, docs/search.md), keyed
@@ -317,6 +330,7 @@ CREATE TABLE search_grams (
 # hold BLOBs of up to megabytes, which WITHOUT ROWID tables store badly.
 SEARCH_TABLES = (
     "search_indexes",
+    "search_segments",
     "search_arrays",
     "search_postings",
     "search_blocks",
