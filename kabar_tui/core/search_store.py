@@ -36,6 +36,7 @@ import tempfile
 import threading
 import zlib
 from array import array
+from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -131,19 +132,7 @@ def pack_block(lists: list[tuple[int, array]]) -> bytes:
 
 def unpack_block(data: bytes, place: int) -> array | None:
     """The list of the key at `place` in a block, None when the block has none."""
-    try:
-        values = _from_bytes("I", zlib.decompress(data))
-    except zlib.error as error:
-        raise SearchDamaged(f"a block of posting lists cannot be read ({error})") from None
-    at = 0
-    while at + 1 < len(values):
-        length = values[at + 1]
-        if values[at] == place:
-            if at + 2 + length > len(values):
-                raise SearchDamaged("a block of posting lists is cut short")
-            return values[at + 2 : at + 2 + length]
-        at += 2 + length
-    return None
+    return next((docs for at, docs in _block_lists(data) if at == place), None)
 
 
 @dataclass(slots=True)
@@ -295,7 +284,7 @@ def _posting_lists(index: SearchIndex) -> Iterable[tuple[int, array]]:
 
 def _arrays(index: SearchIndex, articles: Sequence[int], split: Split) -> dict[str, bytes]:
     """The per-document columns, the vocabulary and the string tables, as BLOBs."""
-    words = _Strings.of(index.words)
+    words = index.words.data() if isinstance(index.words, _OldWords) else _Strings.of(index.words)
     entity = _KIND_CODE[HitKind.ENTITY]
     entity_docs = [doc for doc, kind in enumerate(index.kinds) if kind == entity]
     records = array("i", index.records)
@@ -556,6 +545,320 @@ def _delete(db: sqlite3.Connection, corpus: int) -> None:
         db.execute(f"DELETE FROM {table} WHERE corpus = ?", (corpus,))
 
 
+# --- appending ----------------------------------------------------------------------------
+
+MERGE_RATIO = 4  # a segment goes into the one before once it holds a quarter of its documents
+MAX_SEGMENTS = 12  # article segments at most (then the newest two are merged whatever their sizes)
+
+
+class _OldWords:
+    """The words of a stored index's articles' part, looked up by bisection in their
+    sorted order (read one at a time from the stored BLOB), and the words added since:
+    what `SearchIndex._intern` asks of `words` and `_word_ids`, without a dict of every
+    stored word."""
+
+    def __init__(self, stored: _Strings, sorted_ids: array, count: int) -> None:
+        self.stored = stored
+        self.count = count  # the articles' words: ids below it
+        ids = np.frombuffer(sorted_ids, dtype=np.uint32)
+        self.sorted_ids = ids[ids < count]
+        self.added: list[str] = []
+        self.ids: dict[str, int] = {}
+
+    # `words`: a list of str for `_intern`
+    def __len__(self) -> int:
+        return self.count + len(self.added)
+
+    def __getitem__(self, word_id: int) -> str:
+        if word_id < self.count:
+            return self.stored[word_id]
+        return self.added[word_id - self.count]
+
+    def append(self, word: str) -> None:
+        self.added.append(word)
+
+    # `_word_ids`: a dict for `_intern`
+    def get(self, word: str) -> int | None:
+        found = self.ids.get(word)
+        if found is None:
+            at = self._place(word)
+            if at < len(self.sorted_ids) and self[int(self.sorted_ids[at])] == word:
+                found = self.ids[word] = int(self.sorted_ids[at])
+        return found
+
+    def __setitem__(self, word: str, word_id: int) -> None:
+        self.ids[word] = word_id
+
+    def _place(self, word: str) -> int:
+        return bisect_left(self.sorted_ids, word, key=lambda w: self.stored[int(w)])
+
+    def data(self) -> _Strings:
+        """Every word, as stored: the stored part's bytes and the added words after."""
+        added = _Strings.of(self.added)
+        end = self.stored.offsets[self.count]
+        offsets = array("I", self.stored.offsets[: self.count + 1])
+        offsets.extend(end + offset for offset in added.offsets[1:])
+        return _Strings(self.stored.data[:end] + added.data, offsets)
+
+    def sorted_ids_with_added(self) -> array:
+        """Every word id in the order of the words: the added words put in place."""
+        added = sorted(range(self.count, len(self)), key=self.__getitem__)
+        places = [self._place(self[word_id]) for word_id in added]
+        merged = np.insert(self.sorted_ids, places, np.array(added, dtype=np.uint32))
+        return _from_bytes("I", merged.astype("<u4").tobytes())
+
+
+class _AppendedIndex(SavedSearchIndex):
+    """The articles' part of a stored index, as far as indexing more articles needs it
+    (document columns, word ids, labels, outlets, article ids), without its postings:
+    those of the added documents are all it holds, and it is saved as a new segment."""
+
+    def __init__(
+        self,
+        stored: StoredSearchIndex,
+        split: Split,
+        article_ids: list[str],
+    ) -> None:
+        super().__init__(kept=sys.maxsize)
+        documents = stored._documents()
+        for column, values in (
+            (self.kinds, documents.kinds),
+            (self.owners, documents.owners),
+            (self.paragraphs, documents.paragraphs),
+            (self.records, documents.records),
+            (self.label_numbers, documents.labels),
+        ):
+            assert isinstance(values, array)
+            column.extend(values[: split.documents])
+        count = stored._word_count
+        words = _OldWords(stored._strings("words", count), stored._sorted_word_ids(), split.words)
+        self.words = words  # type: ignore[assignment]
+        self._word_ids = words  # type: ignore[assignment]
+        self.word_lengths.extend(stored._array("word_lengths", "H", count)[: split.words])
+        self._stored_frequencies = stored._array("article_frequencies", "I", split.words)
+        labels = stored._label_texts()
+        for number in range(split.labels):
+            self._label_number(labels[number])
+        outlets = stored._article_outlets()
+        self.article_outlets = [outlets[n] for n in range(len(outlets))]
+        self.article_ids = article_ids
+        self._article_numbers = {article_id: n for n, article_id in enumerate(article_ids)}
+
+    def word_frequencies(self) -> array:
+        counts = array("I", self._stored_frequencies)
+        counts.frombytes(bytes(4 * (len(self.words) - len(counts))))
+        for key, docs in self.postings.items():
+            if key < len(counts):
+                counts[key] += len(docs)
+        return counts
+
+    def _sorted_word_ids(self) -> array:
+        assert isinstance(self.words, _OldWords)
+        return self.words.sorted_ids_with_added()
+
+
+def append_search(storage: Storage, key: str, entities: Sequence[EntityRecord]) -> bool:
+    """Add to the stored search index of the corpus stored under `key` the articles stored
+    after those it holds, and index its `entities` again (the tail): the index
+    `save_stored_search` would build, written as a new segment of the added articles'
+    postings and trigram lists, a new tail, and the arrays. Segments are merged into the
+    one before them once they hold a quarter of its documents. False (nothing written)
+    when the stored index cannot take it: missing, damaged, made without the split, with
+    entities of mentions, or changed meanwhile; the caller builds it whole then."""
+    number = storage.find_corpus(key)
+    if number is None:
+        return False
+    try:
+        with storage.guard("read") as db:
+            header = _header(db, number)
+            checksums = _array_checksums(db, number)
+            segments = _segments(db, number)
+            if header is None or header.split is None or header.mention_entities:
+                return False
+            if not header.matches(checksums):
+                return False
+            stored = StoredSearchIndex(
+                storage, number, key, header, checksums, [n for n, _ in segments]
+            )
+            stored._connection = db
+            members = db.execute(
+                "SELECT article, article_id FROM corpus_articles WHERE corpus = ? "
+                "ORDER BY position",
+                (number,),
+            ).fetchall()
+            indexed = len(stored._articles())
+            if indexed > len(members):
+                return False
+            index = _AppendedIndex(stored, header.split, [a for _, a in members[:indexed]])
+            stored._connection = None
+    except (Skipped, *_UNREADABLE):
+        return False
+    added = storage.corpus_articles(number, indexed, len(members))
+    if any(article is None for article in added):
+        return False
+    for article in added:
+        assert article is not None
+        index.add_article(article, mentions=False)
+    index.add_entities(entities, mention_names(a for a in added if a is not None))
+    if [a for _, a in members] != index.article_ids:
+        return False  # an article id twice: the whole build finds it too
+    split = _split_of(index)
+    if split is None:
+        return False
+    arrays = _arrays(index, [article for article, _ in members], split)
+    old = header.split
+    try:
+        with storage.guard("written") as db, backend.transaction(db):
+            now = db.execute(
+                "SELECT checksum FROM search_indexes WHERE corpus = ?", (number,)
+            ).fetchone()
+            if now is None or now[0] != header.checksum:
+                return False  # another kabar changed it meanwhile
+            for table in ("search_postings", "search_blocks", "search_grams", "search_segments"):
+                db.execute(
+                    f"DELETE FROM {table} WHERE corpus = ? AND segment = ?", (number, TAIL_SEGMENT)
+                )
+            last = max((n for n, _ in segments if n != TAIL_SEGMENT), default=-1)
+            segment = last + 1
+            _write_header(
+                db, number, len(index), len(index.words), split, index.mention_entities, arrays
+            )
+            db.executemany(
+                "INSERT INTO search_segments (corpus, segment, documents) VALUES (?, ?, ?)",
+                [
+                    (number, segment, split.documents - old.documents),
+                    (number, TAIL_SEGMENT, len(index) - split.documents),
+                ],
+            )
+            bounds = [(segment, old.documents), (TAIL_SEGMENT, split.documents)]
+            _write_lists(db, number, sorted(index.postings.items()), bounds)
+            grams = sorted(index.word_grams.items())
+            _write_grams(db, number, grams, [(segment, old.words), (TAIL_SEGMENT, split.words)])
+            _merge_segments(db, number)
+        return True
+    except Skipped:
+        return False
+
+
+def _merge_segments(db: sqlite3.Connection, corpus: int) -> None:
+    """Merge the newest article segment into the one before while it holds at least a
+    quarter of that one's documents (or there are too many): the segments' sizes then
+    grow fourfold from the newest to the oldest, so there are few to read per key, and a
+    document is merged again only each time its segment's size has grown fourfold."""
+    while True:
+        sizes = [row for row in _segments(db, corpus) if row[0] != TAIL_SEGMENT]
+        if len(sizes) < 2:
+            return
+        (target, kept), (source, documents) = sizes[-2:]
+        if documents * MERGE_RATIO < kept and len(sizes) <= MAX_SEGMENTS:
+            return
+        _merge_into(db, corpus, target, source)
+        db.execute(
+            "UPDATE search_segments SET documents = ? WHERE corpus = ? AND segment = ?",
+            (kept + documents, corpus, target),
+        )
+        db.execute("DELETE FROM search_segments WHERE corpus = ? AND segment = ?", (corpus, source))
+
+
+def _merge_into(db: sqlite3.Connection, corpus: int, target: int, source: int) -> None:
+    """Append segment `source`'s lists to segment `target`'s (whose documents all come
+    before): read and written again are the source's rows and the target's rows of the
+    same keys, blocks and grams, not the whole target."""
+    lists: dict[int, array] = {}
+    for key, data, checksum in db.execute(
+        "SELECT key, docs, checksum FROM search_postings WHERE corpus = ? AND segment = ?",
+        (corpus, source),
+    ):
+        lists[key] = unpack(_checked(data, checksum))
+    for block, data, checksum in db.execute(
+        "SELECT block, data, checksum FROM search_blocks WHERE corpus = ? AND segment = ?",
+        (corpus, source),
+    ):
+        for place, docs in _block_lists(_checked(data, checksum)):
+            lists[block * BLOCK_KEYS + place] = docs
+    blocks: dict[int, dict[int, array]] = {}
+    for block in sorted({key // BLOCK_KEYS for key in lists}):
+        row = db.execute(
+            "SELECT data, checksum FROM search_blocks WHERE corpus = ? AND segment = ? "
+            "AND block = ?",
+            (corpus, target, block),
+        ).fetchone()
+        blocks[block] = dict(_block_lists(_checked(*row))) if row else {}
+    long_rows = []
+    for key in sorted(lists):
+        block, place = divmod(key, BLOCK_KEYS)
+        row = db.execute(
+            "SELECT docs, checksum FROM search_postings WHERE corpus = ? AND segment = ? "
+            "AND key = ?",
+            (corpus, target, key),
+        ).fetchone()
+        docs = unpack(_checked(*row)) if row else blocks[block].pop(place, array("I"))
+        docs.extend(lists[key])
+        if len(docs) >= SHORT:
+            data = pack(docs)
+            long_rows.append((corpus, key, target, data, _checksum(data)))
+        else:
+            blocks[block][place] = docs
+    for table in ("search_postings", "search_blocks"):
+        db.execute(f"DELETE FROM {table} WHERE corpus = ? AND segment = ?", (corpus, source))
+    db.executemany(
+        "INSERT OR REPLACE INTO search_postings (corpus, key, segment, docs, checksum) "
+        "VALUES (?, ?, ?, ?, ?)",
+        long_rows,
+    )
+    block_rows = []
+    for block, places in blocks.items():
+        db.execute(
+            "DELETE FROM search_blocks WHERE corpus = ? AND segment = ? AND block = ?",
+            (corpus, target, block),
+        )
+        if places:
+            data = pack_block(sorted(places.items()))
+            block_rows.append((corpus, block, target, data, _checksum(data)))
+    _insert_blocks(db, block_rows)
+    gram_rows = []
+    for gram, data, checksum in db.execute(
+        "SELECT gram, words, checksum FROM search_grams WHERE corpus = ? AND segment = ?",
+        (corpus, source),
+    ).fetchall():
+        row = db.execute(
+            "SELECT words, checksum FROM search_grams WHERE corpus = ? AND segment = ? "
+            "AND gram = ?",
+            (corpus, target, gram),
+        ).fetchone()
+        words = unpack(_checked(*row)) if row else array("I")
+        words.extend(unpack(_checked(data, checksum)))
+        packed = pack(words)
+        gram_rows.append((corpus, gram, target, packed, _checksum(packed)))
+    db.execute("DELETE FROM search_grams WHERE corpus = ? AND segment = ?", (corpus, source))
+    db.executemany(
+        "INSERT OR REPLACE INTO search_grams (corpus, gram, segment, words, checksum) "
+        "VALUES (?, ?, ?, ?, ?)",
+        gram_rows,
+    )
+
+
+def _checked(data: bytes, checksum: int) -> bytes:
+    if _checksum(data) != checksum:
+        raise SearchDamaged("a row of the search index did not match its checksum")
+    return bytes(data)
+
+
+def _block_lists(data: bytes) -> Iterator[tuple[int, array]]:
+    """Every (place, documents) of a block."""
+    try:
+        values = _from_bytes("I", zlib.decompress(data))
+    except zlib.error as error:
+        raise SearchDamaged(f"a block of posting lists cannot be read ({error})") from None
+    at = 0
+    while at + 1 < len(values):
+        length = values[at + 1]
+        if at + 2 + length > len(values):
+            raise SearchDamaged("a block of posting lists is cut short")
+        yield values[at], values[at + 2 : at + 2 + length]
+        at += 2 + length
+
+
 # --- opening ------------------------------------------------------------------------------
 
 
@@ -573,13 +876,14 @@ def open_search(storage: Storage, corpus: int | str) -> SearchEngine | None:
             number, key = row
             header = _header(db, number)
             checksums = _array_checksums(db, number)
+            segments = _segments(db, number)
     except Skipped:
         return None
     if header is None:
         return rebuild_search(storage, key, "the corpus had no stored search index")
     if not header.matches(checksums):
         return rebuild_search(storage, key, "the stored search index did not match its checksum")
-    return StoredSearchIndex(storage, number, key, header, checksums)
+    return StoredSearchIndex(storage, number, key, header, checksums, [n for n, _ in segments])
 
 
 @dataclass(slots=True, frozen=True)
@@ -615,6 +919,14 @@ def _header(db: sqlite3.Connection, corpus: int) -> _Header | None:
     )
 
 
+def _segments(db: sqlite3.Connection, corpus: int) -> list[tuple[int, int]]:
+    """(segment, documents) of a stored index, in order."""
+    return db.execute(
+        "SELECT segment, documents FROM search_segments WHERE corpus = ? ORDER BY segment",
+        (corpus,),
+    ).fetchall()
+
+
 def _array_checksums(db: sqlite3.Connection, corpus: int) -> dict[str, int]:
     return dict(db.execute("SELECT name, checksum FROM search_arrays WHERE corpus = ?", (corpus,)))
 
@@ -641,8 +953,21 @@ class StoredSearchIndex(SearchEngine):
         key: str,
         header: _Header,
         checksums: dict[str, int],
+        segments: list[int],
     ) -> None:
         super().__init__()
+        self._segments = segments
+        marks = ", ".join("?" * len(segments))
+        self._postings_sql = (
+            "SELECT segment, docs, checksum, 0 FROM search_postings "
+            f"WHERE corpus = ? AND segment IN ({marks}) AND key = ? "
+            "UNION ALL SELECT segment, data, checksum, 1 FROM search_blocks "
+            f"WHERE corpus = ? AND segment IN ({marks}) AND block = ? ORDER BY 1"
+        )
+        self._grams_sql = (
+            "SELECT words, checksum FROM search_grams "
+            f"WHERE corpus = ? AND segment IN ({marks}) AND gram = ? ORDER BY segment"
+        )
         self._storage = storage
         self._corpus = corpus
         self._key = key
@@ -764,10 +1089,8 @@ class StoredSearchIndex(SearchEngine):
         block, a long one from its own row. A word's parts add up to its frequency."""
         block, place = divmod(key, BLOCK_KEYS)
         rows = self._db().execute(
-            "SELECT segment, docs, checksum, 0 FROM search_postings WHERE corpus = ? AND key = ? "
-            "UNION ALL SELECT segment, data, checksum, 1 FROM search_blocks "
-            "WHERE corpus = ? AND block = ? ORDER BY 1",
-            (self._corpus, key, self._corpus, block),
+            self._postings_sql,
+            (self._corpus, *self._segments, key, self._corpus, *self._segments, block),
         )
         found: array | None = None
         for _, data, checksum, in_block in rows:
@@ -816,11 +1139,7 @@ class StoredSearchIndex(SearchEngine):
     def _gram_words(self, gram: str) -> array:
         """The gram's parts in each segment, in segment order."""
         words = array("I")
-        rows = self._db().execute(
-            "SELECT words, checksum FROM search_grams WHERE corpus = ? AND gram = ? "
-            "ORDER BY segment",
-            (self._corpus, gram),
-        )
+        rows = self._db().execute(self._grams_sql, (self._corpus, *self._segments, gram))
         for data, checksum in rows:
             if _checksum(data) != checksum:
                 raise SearchDamaged("a row of the search index did not match its checksum")

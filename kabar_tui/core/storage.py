@@ -1045,8 +1045,8 @@ class Storage:
                     other = db.execute("SELECT id FROM corpora WHERE key = ?", (key,)).fetchone()
                     if other is not None and other[0] != corpus:
                         self._delete_corpus(db, other[0])
-                    for table in backend.SEARCH_TABLES:
-                        db.execute(f"DELETE FROM {table} WHERE corpus = ?", (corpus,))
+                    # The search index stays: the articles are appended to it next
+                    # (search_store.append_search); until then it answers for the others.
                     db.execute(
                         "UPDATE corpora SET key = ?, last_used = ?, checksum = ? WHERE id = ?",
                         (key, time.time(), checksum, corpus),

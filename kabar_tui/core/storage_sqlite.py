@@ -306,7 +306,7 @@ CREATE TABLE search_postings (
     segment INTEGER NOT NULL,
     docs BLOB NOT NULL,
     checksum INTEGER NOT NULL,
-    PRIMARY KEY (corpus, key, segment)
+    PRIMARY KEY (corpus, segment, key)
 );
 CREATE TABLE search_blocks (
     corpus INTEGER NOT NULL,
@@ -314,7 +314,7 @@ CREATE TABLE search_blocks (
     segment INTEGER NOT NULL,
     data BLOB NOT NULL,
     checksum INTEGER NOT NULL,
-    PRIMARY KEY (corpus, block, segment)
+    PRIMARY KEY (corpus, segment, block)
 );
 CREATE TABLE search_grams (
     corpus INTEGER NOT NULL,
@@ -322,7 +322,7 @@ CREATE TABLE search_grams (
     segment INTEGER NOT NULL,
     words BLOB NOT NULL,
     checksum INTEGER NOT NULL,
-    PRIMARY KEY (corpus, gram, segment)
+    PRIMARY KEY (corpus, segment, gram)
 );
 """
 # The stored search index of a corpus (kabar_tui.core.search_store, docs/search.md), keyed
