@@ -94,3 +94,24 @@ def test_appended_articles_give_the_index_built_whole(
         # the new article's segments were merged: never one per added file
         assert max(seen_segments) >= 3 and len(found) < 6
         assert not cache.warnings
+
+
+def test_an_update_cut_off_before_its_append_has_the_index_built_again(
+    news: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The corpus is stored with its new articles before they are appended to its
+    search index: a kabar stopped in between leaves an index lacking them, found at open."""
+    folder = tmp_path / "news"
+    shutil.copytree(news, folder)
+    with Storage(tmp_path / "cache.sqlite3") as cache:
+        index_corpus([folder], cache=cache, keep_articles=False)
+        add_files(folder, "zz", 0, 2)
+        monkeypatch.setattr(search_store, "append_search", lambda *args: True)
+        assert index_corpus([folder], cache=cache, keep_articles=False).updated == 2
+        key = stored_key(cache)
+        stored = open_search(cache, key)
+        assert ["the stored search index lacked articles" in w for w in cache.warnings] == [True]
+        corpus = cache.load_corpus(key)
+        assert stored is not None and corpus is not None
+        assert_same_pages(stored, SearchIndex.build(corpus), queries(corpus, 10, 1))
+        assert isinstance(open_search(cache, key), StoredSearchIndex)  # saved whole again

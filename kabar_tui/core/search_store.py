@@ -434,19 +434,19 @@ def _header_checksum(
 def _write_header(
     db: sqlite3.Connection,
     corpus: int,
-    documents: int,
-    words: int,
+    index: SearchIndex,
     split: Split | None,
-    mention_entities: int,
     arrays: dict[str, bytes],
 ) -> None:
     """The header and arrays of an index, in place of the corpus's former ones."""
     checksums = {name: _checksum(data) for name, data in arrays.items()}
+    documents, words = len(index), len(index.words)
     db.execute("DELETE FROM search_indexes WHERE corpus = ?", (corpus,))
     db.execute("DELETE FROM search_arrays WHERE corpus = ?", (corpus,))
     db.execute(
         "INSERT INTO search_indexes (corpus, documents, words, checksum, article_documents, "
-        "article_words, article_labels, mention_entities) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "article_words, article_labels, mention_entities, articles) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             corpus,
             documents,
@@ -455,7 +455,8 @@ def _write_header(
             None if split is None else split.documents,
             None if split is None else split.words,
             None if split is None else split.labels,
-            mention_entities,
+            index.mention_entities,
+            len(index.article_ids),
         ),
     )
     db.executemany(
@@ -488,7 +489,7 @@ def save_search(storage: Storage, key: str, index: SearchIndex) -> bool:
             arrays = _arrays(index, [article for article, _ in members], cut)
             with backend.transaction(db):
                 _delete(db, corpus)
-                _write_header(db, corpus, documents, words, split, index.mention_entities, arrays)
+                _write_header(db, corpus, index, split, arrays)
                 segments = [(0, cut.documents), (TAIL_SEGMENT, documents - cut.documents)]
                 db.executemany(
                     "INSERT INTO search_segments (corpus, segment, documents) VALUES (?, ?, ?)",
@@ -686,7 +687,7 @@ def append_search(storage: Storage, key: str, entities: Sequence[EntityRecord]) 
                 "ORDER BY position",
                 (number,),
             ).fetchall()
-            indexed = len(stored._articles())
+            indexed = header.articles
             if indexed > len(members):
                 return False
             index = _AppendedIndex(stored, header.split, [a for _, a in members[:indexed]])
@@ -720,9 +721,7 @@ def append_search(storage: Storage, key: str, entities: Sequence[EntityRecord]) 
                 )
             last = max((n for n, _ in segments if n != TAIL_SEGMENT), default=-1)
             segment = last + 1
-            _write_header(
-                db, number, len(index), len(index.words), split, index.mention_entities, arrays
-            )
+            _write_header(db, number, index, split, arrays)
             db.executemany(
                 "INSERT INTO search_segments (corpus, segment, documents) VALUES (?, ?, ?)",
                 [
@@ -877,10 +876,15 @@ def open_search(storage: Storage, corpus: int | str) -> SearchEngine | None:
             header = _header(db, number)
             checksums = _array_checksums(db, number)
             segments = _segments(db, number)
+            articles = db.execute(
+                "SELECT COUNT(*) FROM corpus_articles WHERE corpus = ?", (number,)
+            ).fetchone()[0]
     except Skipped:
         return None
     if header is None:
         return rebuild_search(storage, key, "the corpus had no stored search index")
+    if header.articles != articles:  # an update cut off before its articles were appended
+        return rebuild_search(storage, key, "the stored search index lacked articles")
     if not header.matches(checksums):
         return rebuild_search(storage, key, "the stored search index did not match its checksum")
     return StoredSearchIndex(storage, number, key, header, checksums, [n for n, _ in segments])
@@ -895,6 +899,7 @@ class _Header:
     checksum: int
     split: Split | None
     mention_entities: int
+    articles: int  # the corpus's first articles it holds (all, but after a cut-off update)
 
     def matches(self, checksums: dict[str, int]) -> bool:
         found = _header_checksum(self.documents, self.words, self.split, checksums)
@@ -904,18 +909,19 @@ class _Header:
 def _header(db: sqlite3.Connection, corpus: int) -> _Header | None:
     row = db.execute(
         "SELECT documents, words, checksum, article_documents, article_words, article_labels, "
-        "mention_entities FROM search_indexes WHERE corpus = ?",
+        "mention_entities, articles FROM search_indexes WHERE corpus = ?",
         (corpus,),
     ).fetchone()
     if row is None:
         return None
-    documents, words, checksum, *split, mention_entities = row
+    documents, words, checksum, *split, mention_entities, articles = row
     return _Header(
         documents,
         words,
         checksum,
         None if None in split else Split(*split),
         mention_entities,
+        articles,
     )
 
 

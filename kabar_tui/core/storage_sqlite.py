@@ -285,7 +285,8 @@ CREATE TABLE search_indexes (
     article_documents INTEGER,
     article_words INTEGER,
     article_labels INTEGER,
-    mention_entities INTEGER NOT NULL
+    mention_entities INTEGER NOT NULL,
+    articles INTEGER NOT NULL
 );
 CREATE TABLE search_segments (
     corpus INTEGER NOT NULL,
