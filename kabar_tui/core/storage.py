@@ -993,8 +993,8 @@ class Storage:
         `results` (their names; `paths` their files), with the corpus-wide results of
         `results`: in place, writing only the new articles' name rows. The stored ones stay
         as they are and are not read again: their digests (`name_digests`, from
-        `load_results` in the same update) are continued with the new rows. The corpus
-        `corpus` is then gone, its stored search index with it.
+        `load_results` in the same update) are continued with the new rows. Its stored
+        search index stays, for `search_store.append_search` to add the new articles to.
 
         False when `corpus` no longer holds the `articles` the update was made from, or
         the new articles' stored rows are not those of `results` (another kabar changed them
