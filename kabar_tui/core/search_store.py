@@ -279,7 +279,7 @@ def _entity_texts(index: SearchIndex, entity_docs: list[int]) -> list[str]:
 def _posting_lists(index: SearchIndex) -> Iterable[tuple[int, array]]:
     if isinstance(index, SavedSearchIndex):
         return index.posting_lists()
-    return sorted(index.postings.items())
+    return index.postings.items()
 
 
 def _arrays(index: SearchIndex, articles: Sequence[int], split: Split) -> dict[str, bytes]:
@@ -341,13 +341,16 @@ def _split_of(index: SearchIndex) -> Split | None:
 
 def _parts(numbers: array, bounds: Sequence[tuple[int, int]]) -> Iterator[tuple[int, array]]:
     """(segment, the numbers from its first one on), for ascending `numbers` and
-    `bounds` of (segment, first number) in ascending order; empty parts left out."""
-    values = np.frombuffer(numbers, dtype=np.uint32)
-    starts = np.searchsorted(values, [first for _, first in bounds]).tolist()
+    `bounds` of (segment, first number) in ascending order; empty parts left out. By
+    bisection: hundreds of thousands of lists are cut at each save."""
+    start = bisect_left(numbers, bounds[0][1])
     for at, (segment, _) in enumerate(bounds):
-        end = starts[at + 1] if at + 1 < len(bounds) else len(numbers)
-        if end > starts[at]:
-            yield segment, numbers[starts[at] : end]
+        end = (
+            bisect_left(numbers, bounds[at + 1][1], start) if at + 1 < len(bounds) else len(numbers)
+        )
+        if end > start:
+            yield segment, numbers if end - start == len(numbers) else numbers[start:end]
+        start = end
 
 
 def _write_lists(
@@ -364,8 +367,10 @@ def _write_lists(
     insert = (
         "INSERT INTO search_postings (corpus, key, segment, docs, checksum) VALUES (?, ?, ?, ?, ?)"
     )
+    (first_segment, low), high = bounds[0], bounds[1][1] if len(bounds) > 1 else None
     for key, docs in lists:
-        for segment, part in _parts(docs, bounds):
+        whole = docs[0] >= low and (high is None or docs[-1] < high)  # most lists: one part
+        for segment, part in ((first_segment, docs),) if whole else _parts(docs, bounds):
             if len(part) >= SHORT:
                 data = pack(part)
                 rows.append((corpus, key, segment, data, _checksum(data)))
@@ -498,7 +503,7 @@ def save_search(storage: Storage, key: str, index: SearchIndex) -> bool:
                 _write_lists(
                     db, corpus, _posting_lists(index), [(0, 0), (TAIL_SEGMENT, cut.documents)]
                 )
-                grams = sorted(index.word_grams.items())
+                grams = index.word_grams.items()
                 _write_grams(db, corpus, grams, [(0, 0), (TAIL_SEGMENT, cut.words)])
             return True
     except Skipped:
@@ -730,8 +735,8 @@ def append_search(storage: Storage, key: str, entities: Sequence[EntityRecord]) 
                 ],
             )
             bounds = [(segment, old.documents), (TAIL_SEGMENT, split.documents)]
-            _write_lists(db, number, sorted(index.postings.items()), bounds)
-            grams = sorted(index.word_grams.items())
+            _write_lists(db, number, index.postings.items(), bounds)
+            grams = index.word_grams.items()
             _write_grams(db, number, grams, [(segment, old.words), (TAIL_SEGMENT, split.words)])
             _merge_segments(db, number)
         return True
