@@ -90,6 +90,20 @@ def test_related_links_match_the_linker(catalog: Catalog, seed_corpus: Corpus) -
             )
 
 
+def test_passages_are_the_linked_paragraphs_with_their_heads(
+    catalog: Catalog, seed_corpus: Corpus
+) -> None:
+    by_id = {article.id: article for article in seed_corpus.articles}
+    places = [(link.target_article, link.target_paragraph) for link in seed_corpus.links]
+    places += [(link.source_article, link.source_paragraph) for link in seed_corpus.links]
+    missing = [("no such article", 0), (seed_corpus.articles[0].id, 10_000)]
+    found = catalog.passages(places + missing)
+    assert set(found) == set(places)
+    for (article_id, paragraph), (head, text) in found.items():
+        assert head == ArticleHead.of(by_id[article_id])
+        assert text == by_id[article_id].paragraphs[paragraph].text
+
+
 def test_links_between_are_oriented_left_to_right(catalog: Catalog, seed_corpus: Corpus) -> None:
     link = seed_corpus.links[0]
     forward = catalog.links_between(link.source_article, link.target_article)

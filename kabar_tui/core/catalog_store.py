@@ -12,11 +12,20 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-from collections.abc import Generator, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from typing import Any
 
 from kabar_tui.core.catalog import ArticleHead, Catalog, EntityOccurrence, Searcher
-from kabar_tui.core.model import Article, Corpus, EntityRecord, Link, Mention, Problem, Quote
+from kabar_tui.core.model import (
+    Article,
+    Corpus,
+    EntityRecord,
+    Link,
+    Mention,
+    Problem,
+    Quote,
+    link_order,
+)
 from kabar_tui.core.storage import Storage, stored_moment
 
 ARTICLES_READ_TOGETHER = 256  # whole articles read in one set of queries while streaming
@@ -33,6 +42,17 @@ _LINKS = (
     "SELECT l.position, l.target_paragraph, w.article_id, l.source_paragraph, l.score, l.kind "
     "FROM links l JOIN corpus_articles w ON w.corpus = l.corpus AND w.position = l.source_article "
     "WHERE l.corpus = ? AND l.target_article = ? "
+    "ORDER BY 1"
+)
+# The same, of one paragraph of the asking article.
+_PARAGRAPH_LINKS = (
+    "SELECT l.position, l.source_paragraph, w.article_id, l.target_paragraph, l.score, l.kind "
+    "FROM links l JOIN corpus_articles w ON w.corpus = l.corpus AND w.position = l.target_article "
+    "WHERE l.corpus = ? AND l.source_article = ? AND l.source_paragraph = ? "
+    "UNION ALL "
+    "SELECT l.position, l.target_paragraph, w.article_id, l.source_paragraph, l.score, l.kind "
+    "FROM links l JOIN corpus_articles w ON w.corpus = l.corpus AND w.position = l.source_article "
+    "WHERE l.corpus = ? AND l.target_article = ? AND l.target_paragraph = ? "
     "ORDER BY 1"
 )
 # From a mention's corpus name (`mention_names m`) to its own row (`mentions t`).
@@ -174,6 +194,43 @@ class StoredCatalog(Catalog):
             Link(article_id, paragraph, other, other_paragraph, score, kind)
             for _, paragraph, other, other_paragraph, score, kind in rows
         ]
+
+    def related(self, article_id: str, paragraph: int | None = None) -> list[Link]:
+        """Of one paragraph: only its links are read (the indexes by paragraph)."""
+        if paragraph is None:
+            return super().related(article_id)
+        position = self._position(article_id)
+        if position is None:
+            return []
+        rows = self._rows(
+            _PARAGRAPH_LINKS, self.number, position, paragraph, self.number, position, paragraph
+        )
+        found = [
+            Link(article_id, own, other, other_paragraph, score, kind)
+            for _, own, other, other_paragraph, score, kind in rows
+        ]
+        return sorted(found, key=link_order)
+
+    def passages(
+        self, places: Iterable[tuple[str, int]]
+    ) -> dict[tuple[str, int], tuple[ArticleHead, str]]:
+        """One query per passage and per article's head: no article is read whole."""
+        found: dict[tuple[str, int], tuple[ArticleHead, str]] = {}
+        heads: dict[str, ArticleHead | None] = {}
+        for article_id, paragraph in places:
+            if article_id not in heads:
+                heads[article_id] = self.head(article_id)
+            head = heads[article_id]
+            rows = self._rows(
+                "SELECT p.text FROM corpus_articles w JOIN paragraphs p ON p.article = w.article "
+                "WHERE w.corpus = ? AND w.article_id = ? AND p.position = ?",
+                self.number,
+                article_id,
+                paragraph,
+            )
+            if head is not None and rows:
+                found[article_id, paragraph] = (head, rows[0][0])
+        return found
 
     def stories(self) -> list[list[str]]:
         rows = self._rows(
