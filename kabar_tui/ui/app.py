@@ -76,6 +76,10 @@ FIRST_ROWS = 200  # rows listed before every head is read (more than a screen ho
 # with them; a bigger change (a copy of many files) waits for the indexing.
 PREVIEWED_FILES = 20
 FIRST_DRAWN_WAIT = 1.0  # at most this long the threads wait for those rows to be drawn
+# The folders are checked (every file's metadata) and watched this long after the first
+# rows are drawn at the earliest: the check and watchfiles' import cost about 0.4 s of CPU
+# that the reader's first search or article would otherwise share.
+FOLDERS_AFTER = 2.0
 KEPT_ARTICLES = 8  # whole articles kept after opening, so back and forward ask nothing
 # Signals that end the reader the way `q` does: the terminal is restored first.
 QUITTING_SIGNALS = ("SIGTERM", "SIGHUP", "SIGINT")
@@ -214,6 +218,7 @@ class KabarApp(App[None]):
         self._previewed: dict[str, Article] = {}
         self._stop_loading = threading.Event()
         self._first_drawn = threading.Event()
+        self._shown_at: float | None = None  # when the first rows (or the list) were drawn
         self._asker = Asker(self.post_message, self._stop_loading)
         # Search has a thread of its own: building an index in memory (a catalog without a
         # stored one) takes long, and articles and panes must not wait behind it.
@@ -425,8 +430,12 @@ class KabarApp(App[None]):
 
     def _check_folders(self) -> None:
         """In the folders' thread: is the corpus shown still what the folders hold?
-        Looked at once watching has begun (nothing is missed between the two), or at once
-        when not watching; then again each time files change."""
+        Looked at (FOLDERS_AFTER the first rows at the earliest) once watching has begun
+        (nothing is missed between the two), or at once when not watching; then again
+        each time files change."""
+        shown = self._shown_at if self._shown_at is not None else time.monotonic()
+        if self._stop_loading.wait(max(0.0, shown + FOLDERS_AFTER - time.monotonic())):
+            return
         from kabar_tui.core.watch import FolderWatcher
 
         watcher = self.watching if not isinstance(self.watching, bool) else None
@@ -596,7 +605,12 @@ class KabarApp(App[None]):
             self.catalog = message.catalog
             self.listing = Listing(list(message.heads))
             self.list_screen.refresh_articles()
-        self.call_after_refresh(self._first_drawn.set)
+        self.call_after_refresh(self._drawn)
+
+    def _drawn(self) -> None:
+        """The first rows are on screen: the catalog's thread goes on."""
+        self._shown_at = time.monotonic()
+        self._first_drawn.set()
 
     def on_catalog_ready(self, message: CatalogReady) -> None:
         self._say_problems(message.problems)

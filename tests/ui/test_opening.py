@@ -23,6 +23,7 @@ from kabar_tui.core.resources import seeds_dir
 from kabar_tui.ui.app import KabarApp
 from kabar_tui.ui.listing import Listing
 from kabar_tui.ui.widgets.panes import RelatedPane
+from tests.ui.conftest import build_corpus
 
 
 @pytest.fixture
@@ -152,3 +153,25 @@ def test_the_related_pane_reads_no_article_whole(
         assert passage.other.id == other.id and passage.other.outlet == other.outlet
         assert passage.text == other.paragraphs[passage.link.target_paragraph].text
     catalog.close()
+
+
+async def test_a_pasted_query_is_searched_at_once_and_typing_waits_for_a_pause(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The debounce coalesces keystrokes; a query pasted whole has none to wait for."""
+    from kabar_tui.ui.screens import search
+
+    monkeypatch.setattr(search, "DEBOUNCE_SECONDS", 600)  # typing never pauses long enough
+    app = KabarApp(corpus=build_corpus())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.action_search()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, search.SearchScreen)
+        await pilot.press("K")
+        await pilot.pause()
+        assert screen.shown_query is None  # one key: waits for the pause
+        screen.query_one("#search-input").value = "Kim Jong Un"  # pasted
+        await wait_for(pilot, lambda: screen.shown_query == "Kim Jong Un", "its hits")
+        assert screen.hits
