@@ -29,6 +29,7 @@ from kabar_tui.core.model import (
 from kabar_tui.core.storage import Storage, stored_moment
 
 ARTICLES_READ_TOGETHER = 256  # whole articles read in one set of queries while streaming
+HEADS_READ_TOGETHER = 1000  # heads read in one query by `heads_in_parts` (about 20 ms)
 
 _HEAD = "w.article_id, a.title, a.outlet, a.author, a.published, a.utc_offset, a.zone, a.shown_path"
 _HEADS = f"SELECT w.position, {_HEAD} FROM corpus_articles w JOIN articles a ON a.id = w.article"
@@ -142,6 +143,25 @@ class StoredCatalog(Catalog):
             rows = self._rows(f"{_HEADS} WHERE w.corpus = ? ORDER BY w.position", self.number)
             self._heads = [_head(row[1:]) for row in rows]
         return self._heads
+
+    def heads_in_parts(self) -> Iterator[None]:
+        """By ranges of positions (the primary key): a reader opening an article while the
+        list of 10,000 is read waits for one part, not all of it."""
+        if self._heads is not None:
+            yield
+            return
+        heads: list[ArticleHead] = []
+        for first in range(0, len(self), HEADS_READ_TOGETHER):
+            rows = self._rows(
+                f"{_HEADS} WHERE w.corpus = ? AND w.position >= ? AND w.position < ? "
+                "ORDER BY w.position",
+                self.number,
+                first,
+                first + HEADS_READ_TOGETHER,
+            )
+            heads += [_head(row[1:]) for row in rows]
+            yield
+        self._heads = heads
 
     def newest_heads(self, limit: int) -> list[ArticleHead]:
         """Sorted by the database: `published` is stored in UTC, so its text sorts as time."""

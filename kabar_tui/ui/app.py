@@ -379,8 +379,8 @@ class KabarApp(App[None]):
             # What the reader asked of the first rows (an article, its pane) comes before
             # the rest of the list: between each step of reading it.
             self._asker.answer_waiting()
-            catalog.heads()
-            self._asker.answer_waiting()
+            for _part in catalog.heads_in_parts():
+                self._asker.answer_waiting()
         else:
             corpus = self._index_corpus()
             catalog, problems = open_catalog(self.paths)  # the cache holds it all now

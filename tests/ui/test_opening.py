@@ -71,7 +71,7 @@ async def test_an_article_opened_from_the_first_rows_does_not_wait_for_the_whole
 ) -> None:
     """Enter on a first row while every head is read: the article is answered between
     the steps of reading the list, not after all of them."""
-    heads_read = held(monkeypatch, StoredCatalog, "heads")
+    heads_read = held(monkeypatch, StoredCatalog, "heads_in_parts")
     listing_made = held(monkeypatch, Listing, "of")
     app = KabarApp(paths=[folder], watch=False)
     try:
