@@ -82,8 +82,10 @@ def test_heads_read_in_parts_are_every_head(
     fresh = catalog.opened_again()  # a stored one: on a connection of its own, nothing read
     parts = sum(1 for _part in fresh.heads_in_parts())
     assert fresh.heads() == [ArticleHead.of(a) for a in seed_corpus.articles]
+    assert fresh.content_hashes() == {a.path: a.content_hash for a in seed_corpus.articles}
     if isinstance(fresh, StoredCatalog):
         assert parts == -(-len(seed_corpus.articles) // 3)
+        assert fresh.content_hashes() == catalog.opened_again().content_hashes()  # queried
         fresh.close()
 
 

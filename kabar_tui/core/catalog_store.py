@@ -90,6 +90,7 @@ class StoredCatalog(Catalog):
         self.linked = True
         self._count: int | None = None
         self._heads: list[ArticleHead] | None = None
+        self._hashes: dict[str, str] | None = None  # read with the heads, in parts
         self._searcher: Searcher | None = None
 
     def close(self) -> None:
@@ -146,22 +147,28 @@ class StoredCatalog(Catalog):
 
     def heads_in_parts(self) -> Iterator[None]:
         """By ranges of positions (the primary key): a reader opening an article while the
-        list of 10,000 is read waits for one part, not all of it."""
+        list of 10,000 is read waits for one part, not all of it. The content hashes come
+        in the same rows (`content_hashes` then asks nothing)."""
         if self._heads is not None:
             yield
             return
         heads: list[ArticleHead] = []
+        hashes: dict[str, str] = {}
         for first in range(0, len(self), HEADS_READ_TOGETHER):
             rows = self._rows(
-                f"{_HEADS} WHERE w.corpus = ? AND w.position >= ? AND w.position < ? "
-                "ORDER BY w.position",
+                f"SELECT {_HEAD}, a.content_hash FROM corpus_articles w "
+                "JOIN articles a ON a.id = w.article "
+                "WHERE w.corpus = ? AND w.position >= ? AND w.position < ? ORDER BY w.position",
                 self.number,
                 first,
                 first + HEADS_READ_TOGETHER,
             )
-            heads += [_head(row[1:]) for row in rows]
+            for row in rows:
+                head = _head(row[:-1])
+                heads.append(head)
+                hashes[head.path] = row[-1]
             yield
-        self._heads = heads
+        self._heads, self._hashes = heads, hashes
 
     def newest_heads(self, limit: int) -> list[ArticleHead]:
         """Sorted by the database: `published` is stored in UTC, so its text sorts as time."""
@@ -434,6 +441,8 @@ class StoredCatalog(Catalog):
             yield heads[position], Quote(*columns)
 
     def content_hashes(self) -> dict[str, str]:
+        if self._hashes is not None:
+            return dict(self._hashes)
         rows = self._rows(
             "SELECT a.shown_path, a.content_hash FROM corpus_articles w "
             "JOIN articles a ON a.id = w.article WHERE w.corpus = ?",
