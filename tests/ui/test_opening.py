@@ -175,3 +175,27 @@ async def test_a_pasted_query_is_searched_at_once_and_typing_waits_for_a_pause(
         screen.query_one("#search-input").value = "Kim Jong Un"  # pasted
         await wait_for(pilot, lambda: screen.shown_query == "Kim Jong Un", "its hits")
         assert screen.hits
+
+
+async def test_the_footer_is_composed_again_only_when_its_keys_change() -> None:
+    """Focus moving from the article to its pane changes no key shown: the footer keeps
+    its widgets (composing them again restyled every key on each move)."""
+    from kabar_tui.ui.widgets.footer import KeyFooter
+
+    corpus = build_corpus()
+    app = KabarApp(corpus=corpus)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.jump(corpus.articles[0].id)
+        await wait_for(pilot, lambda: shown_article(app), "the article")
+        await pilot.pause()
+        footer = app.screen.query_one(KeyFooter)
+        keys = list(footer.children)
+        assert keys
+        await pilot.press("r")
+        await wait_for(pilot, lambda: app.reader.side.listing.has_focus, "the pane's focus")
+        await pilot.pause()
+        assert list(footer.children) == keys
+        assert all(now is then for now, then in zip(footer.children, keys, strict=True))
+        await pilot.press("d")  # another screen: its own keys
+        await wait_for(pilot, lambda: app.screen is not app.reader, "the comparison")
