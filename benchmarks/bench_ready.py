@@ -17,6 +17,8 @@ in the environment here). Each run is a fresh process running the real app headl
 - peak RSS of the process at first rows, at ready, and at the end;
 - entity view: from asking for the most mentioned entity to its first rows listed.
 `--repo` runs another checkout's code (for before/after on the same corpus).
+`--child hits|article` is one process that stops there (for `farm-bench --vs`, which times
+whole processes: docs/ui.md).
 """
 
 from __future__ import annotations
@@ -118,6 +120,8 @@ async def main():
         hits = lambda: getattr(app.screen, "hits", None)  # noqa: E731
         figures["ready_search"] = await until(pilot, hits, "hits")
         figures["cpu_search"] = process_cpu()
+        if MODE == "hits":
+            os._exit(0)
         await pilot.press("escape")
         await until(pilot, lambda: app.linked, "linked")
         await pilot.pause(0.2)
@@ -183,7 +187,13 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--repo", type=Path, default=ROOT, help="the checkout whose code runs")
     parser.add_argument("--query", default="harga beras")
+    parser.add_argument("--child", choices=["hits", "article"], help="one run, in this process")
     args = parser.parse_args()
+    if args.child:
+        sys.path.insert(0, str(args.repo))
+        sys.argv = ["child", args.folder, args.query, repr(time.monotonic()), args.child]
+        exec(CHILD, {"__name__": "__main__"})  # the benchmark's own child, in this process
+        return 0
     runs, article_runs = [], []
     for _ in range(args.runs):  # alternated, so both see the same load
         runs.append(one_run(args.folder, args.query, args.repo, "search"))
