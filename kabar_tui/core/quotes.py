@@ -361,7 +361,7 @@ def attribute(paragraphs: Sequence[str], mentions: Sequence[Mention]) -> list[Qu
     running: list[Quote] = []  # parts of a quotation still open at the last paragraph's end
     for index, text in enumerate(paragraphs):
         if index:
-            memory.note_people(paragraphs[index - 1], by_paragraph.get(index - 1, []))
+            memory.note_paragraph(paragraphs[index - 1], by_paragraph.get(index - 1, []))
         in_paragraph = by_paragraph.get(index, [])
         memory.note_titles(text, in_paragraph)
         has_marks = QUOTE_MARK.search(text) is not None

@@ -146,9 +146,10 @@ class Memory:
 
     last: Speaker | None = None  # the person most recently introduced as speaking
     titled: dict[str, Speaker] = field(default_factory=dict)  # role word -> person
-    # word of a full name (casefolded) -> the full name last introduced with it, in the
-    # paragraphs read so far: what a short name (`kata Ali`) means
-    named: dict[str, str] = field(default_factory=dict)
+    # the paragraphs read so far with their mentions, and the full names each introduced
+    # (worked out only when a short name asks: `kata Ali`)
+    read: list[tuple[str, Sequence[Mention]]] = field(default_factory=list)
+    full_names: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
 
     def introduce(self, speaker: Speaker | None) -> None:
         if speaker is not None and speaker.person:
@@ -159,10 +160,9 @@ class Memory:
             return None
         return Speaker(self.last.name, self.last.role, person=True)
 
-    def note_people(self, text: str, mentions: Sequence[Mention]) -> None:
-        """Remember the full names a paragraph introduced, in order (the last one wins)."""
-        for word, name in _full_names(text, mentions):
-            self.named[word] = name
+    def note_paragraph(self, text: str, mentions: Sequence[Mention]) -> None:
+        """Remember a paragraph read, for the names a later short name may mean."""
+        self.read.append((text, mentions))
 
     def full_name(
         self, speaker: Speaker | None, mentions: ParagraphMentions, before: int, text: str
@@ -176,11 +176,16 @@ class Memory:
         word = speaker.name.strip().casefold()
         if not word:
             return speaker
-        here = mentions.within(0, before)
-        full = next((n for w, n in reversed(_full_names(text, here)) if w == word), None)
-        full = full or self.named.get(word)
-        if full is not None:
-            speaker.name = full
+        names = _full_names(text, mentions.within(0, before))
+        for index in range(len(self.read), -1, -1):
+            if index < len(self.read):  # back through the paragraphs read before this one
+                if index not in self.full_names:
+                    self.full_names[index] = _full_names(*self.read[index])
+                names = self.full_names[index]
+            full = next((name for w, name in reversed(names) if w == word), None)
+            if full is not None:
+                speaker.name = full
+                break
         return speaker
 
     def note_titles(self, text: str, mentions: Sequence[Mention]) -> None:
