@@ -238,7 +238,7 @@ def test_a_folder_with_a_file_that_is_no_article_says_so_at_every_open(
     folder = _seed_folder(tmp_path)
     (folder / "binary.txt").write_bytes(b"\x00\x01\x02" * 400)
     stored_catalog(tmp_path / "cache", [folder]).close()
-    catalog, problems = open_catalog([folder], Storage(tmp_path / "cache" / DB_NAME))
+    catalog, _problems = open_catalog([folder], Storage(tmp_path / "cache" / DB_NAME))
     assert catalog is not None and [p.path for p in catalog.problems][-1:] == [
         str(folder / "binary.txt")
     ]
