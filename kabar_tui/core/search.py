@@ -376,15 +376,19 @@ class SearchEngine(ABC):
     def _vote(self, terms: list[_Term], parsed: Query) -> dict[int, float]:
         """Candidate documents with a vote: rarest postings first, within a budget that
         grows slowly with the index; commoner features are then only checked for the
-        best-voted documents."""
+        best-voted documents.
+
+        Summed with numpy (at 100k articles the budget is 170k postings a keystroke, too
+        many for a Python loop), in the order a loop would add them, so the votes are the
+        same floats; ties go to the document voted for first, as in a dict's order."""
         features = sorted(self._features(terms), key=lambda f: sum(len(p) for _, p in f))
-        votes: dict[int, float] = {}
-        get = votes.get
         read = 0
         budget = BASE_BUDGET + self._document_count() // 10
         checked: list[list[tuple[float, Sequence[int]]]] = []
         filtered = parsed.kinds is not None or parsed.outlets or parsed.speakers
-        keep = self._admitted(parsed).tobytes().__getitem__ if filtered else None  # votes too
+        admitted = self._admitted(parsed) if filtered else None  # votes too
+        streams: list[np.ndarray] = []
+        weights: list[np.ndarray] = []
         for feature in features:
             size = sum(len(posting) for _, posting in feature)
             if read and read + size > budget:
@@ -393,20 +397,32 @@ class SearchEngine(ABC):
             # Even the rarest feature is too common: its newest postings stand for it.
             share = max(budget // len(feature), 1)
             for weight, posting in feature:
-                docs = posting[-share:] if size > budget else posting
-                for doc in docs if keep is None else filter(keep, docs):
-                    votes[doc] = get(doc, 0.0) + weight
+                docs = _as_numbers(posting)
+                if size > budget:
+                    docs = docs[-share:]
+                if admitted is not None:
+                    docs = docs[admitted[docs]]
+                streams.append(docs)
+                weights.append(np.full(len(docs), weight, dtype=np.float64))
             read += size
-        votes = dict(heapq.nlargest(VOTED, votes.items(), key=itemgetter(1)))
+        if not streams:
+            return {}
+        stream = np.concatenate(streams).astype(np.int64)
+        docs, first, slots = np.unique(stream, return_index=True, return_inverse=True)
+        sums = np.bincount(slots.ravel(), weights=np.concatenate(weights), minlength=len(docs))
+        best = np.lexsort((first, -sums))[:VOTED]
+        candidates, values = docs[best], sums[best].astype(np.float64)
         for feature in checked:
-            feature = heapq.nlargest(CHECKED_LISTS, feature, key=itemgetter(0))
-            for doc in votes:
-                for weight, posting in feature:
-                    at = bisect_left(posting, doc)
-                    if at < len(posting) and posting[at] == doc:
-                        votes[doc] += weight
-                        break
-        return votes
+            found = np.zeros(len(candidates), dtype=bool)
+            for weight, posting in heapq.nlargest(CHECKED_LISTS, feature, key=itemgetter(0)):
+                numbers = _as_numbers(posting)
+                if not len(numbers):
+                    continue
+                at = np.minimum(np.searchsorted(numbers, candidates), len(numbers) - 1)
+                holding = (numbers[at] == candidates) & ~found
+                values[holding] += weight
+                found |= holding
+        return dict(zip(candidates.tolist(), values.tolist(), strict=True))
 
     def _admitted(self, parsed: Query) -> np.ndarray:
         """A mask of the documents the filters (kind, outlet, speaker) of `parsed` keep:
