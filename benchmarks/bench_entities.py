@@ -6,7 +6,8 @@ names, places, organisations and quotes). One process, so the figure is per core
     python benchmarks/bench_entities.py [ARTICLES] [PARAGRAPHS_PER_ARTICLE] [BATCH]
 
 BATCH articles are recognised at a time (`recognise_many`: their tagger stretches decoded
-in one pass); 1, the default, is one article at a time, as the pipeline calls it.
+in one pass); the default is the indexing workers' batch (`IndexOptions.batch`), as the
+pipeline calls it; 1 is one article at a time (the reader, and indexing before).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.textgen import paragraphs  # noqa: E402
 from kabar_tui.core.entities import gazetteer, recognise, recognise_many  # noqa: E402
 from kabar_tui.core.model import Article, Corpus, Paragraph  # noqa: E402
+from kabar_tui.core.pipeline import IndexOptions  # noqa: E402
 from kabar_tui.core.quotes import attribute  # noqa: E402
 from kabar_tui.core.resolve import resolve_corpus  # noqa: E402
 
@@ -30,7 +32,7 @@ GOAL = 500.0  # articles per second per core
 def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 300
     per_article = int(sys.argv[2]) if len(sys.argv) > 2 else 8
-    batch = int(sys.argv[3]) if len(sys.argv) > 3 else 1
+    batch = int(sys.argv[3]) if len(sys.argv) > 3 else IndexOptions().batch
     started = time.perf_counter()
     gazetteer()
     setup = time.perf_counter() - started

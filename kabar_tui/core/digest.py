@@ -30,6 +30,7 @@ from kabar_tui.core.model import Article
 
 # (text, speaker, paragraph, start, end) of a quotation
 QuoteRow = tuple[str, str | None, int, int, int]
+MentionForm = tuple[str, str]  # (text, label) of a mention
 _NO_NAMES: Counter[str] = Counter()
 
 
@@ -59,8 +60,8 @@ class CorpusDigest:
 
     def __init__(self) -> None:
         self.articles: list[ArticleDigest] = []
-        self.forms: list[tuple[str, str]] = []  # (mention text, label), each once
-        self._codes: dict[tuple[str, str], int] = {}
+        self.forms: list[MentionForm] = []  # each once
+        self._codes: dict[MentionForm, int] = {}
 
     @classmethod
     def of(cls, articles: Iterable[Article]) -> CorpusDigest:
@@ -70,31 +71,48 @@ class CorpusDigest:
 
     def digest(self, article: Article) -> ArticleDigest:
         """The digest of one article (not added: the caller puts it in corpus order)."""
-        from kabar_tui.core.resolve import abbreviations_defined, caption_people
+        return self.coded(*uncoded_digest(article))
 
+    def coded(self, digest: ArticleDigest, forms: Iterable[MentionForm]) -> ArticleDigest:
+        """`digest` given its mentions' codes, one per (text, label) form in `forms`.
+
+        Made in another process, its words come unshared: the content words of its
+        passages are interned again, as `prepare_passages` leaves them."""
         codes = self._codes
-        mentions = array("i")
-        for mention in article.entities:
-            form = (mention.text, mention.label)
+        mentions = digest.mentions
+        for form in forms:
             code = codes.get(form)
             if code is None:
                 code = codes[form] = len(self.forms)
-                self.forms.append((intern(str(mention.text)), intern(str(mention.label))))
+                self.forms.append((intern(form[0]), intern(form[1])))
             mentions.append(code)
-        words = array("l")
-        for paragraph in article.paragraphs:
-            words.append(paragraph.index)
-            words.append(len(paragraph.text.split()))
-        people = caption_people(article) if article.captions else _NO_NAMES
-        return ArticleDigest(
-            id=article.id,
-            content_hash=article.content_hash,
-            title=article.title,
-            published=article.published,
-            paragraph_words=words,
-            passages=prepare_passages(article),
-            mentions=mentions,
-            quotes=[(q.text, q.speaker, q.paragraph, q.start, q.end) for q in article.quotes],
-            abbreviations=abbreviations_defined(article),
-            caption_people=people,
-        )
+        for passage in digest.passages:
+            passage.content = tuple(map(intern, passage.content))
+        return digest
+
+
+def uncoded_digest(article: Article) -> tuple[ArticleDigest, list[MentionForm]]:
+    """An article's digest without its mention codes, and the (text, label) form of each
+    mention: everything that depends on the article alone, so the indexing workers make
+    it and the process that gathers the corpus only codes the forms (`CorpusDigest.coded`)."""
+    from kabar_tui.core.resolve import abbreviations_defined, caption_people
+
+    forms = [(str(mention.text), str(mention.label)) for mention in article.entities]
+    words = array("l")
+    for paragraph in article.paragraphs:
+        words.append(paragraph.index)
+        words.append(len(paragraph.text.split()))
+    people = caption_people(article) if article.captions else _NO_NAMES
+    digest = ArticleDigest(
+        id=article.id,
+        content_hash=article.content_hash,
+        title=article.title,
+        published=article.published,
+        paragraph_words=words,
+        passages=prepare_passages(article),
+        mentions=array("i"),
+        quotes=[(q.text, q.speaker, q.paragraph, q.start, q.end) for q in article.quotes],
+        abbreviations=abbreviations_defined(article),
+        caption_people=people,
+    )
+    return digest, forms

@@ -451,6 +451,21 @@ def _article_rows(article: Article) -> tuple[Row, list[list[Row]]]:
     return meta + tuple(len(rows) for rows in records), records
 
 
+# An article as stored: its `articles` columns after the head, each record table's rows,
+# and its checksum.
+ArticleRecord = tuple[Row, list[list[Row]], str]
+
+
+def article_record(source: Source, article: Article) -> ArticleRecord:
+    """What `Storage.save_records` writes of one processed article: its rows and their
+    checksum, which depend on the article alone (made where it was processed)."""
+    columns, records = _article_rows(article)
+    tables = (
+        _columns(rows, len(spec.columns)) for rows, spec in zip(records, RECORDS, strict=True)
+    )
+    return columns, records, _article_checksum(source.path, source.content_hash, columns, tables)
+
+
 def _article_checksum(
     path: str, content_hash: str, columns: Row, records: Iterable[Iterable[Sequence[object]]]
 ) -> str:
@@ -729,17 +744,19 @@ class Storage:
 
     def save_articles(self, rows: Iterable[tuple[Source, str, Article]]) -> None:
         """Store (source, its file signature, its processed article) rows."""
+        self.save_records(
+            (source, signature, article_record(source, article))
+            for source, signature, article in rows
+        )
+
+    def save_records(self, rows: Iterable[tuple[Source, str, ArticleRecord]]) -> None:
+        """`save_articles` for articles already made into rows (`article_record`): the
+        indexing workers make them, so the process that writes only writes."""
         fingerprint = code_fingerprint()
-        prepared = []
-        for source, signature, article in rows:
-            columns, records = _article_rows(article)
-            tables = (
-                _columns(rows, len(spec.columns))
-                for rows, spec in zip(records, RECORDS, strict=True)
-            )
-            checksum = _article_checksum(source.path, source.content_hash, columns, tables)
-            head = (source.path, source.content_hash, fingerprint, signature, checksum)
-            prepared.append((head, columns, records))
+        prepared = [
+            ((source.path, source.content_hash, fingerprint, signature, checksum), columns, records)
+            for source, signature, (columns, records, checksum) in rows
+        ]
         if not prepared:
             return
         names = ("path", "content_hash", "fingerprint", "signature", "checksum")

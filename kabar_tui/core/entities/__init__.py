@@ -11,6 +11,7 @@ from __future__ import annotations
 from kabar_tui.core.entities.gazetteer import gazetteer, gazetteer_entry, key_tuple
 from kabar_tui.core.entities.recogniser import (
     find_entities,
+    find_entities_many,
     recognise,
     recognise_many,
     title_and_caption_entities,
@@ -19,6 +20,7 @@ from kabar_tui.core.entities.rules import recognise as recognise_rules
 
 __all__ = [
     "find_entities",
+    "find_entities_many",
     "gazetteer",
     "gazetteer_entry",
     "key_tuple",

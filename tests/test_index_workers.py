@@ -1,0 +1,107 @@
+"""What the indexing workers do with a few files at once: entities recognised together, a
+failing file still one problem, and, for a streamed index, the rows and digest sent back
+instead of the article (docs/indexing.md, "The per-file stage")."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict
+
+from benchmarks.corpus import raw_articles
+from kabar_tui.core.digest import CorpusDigest
+from kabar_tui.core.entities import find_entities, find_entities_many
+from kabar_tui.core.model import Article
+from kabar_tui.core.pipeline import (
+    ARTICLE_STAGES,
+    IndexOptions,
+    StoredArticle,
+    _process_many,
+    _Shape,
+    process_source,
+    process_sources,
+)
+from kabar_tui.core.resources import seeds_dir
+from kabar_tui.core.sources import Source
+from kabar_tui.core.storage import article_record
+
+
+def sources(count: int, seed: int = 3) -> list[Source]:
+    """Generated articles and the seeds (captions, quotes, abbreviations)."""
+    texts = raw_articles(count, seed=seed)
+    texts += [(p.stem, p.read_text(encoding="utf-8")) for p in sorted(seeds_dir().glob("*.txt"))]
+    return [
+        Source(name, f"/news/{name}.txt", text, hashlib.sha256(text.encode()).hexdigest())
+        for name, text in texts
+    ]
+
+
+def test_entities_of_several_articles_at_once_equal_one_at_a_time() -> None:
+    """Mentions carry the paragraphs' numbers, not their positions (numbered with gaps
+    here)."""
+    articles = [process_source(source) for source in sources(12)]
+    for article in articles:
+        for number, paragraph in enumerate(article.paragraphs):
+            paragraph.index = 2 * number + 1
+    one_by_one = [find_entities(article) for article in articles]
+    assert find_entities_many(articles) == one_by_one
+    assert find_entities_many(articles[:1]) == one_by_one[:1]
+
+
+def test_files_processed_together_equal_each_alone() -> None:
+    group = sources(9)
+    alone = [process_source(source) for source in group]
+    assert process_sources(group) == alone
+
+
+class Counted:
+    """A stage that takes several articles at once, failing on one of them."""
+
+    def __init__(self, failing: str) -> None:
+        self.failing = failing
+        self.batches: list[int] = []
+
+    def __call__(self, article: Article) -> None:
+        if article.id == self.failing:
+            raise ValueError("unexpected layout")
+        article.outlet = "checked"
+
+    def many(self, articles: list[Article]) -> None:
+        self.batches.append(len(articles))
+        for article in articles:
+            self(article)
+
+
+def test_a_file_failing_in_a_batched_stage_is_its_own_problem() -> None:
+    group = sources(6)
+    fine = Counted(failing="nobody")
+    results = process_sources(group, (*ARTICLE_STAGES, ("counted", fine)))
+    assert fine.batches == [len(group)]
+    assert all(isinstance(r, Article) and r.outlet == "checked" for r in results)
+
+    fragile = Counted(failing=group[2].id)
+    results = process_sources(group, (*ARTICLE_STAGES, ("fragile", fragile)))
+    assert fragile.batches == [len(group)]  # tried at once, then one at a time
+    assert isinstance(results[2], ValueError)
+    rest = [r for n, r in enumerate(results) if n != 2]
+    assert all(isinstance(r, Article) and r.outlet == "checked" for r in rest)
+    options = IndexOptions(article_stages=(*ARTICLE_STAGES, ("fragile", fragile)))
+    outcomes = _process_many(group, options)
+    assert outcomes[2] == "could not be processed (ValueError: unexpected layout)"
+
+
+def test_a_streamed_index_gets_rows_and_digests_from_the_workers() -> None:
+    """What a worker sends back is what the main process made of the article before:
+    the same rows and checksum to store, the same digest once its mentions are coded."""
+    group = sources(10)
+    articles = [process_source(source) for source in group]
+    sent = _process_many(group, IndexOptions(), _Shape(digested=True, recorded=True))
+    coded, expected = CorpusDigest(), CorpusDigest()
+    for source, article, outcome in zip(group, articles, sent, strict=True):
+        assert isinstance(outcome, StoredArticle)
+        assert outcome.record == article_record(source, article)
+        here = expected.digest(article)
+        assert asdict(coded.coded(outcome.digest, outcome.forms)) == asdict(here)
+    assert coded.forms == expected.forms
+    without_cache = _process_many(group[:2], IndexOptions(), _Shape(digested=True))
+    assert all(isinstance(o, StoredArticle) and o.record is None for o in without_cache)
+    assert _process_many(group[:2], IndexOptions()) == articles[:2]
