@@ -41,6 +41,7 @@ VOTED = 600  # candidates kept after voting
 RANKED = 100  # candidates ranked by rapidfuzz
 CHECKED_LISTS = 8  # closest meanings of a common term checked per voted candidate
 PREFIX_EXPANSIONS = 40  # indexed words tried for an unfinished last word
+KEPT_TERM_MASKS = 12  # masks of recent terms (a byte per document each: 1.3 MB at 100k)
 MAX_TERMS = 24  # words of a pasted paragraph beyond these add cost, not precision
 _TEXT_BATCH = 512  # texts asked of the index at a time while checking phrases
 
@@ -128,6 +129,7 @@ class SearchEngine(ABC):
     def __init__(self) -> None:
         self._expansions: dict[tuple[str, bool], dict[int, float]] = {}
         self._filter_masks: dict[tuple[object, ...], np.ndarray] = {}
+        self._term_masks: dict[tuple[int, tuple[int, ...]], np.ndarray] = {}
         # the distinct outlets and quote speakers, for filter values, and the document
         # count they were read at (an index in memory grows)
         self._outlet_names: tuple[int, NameMatcher] | None = None
@@ -243,8 +245,8 @@ class SearchEngine(ABC):
         phrases keep: posting lists marked in a bitmap, counted without ranking."""
         mask = np.zeros(self._document_count(), dtype=bool)
         for term in terms:
-            for word_id in term.matches:
-                mask[_as_numbers(self._posting_of(word_id))] = True
+            if term.matches:
+                mask |= self._term_mask(term)
         for word in {word for phrase in parsed.phrases for word in phrase}:
             phrase_word = self._find_word(word)
             if phrase_word is None:
@@ -264,6 +266,22 @@ class SearchEngine(ABC):
                     joined = f" {' '.join(WORD.findall(fold(text)))} "
                     if not all(phrase in joined for phrase in phrases):
                         mask[doc] = False
+        return mask
+
+    def _term_mask(self, term: _Term) -> np.ndarray:
+        """The documents holding a meaning of `term`, kept for the next keystrokes: while
+        the last word is typed the others keep their meanings, and marking a common
+        word's posting lists again was most of a keystroke at 100k articles."""
+        count = self._document_count()
+        key = (count, tuple(term.matches))
+        mask = self._term_masks.get(key)
+        if mask is None:
+            mask = np.zeros(count, dtype=bool)
+            for word_id in term.matches:
+                mask[_as_numbers(self._posting_of(word_id))] = True
+            if len(self._term_masks) >= KEPT_TERM_MASKS:
+                del self._term_masks[next(iter(self._term_masks))]  # the oldest
+            self._term_masks[key] = mask
         return mask
 
     def _vote_all(self, terms: list[_Term], docs: list[int]) -> list[tuple[int, float]]:
