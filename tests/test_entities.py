@@ -472,3 +472,45 @@ def test_a_known_place_inside_an_organisation_name_the_tagger_reads_whole() -> N
     result = found("Pekan ini Bursa Efek Indonesia menghentikan sementara perdagangan saham.")
     assert ("Bursa Efek Indonesia", "ORG") in result
     assert ("Indonesia", "LOC") not in result
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        (
+            "Ia kuliah di Fakultas Ekonomi Universitas Indonesia sejak 2019.",
+            {("Fakultas Ekonomi", "ORG"), ("Universitas Indonesia", "ORG")},
+        ),
+        (
+            "Dosen Fakultas Teknik UGM, Budi Santoso, membenarkan kabar itu.",
+            {("Fakultas Teknik", "ORG"), ("UGM", "ORG"), ("Budi Santoso", "PER")},
+        ),
+    ],
+)
+def test_a_faculty_is_an_organisation_apart_from_its_university(
+    text: str, names: set[tuple[str, str]]
+) -> None:
+    """A faculty is no person after a title, and its name ends before the university's."""
+    assert found(text) == names
+
+
+@pytest.mark.parametrize(
+    ("text", "long_form", "short_form"),
+    [
+        (
+            "Badan Pengelola Keuangan Haji (BPKH) menaikkan imbal hasil dana haji.",
+            "Badan Pengelola Keuangan Haji",
+            "BPKH",
+        ),
+        (
+            "Pengurus Yayasan Lembaga Konsumen Indonesia (YLKI) menerima aduan itu.",
+            "Yayasan Lembaga Konsumen Indonesia",
+            "YLKI",
+        ),
+    ],
+)
+def test_an_abbreviation_in_brackets_after_its_long_form_is_a_mention_of_its_own(
+    text: str, long_form: str, short_form: str
+) -> None:
+    """Where the tagger reads only the long form, the rules' abbreviation after it stands."""
+    assert found(text) == {(long_form, "ORG"), (short_form, "ORG")}

@@ -22,6 +22,7 @@ from kabar_tui.core.entities.tagger import (
     model,
     model_record,
 )
+from kabar_tui.train import wordstats
 from kabar_tui.train.corpora import SOURCES, detokenize, parse_conll, retokenize, spans_of
 from kabar_tui.train.crf import export
 
@@ -390,3 +391,15 @@ def test_recognising_many_articles_at_once_equals_one_at_a_time() -> None:
             for found in recognise_many(articles[i : i + size])
         ]
         assert batched == one_by_one
+
+
+def test_the_lowercase_word_list_leaves_out_words_names_often_hold() -> None:
+    """`lalu` is nearly always lowercase inside a sentence; `bursa` is capitalised as often
+    as not (`Bursa Efek Indonesia`), so a capital on it is no sign of an ordinary word."""
+    sentences = [
+        ["Ia", "lalu", "pergi", "ke", "bursa", "."],
+        ["Mereka", "lalu", "makan", "di", "Bursa", "Efek", "."],
+        ["Kami", "lalu", "pulang", "dari", "bursa", "dan", "Bursa", "Efek", "."],
+        ["Lalu", "hujan", "turun", "."],
+    ]
+    assert wordstats.lowercase_words(sentences) == ["lalu"]

@@ -4,7 +4,9 @@ Training needs python-crfsuite (`pip install -e '.[train]'`); the reader decodes
 with numpy alone (kabar_tui/core/entities/tagger.py). The features are
 kabar_tui/core/entities/features.py, the same code the reader runs. The rule recogniser's
 output is one of the features, so it is run on each training sentence as it is on an
-article. Training is deterministic: same data, same options, same weights.
+article. The word clusters and the list of lowercase words the features read are rebuilt
+from the same training sentences first (wordstats.py). Training is deterministic: same
+data, same options, same weights.
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ from pathlib import Path
 
 import numpy as np
 
-from kabar_tui.core.entities.features import rule_tags, sentence_attributes
+from kabar_tui.core.entities.features import rule_tags, sentence_attributes, word_lists
 from kabar_tui.core.entities.rules import recognise_with_bases
 from kabar_tui.core.entities.tagger import LABELS, MODEL_PATH
+from kabar_tui.train import wordstats
 from kabar_tui.train.corpora import (
     CORPORA,
     Sentence,
@@ -44,7 +47,8 @@ def rule_tags_of(words: tuple[str, ...]) -> list[str]:
 
 
 def sequences(sentences: Iterable[Sentence]) -> Iterable[tuple[list[list[str]], list[str]]]:
-    for sentence in map(retokenize, sentences):
+    """Attributes and tags of each sentence, already split as the reader splits text."""
+    for sentence in sentences:
         yield (
             sentence_attributes(sentence.words, rule_tags_of(sentence.words)),
             list(sentence.tags),
@@ -56,10 +60,12 @@ def train(output: Path = MODEL_PATH, options: dict | None = None, verbose: bool 
         import pycrfsuite  # type: ignore[import-untyped, import-not-found, unused-ignore]
     except ImportError as error:
         raise SystemExit("training needs python-crfsuite: pip install -e '.[train]'") from error
+    sentences = [retokenize(s) for corpus in CORPORA for s in load(corpus, "train")]
+    wordstats.write([s.words for s in sentences])  # the word lists the features read
+    word_lists.cache_clear()
     trainer = pycrfsuite.Trainer(verbose=verbose)
-    for corpus in CORPORA:
-        for attributes, tags in sequences(load(corpus, "train")):
-            trainer.append(pycrfsuite.ItemSequence(attributes), tags)
+    for attributes, tags in sequences(sentences):
+        trainer.append(pycrfsuite.ItemSequence(attributes), tags)
     trainer.select("lbfgs", "crf1d")
     trainer.set_params({**OPTIONS, **(options or {})})
     scratch = output.with_suffix(".crfsuite")

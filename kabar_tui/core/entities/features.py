@@ -15,12 +15,14 @@ from dataclasses import dataclass
 from functools import cache
 
 from kabar_tui.core.entities.gazetteer import gazetteer, token_key
-from kabar_tui.core.lexicon import TAGGER_TOKEN
+from kabar_tui.core.lexicon import TAGGER_TOKEN, data_lines
 
 OFFSETS = (-2, -1, 0, 1, 2)
 BOUNDARY = {-2: "<s2>", -1: "<s>", 1: "</s>", 2: "</s2>"}  # words beyond the sentence
 QUOTE_OPENERS = frozenset({"“", '"', "”", "(", "'"})  # a capital after them says little
 SHAPE_RUNS = re.compile(r"(.)\1+")
+CLUSTERS_FILE = "entities/clusters.tsv"
+LOWERCASE_FILE = "entities/lowercase_words.txt"
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +33,8 @@ class WordLists:
     name_parts: dict[str, str]  # word -> labels of longer gazetteer names it is part of
     cues: dict[str, str]  # word -> the cue kinds it belongs to, joined
     not_entities: frozenset[str]
+    clusters: dict[str, str]  # lowercase word -> its word cluster (kabar_tui/train/wordstats.py)
+    lowercase: frozenset[str]  # words the training text writes in lowercase inside a sentence
 
 
 @cache
@@ -72,6 +76,8 @@ def word_lists() -> WordLists:
         name_parts={w: "".join(sorted(labels)) for w, labels in parts.items()},
         cues={w: "+".join(sorted(kinds)) for w, kinds in cue_kinds.items()},
         not_entities=gaz.not_entities,
+        clusters=dict(line.split("\t") for line in data_lines(CLUSTERS_FILE)),
+        lowercase=frozenset(data_lines(LOWERCASE_FILE)),
     )
 
 
@@ -107,10 +113,17 @@ def word_attributes(word: str, offset: int) -> list[str]:
     if offset:
         return attributes
     attributes.append("bias")
+    # the word's own cluster only: its neighbours' (`X menuduh`) outweighed what the
+    # tagger knew of the word itself (`Netflix` is a company), docs/entities.md
+    cluster = lists.clusters.get(lower)
+    if cluster:
+        attributes.append(f"c={cluster}")
     attributes.extend(f"p{n}={lower[:n]}" for n in (2, 3) if len(lower) > n)
     attributes.extend(f"x{n}={lower[-n:]}" for n in (2, 3, 4) if len(lower) > n)
     if word[:1].isupper():
         attributes.append("title" if word[1:].islower() else "caps")
+        if lower in lists.lowercase:
+            attributes.append("lowerseen")
     if len(word) == 1:
         attributes.append("single")
     return attributes

@@ -59,7 +59,8 @@ class Gazetteer:
     person_cues: Phrases
     org_context: frozenset[tuple[str, ...]]
     loc_context: frozenset[tuple[str, ...]]
-    org_heads: Phrases
+    org_heads: Phrases  # with the part heads
+    org_part_heads: frozenset[str]  # Fakultas: its name ends before the whole organisation's
     loc_heads: Phrases
     org_tails: frozenset[str]
     org_words: frozenset[str]
@@ -150,7 +151,8 @@ def gazetteer() -> Gazetteer:
         person_cues=Phrases(cues["person"] | cues["regional_title"]),
         org_context=frozenset(cues["org_context"]),
         loc_context=frozenset(cues["loc_context"]),
-        org_heads=Phrases(cues["org_head"]),
+        org_heads=Phrases(cues["org_head"] | cues["org_part_head"]),
+        org_part_heads=frozenset(k[0] for k in cues["org_part_head"]),
         loc_heads=Phrases(cues["loc_head"]),
         org_tails=frozenset(k[0] for k in cues["org_tail"]),
         org_words=frozenset(k[0] for k in cues["org_word"]),

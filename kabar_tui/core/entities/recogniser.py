@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Sequence
-from itertools import accumulate, compress
+from itertools import accumulate, compress, pairwise
 from operator import itemgetter
 
 from kabar_tui.core.entities.features import rule_tags_at
@@ -323,7 +323,7 @@ def _merge(
     of those words (`Kementerian Agama | Lalu Ahmad Zaenuri`; not where the tagger's name
     only starts or ends in a lowercase word: `jalan Dewi Sartika` is no person); a name
     the rules took from its context (`di`, `kata`) where the tagger found nothing."""
-    tagged = [name for name, _ in surely]
+    tagged = [_widened(name, ruled, rules, text) for name, _ in surely]
     # a mention only a sure name overrules needs a name whose probability was asked for
     sure = any(probability is not None for _, probability in surely)
     bases = [_basis(rules, m) for m in ruled]
@@ -355,10 +355,55 @@ def _merge(
         kept += accepted
     for mention, basis in zip(ruled, bases, strict=True):
         if (
-            basis == "context" or (basis == "unknown" and any(_overlap(mention, t) for t in cut))
+            basis == "context"
+            or (
+                basis == "unknown"
+                and (
+                    any(_overlap(mention, t) for t in cut)
+                    or _abbreviation_after(mention, kept, text)
+                )
+            )
         ) and not any(_overlap(mention, k) for k in kept):
             kept.append(mention)
     return kept
+
+
+def _abbreviation_after(mention: Mention, kept: list[Mention], text: str) -> bool:
+    """The rules' one word in capitals, in brackets right after a name of its label:
+    `Lembaga Penjamin Simpanan (LPS)`, an abbreviation that is its own mention of the
+    same entity (the reader's convention)."""
+    before = text[: mention.start].rstrip()
+    return (
+        mention.text.isupper()
+        and " " not in mention.text
+        and before.endswith("(")
+        and text[mention.end : mention.end + 1] == ")"
+        and any(
+            k.label == mention.label and not text[k.end : len(before) - 1].strip() for k in kept
+        )
+    )
+
+
+def _widened(name: Mention, ruled: list[Mention], rules: RuleResult, text: str) -> Mention:
+    """The tagger's person, or the person the rules read one word before it, right after
+    an organisation they found (`Kementerian Agama | Lalu Ahmad Zaenuri`: an ordinary
+    word opening a name after a title or an organisation is the name's, by the rules'
+    convention)."""
+    if name.label != Label.PER:
+        return name
+    for before, mention in pairwise(ruled):
+        if (
+            mention.label == Label.PER
+            and mention.end == name.end
+            and mention.start < name.start
+            and _basis(rules, mention) == "unknown"
+            and before.label == Label.ORG
+            and text[before.end : mention.start].isspace()
+            and text[mention.start : name.start].count(" ") == 1
+            and text[mention.start : mention.start + 1].isupper()
+        ):
+            return mention
+    return name
 
 
 def _gives_way(

@@ -196,12 +196,16 @@ def _head_name_end(
     """Where a name opened by a head word ends: after the first known name in it
     (Partai Golkar | Airlangga Hartarto), before a person's name after ordinary
     organisation words (Badan Pangan Nasional | Arief Prasetyo Adi), else at the end
-    of the capitalised run (Universitas Gadjah Mada). It never ends before `floor`, the
-    last part of a name joined over `dan`."""
+    of the capitalised run (Universitas Gadjah Mada). A part of an organisation (Fakultas
+    Hukum) ends before the whole one's name. It never ends before `floor`, the last part
+    of a name joined over `dan`."""
     j = max(i + 1, floor)
     ordinary = 0
+    part = keys[i] in gaz.org_part_heads
     while j < run_end:
         length, label = _name_at(tokens, keys, j, run_end, gaz, known)
+        if part and (label == Label.ORG or _longest(keys, j, run_end, gaz.org_heads)):
+            return j
         if length:
             if label == Label.LOC:  # Pengadilan Negeri Jakarta Selatan
                 length += _longest(keys, j + length, run_end, gaz.directions)
