@@ -73,6 +73,22 @@ def test_heads_follow_the_corpus(catalog: Catalog, seed_corpus: Corpus) -> None:
     assert catalog.heads() == [ArticleHead.of(a) for a in seed_corpus.articles]
 
 
+def test_heads_read_in_parts_are_every_head(
+    catalog: Catalog, seed_corpus: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kabar_tui.core import catalog_store
+
+    monkeypatch.setattr(catalog_store, "HEADS_READ_TOGETHER", 3)
+    fresh = catalog.opened_again()  # a stored one: on a connection of its own, nothing read
+    parts = sum(1 for _part in fresh.heads_in_parts())
+    assert fresh.heads() == [ArticleHead.of(a) for a in seed_corpus.articles]
+    assert fresh.content_hashes() == {a.path: a.content_hash for a in seed_corpus.articles}
+    if isinstance(fresh, StoredCatalog):
+        assert parts == -(-len(seed_corpus.articles) // 3)
+        assert fresh.content_hashes() == catalog.opened_again().content_hashes()  # queried
+        fresh.close()
+
+
 def test_one_article_is_whole(catalog: Catalog, seed_corpus: Corpus) -> None:
     for article in seed_corpus.articles:
         assert catalog.article(article.id) == article
@@ -88,6 +104,20 @@ def test_related_links_match_the_linker(catalog: Catalog, seed_corpus: Corpus) -
             assert catalog.related(article.id, paragraph) == related(
                 seed_corpus, article.id, paragraph
             )
+
+
+def test_passages_are_the_linked_paragraphs_with_their_heads(
+    catalog: Catalog, seed_corpus: Corpus
+) -> None:
+    by_id = {article.id: article for article in seed_corpus.articles}
+    places = [(link.target_article, link.target_paragraph) for link in seed_corpus.links]
+    places += [(link.source_article, link.source_paragraph) for link in seed_corpus.links]
+    missing = [("no such article", 0), (seed_corpus.articles[0].id, 10_000)]
+    found = catalog.passages(places + missing)
+    assert set(found) == set(places)
+    for (article_id, paragraph), (head, text) in found.items():
+        assert head == ArticleHead.of(by_id[article_id])
+        assert text == by_id[article_id].paragraphs[paragraph].text
 
 
 def test_links_between_are_oriented_left_to_right(catalog: Catalog, seed_corpus: Corpus) -> None:

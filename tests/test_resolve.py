@@ -13,6 +13,7 @@ from kabar_tui.core.quotes import attribute
 from kabar_tui.core.resolve import (
     QUOTE_SCORE,
     _abbreviates,
+    _Bucket,
     _closest_group,
     _expand,
     _expand_within,
@@ -281,27 +282,45 @@ def test_closest_quote_group_is_the_best_of_one_list_of_candidates_in_first_met_
     ]
     keys = [" ".join(rng.choices(words, k=rng.randint(4, 8))) for _ in range(300)]
     keys += keys[:60]  # equal keys in two groups: ties between buckets and within one
-    buckets: dict[str, list[int]] = defaultdict(list)
-    bucket_keys: dict[str, list[str]] = defaultdict(list)
+    buckets: dict[str, _Bucket] = defaultdict(_Bucket)
+    in_order: dict[str, list[int]] = defaultdict(list)  # each bucket's groups as they came
     names = [f"pair{n}" for n in range(12)]
     for group, key in enumerate(keys):
         for name in rng.sample(names, 4):
-            buckets[name].append(group)
-            bucket_keys[name].append(key)
+            buckets[name].add(group, key)
+            in_order[name].append(group)
     found = ties = 0
     for _ in range(400):
         query = rng.choice(keys)
         if rng.random() < 0.5:  # a word changed, as a reworded copy
             query = query.replace(rng.choice(words), rng.choice(words), 1)
         chosen = rng.sample(names, 4)
-        candidates = {i: keys[i] for name in chosen for i in buckets[name]}
+        candidates = {i: keys[i] for name in chosen for i in in_order[name]}
         match = process.extractOne(query, candidates, scorer=fuzz.ratio, score_cutoff=QUOTE_SCORE)
         expected = match[2] if match else None
-        assert _closest_group(query, [(buckets[n], bucket_keys[n]) for n in chosen]) == expected
+        assert _closest_group(query, [buckets[n] for n in chosen]) == expected
         if match:
             found += 1
             ties += sum(fuzz.ratio(query, key) == match[1] for key in candidates.values()) > 1
     assert found > 100 and ties > 20  # what makes the comparison worth something
+
+
+def test_a_quote_group_at_the_edge_of_the_length_window_is_still_found() -> None:
+    """A bucket scores only keys of near lengths: a key a fifth longer than the quotation
+    (ratio exactly QUOTE_SCORE) is found, one a bit longer (below it) is not, whatever
+    the order the groups came in."""
+    bucket = _Bucket()
+    for group, length in enumerate((40, 111, 400, 110, 10, 89, 90)):
+        bucket.add(group, "a" * length)
+    assert fuzz.ratio("a" * 90, "a" * 110) == QUOTE_SCORE
+    assert _closest_group("a" * 100, [bucket]) == 3  # 110 chars: 95.2, the best
+    longer, shorter = _Bucket(), _Bucket()
+    longer.add(0, "a" * 111)  # 89.6 against 90 chars
+    longer.add(1, "a" * 110)  # exactly QUOTE_SCORE
+    shorter.add(0, "a" * 90)
+    assert _closest_group("a" * 90, [longer]) == 1
+    assert _closest_group("a" * 110, [shorter]) == 0
+    assert _closest_group("a" * 111, [shorter]) is None
 
 
 def test_a_story_word_index_expands_a_name_as_looking_through_the_story_does() -> None:

@@ -5,8 +5,8 @@ The stages, in order (each listed as data below, `ARTICLE_STAGES` and `CORPUS_ST
 1. per file (`process_source`, in worker processes when there are many, cached by
    content hash): read, clean, then `ARTICLE_STAGES` (entities, quotes);
 2. per corpus, once every article is processed (`finish_digest` on the articles'
-   digests, `finish_corpus` on articles kept in memory): `CORPUS_STAGES` (linking,
-   stories, name resolution);
+   digests, `finish_corpus` on articles kept in memory): `CORPUS_STAGES` (quotation
+   grouping started in a forked process, linking, stories, name resolution);
 3. storing: the articles as they arrive, the corpus's results, then its search index.
 
 `index_corpus` runs them with the cache (kabar_tui.core.storage): an unchanged corpus is
@@ -30,10 +30,12 @@ import os
 import sys
 import threading
 import time
+from array import array
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from functools import partial
 from multiprocessing.synchronize import Event as EventType
 from pathlib import Path
 from typing import NamedTuple
@@ -41,11 +43,18 @@ from typing import NamedTuple
 from kabar_tui.core.clean import clean_source
 from kabar_tui.core.digest import ArticleDigest, CorpusDigest, MentionForm, uncoded_digest
 from kabar_tui.core.entities import find_entities, find_entities_many
+from kabar_tui.core.forked import ForkedCall
 from kabar_tui.core.incremental import commit, plan_update, save_link_state, update
 from kabar_tui.core.linking import LinkIndex
 from kabar_tui.core.model import Article, Corpus, Link, Problem, Story
 from kabar_tui.core.quotes import find_quotes
-from kabar_tui.core.resolve import Resolution, apply_resolution, resolve_digest, resolved_articles
+from kabar_tui.core.resolve import (
+    Resolution,
+    apply_resolution,
+    quote_group_numbers,
+    resolve_digest,
+    resolved_articles,
+)
 from kabar_tui.core.resources import seeds_dir
 from kabar_tui.core.safe import safe_record
 from kabar_tui.core.sources import (
@@ -131,9 +140,24 @@ class CorpusWork:
     resolution: Resolution | None = None
     # given the link index once built: the state an incremental update goes on from
     on_linked: Callable[[LinkIndex], None] | None = None
+    # which quotations are one (`resolve.quote_group_numbers`), while the others run
+    quote_numbers: ForkedCall[array[int]] | None = None
 
 
 CorpusStage = Callable[[CorpusWork], None]
+
+
+# Below this many quotations, grouping them costs less than starting a process.
+FORK_MIN_QUOTES = 2_000
+
+
+def _start_quote_grouping(work: CorpusWork) -> None:
+    """Which quotations are one depends on the quotations alone: worked out in a forked
+    process while this one links and resolves names (here, at the end, where forking is
+    not safe), so the stage uses a second core even where linking does not."""
+    articles = work.digest.articles
+    if sum(len(article.quotes) for article in articles) >= FORK_MIN_QUOTES:
+        work.quote_numbers = ForkedCall(partial(quote_group_numbers, articles))
 
 
 def _link(work: CorpusWork) -> None:
@@ -154,11 +178,13 @@ def _group_stories(work: CorpusWork) -> None:
 
 def _resolve(work: CorpusWork) -> None:
     """Name resolution, after stories: a lone surname is expanded within its story."""
-    work.resolution = resolve_digest(work.digest, work.stories)
+    numbers = work.quote_numbers.result if work.quote_numbers is not None else None
+    work.resolution = resolve_digest(work.digest, work.stories, numbers)
 
 
 # Per corpus, once every article is processed, in this order.
 CORPUS_STAGES: tuple[tuple[str, CorpusStage], ...] = (
+    ("quote groups", _start_quote_grouping),
     ("link", _link),
     ("stories", _group_stories),
     ("resolve", _resolve),
@@ -249,10 +275,14 @@ def finish_digest(
     """
     work = CorpusWork(digest, on_linked=on_linked)
     times = times or StageTimes()
-    with collector_paused():
-        for name, stage in stages:
-            with times.timing(name):
-                stage(work)
+    try:
+        with collector_paused():
+            for name, stage in stages:
+                with times.timing(name):
+                    stage(work)
+    finally:
+        if work.quote_numbers is not None:
+            work.quote_numbers.cancel()  # when stopped before resolution asked for it
     if work.resolution is None:
         raise ValueError("the corpus stages must resolve names")
     return work.links, work.stories, work.resolution
@@ -584,7 +614,7 @@ def _index(
             quote_groups=found.results.quote_groups,
         )
         with times.timing("search"):
-            _save_stored_search(storage, key, corpus, options)
+            _append_search(storage, key, corpus, options)
         return IndexReport(
             corpus,
             articles=total,
@@ -688,6 +718,15 @@ def _save_stored_search(storage: Storage, key: str, corpus: Corpus, options: Ind
     from kabar_tui.core.search_store import save_stored_search
 
     save_stored_search(storage, key, corpus.entities, options.search_every, options.search_postings)
+
+
+def _append_search(storage: Storage, key: str, corpus: Corpus, options: IndexOptions) -> None:
+    """The articles added to a stored corpus, added to its stored search index (a new
+    segment, docs/search.md); the index built whole when it cannot take them."""
+    from kabar_tui.core.search_store import append_search
+
+    if not append_search(storage, key, corpus.entities):
+        _save_stored_search(storage, key, corpus, options)
 
 
 # In a worker process: how to process a file, given once by the parent (_start_worker).

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import re
 from array import array
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import pairwise
+from itertools import chain, pairwise
 
 from rapidfuzz import fuzz, process
 
@@ -295,8 +296,14 @@ class Resolution:
     quote_groups: list[QuoteRecord]
 
 
-def resolve_digest(digest: CorpusDigest, stories: list[Story]) -> Resolution:
-    """Resolution of a digested corpus whose stories are grouped (`resolve_corpus`)."""
+def resolve_digest(
+    digest: CorpusDigest,
+    stories: list[Story],
+    quote_numbers: Callable[[], Sequence[int]] | None = None,
+) -> Resolution:
+    """Resolution of a digested corpus whose stories are grouped (`resolve_corpus`);
+    `quote_numbers` gives its `quote_group_numbers` (asked for last: the pipeline's
+    come from a forked process), worked out here when not given."""
     forms = _Forms(digest.forms)
     keys, mention_keys = _mention_keys(digest, forms, stories)
     clusters: dict[str, _Cluster] = {}
@@ -339,9 +346,9 @@ def resolve_digest(digest: CorpusDigest, stories: list[Story]) -> Resolution:
     mention_names = [array("i", map(name_of_key.__getitem__, codes)) for codes in mention_keys]
     entities.sort(key=lambda e: (-e.mentions, e.canonical))
     speakers = _speakers(digest, forms.texts, names, mention_names)
-    return Resolution(
-        names, mention_names, speakers, entities, group_quote_rows(digest.articles, speakers)
-    )
+    numbers = quote_numbers() if quote_numbers is not None else None
+    quote_groups = group_quote_rows(digest.articles, speakers, numbers)
+    return Resolution(names, mention_names, speakers, entities, quote_groups)
 
 
 def _merge_fuzzy(clusters: list[_Cluster]) -> list[_Cluster]:
@@ -425,60 +432,127 @@ def _quote_buckets(key: str, frequency: Counter[str]) -> list[str]:
     return sorted(shingles, key=lambda pair: (frequency[pair], -len(pair), pair))[:QUOTE_BUCKETS]
 
 
-def _closest_group(key: str, buckets: list[tuple[list[int], list[str]]]) -> int | None:
-    """The group whose key is closest to `key` (at least QUOTE_SCORE) among the groups of
-    `buckets` ((groups, their keys) each), the first one met on a tie, as if their groups
-    were looked through in one list, each once in the order first met.
+class _Bucket:
+    """The quotation groups holding one word pair, with their keys, ordered by the keys'
+    lengths: a key more than about a tenth longer or shorter than a quotation's cannot
+    reach QUOTE_SCORE, so a look-up scores only the keys of near lengths (a bucket of a
+    common pair holds every length, and grows with the corpus)."""
 
-    Each bucket is given to rapidfuzz as it is: no list of candidates is made in Python,
-    which cost as much as a bucket is long for every quote (the buckets of common word
-    pairs grow with the corpus). A tie between buckets goes to the earlier one: a group
-    met again in a later bucket was already met in it.
+    __slots__ = ("groups", "keys", "lengths")
+
+    def __init__(self) -> None:
+        self.lengths = array("i")
+        self.groups: list[int] = []
+        self.keys: list[str] = []
+
+    def add(self, group: int, key: str) -> None:
+        """Groups come in increasing order: among keys of one length they stay so."""
+        place = bisect_right(self.lengths, len(key))
+        self.lengths.insert(place, len(key))
+        self.groups.insert(place, group)
+        self.keys.insert(place, key)
+
+    def closest(self, key: str, cutoff: float) -> tuple[float, int] | None:
+        """The best score of at least `cutoff` and the first group (lowest number) that
+        has it: what one pass over the bucket in the order its groups came gives."""
+        size = len(key)
+        low = bisect_left(self.lengths, int(size * _SHORTEST) - 1)
+        high = bisect_right(self.lengths, int(size * _LONGEST) + 1)
+        if low >= high:
+            return None
+        found = process.extract(
+            key, self.keys[low:high], scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
+        )
+        if not found:
+            return None
+        best = max(score for _, score, _ in found)
+        return best, min(self.groups[low + at] for _, score, at in found if score == best)
+
+
+# ratio = 100 * (1 - distance / (a + b)) and distance >= |a - b|: at QUOTE_SCORE, the
+# other key's length lies between these shares of a quotation's (1 char of slack each side)
+_SLACK = 1 - QUOTE_SCORE / 100
+_SHORTEST = (1 - _SLACK) / (1 + _SLACK)
+_LONGEST = (1 + _SLACK) / (1 - _SLACK)
+
+
+def _closest_group(key: str, buckets: Iterable[_Bucket]) -> int | None:
+    """The group whose key is closest to `key` (at least QUOTE_SCORE) among the groups of
+    `buckets`, the first one met on a tie, as if their groups were looked through in one
+    list, each once in the order first met.
+
+    Each bucket is scored apart, in rapidfuzz's loop over the keys of near lengths: no
+    list of candidates is made in Python. A tie between buckets goes to the earlier one:
+    a group met again in a later bucket was already met in it; within one, to the group
+    that came first.
     """
     best: tuple[float, int] | None = None
-    for groups, keys in buckets:
-        cutoff = QUOTE_SCORE if best is None else best[0]
-        match = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=cutoff)
-        if match is not None and (best is None or match[1] > best[0]):
-            best = (match[1], groups[match[2]])
+    for bucket in buckets:
+        found = bucket.closest(key, QUOTE_SCORE if best is None else best[0])
+        if found is not None and (best is None or found[0] > best[0]):
+            best = found
     return None if best is None else best[1]
 
 
-def group_quote_rows(
-    articles: list[ArticleDigest], speakers: list[list[str | None]]
-) -> list[QuoteRecord]:
-    """The same quotation printed by several outlets becomes one QuoteRecord."""
-    groups: list[QuoteRecord] = []
+def quote_group_numbers(articles: Sequence[ArticleDigest]) -> array[int]:
+    """The group of each quotation of `articles`, in their order, groups numbered as first
+    met: which quotations are one depends on the quotations alone (not on names), so the
+    pipeline works this out in a forked process while linking runs (docs/indexing.md)."""
+    numbers = array("i")
     exact: dict[str, int] = {}
-    # per word pair: the groups holding it, and their keys alongside for rapidfuzz
-    buckets: dict[str, list[int]] = defaultdict(list)
-    bucket_keys: dict[str, list[str]] = defaultdict(list)
+    buckets: dict[str, _Bucket] = {}  # per word pair: the groups holding it
     quote_keys = [[quote_key(quote[0]) for quote in article.quotes] for article in articles]
     frequency = Counter(
         pair
         for key in {key for keys_of in quote_keys for key in keys_of}
         for pair in _quote_shingles(key)
     )
-    for article, article_keys, article_speakers in zip(articles, quote_keys, speakers, strict=True):
-        for (text, speaker, paragraph, start, end), key, speaker_canonical in zip(
-            article.quotes, article_keys, article_speakers, strict=True
-        ):
-            index = exact.get(key)
+    groups = 0
+    for key in chain.from_iterable(quote_keys):
+        index = exact.get(key)
+        if index is None:
             words = _quote_buckets(key, frequency)
-            if index is None and len(key) >= MIN_FUZZY_QUOTE:
-                index = _closest_group(key, [(buckets[w], bucket_keys[w]) for w in words])
+            if len(key) >= MIN_FUZZY_QUOTE:
+                index = _closest_group(key, filter(None, map(buckets.get, words)))
             if index is None:
-                index = len(groups)
-                groups.append(QuoteRecord(text, None, []))
+                index = groups
+                groups += 1
                 for word in words:
-                    buckets[word].append(index)
-                    bucket_keys[word].append(key)
+                    bucket = buckets.get(word)
+                    if bucket is None:
+                        bucket = buckets[word] = _Bucket()
+                    bucket.add(index, key)
             exact[key] = index
+        numbers.append(index)
+    return numbers
+
+
+def group_quote_rows(
+    articles: list[ArticleDigest],
+    speakers: list[list[str | None]],
+    numbers: Sequence[int] | None = None,
+) -> list[QuoteRecord]:
+    """The same quotation printed by several outlets becomes one QuoteRecord; `numbers`
+    are the articles' `quote_group_numbers`, worked out here when not given."""
+    if numbers is None:
+        numbers = quote_group_numbers(articles)
+    groups: list[QuoteRecord] = []
+    position = 0
+    for article, article_speakers in zip(articles, speakers, strict=True):
+        for (text, speaker, paragraph, start, end), speaker_canonical in zip(
+            article.quotes, article_speakers, strict=True
+        ):
+            index = numbers[position]
+            position += 1
+            if index == len(groups):
+                groups.append(QuoteRecord(text, None, []))
             groups[index].occurrences.append(
                 QuoteOccurrence(article.id, paragraph, start, end, speaker)
             )
             if speaker_canonical and groups[index].speaker_canonical is None:
                 groups[index].speaker_canonical = speaker_canonical
+    if position != len(numbers):
+        raise ValueError("quotation group numbers of other articles")
     return groups
 
 

@@ -14,7 +14,7 @@ import math
 from abc import ABC, abstractmethod
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from operator import itemgetter
@@ -618,7 +618,12 @@ class SearchEngine(ABC):
 
 class SearchIndex(SearchEngine):
     """An incremental search index in memory; documents are numbered in the order they
-    are added. `kabar_tui.core.search_store` saves one to the cache database."""
+    are added. `kabar_tui.core.search_store` saves one to the cache database.
+
+    `build` numbers the articles' documents (and words, and speaker labels) first and the
+    entities' after them: appending an article to a stored index then writes only its own
+    postings and the entities' tail, and gives the index `build` gives (docs/search.md).
+    """
 
     def __init__(self) -> None:
         super().__init__()
@@ -644,23 +649,46 @@ class SearchIndex(SearchEngine):
         self.word_grams: dict[str, array] = {}
         self.postings: dict[int, array] = {}
         self._sorted_ids: array | None = None
+        # (documents, words, labels) before the first entity's document: the articles'
+        # part, which appending articles extends; None while there is no entity
+        self.article_part: tuple[int, int, int] | None = None
+        self.appendable = True  # no article document follows an entity's
+        self.mention_entities = 0  # entities' documents made from mentions, not records
+        self.article_frequencies: array | None = None  # per word, the articles' documents
 
     @classmethod
     def build(cls, corpus: Corpus) -> SearchIndex:
         index = cls()
-        for entity in corpus.entities:  # first, so mentions of their aliases add nothing
-            index.add_entity(entity)
         for article in corpus.articles:
-            index.add_article(article)
+            index.add_article(article, mentions=False)
+        index.add_entities(corpus.entities, mention_names(corpus.articles))
         return index
+
+    def add_entities(
+        self, entities: Iterable[EntityRecord], mentions: Iterable[tuple[str, str, str]]
+    ) -> None:
+        """The entities' documents, after the articles': the corpus's entities, then the
+        `mention_names` none of them has (so mentions of their aliases add nothing)."""
+        for entity in entities:
+            self.add_entity(entity)
+        for name, label, text in mentions:
+            self.mention_entities += self._add_entity(name, label, [text])
+
+    def article_split(self) -> tuple[int, int, int] | None:
+        """(documents, words, labels) of the articles' part, None when an article's
+        document follows an entity's (the index cannot be appended to)."""
+        if not self.appendable:
+            return None
+        return self.article_part or (len(self.kinds), len(self.words), len(self.labels))
 
     def __len__(self) -> int:
         return len(self.kinds)
 
     # --- indexing -------------------------------------------------------------------
 
-    def add_article(self, article: Article) -> None:
-        """Index the title, paragraphs and quotes of one article (and entities it names)."""
+    def add_article(self, article: Article, mentions: bool = True) -> None:
+        """Index the title, paragraphs and quotes of one article, and unless `mentions` is
+        False the entities it names (`build` adds those after every article)."""
         if article.id in self._article_numbers:
             return
         number = len(self.article_ids)
@@ -676,21 +704,22 @@ class SearchIndex(SearchEngine):
             self._add_doc(
                 HitKind.QUOTE, number, quote.paragraph, position, quote.text, speaker, speaker
             )
-        for mention in article.entities:
-            self._add_entity(mention.canonical or mention.text, mention.label, [mention.text])
+        if mentions:
+            self.add_entities((), mention_names([article]))
 
     def add_entity(self, entity: EntityRecord) -> None:
         """Index an entity of the corpus (`build` adds them all before the articles)."""
         self._add_entity(entity.canonical, entity.label, entity.aliases)
 
-    def _add_entity(self, name: str, label: str, aliases: list[str]) -> None:
+    def _add_entity(self, name: str, label: str, aliases: list[str]) -> bool:
         key = fold(name)
         if not key.strip() or key in self._entity_names:
-            return
+            return False
         self._entity_names.add(key)
         self._entity_names.update(fold(alias) for alias in aliases)
         extra = " ".join(alias for alias in aliases if fold(alias) != key)
         self._add_doc(HitKind.ENTITY, -1, _NO_NUMBER, 0, name, label, extra)
+        return True
 
     def _add_doc(
         self,
@@ -703,6 +732,12 @@ class SearchIndex(SearchEngine):
         extra: str | None = None,
     ) -> int:
         doc = len(self.kinds)
+        if kind == HitKind.ENTITY:
+            if self.article_part is None:
+                self.article_part = (doc, len(self.words), len(self.labels))
+                self.article_frequencies = self.word_frequencies()
+        elif self.article_part is not None:
+            self.appendable = False
         self._keep_text(kind, text)
         self.kinds.append(_KIND_CODE[kind])
         self.owners.append(owner)
@@ -771,6 +806,10 @@ class SearchIndex(SearchEngine):
     def _word_lengths(self) -> np.ndarray:
         return np.frombuffer(self.word_lengths, dtype=np.uint16).copy()
 
+    def word_frequencies(self) -> array:
+        """Documents per word id, as they are now."""
+        return array("I", (len(self.postings[w]) for w in range(len(self.words))))
+
     def _frequencies(self) -> np.ndarray:
         if self._frequency_cache is None:
             postings = self.postings
@@ -804,6 +843,14 @@ class SearchIndex(SearchEngine):
 
     def _article_id(self, number: int) -> str:
         return self.article_ids[number]
+
+
+def mention_names(articles: Iterable[Article]) -> Iterator[tuple[str, str, str]]:
+    """(name, label, text) of each mention of `articles`: an entity's document when no
+    entity of the corpus has that name."""
+    for article in articles:
+        for mention in article.entities:
+            yield mention.canonical or mention.text, mention.label, mention.text
 
 
 def _spans(folded: str, matched_words: set[str], phrases: list[list[str]]) -> list[tuple[int, int]]:
