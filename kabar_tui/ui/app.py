@@ -171,13 +171,16 @@ class KabarApp(App[None]):
         Binding("slash", "search", _("Search"), id="app.search"),
         Binding("q", "quit", _("Quit"), id="app.quit"),
         Binding("Q", "quit", _("Quit"), show=False, id="app.quit_anywhere"),
+        # Ctrl-C ends a terminal program; Textual's own binding only says to press ctrl+q.
+        # Not a priority: a text selection or the copy-by-hand dialog still copies with it.
+        Binding("ctrl+c", "quit", _("Quit"), show=False, id="app.quit_ctrl_c"),
         Binding("backspace,alt+left", "go_back", _("Back"), show=False, id="app.back"),
         Binding("alt+right", "forward", _("Forward"), show=False, id="app.forward"),
         # Textual adds this binding itself, in English, unless the app has its own.
         Binding(
             "ctrl+p",
             "command_palette",
-            _("palette"),
+            _("Palette"),
             show=False,
             priority=True,
             tooltip=_("Open the command palette"),
@@ -1036,15 +1039,10 @@ class KabarApp(App[None]):
         )
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """Textual's palette commands, in the interface language; "Keys" is the help screen."""
+        """Textual's palette commands worth having here, in the interface language (the keys
+        are the palette's own "Help: keys here"; a screenshot is no reader's business)."""
         yield SystemCommand(_("Theme"), _("Change the current theme"), self.action_change_theme)
         yield SystemCommand(_("Quit"), _("Quit the application"), self.action_quit)
-        yield SystemCommand(_("Keys"), _("The keys of what has the focus"), self.action_help)
-        yield SystemCommand(
-            _("Screenshot"),
-            _("Save an SVG screenshot of the current screen"),
-            lambda: self.set_timer(0.1, self.deliver_screenshot),
-        )
 
     def action_help(self) -> None:
         from kabar_tui.ui.screens.help import HelpScreen

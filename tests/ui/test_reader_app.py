@@ -45,6 +45,14 @@ async def test_list_shows_story_siblings() -> None:
         assert lines[1].strip() == "also in: Kompas.com"
 
 
+def test_an_outlet_less_sibling_is_named_by_its_title_cut_visibly() -> None:
+    from kabar_tui.ui.screens.list import _shortened
+
+    title = "Harga Beras Premium Tembus Rp16.000 per Kilogram di Pasar Induk"
+    assert _shortened(title) == "Harga Beras Premium Tembus…"  # not "…Tembus Rp1"
+    assert _shortened("Kim bertemu Putin") == "Kim bertemu Putin"
+
+
 async def test_filter_as_you_type() -> None:
     app = make_app()
     async with app.run_test() as pilot:

@@ -27,7 +27,8 @@ class ReaderScreen(KabarNode, Screen[None]):
         Binding("c", "pane('quotes')", _("Quotes"), id="reader.quotes"),
         Binding("r", "pane('related')", _("Related"), id="reader.related"),
         Binding("d", "compare", _("Compare"), id="reader.compare"),
-        Binding("y", "copy", _("Copy"), id="reader.copy"),
+        # Out of the footer so that `/ Search` fits at 80 columns; `?` lists it.
+        Binding("y", "copy", _("Copy"), show=False, id="reader.copy"),
         Binding("[", "neighbour(-1)", _("Prev article"), show=False, id="reader.previous_article"),
         Binding("]", "neighbour(1)", _("Next article"), show=False, id="reader.next_article"),
         Binding("q,escape", "close", _("Back"), id="reader.close"),
@@ -167,7 +168,8 @@ class ReaderScreen(KabarNode, Screen[None]):
         self.kabar.copy_to_clipboard(citation)
         self.kabar.last_copied = citation
         if self.app.screen is self:  # not when a dialog opened to copy it by hand
-            self.notify(citation, title=what, timeout=4, markup=False)
+            shown = citation if len(citation) <= 160 else citation[:159].rstrip() + "…"
+            self.notify(shown, title=what, timeout=4, markup=False)
 
     def action_neighbour(self, step: int) -> None:
         self.kabar.open_neighbour(step)

@@ -668,7 +668,10 @@ class ArticleView(ScrollView, can_focus=True):
     def action_next_match(self, direction: int) -> None:
         found = self.match_paragraphs()
         if not found:
-            self.notify(_("No search matches in this article"), severity="warning")
+            if match_pattern(self.match_terms) is not None:
+                self.notify(_("No search matches in this article"), severity="warning")
+            else:
+                self.notify(_("No search to follow: / searches"), severity="information")
             return
         if direction > 0:
             after = [p for p in found if p > self.cursor]
