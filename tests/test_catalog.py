@@ -213,6 +213,68 @@ def test_a_changed_file_is_not_opened_from_the_cache(tmp_path: Path) -> None:
     assert catalog is None and problems == []
 
 
+def _seed_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for seed in sorted(Path(build_corpus(cache=False).articles[0].path).parent.glob("*.txt")):
+        (folder / seed.name).write_bytes(seed.read_bytes())
+    return folder
+
+
+def _without_file_checks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The per-file check of a cached open fails, so only the folder's snapshot can open it."""
+
+    def refused(self: Storage) -> dict[str, tuple[str, str]]:
+        raise AssertionError("every file's stored signature was read")
+
+    monkeypatch.setattr(Storage, "known_articles", refused)
+
+
+def test_an_unchanged_folder_opens_by_its_snapshot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _seed_folder(tmp_path)
+    first = stored_catalog(tmp_path / "cache", [folder])
+    count = len(first)
+    first.close()
+    _without_file_checks(monkeypatch)
+    again, problems = open_catalog([folder], Storage(tmp_path / "cache" / DB_NAME))
+    assert again is not None and again.key == first.key and problems == []
+    assert len(again) == count > 1
+    again.close()
+
+
+@pytest.mark.parametrize("change", ["added", "removed", "appended", "renamed"])
+def test_a_changed_folder_is_checked_file_by_file(tmp_path: Path, change: str) -> None:
+    folder = _seed_folder(tmp_path)
+    stored_catalog(tmp_path / "cache", [folder]).close()
+    files = sorted(folder.glob("*.txt"))
+    if change == "added":
+        (folder / "new.txt").write_bytes(files[0].read_bytes() + b"\nSatu baris lagi.\n")
+    elif change == "removed":
+        files[0].unlink()
+    elif change == "appended":
+        with files[0].open("ab") as opened:
+            opened.write(b"\nSatu baris lagi.\n")
+    else:
+        files[0].rename(folder / "renamed.txt")
+    catalog, problems = open_catalog([folder], Storage(tmp_path / "cache" / DB_NAME))
+    assert catalog is None and problems == []
+
+
+def test_a_folder_with_a_file_that_is_no_article_says_so_at_every_open(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _seed_folder(tmp_path)
+    (folder / "binary.txt").write_bytes(b"\x00\x01\x02" * 400)
+    stored_catalog(tmp_path / "cache", [folder]).close()
+    catalog, _problems = open_catalog([folder], Storage(tmp_path / "cache" / DB_NAME))
+    assert catalog is not None and [p.path for p in catalog.problems][-1:] == [
+        str(folder / "binary.txt")
+    ]
+    catalog.close()
+
+
 def test_files_of_one_name_keep_their_corpus_ids(tmp_path: Path, seed_corpus: Corpus) -> None:
     seeds = sorted(Path(seed_corpus.articles[0].path).parent.glob("*.txt"))
     for outlet, seed in (("antara", seeds[0]), ("okezone", seeds[1])):
