@@ -82,3 +82,22 @@ def test_a_forked_call_whose_child_dies_runs_here_and_one_cancelled_is_gone() ->
     found = _run(GROUPING_CHECK)
     assert found["fallback"] == [True, "here"]
     assert found["stopped"] is False
+
+
+def test_a_fork_refused_by_the_system_runs_the_call_here(monkeypatch) -> None:
+    """Out of memory or of processes (ENOMEM, EAGAIN): no error, no leaked pipe."""
+    import os
+
+    from kabar_tui.core import forked
+
+    def refused() -> int:
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(forked, "can_fork", lambda: True)
+    monkeypatch.setattr(forked.os, "fork", refused)
+    opened = len(os.listdir("/proc/self/fd")) if Path("/proc/self/fd").is_dir() else None
+    call = forked.ForkedCall(lambda: 42)
+    assert not call.forked
+    assert call.result() == 42
+    if opened is not None:
+        assert len(os.listdir("/proc/self/fd")) == opened

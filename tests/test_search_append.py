@@ -115,3 +115,40 @@ def test_an_update_cut_off_before_its_append_has_the_index_built_again(
         assert stored is not None and corpus is not None
         assert_same_pages(stored, SearchIndex.build(corpus), queries(corpus, 10, 1))
         assert isinstance(open_search(cache, key), StoredSearchIndex)  # saved whole again
+
+
+def test_a_damaged_row_met_by_a_merge_has_the_index_built_whole(
+    news: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A merge reads the older segment's rows: one that fails its checksum makes the
+    append give up (the update builds the index whole), never a traceback."""
+    folder = tmp_path / "news"
+    shutil.copytree(news, folder)
+    monkeypatch.setattr(search_store, "MERGE_RATIO", 10**9)  # every segment merged
+    with Storage(tmp_path / "cache.sqlite3") as cache:
+        index_corpus([folder], cache=cache, keep_articles=False)
+        with sqlite3.connect(cache.path) as db:
+            db.execute("UPDATE search_blocks SET checksum = checksum + 1 WHERE segment = 0")
+            db.execute("UPDATE search_postings SET checksum = checksum + 1 WHERE segment = 0")
+        add_files(folder, "zz", 0, 1)
+        assert index_corpus([folder], cache=cache, keep_articles=False).updated == 1
+        key = stored_key(cache)
+        stored = open_search(cache, key)
+        corpus = cache.load_corpus(key)
+        assert isinstance(stored, StoredSearchIndex) and corpus is not None
+        assert_same_pages(stored, SearchIndex.build(corpus), queries(corpus, 10, 1))
+
+
+def test_appending_nothing_writes_nothing(news: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "news"
+    shutil.copytree(news, folder)
+    with Storage(tmp_path / "cache.sqlite3") as cache:
+        index_corpus([folder], cache=cache, keep_articles=False)
+        key = stored_key(cache)
+        corpus = cache.load_corpus(key)
+        assert corpus is not None
+        before, arrays = segments(cache.path), search_arrays(cache.path)
+        for _ in range(3):
+            assert search_store.append_search(cache, key, corpus.entities)
+        assert segments(cache.path) == before
+        assert search_arrays(cache.path) == arrays

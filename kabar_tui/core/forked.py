@@ -36,8 +36,16 @@ class ForkedCall(Generic[T]):
         self._pipe = -1
         if not can_fork():
             return
-        read_end, write_end = os.pipe()
-        child = os.fork()
+        try:
+            read_end, write_end = os.pipe()
+        except OSError:
+            return  # out of descriptors: `result()` runs it here
+        try:
+            child = os.fork()
+        except OSError:  # out of memory or processes: `result()` runs it here
+            os.close(read_end)
+            os.close(write_end)
+            return
         if child == 0:  # pragma: no cover (the child: measured by its result)
             os.close(read_end)
             _run_child(function, write_end)

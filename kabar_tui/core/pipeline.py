@@ -230,8 +230,11 @@ def process_sources(
                     results[position] = error
     for position, (source, result) in enumerate(zip(sources, results, strict=True)):
         if isinstance(result, Article):
-            result.path = display_path(source.path)
-            results[position] = safe_record(result)
+            try:
+                result.path = display_path(source.path)
+                results[position] = safe_record(result)
+            except Exception as error:  # this file's problem, not the batch's
+                results[position] = error
     return results
 
 

@@ -695,6 +695,8 @@ def append_search(storage: Storage, key: str, entities: Sequence[EntityRecord]) 
             indexed = header.articles
             if indexed > len(members):
                 return False
+            if indexed == len(members):
+                return True  # nothing added: no empty segment, no tail written again
             index = _AppendedIndex(stored, header.split, [a for _, a in members[:indexed]])
             stored._connection = None
     except (Skipped, *_UNREADABLE):
@@ -740,7 +742,7 @@ def append_search(storage: Storage, key: str, entities: Sequence[EntityRecord]) 
             _write_grams(db, number, grams, [(segment, old.words), (TAIL_SEGMENT, split.words)])
             _merge_segments(db, number)
         return True
-    except Skipped:
+    except (Skipped, *_UNREADABLE):  # a merge read a damaged row: the caller builds it whole
         return False
 
 
