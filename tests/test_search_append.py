@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -109,6 +111,7 @@ def test_an_update_cut_off_before_its_append_has_the_index_built_again(
         monkeypatch.setattr(search_store, "append_search", lambda *args: True)
         assert index_corpus([folder], cache=cache, keep_articles=False).updated == 2
         key = stored_key(cache)
+        monkeypatch.setattr(search_store, "APPEND_WAIT", 0.3)  # nobody is appending
         stored = open_search(cache, key)
         assert ["the stored search index lacked articles" in w for w in cache.warnings] == [True]
         corpus = cache.load_corpus(key)
@@ -152,3 +155,35 @@ def test_appending_nothing_writes_nothing(news: Path, tmp_path: Path) -> None:
             assert search_store.append_search(cache, key, corpus.entities)
         assert segments(cache.path) == before
         assert search_arrays(cache.path) == arrays
+
+
+def test_an_open_between_storing_and_appending_waits_for_the_append(
+    news: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another kabar stored new articles and appends them a moment later: opening the
+    index meanwhile waits for it rather than building the whole index again."""
+    folder = tmp_path / "news"
+    shutil.copytree(news, folder)
+    append = search_store.append_search
+    with Storage(tmp_path / "cache.sqlite3") as cache:
+        index_corpus([folder], cache=cache, keep_articles=False)
+        add_files(folder, "zz", 0, 2)
+        monkeypatch.setattr(search_store, "append_search", lambda *args: True)
+        assert index_corpus([folder], cache=cache, keep_articles=False).updated == 2
+        key = stored_key(cache)
+        corpus = cache.load_corpus(key)
+        assert corpus is not None
+        monkeypatch.setattr(search_store, "APPEND_WAIT", 60.0)
+
+        def the_other_kabar() -> None:
+            time.sleep(0.3)
+            with Storage(cache.path) as other:
+                assert append(other, key, corpus.entities)
+
+        other = threading.Thread(target=the_other_kabar)
+        other.start()
+        stored = open_search(cache, key)
+        other.join()
+        assert not [w for w in cache.warnings if "lacked articles" in w]
+        assert isinstance(stored, StoredSearchIndex)
+        assert_same_pages(stored, SearchIndex.build(corpus), queries(corpus, 10, 1))

@@ -34,6 +34,7 @@ import struct
 import sys
 import tempfile
 import threading
+import time
 import zlib
 from array import array
 from bisect import bisect_left
@@ -868,33 +869,73 @@ def _block_lists(data: bytes) -> Iterator[tuple[int, array]]:
 # --- opening ------------------------------------------------------------------------------
 
 
+# How long an open waits for another kabar to append the articles it has just stored
+# (storing and appending are two transactions) before taking the index as cut off.
+APPEND_WAIT = 5.0
+
+
+@dataclass(slots=True, frozen=True)
+class _Stored:
+    """What opening a corpus's stored index reads of it, in one read transaction."""
+
+    number: int
+    key: str
+    header: _Header | None
+    checksums: dict[str, int]
+    segments: list[int]
+    articles: int
+
+    @property
+    def lacking(self) -> bool:
+        return self.header is not None and self.header.articles < self.articles
+
+
+def _stored(storage: Storage, corpus: int | str) -> _Stored | None:
+    with storage.guard("read") as db:
+        if isinstance(corpus, str):
+            row = db.execute("SELECT id, key FROM corpora WHERE key = ?", (corpus,)).fetchone()
+        else:
+            row = db.execute("SELECT id, key FROM corpora WHERE id = ?", (corpus,)).fetchone()
+        if row is None:
+            return None
+        number, key = row
+        articles = db.execute(
+            "SELECT COUNT(*) FROM corpus_articles WHERE corpus = ?", (number,)
+        ).fetchone()[0]
+        return _Stored(
+            number,
+            key,
+            _header(db, number),
+            _array_checksums(db, number),
+            [n for n, _ in _segments(db, number)],
+            articles,
+        )
+
+
 def open_search(storage: Storage, corpus: int | str) -> SearchEngine | None:
     """A searcher over the corpus stored as `corpus` (its number or key); see the module's
     docstring. None when no such corpus is stored."""
     try:
-        with storage.guard("read") as db:
-            if isinstance(corpus, str):
-                row = db.execute("SELECT id, key FROM corpora WHERE key = ?", (corpus,)).fetchone()
-            else:
-                row = db.execute("SELECT id, key FROM corpora WHERE id = ?", (corpus,)).fetchone()
-            if row is None:
-                return None
-            number, key = row
-            header = _header(db, number)
-            checksums = _array_checksums(db, number)
-            segments = _segments(db, number)
-            articles = db.execute(
-                "SELECT COUNT(*) FROM corpus_articles WHERE corpus = ?", (number,)
-            ).fetchone()[0]
+        stored = _stored(storage, corpus)
+        waited = 0.0
+        while stored is not None and stored.lacking and waited < APPEND_WAIT:
+            # Another kabar (`kabar index --watch`) stored new articles and is appending
+            # them now: building the whole index here would cost far more than waiting.
+            time.sleep(0.1)
+            waited += 0.1
+            stored = _stored(storage, corpus)
     except Skipped:
         return None
+    if stored is None:
+        return None
+    header, key = stored.header, stored.key
     if header is None:
         return rebuild_search(storage, key, "the corpus had no stored search index")
-    if header.articles != articles:  # an update cut off before its articles were appended
+    if header.articles != stored.articles:  # an update cut off before its append
         return rebuild_search(storage, key, "the stored search index lacked articles")
-    if not header.matches(checksums):
+    if not header.matches(stored.checksums):
         return rebuild_search(storage, key, "the stored search index did not match its checksum")
-    return StoredSearchIndex(storage, number, key, header, checksums, [n for n, _ in segments])
+    return StoredSearchIndex(storage, stored.number, key, header, stored.checksums, stored.segments)
 
 
 @dataclass(slots=True, frozen=True)
