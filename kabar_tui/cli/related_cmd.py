@@ -30,6 +30,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "rest",
         nargs="*",
+        default=[],  # without a default argparse names an empty `*` among the missing
         metavar="[PARAGRAPH] [PATH ...]",
         help="paragraph number (0-based, as in `kabar export`), then article files or folders",
     )
