@@ -17,3 +17,13 @@ def test_a_missing_argument_is_named_alone(capsys, command, missing) -> None:
     assert stop.value.code == 2
     error = capsys.readouterr().err.splitlines()[-1]
     assert error.endswith(f"the following arguments are required: {missing}")
+
+
+def test_entity_labels_are_taken_in_any_case_and_listed_plainly(capsys) -> None:
+    assert main(["entities", "--label", "per"]) == 0
+    rows = [line.split("\t") for line in capsys.readouterr().out.splitlines()]
+    assert rows and {row[1] for row in rows} == {"PER"}
+    with pytest.raises(SystemExit):
+        main(["entities", "--label", "people"])
+    error = capsys.readouterr().err
+    assert "(choose from PER, LOC, ORG)" in error and "Label." not in error
