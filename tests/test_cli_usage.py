@@ -27,3 +27,10 @@ def test_entity_labels_are_taken_in_any_case_and_listed_plainly(capsys) -> None:
         main(["entities", "--label", "people"])
     error = capsys.readouterr().err
     assert "(choose from PER, LOC, ORG)" in error and "Label." not in error
+
+
+def test_top_level_help_lists_the_reader_options(capsys) -> None:
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    for option in ("--theme NAME", "--lang LANG", "--no-watch", "--no-animation"):
+        assert f"  {option} " in out
