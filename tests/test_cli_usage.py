@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from kabar_tui.cli import main
+from kabar_tui.core.resources import seeds_dir
 
 
 @pytest.mark.parametrize(
@@ -34,3 +37,16 @@ def test_top_level_help_lists_the_reader_options(capsys) -> None:
     out = capsys.readouterr().out
     for option in ("--theme NAME", "--lang LANG", "--no-watch", "--no-animation"):
         assert f"  {option} " in out
+
+
+def test_an_existing_folder_with_a_numeric_name_is_a_path(capsys, tmp_path, monkeypatch) -> None:
+    folder = tmp_path / "2024"
+    folder.mkdir()
+    for seed in sorted(seeds_dir().glob("*.txt"))[:3]:  # 000 and 002 tell the same story
+        shutil.copy(seed, folder / seed.name)
+    monkeypatch.chdir(tmp_path)
+    assert main(["related", "000", "2024"]) == 0
+    rows = [line.split("\t") for line in capsys.readouterr().out.splitlines()]
+    assert rows and all(row[1][:3] in {"001", "002"} for row in rows)
+    assert main(["related", "000", "0", "2024"]) == 0  # a paragraph still comes first
+    assert {line.split("\t")[0] for line in capsys.readouterr().out.splitlines()} == {"0"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from rich.table import Table
 from rich.text import Text
@@ -26,18 +27,21 @@ NAMELESS_TITLE = 40  # characters of the title naming an article whose outlet is
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.usage = "%(prog)s [-h] id [PARAGRAPH] [PATH ...]"  # argparse cannot say it alone
     parser.add_argument("id", help="article id (the file name without .txt), or its start")
     parser.add_argument(
         "rest",
         nargs="*",
         default=[],  # without a default argparse names an empty `*` among the missing
-        metavar="[PARAGRAPH] [PATH ...]",
-        help="paragraph number (0-based, as in `kabar export`), then article files or folders",
+        metavar="PARAGRAPH, PATH",
+        help="paragraph number (0-based, as in `kabar export`), then article files or folders; "
+        "a first word that is an existing file or folder (such as a folder `2024`) is a path",
     )
 
 
 def _split_rest(rest: list[str]) -> tuple[int | None, list[str]]:
-    if rest and rest[0].isdigit():
+    """A leading number is a paragraph, unless a file or folder has that name."""
+    if rest and rest[0].isdigit() and not Path(rest[0]).exists():
         return int(rest[0]), rest[1:]
     return None, rest
 
