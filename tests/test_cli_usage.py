@@ -7,6 +7,7 @@ import shutil
 import pytest
 
 from kabar_tui.cli import main
+from kabar_tui.core.pipeline import build_corpus
 from kabar_tui.core.resources import seeds_dir
 
 
@@ -50,3 +51,13 @@ def test_an_existing_folder_with_a_numeric_name_is_a_path(capsys, tmp_path, monk
     assert rows and all(row[1][:3] in {"001", "002"} for row in rows)
     assert main(["related", "000", "0", "2024"]) == 0  # a paragraph still comes first
     assert {line.split("\t")[0] for line in capsys.readouterr().out.splitlines()} == {"0"}
+
+
+def test_piped_related_prints_whole_passages(capsys) -> None:
+    corpus = build_corpus(cache=False)
+    paragraphs = {(a.id, p.index): p.text for a in corpus.articles for p in a.paragraphs}
+    source = next(link.source_article for link in corpus.links)
+    assert main(["related", source]) == 0
+    rows = [line.split("\t") for line in capsys.readouterr().out.splitlines()]
+    assert rows and all(row[-1] == paragraphs[row[1], int(row[2])] for row in rows)
+    assert any(len(row[-1]) > 120 for row in rows)

@@ -101,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
                 (target.outlet if target else None) or "-",
                 link.kind,
                 f"{link.score:.0f}",
-                _snippet(_paragraph_text(target, link.target_paragraph)),
+                _paragraph_text(target, link.target_paragraph),
             )
         )
     also_in = _also_in(catalog, article.id)
@@ -123,8 +123,8 @@ def run(args: argparse.Namespace) -> int:
     for header in (_("par"), _("article"), _("par"), _("outlet"), _("kind"), _("score")):
         table.add_column(header, no_wrap=True)
     table.add_column(_("text"), ratio=1, min_width=30)
-    for row in rows:
-        cells = [*row[:1], short.get(row[1], row[1]), *row[2:]]
+    for row in rows:  # piped rows keep the whole passage; the table shows its start
+        cells = [*row[:1], short.get(row[1], row[1]), *row[2:-1], _snippet(row[-1])]
         table.add_row(*(Text(cell) for cell in cells))
     console.print(table)
     return 0
