@@ -23,6 +23,7 @@ from kabar_tui.i18n import _
 
 HELP = "passages in other articles that match an article or one of its paragraphs"
 SNIPPET = 100
+FOUND_WIDTH = 18  # columns for outlet and article, borders included
 NAMELESS_TITLE = 40  # characters of the title naming an article whose outlet is unknown
 
 
@@ -119,12 +120,17 @@ def run(args: argparse.Namespace) -> int:
         console.print(Text(_("no related passages"), style="dim"))
         return 0
     short = shortest_unique_ids([a.id for a in catalog.heads()])
+    # The passage takes the width: where it is found and how it matches stack in narrow
+    # columns, so that even 80 columns leave the passage about half the line.
     table = Table(expand=True)
-    for header in (_("par"), _("article"), _("par"), _("outlet"), _("kind"), _("score")):
-        table.add_column(header, no_wrap=True)
-    table.add_column(_("text"), ratio=1, min_width=30)
-    for row in rows:  # piped rows keep the whole passage; the table shows its start
-        cells = [*row[:1], short.get(row[1], row[1]), *row[2:-1], _snippet(row[-1])]
-        table.add_row(*(Text(cell) for cell in cells))
+    table.add_column(_("par"), no_wrap=True)
+    table.add_column(
+        f"{_('outlet')}\n{_('article')} ¶", no_wrap=True, overflow="ellipsis", max_width=FOUND_WIDTH
+    )
+    table.add_column(f"{_('kind')}\n{_('score')}", no_wrap=True)
+    table.add_column(_("text"), ratio=1)
+    for source_paragraph, article_id, paragraph, outlet, kind, score, text in rows:
+        found = Text(f"{outlet}\n{short.get(article_id, article_id)} ¶{paragraph}")
+        table.add_row(Text(source_paragraph), found, Text(f"{kind}\n{score}"), Text(_snippet(text)))
     console.print(table)
     return 0
