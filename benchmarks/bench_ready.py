@@ -8,11 +8,17 @@ in the environment here). Each run is a fresh process running the real app headl
 - ready: the search screen, opened as soon as rows show, lists hits for a query pasted
   into it (ready_search); then an article opens and its related pane answers (that of an
   article in a story when there is one): everything a reader waits for;
+- ready for an article, in a run of its own: Enter on the first row as soon as rows show,
+  then `r`: the article is shown and its related pane answers (ready_article);
+- the CPU time the process had used (every thread) at first rows, hits and ready_article,
+  the steadier figure on a loaded machine;
 - the longest the event loop stalled until linked: a 10 ms sleep woken late, and the CPU
   time the loop's thread spent in that while (the steadier figure on a loaded machine);
 - peak RSS of the process at first rows, at ready, and at the end;
 - entity view: from asking for the most mentioned entity to its first rows listed.
 `--repo` runs another checkout's code (for before/after on the same corpus).
+`--child hits|article` is one process that stops there (for `farm-bench --vs`, which times
+whole processes: docs/ui.md).
 """
 
 from __future__ import annotations
@@ -33,19 +39,33 @@ import asyncio, json, os, resource, sys, time
 started = float(sys.argv[3])  # when the parent spawned this process (a system-wide clock)
 from kabar_tui.ui.app import KabarApp
 
-FOLDER, QUERY = sys.argv[1], sys.argv[2]
+FOLDER, QUERY, MODE = sys.argv[1], sys.argv[2], sys.argv[4]
 
 
 def catalog_facts(app):
-    '''An article in a story and the most mentioned entity, from the new API or the old.'''
+    '''An article in a story and the most mentioned entity, from the new API or the old.
+    A stored catalog is asked for its top entity alone: `entities()` reads every entity's
+    article list (17 s and 270 MB at 100k articles), which the reader never does.'''
     catalog = getattr(app, "catalog", None)
     if catalog is not None:
-        stories, entities = catalog.stories(), catalog.entities()
+        stories = catalog.stories()
+        if hasattr(catalog, "_rows"):
+            rows = catalog._rows(
+                "SELECT n.text FROM entities e JOIN names n ON n.corpus = e.corpus "
+                "AND n.number = e.name WHERE e.corpus = ? ORDER BY e.mentions DESC, "
+                "e.position LIMIT 1",
+                catalog.number,
+            )
+            entities = None
+            top = rows[0][0] if rows else None
+        else:
+            entities = catalog.entities()
     else:
         stories = [s.articles for s in app.corpus.stories if len(s.articles) > 1]
         entities = app.corpus.entities
+    if entities is not None:
+        top = max(entities, key=lambda e: e.mentions).canonical if entities else None
     linked = stories[0][0] if stories else None
-    top = max(entities, key=lambda e: e.mentions).canonical if entities else None
     return linked, top
 
 
@@ -59,6 +79,10 @@ async def until(pilot, condition, what, step=0.005, limit=900):
     return time.monotonic() - started
 
 
+def process_cpu():
+    return time.process_time()  # every thread of the process, interpreter start included
+
+
 async def watch_loop(stalls, busy):
     # The event loop's stalls: how late a 10 ms sleep wakes, and the CPU time the loop's
     # thread spent meanwhile (on a loaded machine the first counts waiting for a core too).
@@ -69,6 +93,27 @@ async def watch_loop(stalls, busy):
         busy.append(time.thread_time() - cpu)
 
 
+async def open_article(app, pilot, figures, stalls, busy):
+    '''Enter on the first row as soon as it shows, then `r`: the article and its related
+    pane, with nothing else asked before.'''
+    await pilot.press("enter")
+    figures["article_shown"] = await until(
+        pilot, lambda: app.screen is getattr(app, "_reader", None), "article"
+    )
+    await pilot.press("r")
+    side = app.screen.query_one("#side-list")
+    figures["ready_article"] = await until(
+        pilot, lambda: side.option_count and app.screen.side.content, "related"
+    )
+    figures["cpu_article"] = process_cpu()
+    await until(pilot, lambda: app.linked, "linked")
+    figures["longest_stall_article"] = max(stalls)
+    figures["longest_stall_article_cpu"] = max(busy)
+    await pilot.press("Q")
+    print("FIGURES " + json.dumps(figures))
+    os._exit(0)
+
+
 async def main():
     figures = {}
     app = KabarApp(paths=[FOLDER])
@@ -76,7 +121,10 @@ async def main():
     async with app.run_test(size=(120, 40)) as pilot:
         watcher = asyncio.create_task(watch_loop(stalls, busy))
         figures["first_rows"] = await until(pilot, lambda: app.list_screen.shown, "first rows")
+        figures["cpu_first_rows"] = process_cpu()
         figures["rss_rows_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        if MODE == "article":
+            await open_article(app, pilot, figures, stalls, busy)
         # A reader who searches at once: `/` as soon as rows show, the query pasted whole
         # (Pilot types about 90 ms a key of its own, in any text box).
         app.action_search()
@@ -85,6 +133,9 @@ async def main():
         box.value = QUERY
         hits = lambda: getattr(app.screen, "hits", None)  # noqa: E731
         figures["ready_search"] = await until(pilot, hits, "hits")
+        figures["cpu_search"] = process_cpu()
+        if MODE == "hits":
+            os._exit(0)
         await pilot.press("escape")
         await until(pilot, lambda: app.linked, "linked")
         await pilot.pause(0.2)
@@ -118,11 +169,12 @@ asyncio.run(main())
 """
 
 
-def one_run(folder: str, query: str, repo: Path) -> dict:
+def one_run(folder: str, query: str, repo: Path, mode: str) -> dict:
+    """One fresh process: `mode` "search" (a query, then an article) or "article"."""
     env = dict(os.environ, PYTHONPATH=str(repo))
     spawned = time.monotonic()  # CLOCK_MONOTONIC: the child reads the same clock
     done = subprocess.run(
-        [sys.executable, "-c", CHILD, folder, query, repr(spawned)],
+        [sys.executable, "-c", CHILD, folder, query, repr(spawned), mode],
         capture_output=True,
         text=True,
         env=env,
@@ -135,28 +187,52 @@ def one_run(folder: str, query: str, repo: Path) -> dict:
     return json.loads(line[len("FIGURES ") :])
 
 
+def _report(name: str, seconds: list[float]) -> None:
+    if seconds:
+        print(
+            f"{name:<18} min {min(seconds) * 1000:8.0f} ms  "
+            f"median {statistics.median(seconds) * 1000:8.0f} ms"
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--repo", type=Path, default=ROOT, help="the checkout whose code runs")
     parser.add_argument("--query", default="harga beras")
+    parser.add_argument("--child", choices=["hits", "article"], help="one run, in this process")
     args = parser.parse_args()
-    runs = [one_run(args.folder, args.query, args.repo) for _ in range(args.runs)]
-    keys = ["first_rows", "ready_search", "ready", "entity_first_page"]
-    for key in keys:
-        values = [run[key] for run in runs if key in run]
-        if values:
-            print(
-                f"{key:<18} min {min(values) * 1000:8.0f} ms  "
-                f"median {statistics.median(values) * 1000:8.0f} ms"
-            )
+    if args.child:
+        sys.path.insert(0, str(args.repo))
+        sys.argv = ["child", args.folder, args.query, repr(time.monotonic()), args.child]
+        exec(CHILD, {"__name__": "__main__"})  # the benchmark's own child, in this process
+        return 0
+    runs, article_runs = [], []
+    for _ in range(args.runs):  # alternated, so both see the same load
+        runs.append(one_run(args.folder, args.query, args.repo, "search"))
+        article_runs.append(one_run(args.folder, args.query, args.repo, "article"))
     for key, name in (
+        ("first_rows", "first rows"),
+        ("ready_search", "hits"),
+        ("ready", "then related"),
+        ("entity_first_page", "entity first page"),
         ("longest_stall_loading", "loop stall"),
         ("longest_stall_cpu", "loop stall cpu"),
+        ("cpu_first_rows", "cpu at first rows"),
+        ("cpu_search", "cpu at hits"),
     ):
-        stalls = [run[key] * 1000 for run in runs]
-        print(f"{name:<18} min {min(stalls):8.0f} ms  median {statistics.median(stalls):8.0f} ms")
+        _report(name, [run[key] for run in runs if key in run])
+    print("-- an article opened as soon as rows show, then its related pane:")
+    for key, name in (
+        ("first_rows", "first rows"),
+        ("article_shown", "article shown"),
+        ("ready_article", "related answered"),
+        ("longest_stall_article", "loop stall"),
+        ("longest_stall_article_cpu", "loop stall cpu"),
+        ("cpu_article", "cpu at related"),
+    ):
+        _report(name, [run[key] for run in article_runs if key in run])
     for key in ("rss_rows_mb", "rss_ready_mb", "peak_rss_mb"):
         values = [run[key] for run in runs]
         print(f"{key:<18} min {min(values):8.0f} MB  median {statistics.median(values):8.0f} MB")

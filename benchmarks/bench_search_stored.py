@@ -2,6 +2,11 @@
 
     python benchmarks/bench_search_stored.py --articles 10000 100000 --keep DIR
 
+    KABAR_CACHE_DIR=DIR python benchmarks/bench_search_stored.py --folder FOLDER
+
+measures the same keystrokes on the corpus cached for FOLDER instead (`kabar index
+FOLDER`, or a 100k cache from `benchmarks/scale_cache.py`).
+
 For each size, once (kept in DIR/search-N.sqlite3): `benchmarks/searchgen.py` articles
 (mutated real sentences, a vocabulary that grows with the corpus) are stored as a cached
 corpus, the search index is built and saved; the save time and the size it adds are
@@ -124,9 +129,10 @@ def build(path: Path, size: int) -> None:
 
 
 def queries(
-    storage: Storage, size: int, queries_asked: int = QUERIES
+    storage: Storage, size: int, queries_asked: int = QUERIES, corpus: int | None = None
 ) -> list[tuple[str, str, int, int]]:
-    """(query, source article id, paragraph number, style) from random stored passages."""
+    """(query, source article id, paragraph number, style) from random stored passages
+    (of `corpus`, when the database holds more than one)."""
     rng = random.Random(size)
     made = []
     with storage.guard("read") as db:
@@ -135,10 +141,14 @@ def queries(
             rows = db.execute(
                 "SELECT c.article_id, p.number, p.text, a.outlet FROM corpus_articles c "
                 "JOIN paragraphs p ON p.article = c.article "
-                "JOIN articles a ON a.id = c.article WHERE c.position = ?",
-                (position,),
+                "JOIN articles a ON a.id = c.article WHERE c.position = ? "
+                "AND (c.corpus = ? OR ? IS NULL)",
+                (position, corpus, corpus),
             ).fetchall()
+            if not rows:
+                continue
             article_id, number, text, outlet = rng.choice(rows)
+            outlet = outlet or "-"
             words = text.replace(".", "").replace(",", "").split()
             length = rng.randint(3, 7)
             start = rng.randrange(max(len(words) - length, 1))
@@ -220,6 +230,29 @@ def measure(path: Path, size: int, way: str, asked_count: int) -> None:
         print(f"  memory after the queries: +{rss_mb() - base:.1f} MB")
 
 
+def measure_folder(folder: Path, asked_count: int) -> None:
+    """Keystrokes on the search of the corpus cached for FOLDER (KABAR_CACHE_DIR), opened
+    as the reader and `kabar search` open it (a corpus `kabar index` or
+    `benchmarks/scale_cache.py` stored)."""
+    from bench_index import rss_mb
+
+    from kabar_tui.core.catalog_open import open_catalog
+
+    catalog, problems = open_catalog([folder])
+    assert catalog is not None, f"index {folder} into KABAR_CACHE_DIR first ({problems})"
+    asked = queries(catalog.storage, len(catalog), asked_count, catalog.number)
+    base = rss_mb()
+    started, cpu = time.perf_counter(), time.process_time()
+    searcher = catalog.searcher()
+    opened, opened_cpu = time.perf_counter() - started, time.process_time() - cpu
+    print(
+        f"{len(catalog):,} articles of {folder}: open {opened * 1000:.0f} ms "
+        f"({opened_cpu * 1000:.0f} ms CPU), +{rss_mb() - base:.1f} MB"
+    )
+    keystrokes(searcher, asked)
+    print(f"  memory after the queries: +{rss_mb() - base:.1f} MB, {rss_mb():.0f} MB in all")
+
+
 def once(path: Path, query: str) -> None:
     """One search in a fresh process, as `kabar search QUERY` makes it (time it whole:
     `farm-bench -- python benchmarks/bench_search_stored.py --keep DIR --once N QUERY`)."""
@@ -235,13 +268,19 @@ def once(path: Path, query: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", nargs="+", type=int, default=[10_000, 100_000])
-    parser.add_argument("--keep", type=Path, required=True, help="folder for the databases")
+    parser.add_argument("--keep", type=Path, help="folder for the databases")
+    parser.add_argument("--folder", type=Path, help="measure the cached corpus of this folder")
     parser.add_argument("--ways", nargs="+", default=["stored", "memory"])
     parser.add_argument("--queries", type=int, default=QUERIES, help="queries typed")
     parser.add_argument("--build", action="store_true", help="save the search index again")
     parser.add_argument("--one", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--once", nargs=2, metavar=("ARTICLES", "QUERY"), help="one search")
     args = parser.parse_args()
+    if args.folder:
+        measure_folder(args.folder, args.queries)
+        return
+    if args.keep is None:
+        parser.error("--keep or --folder is needed")
     if args.once:
         once(database(args.keep, int(args.once[0])), args.once[1])
         return

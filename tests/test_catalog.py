@@ -73,6 +73,22 @@ def test_heads_follow_the_corpus(catalog: Catalog, seed_corpus: Corpus) -> None:
     assert catalog.heads() == [ArticleHead.of(a) for a in seed_corpus.articles]
 
 
+def test_heads_read_in_parts_are_every_head(
+    catalog: Catalog, seed_corpus: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kabar_tui.core import catalog_store
+
+    monkeypatch.setattr(catalog_store, "HEADS_READ_TOGETHER", 3)
+    fresh = catalog.opened_again()  # a stored one: on a connection of its own, nothing read
+    parts = sum(1 for _part in fresh.heads_in_parts())
+    assert fresh.heads() == [ArticleHead.of(a) for a in seed_corpus.articles]
+    assert fresh.content_hashes() == {a.path: a.content_hash for a in seed_corpus.articles}
+    if isinstance(fresh, StoredCatalog):
+        assert parts == -(-len(seed_corpus.articles) // 3)
+        assert fresh.content_hashes() == catalog.opened_again().content_hashes()  # queried
+        fresh.close()
+
+
 def test_one_article_is_whole(catalog: Catalog, seed_corpus: Corpus) -> None:
     for article in seed_corpus.articles:
         assert catalog.article(article.id) == article
@@ -88,6 +104,20 @@ def test_related_links_match_the_linker(catalog: Catalog, seed_corpus: Corpus) -
             assert catalog.related(article.id, paragraph) == related(
                 seed_corpus, article.id, paragraph
             )
+
+
+def test_passages_are_the_linked_paragraphs_with_their_heads(
+    catalog: Catalog, seed_corpus: Corpus
+) -> None:
+    by_id = {article.id: article for article in seed_corpus.articles}
+    places = [(link.target_article, link.target_paragraph) for link in seed_corpus.links]
+    places += [(link.source_article, link.source_paragraph) for link in seed_corpus.links]
+    missing = [("no such article", 0), (seed_corpus.articles[0].id, 10_000)]
+    found = catalog.passages(places + missing)
+    assert set(found) == set(places)
+    for (article_id, paragraph), (head, text) in found.items():
+        assert head == ArticleHead.of(by_id[article_id])
+        assert text == by_id[article_id].paragraphs[paragraph].text
 
 
 def test_links_between_are_oriented_left_to_right(catalog: Catalog, seed_corpus: Corpus) -> None:
@@ -181,6 +211,68 @@ def test_a_changed_file_is_not_opened_from_the_cache(tmp_path: Path) -> None:
     assert changed.stat().st_size == before.st_size
     catalog, problems = open_catalog([folder], Storage(tmp_path / "cache" / DB_NAME))
     assert catalog is None and problems == []
+
+
+def _seed_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for seed in sorted(Path(build_corpus(cache=False).articles[0].path).parent.glob("*.txt")):
+        (folder / seed.name).write_bytes(seed.read_bytes())
+    return folder
+
+
+def _without_file_checks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The per-file check of a cached open fails, so only the folder's snapshot can open it."""
+
+    def refused(self: Storage) -> dict[str, tuple[str, str]]:
+        raise AssertionError("every file's stored signature was read")
+
+    monkeypatch.setattr(Storage, "known_articles", refused)
+
+
+def test_an_unchanged_folder_opens_by_its_snapshot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _seed_folder(tmp_path)
+    first = stored_catalog(tmp_path / "cache", [folder])
+    count = len(first)
+    first.close()
+    _without_file_checks(monkeypatch)
+    again, problems = open_catalog([folder], Storage(tmp_path / "cache" / DB_NAME))
+    assert again is not None and again.key == first.key and problems == []
+    assert len(again) == count > 1
+    again.close()
+
+
+@pytest.mark.parametrize("change", ["added", "removed", "appended", "renamed"])
+def test_a_changed_folder_is_checked_file_by_file(tmp_path: Path, change: str) -> None:
+    folder = _seed_folder(tmp_path)
+    stored_catalog(tmp_path / "cache", [folder]).close()
+    files = sorted(folder.glob("*.txt"))
+    if change == "added":
+        (folder / "new.txt").write_bytes(files[0].read_bytes() + b"\nSatu baris lagi.\n")
+    elif change == "removed":
+        files[0].unlink()
+    elif change == "appended":
+        with files[0].open("ab") as opened:
+            opened.write(b"\nSatu baris lagi.\n")
+    else:
+        files[0].rename(folder / "renamed.txt")
+    catalog, problems = open_catalog([folder], Storage(tmp_path / "cache" / DB_NAME))
+    assert catalog is None and problems == []
+
+
+def test_a_folder_with_a_file_that_is_no_article_says_so_at_every_open(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _seed_folder(tmp_path)
+    (folder / "binary.txt").write_bytes(b"\x00\x01\x02" * 400)
+    stored_catalog(tmp_path / "cache", [folder]).close()
+    catalog, _problems = open_catalog([folder], Storage(tmp_path / "cache" / DB_NAME))
+    assert catalog is not None and [p.path for p in catalog.problems][-1:] == [
+        str(folder / "binary.txt")
+    ]
+    catalog.close()
 
 
 def test_files_of_one_name_keep_their_corpus_ids(tmp_path: Path, seed_corpus: Corpus) -> None:

@@ -514,3 +514,26 @@ def test_an_abbreviation_in_brackets_after_its_long_form_is_a_mention_of_its_own
 ) -> None:
     """Where the tagger reads only the long form, the rules' abbreviation after it stands."""
     assert found(text) == {(long_form, "ORG"), (short_form, "ORG")}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Jaksa memeriksa Kepala Seksi Pendataan BPKD Kudus Lina Marlina kemarin.",
+            {("BPKD", "ORG"), ("Kudus", "LOC"), ("Lina Marlina", "PER")},
+        ),
+        (
+            "Jaksa memeriksa Kepala Sub Bidang Pendataan Dinkes Kudus Rina Wulandari kemarin.",
+            {("Dinkes", "ORG"), ("Kudus", "LOC"), ("Rina Wulandari", "PER")},
+        ),
+        (
+            "Hadir pula Kepala Sub Bagian Tata Usaha Kejari Blitar Taufik Hidayat di sana.",
+            {("Kejari", "ORG"), ("Blitar", "LOC"), ("Taufik Hidayat", "PER")},
+        ),
+    ],
+)
+def test_a_title_and_unit_chain_is_not_part_of_the_persons_name(
+    text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(text) == expected

@@ -85,7 +85,7 @@ def search_rows(path: Path) -> dict[str, object]:
             "search_arrays": sorted(arrays.items()),
         }
         for table in ("search_postings", "search_blocks", "search_grams"):
-            rows[table] = [row[1:] for row in db.execute(f"SELECT * FROM {table} ORDER BY 2")]
+            rows[table] = [row[1:] for row in db.execute(f"SELECT * FROM {table} ORDER BY 2, 3")]
     return rows
 
 

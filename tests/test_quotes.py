@@ -438,3 +438,36 @@ def test_a_cue_inside_reported_speech_with_a_lowercase_title_chain() -> None:
         ]
     )
     assert quotes[-1].speaker == "Windhu Purnomo"
+
+
+def test_short_name_after_a_cue_is_the_person_just_introduced_not_an_earlier_longer_name() -> None:
+    quotes = quotes_of(
+        [
+            "Kejaksaan menahan Wali Kota Malang Hendra Wijaya Putra dalam kasus suap proyek.",
+            "Kepala Seksi Penerangan Hukum Kejati Jatim Putra Kurniawan mengatakan penahanan "
+            "dilakukan setelah penyidik memeriksa tiga saksi. “Tersangka kami tahan selama "
+            "20 hari,” kata Putra di Surabaya, Rabu (3/7/2024).",
+            "“Kami tidak akan berhenti di sini,” ujar Putra.",
+            "Pengacara Hendra Wijaya Putra, Agus Salim, menyebut kliennya kooperatif. "
+            "“Klien kami menghormati proses hukum,” kata Agus.",
+        ]
+    )
+    assert [(q.text[:20], q.kind, q.speaker) for q in quotes] == [
+        ("penahanan dilakukan ", "indirect", "Putra Kurniawan"),
+        ("Tersangka kami tahan", "direct", "Putra Kurniawan"),
+        ("Kami tidak akan berh", "direct", "Putra Kurniawan"),
+        ("Klien kami menghorma", "direct", "Agus Salim"),
+    ]
+
+
+def test_reported_words_right_after_mengatakan_without_bahwa_are_indirect_speech() -> None:
+    quotes = quotes_of(
+        [
+            "Sekretaris Dewi Lestari mengatakan pendaftaran peserta dibuka hingga akhir bulan.",
+            "Ia sudah mengatakan hal itu kepada panitia.",
+            "Rapat itu menyatakan dukungan.",
+        ]
+    )
+    assert [(q.text, q.kind, q.speaker) for q in quotes] == [
+        ("pendaftaran peserta dibuka hingga akhir bulan", "indirect", "Dewi Lestari"),
+    ]

@@ -334,3 +334,16 @@ def test_a_story_word_index_expands_a_name_as_looking_through_the_story_does() -
     _, index = _names_and_index(names)
     for part in [*given, *" ".join(family).split(), "nobody"]:
         assert _expand_within(part, names, index, overall) == _expand(part, names, overall)
+
+
+def test_a_shortened_full_name_is_the_person_with_the_longer_name() -> None:
+    corpus = resolved(
+        article(
+            "a",
+            "Polisi menangkap Kepala Desa Bambang Sutrisno Hadi di rumahnya.",
+            "Pengacara Bambang Sutrisno, Rina Kartika, membenarkan penangkapan itu.",
+        )
+    )
+    assert canonical_of(corpus, "a", "Bambang Sutrisno") == "Bambang Sutrisno Hadi"
+    people = [e.canonical for e in corpus.entities if e.label == "PER"]
+    assert "Bambang Sutrisno" not in people

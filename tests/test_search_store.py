@@ -292,3 +292,72 @@ def test_a_stored_searcher_answers_from_a_worker_thread(cache: Storage) -> None:
     worker.join()
     assert pages == [SearchIndex.build(corpus).search_page("kata", 0, 5)]
     assert pages[0].total > 0 and cache.warnings == []
+
+
+def _votes_one_at_a_time(engine: SearchEngine, query: str, budget: int) -> dict[int, float] | None:
+    """The candidates' votes added one posting at a time in Python, as `_vote` did before
+    it summed with numpy: the reference its numpy sums must give exactly."""
+    from bisect import bisect_left
+    from heapq import nlargest
+    from operator import itemgetter
+
+    from kabar_tui.core.query import parse_query
+    from kabar_tui.core.search import CHECKED_LISTS, MAX_TERMS, VOTED
+
+    parsed = parse_query(query)
+    words = [*parsed.terms, *(word for phrase in parsed.phrases for word in phrase)]
+    if not words or parsed.kinds == set():
+        return None
+    terms = engine._terms(parsed, words[:MAX_TERMS])
+    features = sorted(engine._features(terms), key=lambda f: sum(len(p) for _, p in f))
+    votes: dict[int, float] = {}
+    read = 0
+    checked = []
+    filtered = parsed.kinds is not None or parsed.outlets or parsed.speakers
+    keep = engine._admitted(parsed) if filtered else None
+    for feature in features:
+        size = sum(len(posting) for _, posting in feature)
+        if read and read + size > budget:
+            checked.append(feature)
+            continue
+        share = max(budget // len(feature), 1)
+        for weight, posting in feature:
+            for doc in posting[-share:] if size > budget else posting:
+                if keep is None or keep[doc]:
+                    votes[doc] = votes.get(doc, 0.0) + weight
+        read += size
+    votes = dict(nlargest(VOTED, votes.items(), key=itemgetter(1)))
+    for feature in checked:
+        for doc in votes:
+            for weight, posting in nlargest(CHECKED_LISTS, feature, key=itemgetter(0)):
+                at = bisect_left(posting, doc)
+                if at < len(posting) and posting[at] == doc:
+                    votes[doc] += weight
+                    break
+    return votes
+
+
+@pytest.mark.parametrize("budget", [0, 60, 40_000])
+def test_votes_summed_with_numpy_are_those_added_one_at_a_time(
+    cache: Storage, monkeypatch: pytest.MonkeyPatch, budget: int
+) -> None:
+    from kabar_tui.core import search
+
+    monkeypatch.setattr(search, "BASE_BUDGET", budget)  # small: the budget's two ways
+    key, corpus = store_generated(cache, 120)
+    stored = open_search(cache, key)
+    assert isinstance(stored, StoredSearchIndex)
+    with cache.guard("read") as db:
+        stored._connection = db  # as search_page sets it, for the parts called alone
+    for engine in (stored, SearchIndex.build(corpus)):
+        compared = 0
+        for query in queries(corpus, 120, 4):
+            expected = _votes_one_at_a_time(engine, query, budget + engine._document_count() // 10)
+            if expected is None:
+                continue
+            parsed = search.parse_query(query)
+            words = [*parsed.terms, *(w for phrase in parsed.phrases for w in phrase)]
+            got = engine._vote(engine._terms(parsed, words[: search.MAX_TERMS]), parsed)
+            assert list(got.items()) == list(expected.items()), query  # order, exact floats
+            compared += bool(expected)
+        assert compared > 80

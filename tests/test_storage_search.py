@@ -1,4 +1,6 @@
-"""The persistent full-text index of paragraphs (issue 11): filled as articles are stored."""
+"""Stored paragraphs are found by the stored search index of their corpus (issue 11),
+which follows changed and deleted files. (It replaced the FTS5 `passages` table, which
+these tests checked before: layout 9 has no such table.)"""
 
 from __future__ import annotations
 
@@ -7,12 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from kabar_tui.core import storage_sqlite
+from kabar_tui.core.catalog_open import open_catalog
 from kabar_tui.core.pipeline import index_corpus
-from kabar_tui.core.storage import Storage
+from kabar_tui.core.query import HitKind
 from tests.test_storage import write_corpus
 
-pytestmark = pytest.mark.skipif(not storage_sqlite.HAS_FTS5, reason="SQLite without FTS5")
+
+@pytest.fixture(autouse=True)
+def cache_on(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The suite runs without the cache (conftest); here it is the subject."""
+    monkeypatch.delenv("KABAR_NO_CACHE", raising=False)
+    monkeypatch.setenv("KABAR_CACHE_DIR", str(tmp_path / "cache"))
 
 
 @pytest.fixture
@@ -21,49 +28,48 @@ def corpus_dir(tmp_path: Path) -> Path:
     return tmp_path / "corpus"
 
 
-def found(cache: Storage, query: str) -> list[tuple[str, int]]:
-    return sorted((Path(path).name, position) for path, position, _ in cache.search_passages(query))
+def found(folder: Path, query: str) -> list[tuple[str, int | None]]:
+    """(file, paragraph) of the passages the stored index finds for `query`."""
+    catalog, _ = open_catalog([folder])
+    assert catalog is not None
+    try:
+        paths = {head.id: Path(head.path).name for head in catalog.heads()}
+        hits = catalog.searcher().search_page(query, limit=100).hits
+        return sorted(
+            (paths[hit.article_id or ""], hit.paragraph)
+            for hit in hits
+            if hit.kind == HitKind.PASSAGE
+        )
+    finally:
+        catalog.close()
 
 
-def test_stored_paragraphs_are_found_by_their_words(corpus_dir: Path, tmp_path: Path) -> None:
-    with Storage(tmp_path / "cache" / "test.sqlite3") as cache:
-        report = index_corpus([corpus_dir], cache=cache)
-        article = report.corpus.articles[2]
-        [number] = [p.index for p in article.paragraphs if "energi 2" in p.text]
-        assert found(cache, "subsidi energi 2") == [("002_artikel.txt", number)]
-        assert len(found(cache, "DEFISIT")) == 6  # case and every article
-        assert found(cache, "defis") == found(cache, "defisit")  # the last word a prefix
-        assert found(cache, "defisit ekonom") == []  # every word in one paragraph
-        assert found(cache, '"); DROP TABLE articles; --') == []
-        assert found(cache, "") == []
+def test_stored_paragraphs_are_found_by_their_words(corpus_dir: Path) -> None:
+    report = index_corpus([corpus_dir])
+    article = report.corpus.articles[2]
+    [number] = [p.index for p in article.paragraphs if "energi 2" in p.text]
+    assert ("002_artikel.txt", number) in found(corpus_dir, '"subsidi energi 2"')
+    assert len({name for name, _ in found(corpus_dir, '"DEFISIT"')}) == 6  # case, every article
+    assert found(corpus_dir, '"defisit ekonomi"') == []  # a phrase: side by side
+    assert found(corpus_dir, '"); DROP TABLE articles; --') == []
+    assert found(corpus_dir, "") == []
 
 
 def test_the_index_follows_changed_and_deleted_files(corpus_dir: Path, tmp_path: Path) -> None:
-    path = tmp_path / "cache" / "test.sqlite3"
-    with Storage(path) as cache:
-        index_corpus([corpus_dir], cache=cache)
-        (corpus_dir / "001_artikel.txt").write_text(
-            "Judul baru tentang bencana\n\nBanjir bandang melanda Garut pada Senin pagi.\n"
-        )
-        (corpus_dir / "004_artikel.txt").unlink()
-        index_corpus([corpus_dir], cache=cache)
-        assert found(cache, "banjir garut") == [("001_artikel.txt", 0)]
-        assert [name for name, _ in found(cache, "subsidi energi")] == [
-            "000_artikel.txt",
-            "002_artikel.txt",
-            "003_artikel.txt",
-            "005_artikel.txt",
-        ]
-    with sqlite3.connect(path) as db:  # the index holds exactly the stored paragraphs
-        indexed = db.execute("SELECT count(*) FROM passages WHERE passages MATCH 'subsidi'")
-        stored = db.execute("SELECT count(*) FROM paragraphs WHERE text LIKE '%subsidi%'")
-        assert indexed.fetchone() == stored.fetchone() == (4,)
-
-
-def test_rebuild_empties_the_index(corpus_dir: Path, tmp_path: Path) -> None:
-    with Storage(tmp_path / "cache" / "test.sqlite3") as cache:
-        index_corpus([corpus_dir], cache=cache)
-        cache.clear()
-        assert found(cache, "defisit") == []
-        index_corpus([corpus_dir], cache=cache)
-        assert len(found(cache, "defisit")) == 6
+    index_corpus([corpus_dir])
+    (corpus_dir / "001_artikel.txt").write_text(
+        "Judul baru tentang bencana\n\nBanjir bandang melanda Garut pada Senin pagi.\n"
+    )
+    (corpus_dir / "004_artikel.txt").unlink()
+    index_corpus([corpus_dir])
+    assert found(corpus_dir, '"banjir bandang"') == [("001_artikel.txt", 0)]
+    assert sorted({name for name, _ in found(corpus_dir, '"subsidi energi"')}) == [
+        "000_artikel.txt",
+        "002_artikel.txt",
+        "003_artikel.txt",
+        "005_artikel.txt",
+    ]
+    [cache_file] = (tmp_path / "cache").glob("*.sqlite3")
+    with sqlite3.connect(cache_file) as db:  # no full-text table of its own any more
+        tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master")}
+    assert not {name for name in tables if name.startswith("passages")}

@@ -10,7 +10,7 @@ queries and pages so that opening a big corpus loads almost nothing.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
@@ -159,6 +159,12 @@ class Catalog(ABC):
     def searcher(self) -> Searcher:
         """The search index (built or opened on first use: call it in a worker)."""
 
+    def heads_in_parts(self) -> Iterator[None]:
+        """Read every head (what `heads` answers) a part at a time, yielding after each: a
+        caller with questions waiting asks them in between. Held in memory: one part."""
+        self.heads()
+        yield
+
     def newest_heads(self, limit: int) -> list[ArticleHead] | None:
         """The `limit` newest heads (undated last, then in corpus order: the list's first
         screen by date) when the backing answers that faster than every head; else None."""
@@ -208,6 +214,24 @@ class Catalog(ABC):
             if paragraph is None or link.source_paragraph == paragraph
         ]
         return sorted(found, key=link_order)
+
+    def passages(
+        self, places: Iterable[tuple[str, int]]
+    ) -> dict[tuple[str, int], tuple[ArticleHead, str]]:
+        """The head and text of each (article id, paragraph) there is: what the related
+        pane shows of the passages a paragraph links to, without reading their articles."""
+        found: dict[tuple[str, int], tuple[ArticleHead, str]] = {}
+        articles: dict[str, Article | None] = {}
+        for article_id, paragraph in places:
+            if article_id not in articles:
+                articles[article_id] = self.article(article_id)
+            article = articles[article_id]
+            if article is not None and 0 <= paragraph < len(article.paragraphs):
+                found[article_id, paragraph] = (
+                    ArticleHead.of(article),
+                    article.paragraphs[paragraph].text,
+                )
+        return found
 
     def links_between(self, left_id: str, right_id: str) -> list[Link]:
         """The links joining two articles, oriented left to right."""

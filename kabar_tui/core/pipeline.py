@@ -614,7 +614,7 @@ def _index(
             quote_groups=found.results.quote_groups,
         )
         with times.timing("search"):
-            _save_stored_search(storage, key, corpus, options)
+            _append_search(storage, key, corpus, options)
         return IndexReport(
             corpus,
             articles=total,
@@ -718,6 +718,15 @@ def _save_stored_search(storage: Storage, key: str, corpus: Corpus, options: Ind
     from kabar_tui.core.search_store import save_stored_search
 
     save_stored_search(storage, key, corpus.entities, options.search_every, options.search_postings)
+
+
+def _append_search(storage: Storage, key: str, corpus: Corpus, options: IndexOptions) -> None:
+    """The articles added to a stored corpus, added to its stored search index (a new
+    segment, docs/search.md); the index built whole when it cannot take them."""
+    from kabar_tui.core.search_store import append_search
+
+    if not append_search(storage, key, corpus.entities):
+        _save_stored_search(storage, key, corpus, options)
 
 
 # In a worker process: how to process a file, given once by the parent (_start_worker).

@@ -60,6 +60,12 @@ REPORTED = re.compile(
     r"(?:\s*[,:]\s*|\s+bahwa\s+)(?:bahwa\s+)?",
     re.IGNORECASE,
 )
+# After a clause verb (`mengatakan`), a lowercase word that opens the reported words, not
+# whom or where they were said (`mengatakan kepada ...` is REPORTED's).
+BARE_CLAUSE = re.compile(
+    r"\s+(?!(?:kepada|pada|di|dalam|saat|ketika|usai|seusai|hal|itu|ini|sesuatu|apa)\b)"
+    r"(?=[a-z])"
+)
 # Before a reporting verb these tell of speech rather than report it.
 AUXILIARIES = frozenset({"sudah", "telah", "pernah", "akan", "tidak", "belum", "tak", "sempat"})
 # Where reported words end before a source named after them (`..., menurut Tass.`).
@@ -261,6 +267,8 @@ def reported_speech(
         start = sentences.start(match.start())
         before = text[max(start, match.start() - 12) : match.start()].split()
         reported = REPORTED.match(text, match.end())
+        if not reported and match.group().casefold() in cues().clause_verbs:
+            reported = BARE_CLAUSE.match(text, match.end())  # `X mengatakan penyidik ...`
         if not reported and before and before[-1].casefold() in AUXILIARIES:
             continue  # `X sudah menyampaikan data`: told, not reported
         if before and before[-1].casefold() in cues().pronouns:
@@ -352,6 +360,8 @@ def attribute(paragraphs: Sequence[str], mentions: Sequence[Mention]) -> list[Qu
     memory = Memory()
     running: list[Quote] = []  # parts of a quotation still open at the last paragraph's end
     for index, text in enumerate(paragraphs):
+        if index:
+            memory.note_paragraph(paragraphs[index - 1], by_paragraph.get(index - 1, []))
         in_paragraph = by_paragraph.get(index, [])
         memory.note_titles(text, in_paragraph)
         has_marks = QUOTE_MARK.search(text) is not None

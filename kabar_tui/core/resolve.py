@@ -156,6 +156,16 @@ def _expand(part: str, names: Counter[str], overall: Counter[str]) -> str | None
     return max(candidates, key=lambda name: (names[name], overall[name]))
 
 
+def _longer_name(key: str, names: Counter[str]) -> str | None:
+    """The most mentioned longer name of the article that holds every word of the name
+    `key`: a shortened full name (`Ahmad Muhdlor` for `Ahmad Muhdlor Ali`) is that person."""
+    words = set(key.split())
+    candidates = [name for name in names if len(name) > len(key) and words < set(name.split())]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda name: (names[name], len(name)))
+
+
 def _names_and_index(names: Counter[str]) -> tuple[Counter[str], dict[str, list[str]]]:
     """Names and a word -> names (in the names' order) index of them."""
     index: dict[str, list[str]] = defaultdict(list)
@@ -244,6 +254,8 @@ def _mention_keys(
                     if expanded is None:
                         expanded = _expand_indexed(key, corpus_index, corpus_names)
                     resolved = expanded or key
+                elif label == Label.PER:
+                    resolved = _longer_name(key, article_names) or key
                 code = codes.get(resolved)
                 if code is None:
                     code = codes[resolved] = len(keys)

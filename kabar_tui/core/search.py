@@ -14,7 +14,7 @@ import math
 from abc import ABC, abstractmethod
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from operator import itemgetter
@@ -41,6 +41,7 @@ VOTED = 600  # candidates kept after voting
 RANKED = 100  # candidates ranked by rapidfuzz
 CHECKED_LISTS = 8  # closest meanings of a common term checked per voted candidate
 PREFIX_EXPANSIONS = 40  # indexed words tried for an unfinished last word
+KEPT_TERM_MASKS = 12  # masks of recent terms (a byte per document each: 1.3 MB at 100k)
 MAX_TERMS = 24  # words of a pasted paragraph beyond these add cost, not precision
 _TEXT_BATCH = 512  # texts asked of the index at a time while checking phrases
 
@@ -128,6 +129,7 @@ class SearchEngine(ABC):
     def __init__(self) -> None:
         self._expansions: dict[tuple[str, bool], dict[int, float]] = {}
         self._filter_masks: dict[tuple[object, ...], np.ndarray] = {}
+        self._term_masks: dict[tuple[int, tuple[int, ...]], np.ndarray] = {}
         # the distinct outlets and quote speakers, for filter values, and the document
         # count they were read at (an index in memory grows)
         self._outlet_names: tuple[int, NameMatcher] | None = None
@@ -243,8 +245,8 @@ class SearchEngine(ABC):
         phrases keep: posting lists marked in a bitmap, counted without ranking."""
         mask = np.zeros(self._document_count(), dtype=bool)
         for term in terms:
-            for word_id in term.matches:
-                mask[_as_numbers(self._posting_of(word_id))] = True
+            if term.matches:
+                mask |= self._term_mask(term)
         for word in {word for phrase in parsed.phrases for word in phrase}:
             phrase_word = self._find_word(word)
             if phrase_word is None:
@@ -264,6 +266,22 @@ class SearchEngine(ABC):
                     joined = f" {' '.join(WORD.findall(fold(text)))} "
                     if not all(phrase in joined for phrase in phrases):
                         mask[doc] = False
+        return mask
+
+    def _term_mask(self, term: _Term) -> np.ndarray:
+        """The documents holding a meaning of `term`, kept for the next keystrokes: while
+        the last word is typed the others keep their meanings, and marking a common
+        word's posting lists again was most of a keystroke at 100k articles."""
+        count = self._document_count()
+        key = (count, tuple(term.matches))
+        mask = self._term_masks.get(key)
+        if mask is None:
+            mask = np.zeros(count, dtype=bool)
+            for word_id in term.matches:
+                mask[_as_numbers(self._posting_of(word_id))] = True
+            if len(self._term_masks) >= KEPT_TERM_MASKS:
+                del self._term_masks[next(iter(self._term_masks))]  # the oldest
+            self._term_masks[key] = mask
         return mask
 
     def _vote_all(self, terms: list[_Term], docs: list[int]) -> list[tuple[int, float]]:
@@ -376,15 +394,19 @@ class SearchEngine(ABC):
     def _vote(self, terms: list[_Term], parsed: Query) -> dict[int, float]:
         """Candidate documents with a vote: rarest postings first, within a budget that
         grows slowly with the index; commoner features are then only checked for the
-        best-voted documents."""
+        best-voted documents.
+
+        Summed with numpy (at 100k articles the budget is 170k postings a keystroke, too
+        many for a Python loop), in the order a loop would add them, so the votes are the
+        same floats; ties go to the document voted for first, as in a dict's order."""
         features = sorted(self._features(terms), key=lambda f: sum(len(p) for _, p in f))
-        votes: dict[int, float] = {}
-        get = votes.get
         read = 0
         budget = BASE_BUDGET + self._document_count() // 10
         checked: list[list[tuple[float, Sequence[int]]]] = []
         filtered = parsed.kinds is not None or parsed.outlets or parsed.speakers
-        keep = self._admitted(parsed).tobytes().__getitem__ if filtered else None  # votes too
+        admitted = self._admitted(parsed) if filtered else None  # votes too
+        streams: list[np.ndarray] = []
+        weights: list[np.ndarray] = []
         for feature in features:
             size = sum(len(posting) for _, posting in feature)
             if read and read + size > budget:
@@ -393,20 +415,32 @@ class SearchEngine(ABC):
             # Even the rarest feature is too common: its newest postings stand for it.
             share = max(budget // len(feature), 1)
             for weight, posting in feature:
-                docs = posting[-share:] if size > budget else posting
-                for doc in docs if keep is None else filter(keep, docs):
-                    votes[doc] = get(doc, 0.0) + weight
+                docs = _as_numbers(posting)
+                if size > budget:
+                    docs = docs[-share:]
+                if admitted is not None:
+                    docs = docs[admitted[docs]]
+                streams.append(docs)
+                weights.append(np.full(len(docs), weight, dtype=np.float64))
             read += size
-        votes = dict(heapq.nlargest(VOTED, votes.items(), key=itemgetter(1)))
+        if not streams:
+            return {}
+        stream = np.concatenate(streams).astype(np.int64)
+        docs, first, slots = np.unique(stream, return_index=True, return_inverse=True)
+        sums = np.bincount(slots.ravel(), weights=np.concatenate(weights), minlength=len(docs))
+        best = np.lexsort((first, -sums))[:VOTED]
+        candidates, values = docs[best], sums[best].astype(np.float64)
         for feature in checked:
-            feature = heapq.nlargest(CHECKED_LISTS, feature, key=itemgetter(0))
-            for doc in votes:
-                for weight, posting in feature:
-                    at = bisect_left(posting, doc)
-                    if at < len(posting) and posting[at] == doc:
-                        votes[doc] += weight
-                        break
-        return votes
+            found = np.zeros(len(candidates), dtype=bool)
+            for weight, posting in heapq.nlargest(CHECKED_LISTS, feature, key=itemgetter(0)):
+                numbers = _as_numbers(posting)
+                if not len(numbers):
+                    continue
+                at = np.minimum(np.searchsorted(numbers, candidates), len(numbers) - 1)
+                holding = (numbers[at] == candidates) & ~found
+                values[holding] += weight
+                found |= holding
+        return dict(zip(candidates.tolist(), values.tolist(), strict=True))
 
     def _admitted(self, parsed: Query) -> np.ndarray:
         """A mask of the documents the filters (kind, outlet, speaker) of `parsed` keep:
@@ -584,7 +618,12 @@ class SearchEngine(ABC):
 
 class SearchIndex(SearchEngine):
     """An incremental search index in memory; documents are numbered in the order they
-    are added. `kabar_tui.core.search_store` saves one to the cache database."""
+    are added. `kabar_tui.core.search_store` saves one to the cache database.
+
+    `build` numbers the articles' documents (and words, and speaker labels) first and the
+    entities' after them: appending an article to a stored index then writes only its own
+    postings and the entities' tail, and gives the index `build` gives (docs/search.md).
+    """
 
     def __init__(self) -> None:
         super().__init__()
@@ -610,23 +649,46 @@ class SearchIndex(SearchEngine):
         self.word_grams: dict[str, array] = {}
         self.postings: dict[int, array] = {}
         self._sorted_ids: array | None = None
+        # (documents, words, labels) before the first entity's document: the articles'
+        # part, which appending articles extends; None while there is no entity
+        self.article_part: tuple[int, int, int] | None = None
+        self.appendable = True  # no article document follows an entity's
+        self.mention_entities = 0  # entities' documents made from mentions, not records
+        self.article_frequencies: array | None = None  # per word, the articles' documents
 
     @classmethod
     def build(cls, corpus: Corpus) -> SearchIndex:
         index = cls()
-        for entity in corpus.entities:  # first, so mentions of their aliases add nothing
-            index.add_entity(entity)
         for article in corpus.articles:
-            index.add_article(article)
+            index.add_article(article, mentions=False)
+        index.add_entities(corpus.entities, mention_names(corpus.articles))
         return index
+
+    def add_entities(
+        self, entities: Iterable[EntityRecord], mentions: Iterable[tuple[str, str, str]]
+    ) -> None:
+        """The entities' documents, after the articles': the corpus's entities, then the
+        `mention_names` none of them has (so mentions of their aliases add nothing)."""
+        for entity in entities:
+            self.add_entity(entity)
+        for name, label, text in mentions:
+            self.mention_entities += self._add_entity(name, label, [text])
+
+    def article_split(self) -> tuple[int, int, int] | None:
+        """(documents, words, labels) of the articles' part, None when an article's
+        document follows an entity's (the index cannot be appended to)."""
+        if not self.appendable:
+            return None
+        return self.article_part or (len(self.kinds), len(self.words), len(self.labels))
 
     def __len__(self) -> int:
         return len(self.kinds)
 
     # --- indexing -------------------------------------------------------------------
 
-    def add_article(self, article: Article) -> None:
-        """Index the title, paragraphs and quotes of one article (and entities it names)."""
+    def add_article(self, article: Article, mentions: bool = True) -> None:
+        """Index the title, paragraphs and quotes of one article, and unless `mentions` is
+        False the entities it names (`build` adds those after every article)."""
         if article.id in self._article_numbers:
             return
         number = len(self.article_ids)
@@ -642,21 +704,22 @@ class SearchIndex(SearchEngine):
             self._add_doc(
                 HitKind.QUOTE, number, quote.paragraph, position, quote.text, speaker, speaker
             )
-        for mention in article.entities:
-            self._add_entity(mention.canonical or mention.text, mention.label, [mention.text])
+        if mentions:
+            self.add_entities((), mention_names([article]))
 
     def add_entity(self, entity: EntityRecord) -> None:
         """Index an entity of the corpus (`build` adds them all before the articles)."""
         self._add_entity(entity.canonical, entity.label, entity.aliases)
 
-    def _add_entity(self, name: str, label: str, aliases: list[str]) -> None:
+    def _add_entity(self, name: str, label: str, aliases: list[str]) -> bool:
         key = fold(name)
         if not key.strip() or key in self._entity_names:
-            return
+            return False
         self._entity_names.add(key)
         self._entity_names.update(fold(alias) for alias in aliases)
         extra = " ".join(alias for alias in aliases if fold(alias) != key)
         self._add_doc(HitKind.ENTITY, -1, _NO_NUMBER, 0, name, label, extra)
+        return True
 
     def _add_doc(
         self,
@@ -669,6 +732,12 @@ class SearchIndex(SearchEngine):
         extra: str | None = None,
     ) -> int:
         doc = len(self.kinds)
+        if kind == HitKind.ENTITY:
+            if self.article_part is None:
+                self.article_part = (doc, len(self.words), len(self.labels))
+                self.article_frequencies = self.word_frequencies()
+        elif self.article_part is not None:
+            self.appendable = False
         self._keep_text(kind, text)
         self.kinds.append(_KIND_CODE[kind])
         self.owners.append(owner)
@@ -737,6 +806,10 @@ class SearchIndex(SearchEngine):
     def _word_lengths(self) -> np.ndarray:
         return np.frombuffer(self.word_lengths, dtype=np.uint16).copy()
 
+    def word_frequencies(self) -> array:
+        """Documents per word id, as they are now."""
+        return array("I", (len(self.postings[w]) for w in range(len(self.words))))
+
     def _frequencies(self) -> np.ndarray:
         if self._frequency_cache is None:
             postings = self.postings
@@ -770,6 +843,14 @@ class SearchIndex(SearchEngine):
 
     def _article_id(self, number: int) -> str:
         return self.article_ids[number]
+
+
+def mention_names(articles: Iterable[Article]) -> Iterator[tuple[str, str, str]]:
+    """(name, label, text) of each mention of `articles`: an entity's document when no
+    entity of the corpus has that name."""
+    for article in articles:
+        for mention in article.entities:
+            yield mention.canonical or mention.text, mention.label, mention.text
 
 
 def _spans(folded: str, matched_words: set[str], phrases: list[list[str]]) -> list[tuple[int, int]]:

@@ -36,6 +36,7 @@ import tempfile
 import threading
 import zlib
 from array import array
+from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -46,7 +47,13 @@ import numpy as np
 from kabar_tui.core import storage_sqlite as backend
 from kabar_tui.core.model import Article, EntityRecord
 from kabar_tui.core.query import KINDS, HitKind
-from kabar_tui.core.search import DocumentColumns, SearchEngine, SearchIndex, SearchPage
+from kabar_tui.core.search import (
+    DocumentColumns,
+    SearchEngine,
+    SearchIndex,
+    SearchPage,
+    mention_names,
+)
 from kabar_tui.core.storage import Skipped, Storage
 
 SHORT = 16  # posting lists shorter than this share a row with their neighbours' keys
@@ -57,6 +64,8 @@ STORED_BATCH = 500  # stored articles read at a time to build a corpus's search 
 # Document numbers of postings held while that index is built (16 MB), the rest in
 # scratch files (SavedSearchIndex.spill).
 KEPT_POSTINGS = 4_000_000
+# The entities' segment: after every article segment (segments are read in order).
+TAIL_SEGMENT = 1 << 30
 _PART_HEAD = struct.Struct("<QI")  # a posting list in a scratch file: key, length
 _KIND_CODE = {kind: code for code, kind in enumerate(KINDS)}
 _BIG_ENDIAN = sys.byteorder == "big"
@@ -123,19 +132,7 @@ def pack_block(lists: list[tuple[int, array]]) -> bytes:
 
 def unpack_block(data: bytes, place: int) -> array | None:
     """The list of the key at `place` in a block, None when the block has none."""
-    try:
-        values = _from_bytes("I", zlib.decompress(data))
-    except zlib.error as error:
-        raise SearchDamaged(f"a block of posting lists cannot be read ({error})") from None
-    at = 0
-    while at + 1 < len(values):
-        length = values[at + 1]
-        if values[at] == place:
-            if at + 2 + length > len(values):
-                raise SearchDamaged("a block of posting lists is cut short")
-            return values[at + 2 : at + 2 + length]
-        at += 2 + length
-    return None
+    return next((docs for at, docs in _block_lists(data) if at == place), None)
 
 
 @dataclass(slots=True)
@@ -209,8 +206,8 @@ class SavedSearchIndex(SearchIndex):
         super()._post(doc, keys)
         self._posted += len(keys)
 
-    def add_article(self, article: Article) -> None:
-        super().add_article(article)
+    def add_article(self, article: Article, mentions: bool = True) -> None:
+        super().add_article(article, mentions)
         if self._posted > self._kept:
             self.spill()
 
@@ -279,21 +276,15 @@ def _entity_texts(index: SearchIndex, entity_docs: list[int]) -> list[str]:
     return [index.texts[doc] for doc in entity_docs]
 
 
-def _frequencies(index: SearchIndex) -> array:
-    if isinstance(index, SavedSearchIndex):
-        return index.word_frequencies()
-    return array("I", (len(index.postings[w]) for w in range(len(index.words))))
-
-
 def _posting_lists(index: SearchIndex) -> Iterable[tuple[int, array]]:
     if isinstance(index, SavedSearchIndex):
         return index.posting_lists()
     return index.postings.items()
 
 
-def _arrays(index: SearchIndex, articles: Sequence[int]) -> dict[str, bytes]:
+def _arrays(index: SearchIndex, articles: Sequence[int], split: Split) -> dict[str, bytes]:
     """The per-document columns, the vocabulary and the string tables, as BLOBs."""
-    words = _Strings.of(index.words)
+    words = index.words.data() if isinstance(index.words, _OldWords) else _Strings.of(index.words)
     entity = _KIND_CODE[HitKind.ENTITY]
     entity_docs = [doc for doc, kind in enumerate(index.kinds) if kind == entity]
     records = array("i", index.records)
@@ -306,11 +297,15 @@ def _arrays(index: SearchIndex, articles: Sequence[int]) -> dict[str, bytes]:
     )
     outlet_texts = _Strings.of(list(outlets))
     labels = _Strings.of(index.labels)
-    frequencies = _frequencies(index)
+    frequencies = index.word_frequencies()
+    article_frequencies = index.article_frequencies
+    if index.article_part is None or article_frequencies is None:  # no entity: all articles'
+        article_frequencies = frequencies
     return {
         "words": words.data,
         "words_offsets": _to_bytes(words.offsets),
         "frequencies": _to_bytes(frequencies),
+        "article_frequencies": _to_bytes(article_frequencies[: split.words]),
         "word_lengths": _to_bytes(index.word_lengths),
         "sorted_words": _to_bytes(index._sorted_word_ids()),
         "kinds": _to_bytes(index.kinds),
@@ -329,31 +324,98 @@ def _arrays(index: SearchIndex, articles: Sequence[int]) -> dict[str, bytes]:
     }
 
 
-def _posting_rows(index: SearchIndex) -> Iterator[tuple[int, bytes, int]]:
-    """Rows of the long posting lists, each compressed."""
-    for key, docs in _posting_lists(index):
-        if len(docs) >= SHORT:
-            data = pack(docs)
-            yield key, data, _checksum(data)
+@dataclass(slots=True, frozen=True)
+class Split:
+    """Where an index's articles' part ends: its documents, words and labels. The
+    entities' documents, the words and labels only they use, come after (the tail)."""
+
+    documents: int
+    words: int
+    labels: int
 
 
-def _block_rows(index: SearchIndex) -> Iterator[tuple[int, bytes, int]]:
-    """Rows of the short posting lists, BLOCK_KEYS keys to a row, in key order within it
-    (so a row is the same however the lists were gathered)."""
-    blocks: dict[int, list[tuple[int, array]]] = {}
-    for key, docs in _posting_lists(index):
-        if len(docs) < SHORT:
-            block, place = divmod(key, BLOCK_KEYS)
-            blocks.setdefault(block, []).append((place, docs))
-    for block, lists in blocks.items():
-        data = pack_block(sorted(lists, key=lambda item: item[0]))
-        yield block, data, _checksum(data)
+def _split_of(index: SearchIndex) -> Split | None:
+    found = index.article_split()
+    return None if found is None else Split(*found)
 
 
-def _gram_rows(index: SearchIndex) -> Iterator[tuple[str, bytes, int]]:
-    for gram, words in index.word_grams.items():
-        data = pack(words)
-        yield gram, data, _checksum(data)
+def _parts(numbers: array, bounds: Sequence[tuple[int, int]]) -> Iterator[tuple[int, array]]:
+    """(segment, the numbers from its first one on), for ascending `numbers` and
+    `bounds` of (segment, first number) in ascending order; empty parts left out. By
+    bisection: hundreds of thousands of lists are cut at each save."""
+    start = bisect_left(numbers, bounds[0][1])
+    for at, (segment, _) in enumerate(bounds):
+        end = (
+            bisect_left(numbers, bounds[at + 1][1], start) if at + 1 < len(bounds) else len(numbers)
+        )
+        if end > start:
+            yield segment, numbers if end - start == len(numbers) else numbers[start:end]
+        start = end
+
+
+def _write_lists(
+    db: sqlite3.Connection,
+    corpus: int,
+    lists: Iterable[tuple[int, array]],
+    bounds: Sequence[tuple[int, int]],
+) -> None:
+    """Store posting lists (key, ascending documents), each cut into the segments that
+    `bounds` give by first document: a segment's part of a list is a row of its own from
+    SHORT documents on, else it goes with the parts of its neighbours' keys in a block."""
+    blocks: dict[tuple[int, int], list[tuple[int, array]]] = {}
+    rows: list[tuple] = []
+    insert = (
+        "INSERT INTO search_postings (corpus, key, segment, docs, checksum) VALUES (?, ?, ?, ?, ?)"
+    )
+    (first_segment, low), high = bounds[0], bounds[1][1] if len(bounds) > 1 else None
+    for key, docs in lists:
+        whole = docs[0] >= low and (high is None or docs[-1] < high)  # most lists: one part
+        for segment, part in ((first_segment, docs),) if whole else _parts(docs, bounds):
+            if len(part) >= SHORT:
+                data = pack(part)
+                rows.append((corpus, key, segment, data, _checksum(data)))
+                if len(rows) >= _ROWS:
+                    db.executemany(insert, rows)
+                    rows = []
+            else:
+                block, place = divmod(key, BLOCK_KEYS)
+                blocks.setdefault((segment, block), []).append((place, part))
+    db.executemany(insert, rows)
+    rows = []
+    for (segment, block), parts in blocks.items():
+        data = pack_block(sorted(parts, key=lambda item: item[0]))
+        rows.append((corpus, block, segment, data, _checksum(data)))
+        if len(rows) >= _ROWS:
+            _insert_blocks(db, rows)
+            rows = []
+    _insert_blocks(db, rows)
+
+
+def _insert_blocks(db: sqlite3.Connection, rows: list[tuple]) -> None:
+    db.executemany(
+        "INSERT INTO search_blocks (corpus, block, segment, data, checksum) VALUES (?, ?, ?, ?, ?)",
+        rows,
+    )
+
+
+def _write_grams(
+    db: sqlite3.Connection,
+    corpus: int,
+    grams: Iterable[tuple[str, array]],
+    bounds: Sequence[tuple[int, int]],
+) -> None:
+    """Store trigram lists (gram, ascending word ids), cut by first word id as lists are."""
+    rows = []
+    for gram, words in grams:
+        for segment, part in _parts(words, bounds):
+            data = pack(part)
+            rows.append((corpus, gram, segment, data, _checksum(data)))
+    for batch in _batches(iter(rows)):
+        db.executemany(
+            "INSERT INTO search_grams (corpus, gram, segment, words, checksum) "
+            "VALUES (?, ?, ?, ?, ?)",
+            batch,
+        )
 
 
 def _batches(rows: Iterator[tuple], size: int = _ROWS) -> Iterator[list[tuple]]:
@@ -367,14 +429,51 @@ def _batches(rows: Iterator[tuple], size: int = _ROWS) -> Iterator[list[tuple]]:
         yield batch
 
 
-def _header_checksum(documents: int, words: int, arrays: dict[str, int]) -> int:
+def _header_checksum(
+    documents: int, words: int, split: Split | None, arrays: dict[str, int]
+) -> int:
     listed = ";".join(f"{name}={arrays[name]}" for name in sorted(arrays))
-    return _checksum(f"{documents}:{words}:{listed}".encode())
+    return _checksum(f"{documents}:{words}:{split}:{listed}".encode())
+
+
+def _write_header(
+    db: sqlite3.Connection,
+    corpus: int,
+    index: SearchIndex,
+    split: Split | None,
+    arrays: dict[str, bytes],
+) -> None:
+    """The header and arrays of an index, in place of the corpus's former ones."""
+    checksums = {name: _checksum(data) for name, data in arrays.items()}
+    documents, words = len(index), len(index.words)
+    db.execute("DELETE FROM search_indexes WHERE corpus = ?", (corpus,))
+    db.execute("DELETE FROM search_arrays WHERE corpus = ?", (corpus,))
+    db.execute(
+        "INSERT INTO search_indexes (corpus, documents, words, checksum, article_documents, "
+        "article_words, article_labels, mention_entities, articles) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            corpus,
+            documents,
+            words,
+            _header_checksum(documents, words, split, checksums),
+            None if split is None else split.documents,
+            None if split is None else split.words,
+            None if split is None else split.labels,
+            index.mention_entities,
+            len(index.article_ids),
+        ),
+    )
+    db.executemany(
+        "INSERT INTO search_arrays (corpus, name, data, checksum) VALUES (?, ?, ?, ?)",
+        [(corpus, name, data, checksums[name]) for name, data in arrays.items()],
+    )
 
 
 def save_search(storage: Storage, key: str, index: SearchIndex) -> bool:
     """Store `index` as the search index of the corpus stored under `key`; False when
-    there is no such corpus or the index was not built from it (nothing is stored then)."""
+    there is no such corpus or the index was not built from it (nothing is stored then).
+    Its articles' part is segment 0, its entities' the tail segment (docs/search.md)."""
     try:
         with storage.guard("written") as db:
             row = db.execute("SELECT id FROM corpora WHERE key = ?", (key,)).fetchone()
@@ -388,42 +487,24 @@ def save_search(storage: Storage, key: str, index: SearchIndex) -> bool:
             ).fetchall()
             if [article_id for _, article_id in members] != index.article_ids:
                 return False
-            arrays = _arrays(index, [article for article, _ in members])
-            checksums = {name: _checksum(data) for name, data in arrays.items()}
+            split = _split_of(index)
+            documents, words = len(index), len(index.words)
+            # An index that cannot be appended to is one segment, tail and all.
+            cut = split or Split(documents, words, len(index.labels))
+            arrays = _arrays(index, [article for article, _ in members], cut)
             with backend.transaction(db):
                 _delete(db, corpus)
-                db.execute(
-                    "INSERT INTO search_indexes (corpus, documents, words, checksum) "
-                    "VALUES (?, ?, ?, ?)",
-                    (
-                        corpus,
-                        len(index),
-                        len(index.words),
-                        _header_checksum(len(index), len(index.words), checksums),
-                    ),
-                )
+                _write_header(db, corpus, index, split, arrays)
+                segments = [(0, cut.documents), (TAIL_SEGMENT, documents - cut.documents)]
                 db.executemany(
-                    "INSERT INTO search_arrays (corpus, name, data, checksum) VALUES (?, ?, ?, ?)",
-                    [(corpus, name, data, checksums[name]) for name, data in arrays.items()],
+                    "INSERT INTO search_segments (corpus, segment, documents) VALUES (?, ?, ?)",
+                    [(corpus, *segment) for segment in segments],
                 )
-                for batch in _batches(_posting_rows(index)):
-                    db.executemany(
-                        "INSERT INTO search_postings (corpus, key, docs, checksum) "
-                        "VALUES (?, ?, ?, ?)",
-                        [(corpus, *row) for row in batch],
-                    )
-                for batch in _batches(_block_rows(index)):
-                    db.executemany(
-                        "INSERT INTO search_blocks (corpus, block, data, checksum) "
-                        "VALUES (?, ?, ?, ?)",
-                        [(corpus, *row) for row in batch],
-                    )
-                for batch in _batches(_gram_rows(index)):
-                    db.executemany(
-                        "INSERT INTO search_grams (corpus, gram, words, checksum) "
-                        "VALUES (?, ?, ?, ?)",
-                        [(corpus, *row) for row in batch],
-                    )
+                _write_lists(
+                    db, corpus, _posting_lists(index), [(0, 0), (TAIL_SEGMENT, cut.documents)]
+                )
+                grams = index.word_grams.items()
+                _write_grams(db, corpus, grams, [(0, 0), (TAIL_SEGMENT, cut.words)])
             return True
     except Skipped:
         return False
@@ -437,27 +518,29 @@ def save_stored_search(
     kept: int = KEPT_POSTINGS,
 ) -> bool:
     """Build and store the search index of the corpus stored under `key` from its stored
-    articles, `batch` at a time, and its `entities` (what `SearchIndex.build` takes first),
-    holding at most about `kept` document numbers of postings in memory: the same index
-    as `save_search(storage, key, SearchIndex.build(corpus))` without the corpus or its
-    whole index in memory. False when the corpus is not stored or an article cannot be
-    read."""
+    articles, `batch` at a time, and its `entities` (added after them, as
+    `SearchIndex.build` does), holding at most about `kept` document numbers of postings
+    in memory: the same index as `save_search(storage, key, SearchIndex.build(corpus))`
+    without the corpus or its whole index in memory. False when the corpus is not stored
+    or an article cannot be read."""
     number = storage.find_corpus(key)
     if number is None:
         return False
     found = storage.select("SELECT COUNT(*) FROM corpus_articles WHERE corpus = ?", (number,))
     count = found[0][0] if found else 0
     index = SavedSearchIndex(kept)
+    # distinct mentions in the order first met: a repeated one adds nothing to an index
+    mentions: dict[tuple[str, str, str], None] = {}
     try:
-        for entity in entities:
-            index.add_entity(entity)
         for first in range(0, count, max(1, batch)):
             articles = storage.corpus_articles(number, first, min(first + batch, count))
             for article in articles:
                 if article is None:
                     return False
-                index.add_article(article)
+                index.add_article(article, mentions=False)
+                mentions.update(dict.fromkeys(mention_names([article])))
             del articles
+        index.add_entities(entities, mentions)
         return save_search(storage, key, index)
     finally:
         index.close()
@@ -466,6 +549,318 @@ def save_stored_search(
 def _delete(db: sqlite3.Connection, corpus: int) -> None:
     for table in backend.SEARCH_TABLES:
         db.execute(f"DELETE FROM {table} WHERE corpus = ?", (corpus,))
+
+
+# --- appending ----------------------------------------------------------------------------
+
+MERGE_RATIO = 4  # a segment goes into the one before once it holds a quarter of its documents
+MAX_SEGMENTS = 12  # article segments at most (then the newest two are merged whatever their sizes)
+
+
+class _OldWords:
+    """The words of a stored index's articles' part, looked up by bisection in their
+    sorted order (read one at a time from the stored BLOB), and the words added since:
+    what `SearchIndex._intern` asks of `words` and `_word_ids`, without a dict of every
+    stored word."""
+
+    def __init__(self, stored: _Strings, sorted_ids: array, count: int) -> None:
+        self.stored = stored
+        self.count = count  # the articles' words: ids below it
+        ids = np.frombuffer(sorted_ids, dtype=np.uint32)
+        self.sorted_ids = ids[ids < count]
+        self.added: list[str] = []
+        self.ids: dict[str, int] = {}
+
+    # `words`: a list of str for `_intern`
+    def __len__(self) -> int:
+        return self.count + len(self.added)
+
+    def __getitem__(self, word_id: int) -> str:
+        if word_id < self.count:
+            return self.stored[word_id]
+        return self.added[word_id - self.count]
+
+    def append(self, word: str) -> None:
+        self.added.append(word)
+
+    # `_word_ids`: a dict for `_intern`
+    def get(self, word: str) -> int | None:
+        found = self.ids.get(word)
+        if found is None:
+            at = self._place(word)
+            if at < len(self.sorted_ids) and self[int(self.sorted_ids[at])] == word:
+                found = self.ids[word] = int(self.sorted_ids[at])
+        return found
+
+    def __setitem__(self, word: str, word_id: int) -> None:
+        self.ids[word] = word_id
+
+    def _place(self, word: str) -> int:
+        return bisect_left(self.sorted_ids, word, key=lambda w: self.stored[int(w)])
+
+    def data(self) -> _Strings:
+        """Every word, as stored: the stored part's bytes and the added words after."""
+        added = _Strings.of(self.added)
+        end = self.stored.offsets[self.count]
+        offsets = array("I", self.stored.offsets[: self.count + 1])
+        offsets.extend(end + offset for offset in added.offsets[1:])
+        return _Strings(self.stored.data[:end] + added.data, offsets)
+
+    def sorted_ids_with_added(self) -> array:
+        """Every word id in the order of the words: the added words put in place."""
+        added = sorted(range(self.count, len(self)), key=self.__getitem__)
+        places = [self._place(self[word_id]) for word_id in added]
+        merged = np.insert(self.sorted_ids, places, np.array(added, dtype=np.uint32))
+        return _from_bytes("I", merged.astype("<u4").tobytes())
+
+
+class _AppendedIndex(SavedSearchIndex):
+    """The articles' part of a stored index, as far as indexing more articles needs it
+    (document columns, word ids, labels, outlets, article ids), without its postings:
+    those of the added documents are all it holds, and it is saved as a new segment."""
+
+    def __init__(
+        self,
+        stored: StoredSearchIndex,
+        split: Split,
+        article_ids: list[str],
+    ) -> None:
+        super().__init__(kept=sys.maxsize)
+        documents = stored._documents()
+        for column, values in (
+            (self.kinds, documents.kinds),
+            (self.owners, documents.owners),
+            (self.paragraphs, documents.paragraphs),
+            (self.records, documents.records),
+            (self.label_numbers, documents.labels),
+        ):
+            assert isinstance(values, array)
+            column.extend(values[: split.documents])
+        count = stored._word_count
+        words = _OldWords(stored._strings("words", count), stored._sorted_word_ids(), split.words)
+        self.words = words  # type: ignore[assignment]
+        self._word_ids = words  # type: ignore[assignment]
+        self.word_lengths.extend(stored._array("word_lengths", "H", count)[: split.words])
+        self._stored_frequencies = stored._array("article_frequencies", "I", split.words)
+        labels = stored._label_texts()
+        for number in range(split.labels):
+            self._label_number(labels[number])
+        outlets = stored._article_outlets()
+        self.article_outlets = [outlets[n] for n in range(len(outlets))]
+        self.article_ids = article_ids
+        self._article_numbers = {article_id: n for n, article_id in enumerate(article_ids)}
+
+    def word_frequencies(self) -> array:
+        counts = array("I", self._stored_frequencies)
+        counts.frombytes(bytes(4 * (len(self.words) - len(counts))))
+        for key, docs in self.postings.items():
+            if key < len(counts):
+                counts[key] += len(docs)
+        return counts
+
+    def _sorted_word_ids(self) -> array:
+        assert isinstance(self.words, _OldWords)
+        return self.words.sorted_ids_with_added()
+
+
+def append_search(storage: Storage, key: str, entities: Sequence[EntityRecord]) -> bool:
+    """Add to the stored search index of the corpus stored under `key` the articles stored
+    after those it holds, and index its `entities` again (the tail): the index
+    `save_stored_search` would build, written as a new segment of the added articles'
+    postings and trigram lists, a new tail, and the arrays. Segments are merged into the
+    one before them once they hold a quarter of its documents. False (nothing written)
+    when the stored index cannot take it: missing, damaged, made without the split, with
+    entities of mentions, or changed meanwhile; the caller builds it whole then."""
+    number = storage.find_corpus(key)
+    if number is None:
+        return False
+    try:
+        with storage.guard("read") as db:
+            header = _header(db, number)
+            checksums = _array_checksums(db, number)
+            segments = _segments(db, number)
+            if header is None or header.split is None or header.mention_entities:
+                return False
+            if not header.matches(checksums):
+                return False
+            stored = StoredSearchIndex(
+                storage, number, key, header, checksums, [n for n, _ in segments]
+            )
+            stored._connection = db
+            members = db.execute(
+                "SELECT article, article_id FROM corpus_articles WHERE corpus = ? "
+                "ORDER BY position",
+                (number,),
+            ).fetchall()
+            indexed = header.articles
+            if indexed > len(members):
+                return False
+            index = _AppendedIndex(stored, header.split, [a for _, a in members[:indexed]])
+            stored._connection = None
+    except (Skipped, *_UNREADABLE):
+        return False
+    added = storage.corpus_articles(number, indexed, len(members))
+    if any(article is None for article in added):
+        return False
+    for article in added:
+        assert article is not None
+        index.add_article(article, mentions=False)
+    index.add_entities(entities, mention_names(a for a in added if a is not None))
+    if [a for _, a in members] != index.article_ids:
+        return False  # an article id twice: the whole build finds it too
+    split = _split_of(index)
+    if split is None:
+        return False
+    arrays = _arrays(index, [article for article, _ in members], split)
+    old = header.split
+    try:
+        with storage.guard("written") as db, backend.transaction(db):
+            now = db.execute(
+                "SELECT checksum FROM search_indexes WHERE corpus = ?", (number,)
+            ).fetchone()
+            if now is None or now[0] != header.checksum:
+                return False  # another kabar changed it meanwhile
+            for table in ("search_postings", "search_blocks", "search_grams", "search_segments"):
+                db.execute(
+                    f"DELETE FROM {table} WHERE corpus = ? AND segment = ?", (number, TAIL_SEGMENT)
+                )
+            last = max((n for n, _ in segments if n != TAIL_SEGMENT), default=-1)
+            segment = last + 1
+            _write_header(db, number, index, split, arrays)
+            db.executemany(
+                "INSERT INTO search_segments (corpus, segment, documents) VALUES (?, ?, ?)",
+                [
+                    (number, segment, split.documents - old.documents),
+                    (number, TAIL_SEGMENT, len(index) - split.documents),
+                ],
+            )
+            bounds = [(segment, old.documents), (TAIL_SEGMENT, split.documents)]
+            _write_lists(db, number, index.postings.items(), bounds)
+            grams = index.word_grams.items()
+            _write_grams(db, number, grams, [(segment, old.words), (TAIL_SEGMENT, split.words)])
+            _merge_segments(db, number)
+        return True
+    except Skipped:
+        return False
+
+
+def _merge_segments(db: sqlite3.Connection, corpus: int) -> None:
+    """Merge the newest article segment into the one before while it holds at least a
+    quarter of that one's documents (or there are too many): the segments' sizes then
+    grow fourfold from the newest to the oldest, so there are few to read per key, and a
+    document is merged again only each time its segment's size has grown fourfold."""
+    while True:
+        sizes = [row for row in _segments(db, corpus) if row[0] != TAIL_SEGMENT]
+        if len(sizes) < 2:
+            return
+        (target, kept), (source, documents) = sizes[-2:]
+        if documents * MERGE_RATIO < kept and len(sizes) <= MAX_SEGMENTS:
+            return
+        _merge_into(db, corpus, target, source)
+        db.execute(
+            "UPDATE search_segments SET documents = ? WHERE corpus = ? AND segment = ?",
+            (kept + documents, corpus, target),
+        )
+        db.execute("DELETE FROM search_segments WHERE corpus = ? AND segment = ?", (corpus, source))
+
+
+def _merge_into(db: sqlite3.Connection, corpus: int, target: int, source: int) -> None:
+    """Append segment `source`'s lists to segment `target`'s (whose documents all come
+    before): read and written again are the source's rows and the target's rows of the
+    same keys, blocks and grams, not the whole target."""
+    lists: dict[int, array] = {}
+    for key, data, checksum in db.execute(
+        "SELECT key, docs, checksum FROM search_postings WHERE corpus = ? AND segment = ?",
+        (corpus, source),
+    ):
+        lists[key] = unpack(_checked(data, checksum))
+    for block, data, checksum in db.execute(
+        "SELECT block, data, checksum FROM search_blocks WHERE corpus = ? AND segment = ?",
+        (corpus, source),
+    ):
+        for place, docs in _block_lists(_checked(data, checksum)):
+            lists[block * BLOCK_KEYS + place] = docs
+    blocks: dict[int, dict[int, array]] = {}
+    for block in sorted({key // BLOCK_KEYS for key in lists}):
+        row = db.execute(
+            "SELECT data, checksum FROM search_blocks WHERE corpus = ? AND segment = ? "
+            "AND block = ?",
+            (corpus, target, block),
+        ).fetchone()
+        blocks[block] = dict(_block_lists(_checked(*row))) if row else {}
+    long_rows = []
+    for key in sorted(lists):
+        block, place = divmod(key, BLOCK_KEYS)
+        row = db.execute(
+            "SELECT docs, checksum FROM search_postings WHERE corpus = ? AND segment = ? "
+            "AND key = ?",
+            (corpus, target, key),
+        ).fetchone()
+        docs = unpack(_checked(*row)) if row else blocks[block].pop(place, array("I"))
+        docs.extend(lists[key])
+        if len(docs) >= SHORT:
+            data = pack(docs)
+            long_rows.append((corpus, key, target, data, _checksum(data)))
+        else:
+            blocks[block][place] = docs
+    for table in ("search_postings", "search_blocks"):
+        db.execute(f"DELETE FROM {table} WHERE corpus = ? AND segment = ?", (corpus, source))
+    db.executemany(
+        "INSERT OR REPLACE INTO search_postings (corpus, key, segment, docs, checksum) "
+        "VALUES (?, ?, ?, ?, ?)",
+        long_rows,
+    )
+    block_rows = []
+    for block, places in blocks.items():
+        db.execute(
+            "DELETE FROM search_blocks WHERE corpus = ? AND segment = ? AND block = ?",
+            (corpus, target, block),
+        )
+        if places:
+            data = pack_block(sorted(places.items()))
+            block_rows.append((corpus, block, target, data, _checksum(data)))
+    _insert_blocks(db, block_rows)
+    gram_rows = []
+    for gram, data, checksum in db.execute(
+        "SELECT gram, words, checksum FROM search_grams WHERE corpus = ? AND segment = ?",
+        (corpus, source),
+    ).fetchall():
+        row = db.execute(
+            "SELECT words, checksum FROM search_grams WHERE corpus = ? AND segment = ? "
+            "AND gram = ?",
+            (corpus, target, gram),
+        ).fetchone()
+        words = unpack(_checked(*row)) if row else array("I")
+        words.extend(unpack(_checked(data, checksum)))
+        packed = pack(words)
+        gram_rows.append((corpus, gram, target, packed, _checksum(packed)))
+    db.execute("DELETE FROM search_grams WHERE corpus = ? AND segment = ?", (corpus, source))
+    db.executemany(
+        "INSERT OR REPLACE INTO search_grams (corpus, gram, segment, words, checksum) "
+        "VALUES (?, ?, ?, ?, ?)",
+        gram_rows,
+    )
+
+
+def _checked(data: bytes, checksum: int) -> bytes:
+    if _checksum(data) != checksum:
+        raise SearchDamaged("a row of the search index did not match its checksum")
+    return bytes(data)
+
+
+def _block_lists(data: bytes) -> Iterator[tuple[int, array]]:
+    """Every (place, documents) of a block."""
+    try:
+        values = _from_bytes("I", zlib.decompress(data))
+    except zlib.error as error:
+        raise SearchDamaged(f"a block of posting lists cannot be read ({error})") from None
+    at = 0
+    while at + 1 < len(values):
+        length = values[at + 1]
+        if at + 2 + length > len(values):
+            raise SearchDamaged("a block of posting lists is cut short")
+        yield values[at], values[at + 2 : at + 2 + length]
+        at += 2 + length
 
 
 # --- opening ------------------------------------------------------------------------------
@@ -483,23 +878,68 @@ def open_search(storage: Storage, corpus: int | str) -> SearchEngine | None:
             if row is None:
                 return None
             number, key = row
-            header = db.execute(
-                "SELECT documents, words, checksum FROM search_indexes WHERE corpus = ?",
-                (number,),
-            ).fetchone()
-            checksums = dict(
-                db.execute(
-                    "SELECT name, checksum FROM search_arrays WHERE corpus = ?", (number,)
-                ).fetchall()
-            )
+            header = _header(db, number)
+            checksums = _array_checksums(db, number)
+            segments = _segments(db, number)
+            articles = db.execute(
+                "SELECT COUNT(*) FROM corpus_articles WHERE corpus = ?", (number,)
+            ).fetchone()[0]
     except Skipped:
         return None
     if header is None:
         return rebuild_search(storage, key, "the corpus had no stored search index")
-    documents, words, checksum = header
-    if _header_checksum(documents, words, checksums) != checksum:
+    if header.articles != articles:  # an update cut off before its articles were appended
+        return rebuild_search(storage, key, "the stored search index lacked articles")
+    if not header.matches(checksums):
         return rebuild_search(storage, key, "the stored search index did not match its checksum")
-    return StoredSearchIndex(storage, number, key, documents, words, checksums)
+    return StoredSearchIndex(storage, number, key, header, checksums, [n for n, _ in segments])
+
+
+@dataclass(slots=True, frozen=True)
+class _Header:
+    """A stored index's `search_indexes` row."""
+
+    documents: int
+    words: int
+    checksum: int
+    split: Split | None
+    mention_entities: int
+    articles: int  # the corpus's first articles it holds (all, but after a cut-off update)
+
+    def matches(self, checksums: dict[str, int]) -> bool:
+        found = _header_checksum(self.documents, self.words, self.split, checksums)
+        return found == self.checksum
+
+
+def _header(db: sqlite3.Connection, corpus: int) -> _Header | None:
+    row = db.execute(
+        "SELECT documents, words, checksum, article_documents, article_words, article_labels, "
+        "mention_entities, articles FROM search_indexes WHERE corpus = ?",
+        (corpus,),
+    ).fetchone()
+    if row is None:
+        return None
+    documents, words, checksum, *split, mention_entities, articles = row
+    return _Header(
+        documents,
+        words,
+        checksum,
+        None if None in split else Split(*split),
+        mention_entities,
+        articles,
+    )
+
+
+def _segments(db: sqlite3.Connection, corpus: int) -> list[tuple[int, int]]:
+    """(segment, documents) of a stored index, in order."""
+    return db.execute(
+        "SELECT segment, documents FROM search_segments WHERE corpus = ? ORDER BY segment",
+        (corpus,),
+    ).fetchall()
+
+
+def _array_checksums(db: sqlite3.Connection, corpus: int) -> dict[str, int]:
+    return dict(db.execute("SELECT name, checksum FROM search_arrays WHERE corpus = ?", (corpus,)))
 
 
 def rebuild_search(storage: Storage, key: str, reason: str) -> SearchIndex | None:
@@ -522,16 +962,29 @@ class StoredSearchIndex(SearchEngine):
         storage: Storage,
         corpus: int,
         key: str,
-        documents: int,
-        words: int,
+        header: _Header,
         checksums: dict[str, int],
+        segments: list[int],
     ) -> None:
         super().__init__()
+        self._segments = segments
+        marks = ", ".join("?" * len(segments))
+        self._postings_sql = (
+            "SELECT segment, docs, checksum, 0 FROM search_postings "
+            f"WHERE corpus = ? AND segment IN ({marks}) AND key = ? "
+            "UNION ALL SELECT segment, data, checksum, 1 FROM search_blocks "
+            f"WHERE corpus = ? AND segment IN ({marks}) AND block = ? ORDER BY 1"
+        )
+        self._grams_sql = (
+            "SELECT words, checksum FROM search_grams "
+            f"WHERE corpus = ? AND segment IN ({marks}) AND gram = ? ORDER BY segment"
+        )
         self._storage = storage
         self._corpus = corpus
         self._key = key
-        self._count = documents
-        self._word_count = words
+        self._header = header
+        self._count = header.documents
+        self._word_count = header.words
         self._checksums = checksums
         self._lock = threading.RLock()
         self._loaded: dict[str, object] = {}
@@ -541,7 +994,8 @@ class StoredSearchIndex(SearchEngine):
         self._connection: sqlite3.Connection | None = None
         self.broken = False  # the stored index failed and no rebuilt one could replace it
         # its corpus is stored under another key now (updated in place, core.incremental)
-        # or gone: its rows are another index's, so it answers nothing; a successor does
+        # or gone, or articles were appended to its index: its rows are another index's,
+        # so it answers nothing; a successor does
         self.replaced = False
 
     # --- queries, with the way back when the stored index fails -----------------------
@@ -556,9 +1010,11 @@ class StoredSearchIndex(SearchEngine):
                 with self._storage.guard("read") as db:
                     self._connection = db
                     stored = db.execute(
-                        "SELECT key FROM corpora WHERE id = ?", (self._corpus,)
+                        "SELECT c.key, s.checksum FROM corpora c LEFT JOIN search_indexes s "
+                        "ON s.corpus = c.id WHERE c.id = ?",
+                        (self._corpus,),
                     ).fetchone()
-                    if stored is None or stored[0] != self._key:
+                    if stored is None or stored != (self._key, self._header.checksum):
                         self.replaced = True
                         return SearchPage([], 0)
                     return super().search_page(query, offset, limit)
@@ -640,36 +1096,27 @@ class StoredSearchIndex(SearchEngine):
         return posting
 
     def _read_posting(self, key: int) -> array | None:
-        """A short list from its block, a long one from its own row; a word has one."""
-        is_word = key < self._word_count
-        if not is_word or self._frequency(key) < SHORT:
-            block, place = divmod(key, BLOCK_KEYS)
-            data = self._row(
-                "SELECT data, checksum FROM search_blocks WHERE corpus = ? AND block = ?", block
-            )
-            found = None if data is None else unpack_block(data, place)
-            if found is not None or is_word:
-                if found is None:
-                    raise SearchDamaged("a word's posting list is missing")
-                return found
-        data = self._row(
-            "SELECT docs, checksum FROM search_postings WHERE corpus = ? AND key = ?", key
+        """A list's parts in each segment, in segment order: a short part from its
+        block, a long one from its own row. A word's parts add up to its frequency."""
+        block, place = divmod(key, BLOCK_KEYS)
+        rows = self._db().execute(
+            self._postings_sql,
+            (self._corpus, *self._segments, key, self._corpus, *self._segments, block),
         )
-        if data is None:
-            if is_word:
-                raise SearchDamaged("a word's posting list is missing")
-            return None
-        return unpack(data)
-
-    def _row(self, sql: str, key: object) -> bytes | None:
-        """The BLOB of one row (data, checksum) keyed by corpus and `key`, checked."""
-        row = self._db().execute(sql, (self._corpus, key)).fetchone()
-        if row is None:
-            return None
-        data, checksum = row
-        if _checksum(data) != checksum:
-            raise SearchDamaged("a row of the search index did not match its checksum")
-        return bytes(data)
+        found: array | None = None
+        for _, data, checksum, in_block in rows:
+            if _checksum(data) != checksum:
+                raise SearchDamaged("a row of the search index did not match its checksum")
+            part = unpack_block(bytes(data), place) if in_block else unpack(bytes(data))
+            if part is None:
+                continue
+            if found is None:
+                found = part
+            else:
+                found.extend(part)
+        if key < self._word_count and len(found or ()) != self._frequency(key):
+            raise SearchDamaged("a word's posting list is missing")
+        return found
 
     def _frequency(self, word_id: int) -> int:
         return self._array("frequencies", "I", self._word_count)[word_id]
@@ -701,10 +1148,14 @@ class StoredSearchIndex(SearchEngine):
         return np.frombuffer(self._array("frequencies", "I", self._word_count), dtype=np.uint32)
 
     def _gram_words(self, gram: str) -> array:
-        data = self._row(
-            "SELECT words, checksum FROM search_grams WHERE corpus = ? AND gram = ?", gram
-        )
-        return array("I") if data is None else unpack(data)
+        """The gram's parts in each segment, in segment order."""
+        words = array("I")
+        rows = self._db().execute(self._grams_sql, (self._corpus, *self._segments, gram))
+        for data, checksum in rows:
+            if _checksum(data) != checksum:
+                raise SearchDamaged("a row of the search index did not match its checksum")
+            words.extend(unpack(bytes(data)))
+        return words
 
     def _documents(self) -> DocumentColumns:
         count = self._count

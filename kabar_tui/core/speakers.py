@@ -50,6 +50,7 @@ class Cues:
 
     cue_verbs: frozenset[str]
     speech_verbs: frozenset[str]
+    clause_verbs: frozenset[str]  # reported words may follow with no `,` or `bahwa`
     pronouns: frozenset[str]
     unnamed: frozenset[str]
     roles: frozenset[str]
@@ -90,9 +91,12 @@ def cues() -> Cues:
     passive = "|".join(sorted(words["passive"], key=len, reverse=True))
     if not all(VERB_SHAPE.fullmatch(verb) for verb in words["speech"]):
         raise ValueError("quotes/cues.tsv: a speech verb must start with me- or ber-")
+    if not words["clause"] <= words["speech"]:
+        raise ValueError("quotes/cues.tsv: a clause verb must be a speech verb too")
     return Cues(
         cue_verbs=frozenset(words["cue"]),
         speech_verbs=frozenset(words["speech"]),
+        clause_verbs=frozenset(words["clause"]),
         pronouns=frozenset(words["pronoun"]),
         unnamed=frozenset(words["unnamed"]),
         roles=frozenset(words["role"]),
@@ -142,6 +146,10 @@ class Memory:
 
     last: Speaker | None = None  # the person most recently introduced as speaking
     titled: dict[str, Speaker] = field(default_factory=dict)  # role word -> person
+    # the paragraphs read so far with their mentions, and the full names each introduced
+    # (worked out only when a short name asks: `kata Ali`)
+    read: list[tuple[str, Sequence[Mention]]] = field(default_factory=list)
+    full_names: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
 
     def introduce(self, speaker: Speaker | None) -> None:
         if speaker is not None and speaker.person:
@@ -151,6 +159,34 @@ class Memory:
         if self.last is None:
             return None
         return Speaker(self.last.name, self.last.role, person=True)
+
+    def note_paragraph(self, text: str, mentions: Sequence[Mention]) -> None:
+        """Remember a paragraph read, for the names a later short name may mean."""
+        self.read.append((text, mentions))
+
+    def full_name(
+        self, speaker: Speaker | None, mentions: ParagraphMentions, before: int, text: str
+    ) -> Speaker | None:
+        """A one-word person's name (`kata Ali`) read as the full name most recently
+        introduced that holds it: earlier in this paragraph (`Juru bicara KPK Ali Fikri
+        mengatakan ... kata Ali`), else in an earlier one; the nearest introduction wins
+        over an earlier, longer name that merely holds the same word."""
+        if speaker is None or not speaker.person or " " in speaker.name.strip():
+            return speaker
+        word = speaker.name.strip().casefold()
+        if not word:
+            return speaker
+        names = _full_names(text, mentions.within(0, before))
+        for index in range(len(self.read), -1, -1):
+            if index < len(self.read):  # back through the paragraphs read before this one
+                if index not in self.full_names:
+                    self.full_names[index] = _full_names(*self.read[index])
+                names = self.full_names[index]
+            full = next((name for w, name in reversed(names) if w == word), None)
+            if full is not None:
+                speaker.name = full
+                break
+        return speaker
 
     def note_titles(self, text: str, mentions: Sequence[Mention]) -> None:
         """Remember which person each title named (`Presiden Joko Widodo`), for `kata Presiden`."""
@@ -172,6 +208,21 @@ class Memory:
                 if key not in roles:
                     break
                 self.titled[key] = Speaker(name, person=True)
+
+
+def _full_names(text: str, mentions: Sequence[Mention]) -> list[tuple[str, str]]:
+    """(casefolded word, full name) for each word of each person named with two words or
+    more (titles and ranks cut off), in text order."""
+    roles = cues().roles
+    found = []
+    for mention in mentions:
+        if mention.label != Label.PER or " " not in mention.text.strip():
+            continue
+        person = _person(text, mention, roles)
+        if person is None or " " not in person[0].strip():
+            continue
+        found += [(word.casefold(), person[0]) for word in person[0].split()]
+    return found
 
 
 def _person(text: str, mention: Mention, roles: frozenset[str]) -> tuple[str, int, int] | None:
@@ -222,7 +273,15 @@ def phrase_end(text: str, start: int, end: int) -> int:
 def read_speaker(
     text: str, start: int, end: int, mentions: ParagraphMentions, memory: Memory
 ) -> Speaker | None:
-    """The speaker named in text[start:end], the words right after a cue verb."""
+    """The speaker named in text[start:end], the words right after a cue verb; a short
+    name means the full name last introduced with it."""
+    speaker = _speaker_named(text, start, end, mentions, memory)
+    return memory.full_name(speaker, mentions, start, text)
+
+
+def _speaker_named(
+    text: str, start: int, end: int, mentions: ParagraphMentions, memory: Memory
+) -> Speaker | None:
     found = cues()
     quoting = QUOTING.search(text, start, min(end, start + MAX_PHRASE_CHARS))
     if quoting:  # `lapor RIA mengutip duta besar Alexander Matsegora`
@@ -316,7 +375,17 @@ def subject_of(
     text: str, start: int, verb_start: int, mentions: ParagraphMentions, memory: Memory
 ) -> Speaker | None:
     """The subject of a reporting verb: a pronoun (`Ia mengatakan`), the first person named
-    before it in its sentence, else an organisation, else a place (a government speaking)."""
+    before it in its sentence, else an organisation, else a place (a government speaking);
+    a short name means the full name last introduced with it."""
+    speaker = _subject(text, start, verb_start, mentions, memory)
+    if speaker is None or not speaker.person:
+        return speaker
+    return memory.full_name(speaker, mentions, text.find(speaker.name, start), text)
+
+
+def _subject(
+    text: str, start: int, verb_start: int, mentions: ParagraphMentions, memory: Memory
+) -> Speaker | None:
     start = max(start, verb_start - MAX_SUBJECT_CHARS)
     before = text[max(start, verb_start - 12) : verb_start].split()
     if before and before[-1].casefold() in cues().pronouns:

@@ -31,7 +31,6 @@ import hashlib
 import itertools
 import operator
 import os
-import re
 import sqlite3
 import stat
 import sys
@@ -74,7 +73,6 @@ _CHUNK = 65536  # rows fetched at a time while reading a table
 _STREAM_CHUNK = 512  # rows fetched at a time for a caller that may stop early
 _BATCH = 500  # ids per IN (...) list: stays under every database's limit on parameters
 _SETTLE_NS = 3_000_000_000
-_WORD = re.compile(r"\w+")
 _FIX_IT = "set KABAR_CACHE_DIR to a folder of your own, or KABAR_NO_CACHE=1"
 
 
@@ -784,14 +782,6 @@ class Storage:
                             for position, row in enumerate(records[index])
                         ),
                     )
-                backend.index_passages(
-                    db,
-                    (
-                        (first + n, position, text)
-                        for n, (_, _, records) in enumerate(prepared)
-                        for position, (_, text, _) in enumerate(records[0])
-                    ),
-                )
         except _Skipped:
             pass
 
@@ -815,7 +805,6 @@ class Storage:
             ).fetchall()
             for (corpus,) in corpora:
                 self._delete_corpus(db, corpus)
-            backend.unindex_passages(db, batch)
             for spec in RECORDS:
                 db.execute(f"DELETE FROM {spec.table} WHERE article IN ({marks})", batch)
             db.execute(f"DELETE FROM articles WHERE id IN ({marks})", batch)
@@ -851,19 +840,6 @@ class Storage:
                 return len(gone)
         except _Skipped:
             return 0
-
-    def search_passages(self, query: str, limit: int = 100) -> list[tuple[str, int, float]]:
-        """(path, paragraph position, score, lower is better) of stored paragraphs holding
-        every word of `query`, the last one as a prefix, best first; accents are ignored.
-
-        The full-text index is filled as articles are stored: nothing is built at start.
-        """
-        words = _WORD.findall(query)
-        try:
-            with self._guard("read") as db:
-                return backend.search_passages(db, words, code_fingerprint(), limit)
-        except _Skipped:
-            return []
 
     # Per-corpus rows
 
@@ -1010,8 +986,8 @@ class Storage:
         `results` (their names; `paths` their files), with the corpus-wide results of
         `results`: in place, writing only the new articles' name rows. The stored ones stay
         as they are and are not read again: their digests (`name_digests`, from
-        `load_results` in the same update) are continued with the new rows. The corpus
-        `corpus` is then gone, its stored search index with it.
+        `load_results` in the same update) are continued with the new rows. Its stored
+        search index stays, for `search_store.append_search` to add the new articles to.
 
         False when `corpus` no longer holds the `articles` the update was made from, or
         the new articles' stored rows are not those of `results` (another kabar changed them
@@ -1062,8 +1038,8 @@ class Storage:
                     other = db.execute("SELECT id FROM corpora WHERE key = ?", (key,)).fetchone()
                     if other is not None and other[0] != corpus:
                         self._delete_corpus(db, other[0])
-                    for table in backend.SEARCH_TABLES:
-                        db.execute(f"DELETE FROM {table} WHERE corpus = ?", (corpus,))
+                    # The search index stays: the articles are appended to it next
+                    # (search_store.append_search); until then it answers for the others.
                     db.execute(
                         "UPDATE corpora SET key = ?, last_used = ?, checksum = ? WHERE id = ?",
                         (key, time.time(), checksum, corpus),
@@ -1277,7 +1253,6 @@ class Storage:
         try:
             with self._guard("cleared") as db:
                 with backend.transaction(db):
-                    backend.clear_passages(db)
                     tables = (
                         *_CORPUS_TABLES,
                         *backend.SEARCH_TABLES,

@@ -11,10 +11,10 @@ import contextlib
 import os
 import sqlite3
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
-SCHEMA_VERSION = 7  # bump when the tables below change; an older file is rebuilt
+SCHEMA_VERSION = 9  # bump when the tables below change; an older file is rebuilt
 _BUSY_TIMEOUT_S = 10.0
 _DAMAGED = {"SQLITE_CORRUPT", "SQLITE_NOTADB"}
 _FULL = {"SQLITE_FULL"}
@@ -281,7 +281,18 @@ CREATE TABLE search_indexes (
     corpus INTEGER PRIMARY KEY,
     documents INTEGER NOT NULL,
     words INTEGER NOT NULL,
-    checksum INTEGER NOT NULL
+    checksum INTEGER NOT NULL,
+    article_documents INTEGER,
+    article_words INTEGER,
+    article_labels INTEGER,
+    mention_entities INTEGER NOT NULL,
+    articles INTEGER NOT NULL
+);
+CREATE TABLE search_segments (
+    corpus INTEGER NOT NULL,
+    segment INTEGER NOT NULL,
+    documents INTEGER NOT NULL,
+    PRIMARY KEY (corpus, segment)
 );
 CREATE TABLE search_arrays (
     corpus INTEGER NOT NULL,
@@ -293,23 +304,26 @@ CREATE TABLE search_arrays (
 CREATE TABLE search_postings (
     corpus INTEGER NOT NULL,
     key INTEGER NOT NULL,
+    segment INTEGER NOT NULL,
     docs BLOB NOT NULL,
     checksum INTEGER NOT NULL,
-    PRIMARY KEY (corpus, key)
+    PRIMARY KEY (corpus, segment, key)
 );
 CREATE TABLE search_blocks (
     corpus INTEGER NOT NULL,
     block INTEGER NOT NULL,
+    segment INTEGER NOT NULL,
     data BLOB NOT NULL,
     checksum INTEGER NOT NULL,
-    PRIMARY KEY (corpus, block)
+    PRIMARY KEY (corpus, segment, block)
 );
 CREATE TABLE search_grams (
     corpus INTEGER NOT NULL,
     gram TEXT NOT NULL,
+    segment INTEGER NOT NULL,
     words BLOB NOT NULL,
     checksum INTEGER NOT NULL,
-    PRIMARY KEY (corpus, gram)
+    PRIMARY KEY (corpus, segment, gram)
 );
 """
 # The stored search index of a corpus (kabar_tui.core.search_store, docs/search.md), keyed
@@ -317,6 +331,7 @@ CREATE TABLE search_grams (
 # hold BLOBs of up to megabytes, which WITHOUT ROWID tables store badly.
 SEARCH_TABLES = (
     "search_indexes",
+    "search_segments",
     "search_arrays",
     "search_postings",
     "search_blocks",
@@ -340,34 +355,9 @@ LINK_TABLES = (
     "link_deferred",
 )
 
-# The full-text index of paragraphs (issue 11): word tokens, accents folded; contentless,
-# as the text is in `paragraphs` already. A passage's rowid is its article's id times
-# PASSAGE_ROWS plus its position; filled as articles are stored, never rebuilt at start.
-PASSAGE_ROWS = 1 << 24  # more paragraphs than a 5 MB file can hold
-_PASSAGES = (
-    "CREATE VIRTUAL TABLE passages USING fts5"
-    "(text, content='', tokenize='unicode61 remove_diacritics 2')"
-)
-
-
-def _has_fts5() -> bool:
-    """Python's SQLite nearly always has FTS5; without it there is no full-text index."""
-    probe = sqlite3.connect(":memory:")
-    try:
-        probe.execute(_PASSAGES)
-    except sqlite3.OperationalError:
-        return False
-    finally:
-        probe.close()
-    return True
-
-
-HAS_FTS5 = _has_fts5()
-
 
 def _statements() -> list[str]:
-    statements = [statement for statement in SCHEMA.split(";") if statement.strip()]
-    return [*statements, _PASSAGES] if HAS_FTS5 else statements
+    return [statement for statement in SCHEMA.split(";") if statement.strip()]
 
 
 _LAYOUT_QUERY = (
@@ -532,46 +522,3 @@ def create_wanted(db: sqlite3.Connection, article_ids: list[int]) -> str:
     db.execute("DELETE FROM temp.wanted")
     db.executemany("INSERT INTO temp.wanted VALUES (?, ?)", enumerate(article_ids))
     return "temp.wanted"
-
-
-def index_passages(db: sqlite3.Connection, rows: Iterable[tuple[int, int, str]]) -> None:
-    """Add (article id, paragraph position, text) to the full-text index."""
-    if HAS_FTS5:
-        db.executemany(
-            "INSERT INTO passages (rowid, text) VALUES (?, ?)",
-            ((article * PASSAGE_ROWS + position, text) for article, position, text in rows),
-        )
-
-
-def unindex_passages(db: sqlite3.Connection, articles: list[int]) -> None:
-    """Take the paragraphs of these articles out of the index (before they are deleted)."""
-    if HAS_FTS5:
-        marks = ", ".join("?" * len(articles))
-        db.execute(
-            "INSERT INTO passages (passages, rowid, text) SELECT 'delete', "
-            f"article * {PASSAGE_ROWS} + position, text FROM paragraphs "
-            f"WHERE article IN ({marks})",
-            articles,
-        )
-
-
-def clear_passages(db: sqlite3.Connection) -> None:
-    if HAS_FTS5:
-        db.execute("INSERT INTO passages (passages) VALUES ('delete-all')")
-
-
-def search_passages(
-    db: sqlite3.Connection, words: list[str], fingerprint: str, limit: int
-) -> list[tuple[str, int, float]]:
-    """(path, paragraph position, bm25 score) of paragraphs with every word, the last as a
-    prefix, best first; only articles stored by code with this fingerprint."""
-    if not HAS_FTS5 or not words:
-        return []
-    match = " ".join('"' + word.replace('"', '""') + '"' for word in words) + "*"
-    rows = db.execute(
-        f"SELECT a.path, f.rowid % {PASSAGE_ROWS}, bm25(passages) FROM passages f "
-        f"JOIN articles a ON a.id = f.rowid / {PASSAGE_ROWS} "
-        "WHERE passages MATCH ? AND a.fingerprint = ? ORDER BY bm25(passages) LIMIT ?",
-        (match, fingerprint, limit),
-    )
-    return [(path, position, score) for path, position, score in rows]

@@ -61,7 +61,7 @@ if TYPE_CHECKING:
     from kabar_tui.core.search import SearchPage
     from kabar_tui.core.watch import FolderWatcher
     from kabar_tui.ui.screens.reader import ReaderScreen
-    from kabar_tui.ui.widgets.article_view import ArticleView
+    from kabar_tui.ui.widgets.article_view import ArticleView, HeaderMentions
 
 T = TypeVar("T")
 
@@ -76,6 +76,10 @@ FIRST_ROWS = 200  # rows listed before every head is read (more than a screen ho
 # with them; a bigger change (a copy of many files) waits for the indexing.
 PREVIEWED_FILES = 20
 FIRST_DRAWN_WAIT = 1.0  # at most this long the threads wait for those rows to be drawn
+# The folders are checked (every file's metadata) and watched this long after the first
+# rows are drawn at the earliest: the check and watchfiles' import cost about 0.4 s of CPU
+# that the reader's first search or article would otherwise share.
+FOLDERS_AFTER = 2.0
 KEPT_ARTICLES = 8  # whole articles kept after opening, so back and forward ask nothing
 # Signals that end the reader the way `q` does: the terminal is restored first.
 QUITTING_SIGNALS = ("SIGTERM", "SIGHUP", "SIGINT")
@@ -136,6 +140,15 @@ def changes_notice(changes: CatalogChanges) -> str:
     return _("Folders changed: {what}").format(what=", ".join(parts))
 
 
+def read_article(article_id: str, catalog: Catalog) -> tuple[Article, HeaderMentions | None] | None:
+    """The article, and its title's and captions' mentions (in the catalog's thread: the
+    recogniser is slow to load, and that must not stall the event loop)."""
+    from kabar_tui.ui.widgets.article_view import header_mentions_now
+
+    article = catalog.article(article_id)
+    return None if article is None else (article, header_mentions_now(article))
+
+
 def _nothing(found: object) -> None:
     """A question asked for what it does, not for an answer."""
 
@@ -158,13 +171,16 @@ class KabarApp(App[None]):
         Binding("slash", "search", _("Search"), id="app.search"),
         Binding("q", "quit", _("Quit"), id="app.quit"),
         Binding("Q", "quit", _("Quit"), show=False, id="app.quit_anywhere"),
+        # Ctrl-C ends a terminal program; Textual's own binding only says to press ctrl+q.
+        # Not a priority: a text selection or the copy-by-hand dialog still copies with it.
+        Binding("ctrl+c", "quit", _("Quit"), show=False, id="app.quit_ctrl_c"),
         Binding("backspace,alt+left", "go_back", _("Back"), show=False, id="app.back"),
         Binding("alt+right", "forward", _("Forward"), show=False, id="app.forward"),
         # Textual adds this binding itself, in English, unless the app has its own.
         Binding(
             "ctrl+p",
             "command_palette",
-            _("palette"),
+            _("Palette"),
             show=False,
             priority=True,
             tooltip=_("Open the command palette"),
@@ -199,11 +215,13 @@ class KabarApp(App[None]):
         self.problems: list[Problem] = []
         self._arrival_seconds = 0.0  # how long the last addition of arrived articles took
         self.searcher: Searcher | None = None
-        self._articles: OrderedDict[str, Article] = OrderedDict()  # recently opened
+        # Recently opened, with their title's and captions' mentions when found with them.
+        self._articles: OrderedDict[str, tuple[Article, HeaderMentions | None]] = OrderedDict()
         # Articles of files changed on disk, listed before the catalog has them.
         self._previewed: dict[str, Article] = {}
         self._stop_loading = threading.Event()
         self._first_drawn = threading.Event()
+        self._shown_at: float | None = None  # when the first rows (or the list) were drawn
         self._asker = Asker(self.post_message, self._stop_loading)
         # Search has a thread of its own: building an index in memory (a catalog without a
         # stored one) takes long, and articles and panes must not wait behind it.
@@ -361,6 +379,11 @@ class KabarApp(App[None]):
         import_rapidfuzz()
         if catalog is not None:
             self._search_asker.start(partial(self._open_search, catalog))
+            # What the reader asked of the first rows (an article, its pane) comes before
+            # the rest of the list: between each step of reading it.
+            self._asker.answer_waiting()
+            for _part in catalog.heads_in_parts():
+                self._asker.answer_waiting()
         else:
             corpus = self._index_corpus()
             catalog, problems = open_catalog(self.paths)  # the cache holds it all now
@@ -373,6 +396,7 @@ class KabarApp(App[None]):
         if not opened:
             self._search_asker.start(partial(self._open_search, catalog))
         if stored_key(catalog) is not None and not self.preloaded:
+            self._asker.answer_waiting()
             # What later changes are counted against: the catalog handed over, read here
             # (another kabar may update the stored corpus in place before the folders'
             # thread starts).
@@ -409,8 +433,12 @@ class KabarApp(App[None]):
 
     def _check_folders(self) -> None:
         """In the folders' thread: is the corpus shown still what the folders hold?
-        Looked at once watching has begun (nothing is missed between the two), or at once
-        when not watching; then again each time files change."""
+        Looked at (FOLDERS_AFTER the first rows at the earliest) once watching has begun
+        (nothing is missed between the two), or at once when not watching; then again
+        each time files change."""
+        shown = self._shown_at if self._shown_at is not None else time.monotonic()
+        if self._stop_loading.wait(max(0.0, shown + FOLDERS_AFTER - time.monotonic())):
+            return
         from kabar_tui.core.watch import FolderWatcher
 
         watcher = self.watching if not isinstance(self.watching, bool) else None
@@ -580,7 +608,12 @@ class KabarApp(App[None]):
             self.catalog = message.catalog
             self.listing = Listing(list(message.heads))
             self.list_screen.refresh_articles()
-        self.call_after_refresh(self._first_drawn.set)
+        self.call_after_refresh(self._drawn)
+
+    def _drawn(self) -> None:
+        """The first rows are on screen: the catalog's thread goes on."""
+        self._shown_at = time.monotonic()
+        self._first_drawn.set()
 
     def on_catalog_ready(self, message: CatalogReady) -> None:
         self._say_problems(message.problems)
@@ -643,10 +676,10 @@ class KabarApp(App[None]):
         self.list_screen.refresh_articles(keep_place=changes is not None)
         if changes:
             self.notify(changes_notice(changes), timeout=4)
-        if reader is None or view is None:
-            return
+        if reader is None or view is None or not replaced:
+            return  # not replaced: the catalog of the first rows, what is shown stands
         view.forget_layouts()
-        if not replaced or shown is None:
+        if shown is None:
             reader.fill_pane()
             return
         # The article again, from the new catalog (after a change on disk by its file: ids
@@ -665,10 +698,10 @@ class KabarApp(App[None]):
             return
         where = self.history.current
 
-        def again(article: Article) -> None:
+        def again(article: Article, header: HeaderMentions | None) -> None:
             view = self._article_view()
             if view is not None and view.article is shown:  # the reader is still there
-                reader.open(article, view.cursor, where.terms)
+                reader.open(article, view.cursor, where.terms, header)
 
         self.fetch_article(head.id, again)
 
@@ -785,28 +818,32 @@ class KabarApp(App[None]):
             raise message.error
         message.then(message.found)
 
-    def fetch_article(self, article_id: str, then: Callable[[Article], object]) -> None:
-        """Call `then` with the whole article (kept for a while once read)."""
+    def fetch_article(
+        self, article_id: str, then: Callable[[Article, HeaderMentions | None], object]
+    ) -> None:
+        """Call `then` with the whole article and, when they were found with it, its title's
+        and captions' mentions (both kept for a while once read)."""
         previewed = self._previewed.get(article_id)
         if previewed is not None:
-            then(previewed)
+            then(previewed, None)
             return
         kept = self._articles.get(article_id)
         if kept is not None:
             self._articles.move_to_end(article_id)
-            then(kept)
+            then(*kept)
             return
 
-        def found(article: Article | None) -> None:
-            if article is not None:
-                self._keep(article)
-                then(article)
+        def found(read: tuple[Article, HeaderMentions | None] | None) -> None:
+            if read is not None:
+                self._keep(read)
+                then(*read)
 
-        self.ask(lambda catalog: catalog.article(article_id), found, "article")
+        self.ask(partial(read_article, article_id), found, "article")
 
-    def _keep(self, article: Article) -> None:
-        self._articles[article.id] = article
-        self._articles.move_to_end(article.id)
+    def _keep(self, read: tuple[Article, HeaderMentions | None]) -> None:
+        article_id = read[0].id
+        self._articles[article_id] = read
+        self._articles.move_to_end(article_id)
         while len(self._articles) > KEPT_ARTICLES:
             self._articles.popitem(last=False)
 
@@ -848,12 +885,12 @@ class KabarApp(App[None]):
         if location.article_id is None:
             return
 
-        def show(article: Article) -> None:
+        def show(article: Article, header: HeaderMentions | None) -> None:
             if location is not self.history.current:
                 return  # the reader went elsewhere while it was read
             if self.screen is not self.reader:
                 self.push_screen(self.reader)
-            self.reader.open(article, location.paragraph, location.terms)
+            self.reader.open(article, location.paragraph, location.terms, header)
 
         self.fetch_article(location.article_id, show)
 
@@ -1002,15 +1039,10 @@ class KabarApp(App[None]):
         )
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """Textual's palette commands, in the interface language; "Keys" is the help screen."""
+        """Textual's palette commands worth having here, in the interface language (the keys
+        are the palette's own "Help: keys here"; a screenshot is no reader's business)."""
         yield SystemCommand(_("Theme"), _("Change the current theme"), self.action_change_theme)
         yield SystemCommand(_("Quit"), _("Quit the application"), self.action_quit)
-        yield SystemCommand(_("Keys"), _("The keys of what has the focus"), self.action_help)
-        yield SystemCommand(
-            _("Screenshot"),
-            _("Save an SVG screenshot of the current screen"),
-            lambda: self.set_timer(0.1, self.deliver_screenshot),
-        )
 
     def action_help(self) -> None:
         from kabar_tui.ui.screens.help import HelpScreen

@@ -77,24 +77,39 @@ class Asker:
             return not self._thread.is_alive()
         return True
 
+    def answer_waiting(self) -> None:
+        """In the thread, while `first` is still running: answer the questions asked so far
+        (the reader opening an article while every head is being read waits for one step
+        of that, not all of it)."""
+        while not self._stop.is_set():
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                return
+            if item is None:  # stopped: the loop after `first` sees it too
+                self._queue.put(None)
+                return
+            if not self._answer(*item):
+                return
+
     def _serve(self, first: Callable[[], None]) -> None:
         first()
         while not self._stop.is_set():
             item = self._queue.get()
-            if item is None:
+            if item is None or not self._answer(*item):
                 return
-            group, number, question, then = item
-            if self._newest.get(group) != number:  # left behind: not asked
-                self._post(Answer(self, _skip, None, None))
-                continue
-            try:
-                found, error = question(), None
-            except Exception as raised:  # said on the event loop, where the app can fail
-                found, error = None, raised
-            if self._newest.get(group) != number:
-                then = _skip
-            if not self._post(Answer(self, then, found, error)):
-                return  # the app has gone
+
+    def _answer(self, group: str, number: int, question: Question, then: Callable) -> bool:
+        """Ask one question and hand its answer over; False once the app has gone."""
+        if self._newest.get(group) != number:  # left behind: not asked
+            return self._post(Answer(self, _skip, None, None))
+        try:
+            found, error = question(), None
+        except Exception as raised:  # said on the event loop, where the app can fail
+            found, error = None, raised
+        if self._newest.get(group) != number:
+            then = _skip
+        return self._post(Answer(self, then, found, error))
 
 
 def _skip(found: object) -> None:

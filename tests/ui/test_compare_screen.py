@@ -10,6 +10,7 @@ from kabar_tui.ui.app import KabarApp
 from kabar_tui.ui.screens.compare import CompareScreen
 from kabar_tui.ui.screens.reader import ReaderScreen
 from kabar_tui.ui.widgets.compare_view import CompareView
+from tests.ui.conftest import make_app
 
 SIZES = [(80, 24), (120, 40)]
 PAIRS = [("000", "002"), ("001", "003")]
@@ -137,3 +138,18 @@ async def test_link_kinds_are_shown_in_indonesian(seeds) -> None:
             assert not any("same text" in line for line in lines)
     finally:
         i18n.set_language("en")
+
+
+async def test_asking_for_another_version_of_a_two_article_story_says_there_is_no_third() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.jump("detik-1")
+        await pilot.pause()
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, CompareScreen)
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, CompareScreen)
+        assert any("No third version" in n.message for n in app._notifications)

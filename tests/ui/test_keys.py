@@ -48,6 +48,29 @@ async def test_capital_q_quits_from_an_article() -> None:
     assert app.return_code == 0
 
 
+async def test_ctrl_c_quits_from_the_list_and_from_an_article() -> None:
+    for opened in (False, True):
+        app = make_app()
+        async with app.run_test() as pilot:
+            await pilot.pause()
+            if opened:
+                await open_first(pilot)
+            await pilot.press("ctrl+c")
+            await pilot.pause()
+        assert app.return_code == 0
+
+
+async def test_n_without_a_search_says_there_is_none_to_follow() -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        await open_first(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert any("No search to follow" in m for m in messages)
+        assert not any("No search matches" in m for m in messages)
+
+
 async def test_q_leaves_the_entity_view_and_escape_the_help() -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:

@@ -165,13 +165,13 @@ async def test_textual_strings_in_indonesian() -> None:
             await pilot.pause()
             assert isinstance(app.screen, HelpScreen)
             descriptions = {row[2] for row in app.screen.rows}
-            assert {"Gulir ke kiri", "Fokus berikutnya", "palet"} <= descriptions
+            assert {"Gulir ke kiri", "Fokus berikutnya", "Palet"} <= descriptions
             assert not {"Scroll Left", "Focus Next", "palette"} & descriptions
             await pilot.press("escape", "ctrl+p")
             await pilot.pause()
             assert isinstance(app.screen, CommandPalette)
             titles = [command.title for command in app.get_system_commands(app.screen)]
-            assert titles == ["Tema", "Keluar", "Tombol", "Tangkapan layar"]
+            assert titles == ["Tema", "Keluar"]
             assert app.screen.query_one("CommandInput").placeholder == "Cari perintah…"
     finally:
         i18n.set_language("en")

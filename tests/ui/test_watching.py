@@ -300,6 +300,7 @@ async def test_an_article_asked_for_before_every_head_is_read_opens_once_they_ar
         assert app.screen is not app._reader
         every_head.set()
         await wait_for(pilot, lambda: app.screen is app._reader, "the article")
-        await wait_for(pilot, lambda: app.reader.view.article is not None, "its text")
+        # Its view once the reader screen is mounted (querying it before then raises).
+        await wait_for(pilot, lambda: getattr(app._article_view(), "article", None), "its text")
         assert app.reader.view.article.id == other
     catalog.close()

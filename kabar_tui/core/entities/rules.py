@@ -387,6 +387,19 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
                 after_title = i
                 continue
             if person_cue:
+                unit = next(
+                    (k for k in range(j - 3, i, -1) if acronym[k] or keys[k] in gaz.regional_orgs),
+                    None,
+                )
+                if unit is not None and not acronym[unit + 1]:
+                    # Kepala Sub Bagian Umum | BPPD | Sidoarjo | Siska Wati: the words before
+                    # a unit are the title's, its region follows it, then the name
+                    add(unit, unit + 1, Label.ORG, "acronym")
+                    i = unit + 1
+                    if j - i >= 3 and _regional_unit(keys[unit], acronym[unit], gaz):
+                        add(i, i + 1, Label.LOC, "region")
+                        i += 1
+                    continue
                 tail = next((k for k in range(i + 1, j - 1) if keys[k] in gaz.org_tails), None)
                 if tail is not None:
                     add(i, tail + 1, Label.ORG, "tail")  # Kiper Arema FC | Lucas Frigeri
@@ -415,6 +428,12 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
                 )
             person_cue = False
             i = j
+
+
+def _regional_unit(key: str, is_acronym: bool, gaz: Gazetteer) -> bool:
+    """A unit named with its region after it: a listed one (`Kejati`, `BPBD`) or a local
+    agency's acronym ending in D for Daerah (`BPPD`, `BKD`, `BPKAD`)."""
+    return key in gaz.regional_orgs or (is_acronym and key.endswith("d"))
 
 
 def _branch_region(

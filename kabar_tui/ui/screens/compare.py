@@ -76,7 +76,7 @@ class CompareScreen(KabarNode, Screen[None]):
     def action_next_version(self) -> None:
         others = [c for c in self.candidates if c != self.article_id]
         if len(others) < 2:
-            self.notify(_("No other outlet has this story"), timeout=2)
+            self.notify(_("No third version of this story"), timeout=2)
             return
         at = others.index(self.other_id) if self.other_id in others else -1
         following = others[(at + 1) % len(others)]

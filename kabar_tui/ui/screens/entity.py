@@ -62,8 +62,8 @@ class EntityScreen(KabarNode, Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#mentions", OptionList).focus()
+        self._ask_page()  # first: counting a name's mentions takes longer than a page
         self._count()
-        self._ask_page()
 
     def _title(self, counts: tuple[int, int] | None) -> Text:
         title = Text(self.entity, style="bold")

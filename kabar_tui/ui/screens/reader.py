@@ -12,7 +12,7 @@ from kabar_tui.core.model import Article, Quote
 from kabar_tui.i18n import _
 from kabar_tui.ui.access import KabarNode
 from kabar_tui.ui.messages import Compare, ShowList
-from kabar_tui.ui.widgets.article_view import ArticleView
+from kabar_tui.ui.widgets.article_view import ArticleView, HeaderMentions
 from kabar_tui.ui.widgets.footer import KeyFooter
 from kabar_tui.ui.widgets.panes import PANES, SidePane
 
@@ -27,7 +27,8 @@ class ReaderScreen(KabarNode, Screen[None]):
         Binding("c", "pane('quotes')", _("Quotes"), id="reader.quotes"),
         Binding("r", "pane('related')", _("Related"), id="reader.related"),
         Binding("d", "compare", _("Compare"), id="reader.compare"),
-        Binding("y", "copy", _("Copy"), id="reader.copy"),
+        # Out of the footer so that `/ Search` fits at 80 columns; `?` lists it.
+        Binding("y", "copy", _("Copy"), show=False, id="reader.copy"),
         Binding("[", "neighbour(-1)", _("Prev article"), show=False, id="reader.previous_article"),
         Binding("]", "neighbour(1)", _("Next article"), show=False, id="reader.next_article"),
         Binding("q,escape", "close", _("Back"), id="reader.close"),
@@ -37,7 +38,7 @@ class ReaderScreen(KabarNode, Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.pane: str | None = None
-        self.pending: tuple[Article, int, list[str] | None] | None = None
+        self.pending: tuple[Article, int, list[str] | None, HeaderMentions | None] | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="reader-body"):
@@ -52,11 +53,18 @@ class ReaderScreen(KabarNode, Screen[None]):
         if self.pending is not None:
             self.show(*self.pending)
 
-    def open(self, article: Article, paragraph: int, match_terms: list[str] | None) -> None:
-        """Show an article now, or as soon as the screen is mounted."""
-        self.pending = (article, paragraph, match_terms)
+    def open(
+        self,
+        article: Article,
+        paragraph: int,
+        match_terms: list[str] | None,
+        header: HeaderMentions | None = None,
+    ) -> None:
+        """Show an article now, or as soon as the screen is mounted (`header`: its title's
+        and captions' mentions, when found with it in the catalog's thread)."""
+        self.pending = (article, paragraph, match_terms, header)
         if self.is_mounted:
-            self.show(article, paragraph, match_terms)
+            self.show(article, paragraph, match_terms, header)
 
     def on_resize(self, event) -> None:
         self._apply_width(event.size.width)
@@ -74,8 +82,14 @@ class ReaderScreen(KabarNode, Screen[None]):
     def side(self) -> SidePane:
         return self.query_one(SidePane)
 
-    def show(self, article: Article, paragraph: int, match_terms: list[str] | None) -> None:
-        self.view.show(article, paragraph, match_terms or [])
+    def show(
+        self,
+        article: Article,
+        paragraph: int,
+        match_terms: list[str] | None,
+        header: HeaderMentions | None = None,
+    ) -> None:
+        self.view.show(article, paragraph, match_terms or [], header)
         self.sub_title = article.outlet or ""
         self.title = article.title
         self.fill_pane()
@@ -154,7 +168,8 @@ class ReaderScreen(KabarNode, Screen[None]):
         self.kabar.copy_to_clipboard(citation)
         self.kabar.last_copied = citation
         if self.app.screen is self:  # not when a dialog opened to copy it by hand
-            self.notify(citation, title=what, timeout=4, markup=False)
+            shown = citation if len(citation) <= 160 else citation[:159].rstrip() + "…"
+            self.notify(shown, title=what, timeout=4, markup=False)
 
     def action_neighbour(self, step: int) -> None:
         self.kabar.open_neighbour(step)

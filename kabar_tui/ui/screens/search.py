@@ -117,6 +117,7 @@ class SearchScreen(KabarNode, ModalScreen[None]):
         self._paging = False  # the next page has been asked for
         self.closed = False  # dismissed: answers that come later are dropped
         self._debounce: Timer | None = None
+        self._typed = query  # the field's value before its last change
 
     def compose(self) -> ComposeResult:
         with Vertical(id="search-box"):
@@ -148,11 +149,19 @@ class SearchScreen(KabarNode, ModalScreen[None]):
 
     @on(Input.Changed, "#search-input")
     def schedule(self, event: Input.Changed) -> None:
+        """Search once typing pauses; a query pasted (or cut) whole is searched at once:
+        there are no keystrokes to wait for."""
+        pasted = abs(len(event.value) - len(self._typed)) > 1
+        self._typed = event.value
         if event.value == self.shown_query:
             return  # the field was filled with the remembered query, already searched
         if self._debounce is not None:
             self._debounce.stop()
-        self._debounce = self.set_timer(DEBOUNCE_SECONDS, lambda: self.run_search(event.value))
+            self._debounce = None
+        if pasted:
+            self.run_search(event.value)
+        else:
+            self._debounce = self.set_timer(DEBOUNCE_SECONDS, lambda: self.run_search(event.value))
 
     @on(Input.Submitted, "#search-input")
     def submit(self, event: Input.Submitted) -> None:

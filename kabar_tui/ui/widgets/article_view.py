@@ -67,6 +67,19 @@ class Layout:
     header_lines: int = 0  # the header's wrapped lines, redrawn when its entities arrive
 
 
+def header_mentions_now(article: Article) -> HeaderMentions | None:
+    """The title's and captions' mentions, found now (the reader asks the catalog's thread,
+    with the article); None for a long body, whose are found in a thread once it is shown
+    (see INLINE_ENTITY_CHARACTERS)."""
+    if not article.title and not article.captions:
+        return NO_HEADER_MENTIONS
+    if sum(len(p.text) for p in article.paragraphs) > INLINE_ENTITY_CHARACTERS:
+        return None
+    from kabar_tui.core.entities import title_and_caption_entities  # the recogniser
+
+    return title_and_caption_entities(article)
+
+
 def _estimate(characters: int, width: int) -> int:
     """Lines a text of `characters` may wrap to, until it is wrapped."""
     return max(1, -(-characters // max(width - 4, 1)))
@@ -154,9 +167,16 @@ class ArticleView(ScrollView, can_focus=True):
     # -- content -----------------------------------------------------------------------
 
     def show(
-        self, article: Article, paragraph: int = 0, match_terms: list[str] | None = None
+        self,
+        article: Article,
+        paragraph: int = 0,
+        match_terms: list[str] | None = None,
+        header: HeaderMentions | None = None,
     ) -> None:
-        """Display `article` with the cursor on `paragraph`."""
+        """Display `article` with the cursor on `paragraph`; `header`: its title's and
+        captions' mentions when they were found already (`header_mentions_now`)."""
+        if header is not None:
+            self._keep_header_mentions((article.id, article.content_hash), header)
         changed = article is not self.article
         self.article = article
         if match_terms is not None:
@@ -366,13 +386,8 @@ class ArticleView(ScrollView, can_focus=True):
         found = self._header_mentions.get(key)
         if found is not None:
             return found
-        if not article.title and not article.captions:
-            found = NO_HEADER_MENTIONS
-        elif sum(len(p.text) for p in article.paragraphs) <= INLINE_ENTITY_CHARACTERS:
-            from kabar_tui.core.entities import title_and_caption_entities  # the recogniser
-
-            found = title_and_caption_entities(article)
-        else:
+        found = header_mentions_now(article)
+        if found is None:
             self._header_mentions[key] = NO_HEADER_MENTIONS  # asked once, while it runs
             self.run_worker(
                 lambda: self._find_header_mentions(key, article),
@@ -380,10 +395,13 @@ class ArticleView(ScrollView, can_focus=True):
                 group="header-entities",
             )
             return NO_HEADER_MENTIONS
+        self._keep_header_mentions(key, found)
+        return found
+
+    def _keep_header_mentions(self, key: tuple[str, str], found: HeaderMentions) -> None:
         self._header_mentions[key] = found
         while len(self._header_mentions) > KEPT_LAYOUTS:
             del self._header_mentions[next(iter(self._header_mentions))]
-        return found
 
     def _find_header_mentions(self, key: tuple[str, str], article: Article) -> None:
         from kabar_tui.core.entities import title_and_caption_entities
@@ -650,7 +668,10 @@ class ArticleView(ScrollView, can_focus=True):
     def action_next_match(self, direction: int) -> None:
         found = self.match_paragraphs()
         if not found:
-            self.notify(_("No search matches in this article"), severity="warning")
+            if match_pattern(self.match_terms) is not None:
+                self.notify(_("No search matches in this article"), severity="warning")
+            else:
+                self.notify(_("No search to follow: / searches"), severity="information")
             return
         if direction > 0:
             after = [p for p in found if p > self.cursor]

@@ -2,8 +2,9 @@
 looks, where Enter on it goes; SidePane draws whichever is open with its empty and
 waiting states. Adding a pane is a subclass here and a binding in the reader.
 
-Items are collected from the catalog (`collect`), in a worker when it is stored: the
-related pane reads the linked passages of other articles."""
+Items are collected from the catalog (`collect`), in its thread when it is stored: the
+related pane reads the links of the paragraph and the passages they lead to (their
+articles' heads and those paragraphs, not the whole articles)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from textual.message import Message
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from kabar_tui.core.catalog import Catalog, entity_key
+from kabar_tui.core.catalog import ArticleHead, Catalog, entity_key
 from kabar_tui.core.formatting import format_date
 from kabar_tui.core.model import Article, Link, Quote
 from kabar_tui.i18n import _
@@ -32,10 +33,12 @@ CONTEXT = 240  # characters of the paragraph shown above a full-width pane
 
 @dataclass(slots=True)
 class Passage:
-    """A related-pane item: a link and the article it leads to (None if gone)."""
+    """A related-pane item: a link, the head of the article it leads to and the linked
+    paragraph's text (None and "" when that article has gone)."""
 
     link: Link
-    other: Article | None
+    other: ArticleHead | None
+    text: str = ""
 
 
 class PaneContent:
@@ -142,12 +145,12 @@ class RelatedPane(PaneContent):
     @staticmethod
     def collect(catalog: Catalog, article: Article, paragraph: int) -> list[Passage]:
         """The links of the paragraph, each with the passage it leads to."""
-        others: dict[str, Article | None] = {}
+        links = catalog.related(article.id, paragraph)
+        found = catalog.passages((link.target_article, link.target_paragraph) for link in links)
         passages = []
-        for link in catalog.related(article.id, paragraph):
-            if link.target_article not in others:
-                others[link.target_article] = catalog.article(link.target_article)
-            passages.append(Passage(link, others[link.target_article]))
+        for link in links:
+            other, text = found.get((link.target_article, link.target_paragraph), (None, ""))
+            passages.append(Passage(link, other, text))
         return passages
 
     def prompt(self, item: Passage) -> Text:
@@ -158,10 +161,9 @@ class RelatedPane(PaneContent):
             source = other.outlet or other.title[:40]
             text.append(f"{source} · {format_date(other.published, self.locale)}")
             text.append(f" · {link_kind_label(link.kind)}", style="dim")
-            if link.target_paragraph < len(other.paragraphs):
-                snippet = other.paragraphs[link.target_paragraph].text
-                more = "…" if len(snippet) > SNIPPET else ""
-                text.append("\n" + snippet[:SNIPPET] + more)
+            if item.text:
+                more = "…" if len(item.text) > SNIPPET else ""
+                text.append("\n" + item.text[:SNIPPET] + more)
         return text
 
     def target(self, item: Passage) -> Message:

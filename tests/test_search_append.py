@@ -1,0 +1,117 @@
+"""Articles added to a stored corpus are appended to its stored search index (a segment
+of their own, the entities' tail written again, segments merged at a threshold): the
+same arrays and the same pages as the index built whole from the stored corpus."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from kabar_tui.core import search_store
+from kabar_tui.core.pipeline import index_corpus
+from kabar_tui.core.search import SearchIndex
+from kabar_tui.core.search_store import StoredSearchIndex, open_search, save_stored_search
+from kabar_tui.core.storage import Storage
+from tests.test_incremental import add_files, write_corpus
+from tests.test_search_store import assert_same_pages, queries, stored_key
+
+
+@pytest.fixture(autouse=True)
+def cache_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The suite runs without the cache (conftest); here it is the subject."""
+    monkeypatch.delenv("KABAR_NO_CACHE", raising=False)
+
+
+@pytest.fixture(scope="module")
+def news(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("append") / "news"
+    write_corpus(folder)
+    return folder
+
+
+def search_arrays(path: Path) -> dict[str, bytes]:
+    with sqlite3.connect(path) as db:
+        return dict(db.execute("SELECT name, data FROM search_arrays"))
+
+
+def segments(path: Path) -> list[tuple[int, int]]:
+    with sqlite3.connect(path) as db:
+        return db.execute("SELECT segment, documents FROM search_segments ORDER BY 1").fetchall()
+
+
+def built_whole(cache: Storage, tmp_path: Path, name: str) -> Path:
+    """A copy of the cache whose stored search index is built whole again."""
+    copy = tmp_path / name
+    with sqlite3.connect(cache.path) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    with Storage(copy) as storage:
+        key = stored_key(storage)
+        corpus = storage.load_corpus(key)
+        assert corpus is not None
+        assert save_stored_search(storage, key, corpus.entities)
+    return copy
+
+
+def test_appended_articles_give_the_index_built_whole(
+    news: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_store, "MERGE_RATIO", 2)  # merges reached in a few steps
+    folder = tmp_path / "news"
+    shutil.copytree(news, folder)
+    whole_builds = 0
+    real_save = search_store.save_stored_search
+
+    def counted(*args: object, **kwargs: object) -> bool:
+        nonlocal whole_builds
+        whole_builds += 1
+        return real_save(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(search_store, "save_stored_search", counted)
+    seen_segments = set()
+    with Storage(tmp_path / "cache.sqlite3") as cache:
+        index_corpus([folder], cache=cache, keep_articles=False)
+        assert whole_builds == 1
+        for step, count in enumerate((1, 1, 2, 1, 1, 30)):
+            add_files(folder, f"zz{step}", 10 * step, count)
+            report = index_corpus([folder], cache=cache, keep_articles=False)
+            assert report.updated == count
+            assert whole_builds == 1  # appended, never built whole
+            found = segments(cache.path)
+            seen_segments.add(len(found))
+            assert found[-1][0] == search_store.TAIL_SEGMENT
+            whole = built_whole(cache, tmp_path, f"whole{step}.sqlite3")
+            assert search_arrays(cache.path) == search_arrays(whole)
+            key = stored_key(cache)
+            stored = open_search(cache, key)
+            assert isinstance(stored, StoredSearchIndex)
+            corpus = cache.load_corpus(key)
+            assert corpus is not None
+            memory = SearchIndex.build(corpus)
+            assert_same_pages(stored, memory, queries(corpus, 25, step))
+        # the new article's segments were merged: never one per added file
+        assert max(seen_segments) >= 3 and len(found) < 6
+        assert not cache.warnings
+
+
+def test_an_update_cut_off_before_its_append_has_the_index_built_again(
+    news: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The corpus is stored with its new articles before they are appended to its
+    search index: a kabar stopped in between leaves an index lacking them, found at open."""
+    folder = tmp_path / "news"
+    shutil.copytree(news, folder)
+    with Storage(tmp_path / "cache.sqlite3") as cache:
+        index_corpus([folder], cache=cache, keep_articles=False)
+        add_files(folder, "zz", 0, 2)
+        monkeypatch.setattr(search_store, "append_search", lambda *args: True)
+        assert index_corpus([folder], cache=cache, keep_articles=False).updated == 2
+        key = stored_key(cache)
+        stored = open_search(cache, key)
+        assert ["the stored search index lacked articles" in w for w in cache.warnings] == [True]
+        corpus = cache.load_corpus(key)
+        assert stored is not None and corpus is not None
+        assert_same_pages(stored, SearchIndex.build(corpus), queries(corpus, 10, 1))
+        assert isinstance(open_search(cache, key), StoredSearchIndex)  # saved whole again

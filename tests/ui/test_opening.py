@@ -1,0 +1,201 @@
+"""A stored corpus opened in the reader: what is asked as soon as the first rows show is
+answered before the rest of the list is read, and nothing slow runs on the event loop
+(issue 11: a ready reader within a second at 10k articles).
+
+A real cache made from copies of the seeds. Nothing is timed: each test holds a step of
+the opening and looks at what the reader shows meanwhile.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from kabar_tui.core import entities
+from kabar_tui.core.catalog_open import open_catalog
+from kabar_tui.core.catalog_store import StoredCatalog
+from kabar_tui.core.pipeline import index_corpus
+from kabar_tui.core.resources import seeds_dir
+from kabar_tui.ui.app import KabarApp
+from kabar_tui.ui.listing import Listing
+from kabar_tui.ui.widgets.panes import RelatedPane
+from tests.ui.conftest import build_corpus
+
+
+@pytest.fixture
+def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The seeds, indexed into a cache of the test's own (the suite runs without)."""
+    monkeypatch.delenv("KABAR_NO_CACHE", raising=False)
+    monkeypatch.setenv("KABAR_CACHE_DIR", str(tmp_path / "cache"))
+    news = tmp_path / "news"
+    news.mkdir()
+    for seed in sorted(seeds_dir().glob("*.txt")):
+        shutil.copy(seed, news / seed.name)
+    index_corpus([news], keep_articles=False)
+    return news
+
+
+async def wait_for(pilot, condition: Callable[[], object], what: str, tries: int = 1500) -> None:
+    for _ in range(tries):  # 30 s by default: a loaded machine
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError(f"never happened: {what}")
+
+
+def shown_article(app: KabarApp) -> str | None:
+    """The id of the article the reader shows (None before it is drawn)."""
+    view = app._article_view()
+    return None if view is None or view.article is None else view.article.id
+
+
+def held(monkeypatch: pytest.MonkeyPatch, owner: object, name: str) -> threading.Event:
+    """`owner.name` waits until the event is set (at most a minute)."""
+    release = threading.Event()
+    real = getattr(owner, name)
+
+    def waiting(*args, **options):
+        release.wait(60)
+        return real(*args, **options)
+
+    monkeypatch.setattr(owner, name, waiting)
+    return release
+
+
+async def test_an_article_opened_from_the_first_rows_does_not_wait_for_the_whole_list(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Enter on a first row while every head is read: the article is answered between
+    the steps of reading the list, not after all of them."""
+    heads_read = held(monkeypatch, StoredCatalog, "heads_in_parts")
+    listing_made = held(monkeypatch, Listing, "of")
+    app = KabarApp(paths=[folder], watch=False)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_for(pilot, lambda: app.list_screen.shown, "the first rows")
+            listed = app.list_screen.shown[0].id
+            app.jump(listed)
+            await pilot.pause(0.1)
+            heads_read.set()  # the list is still being made (held) from here on
+            await wait_for(pilot, lambda: shown_article(app), "the article")
+            assert shown_article(app) == listed
+            assert not listing_made.is_set()
+            assert app._first_rows_only  # the catalog is not handed over yet
+            listing_made.set()
+            await wait_for(pilot, lambda: not app._first_rows_only, "the whole list")
+            assert shown_article(app) == listed
+    finally:
+        heads_read.set()
+        listing_made.set()
+
+
+async def test_the_title_entities_are_found_off_the_event_loop(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The recogniser is slow to load: the title's and captions' mentions of an article
+    read from a stored catalog are found in the catalog's thread, with the article."""
+    threads: list[str] = []
+    found = entities.title_and_caption_entities
+
+    def recorded(article):
+        threads.append(threading.current_thread().name)
+        return found(article)
+
+    monkeypatch.setattr(entities, "title_and_caption_entities", recorded)
+    app = KabarApp(paths=[folder], watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.linked and len(app.listing.heads) > 1, "the list")
+        seed = next(h for h in app.listing.heads if h.title.startswith("Kim Jong-un Diskusikan"))
+        app.jump(seed.id)
+        await wait_for(pilot, lambda: shown_article(app), "the article")
+        await pilot.pause()
+        view = app.reader.view
+        per = view.get_component_rich_style("article-view--entity-per", partial=True)
+        title = list(view.render_line(0))
+        styled = [s.text for s in title if s.style is not None and s.style + per == s.style]
+        assert "".join(styled) == "Kim Jong-un"
+    assert threads and threading.main_thread().name not in threads
+
+
+def test_the_related_pane_reads_no_article_whole(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pane lists the passages a paragraph links to from their heads and paragraphs:
+    reading each linked article whole cost a query of every table per article."""
+    catalog, _ = open_catalog([folder])
+    assert catalog is not None
+    linked = {}
+    for head in catalog.heads():
+        for link in catalog.related(head.id):
+            linked.setdefault((head.id, link.source_paragraph), []).append(link)
+    assert linked, "the seeds republish passages: they must link"
+    (article_id, paragraph), links = next(iter(linked.items()))
+    article = catalog.article(article_id)
+    assert article is not None
+    expected = {
+        (link.target_article, link.target_paragraph): catalog.article(link.target_article)
+        for link in links
+    }
+
+    def whole(article_id: str):
+        raise AssertionError(f"{article_id} read whole")
+
+    monkeypatch.setattr(catalog, "article", whole)
+    passages = RelatedPane.collect(catalog, article, paragraph)
+    assert [passage.link for passage in passages] == catalog.related(article_id, paragraph)
+    for passage in passages:
+        other = expected[passage.link.target_article, passage.link.target_paragraph]
+        assert other is not None and passage.other is not None
+        assert passage.other.id == other.id and passage.other.outlet == other.outlet
+        assert passage.text == other.paragraphs[passage.link.target_paragraph].text
+    catalog.close()
+
+
+async def test_a_pasted_query_is_searched_at_once_and_typing_waits_for_a_pause(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The debounce coalesces keystrokes; a query pasted whole has none to wait for."""
+    from kabar_tui.ui.screens import search
+
+    monkeypatch.setattr(search, "DEBOUNCE_SECONDS", 600)  # typing never pauses long enough
+    app = KabarApp(corpus=build_corpus())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.action_search()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, search.SearchScreen)
+        await pilot.press("K")
+        await pilot.pause()
+        assert screen.shown_query is None  # one key: waits for the pause
+        screen.query_one("#search-input").value = "Kim Jong Un"  # pasted
+        await wait_for(pilot, lambda: screen.shown_query == "Kim Jong Un", "its hits")
+        assert screen.hits
+
+
+async def test_the_footer_is_composed_again_only_when_its_keys_change() -> None:
+    """Focus moving from the article to its pane changes no key shown: the footer keeps
+    its widgets (composing them again restyled every key on each move)."""
+    from kabar_tui.ui.widgets.footer import KeyFooter
+
+    corpus = build_corpus()
+    app = KabarApp(corpus=corpus)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.jump(corpus.articles[0].id)
+        await wait_for(pilot, lambda: shown_article(app), "the article")
+        await pilot.pause()
+        footer = app.screen.query_one(KeyFooter)
+        keys = list(footer.children)
+        assert keys
+        await pilot.press("r")
+        await wait_for(pilot, lambda: app.reader.side.listing.has_focus, "the pane's focus")
+        await pilot.pause()
+        assert list(footer.children) == keys
+        assert all(now is then for now, then in zip(footer.children, keys, strict=True))
+        await pilot.press("d")  # another screen: its own keys
+        await wait_for(pilot, lambda: app.screen is not app.reader, "the comparison")
