@@ -129,8 +129,8 @@ def run(args: argparse.Namespace) -> int:
     )
     table.add_column(f"{_('kind')}\n{_('score')}", no_wrap=True)
     table.add_column(_("text"), ratio=1)
-    for source_paragraph, article_id, paragraph, outlet, kind, score, text in rows:
-        found = Text(f"{outlet}\n{short.get(article_id, article_id)} ¶{paragraph}")
+    for source_paragraph, article_id, target_paragraph, outlet, kind, score, text in rows:
+        found = Text(f"{outlet}\n{short.get(article_id, article_id)} ¶{target_paragraph}")
         table.add_row(Text(source_paragraph), found, Text(f"{kind}\n{score}"), Text(_snippet(text)))
     console.print(table)
     return 0
