@@ -32,6 +32,22 @@ def test_quotes_get_a_wide_column(capsys, monkeypatch) -> None:
     assert rows and "Dia tertarik pada berbagai isu" in rows[0]
 
 
+@pytest.mark.parametrize(
+    ("module", "command"), [("quotes_cmd", ["quotes"]), ("related_cmd", ["related", "000"])]
+)
+@pytest.mark.parametrize("columns", [80, 120])
+def test_the_text_column_takes_most_of_the_line(
+    capsys, monkeypatch, module, command, columns
+) -> None:
+    on_terminal(monkeypatch, module, columns)
+    assert main(command) == 0
+    lines = capsys.readouterr().out.splitlines()
+    top = next(line for line in lines if line.startswith("┏"))
+    text_width = max(len(cell) for cell in top.strip("┏┓").split("┳"))
+    assert all(len(line) <= columns for line in lines)
+    assert text_width >= columns // 2
+
+
 def test_related_names_outlets_or_titles_not_ids(capsys, monkeypatch) -> None:
     on_terminal(monkeypatch, "related_cmd", 120)
     assert main(["related", "000"]) == 0

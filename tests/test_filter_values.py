@@ -87,6 +87,12 @@ def test_a_value_matching_as_typed_is_not_changed(searcher: SearchEngine) -> Non
     assert speakers_found(searcher, "by:mulyani") == {"Sri Mulyani Indrawati"}
 
 
+def test_a_value_with_a_dot_is_taken_as_typed(searcher: SearchEngine) -> None:
+    page = searcher.search_page("jembatan outlet:kompas.com")
+    assert {hit.article_id for hit in page.hits} == {"a2"}
+    assert page.values[0].taken_as is None and value_notes(page.values) == []
+
+
 def test_a_typo_in_a_speaker_is_taken_as_the_closest_name(searcher: SearchEngine) -> None:
     page = searcher.search_page("by:matsegra")
     assert {hit.label for hit in page.hits} == {"Alexander Matsegora"}
@@ -150,8 +156,8 @@ def test_entity_labels_are_no_speakers() -> None:
 
 def test_a_matcher_reads_each_run_of_words_once() -> None:
     matcher = NameMatcher(["Kim Jong-un", "Kim Jong Un", "Jong"])
-    match = matcher.match("by", "jong un")  # as typed in the second only: "jong-un" differs
-    assert match.names == frozenset({1}) and match.taken_as is None
+    match = matcher.match("by", "jong un")  # `by:jong-un` arrives as its words: both hold it
+    assert match.names == frozenset({0, 1}) and match.taken_as is None
     match = matcher.match("by", "jong unn")
     assert match.taken_as == "Jong-un" and match.names == frozenset({0, 1})
 

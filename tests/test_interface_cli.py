@@ -48,12 +48,19 @@ def test_lang_flag_beats_config_and_environment(isolated_config_dir, monkeypatch
     assert apply_interface_arguments(parser.parse_args([])) == "id"
 
 
-def test_unknown_lang_says_so(capsys) -> None:
+def test_unknown_lang_or_theme_is_a_usage_error_before_the_reader(capsys) -> None:
     parser = argparse.ArgumentParser()
     add_interface_arguments(parser)
-    apply_interface_arguments(parser.parse_args(["--lang", "fr", "--no-animation"]))
-    assert "no interface language 'fr'" in capsys.readouterr().err
+    apply_interface_arguments(parser.parse_args(["--lang", "ID", "--no-animation"]))
     assert os.environ["TEXTUAL_ANIMATIONS"] == "none"
+    for option, value, message in [
+        ("--lang", "fr", "no interface language 'fr' (have en, id)"),
+        ("--theme", "nosuch", "no theme 'nosuch' (have "),
+    ]:
+        with pytest.raises(SystemExit) as stop:
+            parser.parse_args([option, value])
+        assert stop.value.code == 2
+        assert message in capsys.readouterr().err
 
 
 def test_serve_runs_the_reader_with_the_same_options() -> None:

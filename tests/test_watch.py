@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from kabar_tui.cli.index_cmd import describe_changes
 from kabar_tui.core.watch import FolderWatcher, is_article_file
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -122,11 +123,30 @@ def test_index_watch_indexes_a_file_added_later(tmp_path: Path) -> None:
         assert "5 articles" in "".join(_read_until(output, "watching"))
         shutil.copy(SEEDS / sorted(os.listdir(SEEDS))[0], corpus / "copy.txt")
         lines = _read_until(output, "articles")
-        assert "1 file changed" in "".join(lines)
+        assert "1 article added (copy.txt)" in "".join(lines)
         assert "6 articles" in lines[-1]
+        (corpus / "copy.txt").unlink()
+        assert "1 removed (copy.txt)" in "".join(_read_until(output, "removed"))
+        assert "5 articles" in _read_until(output, "articles")[-1]
+        time.sleep(1)  # back to waiting inside watchfiles, which used to log the Ctrl-C
         process.send_signal(signal.SIGINT)
         assert process.wait(PATIENCE_S) == 0
-        assert "Traceback" not in (process.stderr.read() if process.stderr else "")
+        errors = process.stderr.read() if process.stderr else ""
+        assert "Traceback" not in errors and "KeyboardInterrupt" not in errors
     finally:
         process.kill()
         process.wait()
+
+
+def test_a_batch_says_which_files_were_added_changed_and_removed(tmp_path: Path) -> None:
+    kept, gone = tmp_path / "kept.txt", tmp_path / "gone.txt"
+    new = [tmp_path / f"new{number}.txt" for number in range(5)]
+    for path in [kept, *new]:
+        path.write_text("Judul\n\nIsi.", encoding="utf-8")
+    known = {kept, gone}
+    said = describe_changes({kept, gone, *new}, known)
+    assert said == (
+        "5 articles added (new0.txt, new1.txt, new2.txt, …), 1 changed (kept.txt), "
+        "1 removed (gone.txt)"
+    )
+    assert known == {kept, *new}  # the next batch knows them

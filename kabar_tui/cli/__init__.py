@@ -79,6 +79,15 @@ def _top_level_help() -> str:
     ]
     for name, module_name in COMMANDS.items():
         lines.append(f"  {name:<10} {import_module(module_name).HELP}")
+    lines += ["", "reader options (kabar [OPTIONS] [PATH ...]):"]
+    reader = argparse.ArgumentParser(add_help=False)
+    import_module(OPEN_COMMAND).add_arguments(reader)
+    for action in reader._actions:  # the reader's own parser: its help cannot drift from it
+        if action.option_strings:
+            words = ", ".join(action.option_strings)
+            if action.metavar:
+                words += f" {action.metavar}"
+            lines.append(f"  {words:<16} {action.help}")
     return "\n".join(lines)
 
 

@@ -20,6 +20,7 @@ def add_paths_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "paths",
         nargs="*",
+        default=[],  # without a default argparse names an empty `*` among the missing
         metavar="PATH",
         help="article files or folders (*.txt, recursive); the bundled seeds when none",
     )

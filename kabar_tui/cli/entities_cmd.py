@@ -18,15 +18,27 @@ from kabar_tui.core.lexicon import Label
 from kabar_tui.i18n import _
 
 HELP = "people, places and organisations: mentions, articles, other names"
-LABELS = tuple(Label)
+LABELS = [label.value for label in Label]  # plain strings: argparse lists them as `PER, LOC, ORG`
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_paths_argument(parser)
-    parser.add_argument("--label", choices=LABELS, help="only this kind of entity")
+    parser.add_argument(
+        "--label",
+        type=_label,
+        metavar="{" + ",".join(LABELS) + "}",
+        help="only this kind of entity: " + ", ".join(LABELS) + " (any case)",
+    )
     parser.add_argument(
         "--ids", action="store_true", help="list the ids of the articles, not only their number"
     )
+
+
+def _label(text: str) -> str:
+    """`per` and `Per` mean PER; else say which labels there are, as the user types them."""
+    if text.upper() in LABELS:
+        return text.upper()
+    raise argparse.ArgumentTypeError(f"no label {text!r} (choose from {', '.join(LABELS)})")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,6 +17,7 @@ from kabar_tui.core.storage import CacheUnavailable, Storage, cache_disabled
 from kabar_tui.i18n import _, ngettext
 
 HELP = "process articles into the cache (a second open is then instant)"
+NAMES_SHOWN = 3  # file names said per kind of change, then `…`
 CACHE_NOT_WRITTEN = 1  # indexing is for the cache: not writing it is a failure
 
 
@@ -71,22 +73,46 @@ def _watch(
     """Index again whenever article files under the paths appear, change or go away."""
     from kabar_tui.core.watch import FolderWatcher
 
+    # watchfiles stops on Ctrl-C itself and logs it as a warning: the user pressed it, so
+    # nothing needs saying.
+    logging.getLogger("watchfiles").setLevel(logging.ERROR)
     watcher = FolderWatcher(roots)
     stop = threading.Event()
+    known = set(before)
     print(_("watching for changes (ctrl+c ends)"), flush=True)
     try:
         for changed in watcher.changes(stop, since=before):
             for note in watcher.notes:
                 console.print(f"kabar: {note}", markup=False)
             watcher.notes.clear()
-            count = len(changed)
-            print(ngettext("{n} file changed", "{n} files changed", count).format(n=count))
+            print(describe_changes(changed, known), flush=True)
             _run_once(args, console, rebuild=False)
     except KeyboardInterrupt:
         stop.set()
     for note in watcher.notes:
         console.print(f"kabar: {note}", markup=False)
     return 0
+
+
+def describe_changes(changed: set[Path], known: set[Path]) -> str:
+    """`1 article added (a.txt), 2 changed (b.txt, c.txt)`: which files a batch added,
+    changed or removed, told apart by `known` (the files there before; updated)."""
+    added = sorted(path for path in changed if path not in known and path.is_file())
+    removed = sorted(path for path in changed if path in known and not path.is_file())
+    edited = sorted(path for path in changed if path in known and path.is_file())
+    known.difference_update(removed)
+    known.update(added)
+    parts = []
+    for paths, words in (
+        (added, ngettext("{n} article added", "{n} articles added", len(added))),
+        (edited, ngettext("{n} changed", "{n} changed", len(edited))),
+        (removed, ngettext("{n} removed", "{n} removed", len(removed))),
+    ):
+        if paths:
+            names = ", ".join(path.name for path in paths[:NAMES_SHOWN])
+            more = ", …" if len(paths) > NAMES_SHOWN else ""
+            parts.append(f"{words.format(n=len(paths))} ({names}{more})")
+    return ", ".join(parts)
 
 
 def _run_once(args: argparse.Namespace, console: Console, rebuild: bool) -> int:

@@ -20,6 +20,8 @@ from kabar_tui.i18n import _
 
 HELP = "quotations: text, kind, speaker, outlet, date"
 UNKNOWN = "-"
+SPEAKER_WIDTH = 20  # columns, borders included
+ARTICLE_WIDTH = 16
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -47,16 +49,22 @@ def run(args: argparse.Namespace) -> int:
         for row in rows:
             print("\t".join(row))
         return 0
-    # The quote takes the width; the short columns never wrap.
+    # The quote takes the width: the other fields stack in two narrow columns, so that
+    # even 80 columns leave the quote about half the line.
     short = shortest_unique_ids([a.id for a in catalog.heads()])
     table = Table(expand=True)
-    table.add_column(_("quote"), ratio=1, min_width=30)
-    table.add_column(_("kind"), no_wrap=True)
-    table.add_column(_("speaker"), max_width=24)
-    for header in (_("outlet"), _("date"), _("article")):
-        table.add_column(header, no_wrap=True)
+    table.add_column(_("quote"), ratio=1)
+    table.add_column(f"{_('speaker')}\n{_('kind')}", max_width=SPEAKER_WIDTH)
+    table.add_column(
+        f"{_('outlet')}\n{_('date')}\n{_('article')}",
+        no_wrap=True,
+        overflow="ellipsis",
+        max_width=ARTICLE_WIDTH,
+    )
     for text, kind, speaker, outlet, date, article_id in rows:
-        cells = (Text(speaker), Text(outlet), date, Text(short[article_id]))
-        table.add_row(Text(text), kind, *cells)
+        who = Text(speaker)
+        who.append(f"\n{kind}", style="dim")
+        where = Text("\n").join([Text(outlet), Text(date), Text(short[article_id])])
+        table.add_row(Text(text), who, where)
     stdout_console().print(table)
     return 0

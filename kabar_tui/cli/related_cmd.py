@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from rich.table import Table
 from rich.text import Text
@@ -22,21 +23,26 @@ from kabar_tui.i18n import _
 
 HELP = "passages in other articles that match an article or one of its paragraphs"
 SNIPPET = 100
+FOUND_WIDTH = 18  # columns for outlet and article, borders included
 NAMELESS_TITLE = 40  # characters of the title naming an article whose outlet is unknown
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.usage = "%(prog)s [-h] id [PARAGRAPH] [PATH ...]"  # argparse cannot say it alone
     parser.add_argument("id", help="article id (the file name without .txt), or its start")
     parser.add_argument(
         "rest",
         nargs="*",
-        metavar="[PARAGRAPH] [PATH ...]",
-        help="paragraph number (0-based, as in `kabar export`), then article files or folders",
+        default=[],  # without a default argparse names an empty `*` among the missing
+        metavar="PARAGRAPH, PATH",
+        help="paragraph number (0-based, as in `kabar export`), then article files or folders; "
+        "a first word that is an existing file or folder (such as a folder `2024`) is a path",
     )
 
 
 def _split_rest(rest: list[str]) -> tuple[int | None, list[str]]:
-    if rest and rest[0].isdigit():
+    """A leading number is a paragraph, unless a file or folder has that name."""
+    if rest and rest[0].isdigit() and not Path(rest[0]).exists():
         return int(rest[0]), rest[1:]
     return None, rest
 
@@ -96,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
                 (target.outlet if target else None) or "-",
                 link.kind,
                 f"{link.score:.0f}",
-                _snippet(_paragraph_text(target, link.target_paragraph)),
+                _paragraph_text(target, link.target_paragraph),
             )
         )
     also_in = _also_in(catalog, article.id)
@@ -114,12 +120,17 @@ def run(args: argparse.Namespace) -> int:
         console.print(Text(_("no related passages"), style="dim"))
         return 0
     short = shortest_unique_ids([a.id for a in catalog.heads()])
+    # The passage takes the width: where it is found and how it matches stack in narrow
+    # columns, so that even 80 columns leave the passage about half the line.
     table = Table(expand=True)
-    for header in (_("par"), _("article"), _("par"), _("outlet"), _("kind"), _("score")):
-        table.add_column(header, no_wrap=True)
-    table.add_column(_("text"), ratio=1, min_width=30)
-    for row in rows:
-        cells = [*row[:1], short.get(row[1], row[1]), *row[2:]]
-        table.add_row(*(Text(cell) for cell in cells))
+    table.add_column(_("par"), no_wrap=True)
+    table.add_column(
+        f"{_('outlet')}\n{_('article')} ¶", no_wrap=True, overflow="ellipsis", max_width=FOUND_WIDTH
+    )
+    table.add_column(f"{_('kind')}\n{_('score')}", no_wrap=True)
+    table.add_column(_("text"), ratio=1)
+    for source_paragraph, article_id, target_paragraph, outlet, kind, score, text in rows:
+        found = Text(f"{outlet}\n{short.get(article_id, article_id)} ¶{target_paragraph}")
+        table.add_row(Text(source_paragraph), found, Text(f"{kind}\n{score}"), Text(_snippet(text)))
     console.print(table)
     return 0

@@ -1,7 +1,8 @@
 """Filter values matched against the names a corpus has: `by:matsegra` is Matsegora.
 
 A value is matched as it always was first: every name holding it at a word start
-(`by:putin` keeps `Vladimir Putin` and `Putin`, `outlet:oke` keeps `Okezone`). Only when
+(`by:putin` keeps `Vladimir Putin` and `Putin`, `outlet:oke` keeps `Okezone`), the name
+also read as its words (`outlet:detik.com`, typed as `detik com`, keeps `detik.com`). Only when
 no name does is it compared, folded, with every run of as many words in every name
 (`matsegra` with `alexander`, `matsegora`), by rapidfuzz's `ratio`, and taken as the
 closest run scoring at least MIN_SCORE; the names holding that run are kept, and the
@@ -64,6 +65,9 @@ class NameMatcher:
         self.names = list(names)
         self.min_score = min_score
         self.folded = [fold(name) for name in self.names]
+        # A typed value reaches the matcher as its words (`detik.com` as `detik com`), so
+        # each name is also compared as its words, and `outlet:detik.com` holds as typed.
+        self.worded = [" ".join(WORD.findall(name)) for name in self.folded]
         self._runs: dict[int, _Runs] = {}
         self._matches: dict[tuple[str, str], ValueMatch] = {}
 
@@ -77,7 +81,9 @@ class NameMatcher:
 
     def _match(self, key: str, typed: str) -> ValueMatch:
         exact = frozenset(
-            number for number, name in enumerate(self.folded) if holds_at_word_start(name, typed)
+            number
+            for number, (name, worded) in enumerate(zip(self.folded, self.worded, strict=True))
+            if holds_at_word_start(name, typed) or holds_at_word_start(worded, typed)
         )
         if exact or len(typed) < MIN_FUZZY_CHARS:
             return ValueMatch(key, typed, exact)
