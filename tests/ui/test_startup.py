@@ -106,6 +106,18 @@ def test_opening_an_article_imports_no_rapidfuzz() -> None:
     assert not any(m.startswith("rapidfuzz") for m in modules)
 
 
+def test_opening_search_imports_no_search_engine() -> None:
+    """`/` pushes the search screen on the event loop, often while the search thread is
+    importing the engine (numpy): importing it there too would wait for that thread."""
+    modules = imported_by(
+        "import sys, kabar_tui.ui.app, kabar_tui.ui.screens.search;"
+        "print(' '.join(m for m in sys.modules if m.startswith(('kabar_tui', 'numpy'))))"
+    )
+    assert "kabar_tui.ui.screens.search" in modules
+    assert "kabar_tui.core.search" not in modules
+    assert not any(m.startswith("numpy") for m in modules)
+
+
 def test_a_cached_corpus_is_listed_searched_and_paged_without_analysis() -> None:
     """From the first frame to rows, a search and the entity view: no cleaning module."""
     modules = imported_by(OPEN_CACHED)

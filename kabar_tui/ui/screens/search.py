@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from typing import TYPE_CHECKING
 
 from rapidfuzz.distance import Levenshtein
 from rich.text import Text
@@ -19,12 +20,14 @@ from textual.widgets.option_list import Option
 from kabar_tui.core.filter_values import ValueMatch
 from kabar_tui.core.formatting import format_date, format_number
 from kabar_tui.core.query import HitKind, filter_keys_help, filter_problem, highlight_terms
-from kabar_tui.core.search import Hit, SearchPage
 from kabar_tui.core.textfold import WORD, fold
 from kabar_tui.i18n import _, ngettext
 from kabar_tui.ui.access import KabarNode
 from kabar_tui.ui.labels import hit_kind_label, value_notes
 from kabar_tui.ui.messages import OpenArticle, ShowEntity
+
+if TYPE_CHECKING:  # not imported with the screen: numpy may be loading in the search thread
+    from kabar_tui.core.search import Hit, SearchPage
 
 DEBOUNCE_SECONDS = 0.15
 PAGE = 50  # hits asked for at a time; moving past the last asks for the next page
