@@ -8,6 +8,8 @@ import shutil
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -57,6 +59,23 @@ def built_whole(cache: Storage, tmp_path: Path, name: str) -> Path:
     return copy
 
 
+@contextmanager
+def cut_off_update(
+    news: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[Storage, str]]:
+    """A cache whose corpus was updated with two articles that its search index lacks:
+    an update stopped (or not yet arrived) between storing them and appending them."""
+    folder = tmp_path / "news"
+    shutil.copytree(news, folder)
+    with Storage(tmp_path / "cache.sqlite3") as cache:
+        index_corpus([folder], cache=cache, keep_articles=False)
+        add_files(folder, "zz", 0, 2)
+        with monkeypatch.context() as patched:
+            patched.setattr(search_store, "append_search", lambda *args: True)
+            assert index_corpus([folder], cache=cache, keep_articles=False).updated == 2
+        yield cache, stored_key(cache)
+
+
 def test_appended_articles_give_the_index_built_whole(
     news: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -103,14 +122,7 @@ def test_an_update_cut_off_before_its_append_has_the_index_built_again(
 ) -> None:
     """The corpus is stored with its new articles before they are appended to its
     search index: a kabar stopped in between leaves an index lacking them, found at open."""
-    folder = tmp_path / "news"
-    shutil.copytree(news, folder)
-    with Storage(tmp_path / "cache.sqlite3") as cache:
-        index_corpus([folder], cache=cache, keep_articles=False)
-        add_files(folder, "zz", 0, 2)
-        monkeypatch.setattr(search_store, "append_search", lambda *args: True)
-        assert index_corpus([folder], cache=cache, keep_articles=False).updated == 2
-        key = stored_key(cache)
+    with cut_off_update(news, tmp_path, monkeypatch) as (cache, key):
         monkeypatch.setattr(search_store, "APPEND_WAIT", 0.3)  # nobody is appending
         stored = open_search(cache, key)
         assert ["the stored search index lacked articles" in w for w in cache.warnings] == [True]
@@ -162,15 +174,8 @@ def test_an_open_between_storing_and_appending_waits_for_the_append(
 ) -> None:
     """Another kabar stored new articles and appends them a moment later: opening the
     index meanwhile waits for it rather than building the whole index again."""
-    folder = tmp_path / "news"
-    shutil.copytree(news, folder)
     append = search_store.append_search
-    with Storage(tmp_path / "cache.sqlite3") as cache:
-        index_corpus([folder], cache=cache, keep_articles=False)
-        add_files(folder, "zz", 0, 2)
-        monkeypatch.setattr(search_store, "append_search", lambda *args: True)
-        assert index_corpus([folder], cache=cache, keep_articles=False).updated == 2
-        key = stored_key(cache)
+    with cut_off_update(news, tmp_path, monkeypatch) as (cache, key):
         corpus = cache.load_corpus(key)
         assert corpus is not None
         monkeypatch.setattr(search_store, "APPEND_WAIT", 60.0)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +19,8 @@ from kabar_tui.core.model import (
     RemovedLine,
     Story,
 )
+from kabar_tui.core.pipeline import index_corpus
+from kabar_tui.core.resources import seeds_dir
 from kabar_tui.ui.app import KabarApp
 
 WIB = timezone(timedelta(hours=7))
@@ -122,3 +126,19 @@ def corpus() -> Corpus:
 
 def make_app(corpus: Corpus | None = None, **options) -> KabarApp:
     return KabarApp(corpus=corpus or build_corpus(), **options)
+
+
+def indexed_seeds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, held_back: str | None = None
+) -> Path:
+    """The seeds (but those whose name starts with `held_back`) copied to a folder and
+    indexed into a cache of the test's own (the suite runs without one)."""
+    monkeypatch.delenv("KABAR_NO_CACHE", raising=False)
+    monkeypatch.setenv("KABAR_CACHE_DIR", str(tmp_path / "cache"))
+    news = tmp_path / "news"
+    news.mkdir()
+    for seed in sorted(seeds_dir().glob("*.txt")):
+        if held_back is None or not seed.name.startswith(held_back):
+            shutil.copy(seed, news / seed.name)
+    index_corpus([news], keep_articles=False)
+    return news

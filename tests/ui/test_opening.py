@@ -8,7 +8,6 @@ the opening and looks at what the reader shows meanwhile.
 
 from __future__ import annotations
 
-import shutil
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -18,25 +17,16 @@ import pytest
 from kabar_tui.core import entities
 from kabar_tui.core.catalog_open import open_catalog
 from kabar_tui.core.catalog_store import StoredCatalog
-from kabar_tui.core.pipeline import index_corpus
-from kabar_tui.core.resources import seeds_dir
 from kabar_tui.ui.app import KabarApp
 from kabar_tui.ui.listing import Listing
 from kabar_tui.ui.widgets.panes import RelatedPane
-from tests.ui.conftest import build_corpus
+from tests.ui.conftest import build_corpus, indexed_seeds
 
 
 @pytest.fixture
 def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The seeds, indexed into a cache of the test's own (the suite runs without)."""
-    monkeypatch.delenv("KABAR_NO_CACHE", raising=False)
-    monkeypatch.setenv("KABAR_CACHE_DIR", str(tmp_path / "cache"))
-    news = tmp_path / "news"
-    news.mkdir()
-    for seed in sorted(seeds_dir().glob("*.txt")):
-        shutil.copy(seed, news / seed.name)
-    index_corpus([news], keep_articles=False)
-    return news
+    """The seeds, indexed into a cache of the test's own."""
+    return indexed_seeds(tmp_path, monkeypatch)
 
 
 async def wait_for(pilot, condition: Callable[[], object], what: str, tries: int = 1500) -> None:

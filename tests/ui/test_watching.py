@@ -18,27 +18,19 @@ import pytest
 
 from kabar_tui.core import pipeline
 from kabar_tui.core.catalog_open import open_catalog
-from kabar_tui.core.pipeline import index_corpus
 from kabar_tui.core.resources import seeds_dir
 from kabar_tui.core.watch import FolderWatcher
 from kabar_tui.ui.app import KabarApp
 from kabar_tui.ui.widgets.article_list import ArticleList
+from tests.ui.conftest import indexed_seeds
 
 HELD_BACK = "004_"  # the seed added while the reader runs
 
 
 @pytest.fixture
 def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The seeds but one, indexed into a cache of the test's own (the suite runs without)."""
-    monkeypatch.delenv("KABAR_NO_CACHE", raising=False)
-    monkeypatch.setenv("KABAR_CACHE_DIR", str(tmp_path / "cache"))
-    news = tmp_path / "news"
-    news.mkdir()
-    for seed in sorted(seeds_dir().glob("*.txt")):
-        if not seed.name.startswith(HELD_BACK):
-            shutil.copy(seed, news / seed.name)
-    index_corpus([news], keep_articles=False)
-    return news
+    """The seeds but one, indexed into a cache of the test's own."""
+    return indexed_seeds(tmp_path, monkeypatch, HELD_BACK)
 
 
 def held_back_seed() -> Path:
