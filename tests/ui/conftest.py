@@ -19,7 +19,6 @@ from kabar_tui.core.model import (
     RemovedLine,
     Story,
 )
-from kabar_tui.core.pipeline import index_corpus
 from kabar_tui.core.resources import seeds_dir
 from kabar_tui.ui.app import KabarApp
 
@@ -133,6 +132,10 @@ def indexed_seeds(
 ) -> Path:
     """The seeds (but those whose name starts with `held_back`) copied to a folder and
     indexed into a cache of the test's own (the suite runs without one)."""
+    # Imported here: test_startup's fresh interpreters import this module and check that
+    # a cached corpus imports no analysis code.
+    from kabar_tui.core.pipeline import index_corpus
+
     monkeypatch.delenv("KABAR_NO_CACHE", raising=False)
     monkeypatch.setenv("KABAR_CACHE_DIR", str(tmp_path / "cache"))
     news = tmp_path / "news"
