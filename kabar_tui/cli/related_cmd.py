@@ -17,7 +17,7 @@ from kabar_tui.cli.common import (
     stdout_is_terminal,
 )
 from kabar_tui.cli.ids import shortest_unique_ids
-from kabar_tui.core.catalog import ArticleHead, Catalog
+from kabar_tui.core.catalog import Catalog
 from kabar_tui.core.model import Article
 from kabar_tui.i18n import _
 
@@ -62,15 +62,7 @@ def _paragraph_text(article: Article | None, index: int) -> str:
 
 def _also_in(catalog: Catalog, article_id: str) -> list[str]:
     heads = (catalog.head(other_id) for other_id in catalog.story_members(article_id))
-    return [outlet_or_title(head) for head in heads if head is not None]
-
-
-def outlet_or_title(article: Article | ArticleHead) -> str:
-    """How "also in" names an article: its outlet, else the start of its title."""
-    if article.outlet:
-        return article.outlet
-    title = article.title
-    return title if len(title) <= NAMELESS_TITLE else title[: NAMELESS_TITLE - 1].rstrip() + "…"
+    return [head.outlet_or_title(NAMELESS_TITLE) for head in heads if head is not None]
 
 
 def run(args: argparse.Namespace) -> int:

@@ -52,6 +52,17 @@ class ArticleHead:
             article.path,
         )
 
+    def outlet_or_title(self, width: int) -> str:
+        """How an "also in" line names the article: its outlet, else its title, cut
+        visibly within `width` characters, at a word where one ends past the middle."""
+        if self.outlet:
+            return self.outlet
+        if len(self.title) <= width:
+            return self.title
+        cut = self.title[: width - 1]
+        at = cut.rfind(" ")
+        return (cut[:at] if at > width // 2 else cut).rstrip(" ,.;:-") + "…"
+
 
 @dataclass(slots=True)
 class EntityOccurrence:

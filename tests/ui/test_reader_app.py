@@ -46,11 +46,14 @@ async def test_list_shows_story_siblings() -> None:
 
 
 def test_an_outlet_less_sibling_is_named_by_its_title_cut_visibly() -> None:
-    from kabar_tui.ui.screens.list import _shortened
+    from kabar_tui.core.catalog import ArticleHead
 
     title = "Harga Beras Premium Tembus Rp16.000 per Kilogram di Pasar Induk"
-    assert _shortened(title) == "Harga Beras Premium Tembus…"  # not "…Tembus Rp1"
-    assert _shortened("Kim bertemu Putin") == "Kim bertemu Putin"
+    assert (
+        ArticleHead("a", title).outlet_or_title(30) == "Harga Beras Premium Tembus…"
+    )  # not "…Rp1"
+    assert ArticleHead("b", "Kim bertemu Putin").outlet_or_title(30) == "Kim bertemu Putin"
+    assert ArticleHead("c", title, "ANTARA").outlet_or_title(30) == "ANTARA"
 
 
 async def test_filter_as_you_type() -> None:

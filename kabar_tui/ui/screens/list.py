@@ -19,14 +19,8 @@ from kabar_tui.ui.listing import SORTS
 from kabar_tui.ui.messages import OpenArticle
 from kabar_tui.ui.widgets.article_list import ArticleList
 
-
-def _shortened(title: str, width: int = 30) -> str:
-    """An untitled outlet's stand-in: its article's title, cut visibly, at a word if it can."""
-    if len(title) <= width:
-        return title
-    cut = title[: width - 1]
-    at = cut.rfind(" ")
-    return (cut[:at] if at > width // 2 else cut).rstrip(" ,.;:-") + "…"
+# Characters of the title that names, on an "also in" line, an article of no known outlet.
+ALSO_IN_TITLE = 30
 
 
 class ListScreen(KabarNode, Screen[None]):
@@ -118,7 +112,7 @@ class ListScreen(KabarNode, Screen[None]):
         title = Text(article.title)
         others = self.kabar.listing.siblings.get(article.id)
         if others:
-            names = ", ".join(sorted({o.outlet or _shortened(o.title) for o in others}))
+            names = ", ".join(sorted({o.outlet_or_title(ALSO_IN_TITLE) for o in others}))
             title.append("\n" + _("also in: ") + names, style="italic dim")
         return title
 
