@@ -4,7 +4,9 @@ instead of the article (docs/indexing.md, "The per-file stage")."""
 
 from __future__ import annotations
 
+import gc
 import hashlib
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict
 
 from benchmarks.corpus import raw_articles
@@ -13,10 +15,13 @@ from kabar_tui.core.entities import find_entities, find_entities_many
 from kabar_tui.core.model import Article
 from kabar_tui.core.pipeline import (
     ARTICLE_STAGES,
+    WORKER_COLLECT_EVERY,
     IndexOptions,
     StoredArticle,
+    _process_context,
     _process_many,
     _Shape,
+    _start_worker,
     process_source,
     process_sources,
 )
@@ -105,3 +110,23 @@ def test_a_streamed_index_gets_rows_and_digests_from_the_workers() -> None:
     without_cache = _process_many(group[:2], IndexOptions(), _Shape(digested=True))
     assert all(isinstance(o, StoredArticle) and o.record is None for o in without_cache)
     assert _process_many(group[:2], IndexOptions()) == articles[:2]
+
+
+def _collector_state() -> tuple[tuple[int, int, int], int]:
+    return gc.get_threshold(), gc.get_freeze_count()
+
+
+def test_indexing_workers_run_the_cyclic_collector_rarely() -> None:
+    """A worker's youngest generation is collected every WORKER_COLLECT_EVERY new objects,
+    not CPython's 700, and what it inherited is frozen out of every collection."""
+    context = _process_context()
+    stop = context.Event()
+    with ProcessPoolExecutor(
+        max_workers=1,
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(stop, IndexOptions()),
+    ) as pool:
+        threshold, frozen = pool.submit(_collector_state).result()
+    assert threshold[0] == WORKER_COLLECT_EVERY > gc.get_threshold()[0]
+    assert frozen > 0
