@@ -9,7 +9,10 @@ import hashlib
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict
 
+import pytest
+
 from benchmarks.corpus import raw_articles
+from kabar_tui.core import pipeline
 from kabar_tui.core.digest import CorpusDigest
 from kabar_tui.core.entities import find_entities, find_entities_many
 from kabar_tui.core.model import Article
@@ -25,6 +28,7 @@ from kabar_tui.core.pipeline import (
     process_source,
     process_sources,
 )
+from kabar_tui.core.resolve import caption_people, caption_people_many
 from kabar_tui.core.resources import seeds_dir
 from kabar_tui.core.sources import Source
 from kabar_tui.core.storage import article_record
@@ -130,3 +134,23 @@ def test_indexing_workers_run_the_cyclic_collector_rarely() -> None:
         threshold, frozen = pool.submit(_collector_state).result()
     assert threshold[0] == WORKER_COLLECT_EVERY > gc.get_threshold()[0]
     assert frozen > 0
+
+
+def test_caption_names_of_several_articles_at_once_equal_one_at_a_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A worker finds the person names in the captions of its articles in one pass; if
+    that pass fails, each article's are found alone, as before."""
+    group = sources(10)
+    articles = [process_source(source) for source in group]
+    captioned = [article for article in articles if article.captions]
+    assert len(captioned) >= 2 and any(caption_people(a) for a in captioned)
+    assert caption_people_many(captioned) == [caption_people(a) for a in captioned]
+    shape = _Shape(digested=True, recorded=True)
+    together = _process_many(group, IndexOptions(), shape)
+
+    def broken(articles: list[Article]) -> list[object]:
+        raise ValueError("not today")
+
+    monkeypatch.setattr(pipeline, "caption_people_many", broken)
+    assert _process_many(group, IndexOptions(), shape) == together

@@ -32,6 +32,7 @@ import sys
 import threading
 import time
 from array import array
+from collections import Counter
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -52,6 +53,7 @@ from kabar_tui.core.quotes import find_quotes
 from kabar_tui.core.resolve import (
     Resolution,
     apply_resolution,
+    caption_people_many,
     quote_group_numbers,
     resolve_digest,
     resolved_articles,
@@ -854,21 +856,41 @@ def _process_many(
     odd file must not end the whole run."""
     read = [_with_text(source, options.read) for source in sources]
     readable = [source for source in read if not isinstance(source, Problem)]
-    processed = iter(process_sources(readable, options.article_stages))
+    results = process_sources(readable, options.article_stages)
+    people = _caption_people(results) if shape.digested else {}
+    processed = iter(results)
     return [
-        source if isinstance(source, Problem) else _outcome(source, next(processed), shape)
+        source
+        if isinstance(source, Problem)
+        else _outcome(source, result := next(processed), shape, people.get(id(result)))
         for source in read
     ]
 
 
-def _outcome(source: Source, result: Article | Exception, shape: _Shape) -> Outcome:
+def _caption_people(results: Sequence[Article | Exception]) -> dict[int, Counter[str]]:
+    """`resolve.caption_people` of the processed articles with captions, by `id()`, their
+    captions recognised in one pass; none if that fails (each is then found alone in
+    `_outcome`, so a file that breaks it is its own problem)."""
+    captioned = [result for result in results if isinstance(result, Article) and result.captions]
+    try:
+        return dict(zip(map(id, captioned), caption_people_many(captioned), strict=True))
+    except Exception:
+        return {}
+
+
+def _outcome(
+    source: Source,
+    result: Article | Exception,
+    shape: _Shape,
+    people: Counter[str] | None = None,
+) -> Outcome:
     try:
         if isinstance(result, Exception):
             raise result
         if not shape.digested:
             return result
         record = article_record(source, result) if shape.recorded else None
-        return StoredArticle(record, *uncoded_digest(result))
+        return StoredArticle(record, *uncoded_digest(result, people))
     except Exception as error:
         return f"could not be processed ({type(error).__name__}: {error})"
 
