@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict
+from pathlib import Path
 
 import pytest
 
@@ -25,13 +27,14 @@ from kabar_tui.core.pipeline import (
     _process_many,
     _Shape,
     _start_worker,
+    index_corpus,
     process_source,
     process_sources,
 )
 from kabar_tui.core.resolve import caption_people, caption_people_many
 from kabar_tui.core.resources import seeds_dir
 from kabar_tui.core.sources import Source
-from kabar_tui.core.storage import article_record
+from kabar_tui.core.storage import article_record, collector_paused
 
 
 def sources(count: int, seed: int = 3) -> list[Source]:
@@ -116,22 +119,27 @@ def test_a_streamed_index_gets_rows_and_digests_from_the_workers() -> None:
     assert _process_many(group[:2], IndexOptions()) == articles[:2]
 
 
-def _collector_state() -> tuple[tuple[int, int, int], int]:
-    return gc.get_threshold(), gc.get_freeze_count()
+def _collector_state() -> tuple[bool, tuple[int, int, int], int]:
+    return gc.isenabled(), gc.get_threshold(), gc.get_freeze_count()
 
 
 def test_indexing_workers_run_the_cyclic_collector_rarely() -> None:
     """A worker's youngest generation is collected every WORKER_COLLECT_EVERY new objects,
-    not CPython's 700, and what it inherited is frozen out of every collection."""
+    not CPython's 700, and what it inherited is frozen out of every collection; it runs
+    even when forked from a parent that paused it (`kabar index`, while articles arrive)."""
     context = _process_context()
     stop = context.Event()
-    with ProcessPoolExecutor(
-        max_workers=1,
-        mp_context=context,
-        initializer=_start_worker,
-        initargs=(stop, IndexOptions()),
-    ) as pool:
-        threshold, frozen = pool.submit(_collector_state).result()
+    with (
+        collector_paused(),
+        ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=context,
+            initializer=_start_worker,
+            initargs=(stop, IndexOptions()),
+        ) as pool,
+    ):
+        enabled, threshold, frozen = pool.submit(_collector_state).result()
+    assert enabled
     assert threshold[0] == WORKER_COLLECT_EVERY > gc.get_threshold()[0]
     assert frozen > 0
 
@@ -154,3 +162,33 @@ def test_caption_names_of_several_articles_at_once_equal_one_at_a_time(
 
     monkeypatch.setattr(pipeline, "caption_people_many", broken)
     assert _process_many(group, IndexOptions(), shape) == together
+
+
+def test_the_collector_waits_while_articles_arrive_in_a_process_doing_nothing_else(
+    tmp_path: Path,
+) -> None:
+    """Alone (`kabar index`), the main process pauses the cyclic collector while the files
+    are processed and stored, and runs it again after; beside another thread (the reader)
+    it leaves it alone."""
+    for number, (name, text) in enumerate(raw_articles(3, seed=5)):
+        (tmp_path / f"{number}-{name}.txt").write_text(text, encoding="utf-8")
+    seen: list[bool] = []
+
+    def note_collector(article: Article) -> None:
+        seen.append(gc.isenabled())
+
+    options = IndexOptions(workers=1, article_stages=(("collector", note_collector),))
+    assert threading.active_count() == 1
+    index_corpus([tmp_path], cache=False, options=options)
+    assert seen == [False] * 3 and gc.isenabled()
+
+    seen.clear()
+    done = threading.Event()
+    other = threading.Thread(target=done.wait)
+    other.start()
+    try:
+        index_corpus([tmp_path], cache=False, options=options)
+    finally:
+        done.set()
+        other.join()
+    assert seen == [True] * 3
