@@ -34,7 +34,7 @@ from kabar_tui.core.pipeline import (
 from kabar_tui.core.resolve import caption_people, caption_people_many
 from kabar_tui.core.resources import seeds_dir
 from kabar_tui.core.sources import Source
-from kabar_tui.core.storage import article_record, collector_paused
+from kabar_tui.core.storage import Storage, article_record, collector_paused
 
 
 def sources(count: int, seed: int = 3) -> list[Source]:
@@ -165,30 +165,41 @@ def test_caption_names_of_several_articles_at_once_equal_one_at_a_time(
 
 
 def test_the_collector_waits_while_articles_arrive_in_a_process_doing_nothing_else(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Alone (`kabar index`), the main process pauses the cyclic collector while the files
-    are processed and stored, and runs it again after; beside another thread (the reader)
-    it leaves it alone."""
+    are processed and stored and while the corpus's results and search index are stored,
+    and runs it again after; beside another thread (the reader) it leaves it alone."""
+    folder = tmp_path / "news"
+    folder.mkdir()
     for number, (name, text) in enumerate(raw_articles(3, seed=5)):
-        (tmp_path / f"{number}-{name}.txt").write_text(text, encoding="utf-8")
+        (folder / f"{number}-{name}.txt").write_text(text, encoding="utf-8")
     seen: list[bool] = []
 
     def note_collector(article: Article) -> None:
         seen.append(gc.isenabled())
 
+    save_results = Storage.save_results
+
+    def noting_results(self: Storage, *args: object) -> None:
+        seen.append(gc.isenabled())
+        save_results(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Storage, "save_results", noting_results)
     options = IndexOptions(workers=1, article_stages=(("collector", note_collector),))
     assert threading.active_count() == 1
-    index_corpus([tmp_path], cache=False, options=options)
-    assert seen == [False] * 3 and gc.isenabled()
+    with Storage(tmp_path / "alone.sqlite") as cache:
+        index_corpus([folder], cache=cache, keep_articles=False, options=options)
+    assert seen == [False] * 4 and gc.isenabled()
 
     seen.clear()
     done = threading.Event()
     other = threading.Thread(target=done.wait)
     other.start()
     try:
-        index_corpus([tmp_path], cache=False, options=options)
+        with Storage(tmp_path / "beside.sqlite") as cache:
+            index_corpus([folder], cache=cache, keep_articles=False, options=options)
     finally:
         done.set()
         other.join()
-    assert seen == [True] * 3
+    assert seen == [True] * 4
