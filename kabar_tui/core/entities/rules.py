@@ -61,6 +61,13 @@ DIRECTIONAL_PREPOSITIONS = frozenset({"dari", "ke", "menuju"})
 VERB_WORDS = frozenset(
     {"telah", "akan", "sudah", "juga", "tidak", "belum", "sedang", "masih", "pun", "tak"}
 )
+# An Indonesian noun derived with per-/pe-/ke- and -an (`Perkebunan`, `Pemasaran`,
+# `Perwakilan`): after a title it continues the title (`Menteri Perkebunan`), it is no
+# name. Nine letters or more: `Perlman` is a name.
+DERIVED_NOUN = re.compile(r"(?:pe[rmn]?|ke)[a-z]{3,}an")
+DERIVED_NOUN_LENGTH = 9
+# Place heads that open a street's name (`_head_name_end`).
+STREET_HEADS = frozenset({"jalan", "jl"})
 
 
 def _runs(text: str, tokens: Tokens) -> list[tuple[int, int]]:
@@ -197,8 +204,11 @@ def _head_name_end(
     (Partai Golkar | Airlangga Hartarto), before a person's name after ordinary
     organisation words (Badan Pangan Nasional | Arief Prasetyo Adi), else at the end
     of the capitalised run (Universitas Gadjah Mada). A part of an organisation (Fakultas
-    Hukum) ends before the whole one's name. It never ends before `floor`, the last part
-    of a name joined over `dan`."""
+    Hukum) ends before the whole one's name. A street's name is the whole run: streets are
+    named after people, places and events (Jl Medan Merdeka Selatan, Jalan Raya Bogor). It
+    never ends before `floor`, the last part of a name joined over `dan`."""
+    if keys[i] in STREET_HEADS:
+        return run_end
     j = max(i + 1, floor)
     ordinary = 0
     part = keys[i] in gaz.org_part_heads
@@ -305,6 +315,9 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
                 # Presiden Rusia Vladimir Putin; Kepala BPBD Garut Satria Budi
                 person_cue = person_cue and label in (Label.LOC, Label.ORG)
                 regional = person_cue and label == Label.ORG and keys[i - 1] in gaz.regional_orgs
+                if person_cue and label == Label.ORG:
+                    while i < run_end and keys[i] in gaz.org_words:
+                        i += 1  # the unit in the title: General Manager PLN Unit Induk | Jabar
                 after_title = i
                 continue
             length = _longest(keys, i, run_end, gaz.person_cues)
@@ -314,7 +327,9 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
             if length and length >= head_length:
                 regional = bool(_longest(keys, i, run_end, gaz.regional_titles))
                 i += length
-                while i < run_end and keys[i] in gaz.org_words:
+                while i < run_end and (
+                    keys[i] in gaz.org_words or _title_noun(keys, i, run_end, gaz)
+                ):
                     i += 1  # the rest of the title: Menteri Kesehatan, Kasat Reskrim
                 person_cue = True
                 after_title = i
@@ -386,6 +401,13 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
                 regional = keys[i] in gaz.regional_orgs  # Kepala BPBD Garut | Satria Budi
                 after_title = i
                 continue
+            if person_cue and j < run_end and _longest(keys, j, run_end, gaz.person_cues):
+                # Kepala Dinas Penerangan TNI | AD | Brigjen Wuryanto: the words between two
+                # titles are the first one's unit, not a person
+                if all(acronym[i:j]):
+                    add(i, j, Label.ORG, "acronym")
+                i = j
+                continue
             if person_cue:
                 unit = next(
                     (k for k in range(j - 3, i, -1) if acronym[k] or keys[k] in gaz.regional_orgs),
@@ -428,6 +450,18 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
                 )
             person_cue = False
             i = j
+
+
+def _title_noun(keys: list[str], i: int, run_end: int, gaz: Gazetteer) -> bool:
+    """A derived noun that continues a title (`Menteri Perkebunan`), not one that opens an
+    organisation or a place (`Kejaksaan Agung`, `Kecamatan Gambir`)."""
+    key = keys[i]
+    return (
+        len(key) >= DERIVED_NOUN_LENGTH
+        and DERIVED_NOUN.fullmatch(key) is not None
+        and not _longest(keys, i, run_end, gaz.org_heads)
+        and not _longest(keys, i, run_end, gaz.loc_heads)
+    )
 
 
 def _regional_unit(key: str, is_acronym: bool, gaz: Gazetteer) -> bool:
@@ -600,7 +634,9 @@ def _label_unknown(
     return context, "context"
 
 
-def _resolve_pending(found: list[Mention], pending: list[_Pending]) -> list[tuple[Mention, str]]:
+def _resolve_pending(
+    found: list[Mention], pending: list[_Pending], vocabulary: frozenset[str]
+) -> list[tuple[Mention, str]]:
     """Label single unknown words from what the rest of the article says about them, with
     the basis: "resolved" when the article names the word elsewhere (as that, or as part
     of a person's name) or it speaks (`Bobby mengatakan`, `Bobby: "..."`), "actor" when
@@ -608,7 +644,10 @@ def _resolve_pending(found: list[Mention], pending: list[_Pending]) -> list[tupl
 
     A word inside a sentence that acts (`bahwa Shoigu telah`) is a person. A
     sentence-initial word before a verb is too often an ordinary noun (`Banjir merendam`):
-    it is a person only if the same word is one somewhere else in the article.
+    it is a person only if the same word is one somewhere else in the article. A word the
+    article also writes in lowercase (`vocabulary`: `Kisah ... kisah tentang`) is not a
+    person for being part of a person's name (often the rules' own guess from capitals,
+    `Bukan Cinta Biasa`) or for acting (`Cinta menjadi tema`), only if it speaks.
     """
     named: dict[str, str] = {}
     person_parts: set[str] = set()
@@ -621,9 +660,9 @@ def _resolve_pending(found: list[Mention], pending: list[_Pending]) -> list[tupl
     acting = {
         key
         for key, item in zip(keys, pending, strict=True)
-        if item.actor and not item.sentence_start
+        if item.actor and not item.sentence_start and key not in vocabulary
     }
-    people = person_parts | speaking
+    people = (person_parts - vocabulary) | speaking
     resolved: list[tuple[Mention, str]] = []
     for key, item in zip(keys, pending, strict=True):
         label = named.get(key) or (Label.PER if key in people else None)
@@ -661,7 +700,7 @@ def recognise_with_bases(paragraphs: Sequence[str]) -> RuleResult:
     for index, text in enumerate(paragraphs):
         if not headlines[index]:
             _segment(state, index, text, tokenized[index])
-    for mention, basis in _resolve_pending(state.found, state.pending):
+    for mention, basis in _resolve_pending(state.found, state.pending, vocabulary):
         state.found.append(mention)
         state.bases[(mention.paragraph, mention.start, mention.end)] = basis
     if any(headlines):
