@@ -649,3 +649,14 @@ def test_a_company_unit_inside_a_title_is_neither_person_nor_place() -> None:
         "Distribusi Bali Made Suartika kepada wartawan."
     )
     assert found(text) == {("PLN", "ORG"), ("Bali", "LOC"), ("Made Suartika", "PER")}
+
+
+def test_indonesian_regencies_and_provinces_are_places() -> None:
+    text = (
+        "Banjir merendam ratusan rumah di Klaten dan Sidoarjo, sementara warga Gorontalo "
+        "dan Pidie mengirim bantuan ke sana."
+    )
+    result = found(text)
+    for place in ("Klaten", "Sidoarjo", "Gorontalo", "Pidie"):
+        assert (place, "LOC") in result, place
+    assert gazetteer_entry("Sumsel") == ("LOC", "Sumatera Selatan")
