@@ -660,3 +660,14 @@ def test_indonesian_regencies_and_provinces_are_places() -> None:
     for place in ("Klaten", "Sidoarjo", "Gorontalo", "Pidie"):
         assert (place, "LOC") in result, place
     assert gazetteer_entry("Sumsel") == ("LOC", "Sumatera Selatan")
+
+
+def test_chamber_of_commerce_and_honorifics_before_a_name() -> None:
+    text = (
+        "Ketua Kamar Dagang dan Industri Kota Bandung Iwan Suryadi mengatakan pengusaha siap, "
+        "didampingi Ny Herawati Boediono dari yayasan setempat."
+    )
+    result = found(text)
+    assert ("Iwan Suryadi", "PER") in result
+    assert ("Herawati Boediono", "PER") in result
+    assert not any(label == "PER" and "Dagang" in name for name, label in result)
