@@ -671,3 +671,11 @@ def test_chamber_of_commerce_and_honorifics_before_a_name() -> None:
     assert ("Iwan Suryadi", "PER") in result
     assert ("Herawati Boediono", "PER") in result
     assert not any(label == "PER" and "Dagang" in name for name, label in result)
+
+
+def test_several_capitalised_words_after_di_the_tagger_reads_as_no_name_are_no_place() -> None:
+    text = "Lagu itu menjadi nomor satu di Hot Country Songs chart pada pekan lalu."
+    assert ("Hot Country Songs", "LOC") not in found(text)
+    # a place the tagger reads with its lowercase head keeps the rules' name
+    text = "Penduduk yang tinggal di desa Sukamaju Hilir mayoritas bertani padi."
+    assert ("Sukamaju Hilir", "LOC") in found(text)

@@ -322,7 +322,10 @@ def _merge(
     and where the tagger found a name that a curated mention cuts into, the rules' reading
     of those words (`Kementerian Agama | Lalu Ahmad Zaenuri`; not where the tagger's name
     only starts or ends in a lowercase word: `jalan Dewi Sartika` is no person); a name
-    the rules took from its context (`di`, `kata`) where the tagger found nothing."""
+    the rules took from its context (`di`, `kata`) where the tagger found nothing, if it
+    is one word or the tagger read a name over it (`desa Petuaran Hulu`): several
+    capitalised words after `di` that the tagger reads as no name are mostly a title (`di
+    Hot Country Songs chart`), not a place."""
     tagged = [_widened(name, ruled, rules, text) for name, _ in surely]
     # a mention only a sure name overrules needs a name whose probability was asked for
     sure = any(probability is not None for _, probability in surely)
@@ -355,7 +358,10 @@ def _merge(
         kept += accepted
     for mention, basis in zip(ruled, bases, strict=True):
         if (
-            basis == "context"
+            (
+                basis == "context"
+                and (" " not in mention.text or any(_overlap(mention, t) for t in tagged))
+            )
             or (
                 basis == "unknown"
                 and (
