@@ -679,3 +679,29 @@ def test_several_capitalised_words_after_di_the_tagger_reads_as_no_name_are_no_p
     # a place the tagger reads with its lowercase head keeps the rules' name
     text = "Penduduk yang tinggal di desa Sukamaju Hilir mayoritas bertani padi."
     assert ("Sukamaju Hilir", "LOC") in found(text)
+
+
+def test_a_street_after_lowercase_jalan_holds_no_person() -> None:
+    text = (
+        "Wartawan berkumpul di kantor kementerian itu, jalan Medan Merdeka Barat, Jakarta, "
+        "sejak pagi tadi."
+    )
+    result = found(text)
+    assert ("Medan Merdeka Barat", "LOC") in result
+    assert not any(label == "PER" for _, label in result)
+
+
+def test_a_place_ending_a_one_word_name_after_a_title_is_the_name() -> None:
+    text = "Rapat itu dipimpin Komjen Pol Badrodin Haiti yang kini menjabat Wakil Kepala Polri."
+    result = found(text)
+    assert ("Badrodin Haiti", "PER") in result
+    assert ("Haiti", "LOC") not in result
+    # the title's own place comes before the name
+    assert ("Rusia", "LOC") in found("Presiden Rusia Vladimir Putin tiba di Beijing kemarin.")
+
+
+def test_oil_and_gas_words_continue_an_agency_name_over_dan() -> None:
+    text = "Ketua Komite Badan Pengatur Hilir Minyak dan Gas Bumi mengatakan pasokan aman."
+    result = found(text)
+    assert ("Komite Badan Pengatur Hilir Minyak dan Gas Bumi", "ORG") in result
+    assert ("Gas Bumi", "PER") not in result

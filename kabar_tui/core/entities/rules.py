@@ -271,6 +271,14 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
             i += 1  # `Artis Raffi Ahmad` when the article also writes `artis`
             if i == run_end:
                 continue
+        if (
+            i
+            and keys[i - 1] in STREET_HEADS
+            and not tokens.capital[i - 1]
+            and text[ends[i - 1] : starts[i]].isspace()
+        ):
+            add(i, run_end, Label.LOC, "context")  # jalan Medan Merdeka Barat: a street
+            continue
         name_start = i
         while name_start < run_end and keys[name_start] in gaz.not_entities:
             name_start += 1
@@ -386,6 +394,7 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
                 and (
                     not _name_at(tokens, keys, j, run_end, gaz, known)[0]
                     or _place_inside_name(tokens, keys, j, run_end, gaz, known)
+                    or (person_cue and _place_ends_name(tokens, keys, i, j, run_end, gaz, known))
                 )
                 and not _longest(keys, j, run_end, gaz.person_cues)
                 and not _longest(keys, j, run_end, gaz.org_heads)
@@ -586,6 +595,21 @@ def _place_inside_name(
         and not _longest(keys, k, run_end, gaz.person_cues)
         and not _longest(keys, k, run_end, gaz.org_heads)
         and not _longest(keys, k, run_end, gaz.directions)
+    )
+
+
+def _place_ends_name(
+    tokens: Tokens, keys: list[str], i: int, j: int, run_end: int, gaz: Gazetteer, known: Known
+) -> bool:
+    """After a title, a one-word place right after a one-word name, ending the run, is the
+    name's last word (`Komjen Pol Badrodin Haiti`): the title's own place comes before
+    the name (`Presiden Rusia Vladimir Putin`)."""
+    return (
+        j == i + 1
+        and j + 1 == run_end
+        and not tokens.acronym[j]
+        and _unknown_words(keys, i, j, gaz)
+        and _name_at(tokens, keys, j, run_end, gaz, known) == (1, Label.LOC)
     )
 
 
