@@ -593,7 +593,7 @@ def test_title_words_are_not_part_of_the_name(text: str, person: str, not_people
     assert not people & not_people
 
 
-def test_a_derived_noun_after_a_title_is_the_title_not_a_person() -> None:
+def test_a_portfolio_word_after_a_title_is_the_title_not_a_person() -> None:
     text = "Ia pernah menjabat sebagai Menteri Perkebunan pada tahun 1967 sebelum pensiun."
     assert ("Perkebunan", "PER") not in found(text)
     # a head that opens an organisation stays one (`Kejaksaan Agung`)
@@ -705,3 +705,17 @@ def test_oil_and_gas_words_continue_an_agency_name_over_dan() -> None:
     result = found(text)
     assert ("Komite Badan Pengatur Hilir Minyak dan Gas Bumi", "ORG") in result
     assert ("Gas Bumi", "PER") not in result
+
+
+def test_a_task_force_or_platoon_before_the_name_is_an_organisation() -> None:
+    text = (
+        "Juru Bicara Satuan Tugas Penanganan Covid-19 Provinsi Bengkulu Rudi Hartono mengatakan "
+        "vaksin sudah tiba di gudang."
+    )
+    result = found(text)
+    assert ("Rudi Hartono", "PER") in result
+    assert ("Satuan Tugas Penanganan Covid-19 Provinsi Bengkulu", "ORG") in result
+    text = "Api sudah padam, kata Budi, Kepala Peleton B dari pos pemadam kebakaran setempat."
+    result = found(text)
+    assert ("Budi", "PER") in result
+    assert ("Peleton B", "PER") not in result

@@ -61,11 +61,6 @@ DIRECTIONAL_PREPOSITIONS = frozenset({"dari", "ke", "menuju"})
 VERB_WORDS = frozenset(
     {"telah", "akan", "sudah", "juga", "tidak", "belum", "sedang", "masih", "pun", "tak"}
 )
-# An Indonesian noun derived with per-/pe-/ke- and -an (`Perkebunan`, `Pemasaran`,
-# `Perwakilan`): after a title it continues the title (`Menteri Perkebunan`), it is no
-# name. Nine letters or more: `Perlman` is a name.
-DERIVED_NOUN = re.compile(r"(?:pe[rmn]?|ke)[a-z]{3,}an")
-DERIVED_NOUN_LENGTH = 9
 # Place heads that open a street's name (`_head_name_end`).
 STREET_HEADS = frozenset({"jalan", "jl"})
 
@@ -335,9 +330,7 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
             if length and length >= head_length:
                 regional = bool(_longest(keys, i, run_end, gaz.regional_titles))
                 i += length
-                while i < run_end and (
-                    keys[i] in gaz.org_words or _title_noun(keys, i, run_end, gaz)
-                ):
+                while i < run_end and keys[i] in gaz.org_words:
                     i += 1  # the rest of the title: Menteri Kesehatan, Kasat Reskrim
                 person_cue = True
                 after_title = i
@@ -459,18 +452,6 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
                 )
             person_cue = False
             i = j
-
-
-def _title_noun(keys: list[str], i: int, run_end: int, gaz: Gazetteer) -> bool:
-    """A derived noun that continues a title (`Menteri Perkebunan`), not one that opens an
-    organisation or a place (`Kejaksaan Agung`, `Kecamatan Gambir`)."""
-    key = keys[i]
-    return (
-        len(key) >= DERIVED_NOUN_LENGTH
-        and DERIVED_NOUN.fullmatch(key) is not None
-        and not _longest(keys, i, run_end, gaz.org_heads)
-        and not _longest(keys, i, run_end, gaz.loc_heads)
-    )
 
 
 def _regional_unit(key: str, is_acronym: bool, gaz: Gazetteer) -> bool:
