@@ -719,3 +719,20 @@ def test_a_task_force_or_platoon_before_the_name_is_an_organisation() -> None:
     result = found(text)
     assert ("Budi", "PER") in result
     assert ("Peleton B", "PER") not in result
+
+
+def test_the_person_after_a_comma_holds_the_title_chain_before_it() -> None:
+    text = "Pendaftaran ditutup pukul 16.00, kata Ketua KPUD Kendari, Asnuddin, kepada wartawan."
+    rules = recognise_with_bases([text])
+    read = {(m.text, m.label, rules.bases[m.paragraph, m.start, m.end]) for m in rules.mentions}
+    assert read == {
+        ("KPUD", "ORG", "acronym"),
+        ("Kendari", "LOC", "known"),
+        ("Asnuddin", "PER", "titled"),
+    }
+    assert ("Asnuddin", "PER") in found(text)
+    # a title's field listed over commas is still no person
+    assert not any(
+        label == "PER"
+        for _, label in found("Ia dilantik sebagai Menteri Pendidikan, Kebudayaan, dan Riset.")
+    )

@@ -56,6 +56,8 @@ CLUB = re.compile(r"Pers[a-z]{2,6}$")
 # `Eri: "..."`: a name before a colon that opens a quotation is a speaker.
 SPEAKER_COLON = re.compile(r"\s*:\s*[“\"]")
 BYLINE_GAP = re.compile(r"\s*:\s*")
+# Between a title chain that names no person and the person it belongs to.
+TITLE_COMMA = re.compile(r", +")
 # Before a multi-word name these say nothing about a place (`undangan dari Kim Jong-un`).
 DIRECTIONAL_PREPOSITIONS = frozenset({"dari", "ke", "menuju"})
 VERB_WORDS = frozenset(
@@ -260,8 +262,11 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
         found.append(Mention(text[start:end], label, paragraph, start, end))
         state.bases[(paragraph, start, end)] = basis
 
+    open_title = -1  # the first word after a title chain that ended in a unit and a comma
     for run_start, run_end, floor in _join_conjoined_names(text, tokens, _runs(text, tokens), gaz):
         i = run_start
+        after_comma = i == open_title  # Ketua KPUD Muna, | Kubais
+        open_title = -1
         if sentence_start[i] and keys[i] in vocabulary and not gaz.names.get((keys[i],)):
             i += 1  # `Artis Raffi Ahmad` when the article also writes `artis`
             if i == run_end:
@@ -286,9 +291,11 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
                 name_start, run_end, Label.ORG, "tail"
             )  # Indonesia Corruption Watch, Ewha Womans University
             continue
-        person_cue = False
+        person_cue = after_comma
+        while after_comma and i < run_end and keys[i] in gaz.org_words:
+            i += 1  # the title's field goes on: Menteri Pendidikan, Kebudayaan, ...
         regional = False
-        after_title = -1
+        after_title = i if after_comma else -1
         while i < run_end:
             if person_cue and keys[i] == "bidang":
                 # Ketua MUI Bidang Fatwa | Asrorun Niam Sholeh; at the end of the run the
@@ -355,7 +362,8 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
                     i -= 2  # juru bicara Lembaga Penjamin Simpanan | Dimas Yuliharto
                     person_cue = True
                 else:  # Kepala Eksekutif Pengawas Lembaga Pembiayaan OJK | Agusman
-                    person_cue = person_cue and head_label == Label.ORG and i < run_end
+                    # at the run's end the title chain may go on after a comma
+                    person_cue = person_cue and (head_label == Label.ORG or i == run_end)
                 add(token_index, i, head_label, "head")
                 after_title = i  # Kementerian Luar Negeri | Lalu Muhamad Iqbal
                 continue
@@ -401,6 +409,12 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
                 add(i, i + 1, Label.ORG, "acronym")  # Ketua Umum PSSI Erick Thohir
                 i += 1
                 regional = keys[i] in gaz.regional_orgs  # Kepala BPBD Garut | Satria Budi
+                after_title = i
+                continue
+            if person_cue and j == i + 1 and acronym[i] and keys[i] in gaz.regional_orgs:
+                add(i, j, Label.ORG, "acronym")  # Ketua KPUD | Muna: a branch, its region next
+                i = j
+                regional = True
                 after_title = i
                 continue
             if person_cue and j < run_end and _longest(keys, j, run_end, gaz.person_cues):
@@ -452,6 +466,12 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
                 )
             person_cue = False
             i = j
+        if (
+            person_cue
+            and run_end < len(keys)
+            and TITLE_COMMA.fullmatch(text, ends[run_end - 1], starts[run_end])
+        ):
+            open_title = run_end  # Kepala Dinas Kesehatan Kota Bogor, | Sri Nowo Retno
 
 
 def _regional_unit(key: str, is_acronym: bool, gaz: Gazetteer) -> bool:
