@@ -736,3 +736,12 @@ def test_the_person_after_a_comma_holds_the_title_chain_before_it() -> None:
         label == "PER"
         for _, label in found("Ia dilantik sebagai Menteri Pendidikan, Kebudayaan, dan Riset.")
     )
+
+
+def test_a_place_named_with_ordinary_words_holds_no_person() -> None:
+    # `Induk` is an ordinary organisation word (PLN Unit Induk); after a place's head the
+    # words that follow are still the place's
+    text = "Harga cabai di Pasar Induk Kramat Jati naik tajam sepanjang pekan ini."
+    result = found(text)
+    assert ("Pasar Induk Kramat Jati", "LOC") in result
+    assert not any(label == "PER" for _, label in result)

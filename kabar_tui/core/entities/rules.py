@@ -196,10 +196,12 @@ def _head_name_end(
     gaz: Gazetteer,
     known: Known,
     floor: int = 0,
+    organisation: bool = True,
 ) -> int:
     """Where a name opened by a head word ends: after the first known name in it
     (Partai Golkar | Airlangga Hartarto), before a person's name after ordinary
-    organisation words (Badan Pangan Nasional | Arief Prasetyo Adi), else at the end
+    organisation words (Badan Pangan Nasional | Arief Prasetyo Adi; an organisation's
+    head only: Pasar Induk Kramat Jati is one place), else at the end
     of the capitalised run (Universitas Gadjah Mada). A part of an organisation (Fakultas
     Hukum) ends before the whole one's name. A street's name is the whole run: streets are
     named after people, places and events (Jl Medan Merdeka Selatan, Jalan Raya Bogor). It
@@ -221,6 +223,7 @@ def _head_name_end(
             ordinary += 1
         elif (
             ordinary
+            and organisation
             and 2 <= run_end - j <= 4
             and not any(
                 _name_at(tokens, keys, k, run_end, gaz, known)[0] for k in range(j, run_end)
@@ -352,7 +355,9 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
             elif _longest(keys, i, run_end, gaz.loc_heads):
                 head_label = Label.LOC
             if head_label and run_end - i > 1:
-                i = _head_name_end(tokens, keys, i, run_end, gaz, known, floor)
+                i = _head_name_end(
+                    tokens, keys, i, run_end, gaz, known, floor, head_label == Label.ORG
+                )
                 if (
                     i == run_end
                     and i - token_index >= 4
