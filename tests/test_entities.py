@@ -728,7 +728,7 @@ def test_the_person_after_a_comma_holds_the_title_chain_before_it() -> None:
     assert read == {
         ("KPUD", "ORG", "acronym"),
         ("Kendari", "LOC", "known"),
-        ("Asnuddin", "PER", "titled"),
+        ("Asnuddin", "PER", "holder"),
     }
     assert ("Asnuddin", "PER") in found(text)
     # a title's field listed over commas is still no person

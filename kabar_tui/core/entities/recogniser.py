@@ -26,7 +26,7 @@ SENTENCE_END = frozenset(".!?")
 # acronym before a name, a name after a title, a name resolved from the rest of the article
 # or from what it does (`Putin menelepon`).
 CURATED = frozenset(
-    {"known", "club", "tail", "head", "resolved", "actor", "region", "acronym", "titled"}
+    {"known", "club", "tail", "head", "resolved", "actor", "region", "acronym", "titled", "holder"}
 )
 
 # When a curated rule mention gives way to a well-formed name the tagger reads over its

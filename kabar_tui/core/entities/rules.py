@@ -454,6 +454,8 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
                 and BYLINE_GAP.fullmatch(text, ends[i - 1], starts[i])
             ):
                 labelled = (Label.PER, "titled")  # Editor: Linda Agnesia
+            if after_comma and i == after_title and labelled == (Label.PER, "titled"):
+                labelled = (Label.PER, "holder")  # Ketua KPUD Muna, | Kubais
             if labelled:
                 add(i, j, *labelled)
             elif j - i == 1 and not acronym[i]:
