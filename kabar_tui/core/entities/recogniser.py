@@ -23,8 +23,9 @@ from kabar_tui.core.model import Article, Mention
 SENTENCE_END = frozenset(".!?")
 # Why the rules found a name (rules.recognise_with_bases) when their mention stands over
 # the tagger's: a known name, a club, an organisation tail or head, a branch region, an
-# acronym before a name, a name after a title, a name resolved from the rest of the article
-# or from what it does (`Putin menelepon`).
+# acronym before a name, a name after a title, the name after a comma that closes a title
+# chain (`Ketua KPUD Muna, Kubais`: not in `TAGGER_OVERRULES`, so it always stands), a
+# name resolved from the rest of the article or from what it does (`Putin menelepon`).
 CURATED = frozenset(
     {"known", "club", "tail", "head", "resolved", "actor", "region", "acronym", "titled", "holder"}
 )
