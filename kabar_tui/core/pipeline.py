@@ -600,8 +600,8 @@ def _index(
         found = update(storage, plan, compact, paths) if len(paths) == len(sources) else None
         finished_at = time.perf_counter()
         with times.timing("results"):
-            stored = found is not None and storage.extend_results(
-                plan.corpus, key, found.results, found.paths, found.name_digests, plan.kept
+            stored = found is not None and storage.update_results(
+                plan.corpus, key, plan.kept, found.ids, found.changes
             )
         if found is None or not stored:
             # The new files are stored now: the whole stage runs on all (or finds the
@@ -610,12 +610,7 @@ def _index(
         times.wall.update(found.seconds)
         with times.timing("results"):
             commit(storage, found, key)
-        corpus = Corpus(
-            entities=found.results.entities,
-            links=found.results.links,
-            stories=found.results.stories,
-            quote_groups=found.results.quote_groups,
-        )
+        corpus = found.corpus
         with times.timing("search"):
             _append_search(storage, key, corpus, options)
         return IndexReport(
