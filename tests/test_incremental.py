@@ -185,6 +185,19 @@ def test_names_of_added_articles_join_the_stored_entities(news: Path, tmp_path: 
     ]
     assert grown  # the copies' mentions were counted into the stored entities
     assert all(any(a.startswith("zz") for a in after[name].articles) for name in grown)
+    # stored: the entities' article lists grew at their end, the list ranked as a full
+    # run ranks it, in the whole load as in the stored catalog
+    with Storage(tmp_path / "cache.sqlite3") as cache:
+        reopened = index_corpus([folder], cache=cache, keep_articles=False)
+        assert reopened.corpus_from_cache
+        whole = {e.canonical: e for e in reopened.corpus.entities}
+        for name in grown:
+            assert whole[name].articles == before[name].articles + after[name].articles
+        ranks = [(-e.mentions, e.canonical) for e in reopened.corpus.entities]
+        assert ranks == sorted(ranks)
+        catalog, _ = open_catalog([folder], cache=cache)
+        assert catalog is not None
+        assert catalog.entities() == reopened.corpus.entities
     assert sum(e.mentions for e in added.corpus.entities) == sum(
         e.mentions for e in full.corpus.entities
     )
