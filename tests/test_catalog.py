@@ -262,6 +262,25 @@ def test_a_changed_folder_is_checked_file_by_file(tmp_path: Path, change: str) -
     assert catalog is None and problems == []
 
 
+def test_a_changed_folder_is_walked_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The snapshot's digest and the file-by-file check come from one walk of the tree
+    (`discover_paths` hands back the status of each file it found)."""
+    folder = _seed_folder(tmp_path)
+    stored_catalog(tmp_path / "cache", [folder]).close()
+    (folder / "new.txt").write_bytes(sorted(folder.glob("*.txt"))[0].read_bytes() + b"\nLagi.\n")
+    scanned: list[str] = []
+    real_scandir = os.scandir
+
+    def counted(path):
+        scanned.append(os.fspath(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", counted)
+    catalog, problems = open_catalog([folder], Storage(tmp_path / "cache" / DB_NAME))
+    assert catalog is None and problems == []
+    assert scanned == [os.path.realpath(folder)]
+
+
 def test_a_folder_with_a_file_that_is_no_article_says_so_at_every_open(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -23,7 +23,6 @@ import contextlib
 import hashlib
 import os
 import sqlite3
-import stat
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -31,7 +30,6 @@ from kabar_tui.core.catalog_store import StoredCatalog
 from kabar_tui.core.model import Problem
 from kabar_tui.core.resources import seeds_dir
 from kabar_tui.core.sources import (
-    ARTICLE_SUFFIX,
     Source,
     article_ids,
     discover_paths,
@@ -69,15 +67,16 @@ def open_catalog(
         storage = cache if isinstance(cache, Storage) else Storage.open_default()
     except CacheUnavailable as error:
         return None, [Problem("cache", str(error))]
-    snapshot = _snapshot(roots)
+    statuses: dict[str, os.stat_result] = {}
+    files, problems = discover_paths(roots, statuses)
+    snapshot = _snapshot(files, statuses, problems)
     remembered = _remembered_snapshot(storage, roots, snapshot) if snapshot else None
     number = storage.find_corpus(remembered) if remembered else None
     if remembered and number is not None:
         warnings = [Problem(str(storage.path), warning) for warning in storage.warnings]
         storage.warnings.clear()
         return StoredCatalog(storage, number, remembered, warnings), []
-    files, problems = discover_paths(roots)
-    sources = _unchanged_sources(files, storage, problems)
+    sources = _unchanged_sources(files, storage, problems, statuses)
     key = corpus_key(sources) if sources is not None else ""
     number = storage.find_corpus(key) if key else None
     warnings = [Problem(str(storage.path), warning) for warning in storage.warnings]
@@ -171,32 +170,17 @@ def _remembered_snapshot(storage: Storage, roots: Sequence[str | Path], snapshot
     return key if digest == snapshot else ""
 
 
-def _snapshot(roots: Sequence[str | Path]) -> str:
-    """A digest of the article files under `roots` (the `*.txt` files `discover_paths`
-    finds, folders symlinked not followed) with their size, times, inode and device: what
-    `unchanged_by_metadata` checks, for all at once. "" when a root is missing, or on
-    systems without a change time (as `unchanged_by_metadata`)."""
-    if os.name != "posix":
+def _snapshot(
+    files: Sequence[str], statuses: dict[str, os.stat_result], problems: Sequence[Problem]
+) -> str:
+    """A digest of the article files `discover_paths` found with their size, times,
+    inode and device (`statuses`, taken in its walk): what `unchanged_by_metadata`
+    checks, for all at once. "" when the walk met a problem (a root missing, a folder
+    unreadable) or a file has no status, or on systems without a change time (as
+    `unchanged_by_metadata`)."""
+    if os.name != "posix" or problems or any(file not in statuses for file in files):
         return ""
-    lines: list[str] = []
-    try:
-        for root in roots:
-            path = os.path.realpath(Path(root).expanduser())
-            status = os.stat(path)
-            if not stat.S_ISDIR(status.st_mode):
-                lines.append(_status_line(path, status))
-                continue
-            pending = [path]
-            while pending:
-                with os.scandir(pending.pop()) as entries:
-                    for entry in entries:
-                        if entry.is_dir(follow_symlinks=False):
-                            pending.append(entry.path)
-                        elif entry.name.endswith(ARTICLE_SUFFIX) and entry.is_file():
-                            lines.append(_status_line(entry.path, entry.stat()))
-    except OSError:
-        return ""
-    lines.sort()
+    lines = sorted(_status_line(file, statuses[file]) for file in files)
     joined = "\n".join(lines).encode("utf-8", "surrogateescape")
     return hashlib.blake2b(joined, digest_size=16).hexdigest()
 
@@ -209,9 +193,13 @@ def _status_line(path: str, status: os.stat_result) -> str:
 
 
 def _unchanged_sources(
-    files: list[str], storage: Storage, problems: list[Problem]
+    files: list[str],
+    storage: Storage,
+    problems: list[Problem],
+    statuses: dict[str, os.stat_result],
 ) -> list[Source] | None:
-    """The files as sources without text, when every one is stored and unchanged since.
+    """The files as sources without text, when every one is stored and unchanged since
+    (by their `statuses`, taken as they were found).
 
     A file the cache has no row for is read only to tell a file that is not an article (a
     problem, as indexing says it) from a new article (None: indexing is needed).
@@ -221,7 +209,7 @@ def _unchanged_sources(
     for file, article_id in zip(files, article_ids(files), strict=True):
         path = path_key(file)
         content_hash, signature = known.get(path, ("", ""))
-        if unchanged_by_metadata(file, signature):
+        if unchanged_by_metadata(file, signature, statuses.get(file)):
             sources.append(Source(article_id, path, "", content_hash))
             continue
         if content_hash:

@@ -163,8 +163,11 @@ def _stat_signature(status: os.stat_result) -> str:
     )
 
 
-def unchanged_by_metadata(path: str | Path, signature: str) -> bool:
-    """Whether the file is the one `signature` was taken of, by its metadata alone.
+def unchanged_by_metadata(
+    path: str | Path, signature: str, status: os.stat_result | None = None
+) -> bool:
+    """Whether the file is the one `signature` was taken of, by its metadata alone (its
+    `status` when the caller has it).
 
     The fast open (`kabar_tui.core.open_catalog`) reads no file. It can trust metadata
     because a signature holds the change time: writing a file, or setting its modification
@@ -174,7 +177,7 @@ def unchanged_by_metadata(path: str | Path, signature: str) -> bool:
     if not signature or os.name != "posix":
         return False
     try:
-        current = _stat_signature(os.stat(path))
+        current = _stat_signature(status if status is not None else os.stat(path))
     except OSError:
         return False
     return signature == current or signature.startswith(current + ":")
