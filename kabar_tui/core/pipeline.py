@@ -60,7 +60,7 @@ from kabar_tui.core.safe import safe_record
 from kabar_tui.core.sources import (
     Source,
     article_ids,
-    discover,
+    discover_paths,
     display_path,
     key_path,
     path_key,
@@ -76,6 +76,7 @@ from kabar_tui.core.storage import (
     collector_paused,
     corpus_key,
     file_signature,
+    unchanged_by_metadata,
 )
 from kabar_tui.core.stories import stories_of
 from kabar_tui.core.workers import prepare_worker_process
@@ -391,7 +392,7 @@ def index_corpus(
     if keep_articles is not None:
         options = dataclasses.replace(options, keep_articles=keep_articles)
     roots = list(paths) if paths else default_paths()
-    files, problems = discover(roots)
+    files, problems = discover_paths(roots)
     storage, warnings = _open_cache(cache)
     try:
         if storage is not None:
@@ -431,7 +432,7 @@ def _stop_if_asked(cancel: threading.Event | None) -> None:
 
 
 def _read(
-    files: list[Path],
+    files: list[str],
     storage: Storage | None,
     problems: list[Problem],
     cancel: threading.Event | None = None,
@@ -439,8 +440,9 @@ def _read(
 ) -> tuple[list[Source], dict[str, str]]:
     """Read the files, and their signatures; skip what the cache already has an article for.
 
-    A file whose signature (size, time, inode) is the stored one is not read at all; the
-    others are read for their content hash. No text is kept: reading 10k files was most of
+    A file whose metadata (size, times, inode: `unchanged_by_metadata`, which the change
+    time makes safe) is that of its stored signature is not read at all; the others are
+    read for their signature and content hash. No text is kept: reading 10k files was most of
     the time of a second open, holding their texts a third of its memory, and the text of a
     file to process is read again where it is processed (`_with_text`, in the worker),
     so it is never in this process nor sent to a worker. `read_source` never returns an
@@ -454,12 +456,15 @@ def _read(
     for file, article_id in zip(files, article_ids(files), strict=True):
         _stop_if_asked(cancel)
         path = path_key(file)
-        signature = file_signature(file)
         known_hash, known_signature = known.get(path, ("", ""))
+        if unchanged_by_metadata(file, known_signature):
+            sources.append(Source(article_id, path, "", known_hash))
+            continue
+        signature = file_signature(Path(file))
         if signature and signature == known_signature:
             sources.append(Source(article_id, path, "", known_hash))
             continue
-        source = options.read(file)
+        source = options.read(Path(file))
         if isinstance(source, Problem):
             problems.append(source)
             continue

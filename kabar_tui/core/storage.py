@@ -955,16 +955,15 @@ class Storage:
 
     def stored_results(self, corpus: int) -> StoredResults | None:
         """What an update of a stored corpus starts from (core.incremental): its articles'
-        heads, its entities with their aliases (not their articles), its links by
-        position and its stories, each table checked part by part (`_PART`) as it is
-        read, and the stored parts against the corpus checksum. None when a check fails
-        (said in `warnings`): the caller runs the whole stage."""
+        heads, its entities with their aliases (not their articles) and its links by
+        position, each table checked part by part (`_PART`) as it is read. None when a
+        check fails (said in `warnings`): the caller runs the whole stage."""
         try:
             with self._guard("read") as db, collector_paused():
                 row = db.execute("SELECT checksum FROM corpora WHERE id = ?", (corpus,)).fetchone()
                 if row is None:
                     return None
-                parts = _stored_parts(db, corpus)
+                parts = _stored_parts(db, corpus, _UPDATE_READS)
                 tables = {
                     table: db.execute(
                         f"SELECT {', '.join(_READ[table])} FROM {table} WHERE corpus = ? "
@@ -985,11 +984,7 @@ class Storage:
                 )
         except _Skipped:
             return None
-        if (
-            _corpus_checksum(parts) != row[0]
-            or found != {part: value for part, value in parts.items() if part[0] in tables}
-            or len(heads) != len(tables["corpus_articles"])
-        ):
+        if found != parts or len(heads) != len(tables["corpus_articles"]):
             self.warnings.append(
                 "cache rows of the corpus did not match their checksum; linked the articles again"
             )
@@ -1073,7 +1068,11 @@ class Storage:
                     ).fetchone()[0]
                     if now != kept:
                         return False
-                    _write_parts(db, corpus, inserted, deleted)
+                    change = _write_parts(db, corpus, inserted, deleted)
+                    (checksum,) = db.execute(
+                        "SELECT checksum FROM corpora WHERE id = ?", (corpus,)
+                    ).fetchone()
+                    checksum = _corpus_checksum({}, int(checksum, 16) + change)
                     other = db.execute("SELECT id FROM corpora WHERE key = ?", (key,)).fetchone()
                     if other is not None and other[0] != corpus:
                         self._delete_corpus(db, other[0])
@@ -1081,9 +1080,9 @@ class Storage:
                     # (search_store.append_search); until then it answers for the others.
                     db.execute(
                         "UPDATE corpora SET key = ?, last_used = ?, checksum = ? WHERE id = ?",
-                        (key, time.time(), _corpus_checksum(_stored_parts(db, corpus)), corpus),
+                        (key, time.time(), checksum, corpus),
                     )
-        except PartDamaged:
+        except (PartDamaged, ValueError):  # ValueError: a corpus checksum that is no number
             self.warnings.append(
                 "cache rows of the corpus did not match their checksum; linked the articles again"
             )
@@ -1511,11 +1510,13 @@ def _write_parts(
     corpus: int,
     inserted: dict[str, list[Row]],
     deleted: list[tuple[str, tuple[int, ...]]],
-) -> None:
+) -> int:
     """Delete and insert rows of a stored corpus, in a transaction: the parts (`_PART`)
-    they fall in are checked first (PartDamaged) and digested again after."""
-    stored = _stored_parts(db, corpus)
+    they fall in are checked first (PartDamaged) and digested again after. Returns what
+    the parts' hashes add to the corpus checksum's sum (`_corpus_checksum`)."""
     affected: set[Part] = set()
+    whole = [table for table, prefix in deleted if not prefix or _PART[table][1]]
+    stored = _stored_parts(db, corpus, whole) if whole else {}
     for table, prefix in deleted:
         first, second = _PART[table]
         if not prefix or second:
@@ -1528,13 +1529,18 @@ def _write_parts(
             affected.add((table, prefix[0] // first, 0))
     for table, rows in inserted.items():
         affected.update(_part_of(table, row) for row in rows)
+    change = 0
     for part in affected:
+        found = db.execute(
+            "SELECT rows, checksum FROM corpus_parts "
+            "WHERE corpus = ? AND tab = ? AND block = ? AND sub = ?",
+            (corpus, *part),
+        ).fetchone()
         rows = _part_rows(db, corpus, part)
-        if (part in stored or rows) and stored.get(part) != (
-            len(rows),
-            _part_checksum(part[0], rows),
-        ):
+        if (found or rows) and tuple(found or ()) != (len(rows), _part_checksum(part[0], rows)):
             raise PartDamaged(part)
+        if found:
+            change -= _part_hash(part, tuple(found))  # type: ignore[arg-type]
     for table, prefix in deleted:
         keys = _CORPUS_TABLES[table][: len(prefix)]
         where = "".join(f" AND {key} = ?" for key in keys)
@@ -1553,11 +1559,14 @@ def _write_parts(
         )
         rows = _part_rows(db, corpus, part)
         if rows:
+            value = (len(rows), _part_checksum(part[0], rows))
+            change += _part_hash(part, value)
             db.execute(
                 "INSERT INTO corpus_parts (corpus, tab, block, sub, rows, checksum) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
-                (corpus, *part, len(rows), _part_checksum(part[0], rows)),
+                (corpus, *part, *value),
             )
+    return change
 
 
 @dataclass(slots=True)
@@ -1668,25 +1677,31 @@ def _parts_of(tables: dict[str, list[Row]]) -> dict[Part, tuple[int, str]]:
     return parts.found
 
 
-def _corpus_checksum(parts: dict[Part, tuple[int, str]]) -> str:
-    """The corpus checksum: of every part's row count and checksum (`_PART`)."""
-    lines = "".join(
-        f"{table}\0{block}\0{sub}\0{rows}\0{checksum}\n"
-        for (table, block, sub), (rows, checksum) in sorted(parts.items())
-    )
-    return hashlib.blake2b(lines.encode(), digest_size=16).hexdigest()
+_SUM = 1 << 128
+
+
+def _part_hash(part: Part, value: tuple[int, str]) -> int:
+    line = "\0".join(map(str, (*part, *value))).encode()
+    return int.from_bytes(hashlib.blake2b(line, digest_size=16).digest())
+
+
+def _corpus_checksum(parts: dict[Part, tuple[int, str]], start: int = 0) -> str:
+    """The corpus checksum: the sum of a hash of every part (its place, row count and
+    checksum: `_PART`), so that an update changes it by the parts it wrote alone, with
+    no need to read the others' (`_write_parts`); `start` a sum to add to."""
+    total = sum((_part_hash(part, value) for part, value in parts.items()), start)
+    return f"{total % _SUM:032x}"
 
 
 def _stored_parts(
-    db: sqlite3.Connection, corpus: int, table: str | None = None
+    db: sqlite3.Connection, corpus: int, tables: Sequence[str]
 ) -> dict[Part, tuple[int, str]]:
-    """The stored parts of a corpus (of one table)."""
-    sql = "SELECT tab, block, sub, rows, checksum FROM corpus_parts WHERE corpus = ?"
-    values: list[object] = [corpus]
-    if table:
-        sql += " AND tab = ?"
-        values.append(table)
-    rows = db.execute(sql, values)
+    """The stored parts of these tables of a corpus."""
+    rows = db.execute(
+        "SELECT tab, block, sub, rows, checksum FROM corpus_parts WHERE corpus = ? "
+        f"AND tab IN ({', '.join('?' * len(tables))})",
+        (corpus, *tables),
+    )
     return {(t, block, sub): (count, checksum) for t, block, sub, count, checksum in rows}
 
 
