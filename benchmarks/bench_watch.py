@@ -27,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 NEW_NAME = "zzz_watched_{}.txt"
-SETTLE_S = 3.0  # after the reader is linked: its watcher has begun
+SETTLE_S = 8.0  # after the reader is linked: its watcher has begun and looked once
 
 
 async def _until(pilot, condition: Callable[[], object], limit: float = 300.0) -> float:
