@@ -125,6 +125,22 @@ def _opened(storage: Storage, key: str) -> StoredCatalog | None:
     return StoredCatalog(storage, number, key)
 
 
+def remember_indexed(
+    storage: Storage,
+    roots: Sequence[str | Path],
+    files: Sequence[str],
+    statuses: dict[str, os.stat_result],
+    key: str,
+) -> None:
+    """Note the corpus `key`, just indexed from `files` (found with their `statuses`
+    before they were read), as the corpus of `roots` with the files' snapshot: the next
+    open of those folders takes the fast path. A file changed since has other metadata,
+    so that open checks file by file."""
+    snapshot = _snapshot(files, statuses, ())
+    if snapshot and storage.find_corpus(key) is not None:
+        _remember(storage, roots, key, snapshot)
+
+
 def _roots_key(roots: Sequence[str | Path]) -> str:
     """The meta key for a set of roots: where they really are, and the processing code."""
     where = sorted(os.path.realpath(Path(root).expanduser()) for root in roots)

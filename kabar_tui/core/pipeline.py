@@ -40,6 +40,7 @@ from multiprocessing.synchronize import Event as EventType
 from pathlib import Path
 from typing import NamedTuple
 
+from kabar_tui.core.catalog_open import remember_indexed
 from kabar_tui.core.clean import clean_source
 from kabar_tui.core.digest import ArticleDigest, CorpusDigest, MentionForm, uncoded_digest
 from kabar_tui.core.entities import find_entities, find_entities_many
@@ -337,6 +338,7 @@ class IndexReport:
     stages: StageTimes = field(default_factory=StageTimes)
     cache_error: str | None = None  # why the cache could not be used or written, if so
     updated: int = 0  # articles added to stored cross-article results (core.incremental)
+    key: str = ""  # of the corpus (`storage.corpus_key`), when every file was indexed
 
 
 def available_cores() -> int:
@@ -392,7 +394,8 @@ def index_corpus(
     if keep_articles is not None:
         options = dataclasses.replace(options, keep_articles=keep_articles)
     roots = list(paths) if paths else default_paths()
-    files, problems = discover_paths(roots)
+    statuses: dict[str, os.stat_result] = {}
+    files, problems = discover_paths(roots, statuses)
     storage, warnings = _open_cache(cache)
     try:
         if storage is not None:
@@ -415,6 +418,10 @@ def index_corpus(
             ),
             incremental,
         )
+        if storage is not None and paths and not problems and report.key:
+            # The next open (the reader's, after a change it watched) finds it by the
+            # folders' snapshot, taken before the files were read.
+            remember_indexed(storage, roots, files, statuses, report.key)
     finally:
         if storage is not None:
             warnings.extend(storage.warnings)
@@ -529,7 +536,11 @@ def _index(
             if progress:
                 progress(total, total)
             return IndexReport(
-                corpus, articles=len(corpus.articles), from_cache=total, corpus_from_cache=True
+                corpus,
+                articles=len(corpus.articles),
+                from_cache=total,
+                corpus_from_cache=True,
+                key=key,
             )
     plan = plan_update(storage, sources) if incremental and not keep_articles and storage else None
     if plan is not None:  # only the new files are read: the stored results are updated
@@ -628,6 +639,7 @@ def _index(
             finish_seconds=finished_at - processed_at,
             stages=times,
             updated=len(paths),
+            key=key,
         )
     if keep_articles:
         corpus = Corpus(articles=[arrived.pop(path) for path in paths])  # type: ignore[misc]
@@ -665,6 +677,7 @@ def _index(
         process_seconds=processed_at - started,
         finish_seconds=finished_at - processed_at,
         stages=times,
+        key=key if len(paths) == total else "",
     )
 
 
