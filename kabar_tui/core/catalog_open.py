@@ -70,9 +70,11 @@ def open_catalog(
     statuses: dict[str, os.stat_result] = {}
     files, problems = discover_paths(roots, statuses)
     snapshot = _snapshot(files, statuses, problems)
-    remembered = _remembered_snapshot(storage, roots, snapshot) if snapshot else None
+    remembered, recent = _remembered_snapshot(storage, roots, snapshot) if snapshot else ("", "")
     number = storage.find_corpus(remembered) if remembered else None
     if remembered and number is not None:
+        if recent != remembered:  # remembered by indexing: opened now
+            _remember(storage, roots, remembered, snapshot)
         warnings = [Problem(str(storage.path), warning) for warning in storage.warnings]
         storage.warnings.clear()
         return StoredCatalog(storage, number, remembered, warnings), []
@@ -138,7 +140,7 @@ def remember_indexed(
     so that open checks file by file."""
     snapshot = _snapshot(files, statuses, ())
     if snapshot and storage.find_corpus(key) is not None:
-        _remember(storage, roots, key, snapshot)
+        _remember(storage, roots, key, snapshot, opened=False)
 
 
 def _roots_key(roots: Sequence[str | Path]) -> str:
@@ -150,18 +152,24 @@ def _roots_key(roots: Sequence[str | Path]) -> str:
 
 
 def _remember(
-    storage: Storage, roots: Sequence[str | Path], key: str, snapshot: str | None
+    storage: Storage,
+    roots: Sequence[str | Path],
+    key: str,
+    snapshot: str | None,
+    opened: bool = True,
 ) -> None:
     """Note `key` as the corpus of `roots`, and the files' `snapshot` it was found with
-    (None: none to trust, as when a file is not an article and must be said again).
+    (None: none to trust, as when a file is not an article and must be said again);
+    the corpus last opened for them (`recent_catalog`) only when it was `opened`.
     Bookkeeping: a busy cache skips it, and the catalog's connection stays open."""
     rows = [(_roots_key(roots), key), (_snapshot_key(roots), f"{snapshot} {key}")]
+    rows = rows if opened else rows[1:]
     try:
         with storage.guard("read") as db, contextlib.suppress(sqlite3.OperationalError):
             db.executemany(
                 "INSERT INTO meta (key, value) VALUES (?, ?) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                rows if snapshot else rows[:1],
+                rows if snapshot else rows[:-1],
             )
             if not snapshot:
                 db.execute("DELETE FROM meta WHERE key = ?", (_snapshot_key(roots),))
@@ -173,17 +181,23 @@ def _snapshot_key(roots: Sequence[str | Path]) -> str:
     return _SNAPSHOT + _roots_key(roots)[len(_RECENT) :]
 
 
-def _remembered_snapshot(storage: Storage, roots: Sequence[str | Path], snapshot: str) -> str:
+def _remembered_snapshot(
+    storage: Storage, roots: Sequence[str | Path], snapshot: str
+) -> tuple[str, str]:
     """The key of the corpus last found for `roots` when their files gave `snapshot`
-    then too, else ""."""
+    then too, else ""; and the key of the corpus last opened for them."""
     try:
         with storage.guard("read") as db:
-            row = db.execute("SELECT value FROM meta WHERE key = ?", (_snapshot_key(roots),))
-            found = row.fetchone()
+            rows = dict(
+                db.execute(
+                    "SELECT key, value FROM meta WHERE key IN (?, ?)",
+                    (_snapshot_key(roots), _roots_key(roots)),
+                )
+            )
     except Skipped:
-        return ""
-    digest, _, key = found[0].partition(" ") if found else ("", "", "")
-    return key if digest == snapshot else ""
+        return "", ""
+    digest, _, key = rows.get(_snapshot_key(roots), "").partition(" ")
+    return key if digest == snapshot else "", rows.get(_roots_key(roots), "")
 
 
 def _snapshot(

@@ -1745,26 +1745,20 @@ def _corpus_rows(
     results: CorpusResults,
     paths: Sequence[str],
     stored: dict[str, tuple[int, str, int, int]],
-    names: dict[str, int] | None = None,
-    kept: Sequence[Row] = (),
 ) -> tuple[dict[str, list[Row]], dict[str, int]] | None:
     """Every per-corpus table's rows (without the corpus number) but the canonical names
     of mentions and speakers (`_name_rows`), and the number of each name; None if the
-    rows cannot be made. `kept` are the `corpus_articles` rows of stored articles that
-    come first (`extend_results`), `names` the numbers of the names they use."""
-    positions: dict[str, int] = {article_id: position for position, _, article_id in kept}
-    names = {} if names is None else names
+    rows cannot be made."""
+    positions: dict[str, int] = {}
+    names: dict[str, int] = {}
 
     def name(text: str) -> int:
         return names.setdefault(_plain(text), len(names))  # type: ignore[arg-type]
 
     rows: dict[str, list[Row]] = {table: [] for table in _CORPUS_TABLES}
-    rows["corpus_articles"].extend(kept)
     if len(paths) != len(results.articles):
         return None
-    for position, (article, path) in enumerate(
-        zip(results.articles, paths, strict=True), len(kept)
-    ):
+    for position, (article, path) in enumerate(zip(results.articles, paths, strict=True)):
         row = stored.get(path)
         mention_names, speakers = article.mention_names(), article.speakers()
         if row is None or row[1:] != (article.content_hash, len(mention_names), len(speakers)):
