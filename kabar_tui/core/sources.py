@@ -105,9 +105,11 @@ def _article_files(
                     pending.append(entry.path)
                 elif entry.name.endswith(ARTICLE_SUFFIX) and entry.is_file():
                     resolved = os.path.realpath(entry.path) if entry.is_symlink() else entry.path
-                    found.append((entry.path.replace(os.sep, "\0"), resolved))
                     if statuses is not None:
                         statuses[resolved] = entry.stat()
+                    found.append((entry.path.replace(os.sep, "\0"), resolved))
+            except FileNotFoundError:
+                continue  # removed while the folder was read: as if never there
             except OSError as error:
                 problems.append(Problem(entry.path, _folder_skipped(error)))
     found.sort()
