@@ -806,3 +806,27 @@ def test_a_branch_region_before_the_comma_that_closes_a_title_is_no_person() -> 
     assert ("Polsek Tebet", "ORG") in found(
         "Kepala Polsek Tebet, Iptu Sudarmo, mengatakan pelaku sudah ditangkap."
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "company", "person"),
+    [
+        (
+            "Direktur Utama PT Bumi Resources Saptari Hoedaja mengatakan hal itu.",
+            "PT Bumi Resources",
+            "Saptari Hoedaja",
+        ),
+        (
+            "Direktur PT Minyak Kita Budi Santoso mengatakan hal itu.",
+            "PT Minyak Kita",
+            "Budi Santoso",
+        ),
+    ],
+)
+def test_a_company_named_with_a_common_word_is_not_cut_before_a_person(
+    text: str, company: str, person: str
+) -> None:
+    # `Bumi` and `Minyak` are no ordinary organisation words: they open company names
+    result = found(text)
+    assert (company, "ORG") in result
+    assert (person, "PER") in result
