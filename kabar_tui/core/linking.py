@@ -35,9 +35,17 @@ from operator import is_not, itemgetter
 from sys import intern
 from typing import Any
 
+import numpy as np
 from rapidfuzz import fuzz
 
 from kabar_tui.core.lexicon import WORD, link_stopwords
+from kabar_tui.core.linking_arrays import (
+    FlatPostings,
+    FlatView,
+    candidate_lists,
+    counted_pairs,
+    shingle_keys,
+)
 from kabar_tui.core.model import Article, Corpus, Link, LinkKind, link_order
 from kabar_tui.core.textfold import strip_diacritics
 from kabar_tui.core.workers import prepare_worker_process
@@ -69,6 +77,8 @@ STRONG_FINGERPRINTS = 4
 PARALLEL_MIN_PASSAGES = 16_000
 PARALLEL_MAX_PASSAGES = 200_000
 _CHUNKS_PER_WORKER = 4  # look-up ranges per worker: even finish despite uneven paragraphs
+_ARRAY_BATCH = 8192  # paragraphs whose keys and gathered look-ups are arrays at once
+_NONE = np.empty(0, dtype=np.int64)
 
 # Never evidence that two paragraphs tell the same thing (lexicon.link_stopwords).
 STOPWORDS = link_stopwords()
@@ -191,11 +201,9 @@ class LinkIndex:
         self._passages: list[Passage] = []
         self._articles: set[str] = set()
         # fingerprint or word -> passage number(s); None once too common (see _post_all)
-        self._fingerprints: dict[int, int | list[int] | None] = {}
-        self._rare_words: dict[str, int | list[int] | None] = {}
-        # While `build` runs: the keys whose postings grew too common (see _post_all).
-        self._capped_fingerprints: list[int] | None = None
-        self._capped_words: list[str] | None = None
+        # (after `build`: the same as flat arrays, made dicts when an article is added)
+        self._fingerprints: dict[int, int | list[int] | None] | FlatView = {}
+        self._rare_words: dict[str, int | list[int] | None] | FlatView = {}
         self._frequency: Counter[str] = Counter()  # paragraphs containing each content word
         self._counted = 0  # paragraphs counted in _frequency
         self._word_codes = _WordCodes()
@@ -225,33 +233,27 @@ class LinkIndex:
         """`build` from each article's id and `prepare_passages`, made beforehand (the
         pipeline makes them as articles arrive, and keeps no article: docs/indexing.md)."""
         index = cls()
-        prepared = []
-        for article_id, passages in articles:
+        passages = index._passages
+        starts: list[int] = []  # for each passage, the first passage of its article
+        for article_id, prepared in articles:
             if article_id not in index._articles:  # an id seen before is linked already
                 index._articles.add(article_id)
-                prepared.append(passages)
-        for passages in prepared:
-            index._count(passages)
-        index._capped_fingerprints, index._capped_words = [], []
-        starts: list[int] = []  # for each passage, the first passage of its article
-        for passages in prepared:
-            start = len(index._passages)
-            for passage in passages:
-                index._index(passage, index._fingerprints_of(passage))
-                starts.append(start)
-        del prepared
+                starts.extend([len(passages)] * len(prepared))
+                passages.extend(prepared)
+        arrays = _CorpusArrays(index, starts)
         index.workers = _worker_count(workers, len(starts))
         if index.workers > 1:
-            parts = _link_in_workers(index, starts, index.workers)
+            parts = _link_in_workers(arrays, index.workers)
         else:
-            parts = [index._link_passages(0, len(starts), starts)]
+            parts = [arrays.link(0, len(starts))]
         for found, deferred in parts:
             index._found.extend(found)
             index._deferred.extend(deferred)
         # every pair was judged on the final counts: the deferred ones do not hold
         now = (index._counted, len(index._found))
         index._links = (now, [link for link, words in index._found if index._holds(words)])
-        index._forget_capped()
+        index._fingerprints = FlatView(arrays.fingerprints)
+        index._rare_words = FlatView(arrays.words, arrays.vocabulary.__getitem__)
         return index
 
     def __len__(self) -> int:
@@ -288,8 +290,9 @@ class LinkIndex:
         return self._passages
 
     @property
-    def postings(self) -> tuple[dict[int, Any], dict[str, Any]]:
-        """Fingerprint and rare-word postings: passage number(s), None once too common."""
+    def postings(self) -> tuple[Any, Any]:
+        """Fingerprint and rare-word postings: passage number(s), None once too common
+        (dicts, or after `build` a `FlatView` of each: their `items()` are the same)."""
         return self._fingerprints, self._rare_words
 
     @property
@@ -363,6 +366,7 @@ class LinkIndex:
         if article_id in self._articles:
             return []  # an id seen before: its paragraphs are already linked
         self._articles.add(article_id)
+        self._as_dicts()
         self._count(passages)
         start = len(self._passages)
         keys = [self._fingerprints_of(passage) for passage in passages]
@@ -379,34 +383,18 @@ class LinkIndex:
             return []  # an id seen before: its paragraphs are already linked
         return prepare_passages(article)
 
+    def _as_dicts(self) -> None:
+        """Postings as dicts, which one article's look-ups and postings need (after
+        `build` they are flat arrays)."""
+        if isinstance(self._fingerprints, FlatView):
+            self._fingerprints = dict(self._fingerprints.items())
+        if isinstance(self._rare_words, FlatView):
+            self._rare_words = dict(self._rare_words.items())
+
     def _count(self, passages: list[Passage]) -> None:
         for passage in passages:
             self._frequency.update(passage.content)
         self._counted += len(passages)
-
-    def _forget_capped(self) -> None:
-        """Once `build` has linked every paragraph, postings that grew too common are
-        never seen again: free them, as `add_article` does at once."""
-        for capped, postings in (
-            (self._capped_fingerprints, self._fingerprints),
-            (self._capped_words, self._rare_words),
-        ):
-            for key in capped or ():
-                postings[key] = None  # type: ignore[index]
-        self._capped_fingerprints = self._capped_words = None
-
-    def _link_passages(
-        self, first: int, end: int, starts: list[int]
-    ) -> tuple[list[Found], array[int]]:
-        """Links of the passages numbered first..end-1 to those indexed before their
-        article, and the pairs deferred (see `_deferred`)."""
-        found: list[Found] = []
-        deferred = array("q")
-        for number in range(first, end):
-            passage = self._passages[number]
-            keys = self._fingerprints_of(passage)
-            found.extend(self._link(passage, number, keys, starts[number], deferred))
-        return found, deferred
 
     def _score(
         self, a: Passage, b: Passage, runs_a: _Runs
@@ -459,8 +447,14 @@ class LinkIndex:
     def _link(
         self, passage: Passage, number: int, keys: list[int], start: int, deferred: array[int]
     ) -> list[Found]:
+        return self._scored(passage, number, self._candidates(passage, keys, start), deferred)
+
+    def _scored(
+        self, passage: Passage, number: int, candidates: list[int], deferred: array[int]
+    ) -> list[Found]:
+        """The links of `passage`, numbered `number`, among its candidates (pairs
+        deferred: see `_deferred`)."""
         links: list[Found] = []
-        candidates = self._candidates(passage, keys, start)
         runs = _Runs(passage.text)
         for candidate in candidates:
             other = self._passages[candidate]
@@ -489,12 +483,118 @@ class LinkIndex:
                 for position, key in enumerate(keys)
                 if key % SAMPLE_MODULUS == 0 or position in in_quote
             ]
-        _post_all(
-            self._fingerprints, self._capped_fingerprints, sampled, number, FINGERPRINT_POSTING_CAP
+        _post_all(self._fingerprints, sampled, number, FINGERPRINT_POSTING_CAP)
+        _post_all(self._rare_words, passage.content, number, RARE_WORD_POSTING_CAP)
+
+
+class _CorpusArrays:
+    """A whole corpus's postings as flat arrays, and its paragraphs' look-ups in them
+    (`LinkIndex.build`; kabar_tui.core.linking_arrays).
+
+    Made in order, they hold what adding the articles one by one would have posted; each
+    look-up keeps what its posting held before the paragraph's article (below the
+    article's first passage, nothing once full by then), which is the state the one by
+    one index had at that moment: the same candidates, in the same order.
+    """
+
+    def __init__(self, index: LinkIndex, starts: list[int]) -> None:
+        self.index = index
+        passages = index._passages
+        self.starts = np.array(starts, dtype=np.int64)
+        stride = len(passages) + 1
+        vocabulary = _Vocabulary()
+        self.content_ids = np.fromiter(
+            map(vocabulary.__getitem__, chain.from_iterable(p.content for p in passages)),
+            dtype=np.int64,
         )
-        _post_all(
-            self._rare_words, self._capped_words, passage.content, number, RARE_WORD_POSTING_CAP
+        content_sizes = np.fromiter((len(p.content) for p in passages), np.int64, len(passages))
+        self.content_offsets = np.zeros(len(passages) + 1, dtype=np.int64)
+        np.cumsum(content_sizes, out=self.content_offsets[1:])
+        self.vocabulary = list(vocabulary)
+        counts = np.bincount(self.content_ids, minlength=len(self.vocabulary))
+        index._frequency.update(dict(zip(self.vocabulary, counts.tolist(), strict=True)))
+        index._counted += len(passages)
+        owners = np.repeat(np.arange(len(passages), dtype=np.int64), content_sizes)
+        self.words = FlatPostings.build(self.content_ids, owners, RARE_WORD_POSTING_CAP, stride)
+        del owners
+        keys, owners = [], []
+        for first in range(0, len(passages), _ARRAY_BATCH):
+            end = min(first + _ARRAY_BATCH, len(passages))
+            batch_keys, _, batch_owners = self._sampled(*self.shingles(first, end))
+            keys.append(batch_keys)
+            owners.append(batch_owners)
+        self.fingerprints = FlatPostings.build(
+            np.concatenate(keys or [_NONE]),
+            np.concatenate(owners or [_NONE]),
+            FINGERPRINT_POSTING_CAP,
+            stride,
         )
+
+    def shingles(self, first: int, end: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every 4-gram key of passages first..end-1, its word position and its passage."""
+        texts = [passage.text for passage in self.index._passages[first:end]]
+        lengths = np.fromiter((t.count(" ") + 1 for t in texts), np.int64, len(texts))
+        words = " ".join(texts).split(" ")
+        codes = np.fromiter(map(self.index._word_codes.__getitem__, words), np.uint64, len(words))
+        keys, positions = shingle_keys(codes, lengths)
+        owners = np.repeat(np.arange(first, end, dtype=np.int64), np.maximum(lengths - 3, 0))
+        return keys, positions, owners
+
+    def _sampled(
+        self, keys: np.ndarray, positions: np.ndarray, owners: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The keys `LinkIndex._index` posts: one in SAMPLE_MODULUS, all in short
+        paragraphs and inside quotations."""
+        if not len(keys):
+            return keys, positions, owners
+        first = int(owners[0])
+        sizes = np.bincount(owners - first)
+        kept = (keys % SAMPLE_MODULUS == 0) | (sizes[owners - first] < SHORT_PASSAGE)
+        starts = np.cumsum(sizes) - sizes
+        passages = self.index._passages
+        for slot in np.flatnonzero(sizes >= SHORT_PASSAGE).tolist():
+            passage = passages[first + slot]
+            if passage.quotes:
+                quoted = _quote_word_positions(passage.text.split(), passage.quotes)
+                kept[[starts[slot] + position for position in quoted]] = True
+        return keys[kept], positions[kept], owners[kept]
+
+    def link(self, first: int, end: int) -> tuple[list[Found], array[int]]:
+        """Links of the passages numbered first..end-1 to those indexed before their
+        article, and the pairs deferred (see `LinkIndex._deferred`)."""
+        found: list[Found] = []
+        deferred = array("q")
+        for batch in range(first, end, _ARRAY_BATCH):
+            batch_end = min(batch + _ARRAY_BATCH, end)
+            for number, candidates in self._candidates(batch, batch_end):
+                passage = self.index._passages[number]
+                found.extend(self.index._scored(passage, number, candidates, deferred))
+        return found, deferred
+
+    def _candidates(self, first: int, end: int) -> Iterator[tuple[int, list[int]]]:
+        stride = len(self.starts) + 1
+        keys, positions, owners = self.shingles(first, end)
+        lookup, numbers = self.fingerprints.visible(keys, self.starts[owners])
+        shared = counted_pairs(owners[lookup], positions[lookup], numbers, stride)
+        del keys, positions, owners, lookup, numbers
+        offsets = self.content_offsets
+        ids = self.content_ids[offsets[first] : offsets[end]]
+        sizes = np.diff(offsets[first : end + 1])
+        owners = np.repeat(np.arange(first, end, dtype=np.int64), sizes)
+        positions = np.arange(len(ids), dtype=np.int64) - np.repeat(offsets[first:end], sizes)
+        positions += offsets[first]
+        lookup, numbers = self.words.visible(ids, self.starts[owners])
+        rare = counted_pairs(owners[lookup], positions[lookup], numbers, stride)
+        limits = (STRONG_FINGERPRINTS, RARE_WORDS_MIN_SHARED, WEAK_FINGERPRINTS, MAX_CANDIDATES)
+        return candidate_lists(shared, rare, first, end, limits)
+
+
+class _Vocabulary(dict):
+    """word -> its number, numbered in order of first use."""
+
+    def __missing__(self, word: str) -> int:
+        number = self[word] = len(self)
+        return number
 
 
 class _WordCodes(dict):
@@ -505,26 +605,10 @@ class _WordCodes(dict):
         return code
 
 
-class _Capped(list):
-    """A posting that grew too common while `build` ran, kept for the paragraphs of
-    earlier articles: `at` is the passage that found it full."""
-
-    __slots__ = ("at",)
-
-    def __init__(self, posting: list[int], at: int) -> None:
-        super().__init__(posting)
-        self.at = at
-
-
-def _post_all(
-    index: dict, capped: list | None, keys: Iterable[object], number: int, cap: int
-) -> None:
+def _post_all(index: dict, keys: Iterable[object], number: int, cap: int) -> None:
     """Add passage `number` to the posting of each key: a bare int while single (most
-    are: memory), then a list, then too common once it reaches `cap`.
-
-    Too common is None, or, while `build` runs (`capped` given, collecting the keys),
-    a `_Capped` copy of the list (see `_visible`).
-    """
+    are: memory), then a list, then too common (None) once another comes after `cap`
+    (`linking_arrays.FlatPostings.build` makes the same postings at once)."""
     get = index.get
     for key in keys:
         posting = get(key, _ABSENT)
@@ -536,18 +620,13 @@ def _post_all(
             if posting != number:
                 index[key] = [posting, number]
         elif len(posting) >= cap:
-            if capped is None:
-                index[key] = None
-            elif type(posting) is not _Capped:
-                index[key] = _Capped(posting, number)
-                capped.append(key)
+            index[key] = None
         elif posting[-1] != number:
             posting.append(number)
 
 
 def _visible(keys: Iterable[object], index: dict, start: int) -> list[int]:
-    """The passages that the postings of `keys` held when passage `start` was about to be
-    indexed: numbers below `start`, none for a posting already too common by then."""
+    """The passages numbered below `start` in the postings of `keys`, in order."""
     found: list[int] = []
     extend, append = found.extend, found.append
     postings: Iterable[Any] = filter(_is_some, map(index.get, keys))  # misses dropped in C
@@ -556,8 +635,6 @@ def _visible(keys: Iterable[object], index: dict, start: int) -> list[int]:
             if posting < start:
                 append(posting)
         elif posting[-1] < start:
-            if type(posting) is _Capped and posting.at < start:
-                continue
             extend(posting)
         elif posting[0] < start:
             extend(posting[: bisect_left(posting, start)])
@@ -593,17 +670,15 @@ def _ranges(passages: int, parts: int) -> list[tuple[int, int]]:
 
 
 # What forked workers link against: set in the parent just before forking.
-_FORKED: tuple[LinkIndex, list[int]] | None = None
+_FORKED: _CorpusArrays | None = None
 
 
-def _link_in_workers(
-    index: LinkIndex, starts: list[int], workers: int
-) -> list[tuple[list[Found], array[int]]]:
+def _link_in_workers(arrays: _CorpusArrays, workers: int) -> list[tuple[list[Found], array[int]]]:
     """Link consecutive ranges of passages in forked processes, which share the index
     copy-on-write; the parts come back in order."""
     global _FORKED
-    ranges = _ranges(len(starts), workers * _CHUNKS_PER_WORKER)
-    _FORKED = (index, starts)
+    ranges = _ranges(len(arrays.starts), workers * _CHUNKS_PER_WORKER)
+    _FORKED = arrays
     try:
         context = multiprocessing.get_context("fork")
         with context.Pool(workers, initializer=prepare_worker_process) as pool:
@@ -615,8 +690,7 @@ def _link_in_workers(
 
 def _link_range(bounds: tuple[int, int]) -> tuple[list[Found], array[int]]:
     assert _FORKED is not None, "only called in a forked worker"
-    index, starts = _FORKED
-    return index._link_passages(*bounds, starts)
+    return _FORKED.link(*bounds)
 
 
 def _quote_word_positions(words: list[str], quotes: tuple[str, ...]) -> set[int]:

@@ -1,0 +1,222 @@
+"""Linking a whole corpus at once on flat arrays (docs/linking.md, issue 14).
+
+`LinkIndex.build` used to post every paragraph into dicts of Python ints and lists and
+count each paragraph's look-ups with a Counter: one object per posted number, one
+interpreted step per gathered number. Here the same postings are a few numpy arrays
+(keys sorted, the passage numbers of each key after them, and the passage that found
+each posting full), built at once with a stable sort; a range of paragraphs looks up all
+its keys with one `searchsorted`, gathers the visible numbers and counts them per
+paragraph with one sort. The candidates, their order and hence the links are exactly
+those of adding the articles one by one (`LinkIndex.add_prepared`, which keeps the dicts:
+one article's look-ups are too few for arrays to pay).
+
+Arrays also make the look-ups cheap to share: worker processes forked after the index is
+built read the arrays without writing to their pages (Python objects' reference counts
+would), so they add little memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+# CPython's hash of a tuple (xxHash's round, Objects/tupleobject.c), on word codes below
+# 2**32 (crc32, their own hash): the fingerprint key of a word 4-gram, computed for every
+# 4-gram of many paragraphs at once. The keys of a stored corpus are these numbers.
+_PRIME_1 = np.uint64(11400714785074694791)
+_PRIME_2 = np.uint64(14029467366897019727)
+_PRIME_5 = np.uint64(2870177450012600261)
+_LENGTH_MIX = np.uint64(4 ^ (2870177450012600261 ^ 3527539))
+_MINUS_ONE = np.uint64(2**64 - 1)
+_INSTEAD_OF_MINUS_ONE = np.uint64(1546275796)
+NEVER = np.iinfo(np.int64).max  # a posting that never grew too common
+
+
+def shingle_keys(codes: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The key of every word 4-gram of consecutive paragraphs, and its word position.
+
+    `codes` are the paragraphs' word codes one after another (uint64), `lengths` the
+    number of words of each. Keys come in paragraph order, then text order; a paragraph
+    of n words has n - 3 of them (none under 4 words).
+    """
+    total = len(codes)
+    if total < 4:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    acc = np.full(total - 3, _PRIME_5, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for offset in range(4):
+            acc += codes[offset : total - 3 + offset] * _PRIME_2
+            acc = (acc << np.uint64(31)) | (acc >> np.uint64(33))
+            acc *= _PRIME_1
+        acc += _LENGTH_MIX
+    acc[acc == _MINUS_ONE] = _INSTEAD_OF_MINUS_ONE
+    keys = acc.view(np.int64)
+    starts = np.cumsum(lengths) - lengths
+    position = np.arange(total, dtype=np.int64) - np.repeat(starts, lengths)
+    valid = (position <= np.repeat(lengths, lengths) - 4)[: total - 3]
+    return keys[valid], position[: total - 3][valid]
+
+
+@dataclass(slots=True)
+class FlatPostings:
+    """Postings of many keys, as three arrays: the posting of `keys[g]` is
+    `ranked[offsets[g]:offsets[g + 1]] - g * stride` (passage numbers, ascending, at most
+    the cap of them; ranked by group so one `searchsorted` finds a cut in any posting),
+    and `full_at[g]` is the passage that found it full (`NEVER` if none did)."""
+
+    keys: np.ndarray  # sorted, distinct
+    offsets: np.ndarray
+    ranked: np.ndarray
+    full_at: np.ndarray
+    stride: int  # above every passage number
+
+    @classmethod
+    def build(cls, keys: np.ndarray, passages: np.ndarray, cap: int, stride: int) -> FlatPostings:
+        """The postings of `keys[i]` posted by `passages[i]`, in passage order, as
+        `linking._post_all` leaves them: a passage once per key; the first occurrence
+        after a posting holds `cap` passages finds it full (even one of that last passage
+        posting the key again), and none is added after."""
+        order = np.argsort(keys, kind="stable")
+        keys, passages = keys[order], passages[order]
+        del order
+        count = len(keys)
+        new_key = np.ones(count, dtype=bool)
+        new_key[1:] = keys[1:] != keys[:-1]
+        new_member = new_key.copy()
+        new_member[1:] |= passages[1:] != passages[:-1]
+        group_first = np.flatnonzero(new_key)
+        member_at = np.flatnonzero(new_member)  # where each distinct (key, passage) starts
+        group_of_member = np.cumsum(new_key)[member_at] - 1
+        first_member = np.searchsorted(member_at, group_first)
+        rank = np.arange(len(member_at)) - first_member[group_of_member]
+        full_at = np.full(len(group_first), NEVER, dtype=np.int64)
+        last = rank == cap - 1  # each posting's last kept passage; what comes after fills it
+        after = member_at[last] + 1
+        inside = after < count
+        inside[inside] = ~new_key[after[inside]]
+        full_at[group_of_member[last][inside]] = passages[after[inside]]
+        kept = rank < cap
+        sizes = np.bincount(group_of_member[kept], minlength=len(group_first))
+        offsets = np.zeros(len(group_first) + 1, dtype=np.int64)
+        np.cumsum(sizes, out=offsets[1:])
+        ranked = group_of_member[kept] * stride + passages[member_at[kept]]
+        return cls(keys[group_first], offsets, ranked, full_at, stride)
+
+    def visible(self, keys: np.ndarray, cuts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For look-ups of `keys[i]` by a paragraph whose article starts at passage
+        `cuts[i]`: the numbers that posting held just before that article was indexed
+        (below the cut, none if it was full by then), as (look-up i, number) pairs in
+        look-up order, numbers ascending within one (`linking._visible`'s order)."""
+        empty = np.empty(0, np.int64)
+        if not len(self.keys) or not len(keys):
+            return empty, empty
+        group = np.searchsorted(self.keys, keys)
+        np.minimum(group, len(self.keys) - 1, out=group)
+        hit = np.flatnonzero(self.keys[group] == keys)
+        group, cuts = group[hit], cuts[hit]
+        first = self.offsets[group]
+        below = np.searchsorted(self.ranked, group * self.stride + cuts) - first
+        below[self.full_at[group] < cuts] = 0
+        lookup = np.repeat(hit, below)
+        position = np.repeat(first - (np.cumsum(below) - below), below)
+        position += np.arange(len(position), dtype=np.int64)
+        numbers = self.ranked[position] - np.repeat(group, below) * self.stride
+        return lookup, numbers
+
+    def postings(self, decode: Callable[[Any], Any] = int) -> Iterator[tuple[Any, Any]]:
+        """(key, posting) as `LinkIndex` keeps them once linked: a passage number while
+        single, a list, None once full."""
+        offsets = self.offsets.tolist()
+        numbers = (
+            self.ranked
+            - self.stride
+            * np.repeat(np.arange(len(self.keys), dtype=np.int64), np.diff(self.offsets))
+        ).tolist()
+        full = (self.full_at != NEVER).tolist()
+        for group, key in enumerate(self.keys.tolist()):
+            if full[group]:
+                yield decode(key), None
+                continue
+            first, end = offsets[group], offsets[group + 1]
+            yield decode(key), numbers[first] if end - first == 1 else numbers[first:end]
+
+
+class FlatView:
+    """Flat postings seen as `LinkIndex` keeps postings in dicts (items and values only):
+    what `LinkIndex.postings` returns after `build`."""
+
+    def __init__(self, flat: FlatPostings, decode: Callable[[Any], Any] = int) -> None:
+        self._flat = flat
+        self._decode = decode
+
+    def __len__(self) -> int:
+        return len(self._flat.keys)
+
+    def items(self) -> Iterator[tuple[Any, Any]]:
+        return self._flat.postings(self._decode)
+
+    def values(self) -> Iterator[Any]:
+        return (posting for _, posting in self.items())
+
+
+def counted_pairs(
+    owners: np.ndarray, positions: np.ndarray, numbers: np.ndarray, stride: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct (owner, number) pairs of gathered look-ups, with how often each came and
+    the first look-up position it came from; ordered by owner, then number."""
+    pair = owners * stride + numbers
+    order = np.argsort(pair, kind="stable")  # within a pair, look-up order stays
+    pair = pair[order]
+    first = np.ones(len(pair), dtype=bool)
+    first[1:] = pair[1:] != pair[:-1]
+    starts = np.flatnonzero(first)
+    counts = np.diff(np.append(starts, len(pair)))
+    unique = pair[starts]
+    return unique // stride, unique % stride, counts, positions[order[starts]]
+
+
+def bounds_of(owners: np.ndarray, first: int, end: int) -> list[int]:
+    """Where the rows of each owner first..end-1 begin in `owners` (sorted), and the end."""
+    return np.searchsorted(owners, np.arange(first, end + 1)).tolist()
+
+
+def candidate_lists(
+    shared: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    rare: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    first: int,
+    end: int,
+    limits: tuple[int, int, int, int],
+) -> Iterator[tuple[int, list[int]]]:
+    """(paragraph, candidates) of paragraphs first..end-1 that have any, from their
+    `counted_pairs` of fingerprints (`shared`) and rare words (`rare`), in the order
+    `LinkIndex._candidates` gives: the strong ones as a set filled in order of first
+    appearance (fingerprints, then rare words), then the best supported weak ones,
+    ties in order of first appearance. `limits`: strong fingerprints, strong rare
+    words, weak fingerprints, most weak candidates."""
+    strong_shared, strong_rare, weak_shared, most_weak = limits
+    owner, number, count, position = shared
+    chosen = count >= strong_shared
+    order = np.lexsort((number[chosen], position[chosen], owner[chosen]))
+    strong_owner, strong_number = owner[chosen][order], number[chosen][order].tolist()
+    rare_owner, rare_number, rare_count, rare_position = rare
+    chosen = rare_count >= strong_rare
+    order = np.lexsort((rare_number[chosen], rare_position[chosen], rare_owner[chosen]))
+    words_owner, words_number = rare_owner[chosen][order], rare_number[chosen][order].tolist()
+    chosen = count >= weak_shared
+    order = np.lexsort((number[chosen], position[chosen], -count[chosen], owner[chosen]))
+    weak_owner, weak_number = owner[chosen][order], number[chosen][order]
+    rank = np.arange(len(weak_owner)) - np.searchsorted(weak_owner, weak_owner)
+    weak_owner, weak_number = weak_owner[rank < most_weak], weak_number[rank < most_weak].tolist()
+    shared_at = bounds_of(strong_owner, first, end)
+    words_at = bounds_of(words_owner, first, end)
+    weak_at = bounds_of(weak_owner, first, end)
+    present = np.unique(np.concatenate((strong_owner, words_owner, weak_owner))).tolist()
+    for paragraph in present:
+        slot = paragraph - first
+        strong = set(strong_number[shared_at[slot] : shared_at[slot + 1]])
+        strong.update(words_number[words_at[slot] : words_at[slot + 1]])
+        weak = [n for n in weak_number[weak_at[slot] : weak_at[slot + 1]] if n not in strong]
+        yield paragraph, [*strong, *weak]
