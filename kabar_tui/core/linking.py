@@ -22,10 +22,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
-import threading
 import zlib
 from array import array
-from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -38,17 +36,19 @@ from typing import Any
 import numpy as np
 from rapidfuzz import fuzz
 
+from kabar_tui.core.forked import ForkedCall, can_fork
 from kabar_tui.core.lexicon import WORD, link_stopwords
 from kabar_tui.core.linking_arrays import (
+    PARTS,
     FlatPostings,
     FlatView,
     candidate_lists,
     counted_pairs,
     shingle_keys,
+    top_part,
 )
 from kabar_tui.core.model import Article, Corpus, Link, LinkKind, link_order
 from kabar_tui.core.textfold import strip_diacritics
-from kabar_tui.core.workers import prepare_worker_process
 
 SAME_TEXT = LinkKind.SAME_TEXT
 SAME_QUOTE = LinkKind.SAME_QUOTE
@@ -71,14 +71,10 @@ RARE_WORDS_MIN_SHARED = 3
 MAX_CANDIDATES = 20  # weakly supported candidates verified per paragraph (strong: all)
 WEAK_FINGERPRINTS = 2
 STRONG_FINGERPRINTS = 4
-# Below this many paragraphs, starting worker processes costs more than it saves; above
-# the second, each worker's copy-on-write copies (reference counts write to the shared
-# pages: about 2/3 of the index each, docs/linking.md) cost more memory than allowed.
+# Below this many paragraphs, starting worker processes costs more than it saves.
 PARALLEL_MIN_PASSAGES = 16_000
-PARALLEL_MAX_PASSAGES = 200_000
 _CHUNKS_PER_WORKER = 4  # look-up ranges per worker: even finish despite uneven paragraphs
 _ARRAY_BATCH = 8192  # paragraphs whose keys and gathered look-ups are arrays at once
-_NONE = np.empty(0, dtype=np.int64)
 
 # Never evidence that two paragraphs tell the same thing (lexicon.link_stopwords).
 STOPWORDS = link_stopwords()
@@ -139,7 +135,7 @@ def _quote_score(a: Passage, b: Passage) -> float:
         if f" {quote} " in padded_b:
             return 100.0
         for other in b.quotes:
-            best = max(best, fuzz.ratio(quote, other))
+            best = max(best, fuzz.ratio(quote, other, score_cutoff=SAME_QUOTE_MIN_RATIO))
     for quote in b.quotes:
         if f" {quote} " in padded_a:
             return 100.0
@@ -372,7 +368,7 @@ class LinkIndex:
         keys = [self._fingerprints_of(passage) for passage in passages]
         found: list[Found] = []
         for number, (passage, passage_keys) in enumerate(zip(passages, keys, strict=True), start):
-            found.extend(self._link(passage, number, passage_keys, start, self._deferred))
+            found.extend(self._link(passage, number, passage_keys, self._deferred))
         for passage, passage_keys in zip(passages, keys, strict=True):
             self._index(passage, passage_keys)
         self._found.extend(found)
@@ -402,7 +398,8 @@ class LinkIndex:
         """The score and kind of the link between two paragraphs, and for a similar event
         the shared words it rests on (see `_holds`); False when unrelated, True when they
         share words that are not rare now but may be once the corpus has grown."""
-        ratio = fuzz.ratio(a.text, b.text)
+        # 0 below the cut-off, found sooner (most candidates are far from it)
+        ratio = fuzz.ratio(a.text, b.text, score_cutoff=SAME_TEXT_MIN_RATIO)
         if ratio >= SAME_TEXT_MIN_RATIO:
             return round(ratio, 1), SAME_TEXT, ()
         if (a.quotes or b.quotes) and (quote := _quote_score(a, b)):
@@ -427,15 +424,15 @@ class LinkIndex:
         codes = list(map(self._word_codes.__getitem__, passage.text.split()))
         return list(map(hash, zip(*(codes[i:] for i in range(SHINGLE)), strict=False)))
 
-    def _candidates(self, passage: Passage, keys: list[int], start: int) -> list[int]:
-        """Passages numbered below `start` that share enough fingerprints or rare words.
+    def _candidates(self, passage: Passage, keys: list[int]) -> list[int]:
+        """Passages indexed before that share enough fingerprints or rare words.
 
         Postings are gathered into one list and counted at once (counting in C); the order
         of first appearance, which breaks ties between weak candidates, is that of the
         keys in text order, as it always was.
         """
-        shared = Counter(_visible(keys, self._fingerprints, start))
-        rare = Counter(_visible(passage.content, self._rare_words, start))
+        shared = Counter(_gathered(keys, self._fingerprints))
+        rare = Counter(_gathered(passage.content, self._rare_words))
         strong = {n for n, count in shared.items() if count >= STRONG_FINGERPRINTS}
         strong.update(n for n, count in rare.items() if count >= RARE_WORDS_MIN_SHARED)
         # the best supported MAX_CANDIDATES, ties in order of appearance (most_common's)
@@ -445,9 +442,9 @@ class LinkIndex:
         return [*strong, *weak]
 
     def _link(
-        self, passage: Passage, number: int, keys: list[int], start: int, deferred: array[int]
+        self, passage: Passage, number: int, keys: list[int], deferred: array[int]
     ) -> list[Found]:
-        return self._scored(passage, number, self._candidates(passage, keys, start), deferred)
+        return self._scored(passage, number, self._candidates(passage, keys), deferred)
 
     def _scored(
         self, passage: Passage, number: int, candidates: list[int], deferred: array[int]
@@ -510,25 +507,37 @@ class _CorpusArrays:
         content_sizes = np.fromiter((len(p.content) for p in passages), np.int64, len(passages))
         self.content_offsets = np.zeros(len(passages) + 1, dtype=np.int64)
         np.cumsum(content_sizes, out=self.content_offsets[1:])
+        del content_sizes
         self.vocabulary = list(vocabulary)
         counts = np.bincount(self.content_ids, minlength=len(self.vocabulary))
         index._frequency.update(dict(zip(self.vocabulary, counts.tolist(), strict=True)))
         index._counted += len(passages)
-        owners = np.repeat(np.arange(len(passages), dtype=np.int64), content_sizes)
-        self.words = FlatPostings.build(self.content_ids, owners, RARE_WORD_POSTING_CAP, stride)
-        del owners
-        keys, owners = [], []
-        for first in range(0, len(passages), _ARRAY_BATCH):
-            end = min(first + _ARRAY_BATCH, len(passages))
-            batch_keys, _, batch_owners = self._sampled(*self.shingles(first, end))
-            keys.append(batch_keys)
-            owners.append(batch_owners)
-        self.fingerprints = FlatPostings.build(
-            np.concatenate(keys or [_NONE]),
-            np.concatenate(owners or [_NONE]),
-            FINGERPRINT_POSTING_CAP,
-            stride,
+        shift = max(0, len(self.vocabulary).bit_length() - (PARTS.bit_length() - 1))
+        self.words = FlatPostings.build(
+            self._content_batches(), RARE_WORD_POSTING_CAP, stride, partial(_shifted, shift)
         )
+        self.fingerprints = FlatPostings.build(
+            self._sampled_batches(), FINGERPRINT_POSTING_CAP, stride, top_part
+        )
+
+    def _batches(self) -> Iterator[tuple[int, int]]:
+        count = len(self.starts)
+        for first in range(0, count, _ARRAY_BATCH):
+            yield first, min(first + _ARRAY_BATCH, count)
+
+    def _content_batches(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """(content word ids, their passages) of a batch of passages at a time."""
+        offsets = self.content_offsets
+        for first, end in self._batches():
+            ids = self.content_ids[offsets[first] : offsets[end]]
+            sizes = np.diff(offsets[first : end + 1])
+            yield ids, np.repeat(np.arange(first, end, dtype=np.int32), sizes)
+
+    def _sampled_batches(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """(sampled fingerprint keys, their passages) of a batch of passages at a time."""
+        for first, end in self._batches():
+            keys, _, owners = self._sampled(*self.shingles(first, end))
+            yield keys, owners.astype(np.int32)
 
     def shingles(self, first: int, end: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Every 4-gram key of passages first..end-1, its word position and its passage."""
@@ -559,7 +568,7 @@ class _CorpusArrays:
                 kept[[starts[slot] + position for position in quoted]] = True
         return keys[kept], positions[kept], owners[kept]
 
-    def link(self, first: int, end: int) -> tuple[list[Found], array[int]]:
+    def link(self, first: int, end: int) -> Linked:
         """Links of the passages numbered first..end-1 to those indexed before their
         article, and the pairs deferred (see `LinkIndex._deferred`)."""
         found: list[Found] = []
@@ -587,6 +596,10 @@ class _CorpusArrays:
         rare = counted_pairs(owners[lookup], positions[lookup], numbers, stride)
         limits = (STRONG_FINGERPRINTS, RARE_WORDS_MIN_SHARED, WEAK_FINGERPRINTS, MAX_CANDIDATES)
         return candidate_lists(shared, rare, first, end, limits)
+
+
+def _shifted(shift: int, keys: np.ndarray) -> np.ndarray:
+    return keys >> shift
 
 
 class _Vocabulary(dict):
@@ -625,40 +638,36 @@ def _post_all(index: dict, keys: Iterable[object], number: int, cap: int) -> Non
             posting.append(number)
 
 
-def _visible(keys: Iterable[object], index: dict, start: int) -> list[int]:
-    """The passages numbered below `start` in the postings of `keys`, in order."""
+def _gathered(keys: Iterable[object], index: dict) -> list[int]:
+    """The passages in the postings of `keys`, in order (all of them were indexed before
+    the article looking them up)."""
     found: list[int] = []
     extend, append = found.extend, found.append
     postings: Iterable[Any] = filter(_is_some, map(index.get, keys))  # misses dropped in C
     for posting in postings:
         if type(posting) is int:
-            if posting < start:
-                append(posting)
-        elif posting[-1] < start:
+            append(posting)
+        else:
             extend(posting)
-        elif posting[0] < start:
-            extend(posting[: bisect_left(posting, start)])
     return found
 
 
 def _worker_count(workers: int | None, passages: int) -> int:
-    """Processes for the look-ups: `workers`, or every core for a corpus of 2k-25k
-    articles, or one where forking is not safe.
+    """Processes for the look-ups: `workers`, or every core for a corpus of 2k articles or
+    more, or one where forking is not safe.
 
     Workers are forked so they share the finished index instead of receiving a copy;
     forking a process that runs other threads (the reader) can deadlock, so there the
     look-ups stay in this process.
     """
     if workers is None:
-        if not PARALLEL_MIN_PASSAGES <= passages <= PARALLEL_MAX_PASSAGES:
+        if passages < PARALLEL_MIN_PASSAGES:
             return 1
         try:
             workers = len(os.sched_getaffinity(0))
         except AttributeError:  # not on Linux
             workers = os.cpu_count() or 1
-    if workers > 1 and (
-        threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods()
-    ):
+    if workers > 1 and not can_fork():
         return 1
     return max(1, workers)
 
@@ -669,28 +678,38 @@ def _ranges(passages: int, parts: int) -> list[tuple[int, int]]:
     return [(first, min(first + size, passages)) for first in range(0, passages, size)]
 
 
-# What forked workers link against: set in the parent just before forking.
-_FORKED: _CorpusArrays | None = None
+Linked = tuple[list[Found], "array[int]"]  # links found in a range of passages, pairs deferred
 
 
-def _link_in_workers(arrays: _CorpusArrays, workers: int) -> list[tuple[list[Found], array[int]]]:
-    """Link consecutive ranges of passages in forked processes, which share the index
-    copy-on-write; the parts come back in order."""
-    global _FORKED
-    ranges = _ranges(len(arrays.starts), workers * _CHUNKS_PER_WORKER)
-    _FORKED = arrays
-    try:
-        context = multiprocessing.get_context("fork")
-        with context.Pool(workers, initializer=prepare_worker_process) as pool:
-            parts = pool.map(_link_range, ranges, chunksize=1)
-    finally:
-        _FORKED = None
-    return parts
+def _link_in_workers(arrays: _CorpusArrays, workers: int) -> list[Linked]:
+    """Link ranges of passages in this process and `workers - 1` forked ones, which
+    share the index copy-on-write (its arrays are only read, so their pages stay
+    shared); each takes the next range when done with one, and the parts are joined in
+    order. A range a child took but did not send back (it died) is linked here."""
+    passages = len(arrays.starts)
+    ranges = _ranges(passages, max(workers * _CHUNKS_PER_WORKER, passages // _ARRAY_BATCH))
+    taken = multiprocessing.get_context("fork").Value("i", 0)
+    take = partial(_take_ranges, arrays, ranges, taken)
+    children = [ForkedCall(take) for _ in range(workers - 1)]
+    parts = take()
+    for child in children:
+        parts.update(child.result())
+    return [parts[n] if n in parts else arrays.link(*ranges[n]) for n in range(len(ranges))]
 
 
-def _link_range(bounds: tuple[int, int]) -> tuple[list[Found], array[int]]:
-    assert _FORKED is not None, "only called in a forked worker"
-    return _FORKED.link(*bounds)
+def _take_ranges(
+    arrays: _CorpusArrays, ranges: list[tuple[int, int]], taken: Any
+) -> dict[int, Linked]:
+    """Link the next range not yet taken (`taken`: a counter shared between the
+    processes), until none is left; the links by range number."""
+    linked = {}
+    while True:
+        with taken.get_lock():
+            number = taken.value
+            taken.value = number + 1
+        if number >= len(ranges):
+            return linked
+        linked[number] = arrays.link(*ranges[number])
 
 
 def _quote_word_positions(words: list[str], quotes: tuple[str, ...]) -> set[int]:

@@ -17,7 +17,7 @@ would), so they add little memory.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,86 +62,202 @@ def shingle_keys(codes: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np
 
 @dataclass(slots=True)
 class FlatPostings:
-    """Postings of many keys, as three arrays: the posting of `keys[g]` is
+    """Postings of many keys, as arrays: the posting of `keys[g]` is
     `ranked[offsets[g]:offsets[g + 1]] - g * stride` (passage numbers, ascending, at most
     the cap of them; ranked by group so one `searchsorted` finds a cut in any posting),
-    and `full_at[g]` is the passage that found it full (`NEVER` if none did)."""
+    and `full_at[g]` is the passage that found it full (`NEVER` if none did).
+    `directory[b]` is the first key of bucket b (`_buckets`), so a look-up compares a
+    key with a key or two instead of searching all of them."""
 
     keys: np.ndarray  # sorted, distinct
     offsets: np.ndarray
     ranked: np.ndarray
     full_at: np.ndarray
     stride: int  # above every passage number
+    directory: np.ndarray
+    lowest: np.uint64
+    shift: np.uint64
 
     @classmethod
-    def build(cls, keys: np.ndarray, passages: np.ndarray, cap: int, stride: int) -> FlatPostings:
-        """The postings of `keys[i]` posted by `passages[i]`, in passage order, as
-        `linking._post_all` leaves them: a passage once per key; the first occurrence
-        after a posting holds `cap` passages finds it full (even one of that last passage
-        posting the key again), and none is added after."""
-        order = np.argsort(keys, kind="stable")
-        keys, passages = keys[order], passages[order]
-        del order
-        count = len(keys)
-        new_key = np.ones(count, dtype=bool)
-        new_key[1:] = keys[1:] != keys[:-1]
-        new_member = new_key.copy()
-        new_member[1:] |= passages[1:] != passages[:-1]
-        group_first = np.flatnonzero(new_key)
-        member_at = np.flatnonzero(new_member)  # where each distinct (key, passage) starts
-        group_of_member = np.cumsum(new_key)[member_at] - 1
-        first_member = np.searchsorted(member_at, group_first)
-        rank = np.arange(len(member_at)) - first_member[group_of_member]
-        full_at = np.full(len(group_first), NEVER, dtype=np.int64)
-        last = rank == cap - 1  # each posting's last kept passage; what comes after fills it
-        after = member_at[last] + 1
-        inside = after < count
-        inside[inside] = ~new_key[after[inside]]
-        full_at[group_of_member[last][inside]] = passages[after[inside]]
-        kept = rank < cap
-        sizes = np.bincount(group_of_member[kept], minlength=len(group_first))
-        offsets = np.zeros(len(group_first) + 1, dtype=np.int64)
+    def build(
+        cls,
+        batches: Iterable[tuple[np.ndarray, np.ndarray]],
+        cap: int,
+        stride: int,
+        part_of: Callable[[np.ndarray], np.ndarray],
+    ) -> FlatPostings:
+        """The postings of `keys[i]` posted by `passages[i]`, for batches of (keys,
+        passages) in passage order, as `linking._post_all` leaves them: a passage once per
+        key; the first occurrence after a posting holds `cap` passages finds it full (even
+        one of that last passage posting the key again), and none is added after.
+
+        Occurrences are sorted in parts of their key range (`part_of` of a key, below
+        PARTS, in the order of the keys): sorting all at once took several times their
+        size in temporary arrays.
+        """
+        parts: list[list[tuple[np.ndarray, np.ndarray]]] = [[] for _ in range(PARTS)]
+        for keys, passages in batches:
+            part = part_of(keys).astype(np.intp)
+            order = np.argsort(part, kind="stable")
+            bounds = np.searchsorted(part[order], np.arange(PARTS + 1)).tolist()
+            keys, passages = keys[order], passages[order]
+            for slot in range(PARTS):
+                if bounds[slot] < bounds[slot + 1]:
+                    piece = slice(bounds[slot], bounds[slot + 1])
+                    parts[slot].append((keys[piece].copy(), passages[piece].copy()))
+        built = []
+        groups = 0
+        for slot in range(PARTS):
+            pieces, parts[slot] = parts[slot], []
+            if pieces:
+                keys = np.concatenate([piece[0] for piece in pieces])
+                passages = np.concatenate([piece[1] for piece in pieces])
+                del pieces
+                part = _part(keys, passages, cap, stride, groups)
+                groups += len(part[0])
+                built.append(part)
+        if not built:
+            empty = np.empty(0, np.int64)
+            built.append((empty, empty, empty, empty))
+        keys, sizes, ranked, full_at = (
+            np.concatenate(column) for column in zip(*built, strict=True)
+        )
+        offsets = np.zeros(len(keys) + 1, dtype=np.int64)
         np.cumsum(sizes, out=offsets[1:])
-        ranked = group_of_member[kept] * stride + passages[member_at[kept]]
-        return cls(keys[group_first], offsets, ranked, full_at, stride)
+        lowest, shift, directory = _buckets(keys)
+        return cls(keys, offsets, ranked, full_at, stride, directory, lowest, shift)
+
+    def find(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(i, g) for each `keys[i]` that has a posting, `self.keys[g]`, in order of i."""
+        bucket = (_unsigned(keys) - self.lowest) >> self.shift
+        inside = np.flatnonzero(bucket < len(self.directory) - 1)
+        bucket = bucket[inside].astype(np.intp)
+        at, end = self.directory[bucket], self.directory[bucket + 1]
+        wanted = keys[inside]
+        found_i, found_g = [], []
+        while len(at):  # a bucket holds a key or two: a few rounds
+            going = at < end
+            inside, at, end, wanted = inside[going], at[going], end[going], wanted[going]
+            there = self.keys[at]
+            equal = there == wanted
+            found_i.append(inside[equal])
+            found_g.append(at[equal])
+            going = there < wanted
+            inside, at, end, wanted = inside[going], at[going] + 1, end[going], wanted[going]
+        group = np.full(len(keys), -1, dtype=np.int64)
+        for lookups, groups in zip(found_i, found_g, strict=True):
+            group[lookups] = groups
+        hit = np.flatnonzero(group >= 0)
+        return hit, group[hit]
 
     def visible(self, keys: np.ndarray, cuts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """For look-ups of `keys[i]` by a paragraph whose article starts at passage
         `cuts[i]`: the numbers that posting held just before that article was indexed
         (below the cut, none if it was full by then), as (look-up i, number) pairs in
         look-up order, numbers ascending within one (`linking._visible`'s order)."""
-        empty = np.empty(0, np.int64)
         if not len(self.keys) or not len(keys):
-            return empty, empty
-        group = np.searchsorted(self.keys, keys)
-        np.minimum(group, len(self.keys) - 1, out=group)
-        hit = np.flatnonzero(self.keys[group] == keys)
-        group, cuts = group[hit], cuts[hit]
-        first = self.offsets[group]
-        below = np.searchsorted(self.ranked, group * self.stride + cuts) - first
+            return _NOTHING, _NOTHING
+        hit, group = self.find(keys)
+        cuts = cuts[hit]
+        first, end = self.offsets[group], self.offsets[group + 1]
+        base = group * self.stride
+        below = end - first
+        # most postings lie wholly before the cut, or start with the paragraph's own
+        # article (its own keys): only the others are searched
+        none = self.ranked[first] - base >= cuts
+        below[none] = 0
+        some = np.flatnonzero(~none & (self.ranked[end - 1] - base >= cuts))
+        below[some] = np.searchsorted(self.ranked, base[some] + cuts[some]) - first[some]
         below[self.full_at[group] < cuts] = 0
         lookup = np.repeat(hit, below)
         position = np.repeat(first - (np.cumsum(below) - below), below)
         position += np.arange(len(position), dtype=np.int64)
-        numbers = self.ranked[position] - np.repeat(group, below) * self.stride
+        numbers = self.ranked[position] - np.repeat(base, below)
         return lookup, numbers
 
     def postings(self, decode: Callable[[Any], Any] = int) -> Iterator[tuple[Any, Any]]:
         """(key, posting) as `LinkIndex` keeps them once linked: a passage number while
-        single, a list, None once full."""
-        offsets = self.offsets.tolist()
-        numbers = (
-            self.ranked
-            - self.stride
-            * np.repeat(np.arange(len(self.keys), dtype=np.int64), np.diff(self.offsets))
-        ).tolist()
-        full = (self.full_at != NEVER).tolist()
-        for group, key in enumerate(self.keys.tolist()):
-            if full[group]:
-                yield decode(key), None
-                continue
-            first, end = offsets[group], offsets[group + 1]
-            yield decode(key), numbers[first] if end - first == 1 else numbers[first:end]
+        single, a list, None once full (made a slice of keys at a time: memory)."""
+        for first in range(0, len(self.keys), _LISTED):
+            end = min(first + _LISTED, len(self.keys))
+            offsets = self.offsets[first : end + 1]
+            sizes = np.diff(offsets)
+            groups = np.repeat(np.arange(first, end, dtype=np.int64), sizes)
+            numbers = (self.ranked[offsets[0] : offsets[-1]] - groups * self.stride).tolist()
+            starts = (offsets - offsets[0]).tolist()
+            full = (self.full_at[first:end] != NEVER).tolist()
+            for slot, key in enumerate(self.keys[first:end].tolist()):
+                if full[slot]:
+                    yield decode(key), None
+                    continue
+                begin, stop = starts[slot], starts[slot + 1]
+                yield decode(key), numbers[begin] if stop - begin == 1 else numbers[begin:stop]
+
+
+PARTS = 16
+_LISTED = 65_536
+_NOTHING = np.empty(0, dtype=np.int64)
+_SIGN = np.uint64(1 << 63)
+
+
+def top_part(keys: np.ndarray) -> np.ndarray:
+    """The part of fingerprint keys (spread over all 64 bits): their top bits."""
+    return _unsigned(keys) >> np.uint64(64 - (PARTS.bit_length() - 1))
+
+
+def _unsigned(keys: np.ndarray) -> np.ndarray:
+    """Keys as unsigned numbers in the same order (int64 keys: the sign bit flipped)."""
+    return keys.astype(np.int64).view(np.uint64) ^ _SIGN
+
+
+def _buckets(keys: np.ndarray) -> tuple[np.uint64, np.uint64, np.ndarray]:
+    """Split the range of the sorted `keys` into about one bucket per two keys; the
+    directory holds where each bucket's keys start, and where the last ends."""
+    if not len(keys):
+        return np.uint64(0), np.uint64(0), np.zeros(1, dtype=np.int64)
+    unsigned = _unsigned(keys)
+    lowest = unsigned[0]
+    span = int(unsigned[-1] - lowest)
+    buckets = max(1, len(keys) // 2)
+    shift = max(0, span.bit_length() - max(1, buckets.bit_length()))
+    count = (span >> shift) + 1
+    bounds = (np.arange(count + 1, dtype=np.uint64) << np.uint64(shift)) + lowest
+    bounds[-1] = np.iinfo(np.uint64).max  # the last bucket ends past the last key
+    directory = np.searchsorted(unsigned, bounds[:-1]).astype(np.int64)
+    return lowest, np.uint64(shift), np.append(directory, len(keys))
+
+
+def _part(
+    keys: np.ndarray, passages: np.ndarray, cap: int, stride: int, groups: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """`FlatPostings.build` of one part of the key range: its distinct keys, each one's
+    posting size, the postings ranked from group number `groups` on, and `full_at`."""
+    order = np.argsort(keys, kind="stable")
+    keys = keys[order]
+    passages = passages[order]
+    del order
+    count = len(keys)
+    new_key = np.ones(count, dtype=bool)
+    new_key[1:] = keys[1:] != keys[:-1]
+    new_member = new_key.copy()
+    new_member[1:] |= passages[1:] != passages[:-1]
+    member_at = np.flatnonzero(new_member)  # where each distinct (key, passage) starts
+    del new_member
+    starts_group = new_key[member_at]
+    group_of_member = np.cumsum(starts_group) - 1
+    first_member = np.flatnonzero(starts_group)
+    del starts_group
+    rank = np.arange(len(member_at)) - first_member[group_of_member]
+    full_at = np.full(len(first_member), NEVER, dtype=np.int64)
+    last = rank == cap - 1  # each posting's last kept passage: what comes after fills it
+    after = member_at[last] + 1
+    inside = after < count
+    inside[inside] = ~new_key[after[inside]]
+    full_at[group_of_member[last][inside]] = passages[after[inside]]
+    kept = rank < cap
+    sizes = np.bincount(group_of_member[kept], minlength=len(first_member))
+    ranked = (group_of_member[kept] + groups) * stride + passages[member_at[kept]]
+    return keys[member_at[first_member]], sizes, ranked, full_at
 
 
 class FlatView:
