@@ -74,7 +74,7 @@ STRONG_FINGERPRINTS = 4
 # Below this many paragraphs, starting worker processes costs more than it saves.
 PARALLEL_MIN_PASSAGES = 16_000
 _CHUNKS_PER_WORKER = 4  # look-up ranges per worker: even finish despite uneven paragraphs
-_ARRAY_BATCH = 8192  # paragraphs whose keys and gathered look-ups are arrays at once
+_ARRAY_BATCH = 4096  # paragraphs whose keys and gathered look-ups are arrays at once
 
 # Never evidence that two paragraphs tell the same thing (lexicon.link_stopwords).
 STOPWORDS = link_stopwords()
@@ -502,7 +502,7 @@ class _CorpusArrays:
         vocabulary = _Vocabulary()
         self.content_ids = np.fromiter(
             map(vocabulary.__getitem__, chain.from_iterable(p.content for p in passages)),
-            dtype=np.int64,
+            dtype=np.int32,
         )
         content_sizes = np.fromiter((len(p.content) for p in passages), np.int64, len(passages))
         self.content_offsets = np.zeros(len(passages) + 1, dtype=np.int64)
