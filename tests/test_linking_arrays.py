@@ -41,11 +41,11 @@ def _occurrences(rng: random.Random, passages: int, keys: list[int]) -> list[tup
     return rows
 
 
-def _flat(rows: list[tuple[int, int]], cap: int, stride: int) -> FlatPostings:
+def _flat(rows: list[tuple[int, int]], cap: int) -> FlatPostings:
     keys = np.array([key for key, _ in rows], dtype=np.int64)
     owners = np.array([number for _, number in rows], dtype=np.int32)
     batches = [(keys[i : i + 50], owners[i : i + 50]) for i in range(0, len(rows), 50)]
-    return FlatPostings.build(batches, cap, stride, top_part)
+    return FlatPostings.build(batches, cap, top_part)
 
 
 def test_flat_postings_are_the_postings_of_posting_one_by_one() -> None:
@@ -58,7 +58,7 @@ def test_flat_postings_are_the_postings_of_posting_one_by_one() -> None:
     expected: dict = {}
     for number in range(300):
         _post_all(expected, [key for key, n in rows if n == number], number, cap)
-    flat = _flat(rows, cap, 301)
+    flat = _flat(rows, cap)
     assert dict(flat.postings()) == expected
     assert None in expected.values()  # some filled
     assert any(type(posting) is int for posting in expected.values())
@@ -70,7 +70,7 @@ def test_a_passage_sees_what_the_postings_held_before_its_article() -> None:
     keys = [rng.getrandbits(64) - 2**63 for _ in range(30)]
     rows = _occurrences(rng, 200, keys)
     cap = 6
-    flat = _flat(rows, cap, 201)
+    flat = _flat(rows, cap)
     index: dict = {}
     for number in range(0, 200, 4):  # articles of 4 passages: look up, then post
         lookups = np.array(keys, dtype=np.int64)
@@ -94,7 +94,7 @@ def test_a_posting_filled_by_its_last_passage_posting_again_is_hidden_after() ->
     passages, even one of the last of them: articles after that one see nothing."""
     key = -(2**62)
     rows = [(key, 0), (key, 1), (key, 2), (key, 2), (key, 9)]
-    flat = _flat(rows, cap=3, stride=12)
+    flat = _flat(rows, cap=3)
     index: dict = {}
     for number in (0, 1, 2):
         _post_all(index, [k for k, n in rows if n == number], number, 3)

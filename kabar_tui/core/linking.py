@@ -498,7 +498,6 @@ class _CorpusArrays:
         self.index = index
         passages = index._passages
         self.starts = np.array(starts, dtype=np.int64)
-        stride = len(passages) + 1
         vocabulary = _Vocabulary()
         self.content_ids = np.fromiter(
             map(vocabulary.__getitem__, chain.from_iterable(p.content for p in passages)),
@@ -514,10 +513,10 @@ class _CorpusArrays:
         index._counted += len(passages)
         shift = max(0, len(self.vocabulary).bit_length() - (PARTS.bit_length() - 1))
         self.words = FlatPostings.build(
-            self._content_batches(), RARE_WORD_POSTING_CAP, stride, partial(_shifted, shift)
+            self._content_batches(), RARE_WORD_POSTING_CAP, partial(_shifted, shift)
         )
         self.fingerprints = FlatPostings.build(
-            self._sampled_batches(), FINGERPRINT_POSTING_CAP, stride, top_part
+            self._sampled_batches(), FINGERPRINT_POSTING_CAP, top_part
         )
 
     def _batches(self) -> Iterator[tuple[int, int]]:

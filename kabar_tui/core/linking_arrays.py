@@ -32,7 +32,7 @@ _PRIME_5 = np.uint64(2870177450012600261)
 _LENGTH_MIX = np.uint64(4 ^ (2870177450012600261 ^ 3527539))
 _MINUS_ONE = np.uint64(2**64 - 1)
 _INSTEAD_OF_MINUS_ONE = np.uint64(1546275796)
-NEVER = np.iinfo(np.int64).max  # a posting that never grew too common
+NEVER = np.iinfo(np.int32).max  # a posting that never grew too common
 
 
 def shingle_keys(codes: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -63,17 +63,15 @@ def shingle_keys(codes: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np
 @dataclass(slots=True)
 class FlatPostings:
     """Postings of many keys, as arrays: the posting of `keys[g]` is
-    `ranked[offsets[g]:offsets[g + 1]] - g * stride` (passage numbers, ascending, at most
-    the cap of them; ranked by group so one `searchsorted` finds a cut in any posting),
-    and `full_at[g]` is the passage that found it full (`NEVER` if none did).
+    `members[offsets[g]:offsets[g + 1]]` (passage numbers, ascending, at most the cap
+    of them), and `full_at[g]` is the passage that found it full (`NEVER` if none did).
     `directory[b]` is the first key of bucket b (`_buckets`), so a look-up compares a
     key with a key or two instead of searching all of them."""
 
     keys: np.ndarray  # sorted, distinct
     offsets: np.ndarray
-    ranked: np.ndarray
-    full_at: np.ndarray
-    stride: int  # above every passage number
+    members: np.ndarray  # int32
+    full_at: np.ndarray  # int32
     directory: np.ndarray
     lowest: np.uint64
     shift: np.uint64
@@ -83,7 +81,6 @@ class FlatPostings:
         cls,
         batches: Iterable[tuple[np.ndarray, np.ndarray]],
         cap: int,
-        stride: int,
         part_of: Callable[[np.ndarray], np.ndarray],
     ) -> FlatPostings:
         """The postings of `keys[i]` posted by `passages[i]`, for batches of (keys,
@@ -106,26 +103,23 @@ class FlatPostings:
                     piece = slice(bounds[slot], bounds[slot + 1])
                     parts[slot].append((keys[piece].copy(), passages[piece].copy()))
         built = []
-        groups = 0
         for slot in range(PARTS):
             pieces, parts[slot] = parts[slot], []
             if pieces:
                 keys = np.concatenate([piece[0] for piece in pieces])
                 passages = np.concatenate([piece[1] for piece in pieces])
                 del pieces
-                part = _part(keys, passages, cap, stride, groups)
-                groups += len(part[0])
-                built.append(part)
+                built.append(_part(keys, passages, cap))
         if not built:
             empty = np.empty(0, np.int64)
             built.append((empty, empty, empty, empty))
-        keys, sizes, ranked, full_at = (
+        keys, sizes, members, full_at = (
             np.concatenate(column) for column in zip(*built, strict=True)
         )
         offsets = np.zeros(len(keys) + 1, dtype=np.int64)
         np.cumsum(sizes, out=offsets[1:])
         lowest, shift, directory = _buckets(keys)
-        return cls(keys, offsets, ranked, full_at, stride, directory, lowest, shift)
+        return cls(keys, offsets, members, full_at, directory, lowest, shift)
 
     def find(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(i, g) for each `keys[i]` that has a posting, `self.keys[g]`, in order of i."""
@@ -160,20 +154,29 @@ class FlatPostings:
         hit, group = self.find(keys)
         cuts = cuts[hit]
         first, end = self.offsets[group], self.offsets[group + 1]
-        base = group * self.stride
+        members = self.members
         below = end - first
         # most postings lie wholly before the cut, or start with the paragraph's own
         # article (its own keys): only the others are searched
-        none = self.ranked[first] - base >= cuts
+        none = members[first] >= cuts
         below[none] = 0
-        some = np.flatnonzero(~none & (self.ranked[end - 1] - base >= cuts))
-        below[some] = np.searchsorted(self.ranked, base[some] + cuts[some]) - first[some]
+        some = np.flatnonzero(~none & (members[end - 1] >= cuts))
+        low, high, cut = first[some], end[some] - 1, cuts[some]
+        while True:  # bisect all at once: a posting holds at most the cap
+            going = low < high
+            if not going.any():
+                break
+            middle = (low + high) // 2
+            right = going & (members[middle] < cut)
+            left = going & ~right
+            low[right] = middle[right] + 1
+            high[left] = middle[left]
+        below[some] = low - first[some]
         below[self.full_at[group] < cuts] = 0
         lookup = np.repeat(hit, below)
         position = np.repeat(first - (np.cumsum(below) - below), below)
         position += np.arange(len(position), dtype=np.int64)
-        numbers = self.ranked[position] - np.repeat(base, below)
-        return lookup, numbers
+        return lookup, members[position].astype(np.int64)
 
     def postings(self, decode: Callable[[Any], Any] = int) -> Iterator[tuple[Any, Any]]:
         """(key, posting) as `LinkIndex` keeps them once linked: a passage number while
@@ -181,9 +184,7 @@ class FlatPostings:
         for first in range(0, len(self.keys), _LISTED):
             end = min(first + _LISTED, len(self.keys))
             offsets = self.offsets[first : end + 1]
-            sizes = np.diff(offsets)
-            groups = np.repeat(np.arange(first, end, dtype=np.int64), sizes)
-            numbers = (self.ranked[offsets[0] : offsets[-1]] - groups * self.stride).tolist()
+            numbers = self.members[offsets[0] : offsets[-1]].tolist()
             starts = (offsets - offsets[0]).tolist()
             full = (self.full_at[first:end] != NEVER).tolist()
             for slot, key in enumerate(self.keys[first:end].tolist()):
@@ -214,7 +215,7 @@ def _buckets(keys: np.ndarray) -> tuple[np.uint64, np.uint64, np.ndarray]:
     """Split the range of the sorted `keys` into about one bucket per two keys; the
     directory holds where each bucket's keys start, and where the last ends."""
     if not len(keys):
-        return np.uint64(0), np.uint64(0), np.zeros(1, dtype=np.int64)
+        return np.uint64(0), np.uint64(0), np.zeros(1, dtype=np.int32)
     unsigned = _unsigned(keys)
     lowest = unsigned[0]
     span = int(unsigned[-1] - lowest)
@@ -223,15 +224,15 @@ def _buckets(keys: np.ndarray) -> tuple[np.uint64, np.uint64, np.ndarray]:
     count = (span >> shift) + 1
     bounds = (np.arange(count + 1, dtype=np.uint64) << np.uint64(shift)) + lowest
     bounds[-1] = np.iinfo(np.uint64).max  # the last bucket ends past the last key
-    directory = np.searchsorted(unsigned, bounds[:-1]).astype(np.int64)
-    return lowest, np.uint64(shift), np.append(directory, len(keys))
+    directory = np.append(np.searchsorted(unsigned, bounds[:-1]), len(keys))
+    return lowest, np.uint64(shift), directory.astype(np.int32)
 
 
 def _part(
-    keys: np.ndarray, passages: np.ndarray, cap: int, stride: int, groups: int
+    keys: np.ndarray, passages: np.ndarray, cap: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """`FlatPostings.build` of one part of the key range: its distinct keys, each one's
-    posting size, the postings ranked from group number `groups` on, and `full_at`."""
+    posting size, the postings one after the other, and `full_at`."""
     order = np.argsort(keys, kind="stable")
     keys = keys[order]
     passages = passages[order]
@@ -248,7 +249,7 @@ def _part(
     first_member = np.flatnonzero(starts_group)
     del starts_group
     rank = np.arange(len(member_at)) - first_member[group_of_member]
-    full_at = np.full(len(first_member), NEVER, dtype=np.int64)
+    full_at = np.full(len(first_member), NEVER, dtype=np.int32)
     last = rank == cap - 1  # each posting's last kept passage: what comes after fills it
     after = member_at[last] + 1
     inside = after < count
@@ -256,8 +257,8 @@ def _part(
     full_at[group_of_member[last][inside]] = passages[after[inside]]
     kept = rank < cap
     sizes = np.bincount(group_of_member[kept], minlength=len(first_member))
-    ranked = (group_of_member[kept] + groups) * stride + passages[member_at[kept]]
-    return keys[member_at[first_member]], sizes, ranked, full_at
+    members = passages[member_at[kept]].astype(np.int32)
+    return keys[member_at[first_member]], sizes, members, full_at
 
 
 class FlatView:
