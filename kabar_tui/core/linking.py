@@ -44,6 +44,7 @@ from kabar_tui.core.linking_arrays import (
     FlatView,
     candidate_lists,
     counted_pairs,
+    release_free_memory,
     shingle_keys,
     top_part,
 )
@@ -237,6 +238,7 @@ class LinkIndex:
                 starts.extend([len(passages)] * len(prepared))
                 passages.extend(prepared)
         arrays = _CorpusArrays(index, starts)
+        release_free_memory()  # before forking, so the child does not inherit it either
         index.workers = _worker_count(workers, len(starts))
         if index.workers > 1:
             parts = _link_in_workers(arrays, index.workers)
@@ -250,6 +252,7 @@ class LinkIndex:
         index._links = (now, [link for link, words in index._found if index._holds(words)])
         index._fingerprints = FlatView(arrays.fingerprints)
         index._rare_words = FlatView(arrays.words, arrays.vocabulary.__getitem__)
+        release_free_memory()
         return index
 
     def __len__(self) -> int:

@@ -17,6 +17,8 @@ would), so they add little memory.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -337,3 +339,11 @@ def candidate_lists(
         strong.update(words_number[words_at[slot] : words_at[slot + 1]])
         weak = [n for n in weak_number[weak_at[slot] : weak_at[slot + 1]] if n not in strong]
         yield paragraph, [*strong, *weak]
+
+
+def release_free_memory() -> None:
+    """Give memory freed by the build back to the system (glibc keeps the freed pieces
+    of many mid-sized arrays in its heap: at 100k articles about 500 MB stayed resident
+    after linking, through the stages after it). Elsewhere, nothing to do."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).malloc_trim(0)
