@@ -28,7 +28,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
-from itertools import chain
+from itertools import chain, compress
 from operator import is_not, itemgetter
 from sys import intern
 from typing import Any
@@ -436,10 +436,11 @@ class LinkIndex:
         """
         shared = Counter(_gathered(keys, self._fingerprints))
         rare = Counter(_gathered(passage.content, self._rare_words))
-        strong = {n for n, count in shared.items() if count >= STRONG_FINGERPRINTS}
-        strong.update(n for n, count in rare.items() if count >= RARE_WORDS_MIN_SHARED)
+        # most passages gathered come once: those that come more are picked out in C
+        several = list(compress(shared.items(), map(WEAK_FINGERPRINTS.__le__, shared.values())))
+        strong = {n for n, count in several if count >= STRONG_FINGERPRINTS}
+        strong.update(compress(rare.keys(), map(RARE_WORDS_MIN_SHARED.__le__, rare.values())))
         # the best supported MAX_CANDIDATES, ties in order of appearance (most_common's)
-        several = [item for item in shared.items() if item[1] >= WEAK_FINGERPRINTS]
         several.sort(key=itemgetter(1), reverse=True)
         weak = [n for n, _ in several[:MAX_CANDIDATES] if n not in strong]
         return [*strong, *weak]
