@@ -111,13 +111,11 @@ class FlatPostings:
                 keys = np.concatenate([piece[0] for piece in pieces])
                 passages = np.concatenate([piece[1] for piece in pieces])
                 del pieces
-                built.append(_part(keys, passages, cap))
+                built.append(list(_part(keys, passages, cap)))
         if not built:
             empty = np.empty(0, np.int64)
-            built.append((empty, empty, empty, empty))
-        keys, sizes, members, full_at = (
-            np.concatenate(column) for column in zip(*built, strict=True)
-        )
+            built.append([empty, empty, empty, empty])
+        keys, sizes, members, full_at = (_joined(built, column) for column in range(4))
         offsets = np.zeros(len(keys) + 1, dtype=np.int64)
         np.cumsum(sizes, out=offsets[1:])
         lowest, shift, directory = _buckets(keys)
@@ -228,6 +226,21 @@ def _buckets(keys: np.ndarray) -> tuple[np.uint64, np.uint64, np.ndarray]:
     bounds[-1] = np.iinfo(np.uint64).max  # the last bucket ends past the last key
     directory = np.append(np.searchsorted(unsigned, bounds[:-1]), len(keys))
     return lowest, np.uint64(shift), directory.astype(np.int32)
+
+
+def _joined(parts: list[list[np.ndarray]], column: int) -> np.ndarray:
+    """One column of the parts joined, each part's piece let go once copied (joining all
+    at once held every part and the whole column twice: 200 MB more at 100k)."""
+    pieces = [part[column] for part in parts]
+    joined = np.empty(sum(len(piece) for piece in pieces), dtype=pieces[0].dtype)
+    del pieces
+    at = 0
+    for part in parts:
+        piece = part[column]
+        joined[at : at + len(piece)] = piece
+        at += len(piece)
+        part[column] = _NOTHING
+    return joined
 
 
 def _part(
