@@ -31,25 +31,18 @@ from functools import partial
 from itertools import chain, compress
 from operator import is_not, itemgetter
 from sys import intern
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from rapidfuzz import fuzz
 
 from kabar_tui.core.forked import ForkedCall, can_fork
 from kabar_tui.core.lexicon import WORD, link_stopwords
-from kabar_tui.core.linking_arrays import (
-    PARTS,
-    FlatPostings,
-    FlatView,
-    candidate_lists,
-    counted_pairs,
-    release_free_memory,
-    shingle_keys,
-    top_part,
-)
 from kabar_tui.core.model import Article, Corpus, Link, LinkKind, link_order
 from kabar_tui.core.textfold import strip_diacritics
+
+if TYPE_CHECKING:  # numpy is imported when a whole corpus is linked, not by the reader
+    from kabar_tui.core.linking_arrays import FlatView
+    from kabar_tui.core.linking_corpus import CorpusArrays
 
 SAME_TEXT = LinkKind.SAME_TEXT
 SAME_QUOTE = LinkKind.SAME_QUOTE
@@ -237,7 +230,10 @@ class LinkIndex:
                 index._articles.add(article_id)
                 starts.extend([len(passages)] * len(prepared))
                 passages.extend(prepared)
-        arrays = _CorpusArrays(index, starts)
+        from kabar_tui.core.linking_arrays import FlatView, release_free_memory
+        from kabar_tui.core.linking_corpus import CorpusArrays
+
+        arrays = CorpusArrays(index, starts)
         release_free_memory()  # before forking, so the child does not inherit it either
         index.workers = _worker_count(workers, len(starts))
         if index.workers > 1:
@@ -385,9 +381,9 @@ class LinkIndex:
     def _as_dicts(self) -> None:
         """Postings as dicts, which one article's look-ups and postings need (after
         `build` they are flat arrays)."""
-        if isinstance(self._fingerprints, FlatView):
+        if not isinstance(self._fingerprints, dict):
             self._fingerprints = dict(self._fingerprints.items())
-        if isinstance(self._rare_words, FlatView):
+        if not isinstance(self._rare_words, dict):
             self._rare_words = dict(self._rare_words.items())
 
     def _count(self, passages: list[Passage]) -> None:
@@ -488,131 +484,6 @@ class LinkIndex:
         _post_all(self._rare_words, passage.content, number, RARE_WORD_POSTING_CAP)
 
 
-class _CorpusArrays:
-    """A whole corpus's postings as flat arrays, and its paragraphs' look-ups in them
-    (`LinkIndex.build`; kabar_tui.core.linking_arrays).
-
-    Made in order, they hold what adding the articles one by one would have posted; each
-    look-up keeps what its posting held before the paragraph's article (below the
-    article's first passage, nothing once full by then), which is the state the one by
-    one index had at that moment: the same candidates, in the same order.
-    """
-
-    def __init__(self, index: LinkIndex, starts: list[int]) -> None:
-        self.index = index
-        passages = index._passages
-        self.starts = np.array(starts, dtype=np.int64)
-        vocabulary = _Vocabulary()
-        self.content_ids = np.fromiter(
-            map(vocabulary.__getitem__, chain.from_iterable(p.content for p in passages)),
-            dtype=np.int32,
-        )
-        content_sizes = np.fromiter((len(p.content) for p in passages), np.int64, len(passages))
-        self.content_offsets = np.zeros(len(passages) + 1, dtype=np.int64)
-        np.cumsum(content_sizes, out=self.content_offsets[1:])
-        del content_sizes
-        self.vocabulary = list(vocabulary)
-        counts = np.bincount(self.content_ids, minlength=len(self.vocabulary))
-        index._frequency.update(dict(zip(self.vocabulary, counts.tolist(), strict=True)))
-        index._counted += len(passages)
-        shift = max(0, len(self.vocabulary).bit_length() - (PARTS.bit_length() - 1))
-        self.words = FlatPostings.build(
-            self._content_batches(), RARE_WORD_POSTING_CAP, partial(_shifted, shift)
-        )
-        self.fingerprints = FlatPostings.build(
-            self._sampled_batches(), FINGERPRINT_POSTING_CAP, top_part
-        )
-
-    def _batches(self) -> Iterator[tuple[int, int]]:
-        count = len(self.starts)
-        for first in range(0, count, _ARRAY_BATCH):
-            yield first, min(first + _ARRAY_BATCH, count)
-
-    def _content_batches(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        """(content word ids, their passages) of a batch of passages at a time."""
-        offsets = self.content_offsets
-        for first, end in self._batches():
-            ids = self.content_ids[offsets[first] : offsets[end]]
-            sizes = np.diff(offsets[first : end + 1])
-            yield ids, np.repeat(np.arange(first, end, dtype=np.int32), sizes)
-
-    def _sampled_batches(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        """(sampled fingerprint keys, their passages) of a batch of passages at a time."""
-        for first, end in self._batches():
-            keys, _, owners = self._sampled(*self.shingles(first, end))
-            yield keys, owners.astype(np.int32)
-
-    def shingles(self, first: int, end: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Every 4-gram key of passages first..end-1, its word position and its passage."""
-        texts = [passage.text for passage in self.index._passages[first:end]]
-        lengths = np.fromiter((t.count(" ") + 1 for t in texts), np.int64, len(texts))
-        words = " ".join(texts).split(" ")
-        codes = np.fromiter(map(self.index._word_codes.__getitem__, words), np.uint64, len(words))
-        keys, positions = shingle_keys(codes, lengths)
-        owners = np.repeat(np.arange(first, end, dtype=np.int64), np.maximum(lengths - 3, 0))
-        return keys, positions, owners
-
-    def _sampled(
-        self, keys: np.ndarray, positions: np.ndarray, owners: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The keys `LinkIndex._index` posts: one in SAMPLE_MODULUS, all in short
-        paragraphs and inside quotations."""
-        if not len(keys):
-            return keys, positions, owners
-        first = int(owners[0])
-        sizes = np.bincount(owners - first)
-        kept = (keys % SAMPLE_MODULUS == 0) | (sizes[owners - first] < SHORT_PASSAGE)
-        starts = np.cumsum(sizes) - sizes
-        passages = self.index._passages
-        for slot in np.flatnonzero(sizes >= SHORT_PASSAGE).tolist():
-            passage = passages[first + slot]
-            if passage.quotes:
-                quoted = _quote_word_positions(passage.text.split(), passage.quotes)
-                kept[[starts[slot] + position for position in quoted]] = True
-        return keys[kept], positions[kept], owners[kept]
-
-    def link(self, first: int, end: int) -> Linked:
-        """Links of the passages numbered first..end-1 to those indexed before their
-        article, and the pairs deferred (see `LinkIndex._deferred`)."""
-        found: list[Found] = []
-        deferred = array("q")
-        for batch in range(first, end, _ARRAY_BATCH):
-            batch_end = min(batch + _ARRAY_BATCH, end)
-            for number, candidates in self._candidates(batch, batch_end):
-                passage = self.index._passages[number]
-                found.extend(self.index._scored(passage, number, candidates, deferred))
-        return found, deferred
-
-    def _candidates(self, first: int, end: int) -> Iterator[tuple[int, list[int]]]:
-        stride = len(self.starts) + 1
-        keys, positions, owners = self.shingles(first, end)
-        lookup, numbers = self.fingerprints.visible(keys, self.starts[owners])
-        shared = counted_pairs(owners[lookup], positions[lookup], numbers, stride)
-        del keys, positions, owners, lookup, numbers
-        offsets = self.content_offsets
-        ids = self.content_ids[offsets[first] : offsets[end]]
-        sizes = np.diff(offsets[first : end + 1])
-        owners = np.repeat(np.arange(first, end, dtype=np.int64), sizes)
-        positions = np.arange(len(ids), dtype=np.int64) - np.repeat(offsets[first:end], sizes)
-        positions += offsets[first]
-        lookup, numbers = self.words.visible(ids, self.starts[owners])
-        rare = counted_pairs(owners[lookup], positions[lookup], numbers, stride)
-        limits = (STRONG_FINGERPRINTS, RARE_WORDS_MIN_SHARED, WEAK_FINGERPRINTS, MAX_CANDIDATES)
-        return candidate_lists(shared, rare, first, end, limits)
-
-
-def _shifted(shift: int, keys: np.ndarray) -> np.ndarray:
-    return keys >> shift
-
-
-class _Vocabulary(dict):
-    """word -> its number, numbered in order of first use."""
-
-    def __missing__(self, word: str) -> int:
-        number = self[word] = len(self)
-        return number
-
-
 class _WordCodes(dict):
     """word -> crc32 of the word, computed on first use."""
 
@@ -684,7 +555,7 @@ def _ranges(passages: int, parts: int) -> list[tuple[int, int]]:
 Linked = tuple[list[Found], "array[int]"]  # links found in a range of passages, pairs deferred
 
 
-def _link_in_workers(arrays: _CorpusArrays, workers: int) -> list[Linked]:
+def _link_in_workers(arrays: CorpusArrays, workers: int) -> list[Linked]:
     """Link ranges of passages in this process and `workers - 1` forked ones, which
     share the index copy-on-write (its arrays are only read, so their pages stay
     shared); each takes the next range when done with one, and the parts are joined in
@@ -701,7 +572,7 @@ def _link_in_workers(arrays: _CorpusArrays, workers: int) -> list[Linked]:
 
 
 def _take_ranges(
-    arrays: _CorpusArrays, ranges: list[tuple[int, int]], taken: Any
+    arrays: CorpusArrays, ranges: list[tuple[int, int]], taken: Any
 ) -> dict[int, Linked]:
     """Link the next range not yet taken (`taken`: a counter shared between the
     processes), until none is left; the links by range number."""
