@@ -41,7 +41,6 @@ from kabar_tui.core.model import Article, Corpus, Link, LinkKind, link_order
 from kabar_tui.core.textfold import strip_diacritics
 
 if TYPE_CHECKING:  # numpy is imported when a whole corpus is linked, not by the reader
-    from kabar_tui.core.linking_arrays import FlatView
     from kabar_tui.core.linking_corpus import CorpusArrays
 
 SAME_TEXT = LinkKind.SAME_TEXT
@@ -192,8 +191,8 @@ class LinkIndex:
         self._articles: set[str] = set()
         # fingerprint or word -> passage number(s); None once too common (see _post_all)
         # (after `build`: the same as flat arrays, made dicts when an article is added)
-        self._fingerprints: dict[int, int | list[int] | None] | FlatView = {}
-        self._rare_words: dict[str, int | list[int] | None] | FlatView = {}
+        self._fingerprints: Any = {}  # dict[int, int | list[int] | None] or FlatView
+        self._rare_words: Any = {}  # dict[str, int | list[int] | None] or FlatView
         self._frequency: Counter[str] = Counter()  # paragraphs containing each content word
         self._counted = 0  # paragraphs counted in _frequency
         self._word_codes = _WordCodes()
@@ -576,7 +575,7 @@ def _take_ranges(
 ) -> dict[int, Linked]:
     """Link the next range not yet taken (`taken`: a counter shared between the
     processes), until none is left; the links by range number."""
-    linked = {}
+    linked: dict[int, Linked] = {}
     while True:
         with taken.get_lock():
             number = taken.value
