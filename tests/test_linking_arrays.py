@@ -7,8 +7,10 @@ import random
 import zlib
 
 import numpy as np
+import pytest
 
 from benchmarks.textgen import paragraphs
+from kabar_tui.core import linking_arrays
 from kabar_tui.core.linking import SHINGLE, _post_all
 from kabar_tui.core.linking_arrays import NEVER, PARTS, FlatPostings, shingle_keys, top_part
 
@@ -103,3 +105,21 @@ def test_a_posting_filled_by_its_last_passage_posting_again_is_hidden_after() ->
     assert found.tolist() == []
     found, numbers = flat.visible(np.array([key]), np.array([2]))
     assert numbers.tolist() == [0, 1]
+
+
+def test_memory_is_handed_back_only_where_the_c_library_can(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    opened: list[object] = []
+
+    def cdll_as_windows(name: object) -> object:
+        opened.append(name)
+        raise TypeError("argument of type 'NoneType' is not iterable")
+
+    monkeypatch.setattr(linking_arrays.ctypes, "CDLL", cdll_as_windows)
+    monkeypatch.setattr(linking_arrays.sys, "platform", "win32")
+    linking_arrays.release_free_memory()
+    assert opened == []
+    monkeypatch.setattr(linking_arrays.sys, "platform", "linux")
+    linking_arrays.release_free_memory()  # a C library that fails is tolerated
+    assert opened == [None]

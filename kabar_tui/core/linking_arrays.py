@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -357,6 +358,9 @@ def candidate_lists(
 def release_free_memory() -> None:
     """Give memory freed by the build back to the system (glibc keeps the freed pieces
     of many mid-sized arrays in its heap: at 100k articles about 500 MB stayed resident
-    after linking, through the stages after it). Elsewhere, nothing to do."""
-    with contextlib.suppress(OSError, AttributeError):
+    after linking, through the stages after it). Elsewhere, nothing to do: other C
+    libraries have no `malloc_trim`, and Windows cannot open the process's own library."""
+    if not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(OSError, AttributeError, TypeError):
         ctypes.CDLL(None).malloc_trim(0)
