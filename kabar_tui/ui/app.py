@@ -140,13 +140,18 @@ def changes_notice(changes: CatalogChanges) -> str:
     return _("Folders changed: {what}").format(what=", ".join(parts))
 
 
-def read_article(article_id: str, catalog: Catalog) -> tuple[Article, HeaderMentions | None] | None:
-    """The article, and its title's and captions' mentions (in the catalog's thread: the
-    recogniser is slow to load, and that must not stall the event loop)."""
+def read_article(
+    article_id: str, catalog: Catalog, header: bool = True
+) -> tuple[Article, HeaderMentions | None] | None:
+    """The article, and its title's and captions' mentions unless not `header` (in the
+    catalog's thread: the recogniser is slow to load, and that must not stall the event
+    loop)."""
     from kabar_tui.ui.widgets.article_view import header_mentions_now
 
     article = catalog.article(article_id)
-    return None if article is None else (article, header_mentions_now(article))
+    if article is None:
+        return None
+    return article, header_mentions_now(article) if header else None
 
 
 def _nothing(found: object) -> None:
@@ -217,6 +222,10 @@ class KabarApp(App[None]):
         self.searcher: Searcher | None = None
         # Recently opened, with their title's and captions' mentions when found with them.
         self._articles: OrderedDict[str, tuple[Article, HeaderMentions | None]] = OrderedDict()
+        # Whether the catalog's thread has found an article's title entities yet: the first
+        # time loads the recogniser (about 0.1 s), so the first article is answered without
+        # them and they are found after (`fetch_article`).
+        self._recogniser_loaded = False
         # Articles of files changed on disk, listed before the catalog has them.
         self._previewed: dict[str, Article] = {}
         self._stop_loading = threading.Event()
@@ -775,7 +784,7 @@ class KabarApp(App[None]):
         catalog's thread has asked it; of the questions of one group only the newest is
         answered, and none about a catalog that has been replaced meanwhile."""
         catalog = self.catalog
-        if not self._asker.running or (isinstance(catalog, MemoryCatalog) and not catalog.linked):
+        if not self._threaded(catalog):
             then(question(catalog))
             return
 
@@ -786,6 +795,12 @@ class KabarApp(App[None]):
                 self.ask(question, then, group)  # replaced meanwhile: asked of its successor
 
         asked = self._asker.ask(group, lambda: question(catalog), answer)
+
+    def _threaded(self, catalog: Catalog) -> bool:
+        """Whether questions about `catalog` go to the catalog's thread (else answered now)."""
+        return self._asker.running and not (
+            isinstance(catalog, MemoryCatalog) and not catalog.linked
+        )
 
     def search_hits(
         self, query: str, offset: int, limit: int, then: Callable[[SearchPage], object]
@@ -833,12 +848,48 @@ class KabarApp(App[None]):
             then(*kept)
             return
 
-        def found(read: tuple[Article, HeaderMentions | None] | None) -> None:
-            if read is not None:
-                self._keep(read)
-                then(*read)
+        # The first article read in the catalog's thread comes without its title's entities
+        # (loading the recogniser would delay it and the pane asked next); they are found
+        # later, when the thread has nothing else to do, and restyle its header.
+        header = self._recogniser_loaded or not self._threaded(self.catalog)
 
-        self.ask(partial(read_article, article_id), found, "article")
+        def found(read: tuple[Article, HeaderMentions | None] | None) -> None:
+            from kabar_tui.ui.widgets.article_view import (
+                NO_HEADER_MENTIONS,
+                header_mentions_now,
+                header_waits_for_recogniser,
+            )
+
+            if read is None:
+                return
+            article = read[0]
+            if not header and header_waits_for_recogniser(article):
+                read = article, NO_HEADER_MENTIONS  # plain until found
+                self._asker.ask(
+                    f"header {article.id}",
+                    partial(header_mentions_now, article),
+                    partial(self._header_found, article),
+                    later=True,
+                )
+            self._keep(read)
+            then(*read)
+
+        self.ask(partial(read_article, article_id, header=header), found, "article")
+
+    def _header_found(self, article: Article, mentions: HeaderMentions | None) -> None:
+        """The title's and captions' mentions of an article shown without them: kept with
+        it, and its header restyled where it is shown (nothing moves)."""
+        from kabar_tui.ui.widgets.article_view import ArticleView
+
+        self._recogniser_loaded = True
+        if mentions is None:
+            return
+        if self._articles.get(article.id, (None,))[0] is article:
+            self._articles[article.id] = (article, mentions)
+        view = self._article_view()
+        if view is not None:
+            key = (article.id, article.content_hash)
+            view.post_message(ArticleView.HeaderMentionsFound(key, mentions))
 
     def _keep(self, read: tuple[Article, HeaderMentions | None]) -> None:
         article_id = read[0].id

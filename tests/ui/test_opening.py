@@ -87,7 +87,8 @@ async def test_the_title_entities_are_found_off_the_event_loop(
     folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The recogniser is slow to load: the title's and captions' mentions of an article
-    read from a stored catalog are found in the catalog's thread, with the article."""
+    read from a stored catalog are found in the catalog's thread (for the first article,
+    once it has nothing else to do) and restyle the title."""
     threads: list[str] = []
     found = entities.title_and_caption_entities
 
@@ -102,6 +103,7 @@ async def test_the_title_entities_are_found_off_the_event_loop(
         seed = next(h for h in app.listing.heads if h.title.startswith("Kim Jong-un Diskusikan"))
         app.jump(seed.id)
         await wait_for(pilot, lambda: shown_article(app), "the article")
+        await wait_for(pilot, lambda: not app.asking, "the title's entities")
         await pilot.pause()
         view = app.reader.view
         per = view.get_component_rich_style("article-view--entity-per", partial=True)
@@ -109,6 +111,41 @@ async def test_the_title_entities_are_found_off_the_event_loop(
         styled = [s.text for s in title if s.style is not None and s.style + per == s.style]
         assert "".join(styled) == "Kim Jong-un"
     assert threads and threading.main_thread().name not in threads
+
+
+async def test_the_pane_asked_with_the_first_article_does_not_wait_for_the_recogniser(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first article's title entities load the recogniser (about 0.1 s): the article
+    comes without them, its related pane asked right after is answered first, and the
+    entities come once the catalog's thread has nothing else to do; later articles come
+    with theirs."""
+    asked: list[str] = []
+    found = entities.title_and_caption_entities
+    related = StoredCatalog.related
+
+    def recorded(article):
+        asked.append(f"title entities {article.id}")
+        return found(article)
+
+    def related_recorded(catalog, article_id, paragraph=None):
+        asked.append(f"related {article_id}")
+        return related(catalog, article_id, paragraph)
+
+    monkeypatch.setattr(entities, "title_and_caption_entities", recorded)
+    monkeypatch.setattr(StoredCatalog, "related", related_recorded)
+    app = KabarApp(paths=[folder], watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.linked and len(app.listing.heads) > 1, "the list")
+        first, second = app.listing.heads[:2]
+        app.jump(first.id)
+        await wait_for(pilot, lambda: shown_article(app) == first.id, "the article")
+        await pilot.press("r")
+        await wait_for(pilot, lambda: not app.asking, "the pane and the title's entities")
+        assert asked == [f"related {first.id}", f"title entities {first.id}"]
+        app.jump(second.id)
+        await wait_for(pilot, lambda: shown_article(app) == second.id, "the next article")
+        assert asked[2:4] == [f"title entities {second.id}", f"related {second.id}"]
 
 
 def test_the_related_pane_reads_no_article_whole(

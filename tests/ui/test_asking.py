@@ -1,0 +1,53 @@
+"""The catalog's thread (`ui/asking.Asker`): questions asked `later` wait for a quiet
+moment; the others are answered in order, only the newest of a group."""
+
+from __future__ import annotations
+
+import threading
+
+from textual.message import Message
+
+from kabar_tui.ui import asking
+from kabar_tui.ui.asking import Asker
+from kabar_tui.ui.messages import Answer
+
+
+def answering() -> tuple[Asker, list[object], threading.Event]:
+    """An Asker whose answers are handed over at once, in its thread; `answered` is set
+    each time one is."""
+    answers: list[object] = []
+    answered = threading.Event()
+
+    def post(message: Message) -> bool:
+        assert isinstance(message, Answer)
+        message.then(message.found)
+        answered.set()
+        return True
+
+    return Asker(post, threading.Event()), answers, answered
+
+
+def test_a_question_asked_later_waits_for_those_asked_after_it(monkeypatch) -> None:
+    monkeypatch.setattr(asking, "LATER_AFTER", 0.3)
+    asker, answers, _ = answering()
+    started = threading.Event()
+    asker.start(started.wait)  # the opening holds the thread until both are asked
+    asker.ask("header", lambda: "later", answers.append, later=True)
+    asker.ask("pane", lambda: "pane", answers.append)
+    started.set()
+    for _ in range(500):
+        if len(answers) == 2:
+            break
+        threading.Event().wait(0.01)
+    asker.stop()
+    assert answers == ["pane", "later"]
+
+
+def test_a_question_asked_later_is_answered_once_the_thread_is_quiet(monkeypatch) -> None:
+    monkeypatch.setattr(asking, "LATER_AFTER", 0.05)
+    asker, answers, answered = answering()
+    asker.start(lambda: None)
+    asker.ask("header", lambda: "later", answers.append, later=True)
+    assert answered.wait(30)
+    asker.stop()
+    assert answers == ["later"]
