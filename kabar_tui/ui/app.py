@@ -245,7 +245,8 @@ class KabarApp(App[None]):
         self._handed: Catalog | None = None
         self._handed_hashes: dict[str, str] = {}
         self._first_rows_only = False  # the first rows are listed, the catalog not handed over
-        self._jump_when_ready: Callable[[], None] | None = None  # an article asked for meanwhile
+        # Meanwhile, heads the threads read for the reader: those of hits, of articles opened.
+        self._heads_read: dict[str, ArticleHead] = {}
         self.history = History()
         self.last_search: tuple[str, int] = ("", 0)  # query and highlighted hit, for `/` again
         self.last_copied: str | None = None
@@ -627,9 +628,6 @@ class KabarApp(App[None]):
     def on_catalog_ready(self, message: CatalogReady) -> None:
         self._say_problems(message.problems)
         self._catalog_ready(message.catalog, message.listing, message.problems)
-        jump, self._jump_when_ready = self._jump_when_ready, None
-        if jump is not None:
-            jump()
 
     def _say_problems(self, problems: list[Problem]) -> None:
         """A toast for each of the first few problems; the rest are listed at exit."""
@@ -660,6 +658,7 @@ class KabarApp(App[None]):
             return  # the reader has gone
         replaced = catalog is not self.catalog
         self._first_rows_only = False
+        self._heads_read.clear()
         reader = self._reader
         view = self._article_view()
         shown = view.article if view is not None else None
@@ -773,7 +772,8 @@ class KabarApp(App[None]):
         if previewed:
             return ArticleHead.of(previewed)
         if self._first_rows_only:  # the catalog's connection is its thread's until ready
-            return next((head for head in self.listing.heads if head.id == article_id), None)
+            listed = next((head for head in self.listing.heads if head.id == article_id), None)
+            return listed or self._heads_read.get(article_id)
         return self.catalog.head(article_id)
 
     def ask(
@@ -815,8 +815,23 @@ class KabarApp(App[None]):
                 return SearchPage([], 0)
             return searcher.search_page(query, offset, limit)
 
+        def with_heads() -> tuple[SearchPage, list[ArticleHead]]:
+            """In the search thread: the page, and while only the first rows are listed the
+            heads of its hits (their outlet and date, and opening one need them)."""
+            found = page(self._own_searcher)
+            catalog = self._search_catalog
+            if not self._first_rows_only or catalog is None:
+                return found, []
+            ids = dict.fromkeys(hit.article_id for hit in found.hits if hit.article_id)
+            return found, [head for head in map(catalog.head, ids) if head is not None]
+
+        def answered(found: tuple[SearchPage, list[ArticleHead]]) -> None:
+            if self._first_rows_only:
+                self._heads_read.update((head.id, head) for head in found[1])
+            then(found[0])
+
         if self._search_asker.running:
-            self._search_asker.ask("search", lambda: page(self._own_searcher), then)
+            self._search_asker.ask("search", with_heads, answered)
         elif self._first_rows_only:  # its search opens in the search thread, then runs again
             then(page(None))
         else:
@@ -920,8 +935,18 @@ class KabarApp(App[None]):
         origin: tuple[str, ...] | None = None,
     ) -> None:
         """Open an article at a paragraph, recording the move in the history."""
-        if self._first_rows_only and self.head(article_id) is None:  # once every head is read
-            self._jump_when_ready = partial(self.jump, article_id, paragraph, terms, origin)
+        if self._first_rows_only and self.head(article_id) is None:
+            # Not listed yet: its head asked of the catalog's thread, answered between two
+            # parts of the list (not after all of them).
+            def found(head: ArticleHead | None) -> None:
+                if head is None:
+                    self.notify(_("That article is not loaded"), severity="warning")
+                    return
+                if self._first_rows_only:
+                    self._heads_read[head.id] = head
+                self.jump(article_id, paragraph, terms, origin)
+
+            self.ask(lambda catalog: catalog.head(article_id), found, "jump")
             return
         if self.head(article_id) is None:
             self.notify(_("That article is not loaded"), severity="warning")

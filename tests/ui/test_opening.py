@@ -13,10 +13,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input
 
 from kabar_tui.core import entities
 from kabar_tui.core.catalog_open import open_catalog
 from kabar_tui.core.catalog_store import StoredCatalog
+from kabar_tui.ui import app as app_module
 from kabar_tui.ui.app import KabarApp
 from kabar_tui.ui.listing import Listing
 from kabar_tui.ui.widgets.panes import RelatedPane
@@ -81,6 +83,49 @@ async def test_an_article_opened_from_the_first_rows_does_not_wait_for_the_whole
     finally:
         heads_read.set()
         listing_made.set()
+
+
+async def test_an_article_not_listed_yet_opens_and_hits_show_their_heads_before_the_list(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While only the first rows are listed (at 100k articles every head takes seconds to
+    read), an article opened from elsewhere (a link, a hit) has its head read by the
+    catalog's thread between two parts of the list, and the hits come with their heads
+    from the search thread: neither waits for the whole list."""
+    monkeypatch.setattr(app_module, "FIRST_ROWS", 1)
+    release = threading.Event()
+    every_part = StoredCatalog.heads_in_parts
+
+    def parts_until_released(catalog: StoredCatalog):
+        yield from every_part(catalog)
+        while not release.wait(0.01):
+            yield
+
+    monkeypatch.setattr(StoredCatalog, "heads_in_parts", parts_until_released)
+    catalog, _ = open_catalog([folder])
+    assert catalog is not None
+    ids = [head.id for head in catalog.heads()]
+    catalog.close()
+    app = KabarApp(paths=[folder], watch=False)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_for(pilot, lambda: app.list_screen.shown, "the first rows")
+            listed = {head.id for head in app.list_screen.shown}
+            unlisted = [article_id for article_id in ids if article_id not in listed]
+            app.jump(unlisted[0])
+            await wait_for(pilot, lambda: shown_article(app) == unlisted[0], "the article", 250)
+            assert app._first_rows_only  # the list is still being read
+            await pilot.press("escape")
+            app.action_search()
+            await pilot.pause()
+            app.screen.query_one("#search-input", Input).value = "Kim Jong-un"
+            await wait_for(pilot, lambda: getattr(app.screen, "hits", None), "hits", 250)
+            hits = {hit.article_id for hit in app.screen.hits} & set(unlisted[1:])
+            assert hits, "the query finds articles past the first row"
+            assert all(app.head(article_id) is not None for article_id in hits)
+            assert app._first_rows_only  # the list is still being read
+    finally:
+        release.set()
 
 
 async def test_the_title_entities_are_found_off_the_event_loop(
