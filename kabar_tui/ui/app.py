@@ -80,6 +80,10 @@ FIRST_DRAWN_WAIT = 1.0  # at most this long the threads wait for those rows to b
 # rows are drawn at the earliest: the check and watchfiles' import cost about 0.4 s of CPU
 # that the reader's first search or article would otherwise share.
 FOLDERS_AFTER = 2.0
+# The list's heads are read a part at a time, each waiting at most this long while the
+# search thread is busy (opening its index, answering): at 100k articles reading them takes
+# seconds of the interpreter that a search typed at once would share.
+GIVE_WAY = 1.0
 KEPT_ARTICLES = 8  # whole articles kept after opening, so back and forward ask nothing
 # Signals that end the reader the way `q` does: the terminal is restored first.
 QUITTING_SIGNALS = ("SIGTERM", "SIGHUP", "SIGINT")
@@ -394,6 +398,7 @@ class KabarApp(App[None]):
             self._asker.answer_waiting()
             for _part in catalog.heads_in_parts():
                 self._asker.answer_waiting()
+                self._asker.give_way(self._search_asker, GIVE_WAY)
         else:
             corpus = self._index_corpus()
             catalog, problems = open_catalog(self.paths)  # the cache holds it all now

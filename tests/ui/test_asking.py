@@ -51,3 +51,32 @@ def test_a_question_asked_later_is_answered_once_the_thread_is_quiet(monkeypatch
     assert answered.wait(30)
     asker.stop()
     assert answers == ["later"]
+
+
+def test_long_work_gives_way_while_the_other_thread_is_busy() -> None:
+    asker, _, _ = answering()
+    other, _, _ = answering()
+    release = threading.Event()
+    other.start(lambda: release.wait(30))  # opening: busy until released
+    waiting = threading.Thread(target=asker.give_way, args=(other, 30.0))
+    waiting.start()
+    waiting.join(0.3)
+    assert waiting.is_alive()
+    release.set()
+    waiting.join(30)
+    assert not waiting.is_alive()
+    other.stop()
+
+
+def test_giving_way_waits_no_longer_than_asked() -> None:
+    asker, _, _ = answering()
+    other, _, _ = answering()
+    release = threading.Event()
+    other.start(lambda: release.wait(30))
+    waiting = threading.Thread(target=asker.give_way, args=(other, 0.05))
+    waiting.start()
+    waiting.join(20)
+    finished = not waiting.is_alive()
+    release.set()
+    other.stop()
+    assert finished
