@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import threading
 from dataclasses import asdict
 
 from rich.text import Text
@@ -13,15 +12,12 @@ from rich.text import Text
 from kabar_tui.cli.common import (
     NOTHING_READ,
     add_paths_argument,
-    error_console,
     load_catalog,
-    say_problems,
     stdout_console,
     stdout_is_terminal,
 )
-from kabar_tui.core.catalog import Catalog
 from kabar_tui.core.query import filters_help
-from kabar_tui.core.search import Hit, SearchPage
+from kabar_tui.core.search import Hit
 from kabar_tui.ui.labels import value_notes
 
 HELP = f"fuzzy search (filters: {filters_help()})"
@@ -40,17 +36,10 @@ def run(args: argparse.Namespace) -> int:
     if args.limit < 1:
         print("kabar: error: --limit must be at least 1", file=sys.stderr)
         return 2
-    searched = _searched_while_checked(args)
-    if searched is None:
-        catalog = load_catalog(args)
-        if catalog is None:
-            return NOTHING_READ
-        page = catalog.searcher().search_page(args.query, 0, args.limit)
-    else:
-        catalog, page = searched
-        if not len(catalog):
-            error_console().print("kabar: error: no articles could be read", markup=False)
-            return NOTHING_READ
+    catalog = load_catalog(args)
+    if catalog is None:
+        return NOTHING_READ
+    page = catalog.searcher().search_page(args.query, 0, args.limit)
     hits = page.hits
     notes = value_notes(page.values)  # by:matsegra → Matsegora
     outlets = {}
@@ -90,37 +79,6 @@ def run(args: argparse.Namespace) -> int:
         console.print(_highlighted(hit))
         console.print()
     return 0
-
-
-def _searched_while_checked(args: argparse.Namespace) -> tuple[Catalog, SearchPage] | None:
-    """The corpus last found for these folders, searched while a thread checks that the
-    folders still hold it (`open_catalog`: every file's metadata, 0.4 s at 100k files,
-    mostly in the kernel, beside the imports and the query). Its page when they do; None
-    when there is no such corpus or the folders changed (the caller opens or indexes what
-    they hold, as without it)."""
-    from kabar_tui.core.catalog_open import open_catalog, recent_catalog
-    from kabar_tui.core.catalog_store import StoredCatalog
-
-    paths = args.paths or None
-    recent = recent_catalog(paths)
-    if recent is None:
-        return None
-    checked: list[StoredCatalog | None] = []
-    checking = threading.Thread(target=lambda: checked.append(open_catalog(paths)[0]))
-    checking.start()
-    try:
-        page = recent.searcher().search_page(args.query, 0, args.limit)
-    finally:
-        checking.join()
-    found = checked[0] if checked else None
-    if found is not None:
-        found.close()
-    if found is None or found.key != recent.key:
-        recent.close()
-        return None
-    recent.problems.extend(found.problems)
-    say_problems(recent)
-    return recent, page
 
 
 def _heading(hit: Hit, outlet: str | None) -> Text:
