@@ -622,6 +622,7 @@ class KabarApp(App[None]):
             self._first_rows_only = True
             self.catalog = message.catalog
             self.listing = Listing(list(message.heads))
+            self.list_screen.first_rows_shown()
             self.list_screen.refresh_articles()
         self.call_after_refresh(self._drawn)
 

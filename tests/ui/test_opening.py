@@ -111,6 +111,8 @@ async def test_an_article_not_listed_yet_opens_and_hits_show_their_heads_before_
     try:
         async with app.run_test(size=(120, 40)) as pilot:
             await wait_for(pilot, lambda: app.list_screen.shown, "the first rows")
+            # No moving bar while the rest is read: each frame drew the screen again.
+            assert not app.list_screen.query_one("#progress").display
             listed = {head.id for head in app.list_screen.shown}
             unlisted = [article_id for article_id in ids if article_id not in listed]
             app.jump(unlisted[0])
