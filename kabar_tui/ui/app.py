@@ -80,6 +80,11 @@ FIRST_DRAWN_WAIT = 1.0  # at most this long the threads wait for those rows to b
 # rows are drawn at the earliest: the check and watchfiles' import cost about 0.4 s of CPU
 # that the reader's first search or article would otherwise share.
 FOLDERS_AFTER = 2.0
+# And only once the reader's threads have had no question for this long (at most the
+# second figure): at 100k files the check is 0.4 s of CPU, which the article and pane
+# asked at once would share.
+FOLDERS_QUIET = 0.5
+FOLDERS_QUIET_LONGEST = 10.0
 # The list's heads are read a part at a time, each waiting at most this long while the
 # search thread is busy (opening its index, answering): at 100k articles reading them takes
 # seconds of the interpreter that a search typed at once would share.
@@ -454,6 +459,8 @@ class KabarApp(App[None]):
         shown = self._shown_at if self._shown_at is not None else time.monotonic()
         if self._stop_loading.wait(max(0.0, shown + FOLDERS_AFTER - time.monotonic())):
             return
+        if not self._quiet(FOLDERS_QUIET, FOLDERS_QUIET_LONGEST):
+            return
         from kabar_tui.core.watch import FolderWatcher
 
         watcher = self.watching if not isinstance(self.watching, bool) else None
@@ -484,6 +491,21 @@ class KabarApp(App[None]):
                 raise
             except Exception as error:  # said in one line, not a traceback; watching ends
                 self._post(WatchNote(_("Folders no longer checked: {error}").format(error=error)))
+
+    def _quiet(self, seconds: float, longest: float) -> bool:
+        """In a thread: wait until neither the catalog's thread nor the search thread has
+        had a question to answer for `seconds` (at most `longest`); False when stopped."""
+        deadline = time.monotonic() + longest
+        quiet_since = time.monotonic()
+        while time.monotonic() < deadline:
+            askers = (self._asker, self._search_asker)
+            if any(asker.busy or asker.unanswered for asker in askers):
+                quiet_since = time.monotonic()
+            elif time.monotonic() - quiet_since >= seconds:
+                return True
+            if self._stop_loading.wait(0.02):
+                return False
+        return not self._stop_loading.is_set()
 
     def _preview(self, changed: set[Path]) -> None:
         """In the folders' thread: the changed files processed one by one and listed at

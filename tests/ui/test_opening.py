@@ -131,6 +131,28 @@ async def test_an_article_not_listed_yet_opens_and_hits_show_their_heads_before_
         release.set()
 
 
+async def test_the_folders_are_checked_once_the_reader_has_had_no_question_for_a_while(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check of every file (0.4 s of CPU at 100k files) waits, after FOLDERS_AFTER,
+    until neither the catalog's thread nor the search thread has a question to answer:
+    it does not share the interpreter with an article asked at once."""
+    monkeypatch.setattr(app_module, "FOLDERS_AFTER", 0.0)
+    monkeypatch.setattr(app_module, "FOLDERS_QUIET", 1.0)  # the jump comes within it
+    app = KabarApp(paths=[folder], watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: not app._first_rows_only and app.list_screen.shown, "list")
+        release = held(monkeypatch, StoredCatalog, "article")
+        try:
+            app.jump(app.list_screen.shown[0].id)
+            await pilot.pause(2.5)  # long past FOLDERS_AFTER and FOLDERS_QUIET
+            assert not app.folder_checks  # the article is still being read
+        finally:
+            release.set()
+        await wait_for(pilot, lambda: app.folder_checks, "the folders checked")
+        assert shown_article(app) == app.list_screen.shown[0].id
+
+
 async def test_the_title_entities_are_found_off_the_event_loop(
     folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
