@@ -231,9 +231,9 @@ class KabarApp(App[None]):
         self.searcher: Searcher | None = None
         # Recently opened, with their title's and captions' mentions when found with them.
         self._articles: OrderedDict[str, tuple[Article, HeaderMentions | None]] = OrderedDict()
-        # Whether the catalog's thread has found an article's title entities yet: the first
-        # time loads the recogniser (about 0.1 s), so the first article is answered without
-        # them and they are found after (`fetch_article`).
+        # Whether an article's title entities were found yet: the first time loads the
+        # recogniser, so the first article is answered without them, and they are found
+        # in the header's thread (`fetch_article`).
         self._recogniser_loaded = False
         # Articles of files changed on disk, listed before the catalog has them.
         self._previewed: dict[str, Article] = {}
@@ -245,6 +245,10 @@ class KabarApp(App[None]):
         # stored one) takes long, and articles and panes must not wait behind it.
         self._search_asker = Asker(self.post_message, self._stop_loading, "kabar-search")
         self._own_searcher: Searcher | None = None  # the search thread's, once prepared
+        # The first article's title entities are found in a thread of their own: loading
+        # the recogniser takes about 0.1 s (up to 1 s on a loaded machine) that the pane
+        # asked next must not wait behind.
+        self._header_asker = Asker(self.post_message, self._stop_loading, "kabar-header")
         self._search_catalog: Catalog | None = None  # the catalog the search thread asks
         # The folders are checked (and watched) in a thread of their own: checking 10k files
         # takes a while, indexing what changed much longer, and neither holds up a question.
@@ -322,12 +326,14 @@ class KabarApp(App[None]):
         """Quit (`q`, a signal, an error): loading stops now, while the terminal is restored."""
         self._asker.stop()
         self._search_asker.stop()
+        self._header_asker.stop()
         super().exit(result, return_code, message)
 
     def on_unmount(self) -> None:
         """The terminal is restored by now; stop loading and give the signals back."""
         self._asker.stop()
         self._search_asker.stop()
+        self._header_asker.stop()
         try:
             loop = asyncio.get_running_loop()
             for name in QUITTING_SIGNALS:
@@ -362,6 +368,7 @@ class KabarApp(App[None]):
         """
         self._asker.stop()
         self._search_asker.stop()
+        self._header_asker.stop()
         stopped = self._asker.join(grace) and self._search_asker.join(0)
         if self._folders is not None:  # indexing what changed: it stops at its next file
             self._folders.join(grace)
@@ -498,7 +505,7 @@ class KabarApp(App[None]):
         deadline = time.monotonic() + longest
         quiet_since = time.monotonic()
         while time.monotonic() < deadline:
-            askers = (self._asker, self._search_asker)
+            askers = (self._asker, self._search_asker, self._header_asker)
             if any(asker.busy or asker.unanswered for asker in askers):
                 quiet_since = time.monotonic()
             elif time.monotonic() - quiet_since >= seconds:
@@ -868,7 +875,9 @@ class KabarApp(App[None]):
     @property
     def asking(self) -> int:
         """Questions not answered yet (tests and benchmarks wait for none)."""
-        return self._asker.unanswered + self._search_asker.unanswered
+        return (
+            self._asker.unanswered + self._search_asker.unanswered + self._header_asker.unanswered
+        )
 
     def on_answer(self, message: Answer) -> None:
         message.asker.answered()
@@ -893,7 +902,7 @@ class KabarApp(App[None]):
 
         # The first article read in the catalog's thread comes without its title's entities
         # (loading the recogniser would delay it and the pane asked next); they are found
-        # later, when the thread has nothing else to do, and restyle its header.
+        # in a thread of their own, beside the pane, and restyle its header.
         header = self._recogniser_loaded or not self._threaded(self.catalog)
 
         def found(read: tuple[Article, HeaderMentions | None] | None) -> None:
@@ -908,11 +917,12 @@ class KabarApp(App[None]):
             article = read[0]
             if not header and header_waits_for_recogniser(article):
                 read = article, NO_HEADER_MENTIONS  # plain until found
-                self._asker.ask(
+                if not self._header_asker.running:
+                    self._header_asker.start(lambda: None)
+                self._header_asker.ask(
                     f"header {article.id}",
                     partial(header_mentions_now, article),
                     partial(self._header_found, article),
-                    later=True,
                 )
             self._keep(read)
             then(*read)

@@ -5,10 +5,7 @@ One thread because a stored catalog's database connection belongs to the thread 
 opened it; a daemon thread, not Textual workers, because the interpreter waits for those
 at exit (a long question would hold up quitting). Of the questions of one group (the
 entity view's pages, the article to open) only the newest is asked and answered, so a
-reader moving fast never waits for queries it has left behind. A question asked `later`
-waits until no other has come for LATER_AFTER seconds: work the reader can do without
-(the first article's title entities, which load the recogniser) never delays the pane
-or the article asked next.
+reader moving fast never waits for queries it has left behind.
 """
 
 from __future__ import annotations
@@ -17,7 +14,6 @@ import itertools
 import queue
 import threading
 import time
-from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -26,10 +22,6 @@ from textual.message import Message
 from kabar_tui.ui.messages import Answer
 
 Question = Callable[[], Any]
-
-# A `later` question is asked once no other has come for this long: a reader who opens an
-# article and then its pane presses the key well within it.
-LATER_AFTER = 0.5
 
 
 class Asker:
@@ -44,7 +36,6 @@ class Asker:
         self._queue: queue.SimpleQueue[tuple[str, int, Question, Callable] | None] = (
             queue.SimpleQueue()
         )
-        self._later: deque[tuple[str, int, Question, Callable]] = deque()
         self._numbers = itertools.count()
         self._newest: dict[str, int] = {}
         self.unanswered = 0  # questions asked and not yet answered on the event loop
@@ -62,20 +53,13 @@ class Asker:
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
 
-    def ask(
-        self, group: str, question: Question, then: Callable[[Any], object], later: bool = False
-    ) -> int:
+    def ask(self, group: str, question: Question, then: Callable[[Any], object]) -> int:
         """Queue `question`; `then(answer)` runs on the event loop unless a newer question
-        of `group` came meanwhile. `later`: asked only once the thread has had no other
-        question for LATER_AFTER seconds. Returns the question's number (`is_newest`)."""
+        of `group` came meanwhile. Returns the question's number (`is_newest`)."""
         number = next(self._numbers)
         self._newest[group] = number
         self.unanswered += 1
-        if later:
-            self._later.append((group, number, question, then))
-            self._queue.put(_WAKE)  # the thread waits for the quiet moment from now
-        else:
-            self._queue.put((group, number, question, then))
+        self._queue.put((group, number, question, then))
         return number
 
     def is_newest(self, group: str, number: int) -> bool:
@@ -107,7 +91,7 @@ class Asker:
             if item is None:  # stopped: the loop after `first` sees it too
                 self._queue.put(None)
                 return
-            if item is not _WAKE and not self._answer(*item):
+            if not self._answer(*item):
                 return
 
     def give_way(self, other: Asker, longest: float) -> None:
@@ -126,11 +110,8 @@ class Asker:
         finally:
             self.busy = False
         while not self._stop.is_set():
-            try:
-                item = self._queue.get(timeout=LATER_AFTER if self._later else None)
-            except queue.Empty:  # quiet for a while: the oldest question asked later
-                item = self._later.popleft()
-            if item is None or (item is not _WAKE and not self._answer(*item)):
+            item = self._queue.get()
+            if item is None or not self._answer(*item):
                 return
 
     def _answer(self, group: str, number: int, question: Question, then: Callable) -> bool:
@@ -147,11 +128,6 @@ class Asker:
         if self._newest.get(group) != number:
             then = _skip
         return self._post(Answer(self, then, found, error))
-
-
-# Queued with a `later` question: the thread, waiting for the next question without a
-# timeout, starts timing the quiet moment.
-_WAKE = ("", -1, lambda: None, lambda found: None)
 
 
 def _skip(found: object) -> None:

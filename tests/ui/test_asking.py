@@ -1,5 +1,5 @@
-"""The catalog's thread (`ui/asking.Asker`): questions asked `later` wait for a quiet
-moment; the others are answered in order, only the newest of a group."""
+"""The catalog's thread (`ui/asking.Asker`): long work nobody waits for gives way to
+another thread that is busy."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import threading
 
 from textual.message import Message
 
-from kabar_tui.ui import asking
 from kabar_tui.ui.asking import Asker
 from kabar_tui.ui.messages import Answer
 
@@ -25,32 +24,6 @@ def answering() -> tuple[Asker, list[object], threading.Event]:
         return True
 
     return Asker(post, threading.Event()), answers, answered
-
-
-def test_a_question_asked_later_waits_for_those_asked_after_it(monkeypatch) -> None:
-    monkeypatch.setattr(asking, "LATER_AFTER", 0.3)
-    asker, answers, _ = answering()
-    started = threading.Event()
-    asker.start(started.wait)  # the opening holds the thread until both are asked
-    asker.ask("header", lambda: "later", answers.append, later=True)
-    asker.ask("pane", lambda: "pane", answers.append)
-    started.set()
-    for _ in range(500):
-        if len(answers) == 2:
-            break
-        threading.Event().wait(0.01)
-    asker.stop()
-    assert answers == ["pane", "later"]
-
-
-def test_a_question_asked_later_is_answered_once_the_thread_is_quiet(monkeypatch) -> None:
-    monkeypatch.setattr(asking, "LATER_AFTER", 0.05)
-    asker, answers, answered = answering()
-    asker.start(lambda: None)
-    asker.ask("header", lambda: "later", answers.append, later=True)
-    assert answered.wait(30)
-    asker.stop()
-    assert answers == ["later"]
 
 
 def test_long_work_gives_way_while_the_other_thread_is_busy() -> None:
