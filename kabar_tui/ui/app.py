@@ -80,6 +80,15 @@ FIRST_DRAWN_WAIT = 1.0  # at most this long the threads wait for those rows to b
 # rows are drawn at the earliest: the check and watchfiles' import cost about 0.4 s of CPU
 # that the reader's first search or article would otherwise share.
 FOLDERS_AFTER = 2.0
+# And only once the reader's threads have had no question for this long (at most the
+# second figure): at 100k files the check is 0.4 s of CPU, which the article and pane
+# asked at once would share.
+FOLDERS_QUIET = 0.5
+FOLDERS_QUIET_LONGEST = 10.0
+# The list's heads are read a part at a time, each waiting at most this long while the
+# search thread is busy (opening its index, answering): at 100k articles reading them takes
+# seconds of the interpreter that a search typed at once would share.
+GIVE_WAY = 1.0
 KEPT_ARTICLES = 8  # whole articles kept after opening, so back and forward ask nothing
 # Signals that end the reader the way `q` does: the terminal is restored first.
 QUITTING_SIGNALS = ("SIGTERM", "SIGHUP", "SIGINT")
@@ -140,13 +149,18 @@ def changes_notice(changes: CatalogChanges) -> str:
     return _("Folders changed: {what}").format(what=", ".join(parts))
 
 
-def read_article(article_id: str, catalog: Catalog) -> tuple[Article, HeaderMentions | None] | None:
-    """The article, and its title's and captions' mentions (in the catalog's thread: the
-    recogniser is slow to load, and that must not stall the event loop)."""
+def read_article(
+    article_id: str, catalog: Catalog, header: bool = True
+) -> tuple[Article, HeaderMentions | None] | None:
+    """The article, and its title's and captions' mentions unless not `header` (in the
+    catalog's thread: the recogniser is slow to load, and that must not stall the event
+    loop)."""
     from kabar_tui.ui.widgets.article_view import header_mentions_now
 
     article = catalog.article(article_id)
-    return None if article is None else (article, header_mentions_now(article))
+    if article is None:
+        return None
+    return article, header_mentions_now(article) if header else None
 
 
 def _nothing(found: object) -> None:
@@ -217,6 +231,10 @@ class KabarApp(App[None]):
         self.searcher: Searcher | None = None
         # Recently opened, with their title's and captions' mentions when found with them.
         self._articles: OrderedDict[str, tuple[Article, HeaderMentions | None]] = OrderedDict()
+        # Whether an article's title entities were found yet: the first time loads the
+        # recogniser, so the first article is answered without them, and they are found
+        # in the header's thread (`fetch_article`).
+        self._recogniser_loaded = False
         # Articles of files changed on disk, listed before the catalog has them.
         self._previewed: dict[str, Article] = {}
         self._stop_loading = threading.Event()
@@ -227,6 +245,10 @@ class KabarApp(App[None]):
         # stored one) takes long, and articles and panes must not wait behind it.
         self._search_asker = Asker(self.post_message, self._stop_loading, "kabar-search")
         self._own_searcher: Searcher | None = None  # the search thread's, once prepared
+        # The first article's title entities are found in a thread of their own: loading
+        # the recogniser takes about 0.1 s (up to 1 s on a loaded machine) that the pane
+        # asked next must not wait behind.
+        self._header_asker = Asker(self.post_message, self._stop_loading, "kabar-header")
         self._search_catalog: Catalog | None = None  # the catalog the search thread asks
         # The folders are checked (and watched) in a thread of their own: checking 10k files
         # takes a while, indexing what changed much longer, and neither holds up a question.
@@ -236,7 +258,8 @@ class KabarApp(App[None]):
         self._handed: Catalog | None = None
         self._handed_hashes: dict[str, str] = {}
         self._first_rows_only = False  # the first rows are listed, the catalog not handed over
-        self._jump_when_ready: Callable[[], None] | None = None  # an article asked for meanwhile
+        # Meanwhile, heads the threads read for the reader: those of hits, of articles opened.
+        self._heads_read: dict[str, ArticleHead] = {}
         self.history = History()
         self.last_search: tuple[str, int] = ("", 0)  # query and highlighted hit, for `/` again
         self.last_copied: str | None = None
@@ -303,12 +326,14 @@ class KabarApp(App[None]):
         """Quit (`q`, a signal, an error): loading stops now, while the terminal is restored."""
         self._asker.stop()
         self._search_asker.stop()
+        self._header_asker.stop()
         super().exit(result, return_code, message)
 
     def on_unmount(self) -> None:
         """The terminal is restored by now; stop loading and give the signals back."""
         self._asker.stop()
         self._search_asker.stop()
+        self._header_asker.stop()
         try:
             loop = asyncio.get_running_loop()
             for name in QUITTING_SIGNALS:
@@ -343,6 +368,7 @@ class KabarApp(App[None]):
         """
         self._asker.stop()
         self._search_asker.stop()
+        self._header_asker.stop()
         stopped = self._asker.join(grace) and self._search_asker.join(0)
         if self._folders is not None:  # indexing what changed: it stops at its next file
             self._folders.join(grace)
@@ -384,6 +410,7 @@ class KabarApp(App[None]):
             self._asker.answer_waiting()
             for _part in catalog.heads_in_parts():
                 self._asker.answer_waiting()
+                self._asker.give_way(self._search_asker, GIVE_WAY)
         else:
             corpus = self._index_corpus()
             catalog, problems = open_catalog(self.paths)  # the cache holds it all now
@@ -439,6 +466,8 @@ class KabarApp(App[None]):
         shown = self._shown_at if self._shown_at is not None else time.monotonic()
         if self._stop_loading.wait(max(0.0, shown + FOLDERS_AFTER - time.monotonic())):
             return
+        if not self._quiet(FOLDERS_QUIET, FOLDERS_QUIET_LONGEST):
+            return
         from kabar_tui.core.watch import FolderWatcher
 
         watcher = self.watching if not isinstance(self.watching, bool) else None
@@ -469,6 +498,21 @@ class KabarApp(App[None]):
                 raise
             except Exception as error:  # said in one line, not a traceback; watching ends
                 self._post(WatchNote(_("Folders no longer checked: {error}").format(error=error)))
+
+    def _quiet(self, seconds: float, longest: float) -> bool:
+        """In a thread: wait until neither the catalog's thread nor the search thread has
+        had a question to answer for `seconds` (at most `longest`); False when stopped."""
+        deadline = time.monotonic() + longest
+        quiet_since = time.monotonic()
+        while time.monotonic() < deadline:
+            askers = (self._asker, self._search_asker, self._header_asker)
+            if any(asker.busy or asker.unanswered for asker in askers):
+                quiet_since = time.monotonic()
+            elif time.monotonic() - quiet_since >= seconds:
+                return True
+            if self._stop_loading.wait(0.02):
+                return False
+        return not self._stop_loading.is_set()
 
     def _preview(self, changed: set[Path]) -> None:
         """In the folders' thread: the changed files processed one by one and listed at
@@ -607,6 +651,7 @@ class KabarApp(App[None]):
             self._first_rows_only = True
             self.catalog = message.catalog
             self.listing = Listing(list(message.heads))
+            self.list_screen.first_rows_shown()
             self.list_screen.refresh_articles()
         self.call_after_refresh(self._drawn)
 
@@ -618,9 +663,6 @@ class KabarApp(App[None]):
     def on_catalog_ready(self, message: CatalogReady) -> None:
         self._say_problems(message.problems)
         self._catalog_ready(message.catalog, message.listing, message.problems)
-        jump, self._jump_when_ready = self._jump_when_ready, None
-        if jump is not None:
-            jump()
 
     def _say_problems(self, problems: list[Problem]) -> None:
         """A toast for each of the first few problems; the rest are listed at exit."""
@@ -651,6 +693,7 @@ class KabarApp(App[None]):
             return  # the reader has gone
         replaced = catalog is not self.catalog
         self._first_rows_only = False
+        self._heads_read.clear()
         reader = self._reader
         view = self._article_view()
         shown = view.article if view is not None else None
@@ -764,7 +807,8 @@ class KabarApp(App[None]):
         if previewed:
             return ArticleHead.of(previewed)
         if self._first_rows_only:  # the catalog's connection is its thread's until ready
-            return next((head for head in self.listing.heads if head.id == article_id), None)
+            listed = next((head for head in self.listing.heads if head.id == article_id), None)
+            return listed or self._heads_read.get(article_id)
         return self.catalog.head(article_id)
 
     def ask(
@@ -775,7 +819,7 @@ class KabarApp(App[None]):
         catalog's thread has asked it; of the questions of one group only the newest is
         answered, and none about a catalog that has been replaced meanwhile."""
         catalog = self.catalog
-        if not self._asker.running or (isinstance(catalog, MemoryCatalog) and not catalog.linked):
+        if not self._threaded(catalog):
             then(question(catalog))
             return
 
@@ -786,6 +830,12 @@ class KabarApp(App[None]):
                 self.ask(question, then, group)  # replaced meanwhile: asked of its successor
 
         asked = self._asker.ask(group, lambda: question(catalog), answer)
+
+    def _threaded(self, catalog: Catalog) -> bool:
+        """Whether questions about `catalog` go to the catalog's thread (else answered now)."""
+        return self._asker.running and not (
+            isinstance(catalog, MemoryCatalog) and not catalog.linked
+        )
 
     def search_hits(
         self, query: str, offset: int, limit: int, then: Callable[[SearchPage], object]
@@ -800,8 +850,23 @@ class KabarApp(App[None]):
                 return SearchPage([], 0)
             return searcher.search_page(query, offset, limit)
 
+        def with_heads() -> tuple[SearchPage, list[ArticleHead]]:
+            """In the search thread: the page, and while only the first rows are listed the
+            heads of its hits (their outlet and date, and opening one need them)."""
+            found = page(self._own_searcher)
+            catalog = self._search_catalog
+            if not self._first_rows_only or catalog is None:
+                return found, []
+            ids = dict.fromkeys(hit.article_id for hit in found.hits if hit.article_id)
+            return found, [head for head in map(catalog.head, ids) if head is not None]
+
+        def answered(found: tuple[SearchPage, list[ArticleHead]]) -> None:
+            if self._first_rows_only:
+                self._heads_read.update((head.id, head) for head in found[1])
+            then(found[0])
+
         if self._search_asker.running:
-            self._search_asker.ask("search", lambda: page(self._own_searcher), then)
+            self._search_asker.ask("search", with_heads, answered)
         elif self._first_rows_only:  # its search opens in the search thread, then runs again
             then(page(None))
         else:
@@ -810,7 +875,9 @@ class KabarApp(App[None]):
     @property
     def asking(self) -> int:
         """Questions not answered yet (tests and benchmarks wait for none)."""
-        return self._asker.unanswered + self._search_asker.unanswered
+        return (
+            self._asker.unanswered + self._search_asker.unanswered + self._header_asker.unanswered
+        )
 
     def on_answer(self, message: Answer) -> None:
         message.asker.answered()
@@ -833,12 +900,49 @@ class KabarApp(App[None]):
             then(*kept)
             return
 
-        def found(read: tuple[Article, HeaderMentions | None] | None) -> None:
-            if read is not None:
-                self._keep(read)
-                then(*read)
+        # The first article read in the catalog's thread comes without its title's entities
+        # (loading the recogniser would delay it and the pane asked next); they are found
+        # in a thread of their own, beside the pane, and restyle its header.
+        header = self._recogniser_loaded or not self._threaded(self.catalog)
 
-        self.ask(partial(read_article, article_id), found, "article")
+        def found(read: tuple[Article, HeaderMentions | None] | None) -> None:
+            from kabar_tui.ui.widgets.article_view import (
+                NO_HEADER_MENTIONS,
+                header_mentions_now,
+                header_waits_for_recogniser,
+            )
+
+            if read is None:
+                return
+            article = read[0]
+            if not header and header_waits_for_recogniser(article):
+                read = article, NO_HEADER_MENTIONS  # plain until found
+                if not self._header_asker.running:
+                    self._header_asker.start(lambda: None)
+                self._header_asker.ask(
+                    f"header {article.id}",
+                    partial(header_mentions_now, article),
+                    partial(self._header_found, article),
+                )
+            self._keep(read)
+            then(*read)
+
+        self.ask(partial(read_article, article_id, header=header), found, "article")
+
+    def _header_found(self, article: Article, mentions: HeaderMentions | None) -> None:
+        """The title's and captions' mentions of an article shown without them: kept with
+        it, and its header restyled where it is shown (nothing moves)."""
+        from kabar_tui.ui.widgets.article_view import ArticleView
+
+        self._recogniser_loaded = True
+        if mentions is None:
+            return
+        if self._articles.get(article.id, (None,))[0] is article:
+            self._articles[article.id] = (article, mentions)
+        view = self._article_view()
+        if view is not None:
+            key = (article.id, article.content_hash)
+            view.post_message(ArticleView.HeaderMentionsFound(key, mentions))
 
     def _keep(self, read: tuple[Article, HeaderMentions | None]) -> None:
         article_id = read[0].id
@@ -869,8 +973,18 @@ class KabarApp(App[None]):
         origin: tuple[str, ...] | None = None,
     ) -> None:
         """Open an article at a paragraph, recording the move in the history."""
-        if self._first_rows_only and self.head(article_id) is None:  # once every head is read
-            self._jump_when_ready = partial(self.jump, article_id, paragraph, terms, origin)
+        if self._first_rows_only and self.head(article_id) is None:
+            # Not listed yet: its head asked of the catalog's thread, answered between two
+            # parts of the list (not after all of them).
+            def found(head: ArticleHead | None) -> None:
+                if head is None:
+                    self.notify(_("That article is not loaded"), severity="warning")
+                    return
+                if self._first_rows_only:
+                    self._heads_read[head.id] = head
+                self.jump(article_id, paragraph, terms, origin)
+
+            self.ask(lambda catalog: catalog.head(article_id), found, "jump")
             return
         if self.head(article_id) is None:
             self.notify(_("That article is not loaded"), severity="warning")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import queue
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -38,6 +39,7 @@ class Asker:
         self._numbers = itertools.count()
         self._newest: dict[str, int] = {}
         self.unanswered = 0  # questions asked and not yet answered on the event loop
+        self.busy = False  # the thread is opening, or asking a question (`give_way`)
         self._thread: threading.Thread | None = None
 
     def start(self, first: Callable[[], None]) -> None:
@@ -92,8 +94,21 @@ class Asker:
             if not self._answer(*item):
                 return
 
+    def give_way(self, other: Asker, longest: float) -> None:
+        """In the thread, between two steps of long work nobody waits for (the list's
+        heads): wait while `other`'s thread is busy (opening search, answering a query),
+        at most `longest` seconds; both need the interpreter, and a reader who searches
+        waits for the other."""
+        deadline = time.monotonic() + longest
+        while other.busy and time.monotonic() < deadline and not self._stop.wait(0.005):
+            pass
+
     def _serve(self, first: Callable[[], None]) -> None:
-        first()
+        self.busy = True
+        try:
+            first()
+        finally:
+            self.busy = False
         while not self._stop.is_set():
             item = self._queue.get()
             if item is None or not self._answer(*item):
@@ -103,10 +118,13 @@ class Asker:
         """Ask one question and hand its answer over; False once the app has gone."""
         if self._newest.get(group) != number:  # left behind: not asked
             return self._post(Answer(self, _skip, None, None))
+        self.busy = True
         try:
             found, error = question(), None
         except Exception as raised:  # said on the event loop, where the app can fail
             found, error = None, raised
+        finally:
+            self.busy = False
         if self._newest.get(group) != number:
             then = _skip
         return self._post(Answer(self, then, found, error))

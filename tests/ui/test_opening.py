@@ -13,10 +13,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input
 
 from kabar_tui.core import entities
 from kabar_tui.core.catalog_open import open_catalog
 from kabar_tui.core.catalog_store import StoredCatalog
+from kabar_tui.ui import app as app_module
 from kabar_tui.ui.app import KabarApp
 from kabar_tui.ui.listing import Listing
 from kabar_tui.ui.widgets.panes import RelatedPane
@@ -83,11 +85,79 @@ async def test_an_article_opened_from_the_first_rows_does_not_wait_for_the_whole
         listing_made.set()
 
 
+async def test_an_article_not_listed_yet_opens_and_hits_show_their_heads_before_the_list(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While only the first rows are listed (at 100k articles every head takes seconds to
+    read), an article opened from elsewhere (a link, a hit) has its head read by the
+    catalog's thread between two parts of the list, and the hits come with their heads
+    from the search thread: neither waits for the whole list."""
+    monkeypatch.setattr(app_module, "FIRST_ROWS", 1)
+    release = threading.Event()
+    every_part = StoredCatalog.heads_in_parts
+
+    def parts_until_released(catalog: StoredCatalog):
+        yield from every_part(catalog)
+        while not release.wait(0.01):
+            yield
+
+    monkeypatch.setattr(StoredCatalog, "heads_in_parts", parts_until_released)
+    catalog, _ = open_catalog([folder])
+    assert catalog is not None
+    ids = [head.id for head in catalog.heads()]
+    catalog.close()
+    app = KabarApp(paths=[folder], watch=False)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_for(pilot, lambda: app.list_screen.shown, "the first rows")
+            # No moving bar while the rest is read: each frame drew the screen again.
+            assert not app.list_screen.query_one("#progress").display
+            listed = {head.id for head in app.list_screen.shown}
+            unlisted = [article_id for article_id in ids if article_id not in listed]
+            app.jump(unlisted[0])
+            await wait_for(pilot, lambda: shown_article(app) == unlisted[0], "the article", 250)
+            assert app._first_rows_only  # the list is still being read
+            await pilot.press("escape")
+            app.action_search()
+            await pilot.pause()
+            app.screen.query_one("#search-input", Input).value = "Kim Jong-un"
+            await wait_for(pilot, lambda: getattr(app.screen, "hits", None), "hits", 250)
+            hits = {hit.article_id for hit in app.screen.hits} & set(unlisted[1:])
+            assert hits, "the query finds articles past the first row"
+            assert all(app.head(article_id) is not None for article_id in hits)
+            assert app._first_rows_only  # the list is still being read
+    finally:
+        release.set()
+
+
+async def test_the_folders_are_checked_once_the_reader_has_had_no_question_for_a_while(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check of every file (0.4 s of CPU at 100k files) waits, after FOLDERS_AFTER,
+    until neither the catalog's thread nor the search thread has a question to answer:
+    it does not share the interpreter with an article asked at once."""
+    monkeypatch.setattr(app_module, "FOLDERS_AFTER", 0.0)
+    monkeypatch.setattr(app_module, "FOLDERS_QUIET", 1.0)  # the jump comes within it
+    app = KabarApp(paths=[folder], watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: not app._first_rows_only and app.list_screen.shown, "list")
+        release = held(monkeypatch, StoredCatalog, "article")
+        try:
+            app.jump(app.list_screen.shown[0].id)
+            await pilot.pause(2.5)  # long past FOLDERS_AFTER and FOLDERS_QUIET
+            assert not app.folder_checks  # the article is still being read
+        finally:
+            release.set()
+        await wait_for(pilot, lambda: app.folder_checks, "the folders checked")
+        assert shown_article(app) == app.list_screen.shown[0].id
+
+
 async def test_the_title_entities_are_found_off_the_event_loop(
     folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The recogniser is slow to load: the title's and captions' mentions of an article
-    read from a stored catalog are found in the catalog's thread, with the article."""
+    read from a stored catalog are found in the catalog's thread (for the first article,
+    once it has nothing else to do) and restyle the title."""
     threads: list[str] = []
     found = entities.title_and_caption_entities
 
@@ -102,6 +172,7 @@ async def test_the_title_entities_are_found_off_the_event_loop(
         seed = next(h for h in app.listing.heads if h.title.startswith("Kim Jong-un Diskusikan"))
         app.jump(seed.id)
         await wait_for(pilot, lambda: shown_article(app), "the article")
+        await wait_for(pilot, lambda: not app.asking, "the title's entities")
         await pilot.pause()
         view = app.reader.view
         per = view.get_component_rich_style("article-view--entity-per", partial=True)
@@ -109,6 +180,55 @@ async def test_the_title_entities_are_found_off_the_event_loop(
         styled = [s.text for s in title if s.style is not None and s.style + per == s.style]
         assert "".join(styled) == "Kim Jong-un"
     assert threads and threading.main_thread().name not in threads
+
+
+async def test_the_pane_asked_with_the_first_article_does_not_wait_for_the_recogniser(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first article's title entities load the recogniser (about 0.1 s, up to a second
+    on a loaded machine): the article comes without them, they are found in a thread of
+    their own and restyle its title, and the pane asked meanwhile is answered without
+    waiting for them; later articles come with theirs, from the catalog's thread."""
+    release = threading.Event()
+    threads: list[str] = []
+    found = entities.title_and_caption_entities
+
+    def held_recogniser(article):
+        threads.append(threading.current_thread().name)
+        release.wait(60)
+        return found(article)
+
+    monkeypatch.setattr(entities, "title_and_caption_entities", held_recogniser)
+    app = KabarApp(paths=[folder], watch=False)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_for(
+                pilot, lambda: app.list_screen.shown and not app._first_rows_only, "the list"
+            )
+            seed = next(
+                h for h in app.listing.heads if h.title.startswith("Kim Jong-un Diskusikan")
+            )
+            app.jump(seed.id)
+            await wait_for(pilot, lambda: shown_article(app) == seed.id, "the article")
+            await pilot.press("r")
+            await wait_for(pilot, lambda: not app._asker.unanswered, "the pane")
+            assert app.reader.side.content is not None
+            assert threads == ["kabar-header"] and app.asking == 1  # still held
+            release.set()
+            await wait_for(pilot, lambda: not app.asking, "the title's entities")
+            await pilot.pause()
+            view = app.reader.view
+            per = view.get_component_rich_style("article-view--entity-per", partial=True)
+            title = list(view.render_line(0))
+            styled = [s.text for s in title if s.style is not None and s.style + per == s.style]
+            assert "".join(styled) == "Kim Jong-un"
+            other = next(h for h in app.listing.heads if h.id != seed.id and h.title)
+            app.jump(other.id)
+            await wait_for(pilot, lambda: shown_article(app) == other.id, "the next article")
+            await wait_for(pilot, lambda: not app.asking, "its pane")
+            assert threads[1:] == ["kabar-catalog"]  # found with it
+    finally:
+        release.set()
 
 
 def test_the_related_pane_reads_no_article_whole(

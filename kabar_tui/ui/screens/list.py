@@ -66,6 +66,12 @@ class ListScreen(KabarNode, Screen[None]):
             self._linking_timer = self.set_interval(1, self._show_linking)
             self._show_linking()
 
+    def first_rows_shown(self) -> None:
+        """The newest rows are listed while the rest are read: no moving bar meanwhile (at
+        100k articles that takes seconds, and each frame of the bar drew the screen again,
+        behind the search screen too). "Reading articles…" stays until the list is whole."""
+        self.query_one(ProgressBar).display = False
+
     def _show_linking(self) -> None:
         seconds = int(time.monotonic() - self._linking_started)
         status = _("Linking stories and names across outlets… {seconds} s").format(seconds=seconds)

@@ -157,23 +157,26 @@ class ArticleList(ScrollView, can_focus=True):
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(f"article-list--{name}", partial=True)
 
-    def _guess(self, article: ArticleHead, width: int) -> int:
-        """The lines of a row not wrapped yet: its title's length over the title column."""
-        if width > TITLE_OFFSET:
-            return max(1, -(-len(article.title) // (width - TITLE_OFFSET)))
-        return 1 + max(1, -(-len(article.title) // width))
-
     def _index(self) -> None:
         """Where each row starts, for the current width: the lines of rows already wrapped,
-        a guess for the others (corrected when they are shown, see `_settle`)."""
+        a guess for the others (corrected when they are shown, see `_settle`): the title's
+        length over the title column, plus the outlet's line when too narrow for columns.
+        One pass without a call per row: at 100k rows this runs on the event loop."""
         width = self.row_width
         if width == self._indexed_width:
             return
-        rows, guess = self._rows, self._guess
-        self._heights = [
-            len(rows[a.id, width]) if (a.id, width) in rows else guess(a, width)
-            for a in self.articles
-        ]
+        wrapped = {key: len(lines) for (key, at), lines in self._rows.items() if at == width}
+        lines_of = wrapped.get
+        if width > TITLE_OFFSET:
+            column = width - TITLE_OFFSET
+            self._heights = [
+                lines_of(a.id) or (len(a.title) + column - 1) // column or 1 for a in self.articles
+            ]
+        else:
+            self._heights = [
+                lines_of(a.id) or 1 + ((len(a.title) + width - 1) // width or 1)
+                for a in self.articles
+            ]
         self._indexed_width = width
         self._place_rows()
 

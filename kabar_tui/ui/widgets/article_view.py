@@ -73,11 +73,19 @@ def header_mentions_now(article: Article) -> HeaderMentions | None:
     (see INLINE_ENTITY_CHARACTERS)."""
     if not article.title and not article.captions:
         return NO_HEADER_MENTIONS
-    if sum(len(p.text) for p in article.paragraphs) > INLINE_ENTITY_CHARACTERS:
+    if not header_waits_for_recogniser(article):
         return None
     from kabar_tui.core.entities import title_and_caption_entities  # the recogniser
 
     return title_and_caption_entities(article)
+
+
+def header_waits_for_recogniser(article: Article) -> bool:
+    """Whether `header_mentions_now` runs the recogniser for `article`: it has a title or
+    captions, and a body short enough to read with them at once."""
+    return bool(article.title or article.captions) and (
+        sum(len(p.text) for p in article.paragraphs) <= INLINE_ENTITY_CHARACTERS
+    )
 
 
 def _estimate(characters: int, width: int) -> int:
