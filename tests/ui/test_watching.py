@@ -262,13 +262,13 @@ async def test_a_new_file_whose_name_is_taken_is_not_shown_under_another_article
         await wait_for(pilot, lambda: len(app.list_screen.shown) == 6, "both indexed")
 
 
-async def test_an_article_asked_for_before_every_head_is_read_opens_once_they_are(
+async def test_an_article_asked_for_before_every_head_is_read_opens_before_they_are(
     folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """While only the newest rows are listed, the event loop does not query the catalog
     (its connection is its thread's): a hit or link to another article has its head read
-    by the catalog's thread and opens before the whole list is made, instead of saying it
-    is not loaded (branch start100k: it used to wait for the list)."""
+    by the catalog's thread and opens while the rest of the list is held back, instead of
+    saying it is not loaded or waiting for the whole list."""
     from kabar_tui.ui import app as app_module
     from kabar_tui.ui.listing import Listing
 
