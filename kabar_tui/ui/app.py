@@ -19,7 +19,7 @@ import signal
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar, cast
@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, TypeVar, cast
 from rich.console import RenderableType
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.filter import LineFilter
 from textual.message import Message
 from textual.screen import Screen
 
@@ -54,7 +55,7 @@ from kabar_tui.ui.messages import (
 )
 from kabar_tui.ui.screens.list import ListScreen
 from kabar_tui.ui.textual_strings import part_name, textual_text
-from kabar_tui.ui.theming import setup_themes
+from kabar_tui.ui.theming import no_color_filters, setup_themes
 
 if TYPE_CHECKING:
     from kabar_tui.core.compare import Comparison
@@ -245,6 +246,9 @@ class KabarApp(App[None]):
         self.startup_warnings = warnings or []
         if keymap:
             self.set_keymap(keymap)
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        return no_color_filters(self, super().get_line_filters())
 
     @property
     def linked(self) -> bool:
