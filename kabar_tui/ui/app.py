@@ -670,12 +670,7 @@ class KabarApp(App[None]):
                 self._search_asker.ask(
                     f"open {id(catalog)}", partial(self._open_search, catalog), _nothing
                 )
-        message = None
-        if not len(catalog):
-            message = _("No articles could be read.")
-            if self.problems:
-                message += " " + "; ".join(str(p) for p in self.problems)
-        self.list_screen.finish_loading(message)
+        self.list_screen.finish_loading(self._why_empty())
         self.list_screen.forget_prompts()
         self.list_screen.refresh_articles(keep_place=changes is not None)
         if changes:
@@ -709,6 +704,23 @@ class KabarApp(App[None]):
 
         self.fetch_article(head.id, again)
 
+    def _why_empty(self) -> str | None:
+        """What the list says when no article could be read: why, a file a line (a file's
+        reason also came as a toast, which goes after a few seconds)."""
+        if len(self.catalog):
+            return None
+        lines = [_("No articles could be read.")]
+        lines += [str(problem) for problem in self.problems[:SHOWN_PROBLEMS]]
+        hidden = len(self.problems) - SHOWN_PROBLEMS
+        if hidden > 0:
+            more = ngettext(
+                "{n} more problem (listed when kabar exits)",
+                "{n} more problems (listed when kabar exits)",
+                hidden,
+            )
+            lines.append(more.format(n=hidden))
+        return "\n".join(lines)
+
     def _article_view(self) -> ArticleView | None:
         """The reader's article view, when the reader screen is there with it."""
         from kabar_tui.ui.widgets.article_view import ArticleView
@@ -723,8 +735,11 @@ class KabarApp(App[None]):
         thread and move to it, keeping the user's place (`_catalog_ready`)."""
         self.folder_checks += 1
         said = self.problems
-        self._say_problems([p for p in message.problems if p not in said])
-        self.problems = said + [p for p in message.problems if p not in said]
+        new = [p for p in message.problems if p not in said]
+        self._say_problems(new)
+        self.problems = said + new
+        if new and not len(self.catalog):  # the empty corpus of the cache: say why now
+            self.list_screen.finish_loading(self._why_empty())
         if message.key is None or message.key == stored_key(self.catalog):
             return
         key = message.key

@@ -281,6 +281,43 @@ async def test_bad_paths_give_a_message_not_a_traceback(tmp_path) -> None:
         assert app.problems
 
 
+async def _status_when_loaded(app: KabarApp, pilot) -> list[str]:
+    """The list's status line as drawn, once loading and the folders' check are done."""
+    for _ in range(100):
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.05)
+        if app.folder_checks:
+            break
+    await pilot.pause()
+    status = app.list_screen.query_one("#status", Label)
+    assert status.display
+    x, y, width, height = status.region
+    update = app.screen._compositor.render_full_update()
+    lines = ["".join(segment.text for strip in line for segment in strip) for line in update.strips]
+    return [line[x : x + width].strip() for line in lines[y : y + height]]
+
+
+async def test_a_folder_of_binary_files_says_why_nothing_was_read(tmp_path, monkeypatch) -> None:
+    """Opened a second time (the cache has the empty corpus), the reasons come with the
+    folders' check: the list says them too, not only toasts that go; a long one wraps."""
+    monkeypatch.delenv("KABAR_NO_CACHE", raising=False)
+    monkeypatch.setenv("KABAR_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "a-folder-whose-name-makes-the-reason-longer-than-a-line" / "binaries"
+    folder.mkdir(parents=True)
+    for name in ("program.txt", "image.txt"):
+        (folder / name).write_bytes(bytes(range(256)) * 8)
+    for _opening in range(2):
+        app = KabarApp(paths=[folder])
+        async with app.run_test(size=(80, 24)) as pilot:
+            status = await _status_when_loaded(app, pilot)
+    said = " ".join(status)
+    assert status[0] == "No articles could be read."
+    for name in ("program.txt", "image.txt"):
+        assert f"{name}: skipped: binary file, not text" in said
+    assert str(folder / "image.txt") in said.replace(" ", "").replace("\n", "")
+    assert len(status) >= 4  # each file on a line of its own, the long path wrapped
+
+
 async def test_opens_files_given_on_the_command_line(tmp_path) -> None:
     (tmp_path / "a.txt").write_text(
         "Judul berita yang cukup panjang\n\nIsi berita pertama yang cukup panjang di sini.\n",
