@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from textual.widgets import Input, Label
+from rich.text import Text
+from textual.widgets import Input, Label, OptionList
 
 from kabar_tui.core.model import Paragraph, Story
 from kabar_tui.core.search import Hit, SearchPage
@@ -220,6 +221,55 @@ async def test_entity_view_lists_mentions_and_jumps() -> None:
         await pilot.press("backspace")
         await pilot.pause()
         assert app.reader.view.article.id == "detik-1"
+
+
+UNSOURCED_TITLE = "Menteri Pertahanan Rusia Sergei Shoigu menyambut Kim Jong Un di Vladivostok"
+
+
+def unsourced_corpus():
+    """The test corpus with kompas-1's outlet and date unknown and a long title."""
+    corpus = build_corpus()
+    kompas = corpus.article("kompas-1")
+    kompas.outlet, kompas.published, kompas.title = None, None, UNSOURCED_TITLE
+    return corpus
+
+
+async def test_an_article_of_unknown_outlet_and_date_is_named_without_dashes() -> None:
+    """The entity view's heading was `- · - · Title`, the related pane's `Title cut mid-wo
+    · - · similar`, a search hit's `title · - · -`: only what is known, a cut title ends
+    in `…` at a word."""
+    corpus = unsourced_corpus()
+    app = make_app(corpus)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.show_entity("Sergei Shoigu")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        listing = app.screen.query_one(OptionList)
+        headings = [
+            str(listing.get_option_at_index(number).prompt)
+            for number, target in enumerate(app.screen.targets)
+            if target is None
+        ]
+        assert headings[1] == UNSOURCED_TITLE
+        assert headings[0] == "detikNews · Sep 17, 2023 · Kim Jong Un bertemu Shoigu di Vladivostok"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("enter", "j", "r")
+        await pilot.pause()
+        related = app.reader.query_one("#side-list", OptionList)
+        first_line = str(related.get_option_at_index(0).prompt).split("\n")[0].strip()
+        assert first_line == "88 Menteri Pertahanan Rusia Sergei Shoigu… · similar"
+        await pilot.press("escape", "slash", *"shoigu sambut")
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.3)
+        await app.workers.wait_for_complete()
+        hit_lines = [
+            str(Text("\n").join([app.screen._prompt(hit)])).split("\n")[0]
+            for hit in app.screen.hits
+            if hit.article_id == "kompas-1"
+        ]
+        assert hit_lines and all(" · -" not in line for line in hit_lines), hit_lines
 
 
 async def test_copy_quote_with_citation() -> None:

@@ -18,12 +18,12 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from kabar_tui.core.filter_values import ValueMatch
-from kabar_tui.core.formatting import format_date, format_number
+from kabar_tui.core.formatting import format_number
 from kabar_tui.core.query import HitKind, filter_keys_help, filter_problem, highlight_terms
 from kabar_tui.core.textfold import WORD, fold
 from kabar_tui.i18n import _, ngettext
 from kabar_tui.ui.access import KabarNode
-from kabar_tui.ui.labels import hit_kind_label, value_notes
+from kabar_tui.ui.labels import hit_kind_label, known_source, value_notes
 from kabar_tui.ui.messages import OpenArticle, ShowEntity
 
 if TYPE_CHECKING:  # not imported with the screen: numpy may be loading in the search thread
@@ -279,8 +279,8 @@ class SearchScreen(KabarNode, ModalScreen[None]):
         head.append(f"{hit.score:>3.0f} ", style="bold")
         head.append(hit_kind_label(hit.kind), style="dim")
         if article is not None:
-            locale = self.kabar.locale
-            head.append(f" · {article.outlet or '-'} · {format_date(article.published, locale)}")
+            for part in known_source(article, self.kabar.locale):
+                head.append(f" · {part}")
         if hit.label:
             head.append(f" · {hit.label}", style="italic")
         body = Text(hit.text[:300])

@@ -20,14 +20,14 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kabar_tui.core.catalog import ArticleHead, Catalog, entity_key
-from kabar_tui.core.formatting import format_date
 from kabar_tui.core.model import Article, Link, Quote
 from kabar_tui.i18n import _
 from kabar_tui.ui.access import KabarNode
-from kabar_tui.ui.labels import link_kind_label
+from kabar_tui.ui.labels import known_source, link_kind_label
 from kabar_tui.ui.messages import OpenArticle, ShowEntity
 
 SNIPPET = 160
+SOURCE_TITLE = 40  # characters of the title naming a passage's article of no known outlet
 CONTEXT = 240  # characters of the paragraph shown above a full-width pane
 
 
@@ -158,8 +158,7 @@ class RelatedPane(PaneContent):
         text = Text()
         text.append(f"{link.score:>3.0f} ", style="bold")
         if other is not None:
-            source = other.outlet or other.title[:40]
-            text.append(f"{source} · {format_date(other.published, self.locale)}")
+            text.append(" · ".join(known_source(other, self.locale, SOURCE_TITLE)))
             text.append(f" · {link_kind_label(link.kind)}", style="dim")
             if item.text:
                 more = "…" if len(item.text) > SNIPPET else ""
