@@ -24,7 +24,7 @@ import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
-from kabar_tui.core.filter_values import NameMatcher, ValueMatch
+from kabar_tui.core.filter_values import NameMatcher, ValueMatch, allowed_typos
 from kabar_tui.core.model import Article, Corpus, EntityRecord
 from kabar_tui.core.query import KINDS, HitKind, Query, parse_query
 from kabar_tui.core.textfold import WORD, fold
@@ -105,10 +105,6 @@ def _pair_key(first: int, second: int) -> int:
 def _grams(word: str) -> set[str]:
     padded = f" {word} "
     return {padded[i : i + 3] for i in range(len(padded) - 2)}
-
-
-def _allowed_typos(word: str) -> int:
-    return 0 if len(word) < 4 else 1 if len(word) < 8 else 2
 
 
 @dataclass(slots=True)
@@ -315,7 +311,7 @@ class SearchEngine(ABC):
         exact = self._find_word(word)
         if exact is not None:
             matches[exact] = 1.0
-        typos = _allowed_typos(word)
+        typos = allowed_typos(word)
         if typos:
             for word_id in self._typo_candidates(word, typos):
                 if word_id in matches:
