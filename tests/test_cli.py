@@ -90,6 +90,20 @@ def test_entities_and_quotes_plain_when_piped() -> None:
     assert rows and all("Matsegora" in row[2] for row in rows)
 
 
+def test_a_typed_wrong_speaker_is_taken_as_search_takes_it() -> None:
+    """`kabar quotes --speaker matsegra` found nothing while `kabar search by:matsegra`
+    found Matsegora's quotes; now both take it as Matsegora, and say so."""
+    quotes = kabar("quotes", "--speaker", "matsegra")
+    assert quotes.returncode == 0, quotes.stderr
+    rows = [line.split("\t") for line in quotes.stdout.splitlines()]
+    assert rows == [
+        row
+        for row in (r.split("\t") for r in kabar("quotes").stdout.splitlines())
+        if row[2].startswith("Alexander Matsegora")
+    ]
+    assert quotes.stderr.strip() == "kabar: --speaker matsegra → Matsegora"
+
+
 def test_a_closed_pipe_is_not_a_traceback() -> None:
     result = subprocess.run(
         f"{sys.executable} -m kabar_tui export --format jsonl | head -c 10 >/dev/null",
