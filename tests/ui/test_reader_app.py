@@ -272,6 +272,17 @@ async def test_an_article_of_unknown_outlet_and_date_is_named_without_dashes() -
         assert hit_lines and all(" · -" not in line for line in hit_lines), hit_lines
 
 
+async def test_entity_counts_are_grouped_as_the_hit_count_is() -> None:
+    """`24339 mentions · 9102 articles` beside search's `4,821 hits` (`4.821` in Indonesian)."""
+    app = make_app(locale="id")
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        app.show_entity("Sergei Shoigu")
+        await pilot.pause()
+        title = str(app.screen._title((24339, 9102)))
+        assert title.endswith("24.339 mentions · 9.102 articles")
+
+
 async def test_copy_quote_with_citation() -> None:
     app = make_app()
     async with app.run_test() as pilot:

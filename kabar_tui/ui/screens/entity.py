@@ -13,6 +13,7 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from kabar_tui.core.catalog import EntityOccurrence
+from kabar_tui.core.formatting import format_number
 from kabar_tui.core.model import Mention
 from kabar_tui.i18n import _, ngettext
 from kabar_tui.ui.access import KabarNode
@@ -71,11 +72,16 @@ class EntityScreen(KabarNode, Screen[None]):
             title.append("  …", style="dim")
             return title
         mentions, articles = counts
+        locale = self.kabar.locale
         title.append(
             "  "
-            + ngettext("{n} mention", "{n} mentions", mentions).format(n=mentions)
+            + ngettext("{n} mention", "{n} mentions", mentions).format(
+                n=format_number(mentions, locale)
+            )
             + " · "
-            + ngettext("{n} article", "{n} articles", articles).format(n=articles)
+            + ngettext("{n} article", "{n} articles", articles).format(
+                n=format_number(articles, locale)
+            )
         )
         return title
 
