@@ -66,6 +66,11 @@ class ListScreen(KabarNode, Screen[None]):
             self._linking_timer = self.set_interval(1, self._show_linking)
             self._show_linking()
 
+    @property
+    def linking(self) -> bool:
+        """Every article is read; the cross-article stage runs."""
+        return self._linking_timer is not None
+
     def _show_linking(self) -> None:
         seconds = int(time.monotonic() - self._linking_started)
         status = _("Linking stories and names across outlets… {seconds} s").format(seconds=seconds)

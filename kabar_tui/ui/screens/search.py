@@ -188,7 +188,7 @@ class SearchScreen(KabarNode, ModalScreen[None]):
 
     def run_search(self, query: str) -> None:
         if self.kabar.searcher is None and query.strip():  # searched again once it is ready
-            self.query_one("#search-status", Label).update(_("Still reading articles…"))
+            self.query_one("#search-status", Label).update(self._waiting())
         self._search(query, 0, partial(self.show_hits, query))
 
     def searcher_ready(self) -> None:
@@ -221,11 +221,17 @@ class SearchScreen(KabarNode, ModalScreen[None]):
         if hint:
             status.update(Text(hint, style="bold"))
         elif self.kabar.searcher is None:
-            status.update(_("Still reading articles…"))
+            status.update(self._waiting())
         elif not query.strip():
             status.update(_("Type to search the whole corpus"))
         else:
             status.update(self._count_line())
+
+    def _waiting(self) -> str:
+        """What search waits for: the articles read, or (all read) linked across outlets."""
+        if self.kabar.list_screen.linking:
+            return _("Still linking articles across outlets…")
+        return _("Still reading articles…")
 
     def _count_line(self) -> Text:
         """`12 hits`, and what a filter value was taken as (`by:matsegra → Matsegora`)
