@@ -25,7 +25,7 @@ def test_list_on_missing_path_is_one_line_error() -> None:
     result = kabar("list", "/no/such/place")
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
-    assert "no such file or folder" in result.stderr
+    assert result.stderr == "kabar: error: /no/such/place: no such file or folder\n"
 
 
 def test_export_json_on_seeds_is_versioned() -> None:
