@@ -125,6 +125,20 @@ def test_empty_results_are_said_on_stderr_not_in_the_data() -> None:
     assert "no hits" in search.stderr
 
 
+def test_a_misspelt_or_misplaced_command_is_named_not_taken_for_files() -> None:
+    """`kabar serach korut` said `serach` and `korut` were no files; `kabar --lang id list`
+    that `list` was none: a word like a command is said to be one, in one line."""
+    typo = kabar("serach", "korut")
+    assert typo.returncode == 2
+    assert typo.stderr == "kabar: error: no file or command 'serach'; did you mean kabar search?\n"
+    placed = kabar("--lang", "id", "list")
+    assert placed.returncode == 2
+    assert placed.stderr.startswith("kabar: error: tidak ada berkas 'list': perintah ditulis")
+    assert placed.stderr.count("\n") == 1
+    folder = kabar("news-folder")  # like no command: the path's own message
+    assert folder.stderr == "kabar: error: news-folder: no such file or folder\n"
+
+
 def test_opening_the_reader_on_nothing_readable_fails_before_the_ui(tmp_path: Path) -> None:
     result = kabar(str(tmp_path / "missing"), str(tmp_path))
     assert result.returncode == 2
