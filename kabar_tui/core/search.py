@@ -318,9 +318,8 @@ class SearchEngine(ABC):
         """A short name the entity list knows (`korut`) also means its long name: the
         documents holding the long name's words side by side."""
         alias = search_aliases().get(term.word, ())
-        found = [self._find_word(word) for word in alias]
-        ids = [word_id for word_id in found if word_id is not None]
-        if not ids or len(ids) < len(alias):
+        ids = [word_id for word in alias if (word_id := self._find_word(word)) is not None]
+        if not alias or len(ids) < len(alias):  # a word of it is in no text
             return
         docs: Sequence[int]
         if len(ids) == 1:
