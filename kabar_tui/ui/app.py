@@ -593,6 +593,8 @@ class KabarApp(App[None]):
 
     def on_articles_arrived(self, message: ArticlesArrived) -> None:
         """Processed articles, shown at once; their cross-article results come later."""
+        if not self.screen_stack:
+            return  # the reader has gone (quit while a file was being read)
         started = time.perf_counter()
         catalog = self.catalog
         before = len(catalog)
@@ -603,7 +605,8 @@ class KabarApp(App[None]):
         self._arrival_seconds = time.perf_counter() - started
 
     def on_load_progress(self, message: LoadProgress) -> None:
-        self.list_screen.set_progress(message.done, message.total)
+        if self.screen_stack:  # else the reader has gone
+            self.list_screen.set_progress(message.done, message.total)
 
     def on_first_rows(self, message: FirstRows) -> None:
         """The newest articles, listed while every head is read; the catalog answers."""

@@ -386,11 +386,29 @@ async def test_opens_files_given_on_the_command_line(tmp_path) -> None:
     )
     app = KabarApp(paths=[tmp_path])
     async with app.run_test() as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        for _ in range(100):  # indexed in the loading thread: one pause was too short under load
+            await app.workers.wait_for_complete()
+            await pilot.pause(0.05)
+            if app.linked and app.searcher is not None:
+                break
         assert len(app.catalog) == 1
         assert app.searcher is not None
         assert not app.list_screen.query_one("#status", Label).display
+
+
+async def test_loading_messages_after_the_reader_has_gone_are_dropped() -> None:
+    """A file read while the reader quits: its articles and progress arrive to no screen
+    (an IndexError on the empty screen stack, at exit)."""
+    from kabar_tui.core.catalog import MemoryCatalog
+    from kabar_tui.ui.messages import ArticlesArrived, LoadProgress
+
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+    app.catalog = MemoryCatalog(linked=False)
+    app.on_load_progress(LoadProgress(1, 2))
+    app.on_articles_arrived(ArticlesArrived(build_corpus().articles[:1]))
+    assert len(app.catalog) == 0
 
 
 def test_query_terms_drop_filters() -> None:
