@@ -537,3 +537,211 @@ def test_a_title_and_unit_chain_is_not_part_of_the_persons_name(
     text: str, expected: set[tuple[str, str]]
 ) -> None:
     assert found(text) == expected
+
+
+def test_zone_aliases_world_and_antarctic_stations_are_no_places() -> None:
+    # CLDR's "world" region, the old alias time zones (Australia/North, Brazil/East,
+    # Mexico/General) and the Antarctic stations named after people (Antarctica/Davis)
+    for word in ("Dunia", "North", "East", "General", "Central", "Davis", "Casey"):
+        assert gazetteer_entry(word) is None, word
+    assert gazetteer_entry("Sydney") == ("LOC", "Sydney")
+    assert gazetteer_entry("Palestina") == ("LOC", "Palestina")
+    text = "Aktris Brooke Davis tampil di Piala Dunia bersama penyanyi dari North Carolina."
+    assert ("Davis", "LOC") not in found(text)
+    assert ("Dunia", "LOC") not in found(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "person", "not_people"),
+    [
+        (
+            "Jaksa Agung Sanitiar Burhanuddin mengatakan kasus itu terus diselidiki tim penyidik.",
+            "Sanitiar Burhanuddin",
+            {"Agung Sanitiar Burhanuddin", "Agung"},
+        ),
+        (
+            "Menhub Budi Karya Sumadi menyebut jadwal kereta akan ditambah mulai pekan depan.",
+            "Budi Karya Sumadi",
+            {"Menhub Budi Karya Sumadi"},
+        ),
+        (
+            "Upacara itu dipimpin oleh kepala sekolah Drs Sutrisno pada pagi hari. Sambutan "
+            "kemudian diberikan Drs. Hartono dari dinas pendidikan setempat.",
+            "Sutrisno",
+            {"Drs Sutrisno", "Drs"},
+        ),
+        (
+            "Presiden Terpilih Prabowo Subianto menerima para tamu di rumahnya pada pagi hari.",
+            "Prabowo Subianto",
+            {"Terpilih Prabowo Subianto"},
+        ),
+        (
+            "Acara itu dihadiri Komjen Pol Listyo Sigit Prabowo dan beberapa pejabat lain.",
+            "Listyo Sigit Prabowo",
+            {"Pol Listyo Sigit Prabowo"},
+        ),
+        (
+            "Direktur Pemasaran Dewi Lestari mengatakan penjualan naik dua kali lipat tahun ini.",
+            "Dewi Lestari",
+            {"Pemasaran Dewi Lestari"},
+        ),
+    ],
+)
+def test_title_words_are_not_part_of_the_name(text: str, person: str, not_people: set[str]) -> None:
+    people = {name for name, label in found(text) if label == "PER"}
+    assert person in people
+    assert not people & not_people
+
+
+def test_a_portfolio_word_after_a_title_is_the_title_not_a_person() -> None:
+    text = "Ia pernah menjabat sebagai Menteri Perkebunan pada tahun 1967 sebelum pensiun."
+    assert ("Perkebunan", "PER") not in found(text)
+    # a head that opens an organisation stays one (`Kejaksaan Agung`)
+    text = (
+        "Kepala Pusat Penerangan Hukum Kejaksaan Agung Ketut Sumedana mengatakan berkas itu "
+        "sudah lengkap."
+    )
+    assert ("Ketut Sumedana", "PER") in found(text)
+
+
+def test_a_unit_between_two_titles_is_no_person() -> None:
+    text = (
+        "Kepala Dinas Penerangan TNI AD Brigjen Wahyu Santoso mengatakan latihan itu selesai "
+        "pada sore hari."
+    )
+    result = found(text)
+    assert ("Wahyu Santoso", "PER") in result
+    assert ("AD", "PER") not in result
+    assert ("Dinas Penerangan TNI AD", "ORG") in result
+    text = "Kepala Bidang Humas PMI DKI Kolonel Rudi Hartono meninjau lokasi banjir kemarin siang."
+    result = found(text)
+    assert ("Rudi Hartono", "PER") in result
+    assert not any(label == "PER" and "PMI" in name for name, label in result)
+
+
+def test_a_street_is_named_over_the_names_inside_it() -> None:
+    text = (
+        "Wartawan menunggu di depan kantor itu di Jl Medan Merdeka Barat, Jakarta, sejak pagi tadi."
+    )
+    result = found(text)
+    assert ("Jl Medan Merdeka Barat", "LOC") in result
+    assert not any(label == "PER" for _, label in result)
+
+
+def test_a_word_the_article_writes_in_lowercase_is_no_person_for_acting() -> None:
+    text = (
+        "Lagu berjudul Bukan Cinta Biasa dinyanyikan ulang oleh penyanyi itu tahun lalu. "
+        "Menurut penulisnya, Cinta menjadi tema yang tidak pernah habis, sebab setiap orang "
+        "punya cinta."
+    )
+    assert ("Cinta", "PER") not in found(text)
+    # a person named in full is still found by the surname alone
+    text = (
+        "Menteri itu bertemu Budi Santoso di kantornya. Santoso menjelaskan rencana "
+        "pembangunan jalan baru."
+    )
+    assert ("Santoso", "PER") in found(text)
+
+
+def test_a_company_unit_inside_a_title_is_neither_person_nor_place() -> None:
+    text = (
+        "Pemadaman bergilir berakhir pada malam hari, kata General Manager PLN Unit Induk "
+        "Distribusi Bali Made Suartika kepada wartawan."
+    )
+    assert found(text) == {("PLN", "ORG"), ("Bali", "LOC"), ("Made Suartika", "PER")}
+
+
+def test_indonesian_regencies_and_provinces_are_places() -> None:
+    text = (
+        "Banjir merendam ratusan rumah di Klaten dan Sidoarjo, sementara warga Gorontalo "
+        "dan Pidie mengirim bantuan ke sana."
+    )
+    result = found(text)
+    for place in ("Klaten", "Sidoarjo", "Gorontalo", "Pidie"):
+        assert (place, "LOC") in result, place
+    assert gazetteer_entry("Sumsel") == ("LOC", "Sumatera Selatan")
+
+
+def test_chamber_of_commerce_and_honorifics_before_a_name() -> None:
+    text = (
+        "Ketua Kamar Dagang dan Industri Kota Bandung Iwan Suryadi mengatakan pengusaha siap, "
+        "didampingi Ny Herawati Boediono dari yayasan setempat."
+    )
+    result = found(text)
+    assert ("Iwan Suryadi", "PER") in result
+    assert ("Herawati Boediono", "PER") in result
+    assert not any(label == "PER" and "Dagang" in name for name, label in result)
+
+
+def test_several_capitalised_words_after_di_the_tagger_reads_as_no_name_are_no_place() -> None:
+    text = "Lagu itu menjadi nomor satu di Hot Country Songs chart pada pekan lalu."
+    assert ("Hot Country Songs", "LOC") not in found(text)
+    # a place the tagger reads with its lowercase head keeps the rules' name
+    text = "Penduduk yang tinggal di desa Sukamaju Hilir mayoritas bertani padi."
+    assert ("Sukamaju Hilir", "LOC") in found(text)
+
+
+def test_a_street_after_lowercase_jalan_holds_no_person() -> None:
+    text = (
+        "Wartawan berkumpul di kantor kementerian itu, jalan Medan Merdeka Barat, Jakarta, "
+        "sejak pagi tadi."
+    )
+    result = found(text)
+    assert ("Medan Merdeka Barat", "LOC") in result
+    assert not any(label == "PER" for _, label in result)
+
+
+def test_a_place_ending_a_one_word_name_after_a_title_is_the_name() -> None:
+    text = "Rapat itu dipimpin Komjen Pol Badrodin Haiti yang kini menjabat Wakil Kepala Polri."
+    result = found(text)
+    assert ("Badrodin Haiti", "PER") in result
+    assert ("Haiti", "LOC") not in result
+    # the title's own place comes before the name
+    assert ("Rusia", "LOC") in found("Presiden Rusia Vladimir Putin tiba di Beijing kemarin.")
+
+
+def test_oil_and_gas_words_continue_an_agency_name_over_dan() -> None:
+    text = "Ketua Komite Badan Pengatur Hilir Minyak dan Gas Bumi mengatakan pasokan aman."
+    result = found(text)
+    assert ("Komite Badan Pengatur Hilir Minyak dan Gas Bumi", "ORG") in result
+    assert ("Gas Bumi", "PER") not in result
+
+
+def test_a_task_force_or_platoon_before_the_name_is_an_organisation() -> None:
+    text = (
+        "Juru Bicara Satuan Tugas Penanganan Covid-19 Provinsi Bengkulu Rudi Hartono mengatakan "
+        "vaksin sudah tiba di gudang."
+    )
+    result = found(text)
+    assert ("Rudi Hartono", "PER") in result
+    assert ("Satuan Tugas Penanganan Covid-19 Provinsi Bengkulu", "ORG") in result
+    text = "Api sudah padam, kata Budi, Kepala Peleton B dari pos pemadam kebakaran setempat."
+    result = found(text)
+    assert ("Budi", "PER") in result
+    assert ("Peleton B", "PER") not in result
+
+
+def test_the_person_after_a_comma_holds_the_title_chain_before_it() -> None:
+    text = "Pendaftaran ditutup pukul 16.00, kata Ketua KPUD Kendari, Asnuddin, kepada wartawan."
+    rules = recognise_with_bases([text])
+    read = {(m.text, m.label, rules.bases[m.paragraph, m.start, m.end]) for m in rules.mentions}
+    assert read == {
+        ("KPUD", "ORG", "acronym"),
+        ("Kendari", "LOC", "known"),
+        ("Asnuddin", "PER", "holder"),
+    }
+    assert ("Asnuddin", "PER") in found(text)
+    # a title's field listed over commas is still no person
+    assert not any(
+        label == "PER"
+        for _, label in found("Ia dilantik sebagai Menteri Pendidikan, Kebudayaan, dan Riset.")
+    )
+
+
+def test_a_place_named_with_ordinary_words_holds_no_person() -> None:
+    # `Induk` is an ordinary organisation word (PLN Unit Induk); after a place's head the
+    # words that follow are still the place's
+    text = "Harga cabai di Pasar Induk Kramat Jati naik tajam sepanjang pekan ini."
+    result = found(text)
+    assert ("Pasar Induk Kramat Jati", "LOC") in result
+    assert not any(label == "PER" for _, label in result)

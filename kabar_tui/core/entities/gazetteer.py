@@ -17,6 +17,27 @@ from kabar_tui.core.lexicon import NAME_WORD, Label, data_lines, data_value, num
 
 MAX_PHRASE_WORDS = 6  # longer phrases are never looked up
 _GAZETTEER = "entities/gazetteer.tsv"
+# CLDR regions that are no named place: the world (`Piala Dunia`), an unknown region.
+NOT_PLACE_TERRITORIES = frozenset({"001", "ZZ"})
+# Time-zone names that are no place a reader means: Antarctic research stations named
+# after people (`Antarctica/Davis`, `Casey`, `Mawson`: `Brooke Davis` is no place), and
+# the old alias zones named by a compass point or a region of a country (`Australia/North`,
+# `Brazil/East`, `Canada/Central`, `Mexico/General`).
+NOT_PLACE_ZONE_AREAS = ("Etc/", "SystemV/", "US/", "Antarctica/")
+NOT_PLACE_ZONE_CITIES = frozenset(
+    {
+        "North",
+        "South",
+        "East",
+        "West",
+        "Center",
+        "Central",
+        "Eastern",
+        "Mountain",
+        "General",
+        "Continental",
+    }
+)
 
 
 def _lengths_by_first_word(phrases: Iterable[tuple[str, ...]]) -> dict[str, tuple[int, ...]]:
@@ -111,20 +132,22 @@ def gazetteer() -> Gazetteer:
             upper_keys.add(token_key(name))
     indonesian, english = babel.Locale("id"), babel.Locale("en")
     for code, name in indonesian.territories.items():
+        if code in NOT_PLACE_TERRITORIES:
+            continue
         if _name_is_usable(name):
             names.setdefault(key_tuple(name), (Label.LOC, name))
         english_name = english.territories.get(code)
         if english_name and _name_is_usable(english_name):
             names.setdefault(key_tuple(english_name), (Label.LOC, names[key_tuple(name)][1]))
     for zone in zoneinfo.available_timezones():
-        if "/" not in zone or zone.startswith(("Etc/", "SystemV/", "US/")):
+        if "/" not in zone or zone.startswith(NOT_PLACE_ZONE_AREAS):
             continue
         city = zone.rsplit("/", 1)[1].replace("_", " ")
-        if _name_is_usable(city):
+        if _name_is_usable(city) and city not in NOT_PLACE_ZONE_CITIES:
             names.setdefault(key_tuple(city), (Label.LOC, city))
     for zone, data in indonesian.time_zones.items():
         city = data.get("city")
-        if city and _name_is_usable(city):
+        if city and _name_is_usable(city) and not zone.startswith(NOT_PLACE_ZONE_AREAS):
             english_city = zone.rsplit("/", 1)[1].replace("_", " ")
             canonical = names.get(key_tuple(english_city), (Label.LOC, city))[1]
             names.setdefault(key_tuple(city), (Label.LOC, canonical))

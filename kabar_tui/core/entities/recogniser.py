@@ -23,10 +23,11 @@ from kabar_tui.core.model import Article, Mention
 SENTENCE_END = frozenset(".!?")
 # Why the rules found a name (rules.recognise_with_bases) when their mention stands over
 # the tagger's: a known name, a club, an organisation tail or head, a branch region, an
-# acronym before a name, a name after a title, a name resolved from the rest of the article
-# or from what it does (`Putin menelepon`).
+# acronym before a name, a name after a title, the name after a comma that closes a title
+# chain (`Ketua KPUD Muna, Kubais`: not in `TAGGER_OVERRULES`, so it always stands), a
+# name resolved from the rest of the article or from what it does (`Putin menelepon`).
 CURATED = frozenset(
-    {"known", "club", "tail", "head", "resolved", "actor", "region", "acronym", "titled"}
+    {"known", "club", "tail", "head", "resolved", "actor", "region", "acronym", "titled", "holder"}
 )
 
 # When a curated rule mention gives way to a well-formed name the tagger reads over its
@@ -322,7 +323,10 @@ def _merge(
     and where the tagger found a name that a curated mention cuts into, the rules' reading
     of those words (`Kementerian Agama | Lalu Ahmad Zaenuri`; not where the tagger's name
     only starts or ends in a lowercase word: `jalan Dewi Sartika` is no person); a name
-    the rules took from its context (`di`, `kata`) where the tagger found nothing."""
+    the rules took from its context (`di`, `kata`) where the tagger found nothing, if it
+    is one word or the tagger read a name over it (`desa Petuaran Hulu`): several
+    capitalised words after `di` that the tagger reads as no name are mostly a title (`di
+    Hot Country Songs chart`), not a place."""
     tagged = [_widened(name, ruled, rules, text) for name, _ in surely]
     # a mention only a sure name overrules needs a name whose probability was asked for
     sure = any(probability is not None for _, probability in surely)
@@ -355,7 +359,10 @@ def _merge(
         kept += accepted
     for mention, basis in zip(ruled, bases, strict=True):
         if (
-            basis == "context"
+            (
+                basis == "context"
+                and (" " not in mention.text or any(_overlap(mention, t) for t in tagged))
+            )
             or (
                 basis == "unknown"
                 and (

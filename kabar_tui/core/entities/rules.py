@@ -56,11 +56,15 @@ CLUB = re.compile(r"Pers[a-z]{2,6}$")
 # `Eri: "..."`: a name before a colon that opens a quotation is a speaker.
 SPEAKER_COLON = re.compile(r"\s*:\s*[“\"]")
 BYLINE_GAP = re.compile(r"\s*:\s*")
+# Between a title chain that names no person and the person it belongs to.
+TITLE_COMMA = re.compile(r", +")
 # Before a multi-word name these say nothing about a place (`undangan dari Kim Jong-un`).
 DIRECTIONAL_PREPOSITIONS = frozenset({"dari", "ke", "menuju"})
 VERB_WORDS = frozenset(
     {"telah", "akan", "sudah", "juga", "tidak", "belum", "sedang", "masih", "pun", "tak"}
 )
+# Place heads that open a street's name (`_head_name_end`).
+STREET_HEADS = frozenset({"jalan", "jl"})
 
 
 def _runs(text: str, tokens: Tokens) -> list[tuple[int, int]]:
@@ -192,13 +196,18 @@ def _head_name_end(
     gaz: Gazetteer,
     known: Known,
     floor: int = 0,
+    organisation: bool = True,
 ) -> int:
     """Where a name opened by a head word ends: after the first known name in it
     (Partai Golkar | Airlangga Hartarto), before a person's name after ordinary
-    organisation words (Badan Pangan Nasional | Arief Prasetyo Adi), else at the end
+    organisation words (Badan Pangan Nasional | Arief Prasetyo Adi; an organisation's
+    head only: Pasar Induk Kramat Jati is one place), else at the end
     of the capitalised run (Universitas Gadjah Mada). A part of an organisation (Fakultas
-    Hukum) ends before the whole one's name. It never ends before `floor`, the last part
-    of a name joined over `dan`."""
+    Hukum) ends before the whole one's name. A street's name is the whole run: streets are
+    named after people, places and events (Jl Medan Merdeka Selatan, Jalan Raya Bogor). It
+    never ends before `floor`, the last part of a name joined over `dan`."""
+    if keys[i] in STREET_HEADS:
+        return run_end
     j = max(i + 1, floor)
     ordinary = 0
     part = keys[i] in gaz.org_part_heads
@@ -214,6 +223,7 @@ def _head_name_end(
             ordinary += 1
         elif (
             ordinary
+            and organisation
             and 2 <= run_end - j <= 4
             and not any(
                 _name_at(tokens, keys, k, run_end, gaz, known)[0] for k in range(j, run_end)
@@ -255,12 +265,23 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
         found.append(Mention(text[start:end], label, paragraph, start, end))
         state.bases[(paragraph, start, end)] = basis
 
+    open_title = -1  # the first word after a title chain that ended in a unit and a comma
     for run_start, run_end, floor in _join_conjoined_names(text, tokens, _runs(text, tokens), gaz):
         i = run_start
+        after_comma = i == open_title  # Ketua KPUD Muna, | Kubais
+        open_title = -1
         if sentence_start[i] and keys[i] in vocabulary and not gaz.names.get((keys[i],)):
             i += 1  # `Artis Raffi Ahmad` when the article also writes `artis`
             if i == run_end:
                 continue
+        if (
+            i
+            and keys[i - 1] in STREET_HEADS
+            and not tokens.capital[i - 1]
+            and text[ends[i - 1] : starts[i]].isspace()
+        ):
+            add(i, run_end, Label.LOC, "context")  # jalan Medan Merdeka Barat: a street
+            continue
         name_start = i
         while name_start < run_end and keys[name_start] in gaz.not_entities:
             name_start += 1
@@ -273,9 +294,11 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
                 name_start, run_end, Label.ORG, "tail"
             )  # Indonesia Corruption Watch, Ewha Womans University
             continue
-        person_cue = False
+        person_cue = after_comma
+        while after_comma and i < run_end and keys[i] in gaz.org_words:
+            i += 1  # the title's field goes on: Menteri Pendidikan, Kebudayaan, ...
         regional = False
-        after_title = -1
+        after_title = i if after_comma else -1
         while i < run_end:
             if person_cue and keys[i] == "bidang":
                 # Ketua MUI Bidang Fatwa | Asrorun Niam Sholeh; at the end of the run the
@@ -305,6 +328,9 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
                 # Presiden Rusia Vladimir Putin; Kepala BPBD Garut Satria Budi
                 person_cue = person_cue and label in (Label.LOC, Label.ORG)
                 regional = person_cue and label == Label.ORG and keys[i - 1] in gaz.regional_orgs
+                if person_cue and label == Label.ORG:
+                    while i < run_end and keys[i] in gaz.org_words:
+                        i += 1  # the unit in the title: General Manager PLN Unit Induk | Jabar
                 after_title = i
                 continue
             length = _longest(keys, i, run_end, gaz.person_cues)
@@ -329,7 +355,9 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
             elif _longest(keys, i, run_end, gaz.loc_heads):
                 head_label = Label.LOC
             if head_label and run_end - i > 1:
-                i = _head_name_end(tokens, keys, i, run_end, gaz, known, floor)
+                i = _head_name_end(
+                    tokens, keys, i, run_end, gaz, known, floor, head_label == Label.ORG
+                )
                 if (
                     i == run_end
                     and i - token_index >= 4
@@ -339,7 +367,8 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
                     i -= 2  # juru bicara Lembaga Penjamin Simpanan | Dimas Yuliharto
                     person_cue = True
                 else:  # Kepala Eksekutif Pengawas Lembaga Pembiayaan OJK | Agusman
-                    person_cue = person_cue and head_label == Label.ORG and i < run_end
+                    # at the run's end the title chain may go on after a comma
+                    person_cue = person_cue and (head_label == Label.ORG or i == run_end)
                 add(token_index, i, head_label, "head")
                 after_title = i  # Kementerian Luar Negeri | Lalu Muhamad Iqbal
                 continue
@@ -371,6 +400,7 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
                 and (
                     not _name_at(tokens, keys, j, run_end, gaz, known)[0]
                     or _place_inside_name(tokens, keys, j, run_end, gaz, known)
+                    or (person_cue and _place_ends_name(tokens, keys, i, j, run_end, gaz, known))
                 )
                 and not _longest(keys, j, run_end, gaz.person_cues)
                 and not _longest(keys, j, run_end, gaz.org_heads)
@@ -385,6 +415,19 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
                 i += 1
                 regional = keys[i] in gaz.regional_orgs  # Kepala BPBD Garut | Satria Budi
                 after_title = i
+                continue
+            if person_cue and j == i + 1 and acronym[i] and keys[i] in gaz.regional_orgs:
+                add(i, j, Label.ORG, "acronym")  # Ketua KPUD | Muna: a branch, its region next
+                i = j
+                regional = True
+                after_title = i
+                continue
+            if person_cue and j < run_end and _longest(keys, j, run_end, gaz.person_cues):
+                # Kepala Dinas Penerangan TNI | AD | Brigjen Wuryanto: the words between two
+                # titles are the first one's unit, not a person
+                if all(acronym[i:j]):
+                    add(i, j, Label.ORG, "acronym")
+                i = j
                 continue
             if person_cue:
                 unit = next(
@@ -411,6 +454,8 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
                 and BYLINE_GAP.fullmatch(text, ends[i - 1], starts[i])
             ):
                 labelled = (Label.PER, "titled")  # Editor: Linda Agnesia
+            if after_comma and i == after_title and labelled == (Label.PER, "titled"):
+                labelled = (Label.PER, "holder")  # Ketua KPUD Muna, | Kubais
             if labelled:
                 add(i, j, *labelled)
             elif j - i == 1 and not acronym[i]:
@@ -428,6 +473,12 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
                 )
             person_cue = False
             i = j
+        if (
+            person_cue
+            and run_end < len(keys)
+            and TITLE_COMMA.fullmatch(text, ends[run_end - 1], starts[run_end])
+        ):
+            open_title = run_end  # Kepala Dinas Kesehatan Kota Bogor, | Sri Nowo Retno
 
 
 def _regional_unit(key: str, is_acronym: bool, gaz: Gazetteer) -> bool:
@@ -555,6 +606,21 @@ def _place_inside_name(
     )
 
 
+def _place_ends_name(
+    tokens: Tokens, keys: list[str], i: int, j: int, run_end: int, gaz: Gazetteer, known: Known
+) -> bool:
+    """After a title, a one-word place right after a one-word name, ending the run, is the
+    name's last word (`Komjen Pol Badrodin Haiti`): the title's own place comes before
+    the name (`Presiden Rusia Vladimir Putin`)."""
+    return (
+        j == i + 1
+        and j + 1 == run_end
+        and not tokens.acronym[j]
+        and _unknown_words(keys, i, j, gaz)
+        and _name_at(tokens, keys, j, run_end, gaz, known) == (1, Label.LOC)
+    )
+
+
 def _unknown_words(keys: list[str], i: int, j: int, gaz: Gazetteer) -> bool:
     """No word in [i, j) is a known name or an ordinary organisation word."""
     return all((keys[k],) not in gaz.names and keys[k] not in gaz.org_words for k in range(i, j))
@@ -600,7 +666,9 @@ def _label_unknown(
     return context, "context"
 
 
-def _resolve_pending(found: list[Mention], pending: list[_Pending]) -> list[tuple[Mention, str]]:
+def _resolve_pending(
+    found: list[Mention], pending: list[_Pending], vocabulary: frozenset[str]
+) -> list[tuple[Mention, str]]:
     """Label single unknown words from what the rest of the article says about them, with
     the basis: "resolved" when the article names the word elsewhere (as that, or as part
     of a person's name) or it speaks (`Bobby mengatakan`, `Bobby: "..."`), "actor" when
@@ -608,7 +676,10 @@ def _resolve_pending(found: list[Mention], pending: list[_Pending]) -> list[tupl
 
     A word inside a sentence that acts (`bahwa Shoigu telah`) is a person. A
     sentence-initial word before a verb is too often an ordinary noun (`Banjir merendam`):
-    it is a person only if the same word is one somewhere else in the article.
+    it is a person only if the same word is one somewhere else in the article. A word the
+    article also writes in lowercase (`vocabulary`: `Kisah ... kisah tentang`) is not a
+    person for being part of a person's name (often the rules' own guess from capitals,
+    `Bukan Cinta Biasa`) or for acting (`Cinta menjadi tema`), only if it speaks.
     """
     named: dict[str, str] = {}
     person_parts: set[str] = set()
@@ -621,9 +692,9 @@ def _resolve_pending(found: list[Mention], pending: list[_Pending]) -> list[tupl
     acting = {
         key
         for key, item in zip(keys, pending, strict=True)
-        if item.actor and not item.sentence_start
+        if item.actor and not item.sentence_start and key not in vocabulary
     }
-    people = person_parts | speaking
+    people = (person_parts - vocabulary) | speaking
     resolved: list[tuple[Mention, str]] = []
     for key, item in zip(keys, pending, strict=True):
         label = named.get(key) or (Label.PER if key in people else None)
@@ -661,7 +732,7 @@ def recognise_with_bases(paragraphs: Sequence[str]) -> RuleResult:
     for index, text in enumerate(paragraphs):
         if not headlines[index]:
             _segment(state, index, text, tokenized[index])
-    for mention, basis in _resolve_pending(state.found, state.pending):
+    for mention, basis in _resolve_pending(state.found, state.pending, vocabulary):
         state.found.append(mention)
         state.bases[(mention.paragraph, mention.start, mention.end)] = basis
     if any(headlines):
