@@ -244,6 +244,26 @@ def test_an_unchanged_folder_opens_by_its_snapshot(
     again.close()
 
 
+def test_a_folder_just_indexed_opens_by_its_snapshot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Indexing remembers the folders' snapshot with the corpus it stored, so the open
+    that follows (the reader's, after indexing a change it watched) is the fast one; a
+    file changed after indexing is still seen."""
+    folder = _seed_folder(tmp_path)
+    with Storage(tmp_path / "cache" / DB_NAME) as storage:
+        report = index_corpus([folder], cache=storage, keep_articles=False)
+    with monkeypatch.context() as patched:
+        _without_file_checks(patched)
+        catalog, problems = open_catalog([folder], Storage(tmp_path / "cache" / DB_NAME))
+        assert catalog is not None and catalog.key == report.key and problems == []
+        catalog.close()
+    with sorted(folder.glob("*.txt"))[0].open("ab") as opened:
+        opened.write(b"\nSatu baris lagi.\n")
+    catalog, problems = open_catalog([folder], Storage(tmp_path / "cache" / DB_NAME))
+    assert catalog is None and problems == []
+
+
 @pytest.mark.parametrize("change", ["added", "removed", "appended", "renamed"])
 def test_a_changed_folder_is_checked_file_by_file(tmp_path: Path, change: str) -> None:
     folder = _seed_folder(tmp_path)
@@ -260,6 +280,25 @@ def test_a_changed_folder_is_checked_file_by_file(tmp_path: Path, change: str) -
         files[0].rename(folder / "renamed.txt")
     catalog, problems = open_catalog([folder], Storage(tmp_path / "cache" / DB_NAME))
     assert catalog is None and problems == []
+
+
+def test_a_changed_folder_is_walked_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The snapshot's digest and the file-by-file check come from one walk of the tree
+    (`discover_paths` hands back the status of each file it found)."""
+    folder = _seed_folder(tmp_path)
+    stored_catalog(tmp_path / "cache", [folder]).close()
+    (folder / "new.txt").write_bytes(sorted(folder.glob("*.txt"))[0].read_bytes() + b"\nLagi.\n")
+    scanned: list[str] = []
+    real_scandir = os.scandir
+
+    def counted(path):
+        scanned.append(os.fspath(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", counted)
+    catalog, problems = open_catalog([folder], Storage(tmp_path / "cache" / DB_NAME))
+    assert catalog is None and problems == []
+    assert scanned == [os.path.realpath(folder)]
 
 
 def test_a_folder_with_a_file_that_is_no_article_says_so_at_every_open(

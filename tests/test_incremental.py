@@ -24,7 +24,7 @@ from kabar_tui.core.linking import SIMILAR
 from kabar_tui.core.model import Link
 from kabar_tui.core.pipeline import IndexReport, index_corpus
 from kabar_tui.core.resources import seeds_dir
-from kabar_tui.core.storage import Storage
+from kabar_tui.core.storage import _PART, Storage
 
 GENERATED = 150
 # A paragraph every other article ends with: its fingerprint postings grow too common
@@ -185,6 +185,19 @@ def test_names_of_added_articles_join_the_stored_entities(news: Path, tmp_path: 
     ]
     assert grown  # the copies' mentions were counted into the stored entities
     assert all(any(a.startswith("zz") for a in after[name].articles) for name in grown)
+    # stored: the entities' article lists grew at their end, the list ranked as a full
+    # run ranks it, in the whole load as in the stored catalog
+    with Storage(tmp_path / "cache.sqlite3") as cache:
+        reopened = index_corpus([folder], cache=cache, keep_articles=False)
+        assert reopened.corpus_from_cache
+        whole = {e.canonical: e for e in reopened.corpus.entities}
+        for name in grown:
+            assert whole[name].articles == before[name].articles + after[name].articles
+        ranks = [(-e.mentions, e.canonical) for e in reopened.corpus.entities]
+        assert ranks == sorted(ranks)
+        catalog, _ = open_catalog([folder], cache=cache)
+        assert catalog is not None
+        assert catalog.entities() == reopened.corpus.entities
     assert sum(e.mentions for e in added.corpus.entities) == sum(
         e.mentions for e in full.corpus.entities
     )
@@ -335,23 +348,46 @@ def test_only_similar_pairs_resting_on_counted_words_are_judged_again(
     assert old_similar & now  # the others were kept
 
 
-def test_damaged_name_rows_are_found_before_and_after_an_update(news: Path, tmp_path: Path) -> None:
-    """An update reads the stored name rows once (`load_results`) and continues their
-    digests with the new rows (`extend_results`): a stored row changed before the update
-    stops it, and a row changed after it, old or new, fails the corpus checksum."""
+def test_damaged_rows_are_found_before_an_update_that_reads_them_and_after_any(
+    news: Path, tmp_path: Path
+) -> None:
+    """An update reads and checks only the parts of the corpus's rows (`storage._PART`)
+    it reads or writes in: a damaged row there stops it (the name rows of the part the
+    new articles' names join; an entity row, as entities are read whole). A damaged row
+    in a part it does not touch is left to the next whole load, which finds it, as it
+    finds a row changed after an update, old or new."""
     folder = tmp_path / "news"
     shutil.copytree(news, folder)
-    path = tmp_path / "cache.sqlite3"
+    clean = tmp_path / "clean.sqlite3"
     damaged = "cache rows of the corpus did not match their checksum"
-    with Storage(path) as cache:
-        index_corpus([folder], cache=cache, keep_articles=False)
-    with sqlite3.connect(path) as db:
-        db.execute("UPDATE mention_names SET name = name + 1 WHERE article = 3 AND position = 0")
+    with Storage(clean) as cache:
+        kept = index_corpus([folder], cache=cache, keep_articles=False).articles
+    assert kept % _PART["mention_names"][0]  # the last stored article's part takes the new
     add_files(folder, "zz1", 0, 2)
-    with Storage(path) as cache:
-        stopped = index_corpus([folder], cache=cache, keep_articles=False)
+    copies = iter(range(10))
+
+    def update_after(damage: str, *values: object) -> tuple[IndexReport, Path]:
+        path = tmp_path / f"cache{next(copies)}.sqlite3"
+        shutil.copy(clean, path)
+        with sqlite3.connect(path) as db:
+            assert db.execute(damage, values).rowcount == 1
+        with Storage(path) as cache:
+            return index_corpus([folder], cache=cache, keep_articles=False), path
+
+    name_row = "UPDATE mention_names SET name = name + 1 WHERE article = ? AND position = 0"
+    for stopped, _ in (
+        update_after(name_row, kept - 1),
+        update_after("UPDATE entities SET mentions = mentions + 1 WHERE position = 0"),
+    ):
         assert stopped.updated == 0
         assert any(damaged in p.message for p in stopped.corpus.problems)
+        assert_same_as_full(stopped, folder, tmp_path / "full.sqlite3")
+    untouched, path = update_after(name_row, 3)
+    assert untouched.updated == 2  # it reads no name row of article 3's part
+    with Storage(path) as cache:
+        found = index_corpus([folder], cache=cache, keep_articles=False)
+        assert not found.corpus_from_cache
+        assert any(damaged in p.message for p in found.corpus.problems)
         add_files(folder, "zz2", 10, 2)
         added = index_corpus([folder], cache=cache, keep_articles=False)
         assert added.updated == 2

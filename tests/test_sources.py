@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 from kabar_tui.core import sources
 from kabar_tui.core.resources import seeds_dir
@@ -79,3 +83,23 @@ def test_folders_are_walked_in_order_without_following_folder_links(tmp_path: Pa
         "outside/far.txt",
         "corpus/top.txt",
     ]
+
+
+def test_a_file_removed_while_its_folder_is_read_is_not_listed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text("Isi berita cukup panjang di sini.")
+    real_scandir = os.scandir
+
+    def scandir_then_remove(path: str) -> Iterator[os.DirEntry[str]]:
+        entries = list(real_scandir(path))
+        (tmp_path / "b.txt").unlink()
+        return iter(entries)
+
+    monkeypatch.setattr(sources.os, "scandir", scandir_then_remove)
+    statuses: dict[str, os.stat_result] = {}
+    files, problems = sources.discover_paths([tmp_path], statuses)
+    assert [Path(f).name for f in files] == ["a.txt"]
+    assert list(statuses) == files
+    assert problems == []

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import kabar_tui
-from kabar_tui.core import storage, storage_sqlite
+from kabar_tui.core import pipeline, storage, storage_sqlite
 from kabar_tui.core.export import corpus_to_dict
 from kabar_tui.core.pipeline import IndexReport, index_corpus
 from kabar_tui.core.sources import read_source
@@ -269,6 +269,29 @@ def test_same_size_edit_with_the_time_put_back_is_seen(corpus_dir: Path, tmp_pat
     article = report.corpus.article("002_artikel")
     assert article is not None
     assert "Sri Mulyono" in " ".join(p.text for p in article.paragraphs)
+
+
+def test_an_unchanged_file_is_not_read_again(
+    corpus_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Indexing trusts a stored signature's metadata as the fast open does (the change
+    time moves with any write): no cached file is read, only the new one."""
+    path = db_path(tmp_path)
+    index_with(path, corpus_dir)
+    signed: list[Path] = []
+    real = pipeline.file_signature
+
+    def counted(file: Path) -> str:
+        signed.append(file)
+        return real(file)
+
+    monkeypatch.setattr(pipeline, "file_signature", counted)
+    assert index_with(path, corpus_dir).corpus_from_cache
+    assert signed == []
+    added = corpus_dir / "zzz_artikel.txt"
+    added.write_bytes((corpus_dir / "002_artikel.txt").read_bytes() + b"\nSatu lagi.\n")
+    assert index_with(path, corpus_dir).processed == 1
+    assert signed == [added]
 
 
 def test_a_large_file_is_trusted_by_size_time_and_inode(tmp_path: Path) -> None:

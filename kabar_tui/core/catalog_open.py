@@ -23,7 +23,6 @@ import contextlib
 import hashlib
 import os
 import sqlite3
-import stat
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -31,7 +30,6 @@ from kabar_tui.core.catalog_store import StoredCatalog
 from kabar_tui.core.model import Problem
 from kabar_tui.core.resources import seeds_dir
 from kabar_tui.core.sources import (
-    ARTICLE_SUFFIX,
     Source,
     article_ids,
     discover_paths,
@@ -69,15 +67,18 @@ def open_catalog(
         storage = cache if isinstance(cache, Storage) else Storage.open_default()
     except CacheUnavailable as error:
         return None, [Problem("cache", str(error))]
-    snapshot = _snapshot(roots)
-    remembered = _remembered_snapshot(storage, roots, snapshot) if snapshot else None
+    statuses: dict[str, os.stat_result] = {}
+    files, problems = discover_paths(roots, statuses)
+    snapshot = _snapshot(files, statuses, problems)
+    remembered, recent = _remembered_snapshot(storage, roots, snapshot) if snapshot else ("", "")
     number = storage.find_corpus(remembered) if remembered else None
     if remembered and number is not None:
+        if recent != remembered:  # remembered by indexing: opened now
+            _remember(storage, roots, remembered, snapshot)
         warnings = [Problem(str(storage.path), warning) for warning in storage.warnings]
         storage.warnings.clear()
         return StoredCatalog(storage, number, remembered, warnings), []
-    files, problems = discover_paths(roots)
-    sources = _unchanged_sources(files, storage, problems)
+    sources = _unchanged_sources(files, storage, problems, statuses)
     key = corpus_key(sources) if sources is not None else ""
     number = storage.find_corpus(key) if key else None
     warnings = [Problem(str(storage.path), warning) for warning in storage.warnings]
@@ -126,6 +127,22 @@ def _opened(storage: Storage, key: str) -> StoredCatalog | None:
     return StoredCatalog(storage, number, key)
 
 
+def remember_indexed(
+    storage: Storage,
+    roots: Sequence[str | Path],
+    files: Sequence[str],
+    statuses: dict[str, os.stat_result],
+    key: str,
+) -> None:
+    """Note the corpus `key`, just indexed from `files` (found with their `statuses`
+    before they were read), as the corpus of `roots` with the files' snapshot: the next
+    open of those folders takes the fast path. A file changed since has other metadata,
+    so that open checks file by file."""
+    snapshot = _snapshot(files, statuses, ())
+    if snapshot and storage.find_corpus(key) is not None:
+        _remember(storage, roots, key, snapshot, opened=False)
+
+
 def _roots_key(roots: Sequence[str | Path]) -> str:
     """The meta key for a set of roots: where they really are, and the processing code."""
     where = sorted(os.path.realpath(Path(root).expanduser()) for root in roots)
@@ -135,18 +152,24 @@ def _roots_key(roots: Sequence[str | Path]) -> str:
 
 
 def _remember(
-    storage: Storage, roots: Sequence[str | Path], key: str, snapshot: str | None
+    storage: Storage,
+    roots: Sequence[str | Path],
+    key: str,
+    snapshot: str | None,
+    opened: bool = True,
 ) -> None:
     """Note `key` as the corpus of `roots`, and the files' `snapshot` it was found with
-    (None: none to trust, as when a file is not an article and must be said again).
+    (None: none to trust, as when a file is not an article and must be said again);
+    the corpus last opened for them (`recent_catalog`) only when it was `opened`.
     Bookkeeping: a busy cache skips it, and the catalog's connection stays open."""
     rows = [(_roots_key(roots), key), (_snapshot_key(roots), f"{snapshot} {key}")]
+    rows = rows if opened else rows[1:]
     try:
         with storage.guard("read") as db, contextlib.suppress(sqlite3.OperationalError):
             db.executemany(
                 "INSERT INTO meta (key, value) VALUES (?, ?) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                rows if snapshot else rows[:1],
+                rows if snapshot else rows[:-1],
             )
             if not snapshot:
                 db.execute("DELETE FROM meta WHERE key = ?", (_snapshot_key(roots),))
@@ -158,45 +181,36 @@ def _snapshot_key(roots: Sequence[str | Path]) -> str:
     return _SNAPSHOT + _roots_key(roots)[len(_RECENT) :]
 
 
-def _remembered_snapshot(storage: Storage, roots: Sequence[str | Path], snapshot: str) -> str:
+def _remembered_snapshot(
+    storage: Storage, roots: Sequence[str | Path], snapshot: str
+) -> tuple[str, str]:
     """The key of the corpus last found for `roots` when their files gave `snapshot`
-    then too, else ""."""
+    then too, else ""; and the key of the corpus last opened for them."""
     try:
         with storage.guard("read") as db:
-            row = db.execute("SELECT value FROM meta WHERE key = ?", (_snapshot_key(roots),))
-            found = row.fetchone()
+            rows = dict(
+                db.execute(
+                    "SELECT key, value FROM meta WHERE key IN (?, ?)",
+                    (_snapshot_key(roots), _roots_key(roots)),
+                )
+            )
     except Skipped:
-        return ""
-    digest, _, key = found[0].partition(" ") if found else ("", "", "")
-    return key if digest == snapshot else ""
+        return "", ""
+    digest, _, key = rows.get(_snapshot_key(roots), "").partition(" ")
+    return key if digest == snapshot else "", rows.get(_roots_key(roots), "")
 
 
-def _snapshot(roots: Sequence[str | Path]) -> str:
-    """A digest of the article files under `roots` (the `*.txt` files `discover_paths`
-    finds, folders symlinked not followed) with their size, times, inode and device: what
-    `unchanged_by_metadata` checks, for all at once. "" when a root is missing, or on
-    systems without a change time (as `unchanged_by_metadata`)."""
-    if os.name != "posix":
+def _snapshot(
+    files: Sequence[str], statuses: dict[str, os.stat_result], problems: Sequence[Problem]
+) -> str:
+    """A digest of the article files `discover_paths` found with their size, times,
+    inode and device (`statuses`, taken in its walk): what `unchanged_by_metadata`
+    checks, for all at once. "" when the walk met a problem (a root missing, a folder
+    unreadable) or a file has no status, or on systems without a change time (as
+    `unchanged_by_metadata`)."""
+    if os.name != "posix" or problems or any(file not in statuses for file in files):
         return ""
-    lines: list[str] = []
-    try:
-        for root in roots:
-            path = os.path.realpath(Path(root).expanduser())
-            status = os.stat(path)
-            if not stat.S_ISDIR(status.st_mode):
-                lines.append(_status_line(path, status))
-                continue
-            pending = [path]
-            while pending:
-                with os.scandir(pending.pop()) as entries:
-                    for entry in entries:
-                        if entry.is_dir(follow_symlinks=False):
-                            pending.append(entry.path)
-                        elif entry.name.endswith(ARTICLE_SUFFIX) and entry.is_file():
-                            lines.append(_status_line(entry.path, entry.stat()))
-    except OSError:
-        return ""
-    lines.sort()
+    lines = sorted(_status_line(file, statuses[file]) for file in files)
     joined = "\n".join(lines).encode("utf-8", "surrogateescape")
     return hashlib.blake2b(joined, digest_size=16).hexdigest()
 
@@ -209,9 +223,13 @@ def _status_line(path: str, status: os.stat_result) -> str:
 
 
 def _unchanged_sources(
-    files: list[str], storage: Storage, problems: list[Problem]
+    files: list[str],
+    storage: Storage,
+    problems: list[Problem],
+    statuses: dict[str, os.stat_result],
 ) -> list[Source] | None:
-    """The files as sources without text, when every one is stored and unchanged since.
+    """The files as sources without text, when every one is stored and unchanged since
+    (by their `statuses`, taken as they were found).
 
     A file the cache has no row for is read only to tell a file that is not an article (a
     problem, as indexing says it) from a new article (None: indexing is needed).
@@ -221,7 +239,7 @@ def _unchanged_sources(
     for file, article_id in zip(files, article_ids(files), strict=True):
         path = path_key(file)
         content_hash, signature = known.get(path, ("", ""))
-        if unchanged_by_metadata(file, signature):
+        if unchanged_by_metadata(file, signature, statuses.get(file)):
             sources.append(Source(article_id, path, "", content_hash))
             continue
         if content_hash:

@@ -295,7 +295,8 @@ class StoredCatalog(Catalog):
     def entities(self) -> list[EntityRecord]:
         records = self._rows(
             "SELECT e.position, n.text, e.label, e.mentions FROM entities e JOIN names n "
-            "ON n.corpus = e.corpus AND n.number = e.name WHERE e.corpus = ? ORDER BY e.position",
+            "ON n.corpus = e.corpus AND n.number = e.name WHERE e.corpus = ? "
+            "ORDER BY e.mentions DESC, n.text, e.position",
             self.number,
         )
         aliases = self._grouped(
@@ -319,7 +320,8 @@ class StoredCatalog(Catalog):
     def entity_names(self) -> list[tuple[str, str]]:
         names = self._rows(
             "SELECT n.text, e.label FROM entities e JOIN names n "
-            "ON n.corpus = e.corpus AND n.number = e.name WHERE e.corpus = ? ORDER BY e.position",
+            "ON n.corpus = e.corpus AND n.number = e.name WHERE e.corpus = ? "
+            "ORDER BY e.mentions DESC, n.text, e.position",
             self.number,
         )
         if names:

@@ -44,7 +44,7 @@ from kabar_tui.core.linking import (
     Passage,
     passage_of,
 )
-from kabar_tui.core.model import EntityRecord, Link, QuoteRecord, Story
+from kabar_tui.core.model import Corpus, EntityRecord, Link, QuoteOccurrence, QuoteRecord, Story
 from kabar_tui.core.resolve import (
     MIN_FUZZY_KEY,
     NAME_SCORE,
@@ -57,13 +57,13 @@ from kabar_tui.core.resolve import (
 from kabar_tui.core.sources import Source
 from kabar_tui.core.storage import (
     ArticleNames,
-    CorpusResults,
-    NameDigest,
+    ResultsUpdate,
     Skipped,
     Storage,
     StoredNames,
     code_fingerprint,
     in_batches,
+    ranked,
     stored_moment,
 )
 from kabar_tui.core.stories import StoryArticle, stories_of
@@ -318,12 +318,12 @@ class _StateWrites:
 
 @dataclass(slots=True)
 class Update:
-    """What `update` found, for the pipeline to store (`Storage.extend_results`, then
-    `commit`): the new articles' names and the corpus-wide results."""
+    """What `update` found, for the pipeline to store (`Storage.update_results`, then
+    `commit`): the rows that change, and the corpus's results as they are after it."""
 
-    results: CorpusResults
-    paths: list[str]  # of the new articles
-    name_digests: dict[str, NameDigest]  # of the stored name rows (`load_results`)
+    changes: ResultsUpdate
+    ids: list[str]  # article ids of the corpus after the update, in order
+    corpus: Corpus  # what the report shows: see `update`
     seconds: dict[str, float]  # per stage, for benchmarks
     writes: _StateWrites
 
@@ -333,7 +333,13 @@ def update(
 ) -> Update | None:
     """Add the articles of `digest` (the corpus's new ones, in order, after the stored
     corpus's; `paths` their files) to its results: links, stories, names, quote groups.
-    None when the stored rows cannot be used (said in `storage.warnings`)."""
+    None when the stored rows cannot be used (said in `storage.warnings`).
+
+    Only what the new articles can touch is read and changed: the stored entities (not
+    their lists of articles), links and stories are read whole, quotation groups only
+    those of the new quotations' words. The corpus it gives holds every link, story and
+    entity (whose `articles` are only the new articles), and the quotation groups the
+    new articles joined or started; the stored corpus holds all of them."""
     clock = time.perf_counter()
     seconds: dict[str, float] = {}
 
@@ -343,12 +349,12 @@ def update(
         seconds[stage] = now - clock
         clock = now
 
-    stored = storage.load_results(plan.corpus)
-    heads = storage.article_heads(plan.corpus)
-    if stored is None or len(heads) != plan.kept or len(stored.ids) != plan.kept:
+    stored = storage.stored_results(plan.corpus)
+    if stored is None or len(stored.heads) != plan.kept:
         return None
+    heads = stored.heads
     lap("read stored results")
-    ids = [*stored.ids, *(a.id for a in digest.articles)]
+    ids = [*(head[1] for head in heads), *(a.id for a in digest.articles)]
     passages = _StoredPassages(storage, plan, [row[0] for row in heads], ids)
     try:
         new_links, similar_links, judged, writes = _link(storage, plan, passages, digest.articles)
@@ -362,36 +368,56 @@ def update(
         return None
     lap("link")
     # Stored similar-event links not judged again hold as they did.
-    links = [
-        link
-        for link in stored.links
-        if link.kind != SIMILAR
-        or (
-            judged is not None
-            and (
-                link.source_article,
-                link.source_paragraph,
-                link.target_article,
-                link.target_paragraph,
-            )
-            not in judged
-        )
-    ]
-    links.extend(new_links)
-    links.extend(similar_links)
+    kept = {
+        position: link
+        for position, link in stored.links.items()
+        if link.kind != SIMILAR or (judged is not None and _link_key(link)[:4] not in judged)
+    }
+    links = [*kept.values(), *new_links, *similar_links]
+    stored_keys = {_link_key(link): position for position, link in stored.links.items()}
+    now = {_link_key(link) for link in links}
+    gone = sorted(position for key, position in stored_keys.items() if key not in now)
+    added = [link for link in [*new_links, *similar_links] if _link_key(link) not in stored_keys]
     stories = _stories(storage, plan, heads, ids, links, digest.articles)
     lap("stories")
     resolution = resolve_digest(digest, [])
-    entities, rename = _merge_entities(stored.entities, resolution.entities)
+    entities, rename, touched = _merge_entities(stored.entities, resolution.entities)
     articles: list[ArticleNames] = []
     for article in resolved_articles(digest, resolution):
         names = [rename.get(name, name) for name in article.mention_names()]
         speakers = [None if n is None else rename.get(n, n) for n in article.speakers()]
         articles.append(StoredNames(article.id, article.content_hash, names, speakers))
-    quote_groups = _merge_quote_groups(stored.quote_groups, resolution.quote_groups, rename)
+    groups = _merge_quote_groups(storage, plan.corpus, resolution.quote_groups, rename)
     lap("names")
-    results = CorpusResults(articles, entities, links, stories, quote_groups)
-    return Update(results, list(paths), stored.name_digests, seconds, writes)
+    changes = ResultsUpdate(
+        articles,
+        list(paths),
+        [(number, entities[number], added) for number, added in sorted(touched.items())],
+        gone,
+        added,
+        stories,
+        groups,
+    )
+    corpus = Corpus(
+        entities=ranked(entities),
+        links=links,
+        stories=stories,
+        quote_groups=[
+            QuoteRecord(group.text, group.speaker_canonical, occurrences)
+            for _, group, occurrences in groups
+        ],
+    )
+    return Update(changes, ids, corpus, seconds, writes)
+
+
+def _link_key(link: Link) -> tuple[str, int, str, int, str]:
+    return (
+        link.source_article,
+        link.source_paragraph,
+        link.target_article,
+        link.target_paragraph,
+        link.kind,
+    )
 
 
 def commit(storage: Storage, found: Update, key: str) -> None:
@@ -674,7 +700,7 @@ def _stories(
         if n >= plan.kept:
             articles.append(added[n - plan.kept])
             continue
-        _, title, published, offset, zone = heads[n]
+        _, _, title, published, offset, zone = heads[n]
         counts = array("q")
         counts.frombytes(words[n])
         articles.append(
@@ -685,11 +711,13 @@ def _stories(
 
 def _merge_entities(
     stored: list[EntityRecord], added: list[EntityRecord]
-) -> tuple[list[EntityRecord], dict[str, str]]:
-    """The stored entities with those of the new articles folded in, and the new names
-    that became stored ones. Same rules as `resolve_digest`: a spelling key of the name or
-    of one of its forms already known with that label, else a fuzzy match of the spelling
-    key (NAME_SCORE) among entities sharing a word start; else a new entity."""
+) -> tuple[list[EntityRecord], dict[str, str], dict[int, list[str]]]:
+    """The stored entities (by stored number) with those of the new articles folded in
+    (new ones numbered after them), the new names that became stored ones, and the
+    entities touched, by number, with the ids of the articles they add. Same rules as
+    `resolve_digest`: a spelling key of the name or of one of its forms already known
+    with that label, else a fuzzy match of the spelling key (NAME_SCORE) among entities
+    sharing a word start; else a new entity."""
     entities = [
         EntityRecord(e.canonical, e.label, list(e.aliases), e.mentions, list(e.articles))
         for e in stored
@@ -697,6 +725,7 @@ def _merge_entities(
     by_key: dict[tuple[str, str], int] = {}
     buckets: dict[tuple[str, str], list[int]] = defaultdict(list)
     keys: list[str] = []
+    touched: dict[int, list[str]] = {}
 
     def remember(number: int, entity: EntityRecord) -> None:
         key = spelling_key(entity.canonical)
@@ -738,39 +767,47 @@ def _merge_entities(
                     list(entity.articles),
                 )
             )
+            touched[len(entities) - 1] = list(entity.articles)
             remember(len(entities) - 1, entities[-1])
             continue
         kept = entities[target]
         kept.mentions += entity.mentions
         texts = set(kept.aliases) | set(entity.aliases) | {entity.canonical}
         kept.aliases = sorted(texts - {kept.canonical})
-        kept.articles.extend(a for a in entity.articles if a not in set(kept.articles))
+        new = touched.setdefault(target, [])
+        new.extend(a for a in entity.articles if a not in set(new))
+        kept.articles = list(new)
         for text in (entity.canonical, *entity.aliases):
             by_key.setdefault((entity.label, spelling_key(text)), target)
         if entity.canonical != kept.canonical:
             rename[entity.canonical] = kept.canonical
-    entities.sort(key=lambda e: (-e.mentions, e.canonical))
-    return entities, rename
+    return entities, rename, touched
 
 
 def _merge_quote_groups(
-    stored: list[QuoteRecord], added: list[QuoteRecord], rename: dict[str, str]
-) -> list[QuoteRecord]:
-    """The stored quotation groups with the new articles' quotations added to the group
-    of the same words (`quote_key`), or as new groups."""
-    groups = [QuoteRecord(g.text, g.speaker_canonical, list(g.occurrences)) for g in stored]
-    by_key = {quote_key(group.text): n for n, group in enumerate(groups)}
-    for group in added:
+    storage: Storage, corpus: int, added: list[QuoteRecord], rename: dict[str, str]
+) -> list[tuple[int, QuoteRecord, list[QuoteOccurrence]]]:
+    """The quotation groups the new articles' quotations join (the stored group of the
+    same words, `quote_key`) or start, by position (new ones after the stored), each as
+    it is now (its text and speaker) with the occurrences it gains."""
+    keys = [quote_key(group.text) for group in added]
+    stored = storage.quote_groups_of(corpus, keys)
+    count = storage.quote_group_count(corpus)
+    touched: dict[int, tuple[QuoteRecord, list[QuoteOccurrence]]] = {}
+    by_key = {key: position for key, (position, _) in stored.items()}
+    for group, key in zip(added, keys, strict=True):
         speaker = group.speaker_canonical
         if speaker is not None:
             speaker = rename.get(speaker, speaker)
-        key = quote_key(group.text)
-        number = by_key.get(key)
-        if number is None:
-            by_key[key] = len(groups)
-            groups.append(QuoteRecord(group.text, speaker, list(group.occurrences)))
-            continue
-        groups[number].occurrences.extend(group.occurrences)
-        if groups[number].speaker_canonical is None:
-            groups[number].speaker_canonical = speaker
-    return groups
+        position = by_key.get(key)
+        if position is None:
+            position = by_key[key] = count
+            count += 1
+            touched[position] = (QuoteRecord(group.text, speaker, []), [])
+        elif position not in touched:
+            touched[position] = (stored[key][1], [])
+        record, occurrences = touched[position]
+        occurrences.extend(group.occurrences)
+        if record.speaker_canonical is None:
+            record.speaker_canonical = speaker
+    return [(position, record, occurrences) for position, (record, occurrences) in touched.items()]

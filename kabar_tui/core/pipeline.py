@@ -40,6 +40,7 @@ from multiprocessing.synchronize import Event as EventType
 from pathlib import Path
 from typing import NamedTuple
 
+from kabar_tui.core.catalog_open import remember_indexed
 from kabar_tui.core.clean import clean_source
 from kabar_tui.core.digest import ArticleDigest, CorpusDigest, MentionForm, uncoded_digest
 from kabar_tui.core.entities import find_entities, find_entities_many
@@ -60,7 +61,7 @@ from kabar_tui.core.safe import safe_record
 from kabar_tui.core.sources import (
     Source,
     article_ids,
-    discover,
+    discover_paths,
     display_path,
     key_path,
     path_key,
@@ -76,6 +77,7 @@ from kabar_tui.core.storage import (
     collector_paused,
     corpus_key,
     file_signature,
+    unchanged_by_metadata,
 )
 from kabar_tui.core.stories import stories_of
 from kabar_tui.core.workers import prepare_worker_process
@@ -336,6 +338,7 @@ class IndexReport:
     stages: StageTimes = field(default_factory=StageTimes)
     cache_error: str | None = None  # why the cache could not be used or written, if so
     updated: int = 0  # articles added to stored cross-article results (core.incremental)
+    key: str = ""  # of the corpus (`storage.corpus_key`), when every file was indexed
 
 
 def available_cores() -> int:
@@ -391,7 +394,8 @@ def index_corpus(
     if keep_articles is not None:
         options = dataclasses.replace(options, keep_articles=keep_articles)
     roots = list(paths) if paths else default_paths()
-    files, problems = discover(roots)
+    statuses: dict[str, os.stat_result] = {}
+    files, problems = discover_paths(roots, statuses)
     storage, warnings = _open_cache(cache)
     try:
         if storage is not None:
@@ -414,6 +418,10 @@ def index_corpus(
             ),
             incremental,
         )
+        if storage is not None and paths and not problems and report.key:
+            # The next open (the reader's, after a change it watched) finds it by the
+            # folders' snapshot, taken before the files were read.
+            remember_indexed(storage, roots, files, statuses, report.key)
     finally:
         if storage is not None:
             warnings.extend(storage.warnings)
@@ -431,7 +439,7 @@ def _stop_if_asked(cancel: threading.Event | None) -> None:
 
 
 def _read(
-    files: list[Path],
+    files: list[str],
     storage: Storage | None,
     problems: list[Problem],
     cancel: threading.Event | None = None,
@@ -439,8 +447,9 @@ def _read(
 ) -> tuple[list[Source], dict[str, str]]:
     """Read the files, and their signatures; skip what the cache already has an article for.
 
-    A file whose signature (size, time, inode) is the stored one is not read at all; the
-    others are read for their content hash. No text is kept: reading 10k files was most of
+    A file whose metadata (size, times, inode: `unchanged_by_metadata`, which the change
+    time makes safe) is that of its stored signature is not read at all; the others are
+    read for their signature and content hash. No text is kept: reading 10k files was most of
     the time of a second open, holding their texts a third of its memory, and the text of a
     file to process is read again where it is processed (`_with_text`, in the worker),
     so it is never in this process nor sent to a worker. `read_source` never returns an
@@ -454,12 +463,15 @@ def _read(
     for file, article_id in zip(files, article_ids(files), strict=True):
         _stop_if_asked(cancel)
         path = path_key(file)
-        signature = file_signature(file)
         known_hash, known_signature = known.get(path, ("", ""))
+        if unchanged_by_metadata(file, known_signature):
+            sources.append(Source(article_id, path, "", known_hash))
+            continue
+        signature = file_signature(Path(file))
         if signature and signature == known_signature:
             sources.append(Source(article_id, path, "", known_hash))
             continue
-        source = options.read(file)
+        source = options.read(Path(file))
         if isinstance(source, Problem):
             problems.append(source)
             continue
@@ -524,7 +536,11 @@ def _index(
             if progress:
                 progress(total, total)
             return IndexReport(
-                corpus, articles=len(corpus.articles), from_cache=total, corpus_from_cache=True
+                corpus,
+                articles=len(corpus.articles),
+                from_cache=total,
+                corpus_from_cache=True,
+                key=key,
             )
     plan = plan_update(storage, sources) if incremental and not keep_articles and storage else None
     if plan is not None:  # only the new files are read: the stored results are updated
@@ -600,8 +616,8 @@ def _index(
         found = update(storage, plan, compact, paths) if len(paths) == len(sources) else None
         finished_at = time.perf_counter()
         with times.timing("results"):
-            stored = found is not None and storage.extend_results(
-                plan.corpus, key, found.results, found.paths, found.name_digests, plan.kept
+            stored = found is not None and storage.update_results(
+                plan.corpus, key, plan.kept, found.ids, found.changes
             )
         if found is None or not stored:
             # The new files are stored now: the whole stage runs on all (or finds the
@@ -610,12 +626,7 @@ def _index(
         times.wall.update(found.seconds)
         with times.timing("results"):
             commit(storage, found, key)
-        corpus = Corpus(
-            entities=found.results.entities,
-            links=found.results.links,
-            stories=found.results.stories,
-            quote_groups=found.results.quote_groups,
-        )
+        corpus = found.corpus
         with times.timing("search"):
             _append_search(storage, key, corpus, options)
         return IndexReport(
@@ -628,6 +639,7 @@ def _index(
             finish_seconds=finished_at - processed_at,
             stages=times,
             updated=len(paths),
+            key=key,
         )
     if keep_articles:
         corpus = Corpus(articles=[arrived.pop(path) for path in paths])  # type: ignore[misc]
@@ -665,6 +677,7 @@ def _index(
         process_seconds=processed_at - started,
         finish_seconds=finished_at - processed_at,
         stages=times,
+        key=key if len(paths) == total else "",
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import errno
 import functools
@@ -46,9 +47,13 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[Problem]]:
     return [Path(file) for file in files], problems
 
 
-def discover_paths(paths: Iterable[str | Path]) -> tuple[list[str], list[Problem]]:
+def discover_paths(
+    paths: Iterable[str | Path], statuses: dict[str, os.stat_result] | None = None
+) -> tuple[list[str], list[Problem]]:
     """`discover` as path strings: making 10k `Path` objects costs more than finding them,
-    and a cached open (`catalog_open`) needs no more."""
+    and a cached open (`catalog_open`) needs no more. With `statuses`, each file's
+    `stat` is put there, taken during the walk, so a caller that checks the files'
+    metadata walks the tree once."""
     files: list[str] = []
     problems: list[Problem] = []
     for raw in paths:
@@ -56,21 +61,27 @@ def discover_paths(paths: Iterable[str | Path]) -> tuple[list[str], list[Problem
         if not path.exists():
             problems.append(Problem(str(raw), "no such file or folder", fatal=True))
         elif path.is_dir():
-            found = _article_files(path, problems)
+            found = _article_files(path, problems, statuses)
             if not found:
                 problems.append(
                     Problem(str(raw), f"folder has no article files (*{ARTICLE_SUFFIX})", True)
                 )
             files.extend(found)
         elif path.is_file():
-            files.append(str(path.resolve()))
+            resolved = str(path.resolve())
+            files.append(resolved)
+            if statuses is not None:
+                with contextlib.suppress(OSError):  # then checked on its own
+                    statuses[resolved] = os.stat(resolved)
         else:
             problems.append(Problem(str(raw), "not a regular file", fatal=True))
     unique = list(dict.fromkeys(files))
     return unique, problems
 
 
-def _article_files(folder: Path, problems: list[Problem]) -> list[str]:
+def _article_files(
+    folder: Path, problems: list[Problem], statuses: dict[str, os.stat_result] | None = None
+) -> list[str]:
     """Resolved `*.txt` files under `folder`, sorted, symlinked folders not followed.
 
     What `sorted(folder.rglob(...))` + `resolve()` gives, with os.scandir instead: pathlib's
@@ -94,7 +105,11 @@ def _article_files(folder: Path, problems: list[Problem]) -> list[str]:
                     pending.append(entry.path)
                 elif entry.name.endswith(ARTICLE_SUFFIX) and entry.is_file():
                     resolved = os.path.realpath(entry.path) if entry.is_symlink() else entry.path
+                    if statuses is not None:
+                        statuses[resolved] = entry.stat()
                     found.append((entry.path.replace(os.sep, "\0"), resolved))
+            except FileNotFoundError:
+                continue  # removed while the folder was read: as if never there
             except OSError as error:
                 problems.append(Problem(entry.path, _folder_skipped(error)))
     found.sort()

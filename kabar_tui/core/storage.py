@@ -23,6 +23,7 @@ invalidates old rows. The SQL here is portable; everything SQLite-specific is in
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import errno
 import functools
@@ -37,7 +38,7 @@ import sys
 import time
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Protocol
@@ -162,8 +163,11 @@ def _stat_signature(status: os.stat_result) -> str:
     )
 
 
-def unchanged_by_metadata(path: str | Path, signature: str) -> bool:
-    """Whether the file is the one `signature` was taken of, by its metadata alone.
+def unchanged_by_metadata(
+    path: str | Path, signature: str, status: os.stat_result | None = None
+) -> bool:
+    """Whether the file is the one `signature` was taken of, by its metadata alone (its
+    `status` when the caller has it).
 
     The fast open (`kabar_tui.core.open_catalog`) reads no file. It can trust metadata
     because a signature holds the change time: writing a file, or setting its modification
@@ -173,7 +177,7 @@ def unchanged_by_metadata(path: str | Path, signature: str) -> bool:
     if not signature or os.name != "posix":
         return False
     try:
-        current = _stat_signature(os.stat(path))
+        current = _stat_signature(status if status is not None else os.stat(path))
     except OSError:
         return False
     return signature == current or signature.startswith(current + ":")
@@ -300,17 +304,19 @@ _CORPUS_TABLES: dict[str, tuple[str, ...]] = {
     ),
     "stories": ("position", "story_id", "title"),
     "story_articles": ("story", "position", "article"),
-    "quote_groups": ("position", "text", "speaker_name"),
+    "quote_groups": ("position", "text", "speaker_name", "key"),
     "quote_occurrences": (
         "quote_group", "position", "article", "paragraph", "start_offset", "end_offset",
         "speaker",
     ),
 }  # fmt: skip
-# Leading key columns not read back: their order (`_ORDER`) is all that matters, and a
-# million mentions' keys are most of a corpus's rows.
-_UNREAD = {"mention_names": 2, "quote_speakers": 2}
+# Key columns not read back (the position of each name in its article): their order
+# (`_ORDER`) is all that matters, and a million mentions' keys are most of a corpus's
+# rows. Their article is read, for the part each row is checked in (`_PART`).
+_UNREAD = {"mention_names": 1, "quote_speakers": 1}
 _READ: dict[str, tuple[str, ...]] = {
-    table: columns[_UNREAD.get(table, 0) :] for table, columns in _CORPUS_TABLES.items()
+    table: (columns[:1] + columns[2:]) if table in _UNREAD else columns
+    for table, columns in _CORPUS_TABLES.items()
 }
 _KINDS = {
     "corpus_articles": "iit",
@@ -323,8 +329,28 @@ _KINDS = {
     "links": "iiiiint",
     "stories": "itt",
     "story_articles": "iii",
-    "quote_groups": "itn",
+    "quote_groups": "itnt",
     "quote_occurrences": "iiiiiin",
+}
+# Per-corpus rows are checksummed in parts (table `corpus_parts`), so that an update
+# digests again only the parts it wrote: a part is the rows of one table whose first key
+# column falls in one block of the first size (and, when the second size is not 0, whose
+# second key column falls in one block of that size: an entity's list of articles grows
+# at its end). The corpus checksum is the digest of every part's row count and checksum.
+# The name tables (`_UNREAD`) are digested by their name column alone, in order.
+_PART: dict[str, tuple[int, int]] = {
+    "corpus_articles": (1024, 0),
+    "names": (1024, 0),
+    "mention_names": (32, 0),
+    "quote_speakers": (32, 0),
+    "entities": (256, 0),
+    "entity_aliases": (256, 0),
+    "entity_articles": (1, 128),
+    "links": (1024, 0),
+    "stories": (1024, 0),
+    "story_articles": (1024, 0),
+    "quote_groups": (1024, 0),
+    "quote_occurrences": (256, 0),
 }
 _ORDER = {
     "corpus_articles": "position",
@@ -811,7 +837,7 @@ class Storage:
 
     @staticmethod
     def _delete_corpus(db: sqlite3.Connection, corpus: int) -> None:
-        for table in (*_CORPUS_TABLES, *backend.SEARCH_TABLES):
+        for table in (*_CORPUS_TABLES, "corpus_parts", *backend.SEARCH_TABLES):
             db.execute(f"DELETE FROM {table} WHERE corpus = ?", (corpus,))
         db.execute("DELETE FROM corpora WHERE id = ?", (corpus,))
 
@@ -881,7 +907,7 @@ class Storage:
         tables = _corpus_tables(db, corpus)
         fingerprint = code_fingerprint()
         if (
-            _streamed_checksum(tables, {})[0] != checksum
+            _corpus_checksum(_parts_of(tables)) != checksum
             or len(tables["corpus_articles"]) != len(heads)
             or any(head[3] != fingerprint for head in heads)
             or _corpus_key((head[1], head[2]) for head in heads) != key
@@ -892,12 +918,12 @@ class Storage:
             return None
         shared: dict[Any, Any] = {}
         names = _share([text for _, text in tables["names"]], shared)
-        mention_names = [names[name] for (name,) in tables["mention_names"]]
+        mention_names = [names[name] for _, name in tables["mention_names"]]
         if len(mention_names) != sum(head[_HEAD + _META + 4] for head in heads) or len(
             tables["quote_speakers"]
         ) != sum(head[_HEAD + _META + 5] for head in heads):
             return None
-        speakers = [None if name is None else names[name] for (name,) in tables["quote_speakers"]]
+        speakers = [None if name is None else names[name] for _, name in tables["quote_speakers"]]
         articles = self._read_articles(
             db,
             heads,
@@ -927,114 +953,126 @@ class Storage:
             quote_groups=_quote_groups(tables, names, ids, shared),
         )
 
-    def load_results(self, corpus: int) -> StoredResults | None:
-        """The cross-article results of a stored corpus, without its articles nor their
-        canonical names (a hundred per article), checked against the corpus's checksum
-        (the names are read as numbers for it): an incremental update starts from them
-        (core.incremental) and adds rows after them (`extend_results`)."""
+    def stored_results(self, corpus: int) -> StoredResults | None:
+        """What an update of a stored corpus starts from (core.incremental): its articles'
+        heads, its entities with their aliases (not their articles) and its links by
+        position, each table checked part by part (`_PART`) as it is read. None when a
+        check fails (said in `warnings`): the caller runs the whole stage."""
         try:
             with self._guard("read") as db, collector_paused():
                 row = db.execute("SELECT checksum FROM corpora WHERE id = ?", (corpus,)).fetchone()
                 if row is None:
                     return None
+                parts = _stored_parts(db, corpus, _UPDATE_READS)
+                tables = {
+                    table: db.execute(
+                        f"SELECT {', '.join(_READ[table])} FROM {table} WHERE corpus = ? "
+                        f"ORDER BY {_ORDER[table]}",
+                        (corpus,),
+                    ).fetchall()
+                    for table in _UPDATE_READS
+                }
+                found = _parts_of(tables)
                 heads = db.execute(
-                    "SELECT a.path, a.mentions, a.quotes FROM corpus_articles w "
-                    "JOIN articles a ON a.id = w.article WHERE w.corpus = ? ORDER BY w.position",
+                    "SELECT a.id, w.article_id, a.title, a.published, a.utc_offset, a.zone "
+                    "FROM corpus_articles w JOIN articles a ON a.id = w.article "
+                    "WHERE w.corpus = ? ORDER BY w.position",
                     (corpus,),
                 ).fetchall()
-                tables = _corpus_tables(db, corpus, skipped=_UNREAD)
-                counted = {table: 0 for table in _UNREAD}
-                streamed: dict[str, Callable[[], Iterator[list[Row]]]] = {
-                    table: functools.partial(_stored_rows, db, table, corpus, counted)
-                    for table in _UNREAD
-                }
-                checksum, name_digests = _streamed_checksum(tables, streamed)
+                names = dict(
+                    db.execute("SELECT number, text FROM names WHERE corpus = ?", (corpus,))
+                )
         except _Skipped:
             return None
-        if (
-            checksum != row[0]
-            or len(tables["corpus_articles"]) != len(heads)
-            or counted["mention_names"] != sum(head[1] for head in heads)
-            or counted["quote_speakers"] != sum(head[2] for head in heads)
-        ):
+        if found != parts or len(heads) != len(tables["corpus_articles"]):
             self.warnings.append(
                 "cache rows of the corpus did not match their checksum; linked the articles again"
             )
             return None
         shared: dict[Any, Any] = {}
-        names = _share([text for _, text in tables["names"]], shared)
-        ids = _share([article_id for _, _, article_id in tables["corpus_articles"]], shared)
-        return StoredResults(
-            paths=[head[0] for head in heads],
-            ids=ids,
-            entities=_entities(tables, names, ids, shared),
-            links=_links(tables, ids),
-            quote_groups=_quote_groups(tables, names, ids, shared),
-            name_digests=name_digests,
+        aliases: dict[int, list[str]] = {}
+        for entity, group in itertools.groupby(
+            tables["entity_aliases"], key=operator.itemgetter(0)
+        ):
+            aliases[entity] = _share([alias for _, _, alias in group], shared)
+        ids = [head[1] for head in heads]
+        try:
+            entities = [
+                EntityRecord(names[name], label, aliases.get(number, []), mentions, [])
+                for number, name, label, mentions in tables["entities"]
+            ]
+            links = {
+                row[0]: Link(ids[row[1]], row[2], ids[row[3]], row[4], row[5], row[6])
+                for row in tables["links"]
+            }
+        except (KeyError, IndexError):
+            return None
+        return StoredResults(heads, entities, links)
+
+    def quote_groups_of(
+        self, corpus: int, keys: Iterable[str]
+    ) -> dict[str, tuple[int, QuoteRecord]]:
+        """The stored quotation groups of these words (`quote_key`), the last of each, by
+        key: (position, the group without its occurrences)."""
+        found: dict[str, tuple[int, QuoteRecord]] = {}
+        for part in in_batches(sorted(set(keys))):
+            marks = ", ".join("?" * len(part))
+            for position, key, text, speaker in self.select(
+                "SELECT g.position, g.key, g.text, n.text FROM quote_groups g LEFT JOIN names n "
+                "ON n.corpus = g.corpus AND n.number = g.speaker_name "
+                f"WHERE g.corpus = ? AND g.key IN ({marks}) ORDER BY g.position",
+                (corpus, *part),
+            ):
+                found[key] = (position, QuoteRecord(text, speaker, []))
+        return found
+
+    def quote_group_count(self, corpus: int) -> int:
+        """The position after the stored corpus's last quotation group."""
+        rows = self.select(
+            "SELECT COALESCE(MAX(position), -1) + 1 FROM quote_groups WHERE corpus = ?", (corpus,)
         )
+        return rows[0][0] if rows else 0
 
-    def extend_results(
-        self,
-        corpus: int,
-        key: str,
-        results: CorpusResults,
-        paths: Sequence[str],
-        name_digests: dict[str, NameDigest],
-        articles: int,
+    def update_results(
+        self, corpus: int, key: str, kept: int, ids: Sequence[str], changes: ResultsUpdate
     ) -> bool:
-        """Store under `key` the stored corpus `corpus` followed by the articles of
-        `results` (their names; `paths` their files), with the corpus-wide results of
-        `results`: in place, writing only the new articles' name rows. The stored ones stay
-        as they are and are not read again: their digests (`name_digests`, from
-        `load_results` in the same update) are continued with the new rows. Its stored
-        search index stays, for `search_store.append_search` to add the new articles to.
+        """Store under `key` the stored corpus `corpus` (of `kept` articles) with
+        `changes` made to it, in place: only the rows that change are written, and only
+        the parts (`_PART`) they fall in are read, checked against their checksum before
+        and digested again after; the corpus checksum is made again from the parts.
+        `ids` are the article ids of the corpus as it is after (the stored ones, then the
+        new ones). Its stored search index stays, for `search_store.append_search`.
 
-        False when `corpus` no longer holds the `articles` the update was made from, or
-        the new articles' stored rows are not those of `results` (another kabar changed them
-        meanwhile: the reader and `kabar index --watch` may both see one new file); a cache
-        that cannot be written is said as for every write."""
+        False when `corpus` no longer holds the `kept` articles the update was made
+        from, the new articles' stored rows are not those of `changes` (another kabar
+        changed them meanwhile: the reader and `kabar index --watch` may both see one new
+        file), or a part it writes in does not match its checksum (said in `warnings`)."""
         try:
             with self._guard("written") as db:
-                kept = db.execute(
-                    "SELECT position, article, article_id FROM corpus_articles WHERE corpus = ? "
-                    "ORDER BY position",
-                    (corpus,),
-                ).fetchall()
-                names = {
-                    text: number
-                    for number, text in db.execute(
-                        "SELECT number, text FROM names WHERE corpus = ? ORDER BY number",
-                        (corpus,),
-                    )
-                }
                 stored: dict[str, tuple[int, str, int, int]] = {}
-                for batch in in_batches(list(paths)):
+                for batch in in_batches(list(changes.paths)):
                     for found in db.execute(
                         "SELECT path, id, content_hash, mentions, quotes FROM articles "
                         f"WHERE fingerprint = ? AND path IN ({', '.join('?' * len(batch))})",
                         (code_fingerprint(), *batch),
                     ):
                         stored[found[0]] = found[1:]
-                known = len(names)
-                made = _corpus_rows(results, paths, stored, names, kept)
-                if made is None or len(kept) != articles:
+                rows = _update_rows(db, corpus, kept, ids, changes, stored)
+                if rows is None:
                     return False
-                rows, names = made
-                streamed: dict[str, Callable[[], Iterator[list[Row]]]] = {
-                    table: functools.partial(_name_rows, results.articles, names, which, len(kept))
-                    for which, table in enumerate(_UNREAD)
-                }
-                checksum, _ = _streamed_checksum(rows, streamed, name_digests)
-                new_names = [row for row in rows["names"] if row[0] >= known]
-                rows["names"] = new_names
-                rows["corpus_articles"] = rows["corpus_articles"][len(kept) :]
+                inserted, deleted = rows
                 with backend.transaction(db):
                     # Looked at again under the write lock: what the update was made from.
                     now = db.execute(
                         "SELECT COUNT(*) FROM corpus_articles WHERE corpus = ?", (corpus,)
                     ).fetchone()[0]
-                    if now != articles:
+                    if now != kept:
                         return False
+                    change = _write_parts(db, corpus, inserted, deleted)
+                    (checksum,) = db.execute(
+                        "SELECT checksum FROM corpora WHERE id = ?", (corpus,)
+                    ).fetchone()
+                    checksum = _corpus_checksum({}, int(checksum, 16) + change)
                     other = db.execute("SELECT id FROM corpora WHERE key = ?", (key,)).fetchone()
                     if other is not None and other[0] != corpus:
                         self._delete_corpus(db, other[0])
@@ -1044,31 +1082,14 @@ class Storage:
                         "UPDATE corpora SET key = ?, last_used = ?, checksum = ? WHERE id = ?",
                         (key, time.time(), checksum, corpus),
                     )
-                    for table, columns in _CORPUS_TABLES.items():
-                        marks = ", ".join("?" * (1 + len(columns)))
-                        insert = (
-                            f"INSERT INTO {table} (corpus, {', '.join(columns)}) VALUES ({marks})"
-                        )
-                        if table in _UNREAD:
-                            which = list(_UNREAD).index(table)
-                            for rows_of in _name_rows(results.articles, names, which, len(kept)):
-                                db.executemany(insert, ((corpus, *row) for row in rows_of))
-                            continue
-                        if table not in ("names", "corpus_articles"):
-                            db.execute(f"DELETE FROM {table} WHERE corpus = ?", (corpus,))
-                        db.executemany(insert, ((corpus, *row) for row in rows[table]))
+        except (PartDamaged, ValueError):  # ValueError: a corpus checksum that is no number
+            self.warnings.append(
+                "cache rows of the corpus did not match their checksum; linked the articles again"
+            )
+            return False
         except _Skipped:
             pass  # said in `write_error`, as for every write
         return True
-
-    def article_heads(self, corpus: int) -> list[Row]:
-        """(articles.id, title, published, utc_offset, zone) of each article of a stored
-        corpus, in order."""
-        return self.select(
-            "SELECT a.id, a.title, a.published, a.utc_offset, a.zone FROM corpus_articles w "
-            "JOIN articles a ON a.id = w.article WHERE w.corpus = ? ORDER BY w.position",
-            (corpus,),
-        )
 
     # What the stored catalog asks (kabar_tui.core.catalog_store)
 
@@ -1217,10 +1238,9 @@ class Storage:
                     return
                 rows, names = made
                 streamed: dict[str, Callable[[], Iterator[list[Row]]]] = {
-                    "mention_names": functools.partial(_name_rows, results.articles, names, 0),
-                    "quote_speakers": functools.partial(_name_rows, results.articles, names, 1),
+                    table: functools.partial(_name_rows, results.articles, names, which)
+                    for which, table in enumerate(_UNREAD)
                 }
-                checksum, _ = _streamed_checksum(rows, streamed)
                 with backend.transaction(db):
                     old = db.execute("SELECT id FROM corpora WHERE key = ?", (key,)).fetchone()
                     if old is not None:
@@ -1228,20 +1248,26 @@ class Storage:
                     number = db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM corpora").fetchone()[
                         0
                     ]
-                    db.execute(
-                        "INSERT INTO corpora (id, key, last_used, checksum) VALUES (?, ?, ?, ?)",
-                        (number, key, time.time(), checksum),
-                    )
+                    parts = _Parts()
                     for table, columns in _CORPUS_TABLES.items():
                         marks = ", ".join("?" * (1 + len(columns)))
                         insert = (
                             f"INSERT INTO {table} (corpus, {', '.join(columns)}) VALUES ({marks})"
                         )
-                        if table in streamed:
-                            for batch in streamed[table]():
-                                db.executemany(insert, ((number, *row) for row in batch))
-                        else:
-                            db.executemany(insert, ((number, *row) for row in rows[table]))
+                        batches = streamed[table]() if table in streamed else iter((rows[table],))
+                        for batch in batches:  # each digested as it is written
+                            parts.add(table, batch)
+                            db.executemany(insert, ((number, *row) for row in batch))
+                        parts.done()
+                    db.executemany(
+                        "INSERT INTO corpus_parts (corpus, tab, block, sub, rows, checksum) "
+                        "VALUES (?, ?, ?, ?, ?, ?)",
+                        ((number, *part, *value) for part, value in parts.found.items()),
+                    )
+                    db.execute(
+                        "INSERT INTO corpora (id, key, last_used, checksum) VALUES (?, ?, ?, ?)",
+                        (number, key, time.time(), _corpus_checksum(parts.found)),
+                    )
                     kept = db.execute("SELECT id FROM corpora ORDER BY last_used DESC").fetchall()
                     for (corpus_number,) in kept[KEPT_CORPORA:]:
                         self._delete_corpus(db, corpus_number)
@@ -1255,6 +1281,7 @@ class Storage:
                 with backend.transaction(db):
                     tables = (
                         *_CORPUS_TABLES,
+                        "corpus_parts",
                         *backend.SEARCH_TABLES,
                         *backend.LINK_TABLES,
                         "corpora",
@@ -1317,16 +1344,229 @@ class StoredNames:
         return self.quote_speakers
 
 
+# Tables an update reads whole (`Storage.stored_results`), checked part by part.
+_UPDATE_READS = ("corpus_articles", "entities", "entity_aliases", "links")
+
+
 @dataclass(slots=True)
 class StoredResults:
-    """A stored corpus's cross-article results and its files (`Storage.load_results`)."""
+    """A stored corpus as an update starts from it (`Storage.stored_results`)."""
 
-    paths: list[str]
-    ids: list[str]
-    entities: list[EntityRecord]
-    links: list[Link]
-    quote_groups: list[QuoteRecord]
-    name_digests: dict[str, NameDigest]  # of the stored name rows, for `extend_results`
+    heads: list[Row]  # (articles.id, article id, title, published, utc_offset, zone)
+    entities: list[EntityRecord]  # by their stored number, without their articles
+    links: dict[int, Link]  # by their stored position
+
+
+@dataclass(slots=True)
+class ResultsUpdate:
+    """What an update changes in a stored corpus (`Storage.update_results`): the new
+    articles (their names; `paths` their files), added after the stored ones; the
+    entities it touched, by stored number (new ones numbered after the stored), as they
+    are now, each with the ids of the articles to add to its list; the stored links that
+    go (by position) and the links added; every story; the quotation groups it touched,
+    by position (new ones after the stored), as they are now, each with the occurrences
+    to add."""
+
+    articles: Sequence[ArticleNames]
+    paths: Sequence[str]
+    entities: list[tuple[int, EntityRecord, list[str]]]
+    links_gone: list[int]
+    links_added: list[Link]
+    stories: list[Story]
+    quote_groups: list[tuple[int, QuoteRecord, list[QuoteOccurrence]]]
+
+
+def _quote_key(text: str) -> str:
+    """`resolve.quote_key`, imported when a corpus is stored: a cached open imports no
+    processing code."""
+    from kabar_tui.core.resolve import quote_key
+
+    return quote_key(text)
+
+
+def _next_position(db: sqlite3.Connection, table: str, corpus: int, parent: int | None) -> int:
+    """The position after the last stored row of `table` (of `parent`)."""
+    keys = _CORPUS_TABLES[table]
+    sql, values, column = "WHERE corpus = ?", [corpus], keys[0]
+    if parent is not None:
+        sql, column = f"{sql} AND {keys[0]} = ?", keys[1]
+        values.append(parent)
+    found = db.execute(f"SELECT COALESCE(MAX({column}), -1) + 1 FROM {table} {sql}", values)
+    return int(found.fetchone()[0])
+
+
+def _update_rows(
+    db: sqlite3.Connection,
+    corpus: int,
+    kept: int,
+    ids: Sequence[str],
+    changes: ResultsUpdate,
+    stored: dict[str, tuple[int, str, int, int]],
+) -> tuple[dict[str, list[Row]], list[tuple[str, tuple[int, ...]]]] | None:
+    """The rows `changes` insert, and the rows they delete (by table and leading key
+    columns; none: all of the corpus's); None when they cannot be made."""
+    if len(changes.paths) != len(changes.articles) or len(ids) != kept + len(changes.articles):
+        return None
+    positions: dict[str, int] = {}
+    for position, article_id in enumerate(ids):
+        positions.setdefault(article_id, position)
+    inserted: dict[str, list[Row]] = {table: [] for table in _CORPUS_TABLES}
+    deleted: list[tuple[str, tuple[int, ...]]] = []
+    wanted: set[str] = set()
+    for position, (article, path) in enumerate(
+        zip(changes.articles, changes.paths, strict=True), kept
+    ):
+        row = stored.get(path)
+        mention_names, speakers = article.mention_names(), article.speakers()
+        if row is None or row[1:] != (article.content_hash, len(mention_names), len(speakers)):
+            return None
+        inserted["corpus_articles"].append((position, row[0], _plain(article.id)))
+        wanted.update(map(_plain, mention_names))  # type: ignore[arg-type]
+        wanted.update(_plain(s) for s in speakers if s is not None)  # type: ignore[misc]
+    wanted.update(_plain(entity.canonical) for _, entity, _ in changes.entities)  # type: ignore[misc]
+    wanted.update(
+        _plain(group.speaker_canonical)  # type: ignore[misc]
+        for _, group, _ in changes.quote_groups
+        if group.speaker_canonical is not None
+    )
+    names: dict[str, int] = {}
+    for part in in_batches(sorted(wanted)):
+        marks = ", ".join("?" * len(part))
+        names.update(
+            (text, number)
+            for number, text in db.execute(
+                f"SELECT number, text FROM names WHERE corpus = ? AND text IN ({marks})",
+                (corpus, *part),
+            )
+        )
+    number = _next_position(db, "names", corpus, None)
+    for text in sorted(wanted - names.keys()):
+        names[text] = number
+        inserted["names"].append((number, text))
+        number += 1
+    for which, table in enumerate(_UNREAD):
+        for batch in _name_rows(changes.articles, names, which, kept):
+            inserted[table].extend(batch)
+    try:
+        for number, entity, added in changes.entities:
+            deleted += [("entities", (number,)), ("entity_aliases", (number,))]
+            inserted["entities"].append(
+                (number, names[_plain(entity.canonical)], _plain(entity.label), entity.mentions)  # type: ignore[index]
+            )
+            inserted["entity_aliases"].extend(
+                (number, n, _plain(alias)) for n, alias in enumerate(entity.aliases)
+            )
+            start = _next_position(db, "entity_articles", corpus, number) if added else 0
+            inserted["entity_articles"].extend(
+                (number, n, positions[a]) for n, a in enumerate(added, start)
+            )
+        deleted.extend(("links", (position,)) for position in changes.links_gone)
+        start = _next_position(db, "links", corpus, None)
+        for number, link in enumerate(changes.links_added, start):
+            inserted["links"].append(
+                _plain_row(
+                    (
+                        number,
+                        positions[link.source_article],
+                        link.source_paragraph,
+                        positions[link.target_article],
+                        link.target_paragraph,
+                        float(link.score),
+                        link.kind,
+                    )
+                )
+            )
+        deleted += [("stories", ()), ("story_articles", ())]
+        for number, story in enumerate(changes.stories):
+            inserted["stories"].append(_plain_row((number, story.id, story.title)))
+            inserted["story_articles"].extend(
+                (number, n, positions[a]) for n, a in enumerate(story.articles)
+            )
+        for number, group, occurrences in changes.quote_groups:
+            deleted.append(("quote_groups", (number,)))
+            speaker = group.speaker_canonical
+            inserted["quote_groups"].append(
+                (
+                    number,
+                    _plain(group.text),
+                    None if speaker is None else names[_plain(speaker)],  # type: ignore[index]
+                    _quote_key(group.text),
+                )
+            )
+            start = _next_position(db, "quote_occurrences", corpus, number) if occurrences else 0
+            inserted["quote_occurrences"].extend(
+                _plain_row(
+                    (number, n, positions[o.article], o.paragraph, o.start, o.end, o.speaker)
+                )
+                for n, o in enumerate(occurrences, start)
+            )
+    except KeyError:  # a result names an article the corpus does not hold
+        return None
+    return inserted, deleted
+
+
+def _write_parts(
+    db: sqlite3.Connection,
+    corpus: int,
+    inserted: dict[str, list[Row]],
+    deleted: list[tuple[str, tuple[int, ...]]],
+) -> int:
+    """Delete and insert rows of a stored corpus, in a transaction: the parts (`_PART`)
+    they fall in are checked first (PartDamaged) and digested again after. Returns what
+    the parts' hashes add to the corpus checksum's sum (`_corpus_checksum`)."""
+    affected: set[Part] = set()
+    whole = [table for table, prefix in deleted if not prefix or _PART[table][1]]
+    stored = _stored_parts(db, corpus, whole) if whole else {}
+    for table, prefix in deleted:
+        first, second = _PART[table]
+        if not prefix or second:
+            affected.update(
+                part
+                for part in stored
+                if part[0] == table and (not prefix or part[1] == prefix[0] // first)
+            )
+        else:
+            affected.add((table, prefix[0] // first, 0))
+    for table, rows in inserted.items():
+        affected.update(_part_of(table, row) for row in rows)
+    change = 0
+    for part in affected:
+        found = db.execute(
+            "SELECT rows, checksum FROM corpus_parts "
+            "WHERE corpus = ? AND tab = ? AND block = ? AND sub = ?",
+            (corpus, *part),
+        ).fetchone()
+        rows = _part_rows(db, corpus, part)
+        if (found or rows) and tuple(found or ()) != (len(rows), _part_checksum(part[0], rows)):
+            raise PartDamaged(part)
+        if found:
+            change -= _part_hash(part, tuple(found))  # type: ignore[arg-type]
+    for table, prefix in deleted:
+        keys = _CORPUS_TABLES[table][: len(prefix)]
+        where = "".join(f" AND {key} = ?" for key in keys)
+        db.execute(f"DELETE FROM {table} WHERE corpus = ?{where}", (corpus, *prefix))
+    for table, rows in inserted.items():
+        columns = _CORPUS_TABLES[table]
+        marks = ", ".join("?" * (1 + len(columns)))
+        db.executemany(
+            f"INSERT INTO {table} (corpus, {', '.join(columns)}) VALUES ({marks})",
+            ((corpus, *row) for row in rows),
+        )
+    for part in affected:
+        db.execute(
+            "DELETE FROM corpus_parts WHERE corpus = ? AND tab = ? AND block = ? AND sub = ?",
+            (corpus, *part),
+        )
+        rows = _part_rows(db, corpus, part)
+        if rows:
+            value = (len(rows), _part_checksum(part[0], rows))
+            change += _part_hash(part, value)
+            db.execute(
+                "INSERT INTO corpus_parts (corpus, tab, block, sub, rows, checksum) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (corpus, *part, *value),
+            )
+    return change
 
 
 @dataclass(slots=True)
@@ -1373,67 +1613,117 @@ def _name_rows(
     yield batch
 
 
-def _stored_rows(
-    db: sqlite3.Connection, table: str, corpus: int, counted: dict[str, int]
-) -> Iterator[list[Row]]:
-    """The stored rows of a streamed name table (`_UNREAD`), in order, a batch at a time;
-    how many is added to `counted`."""
-    cursor = db.execute(
-        f"SELECT {', '.join(_CORPUS_TABLES[table])} FROM {table} WHERE corpus = ? "
-        f"ORDER BY {_ORDER[table]}",
-        (corpus,),
-    )
-    while batch := cursor.fetchmany(_CHUNK):
-        counted[table] += len(batch)
-        yield batch
+Part = tuple[str, int, int]  # table, block of its first key, block of its second (or 0)
 
 
-@dataclass(slots=True)
-class NameDigest:
-    """The running digest of one name table (`_UNREAD`): its name column, in order,
-    digested a batch at a time (the same bytes as digested whole). A copy can be
-    continued with rows added after them (`Storage.extend_results`)."""
-
-    digest: Any = field(default_factory=lambda: hashlib.blake2b(digest_size=16))
-    empty: bool = True
-
-    def add(self, column: list[Any], kinds: str) -> None:
-        if not column:
-            return
-        if kinds == "i":
-            self.digest.update(array("q", column).tobytes())
-        else:
-            text = "\x1f".join(map(repr, column)).encode()
-            self.digest.update(text if self.empty else b"\x1f" + text)
-        self.empty = False
-
-    def copy(self) -> NameDigest:
-        return NameDigest(self.digest.copy(), self.empty)
+def _part_of(table: str, row: Row) -> Part:
+    first, second = _PART[table]
+    return table, row[0] // first, row[1] // second if second else 0
 
 
-def _streamed_checksum(
-    rows: dict[str, list[Row]],
-    streamed: dict[str, Callable[[], Iterator[list[Row]]]],
-    started: dict[str, NameDigest] | None = None,
-) -> tuple[str, dict[str, NameDigest]]:
-    """The corpus checksum: of every per-corpus table's rows, exactly as written and read
-    back, each name table (`_UNREAD`) by its own digest (`NameDigest`), of its rows in
-    `rows` or, for those in `streamed`, of the rows streamed a batch at a time after those
-    `started` had digested. Also each name table's digest, to go on from."""
+def _part_checksum(table: str, rows: Sequence[Row]) -> str:
     digest = hashlib.blake2b(digest_size=16)
-    parts: dict[str, NameDigest] = {}
+    kinds = _KINDS[table]
+    if table in _UNREAD:
+        _digest_columns(digest, [[row[-1] for row in rows]], kinds)
+    else:
+        _digest_columns(digest, _columns(rows, len(kinds)), kinds)
+    return digest.hexdigest()
+
+
+class _Parts:
+    """The parts (`_PART`) of per-corpus rows given in key order, a batch at a time (a
+    part may span batches): each part's row count and checksum."""
+
+    def __init__(self) -> None:
+        self.found: dict[Part, tuple[int, str]] = {}
+        self._part: Part | None = None
+        self._rows: list[Row] = []
+
+    def add(self, table: str, rows: Sequence[Row]) -> None:
+        first, second = _PART[table]
+        start = 0
+        while start < len(rows):
+            part = _part_of(table, rows[start])
+            if second:  # the end of this block of the second key, or of the first key
+                bound: tuple[int, ...] = (rows[start][0], (part[2] + 1) * second)
+            else:
+                bound = ((part[1] + 1) * first,)
+            end = bisect.bisect_left(rows, bound, start)  # type: ignore[arg-type]
+            if part != self._part:
+                self._flush()
+                self._part = part
+            self._rows.extend(rows[start:end])
+            start = end
+
+    def _flush(self) -> None:
+        if self._part is not None and self._rows:
+            self.found[self._part] = (len(self._rows), _part_checksum(self._part[0], self._rows))
+        self._rows = []
+
+    def done(self) -> dict[Part, tuple[int, str]]:
+        self._flush()
+        self._part = None
+        return self.found
+
+
+def _parts_of(tables: dict[str, list[Row]]) -> dict[Part, tuple[int, str]]:
+    """The parts of these tables' rows (each in key order, as read)."""
+    parts = _Parts()
     for table in _READ:
-        kinds = _KINDS[table]
-        if table in _UNREAD:
-            part = parts[table] = started[table].copy() if started else NameDigest()
-            batches = streamed[table]() if table in streamed else iter((rows[table],))
-            for batch in batches:  # the name is each row's last column
-                part.add([row[-1] for row in batch], kinds)
-            digest.update(part.digest.digest())
-        else:
-            _digest_columns(digest, _columns(rows[table], len(kinds)), kinds)
-        digest.update(b"\x1d")
-    return digest.hexdigest(), parts
+        if table in tables:
+            parts.add(table, tables[table])
+            parts.done()
+    return parts.found
+
+
+_SUM = 1 << 128
+
+
+def _part_hash(part: Part, value: tuple[int, str]) -> int:
+    line = "\0".join(map(str, (*part, *value))).encode()
+    return int.from_bytes(hashlib.blake2b(line, digest_size=16).digest())
+
+
+def _corpus_checksum(parts: dict[Part, tuple[int, str]], start: int = 0) -> str:
+    """The corpus checksum: the sum of a hash of every part (its place, row count and
+    checksum: `_PART`), so that an update changes it by the parts it wrote alone, with
+    no need to read the others' (`_write_parts`); `start` a sum to add to."""
+    total = sum((_part_hash(part, value) for part, value in parts.items()), start)
+    return f"{total % _SUM:032x}"
+
+
+def _stored_parts(
+    db: sqlite3.Connection, corpus: int, tables: Sequence[str]
+) -> dict[Part, tuple[int, str]]:
+    """The stored parts of these tables of a corpus."""
+    rows = db.execute(
+        "SELECT tab, block, sub, rows, checksum FROM corpus_parts WHERE corpus = ? "
+        f"AND tab IN ({', '.join('?' * len(tables))})",
+        (corpus, *tables),
+    )
+    return {(t, block, sub): (count, checksum) for t, block, sub, count, checksum in rows}
+
+
+def _part_rows(db: sqlite3.Connection, corpus: int, part: Part) -> list[Row]:
+    """The stored rows of one part, in key order, as `_corpus_tables` reads them."""
+    table, block, sub = part
+    first, second = _PART[table]
+    keys = _CORPUS_TABLES[table]
+    where = f"{keys[0]} BETWEEN ? AND ?"
+    bounds: tuple[int, ...] = (block * first, block * first + first - 1)
+    if second:
+        where += f" AND {keys[1]} BETWEEN ? AND ?"
+        bounds += (sub * second, sub * second + second - 1)
+    return db.execute(
+        f"SELECT {', '.join(_READ[table])} FROM {table} WHERE corpus = ? AND {where} "
+        f"ORDER BY {_ORDER[table]}",
+        (corpus, *bounds),
+    ).fetchall()
+
+
+class PartDamaged(Exception):
+    """Stored per-corpus rows do not match their part's checksum."""
 
 
 def _corpus_tables(
@@ -1455,26 +1745,20 @@ def _corpus_rows(
     results: CorpusResults,
     paths: Sequence[str],
     stored: dict[str, tuple[int, str, int, int]],
-    names: dict[str, int] | None = None,
-    kept: Sequence[Row] = (),
 ) -> tuple[dict[str, list[Row]], dict[str, int]] | None:
     """Every per-corpus table's rows (without the corpus number) but the canonical names
     of mentions and speakers (`_name_rows`), and the number of each name; None if the
-    rows cannot be made. `kept` are the `corpus_articles` rows of stored articles that
-    come first (`extend_results`), `names` the numbers of the names they use."""
-    positions: dict[str, int] = {article_id: position for position, _, article_id in kept}
-    names = {} if names is None else names
+    rows cannot be made."""
+    positions: dict[str, int] = {}
+    names: dict[str, int] = {}
 
     def name(text: str) -> int:
         return names.setdefault(_plain(text), len(names))  # type: ignore[arg-type]
 
     rows: dict[str, list[Row]] = {table: [] for table in _CORPUS_TABLES}
-    rows["corpus_articles"].extend(kept)
     if len(paths) != len(results.articles):
         return None
-    for position, (article, path) in enumerate(
-        zip(results.articles, paths, strict=True), len(kept)
-    ):
+    for position, (article, path) in enumerate(zip(results.articles, paths, strict=True)):
         row = stored.get(path)
         mention_names, speakers = article.mention_names(), article.speakers()
         if row is None or row[1:] != (article.content_hash, len(mention_names), len(speakers)):
@@ -1518,7 +1802,9 @@ def _corpus_rows(
             )
         for number, group in enumerate(results.quote_groups):
             speaker = None if group.speaker_canonical is None else name(group.speaker_canonical)
-            rows["quote_groups"].append((number, _plain(group.text), speaker))
+            rows["quote_groups"].append(
+                (number, _plain(group.text), speaker, _quote_key(group.text))
+            )
             rows["quote_occurrences"].extend(
                 _plain_row(
                     (number, n, positions[o.article], o.paragraph, o.start, o.end, o.speaker)
@@ -1547,12 +1833,19 @@ def _entities(
     for entity, group in itertools.groupby(tables["entity_aliases"], key=operator.itemgetter(0)):
         aliases[entity] = _share([alias for _, _, alias in group], shared)
     articles = _children(tables["entity_articles"], count, ids)
-    return [
+    entities = [
         EntityRecord(
             names[name], str(shared.setdefault(label, label)), aliases[n], mentions, articles[n]
         )
         for n, (_, name, label, mentions) in enumerate(tables["entities"])
     ]
+    return ranked(entities)
+
+
+def ranked(entities: list[EntityRecord]) -> list[EntityRecord]:
+    """Entities in the order a corpus lists them, most mentioned first: they are stored
+    under numbers that stay (an update adds to the counts of a few)."""
+    return sorted(entities, key=lambda e: (-e.mentions, e.canonical))
 
 
 def _links(tables: dict[str, list[Row]], ids: list[str]) -> list[Link]:
@@ -1576,7 +1869,7 @@ def _quote_groups(
         ]
     return [
         QuoteRecord(text, None if speaker is None else names[speaker], occurrences[n])
-        for n, (_, text, speaker) in enumerate(tables["quote_groups"])
+        for n, (_, text, speaker, _) in enumerate(tables["quote_groups"])
     ]
 
 

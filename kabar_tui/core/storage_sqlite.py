@@ -14,7 +14,7 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
-SCHEMA_VERSION = 9  # bump when the tables below change; an older file is rebuilt
+SCHEMA_VERSION = 10  # bump when the tables below change; an older file is rebuilt
 _BUSY_TIMEOUT_S = 10.0
 _DAMAGED = {"SQLITE_CORRUPT", "SQLITE_NOTADB"}
 _FULL = {"SQLITE_FULL"}
@@ -205,8 +205,10 @@ CREATE TABLE quote_groups (
     position INTEGER NOT NULL,
     text TEXT NOT NULL,
     speaker_name INTEGER,
+    key TEXT NOT NULL,
     PRIMARY KEY (corpus, position)
 ) WITHOUT ROWID;
+CREATE INDEX quote_groups_by_key ON quote_groups (corpus, key);
 CREATE TABLE quote_occurrences (
     corpus INTEGER NOT NULL,
     quote_group INTEGER NOT NULL,
@@ -217,6 +219,15 @@ CREATE TABLE quote_occurrences (
     end_offset INTEGER NOT NULL,
     speaker TEXT,
     PRIMARY KEY (corpus, quote_group, position)
+) WITHOUT ROWID;
+CREATE TABLE corpus_parts (
+    corpus INTEGER NOT NULL,
+    tab TEXT NOT NULL,
+    block INTEGER NOT NULL,
+    sub INTEGER NOT NULL,
+    rows INTEGER NOT NULL,
+    checksum TEXT NOT NULL,
+    PRIMARY KEY (corpus, tab, block, sub)
 ) WITHOUT ROWID;
 CREATE TABLE link_states (
     id INTEGER PRIMARY KEY,
