@@ -144,8 +144,9 @@ async def test_a_search_typed_while_linking_says_so(monkeypatch: pytest.MonkeyPa
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app.list_screen.linking)
         await pilot.press("slash", *"shoigu")
-        await pilot.pause(0.3)
         status = app.screen.query_one("#search-status", Label)
-        assert str(status.render()) == "Still linking articles across outlets…"
+        linking = "Still linking articles across outlets…"
+        await wait_for(pilot, lambda: str(status.render()) != "Type to search the whole corpus")
+        assert str(status.render()) == linking
         release.set()
         await wait_for(pilot, lambda: app.screen.hits)
