@@ -4,25 +4,37 @@ instead of the article (docs/indexing.md, "The per-file stage")."""
 
 from __future__ import annotations
 
+import gc
 import hashlib
+import threading
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict
+from pathlib import Path
+
+import pytest
 
 from benchmarks.corpus import raw_articles
+from kabar_tui.core import pipeline
 from kabar_tui.core.digest import CorpusDigest
 from kabar_tui.core.entities import find_entities, find_entities_many
 from kabar_tui.core.model import Article
 from kabar_tui.core.pipeline import (
     ARTICLE_STAGES,
+    WORKER_COLLECT_EVERY,
     IndexOptions,
     StoredArticle,
+    _process_context,
     _process_many,
     _Shape,
+    _start_worker,
+    index_corpus,
     process_source,
     process_sources,
 )
+from kabar_tui.core.resolve import caption_people, caption_people_many
 from kabar_tui.core.resources import seeds_dir
 from kabar_tui.core.sources import Source
-from kabar_tui.core.storage import article_record
+from kabar_tui.core.storage import Storage, article_record, collector_paused
 
 
 def sources(count: int, seed: int = 3) -> list[Source]:
@@ -105,3 +117,89 @@ def test_a_streamed_index_gets_rows_and_digests_from_the_workers() -> None:
     without_cache = _process_many(group[:2], IndexOptions(), _Shape(digested=True))
     assert all(isinstance(o, StoredArticle) and o.record is None for o in without_cache)
     assert _process_many(group[:2], IndexOptions()) == articles[:2]
+
+
+def _collector_state() -> tuple[bool, tuple[int, int, int], int]:
+    return gc.isenabled(), gc.get_threshold(), gc.get_freeze_count()
+
+
+def test_indexing_workers_run_the_cyclic_collector_rarely() -> None:
+    """A worker's youngest generation is collected every WORKER_COLLECT_EVERY new objects,
+    not CPython's 700, and what it inherited is frozen out of every collection; it runs
+    even when forked from a parent that paused it (`kabar index`, while articles arrive)."""
+    context = _process_context()
+    stop = context.Event()
+    with (
+        collector_paused(),
+        ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=context,
+            initializer=_start_worker,
+            initargs=(stop, IndexOptions()),
+        ) as pool,
+    ):
+        enabled, threshold, frozen = pool.submit(_collector_state).result()
+    assert enabled
+    assert threshold[0] == WORKER_COLLECT_EVERY > gc.get_threshold()[0]
+    assert frozen > 0
+
+
+def test_caption_names_of_several_articles_at_once_equal_one_at_a_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A worker finds the person names in the captions of its articles in one pass; if
+    that pass fails, each article's are found alone, as before."""
+    group = sources(10)
+    articles = [process_source(source) for source in group]
+    captioned = [article for article in articles if article.captions]
+    assert len(captioned) >= 2 and any(caption_people(a) for a in captioned)
+    assert caption_people_many(captioned) == [caption_people(a) for a in captioned]
+    shape = _Shape(digested=True, recorded=True)
+    together = _process_many(group, IndexOptions(), shape)
+
+    def broken(articles: list[Article]) -> list[object]:
+        raise ValueError("not today")
+
+    monkeypatch.setattr(pipeline, "caption_people_many", broken)
+    assert _process_many(group, IndexOptions(), shape) == together
+
+
+def test_the_collector_waits_while_articles_arrive_in_a_process_doing_nothing_else(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Alone (`kabar index`), the main process pauses the cyclic collector while the files
+    are processed and stored and while the corpus's results and search index are stored,
+    and runs it again after; beside another thread (the reader) it leaves it alone."""
+    folder = tmp_path / "news"
+    folder.mkdir()
+    for number, (name, text) in enumerate(raw_articles(3, seed=5)):
+        (folder / f"{number}-{name}.txt").write_text(text, encoding="utf-8")
+    seen: list[bool] = []
+
+    def note_collector(article: Article) -> None:
+        seen.append(gc.isenabled())
+
+    save_results = Storage.save_results
+
+    def noting_results(self: Storage, *args: object) -> None:
+        seen.append(gc.isenabled())
+        save_results(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Storage, "save_results", noting_results)
+    options = IndexOptions(workers=1, article_stages=(("collector", note_collector),))
+    assert threading.active_count() == 1
+    with Storage(tmp_path / "alone.sqlite") as cache:
+        index_corpus([folder], cache=cache, keep_articles=False, options=options)
+    assert seen == [False] * 4 and gc.isenabled()
+
+    seen.clear()
+    done = threading.Event()
+    other = threading.Thread(target=done.wait)
+    other.start()
+    try:
+        with Storage(tmp_path / "beside.sqlite") as cache:
+            index_corpus([folder], cache=cache, keep_articles=False, options=options)
+    finally:
+        done.set()
+        other.join()
+    assert seen == [True] * 4

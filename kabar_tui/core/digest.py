@@ -91,10 +91,13 @@ class CorpusDigest:
         return digest
 
 
-def uncoded_digest(article: Article) -> tuple[ArticleDigest, list[MentionForm]]:
+def uncoded_digest(
+    article: Article, people: Counter[str] | None = None
+) -> tuple[ArticleDigest, list[MentionForm]]:
     """An article's digest without its mention codes, and the (text, label) form of each
     mention: everything that depends on the article alone, so the indexing workers make
-    it and the process that gathers the corpus only codes the forms (`CorpusDigest.coded`)."""
+    it and the process that gathers the corpus only codes the forms (`CorpusDigest.coded`).
+    `people`: its `caption_people` when already found (`uncoded_digests`)."""
     from kabar_tui.core.resolve import abbreviations_defined, caption_people
 
     forms = [(str(mention.text), str(mention.label)) for mention in article.entities]
@@ -102,7 +105,8 @@ def uncoded_digest(article: Article) -> tuple[ArticleDigest, list[MentionForm]]:
     for paragraph in article.paragraphs:
         words.append(paragraph.index)
         words.append(len(paragraph.text.split()))
-    people = caption_people(article) if article.captions else _NO_NAMES
+    if people is None:
+        people = caption_people(article) if article.captions else _NO_NAMES
     digest = ArticleDigest(
         id=article.id,
         content_hash=article.content_hash,

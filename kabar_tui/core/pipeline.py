@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import gc
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -31,6 +32,7 @@ import sys
 import threading
 import time
 from array import array
+from collections import Counter
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -52,6 +54,7 @@ from kabar_tui.core.quotes import find_quotes
 from kabar_tui.core.resolve import (
     Resolution,
     apply_resolution,
+    caption_people_many,
     quote_group_numbers,
     resolve_digest,
     resolved_articles,
@@ -87,6 +90,9 @@ Progress = Callable[[int, int], None]
 ArticlesReady = Callable[[list[Article]], None]
 
 _CANCEL_POLL_SECONDS = 0.1  # how often waiting for workers looks at the cancel event
+# In a worker process: new container objects between two runs of the cyclic collector's
+# youngest generation (CPython's default is 700; see _start_worker).
+WORKER_COLLECT_EVERY = 10_000
 # In a worker process: set by the parent when it stops (see _stop_workers).
 _worker_stop: EventType | None = None
 
@@ -582,7 +588,10 @@ def _index(
     # and digest instead (StoredArticle), so this process only writes and gathers.
     shape = _Shape(digested=not keep_articles and on_articles is None, recorded=storage is not None)
     # Closed on the way out, so an exception (a cancel, a signal) ends the workers now.
-    with contextlib.closing(_process(missing, used, problems, cancel, options, shape)) as batches:
+    with (
+        _collector_paused_if_alone(),
+        contextlib.closing(_process(missing, used, problems, cancel, options, shape)) as batches,
+    ):
         try:
             for batch in batches:
                 for source, outcome in batch:
@@ -655,19 +664,22 @@ def _index(
     finished_at = time.perf_counter()
     _stop_if_asked(cancel)
     if storage is not None and len(paths) == total:
-        if keep_articles:
-            with times.timing("results"):
-                storage.save_corpus(key, corpus, paths)
-            with times.timing("search"):
-                _save_search(storage, key, corpus)
-        else:
-            with times.timing("results"):
-                storage.save_results(key, results, paths)
-            del results, compact
-            # From the stored articles a batch at a time, once the cross-article stage
-            # has let go of its memory (docs/indexing.md).
-            with times.timing("search"):
-                _save_stored_search(storage, key, corpus, options)
+        # Neither makes cycles (the collector found 40 objects at 1k), yet it walked the
+        # stored articles' objects again and again: 3 s of CPU at 10k, on one core.
+        with _collector_paused_if_alone():
+            if keep_articles:
+                with times.timing("results"):
+                    storage.save_corpus(key, corpus, paths)
+                with times.timing("search"):
+                    _save_search(storage, key, corpus)
+            else:
+                with times.timing("results"):
+                    storage.save_results(key, results, paths)
+                del results, compact
+                # From the stored articles a batch at a time, once the cross-article
+                # stage has let go of its memory (docs/indexing.md).
+                with times.timing("search"):
+                    _save_stored_search(storage, key, corpus, options)
     return IndexReport(
         corpus,
         articles=len(paths),
@@ -679,6 +691,16 @@ def _index(
         stages=times,
         key=key if len(paths) == total else "",
     )
+
+
+def _collector_paused_if_alone() -> contextlib.AbstractContextManager[None]:
+    """The cyclic collector paused while the articles arrive, and while the corpus is
+    stored, in a process that does nothing else (`kabar index`: no other thread). The
+    digests gathered meanwhile are long-lived and hold no cycles, yet the collector walked
+    them all again and again: 2 s of the main process's 8 s of CPU during the per-file
+    stage at 10k articles, on the 2 cores the workers need. Where other threads run (the
+    reader), it is left alone: pausing it is global, and their garbage would wait too."""
+    return collector_paused() if threading.active_count() == 1 else contextlib.nullcontext()
 
 
 def _finish_digested(
@@ -863,21 +885,41 @@ def _process_many(
     odd file must not end the whole run."""
     read = [_with_text(source, options.read) for source in sources]
     readable = [source for source in read if not isinstance(source, Problem)]
-    processed = iter(process_sources(readable, options.article_stages))
+    results = process_sources(readable, options.article_stages)
+    people = _caption_people(results) if shape.digested else {}
+    processed = iter(results)
     return [
-        source if isinstance(source, Problem) else _outcome(source, next(processed), shape)
+        source
+        if isinstance(source, Problem)
+        else _outcome(source, result := next(processed), shape, people.get(id(result)))
         for source in read
     ]
 
 
-def _outcome(source: Source, result: Article | Exception, shape: _Shape) -> Outcome:
+def _caption_people(results: Sequence[Article | Exception]) -> dict[int, Counter[str]]:
+    """`resolve.caption_people` of the processed articles with captions, by `id()`, their
+    captions recognised in one pass; none if that fails (each is then found alone in
+    `_outcome`, so a file that breaks it is its own problem)."""
+    captioned = [result for result in results if isinstance(result, Article) and result.captions]
+    try:
+        return dict(zip(map(id, captioned), caption_people_many(captioned), strict=True))
+    except Exception:
+        return {}
+
+
+def _outcome(
+    source: Source,
+    result: Article | Exception,
+    shape: _Shape,
+    people: Counter[str] | None = None,
+) -> Outcome:
     try:
         if isinstance(result, Exception):
             raise result
         if not shape.digested:
             return result
         record = article_record(source, result) if shape.recorded else None
-        return StoredArticle(record, *uncoded_digest(result))
+        return StoredArticle(record, *uncoded_digest(result, people))
     except Exception as error:
         return f"could not be processed ({type(error).__name__}: {error})"
 
@@ -917,11 +959,20 @@ def _start_worker(stop: EventType, options: IndexOptions) -> None:
     """Set up a worker process: Ctrl-C is the parent's to handle (workers must not each
     print a traceback), SIGTERM and SIGHUP end it (it may have inherited the parent's
     handlers), it dies with its parent, it returns early once `stop` is set, and it
-    runs the stages `options` name (given once here, not with every chunk)."""
+    runs the stages `options` name (given once here, not with every chunk).
+
+    Processing an article makes some hundred thousand short-lived lists, tuples and
+    mentions and hardly a cycle, so the cyclic collector at its default pace ran every
+    700 of them and was 6% of the worker's CPU, walking the gazetteer and the tagger's
+    tables over and over: it runs far less often here, and never over what the worker
+    inherited (frozen: a forked worker then also leaves those pages shared)."""
     global _worker_stop, _worker_options
     _worker_stop = stop
     _worker_options = options
     prepare_worker_process()
+    gc.enable()  # forked from a parent that may have paused it
+    gc.freeze()
+    gc.set_threshold(WORKER_COLLECT_EVERY, 10, 10)
 
 
 def _process_chunk(sources: list[Source], shape: _Shape) -> list[tuple[Source, Outcome]]:

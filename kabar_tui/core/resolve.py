@@ -25,7 +25,7 @@ from itertools import chain, pairwise
 from rapidfuzz import fuzz, process
 
 from kabar_tui.core.digest import ArticleDigest, CorpusDigest
-from kabar_tui.core.entities import gazetteer_entry, recognise
+from kabar_tui.core.entities import gazetteer_entry, recognise_many
 from kabar_tui.core.lexicon import Label
 from kabar_tui.core.model import (
     Article,
@@ -125,11 +125,19 @@ class _Forms:
 
 def caption_people(article: Article) -> Counter[str]:
     """Spelling keys of the person names (several words) in an article's captions."""
-    return Counter(
-        spelling_key(m.text)
-        for m in recognise([c.text for c in article.captions])
-        if m.label == Label.PER and " " in m.text.strip()
-    )
+    return caption_people_many([article])[0]
+
+
+def caption_people_many(articles: Sequence[Article]) -> list[Counter[str]]:
+    """`caption_people` of each article, the captions of all recognised in one pass
+    (`recognise_many`): an indexing worker digests a few articles at a time."""
+    found = recognise_many([[c.text for c in article.captions] for article in articles])
+    return [
+        Counter(
+            spelling_key(m.text) for m in mentions if m.label == Label.PER and " " in m.text.strip()
+        )
+        for mentions in found
+    ]
 
 
 def _subject_names(article: ArticleDigest, names_by_word: dict[str, list[str]]) -> Counter[str]:

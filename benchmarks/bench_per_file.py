@@ -1,0 +1,46 @@
+"""CPU per article of what an indexing worker does for `kabar index`: read, clean,
+entities, quotes, then the rows to store and the digest (`pipeline._process_many`, the
+indexing batch at a time), in one process set up as a worker is (`_start_worker`'s
+collector settings), on files of a folder.
+
+    python -m benchmarks.bench_per_file DIR [FIRST] [END]
+
+Prints milliseconds of CPU per article (`time.process_time`), the tagger's model loaded
+before. Pair it with other code through `farm-bench --vs` (PYTHONPATH) for a ratio.
+"""
+
+from __future__ import annotations
+
+import gc
+import sys
+import time
+from pathlib import Path
+
+from kabar_tui.core import pipeline
+from kabar_tui.core.entities import recognise
+from kabar_tui.core.pipeline import IndexOptions, _process_many, _Shape
+from kabar_tui.core.sources import Source, read_source
+
+
+def main() -> None:
+    folder = Path(sys.argv[1])
+    first = int(sys.argv[2]) if len(sys.argv) > 2 else 0
+    end = int(sys.argv[3]) if len(sys.argv) > 3 else first + 800
+    recognise(["Budi Santoso tiba di Jakarta."])  # numpy and the model, once a worker
+    files = sorted(folder.iterdir())[first:end]
+    sources = [s for s in map(read_source, files) if isinstance(s, Source)]
+    collect_every = getattr(pipeline, "WORKER_COLLECT_EVERY", None)  # older code: none
+    if collect_every is not None:
+        gc.freeze()
+        gc.set_threshold(collect_every, 10, 10)
+    options = IndexOptions()
+    shape = _Shape(digested=True, recorded=True)
+    started = time.process_time()
+    for start in range(0, len(sources), options.batch):
+        _process_many(sources[start : start + options.batch], options, shape)
+    seconds = time.process_time() - started
+    print(f"{len(sources)} articles: {seconds / len(sources) * 1000:.3f} ms CPU per article")
+
+
+if __name__ == "__main__":
+    main()
