@@ -10,6 +10,7 @@ from kabar_tui.core.entities import (
     recognise,
     title_and_caption_entities,
 )
+from kabar_tui.core.entities.gazetteer import gazetteer
 from kabar_tui.core.entities.rules import recognise_with_bases
 from kabar_tui.core.model import Article, Caption, Paragraph
 
@@ -745,3 +746,87 @@ def test_a_place_named_with_ordinary_words_holds_no_person() -> None:
     result = found(text)
     assert ("Pasar Induk Kramat Jati", "LOC") in result
     assert not any(label == "PER" for _, label in result)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ia terus mencari jalan Tuhan dalam hidupnya.",
+        "Mereka berjuang di jalan Allah, kata dia.",
+        "Tidak ada jalan Pintas untuk sukses.",
+        "Pemerintah memilih jalan Tengah dalam sengketa itu.",
+        "Ia menempuh jalan Sunyi sebagai seniman.",
+    ],
+)
+def test_one_word_after_lowercase_jalan_is_no_street_by_itself(text: str) -> None:
+    # `jalan` is also a way: one capitalised word after it that no list knows is a
+    # street only where the tagger reads a name
+    assert not any(label == "LOC" for _, label in found(text))
+
+
+def test_a_street_after_lowercase_jalan_keeps_several_words_or_a_known_name() -> None:
+    assert ("Medan Merdeka Barat", "LOC") in found("Massa berkumpul di jalan Medan Merdeka Barat.")
+    # a name the gazetteer knows is the street's whole name
+    assert ("Gorontalo", "LOC") in found("Macet panjang di jalan Gorontalo pagi ini.")
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("Israel Serang Rafah Lagi", "Serang"),
+        ("Kisah Seram di Rumah Tua", "Seram"),
+        ("Palu hakim diketuk tiga kali oleh majelis.", "Palu"),
+        ("Buru Pelaku Begal", "Buru"),
+    ],
+)
+def test_a_regency_that_is_also_a_common_word_needs_a_cue(text: str, word: str) -> None:
+    assert (word, "LOC") not in found(text)
+
+
+def test_a_regency_that_is_also_a_common_word_is_a_place_after_a_cue() -> None:
+    assert "palu" in gazetteer().common_word_places
+    assert ("Palu", "LOC") in found("Ia tinggal di Palu sejak tahun lalu.")
+    assert ("Serang", "LOC") in found("Rombongan itu berangkat dari Serang pagi tadi.")
+    # in a headline, a place the body named after a cue
+    article = ["Bupati Datang ke Serang", "Rombongan itu tiba di Serang pagi tadi."]
+    assert ("Serang", "LOC") in {(m.text, m.label) for m in recognise(article) if m.paragraph == 0}
+
+
+def test_a_football_club_named_after_a_regency_is_one_organisation() -> None:
+    result = found("Pemain PS Barito Putera berlatih di Banjarmasin.")
+    assert ("PS Barito Putera", "ORG") in result
+    assert not any(label == "PER" for _, label in result)
+
+
+def test_a_branch_region_before_the_comma_that_closes_a_title_is_no_person() -> None:
+    text = "Kepala Unit Reskrim Polsek Tebet, Iptu Sudarmo, mengatakan pelaku sudah ditangkap."
+    result = found(text)
+    assert {name for name, label in result if label == "PER"} == {"Sudarmo"}
+    assert any(label == "ORG" and name.endswith("Polsek Tebet") for name, label in result)
+    assert ("Polsek Tebet", "ORG") in found(
+        "Kepala Polsek Tebet, Iptu Sudarmo, mengatakan pelaku sudah ditangkap."
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "company", "person"),
+    [
+        (
+            "Direktur Utama PT Bumi Resources Saptari Hoedaja mengatakan hal itu.",
+            "PT Bumi Resources",
+            "Saptari Hoedaja",
+        ),
+        (
+            "Direktur PT Minyak Kita Budi Santoso mengatakan hal itu.",
+            "PT Minyak Kita",
+            "Budi Santoso",
+        ),
+    ],
+)
+def test_a_company_named_with_a_common_word_is_not_cut_before_a_person(
+    text: str, company: str, person: str
+) -> None:
+    # `Bumi` and `Minyak` are no ordinary organisation words: they open company names
+    result = found(text)
+    assert (company, "ORG") in result
+    assert (person, "PER") in result

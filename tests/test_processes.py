@@ -179,15 +179,18 @@ def test_watcher_thread_alone_ends_workers_of_a_killed_parent(method: str) -> No
 
 
 LINKING_WORKERS = """
-import os, sys, time
+import os, sys, time, types
 from kabar_tui.core import linking
 
-def stay(bounds):
-    os.write(1, f"{os.getpid()}\\n".encode())  # one write: the two workers' lines never mix
+parent = os.getpid()
+
+def stay(*args):
+    if os.getpid() != parent:  # the forked ones; this process links beside them
+        os.write(1, f"{os.getpid()}\\n".encode())  # one write: lines never mix
     time.sleep(600)
 
-linking._link_range = stay
-linking._link_in_workers(linking.LinkIndex(), list(range(8)), 2)
+linking._take_ranges = stay
+linking._link_in_workers(types.SimpleNamespace(starts=list(range(8))), 3)
 """
 
 

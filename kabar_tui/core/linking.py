@@ -22,25 +22,26 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
-import threading
 import zlib
 from array import array
-from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
-from itertools import chain
+from itertools import chain, compress
 from operator import is_not, itemgetter
 from sys import intern
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz
 
+from kabar_tui.core.forked import ForkedCall, can_fork
 from kabar_tui.core.lexicon import WORD, link_stopwords
 from kabar_tui.core.model import Article, Corpus, Link, LinkKind, link_order
 from kabar_tui.core.textfold import strip_diacritics
-from kabar_tui.core.workers import prepare_worker_process
+
+if TYPE_CHECKING:  # numpy is imported when a whole corpus is linked, not by the reader
+    from kabar_tui.core.linking_corpus import CorpusArrays
 
 SAME_TEXT = LinkKind.SAME_TEXT
 SAME_QUOTE = LinkKind.SAME_QUOTE
@@ -63,12 +64,10 @@ RARE_WORDS_MIN_SHARED = 3
 MAX_CANDIDATES = 20  # weakly supported candidates verified per paragraph (strong: all)
 WEAK_FINGERPRINTS = 2
 STRONG_FINGERPRINTS = 4
-# Below this many paragraphs, starting worker processes costs more than it saves; above
-# the second, each worker's copy-on-write copies (reference counts write to the shared
-# pages: about 2/3 of the index each, docs/linking.md) cost more memory than allowed.
+# Below this many paragraphs, starting worker processes costs more than it saves.
 PARALLEL_MIN_PASSAGES = 16_000
-PARALLEL_MAX_PASSAGES = 200_000
 _CHUNKS_PER_WORKER = 4  # look-up ranges per worker: even finish despite uneven paragraphs
+_ARRAY_BATCH = 4096  # paragraphs whose keys and gathered look-ups are arrays at once
 
 # Never evidence that two paragraphs tell the same thing (lexicon.link_stopwords).
 STOPWORDS = link_stopwords()
@@ -129,7 +128,7 @@ def _quote_score(a: Passage, b: Passage) -> float:
         if f" {quote} " in padded_b:
             return 100.0
         for other in b.quotes:
-            best = max(best, fuzz.ratio(quote, other))
+            best = max(best, fuzz.ratio(quote, other, score_cutoff=SAME_QUOTE_MIN_RATIO))
     for quote in b.quotes:
         if f" {quote} " in padded_a:
             return 100.0
@@ -191,11 +190,9 @@ class LinkIndex:
         self._passages: list[Passage] = []
         self._articles: set[str] = set()
         # fingerprint or word -> passage number(s); None once too common (see _post_all)
-        self._fingerprints: dict[int, int | list[int] | None] = {}
-        self._rare_words: dict[str, int | list[int] | None] = {}
-        # While `build` runs: the keys whose postings grew too common (see _post_all).
-        self._capped_fingerprints: list[int] | None = None
-        self._capped_words: list[str] | None = None
+        # (after `build`: the same as flat arrays, made dicts when an article is added)
+        self._fingerprints: Any = {}  # dict[int, int | list[int] | None] or FlatView
+        self._rare_words: Any = {}  # dict[str, int | list[int] | None] or FlatView
         self._frequency: Counter[str] = Counter()  # paragraphs containing each content word
         self._counted = 0  # paragraphs counted in _frequency
         self._word_codes = _WordCodes()
@@ -225,33 +222,32 @@ class LinkIndex:
         """`build` from each article's id and `prepare_passages`, made beforehand (the
         pipeline makes them as articles arrive, and keeps no article: docs/indexing.md)."""
         index = cls()
-        prepared = []
-        for article_id, passages in articles:
+        passages = index._passages
+        starts: list[int] = []  # for each passage, the first passage of its article
+        for article_id, prepared in articles:
             if article_id not in index._articles:  # an id seen before is linked already
                 index._articles.add(article_id)
-                prepared.append(passages)
-        for passages in prepared:
-            index._count(passages)
-        index._capped_fingerprints, index._capped_words = [], []
-        starts: list[int] = []  # for each passage, the first passage of its article
-        for passages in prepared:
-            start = len(index._passages)
-            for passage in passages:
-                index._index(passage, index._fingerprints_of(passage))
-                starts.append(start)
-        del prepared
+                starts.extend([len(passages)] * len(prepared))
+                passages.extend(prepared)
+        from kabar_tui.core.linking_arrays import FlatView, release_free_memory
+        from kabar_tui.core.linking_corpus import CorpusArrays
+
+        arrays = CorpusArrays(index, starts)
+        release_free_memory()  # before forking, so the child does not inherit it either
         index.workers = _worker_count(workers, len(starts))
         if index.workers > 1:
-            parts = _link_in_workers(index, starts, index.workers)
+            parts = _link_in_workers(arrays, index.workers)
         else:
-            parts = [index._link_passages(0, len(starts), starts)]
+            parts = [arrays.link(0, len(starts))]
         for found, deferred in parts:
             index._found.extend(found)
             index._deferred.extend(deferred)
         # every pair was judged on the final counts: the deferred ones do not hold
         now = (index._counted, len(index._found))
         index._links = (now, [link for link, words in index._found if index._holds(words)])
-        index._forget_capped()
+        index._fingerprints = FlatView(arrays.fingerprints)
+        index._rare_words = FlatView(arrays.words, arrays.vocabulary.__getitem__)
+        release_free_memory()
         return index
 
     def __len__(self) -> int:
@@ -288,8 +284,9 @@ class LinkIndex:
         return self._passages
 
     @property
-    def postings(self) -> tuple[dict[int, Any], dict[str, Any]]:
-        """Fingerprint and rare-word postings: passage number(s), None once too common."""
+    def postings(self) -> tuple[Any, Any]:
+        """Fingerprint and rare-word postings: passage number(s), None once too common
+        (dicts, or after `build` a `FlatView` of each: their `items()` are the same)."""
         return self._fingerprints, self._rare_words
 
     @property
@@ -363,12 +360,13 @@ class LinkIndex:
         if article_id in self._articles:
             return []  # an id seen before: its paragraphs are already linked
         self._articles.add(article_id)
+        self._as_dicts()
         self._count(passages)
         start = len(self._passages)
         keys = [self._fingerprints_of(passage) for passage in passages]
         found: list[Found] = []
         for number, (passage, passage_keys) in enumerate(zip(passages, keys, strict=True), start):
-            found.extend(self._link(passage, number, passage_keys, start, self._deferred))
+            found.extend(self._link(passage, number, passage_keys, self._deferred))
         for passage, passage_keys in zip(passages, keys, strict=True):
             self._index(passage, passage_keys)
         self._found.extend(found)
@@ -379,34 +377,18 @@ class LinkIndex:
             return []  # an id seen before: its paragraphs are already linked
         return prepare_passages(article)
 
+    def _as_dicts(self) -> None:
+        """Postings as dicts, which one article's look-ups and postings need (after
+        `build` they are flat arrays)."""
+        if not isinstance(self._fingerprints, dict):
+            self._fingerprints = dict(self._fingerprints.items())
+        if not isinstance(self._rare_words, dict):
+            self._rare_words = dict(self._rare_words.items())
+
     def _count(self, passages: list[Passage]) -> None:
         for passage in passages:
             self._frequency.update(passage.content)
         self._counted += len(passages)
-
-    def _forget_capped(self) -> None:
-        """Once `build` has linked every paragraph, postings that grew too common are
-        never seen again: free them, as `add_article` does at once."""
-        for capped, postings in (
-            (self._capped_fingerprints, self._fingerprints),
-            (self._capped_words, self._rare_words),
-        ):
-            for key in capped or ():
-                postings[key] = None  # type: ignore[index]
-        self._capped_fingerprints = self._capped_words = None
-
-    def _link_passages(
-        self, first: int, end: int, starts: list[int]
-    ) -> tuple[list[Found], array[int]]:
-        """Links of the passages numbered first..end-1 to those indexed before their
-        article, and the pairs deferred (see `_deferred`)."""
-        found: list[Found] = []
-        deferred = array("q")
-        for number in range(first, end):
-            passage = self._passages[number]
-            keys = self._fingerprints_of(passage)
-            found.extend(self._link(passage, number, keys, starts[number], deferred))
-        return found, deferred
 
     def _score(
         self, a: Passage, b: Passage, runs_a: _Runs
@@ -414,7 +396,8 @@ class LinkIndex:
         """The score and kind of the link between two paragraphs, and for a similar event
         the shared words it rests on (see `_holds`); False when unrelated, True when they
         share words that are not rare now but may be once the corpus has grown."""
-        ratio = fuzz.ratio(a.text, b.text)
+        # 0 below the cut-off, found sooner (most candidates are far from it)
+        ratio = fuzz.ratio(a.text, b.text, score_cutoff=SAME_TEXT_MIN_RATIO)
         if ratio >= SAME_TEXT_MIN_RATIO:
             return round(ratio, 1), SAME_TEXT, ()
         if (a.quotes or b.quotes) and (quote := _quote_score(a, b)):
@@ -439,28 +422,35 @@ class LinkIndex:
         codes = list(map(self._word_codes.__getitem__, passage.text.split()))
         return list(map(hash, zip(*(codes[i:] for i in range(SHINGLE)), strict=False)))
 
-    def _candidates(self, passage: Passage, keys: list[int], start: int) -> list[int]:
-        """Passages numbered below `start` that share enough fingerprints or rare words.
+    def _candidates(self, passage: Passage, keys: list[int]) -> list[int]:
+        """Passages indexed before that share enough fingerprints or rare words.
 
         Postings are gathered into one list and counted at once (counting in C); the order
         of first appearance, which breaks ties between weak candidates, is that of the
         keys in text order, as it always was.
         """
-        shared = Counter(_visible(keys, self._fingerprints, start))
-        rare = Counter(_visible(passage.content, self._rare_words, start))
-        strong = {n for n, count in shared.items() if count >= STRONG_FINGERPRINTS}
-        strong.update(n for n, count in rare.items() if count >= RARE_WORDS_MIN_SHARED)
+        shared = Counter(_gathered(keys, self._fingerprints))
+        rare = Counter(_gathered(passage.content, self._rare_words))
+        # most passages gathered come once: those that come more are picked out in C
+        several = list(compress(shared.items(), map(WEAK_FINGERPRINTS.__le__, shared.values())))
+        strong = {n for n, count in several if count >= STRONG_FINGERPRINTS}
+        strong.update(compress(rare.keys(), map(RARE_WORDS_MIN_SHARED.__le__, rare.values())))
         # the best supported MAX_CANDIDATES, ties in order of appearance (most_common's)
-        several = [item for item in shared.items() if item[1] >= WEAK_FINGERPRINTS]
         several.sort(key=itemgetter(1), reverse=True)
         weak = [n for n, _ in several[:MAX_CANDIDATES] if n not in strong]
         return [*strong, *weak]
 
     def _link(
-        self, passage: Passage, number: int, keys: list[int], start: int, deferred: array[int]
+        self, passage: Passage, number: int, keys: list[int], deferred: array[int]
     ) -> list[Found]:
+        return self._scored(passage, number, self._candidates(passage, keys), deferred)
+
+    def _scored(
+        self, passage: Passage, number: int, candidates: list[int], deferred: array[int]
+    ) -> list[Found]:
+        """The links of `passage`, numbered `number`, among its candidates (pairs
+        deferred: see `_deferred`)."""
         links: list[Found] = []
-        candidates = self._candidates(passage, keys, start)
         runs = _Runs(passage.text)
         for candidate in candidates:
             other = self._passages[candidate]
@@ -489,12 +479,8 @@ class LinkIndex:
                 for position, key in enumerate(keys)
                 if key % SAMPLE_MODULUS == 0 or position in in_quote
             ]
-        _post_all(
-            self._fingerprints, self._capped_fingerprints, sampled, number, FINGERPRINT_POSTING_CAP
-        )
-        _post_all(
-            self._rare_words, self._capped_words, passage.content, number, RARE_WORD_POSTING_CAP
-        )
+        _post_all(self._fingerprints, sampled, number, FINGERPRINT_POSTING_CAP)
+        _post_all(self._rare_words, passage.content, number, RARE_WORD_POSTING_CAP)
 
 
 class _WordCodes(dict):
@@ -505,26 +491,10 @@ class _WordCodes(dict):
         return code
 
 
-class _Capped(list):
-    """A posting that grew too common while `build` ran, kept for the paragraphs of
-    earlier articles: `at` is the passage that found it full."""
-
-    __slots__ = ("at",)
-
-    def __init__(self, posting: list[int], at: int) -> None:
-        super().__init__(posting)
-        self.at = at
-
-
-def _post_all(
-    index: dict, capped: list | None, keys: Iterable[object], number: int, cap: int
-) -> None:
+def _post_all(index: dict, keys: Iterable[object], number: int, cap: int) -> None:
     """Add passage `number` to the posting of each key: a bare int while single (most
-    are: memory), then a list, then too common once it reaches `cap`.
-
-    Too common is None, or, while `build` runs (`capped` given, collecting the keys),
-    a `_Capped` copy of the list (see `_visible`).
-    """
+    are: memory), then a list, then too common (None) once another comes after `cap`
+    (`linking_arrays.FlatPostings.build` makes the same postings at once)."""
     get = index.get
     for key in keys:
         posting = get(key, _ABSENT)
@@ -536,52 +506,41 @@ def _post_all(
             if posting != number:
                 index[key] = [posting, number]
         elif len(posting) >= cap:
-            if capped is None:
-                index[key] = None
-            elif type(posting) is not _Capped:
-                index[key] = _Capped(posting, number)
-                capped.append(key)
+            index[key] = None
         elif posting[-1] != number:
             posting.append(number)
 
 
-def _visible(keys: Iterable[object], index: dict, start: int) -> list[int]:
-    """The passages that the postings of `keys` held when passage `start` was about to be
-    indexed: numbers below `start`, none for a posting already too common by then."""
+def _gathered(keys: Iterable[object], index: dict) -> list[int]:
+    """The passages in the postings of `keys`, in order (all of them were indexed before
+    the article looking them up)."""
     found: list[int] = []
     extend, append = found.extend, found.append
     postings: Iterable[Any] = filter(_is_some, map(index.get, keys))  # misses dropped in C
     for posting in postings:
         if type(posting) is int:
-            if posting < start:
-                append(posting)
-        elif posting[-1] < start:
-            if type(posting) is _Capped and posting.at < start:
-                continue
+            append(posting)
+        else:
             extend(posting)
-        elif posting[0] < start:
-            extend(posting[: bisect_left(posting, start)])
     return found
 
 
 def _worker_count(workers: int | None, passages: int) -> int:
-    """Processes for the look-ups: `workers`, or every core for a corpus of 2k-25k
-    articles, or one where forking is not safe.
+    """Processes for the look-ups: `workers`, or every core for a corpus of 2k articles or
+    more, or one where forking is not safe.
 
     Workers are forked so they share the finished index instead of receiving a copy;
     forking a process that runs other threads (the reader) can deadlock, so there the
     look-ups stay in this process.
     """
     if workers is None:
-        if not PARALLEL_MIN_PASSAGES <= passages <= PARALLEL_MAX_PASSAGES:
+        if passages < PARALLEL_MIN_PASSAGES:
             return 1
         try:
             workers = len(os.sched_getaffinity(0))
         except AttributeError:  # not on Linux
             workers = os.cpu_count() or 1
-    if workers > 1 and (
-        threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods()
-    ):
+    if workers > 1 and not can_fork():
         return 1
     return max(1, workers)
 
@@ -592,31 +551,38 @@ def _ranges(passages: int, parts: int) -> list[tuple[int, int]]:
     return [(first, min(first + size, passages)) for first in range(0, passages, size)]
 
 
-# What forked workers link against: set in the parent just before forking.
-_FORKED: tuple[LinkIndex, list[int]] | None = None
+Linked = tuple[list[Found], "array[int]"]  # links found in a range of passages, pairs deferred
 
 
-def _link_in_workers(
-    index: LinkIndex, starts: list[int], workers: int
-) -> list[tuple[list[Found], array[int]]]:
-    """Link consecutive ranges of passages in forked processes, which share the index
-    copy-on-write; the parts come back in order."""
-    global _FORKED
-    ranges = _ranges(len(starts), workers * _CHUNKS_PER_WORKER)
-    _FORKED = (index, starts)
-    try:
-        context = multiprocessing.get_context("fork")
-        with context.Pool(workers, initializer=prepare_worker_process) as pool:
-            parts = pool.map(_link_range, ranges, chunksize=1)
-    finally:
-        _FORKED = None
-    return parts
+def _link_in_workers(arrays: CorpusArrays, workers: int) -> list[Linked]:
+    """Link ranges of passages in this process and `workers - 1` forked ones, which
+    share the index copy-on-write (its arrays are only read, so their pages stay
+    shared); each takes the next range when done with one, and the parts are joined in
+    order. A range a child took but did not send back (it died) is linked here."""
+    passages = len(arrays.starts)
+    ranges = _ranges(passages, max(workers * _CHUNKS_PER_WORKER, passages // _ARRAY_BATCH))
+    taken = multiprocessing.get_context("fork").Value("i", 0)
+    take = partial(_take_ranges, arrays, ranges, taken)
+    children = [ForkedCall(take) for _ in range(workers - 1)]
+    parts = take()
+    for child in children:
+        parts.update(child.result())
+    return [parts[n] if n in parts else arrays.link(*ranges[n]) for n in range(len(ranges))]
 
 
-def _link_range(bounds: tuple[int, int]) -> tuple[list[Found], array[int]]:
-    assert _FORKED is not None, "only called in a forked worker"
-    index, starts = _FORKED
-    return index._link_passages(*bounds, starts)
+def _take_ranges(
+    arrays: CorpusArrays, ranges: list[tuple[int, int]], taken: Any
+) -> dict[int, Linked]:
+    """Link the next range not yet taken (`taken`: a counter shared between the
+    processes), until none is left; the links by range number."""
+    linked: dict[int, Linked] = {}
+    while True:
+        with taken.get_lock():
+            number = taken.value
+            taken.value = number + 1
+        if number >= len(ranges):
+            return linked
+        linked[number] = arrays.link(*ranges[number])
 
 
 def _quote_word_positions(words: list[str], quotes: tuple[str, ...]) -> set[int]:

@@ -44,7 +44,8 @@ def word_lists() -> WordLists:
     parts: dict[str, set[str]] = {}
     for key, (label, _) in gaz.names.items():
         if len(key) == 1:
-            single[key[0]] = label
+            if key[0] not in gaz.common_word_places:  # `Palu`: a hammer unless a cue says
+                single[key[0]] = label
         else:
             for word in key:
                 for piece in word.split():

@@ -17,6 +17,8 @@ from kabar_tui.core.lexicon import NAME_WORD, Label, data_lines, data_value, num
 
 MAX_PHRASE_WORDS = 6  # longer phrases are never looked up
 _GAZETTEER = "entities/gazetteer.tsv"
+# Indonesian provinces, regencies and cities, in the gazetteer's format (`common_word_places`)
+_REGIONS = "entities/regions_id.tsv"
 # CLDR regions that are no named place: the world (`Piala Dunia`), an unknown region.
 NOT_PLACE_TERRITORIES = frozenset({"001", "ZZ"})
 # Time-zone names that are no place a reader means: Antarctic research stations named
@@ -90,6 +92,10 @@ class Gazetteer:
     loc_tails: frozenset[str]
     regional_orgs: frozenset[str]  # BPBD, DPRD: a region name follows them
     bylines: frozenset[str]  # Editor, Penulis: `Editor: Linda Agnesia` names a person
+    # one-word regencies and cities (`regions_id.tsv`) that are also Indonesian root words
+    # (`Serang`: attack, `Palu`: hammer, `Buru`: hunt): a place only after a place cue or
+    # where the tagger reads one
+    common_word_places: frozenset[str]
 
 
 def token_key(text: str) -> str:
@@ -107,15 +113,18 @@ def _name_is_usable(name: str) -> bool:
     return all(ch.isalpha() or ch in " -'’." for ch in name) and not name.isdigit()
 
 
-def curated_names(root: Traversable | None = None) -> list[tuple[Label, str, str]]:
-    """(label, name, canonical) rows of `entities/gazetteer.tsv`, each label checked (an
-    unknown one raises `DataFileError` with the file and line)."""
+def curated_names(
+    root: Traversable | None = None, name: str = _GAZETTEER
+) -> list[tuple[Label, str, str]]:
+    """(label, name, canonical) rows of `entities/gazetteer.tsv` (or of `name`, a file in
+    its format), each label checked (an unknown one raises `DataFileError` with the file
+    and line)."""
     rows = []
-    for number, line in numbered_data_lines(_GAZETTEER, root):
+    for number, line in numbered_data_lines(name, root):
         parts = line.split("\t")
-        label = data_value(Label, parts[0], _GAZETTEER, number, root)
-        name = parts[1]
-        rows.append((label, name, parts[2] if len(parts) > 2 and parts[2] else name))
+        label = data_value(Label, parts[0], name, number, root)
+        written = parts[1]
+        rows.append((label, written, parts[2] if len(parts) > 2 and parts[2] else written))
     return rows
 
 
@@ -130,6 +139,15 @@ def gazetteer() -> Gazetteer:
         names[key_tuple(name)] = (label, canonical)
         if name.isupper():
             upper_keys.add(token_key(name))
+    roots = frozenset(data_lines("words_id.txt"))
+    common_word_places: set[str] = set()
+    for label, name, canonical in curated_names(name=_REGIONS):
+        key = key_tuple(name)
+        names[key] = (label, canonical)
+        if name.isupper():
+            upper_keys.add(token_key(name))
+        elif len(key) == 1 and key[0] in roots:
+            common_word_places.add(key[0])
     indonesian, english = babel.Locale("id"), babel.Locale("en")
     for code, name in indonesian.territories.items():
         if code in NOT_PLACE_TERRITORIES:
@@ -184,6 +202,7 @@ def gazetteer() -> Gazetteer:
         loc_tails=frozenset(k[0] for k in cues["loc_tail"]),
         regional_orgs=frozenset(k[0] for k in cues["regional_org"]),
         bylines=frozenset(k[0] for k in cues["byline"]),
+        common_word_places=frozenset(common_word_places),
     )
 
 

@@ -279,6 +279,9 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
             and keys[i - 1] in STREET_HEADS
             and not tokens.capital[i - 1]
             and text[ends[i - 1] : starts[i]].isspace()
+            # `jalan` is also a way (`jalan Tuhan`, `jalan Tengah`): one word no list knows
+            # is a street only where the tagger reads a name
+            and (run_end - i > 1 or _name_at(tokens, keys, i, run_end, gaz, known)[0])
         ):
             add(i, run_end, Label.LOC, "context")  # jalan Medan Merdeka Barat: a street
             continue
@@ -319,10 +322,26 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
             if length and person_cue and label == Label.PER:
                 length = 0  # a title before a name: read the whole name, not a known part
             if length == 1 and label == Label.ORG:
-                length += _branch_region(keys, i, run_end, gaz, known, tokens, person_cue)
+                comma_follows = run_end < len(keys) and bool(
+                    TITLE_COMMA.fullmatch(text, ends[run_end - 1], starts[run_end])
+                )
+                length += _branch_region(
+                    keys, i, run_end, gaz, known, tokens, person_cue, comma_follows
+                )
             if length:
                 if label == Label.LOC:  # Jakarta Timur, Asia Timur
                     length += _longest(keys, i + length, run_end, gaz.directions)
+                if (
+                    length == 1
+                    and keys[i] in gaz.common_word_places
+                    and not person_cue
+                    and (keys[i],) not in known
+                    and _context_kind(keys, tokens, i, gaz) != Label.LOC
+                ):
+                    # `Palu hakim diketuk`, `Israel Serang Rafah`: also a common word, so
+                    # without a place cue the tagger decides (no rule tag to lean on)
+                    i += 1
+                    continue
                 add(i, i + length, label, "known")
                 i += length
                 # Presiden Rusia Vladimir Putin; Kepala BPBD Garut Satria Budi
@@ -495,11 +514,13 @@ def _branch_region(
     known: Known,
     tokens: Tokens,
     titled: bool,
+    comma_follows: bool = False,
 ) -> int:
     """How many words after a regional branch head (Polres, Polda) name its region: those up
     to a title or the end of the name, at most two of them unknown (Kasat Reskrim Polres
     Klaten | AKP Joko Sumarsono; Polres Metro Jakarta Selatan). After a title (`titled`)
-    the region must end at a rank, since the person's name follows it."""
+    the region must end at a rank, since the person's name follows it, unless a comma
+    closes the name (`Kepala Polsek Tebet, Iptu Sudarmo`: the person is after it)."""
     if keys[i] not in gaz.regional_orgs:
         return 0
     k, unknown = i + 1, 0
@@ -512,7 +533,7 @@ def _branch_region(
         if not length:
             unknown += 1
         k += max(length, 1)
-    if titled and k == run_end:
+    if titled and k == run_end and not comma_follows:
         return 0  # Kepala Basarnas Padang Abdul Malik: the name follows the region
     return k - i - 1 if unknown <= 2 and k - i - 1 <= 4 else 0
 

@@ -1,0 +1,160 @@
+"""The whole-corpus pass of `LinkIndex.build` on flat arrays (docs/linking.md): kept
+apart from linking.py so that the reader, which imports linking, does not import numpy."""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterator
+from functools import partial
+from itertools import chain
+
+import numpy as np
+
+from kabar_tui.core.linking import (
+    _ARRAY_BATCH,
+    FINGERPRINT_POSTING_CAP,
+    MAX_CANDIDATES,
+    RARE_WORD_POSTING_CAP,
+    RARE_WORDS_MIN_SHARED,
+    SAMPLE_MODULUS,
+    SHORT_PASSAGE,
+    STRONG_FINGERPRINTS,
+    WEAK_FINGERPRINTS,
+    Found,
+    Linked,
+    LinkIndex,
+    _quote_word_positions,
+)
+from kabar_tui.core.linking_arrays import (
+    PARTS,
+    FlatPostings,
+    candidate_lists,
+    counted_pairs,
+    shingle_keys,
+    top_part,
+)
+
+
+class CorpusArrays:
+    """A whole corpus's postings as flat arrays, and its paragraphs' look-ups in them
+    (`LinkIndex.build`; kabar_tui.core.linking_arrays).
+
+    Made in order, they hold what adding the articles one by one would have posted; each
+    look-up keeps what its posting held before the paragraph's article (below the
+    article's first passage, nothing once full by then), which is the state the one by
+    one index had at that moment: the same candidates, in the same order.
+    """
+
+    def __init__(self, index: LinkIndex, starts: list[int]) -> None:
+        self.index = index
+        passages = index._passages
+        self.starts = np.array(starts, dtype=np.int64)
+        vocabulary = _Vocabulary()
+        self.content_ids = np.fromiter(
+            map(vocabulary.__getitem__, chain.from_iterable(p.content for p in passages)),
+            dtype=np.int32,
+        )
+        content_sizes = np.fromiter((len(p.content) for p in passages), np.int64, len(passages))
+        self.content_offsets = np.zeros(len(passages) + 1, dtype=np.int64)
+        np.cumsum(content_sizes, out=self.content_offsets[1:])
+        del content_sizes
+        self.vocabulary = list(vocabulary)
+        counts = np.bincount(self.content_ids, minlength=len(self.vocabulary))
+        index._frequency.update(dict(zip(self.vocabulary, counts.tolist(), strict=True)))
+        index._counted += len(passages)
+        shift = max(0, len(self.vocabulary).bit_length() - (PARTS.bit_length() - 1))
+        self.words = FlatPostings.build(
+            self._content_batches(), RARE_WORD_POSTING_CAP, partial(_shifted, shift)
+        )
+        self.fingerprints = FlatPostings.build(
+            self._sampled_batches(), FINGERPRINT_POSTING_CAP, top_part
+        )
+
+    def _batches(self) -> Iterator[tuple[int, int]]:
+        count = len(self.starts)
+        for first in range(0, count, _ARRAY_BATCH):
+            yield first, min(first + _ARRAY_BATCH, count)
+
+    def _content_batches(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """(content word ids, their passages) of a batch of passages at a time."""
+        offsets = self.content_offsets
+        for first, end in self._batches():
+            ids = self.content_ids[offsets[first] : offsets[end]]
+            sizes = np.diff(offsets[first : end + 1])
+            yield ids, np.repeat(np.arange(first, end, dtype=np.int32), sizes)
+
+    def _sampled_batches(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """(sampled fingerprint keys, their passages) of a batch of passages at a time."""
+        for first, end in self._batches():
+            keys, _, owners = self._sampled(*self.shingles(first, end))
+            yield keys, owners.astype(np.int32)
+
+    def shingles(self, first: int, end: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every 4-gram key of passages first..end-1, its word position and its passage."""
+        texts = [passage.text for passage in self.index._passages[first:end]]
+        lengths = np.fromiter((t.count(" ") + 1 for t in texts), np.int64, len(texts))
+        words = " ".join(texts).split(" ")
+        codes = np.fromiter(map(self.index._word_codes.__getitem__, words), np.uint64, len(words))
+        keys, positions = shingle_keys(codes, lengths)
+        owners = np.repeat(np.arange(first, end, dtype=np.int64), np.maximum(lengths - 3, 0))
+        return keys, positions, owners
+
+    def _sampled(
+        self, keys: np.ndarray, positions: np.ndarray, owners: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The keys `LinkIndex._index` posts: one in SAMPLE_MODULUS, all in short
+        paragraphs and inside quotations."""
+        if not len(keys):
+            return keys, positions, owners
+        first = int(owners[0])
+        sizes = np.bincount(owners - first)
+        kept = (keys % SAMPLE_MODULUS == 0) | (sizes[owners - first] < SHORT_PASSAGE)
+        starts = np.cumsum(sizes) - sizes
+        passages = self.index._passages
+        for slot in np.flatnonzero(sizes >= SHORT_PASSAGE).tolist():
+            passage = passages[first + slot]
+            if passage.quotes:
+                quoted = _quote_word_positions(passage.text.split(), passage.quotes)
+                kept[[starts[slot] + position for position in quoted]] = True
+        return keys[kept], positions[kept], owners[kept]
+
+    def link(self, first: int, end: int) -> Linked:
+        """Links of the passages numbered first..end-1 to those indexed before their
+        article, and the pairs deferred (see `LinkIndex._deferred`)."""
+        found: list[Found] = []
+        deferred = array("q")
+        for batch in range(first, end, _ARRAY_BATCH):
+            batch_end = min(batch + _ARRAY_BATCH, end)
+            for number, candidates in self._candidates(batch, batch_end):
+                passage = self.index._passages[number]
+                found.extend(self.index._scored(passage, number, candidates, deferred))
+        return found, deferred
+
+    def _candidates(self, first: int, end: int) -> Iterator[tuple[int, list[int]]]:
+        stride = len(self.starts) + 1
+        keys, positions, owners = self.shingles(first, end)
+        lookup, numbers = self.fingerprints.visible(keys, self.starts[owners])
+        shared = counted_pairs(owners[lookup], positions[lookup], numbers, stride)
+        del keys, positions, owners, lookup, numbers
+        offsets = self.content_offsets
+        ids = self.content_ids[offsets[first] : offsets[end]]
+        sizes = np.diff(offsets[first : end + 1])
+        owners = np.repeat(np.arange(first, end, dtype=np.int64), sizes)
+        positions = np.arange(len(ids), dtype=np.int64) - np.repeat(offsets[first:end], sizes)
+        positions += offsets[first]
+        lookup, numbers = self.words.visible(ids, self.starts[owners])
+        rare = counted_pairs(owners[lookup], positions[lookup], numbers, stride)
+        limits = (STRONG_FINGERPRINTS, RARE_WORDS_MIN_SHARED, WEAK_FINGERPRINTS, MAX_CANDIDATES)
+        return candidate_lists(shared, rare, first, end, limits)
+
+
+def _shifted(shift: int, keys: np.ndarray) -> np.ndarray:
+    return keys >> shift
+
+
+class _Vocabulary(dict):
+    """word -> its number, numbered in order of first use."""
+
+    def __missing__(self, word: str) -> int:
+        number = self[word] = len(self)
+        return number

@@ -1,0 +1,125 @@
+"""Flat postings (linking_arrays) hold and show what the dict postings of adding one
+paragraph at a time hold and show."""
+
+from __future__ import annotations
+
+import random
+import zlib
+
+import numpy as np
+import pytest
+
+from benchmarks.textgen import paragraphs
+from kabar_tui.core import linking_arrays
+from kabar_tui.core.linking import SHINGLE, _post_all
+from kabar_tui.core.linking_arrays import NEVER, PARTS, FlatPostings, shingle_keys, top_part
+
+
+def test_shingle_keys_are_the_keys_add_article_hashes() -> None:
+    texts = [text.casefold() for text in paragraphs(40, seed=3)] + ["satu dua tiga"]
+    words = [text.split() for text in texts]
+    codes = np.array([zlib.crc32(w.encode()) for ws in words for w in ws], dtype=np.uint64)
+    lengths = np.array([len(ws) for ws in words], dtype=np.int64)
+    keys, positions = shingle_keys(codes, lengths)
+    expected, expected_positions = [], []
+    for ws in words:
+        word_codes = [zlib.crc32(w.encode()) for w in ws]
+        grams = list(zip(*(word_codes[i:] for i in range(SHINGLE)), strict=False))
+        expected.extend(map(hash, grams))
+        expected_positions.extend(range(len(grams)))
+    assert keys.tolist() == expected
+    assert positions.tolist() == expected_positions
+
+
+def _occurrences(rng: random.Random, passages: int, keys: list[int]) -> list[tuple[int, int]]:
+    """(key, passage) in passage order; some keys common, some posted twice by one,
+    some by one passage only."""
+    rows = []
+    for number in range(passages):
+        chosen = rng.sample(keys[:6], 2) + rng.sample(keys, 3) + [rng.getrandbits(64) - 2**63]
+        if rng.random() < 0.3:
+            chosen.append(chosen[0])  # a 4-gram twice in one paragraph
+        rows.extend((key, number) for key in chosen)
+    return rows
+
+
+def _flat(rows: list[tuple[int, int]], cap: int) -> FlatPostings:
+    keys = np.array([key for key, _ in rows], dtype=np.int64)
+    owners = np.array([number for _, number in rows], dtype=np.int32)
+    batches = [(keys[i : i + 50], owners[i : i + 50]) for i in range(0, len(rows), 50)]
+    return FlatPostings.build(batches, cap, top_part)
+
+
+def test_flat_postings_are_the_postings_of_posting_one_by_one() -> None:
+    """Caps, 'full' (also when the last passage a full posting holds posts the key
+    again) and single passages, over keys spread across every part of the key range."""
+    rng = random.Random(7)
+    keys = [rng.getrandbits(64) - 2**63 for _ in range(40)]
+    rows = _occurrences(rng, 300, keys)
+    cap = 8
+    expected: dict = {}
+    for number in range(300):
+        _post_all(expected, [key for key, n in rows if n == number], number, cap)
+    flat = _flat(rows, cap)
+    assert dict(flat.postings()) == expected
+    assert None in expected.values()  # some filled
+    assert any(type(posting) is int for posting in expected.values())
+    assert len({int(part) for part in top_part(flat.keys)}) > PARTS // 2
+
+
+def test_a_passage_sees_what_the_postings_held_before_its_article() -> None:
+    rng = random.Random(11)
+    keys = [rng.getrandbits(64) - 2**63 for _ in range(30)]
+    rows = _occurrences(rng, 200, keys)
+    cap = 6
+    flat = _flat(rows, cap)
+    index: dict = {}
+    for number in range(0, 200, 4):  # articles of 4 passages: look up, then post
+        lookups = np.array(keys, dtype=np.int64)
+        cuts = np.full(len(keys), number, dtype=np.int64)
+        found, numbers = flat.visible(lookups, cuts)
+        expected_found, expected_numbers = [], []
+        for slot, key in enumerate(keys):
+            posting = index.get(key)
+            held = [] if posting is None else [posting] if type(posting) is int else posting
+            expected_found.extend([slot] * len(held))
+            expected_numbers.extend(held)
+        assert found.tolist() == expected_found
+        assert numbers.tolist() == expected_numbers
+        for passage in range(number, number + 4):
+            _post_all(index, [key for key, n in rows if n == passage], passage, cap)
+    assert (flat.full_at != NEVER).any()
+
+
+def test_a_posting_filled_by_its_last_passage_posting_again_is_hidden_after() -> None:
+    """`_post_all` finds a posting full at the first occurrence after it holds `cap`
+    passages, even one of the last of them: articles after that one see nothing."""
+    key = -(2**62)
+    rows = [(key, 0), (key, 1), (key, 2), (key, 2), (key, 9)]
+    flat = _flat(rows, cap=3)
+    index: dict = {}
+    for number in (0, 1, 2):
+        _post_all(index, [k for k, n in rows if n == number], number, 3)
+    assert index[key] is None
+    found, _ = flat.visible(np.array([key]), np.array([4]))
+    assert found.tolist() == []
+    found, numbers = flat.visible(np.array([key]), np.array([2]))
+    assert numbers.tolist() == [0, 1]
+
+
+def test_memory_is_handed_back_only_where_the_c_library_can(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    opened: list[object] = []
+
+    def cdll_as_windows(name: object) -> object:
+        opened.append(name)
+        raise TypeError("argument of type 'NoneType' is not iterable")
+
+    monkeypatch.setattr(linking_arrays.ctypes, "CDLL", cdll_as_windows)
+    monkeypatch.setattr(linking_arrays.sys, "platform", "win32")
+    linking_arrays.release_free_memory()
+    assert opened == []
+    monkeypatch.setattr(linking_arrays.sys, "platform", "linux")
+    linking_arrays.release_free_memory()  # a C library that fails is tolerated
+    assert opened == [None]
