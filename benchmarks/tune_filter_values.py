@@ -121,9 +121,12 @@ def main() -> None:
         f"{len(corpus)} corpus names, {len(typed)} typed-wrong values, {len(absent)} names "
         f"absent from the corpus, {len(ordinary)} ordinary words (seed {args.seed})"
     )
-    print("min score | typo found | typo taken as another | absent name taken | word taken")
-    for score in args.scores:
-        matcher = NameMatcher(corpus, min_score=score)
+    print(
+        "min score | + typos | typo found | typo taken as another | absent name taken | word taken"
+    )
+    rules = [(score, False) for score in args.scores] + [(score, True) for score in args.scores]
+    for score, by_typos in rules:
+        matcher = NameMatcher(corpus, min_score=score, by_typos=by_typos)
         found = wrong = 0
         for value, meant in typed:
             match = matcher.match("by", value)
@@ -134,7 +137,8 @@ def main() -> None:
         absent_taken = sum(bool(matcher.match("by", value).names) for value in absent)
         word_taken = sum(bool(matcher.match("by", value).names) for value in ordinary)
         print(
-            f"{score:9.1f} | {found / len(typed):10.3f} | {wrong / len(typed):21.3f} | "
+            f"{score:9.1f} | {'yes' if by_typos else 'no':>7} | {found / len(typed):10.3f} | "
+            f"{wrong / len(typed):21.3f} | "
             f"{absent_taken / len(absent):17.3f} | {word_taken / len(ordinary):10.3f}"
         )
 

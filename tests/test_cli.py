@@ -25,7 +25,7 @@ def test_list_on_missing_path_is_one_line_error() -> None:
     result = kabar("list", "/no/such/place")
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
-    assert "no such file or folder" in result.stderr
+    assert result.stderr == "kabar: error: /no/such/place: no such file or folder\n"
 
 
 def test_export_json_on_seeds_is_versioned() -> None:
@@ -90,6 +90,20 @@ def test_entities_and_quotes_plain_when_piped() -> None:
     assert rows and all("Matsegora" in row[2] for row in rows)
 
 
+def test_a_typed_wrong_speaker_is_taken_as_search_takes_it() -> None:
+    """`kabar quotes --speaker matsegra` found nothing while `kabar search by:matsegra`
+    found Matsegora's quotes; now both take it as Matsegora, and say so."""
+    quotes = kabar("quotes", "--speaker", "matsegra")
+    assert quotes.returncode == 0, quotes.stderr
+    rows = [line.split("\t") for line in quotes.stdout.splitlines()]
+    assert rows == [
+        row
+        for row in (r.split("\t") for r in kabar("quotes").stdout.splitlines())
+        if row[2].startswith("Alexander Matsegora")
+    ]
+    assert quotes.stderr.strip() == "kabar: --speaker matsegra → Matsegora"
+
+
 def test_a_closed_pipe_is_not_a_traceback() -> None:
     result = subprocess.run(
         f"{sys.executable} -m kabar_tui export --format jsonl | head -c 10 >/dev/null",
@@ -109,6 +123,20 @@ def test_empty_results_are_said_on_stderr_not_in_the_data() -> None:
     search = kabar("search", "zzzqqq xxyyzz")
     assert search.returncode == 0 and search.stdout == ""
     assert "no hits" in search.stderr
+
+
+def test_a_misspelt_or_misplaced_command_is_named_not_taken_for_files() -> None:
+    """`kabar serach korut` said `serach` and `korut` were no files; `kabar --lang id list`
+    that `list` was none: a word like a command is said to be one, in one line."""
+    typo = kabar("serach", "korut")
+    assert typo.returncode == 2
+    assert typo.stderr == "kabar: error: no file or command 'serach'; did you mean kabar search?\n"
+    placed = kabar("--lang", "id", "list")
+    assert placed.returncode == 2
+    assert placed.stderr.startswith("kabar: error: tidak ada berkas 'list': perintah ditulis")
+    assert placed.stderr.count("\n") == 1
+    folder = kabar("news-folder")  # like no command: the path's own message
+    assert folder.stderr == "kabar: error: news-folder: no such file or folder\n"
 
 
 def test_opening_the_reader_on_nothing_readable_fails_before_the_ui(tmp_path: Path) -> None:

@@ -148,6 +148,16 @@ def test_compare_command_piped_json_and_bad_id(capsys) -> None:
     assert capsys.readouterr().err.strip() == "kabar: error: no article with id 'nope'"
 
 
+def test_comparing_an_article_with_itself_is_refused_in_one_line(capsys) -> None:
+    """`kabar compare 000 000_59e` printed every paragraph twice as "only in Okezone"."""
+    assert main(["compare", "000", "000_59e"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.strip() == (
+        "kabar: error: '000' and '000_59e' are the same article, 000_59e454f0b43af36c"
+    )
+
+
 def test_story_candidates_rank_by_links() -> None:
     a, b, c = (make_article(i, ["x", "y"], i) for i in "abc")
     corpus = Corpus(articles=[a, b, c], stories=[Story("s", ["a", "b", "c"], "a")])

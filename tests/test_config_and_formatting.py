@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from kabar_tui.config import load_config, save_setting
-from kabar_tui.core.formatting import format_date, format_relative, locale_or_default
+from kabar_tui.core.formatting import format_date, format_relative, locale_or_default, shortened
 
 WIB = timezone(timedelta(hours=7))
 
@@ -47,3 +47,14 @@ def test_server_locales_read_as_english() -> None:
     moment = datetime(2023, 9, 17, 18, 44, tzinfo=WIB)
     assert format_date(moment, locale_or_default("C.UTF-8")) == format_date(moment, "en")
     assert locale_or_default(None) == "en"
+
+
+def test_shortened_cuts_visibly_within_the_limit() -> None:
+    """One rule for `kabar related`'s passages, the copy notice, compare's ids and the
+    side panes: at most `limit` characters, `…` last when cut, no space before it."""
+    assert shortened("Korea Utara", 11) == "Korea Utara"
+    assert shortened("Korea Utara", 10) == "Korea Uta…"
+    assert shortened("Korea Utara", 7) == "Korea…"  # `Korea ` cut: the space is dropped
+    assert shortened("002_38d6ff41fa904c66", 11) == "002_38d6ff…"
+    long = "kata " * 100
+    assert len(shortened(long, 160)) <= 160 and shortened(long, 160).endswith("a…")

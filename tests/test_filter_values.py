@@ -132,6 +132,19 @@ def test_short_values_are_never_guessed(searcher: SearchEngine) -> None:
     assert speakers_found(searcher, "by:bu") == {"Budi Santoso", "Budi Susanto"}
 
 
+def test_one_letter_wrong_in_a_short_value_is_within_reach(searcher: SearchEngine) -> None:
+    """`by:hero` for Heru: one letter of four wrong scores 75 (`ratio`), under 80; a value
+    of 4 to 7 letters may be one edit away, two from 8 letters."""
+    page = searcher.search_page("by:budu")
+    assert {hit.label for hit in page.hits} == {"Budi Santoso", "Budi Susanto"}
+    assert value_notes(page.values) == ["by:budu → Budi"]
+    matcher = NameMatcher(["Heru Budi Hartono", "Hidayat"])
+    match = matcher.match("by", "hero")
+    assert match.taken_as == "Heru" and match.names == frozenset({0})
+    assert matcher.match("by", "hxrx").names == frozenset()  # two edits of four letters
+    assert matcher.match("by", "hxdxyat").names == frozenset()  # two edits of seven
+
+
 def test_every_value_of_a_filter_must_hold_and_each_is_said(searcher: SearchEngine) -> None:
     page = searcher.search_page("by:budi by:santosa")
     assert {hit.label for hit in page.hits} == {"Budi Santoso"}

@@ -277,3 +277,27 @@ def test_filters_are_described_from_one_registry() -> None:
         assert filter_problem(search_filter.example) is None
     assert filter_problem("kim author:putin") == filter_problem("author:x")
     assert highlight_terms('type:quote "kerja sama" militer') == ["kerja sama", "militer"]
+
+
+KOREA = [
+    "Korut kembali menguji rudal balistik, kata militer Korea Selatan.",
+    "Pemimpin Korea Utara Kim Jong Un meninjau uji coba rudal itu.",
+    "Rudal itu jatuh di laut dekat Korea, bukan di wilayah utara Jepang.",
+]
+
+
+@pytest.mark.parametrize("backing", ["in_memory", "stored"])
+def test_a_short_name_finds_the_long_name_the_entity_list_knows(backing: str, tmp_path) -> None:
+    """`korut` is Korea Utara (the gazetteer's alias): texts with the long name are hits
+    too, its words marked; a text with the word as typed ranks first; the long name's
+    words apart (`Korea ... utara`) are no hit."""
+    from tests.test_filter_values import in_memory, stored
+
+    corpus = Corpus(articles=[article("antara-1", "ANTARA", "Uji rudal", KOREA)])
+    searcher = (in_memory if backing == "in_memory" else stored)(corpus, tmp_path)
+    page = searcher.search_page("korut")
+    assert [hit.paragraph for hit in page.hits] == [0, 1] and page.total == 2
+    second = page.hits[1]
+    assert [second.text[start:end] for start, end in second.spans] == ["Korea Utara"]
+    assert page.hits[0].score > second.score
+    assert searcher.search_page("kemenkeu").total == 0  # its long name is in no text

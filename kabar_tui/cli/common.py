@@ -55,20 +55,25 @@ def load_catalog(args: argparse.Namespace) -> Catalog | None:
         corpus = build_corpus(args.paths or None)
         corpus.problems.extend(warnings)
         catalog = MemoryCatalog(corpus)
-    say_problems(catalog)
+    said_an_error = say_problems(catalog)
     if not len(catalog):
-        error_console().print("kabar: error: no articles could be read", markup=False)
+        if not said_an_error:  # `/missing: no such file or folder` is reason enough
+            error_console().print("kabar: error: no articles could be read", markup=False)
         return None
     return catalog
 
 
-def say_problems(catalog: Catalog) -> None:
-    """Print the catalog's problems not printed yet, one line each."""
+def say_problems(catalog: Catalog) -> bool:
+    """Print the catalog's problems not printed yet, one line each; True when one was
+    an error."""
     console = error_console()
+    fatal = False
     for problem in catalog.problems:
         kind = "error" if problem.fatal else "warning"
+        fatal = fatal or problem.fatal
         console.print(f"kabar: {kind}: {problem}", markup=False)
     catalog.problems.clear()
+    return fatal
 
 
 def stdout_is_terminal() -> bool:

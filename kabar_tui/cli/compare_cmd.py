@@ -12,6 +12,7 @@ from rich.text import Text
 from kabar_tui.cli.common import (
     NOTHING_READ,
     add_paths_argument,
+    error_console,
     find_article,
     load_catalog,
     stdout_console,
@@ -43,6 +44,12 @@ def run(args: argparse.Namespace) -> int:
         if article is None:
             return 1
         sides.append(article)
+    if sides[0].id == sides[1].id:  # every paragraph would be "only in" both sides
+        message = _("{left} and {right} are the same article, {id}").format(
+            left=repr(args.left), right=repr(args.right), id=sides[0].id
+        )
+        error_console().print(f"kabar: error: {message}", markup=False)
+        return 2
     comparison = compare_articles(catalog, sides[0], sides[1])
     if args.json:
         print(json.dumps(comparison_json(comparison), ensure_ascii=False, indent=1))

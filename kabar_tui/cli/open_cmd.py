@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import gc
 import sys
+from pathlib import Path
 
 from kabar_tui.cli.common import add_paths_argument
 from kabar_tui.cli.interface_options import add_interface_arguments, apply_interface_arguments
@@ -27,6 +28,29 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def meant_command(word: str) -> str | None:
+    """What to say when the first PATH is no file but a command, misspelt (`serach`) or
+    after a reader option (`kabar --lang id list`); None when it is no command."""
+    from difflib import get_close_matches
+
+    from kabar_tui.cli import COMMANDS
+    from kabar_tui.i18n import _
+
+    if not word.isalpha() or Path(word).exists():  # `news/`, `a.txt`: paths
+        return None
+    if word in COMMANDS:
+        return _(
+            "no file {word}: a command comes first (kabar {command} ...); options such as "
+            "--lang are the reader's"
+        ).format(word=repr(word), command=word)
+    close = get_close_matches(word, COMMANDS, n=1, cutoff=0.7)
+    if not close:
+        return None
+    return _("no file or command {word}; did you mean kabar {command}?").format(
+        word=repr(word), command=close[0]
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     from kabar_tui.config import load_config
 
@@ -38,6 +62,10 @@ def run(args: argparse.Namespace) -> int:
 
         files, problems = discover(args.paths)
         if not files:  # say so now, as the other commands do, rather than open an empty reader
+            meant = meant_command(args.paths[0])
+            if meant is not None:  # `kabar serach korut`: its arguments are no paths either
+                print(f"kabar: error: {meant}", file=sys.stderr)
+                return 2
             for problem in problems:
                 print(f"kabar: error: {problem}", file=sys.stderr)
             return 2

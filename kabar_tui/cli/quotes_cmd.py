@@ -16,7 +16,10 @@ from kabar_tui.cli.common import (
     stdout_is_terminal,
 )
 from kabar_tui.cli.ids import shortest_unique_ids
+from kabar_tui.core.filter_values import NameMatcher
+from kabar_tui.core.textfold import words
 from kabar_tui.i18n import _
+from kabar_tui.ui.labels import value_notes
 
 HELP = "quotations: text, kind, speaker, outlet, date"
 UNKNOWN = "-"
@@ -26,23 +29,45 @@ ARTICLE_WIDTH = 16
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_paths_argument(parser)
-    parser.add_argument("--speaker", help="only quotes whose speaker contains this text")
+    parser.add_argument(
+        "--speaker",
+        help="only quotes whose speaker contains this text (else: the closest speaker)",
+    )
+
+
+Row = tuple[str, str, str, str, str, str]  # quote, kind, speaker, outlet, date, article
+
+
+def _said_by(wanted: str, rows: list[Row], names: list[str]) -> list[Row]:
+    """The rows whose speaker contains `wanted`; when none does, those of the speaker it
+    is closest to, as `kabar search by:` takes it (`matsegra` → Matsegora), said on stderr."""
+    folded = wanted.casefold()
+    kept = [row for row in rows if folded in row[2].casefold()]
+    if kept:
+        return kept
+    speakers = NameMatcher(sorted(set(names) - {UNKNOWN}))
+    match = speakers.match("speaker", " ".join(words(wanted)))
+    for note in value_notes([match]):
+        print(f"kabar: {note.replace('speaker:', '--speaker ', 1)}", file=sys.stderr)
+    chosen = {speakers.names[number] for number in match.names}
+    return [row for row, name in zip(rows, names, strict=True) if name in chosen]
 
 
 def run(args: argparse.Namespace) -> int:
     catalog = load_catalog(args)
     if catalog is None:
         return NOTHING_READ
-    wanted = args.speaker.casefold() if args.speaker else None
-    rows = []
+    rows: list[Row] = []
+    names = []  # each row's speaker, without `via`
     for article, quote in catalog.quotes():
         date = article.published.date().isoformat() if article.published else UNKNOWN
-        speaker = quote.speaker_canonical or quote.speaker or UNKNOWN
+        speaker = name = quote.speaker_canonical or quote.speaker or UNKNOWN
         if quote.via:
             speaker = f"{speaker} (via {quote.via})"
-        if wanted and wanted not in speaker.casefold():
-            continue
         rows.append((quote.text, quote.kind, speaker, article.outlet or UNKNOWN, date, article.id))
+        names.append(name)
+    if args.speaker:
+        rows = _said_by(args.speaker, rows, names)
     if not rows:
         print(_("kabar: no quotes found"), file=sys.stderr)
     if not stdout_is_terminal():

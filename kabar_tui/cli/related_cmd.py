@@ -18,6 +18,7 @@ from kabar_tui.cli.common import (
 )
 from kabar_tui.cli.ids import shortest_unique_ids
 from kabar_tui.core.catalog import Catalog
+from kabar_tui.core.formatting import shortened
 from kabar_tui.core.model import Article
 from kabar_tui.i18n import _
 
@@ -45,10 +46,6 @@ def _split_rest(rest: list[str]) -> tuple[int | None, list[str]]:
     if rest and rest[0].isdigit() and not Path(rest[0]).exists():
         return int(rest[0]), rest[1:]
     return None, rest
-
-
-def _snippet(text: str) -> str:
-    return text if len(text) <= SNIPPET else text[: SNIPPET - 1].rstrip() + "…"
 
 
 def _paragraph_text(article: Article | None, index: int) -> str:
@@ -123,6 +120,8 @@ def run(args: argparse.Namespace) -> int:
     table.add_column(_("text"), ratio=1)
     for source_paragraph, article_id, target_paragraph, outlet, kind, score, text in rows:
         found = Text(f"{outlet}\n{short.get(article_id, article_id)} ¶{target_paragraph}")
-        table.add_row(Text(source_paragraph), found, Text(f"{kind}\n{score}"), Text(_snippet(text)))
+        table.add_row(
+            Text(source_paragraph), found, Text(f"{kind}\n{score}"), Text(shortened(text, SNIPPET))
+        )
     console.print(table)
     return 0

@@ -5,11 +5,13 @@ A value is matched as it always was first: every name holding it at a word start
 also read as its words (`outlet:detik.com`, typed as `detik com`, keeps `detik.com`). Only when
 no name does is it compared, folded, with every run of as many words in every name
 (`matsegra` with `alexander`, `matsegora`), by rapidfuzz's `ratio`, and taken as the
-closest run scoring at least MIN_SCORE; the names holding that run are kept, and the
-front end says what the value was taken as. When another run scores within
+closest run scoring at least MIN_SCORE, or within `allowed_typos` edits of it (one for a
+value of 4 to 7 letters, two from 8: `hero` is one letter from `heru` but scores only 75,
+a short value's every letter weighing much); the names holding that run are kept, and
+the front end says what the value was taken as. When another run scores within
 CLOSE_MARGIN of it, the closest is still taken and the others are named, so the user
-sees the choice. MIN_SCORE was tuned on typed-wrong names (docs/search.md:
-`benchmarks/tune_filter_values.py`).
+sees the choice. MIN_SCORE and the edits were tuned on typed-wrong names
+(docs/search.md: `benchmarks/tune_filter_values.py`).
 """
 
 from __future__ import annotations
@@ -23,6 +25,12 @@ MIN_SCORE = 80.0  # rapidfuzz ratio (0-100) of a value to a run of a name's word
 CLOSE_MARGIN = 3.0  # runs this close to the best are named as alternatives
 MIN_FUZZY_CHARS = 4  # shorter values are matched as typed only: too many names are near
 CANDIDATES = 8  # runs read past the best, to find the close ones
+
+
+def allowed_typos(value: str) -> int:
+    """Edits a typed value may be from the name meant: none under 4 characters, one up
+    to 7, two from 8 (as the search's words are widened)."""
+    return 0 if len(value) < 4 else 1 if len(value) < 8 else 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,9 +69,12 @@ class NameMatcher:
     """The distinct names one filter chooses among (the speakers of quotes, the outlets),
     matched with the values typed; runs of words are made once per run length."""
 
-    def __init__(self, names: Sequence[str], min_score: float = MIN_SCORE) -> None:
+    def __init__(
+        self, names: Sequence[str], min_score: float = MIN_SCORE, by_typos: bool = True
+    ) -> None:
         self.names = list(names)
         self.min_score = min_score
+        self.by_typos = by_typos
         self.folded = [fold(name) for name in self.names]
         # A typed value reaches the matcher as its words (`detik.com` as `detik com`), so
         # each name is also compared as its words, and `outlet:detik.com` holds as typed.
@@ -90,11 +101,23 @@ class NameMatcher:
         # Here, not at the top: the reader's screens import this module on the event loop,
         # and rapidfuzz must be imported under its lock (core.threaded_imports).
         from rapidfuzz import fuzz, process
+        from rapidfuzz.distance import OSA
 
         runs = self._runs_of(len(typed.split()))
         best = process.extract(
             typed, runs.texts, scorer=fuzz.ratio, score_cutoff=self.min_score, limit=CANDIDATES
         )
+        typos = allowed_typos(typed) if self.by_typos else 0
+        if typos:
+            listed = {place for _, _, place in best}
+            near = process.extract(
+                typed, runs.texts, scorer=OSA.distance, score_cutoff=typos, limit=CANDIDATES
+            )
+            best += [
+                (text, fuzz.ratio(typed, text), place)
+                for text, _, place in near
+                if place not in listed
+            ]
         if not best:
             return ValueMatch(key, typed, frozenset())
         best.sort(key=lambda found: (-found[1], found[2]))  # ties: the first name listed

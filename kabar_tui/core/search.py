@@ -16,6 +16,7 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import reduce
 from itertools import pairwise
 from operator import itemgetter
 from typing import Protocol
@@ -24,7 +25,8 @@ import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
-from kabar_tui.core.filter_values import NameMatcher, ValueMatch
+from kabar_tui.core.aliases import search_aliases
+from kabar_tui.core.filter_values import NameMatcher, ValueMatch, allowed_typos
 from kabar_tui.core.model import Article, Corpus, EntityRecord
 from kabar_tui.core.query import KINDS, HitKind, Query, parse_query
 from kabar_tui.core.textfold import WORD, fold
@@ -44,6 +46,9 @@ PREFIX_EXPANSIONS = 40  # indexed words tried for an unfinished last word
 KEPT_TERM_MASKS = 12  # masks of recent terms (a byte per document each: 1.3 MB at 100k)
 MAX_TERMS = 24  # words of a pasted paragraph beyond these add cost, not precision
 _TEXT_BATCH = 512  # texts asked of the index at a time while checking phrases
+# How close a long name is to the short one typed: a sure meaning, above a typo (0.8),
+# below the word itself, so texts with the word typed rank first.
+ALIAS_SIMILARITY = 0.85
 
 
 @dataclass(slots=True)
@@ -107,18 +112,19 @@ def _grams(word: str) -> set[str]:
     return {padded[i : i + 3] for i in range(len(padded) - 2)}
 
 
-def _allowed_typos(word: str) -> int:
-    return 0 if len(word) < 4 else 1 if len(word) < 8 else 2
-
-
 @dataclass(slots=True)
 class _Term:
-    """A query word widened to the indexed words it may mean, each with a similarity 0-1."""
+    """A query word widened to the indexed words it may mean, each with a similarity 0-1;
+    `alias`: the words of the long name a short one stands for (`korut`: `korea utara`),
+    `alias_docs` the documents holding them side by side (pair postings, checked when
+    ranked)."""
 
     word: str
     matches: dict[int, float]
     weight: float = 0.0
     frequency: int = 0
+    alias: tuple[str, ...] = ()
+    alias_docs: Sequence[int] = ()
 
 
 class SearchEngine(ABC):
@@ -129,7 +135,7 @@ class SearchEngine(ABC):
     def __init__(self) -> None:
         self._expansions: dict[tuple[str, bool], dict[int, float]] = {}
         self._filter_masks: dict[tuple[object, ...], np.ndarray] = {}
-        self._term_masks: dict[tuple[int, tuple[int, ...]], np.ndarray] = {}
+        self._term_masks: dict[tuple[object, ...], np.ndarray] = {}
         # the distinct outlets and quote speakers, for filter values, and the document
         # count they were read at (an index in memory grows)
         self._outlet_names: tuple[int, NameMatcher] | None = None
@@ -213,7 +219,7 @@ class SearchEngine(ABC):
         if not words:
             return self._filter_only(parsed, offset, limit)
         terms = self._terms(parsed, words)
-        if not any(term.matches for term in terms):
+        if not any(term.matches or term.alias_docs for term in terms):
             return SearchPage([], 0)
         matching = self._matching(parsed, terms)
         votes = self._vote(terms, parsed)
@@ -245,7 +251,7 @@ class SearchEngine(ABC):
         phrases keep: posting lists marked in a bitmap, counted without ranking."""
         mask = np.zeros(self._document_count(), dtype=bool)
         for term in terms:
-            if term.matches:
+            if term.matches or term.alias_docs:
                 mask |= self._term_mask(term)
         for word in {word for phrase in parsed.phrases for word in phrase}:
             phrase_word = self._find_word(word)
@@ -273,12 +279,13 @@ class SearchEngine(ABC):
         the last word is typed the others keep their meanings, and marking a common
         word's posting lists again was most of a keystroke at 100k articles."""
         count = self._document_count()
-        key = (count, tuple(term.matches))
+        key = (count, tuple(term.matches), term.alias)
         mask = self._term_masks.get(key)
         if mask is None:
             mask = np.zeros(count, dtype=bool)
             for word_id in term.matches:
                 mask[_as_numbers(self._posting_of(word_id))] = True
+            mask[_as_numbers(term.alias_docs)] = True
             if len(self._term_masks) >= KEPT_TERM_MASKS:
                 del self._term_masks[next(iter(self._term_masks))]  # the oldest
             self._term_masks[key] = mask
@@ -300,10 +307,28 @@ class SearchEngine(ABC):
         for position, word in enumerate(words):
             prefix = parsed.last_is_prefix and position == len(parsed.terms) - 1
             term = _Term(word, self._expand(word, prefix=prefix))
-            term.frequency = sum(self._frequency(w) for w in term.matches)
-            term.weight = math.log(1 + total / (1 + term.frequency)) if term.matches else 0.0
+            self._add_alias(term)
+            term.frequency = sum(self._frequency(w) for w in term.matches) + len(term.alias_docs)
+            found = term.matches or term.alias_docs
+            term.weight = math.log(1 + total / (1 + term.frequency)) if found else 0.0
             terms.append(term)
         return terms
+
+    def _add_alias(self, term: _Term) -> None:
+        """A short name the entity list knows (`korut`) also means its long name: the
+        documents holding the long name's words side by side."""
+        alias = search_aliases().get(term.word, ())
+        ids = [word_id for word in alias if (word_id := self._find_word(word)) is not None]
+        if not alias or len(ids) < len(alias):  # a word of it is in no text
+            return
+        docs: Sequence[int]
+        if len(ids) == 1:
+            docs = self._posting_of(ids[0])
+        else:
+            pairs = [_as_numbers(self._posting_of(_pair_key(a, b))) for a, b in pairwise(ids)]
+            docs = array("I", reduce(np.intersect1d, pairs).astype(np.uint32).tobytes())
+        if len(docs):
+            term.alias, term.alias_docs = alias, docs
 
     def _expand(self, word: str, prefix: bool) -> dict[int, float]:
         """Indexed words `word` may mean: itself, near misspellings, completions."""
@@ -315,7 +340,7 @@ class SearchEngine(ABC):
         exact = self._find_word(word)
         if exact is not None:
             matches[exact] = 1.0
-        typos = _allowed_typos(word)
+        typos = allowed_typos(word)
         if typos:
             for word_id in self._typo_candidates(word, typos):
                 if word_id in matches:
@@ -368,8 +393,9 @@ class SearchEngine(ABC):
                 (term.weight * similarity, self._posting_of(w))
                 for w, similarity in term.matches.items()
             ]
+            + ([(term.weight * ALIAS_SIMILARITY, term.alias_docs)] if term.alias_docs else [])
             for term in terms
-            if term.matches
+            if term.matches or term.alias_docs
         ]
         for left, right in pairwise(terms):
             if not (left.matches and right.matches):
@@ -565,6 +591,9 @@ class SearchEngine(ABC):
                     places[number].add(position)
                     if similarity > best[number]:
                         best[number] = similarity
+            for number, at in _alias_places(terms, doc_words):
+                places[number].update(at)
+                best[number] = max(best[number], ALIAS_SIMILARITY)
             coverage = sum(term.weight * b for term, b in zip(terms, best, strict=True))
             adjacent = sum(
                 any(p + 1 in right or p - 1 in right for p in left)
@@ -587,7 +616,8 @@ class SearchEngine(ABC):
                 for word, found in meanings.items()
                 if any(similarity >= best[number] for number, similarity in found)
             }
-            hits.append(self._hit(doc, text, score, _spans(folded, marked, parsed.phrases)))
+            shown = parsed.phrases + [list(term.alias) for term in terms if term.alias]
+            hits.append(self._hit(doc, text, score, _spans(folded, marked, shown)))
         return hits, len(scored)
 
     def _filter_only(self, parsed: Query, offset: int, limit: int) -> SearchPage:
@@ -851,6 +881,15 @@ def mention_names(articles: Iterable[Article]) -> Iterator[tuple[str, str, str]]
     for article in articles:
         for mention in article.entities:
             yield mention.canonical or mention.text, mention.label, mention.text
+
+
+def _alias_places(terms: list[_Term], doc_words: list[str]) -> Iterator[tuple[int, range]]:
+    """(term number, word positions) of each place a term's long name stands in a text."""
+    for number, term in enumerate(terms):
+        size = len(term.alias)
+        for position in range(len(doc_words) - size + 1) if size else ():
+            if tuple(doc_words[position : position + size]) == term.alias:
+                yield number, range(position, position + size)
 
 
 def _spans(folded: str, matched_words: set[str], phrases: list[list[str]]) -> list[tuple[int, int]]:

@@ -19,7 +19,7 @@ import signal
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar, cast
@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, TypeVar, cast
 from rich.console import RenderableType
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.filter import LineFilter
 from textual.message import Message
 from textual.screen import Screen
 
@@ -54,7 +55,7 @@ from kabar_tui.ui.messages import (
 )
 from kabar_tui.ui.screens.list import ListScreen
 from kabar_tui.ui.textual_strings import part_name, textual_text
-from kabar_tui.ui.theming import setup_themes
+from kabar_tui.ui.theming import no_color_filters, setup_themes
 
 if TYPE_CHECKING:
     from kabar_tui.core.compare import Comparison
@@ -268,6 +269,9 @@ class KabarApp(App[None]):
         self.startup_warnings = warnings or []
         if keymap:
             self.set_keymap(keymap)
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        return no_color_filters(self, super().get_line_filters())
 
     @property
     def linked(self) -> bool:
@@ -633,6 +637,8 @@ class KabarApp(App[None]):
 
     def on_articles_arrived(self, message: ArticlesArrived) -> None:
         """Processed articles, shown at once; their cross-article results come later."""
+        if not self.screen_stack:
+            return  # the reader has gone (quit while a file was being read)
         started = time.perf_counter()
         catalog = self.catalog
         before = len(catalog)
@@ -643,7 +649,8 @@ class KabarApp(App[None]):
         self._arrival_seconds = time.perf_counter() - started
 
     def on_load_progress(self, message: LoadProgress) -> None:
-        self.list_screen.set_progress(message.done, message.total)
+        if self.screen_stack:  # else the reader has gone
+            self.list_screen.set_progress(message.done, message.total)
 
     def on_first_rows(self, message: FirstRows) -> None:
         """The newest articles, listed while every head is read; the catalog answers."""
@@ -709,12 +716,7 @@ class KabarApp(App[None]):
                 self._search_asker.ask(
                     f"open {id(catalog)}", partial(self._open_search, catalog), _nothing
                 )
-        message = None
-        if not len(catalog):
-            message = _("No articles could be read.")
-            if self.problems:
-                message += " " + "; ".join(str(p) for p in self.problems)
-        self.list_screen.finish_loading(message)
+        self.list_screen.finish_loading(self._why_empty())
         self.list_screen.forget_prompts()
         self.list_screen.refresh_articles(keep_place=changes is not None)
         if changes:
@@ -748,6 +750,23 @@ class KabarApp(App[None]):
 
         self.fetch_article(head.id, again)
 
+    def _why_empty(self) -> str | None:
+        """What the list says when no article could be read: why, a file a line (a file's
+        reason also came as a toast, which goes after a few seconds)."""
+        if len(self.catalog):
+            return None
+        lines = [_("No articles could be read.")]
+        lines += [str(problem) for problem in self.problems[:SHOWN_PROBLEMS]]
+        hidden = len(self.problems) - SHOWN_PROBLEMS
+        if hidden > 0:
+            more = ngettext(
+                "{n} more problem (listed when kabar exits)",
+                "{n} more problems (listed when kabar exits)",
+                hidden,
+            )
+            lines.append(more.format(n=hidden))
+        return "\n".join(lines)
+
     def _article_view(self) -> ArticleView | None:
         """The reader's article view, when the reader screen is there with it."""
         from kabar_tui.ui.widgets.article_view import ArticleView
@@ -762,8 +781,11 @@ class KabarApp(App[None]):
         thread and move to it, keeping the user's place (`_catalog_ready`)."""
         self.folder_checks += 1
         said = self.problems
-        self._say_problems([p for p in message.problems if p not in said])
-        self.problems = said + [p for p in message.problems if p not in said]
+        new = [p for p in message.problems if p not in said]
+        self._say_problems(new)
+        self.problems = said + new
+        if new and not len(self.catalog):  # the empty corpus of the cache: say why now
+            self.list_screen.finish_loading(self._why_empty())
         if message.key is None or message.key == stored_key(self.catalog):
             return
         key = message.key

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from kabar_tui.core.catalog import ArticleHead
 from kabar_tui.core.filter_values import ValueMatch
+from kabar_tui.core.formatting import format_date
 from kabar_tui.core.model import LinkKind
 from kabar_tui.core.query import HitKind
 from kabar_tui.i18n import _
@@ -18,6 +20,18 @@ def link_kind_label(kind: str) -> str:
         LinkKind.SIMILAR: _("similar"),
     }
     return labels.get(kind, kind)
+
+
+def known_source(head: ArticleHead, locale: str, title_width: int | None = None) -> list[str]:
+    """Where and when an article appeared, as far as is known: its outlet (or, given
+    `title_width`, its title cut to that when the outlet is unknown) and its date. Nothing
+    unknown is shown as a dash: `- · - · Title` said nothing and looked broken."""
+    parts = []
+    if head.outlet or title_width is not None:
+        parts.append(head.outlet_or_title(title_width or 0))
+    if head.published is not None:
+        parts.append(format_date(head.published, locale))
+    return parts
 
 
 def hit_kind_label(kind: str) -> str:

@@ -7,12 +7,16 @@ one message; the app never fails to start because of a theme.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
+from rich.segment import Segment
 from rich.style import Style
 from textual.app import App
 from textual.color import Color, ColorParseError
+from textual.filter import LineFilter, Monochrome, NoColor
 from textual.theme import BUILTIN_THEMES, Theme
 
 from kabar_tui.config import config_dir, load_config, save_setting
@@ -209,3 +213,41 @@ def reader_styles(app: App) -> ReaderStyles:
 def _rich_colour(value: str) -> str:
     """Rich names the ANSI colours without the `ansi_` prefix (`ansi_bright_red`)."""
     return value.removeprefix("ansi_")
+
+
+_DEFAULT_COLOURS = Style(color="default", bgcolor="default")
+
+
+@lru_cache(maxsize=1024)
+def _without_colour(style: Style) -> Style:
+    """`style` in the terminal's default colours; reverse video where a colour other than
+    the terminal's background showed behind the text (a cursor row, a selection, a bar)."""
+    behind = style.color if style.reverse else style.bgcolor
+    painted = behind is not None and not behind.is_default
+    return style + _DEFAULT_COLOURS + Style(reverse=painted)
+
+
+class TerminalColoursOff(LineFilter):
+    """NO_COLOR on a theme of the terminal's own colours. Textual's greyscale filter reads
+    those colours as black (they have no RGB value: every cell came out black on black),
+    and its NoColor filter loses the cursor row; this keeps it, in reverse video."""
+
+    def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
+        return [
+            Segment(text, None if style is None else _without_colour(style), control)
+            for text, style, control in segments
+        ]
+
+
+def no_color_filters(app: App, filters: Sequence[LineFilter]) -> list[LineFilter]:
+    """The app's line filters with the NO_COLOR one that suits its theme: Textual chooses
+    it once, when the app is made, before kabar's theme (maybe the ANSI one) is set."""
+    if not (app.no_color and app.native_ansi_color):
+        return list(filters)
+    return [
+        _TERMINAL_COLOURS_OFF if isinstance(line_filter, Monochrome | NoColor) else line_filter
+        for line_filter in filters
+    ]
+
+
+_TERMINAL_COLOURS_OFF = TerminalColoursOff()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from rich.style import Style
 from textual.widgets import Label
 
 from kabar_tui import i18n
@@ -85,6 +86,31 @@ async def test_no_color_marks_entities_and_quotes_without_colour(monkeypatch) ->
         assert loc.underline and not loc.bold
         assert org.bold and org.underline
         assert quote.italic
+
+
+def drawn_styles(app) -> list:
+    """The style of every cell group the screen would send to the terminal."""
+    update = app.screen._compositor.render_full_update()
+    return [segment.style for line in update.strips for strip in line for segment in strip]
+
+
+async def test_no_color_on_a_16_colour_terminal_draws_in_the_terminals_colours(
+    monkeypatch,
+) -> None:
+    """NO_COLOR with TERM=xterm (the ANSI theme): every cell was black on black. The
+    terminal's own colours instead, the cursor row in reverse video."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(theme="kabar-ansi")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        styles = [style for style in drawn_styles(app) if style is not None]
+        colours = {str(c) for s in styles for c in (s.color, s.bgcolor) if c is not None}
+        assert colours <= {str(Style(color="default").color)}, colours
+        assert any(style.reverse for style in styles)  # the highlighted row
+        await open_first_article(pilot)
+        styles = [style for style in drawn_styles(app) if style is not None]
+        assert not any(s.color and not s.color.is_default for s in styles)
+        assert any(style.bold for style in styles) and any(style.underline for style in styles)
 
 
 async def test_reader_speaks_indonesian() -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from textual.widgets import Input, Label
+from rich.text import Text
+from textual.widgets import Input, Label, OptionList
 
 from kabar_tui.core.model import Paragraph, Story
 from kabar_tui.core.search import Hit, SearchPage
@@ -222,6 +223,66 @@ async def test_entity_view_lists_mentions_and_jumps() -> None:
         assert app.reader.view.article.id == "detik-1"
 
 
+UNSOURCED_TITLE = "Menteri Pertahanan Rusia Sergei Shoigu menyambut Kim Jong Un di Vladivostok"
+
+
+def unsourced_corpus():
+    """The test corpus with kompas-1's outlet and date unknown and a long title."""
+    corpus = build_corpus()
+    kompas = corpus.article("kompas-1")
+    kompas.outlet, kompas.published, kompas.title = None, None, UNSOURCED_TITLE
+    return corpus
+
+
+async def test_an_article_of_unknown_outlet_and_date_is_named_without_dashes() -> None:
+    """The entity view's heading was `- · - · Title`, the related pane's `Title cut mid-wo
+    · - · similar`, a search hit's `title · - · -`: only what is known, a cut title ends
+    in `…` at a word."""
+    corpus = unsourced_corpus()
+    app = make_app(corpus)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.show_entity("Sergei Shoigu")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        listing = app.screen.query_one(OptionList)
+        headings = [
+            str(listing.get_option_at_index(number).prompt)
+            for number, target in enumerate(app.screen.targets)
+            if target is None
+        ]
+        assert headings[1] == UNSOURCED_TITLE
+        assert headings[0] == "detikNews · Sep 17, 2023 · Kim Jong Un bertemu Shoigu di Vladivostok"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("enter", "j", "r")
+        await pilot.pause()
+        related = app.reader.query_one("#side-list", OptionList)
+        first_line = str(related.get_option_at_index(0).prompt).split("\n")[0].strip()
+        assert first_line == "88 Menteri Pertahanan Rusia Sergei Shoigu… · similar"
+        await pilot.press("escape", "slash", *"shoigu sambut")
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.3)
+        await app.workers.wait_for_complete()
+        hit_lines = [
+            str(Text("\n").join([app.screen._prompt(hit)])).split("\n")[0]
+            for hit in app.screen.hits
+            if hit.article_id == "kompas-1"
+        ]
+        assert hit_lines and all(" · -" not in line for line in hit_lines), hit_lines
+
+
+async def test_entity_counts_are_grouped_as_the_hit_count_is() -> None:
+    """`24339 mentions · 9102 articles` beside search's `4,821 hits` (`4.821` in Indonesian)."""
+    app = make_app(locale="id")
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        app.show_entity("Sergei Shoigu")
+        await pilot.pause()
+        title = str(app.screen._title((24339, 9102)))
+        assert title.endswith("24.339 mentions · 9.102 articles")
+
+
 async def test_copy_quote_with_citation() -> None:
     app = make_app()
     async with app.run_test() as pilot:
@@ -281,6 +342,43 @@ async def test_bad_paths_give_a_message_not_a_traceback(tmp_path) -> None:
         assert app.problems
 
 
+async def _status_when_loaded(app: KabarApp, pilot) -> list[str]:
+    """The list's status line as drawn, once loading and the folders' check are done."""
+    for _ in range(100):
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.05)
+        if app.folder_checks:
+            break
+    await pilot.pause()
+    status = app.list_screen.query_one("#status", Label)
+    assert status.display
+    x, y, width, height = status.region
+    update = app.screen._compositor.render_full_update()
+    lines = ["".join(segment.text for strip in line for segment in strip) for line in update.strips]
+    return [line[x : x + width].strip() for line in lines[y : y + height]]
+
+
+async def test_a_folder_of_binary_files_says_why_nothing_was_read(tmp_path, monkeypatch) -> None:
+    """Opened a second time (the cache has the empty corpus), the reasons come with the
+    folders' check: the list says them too, not only toasts that go; a long one wraps."""
+    monkeypatch.delenv("KABAR_NO_CACHE", raising=False)
+    monkeypatch.setenv("KABAR_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "a-folder-whose-name-makes-the-reason-longer-than-a-line" / "binaries"
+    folder.mkdir(parents=True)
+    for name in ("program.txt", "image.txt"):
+        (folder / name).write_bytes(bytes(range(256)) * 8)
+    for _opening in range(2):
+        app = KabarApp(paths=[folder])
+        async with app.run_test(size=(80, 24)) as pilot:
+            status = await _status_when_loaded(app, pilot)
+    said = " ".join(status)
+    assert status[0] == "No articles could be read."
+    for name in ("program.txt", "image.txt"):
+        assert f"{name}: skipped: binary file, not text" in said
+    assert str(folder / "image.txt") in said.replace(" ", "").replace("\n", "")
+    assert len(status) >= 4  # each file on a line of its own, the long path wrapped
+
+
 async def test_opens_files_given_on_the_command_line(tmp_path) -> None:
     (tmp_path / "a.txt").write_text(
         "Judul berita yang cukup panjang\n\nIsi berita pertama yang cukup panjang di sini.\n",
@@ -288,11 +386,29 @@ async def test_opens_files_given_on_the_command_line(tmp_path) -> None:
     )
     app = KabarApp(paths=[tmp_path])
     async with app.run_test() as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        for _ in range(100):  # indexed in the loading thread: one pause was too short under load
+            await app.workers.wait_for_complete()
+            await pilot.pause(0.05)
+            if app.linked and app.searcher is not None:
+                break
         assert len(app.catalog) == 1
         assert app.searcher is not None
         assert not app.list_screen.query_one("#status", Label).display
+
+
+async def test_loading_messages_after_the_reader_has_gone_are_dropped() -> None:
+    """A file read while the reader quits: its articles and progress arrive to no screen
+    (an IndexError on the empty screen stack, at exit)."""
+    from kabar_tui.core.catalog import MemoryCatalog
+    from kabar_tui.ui.messages import ArticlesArrived, LoadProgress
+
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+    app.catalog = MemoryCatalog(linked=False)
+    app.on_load_progress(LoadProgress(1, 2))
+    app.on_articles_arrived(ArticlesArrived(build_corpus().articles[:1]))
+    assert len(app.catalog) == 0
 
 
 def test_query_terms_drop_filters() -> None:

@@ -36,3 +36,28 @@ async def test_the_note_on_no_match_in_indonesian() -> None:
             )
     finally:
         i18n.set_language("en")
+
+
+async def test_a_long_note_wraps_at_80_columns_instead_of_being_cut() -> None:
+    """At 80x24 in Indonesian the note on a value matching nothing is longer than the
+    search box: it was cut at the box's edge, mid-word, losing its end."""
+    i18n.set_language("id")
+    try:
+        corpus = build_corpus()
+        app = make_app(corpus, locale="id")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            app.searcher = SearchIndex.build(corpus)
+            await search_for(pilot, app, "by:putin")
+            note = "by:putin tidak cocok dengan pembicara mana pun di sini"
+            assert status_text(app).endswith(note)
+            status = app.screen.query_one("#search-status")
+            x, y, width, height = status.region
+            update = app.screen._compositor.render_full_update()
+            lines = [
+                "".join(segment.text for strip in line for segment in strip)[x : x + width]
+                for line in update.strips[y : y + height]
+            ]
+            assert " ".join(" ".join(lines).split()).endswith(note)
+    finally:
+        i18n.set_language("en")

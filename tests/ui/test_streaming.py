@@ -125,3 +125,28 @@ async def test_a_search_typed_while_loading_is_answered_when_search_is_ready(
         staged_pipeline.set()
         await wait_for(pilot, lambda: app.screen.hits)
         assert {hit.article_id for hit in app.screen.hits} >= {"detik-1", "kompas-1"}
+
+
+async def test_a_search_typed_while_linking_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every article read, the cross-article stage running: it said "Still reading
+    articles…" while the list said "Linking stories and names across outlets…"."""
+    full = build_corpus()
+    release = threading.Event()
+
+    def linking(paths, progress=None, cache=True, on_articles=None, cancel=None) -> Corpus:
+        on_articles(full.articles)
+        progress(len(full.articles), len(full.articles))
+        release.wait(10)
+        return full
+
+    monkeypatch.setattr(pipeline, "build_corpus", linking)
+    app = KabarApp(paths=["news"])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.list_screen.linking)
+        await pilot.press("slash", *"shoigu")
+        status = app.screen.query_one("#search-status", Label)
+        linking = "Still linking articles across outlets…"
+        await wait_for(pilot, lambda: str(status.render()) != "Type to search the whole corpus")
+        assert str(status.render()) == linking
+        release.set()
+        await wait_for(pilot, lambda: app.screen.hits)

@@ -13,10 +13,11 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from kabar_tui.core.catalog import EntityOccurrence
-from kabar_tui.core.formatting import format_date
+from kabar_tui.core.formatting import format_number
 from kabar_tui.core.model import Mention
 from kabar_tui.i18n import _, ngettext
 from kabar_tui.ui.access import KabarNode
+from kabar_tui.ui.labels import known_source
 from kabar_tui.ui.messages import OpenArticle
 from kabar_tui.ui.widgets.footer import KeyFooter
 
@@ -71,11 +72,16 @@ class EntityScreen(KabarNode, Screen[None]):
             title.append("  …", style="dim")
             return title
         mentions, articles = counts
+        locale = self.kabar.locale
         title.append(
             "  "
-            + ngettext("{n} mention", "{n} mentions", mentions).format(n=mentions)
+            + ngettext("{n} mention", "{n} mentions", mentions).format(
+                n=format_number(mentions, locale)
+            )
             + " · "
-            + ngettext("{n} article", "{n} articles", articles).format(n=articles)
+            + ngettext("{n} article", "{n} articles", articles).format(
+                n=format_number(articles, locale)
+            )
         )
         return title
 
@@ -113,8 +119,8 @@ class EntityScreen(KabarNode, Screen[None]):
             head = occurrence.article
             if head.id != self._last_article:
                 self._last_article = head.id
-                line = Text(f"{head.outlet or '-'} · {format_date(head.published, locale)} · ")
-                line.append(head.title, style="bold")
+                line = Text(" · ").join([*map(Text, known_source(head, locale)), Text(head.title)])
+                line.stylize("bold", len(line) - len(head.title))
                 options.append(Option(line, disabled=True))
                 self.targets.append(None)
             for mention in occurrence.mentions:

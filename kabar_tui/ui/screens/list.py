@@ -72,6 +72,11 @@ class ListScreen(KabarNode, Screen[None]):
         behind the search screen too). "Reading articles…" stays until the list is whole."""
         self.query_one(ProgressBar).display = False
 
+    @property
+    def linking(self) -> bool:
+        """Every article is read; the cross-article stage runs."""
+        return self._linking_timer is not None
+
     def _show_linking(self) -> None:
         seconds = int(time.monotonic() - self._linking_started)
         status = _("Linking stories and names across outlets… {seconds} s").format(seconds=seconds)

@@ -8,6 +8,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 
 from kabar_tui.core.citation import cite_passage, cite_quote
+from kabar_tui.core.formatting import shortened
 from kabar_tui.core.model import Article, Quote
 from kabar_tui.i18n import _
 from kabar_tui.ui.access import KabarNode
@@ -17,6 +18,7 @@ from kabar_tui.ui.widgets.footer import KeyFooter
 from kabar_tui.ui.widgets.panes import PANES, SidePane
 
 NARROW = 100  # below this many columns a pane takes the whole width
+NOTICE = 160  # characters of a copied text the notice shows
 
 
 class ReaderScreen(KabarNode, Screen[None]):
@@ -168,8 +170,7 @@ class ReaderScreen(KabarNode, Screen[None]):
         self.kabar.copy_to_clipboard(citation)
         self.kabar.last_copied = citation
         if self.app.screen is self:  # not when a dialog opened to copy it by hand
-            shown = citation if len(citation) <= 160 else citation[:159].rstrip() + "…"
-            self.notify(shown, title=what, timeout=4, markup=False)
+            self.notify(shortened(citation, NOTICE), title=what, timeout=4, markup=False)
 
     def action_neighbour(self, step: int) -> None:
         self.kabar.open_neighbour(step)

@@ -18,12 +18,12 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from kabar_tui.core.filter_values import ValueMatch
-from kabar_tui.core.formatting import format_date, format_number
+from kabar_tui.core.formatting import format_number
 from kabar_tui.core.query import HitKind, filter_keys_help, filter_problem, highlight_terms
 from kabar_tui.core.textfold import WORD, fold
 from kabar_tui.i18n import _, ngettext
 from kabar_tui.ui.access import KabarNode
-from kabar_tui.ui.labels import hit_kind_label, value_notes
+from kabar_tui.ui.labels import hit_kind_label, known_source, value_notes
 from kabar_tui.ui.messages import OpenArticle, ShowEntity
 
 if TYPE_CHECKING:  # not imported with the screen: numpy may be loading in the search thread
@@ -188,7 +188,7 @@ class SearchScreen(KabarNode, ModalScreen[None]):
 
     def run_search(self, query: str) -> None:
         if self.kabar.searcher is None and query.strip():  # searched again once it is ready
-            self.query_one("#search-status", Label).update(_("Still reading articles…"))
+            self.query_one("#search-status", Label).update(self._waiting())
         self._search(query, 0, partial(self.show_hits, query))
 
     def searcher_ready(self) -> None:
@@ -221,11 +221,17 @@ class SearchScreen(KabarNode, ModalScreen[None]):
         if hint:
             status.update(Text(hint, style="bold"))
         elif self.kabar.searcher is None:
-            status.update(_("Still reading articles…"))
+            status.update(self._waiting())
         elif not query.strip():
             status.update(_("Type to search the whole corpus"))
         else:
             status.update(self._count_line())
+
+    def _waiting(self) -> str:
+        """What search waits for: the articles read, or (all read) linked across outlets."""
+        if self.kabar.list_screen.linking:
+            return _("Still linking articles across outlets…")
+        return _("Still reading articles…")
 
     def _count_line(self) -> Text:
         """`12 hits`, and what a filter value was taken as (`by:matsegra → Matsegora`)
@@ -279,8 +285,8 @@ class SearchScreen(KabarNode, ModalScreen[None]):
         head.append(f"{hit.score:>3.0f} ", style="bold")
         head.append(hit_kind_label(hit.kind), style="dim")
         if article is not None:
-            locale = self.kabar.locale
-            head.append(f" · {article.outlet or '-'} · {format_date(article.published, locale)}")
+            for part in known_source(article, self.kabar.locale):
+                head.append(f" · {part}")
         if hit.label:
             head.append(f" · {hit.label}", style="italic")
         body = Text(hit.text[:300])

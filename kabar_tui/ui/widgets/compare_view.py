@@ -19,6 +19,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from kabar_tui.core.compare import Comparison, Span
+from kabar_tui.core.formatting import shortened
 from kabar_tui.core.model import Article
 from kabar_tui.i18n import _
 from kabar_tui.ui.labels import link_kind_label
@@ -33,13 +34,11 @@ LABEL = Style(dim=True)
 HEADING = Style(bold=True, underline=True)
 
 
-ID_SHOWN = 10  # characters of an article id standing in for an unknown outlet
+ID_SHOWN = 11  # characters of an article id standing in for an unknown outlet, `…` included
 
 
 def outlet_name(article: Article) -> str:
-    if article.outlet:
-        return article.outlet
-    return article.id if len(article.id) <= ID_SHOWN else article.id[:ID_SHOWN] + "…"
+    return article.outlet or shortened(article.id, ID_SHOWN)
 
 
 def side_text(article: Article, index: int | None, changes: list[Span]) -> Text:

@@ -20,15 +20,16 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kabar_tui.core.catalog import ArticleHead, Catalog, entity_key
-from kabar_tui.core.formatting import format_date
+from kabar_tui.core.formatting import shortened
 from kabar_tui.core.model import Article, Link, Quote
 from kabar_tui.i18n import _
 from kabar_tui.ui.access import KabarNode
-from kabar_tui.ui.labels import link_kind_label
+from kabar_tui.ui.labels import known_source, link_kind_label
 from kabar_tui.ui.messages import OpenArticle, ShowEntity
 
-SNIPPET = 160
-CONTEXT = 240  # characters of the paragraph shown above a full-width pane
+SNIPPET = 160  # characters of a related passage shown, `…` included
+SOURCE_TITLE = 40  # characters of the title naming a passage's article of no known outlet
+CONTEXT = 240  # characters of the paragraph shown above a full-width pane, `…` included
 
 
 @dataclass(slots=True)
@@ -158,12 +159,10 @@ class RelatedPane(PaneContent):
         text = Text()
         text.append(f"{link.score:>3.0f} ", style="bold")
         if other is not None:
-            source = other.outlet or other.title[:40]
-            text.append(f"{source} · {format_date(other.published, self.locale)}")
+            text.append(" · ".join(known_source(other, self.locale, SOURCE_TITLE)))
             text.append(f" · {link_kind_label(link.kind)}", style="dim")
             if item.text:
-                more = "…" if len(item.text) > SNIPPET else ""
-                text.append("\n" + item.text[:SNIPPET] + more)
+                text.append("\n" + shortened(item.text, SNIPPET))
         return text
 
     def target(self, item: Passage) -> Message:
@@ -211,7 +210,7 @@ class SidePane(KabarNode, Vertical):
         the cross-article stage."""
         listing = self.listing
         text = article.paragraphs[paragraph].text if article.paragraphs else ""
-        context = text[:CONTEXT] + ("…" if len(text) > CONTEXT else "")
+        context = shortened(text, CONTEXT)
         self.query_one("#side-context", Static).update(Text(context, style="italic"))
         self.content = None
         if kind.needs_linking and not self.kabar.linked:
