@@ -104,6 +104,14 @@ def test_a_typed_wrong_speaker_is_taken_as_search_takes_it() -> None:
     assert quotes.stderr.strip() == "kabar: --speaker matsegra → Matsegora"
 
 
+def test_a_speaker_of_no_letters_finds_no_quotes() -> None:
+    """`--speaker '!!!'` has no word to match: every speaker held the empty text, so every
+    quote was printed, silently."""
+    quotes = kabar("quotes", "--speaker", "!!!")
+    assert quotes.stdout == ""
+    assert quotes.stderr.strip() == "kabar: no quotes found"
+
+
 def test_a_closed_pipe_is_not_a_traceback() -> None:
     result = subprocess.run(
         f"{sys.executable} -m kabar_tui export --format jsonl | head -c 10 >/dev/null",

@@ -143,6 +143,7 @@ def test_one_letter_wrong_in_a_short_value_is_within_reach(searcher: SearchEngin
     assert match.taken_as == "Heru" and match.names == frozenset({0})
     assert matcher.match("by", "hxrx").names == frozenset()  # two edits of four letters
     assert matcher.match("by", "hxdxyat").names == frozenset()  # two edits of seven
+    assert matcher.match("by", "").names == frozenset()  # no text is no name
 
 
 def test_every_value_of_a_filter_must_hold_and_each_is_said(searcher: SearchEngine) -> None:

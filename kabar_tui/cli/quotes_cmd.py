@@ -45,8 +45,11 @@ def _said_by(wanted: str, rows: list[Row], names: list[str]) -> list[Row]:
     kept = [row for row in rows if folded in row[2].casefold()]
     if kept:
         return kept
+    typed = " ".join(words(wanted))
+    if not typed:
+        return []  # no word (`!!!`): no name to be close to
     speakers = NameMatcher(sorted(set(names) - {UNKNOWN}))
-    match = speakers.match("speaker", " ".join(words(wanted)))
+    match = speakers.match("speaker", typed)
     for note in value_notes([match]):
         print(f"kabar: {note.replace('speaker:', '--speaker ', 1)}", file=sys.stderr)
     chosen = {speakers.names[number] for number in match.names}

@@ -91,6 +91,8 @@ class NameMatcher:
         return found
 
     def _match(self, key: str, typed: str) -> ValueMatch:
+        if not typed.strip():
+            return ValueMatch(key, typed, frozenset())  # every name holds the empty text
         exact = frozenset(
             number
             for number, (name, worded) in enumerate(zip(self.folded, self.worded, strict=True))
