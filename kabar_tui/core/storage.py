@@ -391,6 +391,21 @@ def _plain_row(row: Row) -> Row:
     return tuple(map(_plain, row))
 
 
+def _link_row(number: int, link: Link, positions: dict[str, int]) -> Row:
+    """A link's stored row, its articles by their positions in the corpus."""
+    return _plain_row(
+        (
+            number,
+            positions[link.source_article],
+            link.source_paragraph,
+            positions[link.target_article],
+            link.target_paragraph,
+            float(link.score),
+            link.kind,
+        )
+    )
+
+
 def _columns(rows: Sequence[Row], width: int) -> list[Sequence[Any]]:
     """Rows as columns (`width` empty ones when there are no rows)."""
     return list(zip(*rows, strict=True)) or [()] * width
@@ -1462,20 +1477,10 @@ def _update_rows(
             )
         deleted.extend(("links", (position,)) for position in changes.links_gone)
         start = _next_position(db, "links", corpus, None)
-        for number, link in enumerate(changes.links_added, start):
-            inserted["links"].append(
-                _plain_row(
-                    (
-                        number,
-                        positions[link.source_article],
-                        link.source_paragraph,
-                        positions[link.target_article],
-                        link.target_paragraph,
-                        float(link.score),
-                        link.kind,
-                    )
-                )
-            )
+        inserted["links"] += [
+            _link_row(number, link, positions)
+            for number, link in enumerate(changes.links_added, start)
+        ]
         deleted += [("stories", ()), ("story_articles", ())]
         for number, story in enumerate(changes.stories):
             inserted["stories"].append(_plain_row((number, story.id, story.title)))
@@ -1781,20 +1786,9 @@ def _corpus_rows(
             rows["entity_articles"].extend(
                 (number, n, positions[a]) for n, a in enumerate(entity.articles)
             )
-        for number, link in enumerate(results.links):
-            rows["links"].append(
-                _plain_row(
-                    (
-                        number,
-                        positions[link.source_article],
-                        link.source_paragraph,
-                        positions[link.target_article],
-                        link.target_paragraph,
-                        float(link.score),
-                        link.kind,
-                    )
-                )
-            )
+        rows["links"] += [
+            _link_row(number, link, positions) for number, link in enumerate(results.links)
+        ]
         for number, story in enumerate(results.stories):
             rows["stories"].append(_plain_row((number, story.id, story.title)))
             rows["story_articles"].extend(
