@@ -14,7 +14,7 @@ from benchmarks.corpus import raw_articles
 from kabar_tui.core.export import corpus_to_dict
 from kabar_tui.core.pipeline import IndexOptions, index_corpus
 from kabar_tui.core.resources import seeds_dir
-from kabar_tui.core.search_store import SavedSearchIndex
+from kabar_tui.core.search_build import TermIndex, _Run
 from kabar_tui.core.storage import RECORDS, Storage
 
 GENERATED = 210  # with the seeds and copies, more than parallel_min_files: worker processes
@@ -99,17 +99,18 @@ def test_a_streamed_index_stores_what_an_index_in_memory_stores(
     kept_file, streamed_file = tmp_path / "kept.sqlite3", tmp_path / "streamed.sqlite3"
     with Storage(kept_file) as cache:
         kept = index_corpus([news], cache=cache, options=options)
-    # The streamed run builds the search index from the stored articles, 40 at a time,
-    # and never reads the whole corpus back; its postings go to scratch files.
+    # The streamed run builds the search index from the words the workers found, and
+    # never reads an article back; its postings are made a run of documents at a time
+    # (about 20,000 words) and saved a range of keys at a time.
     read_back: list[int] = []
     wholes: list[bool] = []
-    spills: list[int] = []
+    runs: list[int] = []
     real_range, real_load = Storage.corpus_articles, Storage.load_corpus
-    real_spill = SavedSearchIndex.spill
+    real_post = TermIndex.post
 
-    def spill(self: SavedSearchIndex) -> None:
-        spills.append(sum(map(len, self.postings.values())))
-        real_spill(self)
+    def post(self: TermIndex, run: _Run) -> None:
+        runs.append(run.size)
+        real_post(self, run)
 
     def corpus_articles(self: Storage, corpus: int, first: int, end: int) -> list:
         read_back.append(end - first)
@@ -122,13 +123,13 @@ def test_a_streamed_index_stores_what_an_index_in_memory_stores(
 
     monkeypatch.setattr(Storage, "corpus_articles", corpus_articles)
     monkeypatch.setattr(Storage, "load_corpus", load_corpus)
-    monkeypatch.setattr(SavedSearchIndex, "spill", spill)
+    monkeypatch.setattr(TermIndex, "post", post)
     with Storage(streamed_file) as cache:
         streamed = index_corpus([news], cache=cache, keep_articles=False, options=options)
     monkeypatch.undo()
     assert wholes == [False]  # only the look for a finished corpus, at the start
-    assert max(read_back) == 40 and sum(read_back) == streamed.articles
-    assert len(spills) > 5 and max(spills) < 30_000
+    assert read_back == []
+    assert len(runs) > 5 and max(runs) < 30_000
     search = search_rows(streamed_file)
     assert search["search_indexes"][0][0] > 2000  # type: ignore[index]
     assert search == search_rows(kept_file)

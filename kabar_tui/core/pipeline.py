@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from multiprocessing.synchronize import Event as EventType
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from kabar_tui.core.catalog_open import remember_indexed
 from kabar_tui.core.clean import clean_source
@@ -84,6 +84,9 @@ from kabar_tui.core.storage import (
 )
 from kabar_tui.core.stories import stories_of
 from kabar_tui.core.workers import prepare_worker_process
+
+if TYPE_CHECKING:  # imported where used: starting the reader loads no numpy
+    from kabar_tui.core.search_build import ArticleTerms, SearchTerms
 
 Progress = Callable[[int, int], None]
 # Receives articles as they become available, before the cross-article stage has run.
@@ -554,12 +557,20 @@ def _index(
     compact = CorpusDigest()
     # Each article as it arrives, or only its digest once it is stored (not keep_articles).
     arrived: dict[str, Article | ArticleDigest] = {}
+    # The words of the search index's documents, when it is built from them at the end
+    # (a scratch file, gone when closed or when the process ends).
+    searched = storage is not None and not keep_articles and plan is None
+    terms = _search_terms() if searched else None
 
     def take(path: str, article: Article) -> None:
         arrived[path] = article if keep_articles else compact.digest(article)
+        if terms is not None:
+            terms.add(path, _article_terms(article))
 
     def take_stored(path: str, stored: StoredArticle) -> None:
         arrived[path] = compact.coded(stored.digest, stored.forms)
+        if terms is not None and stored.terms is not None:
+            terms.add(path, stored.terms)
 
     for cached in _cached(sources, storage, keep_articles, options.load_every):
         for source, article in cached.items():
@@ -586,7 +597,11 @@ def _index(
     pending: list[tuple[Source, str, ArticleRecord]] = []
     # Streamed with nobody to show the articles to: the workers send each article's rows
     # and digest instead (StoredArticle), so this process only writes and gathers.
-    shape = _Shape(digested=not keep_articles and on_articles is None, recorded=storage is not None)
+    shape = _Shape(
+        digested=not keep_articles and on_articles is None,
+        recorded=storage is not None,
+        searched=searched,
+    )
     # Closed on the way out, so an exception (a cancel, a signal) ends the workers now.
     with (
         _collector_paused_if_alone(),
@@ -675,11 +690,17 @@ def _index(
             else:
                 with times.timing("results"):
                     storage.save_results(key, results, paths)
+                if terms is not None:
+                    quotations = _quotations(compact, results)
+                    mentions = _mention_names(compact, results)
                 del results, compact
-                # From the stored articles a batch at a time, once the cross-article
-                # stage has let go of its memory (docs/indexing.md).
                 with times.timing("search"):
-                    _save_stored_search(storage, key, corpus, options)
+                    if terms is not None:
+                        _save_gathered_search(
+                            storage, key, corpus, terms, paths, quotations, mentions, options
+                        )
+                    else:  # from the stored articles a batch at a time (docs/indexing.md)
+                        _save_stored_search(storage, key, corpus, options)
     return IndexReport(
         corpus,
         articles=len(paths),
@@ -758,6 +779,69 @@ def _save_stored_search(storage: Storage, key: str, corpus: Corpus, options: Ind
     save_stored_search(storage, key, corpus.entities, options.search_every, options.search_postings)
 
 
+def _search_terms() -> SearchTerms:
+    from kabar_tui.core.search_build import SearchTerms
+
+    return SearchTerms()
+
+
+def _article_terms(article: Article) -> ArticleTerms:
+    from kabar_tui.core.search_build import article_terms
+
+    return article_terms(article)
+
+
+class _Quoted(NamedTuple):
+    """An article's quotations with their resolved speakers (`search_build.Quotations`)."""
+
+    quotes: Sequence[tuple[str, str | None, int, int, int]]
+    speakers: Sequence[str | None]
+
+
+def _quotations(digest: CorpusDigest, results: CorpusResults) -> list[_Quoted]:
+    return [
+        _Quoted(article.quotes, names.speakers())
+        for article, names in zip(digest.articles, results.articles, strict=True)
+    ]
+
+
+def _mention_names(
+    digest: CorpusDigest, results: CorpusResults
+) -> dict[tuple[str, str, str], None]:
+    """`search.mention_names` of the corpus, each once, in the order first met: what the
+    search index adds as entities' documents after the corpus's entities."""
+    forms = digest.forms
+    found: dict[tuple[str, str, str], None] = {}
+    for article, names in zip(digest.articles, results.articles, strict=True):
+        for (text, label), name in zip(
+            map(forms.__getitem__, article.mentions), names.mention_names(), strict=True
+        ):
+            found[name or text, label, text] = None
+    return found
+
+
+def _save_gathered_search(
+    storage: Storage,
+    key: str,
+    corpus: Corpus,
+    terms: SearchTerms,
+    paths: Sequence[str],
+    quotations: Sequence[_Quoted],
+    mentions: dict[tuple[str, str, str], None],
+    options: IndexOptions,
+) -> None:
+    """The search index made of the words the workers found (`search_build`): the same
+    index `_save_search` stores, without reading an article back."""
+    from kabar_tui.core.search_store import save_search
+
+    index = terms.index(paths, quotations, mentions, corpus.entities, options.search_postings)
+    try:
+        save_search(storage, key, index)
+    finally:
+        index.close()
+        terms.close()
+
+
 def _append_search(storage: Storage, key: str, corpus: Corpus, options: IndexOptions) -> None:
     """The articles added to a stored corpus, added to its stored search index (a new
     segment, docs/search.md); the index built whole when it cannot take them."""
@@ -780,14 +864,17 @@ class StoredArticle(NamedTuple):
     record: ArticleRecord | None
     digest: ArticleDigest
     forms: list[MentionForm]
+    # its documents' words for the search index (`search_build`), when it is built so
+    terms: ArticleTerms | None
 
 
 class _Shape(NamedTuple):
     """What a worker sends back of a processed article: the `Article`, or (`digested`) a
-    StoredArticle, with its rows if `recorded`."""
+    StoredArticle, with its rows if `recorded` and its search terms if `searched`."""
 
     digested: bool = False
     recorded: bool = False
+    searched: bool = False
 
 
 _WHOLE = _Shape()  # the articles themselves
@@ -919,7 +1006,8 @@ def _outcome(
         if not shape.digested:
             return result
         record = article_record(source, result) if shape.recorded else None
-        return StoredArticle(record, *uncoded_digest(result, people))
+        terms = _article_terms(result) if shape.searched else None
+        return StoredArticle(record, *uncoded_digest(result, people), terms)
     except Exception as error:
         return f"could not be processed ({type(error).__name__}: {error})"
 
