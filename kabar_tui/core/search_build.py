@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import os
 import sys
 import tempfile
 from array import array
@@ -144,6 +145,15 @@ class SearchTerms:
         self._written += len(numbers)
         terms.words, terms.tokens = [], b""
 
+    def _read(self, gathered: _Gathered) -> np.ndarray:
+        """An article's word numbers, read from the scratch file (not mapped: a mapped file
+        read whole counts in the process's resident size, 310 MB at 100k articles)."""
+        size = 4 * gathered.count
+        data = os.pread(self._file.fileno(), size, 4 * gathered.offset)
+        if len(data) != size:
+            raise OSError("the search terms' scratch file was cut short")
+        return np.frombuffer(data, dtype=np.uint32)
+
     def number(self, word: str) -> int:
         found = self._numbers.get(word)
         if found is None:
@@ -169,18 +179,16 @@ class SearchTerms:
         corpus order), given their `quotations` with resolved speakers, the corpus's
         `mention_names` and its `entities`; posted about `kept` words at a time."""
         self._file.flush()
-        mapped = np.memmap(self._file, dtype=np.uint32, mode="r", shape=(self._written,))
         index = TermIndex(self, kept)
         run = _Run(-1)
         for path, quoted in zip(paths, quotations, strict=True):
             gathered = self._articles[path]
-            numbers = mapped[gathered.offset : gathered.offset + gathered.count]
+            numbers = self._read(gathered)
             index.add_terms(gathered.terms, numbers, quoted, run)
-            if run.size >= kept:
+            if run.size >= kept // 4:  # about `kept` (key, document) pairs with their copies
                 index.post(run)
                 run = _Run(-1)
         index.post(run)
-        del mapped
         index.add_entities(entities, mentions)
         return index
 
@@ -215,7 +223,7 @@ class TermIndex(SavedSearchIndex):
         self._runs: list[tuple[int, int]] = []  # each run's pairs in `_pairs`: offset, count
         self._samples: list[np.ndarray] = []  # keys of every _SAMPLE-th pair of each run
         self._counts = np.zeros(0, dtype=np.int64)  # articles' documents per word id
-        self._range = kept
+        self._range = kept // 2  # (key, document) pairs read at a time, with their copies
 
     def add_terms(
         self, terms: ArticleTerms, numbers: np.ndarray, quoted: Quotations, run: _Run
@@ -287,11 +295,10 @@ class TermIndex(SavedSearchIndex):
             grown[: len(self._final)] = self._final
             self._final = grown
         ids = self._final[met]
-        new = ids < 0
-        if new.any():
-            fresh, first = np.unique(met[new], return_index=True)
+        new = np.flatnonzero(ids < 0)
+        if len(new):
             words = self._met.words
-            for number in fresh[np.argsort(first, kind="stable")].tolist():
+            for number in _first_met(met[new]).tolist():
                 self._final[number] = self._intern(words[number])
             ids = self._final[met]
         docs = np.repeat(
@@ -305,7 +312,7 @@ class TermIndex(SavedSearchIndex):
             & np.uint64(_PAIR_BUCKETS)
         )
         shift = np.uint64(_DOC_BITS)
-        codes = np.unique(
+        codes = _distinct(
             np.concatenate([(keys << shift) | docs, (pairs << shift) | docs[1:][same]])
         )
         words_end = int(np.searchsorted(codes, np.uint64(_PAIR_BASE) << shift))
@@ -369,13 +376,31 @@ class TermIndex(SavedSearchIndex):
             del mapped
             codes = np.concatenate(parts)
             del parts
-            if len(self._runs) > 1:
-                codes.sort()
+            if len(self._runs) > 1:  # runs sorted each: merged by the stable sort
+                codes.sort(kind="stable")
             yield from _lists(codes, shift)
 
     def close(self) -> None:
         super().close()
         self._pairs.close()
+
+
+def _first_met(numbers: np.ndarray) -> np.ndarray:
+    """Each number once, in the order first met (`np.unique` with `return_index` hashes
+    in numpy 2, slowly)."""
+    order = np.argsort(numbers, kind="stable")
+    ordered = numbers[order]
+    starts = np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]]))
+    return numbers[np.sort(order[starts])]
+
+
+def _distinct(codes: np.ndarray) -> np.ndarray:
+    """Sorted, each once (`np.unique` hashes in numpy 2: twenty times slower here)."""
+    codes.sort()
+    kept = np.empty(len(codes), dtype=bool)
+    kept[:1] = True
+    np.not_equal(codes[1:], codes[:-1], out=kept[1:])
+    return codes[kept]
 
 
 def _lists(codes: np.ndarray, shift: np.uint64) -> Iterator[tuple[int, array]]:
