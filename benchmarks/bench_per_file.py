@@ -1,5 +1,6 @@
 """CPU per article of what an indexing worker does for `kabar index`: read, clean,
-entities, quotes, then the rows to store and the digest (`pipeline._process_many`, the
+entities, quotes, then the rows to store, the digest and the search terms
+(`pipeline._process_many`, the
 indexing batch at a time), in one process set up as a worker is (`_start_worker`'s
 collector settings), on files of a folder.
 
@@ -34,7 +35,9 @@ def main() -> None:
         gc.freeze()
         gc.set_threshold(collect_every, 10, 10)
     options = IndexOptions()
-    shape = _Shape(digested=True, recorded=True)
+    # what `kabar index` asks of a worker (older code: no search terms)
+    searched = {"searched": True} if "searched" in _Shape._fields else {}
+    shape = _Shape(digested=True, recorded=True, **searched)
     started = time.process_time()
     for start in range(0, len(sources), options.batch):
         _process_many(sources[start : start + options.batch], options, shape)

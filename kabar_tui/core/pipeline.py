@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from multiprocessing.synchronize import Event as EventType
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Generic, NamedTuple, TypeVar
 
 from kabar_tui.core.catalog_open import remember_indexed
 from kabar_tui.core.clean import clean_source
@@ -86,7 +86,9 @@ from kabar_tui.core.stories import stories_of
 from kabar_tui.core.workers import prepare_worker_process
 
 if TYPE_CHECKING:  # imported where used: starting the reader loads no numpy
-    from kabar_tui.core.search_build import ArticleTerms, SearchTerms
+    from kabar_tui.core.search_build import ArticleTerms, SearchTerms, TermIndex
+
+T = TypeVar("T")
 
 Progress = Callable[[int, int], None]
 # Receives articles as they become available, before the cross-article stage has run.
@@ -688,17 +690,16 @@ def _index(
                 with times.timing("search"):
                     _save_search(storage, key, corpus)
             else:
+                building = None
+                if terms is not None:  # made while the results are stored, saved after them
+                    with times.timing("search"):
+                        building = _build_search(terms, paths, compact, results, corpus, options)
                 with times.timing("results"):
                     storage.save_results(key, results, paths)
-                if terms is not None:
-                    quotations = _quotations(compact, results)
-                    mentions = _mention_names(compact, results)
                 del results, compact
                 with times.timing("search"):
-                    if terms is not None:
-                        _save_gathered_search(
-                            storage, key, corpus, terms, paths, quotations, mentions, options
-                        )
+                    if building is not None and terms is not None:
+                        _save_built_search(storage, key, building, terms)
                     else:  # from the stored articles a batch at a time (docs/indexing.md)
                         _save_stored_search(storage, key, corpus, options)
     return IndexReport(
@@ -820,26 +821,62 @@ def _mention_names(
     return found
 
 
-def _save_gathered_search(
-    storage: Storage,
-    key: str,
-    corpus: Corpus,
+def _build_search(
     terms: SearchTerms,
     paths: Sequence[str],
-    quotations: Sequence[_Quoted],
-    mentions: dict[tuple[str, str, str], None],
+    digest: CorpusDigest,
+    results: CorpusResults,
+    corpus: Corpus,
     options: IndexOptions,
+) -> _InThread[TermIndex]:
+    """The search index made of the words the workers found (`search_build`), in a thread:
+    most of it is numpy's sorting, which lets go of the interpreter, so it takes the
+    second core while this one stores the corpus's results."""
+    quotations = _quotations(digest, results)
+    mentions = _mention_names(digest, results)
+    return _InThread(
+        partial(terms.index, paths, quotations, mentions, corpus.entities, options.search_postings)
+    )
+
+
+def _save_built_search(
+    storage: Storage, key: str, building: _InThread[TermIndex], terms: SearchTerms
 ) -> None:
-    """The search index made of the words the workers found (`search_build`): the same
-    index `_save_search` stores, without reading an article back."""
+    """Store the index `_build_search` made: the one `_save_search` stores."""
     from kabar_tui.core.search_store import save_search
 
-    index = terms.index(paths, quotations, mentions, corpus.entities, options.search_postings)
     try:
-        save_search(storage, key, index)
+        index = building.result()
+        try:
+            save_search(storage, key, index)
+        finally:
+            index.close()
     finally:
-        index.close()
         terms.close()
+
+
+class _InThread(Generic[T]):
+    """A call run in a thread of its own; `result` waits for it and raises what it raised."""
+
+    def __init__(self, call: Callable[[], T]) -> None:
+        self._call = call
+        self._value: T | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="kabar-search", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._value = self._call()
+        except BaseException as error:  # handed to the caller of `result`
+            self._error = error
+
+    def result(self) -> T:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._value is not None
+        return self._value
 
 
 def _append_search(storage: Storage, key: str, corpus: Corpus, options: IndexOptions) -> None:
