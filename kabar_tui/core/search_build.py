@@ -185,7 +185,7 @@ class SearchTerms:
             gathered = self._articles[path]
             numbers = self._read(gathered)
             index.add_terms(gathered.terms, numbers, quoted, run)
-            if run.size >= kept // 4:  # about `kept` (key, document) pairs with their copies
+            if run.size >= kept // 8:  # words: their pairs and copies, about `kept` numbers
                 index.post(run)
                 run = _Run(-1)
         index.post(run)
