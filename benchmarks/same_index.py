@@ -5,7 +5,8 @@ of each checkout into a fresh cache folder and compares what is stored.
 
 Prints one line per table (rows, hash) for each, then whether they and the corpus read
 back from the cache (`corpus_to_dict`, as JSON) are the same. The code fingerprint, the
-corpus key (which holds it) and the last-used time are left out. With more than one
+corpus key (which holds it, also in the folders' snapshot) and the last-used time are left
+out. With more than one
 worker, articles are numbered in the order they arrive, so article numbers are replaced
 by paths and the tables holding numbers inside (links, search, link state) are compared
 through the corpus read back instead.
@@ -65,6 +66,10 @@ def table_hashes(db: sqlite3.Connection, by_path: bool) -> dict[str, tuple[int, 
             if column in columns:
                 for row in rows:
                     row[columns.index(column)] = None
+        if name == "meta":  # a folder's snapshot: keyed and valued by code-dependent hashes
+            for row in rows:
+                if str(row[0]).startswith("snapshot"):
+                    row[:] = ["snapshot", None]
         rows.sort(key=repr)
         found[name] = (len(rows), hashlib.sha256(repr(rows).encode()).hexdigest()[:16])
     return found
