@@ -29,7 +29,7 @@ ARTICLE_KEYED = ("paragraphs", "captions", "removed_lines", "edits", "mentions",
 # Tables whose `article` column is a position in the corpus.
 CORPUS_KEYED = ("mention_names", "quote_speakers")
 NUMBERED_INSIDE = ("link", "search_", "passages", "entity_articles", "story_articles")
-NUMBERED_INSIDE += ("quote_occurrences",)
+NUMBERED_INSIDE += ("quote_occurrences", "corpus_parts")  # its checksums cover article numbers
 LEFT_OUT = ("fingerprint", "corpus_key", "last_used")
 READ_BACK = """
 import json, sys
