@@ -675,7 +675,8 @@ def _index(
 
         def record(index: LinkIndex) -> None:
             if storage is not None and len(paths) == total:
-                save_link_state(storage, key, index, compact.articles)
+                with times.timing("link state"):  # within "link"
+                    save_link_state(storage, key, index, compact.articles)
 
         corpus, results = _finish_digested(compact, options.corpus_stages, times, record)
     finished_at = time.perf_counter()
