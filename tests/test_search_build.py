@@ -132,3 +132,12 @@ def test_the_index_made_from_terms_is_the_index_build_makes(corpus: Corpus, kept
         assert all(isinstance(docs, array) and docs.typecode == "I" for _, docs in lists)
     finally:
         index.close()
+
+
+def test_the_index_made_beside_the_results_hands_over_its_value_and_its_error() -> None:
+    from kabar_tui.core.pipeline import _InThread
+
+    assert _InThread(lambda: [1, 2]).result() == [1, 2]
+    failing = _InThread(lambda: 1 // 0)
+    with pytest.raises(ZeroDivisionError):
+        failing.result()
