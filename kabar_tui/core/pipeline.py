@@ -673,12 +673,24 @@ def _index(
     else:
         compact.articles = [arrived.pop(path) for path in paths]  # type: ignore[misc]
 
-        def record(index: LinkIndex) -> None:
-            if storage is not None and len(paths) == total:
-                with times.timing("link state"):  # within "link"
-                    save_link_state(storage, key, index, compact.articles)
+        # The link state is stored in a thread while stories and names are worked out:
+        # SQLite does about half of that work, without the interpreter, on the other core.
+        # Nothing else uses the cache until it is stored (waited for below).
+        link_state: _InThread[None] | None = None
 
-        corpus, results = _finish_digested(compact, options.corpus_stages, times, record)
+        def record(index: LinkIndex) -> None:
+            nonlocal link_state
+            if storage is not None and len(paths) == total:
+                link_state = _InThread(
+                    partial(save_link_state, storage, key, index, compact.articles)
+                )
+
+        try:
+            corpus, results = _finish_digested(compact, options.corpus_stages, times, record)
+        finally:
+            if link_state is not None:
+                with times.timing("link state"):  # the wait for it, once the stages end
+                    link_state.result()
     finished_at = time.perf_counter()
     _stop_if_asked(cancel)
     if storage is not None and len(paths) == total:
@@ -863,7 +875,7 @@ class _InThread(Generic[T]):
         self._call = call
         self._value: T | None = None
         self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="kabar-search", daemon=True)
+        self._thread = threading.Thread(target=self._run, name="kabar-index", daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
@@ -876,8 +888,7 @@ class _InThread(Generic[T]):
         self._thread.join()
         if self._error is not None:
             raise self._error
-        assert self._value is not None
-        return self._value
+        return self._value  # type: ignore[return-value]
 
 
 def _append_search(storage: Storage, key: str, corpus: Corpus, options: IndexOptions) -> None:
