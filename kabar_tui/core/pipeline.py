@@ -673,24 +673,12 @@ def _index(
     else:
         compact.articles = [arrived.pop(path) for path in paths]  # type: ignore[misc]
 
-        # The link state is stored in a thread while stories and names are worked out:
-        # SQLite does about half of that work, without the interpreter, on the other core.
-        # Nothing else uses the cache until it is stored (waited for below).
-        link_state: _InThread[None] | None = None
-
         def record(index: LinkIndex) -> None:
-            nonlocal link_state
             if storage is not None and len(paths) == total:
-                link_state = _InThread(
-                    partial(save_link_state, storage, key, index, compact.articles)
-                )
+                with times.timing("link state"):  # within "link"
+                    save_link_state(storage, key, index, compact.articles)
 
-        try:
-            corpus, results = _finish_digested(compact, options.corpus_stages, times, record)
-        finally:
-            if link_state is not None:
-                with times.timing("link state"):  # the wait for it, once the stages end
-                    link_state.result()
+        corpus, results = _finish_digested(compact, options.corpus_stages, times, record)
     finished_at = time.perf_counter()
     _stop_if_asked(cancel)
     if storage is not None and len(paths) == total:
@@ -875,7 +863,7 @@ class _InThread(Generic[T]):
         self._call = call
         self._value: T | None = None
         self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="kabar-index", daemon=True)
+        self._thread = threading.Thread(target=self._run, name="kabar-search", daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
@@ -888,7 +876,8 @@ class _InThread(Generic[T]):
         self._thread.join()
         if self._error is not None:
             raise self._error
-        return self._value  # type: ignore[return-value]
+        assert self._value is not None
+        return self._value
 
 
 def _append_search(storage: Storage, key: str, corpus: Corpus, options: IndexOptions) -> None:
