@@ -44,8 +44,6 @@ _KIND_CODE = {kind: code for code, kind in enumerate(KINDS)}
 _DOC_BITS = 31  # a (key, document) pair as key << _DOC_BITS | document, in 64 bits
 _DOC_MASK = (1 << _DOC_BITS) - 1
 _SAMPLE = 1024  # every so many pairs of a run sampled to cut the keys into ranges
-
-
 _PAIR_FACTOR = 1_000_003  # search._pair_key's
 
 
@@ -161,9 +159,6 @@ class SearchTerms:
             self.words.append(word)
         return found
 
-    def __contains__(self, path: str) -> bool:
-        return path in self._articles
-
     def close(self) -> None:
         self._file.close()
 
@@ -177,7 +172,8 @@ class SearchTerms:
     ) -> TermIndex:
         """What `SearchIndex.build` makes of the corpus of the articles at `paths` (in
         corpus order), given their `quotations` with resolved speakers, the corpus's
-        `mention_names` and its `entities`; posted about `kept` words at a time."""
+        `mention_names` and its `entities`; its postings made and read about `kept`
+        numbers at a time."""
         self._file.flush()
         index = TermIndex(self, kept)
         run = _Run(-1)
