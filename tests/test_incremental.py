@@ -319,8 +319,20 @@ def test_kabar_index_updates_and_rebuild_recomputes(tmp_path: Path, monkeypatch)
     add_files(folder, "zz", 0, 1)
     assert "26 articles, 1 processed, 25 from cache" in kabar_index()
     assert state() == [(26,)]  # the state went on to the new corpus
-    assert "26 articles, 26 processed, 0 from cache" in kabar_index("--rebuild")
-    assert state() == [(26,)]
+    add_files(folder, "aa", 3, 1)  # sorts before every other file: added after them
+    assert "27 articles, 1 processed, 26 from cache" in kabar_index()
+    assert state() == [(27,)]
+
+    def order() -> list[str]:
+        with sqlite3.connect(cache / "kabar-cache.sqlite3") as db:
+            rows = db.execute("SELECT article_id FROM corpus_articles ORDER BY position")
+            return [article_id for (article_id,) in rows]
+
+    arrived = order()
+    assert arrived[-1].startswith("aa_") and arrived != sorted(arrived)
+    assert "27 articles, 27 processed, 0 from cache" in kabar_index("--rebuild")
+    assert state() == [(27,)]
+    assert order() == arrived  # the rebuild links in the order the updates did
 
 
 def test_deferred_pairs_are_judged_again_when_the_rarity_limit_rises(
