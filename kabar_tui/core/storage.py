@@ -901,20 +901,19 @@ class Storage:
         results are updated instead of recomputed (docs/incremental.md, "Order"). In the
         order given when the cache cannot say.
         """
+        arrivals = "SELECT path, sequence FROM arrivals"
         try:
-            with self._guard("written") as db:
-                known = dict(db.execute("SELECT path, sequence FROM arrivals").fetchall())
-                new = [source.path for source in sources if source.path not in known]
-                if new:
-                    with backend.transaction(db):
-                        (last,) = db.execute("SELECT MAX(sequence) FROM arrivals").fetchone()
-                        first = 0 if last is None else last + 1
-                        db.executemany(
-                            "INSERT OR IGNORE INTO arrivals (path, sequence) VALUES (?, ?)",
-                            zip(new, range(first, first + len(new)), strict=True),
-                        )
-                    # another kabar may have numbered some of them first
-                    known = dict(db.execute("SELECT path, sequence FROM arrivals").fetchall())
+            with self._guard("read") as db:
+                known = dict(db.execute(arrivals).fetchall())
+            if any(source.path not in known for source in sources):
+                with self._guard("written") as db, backend.transaction(db):
+                    # again under the write lock: another kabar may have numbered some
+                    known = dict(db.execute(arrivals).fetchall())
+                    first = max(known.values(), default=-1) + 1
+                    new = [source.path for source in sources if source.path not in known]
+                    numbered = list(zip(new, range(first, first + len(new)), strict=True))
+                    db.executemany("INSERT INTO arrivals (path, sequence) VALUES (?, ?)", numbered)
+                    known.update(numbered)
         except _Skipped:
             return list(sources)
         return sorted(sources, key=lambda source: known[source.path])
