@@ -32,6 +32,7 @@ import random
 import statistics
 import sys
 import time
+from array import array
 from collections import defaultdict
 from pathlib import Path
 
@@ -51,6 +52,7 @@ from kabar_tui.core.linking import (
 )
 
 NEVER = 1 << 62
+MASK_64 = (1 << 64) - 1  # keys are signed: their bits as an unsigned number
 
 
 def sampled(passage: Passage, keys: list[int]) -> list[int]:
@@ -113,11 +115,13 @@ def main() -> None:
     key_lookers: dict[int, list[int]] = defaultdict(list)  # every passage containing it
     word_lookers: dict[str, list[int]] = defaultdict(list)
     article_of: list[int] = []
+    every_key = array("Q")  # every 4-gram key of every paragraph, in order: a scan's input
     number = 0
     for a, article in enumerate(articles):
         for passage in article.passages:
             article_of.append(a)
             keys = probe.keys_of(passage)
+            every_key.extend(key & MASK_64 for key in keys)
             for key in wanted_keys.intersection(keys):
                 key_lookers[key].append(number)
             for key in wanted_keys.intersection(sampled(passage, keys)):
@@ -177,6 +181,41 @@ def main() -> None:
         )
     alone = sum(1 for row in rows if row[3] == 0)
     print(f"articles whose removal refills no posting: {alone} of {len(rows)}")
+    scan(every_key, [own_keys[a] for a in chosen])
+
+
+def scan(every_key: array[int], own: list[dict[int, list[int]]]) -> None:
+    """What finding the paragraphs that look up one article's keys costs with a store
+    of every paragraph's keys as 32-bit prefixes (false hits are only linked again for
+    nothing): one `isin` over all of them in paragraph order (a removal scans only those
+    after it), or the same prefixes sorted with their positions (an index of every
+    4-gram as two arrays), looked up with `searchsorted`."""
+    import numpy as np
+
+    prefixes = (np.frombuffer(every_key, dtype=np.uint64) >> np.uint64(32)).astype(np.uint32)
+    order = np.argsort(prefixes, kind="stable").astype(np.uint32)
+    ordered = prefixes[order]
+    scanned, looked_up = [], []
+    for keys in own:
+        wanted = np.fromiter((k & MASK_64 for k in keys), np.uint64) >> np.uint64(32)
+        wanted = wanted.astype(np.uint32)
+        clock = time.perf_counter()
+        found = np.flatnonzero(np.isin(prefixes, wanted))
+        scanned.append(time.perf_counter() - clock)
+        clock = time.perf_counter()
+        left = np.searchsorted(ordered, wanted, "left")
+        right = np.searchsorted(ordered, wanted, "right")
+        hits = np.concatenate([order[a:b] for a, b in zip(left, right, strict=True)])
+        looked_up.append(time.perf_counter() - clock)
+        assert len(hits) == len(found)
+    megabytes = prefixes.nbytes / 1e6
+    for name, seconds in (("scan", scanned), ("sorted index", looked_up)):
+        print(
+            f"{name} of {len(prefixes):,} keys ({megabytes:.0f} MB of 32-bit prefixes"
+            f"{', as much again of positions' if name != 'scan' else ''}) for one article's "
+            f"keys: median {statistics.median(seconds) * 1000:.1f} ms, "
+            f"max {max(seconds) * 1000:.1f} ms"
+        )
 
 
 if __name__ == "__main__":
