@@ -20,8 +20,9 @@ from benchmarks.corpus import raw_articles
 from benchmarks.textgen import paragraph
 from kabar_tui.core import pipeline
 from kabar_tui.core.catalog_open import open_catalog
+from kabar_tui.core.incremental import _merge_entities
 from kabar_tui.core.linking import SIMILAR
-from kabar_tui.core.model import Link
+from kabar_tui.core.model import EntityRecord, Link
 from kabar_tui.core.pipeline import IndexReport, index_corpus
 from kabar_tui.core.resources import seeds_dir
 from kabar_tui.core.storage import _PART, Storage
@@ -541,3 +542,23 @@ def test_two_updates_made_from_one_stored_corpus_store_it_once(
     ids = [head.id for head in catalog.heads()]
     assert len(ids) == len(seeds) == len(set(ids))
     catalog.close()
+
+
+def test_a_name_read_with_another_label_joins_the_stored_entity() -> None:
+    """A full run keys names by spelling and votes the label; an update does the same: a
+    person the tagger read once as an organisation stays one person, and a label the new
+    mentions outnumber is taken."""
+    stored = [
+        EntityRecord("Sergei Shoigu", "PER", ["Shoigu"], 40, ["a", "b"]),
+        EntityRecord("Banjar", "ORG", [], 1, ["a"]),
+    ]
+    added = [
+        EntityRecord("Sergei Shoigu", "ORG", [], 2, ["c"]),
+        EntityRecord("Banjar", "LOC", [], 3, ["c", "d"]),
+    ]
+    entities, rename, touched = _merge_entities(stored, added)
+    assert [(e.canonical, e.label, e.mentions) for e in entities] == [
+        ("Sergei Shoigu", "PER", 42),
+        ("Banjar", "LOC", 4),
+    ]
+    assert rename == {} and touched == {0: ["c"], 1: ["c", "d"]}
