@@ -7,6 +7,7 @@ with what the corpus itself holds, so a new backing is checked by adding it ther
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import tempfile
 from collections.abc import Callable
@@ -16,11 +17,15 @@ from pathlib import Path
 import pytest
 
 from kabar_tui.core.catalog import (
+    LIST_SORTS,
     ArticleHead,
     Catalog,
     CatalogChanges,
     MemoryCatalog,
     entity_key,
+    filter_words,
+    head_matches,
+    sort_heads,
 )
 from kabar_tui.core.catalog_open import open_catalog, recent_catalog, reopen_catalog
 from kabar_tui.core.catalog_store import StoredCatalog
@@ -437,3 +442,57 @@ def test_the_recent_catalog_of_folders_is_opened_without_a_look_at_them(
     assert recent_catalog([tmp_path]) is None
     assert reopen_catalog(opened.key) is not None
     assert reopen_catalog("no such corpus") is None
+
+
+@pytest.fixture(scope="module")
+def generated_catalogs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Catalog, Catalog]:
+    """Seeds and 40 generated articles (several outlets, some undated, stories), stored
+    and in memory: the list's orders and filters answered by SQL and by Python."""
+    from benchmarks.corpus import raw_articles
+    from kabar_tui.core.resources import seeds_dir
+
+    folder = tmp_path_factory.mktemp("listed") / "news"
+    shutil.copytree(seeds_dir(), folder)
+    for number, (name, text) in enumerate(raw_articles(40, seed=3)):
+        if number % 7 == 0:  # undated: its date line goes
+            text = "\n".join(line for line in text.splitlines() if not line[:1].isdigit())
+        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+    cache = tmp_path_factory.mktemp("listed-cache")
+    stored_one = stored_catalog(cache, [folder])
+    corpus = stored_one.whole_corpus()
+    assert corpus is not None
+    return stored_one, MemoryCatalog(corpus)
+
+
+@pytest.mark.parametrize("by", LIST_SORTS)
+@pytest.mark.parametrize("typed", ["", "a", "KIM jong", "an e", "zzzz", "100%", "a_b", "o\\"])
+def test_the_stored_list_order_is_the_memory_one(
+    generated_catalogs: tuple[Catalog, Catalog], by: str, typed: str
+) -> None:
+    """Sorted, filtered and counted by SQL, as `sort_heads` and `head_matches` do."""
+    stored_one, in_memory = generated_catalogs
+    words = filter_words(typed)
+    order = stored_one.list_order(by, words)
+    assert order == in_memory.list_order(by, words)
+    heads = in_memory.heads()
+    assert {head.published is None for head in heads} == {True, False}
+    expected = [h for h in sort_heads(heads, by) if head_matches(h, words)]
+    assert order.ids == [head.id for head in expected]
+    assert order.title_lengths == [len(head.title) for head in expected]
+    if typed == "":
+        assert len(order.ids) == len(heads)
+
+
+def test_the_heads_and_siblings_of_some_rows(generated_catalogs: tuple[Catalog, Catalog]) -> None:
+    stored_one, in_memory = generated_catalogs
+    every = in_memory.story_siblings()
+    assert every, "the generated corpus has stories"
+    ids = [*[head.id for head in in_memory.heads()][::3], "no such id"]
+    assert (
+        stored_one.heads_of(ids)
+        == in_memory.heads_of(ids)
+        == [in_memory.head(i) for i in ids if in_memory.head(i) is not None]
+    )
+    assert stored_one.siblings_of(ids) == in_memory.siblings_of(ids)
+    assert in_memory.siblings_of(ids) == {i: every[i] for i in ids if i in every}
+    assert stored_one.ids_by_path() == {head.path: head.id for head in in_memory.heads()}
