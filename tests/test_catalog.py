@@ -385,8 +385,6 @@ def test_content_hashes_by_file(catalog: Catalog, seed_corpus: Corpus) -> None:
 
 
 def test_the_stored_catalog_sorts_its_newest_heads_as_the_list_does(seed_corpus: Corpus) -> None:
-    from kabar_tui.ui.listing import sort_heads
-
     catalog = stored(seed_corpus)
     by_date = sort_heads(catalog.heads(), "date")
     assert (
