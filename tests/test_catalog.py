@@ -78,22 +78,6 @@ def test_heads_follow_the_corpus(catalog: Catalog, seed_corpus: Corpus) -> None:
     assert catalog.heads() == [ArticleHead.of(a) for a in seed_corpus.articles]
 
 
-def test_heads_read_in_parts_are_every_head(
-    catalog: Catalog, seed_corpus: Corpus, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from kabar_tui.core import catalog_store
-
-    monkeypatch.setattr(catalog_store, "HEADS_READ_TOGETHER", 3)
-    fresh = catalog.opened_again()  # a stored one: on a connection of its own, nothing read
-    parts = sum(1 for _part in fresh.heads_in_parts())
-    assert fresh.heads() == [ArticleHead.of(a) for a in seed_corpus.articles]
-    assert fresh.content_hashes() == {a.path: a.content_hash for a in seed_corpus.articles}
-    if isinstance(fresh, StoredCatalog):
-        assert parts == -(-len(seed_corpus.articles) // 3)
-        assert fresh.content_hashes() == catalog.opened_again().content_hashes()  # queried
-        fresh.close()
-
-
 def test_one_article_is_whole(catalog: Catalog, seed_corpus: Corpus) -> None:
     for article in seed_corpus.articles:
         assert catalog.article(article.id) == article

@@ -208,12 +208,6 @@ class Catalog(ABC):
     def searcher(self) -> Searcher:
         """The search index (built or opened on first use: call it in a worker)."""
 
-    def heads_in_parts(self) -> Iterator[None]:
-        """Read every head (what `heads` answers) a part at a time, yielding after each: a
-        caller with questions waiting asks them in between. Held in memory: one part."""
-        self.heads()
-        yield
-
     def newest_heads(self, limit: int) -> list[ArticleHead] | None:
         """The `limit` newest heads (undated last, then in corpus order: the list's first
         screen by date) when the backing answers that faster than every head; else None."""

@@ -29,7 +29,6 @@ from kabar_tui.core.model import (
 from kabar_tui.core.storage import Storage, stored_moment
 
 ARTICLES_READ_TOGETHER = 256  # whole articles read in one set of queries while streaming
-HEADS_READ_TOGETHER = 1000  # heads read in one query by `heads_in_parts` (about 20 ms)
 
 _HEAD = "w.article_id, a.title, a.outlet, a.author, a.published, a.utc_offset, a.zone, a.shown_path"
 _HEADS = f"SELECT w.position, {_HEAD} FROM corpus_articles w JOIN articles a ON a.id = w.article"
@@ -105,7 +104,6 @@ class StoredCatalog(Catalog):
         self.linked = True
         self._count: int | None = None
         self._heads: list[ArticleHead] | None = None
-        self._hashes: dict[str, str] | None = None  # read with the heads, in parts
         self._searcher: Searcher | None = None
 
     def close(self) -> None:
@@ -159,31 +157,6 @@ class StoredCatalog(Catalog):
             rows = self._rows(f"{_HEADS} WHERE w.corpus = ? ORDER BY w.position", self.number)
             self._heads = [_head(row[1:]) for row in rows]
         return self._heads
-
-    def heads_in_parts(self) -> Iterator[None]:
-        """By ranges of positions (the primary key): a reader opening an article while the
-        list of 10,000 is read waits for one part, not all of it. The content hashes come
-        in the same rows (`content_hashes` then asks nothing)."""
-        if self._heads is not None:
-            yield
-            return
-        heads: list[ArticleHead] = []
-        hashes: dict[str, str] = {}
-        for first in range(0, len(self), HEADS_READ_TOGETHER):
-            rows = self._rows(
-                f"SELECT {_HEAD}, a.content_hash FROM corpus_articles w "
-                "JOIN articles a ON a.id = w.article "
-                "WHERE w.corpus = ? AND w.position >= ? AND w.position < ? ORDER BY w.position",
-                self.number,
-                first,
-                first + HEADS_READ_TOGETHER,
-            )
-            for row in rows:
-                head = _head(row[:-1])
-                heads.append(head)
-                hashes[head.path] = row[-1]
-            yield
-        self._heads, self._hashes = heads, hashes
 
     def newest_heads(self, limit: int) -> list[ArticleHead]:
         """Sorted by the database: `published` is stored in UTC, so its text sorts as time."""
@@ -531,8 +504,6 @@ class StoredCatalog(Catalog):
             yield heads[position], Quote(*columns)
 
     def content_hashes(self) -> dict[str, str]:
-        if self._hashes is not None:
-            return dict(self._hashes)
         rows = self._rows(
             "SELECT a.shown_path, a.content_hash FROM corpus_articles w "
             "JOIN articles a ON a.id = w.article WHERE w.corpus = ?",

@@ -13,7 +13,6 @@ from __future__ import annotations
 import itertools
 import queue
 import threading
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -39,7 +38,7 @@ class Asker:
         self._numbers = itertools.count()
         self._newest: dict[str, int] = {}
         self.unanswered = 0  # questions asked and not yet answered on the event loop
-        self.busy = False  # the thread is opening, or asking a question (`give_way`)
+        self.busy = False  # the thread is opening, or asking a question
         self._thread: threading.Thread | None = None
 
     def start(self, first: Callable[[], None]) -> None:
@@ -93,15 +92,6 @@ class Asker:
                 return
             if not self._answer(*item):
                 return
-
-    def give_way(self, other: Asker, longest: float) -> None:
-        """In the thread, between two steps of long work nobody waits for (the list's
-        heads): wait while `other`'s thread is busy (opening search, answering a query),
-        at most `longest` seconds; both need the interpreter, and a reader who searches
-        waits for the other."""
-        deadline = time.monotonic() + longest
-        while other.busy and time.monotonic() < deadline and not self._stop.wait(0.005):
-            pass
 
     def _serve(self, first: Callable[[], None]) -> None:
         self.busy = True

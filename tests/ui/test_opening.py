@@ -20,7 +20,6 @@ from kabar_tui.core.catalog_open import open_catalog
 from kabar_tui.core.catalog_store import StoredCatalog
 from kabar_tui.ui import app as app_module
 from kabar_tui.ui.app import KabarApp
-from kabar_tui.ui.listing import Listing
 from kabar_tui.ui.widgets.panes import RelatedPane
 from tests.ui.conftest import build_corpus, indexed_seeds
 
@@ -162,7 +161,9 @@ async def test_the_title_entities_are_found_off_the_event_loop(
     app = KabarApp(paths=[folder], watch=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app.linked and len(app.list_screen.shown) > 1, "the list")
-        seed = next(h for h in app.list_screen.shown if h.title.startswith("Kim Jong-un Diskusikan"))
+        seed = next(
+            h for h in app.list_screen.shown if h.title.startswith("Kim Jong-un Diskusikan")
+        )
         app.jump(seed.id)
         await wait_for(pilot, lambda: shown_article(app), "the article")
         await wait_for(pilot, lambda: not app.asking, "the title's entities")
