@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from kabar_tui.core import catalog_open
 from kabar_tui.core.catalog import (
     LIST_SORTS,
     ArticleHead,
@@ -32,6 +33,7 @@ from kabar_tui.core.catalog_store import StoredCatalog
 from kabar_tui.core.linking import related
 from kabar_tui.core.model import Corpus
 from kabar_tui.core.pipeline import build_corpus, index_corpus
+from kabar_tui.core.sources import discover_paths
 from kabar_tui.core.storage import DB_NAME, Storage
 
 
@@ -271,12 +273,14 @@ def test_a_changed_folder_is_checked_file_by_file(tmp_path: Path, change: str) -
     assert catalog is None and problems == []
 
 
-def test_a_changed_folder_is_walked_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The snapshot's digest and the file-by-file check come from one walk of the tree
-    (`discover_paths` hands back the status of each file it found)."""
+def test_a_folder_is_walked_once_unchanged_and_again_when_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unchanged folder is walked once, by the digest's own walk (no list of files made
+    or sorted); a changed one again by `discover_paths`, whose statuses serve the digest
+    and the file-by-file check (no third look at a file), before it is indexed."""
     folder = _seed_folder(tmp_path)
     stored_catalog(tmp_path / "cache", [folder]).close()
-    (folder / "new.txt").write_bytes(sorted(folder.glob("*.txt"))[0].read_bytes() + b"\nLagi.\n")
     scanned: list[str] = []
     real_scandir = os.scandir
 
@@ -284,10 +288,43 @@ def test_a_changed_folder_is_walked_once(tmp_path: Path, monkeypatch: pytest.Mon
         scanned.append(os.fspath(path))
         return real_scandir(path)
 
+    with monkeypatch.context() as patched:
+        patched.setattr(os, "scandir", counted)
+        patched.setattr(catalog_open, "discover_paths", None)  # not called
+        catalog, problems = open_catalog([folder], Storage(tmp_path / "cache" / DB_NAME))
+        assert catalog is not None and problems == []
+        catalog.close()
+    assert scanned == [os.path.realpath(folder)]
+    scanned.clear()
+    (folder / "new.txt").write_bytes(sorted(folder.glob("*.txt"))[0].read_bytes() + b"\nLagi.\n")
     monkeypatch.setattr(os, "scandir", counted)
     catalog, problems = open_catalog([folder], Storage(tmp_path / "cache" / DB_NAME))
     assert catalog is None and problems == []
-    assert scanned == [os.path.realpath(folder)]
+    assert scanned == [os.path.realpath(folder)] * 2
+
+
+def test_the_digest_walk_meets_the_files_as_discover_paths_does(tmp_path: Path) -> None:
+    """The remembered digest is made of `discover_paths`' statuses in the order it met the
+    files; the digest's own walk must meet them in that order (subfolders, a file linked
+    from elsewhere, a folder linked, which neither follows), else every open would take
+    the slow path."""
+    folder = _seed_folder(tmp_path)
+    seeds = sorted(folder.glob("*.txt"))
+    for depth, name in enumerate(("b", "a", "c/d")):
+        (folder / name).mkdir(parents=True)
+        (folder / name / f"{depth}.txt").write_bytes(seeds[depth].read_bytes())
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "far.txt").write_bytes(seeds[0].read_bytes())
+    (folder / "linked.txt").symlink_to(elsewhere / "far.txt")
+    (folder / "linked-folder").symlink_to(elsewhere)
+    statuses: dict[str, os.stat_result] = {}
+    files, problems = discover_paths([folder, folder / "a"], statuses)
+    walked = catalog_open._walked_snapshot([folder, folder / "a"])
+    assert walked == catalog_open._snapshot(files, statuses, problems) != ""
+    assert len(files) == len(seeds) + 4
+    (folder / "a" / "1.txt").write_bytes(b"changed in place " + seeds[1].read_bytes())
+    assert catalog_open._walked_snapshot([folder, folder / "a"]) != walked
 
 
 def test_a_folder_with_a_file_that_is_no_article_says_so_at_every_open(
