@@ -38,7 +38,8 @@ def read_rows(catalog: Catalog, ids: Sequence[str], key: OrderKey | None = None)
 
 @dataclass(slots=True)
 class Listing:
-    """The list of one catalog: its orders asked so far, the heads read so far."""
+    """The list of one catalog: its orders asked so far (unfiltered, and the last filtered
+    one), the heads read so far."""
 
     known: dict[str, ArticleHead] = field(default_factory=dict)
     # For each article in a story, the story's other articles ("also in ..." lines).
@@ -65,6 +66,9 @@ class Listing:
         self.known.update((head.id, head) for head in read.heads)
         self.siblings.update(read.siblings)
         if read.key is not None and read.order is not None:
+            if read.key[1]:  # of the filtered orders only the last is kept (typing one is many)
+                for key in [key for key in self.orders if key[1]]:
+                    del self.orders[key]
             self.orders[read.key] = read.order
 
     def add(self, heads: list[ArticleHead]) -> None:
