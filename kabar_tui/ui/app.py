@@ -86,6 +86,10 @@ FOLDERS_AFTER = 2.0
 # asked at once would share.
 FOLDERS_QUIET = 0.5
 FOLDERS_QUIET_LONGEST = 10.0
+# The list's order and the files' hashes wait at most this long while the search thread
+# is busy (opening its index, answering): at 100k articles each is a few tenths of a second
+# of the interpreter that a search typed at once would share.
+GIVE_WAY = 1.0
 KEPT_ARTICLES = 8  # whole articles kept after opening, so back and forward ask nothing
 # Signals that end the reader the way `q` does: the terminal is restored first.
 QUITTING_SIGNALS = ("SIGTERM", "SIGHUP", "SIGINT")
@@ -407,9 +411,9 @@ class KabarApp(App[None]):
         import_rapidfuzz()
         if catalog is not None:
             self._search_asker.start(partial(self._open_search, catalog))
-            # What the reader asked of the first rows (an article, its pane) comes before
-            # the list's order.
-            self._asker.answer_waiting()
+            # What the reader asked of the first rows (an article, its pane), and search
+            # being opened or answered, come before the list's order.
+            self._asker.give_way(self._search_asker, GIVE_WAY)
         else:
             corpus = self._index_corpus()
             catalog, problems = open_catalog(self.paths)  # the cache holds it all now
@@ -422,7 +426,7 @@ class KabarApp(App[None]):
         if not opened:
             self._search_asker.start(partial(self._open_search, catalog))
         if stored_key(catalog) is not None and not self.preloaded:
-            self._asker.answer_waiting()
+            self._asker.give_way(self._search_asker, GIVE_WAY)
             # What later changes are counted against: the catalog handed over, read here
             # (another kabar may update the stored corpus in place before the folders'
             # thread starts).

@@ -1,0 +1,73 @@
+"""The catalog's thread (`ui/asking.Asker`): long work nobody waits for gives way to
+another thread that is busy."""
+
+from __future__ import annotations
+
+import threading
+
+from textual.message import Message
+
+from kabar_tui.ui.asking import Asker
+from kabar_tui.ui.messages import Answer
+
+
+def answering() -> tuple[Asker, list[object], threading.Event]:
+    """An Asker whose answers are handed over at once, in its thread; `answered` is set
+    each time one is."""
+    answers: list[object] = []
+    answered = threading.Event()
+
+    def post(message: Message) -> bool:
+        assert isinstance(message, Answer)
+        message.then(message.found)
+        answered.set()
+        return True
+
+    return Asker(post, threading.Event()), answers, answered
+
+
+def test_long_work_gives_way_while_the_other_thread_is_busy() -> None:
+    asker, _, _ = answering()
+    other, _, _ = answering()
+    release = threading.Event()
+    other.start(lambda: release.wait(30))  # opening: busy until released
+    waiting = threading.Thread(target=asker.give_way, args=(other, 30.0))
+    waiting.start()
+    waiting.join(0.3)
+    assert waiting.is_alive()
+    release.set()
+    waiting.join(30)
+    assert not waiting.is_alive()
+    other.stop()
+
+
+def test_giving_way_waits_no_longer_than_asked() -> None:
+    asker, _, _ = answering()
+    other, _, _ = answering()
+    release = threading.Event()
+    other.start(lambda: release.wait(30))
+    waiting = threading.Thread(target=asker.give_way, args=(other, 0.05))
+    waiting.start()
+    waiting.join(20)
+    finished = not waiting.is_alive()
+    release.set()
+    other.stop()
+    assert finished
+
+
+def test_giving_way_answers_the_questions_asked_meanwhile() -> None:
+    """The list's order waits while search is busy; an article asked meanwhile does not."""
+    asker, answers, answered = answering()
+    other, _, _ = answering()
+    release = threading.Event()
+    other.start(lambda: release.wait(30))
+    waiting = threading.Thread(target=asker.give_way, args=(other, 30.0))
+    waiting.start()
+    asker.ask("article", lambda: "the article", answers.append)
+    try:
+        assert answered.wait(20)
+        assert answers == ["the article"] and waiting.is_alive()
+    finally:
+        release.set()
+        waiting.join(30)
+        other.stop()
