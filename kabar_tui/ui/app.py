@@ -86,10 +86,12 @@ FOLDERS_AFTER = 2.0
 # asked at once would share.
 FOLDERS_QUIET = 0.5
 FOLDERS_QUIET_LONGEST = 10.0
-# The list's order and the files' hashes wait at most this long while the search thread
-# is busy (opening its index, answering): at 100k articles each is a few tenths of a second
-# of the interpreter that a search typed at once would share.
-GIVE_WAY = 1.0
+# The list's order and the files' hashes wait until the search thread has not been busy
+# (opening its index, answering) for GIVE_WAY_QUIET seconds, at most GIVE_WAY: at 100k
+# articles each is a few tenths of a second of the interpreter that a search typed at
+# once would share (a query pasted as the index opens comes within that pause).
+GIVE_WAY = 1.5
+GIVE_WAY_QUIET = 0.25
 KEPT_ARTICLES = 8  # whole articles kept after opening, so back and forward ask nothing
 # Signals that end the reader the way `q` does: the terminal is restored first.
 QUITTING_SIGNALS = ("SIGTERM", "SIGHUP", "SIGINT")
@@ -413,7 +415,7 @@ class KabarApp(App[None]):
             self._search_asker.start(partial(self._open_search, catalog))
             # What the reader asked of the first rows (an article, its pane), and search
             # being opened or answered, come before the list's order.
-            self._asker.give_way(self._search_asker, GIVE_WAY)
+            self._asker.give_way(self._search_asker, GIVE_WAY, GIVE_WAY_QUIET)
         else:
             corpus = self._index_corpus()
             catalog, problems = open_catalog(self.paths)  # the cache holds it all now
@@ -426,7 +428,7 @@ class KabarApp(App[None]):
         if not opened:
             self._search_asker.start(partial(self._open_search, catalog))
         if stored_key(catalog) is not None and not self.preloaded:
-            self._asker.give_way(self._search_asker, GIVE_WAY)
+            self._asker.give_way(self._search_asker, GIVE_WAY, GIVE_WAY_QUIET)
             # What later changes are counted against: the catalog handed over, read here
             # (another kabar may update the stored corpus in place before the folders'
             # thread starts).

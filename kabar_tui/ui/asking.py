@@ -95,16 +95,22 @@ class Asker:
             if not self._answer(*item):
                 return
 
-    def give_way(self, other: Asker, longest: float) -> None:
+    def give_way(self, other: Asker, longest: float, quiet: float = 0.0) -> None:
         """In the thread, before work nobody waits for (the list's order, the files'
-        hashes: at 100k articles a few tenths of a second of the interpreter): wait while
-        `other`'s thread is busy (opening search, answering a query), at most `longest`
-        seconds, answering the questions asked meanwhile (`answer_waiting`); a reader who
-        searches, or opens an article, waits for neither."""
+        hashes: at 100k articles a few tenths of a second of the interpreter): wait until
+        `other`'s thread has not been busy (opening search, answering a query) for `quiet`
+        seconds, at most `longest` seconds, answering the questions asked meanwhile
+        (`answer_waiting`); a reader who searches, or opens an article, waits for neither."""
         deadline = time.monotonic() + longest
+        quiet_since = time.monotonic()
         while True:
             self.answer_waiting()
-            if not other.busy or time.monotonic() >= deadline or self._stop.wait(0.005):
+            now = time.monotonic()
+            if other.busy:
+                quiet_since = now
+            elif now - quiet_since >= quiet:
+                return
+            if now >= deadline or self._stop.wait(0.005):
                 return
 
     def _serve(self, first: Callable[[], None]) -> None:
