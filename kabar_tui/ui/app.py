@@ -403,7 +403,7 @@ class KabarApp(App[None]):
         if catalog is None:
             catalog, problems = open_catalog(self.paths)
         opened = catalog is not None
-        if catalog is not None:  # its first screen, then its search while its heads are read
+        if catalog is not None:  # its first screen, then its search, then its list
             first = catalog.newest_heads(FIRST_ROWS)
             if first is not None:
                 self._post(FirstRows(catalog, first))
@@ -658,7 +658,7 @@ class KabarApp(App[None]):
             self.list_screen.set_progress(message.done, message.total)
 
     def on_first_rows(self, message: FirstRows) -> None:
-        """The newest articles, listed while every head is read; the catalog answers."""
+        """The newest articles, listed while the list's order is asked; the catalog answers."""
         if not self.listing.known:  # else the whole list came first
             self._first_rows_only = True
             self.catalog = message.catalog

@@ -82,8 +82,8 @@ class Asker:
 
     def answer_waiting(self) -> None:
         """In the thread, while `first` is still running: answer the questions asked so far
-        (the reader opening an article while every head is being read waits for one step
-        of that, not all of it)."""
+        (an article opened at the first rows is answered before the list's order is
+        asked)."""
         while not self._stop.is_set():
             try:
                 item = self._queue.get_nowait()
