@@ -105,6 +105,7 @@ class StoredCatalog(Catalog):
         self._count: int | None = None
         self._heads: list[ArticleHead] | None = None
         self._searcher: Searcher | None = None
+        self._files_read: tuple[dict[str, str], dict[str, str]] | None = None
 
     def close(self) -> None:
         self.storage.close()
@@ -227,12 +228,20 @@ class StoredCatalog(Catalog):
         return siblings
 
     def ids_by_path(self) -> dict[str, str]:
-        rows = self._rows(
-            "SELECT a.shown_path, w.article_id FROM corpus_articles w "
-            "JOIN articles a ON a.id = w.article WHERE w.corpus = ?",
-            self.number,
-        )
-        return dict(rows)
+        return dict(self._files()[1])
+
+    def _files(self) -> tuple[dict[str, str], dict[str, str]]:
+        """Every file's content hash and article id by its path, in one query (100k rows
+        cost a tenth of a second each time), read once: the corpus as first asked."""
+        if self._files_read is None:
+            rows = self._rows(
+                "SELECT a.shown_path, a.content_hash, w.article_id FROM corpus_articles w "
+                "JOIN articles a ON a.id = w.article WHERE w.corpus = ?",
+                self.number,
+            )
+            hashes = {path: content_hash for path, content_hash, _ in rows}
+            self._files_read = hashes, {path: article_id for path, _, article_id in rows}
+        return self._files_read
 
     def head(self, article_id: str) -> ArticleHead | None:
         if self._heads is not None:
@@ -504,12 +513,7 @@ class StoredCatalog(Catalog):
             yield heads[position], Quote(*columns)
 
     def content_hashes(self) -> dict[str, str]:
-        rows = self._rows(
-            "SELECT a.shown_path, a.content_hash FROM corpus_articles w "
-            "JOIN articles a ON a.id = w.article WHERE w.corpus = ?",
-            self.number,
-        )
-        return dict(rows)
+        return dict(self._files()[0])
 
     def searcher(self) -> Searcher:
         """The search index saved with the corpus (`search_store`): opening it reads one

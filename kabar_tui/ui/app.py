@@ -424,7 +424,8 @@ class KabarApp(App[None]):
         # Said once: what opening said, and the catalog's own (unreadable files and such).
         problems = problems + [p for p in catalog.problems if p not in problems]
         self._handed = catalog
-        self._post(CatalogReady(catalog, Listing.of(catalog), problems))
+        listing = Listing.of(catalog, between=self._asker.answer_waiting)
+        self._post(CatalogReady(catalog, listing, problems))
         if not opened:
             self._search_asker.start(partial(self._open_search, catalog))
         if stored_key(catalog) is not None and not self.preloaded:

@@ -5,7 +5,7 @@ lines read so far, a screenful and a margin at a time. The catalog's thread read
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import overload
 
@@ -49,11 +49,17 @@ class Listing:
     ids_by_path: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, catalog: Catalog, sort_by: str = "date") -> Listing:
-        """Ask the catalog (in a thread: a stored one queries) for the rows by date, and
-        the heads of the first ones."""
+    def of(
+        cls, catalog: Catalog, sort_by: str = "date", between: Callable[[], object] = list
+    ) -> Listing:
+        """Ask the catalog (in a thread: a stored one queries) for the rows by date, then
+        (after `between`: the questions asked meanwhile) the heads of the first ones."""
+        order = catalog.list_order(sort_by)
+        between()
+        read = read_rows(catalog, order.ids[:ROWS_READ_TOGETHER])
+        read.key, read.order = (sort_by, ()), order
         listing = cls()
-        listing.learn(read_rows(catalog, (), (sort_by, ())))
+        listing.learn(read)
         return listing
 
     @classmethod

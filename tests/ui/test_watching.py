@@ -276,9 +276,9 @@ async def test_an_article_asked_for_before_every_head_is_read_opens_before_they_
     every_head = threading.Event()
     listing_of = Listing.of
 
-    def held(catalog, *args):
+    def held(catalog, *args, **options):
         every_head.wait(60)
-        return listing_of(catalog, *args)
+        return listing_of(catalog, *args, **options)
 
     monkeypatch.setattr(Listing, "of", held)
     catalog, _ = open_catalog([folder])
