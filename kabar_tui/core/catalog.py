@@ -131,6 +131,7 @@ def _timestamp(head: ArticleHead) -> float:
 
 
 def head_matches(head: ArticleHead, words: list[str]) -> bool:
+    """Whether every one of the filter's `words` is in the title, outlet or author."""
     haystack = " ".join((head.title, head.outlet or "", head.author or "")).casefold()
     return all(word in haystack for word in words)
 
