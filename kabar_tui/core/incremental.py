@@ -13,13 +13,13 @@ candidate paragraphs their look-ups touch, and stores the corpus under its new k
 Links and stories equal a full recompute (tests/test_incremental.py): linking a corpus at
 once gives the links of adding its articles one by one in corpus order (docs/linking.md),
 so articles added *after* every stored one get exactly the links a full run gives.
-That is why an update applies only when the stored corpus is a prefix of the new one
-(new files that sort after the others, as scraped files named by date or number do); a
-changed, removed or earlier-sorting file changes what later paragraphs saw in capped
-postings, and the whole stage runs again. Names are resolved for the new articles and
-merged into the stored entities (`_merge_entities`); full resolution is greedy over the
-whole corpus, so this can differ in rare cases (docs/incremental.md), and `kabar index
---rebuild` gives the exact answer.
+That is why an update applies only when the stored corpus is a prefix of the new one.
+Corpus order is the order files arrived in (`Storage.arrival_order`), so every new file
+comes after the stored ones, whatever its name; a changed or removed file changes what
+later paragraphs saw in capped postings, and the whole stage runs again. Names are
+resolved for the new articles and merged into the stored entities (`_merge_entities`);
+full resolution is greedy over the whole corpus, so this can differ in rare cases
+(docs/incremental.md), and `kabar index --rebuild` gives the exact answer.
 """
 
 from __future__ import annotations
@@ -90,8 +90,8 @@ def plan_update(storage: Storage, sources: Sequence[Source]) -> Plan | None:
     """The stored link state the corpus of `sources` can be updated from, or None.
 
     It must describe a stored corpus whose articles are, in order, the first of
-    `sources` (same file, content and id, stored by this code), with at most
-    `MAX_ADDED_SHARE` of them (or MIN_ADDED) new after them.
+    `sources` (in arrival order; same file, content and id, stored by this code), with
+    at most `MAX_ADDED_SHARE` of them (or MIN_ADDED) new after them.
     """
     fingerprint = code_fingerprint()
     try:
