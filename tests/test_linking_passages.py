@@ -27,8 +27,8 @@ def test_a_block_gives_back_the_passages_it_was_made_from() -> None:
     assert [block[n] for n in range(-3, 3)] == passages + passages
     assert block[1:] == passages[1:]
     assert list(pickle.loads(pickle.dumps(block))) == passages
-    assert [block.text_of(n) for n in range(3)] == [p.text for p in passages]
-    assert [block.quotes_of(n) for n in range(3)] == [p.quotes for p in passages]
+    assert block.texts_of(0, 3) == [p.text for p in passages]
+    assert block.texts_of(1, 2) == [passages[1].text]
     assert list(block.content_sizes()) == [2, 0, 3]
     assert list(PassageBlock.of("a2", [])) == []
 
@@ -48,7 +48,9 @@ def test_a_store_numbers_blocks_lists_and_appended_passages_in_order() -> None:
     assert [store[n] for n in range(len(expected))] == expected
     assert store[-1] == extra
     assert store.texts(1, 7) == [p.text for p in expected[1:7]]
-    assert [store.quotes_of(n) for n in range(len(expected))] == [p.quotes for p in expected]
+    quoted = [(n, p.quotes) for n, p in enumerate(expected) if p.quotes]
+    assert store.quoted(0, len(expected)) == quoted == [(1, first[1].quotes), (4, second[1].quotes)]
+    assert store.quoted(2, 4) == []
     assert list(store.content_words()) == [w for p in expected for w in p.content]
     assert list(store.content_sizes()) == [len(p.content) for p in expected]
     assert len(second) == 3  # a caller's list is kept, never appended to

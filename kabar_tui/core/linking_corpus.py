@@ -113,10 +113,11 @@ class CorpusArrays:
         kept = (keys % SAMPLE_MODULUS == 0) | (sizes[owners - first] < SHORT_PASSAGE)
         starts = np.cumsum(sizes) - sizes
         passages = self.passages
-        for slot in np.flatnonzero(sizes >= SHORT_PASSAGE).tolist():
-            quotes = passages.quotes_of(first + slot)
-            if quotes:
-                text = passages.texts(first + slot, first + slot + 1)[0]
+        last = first + len(sizes)
+        for number, quotes in passages.quoted(first, last):
+            slot = number - first
+            if sizes[slot] >= SHORT_PASSAGE:
+                text = passages.texts(number, number + 1)[0]
                 quoted = _quote_word_positions(text.split(), quotes)
                 kept[[starts[slot] + position for position in quoted]] = True
         return keys[kept], positions[kept], owners[kept]

@@ -86,35 +86,38 @@ class PassageBlock(Sequence[Passage]):
     def __getitem__(self, slot: slice) -> list[Passage]: ...
 
     def __getitem__(self, slot: int | slice) -> Passage | list[Passage]:
-        if isinstance(slot, slice):
-            return [self[n] for n in range(*slot.indices(len(self)))]
-        if slot < 0:
-            slot += len(self)
-        if not 0 <= slot < len(self):
-            raise IndexError(slot)
         ends = self.ends
+        if type(slot) is not int or not 0 <= slot * _FIELDS < len(ends):
+            if isinstance(slot, slice):
+                return [self[n] for n in range(*slot.indices(len(self)))]
+            if not -len(self) <= slot < 0:
+                raise IndexError(slot)
+            slot += len(self)
         at = slot * _FIELDS
-        text_start = ends[at - 2] if slot else 0
-        content_start = ends[at - 1] if slot else 0
-        quotes = self.quotes.get(slot, ()) if self.quotes else ()
+        if slot:
+            text_start, content_start = ends[at - 2], ends[at - 1]
+        else:
+            text_start = content_start = 0
         return Passage(
             self.article,
             ends[at],
             self.texts[text_start : ends[at + 1]],
-            quotes,
+            self.quotes.get(slot, ()) if self.quotes else (),
             self.content[content_start : ends[at + 2]],
         )
 
     def __iter__(self) -> Iterator[Passage]:
         return (self[slot] for slot in range(len(self)))
 
-    def text_of(self, slot: int) -> str:
-        ends = self.ends
-        at = slot * _FIELDS
-        return self.texts[ends[at - 2] if slot else 0 : ends[at + 1]]
-
-    def quotes_of(self, slot: int) -> tuple[str, ...]:
-        return self.quotes.get(slot, ()) if self.quotes else ()
+    def texts_of(self, first: int, end: int) -> list[str]:
+        """The texts of passages first..end-1 of the block."""
+        texts = self.texts
+        start = self.ends[first * _FIELDS - 2] if first else 0
+        found = []
+        for stop in self.ends[first * _FIELDS + 1 : end * _FIELDS : _FIELDS]:
+            found.append(texts[start:stop])
+            start = stop
+        return found
 
     def content_sizes(self) -> Iterator[int]:
         content_ends = self.ends[2::_FIELDS]
@@ -165,12 +168,15 @@ class PassageStore:
     def __getitem__(self, number: slice) -> list[Passage]: ...
 
     def __getitem__(self, number: int | slice) -> Passage | list[Passage]:
+        if type(number) is int and 0 <= number < self._count:  # what linking asks
+            firsts = self._firsts
+            block = bisect_right(firsts, number) - 1
+            return self._blocks[block][number - firsts[block]]
         if isinstance(number, slice):
             return [self[n] for n in range(*number.indices(self._count))]
-        if number < 0:
-            number += self._count
-        block, slot = self._place(number)
-        return block[slot]
+        if not -self._count <= number < 0:
+            raise IndexError(number)
+        return self[number + self._count]
 
     def __iter__(self) -> Iterator[Passage]:
         return chain.from_iterable(self._blocks)
@@ -178,36 +184,61 @@ class PassageStore:
     def texts(self, first: int, end: int) -> list[str]:
         """The texts of passages first..end-1."""
         found: list[str] = []
+        if first >= end:
+            return found
+        _, slot = self._place(first)
+        at = bisect_right(self._firsts, first) - 1
+        blocks = self._blocks
+        left = end - first
+        while left > 0:
+            block = blocks[at]
+            stop = min(len(block), slot + left)
+            if type(block) is PassageBlock:
+                found.extend(block.texts_of(slot, stop))
+            else:
+                found.extend([passage.text for passage in block[slot:stop]])
+            left -= stop - slot
+            at, slot = at + 1, 0
+        return found
+
+    def quoted(self, first: int, end: int) -> list[tuple[int, tuple[str, ...]]]:
+        """(number, quotations) of the passages first..end-1 that have any."""
+        found: list[tuple[int, tuple[str, ...]]] = []
         number = first
         while number < end:
             block, slot = self._place(number)
             stop = min(len(block), slot + end - number)
+            start = number - slot  # the block's first passage
             if isinstance(block, PassageBlock):
-                found.extend(map(block.text_of, range(slot, stop)))
+                if block.quotes:
+                    found.extend(
+                        (start + at, quotes)
+                        for at, quotes in sorted(block.quotes.items())
+                        if slot <= at < stop
+                    )
             else:
-                found.extend(passage.text for passage in block[slot:stop])
+                found.extend(
+                    (start + at, block[at].quotes) for at in range(slot, stop) if block[at].quotes
+                )
             number += stop - slot
         return found
 
-    def quotes_of(self, number: int) -> tuple[str, ...]:
-        block, slot = self._place(number)
-        if isinstance(block, PassageBlock):
-            return block.quotes_of(slot)
-        return block[slot].quotes
-
     def content_words(self) -> Iterator[str]:
         """Every passage's content words, in order."""
-        for block in self._blocks:
-            if isinstance(block, PassageBlock):
-                yield from block.content
-            else:
-                for passage in block:
-                    yield from passage.content
+        return chain.from_iterable(map(_content_words, self._blocks))
 
     def content_sizes(self) -> Iterator[int]:
         """How many content words each passage has, in order."""
-        for block in self._blocks:
-            if isinstance(block, PassageBlock):
-                yield from block.content_sizes()
-            else:
-                yield from (len(passage.content) for passage in block)
+        return chain.from_iterable(map(_content_sizes, self._blocks))
+
+
+def _content_words(block: Sequence[Passage]) -> Iterable[str]:
+    if type(block) is PassageBlock:
+        return block.content
+    return chain.from_iterable(passage.content for passage in block)
+
+
+def _content_sizes(block: Sequence[Passage]) -> Iterable[int]:
+    if type(block) is PassageBlock:
+        return block.content_sizes()
+    return (len(passage.content) for passage in block)
