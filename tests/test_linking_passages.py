@@ -27,6 +27,9 @@ def test_a_block_gives_back_the_passages_it_was_made_from() -> None:
     assert [block[n] for n in range(-3, 3)] == passages + passages
     assert block[1:] == passages[1:]
     assert list(pickle.loads(pickle.dumps(block))) == passages
+    assert pickle.loads(pickle.dumps(block)) == block == PassageBlock.of("a1", passages)
+    assert block != PassageBlock.of("a1", passages[:2])
+    assert block != PassageBlock.of("a2", passages)
     assert block.texts_of(0, 3) == [p.text for p in passages]
     assert block.texts_of(1, 2) == [passages[1].text]
     assert list(block.content_sizes()) == [2, 0, 3]

@@ -76,6 +76,11 @@ class PassageBlock(Sequence[Passage]):
     def __setstate__(self, state: _BlockState) -> None:
         self.article, self.texts, self.ends, self.content, self.quotes = state
 
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, PassageBlock):
+            return NotImplemented
+        return self.__getstate__() == other.__getstate__()
+
     def __len__(self) -> int:
         return len(self.ends) // _FIELDS
 
