@@ -401,7 +401,7 @@ def _expected_layout() -> list[tuple[str, str, str, str]]:
 _EXPECTED = _expected_layout()
 
 
-def _casefold(text: object) -> object:
+def _casefold(text: str | None) -> str | None:
     """SQL `casefold(text)`: Python's folding of every letter (SQLite's LOWER folds ASCII
     only), so a stored list's filter finds what the in-memory one does (`head_matches`)."""
     return text.casefold() if isinstance(text, str) else text
