@@ -30,9 +30,10 @@ from kabar_tui.train.corpora import (
     detokenize,
     parse_conll,
     retokenize,
+    snapshots_present,
     spans_of,
 )
-from kabar_tui.train.crf import export, rule_tags_of
+from kabar_tui.train.crf import export, rule_tags_of, stale_parts
 
 
 def words_of(text: str) -> list[str]:
@@ -462,3 +463,10 @@ def test_training_twice_gives_the_same_bytes(tmp_path, seeds: tuple[str, str]) -
         "B-LOC",
         "O",
     ]
+
+
+@pytest.mark.skipif(not snapshots_present(), reason="the training sets are not fetched here")
+def test_the_shipped_model_is_what_training_gives_from_this_code() -> None:
+    """The rules and lists are features: a change to them that changes what the training
+    sentences are given must come with a retrained model (`python -m kabar_tui.train`)."""
+    assert stale_parts() == []
