@@ -866,3 +866,22 @@ def test_a_title_before_a_place_is_no_organisation() -> None:
     assert ("Rusia", "LOC") in result
     assert ("Sergei Lavrov", "PER") in result
     assert not any(text.startswith("Menteri") for text, _ in result)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Mantan presiden Susilo B. Yudhoyono hadir di acara itu.", "Susilo B. Yudhoyono"),
+        ("Film karya Arifin C. Noer diputar lagi di Cirebon.", "Arifin C. Noer"),
+        ("Rumah itu milik Joko S. Prasetyo, kata warga.", "Joko S. Prasetyo"),
+    ],
+)
+def test_a_middle_initial_does_not_end_the_sentence_or_the_name(text: str, name: str) -> None:
+    assert (name, "PER") in found(text)
+
+
+def test_a_capital_letter_before_a_sentence_is_no_initial() -> None:
+    result = found("Ia rutin minum Vitamin C. Selain itu, tidurnya cukup.")
+    assert not any("Selain" in name for name, _ in result)
+    result = found("Rumahnya di Blok C. Budi Santoso lalu datang menjemput.")
+    assert ("Budi Santoso", "PER") in result

@@ -17,6 +17,7 @@ from operator import itemgetter
 from kabar_tui.core.entities.features import rule_tags_at
 from kabar_tui.core.entities.gazetteer import gazetteer, key_tuple
 from kabar_tui.core.entities.rules import RuleResult, recognise_with_bases
+from kabar_tui.core.entities.tokens import is_middle_initial
 from kabar_tui.core.lexicon import Label, tagger_tokens
 from kabar_tui.core.model import Article, Mention
 
@@ -271,12 +272,20 @@ def _basis(rules: RuleResult, mention: Mention) -> str:
 
 
 def _sentences(words: list[str]) -> list[tuple[int, int]]:
-    """[first, last) token ranges of sentences: a stop followed by a word not in lowercase."""
+    """[first, last) token ranges of sentences: a stop followed by a word not in lowercase,
+    unless it closes a name's middle initial (`Susilo B. Yudhoyono`)."""
     ranges: list[tuple[int, int]] = []
     first = 0
     count = len(words)
     for index in compress(range(count), map(SENTENCE_END.__contains__, words)):
-        if index + 1 == count or not words[index + 1][:1].islower():
+        if index + 1 == count or (
+            not words[index + 1][:1].islower()
+            and not (
+                index >= 2
+                and words[index] == "."
+                and is_middle_initial(words[index - 2], words[index - 1], words[index + 1])
+            )
+        ):
             ranges.append((first, index + 1))
             first = index + 1
     if first < count:
