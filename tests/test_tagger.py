@@ -470,3 +470,13 @@ def test_the_shipped_model_is_what_training_gives_from_this_code() -> None:
     """The rules and lists are features: a change to them that changes what the training
     sentences are given must come with a retrained model (`python -m kabar_tui.train`)."""
     assert stale_parts() == []
+
+
+def test_kabar_train_is_the_training_command(capsys) -> None:
+    """`kabar train` takes the training script's options (`--check` among them)."""
+    from kabar_tui.cli import main
+
+    with pytest.raises(SystemExit) as stop:
+        main(["train", "--help"])
+    assert stop.value.code == 0
+    assert "--check" in capsys.readouterr().out
