@@ -33,7 +33,7 @@ from kabar_tui.train.corpora import (
     snapshots_present,
     spans_of,
 )
-from kabar_tui.train.crf import export, rule_tags_of, stale_parts
+from kabar_tui.train.crf import environment, export, rule_tags_of, stale_parts
 
 
 def words_of(text: str) -> list[str]:
@@ -468,7 +468,12 @@ def test_training_twice_gives_the_same_bytes(tmp_path, seeds: tuple[str, str]) -
 @pytest.mark.skipif(not snapshots_present(), reason="the training sets are not fetched here")
 def test_the_shipped_model_is_what_training_gives_from_this_code() -> None:
     """The rules and lists are features: a change to them that changes what the training
-    sentences are given must come with a retrained model (`python -m kabar_tui.train`)."""
+    sentences are given must come with a retrained model (`python -m kabar_tui.train`).
+    Compared only where babel and numpy are the versions the model was trained with (a
+    new CLDR release changes the gazetteer, not this code)."""
+    trained_with = model_record().get("environment")
+    if trained_with != environment():
+        pytest.skip(f"trained with {trained_with}, here {environment()}: retrain to compare")
     assert stale_parts() == []
 
 

@@ -81,8 +81,20 @@ def train(output: Path = MODEL_PATH, options: dict | None = None, verbose: bool 
     sentences = training_sentences()
     word_texts = wordstats.write([s.words for s in sentences])  # the lists the features read
     word_lists.cache_clear()
-    record = {"sources": provenance(), "word_lists": wordstats.digests(word_texts)}
+    record = {
+        "sources": provenance(),
+        "word_lists": wordstats.digests(word_texts),
+        "environment": environment(),
+    }
     return fit(sequences(sentences), output, options, verbose, record)
+
+
+def environment() -> dict[str, str]:
+    """Versions of what the features depend on beyond this package: babel's CLDR names
+    feed the gazetteer, numpy computes the word clusters."""
+    import babel
+
+    return {"babel": babel.__version__, "numpy": np.__version__}
 
 
 def fit(
@@ -163,6 +175,8 @@ def stale_parts(model: Path | None = None, mirror: Path | None = None) -> list[s
         found.append("the model was trained with other word lists: retrain")
     if record.get("sources") != provenance(mirror):
         found.append("the model was trained on other files than corpora.py lists: retrain")
+    if record.get("environment") != environment():
+        found.append(f"trained with {record.get('environment')}, here {environment()}")
     if record.get("options") != OPTIONS:
         found.append(f"the model was trained with options {record.get('options')}, not {OPTIONS}")
     digest = hashlib.sha256()
