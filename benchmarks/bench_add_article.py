@@ -14,8 +14,15 @@ run indexes it whole (not timed) and stores the link state. Then, `--repeat` tim
   cross-article stage, as every run did before (it now also stores the link state);
   left out with `--no-full` (minutes at 10k).
 
-The new files are removed at the end and the cache copied before the runs is put back,
-so a run can be repeated. The machine is shared: compare CPU times, report minimums.
+With `--first` the new files are named to sort before every other file: in arrival
+order (docs/incremental.md, "Order") they are added as those sorting last are. With
+`--edit change` or `--edit remove` no file is added: each run changes (a paragraph
+appended) or removes one stored file from the middle of the corpus, then times the
+process, which runs the whole cross-article stage (`--repeat 1` is minutes at 10k).
+
+The new files are removed at the end (changed and removed ones put back) and the cache
+copied before the runs is put back, so a run can be repeated. The machine is shared:
+compare CPU times, report minimums.
 """
 
 from __future__ import annotations
@@ -35,6 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.corpus import raw_articles
 
 NEW_PREFIX = "zzz_added_"
+FIRST_PREFIX = "000_added_"  # sorts before `bench_...` and any generated name
 
 
 def _children_cpu() -> float:
@@ -50,14 +58,15 @@ def _own_cpu() -> float:
 class Adder:
     """Writes new article files that sort after the corpus's, each a new text."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, prefix: str = NEW_PREFIX) -> None:
         self.folder = folder
-        self.count = len(list(folder.glob(f"{NEW_PREFIX}*.txt")))
+        self.prefix = prefix
+        self.count = len(list(folder.glob(f"{prefix}*.txt")))
         self.texts = raw_articles(200, seed=990)
 
     def add(self) -> Path:
         name, text = self.texts[self.count % len(self.texts)]
-        path = self.folder / f"{NEW_PREFIX}{self.count:04d}_{name}.txt"
+        path = self.folder / f"{self.prefix}{self.count:04d}_{name}.txt"
         path.write_text(text, encoding="utf-8")
         self.count += 1
         return path
@@ -86,17 +95,49 @@ def _index_core(folder: Path, incremental: bool) -> tuple[float, float, dict[str
     return wall, cpu, stages, report.updated
 
 
-def measure(folder: Path, repeat: int, full: bool) -> dict[str, list]:
+def measure_edits(folder: Path, cache: Path, repeat: int, edit: str) -> dict[str, list]:
+    """Change or remove one stored file from the middle per run; time the process."""
+    files = sorted(folder.glob("*.txt"))
+    saved = folder.parent / f"{folder.name}-edited"
+    saved.mkdir(exist_ok=True)
+    found: dict[str, list] = {"process": []}
+    try:
+        for run in range(repeat):
+            path = files[len(files) // 2 + run]
+            shutil.copy2(path, saved / path.name)
+            if edit == "remove":
+                path.unlink()
+            else:
+                text = path.read_text(encoding="utf-8")
+                path.write_text(text + "\nParagraf tambahan dari redaksi.\n", encoding="utf-8")
+            wall, cpu, line = _index_process(folder, cache)
+            found["process"].append((wall, cpu))
+            print(f"  {edit} {path.name}: {wall:.2f} s wall, {cpu:.2f} s CPU  [{line}]")
+    finally:
+        for copy in saved.glob("*.txt"):
+            shutil.copy2(copy, folder / copy.name)
+        shutil.rmtree(saved)
+    return found
+
+
+def measure(
+    folder: Path, repeat: int, full: bool, prefix: str = NEW_PREFIX, edit: str = ""
+) -> dict[str, list]:
     cache = folder.parent / f"cache-{folder.name}"
     os.environ["KABAR_CACHE_DIR"] = str(cache)
     os.environ.pop("KABAR_NO_CACHE", None)
-    adder = Adder(folder)
+    adder = Adder(folder, prefix)
     setup = _index_process(folder, cache)
     print(f"{folder.name}: cached ({setup[2]}; {setup[0]:.1f} s wall, {setup[1]:.1f} s CPU)")
     kept = cache.with_name(f"{cache.name}-kept")
     shutil.rmtree(kept, ignore_errors=True)
     shutil.copytree(cache, kept)
-    found: dict[str, list] = {"process": [], "core": [], "full": [], "stages": []}
+    if edit:
+        found = measure_edits(folder, cache, repeat, edit)
+        shutil.rmtree(cache)
+        kept.rename(cache)
+        return found
+    found = {"process": [], "core": [], "full": [], "stages": []}
     for _ in range(repeat):
         adder.add()
         wall, cpu, line = _index_process(folder, cache)
@@ -113,7 +154,7 @@ def measure(folder: Path, repeat: int, full: bool) -> dict[str, list]:
         wall, cpu, stages, _ = _index_core(folder, False)
         found["full"].append((wall, cpu))
         print(f"  full stage: {wall:.2f} s wall, {cpu:.2f} s CPU", flush=True)
-    for path in folder.glob(f"{NEW_PREFIX}*.txt"):
+    for path in folder.glob(f"{prefix}*.txt"):
         path.unlink()
     shutil.rmtree(cache)
     kept.rename(cache)
@@ -125,10 +166,22 @@ def main() -> None:
     parser.add_argument("folders", nargs="+", type=Path)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-full", action="store_true", help="skip the whole-stage run")
+    parser.add_argument(
+        "--first", action="store_true", help="new files named to sort before every other"
+    )
+    parser.add_argument(
+        "--edit", choices=("change", "remove"), help="change or remove a stored file instead"
+    )
     args = parser.parse_args()
     links: dict[str, float] = {}
+    prefix = FIRST_PREFIX if args.first else NEW_PREFIX
     for folder in args.folders:
-        found = measure(folder, args.repeat, not args.no_full)
+        found = measure(folder, args.repeat, not args.no_full, prefix, args.edit or "")
+        if args.edit:
+            print(f"{folder.name} {args.edit}, minimum: ", end="")
+            print(f"{min(w for w, _ in found['process']):.2f} s wall, ", end="")
+            print(f"{min(c for _, c in found['process']):.2f} s CPU")
+            continue
         print(f"{folder.name} minimums:")
         for what in ("process", "core", "full")[: 2 if args.no_full else 3]:
             wall = min(w for w, _ in found[what])

@@ -9,7 +9,9 @@ watchfiles, 800 ms debounce), waits until it is linked and watching, then writes
 of the folder's first article with a line added, named to sort after every file (so the
 incremental update takes it, and it joins the first article's story through their
 same-text links), and times from the write to its row in the list, and to its "also in"
-siblings known to the list. The file is removed after each run and the cache put back.
+siblings known to the list. With `--first` the copy is named to sort before every file:
+in arrival order (docs/incremental.md, "Order") it is added as incrementally. The file is
+removed after each run and the cache put back.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 NEW_NAME = "zzz_watched_{}.txt"
+FIRST_NAME = "000_watched_{}.txt"  # sorts before `bench_...` and any generated name
 SETTLE_S = 8.0  # after the reader is linked: its watcher has begun and looked once
 
 
@@ -39,14 +42,14 @@ async def _until(pilot, condition: Callable[[], object], limit: float = 300.0) -
     return time.monotonic()
 
 
-async def one_run(folder: Path, text: str, number: int) -> tuple[float, float]:
+async def one_run(folder: Path, text: str, name: str) -> tuple[float, float]:
     from kabar_tui.ui.app import KabarApp
 
     app = KabarApp(paths=[folder])
     async with app.run_test(size=(100, 30)) as pilot:
         await _until(pilot, lambda: app.list_screen.shown and getattr(app.catalog, "linked", 0))
         await pilot.pause(SETTLE_S)
-        path = folder / NEW_NAME.format(number)
+        path = folder / name
         new_id = path.stem
         started = time.monotonic()
         path.write_text(text + "\nDiperbarui redaksi.\n", encoding="utf-8")
@@ -60,7 +63,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("folder", type=Path)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--first", action="store_true", help="name the new file to sort before every other"
+    )
     args = parser.parse_args()
+    pattern = FIRST_NAME if args.first else NEW_NAME
     folder = args.folder.resolve()
     cache = Path(os.environ["KABAR_CACHE_DIR"])
     os.environ.pop("KABAR_NO_CACHE", None)
@@ -72,14 +79,14 @@ def main() -> None:
     found = []
     try:
         for number in range(args.runs):
-            listed, story = asyncio.run(one_run(folder, text, number))
+            listed, story = asyncio.run(one_run(folder, text, pattern.format(number)))
             found.append((listed, story))
             print(f"run {number + 1}: listed after {listed:.2f} s, its story {story:.2f} s")
-            (folder / NEW_NAME.format(number)).unlink()
+            (folder / pattern.format(number)).unlink()
             shutil.rmtree(cache)
             shutil.copytree(kept, cache)
     finally:
-        for path in folder.glob(NEW_NAME.format("*")):
+        for path in folder.glob(pattern.format("*")):
             path.unlink()
         shutil.rmtree(cache)
         kept.rename(cache)

@@ -20,8 +20,9 @@ from benchmarks.corpus import raw_articles
 from benchmarks.textgen import paragraph
 from kabar_tui.core import pipeline
 from kabar_tui.core.catalog_open import open_catalog
+from kabar_tui.core.incremental import _merge_entities
 from kabar_tui.core.linking import SIMILAR
-from kabar_tui.core.model import Link
+from kabar_tui.core.model import EntityRecord, Link
 from kabar_tui.core.pipeline import IndexReport, index_corpus
 from kabar_tui.core.resources import seeds_dir
 from kabar_tui.core.storage import _PART, Storage
@@ -208,6 +209,56 @@ def test_names_of_added_articles_join_the_stored_entities(news: Path, tmp_path: 
     assert len(same) >= 0.9 * len(full.corpus.entities)
 
 
+def rebuilt(cache: Path, folder: Path, copy: Path) -> IndexReport:
+    """What `kabar index --rebuild` gives on a copy of `cache`: emptied but for the order
+    files arrived in, then every file processed and the whole stage run."""
+    with sqlite3.connect(cache) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    with Storage(copy) as storage:
+        storage.clear()
+        return index_corpus([folder], cache=storage, keep_articles=False, incremental=False)
+
+
+def stored_order(cache: Path, key: str) -> list[str]:
+    with Storage(cache) as storage:
+        corpus = storage.load_corpus(key)
+    assert corpus is not None
+    return [article.id for article in corpus.articles]
+
+
+def test_files_sorting_before_the_others_are_added_in_arrival_order(
+    news: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "news"
+    shutil.copytree(news, folder)
+    path = tmp_path / "cache.sqlite3"
+    with Storage(path) as cache:
+        first = index_corpus([folder], cache=cache, keep_articles=False)
+        add_files(folder, "aa", 0, 6)  # names that sort before every stored file
+        added = index_corpus([folder], cache=cache, keep_articles=False)
+        assert (added.updated, added.processed) == (6, 6)
+        add_files(folder, "ab", 40, 3)
+        again = index_corpus([folder], cache=cache, keep_articles=False)
+        assert again.updated == 3
+    order = stored_order(path, again.key)
+    assert [name[:3] for name in order[first.articles :]] == ["aa_"] * 6 + ["ab_"] * 3
+    full = rebuilt(path, folder, tmp_path / "full.sqlite3")
+    assert full.updated == 0 and full.processed == full.articles == again.articles
+    assert stored_order(tmp_path / "full.sqlite3", full.key) == order
+    assert link_set(again.corpus.links) == link_set(full.corpus.links)
+    assert again.corpus.stories == full.corpus.stories
+    assert len(again.corpus.links) > len(first.corpus.links)
+    assert sum(e.mentions for e in again.corpus.entities) == sum(
+        e.mentions for e in full.corpus.entities
+    )
+    with Storage(path) as cache:  # the whole stored corpus, names and quotations included
+        whole = cache.load_corpus(again.key)
+    assert whole is not None
+    assert sorted(len(g.occurrences) for g in whole.quote_groups) == sorted(
+        len(g.occurrences) for g in full.corpus.quote_groups
+    )
+
+
 def test_a_changed_file_runs_the_whole_stage(news: Path, tmp_path: Path) -> None:
     folder = tmp_path / "news"
     shutil.copytree(news, folder)
@@ -269,8 +320,20 @@ def test_kabar_index_updates_and_rebuild_recomputes(tmp_path: Path, monkeypatch)
     add_files(folder, "zz", 0, 1)
     assert "26 articles, 1 processed, 25 from cache" in kabar_index()
     assert state() == [(26,)]  # the state went on to the new corpus
-    assert "26 articles, 26 processed, 0 from cache" in kabar_index("--rebuild")
-    assert state() == [(26,)]
+    add_files(folder, "aa", 3, 1)  # sorts before every other file: added after them
+    assert "27 articles, 1 processed, 26 from cache" in kabar_index()
+    assert state() == [(27,)]
+
+    def order() -> list[str]:
+        with sqlite3.connect(cache / "kabar-cache.sqlite3") as db:
+            rows = db.execute("SELECT article_id FROM corpus_articles ORDER BY position")
+            return [article_id for (article_id,) in rows]
+
+    arrived = order()
+    assert arrived[-1].startswith("aa_") and arrived != sorted(arrived)
+    assert "27 articles, 27 processed, 0 from cache" in kabar_index("--rebuild")
+    assert state() == [(27,)]
+    assert order() == arrived  # the rebuild links in the order the updates did
 
 
 def test_deferred_pairs_are_judged_again_when_the_rarity_limit_rises(
@@ -479,3 +542,23 @@ def test_two_updates_made_from_one_stored_corpus_store_it_once(
     ids = [head.id for head in catalog.heads()]
     assert len(ids) == len(seeds) == len(set(ids))
     catalog.close()
+
+
+def test_a_name_read_with_another_label_joins_the_stored_entity() -> None:
+    """A full run keys names by spelling and votes the label; an update does the same: a
+    person the tagger read once as an organisation stays one person, and a label the new
+    mentions outnumber is taken."""
+    stored = [
+        EntityRecord("Sergei Shoigu", "PER", ["Shoigu"], 40, ["a", "b"]),
+        EntityRecord("Banjar", "ORG", [], 1, ["a"]),
+    ]
+    added = [
+        EntityRecord("Sergei Shoigu", "ORG", [], 2, ["c"]),
+        EntityRecord("Banjar", "LOC", [], 3, ["c", "d"]),
+    ]
+    entities, rename, touched = _merge_entities(stored, added)
+    assert [(e.canonical, e.label, e.mentions) for e in entities] == [
+        ("Sergei Shoigu", "PER", 42),
+        ("Banjar", "LOC", 4),
+    ]
+    assert rename == {} and touched == {0: ["c"], 1: ["c", "d"]}

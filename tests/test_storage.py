@@ -35,7 +35,7 @@ from kabar_tui.core.model import (
     RemovedLine,
     Story,
 )
-from kabar_tui.core.pipeline import IndexOptions, index_corpus
+from kabar_tui.core.pipeline import IndexOptions, IndexReport, index_corpus
 from kabar_tui.core.sources import Source, read_source, read_sources
 from kabar_tui.core.storage import Storage
 
@@ -601,6 +601,32 @@ def test_a_full_article_comes_back_equal(tmp_path: Path) -> None:
     assert loaded.published is not None and loaded.published.tzname() == "WITA"
 
 
+def test_a_corpus_is_in_the_order_its_files_arrived_and_a_file_back_arrives_again(
+    tmp_path: Path, cache: Storage
+) -> None:
+    corpus = tmp_path / "corpus"
+
+    def files(report: IndexReport) -> list[str]:
+        return ["/".join(Path(a.path).parts[-2:]) for a in report.corpus.articles]
+
+    late = write_corpus(corpus / "b", 2)
+    index_corpus([corpus], cache=cache)
+    write_corpus(corpus / "a", 1)  # sorts before the others, arrives after them
+    both = index_corpus([corpus], cache=cache)
+    order = ["b/000_artikel.txt", "b/001_artikel.txt", "a/000_artikel.txt"]
+    assert files(both) == order
+    text = late[0].read_text(encoding="utf-8")
+    late[0].unlink()
+    assert files(index_corpus([corpus], cache=cache)) == order[1:]
+    late[0].write_text(text, encoding="utf-8")
+    back = index_corpus([corpus], cache=cache)
+    assert files(back) == [*order[1:], order[0]]
+    cache.clear()  # `kabar index --rebuild` keeps the order
+    rebuilt = index_corpus([corpus], cache=cache)
+    assert rebuilt.processed == 3
+    assert files(rebuilt) == [*order[1:], order[0]]
+
+
 def test_ids_that_depend_on_the_corpus_come_back_from_its_cache(
     tmp_path: Path, cache: Storage
 ) -> None:
@@ -613,7 +639,8 @@ def test_ids_that_depend_on_the_corpus_come_back_from_its_cache(
     both = index_corpus([corpus], cache=cache)
     again = index_corpus([corpus], cache=cache)
     assert again.corpus_from_cache
-    assert [a.id for a in again.corpus.articles] == ["antara/000_artikel", "okezone/000_artikel"]
+    # in the order the files arrived (docs/incremental.md, "Order"), whatever their names
+    assert [a.id for a in again.corpus.articles] == ["okezone/000_artikel", "antara/000_artikel"]
     assert as_dict(again.corpus) == as_dict(both.corpus)
     (corpus / "antara" / "000_artikel.txt").unlink()
     back = index_corpus([corpus], cache=cache)

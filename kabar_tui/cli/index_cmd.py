@@ -26,8 +26,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--rebuild",
         action="store_true",
-        help="empty the cache first and process everything, links, stories and names "
-        "over the whole corpus (otherwise files added after the others update them)",
+        help="empty the cache first (keeping the order files arrived in) and process "
+        "everything, links, stories and names over the whole corpus (otherwise new files "
+        "update them)",
     )
     parser.add_argument(
         "--no-cache",

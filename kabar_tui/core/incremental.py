@@ -13,13 +13,13 @@ candidate paragraphs their look-ups touch, and stores the corpus under its new k
 Links and stories equal a full recompute (tests/test_incremental.py): linking a corpus at
 once gives the links of adding its articles one by one in corpus order (docs/linking.md),
 so articles added *after* every stored one get exactly the links a full run gives.
-That is why an update applies only when the stored corpus is a prefix of the new one
-(new files that sort after the others, as scraped files named by date or number do); a
-changed, removed or earlier-sorting file changes what later paragraphs saw in capped
-postings, and the whole stage runs again. Names are resolved for the new articles and
-merged into the stored entities (`_merge_entities`); full resolution is greedy over the
-whole corpus, so this can differ in rare cases (docs/incremental.md), and `kabar index
---rebuild` gives the exact answer.
+That is why an update applies only when the stored corpus is a prefix of the new one.
+Corpus order is the order files arrived in (`Storage.arrival_order`), so every new file
+comes after the stored ones, whatever its name; a changed or removed file changes what
+later paragraphs saw in capped postings, and the whole stage runs again. Names are
+resolved for the new articles and merged into the stored entities (`_merge_entities`);
+full resolution is greedy over the whole corpus, so this can differ in rare cases
+(docs/incremental.md), and `kabar index --rebuild` gives the exact answer.
 """
 
 from __future__ import annotations
@@ -90,8 +90,8 @@ def plan_update(storage: Storage, sources: Sequence[Source]) -> Plan | None:
     """The stored link state the corpus of `sources` can be updated from, or None.
 
     It must describe a stored corpus whose articles are, in order, the first of
-    `sources` (same file, content and id, stored by this code), with at most
-    `MAX_ADDED_SHARE` of them (or MIN_ADDED) new after them.
+    `sources` (in arrival order; same file, content and id, stored by this code), with
+    at most `MAX_ADDED_SHARE` of them (or MIN_ADDED) new after them.
     """
     fingerprint = code_fingerprint()
     try:
@@ -715,14 +715,15 @@ def _merge_entities(
     """The stored entities (by stored number) with those of the new articles folded in
     (new ones numbered after them), the new names that became stored ones, and the
     entities touched, by number, with the ids of the articles they add. Same rules as
-    `resolve_digest`: a spelling key of the name or of one of its forms already known
-    with that label, else a fuzzy match of the spelling key (NAME_SCORE) among entities
+    `resolve_digest`: a spelling key of the name or of one of its forms already known,
+    whatever its label (the label the most mentions give wins, as in a full run's vote),
+    else a fuzzy match of the spelling key (NAME_SCORE) among entities of the same label
     sharing a word start; else a new entity."""
     entities = [
         EntityRecord(e.canonical, e.label, list(e.aliases), e.mentions, list(e.articles))
         for e in stored
     ]
-    by_key: dict[tuple[str, str], int] = {}
+    by_key: dict[str, int] = {}
     buckets: dict[tuple[str, str], list[int]] = defaultdict(list)
     keys: list[str] = []
     touched: dict[int, list[str]] = {}
@@ -731,7 +732,7 @@ def _merge_entities(
         key = spelling_key(entity.canonical)
         keys.append(key)
         for text in (entity.canonical, *entity.aliases):
-            by_key.setdefault((entity.label, spelling_key(text)), number)
+            by_key.setdefault(spelling_key(text), number)
         for prefix in {word[:WORD_PREFIX] for word in key.split()}:
             buckets[entity.label, prefix].append(number)
 
@@ -742,9 +743,9 @@ def _merge_entities(
         key = spelling_key(entity.canonical)
         target = next(
             (
-                by_key[entity.label, spelling_key(text)]
+                by_key[spelling_key(text)]
                 for text in (entity.canonical, *entity.aliases)
-                if (entity.label, spelling_key(text)) in by_key
+                if spelling_key(text) in by_key
             ),
             None,
         )
@@ -771,6 +772,8 @@ def _merge_entities(
             remember(len(entities) - 1, entities[-1])
             continue
         kept = entities[target]
+        if entity.label != kept.label and entity.mentions > kept.mentions:
+            kept.label = entity.label
         kept.mentions += entity.mentions
         texts = set(kept.aliases) | set(entity.aliases) | {entity.canonical}
         kept.aliases = sorted(texts - {kept.canonical})
@@ -778,7 +781,7 @@ def _merge_entities(
         new.extend(a for a in entity.articles if a not in set(new))
         kept.articles = list(new)
         for text in (entity.canonical, *entity.aliases):
-            by_key.setdefault((entity.label, spelling_key(text)), target)
+            by_key.setdefault(spelling_key(text), target)
         if entity.canonical != kept.canonical:
             rename[entity.canonical] = kept.canonical
     return entities, rename, touched

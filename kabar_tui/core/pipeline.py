@@ -409,6 +409,8 @@ def index_corpus(
                 [os.path.realpath(Path(root).expanduser()) for root in roots], map(path_key, files)
             )
         sources, signatures = _read(files, storage, problems, cancel, options)
+        if storage is not None:  # linked in the order files arrived (docs/incremental.md)
+            sources = storage.arrival_order(sources)
         report = _index(
             sources,
             signatures,

@@ -129,8 +129,11 @@ def corpus_key(sources: Iterable[Source]) -> str:
 
 
 def _corpus_key(files: Iterable[tuple[str, str]]) -> str:
+    """The key of a corpus: which files, with which content, whatever their order (the
+    order is the cache's, `Storage.arrival_order`; a catalog opened without the cache's
+    order finds the corpus by its files alone)."""
     digest = hashlib.blake2b(code_fingerprint().encode(), digest_size=16)
-    lines = "".join(f"{path}\0{content_hash}\n" for path, content_hash in files)
+    lines = "".join(f"{path}\0{content_hash}\n" for path, content_hash in sorted(files))
     digest.update(lines.encode("utf-8", "surrogateescape"))  # one update: 3 times faster
     return digest.hexdigest()
 
@@ -877,10 +880,43 @@ class Storage:
                 ]
                 if gone:
                     with backend.transaction(db):
+                        # a file that comes back is a new arrival (`arrival_order`)
+                        db.executemany(
+                            "DELETE FROM arrivals WHERE path = "
+                            "(SELECT path FROM articles WHERE id = ?)",
+                            ((article,) for article in gone),
+                        )
                         self._delete_articles(db, gone)
                 return len(gone)
         except _Skipped:
             return 0
+
+    def arrival_order(self, sources: Sequence[Source]) -> list[Source]:
+        """`sources` in the order their files were first seen (`arrivals`), files never
+        seen before numbered after every other, in the order given.
+
+        Linking depends on order (a paragraph sees what was indexed before it, in postings
+        that stop growing), so a file that sorts before the others would change what
+        every later one saw: in arrival order it comes last, and the stored corpus's
+        results are updated instead of recomputed (docs/incremental.md, "Order"). In the
+        order given when the cache cannot say.
+        """
+        arrivals = "SELECT path, sequence FROM arrivals"
+        try:
+            with self._guard("read") as db:
+                known = dict(db.execute(arrivals).fetchall())
+            if any(source.path not in known for source in sources):
+                with self._guard("written") as db, backend.transaction(db):
+                    # again under the write lock: another kabar may have numbered some
+                    known = dict(db.execute(arrivals).fetchall())
+                    first = max(known.values(), default=-1) + 1
+                    new = [source.path for source in sources if source.path not in known]
+                    numbered = list(zip(new, range(first, first + len(new)), strict=True))
+                    db.executemany("INSERT INTO arrivals (path, sequence) VALUES (?, ?)", numbered)
+                    known.update(numbered)
+        except _Skipped:
+            return list(sources)
+        return sorted(sources, key=lambda source: known[source.path])
 
     # Per-corpus rows
 
@@ -1290,7 +1326,8 @@ class Storage:
             pass
 
     def clear(self) -> None:
-        """Forget everything (`kabar index --rebuild`)."""
+        """Forget everything (`kabar index --rebuild`) but the order files arrived in,
+        which a rebuild orders its corpus by, as the updates it replaces did."""
         try:
             with self._guard("cleared") as db:
                 with backend.transaction(db):

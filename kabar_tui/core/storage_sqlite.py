@@ -14,7 +14,7 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
-SCHEMA_VERSION = 10  # bump when the tables below change; an older file is rebuilt
+SCHEMA_VERSION = 11  # bump when the tables below change; an older file is rebuilt
 _BUSY_TIMEOUT_S = 10.0
 _DAMAGED = {"SQLITE_CORRUPT", "SQLITE_NOTADB"}
 _FULL = {"SQLITE_FULL"}
@@ -24,6 +24,9 @@ FILE_SUFFIXES = ("", "-wal", "-shm")  # the database and the two files WAL mode 
 
 # Per article (one row per file in `articles`, its records keyed by (article, position)),
 # then per corpus (the cross-article results, keyed by (corpus, ...)). See docs/storage.md.
+# `arrivals` holds the order files were first seen in (layout 11, docs/incremental.md
+# "Order"): a corpus lists and links its articles in that order, so a new file comes after
+# the others whatever its name; `kabar index --rebuild` keeps it.
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE articles (
@@ -229,6 +232,10 @@ CREATE TABLE corpus_parts (
     checksum TEXT NOT NULL,
     PRIMARY KEY (corpus, tab, block, sub)
 ) WITHOUT ROWID;
+CREATE TABLE arrivals (
+    path TEXT PRIMARY KEY,
+    sequence INTEGER NOT NULL UNIQUE
+);
 CREATE TABLE link_states (
     id INTEGER PRIMARY KEY,
     corpus_key TEXT NOT NULL UNIQUE,
