@@ -7,6 +7,7 @@ with what the corpus itself holds, so a new backing is checked by adding it ther
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import tempfile
 from collections.abc import Callable
@@ -15,18 +16,24 @@ from pathlib import Path
 
 import pytest
 
+from kabar_tui.core import catalog_open
 from kabar_tui.core.catalog import (
+    LIST_SORTS,
     ArticleHead,
     Catalog,
     CatalogChanges,
     MemoryCatalog,
     entity_key,
+    filter_words,
+    head_matches,
+    sort_heads,
 )
 from kabar_tui.core.catalog_open import open_catalog, recent_catalog, reopen_catalog
 from kabar_tui.core.catalog_store import StoredCatalog
 from kabar_tui.core.linking import related
 from kabar_tui.core.model import Corpus
 from kabar_tui.core.pipeline import build_corpus, index_corpus
+from kabar_tui.core.sources import discover_paths
 from kabar_tui.core.storage import DB_NAME, Storage
 
 
@@ -71,22 +78,6 @@ def catalog(request: pytest.FixtureRequest, seed_corpus: Corpus) -> Catalog:
 def test_heads_follow_the_corpus(catalog: Catalog, seed_corpus: Corpus) -> None:
     assert len(catalog) == len(seed_corpus.articles)
     assert catalog.heads() == [ArticleHead.of(a) for a in seed_corpus.articles]
-
-
-def test_heads_read_in_parts_are_every_head(
-    catalog: Catalog, seed_corpus: Corpus, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from kabar_tui.core import catalog_store
-
-    monkeypatch.setattr(catalog_store, "HEADS_READ_TOGETHER", 3)
-    fresh = catalog.opened_again()  # a stored one: on a connection of its own, nothing read
-    parts = sum(1 for _part in fresh.heads_in_parts())
-    assert fresh.heads() == [ArticleHead.of(a) for a in seed_corpus.articles]
-    assert fresh.content_hashes() == {a.path: a.content_hash for a in seed_corpus.articles}
-    if isinstance(fresh, StoredCatalog):
-        assert parts == -(-len(seed_corpus.articles) // 3)
-        assert fresh.content_hashes() == catalog.opened_again().content_hashes()  # queried
-        fresh.close()
 
 
 def test_one_article_is_whole(catalog: Catalog, seed_corpus: Corpus) -> None:
@@ -282,12 +273,14 @@ def test_a_changed_folder_is_checked_file_by_file(tmp_path: Path, change: str) -
     assert catalog is None and problems == []
 
 
-def test_a_changed_folder_is_walked_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The snapshot's digest and the file-by-file check come from one walk of the tree
-    (`discover_paths` hands back the status of each file it found)."""
+def test_a_folder_is_walked_once_unchanged_and_again_when_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unchanged folder is walked once, by the digest's own walk (no list of files made
+    or sorted); a changed one again by `discover_paths`, whose statuses serve the digest
+    and the file-by-file check (no third look at a file), before it is indexed."""
     folder = _seed_folder(tmp_path)
     stored_catalog(tmp_path / "cache", [folder]).close()
-    (folder / "new.txt").write_bytes(sorted(folder.glob("*.txt"))[0].read_bytes() + b"\nLagi.\n")
     scanned: list[str] = []
     real_scandir = os.scandir
 
@@ -295,10 +288,43 @@ def test_a_changed_folder_is_walked_once(tmp_path: Path, monkeypatch: pytest.Mon
         scanned.append(os.fspath(path))
         return real_scandir(path)
 
+    with monkeypatch.context() as patched:
+        patched.setattr(os, "scandir", counted)
+        patched.setattr(catalog_open, "discover_paths", None)  # not called
+        catalog, problems = open_catalog([folder], Storage(tmp_path / "cache" / DB_NAME))
+        assert catalog is not None and problems == []
+        catalog.close()
+    assert scanned == [os.path.realpath(folder)]
+    scanned.clear()
+    (folder / "new.txt").write_bytes(sorted(folder.glob("*.txt"))[0].read_bytes() + b"\nLagi.\n")
     monkeypatch.setattr(os, "scandir", counted)
     catalog, problems = open_catalog([folder], Storage(tmp_path / "cache" / DB_NAME))
     assert catalog is None and problems == []
-    assert scanned == [os.path.realpath(folder)]
+    assert scanned == [os.path.realpath(folder)] * 2
+
+
+def test_the_digest_walk_meets_the_files_as_discover_paths_does(tmp_path: Path) -> None:
+    """The remembered digest is made of `discover_paths`' statuses in the order it met the
+    files; the digest's own walk must meet them in that order (subfolders, a file linked
+    from elsewhere, a folder linked, which neither follows), else every open would take
+    the slow path."""
+    folder = _seed_folder(tmp_path)
+    seeds = sorted(folder.glob("*.txt"))
+    for depth, name in enumerate(("b", "a", "c/d")):
+        (folder / name).mkdir(parents=True)
+        (folder / name / f"{depth}.txt").write_bytes(seeds[depth].read_bytes())
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "far.txt").write_bytes(seeds[0].read_bytes())
+    (folder / "linked.txt").symlink_to(elsewhere / "far.txt")
+    (folder / "linked-folder").symlink_to(elsewhere)
+    statuses: dict[str, os.stat_result] = {}
+    files, problems = discover_paths([folder, folder / "a"], statuses)
+    walked = catalog_open._walked_snapshot([folder, folder / "a"])
+    assert walked == catalog_open._snapshot(files, statuses, problems) != ""
+    assert len(files) == len(seeds) + 4
+    (folder / "a" / "1.txt").write_bytes(b"changed in place " + seeds[1].read_bytes())
+    assert catalog_open._walked_snapshot([folder, folder / "a"]) != walked
 
 
 def test_a_folder_with_a_file_that_is_no_article_says_so_at_every_open(
@@ -380,8 +406,6 @@ def test_content_hashes_by_file(catalog: Catalog, seed_corpus: Corpus) -> None:
 
 
 def test_the_stored_catalog_sorts_its_newest_heads_as_the_list_does(seed_corpus: Corpus) -> None:
-    from kabar_tui.ui.listing import sort_heads
-
     catalog = stored(seed_corpus)
     by_date = sort_heads(catalog.heads(), "date")
     assert (
@@ -437,3 +461,57 @@ def test_the_recent_catalog_of_folders_is_opened_without_a_look_at_them(
     assert recent_catalog([tmp_path]) is None
     assert reopen_catalog(opened.key) is not None
     assert reopen_catalog("no such corpus") is None
+
+
+@pytest.fixture(scope="module")
+def generated_catalogs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Catalog, Catalog]:
+    """Seeds and 40 generated articles (several outlets, some undated, stories), stored
+    and in memory: the list's orders and filters answered by SQL and by Python."""
+    from benchmarks.corpus import raw_articles
+    from kabar_tui.core.resources import seeds_dir
+
+    folder = tmp_path_factory.mktemp("listed") / "news"
+    shutil.copytree(seeds_dir(), folder)
+    for number, (name, text) in enumerate(raw_articles(40, seed=3)):
+        if number % 7 == 0:  # undated: its date line goes
+            text = "\n".join(line for line in text.splitlines() if not line[:1].isdigit())
+        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+    cache = tmp_path_factory.mktemp("listed-cache")
+    stored_one = stored_catalog(cache, [folder])
+    corpus = stored_one.whole_corpus()
+    assert corpus is not None
+    return stored_one, MemoryCatalog(corpus)
+
+
+@pytest.mark.parametrize("by", LIST_SORTS)
+@pytest.mark.parametrize("typed", ["", "a", "KIM jong", "an e", "zzzz", "100%", "a_b", "o\\"])
+def test_the_stored_list_order_is_the_memory_one(
+    generated_catalogs: tuple[Catalog, Catalog], by: str, typed: str
+) -> None:
+    """Sorted, filtered and counted by SQL, as `sort_heads` and `head_matches` do."""
+    stored_one, in_memory = generated_catalogs
+    words = filter_words(typed)
+    order = stored_one.list_order(by, words)
+    assert order == in_memory.list_order(by, words)
+    heads = in_memory.heads()
+    assert {head.published is None for head in heads} == {True, False}
+    expected = [h for h in sort_heads(heads, by) if head_matches(h, words)]
+    assert order.ids == [head.id for head in expected]
+    assert order.title_lengths == [len(head.title) for head in expected]
+    if typed == "":
+        assert len(order.ids) == len(heads)
+
+
+def test_the_heads_and_siblings_of_some_rows(generated_catalogs: tuple[Catalog, Catalog]) -> None:
+    stored_one, in_memory = generated_catalogs
+    every = in_memory.story_siblings()
+    assert every, "the generated corpus has stories"
+    ids = [*[head.id for head in in_memory.heads()][::3], "no such id"]
+    assert (
+        stored_one.heads_of(ids)
+        == in_memory.heads_of(ids)
+        == [in_memory.head(i) for i in ids if in_memory.head(i) is not None]
+    )
+    assert stored_one.siblings_of(ids) == in_memory.siblings_of(ids)
+    assert in_memory.siblings_of(ids) == {i: every[i] for i in ids if i in every}
+    assert stored_one.ids_by_path() == {head.path: head.id for head in in_memory.heads()}

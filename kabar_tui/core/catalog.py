@@ -97,6 +97,45 @@ class CatalogChanges:
         return bool(self.added or self.changed or self.removed)
 
 
+LIST_SORTS = ("date", "outlet")
+
+
+@dataclass(slots=True)
+class ListOrder:
+    """The list's rows in one order, filtered: the articles' ids, and each title's length
+    (a row's height is guessed from it until the row is shown and its head read)."""
+
+    ids: list[str] = field(default_factory=list)
+    title_lengths: list[int] = field(default_factory=list)
+
+
+def filter_words(text: str) -> list[str]:
+    """The words a list filter asks for: each must be in the title, outlet or author."""
+    return text.casefold().split()
+
+
+def sort_heads(heads: Iterable[ArticleHead], by: str) -> list[ArticleHead]:
+    """Newest first by date (undated last), or alphabetical by outlet then newest; equal
+    ones in corpus order. By the moment's timestamp: comparing 10k zoned datetimes asks
+    each for its offset at every comparison (0.12 s, against a few milliseconds)."""
+    heads = list(heads)
+    dated = sorted((h for h in heads if h.published is not None), key=_timestamp, reverse=True)
+    ordered = dated + [h for h in heads if h.published is None]
+    if by == "outlet":
+        ordered.sort(key=lambda h: (h.outlet or "\uffff").casefold())
+    return ordered
+
+
+def _timestamp(head: ArticleHead) -> float:
+    return head.published.timestamp() if head.published is not None else 0.0
+
+
+def head_matches(head: ArticleHead, words: list[str]) -> bool:
+    """Whether every one of the filter's `words` is in the title, outlet or author."""
+    haystack = " ".join((head.title, head.outlet or "", head.author or "")).casefold()
+    return all(word in haystack for word in words)
+
+
 class Searcher(Protocol):
     """What search asks of an index, in memory or stored."""
 
@@ -169,12 +208,6 @@ class Catalog(ABC):
     @abstractmethod
     def searcher(self) -> Searcher:
         """The search index (built or opened on first use: call it in a worker)."""
-
-    def heads_in_parts(self) -> Iterator[None]:
-        """Read every head (what `heads` answers) a part at a time, yielding after each: a
-        caller with questions waiting asks them in between. Held in memory: one part."""
-        self.heads()
-        yield
 
     def newest_heads(self, limit: int) -> list[ArticleHead] | None:
         """The `limit` newest heads (undated last, then in corpus order: the list's first
@@ -256,6 +289,26 @@ class Catalog(ABC):
                 members.extend(a for a in story if a != article_id and a not in members)
         return members
 
+    def list_order(self, by: str = "date", words: list[str] | None = None) -> ListOrder:
+        """The list's rows sorted `by` one of `LIST_SORTS`, only those whose title, outlet
+        or author hold every one of `words` (casefolded: `filter_words`)."""
+        wanted = words or []
+        ordered = [head for head in sort_heads(self.heads(), by) if head_matches(head, wanted)]
+        return ListOrder([head.id for head in ordered], [len(head.title) for head in ordered])
+
+    def heads_of(self, ids: Iterable[str]) -> list[ArticleHead]:
+        """The heads of these articles (those there are): the rows the list shows."""
+        return [head for head in map(self.head, ids) if head is not None]
+
+    def siblings_of(self, ids: Iterable[str]) -> dict[str, list[ArticleHead]]:
+        """For these articles, those in a story, its other articles ("also in" lines)."""
+        siblings = self.story_siblings()
+        return {article_id: siblings[article_id] for article_id in ids if article_id in siblings}
+
+    def ids_by_path(self) -> dict[str, str]:
+        """Every article's id by its file's path (as shown)."""
+        return {head.path: head.id for head in self.heads()}
+
     def story_siblings(self) -> dict[str, list[ArticleHead]]:
         """For each article in a story, the story's other articles ("also in ..." lines)."""
         heads = self._heads_by_id()
@@ -288,6 +341,7 @@ class MemoryCatalog(Catalog):
         self._articles: dict[str, Article] = {a.id: a for a in self.corpus.articles}
         self._head_list: list[ArticleHead] = [ArticleHead.of(a) for a in self.corpus.articles]
         self._links: dict[str, list[Link]] | None = None
+        self._siblings: dict[str, list[ArticleHead]] | None = None
         self._searcher: Searcher | None = None
 
     def add_articles(self, articles: list[Article]) -> None:
@@ -300,6 +354,13 @@ class MemoryCatalog(Catalog):
             if self._heads_index is not None:
                 self._heads_index[head.id] = head
         self._searcher = None
+        self._siblings = None
+
+    def story_siblings(self) -> dict[str, list[ArticleHead]]:
+        """Worked out once (the list asks for a screenful's at a time)."""
+        if self._siblings is None:
+            self._siblings = super().story_siblings()
+        return self._siblings
 
     def __len__(self) -> int:
         return len(self._head_list)

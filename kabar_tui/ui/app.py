@@ -72,7 +72,7 @@ PROGRESS_SECONDS = 0.1  # how often the progress bar is updated while indexing
 ARRIVAL_SECONDS = 0.3
 ARRIVAL_COST_FACTOR = 5  # wait at least this many times the last rebuild
 SHOWN_PROBLEMS = 3  # toasts for unreadable files; the rest go to stderr on exit
-FIRST_ROWS = 200  # rows listed before every head is read (more than a screen holds)
+FIRST_ROWS = 200  # rows listed before the list's order is asked (more than a screen holds)
 # Files of a change on disk processed alone and listed before the corpus is indexed again
 # with them; a bigger change (a copy of many files) waits for the indexing.
 PREVIEWED_FILES = 20
@@ -86,10 +86,12 @@ FOLDERS_AFTER = 2.0
 # asked at once would share.
 FOLDERS_QUIET = 0.5
 FOLDERS_QUIET_LONGEST = 10.0
-# The list's heads are read a part at a time, each waiting at most this long while the
-# search thread is busy (opening its index, answering): at 100k articles reading them takes
-# seconds of the interpreter that a search typed at once would share.
-GIVE_WAY = 1.0
+# The list's order and the files' hashes wait until the search thread has not been busy
+# (opening its index, answering) for GIVE_WAY_QUIET seconds, at most GIVE_WAY: at 100k
+# articles each is a few tenths of a second of the interpreter that a search typed at
+# once would share (a query pasted as the index opens comes within that pause).
+GIVE_WAY = 1.5
+GIVE_WAY_QUIET = 0.25
 KEPT_ARTICLES = 8  # whole articles kept after opening, so back and forward ask nothing
 # Signals that end the reader the way `q` does: the terminal is restored first.
 QUITTING_SIGNALS = ("SIGTERM", "SIGHUP", "SIGINT")
@@ -258,8 +260,10 @@ class KabarApp(App[None]):
         # The catalog thread's last catalog handed over, and its files' content hashes then.
         self._handed: Catalog | None = None
         self._handed_hashes: dict[str, str] = {}
+        self._handed_ids: dict[str, str] = {}  # its articles' ids by their files' paths
         self._first_rows_only = False  # the first rows are listed, the catalog not handed over
-        # Meanwhile, heads the threads read for the reader: those of hits, of articles opened.
+        # Heads the threads read for the reader besides the list's: those of hits, of
+        # articles opened (a catalog with a thread is not asked on the event loop).
         self._heads_read: dict[str, ArticleHead] = {}
         self.history = History()
         self.last_search: tuple[str, int] = ("", 0)  # query and highlighted hit, for `/` again
@@ -399,7 +403,7 @@ class KabarApp(App[None]):
         if catalog is None:
             catalog, problems = open_catalog(self.paths)
         opened = catalog is not None
-        if catalog is not None:  # its first screen, then its search while its heads are read
+        if catalog is not None:  # its first screen, then its search, then its list
             first = catalog.newest_heads(FIRST_ROWS)
             if first is not None:
                 self._post(FirstRows(catalog, first))
@@ -409,12 +413,9 @@ class KabarApp(App[None]):
         import_rapidfuzz()
         if catalog is not None:
             self._search_asker.start(partial(self._open_search, catalog))
-            # What the reader asked of the first rows (an article, its pane) comes before
-            # the rest of the list: between each step of reading it.
-            self._asker.answer_waiting()
-            for _part in catalog.heads_in_parts():
-                self._asker.answer_waiting()
-                self._asker.give_way(self._search_asker, GIVE_WAY)
+            # What the reader asked of the first rows (an article, its pane), and search
+            # being opened or answered, come before the list's order.
+            self._asker.give_way(self._search_asker, GIVE_WAY, GIVE_WAY_QUIET)
         else:
             corpus = self._index_corpus()
             catalog, problems = open_catalog(self.paths)  # the cache holds it all now
@@ -423,15 +424,17 @@ class KabarApp(App[None]):
         # Said once: what opening said, and the catalog's own (unreadable files and such).
         problems = problems + [p for p in catalog.problems if p not in problems]
         self._handed = catalog
-        self._post(CatalogReady(catalog, Listing.of(catalog), problems))
+        listing = Listing.of(catalog, between=self._asker.answer_waiting)
+        self._post(CatalogReady(catalog, listing, problems))
         if not opened:
             self._search_asker.start(partial(self._open_search, catalog))
         if stored_key(catalog) is not None and not self.preloaded:
-            self._asker.answer_waiting()
+            self._asker.give_way(self._search_asker, GIVE_WAY, GIVE_WAY_QUIET)
             # What later changes are counted against: the catalog handed over, read here
             # (another kabar may update the stored corpus in place before the folders'
             # thread starts).
             self._handed_hashes = catalog.content_hashes()
+            self._handed_ids = catalog.ids_by_path()
             # Once search is open: the check must not slow the reader's first second.
             self._search_asker.ask("folders", self._start_folders, _nothing)
 
@@ -525,7 +528,8 @@ class KabarApp(App[None]):
         from kabar_tui.core.sources import Source, article_ids, read_source
 
         catalog = self.catalog
-        shown = {os.path.realpath(head.path): head.id for head in self.listing.heads}
+        listed = [*self._handed_ids.items(), *((a.path, a.id) for a in self._previewed.values())]
+        shown = {os.path.realpath(path): article_id for path, article_id in listed}
         taken = set(shown.values())
         articles: list[Article] = []
         gone: list[str] = []
@@ -584,7 +588,9 @@ class KabarApp(App[None]):
         hashes = catalog.content_hashes()
         changes = CatalogChanges.between(self._handed_hashes, hashes)
         listing = Listing.of(catalog)
+        listing.ids_by_path = catalog.ids_by_path()
         self._handed, self._handed_hashes = catalog, hashes
+        self._handed_ids = listing.ids_by_path
         before.close()
         return catalog, listing, changes
 
@@ -653,11 +659,11 @@ class KabarApp(App[None]):
             self.list_screen.set_progress(message.done, message.total)
 
     def on_first_rows(self, message: FirstRows) -> None:
-        """The newest articles, listed while every head is read; the catalog answers."""
-        if not self.listing.heads:  # else the whole list came first
+        """The newest articles, listed while the list's order is asked; the catalog answers."""
+        if not self.listing.known:  # else the whole list came first
             self._first_rows_only = True
             self.catalog = message.catalog
-            self.listing = Listing(list(message.heads))
+            self.listing = Listing.first(list(message.heads))
             self.list_screen.first_rows_shown()
             self.list_screen.refresh_articles()
         self.call_after_refresh(self._drawn)
@@ -700,7 +706,8 @@ class KabarApp(App[None]):
             return  # the reader has gone
         replaced = catalog is not self.catalog
         self._first_rows_only = False
-        self._heads_read.clear()
+        if replaced:
+            self._heads_read.clear()
         reader = self._reader
         view = self._article_view()
         shown = view.article if view is not None else None
@@ -729,11 +736,8 @@ class KabarApp(App[None]):
             return
         # The article again, from the new catalog (after a change on disk by its file: ids
         # may change with the files).
-        if changes is None:
-            head = catalog.head(shown.id)
-        else:
-            head = next((h for h in listing.heads if h.path == shown.path), None)
-        if head is None:
+        article_id = shown.id if changes is None else listing.ids_by_path.get(shown.path)
+        if article_id is None:
             self.notify(
                 _("The file of this article was removed; it stays shown until you leave it."),
                 severity="warning",
@@ -748,7 +752,7 @@ class KabarApp(App[None]):
             if view is not None and view.article is shown:  # the reader is still there
                 reader.open(article, view.cursor, where.terms, header)
 
-        self.fetch_article(head.id, again)
+        self.fetch_article(article_id, again)
 
     def _why_empty(self) -> str | None:
         """What the list says when no article could be read: why, a file a line (a file's
@@ -828,9 +832,9 @@ class KabarApp(App[None]):
         previewed = self._previewed.get(article_id)
         if previewed:
             return ArticleHead.of(previewed)
-        if self._first_rows_only:  # the catalog's connection is its thread's until ready
-            listed = next((head for head in self.listing.heads if head.id == article_id), None)
-            return listed or self._heads_read.get(article_id)
+        known = self.listing.known.get(article_id) or self._heads_read.get(article_id)
+        if known is not None or self._threaded(self.catalog):
+            return known  # the catalog's connection is its thread's: asked there (`jump`)
         return self.catalog.head(article_id)
 
     def ask(
@@ -877,14 +881,13 @@ class KabarApp(App[None]):
             heads of its hits (their outlet and date, and opening one need them)."""
             found = page(self._own_searcher)
             catalog = self._search_catalog
-            if not self._first_rows_only or catalog is None:
+            if catalog is None:
                 return found, []
             ids = dict.fromkeys(hit.article_id for hit in found.hits if hit.article_id)
             return found, [head for head in map(catalog.head, ids) if head is not None]
 
         def answered(found: tuple[SearchPage, list[ArticleHead]]) -> None:
-            if self._first_rows_only:
-                self._heads_read.update((head.id, head) for head in found[1])
+            self._heads_read.update((head.id, head) for head in found[1])
             then(found[0])
 
         if self._search_asker.running:
@@ -995,15 +998,13 @@ class KabarApp(App[None]):
         origin: tuple[str, ...] | None = None,
     ) -> None:
         """Open an article at a paragraph, recording the move in the history."""
-        if self._first_rows_only and self.head(article_id) is None:
-            # Not listed yet: its head asked of the catalog's thread, answered between two
-            # parts of the list (not after all of them).
+        if self._threaded(self.catalog) and self.head(article_id) is None:
+            # Its head not read yet: asked of the catalog's thread.
             def found(head: ArticleHead | None) -> None:
                 if head is None:
                     self.notify(_("That article is not loaded"), severity="warning")
                     return
-                if self._first_rows_only:
-                    self._heads_read[head.id] = head
+                self._heads_read[head.id] = head
                 self.jump(article_id, paragraph, terms, origin)
 
             self.ask(lambda catalog: catalog.head(article_id), found, "jump")
@@ -1067,7 +1068,7 @@ class KabarApp(App[None]):
     def open_neighbour(self, step: int) -> None:
         """`[` / `]`: the previous or next article in the list's order."""
         current = self.history.current.article_id
-        order = [a.id for a in self.list_screen.shown] or [a.id for a in self.listing.heads]
+        order = self.list_screen.shown.ids
         if current not in order:
             return
         index = order.index(current) + step

@@ -47,6 +47,7 @@ class Asker:
         self._thread = threading.Thread(
             target=self._serve, args=(first,), name=self._name, daemon=True
         )
+        self.busy = True  # from now: `give_way` waits for `first`
         self._thread.start()
 
     @property
@@ -81,8 +82,8 @@ class Asker:
 
     def answer_waiting(self) -> None:
         """In the thread, while `first` is still running: answer the questions asked so far
-        (the reader opening an article while every head is being read waits for one step
-        of that, not all of it)."""
+        (an article opened at the first rows is answered before the list's order is
+        asked)."""
         while not self._stop.is_set():
             try:
                 item = self._queue.get_nowait()
@@ -94,14 +95,23 @@ class Asker:
             if not self._answer(*item):
                 return
 
-    def give_way(self, other: Asker, longest: float) -> None:
-        """In the thread, between two steps of long work nobody waits for (the list's
-        heads): wait while `other`'s thread is busy (opening search, answering a query),
-        at most `longest` seconds; both need the interpreter, and a reader who searches
-        waits for the other."""
+    def give_way(self, other: Asker, longest: float, quiet: float = 0.0) -> None:
+        """In the thread, before work nobody waits for (the list's order, the files'
+        hashes: at 100k articles a few tenths of a second of the interpreter): wait until
+        `other`'s thread has not been busy (opening search, answering a query) for `quiet`
+        seconds, at most `longest` seconds, answering the questions asked meanwhile
+        (`answer_waiting`); a reader who searches, or opens an article, waits for neither."""
         deadline = time.monotonic() + longest
-        while other.busy and time.monotonic() < deadline and not self._stop.wait(0.005):
-            pass
+        quiet_since = time.monotonic()
+        while True:
+            self.answer_waiting()
+            now = time.monotonic()
+            if other.busy:
+                quiet_since = now
+            elif now - quiet_since >= quiet:
+                return
+            if now >= deadline or self._stop.wait(0.005):
+                return
 
     def _serve(self, first: Callable[[], None]) -> None:
         self.busy = True

@@ -13,8 +13,9 @@ from kabar_tui.i18n import _
 from kabar_tui.ui.access import KabarNode
 
 Command = tuple[str, Callable[[], object], str]  # text, what it does, its key or a hint
-# The palette's corpus facts: the open article's comparisons, every entity's name and label.
-Facts = tuple[list[tuple[ArticleHead, int]], list[tuple[str, str]]]
+# The palette's corpus facts: the open article's comparisons, every entity's name and
+# label, every article's head.
+Facts = tuple[list[tuple[ArticleHead, int]], list[tuple[str, str]], list[ArticleHead]]
 
 
 class KabarCommands(KabarNode, Provider):
@@ -22,6 +23,7 @@ class KabarCommands(KabarNode, Provider):
 
     _compare_candidates: list[tuple[ArticleHead, int]] = []
     _entity_names: list[tuple[str, str]] = []
+    _heads: list[ArticleHead] = []
     _made: list[Command] | None = None
 
     def _actions(self) -> list[Command]:
@@ -66,21 +68,24 @@ class KabarCommands(KabarNode, Provider):
 
     async def startup(self) -> None:
         """What the palette lists of the corpus, asked of the catalog in a thread: the
-        comparisons of the open article, and every entity's name."""
+        comparisons of the open article, every entity's name, every article's head (the
+        list reads only those it shows)."""
         from kabar_tui.ui.screens.reader import ReaderScreen
 
         app, screen = self.kabar, self.screen
         article = screen.view.article if isinstance(screen, ReaderScreen) else None
-        if not app.linked:  # names are resolved by then; before, every mention would be walked
-            return
+        # Names are resolved once linked; before, every mention would be walked.
+        linked = app.linked
         answered: asyncio.Future[Facts] = asyncio.get_running_loop().create_future()
 
         def facts(catalog: Catalog) -> Facts:
+            if not linked:
+                return [], [], list(catalog.heads())
             compared = catalog.compare_candidates(article.id) if article is not None else []
-            return compared, catalog.entity_names()
+            return compared, catalog.entity_names(), list(catalog.heads())
 
         app.ask(facts, answered.set_result, "palette")
-        self._compare_candidates, self._entity_names = await answered
+        self._compare_candidates, self._entity_names, self._heads = await answered
 
     def _commands(self) -> list[Command]:
         """Every command, made once per palette (10k articles are 10k commands)."""
@@ -91,7 +96,7 @@ class KabarCommands(KabarNode, Provider):
         for theme in sorted(app.available_themes):
             text = _("Switch theme: {name}").format(name=theme)
             commands.append((text, partial(setattr, app, "theme", theme), ""))
-        for head in app.listing.heads:
+        for head in self._heads:
             label = _("Open article: {title}").format(title=head.title)
             commands.append((label, partial(app.jump, head.id, 0), head.outlet or ""))
         for name, label in self._entity_names:

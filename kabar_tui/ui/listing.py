@@ -1,64 +1,131 @@
-"""What the article list shows, worked out once per catalog: the heads in each order, and
-the other outlets of each story. The loading thread makes it (the catalog's queries and
-the sort of 10k heads stay off the event loop); arriving articles extend it. A head by
-its id is the catalog's to say (`Catalog.head`)."""
+"""What the article list shows: the rows of an order (ids and title lengths, sorted,
+filtered and counted by the catalog: SQL for a stored one), and the heads and "also in"
+lines read so far, a screenful and a margin at a time. The catalog's thread reads them
+(`Listing.of`, `read_rows`); nothing here walks every head of a big corpus."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import overload
 
-from kabar_tui.core.catalog import ArticleHead, Catalog
+from kabar_tui.core.catalog import LIST_SORTS, ArticleHead, Catalog, ListOrder
 
-SORTS = ("date", "outlet")
+SORTS = LIST_SORTS
+ROWS_READ_TOGETHER = 120  # heads read in one question: a screenful or two and a margin
 
-
-def sort_heads(heads: list[ArticleHead], by: str) -> list[ArticleHead]:
-    """Newest first by date (undated last), or alphabetical by outlet then newest.
-
-    By the moment's timestamp: comparing 10k zoned datetimes asks each for its offset at
-    every comparison (0.12 s, against a few milliseconds)."""
-    dated = sorted((h for h in heads if h.published is not None), key=_timestamp, reverse=True)
-    ordered = dated + [h for h in heads if h.published is None]
-    if by == "outlet":
-        ordered.sort(key=lambda h: (h.outlet or "\uffff").casefold())
-    return ordered
+OrderKey = tuple[str, tuple[str, ...]]  # (sorted by, filter words)
 
 
-def _timestamp(head: ArticleHead) -> float:
-    return head.published.timestamp() if head.published is not None else 0.0
+@dataclass(slots=True)
+class RowsRead:
+    """A catalog's answer for the list: an order (when asked), heads and "also in" lines."""
+
+    key: OrderKey | None = None
+    order: ListOrder | None = None
+    heads: list[ArticleHead] = field(default_factory=list)
+    siblings: dict[str, list[ArticleHead]] = field(default_factory=dict)
+
+
+def read_rows(catalog: Catalog, ids: Sequence[str], key: OrderKey | None = None) -> RowsRead:
+    """In the catalog's thread: the order `key` (sorted by, filter words) when given, and
+    the heads and "also in" lines of `ids` (of the order's first rows when `ids` is empty)."""
+    order = catalog.list_order(key[0], list(key[1])) if key is not None else None
+    wanted = list(ids) or (order.ids[:ROWS_READ_TOGETHER] if order is not None else [])
+    siblings = catalog.siblings_of(wanted) if catalog.linked else {}
+    return RowsRead(key, order, catalog.heads_of(wanted), siblings)
 
 
 @dataclass(slots=True)
 class Listing:
-    heads: list[ArticleHead] = field(default_factory=list)
+    """The list of one catalog: its orders asked so far (unfiltered, and the last filtered
+    one), the heads read so far."""
+
+    known: dict[str, ArticleHead] = field(default_factory=dict)
     # For each article in a story, the story's other articles ("also in ..." lines).
     siblings: dict[str, list[ArticleHead]] = field(default_factory=dict)
-    _orders: dict[str, list[ArticleHead]] = field(default_factory=dict)
+    orders: dict[OrderKey, ListOrder] = field(default_factory=dict)
+    # The files' paths of the catalog, with their articles' ids (read when files changed).
+    ids_by_path: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, catalog: Catalog, sort_by: str = "date") -> Listing:
-        """Ask the catalog (in a thread: a stored one queries) and sort for the list."""
-        heads = list(catalog.heads())
-        siblings = catalog.story_siblings() if catalog.linked else {}
-        if heads:
-            catalog.head(heads[0].id)  # heads by id made here, in the thread, not on the loop
-        listing = cls(heads, siblings)
-        listing.ordered(sort_by)
+    def of(
+        cls, catalog: Catalog, sort_by: str = "date", between: Callable[[], object] = list
+    ) -> Listing:
+        """Ask the catalog (in a thread: a stored one queries) for the rows by date, then
+        (after `between`: the questions asked meanwhile) the heads of the first ones."""
+        order = catalog.list_order(sort_by)
+        between()
+        read = read_rows(catalog, order.ids[:ROWS_READ_TOGETHER])
+        read.key, read.order = (sort_by, ()), order
+        listing = cls()
+        listing.learn(read)
         return listing
 
+    @classmethod
+    def first(cls, heads: list[ArticleHead]) -> Listing:
+        """The newest rows alone, listed while the catalog's thread works out the rest."""
+        order = ListOrder([head.id for head in heads], [len(head.title) for head in heads])
+        return cls({head.id: head for head in heads}, orders={("date", ()): order})
+
+    def learn(self, read: RowsRead) -> None:
+        self.known.update((head.id, head) for head in read.heads)
+        self.siblings.update(read.siblings)
+        if read.key is not None and read.order is not None:
+            if read.key[1]:  # of the filtered orders only the last is kept (typing one is many)
+                for key in [key for key in self.orders if key[1]]:
+                    del self.orders[key]
+            self.orders[read.key] = read.order
+
     def add(self, heads: list[ArticleHead]) -> None:
-        """Articles arrived while loading: they join every order."""
-        self.heads.extend(heads)
-        self._orders.clear()
+        """Articles arrived while loading (a catalog in memory): every order is asked again."""
+        self.known.update((head.id, head) for head in heads)
+        self.orders.clear()
 
     def replace(self, gone: set[str], heads: list[ArticleHead]) -> None:
-        """Files changed on disk, seen before the catalog follows: rows out and in."""
-        self.heads = [head for head in self.heads if head.id not in gone] + heads
-        self._orders.clear()
+        """Files changed on disk, seen before the catalog follows: rows out, and the new
+        or changed ones in, first in every order (the catalog indexed with them sorts them)."""
+        self.known.update((head.id, head) for head in heads)
+        out = gone | {head.id for head in heads}
+        for key, order in self.orders.items():
+            rows = zip(order.ids, order.title_lengths, strict=True)
+            kept = [(i, n) for i, n in rows if i not in out]
+            self.orders[key] = ListOrder(
+                [head.id for head in heads] + [i for i, _ in kept],
+                [len(head.title) for head in heads] + [n for _, n in kept],
+            )
 
-    def ordered(self, by: str) -> list[ArticleHead]:
-        """Every head in the list's order, sorted once per order and kept."""
-        order = self._orders.get(by)
-        if order is None:
-            order = self._orders[by] = sort_heads(self.heads, by)
-        return order
+
+class ListedRows(Sequence[ArticleHead]):
+    """An order's rows as heads: the head read, else one with the id alone (an empty
+    title) until it is read."""
+
+    def __init__(self, order: ListOrder, known: dict[str, ArticleHead]) -> None:
+        self.order = order
+        self.ids = order.ids
+        self.title_lengths = order.title_lengths
+        self._known = known
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def head(self, row: int) -> ArticleHead | None:
+        return self._known.get(self.ids[row])
+
+    @overload
+    def __getitem__(self, row: int) -> ArticleHead: ...
+    @overload
+    def __getitem__(self, row: slice) -> list[ArticleHead]: ...
+    def __getitem__(self, row: int | slice) -> ArticleHead | list[ArticleHead]:
+        if isinstance(row, slice):
+            return [self._as_head(i) for i in self.ids[row]]
+        return self._as_head(self.ids[row])
+
+    def __iter__(self) -> Iterator[ArticleHead]:
+        return map(self._as_head, self.ids)
+
+    def _as_head(self, article_id: str) -> ArticleHead:
+        return self._known.get(article_id) or ArticleHead(article_id, "")
+
+
+NO_ROWS = ListedRows(ListOrder(), {})

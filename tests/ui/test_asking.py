@@ -53,3 +53,21 @@ def test_giving_way_waits_no_longer_than_asked() -> None:
     release.set()
     other.stop()
     assert finished
+
+
+def test_giving_way_answers_the_questions_asked_meanwhile() -> None:
+    """The list's order waits while search is busy; an article asked meanwhile does not."""
+    asker, answers, answered = answering()
+    other, _, _ = answering()
+    release = threading.Event()
+    other.start(lambda: release.wait(30))
+    waiting = threading.Thread(target=asker.give_way, args=(other, 30.0))
+    waiting.start()
+    asker.ask("article", lambda: "the article", answers.append)
+    try:
+        assert answered.wait(20)
+        assert answers == ["the article"] and waiting.is_alive()
+    finally:
+        release.set()
+        waiting.join(30)
+        other.stop()

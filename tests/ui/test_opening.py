@@ -20,7 +20,6 @@ from kabar_tui.core.catalog_open import open_catalog
 from kabar_tui.core.catalog_store import StoredCatalog
 from kabar_tui.ui import app as app_module
 from kabar_tui.ui.app import KabarApp
-from kabar_tui.ui.listing import Listing
 from kabar_tui.ui.widgets.panes import RelatedPane
 from tests.ui.conftest import build_corpus, indexed_seeds
 
@@ -58,76 +57,69 @@ def held(monkeypatch: pytest.MonkeyPatch, owner: object, name: str) -> threading
     return release
 
 
-async def test_an_article_opened_from_the_first_rows_does_not_wait_for_the_whole_list(
+async def test_the_list_never_reads_every_head(
     folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Enter on a first row while every head is read: the article is answered between
-    the steps of reading the list, not after all of them."""
-    heads_read = held(monkeypatch, StoredCatalog, "heads_in_parts")
-    listing_made = held(monkeypatch, Listing, "of")
-    app = KabarApp(paths=[folder], watch=False)
-    try:
-        async with app.run_test(size=(120, 40)) as pilot:
-            await wait_for(pilot, lambda: app.list_screen.shown, "the first rows")
-            listed = app.list_screen.shown[0].id
-            app.jump(listed)
-            await pilot.pause(0.1)
-            heads_read.set()  # the list is still being made (held) from here on
-            await wait_for(pilot, lambda: shown_article(app), "the article")
-            assert shown_article(app) == listed
-            assert not listing_made.is_set()
-            assert app._first_rows_only  # the catalog is not handed over yet
-            listing_made.set()
-            await wait_for(pilot, lambda: not app._first_rows_only, "the whole list")
-            assert shown_article(app) == listed
-    finally:
-        heads_read.set()
-        listing_made.set()
-
-
-async def test_an_article_not_listed_yet_opens_and_hits_show_their_heads_before_the_list(
-    folder: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """While only the first rows are listed (at 100k articles every head takes seconds to
-    read), an article opened from elsewhere (a link, a hit) has its head read by the
-    catalog's thread between two parts of the list, and the hits come with their heads
-    from the search thread: neither waits for the whole list."""
+    """At 100k articles every head is 0.7 s of CPU: the list asks the catalog for its
+    orders (ids, sorted, filtered and counted by the database) and the heads of the rows
+    it shows. Scrolling to the end, sorting by outlet and filtering read no more."""
+    every_head: list[str] = []
+    monkeypatch.setattr(StoredCatalog, "heads", lambda catalog: every_head.append("heads"))
     monkeypatch.setattr(app_module, "FIRST_ROWS", 1)
-    release = threading.Event()
-    every_part = StoredCatalog.heads_in_parts
+    app = KabarApp(paths=[folder], watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.list_screen.shown, "the first rows")
+        await wait_for(pilot, lambda: not app._first_rows_only and not app.asking, "the list")
+        articles = len(list(folder.rglob("*.txt")))
+        assert len(app.list_screen.shown) == articles == len(app.listing.known)
+        listed = app.list_screen.shown.ids
+        await pilot.press("G", "s")
+        await wait_for(pilot, lambda: not app.asking, "the list by outlet")
+        assert sorted(app.list_screen.shown.ids) == sorted(listed)
+        await pilot.press("f", *"kim jong")
+        await wait_for(pilot, lambda: not app.asking, "the list filtered")
+        assert 0 < len(app.list_screen.shown) < articles
+        await pilot.press("enter", "enter")
+        await wait_for(pilot, lambda: shown_article(app), "the article")
+        highlighted = app.list_screen.query_one("#articles").highlighted_id
+        assert shown_article(app) == highlighted and highlighted in app.list_screen.shown.ids
+    assert not every_head
 
-    def parts_until_released(catalog: StoredCatalog):
-        yield from every_part(catalog)
-        while not release.wait(0.01):
-            yield
 
-    monkeypatch.setattr(StoredCatalog, "heads_in_parts", parts_until_released)
+async def test_an_article_whose_head_the_list_has_not_read_opens_and_hits_show_their_heads(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The list reads the heads of the rows it shows (at 100k articles most are never
+    read), and the event loop does not query the catalog (its connection is its thread's):
+    an article opened from elsewhere (a link, a hit) has its head read by the catalog's
+    thread, and the hits come with their heads from the search thread."""
+    monkeypatch.setattr(app_module, "FIRST_ROWS", 1)
     catalog, _ = open_catalog([folder])
     assert catalog is not None
     ids = [head.id for head in catalog.heads()]
     catalog.close()
     app = KabarApp(paths=[folder], watch=False)
-    try:
-        async with app.run_test(size=(120, 40)) as pilot:
-            await wait_for(pilot, lambda: app.list_screen.shown, "the first rows")
-            # No moving bar while the rest is read: each frame drew the screen again.
-            assert not app.list_screen.query_one("#progress").display
-            listed = {head.id for head in app.list_screen.shown}
-            unlisted = [article_id for article_id in ids if article_id not in listed]
-            app.jump(unlisted[0])
-            await wait_for(pilot, lambda: shown_article(app) == unlisted[0], "the article", 250)
-            assert app._first_rows_only  # the list is still being read
-            await pilot.press("escape")
-            app.action_search()
-            await pilot.pause()
-            app.screen.query_one("#search-input", Input).value = "Kim Jong-un"
-            await wait_for(pilot, lambda: getattr(app.screen, "hits", None), "hits", 250)
-            hits = {hit.article_id for hit in app.screen.hits} & set(unlisted[1:])
-            assert hits, "the query finds articles past the first row"
-            assert all(app.head(article_id) is not None for article_id in hits)
-            assert app._first_rows_only  # the list is still being read
-    finally:
-        release.set()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.list_screen.shown, "the first rows")
+        # No moving bar while the rest is asked: each frame drew the screen again.
+        assert not app.list_screen.query_one("#progress").display
+        await wait_for(pilot, lambda: not app._first_rows_only and not app.asking, "the list")
+        listed = app.list_screen.shown.ids[0]
+        unlisted = [article_id for article_id in ids if article_id != listed]
+        for article_id in unlisted:  # as if the list had not shown them
+            app.listing.known.pop(article_id)
+        assert app.head(unlisted[0]) is None
+        app.jump(unlisted[0])
+        await wait_for(pilot, lambda: shown_article(app) == unlisted[0], "the article", 250)
+        await pilot.press("escape")
+        app.action_search()
+        await pilot.pause()
+        app.screen.query_one("#search-input", Input).value = "Kim Jong-un"
+        await wait_for(pilot, lambda: getattr(app.screen, "hits", None), "hits", 250)
+        hits = {hit.article_id for hit in app.screen.hits} & set(unlisted[1:])
+        assert hits, "the query finds articles past the first row"
+        assert all(app.head(article_id) is not None for article_id in hits)
+        assert not set(app.listing.known) & hits  # their heads came with the hits
 
 
 async def test_the_folders_are_checked_once_the_reader_has_had_no_question_for_a_while(
@@ -168,8 +160,10 @@ async def test_the_title_entities_are_found_off_the_event_loop(
     monkeypatch.setattr(entities, "title_and_caption_entities", recorded)
     app = KabarApp(paths=[folder], watch=False)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, lambda: app.linked and len(app.listing.heads) > 1, "the list")
-        seed = next(h for h in app.listing.heads if h.title.startswith("Kim Jong-un Diskusikan"))
+        await wait_for(pilot, lambda: app.linked and len(app.list_screen.shown) > 1, "the list")
+        seed = next(
+            h for h in app.list_screen.shown if h.title.startswith("Kim Jong-un Diskusikan")
+        )
         app.jump(seed.id)
         await wait_for(pilot, lambda: shown_article(app), "the article")
         await wait_for(pilot, lambda: not app.asking, "the title's entities")
@@ -206,7 +200,7 @@ async def test_the_pane_asked_with_the_first_article_does_not_wait_for_the_recog
                 pilot, lambda: app.list_screen.shown and not app._first_rows_only, "the list"
             )
             seed = next(
-                h for h in app.listing.heads if h.title.startswith("Kim Jong-un Diskusikan")
+                h for h in app.list_screen.shown if h.title.startswith("Kim Jong-un Diskusikan")
             )
             app.jump(seed.id)
             await wait_for(pilot, lambda: shown_article(app) == seed.id, "the article")
@@ -222,7 +216,7 @@ async def test_the_pane_asked_with_the_first_article_does_not_wait_for_the_recog
             title = list(view.render_line(0))
             styled = [s.text for s in title if s.style is not None and s.style + per == s.style]
             assert "".join(styled) == "Kim Jong-un"
-            other = next(h for h in app.listing.heads if h.id != seed.id and h.title)
+            other = next(h for h in app.list_screen.shown if h.id != seed.id and h.title)
             app.jump(other.id)
             await wait_for(pilot, lambda: shown_article(app) == other.id, "the next article")
             await wait_for(pilot, lambda: not app.asking, "its pane")

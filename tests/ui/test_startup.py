@@ -15,6 +15,7 @@ from kabar_tui.core.catalog import ArticleHead, Catalog, EntityOccurrence, Memor
 from kabar_tui.core.model import Article, EntityRecord, Link, Quote
 from kabar_tui.ui import app as app_module
 from kabar_tui.ui.app import KabarApp
+from kabar_tui.ui.listing import ROWS_READ_TOGETHER
 from kabar_tui.ui.screens.compare import CompareScreen
 from kabar_tui.ui.screens.entity import PAGE, EntityScreen
 from kabar_tui.ui.screens.reader import ReaderScreen
@@ -274,3 +275,35 @@ async def test_a_long_list_wraps_only_the_rows_it_shows() -> None:
                 break
         assert any(last.title[:30] in line for line in lines)
         assert len(listing._rows) <= 3 * height
+
+
+async def test_a_long_list_reads_the_heads_of_the_rows_it_shows() -> None:
+    """3,000 articles: the list is their ids in order; the heads read are those of the rows
+    shown and a margin, at the top and then at the end, and what `s` sorts (by outlet) and
+    a filter keeps are counted by the catalog, not by heads in memory."""
+    corpus = build_corpus()
+    seeds = len(corpus.articles)
+    for n in range(3000):
+        title = f"Berita nomor {n} tentang harga beras " * (1 + n % 4)
+        outlet = ("Detik", "Antara", "Tempo")[n % 3]
+        corpus.articles.append(article(f"gen-{n:04d}", outlet, 1 + n % 28, title, ["x"]))
+    app = KabarApp(corpus=corpus)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        listing = app.list_screen.query_one(ArticleList)
+        assert len(listing.articles) == 3000 + seeds
+        assert len(app.listing.known) <= ROWS_READ_TOGETHER
+        await pilot.press("G")
+        await pilot.pause()
+        last = listing.articles.ids[-1]
+        assert app.listing.known.get(last) is not None
+        assert len(app.listing.known) <= 3 * ROWS_READ_TOGETHER
+        await pilot.press("s")
+        await pilot.pause()
+        outlets = [head.outlet for head in listing.articles if head.outlet is not None]
+        assert len(listing.articles) == 3000 + seeds and outlets[0].casefold() == "antara"
+        await pilot.press("f", *"nomor 12")
+        await pilot.pause()
+        kept = sum(1 for n in range(3000) if "12" in str(n))  # every title says "nomor"
+        assert len(listing.articles) == kept
+        assert len(app.listing.known) <= 4 * ROWS_READ_TOGETHER + kept

@@ -249,7 +249,7 @@ async def test_a_new_file_whose_name_is_taken_is_not_shown_under_another_article
         await wait_for(pilot, lambda: len(app.list_screen.shown) == 4, "the first rows")
         await wait_for(pilot, lambda: app.folder_checks, "the folders checked once")
         monkeypatch.setattr(pipeline, "index_corpus", held)
-        original = next(h for h in app.listing.heads if Path(h.path).name == listed.name)
+        original = next(h for h in app.list_screen.shown if Path(h.path).name == listed.name)
 
         (folder / "other").mkdir()
         shutil.copy(new, folder / "other" / listed.name)
@@ -276,9 +276,9 @@ async def test_an_article_asked_for_before_every_head_is_read_opens_before_they_
     every_head = threading.Event()
     listing_of = Listing.of
 
-    def held(catalog, *args):
+    def held(catalog, *args, **options):
         every_head.wait(60)
-        return listing_of(catalog, *args)
+        return listing_of(catalog, *args, **options)
 
     monkeypatch.setattr(Listing, "of", held)
     catalog, _ = open_catalog([folder])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from functools import partial
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -12,10 +13,10 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Label, ProgressBar
 
-from kabar_tui.core.catalog import ArticleHead
+from kabar_tui.core.catalog import ArticleHead, Catalog, filter_words
 from kabar_tui.i18n import _
 from kabar_tui.ui.access import KabarNode
-from kabar_tui.ui.listing import SORTS
+from kabar_tui.ui.listing import NO_ROWS, SORTS, ListedRows, OrderKey, RowsRead, read_rows
 from kabar_tui.ui.messages import OpenArticle
 from kabar_tui.ui.widgets.article_list import ArticleList
 
@@ -35,8 +36,7 @@ class ListScreen(KabarNode, Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.sort_by = "date"
-        self.shown: list[ArticleHead] = []
-        self._haystacks: dict[str, str] = {}
+        self.shown: ListedRows = NO_ROWS
         self._linking_timer: Timer | None = None
         self._linking_started = 0.0
 
@@ -46,7 +46,7 @@ class ListScreen(KabarNode, Screen[None]):
             yield Label("", id="sort-label")
         yield ProgressBar(id="progress", show_eta=False)
         yield Label(_("Reading articles…"), id="status")
-        yield ArticleList(self._title, self._date, id="articles")
+        yield ArticleList(self._title, self._date, self._want_heads, id="articles")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -91,27 +91,42 @@ class ListScreen(KabarNode, Screen[None]):
         status.display = bool(message)
 
     def refresh_articles(self, keep_place: bool = False) -> None:
-        """Show the heads in order, filtered (articles arrived, sort or filter changed);
-        `keep_place`: the highlighted row stays where it is on screen (files changed)."""
-        words = self.query_one("#filter", Input).value.casefold().split()
-        ordered = self.kabar.listing.ordered(self.sort_by)
-        if words:
-            haystack = self._haystack
-            ordered = [a for a in ordered if all(word in haystack(a) for word in words)]
-        self.shown = ordered
-        self.query_one(ArticleList).set_articles(ordered, keep_place)
+        """Show the rows in order, filtered (articles arrived, sort or filter changed);
+        `keep_place`: the highlighted row stays where it is on screen (files changed).
+        An order not asked before is asked of the catalog (sorted, filtered and counted
+        by the database for a stored one, in the catalog's thread), with its first heads."""
+        key: OrderKey = (self.sort_by, tuple(filter_words(self.query_one("#filter", Input).value)))
+        listing = self.kabar.listing
+        order = listing.orders.get(key)
+        if order is not None:
+            self.shown = ListedRows(order, listing.known)
+            self.query_one(ArticleList).set_articles(self.shown, keep_place)
+            return
+
+        def answered(read: RowsRead) -> None:
+            if listing is self.kabar.listing:  # else a new catalog's list is shown
+                listing.learn(read)
+                self.refresh_articles(keep_place)
+
+        self.kabar.ask(partial(read_rows, ids=(), key=key), answered, "list order")
+
+    def _want_heads(self, ids: list[str]) -> None:
+        """The list shows rows whose heads are not read: asked of the catalog."""
+        listing = self.kabar.listing
+
+        def answered(read: RowsRead) -> None:
+            if listing is self.kabar.listing:
+                listing.learn(read)
+                self.query_one(ArticleList).heads_arrived()
+
+        def question(catalog: Catalog) -> RowsRead:
+            return read_rows(catalog, ids)
+
+        self.kabar.ask(question, answered, "list heads")
 
     def forget_prompts(self) -> None:
         """Stories changed: the "also in" lines must be drawn (and measured) again."""
-        self._haystacks.clear()
         self.query_one(ArticleList).forget_rows()
-
-    def _haystack(self, article: ArticleHead) -> str:
-        haystack = self._haystacks.get(article.id)
-        if haystack is None:
-            fields = (article.title, article.outlet or "", article.author or "")
-            haystack = self._haystacks[article.id] = " ".join(fields).casefold()
-        return haystack
 
     def _date(self, article: ArticleHead) -> str:
         from kabar_tui.core.formatting import format_date  # babel loads after the first frame

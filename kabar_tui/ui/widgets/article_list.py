@@ -3,7 +3,9 @@
 Each row is an outlet column, a date column and the title wrapped in what is left (with
 its "also in" line). Only the rows on screen are wrapped (once per article and width, then
 kept); the others count the lines their title's length suggests until they are shown, so
-showing or filtering 10,000 articles wraps a screenful, not 10,000 titles.
+showing or filtering 10,000 articles wraps a screenful, not 10,000 titles. The rows are an
+order's ids (`ListedRows`): a row whose head is not read yet is drawn empty and its head
+asked for (`want`), with the rest of the screen and a margin.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from textual.strip import Strip
 
 from kabar_tui.core.catalog import ArticleHead
 from kabar_tui.i18n import _
+from kabar_tui.ui.listing import NO_ROWS, ROWS_READ_TOGETHER, ListedRows
 
 OUTLET_WIDTH = 16
 DATE_WIDTH = 12
@@ -57,13 +60,17 @@ class ArticleList(ScrollView, can_focus=True):
         self,
         title: Callable[[ArticleHead], Text],
         date: Callable[[ArticleHead], str],
+        want: Callable[[list[str]], object],
         id: str | None = None,
     ) -> None:
-        """`title`: an article's title cell (with its "also in" line); `date`: its date."""
+        """`title`: an article's title cell (with its "also in" line); `date`: its date;
+        `want`: ask for the heads of these ids (`heads_arrived` when they are read)."""
         super().__init__(id=id)
         self._title = title
         self._date = date
-        self.articles: list[ArticleHead] = []
+        self._want = want
+        self.articles: ListedRows = NO_ROWS
+        self._asked: tuple[ListedRows, int, int] | None = None  # the rows whose heads were asked
         self.highlighted: int | None = None
         self._rows: dict[tuple[str, int], list[Strip]] = {}
         self._heights: list[int] = []  # lines of each row: wrapped, or guessed until shown
@@ -73,23 +80,24 @@ class ArticleList(ScrollView, can_focus=True):
 
     # -- content -----------------------------------------------------------------------
 
-    def set_articles(self, articles: list[ArticleHead], keep_place: bool = False) -> None:
+    def set_articles(self, articles: ListedRows, keep_place: bool = False) -> None:
         """Show these articles, keeping the highlighted one when it is still there.
 
         `keep_place`: it stays on the same screen line, and when it has gone the row that
         took its place is highlighted (files changed on disk while the user reads); a list
         scrolled to its top stays there, so the newest rows show."""
-        current = self.highlighted_article
+        current = self.highlighted_id
         before = self.highlighted
         line = None  # the highlighted row's line on screen
         if keep_place and before is not None and self._visible(before):
             line = self._starts[before] - int(self.scroll_y)
         at_top = keep_place and int(self.scroll_y) == 0
         self.articles = articles
+        self._asked = None
         self._indexed_width = -1
         index = None
-        if current is not None:
-            index = next((i for i, a in enumerate(articles) if a.id == current.id), None)
+        if current is not None and current in articles.ids:
+            index = articles.ids.index(current)
             if index is None and keep_place and before is not None and articles:
                 index = min(before, len(articles) - 1)
         if index is None and articles:
@@ -109,11 +117,22 @@ class ArticleList(ScrollView, can_focus=True):
         self._indexed_width = -1
         self.refresh()
 
+    def heads_arrived(self) -> None:
+        """Heads asked for were read: their rows are wrapped and drawn."""
+        self._settled = None
+        self.refresh()
+
+    @property
+    def highlighted_id(self) -> str | None:
+        if self.highlighted is None or self.highlighted >= len(self.articles):
+            return None
+        return self.articles.ids[self.highlighted]
+
     @property
     def highlighted_article(self) -> ArticleHead | None:
         if self.highlighted is None or self.highlighted >= len(self.articles):
             return None
-        return self.articles[self.highlighted]
+        return self.articles.head(self.highlighted)
 
     @property
     def row_width(self) -> int:
@@ -167,16 +186,12 @@ class ArticleList(ScrollView, can_focus=True):
             return
         wrapped = {key: len(lines) for (key, at), lines in self._rows.items() if at == width}
         lines_of = wrapped.get
+        rows = zip(self.articles.ids, self.articles.title_lengths, strict=True)
         if width > TITLE_OFFSET:
             column = width - TITLE_OFFSET
-            self._heights = [
-                lines_of(a.id) or (len(a.title) + column - 1) // column or 1 for a in self.articles
-            ]
+            self._heights = [lines_of(i) or (n + column - 1) // column or 1 for i, n in rows]
         else:
-            self._heights = [
-                lines_of(a.id) or 1 + ((len(a.title) + width - 1) // width or 1)
-                for a in self.articles
-            ]
+            self._heights = [lines_of(i) or 1 + ((n + width - 1) // width or 1) for i, n in rows]
         self._indexed_width = width
         self._place_rows()
 
@@ -187,8 +202,12 @@ class ArticleList(ScrollView, can_focus=True):
         self.virtual_size = Size(self.scrollable_content_region.width, total)
 
     def _wrap_row(self, row: int) -> bool:
-        """Wrap one row (kept); whether its height was a wrong guess."""
-        lines = len(self.row_lines(self.articles[row]))
+        """Wrap one row (kept); whether its height was a wrong guess. A row whose head is
+        not read yet keeps its guess."""
+        head = self.articles.head(row)
+        if head is None:
+            return False
+        lines = len(self.row_lines(head))
         if lines == self._heights[row]:
             return False
         self._heights[row] = lines
@@ -207,6 +226,7 @@ class ArticleList(ScrollView, can_focus=True):
             visible = self._visible(self.highlighted)
             changed = False
             row = self.row_at(top)
+            self._ask_heads(row, height)
             while row is not None and row < len(self.articles):
                 changed |= self._wrap_row(row)
                 if self._starts[row] + self._heights[row] >= top + height:
@@ -219,6 +239,25 @@ class ArticleList(ScrollView, can_focus=True):
             if visible:
                 self._scroll_to_highlighted()
             self.refresh()
+
+    def _ask_heads(self, row: int | None, height: int) -> None:
+        """Ask for the heads not read yet of the rows from a screenful above `row` to two
+        below it (at least `ROWS_READ_TOGETHER`), once per such window."""
+        if row is None:
+            return
+        first = max(0, row - height)
+        end = min(len(self.articles), row + max(2 * height, ROWS_READ_TOGETHER))
+        asked = self._asked
+        if asked is not None and asked[0] is self.articles and asked[1] <= row < asked[2] - height:
+            return
+        missing = [
+            self.articles.ids[number]
+            for number in range(first, end)
+            if self.articles.head(number) is None
+        ]
+        self._asked = (self.articles, first, end)
+        if missing:
+            self._want(missing)
 
     def _visible(self, row: int | None) -> bool:
         if row is None or row >= len(self._starts):
@@ -244,7 +283,11 @@ class ArticleList(ScrollView, can_focus=True):
         row = self.row_at(line)
         if row is None or line >= self.virtual_size.height:
             return Strip.blank(width, self.rich_style)
-        lines = self.row_lines(self.articles[row])
+        head = self.articles.head(row)
+        if head is None:  # asked for: drawn when read
+            lines = [Strip.blank(self.row_width)] * self._heights[row]
+        else:
+            lines = self.row_lines(head)
         if line - self._starts[row] >= len(lines):  # moved while drawn: the next frame has it
             return Strip.blank(width, self.rich_style)
         strip = lines[line - self._starts[row]]
@@ -308,9 +351,9 @@ class ArticleList(ScrollView, can_focus=True):
         self.highlight(target)
 
     def action_select(self) -> None:
-        article = self.highlighted_article
-        if article is not None:
-            self.post_message(self.Selected(article.id))
+        article_id = self.highlighted_id
+        if article_id is not None:
+            self.post_message(self.Selected(article_id))
 
     def on_click(self, event: events.Click) -> None:
         row = self.row_at(int(self.scroll_y) + event.y)
