@@ -48,6 +48,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kabar_tui.core.digest import ArticleDigest, CorpusDigest
 from kabar_tui.core.linking import STOPWORDS, Passage
+from kabar_tui.core.linking_passages import PassageBlock
 from kabar_tui.core.pipeline import CORPUS_STAGES, CorpusWork
 
 FREQUENCY_BLOCK = 50  # words of about the same frequency a copy permutes among themselves
@@ -95,8 +96,12 @@ def _renamed_words(text: str, renamed: dict[str, str]) -> str:
 
 
 def replicated(digest: CorpusDigest, copies: int) -> CorpusDigest:
-    """`digest`'s articles, then `copies - 1` renamed copies of them (module docstring)."""
+    """`digest`'s articles, then `copies - 1` renamed copies of them (module docstring),
+    their passages in the digest's form (a `PassageBlock` each, as `uncoded_digest`
+    makes them; digests saved before were lists)."""
     if copies == 1:
+        for article in digest.articles:
+            _compact(article)
         return digest
     result = CorpusDigest()
     result.forms = digest.forms
@@ -104,7 +109,15 @@ def replicated(digest: CorpusDigest, copies: int) -> CorpusDigest:
     for copy, renamed in enumerate(maps):
         for article in digest.articles:
             result.articles.append(_copy(article, copy, renamed) if copy else article)
+        if copy == 0:
+            for article in result.articles:
+                _compact(article)
     return result
+
+
+def _compact(article: ArticleDigest) -> None:
+    if not isinstance(article.passages, PassageBlock):
+        article.passages = PassageBlock.of(article.id, article.passages)
 
 
 def _copy(article: ArticleDigest, copy: int, renamed: dict[str, str]) -> ArticleDigest:
@@ -125,7 +138,7 @@ def _copy(article: ArticleDigest, copy: int, renamed: dict[str, str]) -> Article
         title=_renamed_text(article.title, renamed),
         published=article.published,
         paragraph_words=article.paragraph_words,
-        passages=passages,
+        passages=PassageBlock.of(article_id, passages),
         mentions=article.mentions,
         quotes=[(_renamed_text(q[0], renamed), *q[1:]) for q in article.quotes],
         abbreviations=article.abbreviations,

@@ -5,7 +5,8 @@ mention objects and its quotes: about 50 KB in memory, so a corpus held whole un
 linking grows by 5 GB per 100k articles. Linking, stories and name resolution need far
 less, and it can be taken from each article as it arrives, once it is stored:
 
-- linking: its passages (normalized paragraph text, quotations, content words);
+- linking: its passages (normalized paragraph text, quotations, content words), in one
+  `PassageBlock` (a few objects per article instead of several per paragraph);
 - stories: its id, title, date, and the number of words of each paragraph;
 - resolution: each mention as one integer, a code into the corpus's table of distinct
   (text, label) pairs; its quotations as plain tuples; the abbreviations it defines and
@@ -20,12 +21,13 @@ from __future__ import annotations
 
 from array import array
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from sys import intern
 
-from kabar_tui.core.linking import Passage, prepare_passages
+from kabar_tui.core.linking import prepare_passages
+from kabar_tui.core.linking_passages import Passage, PassageBlock
 from kabar_tui.core.model import Article
 
 # (text, speaker, paragraph, start, end) of a quotation
@@ -43,7 +45,7 @@ class ArticleDigest:
     title: str
     published: datetime | None
     paragraph_words: array[int]  # paragraph index, word count, index, count, ...
-    passages: list[Passage]
+    passages: Sequence[Passage]  # a PassageBlock (compact), or a list
     mentions: array[int]  # codes into CorpusDigest.forms, in the article's order
     quotes: list[QuoteRow]
     abbreviations: dict[str, str]  # spelling key of a short form -> of its long form
@@ -86,8 +88,12 @@ class CorpusDigest:
                 code = codes[form] = len(self.forms)
                 self.forms.append((intern(form[0]), intern(form[1])))
             mentions.append(code)
-        for passage in digest.passages:
-            passage.content = tuple(map(intern, passage.content))
+        passages = digest.passages
+        if isinstance(passages, PassageBlock):
+            passages.content = tuple(map(intern, passages.content))
+        else:
+            for passage in passages:
+                passage.content = tuple(map(intern, passage.content))
         return digest
 
 
@@ -113,7 +119,7 @@ def uncoded_digest(
         title=article.title,
         published=article.published,
         paragraph_words=words,
-        passages=prepare_passages(article),
+        passages=PassageBlock.of(article.id, prepare_passages(article)),
         mentions=array("i"),
         quotes=[(q.text, q.speaker, q.paragraph, q.start, q.end) for q in article.quotes],
         abbreviations=abbreviations_defined(article),

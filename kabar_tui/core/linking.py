@@ -25,10 +25,9 @@ import re
 import zlib
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
 from functools import partial
-from itertools import chain, compress
+from itertools import chain, compress, repeat
 from operator import is_not, itemgetter
 from sys import intern
 from typing import TYPE_CHECKING, Any
@@ -37,6 +36,7 @@ from rapidfuzz import fuzz
 
 from kabar_tui.core.forked import ForkedCall, can_fork
 from kabar_tui.core.lexicon import WORD, link_stopwords
+from kabar_tui.core.linking_passages import Passage, PassageStore
 from kabar_tui.core.model import Article, Corpus, Link, LinkKind, link_order
 from kabar_tui.core.textfold import strip_diacritics
 
@@ -92,17 +92,6 @@ def quoted_spans(text: str) -> list[str]:
         if len(words) >= QUOTE_MIN_WORDS:
             spans.append(" ".join(words))
     return spans
-
-
-@dataclass(slots=True)
-class Passage:
-    """What linking keeps about one paragraph: normalized text and its evidence."""
-
-    article: str
-    paragraph: int
-    text: str  # normalized words joined by single spaces
-    quotes: tuple[str, ...]
-    content: tuple[str, ...]  # distinct content words written in lowercase (names are not)
 
 
 def _passage(article_id: str, index: int, text: str, extra_quotes: list[str]) -> Passage:
@@ -187,7 +176,8 @@ class LinkIndex:
     """Paragraph links for a growing corpus; `add_article` links one article to the rest."""
 
     def __init__(self) -> None:
-        self._passages: list[Passage] = []
+        # every passage, numbered in order (PassageStore; after `resume`, the caller's)
+        self._passages: Any = PassageStore()
         self._articles: set[str] = set()
         # fingerprint or word -> passage number(s); None once too common (see _post_all)
         # (after `build`: the same as flat arrays, made dicts when an article is added)
@@ -217,17 +207,18 @@ class LinkIndex:
 
     @classmethod
     def build_prepared(
-        cls, articles: Iterable[tuple[str, list[Passage]]], workers: int | None = None
+        cls, articles: Iterable[tuple[str, Sequence[Passage]]], workers: int | None = None
     ) -> LinkIndex:
         """`build` from each article's id and `prepare_passages`, made beforehand (the
-        pipeline makes them as articles arrive, and keeps no article: docs/indexing.md)."""
+        pipeline makes them as articles arrive, and keeps no article: docs/indexing.md),
+        as a list or a `PassageBlock` (kept as it is, not copied)."""
         index = cls()
         passages = index._passages
-        starts: list[int] = []  # for each passage, the first passage of its article
+        starts = array("q")  # for each passage, the first passage of its article
         for article_id, prepared in articles:
             if article_id not in index._articles:  # an id seen before is linked already
                 index._articles.add(article_id)
-                starts.extend([len(passages)] * len(prepared))
+                starts.extend(repeat(len(passages), len(prepared)))
                 passages.extend(prepared)
         from kabar_tui.core.linking_arrays import FlatView, release_free_memory
         from kabar_tui.core.linking_corpus import CorpusArrays
@@ -354,7 +345,7 @@ class LinkIndex:
         """Index the article and return its links to the articles added before it."""
         return self.add_prepared(article.id, self._prepare(article))
 
-    def add_prepared(self, article_id: str, passages: list[Passage]) -> list[Link]:
+    def add_prepared(self, article_id: str, passages: Sequence[Passage]) -> list[Link]:
         """`add_article` from the article's `prepare_passages`, made beforehand (an
         incremental update keeps no article: kabar_tui.core.incremental)."""
         if article_id in self._articles:
@@ -385,7 +376,7 @@ class LinkIndex:
         if not isinstance(self._rare_words, dict):
             self._rare_words = dict(self._rare_words.items())
 
-    def _count(self, passages: list[Passage]) -> None:
+    def _count(self, passages: Sequence[Passage]) -> None:
         for passage in passages:
             self._frequency.update(passage.content)
         self._counted += len(passages)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from array import array
 from collections.abc import Iterator
 from functools import partial
-from itertools import chain
 
 import numpy as np
 
@@ -33,6 +32,7 @@ from kabar_tui.core.linking_arrays import (
     shingle_keys,
     top_part,
 )
+from kabar_tui.core.linking_passages import PassageStore
 
 
 class CorpusArrays:
@@ -45,21 +45,23 @@ class CorpusArrays:
     one index had at that moment: the same candidates, in the same order.
     """
 
-    def __init__(self, index: LinkIndex, starts: list[int]) -> None:
+    def __init__(self, index: LinkIndex, starts: array[int]) -> None:
         self.index = index
-        passages = index._passages
-        self.starts = np.array(starts, dtype=np.int64)
-        vocabulary = _Vocabulary()
-        self.content_ids = np.fromiter(
-            map(vocabulary.__getitem__, chain.from_iterable(p.content for p in passages)),
-            dtype=np.int32,
-        )
-        content_sizes = np.fromiter((len(p.content) for p in passages), np.int64, len(passages))
+        passages: PassageStore = index._passages
+        self.passages = passages
+        self.starts = np.frombuffer(starts, dtype=np.int64).copy()
+        content_sizes = np.fromiter(passages.content_sizes(), np.int64, len(passages))
         self.content_offsets = np.zeros(len(passages) + 1, dtype=np.int64)
         np.cumsum(content_sizes, out=self.content_offsets[1:])
         del content_sizes
+        vocabulary = _Vocabulary()
+        self.content_ids = np.fromiter(  # sized beforehand: no copy while it grows
+            map(vocabulary.__getitem__, passages.content_words()),
+            np.int32,
+            int(self.content_offsets[-1]),
+        )
         self.vocabulary = list(vocabulary)
-        counts = np.bincount(self.content_ids, minlength=len(self.vocabulary))
+        counts = _counted(self.content_ids, len(self.vocabulary))
         index._frequency.update(dict(zip(self.vocabulary, counts.tolist(), strict=True)))
         index._counted += len(passages)
         shift = max(0, len(self.vocabulary).bit_length() - (PARTS.bit_length() - 1))
@@ -91,7 +93,7 @@ class CorpusArrays:
 
     def shingles(self, first: int, end: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Every 4-gram key of passages first..end-1, its word position and its passage."""
-        texts = [passage.text for passage in self.index._passages[first:end]]
+        texts = self.passages.texts(first, end)
         lengths = np.fromiter((t.count(" ") + 1 for t in texts), np.int64, len(texts))
         words = " ".join(texts).split(" ")
         codes = np.fromiter(map(self.index._word_codes.__getitem__, words), np.uint64, len(words))
@@ -110,11 +112,13 @@ class CorpusArrays:
         sizes = np.bincount(owners - first)
         kept = (keys % SAMPLE_MODULUS == 0) | (sizes[owners - first] < SHORT_PASSAGE)
         starts = np.cumsum(sizes) - sizes
-        passages = self.index._passages
-        for slot in np.flatnonzero(sizes >= SHORT_PASSAGE).tolist():
-            passage = passages[first + slot]
-            if passage.quotes:
-                quoted = _quote_word_positions(passage.text.split(), passage.quotes)
+        passages = self.passages
+        last = first + len(sizes)
+        for number, quotes in passages.quoted(first, last):
+            slot = number - first
+            if sizes[slot] >= SHORT_PASSAGE:
+                text = passages.texts(number, number + 1)[0]
+                quoted = _quote_word_positions(text.split(), quotes)
                 kept[[starts[slot] + position for position in quoted]] = True
         return keys[kept], positions[kept], owners[kept]
 
@@ -126,7 +130,7 @@ class CorpusArrays:
         for batch in range(first, end, _ARRAY_BATCH):
             batch_end = min(batch + _ARRAY_BATCH, end)
             for number, candidates in self._candidates(batch, batch_end):
-                passage = self.index._passages[number]
+                passage = self.passages[number]
                 found.extend(self.index._scored(passage, number, candidates, deferred))
         return found, deferred
 
@@ -146,6 +150,18 @@ class CorpusArrays:
         rare = counted_pairs(owners[lookup], positions[lookup], numbers, stride)
         limits = (STRONG_FINGERPRINTS, RARE_WORDS_MIN_SHARED, WEAK_FINGERPRINTS, MAX_CANDIDATES)
         return candidate_lists(shared, rare, first, end, limits)
+
+
+def _counted(ids: np.ndarray, distinct: int) -> np.ndarray:
+    """How often each id 0..distinct-1 occurs, counted a slice at a time (`bincount`
+    makes a copy of 8 bytes per id: 100 MB at 100k articles, all at once)."""
+    counts = np.zeros(distinct, dtype=np.int64)
+    for first in range(0, len(ids), _COUNTED_AT_ONCE):
+        counts += np.bincount(ids[first : first + _COUNTED_AT_ONCE], minlength=distinct)
+    return counts
+
+
+_COUNTED_AT_ONCE = 1 << 20
 
 
 def _shifted(shift: int, keys: np.ndarray) -> np.ndarray:

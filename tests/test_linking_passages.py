@@ -1,0 +1,80 @@
+"""Compact passages (`PassageBlock`, `PassageStore`) give back what they were made from,
+and linking on them finds what linking on lists of passages finds."""
+
+from __future__ import annotations
+
+import dataclasses
+import pickle
+
+from benchmarks.bench_linking import generate
+from kabar_tui.core.linking import LinkIndex, prepare_passages
+from kabar_tui.core.linking_passages import Passage, PassageBlock, PassageStore
+
+
+def _passages() -> list[Passage]:
+    return [
+        Passage("a1", 0, "satu dua tiga empat lima enam tujuh delapan", (), ("satu", "dua")),
+        Passage("a1", 3, "kata yang ditulis ulang", ("kata yang ditulis ulang",), ()),
+        Passage("a1", 7, "é ü 中文 teks lain", (), ("teks", "lain", "kata")),
+    ]
+
+
+def test_a_block_gives_back_the_passages_it_was_made_from() -> None:
+    passages = _passages()
+    block = PassageBlock.of("a1", passages)
+    assert len(block) == 3
+    assert list(block) == passages
+    assert [block[n] for n in range(-3, 3)] == passages + passages
+    assert block[1:] == passages[1:]
+    assert list(pickle.loads(pickle.dumps(block))) == passages
+    assert pickle.loads(pickle.dumps(block)) == block == PassageBlock.of("a1", passages)
+    assert block != PassageBlock.of("a1", passages[:2])
+    assert block != PassageBlock.of("a2", passages)
+    assert block.texts_of(0, 3) == [p.text for p in passages]
+    assert block.texts_of(1, 2) == [passages[1].text]
+    assert list(block.content_sizes()) == [2, 0, 3]
+    assert list(PassageBlock.of("a2", [])) == []
+
+
+def test_a_store_numbers_blocks_lists_and_appended_passages_in_order() -> None:
+    first, second = _passages(), [dataclasses.replace(p, article="a2") for p in _passages()]
+    store = PassageStore()
+    store.extend(PassageBlock.of("a1", first))
+    store.extend([])
+    store.extend(second)
+    extra = dataclasses.replace(first[0], article="a3")
+    store.append(extra)
+    store.append(extra)
+    expected = [*first, *second, extra, extra]
+    assert len(store) == len(expected)
+    assert list(store) == expected
+    assert [store[n] for n in range(len(expected))] == expected
+    assert store[-1] == extra
+    assert store.texts(1, 7) == [p.text for p in expected[1:7]]
+    quoted = [(n, p.quotes) for n, p in enumerate(expected) if p.quotes]
+    assert store.quoted(0, len(expected)) == quoted == [(1, first[1].quotes), (4, second[1].quotes)]
+    assert store.quoted(2, 4) == []
+    assert list(store.content_words()) == [w for p in expected for w in p.content]
+    assert list(store.content_sizes()) == [len(p.content) for p in expected]
+    assert len(second) == 3  # a caller's list is kept, never appended to
+
+
+def test_linking_blocks_finds_what_linking_lists_finds() -> None:
+    """Forked look-ups too: the child reads the blocks the parent holds."""
+    articles, _ = generate(300, seed=7)
+    lists = [(a.id, prepare_passages(a)) for a in articles]
+    blocks = [(article_id, PassageBlock.of(article_id, found)) for article_id, found in lists]
+    from_lists = LinkIndex.build_prepared(lists, workers=1)
+    from_blocks = LinkIndex.build_prepared(blocks, workers=1)
+    assert len(from_lists.links) > 20
+    assert from_blocks.links == from_lists.links
+    assert from_blocks.deferred == from_lists.deferred
+    assert list(from_blocks.passages) == list(from_lists.passages)
+    assert list(from_blocks.postings[0].items()) == list(from_lists.postings[0].items())
+    for article in articles[-20:]:  # a built index grows from blocks as from lists
+        extra = prepare_passages(article)
+        renamed = [dataclasses.replace(p, article=p.article + "x") for p in extra]
+        assert from_blocks.add_prepared(
+            article.id + "x", PassageBlock.of(article.id + "x", renamed)
+        ) == (from_lists.add_prepared(article.id + "x", renamed))
+    assert from_blocks.links == from_lists.links
