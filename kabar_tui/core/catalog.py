@@ -130,6 +130,15 @@ def _timestamp(head: ArticleHead) -> float:
     return head.published.timestamp() if head.published is not None else 0.0
 
 
+def list_sort_key(head: ArticleHead, by: str) -> tuple[object, ...]:
+    """Where one head goes in `sort_heads`'s order (corpus order aside): placing a row
+    among rows already sorted without asking the catalog again."""
+    by_date = (head.published is None, -_timestamp(head))
+    if by == "outlet":
+        return ((head.outlet or "\uffff").casefold(), *by_date)
+    return by_date
+
+
 def head_matches(head: ArticleHead, words: list[str]) -> bool:
     """Whether every one of the filter's `words` is in the title, outlet or author."""
     haystack = " ".join((head.title, head.outlet or "", head.author or "")).casefold()

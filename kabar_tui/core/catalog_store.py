@@ -5,7 +5,8 @@
 entity's mentions, each read when asked. Opening it reads nothing but the corpus number.
 A whole article is checked against its checksum when it is read; heads, link lists,
 mention pages and quotes are read as stored (docs/storage.md says what is checked when).
-The SQL is portable: SQLite-only things stay in `storage_sqlite`.
+The SQL is portable: SQLite-only things stay in `storage_sqlite` (which gives each
+connection the `casefold` function the list's filter and outlet order use).
 """
 
 from __future__ import annotations
@@ -35,13 +36,16 @@ _HEADS = f"SELECT w.position, {_HEAD} FROM corpus_articles w JOIN articles a ON 
 IDS_ASKED_TOGETHER = 500  # ids in one `IN (...)` (SQLite allows 32,766 parameters)
 # The list's orders (`Catalog.list_order`, `sort_heads`): newest first, undated last (the
 # text of `published`, stored in UTC, sorts as time); by outlet, none last; then corpus order.
+# `casefold` is Python's, given to every connection (`storage_sqlite.connect`).
 _LIST_ORDERS = {
     "date": "a.published IS NULL, a.published DESC, w.position",
-    "outlet": "COALESCE(a.outlet, '') = '', LOWER(COALESCE(a.outlet, '')), "
+    "outlet": "COALESCE(a.outlet, '') = '', casefold(COALESCE(a.outlet, '')), "
     "a.published IS NULL, a.published DESC, w.position",
 }
-# What a list filter's words are looked for in (`head_matches`).
-_LIST_HAYSTACK = "LOWER(a.title || ' ' || COALESCE(a.outlet, '') || ' ' || COALESCE(a.author, ''))"
+# What a list filter's words are looked for in (`head_matches`), casefolded as they are.
+_LIST_HAYSTACK = (
+    "casefold(a.title || ' ' || COALESCE(a.outlet, '') || ' ' || COALESCE(a.author, ''))"
+)
 # A link from either side, read from the asking article's: (link position, its paragraph,
 # the other article's id, the other's paragraph, score, kind).
 _LINKS = (
@@ -172,8 +176,8 @@ class StoredCatalog(Catalog):
     def list_order(self, by: str = "date", words: list[str] | None = None) -> ListOrder:
         """Sorted and filtered by the database: only the ids and title lengths come out,
         not 100k heads (making those was 0.7 s of CPU at 100k articles). Case is folded
-        by the database's LOWER (SQLite folds ASCII letters only; `head_matches` folds
-        every letter: a title's "É" is found by "é" in memory only)."""
+        by Python's `casefold` called by the database, as `head_matches` folds it (SQLite's
+        LOWER folds ASCII letters only: a title's "É" would not be found by "é")."""
         conditions = "".join(f" AND {_LIST_HAYSTACK} LIKE ? ESCAPE '\\'" for _ in words or [])
         patterns = ["%" + _escaped_like(word) + "%" for word in words or []]
         rows = self._rows(

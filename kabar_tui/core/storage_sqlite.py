@@ -401,6 +401,12 @@ def _expected_layout() -> list[tuple[str, str, str, str]]:
 _EXPECTED = _expected_layout()
 
 
+def _casefold(text: str | None) -> str | None:
+    """SQL `casefold(text)`: Python's folding of every letter (SQLite's LOWER folds ASCII
+    only), so a stored list's filter finds what the in-memory one does (`head_matches`)."""
+    return text.casefold() if isinstance(text, str) else text
+
+
 def connect(path: Path) -> sqlite3.Connection:
     """Open (creating if new) the cache file; LayoutChanged when its tables are not ours.
 
@@ -418,6 +424,7 @@ def connect(path: Path) -> sqlite3.Connection:
         check_same_thread=sqlite3.threadsafety != 3,
     )
     try:
+        db.create_function("casefold", 1, _casefold, deterministic=True)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("PRAGMA temp_store=MEMORY")

@@ -877,8 +877,8 @@ class KabarApp(App[None]):
             return searcher.search_page(query, offset, limit)
 
         def with_heads() -> tuple[SearchPage, list[ArticleHead]]:
-            """In the search thread: the page, and while only the first rows are listed the
-            heads of its hits (their outlet and date, and opening one need them)."""
+            """In the search thread: the page, and the heads of its hits (their outlet and
+            date, and opening one need them: the list reads only the heads on screen)."""
             found = page(self._own_searcher)
             catalog = self._search_catalog
             if catalog is None:

@@ -5,11 +5,19 @@ lines read so far, a screenful and a margin at a time. The catalog's thread read
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import overload
 
-from kabar_tui.core.catalog import LIST_SORTS, ArticleHead, Catalog, ListOrder
+from kabar_tui.core.catalog import (
+    LIST_SORTS,
+    ArticleHead,
+    Catalog,
+    ListOrder,
+    head_matches,
+    list_sort_key,
+)
 
 SORTS = LIST_SORTS
 ROWS_READ_TOGETHER = 120  # heads read in one question: a screenful or two and a margin
@@ -47,6 +55,9 @@ class Listing:
     orders: dict[OrderKey, ListOrder] = field(default_factory=dict)
     # The files' paths of the catalog, with their articles' ids (read when files changed).
     ids_by_path: dict[str, str] = field(default_factory=dict)
+    # Files changed on disk since the catalog was indexed: the rows gone, those processed.
+    _gone: set[str] = field(default_factory=set)
+    _previewed: dict[str, ArticleHead] = field(default_factory=dict)
 
     @classmethod
     def of(
@@ -75,7 +86,7 @@ class Listing:
             if read.key[1]:  # of the filtered orders only the last is kept (typing one is many)
                 for key in [key for key in self.orders if key[1]]:
                     del self.orders[key]
-            self.orders[read.key] = read.order
+            self.orders[read.key] = self._with_changes(read.key, read.order)
 
     def add(self, heads: list[ArticleHead]) -> None:
         """Articles arrived while loading (a catalog in memory): every order is asked again."""
@@ -83,17 +94,46 @@ class Listing:
         self.orders.clear()
 
     def replace(self, gone: set[str], heads: list[ArticleHead]) -> None:
-        """Files changed on disk, seen before the catalog follows: rows out, and the new
-        or changed ones in, first in every order (the catalog indexed with them sorts them)."""
+        """Files changed on disk, seen before the catalog follows: the rows of `gone` out,
+        and `heads` (new or changed) in every order whose filter they match, placed by its
+        sort among the rows read (the catalog indexed with them sorts them exactly). An
+        order asked of this catalog later gets the same changes (`learn`)."""
+        for article_id in gone:
+            self._previewed.pop(article_id, None)
+        self._gone |= gone
+        self._previewed.update((head.id, head) for head in heads)
         self.known.update((head.id, head) for head in heads)
-        out = gone | {head.id for head in heads}
         for key, order in self.orders.items():
-            rows = zip(order.ids, order.title_lengths, strict=True)
-            kept = [(i, n) for i, n in rows if i not in out]
-            self.orders[key] = ListOrder(
-                [head.id for head in heads] + [i for i, _ in kept],
-                [len(head.title) for head in heads] + [n for _, n in kept],
-            )
+            self.orders[key] = self._with_changes(key, order)
+
+    def _with_changes(self, key: OrderKey, order: ListOrder) -> ListOrder:
+        """`order` without the rows gone or previewed, then with the previewed ones its
+        filter words match, each before the first row read that sorts after it (at the
+        end when none does)."""
+        if not self._gone and not self._previewed:
+            return order
+        by, words = key
+        out = self._gone | self._previewed.keys()
+        rows = [(i, n) for i, n in zip(order.ids, order.title_lengths, strict=True) if i not in out]
+        read = [(row, self.known[i]) for row, (i, _) in enumerate(rows) if i in self.known]
+        read_keys = [list_sort_key(head, by) for _, head in read]
+        placed: dict[int, list[ArticleHead]] = {}
+        for head in self._previewed.values():
+            if head_matches(head, list(words)):
+                after = bisect_right(read_keys, list_sort_key(head, by))
+                placed.setdefault(read[after][0] if after < len(read) else len(rows), []).append(
+                    head
+                )
+        ids: list[str] = []
+        title_lengths: list[int] = []
+        for row in range(len(rows) + 1):
+            for head in sorted(placed.get(row, ()), key=lambda head: list_sort_key(head, by)):
+                ids.append(head.id)
+                title_lengths.append(len(head.title))
+            if row < len(rows):
+                ids.append(rows[row][0])
+                title_lengths.append(rows[row][1])
+        return ListOrder(ids, title_lengths)
 
 
 class ListedRows(Sequence[ArticleHead]):

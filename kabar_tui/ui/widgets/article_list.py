@@ -98,8 +98,8 @@ class ArticleList(ScrollView, can_focus=True):
         index = None
         if current is not None and current in articles.ids:
             index = articles.ids.index(current)
-            if index is None and keep_place and before is not None and articles:
-                index = min(before, len(articles) - 1)
+        if index is None and keep_place and before is not None and articles:
+            index = min(before, len(articles) - 1)
         if index is None and articles:
             index = 0
         self.highlighted = index

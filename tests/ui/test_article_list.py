@@ -1,0 +1,60 @@
+"""The article list widget alone: where the highlight goes when its rows change."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import App, ComposeResult
+
+from kabar_tui.core.catalog import ArticleHead, ListOrder
+from kabar_tui.ui.listing import ListedRows
+from kabar_tui.ui.widgets.article_list import ArticleList
+
+HEADS = [ArticleHead(f"id{i}", f"Title number {i}", outlet="outlet") for i in range(60)]
+
+
+def rows(heads: list[ArticleHead]) -> ListedRows:
+    order = ListOrder([head.id for head in heads], [len(head.title) for head in heads])
+    return ListedRows(order, {head.id: head for head in heads})
+
+
+class ListApp(App):
+    def compose(self) -> ComposeResult:
+        yield ArticleList(lambda head: Text(head.title), lambda head: "", lambda ids: None)
+
+
+async def test_a_removed_highlighted_row_gives_its_place_to_the_row_that_took_it() -> None:
+    app = ListApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        listing = app.query_one(ArticleList)
+        listing.set_articles(rows(HEADS))
+        await pilot.pause()
+        for _ in range(30):
+            await pilot.press("down")
+        await pilot.pause()
+        assert listing.highlighted == 30
+        line_on_screen = listing._starts[30] - int(listing.scroll_y)
+        assert listing.scroll_y > 0
+
+        listing.set_articles(rows(HEADS[:30] + HEADS[31:]), keep_place=True)
+        await pilot.pause()
+
+        assert listing.highlighted_id == "id31"
+        assert listing._starts[30] - int(listing.scroll_y) == line_on_screen
+
+
+async def test_a_kept_highlighted_row_stays_on_its_screen_line() -> None:
+    app = ListApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        listing = app.query_one(ArticleList)
+        listing.set_articles(rows(HEADS))
+        await pilot.pause()
+        for _ in range(30):
+            await pilot.press("down")
+        await pilot.pause()
+        line_on_screen = listing._starts[30] - int(listing.scroll_y)
+
+        listing.set_articles(rows(HEADS[:5] + HEADS[6:]), keep_place=True)
+        await pilot.pause()
+
+        assert listing.highlighted_id == "id30"
+        assert listing._starts[29] - int(listing.scroll_y) == line_on_screen
