@@ -777,6 +777,8 @@ def test_a_street_after_lowercase_jalan_keeps_several_words_or_a_known_name() ->
         ("Kisah Seram di Rumah Tua", "Seram"),
         ("Palu hakim diketuk tiga kali oleh majelis.", "Palu"),
         ("Buru Pelaku Begal", "Buru"),
+        ("Palu dan Paku Dijual Murah", "Palu"),
+        ("Tentara Israel Serang Rafah dan Gaza", "Serang"),
     ],
 )
 def test_a_regency_that_is_also_a_common_word_needs_a_cue(text: str, word: str) -> None:
@@ -790,6 +792,22 @@ def test_a_regency_that_is_also_a_common_word_is_a_place_after_a_cue() -> None:
     # in a headline, a place the body named after a cue
     article = ["Bupati Datang ke Serang", "Rombongan itu tiba di Serang pagi tadi."]
     assert ("Serang", "LOC") in {(m.text, m.label) for m in recognise(article) if m.paragraph == 0}
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("Warga Garut dan Tasikmalaya mengeluhkan harga beras yang terus naik.", "Garut"),
+        ("Ribuan warga Garut mengungsi akibat banjir bandang.", "Garut"),
+        ("Penduduk Serang menolak pembangunan pabrik semen itu.", "Serang"),
+        ("Banjir merendam ratusan rumah di Ciamis serta Garut pekan ini.", "Garut"),
+        ("Harga cabai di Tasikmalaya atau Garut belum turun.", "Garut"),
+    ],
+)
+def test_a_common_word_regency_is_a_place_among_its_people_or_other_places(
+    text: str, place: str
+) -> None:
+    assert (place, "LOC") in found(text)
 
 
 def test_a_football_club_named_after_a_regency_is_one_organisation() -> None:
@@ -830,3 +848,40 @@ def test_a_company_named_with_a_common_word_is_not_cut_before_a_person(
     result = found(text)
     assert (company, "ORG") in result
     assert (person, "PER") in result
+
+
+def test_a_teams_age_group_belongs_to_its_name() -> None:
+    assert ("Timnas Indonesia U-23", "ORG") in found(
+        "Pelatih Timnas Indonesia U-23 memanggil 30 pemain untuk pemusatan latihan."
+    )
+    assert ("Timnas U-19 Indonesia", "ORG") in found(
+        "Skuad Timnas U-19 Indonesia berangkat ke Qatar pekan depan."
+    )
+
+
+def test_a_title_before_a_place_is_no_organisation() -> None:
+    """The tagger may read `Menteri Luar Negeri Rusia` as one organisation ending in a
+    known place; a title is no part of a name, so the place and the person stand."""
+    result = found("Menteri Luar Negeri Rusia Sergei Lavrov tiba di Pyongyang kemarin.")
+    assert ("Rusia", "LOC") in result
+    assert ("Sergei Lavrov", "PER") in result
+    assert not any(text.startswith("Menteri") for text, _ in result)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Mantan presiden Susilo B. Yudhoyono hadir di acara itu.", "Susilo B. Yudhoyono"),
+        ("Film karya Arifin C. Noer diputar lagi di Cirebon.", "Arifin C. Noer"),
+        ("Rumah itu milik Joko S. Prasetyo, kata warga.", "Joko S. Prasetyo"),
+    ],
+)
+def test_a_middle_initial_does_not_end_the_sentence_or_the_name(text: str, name: str) -> None:
+    assert (name, "PER") in found(text)
+
+
+def test_a_capital_letter_before_a_sentence_is_no_initial() -> None:
+    result = found("Ia rutin minum Vitamin C. Selain itu, tidurnya cukup.")
+    assert not any("Selain" in name for name, _ in result)
+    result = found("Rumahnya di Blok C. Budi Santoso lalu datang menjemput.")
+    assert ("Budi Santoso", "PER") in result

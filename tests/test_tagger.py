@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import itertools
+import os
 import random
 import subprocess
 import sys
+import zipfile
 from types import SimpleNamespace
 
 import numpy as np
@@ -23,8 +25,15 @@ from kabar_tui.core.entities.tagger import (
     model_record,
 )
 from kabar_tui.train import wordstats
-from kabar_tui.train.corpora import SOURCES, detokenize, parse_conll, retokenize, spans_of
-from kabar_tui.train.crf import export
+from kabar_tui.train.corpora import (
+    SOURCES,
+    detokenize,
+    parse_conll,
+    retokenize,
+    snapshots_present,
+    spans_of,
+)
+from kabar_tui.train.crf import environment, export, rule_tags_of, stale_parts
 
 
 def words_of(text: str) -> list[str]:
@@ -403,3 +412,76 @@ def test_the_lowercase_word_list_leaves_out_words_names_often_hold() -> None:
         ["Lalu", "hujan", "turun", "."],
     ]
     assert wordstats.lowercase_words(sentences) == ["lalu"]
+
+
+TINY_TRAINING = """
+import sys
+from pathlib import Path
+from kabar_tui.train.corpora import Sentence, retokenize
+from kabar_tui.train.crf import fit, sequences
+sentences = [
+    Sentence(("Budi", "Santoso", "tiba", "di", "Bandung", "."),
+             ("B-PER", "I-PER", "O", "O", "B-LOC", "O")),
+    Sentence(("Ketua", "KPU", "Siti", "Rahma", "berbicara", "di", "Surabaya", "."),
+             ("O", "B-ORG", "B-PER", "I-PER", "O", "O", "B-LOC", "O")),
+    Sentence(("Harga", "cabai", "naik", "di", "Pasar", "Induk", "Kramat", "Jati", "."),
+             ("O", "O", "O", "O", "B-LOC", "I-LOC", "I-LOC", "I-LOC", "O")),
+    Sentence(("Bank", "Indonesia", "(BI)", "menahan", "suku", "bunga", "."),
+             ("B-ORG", "I-ORG", "I-ORG", "O", "O", "O", "O")),
+]
+options = {"max_iterations": 50, "c1": 0.0, "c2": 0.01}
+fit(sequences(retokenize(s) for s in sentences), Path(sys.argv[1]), options)
+"""
+
+
+@pytest.mark.parametrize("seeds", [("1", "2")])
+def test_training_twice_gives_the_same_bytes(tmp_path, seeds: tuple[str, str]) -> None:
+    """Two trainings on the same sentences, in processes with different string hash
+    orders, write the same file: no set order, clock or platform reaches it."""
+    pytest.importorskip("pycrfsuite")
+    written = []
+    for seed in seeds:
+        path = tmp_path / f"model-{seed}.npz"
+        subprocess.run(
+            [sys.executable, "-c", TINY_TRAINING, str(path)],
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        written.append(path.read_bytes())
+    assert written[0] == written[1]
+    with zipfile.ZipFile(tmp_path / "model-1.npz") as archive:
+        assert {m.date_time for m in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+    record = model_record(tmp_path / "model-1.npz")
+    assert len(record["inputs_sha256"]) == 64
+    trained = load(tmp_path / "model-1.npz")
+    words = ("Budi", "Santoso", "tiba", "di", "Bandung", ".")
+    assert trained.decode([(words, rule_tags_of(words))])[0] == [
+        "B-PER",
+        "I-PER",
+        "O",
+        "O",
+        "B-LOC",
+        "O",
+    ]
+
+
+@pytest.mark.skipif(not snapshots_present(), reason="the training sets are not fetched here")
+def test_the_shipped_model_is_what_training_gives_from_this_code() -> None:
+    """The rules and lists are features: a change to them that changes what the training
+    sentences are given must come with a retrained model (`python -m kabar_tui.train`).
+    Compared only where babel and numpy are the versions the model was trained with (a
+    new CLDR release changes the gazetteer, not this code)."""
+    trained_with = model_record().get("environment")
+    if trained_with != environment():
+        pytest.skip(f"trained with {trained_with}, here {environment()}: retrain to compare")
+    assert stale_parts() == []
+
+
+def test_kabar_train_is_the_training_command(capsys) -> None:
+    """`kabar train` takes the training script's options (`--check` among them)."""
+    from kabar_tui.cli import main
+
+    with pytest.raises(SystemExit) as stop:
+        main(["train", "--help"])
+    assert stop.value.code == 0
+    assert "--check" in capsys.readouterr().out

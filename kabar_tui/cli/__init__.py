@@ -33,6 +33,7 @@ COMMANDS: dict[str, str] = {
     "index": "kabar_tui.cli.index_cmd",
     "serve": "kabar_tui.cli.serve_cmd",
     "config": "kabar_tui.cli.config_cmd",
+    "train": "kabar_tui.cli.train_cmd",
 }
 OPEN_COMMAND = "kabar_tui.cli.open_cmd"
 # Signals that end a command the way Ctrl-C does (the reader handles them itself).

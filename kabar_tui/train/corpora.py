@@ -105,9 +105,18 @@ def mirror_dir() -> Path:
     return Path(os.environ.get("KABAR_NER_MIRROR", DEFAULT_MIRROR))
 
 
+def snapshots_present(mirror: Path | None = None) -> bool:
+    """Whether every listed data set's snapshot is on this machine."""
+    return all(_git_dir(source, mirror).exists() for source in SOURCES)
+
+
+def _git_dir(source: Source, mirror: Path | None = None) -> Path:
+    return (mirror or mirror_dir()) / source.repo.replace("/", "+") / "repo"
+
+
 def read_source(source: Source, mirror: Path | None = None) -> bytes:
     """The file's bytes at the pinned commit, from the snapshot's git directory."""
-    git_dir = (mirror or mirror_dir()) / source.repo.replace("/", "+") / "repo"
+    git_dir = _git_dir(source, mirror)
     if not git_dir.exists():
         raise MissingSnapshot(f"no snapshot of {source.repo} at {git_dir}: fetch it first")
     result = subprocess.run(

@@ -17,6 +17,7 @@ Deterministic: fixed seeds, words in frequency order.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -107,12 +108,27 @@ def _kmeans(vectors: np.ndarray) -> np.ndarray:
     return (vectors @ centres.T).argmax(1)
 
 
-def write(sentences: Sequence[Sequence[str]], data_dir: Path = DATA_DIR) -> None:
-    """Write both lists where features.py reads them."""
-    found = clusters(sentences)
-    (data_dir / CLUSTERS_FILE).write_text(
-        "".join(f"{w}\t{k}\n" for w, k in found.items()), encoding="utf-8"
-    )
-    (data_dir / LOWERCASE_FILE).write_text(
-        "".join(f"{w}\n" for w in lowercase_words(sentences)), encoding="utf-8"
-    )
+def texts(sentences: Sequence[Sequence[str]]) -> dict[str, str]:
+    """Both lists as their files hold them, by file name under kabar_tui/data."""
+    return {
+        CLUSTERS_FILE: "".join(f"{w}\t{k}\n" for w, k in clusters(sentences).items()),
+        LOWERCASE_FILE: "".join(f"{w}\n" for w in lowercase_words(sentences)),
+    }
+
+
+def write(sentences: Sequence[Sequence[str]], data_dir: Path = DATA_DIR) -> dict[str, str]:
+    """Write both lists where features.py reads them; what was written, by file name."""
+    found = texts(sentences)
+    for name, text in found.items():
+        (data_dir / name).write_bytes(text.encode("utf-8"))
+    return found
+
+
+def shipped_text(name: str, data_dir: Path = DATA_DIR) -> str:
+    """A list as the package holds it now."""
+    return (data_dir / name).read_bytes().decode("utf-8")
+
+
+def digests(found: dict[str, str]) -> dict[str, str]:
+    """sha256 of each list, for the model's record."""
+    return {name: hashlib.sha256(text.encode("utf-8")).hexdigest() for name, text in found.items()}

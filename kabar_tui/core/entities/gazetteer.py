@@ -96,6 +96,7 @@ class Gazetteer:
     # (`Serang`: attack, `Palu`: hammer, `Buru`: hunt): a place only after a place cue or
     # where the tagger reads one
     common_word_places: frozenset[str]
+    residents: frozenset[str]  # warga, penduduk: the place's name follows
 
 
 def token_key(text: str) -> str:
@@ -203,6 +204,7 @@ def gazetteer() -> Gazetteer:
         regional_orgs=frozenset(k[0] for k in cues["regional_org"]),
         bylines=frozenset(k[0] for k in cues["byline"]),
         common_word_places=frozenset(common_word_places),
+        residents=frozenset(k[0] for k in cues["residents"]),
     )
 
 

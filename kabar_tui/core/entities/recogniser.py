@@ -15,8 +15,9 @@ from itertools import accumulate, compress, pairwise
 from operator import itemgetter
 
 from kabar_tui.core.entities.features import rule_tags_at
-from kabar_tui.core.entities.gazetteer import gazetteer
+from kabar_tui.core.entities.gazetteer import gazetteer, key_tuple
 from kabar_tui.core.entities.rules import RuleResult, recognise_with_bases
+from kabar_tui.core.entities.tokens import is_middle_initial
 from kabar_tui.core.lexicon import Label, tagger_tokens
 from kabar_tui.core.model import Article, Mention
 
@@ -271,12 +272,20 @@ def _basis(rules: RuleResult, mention: Mention) -> str:
 
 
 def _sentences(words: list[str]) -> list[tuple[int, int]]:
-    """[first, last) token ranges of sentences: a stop followed by a word not in lowercase."""
+    """[first, last) token ranges of sentences: a stop followed by a word not in lowercase,
+    unless it closes a name's middle initial (`Susilo B. Yudhoyono`)."""
     ranges: list[tuple[int, int]] = []
     first = 0
     count = len(words)
     for index in compress(range(count), map(SENTENCE_END.__contains__, words)):
-        if index + 1 == count or not words[index + 1][:1].islower():
+        if index + 1 == count or (
+            not words[index + 1][:1].islower()
+            and not (
+                index >= 2
+                and words[index] == "."
+                and is_middle_initial(words[index - 2], words[index - 1], words[index + 1])
+            )
+        ):
             ranges.append((first, index + 1))
             first = index + 1
     if first < count:
@@ -423,14 +432,16 @@ def _gives_way(
     """A curated rule mention gives way to the tagger's reading (`TAGGER_OVERRULES`), or
     to any name the tagger is sure of (`SURE_OVERRULES`), but not to a name that runs up
     to a person the rules found after a title: the words between belong to the title
-    (`Wakil Ketua PBNU Bidang Keagamaan | Ahmad ...`)."""
+    (`Wakil Ketua PBNU Bidang Keagamaan | Ahmad ...`), nor to one that takes that person
+    in (`Kepala Seksi Pendataan BPKD Kudus Lina Marlina` is no place)."""
     over = [(n, p) for n, p in surely if _overlap(n, mention) and _well_formed(n)]
     if not over:  # most mentions
         return False
     basis = _basis(rules, mention)
     how = TAGGER_OVERRULES.get(basis, frozenset())
     sure, how_surely = SURE_OVERRULES.get(basis, (2.0, frozenset()))
-    titled = {m.start for m in ruled if _basis(rules, m) == "titled"}
+    people = [m for m in ruled if _basis(rules, m) == "titled" and m is not mention]
+    titled = {m.start for m in people}
     return any(
         (
             (reading := _reading(name, mention)) in how
@@ -443,6 +454,7 @@ def _gives_way(
             )
         )
         and not any(text[name.end : s].isspace() for s in titled if s > name.end)
+        and not any(_overlap(name, person) for person in people)
         for name, probability in over
     )
 
@@ -481,10 +493,11 @@ def _ends_in_a_known_name(
 ) -> bool:
     """The tagger's name opens a capitalised run, ends in a name the gazetteer knows, and
     no other rule mention reaches into it: `Bursa Efek Indonesia`, but not `Luar Negeri
-    Rusia` after `Kementerian`."""
+    Rusia` after `Kementerian`, nor `Menteri Luar Negeri Rusia`, a title and a place."""
     inside = [m for m in ruled if _overlap(name, m)]
     if not (
         inside
+        and not _opens_with_title(name)
         and inside[-1].end == name.end
         and inside[-1].start > name.start
         and _basis(rules, inside[-1]) == "known"
@@ -495,6 +508,16 @@ def _ends_in_a_known_name(
         return False
     before = text[: name.start].rsplit(None, 1)  # its last word is the word before
     return not (before and before[-1][:1].isupper())
+
+
+def _opens_with_title(name: Mention) -> bool:
+    """The name starts with a title or role the rules know (`Menteri Luar Negeri`,
+    `Presiden`): by the reader's convention a title is no part of a name."""
+    keys = key_tuple(name.text)
+    titles = gazetteer().person_cues
+    return bool(keys) and any(
+        tuple(keys[:length]) in titles for length in titles.lengths.get(keys[0], ())
+    )
 
 
 def _well_formed(mention: Mention) -> bool:

@@ -125,6 +125,26 @@ def _context_kind(keys: Sequence[str], tokens: Tokens, i: int, gaz: Gazetteer) -
     return None
 
 
+PLACE_JOINERS = frozenset({"dan", "serta", "atau"})
+AGE_GROUP = re.compile(r"u ?\d{2}")  # token keys of U-23, U19
+
+
+def _said_to_be_place(keys: Sequence[str], tokens: Tokens, i: int, gaz: Gazetteer) -> bool:
+    """Whether the words around token i say it names a place: a place cue before it (`di
+    Palu`), the people of a place (`warga Garut`, `Warga Serang`), or another place it is
+    listed with (`Garut dan Tasikmalaya`, `Ciamis serta Garut`)."""
+    if _context_kind(keys, tokens, i, gaz) == Label.LOC:
+        return True
+    if i and keys[i - 1] in gaz.residents:
+        return True
+    for joiner, other in ((i + 1, i + 2), (i - 1, i - 2)):
+        if 0 <= other < len(keys) and keys[joiner] in PLACE_JOINERS and tokens.capital[other]:
+            name = gaz.names.get((keys[other],))
+            if name and name[0] == Label.LOC and keys[other] not in gaz.common_word_places:
+                return True
+    return False
+
+
 def _looks_like_actor(tokens: Tokens, j: int) -> str | None:
     """What follows a single name: a reporting verb (`Guterres mengatakan`) says "speech",
     another verb-like word (`Shoigu mengunjungi`, `Shoigu telah`) says "verb"."""
@@ -218,6 +238,8 @@ def _head_name_end(
         if length:
             if label == Label.LOC:  # Pengadilan Negeri Jakarta Selatan
                 length += _longest(keys, j + length, run_end, gaz.directions)
+            if organisation and j + length < run_end and AGE_GROUP.fullmatch(keys[j + length]):
+                length += 1  # a team's age group is its name's: Timnas Indonesia U-23
             return j + length
         if keys[j] in gaz.org_words:
             ordinary += 1
@@ -336,7 +358,7 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
                     and keys[i] in gaz.common_word_places
                     and not person_cue
                     and (keys[i],) not in known
-                    and _context_kind(keys, tokens, i, gaz) != Label.LOC
+                    and not _said_to_be_place(keys, tokens, i, gaz)
                 ):
                     # `Palu hakim diketuk`, `Israel Serang Rafah`: also a common word, so
                     # without a place cue the tagger decides (no rule tag to lean on)

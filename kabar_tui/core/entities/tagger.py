@@ -390,7 +390,8 @@ def load(path: Path) -> CrfModel:
         return CrfModel(attributes, data["weights"], data["transitions"])
 
 
-def model_record() -> dict:
-    """How the shipped model was built: options and the source files with their commits."""
-    with np.load(MODEL_PATH) as data:
+def model_record(path: Path | None = None) -> dict:
+    """How the model (the shipped one by default) was built: options, the source files with
+    their commits, and digests of what training was given (kabar_tui/train/crf.py)."""
+    with np.load(path or MODEL_PATH) as data:
         return json.loads(bytes(data["record"]).decode("utf-8"))

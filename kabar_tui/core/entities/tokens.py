@@ -7,7 +7,7 @@ from bisect import bisect_right
 from itertools import compress
 from operator import itemgetter
 
-from kabar_tui.core.entities.gazetteer import token_key
+from kabar_tui.core.entities.gazetteer import gazetteer, token_key
 from kabar_tui.core.lexicon import name_words
 
 SENTENCE_BREAK = re.compile(r"[.!?]")
@@ -19,6 +19,21 @@ HEADLINE_LOWERCASE = frozenset(
 
 
 KEY_CACHE_LIMIT = 200_000
+
+
+def is_middle_initial(before: str, initial: str, after: str) -> bool:
+    """One capital letter and a stop between two capitalised words that are no ordinary
+    words: a name's middle initial (`Susilo B. Yudhoyono`, `Arifin C. Noer`), not a
+    sentence's end (`Vitamin C. Selain itu`)."""
+    if len(initial) != 1 or not initial.isupper():
+        return False
+    ordinary = gazetteer().not_entities
+    return (
+        before[:1].isupper()
+        and after[:1].isupper()
+        and token_key(before) not in ordinary
+        and token_key(after) not in ordinary
+    )
 
 
 class _Keys(dict[str, str]):
