@@ -779,6 +779,10 @@ def test_a_street_after_lowercase_jalan_keeps_several_words_or_a_known_name() ->
         ("Buru Pelaku Begal", "Buru"),
         ("Palu dan Paku Dijual Murah", "Palu"),
         ("Tentara Israel Serang Rafah dan Gaza", "Serang"),
+        # its people before it in a headline, where the word is a verb
+        ("Warga Serang Petugas Satpol PP yang Hendak Membongkar Lapak", "Serang"),
+        ("Puluhan Warga Serang Kantor Desa karena Kecewa Dana Bansos", "Serang"),
+        ("Penduduk Buru Babi Hutan yang Merusak Kebun", "Buru"),
     ],
 )
 def test_a_regency_that_is_also_a_common_word_needs_a_cue(text: str, word: str) -> None:
@@ -800,6 +804,7 @@ def test_a_regency_that_is_also_a_common_word_is_a_place_after_a_cue() -> None:
         ("Warga Garut dan Tasikmalaya mengeluhkan harga beras yang terus naik.", "Garut"),
         ("Ribuan warga Garut mengungsi akibat banjir bandang.", "Garut"),
         ("Penduduk Serang menolak pembangunan pabrik semen itu.", "Serang"),
+        ("Banjir merendam rumah warga Serang, Banten, sejak Sabtu.", "Serang"),
         ("Banjir merendam ratusan rumah di Ciamis serta Garut pekan ini.", "Garut"),
         ("Harga cabai di Tasikmalaya atau Garut belum turun.", "Garut"),
     ],

@@ -129,13 +129,24 @@ PLACE_JOINERS = frozenset({"dan", "serta", "atau"})
 AGE_GROUP = re.compile(r"u ?\d{2}")  # token keys of U-23, U19
 
 
+def _capital_word_next(tokens: Tokens, i: int) -> bool:
+    """Whether a capitalised word follows word i after one space (no comma or stop between)."""
+    after = i + 1
+    return (
+        after < len(tokens.keys)
+        and tokens.capital[after]
+        and (tokens.starts[after] == tokens.ends[i] + 1)
+    )
+
+
 def _said_to_be_place(keys: Sequence[str], tokens: Tokens, i: int, gaz: Gazetteer) -> bool:
     """Whether the words around token i say it names a place: a place cue before it (`di
-    Palu`), the people of a place (`warga Garut`, `Warga Serang`), or another place it is
-    listed with (`Garut dan Tasikmalaya`, `Ciamis serta Garut`)."""
+    Palu`), the people of a place (`warga Garut menolak`, `Warga Serang,`) unless a
+    capitalised word follows, as in a headline where the name is a verb (`Warga Serang
+    Petugas`), or another place it is listed with (`Garut dan Tasikmalaya`)."""
     if _context_kind(keys, tokens, i, gaz) == Label.LOC:
         return True
-    if i and keys[i - 1] in gaz.residents:
+    if i and keys[i - 1] in gaz.residents and not _capital_word_next(tokens, i):
         return True
     for joiner, other in ((i + 1, i + 2), (i - 1, i - 2)):
         if 0 <= other < len(keys) and keys[joiner] in PLACE_JOINERS and tokens.capital[other]:
