@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import App, ComposeResult
+from textual.pilot import Pilot
 
 from kabar_tui.core.catalog import ArticleHead, ListOrder
 from kabar_tui.ui.listing import ListedRows
@@ -22,18 +23,22 @@ class ListApp(App):
         yield ArticleList(lambda head: Text(head.title), lambda head: "", lambda ids: None)
 
 
+async def highlight_row_30(pilot: Pilot[None], listing: ArticleList) -> int:
+    """Lists HEADS, moves the highlight down to row 30 and returns its line on screen."""
+    listing.set_articles(rows(HEADS))
+    await pilot.pause()
+    for _ in range(30):
+        await pilot.press("down")
+    await pilot.pause()
+    assert listing.highlighted == 30 and listing.scroll_y > 0
+    return listing._starts[30] - int(listing.scroll_y)
+
+
 async def test_a_removed_highlighted_row_gives_its_place_to_the_row_that_took_it() -> None:
     app = ListApp()
     async with app.run_test(size=(80, 24)) as pilot:
         listing = app.query_one(ArticleList)
-        listing.set_articles(rows(HEADS))
-        await pilot.pause()
-        for _ in range(30):
-            await pilot.press("down")
-        await pilot.pause()
-        assert listing.highlighted == 30
-        line_on_screen = listing._starts[30] - int(listing.scroll_y)
-        assert listing.scroll_y > 0
+        line_on_screen = await highlight_row_30(pilot, listing)
 
         listing.set_articles(rows(HEADS[:30] + HEADS[31:]), keep_place=True)
         await pilot.pause()
@@ -46,12 +51,7 @@ async def test_a_kept_highlighted_row_stays_on_its_screen_line() -> None:
     app = ListApp()
     async with app.run_test(size=(80, 24)) as pilot:
         listing = app.query_one(ArticleList)
-        listing.set_articles(rows(HEADS))
-        await pilot.pause()
-        for _ in range(30):
-            await pilot.press("down")
-        await pilot.pause()
-        line_on_screen = listing._starts[30] - int(listing.scroll_y)
+        line_on_screen = await highlight_row_30(pilot, listing)
 
         listing.set_articles(rows(HEADS[:5] + HEADS[6:]), keep_place=True)
         await pilot.pause()
