@@ -27,6 +27,7 @@ from kabar_tui.core.entities.tagger import (
 from kabar_tui.train import wordstats
 from kabar_tui.train.corpora import (
     SOURCES,
+    Sentence,
     detokenize,
     parse_conll,
     retokenize,
@@ -485,3 +486,40 @@ def test_kabar_train_is_the_training_command(capsys) -> None:
         main(["train", "--help"])
     assert stop.value.code == 0
     assert "--check" in capsys.readouterr().out
+
+
+def test_a_model_trained_elsewhere_leaves_the_package_word_lists_alone(
+    tmp_path, monkeypatch
+) -> None:
+    """`--output` elsewhere: the model is read with the package's lists, so it is trained
+    on them and they are not rewritten (a read-only install, the shipped model kept)."""
+    pytest.importorskip("pycrfsuite")
+    from kabar_tui.train import crf
+
+    tiny = [
+        retokenize(
+            Sentence(("Budi", "tiba", "di", "Bandung", "."), ("B-PER", "O", "O", "B-LOC", "O"))
+        )
+    ]
+    monkeypatch.setattr(crf, "training_sentences", lambda: tiny)
+    monkeypatch.setattr(crf, "provenance", lambda: [])
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the package's word lists were rewritten")
+
+    monkeypatch.setattr(wordstats, "write", refuse)
+    path = crf.train(tmp_path / "elsewhere.npz", {"max_iterations": 5})
+    shipped = {name: wordstats.shipped_text(name) for name in wordstats.LIST_FILES}
+    assert model_record(path)["word_lists"] == wordstats.digests(shipped)
+
+
+def test_kabar_train_says_when_it_cannot_write(monkeypatch, capsys) -> None:
+    from kabar_tui.train import __main__ as training
+    from kabar_tui.train import crf
+
+    def read_only(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(crf, "train", read_only)
+    assert training.main(["--output", "/nowhere/model.npz"]) == 2
+    assert capsys.readouterr().err == "kabar train: cannot write: Permission denied\n"

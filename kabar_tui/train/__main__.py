@@ -15,7 +15,10 @@ from kabar_tui.train.corpora import MissingSnapshot
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--output", help="where to write the model (default: the shipped one)")
+    parser.add_argument(
+        "--output",
+        help="where to write the model (default: the shipped one, with the word lists it reads)",
+    )
     parser.add_argument("--iterations", type=int, help="L-BFGS iterations (default: as shipped)")
     parser.add_argument("--verbose", action="store_true", help="print crfsuite's progress")
     parser.add_argument(
@@ -40,6 +43,9 @@ def run(args: argparse.Namespace) -> int:
         path = train(Path(args.output) if args.output else MODEL_PATH, options, args.verbose)
     except MissingSnapshot as error:
         print(f"kabar train: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:  # a read-only install, a full disk, an --output folder missing
+        print(f"kabar train: cannot write: {error.strerror or error}", file=sys.stderr)
         return 2
     size = path.stat().st_size
     print(f"wrote {path} ({size / 1e6:.2f} MB) in {time.perf_counter() - started:.0f} s")

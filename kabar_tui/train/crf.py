@@ -77,10 +77,15 @@ def sequence_bytes(attributes: Sequence[Sequence[str]], tags: Sequence[str]) -> 
 
 
 def train(output: Path = MODEL_PATH, options: dict | None = None, verbose: bool = False) -> Path:
-    """Rebuild the word lists and the model from the fetched training files."""
+    """Rebuild the word lists and the model from the fetched training files. Only the
+    shipped model's training rewrites the package's lists: a model written elsewhere is
+    read with the lists the package holds, so it is trained on those."""
     sentences = training_sentences()
-    word_texts = wordstats.write([s.words for s in sentences])  # the lists the features read
-    word_lists.cache_clear()
+    if output.resolve() == MODEL_PATH.resolve():
+        word_texts = wordstats.write([s.words for s in sentences])  # the lists features read
+        word_lists.cache_clear()
+    else:
+        word_texts = {name: wordstats.shipped_text(name) for name in wordstats.LIST_FILES}
     record = {
         "sources": provenance(),
         "word_lists": wordstats.digests(word_texts),

@@ -108,6 +108,9 @@ def _kmeans(vectors: np.ndarray) -> np.ndarray:
     return (vectors @ centres.T).argmax(1)
 
 
+LIST_FILES = (CLUSTERS_FILE, LOWERCASE_FILE)
+
+
 def texts(sentences: Sequence[Sequence[str]]) -> dict[str, str]:
     """Both lists as their files hold them, by file name under kabar_tui/data."""
     return {
