@@ -4,7 +4,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from kabar_tui.config import load_config, save_setting
-from kabar_tui.core.formatting import format_date, format_relative, locale_or_default, shortened
+from kabar_tui.core.formatting import format_date, format_relative, locale_or_default
+from kabar_tui.core.shortening import shortened
 
 WIB = timezone(timedelta(hours=7))
 
@@ -58,3 +59,10 @@ def test_shortened_cuts_visibly_within_the_limit() -> None:
     assert shortened("002_38d6ff41fa904c66", 11) == "002_38d6ff…"
     long = "kata " * 100
     assert len(shortened(long, 160)) <= 160 and shortened(long, 160).endswith("a…")
+
+
+def test_shortened_at_a_word_goes_back_to_a_space_past_the_middle() -> None:
+    """The "also in" lines' titles: cut where a word ends, its punctuation dropped."""
+    assert shortened("Harga Beras, Premium Tembus Rekor", 16, at_word=True) == "Harga Beras…"
+    assert shortened("Pemberantasan Korupsi", 10, at_word=True) == "Pemberant…"  # no space past 5
+    assert shortened("Kim bertemu Putin", 30, at_word=True) == "Kim bertemu Putin"

@@ -25,6 +25,7 @@ from kabar_tui.core.model import (
     Quote,
     link_order,
 )
+from kabar_tui.core.shortening import shortened
 
 if TYPE_CHECKING:
     from kabar_tui.core.search import SearchPage
@@ -55,13 +56,7 @@ class ArticleHead:
     def outlet_or_title(self, width: int) -> str:
         """How an "also in" line names the article: its outlet, else its title, cut
         visibly within `width` characters, at a word where one ends past the middle."""
-        if self.outlet:
-            return self.outlet
-        if len(self.title) <= width:
-            return self.title
-        cut = self.title[: width - 1]
-        at = cut.rfind(" ")
-        return (cut[:at] if at > width // 2 else cut).rstrip(" ,.;:-") + "…"
+        return self.outlet or shortened(self.title, width, at_word=True)
 
 
 @dataclass(slots=True)

@@ -1,5 +1,4 @@
-"""Dates, times and numbers for people, in the interface locale, via babel's CLDR data;
-and text cut to fit."""
+"""Dates, times and numbers for people, in the interface locale, via babel's CLDR data."""
 
 from __future__ import annotations
 
@@ -91,11 +90,3 @@ def format_relative(moment: datetime, now: datetime, locale: str = DEFAULT_LOCAL
 
 def format_number(value: float, locale: str = DEFAULT_LOCALE) -> str:
     return format_decimal(value, locale=_cldr(locale))
-
-
-def shortened(text: str, limit: int) -> str:
-    """`text` in at most `limit` characters: cut, its trailing spaces dropped, and ended
-    with `…` when it is longer."""
-    if len(text) <= limit:
-        return text
-    return text[: limit - 1].rstrip() + "…"

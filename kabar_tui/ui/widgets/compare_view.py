@@ -19,8 +19,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from kabar_tui.core.compare import Comparison, Span
-from kabar_tui.core.formatting import shortened
 from kabar_tui.core.model import Article
+from kabar_tui.core.shortening import shortened
 from kabar_tui.i18n import _
 from kabar_tui.ui.labels import link_kind_label
 
