@@ -26,11 +26,17 @@ def answering() -> tuple[Asker, list[object], threading.Event]:
     return Asker(post, threading.Event()), answers, answered
 
 
-def test_long_work_gives_way_while_the_other_thread_is_busy() -> None:
-    asker, _, _ = answering()
+def busy_asker() -> tuple[Asker, threading.Event]:
+    """Another Asker, started on work that holds it busy until the event is set."""
     other, _, _ = answering()
     release = threading.Event()
-    other.start(lambda: release.wait(30))  # opening: busy until released
+    other.start(lambda: release.wait(30))
+    return other, release
+
+
+def test_long_work_gives_way_while_the_other_thread_is_busy() -> None:
+    asker, _, _ = answering()
+    other, release = busy_asker()  # opening: busy until released
     waiting = threading.Thread(target=asker.give_way, args=(other, 30.0))
     waiting.start()
     waiting.join(0.3)
@@ -43,9 +49,7 @@ def test_long_work_gives_way_while_the_other_thread_is_busy() -> None:
 
 def test_giving_way_waits_no_longer_than_asked() -> None:
     asker, _, _ = answering()
-    other, _, _ = answering()
-    release = threading.Event()
-    other.start(lambda: release.wait(30))
+    other, release = busy_asker()
     waiting = threading.Thread(target=asker.give_way, args=(other, 0.05))
     waiting.start()
     waiting.join(20)
@@ -58,9 +62,7 @@ def test_giving_way_waits_no_longer_than_asked() -> None:
 def test_giving_way_answers_the_questions_asked_meanwhile() -> None:
     """The list's order waits while search is busy; an article asked meanwhile does not."""
     asker, answers, answered = answering()
-    other, _, _ = answering()
-    release = threading.Event()
-    other.start(lambda: release.wait(30))
+    other, release = busy_asker()
     waiting = threading.Thread(target=asker.give_way, args=(other, 30.0))
     waiting.start()
     asker.ask("article", lambda: "the article", answers.append)

@@ -44,6 +44,14 @@ def shown_article(app: KabarApp) -> str | None:
     return None if view is None or view.article is None else view.article.id
 
 
+def title_people(app: KabarApp) -> str:
+    """The text of the shown article's first line styled as a person."""
+    view = app.reader.view
+    per = view.get_component_rich_style("article-view--entity-per", partial=True)
+    title = list(view.render_line(0))
+    return "".join(s.text for s in title if s.style is not None and s.style + per == s.style)
+
+
 def held(monkeypatch: pytest.MonkeyPatch, owner: object, name: str) -> threading.Event:
     """`owner.name` waits until the event is set (at most a minute)."""
     release = threading.Event()
@@ -168,11 +176,7 @@ async def test_the_title_entities_are_found_off_the_event_loop(
         await wait_for(pilot, lambda: shown_article(app), "the article")
         await wait_for(pilot, lambda: not app.asking, "the title's entities")
         await pilot.pause()
-        view = app.reader.view
-        per = view.get_component_rich_style("article-view--entity-per", partial=True)
-        title = list(view.render_line(0))
-        styled = [s.text for s in title if s.style is not None and s.style + per == s.style]
-        assert "".join(styled) == "Kim Jong-un"
+        assert title_people(app) == "Kim Jong-un"
     assert threads and threading.main_thread().name not in threads
 
 
@@ -211,11 +215,7 @@ async def test_the_pane_asked_with_the_first_article_does_not_wait_for_the_recog
             release.set()
             await wait_for(pilot, lambda: not app.asking, "the title's entities")
             await pilot.pause()
-            view = app.reader.view
-            per = view.get_component_rich_style("article-view--entity-per", partial=True)
-            title = list(view.render_line(0))
-            styled = [s.text for s in title if s.style is not None and s.style + per == s.style]
-            assert "".join(styled) == "Kim Jong-un"
+            assert title_people(app) == "Kim Jong-un"
             other = next(h for h in app.list_screen.shown if h.id != seed.id and h.title)
             app.jump(other.id)
             await wait_for(pilot, lambda: shown_article(app) == other.id, "the next article")
