@@ -531,3 +531,123 @@ def test_the_heads_and_siblings_of_some_rows(generated_catalogs: tuple[Catalog, 
     assert stored_one.siblings_of(ids) == in_memory.siblings_of(ids)
     assert in_memory.siblings_of(ids) == {i: every[i] for i in ids if i in every}
     assert stored_one.ids_by_path() == {head.path: head.id for head in in_memory.heads()}
+
+
+def _refuse_looking(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every way `open_catalog` looks at the folders fails the test."""
+
+    def refused(*args: object, **options: object) -> None:
+        raise AssertionError("the folders were looked at")
+
+    _without_file_checks(monkeypatch)
+    monkeypatch.setattr(catalog_open, "_walked_snapshot", refused)
+    monkeypatch.setattr(catalog_open, "discover_paths", refused)
+
+
+def _vouched_folder(tmp_path: Path) -> tuple[Path, Path, str]:
+    """The seeds in a folder, indexed into a cache: (folder, cache folder, corpus key)."""
+    folder = _seed_folder(tmp_path)
+    cache = tmp_path / "cache"
+    catalog = stored_catalog(cache, [folder])
+    key = catalog.key
+    catalog.close()
+    return folder, cache, key
+
+
+def _say(vouch: catalog_open.FolderVouch, folder: Path, cache: Path) -> None:
+    """What a watcher does once watching has begun: look at every file, then vouch."""
+    catalog, problems = open_catalog([folder], Storage(cache / DB_NAME))
+    assert catalog is not None and problems == []
+    vouch.say(catalog)
+    catalog.close()
+
+
+def test_a_live_watchers_word_opens_the_folder_without_looking_until_it_reports_a_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder, cache, key = _vouched_folder(tmp_path)
+    vouch = catalog_open.FolderVouch([folder], cache)
+    assert vouch.hold()
+    try:
+        _say(vouch, folder, cache)
+        with monkeypatch.context() as patched:
+            _refuse_looking(patched)
+            catalog, problems = open_catalog([folder], Storage(cache / DB_NAME), vouched=True)
+            assert catalog is not None and catalog.key == key and problems == []
+            assert len(catalog) == 5
+            catalog.close()
+        # Only the commands take it: the watcher's own check looks at every file.
+        with sorted(folder.glob("*.txt"))[0].open("ab") as opened:
+            opened.write(b"\nSatu baris lagi.\n")
+        catalog, problems = open_catalog([folder], Storage(cache / DB_NAME))
+        assert catalog is None and problems == []
+        # The watcher is told of the change and takes its word back: the next open looks.
+        vouch.withdraw()
+        catalog, problems = open_catalog([folder], Storage(cache / DB_NAME), vouched=True)
+        assert catalog is None and problems == []
+    finally:
+        vouch.release()
+
+
+def test_one_watcher_vouches_for_a_set_of_folders(tmp_path: Path) -> None:
+    folder, cache, _key = _vouched_folder(tmp_path)
+    first = catalog_open.FolderVouch([folder], cache)
+    second = catalog_open.FolderVouch([folder], cache)
+    assert first.hold()
+    assert not second.hold()
+    first.release()
+    assert second.hold()
+    second.release()
+
+
+VOUCHING_CHILD = """
+import sys
+from pathlib import Path
+from kabar_tui.core.catalog_open import FolderVouch, open_catalog
+from kabar_tui.core.storage import DB_NAME, Storage
+
+folder, cache = Path(sys.argv[1]), Path(sys.argv[2])
+vouch = FolderVouch([folder], cache)
+assert vouch.hold()
+catalog, _ = open_catalog([folder], Storage(cache / DB_NAME))
+vouch.say(catalog)
+catalog.close()
+print("vouched", flush=True)
+sys.stdin.read()
+"""
+
+
+def test_the_word_of_a_watcher_that_has_gone_is_not_taken(tmp_path: Path) -> None:
+    """A watcher killed without a word (its meta row and lock file left as they were):
+    its lock went with it, so the next open looks at the files and sees a change."""
+    import subprocess
+    import sys
+
+    folder, cache, _key = _vouched_folder(tmp_path)
+    child = subprocess.Popen(
+        [sys.executable, "-c", VOUCHING_CHILD, str(folder), str(cache)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stdout is not None and child.stdout.readline().strip() == "vouched"
+        with sorted(folder.glob("*.txt"))[0].open("ab") as opened:
+            opened.write(b"\nSatu baris lagi.\n")
+        # Alive and not told yet (the notification's window): its word is taken.
+        catalog, _problems = open_catalog([folder], Storage(cache / DB_NAME), vouched=True)
+        assert catalog is not None
+        catalog.close()
+    finally:
+        child.kill()
+        child.wait()
+    catalog, problems = open_catalog([folder], Storage(cache / DB_NAME), vouched=True)
+    assert catalog is None and problems == []
+    # A watcher started since holds the lock, but the word is not its own.
+    vouch = catalog_open.FolderVouch([folder], cache)
+    assert vouch.hold()
+    try:
+        catalog, problems = open_catalog([folder], Storage(cache / DB_NAME), vouched=True)
+        assert catalog is None and problems == []
+    finally:
+        vouch.release()

@@ -150,3 +150,52 @@ def test_a_batch_says_which_files_were_added_changed_and_removed(tmp_path: Path)
         "1 removed (gone.txt)"
     )
     assert known == {kept, *new}  # the next batch knows them
+
+
+def _vouched_key(folder: Path, cache: Path) -> str | None:
+    """The corpus a live watcher vouches for `folder` holds (`FolderVouch`), if any."""
+    from kabar_tui.core import catalog_open
+    from kabar_tui.core.storage import DB_NAME, Storage
+
+    with Storage(cache / DB_NAME) as storage:
+        word = catalog_open._remembered_snapshot(storage, [folder])[3]
+        if word and catalog_open._vouched_corpus(storage, [folder], word) is not None:
+            return word.partition(" ")[2]
+    return None
+
+
+def _until(condition, what: str) -> None:
+    deadline = time.monotonic() + PATIENCE_S
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"never happened: {what}")
+        time.sleep(0.05)
+
+
+def test_index_watch_vouches_for_its_folders_while_it_watches(tmp_path: Path) -> None:
+    """`kabar index --watch` says which corpus its folders hold once it has looked at them
+    watching, says it again for the corpus indexed after a change, and ends with it."""
+    corpus, cache = tmp_path / "corpus", tmp_path / "cache"
+    shutil.copytree(SEEDS, corpus)
+    env = {key: value for key, value in os.environ.items() if key != "KABAR_NO_CACHE"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kabar_tui", "index", "--watch", "--workers", "1", str(corpus)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**env, "PYTHONUNBUFFERED": "1", "KABAR_CACHE_DIR": str(cache)},
+    )
+    output = _lines_of(process)
+    try:
+        _read_until(output, "watching")
+        _until(lambda: _vouched_key(corpus, cache) is not None, "a word for the folder")
+        first = _vouched_key(corpus, cache)
+        shutil.copy(SEEDS / sorted(os.listdir(SEEDS))[0], corpus / "copy.txt")
+        assert "6 articles" in _read_until(output, "articles")[-1]
+        _until(lambda: _vouched_key(corpus, cache) not in (None, first), "a word for the new")
+        process.send_signal(signal.SIGINT)
+        assert process.wait(PATIENCE_S) == 0
+        assert _vouched_key(corpus, cache) is None
+    finally:
+        process.kill()
+        process.wait()

@@ -44,11 +44,12 @@ def error_console() -> Console:
 def load_catalog(args: argparse.Namespace) -> Catalog | None:
     """The corpus under the paths, print each problem as one line, None when nothing could
     be read. The cache's stored corpus when every file is unchanged (nothing is loaded, the
-    command asks for what it prints); else the files are indexed now."""
+    command asks for what it prints), or when a live watcher vouches for the folders (a
+    reader or `kabar index --watch`: no file looked at); else the files are indexed now."""
     from kabar_tui.core.catalog_open import open_catalog
 
     catalog: Catalog | None
-    catalog, warnings = open_catalog(args.paths or None)
+    catalog, warnings = open_catalog(args.paths or None, vouched=True)
     if catalog is None:
         from kabar_tui.core.pipeline import build_corpus
 

@@ -7,6 +7,7 @@ import logging
 import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -15,6 +16,9 @@ from kabar_tui.cli.common import NOTHING_READ, add_paths_argument, error_console
 from kabar_tui.core.pipeline import IndexReport, index_corpus
 from kabar_tui.core.storage import CacheUnavailable, Storage, cache_disabled
 from kabar_tui.i18n import _, ngettext
+
+if TYPE_CHECKING:
+    from kabar_tui.core.catalog_open import FolderVouch
 
 HELP = "process articles into the cache (a second open is then instant)"
 NAMES_SHOWN = 3  # file names said per kind of change, then `…`
@@ -71,7 +75,10 @@ def _watch(
     args: argparse.Namespace,
     console: Console,
 ) -> int:
-    """Index again whenever article files under the paths appear, change or go away."""
+    """Index again whenever article files under the paths appear, change or go away;
+    while watching, vouch for the folders (`FolderVouch`: the other commands then take
+    its word instead of looking at every file)."""
+    from kabar_tui.core.catalog_open import FolderVouch
     from kabar_tui.core.watch import FolderWatcher
 
     # watchfiles stops on Ctrl-C itself and logs it as a warning: the user pressed it, so
@@ -80,19 +87,37 @@ def _watch(
     watcher = FolderWatcher(roots)
     stop = threading.Event()
     known = set(before)
+    vouch = FolderVouch(roots)
+    vouch.hold()
     print(_("watching for changes (ctrl+c ends)"), flush=True)
     try:
-        for changed in watcher.changes(stop, since=before):
+        # Looked at once watching has begun: what changed after `before` comes as a batch.
+        for changed in watcher.changes(stop, since=before, begun=lambda: _vouch(roots, vouch)):
+            vouch.withdraw()  # before anything: the folders are not as said
             for note in watcher.notes:
                 console.print(f"kabar: {note}", markup=False)
             watcher.notes.clear()
             print(describe_changes(changed, known), flush=True)
             _run_once(args, console, rebuild=False)
+            _vouch(roots, vouch)
     except KeyboardInterrupt:
         stop.set()
+    finally:
+        vouch.release()
     for note in watcher.notes:
         console.print(f"kabar: {note}", markup=False)
     return 0
+
+
+def _vouch(roots: Sequence[str | Path], vouch: FolderVouch) -> None:
+    """Vouch for the folders when every file is what the cache holds (looked at now)."""
+    from kabar_tui.core.catalog_open import open_catalog
+
+    catalog, _problems = open_catalog(roots)
+    if catalog is not None:
+        if not catalog.problems:  # a problem is said at every open
+            vouch.say(catalog)
+        catalog.close()
 
 
 def describe_changes(changed: set[Path], known: set[Path]) -> str:

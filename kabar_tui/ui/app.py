@@ -58,6 +58,7 @@ from kabar_tui.ui.textual_strings import part_name, textual_text
 from kabar_tui.ui.theming import no_color_filters, setup_themes
 
 if TYPE_CHECKING:
+    from kabar_tui.core.catalog_open import FolderVouch
     from kabar_tui.core.compare import Comparison
     from kabar_tui.core.search import SearchPage
     from kabar_tui.core.watch import FolderWatcher
@@ -475,11 +476,15 @@ class KabarApp(App[None]):
             return
         if not self._quiet(FOLDERS_QUIET, FOLDERS_QUIET_LONGEST):
             return
+        from kabar_tui.core.catalog_open import FolderVouch
         from kabar_tui.core.watch import FolderWatcher
 
         watcher = self.watching if not isinstance(self.watching, bool) else None
         if watcher is None and self.watching and self.paths:
             watcher = FolderWatcher(self.paths)
+        # While watching, the reader vouches for the folders: `kabar search` and the other
+        # commands then take its word instead of looking at every file.
+        vouch = FolderVouch(self.paths) if watcher is not None else None
         with contextlib.suppress(_Stopped):
             try:
                 looked = False
@@ -487,16 +492,18 @@ class KabarApp(App[None]):
                 def look() -> None:
                     nonlocal looked
                     looked = True
-                    self._index_if_changed()
+                    self._index_if_changed(vouch)
 
-                if watcher is not None:
+                if watcher is not None and vouch is not None:
+                    vouch.hold()
                     for changed in watcher.changes(self._stop_loading, begun=look):
+                        vouch.withdraw()  # before anything: the folders are not as said
                         for note in watcher.notes:
                             self._post(WatchNote(note))
                         watcher.notes.clear()
                         if len(changed) <= PREVIEWED_FILES:
                             self._preview(changed)
-                        self._index_if_changed()
+                        self._index_if_changed(vouch)
                     for note in watcher.notes:  # watching ended: why
                         self._post(WatchNote(note))
                 if not looked and not self._stop_loading.is_set():  # not watching, or gone
@@ -505,6 +512,9 @@ class KabarApp(App[None]):
                 raise
             except Exception as error:  # said in one line, not a traceback; watching ends
                 self._post(WatchNote(_("Folders no longer checked: {error}").format(error=error)))
+            finally:
+                if vouch is not None:
+                    vouch.release()
 
     def _quiet(self, seconds: float, longest: float) -> bool:
         """In a thread: wait until neither the catalog's thread nor the search thread has
@@ -554,9 +564,10 @@ class KabarApp(App[None]):
         if articles or gone:
             self._post(ArticlesPreviewed(catalog, articles, gone))
 
-    def _index_if_changed(self) -> None:
+    def _index_if_changed(self, vouch: FolderVouch | None = None) -> None:
         """Check every file against the cache (`open_catalog`); what changed is indexed
-        (the cache's rows for the rest are reused), and the event loop told the key."""
+        (the cache's rows for the rest are reused), and the event loop told the key.
+        Watching, the folders are vouched for (`vouch`) once they hold the corpus."""
         from kabar_tui.core.catalog_open import open_catalog as open_stored
 
         catalog, problems = open_stored(self.paths)
@@ -572,6 +583,8 @@ class KabarApp(App[None]):
                 self._post(FoldersChecked(None, report.corpus.problems))
                 return
         problems = problems + [p for p in catalog.problems if p not in problems]
+        if vouch is not None and not problems:  # a problem is said at every open
+            vouch.say(catalog)
         catalog.close()
         self._post(FoldersChecked(catalog.key, problems))
 

@@ -295,3 +295,41 @@ async def test_an_article_asked_for_before_every_head_is_read_opens_before_they_
         await wait_for(pilot, lambda: getattr(app._article_view(), "article", None), "its text")
         assert app.reader.view.article.id == other
     catalog.close()
+
+
+def vouched_key(folder: Path) -> str | None:
+    """The corpus a live watcher vouches for `folder` holds (`FolderVouch`), if any."""
+    from kabar_tui.core import catalog_open
+    from kabar_tui.core.storage import Storage
+
+    with Storage.open_default() as storage:
+        word = catalog_open._remembered_snapshot(storage, [folder])[3]
+        if word and catalog_open._vouched_corpus(storage, [folder], word) is not None:
+            return word.partition(" ")[2]
+    return None
+
+
+async def test_the_reader_vouches_for_the_folders_it_watches(folder: Path) -> None:
+    """Once it has looked at every file, watching, the reader's word spares the commands
+    their look; after a change, its word is for the corpus indexed with it; quitting, it
+    is taken back."""
+    from kabar_tui.ui.app import stored_key
+
+    app = KabarApp(paths=[folder], watch=polling(folder))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: app.list_screen.shown, "the first rows")
+        first = stored_key(app.catalog)
+        assert first is not None
+        await wait_for(pilot, lambda: vouched_key(folder) == first, "the reader's word")
+        catalog = app.catalog
+        shutil.copy(held_back_seed(), folder / held_back_seed().name)
+        await wait_for(pilot, lambda: app.catalog is not catalog, "the corpus indexed again")
+        second = stored_key(app.catalog)
+        assert second not in (None, first)
+        await wait_for(pilot, lambda: vouched_key(folder) == second, "its word for the new one")
+        app.exit()
+    for _ in range(500):  # the folders' thread ends after the app
+        if vouched_key(folder) is None:
+            break
+        threading.Event().wait(0.02)
+    assert vouched_key(folder) is None
