@@ -15,7 +15,10 @@ in the environment here). Each run is a fresh process running the real app headl
 - the longest the event loop stalled until linked: a 10 ms sleep woken late, and the CPU
   time the loop's thread spent in that while (the steadier figure on a loaded machine);
 - peak RSS of the process at first rows, at ready, and at the end;
-- entity view: from asking for the most mentioned entity to its first rows listed.
+- entity view: from asking for the entity whose mention count is nearest `--mentions`
+  (25,000, the issue's) to its first rows listed.
+The article in a story and that entity are found before the runs (`FACTS`, with the
+checkout's code), not inside the timed window.
 `--repo` runs another checkout's code (for before/after on the same corpus).
 `--child hits|article` is one process that stops there (for `farm-bench --vs`, which times
 whole processes: docs/ui.md).
@@ -40,33 +43,7 @@ started = float(sys.argv[3])  # when the parent spawned this process (a system-w
 from kabar_tui.ui.app import KabarApp
 
 FOLDER, QUERY, MODE = sys.argv[1], sys.argv[2], sys.argv[4]
-
-
-def catalog_facts(app):
-    '''An article in a story and the most mentioned entity, from the new API or the old.
-    A stored catalog is asked for its top entity alone: `entities()` reads every entity's
-    article list (17 s and 270 MB at 100k articles), which the reader never does.'''
-    catalog = getattr(app, "catalog", None)
-    if catalog is not None:
-        stories = catalog.stories()
-        if hasattr(catalog, "_rows"):
-            rows = catalog._rows(
-                "SELECT n.text FROM entities e JOIN names n ON n.corpus = e.corpus "
-                "AND n.number = e.name WHERE e.corpus = ? ORDER BY e.mentions DESC, "
-                "e.position LIMIT 1",
-                catalog.number,
-            )
-            entities = None
-            top = rows[0][0] if rows else None
-        else:
-            entities = catalog.entities()
-    else:
-        stories = [s.articles for s in app.corpus.stories if len(s.articles) > 1]
-        entities = app.corpus.entities
-    if entities is not None:
-        top = max(entities, key=lambda e: e.mentions).canonical if entities else None
-    linked = stories[0][0] if stories else None
-    return linked, top
+FACTS = json.loads(sys.argv[5]) if len(sys.argv) > 5 else {}
 
 
 async def until(pilot, condition, what, step=0.005, limit=900):
@@ -142,7 +119,7 @@ async def main():
         figures["longest_stall_loading"] = max(stalls)
         figures["longest_stall_cpu"] = max(busy)
         watcher.cancel()
-        linked, top = catalog_facts(app)
+        linked, top = FACTS.get("linked"), FACTS.get("entity")
         # An article of a story when there is one (its related pane lists passages), else
         # the first listed (its pane says nothing is related): either way the pane answers.
         app.jump(linked or app.list_screen.shown[0].id, 0)
@@ -159,7 +136,7 @@ async def main():
                 pilot, lambda: [t for t in getattr(app.screen, "targets", []) if t], "mentions"
             )
             figures["entity_first_page"] = shown - (asked - started)
-            figures["entity"] = top
+            figures["entity"] = f"{top} ({FACTS.get('mentions')} mentions)"
         await pilot.press("Q")
     figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print("FIGURES " + json.dumps(figures))
@@ -169,12 +146,54 @@ asyncio.run(main())
 """
 
 
-def one_run(folder: str, query: str, repo: Path, mode: str) -> dict:
+# What a run asks for, found before it (with the checkout's code, whose cache key it is): an
+# article in a story and the entity whose mention count is nearest the one asked for. Once
+# the run asked its own catalog, on the event loop inside the timed window (`stories()` at
+# 100k: a query of every story, which the reader never makes).
+FACTS = r"""
+import json, sys
+from kabar_tui.core.catalog_open import open_catalog
+
+catalog, _ = open_catalog([sys.argv[1]])
+if catalog is None:
+    raise SystemExit("index the folder first (kabar index FOLDER, with KABAR_CACHE_DIR)")
+stories = catalog.stories()
+rows = catalog._rows(
+    "SELECT n.text, e.mentions FROM entities e JOIN names n ON n.corpus = e.corpus "
+    "AND n.number = e.name WHERE e.corpus = ? ORDER BY ABS(e.mentions - ?), e.position LIMIT 1",
+    catalog.number,
+    int(sys.argv[2]),
+)
+print(json.dumps({
+    "linked": stories[0][0] if stories else None,
+    "entity": rows[0][0] if rows else None,
+    "mentions": rows[0][1] if rows else None,
+}))
+"""
+
+
+def facts(folder: str, repo: Path, mentions: int) -> str:
+    """FACTS, as JSON."""
+    env = dict(os.environ, PYTHONPATH=str(repo))
+    done = subprocess.run(
+        [sys.executable, "-c", FACTS, folder, str(mentions)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=repo,
+        check=False,
+    )
+    if done.returncode:
+        raise RuntimeError(done.stderr[-3000:])
+    return done.stdout.strip()
+
+
+def one_run(folder: str, query: str, repo: Path, mode: str, known: str = "{}") -> dict:
     """One fresh process: `mode` "search" (a query, then an article) or "article"."""
     env = dict(os.environ, PYTHONPATH=str(repo))
     spawned = time.monotonic()  # CLOCK_MONOTONIC: the child reads the same clock
     done = subprocess.run(
-        [sys.executable, "-c", CHILD, folder, query, repr(spawned), mode],
+        [sys.executable, "-c", CHILD, folder, query, repr(spawned), mode, known],
         capture_output=True,
         text=True,
         env=env,
@@ -202,15 +221,19 @@ def main() -> int:
     parser.add_argument("--repo", type=Path, default=ROOT, help="the checkout whose code runs")
     parser.add_argument("--query", default="harga beras")
     parser.add_argument("--child", choices=["hits", "article"], help="one run, in this process")
+    parser.add_argument(
+        "--mentions", type=int, default=25_000, help="the entity view's entity: this many mentions"
+    )
     args = parser.parse_args()
     if args.child:
         sys.path.insert(0, str(args.repo))
         sys.argv = ["child", args.folder, args.query, repr(time.monotonic()), args.child]
         exec(CHILD, {"__name__": "__main__"})  # the benchmark's own child, in this process
         return 0
+    known = facts(args.folder, args.repo, args.mentions)
     runs, article_runs = [], []
     for _ in range(args.runs):  # alternated, so both see the same load
-        runs.append(one_run(args.folder, args.query, args.repo, "search"))
+        runs.append(one_run(args.folder, args.query, args.repo, "search", known))
         article_runs.append(one_run(args.folder, args.query, args.repo, "article"))
     for key, name in (
         ("first_rows", "first rows"),
