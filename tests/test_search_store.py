@@ -361,3 +361,19 @@ def test_votes_summed_with_numpy_are_those_added_one_at_a_time(
             assert list(got.items()) == list(expected.items()), query  # order, exact floats
             compared += bool(expected)
         assert compared > 80
+
+
+def test_a_prepared_index_has_read_what_its_first_query_reads(cache: Storage) -> None:
+    """`prepare` (the reader's search thread, once the index is open) reads the vocabulary
+    and the document columns: with their rows gone afterwards, queries still answer as
+    the index in memory does, without a warning."""
+    key, corpus = store_generated(cache, 30)
+    stored = open_search(cache, key)
+    assert isinstance(stored, StoredSearchIndex)
+    stored.prepare()
+    read = ["words", "words_offsets", "sorted_words", "frequencies", "word_lengths", "articles"]
+    read += ["kinds", "owners", "paragraphs", "records", "labels"]
+    damage(cache, f"DELETE FROM search_arrays WHERE name IN ({', '.join(map(repr, read))})")
+    asked = [query for query in queries(corpus, 16, 4) if ":" not in query]
+    assert_same_pages(stored, SearchIndex.build(corpus), asked)
+    assert cache.warnings == []

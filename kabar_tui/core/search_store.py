@@ -26,6 +26,7 @@ BLAKE2b checksum checked as it is read. The SQL is portable.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import heapq
 import itertools
@@ -1072,6 +1073,22 @@ class StoredSearchIndex(SearchEngine):
                     self.broken = True
                     return SearchPage([], 0)
                 return self._fallback.search_page(query, offset, limit)
+
+    def prepare(self) -> None:
+        """Read now what every query reads first (the vocabulary and the document columns:
+        about 0.2 s at 100k articles), so the first keystroke does not wait for it: the
+        reader calls this in its search thread once the index is open. What cannot be read
+        is left for the query, which says so and builds the index again."""
+        with self._lock:
+            if self._fallback is not None or self.broken or self.replaced:
+                return
+            with contextlib.suppress(Skipped, *_UNREADABLE), self._storage.guard("read") as db:
+                self._connection = db
+                self._find_word("")
+                self._frequencies()
+                self._word_lengths()
+                self._documents()
+                self._articles()
 
     # --- reading ----------------------------------------------------------------------
 

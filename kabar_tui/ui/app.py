@@ -455,6 +455,9 @@ class KabarApp(App[None]):
             replaced.close()
         with contextlib.suppress(_Stopped):
             self._post(SearcherReady(catalog, searcher))
+        prepare = getattr(searcher, "prepare", None)  # a stored index: its arrays read now
+        if prepare is not None:
+            prepare()
 
     # -- the folders: checked, watched, indexed again --------------------------------------
 
