@@ -39,6 +39,7 @@ class Asker:
         self._numbers = itertools.count()
         self._newest: dict[str, int] = {}
         self.unanswered = 0  # questions asked and not yet answered on the event loop
+        self.asked_at = 0.0  # when the last question was asked (`time.monotonic`)
         self.busy = False  # the thread is opening, or asking a question (`give_way`)
         self._thread: threading.Thread | None = None
 
@@ -60,6 +61,7 @@ class Asker:
         number = next(self._numbers)
         self._newest[group] = number
         self.unanswered += 1
+        self.asked_at = time.monotonic()
         self._queue.put((group, number, question, then))
         return number
 
@@ -112,6 +114,22 @@ class Asker:
                 return
             if now >= deadline or self._stop.wait(0.005):
                 return
+
+    def settled(self, quiet: float) -> bool:
+        """Whether every question asked of this thread is answered, the last `quiet`
+        seconds ago or more (its opening may still be going on)."""
+        return not self.unanswered and time.monotonic() - self.asked_at >= quiet
+
+    def settle(self, quiet: float, longest: float) -> None:
+        """In the thread, before work nobody waits for: wait until no question has been
+        asked of it for `quiet` seconds, at most `longest`, answering those asked meanwhile
+        (a reader who opens an article and its pane at once gets them first)."""
+        deadline = time.monotonic() + longest
+        while not self._stop.is_set():
+            self.answer_waiting()
+            if time.monotonic() - self.asked_at >= quiet or time.monotonic() >= deadline:
+                return
+            self._stop.wait(0.005)
 
     def _serve(self, first: Callable[[], None]) -> None:
         self.busy = True
