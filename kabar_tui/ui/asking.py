@@ -122,12 +122,14 @@ class Asker:
 
     def settle(self, quiet: float, longest: float) -> None:
         """In the thread, before work nobody waits for: wait until no question has been
-        asked of it for `quiet` seconds, at most `longest`, answering those asked meanwhile
-        (a reader who opens an article and its pane at once gets them first)."""
-        deadline = time.monotonic() + longest
+        asked of it for `quiet` seconds (counted from now at the earliest), at most
+        `longest`, answering those asked meanwhile (a reader who opens an article and its
+        pane at once gets them first)."""
+        started = time.monotonic()
         while not self._stop.is_set():
             self.answer_waiting()
-            if time.monotonic() - self.asked_at >= quiet or time.monotonic() >= deadline:
+            now = time.monotonic()
+            if now - max(self.asked_at, started) >= quiet or now - started >= longest:
                 return
             self._stop.wait(0.005)
 
