@@ -14,12 +14,14 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from benchmarks.searchgen import Generator
 from kabar_tui.core import storage, storage_sqlite
 from kabar_tui.core.model import Corpus
 from kabar_tui.core.pipeline import index_corpus
+from kabar_tui.core.query import KINDS, HitKind
 from kabar_tui.core.resources import seeds_dir
 from kabar_tui.core.search import RANKED, SearchEngine, SearchIndex, SearchPage
 from kabar_tui.core.search_store import StoredSearchIndex, open_search, save_search
@@ -377,3 +379,71 @@ def test_a_prepared_index_has_read_what_its_first_query_reads(cache: Storage) ->
     asked = [query for query in queries(corpus, 16, 4) if ":" not in query]
     assert_same_pages(stored, SearchIndex.build(corpus), asked)
     assert cache.warnings == []
+
+
+def phrase_queries(corpus: Corpus, rng: random.Random) -> list[str]:
+    """Phrases of one to three words of passages, quotes' last word and speaker (side by
+    side in the index only), speakers and entity names alone, after a free word or not."""
+    passages = [p.text for article in corpus.articles for p in article.paragraphs]
+    made = []
+    for _ in range(40):
+        words = re.findall(r"\w+", rng.choice(passages))
+        start = rng.randrange(max(len(words) - 3, 1))
+        made.append(f'"{" ".join(words[start : start + rng.randint(1, 3)])}"')
+    for article in corpus.articles[:10]:
+        for quote in article.quotes[:2]:
+            last = re.findall(r"\w+", quote.text)[-1:]
+            speaker = (quote.speaker_canonical or quote.speaker or "").split()
+            made += [f'"{" ".join(last + speaker[:1])}"', f'"{" ".join(speaker)}"']
+        made += [f'"{mention.text}"' for mention in article.entities[:2]]
+    return [f"{rng.choice(['', 'dan ', 'menteri '])}{query}" for query in made]
+
+
+def phrase_kept_as_by_reading(engine: SearchEngine, query: str) -> bool:
+    """`_matching` of `query` is the documents marked by its words whose text holds its
+    phrases (every one read); whether any is."""
+    from kabar_tui.core.query import parse_query
+    from kabar_tui.core.textfold import WORD, fold
+
+    parsed = parse_query(query)
+    words = [*parsed.terms, *(word for phrase in parsed.phrases for word in phrase)]
+    terms = engine._terms(parsed, words)
+    marked = np.zeros(engine._document_count(), dtype=bool)
+    for term in terms:
+        if term.matches or term.alias_docs:
+            marked |= engine._term_mask(term)
+    phrases = [f" {' '.join(phrase)} " for phrase in parsed.phrases]
+    expected = np.zeros_like(marked)
+    for doc in np.flatnonzero(marked).tolist():
+        joined = f" {' '.join(WORD.findall(fold(engine._texts([doc])[0])))} "
+        expected[doc] = all(phrase in joined for phrase in phrases)
+    read: list[int] = []
+    texts = engine._texts
+    engine._texts = lambda docs: read.extend(docs) or texts(docs)  # type: ignore[method-assign]
+    try:
+        found = engine._matching(parsed, terms)
+    finally:
+        del engine._texts
+    assert (found == expected).all(), query
+    kinds = {KINDS[engine._documents().kinds[doc]] for doc in read}
+    if all(len(phrase) == 1 for phrase in parsed.phrases):  # no title or passage read
+        assert kinds <= {HitKind.QUOTE, HitKind.ENTITY}, query
+    return bool(found.any())
+
+
+def test_a_phrase_keeps_what_reading_every_marked_text_keeps(cache: Storage) -> None:
+    """Phrases are checked in the texts of the documents their words' pairs are posted
+    for (one word: of quotes and entities only): exactly the documents that reading the
+    text of every document marked by the query keeps, on both backings."""
+
+    key, corpus = store_generated(cache, 40)
+    stored = open_search(cache, key)
+    assert stored is not None
+    asked = phrase_queries(corpus, random.Random(5))
+    kept_somewhere = 0
+    for engine in (SearchIndex.build(corpus), stored):
+        with cache.guard("read") as db:
+            if isinstance(engine, StoredSearchIndex):
+                engine._connection = db  # read on a connection, as a query does
+            kept_somewhere += sum(phrase_kept_as_by_reading(engine, query) for query in asked)
+    assert kept_somewhere > len(asked)  # most phrases are found

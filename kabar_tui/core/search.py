@@ -35,6 +35,8 @@ _KIND_CODE = {kind: code for code, kind in enumerate(KINDS)}
 _PAIR_BASE = 1 << 32  # keys at or above are word pairs, below are word ids
 _PAIR_BUCKETS = (1 << 20) - 1  # pairs are hashed into at most this many posting lists
 _NO_NUMBER = -1
+# Kinds indexed with words they do not show (a quote's speaker, an entity's aliases).
+_MORE_THAN_SHOWN = [_KIND_CODE[HitKind.QUOTE], _KIND_CODE[HitKind.ENTITY]]
 
 # Postings read per query before switching to membership checks: grows slowly with the
 # index so recall holds up while a query stays within its time goal.
@@ -253,19 +255,35 @@ class SearchEngine(ABC):
         for term in terms:
             if term.matches or term.alias_docs:
                 mask |= self._term_mask(term)
+        ids: dict[str, int] = {}
         for word in {word for phrase in parsed.phrases for word in phrase}:
             phrase_word = self._find_word(word)
             if phrase_word is None:
                 mask[:] = False
                 return mask
+            ids[word] = phrase_word
             having = np.zeros_like(mask)
             having[_as_numbers(self._posting_of(phrase_word))] = True
             mask &= having
+        # A document holding a phrase holds each pair of its words side by side, which the
+        # pairs' posting lists say (with a few more: keys collide, and a quote's speaker
+        # follows its words): only those are read to check.
+        for phrase in parsed.phrases:
+            for first, second in pairwise(phrase):
+                having = np.zeros_like(mask)
+                having[_as_numbers(self._posting_of(_pair_key(ids[first], ids[second])))] = True
+                mask &= having
         if parsed.kinds is not None or parsed.outlets or parsed.speakers:
             mask &= self._admitted(parsed)
         if parsed.phrases:
             phrases = [f" {' '.join(phrase)} " for phrase in parsed.phrases]
-            kept = np.flatnonzero(mask).tolist()
+            checked = np.flatnonzero(mask)
+            if all(len(phrase) == 1 for phrase in parsed.phrases):
+                # One word: a title or passage holding it is indexed under it and nothing
+                # else; quotes and entities are indexed with more words than they show.
+                kinds = np.asarray(self._documents().kinds, dtype=np.uint8)[checked]
+                checked = checked[np.isin(kinds, _MORE_THAN_SHOWN)]
+            kept = checked.tolist()
             for start in range(0, len(kept), _TEXT_BATCH):
                 chunk = kept[start : start + _TEXT_BATCH]
                 for doc, text in zip(chunk, self._texts(chunk), strict=True):
