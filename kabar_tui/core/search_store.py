@@ -636,8 +636,7 @@ class _AppendedIndex(SavedSearchIndex):
             (self.records, documents.records),
             (self.label_numbers, documents.labels),
         ):
-            assert isinstance(values, array)
-            column.extend(values[: split.documents])
+            column.frombytes(memoryview(values[: split.documents]).cast("B"))  # type: ignore[arg-type]
         count = stored._word_count
         words = _OldWords(stored._strings("words", count), stored._sorted_word_ids(), split.words)
         self.words = words  # type: ignore[assignment]
@@ -1120,6 +1119,23 @@ class StoredSearchIndex(SearchEngine):
         assert isinstance(values, array)
         return values
 
+    def _column(self, name: str, typecode: str, length: int) -> Sequence[int]:
+        """A document column, read in place from its BLOB (a view, not a copy: the five
+        columns are 17 bytes a document, 32 MB at 100k articles)."""
+        values = self._loaded.get(name)
+        if values is None:
+            if _BIG_ENDIAN:
+                return self._array(name, typecode, length)
+            data = self._blob(name)
+            if len(data) % array(typecode).itemsize:
+                raise SearchDamaged("an array's length is not a whole number of items")
+            values = memoryview(data).cast(typecode)  # type: ignore[call-overload]
+            if len(values) != length:
+                raise SearchDamaged(f"its {name} have the wrong length")
+            self._loaded[name] = values
+        assert isinstance(values, memoryview | array)
+        return values
+
     def _strings(self, name: str, length: int | None = None) -> _Strings:
         values = self._loaded.get(name)
         if values is None:
@@ -1220,11 +1236,11 @@ class StoredSearchIndex(SearchEngine):
     def _documents(self) -> DocumentColumns:
         count = self._count
         return DocumentColumns(
-            self._array("kinds", "B", count),
-            self._array("owners", "i", count),
-            self._array("paragraphs", "i", count),
-            self._array("records", "i", count),
-            self._array("labels", "i", count),
+            self._column("kinds", "B", count),
+            self._column("owners", "i", count),
+            self._column("paragraphs", "i", count),
+            self._column("records", "i", count),
+            self._column("labels", "i", count),
         )
 
     def _label_texts(self) -> _Strings:
