@@ -98,11 +98,6 @@ GIVE_WAY_QUIET = 0.25
 # an article opened at once, and its pane, come first.
 SETTLE = 3.0
 SETTLE_QUIET = 0.5
-# The first article's title entities load the recogniser (0.3-0.4 s of CPU in the header's
-# thread, which the pane asked next would share): once the catalog's thread has had
-# nothing to answer for HEADER_QUIET seconds, at most HEADER_WAIT.
-HEADER_QUIET = 0.3
-HEADER_WAIT = 2.0
 KEPT_ARTICLES = 8  # whole articles kept after opening, so back and forward ask nothing
 # Signals that end the reader the way `q` does: the terminal is restored first.
 QUITTING_SIGNALS = ("SIGTERM", "SIGHUP", "SIGINT")
@@ -979,24 +974,13 @@ class KabarApp(App[None]):
                     self._header_asker.start(lambda: None)
                 self._header_asker.ask(
                     f"header {article.id}",
-                    partial(self._header_when_settled, header_mentions_now, article),
+                    partial(header_mentions_now, article),
                     partial(self._header_found, article),
                 )
             self._keep(read)
             then(*read)
 
         self.ask(partial(read_article, article_id, header=header), found, "article")
-
-    def _header_when_settled(
-        self, find: Callable[[Article], HeaderMentions | None], article: Article
-    ) -> HeaderMentions | None:
-        """In the header's thread: `find(article)` once the catalog's thread has answered
-        what was asked with the article (its pane) and had nothing to answer for a while."""
-        deadline = time.monotonic() + HEADER_WAIT
-        while not self._asker.settled(HEADER_QUIET) and time.monotonic() < deadline:
-            if self._stop_loading.wait(0.01):
-                break
-        return find(article)
 
     def _header_found(self, article: Article, mentions: HeaderMentions | None) -> None:
         """The title's and captions' mentions of an article shown without them: kept with

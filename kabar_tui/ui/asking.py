@@ -115,11 +115,6 @@ class Asker:
             if now >= deadline or self._stop.wait(0.005):
                 return
 
-    def settled(self, quiet: float) -> bool:
-        """Whether every question asked of this thread is answered, the last `quiet`
-        seconds ago or more (its opening may still be going on)."""
-        return not self.unanswered and time.monotonic() - self.asked_at >= quiet
-
     def settle(self, quiet: float, longest: float) -> None:
         """In the thread, before work nobody waits for: wait until no question has been
         asked of it for `quiet` seconds (counted from now at the earliest), at most

@@ -89,15 +89,3 @@ def test_settling_answers_the_questions_asked_meanwhile_until_a_quiet_moment() -
         asker.stop()
         waiting.join(30)
     assert not waiting.is_alive()
-
-
-def test_settled_once_every_question_asked_is_answered() -> None:
-    """What the first article's title entities wait for before loading the recogniser."""
-    asker, answers, _ = answering()
-    assert asker.settled(0.0)
-    asker.ask("pane", lambda: "the pane", answers.append)
-    assert not asker.settled(0.0)  # asked, not answered yet
-    asker.answer_waiting()
-    asker.answered()  # what the event loop does with the answer
-    assert answers == ["the pane"]
-    assert asker.settled(0.0) and not asker.settled(3600.0)
