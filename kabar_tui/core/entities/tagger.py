@@ -190,24 +190,53 @@ class CrfModel:
         how sure the tagger is of exactly that name, for letting it overrule the rules
         only where it is sure. Only for the entities `asked(sentence, first, end, label)`
         wants (all by default; None for the others): few are ever asked about."""
+        return self.decode_weighed(sentences, pieces, asked)[0]
+
+    def decode_weighed(
+        self,
+        sentences: Sequence[tuple[Sequence[str], Sequence[str]]],
+        pieces: Sequence[Sequence[tuple[int, int]]] | None = None,
+        asked: Callable[[int, int, int, str], bool] | None = None,
+        queries: Sequence[Sequence[tuple[int, int, int]]] = (),
+    ) -> tuple[list[list[tuple[int, int, str, float | None]]], list[list[float | None]]]:
+        """`decode_sure_spans`, and the probability of names the decoder did not read: per
+        sentence, (first, end, kind) queries as `Lattice.readings` takes them (another
+        recogniser's names), answered where the best labelling names none of those words
+        and they lie in one decoded piece, else None. One forward-backward pass serves
+        both, over the pieces that hold an answer only."""
         labels, offsets, lattice = self._best_labels(sentences, pieces, keep_steps=True)
         spans = entity_spans(labels, offsets)
         if lattice is None:
-            return [[] for _ in spans]
+            return [[] for _ in spans], [[None] * len(q) for q in queries]
         wanted = [
-            (offsets[i] + a, offsets[i] + b)
+            (offsets[i] + a, offsets[i] + b, (int(labels[offsets[i] + a]) + 1) // 2)
             for i, row in enumerate(spans)
             for a, b, label in row
             if asked is None or asked(i, a, b, label)
         ]
-        probabilities = dict(zip(wanted, lattice.marginals(wanted, labels), strict=True))
-        return [
+        other = [
+            (offsets[i] + a, offsets[i] + b, kind)
+            for i, row in enumerate(queries)
+            for a, b, kind in row
+            if not labels[offsets[i] + a : offsets[i] + b].any()
+            and lattice.covers(offsets[i] + a, offsets[i] + b)
+        ]
+        weights = lattice.readings(wanted + other)
+        probabilities = dict(zip(wanted, weights[: len(wanted)], strict=True))
+        named = [
             [
-                (a, b, label, probabilities.get((offsets[i] + a, offsets[i] + b)))
+                (a, b, label, probabilities.get((offsets[i] + a, offsets[i] + b, kind)))
                 for a, b, label in row
+                for kind in [(int(labels[offsets[i] + a]) + 1) // 2]
             ]
             for i, row in enumerate(spans)
         ]
+        answered = dict(zip(other, weights[len(wanted) :], strict=True))
+        answers = [
+            [answered.get((offsets[i] + a, offsets[i] + b, kind)) for a, b, kind in row]
+            for i, row in enumerate(queries)
+        ]
+        return named, answers
 
     def _best_labels(
         self,
@@ -267,6 +296,7 @@ class Lattice:
         self.rows, self.columns = rows, columns  # each scored word's piece and step
         self.flat = starts[rows] + columns  # and its position among the words
         self.lengths = lengths
+        self.step_of: dict[int, tuple[int, int]] | None = None
         scores = np.zeros((longest, count, len(LABELS)), dtype=np.float32)
         scores[columns, rows] = emissions[scored_from[order][rows] + columns]
         scores[0] += np.where(opens[starts][:, None], 0.0, transitions[0])
@@ -296,16 +326,34 @@ class Lattice:
                 current[:k] = back[t, np.arange(k), current[:k]]
         return path[self.columns, self.rows]
 
+    def covers(self, first: int, end: int) -> bool:
+        """Whether the words [first, end) all lie in one decoded piece (`readings` can
+        weigh only those)."""
+        step_of = self._step_of()
+        head, tail = step_of.get(first), step_of.get(end - 1)
+        return head is not None and tail is not None and head[1] == tail[1]
+
+    def _step_of(self) -> dict[int, tuple[int, int]]:
+        """Each scored word's (step, piece), by its position among the words."""
+        if self.step_of is None:
+            place = zip(self.columns.tolist(), self.rows.tolist(), strict=True)
+            self.step_of = dict(zip(self.flat.tolist(), place, strict=True))
+        return self.step_of
+
     def marginals(self, spans: Sequence[tuple[int, int]], labels: np.ndarray) -> list[float]:
-        """Probability (forward-backward over each span's piece) that the words [first,
-        end) of each span are exactly one entity as `labels` has it: B- then I- of its
-        label, and the word after it no I- of that label."""
-        if not spans:
+        """Probability that the words [first, end) of each span are exactly one entity as
+        `labels` has it (`readings`)."""
+        return self.readings([(first, end, (int(labels[first]) + 1) // 2) for first, end in spans])
+
+    def readings(self, queries: Sequence[tuple[int, int, int]]) -> list[float]:
+        """Probability (forward-backward over each query's piece) that the words [first,
+        end) (`covers`) are exactly one entity of the kind (1-3: PER, LOC, ORG): B- then
+        I-, and the word after them no I- of that kind."""
+        if not queries:
             return []
-        place = zip(self.columns.tolist(), self.rows.tolist(), strict=True)
-        step_of = dict(zip(self.flat.tolist(), place, strict=True))
-        # only the pieces that hold a span: columns kept in order, so still longest first
-        kept = sorted({step_of[first][1] for first, _ in spans})
+        step_of = self._step_of()
+        # only the pieces that hold a query: columns kept in order, so still longest first
+        kept = sorted({step_of[first][1] for first, _, _ in queries})
         column = {piece: number for number, piece in enumerate(kept)}
         lengths = self.lengths[kept]
         scores = self.scores[: int(lengths[0]), kept].astype(np.float64)
@@ -326,10 +374,10 @@ class Lattice:
             )
         total = _logsumexp(forward[lengths - 1, np.arange(len(kept))], 1)
         found: list[float] = []
-        for first, end in spans:
+        for first, end, kind in queries:
             step, piece = step_of[first]
             piece = column[piece]
-            inside = 2 * ((int(labels[first]) + 1) // 2)  # I- of the entity's label
+            inside = 2 * kind  # I- of the entity's kind
             path = [inside - 1] + [inside] * (end - first - 1)
             steps = np.arange(step, step + end - first)
             value = forward[step, piece, path[0]] + scores[steps[1:], piece, path[1:]].sum()
