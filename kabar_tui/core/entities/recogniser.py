@@ -92,7 +92,7 @@ NAME_JOINERS = frozenset(
 
 # The tagger's numbers of the labels (`tagger.Lattice.readings`), and the end of the rule
 # tag of a word of a name the rules read from capitals alone.
-KIND = {Label.PER: 1, Label.LOC: 2, Label.ORG: 3}
+KIND: dict[str, int] = {Label.PER: 1, Label.LOC: 2, Label.ORG: 3}
 WEIGHED_TAG = "/" + WEIGHED
 
 # Words either side of a possible name that the tagger decodes (`_around_open_names`).
