@@ -179,14 +179,14 @@ def test_the_weight_of_a_name_the_decoder_did_not_read_is_its_share_of_every_lab
     sentences = [(words_of(t), ["O"] * len(words_of(t))) for t in texts]
     pieces = [[(1, 6)], [(0, 5)]]
     emissions = crf.emissions(sentences, pieces)
-    queries = [
-        [(a, b, kind) for a in range(1, 6) for b in range(a + 1, 7) for kind in (1, 2, 3)],
-        [(a, b, kind) for a in range(0, 5) for b in range(a + 1, 6) for kind in (1, 2, 3)],
-    ]
+    queries = {
+        0: [(a, b, kind) for a in range(1, 6) for b in range(a + 1, 7) for kind in (1, 2, 3)],
+        1: [(a, b, kind) for a in range(0, 5) for b in range(a + 1, 6) for kind in (1, 2, 3)],
+    }
     queries[0].append((0, 1, 1))  # `Putin` is outside the decoded piece
     _, answers = crf.decode_weighed(sentences, pieces, None, queries)
     decoded = crf.decode(sentences, pieces)
-    assert answers[0][-1] is None
+    assert (0, 0, 1, 1) not in answers
     weighed = 0
     position = 0
     for number, (words, _) in enumerate(sentences):
@@ -208,7 +208,8 @@ def test_the_weight_of_a_name_the_decoder_did_not_read_is_its_share_of_every_lab
 
         paths = list(itertools.product(range(len(LABELS)), repeat=last - first))
         total = sum(map(weight, paths))
-        for (a, b, kind), probability in zip(queries[number], answers[number], strict=True):
+        for a, b, kind in queries[number]:
+            probability = answers.get((number, a, b, kind))
             if not (first <= a and b <= last) or set(decoded[number][a:b]) != {"O"}:
                 assert probability is None
                 continue

@@ -177,9 +177,9 @@ def _tag_articles(
     # article, paragraph, first word, and the paragraph's word starts and ends
     places: list[tuple[int, int, int, list[int], list[int]]] = []
     pieces: list[list[tuple[int, int]]] = []
-    # per sentence, the word ranges and kinds of its rule mentions to weigh
-    queries: list[list[tuple[int, int, int]]] = []
-    weighed_at: list[list[tuple[int, int]]] = []  # and their (start, end)
+    # by sentence (where there are any), the word ranges and kinds of the rule mentions
+    # to weigh
+    queries: dict[int, list[tuple[int, int, int]]] = {}
     for number, (paragraphs, rules) in enumerate(articles):
         ruled: dict[int, list[tuple[int, int, str, str]]] = {}
         sure_ruled.append({})
@@ -220,7 +220,11 @@ def _tag_articles(
             ]
             if not open_names and not everywhere:
                 continue
-            to_weigh = _word_ranges([m for m in mentions or () if m[3] == WEIGHED], starts, ends)
+            to_weigh = (
+                _word_ranges([m for m in mentions if m[3] == WEIGHED], starts, ends)
+                if mentions
+                else ()
+            )
             for first, last in _sentences(words):
                 around = (
                     [(0, last - first)]
@@ -231,11 +235,18 @@ def _tag_articles(
                     batch.append((words[first:last], tags[first:last]))
                     places.append((number, index, first, starts, ends))
                     pieces.append(around)
-                    inside = [w for w in to_weigh if first <= w[0] and w[1] <= last]
-                    queries.append(
-                        [(a - first, b - first, KIND[label]) for a, b, label, _ in inside]
-                    )
-                    weighed_at.append([w[3] for w in inside])
+                    if not to_weigh:
+                        continue
+                    # the capitals-only names inside a decoded stretch
+                    inside = [
+                        (a - first, b - first, KIND[label])
+                        for a, b, label in to_weigh
+                        if first <= a
+                        and b <= last
+                        and any(p <= a - first and b - first <= q for p, q in around)
+                    ]
+                    if inside:
+                        queries[len(batch) - 1] = inside
     tagged: list[dict[int, list[tuple[Mention, float | None]]]] = [{} for _ in articles]
     weighed: list[Weighed] = [{} for _ in articles]
     if not batch:
@@ -246,17 +257,16 @@ def _tag_articles(
         reads the same words with another label, or reaches beyond them; or it covers
         the words of a name the rules read from capitals alone (`_likelier`)."""
         tags = batch[sentence][1][first:end]
-        weigh = (
-            weighed_at[sentence]
-            and tags[0].endswith(WEIGHED_TAG)
+        if (
+            tags[0].endswith(WEIGHED_TAG)
             and not tags[0].startswith(f"B-{label}/")
-        )
-        if not weigh and SURE_TAGS.isdisjoint(tags):
+            and any(q[:2] == (first, end) for q in queries.get(sentence, ()))
+        ):
+            return True  # it relabels a name the rules read from capitals alone
+        if SURE_TAGS.isdisjoint(tags):
             return False  # most names: no word of one of those mentions
         number, index, offset, starts, ends = places[sentence]
         start, stop = starts[offset + first], ends[offset + end - 1]
-        if weigh and (start, stop) in weighed_at[sentence]:
-            return True  # it may relabel a name the rules read from capitals alone
         return any(
             s < stop
             and start < e
@@ -265,10 +275,9 @@ def _tag_articles(
         )
 
     decoded, answers = model().decode_weighed(batch, pieces, None if everywhere else asked, queries)
-    for place, asked_about, answer in zip(places, weighed_at, answers, strict=True):
-        for (start, end), reading in zip(asked_about, answer, strict=True):
-            if reading is not None:
-                weighed[place[0]][place[1], start, end] = reading
+    for (sentence, first, last, _), reading in answers.items():
+        number, index, offset, starts, ends = places[sentence]
+        weighed[number][index, starts[offset + first], ends[offset + last - 1]] = reading
     for (number, index, offset, starts, ends), found in zip(places, decoded, strict=True):
         text = articles[number][0][index]
         for first, last, label, probability in found:
@@ -280,9 +289,9 @@ def _tag_articles(
 
 def _word_ranges(
     mentions: Sequence[tuple[int, int, str, str]], starts: list[int], ends: list[int]
-) -> list[tuple[int, int, str, tuple[int, int]]]:
-    """The tagger's word range [first, end), label and (start, end) of each (start, end,
-    label, basis) rule mention whose edges are word edges of the tagger's tokens."""
+) -> list[tuple[int, int, str]]:
+    """The tagger's word range [first, end) and label of each (start, end, label, basis)
+    rule mention whose edges are word edges of the tagger's tokens."""
     found = []
     for start, end, label, _ in mentions:
         first, last = bisect_left(starts, start), bisect_left(ends, end)
@@ -292,7 +301,7 @@ def _word_ranges(
             and starts[first] == start
             and ends[last] == end
         ):
-            found.append((first, last + 1, label, (start, end)))
+            found.append((first, last + 1, label))
     return found
 
 
@@ -449,8 +458,8 @@ def _merge(
                     any(_overlap(mention, t) for t in cut)
                     or _abbreviation_after(mention, kept, text)
                     or (
-                        not any(_overlap(mention, t) for t in tagged)
-                        and _weight(mention, weighed) >= UNKNOWN_STANDS
+                        _weight(mention, weighed) >= UNKNOWN_STANDS
+                        and not any(_overlap(mention, t) for t in tagged)
                     )
                 )
             )

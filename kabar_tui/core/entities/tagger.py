@@ -11,7 +11,7 @@ article is decoded in one batched Viterbi pass.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from itertools import compress
 from pathlib import Path
@@ -197,31 +197,37 @@ class CrfModel:
         sentences: Sequence[tuple[Sequence[str], Sequence[str]]],
         pieces: Sequence[Sequence[tuple[int, int]]] | None = None,
         asked: Callable[[int, int, int, str], bool] | None = None,
-        queries: Sequence[Sequence[tuple[int, int, int]]] = (),
-    ) -> tuple[list[list[tuple[int, int, str, float | None]]], list[list[float | None]]]:
-        """`decode_sure_spans`, and the probability of names the decoder did not read: per
-        sentence, (first, end, kind) queries as `Lattice.readings` takes them (another
-        recogniser's names), answered where the best labelling names none of those words
-        and they lie in one decoded piece, else None. One forward-backward pass serves
-        both, over the pieces that hold an answer only."""
+        queries: Mapping[int, Sequence[tuple[int, int, int]]] | None = None,
+    ) -> tuple[
+        list[list[tuple[int, int, str, float | None]]], dict[tuple[int, int, int, int], float]
+    ]:
+        """`decode_sure_spans`, and the probability of names the decoder did not read: by
+        sentence number, (first, end, kind) queries as `Lattice.readings` takes them
+        (another recogniser's names), answered by (sentence, first, end, kind) where the
+        best labelling names none of those words and they lie in one decoded piece. One
+        forward-backward pass serves both, over the pieces that hold an answer only."""
         labels, offsets, lattice = self._best_labels(sentences, pieces, keep_steps=True)
         spans = entity_spans(labels, offsets)
         if lattice is None:
-            return [[] for _ in spans], [[None] * len(q) for q in queries]
+            return [[] for _ in spans], {}
         wanted = [
             (offsets[i] + a, offsets[i] + b, (int(labels[offsets[i] + a]) + 1) // 2)
             for i, row in enumerate(spans)
             for a, b, label in row
             if asked is None or asked(i, a, b, label)
         ]
+        queries = queries or {}
+        named_at = labels.tolist() if queries else []
         other = [
-            (offsets[i] + a, offsets[i] + b, kind)
-            for i, row in enumerate(queries)
+            (i, a, b, kind)
+            for i, row in queries.items()
             for a, b, kind in row
-            if not labels[offsets[i] + a : offsets[i] + b].any()
+            if not any(named_at[offsets[i] + a : offsets[i] + b])
             and lattice.covers(offsets[i] + a, offsets[i] + b)
         ]
-        weights = lattice.readings(wanted + other)
+        weights = lattice.readings(
+            wanted + [(offsets[i] + a, offsets[i] + b, kind) for i, a, b, kind in other]
+        )
         probabilities = dict(zip(wanted, weights[: len(wanted)], strict=True))
         named = [
             [
@@ -231,12 +237,7 @@ class CrfModel:
             ]
             for i, row in enumerate(spans)
         ]
-        answered = dict(zip(other, weights[len(wanted) :], strict=True))
-        answers = [
-            [answered.get((offsets[i] + a, offsets[i] + b, kind)) for a, b, kind in row]
-            for i, row in enumerate(queries)
-        ]
-        return named, answers
+        return named, dict(zip(other, weights[len(wanted) :], strict=True))
 
     def _best_labels(
         self,
