@@ -220,30 +220,34 @@ def _tag_articles(
             ]
             if not open_names and not everywhere:
                 continue
+            # the capitals-only names, in order: each sentence takes those that start in it
             to_weigh = (
                 _word_ranges([m for m in mentions if m[3] == WEIGHED], starts, ends)
                 if mentions
-                else ()
+                else []
             )
+            taken = 0
             for first, last in _sentences(words):
                 around = (
                     [(0, last - first)]
                     if everywhere
                     else _around_open_names(open_names, first, last)
                 )
+                here = taken
+                while here < len(to_weigh) and to_weigh[here][0] < last:
+                    here += 1
+                names, taken = to_weigh[taken:here], here
                 if around:
                     batch.append((words[first:last], tags[first:last]))
                     places.append((number, index, first, starts, ends))
                     pieces.append(around)
-                    if not to_weigh:
+                    if not names:
                         continue
-                    # the capitals-only names inside a decoded stretch
+                    # those inside a decoded stretch
                     inside = [
                         (a - first, b - first, KIND[label])
-                        for a, b, label in to_weigh
-                        if first <= a
-                        and b <= last
-                        and any(p <= a - first and b - first <= q for p, q in around)
+                        for a, b, label in names
+                        if any(p <= a - first and b - first <= q for p, q in around)
                     ]
                     if inside:
                         queries[len(batch) - 1] = inside
