@@ -11,10 +11,12 @@ article is decoded in one batched Viterbi pass.
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from itertools import compress
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 
@@ -186,7 +188,7 @@ class CrfModel:
         pieces: Sequence[Sequence[tuple[int, int]]] | None = None,
         asked: Callable[[int, int, int, str], bool] | None = None,
     ) -> list[list[tuple[int, int, str, float | None]]]:
-        """`decode_spans`, each entity with the model's probability of it (`marginals`):
+        """`decode_spans`, each entity with the model's probability of it (`Lattice.readings`):
         how sure the tagger is of exactly that name, for letting it overrule the rules
         only where it is sure. Only for the entities `asked(sentence, first, end, label)`
         wants (all by default; None for the others): few are ever asked about."""
@@ -223,7 +225,7 @@ class CrfModel:
             for i, row in queries.items()
             for a, b, kind in row
             if not any(named_at[offsets[i] + a : offsets[i] + b])
-            and lattice.covers(offsets[i] + a, offsets[i] + b)
+            and lattice.place(offsets[i] + a, offsets[i] + b) is not None
         ]
         weights = lattice.readings(
             wanted + [(offsets[i] + a, offsets[i] + b, kind) for i, a, b, kind in other]
@@ -297,7 +299,11 @@ class Lattice:
         self.rows, self.columns = rows, columns  # each scored word's piece and step
         self.flat = starts[rows] + columns  # and its position among the words
         self.lengths = lengths
-        self.step_of: dict[int, tuple[int, int]] | None = None
+        # the pieces (their numbers here) in the order they start among the words
+        by_start = np.argsort(starts, kind="stable")
+        self.piece_starts = starts[by_start].tolist()
+        self.piece_ends = ends[by_start].tolist()
+        self.piece_at = by_start.tolist()
         scores = np.zeros((longest, count, len(LABELS)), dtype=np.float32)
         scores[columns, rows] = emissions[scored_from[order][rows] + columns]
         scores[0] += np.where(opens[starts][:, None], 0.0, transitions[0])
@@ -327,24 +333,13 @@ class Lattice:
                 current[:k] = back[t, np.arange(k), current[:k]]
         return path[self.columns, self.rows]
 
-    def covers(self, first: int, end: int) -> bool:
-        """Whether the words [first, end) all lie in one decoded piece (`readings` can
-        weigh only those)."""
-        step_of = self._step_of()
-        head, tail = step_of.get(first), step_of.get(end - 1)
-        return head is not None and tail is not None and head[1] == tail[1]
-
-    def _step_of(self) -> dict[int, tuple[int, int]]:
-        """Each scored word's (step, piece), by its position among the words."""
-        if self.step_of is None:
-            place = zip(self.columns.tolist(), self.rows.tolist(), strict=True)
-            self.step_of = dict(zip(self.flat.tolist(), place, strict=True))
-        return self.step_of
-
-    def marginals(self, spans: Sequence[tuple[int, int]], labels: np.ndarray) -> list[float]:
-        """Probability that the words [first, end) of each span are exactly one entity as
-        `labels` has it (`readings`)."""
-        return self.readings([(first, end, (int(labels[first]) + 1) // 2) for first, end in spans])
+    def place(self, first: int, end: int) -> tuple[int, int] | None:
+        """(step, piece) of word `first` if the words [first, end) all lie in one decoded
+        piece (`readings` can weigh only those), else None."""
+        i = bisect_right(self.piece_starts, first) - 1
+        if i < 0 or end > self.piece_ends[i]:
+            return None
+        return first - self.piece_starts[i], self.piece_at[i]
 
     def readings(self, queries: Sequence[tuple[int, int, int]]) -> list[float]:
         """Probability (forward-backward over each query's piece) that the words [first,
@@ -352,31 +347,48 @@ class Lattice:
         I-, and the word after them no I- of that kind."""
         if not queries:
             return []
-        step_of = self._step_of()
+        places = [self.place(first, end) for first, end, _ in queries]
+        if None in places:
+            raise ValueError("a reading of words outside the decoded pieces")
+        steps_of = cast("list[tuple[int, int]]", places)
         # only the pieces that hold a query: columns kept in order, so still longest first
-        kept = sorted({step_of[first][1] for first, _, _ in queries})
+        kept = sorted({piece for _, piece in steps_of})
         column = {piece: number for number, piece in enumerate(kept)}
         lengths = self.lengths[kept]
         scores = self.scores[: int(lengths[0]), kept].astype(np.float64)
         transitions = self.transitions.astype(np.float64)
         running = (lengths[None, :] > np.arange(len(scores))[:, None]).sum(axis=1).tolist()
         longest = len(scores)
-        forward = np.empty_like(scores)
-        forward[0] = scores[0]
+        # forward-backward with each step's weights scaled to sum to 1 (a matrix product
+        # a step, no logarithms in the loop): log forward[t] = log(ahead[t]) + scale[t],
+        # log backward[t] = log(behind[t]) + scale[last] - scale[t], where scale[t] sums the
+        # logarithms of the scaling factors and score shifts up to t
+        shift = scores.max(axis=2, keepdims=True)
+        weights = np.exp(scores - shift)
+        steps = np.exp(transitions)
+        factor = np.ones(scores.shape[:2])
+        ahead = np.ones_like(scores)
+        ahead[0] = weights[0]
+        factor[0] = ahead[0].sum(axis=1)
+        ahead[0] /= factor[0][:, None]
         for t in range(1, longest):
             k = running[t]
-            forward[t, :k] = _logsumexp(forward[t - 1, :k, :, None] + transitions, 1)
-            forward[t, :k] += scores[t, :k]
-        backward = np.zeros_like(scores)
+            row = (ahead[t - 1, :k] @ steps) * weights[t, :k]
+            factor[t, :k] = row.sum(axis=1)
+            ahead[t, :k] = row / factor[t, :k, None]
+        behind = np.ones_like(scores)
         for t in range(longest - 2, -1, -1):
             k = running[t + 1]
-            backward[t, :k] = _logsumexp(
-                transitions + (scores[t + 1, :k] + backward[t + 1, :k])[:, None, :], 2
-            )
-        total = _logsumexp(forward[lengths - 1, np.arange(len(kept))], 1)
+            behind[t, :k] = (weights[t + 1, :k] * behind[t + 1, :k]) @ steps.T
+            behind[t, :k] /= factor[t + 1, :k, None]
+        # (past a piece's end its scores are 0 and its factors 1: its scale stays put)
+        scale = np.cumsum(np.log(factor) + shift[..., 0], axis=0)
+        total = scale[lengths - 1, np.arange(len(kept))]
+        with np.errstate(divide="ignore"):
+            forward = np.log(ahead) + scale[..., None]
+            backward = np.log(behind) + (total[None, :] - scale)[..., None]
         found: list[float] = []
-        for first, end, kind in queries:
-            step, piece = step_of[first]
+        for (first, end, kind), (step, piece) in zip(queries, steps_of, strict=True):
             piece = column[piece]
             inside = 2 * kind  # I- of the entity's kind
             path = [inside - 1] + [inside] * (end - first - 1)
