@@ -241,16 +241,10 @@ def _tag_articles(
                     batch.append((words[first:last], tags[first:last]))
                     places.append((number, index, first, starts, ends))
                     pieces.append(around)
-                    if not names:
-                        continue
-                    # those inside a decoded stretch
-                    inside = [
-                        (a - first, b - first, KIND[label])
-                        for a, b, label in names
-                        if any(p <= a - first and b - first <= q for p, q in around)
-                    ]
-                    if inside:
-                        queries[len(batch) - 1] = inside
+                    if names:  # the tagger weighs those inside one decoded stretch
+                        queries[len(batch) - 1] = [
+                            (a - first, b - first, KIND[label]) for a, b, label in names
+                        ]
     tagged: list[dict[int, list[tuple[Mention, float | None]]]] = [{} for _ in articles]
     weighed: list[Weighed] = [{} for _ in articles]
     if not batch:
