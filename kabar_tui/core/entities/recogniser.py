@@ -76,7 +76,7 @@ UNKNOWN_STANDS = 0.3
 UNKNOWN_OVER_RELABEL = 0.3
 
 # Marks a longer name may run over past a known name (`Soekarno-Hatta`, `PT Pertamina
-# (Persero)`; `_carriers`).
+# (Persero)`; `_carries`).
 NAME_OPENERS = frozenset({"-", "("})
 
 # The rule tags (`features.rule_tags_at`) of the words of those mentions.
@@ -200,7 +200,6 @@ def _tag_articles(
             capitalised = list(
                 compress(range(len(words)), map(str.isupper, map(itemgetter(0), words)))
             )
-            carriers = _carriers(words, capitalised, tags) if mentions else set()
             open_names = [
                 i
                 for i in capitalised
@@ -212,8 +211,12 @@ def _tag_articles(
                     or (
                         basis in SURE_OVERRULES
                         and (
-                            (i - 1 in carriers and tags[i][0] == "B")
-                            or (i + 1 in carriers and tags[i + 1][0] != "I")
+                            (tags[i][0] == "B" and i and _carries(words[i - 1], tags[i - 1]))
+                            or (
+                                i + 1 < len(words)
+                                and tags[i + 1][0] != "I"
+                                and _carries(words[i + 1], tags[i + 1])
+                            )
                         )
                     )
                 )
@@ -366,21 +369,16 @@ def _sentences(words: list[str]) -> list[tuple[int, int]]:
     return ranges
 
 
-def _carriers(words: list[str], capitalised: list[int], tags: list[str]) -> set[int]:
-    """Words that could carry a name the tagger is sure of past the edge of a known name,
-    a head's name or a titled person (`Washington | DC`, `Gedung Nusantara | II`, `PT
-    Pertamina | (Persero)`): not in lowercase (capitalised, a number, `-`, `(`), and in no
-    curated mention and no person (`_takes_in_another`). Only a mention with one of these
-    next to it can be overruled by a sure name (`SURE_OVERRULES`), so only then are its
-    words decoded."""
-    marked = [*capitalised]
-    marked += compress(range(len(words)), map(str.isdigit, map(itemgetter(0), words)))
-    marked += compress(range(len(words)), map(NAME_OPENERS.__contains__, words))
-    return {
-        i
-        for i in marked
-        if tags[i] == "O" or (tags[i][2:5] != "PER" and tags[i].partition("/")[2] not in CURATED)
-    }
+def _carries(word: str, tag: str) -> bool:
+    """Whether a word next to a known name, a head's name or a titled person could carry
+    a name the tagger is sure of past its edge (`Washington | DC`, `Gedung Nusantara |
+    II`, `PT Pertamina | (Persero)`): not in lowercase (capitalised, a number, `-`, `(`),
+    and in no curated mention and no person (`_takes_in_another`). Only a mention with
+    one of these next to it can be overruled by a sure name (`SURE_OVERRULES`), so only
+    then are its words decoded. Asked only at the edges of those mentions."""
+    return (word[0].isupper() or word[0].isdigit() or word in NAME_OPENERS) and (
+        tag == "O" or (tag[2:5] != "PER" and tag.partition("/")[2] not in CURATED)
+    )
 
 
 def _around_open_names(open_names: list[int], first: int, last: int) -> list[tuple[int, int]]:
