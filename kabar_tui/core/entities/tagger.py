@@ -387,20 +387,29 @@ class Lattice:
         with np.errstate(divide="ignore"):
             forward = np.log(ahead) + scale[..., None]
             backward = np.log(behind) + (total[None, :] - scale)[..., None]
-        found: list[float] = []
-        for (first, end, kind), (step, piece) in zip(queries, steps_of, strict=True):
-            piece = column[piece]
-            inside = 2 * kind  # I- of the entity's kind
-            path = [inside - 1] + [inside] * (end - first - 1)
-            steps = np.arange(step, step + end - first)
-            value = forward[step, piece, path[0]] + scores[steps[1:], piece, path[1:]].sum()
-            value += transitions[path[:-1], path[1:]].sum()
-            after = step + end - first
-            if after < lengths[piece]:
-                tail = transitions[path[-1]] + scores[after, piece] + backward[after, piece]
-                value += _logsumexp(np.delete(tail, inside), 0)
-            found.append(float(np.exp(value - total[piece])))
-        return found
+        # every query at once: its first step, piece, length and I- label
+        step = np.array([place[0] for place in steps_of])
+        piece = np.array([column[place[1]] for place in steps_of])
+        length = np.array([end - first for first, end, _ in queries])
+        inside = 2 * np.array([kind for _, _, kind in queries])
+        opening = inside - 1  # B- of the kind
+        later = np.arange(1, int(length.max()))[None, :]  # the words after the first
+        within = later < length[:, None]
+        at = np.minimum(step[:, None] + later, longest - 1)
+        value = forward[step, piece, opening] + np.where(
+            within, scores[at, piece[:, None], inside[:, None]], 0.0
+        ).sum(axis=1)
+        value += np.where(length > 1, transitions[opening, inside], 0.0)
+        value += np.maximum(length - 2, 0) * transitions[inside, inside]
+        # the word after the name is no I- of its kind (where there is one)
+        after = step + length
+        following = after < lengths[piece]
+        at_after = np.minimum(after, longest - 1)
+        last = np.where(length > 1, inside, opening)
+        tail = transitions[last] + scores[at_after, piece] + backward[at_after, piece]
+        tail[np.arange(len(queries)), inside] = -np.inf
+        value += np.where(following, _logsumexp(tail, 1), 0.0)
+        return np.exp(value - total[piece]).tolist()
 
 
 def _logsumexp(values: np.ndarray, axis: int) -> np.ndarray:
