@@ -14,7 +14,7 @@ from kabar_tui.cli import main as kabar
 from kabar_tui.core import pipeline
 from kabar_tui.core.catalog_store import StoredCatalog
 from kabar_tui.core.pipeline import build_corpus
-from kabar_tui.core.storage import DB_NAME
+from kabar_tui.core.storage import DB_NAME, Storage
 
 SEEDS = build_corpus(cache=False)
 FIRST, SECOND = SEEDS.articles[0].id, SEEDS.articles[2].id
@@ -74,6 +74,22 @@ def test_stored_catalog_prints_what_processing_prints(
     monkeypatch.setattr(pipeline, "index_corpus", processing_fails)
     for command, expected in zip(COMMANDS, processed, strict=True):
         assert run(capsys, command) == expected, command
+
+
+def test_index_of_a_stored_corpus_counts_it_without_reading_it_back(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, cache_on: Path
+) -> None:
+    """A second `kabar index` of unchanged folders has nothing to do: reading the corpus
+    back whole to say so took 97 s and 7 GB at 100k articles."""
+    assert kabar(["index"]) == 0
+    first = capsys.readouterr().out
+    monkeypatch.setattr(Storage, "load_corpus", processing_fails)
+    monkeypatch.setattr(pipeline, "process_sources", processing_fails)
+    assert kabar(["index"]) == 0
+    again = capsys.readouterr().out
+    articles = len(SEEDS.articles)
+    assert f"{articles} articles, 0 processed, {articles} from cache" in again
+    assert first.split(",")[0] == again.split(",")[0]
 
 
 def test_a_damaged_article_is_a_warning_and_the_next_run_mends_it(

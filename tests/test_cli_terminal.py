@@ -90,7 +90,7 @@ def test_index_on_a_terminal_runs_no_drawing_thread(monkeypatch, tmp_path) -> No
 
     threads: list[int] = []
 
-    def index_corpus(paths, advance, cache, workers, keep_articles):
+    def index_corpus(paths, advance, cache, options):
         advance(1, 2)
         threads.append(threading.active_count())
         advance(2, 2)

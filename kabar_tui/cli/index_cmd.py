@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from kabar_tui.cli.common import NOTHING_READ, add_paths_argument, error_console
-from kabar_tui.core.pipeline import IndexReport, index_corpus
+from kabar_tui.core.pipeline import IndexOptions, IndexReport, index_corpus
 from kabar_tui.core.storage import CacheUnavailable, Storage, cache_disabled
 from kabar_tui.i18n import _, ngettext
 
@@ -201,7 +201,12 @@ def _index_with_progress(
                 bar.refresh()
 
         # The articles go to the cache as they are processed; none is kept here.
-        return index_corpus(args.paths or None, advance, cache, args.workers, keep_articles=False)
+        return index_corpus(
+            args.paths or None,
+            advance,
+            cache,
+            options=IndexOptions(workers=args.workers, keep_articles=False, read_stored=False),
+        )
 
 
 def _summary(report: IndexReport, cache_off: bool) -> str:
