@@ -225,12 +225,6 @@ def added_one(path: Path, copies: int, added: int) -> None:
     kept, new = articles[:-added], articles[-added:]
     gc.disable()
     index = LinkIndex.build_prepared(((a.id, a.passages) for a in kept), 1)
-    # The postings as the dicts adding an article uses, made now rather than inside the
-    # first timed article, so that they are frozen with the rest of the index: millions of
-    # new lists left to the collector made it walk them again and again while articles
-    # were added (0.6 ms of 2.6 per article at 10k), which an incremental update, reading
-    # only the postings its look-ups touch from the cache, never does.
-    index._as_dicts()
     gc.enable()
     gc.collect()
     gc.freeze()  # the index is long-lived: its objects are not walked again per article
