@@ -136,7 +136,6 @@ def save_link_state(
         source = number[link.source_article, link.source_paragraph]
         target = number[link.target_article, link.target_paragraph]
         similar.append((source, target, link.score, " ".join(words)))
-    pairs = list(index.deferred_words())
     try:
         with storage.guard("written") as db, backend.transaction(db):
             _forget_states(db, key)
@@ -176,7 +175,7 @@ def save_link_state(
             _insert_similar_words(db, state, similar)
             db.executemany(
                 "INSERT INTO link_deferred (state, source, target, words) VALUES (?, ?, ?, ?)",
-                ((state, *pair) for pair in pairs),
+                ((state, *pair) for pair in index.deferred_words()),
             )
     except Skipped:
         pass
