@@ -157,3 +157,28 @@ def test_names_are_resolved_in_a_child_while_the_link_index_is_handed_on(tmp_pat
     assert found["given"] == [[parent, found["links"]]] and found["links"] > 0
     alone, beside = found["stage"]
     assert "QuoteRecord" in alone and beside == alone
+
+
+INTERRUPTED_CHECK = """
+import signal, time
+from kabar_tui.core.forked import ForkedCall
+
+def interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+signal.signal(signal.SIGALRM, interrupt)
+call = ForkedCall(lambda: time.sleep(30))
+signal.setitimer(signal.ITIMER_REAL, 0.5)
+try:
+    try:
+        call.result()
+    finally:
+        call.cancel()  # as the pipeline's stages do when they stop
+except KeyboardInterrupt:
+    print('{"ended": "interrupted"}')
+"""
+
+
+def test_a_wait_for_a_forked_call_interrupted_ends_as_the_interruption() -> None:
+    """Ctrl-C while waiting for the child: the interruption, not a double close's OSError."""
+    assert _run(INTERRUPTED_CHECK) == {"ended": "interrupted"}
