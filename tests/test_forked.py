@@ -6,6 +6,7 @@ Each check runs in a fresh interpreter: a test run's own threads keep it from fo
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -101,6 +102,61 @@ def test_a_fork_refused_by_the_system_runs_the_call_here(monkeypatch) -> None:
     assert call.result() == 42
     if opened is not None:
         assert len(os.listdir("/proc/self/fd")) == opened
+
+
+RESOLVING_CHECK = """
+import json, os
+import kabar_tui.core.pipeline as pipeline
+from kabar_tui.core.digest import CorpusDigest
+from kabar_tui.core.pipeline import build_corpus, finish_digest
+from kabar_tui.core.resources import seeds_dir
+
+corpus = build_corpus([seeds_dir()], cache=False)
+parent = os.getpid()
+resolved_in = []
+resolve_digest = pipeline.resolve_digest
+
+def resolving(*args):
+    resolved_in.append(os.getpid())
+    with open(os.environ["RESOLVED_IN"], "a") as out:
+        out.write(f"{os.getpid()}\\n")
+    return resolve_digest(*args)
+
+pipeline.resolve_digest = resolving
+given = []
+def on_linked(index):
+    given.append([os.getpid(), len(index.links)])
+
+alone = finish_digest(CorpusDigest.of(corpus.articles))
+beside = finish_digest(CorpusDigest.of(corpus.articles), on_linked=on_linked)
+with open(os.environ["RESOLVED_IN"]) as out:
+    pids = [int(line) for line in out]
+print(json.dumps({
+    "parent": parent, "pids": pids, "given": given,
+    "stage": [repr(alone), repr(beside)], "links": len(beside[0]),
+}))
+"""
+
+
+def test_names_are_resolved_in_a_child_while_the_link_index_is_handed_on(tmp_path) -> None:
+    """While `on_linked` has the link index (the pipeline stores it: this process's
+    writes), names are resolved in a forked child, with the results of resolving them
+    here; without `on_linked`, here."""
+    output = subprocess.run(
+        [sys.executable, "-c", RESOLVING_CHECK],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "RESOLVED_IN": str(tmp_path / "pids")},
+    )
+    assert output.returncode == 0, output.stderr
+    found = json.loads(output.stdout)
+    parent = found["parent"]
+    assert found["pids"][0] == parent  # alone: here
+    assert len(found["pids"]) == 2 and found["pids"][1] != parent  # beside: in a child
+    assert found["given"] == [[parent, found["links"]]] and found["links"] > 0
+    alone, beside = found["stage"]
+    assert "QuoteRecord" in alone and beside == alone
 
 
 INTERRUPTED_CHECK = """

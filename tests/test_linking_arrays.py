@@ -123,3 +123,21 @@ def test_memory_is_handed_back_only_where_the_c_library_can(
     monkeypatch.setattr(linking_arrays.sys, "platform", "linux")
     linking_arrays.release_free_memory()  # a C library that fails is tolerated
     assert opened == [None]
+
+
+def test_flat_rows_are_the_postings_as_rows(monkeypatch) -> None:
+    """What an incremental update stores of flat postings, made in C a slice of keys at a
+    time (slices of 7 keys here), is what it stored from `postings`: one row per passage,
+    one `full` row for a posting grown too common, in the same order."""
+    rng = random.Random(11)
+    keys = [rng.getrandbits(64) - 2**63 for _ in range(40)]
+    flat = _flat(_occurrences(rng, 300, keys), 8)
+    monkeypatch.setattr(linking_arrays, "_LISTED", 7)
+    expected = [
+        (3, key, number)
+        for key, posting in flat.postings()
+        for number in ([-1] if posting is None else [posting] if type(posting) is int else posting)
+    ]
+    assert any(row[2] == -1 for row in expected) and len(flat.keys) > 14
+    assert list(flat.rows(3, -1)) == expected
+    assert list(flat.rows(3, -1, str)) == [(s, str(k), n) for s, k, n in expected]

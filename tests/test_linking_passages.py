@@ -56,6 +56,8 @@ def test_a_store_numbers_blocks_lists_and_appended_passages_in_order() -> None:
     assert store.quoted(2, 4) == []
     assert list(store.content_words()) == [w for p in expected for w in p.content]
     assert list(store.content_sizes()) == [len(p.content) for p in expected]
+    assert list(store.places()) == [(p.article, p.paragraph) for p in expected]
+    assert [store.content_of(n) for n in range(len(expected))] == [p.content for p in expected]
     assert len(second) == 3  # a caller's list is kept, never appended to
 
 
@@ -78,3 +80,39 @@ def test_linking_blocks_finds_what_linking_lists_finds() -> None:
             article.id + "x", PassageBlock.of(article.id + "x", renamed)
         ) == (from_lists.add_prepared(article.id + "x", renamed))
     assert from_blocks.links == from_lists.links
+
+
+def test_what_an_update_stores_is_read_from_the_index_as_from_its_passages() -> None:
+    """An incremental update stores each passage's place, each deferred pair's shared
+    words and every posting as rows: read without making passages (and from flat
+    postings in C), they are what reading the passages and postings gives, for a built
+    index (blocks, flat postings) and one grown after (lists, dict postings)."""
+    articles, _ = generate(300, seed=7)
+    index = LinkIndex.build_prepared(
+        [(a.id, PassageBlock.of(a.id, prepare_passages(a))) for a in articles[:250]], workers=1
+    )
+
+    def expected_rows(postings: object) -> list[tuple]:
+        return [
+            (5, key, number)
+            for key, posting in postings.items()  # type: ignore[attr-defined]
+            for number in (
+                [-1] if posting is None else [posting] if type(posting) is int else posting
+            )
+        ]
+
+    for grown in (False, True):
+        if grown:
+            for article in articles[250:]:
+                index.add_prepared(article.id, prepare_passages(article))
+        passages = list(index.passages)
+        deferred = index.deferred
+        assert len(deferred) > 20
+        assert list(index.deferred_words()) == [
+            (a, b, " ".join(sorted(set(passages[a].content) & set(passages[b].content))))
+            for a, b in zip(deferred[0::2], deferred[1::2], strict=True)
+        ]
+        assert list(index.passage_places()) == [(p.article, p.paragraph) for p in passages]
+        fingerprints, words = index.posting_rows(5, -1)
+        assert list(fingerprints) == expected_rows(index.postings[0])
+        assert list(words) == expected_rows(index.postings[1])

@@ -129,20 +129,13 @@ def save_link_state(
     """Store what `update` needs to go on from a fully linked corpus (`articles` in
     corpus order), under the corpus's key. A failure only costs the next update."""
     position = {article.id: n for n, article in enumerate(articles)}
-    passages: Sequence[Passage] = index.passages
-    number = {(p.article, p.paragraph): n for n, p in enumerate(passages)}
-    fingerprints, rare_words = index.postings
+    found = [(link, words) for link, words in index.found if words]
+    number = {place: n for n, place in enumerate(index.passage_places())} if found else {}
     similar = []
-    for link, words in index.found:
-        if words:
-            source = number[link.source_article, link.source_paragraph]
-            target = number[link.target_article, link.target_paragraph]
-            similar.append((source, target, link.score, " ".join(words)))
-    deferred = index.deferred
-    pairs = [
-        (a, b, " ".join(sorted(set(passages[a].content).intersection(passages[b].content))))
-        for a, b in zip(deferred[0::2], deferred[1::2], strict=True)
-    ]
+    for link, words in found:
+        source = number[link.source_article, link.source_paragraph]
+        target = number[link.target_article, link.target_paragraph]
+        similar.append((source, target, link.score, " ".join(words)))
     try:
         with storage.guard("written") as db, backend.transaction(db):
             _forget_states(db, key)
@@ -157,10 +150,19 @@ def save_link_state(
             )
             db.executemany(
                 "INSERT INTO link_passages (state, number, article, paragraph) VALUES (?, ?, ?, ?)",
-                ((state, n, position[p.article], p.paragraph) for n, p in enumerate(passages)),
+                (
+                    (state, n, position[article], paragraph)
+                    for n, (article, paragraph) in enumerate(index.passage_places())
+                ),
             )
-            _insert_postings(db, state, "link_fingerprints", "key", fingerprints.items())
-            _insert_postings(db, state, "link_words", "word", rare_words.items())
+            fingerprints, rare_words = index.posting_rows(state, FULL)
+            for table, column, rows in (
+                ("link_fingerprints", "key", fingerprints),
+                ("link_words", "word", rare_words),
+            ):
+                db.executemany(
+                    f"INSERT INTO {table} (state, {column}, passage) VALUES (?, ?, ?)", rows
+                )
             db.executemany(
                 "INSERT INTO link_counts (state, word, paragraphs) VALUES (?, ?, ?)",
                 ((state, word, count) for word, count in index.frequency.items()),
@@ -173,7 +175,7 @@ def save_link_state(
             _insert_similar_words(db, state, similar)
             db.executemany(
                 "INSERT INTO link_deferred (state, source, target, words) VALUES (?, ?, ?, ?)",
-                ((state, *pair) for pair in pairs),
+                ((state, *pair) for pair in index.deferred_words()),
             )
     except Skipped:
         pass
@@ -210,15 +212,6 @@ def _insert_similar_words(
 
 def _words_blob(paragraph_words: array[int]) -> bytes:
     return array("q", paragraph_words).tobytes()
-
-
-def _insert_postings(
-    db: sqlite3.Connection, state: int, table: str, column: str, postings: Iterable[tuple]
-) -> None:
-    db.executemany(
-        f"INSERT INTO {table} (state, {column}, passage) VALUES (?, ?, ?)",
-        ((state, key, passage) for key, posting in postings for passage in _posting_rows(posting)),
-    )
 
 
 def _posting_rows(posting: int | list[int] | None) -> list[int]:

@@ -124,25 +124,28 @@ def _quote_score(a: Passage, b: Passage) -> float:
     return best if best >= SAME_QUOTE_MIN_RATIO else 0.0
 
 
-def _shared_run_words(runs_a: _Runs, b: Passage, words: set[str]) -> set[str]:
-    """Those of `words` that lie inside word runs both paragraphs contain (`runs_a`: the
-    runs of the first, taken once for all its candidates)."""
-    shared_runs = runs_a.get().intersection(_runs(b.text.split()))
+def _shared_run_words(a: _Paragraph, b: Passage, words: frozenset[str]) -> frozenset[str]:
+    """Those of `words` that lie inside word runs both paragraphs contain (`a`'s runs are
+    taken once for all its candidates)."""
+    shared_runs = a.runs().intersection(_runs(b.text.split()))
     return words.intersection(chain.from_iterable(shared_runs))
 
 
-class _Runs:
-    """The word runs of one paragraph, taken when first needed (most pairs never do)."""
+class _Paragraph:
+    """What scoring takes of the paragraph being linked, once for all its candidates:
+    its content words as a set, and its word runs when first needed (most pairs never
+    need them)."""
 
-    __slots__ = ("_runs", "_text")
+    __slots__ = ("_runs", "content", "passage")
 
-    def __init__(self, text: str) -> None:
-        self._text = text
+    def __init__(self, passage: Passage) -> None:
+        self.passage = passage
+        self.content = frozenset(passage.content)
         self._runs: set[tuple[str, ...]] | None = None
 
-    def get(self) -> set[tuple[str, ...]]:
+    def runs(self) -> set[tuple[str, ...]]:
         if self._runs is None:
-            self._runs = _runs(self._text.split())
+            self._runs = _runs(self.passage.text.split())
         return self._runs
 
 
@@ -298,6 +301,38 @@ class LinkIndex:
         """Pairs of passage numbers sharing content words not rare enough yet."""
         return self._deferred
 
+    def passage_places(self) -> Iterator[tuple[str, int]]:
+        """(article, paragraph) of every passage, in number order."""
+        places = getattr(self._passages, "places", None)
+        if places is not None:
+            return places()  # type: ignore[no-any-return]
+        return ((passage.article, passage.paragraph) for passage in self._passages)
+
+    def deferred_words(self) -> Iterator[tuple[int, int, str]]:
+        """Each deferred pair with the content words its passages share, sorted and
+        joined by spaces (what an incremental update stores of it). A paragraph's pairs
+        come one after another: its words are taken once for them all."""
+        passages = self._passages
+        content = getattr(passages, "content_of", None)
+        if content is None:
+            content = partial(_content_of, passages)
+        numbers = self._deferred
+        last, words = -1, frozenset[str]()
+        for slot in range(0, len(numbers), 2):
+            a, b = numbers[slot], numbers[slot + 1]
+            if a != last:
+                last, words = a, frozenset(content(a))
+            yield a, b, " ".join(sorted(words.intersection(content(b))))
+
+    def posting_rows(self, state: int, full: int) -> tuple[Iterable[tuple], Iterable[tuple]]:
+        """The fingerprint and rare-word postings as rows (state, key or word, passage),
+        `full` for the passages of a posting grown too common: what an incremental
+        update stores, in the order of `postings`."""
+        return (
+            _posting_rows(self._fingerprints, state, full),
+            _posting_rows(self._rare_words, state, full),
+        )
+
     def holds(self, words: Iterable[str]) -> bool:
         """Whether a link resting on `words` holds on the counts as they are now."""
         return self._holds(tuple(words))
@@ -308,7 +343,7 @@ class LinkIndex:
     def judge(self, a: Passage, b: Passage) -> tuple[float, str, tuple[str, ...]] | bool:
         """`_score` of a pair: (score, kind, words), False when unrelated, True when the
         shared words are not rare enough now."""
-        return self._score(a, b, _Runs(a.text))
+        return self._score(_Paragraph(a), b)
 
     @property
     def links(self) -> list[Link]:
@@ -328,7 +363,7 @@ class LinkIndex:
             a, b = self._passages[numbers[slot]], self._passages[numbers[slot + 1]]
             if self._rare_count(set(a.content).intersection(b.content)) < 2:
                 continue
-            scored = self._score(a, b, _Runs(a.text))
+            scored = self._score(_Paragraph(a), b)
             if isinstance(scored, tuple) and self._holds(scored[2]):
                 yield Link(a.article, a.paragraph, b.article, b.paragraph, *scored[:2])
 
@@ -381,24 +416,23 @@ class LinkIndex:
             self._frequency.update(passage.content)
         self._counted += len(passages)
 
-    def _score(
-        self, a: Passage, b: Passage, runs_a: _Runs
-    ) -> tuple[float, str, tuple[str, ...]] | bool:
+    def _score(self, linked: _Paragraph, b: Passage) -> tuple[float, str, tuple[str, ...]] | bool:
         """The score and kind of the link between two paragraphs, and for a similar event
         the shared words it rests on (see `_holds`); False when unrelated, True when they
         share words that are not rare now but may be once the corpus has grown."""
+        a = linked.passage
         # 0 below the cut-off, found sooner (most candidates are far from it)
         ratio = fuzz.ratio(a.text, b.text, score_cutoff=SAME_TEXT_MIN_RATIO)
         if ratio >= SAME_TEXT_MIN_RATIO:
             return round(ratio, 1), SAME_TEXT, ()
         if (a.quotes or b.quotes) and (quote := _quote_score(a, b)):
             return round(quote, 1), SAME_QUOTE, ()
-        shared = set(a.content).intersection(b.content)
+        shared = linked.content.intersection(b.content)
         if len(shared) < SIMILAR_MIN_SHARED_WORDS:
             return False
         if self._rare_count(shared) < SIMILAR_MIN_RARE_WORDS:
             return True  # whether their runs cover enough words is looked at only then
-        covered = _shared_run_words(runs_a, b, shared)
+        covered = _shared_run_words(linked, b, shared)
         if len(covered) < SIMILAR_MIN_SHARED_WORDS:
             return False
         return round(fuzz.token_set_ratio(a.text, b.text), 1), SIMILAR, tuple(sorted(covered))
@@ -442,12 +476,12 @@ class LinkIndex:
         """The links of `passage`, numbered `number`, among its candidates (pairs
         deferred: see `_deferred`)."""
         links: list[Found] = []
-        runs = _Runs(passage.text)
+        linked = _Paragraph(passage)
         for candidate in candidates:
             other = self._passages[candidate]
             if other.article == passage.article:
                 continue
-            scored = self._score(passage, other, runs)
+            scored = self._score(linked, other)
             if scored is True:
                 deferred.extend((number, candidate))
             elif scored:
@@ -500,6 +534,24 @@ def _post_all(index: dict, keys: Iterable[object], number: int, cap: int) -> Non
             index[key] = None
         elif posting[-1] != number:
             posting.append(number)
+
+
+def _content_of(passages: Any, number: int) -> tuple[str, ...]:
+    return passages[number].content  # type: ignore[no-any-return]
+
+
+def _posting_rows(postings: Any, state: int, full: int) -> Iterable[tuple]:
+    """`LinkIndex.posting_rows` of one set of postings: flat ones make their rows in C."""
+    rows = getattr(postings, "rows", None)
+    if rows is not None:
+        return rows(state, full)  # type: ignore[no-any-return]
+    return (
+        (state, key, number)
+        for key, posting in postings.items()
+        for number in (
+            (full,) if posting is None else (posting,) if type(posting) is int else posting
+        )
+    )
 
 
 def _gathered(keys: Iterable[object], index: dict) -> list[int]:

@@ -22,6 +22,7 @@ import ctypes
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -201,6 +202,25 @@ class FlatPostings:
                 begin, stop = starts[slot], starts[slot + 1]
                 yield decode(key), numbers[begin] if stop - begin == 1 else numbers[begin:stop]
 
+    def rows(self, state: int, full: int, decode: Callable[[Any], Any] = int) -> Iterator[tuple]:
+        """(state, key, passage) of every posting's passages, and one (state, key, `full`)
+        for a posting grown too common, in the order of `postings`: the rows an
+        incremental update stores, made in C a slice of keys at a time (one Python object
+        per posting, then one per row, cost more than storing them)."""
+        for first in range(0, len(self.keys), _LISTED):
+            end = min(first + _LISTED, len(self.keys))
+            offsets = self.offsets[first : end + 1]
+            sizes = np.diff(offsets)
+            grown = self.full_at[first:end] != NEVER
+            counts = np.where(grown, 1, sizes)
+            numbers = self.members[offsets[0] : offsets[-1]][~np.repeat(grown, sizes)]
+            passages = np.full(int(counts.sum()), full, dtype=np.int64)
+            passages[~np.repeat(grown, counts)] = numbers
+            keys = np.repeat(self.keys[first:end], counts).tolist()
+            if decode is not int:
+                keys = list(map(decode, keys))
+            yield from zip(repeat(state), keys, passages.tolist())
+
 
 PARTS = 16
 _LISTED = 65_536
@@ -306,6 +326,10 @@ class FlatView:
 
     def values(self) -> Iterator[Any]:
         return (posting for _, posting in self.items())
+
+    def rows(self, state: int, full: int) -> Iterator[tuple]:
+        """`FlatPostings.rows`, keys decoded."""
+        return self._flat.rows(state, full, self._decode)
 
 
 def counted_pairs(

@@ -16,7 +16,7 @@ from array import array
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, repeat
 from typing import overload
 
 
@@ -186,6 +186,19 @@ class PassageStore:
     def __iter__(self) -> Iterator[Passage]:
         return chain.from_iterable(self._blocks)
 
+    def places(self) -> Iterator[tuple[str, int]]:
+        """(article, paragraph) of every passage, in order, without making the passages."""
+        return chain.from_iterable(map(_places, self._blocks))
+
+    def content_of(self, number: int) -> tuple[str, ...]:
+        """The content words of passage `number`, without making the passage."""
+        block, slot = self._place(number)
+        if type(block) is PassageBlock:
+            ends = block.ends
+            at = slot * _FIELDS
+            return block.content[ends[at - 1] if slot else 0 : ends[at + 2]]
+        return block[slot].content
+
     def texts(self, first: int, end: int) -> list[str]:
         """The texts of passages first..end-1."""
         found: list[str] = []
@@ -235,6 +248,12 @@ class PassageStore:
     def content_sizes(self) -> Iterator[int]:
         """How many content words each passage has, in order."""
         return chain.from_iterable(map(_content_sizes, self._blocks))
+
+
+def _places(block: Sequence[Passage]) -> Iterable[tuple[str, int]]:
+    if type(block) is PassageBlock:
+        return zip(repeat(block.article), block.ends[0::_FIELDS])
+    return ((passage.article, passage.paragraph) for passage in block)
 
 
 def _content_words(block: Sequence[Passage]) -> Iterable[str]:

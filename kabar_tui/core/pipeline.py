@@ -153,6 +153,8 @@ class CorpusWork:
     resolution: Resolution | None = None
     # given the link index once built: the state an incremental update goes on from
     on_linked: Callable[[LinkIndex], None] | None = None
+    # the link index, from linking until `on_linked` has it (while names are resolved)
+    index: LinkIndex | None = None
     # which quotations are one (`resolve.quote_group_numbers`), while the others run
     quote_numbers: ForkedCall[array[int]] | None = None
 
@@ -182,7 +184,7 @@ def _link(work: CorpusWork) -> None:
         article.passages = []
     work.links = index.links
     if work.on_linked is not None:
-        work.on_linked(index)
+        work.index = index  # handed to `on_linked` while names are resolved (`_resolve`)
 
 
 def _group_stories(work: CorpusWork) -> None:
@@ -190,9 +192,40 @@ def _group_stories(work: CorpusWork) -> None:
 
 
 def _resolve(work: CorpusWork) -> None:
-    """Name resolution, after stories: a lone surname is expanded within its story."""
+    """Name resolution, after stories: a lone surname is expanded within its story.
+
+    With a link index waiting for `on_linked` (which stores it: the cache's writes are
+    this process's, one core), names are resolved in a forked child meanwhile, which
+    lets go of the index first, so it holds no more than this process would."""
     numbers = work.quote_numbers.result if work.quote_numbers is not None else None
-    work.resolution = resolve_digest(work.digest, work.stories, numbers)
+    if work.index is None or work.on_linked is None:
+        work.resolution = resolve_digest(work.digest, work.stories, numbers)
+        return
+    grouped = numbers() if numbers is not None else None  # the child cannot wait for it
+    resolving = ForkedCall(partial(_resolve_without_index, work, grouped))
+    try:
+        index, work.index = work.index, None
+        work.on_linked(index)
+        del index
+        work.resolution = resolving.result()
+    finally:
+        resolving.cancel()  # stopped meanwhile: the child goes too
+
+
+def _resolve_without_index(work: CorpusWork, grouped: array[int] | None) -> Resolution:
+    """`resolve_digest` once the link index is let go (in a forked child: its pages are
+    given back before resolution's are made)."""
+    if work.index is not None:
+        from kabar_tui.core.linking_arrays import release_free_memory
+
+        work.index = None
+        release_free_memory()
+    numbers = None if grouped is None else partial(_given, grouped)
+    return resolve_digest(work.digest, work.stories, numbers)
+
+
+def _given(value: T) -> T:
+    return value
 
 
 # Per corpus, once every article is processed, in this order.
@@ -296,7 +329,10 @@ def finish_digest(
             for name, stage in stages:
                 with times.timing(name):
                     stage(work)
+        if work.index is not None and work.on_linked is not None:  # stages without `_resolve`
+            work.on_linked(work.index)
     finally:
+        work.index = None
         if work.quote_numbers is not None:
             work.quote_numbers.cancel()  # when stopped before resolution asked for it
     if work.resolution is None:
