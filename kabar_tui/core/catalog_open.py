@@ -25,7 +25,8 @@ in place, so nothing cheaper tells every change (docs/ui.md).
 Unless a process watches the folders (the reader, `kabar index --watch`): it vouches for
 them (`FolderVouch`), and `open_catalog(..., vouched=True)` (the commands) takes its word
 for which stored corpus they hold instead of looking at every file, only while that
-process is alive and watching (docs/search.md).
+process is alive, watching and renewing its word each second, and only where a watcher is
+told of every change (docs/search.md: what the word can and cannot vouch for).
 """
 
 from __future__ import annotations
@@ -314,6 +315,7 @@ class FolderVouch:
         if self._given_up or (self._cache is None and cache_disabled()):
             return False
         if not _watchable(self._roots):
+            self._given_up = True  # not asked again at each tick
             return False
         path = _vouch_lock(self._cache or cache_dir(), self._roots)
         try:
@@ -371,8 +373,8 @@ class FolderVouch:
 
     def give_up(self) -> None:
         """The watcher can no longer tell every change at once (it polls): the word is
-        taken back and not said again."""
-        self.withdraw()
+        taken back and not said again; the lock goes to a watcher that can."""
+        self.release()
         self._given_up = True
 
     def release(self) -> None:
