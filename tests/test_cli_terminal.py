@@ -75,3 +75,31 @@ def test_config_shows_the_file_and_the_settings_in_effect(capsys, isolated_confi
     rows = [line.split("\t") for line in capsys.readouterr().out.splitlines()]
     assert ["theme", "kabar-light", "config file"] in rows
     assert ["keymap.reader.compare", "D", "config file"] in rows
+
+
+def test_index_on_a_terminal_runs_no_drawing_thread(monkeypatch, tmp_path) -> None:
+    """The cross-article stage forks only while one thread runs (core.forked): a progress
+    bar redrawn by its own thread took that away from everyone indexing at a terminal."""
+    import io
+    import threading
+    from types import SimpleNamespace
+
+    from rich.console import Console
+
+    from kabar_tui.cli import index_cmd
+
+    threads: list[int] = []
+
+    def index_corpus(paths, advance, cache, workers, keep_articles):
+        advance(1, 2)
+        threads.append(threading.active_count())
+        advance(2, 2)
+        return "report"
+
+    monkeypatch.setattr(index_cmd, "index_corpus", index_corpus)
+    screen = io.StringIO()
+    console = Console(file=screen, force_terminal=True, width=80)
+    args = SimpleNamespace(paths=[tmp_path], workers=None)
+    assert index_cmd._index_with_progress(args, False, console) == "report"
+    assert threads == [1]
+    assert "2/2" in screen.getvalue()  # the bar is still drawn, from the callback

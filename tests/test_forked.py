@@ -101,3 +101,28 @@ def test_a_fork_refused_by_the_system_runs_the_call_here(monkeypatch) -> None:
     assert call.result() == 42
     if opened is not None:
         assert len(os.listdir("/proc/self/fd")) == opened
+
+
+INTERRUPTED_CHECK = """
+import signal, time
+from kabar_tui.core.forked import ForkedCall
+
+def interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+signal.signal(signal.SIGALRM, interrupt)
+call = ForkedCall(lambda: time.sleep(30))
+signal.setitimer(signal.ITIMER_REAL, 0.5)
+try:
+    try:
+        call.result()
+    finally:
+        call.cancel()  # as the pipeline's stages do when they stop
+except KeyboardInterrupt:
+    print('{"ended": "interrupted"}')
+"""
+
+
+def test_a_wait_for_a_forked_call_interrupted_ends_as_the_interruption() -> None:
+    """Ctrl-C while waiting for the child: the interruption, not a double close's OSError."""
+    assert _run(INTERRUPTED_CHECK) == {"ended": "interrupted"}

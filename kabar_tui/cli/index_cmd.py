@@ -6,6 +6,7 @@ import argparse
 import logging
 import os
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,6 +21,8 @@ from kabar_tui.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from kabar_tui.core.catalog_open import FolderVouch
+
+REDRAW_SECONDS = 0.1
 
 HELP = "process articles into the cache (a second open is then instant)"
 NAMES_SHOWN = 3  # file names said per kind of change, then `…`
@@ -187,12 +190,21 @@ def _index_with_progress(
         MofNCompleteColumn(),
         TimeElapsedColumn(),
     )
-    with Progress(*columns, console=console, disable=not console.is_terminal) as bar:
+    # No refresh thread: the cross-article stage forks only while this process runs one
+    # thread (core.forked), so the bar is drawn from the progress callback instead.
+    with Progress(
+        *columns, console=console, disable=not console.is_terminal, auto_refresh=False
+    ) as bar:
         task = bar.add_task(_("processing"), total=None)
+        drawn = [0.0]
 
         def advance(done: int, total: int) -> None:
             description = _("linking") if done == total else _("processing")
             bar.update(task, completed=done, total=total, description=description)
+            now = time.monotonic()
+            if done == total or now - drawn[0] >= REDRAW_SECONDS:
+                drawn[0] = now
+                bar.refresh()
 
         # The articles go to the cache as they are processed; none is kept here.
         return index_corpus(args.paths or None, advance, cache, args.workers, keep_articles=False)

@@ -59,9 +59,9 @@ class ForkedCall(Generic[T]):
     def result(self) -> T:
         if self._child <= 0:
             return self._function()
-        with os.fdopen(self._pipe, "rb") as pipe:
+        pipe_end, self._pipe = self._pipe, -1  # the file object closes it, however it ends
+        with os.fdopen(pipe_end, "rb") as pipe:
             data = pipe.read()
-        self._pipe = -1
         _, status = os.waitpid(self._child, 0)
         self._child = -1
         if os.waitstatus_to_exitcode(status) != 0 or not data:

@@ -64,8 +64,19 @@ SURE_OVERRULES: dict[str, tuple[float, frozenset[str]]] = {
     "titled": (0.7, WHOLE_OR_BEYOND),
 }
 
+# A name the rules read from capitals alone (basis `unknown`) stands where the tagger
+# names none of its words but gives the rules' reading a probability of at least
+# `UNKNOWN_STANDS` (`CrfModel.decode_weighed`: `Xi Jinping menerima ...` opening a
+# sentence, 0.44), and over the tagger's name of another label over the same words
+# where the tagger's probability of that is below `UNKNOWN_OVER_RELABEL` (`Putin
+# menerima Kim Jong Un`: ORG at 0.29). Tuned on the dev sets (docs/entities.md,
+# "nerconf").
+WEIGHED = "unknown"
+UNKNOWN_STANDS = 0.3
+UNKNOWN_OVER_RELABEL = 0.3
+
 # Marks a longer name may run over past a known name (`Soekarno-Hatta`, `PT Pertamina
-# (Persero)`; `_carriers`).
+# (Persero)`; `_carries`).
 NAME_OPENERS = frozenset({"-", "("})
 
 # The rule tags (`features.rule_tags_at`) of the words of those mentions.
@@ -78,6 +89,11 @@ SURE_TAGS = frozenset(
 NAME_JOINERS = frozenset(
     {"dan", "of", "and", "the", "for", "de", "des", "du", "von", "van", "der", "al", "bin", "binti"}
 )
+
+# The tagger's numbers of the labels (`tagger.Lattice.readings`), and the end of the rule
+# tag of a word of a name the rules read from capitals alone.
+KIND: dict[str, int] = {Label.PER: 1, Label.LOC: 2, Label.ORG: 3}
+WEIGHED_TAG = "/" + WEIGHED
 
 # Words either side of a possible name that the tagger decodes (`_around_open_names`).
 WINDOW = 4
@@ -95,8 +111,8 @@ def recognise_many(articles: Sequence[Sequence[str]]) -> list[list[Mention]]:
     rules = [recognise_with_bases(paragraphs) for paragraphs in articles]
     tagged = _tag_articles(list(zip(articles, rules, strict=True)))
     return [
-        _merge_article(paragraphs, found, names)
-        for paragraphs, found, names in zip(articles, rules, tagged, strict=True)
+        _merge_article(paragraphs, found, names, weighed)
+        for paragraphs, found, (names, weighed) in zip(articles, rules, tagged, strict=True)
     ]
 
 
@@ -104,6 +120,7 @@ def _merge_article(
     paragraphs: Sequence[str],
     rules: RuleResult,
     tagged: dict[int, list[tuple[Mention, float | None]]],
+    weighed: Weighed,
 ) -> list[Mention]:
     ruled: dict[int, list[Mention]] = {}
     for mention in rules.mentions:
@@ -112,7 +129,9 @@ def _merge_article(
     for index in range(len(paragraphs)):
         if not rules.headlines[index]:
             found.extend(
-                _merge(tagged.get(index, []), ruled.get(index, []), rules, paragraphs[index])
+                _merge(
+                    tagged.get(index, []), ruled.get(index, []), rules, paragraphs[index], weighed
+                )
             )
     found.sort(key=lambda m: (m.paragraph, m.start))
     return found
@@ -130,19 +149,25 @@ def tag(
     }
 
 
+# The tagger's probability of the rules' reading of each rule mention of basis `WEIGHED`
+# whose words it decoded and named none of, by (paragraph, start, end).
+Weighed = dict[tuple[int, int, int], float]
+
+
 def tag_surely(
     paragraphs: Sequence[str], rules: RuleResult, everywhere: bool = False
 ) -> dict[int, list[tuple[Mention, float | None]]]:
     """`tag`, each name with the tagger's probability of it where it overlaps a rule
     mention only a sure name can overrule (`SURE_OVERRULES`; everywhere if
     `everywhere`), else None."""
-    return _tag_articles([(paragraphs, rules)], everywhere)[0]
+    return _tag_articles([(paragraphs, rules)], everywhere)[0][0]
 
 
 def _tag_articles(
     articles: Sequence[tuple[Sequence[str], RuleResult]], everywhere: bool = False
-) -> list[dict[int, list[tuple[Mention, float | None]]]]:
-    """`tag_surely` of each (paragraphs, rules) article, decoded in one pass."""
+) -> list[tuple[dict[int, list[tuple[Mention, float | None]]], Weighed]]:
+    """`tag_surely` of each (paragraphs, rules) article, decoded in one pass, and the
+    tagger's weight of the rules' names it is asked to weigh (`Weighed`)."""
     from kabar_tui.core.entities.tagger import model  # numpy and the model: on first use
 
     ordinary = gazetteer().not_entities
@@ -152,6 +177,9 @@ def _tag_articles(
     # article, paragraph, first word, and the paragraph's word starts and ends
     places: list[tuple[int, int, int, list[int], list[int]]] = []
     pieces: list[list[tuple[int, int]]] = []
+    # by sentence (where there are any), the word ranges and kinds of the rule mentions
+    # to weigh
+    queries: dict[int, list[tuple[int, int, int]]] = {}
     for number, (paragraphs, rules) in enumerate(articles):
         ruled: dict[int, list[tuple[int, int, str, str]]] = {}
         sure_ruled.append({})
@@ -172,7 +200,6 @@ def _tag_articles(
             capitalised = list(
                 compress(range(len(words)), map(str.isupper, map(itemgetter(0), words)))
             )
-            carriers = _carriers(words, capitalised, tags) if mentions else set()
             open_names = [
                 i
                 for i in capitalised
@@ -184,32 +211,60 @@ def _tag_articles(
                     or (
                         basis in SURE_OVERRULES
                         and (
-                            (i - 1 in carriers and tags[i][0] == "B")
-                            or (i + 1 in carriers and tags[i + 1][0] != "I")
+                            (tags[i][0] == "B" and i and _carries(words[i - 1], tags[i - 1]))
+                            or (
+                                i + 1 < len(words)
+                                and tags[i + 1][0] != "I"
+                                and _carries(words[i + 1], tags[i + 1])
+                            )
                         )
                     )
                 )
             ]
             if not open_names and not everywhere:
                 continue
+            # the capitals-only names, in order: each sentence takes those that start in it
+            to_weigh = (
+                _word_ranges([m for m in mentions if m[3] == WEIGHED], starts, ends)
+                if mentions
+                else []
+            )
+            taken = 0
             for first, last in _sentences(words):
                 around = (
                     [(0, last - first)]
                     if everywhere
                     else _around_open_names(open_names, first, last)
                 )
+                here = taken
+                while here < len(to_weigh) and to_weigh[here][0] < last:
+                    here += 1
+                names, taken = to_weigh[taken:here], here
                 if around:
                     batch.append((words[first:last], tags[first:last]))
                     places.append((number, index, first, starts, ends))
                     pieces.append(around)
+                    if names:  # the tagger weighs those inside one decoded stretch
+                        queries[len(batch) - 1] = [
+                            (a - first, b - first, KIND[label]) for a, b, label in names
+                        ]
     tagged: list[dict[int, list[tuple[Mention, float | None]]]] = [{} for _ in articles]
+    weighed: list[Weighed] = [{} for _ in articles]
     if not batch:
-        return tagged
+        return list(zip(tagged, weighed, strict=True))
 
     def asked(sentence: int, first: int, end: int, label: str) -> bool:
         """Whether the name could overrule a rule mention only a sure name overrules: it
-        reads the same words with another label, or reaches beyond them."""
-        if SURE_TAGS.isdisjoint(batch[sentence][1][first:end]):
+        reads the same words with another label, or reaches beyond them; or it covers
+        the words of a name the rules read from capitals alone (`_likelier`)."""
+        tags = batch[sentence][1][first:end]
+        if (
+            tags[0].endswith(WEIGHED_TAG)
+            and not tags[0].startswith(f"B-{label}/")
+            and any(q[:2] == (first, end) for q in queries.get(sentence, ()))
+        ):
+            return True  # it relabels a name the rules read from capitals alone
+        if SURE_TAGS.isdisjoint(tags):
             return False  # most names: no word of one of those mentions
         number, index, offset, starts, ends = places[sentence]
         start, stop = starts[offset + first], ends[offset + end - 1]
@@ -220,14 +275,35 @@ def _tag_articles(
             for s, e, ruled_label in sure_ruled[number].get(index, ())
         )
 
-    decoded = model().decode_sure_spans(batch, pieces, None if everywhere else asked)
+    decoded, answers = model().decode_weighed(batch, pieces, None if everywhere else asked, queries)
+    for (sentence, first, last, _), reading in answers.items():
+        number, index, offset, starts, ends = places[sentence]
+        weighed[number][index, starts[offset + first], ends[offset + last - 1]] = reading
     for (number, index, offset, starts, ends), found in zip(places, decoded, strict=True):
         text = articles[number][0][index]
         for first, last, label, probability in found:
             start, end = starts[offset + first], ends[offset + last - 1]
             name = Mention(text[start:end], label, index, start, end)
             tagged[number].setdefault(index, []).append((name, probability))
-    return tagged
+    return list(zip(tagged, weighed, strict=True))
+
+
+def _word_ranges(
+    mentions: Sequence[tuple[int, int, str, str]], starts: list[int], ends: list[int]
+) -> list[tuple[int, int, str]]:
+    """The tagger's word range [first, end) and label of each (start, end, label, basis)
+    rule mention whose edges are word edges of the tagger's tokens."""
+    found = []
+    for start, end, label, _ in mentions:
+        first, last = bisect_left(starts, start), bisect_left(ends, end)
+        if (
+            first < len(starts)
+            and last < len(ends)
+            and starts[first] == start
+            and ends[last] == end
+        ):
+            found.append((first, last + 1, label))
+    return found
 
 
 def find_entities(article: Article) -> list[Mention]:
@@ -293,21 +369,16 @@ def _sentences(words: list[str]) -> list[tuple[int, int]]:
     return ranges
 
 
-def _carriers(words: list[str], capitalised: list[int], tags: list[str]) -> set[int]:
-    """Words that could carry a name the tagger is sure of past the edge of a known name,
-    a head's name or a titled person (`Washington | DC`, `Gedung Nusantara | II`, `PT
-    Pertamina | (Persero)`): not in lowercase (capitalised, a number, `-`, `(`), and in no
-    curated mention and no person (`_takes_in_another`). Only a mention with one of these
-    next to it can be overruled by a sure name (`SURE_OVERRULES`), so only then are its
-    words decoded."""
-    marked = [*capitalised]
-    marked += compress(range(len(words)), map(str.isdigit, map(itemgetter(0), words)))
-    marked += compress(range(len(words)), map(NAME_OPENERS.__contains__, words))
-    return {
-        i
-        for i in marked
-        if tags[i] == "O" or (tags[i][2:5] != "PER" and tags[i].partition("/")[2] not in CURATED)
-    }
+def _carries(word: str, tag: str) -> bool:
+    """Whether a word next to a known name, a head's name or a titled person could carry
+    a name the tagger is sure of past its edge (`Washington | DC`, `Gedung Nusantara |
+    II`, `PT Pertamina | (Persero)`): not in lowercase (capitalised, a number, `-`, `(`),
+    and in no curated mention and no person (`_takes_in_another`). Only a mention with
+    one of these next to it can be overruled by a sure name (`SURE_OVERRULES`), so only
+    then are its words decoded. Asked only at the edges of those mentions."""
+    return (word[0].isupper() or word[0].isdigit() or word in NAME_OPENERS) and (
+        tag == "O" or (tag[2:5] != "PER" and tag.partition("/")[2] not in CURATED)
+    )
 
 
 def _around_open_names(open_names: list[int], first: int, last: int) -> list[tuple[int, int]]:
@@ -325,7 +396,11 @@ def _around_open_names(open_names: list[int], first: int, last: int) -> list[tup
 
 
 def _merge(
-    surely: list[tuple[Mention, float | None]], ruled: list[Mention], rules: RuleResult, text: str
+    surely: list[tuple[Mention, float | None]],
+    ruled: list[Mention],
+    rules: RuleResult,
+    text: str,
+    weighed: Weighed,
 ) -> list[Mention]:
     """One paragraph's mentions: the rules' curated ones; the tagger's elsewhere, if they
     neither start nor end in a lowercase word and hold a word that is not an ordinary one;
@@ -336,6 +411,7 @@ def _merge(
     is one word or the tagger read a name over it (`desa Petuaran Hulu`): several
     capitalised words after `di` that the tagger reads as no name are mostly a title (`di
     Hot Country Songs chart`), not a place."""
+    surely = [_likelier(name, probability, ruled, rules) for name, probability in surely]
     tagged = [_widened(name, ruled, rules, text) for name, _ in surely]
     # a mention only a sure name overrules needs a name whose probability was asked for
     sure = any(probability is not None for _, probability in surely)
@@ -377,11 +453,40 @@ def _merge(
                 and (
                     any(_overlap(mention, t) for t in cut)
                     or _abbreviation_after(mention, kept, text)
+                    or (
+                        _weight(mention, weighed) >= UNKNOWN_STANDS
+                        and not any(_overlap(mention, t) for t in tagged)
+                    )
                 )
             )
         ) and not any(_overlap(mention, k) for k in kept):
             kept.append(mention)
     return kept
+
+
+def _weight(mention: Mention, weighed: Weighed) -> float:
+    """The tagger's probability of the rules' reading of the mention (0 where it was not
+    weighed)."""
+    return weighed.get((mention.paragraph, mention.start, mention.end), 0.0)
+
+
+def _likelier(
+    name: Mention, probability: float | None, ruled: list[Mention], rules: RuleResult
+) -> tuple[Mention, float | None]:
+    """The tagger's name, or the rules' capitals-only name over the same words with
+    another label where the tagger is unsure of its own (`UNKNOWN_OVER_RELABEL`: `Putin
+    menerima Kim Jong Un`, an organisation at 0.29, the person at 0.26)."""
+    if probability is None:
+        return name, probability
+    for mention in ruled:
+        if (
+            (mention.start, mention.end) == (name.start, name.end)
+            and mention.label != name.label
+            and _basis(rules, mention) == WEIGHED
+            and probability < UNKNOWN_OVER_RELABEL
+        ):
+            return mention, None
+    return name, probability
 
 
 def _abbreviation_after(mention: Mention, kept: list[Mention], text: str) -> bool:

@@ -11,10 +11,12 @@ article is decoded in one batched Viterbi pass.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from bisect import bisect_right
+from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from itertools import compress
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 
@@ -186,28 +188,58 @@ class CrfModel:
         pieces: Sequence[Sequence[tuple[int, int]]] | None = None,
         asked: Callable[[int, int, int, str], bool] | None = None,
     ) -> list[list[tuple[int, int, str, float | None]]]:
-        """`decode_spans`, each entity with the model's probability of it (`marginals`):
+        """`decode_spans`, each entity with the model's probability of it (`Lattice.readings`):
         how sure the tagger is of exactly that name, for letting it overrule the rules
         only where it is sure. Only for the entities `asked(sentence, first, end, label)`
         wants (all by default; None for the others): few are ever asked about."""
+        return self.decode_weighed(sentences, pieces, asked)[0]
+
+    def decode_weighed(
+        self,
+        sentences: Sequence[tuple[Sequence[str], Sequence[str]]],
+        pieces: Sequence[Sequence[tuple[int, int]]] | None = None,
+        asked: Callable[[int, int, int, str], bool] | None = None,
+        queries: Mapping[int, Sequence[tuple[int, int, int]]] | None = None,
+    ) -> tuple[
+        list[list[tuple[int, int, str, float | None]]], dict[tuple[int, int, int, int], float]
+    ]:
+        """`decode_sure_spans`, and the probability of names the decoder did not read: by
+        sentence number, (first, end, kind) queries as `Lattice.readings` takes them
+        (another recogniser's names), answered by (sentence, first, end, kind) where the
+        best labelling names none of those words and they lie in one decoded piece. One
+        forward-backward pass serves both, over the pieces that hold an answer only."""
         labels, offsets, lattice = self._best_labels(sentences, pieces, keep_steps=True)
         spans = entity_spans(labels, offsets)
         if lattice is None:
-            return [[] for _ in spans]
+            return [[] for _ in spans], {}
         wanted = [
-            (offsets[i] + a, offsets[i] + b)
+            (offsets[i] + a, offsets[i] + b, (int(labels[offsets[i] + a]) + 1) // 2)
             for i, row in enumerate(spans)
             for a, b, label in row
             if asked is None or asked(i, a, b, label)
         ]
-        probabilities = dict(zip(wanted, lattice.marginals(wanted, labels), strict=True))
-        return [
+        queries = queries or {}
+        named_at = labels.tolist() if queries else []
+        other = [
+            (i, a, b, kind)
+            for i, row in queries.items()
+            for a, b, kind in row
+            if not any(named_at[offsets[i] + a : offsets[i] + b])
+            and lattice.place(offsets[i] + a, offsets[i] + b) is not None
+        ]
+        weights = lattice.readings(
+            wanted + [(offsets[i] + a, offsets[i] + b, kind) for i, a, b, kind in other]
+        )
+        probabilities = dict(zip(wanted, weights[: len(wanted)], strict=True))
+        named = [
             [
-                (a, b, label, probabilities.get((offsets[i] + a, offsets[i] + b)))
+                (a, b, label, probabilities.get((offsets[i] + a, offsets[i] + b, kind)))
                 for a, b, label in row
+                for kind in [(int(labels[offsets[i] + a]) + 1) // 2]
             ]
             for i, row in enumerate(spans)
         ]
+        return named, dict(zip(other, weights[len(wanted) :], strict=True))
 
     def _best_labels(
         self,
@@ -267,6 +299,11 @@ class Lattice:
         self.rows, self.columns = rows, columns  # each scored word's piece and step
         self.flat = starts[rows] + columns  # and its position among the words
         self.lengths = lengths
+        # the pieces (their numbers here) in the order they start among the words
+        by_start = np.argsort(starts, kind="stable")
+        self.piece_starts = starts[by_start].tolist()
+        self.piece_ends = ends[by_start].tolist()
+        self.piece_at = by_start.tolist()
         scores = np.zeros((longest, count, len(LABELS)), dtype=np.float32)
         scores[columns, rows] = emissions[scored_from[order][rows] + columns]
         scores[0] += np.where(opens[starts][:, None], 0.0, transitions[0])
@@ -296,50 +333,83 @@ class Lattice:
                 current[:k] = back[t, np.arange(k), current[:k]]
         return path[self.columns, self.rows]
 
-    def marginals(self, spans: Sequence[tuple[int, int]], labels: np.ndarray) -> list[float]:
-        """Probability (forward-backward over each span's piece) that the words [first,
-        end) of each span are exactly one entity as `labels` has it: B- then I- of its
-        label, and the word after it no I- of that label."""
-        if not spans:
+    def place(self, first: int, end: int) -> tuple[int, int] | None:
+        """(step, piece) of word `first` if the words [first, end) all lie in one decoded
+        piece (`readings` can weigh only those), else None."""
+        i = bisect_right(self.piece_starts, first) - 1
+        if i < 0 or end > self.piece_ends[i]:
+            return None
+        return first - self.piece_starts[i], self.piece_at[i]
+
+    def readings(self, queries: Sequence[tuple[int, int, int]]) -> list[float]:
+        """Probability (forward-backward over each query's piece) that the words [first,
+        end) (`covers`) are exactly one entity of the kind (1-3: PER, LOC, ORG): B- then
+        I-, and the word after them no I- of that kind."""
+        if not queries:
             return []
-        place = zip(self.columns.tolist(), self.rows.tolist(), strict=True)
-        step_of = dict(zip(self.flat.tolist(), place, strict=True))
-        # only the pieces that hold a span: columns kept in order, so still longest first
-        kept = sorted({step_of[first][1] for first, _ in spans})
+        places = [self.place(first, end) for first, end, _ in queries]
+        if None in places:
+            raise ValueError("a reading of words outside the decoded pieces")
+        steps_of = cast("list[tuple[int, int]]", places)
+        # only the pieces that hold a query: columns kept in order, so still longest first
+        kept = sorted({piece for _, piece in steps_of})
         column = {piece: number for number, piece in enumerate(kept)}
         lengths = self.lengths[kept]
         scores = self.scores[: int(lengths[0]), kept].astype(np.float64)
         transitions = self.transitions.astype(np.float64)
         running = (lengths[None, :] > np.arange(len(scores))[:, None]).sum(axis=1).tolist()
         longest = len(scores)
-        forward = np.empty_like(scores)
-        forward[0] = scores[0]
+        # forward-backward with each step's weights scaled to sum to 1 (a matrix product
+        # a step, no logarithms in the loop): log forward[t] = log(ahead[t]) + scale[t],
+        # log backward[t] = log(behind[t]) + scale[last] - scale[t], where scale[t] sums the
+        # logarithms of the scaling factors and score shifts up to t
+        shift = scores.max(axis=2, keepdims=True)
+        weights = np.exp(scores - shift)
+        steps = np.exp(transitions)
+        factor = np.ones(scores.shape[:2])
+        ahead = np.ones_like(scores)
+        ahead[0] = weights[0]
+        factor[0] = ahead[0].sum(axis=1)
+        ahead[0] /= factor[0][:, None]
         for t in range(1, longest):
             k = running[t]
-            forward[t, :k] = _logsumexp(forward[t - 1, :k, :, None] + transitions, 1)
-            forward[t, :k] += scores[t, :k]
-        backward = np.zeros_like(scores)
+            row = (ahead[t - 1, :k] @ steps) * weights[t, :k]
+            factor[t, :k] = row.sum(axis=1)
+            ahead[t, :k] = row / factor[t, :k, None]
+        behind = np.ones_like(scores)
         for t in range(longest - 2, -1, -1):
             k = running[t + 1]
-            backward[t, :k] = _logsumexp(
-                transitions + (scores[t + 1, :k] + backward[t + 1, :k])[:, None, :], 2
-            )
-        total = _logsumexp(forward[lengths - 1, np.arange(len(kept))], 1)
-        found: list[float] = []
-        for first, end in spans:
-            step, piece = step_of[first]
-            piece = column[piece]
-            inside = 2 * ((int(labels[first]) + 1) // 2)  # I- of the entity's label
-            path = [inside - 1] + [inside] * (end - first - 1)
-            steps = np.arange(step, step + end - first)
-            value = forward[step, piece, path[0]] + scores[steps[1:], piece, path[1:]].sum()
-            value += transitions[path[:-1], path[1:]].sum()
-            after = step + end - first
-            if after < lengths[piece]:
-                tail = transitions[path[-1]] + scores[after, piece] + backward[after, piece]
-                value += _logsumexp(np.delete(tail, inside), 0)
-            found.append(float(np.exp(value - total[piece])))
-        return found
+            behind[t, :k] = (weights[t + 1, :k] * behind[t + 1, :k]) @ steps.T
+            behind[t, :k] /= factor[t + 1, :k, None]
+        # (past a piece's end its scores are 0 and its factors 1: its scale stays put)
+        scale = np.cumsum(np.log(factor) + shift[..., 0], axis=0)
+        total = scale[lengths - 1, np.arange(len(kept))]
+        with np.errstate(divide="ignore"):
+            forward = np.log(ahead) + scale[..., None]
+            backward = np.log(behind) + (total[None, :] - scale)[..., None]
+        # every query at once: its first step, piece, length and I- label
+        step = np.array([place[0] for place in steps_of])
+        piece = np.array([column[place[1]] for place in steps_of])
+        length = np.array([end - first for first, end, _ in queries])
+        inside = 2 * np.array([kind for _, _, kind in queries])
+        opening = inside - 1  # B- of the kind
+        later = np.arange(1, int(length.max()))[None, :]  # the words after the first
+        within = later < length[:, None]
+        at = np.minimum(step[:, None] + later, longest - 1)
+        value = forward[step, piece, opening] + np.where(
+            within, scores[at, piece[:, None], inside[:, None]], 0.0
+        ).sum(axis=1)
+        value += np.where(length > 1, transitions[opening, inside], 0.0)
+        value += np.maximum(length - 2, 0) * transitions[inside, inside]
+        # the word after the name is no I- of its kind (where there is one)
+        after = step + length
+        following = after < lengths[piece]
+        at_after = np.minimum(after, longest - 1)
+        last = np.where(length > 1, inside, opening)
+        tail = transitions[last] + scores[at_after, piece] + backward[at_after, piece]
+        tail[np.arange(len(queries)), inside] = -np.inf
+        value += np.where(following, _logsumexp(tail, 1), 0.0)
+        return np.exp(value - total[piece]).tolist()
 
 
 def _logsumexp(values: np.ndarray, axis: int) -> np.ndarray:
