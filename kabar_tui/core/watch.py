@@ -57,7 +57,7 @@ def _reported(change: int, path: str) -> set[Path]:
     if is_article_file(path):
         return {Path(path)}
     if os.path.isdir(path):
-        if change != Change.added:
+        if change != Change.added or os.path.islink(path):  # the walk follows no folder link
             return set()
         from kabar_tui.core.sources import discover
 
