@@ -602,6 +602,8 @@ def test_one_watcher_vouches_for_a_set_of_folders(tmp_path: Path) -> None:
 
 VOUCHING_CHILD = """
 import sys
+import threading
+import time
 from pathlib import Path
 from kabar_tui.core.catalog_open import FolderVouch, open_catalog
 from kabar_tui.core.storage import DB_NAME, Storage
@@ -612,6 +614,15 @@ assert vouch.hold()
 catalog, _ = open_catalog([folder], Storage(cache / DB_NAME))
 vouch.say(catalog)
 catalog.close()
+
+
+def ticks():  # a watcher's ticks: the word renewed
+    while True:
+        vouch.renew()
+        time.sleep(0.2)
+
+
+threading.Thread(target=ticks, daemon=True).start()
 print("vouched", flush=True)
 sys.stdin.read()
 """
@@ -651,3 +662,132 @@ def test_the_word_of_a_watcher_that_has_gone_is_not_taken(tmp_path: Path) -> Non
         assert catalog is None and problems == []
     finally:
         vouch.release()
+
+
+def _taken(folder: Path, cache: Path, roots: list[Path] | None = None) -> bool:
+    """Whether a command opening `roots` (the folder) takes a watcher's word for them."""
+    roots = roots or [folder]
+    with Storage(cache / DB_NAME) as storage:
+        word = catalog_open._remembered_snapshot(storage, roots)[3]
+        return bool(word) and catalog_open._vouched_corpus(storage, roots, word) is not None
+
+
+def test_a_word_not_renewed_is_not_taken(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A watcher stopped (Ctrl-Z) holds its lock but no longer renews its word (review S3):
+    a word older than VOUCH_FRESH_S is not taken; renewed, it is again."""
+    folder, cache, _key = _vouched_folder(tmp_path)
+    vouch = catalog_open.FolderVouch([folder], cache)
+    assert vouch.hold()
+    try:
+        _say(vouch, folder, cache)
+        assert _taken(folder, cache)
+        said_at = catalog_open._clock()
+        later = said_at + catalog_open.VOUCH_FRESH_S + 1
+        monkeypatch.setattr(catalog_open, "_clock", lambda: later)
+        assert not _taken(folder, cache)
+        vouch.renew()  # the watcher's next tick
+        assert _taken(folder, cache)
+        vouch.withdraw()
+        vouch.renew()  # a tick renews only a word not taken back
+        assert not _taken(folder, cache)
+    finally:
+        vouch.release()
+
+
+def test_no_word_for_files_given_as_roots(tmp_path: Path) -> None:
+    """A file given as a root is watched by its inode, which an editor's save (a new file
+    renamed over it) replaces: later saves are not reported (review S4)."""
+    folder, cache, _key = _vouched_folder(tmp_path)
+    files = sorted(folder.glob("*.txt"))
+    for roots in ([files[0], files[1]], [folder, files[0]]):
+        vouch = catalog_open.FolderVouch(roots, cache)
+        assert not vouch.hold()
+        vouch.release()
+    vouch = catalog_open.FolderVouch([folder], cache)
+    assert vouch.hold()
+    vouch.release()
+
+
+def test_no_word_when_an_article_links_to_a_file_outside_the_folders(tmp_path: Path) -> None:
+    """The walk follows a link to a file elsewhere; the watcher is not told of writes to
+    it there (review S2)."""
+    folder, cache = _seed_folder(tmp_path), tmp_path / "cache"
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    first = sorted(folder.glob("*.txt"))[0]
+    first.rename(outside / first.name)
+    (folder / "link.txt").symlink_to(outside / first.name)
+    stored_catalog(cache, [folder]).close()
+    vouch = catalog_open.FolderVouch([folder], cache)
+    assert vouch.hold()
+    try:
+        _say(vouch, folder, cache)
+        assert not _taken(folder, cache)
+        # A link to a file inside the folders is watched there.
+        (folder / "link.txt").unlink()
+        (folder / "inside").mkdir()
+        (outside / first.name).rename(folder / "inside" / first.name)
+        (folder / "link.txt").symlink_to(folder / "inside" / first.name)
+        stored_catalog(cache, [folder]).close()
+        _say(vouch, folder, cache)
+        assert _taken(folder, cache)
+    finally:
+        vouch.release()
+
+
+def test_a_watcher_that_met_a_commands_check_vouches_after_all(tmp_path: Path) -> None:
+    """A command checks the lock (a shared lock for a moment) just as the watcher takes it:
+    the watcher's `hold` fails, and it tries again when it says its word, or at its next
+    tick (review S6)."""
+    import fcntl
+
+    folder, cache, _key = _vouched_folder(tmp_path)
+    lock = catalog_open._vouch_lock(cache, [folder])
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    for tick in (False, True):
+        probe = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+        fcntl.flock(probe, fcntl.LOCK_SH | fcntl.LOCK_NB)  # as `_vouched_corpus` does
+        vouch = catalog_open.FolderVouch([folder], cache)
+        try:
+            assert not vouch.hold()
+            if tick:
+                _say(vouch, folder, cache)  # still checked: said once the lock is taken
+                os.close(probe)
+                assert not _taken(folder, cache)
+                vouch.renew()
+            else:
+                os.close(probe)
+                _say(vouch, folder, cache)
+            assert _taken(folder, cache)
+        finally:
+            vouch.release()
+        assert not _taken(folder, cache)
+
+
+MOUNTS = r"""/dev/sda1 / ext4 rw,relatime 0 0
+proc /proc proc rw 0 0
+server:/export /home/ana/berita nfs4 rw,vers=4.2 0 0
+//nas/kliping /mnt/kliping\040lama cifs rw 0 0
+ana@vps:/data /mnt/vps fuse.sshfs rw 0 0
+/dev/sdb1 /media/usb fuseblk rw 0 0
+server:/export /media/usb/nfs nfs rw 0 0
+tmpfs /media/usb/nfs tmpfs rw 0 0
+"""
+
+
+@pytest.mark.parametrize(
+    ("path", "network"),
+    [
+        ("/home/ana/berita", True),
+        ("/home/ana/berita/2024/a.txt", True),
+        ("/home/ana/berita-lokal", False),
+        ("/home/ana", False),
+        ("/mnt/kliping lama/x", True),
+        ("/mnt/vps/korpus", True),
+        ("/media/usb/korpus", False),
+        ("/media/usb/nfs/korpus", False),  # mounted over by a local filesystem
+    ],
+)
+def test_folders_on_network_filesystems_are_not_vouched_for(path: str, network: bool) -> None:
+    """Another machine's writes to a shared folder are not notified here (review S3)."""
+    assert catalog_open._network_filesystem(path, MOUNTS) is network

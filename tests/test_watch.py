@@ -25,7 +25,22 @@ def test_only_article_files_count() -> None:
     assert is_article_file("/corpus/kompas/0001.txt")
     assert not is_article_file("/corpus/kompas/.0001.txt.swp")
     assert not is_article_file("/corpus/kompas/notes.md")
-    assert not is_article_file("/corpus/.hidden.txt")
+    assert is_article_file("/corpus/.hidden.txt")  # the folder walk takes it too
+
+
+def test_every_file_the_folder_walk_finds_is_one_the_watcher_reports(tmp_path: Path) -> None:
+    """Discovery and the watcher's filter are one predicate: an edit to a file the corpus
+    lists is never filtered out (review S5: a hidden `.draft.txt` was)."""
+    from kabar_tui.core.sources import discover
+
+    for name in ("a.txt", ".draft.txt", "sub/b.txt", ".hidden/c.txt", "sub/ü é.txt", "x.md"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("Judul\n\nIsi berita.\n", encoding="utf-8")
+    (tmp_path / "link.txt").symlink_to(tmp_path / "sub" / "b.txt")
+    (tmp_path / ".a.txt.swp").write_bytes(b"swap")
+    files, _problems = discover([tmp_path])
+    assert {file.name for file in files} == {"a.txt", ".draft.txt", "b.txt", "c.txt", "ü é.txt"}
+    assert all(is_article_file(str(file)) for file in files)
 
 
 @pytest.mark.parametrize("polling", [False, True], ids=["native", "polling"])
@@ -197,5 +212,168 @@ def test_index_watch_vouches_for_its_folders_while_it_watches(tmp_path: Path) ->
         assert process.wait(PATIENCE_S) == 0
         assert _vouched_key(corpus, cache) is None
     finally:
+        process.kill()
+        process.wait()
+
+
+def _watched_with_a_word(
+    roots: list[Path], cache: Path, **options: int | bool
+) -> tuple[threading.Event, threading.Event, list[set[Path]], threading.Thread]:
+    """A watcher of `roots` vouching as the reader does, except that it does not take its
+    word back itself when a batch comes (the watcher must): (stop, begun, batches, thread)."""
+    from kabar_tui.core.catalog_open import FolderVouch, open_catalog
+    from kabar_tui.core.storage import DB_NAME, Storage
+
+    watcher = FolderWatcher(roots, **options)  # type: ignore[arg-type]
+    vouch = FolderVouch(roots, cache)
+    stop, begun = threading.Event(), threading.Event()
+    batches: list[set[Path]] = []
+
+    def look() -> None:
+        catalog, problems = open_catalog(roots, Storage(cache / DB_NAME))
+        assert catalog is not None and not problems
+        vouch.say(catalog)
+        catalog.close()
+        begun.set()
+
+    def watch() -> None:
+        vouch.hold()
+        try:
+            for batch in watcher.changes(stop, begun=look, vouch=vouch):
+                batches.append(batch)
+        finally:
+            vouch.release()
+
+    thread = threading.Thread(target=watch, daemon=True)
+    thread.start()
+    return stop, begun, batches, thread
+
+
+def _indexed(corpus: Path, cache: Path) -> str:
+    from kabar_tui.core.catalog_open import open_catalog
+    from kabar_tui.core.pipeline import index_corpus
+    from kabar_tui.core.storage import DB_NAME, Storage
+
+    with Storage(cache / DB_NAME) as storage:
+        index_corpus([corpus], cache=storage)
+    catalog, _problems = open_catalog([corpus], Storage(cache / DB_NAME))
+    assert catalog is not None
+    key = catalog.key
+    catalog.close()
+    return key
+
+
+def test_any_change_under_the_folders_takes_the_word_back_and_a_folder_moved_is_reported(
+    tmp_path: Path,
+) -> None:
+    """A folder moved out of (or into) a watched one is one event for the folder, which a
+    filter on article files dropped: the word stayed (review S1). Every event takes it
+    back, and a folder's comes as a batch."""
+    corpus, cache = tmp_path / "corpus", tmp_path / "cache"
+    shutil.copytree(SEEDS, corpus)
+    (corpus / "sub").mkdir()
+    for seed in sorted(corpus.glob("*.txt"))[:2]:
+        seed.rename(corpus / "sub" / seed.name)
+    first = _indexed(corpus, cache)
+    stop, begun, batches, thread = _watched_with_a_word([corpus], cache, debounce_ms=50)
+    try:
+        assert begun.wait(PATIENCE_S)
+        _until(lambda: _vouched_key(corpus, cache) == first, "the word")
+        (corpus / "notes.md").write_text("not an article\n", encoding="utf-8")
+        _until(lambda: _vouched_key(corpus, cache) is None, "the word taken back")
+        assert batches == []  # nothing in the corpus changed
+        (corpus / "sub").rename(tmp_path / "elsewhere")
+        _until(lambda: any(corpus / "sub" in batch for batch in batches), "the folder gone")
+        (tmp_path / "elsewhere").rename(corpus / "sub2")
+        moved_in = {corpus / "sub2", *(corpus / "sub2").glob("*.txt")}
+        _until(lambda: any(moved_in <= batch for batch in batches), "the folder and its files")
+    finally:
+        stop.set()
+        thread.join(PATIENCE_S)
+
+
+def test_a_polling_watcher_vouches_for_nothing(tmp_path: Path) -> None:
+    """Polling, a change is seen only at the next poll (and only by its time and size):
+    no word (review S3)."""
+    corpus, cache = tmp_path / "corpus", tmp_path / "cache"
+    shutil.copytree(SEEDS, corpus)
+    _indexed(corpus, cache)
+    stop, begun, _batches, thread = _watched_with_a_word(
+        [corpus], cache, force_polling=True, poll_delay_ms=50, debounce_ms=50
+    )
+    try:
+        assert begun.wait(PATIENCE_S)
+        assert _vouched_key(corpus, cache) is None
+    finally:
+        stop.set()
+        thread.join(PATIENCE_S)
+
+
+def _watching(corpus: Path, cache: Path) -> tuple[subprocess.Popen[str], queue.Queue[str]]:
+    env = {key: value for key, value in os.environ.items() if key != "KABAR_NO_CACHE"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kabar_tui", "index", "--watch", "--workers", "1", str(corpus)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**env, "PYTHONUNBUFFERED": "1", "KABAR_CACHE_DIR": str(cache)},
+    )
+    return process, _lines_of(process)
+
+
+def test_index_watch_indexes_a_folder_moved_out_and_in(tmp_path: Path) -> None:
+    """`mv sub elsewhere` and back: the commands take the word for the corpus indexed after
+    each move, never the one before (review S1)."""
+    from kabar_tui.core.catalog_open import open_catalog
+    from kabar_tui.core.storage import DB_NAME, Storage
+
+    corpus, cache = tmp_path / "corpus", tmp_path / "cache"
+    shutil.copytree(SEEDS, corpus)
+    (corpus / "sub").mkdir()
+    moved = sorted(corpus.glob("*.txt"))[:2]
+    for seed in moved:
+        seed.rename(corpus / "sub" / seed.name)
+    process, output = _watching(corpus, cache)
+    try:
+        _read_until(output, "watching")
+        _until(lambda: _vouched_key(corpus, cache) is not None, "a word for the folder")
+        first = _vouched_key(corpus, cache)
+        (corpus / "sub").rename(tmp_path / "elsewhere")
+        lines = _read_until(output, "3 articles")
+        assert f"2 removed ({moved[0].name}, {moved[1].name})" in "".join(lines)
+        _until(lambda: _vouched_key(corpus, cache) not in (None, first), "a word for three")
+        catalog, _problems = open_catalog([corpus], Storage(cache / DB_NAME), vouched=True)
+        assert catalog is not None and len(catalog) == 3
+        catalog.close()
+        (tmp_path / "elsewhere").rename(corpus / "sub2")
+        lines = _read_until(output, "5 articles")
+        assert f"2 articles added ({moved[0].name}, {moved[1].name})" in "".join(lines)
+        _until(lambda: _vouched_key(corpus, cache) not in (None, first), "a word for five")
+        catalog, _problems = open_catalog([corpus], Storage(cache / DB_NAME), vouched=True)
+        assert catalog is not None and len(catalog) == 5
+        assert {head.path for head in catalog.heads()} >= {
+            str(corpus / "sub2" / seed.name) for seed in moved
+        }
+        catalog.close()
+    finally:
+        process.kill()
+        process.wait()
+
+
+def test_a_stopped_watcher_vouches_for_nothing_until_it_goes_on(tmp_path: Path) -> None:
+    """`kabar index --watch` suspended (Ctrl-Z) holds its lock but reads no event: its
+    word lapses, and comes back when it goes on (review S3)."""
+    corpus, cache = tmp_path / "corpus", tmp_path / "cache"
+    shutil.copytree(SEEDS, corpus)
+    process, output = _watching(corpus, cache)
+    try:
+        _read_until(output, "watching")
+        _until(lambda: _vouched_key(corpus, cache) is not None, "a word for the folder")
+        process.send_signal(signal.SIGSTOP)
+        _until(lambda: _vouched_key(corpus, cache) is None, "the word lapsed")
+        process.send_signal(signal.SIGCONT)
+        _until(lambda: _vouched_key(corpus, cache) is not None, "the word renewed")
+    finally:
+        process.send_signal(signal.SIGCONT)
         process.kill()
         process.wait()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import threading
 import time
 from collections.abc import Sequence
@@ -95,7 +96,9 @@ def _watch(
     print(_("watching for changes (ctrl+c ends)"), flush=True)
     try:
         # Looked at once watching has begun: what changed after `before` comes as a batch.
-        for changed in watcher.changes(stop, since=before, begun=lambda: _vouch(roots, vouch)):
+        for changed in watcher.changes(
+            stop, since=before, begun=lambda: _vouch(roots, vouch), vouch=vouch
+        ):
             vouch.withdraw()  # before anything: the folders are not as said
             for note in watcher.notes:
                 console.print(f"kabar: {note}", markup=False)
@@ -126,6 +129,9 @@ def _vouch(roots: Sequence[str | Path], vouch: FolderVouch) -> None:
 def describe_changes(changed: set[Path], known: set[Path]) -> str:
     """`1 article added (a.txt), 2 changed (b.txt, c.txt)`: which files a batch added,
     changed or removed, told apart by `known` (the files there before; updated)."""
+    gone = [Path(os.path.realpath(p)) for p in changed if p not in known and not p.exists()]
+    if gone:  # a folder moved away (`FolderWatcher`): its files went with it
+        changed = changed | {path for path in known if any(map(path.is_relative_to, gone))}
     added = sorted(path for path in changed if path not in known and path.is_file())
     removed = sorted(path for path in changed if path in known and not path.is_file())
     edited = sorted(path for path in changed if path in known and path.is_file())

@@ -25,7 +25,8 @@ in place, so nothing cheaper tells every change (docs/ui.md).
 Unless a process watches the folders (the reader, `kabar index --watch`): it vouches for
 them (`FolderVouch`), and `open_catalog(..., vouched=True)` (the commands) takes its word
 for which stored corpus they hold instead of looking at every file, only while that
-process is alive and watching (docs/search.md).
+process is alive, watching and renewing its word each second, and only where a watcher is
+told of every change (docs/search.md: what the word can and cannot vouch for).
 """
 
 from __future__ import annotations
@@ -33,8 +34,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import secrets
 import sqlite3
+import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -42,10 +45,11 @@ from kabar_tui.core.catalog_store import StoredCatalog
 from kabar_tui.core.model import Problem
 from kabar_tui.core.resources import seeds_dir
 from kabar_tui.core.sources import (
-    ARTICLE_SUFFIX,
     Source,
     article_ids,
     discover_paths,
+    is_article_name,
+    key_path,
     path_key,
     read_source,
 )
@@ -64,6 +68,37 @@ _RECENT = "recent corpus "  # meta key prefix: the corpus last found for a set o
 _SNAPSHOT = "snapshot "  # meta key prefix: the files' digest the corpus was found with
 _VOUCHED = "vouched "  # meta key prefix: a watcher's word for the corpus the roots hold
 _TOKEN_BYTES = 8  # a vouch's token: 16 hex characters, written to its lock file in place
+_STAMP_AT = 2 * _TOKEN_BYTES  # then, in the lock file, when the word was last renewed
+_STAMP_BYTES = 16
+VOUCH_FRESH_S = 3.0  # a word not renewed for this long is not taken (its watcher ticks each second)
+# Filesystems whose changes on another machine the system does not notify (inotify sees
+# only this machine's writes); FUSE ones too (sshfs, rclone...), apart from a local
+# disk's (`fuseblk`).
+NETWORK_FILESYSTEMS = frozenset(
+    {
+        "nfs",
+        "nfs4",
+        "cifs",
+        "smb3",
+        "smbfs",
+        "ncpfs",
+        "9p",
+        "afs",
+        "coda",
+        "ceph",
+        "glusterfs",
+        "lustre",
+        "gpfs",
+        "beegfs",
+        "ocfs2",
+        "gfs2",
+        "davfs",
+        "virtiofs",
+        "vboxsf",
+        "vmhgfs",
+    }
+)
+_clock = time.time  # the lock file's stamps: shared by every process of the machine
 
 
 def open_catalog(
@@ -233,7 +268,8 @@ def _vouch_key(roots: Sequence[str | Path]) -> str:
 class FolderVouch:
     """The word of a process that watches `roots` (the reader's folders' thread, `kabar
     index --watch`): "they hold the stored corpus KEY", said after it looked at every file
-    while watching, and taken back the moment a change is reported, before indexing it.
+    while watching, and taken back the moment anything under them is reported, before
+    indexing it.
 
     `open_catalog(..., vouched=True)` takes the word instead of looking at every file
     (0.3-0.4 s of CPU at 100k files) only while it holds: the watcher keeps an exclusive
@@ -241,11 +277,18 @@ class FolderVouch:
     system releases when the process ends however it ends, and the word carries a token
     that the lock file holds too. Taking the word back writes a new token to the file (no
     database write that a busy cache could refuse); a watcher started after one died
-    writes its own. So a word is trusted only from a live watcher that has not seen a
-    change since it said it. What it cannot vouch for is a change it has not been told of
-    yet: the system's notification and the watcher's batching (`core/watch.py`, within
-    a second) are the window in which a command can answer from the corpus before it.
-    Only one process vouches for a set of folders; others watch without (`hold` False).
+    writes its own. The watcher renews the word at each of its ticks (`renew`, about every
+    second, beside the token): a word not renewed for VOUCH_FRESH_S is not taken, so a
+    watcher stopped (Ctrl-Z) or stuck vouches for nothing. So a word is trusted only from a
+    live watcher that has not seen a change since it said it. What it cannot vouch for is
+    a change it has not been told of yet: the system's notification and the watcher's
+    batching (`core/watch.py`, within a second) are the window in which a command can
+    answer from the corpus before it. Nor does it vouch where notifications miss changes
+    (`_watchable`): roots that are files (an editor's save replaces the file watched),
+    folders on network filesystems (another machine's writes are not notified), an
+    article that is a link to a file outside the roots (`say`), or a watcher that polls
+    (`give_up`). Only one process vouches for a set of folders; others watch without
+    (`hold` False), and take the lock over when it goes.
     """
 
     def __init__(self, roots: Iterable[str | Path] | None, cache: Path | None = None) -> None:
@@ -255,17 +298,24 @@ class FolderVouch:
         self._key = _vouch_key(self._roots)
         self._token = ""
         self._file: int | None = None
+        self._said: tuple[Path, str] | None = None  # (database, corpus key) still holding
+        self._given_up = False
 
     def hold(self) -> bool:
-        """Take the lock; False when another process holds it, or on systems without
-        `flock`, or without a cache (the commands then look at every file)."""
+        """Take the lock; False when another process holds it (or a command checks it at
+        that moment: `say` and `renew` try again), on systems without `flock`, without a
+        cache (the commands then look at every file), or where the roots cannot be
+        vouched for (`_watchable`)."""
         if self._file is not None:
             return True
         try:
             import fcntl
         except ImportError:
             return False
-        if self._cache is None and cache_disabled():
+        if self._given_up or (self._cache is None and cache_disabled()):
+            return False
+        if not _watchable(self._roots):
+            self._given_up = True  # not asked again at each tick
             return False
         path = _vouch_lock(self._cache or cache_dir(), self._roots)
         try:
@@ -284,27 +334,48 @@ class FolderVouch:
 
     def say(self, catalog: StoredCatalog) -> None:
         """The folders hold `catalog`'s corpus (the caller has just looked at every file,
-        watching): said on its connection. Bookkeeping: a busy cache skips it, and then
-        the commands look for themselves."""
-        if self._file is None:
+        watching): said on its connection. Not said when an article is a link to a file
+        outside the roots (its edits are not notified). Bookkeeping: a busy cache skips
+        it, and then the commands look for themselves."""
+        if self._given_up:
             return
-        try:
-            with catalog.storage.guard("read") as db, contextlib.suppress(sqlite3.OperationalError):
-                db.execute(
-                    "INSERT INTO meta (key, value) VALUES (?, ?) "
-                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                    (self._key, f"{self._token} {catalog.key}"),
-                )
-        except Skipped:
-            pass
+        if not _inside(catalog.ids_by_path(), self._roots):
+            self.withdraw()
+            return
+        self._said = (catalog.storage.path, catalog.key)
+        if self._held():
+            self._write(catalog.storage, catalog.key)
+
+    def renew(self) -> None:
+        """The watcher is still watching (its tick): the word said holds for VOUCH_FRESH_S
+        more. A watcher that lost the lock to a command's check takes it now, and says
+        the word it was kept from saying, when nothing was reported since."""
+        if self._file is None:
+            said = self._said
+            if said is None or not self._held():
+                return
+            try:
+                with Storage(said[0]) as storage:
+                    self._write(storage, said[1])
+            except CacheUnavailable:
+                return
+        if self._file is not None:
+            with contextlib.suppress(OSError):
+                os.pwrite(self._file, _stamp(_clock()), _STAMP_AT)
 
     def withdraw(self) -> None:
         """A change was reported (or the watcher is starting): the word said so far no
         longer holds. A new token in the lock file: no word said before matches it."""
-        if self._file is None:
-            return
+        self._said = None
         self._token = secrets.token_hex(_TOKEN_BYTES)
-        os.pwrite(self._file, self._token.encode(), 0)
+        if self._file is not None:
+            os.pwrite(self._file, self._token.encode() + _stamp(0), 0)
+
+    def give_up(self) -> None:
+        """The watcher can no longer tell every change at once (it polls): the word is
+        taken back and not said again; the lock goes to a watcher that can."""
+        self.release()
+        self._given_up = True
 
     def release(self) -> None:
         """Watching ends: the lock goes, and with it every word said."""
@@ -312,6 +383,68 @@ class FolderVouch:
             self.withdraw()
             os.close(self._file)
             self._file = None
+
+    def _held(self) -> bool:
+        """`hold`, keeping the word still to be said (taking the lock withdraws the rest)."""
+        said = self._said
+        if self._file is None and not self.hold():
+            return False
+        self._said = said
+        return True
+
+    def _write(self, storage: Storage, key: str) -> None:
+        try:
+            with storage.guard("read") as db, contextlib.suppress(sqlite3.OperationalError):
+                db.execute(
+                    "INSERT INTO meta (key, value) VALUES (?, ?) "
+                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    (self._key, f"{self._token} {key}"),
+                )
+        except Skipped:
+            return
+        if self._file is not None:
+            os.pwrite(self._file, _stamp(_clock()), _STAMP_AT)
+
+
+def _stamp(seconds: float) -> bytes:
+    """When a word was last renewed, as the lock file holds it (milliseconds, fixed width)."""
+    return f"{round(seconds * 1000):0{_STAMP_BYTES}d}".encode()
+
+
+def _watchable(roots: Sequence[str | Path]) -> bool:
+    """Whether a watcher is told of every change under `roots`: each is a folder (a file
+    given as a root is watched by its inode, which an editor's save replaces), on a
+    filesystem whose changes the system notifies (not one shared over the network)."""
+    where = [os.path.realpath(Path(root).expanduser()) for root in roots]
+    if not all(os.path.isdir(path) for path in where):
+        return False
+    try:
+        mounts = Path("/proc/mounts").read_text(encoding="utf-8", errors="surrogateescape")
+    except OSError:
+        return True  # not Linux: no table to read, the system's own notifications
+    return not any(_network_filesystem(path, mounts) for path in where)
+
+
+def _network_filesystem(path: str, mounts: str) -> bool:
+    """Whether `path` is on a network filesystem by the mount table `mounts` (the text of
+    /proc/mounts): the mount point that holds it, the last mounted there."""
+    point, kind = "", ""
+    for line in mounts.splitlines():
+        fields = line.split()
+        if len(fields) < 3:
+            continue
+        mounted = re.sub(r"\\([0-7]{3})", lambda code: chr(int(code[1], 8)), fields[1])
+        inside = path == mounted or path.startswith(mounted.rstrip("/") + "/")
+        if inside and len(mounted) >= len(point):
+            point, kind = mounted, fields[2]
+    return kind in NETWORK_FILESYSTEMS or kind == "fuse" or kind.startswith("fuse.")
+
+
+def _inside(paths: Iterable[str], roots: Sequence[str | Path]) -> bool:
+    """Whether every article path (resolved, as `discover_paths` gives them) is under one
+    of `roots`: a link to a file elsewhere is followed by the walk but not watched."""
+    tops = tuple(os.path.join(os.path.realpath(Path(root).expanduser()), "") for root in roots)
+    return all(os.fspath(key_path(path)).startswith(tops) for path in paths)
 
 
 def _vouch_lock(cache: Path, roots: Sequence[str | Path]) -> Path:
@@ -321,7 +454,8 @@ def _vouch_lock(cache: Path, roots: Sequence[str | Path]) -> Path:
 
 def _vouched_corpus(storage: Storage, roots: Sequence[str | Path], word: str) -> int | None:
     """The stored corpus a watcher's `word` names, while the watcher that said it holds
-    its lock and has not taken it back (its lock file holds the word's token); else None."""
+    its lock, has not taken it back (its lock file holds the word's token) and renewed
+    it within VOUCH_FRESH_S; else None."""
     try:
         import fcntl
     except ImportError:
@@ -338,12 +472,17 @@ def _vouched_corpus(storage: Storage, roots: Sequence[str | Path], word: str) ->
             pass  # held: the watcher is alive
         else:
             return None  # nobody holds it: the watcher has gone
-        if os.pread(descriptor, 2 * _TOKEN_BYTES, 0).decode("ascii", "replace") != token:
-            return None
+        held = os.pread(descriptor, _STAMP_AT + _STAMP_BYTES, 0).decode("ascii", "replace")
     except OSError:
         return None
     finally:
         os.close(descriptor)
+    stamp = held[_STAMP_AT:]
+    if held[:_STAMP_AT] != token or not stamp.isdigit():
+        return None
+    age = _clock() - int(stamp) / 1000
+    if not -VOUCH_FRESH_S < age < VOUCH_FRESH_S:  # a stopped watcher; a clock set back
+        return None
     return storage.find_corpus(key) if key else None
 
 
@@ -388,7 +527,7 @@ def _walked_snapshot(roots: Sequence[str | Path]) -> str | None:
                 for entry in os.scandir(pending.pop()):
                     if entry.is_dir(follow_symlinks=False):
                         pending.append(entry.path)
-                    elif entry.name.endswith(ARTICLE_SUFFIX) and entry.is_file():
+                    elif is_article_name(entry.name) and entry.is_file():
                         found = True
                         path = os.path.realpath(entry.path) if entry.is_symlink() else entry.path
                         if path not in seen:

@@ -41,6 +41,12 @@ class Source:
     content_hash: str
 
 
+def is_article_name(name: str) -> bool:
+    """Whether a file of this name is an article: what a folder walk takes (hidden names
+    too: nothing is left out unsaid) and what a watcher of the folders reports, alike."""
+    return name.endswith(ARTICLE_SUFFIX)
+
+
 def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[Problem]]:
     """Expand files and folders (recursively, `*.txt`) into a sorted list of files."""
     files, problems = discover_paths(paths)
@@ -103,7 +109,7 @@ def _article_files(
             try:
                 if entry.is_dir(follow_symlinks=False):
                     pending.append(entry.path)
-                elif entry.name.endswith(ARTICLE_SUFFIX) and entry.is_file():
+                elif is_article_name(entry.name) and entry.is_file():
                     resolved = os.path.realpath(entry.path) if entry.is_symlink() else entry.path
                     if statuses is not None:
                         statuses[resolved] = entry.stat()

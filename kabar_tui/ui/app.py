@@ -511,7 +511,7 @@ class KabarApp(App[None]):
 
                 if watcher is not None and vouch is not None:
                     vouch.hold()
-                    for changed in watcher.changes(self._stop_loading, begun=look):
+                    for changed in watcher.changes(self._stop_loading, begun=look, vouch=vouch):
                         vouch.withdraw()  # before anything: the folders are not as said
                         for note in watcher.notes:
                             self._post(WatchNote(note))

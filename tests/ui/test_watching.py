@@ -315,7 +315,8 @@ async def test_the_reader_vouches_for_the_folders_it_watches(folder: Path) -> No
     is taken back."""
     from kabar_tui.ui.app import stored_key
 
-    app = KabarApp(paths=[folder], watch=polling(folder))
+    # Told of changes by the system, not polling: a polling watcher vouches for nothing.
+    app = KabarApp(paths=[folder], watch=FolderWatcher([folder], debounce_ms=50))
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for(pilot, lambda: app.list_screen.shown, "the first rows")
         first = stored_key(app.catalog)
