@@ -124,6 +124,31 @@ def test_decoding_finds_the_best_label_sequence() -> None:
         assert labels == [LABELS[i] for i in best]
 
 
+def labellings(
+    crf: CrfModel, scores: np.ndarray, first: int, last: int, length: int
+) -> dict[tuple[int, ...], float]:
+    """Every labelling of the piece `first:last` of a sentence of `length` words, with its
+    weight (not normalised): the brute force forward-backward is checked against. A piece
+    inside a sentence follows an O and is followed by one."""
+    outside = np.zeros(len(LABELS))
+    before = crf.transitions[0] if first else outside
+    after = crf.transitions[:, 0] if last < length else outside
+    weights = {}
+    for path in itertools.product(range(len(LABELS)), repeat=last - first):
+        steps = sum(crf.transitions[a, b] for a, b in itertools.pairwise(path))
+        emitted = sum(scores[i, label] for i, label in enumerate(path))
+        weights[path] = float(np.exp(emitted + steps + before[path[0]] + after[path[-1]]))
+    return weights
+
+
+def share_reading(weights: dict[tuple[int, ...], float], a: int, b: int, inside: int) -> float:
+    """The share of the weight of the labellings that read exactly one name over `a:b`
+    (B- then I- of the label whose I- is `inside`, and no I- of it after)."""
+    wanted = (inside - 1, *[inside] * (b - a - 1))
+    reading = [p for p in weights if p[a:b] == wanted and (b == len(p) or p[b] != inside)]
+    return sum(weights[p] for p in reading) / sum(weights.values())
+
+
 def test_a_name_s_probability_is_the_share_of_every_labelling_that_reads_it() -> None:
     """Forward-backward against summing every labelling of short sentences and pieces:
     the probability of a decoded name is the weight of the labellings that read exactly
@@ -143,29 +168,10 @@ def test_a_name_s_probability_is_the_share_of_every_labelling_that_reads_it() ->
             first, last = (0, len(words)) if spans is None else spans[number][0]
             scores = emissions[position : position + last - first]
             position += last - first
-            outside = np.zeros(
-                len(LABELS)
-            )  # a piece inside a sentence follows an O, and one precedes
-            edges = (
-                crf.transitions[0] if first else outside,
-                crf.transitions[:, 0] if last < len(words) else outside,
-            )
-
-            def weight(
-                path: tuple[int, ...], scores: np.ndarray = scores, edges: tuple = edges
-            ) -> float:
-                steps = sum(crf.transitions[a, b] for a, b in itertools.pairwise(path))
-                around = edges[0][path[0]] + edges[1][path[-1]]
-                return float(np.exp(sum(scores[i, y] for i, y in enumerate(path)) + steps + around))
-
-            paths = list(itertools.product(range(len(LABELS)), repeat=last - first))
-            total = sum(map(weight, paths))
+            weights = labellings(crf, scores, first, last, len(words))
             for a, b, label, probability in names:
                 inside = 2 * (["PER", "LOC", "ORG"].index(label) + 1)
-                wanted = (inside - 1, *[inside] * (b - a - 1))
-                reading = [p for p in paths if p[a - first : b - first] == wanted]
-                reading = [p for p in reading if b - first == len(p) or p[b - first] != inside]
-                expected = sum(map(weight, reading)) / total
+                expected = share_reading(weights, a - first, b - first, inside)
                 assert probability == pytest.approx(expected, rel=1e-4)
                 assert 0 < probability <= 1
 
@@ -193,32 +199,14 @@ def test_the_weight_of_a_name_the_decoder_did_not_read_is_its_share_of_every_lab
         first, last = pieces[number][0]
         scores = emissions[position : position + last - first]
         position += last - first
-        outside = np.zeros(len(LABELS))
-        edges = (
-            crf.transitions[0] if first else outside,
-            crf.transitions[:, 0] if last < len(words) else outside,
-        )
-
-        def weight(
-            path: tuple[int, ...], scores: np.ndarray = scores, edges: tuple = edges
-        ) -> float:
-            steps = sum(crf.transitions[a, b] for a, b in itertools.pairwise(path))
-            around = edges[0][path[0]] + edges[1][path[-1]]
-            return float(np.exp(sum(scores[i, y] for i, y in enumerate(path)) + steps + around))
-
-        paths = list(itertools.product(range(len(LABELS)), repeat=last - first))
-        total = sum(map(weight, paths))
+        weights = labellings(crf, scores, first, last, len(words))
         for a, b, kind in queries[number]:
             probability = answers.get((number, a, b, kind))
             if not (first <= a and b <= last) or set(decoded[number][a:b]) != {"O"}:
                 assert probability is None
                 continue
             weighed += 1
-            inside = 2 * kind
-            wanted = (inside - 1, *[inside] * (b - a - 1))
-            reading = [p for p in paths if p[a - first : b - first] == wanted]
-            reading = [p for p in reading if b - first == len(p) or p[b - first] != inside]
-            expected = sum(map(weight, reading)) / total
+            expected = share_reading(weights, a - first, b - first, 2 * kind)
             assert probability == pytest.approx(expected, rel=1e-4, abs=1e-12)
     assert weighed >= 6
 

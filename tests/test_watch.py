@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import shutil
@@ -10,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -187,11 +189,12 @@ def _until(condition, what: str) -> None:
         time.sleep(0.05)
 
 
-def test_index_watch_vouches_for_its_folders_while_it_watches(tmp_path: Path) -> None:
-    """`kabar index --watch` says which corpus its folders hold once it has looked at them
-    watching, says it again for the corpus indexed after a change, and ends with it."""
-    corpus, cache = tmp_path / "corpus", tmp_path / "cache"
-    shutil.copytree(SEEDS, corpus)
+@contextlib.contextmanager
+def _vouching_watch(
+    corpus: Path, cache: Path
+) -> Iterator[tuple[subprocess.Popen[str], queue.Queue[str], str]]:
+    """`kabar index --watch corpus`, once it has said which corpus the folder holds:
+    (the process, its output's lines, the key it vouched for); killed at the end."""
     env = {key: value for key, value in os.environ.items() if key != "KABAR_NO_CACHE"}
     process = subprocess.Popen(
         [sys.executable, "-m", "kabar_tui", "index", "--watch", "--workers", "1", str(corpus)],
@@ -204,16 +207,25 @@ def test_index_watch_vouches_for_its_folders_while_it_watches(tmp_path: Path) ->
     try:
         _read_until(output, "watching")
         _until(lambda: _vouched_key(corpus, cache) is not None, "a word for the folder")
-        first = _vouched_key(corpus, cache)
+        yield process, output, str(_vouched_key(corpus, cache))
+    finally:
+        process.send_signal(signal.SIGCONT)  # a test may have stopped it
+        process.kill()
+        process.wait()
+
+
+def test_index_watch_vouches_for_its_folders_while_it_watches(tmp_path: Path) -> None:
+    """`kabar index --watch` says which corpus its folders hold once it has looked at them
+    watching, says it again for the corpus indexed after a change, and ends with it."""
+    corpus, cache = tmp_path / "corpus", tmp_path / "cache"
+    shutil.copytree(SEEDS, corpus)
+    with _vouching_watch(corpus, cache) as (process, output, first):
         shutil.copy(SEEDS / sorted(os.listdir(SEEDS))[0], corpus / "copy.txt")
         assert "6 articles" in _read_until(output, "articles")[-1]
         _until(lambda: _vouched_key(corpus, cache) not in (None, first), "a word for the new")
         process.send_signal(signal.SIGINT)
         assert process.wait(PATIENCE_S) == 0
         assert _vouched_key(corpus, cache) is None
-    finally:
-        process.kill()
-        process.wait()
 
 
 def _watched_with_a_word(
@@ -309,22 +321,11 @@ def test_a_polling_watcher_vouches_for_nothing(tmp_path: Path) -> None:
         thread.join(PATIENCE_S)
 
 
-def _watching(corpus: Path, cache: Path) -> tuple[subprocess.Popen[str], queue.Queue[str]]:
-    env = {key: value for key, value in os.environ.items() if key != "KABAR_NO_CACHE"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "kabar_tui", "index", "--watch", "--workers", "1", str(corpus)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**env, "PYTHONUNBUFFERED": "1", "KABAR_CACHE_DIR": str(cache)},
-    )
-    return process, _lines_of(process)
-
-
 def test_index_watch_indexes_a_folder_moved_out_and_in(tmp_path: Path) -> None:
     """`mv sub elsewhere` and back: the commands take the word for the corpus indexed after
     each move, never the one before (review S1)."""
     from kabar_tui.core.catalog_open import open_catalog
+    from kabar_tui.core.catalog_store import StoredCatalog
     from kabar_tui.core.storage import DB_NAME, Storage
 
     corpus, cache = tmp_path / "corpus", tmp_path / "cache"
@@ -333,31 +334,26 @@ def test_index_watch_indexes_a_folder_moved_out_and_in(tmp_path: Path) -> None:
     moved = sorted(corpus.glob("*.txt"))[:2]
     for seed in moved:
         seed.rename(corpus / "sub" / seed.name)
-    process, output = _watching(corpus, cache)
-    try:
-        _read_until(output, "watching")
-        _until(lambda: _vouched_key(corpus, cache) is not None, "a word for the folder")
-        first = _vouched_key(corpus, cache)
-        (corpus / "sub").rename(tmp_path / "elsewhere")
-        lines = _read_until(output, "3 articles")
-        assert f"2 removed ({moved[0].name}, {moved[1].name})" in "".join(lines)
-        _until(lambda: _vouched_key(corpus, cache) not in (None, first), "a word for three")
-        catalog, _problems = open_catalog([corpus], Storage(cache / DB_NAME), vouched=True)
-        assert catalog is not None and len(catalog) == 3
-        catalog.close()
-        (tmp_path / "elsewhere").rename(corpus / "sub2")
-        lines = _read_until(output, "5 articles")
-        assert f"2 articles added ({moved[0].name}, {moved[1].name})" in "".join(lines)
-        _until(lambda: _vouched_key(corpus, cache) not in (None, first), "a word for five")
-        catalog, _problems = open_catalog([corpus], Storage(cache / DB_NAME), vouched=True)
-        assert catalog is not None and len(catalog) == 5
+    with _vouching_watch(corpus, cache) as (_process, output, first):
+
+        def move_and_open(source: Path, target: Path, said: str, articles: int) -> StoredCatalog:
+            """The catalog the commands take the word for once `source` moved to `target`."""
+            source.rename(target)
+            assert said in "".join(_read_until(output, f"{articles} articles"))
+            _until(lambda: _vouched_key(corpus, cache) not in (None, first), f"{articles}")
+            catalog, _problems = open_catalog([corpus], Storage(cache / DB_NAME), vouched=True)
+            assert catalog is not None and len(catalog) == articles
+            return catalog
+
+        names = f"({moved[0].name}, {moved[1].name})"
+        move_and_open(corpus / "sub", tmp_path / "elsewhere", f"2 removed {names}", 3).close()
+        catalog = move_and_open(
+            tmp_path / "elsewhere", corpus / "sub2", f"2 articles added {names}", 5
+        )
         assert {head.path for head in catalog.heads()} >= {
             str(corpus / "sub2" / seed.name) for seed in moved
         }
         catalog.close()
-    finally:
-        process.kill()
-        process.wait()
 
 
 def test_a_stopped_watcher_vouches_for_nothing_until_it_goes_on(tmp_path: Path) -> None:
@@ -365,15 +361,8 @@ def test_a_stopped_watcher_vouches_for_nothing_until_it_goes_on(tmp_path: Path) 
     word lapses, and comes back when it goes on (review S3)."""
     corpus, cache = tmp_path / "corpus", tmp_path / "cache"
     shutil.copytree(SEEDS, corpus)
-    process, output = _watching(corpus, cache)
-    try:
-        _read_until(output, "watching")
-        _until(lambda: _vouched_key(corpus, cache) is not None, "a word for the folder")
+    with _vouching_watch(corpus, cache) as (process, _output, _first):
         process.send_signal(signal.SIGSTOP)
         _until(lambda: _vouched_key(corpus, cache) is None, "the word lapsed")
         process.send_signal(signal.SIGCONT)
         _until(lambda: _vouched_key(corpus, cache) is not None, "the word renewed")
-    finally:
-        process.send_signal(signal.SIGCONT)
-        process.kill()
-        process.wait()

@@ -59,16 +59,23 @@ def test_giving_way_waits_no_longer_than_asked() -> None:
     assert finished
 
 
+def assert_article_answered_while(
+    waiting: threading.Thread, asker: Asker, answers: list, answered: threading.Event
+) -> None:
+    """An article asked once `waiting` has started is answered while it still waits."""
+    waiting.start()
+    asker.ask("article", lambda: "the article", answers.append)
+    assert answered.wait(20)
+    assert answers == ["the article"] and waiting.is_alive()
+
+
 def test_giving_way_answers_the_questions_asked_meanwhile() -> None:
     """The list's order waits while search is busy; an article asked meanwhile does not."""
     asker, answers, answered = answering()
     other, release = busy_asker()
     waiting = threading.Thread(target=asker.give_way, args=(other, 30.0))
-    waiting.start()
-    asker.ask("article", lambda: "the article", answers.append)
     try:
-        assert answered.wait(20)
-        assert answers == ["the article"] and waiting.is_alive()
+        assert_article_answered_while(waiting, asker, answers, answered)
     finally:
         release.set()
         waiting.join(30)
@@ -80,11 +87,8 @@ def test_settling_answers_the_questions_asked_meanwhile_until_a_quiet_moment() -
     is answered while they wait."""
     asker, answers, answered = answering()
     waiting = threading.Thread(target=asker.settle, args=(30.0, 30.0))
-    waiting.start()
-    asker.ask("article", lambda: "the article", answers.append)
     try:
-        assert answered.wait(20)
-        assert answers == ["the article"] and waiting.is_alive()
+        assert_article_answered_while(waiting, asker, answers, answered)
     finally:
         asker.stop()
         waiting.join(30)
