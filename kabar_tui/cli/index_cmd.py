@@ -121,8 +121,7 @@ def _vouch(roots: Sequence[str | Path], vouch: FolderVouch) -> None:
 
     catalog, _problems = open_catalog(roots)
     if catalog is not None:
-        if not catalog.problems:  # a problem is said at every open
-            vouch.say(catalog)
+        vouch.say(catalog)
         catalog.close()
 
 

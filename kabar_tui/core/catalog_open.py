@@ -334,10 +334,11 @@ class FolderVouch:
 
     def say(self, catalog: StoredCatalog) -> None:
         """The folders hold `catalog`'s corpus (the caller has just looked at every file,
-        watching): said on its connection. Not said when an article is a link to a file
-        outside the roots (its edits are not notified). Bookkeeping: a busy cache skips
-        it, and then the commands look for themselves."""
-        if self._given_up:
+        watching): said on its connection. Not said when the catalog has problems (a
+        problem is said at every open, so the commands must open it themselves), nor when
+        an article is a link to a file outside the roots (its edits are not notified).
+        Bookkeeping: a busy cache skips it, and then the commands look for themselves."""
+        if self._given_up or catalog.problems:
             return
         if not _inside(catalog.ids_by_path(), self._roots):
             self.withdraw()
@@ -356,12 +357,12 @@ class FolderVouch:
                 return
             try:
                 with Storage(said[0]) as storage:
-                    self._write(storage, said[1])
+                    self._write(storage, said[1])  # stamped as it is said
             except CacheUnavailable:
-                return
-        if self._file is not None:
-            with contextlib.suppress(OSError):
-                os.pwrite(self._file, _stamp(_clock()), _STAMP_AT)
+                pass
+            return
+        with contextlib.suppress(OSError):
+            os.pwrite(self._file, _stamp(_clock()), _STAMP_AT)
 
     def withdraw(self) -> None:
         """A change was reported (or the watcher is starting): the word said so far no

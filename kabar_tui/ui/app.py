@@ -598,7 +598,7 @@ class KabarApp(App[None]):
                 self._post(FoldersChecked(None, report.corpus.problems))
                 return
         problems = problems + [p for p in catalog.problems if p not in problems]
-        if vouch is not None and not problems:  # a problem is said at every open
+        if vouch is not None:
             vouch.say(catalog)
         catalog.close()
         self._post(FoldersChecked(catalog.key, problems))
