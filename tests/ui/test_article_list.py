@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
@@ -34,27 +35,23 @@ async def highlight_row_30(pilot: Pilot[None], listing: ArticleList) -> int:
     return listing._starts[30] - int(listing.scroll_y)
 
 
-async def test_a_removed_highlighted_row_gives_its_place_to_the_row_that_took_it() -> None:
+@pytest.mark.parametrize(
+    ("removed", "highlighted", "row"),
+    [(30, "id31", 30), (5, "id30", 29)],
+    ids=["the highlighted row goes: the row that took its place", "a row above it goes"],
+)
+async def test_the_highlight_keeps_its_screen_line_when_a_row_goes(
+    removed: int, highlighted: str, row: int
+) -> None:
+    """A removed highlighted row gives its place to the row that took it; a kept one
+    stays on its screen line."""
     app = ListApp()
     async with app.run_test(size=(80, 24)) as pilot:
         listing = app.query_one(ArticleList)
         line_on_screen = await highlight_row_30(pilot, listing)
 
-        listing.set_articles(rows(HEADS[:30] + HEADS[31:]), keep_place=True)
+        listing.set_articles(rows(HEADS[:removed] + HEADS[removed + 1 :]), keep_place=True)
         await pilot.pause()
 
-        assert listing.highlighted_id == "id31"
-        assert listing._starts[30] - int(listing.scroll_y) == line_on_screen
-
-
-async def test_a_kept_highlighted_row_stays_on_its_screen_line() -> None:
-    app = ListApp()
-    async with app.run_test(size=(80, 24)) as pilot:
-        listing = app.query_one(ArticleList)
-        line_on_screen = await highlight_row_30(pilot, listing)
-
-        listing.set_articles(rows(HEADS[:5] + HEADS[6:]), keep_place=True)
-        await pilot.pause()
-
-        assert listing.highlighted_id == "id30"
-        assert listing._starts[29] - int(listing.scroll_y) == line_on_screen
+        assert listing.highlighted_id == highlighted
+        assert listing._starts[row] - int(listing.scroll_y) == line_on_screen
