@@ -890,3 +890,25 @@ def test_a_capital_letter_before_a_sentence_is_no_initial() -> None:
     assert not any("Selain" in name for name, _ in result)
     result = found("Rumahnya di Blok C. Budi Santoso lalu datang menjemput.")
     assert ("Budi Santoso", "PER") in result
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        (
+            "Kawasan Penyangga Hutan Lestari memiliki luas 2 juta hektare. "
+            "Kawasan ini dijaga ketat oleh warga.",
+            "Kawasan",
+        ),
+        ("Album Rindu Lama dirilis pada 2019. Album perdana itu laris di pasaran.", "Album"),
+    ],
+)
+def test_a_word_is_no_person_for_a_name_the_reader_did_not_keep(text: str, word: str) -> None:
+    """The rules guess a name from capitals (`Kawasan Penyangga`) and resolve the lone word
+    from it; where the merge drops that guess, the lone word is no person either."""
+    assert (word, "PER") not in found(text)
+
+
+def test_a_lone_surname_still_borrows_from_a_kept_person() -> None:
+    text = "Warga menyambut Rudi Hartawan di balai desa. Hartawan lalu berkeliling kampung."
+    assert ("Hartawan", "PER") in found(text)

@@ -133,8 +133,29 @@ def _merge_article(
                     tagged.get(index, []), ruled.get(index, []), rules, paragraphs[index], weighed
                 )
             )
+    if rules.borrowed:
+        found = _lenders_kept(found, rules)
     found.sort(key=lambda m: (m.paragraph, m.start))
     return found
+
+
+def _lenders_kept(found: list[Mention], rules: RuleResult) -> list[Mention]:
+    """Without the single words whose label the rules borrowed from another name of the
+    article (`rules.RuleResult.borrowed`) where the merge kept no name of those words (of
+    any label) and no person holding the word: `Kawasan` is no person because the rules
+    first guessed that `Kawasan Penyangga` was one."""
+    lenders: set[tuple[str, ...]] = set()
+    for mention in found:
+        if (mention.paragraph, mention.start, mention.end) not in rules.borrowed:
+            words = key_tuple(mention.text)
+            lenders.add(words)
+            if mention.label == Label.PER:
+                lenders.update((word,) for word in words)
+    return [
+        m
+        for m in found
+        if (m.paragraph, m.start, m.end) not in rules.borrowed or key_tuple(m.text) in lenders
+    ]
 
 
 def tag(

@@ -722,10 +722,11 @@ def _label_unknown(
 
 def _resolve_pending(
     found: list[Mention], pending: list[_Pending], vocabulary: frozenset[str]
-) -> list[tuple[Mention, str]]:
+) -> list[tuple[Mention, str, bool]]:
     """Label single unknown words from what the rest of the article says about them, with
-    the basis: "resolved" when the article names the word elsewhere (as that, or as part
-    of a person's name) or it speaks (`Bobby mengatakan`, `Bobby: "..."`), "actor" when
+    the basis, and whether the label is borrowed from another name of the article: "resolved"
+    when the article names the word elsewhere (as that, or as part of a person's name:
+    borrowed) or it speaks (`Bobby mengatakan`, `Bobby: "..."`), "actor" when
     only other verbs say it is a person (`bahwa Shoigu telah`).
 
     A word inside a sentence that acts (`bahwa Shoigu telah`) is a person. A
@@ -749,7 +750,7 @@ def _resolve_pending(
         if item.actor and not item.sentence_start and key not in vocabulary
     }
     people = (person_parts - vocabulary) | speaking
-    resolved: list[tuple[Mention, str]] = []
+    resolved: list[tuple[Mention, str, bool]] = []
     for key, item in zip(keys, pending, strict=True):
         label = named.get(key) or (Label.PER if key in people else None)
         basis = "resolved"
@@ -757,7 +758,7 @@ def _resolve_pending(
             label, basis = Label.PER, "actor"
         if label:
             mention = Mention(item.text, label, item.paragraph, item.start, item.end)
-            resolved.append((mention, basis))
+            resolved.append((mention, basis, basis == "resolved" and key not in speaking))
     return resolved
 
 
@@ -768,6 +769,9 @@ class RuleResult:
     mentions: list[Mention]  # in order of paragraph and position
     bases: dict[tuple[int, int, int], str]  # why, by (paragraph, start, end)
     headlines: list[bool]  # which paragraphs are Title Case lines
+    # single words labelled because the article names them elsewhere (`resolved`, not
+    # speaking): their label stands only while that other name does (the merge's word)
+    borrowed: set[tuple[int, int, int]] = field(default_factory=set)
 
 
 def recognise_with_bases(paragraphs: Sequence[str]) -> RuleResult:
@@ -786,9 +790,12 @@ def recognise_with_bases(paragraphs: Sequence[str]) -> RuleResult:
     for index, text in enumerate(paragraphs):
         if not headlines[index]:
             _segment(state, index, text, tokenized[index])
-    for mention, basis in _resolve_pending(state.found, state.pending, vocabulary):
+    borrowed = set()
+    for mention, basis, lent in _resolve_pending(state.found, state.pending, vocabulary):
         state.found.append(mention)
         state.bases[(mention.paragraph, mention.start, mention.end)] = basis
+        if lent:
+            borrowed.add((mention.paragraph, mention.start, mention.end))
     if any(headlines):
         state.known = {key_tuple(m.text): m.label for m in state.found}
         state.headline = True
@@ -796,7 +803,7 @@ def recognise_with_bases(paragraphs: Sequence[str]) -> RuleResult:
             if headlines[index]:
                 _segment(state, index, text, tokenized[index])
     state.found.sort(key=lambda m: (m.paragraph, m.start))
-    return RuleResult(state.found, state.bases, headlines)
+    return RuleResult(state.found, state.bases, headlines, borrowed)
 
 
 def recognise(paragraphs: Sequence[str]) -> list[Mention]:
