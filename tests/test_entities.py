@@ -912,3 +912,19 @@ def test_a_word_is_no_person_for_a_name_the_reader_did_not_keep(text: str, word:
 def test_a_lone_surname_still_borrows_from_a_kept_person() -> None:
     text = "Warga menyambut Rudi Hartawan di balai desa. Hartawan lalu berkeliling kampung."
     assert ("Hartawan", "PER") in found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Korea Utara di bawah Kim Jong Un terus mengembangkan senjata nuklir.",
+        "Rakyat Pyongyang menyambut Kim Jong Un dengan meriah.",
+        "Presiden Rusia menyambut Kim Jong Un di stasiun Vladivostok.",
+        "Tiongkok di bawah Xi Jinping makin berpengaruh di kawasan itu.",
+    ],
+)
+def test_a_well_known_person_is_no_organisation_for_the_word_before(text: str) -> None:
+    result = found(text)
+    person = next(name for name in ("Kim Jong Un", "Xi Jinping") if name in text)
+    assert (person, "PER") in result
+    assert not any(person in name and label != "PER" for name, label in result)

@@ -16,7 +16,7 @@ from operator import itemgetter
 
 from kabar_tui.core.entities.features import rule_tags_at
 from kabar_tui.core.entities.gazetteer import gazetteer, key_tuple
-from kabar_tui.core.entities.rules import RuleResult, recognise_with_bases
+from kabar_tui.core.entities.rules import RuleResult, known_people, recognise_with_bases
 from kabar_tui.core.entities.tokens import is_middle_initial
 from kabar_tui.core.lexicon import Label, tagger_tokens
 from kabar_tui.core.model import Article, Mention
@@ -440,10 +440,13 @@ def _merge(
     kept = [
         m
         for m, basis in zip(ruled, bases, strict=True)
-        if basis in CURATED
-        and not (
-            (basis in TAGGER_OVERRULES or (sure and basis in SURE_OVERRULES))
-            and _gives_way(m, surely, ruled, rules, text)
+        if _known_person(m, basis)
+        or (
+            basis in CURATED
+            and not (
+                (basis in TAGGER_OVERRULES or (sure and basis in SURE_OVERRULES))
+                and _gives_way(m, surely, ruled, rules, text)
+            )
         )
     ]
     cut: list[Mention] = []
@@ -483,6 +486,17 @@ def _merge(
         ) and not any(_overlap(mention, k) for k in kept):
             kept.append(mention)
     return kept
+
+
+def _known_person(mention: Mention, basis: str) -> bool:
+    """A well-known person's full name the rules read from capitals alone
+    (`rules.known_people`) stands whatever the words before it: the tagger reads `Kim
+    Jong Un` after `di bawah` or `menyambut` as an organisation."""
+    return (
+        basis == WEIGHED
+        and mention.label == Label.PER
+        and key_tuple(mention.text) in known_people()
+    )
 
 
 def _weight(mention: Mention, weighed: Weighed) -> float:

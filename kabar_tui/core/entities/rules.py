@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import chain, compress
 from operator import not_
 
@@ -26,7 +27,7 @@ from kabar_tui.core.entities.gazetteer import (
     token_key,
 )
 from kabar_tui.core.entities.tokens import Tokens, is_headline, tokenize
-from kabar_tui.core.lexicon import Label, reporting_verbs
+from kabar_tui.core.lexicon import Label, data_lines, reporting_verbs
 from kabar_tui.core.model import Mention
 
 MAX_CONTEXT_TOKENS = 2
@@ -804,6 +805,13 @@ def recognise_with_bases(paragraphs: Sequence[str]) -> RuleResult:
                 _segment(state, index, text, tokenized[index])
     state.found.sort(key=lambda m: (m.paragraph, m.start))
     return RuleResult(state.found, state.bases, headlines, borrowed)
+
+
+@cache
+def known_people() -> frozenset[tuple[str, ...]]:
+    """The token keys of the well-known people's full names (`data/entities/people.txt`):
+    a person wherever the rules read the name from its capitals alone."""
+    return frozenset(key_tuple(line) for line in data_lines("entities/people.txt"))
 
 
 def recognise(paragraphs: Sequence[str]) -> list[Mention]:
