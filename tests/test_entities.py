@@ -928,3 +928,39 @@ def test_a_well_known_person_is_no_organisation_for_the_word_before(text: str) -
     person = next(name for name in ("Kim Jong Un", "Xi Jinping") if name in text)
     assert (person, "PER") in result
     assert not any(person in name and label != "PER" for name, label in result)
+
+
+def test_haji_and_ustaz_are_titles_not_part_of_the_name() -> None:
+    result = found("Tanah itu dibeli oleh Haji Sulaiman Rasyid pada tahun 1980.")
+    assert ("Sulaiman Rasyid", "PER") in result
+    result = found("Pengajian itu dipimpin Ustaz Abdul Somad di masjid raya.")
+    assert ("Abdul Somad", "PER") in result
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("Presiden Perancis Emmanuel Macron tiba di Jakarta.", "Perancis"),
+        ("Kebakaran hutan melanda wilayah utara Wisconsin pekan lalu.", "Wisconsin"),
+        ("Banjir besar merendam Kelantan dan Terengganu sejak Senin.", "Kelantan"),
+        ("Ia lahir di Hongkong dan besar di Singapura.", "Hongkong"),
+    ],
+)
+def test_regions_and_spellings_the_news_names(text: str, place: str) -> None:
+    result = found(text)
+    assert (place, "LOC") in result
+    assert not any(place in name and label == "PER" for name, label in result)
+
+
+def test_an_organisation_head_opening_with_pers_is_no_club() -> None:
+    text = "Sekolah itu dibantu Persatuan Orang Tua Murid yang dibentuk tahun lalu."
+    result = found(text)
+    assert ("Persatuan", "ORG") not in result
+    assert not any(label == "PER" for _, label in result)
+
+
+def test_a_numbered_company_after_kepada_is_no_person() -> None:
+    text = "Pemerintah menyerahkan pengelolaan bandara itu kepada PT Angkasa Pura II."
+    result = found(text)
+    assert ("PT Angkasa Pura II", "ORG") in result
+    assert not any(label == "PER" for _, label in result)

@@ -54,6 +54,8 @@ CONNECTORS = frozenset(
 )
 VERB_PREFIX = "me"
 CLUB = re.compile(r"Pers[a-z]{2,6}$")
+# `PT Angkasa Pura II`: a numbered company or unit, not a person's name after `kepada`.
+ROMAN_NUMERAL = re.compile(r"[IVX]{1,4}")
 # `Eri: "..."`: a name before a colon that opens a quotation is a speaker.
 SPEAKER_COLON = re.compile(r"\s*:\s*[“\"]")
 BYLINE_GAP = re.compile(r"\s*:\s*")
@@ -414,7 +416,13 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
                 if (
                     i == run_end
                     and i - token_index >= 4
-                    and (person_cue or _context_kind(keys, tokens, run_start, gaz) == Label.PER)
+                    and (
+                        person_cue
+                        or (
+                            _context_kind(keys, tokens, run_start, gaz) == Label.PER
+                            and not ROMAN_NUMERAL.fullmatch(tokens.words[i - 1])
+                        )
+                    )
                     and _unknown_words(keys, i - 2, i, gaz)
                 ):
                     i -= 2  # juru bicara Lembaga Penjamin Simpanan | Dimas Yuliharto
@@ -686,7 +694,10 @@ def _is_club(tokens: Tokens, i: int, gaz: Gazetteer) -> bool:
     word = tokens.words[i]
     if not word.startswith(("Pers", "PS")):
         return False  # most words, without the pattern
-    return tokens.keys[i] not in gaz.not_entities and (
+    return (
+        tokens.keys[i] not in gaz.not_entities
+        and not _longest(tokens.keys, i, i + 1, gaz.org_heads)  # Persatuan Guru ...
+    ) and (
         (CLUB.match(word) is not None and not tokens.sentence_start[i])
         or (tokens.acronym[i] and word.startswith("PS") and 3 <= len(word) <= 5)
     )
