@@ -964,3 +964,12 @@ def test_a_numbered_company_after_kepada_is_no_person() -> None:
     result = found(text)
     assert ("PT Angkasa Pura II", "ORG") in result
     assert not any(label == "PER" for _, label in result)
+
+
+@pytest.mark.parametrize("title", ["Sunny Side Up", "Happy Go Lucky"])
+def test_a_title_in_capitals_the_tagger_doubts_is_no_person(title: str) -> None:
+    """The rules read several capitalised words as a person from capitals alone; where
+    the tagger names none of them and gives that person less than even odds, it is no
+    name (`UNKNOWN_PERSON_STANDS`)."""
+    result = found(f'Dengan album mini perdana " {title} " ia memulai debutnya.')
+    assert (title, "PER") not in result

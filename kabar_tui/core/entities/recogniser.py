@@ -70,9 +70,12 @@ SURE_OVERRULES: dict[str, tuple[float, frozenset[str]]] = {
 # sentence, 0.44), and over the tagger's name of another label over the same words
 # where the tagger's probability of that is below `UNKNOWN_OVER_RELABEL` (`Putin
 # menerima Kim Jong Un`: ORG at 0.29). Tuned on the dev sets (docs/entities.md,
-# "nerconf").
+# "nerconf"). A person of several words needs at least `UNKNOWN_PERSON_STANDS` (nerq:
+# mostly titles of works, `Here I Am`, `Boss Films`; a well-known person's full name
+# stands anyway, `rules.known_people`).
 WEIGHED = "unknown"
 UNKNOWN_STANDS = 0.3
+UNKNOWN_PERSON_STANDS = 0.5
 UNKNOWN_OVER_RELABEL = 0.3
 
 # Marks a longer name may run over past a known name (`Soekarno-Hatta`, `PT Pertamina
@@ -478,7 +481,7 @@ def _merge(
                     any(_overlap(mention, t) for t in cut)
                     or _abbreviation_after(mention, kept, text)
                     or (
-                        _weight(mention, weighed) >= UNKNOWN_STANDS
+                        _weight(mention, weighed) >= _stands_at(mention)
                         and not any(_overlap(mention, t) for t in tagged)
                     )
                 )
@@ -497,6 +500,14 @@ def _known_person(mention: Mention, basis: str) -> bool:
         and mention.label == Label.PER
         and key_tuple(mention.text) in known_people()
     )
+
+
+def _stands_at(mention: Mention) -> float:
+    """How sure the tagger must be of the rules' capitals-only name where it names none of
+    its words: a person of several words needs more (`UNKNOWN_PERSON_STANDS`)."""
+    if mention.label == Label.PER and " " in mention.text:
+        return UNKNOWN_PERSON_STANDS
+    return UNKNOWN_STANDS
 
 
 def _weight(mention: Mention, weighed: Weighed) -> float:
