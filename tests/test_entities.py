@@ -973,3 +973,9 @@ def test_a_title_in_capitals_the_tagger_doubts_is_no_person(title: str) -> None:
     name (`UNKNOWN_PERSON_STANDS`)."""
     result = found(f'Dengan album mini perdana " {title} " ia memulai debutnya.')
     assert (title, "PER") not in result
+
+
+def test_a_verb_with_a_stray_capital_ends_a_persons_name() -> None:
+    result = found("Kemudian Lee Ji Eun Menerima penghargaan aktris terbaik.")
+    assert ("Lee Ji Eun", "PER") in result
+    assert not any("Menerima" in name for name, _ in result)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from itertools import accumulate, compress, pairwise
 from operator import itemgetter
 
-from kabar_tui.core.entities.features import rule_tags_at
+from kabar_tui.core.entities.features import rule_tags_at, word_lists
 from kabar_tui.core.entities.gazetteer import gazetteer, key_tuple
 from kabar_tui.core.entities.rules import RuleResult, known_people, recognise_with_bases
 from kabar_tui.core.entities.tokens import is_middle_initial
@@ -436,7 +436,7 @@ def _merge(
     capitalised words after `di` that the tagger reads as no name are mostly a title (`di
     Hot Country Songs chart`), not a place."""
     surely = [_likelier(name, probability, ruled, rules) for name, probability in surely]
-    tagged = [_widened(name, ruled, rules, text) for name, _ in surely]
+    tagged = [_without_verb_at_end(_widened(name, ruled, rules, text)) for name, _ in surely]
     # a mention only a sure name overrules needs a name whose probability was asked for
     sure = any(probability is not None for _, probability in surely)
     bases = [_basis(rules, m) for m in ruled]
@@ -549,6 +549,19 @@ def _abbreviation_after(mention: Mention, kept: list[Mention], text: str) -> boo
             k.label == mention.label and not text[k.end : len(before) - 1].strip() for k in kept
         )
     )
+
+
+def _without_verb_at_end(name: Mention) -> Mention:
+    """A person's name without a last word that is a verb the training text writes in
+    lowercase (`me-`: `Yoon Eun-Hye | Mendapat peran utama`): a stray capital, not a
+    name's word."""
+    rest, _, last = name.text.rpartition(" ")
+    if name.label != Label.PER or not last.startswith("Me") or not rest:
+        return name  # most names
+    if last.casefold() not in word_lists().lowercase:
+        return name
+    rest = rest.rstrip()
+    return Mention(rest, name.label, name.paragraph, name.start, name.start + len(rest))
 
 
 def _widened(name: Mention, ruled: list[Mention], rules: RuleResult, text: str) -> Mention:
