@@ -979,3 +979,10 @@ def test_a_verb_with_a_stray_capital_ends_a_persons_name() -> None:
     result = found("Kemudian Lee Ji Eun Menerima penghargaan aktris terbaik.")
     assert ("Lee Ji Eun", "PER") in result
     assert not any("Menerima" in name for name, _ in result)
+
+
+def test_a_word_that_only_acts_is_the_taggers_to_name() -> None:
+    """`bahwa X telah ...` made any capitalised word a person (`actor`); a product is no
+    person, so the tagger decides, except for a word of a well-known person's name."""
+    assert ("Pertamax", "PER") not in found("Ia menyebut bahwa Pertamax telah menguasai pasar.")
+    assert ("Putin", "PER") in found("Kemudian Putin menelepon Shoigu dari Moskow.")

@@ -825,6 +825,12 @@ def known_people() -> frozenset[tuple[str, ...]]:
     return frozenset(key_tuple(line) for line in data_lines("entities/people.txt"))
 
 
+@cache
+def known_people_words() -> frozenset[str]:
+    """The words of the well-known people's names (`Putin`, `Shoigu`)."""
+    return frozenset(word for name in known_people() for word in name if len(word) > 2)
+
+
 def recognise(paragraphs: Sequence[str]) -> list[Mention]:
     """Mentions in paragraphs of one article (paragraph = position in the list), in order."""
     return recognise_with_bases(paragraphs).mentions
