@@ -827,8 +827,14 @@ def known_people() -> frozenset[tuple[str, ...]]:
 
 @cache
 def known_people_words() -> frozenset[str]:
-    """The words of the well-known people's names (`Putin`, `Shoigu`)."""
-    return frozenset(word for name in known_people() for word in name if len(word) > 2)
+    """The capitalised words of the well-known people's names (`Putin`, `Shoigu`; not
+    `bin`)."""
+    return frozenset(
+        token_key(word)
+        for line in data_lines("entities/people.txt")
+        for word in line.split()
+        if word[:1].isupper() and len(word) > 2
+    )
 
 
 def recognise(paragraphs: Sequence[str]) -> list[Mention]:
