@@ -986,3 +986,69 @@ def test_a_word_that_only_acts_is_the_taggers_to_name() -> None:
     person, so the tagger decides, except for a word of a well-known person's name."""
     assert ("Pertamax", "PER") not in found("Ia menyebut bahwa Pertamax telah menguasai pasar.")
     assert ("Putin", "PER") in found("Kemudian Putin menelepon Shoigu dari Moskow.")
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("Rombongan jemaah menginap di Asrama Haji Pondok Gede selama dua malam.", "Pondok Gede"),
+        ("Petugas Kantor Urusan Haji Jeddah memeriksa paspor jemaah.", "Jeddah"),
+        ("Kloter ketiga menunggu di Asrama Haji Embarkasi Surabaya sejak pagi.", "Surabaya"),
+        ("Bus jemaah berangkat dari Asrama Haji Sudiang Makassar menuju bandara.", "Sudiang"),
+        ("Kantornya di Jalan Haji Agus Salim Nomor 12.", "Agus Salim"),
+        ("Warung itu di Jalan Haji Juanda Nomor 3.", "Juanda"),
+    ],
+)
+def test_haji_inside_a_place_or_office_name_is_no_title(text: str, words: str) -> None:
+    """`Haji` is a title where it opens a name; after another capitalised word it is a word
+    of that place's or office's name (the pilgrimage), and nothing after it is a person."""
+    result = found(text)
+    assert not any(words in name and label == "PER" for name, label in result)
+
+
+def test_haji_after_a_title_is_still_a_title() -> None:
+    result = found("Acara itu dibuka Gubernur Haji Sulaiman Rasyid di pendopo.")
+    assert ("Sulaiman Rasyid", "PER") in result
+
+
+@pytest.mark.parametrize(
+    ("text", "rest"),
+    [
+        ("Pemain Persib kalah dari Sarawak Gemilang Perkasa di kandang lawan.", "Gemilang Perkasa"),
+        ("Lagu itu dinyanyikan oleh Nevada Hartono pada malam penutupan.", "Hartono"),
+    ],
+)
+def test_a_region_opening_a_run_leaves_no_person_of_capitals_alone(text: str, rest: str) -> None:
+    """A first-level region at the start of a capitalised run (`Sarawak`, `Nevada`) may be a
+    word of the name it opens: the rules do not cut the run there and make the rest a person
+    from capitals alone; the tagger reads the whole run."""
+    mentions = recognise_with_bases([text]).mentions
+    assert not any(m.text == rest and m.label == "PER" for m in mentions)
+    assert not any(m.text in ("Sarawak", "Nevada") for m in mentions)
+
+
+def test_a_region_ending_a_run_of_unknown_words_is_the_names_last_word() -> None:
+    result = found("Lagu itu diciptakan oleh Derek Tasmania pada tahun 1990.")
+    assert ("Derek Tasmania", "PER") in result
+    assert ("Tasmania", "LOC") not in result
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "person"),
+    [
+        ("Gubernur Ohio Mike DeWine meninjau lokasi banjir.", "Ohio", "Mike DeWine"),
+        (
+            "Peneliti Lembaga Kajian Ekonomi (LKE) Bali Made Sudarsa hadir di sana.",
+            "Bali",
+            "Made Sudarsa",
+        ),
+    ],
+)
+def test_a_place_after_a_title_or_a_unit_still_comes_before_the_person(
+    text: str, place: str, person: str
+) -> None:
+    """A region of another country after a title, and an Indonesian place opening a run
+    after a unit's acronym in brackets, still cut the run: the person follows them."""
+    result = found(text)
+    assert (place, "LOC") in result
+    assert (person, "PER") in result

@@ -1,9 +1,9 @@
 """The short names the entity list knows for longer ones (`Korut` = `Korea Utara`), so
 that search finds the long name when the short one is typed.
 
-Read from the curated gazetteer (`entities/gazetteer.tsv`: label, name, canonical) as
-plain data, not through the entity rules: a cached corpus is searched without importing
-any analysis code.
+Read from the curated gazetteer (`entities/gazetteer.tsv` and `regions_world.tsv`: label,
+name, canonical) as plain data, not through the entity rules: a cached corpus is searched
+without importing any analysis code.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from functools import cache
 from kabar_tui.core.lexicon import numbered_data_lines
 from kabar_tui.core.textfold import words
 
-GAZETTEER = "entities/gazetteer.tsv"
+GAZETTEER_FILES = ("entities/gazetteer.tsv", "entities/regions_world.tsv")
 MIN_ALIAS_CHARS = 3  # `AS`, `UN`, `MA`, `BI` are also words and syllables once folded
 
 
@@ -21,7 +21,8 @@ MIN_ALIAS_CHARS = 3  # `AS`, `UN`, `MA`, `BI` are also words and syllables once 
 def search_aliases() -> dict[str, tuple[str, ...]]:
     """A one-word short name (folded) -> the folded words of the name it stands for."""
     found: dict[str, tuple[str, ...]] = {}
-    for _, line in numbered_data_lines(GAZETTEER):
+    lines = (line for name in GAZETTEER_FILES for _, line in numbered_data_lines(name))
+    for line in lines:
         parts = line.split("\t")
         if len(parts) < 3 or not parts[2].strip():
             continue

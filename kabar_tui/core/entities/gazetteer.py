@@ -19,6 +19,8 @@ MAX_PHRASE_WORDS = 6  # longer phrases are never looked up
 _GAZETTEER = "entities/gazetteer.tsv"
 # Indonesian provinces, regencies and cities, in the gazetteer's format (`common_word_places`)
 _REGIONS = "entities/regions_id.tsv"
+# First-level regions of other countries (`Tennessee`, `Johor`), in the same format
+_WORLD_REGIONS = "entities/regions_world.tsv"
 # CLDR regions that are no named place: the world (`Piala Dunia`), an unknown region.
 NOT_PLACE_TERRITORIES = frozenset({"001", "ZZ"})
 # Time-zone names that are no place a reader means: Antarctic research stations named
@@ -97,6 +99,8 @@ class Gazetteer:
     # where the tagger reads one
     common_word_places: frozenset[str]
     residents: frozenset[str]  # warga, penduduk: the place's name follows
+    # `_WORLD_REGIONS`' names: also words of people's and clubs' names (`Tennessee Williams`)
+    world_regions: frozenset[tuple[str, ...]]
 
 
 def token_key(text: str) -> str:
@@ -140,6 +144,9 @@ def gazetteer() -> Gazetteer:
         names[key_tuple(name)] = (label, canonical)
         if name.isupper():
             upper_keys.add(token_key(name))
+    world_regions = {key_tuple(name) for _, name, _ in curated_names(name=_WORLD_REGIONS)}
+    for label, name, canonical in curated_names(name=_WORLD_REGIONS):
+        names[key_tuple(name)] = (label, canonical)
     roots = frozenset(data_lines("words_id.txt"))
     common_word_places: set[str] = set()
     for label, name, canonical in curated_names(name=_REGIONS):
@@ -205,6 +212,7 @@ def gazetteer() -> Gazetteer:
         bylines=frozenset(k[0] for k in cues["byline"]),
         common_word_places=frozenset(common_word_places),
         residents=frozenset(k[0] for k in cues["residents"]),
+        world_regions=frozenset(world_regions),
     )
 
 

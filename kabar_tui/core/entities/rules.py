@@ -68,6 +68,10 @@ VERB_WORDS = frozenset(
 )
 # Place heads that open a street's name (`_head_name_end`).
 STREET_HEADS = frozenset({"jalan", "jl"})
+# Titles that are also words of place and organisation names (`Asrama Haji Pondok Gede`,
+# `Kantor Urusan Haji`, `Jalan Haji Agus Salim`): a title only where a name opens. `Haji`
+# is also the pilgrimage; `Ustaz` is a title only (`Pimpinan Ustadz Syamsi Dukha`).
+NAME_WORD_TITLES = frozenset({"haji"})
 
 
 def _runs(text: str, tokens: Tokens) -> list[tuple[int, int]]:
@@ -109,6 +113,21 @@ def _longest(keys: Sequence[str], i: int, j: int, table: Phrases) -> int:
             if length <= j - i and (length == 1 or tuple(keys[i : i + length]) in table):
                 return length
     return 0
+
+
+def _title_at(keys: Sequence[str], k: int, run_start: int, run_end: int, gaz: Gazetteer) -> int:
+    """Length of the title (person cue) at keys[k] within its run [run_start, run_end).
+    A title that is also a word of names (`NAME_WORD_TITLES`) is one only at the run's
+    start or right after another title (`Gubernur Haji Anies`); after any other
+    capitalised word it goes on that word's name (`Asrama Haji Embarkasi Surabaya`)."""
+    length = _longest(keys, k, run_end, gaz.person_cues)
+    if length and keys[k] in NAME_WORD_TITLES and k > run_start:
+        titled = any(
+            _longest(keys, s, k, gaz.person_cues) == k - s
+            for s in range(max(run_start, k - MAX_PHRASE_WORDS), k)
+        )
+        return length if titled else 0
+    return length
 
 
 def _context_kind(keys: Sequence[str], tokens: Tokens, i: int, gaz: Gazetteer) -> str | None:
@@ -378,6 +397,16 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
                     # without a place cue the tagger decides (no rule tag to lean on)
                     i += 1
                     continue
+                if (
+                    i == name_start == run_start
+                    and not person_cue
+                    and tuple(keys[i : i + length]) in gaz.world_regions
+                    and _rest_is_bare_person(tokens, keys, i + length, run_end, gaz, known)
+                ):
+                    # `Tennessee Williams`, `Johor Darul Ta'zim`: a region of another
+                    # country that opens a run whose rest is a person from capitals alone
+                    # may be the name's own word; the tagger reads the whole run
+                    break
                 add(i, i + length, label, "known")
                 i += length
                 # Presiden Rusia Vladimir Putin; Kepala BPBD Garut Satria Budi
@@ -388,7 +417,7 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
                         i += 1  # the unit in the title: General Manager PLN Unit Induk | Jabar
                 after_title = i
                 continue
-            length = _longest(keys, i, run_end, gaz.person_cues)
+            length = _title_at(keys, i, run_start, run_end, gaz)
             head_length = max(
                 _longest(keys, i, run_end, gaz.org_heads), _longest(keys, i, run_end, gaz.loc_heads)
             )
@@ -437,7 +466,7 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
                 i == after_title
                 and i + 1 < run_end
                 and keys[i + 1] not in gaz.not_entities
-                and not _longest(keys, i + 1, run_end, gaz.person_cues)
+                and not _title_at(keys, i + 1, run_start, run_end, gaz)
             )  # Juru bicara Lalu Muhamad Iqbal: an ordinary word that opens a name
             if (
                 (keys[i] in gaz.not_entities and not opens_name)
@@ -461,9 +490,10 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
                 and (
                     not _name_at(tokens, keys, j, run_end, gaz, known)[0]
                     or _place_inside_name(tokens, keys, j, run_end, gaz, known)
+                    or tuple(keys[j:run_end]) in gaz.world_regions  # Jimmy | Wales
                     or (person_cue and _place_ends_name(tokens, keys, i, j, run_end, gaz, known))
                 )
-                and not _longest(keys, j, run_end, gaz.person_cues)
+                and not _title_at(keys, j, run_start, run_end, gaz)
                 and not _longest(keys, j, run_end, gaz.org_heads)
                 and not _is_club(tokens, j, gaz)
             ):
@@ -483,7 +513,7 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
                 regional = True
                 after_title = i
                 continue
-            if person_cue and j < run_end and _longest(keys, j, run_end, gaz.person_cues):
+            if person_cue and j < run_end and _title_at(keys, j, run_start, run_end, gaz):
                 # Kepala Dinas Penerangan TNI | AD | Brigjen Wuryanto: the words between two
                 # titles are the first one's unit, not a person
                 if all(acronym[i:j]):
@@ -566,7 +596,7 @@ def _branch_region(
     if keys[i] not in gaz.regional_orgs:
         return 0
     k, unknown = i + 1, 0
-    while k < run_end and not _longest(keys, k, run_end, gaz.person_cues):
+    while k < run_end and not _title_at(keys, k, i, run_end, gaz):
         if keys[k] in gaz.not_entities:
             return 0
         length, label = _name_at(tokens, keys, k, run_end, gaz, known)
@@ -663,7 +693,7 @@ def _place_inside_name(
         and keys[k] not in gaz.not_entities
         and _unknown_words(keys, k, k + 1, gaz)
         and not _name_at(tokens, keys, k, run_end, gaz, known)[0]
-        and not _longest(keys, k, run_end, gaz.person_cues)
+        and not _title_at(keys, k, j, run_end, gaz)
         and not _longest(keys, k, run_end, gaz.org_heads)
         and not _longest(keys, k, run_end, gaz.directions)
     )
@@ -681,6 +711,33 @@ def _place_ends_name(
         and not tokens.acronym[j]
         and _unknown_words(keys, i, j, gaz)
         and _name_at(tokens, keys, j, run_end, gaz, known) == (1, Label.LOC)
+    )
+
+
+def _rest_is_bare_person(
+    tokens: Tokens, keys: list[str], i: int, run_end: int, gaz: Gazetteer, known: Known
+) -> bool:
+    """The words [i, run_end) after a place would be a person from capitals alone: none
+    known, a cue, an ordinary word or an acronym, and one word or a span read as a person."""
+    return (
+        i < run_end
+        and _unknown_words(keys, i, run_end, gaz)
+        and not any(tokens.acronym[i:run_end])
+        and all(
+            keys[k] not in gaz.not_entities
+            and not _name_at(tokens, keys, k, run_end, gaz, known)[0]
+            and not _longest(keys, k, run_end, gaz.person_cues)
+            and not _longest(keys, k, run_end, gaz.org_heads)
+            and not _longest(keys, k, run_end, gaz.loc_heads)
+            and keys[k] not in gaz.org_tails
+            and keys[k] not in gaz.loc_tails
+            and not _longest(keys, k, run_end, gaz.directions)
+            for k in range(i, run_end)
+        )
+        and (
+            run_end - i == 1  # a lone word is read later as the article's person (Williams)
+            or _label_unknown(tokens, keys, i, run_end, False, gaz) == (Label.PER, "unknown")
+        )
     )
 
 
@@ -726,6 +783,8 @@ def _label_unknown(
             return Label.LOC, "context"  # di Kampung Melayu; not `undangan dari Kim Jong-un`
         if all(tokens.acronym[i:j]):
             return Label.ORG, "unknown"
+        if not NAME_WORD_TITLES.isdisjoint(keys[i + 1 : j]):
+            return None  # Asrama Haji Sudiang: a title word inside names a place, not a person
         return Label.PER, "unknown"
     if tokens.sentence_start[i] or context is None:
         return None
