@@ -1052,3 +1052,11 @@ def test_a_place_after_a_title_or_a_unit_still_comes_before_the_person(
     result = found(text)
     assert (place, "LOC") in result
     assert (person, "PER") in result
+
+
+def test_a_region_right_before_another_place_leaves_no_person_of_the_rest() -> None:
+    """`Penyanyi Florida Georgia Line` (a band): a region of another country right before
+    another place is no title's place, and the word after them no person."""
+    result = found("Penyanyi Kansas Oregon Ray tampil memukau di Jakarta.")
+    assert not any(label == "PER" for _, label in result)
+    assert ("Kansas", "LOC") not in result

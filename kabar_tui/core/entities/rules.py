@@ -397,15 +397,19 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
                     # without a place cue the tagger decides (no rule tag to lean on)
                     i += 1
                     continue
-                if (
-                    i == name_start == run_start
-                    and not person_cue
-                    and tuple(keys[i : i + length]) in gaz.world_regions
-                    and _rest_is_bare_person(tokens, keys, i + length, run_end, gaz, known)
+                if tuple(keys[i : i + length]) in gaz.world_regions and (
+                    (
+                        i == name_start == run_start
+                        and not person_cue
+                        and _rest_is_bare_person(tokens, keys, i + length, run_end, gaz, known)
+                    )
+                    or _name_at(tokens, keys, i + length, run_end, gaz, known)[1] == Label.LOC
                 ):
-                    # `Tennessee Williams`, `Johor Darul Ta'zim`: a region of another
-                    # country that opens a run whose rest is a person from capitals alone
-                    # may be the name's own word; the tagger reads the whole run
+                    # `Johor Darul Ta'zim`: a region of another country that opens a run
+                    # whose rest is a person from capitals alone may be the name's own
+                    # word; one right before another place is no place of its own (a
+                    # title's place, or a region with its country, comes alone or after a
+                    # comma): `Penyanyi Florida Georgia Line`. The tagger reads the run.
                     break
                 add(i, i + length, label, "known")
                 i += length
