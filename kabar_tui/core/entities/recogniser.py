@@ -182,13 +182,18 @@ def _tag_articles(
     queries: dict[int, list[tuple[int, int, int]]] = {}
     for number, (paragraphs, rules) in enumerate(articles):
         ruled: dict[int, list[tuple[int, int, str, str]]] = {}
-        sure_ruled.append({})
+        sure: dict[int, list[tuple[int, int, str]]] = {}
+        sure_ruled.append(sure)
+        bases = rules.bases
         for mention in rules.mentions:
-            basis = _basis(rules, mention)
-            where = (mention.start, mention.end, mention.label)
-            ruled.setdefault(mention.paragraph, []).append((*where, basis))
+            paragraph, start, end = mention.paragraph, mention.start, mention.end
+            basis = bases[paragraph, start, end]
+            ruled_here = ruled.get(paragraph)
+            if ruled_here is None:
+                ruled_here = ruled[paragraph] = []
+            ruled_here.append((start, end, mention.label, basis))
             if basis in SURE_OVERRULES:
-                sure_ruled[-1].setdefault(mention.paragraph, []).append(where)
+                sure.setdefault(paragraph, []).append((start, end, mention.label))
         for index, text in enumerate(paragraphs):
             if rules.headlines[index]:
                 continue
@@ -412,10 +417,12 @@ def _merge(
     capitalised words after `di` that the tagger reads as no name are mostly a title (`di
     Hot Country Songs chart`), not a place."""
     surely = [_likelier(name, probability, ruled, rules) for name, probability in surely]
-    tagged = [_widened(name, ruled, rules, text) for name, _ in surely]
+    widenable = _widenable(ruled, rules, text) if surely else []
+    tagged = [_widened(name, widenable, text) for name, _ in surely]
     # a mention only a sure name overrules needs a name whose probability was asked for
     sure = any(probability is not None for _, probability in surely)
-    bases = [_basis(rules, m) for m in ruled]
+    ruled_bases = rules.bases
+    bases = [ruled_bases[m.paragraph, m.start, m.end] for m in ruled]
     kept = [
         m
         for m, basis in zip(ruled, bases, strict=True)
@@ -505,23 +512,34 @@ def _abbreviation_after(mention: Mention, kept: list[Mention], text: str) -> boo
     )
 
 
-def _widened(name: Mention, ruled: list[Mention], rules: RuleResult, text: str) -> Mention:
+def _widenable(ruled: list[Mention], rules: RuleResult, text: str) -> list[Mention]:
+    """The persons the rules read from capitals alone right after an organisation they
+    found, in order: what `_widened` may take instead of a tagger's person (found once a
+    paragraph, not once a tagged name)."""
+    bases = rules.bases
+    return [
+        mention
+        for before, mention in pairwise(ruled)
+        if mention.label == Label.PER
+        and bases[mention.paragraph, mention.start, mention.end] == "unknown"
+        and before.label == Label.ORG
+        and text[before.end : mention.start].isspace()
+        and text[mention.start : mention.start + 1].isupper()
+    ]
+
+
+def _widened(name: Mention, widenable: list[Mention], text: str) -> Mention:
     """The tagger's person, or the person the rules read one word before it, right after
     an organisation they found (`Kementerian Agama | Lalu Ahmad Zaenuri`: an ordinary
     word opening a name after a title or an organisation is the name's, by the rules'
-    convention)."""
+    convention; `widenable` holds the rules' candidates)."""
     if name.label != Label.PER:
         return name
-    for before, mention in pairwise(ruled):
+    for mention in widenable:
         if (
-            mention.label == Label.PER
-            and mention.end == name.end
+            mention.end == name.end
             and mention.start < name.start
-            and _basis(rules, mention) == "unknown"
-            and before.label == Label.ORG
-            and text[before.end : mention.start].isspace()
             and text[mention.start : name.start].count(" ") == 1
-            and text[mention.start : mention.start + 1].isupper()
         ):
             return mention
     return name

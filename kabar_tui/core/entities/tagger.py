@@ -122,6 +122,7 @@ class CrfModel:
         at: list[int] = []  # where each scored word is in `window`
         special: list[int] = []  # scored words whose context adds to the form's scores
         contexts: list[int] = []
+        context_ids = self.context_ids
         for (words, tags), spans in zip(sentences, pieces, strict=True):
             n = len(words)
             padded = [*edges[0], *words, *edges[1]]  # word i is padded[i + 2]
@@ -134,9 +135,21 @@ class CrfModel:
             for first, last in spans:
                 base = len(window) - first + 2  # word i is window[base + i]
                 window += padded[first : last + 4]
+                scored = len(at) - first
                 for i in sorted(marked.intersection(range(first, last))):
-                    special.append(len(at) + i - first)
-                    contexts.append(self.context_id(words, tags, i))
+                    special.append(scored + i)
+                    # `context_id`'s key, looked up here: most keys are seen before
+                    found = context_ids.get(
+                        (
+                            tags[i - 1] if i else "",
+                            tags[i],
+                            tags[i + 1] if i + 1 < n else "",
+                            ""
+                            if i and words[i - 1] not in QUOTE_OPENERS
+                            else words[i][:1].isupper(),
+                        )
+                    )
+                    contexts.append(self.context_id(words, tags, i) if found is None else found)
                 at.extend(range(base + first, base + last))
         self.add_forms(window)
         known = self.form_ids
