@@ -210,11 +210,9 @@ def _tag_articles(
                 for i in capitalised
                 if words[i].casefold() not in ordinary
                 and (
-                    tags[i] == "O"
-                    or (basis := tags[i].partition("/")[2]) not in CURATED
-                    or basis in TAGGER_OVERRULES
+                    (opens := _OPENS[tags[i]])
                     or (
-                        basis in SURE_OVERRULES
+                        opens is None
                         and (
                             (tags[i][0] == "B" and i and _carries(words[i - 1], tags[i - 1]))
                             or (
@@ -291,6 +289,27 @@ def _tag_articles(
             name = Mention(text[start:end], label, index, start, end)
             tagged[number].setdefault(index, []).append((name, probability))
     return list(zip(tagged, weighed, strict=True))
+
+
+class _Opens(dict[str, bool | None]):
+    """Rule tag -> whether a capitalised word of it could start a name the tagger would
+    keep (`_tag_articles`): yes outside rule mentions and inside those the tagger may
+    overrule or that are not curated, no inside other curated ones, and None inside one
+    only a sure name overrules (the words at its edges then decide). Made once a tag."""
+
+    def __missing__(self, tag: str) -> bool | None:
+        basis = tag.partition("/")[2]
+        opens = (
+            tag == "O"
+            or basis not in CURATED
+            or basis in TAGGER_OVERRULES
+            or (None if basis in SURE_OVERRULES else False)
+        )
+        self[tag] = opens
+        return opens
+
+
+_OPENS = _Opens()
 
 
 def _word_ranges(
@@ -458,7 +477,7 @@ def _merge(
             or (
                 basis == "unknown"
                 and (
-                    any(_overlap(mention, t) for t in cut)
+                    (cut and any(_overlap(mention, t) for t in cut))
                     or _abbreviation_after(mention, kept, text)
                     or (
                         _weight(mention, weighed) >= UNKNOWN_STANDS
@@ -500,11 +519,11 @@ def _abbreviation_after(mention: Mention, kept: list[Mention], text: str) -> boo
     """The rules' one word in capitals, in brackets right after a name of its label:
     `Lembaga Penjamin Simpanan (LPS)`, an abbreviation that is its own mention of the
     same entity (the reader's convention)."""
+    if not mention.text.isupper() or " " in mention.text:
+        return False  # most mentions
     before = text[: mention.start].rstrip()
     return (
-        mention.text.isupper()
-        and " " not in mention.text
-        and before.endswith("(")
+        before.endswith("(")
         and text[mention.end : mention.end + 1] == ")"
         and any(
             k.label == mention.label and not text[k.end : len(before) - 1].strip() for k in kept
@@ -557,7 +576,8 @@ def _gives_way(
     to a person the rules found after a title: the words between belong to the title
     (`Wakil Ketua PBNU Bidang Keagamaan | Ahmad ...`), nor to one that takes that person
     in (`Kepala Seksi Pendataan BPKD Kudus Lina Marlina` is no place)."""
-    over = [(n, p) for n, p in surely if _overlap(n, mention) and _well_formed(n)]
+    start, end = mention.start, mention.end
+    over = [(n, p) for n, p in surely if n.start < end and start < n.end and _well_formed(n)]
     if not over:  # most mentions
         return False
     basis = _basis(rules, mention)
@@ -617,7 +637,8 @@ def _ends_in_a_known_name(
     """The tagger's name opens a capitalised run, ends in a name the gazetteer knows, and
     no other rule mention reaches into it: `Bursa Efek Indonesia`, but not `Luar Negeri
     Rusia` after `Kementerian`, nor `Menteri Luar Negeri Rusia`, a title and a place."""
-    inside = [m for m in ruled if _overlap(name, m)]
+    start, end = name.start, name.end
+    inside = [m for m in ruled if start < m.end and m.start < end]
     if not (
         inside
         and not _opens_with_title(name)
