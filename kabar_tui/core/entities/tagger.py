@@ -125,31 +125,45 @@ class CrfModel:
         context_ids = self.context_ids
         for (words, tags), spans in zip(sentences, pieces, strict=True):
             n = len(words)
-            padded = [*edges[0], *words, *edges[1]]  # word i is padded[i + 2]
             # the first word, words next to a rule mention, words after a quote
             marked = {0}
             for j in compress(range(n), map("O".__ne__, tags)):
                 marked.update((j - 1, j, j + 1))
+            # `context_id`'s key of each word, in parallel lists: most keys are seen before,
+            # so the marked words' rows are looked up without a call a word
+            previous, following = ["", *tags], [*tags[1:], ""]
+            capital_after: list[str | bool] = [""] * n  # a capital opening the sentence or a quote
+            capital_after[0] = words[0][:1].isupper()
             for j in compress(range(n), map(QUOTE_OPENERS.__contains__, words)):
                 marked.add(j + 1)
+                if j + 1 < n:
+                    capital_after[j + 1] = words[j + 1][:1].isupper()
             for first, last in spans:
                 base = len(window) - first + 2  # word i is window[base + i]
-                window += padded[first : last + 4]
-                scored = len(at) - first
-                for i in sorted(marked.intersection(range(first, last))):
-                    special.append(scored + i)
-                    # `context_id`'s key, looked up here: most keys are seen before
-                    found = context_ids.get(
-                        (
-                            tags[i - 1] if i else "",
-                            tags[i],
-                            tags[i + 1] if i + 1 < n else "",
-                            ""
-                            if i and words[i - 1] not in QUOTE_OPENERS
-                            else words[i][:1].isupper(),
-                        )
+                if first >= 2 and last + 2 <= n:
+                    window += words[first - 2 : last + 2]
+                else:  # word i is padded[i + 2]
+                    window += [*edges[0], *words, *edges[1]][first : last + 4]
+                marked_here = sorted(marked.intersection(range(first, last)))
+                special.extend(map((len(at) - first).__add__, marked_here))
+                found = list(
+                    map(
+                        context_ids.get,
+                        zip(
+                            map(previous.__getitem__, marked_here),
+                            map(tags.__getitem__, marked_here),
+                            map(following.__getitem__, marked_here),
+                            map(capital_after.__getitem__, marked_here),
+                            strict=True,
+                        ),
                     )
-                    contexts.append(self.context_id(words, tags, i) if found is None else found)
+                )
+                if None in found:
+                    found = [
+                        self.context_id(words, tags, i) if row is None else row
+                        for i, row in zip(marked_here, found, strict=True)
+                    ]
+                contexts += cast("list[int]", found)
                 at.extend(range(base + first, base + last))
         self.add_forms(window)
         known = self.form_ids
