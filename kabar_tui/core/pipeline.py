@@ -650,7 +650,8 @@ def _index(
     digested = not keep_articles and on_articles is None
     for cached in _cached(sources, storage, keep_articles, options.load_every, digested):
         unstored: list[tuple[Source, DigestRow]] = []  # digests made now, to store
-        for source, article in cached.items():
+        shown: list[Article] = []
+        for source, article in cached:
             _stop_if_asked(cancel)
             if isinstance(article, StoredArticle):
                 take_stored(source.path, article)
@@ -659,6 +660,7 @@ def _index(
             article.id = source.id
             if not digested:
                 take(source.path, article)
+                shown.append(article)
                 continue
             made = _stored_article(source, article, pack=True, searched=terms is not None)
             take_stored(source.path, made)
@@ -666,8 +668,8 @@ def _index(
                 unstored.append((source, made.packed))
         if storage is not None and unstored:
             storage.save_digests(unstored)
-        if on_articles and cached:
-            on_articles([article for article in cached.values() if isinstance(article, Article)])
+        if on_articles and shown:
+            on_articles(shown)
     from_cache = len(arrived)
     missing: list[Source] = []
     for source in sources:
@@ -837,7 +839,7 @@ def _cached(
     keep_articles: bool,
     batch: int,
     digested: bool = False,
-) -> Iterator[dict[Source, Article | StoredArticle]]:
+) -> Iterator[Iterable[tuple[Source, Article | StoredArticle]]]:
     """The cached articles of `sources`, in batches of `batch` when they are not kept
     (each batch is digested and dropped before the next is read), at once when they are.
     `digested`: an article's stored digest (a StoredArticle) instead of the article, when
@@ -847,24 +849,27 @@ def _cached(
     size = len(sources) if keep_articles else batch
     for start in range(0, len(sources), max(1, size)):
         part = sources[start : start + size]
-        found: dict[Source, Article | StoredArticle] = {}
         if digested:
-            found.update(_stored_digests(storage, part))
-        rest = [source for source in part if source not in found]
-        articles = storage.load_articles(rest) if rest else {}
-        found.update((source, articles[source.path]) for source in rest if source.path in articles)
-        yield found
+            yield _stored_digests(storage, part)
+            continue
+        found = storage.load_articles(part)
+        yield [(source, found[source.path]) for source in part if source.path in found]
 
 
-def _stored_digests(storage: Storage, sources: Sequence[Source]) -> dict[Source, StoredArticle]:
-    """The stored digests of `sources` that have one, unpacked for their ids in this
-    corpus; one that does not unpack is left out (its article is read instead), said."""
+def _stored_digests(
+    storage: Storage, sources: Sequence[Source]
+) -> Iterator[tuple[Source, Article | StoredArticle]]:
+    """The stored digests of `sources`, each unpacked for its id in this corpus as it is
+    taken (unpacked all at once, a batch's search terms were held together, and the
+    process kept their 30 MB at 10k); then the articles of those without a usable digest,
+    read whole."""
     stored = storage.load_digests(sources)
-    found: dict[Source, StoredArticle] = {}
+    rest: list[Source] = []
     unreadable = 0
     for source in sources:
-        row = stored.get(source.path)
+        row = stored.pop(source.path, None)
         if row is None:
+            rest.append(source)
             continue
         try:
             digest, forms, terms = unpack_digest(
@@ -872,14 +877,17 @@ def _stored_digests(storage: Storage, sources: Sequence[Source]) -> dict[Source,
             )
         except DigestUnreadable:
             unreadable += 1
+            rest.append(source)
             continue
-        found[source] = StoredArticle(None, digest, forms, terms)
+        yield source, StoredArticle(None, digest, forms, terms)
     if unreadable:
         storage.warnings.append(
             f"cache rows of {unreadable} article digest(s) could not be read; "
             "digested the articles again"
         )
-    return found
+    if rest:
+        found = storage.load_articles(rest)
+        yield from ((source, found[source.path]) for source in rest if source.path in found)
 
 
 def _save_search(storage: Storage, key: str, corpus: Corpus) -> None:
