@@ -125,6 +125,8 @@ class CrfModel:
         context_ids = self.context_ids
         for (words, tags), spans in zip(sentences, pieces, strict=True):
             n = len(words)
+            if not n:  # an empty sentence has no rows to score
+                continue
             # the first word, words next to a rule mention, words after a quote
             marked = {0}
             for j in compress(range(n), map("O".__ne__, tags)):
