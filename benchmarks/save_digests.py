@@ -1,0 +1,46 @@
+"""The digests of a corpus as the per-file stage makes them, saved to a file, without
+running the cross-article stage (for `bench_cross_article run` on real 100k digests,
+where `bench_cross_article save` needs the whole first index run first).
+
+    KABAR_CACHE_DIR=SCRATCH nice python -m benchmarks.save_digests /tmp/corpus100k D.pickle
+
+The articles are stored in SCRATCH's cache as `kabar index` stores them (that is what
+makes the workers send digests); the stage after them is replaced by writing the digest.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import pickle
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from kabar_tui.core import pipeline
+from kabar_tui.core.digest import CorpusDigest
+
+
+class _Saved(Exception):
+    pass
+
+
+def main() -> None:
+    source, out = Path(sys.argv[1]), Path(sys.argv[2])
+
+    def save(digest: CorpusDigest, *args: object, **kwargs: object) -> None:
+        with out.open("wb") as file:
+            pickle.dump(digest, file, protocol=pickle.HIGHEST_PROTOCOL)
+        print(f"{len(digest.articles)} digests saved to {out}", flush=True)
+        raise _Saved
+
+    pipeline._finish_digested = save  # type: ignore[assignment]
+    started = time.perf_counter()
+    with contextlib.suppress(_Saved):
+        pipeline.index_corpus([source], keep_articles=False)
+    print(f"{time.perf_counter() - started:.0f} s", flush=True)
+
+
+if __name__ == "__main__":
+    main()
