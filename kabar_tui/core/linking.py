@@ -236,9 +236,15 @@ class LinkIndex:
             parts = _link_in_workers(arrays, index.workers)
         else:
             parts = [arrays.link(0, len(starts))]
-        for found, deferred in parts:
+        parts.reverse()
+        while parts:  # each part let go once joined: the pairs are not held twice
+            found, deferred = parts.pop()
             index._found.extend(found)
-            index._deferred.extend(deferred)
+            if index._deferred:
+                index._deferred.extend(deferred)
+            else:
+                index._deferred = deferred
+            del found, deferred
         # every pair was judged on the final counts: the deferred ones do not hold
         now = (index._counted, len(index._found))
         index._links = (now, [link for link, words in index._found if index._holds(words)])
