@@ -14,9 +14,14 @@ from collections.abc import Sequence
 from itertools import accumulate, compress, pairwise
 from operator import itemgetter
 
-from kabar_tui.core.entities.features import rule_tags_at
+from kabar_tui.core.entities.features import rule_tags_at, word_lists
 from kabar_tui.core.entities.gazetteer import gazetteer, key_tuple
-from kabar_tui.core.entities.rules import RuleResult, recognise_with_bases
+from kabar_tui.core.entities.rules import (
+    RuleResult,
+    known_people,
+    known_people_words,
+    recognise_with_bases,
+)
 from kabar_tui.core.entities.tokens import is_middle_initial
 from kabar_tui.core.lexicon import Label, tagger_tokens
 from kabar_tui.core.model import Article, Mention
@@ -26,9 +31,11 @@ SENTENCE_END = frozenset(".!?")
 # the tagger's: a known name, a club, an organisation tail or head, a branch region, an
 # acronym before a name, a name after a title, the name after a comma that closes a title
 # chain (`Ketua KPUD Muna, Kubais`: not in `TAGGER_OVERRULES`, so it always stands), a
-# name resolved from the rest of the article or from what it does (`Putin menelepon`).
+# name resolved from the rest of the article. A word read as a person only from what it
+# does (`actor`: `Putin menelepon`) is the tagger's to decide (nerq: 5 such names on the
+# dev sets, none right), unless it is a word of a well-known person's name.
 CURATED = frozenset(
-    {"known", "club", "tail", "head", "resolved", "actor", "region", "acronym", "titled", "holder"}
+    {"known", "club", "tail", "head", "resolved", "region", "acronym", "titled", "holder"}
 )
 
 # When a curated rule mention gives way to a well-formed name the tagger reads over its
@@ -36,15 +43,14 @@ CURATED = frozenset(
 # another label ("relabel"), part of them with another label ("part"), a name of another
 # label reaching beyond them ("other label"), or one of the same label over other words
 # ("other extent"). Chosen on the dev sets (docs/entities.md, "Which curated decisions
-# cost F1"): a name resolved from the rest of the article or from what it does gives way
-# to any name; so does an acronym before a name (`AC Milan`, `PDI Perjuangan`), unless
-# the tagger's name runs up to a person after a title (`_gives_way`); a name after a title,
-# to a relabelling or another label on part of it (`Dekan | Fakultas Hukum`, `Dirut |
-# Unilever | Hemant Bakshi`); an organisation or place read from its last word (`... FC`),
-# to the same label over other words. Known names, clubs, heads and branch regions stand.
+# cost F1"): a name resolved from the rest of the article gives way to any name; so
+# does an acronym before a name (`AC Milan`, `PDI Perjuangan`), unless the tagger's name
+# runs up to a person after a title (`_gives_way`); a name after a title, to a
+# relabelling or another label on part of it (`Dekan | Fakultas Hukum`, `Dirut | Unilever
+# | Hemant Bakshi`); an organisation or place read from its last word (`... FC`), to the
+# same label over other words. Known names, clubs, heads and branch regions stand.
 ANY_NAME = frozenset({"relabel", "part", "other label", "other extent", "inside"})
 TAGGER_OVERRULES: dict[str, frozenset[str]] = {
-    "actor": ANY_NAME,
     "resolved": ANY_NAME,
     "acronym": ANY_NAME,
     "titled": frozenset({"relabel", "part"}),
@@ -70,9 +76,12 @@ SURE_OVERRULES: dict[str, tuple[float, frozenset[str]]] = {
 # sentence, 0.44), and over the tagger's name of another label over the same words
 # where the tagger's probability of that is below `UNKNOWN_OVER_RELABEL` (`Putin
 # menerima Kim Jong Un`: ORG at 0.29). Tuned on the dev sets (docs/entities.md,
-# "nerconf").
+# "nerconf"). A person of several words needs at least `UNKNOWN_PERSON_STANDS` (nerq:
+# mostly titles of works, `Here I Am`, `Boss Films`; a well-known person's full name
+# stands anyway, `rules.known_people`).
 WEIGHED = "unknown"
 UNKNOWN_STANDS = 0.3
+UNKNOWN_PERSON_STANDS = 0.5
 UNKNOWN_OVER_RELABEL = 0.3
 
 # Marks a longer name may run over past a known name (`Soekarno-Hatta`, `PT Pertamina
@@ -133,8 +142,29 @@ def _merge_article(
                     tagged.get(index, []), ruled.get(index, []), rules, paragraphs[index], weighed
                 )
             )
+    if rules.borrowed:
+        found = _lenders_kept(found, rules)
     found.sort(key=lambda m: (m.paragraph, m.start))
     return found
+
+
+def _lenders_kept(found: list[Mention], rules: RuleResult) -> list[Mention]:
+    """Without the single words whose label the rules borrowed from another name of the
+    article (`rules.RuleResult.borrowed`) where the merge kept no name of those words (of
+    any label) and no person holding the word: `Kawasan` is no person because the rules
+    first guessed that `Kawasan Penyangga` was one."""
+    lenders: set[tuple[str, ...]] = set()
+    for mention in found:
+        if (mention.paragraph, mention.start, mention.end) not in rules.borrowed:
+            words = key_tuple(mention.text)
+            lenders.add(words)
+            if mention.label == Label.PER:
+                lenders.update((word,) for word in words)
+    return [
+        m
+        for m in found
+        if (m.paragraph, m.start, m.end) not in rules.borrowed or key_tuple(m.text) in lenders
+    ]
 
 
 def tag(
@@ -182,13 +212,18 @@ def _tag_articles(
     queries: dict[int, list[tuple[int, int, int]]] = {}
     for number, (paragraphs, rules) in enumerate(articles):
         ruled: dict[int, list[tuple[int, int, str, str]]] = {}
-        sure_ruled.append({})
+        sure: dict[int, list[tuple[int, int, str]]] = {}
+        sure_ruled.append(sure)
+        bases = rules.bases
         for mention in rules.mentions:
-            basis = _basis(rules, mention)
-            where = (mention.start, mention.end, mention.label)
-            ruled.setdefault(mention.paragraph, []).append((*where, basis))
+            paragraph, start, end = mention.paragraph, mention.start, mention.end
+            basis = bases[paragraph, start, end]
+            ruled_here = ruled.get(paragraph)
+            if ruled_here is None:
+                ruled_here = ruled[paragraph] = []
+            ruled_here.append((start, end, mention.label, basis))
             if basis in SURE_OVERRULES:
-                sure_ruled[-1].setdefault(mention.paragraph, []).append(where)
+                sure.setdefault(paragraph, []).append((start, end, mention.label))
         for index, text in enumerate(paragraphs):
             if rules.headlines[index]:
                 continue
@@ -205,11 +240,9 @@ def _tag_articles(
                 for i in capitalised
                 if words[i].casefold() not in ordinary
                 and (
-                    tags[i] == "O"
-                    or (basis := tags[i].partition("/")[2]) not in CURATED
-                    or basis in TAGGER_OVERRULES
+                    (opens := _OPENS[tags[i]])
                     or (
-                        basis in SURE_OVERRULES
+                        opens is None
                         and (
                             (tags[i][0] == "B" and i and _carries(words[i - 1], tags[i - 1]))
                             or (
@@ -286,6 +319,27 @@ def _tag_articles(
             name = Mention(text[start:end], label, index, start, end)
             tagged[number].setdefault(index, []).append((name, probability))
     return list(zip(tagged, weighed, strict=True))
+
+
+class _Opens(dict[str, bool | None]):
+    """Rule tag -> whether a capitalised word of it could start a name the tagger would
+    keep (`_tag_articles`): yes outside rule mentions and inside those the tagger may
+    overrule or that are not curated, no inside other curated ones, and None inside one
+    only a sure name overrules (the words at its edges then decide). Made once a tag."""
+
+    def __missing__(self, tag: str) -> bool | None:
+        basis = tag.partition("/")[2]
+        opens = (
+            tag == "O"
+            or basis not in CURATED
+            or basis in TAGGER_OVERRULES
+            or (None if basis in SURE_OVERRULES else False)
+        )
+        self[tag] = opens
+        return opens
+
+
+_OPENS = _Opens()
 
 
 def _word_ranges(
@@ -412,17 +466,22 @@ def _merge(
     capitalised words after `di` that the tagger reads as no name are mostly a title (`di
     Hot Country Songs chart`), not a place."""
     surely = [_likelier(name, probability, ruled, rules) for name, probability in surely]
-    tagged = [_widened(name, ruled, rules, text) for name, _ in surely]
+    widenable = _widenable(ruled, rules, text) if surely else []
+    tagged = [_without_verb_at_end(_widened(name, widenable, text)) for name, _ in surely]
     # a mention only a sure name overrules needs a name whose probability was asked for
     sure = any(probability is not None for _, probability in surely)
-    bases = [_basis(rules, m) for m in ruled]
+    ruled_bases = rules.bases
+    bases = [ruled_bases[m.paragraph, m.start, m.end] for m in ruled]
     kept = [
         m
         for m, basis in zip(ruled, bases, strict=True)
-        if basis in CURATED
-        and not (
-            (basis in TAGGER_OVERRULES or (sure and basis in SURE_OVERRULES))
-            and _gives_way(m, surely, ruled, rules, text)
+        if _known_person(m, basis)
+        or (
+            basis in CURATED
+            and not (
+                (basis in TAGGER_OVERRULES or (sure and basis in SURE_OVERRULES))
+                and _gives_way(m, surely, ruled, rules, text)
+            )
         )
     ]
     cut: list[Mention] = []
@@ -449,12 +508,17 @@ def _merge(
                 and (" " not in mention.text or any(_overlap(mention, t) for t in tagged))
             )
             or (
+                basis == "actor"
+                and _known_person_word(mention)
+                and not any(_overlap(mention, t) for t in tagged)
+            )
+            or (
                 basis == "unknown"
                 and (
-                    any(_overlap(mention, t) for t in cut)
+                    (cut and any(_overlap(mention, t) for t in cut))
                     or _abbreviation_after(mention, kept, text)
                     or (
-                        _weight(mention, weighed) >= UNKNOWN_STANDS
+                        _weight(mention, weighed) >= _stands_at(mention)
                         and not any(_overlap(mention, t) for t in tagged)
                     )
                 )
@@ -462,6 +526,30 @@ def _merge(
         ) and not any(_overlap(mention, k) for k in kept):
             kept.append(mention)
     return kept
+
+
+def _known_person_word(mention: Mention) -> bool:
+    """A word of a well-known person's name (`rules.known_people`): `Putin menelepon`."""
+    return key_tuple(mention.text)[0] in known_people_words()
+
+
+def _known_person(mention: Mention, basis: str) -> bool:
+    """A well-known person's full name the rules read from capitals alone
+    (`rules.known_people`) stands whatever the words before it: the tagger reads `Kim
+    Jong Un` after `di bawah` or `menyambut` as an organisation."""
+    return (
+        basis == WEIGHED
+        and mention.label == Label.PER
+        and key_tuple(mention.text) in known_people()
+    )
+
+
+def _stands_at(mention: Mention) -> float:
+    """How sure the tagger must be of the rules' capitals-only name where it names none of
+    its words: a person of several words needs more (`UNKNOWN_PERSON_STANDS`)."""
+    if mention.label == Label.PER and " " in mention.text:
+        return UNKNOWN_PERSON_STANDS
+    return UNKNOWN_STANDS
 
 
 def _weight(mention: Mention, weighed: Weighed) -> float:
@@ -493,11 +581,11 @@ def _abbreviation_after(mention: Mention, kept: list[Mention], text: str) -> boo
     """The rules' one word in capitals, in brackets right after a name of its label:
     `Lembaga Penjamin Simpanan (LPS)`, an abbreviation that is its own mention of the
     same entity (the reader's convention)."""
+    if not mention.text.isupper() or " " in mention.text:
+        return False  # most mentions
     before = text[: mention.start].rstrip()
     return (
-        mention.text.isupper()
-        and " " not in mention.text
-        and before.endswith("(")
+        before.endswith("(")
         and text[mention.end : mention.end + 1] == ")"
         and any(
             k.label == mention.label and not text[k.end : len(before) - 1].strip() for k in kept
@@ -505,23 +593,47 @@ def _abbreviation_after(mention: Mention, kept: list[Mention], text: str) -> boo
     )
 
 
-def _widened(name: Mention, ruled: list[Mention], rules: RuleResult, text: str) -> Mention:
+def _without_verb_at_end(name: Mention) -> Mention:
+    """A person's name without a last word that is a verb the training text writes in
+    lowercase (`me-`: `Yoon Eun-Hye | Mendapat peran utama`): a stray capital, not a
+    name's word."""
+    rest, _, last = name.text.rpartition(" ")
+    if name.label != Label.PER or not last.startswith("Me") or not rest:
+        return name  # most names
+    if last.casefold() not in word_lists().lowercase:
+        return name
+    rest = rest.rstrip()
+    return Mention(rest, name.label, name.paragraph, name.start, name.start + len(rest))
+
+
+def _widenable(ruled: list[Mention], rules: RuleResult, text: str) -> list[Mention]:
+    """The persons the rules read from capitals alone right after an organisation they
+    found, in order: what `_widened` may take instead of a tagger's person (found once a
+    paragraph, not once a tagged name)."""
+    bases = rules.bases
+    return [
+        mention
+        for before, mention in pairwise(ruled)
+        if mention.label == Label.PER
+        and bases[mention.paragraph, mention.start, mention.end] == "unknown"
+        and before.label == Label.ORG
+        and text[before.end : mention.start].isspace()
+        and text[mention.start : mention.start + 1].isupper()
+    ]
+
+
+def _widened(name: Mention, widenable: list[Mention], text: str) -> Mention:
     """The tagger's person, or the person the rules read one word before it, right after
     an organisation they found (`Kementerian Agama | Lalu Ahmad Zaenuri`: an ordinary
     word opening a name after a title or an organisation is the name's, by the rules'
-    convention)."""
+    convention; `widenable` holds the rules' candidates)."""
     if name.label != Label.PER:
         return name
-    for before, mention in pairwise(ruled):
+    for mention in widenable:
         if (
-            mention.label == Label.PER
-            and mention.end == name.end
+            mention.end == name.end
             and mention.start < name.start
-            and _basis(rules, mention) == "unknown"
-            and before.label == Label.ORG
-            and text[before.end : mention.start].isspace()
             and text[mention.start : name.start].count(" ") == 1
-            and text[mention.start : mention.start + 1].isupper()
         ):
             return mention
     return name
@@ -539,7 +651,8 @@ def _gives_way(
     to a person the rules found after a title: the words between belong to the title
     (`Wakil Ketua PBNU Bidang Keagamaan | Ahmad ...`), nor to one that takes that person
     in (`Kepala Seksi Pendataan BPKD Kudus Lina Marlina` is no place)."""
-    over = [(n, p) for n, p in surely if _overlap(n, mention) and _well_formed(n)]
+    start, end = mention.start, mention.end
+    over = [(n, p) for n, p in surely if n.start < end and start < n.end and _well_formed(n)]
     if not over:  # most mentions
         return False
     basis = _basis(rules, mention)
@@ -599,7 +712,8 @@ def _ends_in_a_known_name(
     """The tagger's name opens a capitalised run, ends in a name the gazetteer knows, and
     no other rule mention reaches into it: `Bursa Efek Indonesia`, but not `Luar Negeri
     Rusia` after `Kementerian`, nor `Menteri Luar Negeri Rusia`, a title and a place."""
-    inside = [m for m in ruled if _overlap(name, m)]
+    start, end = name.start, name.end
+    inside = [m for m in ruled if start < m.end and m.start < end]
     if not (
         inside
         and not _opens_with_title(name)
