@@ -18,7 +18,9 @@ With `--first` the new files are named to sort before every other file: in arriv
 order (docs/incremental.md, "Order") they are added as those sorting last are. With
 `--edit change` or `--edit remove` no file is added: each run changes (a paragraph
 appended) or removes one stored file from the middle of the corpus, then times the
-process, which runs the whole cross-article stage (`--repeat 1` is minutes at 10k).
+process, which runs the whole cross-article stage from the articles' stored digests
+(docs/incremental.md, "Stored digests"). Every process run also prints its peak resident
+size (the largest of the process and the children it waited for, as `/usr/bin/time`).
 
 The new files are removed at the end (changed and removed ones put back) and the cache
 copied before the runs is put back, so a run can be repeated. The machine is shared:
@@ -34,6 +36,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -43,11 +46,6 @@ from benchmarks.corpus import raw_articles
 
 NEW_PREFIX = "zzz_added_"
 FIRST_PREFIX = "000_added_"  # sorts before `bench_...` and any generated name
-
-
-def _children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
 
 
 def _own_cpu() -> float:
@@ -76,10 +74,16 @@ def _index_process(folder: Path, cache: Path) -> tuple[float, float, str]:
     env = dict(os.environ, KABAR_CACHE_DIR=str(cache))
     env.pop("KABAR_NO_CACHE", None)
     command = [sys.executable, "-m", "kabar_tui", "index", str(folder)]
-    cpu, wall = _children_cpu(), time.perf_counter()
-    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-    wall, cpu = time.perf_counter() - wall, _children_cpu() - cpu
-    return wall, cpu, (done.stdout + done.stderr).strip().splitlines()[-1]
+    wall = time.perf_counter()
+    with tempfile.TemporaryFile() as output:
+        child = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT)
+        _, _, usage = os.wait4(child.pid, 0)
+        child.returncode = 0  # reaped above
+        wall = time.perf_counter() - wall
+        output.seek(0)
+        lines = output.read().decode(errors="replace").strip().splitlines() or [""]
+    cpu = usage.ru_utime + usage.ru_stime
+    return wall, cpu, f"{lines[-1]}; peak {usage.ru_maxrss / 1024:.0f} MB"
 
 
 def _index_core(folder: Path, incremental: bool) -> tuple[float, float, dict[str, float], int]:

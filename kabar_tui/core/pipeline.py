@@ -44,7 +44,15 @@ from typing import TYPE_CHECKING, Generic, NamedTuple, TypeVar
 
 from kabar_tui.core.catalog_open import remember_indexed
 from kabar_tui.core.clean import clean_source
-from kabar_tui.core.digest import ArticleDigest, CorpusDigest, MentionForm, uncoded_digest
+from kabar_tui.core.digest import (
+    ArticleDigest,
+    CorpusDigest,
+    DigestUnreadable,
+    MentionForm,
+    pack_digest,
+    uncoded_digest,
+    unpack_digest,
+)
 from kabar_tui.core.entities import find_entities, find_entities_many
 from kabar_tui.core.forked import ForkedCall
 from kabar_tui.core.incremental import commit, plan_update, save_link_state, update
@@ -74,11 +82,13 @@ from kabar_tui.core.storage import (
     ArticleRecord,
     CacheUnavailable,
     CorpusResults,
+    DigestRow,
     Storage,
     article_record,
     cache_disabled,
     collector_paused,
     corpus_key,
+    digest_row,
     file_signature,
     unchanged_by_metadata,
 )
@@ -634,14 +644,32 @@ def _index(
         if terms is not None and stored.terms is not None:
             terms.add(path, stored.terms)
 
-    for cached in _cached(sources, storage, keep_articles, options.load_every):
-        for source, article in cached.items():
+    # Streamed with nobody to show the articles to: stored articles are read as their
+    # stored digests, and the workers send each new article's rows and digest instead
+    # (StoredArticle), so this process only writes and gathers.
+    digested = not keep_articles and on_articles is None
+    for cached in _cached(sources, storage, keep_articles, options.load_every, digested):
+        unstored: list[tuple[Source, DigestRow]] = []  # digests made now, to store
+        shown: list[Article] = []
+        for source, article in cached:
             _stop_if_asked(cancel)
+            if isinstance(article, StoredArticle):
+                take_stored(source.path, article)
+                continue
             # Ids depend on the whole corpus: a file added since may share this one's name.
             article.id = source.id
-            take(source.path, article)
-        if on_articles and cached:
-            on_articles(list(cached.values()))
+            if not digested:
+                take(source.path, article)
+                shown.append(article)
+                continue
+            made = _stored_article(source, article, pack=True, searched=terms is not None)
+            take_stored(source.path, made)
+            if made.packed is not None:
+                unstored.append((source, made.packed))
+        if storage is not None and unstored:
+            storage.save_digests(unstored)
+        if on_articles and shown:
+            on_articles(shown)
     from_cache = len(arrived)
     missing: list[Source] = []
     for source in sources:
@@ -656,14 +684,8 @@ def _index(
     workers = options.workers or 1
     used = workers if len(missing) >= options.parallel_min_files and workers > 1 else 1
     started = time.perf_counter()
-    pending: list[tuple[Source, str, ArticleRecord]] = []
-    # Streamed with nobody to show the articles to: the workers send each article's rows
-    # and digest instead (StoredArticle), so this process only writes and gathers.
-    shape = _Shape(
-        digested=not keep_articles and on_articles is None,
-        recorded=storage is not None,
-        searched=searched,
-    )
+    pending: list[tuple[Source, str, ArticleRecord, DigestRow | None]] = []
+    shape = _Shape(digested=digested, recorded=storage is not None, searched=searched)
     # Closed on the way out, so an exception (a cancel, a signal) ends the workers now.
     with (
         _collector_paused_if_alone(),
@@ -672,14 +694,15 @@ def _index(
         try:
             for batch in batches:
                 for source, outcome in batch:
+                    packed = None
                     if isinstance(outcome, StoredArticle):
                         take_stored(source.path, outcome)
-                        rows = outcome.record
+                        rows, packed = outcome.record, outcome.packed
                     else:
                         take(source.path, outcome)
                         rows = article_record(source, outcome) if storage is not None else None
                     if rows is not None:
-                        pending.append((source, signatures.get(source.path, ""), rows))
+                        pending.append((source, signatures.get(source.path, ""), rows, packed))
                 if storage is not None and len(pending) >= options.save_every:
                     storage.save_records(pending)
                     pending.clear()
@@ -811,17 +834,60 @@ def _finish_digested(
 
 
 def _cached(
-    sources: list[Source], storage: Storage | None, keep_articles: bool, batch: int
-) -> Iterator[dict[Source, Article]]:
+    sources: list[Source],
+    storage: Storage | None,
+    keep_articles: bool,
+    batch: int,
+    digested: bool = False,
+) -> Iterator[Iterable[tuple[Source, Article | StoredArticle]]]:
     """The cached articles of `sources`, in batches of `batch` when they are not kept
-    (each batch is digested and dropped before the next is read), at once when they are."""
+    (each batch is digested and dropped before the next is read), at once when they are.
+    `digested`: an article's stored digest (a StoredArticle) instead of the article, when
+    it has one (`Storage.load_digests`)."""
     if storage is None:
         return
     size = len(sources) if keep_articles else batch
     for start in range(0, len(sources), max(1, size)):
         part = sources[start : start + size]
+        if digested:
+            yield _stored_digests(storage, part)
+            continue
         found = storage.load_articles(part)
-        yield {source: found[source.path] for source in part if source.path in found}
+        yield [(source, found[source.path]) for source in part if source.path in found]
+
+
+def _stored_digests(
+    storage: Storage, sources: Sequence[Source]
+) -> Iterator[tuple[Source, Article | StoredArticle]]:
+    """The stored digests of `sources`, each unpacked for its id in this corpus as it is
+    taken (unpacked all at once, a batch's search terms were held together, and the
+    process kept their 30 MB at 10k); then the articles of those without a usable digest,
+    read whole."""
+    stored = storage.load_digests(sources)
+    rest: list[Source] = []
+    unreadable = 0
+    for source in sources:
+        row = stored.pop(source.path, None)
+        if row is None:
+            rest.append(source)
+            continue
+        try:
+            digest, forms, terms = unpack_digest(
+                row.data, source.id, source.content_hash, row.title, row.published
+            )
+        except DigestUnreadable:
+            unreadable += 1
+            rest.append(source)
+            continue
+        yield source, StoredArticle(None, digest, forms, terms)
+    if unreadable:
+        storage.warnings.append(
+            f"cache rows of {unreadable} article digest(s) could not be read; "
+            "digested the articles again"
+        )
+    if rest:
+        found = storage.load_articles(rest)
+        yield from ((source, found[source.path]) for source in rest if source.path in found)
 
 
 def _save_search(storage: Storage, key: str, corpus: Corpus) -> None:
@@ -964,6 +1030,8 @@ class StoredArticle(NamedTuple):
     forms: list[MentionForm]
     # its documents' words for the search index (`search_build`), when it is built so
     terms: ArticleTerms | None
+    # the digest and terms packed to store with the article (`digest.pack_digest`)
+    packed: DigestRow | None = None
 
 
 class _Shape(NamedTuple):
@@ -1103,11 +1171,36 @@ def _outcome(
             raise result
         if not shape.digested:
             return result
-        record = article_record(source, result) if shape.recorded else None
-        terms = _article_terms(result) if shape.searched else None
-        return StoredArticle(record, *uncoded_digest(result, people), terms)
+        return _stored_article(
+            source, result, shape.recorded, shape.recorded, shape.searched, people
+        )
     except Exception as error:
         return f"could not be processed ({type(error).__name__}: {error})"
+
+
+def _stored_article(
+    source: Source,
+    article: Article,
+    record: bool = False,
+    pack: bool = False,
+    searched: bool = False,
+    people: Counter[str] | None = None,
+) -> StoredArticle:
+    """An article as a streamed index takes it: its rows if `record`, its digest, its
+    search terms if `searched`, and digest and terms packed to store if `pack`."""
+    digest, forms = uncoded_digest(article, people)
+    terms = _article_terms(article) if searched or pack else None
+    packed = None
+    if pack and terms is not None:
+        data = pack_digest(digest, forms, terms)
+        packed = digest_row(source, article.title, article.published, data)
+    return StoredArticle(
+        article_record(source, article) if record else None,
+        digest,
+        forms,
+        terms if searched else None,
+        packed,
+    )
 
 
 def _process_context() -> multiprocessing.context.BaseContext:

@@ -41,7 +41,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from platformdirs import user_cache_dir
 
@@ -508,6 +508,34 @@ def article_record(source: Source, article: Article) -> ArticleRecord:
     return columns, records, _article_checksum(source.path, source.content_hash, columns, tables)
 
 
+# An article's stored digest (`digest.pack_digest`) and its checksum: what the
+# cross-article stage reads of a stored article instead of its rows (`load_digests`).
+DigestRow = tuple[bytes, str]
+
+
+class StoredDigest(NamedTuple):
+    """A stored digest as `load_digests` finds it, with its article's title and date."""
+
+    title: str
+    published: datetime | None
+    data: bytes
+
+
+def digest_row(source: Source, title: str, published: datetime | None, data: bytes) -> DigestRow:
+    """What `Storage.save_records` writes of an article's packed digest `data`: it and its
+    checksum, which covers the article's title and date the digest is read back with."""
+    return data, _digest_checksum(source.path, source.content_hash, title, published, data)
+
+
+def _digest_checksum(
+    path: str, content_hash: str, title: str, published: datetime | None, data: bytes
+) -> str:
+    head = (path, content_hash, title, _moment_columns(published))
+    digest = hashlib.blake2b(repr(head).encode(), digest_size=16)
+    digest.update(data)
+    return digest.hexdigest()
+
+
 def _article_checksum(
     path: str, content_hash: str, columns: Row, records: Iterable[Iterable[Sequence[object]]]
 ) -> str:
@@ -787,17 +815,21 @@ class Storage:
     def save_articles(self, rows: Iterable[tuple[Source, str, Article]]) -> None:
         """Store (source, its file signature, its processed article) rows."""
         self.save_records(
-            (source, signature, article_record(source, article))
+            (source, signature, article_record(source, article), None)
             for source, signature, article in rows
         )
 
-    def save_records(self, rows: Iterable[tuple[Source, str, ArticleRecord]]) -> None:
-        """`save_articles` for articles already made into rows (`article_record`): the
-        indexing workers make them, so the process that writes only writes."""
+    def save_records(
+        self, rows: Iterable[tuple[Source, str, ArticleRecord, DigestRow | None]]
+    ) -> None:
+        """`save_articles` for articles already made into rows (`article_record`), each
+        with its digest when made (`digest_row`): the indexing workers make them, so the
+        process that writes only writes."""
         fingerprint = code_fingerprint()
+        given = list(rows)
         prepared = [
             ((source.path, source.content_hash, fingerprint, signature, checksum), columns, records)
-            for source, signature, (columns, records, checksum) in rows
+            for source, signature, (columns, records, checksum), _ in given
         ]
         if not prepared:
             return
@@ -826,8 +858,84 @@ class Storage:
                             for position, row in enumerate(records[index])
                         ),
                     )
+                db.executemany(
+                    "INSERT INTO article_digests (article, checksum, data) VALUES (?, ?, ?)",
+                    (
+                        (first + n, checksum, data)
+                        for n, (*_, stored) in enumerate(given)
+                        if stored is not None
+                        for data, checksum in (stored,)
+                    ),
+                )
         except _Skipped:
             pass
+
+    def save_digests(self, rows: Iterable[tuple[Source, DigestRow]]) -> None:
+        """Store the digests of articles stored without one (`digest_row`), each for the
+        article row of its file as it is now (none if that changed meanwhile)."""
+        rows = list(rows)
+        if not rows:
+            return
+        fingerprint = code_fingerprint()
+        try:
+            with self._guard("written") as db, backend.transaction(db):
+                for source, (data, checksum) in rows:
+                    found = db.execute(
+                        "SELECT id FROM articles "
+                        "WHERE path = ? AND content_hash = ? AND fingerprint = ?",
+                        (source.path, source.content_hash, fingerprint),
+                    ).fetchone()
+                    if found is None:
+                        continue
+                    db.execute("DELETE FROM article_digests WHERE article = ?", found)
+                    db.execute(
+                        "INSERT INTO article_digests (article, checksum, data) VALUES (?, ?, ?)",
+                        (found[0], checksum, data),
+                    )
+        except _Skipped:
+            pass
+
+    def load_digests(self, sources: Sequence[Source]) -> dict[str, StoredDigest]:
+        """The stored digests of `sources` by path, for those whose content and code are
+        unchanged and which have one (an article stored by the reader has none until a
+        whole stage digests it: `save_digests`). One whose checksum fails is left out,
+        with a warning: its article is read and digested instead."""
+        wanted = {source.path: source.content_hash for source in sources}
+        found: dict[str, StoredDigest] = {}
+        damaged = 0
+        try:
+            with self._guard("read") as db, collector_paused():
+                for batch in in_batches(list(wanted)):
+                    marks = ", ".join("?" * len(batch))
+                    rows = db.execute(
+                        "SELECT a.path, a.content_hash, a.title, a.published, a.utc_offset, "
+                        "a.zone, d.checksum, d.data FROM articles a "
+                        "JOIN article_digests d ON d.article = a.id "
+                        f"WHERE a.fingerprint = ? AND a.path IN ({marks})",
+                        (code_fingerprint(), *batch),
+                    ).fetchall()
+                    for path, content_hash, title, published, offset, zone, checksum, data in rows:
+                        if wanted.get(path) != content_hash:
+                            continue
+                        try:
+                            moment = stored_moment(published, offset, zone)
+                            valid = checksum == _digest_checksum(
+                                path, content_hash, title, moment, data
+                            )
+                        except _UNREADABLE:
+                            valid = False
+                        if valid:
+                            found[path] = StoredDigest(title, moment, data)
+                        else:
+                            damaged += 1
+        except _Skipped:
+            return {}
+        if damaged:
+            self.warnings.append(
+                f"cache rows of {damaged} article digest(s) did not match their checksum; "
+                "digested the articles again"
+            )
+        return found
 
     @staticmethod
     def _ids_of(db: sqlite3.Connection, paths: Sequence[str]) -> list[int]:
@@ -851,6 +959,7 @@ class Storage:
                 self._delete_corpus(db, corpus)
             for spec in RECORDS:
                 db.execute(f"DELETE FROM {spec.table} WHERE article IN ({marks})", batch)
+            db.execute(f"DELETE FROM article_digests WHERE article IN ({marks})", batch)
             db.execute(f"DELETE FROM articles WHERE id IN ({marks})", batch)
 
     @staticmethod
@@ -1337,6 +1446,7 @@ class Storage:
                         *backend.SEARCH_TABLES,
                         *backend.LINK_TABLES,
                         "corpora",
+                        "article_digests",
                     )
                     for table in (*tables, *(s.table for s in RECORDS)):
                         db.execute(f"DELETE FROM {table}")
@@ -1632,6 +1742,10 @@ class _ArticleNames:
         return [quote.speaker_canonical for quote in self.article.quotes]
 
 
+def _name_number(names: dict[str, int], name: str) -> int:
+    return names[_plain(name)]  # type: ignore[index]
+
+
 def _name_rows(
     articles: Sequence[ArticleNames], names: dict[str, int], which: int, first: int = 0
 ) -> Iterator[list[Row]]:
@@ -1639,16 +1753,22 @@ def _name_rows(
     time; the first article is at corpus position `first`."""
     batch: list[Row] = []
     for position, article in enumerate(articles, first):
+        # a canonical name is a plain string nearly always: looked up as it is
         if which == 0:
-            batch.extend(
-                (position, number, names[_plain(name)])  # type: ignore[index]
-                for number, name in enumerate(article.mention_names())
-            )
+            numbers: list[int | None] = [
+                names[name] if type(name) is str else _name_number(names, name)
+                for name in article.mention_names()
+            ]
         else:
-            batch.extend(
-                (position, number, None if name is None else names[_plain(name)])  # type: ignore[index]
-                for number, name in enumerate(article.speakers())
-            )
+            numbers = [
+                None
+                if name is None
+                else names[name]
+                if type(name) is str
+                else _name_number(names, name)
+                for name in article.speakers()
+            ]
+        batch.extend(zip(itertools.repeat(position), itertools.count(), numbers))
         if len(batch) >= _CHUNK:
             yield batch
             batch = []
@@ -1807,10 +1927,11 @@ def _corpus_rows(
             return None
         positions.setdefault(article.id, position)
         rows["corpus_articles"].append((position, row[0], _plain(article.id)))
-        for canonical in mention_names:
-            name(canonical)
+        for canonical in mention_names:  # most are known: a look-up, not a call
+            if canonical not in names:
+                name(canonical)
         for said_by in speakers:
-            if said_by is not None:
+            if said_by is not None and said_by not in names:
                 name(said_by)
     try:
         for number, entity in enumerate(results.entities):

@@ -14,7 +14,7 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
-SCHEMA_VERSION = 11  # bump when the tables below change; an older file is rebuilt
+SCHEMA_VERSION = 12  # bump when the tables below change; an older file is rebuilt
 _BUSY_TIMEOUT_S = 10.0
 _DAMAGED = {"SQLITE_CORRUPT", "SQLITE_NOTADB"}
 _FULL = {"SQLITE_FULL"}
@@ -26,7 +26,9 @@ FILE_SUFFIXES = ("", "-wal", "-shm")  # the database and the two files WAL mode 
 # then per corpus (the cross-article results, keyed by (corpus, ...)). See docs/storage.md.
 # `arrivals` holds the order files were first seen in (layout 11, docs/incremental.md
 # "Order"): a corpus lists and links its articles in that order, so a new file comes after
-# the others whatever its name; `kabar index --rebuild` keeps it.
+# the others whatever its name; `kabar index --rebuild` keeps it. `article_digests` holds
+# what the cross-article stage needs of an article, packed (layout 12, core.digest), so a
+# whole stage reads it instead of digesting the article again (a rowid table: a BLOB).
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE articles (
@@ -115,6 +117,11 @@ CREATE TABLE quotes (
     PRIMARY KEY (article, position)
 ) WITHOUT ROWID;
 CREATE INDEX quotes_by_speaker ON quotes (speaker);
+CREATE TABLE article_digests (
+    article INTEGER PRIMARY KEY,
+    checksum TEXT NOT NULL,
+    data BLOB NOT NULL
+);
 CREATE TABLE corpora (
     id INTEGER PRIMARY KEY,
     key TEXT NOT NULL UNIQUE,
