@@ -284,8 +284,8 @@ class FolderVouch:
     a change it has not been told of yet: the system's notification and the watcher's
     batching (`core/watch.py`, within a second) are the window in which a command can
     answer from the corpus before it. Nor does it vouch where notifications miss changes
-    (`_watchable`): roots that are files (an editor's save replaces the file watched),
-    folders on network filesystems (another machine's writes are not notified), an
+    (`_watchable`): roots that are files (not vouched for: a few files cost nothing to
+    look at, and the word is checked against folders), folders on network filesystems (another machine's writes are not notified), an
     article that is a link to a file outside the roots (`say`), or a watcher that polls
     (`give_up`). Only one process vouches for a set of folders; others watch without
     (`hold` False), and take the lock over when it goes.
@@ -413,9 +413,10 @@ def _stamp(seconds: float) -> bytes:
 
 
 def _watchable(roots: Sequence[str | Path]) -> bool:
-    """Whether a watcher is told of every change under `roots`: each is a folder (a file
-    given as a root is watched by its inode, which an editor's save replaces), on a
-    filesystem whose changes the system notifies (not one shared over the network)."""
+    """Whether a watcher is told of every change under `roots`: each is a folder (files
+    given as roots are not vouched for: a few files cost nothing to look at, and `say`
+    checks the articles against folders), on a filesystem whose changes the system
+    notifies (not one shared over the network)."""
     where = [os.path.realpath(Path(root).expanduser()) for root in roots]
     if not all(os.path.isdir(path) for path in where):
         return False
