@@ -285,10 +285,11 @@ class FolderVouch:
     batching (`core/watch.py`, within a second) are the window in which a command can
     answer from the corpus before it. Nor does it vouch where notifications miss changes
     (`_watchable`): roots that are files (not vouched for: a few files cost nothing to
-    look at, and the word is checked against folders), folders on network filesystems (another machine's writes are not notified), an
-    article that is a link to a file outside the roots (`say`), or a watcher that polls
-    (`give_up`). Only one process vouches for a set of folders; others watch without
-    (`hold` False), and take the lock over when it goes.
+    look at, and the word is checked against folders), folders on network filesystems
+    (another machine's writes are not notified), an article that is a link to a file
+    outside the roots (`say`), or a watcher that polls (`give_up`). Only one process
+    vouches for a set of folders; others watch without (`hold` False), and take the lock
+    over when it goes.
     """
 
     def __init__(self, roots: Iterable[str | Path] | None, cache: Path | None = None) -> None:
