@@ -488,3 +488,47 @@ def test_a_common_words_list_is_kept_as_bits_and_a_rare_words_as_numbers(
         assert not isinstance(stored._posting(rare), Bits)
         assert stored._cached == len(kept.packed) // 4 + 1 + frequencies[rare]
         assert stored._posting(common) is kept  # read once
+
+
+def read_to_match(engine: SearchEngine, query: str) -> list[int]:
+    """The documents whose texts `_matching` reads for `query`."""
+    from kabar_tui.core.query import parse_query
+
+    parsed = parse_query(query)
+    words = [*parsed.terms, *(word for phrase in parsed.phrases for word in phrase)]
+    terms = engine._terms(parsed, words)
+    read: list[int] = []
+    texts = engine._texts
+    engine._texts = lambda docs: read.extend(docs) or texts(docs)  # type: ignore[method-assign]
+    try:
+        engine._matching(parsed, terms)
+    finally:
+        del engine._texts
+    return read
+
+
+def test_a_one_word_phrase_reads_only_quotes_whose_speaker_has_the_word(cache: Storage) -> None:
+    """A quote is indexed with its speaker's words: one whose speaker lacks the phrase's
+    word holds it in its text, so only the others are read to check (and entities)."""
+    key, corpus = store_generated(cache, 40)
+    stored = open_search(cache, key)
+    assert stored is not None
+    quotes = [quote for article in corpus.articles for quote in article.quotes]
+    quoted = [w for quote in quotes for w in re.findall(r"\b[a-z]{4,}\b", quote.text.lower())]
+    speakers = " ".join(quote.speaker or "" for quote in quotes).lower()
+    common = sorted(set(quoted), key=quoted.count, reverse=True)
+    word = next(word for word in common if word not in speakers)
+    surname = next(quote.speaker for quote in quotes if quote.speaker).split()[-1]
+    for engine in (SearchIndex.build(corpus), stored):
+        with cache.guard("read") as db:
+            if isinstance(engine, StoredSearchIndex):
+                engine._connection = db
+            for phrase in (word, surname):
+                assert phrase_kept_as_by_reading(engine, f'"{phrase}"')  # the same kept
+                read = read_to_match(engine, f'"{phrase}"')
+                columns, labels = engine._documents(), engine._label_texts()
+                for doc in read:
+                    if KINDS[columns.kinds[doc]] == HitKind.QUOTE:
+                        assert phrase.lower() in labels[columns.labels[doc]].lower(), phrase
+                if phrase == surname:
+                    assert read  # quotes by the speaker were read: the word may be theirs
