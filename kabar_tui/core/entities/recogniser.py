@@ -14,9 +14,14 @@ from collections.abc import Sequence
 from itertools import accumulate, compress, pairwise
 from operator import itemgetter
 
-from kabar_tui.core.entities.features import rule_tags_at
+from kabar_tui.core.entities.features import rule_tags_at, word_lists
 from kabar_tui.core.entities.gazetteer import gazetteer, key_tuple
-from kabar_tui.core.entities.rules import RuleResult, recognise_with_bases
+from kabar_tui.core.entities.rules import (
+    RuleResult,
+    known_people,
+    known_people_words,
+    recognise_with_bases,
+)
 from kabar_tui.core.entities.tokens import is_middle_initial
 from kabar_tui.core.lexicon import Label, tagger_tokens
 from kabar_tui.core.model import Article, Mention
@@ -26,9 +31,11 @@ SENTENCE_END = frozenset(".!?")
 # the tagger's: a known name, a club, an organisation tail or head, a branch region, an
 # acronym before a name, a name after a title, the name after a comma that closes a title
 # chain (`Ketua KPUD Muna, Kubais`: not in `TAGGER_OVERRULES`, so it always stands), a
-# name resolved from the rest of the article or from what it does (`Putin menelepon`).
+# name resolved from the rest of the article. A word read as a person only from what it
+# does (`actor`: `Putin menelepon`) is the tagger's to decide (nerq: 5 such names on the
+# dev sets, none right), unless it is a word of a well-known person's name.
 CURATED = frozenset(
-    {"known", "club", "tail", "head", "resolved", "actor", "region", "acronym", "titled", "holder"}
+    {"known", "club", "tail", "head", "resolved", "region", "acronym", "titled", "holder"}
 )
 
 # When a curated rule mention gives way to a well-formed name the tagger reads over its
@@ -36,15 +43,14 @@ CURATED = frozenset(
 # another label ("relabel"), part of them with another label ("part"), a name of another
 # label reaching beyond them ("other label"), or one of the same label over other words
 # ("other extent"). Chosen on the dev sets (docs/entities.md, "Which curated decisions
-# cost F1"): a name resolved from the rest of the article or from what it does gives way
-# to any name; so does an acronym before a name (`AC Milan`, `PDI Perjuangan`), unless
-# the tagger's name runs up to a person after a title (`_gives_way`); a name after a title,
-# to a relabelling or another label on part of it (`Dekan | Fakultas Hukum`, `Dirut |
-# Unilever | Hemant Bakshi`); an organisation or place read from its last word (`... FC`),
-# to the same label over other words. Known names, clubs, heads and branch regions stand.
+# cost F1"): a name resolved from the rest of the article gives way to any name; so
+# does an acronym before a name (`AC Milan`, `PDI Perjuangan`), unless the tagger's name
+# runs up to a person after a title (`_gives_way`); a name after a title, to a
+# relabelling or another label on part of it (`Dekan | Fakultas Hukum`, `Dirut | Unilever
+# | Hemant Bakshi`); an organisation or place read from its last word (`... FC`), to the
+# same label over other words. Known names, clubs, heads and branch regions stand.
 ANY_NAME = frozenset({"relabel", "part", "other label", "other extent", "inside"})
 TAGGER_OVERRULES: dict[str, frozenset[str]] = {
-    "actor": ANY_NAME,
     "resolved": ANY_NAME,
     "acronym": ANY_NAME,
     "titled": frozenset({"relabel", "part"}),
@@ -70,9 +76,12 @@ SURE_OVERRULES: dict[str, tuple[float, frozenset[str]]] = {
 # sentence, 0.44), and over the tagger's name of another label over the same words
 # where the tagger's probability of that is below `UNKNOWN_OVER_RELABEL` (`Putin
 # menerima Kim Jong Un`: ORG at 0.29). Tuned on the dev sets (docs/entities.md,
-# "nerconf").
+# "nerconf"). A person of several words needs at least `UNKNOWN_PERSON_STANDS` (nerq:
+# mostly titles of works, `Here I Am`, `Boss Films`; a well-known person's full name
+# stands anyway, `rules.known_people`).
 WEIGHED = "unknown"
 UNKNOWN_STANDS = 0.3
+UNKNOWN_PERSON_STANDS = 0.5
 UNKNOWN_OVER_RELABEL = 0.3
 
 # Marks a longer name may run over past a known name (`Soekarno-Hatta`, `PT Pertamina
@@ -133,8 +142,29 @@ def _merge_article(
                     tagged.get(index, []), ruled.get(index, []), rules, paragraphs[index], weighed
                 )
             )
+    if rules.borrowed:
+        found = _lenders_kept(found, rules)
     found.sort(key=lambda m: (m.paragraph, m.start))
     return found
+
+
+def _lenders_kept(found: list[Mention], rules: RuleResult) -> list[Mention]:
+    """Without the single words whose label the rules borrowed from another name of the
+    article (`rules.RuleResult.borrowed`) where the merge kept no name of those words (of
+    any label) and no person holding the word: `Kawasan` is no person because the rules
+    first guessed that `Kawasan Penyangga` was one."""
+    lenders: set[tuple[str, ...]] = set()
+    for mention in found:
+        if (mention.paragraph, mention.start, mention.end) not in rules.borrowed:
+            words = key_tuple(mention.text)
+            lenders.add(words)
+            if mention.label == Label.PER:
+                lenders.update((word,) for word in words)
+    return [
+        m
+        for m in found
+        if (m.paragraph, m.start, m.end) not in rules.borrowed or key_tuple(m.text) in lenders
+    ]
 
 
 def tag(
@@ -412,17 +442,20 @@ def _merge(
     capitalised words after `di` that the tagger reads as no name are mostly a title (`di
     Hot Country Songs chart`), not a place."""
     surely = [_likelier(name, probability, ruled, rules) for name, probability in surely]
-    tagged = [_widened(name, ruled, rules, text) for name, _ in surely]
+    tagged = [_without_verb_at_end(_widened(name, ruled, rules, text)) for name, _ in surely]
     # a mention only a sure name overrules needs a name whose probability was asked for
     sure = any(probability is not None for _, probability in surely)
     bases = [_basis(rules, m) for m in ruled]
     kept = [
         m
         for m, basis in zip(ruled, bases, strict=True)
-        if basis in CURATED
-        and not (
-            (basis in TAGGER_OVERRULES or (sure and basis in SURE_OVERRULES))
-            and _gives_way(m, surely, ruled, rules, text)
+        if _known_person(m, basis)
+        or (
+            basis in CURATED
+            and not (
+                (basis in TAGGER_OVERRULES or (sure and basis in SURE_OVERRULES))
+                and _gives_way(m, surely, ruled, rules, text)
+            )
         )
     ]
     cut: list[Mention] = []
@@ -449,12 +482,17 @@ def _merge(
                 and (" " not in mention.text or any(_overlap(mention, t) for t in tagged))
             )
             or (
+                basis == "actor"
+                and _known_person_word(mention)
+                and not any(_overlap(mention, t) for t in tagged)
+            )
+            or (
                 basis == "unknown"
                 and (
                     any(_overlap(mention, t) for t in cut)
                     or _abbreviation_after(mention, kept, text)
                     or (
-                        _weight(mention, weighed) >= UNKNOWN_STANDS
+                        _weight(mention, weighed) >= _stands_at(mention)
                         and not any(_overlap(mention, t) for t in tagged)
                     )
                 )
@@ -462,6 +500,30 @@ def _merge(
         ) and not any(_overlap(mention, k) for k in kept):
             kept.append(mention)
     return kept
+
+
+def _known_person_word(mention: Mention) -> bool:
+    """A word of a well-known person's name (`rules.known_people`): `Putin menelepon`."""
+    return key_tuple(mention.text)[0] in known_people_words()
+
+
+def _known_person(mention: Mention, basis: str) -> bool:
+    """A well-known person's full name the rules read from capitals alone
+    (`rules.known_people`) stands whatever the words before it: the tagger reads `Kim
+    Jong Un` after `di bawah` or `menyambut` as an organisation."""
+    return (
+        basis == WEIGHED
+        and mention.label == Label.PER
+        and key_tuple(mention.text) in known_people()
+    )
+
+
+def _stands_at(mention: Mention) -> float:
+    """How sure the tagger must be of the rules' capitals-only name where it names none of
+    its words: a person of several words needs more (`UNKNOWN_PERSON_STANDS`)."""
+    if mention.label == Label.PER and " " in mention.text:
+        return UNKNOWN_PERSON_STANDS
+    return UNKNOWN_STANDS
 
 
 def _weight(mention: Mention, weighed: Weighed) -> float:
@@ -503,6 +565,19 @@ def _abbreviation_after(mention: Mention, kept: list[Mention], text: str) -> boo
             k.label == mention.label and not text[k.end : len(before) - 1].strip() for k in kept
         )
     )
+
+
+def _without_verb_at_end(name: Mention) -> Mention:
+    """A person's name without a last word that is a verb the training text writes in
+    lowercase (`me-`: `Yoon Eun-Hye | Mendapat peran utama`): a stray capital, not a
+    name's word."""
+    rest, _, last = name.text.rpartition(" ")
+    if name.label != Label.PER or not last.startswith("Me") or not rest:
+        return name  # most names
+    if last.casefold() not in word_lists().lowercase:
+        return name
+    rest = rest.rstrip()
+    return Mention(rest, name.label, name.paragraph, name.start, name.start + len(rest))
 
 
 def _widened(name: Mention, ruled: list[Mention], rules: RuleResult, text: str) -> Mention:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import chain, compress
 from operator import not_
 
@@ -26,7 +27,7 @@ from kabar_tui.core.entities.gazetteer import (
     token_key,
 )
 from kabar_tui.core.entities.tokens import Tokens, is_headline, tokenize
-from kabar_tui.core.lexicon import Label, reporting_verbs
+from kabar_tui.core.lexicon import Label, data_lines, reporting_verbs
 from kabar_tui.core.model import Mention
 
 MAX_CONTEXT_TOKENS = 2
@@ -53,6 +54,8 @@ CONNECTORS = frozenset(
 )
 VERB_PREFIX = "me"
 CLUB = re.compile(r"Pers[a-z]{2,6}$")
+# `PT Angkasa Pura II`: a numbered company or unit, not a person's name after `kepada`.
+ROMAN_NUMERAL = re.compile(r"[IVX]{1,4}")
 # `Eri: "..."`: a name before a colon that opens a quotation is a speaker.
 SPEAKER_COLON = re.compile(r"\s*:\s*[“\"]")
 BYLINE_GAP = re.compile(r"\s*:\s*")
@@ -413,7 +416,13 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
                 if (
                     i == run_end
                     and i - token_index >= 4
-                    and (person_cue or _context_kind(keys, tokens, run_start, gaz) == Label.PER)
+                    and (
+                        person_cue
+                        or (
+                            _context_kind(keys, tokens, run_start, gaz) == Label.PER
+                            and not ROMAN_NUMERAL.fullmatch(tokens.words[i - 1])
+                        )
+                    )
                     and _unknown_words(keys, i - 2, i, gaz)
                 ):
                     i -= 2  # juru bicara Lembaga Penjamin Simpanan | Dimas Yuliharto
@@ -685,7 +694,10 @@ def _is_club(tokens: Tokens, i: int, gaz: Gazetteer) -> bool:
     word = tokens.words[i]
     if not word.startswith(("Pers", "PS")):
         return False  # most words, without the pattern
-    return tokens.keys[i] not in gaz.not_entities and (
+    return (
+        tokens.keys[i] not in gaz.not_entities
+        and not _longest(tokens.keys, i, i + 1, gaz.org_heads)  # Persatuan Guru ...
+    ) and (
         (CLUB.match(word) is not None and not tokens.sentence_start[i])
         or (tokens.acronym[i] and word.startswith("PS") and 3 <= len(word) <= 5)
     )
@@ -722,10 +734,11 @@ def _label_unknown(
 
 def _resolve_pending(
     found: list[Mention], pending: list[_Pending], vocabulary: frozenset[str]
-) -> list[tuple[Mention, str]]:
+) -> list[tuple[Mention, str, bool]]:
     """Label single unknown words from what the rest of the article says about them, with
-    the basis: "resolved" when the article names the word elsewhere (as that, or as part
-    of a person's name) or it speaks (`Bobby mengatakan`, `Bobby: "..."`), "actor" when
+    the basis, and whether the label is borrowed from another name of the article: "resolved"
+    when the article names the word elsewhere (as that, or as part of a person's name:
+    borrowed) or it speaks (`Bobby mengatakan`, `Bobby: "..."`), "actor" when
     only other verbs say it is a person (`bahwa Shoigu telah`).
 
     A word inside a sentence that acts (`bahwa Shoigu telah`) is a person. A
@@ -749,7 +762,7 @@ def _resolve_pending(
         if item.actor and not item.sentence_start and key not in vocabulary
     }
     people = (person_parts - vocabulary) | speaking
-    resolved: list[tuple[Mention, str]] = []
+    resolved: list[tuple[Mention, str, bool]] = []
     for key, item in zip(keys, pending, strict=True):
         label = named.get(key) or (Label.PER if key in people else None)
         basis = "resolved"
@@ -757,7 +770,7 @@ def _resolve_pending(
             label, basis = Label.PER, "actor"
         if label:
             mention = Mention(item.text, label, item.paragraph, item.start, item.end)
-            resolved.append((mention, basis))
+            resolved.append((mention, basis, basis == "resolved" and key not in speaking))
     return resolved
 
 
@@ -768,6 +781,9 @@ class RuleResult:
     mentions: list[Mention]  # in order of paragraph and position
     bases: dict[tuple[int, int, int], str]  # why, by (paragraph, start, end)
     headlines: list[bool]  # which paragraphs are Title Case lines
+    # single words labelled because the article names them elsewhere (`resolved`, not
+    # speaking): their label stands only while that other name does (the merge's word)
+    borrowed: set[tuple[int, int, int]] = field(default_factory=set)
 
 
 def recognise_with_bases(paragraphs: Sequence[str]) -> RuleResult:
@@ -786,9 +802,12 @@ def recognise_with_bases(paragraphs: Sequence[str]) -> RuleResult:
     for index, text in enumerate(paragraphs):
         if not headlines[index]:
             _segment(state, index, text, tokenized[index])
-    for mention, basis in _resolve_pending(state.found, state.pending, vocabulary):
+    borrowed = set()
+    for mention, basis, lent in _resolve_pending(state.found, state.pending, vocabulary):
         state.found.append(mention)
         state.bases[(mention.paragraph, mention.start, mention.end)] = basis
+        if lent:
+            borrowed.add((mention.paragraph, mention.start, mention.end))
     if any(headlines):
         state.known = {key_tuple(m.text): m.label for m in state.found}
         state.headline = True
@@ -796,7 +815,26 @@ def recognise_with_bases(paragraphs: Sequence[str]) -> RuleResult:
             if headlines[index]:
                 _segment(state, index, text, tokenized[index])
     state.found.sort(key=lambda m: (m.paragraph, m.start))
-    return RuleResult(state.found, state.bases, headlines)
+    return RuleResult(state.found, state.bases, headlines, borrowed)
+
+
+@cache
+def known_people() -> frozenset[tuple[str, ...]]:
+    """The token keys of the well-known people's full names (`data/entities/people.txt`):
+    a person wherever the rules read the name from its capitals alone."""
+    return frozenset(key_tuple(line) for line in data_lines("entities/people.txt"))
+
+
+@cache
+def known_people_words() -> frozenset[str]:
+    """The capitalised words of the well-known people's names (`Putin`, `Shoigu`; not
+    `bin`)."""
+    return frozenset(
+        token_key(word)
+        for line in data_lines("entities/people.txt")
+        for word in line.split()
+        if word[:1].isupper() and len(word) > 2
+    )
 
 
 def recognise(paragraphs: Sequence[str]) -> list[Mention]:
