@@ -164,8 +164,9 @@ async def test_search_drops_results_of_an_old_query() -> None:
         await pilot.press("slash")
         screen = app.screen
         await pilot.press(*"beras")
+        shown = list(screen.hits)  # "beras" may have answered already (a loaded machine)
         screen.show_hits("old query", [object()])
-        assert screen.hits == []
+        assert screen.hits == shown
 
 
 async def test_related_jump_and_back_and_forward() -> None:
