@@ -102,6 +102,16 @@ def test_run_time_scores_equal_the_training_features(text: str, rule_tags: str |
     np.testing.assert_allclose(crf.emissions([(words, tags)]), expected, rtol=1e-5, atol=1e-4)
 
 
+def test_an_empty_sentence_adds_no_rows() -> None:
+    """A sentence without words scores nothing, and the others score as alone."""
+    crf = model()
+    words = words_of("Budi ke Medan.")
+    alone = crf.emissions([(words, ["O"] * len(words))])
+    mixed = crf.emissions([([], []), (words, ["O"] * len(words)), ([], [])])
+    assert crf.emissions([([], [])]).shape == (0, len(LABELS))
+    np.testing.assert_array_equal(mixed, alone)
+
+
 def test_decoding_finds_the_best_label_sequence() -> None:
     """Batched Viterbi against every possible labelling of short sentences."""
     crf = model()

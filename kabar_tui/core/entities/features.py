@@ -188,9 +188,22 @@ def rule_tags_at(
         first = bisect_left(starts, start)
         if first == count or starts[first] != start:
             continue
-        tags[first] = f"B-{label}/{basis}"
+        tags[first], inside = _RULE_TAGS[label, basis]
         index = first + 1
         while index < count and ends[index] <= end:
-            tags[index] = f"I-{label}/{basis}"
+            tags[index] = inside
             index += 1
     return tags
+
+
+class _RuleTags(dict[tuple[str, str], tuple[str, str]]):
+    """(label, basis) -> its B- and I- rule tags, made once: a paragraph tags many
+    mentions with the same few."""
+
+    def __missing__(self, key: tuple[str, str]) -> tuple[str, str]:
+        label, basis = key
+        tags = self[key] = (f"B-{label}/{basis}", f"I-{label}/{basis}")
+        return tags
+
+
+_RULE_TAGS = _RuleTags()

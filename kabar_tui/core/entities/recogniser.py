@@ -212,13 +212,18 @@ def _tag_articles(
     queries: dict[int, list[tuple[int, int, int]]] = {}
     for number, (paragraphs, rules) in enumerate(articles):
         ruled: dict[int, list[tuple[int, int, str, str]]] = {}
-        sure_ruled.append({})
+        sure: dict[int, list[tuple[int, int, str]]] = {}
+        sure_ruled.append(sure)
+        bases = rules.bases
         for mention in rules.mentions:
-            basis = _basis(rules, mention)
-            where = (mention.start, mention.end, mention.label)
-            ruled.setdefault(mention.paragraph, []).append((*where, basis))
+            paragraph, start, end = mention.paragraph, mention.start, mention.end
+            basis = bases[paragraph, start, end]
+            ruled_here = ruled.get(paragraph)
+            if ruled_here is None:
+                ruled_here = ruled[paragraph] = []
+            ruled_here.append((start, end, mention.label, basis))
             if basis in SURE_OVERRULES:
-                sure_ruled[-1].setdefault(mention.paragraph, []).append(where)
+                sure.setdefault(paragraph, []).append((start, end, mention.label))
         for index, text in enumerate(paragraphs):
             if rules.headlines[index]:
                 continue
@@ -235,11 +240,9 @@ def _tag_articles(
                 for i in capitalised
                 if words[i].casefold() not in ordinary
                 and (
-                    tags[i] == "O"
-                    or (basis := tags[i].partition("/")[2]) not in CURATED
-                    or basis in TAGGER_OVERRULES
+                    (opens := _OPENS[tags[i]])
                     or (
-                        basis in SURE_OVERRULES
+                        opens is None
                         and (
                             (tags[i][0] == "B" and i and _carries(words[i - 1], tags[i - 1]))
                             or (
@@ -316,6 +319,27 @@ def _tag_articles(
             name = Mention(text[start:end], label, index, start, end)
             tagged[number].setdefault(index, []).append((name, probability))
     return list(zip(tagged, weighed, strict=True))
+
+
+class _Opens(dict[str, bool | None]):
+    """Rule tag -> whether a capitalised word of it could start a name the tagger would
+    keep (`_tag_articles`): yes outside rule mentions and inside those the tagger may
+    overrule or that are not curated, no inside other curated ones, and None inside one
+    only a sure name overrules (the words at its edges then decide). Made once a tag."""
+
+    def __missing__(self, tag: str) -> bool | None:
+        basis = tag.partition("/")[2]
+        opens = (
+            tag == "O"
+            or basis not in CURATED
+            or basis in TAGGER_OVERRULES
+            or (None if basis in SURE_OVERRULES else False)
+        )
+        self[tag] = opens
+        return opens
+
+
+_OPENS = _Opens()
 
 
 def _word_ranges(
@@ -442,10 +466,12 @@ def _merge(
     capitalised words after `di` that the tagger reads as no name are mostly a title (`di
     Hot Country Songs chart`), not a place."""
     surely = [_likelier(name, probability, ruled, rules) for name, probability in surely]
-    tagged = [_without_verb_at_end(_widened(name, ruled, rules, text)) for name, _ in surely]
+    widenable = _widenable(ruled, rules, text) if surely else []
+    tagged = [_without_verb_at_end(_widened(name, widenable, text)) for name, _ in surely]
     # a mention only a sure name overrules needs a name whose probability was asked for
     sure = any(probability is not None for _, probability in surely)
-    bases = [_basis(rules, m) for m in ruled]
+    ruled_bases = rules.bases
+    bases = [ruled_bases[m.paragraph, m.start, m.end] for m in ruled]
     kept = [
         m
         for m, basis in zip(ruled, bases, strict=True)
@@ -489,7 +515,7 @@ def _merge(
             or (
                 basis == "unknown"
                 and (
-                    any(_overlap(mention, t) for t in cut)
+                    (cut and any(_overlap(mention, t) for t in cut))
                     or _abbreviation_after(mention, kept, text)
                     or (
                         _weight(mention, weighed) >= _stands_at(mention)
@@ -555,11 +581,11 @@ def _abbreviation_after(mention: Mention, kept: list[Mention], text: str) -> boo
     """The rules' one word in capitals, in brackets right after a name of its label:
     `Lembaga Penjamin Simpanan (LPS)`, an abbreviation that is its own mention of the
     same entity (the reader's convention)."""
+    if not mention.text.isupper() or " " in mention.text:
+        return False  # most mentions
     before = text[: mention.start].rstrip()
     return (
-        mention.text.isupper()
-        and " " not in mention.text
-        and before.endswith("(")
+        before.endswith("(")
         and text[mention.end : mention.end + 1] == ")"
         and any(
             k.label == mention.label and not text[k.end : len(before) - 1].strip() for k in kept
@@ -580,23 +606,34 @@ def _without_verb_at_end(name: Mention) -> Mention:
     return Mention(rest, name.label, name.paragraph, name.start, name.start + len(rest))
 
 
-def _widened(name: Mention, ruled: list[Mention], rules: RuleResult, text: str) -> Mention:
+def _widenable(ruled: list[Mention], rules: RuleResult, text: str) -> list[Mention]:
+    """The persons the rules read from capitals alone right after an organisation they
+    found, in order: what `_widened` may take instead of a tagger's person (found once a
+    paragraph, not once a tagged name)."""
+    bases = rules.bases
+    return [
+        mention
+        for before, mention in pairwise(ruled)
+        if mention.label == Label.PER
+        and bases[mention.paragraph, mention.start, mention.end] == "unknown"
+        and before.label == Label.ORG
+        and text[before.end : mention.start].isspace()
+        and text[mention.start : mention.start + 1].isupper()
+    ]
+
+
+def _widened(name: Mention, widenable: list[Mention], text: str) -> Mention:
     """The tagger's person, or the person the rules read one word before it, right after
     an organisation they found (`Kementerian Agama | Lalu Ahmad Zaenuri`: an ordinary
     word opening a name after a title or an organisation is the name's, by the rules'
-    convention)."""
+    convention; `widenable` holds the rules' candidates)."""
     if name.label != Label.PER:
         return name
-    for before, mention in pairwise(ruled):
+    for mention in widenable:
         if (
-            mention.label == Label.PER
-            and mention.end == name.end
+            mention.end == name.end
             and mention.start < name.start
-            and _basis(rules, mention) == "unknown"
-            and before.label == Label.ORG
-            and text[before.end : mention.start].isspace()
             and text[mention.start : name.start].count(" ") == 1
-            and text[mention.start : mention.start + 1].isupper()
         ):
             return mention
     return name
@@ -614,7 +651,8 @@ def _gives_way(
     to a person the rules found after a title: the words between belong to the title
     (`Wakil Ketua PBNU Bidang Keagamaan | Ahmad ...`), nor to one that takes that person
     in (`Kepala Seksi Pendataan BPKD Kudus Lina Marlina` is no place)."""
-    over = [(n, p) for n, p in surely if _overlap(n, mention) and _well_formed(n)]
+    start, end = mention.start, mention.end
+    over = [(n, p) for n, p in surely if n.start < end and start < n.end and _well_formed(n)]
     if not over:  # most mentions
         return False
     basis = _basis(rules, mention)
@@ -674,7 +712,8 @@ def _ends_in_a_known_name(
     """The tagger's name opens a capitalised run, ends in a name the gazetteer knows, and
     no other rule mention reaches into it: `Bursa Efek Indonesia`, but not `Luar Negeri
     Rusia` after `Kementerian`, nor `Menteri Luar Negeri Rusia`, a title and a place."""
-    inside = [m for m in ruled if _overlap(name, m)]
+    start, end = name.start, name.end
+    inside = [m for m in ruled if start < m.end and m.start < end]
     if not (
         inside
         and not _opens_with_title(name)

@@ -122,21 +122,50 @@ class CrfModel:
         at: list[int] = []  # where each scored word is in `window`
         special: list[int] = []  # scored words whose context adds to the form's scores
         contexts: list[int] = []
+        context_ids = self.context_ids
         for (words, tags), spans in zip(sentences, pieces, strict=True):
             n = len(words)
-            padded = [*edges[0], *words, *edges[1]]  # word i is padded[i + 2]
+            if not n:  # an empty sentence has no rows to score
+                continue
             # the first word, words next to a rule mention, words after a quote
             marked = {0}
             for j in compress(range(n), map("O".__ne__, tags)):
                 marked.update((j - 1, j, j + 1))
+            # `context_id`'s key of each word, in parallel lists: most keys are seen before,
+            # so the marked words' rows are looked up without a call a word
+            previous, following = ["", *tags], [*tags[1:], ""]
+            capital_after: list[str | bool] = [""] * n  # a capital opening the sentence or a quote
+            capital_after[0] = words[0][:1].isupper()
             for j in compress(range(n), map(QUOTE_OPENERS.__contains__, words)):
                 marked.add(j + 1)
+                if j + 1 < n:
+                    capital_after[j + 1] = words[j + 1][:1].isupper()
             for first, last in spans:
                 base = len(window) - first + 2  # word i is window[base + i]
-                window += padded[first : last + 4]
-                for i in sorted(marked.intersection(range(first, last))):
-                    special.append(len(at) + i - first)
-                    contexts.append(self.context_id(words, tags, i))
+                if first >= 2 and last + 2 <= n:
+                    window += words[first - 2 : last + 2]
+                else:  # word i is padded[i + 2]
+                    window += [*edges[0], *words, *edges[1]][first : last + 4]
+                marked_here = sorted(marked.intersection(range(first, last)))
+                special.extend(map((len(at) - first).__add__, marked_here))
+                found = list(
+                    map(
+                        context_ids.get,
+                        zip(
+                            map(previous.__getitem__, marked_here),
+                            map(tags.__getitem__, marked_here),
+                            map(following.__getitem__, marked_here),
+                            map(capital_after.__getitem__, marked_here),
+                            strict=True,
+                        ),
+                    )
+                )
+                if None in found:
+                    found = [
+                        self.context_id(words, tags, i) if row is None else row
+                        for i, row in zip(marked_here, found, strict=True)
+                    ]
+                contexts += cast("list[int]", found)
                 at.extend(range(base + first, base + last))
         self.add_forms(window)
         known = self.form_ids

@@ -96,17 +96,22 @@ class Tokens:
             return domain
         ending_at: dict[int, int] | None = None
         starting_at: dict[int, int] | None = None
-        size, indexes = len(text), range(len(capital))
+        indexes = range(len(capital))
         while dot != -1:
-            if dot + 1 < size and text[dot + 1].isalpha():
+            # the word is capitalised: it ends at the dot with a letter after it, or starts
+            # right after it; after most dots (a space) neither can be
+            following = text[dot + 1 : dot + 2]
+            if following.isalpha():
                 ending_at = ending_at or dict(zip(self.ends, indexes, strict=True))
                 i = ending_at.get(dot)
                 if i is not None and capital[i]:
                     domain[i] = True
-            if dot >= 1 and text[dot - 1].isalpha():
-                starting_at = starting_at or dict(
-                    zip(self.starts, range(len(capital)), strict=True)
-                )
+            if (
+                (following.isalpha() or following.isupper())
+                and dot >= 1
+                and text[dot - 1].isalpha()
+            ):
+                starting_at = starting_at or dict(zip(self.starts, indexes, strict=True))
                 i = starting_at.get(dot + 1)
                 if i is not None and capital[i]:
                     domain[i] = True

@@ -1,0 +1,40 @@
+"""The quick reporting-verb pattern (`speakers.VERB_SHAPE`) finds exactly what its plain
+form finds, as `Cues` uses it: scans of a stretch, a match at a position, whole words."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from benchmarks.textgen import paragraphs
+from kabar_tui.core.speakers import VERB_SHAPE, VERB_SHAPE_PLAIN
+
+PLAIN = re.compile(VERB_SHAPE_PLAIN)
+# Pieces that make verb-shaped words, words glued to them, and the marks around them.
+PIECES = ["me", "Me", "ber", "Ber", "yakin", "optimistis", "khawatir", "kata", "nya"]
+PIECES += ["a", "B", "_", "0", "é", " ", "-", ".", ",", "\n", "\u00a0", "'"]
+texts = st.lists(st.sampled_from(PIECES), max_size=12).map("".join)
+
+
+def _spans(pattern: re.Pattern[str], text: str, start: int, end: int) -> list[tuple[int, int]]:
+    return [m.span() for m in pattern.finditer(text, start, end)]
+
+
+@settings(max_examples=500, deadline=None)
+@given(texts, st.integers(0, 45), st.integers(0, 45))
+def test_verb_shape_finds_what_the_plain_pattern_finds(text: str, start: int, end: int) -> None:
+    assert _spans(VERB_SHAPE, text, start, end) == _spans(PLAIN, text, start, end)
+    for pos in range(len(text) + 1):
+        quick, plain = VERB_SHAPE.match(text, pos), PLAIN.match(text, pos)
+        assert (quick and quick.span()) == (plain and plain.span())
+    assert bool(VERB_SHAPE.fullmatch(text)) == bool(PLAIN.fullmatch(text))
+
+
+def test_verb_shape_on_news_text() -> None:
+    words = ["mengatakan", "Berkata", "yakin", "optimistis", "khawatir", "menurutnya"]
+    text = " ".join(paragraphs(200, seed=5)) + " " + " ".join(words) + " xmengatakan ber"
+    found = _spans(VERB_SHAPE, text, 0, len(text))
+    assert found == _spans(PLAIN, text, 0, len(text))
+    assert {text[a:b] for a, b in found} >= set(words)
