@@ -61,7 +61,7 @@ def _reported(change: int, path: str, tops: tuple[str, ...], files: set[str]) ->
 
     if files and (resolved := os.path.realpath(path)) in files:
         return {Path(resolved)}
-    if not path.startswith(tops):
+    if not os.path.abspath(path).startswith(tops):  # `/work/../news/a.txt` as reported
         return set()
     if is_article_file(path):
         return {Path(path)}
