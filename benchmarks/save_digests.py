@@ -2,15 +2,17 @@
 running the cross-article stage (for `bench_cross_article run` on real 100k digests,
 where `bench_cross_article save` needs the whole first index run first).
 
-    KABAR_CACHE_DIR=SCRATCH nice python -m benchmarks.save_digests /tmp/corpus100k D.pickle
+    nice python -m benchmarks.save_digests /tmp/corpus100k D.pickle SCRATCH
 
-The articles are stored in SCRATCH's cache as `kabar index` stores them (that is what
+The articles are stored in a cache in the folder SCRATCH (made if missing; never the
+user's own cache) as `kabar index` stores them (that is what
 makes the workers send digests); the stage after them is replaced by writing the digest.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import pickle
 import sys
 import time
@@ -27,7 +29,11 @@ class _Saved(Exception):
 
 
 def main() -> None:
-    source, out = Path(sys.argv[1]), Path(sys.argv[2])
+    if len(sys.argv) != 4:
+        sys.exit("usage: python -m benchmarks.save_digests CORPUS OUT.pickle SCRATCH_FOLDER")
+    source, out, scratch = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
+    scratch.mkdir(parents=True, exist_ok=True)
+    os.environ["KABAR_CACHE_DIR"] = str(scratch)
 
     def save(digest: CorpusDigest, *args: object, **kwargs: object) -> None:
         with out.open("wb") as file:
