@@ -282,14 +282,19 @@ def test_a_folder_is_walked_once_unchanged_and_again_when_changed(
     folder = _seed_folder(tmp_path)
     stored_catalog(tmp_path / "cache", [folder]).close()
     scanned: list[str] = []
-    real_scandir = os.scandir
+    real_scandir, real_listdir = os.scandir, os.listdir
 
     def counted(path):
         scanned.append(os.fspath(path))
         return real_scandir(path)
 
+    def listed(path):  # the digest's walk lists names
+        scanned.append(os.fspath(path))
+        return real_listdir(path)
+
     with monkeypatch.context() as patched:
         patched.setattr(os, "scandir", counted)
+        patched.setattr(os, "listdir", listed)
         patched.setattr(catalog_open, "discover_paths", None)  # not called
         catalog, problems = open_catalog([folder], Storage(tmp_path / "cache" / DB_NAME))
         assert catalog is not None and problems == []
@@ -298,6 +303,7 @@ def test_a_folder_is_walked_once_unchanged_and_again_when_changed(
     scanned.clear()
     (folder / "new.txt").write_bytes(sorted(folder.glob("*.txt"))[0].read_bytes() + b"\nLagi.\n")
     monkeypatch.setattr(os, "scandir", counted)
+    monkeypatch.setattr(os, "listdir", listed)
     catalog, problems = open_catalog([folder], Storage(tmp_path / "cache" / DB_NAME))
     assert catalog is None and problems == []
     assert scanned == [os.path.realpath(folder)] * 2

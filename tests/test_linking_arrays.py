@@ -141,3 +141,27 @@ def test_flat_rows_are_the_postings_as_rows(monkeypatch) -> None:
     assert any(row[2] == -1 for row in expected) and len(flat.keys) > 14
     assert list(flat.rows(3, -1)) == expected
     assert list(flat.rows(3, -1, str)) == [(s, str(k), n) for s, k, n in expected]
+
+
+def test_looking_up_fewer_paragraphs_at_once_finds_the_same_links() -> None:
+    from array import array
+
+    from benchmarks.bench_linking import generate
+    from kabar_tui.core.linking import LinkIndex, prepare_passages
+    from kabar_tui.core.linking_corpus import CorpusArrays
+
+    articles, _ = generate(300, seed=5)
+    index = LinkIndex()
+    starts = array("q")
+    for article in articles:
+        passages = prepare_passages(article)
+        starts.extend([len(index.passages)] * len(passages))
+        index.passages.extend(passages)
+    arrays = CorpusArrays(index, starts)
+    count = len(starts)
+    arrays.lookup_batch = count  # every paragraph at once
+    whole = arrays.link(0, count)
+    arrays.lookup_batch = 7  # batches that split articles and ranges
+    assert arrays.link(0, count) == whole
+    assert [*arrays.link(0, 100)[0], *arrays.link(100, count)[0]] == whole[0]
+    assert len(whole[0]) > 20 and len(whole[1]) > 20

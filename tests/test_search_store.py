@@ -23,7 +23,7 @@ from kabar_tui.core.model import Corpus
 from kabar_tui.core.pipeline import index_corpus
 from kabar_tui.core.query import KINDS, HitKind
 from kabar_tui.core.resources import seeds_dir
-from kabar_tui.core.search import RANKED, SearchEngine, SearchIndex, SearchPage
+from kabar_tui.core.search import RANKED, Bits, SearchEngine, SearchIndex, SearchPage
 from kabar_tui.core.search_store import StoredSearchIndex, open_search, save_search
 from kabar_tui.core.sources import Source
 from kabar_tui.core.storage import Storage, corpus_key
@@ -447,3 +447,88 @@ def test_a_phrase_keeps_what_reading_every_marked_text_keeps(cache: Storage) -> 
                 engine._connection = db  # read on a connection, as a query does
             kept_somewhere += sum(phrase_kept_as_by_reading(engine, query) for query in asked)
     assert kept_somewhere > len(asked)  # most phrases are found
+
+
+@pytest.mark.parametrize("documents", [1, 7, 8, 9, 64, 1000, 70_001])
+@pytest.mark.parametrize("share", [0.001, 0.05, 0.5, 1.0])
+def test_bits_answer_as_the_numbers_they_hold(documents: int, share: float) -> None:
+    """A posting list kept as bits gives back its numbers, marks, membership and newest
+    documents exactly (the stored index keeps common words' lists so)."""
+    rng = np.random.default_rng(documents)
+    numbers = np.flatnonzero(rng.random(documents) < share).astype(np.uint32)
+    bits = Bits(numbers, documents)
+    assert len(bits) == len(numbers)
+    assert (bits.numbers() == numbers).all() and list(bits) == numbers.tolist()
+    assert (np.flatnonzero(bits.marks()) == numbers).all()
+    asked = rng.integers(0, documents, size=50)
+    assert (bits.holding(asked) == np.isin(asked, numbers)).all()
+    for count in (1, 3, 4096, len(numbers), len(numbers) + 5):
+        assert bits.newest(count).tolist() == numbers.tolist()[-count:]
+    if len(numbers):
+        assert bits[-1] == numbers[-1] and bits[1:3] == numbers[1:3].tolist()
+
+
+def test_a_common_words_list_is_kept_as_bits_and_a_rare_words_as_numbers(
+    cache: Storage,
+) -> None:
+    """The stored index keeps what it read for the next keystrokes: a word in most
+    documents as one bit each (a 32nd of its numbers), a rare word's few numbers as they
+    are; the cache counts the room each takes."""
+    key, _corpus = store_generated(cache, 60)
+    stored = open_search(cache, key)
+    assert isinstance(stored, StoredSearchIndex)
+    with cache.guard("read") as db:
+        stored._connection = db
+        frequencies = stored._frequencies()
+        common, rare = int(np.argmax(frequencies)), int(np.argmin(frequencies))
+        documents = stored._document_count()
+        assert frequencies[common] * 32 > documents >= frequencies[rare] * 32
+        kept = stored._posting(common)
+        assert isinstance(kept, Bits) and len(kept) == frequencies[common]
+        assert not isinstance(stored._posting(rare), Bits)
+        assert stored._cached == len(kept.packed) // 4 + 1 + frequencies[rare]
+        assert stored._posting(common) is kept  # read once
+
+
+def read_to_match(engine: SearchEngine, query: str) -> list[int]:
+    """The documents whose texts `_matching` reads for `query`."""
+    from kabar_tui.core.query import parse_query
+
+    parsed = parse_query(query)
+    words = [*parsed.terms, *(word for phrase in parsed.phrases for word in phrase)]
+    terms = engine._terms(parsed, words)
+    read: list[int] = []
+    texts = engine._texts
+    engine._texts = lambda docs: read.extend(docs) or texts(docs)  # type: ignore[method-assign]
+    try:
+        engine._matching(parsed, terms)
+    finally:
+        del engine._texts
+    return read
+
+
+def test_a_one_word_phrase_reads_only_quotes_whose_speaker_has_the_word(cache: Storage) -> None:
+    """A quote is indexed with its speaker's words: one whose speaker lacks the phrase's
+    word holds it in its text, so only the others are read to check (and entities)."""
+    key, corpus = store_generated(cache, 40)
+    stored = open_search(cache, key)
+    assert stored is not None
+    quotes = [quote for article in corpus.articles for quote in article.quotes]
+    quoted = [w for quote in quotes for w in re.findall(r"\b[a-z]{4,}\b", quote.text.lower())]
+    speakers = " ".join(quote.speaker or "" for quote in quotes).lower()
+    common = sorted(set(quoted), key=quoted.count, reverse=True)
+    word = next(word for word in common if word not in speakers)
+    surname = next(quote.speaker for quote in quotes if quote.speaker).split()[-1]
+    for engine in (SearchIndex.build(corpus), stored):
+        with cache.guard("read") as db:
+            if isinstance(engine, StoredSearchIndex):
+                engine._connection = db
+            for phrase in (word, surname):
+                assert phrase_kept_as_by_reading(engine, f'"{phrase}"')  # the same kept
+                read = read_to_match(engine, f'"{phrase}"')
+                columns, labels = engine._documents(), engine._label_texts()
+                for doc in read:
+                    if KINDS[columns.kinds[doc]] == HitKind.QUOTE:
+                        assert phrase.lower() in labels[columns.labels[doc]].lower(), phrase
+                if phrase == surname:
+                    assert read  # quotes by the speaker were read: the word may be theirs

@@ -69,6 +69,36 @@ def test_watcher_reports_a_new_file(tmp_path: Path, polling: bool) -> None:
     assert batches and all(path.name == "new.txt" for path in batches[0])
 
 
+@pytest.mark.parametrize("polling", [False, True], ids=["native", "polling"])
+def test_a_folder_given_through_its_parent_is_watched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, polling: bool
+) -> None:
+    """`kabar index --watch ../news`: events come as `/work/../news/new.txt`, not
+    normalised, and are still under the folder given."""
+    (tmp_path / "news").mkdir()
+    (tmp_path / "work").mkdir()
+    monkeypatch.chdir(tmp_path / "work")
+    watcher = FolderWatcher(
+        [Path("..") / "news"], force_polling=polling, poll_delay_ms=50, debounce_ms=50
+    )
+    stop = threading.Event()
+    begun = threading.Event()
+    batches: list[set[Path]] = []
+
+    def collect() -> None:
+        for batch in watcher.changes(stop, begun=begun.set):
+            batches.append(batch)
+            stop.set()
+
+    thread = threading.Thread(target=collect, daemon=True)
+    thread.start()
+    assert begun.wait(PATIENCE_S)
+    (tmp_path / "news" / "new.txt").write_text("Judul baru\n\nIsi.\n", encoding="utf-8")
+    thread.join(PATIENCE_S)
+    stop.set()
+    assert batches and {path.name for path in batches[0]} == {"new.txt"}
+
+
 def test_begun_is_said_once_watching_has_begun_and_later_files_come_after(
     tmp_path: Path,
 ) -> None:
@@ -96,6 +126,81 @@ def test_begun_is_said_once_watching_has_begun_and_later_files_come_after(
 def test_watching_a_missing_folder_ends_quietly(tmp_path: Path) -> None:
     watcher = FolderWatcher([tmp_path / "gone"])
     assert list(watcher.changes(threading.Event())) == []
+
+
+def _saved_by_renaming(path: Path, text: str) -> None:
+    """An editor's save: the new text written to a file beside, renamed over the old."""
+    beside = path.with_name(f".{path.name}.swp{len(text)}")
+    beside.write_text(text, encoding="utf-8")
+    os.replace(beside, path)
+
+
+def _watching(
+    watcher: FolderWatcher,
+) -> tuple[threading.Event, list[set[Path]], threading.Thread]:
+    """`watcher`'s batches gathered in a thread, once watching has begun: (stop, batches,
+    thread)."""
+    stop, begun = threading.Event(), threading.Event()
+    batches: list[set[Path]] = []
+
+    def collect() -> None:
+        for batch in watcher.changes(stop, begun=begun.set):
+            batches.append(batch)
+
+    thread = threading.Thread(target=collect, daemon=True)
+    thread.start()
+    assert begun.wait(PATIENCE_S)
+    return stop, batches, thread
+
+
+@pytest.mark.parametrize("polling", [False, True], ids=["native", "polling"])
+def test_a_file_given_as_a_root_is_seen_at_every_save(tmp_path: Path, polling: bool) -> None:
+    """Editors save by renaming a new file over the old one: watched by its inode, the
+    file was seen at its first save and never again."""
+    article = tmp_path / "a.txt"
+    article.write_text("Judul\n\nIsi berita.\n", encoding="utf-8")
+    (tmp_path / "other.txt").write_text("Lain\n\nIsi.\n", encoding="utf-8")
+    watcher = FolderWatcher([article], force_polling=polling, poll_delay_ms=50, debounce_ms=50)
+    stop, batches, thread = _watching(watcher)
+    try:
+        for save in range(1, 4):
+            seen = len(batches)
+            _saved_by_renaming(article, f"Judul {save}\n\nIsi berita {'lagi ' * save}.\n")
+            (tmp_path / "other.txt").write_text(f"Lain {save}\n\nIsi.\n", encoding="utf-8")
+            _until(lambda seen=seen: len(batches) > seen, f"save {save} seen")
+            # the batch has settled: the next save is another (polling compares times in
+            # whole seconds: two saves within one are one change to it)
+            time.sleep(1.1 if polling else 0.3)
+        assert all(batch == {article} for batch in batches)  # not the file beside it
+    finally:
+        stop.set()
+        thread.join(PATIENCE_S)
+
+
+def test_files_and_folders_given_together_are_all_watched(tmp_path: Path) -> None:
+    """A folder (with what is under it) and a file elsewhere (through its folder alone):
+    both watched at once, every save of the file seen."""
+    folder, elsewhere = tmp_path / "folder", tmp_path / "elsewhere"
+    (folder / "sub").mkdir(parents=True)
+    (elsewhere / "deeper").mkdir(parents=True)
+    article = elsewhere / "a.txt"
+    article.write_text("Judul\n\nIsi berita.\n", encoding="utf-8")
+    watcher = FolderWatcher([folder, article], debounce_ms=50)
+    stop, batches, thread = _watching(watcher)
+    try:
+        for save in range(1, 3):
+            seen = len(batches)
+            _saved_by_renaming(article, f"Judul {save}\n\nIsi berita {'lagi ' * save}.\n")
+            _until(lambda seen=seen: any(article in b for b in batches[seen:]), f"save {save}")
+            time.sleep(0.3)  # the batch has settled: the next save is another
+        (elsewhere / "deeper" / "b.txt").write_text("Judul\n\nIsi.\n", encoding="utf-8")
+        new = folder / "sub" / "c.txt"
+        new.write_text("Judul\n\nIsi.\n", encoding="utf-8")
+        _until(lambda: any(new in batch for batch in batches), "a file added to the folder")
+        assert all(batch <= {article, new} for batch in batches)
+    finally:
+        stop.set()
+        thread.join(PATIENCE_S)
 
 
 def _lines_of(process: subprocess.Popen[str]) -> queue.Queue[str]:

@@ -67,7 +67,10 @@ STRONG_FINGERPRINTS = 4
 # Below this many paragraphs, starting worker processes costs more than it saves.
 PARALLEL_MIN_PASSAGES = 16_000
 _CHUNKS_PER_WORKER = 4  # look-up ranges per worker: even finish despite uneven paragraphs
-_ARRAY_BATCH = 4096  # paragraphs whose keys and gathered look-ups are arrays at once
+_ARRAY_BATCH = 4096  # paragraphs whose keys are arrays at once (the index build)
+# Paragraphs whose gathered look-ups are arrays at once: up to 64 numbers per key, held
+# in several arrays while counted (about 80 MB for 4,096 paragraphs; docs/linking.md).
+_LOOKUP_BATCH = 1024
 
 # Never evidence that two paragraphs tell the same thing (lexicon.link_stopwords).
 STOPWORDS = link_stopwords()
@@ -233,9 +236,15 @@ class LinkIndex:
             parts = _link_in_workers(arrays, index.workers)
         else:
             parts = [arrays.link(0, len(starts))]
-        for found, deferred in parts:
+        parts.reverse()
+        while parts:  # each part let go once joined: the pairs are not held twice
+            found, deferred = parts.pop()
             index._found.extend(found)
-            index._deferred.extend(deferred)
+            if index._deferred:
+                index._deferred.extend(deferred)
+            else:
+                index._deferred = deferred
+            del found, deferred
         # every pair was judged on the final counts: the deferred ones do not hold
         now = (index._counted, len(index._found))
         index._links = (now, [link for link, words in index._found if index._holds(words)])

@@ -11,6 +11,7 @@ import numpy as np
 
 from kabar_tui.core.linking import (
     _ARRAY_BATCH,
+    _LOOKUP_BATCH,
     FINGERPRINT_POSTING_CAP,
     MAX_CANDIDATES,
     RARE_WORD_POSTING_CAP,
@@ -47,6 +48,7 @@ class CorpusArrays:
 
     def __init__(self, index: LinkIndex, starts: array[int]) -> None:
         self.index = index
+        self.lookup_batch = _LOOKUP_BATCH  # paragraphs looked up at once (`link`)
         passages: PassageStore = index._passages
         self.passages = passages
         self.starts = np.frombuffer(starts, dtype=np.int64).copy()
@@ -127,8 +129,8 @@ class CorpusArrays:
         article, and the pairs deferred (see `LinkIndex._deferred`)."""
         found: list[Found] = []
         deferred = array("q")
-        for batch in range(first, end, _ARRAY_BATCH):
-            batch_end = min(batch + _ARRAY_BATCH, end)
+        for batch in range(first, end, self.lookup_batch):
+            batch_end = min(batch + self.lookup_batch, end)
             for number, candidates in self._candidates(batch, batch_end):
                 passage = self.passages[number]
                 found.extend(self.index._scored(passage, number, candidates, deferred))

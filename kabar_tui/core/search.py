@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import reduce
 from itertools import pairwise
 from operator import itemgetter
-from typing import Protocol
+from typing import Protocol, overload
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -98,11 +98,107 @@ class Texts(Protocol):
     def __getitem__(self, number: int, /) -> str: ...
 
 
+class Bits(Sequence[int]):
+    """A long posting list kept as one bit per document of the index: at 100k articles a
+    list naming a tenth of the 1.9M documents is 760 kB as numbers, 240 kB as bits, and a
+    common word's is ten times that. Marking it in a mask, testing candidates and taking
+    its newest documents read the bits; its numbers are made only when asked."""
+
+    __slots__ = ("documents", "length", "packed")
+
+    def __init__(self, numbers: np.ndarray, documents: int) -> None:
+        marks = np.zeros(documents, dtype=bool)
+        marks[numbers] = True
+        self.packed = np.packbits(marks)
+        self.length = len(numbers)
+        self.documents = documents
+
+    def __len__(self) -> int:
+        return self.length
+
+    @overload
+    def __getitem__(self, at: int) -> int: ...
+
+    @overload
+    def __getitem__(self, at: slice) -> Sequence[int]: ...
+
+    def __getitem__(self, at: int | slice) -> int | Sequence[int]:
+        found = self.numbers()[at]
+        return int(found) if isinstance(at, int) else found.tolist()
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.numbers().tolist())
+
+    def marks(self) -> np.ndarray:
+        """A bool per document, True where the list names it."""
+        return np.unpackbits(self.packed, count=self.documents).view(bool)
+
+    def numbers(self) -> np.ndarray:
+        return np.flatnonzero(self.marks()).astype(np.uint32)
+
+    def holding(self, docs: np.ndarray) -> np.ndarray:
+        """For each of `docs`, whether the list names it."""
+        return ((self.packed[docs >> 3] >> (7 - (docs & 7))) & 1).astype(bool)
+
+    def newest(self, count: int) -> np.ndarray:
+        """The last `count` documents of the list (all when it has fewer): its bits are
+        read from the end, as many bytes as its density says hold them and a quarter
+        more, wider until they do."""
+        stretch = count * self.documents // max(self.length, 1) // 8 * 5 // 4 + 64
+        while True:
+            start = max(len(self.packed) - stretch, 0)
+            bits = np.unpackbits(self.packed[start:], count=self.documents - start * 8)
+            found = np.flatnonzero(bits) + start * 8
+            if len(found) >= count or start == 0:
+                return found[len(found) - min(count, len(found)) :].astype(np.uint32)
+            stretch *= 4
+
+
 def _as_numbers(posting: Sequence[int]) -> np.ndarray:
     """A posting list as numpy indices, without a copy when it is an array of uint32."""
+    if isinstance(posting, np.ndarray):
+        return posting
+    if isinstance(posting, Bits):
+        return posting.numbers()
     if isinstance(posting, array):
         return np.frombuffer(posting, dtype=np.uint32)
     return np.asarray(posting, dtype=np.int64)
+
+
+def _marked(count: int, postings: Iterable[Sequence[int]]) -> np.ndarray:
+    """A mask of the `count` documents, True where any of the posting lists names one:
+    the lists kept as bits are joined as bits, and made a mask once."""
+    mask = np.zeros(count, dtype=bool)
+    joined: np.ndarray | None = None
+    for posting in postings:
+        if isinstance(posting, Bits):
+            if joined is None:
+                joined = posting.packed.copy()
+            else:
+                np.bitwise_or(joined, posting.packed, out=joined)
+        else:
+            mask[_as_numbers(posting)] = True
+    if joined is not None:
+        mask |= np.unpackbits(joined, count=count).view(bool)
+    return mask
+
+
+def _holding(posting: Sequence[int], docs: np.ndarray) -> np.ndarray:
+    """For each of `docs` (ascending or not), whether the posting list names it."""
+    if isinstance(posting, Bits):
+        return posting.holding(docs)
+    numbers = _as_numbers(posting)
+    if not len(numbers):
+        return np.zeros(len(docs), dtype=bool)
+    at = np.minimum(np.searchsorted(numbers, docs), len(numbers) - 1)
+    return np.asarray(numbers[at] == docs)
+
+
+def _newest(posting: Sequence[int], count: int) -> np.ndarray:
+    """The last `count` documents of a posting list."""
+    if isinstance(posting, Bits):
+        return posting.newest(count)
+    return _as_numbers(posting)[-count:]
 
 
 def _pair_key(first: int, second: int) -> int:
@@ -128,6 +224,12 @@ class _Term:
     alias: tuple[str, ...] = ()
     alias_docs: Sequence[int] = ()
 
+    @property
+    def found(self) -> bool:
+        """Whether the word means anything indexed (its documents may be a numpy array,
+        which has no truth value)."""
+        return bool(self.matches) or len(self.alias_docs) > 0
+
 
 class SearchEngine(ABC):
     """The search algorithm over a data-access layer: what it needs of an index is asked
@@ -138,6 +240,7 @@ class SearchEngine(ABC):
         self._expansions: dict[tuple[str, bool], dict[int, float]] = {}
         self._filter_masks: dict[tuple[object, ...], np.ndarray] = {}
         self._term_masks: dict[tuple[object, ...], np.ndarray] = {}
+        self._label_words: list[frozenset[str]] = []  # each label's folded words, by number
         # the distinct outlets and quote speakers, for filter values, and the document
         # count they were read at (an index in memory grows)
         self._outlet_names: tuple[int, NameMatcher] | None = None
@@ -221,7 +324,7 @@ class SearchEngine(ABC):
         if not words:
             return self._filter_only(parsed, offset, limit)
         terms = self._terms(parsed, words)
-        if not any(term.matches or term.alias_docs for term in terms):
+        if not any(term.found for term in terms):
             return SearchPage([], 0)
         matching = self._matching(parsed, terms)
         votes = self._vote(terms, parsed)
@@ -246,14 +349,15 @@ class SearchEngine(ABC):
         return SearchPage(hits, total)
 
     def _posting_of(self, key: int) -> Sequence[int]:
-        return self._posting(key) or ()
+        posting = self._posting(key)
+        return () if posting is None else posting
 
     def _matching(self, parsed: Query, terms: list[_Term]) -> np.ndarray:
         """A mask of every document with a meaning of a query word that the filters and
         phrases keep: posting lists marked in a bitmap, counted without ranking."""
         mask = np.zeros(self._document_count(), dtype=bool)
         for term in terms:
-            if term.matches or term.alias_docs:
+            if term.found:
                 mask |= self._term_mask(term)
         ids: dict[str, int] = {}
         for word in {word for phrase in parsed.phrases for word in phrase}:
@@ -262,17 +366,14 @@ class SearchEngine(ABC):
                 mask[:] = False
                 return mask
             ids[word] = phrase_word
-            having = np.zeros_like(mask)
-            having[_as_numbers(self._posting_of(phrase_word))] = True
-            mask &= having
+            mask &= _marked(len(mask), [self._posting_of(phrase_word)])
         # A document holding a phrase holds each pair of its words side by side, which the
         # pairs' posting lists say (with a few more: keys collide, and a quote's speaker
         # follows its words): only those are read to check.
         for phrase in parsed.phrases:
             for first, second in pairwise(phrase):
-                having = np.zeros_like(mask)
-                having[_as_numbers(self._posting_of(_pair_key(ids[first], ids[second])))] = True
-                mask &= having
+                pair = self._posting_of(_pair_key(ids[first], ids[second]))
+                mask &= _marked(len(mask), [pair])
         if parsed.kinds is not None or parsed.outlets or parsed.speakers:
             mask &= self._admitted(parsed)
         if parsed.phrases:
@@ -280,9 +381,16 @@ class SearchEngine(ABC):
             checked = np.flatnonzero(mask)
             if all(len(phrase) == 1 for phrase in parsed.phrases):
                 # One word: a title or passage holding it is indexed under it and nothing
-                # else; quotes and entities are indexed with more words than they show.
-                kinds = np.asarray(self._documents().kinds, dtype=np.uint8)[checked]
-                checked = checked[np.isin(kinds, _MORE_THAN_SHOWN)]
+                # else; quotes and entities are indexed with more words than they show. A
+                # quote's are its speaker's: only where the speaker has a phrase's word
+                # may the quote not (a quoted common word read every quote of it: 1.2 s
+                # at 100k articles).
+                columns = self._documents()
+                kinds = np.asarray(columns.kinds, dtype=np.uint8)[checked]
+                quotes = checked[kinds == _KIND_CODE[HitKind.QUOTE]]
+                saying = self._labels_saying({phrase[0] for phrase in parsed.phrases})
+                quotes = quotes[saying[np.asarray(columns.labels, dtype=np.int64)[quotes]]]
+                checked = np.union1d(quotes, checked[kinds == _KIND_CODE[HitKind.ENTITY]])
             kept = checked.tolist()
             for start in range(0, len(kept), _TEXT_BATCH):
                 chunk = kept[start : start + _TEXT_BATCH]
@@ -292,6 +400,16 @@ class SearchEngine(ABC):
                         mask[doc] = False
         return mask
 
+    def _labels_saying(self, words: set[str]) -> np.ndarray:
+        """For each label number, whether its words (folded) hold one of `words`; the last
+        place stands for no label (-1)."""
+        texts = self._label_texts()
+        known = self._label_words
+        known += [frozenset(WORD.findall(fold(texts[n]))) for n in range(len(known), len(texts))]
+        saying = np.zeros(len(known) + 1, dtype=bool)
+        saying[:-1] = [not label.isdisjoint(words) for label in known]
+        return saying
+
     def _term_mask(self, term: _Term) -> np.ndarray:
         """The documents holding a meaning of `term`, kept for the next keystrokes: while
         the last word is typed the others keep their meanings, and marking a common
@@ -300,10 +418,8 @@ class SearchEngine(ABC):
         key = (count, tuple(term.matches), term.alias)
         mask = self._term_masks.get(key)
         if mask is None:
-            mask = np.zeros(count, dtype=bool)
-            for word_id in term.matches:
-                mask[_as_numbers(self._posting_of(word_id))] = True
-            mask[_as_numbers(term.alias_docs)] = True
+            postings = [self._posting_of(word_id) for word_id in term.matches]
+            mask = _marked(count, [*postings, term.alias_docs])
             if len(self._term_masks) >= KEPT_TERM_MASKS:
                 del self._term_masks[next(iter(self._term_masks))]  # the oldest
             self._term_masks[key] = mask
@@ -327,8 +443,7 @@ class SearchEngine(ABC):
             term = _Term(word, self._expand(word, prefix=prefix))
             self._add_alias(term)
             term.frequency = sum(self._frequency(w) for w in term.matches) + len(term.alias_docs)
-            found = term.matches or term.alias_docs
-            term.weight = math.log(1 + total / (1 + term.frequency)) if found else 0.0
+            term.weight = math.log(1 + total / (1 + term.frequency)) if term.found else 0.0
             terms.append(term)
         return terms
 
@@ -411,9 +526,9 @@ class SearchEngine(ABC):
                 (term.weight * similarity, self._posting_of(w))
                 for w, similarity in term.matches.items()
             ]
-            + ([(term.weight * ALIAS_SIMILARITY, term.alias_docs)] if term.alias_docs else [])
+            + ([(term.weight * ALIAS_SIMILARITY, term.alias_docs)] if len(term.alias_docs) else [])
             for term in terms
-            if term.matches or term.alias_docs
+            if term.found
         ]
         for left, right in pairwise(terms):
             if not (left.matches and right.matches):
@@ -459,9 +574,7 @@ class SearchEngine(ABC):
             # Even the rarest feature is too common: its newest postings stand for it.
             share = max(budget // len(feature), 1)
             for weight, posting in feature:
-                docs = _as_numbers(posting)
-                if size > budget:
-                    docs = docs[-share:]
+                docs = _newest(posting, share) if size > budget else _as_numbers(posting)
                 if admitted is not None:
                     docs = docs[admitted[docs]]
                 streams.append(docs)
@@ -477,11 +590,7 @@ class SearchEngine(ABC):
         for feature in checked:
             found = np.zeros(len(candidates), dtype=bool)
             for weight, posting in heapq.nlargest(CHECKED_LISTS, feature, key=itemgetter(0)):
-                numbers = _as_numbers(posting)
-                if not len(numbers):
-                    continue
-                at = np.minimum(np.searchsorted(numbers, candidates), len(numbers) - 1)
-                holding = (numbers[at] == candidates) & ~found
+                holding = _holding(posting, candidates) & ~found
                 values[holding] += weight
                 found |= holding
         return dict(zip(candidates.tolist(), values.tolist(), strict=True))

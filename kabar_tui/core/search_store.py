@@ -43,6 +43,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 
@@ -50,6 +51,7 @@ from kabar_tui.core import storage_sqlite as backend
 from kabar_tui.core.model import Article, EntityRecord
 from kabar_tui.core.query import KINDS, HitKind
 from kabar_tui.core.search import (
+    Bits,
     DocumentColumns,
     SearchEngine,
     SearchIndex,
@@ -111,14 +113,19 @@ def pack(numbers: array) -> bytes:
 
 
 def unpack(data: bytes) -> array:
+    return _from_bytes("I", unpack_numbers(data).astype("<u4").tobytes())
+
+
+def unpack_numbers(data: bytes) -> np.ndarray:
+    """`unpack` as a numpy array of uint32, not copied again (a common word's list is
+    megabytes: three copies of it were a tenth of a slow keystroke)."""
     try:
         raw = zlib.decompress(data)
     except zlib.error as error:
         raise SearchDamaged(f"a list cannot be read ({error})") from None
     if len(raw) % 4:
         raise SearchDamaged("a list's length is not a whole number of items")
-    numbers = np.frombuffer(raw, dtype="<u4").cumsum(dtype=np.uint32)
-    return _from_bytes("I", numbers.astype("<u4").tobytes())
+    return np.frombuffer(raw, dtype="<u4").cumsum(dtype=np.uint32)
 
 
 def pack_block(lists: list[tuple[int, array]]) -> bytes:
@@ -176,6 +183,13 @@ class _Outlets:
 
     def __getitem__(self, article: int) -> str:
         return self.texts[self.numbers[article]]
+
+
+def _room(posting: Sequence[int] | None) -> int:
+    """What a cached posting list takes, in document numbers (4 bytes each)."""
+    if isinstance(posting, Bits):
+        return len(posting.packed) // 4 + 1
+    return 1 if posting is None or not len(posting) else len(posting)
 
 
 # --- saving -------------------------------------------------------------------------------
@@ -1031,7 +1045,7 @@ class StoredSearchIndex(SearchEngine):
         self._checksums = checksums
         self._lock = threading.RLock()
         self._loaded: dict[str, object] = {}
-        self._cache: OrderedDict[int, array | None] = OrderedDict()
+        self._cache: OrderedDict[int, Sequence[int] | None] = OrderedDict()
         self._cached = 0
         self._fallback: SearchEngine | None = None
         self._connection: sqlite3.Connection | None = None
@@ -1156,22 +1170,29 @@ class StoredSearchIndex(SearchEngine):
     def _document_count(self) -> int:
         return self._count
 
-    def _posting(self, key: int) -> array | None:
+    def _posting(self, key: int) -> Sequence[int] | None:
+        """A posting list, kept for the next queries: as `Bits` when they take less room
+        than its numbers (it names more than one document in 32), so the cache holds 8M
+        numbers' worth of lists, and a common word's list is read and decompressed once,
+        not at each keystroke whose word might be it."""
         cache = self._cache
         if key in cache:
             cache.move_to_end(key)
             return cache[key]
-        posting = self._read_posting(key)
-        if posting is not None and posting and posting[-1] >= self._count:
+        numbers = self._read_posting(key)
+        posting = cast("Sequence[int] | None", numbers)  # numpy's arrays are sequences
+        if numbers is not None and len(numbers) and numbers[-1] >= self._count:
             raise SearchDamaged("a posting list names documents the index does not have")
+        if numbers is not None and len(numbers) * 32 > self._count:
+            posting = Bits(numbers, self._count)
         cache[key] = posting
-        self._cached += len(posting) if posting else 1
+        self._cached += _room(posting)
         while self._cached > CACHED_POSTINGS and len(cache) > 1:
             _, dropped = cache.popitem(last=False)
-            self._cached -= len(dropped) if dropped else 1
+            self._cached -= _room(dropped)
         return posting
 
-    def _read_posting(self, key: int) -> array | None:
+    def _read_posting(self, key: int) -> np.ndarray | None:
         """A list's parts in each segment, in segment order: a short part from its
         block, a long one from its own row. A word's parts add up to its frequency."""
         block, place = divmod(key, BLOCK_KEYS)
@@ -1179,18 +1200,16 @@ class StoredSearchIndex(SearchEngine):
             self._postings_sql,
             (self._corpus, *self._segments, key, self._corpus, *self._segments, block),
         )
-        found: array | None = None
+        parts: list[np.ndarray] = []
         for _, data, checksum, in_block in rows:
             if _checksum(data) != checksum:
                 raise SearchDamaged("a row of the search index did not match its checksum")
-            part = unpack_block(bytes(data), place) if in_block else unpack(bytes(data))
-            if part is None:
-                continue
-            if found is None:
-                found = part
-            else:
-                found.extend(part)
-        if key < self._word_count and len(found or ()) != self._frequency(key):
+            if not in_block:
+                parts.append(unpack_numbers(bytes(data)))
+            elif (short := unpack_block(bytes(data), place)) is not None:
+                parts.append(np.frombuffer(short, dtype=np.uint32))
+        found = None if not parts else parts[0] if len(parts) == 1 else np.concatenate(parts)
+        if key < self._word_count and (0 if found is None else len(found)) != self._frequency(key):
             raise SearchDamaged("a word's posting list is missing")
         return found
 

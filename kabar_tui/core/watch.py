@@ -11,6 +11,7 @@ out comes as one event for the folder.
 from __future__ import annotations
 
 import os
+import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -19,6 +20,8 @@ from typing import TYPE_CHECKING
 from kabar_tui.core.sources import is_article_name
 
 if TYPE_CHECKING:
+    from watchfiles import Change
+
     from kabar_tui.core.catalog_open import FolderVouch
 
 DEBOUNCE_MS = 800  # changes within this window come as one batch (a copy of many files)
@@ -47,13 +50,19 @@ def is_article_file(path: str) -> bool:
     return is_article_name(os.path.basename(path))
 
 
-def _reported(change: int, path: str) -> set[Path]:
-    """What an event for `path` changed: the article file; a folder moved in, with its
-    article files; a folder moved out or deleted, its own path standing for the files that
-    went with it (the caller looks at every file); nothing for any other file, nor for a
-    folder that stays (its times change as files come and go, each reported)."""
+def _reported(change: int, path: str, tops: tuple[str, ...], files: set[str]) -> set[Path]:
+    """What an event for `path` changed: a file given as a root (`files`, resolved); under
+    the folders given (`tops`), the article file; a folder moved in, with its article
+    files; a folder moved out or deleted, its own path standing for the files that went
+    with it (the caller looks at every file); nothing for any other file, nor for a folder
+    that stays (its times change as files come and go, each reported), nor for anything
+    else in the folder of a file given."""
     from watchfiles import Change
 
+    if files and (resolved := os.path.realpath(path)) in files:
+        return {Path(resolved)}
+    if not os.path.abspath(path).startswith(tops):  # `/work/../news/a.txt` as reported
+        return set()
     if is_article_file(path):
         return {Path(path)}
     if os.path.isdir(path):
@@ -68,7 +77,12 @@ def _reported(change: int, path: str) -> set[Path]:
 
 
 class FolderWatcher:
-    """Batches of changed article files under `roots` until `stop` is set."""
+    """Batches of changed article files under `roots` until `stop` is set.
+
+    A folder is watched with everything under it. A file given as a root is watched
+    through its folder (only that folder, not what is under it), and only its own events
+    count: watched itself, the watch follows its inode, which an editor's save (a new file
+    renamed over it) replaces, so every save after the first went unseen."""
 
     def __init__(
         self,
@@ -106,18 +120,118 @@ class FolderWatcher:
         tick of the watch (about every second) while nothing is reported; polling, it is
         given up (a change comes only at the next poll).
         """
+        folders = [root for root in self.roots if root.is_dir()]
+        files = {
+            os.path.realpath(root) for root in self.roots if root.exists() and not root.is_dir()
+        }
+        # events come under a folder as given (a link to a folder too), made absolute
+        tops = tuple(
+            {
+                os.path.join(where(folder), "")
+                for folder in folders
+                for where in (os.path.abspath, os.path.realpath)
+            }
+        )
+        # a file's folder, unless a watched folder holds it: as given, and where it is
+        parents = {
+            os.path.dirname(path)
+            for root in self.roots
+            if os.path.realpath(root) in files
+            for path in {os.path.abspath(root), os.path.realpath(root)}
+            if not path.startswith(tops)
+        }
+        groups = [(list(folders), True)] if folders else []
+        groups += [([Path(parent) for parent in sorted(parents)], False)] if parents else []
+        if not groups:
+            return
+        for batch, polling in self._batches(stop, groups, vouch):
+            if vouch is not None:
+                if batch:
+                    vouch.withdraw()  # anything under the folders: look again
+                elif not polling:
+                    vouch.renew()
+            changed = {
+                found for change, path in batch for found in _reported(change, path, tops, files)
+            }
+            if begun is not None:
+                begun()
+                begun = None
+                continue
+            if since is not None:  # watching has begun: what changed meanwhile?
+                changed |= _differences(since, snapshot(self.roots))
+                since = None
+            if changed:
+                yield changed
+
+    def _batches(
+        self,
+        stop: threading.Event,
+        groups: list[tuple[list[Path], bool]],
+        vouch: FolderVouch | None,
+    ) -> Iterator[tuple[set[tuple[Change, str]], bool]]:
+        """The watch's batches (empty at each tick), and whether it polls. Folders and the
+        folders of files given as roots are watched apart (the first with what is under
+        them, the others alone), each in a thread: their batches come here, the first once
+        both have begun."""
+        if len(groups) == 1:
+            yield from self._watched(stop, *groups[0], vouch)
+            return
+        items: queue.Queue[tuple[int, set[tuple[Change, str]] | None, bool, BaseException | None]]
+        items = queue.Queue()
+        ended = threading.Event()
+        either = _Either(stop, ended)
+
+        def run(number: int, paths: list[Path], recursive: bool) -> None:
+            try:
+                for batch, polling in self._watched(either, paths, recursive, vouch):
+                    items.put((number, batch, polling, None))
+            except BaseException as error:  # raised where the batches are read
+                items.put((number, None, False, error))
+            items.put((number, None, False, None))
+
+        for number, (paths, recursive) in enumerate(groups):
+            threading.Thread(
+                target=run, args=(number, paths, recursive), name="kabar-watch", daemon=True
+            ).start()
+        begun: set[int] = set()
+        held: set[tuple[Change, str]] = set()
+        watching = len(groups)
+        try:
+            while watching and not stop.is_set():
+                try:
+                    number, batch, polling, error = items.get(timeout=STEP_MS / 1000)
+                except queue.Empty:
+                    continue
+                if error is not None:
+                    raise error
+                if batch is None:
+                    watching -= 1
+                    continue
+                begun.add(number)
+                held |= batch
+                if len(begun) == len(groups):  # both watch: nothing is missed from now
+                    yield held, polling
+                    held = set()
+        finally:
+            ended.set()
+
+    def _watched(
+        self,
+        stop: threading.Event | _Either,
+        paths: list[Path],
+        recursive: bool,
+        vouch: FolderVouch | None,
+    ) -> Iterator[tuple[set[tuple[Change, str]], bool]]:
+        """watchfiles' batches for `paths`, by the system's notifications, else polling."""
         import watchfiles
 
-        watched = [root for root in self.roots if root.exists()]
-        if not watched:
-            return
         polling = self.force_polling
         while not stop.is_set():
             if polling and vouch is not None:
                 vouch.give_up()
             try:
                 for batch in watchfiles.watch(
-                    *watched,
+                    *paths,
                     watch_filter=None,
                     debounce=self.debounce_ms,
                     step=STEP_MS,
@@ -128,22 +242,9 @@ class FolderWatcher:
                     ignore_permission_denied=True,
                     rust_timeout=TIMEOUT_MS,
                     yield_on_timeout=True,
+                    recursive=recursive,
                 ):
-                    if vouch is not None:
-                        if batch:
-                            vouch.withdraw()  # anything under the folders: look again
-                        elif not polling:
-                            vouch.renew()
-                    changed = {found for change, path in batch for found in _reported(change, path)}
-                    if begun is not None:
-                        begun()
-                        begun = None
-                        continue
-                    if since is not None:  # watching has begun: what changed meanwhile?
-                        changed |= _differences(since, snapshot(self.roots))
-                        since = None
-                    if changed:
-                        yield changed
+                    yield batch, polling
                 return
             except (OSError, RuntimeError) as error:
                 if polling:
@@ -152,6 +253,16 @@ class FolderWatcher:
                 polling = True
                 seconds = self.poll_delay_ms / 1000
                 self.notes.append(f"watching by polling every {seconds:g} s ({error})")
+
+
+class _Either:
+    """Set when either event is: the caller's stop, or the end of reading the batches."""
+
+    def __init__(self, first: threading.Event, second: threading.Event) -> None:
+        self._events = (first, second)
+
+    def is_set(self) -> bool:
+        return any(event.is_set() for event in self._events)
 
 
 def _differences(

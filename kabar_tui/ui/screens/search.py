@@ -199,8 +199,9 @@ class SearchScreen(KabarNode, ModalScreen[None]):
 
     def show_hits(self, query: str, page: SearchPage) -> None:
         """List the first page of a query's hits (the same query keeps its highlight)."""
-        if self.closed or query != self.query_one("#search-input", Input).value:
-            return  # closed, or a newer query is on its way
+        typed = self.query(Input).filter("#search-input")
+        if self.closed or not typed or not self.query(HitList) or query != typed.first().value:
+            return  # closed, being taken down (the reader quit), or a newer query is coming
         self._paging = False
         highlighted = self.query_one(HitList).highlighted if query == self.shown_query else None
         hits = page.hits
