@@ -69,42 +69,8 @@ def test_watcher_reports_a_new_file(tmp_path: Path, polling: bool) -> None:
     assert batches and all(path.name == "new.txt" for path in batches[0])
 
 
-@pytest.mark.parametrize("polling", [False, True], ids=["native", "polling"])
-def test_a_folder_given_through_its_parent_is_watched(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, polling: bool
-) -> None:
-    """`kabar index --watch ../news`: events come as `/work/../news/new.txt`, not
-    normalised, and are still under the folder given."""
-    (tmp_path / "news").mkdir()
-    (tmp_path / "work").mkdir()
-    monkeypatch.chdir(tmp_path / "work")
-    watcher = FolderWatcher(
-        [Path("..") / "news"], force_polling=polling, poll_delay_ms=50, debounce_ms=50
-    )
-    stop = threading.Event()
-    begun = threading.Event()
-    batches: list[set[Path]] = []
-
-    def collect() -> None:
-        for batch in watcher.changes(stop, begun=begun.set):
-            batches.append(batch)
-            stop.set()
-
-    thread = threading.Thread(target=collect, daemon=True)
-    thread.start()
-    assert begun.wait(PATIENCE_S)
-    (tmp_path / "news" / "new.txt").write_text("Judul baru\n\nIsi.\n", encoding="utf-8")
-    thread.join(PATIENCE_S)
-    stop.set()
-    assert batches and {path.name for path in batches[0]} == {"new.txt"}
-
-
-def test_begun_is_said_once_watching_has_begun_and_later_files_come_after(
-    tmp_path: Path,
-) -> None:
-    """The reader looks at the files when `begun` is called: what changes after it comes
-    as a batch, so nothing is missed between the look and the watching."""
-    watcher = FolderWatcher([tmp_path], force_polling=True, poll_delay_ms=50, debounce_ms=50)
+def _first_batch_after_begun(watcher: FolderWatcher, write: Path) -> set[Path]:
+    """The first batch the watcher gives for `write`, written once watching has begun."""
     stop = threading.Event()
     begun = threading.Event()
     batches: list[set[Path]] = []
@@ -117,10 +83,37 @@ def test_begun_is_said_once_watching_has_begun_and_later_files_come_after(
     thread = threading.Thread(target=collect, daemon=True)
     thread.start()
     assert begun.wait(PATIENCE_S) and not batches
-    (tmp_path / "after.txt").write_text("Judul\n\nIsi berita.\n", encoding="utf-8")
+    write.write_text("Judul\n\nIsi berita.\n", encoding="utf-8")
     thread.join(PATIENCE_S)
     stop.set()
-    assert batches and {path.name for path in batches[0]} == {"after.txt"}
+    assert batches
+    return batches[0]
+
+
+@pytest.mark.parametrize("polling", [False, True], ids=["native", "polling"])
+def test_a_folder_given_through_its_parent_is_watched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, polling: bool
+) -> None:
+    """`kabar index --watch ../news`: events come as `/work/../news/new.txt`, not
+    normalised, and are still under the folder given."""
+    (tmp_path / "news").mkdir()
+    (tmp_path / "work").mkdir()
+    monkeypatch.chdir(tmp_path / "work")
+    watcher = FolderWatcher(
+        [Path("..") / "news"], force_polling=polling, poll_delay_ms=50, debounce_ms=50
+    )
+    batch = _first_batch_after_begun(watcher, tmp_path / "news" / "new.txt")
+    assert {path.name for path in batch} == {"new.txt"}
+
+
+def test_begun_is_said_once_watching_has_begun_and_later_files_come_after(
+    tmp_path: Path,
+) -> None:
+    """The reader looks at the files when `begun` is called: what changes after it comes
+    as a batch, so nothing is missed between the look and the watching."""
+    watcher = FolderWatcher([tmp_path], force_polling=True, poll_delay_ms=50, debounce_ms=50)
+    batch = _first_batch_after_begun(watcher, tmp_path / "after.txt")
+    assert {path.name for path in batch} == {"after.txt"}
 
 
 def test_watching_a_missing_folder_ends_quietly(tmp_path: Path) -> None:
