@@ -1742,10 +1742,6 @@ class _ArticleNames:
         return [quote.speaker_canonical for quote in self.article.quotes]
 
 
-def _name_number(names: dict[str, int], name: str) -> int:
-    return names[_plain(name)]  # type: ignore[index]
-
-
 def _name_rows(
     articles: Sequence[ArticleNames], names: dict[str, int], which: int, first: int = 0
 ) -> Iterator[list[Row]]:
@@ -1753,22 +1749,16 @@ def _name_rows(
     time; the first article is at corpus position `first`."""
     batch: list[Row] = []
     for position, article in enumerate(articles, first):
-        # a canonical name is a plain string nearly always: looked up as it is
         if which == 0:
-            numbers: list[int | None] = [
-                names[name] if type(name) is str else _name_number(names, name)
-                for name in article.mention_names()
-            ]
+            batch.extend(
+                (position, number, names[_plain(name)])  # type: ignore[index]
+                for number, name in enumerate(article.mention_names())
+            )
         else:
-            numbers = [
-                None
-                if name is None
-                else names[name]
-                if type(name) is str
-                else _name_number(names, name)
-                for name in article.speakers()
-            ]
-        batch.extend(zip(itertools.repeat(position), itertools.count(), numbers))
+            batch.extend(
+                (position, number, None if name is None else names[_plain(name)])  # type: ignore[index]
+                for number, name in enumerate(article.speakers())
+            )
         if len(batch) >= _CHUNK:
             yield batch
             batch = []
@@ -1927,11 +1917,10 @@ def _corpus_rows(
             return None
         positions.setdefault(article.id, position)
         rows["corpus_articles"].append((position, row[0], _plain(article.id)))
-        for canonical in mention_names:  # most are known: a look-up, not a call
-            if canonical not in names:
-                name(canonical)
+        for canonical in mention_names:
+            name(canonical)
         for said_by in speakers:
-            if said_by is not None and said_by not in names:
+            if said_by is not None:
                 name(said_by)
     try:
         for number, entity in enumerate(results.entities):
