@@ -43,6 +43,7 @@ from kabar_tui.core.linking import (
     LinkIndex,
     Passage,
     passage_of,
+    posting_members,
 )
 from kabar_tui.core.model import Corpus, EntityRecord, Link, QuoteOccurrence, QuoteRecord, Story
 from kabar_tui.core.resolve import (
@@ -212,12 +213,6 @@ def _insert_similar_words(
 
 def _words_blob(paragraph_words: array[int]) -> bytes:
     return array("q", paragraph_words).tobytes()
-
-
-def _posting_rows(posting: int | list[int] | None) -> list[int]:
-    if posting is None:
-        return [FULL]
-    return [posting] if type(posting) is int else list(posting)  # type: ignore[arg-type]
 
 
 @dataclass(slots=True)
@@ -541,8 +536,8 @@ def _link(
     fingerprints = _postings(storage, state, "link_fingerprints", "key", keys)
     rare_words = _postings(storage, state, "link_words", "word", words)
     before = {
-        **{("f", k): _posting_rows(v) for k, v in fingerprints.items()},
-        **{("w", k): _posting_rows(v) for k, v in rare_words.items()},
+        **{("f", k): list(posting_members(v, FULL)) for k, v in fingerprints.items()},
+        **{("w", k): list(posting_members(v, FULL)) for k, v in rare_words.items()},
     }
     frequency = _counts(storage, state, words)
     index = LinkIndex.resume(passages, plan.passages, frequency, fingerprints, rare_words)
@@ -560,7 +555,7 @@ def _link(
         ("w", rare_words, writes.words),
     ):
         for posting_key, posting in postings.items():
-            rows = _posting_rows(posting)
+            rows = list(posting_members(posting, FULL))
             if before.get((kind, posting_key)) != rows:
                 changed[posting_key] = rows
     writes.counts = {word: index.frequency[word] for word in words}

@@ -549,6 +549,14 @@ def _content_of(passages: Any, number: int) -> tuple[str, ...]:
     return passages[number].content  # type: ignore[no-any-return]
 
 
+def posting_members(posting: int | list[int] | None, full: int) -> Sequence[int]:
+    """A posting's passages as the link state stores them: one passage, several, or
+    `full` for a posting grown too common (None)."""
+    if posting is None:
+        return (full,)
+    return (posting,) if type(posting) is int else posting  # type: ignore[return-value]
+
+
 def _posting_rows(postings: Any, state: int, full: int) -> Iterable[tuple]:
     """`LinkIndex.posting_rows` of one set of postings: flat ones make their rows in C."""
     rows = getattr(postings, "rows", None)
@@ -557,9 +565,7 @@ def _posting_rows(postings: Any, state: int, full: int) -> Iterable[tuple]:
     return (
         (state, key, number)
         for key, posting in postings.items()
-        for number in (
-            (full,) if posting is None else (posting,) if type(posting) is int else posting
-        )
+        for number in posting_members(posting, full)
     )
 
 
