@@ -144,9 +144,10 @@ def gazetteer() -> Gazetteer:
         names[key_tuple(name)] = (label, canonical)
         if name.isupper():
             upper_keys.add(token_key(name))
-    world_regions = {key_tuple(name) for _, name, _ in curated_names(name=_WORLD_REGIONS)}
+    world_regions: set[tuple[str, ...]] = set()
     for label, name, canonical in curated_names(name=_WORLD_REGIONS):
         names[key_tuple(name)] = (label, canonical)
+        world_regions.add(key_tuple(name))
     roots = frozenset(data_lines("words_id.txt"))
     common_word_places: set[str] = set()
     for label, name, canonical in curated_names(name=_REGIONS):
