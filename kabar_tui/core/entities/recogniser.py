@@ -9,6 +9,7 @@ only names the rules already know.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections.abc import Sequence
 from itertools import accumulate, compress, pairwise
@@ -103,6 +104,11 @@ NAME_JOINERS = frozenset(
 # tag of a word of a name the rules read from capitals alone.
 KIND: dict[str, int] = {Label.PER: 1, Label.LOC: 2, Label.ORG: 3}
 WEIGHED_TAG = "/" + WEIGHED
+
+# Words after which a place, not a person, is named (`_region_opens_person`); a
+# capitalised word after a name (the run goes on).
+PLACE_PREPOSITIONS = frozenset({"di", "ke", "dari", "menuju", "asal", "negara", "bagian"})
+RUN_GOES_ON = re.compile(r"\s+[A-Z]")
 
 # Words either side of a possible name that the tagger decodes (`_around_open_names`).
 WINDOW = 4
@@ -468,6 +474,8 @@ def _merge(
     surely = [_likelier(name, probability, ruled, rules) for name, probability in surely]
     widenable = _widenable(ruled, rules, text) if surely else []
     tagged = [_without_verb_at_end(_widened(name, widenable, text)) for name, _ in surely]
+    if len(tagged) > 1:
+        tagged = _region_opens_person(tagged, text)
     # a mention only a sure name overrules needs a name whose probability was asked for
     sure = any(probability is not None for _, probability in surely)
     ruled_bases = rules.bases
@@ -604,6 +612,58 @@ def _without_verb_at_end(name: Mention) -> Mention:
         return name
     rest = rest.rstrip()
     return Mention(rest, name.label, name.paragraph, name.start, name.start + len(rest))
+
+
+def _region_opens_person(tagged: list[Mention], text: str) -> list[Mention]:
+    """A region of another country that the tagger reads right before a one-word person
+    ending the capitalised run, the run opening after a lowercase word that is no place
+    preposition, is the person's first name (`karya Tennessee Williams`): a title's
+    region comes after the title (`Gubernur Ohio Mike DeWine`, the rules' reading), a
+    place after `di`, `ke`, `dari`."""
+    joined: list[Mention] = []
+    skip = False
+    for region, person in pairwise(tagged):
+        if skip:
+            skip = False
+            continue
+        if (
+            region.label == Label.LOC
+            and person.label == Label.PER
+            and text[region.end : person.start] == " "
+            and " " not in person.text
+            and key_tuple(region.text) in gazetteer().world_regions
+            and not RUN_GOES_ON.match(text, person.end)
+            and _opens_run_outside_place(text, region.start)
+        ):
+            joined.append(
+                Mention(
+                    text[region.start : person.end],
+                    Label.PER,
+                    person.paragraph,
+                    region.start,
+                    person.end,
+                )
+            )
+            skip = True
+        else:
+            joined.append(region)
+    if not skip:
+        joined.append(tagged[-1])
+    return joined
+
+
+def _opens_run_outside_place(text: str, start: int) -> bool:
+    """The word before `start` is an ordinary word (lowercase, or `Menurut`) that does not
+    name a place after it, or there is none (the paragraph's first word)."""
+    before = text[:start].split()
+    if not before:
+        return True
+    word = before[-1]
+    return (
+        word.isalpha()
+        and (word.islower() or word.casefold() in gazetteer().not_entities)
+        and word.casefold() not in PLACE_PREPOSITIONS
+    )
 
 
 def _widenable(ruled: list[Mention], rules: RuleResult, text: str) -> list[Mention]:
