@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import sys
 from collections import Counter, defaultdict
-from functools import cache
 
-from benchmarks.eval_ner_public import BRACKETED, Span
+from benchmarks.eval_ner_public import BRACKETED, Span, is_country
 from kabar_tui.core.entities import gazetteer_entry, recognise
 from kabar_tui.core.resolve import _abbreviates
 from kabar_tui.train.corpora import CORPORA, detokenize, load, spans_of
@@ -52,22 +51,8 @@ TITLE_WORDS = frozenset(
 )
 
 
-@cache
-def countries() -> frozenset[str]:
-    """Canonical names of the countries (CLDR territories with a two-letter code)."""
-    import babel
-
-    names = set()
-    for locale in (babel.Locale("id"), babel.Locale("en")):
-        for code, name in locale.territories.items():
-            if len(code) == 2 and code.isalpha() and code != "ZZ":
-                names.add(name)
-    return frozenset(names)
-
-
-def is_country(name: str) -> bool:
-    entry = gazetteer_entry(name)
-    return entry is not None and entry[0] == "LOC" and entry[1] in countries()
+# Words that open the name of an organisation's body (`Dewan Pimpinan Pusat Partai Demokrat`)
+BODIES = frozenset({"Dewan", "Kantor", "Badan", "Komite", "Majelis", "Pengurus", "DPP", "DPD"})
 
 
 def _overlaps(a: Span, b: Span) -> bool:
@@ -88,10 +73,19 @@ def _gold_kind(text: str, gold: Span, found: set[Span]) -> str:
     split = BRACKETED.fullmatch(text, start, end)
     if split and _abbreviates(split[2], split[1]):
         return "convention: long form and bracketed abbreviation one span"
-    first = text[start:end].split()[0]
-    if first.islower() and any(f[0] > start and f[1] == end for f in over):
-        return "convention: lowercase head inside the name"
-    if label == "PER" and first.casefold() in TITLE_WORDS:
+    words = text[start:end].split()
+    if words[0].islower() and any(f[0] > start and f[1] == end for f in over):
+        return "convention: lowercase head inside the name (`desa Kramas`)"
+    if words[-1].islower() and any(f[0] == start and f[1] < end for f in over):
+        return "convention: lowercase direction after the name (`Afrika timur`)"
+    if words[0].startswith("(") or words[-1].count(")") > words[-1].count("("):
+        return "annotation slip: a bracket inside the gold span (`(Jokowi)`)"
+    if label == "ORG" and any(
+        f[0] < start and f[1] == end and f[2] == label and text[f[0] : start].split()[0] in BODIES
+        for f in over
+    ):
+        return "convention: an organisation's body named whole (`DPP Partai Golkar`)"
+    if label == "PER" and words[0].casefold() in TITLE_WORDS:
         return "convention: title or honorific inside the person's name"
     if label == "PER" and text[start:end].split()[-1].casefold().rstrip(".") in TITLE_WORDS:
         return "convention: degree inside the person's name"
@@ -109,8 +103,8 @@ def _found_kind(text: str, item: Span, gold: set[Span]) -> str:
     name = text[start:end]
     if label == "LOC" and is_country(name):
         if _word_before(text, start) in LOCATIVE:
-            return "unlabelled country, named as a place (`di`, `ke`, `dari`)"
-        return "unlabelled country as an actor or adjective (`tentara Jepang`)"
+            return "unlabelled country named as a place (`di`, `ke`, `dari`)"
+        return "convention: unlabelled country as an actor or adjective (`tentara Jepang`)"
     if label == "LOC" and gazetteer_entry(name):
         return "unlabelled known place (gazetteer)"
     return f"extra {label}"
@@ -149,7 +143,10 @@ def main() -> None:
     shown = sys.argv[sys.argv.index("-v") + 1] if "-v" in sys.argv else None
     for corpus in corpora:
         counts, examples, totals = error_kinds(corpus)
-        kinds = sorted({k.rsplit("/", 1)[0] for k in counts}, key=lambda k: -len(examples[k]))
+        kinds = sorted(
+            {k.rsplit("/", 1)[0] for k in counts},
+            key=lambda k: -(counts[k + "/FP"] + counts[k + "/FN"]),
+        )
         print(f"\n{corpus}: FP {totals['FP']}, FN {totals['FN']}")
         print(f"  {'FP':>4} {'FN':>4}  kind")
         for kind in kinds:
