@@ -447,6 +447,12 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
                 and ROMAN_NUMERAL.fullmatch(tokens.words[i + 1])
             ):
                 i += 2  # anggota Komisi III | DPR: the parliament is the name
+                while (
+                    i + 1 < run_end
+                    and keys[i] == "dan"
+                    and ROMAN_NUMERAL.fullmatch(tokens.words[i + 1])
+                ):
+                    i += 2  # Komisi VI dan XI
                 continue
             head_label = None
             if _longest(keys, i, run_end, gaz.org_heads):
