@@ -1124,6 +1124,11 @@ def test_a_numbered_commission_is_no_name_its_parliament_is(text: str, parliamen
     assert not any(name.startswith("Komisi") for name, _ in result)
 
 
+def test_numbered_commissions_joined_by_dan_are_no_names() -> None:
+    result = found("Menteri Rini sering membuat Komisi VI dan XI menolak kehadirannya.")
+    assert not any(name in ("Komisi VI", "XI", "Komisi VI dan XI") for name, _ in result)
+
+
 @pytest.mark.parametrize(
     ("text", "name", "label"),
     [
