@@ -1146,3 +1146,21 @@ def test_added_gazetteer_names(text: str, name: str, label: str) -> None:
 def test_common_noun_acronyms_are_no_organisations() -> None:
     result = found("Penjualan produk UKM dan dana PSO naik menjelang Pileg.")
     assert not any(name in ("UKM", "PSO", "Pileg") for name, _ in result)
+
+
+@pytest.mark.parametrize(
+    ("place", "takes"),
+    [("Kebumen Darsono", True), ("Pantai Darsono", False), ("Kebumen Jawa", False)],
+)
+def test_a_place_reading_does_not_take_the_name_after_a_title(place: str, takes: bool) -> None:
+    """After a title chain, a known place and one unknown word ending the person the rules
+    read are the title's place and the person's name: the tagger's place over both does
+    not overrule that person (`recogniser._gives_way`)."""
+    from kabar_tui.core.entities.recogniser import _place_takes_the_name
+    from kabar_tui.core.model import Mention
+
+    text = f"kata Ketua Kelompok Pelestari Hutan Wanalestari {place}, di hutan."
+    start = text.index("Kelompok")
+    person = Mention(text[start : text.index(",")], "PER", 0, start, text.index(","))
+    name = Mention(place, "LOC", 0, text.index(place), text.index(","))
+    assert _place_takes_the_name(name, person) is takes

@@ -733,7 +733,23 @@ def _gives_way(
         )
         and not any(text[name.end : s].isspace() for s in titled if s > name.end)
         and not any(_overlap(name, person) for person in people)
+        and not (basis == "titled" and _place_takes_the_name(name, mention))
         for name, probability in over
+    )
+
+
+def _place_takes_the_name(name: Mention, person: Mention) -> bool:
+    """The tagger's place is a known place and one unknown word that end a person read
+    after a title (`Ketua Kelompok ... | Cilacap Jumawan`): a title's place comes before
+    the person's name (`Presiden Rusia Vladimir Putin`), so that word is the name."""
+    place, _, last = name.text.partition(" ")
+    if name.label != Label.LOC or name.end != person.end or not last or " " in last:
+        return False
+    names = gazetteer().names
+    return (
+        name.start > person.start
+        and names.get(key_tuple(place), ("",))[0] == Label.LOC
+        and key_tuple(last) not in names
     )
 
 
