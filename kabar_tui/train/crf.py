@@ -39,8 +39,8 @@ from kabar_tui.train.corpora import (
 
 OPTIONS = {
     "c1": 0.05,  # L1: most attributes get no weight, which keeps the file small
-    "c2": 0.05,
-    "max_iterations": 120,
+    "c2": 0.02,
+    "max_iterations": 150,
     "feature.possible_transitions": True,
 }
 ARCHIVE_TIME = (1980, 1, 1, 0, 0, 0)  # every member's date in the model file: no clock
