@@ -373,3 +373,41 @@ def test_a_two_word_phrase_whose_pair_shares_its_bucket_is_checked_in_the_text()
     assert index._find_word(x) == ids[x] and index._find_word(second) == ids[second]
     page = index.search_page(f'"{first} {second}"')
     assert [hit.text for hit in page.hits] == [texts[2]] and page.total == 1
+
+
+def test_folding_a_character_is_made_when_first_met_and_is_as_it_was() -> None:
+    """Importing the folding makes no table (it cost a tenth of a search command's own
+    imports); each character folds as the whole table made at import folded it."""
+    import unicodedata
+
+    from kabar_tui.core import textfold
+
+    made = subprocess.run(
+        [sys.executable, "-c", "from kabar_tui.core import textfold; print(len(textfold._TABLE))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert made.stdout.strip() == "0"
+
+    def folded_as_before(char: str) -> str:  # the table each import used to make
+        marks = {"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2018": "'", "\u2019": "'"}
+        if char in marks:
+            return marks[char]
+        if not 0x41 <= ord(char) < 0x2000:
+            return char
+        lowered = char.lower()
+        source = lowered if len(lowered) == 1 else char
+        base = "".join(
+            c for c in unicodedata.normalize("NFKD", source) if not unicodedata.combining(c)
+        )
+        if len(base) == 1:
+            return base.lower() if len(base.lower()) == 1 else base
+        return lowered if len(lowered) == 1 else char
+
+    everything = "".join(chr(code) for code in range(0x20, 0x2100))
+    assert fold(everything) == "".join(map(folded_as_before, everything))
+    assert fold("İstanbul Zélie “Ançelot”") == "".join(
+        map(folded_as_before, "İstanbul Zélie “Ançelot”")
+    )
+    assert textfold.fold("JOKOWI Sukarnó") == "jokowi sukarno"
