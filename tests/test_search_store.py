@@ -24,7 +24,12 @@ from kabar_tui.core.pipeline import index_corpus
 from kabar_tui.core.query import KINDS, HitKind
 from kabar_tui.core.resources import seeds_dir
 from kabar_tui.core.search import RANKED, Bits, SearchEngine, SearchIndex, SearchPage
-from kabar_tui.core.search_store import StoredSearchIndex, open_search, save_search
+from kabar_tui.core.search_store import (
+    DOCUMENTS_TOGETHER,
+    StoredSearchIndex,
+    open_search,
+    save_search,
+)
 from kabar_tui.core.sources import Source
 from kabar_tui.core.storage import Storage, corpus_key
 from tests.test_storage import write_corpus
@@ -363,6 +368,41 @@ def test_votes_summed_with_numpy_are_those_added_one_at_a_time(
             assert list(got.items()) == list(expected.items()), query  # order, exact floats
             compared += bool(expected)
         assert compared > 80
+
+
+def test_a_query_without_filters_reads_the_rows_of_its_documents_not_the_columns(
+    cache: Storage,
+) -> None:
+    """The documents a query ranks and shows are read from their rows of the columns
+    (`documents N`, DOCUMENTS_TOGETHER documents each), not from the five whole columns
+    (32 MB at 100k articles): with the columns gone, queries without filters or phrases
+    answer as the index in memory does, without a warning."""
+    key, corpus = store_generated(cache, 30)
+    stored = open_search(cache, key)
+    assert isinstance(stored, StoredSearchIndex)
+    with cache.guard("read") as db:
+        rows = db.execute("SELECT COUNT(*) FROM search_arrays WHERE name LIKE 'documents %'")
+        assert rows.fetchone()[0] == -(-stored._document_count() // DOCUMENTS_TOGETHER) > 0
+    columns = ["kinds", "owners", "paragraphs", "records", "labels"]
+    damage(cache, f"DELETE FROM search_arrays WHERE name IN ({', '.join(map(repr, columns))})")
+    asked = [query for query in queries(corpus, 16, 4) if ":" not in query and '"' not in query]
+    assert len(asked) > 8
+    assert_same_pages(stored, SearchIndex.build(corpus), asked)
+    assert cache.warnings == []
+
+
+def test_a_damaged_row_of_documents_warns_and_the_index_is_built_again(cache: Storage) -> None:
+    key, corpus = store_generated(cache, 30)
+    stored = open_search(cache, key)
+    assert stored is not None
+    damage(
+        cache,
+        "UPDATE search_arrays SET data = CAST(x'07' || substr(data, 2) AS BLOB) "
+        "WHERE name = 'documents 0'",
+    )
+    asked = [query for query in queries(corpus, 16, 4) if ":" not in query]
+    assert_same_pages(stored, SearchIndex.build(corpus), asked)
+    assert len(cache.warnings) == 1 and "built it again" in cache.warnings[0], cache.warnings
 
 
 def test_a_prepared_index_has_read_what_its_first_query_reads(cache: Storage) -> None:

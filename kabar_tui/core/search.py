@@ -286,6 +286,18 @@ class SearchEngine(ABC):
     @abstractmethod
     def _documents(self) -> DocumentColumns: ...
 
+    def _document(self, doc: int) -> tuple[int, int, int, int, int]:
+        """(kind, owner, paragraph, record, label) of one document: the columns'
+        values, which an index may read for this document alone."""
+        columns = self._documents()
+        return (
+            columns.kinds[doc],
+            columns.owners[doc],
+            columns.paragraphs[doc],
+            columns.records[doc],
+            columns.labels[doc],
+        )
+
     @abstractmethod
     def _label_texts(self) -> Texts: ...
 
@@ -790,12 +802,9 @@ class SearchEngine(ABC):
         return SearchPage(hits, len(admitted))
 
     def _hit(self, doc: int, text: str, score: float, spans: list[tuple[int, int]]) -> Hit:
-        columns = self._documents()
-        owner = columns.owners[doc]
-        paragraph = columns.paragraphs[doc]
-        label = columns.labels[doc]
+        kind, owner, paragraph, _record, label = self._document(doc)
         return Hit(
-            kind=KINDS[columns.kinds[doc]],
+            kind=KINDS[kind],
             article_id=self._article_id(owner) if owner >= 0 else None,
             paragraph=paragraph if paragraph != _NO_NUMBER else None,
             text=text,
