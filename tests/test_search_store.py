@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 from benchmarks.searchgen import Generator
-from kabar_tui.core import storage, storage_sqlite
+from kabar_tui.core import search_store, storage, storage_sqlite
 from kabar_tui.core.model import Corpus
 from kabar_tui.core.pipeline import index_corpus
 from kabar_tui.core.query import KINDS, HitKind
@@ -388,6 +388,28 @@ def test_a_query_without_filters_reads_the_rows_of_its_documents_not_the_columns
     asked = [query for query in queries(corpus, 16, 4) if ":" not in query and '"' not in query]
     assert len(asked) > 8
     assert_same_pages(stored, SearchIndex.build(corpus), asked)
+    assert cache.warnings == []
+
+
+def test_a_session_of_queries_reads_the_columns_once_it_has_read_enough_rows(
+    cache: Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One query reads the rows of its documents; the queries of a session soon need
+    most rows, so past ROWS_BEFORE_COLUMNS (and an eighth of the rows) the columns are
+    read whole, once. The pages are the same either way."""
+    monkeypatch.setattr(search_store, "DOCUMENTS_TOGETHER", 16)
+    monkeypatch.setattr(search_store, "ROWS_BEFORE_COLUMNS", 4)
+    key, corpus = store_generated(cache, 30)
+    stored = open_search(cache, key)
+    assert isinstance(stored, StoredSearchIndex)
+    assert stored._document_count() // 16 // 8 <= 4
+    memory = SearchIndex.build(corpus)
+    asked = [q for q in queries(corpus, 16, 4) if q.strip() and ":" not in q and '"' not in q]
+    first = next(query for query in asked if memory.search_page(query, 0, 5).hits)
+    stored.search_page(first, 0, 5)
+    assert 0 < stored._rows_read <= 4 and "labels" not in stored._loaded
+    assert_same_pages(stored, memory, asked)
+    assert stored._rows_read == 4 and "labels" in stored._loaded
     assert cache.warnings == []
 
 

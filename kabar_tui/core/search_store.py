@@ -74,6 +74,9 @@ TAIL_SEGMENT = 1 << 30
 # documents it ranks and shows (17 kB each), not the five whole columns (32 MB at 100k).
 DOCUMENTS_TOGETHER = 1024
 _DOCUMENT_ROW = "documents "  # `search_arrays` name prefix of those rows
+# Rows read (at least this many, and an eighth of them) before a searcher reads the whole
+# columns instead: a session of queries soon needs most rows.
+ROWS_BEFORE_COLUMNS = 32
 _PART_HEAD = struct.Struct("<QI")  # a posting list in a scratch file: key, length
 _KIND_CODE = {kind: code for code, kind in enumerate(KINDS)}
 _BIG_ENDIAN = sys.byteorder == "big"
@@ -1074,6 +1077,7 @@ class StoredSearchIndex(SearchEngine):
         self._checksums = checksums
         self._lock = threading.RLock()
         self._loaded: dict[str, object] = {}
+        self._rows_read = 0  # rows of documents read (`_document`)
         self._cache: OrderedDict[int, Sequence[int] | None] = OrderedDict()
         self._cached = 0
         self._fallback: SearchEngine | None = None
@@ -1289,7 +1293,11 @@ class StoredSearchIndex(SearchEngine):
         row, at = divmod(doc, DOCUMENTS_TOGETHER)
         name = f"{_DOCUMENT_ROW}{row}"
         values = self._loaded.get(name)
+        rows = -(-self._count // DOCUMENTS_TOGETHER)
+        if values is None and self._rows_read >= max(ROWS_BEFORE_COLUMNS, rows // 8):
+            return super()._document(doc)  # a session of queries: the columns, once
         if values is None:
+            self._rows_read += 1
             found = (
                 self._db()
                 .execute(
@@ -1317,14 +1325,18 @@ class StoredSearchIndex(SearchEngine):
         )
 
     def _documents(self) -> DocumentColumns:
-        count = self._count
-        return DocumentColumns(
-            self._column("kinds", "B", count),
-            self._column("owners", "i", count),
-            self._column("paragraphs", "i", count),
-            self._column("records", "i", count),
-            self._column("labels", "i", count),
-        )
+        columns = self._loaded.get("columns")
+        if columns is None:
+            count = self._count
+            columns = self._loaded["columns"] = DocumentColumns(
+                self._column("kinds", "B", count),
+                self._column("owners", "i", count),
+                self._column("paragraphs", "i", count),
+                self._column("records", "i", count),
+                self._column("labels", "i", count),
+            )
+        assert isinstance(columns, DocumentColumns)
+        return columns
 
     def _label_texts(self) -> _Strings:
         return self._strings("label")
