@@ -427,6 +427,39 @@ def test_a_damaged_row_of_documents_warns_and_the_index_is_built_again(cache: St
     assert len(cache.warnings) == 1 and "built it again" in cache.warnings[0], cache.warnings
 
 
+def test_the_full_votes_of_later_pages_are_those_added_one_at_a_time(cache: Storage) -> None:
+    """`_vote_all` (the order of pages past the best-voted candidates) adds each posting
+    list's weight with numpy: the same floats, in the same order (ties by document), as
+    the loop over the lists' documents it replaced, on both backings."""
+    from kabar_tui.core.query import parse_query
+
+    key, corpus = store_generated(cache, 60)
+    stored = open_search(cache, key)
+    assert isinstance(stored, StoredSearchIndex)
+    rng = random.Random(8)
+    with cache.guard("read") as db:
+        stored._connection = db
+        for engine in (stored, SearchIndex.build(corpus)):
+            compared = 0
+            for query in queries(corpus, 40, 6):
+                parsed = parse_query(query)
+                words = [*parsed.terms, *(w for phrase in parsed.phrases for w in phrase)]
+                if not words:
+                    continue
+                terms = engine._terms(parsed, words)
+                docs = rng.sample(range(engine._document_count()), 300)
+                votes = dict.fromkeys(docs, 0.0)
+                for feature in engine._features(terms):
+                    for weight, posting in feature:
+                        for doc in posting:
+                            if doc in votes:
+                                votes[doc] += weight
+                expected = sorted(votes.items(), key=lambda item: (-item[1], item[0]))
+                assert engine._vote_all(terms, docs) == expected, query
+                compared += any(vote for _, vote in expected)
+            assert compared > 20
+
+
 def test_a_prepared_index_has_read_what_its_first_query_reads(cache: Storage) -> None:
     """`prepare` (the reader's search thread, once the index is open) reads the vocabulary
     and the document columns: with their rows gone afterwards, queries still answer as

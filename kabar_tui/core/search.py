@@ -470,14 +470,19 @@ class SearchEngine(ABC):
         return mask
 
     def _vote_all(self, terms: list[_Term], docs: list[int]) -> list[tuple[int, float]]:
-        """`docs` with their full vote (no budget), best first: the order of later pages."""
-        votes = dict.fromkeys(docs, 0.0)
+        """`docs` with their full vote (no budget), best first: the order of later pages.
+
+        Each posting list's weight is added to the documents it names, list after list as
+        a loop over the lists' documents added them (the same floats), but with numpy: a
+        page past the best-voted candidates (a phrase they seldom hold) walked every
+        document of common words' lists in Python, 0.5 s at 100k articles."""
+        wanted = np.asarray(docs, dtype=np.int64)
+        votes = np.zeros(len(wanted), dtype=np.float64)
         for feature in self._features(terms):
             for weight, posting in feature:
-                for doc in posting:
-                    if doc in votes:
-                        votes[doc] += weight
-        return sorted(votes.items(), key=lambda item: (-item[1], item[0]))
+                votes[_holding(posting, wanted)] += weight
+        order = np.lexsort((wanted, -votes))
+        return list(zip(wanted[order].tolist(), votes[order].tolist(), strict=True))
 
     def _terms(self, parsed: Query, words: list[str]) -> list[_Term]:
         total = max(self._document_count(), 1)
