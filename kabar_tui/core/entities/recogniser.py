@@ -16,7 +16,7 @@ from itertools import accumulate, compress, pairwise
 from operator import itemgetter
 
 from kabar_tui.core.entities.features import rule_tags_at, word_lists
-from kabar_tui.core.entities.gazetteer import gazetteer, key_tuple
+from kabar_tui.core.entities.gazetteer import MAX_PHRASE_WORDS, gazetteer, key_tuple
 from kabar_tui.core.entities.rules import (
     RuleResult,
     known_people,
@@ -24,7 +24,7 @@ from kabar_tui.core.entities.rules import (
     recognise_with_bases,
 )
 from kabar_tui.core.entities.tokens import is_middle_initial
-from kabar_tui.core.lexicon import Label, tagger_tokens
+from kabar_tui.core.lexicon import Label, speech_stems, stopwords, tagger_tokens
 from kabar_tui.core.model import Article, Mention
 
 SENTENCE_END = frozenset(".!?")
@@ -654,7 +654,9 @@ def _region_opens_person(tagged: list[Mention], text: str) -> list[Mention]:
 
 def _opens_run_outside_place(text: str, start: int) -> bool:
     """The word before `start` is an ordinary word (lowercase, or `Menurut`) that does not
-    name a place after it, or there is none (the paragraph's first word)."""
+    name a place after it, or there is none (the paragraph's first word). A title, written
+    lowercase mid-sentence as the news does (`senator Ohio Vance`, `wali kota`), is no
+    ordinary word: its region comes after it."""
     before = text[:start].split()
     if not before:
         return True
@@ -663,6 +665,20 @@ def _opens_run_outside_place(text: str, start: int) -> bool:
         word.isalpha()
         and (word.islower() or word.casefold() in gazetteer().not_entities)
         and word.casefold() not in PLACE_PREPOSITIONS
+        and not _ends_with_title(before)
+    )
+
+
+def _ends_with_title(words: list[str]) -> bool:
+    """The last of `words` end a title or role the rules know (casefolded: `senator`,
+    `wali kota`), not a speech word or function word among their cues (`kata`, `menurut`),
+    which opens a name but names no one's office."""
+    titles = gazetteer().person_cues
+    keys = key_tuple(" ".join(words[-MAX_PHRASE_WORDS:]))
+    ordinary = stopwords() | speech_stems()
+    return any(
+        keys[-length:] in titles and not (length == 1 and keys[-1] in ordinary)
+        for length in range(1, len(keys) + 1)
     )
 
 
