@@ -1105,6 +1105,25 @@ def test_a_region_opening_a_one_word_person_is_the_persons_first_name(
     assert not any(label == "LOC" and name in person for name, label in result)
 
 
+@pytest.mark.parametrize(
+    ("text", "place", "person"),
+    [
+        ("Langkah senator Ohio Vance disambut baik.", "Ohio", "Vance"),
+        ("Sikap gubernur Kentucky Lombardo disambut baik.", "Kentucky", "Lombardo"),
+        ("Langkah wali kota Texas Abbott disambut baik.", "Texas", "Abbott"),
+    ],
+)
+def test_a_region_after_a_lowercase_title_stays_the_titles_place(
+    text: str, place: str, person: str
+) -> None:
+    """The news writes titles lowercase mid-sentence: a region of another country after
+    one (one word or two) is the title's place, not the first name of the person after it."""
+    result = found(text)
+    assert (place, "LOC") in result
+    assert (person, "PER") in result
+    assert not any(name.startswith(place + " ") for name, _ in result)
+
+
 def test_a_region_after_a_place_preposition_stays_a_place() -> None:
     result = found("Kampanye di Texas Abbott tidak banyak didatangi pemilih.")
     assert ("Texas", "LOC") in result
