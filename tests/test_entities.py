@@ -1093,6 +1093,8 @@ def test_a_titles_region_before_its_country_stays_a_place(
     [
         ("Drama karya Tennessee Williams itu dipentaskan di Jakarta.", "Tennessee Williams"),
         ("Tennessee Williams menulis drama itu pada 1947.", "Tennessee Williams"),
+        ("Drama itu bagus, kata Tennessee Williams.", "Tennessee Williams"),
+        ("Hal itu disampaikan kepada Tennessee Williams.", "Tennessee Williams"),
     ],
 )
 def test_a_region_opening_a_one_word_person_is_the_persons_first_name(
