@@ -14,7 +14,6 @@ import json
 from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from functools import cache
-from itertools import compress
 from pathlib import Path
 from typing import cast
 
@@ -34,6 +33,10 @@ LABELS = ("O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "I-ORG")
 ENTITY = ("", Label.PER, Label.LOC, Label.ORG)  # by (label number + 1) // 2
 MODEL_PATH = Path(__file__).resolve().parents[2] / "data" / "entities" / "crf.npz"
 FORM_CACHE_LIMIT = 200_000
+# Where a word's place in the sentence says something (`features.position_attributes`):
+# the word before it opens a quote, or is the sentence's start (the edge `<s>`).
+_OPENS_CONTEXT = QUOTE_OPENERS | {BOUNDARY[-1]}
+_UNTAGGED = frozenset({"O", ""})  # no rule tag, or beyond the sentence
 
 
 class CrfModel:
@@ -118,54 +121,29 @@ class CrfModel:
         if pieces is None:
             pieces = [[(0, len(words))] for words, _ in sentences]
         edges = (BOUNDARY[-2], BOUNDARY[-1]), (BOUNDARY[1], BOUNDARY[2])
-        window: list[str] = []  # each piece's words and the 2 either side (or the edges)
+        no_tags = ("", ""), ("", "")
+        # each piece's words and the 2 either side (or the edges), and their rule tags
+        # ("" beyond the sentence): a scored word's context is read off its neighbours here
+        window: list[str] = []
+        tag_window: list[str] = []
         at: list[int] = []  # where each scored word is in `window`
-        special: list[int] = []  # scored words whose context adds to the form's scores
-        contexts: list[int] = []
-        context_ids = self.context_ids
-        for (words, tags), spans in zip(sentences, pieces, strict=True):
+        # each piece's first scored row, its sentence and the sentence's word at that row
+        piece_rows: list[int] = []
+        piece_words: list[tuple[int, int]] = []
+        for number, ((words, tags), spans) in enumerate(zip(sentences, pieces, strict=True)):
             n = len(words)
             if not n:  # an empty sentence has no rows to score
                 continue
-            # the first word, words next to a rule mention, words after a quote
-            marked = {0}
-            for j in compress(range(n), map("O".__ne__, tags)):
-                marked.update((j - 1, j, j + 1))
-            # `context_id`'s key of each word, in parallel lists: most keys are seen before,
-            # so the marked words' rows are looked up without a call a word
-            previous, following = ["", *tags], [*tags[1:], ""]
-            capital_after: list[str | bool] = [""] * n  # a capital opening the sentence or a quote
-            capital_after[0] = words[0][:1].isupper()
-            for j in compress(range(n), map(QUOTE_OPENERS.__contains__, words)):
-                marked.add(j + 1)
-                if j + 1 < n:
-                    capital_after[j + 1] = words[j + 1][:1].isupper()
             for first, last in spans:
                 base = len(window) - first + 2  # word i is window[base + i]
                 if first >= 2 and last + 2 <= n:
                     window += words[first - 2 : last + 2]
+                    tag_window += tags[first - 2 : last + 2]
                 else:  # word i is padded[i + 2]
                     window += [*edges[0], *words, *edges[1]][first : last + 4]
-                marked_here = sorted(marked.intersection(range(first, last)))
-                special.extend(map((len(at) - first).__add__, marked_here))
-                found = list(
-                    map(
-                        context_ids.get,
-                        zip(
-                            map(previous.__getitem__, marked_here),
-                            map(tags.__getitem__, marked_here),
-                            map(following.__getitem__, marked_here),
-                            map(capital_after.__getitem__, marked_here),
-                            strict=True,
-                        ),
-                    )
-                )
-                if None in found:
-                    found = [
-                        self.context_id(words, tags, i) if row is None else row
-                        for i, row in zip(marked_here, found, strict=True)
-                    ]
-                contexts += cast("list[int]", found)
+                    tag_window += [*no_tags[0], *tags, *no_tags[1]][first : last + 4]
+                piece_rows.append(len(at))
+                piece_words.append((number, first))
                 at.extend(range(base + first, base + last))
         self.add_forms(window)
         known = self.form_ids
@@ -176,7 +154,39 @@ class CrfModel:
         scores = table[ids[place - 2], 0] + self.plain
         for r, k in enumerate(OFFSETS[1:], start=1):
             scores += table[ids[place + k], r]
-        if special:
+        # the words whose context adds to the form's scores: the first word of a
+        # sentence, words next to a rule mention or in one, words after a quote
+        opens = np.fromiter(map(_OPENS_CONTEXT.__contains__, window), bool, len(window))
+        tagged = np.fromiter(map(_UNTAGGED.__contains__, tag_window), bool, len(window))
+        np.logical_not(tagged, out=tagged)
+        special = np.flatnonzero(
+            opens[place - 1] | tagged[place - 1] | tagged[place] | tagged[place + 1]
+        )
+        if len(special):
+            marked = place[special]
+            before, after = (marked - 1).tolist(), (marked + 1).tolist()
+            marked_at = marked.tolist()
+            capital = [
+                window[i][:1].isupper() if opened else ""
+                for i, opened in zip(marked_at, opens[marked - 1].tolist(), strict=True)
+            ]
+            keys = zip(
+                map(tag_window.__getitem__, before),
+                map(tag_window.__getitem__, marked_at),
+                map(tag_window.__getitem__, after),
+                capital,
+                strict=True,
+            )
+            contexts = list(map(self.context_ids.get, keys))
+            if None in contexts:  # a context not seen before: its row made from the sentence
+                for k, row in enumerate(contexts):
+                    if row is None:
+                        scored = int(special[k])
+                        piece = bisect_right(piece_rows, scored) - 1
+                        number, first = piece_words[piece]
+                        words, tags = sentences[number]
+                        index = first + scored - piece_rows[piece]
+                        contexts[k] = self.context_id(words, tags, index)
             scores[special] += self.context_table[contexts]
         return scores
 
@@ -450,30 +460,29 @@ def entity_spans(labels: np.ndarray, offsets: Sequence[int]) -> list[list[tuple[
     """(first, end, label) word ranges of the entities in label numbers (`LABELS`) of
     sentences laid one after the other (`offsets`: where each starts, then the end). Reads
     only the labelled words, most words being O; a stray I- opens an entity, as
-    `corpora.spans_of` reads training data."""
+    `corpora.spans_of` reads training data. An I- continues the entity of the word before
+    it if that word is of its kind and sentence: found for all words at once, so the loop
+    runs over entities, not words."""
     spans: list[list[tuple[int, int, str]]] = [[] for _ in offsets[:-1]]
-    named = np.flatnonzero(labels)
-    if not len(named):
+    if not labels.any():
         return spans
-    sentence_of = (np.searchsorted(offsets, named, side="right") - 1).tolist()
-    found: list[list[int]] = []  # [sentence, first, end, kind]
-    for position, value, sentence in zip(
-        named.tolist(), labels[named].tolist(), sentence_of, strict=True
+    kinds = (labels + 1) // 2  # 0 O, 1 PER, 2 LOC, 3 ORG
+    goes_on = np.zeros(len(labels) + 1, dtype=bool)  # the word continues the one before
+    goes_on[1:-1] = (labels[1:] % 2 == 0) & (kinds[1:] == kinds[:-1]) & (kinds[1:] > 0)
+    goes_on[offsets[1:-1]] = False  # no entity runs over a sentence's start
+    named = kinds > 0
+    firsts = np.flatnonzero(named & ~goes_on[:-1])
+    ends = np.flatnonzero(named & ~goes_on[1:]) + 1
+    sentence_of = np.searchsorted(offsets, firsts, side="right") - 1
+    starts = np.asarray(offsets)[sentence_of]
+    for sentence, first, end, kind in zip(
+        sentence_of.tolist(),
+        (firsts - starts).tolist(),
+        (ends - starts).tolist(),
+        kinds[firsts].tolist(),
+        strict=True,
     ):
-        kind = (value + 1) // 2  # 1 PER, 2 LOC, 3 ORG
-        # an I- label continues the entity just before it, of its kind and sentence
-        if (
-            value % 2 == 0
-            and found
-            and found[-1][0] == sentence
-            and found[-1][2:] == [position, kind]
-        ):
-            found[-1][2] = position + 1
-        else:
-            found.append([sentence, position, position + 1, kind])
-    for sentence, first, end, kind in found:
-        start = offsets[sentence]
-        spans[sentence].append((first - start, end - start, ENTITY[kind]))
+        spans[sentence].append((first, end, ENTITY[kind]))
     return spans
 
 
