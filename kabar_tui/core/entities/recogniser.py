@@ -237,20 +237,20 @@ def _tag_articles(
             )
             open_names = [
                 i
-                for i in capitalised
-                if words[i].casefold() not in ordinary
+                for i, opens in zip(
+                    capitalised,
+                    map(_OPENS.__getitem__, map(tags.__getitem__, capitalised)),
+                    strict=True,
+                )
+                if opens is not False
+                and words[i].casefold() not in ordinary
                 and (
-                    (opens := _OPENS[tags[i]])
+                    opens
+                    or (tags[i][0] == "B" and i and _carries(words[i - 1], tags[i - 1]))
                     or (
-                        opens is None
-                        and (
-                            (tags[i][0] == "B" and i and _carries(words[i - 1], tags[i - 1]))
-                            or (
-                                i + 1 < len(words)
-                                and tags[i + 1][0] != "I"
-                                and _carries(words[i + 1], tags[i + 1])
-                            )
-                        )
+                        i + 1 < len(words)
+                        and tags[i + 1][0] != "I"
+                        and _carries(words[i + 1], tags[i + 1])
                     )
                 )
             ]
@@ -467,7 +467,10 @@ def _merge(
     Hot Country Songs chart`), not a place."""
     surely = [_likelier(name, probability, ruled, rules) for name, probability in surely]
     widenable = _widenable(ruled, rules, text) if surely else []
-    tagged = [_without_verb_at_end(_widened(name, widenable, text)) for name, _ in surely]
+    tagged = [
+        _without_verb_at_end(_widened(name, widenable, text) if widenable else name)
+        for name, _ in surely
+    ]
     # a mention only a sure name overrules needs a name whose probability was asked for
     sure = any(probability is not None for _, probability in surely)
     ruled_bases = rules.bases
@@ -475,14 +478,14 @@ def _merge(
     kept = [
         m
         for m, basis in zip(ruled, bases, strict=True)
-        if _known_person(m, basis)
-        or (
+        if (
             basis in CURATED
             and not (
                 (basis in TAGGER_OVERRULES or (sure and basis in SURE_OVERRULES))
                 and _gives_way(m, surely, ruled, rules, text)
             )
         )
+        or (basis == WEIGHED and _known_person(m, basis))  # no curated basis
     ]
     cut: list[Mention] = []
     if tagged:  # most paragraphs: the tagger has nothing to add

@@ -31,6 +31,7 @@ from kabar_tui.core.lexicon import Label
 
 LABELS = ("O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "I-ORG")
 ENTITY = ("", Label.PER, Label.LOC, Label.ORG)  # by (label number + 1) // 2
+KIND_NUMBER = {label: kind for kind, label in enumerate(ENTITY) if label}
 MODEL_PATH = Path(__file__).resolve().parents[2] / "data" / "entities" / "crf.npz"
 FORM_CACHE_LIMIT = 200_000
 # Where a word's place in the sentence says something (`features.position_attributes`):
@@ -187,7 +188,7 @@ class CrfModel:
                         words, tags = sentences[number]
                         index = first + scored - piece_rows[piece]
                         contexts[k] = self.context_id(words, tags, index)
-            scores[special] += self.context_table[contexts]
+            scores[special] += self.context_table[cast("list[int]", contexts)]
         return scores
 
     def decode(
@@ -251,12 +252,17 @@ class CrfModel:
         spans = entity_spans(labels, offsets)
         if lattice is None:
             return [[] for _ in spans], {}
-        wanted = [
-            (offsets[i] + a, offsets[i] + b, (int(labels[offsets[i] + a]) + 1) // 2)
-            for i, row in enumerate(spans)
-            for a, b, label in row
-            if asked is None or asked(i, a, b, label)
-        ]
+        # the names asked about, and where each is in `named` (to give it its probability)
+        wanted: list[tuple[int, int, int]] = []
+        asked_at: list[tuple[list[tuple[int, int, str, float | None]], int]] = []
+        named: list[list[tuple[int, int, str, float | None]]] = []
+        for i, row in enumerate(spans):
+            found: list[tuple[int, int, str, float | None]] = [(*span, None) for span in row]
+            named.append(found)
+            for j, (a, b, label) in enumerate(row):
+                if asked is None or asked(i, a, b, label):
+                    wanted.append((offsets[i] + a, offsets[i] + b, KIND_NUMBER[label]))
+                    asked_at.append((found, j))
         queries = queries or {}
         named_at = labels.tolist() if queries else []
         other = [
@@ -269,15 +275,8 @@ class CrfModel:
         weights = lattice.readings(
             wanted + [(offsets[i] + a, offsets[i] + b, kind) for i, a, b, kind in other]
         )
-        probabilities = dict(zip(wanted, weights[: len(wanted)], strict=True))
-        named = [
-            [
-                (a, b, label, probabilities.get((offsets[i] + a, offsets[i] + b, kind)))
-                for a, b, label in row
-                for kind in [(int(labels[offsets[i] + a]) + 1) // 2]
-            ]
-            for i, row in enumerate(spans)
-        ]
+        for (found, j), weight in zip(asked_at, weights, strict=False):
+            found[j] = (*found[j][:3], weight)
         return named, dict(zip(other, weights[len(wanted) :], strict=True))
 
     def _best_labels(
