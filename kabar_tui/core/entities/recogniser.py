@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Sequence
-from itertools import accumulate, compress, pairwise
+from itertools import accumulate, chain, compress, pairwise
 from operator import itemgetter
 
 from kabar_tui.core.entities.features import rule_tags_at, word_lists
@@ -308,7 +308,11 @@ def _tag_articles(
             for s, e, ruled_label in sure_ruled[number].get(index, ())
         )
 
-    decoded, answers = model().decode_weighed(batch, pieces, None if everywhere else asked, queries)
+    # only a name over a word of such a mention can be one `asked` wants
+    askable = list(map(_ASKABLE.__getitem__, chain.from_iterable(tags for _, tags in batch)))
+    decoded, answers = model().decode_weighed(
+        batch, pieces, None if everywhere else asked, queries, askable
+    )
     for (sentence, first, last, _), reading in answers.items():
         number, index, offset, starts, ends = places[sentence]
         weighed[number][index, starts[offset + first], ends[offset + last - 1]] = reading
@@ -340,6 +344,19 @@ class _Opens(dict[str, bool | None]):
 
 
 _OPENS = _Opens()
+
+
+class _Askable(dict[str, bool]):
+    """Rule tag -> whether it is a word of a rule mention only a sure name overrules, or of
+    a name the rules read from capitals alone: a tagger's name over none of those is never
+    one `_tag_articles`'s `asked` wants. Made once a tag."""
+
+    def __missing__(self, tag: str) -> bool:
+        askable = self[tag] = tag.endswith(WEIGHED_TAG) or tag in SURE_TAGS
+        return askable
+
+
+_ASKABLE = _Askable()
 
 
 def _word_ranges(

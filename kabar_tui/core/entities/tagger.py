@@ -31,7 +31,6 @@ from kabar_tui.core.lexicon import Label
 
 LABELS = ("O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "I-ORG")
 ENTITY = ("", Label.PER, Label.LOC, Label.ORG)  # by (label number + 1) // 2
-KIND_NUMBER = {label: kind for kind, label in enumerate(ENTITY) if label}
 MODEL_PATH = Path(__file__).resolve().parents[2] / "data" / "entities" / "crf.npz"
 FORM_CACHE_LIMIT = 200_000
 # Where a word's place in the sentence says something (`features.position_attributes`):
@@ -240,6 +239,7 @@ class CrfModel:
         pieces: Sequence[Sequence[tuple[int, int]]] | None = None,
         asked: Callable[[int, int, int, str], bool] | None = None,
         queries: Mapping[int, Sequence[tuple[int, int, int]]] | None = None,
+        askable: Sequence[bool] | None = None,
     ) -> tuple[
         list[list[tuple[int, int, str, float | None]]], dict[tuple[int, int, int, int], float]
     ]:
@@ -247,22 +247,39 @@ class CrfModel:
         sentence number, (first, end, kind) queries as `Lattice.readings` takes them
         (another recogniser's names), answered by (sentence, first, end, kind) where the
         best labelling names none of those words and they lie in one decoded piece. One
-        forward-backward pass serves both, over the pieces that hold an answer only."""
+        forward-backward pass serves both, over the pieces that hold an answer only.
+        With `askable` (a flag for each word of the sentences, one after the other), only
+        names over a flagged word are put to `asked`: the others are not asked about."""
         labels, offsets, lattice = self._best_labels(sentences, pieces, keep_steps=True)
-        spans = entity_spans(labels, offsets)
+        sentence_of, firsts, ends, kinds = _entity_runs(labels, offsets)
+        named: list[list[tuple[int, int, str, float | None]]] = [[] for _ in offsets[:-1]]
         if lattice is None:
-            return [[] for _ in spans], {}
+            return named, {}
+        starts = np.asarray(offsets)[sentence_of]
+        if askable is not None and asked is not None:
+            flagged = np.concatenate(([0], np.cumsum(np.asarray(askable, dtype=bool))))
+            put = (flagged[ends] > flagged[firsts]).tolist()
+        else:
+            put = [True] * len(firsts)
         # the names asked about, and where each is in `named` (to give it its probability)
         wanted: list[tuple[int, int, int]] = []
         asked_at: list[tuple[list[tuple[int, int, str, float | None]], int]] = []
-        named: list[list[tuple[int, int, str, float | None]]] = []
-        for i, row in enumerate(spans):
-            found: list[tuple[int, int, str, float | None]] = [(*span, None) for span in row]
-            named.append(found)
-            for j, (a, b, label) in enumerate(row):
-                if asked is None or asked(i, a, b, label):
-                    wanted.append((offsets[i] + a, offsets[i] + b, KIND_NUMBER[label]))
-                    asked_at.append((found, j))
+        for i, first, end, a, b, kind, ask in zip(
+            sentence_of.tolist(),
+            firsts.tolist(),
+            ends.tolist(),
+            (firsts - starts).tolist(),
+            (ends - starts).tolist(),
+            kinds.tolist(),
+            put,
+            strict=True,
+        ):
+            found = named[i]
+            label = ENTITY[kind]
+            if ask and (asked is None or asked(i, a, b, label)):
+                wanted.append((first, end, kind))
+                asked_at.append((found, len(found)))
+            found.append((a, b, label, None))
         queries = queries or {}
         named_at = labels.tolist() if queries else []
         other = [
@@ -459,12 +476,28 @@ def entity_spans(labels: np.ndarray, offsets: Sequence[int]) -> list[list[tuple[
     """(first, end, label) word ranges of the entities in label numbers (`LABELS`) of
     sentences laid one after the other (`offsets`: where each starts, then the end). Reads
     only the labelled words, most words being O; a stray I- opens an entity, as
-    `corpora.spans_of` reads training data. An I- continues the entity of the word before
-    it if that word is of its kind and sentence: found for all words at once, so the loop
-    runs over entities, not words."""
+    `corpora.spans_of` reads training data."""
     spans: list[list[tuple[int, int, str]]] = [[] for _ in offsets[:-1]]
-    if not labels.any():
-        return spans
+    sentence_of, firsts, ends, kinds = _entity_runs(labels, offsets)
+    starts = np.asarray(offsets)[sentence_of]
+    for sentence, first, end, kind in zip(
+        sentence_of.tolist(),
+        (firsts - starts).tolist(),
+        (ends - starts).tolist(),
+        kinds.tolist(),
+        strict=True,
+    ):
+        spans[sentence].append((first, end, ENTITY[kind]))
+    return spans
+
+
+def _entity_runs(
+    labels: np.ndarray, offsets: Sequence[int]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """`entity_spans` as arrays, in order: each entity's sentence, first word and end
+    (among all words) and kind (1 PER, 2 LOC, 3 ORG). An I- continues the entity of the
+    word before it if that word is of its kind and sentence: found for all words at once,
+    so no loop runs over words."""
     kinds = (labels + 1) // 2  # 0 O, 1 PER, 2 LOC, 3 ORG
     goes_on = np.zeros(len(labels) + 1, dtype=bool)  # the word continues the one before
     goes_on[1:-1] = (labels[1:] % 2 == 0) & (kinds[1:] == kinds[:-1]) & (kinds[1:] > 0)
@@ -473,16 +506,7 @@ def entity_spans(labels: np.ndarray, offsets: Sequence[int]) -> list[list[tuple[
     firsts = np.flatnonzero(named & ~goes_on[:-1])
     ends = np.flatnonzero(named & ~goes_on[1:]) + 1
     sentence_of = np.searchsorted(offsets, firsts, side="right") - 1
-    starts = np.asarray(offsets)[sentence_of]
-    for sentence, first, end, kind in zip(
-        sentence_of.tolist(),
-        (firsts - starts).tolist(),
-        (ends - starts).tolist(),
-        kinds[firsts].tolist(),
-        strict=True,
-    ):
-        spans[sentence].append((first, end, ENTITY[kind]))
-    return spans
+    return sentence_of, firsts, ends, kinds[firsts]
 
 
 def model() -> CrfModel:
