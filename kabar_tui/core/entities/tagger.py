@@ -136,12 +136,14 @@ class CrfModel:
                 continue
             for first, last in spans:
                 base = len(window) - first + 2  # word i is window[base + i]
-                if first >= 2 and last + 2 <= n:
-                    window += words[first - 2 : last + 2]
-                    tag_window += tags[first - 2 : last + 2]
-                else:  # word i is padded[i + 2]
-                    window += [*edges[0], *words, *edges[1]][first : last + 4]
-                    tag_window += [*no_tags[0], *tags, *no_tags[1]][first : last + 4]
+                # the edges where the 2 words either side are beyond the sentence
+                left, right = max(first - 2, 0), max(last + 2 - n, 0)
+                window += edges[0][first:]
+                window += words[left : last + 2]
+                window += edges[1][:right]
+                tag_window += no_tags[0][first:]
+                tag_window += tags[left : last + 2]
+                tag_window += no_tags[1][:right]
                 piece_rows.append(len(at))
                 piece_words.append((number, first))
                 at.extend(range(base + first, base + last))
