@@ -12,7 +12,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Sequence
 from itertools import accumulate, chain, compress, pairwise
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 
 from kabar_tui.core.entities.features import rule_tags_at, word_lists
 from kabar_tui.core.entities.gazetteer import gazetteer, key_tuple
@@ -144,7 +144,7 @@ def _merge_article(
             )
     if rules.borrowed:
         found = _lenders_kept(found, rules)
-    found.sort(key=lambda m: (m.paragraph, m.start))
+    found.sort(key=attrgetter("paragraph", "start"))
     return found
 
 

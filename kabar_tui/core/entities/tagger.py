@@ -375,12 +375,15 @@ class Lattice:
         longest, count = scores.shape[:2]
         score = scores[0].copy()
         back = np.zeros((longest, count, len(LABELS)), dtype=np.intp)
-        transitions = self.transitions[None]
+        # (to, from): each step's best label before each label is found along the last,
+        # contiguous axis, and its score taken at that place, not found again by a max
+        into = np.ascontiguousarray(self.transitions.T)[None]
+        pieces, labels = np.arange(count)[:, None], np.arange(len(LABELS))[None, :]
         for t in range(1, longest):
             k = running[t]
-            candidates = score[:k, :, None] + transitions  # (pieces, from, to)
-            back[t, :k] = candidates.argmax(axis=1)
-            np.add(candidates.max(axis=1), scores[t, :k], out=score[:k])
+            candidates = score[:k, None, :] + into  # (pieces, to, from)
+            best = back[t, :k] = candidates.argmax(axis=2)
+            np.add(candidates[pieces[:k], labels, best], scores[t, :k], out=score[:k])
         current = score.argmax(axis=1)
         path = np.zeros((longest, count), dtype=np.intp)
         for t in range(longest - 1, -1, -1):
