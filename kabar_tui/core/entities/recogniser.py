@@ -484,10 +484,7 @@ def _merge(
     Hot Country Songs chart`), not a place."""
     surely = [_likelier(name, probability, ruled, rules) for name, probability in surely]
     widenable = _widenable(ruled, rules, text) if surely else []
-    tagged = [
-        _without_verb_at_end(_widened(name, widenable, text) if widenable else name)
-        for name, _ in surely
-    ]
+    tagged = [_without_verb_at_end(_widened(name, widenable, text)) for name, _ in surely]
     # a mention only a sure name overrules needs a name whose probability was asked for
     sure = any(probability is not None for _, probability in surely)
     ruled_bases = rules.bases
