@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
-from itertools import accumulate, compress, pairwise
-from operator import itemgetter
+from itertools import accumulate, chain, compress, pairwise
+from operator import attrgetter, itemgetter
 
 from kabar_tui.core.entities.features import rule_tags_at, word_lists
 from kabar_tui.core.entities.gazetteer import MAX_PHRASE_WORDS, gazetteer, key_tuple
@@ -150,7 +150,7 @@ def _merge_article(
             )
     if rules.borrowed:
         found = _lenders_kept(found, rules)
-    found.sort(key=lambda m: (m.paragraph, m.start))
+    found.sort(key=attrgetter("paragraph", "start"))
     return found
 
 
@@ -243,20 +243,20 @@ def _tag_articles(
             )
             open_names = [
                 i
-                for i in capitalised
-                if words[i].casefold() not in ordinary
+                for i, opens in zip(
+                    capitalised,
+                    map(_OPENS.__getitem__, map(tags.__getitem__, capitalised)),
+                    strict=True,
+                )
+                if opens is not False
+                and words[i].casefold() not in ordinary
                 and (
-                    (opens := _OPENS[tags[i]])
+                    opens
+                    or (tags[i][0] == "B" and i and _carries(words[i - 1], tags[i - 1]))
                     or (
-                        opens is None
-                        and (
-                            (tags[i][0] == "B" and i and _carries(words[i - 1], tags[i - 1]))
-                            or (
-                                i + 1 < len(words)
-                                and tags[i + 1][0] != "I"
-                                and _carries(words[i + 1], tags[i + 1])
-                            )
-                        )
+                        i + 1 < len(words)
+                        and tags[i + 1][0] != "I"
+                        and _carries(words[i + 1], tags[i + 1])
                     )
                 )
             ]
@@ -314,7 +314,11 @@ def _tag_articles(
             for s, e, ruled_label in sure_ruled[number].get(index, ())
         )
 
-    decoded, answers = model().decode_weighed(batch, pieces, None if everywhere else asked, queries)
+    # only a name over a word of such a mention can be one `asked` wants
+    askable = list(map(_ASKABLE.__getitem__, chain.from_iterable(tags for _, tags in batch)))
+    decoded, answers = model().decode_weighed(
+        batch, pieces, None if everywhere else asked, queries, askable
+    )
     for (sentence, first, last, _), reading in answers.items():
         number, index, offset, starts, ends = places[sentence]
         weighed[number][index, starts[offset + first], ends[offset + last - 1]] = reading
@@ -346,6 +350,19 @@ class _Opens(dict[str, bool | None]):
 
 
 _OPENS = _Opens()
+
+
+class _Askable(dict[str, bool]):
+    """Rule tag -> whether it is a word of a rule mention only a sure name overrules, or of
+    a name the rules read from capitals alone: a tagger's name over none of those is never
+    one `_tag_articles`'s `asked` wants. Made once a tag."""
+
+    def __missing__(self, tag: str) -> bool:
+        askable = self[tag] = tag.endswith(WEIGHED_TAG) or tag in SURE_TAGS
+        return askable
+
+
+_ASKABLE = _Askable()
 
 
 def _word_ranges(
@@ -483,14 +500,14 @@ def _merge(
     kept = [
         m
         for m, basis in zip(ruled, bases, strict=True)
-        if _known_person(m, basis)
-        or (
+        if (
             basis in CURATED
             and not (
                 (basis in TAGGER_OVERRULES or (sure and basis in SURE_OVERRULES))
                 and _gives_way(m, surely, ruled, rules, text)
             )
         )
+        or (basis == WEIGHED and _known_person(m, basis))  # no curated basis
     ]
     cut: list[Mention] = []
     if tagged:  # most paragraphs: the tagger has nothing to add
