@@ -1,0 +1,162 @@
+"""A whole cross-article stage after a changed or removed file writes its results over
+the rows of the corpus stored before (retired, `Storage._retire`), only the parts
+(`storage._PART`) that differ, and stores what `kabar index --rebuild` stores."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from kabar_tui.core import storage as storage_module
+from kabar_tui.core.pipeline import IndexReport, index_corpus
+from kabar_tui.core.storage import RETIRED, Storage, _numbered
+from tests.test_digest_store import assert_same_as_rebuilt
+from tests.test_incremental import write_corpus
+
+DAMAGED = "cache rows of the corpus did not match their checksum"
+
+
+@pytest.fixture(autouse=True)
+def cache_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The suite runs without the cache (conftest); here it is the subject."""
+    monkeypatch.delenv("KABAR_NO_CACHE", raising=False)
+
+
+@pytest.fixture(scope="module")
+def news(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("over") / "news"
+    write_corpus(folder)
+    return folder
+
+
+class Written:
+    """How many parts a whole stage made, and how many it wrote again."""
+
+    def __init__(self) -> None:
+        self.made = 0
+        self.written = 0
+
+
+@contextmanager
+def parts_written(monkeypatch: pytest.MonkeyPatch) -> Iterator[Written]:
+    counted = Written()
+    over = storage_module._PartsOver
+    made, replace = over._made, over._replace
+
+    def counted_made(self, part, value, rows) -> None:  # type: ignore[no-untyped-def]
+        counted.made += 1
+        made(self, part, value, rows)
+
+    def counted_replace(self, part, rows) -> None:  # type: ignore[no-untyped-def]
+        counted.written += 1
+        replace(self, part, rows)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(over, "_made", counted_made)
+        patch.setattr(over, "_replace", counted_replace)
+        yield counted
+
+
+def middle(folder: Path) -> Path:
+    files = sorted(folder.glob("*.txt"))
+    return files[len(files) // 2]
+
+
+def change(path: Path, extra: str = "Paragraf tambahan redaksi.") -> None:
+    path.write_text(path.read_text(encoding="utf-8") + f"\n{extra}\n", encoding="utf-8")
+
+
+def indexed(folder: Path, cache: Path) -> IndexReport:
+    with Storage(cache) as storage:
+        report = index_corpus([folder], cache=storage, keep_articles=False)
+        assert storage.warnings == []
+    return report
+
+
+def stored_keys(cache: Path) -> list[str]:
+    with sqlite3.connect(cache) as db:
+        return [key for (key,) in db.execute("SELECT key FROM corpora")]
+
+
+def test_a_changed_file_writes_only_the_parts_that_differ(
+    news: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "news"
+    shutil.copytree(news, folder)
+    cache = tmp_path / "cache.sqlite3"
+    first = indexed(folder, cache)
+    change(middle(folder))
+    with parts_written(monkeypatch) as counted:
+        again = indexed(folder, cache)
+    assert (again.processed, again.articles) == (1, first.articles)
+    # Its article's name rows, the corpus's list of articles: a few of hundreds of parts.
+    assert 0 < counted.written < counted.made / 10, (counted.written, counted.made)
+    assert stored_keys(cache) == [again.key]  # the retired corpus became this one
+    assert_same_as_rebuilt(again, cache, folder, tmp_path / "rebuilt.sqlite3")
+
+
+def test_a_removed_file_keeps_the_parts_before_it(
+    news: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "news"
+    shutil.copytree(news, folder)
+    cache = tmp_path / "cache.sqlite3"
+    first = indexed(folder, cache)
+    files = sorted(folder.glob("*.txt"))
+    files[-3].unlink()  # late in arrival order: most positions stay
+    with parts_written(monkeypatch) as counted:
+        again = indexed(folder, cache)
+    assert (again.processed, again.articles) == (0, first.articles - 1)
+    assert 0 < counted.written < counted.made / 2, (counted.written, counted.made)
+    assert_same_as_rebuilt(again, cache, folder, tmp_path / "rebuilt.sqlite3")
+
+
+def test_the_first_file_removed_and_another_changed_give_what_rebuild_gives(
+    news: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every position shifts, names and entities go and come (numbers freed and taken)."""
+    folder = tmp_path / "news"
+    shutil.copytree(news, folder)
+    cache = tmp_path / "cache.sqlite3"
+    indexed(folder, cache)
+    files = sorted(folder.glob("*.txt"))
+    files[0].unlink()
+    change(files[1], "Menurut Zulkarnaen Wiratmadja, Kementerian Urusan Zebra akan bertindak.")
+    with parts_written(monkeypatch) as counted:
+        again = indexed(folder, cache)
+    assert counted.made and counted.written
+    assert not any(key.startswith(RETIRED) for key in stored_keys(cache))
+    assert_same_as_rebuilt(again, cache, folder, tmp_path / "rebuilt.sqlite3")
+
+
+def test_a_damaged_row_left_in_place_is_found_at_the_next_load(news: Path, tmp_path: Path) -> None:
+    """Parts whose checksum matches are not read again (as for an added file): a damaged
+    row there is found by the next whole load, which runs the whole stage again."""
+    folder = tmp_path / "news"
+    shutil.copytree(news, folder)
+    cache = tmp_path / "cache.sqlite3"
+    indexed(folder, cache)
+    with sqlite3.connect(cache) as db:
+        damage = "UPDATE mention_names SET name = name + 1 WHERE article = 3 AND position = 0"
+        assert db.execute(damage).rowcount == 1
+    change(middle(folder))
+    indexed(folder, cache)
+    with Storage(cache) as storage:
+        found = index_corpus([folder], cache=storage, keep_articles=False)
+    assert not found.corpus_from_cache
+    assert any(DAMAGED in problem.message for problem in found.corpus.problems)
+    assert_same_as_rebuilt(found, cache, folder, tmp_path / "rebuilt.sqlite3")
+
+
+def test_numbers_stay_where_they_can_and_have_no_holes() -> None:
+    before = {"c": 0, "gone": 1, "a": 5}
+    assert _numbered(["a", "b", "c"], before) == {"c": 0, "a": 1, "b": 2}
+    assert _numbered(["a", "b", "c"], None) == {"a": 0, "b": 1, "c": 2}
+    assert _numbered(["x", "c"], before) == {"c": 0, "x": 1}
+    kept = _numbered(["c", "gone", "a", "new"], before)
+    assert kept == {"c": 0, "gone": 1, "a": 2, "new": 3}
