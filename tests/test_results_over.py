@@ -160,3 +160,37 @@ def test_numbers_stay_where_they_can_and_have_no_holes() -> None:
     assert _numbered(["x", "c"], before) == {"c": 0, "x": 1}
     kept = _numbered(["c", "gone", "a", "new"], before)
     assert kept == {"c": 0, "gone": 1, "a": 2, "new": 3}
+
+
+def test_a_retired_corpus_taken_meanwhile_is_not_written_over(
+    news: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The retired corpus is looked for before the write lock is taken: when it is no
+    longer retired under the lock (another kabar wrote its results over it), the
+    results are stored as a new corpus and the other's is left as it is."""
+    other, folder = tmp_path / "other", tmp_path / "news"
+    shutil.copytree(news, folder)
+    other.mkdir()
+    for path in sorted(news.glob("*.txt"))[:20]:
+        shutil.copy(path, other / path.name)
+    cache = tmp_path / "cache.sqlite3"
+    indexed(folder, cache)
+    kept = indexed(other, cache)
+    with Storage(cache) as storage:
+        expected = storage.load_corpus(kept.key)
+    change(middle(folder))
+    with sqlite3.connect(cache) as db:
+        (taken,) = db.execute("SELECT id FROM corpora WHERE key = ?", (kept.key,)).fetchone()
+    found = storage_module._retired
+
+    def taken_meanwhile(db: sqlite3.Connection):  # type: ignore[no-untyped-def]
+        retired = found(db)
+        assert retired is not None
+        return taken, retired[1]
+
+    monkeypatch.setattr(storage_module, "_retired", taken_meanwhile)
+    again = indexed(folder, cache)
+    monkeypatch.undo()
+    with Storage(cache) as storage:
+        assert storage.load_corpus(kept.key) == expected
+    assert_same_as_rebuilt(again, cache, folder, tmp_path / "rebuilt.sqlite3")

@@ -1442,6 +1442,8 @@ class Storage:
                     old = db.execute("SELECT id FROM corpora WHERE key = ?", (key,)).fetchone()
                     if old is not None:
                         self._delete_corpus(db, old[0])
+                    if base is not None and not _still_retired(db, base[0]):
+                        base = None  # another kabar wrote over it meanwhile
                     if base is None:
                         number = db.execute(
                             "SELECT COALESCE(MAX(id), 0) + 1 FROM corpora"
@@ -2129,6 +2131,11 @@ class _Numbers:
 
     names: dict[str, int]
     entities: dict[tuple[str, str], int]
+
+
+def _still_retired(db: sqlite3.Connection, corpus: int) -> bool:
+    row = db.execute("SELECT key FROM corpora WHERE id = ?", (corpus,)).fetchone()
+    return row is not None and row[0].startswith(RETIRED)
 
 
 def _retired(db: sqlite3.Connection) -> tuple[int, _Numbers] | None:
