@@ -12,9 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from kabar_tui.core import incremental
 from kabar_tui.core import storage as storage_module
 from kabar_tui.core.pipeline import IndexReport, index_corpus
 from kabar_tui.core.storage import RETIRED, Storage, _numbered
+from kabar_tui.core.storage_sqlite import LINK_TABLES
 from tests.test_digest_store import assert_same_as_rebuilt
 from tests.test_incremental import write_corpus
 
@@ -78,6 +80,42 @@ def indexed(folder: Path, cache: Path) -> IndexReport:
     return report
 
 
+def link_state(cache: Path, key: str) -> dict[str, list[tuple]]:
+    """Every row of the link state stored under `key`, but its number, by table."""
+    with sqlite3.connect(cache) as db:
+        ((state, *counts),) = db.execute(
+            "SELECT id, articles, passages FROM link_states WHERE corpus_key = ?", (key,)
+        )
+        found: dict[str, list[tuple]] = {"link_states": [tuple(counts)]}
+        for table in LINK_TABLES[1:]:
+            rows = db.execute(f"SELECT * FROM {table} WHERE state = ?", (state,))
+            found[table] = sorted(row[1:] for row in rows)
+    return found
+
+
+def assert_same_state_as_rebuilt(cache: Path, key: str, rebuilt: Path) -> None:
+    """The link state is the one `--rebuild` stores (`assert_same_as_rebuilt` made it)."""
+    stored, expected = link_state(cache, key), link_state(rebuilt, key)
+    assert len(expected["link_fingerprints"]) > 1000
+    for table, rows in expected.items():
+        assert stored[table] == rows, table
+
+
+@contextmanager
+def states_kept(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[object]]:
+    """What `incremental._kept_state` found: the stored state written over, or None."""
+    found: list[object] = []
+    kept_state = incremental._kept_state
+
+    def counted(*args):  # type: ignore[no-untyped-def]
+        found.append(kept_state(*args))
+        return found[-1]
+
+    with monkeypatch.context() as patch:
+        patch.setattr(incremental, "_kept_state", counted)
+        yield found
+
+
 def stored_keys(cache: Path) -> list[str]:
     with sqlite3.connect(cache) as db:
         return [key for (key,) in db.execute("SELECT key FROM corpora")]
@@ -91,13 +129,16 @@ def test_a_changed_file_writes_only_the_parts_that_differ(
     cache = tmp_path / "cache.sqlite3"
     first = indexed(folder, cache)
     change(middle(folder))
-    with parts_written(monkeypatch) as counted:
+    with parts_written(monkeypatch) as counted, states_kept(monkeypatch) as kept:
         again = indexed(folder, cache)
     assert (again.processed, again.articles) == (1, first.articles)
     # Its article's name rows, the corpus's list of articles: a few of hundreds of parts.
     assert 0 < counted.written < counted.made / 10, (counted.written, counted.made)
     assert stored_keys(cache) == [again.key]  # the retired corpus became this one
+    # The link state's rows of the articles before it are kept.
+    assert [getattr(state, "first", None) for state in kept] == [again.articles // 2]
     assert_same_as_rebuilt(again, cache, folder, tmp_path / "rebuilt.sqlite3")
+    assert_same_state_as_rebuilt(cache, again.key, tmp_path / "rebuilt.sqlite3")
 
 
 def test_a_removed_file_keeps_the_parts_before_it(
@@ -109,11 +150,13 @@ def test_a_removed_file_keeps_the_parts_before_it(
     first = indexed(folder, cache)
     files = sorted(folder.glob("*.txt"))
     files[-3].unlink()  # late in arrival order: most positions stay
-    with parts_written(monkeypatch) as counted:
+    with parts_written(monkeypatch) as counted, states_kept(monkeypatch) as kept:
         again = indexed(folder, cache)
     assert (again.processed, again.articles) == (0, first.articles - 1)
     assert 0 < counted.written < counted.made / 2, (counted.written, counted.made)
+    assert [getattr(state, "first", None) for state in kept] == [first.articles - 3]
     assert_same_as_rebuilt(again, cache, folder, tmp_path / "rebuilt.sqlite3")
+    assert_same_state_as_rebuilt(cache, again.key, tmp_path / "rebuilt.sqlite3")
 
 
 def test_the_first_file_removed_and_another_changed_give_what_rebuild_gives(
@@ -127,11 +170,13 @@ def test_the_first_file_removed_and_another_changed_give_what_rebuild_gives(
     files = sorted(folder.glob("*.txt"))
     files[0].unlink()
     change(files[1], "Menurut Zulkarnaen Wiratmadja, Kementerian Urusan Zebra akan bertindak.")
-    with parts_written(monkeypatch) as counted:
+    with parts_written(monkeypatch) as counted, states_kept(monkeypatch) as kept:
         again = indexed(folder, cache)
     assert counted.made and counted.written
+    assert [getattr(state, "first", None) for state in kept] == [0]
     assert not any(key.startswith(RETIRED) for key in stored_keys(cache))
     assert_same_as_rebuilt(again, cache, folder, tmp_path / "rebuilt.sqlite3")
+    assert_same_state_as_rebuilt(cache, again.key, tmp_path / "rebuilt.sqlite3")
 
 
 def test_a_damaged_row_left_in_place_is_found_at_the_next_load(news: Path, tmp_path: Path) -> None:
@@ -194,3 +239,48 @@ def test_a_retired_corpus_taken_meanwhile_is_not_written_over(
     with Storage(cache) as storage:
         assert storage.load_corpus(kept.key) == expected
     assert_same_as_rebuilt(again, cache, folder, tmp_path / "rebuilt.sqlite3")
+
+
+SHARED = (
+    "Warga kampung nelayan di pesisir utara menggelar doa bersama setiap malam Jumat "
+    "untuk keselamatan para awak kapal yang berlayar jauh ke perairan timur."
+)
+
+
+def full_keys(cache: Path, key: str) -> set[int]:
+    """The fingerprint postings grown too common in the link state stored under `key`."""
+    with sqlite3.connect(cache) as db:
+        return {
+            fingerprint
+            for (fingerprint,) in db.execute(
+                "SELECT f.key FROM link_fingerprints f JOIN link_states s ON s.id = f.state "
+                "WHERE s.corpus_key = ? AND f.passage = -1",
+                (key,),
+            )
+        }
+
+
+def test_postings_that_stop_or_start_being_too_common_are_written_again(
+    news: Path, tmp_path: Path
+) -> None:
+    """A paragraph 65 articles share fills its postings (64 at most); one of them
+    removed, they hold the 64 again; a 65th added by a change, they fill again: the rows
+    of those postings before the first change are written again either way."""
+    folder = tmp_path / "news"
+    shutil.copytree(news, folder)
+    posters = sorted(folder.glob("bench_*.txt"))[10:75]
+    for path in posters:
+        change(path, SHARED)
+    cache = tmp_path / "cache.sqlite3"
+    first = indexed(folder, cache)
+    filled = full_keys(cache, first.key)
+    posters[40].unlink()
+    removed = indexed(folder, cache)
+    assert filled - full_keys(cache, removed.key)  # grown too common no longer
+    assert_same_as_rebuilt(removed, cache, folder, tmp_path / "rebuilt1.sqlite3")
+    assert_same_state_as_rebuilt(cache, removed.key, tmp_path / "rebuilt1.sqlite3")
+    change(sorted(folder.glob("bench_*.txt"))[100], SHARED)
+    changed = indexed(folder, cache)
+    assert full_keys(cache, changed.key) - full_keys(cache, removed.key)  # full again
+    assert_same_as_rebuilt(changed, cache, folder, tmp_path / "rebuilt2.sqlite3")
+    assert_same_state_as_rebuilt(cache, changed.key, tmp_path / "rebuilt2.sqlite3")
