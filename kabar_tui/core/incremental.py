@@ -191,7 +191,8 @@ def save_link_state(
             ):
                 rows = index.posting_rows(state, FULL)[which]
                 if kept is not None:
-                    rows = _postings_over(db, table, column, kept, index, which)
+                    _write_postings_over(db, table, column, kept, rows)
+                    continue
                 db.executemany(
                     f"INSERT INTO {table} (state, {column}, passage) VALUES (?, ?, ?)", rows
                 )
@@ -268,18 +269,12 @@ def _kept_state(
     return _Kept(stored[0], first, passage)
 
 
-def _postings_over(
-    db: sqlite3.Connection,
-    table: str,
-    column: str,
-    kept: _Kept,
-    index: LinkIndex,
-    which: int,
-) -> Iterator[tuple]:
-    """Of a whole run's posting rows (`LinkIndex.posting_rows`, `which` of the two), those
-    to insert over a kept state (`_Kept`), whose rows that differ are deleted here: every
-    row of a passage from `kept.passage` on, and a posting's rows before it when it grew
-    too common (one FULL row) or no longer is. The rows are made twice, not held."""
+def _write_postings_over(
+    db: sqlite3.Connection, table: str, column: str, kept: _Kept, rows: Iterable[tuple]
+) -> None:
+    """Write a whole run's posting `rows` (`LinkIndex.posting_rows`) over a kept state
+    (`_Kept`): every row of a passage from `kept.passage` on, and a posting's rows before
+    it when it grew too common (one FULL row) or no longer is, in one pass over them."""
     state, passage = kept.state, kept.passage
     was_full = {
         key
@@ -287,21 +282,30 @@ def _postings_over(
             f"SELECT {column} FROM {table} WHERE state = ? AND passage = ?", (state, FULL)
         )
     }
-    now_full = {row[1] for row in index.posting_rows(state, FULL)[which] if row[2] == FULL}
     db.execute(
         f"DELETE FROM {table} WHERE state = ? AND (passage >= ? OR passage = ?)",
         (state, passage, FULL),
     )
+    now_full: set[object] = set()
+    held: list[tuple] = []  # rows before `passage` of postings that were too common
+
+    def written() -> Iterator[tuple]:
+        for row in rows:
+            if row[2] == FULL:
+                now_full.add(row[1])
+                yield row
+            elif row[2] >= passage:
+                yield row
+            elif row[1] in was_full:
+                held.append(row)
+
+    insert = f"INSERT INTO {table} (state, {column}, passage) VALUES (?, ?, ?)"
+    db.executemany(insert, written())
     db.executemany(
-        f"DELETE FROM {table} WHERE state = ? AND {column} = ?",
-        ((state, key) for key in now_full - was_full),
+        f"DELETE FROM {table} WHERE state = ? AND {column} = ? AND passage BETWEEN 0 AND ?",
+        ((state, key, passage - 1) for key in now_full - was_full),
     )
-    restored = was_full - now_full
-    return (
-        row
-        for row in index.posting_rows(state, FULL)[which]
-        if row[2] >= passage or row[2] == FULL or row[1] in restored
-    )
+    db.executemany(insert, (row for row in held if row[1] not in now_full))
 
 
 def _forget_states(db: sqlite3.Connection, key: str = "", state: int = -1, keep: int = -1) -> None:
