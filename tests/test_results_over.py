@@ -4,6 +4,7 @@ the rows of the corpus stored before (retired, `Storage._retire`), only the part
 
 from __future__ import annotations
 
+import random
 import shutil
 import sqlite3
 from collections.abc import Iterator
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.textgen import paragraph
 from kabar_tui.core import incremental
 from kabar_tui.core import storage as storage_module
 from kabar_tui.core.pipeline import IndexReport, index_corpus
@@ -284,3 +286,43 @@ def test_postings_that_stop_or_start_being_too_common_are_written_again(
     assert full_keys(cache, changed.key) - full_keys(cache, removed.key)  # full again
     assert_same_as_rebuilt(changed, cache, folder, tmp_path / "rebuilt2.sqlite3")
     assert_same_state_as_rebuilt(cache, changed.key, tmp_path / "rebuilt2.sqlite3")
+
+
+def deferred_before(cache: Path, key: str, passage: int) -> list[tuple]:
+    """The stored deferred pairs whose source is below `passage`."""
+    return [row for row in link_state(cache, key)["link_deferred"] if row[0] < passage]
+
+
+def test_deferred_pairs_before_the_change_are_written_again_when_rarity_changes(
+    news: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A whole run judges every pair on the final word counts: a removal that makes a
+    word rare again changes which early pairs are deferred, before the removed file."""
+    folder = tmp_path / "news"
+    shutil.copytree(news, folder)
+    rng = random.Random(5)
+    files = sorted(folder.glob("bench_*.txt"))
+    for pair in range(3):  # early pairs sharing one rare word and the word to be made rare
+        for path in files[2 * pair : 2 * pair + 2]:
+            change(  # the footer's words (not rare) but for the two
+                path,
+                f"{paragraph(rng)} Tim redaksi zatqa dengan informasi zatqa narasumber "
+                f"zatr{pair} yang dapat zatqa dipercaya di lapangan zatqa pada hari sama "
+                f"zatqa telah tayang. {paragraph(rng)}",
+            )
+    for path in files[100:127]:  # 33 paragraphs in all: not rare (32 at most)
+        change(path, f"{paragraph(rng)} Kadar zatqa diperiksa ulang. {paragraph(rng)}")
+    cache, before = tmp_path / "cache.sqlite3", tmp_path / "before.sqlite3"
+    first = indexed(folder, cache)
+    with sqlite3.connect(cache) as source, sqlite3.connect(before) as target:
+        source.backup(target)
+    files[120].unlink()
+    with states_kept(monkeypatch) as kept:
+        again = indexed(folder, cache)
+    state = kept[0]
+    assert isinstance(state, incremental._Kept) and state.deferred == 0 < state.passage
+    # The pairs before the removed file are not those stored before it went.
+    early = deferred_before(cache, again.key, state.passage)
+    assert early != deferred_before(before, first.key, state.passage)
+    assert_same_as_rebuilt(again, cache, folder, tmp_path / "rebuilt.sqlite3")
+    assert_same_state_as_rebuilt(cache, again.key, tmp_path / "rebuilt.sqlite3")

@@ -155,6 +155,8 @@ def save_link_state(
                 first, passage = 0, 0
             else:
                 state, first, passage = kept.state, kept.first, kept.passage
+                if not _same_rarity(db, state, index):
+                    kept.deferred = 0  # pairs before it may be deferred or not now
                 db.execute(
                     "UPDATE link_states SET corpus_key = ?, articles = ?, passages = ? "
                     "WHERE id = ?",
@@ -167,7 +169,8 @@ def save_link_state(
                     "DELETE FROM link_passages WHERE state = ? AND number >= ?", (state, passage)
                 )
                 db.execute(
-                    "DELETE FROM link_deferred WHERE state = ? AND source >= ?", (state, passage)
+                    "DELETE FROM link_deferred WHERE state = ? AND source >= ?",
+                    (state, kept.deferred),
                 )
                 for table in ("link_counts", "link_similar", "link_similar_words"):
                     db.execute(f"DELETE FROM {table} WHERE state = ?", (state,))
@@ -208,7 +211,11 @@ def save_link_state(
             _insert_similar_words(db, state, similar)
             db.executemany(
                 "INSERT INTO link_deferred (state, source, target, words) VALUES (?, ?, ?, ?)",
-                ((state, *pair) for pair in index.deferred_words() if pair[0] >= passage),
+                (
+                    (state, *pair)
+                    for pair in index.deferred_words()
+                    if kept is None or pair[0] >= kept.deferred
+                ),
             )
     except Skipped:
         pass
@@ -219,13 +226,30 @@ class _Kept:
     """A stored link state to write over: its rows of the articles before `first`
     (corpus position), whose passages are numbered below `passage`, are those a whole
     run makes now. A paragraph is linked against the passages before it alone, so those
-    articles' passages, postings as they were when they posted, and deferred pairs are
-    the same; what later articles change in postings (one grown too common, or no
-    longer) is written again (`_postings_over`)."""
+    articles' passages, postings as they were when they posted, and candidates are the
+    same; what later articles change in postings (one grown too common, or no longer)
+    is written again (`_write_postings_over`). Whether a pair is deferred depends on
+    word counts too: those pairs are kept only while every word is as rare as it was
+    (`_same_rarity`), else all are written again."""
 
     state: int
     first: int
     passage: int
+    deferred: int  # deferred pairs from this passage on are written again
+
+
+def _same_rarity(db: sqlite3.Connection, state: int, index: LinkIndex) -> bool:
+    """Whether every word is rare (`LinkIndex.rare_count`) in the whole run as in the
+    stored state. A whole run judges every pair on the final counts, so a word that
+    changed sides changes which pairs are deferred, before the first change too."""
+    (counted,) = db.execute("SELECT passages FROM link_states WHERE id = ?", (state,)).fetchone()
+    before, now = _limit(counted), _limit(index.counted)
+    counts = dict(db.execute("SELECT word, paragraphs FROM link_counts WHERE state = ?", (state,)))
+    frequency = index.frequency
+    return all(
+        (counts.get(word, 0) <= before) == (frequency.get(word, 0) <= now)
+        for word in counts.keys() | frequency.keys()
+    )
 
 
 def _kept_state(
@@ -266,7 +290,7 @@ def _kept_state(
     ).fetchone()
     if stored_passage != passage:
         return None
-    return _Kept(stored[0], first, passage)
+    return _Kept(stored[0], first, passage, passage)
 
 
 def _write_postings_over(
