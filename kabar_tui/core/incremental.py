@@ -16,7 +16,8 @@ so articles added *after* every stored one get exactly the links a full run give
 That is why an update applies only when the stored corpus is a prefix of the new one.
 Corpus order is the order files arrived in (`Storage.arrival_order`), so every new file
 comes after the stored ones, whatever its name; a changed or removed file changes what
-later paragraphs saw in capped postings, and the whole stage runs again. Names are
+later paragraphs saw in capped postings, and the whole stage runs again (its link state
+written over the one before, only from the first change on: `save_link_state`). Names are
 resolved for the new articles and merged into the stored entities (`_merge_entities`);
 full resolution is greedy over the whole corpus, so this can differ in rare cases
 (docs/incremental.md), and `kabar index --rebuild` gives the exact answer.
