@@ -1444,15 +1444,16 @@ class Storage:
                         self._delete_corpus(db, old[0])
                     if base is not None and not _still_retired(db, base[0]):
                         base = None  # another kabar wrote over it meanwhile
+                    over = None
                     if base is None:
                         number = db.execute(
                             "SELECT COALESCE(MAX(id), 0) + 1 FROM corpora"
                         ).fetchone()[0]
-                        parts = _Parts()
                     else:
                         number = base[0]
                         articles = [row[1] for row in rows["corpus_articles"]]
-                        parts = _PartsOver(db, number, articles)
+                        over = _PartsOver(db, number, articles)
+                    parts = over or _Parts()
                     for table, columns in _CORPUS_TABLES.items():
                         marks = ", ".join("?" * (1 + len(columns)))
                         insert = (
@@ -1461,10 +1462,10 @@ class Storage:
                         batches = streamed[table]() if table in streamed else iter((rows[table],))
                         for batch in batches:  # each digested as it is written
                             parts.add(table, batch)
-                            if base is None:
+                            if over is None:
                                 db.executemany(insert, ((number, *row) for row in batch))
                         parts.done()
-                    if base is None:
+                    if over is None:
                         db.executemany(
                             "INSERT INTO corpus_parts (corpus, tab, block, sub, rows, checksum) "
                             "VALUES (?, ?, ?, ?, ?, ?)",
@@ -1476,7 +1477,7 @@ class Storage:
                             (number, key, time.time(), _corpus_checksum(parts.found)),
                         )
                     else:
-                        parts.finish()  # type: ignore[attr-defined]
+                        over.finish()
                         db.execute(
                             "UPDATE corpora SET key = ?, last_used = ?, checksum = ? WHERE id = ?",
                             (key, time.time(), _corpus_checksum(parts.found), number),
@@ -1898,7 +1899,6 @@ class _PartsOver(_Parts):
                 (corpus,),
             )
         ]
-        self.written = 0  # parts written again
 
     def _made(self, part: Part, value: tuple[int, str], rows: list[Row]) -> None:
         table, block, _ = part
@@ -1933,7 +1933,6 @@ class _PartsOver(_Parts):
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 (self._corpus, *part, *self.found[part]),
             )
-        self.written += 1
 
     def finish(self) -> None:
         """Delete the stored parts that no rows were made for."""
@@ -2085,7 +2084,7 @@ def _corpus_rows(
                 (number, n, positions[a]) for n, a in enumerate(story.articles)
             )
         for number, group in enumerate(results.quote_groups):
-            speaker = None if group.speaker_canonical is None else group.speaker_canonical
+            speaker = group.speaker_canonical
             rows["quote_groups"].append(
                 (
                     number,
