@@ -326,3 +326,126 @@ def test_deferred_pairs_before_the_change_are_written_again_when_rarity_changes(
     assert early != deferred_before(before, first.key, state.passage)
     assert_same_as_rebuilt(again, cache, folder, tmp_path / "rebuilt.sqlite3")
     assert_same_state_as_rebuilt(cache, again.key, tmp_path / "rebuilt.sqlite3")
+
+
+NEWS_PAGE = (
+    "Advertisement\n\n{title}\n\nRahman Asmardika , Jurnalis-Minggu, 17 September 2023 "
+    "|18:44 WIB\n{title}\nA\nA\n\n{first}\n\n{second}\n"
+)
+DRAINS = (
+    "Pemerintah kota menyiapkan anggaran khusus untuk memperbaiki saluran air di kawasan "
+    "timur setelah banjir besar melanda permukiman warga selama tiga hari berturut-turut."
+)
+HARBOUR = (
+    "Warga kampung nelayan di pesisir utara mengeluhkan bau menyengat dari tumpukan sampah "
+    "plastik yang terbawa arus sungai hingga ke dermaga tempat perahu mereka ditambatkan."
+)
+GUARDED = "Para petugas terus berjaga di lokasi hingga malam hari agar keadaan tetap aman."
+
+
+def article_ids(cache: Path, names: list[str]) -> list[int]:
+    with sqlite3.connect(cache) as db:
+        return [
+            db.execute("SELECT id FROM articles WHERE path LIKE ?", (f"%{name}",)).fetchone()[0]
+            for name in names
+        ]
+
+
+def test_the_newest_file_edited_is_not_kept_in_the_link_state_as_it_was(
+    news: Path, tmp_path: Path
+) -> None:
+    """The last-arrived file holds the highest article id, which a delete frees: edited
+    (its paragraph count kept), its link state rows must still be written again, so a
+    copy of its new paragraph added later links to it as in `--rebuild`."""
+    folder = tmp_path / "news"
+    shutil.copytree(news, folder)
+    cache = tmp_path / "cache.sqlite3"
+    indexed(folder, cache)
+    last = folder / "zz_last.txt"
+    last.write_text(
+        NEWS_PAGE.format(title="saluran air diperbaiki", first=DRAINS, second=GUARDED),
+        encoding="utf-8",
+    )
+    indexed(folder, cache)
+    (before,) = article_ids(cache, ["zz_last.txt"])
+    last.write_text(
+        NEWS_PAGE.format(title="saluran air diperbaiki", first=HARBOUR, second=GUARDED),
+        encoding="utf-8",
+    )
+    edited = indexed(folder, cache)
+    assert edited.processed == 1
+    # A new id: a stored corpus still names the old one.
+    assert article_ids(cache, ["zz_last.txt"]) != [before]
+    assert_same_as_rebuilt(edited, cache, folder, tmp_path / "rebuilt1.sqlite3")
+    assert_same_state_as_rebuilt(cache, edited.key, tmp_path / "rebuilt1.sqlite3")
+    (folder / "zzz_copy.txt").write_text(
+        NEWS_PAGE.format(title="sampah di dermaga", first=HARBOUR, second=""), encoding="utf-8"
+    )
+    added = indexed(folder, cache)
+    assert added.updated == 1
+    assert {
+        (link.source_article, link.target_article)
+        for link in added.corpus.links
+        if link.source_article.startswith("zzz_copy")
+    } == {("zzz_copy", "zz_last")}
+    assert_same_as_rebuilt(added, cache, folder, tmp_path / "rebuilt2.sqlite3")
+    assert_same_state_as_rebuilt(cache, added.key, tmp_path / "rebuilt2.sqlite3")
+
+
+def test_a_name_moved_between_the_two_newest_files_is_stored_where_it_went(
+    news: Path, tmp_path: Path
+) -> None:
+    """The two last-arrived files hold the highest ids, which a delete frees: a name
+    moved from the end of one to the start of the other leaves the names of their part
+    in the same order, yet their rows must say where each name is now."""
+    folder = tmp_path / "news"
+    shutil.copytree(news, folder)
+    cache = tmp_path / "cache.sqlite3"
+    indexed(folder, cache)
+    opening, closing = folder / "zz_a.txt", folder / "zz_b.txt"
+
+    def write(said: str, saying: str) -> None:
+        opening.write_text(
+            NEWS_PAGE.format(
+                title="jembatan baru diresmikan hari ini",
+                first="JAKARTA - Presiden Joko Widodo meresmikan jembatan baru pada Senin pagi.",
+                second="Jembatan itu menghubungkan dua kecamatan." + said,
+            ),
+            encoding="utf-8",
+        )
+        closing.write_text(
+            NEWS_PAGE.format(
+                title="warga menyambut jembatan baru",
+                first=saying + "Warga Surabaya menyambut baik jembatan baru tersebut.",
+                second="Mereka berharap perjalanan menjadi lebih singkat.",
+            ),
+            encoding="utf-8",
+        )
+
+    write(" Hal itu disampaikan oleh Budi Santoso di lokasi.", "")
+    first = indexed(folder, cache)
+    # Both in one part of the name tables (32 articles).
+    assert (first.articles - 2) // 32 == (first.articles - 1) // 32
+    before = article_ids(cache, ["zz_a.txt", "zz_b.txt"])
+    write("", "Budi Santoso mengatakan, ")
+    again = indexed(folder, cache)
+    assert again.processed == 2
+    assert not set(article_ids(cache, ["zz_a.txt", "zz_b.txt"])) & set(before)
+    assert_same_as_rebuilt(again, cache, folder, tmp_path / "rebuilt.sqlite3")
+    # The reader finds an entity's mentions through these rows (`catalog_store`).
+    moved = named_mentions(cache, "zz_")
+    assert ("zz_b", 0, "Budi Santoso") in moved
+    assert moved == named_mentions(tmp_path / "rebuilt.sqlite3", "zz_")
+
+
+def named_mentions(cache: Path, prefix: str) -> list[tuple[str, int, str]]:
+    """(article id, mention, name) of the stored mentions of the articles whose id
+    starts with `prefix`."""
+    with sqlite3.connect(cache) as db:
+        return db.execute(
+            "SELECT w.article_id, m.position, n.text FROM mention_names m "
+            "JOIN names n ON n.corpus = m.corpus AND n.number = m.name "
+            "JOIN corpus_articles w ON w.corpus = m.corpus AND w.position = m.article "
+            "WHERE w.article_id LIKE ? ORDER BY m.article, m.position",
+            (prefix + "%",),
+        ).fetchall()

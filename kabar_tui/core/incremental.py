@@ -257,7 +257,10 @@ def _kept_state(
     db: sqlite3.Connection, index: LinkIndex, articles: Sequence[ArticleDigest]
 ) -> _Kept | None:
     """The link state of the retired corpus, if it was made from the same articles as
-    `articles`, in the same order, up to some position (same id and content)."""
+    `articles`, in the same order, up to some position (same id and content). The stored
+    article a position names is its row still: an id a stored corpus names is never given
+    to a new row (`storage._first_free_id`), so a changed article is never read as the
+    same by its id coming back."""
     retired = db.execute(
         "SELECT id, key FROM corpora WHERE key LIKE ? ORDER BY last_used DESC", (RETIRED + "%",)
     ).fetchone()

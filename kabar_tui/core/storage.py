@@ -843,7 +843,7 @@ class Storage:
             with self._guard("written") as db, backend.transaction(db):
                 paths = [head[0] for head, _, _ in prepared]
                 self._delete_articles(db, self._ids_of(db, paths))
-                first = db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM articles").fetchone()[0]
+                first = _first_free_id(db)
                 db.executemany(
                     insert,
                     ((first + n, *head, *columns) for n, (head, columns, _) in enumerate(prepared)),
@@ -1878,13 +1878,27 @@ class _Parts:
         return self.found
 
 
+def _first_free_id(db: sqlite3.Connection) -> int:
+    """The id for a new article row: above every stored article and every article a
+    stored corpus still names. `articles.id` has no AUTOINCREMENT, so after a delete
+    the highest ids would come back, and a retired corpus (`Storage._retire`) whose rows
+    name a deleted article would take the new one, of other content, for it: its rows
+    written over or its link state kept as if that article were unchanged."""
+    (first,) = db.execute(
+        "SELECT MAX(COALESCE((SELECT MAX(id) FROM articles), 0), "
+        "COALESCE((SELECT MAX(article) FROM corpus_articles), 0)) + 1"
+    ).fetchone()
+    return int(first)
+
+
 class _PartsOver(_Parts):
     """`_Parts` of rows written over a stored corpus's: each part whose row count and
     checksum are the stored part's is left as stored, the others' rows are deleted and
     written again, and `finish` deletes the stored parts no longer made. A name table's
     checksum covers its names alone (`_UNREAD`), so its part is left only when the
     corpus positions it covers hold the same stored articles (and so the same number
-    of names each) as before: `articles` are the stored article of each position."""
+    of names each) as before: `articles` are the stored article of each position (a
+    changed article is stored anew under an id no stored corpus names: `_first_free_id`)."""
 
     def __init__(self, db: sqlite3.Connection, corpus: int, articles: Sequence[int]) -> None:
         super().__init__()
