@@ -16,7 +16,8 @@ so articles added *after* every stored one get exactly the links a full run give
 That is why an update applies only when the stored corpus is a prefix of the new one.
 Corpus order is the order files arrived in (`Storage.arrival_order`), so every new file
 comes after the stored ones, whatever its name; a changed or removed file changes what
-later paragraphs saw in capped postings, and the whole stage runs again. Names are
+later paragraphs saw in capped postings, and the whole stage runs again (its link state
+written over the one before, only from the first change on: `save_link_state`). Names are
 resolved for the new articles and merged into the stored entities (`_merge_entities`);
 full resolution is greedy over the whole corpus, so this can differ in rare cases
 (docs/incremental.md), and `kabar index --rebuild` gives the exact answer.
@@ -28,7 +29,7 @@ import sqlite3
 import time
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -57,6 +58,7 @@ from kabar_tui.core.resolve import (
 )
 from kabar_tui.core.sources import Source
 from kabar_tui.core.storage import (
+    RETIRED,
     ArticleNames,
     ResultsUpdate,
     Skipped,
@@ -128,7 +130,11 @@ def save_link_state(
     storage: Storage, key: str, index: LinkIndex, articles: Sequence[ArticleDigest]
 ) -> None:
     """Store what `update` needs to go on from a fully linked corpus (`articles` in
-    corpus order), under the corpus's key. A failure only costs the next update."""
+    corpus order), under the corpus's key. A failure only costs the next update.
+
+    After a changed or removed file, the state of the corpus before it (that of the
+    retired corpus, `Storage._retire`) is written over: the rows of the articles before
+    the first that changed are kept (`_Kept`), the others written again."""
     position = {article.id: n for n, article in enumerate(articles)}
     found = [(link, words) for link, words in index.found if words]
     number = {place: n for n, place in enumerate(index.passage_places())} if found else {}
@@ -139,28 +145,58 @@ def save_link_state(
         similar.append((source, target, link.score, " ".join(words)))
     try:
         with storage.guard("written") as db, backend.transaction(db):
-            _forget_states(db, key)
-            state = db.execute(
-                "INSERT INTO link_states (corpus_key, articles, passages) VALUES (?, ?, ?) "
-                "RETURNING id",
-                (key, len(articles), index.counted),
-            ).fetchone()[0]
+            kept = _kept_state(db, index, articles)
+            _forget_states(db, key, keep=kept.state if kept else -1)
+            if kept is None:
+                state = db.execute(
+                    "INSERT INTO link_states (corpus_key, articles, passages) VALUES (?, ?, ?) "
+                    "RETURNING id",
+                    (key, len(articles), index.counted),
+                ).fetchone()[0]
+                first, passage = 0, 0
+            else:
+                state, first, passage = kept.state, kept.first, kept.passage
+                if not _same_rarity(db, state, index):
+                    kept.deferred = 0  # pairs before it may be deferred or not now
+                db.execute(
+                    "UPDATE link_states SET corpus_key = ?, articles = ?, passages = ? "
+                    "WHERE id = ?",
+                    (key, len(articles), index.counted, state),
+                )
+                db.execute(
+                    "DELETE FROM link_articles WHERE state = ? AND position >= ?", (state, first)
+                )
+                db.execute(
+                    "DELETE FROM link_passages WHERE state = ? AND number >= ?", (state, passage)
+                )
+                db.execute(
+                    "DELETE FROM link_deferred WHERE state = ? AND source >= ?",
+                    (state, kept.deferred),
+                )
+                for table in ("link_counts", "link_similar", "link_similar_words"):
+                    db.execute(f"DELETE FROM {table} WHERE state = ?", (state,))
             db.executemany(
                 "INSERT INTO link_articles (state, position, words) VALUES (?, ?, ?)",
-                ((state, n, _words_blob(a.paragraph_words)) for n, a in enumerate(articles)),
+                (
+                    (state, n, _words_blob(a.paragraph_words))
+                    for n, a in enumerate(articles[first:], first)
+                ),
             )
             db.executemany(
                 "INSERT INTO link_passages (state, number, article, paragraph) VALUES (?, ?, ?, ?)",
                 (
                     (state, n, position[article], paragraph)
                     for n, (article, paragraph) in enumerate(index.passage_places())
+                    if n >= passage
                 ),
             )
-            fingerprints, rare_words = index.posting_rows(state, FULL)
-            for table, column, rows in (
-                ("link_fingerprints", "key", fingerprints),
-                ("link_words", "word", rare_words),
+            for which, (table, column) in enumerate(
+                (("link_fingerprints", "key"), ("link_words", "word"))
             ):
+                rows = index.posting_rows(state, FULL)[which]
+                if kept is not None:
+                    _write_postings_over(db, table, column, kept, rows)
+                    continue
                 db.executemany(
                     f"INSERT INTO {table} (state, {column}, passage) VALUES (?, ?, ?)", rows
                 )
@@ -176,19 +212,137 @@ def save_link_state(
             _insert_similar_words(db, state, similar)
             db.executemany(
                 "INSERT INTO link_deferred (state, source, target, words) VALUES (?, ?, ?, ?)",
-                ((state, *pair) for pair in index.deferred_words()),
+                (
+                    (state, *pair)
+                    for pair in index.deferred_words()
+                    if kept is None or pair[0] >= kept.deferred
+                ),
             )
     except Skipped:
         pass
 
 
-def _forget_states(db: sqlite3.Connection, key: str = "", state: int = -1) -> None:
+@dataclass(slots=True)
+class _Kept:
+    """A stored link state to write over: its rows of the articles before `first`
+    (corpus position), whose passages are numbered below `passage`, are those a whole
+    run makes now. A paragraph is linked against the passages before it alone, so those
+    articles' passages, postings as they were when they posted, and candidates are the
+    same; what later articles change in postings (one grown too common, or no longer)
+    is written again (`_write_postings_over`). Whether a pair is deferred depends on
+    word counts too: those pairs are kept only while every word is as rare as it was
+    (`_same_rarity`), else all are written again."""
+
+    state: int
+    first: int
+    passage: int
+    deferred: int  # deferred pairs from this passage on are written again
+
+
+def _same_rarity(db: sqlite3.Connection, state: int, index: LinkIndex) -> bool:
+    """Whether every word is rare (`LinkIndex.rare_count`) in the whole run as in the
+    stored state. A whole run judges every pair on the final counts, so a word that
+    changed sides changes which pairs are deferred, before the first change too."""
+    (counted,) = db.execute("SELECT passages FROM link_states WHERE id = ?", (state,)).fetchone()
+    before, now = _limit(counted), _limit(index.counted)
+    counts = dict(db.execute("SELECT word, paragraphs FROM link_counts WHERE state = ?", (state,)))
+    frequency = index.frequency
+    return all(
+        (counts.get(word, 0) <= before) == (frequency.get(word, 0) <= now)
+        for word in counts.keys() | frequency.keys()
+    )
+
+
+def _kept_state(
+    db: sqlite3.Connection, index: LinkIndex, articles: Sequence[ArticleDigest]
+) -> _Kept | None:
+    """The link state of the retired corpus, if it was made from the same articles as
+    `articles`, in the same order, up to some position (same id and content). The stored
+    article a position names is its row still: an id a stored corpus names is never given
+    to a new row (`storage._first_free_id`), so a changed article is never read as the
+    same by its id coming back."""
+    retired = db.execute(
+        "SELECT id, key FROM corpora WHERE key LIKE ? ORDER BY last_used DESC", (RETIRED + "%",)
+    ).fetchone()
+    if retired is None:
+        return None
+    stored = db.execute(
+        "SELECT id, articles FROM link_states WHERE corpus_key = ?",
+        (retired[1][len(RETIRED) :],),
+    ).fetchone()
+    if stored is None:
+        return None
+    before = db.execute(
+        "SELECT w.article_id, a.content_hash FROM corpus_articles w "
+        "LEFT JOIN articles a ON a.id = w.article WHERE w.corpus = ? ORDER BY w.position",
+        (retired[0],),
+    ).fetchall()
+    if len(before) != stored[1]:
+        return None
+    first = 0
+    for (article_id, content_hash), article in zip(before, articles, strict=False):
+        if (article_id, content_hash) != (article.id, article.content_hash):
+            break
+        first += 1
+    position = {article.id: n for n, article in enumerate(articles)}
+    below = [position[article] < first for article, _ in index.passage_places()]
+    passage = below.index(False) if False in below else len(below)
+    if any(below[passage:]):
+        return None  # passages not numbered in corpus order
+    (stored_passage,) = db.execute(
+        "SELECT COUNT(*) FROM link_passages WHERE state = ? AND article < ?", (stored[0], first)
+    ).fetchone()
+    if stored_passage != passage:
+        return None
+    return _Kept(stored[0], first, passage, passage)
+
+
+def _write_postings_over(
+    db: sqlite3.Connection, table: str, column: str, kept: _Kept, rows: Iterable[tuple]
+) -> None:
+    """Write a whole run's posting `rows` (`LinkIndex.posting_rows`) over a kept state
+    (`_Kept`): every row of a passage from `kept.passage` on, and a posting's rows before
+    it when it grew too common (one FULL row) or no longer is, in one pass over them."""
+    state, passage = kept.state, kept.passage
+    was_full = {
+        key
+        for (key,) in db.execute(
+            f"SELECT {column} FROM {table} WHERE state = ? AND passage = ?", (state, FULL)
+        )
+    }
+    db.execute(
+        f"DELETE FROM {table} WHERE state = ? AND (passage >= ? OR passage = ?)",
+        (state, passage, FULL),
+    )
+    now_full: set[object] = set()
+    held: list[tuple] = []  # rows before `passage` of postings that were too common
+
+    def written() -> Iterator[tuple]:
+        for row in rows:
+            if row[2] == FULL:
+                now_full.add(row[1])
+                yield row
+            elif row[2] >= passage:
+                yield row
+            elif row[1] in was_full:
+                held.append(row)
+
+    insert = f"INSERT INTO {table} (state, {column}, passage) VALUES (?, ?, ?)"
+    db.executemany(insert, written())
+    db.executemany(
+        f"DELETE FROM {table} WHERE state = ? AND {column} = ? AND passage BETWEEN 0 AND ?",
+        ((state, key, passage - 1) for key in now_full - was_full),
+    )
+    db.executemany(insert, (row for row in held if row[1] not in now_full))
+
+
+def _forget_states(db: sqlite3.Connection, key: str = "", state: int = -1, keep: int = -1) -> None:
     """Delete the state stored under `key` (or numbered `state`) and those of corpora no
-    longer stored."""
+    longer stored, but the state numbered `keep`."""
     stale = db.execute(
-        "SELECT id FROM link_states WHERE corpus_key = ? OR id = ? "
-        "OR corpus_key NOT IN (SELECT key FROM corpora)",
-        (key, state),
+        "SELECT id FROM link_states WHERE (corpus_key = ? OR id = ? "
+        "OR corpus_key NOT IN (SELECT key FROM corpora)) AND id != ?",
+        (key, state, keep),
     ).fetchall()
     for (state,) in stale:
         for table in backend.LINK_TABLES[1:]:

@@ -41,7 +41,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 from platformdirs import user_cache_dir
 
@@ -68,6 +68,7 @@ CACHE_DIR_ENV = "KABAR_CACHE_DIR"
 NO_CACHE_ENV = "KABAR_NO_CACHE"
 DB_NAME = "kabar-cache.sqlite3"
 KEPT_CORPORA = 4  # whole-corpus results kept, most recently used first
+RETIRED = "retired "  # key prefix of a corpus kept to be written over (`Storage._retire`)
 SMALL_FILE_BYTES = 256 * 1024  # up to this size a file's signature includes its hash
 MODEL_SUFFIXES = (".npz", ".npy", ".onnx", ".pt", ".safetensors")
 _CHUNK = 65536  # rows fetched at a time while reading a table
@@ -842,7 +843,7 @@ class Storage:
             with self._guard("written") as db, backend.transaction(db):
                 paths = [head[0] for head, _, _ in prepared]
                 self._delete_articles(db, self._ids_of(db, paths))
-                first = db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM articles").fetchone()[0]
+                first = _first_free_id(db)
                 db.executemany(
                     insert,
                     ((first + n, *head, *columns) for n, (head, columns, _) in enumerate(prepared)),
@@ -949,18 +950,51 @@ class Storage:
         return ids
 
     def _delete_articles(self, db: sqlite3.Connection, ids: Sequence[int]) -> None:
-        """Delete article rows, their records, and every corpus that was made with them."""
+        """Delete article rows, their records, and every corpus that was made with them
+        (but the one `_retire` keeps)."""
+        corpora: set[int] = set()
         for batch in in_batches(list(ids)):
             marks = ", ".join("?" * len(batch))
-            corpora = db.execute(
-                f"SELECT DISTINCT corpus FROM corpus_articles WHERE article IN ({marks})", batch
-            ).fetchall()
-            for (corpus,) in corpora:
-                self._delete_corpus(db, corpus)
+            corpora.update(
+                corpus
+                for (corpus,) in db.execute(
+                    f"SELECT DISTINCT corpus FROM corpus_articles WHERE article IN ({marks})",
+                    batch,
+                )
+            )
+        self._retire(db, corpora)
+        for batch in in_batches(list(ids)):
+            marks = ", ".join("?" * len(batch))
             for spec in RECORDS:
                 db.execute(f"DELETE FROM {spec.table} WHERE article IN ({marks})", batch)
             db.execute(f"DELETE FROM article_digests WHERE article IN ({marks})", batch)
             db.execute(f"DELETE FROM articles WHERE id IN ({marks})", batch)
+
+    def _retire(self, db: sqlite3.Connection, corpora: Iterable[int]) -> None:
+        """Delete these corpora (made with articles that go) but the most recently used,
+        which is retired instead: renamed (`RETIRED`: no key finds it) and its search
+        index deleted, its rows kept for the next whole stage to write its results over,
+        only the parts that differ (`save_results`). One corpus at most is retired."""
+        found = sorted(corpora)
+        if not found:
+            return
+        marks = ", ".join("?" * len(found))
+        kept = db.execute(
+            f"SELECT id FROM corpora WHERE id IN ({marks}) AND key NOT LIKE 'set aside %' "
+            "ORDER BY last_used DESC LIMIT 1",
+            found,
+        ).fetchone()
+        retired = db.execute("SELECT id FROM corpora WHERE key LIKE ?", (RETIRED + "%",)).fetchall()
+        keep = None if kept is None else kept[0]
+        for corpus in {*found, *(row[0] for row in retired)} - {keep}:
+            self._delete_corpus(db, corpus)
+        if keep is not None:
+            for table in backend.SEARCH_TABLES:
+                db.execute(f"DELETE FROM {table} WHERE corpus = ?", (keep,))
+            db.execute(
+                "UPDATE corpora SET key = ? || key WHERE id = ? AND key NOT LIKE ?",
+                (RETIRED, keep, RETIRED + "%"),
+            )
 
     @staticmethod
     def _delete_corpus(db: sqlite3.Connection, corpus: int) -> None:
@@ -1381,7 +1415,9 @@ class Storage:
         What `save_corpus` stores, from each article's names alone, so a corpus indexed
         without keeping its articles (pipeline.py) is stored as one that kept them. The
         canonical-name rows (a hundred per article) are made and written a batch at a time
-        and checksummed as they go, never all held at once.
+        and checksummed as they go, never all held at once. Over a retired corpus (one
+        made with a file that changed or went, `_retire`) only the parts whose rows differ
+        are written (`_PartsOver`); what is read back is the same either way.
         """
         try:
             with self._guard("written") as db:
@@ -1393,7 +1429,8 @@ class Storage:
                         (code_fingerprint(),),
                     )
                 }
-                made = _corpus_rows(results, paths, stored)
+                base = _retired(db)
+                made = _corpus_rows(results, paths, stored, base[1] if base else None)
                 if made is None:
                     return
                 rows, names = made
@@ -1405,10 +1442,18 @@ class Storage:
                     old = db.execute("SELECT id FROM corpora WHERE key = ?", (key,)).fetchone()
                     if old is not None:
                         self._delete_corpus(db, old[0])
-                    number = db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM corpora").fetchone()[
-                        0
-                    ]
-                    parts = _Parts()
+                    if base is not None and not _still_retired(db, base[0]):
+                        base = None  # another kabar wrote over it meanwhile
+                    over = None
+                    if base is None:
+                        number = db.execute(
+                            "SELECT COALESCE(MAX(id), 0) + 1 FROM corpora"
+                        ).fetchone()[0]
+                    else:
+                        number = base[0]
+                        articles = [row[1] for row in rows["corpus_articles"]]
+                        over = _PartsOver(db, number, articles)
+                    parts = over or _Parts()
                     for table, columns in _CORPUS_TABLES.items():
                         marks = ", ".join("?" * (1 + len(columns)))
                         insert = (
@@ -1417,17 +1462,26 @@ class Storage:
                         batches = streamed[table]() if table in streamed else iter((rows[table],))
                         for batch in batches:  # each digested as it is written
                             parts.add(table, batch)
-                            db.executemany(insert, ((number, *row) for row in batch))
+                            if over is None:
+                                db.executemany(insert, ((number, *row) for row in batch))
                         parts.done()
-                    db.executemany(
-                        "INSERT INTO corpus_parts (corpus, tab, block, sub, rows, checksum) "
-                        "VALUES (?, ?, ?, ?, ?, ?)",
-                        ((number, *part, *value) for part, value in parts.found.items()),
-                    )
-                    db.execute(
-                        "INSERT INTO corpora (id, key, last_used, checksum) VALUES (?, ?, ?, ?)",
-                        (number, key, time.time(), _corpus_checksum(parts.found)),
-                    )
+                    if over is None:
+                        db.executemany(
+                            "INSERT INTO corpus_parts (corpus, tab, block, sub, rows, checksum) "
+                            "VALUES (?, ?, ?, ?, ?, ?)",
+                            ((number, *part, *value) for part, value in parts.found.items()),
+                        )
+                        db.execute(
+                            "INSERT INTO corpora (id, key, last_used, checksum) "
+                            "VALUES (?, ?, ?, ?)",
+                            (number, key, time.time(), _corpus_checksum(parts.found)),
+                        )
+                    else:
+                        over.finish()
+                        db.execute(
+                            "UPDATE corpora SET key = ?, last_used = ?, checksum = ? WHERE id = ?",
+                            (key, time.time(), _corpus_checksum(parts.found), number),
+                        )
                     kept = db.execute("SELECT id FROM corpora ORDER BY last_used DESC").fetchall()
                     for (corpus_number,) in kept[KEPT_CORPORA:]:
                         self._delete_corpus(db, corpus_number)
@@ -1810,13 +1864,95 @@ class _Parts:
 
     def _flush(self) -> None:
         if self._part is not None and self._rows:
-            self.found[self._part] = (len(self._rows), _part_checksum(self._part[0], self._rows))
+            value = (len(self._rows), _part_checksum(self._part[0], self._rows))
+            self.found[self._part] = value
+            self._made(self._part, value, self._rows)
         self._rows = []
+
+    def _made(self, part: Part, value: tuple[int, str], rows: list[Row]) -> None:
+        """A part is complete: `value` is its row count and checksum."""
 
     def done(self) -> dict[Part, tuple[int, str]]:
         self._flush()
         self._part = None
         return self.found
+
+
+def _first_free_id(db: sqlite3.Connection) -> int:
+    """The id for a new article row: above every stored article and every article a
+    stored corpus still names. `articles.id` has no AUTOINCREMENT, so after a delete
+    the highest ids would come back, and a retired corpus (`Storage._retire`) whose rows
+    name a deleted article would take the new one, of other content, for it: its rows
+    written over or its link state kept as if that article were unchanged."""
+    (first,) = db.execute(
+        "SELECT MAX(COALESCE((SELECT MAX(id) FROM articles), 0), "
+        "COALESCE((SELECT MAX(article) FROM corpus_articles), 0)) + 1"
+    ).fetchone()
+    return int(first)
+
+
+class _PartsOver(_Parts):
+    """`_Parts` of rows written over a stored corpus's: each part whose row count and
+    checksum are the stored part's is left as stored, the others' rows are deleted and
+    written again, and `finish` deletes the stored parts no longer made. A name table's
+    checksum covers its names alone (`_UNREAD`), so its part is left only when the
+    corpus positions it covers hold the same stored articles (and so the same number
+    of names each) as before: `articles` are the stored article of each position (a
+    changed article is stored anew under an id no stored corpus names: `_first_free_id`)."""
+
+    def __init__(self, db: sqlite3.Connection, corpus: int, articles: Sequence[int]) -> None:
+        super().__init__()
+        self._db = db
+        self._corpus = corpus
+        self._articles = articles
+        self._stored = _stored_parts(db, corpus, tuple(_CORPUS_TABLES))
+        self._before = [
+            article
+            for (article,) in db.execute(
+                "SELECT article FROM corpus_articles WHERE corpus = ? ORDER BY position",
+                (corpus,),
+            )
+        ]
+
+    def _made(self, part: Part, value: tuple[int, str], rows: list[Row]) -> None:
+        table, block, _ = part
+        first = _PART[table][0]
+        if self._stored.pop(part, None) == value and (
+            table not in _UNREAD
+            or self._before[block * first : (block + 1) * first]
+            == self._articles[block * first : (block + 1) * first]
+        ):
+            return
+        self._replace(part, rows)
+
+    def _replace(self, part: Part, rows: Sequence[Row]) -> None:
+        table = part[0]
+        keys = _CORPUS_TABLES[table]
+        where, bounds = _part_where(part)
+        self._db.execute(
+            f"DELETE FROM {table} WHERE corpus = ? AND {where}", (self._corpus, *bounds)
+        )
+        self._db.execute(
+            "DELETE FROM corpus_parts WHERE corpus = ? AND tab = ? AND block = ? AND sub = ?",
+            (self._corpus, *part),
+        )
+        if rows:
+            marks = ", ".join("?" * (1 + len(keys)))
+            self._db.executemany(
+                f"INSERT INTO {table} (corpus, {', '.join(keys)}) VALUES ({marks})",
+                ((self._corpus, *row) for row in rows),
+            )
+            self._db.execute(
+                "INSERT INTO corpus_parts (corpus, tab, block, sub, rows, checksum) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (self._corpus, *part, *self.found[part]),
+            )
+
+    def finish(self) -> None:
+        """Delete the stored parts that no rows were made for."""
+        for part in list(self._stored):
+            self._replace(part, ())
+        self._stored.clear()
 
 
 def _parts_of(tables: dict[str, list[Row]]) -> dict[Part, tuple[int, str]]:
@@ -1859,6 +1995,17 @@ def _stored_parts(
 
 def _part_rows(db: sqlite3.Connection, corpus: int, part: Part) -> list[Row]:
     """The stored rows of one part, in key order, as `_corpus_tables` reads them."""
+    table = part[0]
+    where, bounds = _part_where(part)
+    return db.execute(
+        f"SELECT {', '.join(_READ[table])} FROM {table} WHERE corpus = ? AND {where} "
+        f"ORDER BY {_ORDER[table]}",
+        (corpus, *bounds),
+    ).fetchall()
+
+
+def _part_where(part: Part) -> tuple[str, tuple[int, ...]]:
+    """The condition on a table's key columns that selects one part's rows, and its values."""
     table, block, sub = part
     first, second = _PART[table]
     keys = _CORPUS_TABLES[table]
@@ -1867,11 +2014,7 @@ def _part_rows(db: sqlite3.Connection, corpus: int, part: Part) -> list[Row]:
     if second:
         where += f" AND {keys[1]} BETWEEN ? AND ?"
         bounds += (sub * second, sub * second + second - 1)
-    return db.execute(
-        f"SELECT {', '.join(_READ[table])} FROM {table} WHERE corpus = ? AND {where} "
-        f"ORDER BY {_ORDER[table]}",
-        (corpus, *bounds),
-    ).fetchall()
+    return where, bounds
 
 
 class PartDamaged(Exception):
@@ -1897,16 +2040,14 @@ def _corpus_rows(
     results: CorpusResults,
     paths: Sequence[str],
     stored: dict[str, tuple[int, str, int, int]],
+    before: _Numbers | None = None,
 ) -> tuple[dict[str, list[Row]], dict[str, int]] | None:
     """Every per-corpus table's rows (without the corpus number) but the canonical names
     of mentions and speakers (`_name_rows`), and the number of each name; None if the
-    rows cannot be made."""
+    rows cannot be made. Names and entities are numbered in order, or as in `before`
+    where they can be (`_numbered`)."""
     positions: dict[str, int] = {}
-    names: dict[str, int] = {}
-
-    def name(text: str) -> int:
-        return names.setdefault(_plain(text), len(names))  # type: ignore[arg-type]
-
+    texts: dict[str, None] = {}
     rows: dict[str, list[Row]] = {table: [] for table in _CORPUS_TABLES}
     if len(paths) != len(results.articles):
         return None
@@ -1917,15 +2058,27 @@ def _corpus_rows(
             return None
         positions.setdefault(article.id, position)
         rows["corpus_articles"].append((position, row[0], _plain(article.id)))
-        for canonical in mention_names:
-            name(canonical)
-        for said_by in speakers:
-            if said_by is not None:
-                name(said_by)
+        texts.update(dict.fromkeys(map(_plain, mention_names)))  # type: ignore[arg-type]
+        texts.update(dict.fromkeys(_plain(s) for s in speakers if s is not None))  # type: ignore[misc]
+    for entity in results.entities:
+        texts[_plain(entity.canonical)] = None  # type: ignore[index]
+    for group in results.quote_groups:
+        if group.speaker_canonical is not None:
+            texts[_plain(group.speaker_canonical)] = None  # type: ignore[index]
+    names = _numbered(list(texts), before.names if before else None)
+    identities = [(_plain(e.canonical), _plain(e.label)) for e in results.entities]
+    ranks = {(e.mentions, e.canonical) for e in results.entities}
+    # Stored entities are ranked when read, ties in stored order: numbered as before only
+    # when no two tie (and none share a name and label), so the order read is the same.
+    renumbered = before is not None and len(ranks) == len(set(identities)) == len(identities)
+    numbers: Sequence[int] = range(len(identities))
+    if renumbered:
+        numbering = _numbered(identities, before.entities)  # type: ignore[union-attr]
+        numbers = [numbering[identity] for identity in identities]
     try:
-        for number, entity in enumerate(results.entities):
+        for entity, identity, number in zip(results.entities, identities, numbers, strict=True):
             rows["entities"].append(
-                (number, name(entity.canonical), _plain(entity.label), entity.mentions)
+                (number, names[identity[0]], identity[1], entity.mentions)  # type: ignore[index]
             )
             rows["entity_aliases"].extend(
                 (number, n, _plain(a)) for n, a in enumerate(entity.aliases)
@@ -1933,6 +2086,9 @@ def _corpus_rows(
             rows["entity_articles"].extend(
                 (number, n, positions[a]) for n, a in enumerate(entity.articles)
             )
+        if renumbered:
+            for table in ("entities", "entity_aliases", "entity_articles"):
+                rows[table].sort()
         rows["links"] += [
             _link_row(number, link, positions) for number, link in enumerate(results.links)
         ]
@@ -1942,9 +2098,14 @@ def _corpus_rows(
                 (number, n, positions[a]) for n, a in enumerate(story.articles)
             )
         for number, group in enumerate(results.quote_groups):
-            speaker = None if group.speaker_canonical is None else name(group.speaker_canonical)
+            speaker = group.speaker_canonical
             rows["quote_groups"].append(
-                (number, _plain(group.text), speaker, _quote_key(group.text))
+                (
+                    number,
+                    _plain(group.text),
+                    None if speaker is None else names[_plain(speaker)],  # type: ignore[index]
+                    _quote_key(group.text),
+                )
             )
             rows["quote_occurrences"].extend(
                 _plain_row(
@@ -1954,8 +2115,60 @@ def _corpus_rows(
             )
     except KeyError:  # a result names an article the corpus does not hold
         return None
-    rows["names"] = [(number, text) for text, number in names.items()]
+    rows["names"] = sorted((number, text) for text, number in names.items())
     return rows, names
+
+
+K = TypeVar("K")
+
+
+def _numbered(items: Sequence[K], before: dict[K, int] | None) -> dict[K, int]:
+    """Numbers 0 to len(items) - 1 for distinct `items`: in order, or, given the numbers
+    of a stored corpus (`before`), each item its number there when it is in range and
+    the others the numbers left free, in order. Rows written over that corpus's then
+    differ from its stored ones only where the results do (`save_results`)."""
+    if before is None:
+        return {item: number for number, item in enumerate(items)}
+    count = len(items)
+    found = {item: before[item] for item in items if before.get(item, count) < count}
+    free = iter(sorted(set(range(count)) - set(found.values())))
+    for item in items:
+        if item not in found:
+            found[item] = next(free)
+    return found
+
+
+@dataclass(slots=True)
+class _Numbers:
+    """How a stored corpus numbered its names and entities (by name and label)."""
+
+    names: dict[str, int]
+    entities: dict[tuple[str, str], int]
+
+
+def _still_retired(db: sqlite3.Connection, corpus: int) -> bool:
+    row = db.execute("SELECT key FROM corpora WHERE id = ?", (corpus,)).fetchone()
+    return row is not None and row[0].startswith(RETIRED)
+
+
+def _retired(db: sqlite3.Connection) -> tuple[int, _Numbers] | None:
+    """The retired corpus (`Storage._retire`), if any, and how it numbered its names
+    and entities."""
+    row = db.execute(
+        "SELECT id FROM corpora WHERE key LIKE ? ORDER BY last_used DESC", (RETIRED + "%",)
+    ).fetchone()
+    if row is None:
+        return None
+    names = dict(db.execute("SELECT text, number FROM names WHERE corpus = ?", row))
+    entities = {
+        (text, label): position
+        for position, text, label in db.execute(
+            "SELECT e.position, n.text, e.label FROM entities e JOIN names n "
+            "ON n.corpus = e.corpus AND n.number = e.name WHERE e.corpus = ?",
+            row,
+        )
+    }
+    return row[0], _Numbers(names, entities)
 
 
 def _children(rows: list[Row], parents: int, ids: list[str]) -> list[list[str]]:
