@@ -91,21 +91,63 @@ class CorpusDigest:
 
         Made in another process, its words come unshared: the content words of its
         passages are interned again, as `prepare_passages` leaves them."""
+        self._code(digest.mentions, forms)
+        return shared_words(digest)
+
+    def _code(self, mentions: array[int], forms: Iterable[MentionForm]) -> None:
         codes = self._codes
-        mentions = digest.mentions
         for form in forms:
             code = codes.get(form)
             if code is None:
                 code = codes[form] = len(self.forms)
                 self.forms.append((intern(form[0]), intern(form[1])))
             mentions.append(code)
-        passages = digest.passages
-        if isinstance(passages, PassageBlock):
-            passages.content = tuple(map(intern, passages.content))
-        else:
-            for passage in passages:
-                passage.content = tuple(map(intern, passage.content))
-        return digest
+
+    def refill(self, digest: ArticleDigest, rest: StoredRest) -> None:
+        """Give a digest whose rest was let go (`held_back`) its rest again, read back
+        from where it was stored (`unpack_rest`), its mentions coded here."""
+        quotes, abbreviations, people, forms = rest
+        mentions = array("i")
+        self._code(mentions, forms)
+        digest.mentions = mentions
+        digest.quotes = quotes
+        digest.abbreviations = abbreviations
+        digest.caption_people = people
+
+
+def shared_words(digest: ArticleDigest) -> ArticleDigest:
+    """`digest` with the content words of its passages interned (made in another process,
+    they come unshared)."""
+    passages = digest.passages
+    if isinstance(passages, PassageBlock):
+        passages.content = tuple(map(intern, passages.content))
+    else:
+        for passage in passages:
+            passage.content = tuple(map(intern, passage.content))
+    return digest
+
+
+# The quotations of a digest whose rest is not held (`held_back`): one object for all.
+_NOT_HELD: list[QuoteRow] = []
+_NO_MENTIONS = array("i")
+
+
+def held_back(digest: ArticleDigest) -> bool:
+    """Whether `digest` was let go of its mentions, quotations, abbreviations and
+    caption names (`without_rest`): they are in the cache, to be read back."""
+    return digest.quotes is _NOT_HELD
+
+
+def without_rest(digest: ArticleDigest) -> ArticleDigest:
+    """`digest` keeping only what linking, stories and the link state need (passages, id,
+    hash, title, date, word counts): the rest, stored with the article, is read back
+    after linking (`CorpusDigest.refill`), so a first index does not hold it meanwhile
+    (docs/indexing.md, "The rest of the digests read back")."""
+    digest.mentions = _NO_MENTIONS
+    digest.quotes = _NOT_HELD
+    digest.abbreviations = {}
+    digest.caption_people = _NO_NAMES
+    return shared_words(digest)
 
 
 def uncoded_digest(
@@ -185,6 +227,48 @@ def pack_digest(digest: ArticleDigest, forms: Sequence[MentionForm], terms: Arti
     return zlib.compress(b"".join([bytes([_PARTS]), sizes.tobytes(), *parts]), _LEVEL)
 
 
+# What `unpack_rest` reads of a stored digest: its quotations, abbreviations, caption
+# names and mention forms.
+StoredRest = tuple[list[QuoteRow], dict[str, str], Counter[str], list[MentionForm]]
+
+
+def _parts(data: bytes) -> list[bytes]:
+    """The parts `pack_digest` joined; DigestUnreadable when `data` is not a digest."""
+    whole = zlib.decompress(data)
+    if not whole or whole[0] != _PARTS:
+        raise DigestUnreadable("not a stored digest")
+    sizes = array("I", whole[1 : 1 + 4 * _PARTS])
+    if len(sizes) != _PARTS or 1 + 4 * _PARTS + sum(sizes) != len(whole):
+        raise DigestUnreadable("a stored digest of the wrong length")
+    parts = []
+    at = 1 + 4 * _PARTS
+    for size in sizes:
+        parts.append(whole[at : at + size])
+        at += size
+    return parts
+
+
+def unpack_rest(data: bytes) -> StoredRest:
+    """What `without_rest` let go of, from a stored digest (`pack_digest`): no passages
+    nor search terms are made. DigestUnreadable when `data` is not one."""
+    try:
+        rest = _parts(data)[4]
+        quotes, abbreviations, people, _, forms, _, _ = json.loads(rest.decode(_ENCODING, _ERRORS))
+        return (
+            [
+                (text, speaker, paragraph, start, end)
+                for text, speaker, paragraph, start, end in quotes
+            ],
+            dict(abbreviations),
+            Counter(people) if people else _NO_NAMES,
+            [(text, label) for text, label in forms],
+        )
+    except DigestUnreadable:
+        raise
+    except (zlib.error, ValueError, TypeError, OverflowError, IndexError, KeyError) as error:
+        raise DigestUnreadable(f"{type(error).__name__}: {error}") from error
+
+
 def unpack_digest(
     data: bytes, article_id: str, content_hash: str, title: str, published: datetime | None
 ) -> tuple[ArticleDigest, list[MentionForm], ArticleTerms]:
@@ -194,18 +278,7 @@ def unpack_digest(
     from kabar_tui.core.search_build import ArticleTerms
 
     try:
-        whole = zlib.decompress(data)
-        if not whole or whole[0] != _PARTS:
-            raise DigestUnreadable("not a stored digest")
-        sizes = array("I", whole[1 : 1 + 4 * _PARTS])
-        if len(sizes) != _PARTS or 1 + 4 * _PARTS + sum(sizes) != len(whole):
-            raise DigestUnreadable("a stored digest of the wrong length")
-        parts = []
-        at = 1 + 4 * _PARTS
-        for size in sizes:
-            parts.append(whole[at : at + size])
-            at += size
-        words, texts, ends, content, rest, term_words, tokens, lengths = parts
+        words, texts, ends, content, rest, term_words, tokens, lengths = _parts(data)
         quotes, abbreviations, people, passage_quotes, forms, outlet, titled = json.loads(
             rest.decode(_ENCODING, _ERRORS)
         )

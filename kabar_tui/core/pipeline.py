@@ -49,9 +49,13 @@ from kabar_tui.core.digest import (
     CorpusDigest,
     DigestUnreadable,
     MentionForm,
+    StoredRest,
+    held_back,
     pack_digest,
     uncoded_digest,
     unpack_digest,
+    unpack_rest,
+    without_rest,
 )
 from kabar_tui.core.entities import find_entities, find_entities_many
 from kabar_tui.core.forked import ForkedCall
@@ -167,6 +171,13 @@ class CorpusWork:
     index: LinkIndex | None = None
     # which quotations are one (`resolve.quote_group_numbers`), while the others run
     quote_numbers: ForkedCall[array[int]] | None = None
+    # reads back the rest of the digests that let go of it (`digest.without_rest`)
+    read_rest: Callable[[CorpusDigest], None] | None = None
+
+    def refill(self) -> None:
+        """The rest of every digest held back, read back (here, or in a forked child)."""
+        if self.read_rest is not None:
+            self.read_rest(self.digest)
 
 
 CorpusStage = Callable[[CorpusWork], None]
@@ -179,10 +190,18 @@ FORK_MIN_QUOTES = 2_000
 def _start_quote_grouping(work: CorpusWork) -> None:
     """Which quotations are one depends on the quotations alone: worked out in a forked
     process while this one links and resolves names (here, at the end, where forking is
-    not safe), so the stage uses a second core even where linking does not."""
+    not safe), so the stage uses a second core even where linking does not. Digests
+    that let go of their quotations are read back there, not here."""
     articles = work.digest.articles
-    if sum(len(article.quotes) for article in articles) >= FORK_MIN_QUOTES:
+    if work.read_rest is not None and any(map(held_back, articles)):
+        work.quote_numbers = ForkedCall(partial(_grouped_after_refill, work))
+    elif sum(len(article.quotes) for article in articles) >= FORK_MIN_QUOTES:
         work.quote_numbers = ForkedCall(partial(quote_group_numbers, articles))
+
+
+def _grouped_after_refill(work: CorpusWork) -> array[int]:
+    work.refill()
+    return quote_group_numbers(work.digest.articles)
 
 
 def _link(work: CorpusWork) -> None:
@@ -209,6 +228,7 @@ def _resolve(work: CorpusWork) -> None:
     lets go of the index first, so it holds no more than this process would."""
     numbers = work.quote_numbers.result if work.quote_numbers is not None else None
     if work.index is None or work.on_linked is None:
+        work.refill()
         work.resolution = resolve_digest(work.digest, work.stories, numbers)
         return
     grouped = numbers() if numbers is not None else None  # the child cannot wait for it
@@ -217,6 +237,11 @@ def _resolve(work: CorpusWork) -> None:
         index, work.index = work.index, None
         work.on_linked(index)
         del index
+        if work.read_rest is not None:  # its pages given back before the rest is read
+            from kabar_tui.core.linking_arrays import release_free_memory
+
+            release_free_memory()
+            work.refill()  # while the child resolves: the stages after need it here too
         work.resolution = resolving.result()
     finally:
         resolving.cancel()  # stopped meanwhile: the child goes too
@@ -230,6 +255,7 @@ def _resolve_without_index(work: CorpusWork, grouped: array[int] | None) -> Reso
 
         work.index = None
         release_free_memory()
+    work.refill()
     numbers = None if grouped is None else partial(_given, grouped)
     return resolve_digest(work.digest, work.stories, numbers)
 
@@ -324,15 +350,18 @@ def finish_digest(
     stages: Sequence[tuple[str, CorpusStage]] = CORPUS_STAGES,
     times: StageTimes | None = None,
     on_linked: Callable[[LinkIndex], None] | None = None,
+    read_rest: Callable[[CorpusDigest], None] | None = None,
 ) -> tuple[list[Link], list[Story], Resolution]:
     """The corpus stages on the digests of a corpus's articles (core.digest), each timed
-    in `times` when given.
+    in `times` when given. `read_rest` reads back the rest of the digests that let go
+    of it (`digest.without_rest`), where and when a stage needs it: every digest holds
+    it again on return.
 
     They make millions of short-lived objects beside the million long-lived ones of a big
     corpus and hardly any cycles: the cyclic collector would walk the whole corpus again
     and again for nothing, so it waits until the end.
     """
-    work = CorpusWork(digest, on_linked=on_linked)
+    work = CorpusWork(digest, on_linked=on_linked, read_rest=read_rest)
     times = times or StageTimes()
     try:
         with collector_paused():
@@ -341,6 +370,8 @@ def finish_digest(
                     stage(work)
         if work.index is not None and work.on_linked is not None:  # stages without `_resolve`
             work.on_linked(work.index)
+        work.index = None
+        work.refill()  # stages that did not need it: what comes after does
     finally:
         work.index = None
         if work.quote_numbers is not None:
@@ -639,10 +670,34 @@ def _index(
         if terms is not None:
             terms.add(path, _article_terms(article))
 
-    def take_stored(path: str, stored: StoredArticle) -> None:
-        arrived[path] = compact.coded(stored.digest, stored.forms)
+    # Digests stored in the cache let go of what only resolution and the search index
+    # need (`without_rest`), read back after linking (`_RestReader`); those made here are
+    # held whole until their rows are written.
+    slim = searched
+    unsaved: dict[str, tuple[ArticleDigest, list[MentionForm]]] = {}
+
+    def take_stored(path: str, stored: StoredArticle, in_cache: bool = False) -> None:
+        if slim and in_cache:
+            arrived[path] = without_rest(stored.digest)
+        elif slim and stored.packed is not None:
+            unsaved[path] = (stored.digest, stored.forms)
+            arrived[path] = stored.digest
+        else:
+            arrived[path] = compact.coded(stored.digest, stored.forms)
         if terms is not None and stored.terms is not None:
             terms.add(path, stored.terms)
+
+    def saved(paths: Iterable[str]) -> None:
+        """The digests of `paths` were written with their articles, or not (the cache's
+        `write_error`): let go of their rest, or code them whole."""
+        for path in paths:
+            made = unsaved.pop(path, None)
+            if made is None:
+                continue
+            if storage is not None and storage.write_error is None:
+                without_rest(made[0])
+            else:
+                compact.coded(*made)
 
     # Streamed with nobody to show the articles to: stored articles are read as their
     # stored digests, and the workers send each new article's rows and digest instead
@@ -654,7 +709,7 @@ def _index(
         for source, article in cached:
             _stop_if_asked(cancel)
             if isinstance(article, StoredArticle):
-                take_stored(source.path, article)
+                take_stored(source.path, article, in_cache=True)
                 continue
             # Ids depend on the whole corpus: a file added since may share this one's name.
             article.id = source.id
@@ -668,6 +723,7 @@ def _index(
                 unstored.append((source, made.packed))
         if storage is not None and unstored:
             storage.save_digests(unstored)
+        saved(source.path for source, _ in unstored)
         if on_articles and shown:
             on_articles(shown)
     from_cache = len(arrived)
@@ -705,6 +761,7 @@ def _index(
                         pending.append((source, signatures.get(source.path, ""), rows, packed))
                 if storage is not None and len(pending) >= options.save_every:
                     storage.save_records(pending)
+                    saved(source.path for source, *_ in pending)
                     pending.clear()
                 done += len(batch)
                 if on_articles and batch:
@@ -715,9 +772,12 @@ def _index(
         finally:  # also when stopped: the work done is kept for the next run
             if storage is not None and pending:
                 storage.save_records(pending)
+            saved(source.path for source, *_ in pending)
             pending.clear()
+    saved(list(unsaved))  # none left but those with no rows (no cache): coded whole
     _stop_if_asked(cancel)
-    paths = [source.path for source in sources if source.path in arrived]
+    kept = [source for source in sources if source.path in arrived]
+    paths = [source.path for source in kept]
     processed_at = time.perf_counter()
     times = StageTimes()
     if plan is not None and storage is not None:
@@ -761,7 +821,8 @@ def _index(
                 with times.timing("link state"):  # within "link"
                     save_link_state(storage, key, index, compact.articles)
 
-        corpus, results = _finish_digested(compact, options.corpus_stages, times, record)
+        rest = _RestReader(storage, kept, options.load_every) if storage is not None else None
+        corpus, results = _finish_digested(compact, options.corpus_stages, times, record, rest)
     finished_at = time.perf_counter()
     _stop_if_asked(cancel)
     if storage is not None and len(paths) == total:
@@ -814,9 +875,10 @@ def _finish_digested(
     stages: Sequence[tuple[str, CorpusStage]] = CORPUS_STAGES,
     times: StageTimes | None = None,
     on_linked: Callable[[LinkIndex], None] | None = None,
+    read_rest: Callable[[CorpusDigest], None] | None = None,
 ) -> tuple[Corpus, CorpusResults]:
     """`finish_digest`, as a corpus without articles and the results to store."""
-    links, stories, resolution = finish_digest(digest, stages, times, on_linked)
+    links, stories, resolution = finish_digest(digest, stages, times, on_linked, read_rest)
     corpus = Corpus(
         entities=resolution.entities,
         links=links,
@@ -831,6 +893,67 @@ def _finish_digested(
         quote_groups=corpus.quote_groups,
     )
     return corpus, results
+
+
+class _RestReader:
+    """Reads back from the cache the rest of the digests that let go of it
+    (`digest.without_rest`): a batch of articles at a time, in corpus order (`sources`,
+    one per digest), only what resolution and the search index need (`unpack_rest`).
+
+    In a forked child (the quotation groups', the names') it reads through a read-only
+    connection of its own, and fails on a digest it cannot read (the parent then does it
+    itself); here, an article whose digest is unreadable is read whole and digested."""
+
+    def __init__(self, storage: Storage, sources: Sequence[Source], batch: int) -> None:
+        self._storage = storage
+        self._sources = sources
+        self._batch = max(1, batch)
+        self._parent = os.getpid()
+
+    def __call__(self, digest: CorpusDigest) -> None:
+        articles = digest.articles
+        if len(articles) != len(self._sources):
+            raise ValueError("the rest of another corpus's digests")
+        in_child = os.getpid() != self._parent
+        for start in range(0, len(articles), self._batch):
+            part = [
+                (source, article)
+                for source, article in zip(
+                    self._sources[start : start + self._batch],
+                    articles[start : start + self._batch],
+                    strict=True,
+                )
+                if held_back(article)
+            ]
+            if not part:
+                continue
+            wanted = [source for source, _ in part]
+            if in_child:
+                rows = Storage.read_digests(self._storage.path, wanted)
+            else:
+                rows = self._storage.load_digests(wanted)
+            for source, article in part:
+                row = rows.pop(source.path, None)
+                rest = None
+                if row is not None:
+                    with contextlib.suppress(DigestUnreadable):
+                        rest = unpack_rest(row.data)
+                if rest is None:
+                    if in_child:
+                        raise DigestUnreadable(f"no stored digest of {source.path}")
+                    rest = self._digested_again(source)
+                digest.refill(article, rest)
+
+    def _digested_again(self, source: Source) -> StoredRest:
+        article = self._storage.load_articles([source]).get(source.path)
+        if article is None:
+            raise CacheUnavailable(
+                "the cache changed while indexing (another kabar rebuilt it?): "
+                "run kabar index again"
+            )
+        article.id = source.id
+        made, forms = uncoded_digest(article)
+        return made.quotes, made.abbreviations, made.caption_people, forms
 
 
 def _cached(
