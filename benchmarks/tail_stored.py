@@ -19,6 +19,7 @@ The search index is not built (its terms are not in the pickles).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import pickle
 import resource
@@ -34,10 +35,12 @@ from kabar_tui.core import pipeline
 from kabar_tui.core.digest import CorpusDigest, pack_digest, without_rest
 from kabar_tui.core.incremental import save_link_state
 from kabar_tui.core.linking import LinkIndex
+from kabar_tui.core.model import Corpus
 from kabar_tui.core.search_build import ArticleTerms
 from kabar_tui.core.sources import Source
 from kabar_tui.core.storage import (
     DB_NAME,
+    CorpusResults,
     Storage,
     _moment_columns,
     code_fingerprint,
@@ -165,12 +168,24 @@ def run(folder: Path, held: Path | None) -> None:
         assert storage.write_error is None, storage.write_error
     for name, seconds in times.cpu.items():
         print(f"  {name}: {times.wall[name]:.1f} s wall, {seconds:.1f} s CPU of this process")
+    print(f"results fingerprint: {_fingerprint(corpus, results)}")
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"largest child's peak: {children:,.0f} MB")
     print(
         f"links {len(corpus.links)}, stories {len(corpus.stories)}, entities "
         f"{len(corpus.entities)}, quote groups {len(corpus.quote_groups)}"
     )
+
+
+def _fingerprint(corpus: Corpus, results: CorpusResults) -> str:
+    """sha256 of the links in order, stories, entities, quotation groups and every
+    article's resolved mention names and quoted speakers."""
+    digest = hashlib.sha256()
+    for part in (corpus.links, corpus.stories, corpus.entities, corpus.quote_groups):
+        digest.update(repr(part).encode())
+    for article in results.articles:
+        digest.update(repr((article.id, article.mention_names(), article.speakers())).encode())
+    return digest.hexdigest()[:16]
 
 
 def main() -> None:

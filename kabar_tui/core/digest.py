@@ -19,7 +19,10 @@ into the cache (docs/indexing.md).
 A digest is stored with its article (`pack_digest`, table `article_digests`), with the
 article's search terms: a whole cross-article stage after a changed or removed file reads
 them back (`unpack_digest`) instead of reading every article and digesting it again
-(docs/incremental.md, "Stored digests").
+(docs/incremental.md, "Stored digests"). Once stored, a digest lets go of what linking
+does not read (`without_rest`), read back after linking (`unpack_rest`): a first index
+does not hold every article's quotations and mentions through linking
+(docs/indexing.md, "The rest of the digests read back").
 """
 
 from __future__ import annotations
