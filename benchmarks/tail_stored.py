@@ -6,6 +6,7 @@ from the cache (docs/indexing.md, "The rest of the digests read back").
     nice python -m benchmarks.tail_stored prepare D.pickle FOLDER
     nice python -m benchmarks.tail_stored run FOLDER            # rest read back
     nice python -m benchmarks.tail_stored run FOLDER --held D.pickle   # digests whole
+    nice python -m benchmarks.tail_stored run FOLDER --link-only        # linking alone
 
 `prepare` writes, from the digests `benchmarks/save_digests.py` pickled, a cache file in
 FOLDER holding what the tail reads of each article (its `articles` row's columns the
@@ -118,7 +119,7 @@ def _cpu() -> float:
     return times.user + times.system + times.children_user + times.children_system
 
 
-def run(folder: Path, held: Path | None) -> None:
+def run(folder: Path, held: Path | None, link_only: bool = False) -> None:
     path = folder / DB_NAME
     with sqlite3.connect(path) as db:  # stored with other code: made this code's
         db.execute("UPDATE articles SET fingerprint = ?", (code_fingerprint(),))
@@ -136,6 +137,17 @@ def run(folder: Path, held: Path | None) -> None:
     key = corpus_key(sources)
     print(f"digests loaded: {len(compact.articles)}, RSS {_rss_mb():,.0f} MB", flush=True)
     _reset_peak()
+    if link_only:  # linking alone, as the stage runs it: its peak and CPU
+        cpu, wall = _cpu(), time.perf_counter()
+        work = pipeline.CorpusWork(compact)
+        with pipeline.collector_paused():
+            pipeline._link(work)
+        print(
+            f"link: {time.perf_counter() - wall:.1f} s wall, {_cpu() - cpu:.1f} s CPU "
+            f"(children too), peak {_peak_mb():,.0f} MB, RSS after {_rss_mb():,.0f} MB, "
+            f"links {len(work.links)}"
+        )
+        return
     times = pipeline.StageTimes()
     with Storage(path) as storage:
 
@@ -197,11 +209,12 @@ def main() -> None:
     ran = sub.add_parser("run")
     ran.add_argument("folder", type=Path)
     ran.add_argument("--held", type=Path, help="the digests' pickle: run with them held whole")
+    ran.add_argument("--link-only", action="store_true", help="linking alone")
     args = parser.parse_args()
     if args.command == "prepare":
         prepare(args.digests, args.folder)
     else:
-        run(args.folder, args.held)
+        run(args.folder, args.held, args.link_only)
 
 
 if __name__ == "__main__":
