@@ -121,8 +121,9 @@ def _cpu() -> float:
 
 def run(folder: Path, held: Path | None, link_only: bool = False) -> None:
     path = folder / DB_NAME
-    with sqlite3.connect(path) as db:  # stored with other code: made this code's
-        db.execute("UPDATE articles SET fingerprint = ?", (code_fingerprint(),))
+    if not link_only:  # stored with other code: made this code's
+        with sqlite3.connect(path) as db:
+            db.execute("UPDATE articles SET fingerprint = ?", (code_fingerprint(),))
     if held is not None:
         with held.open("rb") as file:
             compact: CorpusDigest = pickle.load(file)
