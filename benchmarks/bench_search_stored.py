@@ -172,6 +172,7 @@ def queries(
 
 def keystrokes(searcher: SearchEngine, asked: list[tuple[str, str, int, int]]) -> None:
     walls, cpus = [], []
+    quoted: list[tuple[float, str]] = []  # keystrokes of queries holding a quote mark
     found = [0] * len(STYLES)
     counts = [0] * len(STYLES)
     digest = hashlib.blake2b(digest_size=8)
@@ -182,6 +183,8 @@ def keystrokes(searcher: SearchEngine, asked: list[tuple[str, str, int, int]]) -
             page = searcher.search_page(query[:end], 0, PAGE)
             walls.append((time.perf_counter() - started) * 1000)
             cpus.append((time.process_time() - cpu) * 1000)
+            if any(mark in query for mark in '"\u201c\u201d'):
+                quoted.append((cpus[-1], query[:end]))
             if first_wall is None:
                 first_wall = walls[-1]
         digest.update(repr((page.total, page.hits)).encode())
@@ -201,6 +204,14 @@ def keystrokes(searcher: SearchEngine, asked: list[tuple[str, str, int, int]]) -
         f"  recall@10 of the source passage {sum(found) / len(asked):.2f} ({recall}); "
         f"pages digest {digest.hexdigest()}"
     )
+    if quoted:
+        quoted.sort()
+        print(
+            f"  quoted: {len(quoted)} keystrokes of queries holding a quote mark, CPU p50 "
+            f"{statistics.median(cpu for cpu, _ in quoted):.1f} ms, p95 "
+            f"{quoted[int(len(quoted) * 0.95)][0]:.1f} ms, max {quoted[-1][0]:.1f} ms "
+            f"({quoted[-1][1]!r})"
+        )
 
 
 def measure(path: Path, size: int, way: str, asked_count: int) -> None:

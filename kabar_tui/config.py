@@ -8,7 +8,6 @@ one warning, never a crash.
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,6 +38,8 @@ def load_config(path: Path | None = None) -> Config:
     path = path or config_path()
     if not path.is_file():
         return Config()
+    import tomllib  # only with a file to read: every command loads the settings
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:

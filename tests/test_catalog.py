@@ -273,6 +273,36 @@ def test_a_changed_folder_is_checked_file_by_file(tmp_path: Path, change: str) -
     assert catalog is None and problems == []
 
 
+def test_a_file_rewritten_in_place_changes_no_folder_and_is_still_seen(tmp_path: Path) -> None:
+    """Why an open without a watcher looks at every file, not at the folders' times first:
+    a file rewritten in place (same size, its modification time set back, as a copy
+    keeping times does) leaves its folder's times as they were; only the file's own
+    change time tells it. An open trusting unchanged folders would answer the corpus
+    before the edit, silently."""
+    folder = _seed_folder(tmp_path)
+    stored_catalog(tmp_path / "cache", [folder]).close()
+    target = sorted(folder.glob("*.txt"))[0]
+    folder_before, before = os.stat(folder), os.stat(target)
+    text = bytearray(target.read_bytes())
+    at = text.index(b"a")
+    text[at : at + 1] = b"o"
+    with target.open("r+b") as opened:  # in place: the same inode, no new name
+        opened.write(text)
+    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
+    folder_after, after = os.stat(folder), os.stat(target)
+    assert (folder_after.st_mtime_ns, folder_after.st_ctime_ns) == (
+        folder_before.st_mtime_ns,
+        folder_before.st_ctime_ns,
+    )
+    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (
+        before.st_size,
+        before.st_mtime_ns,
+        before.st_ino,
+    )
+    catalog, problems = open_catalog([folder], Storage(tmp_path / "cache" / DB_NAME))
+    assert catalog is None and problems == []  # not the stored corpus: indexing follows
+
+
 def test_a_folder_is_walked_once_unchanged_and_again_when_changed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -122,3 +122,30 @@ def test_a_new_file_is_indexed_then_opened_from_the_cache(
     (folder / seeds[1].name).write_bytes(seeds[1].read_bytes())
     assert run(capsys, ("list", str(folder)))[1].count("\n") == 2
     assert isinstance(common.load_catalog(Namespace(paths=[str(folder)])), StoredCatalog)
+
+
+def test_a_piped_search_of_a_stored_corpus_imports_no_presentation_module(
+    cache_on: Path, tmp_path: Path
+) -> None:
+    """Its output is plain lines: rich, babel, json and the TOML parser (no settings
+    file) are not imported, each a part of the command's start-up."""
+    import os
+    import subprocess
+    import sys
+
+    environment = {**os.environ, "KABAR_CONFIG_DIR": str(tmp_path / "config")}
+    script = (
+        "import sys\n"
+        "from kabar_tui.cli import main\n"
+        "code = main(['search', 'kim jong'])\n"
+        "print(sorted({name.partition('.')[0] for name in sys.modules} "
+        "& {'rich', 'babel', 'json', 'tomllib'}), file=sys.stderr)\n"
+        "raise SystemExit(code)\n"
+    )
+    for _ in range(2):  # the first stores the seeds (processing imports what it needs)
+        done = subprocess.run(
+            [sys.executable, "-c", script], env=environment, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+    assert done.stdout.count("\t") > 5  # hits, a line each
+    assert done.stderr.strip().splitlines()[-1] == "[]"

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+import random
+import re
 import subprocess
 import sys
 
 import pytest
 
 from kabar_tui.core.model import Article, Corpus, EntityRecord, Mention, Paragraph, Quote
-from kabar_tui.core.query import parse_query
-from kabar_tui.core.search import Hit, SearchIndex
+from kabar_tui.core.query import KINDS, HitKind, parse_query
+from kabar_tui.core.search import Hit, SearchIndex, _pair_key
 from kabar_tui.core.textfold import fold
 
 DETIK = [
@@ -301,3 +303,111 @@ def test_a_short_name_finds_the_long_name_the_entity_list_knows(backing: str, tm
     assert [second.text[start:end] for start, end in second.spans] == ["Korea Utara"]
     assert page.hits[0].score > second.score
     assert searcher.search_page("kemenkeu").total == 0  # its long name is in no text
+
+
+def _small_vocabulary_corpus(rng: random.Random) -> Corpus:
+    """Passages, titles and quotes made of 30 words: every pair of them has a pair list
+    of its own (no other pair of indexed words hashes to its bucket)."""
+    vocabulary = [f"kata{n}" for n in range(30)]
+    articles = []
+    for number in range(40):
+        texts = [" ".join(rng.choices(vocabulary, k=12)) + "." for _ in range(4)]
+        made = article(f"a-{number}", "Detik", " ".join(rng.choices(vocabulary, k=5)), texts)
+        quoted = " ".join(rng.choices(vocabulary, k=6))
+        made.paragraphs.append(Paragraph(4, f"Ia berkata, \u201c{quoted}\u201d", 5))
+        speaker = " ".join(rng.choices(vocabulary, k=2))
+        made.quotes = [quote_in(made.paragraphs[4].text, 4, speaker)]
+        articles.append(made)
+    return Corpus(articles=articles)
+
+
+def test_a_two_word_phrase_whose_pair_is_alone_reads_no_title_or_passage() -> None:
+    """A two-word phrase's pair list names exactly the titles and passages holding it
+    when no other pair of indexed words shares its bucket: only quotes whose speaker has
+    its last word (indexed after the quote's words) and entities are read to check, and
+    the documents kept are those reading every marked text keeps."""
+    from tests.test_search_store import phrase_kept_as_by_reading, read_to_match
+
+    rng = random.Random(4)
+    corpus = _small_vocabulary_corpus(rng)
+    index = SearchIndex.build(corpus)
+    texts = [p.text for a in corpus.articles for p in a.paragraphs] + [
+        f"{q.text} {q.speaker}" for a in corpus.articles for q in a.quotes
+    ]
+    asked = []
+    for text in rng.sample(texts, 30):
+        words = re.findall(r"\w+", text)
+        start = rng.randrange(len(words) - 1)
+        asked.append(f'"{words[start]} {words[start + 1]}"')
+    found = 0
+    for query in asked:
+        found += phrase_kept_as_by_reading(index, query)
+        kinds = {KINDS[index.kinds[doc]] for doc in read_to_match(index, query)}
+        assert kinds <= {HitKind.QUOTE, HitKind.ENTITY}, query
+    assert found == len(asked)
+
+
+def test_a_two_word_phrase_whose_pair_shares_its_bucket_is_checked_in_the_text() -> None:
+    """Pairs are hashed into 2^20 lists: a passage holding both words apart and another
+    pair hashed to the same list is posted under the phrase's pair, and is not kept."""
+    vocabulary = [f"kata{n}" for n in range(2000)]
+    indexed = SearchIndex.build(Corpus(articles=[article("v", "X", "", [" ".join(vocabulary)])]))
+    ids = {word: indexed._find_word(word) for word in vocabulary}
+    words = {word_id: word for word, word_id in ids.items()}
+    mask = (1 << 20) - 1
+    collision = next(
+        (first, vocabulary[400 + n], words[other], words[second])
+        for n, first in enumerate(vocabulary[:400])
+        for other in range(800, 2000)
+        # the second word that makes (other, second) hash as (first, vocabulary[400 + n])
+        if (second := ((other * 1_000_003) & mask) ^ (_pair_key(n, 400 + n) & mask))
+        in range(800, 2000)
+    )
+    first, second, x, y = collision
+    texts = [
+        " ".join(vocabulary),  # the same word ids as above
+        f"{first} lalu {second} dan {x} {y}.",  # apart, with the colliding pair
+        f"Kemudian {first} {second} tiba.",  # the phrase
+    ]
+    index = SearchIndex.build(Corpus(articles=[article("v", "X", "", texts)]))
+    assert index._find_word(x) == ids[x] and index._find_word(second) == ids[second]
+    page = index.search_page(f'"{first} {second}"')
+    assert [hit.text for hit in page.hits] == [texts[2]] and page.total == 1
+
+
+def test_folding_a_character_is_made_when_first_met_and_is_as_it_was() -> None:
+    """Importing the folding makes no table (it cost a tenth of a search command's own
+    imports); each character folds as the whole table made at import folded it."""
+    import unicodedata
+
+    from kabar_tui.core import textfold
+
+    made = subprocess.run(
+        [sys.executable, "-c", "from kabar_tui.core import textfold; print(len(textfold._TABLE))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert made.stdout.strip() == "0"
+
+    def folded_as_before(char: str) -> str:  # the table each import used to make
+        marks = {"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2018": "'", "\u2019": "'"}
+        if char in marks:
+            return marks[char]
+        if not 0x41 <= ord(char) < 0x2000:
+            return char
+        lowered = char.lower()
+        source = lowered if len(lowered) == 1 else char
+        base = "".join(
+            c for c in unicodedata.normalize("NFKD", source) if not unicodedata.combining(c)
+        )
+        if len(base) == 1:
+            return base.lower() if len(base.lower()) == 1 else base
+        return lowered if len(lowered) == 1 else char
+
+    everything = "".join(chr(code) for code in range(0x20, 0x2100))
+    assert fold(everything) == "".join(map(folded_as_before, everything))
+    assert fold("İstanbul Zélie “Ançelot”") == "".join(
+        map(folded_as_before, "İstanbul Zélie “Ançelot”")
+    )
+    assert textfold.fold("JOKOWI Sukarnó") == "jokowi sukarno"

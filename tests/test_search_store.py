@@ -18,13 +18,18 @@ import numpy as np
 import pytest
 
 from benchmarks.searchgen import Generator
-from kabar_tui.core import storage, storage_sqlite
+from kabar_tui.core import search_store, storage, storage_sqlite
 from kabar_tui.core.model import Corpus
 from kabar_tui.core.pipeline import index_corpus
 from kabar_tui.core.query import KINDS, HitKind
 from kabar_tui.core.resources import seeds_dir
 from kabar_tui.core.search import RANKED, Bits, SearchEngine, SearchIndex, SearchPage
-from kabar_tui.core.search_store import StoredSearchIndex, open_search, save_search
+from kabar_tui.core.search_store import (
+    DOCUMENTS_TOGETHER,
+    StoredSearchIndex,
+    open_search,
+    save_search,
+)
 from kabar_tui.core.sources import Source
 from kabar_tui.core.storage import Storage, corpus_key
 from tests.test_storage import write_corpus
@@ -363,6 +368,96 @@ def test_votes_summed_with_numpy_are_those_added_one_at_a_time(
             assert list(got.items()) == list(expected.items()), query  # order, exact floats
             compared += bool(expected)
         assert compared > 80
+
+
+def test_a_query_without_filters_reads_the_rows_of_its_documents_not_the_columns(
+    cache: Storage,
+) -> None:
+    """The documents a query ranks and shows are read from their rows of the columns
+    (`documents N`, DOCUMENTS_TOGETHER documents each), not from the five whole columns
+    (32 MB at 100k articles): with the columns gone, queries without filters or phrases
+    answer as the index in memory does, without a warning."""
+    key, corpus = store_generated(cache, 30)
+    stored = open_search(cache, key)
+    assert isinstance(stored, StoredSearchIndex)
+    with cache.guard("read") as db:
+        rows = db.execute("SELECT COUNT(*) FROM search_arrays WHERE name LIKE 'documents %'")
+        assert rows.fetchone()[0] == -(-stored._document_count() // DOCUMENTS_TOGETHER) > 0
+    columns = ["kinds", "owners", "paragraphs", "records", "labels"]
+    damage(cache, f"DELETE FROM search_arrays WHERE name IN ({', '.join(map(repr, columns))})")
+    asked = [query for query in queries(corpus, 16, 4) if ":" not in query and '"' not in query]
+    assert len(asked) > 8
+    assert_same_pages(stored, SearchIndex.build(corpus), asked)
+    assert cache.warnings == []
+
+
+def test_a_session_of_queries_reads_the_columns_once_it_has_read_enough_rows(
+    cache: Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One query reads the rows of its documents; the queries of a session soon need
+    most rows, so past ROWS_BEFORE_COLUMNS (and an eighth of the rows) the columns are
+    read whole, once. The pages are the same either way."""
+    monkeypatch.setattr(search_store, "DOCUMENTS_TOGETHER", 16)
+    monkeypatch.setattr(search_store, "ROWS_BEFORE_COLUMNS", 4)
+    key, corpus = store_generated(cache, 30)
+    stored = open_search(cache, key)
+    assert isinstance(stored, StoredSearchIndex)
+    assert stored._document_count() // 16 // 8 <= 4
+    memory = SearchIndex.build(corpus)
+    asked = [q for q in queries(corpus, 16, 4) if q.strip() and ":" not in q and '"' not in q]
+    first = next(query for query in asked if memory.search_page(query, 0, 5).hits)
+    stored.search_page(first, 0, 5)
+    assert 0 < stored._rows_read <= 4 and "labels" not in stored._loaded
+    assert_same_pages(stored, memory, asked)
+    assert stored._rows_read == 4 and "labels" in stored._loaded
+    assert cache.warnings == []
+
+
+def test_a_damaged_row_of_documents_warns_and_the_index_is_built_again(cache: Storage) -> None:
+    key, corpus = store_generated(cache, 30)
+    stored = open_search(cache, key)
+    assert stored is not None
+    damage(
+        cache,
+        "UPDATE search_arrays SET data = CAST(x'07' || substr(data, 2) AS BLOB) "
+        "WHERE name = 'documents 0'",
+    )
+    asked = [query for query in queries(corpus, 16, 4) if ":" not in query]
+    assert_same_pages(stored, SearchIndex.build(corpus), asked)
+    assert len(cache.warnings) == 1 and "built it again" in cache.warnings[0], cache.warnings
+
+
+def test_the_full_votes_of_later_pages_are_those_added_one_at_a_time(cache: Storage) -> None:
+    """`_vote_all` (the order of pages past the best-voted candidates) adds each posting
+    list's weight with numpy: the same floats, in the same order (ties by document), as
+    the loop over the lists' documents it replaced, on both backings."""
+    from kabar_tui.core.query import parse_query
+
+    key, corpus = store_generated(cache, 60)
+    stored = open_search(cache, key)
+    assert isinstance(stored, StoredSearchIndex)
+    rng = random.Random(8)
+    with cache.guard("read") as db:
+        stored._connection = db
+        for engine in (stored, SearchIndex.build(corpus)):
+            compared = 0
+            for query in queries(corpus, 40, 6):
+                parsed = parse_query(query)
+                words = [*parsed.terms, *(w for phrase in parsed.phrases for w in phrase)]
+                if not words:
+                    continue
+                terms = engine._terms(parsed, words)
+                docs = rng.sample(range(engine._document_count()), 300)
+                votes = dict.fromkeys(docs, 0.0)
+                for feature in engine._features(terms):
+                    for weight, posting in feature:
+                        for doc in posting:
+                            if doc in votes:
+                                votes[doc] += weight
+                expected = sorted(votes.items(), key=lambda item: (-item[1], item[0]))
+                assert engine._vote_all(terms, docs) == expected, query
+                compared += any(vote for _, vote in expected)
+            assert compared > 20
 
 
 def test_a_prepared_index_has_read_what_its_first_query_reads(cache: Storage) -> None:

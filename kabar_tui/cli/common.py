@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
-
-from rich.console import Console
+from typing import TYPE_CHECKING, Any
 
 from kabar_tui.core.catalog import ArticleHead, Catalog, MemoryCatalog
 from kabar_tui.core.model import Article, Corpus
 from kabar_tui.i18n import _
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 NOTHING_READ = 2
 CANDIDATES_SHOWN = 10
@@ -26,18 +27,24 @@ def add_paths_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
-class _StdoutConsole(Console):
-    def on_broken_pipe(self) -> None:
-        """Rich exits 1 when the pipe closes; `main` makes that a quiet 0 like every command."""
-        raise BrokenPipeError
-
-
 def stdout_console(**options: Any) -> Console:
-    """The console for a command's output: a reader that goes away (`| head`) ends it quietly."""
-    return _StdoutConsole(highlight=False, **options)
+    """The console for a command's output: a reader that goes away (`| head`) ends it
+    quietly. Rich is imported here, when a command prints through it: a command whose
+    output is piped (`kabar search ... | cut`) never does (0.02 s of CPU spared)."""
+    from rich.console import Console
+
+    class StdoutConsole(Console):
+        def on_broken_pipe(self) -> None:
+            """Rich exits 1 when the pipe closes; `main` makes that a quiet 0 like every
+            command."""
+            raise BrokenPipeError
+
+    return StdoutConsole(highlight=False, **options)
 
 
 def error_console() -> Console:
+    from rich.console import Console
+
     return Console(stderr=True, highlight=False, soft_wrap=True)  # one message, one line
 
 
@@ -67,6 +74,8 @@ def load_catalog(args: argparse.Namespace) -> Catalog | None:
 def say_problems(catalog: Catalog) -> bool:
     """Print the catalog's problems not printed yet, one line each; True when one was
     an error."""
+    if not catalog.problems:
+        return False
     console = error_console()
     fatal = False
     for problem in catalog.problems:

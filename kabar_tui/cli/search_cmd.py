@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from dataclasses import asdict
-
-from rich.text import Text
+from typing import TYPE_CHECKING
 
 from kabar_tui.cli.common import (
     NOTHING_READ,
@@ -17,8 +15,10 @@ from kabar_tui.cli.common import (
     stdout_is_terminal,
 )
 from kabar_tui.core.query import filters_help
-from kabar_tui.core.search import Hit
-from kabar_tui.ui.labels import value_notes
+from kabar_tui.core.search import Hit, SearchPage
+
+if TYPE_CHECKING:
+    from rich.text import Text
 
 HELP = f"fuzzy search (filters: {filters_help()})"
 
@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
         return NOTHING_READ
     page = catalog.searcher().search_page(args.query, 0, args.limit)
     hits = page.hits
-    notes = value_notes(page.values)  # by:matsegra → Matsegora
+    notes = _value_notes(page)  # by:matsegra → Matsegora
     outlets = {}
     for article_id in {hit.article_id for hit in hits if hit.article_id}:
         head = catalog.head(article_id)
@@ -50,6 +50,8 @@ def run(args: argparse.Namespace) -> int:
         for note in notes:
             print(f"kabar: {note}", file=sys.stderr)
     if args.json:
+        import json
+
         records = [{**asdict(hit), "outlet": outlets.get(hit.article_id or "")} for hit in hits]
         json.dump(records, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
@@ -69,6 +71,8 @@ def run(args: argparse.Namespace) -> int:
             ]
             print("\t".join(fields))
         return 0
+    from rich.text import Text
+
     console = stdout_console()
     for note in notes:
         console.print(Text(note, style="dim"))
@@ -81,7 +85,19 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _value_notes(page: SearchPage) -> list[str]:
+    """What the filter values matched, said in the interface's language (its labels
+    import babel: only when a filter was typed)."""
+    if not page.values:
+        return []
+    from kabar_tui.ui.labels import value_notes
+
+    return value_notes(page.values)
+
+
 def _heading(hit: Hit, outlet: str | None) -> Text:
+    from rich.text import Text
+
     heading = Text()
     heading.append(f"{hit.score:5.1f} ", style="dim")
     heading.append(hit.kind, style="bold")
@@ -99,6 +115,8 @@ def _heading(hit: Hit, outlet: str | None) -> Text:
 def _highlighted(hit: Hit) -> Text:
     """The hit text (plain, never markup) with its matched spans styled; long text cut
     to a window around the first match."""
+    from rich.text import Text
+
     text = Text(hit.text)
     for start, end in hit.spans:
         text.stylize("bold yellow", start, end)

@@ -25,26 +25,28 @@ def _fold_char(char: str) -> str:
     return lowered if len(lowered) == 1 else char
 
 
-def _build_table() -> dict[int, str]:
-    table: dict[int, str] = {}
-    for code in range(0x41, 0x2000):
+_FOLDED_RANGE = range(0x41, 0x2000)  # characters below and above fold to themselves
+
+
+class _FoldTable(dict[int, str]):
+    """Each character's folding by its code, made the first time the character is met
+    (`str.translate` asks the table for every character; a code it has not seen is
+    folded and kept): making the whole range at import was a tenth of `kabar search`'s
+    own imports, and a text meets few of its 8,000 characters."""
+
+    def __missing__(self, code: int) -> str:
         char = chr(code)
-        folded = _fold_char(char)
-        if folded != char:
-            table[code] = folded
-    for mark, plain in _QUOTE_MARKS.items():
-        table[ord(mark)] = plain
-    return table
+        folded = _QUOTE_MARKS.get(char) or (_fold_char(char) if code in _FOLDED_RANGE else char)
+        self[code] = folded
+        return folded
 
 
-_TABLE = _build_table()
+_TABLE = _FoldTable()
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
-_FOLDED = {chr(code): folded for code, folded in _TABLE.items()}
 
 
 def _fold_match(match: re.Match[str]) -> str:
-    char = match.group()
-    return _FOLDED.get(char, char)
+    return _TABLE[ord(match.group())]
 
 
 def fold(text: str) -> str:
