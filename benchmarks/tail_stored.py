@@ -1,17 +1,18 @@
 """The tail of a first index (cross-article stage, link state, storing the results) on
 real digests, without running the per-file stage: its peak memory and CPU, with the
-digests held whole (as before digeststream) or with their rest let go of and read back
-from the cache (docs/indexing.md, "The rest of the digests read back").
+digests held whole (as before digeststream) or with their rest let go of, held packed
+and unpacked after linking (docs/indexing.md, "The rest of the digests held packed").
 
     nice python -m benchmarks.tail_stored prepare D.pickle FOLDER
-    nice python -m benchmarks.tail_stored run FOLDER            # rest read back
+    nice python -m benchmarks.tail_stored run FOLDER            # rest held packed
     nice python -m benchmarks.tail_stored run FOLDER --held D.pickle   # digests whole
     nice python -m benchmarks.tail_stored run FOLDER --link-only        # linking alone
 
 `prepare` writes, from the digests `benchmarks/save_digests.py` pickled, a cache file in
 FOLDER holding what the tail reads of each article (its `articles` row's columns the
 tail reads and its packed digest; no paragraphs, no search terms) and the digests with
-their rest let go of, pickled (what the per-file stage leaves in memory now). `run`
+their rest let go of, pickled with their packed rests (what the per-file stage leaves
+in memory now). `run`
 times the stages in a process of its own, its peak resident size (VmHWM, reset once the
 digests are loaded) and the largest child's, and CPU of this process and its children.
 The search index is not built (its terms are not in the pickles).
@@ -89,11 +90,18 @@ def prepare(pickled: Path, folder: Path) -> None:
                 db.executemany("INSERT INTO article_digests VALUES (?, ?, ?)", [r[1] for r in rows])
             rows.clear()
     db.close()
-    for article in articles:
-        without_rest(article)
-    with (folder / SLIM).open("wb") as file:
-        pickle.dump(articles, file, protocol=pickle.HIGHEST_PROTOCOL)
+    slim(digest, folder / SLIM)
     print(f"{len(articles)} articles stored in {folder / DB_NAME}, their slim digests pickled")
+
+
+def slim(digest: CorpusDigest, out: Path) -> None:
+    """The digests with their rest let go of, and the rests packed, pickled to `out`."""
+    rests = [
+        without_rest(article, [digest.forms[code] for code in article.mentions])
+        for article in digest.articles
+    ]
+    with out.open("wb") as file:
+        pickle.dump((digest.articles, rests), file, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _peak_mb() -> float:
@@ -130,13 +138,16 @@ def run(folder: Path, held: Path | None, link_only: bool = False) -> None:
     else:
         compact = CorpusDigest()
         with (folder / SLIM).open("rb") as file:
-            compact.articles = pickle.load(file)
-        for article in compact.articles:
-            without_rest(article)
+            compact.articles, rests = pickle.load(file)
     sources = _sources(compact.articles)
     paths = [source.path for source in sources]
     key = corpus_key(sources)
-    print(f"digests loaded: {len(compact.articles)}, RSS {_rss_mb():,.0f} MB", flush=True)
+    packed = {} if held is not None else dict(zip(paths, rests, strict=True))
+    print(
+        f"digests loaded: {len(compact.articles)}, RSS {_rss_mb():,.0f} MB, packed rests "
+        f"{sum(map(len, packed.values())) / 2**20:,.0f} MB",
+        flush=True,
+    )
     _reset_peak()
     if link_only:  # linking alone, as the stage runs it: its peak and CPU
         cpu, wall = _cpu(), time.perf_counter()
@@ -156,7 +167,7 @@ def run(folder: Path, held: Path | None, link_only: bool = False) -> None:
             with times.timing("link state"):
                 save_link_state(storage, key, index, compact.articles)
 
-        reader = None if held is not None else pipeline._RestReader(storage, sources, 2000)
+        reader = pipeline._HeldRest(packed, paths) if packed else None
         cpu, wall = _cpu(), time.perf_counter()
         with pipeline.collector_paused():
             corpus, results = pipeline._finish_digested(

@@ -1,23 +1,29 @@
-"""A first index lets go of each digest's rest once it is stored (issue 14): linking holds
+"""A first index lets go of each digest's rest as it arrives (issue 14): linking holds
 only the passages, id, title, date and word counts of every article, and what resolution
-and the search index need is read back from the cache after linking; the results are
-those of indexing with every article held."""
+and the search index need is held packed and unpacked after linking; the results are
+those of indexing with every article held, whatever happens to the cache meanwhile (a
+write failing partway, another kabar storing a file again)."""
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import shutil
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from kabar_tui.core import pipeline
+from kabar_tui.core import storage as storage_module
 from kabar_tui.core.digest import (
     ArticleDigest,
     DigestUnreadable,
     held_back,
     unpack_digest,
     unpack_rest,
+    without_rest,
 )
 from kabar_tui.core.export import corpus_to_dict
 from kabar_tui.core.pipeline import CorpusWork, IndexOptions, IndexReport, index_corpus
@@ -120,12 +126,11 @@ def test_a_first_index_links_holding_no_digest_whole_and_gives_the_same_results(
     assert_same_results(report, tmp_path / "cache.sqlite3", held)
 
 
-def test_digests_unreadable_after_they_were_stored_are_made_again_from_their_articles(
+def test_digests_damaged_in_the_cache_after_they_were_stored_change_nothing(
     news: Path, tmp_path: Path, held: tuple[IndexReport, Path]
 ) -> None:
-    """A digest row damaged between the per-file stage and linking: the forked children
-    cannot read it back (they fail, and this process does their work), and this process
-    reads its article whole instead. Same results."""
+    """A digest row damaged between the per-file stage and linking: the rest is not read
+    back from the cache, so the forked children and this process unpack it as held."""
     path = tmp_path / "cache.sqlite3"
 
     def damage(work: CorpusWork) -> None:
@@ -134,11 +139,74 @@ def test_digests_unreadable_after_they_were_stored_are_made_again_from_their_art
 
     report, watched, warnings = _streamed(news, path, damage)
     assert all(watched.before_linking) and not any(watched.at_end)
-    assert any("did not match their checksum" in warning for warning in warnings)
+    assert warnings == []
     assert_same_results(report, path, held)
 
 
-def test_a_stored_rest_is_what_the_whole_digest_holds(news: Path, tmp_path: Path) -> None:
+def _failing_after(calls: int) -> Callable[..., None]:
+    """`Storage.save_records` writing its first `calls` batches, then failing as a write
+    past the busy timeout does: the warning recorded and the connection closed."""
+    save_records = Storage.save_records
+    made = [0]
+
+    def save(self: Storage, *args: object, **kwargs: object) -> None:
+        made[0] += 1
+        if made[0] <= calls:
+            save_records(self, *args, **kwargs)  # type: ignore[arg-type]
+            return
+        with contextlib.suppress(storage_module._Skipped), self._guard("written"):
+            raise sqlite3.OperationalError("database is locked")
+
+    return save
+
+
+def assert_same_corpus(report: IndexReport, held: tuple[IndexReport, Path]) -> None:
+    expected = held[0].corpus
+    assert link_set(report.corpus.links) == link_set(expected.links)
+    assert report.corpus.stories == expected.stories
+    assert report.corpus.entities == expected.entities
+    assert report.corpus.quote_groups == expected.quote_groups
+
+
+def test_a_cache_write_failing_partway_leaves_the_index_its_results(
+    news: Path, tmp_path: Path, held: tuple[IndexReport, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cache closed by a failed write after some articles were stored (locked past
+    the busy timeout, disk full): the index finishes with the same results and says the
+    cache was not written."""
+    monkeypatch.setattr(Storage, "save_records", _failing_after(1))
+    path = tmp_path / "cache.sqlite3"
+    with Storage(path) as cache:
+        options = IndexOptions(save_every=8)
+        report = index_corpus([news], cache=cache, keep_articles=False, options=options)
+        warnings = cache.warnings
+    assert report.processed == len(read_sources([news])[0])
+    assert any(w.startswith("cache not written") and "locked" in w for w in warnings)
+    assert_same_corpus(report, held)
+
+
+def test_a_file_stored_again_by_another_kabar_while_linking_leaves_the_index_its_results(
+    news: Path, tmp_path: Path, held: tuple[IndexReport, Path]
+) -> None:
+    """Another kabar (a reader's watcher) stores an edited file again while this first
+    index links: this index finishes with what it read (the next run takes the edit)."""
+    path = tmp_path / "cache.sqlite3"
+    folder = tmp_path / "news"
+    shutil.copytree(news, folder)
+    edited = sorted(folder.glob("*.txt"))[len(list(folder.glob("*.txt"))) // 2]
+
+    def store_an_edit(work: CorpusWork) -> None:
+        edited.write_text(edited.read_text(encoding="utf-8") + "\nParagraf baru.\n", "utf-8")
+        with Storage(path) as other:
+            assert index_corpus([folder], cache=other, keep_articles=False).processed == 1
+
+    report, watched, warnings = _streamed(folder, path, store_an_edit)
+    assert warnings == []
+    assert all(watched.before_linking) and not any(watched.at_end)
+    assert_same_corpus(report, held)
+
+
+def test_the_held_rest_is_what_the_whole_digest_holds(news: Path, tmp_path: Path) -> None:
     with Storage(tmp_path / "cache.sqlite3") as cache:
         index_corpus([news], cache=cache, keep_articles=False)
         sources = read_sources([news])[0]
@@ -150,16 +218,21 @@ def test_a_stored_rest_is_what_the_whole_digest_holds(news: Path, tmp_path: Path
         digest, forms, _ = unpack_digest(
             row.data, source.id, source.content_hash, row.title, row.published
         )
-        rest = unpack_rest(row.data)
-        assert rest == (digest.quotes, digest.abbreviations, digest.caption_people, forms)
-        quoted += bool(digest.quotes)
+        whole = (list(digest.quotes), dict(digest.abbreviations), digest.caption_people, forms)
+        rest = without_rest(digest, forms)
+        assert held_back(digest) and not digest.quotes and not digest.mentions
+        assert unpack_rest(rest) == whole
+        quoted += bool(whole[0])
     assert quoted
     with pytest.raises(DigestUnreadable):
         unpack_rest(b"x")
 
 
-def test_a_digest_not_stored_is_held_whole(news: Path, tmp_path: Path) -> None:
-    """Without a cache to read it back from (writing failed), nothing is let go of."""
+def test_a_digest_not_stored_is_let_go_of_too(
+    news: Path, tmp_path: Path, held: tuple[IndexReport, Path]
+) -> None:
+    """A cache that cannot be written from the start: the rest is held packed all the
+    same (nothing is read back from the cache), with the same results."""
     path = tmp_path / "cache.sqlite3"
     with Storage(path) as cache:
         watched = _Watched()
@@ -167,5 +240,6 @@ def test_a_digest_not_stored_is_held_whole(news: Path, tmp_path: Path) -> None:
         stages.insert(1, ("watch", watched.before))
         cache.write_error = "cache not written: a test said so"
         options = IndexOptions(corpus_stages=tuple(stages))
-        index_corpus([news], cache=cache, keep_articles=False, options=options)
-    assert watched.before_linking and not any(watched.before_linking)
+        report = index_corpus([news], cache=cache, keep_articles=False, options=options)
+    assert watched.before_linking and all(watched.before_linking)
+    assert_same_corpus(report, held)

@@ -19,10 +19,10 @@ into the cache (docs/indexing.md).
 A digest is stored with its article (`pack_digest`, table `article_digests`), with the
 article's search terms: a whole cross-article stage after a changed or removed file reads
 them back (`unpack_digest`) instead of reading every article and digesting it again
-(docs/incremental.md, "Stored digests"). Once stored, a digest lets go of what linking
-does not read (`without_rest`), read back after linking (`unpack_rest`): a first index
-does not hold every article's quotations and mentions through linking
-(docs/indexing.md, "The rest of the digests read back").
+(docs/incremental.md, "Stored digests"). In a first index, a digest lets go of what
+linking does not read (`without_rest`), held packed and unpacked after linking
+(`unpack_rest`): the index does not hold every article's quotations and mentions
+through linking (docs/indexing.md, "The rest of the digests held packed").
 """
 
 from __future__ import annotations
@@ -107,8 +107,8 @@ class CorpusDigest:
             mentions.append(code)
 
     def refill(self, digest: ArticleDigest, rest: StoredRest) -> None:
-        """Give a digest whose rest was let go (`held_back`) its rest again, read back
-        from where it was stored (`unpack_rest`), its mentions coded here."""
+        """Give a digest whose rest was let go (`held_back`) its rest again, unpacked
+        (`unpack_rest`), its mentions coded here."""
         quotes, abbreviations, people, forms = rest
         mentions = array("i")
         self._code(mentions, forms)
@@ -137,20 +137,25 @@ _NO_MENTIONS = array("i")
 
 def held_back(digest: ArticleDigest) -> bool:
     """Whether `digest` was let go of its mentions, quotations, abbreviations and
-    caption names (`without_rest`): they are in the cache, to be read back."""
+    caption names (`without_rest`): they are held packed, to be unpacked."""
     return digest.quotes is _NOT_HELD
 
 
-def without_rest(digest: ArticleDigest) -> ArticleDigest:
+def without_rest(digest: ArticleDigest, forms: Sequence[MentionForm]) -> bytes:
     """`digest` keeping only what linking, stories and the link state need (passages, id,
-    hash, title, date, word counts): the rest, stored with the article, is read back
-    after linking (`CorpusDigest.refill`), so a first index does not hold it meanwhile
-    (docs/indexing.md, "The rest of the digests read back")."""
+    hash, title, date, word counts); the rest (its mentions as `forms`), returned packed
+    for `unpack_rest` and `CorpusDigest.refill` after linking. Held packed in memory, not
+    read back from the cache: the index then does not depend on the cache staying as it
+    wrote it (docs/indexing.md, "The rest of the digests held packed")."""
+    rest = [digest.quotes, digest.abbreviations, digest.caption_people, forms]
+    text = json.dumps(rest, ensure_ascii=False, separators=(",", ":"))
+    packed = zlib.compress(text.encode(_ENCODING, _ERRORS), _LEVEL)
     digest.mentions = _NO_MENTIONS
     digest.quotes = _NOT_HELD
     digest.abbreviations = {}
     digest.caption_people = _NO_NAMES
-    return shared_words(digest)
+    shared_words(digest)
+    return packed
 
 
 def uncoded_digest(
@@ -230,8 +235,8 @@ def pack_digest(digest: ArticleDigest, forms: Sequence[MentionForm], terms: Arti
     return zlib.compress(b"".join([bytes([_PARTS]), sizes.tobytes(), *parts]), _LEVEL)
 
 
-# What `unpack_rest` reads of a stored digest: its quotations, abbreviations, caption
-# names and mention forms.
+# What `without_rest` lets go of: a digest's quotations, abbreviations, caption names
+# and mention forms.
 StoredRest = tuple[list[QuoteRow], dict[str, str], Counter[str], list[MentionForm]]
 
 
@@ -252,11 +257,12 @@ def _parts(data: bytes) -> list[bytes]:
 
 
 def unpack_rest(data: bytes) -> StoredRest:
-    """What `without_rest` let go of, from a stored digest (`pack_digest`): no passages
-    nor search terms are made. DigestUnreadable when `data` is not one."""
+    """What `without_rest` let go of, from the bytes it returned; DigestUnreadable when
+    `data` is not such bytes."""
     try:
-        rest = _parts(data)[4]
-        quotes, abbreviations, people, _, forms, _, _ = json.loads(rest.decode(_ENCODING, _ERRORS))
+        quotes, abbreviations, people, forms = json.loads(
+            zlib.decompress(data).decode(_ENCODING, _ERRORS)
+        )
         return (
             [
                 (text, speaker, paragraph, start, end)
@@ -266,8 +272,6 @@ def unpack_rest(data: bytes) -> StoredRest:
             Counter(people) if people else _NO_NAMES,
             [(text, label) for text, label in forms],
         )
-    except DigestUnreadable:
-        raise
     except (zlib.error, ValueError, TypeError, OverflowError, IndexError, KeyError) as error:
         raise DigestUnreadable(f"{type(error).__name__}: {error}") from error
 

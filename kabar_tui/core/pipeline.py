@@ -49,7 +49,6 @@ from kabar_tui.core.digest import (
     CorpusDigest,
     DigestUnreadable,
     MentionForm,
-    StoredRest,
     held_back,
     pack_digest,
     uncoded_digest,
@@ -171,11 +170,11 @@ class CorpusWork:
     index: LinkIndex | None = None
     # which quotations are one (`resolve.quote_group_numbers`), while the others run
     quote_numbers: ForkedCall[array[int]] | None = None
-    # reads back the rest of the digests that let go of it (`digest.without_rest`)
+    # unpacks the rest of the digests that let go of it (`digest.without_rest`)
     read_rest: Callable[[CorpusDigest], None] | None = None
 
     def refill(self) -> None:
-        """The rest of every digest held back, read back (here, or in a forked child)."""
+        """The rest of every digest held back, unpacked (here, or in a forked child)."""
         if self.read_rest is not None:
             self.read_rest(self.digest)
 
@@ -191,7 +190,7 @@ def _start_quote_grouping(work: CorpusWork) -> None:
     """Which quotations are one depends on the quotations alone: worked out in a forked
     process while this one links and resolves names (here, at the end, where forking is
     not safe), so the stage uses a second core even where linking does not. Digests
-    that let go of their quotations are read back there, not here."""
+    that let go of their quotations are unpacked there, not here."""
     articles = work.digest.articles
     if work.read_rest is not None and any(map(held_back, articles)):
         work.quote_numbers = ForkedCall(partial(_grouped_after_refill, work))
@@ -237,7 +236,7 @@ def _resolve(work: CorpusWork) -> None:
         index, work.index = work.index, None
         work.on_linked(index)
         del index
-        if work.read_rest is not None:  # its pages given back before the rest is read
+        if work.read_rest is not None:  # its pages given back before the rest is unpacked
             from kabar_tui.core.linking_arrays import release_free_memory
 
             release_free_memory()
@@ -353,7 +352,7 @@ def finish_digest(
     read_rest: Callable[[CorpusDigest], None] | None = None,
 ) -> tuple[list[Link], list[Story], Resolution]:
     """The corpus stages on the digests of a corpus's articles (core.digest), each timed
-    in `times` when given. `read_rest` reads back the rest of the digests that let go
+    in `times` when given. `read_rest` unpacks the rest of the digests that let go
     of it (`digest.without_rest`), where and when a stage needs it: every digest holds
     it again on return.
 
@@ -670,34 +669,21 @@ def _index(
         if terms is not None:
             terms.add(path, _article_terms(article))
 
-    # Digests stored in the cache let go of what only resolution and the search index
-    # need (`without_rest`), read back after linking (`_RestReader`); those made here are
-    # held whole until their rows are written.
+    # Streamed digests let go of what only resolution and the search index need
+    # (`without_rest`), held packed here (children inherit it) until unpacked after
+    # linking (`_HeldRest`): never read back from the cache, which another kabar may
+    # change, or a failed write close, meanwhile.
     slim = searched
-    unsaved: dict[str, tuple[ArticleDigest, list[MentionForm]]] = {}
+    held: dict[str, bytes] = {}
 
-    def take_stored(path: str, stored: StoredArticle, in_cache: bool = False) -> None:
-        if slim and in_cache:
-            arrived[path] = without_rest(stored.digest)
-        elif slim and stored.packed is not None:
-            unsaved[path] = (stored.digest, stored.forms)
+    def take_stored(path: str, stored: StoredArticle) -> None:
+        if slim:
+            held[path] = without_rest(stored.digest, stored.forms)
             arrived[path] = stored.digest
         else:
             arrived[path] = compact.coded(stored.digest, stored.forms)
         if terms is not None and stored.terms is not None:
             terms.add(path, stored.terms)
-
-    def saved(paths: Iterable[str]) -> None:
-        """The digests of `paths` were written with their articles, or not (the cache's
-        `write_error`): let go of their rest, or code them whole."""
-        for path in paths:
-            made = unsaved.pop(path, None)
-            if made is None:
-                continue
-            if storage is not None and storage.write_error is None:
-                without_rest(made[0])
-            else:
-                compact.coded(*made)
 
     # Streamed with nobody to show the articles to: stored articles are read as their
     # stored digests, and the workers send each new article's rows and digest instead
@@ -709,7 +695,7 @@ def _index(
         for source, article in cached:
             _stop_if_asked(cancel)
             if isinstance(article, StoredArticle):
-                take_stored(source.path, article, in_cache=True)
+                take_stored(source.path, article)
                 continue
             # Ids depend on the whole corpus: a file added since may share this one's name.
             article.id = source.id
@@ -723,7 +709,6 @@ def _index(
                 unstored.append((source, made.packed))
         if storage is not None and unstored:
             storage.save_digests(unstored)
-        saved(source.path for source, _ in unstored)
         if on_articles and shown:
             on_articles(shown)
     from_cache = len(arrived)
@@ -761,7 +746,6 @@ def _index(
                         pending.append((source, signatures.get(source.path, ""), rows, packed))
                 if storage is not None and len(pending) >= options.save_every:
                     storage.save_records(pending)
-                    saved(source.path for source, *_ in pending)
                     pending.clear()
                 done += len(batch)
                 if on_articles and batch:
@@ -772,12 +756,9 @@ def _index(
         finally:  # also when stopped: the work done is kept for the next run
             if storage is not None and pending:
                 storage.save_records(pending)
-            saved(source.path for source, *_ in pending)
             pending.clear()
-    saved(list(unsaved))  # none left but those with no rows (no cache): coded whole
     _stop_if_asked(cancel)
-    kept = [source for source in sources if source.path in arrived]
-    paths = [source.path for source in kept]
+    paths = [source.path for source in sources if source.path in arrived]
     processed_at = time.perf_counter()
     times = StageTimes()
     if plan is not None and storage is not None:
@@ -821,7 +802,7 @@ def _index(
                 with times.timing("link state"):  # within "link"
                     save_link_state(storage, key, index, compact.articles)
 
-        rest = _RestReader(storage, kept, options.load_every) if storage is not None else None
+        rest = _HeldRest(held, paths) if held else None
         corpus, results = _finish_digested(compact, options.corpus_stages, times, record, rest)
     finished_at = time.perf_counter()
     _stop_if_asked(cancel)
@@ -895,65 +876,23 @@ def _finish_digested(
     return corpus, results
 
 
-class _RestReader:
-    """Reads back from the cache the rest of the digests that let go of it
-    (`digest.without_rest`): a batch of articles at a time, in corpus order (`sources`,
-    one per digest), only what resolution and the search index need (`unpack_rest`).
+class _HeldRest:
+    """Unpacks the rest of the digests that let go of it (`digest.without_rest`) from the
+    bytes held for each (`held`, by path; `paths`: one per digest, in corpus order), an
+    article at a time, letting go of the bytes once unpacked. A forked child (the
+    quotation groups', the names') has its own copy: the bytes were held before it forked."""
 
-    In a forked child (the quotation groups', the names') it reads through a read-only
-    connection of its own, and fails on a digest it cannot read (the parent then does it
-    itself); here, an article whose digest is unreadable is read whole and digested."""
-
-    def __init__(self, storage: Storage, sources: Sequence[Source], batch: int) -> None:
-        self._storage = storage
-        self._sources = sources
-        self._batch = max(1, batch)
-        self._parent = os.getpid()
+    def __init__(self, held: dict[str, bytes], paths: Sequence[str]) -> None:
+        self._held = held
+        self._paths = paths
 
     def __call__(self, digest: CorpusDigest) -> None:
         articles = digest.articles
-        if len(articles) != len(self._sources):
+        if len(articles) != len(self._paths):
             raise ValueError("the rest of another corpus's digests")
-        in_child = os.getpid() != self._parent
-        for start in range(0, len(articles), self._batch):
-            part = [
-                (source, article)
-                for source, article in zip(
-                    self._sources[start : start + self._batch],
-                    articles[start : start + self._batch],
-                    strict=True,
-                )
-                if held_back(article)
-            ]
-            if not part:
-                continue
-            wanted = [source for source, _ in part]
-            if in_child:
-                rows = Storage.read_digests(self._storage.path, wanted)
-            else:
-                rows = self._storage.load_digests(wanted)
-            for source, article in part:
-                row = rows.pop(source.path, None)
-                rest = None
-                if row is not None:
-                    with contextlib.suppress(DigestUnreadable):
-                        rest = unpack_rest(row.data)
-                if rest is None:
-                    if in_child:
-                        raise DigestUnreadable(f"no stored digest of {source.path}")
-                    rest = self._digested_again(source)
-                digest.refill(article, rest)
-
-    def _digested_again(self, source: Source) -> StoredRest:
-        article = self._storage.load_articles([source]).get(source.path)
-        if article is None:
-            raise CacheUnavailable(
-                "the cache changed while indexing (another kabar rebuilt it?): "
-                "run kabar index again"
-            )
-        article.id = source.id
-        made, forms = uncoded_digest(article)
-        return made.quotes, made.abbreviations, made.caption_people, forms
+        for path, article in zip(self._paths, articles, strict=True):
+            if held_back(article):
+                digest.refill(article, unpack_rest(self._held.pop(path)))
 
 
 def _cached(

@@ -527,37 +527,6 @@ def digest_row(source: Source, title: str, published: datetime | None, data: byt
     return data, _digest_checksum(source.path, source.content_hash, title, published, data)
 
 
-def _select_digests(
-    db: sqlite3.Connection, sources: Sequence[Source]
-) -> tuple[dict[str, StoredDigest], int]:
-    """The stored digests of `sources` by path whose checksums hold, and how many did not."""
-    wanted = {source.path: source.content_hash for source in sources}
-    found: dict[str, StoredDigest] = {}
-    damaged = 0
-    for batch in in_batches(list(wanted)):
-        marks = ", ".join("?" * len(batch))
-        rows = db.execute(
-            "SELECT a.path, a.content_hash, a.title, a.published, a.utc_offset, "
-            "a.zone, d.checksum, d.data FROM articles a "
-            "JOIN article_digests d ON d.article = a.id "
-            f"WHERE a.fingerprint = ? AND a.path IN ({marks})",
-            (code_fingerprint(), *batch),
-        ).fetchall()
-        for path, content_hash, title, published, offset, zone, checksum, data in rows:
-            if wanted.get(path) != content_hash:
-                continue
-            try:
-                moment = stored_moment(published, offset, zone)
-                valid = checksum == _digest_checksum(path, content_hash, title, moment, data)
-            except _UNREADABLE:
-                valid = False
-            if valid:
-                found[path] = StoredDigest(title, moment, data)
-            else:
-                damaged += 1
-    return found, damaged
-
-
 def _digest_checksum(
     path: str, content_hash: str, title: str, published: datetime | None, data: bytes
 ) -> str:
@@ -931,9 +900,34 @@ class Storage:
         unchanged and which have one (an article stored by the reader has none until a
         whole stage digests it: `save_digests`). One whose checksum fails is left out,
         with a warning: its article is read and digested instead."""
+        wanted = {source.path: source.content_hash for source in sources}
+        found: dict[str, StoredDigest] = {}
+        damaged = 0
         try:
             with self._guard("read") as db, collector_paused():
-                found, damaged = _select_digests(db, sources)
+                for batch in in_batches(list(wanted)):
+                    marks = ", ".join("?" * len(batch))
+                    rows = db.execute(
+                        "SELECT a.path, a.content_hash, a.title, a.published, a.utc_offset, "
+                        "a.zone, d.checksum, d.data FROM articles a "
+                        "JOIN article_digests d ON d.article = a.id "
+                        f"WHERE a.fingerprint = ? AND a.path IN ({marks})",
+                        (code_fingerprint(), *batch),
+                    ).fetchall()
+                    for path, content_hash, title, published, offset, zone, checksum, data in rows:
+                        if wanted.get(path) != content_hash:
+                            continue
+                        try:
+                            moment = stored_moment(published, offset, zone)
+                            valid = checksum == _digest_checksum(
+                                path, content_hash, title, moment, data
+                            )
+                        except _UNREADABLE:
+                            valid = False
+                        if valid:
+                            found[path] = StoredDigest(title, moment, data)
+                        else:
+                            damaged += 1
         except _Skipped:
             return {}
         if damaged:
@@ -942,17 +936,6 @@ class Storage:
                 "digested the articles again"
             )
         return found
-
-    @staticmethod
-    def read_digests(path: Path, sources: Sequence[Source]) -> dict[str, StoredDigest]:
-        """`load_digests` through a read-only connection of its own to the cache file at
-        `path`: for a forked child reading what its parent stored (a connection must not
-        cross a fork). Damaged rows are left out; sqlite3.Error is raised as it comes."""
-        db = backend.connect_read_only(path)
-        try:
-            return _select_digests(db, sources)[0]
-        finally:
-            db.close()
 
     @staticmethod
     def _ids_of(db: sqlite3.Connection, paths: Sequence[str]) -> list[int]:

@@ -414,17 +414,6 @@ def _casefold(text: str | None) -> str | None:
     return text.casefold() if isinstance(text, str) else text
 
 
-def connect_read_only(path: Path) -> sqlite3.Connection:
-    """A read-only connection to an existing cache file (a forked child reading what its
-    parent stored): it creates, rebuilds and writes nothing."""
-    return sqlite3.connect(
-        f"{path.resolve().as_uri()}?mode=ro",
-        uri=True,
-        timeout=_BUSY_TIMEOUT_S,
-        isolation_level=None,
-    )
-
-
 def connect(path: Path) -> sqlite3.Connection:
     """Open (creating if new) the cache file; LayoutChanged when its tables are not ours.
 
