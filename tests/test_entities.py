@@ -1060,3 +1060,107 @@ def test_a_region_right_before_another_place_leaves_no_person_of_the_rest() -> N
     result = found("Penyanyi Kansas Oregon Ray tampil memukau di Jakarta.")
     assert not any(label == "PER" for _, label in result)
     assert ("Kansas", "LOC") not in result
+
+
+@pytest.mark.parametrize(
+    ("text", "region", "country", "person"),
+    [
+        (
+            "Gubernur New Mexico AS Bill Richardson tiba di Pyongyang pekan lalu.",
+            "New Mexico",
+            "AS",
+            "Bill Richardson",
+        ),
+        (
+            "Kemarin Gubernur Ohio Amerika Serikat Mike DeWine berkunjung.",
+            "Ohio",
+            "Amerika Serikat",
+            "Mike DeWine",
+        ),
+    ],
+)
+def test_a_titles_region_before_its_country_stays_a_place(
+    text: str, region: str, country: str, person: str
+) -> None:
+    """A region of another country right before its country, after a title, is the title's
+    place (only a region before another region is left to the tagger: `Florida Georgia`)."""
+    result = found(text)
+    assert {(region, "LOC"), (country, "LOC"), (person, "PER")} <= result
+
+
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        ("Drama karya Tennessee Williams itu dipentaskan di Jakarta.", "Tennessee Williams"),
+        ("Tennessee Williams menulis drama itu pada 1947.", "Tennessee Williams"),
+    ],
+)
+def test_a_region_opening_a_one_word_person_is_the_persons_first_name(
+    text: str, person: str
+) -> None:
+    """A region of another country the tagger reads right before a one-word person, the run
+    opening after an ordinary lowercase word, is the person's first name."""
+    result = found(text)
+    assert (person, "PER") in result
+    assert not any(label == "LOC" and name in person for name, label in result)
+
+
+def test_a_region_after_a_place_preposition_stays_a_place() -> None:
+    result = found("Kampanye di Texas Abbott tidak banyak didatangi pemilih.")
+    assert ("Texas", "LOC") in result
+    assert not any(name.startswith("Texas ") for name, _ in result)
+
+
+@pytest.mark.parametrize(
+    ("text", "parliament"),
+    [
+        ("Menurut anggota Komisi III DPR Bambang Soesatyo, hal itu wajar.", "DPR"),
+        ("Rapat kerja dengan Komisi VII DPR RI berlangsung hingga malam.", "DPR RI"),
+    ],
+)
+def test_a_numbered_commission_is_no_name_its_parliament_is(text: str, parliament: str) -> None:
+    result = found(text)
+    assert (parliament, "ORG") in result
+    assert not any(name.startswith("Komisi") for name, _ in result)
+
+
+def test_numbered_commissions_joined_by_dan_are_no_names() -> None:
+    """Neither in the reader's answer nor in the rules' (the tagger's features)."""
+    text = "Menteri Rini sering membuat Komisi VI dan XI menolak kehadirannya."
+    rules = {m.text for m in recognise_with_bases([text]).mentions}
+    for names in (rules, {name for name, _ in found(text)}):
+        assert not names & {"Komisi VI", "XI", "Komisi VI dan XI"}
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "label"),
+    [
+        ("Kelompok Al-Qaeda mengaku bertanggung jawab atas serangan itu.", "Al-Qaeda", "ORG"),
+        ("Ia pernah menjadi duta besar untuk Pilipina dan Thailand.", "Pilipina", "LOC"),
+    ],
+)
+def test_added_gazetteer_names(text: str, name: str, label: str) -> None:
+    assert (name, label) in found(text)
+
+
+def test_common_noun_acronyms_are_no_organisations() -> None:
+    result = found("Penjualan produk UKM dan dana PSO naik menjelang Pileg.")
+    assert not any(name in ("UKM", "PSO", "Pileg") for name, _ in result)
+
+
+@pytest.mark.parametrize(
+    ("place", "takes"),
+    [("Kebumen Darsono", True), ("Pantai Darsono", False), ("Kebumen Jawa", False)],
+)
+def test_a_place_reading_does_not_take_the_name_after_a_title(place: str, takes: bool) -> None:
+    """After a title chain, a known place and one unknown word ending the person the rules
+    read are the title's place and the person's name: the tagger's place over both does
+    not overrule that person (`recogniser._gives_way`)."""
+    from kabar_tui.core.entities.recogniser import _place_takes_the_name
+    from kabar_tui.core.model import Mention
+
+    text = f"kata Ketua Kelompok Pelestari Hutan Wanalestari {place}, di hutan."
+    start = text.index("Kelompok")
+    person = Mention(text[start : text.index(",")], "PER", 0, start, text.index(","))
+    name = Mention(place, "LOC", 0, text.index(place), text.index(","))
+    assert _place_takes_the_name(name, person) is takes

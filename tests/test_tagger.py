@@ -593,3 +593,34 @@ def test_a_name_the_rules_read_from_capitals_stands_where_the_tagger_is_unsure(
     result = {(m.text, m.label) for m in recognise([text])}
     assert (person, "PER") in result
     assert (person, "ORG") not in result
+
+
+def test_only_names_over_an_askable_word_are_asked_about() -> None:
+    """`decode_weighed` with `askable` (a flag per word): a name over no flagged word is
+    never put to `asked` and gets no probability; every other name gets what it gets
+    without the flags."""
+    crf = model()
+    texts = paragraphs(12, seed=5)
+    sentences = [(words_of(t), ["O"] * len(words_of(t))) for t in texts]
+    rng = random.Random(5)
+    askable = [rng.random() < 0.3 for words, _ in sentences for _ in words]
+    offsets = np.cumsum([0, *(len(words) for words, _ in sentences)]).tolist()
+    put: list[tuple[int, int, int]] = []
+
+    def asked(sentence: int, first: int, end: int, label: str) -> bool:
+        put.append((sentence, first, end))
+        return True
+
+    flagged, _ = crf.decode_weighed(sentences, None, asked, None, askable)
+    everything, _ = crf.decode_weighed(sentences, None, asked, None)
+    over_flag = 0
+    for number, (with_flags, without) in enumerate(zip(flagged, everything, strict=True)):
+        assert [name[:3] for name in with_flags] == [name[:3] for name in without]
+        for (first, end, _, probability), (*_, alone) in zip(with_flags, without, strict=True):
+            start = offsets[number]
+            if any(askable[start + first : start + end]):
+                over_flag += 1
+                assert probability == pytest.approx(alone, rel=1e-6)
+            else:
+                assert probability is None and alone is not None
+    assert over_flag and len(put) == over_flag + sum(map(len, everything))

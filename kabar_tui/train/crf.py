@@ -39,7 +39,7 @@ from kabar_tui.train.corpora import (
 
 OPTIONS = {
     "c1": 0.05,  # L1: most attributes get no weight, which keeps the file small
-    "c2": 0.05,
+    "c2": 0.02,
     "max_iterations": 150,
     "feature.possible_transitions": True,
 }

@@ -9,10 +9,11 @@ only names the rules already know.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections.abc import Sequence
-from itertools import accumulate, compress, pairwise
-from operator import itemgetter
+from itertools import accumulate, chain, compress, pairwise
+from operator import attrgetter, itemgetter
 
 from kabar_tui.core.entities.features import rule_tags_at, word_lists
 from kabar_tui.core.entities.gazetteer import gazetteer, key_tuple
@@ -104,6 +105,11 @@ NAME_JOINERS = frozenset(
 KIND: dict[str, int] = {Label.PER: 1, Label.LOC: 2, Label.ORG: 3}
 WEIGHED_TAG = "/" + WEIGHED
 
+# Words after which a place, not a person, is named (`_region_opens_person`); a
+# capitalised word after a name (the run goes on).
+PLACE_PREPOSITIONS = frozenset({"di", "ke", "dari", "menuju", "asal", "negara", "bagian"})
+RUN_GOES_ON = re.compile(r"\s+[A-Z]")
+
 # Words either side of a possible name that the tagger decodes (`_around_open_names`).
 WINDOW = 4
 
@@ -144,7 +150,7 @@ def _merge_article(
             )
     if rules.borrowed:
         found = _lenders_kept(found, rules)
-    found.sort(key=lambda m: (m.paragraph, m.start))
+    found.sort(key=attrgetter("paragraph", "start"))
     return found
 
 
@@ -237,20 +243,20 @@ def _tag_articles(
             )
             open_names = [
                 i
-                for i in capitalised
-                if words[i].casefold() not in ordinary
+                for i, opens in zip(
+                    capitalised,
+                    map(_OPENS.__getitem__, map(tags.__getitem__, capitalised)),
+                    strict=True,
+                )
+                if opens is not False
+                and words[i].casefold() not in ordinary
                 and (
-                    (opens := _OPENS[tags[i]])
+                    opens
+                    or (tags[i][0] == "B" and i and _carries(words[i - 1], tags[i - 1]))
                     or (
-                        opens is None
-                        and (
-                            (tags[i][0] == "B" and i and _carries(words[i - 1], tags[i - 1]))
-                            or (
-                                i + 1 < len(words)
-                                and tags[i + 1][0] != "I"
-                                and _carries(words[i + 1], tags[i + 1])
-                            )
-                        )
+                        i + 1 < len(words)
+                        and tags[i + 1][0] != "I"
+                        and _carries(words[i + 1], tags[i + 1])
                     )
                 )
             ]
@@ -308,7 +314,11 @@ def _tag_articles(
             for s, e, ruled_label in sure_ruled[number].get(index, ())
         )
 
-    decoded, answers = model().decode_weighed(batch, pieces, None if everywhere else asked, queries)
+    # only a name over a word of such a mention can be one `asked` wants
+    askable = list(map(_ASKABLE.__getitem__, chain.from_iterable(tags for _, tags in batch)))
+    decoded, answers = model().decode_weighed(
+        batch, pieces, None if everywhere else asked, queries, askable
+    )
     for (sentence, first, last, _), reading in answers.items():
         number, index, offset, starts, ends = places[sentence]
         weighed[number][index, starts[offset + first], ends[offset + last - 1]] = reading
@@ -340,6 +350,19 @@ class _Opens(dict[str, bool | None]):
 
 
 _OPENS = _Opens()
+
+
+class _Askable(dict[str, bool]):
+    """Rule tag -> whether it is a word of a rule mention only a sure name overrules, or of
+    a name the rules read from capitals alone: a tagger's name over none of those is never
+    one `_tag_articles`'s `asked` wants. Made once a tag."""
+
+    def __missing__(self, tag: str) -> bool:
+        askable = self[tag] = tag.endswith(WEIGHED_TAG) or tag in SURE_TAGS
+        return askable
+
+
+_ASKABLE = _Askable()
 
 
 def _word_ranges(
@@ -468,6 +491,8 @@ def _merge(
     surely = [_likelier(name, probability, ruled, rules) for name, probability in surely]
     widenable = _widenable(ruled, rules, text) if surely else []
     tagged = [_without_verb_at_end(_widened(name, widenable, text)) for name, _ in surely]
+    if len(tagged) > 1:
+        tagged = _region_opens_person(tagged, text)
     # a mention only a sure name overrules needs a name whose probability was asked for
     sure = any(probability is not None for _, probability in surely)
     ruled_bases = rules.bases
@@ -475,14 +500,14 @@ def _merge(
     kept = [
         m
         for m, basis in zip(ruled, bases, strict=True)
-        if _known_person(m, basis)
-        or (
+        if (
             basis in CURATED
             and not (
                 (basis in TAGGER_OVERRULES or (sure and basis in SURE_OVERRULES))
                 and _gives_way(m, surely, ruled, rules, text)
             )
         )
+        or (basis == WEIGHED and _known_person(m, basis))  # no curated basis
     ]
     cut: list[Mention] = []
     if tagged:  # most paragraphs: the tagger has nothing to add
@@ -606,6 +631,58 @@ def _without_verb_at_end(name: Mention) -> Mention:
     return Mention(rest, name.label, name.paragraph, name.start, name.start + len(rest))
 
 
+def _region_opens_person(tagged: list[Mention], text: str) -> list[Mention]:
+    """A region of another country that the tagger reads right before a one-word person
+    ending the capitalised run, the run opening after a lowercase word that is no place
+    preposition, is the person's first name (`karya Tennessee Williams`): a title's
+    region comes after the title (`Gubernur Ohio Mike DeWine`, the rules' reading), a
+    place after `di`, `ke`, `dari`."""
+    joined: list[Mention] = []
+    skip = False
+    for region, person in pairwise(tagged):
+        if skip:
+            skip = False
+            continue
+        if (
+            region.label == Label.LOC
+            and person.label == Label.PER
+            and text[region.end : person.start] == " "
+            and " " not in person.text
+            and key_tuple(region.text) in gazetteer().world_regions
+            and not RUN_GOES_ON.match(text, person.end)
+            and _opens_run_outside_place(text, region.start)
+        ):
+            joined.append(
+                Mention(
+                    text[region.start : person.end],
+                    Label.PER,
+                    person.paragraph,
+                    region.start,
+                    person.end,
+                )
+            )
+            skip = True
+        else:
+            joined.append(region)
+    if not skip:
+        joined.append(tagged[-1])
+    return joined
+
+
+def _opens_run_outside_place(text: str, start: int) -> bool:
+    """The word before `start` is an ordinary word (lowercase, or `Menurut`) that does not
+    name a place after it, or there is none (the paragraph's first word)."""
+    before = text[:start].split()
+    if not before:
+        return True
+    word = before[-1]
+    return (
+        word.isalpha()
+        and (word.islower() or word.casefold() in gazetteer().not_entities)
+        and word.casefold() not in PLACE_PREPOSITIONS
+    )
+
+
 def _widenable(ruled: list[Mention], rules: RuleResult, text: str) -> list[Mention]:
     """The persons the rules read from capitals alone right after an organisation they
     found, in order: what `_widened` may take instead of a tagger's person (found once a
@@ -673,7 +750,23 @@ def _gives_way(
         )
         and not any(text[name.end : s].isspace() for s in titled if s > name.end)
         and not any(_overlap(name, person) for person in people)
+        and not (basis == "titled" and _place_takes_the_name(name, mention))
         for name, probability in over
+    )
+
+
+def _place_takes_the_name(name: Mention, person: Mention) -> bool:
+    """The tagger's place is a known place and one unknown word that end a person read
+    after a title (`Ketua Kelompok ... | Cilacap Jumawan`): a title's place comes before
+    the person's name (`Presiden Rusia Vladimir Putin`), so that word is the name."""
+    place, _, last = name.text.partition(" ")
+    if name.label != Label.LOC or name.end != person.end or not last or " " in last:
+        return False
+    names = gazetteer().names
+    return (
+        name.start > person.start
+        and names.get(key_tuple(place), ("",))[0] == Label.LOC
+        and key_tuple(last) not in names
     )
 
 

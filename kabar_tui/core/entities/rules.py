@@ -72,6 +72,9 @@ STREET_HEADS = frozenset({"jalan", "jl"})
 # `Kantor Urusan Haji`, `Jalan Haji Agus Salim`): a title only where a name opens. `Haji`
 # is also the pilgrimage; `Ustaz` is a title only (`Pimpinan Ustadz Syamsi Dukha`).
 NAME_WORD_TITLES = frozenset({"haji"})
+# A parliament's commission named by its number (`Komisi III DPR`) is no name of its own:
+# NER-UI and idner-news-2k train label the parliament only, 13 times of 13.
+NUMBERED_BODIES = frozenset({"komisi"})
 
 
 def _runs(text: str, tokens: Tokens) -> list[tuple[int, int]]:
@@ -403,13 +406,14 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
                         and not person_cue
                         and _rest_is_bare_person(tokens, keys, i + length, run_end, gaz, known)
                     )
-                    or _name_at(tokens, keys, i + length, run_end, gaz, known)[1] == Label.LOC
+                    or _world_region_at(tokens, keys, i + length, run_end, gaz, known)
                 ):
                     # `Johor Darul Ta'zim`: a region of another country that opens a run
                     # whose rest is a person from capitals alone may be the name's own
-                    # word; one right before another place is no place of its own (a
-                    # title's place, or a region with its country, comes alone or after a
-                    # comma): `Penyanyi Florida Georgia Line`. The tagger reads the run.
+                    # word; one right before another such region is no place of its own
+                    # (a title names one region): `Penyanyi Florida Georgia Line`. The
+                    # tagger reads the run. Before its country it is the title's place:
+                    # `Gubernur New Mexico | AS | Bill Richardson`.
                     break
                 add(i, i + length, label, "known")
                 i += length
@@ -437,6 +441,19 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
                 i += 1
                 continue
             regional = regional and person_cue
+            if (
+                keys[i] in NUMBERED_BODIES
+                and i + 1 < run_end
+                and ROMAN_NUMERAL.fullmatch(tokens.words[i + 1])
+            ):
+                i += 2  # anggota Komisi III | DPR: the parliament is the name
+                while (
+                    i + 1 < run_end
+                    and keys[i] == "dan"
+                    and ROMAN_NUMERAL.fullmatch(tokens.words[i + 1])
+                ):
+                    i += 2  # Komisi VI dan XI
+                continue
             head_label = None
             if _longest(keys, i, run_end, gaz.org_heads):
                 head_label = Label.ORG
@@ -681,6 +698,14 @@ def _comma_list_ends_in_dan(
             return False
         index += 1
     return False
+
+
+def _world_region_at(
+    tokens: Tokens, keys: list[str], i: int, run_end: int, gaz: Gazetteer, known: Known
+) -> bool:
+    """The known name at token i is a first-level region of another country."""
+    length, label = _name_at(tokens, keys, i, run_end, gaz, known)
+    return label == Label.LOC and tuple(keys[i : i + length]) in gaz.world_regions
 
 
 def _place_inside_name(

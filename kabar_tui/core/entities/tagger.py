@@ -14,7 +14,6 @@ import json
 from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from functools import cache
-from itertools import compress
 from pathlib import Path
 from typing import cast
 
@@ -34,6 +33,10 @@ LABELS = ("O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "I-ORG")
 ENTITY = ("", Label.PER, Label.LOC, Label.ORG)  # by (label number + 1) // 2
 MODEL_PATH = Path(__file__).resolve().parents[2] / "data" / "entities" / "crf.npz"
 FORM_CACHE_LIMIT = 200_000
+# Where a word's place in the sentence says something (`features.position_attributes`):
+# the word before it opens a quote, or is the sentence's start (the edge `<s>`).
+_OPENS_CONTEXT = QUOTE_OPENERS | {BOUNDARY[-1]}
+_UNTAGGED = frozenset({"O", ""})  # no rule tag, or beyond the sentence
 
 
 class CrfModel:
@@ -118,54 +121,31 @@ class CrfModel:
         if pieces is None:
             pieces = [[(0, len(words))] for words, _ in sentences]
         edges = (BOUNDARY[-2], BOUNDARY[-1]), (BOUNDARY[1], BOUNDARY[2])
-        window: list[str] = []  # each piece's words and the 2 either side (or the edges)
+        no_tags = ("", ""), ("", "")
+        # each piece's words and the 2 either side (or the edges), and their rule tags
+        # ("" beyond the sentence): a scored word's context is read off its neighbours here
+        window: list[str] = []
+        tag_window: list[str] = []
         at: list[int] = []  # where each scored word is in `window`
-        special: list[int] = []  # scored words whose context adds to the form's scores
-        contexts: list[int] = []
-        context_ids = self.context_ids
-        for (words, tags), spans in zip(sentences, pieces, strict=True):
+        # each piece's first scored row, its sentence and the sentence's word at that row
+        piece_rows: list[int] = []
+        piece_words: list[tuple[int, int]] = []
+        for number, ((words, tags), spans) in enumerate(zip(sentences, pieces, strict=True)):
             n = len(words)
             if not n:  # an empty sentence has no rows to score
                 continue
-            # the first word, words next to a rule mention, words after a quote
-            marked = {0}
-            for j in compress(range(n), map("O".__ne__, tags)):
-                marked.update((j - 1, j, j + 1))
-            # `context_id`'s key of each word, in parallel lists: most keys are seen before,
-            # so the marked words' rows are looked up without a call a word
-            previous, following = ["", *tags], [*tags[1:], ""]
-            capital_after: list[str | bool] = [""] * n  # a capital opening the sentence or a quote
-            capital_after[0] = words[0][:1].isupper()
-            for j in compress(range(n), map(QUOTE_OPENERS.__contains__, words)):
-                marked.add(j + 1)
-                if j + 1 < n:
-                    capital_after[j + 1] = words[j + 1][:1].isupper()
             for first, last in spans:
                 base = len(window) - first + 2  # word i is window[base + i]
-                if first >= 2 and last + 2 <= n:
-                    window += words[first - 2 : last + 2]
-                else:  # word i is padded[i + 2]
-                    window += [*edges[0], *words, *edges[1]][first : last + 4]
-                marked_here = sorted(marked.intersection(range(first, last)))
-                special.extend(map((len(at) - first).__add__, marked_here))
-                found = list(
-                    map(
-                        context_ids.get,
-                        zip(
-                            map(previous.__getitem__, marked_here),
-                            map(tags.__getitem__, marked_here),
-                            map(following.__getitem__, marked_here),
-                            map(capital_after.__getitem__, marked_here),
-                            strict=True,
-                        ),
-                    )
-                )
-                if None in found:
-                    found = [
-                        self.context_id(words, tags, i) if row is None else row
-                        for i, row in zip(marked_here, found, strict=True)
-                    ]
-                contexts += cast("list[int]", found)
+                # the edges where the 2 words either side are beyond the sentence
+                left, right = max(first - 2, 0), max(last + 2 - n, 0)
+                window += edges[0][first:]
+                window += words[left : last + 2]
+                window += edges[1][:right]
+                tag_window += no_tags[0][first:]
+                tag_window += tags[left : last + 2]
+                tag_window += no_tags[1][:right]
+                piece_rows.append(len(at))
+                piece_words.append((number, first))
                 at.extend(range(base + first, base + last))
         self.add_forms(window)
         known = self.form_ids
@@ -176,8 +156,40 @@ class CrfModel:
         scores = table[ids[place - 2], 0] + self.plain
         for r, k in enumerate(OFFSETS[1:], start=1):
             scores += table[ids[place + k], r]
-        if special:
-            scores[special] += self.context_table[contexts]
+        # the words whose context adds to the form's scores: the first word of a
+        # sentence, words next to a rule mention or in one, words after a quote
+        opens = np.fromiter(map(_OPENS_CONTEXT.__contains__, window), bool, len(window))
+        tagged = np.fromiter(map(_UNTAGGED.__contains__, tag_window), bool, len(window))
+        np.logical_not(tagged, out=tagged)
+        special = np.flatnonzero(
+            opens[place - 1] | tagged[place - 1] | tagged[place] | tagged[place + 1]
+        )
+        if len(special):
+            marked = place[special]
+            before, after = (marked - 1).tolist(), (marked + 1).tolist()
+            marked_at = marked.tolist()
+            capital = [
+                window[i][:1].isupper() if opened else ""
+                for i, opened in zip(marked_at, opens[marked - 1].tolist(), strict=True)
+            ]
+            keys = zip(
+                map(tag_window.__getitem__, before),
+                map(tag_window.__getitem__, marked_at),
+                map(tag_window.__getitem__, after),
+                capital,
+                strict=True,
+            )
+            contexts = list(map(self.context_ids.get, keys))
+            if None in contexts:  # a context not seen before: its row made from the sentence
+                for k, row in enumerate(contexts):
+                    if row is None:
+                        scored = int(special[k])
+                        piece = bisect_right(piece_rows, scored) - 1
+                        number, first = piece_words[piece]
+                        words, tags = sentences[number]
+                        index = first + scored - piece_rows[piece]
+                        contexts[k] = self.context_id(words, tags, index)
+            scores[special] += self.context_table[cast("list[int]", contexts)]
         return scores
 
     def decode(
@@ -229,6 +241,7 @@ class CrfModel:
         pieces: Sequence[Sequence[tuple[int, int]]] | None = None,
         asked: Callable[[int, int, int, str], bool] | None = None,
         queries: Mapping[int, Sequence[tuple[int, int, int]]] | None = None,
+        askable: Sequence[bool] | None = None,
     ) -> tuple[
         list[list[tuple[int, int, str, float | None]]], dict[tuple[int, int, int, int], float]
     ]:
@@ -236,17 +249,39 @@ class CrfModel:
         sentence number, (first, end, kind) queries as `Lattice.readings` takes them
         (another recogniser's names), answered by (sentence, first, end, kind) where the
         best labelling names none of those words and they lie in one decoded piece. One
-        forward-backward pass serves both, over the pieces that hold an answer only."""
+        forward-backward pass serves both, over the pieces that hold an answer only.
+        With `askable` (a flag for each word of the sentences, one after the other), only
+        names over a flagged word are put to `asked`: the others are not asked about."""
         labels, offsets, lattice = self._best_labels(sentences, pieces, keep_steps=True)
-        spans = entity_spans(labels, offsets)
+        sentence_of, firsts, ends, kinds = _entity_runs(labels, offsets)
+        named: list[list[tuple[int, int, str, float | None]]] = [[] for _ in offsets[:-1]]
         if lattice is None:
-            return [[] for _ in spans], {}
-        wanted = [
-            (offsets[i] + a, offsets[i] + b, (int(labels[offsets[i] + a]) + 1) // 2)
-            for i, row in enumerate(spans)
-            for a, b, label in row
-            if asked is None or asked(i, a, b, label)
-        ]
+            return named, {}
+        starts = np.asarray(offsets)[sentence_of]
+        if askable is not None and asked is not None:
+            flagged = np.concatenate(([0], np.cumsum(np.asarray(askable, dtype=bool))))
+            put = (flagged[ends] > flagged[firsts]).tolist()
+        else:
+            put = [True] * len(firsts)
+        # the names asked about, and where each is in `named` (to give it its probability)
+        wanted: list[tuple[int, int, int]] = []
+        asked_at: list[tuple[list[tuple[int, int, str, float | None]], int]] = []
+        for i, first, end, a, b, kind, ask in zip(
+            sentence_of.tolist(),
+            firsts.tolist(),
+            ends.tolist(),
+            (firsts - starts).tolist(),
+            (ends - starts).tolist(),
+            kinds.tolist(),
+            put,
+            strict=True,
+        ):
+            found = named[i]
+            label = ENTITY[kind]
+            if ask and (asked is None or asked(i, a, b, label)):
+                wanted.append((first, end, kind))
+                asked_at.append((found, len(found)))
+            found.append((a, b, label, None))
         queries = queries or {}
         named_at = labels.tolist() if queries else []
         other = [
@@ -259,15 +294,8 @@ class CrfModel:
         weights = lattice.readings(
             wanted + [(offsets[i] + a, offsets[i] + b, kind) for i, a, b, kind in other]
         )
-        probabilities = dict(zip(wanted, weights[: len(wanted)], strict=True))
-        named = [
-            [
-                (a, b, label, probabilities.get((offsets[i] + a, offsets[i] + b, kind)))
-                for a, b, label in row
-                for kind in [(int(labels[offsets[i] + a]) + 1) // 2]
-            ]
-            for i, row in enumerate(spans)
-        ]
+        for (found, j), weight in zip(asked_at, weights, strict=False):
+            found[j] = (*found[j][:3], weight)
         return named, dict(zip(other, weights[len(wanted) :], strict=True))
 
     def _best_labels(
@@ -347,12 +375,15 @@ class Lattice:
         longest, count = scores.shape[:2]
         score = scores[0].copy()
         back = np.zeros((longest, count, len(LABELS)), dtype=np.intp)
-        transitions = self.transitions[None]
+        # (to, from): each step's best label before each label is found along the last,
+        # contiguous axis, and its score taken at that place, not found again by a max
+        into = np.ascontiguousarray(self.transitions.T)[None]
+        pieces, labels = np.arange(count)[:, None], np.arange(len(LABELS))[None, :]
         for t in range(1, longest):
             k = running[t]
-            candidates = score[:k, :, None] + transitions  # (pieces, from, to)
-            back[t, :k] = candidates.argmax(axis=1)
-            np.add(candidates.max(axis=1), scores[t, :k], out=score[:k])
+            candidates = score[:k, None, :] + into  # (pieces, to, from)
+            best = back[t, :k] = candidates.argmax(axis=2)
+            np.add(candidates[pieces[:k], labels, best], scores[t, :k], out=score[:k])
         current = score.argmax(axis=1)
         path = np.zeros((longest, count), dtype=np.intp)
         for t in range(longest - 1, -1, -1):
@@ -452,29 +483,35 @@ def entity_spans(labels: np.ndarray, offsets: Sequence[int]) -> list[list[tuple[
     only the labelled words, most words being O; a stray I- opens an entity, as
     `corpora.spans_of` reads training data."""
     spans: list[list[tuple[int, int, str]]] = [[] for _ in offsets[:-1]]
-    named = np.flatnonzero(labels)
-    if not len(named):
-        return spans
-    sentence_of = (np.searchsorted(offsets, named, side="right") - 1).tolist()
-    found: list[list[int]] = []  # [sentence, first, end, kind]
-    for position, value, sentence in zip(
-        named.tolist(), labels[named].tolist(), sentence_of, strict=True
+    sentence_of, firsts, ends, kinds = _entity_runs(labels, offsets)
+    starts = np.asarray(offsets)[sentence_of]
+    for sentence, first, end, kind in zip(
+        sentence_of.tolist(),
+        (firsts - starts).tolist(),
+        (ends - starts).tolist(),
+        kinds.tolist(),
+        strict=True,
     ):
-        kind = (value + 1) // 2  # 1 PER, 2 LOC, 3 ORG
-        # an I- label continues the entity just before it, of its kind and sentence
-        if (
-            value % 2 == 0
-            and found
-            and found[-1][0] == sentence
-            and found[-1][2:] == [position, kind]
-        ):
-            found[-1][2] = position + 1
-        else:
-            found.append([sentence, position, position + 1, kind])
-    for sentence, first, end, kind in found:
-        start = offsets[sentence]
-        spans[sentence].append((first - start, end - start, ENTITY[kind]))
+        spans[sentence].append((first, end, ENTITY[kind]))
     return spans
+
+
+def _entity_runs(
+    labels: np.ndarray, offsets: Sequence[int]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """`entity_spans` as arrays, in order: each entity's sentence, first word and end
+    (among all words) and kind (1 PER, 2 LOC, 3 ORG). An I- continues the entity of the
+    word before it if that word is of its kind and sentence: found for all words at once,
+    so no loop runs over words."""
+    kinds = (labels + 1) // 2  # 0 O, 1 PER, 2 LOC, 3 ORG
+    goes_on = np.zeros(len(labels) + 1, dtype=bool)  # the word continues the one before
+    goes_on[1:-1] = (labels[1:] % 2 == 0) & (kinds[1:] == kinds[:-1]) & (kinds[1:] > 0)
+    goes_on[offsets[1:-1]] = False  # no entity runs over a sentence's start
+    named = kinds > 0
+    firsts = np.flatnonzero(named & ~goes_on[:-1])
+    ends = np.flatnonzero(named & ~goes_on[1:]) + 1
+    sentence_of = np.searchsorted(offsets, firsts, side="right") - 1
+    return sentence_of, firsts, ends, kinds[firsts]
 
 
 def model() -> CrfModel:

@@ -11,6 +11,7 @@ from kabar_tui.core.entities.gazetteer import gazetteer, token_key
 from kabar_tui.core.lexicon import name_words
 
 SENTENCE_BREAK = re.compile(r"[.!?]")
+_DOT_BEFORE_MARK = re.compile(r"\.(?=\S)")  # a dot with no space after it
 # The only words a Title Case headline leaves in lowercase.
 HEADLINE_LOWERCASE = frozenset(
     {"yang", "dan", "di", "ke", "dari", "untuk", "dengan", "dalam", "pada", "akan", "atau"}
@@ -91,16 +92,14 @@ class Tokens:
         """Capitalised words that are part of a web address like REPUBLIKA.CO.ID: a dot and a
         letter right after the word, or a letter and a dot right before it."""
         domain = [False] * len(capital)
-        dot = text.find(".")
-        if dot == -1:
-            return domain
         ending_at: dict[int, int] | None = None
         starting_at: dict[int, int] | None = None
         indexes = range(len(capital))
-        while dot != -1:
+        for mark in _DOT_BEFORE_MARK.finditer(text):
             # the word is capitalised: it ends at the dot with a letter after it, or starts
-            # right after it; after most dots (a space) neither can be
-            following = text[dot + 1 : dot + 2]
+            # right after it; after most dots (a space, the end) neither can be
+            dot = mark.start()
+            following = text[dot + 1]
             if following.isalpha():
                 ending_at = ending_at or dict(zip(self.ends, indexes, strict=True))
                 i = ending_at.get(dot)
@@ -115,7 +114,6 @@ class Tokens:
                 i = starting_at.get(dot + 1)
                 if i is not None and capital[i]:
                     domain[i] = True
-            dot = text.find(".", dot + 1)
         return domain
 
     def __len__(self) -> int:
