@@ -26,6 +26,7 @@ from pathlib import Path
 
 # Tables whose `article` column is an article number.
 ARTICLE_KEYED = ("paragraphs", "captions", "removed_lines", "edits", "mentions", "quotes")
+ARTICLE_KEYED += ("article_digests",)  # keyed by article number too (layout 12)
 # Tables whose `article` column is a position in the corpus.
 CORPUS_KEYED = ("mention_names", "quote_speakers")
 NUMBERED_INSIDE = ("link", "search_", "passages", "entity_articles", "story_articles")

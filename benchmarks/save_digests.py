@@ -16,6 +16,7 @@ import os
 import pickle
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -35,7 +36,15 @@ def main() -> None:
     scratch.mkdir(parents=True, exist_ok=True)
     os.environ["KABAR_CACHE_DIR"] = str(scratch)
 
-    def save(digest: CorpusDigest, *args: object, **kwargs: object) -> None:
+    def save(
+        digest: CorpusDigest,
+        stages: object = None,
+        times: object = None,
+        on_linked: object = None,
+        read_rest: Callable[[CorpusDigest], None] | None = None,
+    ) -> None:
+        if read_rest is not None:  # the digests let go of their rest once stored
+            read_rest(digest)
         with out.open("wb") as file:
             pickle.dump(digest, file, protocol=pickle.HIGHEST_PROTOCOL)
         print(f"{len(digest.articles)} digests saved to {out}", flush=True)

@@ -19,7 +19,10 @@ into the cache (docs/indexing.md).
 A digest is stored with its article (`pack_digest`, table `article_digests`), with the
 article's search terms: a whole cross-article stage after a changed or removed file reads
 them back (`unpack_digest`) instead of reading every article and digesting it again
-(docs/incremental.md, "Stored digests").
+(docs/incremental.md, "Stored digests"). In a first index, a digest lets go of what
+linking does not read (`without_rest`), held packed and unpacked after linking
+(`unpack_rest`): the index does not hold every article's quotations and mentions
+through linking (docs/indexing.md, "The rest of the digests held packed").
 """
 
 from __future__ import annotations
@@ -91,21 +94,68 @@ class CorpusDigest:
 
         Made in another process, its words come unshared: the content words of its
         passages are interned again, as `prepare_passages` leaves them."""
+        self._code(digest.mentions, forms)
+        return shared_words(digest)
+
+    def _code(self, mentions: array[int], forms: Iterable[MentionForm]) -> None:
         codes = self._codes
-        mentions = digest.mentions
         for form in forms:
             code = codes.get(form)
             if code is None:
                 code = codes[form] = len(self.forms)
                 self.forms.append((intern(form[0]), intern(form[1])))
             mentions.append(code)
-        passages = digest.passages
-        if isinstance(passages, PassageBlock):
-            passages.content = tuple(map(intern, passages.content))
-        else:
-            for passage in passages:
-                passage.content = tuple(map(intern, passage.content))
-        return digest
+
+    def refill(self, digest: ArticleDigest, rest: StoredRest) -> None:
+        """Give a digest whose rest was let go (`held_back`) its rest again, unpacked
+        (`unpack_rest`), its mentions coded here."""
+        quotes, abbreviations, people, forms = rest
+        mentions = array("i")
+        self._code(mentions, forms)
+        digest.mentions = mentions
+        digest.quotes = quotes
+        digest.abbreviations = abbreviations
+        digest.caption_people = people
+
+
+def shared_words(digest: ArticleDigest) -> ArticleDigest:
+    """`digest` with the content words of its passages interned (made in another process,
+    they come unshared)."""
+    passages = digest.passages
+    if isinstance(passages, PassageBlock):
+        passages.content = tuple(map(intern, passages.content))
+    else:
+        for passage in passages:
+            passage.content = tuple(map(intern, passage.content))
+    return digest
+
+
+# The quotations of a digest whose rest is not held (`held_back`): one object for all.
+_NOT_HELD: list[QuoteRow] = []
+_NO_MENTIONS = array("i")
+
+
+def held_back(digest: ArticleDigest) -> bool:
+    """Whether `digest` was let go of its mentions, quotations, abbreviations and
+    caption names (`without_rest`): they are held packed, to be unpacked."""
+    return digest.quotes is _NOT_HELD
+
+
+def without_rest(digest: ArticleDigest, forms: Sequence[MentionForm]) -> bytes:
+    """`digest` keeping only what linking, stories and the link state need (passages, id,
+    hash, title, date, word counts); the rest (its mentions as `forms`), returned packed
+    for `unpack_rest` and `CorpusDigest.refill` after linking. Held packed in memory, not
+    read back from the cache: the index then does not depend on the cache staying as it
+    wrote it (docs/indexing.md, "The rest of the digests held packed")."""
+    rest = [digest.quotes, digest.abbreviations, digest.caption_people, forms]
+    text = json.dumps(rest, ensure_ascii=False, separators=(",", ":"))
+    packed = zlib.compress(text.encode(_ENCODING, _ERRORS), _LEVEL)
+    digest.mentions = _NO_MENTIONS
+    digest.quotes = _NOT_HELD
+    digest.abbreviations = {}
+    digest.caption_people = _NO_NAMES
+    shared_words(digest)
+    return packed
 
 
 def uncoded_digest(
@@ -185,6 +235,47 @@ def pack_digest(digest: ArticleDigest, forms: Sequence[MentionForm], terms: Arti
     return zlib.compress(b"".join([bytes([_PARTS]), sizes.tobytes(), *parts]), _LEVEL)
 
 
+# What `without_rest` lets go of: a digest's quotations, abbreviations, caption names
+# and mention forms.
+StoredRest = tuple[list[QuoteRow], dict[str, str], Counter[str], list[MentionForm]]
+
+
+def _parts(data: bytes) -> list[bytes]:
+    """The parts `pack_digest` joined; DigestUnreadable when `data` is not a digest."""
+    whole = zlib.decompress(data)
+    if not whole or whole[0] != _PARTS:
+        raise DigestUnreadable("not a stored digest")
+    sizes = array("I", whole[1 : 1 + 4 * _PARTS])
+    if len(sizes) != _PARTS or 1 + 4 * _PARTS + sum(sizes) != len(whole):
+        raise DigestUnreadable("a stored digest of the wrong length")
+    parts = []
+    at = 1 + 4 * _PARTS
+    for size in sizes:
+        parts.append(whole[at : at + size])
+        at += size
+    return parts
+
+
+def unpack_rest(data: bytes) -> StoredRest:
+    """What `without_rest` let go of, from the bytes it returned; DigestUnreadable when
+    `data` is not such bytes."""
+    try:
+        quotes, abbreviations, people, forms = json.loads(
+            zlib.decompress(data).decode(_ENCODING, _ERRORS)
+        )
+        return (
+            [
+                (text, speaker, paragraph, start, end)
+                for text, speaker, paragraph, start, end in quotes
+            ],
+            dict(abbreviations),
+            Counter(people) if people else _NO_NAMES,
+            [(text, label) for text, label in forms],
+        )
+    except (zlib.error, ValueError, TypeError, OverflowError, IndexError, KeyError) as error:
+        raise DigestUnreadable(f"{type(error).__name__}: {error}") from error
+
+
 def unpack_digest(
     data: bytes, article_id: str, content_hash: str, title: str, published: datetime | None
 ) -> tuple[ArticleDigest, list[MentionForm], ArticleTerms]:
@@ -194,18 +285,7 @@ def unpack_digest(
     from kabar_tui.core.search_build import ArticleTerms
 
     try:
-        whole = zlib.decompress(data)
-        if not whole or whole[0] != _PARTS:
-            raise DigestUnreadable("not a stored digest")
-        sizes = array("I", whole[1 : 1 + 4 * _PARTS])
-        if len(sizes) != _PARTS or 1 + 4 * _PARTS + sum(sizes) != len(whole):
-            raise DigestUnreadable("a stored digest of the wrong length")
-        parts = []
-        at = 1 + 4 * _PARTS
-        for size in sizes:
-            parts.append(whole[at : at + size])
-            at += size
-        words, texts, ends, content, rest, term_words, tokens, lengths = parts
+        words, texts, ends, content, rest, term_words, tokens, lengths = _parts(data)
         quotes, abbreviations, people, passage_quotes, forms, outlet, titled = json.loads(
             rest.decode(_ENCODING, _ERRORS)
         )

@@ -49,9 +49,12 @@ from kabar_tui.core.digest import (
     CorpusDigest,
     DigestUnreadable,
     MentionForm,
+    held_back,
     pack_digest,
     uncoded_digest,
     unpack_digest,
+    unpack_rest,
+    without_rest,
 )
 from kabar_tui.core.entities import find_entities, find_entities_many
 from kabar_tui.core.forked import ForkedCall
@@ -167,6 +170,13 @@ class CorpusWork:
     index: LinkIndex | None = None
     # which quotations are one (`resolve.quote_group_numbers`), while the others run
     quote_numbers: ForkedCall[array[int]] | None = None
+    # unpacks the rest of the digests that let go of it (`digest.without_rest`)
+    read_rest: Callable[[CorpusDigest], None] | None = None
+
+    def refill(self) -> None:
+        """The rest of every digest held back, unpacked (here, or in a forked child)."""
+        if self.read_rest is not None:
+            self.read_rest(self.digest)
 
 
 CorpusStage = Callable[[CorpusWork], None]
@@ -179,10 +189,18 @@ FORK_MIN_QUOTES = 2_000
 def _start_quote_grouping(work: CorpusWork) -> None:
     """Which quotations are one depends on the quotations alone: worked out in a forked
     process while this one links and resolves names (here, at the end, where forking is
-    not safe), so the stage uses a second core even where linking does not."""
+    not safe), so the stage uses a second core even where linking does not. Digests
+    that let go of their quotations are unpacked there, not here."""
     articles = work.digest.articles
-    if sum(len(article.quotes) for article in articles) >= FORK_MIN_QUOTES:
+    if work.read_rest is not None and any(map(held_back, articles)):
+        work.quote_numbers = ForkedCall(partial(_grouped_after_refill, work))
+    elif sum(len(article.quotes) for article in articles) >= FORK_MIN_QUOTES:
         work.quote_numbers = ForkedCall(partial(quote_group_numbers, articles))
+
+
+def _grouped_after_refill(work: CorpusWork) -> array[int]:
+    work.refill()
+    return quote_group_numbers(work.digest.articles)
 
 
 def _link(work: CorpusWork) -> None:
@@ -209,6 +227,7 @@ def _resolve(work: CorpusWork) -> None:
     lets go of the index first, so it holds no more than this process would."""
     numbers = work.quote_numbers.result if work.quote_numbers is not None else None
     if work.index is None or work.on_linked is None:
+        work.refill()
         work.resolution = resolve_digest(work.digest, work.stories, numbers)
         return
     grouped = numbers() if numbers is not None else None  # the child cannot wait for it
@@ -217,6 +236,11 @@ def _resolve(work: CorpusWork) -> None:
         index, work.index = work.index, None
         work.on_linked(index)
         del index
+        if work.read_rest is not None:  # its pages given back before the rest is unpacked
+            from kabar_tui.core.linking_arrays import release_free_memory
+
+            release_free_memory()
+            work.refill()  # while the child resolves: the stages after need it here too
         work.resolution = resolving.result()
     finally:
         resolving.cancel()  # stopped meanwhile: the child goes too
@@ -230,6 +254,7 @@ def _resolve_without_index(work: CorpusWork, grouped: array[int] | None) -> Reso
 
         work.index = None
         release_free_memory()
+    work.refill()
     numbers = None if grouped is None else partial(_given, grouped)
     return resolve_digest(work.digest, work.stories, numbers)
 
@@ -324,15 +349,18 @@ def finish_digest(
     stages: Sequence[tuple[str, CorpusStage]] = CORPUS_STAGES,
     times: StageTimes | None = None,
     on_linked: Callable[[LinkIndex], None] | None = None,
+    read_rest: Callable[[CorpusDigest], None] | None = None,
 ) -> tuple[list[Link], list[Story], Resolution]:
     """The corpus stages on the digests of a corpus's articles (core.digest), each timed
-    in `times` when given.
+    in `times` when given. `read_rest` unpacks the rest of the digests that let go
+    of it (`digest.without_rest`), where and when a stage needs it: every digest holds
+    it again on return.
 
     They make millions of short-lived objects beside the million long-lived ones of a big
     corpus and hardly any cycles: the cyclic collector would walk the whole corpus again
     and again for nothing, so it waits until the end.
     """
-    work = CorpusWork(digest, on_linked=on_linked)
+    work = CorpusWork(digest, on_linked=on_linked, read_rest=read_rest)
     times = times or StageTimes()
     try:
         with collector_paused():
@@ -341,6 +369,8 @@ def finish_digest(
                     stage(work)
         if work.index is not None and work.on_linked is not None:  # stages without `_resolve`
             work.on_linked(work.index)
+        work.index = None
+        work.refill()  # stages that did not need it: what comes after does
     finally:
         work.index = None
         if work.quote_numbers is not None:
@@ -639,8 +669,19 @@ def _index(
         if terms is not None:
             terms.add(path, _article_terms(article))
 
+    # Streamed digests let go of what only resolution and the search index need
+    # (`without_rest`), held packed here (children inherit it) until unpacked after
+    # linking (`_HeldRest`): never read back from the cache, which another kabar may
+    # change, or a failed write close, meanwhile.
+    slim = searched
+    held: dict[str, bytes] = {}
+
     def take_stored(path: str, stored: StoredArticle) -> None:
-        arrived[path] = compact.coded(stored.digest, stored.forms)
+        if slim:
+            held[path] = without_rest(stored.digest, stored.forms)
+            arrived[path] = stored.digest
+        else:
+            arrived[path] = compact.coded(stored.digest, stored.forms)
         if terms is not None and stored.terms is not None:
             terms.add(path, stored.terms)
 
@@ -761,7 +802,8 @@ def _index(
                 with times.timing("link state"):  # within "link"
                     save_link_state(storage, key, index, compact.articles)
 
-        corpus, results = _finish_digested(compact, options.corpus_stages, times, record)
+        rest = _HeldRest(held, paths) if held else None
+        corpus, results = _finish_digested(compact, options.corpus_stages, times, record, rest)
     finished_at = time.perf_counter()
     _stop_if_asked(cancel)
     if storage is not None and len(paths) == total:
@@ -814,9 +856,10 @@ def _finish_digested(
     stages: Sequence[tuple[str, CorpusStage]] = CORPUS_STAGES,
     times: StageTimes | None = None,
     on_linked: Callable[[LinkIndex], None] | None = None,
+    read_rest: Callable[[CorpusDigest], None] | None = None,
 ) -> tuple[Corpus, CorpusResults]:
     """`finish_digest`, as a corpus without articles and the results to store."""
-    links, stories, resolution = finish_digest(digest, stages, times, on_linked)
+    links, stories, resolution = finish_digest(digest, stages, times, on_linked, read_rest)
     corpus = Corpus(
         entities=resolution.entities,
         links=links,
@@ -831,6 +874,25 @@ def _finish_digested(
         quote_groups=corpus.quote_groups,
     )
     return corpus, results
+
+
+class _HeldRest:
+    """Unpacks the rest of the digests that let go of it (`digest.without_rest`) from the
+    bytes held for each (`held`, by path; `paths`: one per digest, in corpus order), an
+    article at a time, letting go of the bytes once unpacked. A forked child (the
+    quotation groups', the names') has its own copy: the bytes were held before it forked."""
+
+    def __init__(self, held: dict[str, bytes], paths: Sequence[str]) -> None:
+        self._held = held
+        self._paths = paths
+
+    def __call__(self, digest: CorpusDigest) -> None:
+        articles = digest.articles
+        if len(articles) != len(self._paths):
+            raise ValueError("the rest of another corpus's digests")
+        for path, article in zip(self._paths, articles, strict=True):
+            if held_back(article):
+                digest.refill(article, unpack_rest(self._held.pop(path)))
 
 
 def _cached(
