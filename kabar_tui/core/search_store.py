@@ -1143,7 +1143,8 @@ class StoredSearchIndex(SearchEngine):
             raise Skipped
         return self._connection
 
-    def _blob(self, name: str) -> bytes:
+    def _stored_array(self, name: str) -> tuple[bytes, int] | None:
+        """The stored row `name` of this index and the checksum stored with it."""
         row = (
             self._db()
             .execute(
@@ -1152,9 +1153,13 @@ class StoredSearchIndex(SearchEngine):
             )
             .fetchone()
         )
+        return None if row is None else (bytes(row[0]), row[1])
+
+    def _blob(self, name: str) -> bytes:
+        row = self._stored_array(name)
         if row is None or row[1] != self._checksums.get(name) or _checksum(row[0]) != row[1]:
             raise SearchDamaged(f"its {name} did not match their checksum")
-        return bytes(row[0])
+        return row[0]
 
     def _array(self, name: str, typecode: str, length: int) -> array:
         values = self._loaded.get(name)
@@ -1298,17 +1303,10 @@ class StoredSearchIndex(SearchEngine):
             return super()._document(doc)  # a session of queries: the columns, once
         if values is None:
             self._rows_read += 1
-            found = (
-                self._db()
-                .execute(
-                    "SELECT data, checksum FROM search_arrays WHERE corpus = ? AND name = ?",
-                    (self._corpus, name),
-                )
-                .fetchone()
-            )
+            found = self._stored_array(name)
             if found is None:
                 return super()._document(doc)
-            data, checksum = bytes(found[0]), found[1]
+            data, checksum = found
             size = min(DOCUMENTS_TOGETHER, self._count - row * DOCUMENTS_TOGETHER)
             if _checksum(data) != checksum or len(data) != 17 * size:
                 raise SearchDamaged(f"its {name} did not match their checksum")
