@@ -692,9 +692,9 @@ def _ends_with_title(words: list[str]) -> bool:
     which opens a name but names no one's office."""
     titles = gazetteer().person_cues
     keys = key_tuple(" ".join(words[-MAX_PHRASE_WORDS:]))
-    ordinary = stopwords() | speech_stems()
     return any(
-        keys[-length:] in titles and not (length == 1 and keys[-1] in ordinary)
+        keys[-length:] in titles
+        and not (length == 1 and (keys[-1] in stopwords() or keys[-1] in speech_stems()))
         for length in range(1, len(keys) + 1)
     )
 
