@@ -43,3 +43,18 @@ def predictable_terminal(monkeypatch) -> None:
     monkeypatch.setenv("LANG", "C.UTF-8")
     monkeypatch.setenv("TERM", "xterm-256color")
     monkeypatch.setenv("COLORTERM", "truecolor")
+
+
+@pytest.fixture
+def cache_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache as the suite's shared folder, for modules whose subject it is
+    (`pytestmark = pytest.mark.usefixtures("cache_on")`): module fixtures index into it once."""
+    monkeypatch.delenv("KABAR_NO_CACHE", raising=False)
+
+
+@pytest.fixture
+def private_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """The cache on, in a folder of this test's own: nothing another test stored is found."""
+    monkeypatch.delenv("KABAR_NO_CACHE", raising=False)
+    monkeypatch.setenv("KABAR_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path / "cache"

@@ -46,13 +46,6 @@ def run(capsys: pytest.CaptureFixture[str], command: tuple[str, ...]) -> tuple[i
     return code, out, err
 
 
-@pytest.fixture
-def cache_on(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    monkeypatch.delenv("KABAR_NO_CACHE", raising=False)
-    monkeypatch.setenv("KABAR_CACHE_DIR", str(tmp_path / "cache"))
-    return tmp_path / "cache"
-
-
 def processing_fails(*args: object, **options: object) -> None:
     raise AssertionError("the stored corpus was processed again")
 
@@ -61,7 +54,7 @@ def processing_fails(*args: object, **options: object) -> None:
 def test_stored_catalog_prints_what_processing_prints(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
-    cache_on: Path,
+    private_cache: Path,
     terminal: bool,
 ) -> None:
     for module in TERMINAL_TABLES:
@@ -77,7 +70,7 @@ def test_stored_catalog_prints_what_processing_prints(
 
 
 def test_index_of_a_stored_corpus_counts_it_without_reading_it_back(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, cache_on: Path
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, private_cache: Path
 ) -> None:
     """A second `kabar index` of unchanged folders has nothing to do: reading the corpus
     back whole to say so took 97 s and 7 GB at 100k articles."""
@@ -93,11 +86,11 @@ def test_index_of_a_stored_corpus_counts_it_without_reading_it_back(
 
 
 def test_a_damaged_article_is_a_warning_and_the_next_run_mends_it(
-    capsys: pytest.CaptureFixture[str], cache_on: Path
+    capsys: pytest.CaptureFixture[str], private_cache: Path
 ) -> None:
     assert kabar(["index"]) == 0
     capsys.readouterr()
-    with sqlite3.connect(cache_on / DB_NAME) as db:
+    with sqlite3.connect(private_cache / DB_NAME) as db:
         db.execute(
             "UPDATE paragraphs SET text = 'Teks palsu.' WHERE position = 1 AND article = "
             "(SELECT id FROM articles WHERE article_id = ?)",
@@ -112,7 +105,7 @@ def test_a_damaged_article_is_a_warning_and_the_next_run_mends_it(
 
 
 def test_a_new_file_is_indexed_then_opened_from_the_cache(
-    capsys: pytest.CaptureFixture[str], cache_on: Path, tmp_path: Path
+    capsys: pytest.CaptureFixture[str], private_cache: Path, tmp_path: Path
 ) -> None:
     folder = tmp_path / "articles"
     folder.mkdir()
@@ -125,7 +118,7 @@ def test_a_new_file_is_indexed_then_opened_from_the_cache(
 
 
 def test_a_piped_search_of_a_stored_corpus_imports_no_presentation_module(
-    cache_on: Path, tmp_path: Path
+    private_cache: Path, tmp_path: Path
 ) -> None:
     """Its output is plain lines: rich, babel, json and the TOML parser (no settings
     file) are not imported, each a part of the command's start-up."""

@@ -254,12 +254,6 @@ def test_hostile_file_name_is_shown_visibly_in_problems(capsys, tmp_path: Path, 
 # --- 3. File names that are not UTF-8 ------------------------------------------------------
 
 
-@pytest.fixture
-def cache_on(monkeypatch, tmp_path: Path) -> None:
-    monkeypatch.delenv("KABAR_NO_CACHE", raising=False)
-    monkeypatch.setenv("KABAR_CACHE_DIR", str(tmp_path / "cache"))
-
-
 def _undecodable_corpus(root: Path) -> Path:
     folder = root / "latin1"
     folder.mkdir()
@@ -273,7 +267,7 @@ def _undecodable_corpus(root: Path) -> Path:
     "command", [("list",), ("show", "caf"), ("export",), ("quotes",), ("index",)], ids=" ".join
 )
 def test_undecodable_file_names_work_with_the_cache(
-    capsys, cache_on, tmp_path: Path, command
+    capsys, private_cache, tmp_path: Path, command
 ) -> None:
     folder = _undecodable_corpus(tmp_path)
     for _ in range(2):  # first run fills the cache, the second reads from it
@@ -320,7 +314,7 @@ def test_same_file_name_in_two_folders_gets_two_ids_and_both_are_linked(
 
 
 def test_ids_are_stable_and_follow_a_cached_article_when_a_namesake_arrives(
-    cache_on, tmp_path: Path
+    private_cache, tmp_path: Path
 ) -> None:
     corpus_folder = tmp_path / "corpus"
     (corpus_folder / "okezone").mkdir(parents=True)

@@ -36,10 +36,7 @@ FOOTER = (
 )
 
 
-@pytest.fixture(autouse=True)
-def cache_on(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The suite runs without the cache (conftest); here it is the subject."""
-    monkeypatch.delenv("KABAR_NO_CACHE", raising=False)
+pytestmark = pytest.mark.usefixtures("cache_on")
 
 
 def event(number: int, rng: random.Random) -> str:

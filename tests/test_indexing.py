@@ -21,10 +21,7 @@ GENERATED = 210  # with the seeds and copies, more than parallel_min_files: work
 COPIES = 15
 
 
-@pytest.fixture(autouse=True)
-def cache_on(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The suite runs without the cache (conftest); here it is the subject."""
-    monkeypatch.delenv("KABAR_NO_CACHE", raising=False)
+pytestmark = pytest.mark.usefixtures("cache_on")
 
 
 @pytest.fixture(scope="module")

@@ -25,10 +25,7 @@ from tests.test_incremental import write_corpus
 DAMAGED = "cache rows of the corpus did not match their checksum"
 
 
-@pytest.fixture(autouse=True)
-def cache_on(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The suite runs without the cache (conftest); here it is the subject."""
-    monkeypatch.delenv("KABAR_NO_CACHE", raising=False)
+pytestmark = pytest.mark.usefixtures("cache_on")
 
 
 @pytest.fixture(scope="module")

@@ -37,10 +37,7 @@ from tests.test_storage import write_corpus
 FILTERS = ["type:quote", "type:title", "type:entity", "by:a", "outlet:k", "type:passage"]
 
 
-@pytest.fixture(autouse=True)
-def cache_on(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The suite runs without the cache (conftest); here it is the subject."""
-    monkeypatch.delenv("KABAR_NO_CACHE", raising=False)
+pytestmark = pytest.mark.usefixtures("cache_on")
 
 
 @pytest.fixture

@@ -66,10 +66,7 @@ def write_corpus(folder: Path, count: int) -> list[Path]:
     return paths
 
 
-@pytest.fixture(autouse=True)
-def cache_on(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The suite runs without the cache (conftest); here it is the subject."""
-    monkeypatch.delenv("KABAR_NO_CACHE", raising=False)
+pytestmark = pytest.mark.usefixtures("cache_on")
 
 
 @pytest.fixture

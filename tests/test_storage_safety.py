@@ -26,9 +26,7 @@ from tests.test_storage import age, write_corpus
 PACKAGE = Path(kabar_tui.__file__).parent
 
 
-@pytest.fixture(autouse=True)
-def cache_on(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("KABAR_NO_CACHE", raising=False)
+pytestmark = pytest.mark.usefixtures("cache_on")
 
 
 @pytest.fixture

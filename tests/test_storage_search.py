@@ -14,12 +14,7 @@ from kabar_tui.core.pipeline import index_corpus
 from kabar_tui.core.query import HitKind
 from tests.test_storage import write_corpus
 
-
-@pytest.fixture(autouse=True)
-def cache_on(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """The suite runs without the cache (conftest); here it is the subject."""
-    monkeypatch.delenv("KABAR_NO_CACHE", raising=False)
-    monkeypatch.setenv("KABAR_CACHE_DIR", str(tmp_path / "cache"))
+pytestmark = pytest.mark.usefixtures("private_cache")
 
 
 @pytest.fixture
