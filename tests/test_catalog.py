@@ -473,10 +473,8 @@ def test_changes_between_two_catalogs_by_file() -> None:
 
 
 def test_the_recent_catalog_of_folders_is_opened_without_a_look_at_them(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, private_cache: Path
 ) -> None:
-    monkeypatch.delenv("KABAR_NO_CACHE", raising=False)
-    monkeypatch.setenv("KABAR_CACHE_DIR", str(tmp_path / "cache"))
     folder = tmp_path / "articles"
     folder.mkdir()
     for seed in sorted(Path(build_corpus(cache=False).articles[0].path).parent.glob("*.txt")):

@@ -23,11 +23,7 @@ from kabar_tui.core.storage import Storage
 from tests.test_incremental import add_files, link_set, rebuilt, write_corpus
 from tests.test_search_store import queries
 
-
-@pytest.fixture(autouse=True)
-def cache_on(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The suite runs without the cache (conftest); here it is the subject."""
-    monkeypatch.delenv("KABAR_NO_CACHE", raising=False)
+pytestmark = pytest.mark.usefixtures("cache_on")
 
 
 @pytest.fixture(scope="module")

@@ -375,11 +375,9 @@ async def _status_when_loaded(app: KabarApp, pilot) -> list[str]:
     return [line[x : x + width].strip() for line in lines[y : y + height]]
 
 
-async def test_a_folder_of_binary_files_says_why_nothing_was_read(tmp_path, monkeypatch) -> None:
+async def test_a_folder_of_binary_files_says_why_nothing_was_read(tmp_path, private_cache) -> None:
     """Opened a second time (the cache has the empty corpus), the reasons come with the
     folders' check: the list says them too, not only toasts that go; a long one wraps."""
-    monkeypatch.delenv("KABAR_NO_CACHE", raising=False)
-    monkeypatch.setenv("KABAR_CACHE_DIR", str(tmp_path / "cache"))
     folder = tmp_path / "a-folder-whose-name-makes-the-reason-longer-than-a-line" / "binaries"
     folder.mkdir(parents=True)
     for name in ("program.txt", "image.txt"):
