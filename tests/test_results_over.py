@@ -446,3 +446,52 @@ def named_mentions(cache: Path, prefix: str) -> list[tuple[str, int, str]]:
             "WHERE w.article_id LIKE ? ORDER BY m.article, m.position",
             (prefix + "%",),
         ).fetchall()
+
+
+def stored_rows(cache: Path) -> dict[str, list[tuple]]:
+    """Every per-corpus row stored, its parts' checksums and the corpora's, by table."""
+    with sqlite3.connect(cache) as db:
+        return {
+            table: db.execute(f"SELECT * FROM {table}").fetchall()  # in key order
+            for table in (*storage_module._CORPUS_TABLES, "corpus_parts")
+        } | {"corpora": db.execute("SELECT id, checksum FROM corpora").fetchall()}
+
+
+def test_rows_written_a_few_at_a_time_are_those_written_at_once(
+    news: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The per-corpus rows are made and written a batch at a time (`_ROW_BATCH`), never
+    a whole table at once: batches of 3 rows, split anywhere in a part, store the same
+    rows in the same order, parts and checksums as one batch of every table's rows, for
+    a first index and for one written over a retired corpus."""
+    folders, caches = [tmp_path / "whole", tmp_path / "batched"], []
+    for folder in folders:
+        shutil.copytree(news, folder)
+    sizes: dict[str, list[int]] = {}
+    add = storage_module._Parts.add
+
+    def counted(self, table, rows) -> None:  # type: ignore[no-untyped-def]
+        sizes.setdefault(table, []).append(len(rows))
+        add(self, table, rows)
+
+    for step in ("first", "over"):
+        found = []
+        for folder, batch in zip(folders, (10**9, 3), strict=True):
+            sizes.clear()
+            with monkeypatch.context() as patch:
+                patch.setattr(storage_module, "_ROW_BATCH", batch)
+                patch.setattr(storage_module._Parts, "add", counted)
+                if step == "over":
+                    change(middle(folder))
+                indexed(folder, folder.parent / f"{folder.name}.sqlite3")
+            found.append(stored_rows(folder.parent / f"{folder.name}.sqlite3"))
+            caches.append(dict(sizes))
+        whole, batched = found
+        assert whole == batched, step
+        for table in ("quote_occurrences", "entity_articles", "story_articles", "links"):
+            assert len(whole[table]) > 3, table  # more than one batch
+        assert all(len(sizes) == 1 for sizes in caches[-2].values())
+        # the name tables are made an article at a time (`_name_rows`): the others by rows
+        rows = {t: sizes for t, sizes in caches[-1].items() if t not in storage_module._UNREAD}
+        assert max(map(max, rows.values())) == 3
+        assert len(caches[-1]["quote_occurrences"]) > 10

@@ -72,6 +72,7 @@ RETIRED = "retired "  # key prefix of a corpus kept to be written over (`Storage
 SMALL_FILE_BYTES = 256 * 1024  # up to this size a file's signature includes its hash
 MODEL_SUFFIXES = (".npz", ".npy", ".onnx", ".pt", ".safetensors")
 _CHUNK = 65536  # rows fetched at a time while reading a table
+_ROW_BATCH = 65536  # per-corpus rows made and written at a time (`_corpus_rows`)
 _STREAM_CHUNK = 512  # rows fetched at a time for a caller that may stop early
 _BATCH = 500  # ids per IN (...) list: stays under every database's limit on parameters
 _SETTLE_NS = 3_000_000_000
@@ -1413,9 +1414,10 @@ class Storage:
         """Store the cross-article results of the articles stored at `paths` (in order).
 
         What `save_corpus` stores, from each article's names alone, so a corpus indexed
-        without keeping its articles (pipeline.py) is stored as one that kept them. The
-        canonical-name rows (a hundred per article) are made and written a batch at a time
-        and checksummed as they go, never all held at once. Over a retired corpus (one
+        without keeping its articles (pipeline.py) is stored as one that kept them. Every
+        table's rows (the canonical names: a hundred per article; the quotation groups'
+        occurrences, the entities' articles) are made and written a batch at a time and
+        checksummed as they go, never all held at once. Over a retired corpus (one
         made with a file that changed or went, `_retire`) only the parts whose rows differ
         are written (`_PartsOver`); what is read back is the same either way.
         """
@@ -1431,13 +1433,9 @@ class Storage:
                 }
                 base = _retired(db)
                 made = _corpus_rows(results, paths, stored, base[1] if base else None)
+                del stored
                 if made is None:
                     return
-                rows, names = made
-                streamed: dict[str, Callable[[], Iterator[list[Row]]]] = {
-                    table: functools.partial(_name_rows, results.articles, names, which)
-                    for which, table in enumerate(_UNREAD)
-                }
                 with backend.transaction(db):
                     old = db.execute("SELECT id FROM corpora WHERE key = ?", (key,)).fetchone()
                     if old is not None:
@@ -1451,16 +1449,14 @@ class Storage:
                         ).fetchone()[0]
                     else:
                         number = base[0]
-                        articles = [row[1] for row in rows["corpus_articles"]]
-                        over = _PartsOver(db, number, articles)
+                        over = _PartsOver(db, number, made.articles)
                     parts = over or _Parts()
                     for table, columns in _CORPUS_TABLES.items():
                         marks = ", ".join("?" * (1 + len(columns)))
                         insert = (
                             f"INSERT INTO {table} (corpus, {', '.join(columns)}) VALUES ({marks})"
                         )
-                        batches = streamed[table]() if table in streamed else iter((rows[table],))
-                        for batch in batches:  # each digested as it is written
+                        for batch in made.tables[table]():  # each digested as it is written
                             parts.add(table, batch)
                             if over is None:
                                 db.executemany(insert, ((number, *row) for row in batch))
@@ -1813,7 +1809,7 @@ def _name_rows(
                 (position, number, None if name is None else names[_plain(name)])  # type: ignore[index]
                 for number, name in enumerate(article.speakers())
             )
-        if len(batch) >= _CHUNK:
+        if len(batch) >= _ROW_BATCH:
             yield batch
             batch = []
     yield batch
@@ -2036,19 +2032,28 @@ def _corpus_tables(
     }
 
 
+class _CorpusRows(NamedTuple):
+    """What `_corpus_rows` makes: the stored article of each corpus position, and each
+    per-corpus table's rows (without the corpus number) as a function giving them a
+    batch at a time, made as they are asked for."""
+
+    articles: list[int]
+    tables: dict[str, Callable[[], Iterator[list[Row]]]]
+
+
 def _corpus_rows(
     results: CorpusResults,
     paths: Sequence[str],
     stored: dict[str, tuple[int, str, int, int]],
     before: _Numbers | None = None,
-) -> tuple[dict[str, list[Row]], dict[str, int]] | None:
-    """Every per-corpus table's rows (without the corpus number) but the canonical names
-    of mentions and speakers (`_name_rows`), and the number of each name; None if the
-    rows cannot be made. Names and entities are numbered in order, or as in `before`
-    where they can be (`_numbered`)."""
+) -> _CorpusRows | None:
+    """Every per-corpus table's rows, made a batch at a time as they are written (at 100k
+    articles the quotation and entity rows held at once were 0.6 GB); None if the rows
+    cannot be made. Names and entities are numbered in order, or as in `before` where
+    they can be (`_numbered`)."""
     positions: dict[str, int] = {}
     texts: dict[str, None] = {}
-    rows: dict[str, list[Row]] = {table: [] for table in _CORPUS_TABLES}
+    articles: list[Row] = []
     if len(paths) != len(results.articles):
         return None
     for position, (article, path) in enumerate(zip(results.articles, paths, strict=True)):
@@ -2057,15 +2062,18 @@ def _corpus_rows(
         if row is None or row[1:] != (article.content_hash, len(mention_names), len(speakers)):
             return None
         positions.setdefault(article.id, position)
-        rows["corpus_articles"].append((position, row[0], _plain(article.id)))
+        articles.append((position, row[0], _plain(article.id)))
         texts.update(dict.fromkeys(map(_plain, mention_names)))  # type: ignore[arg-type]
         texts.update(dict.fromkeys(_plain(s) for s in speakers if s is not None))  # type: ignore[misc]
+    if not _all_held(results, positions):  # a result names an article the corpus lacks
+        return None
     for entity in results.entities:
         texts[_plain(entity.canonical)] = None  # type: ignore[index]
     for group in results.quote_groups:
         if group.speaker_canonical is not None:
             texts[_plain(group.speaker_canonical)] = None  # type: ignore[index]
     names = _numbered(list(texts), before.names if before else None)
+    del texts
     identities = [(_plain(e.canonical), _plain(e.label)) for e in results.entities]
     ranks = {(e.mentions, e.canonical) for e in results.entities}
     # Stored entities are ranked when read, ties in stored order: numbered as before only
@@ -2075,48 +2083,86 @@ def _corpus_rows(
     if renumbered:
         numbering = _numbered(identities, before.entities)  # type: ignore[union-attr]
         numbers = [numbering[identity] for identity in identities]
-    try:
-        for entity, identity, number in zip(results.entities, identities, numbers, strict=True):
-            rows["entities"].append(
-                (number, names[identity[0]], identity[1], entity.mentions)  # type: ignore[index]
-            )
-            rows["entity_aliases"].extend(
-                (number, n, _plain(a)) for n, a in enumerate(entity.aliases)
-            )
-            rows["entity_articles"].extend(
-                (number, n, positions[a]) for n, a in enumerate(entity.articles)
-            )
-        if renumbered:
-            for table in ("entities", "entity_aliases", "entity_articles"):
-                rows[table].sort()
-        rows["links"] += [
+    # written in the order of their numbers (each entity's rows in key order)
+    entities = sorted(
+        zip(numbers, identities, results.entities, strict=True), key=operator.itemgetter(0)
+    )
+    made: dict[str, Callable[[], Iterable[Row]]] = {
+        "corpus_articles": lambda: articles,
+        "names": lambda: enumerate(_by_number(names)),
+        "entities": lambda: (
+            (number, names[identity[0]], identity[1], entity.mentions)  # type: ignore[index]
+            for number, identity, entity in entities
+        ),
+        "entity_aliases": lambda: (
+            (number, n, _plain(alias))
+            for number, _, entity in entities
+            for n, alias in enumerate(entity.aliases)
+        ),
+        "entity_articles": lambda: (
+            (number, n, positions[a])
+            for number, _, entity in entities
+            for n, a in enumerate(entity.articles)
+        ),
+        "links": lambda: (
             _link_row(number, link, positions) for number, link in enumerate(results.links)
-        ]
-        for number, story in enumerate(results.stories):
-            rows["stories"].append(_plain_row((number, story.id, story.title)))
-            rows["story_articles"].extend(
-                (number, n, positions[a]) for n, a in enumerate(story.articles)
+        ),
+        "stories": lambda: (
+            _plain_row((number, story.id, story.title))
+            for number, story in enumerate(results.stories)
+        ),
+        "story_articles": lambda: (
+            (number, n, positions[a])
+            for number, story in enumerate(results.stories)
+            for n, a in enumerate(story.articles)
+        ),
+        "quote_groups": lambda: (
+            (
+                number,
+                _plain(group.text),
+                None if group.speaker_canonical is None else names[_plain(group.speaker_canonical)],  # type: ignore[index]
+                _quote_key(group.text),
             )
-        for number, group in enumerate(results.quote_groups):
-            speaker = group.speaker_canonical
-            rows["quote_groups"].append(
-                (
-                    number,
-                    _plain(group.text),
-                    None if speaker is None else names[_plain(speaker)],  # type: ignore[index]
-                    _quote_key(group.text),
-                )
-            )
-            rows["quote_occurrences"].extend(
-                _plain_row(
-                    (number, n, positions[o.article], o.paragraph, o.start, o.end, o.speaker)
-                )
-                for n, o in enumerate(group.occurrences)
-            )
-    except KeyError:  # a result names an article the corpus does not hold
-        return None
-    rows["names"] = sorted((number, text) for text, number in names.items())
-    return rows, names
+            for number, group in enumerate(results.quote_groups)
+        ),
+        "quote_occurrences": lambda: (
+            _plain_row((number, n, positions[o.article], o.paragraph, o.start, o.end, o.speaker))
+            for number, group in enumerate(results.quote_groups)
+            for n, o in enumerate(group.occurrences)
+        ),
+    }
+    tables: dict[str, Callable[[], Iterator[list[Row]]]] = {
+        table: functools.partial(_batches, rows) for table, rows in made.items()
+    }
+    for which, table in enumerate(_UNREAD):
+        tables[table] = functools.partial(_name_rows, results.articles, names, which)
+    return _CorpusRows([row[1] for row in articles], tables)
+
+
+def _all_held(results: CorpusResults, positions: dict[str, int]) -> bool:
+    """Whether every article the results name is one of the corpus's."""
+    named = itertools.chain(
+        (a for entity in results.entities for a in entity.articles),
+        (a for link in results.links for a in (link.source_article, link.target_article)),
+        (a for story in results.stories for a in story.articles),
+        (o.article for group in results.quote_groups for o in group.occurrences),
+    )
+    return all(map(positions.__contains__, named))
+
+
+def _by_number(numbers: dict[str, int]) -> list[str]:
+    """The texts numbered 0 to len(numbers) - 1 (`_numbered`), in the order of their numbers."""
+    texts = [""] * len(numbers)
+    for text, number in numbers.items():
+        texts[number] = text
+    return texts
+
+
+def _batches(rows: Callable[[], Iterable[Row]]) -> Iterator[list[Row]]:
+    """The rows `rows` makes, `_ROW_BATCH` at a time."""
+    made = iter(rows())
+    while batch := list(itertools.islice(made, _ROW_BATCH)):
+        yield batch
 
 
 K = TypeVar("K")

@@ -1,0 +1,130 @@
+"""Storing a corpus's cross-article results (`Storage.save_results`) alone, on a corpus a
+first index stored: its peak memory above what the process held before, its CPU, and
+whether it stores the same rows (the corpus checksum, which covers every per-corpus row,
+read before and after).
+
+    nice python -m benchmarks.store_results CACHE_FILE
+
+CACHE_FILE is written over (the corpus is stored again under its key): give it a copy.
+The results are read back from the stored tables, as `Storage.save_results` is given
+them by a first index (per article its canonical names, then entities, links, stories,
+quotation groups); the process's peak (VmHWM) is reset once they are held.
+"""
+
+from __future__ import annotations
+
+import gc
+import itertools
+import operator
+import resource
+import sqlite3
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from kabar_tui.core.model import Story
+from kabar_tui.core.storage import (
+    CorpusResults,
+    Storage,
+    StoredNames,
+    _children,
+    _corpus_tables,
+    _entities,
+    _links,
+    _quote_groups,
+    collector_paused,
+)
+
+
+def _status(field: str) -> int:
+    """A `/proc/self/status` figure, in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) // 1024
+    raise KeyError(field)
+
+
+def _results(db: sqlite3.Connection, corpus: int) -> tuple[CorpusResults, list[str]]:
+    """The stored results of `corpus`, and the paths of its articles in order."""
+    tables = _corpus_tables(db, corpus)
+    heads = db.execute(
+        "SELECT a.path, a.content_hash FROM corpus_articles w JOIN articles a "
+        "ON a.id = w.article WHERE w.corpus = ? ORDER BY w.position",
+        (corpus,),
+    ).fetchall()
+    shared: dict[object, object] = {}
+    names = [text for _, text in tables["names"]]
+    ids = [article_id for _, _, article_id in tables["corpus_articles"]]
+    mentions = {
+        position: [names[name] for _, name in rows]
+        for position, rows in itertools.groupby(
+            tables.pop("mention_names"), key=operator.itemgetter(0)
+        )
+    }
+    speakers = {
+        position: [None if name is None else names[name] for _, name in rows]
+        for position, rows in itertools.groupby(
+            tables.pop("quote_speakers"), key=operator.itemgetter(0)
+        )
+    }
+    articles = [
+        StoredNames(ids[n], content_hash, mentions.get(n, []), speakers.get(n, []))
+        for n, (_, content_hash) in enumerate(heads)
+    ]
+    stories = [
+        Story(story_id, members, title)
+        for (_, story_id, title), members in zip(
+            tables["stories"],
+            _children(tables["story_articles"], len(tables["stories"]), ids),
+            strict=True,
+        )
+    ]
+    results = CorpusResults(
+        articles,
+        _entities(tables, names, ids, shared),
+        _links(tables, ids),
+        stories,
+        _quote_groups(tables, names, ids, shared),
+    )
+    return results, [path for path, _ in heads]
+
+
+def main() -> None:
+    cache = Path(sys.argv[1])
+    with sqlite3.connect(cache) as db:
+        [(corpus, key, checksum)] = db.execute("SELECT id, key, checksum FROM corpora")
+        with collector_paused():
+            results, paths = _results(db, corpus)
+    db.close()
+    gc.collect()
+    Path("/proc/self/clear_refs").write_text("5")  # resets VmHWM to the resident size now
+    held = _status("VmRSS")
+    print(
+        f"results held: {held} MB ({len(paths):,} articles, "
+        f"{sum(len(g.occurrences) for g in results.quote_groups):,} quotation occurrences, "
+        f"{sum(len(e.articles) for e in results.entities):,} entity articles)"
+    )
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    start = time.perf_counter()
+    with Storage(cache) as storage:
+        storage.save_results(key, results, paths)
+        assert storage.warnings == [], storage.warnings
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    peak = _status("VmHWM")
+    with sqlite3.connect(cache) as db:
+        [(stored,)] = db.execute("SELECT checksum FROM corpora WHERE key = ?", (key,))
+    print(
+        f"save_results: peak {peak} MB, {peak - held} MB above the results held; "
+        f"{cpu:.1f} s CPU, {time.perf_counter() - start:.1f} s wall"
+    )
+    print(
+        f"corpus checksum before {checksum}, after {stored}: "
+        f"{'the same' if stored == checksum else 'DIFFERENT'}"
+    )
+
+
+if __name__ == "__main__":
+    main()
