@@ -16,6 +16,10 @@ printed. Then, each in a fresh interpreter, the two ways to get a searcher are t
   which is what every open did;
 - stored (after): `open_search`, which reads one row; its first query reads the columns.
 
+`--ways phrases` times instead one search of each of a set of quoted phrases of common
+words (NAMED_PHRASES, and `--phrases N` windows of two or three words of stored
+passages, each word in one document in 200 or more), on the stored index.
+
 Both answer the same keystrokes: queries made of 3-7 word windows of stored passages
 (exact, a typo, reordered, cut off as if still typed, some with an `outlet:` or `type:`
 filter that keeps the source), typed a character at a time from the third. Per
@@ -264,6 +268,70 @@ def measure_folder(folder: Path, asked_count: int) -> None:
     print(f"  memory after the queries: +{rss_mb() - base:.1f} MB, {rss_mb():.0f} MB in all")
 
 
+# Phrases every benchmark run asks, besides those drawn from the corpus (issue 11).
+NAMED_PHRASES = ("pada hari senin", "kata dia", "menteri keuangan", "yang akan", "di jakarta")
+
+
+def common_phrases(storage: Storage, searcher: SearchEngine, size: int, count: int) -> list[str]:
+    """NAMED_PHRASES and `count` more: windows of two or three words of random stored
+    passages, each word in at least one document in 200 (common, whatever its id)."""
+    from kabar_tui.core.textfold import words
+
+    rng = random.Random(size + 1)
+    floor = searcher._document_count() / 200
+    made = list(NAMED_PHRASES)
+    with storage.guard("read") as db:
+        while len(made) < len(NAMED_PHRASES) + count:
+            rows = db.execute(
+                "SELECT p.text FROM corpus_articles c JOIN paragraphs p ON p.article = c.article "
+                "WHERE c.position = ?",
+                (rng.randrange(size),),
+            ).fetchall()
+            if not rows:
+                continue
+            found = words(rng.choice(rows)[0])
+            length = 2 + len(made) % 2
+            starts = range(max(len(found) - length + 1, 0))
+            for start in rng.sample(starts, min(20, len(starts))):
+                window = found[start : start + length]
+                ids = [searcher._find_word(word) for word in window]
+                if all(i is not None and searcher._frequency(i) >= floor for i in ids):
+                    made.append(" ".join(window))
+                    break
+    return made
+
+
+def phrases(path: Path, size: int, count: int) -> None:
+    """CPU of one search of each common-word phrase, quoted, on the stored index (opened,
+    its columns read by a first query), with the documents it matches."""
+    from kabar_tui.core.search import EXACT_WORDS
+
+    with Storage(path) as storage:
+        with storage.guard("read") as db:
+            (key,) = db.execute("SELECT key FROM corpora").fetchone()
+        searcher = open_search(storage, key)
+        assert searcher is not None
+        searcher.search_page('"dan"', 0, PAGE)  # the columns and a common list read
+        asked = common_phrases(storage, searcher, size, count)
+        digest = hashlib.blake2b(digest_size=8)
+        cpus = []
+        for phrase in asked:
+            ids = [searcher._find_word(word) or 0 for word in phrase.split()]
+            cpu = time.process_time()
+            page = searcher.search_page(f'"{phrase}"', 0, PAGE)
+            cpus.append(time.process_time() - cpu)
+            digest.update(repr((page.total, page.hits)).encode())
+            common = "all ids < EXACT_WORDS" if max(ids) < EXACT_WORDS else "a later word"
+            print(f"  {phrase!r}: {page.total:,} found, {cpus[-1] * 1000:.0f} ms CPU ({common})")
+        cpus.sort()
+        print(
+            f"{size:,} articles, {len(asked)} phrases: CPU median "
+            f"{statistics.median(cpus) * 1000:.0f} ms, p90 {cpus[int(len(cpus) * 0.9)] * 1000:.0f} "
+            f"ms, max {cpus[-1] * 1000:.0f} ms, total {sum(cpus):.2f} s; "
+            f"pages digest {digest.hexdigest()}"
+        )
+
+
 def once(path: Path, query: str) -> None:
     """One search in a fresh process, as `kabar search QUERY` makes it (time it whole:
     `farm-bench -- python benchmarks/bench_search_stored.py --keep DIR --once N QUERY`)."""
@@ -284,6 +352,7 @@ def main() -> None:
     parser.add_argument("--ways", nargs="+", default=["stored", "memory"])
     parser.add_argument("--queries", type=int, default=QUERIES, help="queries typed")
     parser.add_argument("--build", action="store_true", help="save the search index again")
+    parser.add_argument("--phrases", type=int, default=40, help="phrases drawn (--ways phrases)")
     parser.add_argument("--one", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--once", nargs=2, metavar=("ARTICLES", "QUERY"), help="one search")
     args = parser.parse_args()
@@ -298,14 +367,19 @@ def main() -> None:
     if args.one:
         size, way = int(args.one[0]), args.one[1]
         path = database(args.keep, size)
-        build(path, size) if way == "build" else measure(path, size, way, args.queries)
+        if way == "build":
+            build(path, size)
+        elif way == "phrases":
+            phrases(path, size, args.phrases)
+        else:
+            measure(path, size, way, args.queries)
         return
     args.keep.mkdir(parents=True, exist_ok=True)
     for size in args.articles:
         steps = [] if database(args.keep, size).exists() and not args.build else ["build"]
         for way in steps + args.ways:
             command = [sys.executable, __file__, "--keep", str(args.keep), "--one", str(size), way]
-            command += ["--queries", str(args.queries)]
+            command += ["--queries", str(args.queries), "--phrases", str(args.phrases)]
             subprocess.run(command, check=True)
 
 
