@@ -375,6 +375,25 @@ def test_a_two_word_phrase_whose_pair_shares_its_bucket_is_checked_in_the_text()
     assert [hit.text for hit in page.hits] == [texts[2]] and page.total == 1
 
 
+def test_a_phrase_pattern_finds_what_the_whole_pattern_searched_finds() -> None:
+    """The phrase test scans for the first word and checks the look-behind there: the
+    same answer as searching the whole pattern, overlaps and word characters included."""
+    from kabar_tui.core.search import _PhrasePattern
+
+    rng = random.Random(9)
+    phrases = [["a"], ["a", "a"], ["a", "b", "a"], ["ab"], ["a", "a", "a"], ["1", "a"]]
+    held = 0
+    for _ in range(20_000):
+        text = "".join(rng.choice("aab  x_é1-.") for _ in range(rng.randint(0, 14)))
+        phrase = rng.choice(phrases)
+        whole = re.compile(r"(?<!\w)" + r"\W+".join(phrase) + r"(?!\w)")
+        found = _PhrasePattern(phrase).held_by(text)
+        assert found == bool(whole.search(text)), (phrase, text)
+        held += found
+    assert 500 < held < 19_000  # both answers met often
+    assert _PhrasePattern(["a", "a", "a"]).held_by("xa a a a")  # after a start inside a word
+
+
 def test_folding_a_character_is_made_when_first_met_and_is_as_it_was() -> None:
     """Importing the folding makes no table (it cost a tenth of a search command's own
     imports); each character folds as the whole table made at import folded it."""
