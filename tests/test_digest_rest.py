@@ -22,6 +22,7 @@ from kabar_tui.core.digest import (
     DigestUnreadable,
     held_back,
     unpack_digest,
+    unpack_held_digest,
     unpack_rest,
     without_rest,
 )
@@ -222,6 +223,49 @@ def test_the_held_rest_is_what_the_whole_digest_holds(news: Path, tmp_path: Path
     assert quoted
     with pytest.raises(DigestUnreadable):
         unpack_rest(b"x")
+
+
+def _fields(digest: ArticleDigest) -> tuple:
+    block = digest.passages
+    passages = (block.article, block.texts, block.ends, block.content, block.quotes)  # type: ignore[attr-defined]
+    return (
+        digest.id,
+        digest.content_hash,
+        digest.title,
+        digest.published,
+        digest.paragraph_words,
+        passages,
+        digest.mentions,
+        digest.quotes,
+        digest.abbreviations,
+        digest.caption_people,
+    )
+
+
+def test_a_stored_digest_unpacked_without_its_rest_is_one_let_go_of_it(
+    news: Path, tmp_path: Path
+) -> None:
+    """`unpack_held_digest` (a whole stage reading the stored digests) gives what
+    `unpack_digest` then `without_rest` give: the same digest, terms and rest."""
+    with Storage(tmp_path / "cache.sqlite3") as cache:
+        index_corpus([news], cache=cache, keep_articles=False)
+        sources = read_sources([news])[0]
+        stored = cache.load_digests(sources)
+    quoted = named = 0
+    for source in sources:
+        row = stored[source.path]
+        given = (row.data, source.id, source.content_hash, row.title, row.published)
+        digest, forms, terms = unpack_digest(*given)
+        whole = (list(digest.quotes), dict(digest.abbreviations), digest.caption_people, forms)
+        rest = without_rest(digest, forms)
+        slim, held, slim_terms = unpack_held_digest(*given)
+        assert held_back(slim)
+        assert _fields(slim) == _fields(digest)
+        assert slim_terms == terms
+        assert unpack_rest(held) == unpack_rest(rest) == whole
+        quoted += bool(whole[0])
+        named += bool(whole[3])
+    assert quoted and named
 
 
 def test_a_digest_not_stored_is_let_go_of_too(

@@ -257,12 +257,15 @@ def _parts(data: bytes) -> list[bytes]:
 
 
 def unpack_rest(data: bytes) -> StoredRest:
-    """What `without_rest` let go of, from the bytes it returned; DigestUnreadable when
-    `data` is not such bytes."""
+    """What `without_rest` let go of, from the bytes it returned (or `unpack_held_digest`,
+    which holds a stored digest's rest as stored); DigestUnreadable when `data` is not
+    such bytes."""
     try:
-        quotes, abbreviations, people, forms = json.loads(
-            zlib.decompress(data).decode(_ENCODING, _ERRORS)
-        )
+        rest = json.loads(zlib.decompress(data).decode(_ENCODING, _ERRORS))
+        if len(rest) == _STORED_REST:
+            quotes, abbreviations, people, _, forms, _, _ = rest
+        else:
+            quotes, abbreviations, people, forms = rest
         return (
             [
                 (text, speaker, paragraph, start, end)
@@ -276,12 +279,41 @@ def unpack_rest(data: bytes) -> StoredRest:
         raise DigestUnreadable(f"{type(error).__name__}: {error}") from error
 
 
+# items of a stored digest's JSON rest (`pack_digest`); `without_rest` holds 4
+_STORED_REST = 7
+
+
 def unpack_digest(
     data: bytes, article_id: str, content_hash: str, title: str, published: datetime | None
 ) -> tuple[ArticleDigest, list[MentionForm], ArticleTerms]:
     """The digest (mentions not coded), mention forms and search terms `pack_digest`
     stored, for the article of that id (ids depend on the corpus), hash, title and date
     (from its row). DigestUnreadable when `data` is not one."""
+    digest, forms, terms, _ = _unpacked(data, article_id, content_hash, title, published, False)
+    return digest, forms, terms
+
+
+def unpack_held_digest(
+    data: bytes, article_id: str, content_hash: str, title: str, published: datetime | None
+) -> tuple[ArticleDigest, bytes, ArticleTerms]:
+    """`unpack_digest` followed by `without_rest`, without making the rest's objects:
+    the digest let go of its rest, the rest packed as stored (for `unpack_rest`), and the
+    search terms. Its quotations and mention forms, a hundred tuples an article made
+    then packed again, were most of the cost of reading the stored digests."""
+    digest, _, terms, rest = _unpacked(data, article_id, content_hash, title, published, True)
+    return digest, zlib.compress(rest, _LEVEL), terms
+
+
+def _unpacked(
+    data: bytes,
+    article_id: str,
+    content_hash: str,
+    title: str,
+    published: datetime | None,
+    held: bool,
+) -> tuple[ArticleDigest, list[MentionForm], ArticleTerms, bytes]:
+    """`unpack_digest`, or (`held`) the digest without its rest and the rest's JSON as
+    stored, its forms not made."""
     from kabar_tui.core.search_build import ArticleTerms
 
     try:
@@ -292,39 +324,58 @@ def unpack_digest(
         paragraph_words = array("i", words)
         content_words = content.decode(_ENCODING, _ERRORS)
         found_words = term_words.decode(_ENCODING, _ERRORS)
-        quote_rows: list[QuoteRow] = [
-            (text, speaker, paragraph, start, end)
-            for text, speaker, paragraph, start, end in quotes
-        ]
-        digest = ArticleDigest(
-            id=article_id,
-            content_hash=content_hash,
-            title=title,
-            published=published,
-            paragraph_words=paragraph_words,
-            passages=PassageBlock(
-                article_id,
-                texts.decode(_ENCODING, _ERRORS),
-                array("i", ends),
-                tuple(content_words.split(" ")) if content_words else (),
-                {slot: tuple(spans) for slot, spans in passage_quotes} or None,
-            ),
-            mentions=array("i"),
-            quotes=quote_rows,
-            abbreviations=dict(abbreviations),
-            caption_people=Counter(people) if people else _NO_NAMES,
+        passages = PassageBlock(
+            article_id,
+            texts.decode(_ENCODING, _ERRORS),
+            array("i", ends),
+            tuple(content_words.split(" ")) if content_words else (),
+            {slot: tuple(spans) for slot, spans in passage_quotes} or None,
         )
+        quote_paragraphs = array("i", [row[2] for row in quotes])
+        if held:
+            digest = shared_words(
+                ArticleDigest(
+                    article_id,
+                    content_hash,
+                    title,
+                    published,
+                    paragraph_words,
+                    passages,
+                    _NO_MENTIONS,
+                    _NOT_HELD,
+                    {},
+                    _NO_NAMES,
+                )
+            )
+            mention_forms: list[MentionForm] = []
+        else:
+            digest = ArticleDigest(
+                id=article_id,
+                content_hash=content_hash,
+                title=title,
+                published=published,
+                paragraph_words=paragraph_words,
+                passages=passages,
+                mentions=array("i"),
+                quotes=[
+                    (text, speaker, paragraph, start, end)
+                    for text, speaker, paragraph, start, end in quotes
+                ],
+                abbreviations=dict(abbreviations),
+                caption_people=Counter(people) if people else _NO_NAMES,
+            )
+            mention_forms = [(text, label) for text, label in forms]
         terms = ArticleTerms(
             id=article_id,
             outlet=outlet,
             title=bool(titled),
             paragraphs=paragraph_words[0::2],
-            quote_paragraphs=array("i", [row[2] for row in quote_rows]),
+            quote_paragraphs=quote_paragraphs,
             words=found_words.split(" ") if found_words else [],
             tokens=tokens,
             lengths=array("I", lengths),
         )
-        return digest, [(text, label) for text, label in forms], terms
+        return digest, mention_forms, terms, rest
     except DigestUnreadable:
         raise
     except (zlib.error, ValueError, TypeError, OverflowError, IndexError, KeyError) as error:

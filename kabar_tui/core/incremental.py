@@ -212,11 +212,7 @@ def save_link_state(
             _insert_similar_words(db, state, similar)
             db.executemany(
                 "INSERT INTO link_deferred (state, source, target, words) VALUES (?, ?, ?, ?)",
-                (
-                    (state, *pair)
-                    for pair in index.deferred_words()
-                    if kept is None or pair[0] >= kept.deferred
-                ),
+                ((state, *pair) for pair in index.deferred_words(kept.deferred if kept else 0)),
             )
     except Skipped:
         pass

@@ -317,10 +317,12 @@ class LinkIndex:
             return places()  # type: ignore[no-any-return]
         return ((passage.article, passage.paragraph) for passage in self._passages)
 
-    def deferred_words(self) -> Iterator[tuple[int, int, str]]:
-        """Each deferred pair with the content words its passages share, sorted and
-        joined by spaces (what an incremental update stores of it). A paragraph's pairs
-        come one after another: its words are taken once for them all."""
+    def deferred_words(self, first: int = 0) -> Iterator[tuple[int, int, str]]:
+        """Each deferred pair whose source passage is `first` or later, with the content
+        words its passages share, sorted and joined by spaces (what an incremental update
+        stores of it; a state written over keeps the pairs before `first`, and finding
+        their words was half the cost of storing it after a removal in the middle). A
+        paragraph's pairs come one after another: its words are taken once for them all."""
         passages = self._passages
         content = getattr(passages, "content_of", None)
         if content is None:
@@ -329,6 +331,8 @@ class LinkIndex:
         last, words = -1, frozenset[str]()
         for slot in range(0, len(numbers), 2):
             a, b = numbers[slot], numbers[slot + 1]
+            if a < first:
+                continue
             if a != last:
                 last, words = a, frozenset(content(a))
             yield a, b, " ".join(sorted(words.intersection(content(b))))

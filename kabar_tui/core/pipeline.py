@@ -53,6 +53,7 @@ from kabar_tui.core.digest import (
     pack_digest,
     uncoded_digest,
     unpack_digest,
+    unpack_held_digest,
     unpack_rest,
     without_rest,
 )
@@ -677,7 +678,10 @@ def _index(
     held: dict[str, bytes] = {}
 
     def take_stored(path: str, stored: StoredArticle) -> None:
-        if slim:
+        if stored.rest is not None:  # let go of already (`unpack_held_digest`)
+            held[path] = stored.rest
+            arrived[path] = stored.digest
+        elif slim:
             held[path] = without_rest(stored.digest, stored.forms)
             arrived[path] = stored.digest
         else:
@@ -689,7 +693,8 @@ def _index(
     # stored digests, and the workers send each new article's rows and digest instead
     # (StoredArticle), so this process only writes and gathers.
     digested = not keep_articles and on_articles is None
-    for cached in _cached(sources, storage, keep_articles, options.load_every, digested):
+    cached_batches = _cached(sources, storage, keep_articles, options.load_every, digested, slim)
+    for cached in cached_batches:
         unstored: list[tuple[Source, DigestRow]] = []  # digests made now, to store
         shown: list[Article] = []
         for source, article in cached:
@@ -901,30 +906,31 @@ def _cached(
     keep_articles: bool,
     batch: int,
     digested: bool = False,
+    slim: bool = False,
 ) -> Iterator[Iterable[tuple[Source, Article | StoredArticle]]]:
     """The cached articles of `sources`, in batches of `batch` when they are not kept
     (each batch is digested and dropped before the next is read), at once when they are.
     `digested`: an article's stored digest (a StoredArticle) instead of the article, when
-    it has one (`Storage.load_digests`)."""
+    it has one (`Storage.load_digests`); `slim`: let go of its rest (`unpack_held_digest`)."""
     if storage is None:
         return
     size = len(sources) if keep_articles else batch
     for start in range(0, len(sources), max(1, size)):
         part = sources[start : start + size]
         if digested:
-            yield _stored_digests(storage, part)
+            yield _stored_digests(storage, part, slim)
             continue
         found = storage.load_articles(part)
         yield [(source, found[source.path]) for source in part if source.path in found]
 
 
 def _stored_digests(
-    storage: Storage, sources: Sequence[Source]
+    storage: Storage, sources: Sequence[Source], slim: bool = False
 ) -> Iterator[tuple[Source, Article | StoredArticle]]:
     """The stored digests of `sources`, each unpacked for its id in this corpus as it is
     taken (unpacked all at once, a batch's search terms were held together, and the
     process kept their 30 MB at 10k); then the articles of those without a usable digest,
-    read whole."""
+    read whole. `slim`: each digest let go of its rest, held packed (`StoredArticle.rest`)."""
     stored = storage.load_digests(sources)
     rest: list[Source] = []
     unreadable = 0
@@ -934,14 +940,21 @@ def _stored_digests(
             rest.append(source)
             continue
         try:
-            digest, forms, terms = unpack_digest(
-                row.data, source.id, source.content_hash, row.title, row.published
-            )
+            if slim:
+                digest, held, terms = unpack_held_digest(
+                    row.data, source.id, source.content_hash, row.title, row.published
+                )
+                unpacked = StoredArticle(None, digest, [], terms, rest=held)
+            else:
+                digest, forms, terms = unpack_digest(
+                    row.data, source.id, source.content_hash, row.title, row.published
+                )
+                unpacked = StoredArticle(None, digest, forms, terms)
         except DigestUnreadable:
             unreadable += 1
             rest.append(source)
             continue
-        yield source, StoredArticle(None, digest, forms, terms)
+        yield source, unpacked
     if unreadable:
         storage.warnings.append(
             f"cache rows of {unreadable} article digest(s) could not be read; "
@@ -1094,6 +1107,8 @@ class StoredArticle(NamedTuple):
     terms: ArticleTerms | None
     # the digest and terms packed to store with the article (`digest.pack_digest`)
     packed: DigestRow | None = None
+    # the rest of a digest let go of it, packed (`digest.unpack_held_digest`)
+    rest: bytes | None = None
 
 
 class _Shape(NamedTuple):
