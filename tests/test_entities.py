@@ -1185,3 +1185,31 @@ def test_a_place_reading_does_not_take_the_name_after_a_title(place: str, takes:
     person = Mention(text[start : text.index(",")], "PER", 0, start, text.index(","))
     name = Mention(place, "LOC", 0, text.index(place), text.index(","))
     assert _place_takes_the_name(name, person) is takes
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "label"),
+    [
+        (
+            "Dia bertemu Presiden Mesir Abdel Fattah al-Sisi di Kairo.",
+            "Abdel Fattah al-Sisi",
+            "PER",
+        ),
+        ("Presiden Hosni al-Mubarak tiba di Jakarta, Senin.", "Hosni al-Mubarak", "PER"),
+        ("Kabar itu dibantah Perdana Menteri Haidar al-Abadi kemarin.", "Haidar al-Abadi", "PER"),
+        ("Tokoh itu bernama Yusuf al-Qaradawi, seorang ulama Mesir.", "Yusuf al-Qaradawi", "PER"),
+        (
+            "Kapal tanker itu ditahan di Selat Shatt al-Arab pekan lalu.",
+            "Selat Shatt al-Arab",
+            "LOC",
+        ),
+    ],
+)
+def test_a_family_name_opened_by_a_particle_is_part_of_the_name(
+    text: str, name: str, label: str
+) -> None:
+    """`al-Sisi` starts in lowercase but is a family name: the name runs over it (after a
+    title too), not cut at it or dropped as a name ending in a lowercase word."""
+    result = found(text)
+    assert (name, label) in result
+    assert not any(other != name and other in name for other, _ in result if _ == label)

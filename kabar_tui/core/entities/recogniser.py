@@ -110,6 +110,12 @@ WEIGHED_TAG = "/" + WEIGHED
 PLACE_PREPOSITIONS = frozenset({"di", "ke", "dari", "menuju", "asal", "negara", "bagian"})
 RUN_GOES_ON = re.compile(r"\s+[A-Z]")
 
+# A word of a name that opens with a lowercase particle joined to a capitalised word:
+# Arabic family names (`Bashar al-Assad`, `Abdel Fattah el-Sisi`, `Selat Shat al-Arab`).
+# It is no lowercase word (`_well_formed`, `_name_like`), and a name the rules cut before
+# it gives way to the tagger's name that runs over it (`_runs_over_particles`).
+PARTICLE_WORD = re.compile(r"(?:al|el|ad|ar|as|asy|at|az|an|ash|ath|ul|ud|bin|ibn)-[A-Z]")
+
 # Words either side of a possible name that the tagger decodes (`_around_open_names`).
 WINDOW = 4
 
@@ -449,13 +455,17 @@ def _sentences(words: list[str]) -> list[tuple[int, int]]:
 def _carries(word: str, tag: str) -> bool:
     """Whether a word next to a known name, a head's name or a titled person could carry
     a name the tagger is sure of past its edge (`Washington | DC`, `Gedung Nusantara |
-    II`, `PT Pertamina | (Persero)`): not in lowercase (capitalised, a number, `-`, `(`),
-    and in no curated mention and no person (`_takes_in_another`). Only a mention with
-    one of these next to it can be overruled by a sure name (`SURE_OVERRULES`), so only
-    then are its words decoded. Asked only at the edges of those mentions."""
-    return (word[0].isupper() or word[0].isdigit() or word in NAME_OPENERS) and (
-        tag == "O" or (tag[2:5] != "PER" and tag.partition("/")[2] not in CURATED)
-    )
+    II`, `PT Pertamina | (Persero)`, `Selat Shatt | al-Arab`): not in lowercase
+    (capitalised, a number, `-`, `(`, a particle's family name), and in no curated
+    mention and no person (`_takes_in_another`). Only a mention with one of these next to
+    it can be overruled by a sure name (`SURE_OVERRULES`), so only then are its words
+    decoded. Asked only at the edges of those mentions."""
+    return (
+        word[0].isupper()
+        or word[0].isdigit()
+        or word in NAME_OPENERS
+        or PARTICLE_WORD.match(word) is not None
+    ) and (tag == "O" or (tag[2:5] != "PER" and tag.partition("/")[2] not in CURATED))
 
 
 def _around_open_names(open_names: list[int], first: int, last: int) -> list[tuple[int, int]]:
@@ -756,6 +766,7 @@ def _gives_way(
     return any(
         (
             (reading := _reading(name, mention)) in how
+            or _runs_over_particles(name, mention, text)
             or (
                 probability is not None
                 and probability >= sure
@@ -768,6 +779,18 @@ def _gives_way(
         and not any(_overlap(name, person) for person in people)
         and not (basis == "titled" and _place_takes_the_name(name, mention))
         for name, probability in over
+    )
+
+
+def _runs_over_particles(name: Mention, mention: Mention, text: str) -> bool:
+    """The tagger's name is the rules' mention, same label, run on over a family name
+    opened by a particle that the rules' capitalised run stops at (`Presiden | Omar`
+    `al-Beshir`, `Selat Shat` `al-Arab`)."""
+    if name.label != mention.label or name.start != mention.start or name.end <= mention.end:
+        return False
+    words = text[mention.end : name.end].split()
+    return any(PARTICLE_WORD.match(w) for w in words) and all(
+        PARTICLE_WORD.match(w) or w[:1].isupper() for w in words
     )
 
 
@@ -849,13 +872,14 @@ def _opens_with_title(name: Mention) -> bool:
 
 
 def _well_formed(mention: Mention) -> bool:
-    """Starts and ends with a word not in lowercase and holds a word that is not an
-    ordinary capitalised word (`angkasa Vostochny Cosmodrome` and `Senin` are not)."""
+    """Starts and ends with a word not in lowercase (`al-Assad` is not: `_lowercase`) and
+    holds a word that is not an ordinary capitalised word (`angkasa Vostochny Cosmodrome`
+    and `Senin` are not)."""
     words = mention.text.split()
     ordinary = gazetteer().not_entities
     return (
-        not words[0][:1].islower()
-        and not words[-1][:1].islower()
+        not _lowercase(words[0])
+        and not _lowercase(words[-1])
         and any(w[:1].isupper() and w.casefold() not in ordinary for w in words)
     )
 
@@ -863,7 +887,12 @@ def _well_formed(mention: Mention) -> bool:
 def _name_like(name: Mention) -> bool:
     """No lowercase word inside but the few that join names (`Pendidikan dan Kebudayaan`,
     `Bank of America`): `Timnas Indonesia melawan Irak` is two names."""
-    return all(not w[:1].islower() or w in NAME_JOINERS for w in name.text.split())
+    return all(not _lowercase(w) or w in NAME_JOINERS for w in name.text.split())
+
+
+def _lowercase(word: str) -> bool:
+    """A lowercase word, not a particle's family name (`al-Assad`)."""
+    return word[:1].islower() and not PARTICLE_WORD.match(word)
 
 
 def _overlap(one: Mention, other: Mention) -> bool:
