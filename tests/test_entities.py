@@ -1095,6 +1095,8 @@ def test_a_titles_region_before_its_country_stays_a_place(
         ("Tennessee Williams menulis drama itu pada 1947.", "Tennessee Williams"),
         ("Drama itu bagus, kata Tennessee Williams.", "Tennessee Williams"),
         ("Hal itu disampaikan kepada Tennessee Williams.", "Tennessee Williams"),
+        ("Menurut Tennessee Williams, drama itu ditulis dalam dua bulan.", "Tennessee Williams"),
+        ("Menurut Virginia Woolf, menulis butuh ruang sendiri.", "Virginia Woolf"),
     ],
 )
 def test_a_region_opening_a_one_word_person_is_the_persons_first_name(

@@ -501,8 +501,12 @@ def _merge(
     surely = [_likelier(name, probability, ruled, rules) for name, probability in surely]
     widenable = _widenable(ruled, rules, text) if surely else []
     tagged = [_without_verb_at_end(_widened(name, widenable, text)) for name, _ in surely]
+    joined: list[Mention] = []
     if len(tagged) > 1:
+        read = tagged
         tagged = _region_opens_person(tagged, text)
+        if len(tagged) < len(read):
+            joined = [name for name in tagged if name not in read]
     # a mention only a sure name overrules needs a name whose probability was asked for
     sure = any(probability is not None for _, probability in surely)
     ruled_bases = rules.bases
@@ -524,6 +528,8 @@ def _merge(
         for name in tagged:
             if name.label == Label.ORG and _ends_in_a_known_name(name, ruled, rules, text):
                 kept = [k for k in kept if not _overlap(name, k)]
+        for name in joined:  # `Menurut Tennessee Williams`: not the rules' place + person
+            kept = [k for k in kept if not (name.start <= k.start and k.end <= name.end)]
         # kept is in text order: a tagged name meets one of those starting before its end
         # if the furthest end among them is past its start
         starts = [k.start for k in kept]
