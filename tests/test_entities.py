@@ -1215,3 +1215,21 @@ def test_a_family_name_opened_by_a_particle_is_part_of_the_name(
     result = found(text)
     assert (name, label) in result
     assert not any(other != name and other in name for other, _ in result if _ == label)
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "person"),
+    [
+        ("Kebijakan itu dikritik wali kota Florida Ginther pekan lalu.", "Florida", "Ginther"),
+        ("Hal itu dikatakan wali kota Texas Adler kemarin.", "Texas", "Adler"),
+        ("Kata gubernur Arizona Hobbs, perbatasan aman.", "Arizona", "Hobbs"),
+    ],
+)
+def test_a_place_the_tagger_reads_on_into_a_titles_person_is_split(
+    text: str, place: str, person: str
+) -> None:
+    """After a lowercase title the tagger reads `Florida Ginther` as one place; a known
+    place followed by a word no list knows is the title's place and its holder."""
+    result = found(text)
+    assert {(place, "LOC"), (person, "PER")} <= result
+    assert not any(name.startswith(place + " ") for name, _ in result)

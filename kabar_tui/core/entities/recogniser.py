@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from itertools import accumulate, chain, compress, pairwise
 from operator import attrgetter, itemgetter
 
-from kabar_tui.core.entities.features import rule_tags_at, word_lists
-from kabar_tui.core.entities.gazetteer import MAX_PHRASE_WORDS, gazetteer, key_tuple
+from kabar_tui.core.entities.features import WordLists, rule_tags_at, word_lists
+from kabar_tui.core.entities.gazetteer import MAX_PHRASE_WORDS, gazetteer, key_tuple, token_key
 from kabar_tui.core.entities.rules import (
     RuleResult,
     known_people,
@@ -109,6 +109,7 @@ WEIGHED_TAG = "/" + WEIGHED
 # capitalised word after a name (the run goes on).
 PLACE_PREPOSITIONS = frozenset({"di", "ke", "dari", "menuju", "asal", "negara", "bagian"})
 RUN_GOES_ON = re.compile(r"\s+[A-Z]")
+NAME_PIECE = re.compile(r"\S+")
 
 # A word of a name that opens with a lowercase particle joined to a capitalised word:
 # Arabic family names (`Bashar al-Assad`, `Abdel Fattah el-Sisi`, `Selat Shat al-Arab`).
@@ -507,6 +508,8 @@ def _merge(
         tagged = _region_opens_person(tagged, text)
         if len(tagged) < len(read):
             joined = [name for name in tagged if name not in read]
+    if tagged:
+        tagged = _title_place_then_person(tagged, text)
     # a mention only a sure name overrules needs a name whose probability was asked for
     sure = any(probability is not None for _, probability in surely)
     ruled_bases = rules.bases
@@ -683,6 +686,58 @@ def _region_opens_person(tagged: list[Mention], text: str) -> list[Mention]:
     if not skip:
         joined.append(tagged[-1])
     return joined
+
+
+def _title_place_then_person(tagged: list[Mention], text: str) -> list[Mention]:
+    """A place or organisation the tagger reads right after a title (`wali kota Florida
+    Ginther`, `gubernur Jawa Tengah Sutrisno`) that is a known place followed by one to
+    three capitalised words no list knows is the title's place and the person holding it,
+    by the reader's convention (`Gubernur Ohio Mike DeWine`)."""
+    split: list[Mention] = []
+    for name in tagged:
+        if name.label != Label.PER and " " in name.text:
+            words = [(m.start(), m.end()) for m in NAME_PIECE.finditer(text, name.start, name.end)]
+            place = _known_place_then_unlisted(words, text)
+            if place and _ends_with_title(text[: name.start].split()[-MAX_PHRASE_WORDS:]):
+                split.append(
+                    Mention(text[name.start : place], Label.LOC, name.paragraph, name.start, place)
+                )
+                start = words[next(i for i, w in enumerate(words) if w[0] > place)][0]
+                split.append(
+                    Mention(text[start : name.end], Label.PER, name.paragraph, start, name.end)
+                )
+                continue
+        split.append(name)
+    return split
+
+
+def _known_place_then_unlisted(words: list[tuple[int, int]], text: str) -> int | None:
+    """The end of the longest known place opening these words (offsets into `text`), if
+    one to three words follow it, each capitalised and in no list (`word_lists`)."""
+    names = gazetteer().names
+    lists = word_lists()
+    for length in range(len(words) - 1, 0, -1):
+        rest = [text[a:b] for a, b in words[length:]]
+        if len(rest) > 3:
+            return None
+        if names.get(key_tuple(text[words[0][0] : words[length - 1][1]]), ("",))[0] != Label.LOC:
+            continue
+        if all(w[:1].isupper() and w[1:].islower() and _unlisted(w, lists) for w in rest):
+            return words[length - 1][1]
+        return None
+    return None
+
+
+def _unlisted(word: str, lists: WordLists) -> bool:
+    """No curated list, cue or word statistic knows the word: a name of its own."""
+    key = token_key(word)
+    return not (
+        key in lists.single_names
+        or key in lists.name_parts
+        or key in lists.cues
+        or key in lists.not_entities
+        or key in lists.lowercase
+    )
 
 
 def _opens_run_outside_place(text: str, start: int) -> bool:
