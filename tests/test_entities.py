@@ -1223,13 +1223,16 @@ def test_a_family_name_opened_by_a_particle_is_part_of_the_name(
         ("Kebijakan itu dikritik wali kota Florida Ginther pekan lalu.", "Florida", "Ginther"),
         ("Hal itu dikatakan wali kota Texas Adler kemarin.", "Texas", "Adler"),
         ("Kata gubernur Arizona Hobbs, perbatasan aman.", "Arizona", "Hobbs"),
+        ("Hal itu disampaikan gubernur Florida Ron DeSantis kemarin.", "Florida", "Ron DeSantis"),
+        ("Hal itu disampaikan gubernur Oregon Tina Kotek kemarin.", "Oregon", "Tina Kotek"),
     ],
 )
 def test_a_place_the_tagger_reads_on_into_a_titles_person_is_split(
     text: str, place: str, person: str
 ) -> None:
-    """After a lowercase title the tagger reads `Florida Ginther` as one place; a known
-    place followed by a word no list knows is the title's place and its holder."""
+    """After a lowercase title the tagger reads `Florida Ginther` as one place, `Florida Ron
+    DeSantis` as one person, or only `Tina Kotek` after `Oregon`: a known place followed by
+    words no list knows is the title's place and its holder."""
     result = found(text)
     assert {(place, "LOC"), (person, "PER")} <= result
     assert not any(name.startswith(place + " ") for name, _ in result)

@@ -110,6 +110,9 @@ WEIGHED_TAG = "/" + WEIGHED
 PLACE_PREPOSITIONS = frozenset({"di", "ke", "dari", "menuju", "asal", "negara", "bagian"})
 RUN_GOES_ON = re.compile(r"\s+[A-Z]")
 NAME_PIECE = re.compile(r"\S+")
+# How far back `_title_place_before` reads for a title and its place (its words, the
+# first of which may be cut and is left out).
+BEFORE_CHARS = 200
 
 # A word of a name that opens with a lowercase particle joined to a capitalised word:
 # Arabic family names (`Bashar al-Assad`, `Abdel Fattah el-Sisi`, `Selat Shat al-Arab`).
@@ -509,7 +512,7 @@ def _merge(
         if len(tagged) < len(read):
             joined = [name for name in tagged if name not in read]
     if tagged:
-        tagged = _title_place_then_person(tagged, text)
+        tagged = _title_place_then_person(tagged, ruled, text)
     # a mention only a sure name overrules needs a name whose probability was asked for
     sure = any(probability is not None for _, probability in surely)
     ruled_bases = rules.bases
@@ -688,17 +691,22 @@ def _region_opens_person(tagged: list[Mention], text: str) -> list[Mention]:
     return joined
 
 
-def _title_place_then_person(tagged: list[Mention], text: str) -> list[Mention]:
-    """A place or organisation the tagger reads right after a title (`wali kota Florida
-    Ginther`, `gubernur Jawa Tengah Sutrisno`) that is a known place followed by one to
-    three capitalised words no list knows is the title's place and the person holding it,
-    by the reader's convention (`Gubernur Ohio Mike DeWine`)."""
+def _title_place_then_person(
+    tagged: list[Mention], ruled: list[Mention], text: str
+) -> list[Mention]:
+    """The title's place and the person holding it, by the reader's convention (`Gubernur
+    Ohio Mike DeWine`), where the news writes the title in lowercase and the rules leave
+    a region of another country after it to the tagger: a name the tagger reads right
+    after a title that is a known place followed by one to three capitalised words no list
+    knows (`wali kota Florida Ginther` as one place, `gubernur Florida Ron DeSantis` as
+    one person) is split; a known place between a title and the tagger's person that no
+    name covers (`gubernur Oregon | Tina Kotek`) is added."""
     split: list[Mention] = []
     for name in tagged:
-        if name.label != Label.PER and " " in name.text:
+        if " " in name.text and key_tuple(name.text) not in known_people():
             words = [(m.start(), m.end()) for m in NAME_PIECE.finditer(text, name.start, name.end)]
             place = _known_place_then_unlisted(words, text)
-            if place and _ends_with_title(text[: name.start].split()[-MAX_PHRASE_WORDS:]):
+            if place and _ends_with_title(_words_before(text, name.start)):
                 split.append(
                     Mention(text[name.start : place], Label.LOC, name.paragraph, name.start, place)
                 )
@@ -707,8 +715,49 @@ def _title_place_then_person(tagged: list[Mention], text: str) -> list[Mention]:
                     Mention(text[start : name.end], Label.PER, name.paragraph, start, name.end)
                 )
                 continue
+        if name.label == Label.PER and _capitalised_word_before(text, name.start):
+            title_place = _title_place_before(name, text)
+            if title_place and not any(_overlap(title_place, m) for m in chain(ruled, tagged)):
+                split.append(title_place)
         split.append(name)
     return split
+
+
+def _capitalised_word_before(text: str, start: int) -> bool:
+    """A capitalised word and one space right before `start` (most names have none)."""
+    if start < 2 or text[start - 1] != " " or not text[start - 2].isalpha():
+        return False
+    return text[text.rfind(" ", 0, start - 1) + 1].isupper()
+
+
+def _words_before(text: str, start: int) -> list[str]:
+    """The last words before `start`, enough for a title and a place (a word the window
+    cuts is left out)."""
+    words = text[max(0, start - BEFORE_CHARS) : start].split()
+    if start > BEFORE_CHARS:
+        words = words[1:]
+    return words[-(MAX_PHRASE_WORDS + 3) :]
+
+
+def _title_place_before(name: Mention, text: str) -> Mention | None:
+    """The known place (one to three capitalised words) right before the name, after a
+    title, if any."""
+    before = _words_before(text, name.start)
+    names = gazetteer().names
+    for length in (3, 2, 1):
+        if len(before) <= length or not all(
+            w[:1].isupper() and w.isalpha() for w in before[-length:]
+        ):
+            continue
+        place = " ".join(before[-length:])
+        start = name.start - 1 - len(place)
+        if (
+            text[start : name.start - 1] == place
+            and names.get(key_tuple(place), ("",))[0] == Label.LOC
+            and _ends_with_title(before[:-length])
+        ):
+            return Mention(place, Label.LOC, name.paragraph, start, start + len(place))
+    return None
 
 
 def _known_place_then_unlisted(words: list[tuple[int, int]], text: str) -> int | None:
@@ -722,7 +771,7 @@ def _known_place_then_unlisted(words: list[tuple[int, int]], text: str) -> int |
             return None
         if names.get(key_tuple(text[words[0][0] : words[length - 1][1]]), ("",))[0] != Label.LOC:
             continue
-        if all(w[:1].isupper() and w[1:].islower() and _unlisted(w, lists) for w in rest):
+        if all(w[:1].isupper() and not w.isupper() and _unlisted(w, lists) for w in rest):
             return words[length - 1][1]
         return None
     return None
