@@ -468,7 +468,7 @@ def _carries(word: str, tag: str) -> bool:
         word[0].isupper()
         or word[0].isdigit()
         or word in NAME_OPENERS
-        or PARTICLE_WORD.match(word) is not None
+        or ("-" in word and PARTICLE_WORD.match(word) is not None)
     ) and (tag == "O" or (tag[2:5] != "PER" and tag.partition("/")[2] not in CURATED))
 
 
@@ -702,8 +702,10 @@ def _title_place_then_person(
     one person) is split; a known place between a title and the tagger's person that no
     name covers (`gubernur Oregon | Tina Kotek`) is added."""
     split: list[Mention] = []
+    opening = gazetteer().names.lengths
     for name in tagged:
-        if " " in name.text and key_tuple(name.text) not in known_people():
+        first, space, _ = name.text.partition(" ")
+        if space and token_key(first) in opening and key_tuple(name.text) not in known_people():
             words = [(m.start(), m.end()) for m in NAME_PIECE.finditer(text, name.start, name.end)]
             place = _known_place_then_unlisted(words, text)
             if place and _ends_with_title(_words_before(text, name.start)):
@@ -764,13 +766,16 @@ def _known_place_then_unlisted(words: list[tuple[int, int]], text: str) -> int |
     """The end of the longest known place opening these words (offsets into `text`), if
     one to three words follow it, each capitalised and in no list (`word_lists`)."""
     names = gazetteer().names
-    lists = word_lists()
-    for length in range(len(words) - 1, 0, -1):
-        rest = [text[a:b] for a, b in words[length:]]
-        if len(rest) > 3:
+    first = token_key(text[words[0][0] : words[0][1]])
+    for length in names.lengths.get(first, ()):  # longest first
+        if length >= len(words):
+            continue
+        if len(words) - length > 3:
             return None
         if names.get(key_tuple(text[words[0][0] : words[length - 1][1]]), ("",))[0] != Label.LOC:
             continue
+        lists = word_lists()
+        rest = [text[a:b] for a, b in words[length:]]
         if all(w[:1].isupper() and not w.isupper() and _unlisted(w, lists) for w in rest):
             return words[length - 1][1]
         return None
