@@ -1236,3 +1236,11 @@ def test_a_place_the_tagger_reads_on_into_a_titles_person_is_split(
     result = found(text)
     assert {(place, "LOC"), (person, "PER")} <= result
     assert not any(name.startswith(place + " ") for name, _ in result)
+
+
+def test_a_company_named_after_an_indonesian_place_after_a_title_is_not_split() -> None:
+    """Only a region of another country, which the rules leave to the tagger, is split from
+    the words after it: `Jakarta Propertindo` after `direktur` is a firm, not a place and
+    a person."""
+    result = found("Hal itu dikatakan direktur Jakarta Propertindo kemarin.")
+    assert ("Propertindo", "PER") not in result

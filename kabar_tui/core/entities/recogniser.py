@@ -697,9 +697,9 @@ def _title_place_then_person(
     """The title's place and the person holding it, by the reader's convention (`Gubernur
     Ohio Mike DeWine`), where the news writes the title in lowercase and the rules leave
     a region of another country after it to the tagger: a name the tagger reads right
-    after a title that is a known place followed by one to three capitalised words no list
+    after a title that is such a region followed by one to three capitalised words no list
     knows (`wali kota Florida Ginther` as one place, `gubernur Florida Ron DeSantis` as
-    one person) is split; a known place between a title and the tagger's person that no
+    one person) is split; such a region between a title and the tagger's person that no
     name covers (`gubernur Oregon | Tina Kotek`) is added."""
     split: list[Mention] = []
     opening = gazetteer().names.lengths
@@ -707,7 +707,7 @@ def _title_place_then_person(
         first, space, _ = name.text.partition(" ")
         if space and token_key(first) in opening and key_tuple(name.text) not in known_people():
             words = [(m.start(), m.end()) for m in NAME_PIECE.finditer(text, name.start, name.end)]
-            place = _known_place_then_unlisted(words, text)
+            place = _region_then_unlisted(words, text)
             if place and _ends_with_title(_words_before(text, name.start)):
                 split.append(
                     Mention(text[name.start : place], Label.LOC, name.paragraph, name.start, place)
@@ -742,10 +742,10 @@ def _words_before(text: str, start: int) -> list[str]:
 
 
 def _title_place_before(name: Mention, text: str) -> Mention | None:
-    """The known place (one to three capitalised words) right before the name, after a
-    title, if any."""
+    """The region of another country (one to three capitalised words) right before the
+    name, after a title, if any."""
     before = _words_before(text, name.start)
-    names = gazetteer().names
+    regions = gazetteer().world_regions
     for length in (3, 2, 1):
         if len(before) <= length or not all(
             w[:1].isupper() and w.isalpha() for w in before[-length:]
@@ -755,16 +755,19 @@ def _title_place_before(name: Mention, text: str) -> Mention | None:
         start = name.start - 1 - len(place)
         if (
             text[start : name.start - 1] == place
-            and names.get(key_tuple(place), ("",))[0] == Label.LOC
+            and key_tuple(place) in regions
             and _ends_with_title(before[:-length])
         ):
             return Mention(place, Label.LOC, name.paragraph, start, start + len(place))
     return None
 
 
-def _known_place_then_unlisted(words: list[tuple[int, int]], text: str) -> int | None:
-    """The end of the longest known place opening these words (offsets into `text`), if
-    one to three words follow it, each capitalised and in no list (`word_lists`)."""
+def _region_then_unlisted(words: list[tuple[int, int]], text: str) -> int | None:
+    """The end of the longest region of another country (`gaz.world_regions`) opening
+    these words (offsets into `text`), if one to three words follow it, each capitalised
+    and in no list (`word_lists`). Only those regions: the rules leave them to the tagger
+    when they open a run (nerqfix), and a known Indonesian place opens companies' names
+    (`direktur Jakarta Propertindo`)."""
     names = gazetteer().names
     first = token_key(text[words[0][0] : words[0][1]])
     for length in names.lengths.get(first, ()):  # longest first
@@ -772,7 +775,7 @@ def _known_place_then_unlisted(words: list[tuple[int, int]], text: str) -> int |
             continue
         if len(words) - length > 3:
             return None
-        if names.get(key_tuple(text[words[0][0] : words[length - 1][1]]), ("",))[0] != Label.LOC:
+        if key_tuple(text[words[0][0] : words[length - 1][1]]) not in gazetteer().world_regions:
             continue
         lists = word_lists()
         rest = [text[a:b] for a, b in words[length:]]
