@@ -1244,3 +1244,22 @@ def test_a_company_named_after_an_indonesian_place_after_a_title_is_not_split() 
     a person."""
     result = found("Hal itu dikatakan direktur Jakarta Propertindo kemarin.")
     assert ("Propertindo", "PER") not in result
+
+
+def test_a_firm_named_after_a_foreign_region_after_a_title_is_not_split() -> None:
+    """A name the tagger reads as an organisation after a lowercase title stays one, even
+    when it opens with a region of another country (`direktur Texas Instruments`): only a
+    place or a person the tagger reads on is the title's place and its holder. Several
+    paragraphs, as an article has them: with one alone the tagger happened to keep it."""
+    paragraphs = [
+        "Hal itu dikatakan direktur Texas Instruments kemarin.",
+        "Cuaca di Jakarta cerah pada Senin pagi.",
+        "Saham yang dijual direktur Arizona Beverages turun tajam.",
+        "Laporan itu disusun direktur California Pizza kemarin.",
+        "Hal itu disampaikan gubernur Florida Ron DeSantis kemarin.",
+    ]
+    result = {(m.text, m.label) for m in recognise(paragraphs)}
+    for firm in ("Texas Instruments", "Arizona Beverages", "California Pizza"):
+        assert (firm, "ORG") in result
+        assert (firm.split()[1], "PER") not in result
+    assert {("Florida", "LOC"), ("Ron DeSantis", "PER")} <= result

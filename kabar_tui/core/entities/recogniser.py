@@ -699,13 +699,19 @@ def _title_place_then_person(
     a region of another country after it to the tagger: a name the tagger reads right
     after a title that is such a region followed by one to three capitalised words no list
     knows (`wali kota Florida Ginther` as one place, `gubernur Florida Ron DeSantis` as
-    one person) is split; such a region between a title and the tagger's person that no
-    name covers (`gubernur Oregon | Tina Kotek`) is added."""
+    one person) is split, unless the tagger reads it as an organisation (`direktur Texas
+    Instruments` is a firm named after the region); such a region between a title and
+    the tagger's person that no name covers (`gubernur Oregon | Tina Kotek`) is added."""
     split: list[Mention] = []
     opening = gazetteer().names.lengths
     for name in tagged:
         first, space, _ = name.text.partition(" ")
-        if space and token_key(first) in opening and key_tuple(name.text) not in known_people():
+        if (
+            space
+            and name.label != Label.ORG
+            and token_key(first) in opening
+            and key_tuple(name.text) not in known_people()
+        ):
             words = [(m.start(), m.end()) for m in NAME_PIECE.finditer(text, name.start, name.end)]
             place = _region_then_unlisted(words, text)
             if place and _ends_with_title(_words_before(text, name.start)):
