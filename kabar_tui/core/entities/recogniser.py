@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from itertools import accumulate, chain, compress, pairwise
 from operator import attrgetter, itemgetter
 
-from kabar_tui.core.entities.features import rule_tags_at, word_lists
-from kabar_tui.core.entities.gazetteer import MAX_PHRASE_WORDS, gazetteer, key_tuple
+from kabar_tui.core.entities.features import WordLists, rule_tags_at, word_lists
+from kabar_tui.core.entities.gazetteer import MAX_PHRASE_WORDS, gazetteer, key_tuple, token_key
 from kabar_tui.core.entities.rules import (
     RuleResult,
     known_people,
@@ -109,6 +109,16 @@ WEIGHED_TAG = "/" + WEIGHED
 # capitalised word after a name (the run goes on).
 PLACE_PREPOSITIONS = frozenset({"di", "ke", "dari", "menuju", "asal", "negara", "bagian"})
 RUN_GOES_ON = re.compile(r"\s+[A-Z]")
+NAME_PIECE = re.compile(r"\S+")
+# How far back `_title_place_before` reads for a title and its place (its words, the
+# first of which may be cut and is left out).
+BEFORE_CHARS = 200
+
+# A word of a name that opens with a lowercase particle joined to a capitalised word:
+# Arabic family names (`Bashar al-Assad`, `Abdel Fattah el-Sisi`, `Selat Shat al-Arab`).
+# It is no lowercase word (`_well_formed`, `_name_like`), and a name the rules cut before
+# it gives way to the tagger's name that runs over it (`_runs_over_particles`).
+PARTICLE_WORD = re.compile(r"(?:al|el|ad|ar|as|asy|at|az|an|ash|ath|ul|ud|bin|ibn)-[A-Z]")
 
 # Words either side of a possible name that the tagger decodes (`_around_open_names`).
 WINDOW = 4
@@ -449,13 +459,17 @@ def _sentences(words: list[str]) -> list[tuple[int, int]]:
 def _carries(word: str, tag: str) -> bool:
     """Whether a word next to a known name, a head's name or a titled person could carry
     a name the tagger is sure of past its edge (`Washington | DC`, `Gedung Nusantara |
-    II`, `PT Pertamina | (Persero)`): not in lowercase (capitalised, a number, `-`, `(`),
-    and in no curated mention and no person (`_takes_in_another`). Only a mention with
-    one of these next to it can be overruled by a sure name (`SURE_OVERRULES`), so only
-    then are its words decoded. Asked only at the edges of those mentions."""
-    return (word[0].isupper() or word[0].isdigit() or word in NAME_OPENERS) and (
-        tag == "O" or (tag[2:5] != "PER" and tag.partition("/")[2] not in CURATED)
-    )
+    II`, `PT Pertamina | (Persero)`, `Selat Shatt | al-Arab`): not in lowercase
+    (capitalised, a number, `-`, `(`, a particle's family name), and in no curated
+    mention and no person (`_takes_in_another`). Only a mention with one of these next to
+    it can be overruled by a sure name (`SURE_OVERRULES`), so only then are its words
+    decoded. Asked only at the edges of those mentions."""
+    return (
+        word[0].isupper()
+        or word[0].isdigit()
+        or word in NAME_OPENERS
+        or ("-" in word and PARTICLE_WORD.match(word) is not None)
+    ) and (tag == "O" or (tag[2:5] != "PER" and tag.partition("/")[2] not in CURATED))
 
 
 def _around_open_names(open_names: list[int], first: int, last: int) -> list[tuple[int, int]]:
@@ -491,8 +505,14 @@ def _merge(
     surely = [_likelier(name, probability, ruled, rules) for name, probability in surely]
     widenable = _widenable(ruled, rules, text) if surely else []
     tagged = [_without_verb_at_end(_widened(name, widenable, text)) for name, _ in surely]
+    joined: list[Mention] = []
     if len(tagged) > 1:
+        read = tagged
         tagged = _region_opens_person(tagged, text)
+        if len(tagged) < len(read):
+            joined = [name for name in tagged if name not in read]
+    if tagged:
+        tagged = _title_place_then_person(tagged, ruled, text)
     # a mention only a sure name overrules needs a name whose probability was asked for
     sure = any(probability is not None for _, probability in surely)
     ruled_bases = rules.bases
@@ -514,6 +534,8 @@ def _merge(
         for name in tagged:
             if name.label == Label.ORG and _ends_in_a_known_name(name, ruled, rules, text):
                 kept = [k for k in kept if not _overlap(name, k)]
+        for name in joined:  # `Menurut Tennessee Williams`: not the rules' place + person
+            kept = [k for k in kept if not (name.start <= k.start and k.end <= name.end)]
         # kept is in text order: a tagged name meets one of those starting before its end
         # if the furthest end among them is past its start
         starts = [k.start for k in kept]
@@ -669,6 +691,118 @@ def _region_opens_person(tagged: list[Mention], text: str) -> list[Mention]:
     return joined
 
 
+def _title_place_then_person(
+    tagged: list[Mention], ruled: list[Mention], text: str
+) -> list[Mention]:
+    """The title's place and the person holding it, by the reader's convention (`Gubernur
+    Ohio Mike DeWine`), where the news writes the title in lowercase and the rules leave
+    a region of another country after it to the tagger: a name the tagger reads right
+    after a title that is such a region followed by one to three capitalised words no list
+    knows (`wali kota Florida Ginther` as one place, `gubernur Florida Ron DeSantis` as
+    one person) is split, unless the tagger reads it as an organisation (`direktur Texas
+    Instruments` is a firm named after the region); such a region between a title and
+    the tagger's person that no name covers (`gubernur Oregon | Tina Kotek`) is added."""
+    split: list[Mention] = []
+    opening = gazetteer().names.lengths
+    for name in tagged:
+        first, space, _ = name.text.partition(" ")
+        if (
+            space
+            and name.label != Label.ORG
+            and token_key(first) in opening
+            and key_tuple(name.text) not in known_people()
+        ):
+            words = [(m.start(), m.end()) for m in NAME_PIECE.finditer(text, name.start, name.end)]
+            place = _region_then_unlisted(words, text)
+            if place and _ends_with_title(_words_before(text, name.start)):
+                split.append(
+                    Mention(text[name.start : place], Label.LOC, name.paragraph, name.start, place)
+                )
+                start = words[next(i for i, w in enumerate(words) if w[0] > place)][0]
+                split.append(
+                    Mention(text[start : name.end], Label.PER, name.paragraph, start, name.end)
+                )
+                continue
+        if name.label == Label.PER and _capitalised_word_before(text, name.start):
+            title_place = _title_place_before(name, text)
+            if title_place and not any(_overlap(title_place, m) for m in chain(ruled, tagged)):
+                split.append(title_place)
+        split.append(name)
+    return split
+
+
+def _capitalised_word_before(text: str, start: int) -> bool:
+    """A capitalised word and one space right before `start` (most names have none)."""
+    if start < 2 or text[start - 1] != " " or not text[start - 2].isalpha():
+        return False
+    return text[text.rfind(" ", 0, start - 1) + 1].isupper()
+
+
+def _words_before(text: str, start: int) -> list[str]:
+    """The last words before `start`, enough for a title and a place (a word the window
+    cuts is left out)."""
+    words = text[max(0, start - BEFORE_CHARS) : start].split()
+    if start > BEFORE_CHARS:
+        words = words[1:]
+    return words[-(MAX_PHRASE_WORDS + 3) :]
+
+
+def _title_place_before(name: Mention, text: str) -> Mention | None:
+    """The region of another country (one to three capitalised words) right before the
+    name, after a title, if any."""
+    before = _words_before(text, name.start)
+    regions = gazetteer().world_regions
+    for length in (3, 2, 1):
+        if len(before) <= length or not all(
+            w[:1].isupper() and w.isalpha() for w in before[-length:]
+        ):
+            continue
+        place = " ".join(before[-length:])
+        start = name.start - 1 - len(place)
+        if (
+            text[start : name.start - 1] == place
+            and key_tuple(place) in regions
+            and _ends_with_title(before[:-length])
+        ):
+            return Mention(place, Label.LOC, name.paragraph, start, start + len(place))
+    return None
+
+
+def _region_then_unlisted(words: list[tuple[int, int]], text: str) -> int | None:
+    """The end of the longest region of another country (`gaz.world_regions`) opening
+    these words (offsets into `text`), if one to three words follow it, each capitalised
+    and in no list (`word_lists`). Only those regions: the rules leave them to the tagger
+    when they open a run (nerqfix), and a known Indonesian place opens companies' names
+    (`direktur Jakarta Propertindo`)."""
+    names = gazetteer().names
+    first = token_key(text[words[0][0] : words[0][1]])
+    for length in names.lengths.get(first, ()):  # longest first
+        if length >= len(words):
+            continue
+        if len(words) - length > 3:
+            return None
+        if key_tuple(text[words[0][0] : words[length - 1][1]]) not in gazetteer().world_regions:
+            continue
+        lists = word_lists()
+        rest = [text[a:b] for a, b in words[length:]]
+        if all(w[:1].isupper() and not w.isupper() and _unlisted(w, lists) for w in rest):
+            return words[length - 1][1]
+        return None
+    return None
+
+
+def _unlisted(word: str, lists: WordLists) -> bool:
+    """No curated list, cue or word statistic knows the word: a name of its own."""
+    key = token_key(word)
+    return not (
+        key in lists.single_names
+        or key in lists.name_parts
+        or key in lists.cues
+        or key in lists.not_entities
+        or key in lists.lowercase
+    )
+
+
 def _opens_run_outside_place(text: str, start: int) -> bool:
     """The word before `start` is an ordinary word (lowercase, or `Menurut`) that does not
     name a place after it, or there is none (the paragraph's first word). A title, written
@@ -756,6 +890,7 @@ def _gives_way(
     return any(
         (
             (reading := _reading(name, mention)) in how
+            or _runs_over_particles(name, mention, text)
             or (
                 probability is not None
                 and probability >= sure
@@ -768,6 +903,18 @@ def _gives_way(
         and not any(_overlap(name, person) for person in people)
         and not (basis == "titled" and _place_takes_the_name(name, mention))
         for name, probability in over
+    )
+
+
+def _runs_over_particles(name: Mention, mention: Mention, text: str) -> bool:
+    """The tagger's name is the rules' mention, same label, run on over a family name
+    opened by a particle that the rules' capitalised run stops at (`Presiden | Omar`
+    `al-Beshir`, `Selat Shat` `al-Arab`)."""
+    if name.label != mention.label or name.start != mention.start or name.end <= mention.end:
+        return False
+    words = text[mention.end : name.end].split()
+    return any(PARTICLE_WORD.match(w) for w in words) and all(
+        PARTICLE_WORD.match(w) or w[:1].isupper() for w in words
     )
 
 
@@ -849,13 +996,14 @@ def _opens_with_title(name: Mention) -> bool:
 
 
 def _well_formed(mention: Mention) -> bool:
-    """Starts and ends with a word not in lowercase and holds a word that is not an
-    ordinary capitalised word (`angkasa Vostochny Cosmodrome` and `Senin` are not)."""
+    """Starts and ends with a word not in lowercase (`al-Assad` is not: `_lowercase`) and
+    holds a word that is not an ordinary capitalised word (`angkasa Vostochny Cosmodrome`
+    and `Senin` are not)."""
     words = mention.text.split()
     ordinary = gazetteer().not_entities
     return (
-        not words[0][:1].islower()
-        and not words[-1][:1].islower()
+        not _lowercase(words[0])
+        and not _lowercase(words[-1])
         and any(w[:1].isupper() and w.casefold() not in ordinary for w in words)
     )
 
@@ -863,7 +1011,12 @@ def _well_formed(mention: Mention) -> bool:
 def _name_like(name: Mention) -> bool:
     """No lowercase word inside but the few that join names (`Pendidikan dan Kebudayaan`,
     `Bank of America`): `Timnas Indonesia melawan Irak` is two names."""
-    return all(not w[:1].islower() or w in NAME_JOINERS for w in name.text.split())
+    return all(not _lowercase(w) or w in NAME_JOINERS for w in name.text.split())
+
+
+def _lowercase(word: str) -> bool:
+    """A lowercase word, not a particle's family name (`al-Assad`)."""
+    return word[:1].islower() and not PARTICLE_WORD.match(word)
 
 
 def _overlap(one: Mention, other: Mention) -> bool:
