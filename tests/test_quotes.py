@@ -471,3 +471,66 @@ def test_reported_words_right_after_mengatakan_without_bahwa_are_indirect_speech
     assert [(q.text, q.kind, q.speaker) for q in quotes] == [
         ("pendaftaran peserta dibuka hingga akhir bulan", "indirect", "Dewi Lestari"),
     ]
+
+
+# A unit or a rank is never the speaker: the person ends the chain.
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "speaker", "role"),
+    [
+        (
+            "”Kami masih menelusuri penyebab tabrakan itu,” kata Kepala Satuan Lalu Lintas"
+            " Polres Sleman Ajun Komisaris Mega Tetuka, Sabtu (3/10/2020).",
+            "Mega Tetuka",
+            "Kepala Satuan Lalu Lintas Polres Sleman Ajun Komisaris",
+        ),
+    ],
+)
+def test_the_name_after_units_and_ranks_is_the_speaker(
+    paragraph: str, speaker: str, role: str
+) -> None:
+    (quote,) = quotes_of([paragraph])
+    assert (quote.speaker, quote.role) == (speaker, role)
+
+
+def test_a_place_after_a_unit_followed_by_a_day_is_no_name() -> None:
+    (quote,) = quotes_of(["”Kami siaga penuh,” kata Kapolres Sleman Senin lalu."])
+    assert quote.speaker != "Senin"
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "speaker"),
+    [
+        (
+            "Deputi Bidang Pembiayaan Kementerian Koperasi dan UKM Hendy Saputra mengatakan,"
+            " aturan baru itu berlaku bulan depan.",
+            "Hendy Saputra",
+        ),
+        (
+            "Chief Economist Bank DBS Rahul Oswald optimistis, tahun depan ekonomi akan pulih.",
+            "Rahul Oswald",
+        ),
+    ],
+)
+def test_a_name_merged_into_its_organisation_is_the_speaker(paragraph: str, speaker: str) -> None:
+    (quote,) = quotes_of([paragraph])
+    assert quote.speaker == speaker
+
+
+def test_a_body_named_after_a_person_keeps_its_name() -> None:
+    (quote,) = quotes_of(
+        ["Universitas Sanata Dharma mengatakan, kuliah tatap muka belum dibuka semester ini."]
+    )
+    assert quote.speaker != "Sanata Dharma"
+
+
+def test_katanya_after_a_name_merged_into_its_organisation() -> None:
+    quotes = quotes_of(
+        [
+            "”Kami menolak usulan itu,” kata Budi Santoso.",
+            "Chief Economist Bank DBS Rahul Oswald optimistis, tahun depan ekonomi akan pulih.",
+            "”Konsumsi rumah tangga mulai naik,” katanya.",
+        ]
+    )
+    assert quotes[-1].speaker == "Rahul Oswald"

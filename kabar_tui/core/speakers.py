@@ -24,6 +24,7 @@ from functools import cache
 
 from kabar_tui.core.lexicon import Label, speech_cues
 from kabar_tui.core.model import Mention
+from kabar_tui.core.vocabulary import known
 
 # How far a speaker phrase is read after its cue, and a subject before its verb.
 MAX_PHRASE_CHARS = 240
@@ -311,7 +312,8 @@ def _speaker_named(
         if named:
             return named
         return Speaker(" ".join(words[:MAX_UNNAMED_WORDS]))
-    speaker = _pick(text, mentions.within(start, stop), found.roles)
+    candidates = mentions.within(start, stop)
+    speaker = _chain_person(text, candidates, start, stop) or _pick(text, candidates, found.roles)
     if speaker is not None:
         if speaker.person:
             speaker.role = speaker.role or _role(text, start, text.find(speaker.name, start, stop))
@@ -403,7 +405,7 @@ def _subject(
         if mention.label == Label.LOC or _described(text, start, mention, verb_start):
             continue
         if mention.label != Label.PER:
-            return Speaker(mention.text)
+            return _chain_person(text, candidates, start, verb_start) or Speaker(mention.text)
         person = _person(text, mention, cues().roles)
         if person is not None:
             name, name_start, _ = person
@@ -416,8 +418,74 @@ def _subject(
         return speaker
     places = [m for m in candidates if m.label == Label.LOC]
     if places:
-        return Speaker(places[0].text)
+        return _chain_person(text, candidates, start, verb_start) or Speaker(places[0].text)
     return None
+
+
+def _chain_person(text: str, candidates: list[Mention], start: int, end: int) -> Speaker | None:
+    """The person at the end of a chain of units and ranks that recognition did not read
+    as one: a unit word stands for a place, a rank or a body, never for the speaker."""
+    if not candidates:
+        return None
+    last = candidates[-1]
+    speaker = _name_after_ranks(text, last.end, end)
+    if speaker is None and last.label != Label.PER:
+        speaker = _name_in_body(text, last)
+    if speaker is not None:
+        name_start = text.find(speaker.name, start, end)
+        speaker.role = _role(text, start, name_start)
+    return speaker
+
+
+def _name_after_ranks(text: str, pos: int, end: int) -> Speaker | None:
+    """A name after the last mention, past rank or title words (`Kepala Satuan Lalu Lintas
+    Polres Sleman Ajun Komisaris Mega Tetuko`); without a rank word between, capitalised
+    words after a place are no name (`Kapolres Sleman Senin`)."""
+    roles = cues().roles
+    ranked = False
+    name_words: list[re.Match[str]] = []
+    for word in WORD.finditer(text, pos, end):
+        if text[pos : word.start()].strip() or not word.group()[0].isupper():
+            break
+        pos = word.end()
+        if word.group().casefold().rstrip(".") in roles and not name_words:
+            ranked = True
+            continue
+        name_words.append(word)
+    if not ranked or not name_words:
+        return None
+    return Speaker(text[name_words[0].start() : name_words[-1].end()], person=True)
+
+
+MIN_BODY_NAME_WORDS = 2
+
+
+def _name_in_body(text: str, mention: Mention) -> Speaker | None:
+    """A person's name merged into the organisation or place before it (`Kementerian
+    Koperasi dan UKM Eddy Satriya`, `Bank DBS Taimur Baig`): two or more last words that are
+    no Indonesian words, after a body of two words or more or an acronym (`DKPKP`).
+    A body named after a person keeps its name (`Universitas Sanata Dharma`)."""
+    words = mention.text.split()
+    name = 0
+    while name < len(words) - 1 and _foreign_name_word(words[-1 - name]):
+        name += 1
+    body = words[: len(words) - name]
+    if name < MIN_BODY_NAME_WORDS or not body:
+        return None
+    if len(body) < 2 and not body[0].isupper():
+        return None
+    return Speaker(" ".join(words[len(body) :]), person=True)
+
+
+def _foreign_name_word(word: str) -> bool:
+    """A capitalised word, not an acronym, that is no Indonesian word: part of a name."""
+    return (
+        word[:1].isupper()
+        and not word.isupper()
+        and word.isalpha()
+        and word.casefold() not in cues().roles
+        and not known(word.casefold())
+    )
 
 
 def _described(text: str, start: int, mention: Mention, verb_start: int) -> bool:
