@@ -534,3 +534,24 @@ def test_katanya_after_a_name_merged_into_its_organisation() -> None:
         ]
     )
     assert quotes[-1].speaker == "Rahul Oswald"
+
+
+def test_a_quotation_standing_alone_goes_on_with_the_last_speaker() -> None:
+    quotes = quotes_of(
+        [
+            "Menurut Siti Rahma, harga beras akan turun pekan depan.",
+            "Pasokan dari daerah sudah mulai masuk.",
+            "”Kalau cuaca bagus, panen raya bisa maju dua minggu. Kami sudah siap?”",
+        ]
+    )
+    assert quotes[-1].speaker == "Siti Rahma"
+
+
+def test_a_quotation_inside_a_sentence_without_a_cue_gets_no_speaker() -> None:
+    quotes = quotes_of(
+        [
+            "Menurut Siti Rahma, harga beras akan turun pekan depan.",
+            "Spanduk bertuliskan ”Beras murah untuk semua warga desa kami” dipasang di pasar.",
+        ]
+    )
+    assert quotes[-1].speaker is None

@@ -411,6 +411,8 @@ def attribute(paragraphs: Sequence[str], mentions: Sequence[Mention]) -> list[Qu
                 found, speaker = _speaker_after(text, span.close, sentences, here, memory)
             if not found and span.open >= 0:
                 speaker = _speaker_before(text, span.open, sentences, here, memory)
+            if speaker is None and _stands_alone(text, span):
+                speaker = memory.pronoun()  # the speaker goes on talking
             memory.introduce(speaker)
             quote = _quote(text, start, end, kind, speaker, index)
             quotes.append(quote)
@@ -421,6 +423,16 @@ def attribute(paragraphs: Sequence[str], mentions: Sequence[Mention]) -> list[Qu
             if not span.closed:
                 running.append(quote)
     return quotes
+
+
+def _stands_alone(text: str, span: Span) -> bool:
+    """A closed quotation that is its whole paragraph, with no cue: news prints the next
+    words of the person last introduced so."""
+    return (
+        span.closed
+        and not text[: max(span.open, 0)].strip()
+        and not text[span.close + 1 :].strip(" .,")
+    )
 
 
 def _inside_marks(text: str, reported: Reported) -> bool:
