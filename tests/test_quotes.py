@@ -555,3 +555,65 @@ def test_a_quotation_inside_a_sentence_without_a_cue_gets_no_speaker() -> None:
         ]
     )
     assert quotes[-1].speaker is None
+
+
+# The person a sentence opens with, doing something, is whom a later pronoun cue means.
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Wali Kota Magelang Hendra Kusuma melarang warga menggelar hajatan bulan ini.",
+        "Secara terpisah, Wali Kota Magelang Hendra Kusuma juga menutup alun-alun kota.",
+        "Hendra Kusuma, Wali Kota Magelang, yang ditemui di balai kota, membenarkan kabar itu.",
+    ],
+)
+def test_katanya_means_the_person_a_sentence_opens_with(sentence: str) -> None:
+    quotes = quotes_of(
+        [
+            "”Kami menolak usulan itu,” kata Budi Santoso.",
+            sentence,
+            "”Semua kegiatan yang mengundang kerumunan kami larang,” katanya.",
+        ]
+    )
+    assert quotes[-1].speaker == "Hendra Kusuma"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Polisi kemudian memeriksa Hendra Kusuma di kantornya.",
+        "Menurut Budi, Hendra Kusuma menemukan kejanggalan pada data itu.",
+        "Pandemi Covid-19 membuat pesanan turun tajam.",
+    ],
+)
+def test_katanya_does_not_mean_a_person_who_is_no_subject(sentence: str) -> None:
+    quotes = quotes_of(
+        [
+            "”Kami menolak usulan itu,” kata Budi Santoso.",
+            sentence,
+            "”Semua kegiatan yang mengundang kerumunan kami larang,” katanya.",
+        ]
+    )
+    assert quotes[-1].speaker == "Budi Santoso"
+
+
+def test_the_subject_before_a_description_set_off_by_commas() -> None:
+    (quote,) = quotes_of(
+        [
+            "Rina Lestari, Koordinator Perahu Cepat Lombok untuk Gili Trawangan, mengatakan,"
+            " penumpang mulai naik sejak pekan lalu."
+        ]
+    )
+    assert quote.speaker == "Rina Lestari"
+
+
+def test_katanya_does_not_mean_a_person_only_placed_somewhere() -> None:
+    quotes = quotes_of(
+        [
+            "”Kami menolak usulan itu,” kata Budi Santoso.",
+            "Hendra Kusuma berada di Surabaya ketika banjir datang.",
+            "”Air naik cepat sekali,” katanya.",
+        ]
+    )
+    assert quotes[-1].speaker == "Budi Santoso"

@@ -32,10 +32,12 @@ from kabar_tui.core.entities import recognise
 from kabar_tui.core.lexicon import Label
 from kabar_tui.core.model import Article, Mention, Quote, QuoteKind
 from kabar_tui.core.speakers import (
+    AUXILIARIES,
     Memory,
     ParagraphMentions,
     Speaker,
     cues,
+    head_subject,
     phrase_end,
     read_speaker,
     subject_of,
@@ -66,8 +68,6 @@ BARE_CLAUSE = re.compile(
     r"\s+(?!(?:kepada|pada|di|dalam|saat|ketika|usai|seusai|hal|itu|ini|sesuatu|apa)\b)"
     r"(?=[a-z])"
 )
-# Before a reporting verb these tell of speech rather than report it.
-AUXILIARIES = frozenset({"sudah", "telah", "pernah", "akan", "tidak", "belum", "tak", "sempat"})
 # Where reported words end before a source named after them (`..., menurut Tass.`).
 TRAILING_SOURCE = re.compile(r",\s*(?:menurut|kata|ujar|mengutip|dikutip|dilansir)\s")
 MAX_TERM_WORDS = 6
@@ -295,6 +295,32 @@ def reported_speech(
     return found
 
 
+def _subjects(
+    text: str,
+    sentences: Sentences,
+    spans: list[Span],
+    mentions: ParagraphMentions,
+    memory: Memory,
+) -> list[Reported]:
+    """People that sentences open with, doing something other than reporting speech
+    (`Wali Kota Bekasi X meminta ...`): each becomes the person a later pronoun cue means.
+    A one-word name counts only as the full name the article gave it before (one capitalised
+    word at a sentence's head is too often no person). Reporting verbs are reported_speech's."""
+    found = []
+    opens = [s.open for s in spans]
+    for mention in mentions.mentions:
+        if _inside(spans, opens, mention.start):
+            continue
+        head = sentences.start(mention.start)
+        subject = head_subject(text, head, mention, sentences.end(mention.start))
+        if subject is None or cues().speech_at(text, subject[0]):
+            continue
+        speaker = memory.full_name(subject[1], mentions, mention.start, text)
+        if speaker is not None and " " in speaker.name.strip():
+            found.append(Reported(subject[0], speaker, -1, -1))
+    return found
+
+
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1] in " ,":
         end -= 1
@@ -371,11 +397,13 @@ def attribute(paragraphs: Sequence[str], mentions: Sequence[Mention]) -> list[Qu
         verbs = list(cues().speech(text))
         inverted = list(cues().inverted_cues(text))
         reports = verbs or inverted or "enurut" in text
-        if not spans and not reports:
+        people = any(m.label == Label.PER for m in in_paragraph)
+        if not spans and not reports and not people:
             continue
         here = ParagraphMentions(in_paragraph)
         sentences = Sentences(text)
         events: list[tuple[int, Span | Reported]] = [(max(s.open, 0), s) for s in spans]
+        events += [(r.pos, r) for r in _subjects(text, sentences, spans, here, memory)]
         if reports:
             events += [
                 (r.pos, r)

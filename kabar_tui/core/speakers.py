@@ -401,6 +401,10 @@ def _subject(
     if before and before[-1].casefold() in cues().pronouns:
         return memory.pronoun()
     candidates = mentions.within(start, verb_start)
+    if candidates:  # `X, ketua RT setempat, mengatakan`: X, not a mention in the description
+        head = head_subject(text, start, candidates[0], verb_start + 1)
+        if head is not None and head[0] == verb_start and text[candidates[0].end] == ",":
+            return Speaker(head[1].name, _role(text, start, candidates[0].start), person=True)
     for mention in reversed(candidates):  # the nearest person or body, not a description
         if mention.label == Label.LOC or _described(text, start, mention, verb_start):
             continue
@@ -486,6 +490,75 @@ def _foreign_name_word(word: str) -> bool:
         and word.casefold() not in cues().roles
         and not known(word.casefold())
     )
+
+
+# Words between a subject and its verb: `X juga meminta`. Before a verb these tell of an
+# act rather than do it: `X sudah menyampaikan data itu` (narration).
+ADVERBS = frozenset({"juga", "pun", "pula", "lalu", "kemudian", "lantas", "turut", "ikut"})
+AUXILIARIES = frozenset({"sudah", "telah", "pernah", "akan", "tidak", "belum", "tak", "sempat"})
+MAX_APPOSITIVE_CHARS = 200
+
+
+def head_subject(text: str, head: int, mention: Mention, end: int) -> tuple[int, Speaker] | None:
+    """(where its verb starts, the person) when a sentence opens with a person who does
+    something: `Wali Kota Bekasi X meminta ...`, `Secara terpisah, X menilai ...`, `X, ketua
+    RT setempat, menilai ...`. `head` and `end` bound the sentence; words in front of the
+    person must be a title chain (capitalised)."""
+    prefix = text[head : mention.start]
+    lead = prefix.rfind(",")
+    verb = _verb_after(text, mention.end)  # first: most mentions have no verb after them
+    if verb is None and text.startswith(",", mention.end) and not prefix[lead + 1 :].strip():
+        limit = min(end, mention.end + MAX_APPOSITIVE_CHARS)
+        comma = text.find(",", mention.end + 1, limit)
+        while comma != -1 and verb is None:  # `X, ketua RT setempat, yang dihubungi, menilai`
+            verb = _verb_after(text, comma + 1)
+            comma = text.find(",", comma + 1, limit)
+    if verb is None:
+        return None
+    if any(not w.group()[0].isupper() for w in WORD.finditer(prefix, lead + 1)):
+        return None  # the person is not the sentence's subject: `menurut X`, `kepada X`
+    if lead != -1 and not _adverbial(prefix[:lead]):
+        return None  # `Menurut Y, X menemukan ...`: X is inside Y's words
+    if mention.label == Label.PER:
+        person = _person(text, mention, cues().roles)
+        speaker = Speaker(person[0], person=True) if person else None
+    else:
+        speaker = _name_in_body(text, mention)
+    if speaker is None or DIGIT.search(speaker.name):
+        return None  # `Pandemi Covid-19 membuat ...`: no one's name
+    return verb, speaker
+
+
+def _adverbial(lead: str) -> bool:
+    """A lowercase clause opening a sentence (`Secara terpisah`, `Untuk menghindari hal
+    itu`), no one's words: no name in it, no cue."""
+    words = lead.split()
+    return (
+        bool(words)
+        and words[0].casefold() not in cues().cue_verbs
+        and words[0].casefold() != "menurut"
+        and all(w[:1].islower() for w in words[1:])
+    )
+
+
+def _verb_after(text: str, pos: int) -> int | None:
+    """Where a me- verb (or a reporting one) starts after pos, past spaces and adverbs;
+    None after an auxiliary or any other word."""
+    if text[pos : pos + 1] not in (" ", ","):
+        return None
+    for word in WORD.finditer(text, pos, pos + 60):
+        if text[pos : word.start()].strip():
+            return None
+        key = word.group().casefold()
+        if key in ADVERBS:
+            pos = word.end()
+            continue
+        if key in AUXILIARIES or not VERB_SHAPE.fullmatch(word.group()):
+            return None
+        if key.startswith("ber") and key not in cues().speech_verbs:
+            return None  # `X berada di ...`: a state or a move, not an act or a stance
+        return word.start()
+    return None
 
 
 def _described(text: str, start: int, mention: Mention, verb_start: int) -> bool:
