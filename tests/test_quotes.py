@@ -617,3 +617,18 @@ def test_katanya_does_not_mean_a_person_only_placed_somewhere() -> None:
         ]
     )
     assert quotes[-1].speaker == "Budi Santoso"
+
+
+def test_katanya_after_hal_itu_disampaikan_means_its_agent() -> None:
+    quotes = quotes_of(
+        [
+            "”Kami menolak usulan itu,” kata Budi Santoso.",
+            "Hal itu disampaikan Kepala Dinas Kesehatan Kabupaten Garut Intan Permatasari di"
+            " Garut, Senin (1/2/2021).",
+            "”Stok vaksin cukup untuk sebulan,” ujarnya.",
+        ]
+    )
+    assert [q.speaker for q in quotes if q.kind == "direct"] == [
+        "Budi Santoso",
+        "Intan Permatasari",
+    ]

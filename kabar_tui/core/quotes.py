@@ -245,7 +245,8 @@ def reported_speech(
     inverted: list[re.Match[str]],
 ) -> list[Reported]:
     """`Menurut X, ...`, `X mengatakan, ...` and `lanjut X, ...` (`verbs` and `inverted`:
-    where their cues are) outside quotations, in text order. Speakers are read when found;
+    where their cues are) outside quotations, in text order; `Hal itu disampaikan X`
+    introduces X with no words reported. Speakers are read when found;
     pronouns are resolved later, in order with the quotes."""
     found: list[Reported] = []
     opens = [s.open for s in spans]
@@ -280,6 +281,13 @@ def reported_speech(
         clause = reported.end() if reported else -1
         end = sentences.end(match.end()) if reported else -1
         found.append(Reported(match.start(), speaker, clause, end))
+    for match in cues().passive_agent.finditer(text) if "di" in text else ():
+        if _inside(spans, opens, match.start()) or _previous_char(text, match.start()) in MARKS:
+            continue  # `,” ditegaskan Budi` after a quotation is the quotation's cue
+        end = phrase_end(text, match.end(), sentences.end(match.end()))
+        speaker = read_speaker(text, match.end(), end, mentions, memory)
+        if speaker is not None and speaker.person:
+            found.append(Reported(match.start(), speaker, -1, -1))
     for match in inverted:
         if _inside(spans, opens, match.start()):
             continue
@@ -404,7 +412,7 @@ def attribute(paragraphs: Sequence[str], mentions: Sequence[Mention]) -> list[Qu
         sentences = Sentences(text)
         events: list[tuple[int, Span | Reported]] = [(max(s.open, 0), s) for s in spans]
         events += [(r.pos, r) for r in _subjects(text, sentences, spans, here, memory)]
-        if reports:
+        if reports or people:
             events += [
                 (r.pos, r)
                 for r in reported_speech(text, sentences, spans, here, memory, verbs, inverted)

@@ -65,6 +65,7 @@ class Cues:
     roles: frozenset[str]
     after_quote: re.Pattern[str]  # `, kata` / `, katanya` / `, ditekankan` after a mark
     inverted: re.Pattern[str]  # a cue inside reported speech: `Namun, lanjut Teguh, ...`
+    passive_agent: re.Pattern[str]  # `Hal itu disampaikan Kepala Dinas X`: X spoke
 
     def inverted_cues(self, text: str) -> Iterator[re.Match[str]]:
         """Cues at the paragraph's start or after a comma (tried only there: fast)."""
@@ -115,6 +116,7 @@ def cues() -> Cues:
             re.IGNORECASE,
         ),
         inverted=re.compile(rf",?\s*(?:{cue_verbs})\s+(?=\w)", re.IGNORECASE),
+        passive_agent=re.compile(rf"\b(?:{passive})\s+(?:oleh\s+)?(?=[A-Z])"),
     )
 
 
