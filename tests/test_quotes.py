@@ -518,6 +518,16 @@ def test_a_name_merged_into_its_organisation_is_the_speaker(paragraph: str, spea
     assert quote.speaker == speaker
 
 
+def test_a_company_after_the_name_it_describes_is_no_person() -> None:
+    (quote,) = quotes_of(
+        [
+            "”Produksi vaksin kami tambah,” ujar Santi Wulandari, Direktur Utama PT Rekso"
+            " Farmaka, melalui keterangan tertulis."
+        ]
+    )
+    assert quote.speaker == "Santi Wulandari"
+
+
 def test_a_body_named_after_a_person_keeps_its_name() -> None:
     (quote,) = quotes_of(
         ["Universitas Sanata Dharma mengatakan, kuliah tatap muka belum dibuka semester ini."]

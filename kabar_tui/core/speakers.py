@@ -435,12 +435,19 @@ def _chain_person(text: str, candidates: list[Mention], start: int, end: int) ->
         return None
     last = candidates[-1]
     speaker = _name_after_ranks(text, last.end, end)
-    if speaker is None and last.label != Label.PER:
+    if speaker is None and last.label != Label.PER and not _described_name(text, candidates):
         speaker = _name_in_body(text, last)
     if speaker is not None:
         name_start = text.find(speaker.name, start, end)
         speaker.role = _role(text, start, name_start)
     return speaker
+
+
+def _described_name(text: str, candidates: list[Mention]) -> bool:
+    """A person named before the last mention, a comma between: the words after the comma
+    describe that person (`ujar X, Direktur Utama PT Bio Farma`)."""
+    last = candidates[-1]
+    return any(m.label == Label.PER and "," in text[m.end : last.start] for m in candidates[:-1])
 
 
 def _name_after_ranks(text: str, pos: int, end: int) -> Speaker | None:
