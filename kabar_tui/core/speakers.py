@@ -7,9 +7,11 @@ long chain of titles, units and ranks. The speaker is the person at the end of t
 (`kata Presiden`): it means the person the article last named with that title, else it is
 kept as written, like an unnamed source (`seorang juru bicara`). A speaker is a person or
 a named body; a place is one only as the subject of a reporting verb (`Pyongyang
-menyebut ...`, a government speaking). Pronoun cues (`katanya`, `kata dia`, `Ia
-menambahkan`) mean the person most recently introduced as speaking, in a quote or in
-reported speech (`Menurut Siti Rahma, ...`), across paragraphs.
+menyebut ...`, a government speaking). A unit or rank word is never the speaker: the
+person ends the chain, even when recognition merged the name into the unit. Pronoun cues
+(`katanya`, `kata dia`, `Ia menambahkan`) mean the person most recently introduced, across
+paragraphs: speaking in a quote or in reported speech (`Menurut Siti Rahma, ...`), or
+opening a sentence doing something (`Wali Kota X melarang ...`).
 
 The cue words live in kabar_tui/data/quotes/cues.tsv, read by `lexicon.speech_cues`.
 """
@@ -155,7 +157,7 @@ class ParagraphMentions:
 class Memory:
     """What an article has said so far about who speaks: read in order, paragraph by paragraph."""
 
-    last: Speaker | None = None  # the person most recently introduced as speaking
+    last: Speaker | None = None  # the person most recently introduced (see quotes.attribute)
     titled: dict[str, Speaker] = field(default_factory=dict)  # role word -> person
     # the paragraphs read so far with their mentions, and the full names each introduced
     # (worked out only when a short name asks: `kata Ali`)
