@@ -642,3 +642,15 @@ def test_katanya_after_hal_itu_disampaikan_means_its_agent() -> None:
         "Budi Santoso",
         "Intan Permatasari",
     ]
+
+
+def test_a_body_after_dengan_is_no_subject_of_the_reporting_verb() -> None:
+    quotes = quotes_of(
+        [
+            "”Kami menolak usulan itu,” kata Budi Santoso.",
+            "Menteri Keuangan Ratna Dewanti dalam wawancara khusus dengan Kompas menyampaikan,"
+            " anggaran cukup sampai akhir tahun.",
+            "”Defisit masih terjaga,” katanya.",
+        ]
+    )
+    assert [q.speaker for q in quotes] == ["Budi Santoso", "Ratna Dewanti", "Ratna Dewanti"]

@@ -412,6 +412,8 @@ def _subject(
     for mention in reversed(candidates):  # the nearest person or body, not a description
         if mention.label == Label.LOC or _described(text, start, mention, verb_start):
             continue
+        if _object(text, start, mention):
+            continue  # `X dalam wawancara dengan Kompas menyampaikan`: Kompas is no subject
         if mention.label != Label.PER:
             return _chain_person(text, candidates, start, verb_start) or Speaker(mention.text)
         person = _person(text, mention, cues().roles)
@@ -428,6 +430,16 @@ def _subject(
     if places:
         return _chain_person(text, candidates, start, verb_start) or Speaker(places[0].text)
     return None
+
+
+def _object(text: str, start: int, mention: Mention) -> bool:
+    """A mention right after a preposition inside a clause (`wawancara dengan Kompas`); after
+    a comma `dengan` opens a clause of its own, whose subject it is (`..., dengan Badan
+    Intelijen Nasional mengatakan`)."""
+    words = text[max(start, mention.start - 24) : mention.start].split()
+    if not words or words[-1] not in OBJECT_AFTER:
+        return False
+    return len(words) < 2 or not words[-2].endswith(",")
 
 
 def _chain_person(text: str, candidates: list[Mention], start: int, end: int) -> Speaker | None:
@@ -508,6 +520,8 @@ def _foreign_name_word(word: str) -> bool:
 ADVERBS = frozenset({"juga", "pun", "pula", "lalu", "kemudian", "lantas", "turut", "ikut"})
 AUXILIARIES = frozenset({"sudah", "telah", "pernah", "akan", "tidak", "belum", "tak", "sempat"})
 MAX_APPOSITIVE_CHARS = 200
+# A mention right after these is an object or a companion, not the subject of a verb.
+OBJECT_AFTER = frozenset({"dengan", "kepada", "bersama", "terhadap", "untuk", "oleh"})
 
 
 def head_subject(text: str, head: int, mention: Mention, end: int) -> tuple[int, Speaker] | None:
