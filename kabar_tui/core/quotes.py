@@ -37,7 +37,6 @@ from kabar_tui.core.speakers import (
     ParagraphMentions,
     Speaker,
     cues,
-    head_subject,
     phrase_end,
     read_speaker,
     subject_of,
@@ -303,32 +302,6 @@ def reported_speech(
     return found
 
 
-def _subjects(
-    text: str,
-    sentences: Sentences,
-    spans: list[Span],
-    mentions: ParagraphMentions,
-    memory: Memory,
-) -> list[Reported]:
-    """People that sentences open with, doing something other than reporting speech
-    (`Wali Kota Bekasi X meminta ...`): each becomes the person a later pronoun cue means.
-    A one-word name counts only as the full name the article gave it before (one capitalised
-    word at a sentence's head is too often no person). Reporting verbs are reported_speech's."""
-    found = []
-    opens = [s.open for s in spans]
-    for mention in mentions.mentions:
-        if _inside(spans, opens, mention.start):
-            continue
-        head = sentences.start(mention.start)
-        subject = head_subject(text, head, mention, sentences.end(mention.start))
-        if subject is None or cues().speech_at(text, subject[0]):
-            continue
-        speaker = memory.full_name(subject[1], mentions, mention.start, text)
-        if speaker is not None and " " in speaker.name.strip():
-            found.append(Reported(subject[0], speaker, -1, -1))
-    return found
-
-
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1] in " ,":
         end -= 1
@@ -411,7 +384,6 @@ def attribute(paragraphs: Sequence[str], mentions: Sequence[Mention]) -> list[Qu
         here = ParagraphMentions(in_paragraph)
         sentences = Sentences(text)
         events: list[tuple[int, Span | Reported]] = [(max(s.open, 0), s) for s in spans]
-        events += [(r.pos, r) for r in _subjects(text, sentences, spans, here, memory)]
         if reports or people:
             events += [
                 (r.pos, r)
