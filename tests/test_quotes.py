@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 
 from kabar_tui.core.entities import recognise
-from kabar_tui.core.model import Quote
+from kabar_tui.core.lexicon import Label
+from kabar_tui.core.model import Mention, Quote
 from kabar_tui.core.quotes import attribute
 from kabar_tui.core.resources import seeds_dir
+from kabar_tui.core.speakers import _name_in_body
 
 
 def quotes_of(paragraphs: list[str]) -> list[Quote]:
@@ -533,6 +535,56 @@ def test_a_body_named_after_a_person_keeps_its_name() -> None:
         ["Universitas Sanata Dharma mengatakan, kuliah tatap muka belum dibuka semester ini."]
     )
     assert quote.speaker != "Sanata Dharma"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Rumah Sakit Cipto Mangunkusumo",
+        "Rumah Sakit Hasan Sadikin",
+        "Universitas Islam Negeri Syarif Hidayatullah",
+        "Stadion Gelora Bung Karno",
+        "Bandara Internasional Sultan Hasanuddin",
+    ],
+)
+def test_a_body_of_several_words_named_after_a_person_keeps_its_name(body: str) -> None:
+    (quote,) = quotes_of([f"{body} menyatakan, layanan berjalan normal sepanjang pekan ini."])
+    assert quote.speaker == body
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "speaker"),
+    [
+        (
+            "Rektor Universitas Islam Negeri Amany Lubis menyatakan, kuliah dimulai pekan depan.",
+            "Amany Lubis",
+        ),
+        (
+            "Direktur Rumah Sakit Joni Wahyuhadi menyatakan, layanan berjalan normal pekan ini.",
+            "Joni Wahyuhadi",
+        ),
+    ],
+)
+def test_a_name_after_a_titled_body_is_the_person(paragraph: str, speaker: str) -> None:
+    (quote,) = quotes_of([paragraph])
+    assert quote.speaker == speaker
+
+
+@pytest.mark.parametrize(
+    ("body", "name"),
+    [
+        ("Rumah Sakit Cipto Mangunkusumo", None),
+        ("Stadion Gelora Bung Karno", None),
+        ("Bandara Internasional Sultan Hasanuddin", None),
+        ("Universitas Islam Negeri Syarif Hidayatullah", None),
+        ("Kementerian Koperasi dan UKM Eddy Satriya", "Eddy Satriya"),
+    ],
+)
+def test_a_name_in_a_body_is_a_person_unless_the_body_is_named_after_one(
+    body: str, name: str | None
+) -> None:
+    speaker = _name_in_body(body, Mention(body, Label.ORG, 0, 0, len(body)))
+    assert (speaker.name if speaker else None) == name
 
 
 def test_katanya_after_a_name_merged_into_its_organisation() -> None:

@@ -65,6 +65,7 @@ class Cues:
     pronouns: frozenset[str]
     unnamed: frozenset[str]
     roles: frozenset[str]
+    namesakes: frozenset[str]  # `Rumah Sakit`, `Universitas Islam Negeri`: named after someone
     after_quote: re.Pattern[str]  # `, kata` / `, katanya` / `, ditekankan` after a mark
     inverted: re.Pattern[str]  # a cue inside reported speech: `Namun, lanjut Teguh, ...`
     passive_agent: re.Pattern[str]  # `Hal itu disampaikan Kepala Dinas X`: X spoke
@@ -112,6 +113,7 @@ def cues() -> Cues:
         pronouns=frozenset(words["pronoun"]),
         unnamed=frozenset(words["unnamed"]),
         roles=frozenset(words["role"]),
+        namesakes=frozenset(words["namesake"]),
         after_quote=re.compile(
             rf"[\s,.!?]*(?:(?P<verb>{cue_verbs})(?P<nya>nya)?|(?P<passive>{passive})"
             r"|(?P<according>menurut)(?P<according_nya>nya))\b",
@@ -416,6 +418,9 @@ def _subject(
             continue  # `X dalam wawancara dengan Kompas menyampaikan`: Kompas is no subject
         if mention.label != Label.PER:
             return _chain_person(text, candidates, start, verb_start) or Speaker(mention.text)
+        body = _namesake_body(text, start, candidates, mention)
+        if body is not None:
+            return Speaker(text[body.start : mention.end])
         person = _person(text, mention, cues().roles)
         if person is not None:
             name, name_start, _ = person
@@ -429,6 +434,26 @@ def _subject(
     places = [m for m in candidates if m.label == Label.LOC]
     if places:
         return _chain_person(text, candidates, start, verb_start) or Speaker(places[0].text)
+    return None
+
+
+def _namesake_body(
+    text: str, start: int, candidates: list[Mention], mention: Mention
+) -> Mention | None:
+    """The body a person's name completes, when recognition split them and no title comes
+    before the body (`Universitas Islam Negeri` + `Syarif Hidayatullah` menyatakan); after
+    one (`Rektor Universitas Islam Negeri X`) the name may be the rector's."""
+    index = candidates.index(mention)
+    if index == 0:
+        return None
+    body = candidates[index - 1]
+    before = text[start : body.start].split()
+    if before and before[-1][:1].isupper():
+        return None
+    if body.label == Label.PER or text[body.end : mention.start] != " ":
+        return None
+    if all(word.casefold() in cues().namesakes for word in body.text.split()):
+        return body
     return None
 
 
@@ -491,7 +516,8 @@ def _name_in_body(text: str, mention: Mention) -> Speaker | None:
     """A person's name merged into the organisation or place before it (`Kementerian
     Koperasi dan UKM Eddy Satriya`, `Bank DBS Taimur Baig`): two or more last words that are
     no Indonesian words, after a body of two words or more or an acronym (`DKPKP`).
-    A body named after a person keeps its name (`Universitas Sanata Dharma`)."""
+    A body named after a person keeps its name: one word (`Universitas Sanata Dharma`) or
+    only words such bodies are made of (`Rumah Sakit Cipto Mangunkusumo`)."""
     words = mention.text.split()
     name = 0
     while name < len(words) - 1 and _foreign_name_word(words[-1 - name]):
@@ -500,6 +526,8 @@ def _name_in_body(text: str, mention: Mention) -> Speaker | None:
     if name < MIN_BODY_NAME_WORDS or not body:
         return None
     if len(body) < 2 and not body[0].isupper():
+        return None
+    if all(word.casefold() in cues().namesakes for word in body):
         return None
     return Speaker(" ".join(words[len(body) :]), person=True)
 
