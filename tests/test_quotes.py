@@ -717,3 +717,17 @@ def test_a_body_after_dengan_is_no_subject_of_the_reporting_verb() -> None:
         ]
     )
     assert [q.speaker for q in quotes] == ["Budi Santoso", "Ratna Dewanti", "Ratna Dewanti"]
+
+
+def test_a_body_after_a_comma_inside_a_closing_mark_and_dengan_is_the_subject() -> None:
+    quotes = quotes_of(
+        [
+            "Menteri Pertahanan Rusia Sergei Shoigu bertemu Kim Jong Un pada bulan Juli.",
+            "Shoigu mengunjungi Korea Utara untuk peringatan yang dirayakan sebagai"
+            ' "Hari Kemenangan," dengan Badan Intelijen Nasional Korea Selatan mengatakan'
+            " bahwa dia tampaknya telah bertemu dengan Kim secara pribadi.",
+        ]
+    )
+    assert [q.speaker for q in quotes if q.kind == "indirect"] == [
+        "Badan Intelijen Nasional Korea Selatan"
+    ]

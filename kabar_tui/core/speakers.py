@@ -464,7 +464,7 @@ def _object(text: str, start: int, mention: Mention) -> bool:
     words = text[max(start, mention.start - 24) : mention.start].split()
     if not words or words[-1] not in OBJECT_AFTER:
         return False
-    return len(words) < 2 or not words[-2].endswith(",")
+    return len(words) < 2 or not words[-2].rstrip(CLOSING_MARKS).endswith(",")
 
 
 def _chain_person(text: str, candidates: list[Mention], start: int, end: int) -> Speaker | None:
@@ -550,6 +550,8 @@ AUXILIARIES = frozenset({"sudah", "telah", "pernah", "akan", "tidak", "belum", "
 MAX_APPOSITIVE_CHARS = 200
 # A mention right after these is an object or a companion, not the subject of a verb.
 OBJECT_AFTER = frozenset({"dengan", "kepada", "bersama", "terhadap", "untuk", "oleh"})
+# A comma inside a closing mark still ends the clause before: `"Hari Kemenangan," dengan X`.
+CLOSING_MARKS = "”\"’'»"
 
 
 def head_subject(text: str, head: int, mention: Mention, end: int) -> tuple[int, Speaker] | None:
