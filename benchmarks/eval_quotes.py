@@ -324,8 +324,14 @@ def evaluate(articles: list[Article], spaced: bool, score: Score, titles: frozen
             if speaker_right(quote.speaker, name, fuller, built.paragraphs, titles):
                 score.right[case] += 1
             else:
+                earlier = [
+                    q.speaker
+                    for q in found
+                    if (q.paragraph, q.start) < (quote.paragraph, quote.start) and q.speaker
+                ]
                 score.failures.append(
                     f"  speaker [{case}] got {quote.speaker!r}, want {name!r}: {excerpt!r}"
+                    f"\n      earlier speakers: {earlier[-4:]}"
                 )
         for number, quote in enumerate(found):
             if number not in matched and quote.kind != "indirect":

@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 
 from kabar_tui.core.entities import recognise
-from kabar_tui.core.model import Quote
+from kabar_tui.core.lexicon import Label
+from kabar_tui.core.model import Mention, Quote
 from kabar_tui.core.quotes import attribute
 from kabar_tui.core.resources import seeds_dir
+from kabar_tui.core.speakers import _name_in_body
 
 
 def quotes_of(paragraphs: list[str]) -> list[Quote]:
@@ -470,4 +472,262 @@ def test_reported_words_right_after_mengatakan_without_bahwa_are_indirect_speech
     )
     assert [(q.text, q.kind, q.speaker) for q in quotes] == [
         ("pendaftaran peserta dibuka hingga akhir bulan", "indirect", "Dewi Lestari"),
+    ]
+
+
+# A unit or a rank is never the speaker: the person ends the chain.
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "speaker", "role"),
+    [
+        (
+            "”Kami masih menelusuri penyebab tabrakan itu,” kata Kepala Satuan Lalu Lintas"
+            " Polres Sleman Ajun Komisaris Mega Tetuka, Sabtu (3/10/2020).",
+            "Mega Tetuka",
+            "Kepala Satuan Lalu Lintas Polres Sleman Ajun Komisaris",
+        ),
+    ],
+)
+def test_the_name_after_units_and_ranks_is_the_speaker(
+    paragraph: str, speaker: str, role: str
+) -> None:
+    (quote,) = quotes_of([paragraph])
+    assert (quote.speaker, quote.role) == (speaker, role)
+
+
+def test_a_place_after_a_unit_followed_by_a_day_is_no_name() -> None:
+    (quote,) = quotes_of(["”Kami siaga penuh,” kata Kapolres Sleman Senin lalu."])
+    assert quote.speaker != "Senin"
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "speaker"),
+    [
+        (
+            "Deputi Bidang Pembiayaan Kementerian Koperasi dan UKM Hendy Saputra mengatakan,"
+            " aturan baru itu berlaku bulan depan.",
+            "Hendy Saputra",
+        ),
+        (
+            "Chief Economist Bank DBS Rahul Oswald optimistis, tahun depan ekonomi akan pulih.",
+            "Rahul Oswald",
+        ),
+    ],
+)
+def test_a_name_merged_into_its_organisation_is_the_speaker(paragraph: str, speaker: str) -> None:
+    (quote,) = quotes_of([paragraph])
+    assert quote.speaker == speaker
+
+
+def test_a_company_after_the_name_it_describes_is_no_person() -> None:
+    (quote,) = quotes_of(
+        [
+            "”Produksi vaksin kami tambah,” ujar Santi Wulandari, Direktur Utama PT Rekso"
+            " Farmaka, melalui keterangan tertulis."
+        ]
+    )
+    assert quote.speaker == "Santi Wulandari"
+
+
+def test_a_body_named_after_a_person_keeps_its_name() -> None:
+    (quote,) = quotes_of(
+        ["Universitas Sanata Dharma mengatakan, kuliah tatap muka belum dibuka semester ini."]
+    )
+    assert quote.speaker != "Sanata Dharma"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Rumah Sakit Cipto Mangunkusumo",
+        "Rumah Sakit Hasan Sadikin",
+        "Universitas Islam Negeri Syarif Hidayatullah",
+        "Stadion Gelora Bung Karno",
+        "Bandara Internasional Sultan Hasanuddin",
+    ],
+)
+def test_a_body_of_several_words_named_after_a_person_keeps_its_name(body: str) -> None:
+    (quote,) = quotes_of([f"{body} menyatakan, layanan berjalan normal sepanjang pekan ini."])
+    assert quote.speaker == body
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "speaker"),
+    [
+        (
+            "Rektor Universitas Islam Negeri Amany Lubis menyatakan, kuliah dimulai pekan depan.",
+            "Amany Lubis",
+        ),
+        (
+            "Direktur Rumah Sakit Joni Wahyuhadi menyatakan, layanan berjalan normal pekan ini.",
+            "Joni Wahyuhadi",
+        ),
+    ],
+)
+def test_a_name_after_a_titled_body_is_the_person(paragraph: str, speaker: str) -> None:
+    (quote,) = quotes_of([paragraph])
+    assert quote.speaker == speaker
+
+
+@pytest.mark.parametrize(
+    ("body", "name"),
+    [
+        ("Rumah Sakit Cipto Mangunkusumo", None),
+        ("Stadion Gelora Bung Karno", None),
+        ("Bandara Internasional Sultan Hasanuddin", None),
+        ("Universitas Islam Negeri Syarif Hidayatullah", None),
+        ("Kementerian Koperasi dan UKM Eddy Satriya", "Eddy Satriya"),
+    ],
+)
+def test_a_name_in_a_body_is_a_person_unless_the_body_is_named_after_one(
+    body: str, name: str | None
+) -> None:
+    speaker = _name_in_body(body, Mention(body, Label.ORG, 0, 0, len(body)))
+    assert (speaker.name if speaker else None) == name
+
+
+def test_katanya_after_a_name_merged_into_its_organisation() -> None:
+    quotes = quotes_of(
+        [
+            "”Kami menolak usulan itu,” kata Budi Santoso.",
+            "Chief Economist Bank DBS Rahul Oswald optimistis, tahun depan ekonomi akan pulih.",
+            "”Konsumsi rumah tangga mulai naik,” katanya.",
+        ]
+    )
+    assert quotes[-1].speaker == "Rahul Oswald"
+
+
+def test_a_quotation_standing_alone_goes_on_with_the_last_speaker() -> None:
+    quotes = quotes_of(
+        [
+            "Menurut Siti Rahma, harga beras akan turun pekan depan.",
+            "Pasokan dari daerah sudah mulai masuk.",
+            "”Kalau cuaca bagus, panen raya bisa maju dua minggu. Kami sudah siap?”",
+        ]
+    )
+    assert quotes[-1].speaker == "Siti Rahma"
+
+
+def test_a_quotation_inside_a_sentence_without_a_cue_gets_no_speaker() -> None:
+    quotes = quotes_of(
+        [
+            "Menurut Siti Rahma, harga beras akan turun pekan depan.",
+            "Spanduk bertuliskan ”Beras murah untuk semua warga desa kami” dipasang di pasar.",
+        ]
+    )
+    assert quotes[-1].speaker is None
+
+
+# A pronoun cue means the last speaker, not a person the article narrated since: news
+# narrates suspects, players and officials between the words of whoever is quoted.
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Wali Kota Magelang Hendra Kusuma melarang warga menggelar hajatan bulan ini.",
+        "Secara terpisah, Wali Kota Magelang Hendra Kusuma juga menutup alun-alun kota.",
+        "Hendra Kusuma, Wali Kota Magelang, yang ditemui di balai kota, membenarkan kabar itu.",
+        "Polisi kemudian memeriksa Hendra Kusuma di kantornya.",
+        "Menurut Budi, Hendra Kusuma menemukan kejanggalan pada data itu.",
+        "Pandemi Covid-19 membuat pesanan turun tajam.",
+    ],
+)
+def test_katanya_means_the_last_speaker_not_a_person_narrated_since(sentence: str) -> None:
+    quotes = quotes_of(
+        [
+            "”Kami menolak usulan itu,” kata Budi Santoso.",
+            sentence,
+            "”Semua kegiatan yang mengundang kerumunan kami larang,” katanya.",
+        ]
+    )
+    assert quotes[-1].speaker == "Budi Santoso"
+
+
+@pytest.mark.parametrize("cue", ["katanya", "kata dia", "ujarnya"])
+def test_katanya_in_crime_news_means_the_official_not_the_suspect(cue: str) -> None:
+    quotes = quotes_of(
+        [
+            "”Pelaku kami tangkap di rumahnya tanpa perlawanan,” kata Kapolres Malang AKBP"
+            " Rudi Hermawan kepada wartawan, Selasa (3/5/2022).",
+            "Tersangka Joko Susilo mencuri dua sepeda motor milik tetangganya pada Minggu"
+            " malam, lalu menjualnya kepada seorang penadah di Pasuruan.",
+            f"”Dia akan kami jerat dengan pasal pencurian dengan pemberatan,” {cue}.",
+        ]
+    )
+    assert [q.speaker for q in quotes] == ["Rudi Hermawan", "Rudi Hermawan"]
+
+
+def test_a_quotation_standing_alone_goes_to_the_last_speaker_not_a_person_narrated() -> None:
+    quotes = quotes_of(
+        [
+            "”Tiga pelaku sudah kami tangkap,” kata Kapolda Metro Jaya Irjen Karyoto.",
+            "Pelaku Andi Saputra melukai korban dengan senjata tajam sebelum membawa kabur"
+            " sepeda motornya.",
+            "”Korban mengalami luka di lengan dan masih dirawat di rumah sakit.”",
+        ]
+    )
+    assert [q.speaker for q in quotes] == ["Karyoto", "Karyoto"]
+
+
+def test_the_subject_before_a_description_set_off_by_commas() -> None:
+    (quote,) = quotes_of(
+        [
+            "Rina Lestari, Koordinator Perahu Cepat Lombok untuk Gili Trawangan, mengatakan,"
+            " penumpang mulai naik sejak pekan lalu."
+        ]
+    )
+    assert quote.speaker == "Rina Lestari"
+
+
+def test_katanya_does_not_mean_a_person_only_placed_somewhere() -> None:
+    quotes = quotes_of(
+        [
+            "”Kami menolak usulan itu,” kata Budi Santoso.",
+            "Hendra Kusuma berada di Surabaya ketika banjir datang.",
+            "”Air naik cepat sekali,” katanya.",
+        ]
+    )
+    assert quotes[-1].speaker == "Budi Santoso"
+
+
+def test_katanya_after_hal_itu_disampaikan_means_its_agent() -> None:
+    quotes = quotes_of(
+        [
+            "”Kami menolak usulan itu,” kata Budi Santoso.",
+            "Hal itu disampaikan Kepala Dinas Kesehatan Kabupaten Garut Intan Permatasari di"
+            " Garut, Senin (1/2/2021).",
+            "”Stok vaksin cukup untuk sebulan,” ujarnya.",
+        ]
+    )
+    assert [q.speaker for q in quotes if q.kind == "direct"] == [
+        "Budi Santoso",
+        "Intan Permatasari",
+    ]
+
+
+def test_a_body_after_dengan_is_no_subject_of_the_reporting_verb() -> None:
+    quotes = quotes_of(
+        [
+            "”Kami menolak usulan itu,” kata Budi Santoso.",
+            "Menteri Keuangan Ratna Dewanti dalam wawancara khusus dengan Kompas menyampaikan,"
+            " anggaran cukup sampai akhir tahun.",
+            "”Defisit masih terjaga,” katanya.",
+        ]
+    )
+    assert [q.speaker for q in quotes] == ["Budi Santoso", "Ratna Dewanti", "Ratna Dewanti"]
+
+
+def test_a_body_after_a_comma_inside_a_closing_mark_and_dengan_is_the_subject() -> None:
+    quotes = quotes_of(
+        [
+            "Menteri Pertahanan Rusia Sergei Shoigu bertemu Kim Jong Un pada bulan Juli.",
+            "Shoigu mengunjungi Korea Utara untuk peringatan yang dirayakan sebagai"
+            ' "Hari Kemenangan," dengan Badan Intelijen Nasional Korea Selatan mengatakan'
+            " bahwa dia tampaknya telah bertemu dengan Kim secara pribadi.",
+        ]
+    )
+    assert [q.speaker for q in quotes if q.kind == "indirect"] == [
+        "Badan Intelijen Nasional Korea Selatan"
     ]

@@ -133,7 +133,7 @@ def stopwords() -> frozenset[str]:
 def speech_cues() -> dict[str, frozenset[str]]:
     """The words that say who is speaking (`quotes/cues.tsv`), by kind: `speech`
     (reporting verbs after the speaker), `cue` (verb stems after a closing mark), `passive`,
-    `pronoun`, `unnamed`, `role`."""
+    `pronoun`, `unnamed`, `role`, `namesake`."""
     kinds: dict[str, set[str]] = {}
     for line in data_lines("quotes/cues.tsv"):
         kind, word = line.split("\t")

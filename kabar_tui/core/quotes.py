@@ -32,6 +32,7 @@ from kabar_tui.core.entities import recognise
 from kabar_tui.core.lexicon import Label
 from kabar_tui.core.model import Article, Mention, Quote, QuoteKind
 from kabar_tui.core.speakers import (
+    AUXILIARIES,
     Memory,
     ParagraphMentions,
     Speaker,
@@ -66,8 +67,6 @@ BARE_CLAUSE = re.compile(
     r"\s+(?!(?:kepada|pada|di|dalam|saat|ketika|usai|seusai|hal|itu|ini|sesuatu|apa)\b)"
     r"(?=[a-z])"
 )
-# Before a reporting verb these tell of speech rather than report it.
-AUXILIARIES = frozenset({"sudah", "telah", "pernah", "akan", "tidak", "belum", "tak", "sempat"})
 # Where reported words end before a source named after them (`..., menurut Tass.`).
 TRAILING_SOURCE = re.compile(r",\s*(?:menurut|kata|ujar|mengutip|dikutip|dilansir)\s")
 MAX_TERM_WORDS = 6
@@ -245,7 +244,8 @@ def reported_speech(
     inverted: list[re.Match[str]],
 ) -> list[Reported]:
     """`Menurut X, ...`, `X mengatakan, ...` and `lanjut X, ...` (`verbs` and `inverted`:
-    where their cues are) outside quotations, in text order. Speakers are read when found;
+    where their cues are) outside quotations, in text order; `Hal itu disampaikan X`
+    introduces X with no words reported. Speakers are read when found;
     pronouns are resolved later, in order with the quotes."""
     found: list[Reported] = []
     opens = [s.open for s in spans]
@@ -280,6 +280,13 @@ def reported_speech(
         clause = reported.end() if reported else -1
         end = sentences.end(match.end()) if reported else -1
         found.append(Reported(match.start(), speaker, clause, end))
+    for match in cues().passive_agent.finditer(text) if "di" in text else ():
+        if _inside(spans, opens, match.start()) or _previous_char(text, match.start()) in MARKS:
+            continue  # `,” ditegaskan Budi` after a quotation is the quotation's cue
+        end = phrase_end(text, match.end(), sentences.end(match.end()))
+        speaker = read_speaker(text, match.end(), end, mentions, memory)
+        if speaker is not None and speaker.person:
+            found.append(Reported(match.start(), speaker, -1, -1))
     for match in inverted:
         if _inside(spans, opens, match.start()):
             continue
@@ -371,12 +378,13 @@ def attribute(paragraphs: Sequence[str], mentions: Sequence[Mention]) -> list[Qu
         verbs = list(cues().speech(text))
         inverted = list(cues().inverted_cues(text))
         reports = verbs or inverted or "enurut" in text
-        if not spans and not reports:
+        people = any(m.label == Label.PER for m in in_paragraph)
+        if not spans and not reports and not people:
             continue
         here = ParagraphMentions(in_paragraph)
         sentences = Sentences(text)
         events: list[tuple[int, Span | Reported]] = [(max(s.open, 0), s) for s in spans]
-        if reports:
+        if reports or people:
             events += [
                 (r.pos, r)
                 for r in reported_speech(text, sentences, spans, here, memory, verbs, inverted)
@@ -411,6 +419,8 @@ def attribute(paragraphs: Sequence[str], mentions: Sequence[Mention]) -> list[Qu
                 found, speaker = _speaker_after(text, span.close, sentences, here, memory)
             if not found and span.open >= 0:
                 speaker = _speaker_before(text, span.open, sentences, here, memory)
+            if speaker is None and _stands_alone(text, span):
+                speaker = memory.pronoun()  # the speaker goes on talking
             memory.introduce(speaker)
             quote = _quote(text, start, end, kind, speaker, index)
             quotes.append(quote)
@@ -421,6 +431,16 @@ def attribute(paragraphs: Sequence[str], mentions: Sequence[Mention]) -> list[Qu
             if not span.closed:
                 running.append(quote)
     return quotes
+
+
+def _stands_alone(text: str, span: Span) -> bool:
+    """A closed quotation that is its whole paragraph, with no cue: news prints the next
+    words of the person last introduced so."""
+    return (
+        span.closed
+        and not text[: max(span.open, 0)].strip()
+        and not text[span.close + 1 :].strip(" .,")
+    )
 
 
 def _inside_marks(text: str, reported: Reported) -> bool:

@@ -7,9 +7,11 @@ long chain of titles, units and ranks. The speaker is the person at the end of t
 (`kata Presiden`): it means the person the article last named with that title, else it is
 kept as written, like an unnamed source (`seorang juru bicara`). A speaker is a person or
 a named body; a place is one only as the subject of a reporting verb (`Pyongyang
-menyebut ...`, a government speaking). Pronoun cues (`katanya`, `kata dia`, `Ia
-menambahkan`) mean the person most recently introduced as speaking, in a quote or in
-reported speech (`Menurut Siti Rahma, ...`), across paragraphs.
+menyebut ...`, a government speaking). A unit or rank word is never the speaker: the
+person ends the chain, even when recognition merged the name into the unit. Pronoun cues
+(`katanya`, `kata dia`, `Ia menambahkan`) mean the person most recently introduced, across
+paragraphs: speaking in a quote or in reported speech (`Menurut Siti Rahma, ...`), or
+opening a sentence doing something (`Wali Kota X melarang ...`).
 
 The cue words live in kabar_tui/data/quotes/cues.tsv, read by `lexicon.speech_cues`.
 """
@@ -24,6 +26,7 @@ from functools import cache
 
 from kabar_tui.core.lexicon import Label, speech_cues
 from kabar_tui.core.model import Mention
+from kabar_tui.core.vocabulary import known
 
 # How far a speaker phrase is read after its cue, and a subject before its verb.
 MAX_PHRASE_CHARS = 240
@@ -62,8 +65,10 @@ class Cues:
     pronouns: frozenset[str]
     unnamed: frozenset[str]
     roles: frozenset[str]
+    namesakes: frozenset[str]  # `Rumah Sakit`, `Universitas Islam Negeri`: named after someone
     after_quote: re.Pattern[str]  # `, kata` / `, katanya` / `, ditekankan` after a mark
     inverted: re.Pattern[str]  # a cue inside reported speech: `Namun, lanjut Teguh, ...`
+    passive_agent: re.Pattern[str]  # `Hal itu disampaikan Kepala Dinas X`: X spoke
 
     def inverted_cues(self, text: str) -> Iterator[re.Match[str]]:
         """Cues at the paragraph's start or after a comma (tried only there: fast)."""
@@ -108,12 +113,14 @@ def cues() -> Cues:
         pronouns=frozenset(words["pronoun"]),
         unnamed=frozenset(words["unnamed"]),
         roles=frozenset(words["role"]),
+        namesakes=frozenset(words["namesake"]),
         after_quote=re.compile(
             rf"[\s,.!?]*(?:(?P<verb>{cue_verbs})(?P<nya>nya)?|(?P<passive>{passive})"
             r"|(?P<according>menurut)(?P<according_nya>nya))\b",
             re.IGNORECASE,
         ),
         inverted=re.compile(rf",?\s*(?:{cue_verbs})\s+(?=\w)", re.IGNORECASE),
+        passive_agent=re.compile(rf"\b(?:{passive})\s+(?:oleh\s+)?(?=[A-Z])"),
     )
 
 
@@ -152,7 +159,7 @@ class ParagraphMentions:
 class Memory:
     """What an article has said so far about who speaks: read in order, paragraph by paragraph."""
 
-    last: Speaker | None = None  # the person most recently introduced as speaking
+    last: Speaker | None = None  # the person most recently introduced (see quotes.attribute)
     titled: dict[str, Speaker] = field(default_factory=dict)  # role word -> person
     # the paragraphs read so far with their mentions, and the full names each introduced
     # (worked out only when a short name asks: `kata Ali`)
@@ -311,7 +318,8 @@ def _speaker_named(
         if named:
             return named
         return Speaker(" ".join(words[:MAX_UNNAMED_WORDS]))
-    speaker = _pick(text, mentions.within(start, stop), found.roles)
+    candidates = mentions.within(start, stop)
+    speaker = _chain_person(text, candidates, start, stop) or _pick(text, candidates, found.roles)
     if speaker is not None:
         if speaker.person:
             speaker.role = speaker.role or _role(text, start, text.find(speaker.name, start, stop))
@@ -399,11 +407,20 @@ def _subject(
     if before and before[-1].casefold() in cues().pronouns:
         return memory.pronoun()
     candidates = mentions.within(start, verb_start)
+    if candidates:  # `X, ketua RT setempat, mengatakan`: X, not a mention in the description
+        head = head_subject(text, start, candidates[0], verb_start + 1)
+        if head is not None and head[0] == verb_start and text[candidates[0].end] == ",":
+            return Speaker(head[1].name, _role(text, start, candidates[0].start), person=True)
     for mention in reversed(candidates):  # the nearest person or body, not a description
         if mention.label == Label.LOC or _described(text, start, mention, verb_start):
             continue
+        if _object(text, start, mention):
+            continue  # `X dalam wawancara dengan Kompas menyampaikan`: Kompas is no subject
         if mention.label != Label.PER:
-            return Speaker(mention.text)
+            return _chain_person(text, candidates, start, verb_start) or Speaker(mention.text)
+        body = _namesake_body(text, start, candidates, mention)
+        if body is not None:
+            return Speaker(text[body.start : mention.end])
         person = _person(text, mention, cues().roles)
         if person is not None:
             name, name_start, _ = person
@@ -416,7 +433,186 @@ def _subject(
         return speaker
     places = [m for m in candidates if m.label == Label.LOC]
     if places:
-        return Speaker(places[0].text)
+        return _chain_person(text, candidates, start, verb_start) or Speaker(places[0].text)
+    return None
+
+
+def _namesake_body(
+    text: str, start: int, candidates: list[Mention], mention: Mention
+) -> Mention | None:
+    """The body a person's name completes, when recognition split them and no title comes
+    before the body (`Universitas Islam Negeri` + `Syarif Hidayatullah` menyatakan); after
+    one (`Rektor Universitas Islam Negeri X`) the name may be the rector's."""
+    index = candidates.index(mention)
+    if index == 0:
+        return None
+    body = candidates[index - 1]
+    before = text[start : body.start].split()
+    if before and before[-1][:1].isupper():
+        return None
+    if body.label == Label.PER or text[body.end : mention.start] != " ":
+        return None
+    if all(word.casefold() in cues().namesakes for word in body.text.split()):
+        return body
+    return None
+
+
+def _object(text: str, start: int, mention: Mention) -> bool:
+    """A mention right after a preposition inside a clause (`wawancara dengan Kompas`); after
+    a comma `dengan` opens a clause of its own, whose subject it is (`..., dengan Badan
+    Intelijen Nasional mengatakan`)."""
+    words = text[max(start, mention.start - 24) : mention.start].split()
+    if not words or words[-1] not in OBJECT_AFTER:
+        return False
+    return len(words) < 2 or not words[-2].rstrip(CLOSING_MARKS).endswith(",")
+
+
+def _chain_person(text: str, candidates: list[Mention], start: int, end: int) -> Speaker | None:
+    """The person at the end of a chain of units and ranks that recognition did not read
+    as one: a unit word stands for a place, a rank or a body, never for the speaker."""
+    if not candidates:
+        return None
+    last = candidates[-1]
+    speaker = _name_after_ranks(text, last.end, end)
+    if speaker is None and last.label != Label.PER and not _described_name(text, candidates):
+        speaker = _name_in_body(text, last)
+    if speaker is not None:
+        name_start = text.find(speaker.name, start, end)
+        speaker.role = _role(text, start, name_start)
+    return speaker
+
+
+def _described_name(text: str, candidates: list[Mention]) -> bool:
+    """A person named before the last mention, a comma between: the words after the comma
+    describe that person (`ujar X, Direktur Utama PT Bio Farma`)."""
+    last = candidates[-1]
+    return any(m.label == Label.PER and "," in text[m.end : last.start] for m in candidates[:-1])
+
+
+def _name_after_ranks(text: str, pos: int, end: int) -> Speaker | None:
+    """A name after the last mention, past rank or title words (`Kepala Satuan Lalu Lintas
+    Polres Sleman Ajun Komisaris Mega Tetuko`); without a rank word between, capitalised
+    words after a place are no name (`Kapolres Sleman Senin`)."""
+    roles = cues().roles
+    ranked = False
+    name_words: list[re.Match[str]] = []
+    for word in WORD.finditer(text, pos, end):
+        if text[pos : word.start()].strip() or not word.group()[0].isupper():
+            break
+        pos = word.end()
+        if word.group().casefold().rstrip(".") in roles and not name_words:
+            ranked = True
+            continue
+        name_words.append(word)
+    if not ranked or not name_words:
+        return None
+    return Speaker(text[name_words[0].start() : name_words[-1].end()], person=True)
+
+
+MIN_BODY_NAME_WORDS = 2
+
+
+def _name_in_body(text: str, mention: Mention) -> Speaker | None:
+    """A person's name merged into the organisation or place before it (`Kementerian
+    Koperasi dan UKM Eddy Satriya`, `Bank DBS Taimur Baig`): two or more last words that are
+    no Indonesian words, after a body of two words or more or an acronym (`DKPKP`).
+    A body named after a person keeps its name: one word (`Universitas Sanata Dharma`) or
+    only words such bodies are made of (`Rumah Sakit Cipto Mangunkusumo`)."""
+    words = mention.text.split()
+    name = 0
+    while name < len(words) - 1 and _foreign_name_word(words[-1 - name]):
+        name += 1
+    body = words[: len(words) - name]
+    if name < MIN_BODY_NAME_WORDS or not body:
+        return None
+    if len(body) < 2 and not body[0].isupper():
+        return None
+    if all(word.casefold() in cues().namesakes for word in body):
+        return None
+    return Speaker(" ".join(words[len(body) :]), person=True)
+
+
+def _foreign_name_word(word: str) -> bool:
+    """A capitalised word, not an acronym, that is no Indonesian word: part of a name."""
+    return (
+        word[:1].isupper()
+        and not word.isupper()
+        and word.isalpha()
+        and word.casefold() not in cues().roles
+        and not known(word.casefold())
+    )
+
+
+# Words between a subject and its verb: `X juga meminta`. Before a verb these tell of an
+# act rather than do it: `X sudah menyampaikan data itu` (narration).
+ADVERBS = frozenset({"juga", "pun", "pula", "lalu", "kemudian", "lantas", "turut", "ikut"})
+AUXILIARIES = frozenset({"sudah", "telah", "pernah", "akan", "tidak", "belum", "tak", "sempat"})
+MAX_APPOSITIVE_CHARS = 200
+# A mention right after these is an object or a companion, not the subject of a verb.
+OBJECT_AFTER = frozenset({"dengan", "kepada", "bersama", "terhadap", "untuk", "oleh"})
+# A comma inside a closing mark still ends the clause before: `"Hari Kemenangan," dengan X`.
+CLOSING_MARKS = "”\"’'»"
+
+
+def head_subject(text: str, head: int, mention: Mention, end: int) -> tuple[int, Speaker] | None:
+    """(where its verb starts, the person) when a sentence opens with a person who does
+    something: `Wali Kota Bekasi X meminta ...`, `Secara terpisah, X menilai ...`, `X, ketua
+    RT setempat, menilai ...`. `head` and `end` bound the sentence; words in front of the
+    person must be a title chain (capitalised)."""
+    prefix = text[head : mention.start]
+    lead = prefix.rfind(",")
+    verb = _verb_after(text, mention.end)  # first: most mentions have no verb after them
+    if verb is None and text.startswith(",", mention.end) and not prefix[lead + 1 :].strip():
+        limit = min(end, mention.end + MAX_APPOSITIVE_CHARS)
+        comma = text.find(",", mention.end + 1, limit)
+        while comma != -1 and verb is None:  # `X, ketua RT setempat, yang dihubungi, menilai`
+            verb = _verb_after(text, comma + 1)
+            comma = text.find(",", comma + 1, limit)
+    if verb is None:
+        return None
+    if any(not w.group()[0].isupper() for w in WORD.finditer(prefix, lead + 1)):
+        return None  # the person is not the sentence's subject: `menurut X`, `kepada X`
+    if lead != -1 and not _adverbial(prefix[:lead]):
+        return None  # `Menurut Y, X menemukan ...`: X is inside Y's words
+    if mention.label == Label.PER:
+        person = _person(text, mention, cues().roles)
+        speaker = Speaker(person[0], person=True) if person else None
+    else:
+        speaker = _name_in_body(text, mention)
+    if speaker is None or DIGIT.search(speaker.name):
+        return None  # `Pandemi Covid-19 membuat ...`: no one's name
+    return verb, speaker
+
+
+def _adverbial(lead: str) -> bool:
+    """A lowercase clause opening a sentence (`Secara terpisah`, `Untuk menghindari hal
+    itu`), no one's words: no name in it, no cue."""
+    words = lead.split()
+    return (
+        bool(words)
+        and words[0].casefold() not in cues().cue_verbs
+        and words[0].casefold() != "menurut"
+        and all(w[:1].islower() for w in words[1:])
+    )
+
+
+def _verb_after(text: str, pos: int) -> int | None:
+    """Where a me- verb (or a reporting one) starts after pos, past spaces and adverbs;
+    None after an auxiliary or any other word."""
+    if text[pos : pos + 1] not in (" ", ","):
+        return None
+    for word in WORD.finditer(text, pos, pos + 60):
+        if text[pos : word.start()].strip():
+            return None
+        key = word.group().casefold()
+        if key in ADVERBS:
+            pos = word.end()
+            continue
+        if key in AUXILIARIES or not VERB_SHAPE.fullmatch(word.group()):
+            return None
+        if key.startswith("ber") and key not in cues().speech_verbs:
+            return None  # `X berada di ...`: a state or a move, not an act or a stance
+        return word.start()
     return None
 
 
