@@ -9,9 +9,10 @@ kept as written, like an unnamed source (`seorang juru bicara`). A speaker is a 
 a named body; a place is one only as the subject of a reporting verb (`Pyongyang
 menyebut ...`, a government speaking). A unit or rank word is never the speaker: the
 person ends the chain, even when recognition merged the name into the unit. Pronoun cues
-(`katanya`, `kata dia`, `Ia menambahkan`) mean the person most recently introduced, across
-paragraphs: speaking in a quote or in reported speech (`Menurut Siti Rahma, ...`), or
-opening a sentence doing something (`Wali Kota X melarang ...`).
+(`katanya`, `kata dia`, `Ia menambahkan`) mean the person most recently introduced as
+speaking, across paragraphs: in a quote, in reported speech (`Menurut Siti Rahma, ...`) or
+as the agent of a passive reporting verb (`Hal itu disampaikan X`); a person the article
+only narrates (a suspect between the police's quotes) is not introduced.
 
 The cue words live in kabar_tui/data/quotes/cues.tsv, read by `lexicon.speech_cues`.
 """
