@@ -24,16 +24,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kabar_tui.core.model import Story
 from kabar_tui.core.storage import (
     CorpusResults,
     Storage,
     StoredNames,
-    _children,
     _corpus_tables,
     _entities,
     _links,
     _quote_groups,
+    _stories,
     collector_paused,
 )
 
@@ -73,19 +72,11 @@ def _results(db: sqlite3.Connection, corpus: int) -> tuple[CorpusResults, list[s
         StoredNames(ids[n], content_hash, mentions.get(n, []), speakers.get(n, []))
         for n, (_, content_hash) in enumerate(heads)
     ]
-    stories = [
-        Story(story_id, members, title)
-        for (_, story_id, title), members in zip(
-            tables["stories"],
-            _children(tables["story_articles"], len(tables["stories"]), ids),
-            strict=True,
-        )
-    ]
     results = CorpusResults(
         articles,
         _entities(tables, names, ids, shared),
         _links(tables, ids),
-        stories,
+        _stories(tables, ids),
         _quote_groups(tables, names, ids, shared),
     )
     return results, [path for path, _ in heads]

@@ -1137,14 +1137,7 @@ class Storage:
             articles=found,
             entities=_entities(tables, names, ids, shared),
             links=_links(tables, ids),
-            stories=[
-                Story(story_id, members, title)
-                for (_, story_id, title), members in zip(
-                    tables["stories"],
-                    _children(tables["story_articles"], len(tables["stories"]), ids),
-                    strict=True,
-                )
-            ],
+            stories=_stories(tables, ids),
             quote_groups=_quote_groups(tables, names, ids, shared),
         )
 
@@ -2253,6 +2246,18 @@ def _links(tables: dict[str, list[Row]], ids: list[str]) -> list[Link]:
     return [
         Link(ids[source], source_paragraph, ids[target], target_paragraph, score, kind)
         for _, source, source_paragraph, target, target_paragraph, score, kind in tables["links"]
+    ]
+
+
+def _stories(tables: dict[str, list[Row]], ids: list[str]) -> list[Story]:
+    """A stored corpus's stories, its article numbers read as their ids."""
+    return [
+        Story(story_id, members, title)
+        for (_, story_id, title), members in zip(
+            tables["stories"],
+            _children(tables["story_articles"], len(tables["stories"]), ids),
+            strict=True,
+        )
     ]
 
 
