@@ -643,3 +643,27 @@ def test_ids_that_depend_on_the_corpus_come_back_from_its_cache(
     back = index_corpus([corpus], cache=cache)
     assert back.corpus_from_cache
     assert [a.id for a in back.corpus.articles] == ["000_artikel"]
+
+
+def test_a_row_is_stored_as_plain_values_of_exact_types() -> None:
+    """`_plain_row`'s conversions made once a row shape are `_plain`'s, value by value."""
+    from enum import Enum, IntEnum
+
+    from kabar_tui.core.lexicon import Label
+    from kabar_tui.core.storage import _plain, _plain_row
+
+    class Number(IntEnum):
+        ONE = 1
+
+    class Colour(Enum):
+        RED = "red"
+
+    plain = ("Budi", 3, 1.5, None)
+    assert _plain_row(plain) is plain
+    for row in (("Budi", Label.PER, True, None, 2.5, Number.ONE), (Label.ORG, None)):
+        stored = _plain_row(row)
+        assert stored == tuple(map(_plain, row))
+        assert [type(v) for v in stored] == [type(_plain(v)) for v in row]
+        assert {type(v) for v in stored} <= {str, int, float, type(None)}
+    with pytest.raises(TypeError, match="cannot store a Colour"):
+        _plain_row(("Budi", Colour.RED))

@@ -390,10 +390,33 @@ def _plain(value: object) -> object:
 _PLAIN_TYPES = {str, int, float, type(None)}
 
 
+def _conversion(kind: type) -> Callable[[Any], object]:
+    """What `_plain` does to a value of this type, as one call: C functions that give a
+    plain value back as it is (`str.__str__`, `int`, `float`), `_plain` for None."""
+    for plain in (str, int, float):
+        if issubclass(kind, plain):
+            return plain.__str__ if plain is str else plain
+    if kind is type(None):
+        return _plain
+    raise TypeError(f"cannot store a {kind.__name__}")
+
+
+class _Plans(dict[tuple[type, ...], tuple[Callable[[Any], object], ...] | None]):
+    """A row's value types -> None when all are plain, else each value's
+    conversion: made once a row shape, not a `_plain` call per value (a mention's label)."""
+
+    def __missing__(self, kinds: tuple[type, ...]) -> tuple[Callable[[Any], object], ...] | None:
+        plan = None if _PLAIN_TYPES.issuperset(kinds) else tuple(map(_conversion, kinds))
+        self[kinds] = plan
+        return plan
+
+
+_PLANS = _Plans()
+
+
 def _plain_row(row: Row) -> Row:
-    if set(map(type, row)) <= _PLAIN_TYPES:  # nearly always: no value to convert
-        return row
-    return tuple(map(_plain, row))
+    plan = _PLANS[tuple(map(type, row))]
+    return row if plan is None else tuple(map(operator.call, plan, row))
 
 
 def _link_row(number: int, link: Link, positions: dict[str, int]) -> Row:
@@ -472,10 +495,11 @@ def stored_moment(published: str | None, offset: int | None, zone: str | None) -
 def _article_rows(article: Article) -> tuple[Row, list[list[Row]]]:
     """The `articles` columns after the head, and each record table's rows."""
     records = [
-        [
-            _plain_row(operator.attrgetter(*spec.fields)(item))
-            for item in getattr(article, spec.attribute)
-        ]
+        list(
+            map(
+                _plain_row, map(operator.attrgetter(*spec.fields), getattr(article, spec.attribute))
+            )
+        )
         for spec in RECORDS
     ]
     meta = _plain_row(
