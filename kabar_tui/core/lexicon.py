@@ -48,6 +48,11 @@ _NAME_WORD_SPLIT = re.compile(r"([^\W\d_][\w'’]*+(?:-[\w'’]++)*+)")
 _TAGGER_TOKEN_SPLIT = re.compile(r"([^\W_]++(?:[-'’.,][^\W_]++)*+|\S)")
 
 Offsets = tuple[list[str], list[int], list[int]]  # words, their starts, their ends
+# Characters outside ASCII that are part of no word however a text is folded or split:
+# curly quotes, dashes, the no-break space and the like, which news writes all the time
+# (`plain_text`; tests/test_textfold.py checks each).
+PLAIN_MARKS = "\u201c\u201d\u2018\u2019\u201e\u00ab\u00bb\u2013\u2014\u2026\u00a0\u00a9"
+_NOT_PLAIN = re.compile(f"[^\\x00-\\x7f{PLAIN_MARKS}]")
 
 
 def _offsets(split: re.Pattern[str], text: str) -> Offsets:
@@ -57,6 +62,12 @@ def _offsets(split: re.Pattern[str], text: str) -> Offsets:
     ends = list(accumulate(map(len, parts)))  # ends[k]: where parts[k] ends
     last = len(parts) - 1
     return parts[1::2], ends[0:last:2], ends[1:last:2]
+
+
+def plain_text(text: str) -> bool:
+    """Whether `text` holds ASCII and `PLAIN_MARKS` only: a word's first character is then a
+    letter of A-Z or a-z, and every folding lower-cases its words (`textfold`)."""
+    return text.isascii() or not _NOT_PLAIN.search(text)
 
 
 def name_words(text: str) -> Offsets:

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 from rapidfuzz import fuzz
 
 from kabar_tui.core.forked import ForkedCall, can_fork
-from kabar_tui.core.lexicon import WORD, link_stopwords
+from kabar_tui.core.lexicon import WORD, link_stopwords, plain_text
 from kabar_tui.core.linking_passages import Passage, PassageStore
 from kabar_tui.core.model import Article, Corpus, Link, LinkKind, link_order
 from kabar_tui.core.textfold import strip_diacritics
@@ -84,6 +84,8 @@ _is_some = partial(is_not, None)
 
 
 def words_of(text: str) -> list[str]:
+    if plain_text(text):  # most news: the same words, without NFKD (textfold)
+        return WORD.findall(text.lower())
     return WORD.findall(strip_diacritics(text).casefold())
 
 
@@ -98,8 +100,11 @@ def quoted_spans(text: str) -> list[str]:
 
 
 def _passage(article_id: str, index: int, text: str, extra_quotes: list[str]) -> Passage:
-    folded = strip_diacritics(text)
-    words = WORD.findall(folded.casefold())
+    if plain_text(text):  # most news: the same words, without NFKD (textfold)
+        folded, words = text, WORD.findall(text.lower())
+    else:
+        folded = strip_diacritics(text)
+        words = WORD.findall(folded.casefold())
     lowercase = {w.casefold() for w in _LOWERCASE_WORD.findall(folded)}
     content = tuple(map(intern, lowercase.difference(STOPWORDS)))
     quotes = quoted_spans(text)

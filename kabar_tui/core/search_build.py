@@ -38,7 +38,7 @@ from kabar_tui.core.model import Article, EntityRecord
 from kabar_tui.core.query import KINDS, HitKind
 from kabar_tui.core.search import _NO_NUMBER, _PAIR_BASE, _PAIR_BUCKETS
 from kabar_tui.core.search_store import KEPT_POSTINGS, SavedSearchIndex
-from kabar_tui.core.textfold import WORD, fold
+from kabar_tui.core.textfold import WORD, fold, words
 
 _KIND_CODE = {kind: code for code, kind in enumerate(KINDS)}
 _DOC_BITS = 31  # a (key, document) pair as key << _DOC_BITS | document, in 64 bits
@@ -78,7 +78,7 @@ def article_terms(article: Article) -> ArticleTerms:
     lengths = array("I")
 
     def add(text: str) -> None:
-        found = WORD.findall(fold(text))
+        found = words(text)
         tokens.extend([numbers.setdefault(word, len(numbers)) for word in found])
         lengths.append(len(found))
 

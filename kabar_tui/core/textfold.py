@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from kabar_tui.core.lexicon import WORD
+from kabar_tui.core.lexicon import WORD, plain_text
 
 _QUOTE_MARKS = {"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2018": "'", "\u2019": "'"}
 
@@ -71,5 +71,8 @@ def strip_diacritics(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """The folded words of `text` (letters and digits, punctuation dropped)."""
-    return WORD.findall(fold(text))
+    """The folded words of `text` (letters and digits, punctuation dropped). Those of plain
+    text (`lexicon.plain_text`) are its ASCII lower-cased, without folding: each of its
+    marks is part of no word either way (tests/test_textfold.py), and the same holds for
+    `strip_diacritics` then `casefold` (linking)."""
+    return WORD.findall(text.lower() if plain_text(text) else fold(text))
