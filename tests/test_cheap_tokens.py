@@ -131,3 +131,36 @@ def test_rule_tags_by_bisection_equal_a_lookup_by_start(text: str, cuts: list) -
     mentions = [(start, start + width, "PER", "known") for start, width in cuts]
     spans = list(zip(starts, ends, strict=True))
     assert rule_tags_at(starts, ends, mentions) == _rule_tags_by_dict(spans, mentions)
+
+
+# Plain text (ASCII and `PLAIN_MARKS`), where `name_words` takes the tagger's tokens that
+# open with a letter: digits, joiners and what stops the fast way (`_`, apostrophes).
+PLAIN_ALPHABET = "aAbBkKzZ019-.,:!?_' \u00a0\u201c\u201d\u2019\u2014\n"
+plain_texts = st.text(alphabet=PLAIN_ALPHABET, max_size=40)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(plain_texts)
+def test_one_split_for_both_tokenizers_equals_the_matches(text: str) -> None:
+    """The rules' words taken from the tagger's tokens, then those tokens handed on once."""
+    assert name_words(text) == _matches(NAME_WORD, text)
+    assert tagger_tokens(text) == _matches(TAGGER_TOKEN, text)
+    assert tagger_tokens(text) == _matches(TAGGER_TOKEN, text)  # the kept ones taken once
+
+
+def test_news_text_is_split_once() -> None:
+    """Generated news (plain, ASCII and curly quotes) is split once for both tokenizers;
+    text the fast way cannot read is split by the name pattern."""
+    from kabar_tui.core import lexicon
+
+    lexicon._KEPT_TOKENS.clear()
+    news = paragraphs(40, seed=2)
+    for text in news:
+        name_words(text)
+    assert len(lexicon._KEPT_TOKENS) >= 30
+    for text in news:
+        assert tagger_tokens(text) == _matches(TAGGER_TOKEN, text)
+    assert not lexicon._KEPT_TOKENS
+    for text in ("Kim Jong-un’s", "Rp2.000", "19-an", "A_B", "Sukarnó"):
+        assert name_words(text) == _matches(NAME_WORD, text)
+        assert text not in lexicon._KEPT_TOKENS
