@@ -1,15 +1,18 @@
 """The quick reporting-verb pattern (`speakers.VERB_SHAPE`) finds exactly what its plain
-form finds, as `Cues` uses it: scans of a stretch, a match at a position, whole words."""
+form finds, as `Cues` uses it: scans of a stretch, a match at a position, whole words;
+the passive cues' pattern (`Cues.passive_agent`) likewise."""
 
 from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benchmarks.textgen import paragraphs
-from kabar_tui.core.speakers import VERB_SHAPE, VERB_SHAPE_PLAIN
+from kabar_tui.core.lexicon import speech_cues
+from kabar_tui.core.speakers import VERB_SHAPE, VERB_SHAPE_PLAIN, cues
 
 PLAIN = re.compile(VERB_SHAPE_PLAIN)
 # Pieces that make verb-shaped words, words glued to them, and the marks around them.
@@ -38,3 +41,36 @@ def test_verb_shape_on_news_text() -> None:
     found = _spans(VERB_SHAPE, text, 0, len(text))
     assert found == _spans(PLAIN, text, 0, len(text))
     assert {text[a:b] for a, b in found} >= set(words)
+
+
+# The passive cues' plain form, as `cues()` wrote it before (`speakers.passive_agent_pattern`).
+PASSIVE = sorted(speech_cues()["passive"], key=len, reverse=True)
+PASSIVE_PLAIN = re.compile(rf"\b(?:{'|'.join(PASSIVE)})\s+(?:oleh\s+)?(?=[A-Z])")
+PASSIVE_PIECES = ["di", "Di", "sampaikan", "katakan", "disampaikan", "ditegaskan", "oleh"]
+PASSIVE_PIECES += ["Budi", "a", "_", "0", "é", " ", "-", ".", ",", "\n", "\u00a0", "“"]
+passive_texts = st.lists(st.sampled_from(PASSIVE_PIECES), max_size=12).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(passive_texts)
+def test_passive_agent_finds_what_the_plain_pattern_finds(text: str) -> None:
+    quick = [m.span() for m in cues().passive_agent.finditer(text)]
+    assert quick == [m.span() for m in PASSIVE_PLAIN.finditer(text)]
+
+
+def test_passive_agent_on_news_text() -> None:
+    text = " ".join(paragraphs(200, seed=6)) + " Hal itu disampaikan oleh Budi. xdikatakan Ani"
+    found = [m.span() for m in cues().passive_agent.finditer(text)]
+    assert found == [m.span() for m in PASSIVE_PLAIN.finditer(text)]
+    assert "disampaikan oleh " in {text[a:b] for a, b in found}
+
+
+def test_a_passive_cue_must_be_a_di_word(monkeypatch) -> None:
+    """The quick pattern opens with `di` (and quotes.py looks for it only where `di` is)."""
+    from kabar_tui.core import speakers
+
+    words = {kind: set(found) for kind, found in speech_cues().items()}
+    words["passive"].add("terungkap")
+    monkeypatch.setattr(speakers, "speech_cues", lambda: words)
+    with pytest.raises(ValueError, match="passive verb must start with di-"):
+        speakers.cues.__wrapped__()

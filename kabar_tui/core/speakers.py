@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -98,6 +98,15 @@ class Cues:
         return match if match and match.group().casefold() in self.speech_verbs else None
 
 
+def passive_agent_pattern(verbs: Iterable[str]) -> str:
+    """`Hal itu disampaikan [oleh] X`: a passive reporting verb (each a di- word) before a
+    capital. `\\b(?:verbs)` written to open with `di` and check the word boundary behind
+    it, so the regex engine skips to those letters instead of trying the pattern at every
+    position (the same matches, tests/test_speakers.py; a paragraph's scan about 5x faster)."""
+    rests = "|".join(verb[2:] for verb in sorted(verbs, key=len, reverse=True))
+    return rf"di(?<!\w..)(?:{rests})\s+(?:oleh\s+)?(?=[A-Z])"
+
+
 @cache
 def cues() -> Cues:
     words = speech_cues()
@@ -107,6 +116,8 @@ def cues() -> Cues:
         raise ValueError("quotes/cues.tsv: a speech verb must start with me- or ber-")
     if not words["clause"] <= words["speech"]:
         raise ValueError("quotes/cues.tsv: a clause verb must be a speech verb too")
+    if not all(verb.startswith("di") for verb in words["passive"]):
+        raise ValueError("quotes/cues.tsv: a passive verb must start with di-")
     return Cues(
         cue_verbs=frozenset(words["cue"]),
         speech_verbs=frozenset(words["speech"]),
@@ -121,7 +132,7 @@ def cues() -> Cues:
             re.IGNORECASE,
         ),
         inverted=re.compile(rf",?\s*(?:{cue_verbs})\s+(?=\w)", re.IGNORECASE),
-        passive_agent=re.compile(rf"\b(?:{passive})\s+(?:oleh\s+)?(?=[A-Z])"),
+        passive_agent=re.compile(passive_agent_pattern(words["passive"])),
     )
 
 
