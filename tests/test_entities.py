@@ -1263,3 +1263,23 @@ def test_a_firm_named_after_a_foreign_region_after_a_title_is_not_split() -> Non
         assert (firm, "ORG") in result
         assert (firm.split()[1], "PER") not in result
     assert {("Florida", "LOC"), ("Ron DeSantis", "PER")} <= result
+
+
+@pytest.mark.parametrize(
+    ("text", "outlet"),
+    [
+        ("Ketua panitia itu menjelaskan rencananya kepada detikcom, Senin (4/5/2020).", "detikcom"),
+        ("Harga ponsel lipat itu naik lagi, seperti dilaporkan detikINET pekan lalu.", "detikINET"),
+        ("Pemain muda itu resmi pindah klub, demikian dikutip Antara pada Kamis.", "Antara"),
+    ],
+)
+def test_an_outlet_the_text_cites_is_an_organisation(text: str, outlet: str) -> None:
+    """A news outlet written in lowercase (`detikcom`) or as an ordinary word (`Antara`,
+    between) is an organisation where the tagger reads one: before, the merge dropped
+    every name starting in lowercase or made of ordinary words."""
+    assert (outlet, "ORG") in found(text)
+
+
+def test_an_outlet_word_used_as_an_ordinary_word_is_no_name() -> None:
+    """`Antara` opening a sentence as the word (among) is no outlet."""
+    assert not any(name == "Antara" for name, _ in found("Antara lain, hujan turun di Bogor."))

@@ -16,7 +16,13 @@ from itertools import accumulate, chain, compress, pairwise
 from operator import attrgetter, itemgetter
 
 from kabar_tui.core.entities.features import WordLists, rule_tags_at, word_lists
-from kabar_tui.core.entities.gazetteer import MAX_PHRASE_WORDS, gazetteer, key_tuple, token_key
+from kabar_tui.core.entities.gazetteer import (
+    MAX_PHRASE_WORDS,
+    gazetteer,
+    key_tuple,
+    media_names,
+    token_key,
+)
 from kabar_tui.core.entities.rules import (
     RuleResult,
     known_people,
@@ -217,6 +223,7 @@ def _tag_articles(
     from kabar_tui.core.entities.tagger import model  # numpy and the model: on first use
 
     ordinary = gazetteer().not_entities
+    media = media_names()
     # by article and paragraph: the rule mentions only a sure name overrules
     sure_ruled: list[dict[int, list[tuple[int, int, str]]]] = []
     batch: list[tuple[list[str], list[str]]] = []
@@ -251,6 +258,10 @@ def _tag_articles(
             capitalised = list(
                 compress(range(len(words)), map(str.isupper, map(itemgetter(0), words)))
             )
+            if not media.isdisjoint(words):  # `kepada detikcom`, `dikutip Antara`
+                capitalised = sorted(
+                    {*capitalised, *(i for i, w in enumerate(words) if w in media)}
+                )
             open_names = [
                 i
                 for i, opens in zip(
@@ -259,7 +270,7 @@ def _tag_articles(
                     strict=True,
                 )
                 if opens is not False
-                and words[i].casefold() not in ordinary
+                and (words[i].casefold() not in ordinary or words[i] in media)
                 and (
                     opens
                     or (tags[i][0] == "B" and i and _carries(words[i - 1], tags[i - 1]))
@@ -545,7 +556,7 @@ def _merge(
             before = bisect_left(starts, name.end)
             if before and furthest[before - 1] > name.start:
                 cut.append(name)
-            elif _well_formed(name):
+            elif _well_formed(name) or _cited_outlet(name):
                 accepted.append(name)
         kept += accepted
     for mention, basis in zip(ruled, bases, strict=True):
@@ -1006,6 +1017,12 @@ def _well_formed(mention: Mention) -> bool:
         and not _lowercase(words[-1])
         and any(w[:1].isupper() and w.casefold() not in ordinary for w in words)
     )
+
+
+def _cited_outlet(name: Mention) -> bool:
+    """An outlet the text cites, read by the tagger as an organisation, though its name
+    starts in lowercase or is an ordinary word (`kepada detikcom`, `dikutip Antara`)."""
+    return name.label == Label.ORG and name.text in media_names()
 
 
 def _name_like(name: Mention) -> bool:
