@@ -12,7 +12,8 @@ from kabar_tui.core.entities import (
 )
 from kabar_tui.core.entities.gazetteer import gazetteer
 from kabar_tui.core.entities.rules import recognise_with_bases
-from kabar_tui.core.model import Article, Caption, Paragraph
+from kabar_tui.core.lexicon import Label
+from kabar_tui.core.model import Article, Caption, Mention, Paragraph
 
 
 def found(text: str) -> set[tuple[str, str]]:
@@ -1283,3 +1284,50 @@ def test_an_outlet_the_text_cites_is_an_organisation(text: str, outlet: str) -> 
 def test_an_outlet_word_used_as_an_ordinary_word_is_no_name() -> None:
     """`Antara` opening a sentence as the word (among) is no outlet."""
     assert not any(name == "Antara" for name, _ in found("Antara lain, hujan turun di Bogor."))
+
+
+def test_a_short_title_and_its_stop_end_no_sentence() -> None:
+    """The stop of a title written short (`Dr.`, `Prof.`) ends no sentence: the name
+    after it is read with the words before it, here a hospital named after a doctor."""
+    result = found("Pasien itu dirujuk ke RSUP Dr. Kariadi Semarang pada malam harinya.")
+    assert any(name.startswith("RSUP Dr. Kariadi") for name, _ in result)
+    from kabar_tui.core.entities.recogniser import _sentences
+
+    words = ["Ia", "menemui", "Prof", ".", "Sulastri", "kemarin", ".", "Ia", "pulang", "."]
+    assert _sentences(words) == [(0, 7), (7, 10)]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "person"),
+    [
+        (
+            "Penelitian itu dipimpin Dosen Fakultas Kedokteran Hewan Dr. Teguh Prasetyo.",
+            ("Fakultas Kedokteran Hewan", "ORG"),
+            "Teguh Prasetyo",
+        ),
+        (
+            "Upacara itu dipimpin Kepala Sekolah Bapak Drs. Wahyu Hidayat pagi tadi.",
+            ("Sekolah Bapak", "ORG"),
+            "Wahyu Hidayat",
+        ),
+    ],
+)
+def test_a_name_ends_before_the_short_title_of_the_person_after_it(
+    text: str, name: tuple[str, str], person: str
+) -> None:
+    """A head's name runs to the end of the capitalised words, but a short title there is
+    the person's (titles are not part of a name)."""
+    result = found(text)
+    assert name in result
+    assert (person, "PER") in result
+    assert not any(n.endswith(("Dr", "Dr.", "Drs", "Drs.")) for n, _ in result)
+
+
+def test_a_person_read_with_a_short_title_and_its_stop_loses_them() -> None:
+    """The tagger may read `Mr.` into a person's name now that its stop ends no sentence."""
+    from kabar_tui.core.entities.recogniser import _without_title
+
+    text = "Ia berunding dengan Mr. Soebandrio Wirjosandjojo kemarin."
+    start = text.index("Mr.")
+    name = _without_title(Mention("Mr. Soebandrio Wirjosandjojo", Label.PER, 0, start, start + 28))
+    assert text[name.start : name.end] == name.text == "Soebandrio Wirjosandjojo"

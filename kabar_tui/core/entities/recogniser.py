@@ -34,6 +34,17 @@ from kabar_tui.core.lexicon import Label, speech_stems, stopwords, tagger_tokens
 from kabar_tui.core.model import Article, Mention
 
 SENTENCE_END = frozenset(".!?")
+# Titles written short with a stop before a name (`Dr. Jamhari`, `RSUD Dr. Soetomo`): the
+# stop ends no sentence, no name ends in one (`Fakultas Kedokteran | Dr. Teguh`) and no
+# person's name starts with one and its stop (`Mr. | Soedibjo`). Not `H` (Haji), also an
+# initial; `KH` also ends a name (`Hadratusy Syaikh KH`).
+TITLE_ABBREVIATIONS = frozenset(
+    {"Dr", "dr", "Drs", "Dra", "Prof", "Ir", "Hj", "KH", "Mr", "Mrs", "Ms", "Ny", "Tn"}
+)
+TITLE_ENDINGS = tuple(
+    f" {title}{stop}" for title in TITLE_ABBREVIATIONS - {"KH"} for stop in ("", ".")
+)
+TITLE_STARTS = tuple(f"{title}. " for title in TITLE_ABBREVIATIONS)
 # Why the rules found a name (rules.recognise_with_bases) when their mention stands over
 # the tagger's: a known name, a club, an organisation tail or head, a branch region, an
 # acronym before a name, a name after a title, the name after a comma that closes a title
@@ -447,7 +458,8 @@ def _basis(rules: RuleResult, mention: Mention) -> str:
 
 def _sentences(words: list[str]) -> list[tuple[int, int]]:
     """[first, last) token ranges of sentences: a stop followed by a word not in lowercase,
-    unless it closes a name's middle initial (`Susilo B. Yudhoyono`)."""
+    unless it closes a name's middle initial (`Susilo B. Yudhoyono`) or a title written
+    short (`Dr. Jamhari`)."""
     ranges: list[tuple[int, int]] = []
     first = 0
     count = len(words)
@@ -455,9 +467,15 @@ def _sentences(words: list[str]) -> list[tuple[int, int]]:
         if index + 1 == count or (
             not words[index + 1][:1].islower()
             and not (
-                index >= 2
+                index >= 1
                 and words[index] == "."
-                and is_middle_initial(words[index - 2], words[index - 1], words[index + 1])
+                and (
+                    words[index - 1] in TITLE_ABBREVIATIONS
+                    or (
+                        index >= 2
+                        and is_middle_initial(words[index - 2], words[index - 1], words[index + 1])
+                    )
+                )
             )
         ):
             ranges.append((first, index + 1))
@@ -583,7 +601,28 @@ def _merge(
             )
         ) and not any(_overlap(mention, k) for k in kept):
             kept.append(mention)
-    return kept
+    return [
+        _without_title(m)
+        if m.text.endswith(TITLE_ENDINGS)
+        or (m.label == Label.PER and m.text.startswith(TITLE_STARTS))
+        else m
+        for m in kept
+    ]
+
+
+def _without_title(name: Mention) -> Mention:
+    """A name without a short title it runs into, which belongs to the person after it
+    (`Dekan Fakultas Kedokteran | Dr. Teguh`: a head's name runs to the end of the
+    capitalised words), or a person's without the title and stop before it (`Mr. |
+    Soedibjo`; the tagger reads them in since the stop no longer ends its sentence)."""
+    if name.text.endswith(TITLE_ENDINGS):
+        rest = name.text.rpartition(" ")[0].rstrip()
+        if " " not in rest:  # a head and a title: named after a person (`RSUD Dr. Soetomo`)
+            return name
+        return Mention(rest, name.label, name.paragraph, name.start, name.start + len(rest))
+    title, _, rest = name.text.partition(" ")
+    start = name.start + len(title) + 1
+    return Mention(rest, name.label, name.paragraph, start, start + len(rest))
 
 
 def _known_person_word(mention: Mention) -> bool:
