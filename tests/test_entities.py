@@ -1331,3 +1331,28 @@ def test_a_person_read_with_a_short_title_and_its_stop_loses_them() -> None:
     start = text.index("Mr.")
     name = _without_title(Mention("Mr. Soebandrio Wirjosandjojo", Label.PER, 0, start, start + 28))
     assert text[name.start : name.end] == name.text == "Soebandrio Wirjosandjojo"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pelatih itu membawa Stoke City menang 2-0 dalam laga tandang akhir pekan lalu.",
+        "Gol tunggal itu membuat Norwich City tertahan di papan bawah klasemen liga.",
+    ],
+)
+def test_a_town_with_a_club_tail_in_football_news_is_the_club(text: str) -> None:
+    """`Stoke City` in a paragraph about football is the club, an organisation (a football
+    club is an organisation, README)."""
+    club = next(name for name in ("Stoke City", "Norwich City") if name in text)
+    assert (club, "ORG") in found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pelatih tim nasional itu tiba di Mexico City kemarin.",  # after a place preposition
+        "Wisatawan memadati Mexico City saat libur panjang.",  # no football
+    ],
+)
+def test_a_city_named_with_city_stays_a_place(text: str) -> None:
+    assert ("Mexico City", "LOC") in found(text)

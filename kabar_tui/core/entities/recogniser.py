@@ -45,6 +45,16 @@ TITLE_ENDINGS = tuple(
     f" {title}{stop}" for title in TITLE_ABBREVIATIONS - {"KH"} for stop in ("", ".")
 )
 TITLE_STARTS = tuple(f"{title}. " for title in TITLE_ABBREVIATIONS)
+# The last word of English clubs named after their town that is no organisation tail of the
+# lists (`FC`, `United` are), and words that say a paragraph is about football (`_club`)
+CLUB_TAILS = tuple(
+    f" {tail}" for tail in ("City", "Town", "County", "Rovers", "Wanderers", "Albion", "Athletic")
+)
+FOOTBALL = re.compile(
+    r"\b(?:sepak ?bola|klub|laga|gol|kandang|tandang|liga|premier league|bundesliga|serie a"
+    r"|la liga|pelatih|striker|gelandang|kiper)\b",
+    re.IGNORECASE,
+)
 # Why the rules found a name (rules.recognise_with_bases) when their mention stands over
 # the tagger's: a known name, a club, an organisation tail or head, a branch region, an
 # acronym before a name, a name after a title, the name after a comma that closes a title
@@ -601,13 +611,28 @@ def _merge(
             )
         ) and not any(_overlap(mention, k) for k in kept):
             kept.append(mention)
-    return [
+    kept = [
         _without_title(m)
         if m.text.endswith(TITLE_ENDINGS)
         or (m.label == Label.PER and m.text.startswith(TITLE_STARTS))
         else m
         for m in kept
     ]
+    return [
+        _club(m, text) if m.label == Label.LOC and m.text.endswith(CLUB_TAILS) else m for m in kept
+    ]
+
+
+def _club(place: Mention, text: str) -> Mention:
+    """A town's name with a club's tail (`Leicester City`, `Ipswich Town`) in a paragraph
+    about football is the club, an organisation (the reader's convention), unless a place
+    preposition comes before it (`di Mexico City`)."""
+    before = text[max(0, place.start - BEFORE_CHARS) : place.start].split()
+    if " " not in place.text or (before and before[-1].casefold() in PLACE_PREPOSITIONS):
+        return place
+    if FOOTBALL.search(text) is None:
+        return place
+    return Mention(place.text, Label.ORG, place.paragraph, place.start, place.end)
 
 
 def _without_title(name: Mention) -> Mention:
