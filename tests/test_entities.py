@@ -1307,18 +1307,18 @@ def test_a_short_title_and_its_stop_end_no_sentence() -> None:
         ),
         (
             "Upacara itu dipimpin Kepala Sekolah Bapak Drs. Wahyu Hidayat pagi tadi.",
-            ("Sekolah Bapak", "ORG"),
+            None,  # `Sekolah Bapak` is no name: whatever is read there, it ends before `Drs`
             "Wahyu Hidayat",
         ),
     ],
 )
 def test_a_name_ends_before_the_short_title_of_the_person_after_it(
-    text: str, name: tuple[str, str], person: str
+    text: str, name: tuple[str, str] | None, person: str
 ) -> None:
     """A head's name runs to the end of the capitalised words, but a short title there is
     the person's (titles are not part of a name)."""
     result = found(text)
-    assert name in result
+    assert name is None or name in result
     assert (person, "PER") in result
     assert not any(n.endswith(("Dr", "Dr.", "Drs", "Drs.")) for n, _ in result)
 
