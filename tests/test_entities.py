@@ -11,6 +11,7 @@ from kabar_tui.core.entities import (
     title_and_caption_entities,
 )
 from kabar_tui.core.entities.gazetteer import gazetteer
+from kabar_tui.core.entities.recogniser import TITLE_ABBREVIATIONS
 from kabar_tui.core.entities.rules import recognise_with_bases
 from kabar_tui.core.lexicon import Label
 from kabar_tui.core.model import Article, Caption, Mention, Paragraph
@@ -1356,3 +1357,19 @@ def test_a_town_with_a_club_tail_in_football_news_is_the_club(text: str) -> None
 )
 def test_a_city_named_with_city_stays_a_place(text: str) -> None:
     assert ("Mexico City", "LOC") in found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "KH. Ma'ruf Amin membuka acara itu di Pondok Pesantren Tebuireng, Jombang.",
+        "Acara dimulai pukul 08.00. KH. Mustofa Bisri lalu memberikan tausiah di Rembang.",
+        "Prof. Dwikorita Karnawati dari BMKG memaparkan prakiraan cuaca di Jakarta.",
+    ],
+)
+def test_a_short_title_alone_is_no_name(text: str) -> None:
+    """`KH.` opening a sentence reads no organisation `KH`: a title is no name, the person
+    after it is."""
+    result = found(text)
+    assert not any(name.rstrip(".") in TITLE_ABBREVIATIONS for name, _ in result)
+    assert any(label == "PER" for _, label in result)

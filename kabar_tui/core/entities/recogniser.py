@@ -36,7 +36,8 @@ from kabar_tui.core.model import Article, Mention
 SENTENCE_END = frozenset(".!?")
 # Titles written short with a stop before a name (`Dr. Jamhari`, `RSUD Dr. Soetomo`): the
 # stop ends no sentence, no name ends in one (`Fakultas Kedokteran | Dr. Teguh`) and no
-# person's name starts with one and its stop (`Mr. | Soedibjo`). Not `H` (Haji), also an
+# person's name starts with one and its stop (`Mr. | Soedibjo`), and one alone is no name
+# (`KH.` opening a paragraph). Not `H` (Haji), also an
 # initial; `KH` also ends a name (`Hadratusy Syaikh KH`).
 TITLE_ABBREVIATIONS = frozenset(
     {"Dr", "dr", "Drs", "Dra", "Prof", "Ir", "Hj", "KH", "Mr", "Mrs", "Ms", "Ny", "Tn"}
@@ -617,6 +618,7 @@ def _merge(
         or (m.label == Label.PER and m.text.startswith(TITLE_STARTS))
         else m
         for m in kept
+        if m.text.rstrip(".") not in TITLE_ABBREVIATIONS  # a title alone is no name (`KH.`)
     ]
     return [
         _club(m, text) if m.label == Label.LOC and m.text.endswith(CLUB_TAILS) else m for m in kept
