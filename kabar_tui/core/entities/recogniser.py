@@ -19,6 +19,7 @@ from kabar_tui.core.entities.features import WordLists, rule_tags_at, word_lists
 from kabar_tui.core.entities.gazetteer import (
     MAX_PHRASE_WORDS,
     gazetteer,
+    gazetteer_entry,
     key_tuple,
     media_names,
     token_key,
@@ -47,15 +48,20 @@ TITLE_ENDINGS = tuple(
 )
 TITLE_STARTS = tuple(f"{title}. " for title in TITLE_ABBREVIATIONS)
 # The last word of English clubs named after their town that is no organisation tail of the
-# lists (`FC`, `United` are), and words that say a paragraph is about football (`_club`)
+# lists (`FC`, `United` are); words in a sentence that say it is about football and are no
+# everyday words (not `klub`, `laga`, `gol`, `pelatih`, `kandang`: night clubs, action films,
+# animal pens); words before a name that make it the place (`_club`).
 CLUB_TAILS = tuple(
     f" {tail}" for tail in ("City", "Town", "County", "Rovers", "Wanderers", "Albion", "Athletic")
 )
 FOOTBALL = re.compile(
-    r"\b(?:sepak ?bola|klub|laga|gol|kandang|tandang|liga|premier league|bundesliga|serie a"
-    r"|la liga|pelatih|striker|gelandang|kiper)\b",
+    r"\b(?:sepak ?bola|premier league|liga (?:primer )?(?:inggris|champions|europa)|bundesliga"
+    r"|serie a|la liga|ligue 1|eredivisie|piala fa|mencetak (?:\w+ )?gol|striker|gelandang"
+    r"|kiper)\b",
     re.IGNORECASE,
 )
+SENTENCE_BREAK = re.compile(r"[.!?][\"\u201d\u2019)]*\s+")
+PLACE_WORDS = frozenset({"kawasan", "kota", "warga", "bandara", "wilayah", "penduduk"})
 # Why the rules found a name (rules.recognise_with_bases) when their mention stands over
 # the tagger's: a known name, a club, an organisation tail or head, a branch region, an
 # acronym before a name, a name after a title, the name after a comma that closes a title
@@ -626,13 +632,23 @@ def _merge(
 
 
 def _club(place: Mention, text: str) -> Mention:
-    """A town's name with a club's tail (`Leicester City`, `Ipswich Town`) in a paragraph
-    about football is the club, an organisation (the reader's convention), unless a place
-    preposition comes before it (`di Mexico City`)."""
+    """A town's name with a club's tail (`Leicester City`, `Ipswich Town`) in a sentence
+    about football is the club, an organisation (the reader's convention); never a city the
+    place lists know (`Mexico City`, `New York City`), one after a place preposition or a
+    place word (`di`, `kawasan`, `warga`), or a mention opening with `Kawasan` or `Kota`."""
     before = text[max(0, place.start - BEFORE_CHARS) : place.start].split()
-    if " " not in place.text or (before and before[-1].casefold() in PLACE_PREPOSITIONS):
+    head = place.text.rpartition(" ")[0]
+    if (
+        " " not in place.text
+        or (before and before[-1].casefold() in PLACE_PREPOSITIONS | PLACE_WORDS)
+        or place.text.split()[0].casefold() in PLACE_WORDS
+        or gazetteer_entry(place.text) is not None
+        or gazetteer_entry(head) is not None
+    ):
         return place
-    if FOOTBALL.search(text) is None:
+    starts = [0, *(m.end() for m in SENTENCE_BREAK.finditer(text, 0, place.start))]
+    end = SENTENCE_BREAK.search(text, place.end)
+    if FOOTBALL.search(text, starts[-1], end.start() if end else len(text)) is None:
         return place
     return Mention(place.text, Label.ORG, place.paragraph, place.start, place.end)
 
