@@ -1417,3 +1417,33 @@ def test_a_short_title_alone_is_no_name(text: str) -> None:
     result = found(text)
     assert not any(name.rstrip(".") in TITLE_ABBREVIATIONS for name, _ in result)
     assert any(label == "PER" for _, label in result)
+
+
+@pytest.mark.parametrize(
+    ("text", "body", "person"),
+    [
+        (
+            "Ketua PBNU KH. Yahya Cholil Staquf mengatakan hal itu di Jakarta.",
+            "PBNU",
+            "Yahya Cholil Staquf",
+        ),
+        (
+            "Ketua PWNU Jawa Timur KH. Marzuki Mustamar membuka acara itu.",
+            "PWNU",
+            "Marzuki Mustamar",
+        ),
+    ],
+)
+def test_kh_before_a_name_is_the_persons_title(text: str, body: str, person: str) -> None:
+    """`KH.` between a body and a person is the person's title: the body's name does not
+    run into it (`PBNU KH` was read as a person)."""
+    result = found(text)
+    assert not any(name.endswith("KH") for name, _ in result)
+    assert (body, "ORG") in result
+    assert (person, "PER") in result
+
+
+def test_kh_with_no_name_after_it_ends_a_name() -> None:
+    assert ("Hadratusy Syaikh KH", "PER") in found(
+        "Gelar itu diberikan kepada Hadratusy Syaikh KH."
+    )

@@ -47,6 +47,7 @@ TITLE_ENDINGS = tuple(
     f" {title}{stop}" for title in TITLE_ABBREVIATIONS - {"KH"} for stop in ("", ".")
 )
 TITLE_STARTS = tuple(f"{title}. " for title in TITLE_ABBREVIATIONS)
+NAME_AFTER = re.compile(r"\.? +[A-Z]")
 # The last word of English clubs named after their town that is no organisation tail of the
 # lists (`FC`, `United` are); words in a sentence that say it is about football and are no
 # everyday words (not `klub`, `laga`, `gol`, `pelatih`, `kandang`: night clubs, action films,
@@ -619,7 +620,9 @@ def _merge(
         ) and not any(_overlap(mention, k) for k in kept):
             kept.append(mention)
     kept = [
-        _without_title(m)
+        _without_kiai(m)
+        if m.text.endswith(" KH") and NAME_AFTER.match(text, m.end)
+        else _without_title(m)
         if m.text.endswith(TITLE_ENDINGS)
         or (m.label == Label.PER and m.text.startswith(TITLE_STARTS))
         else m
@@ -666,6 +669,17 @@ def _without_title(name: Mention) -> Mention:
     title, _, rest = name.text.partition(" ")
     start = name.start + len(title) + 1
     return Mention(rest, name.label, name.paragraph, start, start + len(rest))
+
+
+def _without_kiai(name: Mention) -> Mention:
+    """A name without `KH` when a name follows it: the title is that person's (`Ketua PBNU |
+    KH. Yahya`); a body's acronym left over is no person. `KH` with no name after it ends a
+    name (`Hadratusy Syaikh KH`)."""
+    rest = name.text[:-3].rstrip()
+    label = (
+        Label.ORG if name.label == Label.PER and rest.isupper() and " " not in rest else name.label
+    )
+    return Mention(rest, label, name.paragraph, name.start, name.start + len(rest))
 
 
 def _known_person_word(mention: Mention) -> bool:
