@@ -38,8 +38,8 @@ SENTENCE_END = frozenset(".!?")
 # Titles written short with a stop before a name (`Dr. Jamhari`, `RSUD Dr. Soetomo`): the
 # stop ends no sentence, no name ends in one (`Fakultas Kedokteran | Dr. Teguh`) and no
 # person's name starts with one and its stop (`Mr. | Soedibjo`), and one alone is no name
-# (`KH.` opening a paragraph). Not `H` (Haji), also an
-# initial; `KH` also ends a name (`Hadratusy Syaikh KH`).
+# (`KH.` opening a paragraph). Not `H` (Haji), also an initial. `KH` ends a name only with
+# no name after it (`Hadratusy Syaikh KH`; `NAME_AFTER`: `Ketua PBNU | KH. Yahya`).
 TITLE_ABBREVIATIONS = frozenset(
     {"Dr", "dr", "Drs", "Dra", "Prof", "Ir", "Hj", "KH", "Mr", "Mrs", "Ms", "Ny", "Tn"}
 )
