@@ -11,8 +11,10 @@ from kabar_tui.core.entities import (
     title_and_caption_entities,
 )
 from kabar_tui.core.entities.gazetteer import gazetteer
+from kabar_tui.core.entities.recogniser import TITLE_ABBREVIATIONS
 from kabar_tui.core.entities.rules import recognise_with_bases
-from kabar_tui.core.model import Article, Caption, Paragraph
+from kabar_tui.core.lexicon import Label
+from kabar_tui.core.model import Article, Caption, Mention, Paragraph
 
 
 def found(text: str) -> set[tuple[str, str]]:
@@ -1263,3 +1265,185 @@ def test_a_firm_named_after_a_foreign_region_after_a_title_is_not_split() -> Non
         assert (firm, "ORG") in result
         assert (firm.split()[1], "PER") not in result
     assert {("Florida", "LOC"), ("Ron DeSantis", "PER")} <= result
+
+
+@pytest.mark.parametrize(
+    ("text", "outlet"),
+    [
+        ("Ketua panitia itu menjelaskan rencananya kepada detikcom, Senin (4/5/2020).", "detikcom"),
+        ("Harga ponsel lipat itu naik lagi, seperti dilaporkan detikINET pekan lalu.", "detikINET"),
+        ("Pemain muda itu resmi pindah klub, demikian dikutip Antara pada Kamis.", "Antara"),
+    ],
+)
+def test_an_outlet_the_text_cites_is_an_organisation(text: str, outlet: str) -> None:
+    """A news outlet written in lowercase (`detikcom`) or as an ordinary word (`Antara`,
+    between) is an organisation where the tagger reads one: before, the merge dropped
+    every name starting in lowercase or made of ordinary words."""
+    assert (outlet, "ORG") in found(text)
+
+
+def test_an_outlet_word_used_as_an_ordinary_word_is_no_name() -> None:
+    """`Antara` opening a sentence as the word (among) is no outlet."""
+    assert not any(name == "Antara" for name, _ in found("Antara lain, hujan turun di Bogor."))
+
+
+def test_a_short_title_and_its_stop_end_no_sentence() -> None:
+    """The stop of a title written short (`Dr.`, `Prof.`) ends no sentence: the name
+    after it is read with the words before it, here a hospital named after a doctor."""
+    result = found("Pasien itu dirujuk ke RSUP Dr. Kariadi Semarang pada malam harinya.")
+    assert any(name.startswith("RSUP Dr. Kariadi") for name, _ in result)
+    from kabar_tui.core.entities.recogniser import _sentences
+
+    words = ["Ia", "menemui", "Prof", ".", "Sulastri", "kemarin", ".", "Ia", "pulang", "."]
+    assert _sentences(words) == [(0, 7), (7, 10)]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "person"),
+    [
+        (
+            "Penelitian itu dipimpin Dosen Fakultas Kedokteran Hewan Dr. Teguh Prasetyo.",
+            ("Fakultas Kedokteran Hewan", "ORG"),
+            "Teguh Prasetyo",
+        ),
+        (
+            "Upacara itu dipimpin Kepala Sekolah Bapak Drs. Wahyu Hidayat pagi tadi.",
+            None,  # `Sekolah Bapak` is no name: whatever is read there, it ends before `Drs`
+            "Wahyu Hidayat",
+        ),
+    ],
+)
+def test_a_name_ends_before_the_short_title_of_the_person_after_it(
+    text: str, name: tuple[str, str] | None, person: str
+) -> None:
+    """A head's name runs to the end of the capitalised words, but a short title there is
+    the person's (titles are not part of a name)."""
+    result = found(text)
+    assert name is None or name in result
+    assert (person, "PER") in result
+    assert not any(n.endswith(("Dr", "Dr.", "Drs", "Drs.")) for n, _ in result)
+
+
+def test_a_person_read_with_a_short_title_and_its_stop_loses_them() -> None:
+    """The tagger may read `Mr.` into a person's name now that its stop ends no sentence."""
+    from kabar_tui.core.entities.recogniser import _without_title
+
+    text = "Ia berunding dengan Mr. Soebandrio Wirjosandjojo kemarin."
+    start = text.index("Mr.")
+    name = _without_title(Mention("Mr. Soebandrio Wirjosandjojo", Label.PER, 0, start, start + 28))
+    assert text[name.start : name.end] == name.text == "Soebandrio Wirjosandjojo"
+
+
+@pytest.mark.parametrize(
+    ("text", "club"),
+    [
+        (
+            "Stoke City menang 2-0 atas Burnley dalam lanjutan Liga Inggris akhir pekan lalu.",
+            "Stoke City",
+        ),
+        (
+            "Striker itu mencetak dua gol untuk Norwich City dalam laga melawan Everton.",
+            "Norwich City",
+        ),
+        (
+            "Gelandang asal Skotlandia itu resmi bergabung dengan Ipswich Town pada Senin.",
+            "Ipswich Town",
+        ),
+    ],
+)
+def test_a_town_with_a_club_tail_in_a_sentence_about_football_is_the_club(
+    text: str, club: str
+) -> None:
+    """`Stoke City` in a sentence with a football word that is no everyday word is the club,
+    an organisation (a football club is an organisation, README)."""
+    assert (club, "ORG") in found(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "city"),
+    [
+        ("Pelatih tim nasional itu tiba di Mexico City kemarin.", "Mexico City"),
+        ("Wisatawan memadati Mexico City saat libur panjang.", "Mexico City"),
+        # everyday words that also name football things: a pen, a trainer, a night club
+        (
+            "Kawasan Quezon City dilanda banjir; warga menyelamatkan ternak dari kandang"
+            " yang terendam.",
+            "Quezon City",
+        ),
+        (
+            "Pesawat itu mendarat di bandara Mexico City setelah penerbangan panjang;"
+            " pelatih tim basket ikut rombongan.",
+            "Mexico City",
+        ),
+        (
+            "Warga Vatican City memadati Lapangan Santo Petrus; paduan suara dan klub pemuda"
+            " Katolik ikut hadir.",
+            "Vatican City",
+        ),
+        (
+            "Klub malam di kawasan New York City ditutup polisi karena melanggar aturan jam malam.",
+            "New York City",
+        ),
+        # a city the place lists know, though the sentence is about football
+        (
+            "Presiden mengunjungi New York City; sebelumnya ia menonton final Liga Champions.",
+            "New York City",
+        ),
+        # football in another sentence of the paragraph
+        (
+            "Hujan deras merendam Quezon City sejak pagi. Malam harinya warga menonton siaran"
+            " Liga Champions di balai desa.",
+            "Quezon City",
+        ),
+    ],
+)
+def test_a_city_named_with_city_stays_a_place(text: str, city: str) -> None:
+    result = found(text)
+    assert (city, "ORG") not in result
+    assert any(city in name and label == "LOC" for name, label in result)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "KH. Ma'ruf Amin membuka acara itu di Pondok Pesantren Tebuireng, Jombang.",
+        "Acara dimulai pukul 08.00. KH. Mustofa Bisri lalu memberikan tausiah di Rembang.",
+        "Prof. Dwikorita Karnawati dari BMKG memaparkan prakiraan cuaca di Jakarta.",
+    ],
+)
+def test_a_short_title_alone_is_no_name(text: str) -> None:
+    """`KH.` opening a sentence reads no organisation `KH`: a title is no name, the person
+    after it is."""
+    result = found(text)
+    assert not any(name.rstrip(".") in TITLE_ABBREVIATIONS for name, _ in result)
+    assert any(label == "PER" for _, label in result)
+
+
+@pytest.mark.parametrize(
+    ("text", "body", "person"),
+    [
+        (
+            "Ketua PBNU KH. Yahya Cholil Staquf mengatakan hal itu di Jakarta.",
+            "PBNU",
+            "Yahya Cholil Staquf",
+        ),
+        (
+            "Ketua PWNU Jawa Timur KH. Marzuki Mustamar membuka acara itu.",
+            "PWNU",
+            "Marzuki Mustamar",
+        ),
+    ],
+)
+def test_kh_before_a_name_is_the_persons_title(text: str, body: str, person: str) -> None:
+    """`KH.` between a body and a person is the person's title: the body's name does not
+    run into it (`PBNU KH` was read as a person)."""
+    result = found(text)
+    assert not any(name.endswith("KH") for name, _ in result)
+    assert (body, "ORG") in result
+    assert (person, "PER") in result
+
+
+def test_kh_with_no_name_after_it_ends_a_name() -> None:
+    assert ("Hadratusy Syaikh KH", "PER") in found(
+        "Gelar itu diberikan kepada Hadratusy Syaikh KH."
+    )

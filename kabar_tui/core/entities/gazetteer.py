@@ -221,3 +221,11 @@ def gazetteer() -> Gazetteer:
 def gazetteer_entry(text: str) -> tuple[str, str] | None:
     """(label, canonical) for a name the gazetteer knows, else None."""
     return gazetteer().names.get(key_tuple(text))
+
+
+@cache
+def media_names() -> frozenset[str]:
+    """News outlets a text cites, as written (`data/entities/media.txt`): names the merge
+    keeps where the tagger reads them as an organisation, though they start in lowercase
+    (`detikcom`) or are ordinary words (`Antara`). Not a tagger feature."""
+    return frozenset(data_lines("entities/media.txt"))

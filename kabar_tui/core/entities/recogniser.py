@@ -16,7 +16,14 @@ from itertools import accumulate, chain, compress, pairwise
 from operator import attrgetter, itemgetter
 
 from kabar_tui.core.entities.features import WordLists, rule_tags_at, word_lists
-from kabar_tui.core.entities.gazetteer import MAX_PHRASE_WORDS, gazetteer, key_tuple, token_key
+from kabar_tui.core.entities.gazetteer import (
+    MAX_PHRASE_WORDS,
+    gazetteer,
+    gazetteer_entry,
+    key_tuple,
+    media_names,
+    token_key,
+)
 from kabar_tui.core.entities.rules import (
     RuleResult,
     known_people,
@@ -28,6 +35,34 @@ from kabar_tui.core.lexicon import Label, speech_stems, stopwords, tagger_tokens
 from kabar_tui.core.model import Article, Mention
 
 SENTENCE_END = frozenset(".!?")
+# Titles written short with a stop before a name (`Dr. Jamhari`, `RSUD Dr. Soetomo`): the
+# stop ends no sentence, no name ends in one (`Fakultas Kedokteran | Dr. Teguh`) and no
+# person's name starts with one and its stop (`Mr. | Soedibjo`), and one alone is no name
+# (`KH.` opening a paragraph). Not `H` (Haji), also an initial. `KH` ends a name only with
+# no name after it (`Hadratusy Syaikh KH`; `NAME_AFTER`: `Ketua PBNU | KH. Yahya`).
+TITLE_ABBREVIATIONS = frozenset(
+    {"Dr", "dr", "Drs", "Dra", "Prof", "Ir", "Hj", "KH", "Mr", "Mrs", "Ms", "Ny", "Tn"}
+)
+TITLE_ENDINGS = tuple(
+    f" {title}{stop}" for title in TITLE_ABBREVIATIONS - {"KH"} for stop in ("", ".")
+)
+TITLE_STARTS = tuple(f"{title}. " for title in TITLE_ABBREVIATIONS)
+NAME_AFTER = re.compile(r"\.? +[A-Z]")
+# The last word of English clubs named after their town that is no organisation tail of the
+# lists (`FC`, `United` are); words in a sentence that say it is about football and are no
+# everyday words (not `klub`, `laga`, `gol`, `pelatih`, `kandang`: night clubs, action films,
+# animal pens); words before a name that make it the place (`_club`).
+CLUB_TAILS = tuple(
+    f" {tail}" for tail in ("City", "Town", "County", "Rovers", "Wanderers", "Albion", "Athletic")
+)
+FOOTBALL = re.compile(
+    r"\b(?:sepak ?bola|premier league|liga (?:primer )?(?:inggris|champions|europa)|bundesliga"
+    r"|serie a|la liga|ligue 1|eredivisie|piala fa|mencetak (?:\w+ )?gol|striker|gelandang"
+    r"|kiper)\b",
+    re.IGNORECASE,
+)
+SENTENCE_BREAK = re.compile(r"[.!?][\"\u201d\u2019)]*\s+")
+PLACE_WORDS = frozenset({"kawasan", "kota", "warga", "bandara", "wilayah", "penduduk"})
 # Why the rules found a name (rules.recognise_with_bases) when their mention stands over
 # the tagger's: a known name, a club, an organisation tail or head, a branch region, an
 # acronym before a name, a name after a title, the name after a comma that closes a title
@@ -217,6 +252,7 @@ def _tag_articles(
     from kabar_tui.core.entities.tagger import model  # numpy and the model: on first use
 
     ordinary = gazetteer().not_entities
+    media = media_names()
     # by article and paragraph: the rule mentions only a sure name overrules
     sure_ruled: list[dict[int, list[tuple[int, int, str]]]] = []
     batch: list[tuple[list[str], list[str]]] = []
@@ -251,6 +287,10 @@ def _tag_articles(
             capitalised = list(
                 compress(range(len(words)), map(str.isupper, map(itemgetter(0), words)))
             )
+            if not media.isdisjoint(words):  # `kepada detikcom`, `dikutip Antara`
+                capitalised = sorted(
+                    {*capitalised, *(i for i, w in enumerate(words) if w in media)}
+                )
             open_names = [
                 i
                 for i, opens in zip(
@@ -259,7 +299,7 @@ def _tag_articles(
                     strict=True,
                 )
                 if opens is not False
-                and words[i].casefold() not in ordinary
+                and (words[i].casefold() not in ordinary or words[i] in media)
                 and (
                     opens
                     or (tags[i][0] == "B" and i and _carries(words[i - 1], tags[i - 1]))
@@ -436,7 +476,8 @@ def _basis(rules: RuleResult, mention: Mention) -> str:
 
 def _sentences(words: list[str]) -> list[tuple[int, int]]:
     """[first, last) token ranges of sentences: a stop followed by a word not in lowercase,
-    unless it closes a name's middle initial (`Susilo B. Yudhoyono`)."""
+    unless it closes a name's middle initial (`Susilo B. Yudhoyono`) or a title written
+    short (`Dr. Jamhari`)."""
     ranges: list[tuple[int, int]] = []
     first = 0
     count = len(words)
@@ -444,9 +485,15 @@ def _sentences(words: list[str]) -> list[tuple[int, int]]:
         if index + 1 == count or (
             not words[index + 1][:1].islower()
             and not (
-                index >= 2
+                index >= 1
                 and words[index] == "."
-                and is_middle_initial(words[index - 2], words[index - 1], words[index + 1])
+                and (
+                    words[index - 1] in TITLE_ABBREVIATIONS
+                    or (
+                        index >= 2
+                        and is_middle_initial(words[index - 2], words[index - 1], words[index + 1])
+                    )
+                )
             )
         ):
             ranges.append((first, index + 1))
@@ -545,7 +592,7 @@ def _merge(
             before = bisect_left(starts, name.end)
             if before and furthest[before - 1] > name.start:
                 cut.append(name)
-            elif _well_formed(name):
+            elif _well_formed(name) or _cited_outlet(name):
                 accepted.append(name)
         kept += accepted
     for mention, basis in zip(ruled, bases, strict=True):
@@ -572,7 +619,67 @@ def _merge(
             )
         ) and not any(_overlap(mention, k) for k in kept):
             kept.append(mention)
-    return kept
+    kept = [
+        _without_kiai(m)
+        if m.text.endswith(" KH") and NAME_AFTER.match(text, m.end)
+        else _without_title(m)
+        if m.text.endswith(TITLE_ENDINGS)
+        or (m.label == Label.PER and m.text.startswith(TITLE_STARTS))
+        else m
+        for m in kept
+        if m.text.rstrip(".") not in TITLE_ABBREVIATIONS  # a title alone is no name (`KH.`)
+    ]
+    return [
+        _club(m, text) if m.label == Label.LOC and m.text.endswith(CLUB_TAILS) else m for m in kept
+    ]
+
+
+def _club(place: Mention, text: str) -> Mention:
+    """A town's name with a club's tail (`Leicester City`, `Ipswich Town`) in a sentence
+    about football is the club, an organisation (the reader's convention); never a city the
+    place lists know (`Mexico City`, `New York City`), one after a place preposition or a
+    place word (`di`, `kawasan`, `warga`), or a mention opening with `Kawasan` or `Kota`."""
+    before = text[max(0, place.start - BEFORE_CHARS) : place.start].split()
+    head = place.text.rpartition(" ")[0]
+    if (
+        " " not in place.text
+        or (before and before[-1].casefold() in PLACE_PREPOSITIONS | PLACE_WORDS)
+        or place.text.split()[0].casefold() in PLACE_WORDS
+        or gazetteer_entry(place.text) is not None
+        or gazetteer_entry(head) is not None
+    ):
+        return place
+    starts = [0, *(m.end() for m in SENTENCE_BREAK.finditer(text, 0, place.start))]
+    end = SENTENCE_BREAK.search(text, place.end)
+    if FOOTBALL.search(text, starts[-1], end.start() if end else len(text)) is None:
+        return place
+    return Mention(place.text, Label.ORG, place.paragraph, place.start, place.end)
+
+
+def _without_title(name: Mention) -> Mention:
+    """A name without a short title it runs into, which belongs to the person after it
+    (`Dekan Fakultas Kedokteran | Dr. Teguh`: a head's name runs to the end of the
+    capitalised words), or a person's without the title and stop before it (`Mr. |
+    Soedibjo`; the tagger reads them in since the stop no longer ends its sentence)."""
+    if name.text.endswith(TITLE_ENDINGS):
+        rest = name.text.rpartition(" ")[0].rstrip()
+        if " " not in rest:  # a head and a title: named after a person (`RSUD Dr. Soetomo`)
+            return name
+        return Mention(rest, name.label, name.paragraph, name.start, name.start + len(rest))
+    title, _, rest = name.text.partition(" ")
+    start = name.start + len(title) + 1
+    return Mention(rest, name.label, name.paragraph, start, start + len(rest))
+
+
+def _without_kiai(name: Mention) -> Mention:
+    """A name without `KH` when a name follows it: the title is that person's (`Ketua PBNU |
+    KH. Yahya`); a body's acronym left over is no person. `KH` with no name after it ends a
+    name (`Hadratusy Syaikh KH`)."""
+    rest = name.text[:-3].rstrip()
+    label = (
+        Label.ORG if name.label == Label.PER and rest.isupper() and " " not in rest else name.label
+    )
+    return Mention(rest, label, name.paragraph, name.start, name.start + len(rest))
 
 
 def _known_person_word(mention: Mention) -> bool:
@@ -1006,6 +1113,12 @@ def _well_formed(mention: Mention) -> bool:
         and not _lowercase(words[-1])
         and any(w[:1].isupper() and w.casefold() not in ordinary for w in words)
     )
+
+
+def _cited_outlet(name: Mention) -> bool:
+    """An outlet the text cites, read by the tagger as an organisation, though its name
+    starts in lowercase or is an ordinary word (`kepada detikcom`, `dikutip Antara`)."""
+    return name.label == Label.ORG and name.text in media_names()
 
 
 def _name_like(name: Mention) -> bool:
