@@ -57,9 +57,12 @@ def _status(field: str) -> int:
 
 def search_hash(cache: Path) -> dict[str, tuple[int, str]]:
     """Rows and hash of each `search_*` table, the corpus's number left out (it changes
-    when the corpus is stored again)."""
+    when the corpus is stored again), and the article numbers (given out in the order
+    articles arrive from the workers) replaced by paths: the `articles` array, and the
+    checksums covering it (its own, the header's)."""
     found = {}
     with sqlite3.connect(cache / DB_NAME) as db:
+        paths = dict(db.execute("SELECT id, path FROM articles"))
         names = db.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'search%' "
             "ORDER BY name"
@@ -68,6 +71,15 @@ def search_hash(cache: Path) -> dict[str, tuple[int, str]]:
             columns = [row[1] for row in db.execute(f"PRAGMA table_info('{name}')")]
             kept = [column for column in columns if column != "corpus"]
             rows = db.execute(f"SELECT {', '.join(kept)} FROM '{name}'").fetchall()
+            if name == "search_indexes":
+                rows = [row[:2] + row[3:] for row in rows]  # the checksum
+            elif name == "search_arrays":
+                numbers = array("q")
+                for row in rows:
+                    if row[0] == "articles":
+                        numbers.frombytes(row[1])
+                rows = [row for row in rows if row[0] != "articles"]
+                rows.append(("articles", [paths[number] for number in numbers]))
             rows.sort(key=repr)
             digest = hashlib.sha256()
             for row in rows:
