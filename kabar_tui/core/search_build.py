@@ -173,12 +173,12 @@ class SearchTerms:
         """What `SearchIndex.build` makes of the corpus of the articles at `paths` (in
         corpus order), given their `quotations` with resolved speakers, the corpus's
         `mention_names` and its `entities`; its postings made and read about `kept`
-        numbers at a time."""
+        numbers at a time. Once: each article's terms are let go of as they are posted."""
         self._file.flush()
         index = TermIndex(self, kept)
         run = _Run(-1)
         for path, quoted in zip(paths, quotations, strict=True):
-            gathered = self._articles[path]
+            gathered = self._articles.pop(path)
             numbers = self._read(gathered)
             index.add_terms(gathered.terms, numbers, quoted, run)
             # words: with their pairs, and the copies `post` makes, about `kept` / 4 numbers
