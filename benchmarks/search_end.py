@@ -15,8 +15,9 @@ digests as those stages leave them (passages dropped, rests unpacked). Then the 
 (VmHWM) is reset and the end runs as `kabar index` runs it. The processing fingerprint is
 pinned to the cache's (`storage.code_fingerprint` patched here, in the harness only), so
 code that changed `kabar_tui/core` reads the same rows; run "before" with
-`PYTHONPATH=EXPORT_OF_BASE`. The process is fresh: its peak is the end's, or what was
-held before it when the end stays below that.
+`PYTHONPATH=EXPORT_OF_BASE` from outside the worktree (`python -m` puts the current
+folder first, and with it the worktree's `kabar_tui`). The process is fresh: its peak
+is the end's, or what was held before it when the end stays below that.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import dataclasses
 import hashlib
 import itertools
 import operator
+import os
 import resource
 import sqlite3
 import sys
@@ -153,8 +155,6 @@ def run(cache: Path, folder: Path, postings: int | None = None) -> None:
     )
     if postings is not None:
         options = dataclasses.replace(options, search_postings=postings)
-    import os
-
     os.environ["KABAR_CACHE_DIR"] = str(cache)
     report = pipeline.index_corpus([folder], options=options)
     cpu = time.process_time() - stage.marks["cpu"]
