@@ -192,3 +192,19 @@ def test_posting_rows_are_written_a_few_bytes_at_a_time(
         return [row for _, found in batches.batches for row in found]
 
     assert rows(bounded) == rows(whole) and len(rows(whole)) > 50
+
+
+def test_the_pairs_are_read_back_where_os_has_no_preadv(
+    corpus: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Windows (and macOS before 11) have no `os.preadv`: the scratch file is read with
+    the file object, so a first index builds the same lists there."""
+    import os
+
+    monkeypatch.delattr(os, "preadv", raising=False)
+    built = SearchIndex.build(corpus)
+    index = _from_terms(corpus, 64)
+    try:
+        assert list(index.posting_lists()) == sorted(built.postings.items())
+    finally:
+        index.close()

@@ -30,7 +30,7 @@ import tempfile
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import IO, Protocol
 
 import numpy as np
 
@@ -367,7 +367,7 @@ class TermIndex(SavedSearchIndex):
             codes = np.empty(sum(ends) - sum(starts), dtype=np.uint64)
             filled = 0
             for start, end in zip(starts, ends, strict=True):
-                _read_into(self._pairs.fileno(), codes[filled : filled + end - start], start)
+                _read_into(self._pairs, codes[filled : filled + end - start], start)
                 filled += end - start
             codes.sort()  # distinct (key, document) numbers: any sort gives their one order
             yield from _lists(codes, shift)
@@ -412,14 +412,16 @@ def _distinct(codes: np.ndarray) -> np.ndarray:
     return codes[kept]
 
 
-def _read_into(fd: int, codes: np.ndarray, start: int) -> None:
+def _read_into(pairs: IO[bytes], codes: np.ndarray, start: int) -> None:
     """Fill `codes` from the pairs' scratch file, from pair number `start` on (read, not
-    mapped: the pages of a mapped file read whole count in the resident size)."""
+    mapped: the pages of a mapped file read whole count in the resident size; read with
+    the file object, which every platform has, unlike `os.preadv`)."""
     view = codes.data.cast("B")
+    pairs.seek(8 * start)
     done = 0
     while done < len(view):
-        read = os.preadv(fd, [view[done:]], 8 * start + done)
-        if read <= 0:
+        read = pairs.readinto(view[done:])
+        if not read:
             raise OSError("the search pairs' scratch file was cut short")
         done += read
 
