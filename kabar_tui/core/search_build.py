@@ -23,6 +23,7 @@ the entities after the articles): `search_store.save_search` stores it as it sto
 from __future__ import annotations
 
 import heapq
+import io
 import itertools
 import os
 import sys
@@ -30,7 +31,7 @@ import tempfile
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import IO, Protocol
+from typing import Protocol
 
 import numpy as np
 
@@ -412,7 +413,7 @@ def _distinct(codes: np.ndarray) -> np.ndarray:
     return codes[kept]
 
 
-def _read_into(pairs: IO[bytes], codes: np.ndarray, start: int) -> None:
+def _read_into(pairs: io.BufferedRandom, codes: np.ndarray, start: int) -> None:
     """Fill `codes` from the pairs' scratch file, from pair number `start` on (read, not
     mapped: the pages of a mapped file read whole count in the resident size; read with
     the file object, which every platform has, unlike `os.preadv`)."""
