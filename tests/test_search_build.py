@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import random
 from array import array
+from collections.abc import Iterable
 
 import pytest
 
+from kabar_tui.core import search_store
 from kabar_tui.core.model import Article, Corpus, EntityRecord, Mention, Paragraph, Quote
 from kabar_tui.core.pipeline import process_source
 from kabar_tui.core.resources import seeds_dir
@@ -141,3 +143,68 @@ def test_the_index_made_beside_the_results_hands_over_its_value_and_its_error() 
     failing = _InThread(lambda: 1 // 0)
     with pytest.raises(ZeroDivisionError):
         failing.result()
+
+
+def test_runs_without_a_word_are_read_back_as_nothing(corpus: Corpus) -> None:
+    """Documents without a word at the end make a run of no (key, document) pair: its
+    part of every range of keys is empty (`TermIndex._run_edges` maps no file for it)."""
+    wordless = Article(
+        "kosong", "kosong.txt", "...", [Paragraph(0, "!!! ???", 1), Paragraph(1, "-", 2)]
+    )
+    whole = Corpus(articles=[*corpus.articles, wordless], entities=corpus.entities)
+    built = SearchIndex.build(whole)
+    index = _from_terms(whole, 64)
+    try:
+        assert index._runs[-1][1] == 0  # the wordless article's run
+        assert list(index.posting_lists()) == sorted(built.postings.items())
+        assert index.columns == built.columns
+    finally:
+        index.close()
+
+
+class _Batches:
+    """A connection that only records what each `executemany` was given."""
+
+    def __init__(self) -> None:
+        self.batches: list[tuple[str, list[tuple]]] = []
+
+    def executemany(self, sql: str, rows: Iterable[tuple]) -> None:
+        self.batches.append((sql.split()[2], list(rows)))
+
+
+def test_posting_rows_are_written_a_few_bytes_at_a_time(
+    corpus: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch of posting rows holds no more than `_ROW_BYTES` of lists (or one row):
+    at 100k articles a common word's list is megabytes, and 2000 rows held them all."""
+    lists = sorted(SearchIndex.build(corpus).postings.items())
+    bounds = [(0, 0), (search_store.TAIL_SEGMENT, 40)]
+    whole = _Batches()
+    search_store._write_lists(whole, 7, lists, bounds)  # type: ignore[arg-type]
+    monkeypatch.setattr(search_store, "_ROW_BYTES", 100)
+    bounded = _Batches()
+    search_store._write_lists(bounded, 7, lists, bounds)  # type: ignore[arg-type]
+    postings = [rows for table, rows in bounded.batches if table == "search_postings"]
+    assert len(postings) > 3
+    assert all(len(rows) == 1 or sum(len(row[3]) for row in rows[:-1]) < 100 for rows in postings)
+
+    def rows(batches: _Batches) -> list[tuple]:
+        return [row for _, found in batches.batches for row in found]
+
+    assert rows(bounded) == rows(whole) and len(rows(whole)) > 50
+
+
+def test_the_pairs_are_read_back_where_os_has_no_preadv(
+    corpus: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Windows (and macOS before 11) have no `os.preadv`: the scratch file is read with
+    the file object, so a first index builds the same lists there."""
+    import os
+
+    monkeypatch.delattr(os, "preadv", raising=False)
+    built = SearchIndex.build(corpus)
+    index = _from_terms(corpus, 64)
+    try:
+        assert list(index.posting_lists()) == sorted(built.postings.items())
+    finally:
+        index.close()

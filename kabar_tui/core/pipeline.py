@@ -825,9 +825,10 @@ def _index(
                 if terms is not None:  # made while the results are stored, saved after them
                     with times.timing("search"):
                         building = _build_search(terms, paths, compact, results, corpus, options)
+                del compact  # the search index took what it needs of the digests
                 with times.timing("results"):
                     storage.save_results(key, results, paths)
-                del results, compact
+                del results
                 with times.timing("search"):
                     if building is not None and terms is not None:
                         _save_built_search(storage, key, building, terms)

@@ -23,6 +23,7 @@ the entities after the articles): `search_store.save_search` stores it as it sto
 from __future__ import annotations
 
 import heapq
+import io
 import itertools
 import os
 import sys
@@ -173,15 +174,16 @@ class SearchTerms:
         """What `SearchIndex.build` makes of the corpus of the articles at `paths` (in
         corpus order), given their `quotations` with resolved speakers, the corpus's
         `mention_names` and its `entities`; its postings made and read about `kept`
-        numbers at a time."""
+        numbers at a time. Once: each article's terms are let go of as they are posted."""
         self._file.flush()
         index = TermIndex(self, kept)
         run = _Run(-1)
         for path, quoted in zip(paths, quotations, strict=True):
-            gathered = self._articles[path]
+            gathered = self._articles.pop(path)
             numbers = self._read(gathered)
             index.add_terms(gathered.terms, numbers, quoted, run)
-            if run.size >= kept // 8:  # words: their pairs and copies, about `kept` numbers
+            # words: with their pairs, and the copies `post` makes, about `kept` / 4 numbers
+            if run.size >= kept // 32:
                 index.post(run)
                 run = _Run(-1)
         index.post(run)
@@ -219,7 +221,7 @@ class TermIndex(SavedSearchIndex):
         self._runs: list[tuple[int, int]] = []  # each run's pairs in `_pairs`: offset, count
         self._samples: list[np.ndarray] = []  # keys of every _SAMPLE-th pair of each run
         self._counts = np.zeros(0, dtype=np.int64)  # articles' documents per word id
-        self._range = kept // 2  # (key, document) pairs read at a time, with their copies
+        self._range = kept // 8  # (key, document) pairs read at a time (4 MB at 4M kept)
 
     def add_terms(
         self, terms: ArticleTerms, numbers: np.ndarray, quoted: Quotations, run: _Run
@@ -350,7 +352,7 @@ class TermIndex(SavedSearchIndex):
 
     def _article_lists(self) -> Iterator[tuple[int, array]]:
         """The articles' lists, a range of keys at a time: each run's part of the range
-        (its pairs are sorted), sorted together."""
+        (its pairs are sorted) read into one array, sorted together in place."""
         total = sum(count for _, count in self._runs)
         if not total:
             return
@@ -358,23 +360,35 @@ class TermIndex(SavedSearchIndex):
         samples = np.sort(np.concatenate(self._samples))
         ranges = max(1, -(-total // max(1, self._range)))
         cuts = sorted({int(samples[len(samples) * n // ranges]) for n in range(1, ranges)})
+        del samples
         shift = np.uint64(_DOC_BITS)
-        bounds: list[np.uint64 | None] = [np.uint64(0)]
-        bounds += [np.uint64(cut) << shift for cut in cuts]
-        for low, high in itertools.pairwise([*bounds, None]):
-            mapped = np.memmap(self._pairs, dtype=np.uint64, mode="r")
-            parts = []
-            for offset, count in self._runs:
-                codes = mapped[offset : offset + count]
-                start = int(np.searchsorted(codes, low)) if low else 0
-                end = count if high is None else int(np.searchsorted(codes, high))
-                parts.append(np.array(codes[start:end]))
-            del mapped
-            codes = np.concatenate(parts)
-            del parts
-            if len(self._runs) > 1:  # runs sorted each: merged by the stable sort
-                codes.sort(kind="stable")
+        edges = self._run_edges(np.array(cuts, dtype=np.uint64) << shift)
+        for at in range(len(cuts) + 1):
+            starts, ends = edges[:, at].tolist(), edges[:, at + 1].tolist()
+            codes = np.empty(sum(ends) - sum(starts), dtype=np.uint64)
+            filled = 0
+            for start, end in zip(starts, ends, strict=True):
+                _read_into(self._pairs, codes[filled : filled + end - start], start)
+                filled += end - start
+            codes.sort()  # distinct (key, document) numbers: any sort gives their one order
             yield from _lists(codes, shift)
+            del codes
+
+    def _run_edges(self, bounds: np.ndarray) -> np.ndarray:
+        """Where each run's part of each range of keys starts in `_pairs` (in pairs), and
+        where its last one ends: a row per run. Each run mapped alone, so that the pages
+        its bisection reads leave the process's resident size with it."""
+        edges = np.empty((len(self._runs), len(bounds) + 2), dtype=np.int64)
+        for number, (offset, count) in enumerate(self._runs):
+            edges[number] = offset
+            if count:
+                mapped = np.memmap(
+                    self._pairs, dtype=np.uint64, mode="r", offset=8 * offset, shape=(count,)
+                )
+                edges[number, 1:-1] += np.searchsorted(mapped, bounds)
+                del mapped
+            edges[number, -1] += count
+        return edges
 
     def close(self) -> None:
         super().close()
@@ -399,13 +413,30 @@ def _distinct(codes: np.ndarray) -> np.ndarray:
     return codes[kept]
 
 
+def _read_into(pairs: io.BufferedRandom, codes: np.ndarray, start: int) -> None:
+    """Fill `codes` from the pairs' scratch file, from pair number `start` on (read, not
+    mapped: the pages of a mapped file read whole count in the resident size; read with
+    the file object, which every platform has, unlike `os.preadv`)."""
+    view = codes.data.cast("B")
+    pairs.seek(8 * start)
+    done = 0
+    while done < len(view):
+        read = pairs.readinto(view[done:])
+        if not read:
+            raise OSError("the search pairs' scratch file was cut short")
+        done += read
+
+
 def _lists(codes: np.ndarray, shift: np.uint64) -> Iterator[tuple[int, array]]:
-    """(key, documents) of sorted (key, document) numbers."""
+    """(key, documents) of sorted (key, document) numbers; each list's documents made as
+    it is given, not the whole range's at once."""
     if not len(codes):
         return
     keys = codes >> shift
-    docs = (codes & np.uint64(_DOC_MASK)).astype(np.uint32)
     starts = np.flatnonzero(keys[1:] != keys[:-1]) + 1
+    firsts = keys[np.concatenate([[0], starts])].tolist()
+    del keys
     edges = [0, *starts.tolist(), len(codes)]
-    for start, end in itertools.pairwise(edges):
-        yield int(keys[start]), array("I", docs[start:end].tobytes())
+    mask = np.uint64(_DOC_MASK)
+    for key, (start, end) in zip(firsts, itertools.pairwise(edges), strict=True):
+        yield key, array("I", (codes[start:end] & mask).astype(np.uint32).tobytes())

@@ -64,6 +64,7 @@ SHORT = 16  # posting lists shorter than this share a row with their neighbours'
 BLOCK_KEYS = 64  # keys whose short lists share a row
 CACHED_POSTINGS = 8_000_000  # document numbers kept in memory across queries (32 MB)
 _ROWS = 2000  # rows written per executemany batch
+_ROW_BYTES = 4 << 20  # or fewer, when their posting lists are this many bytes
 STORED_BATCH = 500  # stored articles read at a time to build a corpus's search index
 # Document numbers of postings held while that index is built (16 MB), the rest in
 # scratch files (SavedSearchIndex.spill).
@@ -387,6 +388,7 @@ def _write_lists(
     SHORT documents on, else it goes with the parts of its neighbours' keys in a block."""
     blocks: dict[tuple[int, int], list[tuple[int, array]]] = {}
     rows: list[tuple] = []
+    size = 0  # bytes of the rows held: a common word's list is megabytes at 100k articles
     insert = (
         "INSERT INTO search_postings (corpus, key, segment, docs, checksum) VALUES (?, ?, ?, ?, ?)"
     )
@@ -397,9 +399,10 @@ def _write_lists(
             if len(part) >= SHORT:
                 data = pack(part)
                 rows.append((corpus, key, segment, data, _checksum(data)))
-                if len(rows) >= _ROWS:
+                size += len(data)
+                if len(rows) >= _ROWS or size >= _ROW_BYTES:
                     db.executemany(insert, rows)
-                    rows = []
+                    rows, size = [], 0
             else:
                 block, place = divmod(key, BLOCK_KEYS)
                 blocks.setdefault((segment, block), []).append((place, part))
@@ -491,9 +494,9 @@ def _write_header(
         "INSERT INTO search_arrays (corpus, name, data, checksum) VALUES (?, ?, ?, ?)",
         [(corpus, name, data, checksums[name]) for name, data in arrays.items()],
     )
-    db.executemany(
+    db.executemany(  # made as written: the columns again, 32 MB at 100k articles
         "INSERT INTO search_arrays (corpus, name, data, checksum) VALUES (?, ?, ?, ?)",
-        [(corpus, name, data, _checksum(data)) for name, data in _document_rows(arrays)],
+        ((corpus, name, data, _checksum(data)) for name, data in _document_rows(arrays)),
     )
 
 

@@ -1,0 +1,193 @@
+"""The end of a first index alone (storing the results, building and saving the search
+index: `pipeline._index` after the corpus stages) on a copy of a cache a first index
+made: the main process's peak resident size there, above what it held when the end
+began, its CPU, and a hash of the search tables it stored.
+
+    nice python -m benchmarks.search_end run CACHE_DIR FOLDER
+    python -m benchmarks.search_end hash CACHE_DIR      # the search tables' hash alone
+
+CACHE_DIR holds the cache `kabar index FOLDER` made (a copy: its corpus is stored again
+under its key). `kabar index`'s own path runs (`index_corpus`, nothing kept): every
+digest is read back from the cache, as when only the corpus stages are left to do, but
+the corpus stages are replaced by one that takes the stored results (links, stories,
+canonical names: what linking and resolution found, minutes at 100k) and leaves the
+digests as those stages leave them (passages dropped, rests unpacked). Then the peak
+(VmHWM) is reset and the end runs as `kabar index` runs it. The processing fingerprint is
+pinned to the cache's (`storage.code_fingerprint` patched here, in the harness only), so
+code that changed `kabar_tui/core` reads the same rows; run "before" with
+`PYTHONPATH=EXPORT_OF_BASE` from outside the worktree (`python -m` puts the current
+folder first, and with it the worktree's `kabar_tui`). The process is fresh: its peak
+is the end's, or what was held before it when the end stays below that.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import hashlib
+import itertools
+import operator
+import os
+import resource
+import sqlite3
+import sys
+import time
+from array import array
+from pathlib import Path
+
+from kabar_tui.core import pipeline, storage
+from kabar_tui.core.resolve import Resolution
+from kabar_tui.core.storage import (
+    DB_NAME,
+    Storage,
+    _corpus_tables,
+    _entities,
+    _links,
+    _quote_groups,
+    _stories,
+    collector_paused,
+)
+
+
+def _status(field: str) -> int:
+    """A `/proc/self/status` figure, in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) // 1024
+    raise KeyError(field)
+
+
+def search_hash(cache: Path) -> dict[str, tuple[int, str]]:
+    """Rows and hash of each `search_*` table, the corpus's number left out (it changes
+    when the corpus is stored again), and the article numbers (given out in the order
+    articles arrive from the workers) replaced by paths: the `articles` array, and the
+    checksums covering it (its own, the header's)."""
+    found = {}
+    with sqlite3.connect(cache / DB_NAME) as db:
+        paths = dict(db.execute("SELECT id, path FROM articles"))
+        names = db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'search%' "
+            "ORDER BY name"
+        ).fetchall()
+        for (name,) in names:
+            columns = [row[1] for row in db.execute(f"PRAGMA table_info('{name}')")]
+            kept = [column for column in columns if column != "corpus"]
+            rows = db.execute(f"SELECT {', '.join(kept)} FROM '{name}'").fetchall()
+            if name == "search_indexes":
+                rows = [row[:2] + row[3:] for row in rows]  # the checksum
+            elif name == "search_arrays":
+                numbers = array("q")
+                for row in rows:
+                    if row[0] == "articles":
+                        numbers.frombytes(row[1])
+                rows = [row for row in rows if row[0] != "articles"]
+                rows.append(("articles", [paths[number] for number in numbers]))
+            rows.sort(key=repr)
+            digest = hashlib.sha256()
+            for row in rows:
+                digest.update(repr(row).encode())
+            found[name] = (len(rows), digest.hexdigest()[:16])
+    db.close()
+    return found
+
+
+class _Stored:
+    """The corpus stage that takes the stored results instead of linking and resolving."""
+
+    def __init__(self, cache: Path) -> None:
+        with sqlite3.connect(cache / DB_NAME) as db:
+            [(corpus,)] = db.execute("SELECT id FROM corpora")
+            with collector_paused():
+                self.resolution, self.links, self.stories = self._read(db, corpus)
+        db.close()
+        self.marks: dict[str, float] = {}
+
+    @staticmethod
+    def _read(db: sqlite3.Connection, corpus: int) -> tuple[Resolution, list, list]:
+        tables = _corpus_tables(db, corpus)
+        shared: dict[object, object] = {}
+        names = [text for _, text in tables["names"]]
+        ids = [article_id for _, _, article_id in tables["corpus_articles"]]
+        codes = {
+            position: array("I", [name for _, name in rows])
+            for position, rows in itertools.groupby(
+                tables.pop("mention_names"), key=operator.itemgetter(0)
+            )
+        }
+        speakers = {
+            position: [None if name is None else names[name] for _, name in rows]
+            for position, rows in itertools.groupby(
+                tables.pop("quote_speakers"), key=operator.itemgetter(0)
+            )
+        }
+        resolution = Resolution(
+            names,
+            [codes.get(n, array("I")) for n in range(len(ids))],
+            [speakers.get(n, []) for n in range(len(ids))],
+            _entities(tables, names, ids, shared),
+            _quote_groups(tables, names, ids, shared),
+        )
+        return resolution, _links(tables, ids), _stories(tables, ids)
+
+    def __call__(self, work: pipeline.CorpusWork) -> None:
+        for article in work.digest.articles:
+            article.passages = []  # as linking leaves them
+        work.refill()
+        work.links, work.stories, work.resolution = self.links, self.stories, self.resolution
+        del self.links, self.stories, self.resolution
+        Path("/proc/self/clear_refs").write_text("5")  # VmHWM reset to the resident size
+        self.marks["held"] = _status("VmRSS")
+        self.marks["cpu"] = time.process_time()
+        self.marks["wall"] = time.perf_counter()
+
+
+def run(cache: Path, folder: Path, postings: int | None = None) -> None:
+    with sqlite3.connect(cache / DB_NAME) as db:
+        fingerprints = db.execute("SELECT DISTINCT fingerprint FROM articles").fetchall()
+    db.close()
+    [(fingerprint,)] = fingerprints
+    storage.code_fingerprint = lambda: fingerprint  # pinned: the cache's rows are read
+    stage = _Stored(cache)
+    pipeline._stored_size = lambda storage, key: None  # type: ignore[assignment]
+    Storage.load_corpus = lambda self, key: None  # type: ignore[assignment,method-assign]
+    options = pipeline.IndexOptions(
+        keep_articles=False, read_stored=False, corpus_stages=(("stored", stage),)
+    )
+    if postings is not None:
+        options = dataclasses.replace(options, search_postings=postings)
+    os.environ["KABAR_CACHE_DIR"] = str(cache)
+    report = pipeline.index_corpus([folder], options=options)
+    cpu = time.process_time() - stage.marks["cpu"]
+    wall = time.perf_counter() - stage.marks["wall"]
+    peak, held = _status("VmHWM"), stage.marks["held"]
+    assert report.processed == 0, "articles processed: not the cache of this folder's index"
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    print(
+        f"{report.articles:,} articles; end: peak {peak} MB, {peak - held:+} MB above the "
+        f"{held} MB held when it began; {cpu:.1f} s CPU, {wall:.1f} s wall "
+        f"(results {report.stages.cpu.get('results', 0):.1f} s CPU, search "
+        f"{report.stages.cpu.get('search', 0):.1f} s CPU); "
+        f"process maxrss {usage.ru_maxrss // 1024} MB"
+    )
+    for name, (rows, digest) in search_hash(cache).items():
+        print(f"  {name}: {rows} rows, {digest}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("what", choices=("run", "hash"))
+    parser.add_argument("cache", type=Path)
+    parser.add_argument("folder", type=Path, nargs="?")
+    parser.add_argument("--postings", type=int, help="IndexOptions.search_postings")
+    args = parser.parse_args()
+    if args.what == "hash":
+        for name, (rows, digest) in search_hash(args.cache).items():
+            print(f"  {name}: {rows} rows, {digest}")
+    elif args.folder is None:
+        sys.exit("run: which folder was indexed?")
+    else:
+        run(args.cache, args.folder, args.postings)
+
+
+if __name__ == "__main__":
+    main()
