@@ -44,6 +44,7 @@ sys.path.insert(0, os.environ.get("PYTHONPATH") or str(Path(__file__).resolve().
 from kabar_tui.core import digest as digest_module
 from kabar_tui.core import pipeline
 from kabar_tui.core.digest import ArticleDigest, CorpusDigest, unpack_held_digest, unpack_rest
+from kabar_tui.core.model import Story
 from kabar_tui.core.resolve import Resolution, quote_group_numbers
 from kabar_tui.core.storage import _corpus_tables, _entities, _quote_groups, _stories
 
@@ -76,30 +77,36 @@ def _resolution_hash(resolution: Resolution) -> str:
     return _hash(mentions, resolution.speakers, resolution.entities, resolution.quote_groups)
 
 
-def prepare(cache: Path, folder: Path) -> None:
+def prepare(cache: Path, folder: Path, copies: int = 1) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     db = sqlite3.connect(f"file:{cache}?mode=ro", uri=True)
     [(corpus,)] = db.execute("SELECT id FROM corpora")
-    rows = db.execute(
-        "SELECT w.article_id, a.path, a.content_hash, a.title, d.data "
-        "FROM corpus_articles w JOIN articles a ON a.id = w.article "
-        "JOIN article_digests d ON d.article = a.id WHERE w.corpus = ? ORDER BY w.position",
-        (corpus,),
-    )
-    digest = CorpusDigest()
-    held: dict[str, bytes] = {}
-    paths = []
-    for article_id, path, content_hash, title, data in rows:
-        article, rest, _ = unpack_held_digest(data, article_id, content_hash, title, None)
-        digest.articles.append(article)
-        held[path] = rest
-        paths.append(path)
     tables = _corpus_tables(db, corpus)
     names = [text for _, text in tables["names"]]
     ids = [article_id for _, _, article_id in tables["corpus_articles"]]
-    if ids != [article.id for article in digest.articles]:
+    stored = _stories(tables, ids)
+    digest = CorpusDigest()
+    held: dict[str, bytes] = {}
+    paths = []
+    stories = []
+    for copy in range(copies):  # each copy unpacked again: objects of its own, as read
+        rows = db.execute(
+            "SELECT w.article_id, a.path, a.content_hash, a.title, d.data "
+            "FROM corpus_articles w JOIN articles a ON a.id = w.article "
+            "JOIN article_digests d ON d.article = a.id WHERE w.corpus = ? ORDER BY w.position",
+            (corpus,),
+        )
+        tail = f"~{copy}" if copy else ""
+        for article_id, path, content_hash, title, data in rows:
+            article, rest, _ = unpack_held_digest(
+                data, article_id + tail, content_hash, title, None
+            )
+            digest.articles.append(article)
+            held[path + tail] = rest
+            paths.append(path + tail)
+        stories += [Story(s.id + tail, [a + tail for a in s.articles], s.title) for s in stored]
+    if [article.id for article in digest.articles[: len(ids)]] != ids:
         sys.exit("a digest is missing from article_digests")
-    stories = _stories(tables, ids)
     whole = CorpusDigest()  # the rest unpacked, for the quotation group numbers
     for path, article in zip(paths, digest.articles, strict=True):
         quotes = unpack_rest(held[path])[0]
@@ -110,22 +117,22 @@ def prepare(cache: Path, folder: Path) -> None:
         )
     numbers = quote_group_numbers(whole.articles)
     del whole
-    shared: dict[object, object] = {}
-    by_position = {
-        name: {
-            position: [None if n is None else names[n] for _, n in group]
-            for position, group in itertools.groupby(tables[name], key=operator.itemgetter(0))
+    expected = "none (copies)"
+    if copies == 1:
+        shared: dict[object, object] = {}
+        by_position = {
+            name: {
+                position: [None if n is None else names[n] for _, n in group]
+                for position, group in itertools.groupby(tables[name], key=operator.itemgetter(0))
+            }
+            for name in ("mention_names", "quote_speakers")
         }
-        for name in ("mention_names", "quote_speakers")
-    }
-    mentions = [by_position["mention_names"].get(n, []) for n in range(len(ids))]
-    speakers = [by_position["quote_speakers"].get(n, []) for n in range(len(ids))]
-    expected = _hash(
-        mentions,
-        speakers,
-        _entities(tables, names, ids, shared),
-        _quote_groups(tables, names, ids, shared),
-    )
+        expected = _hash(
+            [by_position["mention_names"].get(n, []) for n in range(len(ids))],
+            [by_position["quote_speakers"].get(n, []) for n in range(len(ids))],
+            _entities(tables, names, ids, shared),
+            _quote_groups(tables, names, ids, shared),
+        )
     with (folder / INPUT).open("wb") as out:
         pickle.dump((digest.articles, held, paths, stories, numbers), out, pickle.HIGHEST_PROTOCOL)
     (folder / EXPECTED).write_text(expected + "\n")
@@ -203,12 +210,13 @@ def main() -> None:
     preparing = commands.add_parser("prepare")
     preparing.add_argument("cache", type=Path)
     preparing.add_argument("folder", type=Path)
+    preparing.add_argument("--copies", type=int, default=1)
     running = commands.add_parser("run")
     running.add_argument("folder", type=Path)
     running.add_argument("--link", action="store_true")
     args = parser.parse_args()
     if args.command == "prepare":
-        prepare(args.cache, args.folder)
+        prepare(args.cache, args.folder, args.copies)
     else:
         run(args.folder, args.link)
 
