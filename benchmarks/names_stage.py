@@ -19,8 +19,10 @@ the path (this checkout's, or another's through PYTHONPATH: main's forks a child
 branch's spawns one) with `on_linked` doing nothing; the main process holds the digests
 with their passages (as through linking), or with `--link` the link index built from
 them (the first index's state, slower: linking at 100k is minutes). Prints the peak of
-this process, of its largest child (`ru_maxrss`: the names process), CPU of each, and
-whether the resolution is the stored one.
+this process, CPU of it and its children, and whether the resolution is the stored one.
+For the names process's peak run it under `python -m benchmarks.process_peaks`: the
+largest child's `ru_maxrss`, printed too, is a forked child's peak, but a spawned one's
+counts its parent's size at exec (Linux keeps the high-water mark across exec).
 """
 
 from __future__ import annotations
@@ -197,7 +199,8 @@ def run(folder: Path, link: bool) -> None:
     print(
         f"main process: held {held_mb} MB, peak {_status('VmHWM')} MB, after {_status('VmRSS')} MB"
     )
-    print(f"names process (largest child): peak {child_peak} MB")
+    # a spawned child's counts its parent's size at exec: `process_peaks` tells its own
+    print(f"largest child's ru_maxrss: {child_peak} MB")
     print(f"CPU: main {own:.1f} s, children {children:.1f} s; wall {wall:.1f} s")
     same = "the same" if found == expected else "DIFFERENT"
     if expected.startswith("none"):
