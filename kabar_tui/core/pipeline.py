@@ -907,7 +907,8 @@ class _HeldRest:
     """Unpacks the rest of the digests that let go of it (`digest.without_rest`) from the
     bytes held for each (`held`, by path; `paths`: one per digest, in corpus order), an
     article at a time, letting go of the bytes once unpacked. A forked child (the
-    quotation groups', the names') has its own copy: the bytes were held before it forked."""
+    quotation groups') has its own copy: the bytes were held before it forked; the names'
+    spawned process is sent them (`packed`)."""
 
     def __init__(self, held: dict[str, bytes], paths: Sequence[str]) -> None:
         self._held = held
