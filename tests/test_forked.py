@@ -172,8 +172,8 @@ def test_names_are_resolved_in_a_spawned_process_while_the_link_index_is_handed_
     (small_pid, small_links, none), (pid, links, spawned) = found["given"]
     assert small_pid == pid == parent and small_links == links == found["links"] > 0
     assert none == []
-    assert len(spawned) == 1 and spawned[0][:2] == [sys.executable, "-c"]
-    assert "names_process" in spawned[0][2]
+    assert len(spawned) == 1 and spawned[0][:3] == [sys.executable, "-P", "-c"]
+    assert "names_process" in spawned[0][3]
     alone, small, beside = found["stage"]
     assert "QuoteRecord" in alone and beside == alone and small == alone
 

@@ -89,6 +89,28 @@ def test_a_names_process_that_fails_says_why_and_one_killed_says_so() -> None:
     killed.cancel()  # as the stage does once done: nothing left to end
 
 
+def test_the_names_process_imports_this_kabar_tui_whatever_the_folder_and_pythonpath(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run from a folder holding another kabar_tui (a checkout) and modules named like
+    the standard library's, with PYTHONPATH leading to a third kabar_tui: the process
+    imports none of them (the current folder is not on its path, this copy leads)."""
+    articles = build_corpus([seeds_dir()], cache=False).articles
+    work, _ = _half_held(articles)
+    here = resolve_digest(CorpusDigest.of(articles), work.stories)
+    trap = 'raise ImportError("imported from " + __file__)\n'
+    for folder in (tmp_path / "cwd", tmp_path / "pythonpath"):
+        (folder / "kabar_tui" / "core").mkdir(parents=True)
+        for name in ("kabar_tui/__init__.py", "kabar_tui/core/__init__.py"):
+            (folder / name).write_text(trap)
+    for name in ("json.py", "pickle.py", "token.py"):
+        (tmp_path / "cwd" / name).write_text(trap)
+    monkeypatch.chdir(tmp_path / "cwd")
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path / "pythonpath"))
+    there = SpawnedNames(work.digest.articles, pipeline._packed_rests(work), work.stories, None)
+    assert repr(there.result()) == repr(here)
+
+
 def test_a_names_process_that_cannot_start_leaves_resolution_here(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -182,3 +204,4 @@ def test_a_first_index_stores_the_same_names_with_them_resolved_in_a_spawned_pro
         found, expected = _rows(path), _rows(here)
         assert found["entities"] and found["quote_occurrences"] and found["mention_names"]
         assert found == expected, name
+

@@ -11,7 +11,8 @@ The `Resolution` comes back pickled, as from the forked child before (docs/index
 "namespawn").
 
 Spawning (fork and exec at once) is safe in a process running threads (the reader), so
-this serves both. A process that fails or dies gives `NamesFailed`, never a wait.
+this serves both. A process that fails or dies gives `NamesFailed`, never a wait (the
+pipeline then resolves in its own process).
 """
 
 from __future__ import annotations
@@ -40,7 +41,9 @@ CHUNK = 4096
 # The end of the child's error output kept for `NamesFailed`.
 _ERROR_CHARS = 4000
 _DONE, _FAILED = b"R", b"E"
-# This copy of kabar_tui, first on the child's path: the same code resolves.
+# This copy of kabar_tui, first on the child's path (ahead of the user's PYTHONPATH): the
+# same code resolves. `-P`: the current folder is not on it (`-c` would put it first, and
+# a `kabar_tui` or `json.py` there would be imported instead).
 _SOURCE = str(Path(kabar_tui.__file__).resolve().parent.parent)
 _CHILD = "from kabar_tui.core.names_process import serve; serve()"
 
@@ -67,7 +70,7 @@ class SpawnedNames:
         self._errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed by result, cancel)
         try:
             self._process = subprocess.Popen(
-                [sys.executable, "-c", _CHILD, str(os.getpid())],
+                [sys.executable, "-P", "-c", _CHILD, str(os.getpid())],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=self._errors,
