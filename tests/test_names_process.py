@@ -205,3 +205,48 @@ def test_a_first_index_stores_the_same_names_with_them_resolved_in_a_spawned_pro
         assert found["entities"] and found["quote_occurrences"] and found["mention_names"]
         assert found == expected, name
 
+
+@pytest.mark.parametrize("ending", ["killed", "failed"])
+def test_a_first_index_whose_names_process_is_killed_or_fails_stores_the_same_rows(
+    news: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ending: str
+) -> None:
+    """The names process killed as by the out-of-memory killer, or one that fails: the
+    names are resolved here, and the first index stores the rows it stores without it."""
+    here = tmp_path / "here.sqlite3"
+    _first_index(news, here)
+    monkeypatch.setattr(pipeline, "SPAWN_MIN_ARTICLES", 1)
+    if ending == "failed":
+        monkeypatch.setattr(names_process, "_CHILD", "raise SystemExit('no names here')")
+    spawned = pipeline.SpawnedNames
+    started: list[int] = []
+
+    def spawn(*args: object) -> SpawnedNames:
+        made = spawned(*args)  # type: ignore[arg-type]
+        started.append(made.pid)
+        if ending == "killed":
+            os.kill(made.pid, signal.SIGKILL)
+        return made
+
+    monkeypatch.setattr(pipeline, "SpawnedNames", spawn)
+    path = tmp_path / f"{ending}.sqlite3"
+    _first_index(news, path)
+    assert len(started) == 1
+    found = _rows(path)
+    assert found["entities"] and found["quote_occurrences"] and found["mention_names"]
+    assert found == _rows(here)
+
+
+def test_an_error_of_resolution_itself_still_surfaces_once_the_process_died(
+    news: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Resolved here after the process died, resolution's own error is raised as when
+    names are resolved here from the start, not hidden behind the process's."""
+    monkeypatch.setattr(pipeline, "SPAWN_MIN_ARTICLES", 1)
+    monkeypatch.setattr(names_process, "_CHILD", "import os, signal; os.kill(os.getpid(), 9)")
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("resolution broke")
+
+    monkeypatch.setattr(pipeline, "resolve_digest", broken)
+    with pytest.raises(ValueError, match="resolution broke"):
+        _first_index(news, tmp_path / "broken.sqlite3")

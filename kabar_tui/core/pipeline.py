@@ -63,7 +63,7 @@ from kabar_tui.core.forked import ForkedCall
 from kabar_tui.core.incremental import commit, plan_update, save_link_state, update
 from kabar_tui.core.linking import LinkIndex
 from kabar_tui.core.model import Article, Corpus, Link, Problem, Story
-from kabar_tui.core.names_process import SpawnedNames
+from kabar_tui.core.names_process import NamesFailed, SpawnedNames
 from kabar_tui.core.quotes import find_quotes
 from kabar_tui.core.resolve import (
     Resolution,
@@ -227,7 +227,8 @@ def _resolve(work: CorpusWork) -> None:
 
     With a link index waiting for `on_linked` (which stores it: the cache's writes are
     this process's, one core), names are resolved meanwhile in a spawned process that
-    never held the passages or the index (`names_process`); a small corpus's here."""
+    never held the passages or the index (`names_process`); a small corpus's here, and
+    all of them here when that process cannot start, fails or dies."""
     numbers = work.quote_numbers.result if work.quote_numbers is not None else None
     if work.index is None or work.on_linked is None:
         work.refill()
@@ -245,10 +246,15 @@ def _resolve(work: CorpusWork) -> None:
 
             release_free_memory()
             work.refill()  # while the names are resolved: the stages after need it here
-        if resolving is None:
-            work.resolution = resolve_digest(work.digest, work.stories, numbers)
-        else:
-            work.resolution = resolving.result()
+        resolution = None
+        if resolving is not None:
+            # Killed (out of memory) or failed: resolved here, as on a process never
+            # started (an error of resolution itself then comes from here).
+            with contextlib.suppress(NamesFailed):
+                resolution = resolving.result()
+        if resolution is None:
+            resolution = resolve_digest(work.digest, work.stories, numbers)
+        work.resolution = resolution
     finally:
         if resolving is not None:
             resolving.cancel()  # stopped meanwhile: the process goes too
