@@ -206,12 +206,15 @@ def test_a_first_index_stores_the_same_names_with_them_resolved_in_a_spawned_pro
         assert found == expected, name
 
 
-@pytest.mark.parametrize("ending", ["killed", "failed"])
+@pytest.mark.parametrize(
+    ("ending", "in_thread"), [("killed", False), ("failed", False), ("killed", True)]
+)
 def test_a_first_index_whose_names_process_is_killed_or_fails_stores_the_same_rows(
-    news: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ending: str
+    news: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ending: str, in_thread: bool
 ) -> None:
-    """The names process killed as by the out-of-memory killer, or one that fails: the
-    names are resolved here, and the first index stores the rows it stores without it."""
+    """The names process killed as by the out-of-memory killer, or one that fails, from
+    the main thread or the reader's loading thread: the names are resolved here, and the
+    first index stores the rows it stores without it."""
     here = tmp_path / "here.sqlite3"
     _first_index(news, here)
     monkeypatch.setattr(pipeline, "SPAWN_MIN_ARTICLES", 1)
@@ -229,7 +232,7 @@ def test_a_first_index_whose_names_process_is_killed_or_fails_stores_the_same_ro
 
     monkeypatch.setattr(pipeline, "SpawnedNames", spawn)
     path = tmp_path / f"{ending}.sqlite3"
-    _first_index(news, path)
+    _first_index(news, path, in_thread)
     assert len(started) == 1
     found = _rows(path)
     assert found["entities"] and found["quote_occurrences"] and found["mention_names"]
