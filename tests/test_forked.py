@@ -105,7 +105,7 @@ def test_a_fork_refused_by_the_system_runs_the_call_here(monkeypatch) -> None:
 
 
 RESOLVING_CHECK = """
-import json, os
+import glob, json, os, time
 import kabar_tui.core.pipeline as pipeline
 from kabar_tui.core.digest import CorpusDigest
 from kabar_tui.core.pipeline import build_corpus, finish_digest
@@ -113,35 +113,51 @@ from kabar_tui.core.resources import seeds_dir
 
 corpus = build_corpus([seeds_dir()], cache=False)
 parent = os.getpid()
-resolved_in = []
 resolve_digest = pipeline.resolve_digest
 
 def resolving(*args):
-    resolved_in.append(os.getpid())
     with open(os.environ["RESOLVED_IN"], "a") as out:
         out.write(f"{os.getpid()}\\n")
     return resolve_digest(*args)
 
+def command(pid):
+    for _ in range(100):  # empty while the kernel is still starting it
+        line = open(f"/proc/{pid}/cmdline", "rb").read()
+        if line:
+            return line.decode().split("\\0")
+        time.sleep(0.05)
+
+def children():
+    found = []
+    for listed in glob.glob(f"/proc/{parent}/task/*/children"):
+        found.extend(map(command, open(listed).read().split()))
+    return found
+
 pipeline.resolve_digest = resolving
 given = []
 def on_linked(index):
-    given.append([os.getpid(), len(index.links)])
+    given.append([os.getpid(), len(index.links), children()])
 
 alone = finish_digest(CorpusDigest.of(corpus.articles))
+small = finish_digest(CorpusDigest.of(corpus.articles), on_linked=on_linked)
+pipeline.SPAWN_MIN_ARTICLES = 1
 beside = finish_digest(CorpusDigest.of(corpus.articles), on_linked=on_linked)
 with open(os.environ["RESOLVED_IN"]) as out:
     pids = [int(line) for line in out]
 print(json.dumps({
     "parent": parent, "pids": pids, "given": given,
-    "stage": [repr(alone), repr(beside)], "links": len(beside[0]),
+    "stage": [repr(alone), repr(small), repr(beside)], "links": len(beside[0]),
 }))
 """
 
 
-def test_names_are_resolved_in_a_child_while_the_link_index_is_handed_on(tmp_path) -> None:
+def test_names_are_resolved_in_a_spawned_process_while_the_link_index_is_handed_on(
+    tmp_path,
+) -> None:
     """While `on_linked` has the link index (the pipeline stores it: this process's
-    writes), names are resolved in a forked child, with the results of resolving them
-    here; without `on_linked`, here."""
+    writes), names are resolved in a spawned process (a fresh interpreter, not a fork of
+    this one), with the results of resolving them here; without `on_linked`, or for a
+    corpus below SPAWN_MIN_ARTICLES, here."""
     output = subprocess.run(
         [sys.executable, "-c", RESOLVING_CHECK],
         capture_output=True,
@@ -152,11 +168,14 @@ def test_names_are_resolved_in_a_child_while_the_link_index_is_handed_on(tmp_pat
     assert output.returncode == 0, output.stderr
     found = json.loads(output.stdout)
     parent = found["parent"]
-    assert found["pids"][0] == parent  # alone: here
-    assert len(found["pids"]) == 2 and found["pids"][1] != parent  # beside: in a child
-    assert found["given"] == [[parent, found["links"]]] and found["links"] > 0
-    alone, beside = found["stage"]
-    assert "QuoteRecord" in alone and beside == alone
+    assert found["pids"] == [parent, parent]  # alone and small: here; beside: not here
+    (small_pid, small_links, none), (pid, links, spawned) = found["given"]
+    assert small_pid == pid == parent and small_links == links == found["links"] > 0
+    assert none == []
+    assert len(spawned) == 1 and spawned[0][:3] == [sys.executable, "-P", "-c"]
+    assert "names_process" in spawned[0][3]
+    alone, small, beside = found["stage"]
+    assert "QuoteRecord" in alone and beside == alone and small == alone
 
 
 INTERRUPTED_CHECK = """

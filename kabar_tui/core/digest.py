@@ -147,9 +147,7 @@ def without_rest(digest: ArticleDigest, forms: Sequence[MentionForm]) -> bytes:
     for `unpack_rest` and `CorpusDigest.refill` after linking. Held packed in memory, not
     read back from the cache: the index then does not depend on the cache staying as it
     wrote it (docs/indexing.md, "The rest of the digests held packed")."""
-    rest = [digest.quotes, digest.abbreviations, digest.caption_people, forms]
-    text = json.dumps(rest, ensure_ascii=False, separators=(",", ":"))
-    packed = zlib.compress(text.encode(_ENCODING, _ERRORS), _LEVEL)
+    packed = packed_rest(digest, forms)
     digest.mentions = _NO_MENTIONS
     digest.quotes = _NOT_HELD
     digest.abbreviations = {}
@@ -237,6 +235,14 @@ def pack_digest(digest: ArticleDigest, forms: Sequence[MentionForm], terms: Arti
 
 # What `without_rest` lets go of: a digest's quotations, abbreviations, caption names
 # and mention forms.
+def packed_rest(digest: ArticleDigest, forms: Sequence[MentionForm]) -> bytes:
+    """The rest `without_rest` lets go of (its mentions as `forms`), packed for
+    `unpack_rest`; the digest keeps it."""
+    rest = [digest.quotes, digest.abbreviations, digest.caption_people, forms]
+    text = json.dumps(rest, ensure_ascii=False, separators=(",", ":"))
+    return zlib.compress(text.encode(_ENCODING, _ERRORS), _LEVEL)
+
+
 StoredRest = tuple[list[QuoteRow], dict[str, str], Counter[str], list[MentionForm]]
 
 

@@ -51,6 +51,7 @@ from kabar_tui.core.digest import (
     MentionForm,
     held_back,
     pack_digest,
+    packed_rest,
     uncoded_digest,
     unpack_digest,
     unpack_held_digest,
@@ -62,6 +63,7 @@ from kabar_tui.core.forked import ForkedCall
 from kabar_tui.core.incremental import commit, plan_update, save_link_state, update
 from kabar_tui.core.linking import LinkIndex
 from kabar_tui.core.model import Article, Corpus, Link, Problem, Story
+from kabar_tui.core.names_process import NamesFailed, SpawnedNames
 from kabar_tui.core.quotes import find_quotes
 from kabar_tui.core.resolve import (
     Resolution,
@@ -172,7 +174,7 @@ class CorpusWork:
     # which quotations are one (`resolve.quote_group_numbers`), while the others run
     quote_numbers: ForkedCall[array[int]] | None = None
     # unpacks the rest of the digests that let go of it (`digest.without_rest`)
-    read_rest: Callable[[CorpusDigest], None] | None = None
+    read_rest: _HeldRest | None = None
 
     def refill(self) -> None:
         """The rest of every digest held back, unpacked (here, or in a forked child)."""
@@ -224,15 +226,17 @@ def _resolve(work: CorpusWork) -> None:
     """Name resolution, after stories: a lone surname is expanded within its story.
 
     With a link index waiting for `on_linked` (which stores it: the cache's writes are
-    this process's, one core), names are resolved in a forked child meanwhile, which
-    lets go of the index first, so it holds no more than this process would."""
+    this process's, one core), names are resolved meanwhile in a spawned process that
+    never held the passages or the index (`names_process`); a small corpus's here, and
+    all of them here when that process cannot start, fails or dies."""
     numbers = work.quote_numbers.result if work.quote_numbers is not None else None
     if work.index is None or work.on_linked is None:
         work.refill()
         work.resolution = resolve_digest(work.digest, work.stories, numbers)
         return
-    grouped = numbers() if numbers is not None else None  # the child cannot wait for it
-    resolving = ForkedCall(partial(_resolve_without_index, work, grouped))
+    if numbers is not None:  # asked for once
+        numbers = partial(_given, numbers())
+    resolving = _spawned_names(work, numbers)
     try:
         index, work.index = work.index, None
         work.on_linked(index)
@@ -241,23 +245,47 @@ def _resolve(work: CorpusWork) -> None:
             from kabar_tui.core.linking_arrays import release_free_memory
 
             release_free_memory()
-            work.refill()  # while the child resolves: the stages after need it here too
-        work.resolution = resolving.result()
+            work.refill()  # while the names are resolved: the stages after need it here
+        resolution = None
+        if resolving is not None:
+            # Killed (out of memory) or failed: resolved here, as on a process never
+            # started (an error of resolution itself then comes from here).
+            with contextlib.suppress(NamesFailed):
+                resolution = resolving.result()
+        if resolution is None:
+            resolution = resolve_digest(work.digest, work.stories, numbers)
+        work.resolution = resolution
     finally:
-        resolving.cancel()  # stopped meanwhile: the child goes too
+        if resolving is not None:
+            resolving.cancel()  # stopped meanwhile: the process goes too
 
 
-def _resolve_without_index(work: CorpusWork, grouped: array[int] | None) -> Resolution:
-    """`resolve_digest` once the link index is let go (in a forked child: its pages are
-    given back before resolution's are made)."""
-    if work.index is not None:
-        from kabar_tui.core.linking_arrays import release_free_memory
+# Below this many articles, resolving names here costs less than starting a process.
+SPAWN_MIN_ARTICLES = 2_000
 
-        work.index = None
-        release_free_memory()
-    work.refill()
-    numbers = None if grouped is None else partial(_given, grouped)
-    return resolve_digest(work.digest, work.stories, numbers)
+
+def _spawned_names(
+    work: CorpusWork, numbers: Callable[[], array[int]] | None
+) -> SpawnedNames | None:
+    """Names resolved in a spawned process, sent their input now; None for a small
+    corpus or when no process can be started (then here)."""
+    if len(work.digest.articles) < SPAWN_MIN_ARTICLES:
+        return None
+    grouped = numbers() if numbers is not None else None
+    try:
+        return SpawnedNames(work.digest.articles, _packed_rests(work), work.stories, grouped)
+    except OSError:
+        return None
+
+
+def _packed_rests(work: CorpusWork) -> Iterator[bytes]:
+    """Each digest's rest packed (`digest.packed_rest`): as held, or packed now."""
+    held, forms = work.read_rest, work.digest.forms
+    for at, article in enumerate(work.digest.articles):
+        if held is not None and held_back(article):
+            yield held.packed(at)
+        else:
+            yield packed_rest(article, [forms[code] for code in article.mentions])
 
 
 def _given(value: T) -> T:
@@ -350,7 +378,7 @@ def finish_digest(
     stages: Sequence[tuple[str, CorpusStage]] = CORPUS_STAGES,
     times: StageTimes | None = None,
     on_linked: Callable[[LinkIndex], None] | None = None,
-    read_rest: Callable[[CorpusDigest], None] | None = None,
+    read_rest: _HeldRest | None = None,
 ) -> tuple[list[Link], list[Story], Resolution]:
     """The corpus stages on the digests of a corpus's articles (core.digest), each timed
     in `times` when given. `read_rest` unpacks the rest of the digests that let go
@@ -862,7 +890,7 @@ def _finish_digested(
     stages: Sequence[tuple[str, CorpusStage]] = CORPUS_STAGES,
     times: StageTimes | None = None,
     on_linked: Callable[[LinkIndex], None] | None = None,
-    read_rest: Callable[[CorpusDigest], None] | None = None,
+    read_rest: _HeldRest | None = None,
 ) -> tuple[Corpus, CorpusResults]:
     """`finish_digest`, as a corpus without articles and the results to store."""
     links, stories, resolution = finish_digest(digest, stages, times, on_linked, read_rest)
@@ -886,11 +914,16 @@ class _HeldRest:
     """Unpacks the rest of the digests that let go of it (`digest.without_rest`) from the
     bytes held for each (`held`, by path; `paths`: one per digest, in corpus order), an
     article at a time, letting go of the bytes once unpacked. A forked child (the
-    quotation groups', the names') has its own copy: the bytes were held before it forked."""
+    quotation groups') has its own copy: the bytes were held before it forked; the names'
+    spawned process is sent them (`packed`)."""
 
     def __init__(self, held: dict[str, bytes], paths: Sequence[str]) -> None:
         self._held = held
         self._paths = paths
+
+    def packed(self, at: int) -> bytes:
+        """The packed rest of the `at`th digest, still held."""
+        return self._held[self._paths[at]]
 
     def __call__(self, digest: CorpusDigest) -> None:
         articles = digest.articles

@@ -1,0 +1,229 @@
+"""Name resolution as the first index runs it (`pipeline._resolve`, with a link index
+handed to `on_linked`), on the digests a first index stored: the peak resident size of
+the names process and of the main process, and CPU (docs/indexing.md, "namespawn").
+
+    nice python -m benchmarks.names_stage prepare CACHE_FILE FOLDER
+    nice python -m benchmarks.names_stage run FOLDER [--link]
+    PYTHONPATH=OTHER_CHECKOUT nice python benchmarks/names_stage.py run FOLDER
+
+`prepare` reads a copy of a first index's cache (its one corpus; read only, with SQLite:
+no code fingerprint is checked, so the digests of a cache made by other code serve): each
+article's stored digest, let go of its rest (`unpack_held_digest`, as the first index
+holds them: passages kept, the rest packed), the stored stories, and the quotation group
+numbers (`quote_group_numbers`, worked out here once), pickled into FOLDER; and a hash of
+the stored resolution (every article's mention and speaker names, entities, quotation
+groups), which `run` compares with the one it resolves.
+
+`run` loads them, resets this process's peak (VmHWM), and runs `_resolve` of the code on
+the path (this checkout's, or another's through PYTHONPATH: main's forks a child, this
+branch's spawns one) with `on_linked` doing nothing; the main process holds the digests
+with their passages (as through linking), or with `--link` the link index built from
+them (the first index's state, slower: linking at 100k is minutes). Prints the peak of
+this process, CPU of it and its children, and whether the resolution is the stored one.
+For the names process's peak run it under `python -m benchmarks.process_peaks`: the
+largest child's `ru_maxrss`, printed too, is a forked child's peak, but a spawned one's
+counts its parent's size at exec (Linux keeps the high-water mark across exec).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import itertools
+import operator
+import os
+import pickle
+import resource
+import sqlite3
+import sys
+import time
+from array import array
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, os.environ.get("PYTHONPATH") or str(Path(__file__).resolve().parent.parent))
+
+from kabar_tui.core import digest as digest_module
+from kabar_tui.core import pipeline
+from kabar_tui.core.digest import ArticleDigest, CorpusDigest, unpack_held_digest, unpack_rest
+from kabar_tui.core.model import Story
+from kabar_tui.core.resolve import Resolution, quote_group_numbers
+from kabar_tui.core.storage import _corpus_tables, _entities, _quote_groups, _stories
+
+INPUT = "names_input.pickle"
+EXPECTED = "names_expected.txt"
+
+
+def _status(field: str) -> int:
+    """A `/proc/self/status` figure, in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) // 1024
+    raise KeyError(field)
+
+
+def _hash(mentions: list, speakers: list, entities: list, groups: list) -> str:
+    """Per article its mentions' and speakers' canonical names, then entities and quotation
+    groups, in order."""
+    found = hashlib.sha256()
+    for part in (mentions, speakers, entities, groups):
+        for item in part:
+            found.update(repr(item).encode("utf-8", "surrogatepass"))
+        found.update(b"|")
+    return found.hexdigest()[:16]
+
+
+def _resolution_hash(resolution: Resolution) -> str:
+    names = resolution.names
+    mentions = [[names[code] for code in codes] for codes in resolution.mention_names]
+    return _hash(mentions, resolution.speakers, resolution.entities, resolution.quote_groups)
+
+
+def prepare(cache: Path, folder: Path, copies: int = 1) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(f"file:{cache}?mode=ro", uri=True)
+    [(corpus,)] = db.execute("SELECT id FROM corpora")
+    tables = _corpus_tables(db, corpus)
+    names = [text for _, text in tables["names"]]
+    ids = [article_id for _, _, article_id in tables["corpus_articles"]]
+    stored = _stories(tables, ids)
+    digest = CorpusDigest()
+    held: dict[str, bytes] = {}
+    paths = []
+    stories = []
+    for copy in range(copies):  # each copy unpacked again: objects of its own, as read
+        rows = db.execute(
+            "SELECT w.article_id, a.path, a.content_hash, a.title, d.data "
+            "FROM corpus_articles w JOIN articles a ON a.id = w.article "
+            "JOIN article_digests d ON d.article = a.id WHERE w.corpus = ? ORDER BY w.position",
+            (corpus,),
+        )
+        tail = f"~{copy}" if copy else ""
+        for article_id, path, content_hash, title, data in rows:
+            article, rest, _ = unpack_held_digest(
+                data, article_id + tail, content_hash, title, None
+            )
+            digest.articles.append(article)
+            held[path + tail] = rest
+            paths.append(path + tail)
+        stories += [Story(s.id + tail, [a + tail for a in s.articles], s.title) for s in stored]
+    if [article.id for article in digest.articles[: len(ids)]] != ids:
+        sys.exit("a digest is missing from article_digests")
+    whole = CorpusDigest()  # the rest unpacked, for the quotation group numbers
+    for path, article in zip(paths, digest.articles, strict=True):
+        quotes = unpack_rest(held[path])[0]
+        whole.articles.append(
+            ArticleDigest(
+                article.id, "", "", None, array("i"), [], array("i"), quotes, {}, Counter()
+            )
+        )
+    numbers = quote_group_numbers(whole.articles)
+    del whole
+    expected = "none (copies)"
+    if copies == 1:
+        shared: dict[object, object] = {}
+        by_position = {
+            name: {
+                position: [None if n is None else names[n] for _, n in group]
+                for position, group in itertools.groupby(tables[name], key=operator.itemgetter(0))
+            }
+            for name in ("mention_names", "quote_speakers")
+        }
+        expected = _hash(
+            [by_position["mention_names"].get(n, []) for n in range(len(ids))],
+            [by_position["quote_speakers"].get(n, []) for n in range(len(ids))],
+            _entities(tables, names, ids, shared),
+            _quote_groups(tables, names, ids, shared),
+        )
+    with (folder / INPUT).open("wb") as out:
+        pickle.dump((digest.articles, held, paths, stories, numbers), out, pickle.HIGHEST_PROTOCOL)
+    (folder / EXPECTED).write_text(expected + "\n")
+    print(f"{len(paths):,} digests, {len(stories):,} stories, {len(numbers):,} quotations")
+    print(f"stored resolution: {expected}")
+
+
+class _Given:
+    """The quotation group numbers, as the quotation child's `ForkedCall` gives them."""
+
+    def __init__(self, numbers: array[int]) -> None:
+        self._numbers = numbers
+
+    def result(self) -> array[int]:
+        return self._numbers
+
+    def cancel(self) -> None:
+        pass
+
+
+def _cpu(who: int) -> float:
+    used = resource.getrusage(who)
+    return used.ru_utime + used.ru_stime
+
+
+def run(folder: Path, link: bool) -> None:
+    with (folder / INPUT).open("rb") as file:
+        articles, held, paths, stories, numbers = pickle.load(file)
+    for article in articles:  # a pickle makes new empty ones: marked let go of again
+        article.quotes = digest_module._NOT_HELD
+        article.mentions = digest_module._NO_MENTIONS
+    digest = CorpusDigest()
+    digest.articles = articles
+    work = pipeline.CorpusWork(digest, stories=stories, on_linked=lambda index: None)
+    work.read_rest = pipeline._HeldRest(held, paths)
+    work.quote_numbers = _Given(numbers)  # type: ignore[assignment]
+    del articles, held
+    if link:
+        started = time.perf_counter()
+        with pipeline.collector_paused():
+            pipeline._link(work)
+        print(f"linked: {len(work.links):,} links, {time.perf_counter() - started:.0f} s")
+    else:
+        work.index = object()  # type: ignore[assignment]
+    Path("/proc/self/clear_refs").write_text("5")  # resets VmHWM to the resident size now
+    held_mb = _status("VmRSS")
+    own, children, wall = (
+        _cpu(resource.RUSAGE_SELF),
+        _cpu(resource.RUSAGE_CHILDREN),
+        time.perf_counter(),
+    )
+    with pipeline.collector_paused():
+        pipeline._resolve(work)
+    wall = time.perf_counter() - wall
+    own = _cpu(resource.RUSAGE_SELF) - own
+    children = _cpu(resource.RUSAGE_CHILDREN) - children
+    child_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
+    assert work.resolution is not None
+    found = _resolution_hash(work.resolution)
+    expected = (folder / EXPECTED).read_text().strip()
+    print(f"code: {Path(pipeline.__file__).resolve().parent.parent.parent}")
+    print(
+        f"main process: held {held_mb} MB, peak {_status('VmHWM')} MB, after {_status('VmRSS')} MB"
+    )
+    # a spawned child's counts its parent's size at exec: `process_peaks` tells its own
+    print(f"largest child's ru_maxrss: {child_peak} MB")
+    print(f"CPU: main {own:.1f} s, children {children:.1f} s; wall {wall:.1f} s")
+    same = "the same" if found == expected else "DIFFERENT"
+    if expected.startswith("none"):
+        same = "not compared"
+    print(f"resolution {found}, stored {expected}: {same}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    preparing = commands.add_parser("prepare")
+    preparing.add_argument("cache", type=Path)
+    preparing.add_argument("folder", type=Path)
+    preparing.add_argument("--copies", type=int, default=1)
+    running = commands.add_parser("run")
+    running.add_argument("folder", type=Path)
+    running.add_argument("--link", action="store_true")
+    args = parser.parse_args()
+    if args.command == "prepare":
+        prepare(args.cache, args.folder, args.copies)
+    else:
+        run(args.folder, args.link)
+
+
+if __name__ == "__main__":
+    main()

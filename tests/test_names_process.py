@@ -1,0 +1,255 @@
+"""Names resolved in a spawned process (issue 14, docs/indexing.md "namespawn"): the same
+resolution as here, the same stored rows from a first index, from the main thread or
+beside another thread (the reader's), and a process that fails, dies or is left behind by
+an interruption ends with a clear error, never a wait."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+
+from kabar_tui.core import names_process, pipeline
+from kabar_tui.core.digest import CorpusDigest, held_back, without_rest
+from kabar_tui.core.model import Story
+from kabar_tui.core.names_process import NamesFailed, SpawnedNames
+from kabar_tui.core.pipeline import CorpusWork, IndexOptions, build_corpus, index_corpus
+from kabar_tui.core.resolve import quote_group_numbers, resolve_digest
+from kabar_tui.core.resources import seeds_dir
+from kabar_tui.core.storage import Storage
+from tests.test_incremental import write_corpus
+
+pytestmark = pytest.mark.usefixtures("cache_on")
+
+# What resolution decides, and every per-corpus row made from it.
+NAME_TABLES = (
+    "entities",
+    "entity_aliases",
+    "entity_articles",
+    "mention_names",
+    "names",
+    "quote_groups",
+    "quote_occurrences",
+    "quote_speakers",
+    "corpora",
+    "corpus_parts",
+)
+
+
+@pytest.fixture(scope="module")
+def news(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("names") / "news"
+    write_corpus(folder)
+    return folder
+
+
+def _half_held(articles: list) -> tuple[CorpusWork, list]:
+    """The seeds' digests, every other one let go of its rest as a first index does."""
+    digest = CorpusDigest.of(articles)
+    held: dict[str, bytes] = {}
+    paths = [f"{n}.txt" for n in range(len(digest.articles))]
+    for at, (path, article) in enumerate(zip(paths, digest.articles, strict=True)):
+        if at % 2 == 0:
+            held[path] = without_rest(article, [digest.forms[c] for c in article.mentions])
+    stories = [Story("s1", [a.id for a in digest.articles[:3]], "one")]
+    return CorpusWork(digest, stories=stories, read_rest=pipeline._HeldRest(held, paths)), paths
+
+
+def test_names_resolved_in_a_spawned_process_are_those_resolved_here() -> None:
+    articles = build_corpus([seeds_dir()], cache=False).articles
+    here_digest = CorpusDigest.of(articles)
+    stories = [Story("s1", [a.id for a in here_digest.articles[:3]], "one")]
+    numbers = quote_group_numbers(here_digest.articles)
+    here = resolve_digest(here_digest, stories)
+    assert here.entities and here.quote_groups
+    for given in (None, numbers):
+        work, _ = _half_held(articles)
+        assert any(map(held_back, work.digest.articles))
+        assert not all(map(held_back, work.digest.articles))
+        there = SpawnedNames(work.digest.articles, pipeline._packed_rests(work), stories, given)
+        assert there.pid != os.getpid()
+        assert repr(there.result()) == repr(here)
+
+
+def test_a_names_process_that_fails_says_why_and_one_killed_says_so() -> None:
+    articles = build_corpus([seeds_dir()], cache=False).articles
+    digest = CorpusDigest.of(articles)
+    damaged = SpawnedNames(digest.articles, [b"not a packed rest"] * len(articles), [], None)
+    with pytest.raises(NamesFailed, match="DigestUnreadable"):
+        damaged.result()
+    work, _ = _half_held(articles)
+    killed = SpawnedNames(work.digest.articles, pipeline._packed_rests(work), [], None)
+    os.kill(killed.pid, signal.SIGKILL)
+    with pytest.raises(NamesFailed, match="exit code -9"):
+        killed.result()
+    killed.cancel()  # as the stage does once done: nothing left to end
+
+
+def test_the_names_process_imports_this_kabar_tui_whatever_the_folder_and_pythonpath(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run from a folder holding another kabar_tui (a checkout) and modules named like
+    the standard library's, with PYTHONPATH leading to a third kabar_tui: the process
+    imports none of them (the current folder is not on its path, this copy leads)."""
+    articles = build_corpus([seeds_dir()], cache=False).articles
+    work, _ = _half_held(articles)
+    here = resolve_digest(CorpusDigest.of(articles), work.stories)
+    trap = 'raise ImportError("imported from " + __file__)\n'
+    for folder in (tmp_path / "cwd", tmp_path / "pythonpath"):
+        (folder / "kabar_tui" / "core").mkdir(parents=True)
+        for name in ("kabar_tui/__init__.py", "kabar_tui/core/__init__.py"):
+            (folder / name).write_text(trap)
+    for name in ("json.py", "pickle.py", "token.py"):
+        (tmp_path / "cwd" / name).write_text(trap)
+    monkeypatch.chdir(tmp_path / "cwd")
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path / "pythonpath"))
+    there = SpawnedNames(work.digest.articles, pipeline._packed_rests(work), work.stories, None)
+    assert repr(there.result()) == repr(here)
+
+
+def test_a_names_process_that_cannot_start_leaves_resolution_here(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No interpreter to be had (out of processes): resolved in this process."""
+    articles = build_corpus([seeds_dir()], cache=False).articles
+    monkeypatch.setattr(pipeline, "SPAWN_MIN_ARTICLES", 1)
+    monkeypatch.setattr(names_process.sys, "executable", "/nonexistent/python")
+    alone = pipeline.finish_digest(CorpusDigest.of(articles))
+    beside = pipeline.finish_digest(CorpusDigest.of(articles), on_linked=lambda index: None)
+    assert repr(beside) == repr(alone)
+
+
+def test_the_names_process_goes_when_the_stage_is_interrupted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Ctrl-C while the link index is stored (the main process's work meanwhile): the
+    interruption comes through and the names process is ended and reaped."""
+    articles = build_corpus([seeds_dir()], cache=False).articles
+    monkeypatch.setattr(pipeline, "SPAWN_MIN_ARTICLES", 1)
+    started: list[int] = []
+    spawned = pipeline.SpawnedNames
+
+    def spawn(*args: object) -> SpawnedNames:
+        made = spawned(*args)  # type: ignore[arg-type]
+        started.append(made.pid)
+        return made
+
+    def interrupted(index: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pipeline, "SpawnedNames", spawn)
+    with pytest.raises(KeyboardInterrupt):
+        pipeline.finish_digest(CorpusDigest.of(articles), on_linked=interrupted)
+    assert len(started) == 1
+    assert not Path(f"/proc/{started[0]}").exists() or os.name != "posix"
+
+
+def _rows(path: Path) -> dict[str, list[tuple]]:
+    with sqlite3.connect(path) as db:
+        found = {name: sorted(db.execute(f"SELECT * FROM {name}")) for name in NAME_TABLES}
+        found["corpora"] = sorted(db.execute("SELECT id, key, checksum FROM corpora"))
+        return found
+
+
+def _first_index(news: Path, path: Path, in_thread: bool = False) -> None:
+    def run() -> None:
+        with Storage(path) as cache:
+            index_corpus([news], cache=cache, keep_articles=False, options=IndexOptions())
+
+    if not in_thread:
+        run()
+        return
+    beside = threading.Event()
+    other = threading.Thread(target=beside.wait)  # as the reader's event loop
+    other.start()
+    try:
+        failed: list[BaseException] = []
+
+        def guarded() -> None:
+            try:
+                run()
+            except BaseException as error:  # pragma: no cover (reported below)
+                failed.append(error)
+
+        loader = threading.Thread(target=guarded)
+        loader.start()
+        loader.join()
+        assert not failed, failed
+    finally:
+        beside.set()
+        other.join()
+
+
+def test_a_first_index_stores_the_same_names_with_them_resolved_in_a_spawned_process(
+    news: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The seeds and generated articles indexed three times: names resolved here (below
+    SPAWN_MIN_ARTICLES), in a spawned process, and in one spawned from a thread beside
+    another (the reader's loading thread, where nothing is forked): the same rows."""
+    here = tmp_path / "here.sqlite3"
+    _first_index(news, here)
+    monkeypatch.setattr(pipeline, "SPAWN_MIN_ARTICLES", 1)
+
+    def not_here(*args: object, **kwargs: object) -> None:
+        raise AssertionError("names resolved in the main process")
+
+    monkeypatch.setattr(pipeline, "resolve_digest", not_here)
+    for name, in_thread in (("spawned", False), ("threaded", True)):
+        path = tmp_path / f"{name}.sqlite3"
+        _first_index(news, path, in_thread)
+        found, expected = _rows(path), _rows(here)
+        assert found["entities"] and found["quote_occurrences"] and found["mention_names"]
+        assert found == expected, name
+
+
+@pytest.mark.parametrize(
+    ("ending", "in_thread"), [("killed", False), ("failed", False), ("killed", True)]
+)
+def test_a_first_index_whose_names_process_is_killed_or_fails_stores_the_same_rows(
+    news: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ending: str, in_thread: bool
+) -> None:
+    """The names process killed as by the out-of-memory killer, or one that fails, from
+    the main thread or the reader's loading thread: the names are resolved here, and the
+    first index stores the rows it stores without it."""
+    here = tmp_path / "here.sqlite3"
+    _first_index(news, here)
+    monkeypatch.setattr(pipeline, "SPAWN_MIN_ARTICLES", 1)
+    if ending == "failed":
+        monkeypatch.setattr(names_process, "_CHILD", "raise SystemExit('no names here')")
+    spawned = pipeline.SpawnedNames
+    started: list[int] = []
+
+    def spawn(*args: object) -> SpawnedNames:
+        made = spawned(*args)  # type: ignore[arg-type]
+        started.append(made.pid)
+        if ending == "killed":
+            os.kill(made.pid, signal.SIGKILL)
+        return made
+
+    monkeypatch.setattr(pipeline, "SpawnedNames", spawn)
+    path = tmp_path / f"{ending}.sqlite3"
+    _first_index(news, path, in_thread)
+    assert len(started) == 1
+    found = _rows(path)
+    assert found["entities"] and found["quote_occurrences"] and found["mention_names"]
+    assert found == _rows(here)
+
+
+def test_an_error_of_resolution_itself_still_surfaces_once_the_process_died(
+    news: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Resolved here after the process died, resolution's own error is raised as when
+    names are resolved here from the start, not hidden behind the process's."""
+    monkeypatch.setattr(pipeline, "SPAWN_MIN_ARTICLES", 1)
+    monkeypatch.setattr(names_process, "_CHILD", "import os, signal; os.kill(os.getpid(), 9)")
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("resolution broke")
+
+    monkeypatch.setattr(pipeline, "resolve_digest", broken)
+    with pytest.raises(ValueError, match="resolution broke"):
+        _first_index(news, tmp_path / "broken.sqlite3")
