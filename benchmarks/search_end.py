@@ -35,6 +35,7 @@ import time
 from array import array
 from pathlib import Path
 
+from benchmarks.store_results import _status
 from kabar_tui.core import pipeline, storage
 from kabar_tui.core.resolve import Resolution
 from kabar_tui.core.storage import (
@@ -47,14 +48,6 @@ from kabar_tui.core.storage import (
     _stories,
     collector_paused,
 )
-
-
-def _status(field: str) -> int:
-    """A `/proc/self/status` figure, in MB."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1]) // 1024
-    raise KeyError(field)
 
 
 def search_hash(cache: Path) -> dict[str, tuple[int, str]]:
