@@ -35,7 +35,7 @@ import time
 from array import array
 from pathlib import Path
 
-from benchmarks.store_results import _status
+from benchmarks.store_results import _status, by_position
 from kabar_tui.core import pipeline, storage
 from kabar_tui.core.resolve import Resolution
 from kabar_tui.core.storage import (
@@ -107,12 +107,7 @@ class _Stored:
                 tables.pop("mention_names"), key=operator.itemgetter(0)
             )
         }
-        speakers = {
-            position: [None if name is None else names[name] for _, name in rows]
-            for position, rows in itertools.groupby(
-                tables.pop("quote_speakers"), key=operator.itemgetter(0)
-            )
-        }
+        speakers = by_position(tables.pop("quote_speakers"), names)
         resolution = Resolution(
             names,
             [codes.get(n, array("I")) for n in range(len(ids))],

@@ -45,6 +45,17 @@ def _status(field: str) -> int:
     raise KeyError(field)
 
 
+def by_position(
+    rows: list[tuple[int, int | None]], names: list[str]
+) -> dict[int, list[str | None]]:
+    """Stored (article position, name number) rows, sorted by position: each article's
+    names in order (a speaker row's number may be None: no speaker)."""
+    return {
+        position: [None if name is None else names[name] for _, name in group]
+        for position, group in itertools.groupby(rows, key=operator.itemgetter(0))
+    }
+
+
 def _results(db: sqlite3.Connection, corpus: int) -> tuple[CorpusResults, list[str]]:
     """The stored results of `corpus`, and the paths of its articles in order."""
     tables = _corpus_tables(db, corpus)
@@ -56,18 +67,8 @@ def _results(db: sqlite3.Connection, corpus: int) -> tuple[CorpusResults, list[s
     shared: dict[object, object] = {}
     names = [text for _, text in tables["names"]]
     ids = [article_id for _, _, article_id in tables["corpus_articles"]]
-    mentions = {
-        position: [names[name] for _, name in rows]
-        for position, rows in itertools.groupby(
-            tables.pop("mention_names"), key=operator.itemgetter(0)
-        )
-    }
-    speakers = {
-        position: [None if name is None else names[name] for _, name in rows]
-        for position, rows in itertools.groupby(
-            tables.pop("quote_speakers"), key=operator.itemgetter(0)
-        )
-    }
+    mentions = by_position(tables.pop("mention_names"), names)
+    speakers = by_position(tables.pop("quote_speakers"), names)
     articles = [
         StoredNames(ids[n], content_hash, mentions.get(n, []), speakers.get(n, []))
         for n, (_, content_hash) in enumerate(heads)
