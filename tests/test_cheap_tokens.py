@@ -15,7 +15,13 @@ from kabar_tui.core.entities.features import rule_tags_at
 from kabar_tui.core.entities.gazetteer import MAX_PHRASE_WORDS, gazetteer, token_key
 from kabar_tui.core.entities.rules import _longest, _name_at
 from kabar_tui.core.entities.tokens import SENTENCE_BREAK, tokenize
-from kabar_tui.core.lexicon import NAME_WORD, TAGGER_TOKEN, name_words, tagger_tokens
+from kabar_tui.core.lexicon import (
+    NAME_WORD,
+    PLAIN_MARKS,
+    TAGGER_TOKEN,
+    name_words,
+    tagger_tokens,
+)
 
 # Letters of both cases, digits, the marks the tokenizers treat specially, spaces.
 ALPHABET = "aAbBkKiIéÉ’'-.,:!?_ 0\u00a0“”\n"
@@ -134,8 +140,9 @@ def test_rule_tags_by_bisection_equal_a_lookup_by_start(text: str, cuts: list) -
 
 
 # Plain text (ASCII and `PLAIN_MARKS`), where `name_words` takes the tagger's tokens that
-# open with a letter: digits, joiners and what stops the fast way (`_`, apostrophes).
-PLAIN_ALPHABET = "aAbBkKzZ019-.,:!?_' \u00a0\u201c\u201d\u2019\u2014\n"
+# open with a letter: digits, joiners and what stops the fast way (`_`, apostrophes),
+# and every one of `PLAIN_MARKS` (split there by a pattern of ASCII letters and digits).
+PLAIN_ALPHABET = "aAbBkKzZ019-.,:!?_' \n" + PLAIN_MARKS
 plain_texts = st.text(alphabet=PLAIN_ALPHABET, max_size=40)
 
 

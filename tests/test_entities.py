@@ -12,7 +12,8 @@ from kabar_tui.core.entities import (
 )
 from kabar_tui.core.entities.gazetteer import gazetteer
 from kabar_tui.core.entities.recogniser import TITLE_ABBREVIATIONS
-from kabar_tui.core.entities.rules import recognise_with_bases
+from kabar_tui.core.entities.rules import _longest, _name_at, _title_at, recognise_with_bases
+from kabar_tui.core.entities.tokens import tokenize
 from kabar_tui.core.lexicon import Label
 from kabar_tui.core.model import Article, Caption, Mention, Paragraph
 
@@ -1447,3 +1448,28 @@ def test_kh_with_no_name_after_it_ends_a_name() -> None:
     assert ("Hadratusy Syaikh KH", "PER") in found(
         "Gelar itu diberikan kepada Hadratusy Syaikh KH."
     )
+
+
+def test_a_word_that_opens_no_phrase_is_answered_0_by_the_look_ups():
+    """`rules._segment` skips the name, title and head look-ups at a word that opens no
+    phrase of their table (`lengths`) and takes 0: it must be their own answer there."""
+    gaz = gazetteer()
+    for table in (gaz.names, gaz.person_cues, gaz.org_heads, gaz.loc_heads):
+        assert all(table.lengths.values())  # a listed first word opens some phrase
+    tokens = tokenize(
+        "Kepala Dinas Kesehatan Kota Bogor Sri Nowo Retno, Menteri Luar Negeri Retno "
+        "Marsudi, Universitas Gadjah Mada dan Badan Pusat Statistik di Jakarta Selatan "
+        "bersama Xyzzy Qwerty dan Presiden Joko Widodo."
+    )
+    keys, end = tokens.keys, len(tokens.keys)
+    skipped = 0
+    for k in range(end):
+        if keys[k] not in gaz.names.lengths:
+            skipped += 1
+            assert _name_at(tokens, keys, k, end, gaz, {}) == (0, "")
+        if keys[k] not in gaz.person_cues.lengths:
+            assert _title_at(keys, k, 0, end, gaz) == 0
+        for table in (gaz.org_heads, gaz.loc_heads):
+            if keys[k] not in table.lengths:
+                assert _longest(keys, k, end, table) == 0
+    assert 0 < skipped < end

@@ -55,8 +55,11 @@ def _lengths_by_first_word(phrases: Iterable[tuple[str, ...]]) -> dict[str, tupl
 class Phrases(frozenset[tuple[str, ...]]):
     """A set of phrases (tuples of token keys) with the lengths of those that start with
     each word, longest first (a one-level trie): most words open no phrase, so a look-up
-    at a word ends at one dict probe, and the others build only the tuples that exist."""
+    at a word ends at one dict probe, and the others build only the tuples that exist.
+    `lengths` is a slot: the rules read it at every capitalised word, and a slot is read
+    in about half the time of an instance dictionary's entry."""
 
+    __slots__ = ("lengths",)
     lengths: dict[str, tuple[int, ...]]
 
     def __init__(self, phrases: Iterable[tuple[str, ...]] = ()) -> None:
@@ -64,8 +67,10 @@ class Phrases(frozenset[tuple[str, ...]]):
 
 
 class Names(dict[tuple[str, ...], tuple[str, str]]):
-    """Gazetteer names (token keys -> (label, canonical)), with `Phrases.lengths`."""
+    """Gazetteer names (token keys -> (label, canonical)), with `Phrases.lengths` (a slot,
+    as there)."""
 
+    __slots__ = ("lengths",)
     lengths: dict[str, tuple[int, ...]]
 
     def freeze(self) -> Names:

@@ -82,13 +82,16 @@ def _runs(text: str, tokens: Tokens) -> list[tuple[int, int]]:
     runs: list[tuple[int, int]] = []
     capital, starts, ends, keys = tokens.capital, tokens.starts, tokens.ends, tokens.keys
     n = len(capital)
+    j = 0  # the end of the last run
     for i in compress(range(n), capital):
-        if runs and i < runs[-1][1]:
+        if i < j:
             continue
         j = i + 1
         while j < n:
+            # a gap of one space, the usual one, is blank without a call; `isspace` and
+            # `strip` know the same whitespace
             gap = text[ends[j - 1] : starts[j]]
-            if gap.strip():
+            if gap != " " and gap and not gap.isspace():
                 break
             if capital[j]:
                 j += 1
@@ -317,11 +320,16 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
     vocabulary = frozenset() if headline else state.vocabulary
     keys, starts, ends = tokens.keys, tokens.starts, tokens.ends
     acronym, sentence_start = tokens.acronym, tokens.sentence_start
+    # the first words of the tables read at each word: a word that opens none of them (most
+    # do not) is answered without a call (the helpers' answer there is 0)
+    name_lengths, cue_lengths = gaz.names.lengths, gaz.person_cues.lengths
+    org_head_lengths, loc_head_lengths = gaz.org_heads.lengths, gaz.loc_heads.lengths
+    bases = state.bases
 
     def add(i: int, j: int, label: str, basis: str) -> None:
         start, end = starts[i], ends[j - 1]
         found.append(Mention(text[start:end], label, paragraph, start, end))
-        state.bases[(paragraph, start, end)] = basis
+        bases[(paragraph, start, end)] = basis
 
     open_title = -1  # the first word after a title chain that ended in a unit and a comma
     for run_start, run_end, floor in _join_conjoined_names(text, tokens, _runs(text, tokens), gaz):
@@ -368,7 +376,11 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
                 after_title = i
                 continue
             token_index = i
-            length, label = _name_at(tokens, keys, i, run_end, gaz, known)
+            length, label = (
+                _name_at(tokens, keys, i, run_end, gaz, known)
+                if known or keys[i] in name_lengths
+                else (0, "")  # most words: no gazetteer name starts with them
+            )
             if not length and _is_club(tokens, i, gaz):
                 length, label = 1, Label.ORG  # Persib Bandung, PSM Makassar: a club and its town
                 if i + 1 < run_end and gaz.names.get((keys[i + 1],), ("",))[0] == Label.LOC:
@@ -425,11 +437,11 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
                         i += 1  # the unit in the title: General Manager PLN Unit Induk | Jabar
                 after_title = i
                 continue
-            length = _title_at(keys, i, run_start, run_end, gaz)
-            head_length = max(
-                _longest(keys, i, run_end, gaz.org_heads), _longest(keys, i, run_end, gaz.loc_heads)
-            )
-            if length and length >= head_length:
+            key = keys[i]
+            length = _title_at(keys, i, run_start, run_end, gaz) if key in cue_lengths else 0
+            org_head = _longest(keys, i, run_end, gaz.org_heads) if key in org_head_lengths else 0
+            loc_head = _longest(keys, i, run_end, gaz.loc_heads) if key in loc_head_lengths else 0
+            if length and length >= max(org_head, loc_head):
                 regional = bool(_longest(keys, i, run_end, gaz.regional_titles))
                 i += length
                 while i < run_end and keys[i] in gaz.org_words:
@@ -454,11 +466,8 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
                 ):
                     i += 2  # Komisi VI dan XI
                 continue
-            head_label = None
-            if _longest(keys, i, run_end, gaz.org_heads):
-                head_label = Label.ORG
-            elif _longest(keys, i, run_end, gaz.loc_heads):
-                head_label = Label.LOC
+            # `i` is where the head lengths were read
+            head_label = Label.ORG if org_head else Label.LOC if loc_head else None
             if head_label and run_end - i > 1:
                 i = _head_name_end(
                     tokens, keys, i, run_end, gaz, known, floor, head_label == Label.ORG
@@ -509,13 +518,16 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
                 j < run_end
                 and (keys[j] not in gaz.not_entities or (opens_name and j == i + 1))
                 and (
-                    not _name_at(tokens, keys, j, run_end, gaz, known)[0]
+                    (not known and keys[j] not in name_lengths)
+                    or not _name_at(tokens, keys, j, run_end, gaz, known)[0]
                     or _place_inside_name(tokens, keys, j, run_end, gaz, known)
                     or tuple(keys[j:run_end]) in gaz.world_regions  # Jimmy | Wales
                     or (person_cue and _place_ends_name(tokens, keys, i, j, run_end, gaz, known))
                 )
-                and not _title_at(keys, j, run_start, run_end, gaz)
-                and not _longest(keys, j, run_end, gaz.org_heads)
+                and (keys[j] not in cue_lengths or not _title_at(keys, j, run_start, run_end, gaz))
+                and (
+                    keys[j] not in org_head_lengths or not _longest(keys, j, run_end, gaz.org_heads)
+                )
                 and not _is_club(tokens, j, gaz)
             ):
                 j += 1
@@ -644,17 +656,19 @@ def _join_conjoined_names(
     a title (Kementerian Keuangan dan Bank Indonesia stay two)."""
     keys = tokens.keys
     joined: list[tuple[int, int, int]] = []
-    index = 0
-    while index < len(runs):
+    index, count = 0, len(runs)
+    while index < count:
         start, end = runs[index]
         floor = start
         head = -2  # found only once a run is followed by `dan` or a comma: most are not
-        while index + 1 < len(runs):
+        while index + 1 < count:
             next_start, next_end = runs[index + 1]
             gap_tokens = next_start - end
-            after_dan = gap_tokens == 1 and keys[end] == "dan"
-            if gap_tokens > 1 or (gap_tokens == 1 and not after_dan):
+            if gap_tokens > 1:
                 break  # the common case, decided without the text between
+            after_dan = gap_tokens == 1 and keys[end] == "dan"
+            if gap_tokens == 1 and not after_dan:
+                break
             gap = text[tokens.ends[end - 1] : tokens.starts[next_start]]
             listed = gap_tokens == 0 and gap.strip() == ","
             if not (after_dan or listed) or not CONJOINED_GAP.fullmatch(gap):
