@@ -727,7 +727,7 @@ class Storage:
         wanted = {source.path: source.content_hash for source in sources}
         try:
             with self._guard("read") as db, collector_paused():
-                rows = []
+                rows: list[Row] = []
                 for batch in in_batches(list(wanted)):
                     rows.extend(
                         db.execute(
