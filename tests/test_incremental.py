@@ -360,8 +360,17 @@ def test_deferred_pairs_are_judged_again_when_the_rarity_limit_rises(
         monkeypatch.setattr(linking, "RARE_SHARE", share)
         monkeypatch.setattr(incremental, "RARE_SHARE", share)
         add_files(folder, "zz", 0, 48)
+        one_by_one: list[int] = []
+        read = incremental._StoredPassages._read
+
+        def counted_read(self: incremental._StoredPassages, number: int) -> Passage:
+            one_by_one.append(number)
+            return read(self, number)
+
+        monkeypatch.setattr(incremental._StoredPassages, "_read", counted_read)
         added = index_corpus([folder], cache=cache, keep_articles=False)
     assert added.updated == 48
+    assert one_by_one == []  # the pairs judged again read their passages in batches
     with sqlite3.connect(path) as db:
         similar_after = set(db.execute(pairs))
     # pairs of stored paragraphs that became similar-event pairs: deferred ones judged again

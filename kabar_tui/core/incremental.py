@@ -770,9 +770,9 @@ def _link(
         _load_counts(
             storage, state, index.frequency, {w for *_, t in pairs for w in t.split()}, known
         )
-        for source, target, pair_words in pairs:
-            if index.rare_count(pair_words.split()) < 2:
-                continue
+        rising = [(s, t) for s, t, pair_words in pairs if index.rare_count(pair_words.split()) >= 2]
+        passages.fetch(number for pair in rising for number in pair)  # a batch at a time
+        for source, target in rising:
             judged = index.judge(passages[source], passages[target])
             writes.revived.append((source, target))
             if isinstance(judged, tuple):
