@@ -18,10 +18,10 @@ import pytest
 
 from benchmarks.corpus import raw_articles
 from benchmarks.textgen import paragraph
-from kabar_tui.core import pipeline
+from kabar_tui.core import incremental, pipeline
 from kabar_tui.core.catalog_open import open_catalog
 from kabar_tui.core.incremental import _merge_entities
-from kabar_tui.core.linking import SIMILAR
+from kabar_tui.core.linking import SIMILAR, Passage
 from kabar_tui.core.model import EntityRecord, Link
 from kabar_tui.core.pipeline import IndexReport, index_corpus
 from kabar_tui.core.resources import seeds_dir
@@ -360,8 +360,17 @@ def test_deferred_pairs_are_judged_again_when_the_rarity_limit_rises(
         monkeypatch.setattr(linking, "RARE_SHARE", share)
         monkeypatch.setattr(incremental, "RARE_SHARE", share)
         add_files(folder, "zz", 0, 48)
+        one_by_one: list[int] = []
+        read = incremental._StoredPassages._read
+
+        def counted_read(self: incremental._StoredPassages, number: int) -> Passage:
+            one_by_one.append(number)
+            return read(self, number)
+
+        monkeypatch.setattr(incremental._StoredPassages, "_read", counted_read)
         added = index_corpus([folder], cache=cache, keep_articles=False)
     assert added.updated == 48
+    assert one_by_one == []  # the pairs judged again read their passages in batches
     with sqlite3.connect(path) as db:
         similar_after = set(db.execute(pairs))
     # pairs of stored paragraphs that became similar-event pairs: deferred ones judged again
@@ -559,3 +568,35 @@ def test_a_name_read_with_another_label_joins_the_stored_entity() -> None:
         ("Banjar", "LOC", 4),
     ]
     assert rename == {} and touched == {0: ["c"], 1: ["c", "d"]}
+
+
+def test_stored_candidates_are_read_in_batches_not_one_by_one(
+    news: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Linking an added article reads its stored candidates' paragraphs a batch at a time
+    (`_StoredPassages.fetch`), not three queries per candidate (`_read`); the links stay
+    a full run's (the tests above)."""
+    folder = tmp_path / "news"
+    shutil.copytree(news, folder)
+    with Storage(tmp_path / "cache.sqlite3") as cache:
+        index_corpus([folder], cache=cache, keep_articles=False)
+        add_files(folder, "zz1", 0, 4)
+        one_by_one: list[int] = []
+        fetched: list[int] = []
+        read, fetch = incremental._StoredPassages._read, incremental._StoredPassages.fetch
+
+        def counted_read(self: incremental._StoredPassages, number: int) -> Passage:
+            one_by_one.append(number)
+            return read(self, number)
+
+        def counted_fetch(self: incremental._StoredPassages, numbers: Iterable[int]) -> None:
+            numbers = list(numbers)
+            fetched.extend(n for n in numbers if n < self.first_new)
+            fetch(self, numbers)
+
+        monkeypatch.setattr(incremental._StoredPassages, "_read", counted_read)
+        monkeypatch.setattr(incremental._StoredPassages, "fetch", counted_fetch)
+        added = index_corpus([folder], cache=cache, keep_articles=False)
+    assert added.updated == 4
+    assert fetched  # stored candidates there were, all read by `fetch`
+    assert one_by_one == []

@@ -667,3 +667,30 @@ def test_a_row_is_stored_as_plain_values_of_exact_types() -> None:
         assert {type(v) for v in stored} <= {str, int, float, type(None)}
     with pytest.raises(TypeError, match="cannot store a Colour"):
         _plain_row(("Budi", Colour.RED))
+
+
+def test_articles_are_looked_for_by_path_not_by_reading_every_one(tmp_path: Path) -> None:
+    """A new file added to a big corpus is looked for in the cache (and found in none):
+    that must read its own path's row, not every stored article's (docs/incremental.md)."""
+    sources = []
+    with Storage(tmp_path / "cache" / "test.sqlite3") as cache:
+        for n in range(3):
+            path = str(tmp_path / f"a{n}.txt")
+            article = Article(f"a{n}", path, "Judul", [Paragraph(0, f"Teks {n}", 1)])
+            sources.append(Source(f"a{n}", path, "", f"hash{n}"))
+            cache.save_articles([(sources[-1], "", article)])
+        statements: list[str] = []
+        with cache.guard("read") as db:
+            db.set_trace_callback(statements.append)
+        try:
+            loaded = cache.load_articles([sources[1], Source("b", "new.txt", "", "h")])
+        finally:
+            with cache.guard("read") as db:
+                db.set_trace_callback(None)
+                plans = [
+                    str(db.execute(f"EXPLAIN QUERY PLAN {sql}").fetchall())
+                    for sql in statements
+                    if sql.lstrip().upper().startswith("SELECT") and " articles a " in sql
+                ]
+    assert list(loaded) == [sources[1].path]
+    assert plans and not any("SCAN a" in plan for plan in plans), plans

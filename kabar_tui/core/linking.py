@@ -408,9 +408,16 @@ class LinkIndex:
         self._count(passages)
         start = len(self._passages)
         keys = [self._fingerprints_of(passage) for passage in passages]
+        # Every paragraph's candidates first (only the article's own postings, made after,
+        # would change them), so that stored passages are read in batches (`fetch`, an
+        # incremental update's) rather than one look-up each.
+        chosen = [self._candidates(p, k) for p, k in zip(passages, keys, strict=True)]
+        fetch = getattr(self._passages, "fetch", None)
+        if fetch is not None:
+            fetch([number for candidates in chosen for number in candidates])
         found: list[Found] = []
-        for number, (passage, passage_keys) in enumerate(zip(passages, keys, strict=True), start):
-            found.extend(self._link(passage, number, passage_keys, self._deferred))
+        for number, (passage, candidates) in enumerate(zip(passages, chosen, strict=True), start):
+            found.extend(self._scored(passage, number, candidates, self._deferred))
         for passage, passage_keys in zip(passages, keys, strict=True):
             self._index(passage, passage_keys)
         self._found.extend(found)
@@ -482,11 +489,6 @@ class LinkIndex:
         several.sort(key=itemgetter(1), reverse=True)
         weak = [n for n, _ in several[:MAX_CANDIDATES] if n not in strong]
         return [*strong, *weak]
-
-    def _link(
-        self, passage: Passage, number: int, keys: list[int], deferred: array[int]
-    ) -> list[Found]:
-        return self._scored(passage, number, self._candidates(passage, keys), deferred)
 
     def _scored(
         self, passage: Passage, number: int, candidates: list[int], deferred: array[int]

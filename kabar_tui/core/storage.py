@@ -720,15 +720,27 @@ class Storage:
             pass
 
     def load_articles(self, sources: Iterable[Source]) -> dict[str, Article]:
-        """Cached articles by path, for the sources whose content and code are unchanged."""
+        """Cached articles by path, for the sources whose content and code are unchanged.
+
+        Only the rows of their paths are read (by the `path` index), not every stored
+        article's: a new file added to a big corpus is looked for here, and found in none."""
         wanted = {source.path: source.content_hash for source in sources}
         try:
             with self._guard("read") as db, collector_paused():
-                rows = db.execute(
-                    f"SELECT {_ARTICLE_SELECT} FROM articles a WHERE a.fingerprint = ?",
-                    (code_fingerprint(),),
-                ).fetchall()
-                rows = [row for row in rows if wanted.get(row[1], "") == row[2]]
+                rows: list[Row] = []
+                for batch in in_batches(list(wanted)):
+                    rows.extend(
+                        db.execute(
+                            f"SELECT {_ARTICLE_SELECT} FROM articles a WHERE a.fingerprint = ? "
+                            f"AND a.path IN ({', '.join('?' * len(batch))})",
+                            (code_fingerprint(), *batch),
+                        )
+                    )
+                # in stored order, as reading the whole table gave them
+                rows = sorted(
+                    (row for row in rows if wanted.get(row[1], "") == row[2]),
+                    key=operator.itemgetter(0),
+                )
                 if not rows:
                     return {}
                 source = backend.create_wanted(db, [row[0] for row in rows])
