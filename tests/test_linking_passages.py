@@ -4,19 +4,11 @@ and linking on them finds what linking on lists of passages finds."""
 from __future__ import annotations
 
 import dataclasses
-import gc
 import pickle
-from array import array
-
-import pytest
 
 from benchmarks.bench_linking import generate
-from kabar_tui.core import pipeline
-from kabar_tui.core.digest import CorpusDigest
-from kabar_tui.core.linking import Linked, LinkIndex, prepare_passages
-from kabar_tui.core.linking_corpus import CorpusArrays
+from kabar_tui.core.linking import LinkIndex, prepare_passages
 from kabar_tui.core.linking_passages import Passage, PassageBlock, PassageStore
-from kabar_tui.core.pipeline import CorpusWork
 
 
 def _passages() -> list[Passage]:
@@ -130,62 +122,3 @@ def test_what_an_update_stores_is_read_from_the_index_as_from_its_passages() -> 
         fingerprints, words = index.posting_rows(5, -1)
         assert list(fingerprints) == expected_rows(index.postings[0])
         assert list(words) == expected_rows(index.postings[1])
-
-
-def test_a_store_gives_content_words_from_their_numbers_once_its_blocks_let_go() -> None:
-    """`code_content`: every passage, its content words and their order are what the
-    blocks held, the blocks in the store hold none (the one given is not changed), and
-    passages added after keep their own."""
-    first, second = _passages(), [dataclasses.replace(p, article="a2") for p in _passages()]
-    block = PassageBlock.of("a1", first)
-    store = PassageStore()
-    store.extend(block)
-    store.extend(second)
-    words = list(dict.fromkeys(w for p in [*first, *second] for w in p.content))
-    ids = array("i", [words.index(w) for p in [*first, *second] for w in p.content])
-    offsets = array("q", [0])
-    for passage in [*first, *second]:
-        offsets.append(offsets[-1] + len(passage.content))
-    store.code_content(memoryview(ids), memoryview(offsets), words)
-    extra = dataclasses.replace(first[2], article="a3")
-    store.append(extra)
-    store.extend(PassageBlock.of("a4", first[:1]))
-    expected = [*first, *second, extra, dataclasses.replace(first[0], article="a4")]
-    assert list(store) == expected
-    assert [store[n] for n in range(len(expected))] == expected
-    assert [store.content_of(n) for n in range(len(expected))] == [p.content for p in expected]
-    assert list(store.content_words()) == [w for p in expected for w in p.content]
-    assert list(store.content_sizes()) == [len(p.content) for p in expected]
-    assert store.texts(0, len(expected)) == [p.text for p in expected]
-    assert store.quoted(0, 3) == [(1, first[1].quotes)]
-    assert list(block) == first  # the caller's block keeps its words
-    held = [b for b in gc.get_referents(store) if isinstance(b, list)]
-    blocks = [b for found in held for b in found if isinstance(b, PassageBlock)]
-    assert blocks and all(b.content == () for b in blocks[:1])
-
-
-def test_while_a_corpus_is_linked_no_block_holds_its_content_words() -> None:
-    """The digests hand their passages to the index, which keeps them without their
-    content words once numbered: during the look-ups no `PassageBlock` alive holds any
-    (each article's tuple of them, about 100 MB at 100k articles), and the links are
-    those of the index built from lists."""
-    articles, _ = generate(300, seed=7)
-    digest = CorpusDigest.of(articles)
-    seen: list[int] = []
-    link = CorpusArrays.link
-
-    def watched(self: CorpusArrays, first: int, end: int) -> Linked:
-        seen.append(
-            sum(isinstance(o, PassageBlock) and len(o.content) > 0 for o in gc.get_objects())
-        )
-        return link(self, first, end)
-
-    work = CorpusWork(digest)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(CorpusArrays, "link", watched)
-        pipeline._link(work)
-    assert seen == [0]
-    lists = [(a.id, prepare_passages(a)) for a in articles]
-    assert work.links == LinkIndex.build_prepared(lists, workers=1).links
-    assert len(work.links) > 20
-    assert all(len(article.passages) == 0 for article in digest.articles)

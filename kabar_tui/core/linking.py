@@ -231,7 +231,6 @@ class LinkIndex:
                 index._articles.add(article_id)
                 starts.extend(repeat(len(passages), len(prepared)))
                 passages.extend(prepared)
-        prepared = []  # the last article's passages held by the store alone (code_content)
         from kabar_tui.core.linking_arrays import FlatView, release_free_memory
         from kabar_tui.core.linking_corpus import CorpusArrays
 

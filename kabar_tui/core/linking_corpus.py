@@ -63,8 +63,6 @@ class CorpusArrays:
             int(self.content_offsets[-1]),
         )
         self.vocabulary = list(vocabulary)
-        # the blocks' tuples of the same words let go of (linking_passages)
-        passages.code_content(self.content_ids.data, self.content_offsets.data, self.vocabulary)
         counts = _counted(self.content_ids, len(self.vocabulary))
         index._frequency.update(dict(zip(self.vocabulary, counts.tolist(), strict=True)))
         index._counted += len(passages)

@@ -8,12 +8,6 @@ holds an article's passages as one string of their texts, one tuple of their con
 words, their paragraph numbers and ends in one array, and the quotations of those that
 have any; it gives `Passage` objects back on demand, equal to the ones it was made from.
 `PassageStore` numbers the passages of many blocks (or plain lists) for `LinkIndex`.
-
-Once a whole corpus's content words are numbered (`linking_corpus.CorpusArrays`: one
-int32 per word), the store lets go of its blocks' tuples of them (`code_content`) and
-gives each passage its words from those numbers: at 100k articles the tuples are about
-100 MB (8 bytes a word), held by the main process and by every link worker forked from
-it, beside the numbers that say the same (docs/indexing.md, "linkmem").
 """
 
 from __future__ import annotations
@@ -139,34 +133,16 @@ class PassageStore:
     """Passages numbered in order across many articles' blocks (or plain lists of
     `Passage`), as `LinkIndex` looks them up; `append` adds one passage at a time."""
 
-    __slots__ = ("_blocks", "_coded", "_count", "_firsts", "_open")
+    __slots__ = ("_blocks", "_count", "_firsts", "_open")
 
     def __init__(self) -> None:
         self._blocks: list[Sequence[Passage]] = []
         self._firsts: list[int] = []  # number of each block's first passage
         self._count = 0
         self._open: list[Passage] | None = None  # the block `append` adds to, its own
-        # the content words of the blocks' passages, once they let go of theirs
-        self._coded: _CodedWords | None = None
-
-    def code_content(self, ids: Sequence[int], offsets: Sequence[int], words: list[str]) -> None:
-        """Let the blocks go of their content words: passage n's are `words[i]` for the
-        i in `ids[offsets[n]:offsets[n + 1]]` (memoryviews of numpy arrays, or arrays),
-        which must say what the blocks hold. The blocks given are not changed (a digest
-        may still hold one): the store keeps copies without the words, sharing the rest."""
-        self._coded = _CodedWords(ids, offsets, words)
-        self._blocks = [
-            PassageBlock(block.article, block.texts, block.ends, (), block.quotes)
-            if type(block) is PassageBlock
-            else block
-            for block in self._blocks
-        ]
 
     def extend(self, passages: Sequence[Passage]) -> None:
-        """Add an article's passages (kept as given: a block is not copied, unless the
-        store's blocks let go of their content words already)."""
-        if self._coded is not None and type(passages) is PassageBlock:
-            passages = list(passages)
+        """Add an article's passages (kept as given: a block is not copied)."""
         if len(passages):
             self._blocks.append(passages)
             self._firsts.append(self._count)
@@ -199,12 +175,8 @@ class PassageStore:
     def __getitem__(self, number: int | slice) -> Passage | list[Passage]:
         if type(number) is int and 0 <= number < self._count:  # what linking asks
             firsts = self._firsts
-            at = bisect_right(firsts, number) - 1
-            block = self._blocks[at]
-            passage = block[number - firsts[at]]
-            if self._coded is not None and type(block) is PassageBlock:
-                passage.content = self._coded(number)
-            return passage
+            block = bisect_right(firsts, number) - 1
+            return self._blocks[block][number - firsts[block]]
         if isinstance(number, slice):
             return [self[n] for n in range(*number.indices(self._count))]
         if not -self._count <= number < 0:
@@ -212,8 +184,6 @@ class PassageStore:
         return self[number + self._count]
 
     def __iter__(self) -> Iterator[Passage]:
-        if self._coded is not None:
-            return map(self.__getitem__, range(self._count))
         return chain.from_iterable(self._blocks)
 
     def places(self) -> Iterator[tuple[str, int]]:
@@ -224,8 +194,6 @@ class PassageStore:
         """The content words of passage `number`, without making the passage."""
         block, slot = self._place(number)
         if type(block) is PassageBlock:
-            if self._coded is not None:
-                return self._coded(number)
             ends = block.ends
             at = slot * _FIELDS
             return block.content[ends[at - 1] if slot else 0 : ends[at + 2]]
@@ -275,29 +243,11 @@ class PassageStore:
 
     def content_words(self) -> Iterator[str]:
         """Every passage's content words, in order."""
-        if self._coded is not None:
-            return chain.from_iterable(map(self.content_of, range(self._count)))
         return chain.from_iterable(map(_content_words, self._blocks))
 
     def content_sizes(self) -> Iterator[int]:
         """How many content words each passage has, in order."""
         return chain.from_iterable(map(_content_sizes, self._blocks))
-
-
-class _CodedWords:
-    """Passage number -> its content words, from the corpus's word numbers."""
-
-    __slots__ = ("_ids", "_offsets", "_words")
-
-    def __init__(self, ids: Sequence[int], offsets: Sequence[int], words: list[str]) -> None:
-        self._ids = ids
-        self._offsets = offsets
-        self._words = words
-
-    def __call__(self, number: int) -> tuple[str, ...]:
-        offsets = self._offsets
-        ids = self._ids[offsets[number] : offsets[number + 1]]
-        return tuple(map(self._words.__getitem__, ids))
 
 
 def _places(block: Sequence[Passage]) -> Iterable[tuple[str, int]]:

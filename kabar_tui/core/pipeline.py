@@ -62,7 +62,6 @@ from kabar_tui.core.entities import find_entities, find_entities_many
 from kabar_tui.core.forked import ForkedCall
 from kabar_tui.core.incremental import commit, plan_update, save_link_state, update
 from kabar_tui.core.linking import LinkIndex
-from kabar_tui.core.linking_passages import Passage
 from kabar_tui.core.model import Article, Corpus, Link, Problem, Story
 from kabar_tui.core.names_process import NamesFailed, SpawnedNames
 from kabar_tui.core.quotes import find_quotes
@@ -208,18 +207,15 @@ def _grouped_after_refill(work: CorpusWork) -> array[int]:
 
 
 def _link(work: CorpusWork) -> None:
-    """The passages are handed to the link index, each digest letting go of its own as it
-    does: held by the index alone, what it does not need of them (their content words,
-    once numbered) is freed while it links (docs/indexing.md, "linkmem")."""
-    index = LinkIndex.build_prepared(map(_handed_over, work.digest.articles))
+    """The passages are handed to the link index and dropped from the digests with it,
+    so the stages after run without them."""
+    articles = work.digest.articles
+    index = LinkIndex.build_prepared((a.id, a.passages) for a in articles)
+    for article in articles:
+        article.passages = []
     work.links = index.links
     if work.on_linked is not None:
         work.index = index  # handed to `on_linked` while names are resolved (`_resolve`)
-
-
-def _handed_over(article: ArticleDigest) -> tuple[str, Sequence[Passage]]:
-    passages, article.passages = article.passages, []
-    return article.id, passages
 
 
 def _group_stories(work: CorpusWork) -> None:
