@@ -17,8 +17,6 @@ from functools import partial
 from itertools import tee
 from typing import IO
 
-from kabar_tui.core.digest import unpack_rest
-from kabar_tui.core.resolve import key_group_numbers, quote_key
 from kabar_tui.core.spawned import (
     SpawnedCall,
     chunk_rows,
@@ -57,6 +55,10 @@ def work(inbound: IO[bytes]) -> array[int]:
     goes on), then key each article's quotations, in corpus order, and group them."""
     count = read_json(inbound)
     chunks = read_chunks(inbound, count)
+    # imported once read: the parent waits while its input fills the pipe, not for this
+    from kabar_tui.core.digest import unpack_rest
+    from kabar_tui.core.resolve import key_group_numbers, quote_key
+
     keys: list[str] = []
     for texts, packed in chunk_rows(chunks, count):
         if texts is None:
