@@ -40,12 +40,11 @@ def _many(articles: list[Article]) -> CorpusWork:
 def test_quotation_groups_from_a_spawned_process_are_those_worked_out_here(
     articles: list[Article],
 ) -> None:
-    here = quote_group_numbers(CorpusDigest.of(articles).articles)
+    digests = CorpusDigest.of(articles).articles
+    here = quote_group_numbers(digests)
     assert len(set(here)) < len(here)  # some quotations grouped together
     for work in (_half_held(articles)[0], _many(articles)):
-        whole = CorpusDigest.of(
-            [a for _ in range(len(work.digest.articles) // len(articles)) for a in articles]
-        ).articles
+        whole = digests * (len(work.digest.articles) // len(articles))
         assert any(map(held_back, work.digest.articles))
         there = SpawnedQuoteGroups(len(work.digest.articles), pipeline._quotes_sent(work))
         assert there.pid != os.getpid()
@@ -140,9 +139,18 @@ def test_quotations_are_grouped_here_when_their_process_dies_fails_or_cannot_sta
     assert len(started) == (0 if ending == "not started" else 2)
 
 
+@pytest.fixture(scope="module")
+def here_rows(news: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:  # noqa: F811
+    """The rows of a first index grouping its quotations where names are resolved."""
+    here = tmp_path_factory.mktemp("quotes") / "here.sqlite3"
+    _first_index(news, here)
+    return _rows(here)
+
+
 @pytest.mark.parametrize("ending", ["killed", "spawned"])
 def test_a_first_index_stores_the_same_rows_with_quotations_grouped_apart(
     news: Path,  # noqa: F811
+    here_rows: dict,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     ending: str,
@@ -150,8 +158,6 @@ def test_a_first_index_stores_the_same_rows_with_quotations_grouped_apart(
     """A first index (digests held packed, the link index stored meanwhile) whose
     quotations are grouped in a spawned process, or whose process is killed: the rows of
     one grouping them where names are resolved."""
-    here = tmp_path / "here.sqlite3"
-    _first_index(news, here)
     monkeypatch.setattr(pipeline, "SPAWN_MIN_QUOTES", 1)
     started = _spawns(monkeypatch, kill=ending == "killed")
     if ending == "spawned":
@@ -161,7 +167,7 @@ def test_a_first_index_stores_the_same_rows_with_quotations_grouped_apart(
     assert len(started) == 1
     found = _rows(path)
     assert found["quote_groups"] and found["quote_occurrences"]
-    assert found == _rows(here)
+    assert found == here_rows
 
 
 def test_the_quotation_process_goes_when_the_stage_is_interrupted(
