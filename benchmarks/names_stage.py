@@ -1,9 +1,11 @@
 """Name resolution as the first index runs it (`pipeline._resolve`, with a link index
 handed to `on_linked`), on the digests a first index stored: the peak resident size of
-the names process and of the main process, and CPU (docs/indexing.md, "namespawn").
+the names process and of the main process, and CPU (docs/indexing.md, "namespawn");
+`quotes`: the same for quotation grouping (`pipeline._start_quote_grouping`, "quotespawn").
 
     nice python -m benchmarks.names_stage prepare CACHE_FILE FOLDER
     nice python -m benchmarks.names_stage run FOLDER [--link]
+    nice python -m benchmarks.names_stage quotes FOLDER
     PYTHONPATH=OTHER_CHECKOUT nice python benchmarks/names_stage.py run FOLDER
 
 `prepare` reads a copy of a first index's cache (its one corpus; read only, with SQLite:
@@ -23,11 +25,18 @@ this process, CPU of it and its children, and whether the resolution is the stor
 For the names process's peak run it under `python -m benchmarks.process_peaks`: the
 largest child's `ru_maxrss`, printed too, is a forked child's peak, but a spawned one's
 counts its parent's size at exec (Linux keeps the high-water mark across exec).
+
+`quotes` loads them as `run` does and starts quotation grouping as the cross-article
+stage's first step does (main's code forks a child that unpacks the rest in its copy,
+this branch's spawns one sent the packed rests), waits for the numbers and compares them
+with those `prepare` worked out; the main process holds the digests with their passages,
+as when grouping starts, and does nothing else meanwhile.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import itertools
 import operator
@@ -39,6 +48,7 @@ import sys
 import time
 from array import array
 from collections import Counter
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 sys.path.insert(0, os.environ.get("PYTHONPATH") or str(Path(__file__).resolve().parent.parent))
@@ -143,7 +153,7 @@ def prepare(cache: Path, folder: Path, copies: int = 1) -> None:
 
 
 class _Given:
-    """The quotation group numbers, as the quotation child's `ForkedCall` gives them."""
+    """The quotation group numbers, as the quotation process gives them."""
 
     def __init__(self, numbers: array[int]) -> None:
         self._numbers = numbers
@@ -160,7 +170,9 @@ def _cpu(who: int) -> float:
     return used.ru_utime + used.ru_stime
 
 
-def run(folder: Path, link: bool) -> None:
+def _load(folder: Path) -> tuple[pipeline.CorpusWork, array[int]]:
+    """The digests as the first index holds them (their rest packed), and the quotation
+    group numbers `prepare` worked out."""
     with (folder / INPUT).open("rb") as file:
         articles, held, paths, stories, numbers = pickle.load(file)
     for article in articles:  # a pickle makes new empty ones: marked let go of again
@@ -170,15 +182,13 @@ def run(folder: Path, link: bool) -> None:
     digest.articles = articles
     work = pipeline.CorpusWork(digest, stories=stories, on_linked=lambda index: None)
     work.read_rest = pipeline._HeldRest(held, paths)
-    work.quote_numbers = _Given(numbers)  # type: ignore[assignment]
-    del articles, held
-    if link:
-        started = time.perf_counter()
-        with pipeline.collector_paused():
-            pipeline._link(work)
-        print(f"linked: {len(work.links):,} links, {time.perf_counter() - started:.0f} s")
-    else:
-        work.index = object()  # type: ignore[assignment]
+    return work, numbers
+
+
+@contextlib.contextmanager
+def _measured() -> Iterator[Callable[[], float]]:
+    """Runs the block with the peak (VmHWM) reset and the collector paused, then prints
+    the peaks and CPU of this process and its children; gives the wall time so far."""
     Path("/proc/self/clear_refs").write_text("5")  # resets VmHWM to the resident size now
     held_mb = _status("VmRSS")
     own, children, wall = (
@@ -187,21 +197,48 @@ def run(folder: Path, link: bool) -> None:
         time.perf_counter(),
     )
     with pipeline.collector_paused():
-        pipeline._resolve(work)
+        yield lambda: time.perf_counter() - wall
     wall = time.perf_counter() - wall
     own = _cpu(resource.RUSAGE_SELF) - own
     children = _cpu(resource.RUSAGE_CHILDREN) - children
-    child_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
-    assert work.resolution is not None
-    found = _resolution_hash(work.resolution)
-    expected = (folder / EXPECTED).read_text().strip()
     print(f"code: {Path(pipeline.__file__).resolve().parent.parent.parent}")
     print(
         f"main process: held {held_mb} MB, peak {_status('VmHWM')} MB, after {_status('VmRSS')} MB"
     )
     # a spawned child's counts its parent's size at exec: `process_peaks` tells its own
+    child_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
     print(f"largest child's ru_maxrss: {child_peak} MB")
     print(f"CPU: main {own:.1f} s, children {children:.1f} s; wall {wall:.1f} s")
+
+
+def quotes(folder: Path) -> None:
+    work, numbers = _load(folder)
+    with _measured() as wall:
+        pipeline._start_quote_grouping(work)
+        started = wall()
+        assert work.quote_numbers is not None, "grouped here"
+        found = work.quote_numbers.result()
+        work.quote_numbers.cancel()
+    print(f"{started:.1f} s wall starting (sending) before linking could start")
+    same = "the same" if found == numbers else "DIFFERENT"
+    print(f"{len(found):,} quotation numbers, {len(set(found)):,} groups: {same} as prepared")
+
+
+def run(folder: Path, link: bool) -> None:
+    work, numbers = _load(folder)
+    work.quote_numbers = _Given(numbers)  # type: ignore[assignment]
+    if link:
+        started = time.perf_counter()
+        with pipeline.collector_paused():
+            pipeline._link(work)
+        print(f"linked: {len(work.links):,} links, {time.perf_counter() - started:.0f} s")
+    else:
+        work.index = object()  # type: ignore[assignment]
+    with _measured():
+        pipeline._resolve(work)
+    assert work.resolution is not None
+    found = _resolution_hash(work.resolution)
+    expected = (folder / EXPECTED).read_text().strip()
     same = "the same" if found == expected else "DIFFERENT"
     if expected.startswith("none"):
         same = "not compared"
@@ -218,9 +255,12 @@ def main() -> None:
     running = commands.add_parser("run")
     running.add_argument("folder", type=Path)
     running.add_argument("--link", action="store_true")
+    commands.add_parser("quotes").add_argument("folder", type=Path)
     args = parser.parse_args()
     if args.command == "prepare":
         prepare(args.cache, args.folder, args.copies)
+    elif args.command == "quotes":
+        quotes(args.folder)
     else:
         run(args.folder, args.link)
 

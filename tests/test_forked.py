@@ -1,4 +1,4 @@
-"""ForkedCall and the quotation grouping the pipeline runs through it.
+"""ForkedCall (linking's second process), and names resolved in a spawned process.
 
 Each check runs in a fresh interpreter: a test run's own threads keep it from forking.
 """
@@ -17,7 +17,6 @@ GROUPING_CHECK = """
 import json, os
 from kabar_tui.core.digest import CorpusDigest
 from kabar_tui.core.forked import ForkedCall
-from kabar_tui.core.pipeline import FORK_MIN_QUOTES, CorpusWork, _start_quote_grouping
 from kabar_tui.core.pipeline import build_corpus
 from kabar_tui.core.resolve import quote_group_numbers
 from kabar_tui.core.resources import seeds_dir
@@ -25,9 +24,6 @@ from kabar_tui.core.resources import seeds_dir
 corpus = build_corpus([seeds_dir()], cache=False)
 digest = CorpusDigest.of(corpus.articles)
 here = quote_group_numbers(digest.articles).tolist()
-work = CorpusWork(digest)
-_start_quote_grouping(work)  # too few quotations: no process
-few = work.quote_numbers is None
 parent = os.getpid()
 call = ForkedCall(lambda: quote_group_numbers(digest.articles))
 forked = call.forked
@@ -39,21 +35,11 @@ def dies_in_the_child():
     return "here"
 
 fallback = ForkedCall(dies_in_the_child)
-import kabar_tui.core.pipeline as pipeline
-pipeline.FORK_MIN_QUOTES = 1
-work = CorpusWork(CorpusDigest.of(corpus.articles))
-_start_quote_grouping(work)
-whole_forked = work.quote_numbers is not None and work.quote_numbers.forked
-work.quote_numbers.cancel()
-forked_stage = pipeline.finish_digest(CorpusDigest.of(corpus.articles))
-serial_stage = pipeline.finish_digest(CorpusDigest.of(corpus.articles), pipeline.CORPUS_STAGES[1:])
 stopped = ForkedCall(lambda: [0] * 10_000_000)
 stopped.cancel()
 print(json.dumps({
-    "here": here, "there": there, "forked": forked, "few": few,
+    "here": here, "there": there, "forked": forked,
     "fallback": [fallback.forked, fallback.result()], "stopped": stopped.forked,
-    "min": FORK_MIN_QUOTES, "whole_forked": whole_forked,
-    "stage": [repr(forked_stage), repr(serial_stage)],
 }))
 """
 
@@ -64,19 +50,11 @@ def _run(code: str) -> dict:
     return json.loads(output.stdout)
 
 
-def test_quotation_groups_from_a_forked_process_are_those_worked_out_here() -> None:
+def test_a_forked_call_gives_what_it_gives_here() -> None:
     found = _run(GROUPING_CHECK)
     assert found["forked"]
     assert found["there"] == found["here"]
     assert len(set(found["here"])) < len(found["here"])  # some quotations grouped together
-    assert found["few"] and len(found["here"]) < found["min"]
-
-
-def test_the_cross_article_stage_gives_the_same_results_with_grouping_forked() -> None:
-    found = _run(GROUPING_CHECK)
-    assert found["whole_forked"]
-    forked, serial = found["stage"]
-    assert "QuoteRecord" in serial and forked == serial  # links, stories, resolution
 
 
 def test_a_forked_call_whose_child_dies_runs_here_and_one_cancelled_is_gone() -> None:
@@ -173,7 +151,7 @@ def test_names_are_resolved_in_a_spawned_process_while_the_link_index_is_handed_
     assert small_pid == pid == parent and small_links == links == found["links"] > 0
     assert none == []
     assert len(spawned) == 1 and spawned[0][:3] == [sys.executable, "-P", "-c"]
-    assert "names_process" in spawned[0][3]
+    assert spawned[0][5] == "kabar_tui.core.names_process"  # the job `serve` runs
     alone, small, beside = found["stage"]
     assert "QuoteRecord" in alone and beside == alone and small == alone
 

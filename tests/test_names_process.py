@@ -13,13 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from kabar_tui.core import names_process, pipeline
+from kabar_tui.core import pipeline, spawned
 from kabar_tui.core.digest import CorpusDigest, held_back, without_rest
 from kabar_tui.core.model import Story
-from kabar_tui.core.names_process import NamesFailed, SpawnedNames
+from kabar_tui.core.names_process import SpawnedNames
 from kabar_tui.core.pipeline import CorpusWork, IndexOptions, build_corpus, index_corpus
 from kabar_tui.core.resolve import quote_group_numbers, resolve_digest
 from kabar_tui.core.resources import seeds_dir
+from kabar_tui.core.spawned import ChildFailed
 from kabar_tui.core.storage import Storage
 from tests.test_incremental import write_corpus
 
@@ -79,12 +80,12 @@ def test_a_names_process_that_fails_says_why_and_one_killed_says_so() -> None:
     articles = build_corpus([seeds_dir()], cache=False).articles
     digest = CorpusDigest.of(articles)
     damaged = SpawnedNames(digest.articles, [b"not a packed rest"] * len(articles), [], None)
-    with pytest.raises(NamesFailed, match="DigestUnreadable"):
+    with pytest.raises(ChildFailed, match="DigestUnreadable"):
         damaged.result()
     work, _ = _half_held(articles)
     killed = SpawnedNames(work.digest.articles, pipeline._packed_rests(work), [], None)
     os.kill(killed.pid, signal.SIGKILL)
-    with pytest.raises(NamesFailed, match="exit code -9"):
+    with pytest.raises(ChildFailed, match="exit code -9"):
         killed.result()
     killed.cancel()  # as the stage does once done: nothing left to end
 
@@ -117,7 +118,7 @@ def test_a_names_process_that_cannot_start_leaves_resolution_here(
     """No interpreter to be had (out of processes): resolved in this process."""
     articles = build_corpus([seeds_dir()], cache=False).articles
     monkeypatch.setattr(pipeline, "SPAWN_MIN_ARTICLES", 1)
-    monkeypatch.setattr(names_process.sys, "executable", "/nonexistent/python")
+    monkeypatch.setattr(spawned.sys, "executable", "/nonexistent/python")
     alone = pipeline.finish_digest(CorpusDigest.of(articles))
     beside = pipeline.finish_digest(CorpusDigest.of(articles), on_linked=lambda index: None)
     assert repr(beside) == repr(alone)
@@ -131,10 +132,10 @@ def test_the_names_process_goes_when_the_stage_is_interrupted(
     articles = build_corpus([seeds_dir()], cache=False).articles
     monkeypatch.setattr(pipeline, "SPAWN_MIN_ARTICLES", 1)
     started: list[int] = []
-    spawned = pipeline.SpawnedNames
+    original = pipeline.SpawnedNames
 
     def spawn(*args: object) -> SpawnedNames:
-        made = spawned(*args)  # type: ignore[arg-type]
+        made = original(*args)  # type: ignore[arg-type]
         started.append(made.pid)
         return made
 
@@ -219,12 +220,12 @@ def test_a_first_index_whose_names_process_is_killed_or_fails_stores_the_same_ro
     _first_index(news, here)
     monkeypatch.setattr(pipeline, "SPAWN_MIN_ARTICLES", 1)
     if ending == "failed":
-        monkeypatch.setattr(names_process, "_CHILD", "raise SystemExit('no names here')")
-    spawned = pipeline.SpawnedNames
+        monkeypatch.setattr(spawned, "_CHILD", "raise SystemExit('no names here')")
+    original = pipeline.SpawnedNames
     started: list[int] = []
 
     def spawn(*args: object) -> SpawnedNames:
-        made = spawned(*args)  # type: ignore[arg-type]
+        made = original(*args)  # type: ignore[arg-type]
         started.append(made.pid)
         if ending == "killed":
             os.kill(made.pid, signal.SIGKILL)
@@ -245,7 +246,7 @@ def test_an_error_of_resolution_itself_still_surfaces_once_the_process_died(
     """Resolved here after the process died, resolution's own error is raised as when
     names are resolved here from the start, not hidden behind the process's."""
     monkeypatch.setattr(pipeline, "SPAWN_MIN_ARTICLES", 1)
-    monkeypatch.setattr(names_process, "_CHILD", "import os, signal; os.kill(os.getpid(), 9)")
+    monkeypatch.setattr(spawned, "_CHILD", "import os, signal; os.kill(os.getpid(), 9)")
 
     def broken(*args: object, **kwargs: object) -> None:
         raise ValueError("resolution broke")

@@ -6,7 +6,7 @@ The stages, in order (each listed as data below, `ARTICLE_STAGES` and `CORPUS_ST
    content hash): read, clean, then `ARTICLE_STAGES` (entities, quotes);
 2. per corpus, once every article is processed (`finish_digest` on the articles'
    digests, `finish_corpus` on articles kept in memory): `CORPUS_STAGES` (quotation
-   grouping started in a forked process, linking, stories, name resolution);
+   grouping started in a spawned process, linking, stories, name resolution);
 3. storing: the articles as they arrive, the corpus's results, then its search index.
 
 `index_corpus` runs them with the cache (kabar_tui.core.storage): an unchanged corpus is
@@ -59,12 +59,12 @@ from kabar_tui.core.digest import (
     without_rest,
 )
 from kabar_tui.core.entities import find_entities, find_entities_many
-from kabar_tui.core.forked import ForkedCall
 from kabar_tui.core.incremental import commit, plan_update, save_link_state, update
 from kabar_tui.core.linking import LinkIndex
 from kabar_tui.core.model import Article, Corpus, Link, Problem, Story
-from kabar_tui.core.names_process import NamesFailed, SpawnedNames
+from kabar_tui.core.names_process import SpawnedNames
 from kabar_tui.core.quotes import find_quotes
+from kabar_tui.core.quotes_process import QuotesSent, SpawnedQuoteGroups
 from kabar_tui.core.resolve import (
     Resolution,
     apply_resolution,
@@ -84,6 +84,7 @@ from kabar_tui.core.sources import (
     path_key,
     read_source,
 )
+from kabar_tui.core.spawned import ChildFailed
 from kabar_tui.core.storage import (
     ArticleRecord,
     CacheUnavailable,
@@ -172,12 +173,12 @@ class CorpusWork:
     # the link index, from linking until `on_linked` has it (while names are resolved)
     index: LinkIndex | None = None
     # which quotations are one (`resolve.quote_group_numbers`), while the others run
-    quote_numbers: ForkedCall[array[int]] | None = None
+    quote_numbers: SpawnedQuoteGroups | None = None
     # unpacks the rest of the digests that let go of it (`digest.without_rest`)
     read_rest: _HeldRest | None = None
 
     def refill(self) -> None:
-        """The rest of every digest held back, unpacked (here, or in a forked child)."""
+        """The rest of every digest held back, unpacked."""
         if self.read_rest is not None:
             self.read_rest(self.digest)
 
@@ -185,25 +186,50 @@ class CorpusWork:
 CorpusStage = Callable[[CorpusWork], None]
 
 
-# Below this many quotations, grouping them costs less than starting a process.
-FORK_MIN_QUOTES = 2_000
+# Below this many quotations (or articles, when their quotations are held packed),
+# grouping them here costs less than starting a process.
+SPAWN_MIN_QUOTES = 2_000
 
 
 def _start_quote_grouping(work: CorpusWork) -> None:
-    """Which quotations are one depends on the quotations alone: worked out in a forked
-    process while this one links and resolves names (here, at the end, where forking is
-    not safe), so the stage uses a second core even where linking does not. Digests
-    that let go of their quotations are unpacked there, not here."""
+    """Which quotations are one depends on the quotations alone: worked out in a spawned
+    process (`quotes_process`) while this one links and resolves names, so the stage uses
+    a second core even where linking does not. It is sent the digests' quotations, those
+    held packed as they are (unpacked there, not here); a small corpus's are grouped
+    where names are resolved, and so are all when the process cannot start."""
     articles = work.digest.articles
-    if work.read_rest is not None and any(map(held_back, articles)):
-        work.quote_numbers = ForkedCall(partial(_grouped_after_refill, work))
-    elif sum(len(article.quotes) for article in articles) >= FORK_MIN_QUOTES:
-        work.quote_numbers = ForkedCall(partial(quote_group_numbers, articles))
+    held = work.read_rest is not None and any(map(held_back, articles))
+    if held:
+        many = len(articles) >= SPAWN_MIN_QUOTES
+    else:
+        many = sum(len(article.quotes) for article in articles) >= SPAWN_MIN_QUOTES
+    if many:
+        with contextlib.suppress(OSError):
+            work.quote_numbers = SpawnedQuoteGroups(len(articles), _quotes_sent(work))
 
 
-def _grouped_after_refill(work: CorpusWork) -> array[int]:
-    work.refill()
-    return quote_group_numbers(work.digest.articles)
+def _quotes_sent(work: CorpusWork) -> Iterator[QuotesSent]:
+    """Each digest's quotations' texts, or the packed rest holding them (`_HeldRest`)."""
+    held = work.read_rest
+    for at, article in enumerate(work.digest.articles):
+        if held is not None and held_back(article):
+            yield held.packed(at)
+        else:
+            yield [quote[0] for quote in article.quotes]
+
+
+def _grouped(work: CorpusWork) -> array[int] | None:
+    """The quotation group numbers from their process, asked for once; None when there
+    is none, or it failed or died (then grouped where names are resolved)."""
+    spawned, work.quote_numbers = work.quote_numbers, None
+    if spawned is None:
+        return None
+    try:
+        return spawned.result()
+    except ChildFailed:
+        return None
+    finally:
+        spawned.cancel()
 
 
 def _link(work: CorpusWork) -> None:
@@ -229,13 +255,13 @@ def _resolve(work: CorpusWork) -> None:
     this process's, one core), names are resolved meanwhile in a spawned process that
     never held the passages or the index (`names_process`); a small corpus's here, and
     all of them here when that process cannot start, fails or dies."""
-    numbers = work.quote_numbers.result if work.quote_numbers is not None else None
     if work.index is None or work.on_linked is None:
         work.refill()
-        work.resolution = resolve_digest(work.digest, work.stories, numbers)
+        # asked for last, once resolution needs them
+        work.resolution = resolve_digest(work.digest, work.stories, partial(_grouped_here, work))
         return
-    if numbers is not None:  # asked for once
-        numbers = partial(_given, numbers())
+    grouped = _grouped(work)
+    numbers = None if grouped is None else partial(_given, grouped)
     resolving = _spawned_names(work, numbers)
     try:
         index, work.index = work.index, None
@@ -250,7 +276,7 @@ def _resolve(work: CorpusWork) -> None:
         if resolving is not None:
             # Killed (out of memory) or failed: resolved here, as on a process never
             # started (an error of resolution itself then comes from here).
-            with contextlib.suppress(NamesFailed):
+            with contextlib.suppress(ChildFailed):
                 resolution = resolving.result()
         if resolution is None:
             resolution = resolve_digest(work.digest, work.stories, numbers)
@@ -258,6 +284,13 @@ def _resolve(work: CorpusWork) -> None:
     finally:
         if resolving is not None:
             resolving.cancel()  # stopped meanwhile: the process goes too
+
+
+def _grouped_here(work: CorpusWork) -> array[int]:
+    """The quotation group numbers from their process, or worked out here (the digests
+    hold their rest by then)."""
+    grouped = _grouped(work)
+    return quote_group_numbers(work.digest.articles) if grouped is None else grouped
 
 
 # Below this many articles, resolving names here costs less than starting a process.
@@ -913,9 +946,8 @@ def _finish_digested(
 class _HeldRest:
     """Unpacks the rest of the digests that let go of it (`digest.without_rest`) from the
     bytes held for each (`held`, by path; `paths`: one per digest, in corpus order), an
-    article at a time, letting go of the bytes once unpacked. A forked child (the
-    quotation groups') has its own copy: the bytes were held before it forked; the names'
-    spawned process is sent them (`packed`)."""
+    article at a time, letting go of the bytes once unpacked. The quotation groups' and
+    the names' spawned processes are sent them (`packed`)."""
 
     def __init__(self, held: dict[str, bytes], paths: Sequence[str]) -> None:
         self._held = held

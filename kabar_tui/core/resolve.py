@@ -20,7 +20,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import chain, pairwise
+from itertools import pairwise
 
 from rapidfuzz import fuzz, process
 
@@ -517,18 +517,18 @@ def _closest_group(key: str, buckets: Iterable[_Bucket]) -> int | None:
 def quote_group_numbers(articles: Sequence[ArticleDigest]) -> array[int]:
     """The group of each quotation of `articles`, in their order, groups numbered as first
     met: which quotations are one depends on the quotations alone (not on names), so the
-    pipeline works this out in a forked process while linking runs (docs/indexing.md)."""
+    pipeline works this out in a spawned process while linking runs (docs/indexing.md)."""
+    return key_group_numbers([quote_key(quote[0]) for a in articles for quote in a.quotes])
+
+
+def key_group_numbers(quote_keys: Sequence[str]) -> array[int]:
+    """`quote_group_numbers` of the quotations whose `quote_key`s these are, in order."""
     numbers = array("i")
     exact: dict[str, int] = {}
     buckets: dict[str, _Bucket] = {}  # per word pair: the groups holding it
-    quote_keys = [[quote_key(quote[0]) for quote in article.quotes] for article in articles]
-    frequency = Counter(
-        pair
-        for key in {key for keys_of in quote_keys for key in keys_of}
-        for pair in _quote_shingles(key)
-    )
+    frequency = Counter(pair for key in set(quote_keys) for pair in _quote_shingles(key))
     groups = 0
-    for key in chain.from_iterable(quote_keys):
+    for key in quote_keys:
         index = exact.get(key)
         if index is None:
             words = _quote_buckets(key, frequency)
