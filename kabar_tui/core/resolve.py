@@ -323,7 +323,7 @@ def resolve_digest(
 ) -> Resolution:
     """Resolution of a digested corpus whose stories are grouped (`resolve_corpus`);
     `quote_numbers` gives its `quote_group_numbers` (asked for last: the pipeline's
-    come from a forked process), worked out here when not given."""
+    come from a spawned process), worked out here when not given."""
     forms = _Forms(digest.forms)
     keys, mention_keys = _mention_keys(digest, forms, stories)
     clusters: dict[str, _Cluster] = {}
