@@ -1065,9 +1065,6 @@ class KabarApp(App[None]):
             self.reader.open(article, location.paragraph, location.terms, header)
 
         self.fetch_article(location.article_id, show)
-        # The first time: the reader's modules imported and its screen made while the
-        # catalog's thread reads the article (0.1-0.3 s of the event loop after it, before).
-        self.reader  # noqa: B018
 
     def remember_paragraph(self, paragraph: int) -> None:
         self.history.remember_paragraph(paragraph)

@@ -307,26 +307,6 @@ async def test_the_footer_is_composed_again_only_when_its_keys_change() -> None:
         await wait_for(pilot, lambda: app.screen is not app.reader, "the comparison")
 
 
-async def test_the_reader_screen_is_made_while_the_first_article_is_read(
-    folder: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Its modules' import and the screen are the event loop's work while the catalog's
-    thread reads the article (before, they came after the article was read)."""
-    release = held(monkeypatch, StoredCatalog, "article")
-    app = KabarApp(paths=[folder], watch=False)
-    try:
-        async with app.run_test(size=(120, 40)) as pilot:
-            await wait_for(pilot, lambda: app.list_screen.shown, "the first rows")
-            assert app._reader is None  # the list alone does not make it
-            app.jump(app.list_screen.shown[0].id)
-            await pilot.pause()
-            assert app._reader is not None and shown_article(app) is None  # still reading
-            release.set()
-            await wait_for(pilot, lambda: shown_article(app), "the article")
-    finally:
-        release.set()
-
-
 @pytest.mark.parametrize("size", [(120, 40), (80, 24)])
 async def test_footer_keys_are_made_as_compact_as_their_footer(
     size: tuple[int, int], monkeypatch: pytest.MonkeyPatch
