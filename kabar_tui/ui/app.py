@@ -16,6 +16,7 @@ import contextlib
 import dataclasses
 import os
 import signal
+import sys
 import threading
 import time
 from collections import OrderedDict
@@ -800,12 +801,14 @@ class KabarApp(App[None]):
         return "\n".join(lines)
 
     def _article_view(self) -> ArticleView | None:
-        """The reader's article view, when the reader screen is there with it."""
-        from kabar_tui.ui.widgets.article_view import ArticleView
-
+        """The reader's article view, when the reader screen is there with it (its module
+        is imported only then: the catalog handed over before any article is opened must
+        not import it on the event loop)."""
         reader = self._reader
         if reader is None or not reader.is_mounted:
             return None
+        from kabar_tui.ui.widgets.article_view import ArticleView
+
         return next(iter(reader.query(ArticleView)), None)
 
     def on_folders_checked(self, message: FoldersChecked) -> None:
@@ -845,13 +848,17 @@ class KabarApp(App[None]):
 
     def on_searcher_ready(self, message: SearcherReady) -> None:
         """Search answers now: a query typed while it was being prepared runs again."""
-        from kabar_tui.ui.screens.search import SearchScreen
-
         if message.catalog is not self.catalog:
             return
         self.searcher = message.searcher
+        # Not imported for this: before `/` no search screen exists, and importing its
+        # module (rapidfuzz's, the filters', a fold table) would hold up the article and
+        # pane a reader opened meanwhile.
+        search = sys.modules.get("kabar_tui.ui.screens.search")
+        if search is None:
+            return
         for screen in self.screen_stack:
-            if isinstance(screen, SearchScreen):
+            if isinstance(screen, search.SearchScreen):
                 screen.searcher_ready()
 
     # -- articles ----------------------------------------------------------------------

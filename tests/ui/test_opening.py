@@ -8,6 +8,8 @@ the opening and looks at what the reader shows meanwhile.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -303,3 +305,86 @@ async def test_the_footer_is_composed_again_only_when_its_keys_change() -> None:
         assert all(now is then for now, then in zip(footer.children, keys, strict=True))
         await pilot.press("d")  # another screen: its own keys
         await wait_for(pilot, lambda: app.screen is not app.reader, "the comparison")
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_footer_keys_are_made_as_compact_as_their_footer(
+    size: tuple[int, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each footer key is made with its footer's `compact` (textual made it compact, set
+    its class on mount and unset it again from the footer: two restyles a key, on every
+    footer composed), so the list, an article and its pane restyle no key; and each key
+    has the class of its footer's state, at either width."""
+    from textual.dom import DOMNode
+    from textual.widgets import Footer
+    from textual.widgets._footer import FooterKey
+
+    restyled: list[str] = []
+    update = DOMNode.update_node_styles
+
+    def counted(node: DOMNode, animate: bool = True) -> None:
+        if isinstance(node, FooterKey):
+            restyled.append(str(node.key))
+        update(node, animate)
+
+    monkeypatch.setattr(DOMNode, "update_node_styles", counted)
+    corpus = build_corpus()
+    app = KabarApp(corpus=corpus)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        footers = [app.screen.query_one(Footer)]
+        app.jump(corpus.articles[0].id)
+        await wait_for(pilot, lambda: shown_article(app), "the article")
+        await pilot.press("r")
+        await wait_for(pilot, lambda: app.reader.side.listing.has_focus, "the pane's focus")
+        await pilot.pause()
+        footers.append(app.screen.query_one(Footer))
+        for footer in footers:
+            keys = list(footer.query(FooterKey))
+            assert keys
+            for key in keys:  # the palette's key is compact whatever the footer
+                compact = footer.compact or key.has_class("-command-palette")
+                assert key.has_class("-compact") is compact
+    assert restyled == []
+
+
+def test_an_article_opened_before_any_search_imports_no_search_screen(folder: Path) -> None:
+    """Search being ready (its thread says so) imports nothing on the event loop: the
+    search screen's module (rapidfuzz, the filters, a fold table) waits for `/`, so the
+    article and pane asked at once do not wait behind it."""
+    code = """
+import asyncio, sys
+from kabar_tui.ui.app import KabarApp
+
+
+async def main():
+    app = KabarApp(paths=[sys.argv[1]], watch=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(1500):
+            if app.list_screen.shown and app.searcher is not None and not app.asking:
+                break
+            await pilot.pause(0.02)
+        assert app.searcher is not None, "search never ready"
+        await pilot.press("enter", "r")
+        for _ in range(1500):
+            if app.reader.side.content is not None:
+                break
+            await pilot.pause(0.02)
+        assert app.reader.side.content is not None, "no pane"
+        await pilot.press("Q")
+    print(" ".join(sorted(name for name in sys.modules if name.startswith("kabar_tui"))))
+
+
+asyncio.run(main())
+"""
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(folder)],
+        capture_output=True,
+        text=True,
+        cwd=root,
+        check=True,
+    )
+    modules = set(done.stdout.split())
+    assert "kabar_tui.ui.screens.reader" in modules
+    assert "kabar_tui.ui.screens.search" not in modules

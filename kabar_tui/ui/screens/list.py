@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Label, ProgressBar
+from textual.widgets import Input, Label, ProgressBar
 
 from kabar_tui.core.catalog import ArticleHead, Catalog, filter_words
 from kabar_tui.i18n import _
@@ -19,6 +19,7 @@ from kabar_tui.ui.access import KabarNode
 from kabar_tui.ui.listing import NO_ROWS, SORTS, ListedRows, OrderKey, RowsRead, read_rows
 from kabar_tui.ui.messages import OpenArticle
 from kabar_tui.ui.widgets.article_list import ArticleList
+from kabar_tui.ui.widgets.footer import SteadyFooter
 
 # Characters of the title that names, on an "also in" line, an article of no known outlet.
 ALSO_IN_TITLE = 30
@@ -47,7 +48,7 @@ class ListScreen(KabarNode, Screen[None]):
         yield ProgressBar(id="progress", show_eta=False)
         yield Label(_("Reading articles…"), id="status")
         yield ArticleList(self._title, self._date, self._want_heads, id="articles")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#articles").focus()

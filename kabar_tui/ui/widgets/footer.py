@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from textual import events
+from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 COMPACT_BELOW = 100  # columns; Indonesian labels overflow a roomy footer at 80
 
@@ -13,7 +15,23 @@ COMPACT_BELOW = 100  # columns; Indonesian labels overflow a roomy footer at 80
 Shown = tuple[tuple[str, str, str, bool, str], ...]
 
 
-class KeyFooter(Footer):
+class SteadyFooter(Footer):
+    """textual's Footer, its keys made with the footer's `compact` already set: textual
+    makes each key compact, sets its class on mount, then unsets it from the footer's
+    `compact` (False by default), each a restyle of the key (two a key on every footer
+    composed: 66-81 restyles on the way to an article's first pane)."""
+
+    def compose(self) -> ComposeResult:
+        for widget in super().compose():
+            if isinstance(widget, FooterKey):
+                # The palette's key is not bound to the footer's `compact`: always compact.
+                compact = self.compact or widget.has_class("-command-palette")
+                widget.set_reactive(FooterKey.compact, compact)
+                widget.set_class(compact, "-compact", update=False)
+            yield widget
+
+
+class KeyFooter(SteadyFooter):
     """A Footer that drops its padding when the terminal is narrow, and is composed again
     only when the keys it shows change (textual composes it on every change of bindings:
     a widget per key, each restyled, for the same keys when the focus moves between the
