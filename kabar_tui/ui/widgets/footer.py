@@ -6,6 +6,9 @@ from textual import events
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
+
+# FooterKey is private to textual: textual<9 is pinned, and
+# test_footer_keys_are_made_as_compact_as_their_footer fails if its keys change.
 from textual.widgets._footer import FooterKey
 
 COMPACT_BELOW = 100  # columns; Indonesian labels overflow a roomy footer at 80
