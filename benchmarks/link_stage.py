@@ -25,24 +25,12 @@ from pathlib import Path
 
 sys.path.insert(0, os.environ.get("PYTHONPATH") or str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.names_stage import _cpu, _status
 from kabar_tui.core import digest as digest_module
 from kabar_tui.core import linking, pipeline
 from kabar_tui.core.digest import CorpusDigest
 
 INPUT = "names_input.pickle"
-
-
-def _status(field: str) -> int:
-    """A `/proc/self/status` figure, in MB."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1]) // 1024
-    raise KeyError(field)
-
-
-def _cpu(who: int) -> float:
-    used = resource.getrusage(who)
-    return used.ru_utime + used.ru_stime
 
 
 def _links_hash(index: linking.LinkIndex, links: list) -> str:
