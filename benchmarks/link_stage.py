@@ -18,14 +18,12 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import resource
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, os.environ.get("PYTHONPATH") or str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.names_stage import _cpu, _status
+from benchmarks.names_stage import _measured, _status
 from kabar_tui.core import digest as digest_module
 from kabar_tui.core import linking, pipeline
 from kabar_tui.core.digest import CorpusDigest
@@ -69,28 +67,10 @@ def main() -> None:
         return link_in_workers(arrays, workers)
 
     linking._link_in_workers = noted
-    Path("/proc/self/clear_refs").write_text("5")  # resets VmHWM to the resident size now
-    held_mb = _status("VmRSS")
-    own, children, wall = (
-        _cpu(resource.RUSAGE_SELF),
-        _cpu(resource.RUSAGE_CHILDREN),
-        time.perf_counter(),
-    )
-    with pipeline.collector_paused():
+    with _measured():
         pipeline._link(work)
-    wall = time.perf_counter() - wall
-    own = _cpu(resource.RUSAGE_SELF) - own
-    children = _cpu(resource.RUSAGE_CHILDREN) - children
-    child_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
-    print(f"code: {Path(pipeline.__file__).resolve().parent.parent.parent}")
     print(f"{len(digest.articles):,} digests, {len(work.links):,} links")
-    fork = f"{at_fork[0]} MB" if at_fork else "no fork"
-    print(
-        f"main process: held {held_mb} MB, at the fork {fork}, peak {_status('VmHWM')} MB,"
-        f" after {_status('VmRSS')} MB"
-    )
-    print(f"link workers' peak (ru_maxrss): {child_peak} MB")
-    print(f"CPU: main {own:.1f} s, children {children:.1f} s; wall {wall:.1f} s")
+    print(f"main process at the link workers' fork: {at_fork[0]} MB" if at_fork else "no fork")
     assert work.index is not None
     print(f"links hash {_links_hash(work.index, work.links)}")
 
