@@ -17,18 +17,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import sys
 from pathlib import Path
 
 sys.path.insert(0, os.environ.get("PYTHONPATH") or str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.names_stage import _measured, _status
-from kabar_tui.core import digest as digest_module
+from benchmarks.names_stage import _load, _measured, _status
 from kabar_tui.core import linking, pipeline
-from kabar_tui.core.digest import CorpusDigest
-
-INPUT = "names_input.pickle"
 
 
 def _links_hash(index: linking.LinkIndex, links: list) -> str:
@@ -48,17 +43,7 @@ def _links_hash(index: linking.LinkIndex, links: list) -> str:
 
 def main() -> None:
     folder = Path(sys.argv[1])
-    with (folder / INPUT).open("rb") as file:
-        articles, held, paths, _stories, _numbers = pickle.load(file)
-    for article in articles:  # a pickle makes new empty ones: marked let go of again
-        article.quotes = digest_module._NOT_HELD
-        article.mentions = digest_module._NO_MENTIONS
-    digest = CorpusDigest()
-    digest.articles = articles
-    kept: list[linking.LinkIndex] = []
-    work = pipeline.CorpusWork(digest, on_linked=kept.append)
-    work.read_rest = pipeline._HeldRest(held, paths)
-    del articles, held
+    work, _numbers = _load(folder)  # its stories are unused: linking comes before them
     at_fork: list[int] = []
     link_in_workers = linking._link_in_workers
 
@@ -69,7 +54,7 @@ def main() -> None:
     linking._link_in_workers = noted
     with _measured():
         pipeline._link(work)
-    print(f"{len(digest.articles):,} digests, {len(work.links):,} links")
+    print(f"{len(work.digest.articles):,} digests, {len(work.links):,} links")
     print(f"main process at the link workers' fork: {at_fork[0]} MB" if at_fork else "no fork")
     assert work.index is not None
     print(f"links hash {_links_hash(work.index, work.links)}")
