@@ -210,12 +210,15 @@ def _start_quote_grouping(work: CorpusWork) -> None:
 
 def _quotes_sent(work: CorpusWork) -> Iterator[QuotesSent]:
     """Each digest's quotations' texts, or the packed rest holding them (`_HeldRest`)."""
+    return _held_or(work, lambda article: [quote[0] for quote in article.quotes])
+
+
+def _held_or(work: CorpusWork, made: Callable[[ArticleDigest], T]) -> Iterator[bytes | T]:
+    """Per digest in order: the packed rest held for it (`_HeldRest`), or `made(digest)`
+    for one holding its rest."""
     held = work.read_rest
     for at, article in enumerate(work.digest.articles):
-        if held is not None and held_back(article):
-            yield held.packed(at)
-        else:
-            yield [quote[0] for quote in article.quotes]
+        yield held.packed(at) if held is not None and held_back(article) else made(article)
 
 
 def _grouped(work: CorpusWork) -> array[int] | None:
@@ -262,7 +265,7 @@ def _resolve(work: CorpusWork) -> None:
         return
     grouped = _grouped(work)
     numbers = None if grouped is None else partial(_given, grouped)
-    resolving = _spawned_names(work, numbers)
+    resolving = _spawned_names(work, grouped)
     try:
         index, work.index = work.index, None
         work.on_linked(index)
@@ -297,14 +300,12 @@ def _grouped_here(work: CorpusWork) -> array[int]:
 SPAWN_MIN_ARTICLES = 2_000
 
 
-def _spawned_names(
-    work: CorpusWork, numbers: Callable[[], array[int]] | None
-) -> SpawnedNames | None:
-    """Names resolved in a spawned process, sent their input now; None for a small
-    corpus or when no process can be started (then here)."""
+def _spawned_names(work: CorpusWork, grouped: array[int] | None) -> SpawnedNames | None:
+    """Names resolved in a spawned process, sent their input now (`grouped`: the quotation
+    group numbers, or None: worked out there); None for a small corpus or when no process
+    can be started (then here)."""
     if len(work.digest.articles) < SPAWN_MIN_ARTICLES:
         return None
-    grouped = numbers() if numbers is not None else None
     try:
         return SpawnedNames(work.digest.articles, _packed_rests(work), work.stories, grouped)
     except OSError:
@@ -313,12 +314,10 @@ def _spawned_names(
 
 def _packed_rests(work: CorpusWork) -> Iterator[bytes]:
     """Each digest's rest packed (`digest.packed_rest`): as held, or packed now."""
-    held, forms = work.read_rest, work.digest.forms
-    for at, article in enumerate(work.digest.articles):
-        if held is not None and held_back(article):
-            yield held.packed(at)
-        else:
-            yield packed_rest(article, [forms[code] for code in article.mentions])
+    forms = work.digest.forms
+    return _held_or(
+        work, lambda article: packed_rest(article, [forms[code] for code in article.mentions])
+    )
 
 
 def _given(value: T) -> T:
