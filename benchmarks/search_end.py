@@ -5,6 +5,7 @@ began, its CPU, and a hash of the search tables it stored.
 
     nice python -m benchmarks.search_end run CACHE_DIR FOLDER
     python -m benchmarks.search_end hash CACHE_DIR      # the search tables' hash alone
+    nice python -m benchmarks.search_end copies CACHE_DIR [--copies 10] [--before]
 
 CACHE_DIR holds the cache `kabar index FOLDER` made (a copy: its corpus is stored again
 under its key). `kabar index`'s own path runs (`index_corpus`, nothing kept): every
@@ -18,12 +19,20 @@ code that changed `kabar_tui/core` reads the same rows; run "before" with
 `PYTHONPATH=EXPORT_OF_BASE` from outside the worktree (`python -m` puts the current
 folder first, and with it the worktree's `kabar_tui`). The process is fresh: its peak
 is the end's, or what was held before it when the end stays below that.
+
+`copies` measures the end on a 100k-sized input made of a 10k cache's corpus stored
+COPIES times (its `articles` rows stored again under "~N" paths, in CACHE_DIR: a copy),
+from the moment the link state is stored: see `copies` below; `--before` runs it as
+main's code before endmem did (every rest unpacked first). It prints the end's peak above
+what was held, its CPU and the stored corpus's checksum and search tables' hashes, the
+same with and without `--before`.
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import functools
 import hashlib
 import itertools
 import operator
@@ -161,16 +170,158 @@ def run(cache: Path, folder: Path, postings: int | None = None) -> None:
         print(f"  {name}: {rows} rows, {digest}")
 
 
+def _copied_rows(db: sqlite3.Connection, corpus: int, copies: int) -> None:
+    """The `articles` rows of the corpus's articles stored again for copies 1 ..
+    `copies` - 1 (path + "~N"), for `save_results` to find; done once per cache copy."""
+    if db.execute("SELECT 1 FROM articles WHERE path LIKE '%~1' LIMIT 1").fetchone():
+        return
+    columns = [row[1] for row in db.execute("PRAGMA table_info(articles)") if row[1] != "id"]
+    picked = ", ".join("path || ?" if c == "path" else c for c in columns)
+    with db:
+        for copy in range(1, copies):
+            db.execute(
+                f"INSERT INTO articles ({', '.join(columns)}) SELECT {picked} FROM articles "
+                "WHERE id IN (SELECT article FROM corpus_articles WHERE corpus = ?)",
+                (f"~{copy}", corpus),
+            )
+
+
+def copies(cache: Path, count: int, before: bool) -> None:
+    """The end on `count` copies of the stored corpus (a 100k-sized input from a 10k
+    cache), called as `pipeline._index` calls it once the corpus stages are done: the
+    digests without passages, their rests packed (`_HeldRest`), the search terms of
+    every copy, and per article its resolved names (copy 0's entities, links, stories and
+    quotation groups: the corpus-wide results are not copied). `before`: as main's code
+    before endmem ran it: every rest unpacked at once first (`_resolve`'s refill), the
+    quotations and mention names made before the search index's thread starts."""
+    from kabar_tui.core.digest import CorpusDigest, unpack_held_digest
+    from kabar_tui.core.linking_arrays import release_free_memory
+    from kabar_tui.core.model import Corpus
+    from kabar_tui.core.resolve import resolved_articles
+    from kabar_tui.core.storage import CorpusResults
+
+    db = sqlite3.connect(cache / DB_NAME)
+    [(fingerprint,)] = db.execute("SELECT DISTINCT fingerprint FROM articles").fetchall()
+    storage.code_fingerprint = lambda: fingerprint  # pinned: the cache's rows are read
+    [(corpus_number,)] = db.execute("SELECT id FROM corpora WHERE key != 'copies'")
+    _copied_rows(db, corpus_number, count)
+    with collector_paused():
+        stored, links, stories = _Stored._read(db, corpus_number)
+    terms = pipeline._search_terms()
+    digest = CorpusDigest()
+    held: dict[str, bytes] = {}
+    paths: list[str] = []
+    mention_names, speakers = [], []
+    with collector_paused():
+        for copy in range(count):
+            rows = db.execute(
+                "SELECT w.article_id, a.path, a.content_hash, a.title, d.data "
+                "FROM corpus_articles w JOIN articles a ON a.id = w.article "
+                "JOIN article_digests d ON d.article = a.id WHERE w.corpus = ? "
+                "ORDER BY w.position",
+                (corpus_number,),
+            )
+            tail = f"~{copy}" if copy else ""
+            for article_id, path, content_hash, title, data in rows:
+                article, rest, found = unpack_held_digest(
+                    data, article_id + tail, content_hash, title, None
+                )
+                article.passages = []  # as linking leaves them
+                digest.articles.append(article)
+                held[path + tail] = rest
+                paths.append(path + tail)
+                terms.add(path + tail, found)
+            mention_names += [array("I", codes) for codes in stored.mention_names]
+            speakers += [list(names) for names in stored.speakers]
+    db.close()
+    resolution = Resolution(
+        stored.names, mention_names, speakers, stored.entities, stored.quote_groups
+    )
+    del stored, mention_names, speakers
+    corpus = Corpus(
+        entities=resolution.entities,
+        links=links,
+        stories=stories,
+        quote_groups=resolution.quote_groups,
+    )
+    results = CorpusResults(
+        articles=resolved_articles(digest, resolution),
+        entities=corpus.entities,
+        links=links,
+        stories=stories,
+        quote_groups=corpus.quote_groups,
+    )
+    del resolution
+    rest = pipeline._HeldRest(held, paths)
+    del held
+    options = pipeline.IndexOptions(keep_articles=False, read_stored=False)
+    cache_file = Storage(cache / DB_NAME)
+    release_free_memory()
+    Path("/proc/self/clear_refs").write_text("5")  # VmHWM reset to the resident size
+    held_mb = _status("VmRSS")
+    cpu, wall = time.process_time(), time.perf_counter()
+    key = "copies"
+    with pipeline._collector_paused_if_alone():
+        if before:
+            rest(digest)
+            forms = digest.forms
+            quotations = [
+                pipeline._Quoted(article.quotes, names.speakers())
+                for article, names in zip(digest.articles, results.articles, strict=True)
+            ]
+            mentions: dict[tuple[str, str, str], None] = {}
+            for article, names in zip(digest.articles, results.articles, strict=True):
+                for (text, label), name in zip(
+                    map(forms.__getitem__, article.mentions), names.mention_names(), strict=True
+                ):
+                    mentions[name or text, label, text] = None
+            building = pipeline._InThread(
+                functools.partial(
+                    terms.index,
+                    paths,
+                    quotations,
+                    mentions,
+                    corpus.entities,
+                    options.search_postings,
+                )
+            )
+            del quotations, mentions
+        else:
+            building = pipeline._build_search(terms, paths, digest, results, corpus, options, rest)
+        del digest, rest
+        cache_file.save_results(key, results, paths)
+        del results
+        pipeline._save_built_search(cache_file, key, building, terms)
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    peak = _status("VmHWM")
+    print(
+        f"{len(paths):,} articles ({count} copies), {'before' if before else 'after'}: "
+        f"end's peak {peak} MB, {peak - held_mb:+} MB above the {held_mb} MB held when it "
+        f"began; {cpu:.1f} s CPU (both threads), {wall:.1f} s wall"
+    )
+    cache_file.close()
+    with sqlite3.connect(cache / DB_NAME) as db:
+        [(checksum,)] = db.execute("SELECT checksum FROM corpora WHERE key = ?", (key,))
+    db.close()
+    print(f"  corpus checksum {checksum}")
+    for name, (rows, hashed) in search_hash(cache).items():
+        print(f"  {name}: {rows} rows, {hashed}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("what", choices=("run", "hash"))
+    parser.add_argument("what", choices=("run", "hash", "copies"))
     parser.add_argument("cache", type=Path)
     parser.add_argument("folder", type=Path, nargs="?")
     parser.add_argument("--postings", type=int, help="IndexOptions.search_postings")
+    parser.add_argument("--copies", type=int, default=10, help="copies: how many")
+    parser.add_argument("--before", action="store_true", help="copies: as main ran it")
     args = parser.parse_args()
     if args.what == "hash":
         for name, (rows, digest) in search_hash(args.cache).items():
             print(f"  {name}: {rows} rows, {digest}")
+    elif args.what == "copies":
+        copies(args.cache, args.copies, args.before)
     elif args.folder is None:
         sys.exit("run: which folder was indexed?")
     else:

@@ -49,6 +49,7 @@ from kabar_tui.core.digest import (
     CorpusDigest,
     DigestUnreadable,
     MentionForm,
+    StoredRest,
     held_back,
     pack_digest,
     packed_rest,
@@ -270,11 +271,10 @@ def _resolve(work: CorpusWork) -> None:
         index, work.index = work.index, None
         work.on_linked(index)
         del index
-        if work.read_rest is not None:  # its pages given back before the rest is unpacked
+        if work.read_rest is not None:  # the index's pages given back
             from kabar_tui.core.linking_arrays import release_free_memory
 
             release_free_memory()
-            work.refill()  # while the names are resolved: the stages after need it here
         resolution = None
         if resolving is not None:
             # Killed (out of memory) or failed: resolved here, as on a process never
@@ -282,6 +282,7 @@ def _resolve(work: CorpusWork) -> None:
             with contextlib.suppress(ChildFailed):
                 resolution = resolving.result()
         if resolution is None:
+            work.refill()  # resolved here: the rest is needed whole
             resolution = resolve_digest(work.digest, work.stories, numbers)
         work.resolution = resolution
     finally:
@@ -414,8 +415,9 @@ def finish_digest(
 ) -> tuple[list[Link], list[Story], Resolution]:
     """The corpus stages on the digests of a corpus's articles (core.digest), each timed
     in `times` when given. `read_rest` unpacks the rest of the digests that let go
-    of it (`digest.without_rest`), where and when a stage needs it: every digest holds
-    it again on return.
+    of it (`digest.without_rest`) where a stage needs it whole (names resolved here); with
+    names resolved in their process it stays packed, for the end of the index to unpack
+    an article at a time (`_SearchRests`).
 
     They make millions of short-lived objects beside the million long-lived ones of a big
     corpus and hardly any cycles: the cyclic collector would walk the whole corpus again
@@ -431,7 +433,6 @@ def finish_digest(
         if work.index is not None and work.on_linked is not None:  # stages without `_resolve`
             work.on_linked(work.index)
         work.index = None
-        work.refill()  # stages that did not need it: what comes after does
     finally:
         work.index = None
         if work.quote_numbers is not None:
@@ -884,8 +885,10 @@ def _index(
                 building = None
                 if terms is not None:  # made while the results are stored, saved after them
                     with times.timing("search"):
-                        building = _build_search(terms, paths, compact, results, corpus, options)
-                del compact  # the search index took what it needs of the digests
+                        building = _build_search(
+                            terms, paths, compact, results, corpus, options, rest
+                        )
+                del compact, rest  # the search index took what it needs of the digests
                 with times.timing("results"):
                     storage.save_results(key, results, paths)
                 del results
@@ -955,6 +958,10 @@ class _HeldRest:
     def packed(self, at: int) -> bytes:
         """The packed rest of the `at`th digest, still held."""
         return self._held[self._paths[at]]
+
+    def take(self, at: int) -> StoredRest:
+        """The rest of the `at`th digest unpacked, its bytes let go of."""
+        return unpack_rest(self._held.pop(self._paths[at]))
 
     def __call__(self, digest: CorpusDigest) -> None:
         articles = digest.articles
@@ -1066,26 +1073,46 @@ class _Quoted(NamedTuple):
     speakers: Sequence[str | None]
 
 
-def _quotations(digest: CorpusDigest, results: CorpusResults) -> list[_Quoted]:
-    return [
-        _Quoted(article.quotes, names.speakers())
-        for article, names in zip(digest.articles, results.articles, strict=True)
-    ]
+class _SearchRests:
+    """What the search index reads of the digests' rests: each article's quotations with
+    their resolved speakers, in corpus order (iterated once), then the corpus's
+    `search.mention_names` (`mentions`). A rest held packed (`_HeldRest`) is unpacked as
+    the index reaches its article and let go of after: unpacked all at once, the rests
+    (every quotation and mention form) were held through the whole end of a first index,
+    about 0.4 GB at 100k articles (docs/indexing.md, "endmem"). The digests themselves are
+    not held: only those that hold their rest whole."""
 
+    def __init__(
+        self, digest: CorpusDigest, results: CorpusResults, rest: _HeldRest | None
+    ) -> None:
+        self._whole = [None if held_back(article) else article for article in digest.articles]
+        self._forms = digest.forms
+        self._names = results.articles
+        self._rest = rest
+        self._found: dict[tuple[str, str, str], None] = {}
+        self._done = False
 
-def _mention_names(
-    digest: CorpusDigest, results: CorpusResults
-) -> dict[tuple[str, str, str], None]:
-    """`search.mention_names` of the corpus, each once, in the order first met: what the
-    search index adds as entities' documents after the corpus's entities."""
-    forms = digest.forms
-    found: dict[tuple[str, str, str], None] = {}
-    for article, names in zip(digest.articles, results.articles, strict=True):
-        for (text, label), name in zip(
-            map(forms.__getitem__, article.mentions), names.mention_names(), strict=True
-        ):
-            found[name or text, label, text] = None
-    return found
+    def __iter__(self) -> Iterator[_Quoted]:
+        forms = self._forms
+        found = self._found
+        for at, (article, names) in enumerate(zip(self._whole, self._names, strict=True)):
+            if article is None:
+                assert self._rest is not None  # held back: its rest is held
+                quotes, _, _, mentioned = self._rest.take(at)
+            else:
+                quotes, mentioned = article.quotes, [forms[code] for code in article.mentions]
+            for (text, label), name in zip(mentioned, names.mention_names(), strict=True):
+                found[name or text, label, text] = None
+            yield _Quoted(quotes, names.speakers())
+        self._done = True
+
+    def mentions(self) -> Iterator[tuple[str, str, str]]:
+        """`search.mention_names` of the corpus, each once, in the order first met: what
+        the search index adds as entities' documents after the corpus's entities. Read
+        once every article's quotations are (`SearchTerms.index` reads them last)."""
+        if not self._done:
+            raise RuntimeError("mention names asked for before every article was read")
+        yield from self._found
 
 
 def _build_search(
@@ -1095,14 +1122,17 @@ def _build_search(
     results: CorpusResults,
     corpus: Corpus,
     options: IndexOptions,
+    rest: _HeldRest | None = None,
 ) -> _InThread[TermIndex]:
     """The search index made of the words the workers found (`search_build`), in a thread:
     most of it is numpy's sorting, which lets go of the interpreter, so it takes the
-    second core while this one stores the corpus's results."""
-    quotations = _quotations(digest, results)
-    mentions = _mention_names(digest, results)
+    second core while this one stores the corpus's results. The rests `rest` holds
+    packed are unpacked there, an article at a time (`_SearchRests`)."""
+    rests = _SearchRests(digest, results, rest)
     return _InThread(
-        partial(terms.index, paths, quotations, mentions, corpus.entities, options.search_postings)
+        partial(
+            terms.index, paths, rests, rests.mentions(), corpus.entities, options.search_postings
+        )
     )
 
 
