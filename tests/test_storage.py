@@ -694,3 +694,45 @@ def test_articles_are_looked_for_by_path_not_by_reading_every_one(tmp_path: Path
                 ]
     assert list(loaded) == [sources[1].path]
     assert plans and not any("SCAN a" in plan for plan in plans), plans
+
+
+def test_quotation_groups_are_looked_for_by_key_not_by_reading_every_one(
+    cache: Storage,
+) -> None:
+    """An added article's quotations are looked for among the stored groups by their
+    words: by the key index, not by the primary key, which SQLite chose and which read
+    every group of the corpus (712k at 100k articles) to find a few."""
+    statements: list[str] = []
+    with cache.guard("read") as db:
+        db.set_trace_callback(statements.append)
+    try:
+        cache.quote_groups_of(1, ["menjaga defisit", "harga beras"])
+    finally:
+        with cache.guard("read") as db:
+            db.set_trace_callback(None)
+            plans = [
+                str(db.execute(f"EXPLAIN QUERY PLAN {sql}").fetchall())
+                for sql in statements
+                if "FROM quote_groups" in sql
+            ]
+    assert plans and all("quote_groups_by_key" in plan for plan in plans), plans
+
+
+def test_a_cached_file_is_checked_by_the_walks_status_without_a_second_stat(
+    corpus_dir: Path, cache: Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The folder walk takes each file's `stat`; checking it against its stored signature
+    uses that one, not one more system call per file (100k at 100k files)."""
+    first = index_corpus([corpus_dir], cache=cache, keep_articles=False)
+    stated: list[str] = []
+    real_stat = os.stat
+
+    def counted(path: Any, *args: Any, **kwargs: Any) -> os.stat_result:
+        stated.append(os.fspath(path))
+        return real_stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "stat", counted)
+    again = index_corpus([corpus_dir], cache=cache, keep_articles=False)
+    monkeypatch.undo()
+    assert (again.processed, again.from_cache, again.key) == (0, 6, first.key)
+    assert not [path for path in stated if path.endswith(".txt")], stated
