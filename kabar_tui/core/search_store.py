@@ -695,7 +695,7 @@ class _AppendedIndex(SavedSearchIndex):
         outlets = stored._article_outlets()
         self.article_outlets = [outlets[n] for n in range(len(outlets))]
         self.article_ids = article_ids
-        self._article_numbers = {article_id: n for n, article_id in enumerate(article_ids)}
+        self._article_numbers = dict(zip(article_ids, range(len(article_ids)), strict=True))
 
     def word_frequencies(self) -> array:
         counts = array("I", self._stored_frequencies)

@@ -1654,9 +1654,8 @@ def _update_rows(
     columns; none: all of the corpus's); None when they cannot be made."""
     if len(changes.paths) != len(changes.articles) or len(ids) != kept + len(changes.articles):
         return None
-    positions: dict[str, int] = {}
-    for position, article_id in enumerate(ids):
-        positions.setdefault(article_id, position)
+    # the first position of each id, made by C calls (the ids of every article)
+    positions = dict(zip(reversed(ids), range(len(ids) - 1, -1, -1), strict=True))
     inserted: dict[str, list[Row]] = {table: [] for table in _CORPUS_TABLES}
     deleted: list[tuple[str, tuple[int, ...]]] = []
     wanted: set[str] = set()
