@@ -1085,11 +1085,14 @@ class Storage:
         paths = list(map(operator.attrgetter("path"), sources))
         try:
             with self._guard("read") as db:
+                version = db.execute("PRAGMA data_version").fetchone()
                 known = dict(db.execute(arrivals).fetchall())
             if not known.keys() >= set(paths):
                 with self._guard("written") as db, backend.transaction(db):
-                    # again under the write lock: another kabar may have numbered some
-                    known = dict(db.execute(arrivals).fetchall())
+                    # again under the write lock if another kabar wrote since (it may
+                    # have numbered some); else what was read holds (100k rows at 100k)
+                    if db.execute("PRAGMA data_version").fetchone() != version:
+                        known = dict(db.execute(arrivals).fetchall())
                     first = max(known.values(), default=-1) + 1
                     new = [source.path for source in sources if source.path not in known]
                     numbered = list(zip(new, range(first, first + len(new)), strict=True))
