@@ -115,6 +115,41 @@ def test_appended_articles_give_the_index_built_whole(
         assert not cache.warnings
 
 
+def test_an_append_writes_only_the_document_rows_its_articles_change(
+    news: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The document rows wholly of the stored articles' documents stay as stored (an
+    append wrote every row again: 32 MB at 100k articles); the rows after them are
+    written, and the arrays are still those of the index built whole."""
+    monkeypatch.setattr(search_store, "DOCUMENTS_TOGETHER", 4)  # rows of a few documents
+    folder = tmp_path / "news"
+    shutil.copytree(news, folder)
+    with Storage(tmp_path / "cache.sqlite3") as cache:
+        index_corpus([folder], cache=cache, keep_articles=False)
+        for step in range(2):
+            with sqlite3.connect(cache.path) as db:
+                (stored,) = db.execute("SELECT article_documents FROM search_indexes").fetchone()
+            add_files(folder, f"zz{step}", 10 * step, 1)
+            written: list[str] = []
+            with cache.guard("read") as db:
+                db.set_trace_callback(written.append)
+            try:
+                assert index_corpus([folder], cache=cache, keep_articles=False).updated == 1
+            finally:
+                with cache.guard("read") as db:
+                    db.set_trace_callback(None)
+            rows = [sql for sql in written if sql.startswith("INSERT INTO search_arrays")]
+            again = [
+                int(sql.split("'documents ")[1].split("'")[0])
+                for sql in rows
+                if "'documents " in sql
+            ]
+            assert again and min(again) == stored // 4, (stored, again)
+            whole = built_whole(cache, tmp_path, f"whole{step}.sqlite3")
+            assert search_arrays(cache.path) == search_arrays(whole)
+        assert not cache.warnings
+
+
 def test_an_update_cut_off_before_its_append_has_the_index_built_again(
     news: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -694,3 +694,80 @@ def test_articles_are_looked_for_by_path_not_by_reading_every_one(tmp_path: Path
                 ]
     assert list(loaded) == [sources[1].path]
     assert plans and not any("SCAN a" in plan for plan in plans), plans
+
+
+def test_quotation_groups_are_looked_for_by_key_not_by_reading_every_one(
+    cache: Storage,
+) -> None:
+    """An added article's quotations are looked for among the stored groups by their
+    words: by the key index, not by the primary key, which SQLite chose and which read
+    every group of the corpus (712k at 100k articles) to find a few."""
+    statements: list[str] = []
+    with cache.guard("read") as db:
+        db.set_trace_callback(statements.append)
+    try:
+        cache.quote_groups_of(1, ["menjaga defisit", "harga beras"])
+    finally:
+        with cache.guard("read") as db:
+            db.set_trace_callback(None)
+            plans = [
+                str(db.execute(f"EXPLAIN QUERY PLAN {sql}").fetchall())
+                for sql in statements
+                if "FROM quote_groups" in sql
+            ]
+    assert plans and all("quote_groups_by_key" in plan for plan in plans), plans
+
+
+def test_new_files_are_numbered_on_the_arrivals_read_once_unless_another_kabar_wrote(
+    cache: Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new file's arrival is numbered after the others under the write lock; the
+    arrivals (100k rows at 100k files) are read again there only when another kabar
+    wrote since they were read, and then what it numbered holds."""
+    sources = [Source(f"a{n}", f"/c/a{n}.txt", "", f"h{n}") for n in range(4)]
+    cache.arrival_order(sources[:2])
+    statements: list[str] = []
+    with cache.guard("read") as db:
+        db.set_trace_callback(statements.append)
+    order = cache.arrival_order([sources[2], *sources[:2]])
+    assert [source.id for source in order] == ["a0", "a1", "a2"]
+    reads = [sql for sql in statements if sql.startswith("SELECT path, sequence FROM arrivals")]
+    assert len(reads) == 1, reads
+
+    # Another kabar numbers a3 between the read and the write lock: its number holds.
+    real = storage.backend.transaction
+
+    def other_writes_first(db: sqlite3.Connection) -> Any:
+        with sqlite3.connect(cache.path) as other:
+            other.execute("INSERT INTO arrivals (path, sequence) VALUES ('/c/a3.txt', 50)")
+        monkeypatch.setattr(storage.backend, "transaction", real)
+        return real(db)
+
+    monkeypatch.setattr(storage.backend, "transaction", other_writes_first)
+    extra = Source("b", "/c/b.txt", "", "hb")
+    order = cache.arrival_order([extra, sources[3], *sources[:3]])
+    assert [source.id for source in order] == ["a0", "a1", "a2", "a3", "b"]
+    with cache.guard("read") as db:
+        db.set_trace_callback(None)
+        numbers = dict(db.execute("SELECT path, sequence FROM arrivals"))
+    assert numbers["/c/a3.txt"] == 50 and numbers["/c/b.txt"] == 51
+
+
+def test_a_cached_file_is_checked_by_the_walks_status_without_a_second_stat(
+    corpus_dir: Path, cache: Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The folder walk takes each file's `stat`; checking it against its stored signature
+    uses that one, not one more system call per file (100k at 100k files)."""
+    first = index_corpus([corpus_dir], cache=cache, keep_articles=False)
+    stated: list[str] = []
+    real_stat = os.stat
+
+    def counted(path: Any, *args: Any, **kwargs: Any) -> os.stat_result:
+        stated.append(os.fspath(path))
+        return real_stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "stat", counted)
+    again = index_corpus([corpus_dir], cache=cache, keep_articles=False)
+    monkeypatch.undo()
+    assert (again.processed, again.from_cache, again.key) == (0, 6, first.key)
+    assert not [path for path in stated if path.endswith(".txt")], stated

@@ -32,6 +32,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import repeat
+from operator import attrgetter
 
 from rapidfuzz import fuzz, process
 
@@ -116,11 +118,14 @@ def plan_update(storage: Storage, sources: Sequence[Source]) -> Plan | None:
                     "WHERE w.corpus = ? ORDER BY w.position",
                     (corpus,),
                 ).fetchall()
-                if len(rows) == kept and all(
-                    (path, content_hash, article_id, used)
-                    == (source.path, source.content_hash, source.id, fingerprint)
-                    for (path, content_hash, article_id, used), source in zip(
-                        rows, sources, strict=False
+                head = sources[:kept]  # compared by C calls: every stored article's row
+                if len(rows) == kept and rows == list(
+                    zip(
+                        map(attrgetter("path"), head),
+                        map(attrgetter("content_hash"), head),
+                        map(attrgetter("id"), head),
+                        repeat(fingerprint, kept),
+                        strict=True,
                     )
                 ):
                     return Plan(state, corpus, kept, passages)
@@ -854,7 +859,7 @@ def _stories(
 ) -> list[Story]:
     """`stories_of` the corpus: only linked articles can be in a story, so only they are
     read (title, date, word counts per paragraph)."""
-    position = {article_id: n for n, article_id in enumerate(ids)}
+    position = dict(zip(ids, range(len(ids)), strict=True))
     linked = sorted(
         {position[link.source_article] for link in links}
         | {position[link.target_article] for link in links}

@@ -549,12 +549,11 @@ def index_corpus(
     statuses: dict[str, os.stat_result] = {}
     files, problems = discover_paths(roots, statuses)
     storage, warnings = _open_cache(cache)
+    keys = list(map(path_key, files))
     try:
         if storage is not None:
-            storage.prune(
-                [os.path.realpath(Path(root).expanduser()) for root in roots], map(path_key, files)
-            )
-        sources, signatures = _read(files, storage, problems, cancel, options)
+            storage.prune([os.path.realpath(Path(root).expanduser()) for root in roots], keys)
+        sources, signatures = _read(files, keys, statuses, storage, problems, cancel, options)
         if storage is not None:  # linked in the order files arrived (docs/incremental.md)
             sources = storage.arrival_order(sources)
         report = _index(
@@ -604,6 +603,8 @@ def _stop_if_asked(cancel: threading.Event | None) -> None:
 
 def _read(
     files: list[str],
+    keys: list[str],
+    statuses: dict[str, os.stat_result],
     storage: Storage | None,
     problems: list[Problem],
     cancel: threading.Event | None = None,
@@ -612,7 +613,8 @@ def _read(
     """Read the files, and their signatures; skip what the cache already has an article for.
 
     A file whose metadata (size, times, inode: `unchanged_by_metadata`, which the change
-    time makes safe) is that of its stored signature is not read at all; the others are
+    time makes safe; its `statuses` from the walk, not a second `stat`; `keys` its
+    `path_key`) is that of its stored signature is not read at all; the others are
     read for their signature and content hash. No text is kept: reading 10k files was most of
     the time of a second open, holding their texts a third of its memory, and the text of a
     file to process is read again where it is processed (`_with_text`, in the worker),
@@ -624,11 +626,10 @@ def _read(
     signatures: dict[str, str] = {}
     touched: list[tuple[str, str]] = []
     kept = 0  # characters of text kept
-    for file, article_id in zip(files, article_ids(files), strict=True):
+    for file, path, article_id in zip(files, keys, article_ids(files), strict=True):
         _stop_if_asked(cancel)
-        path = path_key(file)
         known_hash, known_signature = known.get(path, ("", ""))
-        if unchanged_by_metadata(file, known_signature):
+        if unchanged_by_metadata(file, known_signature, statuses.get(file)):
             sources.append(Source(article_id, path, "", known_hash))
             continue
         signature = file_signature(Path(file))

@@ -471,12 +471,19 @@ def _write_header(
     index: SearchIndex,
     split: Split | None,
     arrays: dict[str, bytes],
+    kept_rows: int = 0,
 ) -> None:
-    """The header and arrays of an index, in place of the corpus's former ones."""
+    """The header and arrays of an index, in place of the corpus's former ones; the first
+    `kept_rows` document rows (`_document_rows`) are left as stored: an append's, whose
+    stored articles' documents are those of the index before."""
     checksums = {name: _checksum(data) for name, data in arrays.items()}
     documents, words = len(index), len(index.words)
     db.execute("DELETE FROM search_indexes WHERE corpus = ?", (corpus,))
-    db.execute("DELETE FROM search_arrays WHERE corpus = ?", (corpus,))
+    db.execute(
+        "DELETE FROM search_arrays WHERE corpus = ? AND (name NOT LIKE ? "
+        "OR CAST(substr(name, ?) AS INTEGER) >= ?)",
+        (corpus, f"{_DOCUMENT_ROW}%", len(_DOCUMENT_ROW) + 1, kept_rows),
+    )
     db.execute(
         "INSERT INTO search_indexes (corpus, documents, words, checksum, article_documents, "
         "article_words, article_labels, mention_entities, articles) "
@@ -499,20 +506,21 @@ def _write_header(
     )
     db.executemany(  # made as written: the columns again, 32 MB at 100k articles
         "INSERT INTO search_arrays (corpus, name, data, checksum) VALUES (?, ?, ?, ?)",
-        ((corpus, name, data, _checksum(data)) for name, data in _document_rows(arrays)),
+        ((corpus, name, data, _checksum(data)) for name, data in _document_rows(arrays, kept_rows)),
     )
 
 
-def _document_rows(arrays: dict[str, bytes]) -> Iterator[tuple[str, bytes]]:
+def _document_rows(arrays: dict[str, bytes], first: int = 0) -> Iterator[tuple[str, bytes]]:
     """The five document columns again, DOCUMENTS_TOGETHER documents a row: their kinds,
     then their owners, paragraphs, records and labels (little-endian int32). A query
     reads the rows of the few hundred documents it ranks instead of the whole columns
     (reading and checking those was 0.08 s of CPU of `kabar search` at 100k articles);
     filters and phrases still read the columns. Each row has its own checksum and is not
-    in the header's (`_array_checksums`): an open does not read them."""
+    in the header's (`_array_checksums`): an open does not read them. From row `first`."""
     kinds = arrays["kinds"]
     ints = [arrays[name] for name in ("owners", "paragraphs", "records", "labels")]
-    for row, start in enumerate(range(0, len(kinds), DOCUMENTS_TOGETHER)):
+    starts = range(first * DOCUMENTS_TOGETHER, len(kinds), DOCUMENTS_TOGETHER)
+    for row, start in enumerate(starts, first):
         end = min(start + DOCUMENTS_TOGETHER, len(kinds))
         data = kinds[start:end] + b"".join(column[4 * start : 4 * end] for column in ints)
         yield f"{_DOCUMENT_ROW}{row}", data
@@ -695,7 +703,7 @@ class _AppendedIndex(SavedSearchIndex):
         outlets = stored._article_outlets()
         self.article_outlets = [outlets[n] for n in range(len(outlets))]
         self.article_ids = article_ids
-        self._article_numbers = {article_id: n for n, article_id in enumerate(article_ids)}
+        self._article_numbers = dict(zip(article_ids, range(len(article_ids)), strict=True))
 
     def word_frequencies(self) -> array:
         counts = array("I", self._stored_frequencies)
@@ -775,7 +783,14 @@ def append_search(storage: Storage, key: str, entities: Sequence[EntityRecord]) 
                 )
             last = max((n for n, _ in segments if n != TAIL_SEGMENT), default=-1)
             segment = last + 1
-            _write_header(db, number, index, split, arrays)
+            # The document rows of the stored articles alone are what they were: kept,
+            # not written again (they are most of the bytes an append wrote).
+            kept = old.documents // DOCUMENTS_TOGETHER
+            (rows,) = db.execute(
+                "SELECT COUNT(*) FROM search_arrays WHERE corpus = ? AND name LIKE ?",
+                (number, f"{_DOCUMENT_ROW}%"),
+            ).fetchone()
+            _write_header(db, number, index, split, arrays, kept if rows >= kept else 0)
             db.executemany(
                 "INSERT INTO search_segments (corpus, segment, documents) VALUES (?, ?, ?)",
                 [
