@@ -16,9 +16,13 @@ from kabar_tui.core.entities.gazetteer import MAX_PHRASE_WORDS, gazetteer, token
 from kabar_tui.core.entities.rules import _longest, _name_at
 from kabar_tui.core.entities.tokens import SENTENCE_BREAK, tokenize
 from kabar_tui.core.lexicon import (
+    LOC,
     NAME_WORD,
+    ORG,
+    PER,
     PLAIN_MARKS,
     TAGGER_TOKEN,
+    Label,
     name_words,
     tagger_tokens,
 )
@@ -171,3 +175,10 @@ def test_news_text_is_split_once() -> None:
     for text in ("Kim Jong-un’s", "Rp2.000", "19-an", "A_B", "Sukarnó"):
         assert name_words(text) == _matches(NAME_WORD, text)
         assert text not in lexicon._KEPT_TOKENS
+
+
+def test_label_names_are_the_members() -> None:
+    """The plain names the recogniser and quotes compare with (`lexicon.PER`) are the
+    enum's members themselves: the same objects, stored and exported as before."""
+    assert tuple(Label) == (PER, LOC, ORG)
+    assert all(name is member for name, member in zip((PER, LOC, ORG), Label, strict=True))

@@ -27,10 +27,10 @@ from kabar_tui.core.entities.features import (
     rule_attributes,
     word_attributes,
 )
-from kabar_tui.core.lexicon import Label
+from kabar_tui.core.lexicon import LOC, ORG, PER
 
 LABELS = ("O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "I-ORG")
-ENTITY = ("", Label.PER, Label.LOC, Label.ORG)  # by (label number + 1) // 2
+ENTITY = ("", PER, LOC, ORG)  # by (label number + 1) // 2
 MODEL_PATH = Path(__file__).resolve().parents[2] / "data" / "entities" / "crf.npz"
 FORM_CACHE_LIMIT = 200_000
 # Where a word's place in the sentence says something (`features.position_attributes`):
