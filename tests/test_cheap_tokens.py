@@ -12,7 +12,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benchmarks.textgen import paragraphs
-from kabar_tui.core.entities.features import rule_tags_at
+from kabar_tui.core.entities.features import (
+    BOUNDARY,
+    OFFSETS,
+    SHAPE_RUNS,
+    form_attributes,
+    rule_tags_at,
+    shape,
+    word_attributes,
+)
 from kabar_tui.core.entities.gazetteer import MAX_PHRASE_WORDS, gazetteer, token_key
 from kabar_tui.core.entities.rules import _longest, _name_at
 from kabar_tui.core.entities.tokens import tokenize
@@ -184,3 +192,37 @@ def test_label_names_are_the_members() -> None:
     enum's members themselves: the same objects, stored and exported as before."""
     assert tuple(Label) == (PER, LOC, ORG)
     assert all(name is member for name, member in zip((PER, LOC, ORG), Label, strict=True))
+
+
+def _shape_per_character(word: str) -> str:
+    """`features.shape` as it was written first: a letter per character, runs collapsed by
+    the pattern."""
+    mapped = "".join(
+        "X" if ch.isupper() else "x" if ch.islower() else "d" if ch.isdigit() else ch for ch in word
+    )
+    return SHAPE_RUNS.sub(r"\1", mapped)
+
+
+# ASCII and other cased letters, digits of both kinds, line breaks (which `SHAPE_RUNS`
+# leaves in runs), title case, ligatures, marks.
+SHAPE_ALPHABET = "aAzZ09éÉßİǅﬁ²½\n\n-–.’'“ \u00a0"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=SHAPE_ALPHABET, max_size=12))
+def test_shape_equals_the_per_character_reading(word: str) -> None:
+    assert shape(word) == _shape_per_character(word)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(alphabet=ALPHABET, min_size=1, max_size=12) | st.sampled_from(sorted(BOUNDARY.values()))
+)
+def test_form_attributes_are_the_word_attributes_at_each_offset(word: str) -> None:
+    assert form_attributes(word) == [word_attributes(word, offset) for offset in OFFSETS]
+
+
+def test_form_attributes_of_news_words() -> None:
+    for word in {w for text in paragraphs(40, seed=5) for w in text.split()}:
+        assert shape(word) == _shape_per_character(word)
+        assert form_attributes(word) == [word_attributes(word, offset) for offset in OFFSETS]

@@ -23,9 +23,9 @@ from kabar_tui.core.entities.features import (
     BOUNDARY,
     OFFSETS,
     QUOTE_OPENERS,
+    form_attributes,
     position_attributes,
     rule_attributes,
-    word_attributes,
 )
 from kabar_tui.core.lexicon import LOC, ORG, PER
 
@@ -83,8 +83,8 @@ class CrfModel:
         width = len(OFFSETS)
         for number, word in enumerate(new, start=first):
             self.form_ids[word] = number
-            for r, k in enumerate(OFFSETS):
-                for attribute in word_attributes(word, k):
+            for r, at_offset in enumerate(form_attributes(word)):
+                for attribute in at_offset:
                     found = index.get(attribute)
                     if found is not None:
                         cells.append(number * width + r)
