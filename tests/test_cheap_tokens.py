@@ -5,20 +5,33 @@ tags by bisection must give exactly what one object or one tuple slice per word 
 from __future__ import annotations
 
 import random
+import re
 from types import SimpleNamespace
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benchmarks.textgen import paragraphs
-from kabar_tui.core.entities.features import rule_tags_at
+from kabar_tui.core.entities.features import (
+    BOUNDARY,
+    OFFSETS,
+    SHAPE_RUNS,
+    form_attributes,
+    rule_tags_at,
+    shape,
+    word_attributes,
+)
 from kabar_tui.core.entities.gazetteer import MAX_PHRASE_WORDS, gazetteer, token_key
 from kabar_tui.core.entities.rules import _longest, _name_at
-from kabar_tui.core.entities.tokens import SENTENCE_BREAK, tokenize
+from kabar_tui.core.entities.tokens import tokenize
 from kabar_tui.core.lexicon import (
+    LOC,
     NAME_WORD,
+    ORG,
+    PER,
     PLAIN_MARKS,
     TAGGER_TOKEN,
+    Label,
     name_words,
     tagger_tokens,
 )
@@ -26,6 +39,7 @@ from kabar_tui.core.lexicon import (
 # Letters of both cases, digits, the marks the tokenizers treat specially, spaces.
 ALPHABET = "aAbBkKiIéÉ’'-.,:!?_ 0\u00a0“”\n"
 texts = st.text(alphabet=ALPHABET, max_size=60)
+SENTENCE_STOP = re.compile(r"[.!?]")  # what opens a sentence, as the rules read it
 
 
 def _matches(pattern, text: str) -> tuple[list[str], list[int], list[int]]:
@@ -55,7 +69,7 @@ def _reference_token(text: str, found: list, index: int) -> tuple:
         key,
         True,
         len(word) >= 2 and word[1].isalpha() and word.isupper(),
-        not index or SENTENCE_BREAK.search(text, previous_end, start) is not None,
+        not index or SENTENCE_STOP.search(text, previous_end, start) is not None,
         (end + 1 < len(text) and text[end] == "." and text[end + 1].isalpha())
         or (start >= 2 and text[start - 1] == "." and text[start - 2].isalpha()),
     )
@@ -171,3 +185,44 @@ def test_news_text_is_split_once() -> None:
     for text in ("Kim Jong-un’s", "Rp2.000", "19-an", "A_B", "Sukarnó"):
         assert name_words(text) == _matches(NAME_WORD, text)
         assert text not in lexicon._KEPT_TOKENS
+
+
+def test_label_names_are_the_members() -> None:
+    """The plain names the recogniser and quotes compare with (`lexicon.PER`) are the
+    enum's members themselves: the same objects, stored and exported as before."""
+    assert tuple(Label) == (PER, LOC, ORG)
+    assert all(name is member for name, member in zip((PER, LOC, ORG), Label, strict=True))
+
+
+def _shape_per_character(word: str) -> str:
+    """`features.shape` as it was written first: a letter per character, runs collapsed by
+    the pattern."""
+    mapped = "".join(
+        "X" if ch.isupper() else "x" if ch.islower() else "d" if ch.isdigit() else ch for ch in word
+    )
+    return SHAPE_RUNS.sub(r"\1", mapped)
+
+
+# ASCII and other cased letters, digits of both kinds, line breaks (which `SHAPE_RUNS`
+# leaves in runs), title case, ligatures, marks.
+SHAPE_ALPHABET = "aAzZ09éÉßİǅﬁ²½\n\n-–.’'“ \u00a0"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=SHAPE_ALPHABET, max_size=12))
+def test_shape_equals_the_per_character_reading(word: str) -> None:
+    assert shape(word) == _shape_per_character(word)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(alphabet=ALPHABET, min_size=1, max_size=12) | st.sampled_from(sorted(BOUNDARY.values()))
+)
+def test_form_attributes_are_the_word_attributes_at_each_offset(word: str) -> None:
+    assert form_attributes(word) == [word_attributes(word, offset) for offset in OFFSETS]
+
+
+def test_form_attributes_of_news_words() -> None:
+    for word in {w for text in paragraphs(40, seed=5) for w in text.split()}:
+        assert shape(word) == _shape_per_character(word)
+        assert form_attributes(word) == [word_attributes(word, offset) for offset in OFFSETS]

@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kabar_tui.core.entities import recognise
-from kabar_tui.core.lexicon import Label
+from kabar_tui.core.lexicon import PER
 from kabar_tui.core.model import Article, Mention, Quote, QuoteKind
 from kabar_tui.core.speakers import (
     AUXILIARIES,
@@ -346,7 +346,7 @@ def _speaker_after(
             verb = cues().speech_at(text, subject.end + 1)
             if verb and text[subject.end : subject.end + 1].isspace():
                 speaker = read_speaker(text, head, sentences.end(head), mentions, memory)
-                if speaker and speaker.via is None and subject.label != Label.PER:
+                if speaker and speaker.via is None and subject.label != PER:
                     inner = read_speaker(text, verb.end(), sentences.end(head), mentions, memory)
                     if verb.group().casefold() == "mengutip" and inner and inner.person:
                         inner.via = subject.text
@@ -378,7 +378,7 @@ def attribute(paragraphs: Sequence[str], mentions: Sequence[Mention]) -> list[Qu
         verbs = list(cues().speech(text))
         inverted = list(cues().inverted_cues(text))
         reports = verbs or inverted or "enurut" in text
-        people = any(m.label == Label.PER for m in in_paragraph)
+        people = any(m.label == PER for m in in_paragraph)
         if not spans and not reports and not people:
             continue
         here = ParagraphMentions(in_paragraph)

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
-from kabar_tui.core.lexicon import Label, speech_cues
+from kabar_tui.core.lexicon import LOC, ORG, PER, speech_cues
 from kabar_tui.core.model import Mention
 from kabar_tui.core.vocabulary import known
 
@@ -219,7 +219,7 @@ class Memory:
         """Remember which person each title named (`Presiden Joko Widodo`), for `kata Presiden`."""
         roles = cues().roles
         for mention in mentions:
-            if mention.label != Label.PER:
+            if mention.label != PER:
                 continue
             before = text[max(0, mention.start - 20) : mention.start].split()
             first = mention.text.split(None, 1)[0]
@@ -243,7 +243,7 @@ def _full_names(text: str, mentions: Sequence[Mention]) -> list[tuple[str, str]]
     roles = cues().roles
     found = []
     for mention in mentions:
-        if mention.label != Label.PER or " " not in mention.text.strip():
+        if mention.label != PER or " " not in mention.text.strip():
             continue
         person = _person(text, mention, roles)
         if person is None or " " not in person[0].strip():
@@ -385,7 +385,7 @@ def _pick(
     """The person if one is named (the last: a chain of titles ends in the name), else the
     last organisation; never a place."""
     for mention in reversed(candidates):
-        if mention.label == Label.PER:
+        if mention.label == PER:
             person = _person(text, mention, roles)
             if person is not None:
                 name, name_start, _ = person
@@ -393,7 +393,7 @@ def _pick(
                 return Speaker(name, role, person=True)
     if people_only:
         return None
-    organisations = [m for m in candidates if m.label == Label.ORG]
+    organisations = [m for m in candidates if m.label == ORG]
     if organisations:
         return Speaker(organisations[-1].text)
     return None
@@ -424,11 +424,11 @@ def _subject(
         if head is not None and head[0] == verb_start and text[candidates[0].end] == ",":
             return Speaker(head[1].name, _role(text, start, candidates[0].start), person=True)
     for mention in reversed(candidates):  # the nearest person or body, not a description
-        if mention.label == Label.LOC or _described(text, start, mention, verb_start):
+        if mention.label == LOC or _described(text, start, mention, verb_start):
             continue
         if _object(text, start, mention):
             continue  # `X dalam wawancara dengan Kompas menyampaikan`: Kompas is no subject
-        if mention.label != Label.PER:
+        if mention.label != PER:
             return _chain_person(text, candidates, start, verb_start) or Speaker(mention.text)
         body = _namesake_body(text, start, candidates, mention)
         if body is not None:
@@ -443,7 +443,7 @@ def _subject(
     speaker = _pick(text, candidates, cues().roles)
     if speaker is not None:
         return speaker
-    places = [m for m in candidates if m.label == Label.LOC]
+    places = [m for m in candidates if m.label == LOC]
     if places:
         return _chain_person(text, candidates, start, verb_start) or Speaker(places[0].text)
     return None
@@ -462,7 +462,7 @@ def _namesake_body(
     before = text[start : body.start].split()
     if before and before[-1][:1].isupper():
         return None
-    if body.label == Label.PER or text[body.end : mention.start] != " ":
+    if body.label == PER or text[body.end : mention.start] != " ":
         return None
     if all(word.casefold() in cues().namesakes for word in body.text.split()):
         return body
@@ -486,7 +486,7 @@ def _chain_person(text: str, candidates: list[Mention], start: int, end: int) ->
         return None
     last = candidates[-1]
     speaker = _name_after_ranks(text, last.end, end)
-    if speaker is None and last.label != Label.PER and not _described_name(text, candidates):
+    if speaker is None and last.label != PER and not _described_name(text, candidates):
         speaker = _name_in_body(text, last)
     if speaker is not None:
         name_start = text.find(speaker.name, start, end)
@@ -498,7 +498,7 @@ def _described_name(text: str, candidates: list[Mention]) -> bool:
     """A person named before the last mention, a comma between: the words after the comma
     describe that person (`ujar X, Direktur Utama PT Bio Farma`)."""
     last = candidates[-1]
-    return any(m.label == Label.PER and "," in text[m.end : last.start] for m in candidates[:-1])
+    return any(m.label == PER and "," in text[m.end : last.start] for m in candidates[:-1])
 
 
 def _name_after_ranks(text: str, pos: int, end: int) -> Speaker | None:
@@ -586,7 +586,7 @@ def head_subject(text: str, head: int, mention: Mention, end: int) -> tuple[int,
         return None  # the person is not the sentence's subject: `menurut X`, `kepada X`
     if lead != -1 and not _adverbial(prefix[:lead]):
         return None  # `Menurut Y, X menemukan ...`: X is inside Y's words
-    if mention.label == Label.PER:
+    if mention.label == PER:
         person = _person(text, mention, cues().roles)
         speaker = Speaker(person[0], person=True) if person else None
     else:
@@ -653,7 +653,7 @@ def _appositive_name(
         name = match.group(1).strip()
         if any(w.casefold() in roles for w in name.split()) or any(c.isdigit() for c in name):
             continue
-        if any(m.label != Label.PER for m in mentions.within(match.start(1), match.end(1))):
+        if any(m.label != PER for m in mentions.within(match.start(1), match.end(1))):
             continue
         found = Speaker(name, _role(text, start, match.start()), person=True)
     return found

@@ -13,6 +13,9 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import groupby
+from operator import itemgetter
+from string import ascii_lowercase, ascii_uppercase, digits
 
 from kabar_tui.core.entities.gazetteer import gazetteer, token_key
 from kabar_tui.core.lexicon import TAGGER_TOKEN, data_lines
@@ -21,6 +24,10 @@ OFFSETS = (-2, -1, 0, 1, 2)
 BOUNDARY = {-2: "<s2>", -1: "<s>", 1: "</s>", 2: "</s2>"}  # words beyond the sentence
 QUOTE_OPENERS = frozenset({"“", '"', "”", "(", "'"})  # a capital after them says little
 SHAPE_RUNS = re.compile(r"(.)\1+")
+# `shape`'s letters for ASCII, where upper, lower and digit are exactly A-Z, a-z and 0-9
+_ASCII_SHAPE = str.maketrans(
+    ascii_uppercase + ascii_lowercase + digits, "X" * 26 + "x" * 26 + "d" * 10
+)
 CLUSTERS_FILE = "entities/clusters.tsv"
 LOWERCASE_FILE = "entities/lowercase_words.txt"
 
@@ -83,21 +90,42 @@ def word_lists() -> WordLists:
 
 
 def shape(word: str) -> str:
-    """Xx for Jakarta, X for KPK, Xx-x for Jong-un, d for 2024: runs collapsed."""
-    mapped = "".join(
-        "X" if ch.isupper() else "x" if ch.islower() else "d" if ch.isdigit() else ch for ch in word
+    """Xx for Jakarta, X for KPK, Xx-x for Jong-un, d for 2024: runs collapsed. (ASCII
+    mapped by one `translate`, runs collapsed by `groupby`: `SHAPE_RUNS.sub` called
+    Python code for every run, and a new word form's rows asked for it five times.)"""
+    mapped = (
+        word.translate(_ASCII_SHAPE)
+        if word.isascii()
+        else "".join(
+            "X" if ch.isupper() else "x" if ch.islower() else "d" if ch.isdigit() else ch
+            for ch in word
+        )
     )
-    return SHAPE_RUNS.sub(r"\1", mapped)
+    if "\n" in mapped:  # `.` of SHAPE_RUNS leaves runs of line breaks as they are
+        return SHAPE_RUNS.sub(r"\1", mapped)
+    return "".join(map(itemgetter(0), groupby(mapped)))
 
 
 def word_attributes(word: str, offset: int) -> list[str]:
     """The attributes of `word` seen at `offset` from the word being labelled."""
     if word in BOUNDARY.values():
         return [f"{offset}:{word}"]
-    lower = word.lower()
-    key = token_key(word)
-    lists = word_lists()
-    attributes = [f"{offset}:w={lower}", f"{offset}:s={shape(word)}"]
+    return _attributes(word, offset, word.lower(), token_key(word), shape(word), word_lists())
+
+
+def form_attributes(word: str) -> list[list[str]]:
+    """`word_attributes` of the word at each of `OFFSETS`, its case, key and shape read
+    once: what a new word form's score rows are built from (`CrfModel.add_forms`)."""
+    if word in BOUNDARY.values():
+        return [[f"{offset}:{word}"] for offset in OFFSETS]
+    lower, key, shaped, lists = word.lower(), token_key(word), shape(word), word_lists()
+    return [_attributes(word, offset, lower, key, shaped, lists) for offset in OFFSETS]
+
+
+def _attributes(
+    word: str, offset: int, lower: str, key: str, shaped: str, lists: WordLists
+) -> list[str]:
+    attributes = [f"{offset}:w={lower}", f"{offset}:s={shaped}"]
     cue = lists.cues.get(key)
     if cue:
         attributes.append(f"{offset}:cue={cue}")

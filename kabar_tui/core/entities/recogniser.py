@@ -31,7 +31,7 @@ from kabar_tui.core.entities.rules import (
     recognise_with_bases,
 )
 from kabar_tui.core.entities.tokens import is_middle_initial
-from kabar_tui.core.lexicon import Label, speech_stems, stopwords, tagger_tokens
+from kabar_tui.core.lexicon import LOC, ORG, PER, Label, speech_stems, stopwords, tagger_tokens
 from kabar_tui.core.model import Article, Mention
 
 SENTENCE_END = frozenset(".!?")
@@ -137,7 +137,7 @@ NAME_JOINERS = frozenset(
 
 # The tagger's numbers of the labels (`tagger.Lattice.readings`), and the end of the rule
 # tag of a word of a name the rules read from capitals alone.
-KIND: dict[str, int] = {Label.PER: 1, Label.LOC: 2, Label.ORG: 3}
+KIND: dict[str, int] = {PER: 1, LOC: 2, ORG: 3}
 WEIGHED_TAG = "/" + WEIGHED
 
 # Words after which a place, not a person, is named (`_region_opens_person`); a
@@ -209,7 +209,7 @@ def _lenders_kept(found: list[Mention], rules: RuleResult) -> list[Mention]:
         if (mention.paragraph, mention.start, mention.end) not in rules.borrowed:
             words = key_tuple(mention.text)
             lenders.add(words)
-            if mention.label == Label.PER:
+            if mention.label == PER:
                 lenders.update((word,) for word in words)
     return [
         m
@@ -579,7 +579,7 @@ def _merge(
     cut: list[Mention] = []
     if tagged:  # most paragraphs: the tagger has nothing to add
         for name in tagged:
-            if name.label == Label.ORG and _ends_in_a_known_name(name, ruled, rules, text):
+            if name.label == ORG and _ends_in_a_known_name(name, ruled, rules, text):
                 kept = [k for k in kept if not _overlap(name, k)]
         for name in joined:  # `Menurut Tennessee Williams`: not the rules' place + person
             kept = [k for k in kept if not (name.start <= k.start and k.end <= name.end)]
@@ -623,15 +623,12 @@ def _merge(
         _without_kiai(m)
         if m.text.endswith(" KH") and NAME_AFTER.match(text, m.end)
         else _without_title(m)
-        if m.text.endswith(TITLE_ENDINGS)
-        or (m.label == Label.PER and m.text.startswith(TITLE_STARTS))
+        if m.text.endswith(TITLE_ENDINGS) or (m.label == PER and m.text.startswith(TITLE_STARTS))
         else m
         for m in kept
         if m.text.rstrip(".") not in TITLE_ABBREVIATIONS  # a title alone is no name (`KH.`)
     ]
-    return [
-        _club(m, text) if m.label == Label.LOC and m.text.endswith(CLUB_TAILS) else m for m in kept
-    ]
+    return [_club(m, text) if m.label == LOC and m.text.endswith(CLUB_TAILS) else m for m in kept]
 
 
 def _club(place: Mention, text: str) -> Mention:
@@ -653,7 +650,7 @@ def _club(place: Mention, text: str) -> Mention:
     end = SENTENCE_BREAK.search(text, place.end)
     if FOOTBALL.search(text, starts[-1], end.start() if end else len(text)) is None:
         return place
-    return Mention(place.text, Label.ORG, place.paragraph, place.start, place.end)
+    return Mention(place.text, ORG, place.paragraph, place.start, place.end)
 
 
 def _without_title(name: Mention) -> Mention:
@@ -676,9 +673,7 @@ def _without_kiai(name: Mention) -> Mention:
     KH. Yahya`); a body's acronym left over is no person. `KH` with no name after it ends a
     name (`Hadratusy Syaikh KH`)."""
     rest = name.text[:-3].rstrip()
-    label = (
-        Label.ORG if name.label == Label.PER and rest.isupper() and " " not in rest else name.label
-    )
+    label = ORG if name.label == PER and rest.isupper() and " " not in rest else name.label
     return Mention(rest, label, name.paragraph, name.start, name.start + len(rest))
 
 
@@ -691,17 +686,13 @@ def _known_person(mention: Mention, basis: str) -> bool:
     """A well-known person's full name the rules read from capitals alone
     (`rules.known_people`) stands whatever the words before it: the tagger reads `Kim
     Jong Un` after `di bawah` or `menyambut` as an organisation."""
-    return (
-        basis == WEIGHED
-        and mention.label == Label.PER
-        and key_tuple(mention.text) in known_people()
-    )
+    return basis == WEIGHED and mention.label == PER and key_tuple(mention.text) in known_people()
 
 
 def _stands_at(mention: Mention) -> float:
     """How sure the tagger must be of the rules' capitals-only name where it names none of
     its words: a person of several words needs more (`UNKNOWN_PERSON_STANDS`)."""
-    if mention.label == Label.PER and " " in mention.text:
+    if mention.label == PER and " " in mention.text:
         return UNKNOWN_PERSON_STANDS
     return UNKNOWN_STANDS
 
@@ -752,7 +743,7 @@ def _without_verb_at_end(name: Mention) -> Mention:
     lowercase (`me-`: `Yoon Eun-Hye | Mendapat peran utama`): a stray capital, not a
     name's word."""
     rest, _, last = name.text.rpartition(" ")
-    if name.label != Label.PER or not last.startswith("Me") or not rest:
+    if name.label != PER or not last.startswith("Me") or not rest:
         return name  # most names
     if last.casefold() not in word_lists().lowercase:
         return name
@@ -773,8 +764,8 @@ def _region_opens_person(tagged: list[Mention], text: str) -> list[Mention]:
             skip = False
             continue
         if (
-            region.label == Label.LOC
-            and person.label == Label.PER
+            region.label == LOC
+            and person.label == PER
             and text[region.end : person.start] == " "
             and " " not in person.text
             and key_tuple(region.text) in gazetteer().world_regions
@@ -784,7 +775,7 @@ def _region_opens_person(tagged: list[Mention], text: str) -> list[Mention]:
             joined.append(
                 Mention(
                     text[region.start : person.end],
-                    Label.PER,
+                    PER,
                     person.paragraph,
                     region.start,
                     person.end,
@@ -815,7 +806,7 @@ def _title_place_then_person(
         first, space, _ = name.text.partition(" ")
         if (
             space
-            and name.label != Label.ORG
+            and name.label != ORG
             and token_key(first) in opening
             and key_tuple(name.text) not in known_people()
         ):
@@ -823,14 +814,12 @@ def _title_place_then_person(
             place = _region_then_unlisted(words, text)
             if place and _ends_with_title(_words_before(text, name.start)):
                 split.append(
-                    Mention(text[name.start : place], Label.LOC, name.paragraph, name.start, place)
+                    Mention(text[name.start : place], LOC, name.paragraph, name.start, place)
                 )
                 start = words[next(i for i, w in enumerate(words) if w[0] > place)][0]
-                split.append(
-                    Mention(text[start : name.end], Label.PER, name.paragraph, start, name.end)
-                )
+                split.append(Mention(text[start : name.end], PER, name.paragraph, start, name.end))
                 continue
-        if name.label == Label.PER and _capitalised_word_before(text, name.start):
+        if name.label == PER and _capitalised_word_before(text, name.start):
             title_place = _title_place_before(name, text)
             if title_place and not any(_overlap(title_place, m) for m in chain(ruled, tagged)):
                 split.append(title_place)
@@ -871,7 +860,7 @@ def _title_place_before(name: Mention, text: str) -> Mention | None:
             and key_tuple(place) in regions
             and _ends_with_title(before[:-length])
         ):
-            return Mention(place, Label.LOC, name.paragraph, start, start + len(place))
+            return Mention(place, LOC, name.paragraph, start, start + len(place))
     return None
 
 
@@ -948,9 +937,9 @@ def _widenable(ruled: list[Mention], rules: RuleResult, text: str) -> list[Menti
     return [
         mention
         for before, mention in pairwise(ruled)
-        if mention.label == Label.PER
+        if mention.label == PER
         and bases[mention.paragraph, mention.start, mention.end] == "unknown"
-        and before.label == Label.ORG
+        and before.label == ORG
         and text[before.end : mention.start].isspace()
         and text[mention.start : mention.start + 1].isupper()
     ]
@@ -961,7 +950,7 @@ def _widened(name: Mention, widenable: list[Mention], text: str) -> Mention:
     an organisation they found (`Kementerian Agama | Lalu Ahmad Zaenuri`: an ordinary
     word opening a name after a title or an organisation is the name's, by the rules'
     convention; `widenable` holds the rules' candidates)."""
-    if name.label != Label.PER:
+    if name.label != PER:
         return name
     for mention in widenable:
         if (
@@ -1030,12 +1019,12 @@ def _place_takes_the_name(name: Mention, person: Mention) -> bool:
     after a title (`Ketua Kelompok ... | Cilacap Jumawan`): a title's place comes before
     the person's name (`Presiden Rusia Vladimir Putin`), so that word is the name."""
     place, _, last = name.text.partition(" ")
-    if name.label != Label.LOC or name.end != person.end or not last or " " in last:
+    if name.label != LOC or name.end != person.end or not last or " " in last:
         return False
     names = gazetteer().names
     return (
         name.start > person.start
-        and names.get(key_tuple(place), ("",))[0] == Label.LOC
+        and names.get(key_tuple(place), ("",))[0] == LOC
         and key_tuple(last) not in names
     )
 
@@ -1049,7 +1038,7 @@ def _takes_in_another(
     return any(
         other is not mention
         and _overlap(name, other)
-        and (other.label == Label.PER or _basis(rules, other) in CURATED)
+        and (other.label == PER or _basis(rules, other) in CURATED)
         for other in ruled
     )
 
@@ -1118,7 +1107,7 @@ def _well_formed(mention: Mention) -> bool:
 def _cited_outlet(name: Mention) -> bool:
     """An outlet the text cites, read by the tagger as an organisation, though its name
     starts in lowercase or is an ordinary word (`kepada detikcom`, `dikutip Antara`)."""
-    return name.label == Label.ORG and name.text in media_names()
+    return name.label == ORG and name.text in media_names()
 
 
 def _name_like(name: Mention) -> bool:

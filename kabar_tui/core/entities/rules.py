@@ -27,7 +27,7 @@ from kabar_tui.core.entities.gazetteer import (
     token_key,
 )
 from kabar_tui.core.entities.tokens import Tokens, is_headline, tokenize
-from kabar_tui.core.lexicon import Label, data_lines, reporting_verbs
+from kabar_tui.core.lexicon import LOC, ORG, PER, data_lines, reporting_verbs
 from kabar_tui.core.model import Mention
 
 MAX_CONTEXT_TOKENS = 2
@@ -145,11 +145,11 @@ def _context_kind(keys: Sequence[str], tokens: Tokens, i: int, gaz: Gazetteer) -
         if any(tokens.capital[i - length : i]):
             continue
         if phrase in gaz.person_cues:
-            return Label.PER
+            return PER
         if phrase in gaz.org_context:
-            return Label.ORG
+            return ORG
         if phrase in gaz.loc_context:
-            return Label.LOC
+            return LOC
     return None
 
 
@@ -172,14 +172,14 @@ def _said_to_be_place(keys: Sequence[str], tokens: Tokens, i: int, gaz: Gazettee
     Palu`), the people of a place (`warga Garut menolak`, `Warga Serang,`) unless a
     capitalised word follows, as in a headline where the name is a verb (`Warga Serang
     Petugas`), or another place it is listed with (`Garut dan Tasikmalaya`)."""
-    if _context_kind(keys, tokens, i, gaz) == Label.LOC:
+    if _context_kind(keys, tokens, i, gaz) == LOC:
         return True
     if i and keys[i - 1] in gaz.residents and not _capital_word_next(tokens, i):
         return True
     for joiner, other in ((i + 1, i + 2), (i - 1, i - 2)):
         if 0 <= other < len(keys) and keys[joiner] in PLACE_JOINERS and tokens.capital[other]:
             name = gaz.names.get((keys[other],))
-            if name and name[0] == Label.LOC and keys[other] not in gaz.common_word_places:
+            if name and name[0] == LOC and keys[other] not in gaz.common_word_places:
                 return True
     return False
 
@@ -272,10 +272,10 @@ def _head_name_end(
     part = keys[i] in gaz.org_part_heads
     while j < run_end:
         length, label = _name_at(tokens, keys, j, run_end, gaz, known)
-        if part and (label == Label.ORG or _longest(keys, j, run_end, gaz.org_heads)):
+        if part and (label == ORG or _longest(keys, j, run_end, gaz.org_heads)):
             return j
         if length:
-            if label == Label.LOC:  # Pengadilan Negeri Jakarta Selatan
+            if label == LOC:  # Pengadilan Negeri Jakarta Selatan
                 length += _longest(keys, j + length, run_end, gaz.directions)
             if organisation and j + length < run_end and AGE_GROUP.fullmatch(keys[j + length]):
                 length += 1  # a team's age group is its name's: Timnas Indonesia U-23
@@ -349,7 +349,7 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
             # is a street only where the tagger reads a name
             and (run_end - i > 1 or _name_at(tokens, keys, i, run_end, gaz, known)[0])
         ):
-            add(i, run_end, Label.LOC, "context")  # jalan Medan Merdeka Barat: a street
+            add(i, run_end, LOC, "context")  # jalan Medan Merdeka Barat: a street
             continue
         name_start = i
         while name_start < run_end and keys[name_start] in gaz.not_entities:
@@ -360,7 +360,7 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
             and not _longest(keys, i, run_end, gaz.person_cues)
         ):
             add(
-                name_start, run_end, Label.ORG, "tail"
+                name_start, run_end, ORG, "tail"
             )  # Indonesia Corruption Watch, Ewha Womans University
             continue
         person_cue = after_comma
@@ -382,16 +382,16 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
                 else (0, "")  # most words: no gazetteer name starts with them
             )
             if not length and _is_club(tokens, i, gaz):
-                length, label = 1, Label.ORG  # Persib Bandung, PSM Makassar: a club and its town
-                if i + 1 < run_end and gaz.names.get((keys[i + 1],), ("",))[0] == Label.LOC:
+                length, label = 1, ORG  # Persib Bandung, PSM Makassar: a club and its town
+                if i + 1 < run_end and gaz.names.get((keys[i + 1],), ("",))[0] == LOC:
                     length = 2
                 add(i, i + length, label, "club")
                 i += length
                 regional = False
                 continue
-            if length and person_cue and label == Label.PER:
+            if length and person_cue and label == PER:
                 length = 0  # a title before a name: read the whole name, not a known part
-            if length == 1 and label == Label.ORG:
+            if length == 1 and label == ORG:
                 comma_follows = run_end < len(keys) and bool(
                     TITLE_COMMA.fullmatch(text, ends[run_end - 1], starts[run_end])
                 )
@@ -399,7 +399,7 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
                     keys, i, run_end, gaz, known, tokens, person_cue, comma_follows
                 )
             if length:
-                if label == Label.LOC:  # Jakarta Timur, Asia Timur
+                if label == LOC:  # Jakarta Timur, Asia Timur
                     length += _longest(keys, i + length, run_end, gaz.directions)
                 if (
                     length == 1
@@ -430,9 +430,9 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
                 add(i, i + length, label, "known")
                 i += length
                 # Presiden Rusia Vladimir Putin; Kepala BPBD Garut Satria Budi
-                person_cue = person_cue and label in (Label.LOC, Label.ORG)
-                regional = person_cue and label == Label.ORG and keys[i - 1] in gaz.regional_orgs
-                if person_cue and label == Label.ORG:
+                person_cue = person_cue and label in (LOC, ORG)
+                regional = person_cue and label == ORG and keys[i - 1] in gaz.regional_orgs
+                if person_cue and label == ORG:
                     while i < run_end and keys[i] in gaz.org_words:
                         i += 1  # the unit in the title: General Manager PLN Unit Induk | Jabar
                 after_title = i
@@ -467,18 +467,16 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
                     i += 2  # Komisi VI dan XI
                 continue
             # `i` is where the head lengths were read
-            head_label = Label.ORG if org_head else Label.LOC if loc_head else None
+            head_label = ORG if org_head else LOC if loc_head else None
             if head_label and run_end - i > 1:
-                i = _head_name_end(
-                    tokens, keys, i, run_end, gaz, known, floor, head_label == Label.ORG
-                )
+                i = _head_name_end(tokens, keys, i, run_end, gaz, known, floor, head_label == ORG)
                 if (
                     i == run_end
                     and i - token_index >= 4
                     and (
                         person_cue
                         or (
-                            _context_kind(keys, tokens, run_start, gaz) == Label.PER
+                            _context_kind(keys, tokens, run_start, gaz) == PER
                             and not ROMAN_NUMERAL.fullmatch(tokens.words[i - 1])
                         )
                     )
@@ -488,7 +486,7 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
                     person_cue = True
                 else:  # Kepala Eksekutif Pengawas Lembaga Pembiayaan OJK | Agusman
                     # at the run's end the title chain may go on after a comma
-                    person_cue = person_cue and (head_label == Label.ORG or i == run_end)
+                    person_cue = person_cue and (head_label == ORG or i == run_end)
                 add(token_index, i, head_label, "head")
                 after_title = i  # Kementerian Luar Negeri | Lalu Muhamad Iqbal
                 continue
@@ -532,16 +530,16 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
             ):
                 j += 1
             if person_cue and regional and j - i >= 3:  # Bupati Labuhanbatu Erik Ritonga
-                add(i, i + 1, Label.LOC, "region")
+                add(i, i + 1, LOC, "region")
                 i += 1
             elif acronym[i] and j - i > 1 and not acronym[i + 1]:
-                add(i, i + 1, Label.ORG, "acronym")  # Ketua Umum PSSI Erick Thohir
+                add(i, i + 1, ORG, "acronym")  # Ketua Umum PSSI Erick Thohir
                 i += 1
                 regional = keys[i] in gaz.regional_orgs  # Kepala BPBD Garut | Satria Budi
                 after_title = i
                 continue
             if person_cue and j == i + 1 and acronym[i] and keys[i] in gaz.regional_orgs:
-                add(i, j, Label.ORG, "acronym")  # Ketua KPUD | Muna: a branch, its region next
+                add(i, j, ORG, "acronym")  # Ketua KPUD | Muna: a branch, its region next
                 i = j
                 regional = True
                 after_title = i
@@ -550,7 +548,7 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
                 # Kepala Dinas Penerangan TNI | AD | Brigjen Wuryanto: the words between two
                 # titles are the first one's unit, not a person
                 if all(acronym[i:j]):
-                    add(i, j, Label.ORG, "acronym")
+                    add(i, j, ORG, "acronym")
                 i = j
                 continue
             if person_cue:
@@ -561,15 +559,15 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
                 if unit is not None and not acronym[unit + 1]:
                     # Kepala Sub Bagian Umum | BPPD | Sidoarjo | Siska Wati: the words before
                     # a unit are the title's, its region follows it, then the name
-                    add(unit, unit + 1, Label.ORG, "acronym")
+                    add(unit, unit + 1, ORG, "acronym")
                     i = unit + 1
                     if j - i >= 3 and _regional_unit(keys[unit], acronym[unit], gaz):
-                        add(i, i + 1, Label.LOC, "region")
+                        add(i, i + 1, LOC, "region")
                         i += 1
                     continue
                 tail = next((k for k in range(i + 1, j - 1) if keys[k] in gaz.org_tails), None)
                 if tail is not None:
-                    add(i, tail + 1, Label.ORG, "tail")  # Kiper Arema FC | Lucas Frigeri
+                    add(i, tail + 1, ORG, "tail")  # Kiper Arema FC | Lucas Frigeri
                     i = tail + 1
             labelled = _label_unknown(tokens, keys, i, j, person_cue, gaz)
             if (
@@ -577,9 +575,9 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
                 and keys[i - 1] in gaz.bylines
                 and BYLINE_GAP.fullmatch(text, ends[i - 1], starts[i])
             ):
-                labelled = (Label.PER, "titled")  # Editor: Linda Agnesia
-            if after_comma and i == after_title and labelled == (Label.PER, "titled"):
-                labelled = (Label.PER, "holder")  # Ketua KPUD Muna, | Kubais
+                labelled = (PER, "titled")  # Editor: Linda Agnesia
+            if after_comma and i == after_title and labelled == (PER, "titled"):
+                labelled = (PER, "holder")  # Ketua KPUD Muna, | Kubais
             if labelled:
                 add(i, j, *labelled)
             elif j - i == 1 and not acronym[i]:
@@ -633,7 +631,7 @@ def _branch_region(
         if keys[k] in gaz.not_entities:
             return 0
         length, label = _name_at(tokens, keys, k, run_end, gaz, known)
-        if length and label != Label.LOC:
+        if length and label != LOC:
             return 0
         if not length:
             unknown += 1
@@ -719,7 +717,7 @@ def _world_region_at(
 ) -> bool:
     """The known name at token i is a first-level region of another country."""
     length, label = _name_at(tokens, keys, i, run_end, gaz, known)
-    return label == Label.LOC and tuple(keys[i : i + length]) in gaz.world_regions
+    return label == LOC and tuple(keys[i : i + length]) in gaz.world_regions
 
 
 def _place_inside_name(
@@ -729,7 +727,7 @@ def _place_inside_name(
     Hutapea); the span before it is already unknown, so only the word after is checked."""
     k = j + 1
     return (
-        _name_at(tokens, keys, j, run_end, gaz, known) == (1, Label.LOC)
+        _name_at(tokens, keys, j, run_end, gaz, known) == (1, LOC)
         and not tokens.acronym[j]
         and k < run_end
         and not tokens.acronym[k]
@@ -753,7 +751,7 @@ def _place_ends_name(
         and j + 1 == run_end
         and not tokens.acronym[j]
         and _unknown_words(keys, i, j, gaz)
-        and _name_at(tokens, keys, j, run_end, gaz, known) == (1, Label.LOC)
+        and _name_at(tokens, keys, j, run_end, gaz, known) == (1, LOC)
     )
 
 
@@ -779,7 +777,7 @@ def _rest_is_bare_person(
         )
         and (
             run_end - i == 1  # a lone word is read later as the article's person (Williams)
-            or _label_unknown(tokens, keys, i, run_end, False, gaz) == (Label.PER, "unknown")
+            or _label_unknown(tokens, keys, i, run_end, False, gaz) == (PER, "unknown")
         )
     )
 
@@ -811,24 +809,24 @@ def _label_unknown(
     before it), or "unknown" (capitals alone)."""
     last_key = keys[j - 1]
     if last_key in gaz.org_tails and j - i > 1:
-        return Label.ORG, "tail"
+        return ORG, "tail"
     if last_key in gaz.loc_tails and j - i > 1:
-        return Label.LOC, "tail"
+        return LOC, "tail"
     if person_cue:
-        return Label.PER, "titled"
+        return PER, "titled"
     if j - i == 1 and tokens.acronym[i]:
-        return Label.ORG, "unknown"
+        return ORG, "unknown"
     context = _context_kind(keys, tokens, i, gaz)
     if j - i > 1:
-        if context == Label.ORG:
-            return Label.ORG, "context"
-        if context == Label.LOC and keys[i - 1] not in DIRECTIONAL_PREPOSITIONS:
-            return Label.LOC, "context"  # di Kampung Melayu; not `undangan dari Kim Jong-un`
+        if context == ORG:
+            return ORG, "context"
+        if context == LOC and keys[i - 1] not in DIRECTIONAL_PREPOSITIONS:
+            return LOC, "context"  # di Kampung Melayu; not `undangan dari Kim Jong-un`
         if all(tokens.acronym[i:j]):
-            return Label.ORG, "unknown"
+            return ORG, "unknown"
         if not NAME_WORD_TITLES.isdisjoint(keys[i + 1 : j]):
             return None  # Asrama Haji Sudiang: a title word inside names a place, not a person
-        return Label.PER, "unknown"
+        return PER, "unknown"
     if tokens.sentence_start[i] or context is None:
         return None
     return context, "context"
@@ -854,7 +852,7 @@ def _resolve_pending(
     person_parts: set[str] = set()
     for mention in found:
         named.setdefault(token_key(mention.text), mention.label)
-        if mention.label == Label.PER:
+        if mention.label == PER:
             person_parts.update(p for p in key_tuple(mention.text) if len(p) > 1)
     keys = [token_key(item.text) for item in pending]
     speaking = {key for key, item in zip(keys, pending, strict=True) if item.actor == "speech"}
@@ -866,10 +864,10 @@ def _resolve_pending(
     people = (person_parts - vocabulary) | speaking
     resolved: list[tuple[Mention, str, bool]] = []
     for key, item in zip(keys, pending, strict=True):
-        label = named.get(key) or (Label.PER if key in people else None)
+        label = named.get(key) or (PER if key in people else None)
         basis = "resolved"
         if label is None and key in acting:
-            label, basis = Label.PER, "actor"
+            label, basis = PER, "actor"
         if label:
             mention = Mention(item.text, label, item.paragraph, item.start, item.end)
             resolved.append((mention, basis, basis == "resolved" and key not in speaking))

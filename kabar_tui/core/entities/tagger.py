@@ -23,14 +23,14 @@ from kabar_tui.core.entities.features import (
     BOUNDARY,
     OFFSETS,
     QUOTE_OPENERS,
+    form_attributes,
     position_attributes,
     rule_attributes,
-    word_attributes,
 )
-from kabar_tui.core.lexicon import Label
+from kabar_tui.core.lexicon import LOC, ORG, PER
 
 LABELS = ("O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "I-ORG")
-ENTITY = ("", Label.PER, Label.LOC, Label.ORG)  # by (label number + 1) // 2
+ENTITY = ("", PER, LOC, ORG)  # by (label number + 1) // 2
 MODEL_PATH = Path(__file__).resolve().parents[2] / "data" / "entities" / "crf.npz"
 FORM_CACHE_LIMIT = 200_000
 # Where a word's place in the sentence says something (`features.position_attributes`):
@@ -83,8 +83,8 @@ class CrfModel:
         width = len(OFFSETS)
         for number, word in enumerate(new, start=first):
             self.form_ids[word] = number
-            for r, k in enumerate(OFFSETS):
-                for attribute in word_attributes(word, k):
+            for r, at_offset in enumerate(form_attributes(word)):
+                for attribute in at_offset:
                     found = index.get(attribute)
                     if found is not None:
                         cells.append(number * width + r)
