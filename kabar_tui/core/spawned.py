@@ -40,6 +40,7 @@ _ENCODING, _ERRORS = "utf-8", "surrogatepass"
 # The end of the child's error output kept for `ChildFailed`.
 _ERROR_CHARS = 4000
 _DONE, _FAILED = b"R", b"E"
+_UNREAD = object()
 # This copy of kabar_tui, first on the child's path (ahead of the user's PYTHONPATH): the
 # same code runs. `-P`: the current folder is not on it (`-c` would put it first, and
 # a `kabar_tui` or `json.py` there would be imported instead).
@@ -88,18 +89,28 @@ class SpawnedCall(Generic[T]):
         return self._process.pid
 
     def result(self) -> T:
+        """The result unpickled as it arrives: its pickle (hundreds of MB at 100k
+        articles) is never held whole beside the objects made from it."""
         assert self._process.stdout is not None
+        value: Any = _UNREAD
+        unread = ""
         with self._process.stdout as pipe:
-            data = pipe.read()
+            kind = pipe.read(1)
+            if kind == _DONE:
+                try:
+                    value = pickle.load(pipe)
+                except Exception as error:  # cut short (the exit code says why) or unreadable
+                    unread = f"{type(error).__name__}: {error}"
+            rest = pipe.read()
         code = self._process.wait()
-        if data[:1] == _DONE and code == 0:
+        if value is not _UNREAD and code == 0:
             self._errors.close()
-            return pickle.loads(memoryview(data)[1:])  # type: ignore[no-any-return]
-        if data[:1] == _FAILED:
-            said = data[1:].decode("utf-8", "replace")
+            return value  # type: ignore[no-any-return]
+        if kind == _FAILED:
+            said = rest.decode("utf-8", "replace")
         else:
             self._errors.seek(0)
-            said = self._errors.read().decode("utf-8", "replace")[-_ERROR_CHARS:]
+            said = self._errors.read().decode("utf-8", "replace")[-_ERROR_CHARS:] or unread
         self._errors.close()
         raise ChildFailed(
             f"{self._what}'s process failed (exit code {code})"
