@@ -196,9 +196,6 @@ def copies(cache: Path, count: int, before: bool) -> None:
     quotations and mention names made before the search index's thread starts."""
     from kabar_tui.core.digest import CorpusDigest, unpack_held_digest
     from kabar_tui.core.linking_arrays import release_free_memory
-    from kabar_tui.core.model import Corpus
-    from kabar_tui.core.resolve import resolved_articles
-    from kabar_tui.core.storage import CorpusResults
 
     db = sqlite3.connect(cache / DB_NAME)
     [(fingerprint,)] = db.execute("SELECT DISTINCT fingerprint FROM articles").fetchall()
@@ -238,19 +235,7 @@ def copies(cache: Path, count: int, before: bool) -> None:
         stored.names, mention_names, speakers, stored.entities, stored.quote_groups
     )
     del stored, mention_names, speakers
-    corpus = Corpus(
-        entities=resolution.entities,
-        links=links,
-        stories=stories,
-        quote_groups=resolution.quote_groups,
-    )
-    results = CorpusResults(
-        articles=resolved_articles(digest, resolution),
-        entities=corpus.entities,
-        links=links,
-        stories=stories,
-        quote_groups=corpus.quote_groups,
-    )
+    corpus, results = pipeline.corpus_results(digest, links, stories, resolution)
     del resolution
     rest = pipeline._HeldRest(held, paths)
     del held

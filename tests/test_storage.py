@@ -11,9 +11,10 @@ import pickle
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -38,6 +39,8 @@ from kabar_tui.core.model import (
 from kabar_tui.core.pipeline import IndexOptions, IndexReport, index_corpus
 from kabar_tui.core.sources import Source, read_source, read_sources
 from kabar_tui.core.storage import Storage
+
+T = TypeVar("T")
 
 ARTICLE = """{title}
 
@@ -669,6 +672,26 @@ def test_a_row_is_stored_as_plain_values_of_exact_types() -> None:
         _plain_row(("Budi", Colour.RED))
 
 
+def with_query_plans(
+    cache: Storage, run: Callable[[], T], chosen: Callable[[str], bool]
+) -> tuple[T, list[str]]:
+    """What `run` gives, and SQLite's plan of each chosen statement it made."""
+    statements: list[str] = []
+    with cache.guard("read") as db:
+        db.set_trace_callback(statements.append)
+    try:
+        given = run()
+    finally:
+        with cache.guard("read") as db:
+            db.set_trace_callback(None)
+            plans = [
+                str(db.execute(f"EXPLAIN QUERY PLAN {sql}").fetchall())
+                for sql in statements
+                if chosen(sql)
+            ]
+    return given, plans
+
+
 def test_articles_are_looked_for_by_path_not_by_reading_every_one(tmp_path: Path) -> None:
     """A new file added to a big corpus is looked for in the cache (and found in none):
     that must read its own path's row, not every stored article's (docs/incremental.md)."""
@@ -679,19 +702,11 @@ def test_articles_are_looked_for_by_path_not_by_reading_every_one(tmp_path: Path
             article = Article(f"a{n}", path, "Judul", [Paragraph(0, f"Teks {n}", 1)])
             sources.append(Source(f"a{n}", path, "", f"hash{n}"))
             cache.save_articles([(sources[-1], "", article)])
-        statements: list[str] = []
-        with cache.guard("read") as db:
-            db.set_trace_callback(statements.append)
-        try:
-            loaded = cache.load_articles([sources[1], Source("b", "new.txt", "", "h")])
-        finally:
-            with cache.guard("read") as db:
-                db.set_trace_callback(None)
-                plans = [
-                    str(db.execute(f"EXPLAIN QUERY PLAN {sql}").fetchall())
-                    for sql in statements
-                    if sql.lstrip().upper().startswith("SELECT") and " articles a " in sql
-                ]
+        loaded, plans = with_query_plans(
+            cache,
+            lambda: cache.load_articles([sources[1], Source("b", "new.txt", "", "h")]),
+            lambda sql: sql.lstrip().upper().startswith("SELECT") and " articles a " in sql,
+        )
     assert list(loaded) == [sources[1].path]
     assert plans and not any("SCAN a" in plan for plan in plans), plans
 
@@ -702,19 +717,11 @@ def test_quotation_groups_are_looked_for_by_key_not_by_reading_every_one(
     """An added article's quotations are looked for among the stored groups by their
     words: by the key index, not by the primary key, which SQLite chose and which read
     every group of the corpus (712k at 100k articles) to find a few."""
-    statements: list[str] = []
-    with cache.guard("read") as db:
-        db.set_trace_callback(statements.append)
-    try:
-        cache.quote_groups_of(1, ["menjaga defisit", "harga beras"])
-    finally:
-        with cache.guard("read") as db:
-            db.set_trace_callback(None)
-            plans = [
-                str(db.execute(f"EXPLAIN QUERY PLAN {sql}").fetchall())
-                for sql in statements
-                if "FROM quote_groups" in sql
-            ]
+    _, plans = with_query_plans(
+        cache,
+        lambda: cache.quote_groups_of(1, ["menjaga defisit", "harga beras"]),
+        lambda sql: "FROM quote_groups" in sql,
+    )
     assert plans and all("quote_groups_by_key" in plan for plan in plans), plans
 
 

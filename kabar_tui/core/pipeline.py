@@ -930,6 +930,14 @@ def _finish_digested(
 ) -> tuple[Corpus, CorpusResults]:
     """`finish_digest`, as a corpus without articles and the results to store."""
     links, stories, resolution = finish_digest(digest, stages, times, on_linked, read_rest)
+    return corpus_results(digest, links, stories, resolution)
+
+
+def corpus_results(
+    digest: CorpusDigest, links: list[Link], stories: list[Story], resolution: Resolution
+) -> tuple[Corpus, CorpusResults]:
+    """What the corpus stages found, as a corpus without articles and the results to
+    store."""
     corpus = Corpus(
         entities=resolution.entities,
         links=links,
