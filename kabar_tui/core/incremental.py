@@ -408,9 +408,7 @@ class _StoredPassages:
 
     def __getitem__(self, number: int) -> Passage:
         found = self.made.get(number)
-        if found is None:
-            found = self.made[number] = self._read(number)
-        return found
+        return self._read(number) if found is None else found
 
     def place(self, numbers: Iterable[int]) -> None:
         """Read where the stored passages among `numbers` are (into `places`)."""
@@ -461,19 +459,10 @@ class _StoredPassages:
                 )
 
     def _read(self, number: int) -> Passage:
-        self.place((number,))
-        position, paragraph = self.places[number]
-        article = self._rows[position]
-        texts = self._storage.select(
-            "SELECT text FROM paragraphs WHERE article = ? AND number = ?", (article, paragraph)
-        )
-        quotes = self._storage.select(
-            "SELECT text FROM quotes WHERE article = ? AND paragraph = ? ORDER BY position",
-            (article, paragraph),
-        )
-        if not texts:
-            raise StateDamaged(f"paragraph {paragraph} of a stored article is not stored")
-        return passage_of(self.ids[position], paragraph, texts[0][0], [q for (q,) in quotes])
+        """A passage asked for alone (not fetched with its article's candidates), made as
+        `fetch` makes them."""
+        self.fetch((number,))
+        return self.made[number]
 
 
 class StateDamaged(Exception):
