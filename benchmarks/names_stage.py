@@ -89,6 +89,17 @@ def _resolution_hash(resolution: Resolution) -> str:
     return _hash(mentions, resolution.speakers, resolution.entities, resolution.quote_groups)
 
 
+def stored_digests(db: sqlite3.Connection, corpus: int) -> sqlite3.Cursor:
+    """(article id, path, content hash, title, packed digest) of each article of a stored
+    corpus, in corpus order."""
+    return db.execute(
+        "SELECT w.article_id, a.path, a.content_hash, a.title, d.data "
+        "FROM corpus_articles w JOIN articles a ON a.id = w.article "
+        "JOIN article_digests d ON d.article = a.id WHERE w.corpus = ? ORDER BY w.position",
+        (corpus,),
+    )
+
+
 def prepare(cache: Path, folder: Path, copies: int = 1) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     db = sqlite3.connect(f"file:{cache}?mode=ro", uri=True)
@@ -102,14 +113,8 @@ def prepare(cache: Path, folder: Path, copies: int = 1) -> None:
     paths = []
     stories = []
     for copy in range(copies):  # each copy unpacked again: objects of its own, as read
-        rows = db.execute(
-            "SELECT w.article_id, a.path, a.content_hash, a.title, d.data "
-            "FROM corpus_articles w JOIN articles a ON a.id = w.article "
-            "JOIN article_digests d ON d.article = a.id WHERE w.corpus = ? ORDER BY w.position",
-            (corpus,),
-        )
         tail = f"~{copy}" if copy else ""
-        for article_id, path, content_hash, title, data in rows:
+        for article_id, path, content_hash, title, data in stored_digests(db, corpus):
             article, rest, _ = unpack_held_digest(
                 data, article_id + tail, content_hash, title, None
             )

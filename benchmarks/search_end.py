@@ -44,6 +44,7 @@ import time
 from array import array
 from pathlib import Path
 
+from benchmarks.names_stage import stored_digests
 from benchmarks.store_results import _status, by_position
 from kabar_tui.core import pipeline, storage
 from kabar_tui.core.resolve import Resolution
@@ -211,15 +212,8 @@ def copies(cache: Path, count: int, before: bool) -> None:
     mention_names, speakers = [], []
     with collector_paused():
         for copy in range(count):
-            rows = db.execute(
-                "SELECT w.article_id, a.path, a.content_hash, a.title, d.data "
-                "FROM corpus_articles w JOIN articles a ON a.id = w.article "
-                "JOIN article_digests d ON d.article = a.id WHERE w.corpus = ? "
-                "ORDER BY w.position",
-                (corpus_number,),
-            )
             tail = f"~{copy}" if copy else ""
-            for article_id, path, content_hash, title, data in rows:
+            for article_id, path, content_hash, title, data in stored_digests(db, corpus_number):
                 article, rest, found = unpack_held_digest(
                     data, article_id + tail, content_hash, title, None
                 )
