@@ -1,16 +1,17 @@
 """Linking as the first index runs it (`pipeline._link`), on the digests a first index
-stored: what the main process holds before, at the fork of the link workers and at its
-peak, the link workers' peak, CPU, and a hash of the links (docs/indexing.md, "linkmem").
+stored: what the main process holds before, when the link workers start and at its
+peak, CPU, and a hash of the links (docs/indexing.md, "linkmem", "linkspawn").
 
     nice python -m benchmarks.names_stage prepare CACHE_COPY FOLDER [--copies 10]
     nice python -m benchmarks.link_stage FOLDER
     PYTHONPATH=OTHER_CHECKOUT nice python benchmarks/link_stage.py FOLDER
+    nice python benchmarks/process_peaks.py python benchmarks/link_stage.py FOLDER
 
 FOLDER is `names_stage prepare`'s (the digests as the first index holds them: passages
 kept, the rest packed; `--copies 10` makes a 100k-sized input of a 10k cache). The link
-workers are forked (`ForkedCall`), so their own `ru_maxrss` is their peak, and it counts
-the pages they share with this process: Linux copies a forked child's page tables, so a
-worker starts at this process's resident size at the fork.
+workers' peaks are `process_peaks`'s: a spawned worker's own `ru_maxrss` counts this
+process's size at exec (Linux keeps the high-water mark across exec), and a forked one's
+(main's code before linkspawn) counts every page it shares with this process.
 """
 
 from __future__ import annotations
@@ -41,6 +42,23 @@ def _links_hash(index: linking.LinkIndex, links: list) -> str:
     return found.hexdigest()[:16]
 
 
+def _noting_shared_sizes() -> list[int]:
+    """The size of each file the workers map (none on main's code before linkspawn)."""
+    sizes: list[int] = []
+    try:
+        from kabar_tui.core import linking_workers
+    except ImportError:
+        return sizes
+    written = linking_workers.SharedCorpus.__init__
+
+    def noted(self, arrays):  # type: ignore[no-untyped-def]
+        written(self, arrays)
+        sizes.append(os.fstat(self.file.fileno()).st_size)
+
+    linking_workers.SharedCorpus.__init__ = noted  # type: ignore[method-assign]
+    return sizes
+
+
 def main() -> None:
     folder = Path(sys.argv[1])
     work, _numbers = _load(folder)  # its stories are unused: linking comes before them
@@ -52,10 +70,13 @@ def main() -> None:
         return link_in_workers(arrays, workers)
 
     linking._link_in_workers = noted
+    shared_sizes = _noting_shared_sizes()
     with _measured():
         pipeline._link(work)
     print(f"{len(work.digest.articles):,} digests, {len(work.links):,} links")
-    print(f"main process at the link workers' fork: {at_fork[0]} MB" if at_fork else "no fork")
+    print(f"main process at the link workers' start: {at_fork[0]} MB" if at_fork else "no workers")
+    for size in shared_sizes:
+        print(f"file shared with the workers: {size / 2**20:,.0f} MB")
     assert work.index is not None
     print(f"links hash {_links_hash(work.index, work.links)}")
 

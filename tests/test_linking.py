@@ -339,8 +339,8 @@ print(json.dumps({
 """
 
 
-def test_forked_workers_link_a_generated_corpus_as_one_process_does() -> None:
-    """In a fresh interpreter: a test run's own threads would keep the workers unforked."""
+def test_spawned_workers_link_a_generated_corpus_as_one_process_does() -> None:
+    """In a fresh interpreter, as the pipeline runs it."""
     import json
     import subprocess
     import sys

@@ -5,9 +5,12 @@ an interruption ends with a clear error, never a wait."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -254,3 +257,77 @@ def test_an_error_of_resolution_itself_still_surfaces_once_the_process_died(
     monkeypatch.setattr(pipeline, "resolve_digest", broken)
     with pytest.raises(ValueError, match="resolution broke"):
         _first_index(news, tmp_path / "broken.sqlite3")
+
+
+RESOLVING_CHECK = """
+import glob, json, os, time
+import kabar_tui.core.pipeline as pipeline
+from kabar_tui.core.digest import CorpusDigest
+from kabar_tui.core.pipeline import build_corpus, finish_digest
+from kabar_tui.core.resources import seeds_dir
+
+corpus = build_corpus([seeds_dir()], cache=False)
+parent = os.getpid()
+resolve_digest = pipeline.resolve_digest
+
+def resolving(*args):
+    with open(os.environ["RESOLVED_IN"], "a") as out:
+        out.write(f"{os.getpid()}\\n")
+    return resolve_digest(*args)
+
+def command(pid):
+    for _ in range(100):  # empty while the kernel is still starting it
+        line = open(f"/proc/{pid}/cmdline", "rb").read()
+        if line:
+            return line.decode().split("\\0")
+        time.sleep(0.05)
+
+def children():
+    found = []
+    for listed in glob.glob(f"/proc/{parent}/task/*/children"):
+        found.extend(map(command, open(listed).read().split()))
+    return found
+
+pipeline.resolve_digest = resolving
+given = []
+def on_linked(index):
+    given.append([os.getpid(), len(index.links), children()])
+
+alone = finish_digest(CorpusDigest.of(corpus.articles))
+small = finish_digest(CorpusDigest.of(corpus.articles), on_linked=on_linked)
+pipeline.SPAWN_MIN_ARTICLES = 1
+beside = finish_digest(CorpusDigest.of(corpus.articles), on_linked=on_linked)
+with open(os.environ["RESOLVED_IN"]) as out:
+    pids = [int(line) for line in out]
+print(json.dumps({
+    "parent": parent, "pids": pids, "given": given,
+    "stage": [repr(alone), repr(small), repr(beside)], "links": len(beside[0]),
+}))
+"""
+
+
+def test_names_are_resolved_in_a_spawned_process_while_the_link_index_is_handed_on(
+    tmp_path,
+) -> None:
+    """While `on_linked` has the link index (the pipeline stores it: this process's
+    writes), names are resolved in a spawned process (a fresh interpreter, not a fork of
+    this one), with the results of resolving them here; without `on_linked`, or for a
+    corpus below SPAWN_MIN_ARTICLES, here."""
+    output = subprocess.run(
+        [sys.executable, "-c", RESOLVING_CHECK],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+        env={**os.environ, "RESOLVED_IN": str(tmp_path / "pids")},
+    )
+    assert output.returncode == 0, output.stderr
+    found = json.loads(output.stdout)
+    parent = found["parent"]
+    assert found["pids"] == [parent, parent]  # alone and small: here; beside: not here
+    (small_pid, small_links, none), (pid, links, spawned) = found["given"]
+    assert small_pid == pid == parent and small_links == links == found["links"] > 0
+    assert none == []
+    assert len(spawned) == 1 and spawned[0][:3] == [sys.executable, "-P", "-c"]
+    assert spawned[0][5] == "kabar_tui.core.names_process"  # the job `serve` runs
+    alone, small, beside = found["stage"]
+    assert "QuoteRecord" in alone and beside == alone and small == alone

@@ -181,30 +181,45 @@ def test_watcher_thread_alone_ends_workers_of_a_killed_parent(method: str) -> No
 
 
 LINKING_WORKERS = """
-import os, sys, time, types
-from kabar_tui.core import linking
+import os, time
+from benchmarks.bench_linking import generate
+from kabar_tui.core import linking, linking_workers
 
-parent = os.getpid()
-
-def stay(*args):
-    if os.getpid() != parent:  # the forked ones; this process links beside them
-        os.write(1, f"{os.getpid()}\\n".encode())  # one write: lines never mix
+def stay(*args):  # this process, linking beside the spawned workers
+    print("started", flush=True)
     time.sleep(600)
 
 linking._take_ranges = stay
-linking._link_in_workers(types.SimpleNamespace(starts=list(range(8))), 3)
+linking_workers.__name__ = "staying_job"  # the job the spawned workers run
+linking.LinkIndex.build(generate(20, seed=1)[0], workers=3)
+"""
+
+STAYING_JOB = """
+import time
+
+def work(inbound):
+    inbound.read()
+    time.sleep(600)
 """
 
 
-def test_linking_workers_die_when_their_parent_is_killed() -> None:
-    """The cross-article stage forks its own workers: they must not outlive `kabar` either."""
+def test_linking_workers_die_when_their_parent_is_killed(tmp_path: Path) -> None:
+    """The cross-article stage spawns its own workers: they must not outlive `kabar`
+    either."""
+    (tmp_path / "staying_job.py").write_text(STAYING_JOB)
     parent = subprocess.Popen(
-        [sys.executable, "-c", LINKING_WORKERS], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", LINKING_WORKERS],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},
     )
     workers: set[int] = set()
     try:
         assert parent.stdout is not None
-        workers = {int(parent.stdout.readline()) for _ in range(2)}
+        assert parent.stdout.readline() == "started\n"
+        assert wait_until(lambda: len(descendants(parent.pid)) == 2)
+        workers = descendants(parent.pid)
         parent.kill()
         parent.wait()
         assert wait_until(lambda: not alive(workers)), f"left running: {alive(workers)}"

@@ -189,8 +189,9 @@ def _index_with_progress(
         MofNCompleteColumn(),
         TimeElapsedColumn(),
     )
-    # No refresh thread: the cross-article stage forks only while this process runs one
-    # thread (core.forked), so the bar is drawn from the progress callback instead.
+    # No refresh thread: the per-file stage forks its workers only while this process runs
+    # one thread (pipeline._process_context), so the bar is drawn from the progress
+    # callback instead.
     with Progress(
         *columns, console=console, disable=not console.is_terminal, auto_refresh=False
     ) as bar:

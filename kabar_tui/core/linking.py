@@ -9,8 +9,8 @@ article is linked without recomputing the rest.
 A whole corpus is linked in two passes that give the links adding its articles one by one
 would: the index is built first, keeping for each posting when it grew too common, then
 every paragraph looks up what was indexed before its article. The look-ups depend on
-nothing but that finished index, so they run in forked worker processes that share it
-(docs/linking.md).
+nothing but that finished index, so they run in spawned worker processes that map it
+from one file (linking_workers, docs/linking.md).
 
 Whether a word is rare depends on the whole corpus, which grows: a similar-event verdict
 is kept with the words it rests on and judged again on the current counts, so adding
@@ -19,13 +19,13 @@ articles one by one and building at once give the same links.
 
 from __future__ import annotations
 
-import multiprocessing
+import contextlib
 import os
 import re
 import zlib
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
 from itertools import chain, compress, repeat
 from operator import is_not, itemgetter
@@ -34,7 +34,6 @@ from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz
 
-from kabar_tui.core.forked import ForkedCall, can_fork
 from kabar_tui.core.lexicon import WORD, link_stopwords, plain_text
 from kabar_tui.core.linking_passages import Passage, PassageStore
 from kabar_tui.core.model import Article, Corpus, Link, LinkKind, link_order
@@ -212,7 +211,7 @@ class LinkIndex:
 
         The links are those of adding the articles one by one in order: each paragraph
         sees what was indexed before its article. `workers` None means every core, when
-        the corpus is big enough and forking is safe.
+        the corpus is big enough.
         """
         return cls.build_prepared(((a.id, prepare_passages(a)) for a in articles), workers)
 
@@ -235,7 +234,7 @@ class LinkIndex:
         from kabar_tui.core.linking_corpus import CorpusArrays
 
         arrays = CorpusArrays(index, starts)
-        release_free_memory()  # before forking, so the child does not inherit it either
+        release_free_memory()
         index.workers = _worker_count(workers, len(starts))
         if index.workers > 1:
             parts = _link_in_workers(arrays, index.workers)
@@ -596,11 +595,10 @@ def _gathered(keys: Iterable[object], index: dict) -> list[int]:
 
 def _worker_count(workers: int | None, passages: int) -> int:
     """Processes for the look-ups: `workers`, or every core for a corpus of 2k articles or
-    more, or one where forking is not safe.
+    more; one where the workers cannot share the corpus's file (not POSIX).
 
-    Workers are forked so they share the finished index instead of receiving a copy;
-    forking a process that runs other threads (the reader) can deadlock, so there the
-    look-ups stay in this process.
+    The workers are spawned, not forked (linking_workers): safe beside other threads, so
+    the reader's indexing uses them too.
     """
     if workers is None:
         if passages < PARALLEL_MIN_PASSAGES:
@@ -609,7 +607,7 @@ def _worker_count(workers: int | None, passages: int) -> int:
             workers = len(os.sched_getaffinity(0))
         except AttributeError:  # not on Linux
             workers = os.cpu_count() or 1
-    if workers > 1 and not can_fork():
+    if os.name != "posix":
         return 1
     return max(1, workers)
 
@@ -624,34 +622,47 @@ Linked = tuple[list[Found], "array[int]"]  # links found in a range of passages,
 
 
 def _link_in_workers(arrays: CorpusArrays, workers: int) -> list[Linked]:
-    """Link ranges of passages in this process and `workers - 1` forked ones, which
-    share the index copy-on-write (its arrays are only read, so their pages stay
-    shared); each takes the next range when done with one, and the parts are joined in
-    order. A range a child took but did not send back (it died) is linked here."""
+    """Link ranges of passages in this process and `workers - 1` spawned ones, which map
+    the corpus's arrays from one file (linking_workers); each takes the next range when
+    done with one, and the parts are joined in order. A range no worker sent back (it
+    could not start, failed or died) is linked here; so is every range when the file
+    cannot be written."""
+    from kabar_tui.core.linking_workers import SharedCorpus, SpawnedLinks
+    from kabar_tui.core.spawned import ChildFailed
+
     passages = len(arrays.starts)
     ranges = _ranges(passages, max(workers * _CHUNKS_PER_WORKER, passages // _ARRAY_BATCH))
-    taken = multiprocessing.get_context("fork").Value("i", 0)
-    take = partial(_take_ranges, arrays, ranges, taken)
-    children = [ForkedCall(take) for _ in range(workers - 1)]
-    parts = take()
-    for child in children:
-        parts.update(child.result())
+    try:
+        shared = SharedCorpus(arrays)
+    except OSError:  # no room for the file
+        return [arrays.link(first, end) for first, end in ranges]
+    children: list[SpawnedLinks] = []
+    try:
+        for _ in range(workers - 1):
+            try:
+                children.append(SpawnedLinks(shared, ranges))
+            except OSError:  # out of memory or processes
+                break
+        parts = _take_ranges(arrays.link, ranges, shared.take)
+        for child in children:
+            with contextlib.suppress(ChildFailed):  # its ranges are linked below
+                parts.update(child.result())
+    finally:
+        for child in children:
+            child.cancel()
+        shared.close()
     return [parts[n] if n in parts else arrays.link(*ranges[n]) for n in range(len(ranges))]
 
 
 def _take_ranges(
-    arrays: CorpusArrays, ranges: list[tuple[int, int]], taken: Any
+    link: Callable[[int, int], Linked], ranges: list[tuple[int, int]], take: Callable[[], int]
 ) -> dict[int, Linked]:
-    """Link the next range not yet taken (`taken`: a counter shared between the
+    """Link the next range not yet taken (`take`: a counter shared between the
     processes), until none is left; the links by range number."""
     linked: dict[int, Linked] = {}
-    while True:
-        with taken.get_lock():
-            number = taken.value
-            taken.value = number + 1
-        if number >= len(ranges):
-            return linked
-        linked[number] = arrays.link(*ranges[number])
+    while (number := take()) < len(ranges):
+        linked[number] = link(*ranges[number])
+    return linked
 
 
 def _quote_word_positions(words: list[str], quotes: tuple[str, ...]) -> set[int]:

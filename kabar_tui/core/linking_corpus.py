@@ -6,6 +6,7 @@ from __future__ import annotations
 from array import array
 from collections.abc import Iterator
 from functools import partial
+from typing import Any
 
 import numpy as np
 
@@ -50,7 +51,8 @@ class CorpusArrays:
         self.index = index
         self.lookup_batch = _LOOKUP_BATCH  # paragraphs looked up at once (`link`)
         passages: PassageStore = index._passages
-        self.passages = passages
+        # a PassageStore, or in a spawned worker `linking_workers.MappedPassages`
+        self.passages: Any = passages
         self.starts = np.frombuffer(starts, dtype=np.int64).copy()
         content_sizes = np.fromiter(passages.content_sizes(), np.int64, len(passages))
         self.content_offsets = np.zeros(len(passages) + 1, dtype=np.int64)
@@ -73,6 +75,31 @@ class CorpusArrays:
         self.fingerprints = FlatPostings.build(
             self._sampled_batches(), FINGERPRINT_POSTING_CAP, top_part
         )
+
+    @classmethod
+    def mapped(
+        cls,
+        index: LinkIndex,
+        starts: np.ndarray,
+        content_offsets: np.ndarray,
+        content_ids: np.ndarray,
+        vocabulary: list[str],
+        words: FlatPostings,
+        fingerprints: FlatPostings,
+    ) -> CorpusArrays:
+        """Arrays the main process built, as a spawned link worker maps them
+        (kabar_tui.core.linking_workers): `index` holds the passages and counts."""
+        arrays = cls.__new__(cls)
+        arrays.index = index
+        arrays.lookup_batch = _LOOKUP_BATCH
+        arrays.passages = index._passages
+        arrays.starts = starts
+        arrays.content_offsets = content_offsets
+        arrays.content_ids = content_ids
+        arrays.vocabulary = vocabulary
+        arrays.words = words
+        arrays.fingerprints = fingerprints
+        return arrays
 
     def _batches(self) -> Iterator[tuple[int, int]]:
         count = len(self.starts)

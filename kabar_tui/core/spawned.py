@@ -56,9 +56,15 @@ class SpawnedCall(Generic[T]):
     """`work(inbound)` of the module `job` (its input written by `send`), in a spawned
     process started and sent its input now; `result()` waits for it. OSError when no
     process can be started (the caller does the job here). `what` names the job in
-    `ChildFailed`."""
+    `ChildFailed`; `pass_fds`, descriptors the child inherits (a file it maps)."""
 
-    def __init__(self, job: str, send: Callable[[IO[bytes]], None], what: str) -> None:
+    def __init__(
+        self,
+        job: str,
+        send: Callable[[IO[bytes]], None],
+        what: str,
+        pass_fds: tuple[int, ...] = (),
+    ) -> None:
         self._what = what
         path = os.environ.get("PYTHONPATH")
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [_SOURCE, path]))}
@@ -70,6 +76,7 @@ class SpawnedCall(Generic[T]):
                 stdout=subprocess.PIPE,
                 stderr=self._errors,
                 env=env,
+                pass_fds=pass_fds,
             )
         except BaseException:
             self._errors.close()

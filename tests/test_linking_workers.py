@@ -1,0 +1,162 @@
+"""Linking's spawned workers (kabar_tui.core.linking_workers): they map the corpus's
+arrays from one file, link the ranges they take as the main process would, and any that
+cannot start, fails or dies leaves its ranges to the main process. Spawning is safe
+beside threads, so the reader's indexing uses them too."""
+
+from __future__ import annotations
+
+import mmap
+import os
+import signal
+import threading
+from array import array
+
+import pytest
+
+from benchmarks.bench_linking import generate
+from kabar_tui.core import linking, linking_workers
+from kabar_tui.core.linking import LinkIndex, prepare_passages
+from kabar_tui.core.linking_corpus import CorpusArrays
+from kabar_tui.core.model import Paragraph
+from kabar_tui.core.spawned import ChildFailed
+
+
+@pytest.fixture(scope="module")
+def articles() -> list:
+    articles, _ = generate(400, seed=1000)
+    footer = "Dapatkan update berita pilihan dan breaking news setiap hari dari kami"
+    for article in articles[::3]:  # a footer in more paragraphs than a posting holds
+        article.paragraphs.append(Paragraph(len(article.paragraphs), footer, 99))
+    return articles
+
+
+@pytest.fixture(scope="module")
+def serial(articles: list) -> tuple[list, list[int]]:
+    index = LinkIndex.build(articles, workers=1)
+    return index.links, index.deferred.tolist()
+
+
+def _result(index: LinkIndex) -> tuple[list, list[int]]:
+    return index.links, index.deferred.tolist()
+
+
+def _every_range(linked: list[tuple[int, int]], passages: int) -> bool:
+    """Whether `linked` are consecutive ranges of all the passages."""
+    ends = [0, *(end for _, end in linked)]
+    return [first for first, _ in linked] == ends[:-1] and ends[-1] == passages
+
+
+@pytest.fixture
+def main_links(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
+    """The main process takes no range itself (so the workers link them all, or the
+    fallback does), and every range it links is noted."""
+    linked: list[tuple[int, int]] = []
+    link = CorpusArrays.link
+
+    def noted(self: CorpusArrays, first: int, end: int) -> linking.Linked:
+        linked.append((first, end))
+        return link(self, first, end)
+
+    monkeypatch.setattr(linking, "_take_ranges", lambda link, ranges, take: {})
+    monkeypatch.setattr(CorpusArrays, "link", noted)
+    return linked
+
+
+def test_the_mapped_file_gives_every_passage_and_array_of_the_main_process(articles) -> None:
+    index = LinkIndex()
+    passages = index._passages
+    starts = array("q")
+    for article in articles:
+        prepared = prepare_passages(article)
+        starts.extend([len(passages)] * len(prepared))
+        passages.extend(prepared)
+    arrays = CorpusArrays(index, starts)
+    shared = linking_workers.SharedCorpus(arrays)
+    try:
+        mapped = mmap.mmap(shared.file.fileno(), 0, access=mmap.ACCESS_READ)
+        there = linking_workers._mapped_arrays(mapped, shared.layout)
+        assert len(there.passages) == len(passages)
+        assert [there.passages[n] for n in range(len(passages))] == list(passages)
+        assert sum(1 for n in range(len(passages)) if there.passages[n].quotes) > 100
+        assert there.passages.texts(5, 9) == passages.texts(5, 9)
+        assert there.vocabulary == arrays.vocabulary
+        assert there.index.frequency == index.frequency
+        assert there.index.counted == index.counted
+        for name in ("starts", "content_offsets", "content_ids"):
+            assert (getattr(there, name) == getattr(arrays, name)).all()
+        for kind in ("fingerprints", "words"):
+            for name in ("keys", "offsets", "members", "full_at", "directory"):
+                mine, theirs = getattr(arrays, kind), getattr(there, kind)
+                assert (getattr(mine, name) == getattr(theirs, name)).all()
+            assert (mine.lowest, mine.shift) == (theirs.lowest, theirs.shift)
+        assert there.link(0, len(passages)) == arrays.link(0, len(passages))
+    finally:
+        shared.close()
+
+
+def test_spawned_workers_link_every_range_as_one_process_does(articles, serial, main_links) -> None:
+    parallel = LinkIndex.build(articles, workers=3)
+    assert parallel.workers == 3
+    assert main_links == []  # the two spawned workers linked every range
+    assert _result(parallel) == serial
+    assert len(serial[0]) > 50
+
+
+def test_the_readers_indexing_links_in_spawned_workers_beside_its_threads(
+    articles, serial, main_links
+) -> None:
+    """Forked workers were refused beside other threads (a fork can deadlock there):
+    spawned ones are safe, so a thread that indexes while another runs uses them."""
+    found: list[LinkIndex] = []
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)  # the reader's event loop, say
+    other.start()
+    try:
+        indexing = threading.Thread(target=lambda: found.append(LinkIndex.build(articles, 2)))
+        indexing.start()
+        indexing.join()
+    finally:
+        stop.set()
+        other.join()
+    assert found[0].workers == 2
+    assert main_links == []
+    assert _result(found[0]) == serial
+
+
+def test_a_killed_worker_leaves_its_ranges_to_the_main_process(
+    articles, serial, main_links, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started = linking_workers.SpawnedLinks.__init__
+    results: list[str] = []
+
+    def killed(self, shared, ranges) -> None:  # as by the out-of-memory killer
+        started(self, shared, ranges)
+        os.kill(self.pid, signal.SIGKILL)
+
+    def result(self):
+        try:
+            return linking_workers.SpawnedCall.result(self)
+        except ChildFailed as error:
+            results.append(str(error))
+            raise
+
+    monkeypatch.setattr(linking_workers.SpawnedLinks, "__init__", killed)
+    monkeypatch.setattr(linking_workers.SpawnedLinks, "result", result)
+    index = LinkIndex.build(articles, workers=2)
+    assert results and "exit code -9" in results[0]
+    assert _every_range(main_links, len(index))
+    assert _result(index) == serial
+
+
+@pytest.mark.parametrize("refused", ["process", "file"])
+def test_a_worker_that_cannot_start_or_no_file_links_here(
+    articles, serial, main_links, monkeypatch: pytest.MonkeyPatch, refused: str
+) -> None:
+    def no_room(*args) -> None:
+        raise OSError(28 if refused == "file" else 11, "refused")
+
+    name = "SharedCorpus" if refused == "file" else "SpawnedLinks"
+    monkeypatch.setattr(linking_workers, name, no_room)
+    index = LinkIndex.build(articles, workers=2)
+    assert _every_range(main_links, len(index))
+    assert _result(index) == serial
