@@ -62,7 +62,10 @@ def main_links(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
     return linked
 
 
-def test_the_mapped_file_gives_every_passage_and_array_of_the_main_process(articles) -> None:
+def test_the_mapped_file_gives_every_passage_and_array_of_the_main_process(
+    articles, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(linking_workers, "_WRITE_BATCH", 100)  # strings in many batches
     index = LinkIndex()
     passages = index._passages
     starts = array("q")

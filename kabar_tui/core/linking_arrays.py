@@ -10,9 +10,9 @@ paragraph with one sort. The candidates, their order and hence the links are exa
 those of adding the articles one by one (`LinkIndex.add_prepared`, which keeps the dicts:
 one article's look-ups are too few for arrays to pay).
 
-Arrays also make the look-ups cheap to share: worker processes forked after the index is
-built read the arrays without writing to their pages (Python objects' reference counts
-would), so they add little memory.
+Arrays also make the look-ups cheap to share: spawned worker processes map them from one
+file (linking_workers) and read them in place, where Python objects would have to be
+copied into each.
 """
 
 from __future__ import annotations

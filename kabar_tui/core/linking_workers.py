@@ -36,8 +36,8 @@ if TYPE_CHECKING:
     from kabar_tui.core.linking_corpus import CorpusArrays
 
 _ITEMSIZE = {"uint8": 1, "int32": 4, "int64": 8}
-# Passages whose texts and quotations are encoded at once while the file is written.
-_WRITE_BATCH = 65_536
+# Strings encoded at once while the file is written (a few MB of bytes, held twice).
+_WRITE_BATCH = 4096
 _ALIGN = 64  # every array starts on a cache line (numpy reads it without copying)
 _COUNTER = 8  # bytes at the head of the file: the next range to take
 _ENCODING, _ERRORS = "utf-8", "surrogatepass"
@@ -118,7 +118,7 @@ def _write(arrays: CorpusArrays, file: IO[bytes]) -> Layout:
     frequency = arrays.index.frequency
     put("frequency", array("q", map(frequency.__getitem__, arrays.vocabulary)), "int64")
     layout["counted"] = arrays.index.counted
-    put("vocabulary", _strings(file, [arrays.vocabulary]), "int64")
+    put("vocabulary", _strings(file, _batched(arrays.vocabulary)), "int64")
     passages = arrays.passages
     batches = range(0, len(passages), _WRITE_BATCH)
     count = len(passages)
@@ -136,7 +136,7 @@ def _write(arrays: CorpusArrays, file: IO[bytes]) -> Layout:
         paragraphs.append(paragraph)
     put("article_of", article_of, "int32")
     put("paragraphs", paragraphs, "int32")
-    put("articles", _strings(file, [article_ids]), "int64")
+    put("articles", _strings(file, _batched(article_ids)), "int64")
     return layout
 
 
@@ -151,6 +151,10 @@ def _quotes(passages: Any, batches: range, firsts: array[int]) -> Iterator[list[
             found.extend(quoted.get(number, ()))
             firsts.append(firsts[-1] + len(quoted.get(number, ())))
         yield found
+
+
+def _batched(strings: list[str]) -> Iterator[list[str]]:
+    return (strings[at : at + _WRITE_BATCH] for at in range(0, len(strings), _WRITE_BATCH))
 
 
 def _strings(file: IO[bytes], batches: Iterable[list[str]]) -> array[int]:
