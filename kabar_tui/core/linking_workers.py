@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from kabar_tui.core.linking import Linked
     from kabar_tui.core.linking_corpus import CorpusArrays
 
-_ITEMSIZE = {"uint8": 1, "int32": 4, "int64": 8}
+_ITEMSIZE = {"int32": 4, "int64": 8}
 # Strings encoded at once while the file is written (a few MB of bytes, held twice).
 _WRITE_BATCH = 4096
 _ALIGN = 64  # every array starts on a cache line (numpy reads it without copying)
