@@ -177,14 +177,35 @@ def _cpu(who: int) -> float:
 
 def _load(folder: Path) -> tuple[pipeline.CorpusWork, array[int]]:
     """The digests as the first index holds them (their rest packed), and the quotation
-    group numbers `prepare` worked out."""
-    with (folder / INPUT).open("rb") as file:
-        articles, held, paths, stories, numbers = pickle.load(file)
-    for article in articles:  # a pickle makes new empty ones: marked let go of again
-        article.quotes = digest_module._NOT_HELD
-        article.mentions = digest_module._NO_MENTIONS
+    group numbers `prepare` worked out. The pickle is read in a forked child and sent
+    here a digest at a time, each held as the first index holds one as it arrives (the
+    passages in the corpus's buffer, `CorpusDigest.held`; or, with code before it, the
+    content words interned, `digest.shared_words`): one whole pickle read here would
+    hold every digest's objects at once, then let go of, as the index never does."""
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child
+        try:
+            os.close(read)
+            with os.fdopen(write, "wb") as out, (folder / INPUT).open("rb") as file:
+                articles, *others = pickle.load(file)
+                pickle.dump((len(articles), *others), out, pickle.HIGHEST_PROTOCOL)
+                for article in articles:
+                    pickle.dump(article, out, pickle.HIGHEST_PROTOCOL)
+        finally:
+            os._exit(0)
+    os.close(write)
     digest = CorpusDigest()
-    digest.articles = articles
+    held_as = getattr(digest, "held", None) or digest_module.shared_words  # type: ignore[attr-defined]
+    with os.fdopen(read, "rb") as pipe:
+        count, held, paths, stories, numbers = pickle.load(pipe)
+        for _ in range(count):
+            article = pickle.load(pipe)
+            # a pickle makes new empty ones: marked let go of again
+            article.quotes = digest_module._NOT_HELD
+            article.mentions = digest_module._NO_MENTIONS
+            digest.articles.append(held_as(article))
+    os.waitpid(child, 0)
     work = pipeline.CorpusWork(digest, stories=stories, on_linked=lambda index: None)
     work.read_rest = pipeline._HeldRest(held, paths)
     return work, numbers

@@ -27,6 +27,7 @@ from kabar_tui.core.digest import (
     without_rest,
 )
 from kabar_tui.core.export import corpus_to_dict
+from kabar_tui.core.linking_passages import BufferedPassages, PassageBlock
 from kabar_tui.core.pipeline import CorpusWork, IndexOptions, IndexReport, index_corpus
 from kabar_tui.core.search_store import open_search
 from kabar_tui.core.sources import read_sources
@@ -60,15 +61,27 @@ class _Watched:
         self.before_linking: list[bool] = []
         self.whole_alive = -1
         self.at_end: list[bool] = []
+        self.in_buffer: list[bool] = []  # each digest's passages in the corpus's buffer
+        self.blocks_alive = -1
+        self.passages_at_end = -1
 
     def before(self, work: CorpusWork) -> None:
         self.before_linking = [held_back(article) for article in work.digest.articles]
         self.whole_alive = sum(
             isinstance(thing, ArticleDigest) and not held_back(thing) for thing in gc.get_objects()
         )
+        self.in_buffer = [
+            isinstance(article.passages, BufferedPassages)
+            and article.passages.buffer is work.digest.passages
+            for article in work.digest.articles
+        ]
+        self.blocks_alive = sum(isinstance(thing, PassageBlock) for thing in gc.get_objects())
 
     def after(self, work: CorpusWork) -> None:
         self.at_end = [held_back(article) for article in work.digest.articles]
+        self.passages_at_end = len(work.digest.passages) + sum(
+            len(article.passages) for article in work.digest.articles
+        )
 
 
 def _streamed(
@@ -120,6 +133,11 @@ def test_a_first_index_links_holding_no_digest_whole_and_gives_the_same_results(
     assert watched.whole_alive == 0  # no digest holds its quotations or mentions here
     assert len(watched.at_end) == len(watched.before_linking)
     assert not any(watched.at_end)  # read back by the end of the stages
+    # the passages held in one buffer as they arrived, no article's block left; let go
+    # of once linked
+    assert len(watched.in_buffer) == len(watched.before_linking) and all(watched.in_buffer)
+    assert watched.blocks_alive == 0
+    assert watched.passages_at_end == 0
     assert_same_results(report, tmp_path / "cache.sqlite3", held)
 
 

@@ -1,14 +1,22 @@
-"""Compact passages (`PassageBlock`, `PassageStore`) give back what they were made from,
-and linking on them finds what linking on lists of passages finds."""
+"""Compact passages (`PassageBlock`, `PassageBuffer`, `PassageStore`) give back what they
+were made from, and linking on them finds what linking on lists of passages finds."""
 
 from __future__ import annotations
 
 import dataclasses
 import pickle
 
+import pytest
+
 from benchmarks.bench_linking import generate
 from kabar_tui.core.linking import LinkIndex, prepare_passages
-from kabar_tui.core.linking_passages import Passage, PassageBlock, PassageStore
+from kabar_tui.core.linking_passages import (
+    BufferedPassages,
+    Passage,
+    PassageBlock,
+    PassageBuffer,
+    PassageStore,
+)
 
 
 def _passages() -> list[Passage]:
@@ -36,8 +44,53 @@ def test_a_block_gives_back_the_passages_it_was_made_from() -> None:
     assert list(PassageBlock.of("a2", [])) == []
 
 
+def _quoted_passages() -> list[Passage]:
+    """Quotations that are a stretch of their text, and some that are not."""
+    return [
+        Passage("a1", 2, "dia berkata kami akan datang besok pagi", ("kami akan datang",), ()),
+        Passage("a1", 4, "teks tanpa kutipan di sini", ("kutipan dari tempat lain", ""), ()),
+        Passage("a1", 5, "é kata ü kata", ("é kata", "kata ü", "kata", "ata ü"), ("kata",)),
+    ]
+
+
+def test_a_buffer_gives_back_the_passages_it_took() -> None:
+    """Many articles' passages in one buffer: each article's share gives back its own,
+    quotations found in the text or not, any character, and pickles as a block."""
+    buffer = PassageBuffer()
+    first, second = _passages(), _quoted_passages()
+    third = [dataclasses.replace(p, article="a3") for p in second]
+    shares = [
+        buffer.take("a1", PassageBlock.of("a1", first)),
+        buffer.take("a2", []),
+        buffer.take("a1", second),
+        buffer.take("a3", third),
+    ]
+    assert len(buffer) == 9
+    assert [list(share) for share in shares] == [first, [], second, third]
+    share = shares[0]
+    assert isinstance(share, BufferedPassages) and len(share) == 3
+    assert [share[n] for n in range(-3, 3)] == first + first
+    assert share[1:] == first[1:]
+    assert share.texts_of(0, 3) == [p.text for p in first]
+    assert share.texts_of(1, 2) == [first[1].text]
+    assert list(share.content_sizes()) == [2, 0, 3]
+    assert [share.content_at(n) for n in range(3)] == [p.content for p in first]
+    assert list(share.content_words()) == [w for p in first for w in p.content]
+    assert list(share.paragraphs()) == [0, 3, 7]
+    assert share.quoted() == [(1, first[1].quotes)]
+    assert shares[3].quoted() == [(n, p.quotes) for n, p in enumerate(third) if p.quotes]
+    assert list(shares[3].content_sizes()) == [0, 0, 1]
+    assert share == PassageBlock.of("a1", first) == share
+    assert share != shares[2] and share != PassageBlock.of("a2", first)
+    copied = pickle.loads(pickle.dumps(share))  # its own passages, not the buffer
+    assert type(copied) is PassageBlock and copied == share
+    with pytest.raises(IndexError):
+        share[3]
+
+
 def test_a_store_numbers_blocks_lists_and_appended_passages_in_order() -> None:
     first, second = _passages(), [dataclasses.replace(p, article="a2") for p in _passages()]
+    buffered = [dataclasses.replace(p, article="a4") for p in _quoted_passages()]
     store = PassageStore()
     store.extend(PassageBlock.of("a1", first))
     store.extend([])
@@ -45,15 +98,19 @@ def test_a_store_numbers_blocks_lists_and_appended_passages_in_order() -> None:
     extra = dataclasses.replace(first[0], article="a3")
     store.append(extra)
     store.append(extra)
-    expected = [*first, *second, extra, extra]
+    store.extend(PassageBuffer().take("a4", buffered))
+    expected = [*first, *second, extra, extra, *buffered]
     assert len(store) == len(expected)
     assert list(store) == expected
     assert [store[n] for n in range(len(expected))] == expected
-    assert store[-1] == extra
+    assert store[-1] == buffered[-1]
     assert store.texts(1, 7) == [p.text for p in expected[1:7]]
+    assert store.texts(6, 11) == [p.text for p in expected[6:11]]
     quoted = [(n, p.quotes) for n, p in enumerate(expected) if p.quotes]
-    assert store.quoted(0, len(expected)) == quoted == [(1, first[1].quotes), (4, second[1].quotes)]
+    assert quoted[:2] == [(1, first[1].quotes), (4, second[1].quotes)]
+    assert store.quoted(0, len(expected)) == quoted
     assert store.quoted(2, 4) == []
+    assert store.quoted(9, 11) == quoted[3:]
     assert list(store.content_words()) == [w for p in expected for w in p.content]
     assert list(store.content_sizes()) == [len(p.content) for p in expected]
     assert list(store.places()) == [(p.article, p.paragraph) for p in expected]
@@ -61,11 +118,18 @@ def test_a_store_numbers_blocks_lists_and_appended_passages_in_order() -> None:
     assert len(second) == 3  # a caller's list is kept, never appended to
 
 
-def test_linking_blocks_finds_what_linking_lists_finds() -> None:
-    """Forked look-ups too: the child reads the blocks the parent holds."""
+@pytest.mark.parametrize("compact", ["blocks", "buffer"])
+def test_linking_blocks_finds_what_linking_lists_finds(compact: str) -> None:
+    """Forked look-ups too: the child reads the blocks the parent holds. In a buffer the
+    articles come in another order (as they arrive from the workers) than linked."""
     articles, _ = generate(300, seed=7)
     lists = [(a.id, prepare_passages(a)) for a in articles]
-    blocks = [(article_id, PassageBlock.of(article_id, found)) for article_id, found in lists]
+    if compact == "blocks":
+        blocks = [(article_id, PassageBlock.of(article_id, found)) for article_id, found in lists]
+    else:
+        buffer = PassageBuffer()
+        shares = {article_id: buffer.take(article_id, found) for article_id, found in lists[::-1]}
+        blocks = [(article_id, shares[article_id]) for article_id, _ in lists]
     from_lists = LinkIndex.build_prepared(lists, workers=1)
     from_blocks = LinkIndex.build_prepared(blocks, workers=1)
     assert len(from_lists.links) > 20

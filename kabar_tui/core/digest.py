@@ -6,7 +6,8 @@ linking grows by 5 GB per 100k articles. Linking, stories and name resolution ne
 less, and it can be taken from each article as it arrives, once it is stored:
 
 - linking: its passages (normalized paragraph text, quotations, content words), in one
-  `PassageBlock` (a few objects per article instead of several per paragraph);
+  `PassageBlock` (a few objects per article instead of several per paragraph), moved
+  into the corpus's `PassageBuffer` as it arrives (`CorpusDigest.held`);
 - stories: its id, title, date, and the number of words of each paragraph;
 - resolution: each mention as one integer, a code into the corpus's table of distinct
   (text, label) pairs; its quotations as plain tuples; the abbreviations it defines and
@@ -38,7 +39,7 @@ from sys import intern
 from typing import TYPE_CHECKING
 
 from kabar_tui.core.linking import prepare_passages
-from kabar_tui.core.linking_passages import Passage, PassageBlock
+from kabar_tui.core.linking_passages import Passage, PassageBlock, PassageBuffer
 from kabar_tui.core.model import Article
 
 if TYPE_CHECKING:  # imported where used: starting the reader loads no numpy
@@ -59,7 +60,8 @@ class ArticleDigest:
     title: str
     published: datetime | None
     paragraph_words: array[int]  # paragraph index, word count, index, count, ...
-    passages: Sequence[Passage]  # a PassageBlock (compact), or a list
+    # a PassageBlock, or once held its share of the corpus's PassageBuffer, or a list
+    passages: Sequence[Passage]
     mentions: array[int]  # codes into CorpusDigest.forms, in the article's order
     quotes: list[QuoteRow]
     abbreviations: dict[str, str]  # spelling key of a short form -> of its long form
@@ -72,12 +74,14 @@ class ArticleDigest:
 
 
 class CorpusDigest:
-    """The digests of a corpus's articles, and the distinct mention forms they point to."""
+    """The digests of a corpus's articles, the distinct mention forms they point to, and
+    their passages until linked."""
 
     def __init__(self) -> None:
         self.articles: list[ArticleDigest] = []
         self.forms: list[MentionForm] = []  # each once
         self._codes: dict[MentionForm, int] = {}
+        self.passages = PassageBuffer()  # the held digests' passages
 
     @classmethod
     def of(cls, articles: Iterable[Article]) -> CorpusDigest:
@@ -90,12 +94,25 @@ class CorpusDigest:
         return self.coded(*uncoded_digest(article))
 
     def coded(self, digest: ArticleDigest, forms: Iterable[MentionForm]) -> ArticleDigest:
-        """`digest` given its mentions' codes, one per (text, label) form in `forms`.
-
-        Made in another process, its words come unshared: the content words of its
-        passages are interned again, as `prepare_passages` leaves them."""
+        """`digest` given its mentions' codes, one per (text, label) form in `forms`, and
+        held (`held`)."""
         self._code(digest.mentions, forms)
-        return shared_words(digest)
+        return self.held(digest)
+
+    def held(self, digest: ArticleDigest) -> ArticleDigest:
+        """`digest` with its passages moved into the corpus's buffer as it arrives: its
+        block (a string, a tuple of words and a few more objects per article, each word
+        its own string when made in another process) let go of at once, so its memory is
+        reused by the next, and the passages of a whole corpus are a few large arrays
+        (docs/indexing.md, "passagepack")."""
+        digest.passages = self.passages.take(digest.id, digest.passages)
+        return digest
+
+    def drop_passages(self) -> None:
+        """Let go of every digest's passages (linked: the link index holds them now)."""
+        for article in self.articles:
+            article.passages = []
+        self.passages = PassageBuffer()
 
     def _code(self, mentions: array[int], forms: Iterable[MentionForm]) -> None:
         codes = self._codes
@@ -116,18 +133,6 @@ class CorpusDigest:
         digest.quotes = quotes
         digest.abbreviations = abbreviations
         digest.caption_people = people
-
-
-def shared_words(digest: ArticleDigest) -> ArticleDigest:
-    """`digest` with the content words of its passages interned (made in another process,
-    they come unshared)."""
-    passages = digest.passages
-    if isinstance(passages, PassageBlock):
-        passages.content = tuple(map(intern, passages.content))
-    else:
-        for passage in passages:
-            passage.content = tuple(map(intern, passage.content))
-    return digest
 
 
 # The quotations of a digest whose rest is not held (`held_back`): one object for all.
@@ -152,7 +157,6 @@ def without_rest(digest: ArticleDigest, forms: Sequence[MentionForm]) -> bytes:
     digest.quotes = _NOT_HELD
     digest.abbreviations = {}
     digest.caption_people = _NO_NAMES
-    shared_words(digest)
     return packed
 
 
@@ -339,19 +343,17 @@ def _unpacked(
         )
         quote_paragraphs = array("i", [row[2] for row in quotes])
         if held:
-            digest = shared_words(
-                ArticleDigest(
-                    article_id,
-                    content_hash,
-                    title,
-                    published,
-                    paragraph_words,
-                    passages,
-                    _NO_MENTIONS,
-                    _NOT_HELD,
-                    {},
-                    _NO_NAMES,
-                )
+            digest = ArticleDigest(
+                article_id,
+                content_hash,
+                title,
+                published,
+                paragraph_words,
+                passages,
+                _NO_MENTIONS,
+                _NOT_HELD,
+                {},
+                _NO_NAMES,
             )
             mention_forms: list[MentionForm] = []
         else:

@@ -1,12 +1,16 @@
 """Linking's passages kept compact: one article's in a few objects instead of several per
-paragraph (docs/linking.md, issue 14).
+paragraph, and a whole corpus's in a few large buffers (docs/linking.md, issue 14).
 
 A `Passage` in a list costs its object, its text's string header and a tuple of content
 words besides the text itself: about 170 bytes per paragraph, 190 MB at 100k articles,
 held from the moment an article is digested until the corpus is linked. `PassageBlock`
 holds an article's passages as one string of their texts, one tuple of their content
 words, their paragraph numbers and ends in one array, and the quotations of those that
-have any; it gives `Passage` objects back on demand, equal to the ones it was made from.
+have any (what an indexing worker sends and the cache stores). `PassageBuffer` holds many
+articles' passages, taken from their blocks as the digests arrive, in a few large arrays:
+the texts as UTF-8 bytes, content words as numbers, and a quotation as the span of its
+passage's text it is (news quotes one); `BufferedPassages` is one article's share of it.
+Both give `Passage` objects back on demand, equal to the ones they were made from.
 `PassageStore` numbers the passages of many blocks (or plain lists) for `LinkIndex`.
 """
 
@@ -17,6 +21,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain, repeat
+from sys import intern
 from typing import overload
 
 
@@ -128,6 +133,238 @@ class PassageBlock(Sequence[Passage]):
         content_ends = self.ends[2::_FIELDS]
         return map(int.__sub__, content_ends, chain((0,), content_ends))
 
+    def content_at(self, slot: int) -> tuple[str, ...]:
+        """The content words of passage `slot`, without making the passage."""
+        ends = self.ends
+        at = slot * _FIELDS
+        return self.content[ends[at - 1] if slot else 0 : ends[at + 2]]
+
+    def content_words(self) -> Iterable[str]:
+        return self.content
+
+    def paragraphs(self) -> Iterable[int]:
+        return self.ends[0::_FIELDS]
+
+    def quoted(self) -> list[tuple[int, tuple[str, ...]]]:
+        """(slot, quotations) of the passages that have any, in order."""
+        return sorted(self.quotes.items()) if self.quotes else []
+
+
+_ENCODING = "utf-8"
+_ERRORS = "surrogatepass"  # any str, as the digests' own bytes take it
+
+
+class PassageBuffer:
+    """Many articles' passages in a few large arrays (see the module's docstring): a
+    corpus's, filled as its digests arrive (`take`), so that holding them makes no object
+    per article or paragraph and letting go of them gives whole pages back."""
+
+    __slots__ = (
+        "_codes",
+        "_content",
+        "_content_ends",
+        "_data",
+        "_paragraphs",
+        "_quote_ends",
+        "_quotes",
+        "_text_ends",
+        "_text_starts",
+        "_words",
+    )
+
+    def __init__(self) -> None:
+        # every passage's text in UTF-8, and after it its quotations not found in it
+        self._data = bytearray()
+        self._paragraphs = array("i")
+        self._text_starts = array("q")  # per passage: where its text starts in _data
+        self._text_ends = array("q")  # and ends
+        self._content = array("i")  # content words, as numbers into _words
+        self._content_ends = array("q")  # per passage: the end of its words in _content
+        self._quotes = array("q")  # start and end in _data of each quotation
+        self._quote_ends = array("q")  # per passage: the end of its quotations (pairs)
+        self._words: list[str] = []  # each distinct content word once
+        self._codes = _Codes(self._words)
+
+    def __len__(self) -> int:
+        return len(self._paragraphs)
+
+    def take(self, article: str, passages: Iterable[Passage]) -> BufferedPassages:
+        """An article's passages added (copied), as its share of the buffer."""
+        first = len(self._paragraphs)
+        for passage in passages:
+            self._add(passage)
+        return BufferedPassages(article, self, first, len(self._paragraphs) - first)
+
+    def _add(self, passage: Passage) -> None:
+        data = self._data
+        start = len(data)
+        text = passage.text.encode(_ENCODING, _ERRORS)
+        data += text
+        self._paragraphs.append(passage.paragraph)
+        self._text_starts.append(start)
+        self._text_ends.append(len(data))
+        self._content.extend(map(self._codes.__getitem__, passage.content))
+        self._content_ends.append(len(self._content))
+        if passage.quotes:
+            padded = b" " + text + b" "
+            for quote in passage.quotes:
+                quoted = quote.encode(_ENCODING, _ERRORS)
+                at = padded.find(b" " + quoted + b" ") if quoted else -1
+                if at < 0:  # not a stretch of the text: written after it
+                    at = len(data) - start
+                    data += quoted
+                self._quotes.extend((start + at, start + at + len(quoted)))
+        self._quote_ends.append(len(self._quotes) // 2)
+
+    def passage(self, article: str, number: int) -> Passage:
+        content_ends, quote_ends = self._content_ends, self._quote_ends
+        if number:
+            words, quoted = content_ends[number - 1], quote_ends[number - 1]
+        else:
+            words = quoted = 0
+        text = self._data[self._text_starts[number] : self._text_ends[number]]
+        return Passage(
+            article,
+            self._paragraphs[number],
+            text.decode(_ENCODING, _ERRORS),
+            self.quotes(number) if quoted != quote_ends[number] else (),
+            tuple(map(self._words.__getitem__, self._content[words : content_ends[number]])),
+        )
+
+    def text(self, number: int) -> str:
+        return self._data[self._text_starts[number] : self._text_ends[number]].decode(
+            _ENCODING, _ERRORS
+        )
+
+    def content(self, number: int) -> tuple[str, ...]:
+        ends = self._content_ends
+        start = ends[number - 1] if number else 0
+        return tuple(map(self._words.__getitem__, self._content[start : ends[number]]))
+
+    def content_words(self, first: int, end: int) -> Iterator[str]:
+        """The content words of passages first..end-1, one after the other."""
+        ends = self._content_ends
+        start = ends[first - 1] if first else 0
+        stop = ends[end - 1] if end else 0
+        return map(self._words.__getitem__, self._content[start:stop])
+
+    def content_sizes(self, first: int, end: int) -> Iterator[int]:
+        ends = self._content_ends[first - 1 if first else 0 : end]
+        if not first:
+            ends.insert(0, 0)
+        return map(int.__rsub__, ends, ends[1:])
+
+    def paragraphs(self, first: int, end: int) -> array[int]:
+        return self._paragraphs[first:end]
+
+    def quotes(self, number: int) -> tuple[str, ...]:
+        ends = self._quote_ends
+        start, end = ends[number - 1] if number else 0, ends[number]
+        if start == end:
+            return ()
+        spans, data = self._quotes[2 * start : 2 * end], self._data
+        bounds = zip(spans[0::2], spans[1::2], strict=True)
+        return tuple(data[a:b].decode(_ENCODING, _ERRORS) for a, b in bounds)
+
+    def quoted(self, first: int, end: int) -> list[int]:
+        """Those of passages first..end-1 that have quotations."""
+        ends = self._quote_ends
+        before = ends[first - 1] if first else 0
+        found = []
+        for number in range(first, end):
+            if ends[number] != before:
+                found.append(number)
+                before = ends[number]
+        return found
+
+
+class _Codes(dict[str, int]):
+    """content word -> its number in `words`, numbered on first use."""
+
+    __slots__ = ("words",)
+
+    def __init__(self, words: list[str]) -> None:
+        super().__init__()
+        self.words = words
+
+    def __missing__(self, word: str) -> int:
+        code = self[word] = len(self.words)
+        self.words.append(intern(word))
+        return code
+
+
+class BufferedPassages(Sequence[Passage]):
+    """One article's passages in a `PassageBuffer`: passages first..first+size-1."""
+
+    __slots__ = ("article", "buffer", "first", "size")
+
+    def __init__(self, article: str, buffer: PassageBuffer, first: int, size: int) -> None:
+        self.article = article
+        self.buffer = buffer
+        self.first = first
+        self.size = size
+
+    def __reduce__(self) -> tuple[object, tuple[str, list[Passage]]]:
+        """Pickled as a block of its own passages, not with the whole buffer."""
+        return PassageBlock.of, (self.article, list(self))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, (PassageBlock, BufferedPassages)):
+            return NotImplemented
+        return self.article == other.article and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __len__(self) -> int:
+        return self.size
+
+    @overload
+    def __getitem__(self, slot: int) -> Passage: ...
+
+    @overload
+    def __getitem__(self, slot: slice) -> list[Passage]: ...
+
+    def __getitem__(self, slot: int | slice) -> Passage | list[Passage]:
+        if type(slot) is not int or not 0 <= slot < self.size:
+            if isinstance(slot, slice):
+                return [self[n] for n in range(*slot.indices(self.size))]
+            if not -self.size <= slot < 0:
+                raise IndexError(slot)
+            slot += self.size
+        return self.buffer.passage(self.article, self.first + slot)
+
+    def __iter__(self) -> Iterator[Passage]:
+        return (self[slot] for slot in range(self.size))
+
+    def texts_of(self, first: int, end: int) -> list[str]:
+        """The texts of passages first..end-1 of the article."""
+        text = self.buffer.text
+        return [text(number) for number in range(self.first + first, self.first + end)]
+
+    def content_sizes(self) -> Iterator[int]:
+        return self.buffer.content_sizes(self.first, self.first + self.size)
+
+    def content_at(self, slot: int) -> tuple[str, ...]:
+        return self.buffer.content(self.first + slot)
+
+    def content_words(self) -> Iterable[str]:
+        return self.buffer.content_words(self.first, self.first + self.size)
+
+    def paragraphs(self) -> Iterable[int]:
+        return self.buffer.paragraphs(self.first, self.first + self.size)
+
+    def quoted(self) -> list[tuple[int, tuple[str, ...]]]:
+        """(slot, quotations) of the passages that have any, in order."""
+        first, buffer = self.first, self.buffer
+        return [
+            (number - first, buffer.quotes(number))
+            for number in buffer.quoted(first, first + self.size)
+        ]
+
+
+# Passages of one article held compact: `PassageStore` reads them without making each.
+_COMPACT = (PassageBlock, BufferedPassages)
+
 
 class PassageStore:
     """Passages numbered in order across many articles' blocks (or plain lists of
@@ -193,10 +430,8 @@ class PassageStore:
     def content_of(self, number: int) -> tuple[str, ...]:
         """The content words of passage `number`, without making the passage."""
         block, slot = self._place(number)
-        if type(block) is PassageBlock:
-            ends = block.ends
-            at = slot * _FIELDS
-            return block.content[ends[at - 1] if slot else 0 : ends[at + 2]]
+        if isinstance(block, _COMPACT):
+            return block.content_at(slot)
         return block[slot].content
 
     def texts(self, first: int, end: int) -> list[str]:
@@ -211,7 +446,7 @@ class PassageStore:
         while left > 0:
             block = blocks[at]
             stop = min(len(block), slot + left)
-            if type(block) is PassageBlock:
+            if isinstance(block, _COMPACT):
                 found.extend(block.texts_of(slot, stop))
             else:
                 found.extend([passage.text for passage in block[slot:stop]])
@@ -227,13 +462,10 @@ class PassageStore:
             block, slot = self._place(number)
             stop = min(len(block), slot + end - number)
             start = number - slot  # the block's first passage
-            if isinstance(block, PassageBlock):
-                if block.quotes:
-                    found.extend(
-                        (start + at, quotes)
-                        for at, quotes in sorted(block.quotes.items())
-                        if slot <= at < stop
-                    )
+            if isinstance(block, _COMPACT):
+                found.extend(
+                    (start + at, quotes) for at, quotes in block.quoted() if slot <= at < stop
+                )
             else:
                 found.extend(
                     (start + at, block[at].quotes) for at in range(slot, stop) if block[at].quotes
@@ -251,18 +483,18 @@ class PassageStore:
 
 
 def _places(block: Sequence[Passage]) -> Iterable[tuple[str, int]]:
-    if type(block) is PassageBlock:
-        return zip(repeat(block.article), block.ends[0::_FIELDS])
+    if isinstance(block, _COMPACT):
+        return zip(repeat(block.article), block.paragraphs())
     return ((passage.article, passage.paragraph) for passage in block)
 
 
 def _content_words(block: Sequence[Passage]) -> Iterable[str]:
-    if type(block) is PassageBlock:
-        return block.content
+    if isinstance(block, _COMPACT):
+        return block.content_words()
     return chain.from_iterable(passage.content for passage in block)
 
 
 def _content_sizes(block: Sequence[Passage]) -> Iterable[int]:
-    if type(block) is PassageBlock:
+    if isinstance(block, _COMPACT):
         return block.content_sizes()
     return (len(passage.content) for passage in block)

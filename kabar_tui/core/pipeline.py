@@ -239,10 +239,8 @@ def _grouped(work: CorpusWork) -> array[int] | None:
 def _link(work: CorpusWork) -> None:
     """The passages are handed to the link index and dropped from the digests with it,
     so the stages after run without them."""
-    articles = work.digest.articles
-    index = LinkIndex.build_prepared((a.id, a.passages) for a in articles)
-    for article in articles:
-        article.passages = []
+    index = LinkIndex.build_prepared((a.id, a.passages) for a in work.digest.articles)
+    work.digest.drop_passages()
     work.links = index.links
     if work.on_linked is not None:
         work.index = index  # handed to `on_linked` while names are resolved (`_resolve`)
@@ -742,10 +740,10 @@ def _index(
     def take_stored(path: str, stored: StoredArticle) -> None:
         if stored.rest is not None:  # let go of already (`unpack_held_digest`)
             held[path] = stored.rest
-            arrived[path] = stored.digest
+            arrived[path] = compact.held(stored.digest)
         elif slim:
             held[path] = without_rest(stored.digest, stored.forms)
-            arrived[path] = stored.digest
+            arrived[path] = compact.held(stored.digest)
         else:
             arrived[path] = compact.coded(stored.digest, stored.forms)
         if terms is not None and stored.terms is not None:
