@@ -1,0 +1,113 @@
+"""A corpus's quotation groups held in numbers: the `QuoteRecord`s made one at a time as
+they are read.
+
+At 100k articles resolution finds about 700k groups (nearly one a quotation), and as
+objects (a record, its text, a list, an occurrence, its ints) they were 338 MB of the
+684 MB the main process held for the names process's `Resolution` from its arrival to
+the end of a first index (docs/indexing.md, "resolpieces"). Here they are the texts in
+one UTF-8 buffer, and every other field a code or number in arrays: about a fifth of
+that, and what the cache's rows are made of is the same.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
+from typing import overload
+
+from kabar_tui.core.model import QuoteOccurrence, QuoteRecord
+
+# Any str, as the articles' own rows take it.
+_ENCODING, _ERRORS = "utf-8", "surrogatepass"
+_NONE = -1  # the code of None among the strings
+
+
+class QuoteTable(Sequence[QuoteRecord]):
+    """The groups `of` was given, read back as equal `QuoteRecord`s, in order."""
+
+    __slots__ = ("_ends", "_occurrences", "_places", "_said", "_speakers", "_strings", "_texts")
+
+    def __init__(self) -> None:
+        self._texts = bytearray()  # every group's text, one after the other
+        self._ends = array("q")  # where each group's text ends in `_texts`
+        self._speakers = array("i")  # each group's speaker_canonical, a code into `_strings`
+        self._occurrences = array("i", [0])  # where each group's occurrences start and end
+        self._places = array("i")  # per occurrence: its article (a code), paragraph, start, end
+        self._said = array("i")  # per occurrence: its speaker as written, a code
+        # article ids and speakers' names, each once (codes, in the order first met)
+        self._strings: list[str] = []
+
+    @classmethod
+    def of(cls, groups: Iterable[QuoteRecord]) -> QuoteTable:
+        table = cls()
+        codes: dict[str, int] = {}
+        strings = table._strings
+
+        def code(text: str | None) -> int:
+            if text is None:
+                return _NONE
+            found = codes.get(text)
+            if found is None:
+                found = codes[text] = len(strings)
+                strings.append(text)
+            return found
+
+        for group in groups:
+            table._texts += group.text.encode(_ENCODING, _ERRORS)
+            table._ends.append(len(table._texts))
+            table._speakers.append(code(group.speaker_canonical))
+            for place in group.occurrences:
+                table._places.extend((code(place.article), place.paragraph, place.start, place.end))
+                table._said.append(code(place.speaker))
+            table._occurrences.append(len(table._said))
+        return table
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    @overload
+    def __getitem__(self, at: int) -> QuoteRecord: ...
+    @overload
+    def __getitem__(self, at: slice) -> list[QuoteRecord]: ...
+    def __getitem__(self, at: int | slice) -> QuoteRecord | list[QuoteRecord]:
+        if isinstance(at, slice):
+            return [self._record(n) for n in range(len(self))[at]]
+        if at < 0:
+            at += len(self)
+        if not 0 <= at < len(self):
+            raise IndexError("quotation group out of range")
+        return self._record(at)
+
+    def __iter__(self) -> Iterator[QuoteRecord]:
+        return map(self._record, range(len(self)))
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to any sequence of equal records (a list `resolve_digest` made)."""
+        if not isinstance(other, Sequence):
+            return NotImplemented
+        return len(self) == len(other) and all(map(QuoteRecord.__eq__, self, other))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(list(self))
+
+    def _record(self, at: int) -> QuoteRecord:
+        strings, places, said = self._strings, self._places, self._said
+        start = self._ends[at - 1] if at else 0
+        text = self._texts[start : self._ends[at]].decode(_ENCODING, _ERRORS)
+        occurrences = []
+        for n in range(self._occurrences[at], self._occurrences[at + 1]):
+            article, paragraph, begin, end = places[4 * n : 4 * n + 4]
+            speaker = said[n]
+            occurrences.append(
+                QuoteOccurrence(
+                    strings[article],
+                    paragraph,
+                    begin,
+                    end,
+                    None if speaker == _NONE else strings[speaker],
+                )
+            )
+        speaker = self._speakers[at]
+        return QuoteRecord(text, None if speaker == _NONE else strings[speaker], occurrences)
