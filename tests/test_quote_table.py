@@ -35,6 +35,7 @@ def test_a_table_reads_back_the_groups_it_was_made_of() -> None:
     assert table[1:3] == GROUPS[1:3]
     assert table == GROUPS and list(GROUPS) == table  # a list compared with it too
     assert table != GROUPS[:-1] and GROUPS[::-1] != table
+    assert table != ["a", "b", "c", "d"] and table != "abcd"  # records, not any items
     assert repr(table) == repr(GROUPS)
     with pytest.raises(IndexError):
         table[len(GROUPS)]

@@ -5,12 +5,13 @@ At 100k articles resolution finds about 700k groups (nearly one a quotation), an
 objects (a record, its text, a list, an occurrence, its ints) they were 338 MB of the
 684 MB the main process held for the names process's `Resolution` from its arrival to
 the end of a first index (docs/indexing.md, "resolpieces"). Here they are the texts in
-one UTF-8 buffer, and every other field a code or number in arrays: about a fifth of
-that, and what the cache's rows are made of is the same.
+one UTF-8 buffer, and every other field a code or number in arrays: 99 MB, and what
+the cache's rows are made of is the same.
 """
 
 from __future__ import annotations
 
+import operator
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from typing import overload
@@ -106,7 +107,7 @@ class QuoteTable(Sequence[QuoteRecord]):
         """Equal to any sequence of equal records (a list `resolve_digest` made)."""
         if not isinstance(other, Sequence):
             return NotImplemented
-        return len(self) == len(other) and all(map(QuoteRecord.__eq__, self, other))
+        return len(self) == len(other) and all(map(operator.eq, self, other))
 
     __hash__ = None  # type: ignore[assignment]
 
