@@ -111,6 +111,11 @@ def children():
         found.extend(map(command, open(listed).read().split()))
     return found
 
+def values(found):  # what the stage found, however the resolution holds it (`compact`)
+    links, stories, r = found
+    codes = [list(c) for c in r.mention_names]
+    return repr((links, stories, r.names, codes, r.speakers, r.entities, list(r.quote_groups)))
+
 pipeline.resolve_digest = resolving
 given = []
 def on_linked(index):
@@ -124,7 +129,7 @@ with open(os.environ["RESOLVED_IN"]) as out:
     pids = [int(line) for line in out]
 print(json.dumps({
     "parent": parent, "pids": pids, "given": given,
-    "stage": [repr(alone), repr(small), repr(beside)], "links": len(beside[0]),
+    "stage": [values(alone), values(small), values(beside)], "links": len(beside[0]),
 }))
 """
 
