@@ -4,7 +4,7 @@ the names process and of the main process, and CPU (docs/indexing.md, "namespawn
 `quotes`: the same for quotation grouping (`pipeline._start_quote_grouping`, "quotespawn").
 
     nice python -m benchmarks.names_stage prepare CACHE_FILE FOLDER
-    nice python -m benchmarks.names_stage run FOLDER [--link]
+    nice python -m benchmarks.names_stage run FOLDER [--link] [--parts]
     nice python -m benchmarks.names_stage quotes FOLDER
     PYTHONPATH=OTHER_CHECKOUT nice python benchmarks/names_stage.py run FOLDER
 
@@ -21,7 +21,9 @@ the path (this checkout's, or another's through PYTHONPATH: main's forks a child
 branch's spawns one) with `on_linked` doing nothing; the main process holds the digests
 with their passages (as through linking), or with `--link` the link index built from
 them (the first index's state, slower: linking at 100k is minutes). Prints the peak of
-this process, CPU of it and its children, and whether the resolution is the stored one.
+this process, CPU of it and its children, and whether the resolution is the stored one;
+`--parts`: then the memory each of its parts holds as received (names, each mention's
+name code, speakers, entities, quotation groups).
 For the names process's peak run it under `python -m benchmarks.process_peaks`: the
 largest child's `ru_maxrss`, printed too, is a forked child's peak, but a spawned one's
 counts its parent's size at exec (Linux keeps the high-water mark across exec).
@@ -46,6 +48,7 @@ import resource
 import sqlite3
 import sys
 import time
+import tracemalloc
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -250,7 +253,7 @@ def quotes(folder: Path) -> None:
     print(f"{len(found):,} quotation numbers, {len(set(found)):,} groups: {same} as prepared")
 
 
-def run(folder: Path, link: bool) -> None:
+def run(folder: Path, link: bool, parts: bool = False) -> None:
     work, numbers = _load(folder)
     work.quote_numbers = _Given(numbers)  # type: ignore[assignment]
     if link:
@@ -269,6 +272,24 @@ def run(folder: Path, link: bool) -> None:
     if expected.startswith("none"):
         same = "not compared"
     print(f"resolution {found}, stored {expected}: {same}")
+    if parts:
+        _print_parts(work.resolution)
+
+
+def _print_parts(resolution: Resolution) -> None:
+    """The memory each part of the resolution holds, as received: each part pickled and
+    unpickled alone under tracemalloc (docs/indexing.md, "resolpieces")."""
+    total = 0
+    for name in ("names", "mention_names", "speakers", "entities", "quote_groups"):
+        data = pickle.dumps(getattr(resolution, name), pickle.HIGHEST_PROTOCOL)
+        tracemalloc.start()
+        part = pickle.loads(data)
+        held = tracemalloc.get_traced_memory()[0]
+        tracemalloc.stop()
+        del part, data
+        total += held
+        print(f"  {name}: {held / 1e6:,.0f} MB ({type(getattr(resolution, name)).__name__})")
+    print(f"  the resolution's parts: {total / 1e6:,.0f} MB")
 
 
 def main() -> None:
@@ -281,6 +302,7 @@ def main() -> None:
     running = commands.add_parser("run")
     running.add_argument("folder", type=Path)
     running.add_argument("--link", action="store_true")
+    running.add_argument("--parts", action="store_true", help="print each part's memory")
     commands.add_parser("quotes").add_argument("folder", type=Path)
     args = parser.parse_args()
     if args.command == "prepare":
@@ -288,7 +310,7 @@ def main() -> None:
     elif args.command == "quotes":
         quotes(args.folder)
     else:
-        run(args.folder, args.link)
+        run(args.folder, args.link, args.parts)
 
 
 if __name__ == "__main__":

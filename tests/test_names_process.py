@@ -21,7 +21,8 @@ from kabar_tui.core.digest import CorpusDigest, held_back, without_rest
 from kabar_tui.core.model import Story
 from kabar_tui.core.names_process import SpawnedNames
 from kabar_tui.core.pipeline import CorpusWork, IndexOptions, build_corpus, index_corpus
-from kabar_tui.core.resolve import quote_group_numbers, resolve_digest
+from kabar_tui.core.quote_table import QuoteTable
+from kabar_tui.core.resolve import Resolution, quote_group_numbers, resolve_digest
 from kabar_tui.core.resources import seeds_dir
 from kabar_tui.core.spawned import ChildFailed
 from kabar_tui.core.storage import Storage
@@ -76,7 +77,31 @@ def test_names_resolved_in_a_spawned_process_are_those_resolved_here() -> None:
         assert not all(map(held_back, work.digest.articles))
         there = SpawnedNames(work.digest.articles, pipeline._packed_rests(work), stories, given)
         assert there.pid != os.getpid()
-        assert repr(there.result()) == repr(here)
+        assert _values(there.result()) == _values(here)
+
+
+def _values(resolution: Resolution) -> tuple[object, ...]:
+    """What a resolution says, whichever way it holds it (`names_process.compact`)."""
+    return (
+        resolution.names,
+        [list(codes) for codes in resolution.mention_names],
+        resolution.speakers,
+        resolution.entities,
+        list(resolution.quote_groups),
+    )
+
+
+def test_the_names_process_sends_its_resolution_back_compact() -> None:
+    """The quotation groups in numbers and each mention's code in one byte (the seeds'
+    names are fewer than 256): what the main process holds to the end of the index."""
+    articles = build_corpus([seeds_dir()], cache=False).articles
+    work, _ = _half_held(articles)
+    there = SpawnedNames(work.digest.articles, pipeline._packed_rests(work), work.stories, None)
+    found = there.result()
+    assert len(found.names) <= 256
+    assert isinstance(found.quote_groups, QuoteTable) and len(found.quote_groups)
+    assert {codes.typecode for codes in found.mention_names} == {"B"}
+    assert _values(found) == _values(resolve_digest(CorpusDigest.of(articles), work.stories))
 
 
 def test_a_names_process_that_fails_says_why_and_one_killed_says_so() -> None:
@@ -112,7 +137,7 @@ def test_the_names_process_imports_this_kabar_tui_whatever_the_folder_and_python
     monkeypatch.chdir(tmp_path / "cwd")
     monkeypatch.setenv("PYTHONPATH", str(tmp_path / "pythonpath"))
     there = SpawnedNames(work.digest.articles, pipeline._packed_rests(work), work.stories, None)
-    assert repr(there.result()) == repr(here)
+    assert _values(there.result()) == _values(here)
 
 
 def test_a_names_process_that_cannot_start_leaves_resolution_here(
@@ -288,6 +313,11 @@ def children():
         found.extend(map(command, open(listed).read().split()))
     return found
 
+def values(found):  # what the stage found, however the resolution holds it (`compact`)
+    links, stories, r = found
+    codes = [list(c) for c in r.mention_names]
+    return repr((links, stories, r.names, codes, r.speakers, r.entities, list(r.quote_groups)))
+
 pipeline.resolve_digest = resolving
 given = []
 def on_linked(index):
@@ -301,7 +331,7 @@ with open(os.environ["RESOLVED_IN"]) as out:
     pids = [int(line) for line in out]
 print(json.dumps({
     "parent": parent, "pids": pids, "given": given,
-    "stage": [repr(alone), repr(small), repr(beside)], "links": len(beside[0]),
+    "stage": [values(alone), values(small), values(beside)], "links": len(beside[0]),
 }))
 """
 

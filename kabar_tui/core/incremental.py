@@ -957,7 +957,7 @@ def _merge_entities(
 
 
 def _merge_quote_groups(
-    storage: Storage, corpus: int, added: list[QuoteRecord], rename: dict[str, str]
+    storage: Storage, corpus: int, added: Sequence[QuoteRecord], rename: dict[str, str]
 ) -> list[tuple[int, QuoteRecord, list[QuoteOccurrence]]]:
     """The quotation groups the new articles' quotations join (the stored group of the
     same words, `quote_key`) or start, by position (new ones after the stored), each as

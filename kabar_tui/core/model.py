@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -274,7 +275,8 @@ class Corpus:
     links: list[Link] = field(default_factory=list)
     stories: list[Story] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    quote_groups: list[QuoteRecord] = field(default_factory=list)
+    # a list, or held in numbers (`quote_table`) when resolved in the names' process
+    quote_groups: Sequence[QuoteRecord] = field(default_factory=list)
 
     def article(self, article_id: str) -> Article | None:
         for article in self.articles:

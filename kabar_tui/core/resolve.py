@@ -313,7 +313,7 @@ class Resolution:
     mention_names: list[array[int]]  # per article: a code into `names` per mention
     speakers: list[list[str | None]]  # per article: each quotation's speaker's canonical
     entities: list[EntityRecord]
-    quote_groups: list[QuoteRecord]
+    quote_groups: Sequence[QuoteRecord]  # from the names' process: a `QuoteTable`
 
 
 def resolve_digest(

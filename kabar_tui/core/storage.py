@@ -1576,7 +1576,7 @@ class CorpusResults:
     entities: list[EntityRecord]
     links: list[Link]
     stories: list[Story]
-    quote_groups: list[QuoteRecord]
+    quote_groups: Sequence[QuoteRecord]
 
 
 @dataclass(slots=True)
