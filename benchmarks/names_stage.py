@@ -6,6 +6,7 @@ the names process and of the main process, and CPU (docs/indexing.md, "namespawn
     nice python -m benchmarks.names_stage prepare CACHE_FILE FOLDER
     nice python -m benchmarks.names_stage run FOLDER [--link] [--parts]
     nice python -m benchmarks.names_stage quotes FOLDER
+    nice python -m benchmarks.names_stage child FOLDER INPUT_FILE
     PYTHONPATH=OTHER_CHECKOUT nice python benchmarks/names_stage.py run FOLDER
 
 `prepare` reads a copy of a first index's cache (its one corpus; read only, with SQLite:
@@ -28,6 +29,12 @@ For the names process's peak run it under `python -m benchmarks.process_peaks`: 
 largest child's `ru_maxrss`, printed too, is a forked child's peak, but a spawned one's
 counts its parent's size at exec (Linux keeps the high-water mark across exec).
 
+`child` runs the names process alone on the input `run` sends it (written to INPUT_FILE
+by a process of its own, then given as its standard input; its answer is counted, not
+read), from this small process: its `ru_maxrss` is then its own peak (a spawned
+process's counts its parent's size at exec), with its CPU (docs/indexing.md,
+"namesmem").
+
 `quotes` loads them as `run` does and starts quotation grouping as the cross-article
 stage's first step does (main's code forks a child that unpacks the rest in its copy,
 this branch's spawns one sent the packed rests), waits for the numbers and compares them
@@ -46,6 +53,7 @@ import os
 import pickle
 import resource
 import sqlite3
+import subprocess
 import sys
 import time
 import tracemalloc
@@ -57,7 +65,7 @@ from pathlib import Path
 sys.path.insert(0, os.environ.get("PYTHONPATH") or str(Path(__file__).resolve().parent.parent))
 
 from kabar_tui.core import digest as digest_module
-from kabar_tui.core import pipeline
+from kabar_tui.core import names_process, pipeline, spawned
 from kabar_tui.core.digest import ArticleDigest, CorpusDigest, unpack_held_digest, unpack_rest
 from kabar_tui.core.model import Story
 from kabar_tui.core.resolve import Resolution, quote_group_numbers
@@ -292,6 +300,32 @@ def _print_parts(resolution: Resolution) -> None:
     print(f"  the resolution's parts: {total / 1e6:,.0f} MB")
 
 
+def child_input(folder: Path, file: Path) -> None:
+    """What `run`'s `_resolve` sends the names process, written to `file`."""
+    work, numbers = _load(folder)
+    with file.open("wb") as out:
+        names_process._send(
+            out, work.digest.articles, pipeline._packed_rests(work), work.stories, numbers
+        )
+
+
+def child(folder: Path, file: Path) -> None:
+    subprocess.run([sys.executable, __file__, "child-input", str(folder), str(file)], check=True)
+    env = {**os.environ, "PYTHONPATH": spawned._SOURCE}
+    command = [sys.executable, "-P", "-c", spawned._CHILD, str(os.getpid()), names_process.__name__]
+    with file.open("rb") as inbound:
+        process = subprocess.Popen(command, stdin=inbound, stdout=subprocess.PIPE, env=env)
+        assert process.stdout is not None
+        kind, size = process.stdout.read(1), 0
+        while piece := process.stdout.read(1 << 20):
+            size += len(piece)
+        _, status, used = os.wait4(process.pid, 0)
+    print(f"code: {spawned._SOURCE}")
+    code, cpu = os.waitstatus_to_exitcode(status), used.ru_utime + used.ru_stime
+    print(f"names process: exit {code}, answer {kind!r} and {size:,} bytes")
+    print(f"its peak (ru_maxrss) {used.ru_maxrss // 1024} MB, CPU {cpu:.1f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -304,11 +338,19 @@ def main() -> None:
     running.add_argument("--link", action="store_true")
     running.add_argument("--parts", action="store_true", help="print each part's memory")
     commands.add_parser("quotes").add_argument("folder", type=Path)
+    for name in ("child", "child-input"):
+        command = commands.add_parser(name)
+        command.add_argument("folder", type=Path)
+        command.add_argument("file", type=Path)
     args = parser.parse_args()
     if args.command == "prepare":
         prepare(args.cache, args.folder, args.copies)
     elif args.command == "quotes":
         quotes(args.folder)
+    elif args.command == "child":
+        child(args.folder, args.file)
+    elif args.command == "child-input":
+        child_input(args.folder, args.file)
     else:
         run(args.folder, args.link, args.parts)
 

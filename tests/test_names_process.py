@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
+import pickletools
 import signal
 import sqlite3
 import subprocess
 import sys
 import threading
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -102,6 +105,21 @@ def test_the_names_process_sends_its_resolution_back_compact() -> None:
     assert isinstance(found.quote_groups, QuoteTable) and len(found.quote_groups)
     assert {codes.typecode for codes in found.mention_names} == {"B"}
     assert _values(found) == _values(resolve_digest(CorpusDigest.of(articles), work.stories))
+
+
+def test_entities_and_quotation_groups_pickle_as_their_fields_without_a_state_each() -> None:
+    """The names process sends 700k quotation groups back at 100k articles: pickled as a
+    slots dataclass by default, each made a state dict that both sides' pickle memo holds
+    to the end (the names process's peak, and memory left fragmented in the main
+    process: docs/indexing.md, "namesmem"). Each is its class called with its fields."""
+    articles = build_corpus([seeds_dir()], cache=False).articles
+    digest = CorpusDigest.of(articles)
+    resolution = resolve_digest(digest, [Story("s1", [a.id for a in digest.articles[:3]], "one")])
+    assert len(resolution.entities) > 1 and len(resolution.quote_groups) > 1
+    data = pickle.dumps(resolution, pickle.HIGHEST_PROTOCOL)
+    opcodes = Counter(opcode.name for opcode, _, _ in pickletools.genops(data))
+    assert opcodes["BUILD"] == opcodes["EMPTY_DICT"] == 1  # the Resolution's own, only
+    assert repr(pickle.loads(data)) == repr(resolution)
 
 
 def test_a_names_process_that_fails_says_why_and_one_killed_says_so() -> None:

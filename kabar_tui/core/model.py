@@ -14,8 +14,9 @@ def _reduce_to_fields(item: object) -> tuple[type, tuple[object, ...]]:
     """Pickle a small record as its class and field values, rebuilt by one class call.
 
     A corpus holds a million mentions; the default pickling of a slots dataclass rebuilds
-    each through a Python `__setstate__` and a throwaway state list, which doubles the
-    load time and leaves memory fragmented.
+    each through a Python `__setstate__` and a throwaway state (a dict of its fields, held
+    by the pickle's memo on both sides until the end), which doubles the load time and
+    leaves memory fragmented.
     """
     names: tuple[str, ...] = item.__slots__  # type: ignore[attr-defined]
     return type(item), tuple(getattr(item, name) for name in names)
@@ -181,6 +182,8 @@ class EntityRecord:
     mentions: int
     articles: list[str]
 
+    __reduce__ = _reduce_to_fields
+
 
 @dataclass(slots=True)
 class QuoteOccurrence:
@@ -202,6 +205,9 @@ class QuoteRecord:
     text: str
     speaker_canonical: str | None
     occurrences: list[QuoteOccurrence]
+
+    # pickled by the names process at 100k: 700k of them (docs/indexing.md, "namesmem")
+    __reduce__ = _reduce_to_fields
 
 
 @dataclass(slots=True)

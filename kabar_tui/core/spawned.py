@@ -205,11 +205,23 @@ def serve() -> None:  # pragma: no cover (the child: measured by its result)
         work = importlib.import_module(sys.argv[2]).work
         with sys.stdin.buffer as inbound:
             result = work(inbound)
-        data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-        del result
-        out.write(_DONE)
-        out.write(data)
     except Exception:
         out.write(_FAILED + traceback.format_exc()[-_ERROR_CHARS:].encode("utf-8", "replace"))
-    out.flush()
+        out.flush()
+        os._exit(0)
+    out.write(_DONE)
+    try:
+        write_result(out, result)
+    except Exception:  # the result begun: the parent finds it cut short, its error here
+        traceback.print_exc()
+        sys.stderr.flush()
+        os._exit(1)
     os._exit(0)
+
+
+def write_result(out: IO[bytes], result: object) -> None:
+    """`result` pickled into `out` as it is made, a frame at a time: the names' pickle at
+    100k articles (190 MB) held whole beside its objects was most of that process's
+    peak (docs/indexing.md, "namesmem")."""
+    pickle.dump(result, out, protocol=pickle.HIGHEST_PROTOCOL)
+    out.flush()
