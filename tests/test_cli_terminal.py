@@ -78,7 +78,7 @@ def test_config_shows_the_file_and_the_settings_in_effect(capsys, isolated_confi
 
 
 def test_index_on_a_terminal_runs_no_drawing_thread(monkeypatch, tmp_path) -> None:
-    """The cross-article stage forks only while one thread runs (core.forked): a progress
+    """The per-file workers are forked only while one thread runs (`pipeline`): a progress
     bar redrawn by its own thread took that away from everyone indexing at a terminal."""
     import io
     import threading

@@ -97,6 +97,33 @@ def test_the_mapped_file_gives_every_passage_and_array_of_the_main_process(
         shared.close()
 
 
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="reads /proc")
+def test_the_shared_file_is_written_in_the_cache_folder_when_there_is_one(
+    articles, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not in the system's temporary folder, often a tmpfs: there it would hold memory."""
+    index = LinkIndex()
+    starts = array("q")
+    for article in articles[:20]:
+        prepared = prepare_passages(article)
+        starts.extend([len(index._passages)] * len(prepared))
+        index._passages.extend(prepared)
+    arrays = CorpusArrays(index, starts)
+    cache = tmp_path / "cache"
+    for present in (True, False):
+        if present:
+            cache.mkdir()
+        monkeypatch.setenv("KABAR_CACHE_DIR", str(cache))
+        shared = linking_workers.SharedCorpus(arrays)
+        try:
+            where = os.readlink(f"/proc/self/fd/{shared.file.fileno()}")
+        finally:
+            shared.close()
+        assert where.startswith(str(cache) + os.sep) == present
+        if present:
+            cache.rename(tmp_path / "gone")
+
+
 def test_spawned_workers_link_every_range_as_one_process_does(articles, serial, main_links) -> None:
     parallel = LinkIndex.build(articles, workers=3)
     assert parallel.workers == 3

@@ -52,7 +52,7 @@ class SharedCorpus:
     cannot be written (the caller links in this process alone)."""
 
     def __init__(self, arrays: CorpusArrays) -> None:
-        self.file: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close)
+        self.file: IO[bytes] = tempfile.TemporaryFile(dir=spill_folder())  # noqa: SIM115
         try:
             self.layout = _write(arrays, self.file)
             self.file.flush()
@@ -66,6 +66,17 @@ class SharedCorpus:
 
     def close(self) -> None:
         self.file.close()
+
+
+def spill_folder() -> str | None:
+    """The cache's folder, when it exists and can be written: on disk, where the file's
+    pages can be dropped and read again. The system's temporary folder is often a tmpfs,
+    where the file (774 MB at 100k articles) would hold memory no process's size shows.
+    None (that folder) otherwise."""
+    from kabar_tui.core.storage import cache_dir
+
+    folder = cache_dir()
+    return str(folder) if os.access(folder, os.W_OK | os.X_OK) and folder.is_dir() else None
 
 
 class SpawnedLinks(SpawnedCall["dict[int, Linked]"]):
