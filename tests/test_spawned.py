@@ -33,6 +33,21 @@ def work(inbound):
 """
 
 
+TRACED = f"""
+import tracemalloc
+
+
+class PeakSoFar:
+    def __reduce__(self):  # pickled last: the child's traced peak while pickling
+        return int, (tracemalloc.get_traced_memory()[1],)
+
+
+def work(inbound):
+    inbound.read()
+    tracemalloc.start()
+    return [bytes([n]) * {PIECE_BYTES} for n in range({PIECES})] + [PeakSoFar()]
+"""
+
 UNPICKLABLE = f"""
 def work(inbound):
     inbound.read()
@@ -45,6 +60,7 @@ def jobs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / "big_result_job.py").write_text(JOBS)
     (tmp_path / "cut_short_job.py").write_text(CUT_SHORT)
     (tmp_path / "unpicklable_job.py").write_text(UNPICKLABLE)
+    (tmp_path / "traced_result_job.py").write_text(TRACED)
     monkeypatch.setenv("PYTHONPATH", str(tmp_path))
     return tmp_path
 
@@ -95,6 +111,18 @@ def test_the_result_is_written_as_it_is_pickled_not_held_whole_first() -> None:
         tracemalloc.stop()
     # pickled whole first: at least the result's size
     assert peak < 0.25 * PIECES * PIECE_BYTES, peak
+
+
+def test_the_spawned_process_pickles_its_result_into_the_pipe_as_it_is_made(
+    jobs: Path,
+) -> None:
+    """`serve` itself, not only `write_result`: pickled whole first (`pickle.dumps`), the
+    child held the pickle beside the objects, twice the result (review 14)."""
+    call: SpawnedCall[list[object]] = SpawnedCall("traced_result_job", lambda pipe: None, "a job")
+    *pieces, peak = call.result()
+    made = PIECES * PIECE_BYTES
+    assert [piece[:1] for piece in pieces] == [bytes([n]) for n in range(PIECES)]
+    assert isinstance(peak, int) and made <= peak < 1.5 * made, (peak, made)
 
 
 def test_a_result_that_fails_to_pickle_once_begun_is_a_failure_with_its_error(
