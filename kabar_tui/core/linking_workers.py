@@ -159,8 +159,9 @@ def _quotes(passages: Any, batches: range, firsts: array[int]) -> Iterator[list[
         quoted = dict(passages.quoted(first, end))
         found: list[str] = []
         for number in range(first, end):
-            found.extend(quoted.get(number, ()))
-            firsts.append(firsts[-1] + len(quoted.get(number, ())))
+            its = quoted.get(number, ())
+            found.extend(its)
+            firsts.append(firsts[-1] + len(its))
         yield found
 
 
