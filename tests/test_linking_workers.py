@@ -9,12 +9,13 @@ import mmap
 import os
 import signal
 import threading
+import weakref
 from array import array
 
 import pytest
 
 from benchmarks.bench_linking import generate
-from kabar_tui.core import linking, linking_workers
+from kabar_tui.core import linking, linking_arrays, linking_workers
 from kabar_tui.core.linking import LinkIndex, prepare_passages
 from kabar_tui.core.linking_corpus import CorpusArrays
 from kabar_tui.core.model import Paragraph
@@ -190,3 +191,49 @@ def test_a_worker_that_cannot_start_or_no_file_links_here(
     index = LinkIndex.build(articles, workers=2)
     assert _every_range(main_links, len(index))
     assert _result(index) == serial
+
+
+def test_the_corpus_arrays_are_let_go_of_before_the_parts_are_joined(
+    articles: list, serial: tuple[list, list[int]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Joining the parts was where the main process peaked at 100k (docs/indexing.md,
+    "linkpeak"): the passages' arrays are gone by then."""
+    made: list[weakref.ref[CorpusArrays]] = []
+    link = CorpusArrays.link
+
+    def noted(self: CorpusArrays, first: int, end: int) -> linking.Linked:
+        made.append(weakref.ref(self))
+        return link(self, first, end)
+
+    alive: list[bool] = []
+    join = linking._join_parts
+
+    def joined(index: LinkIndex, parts: list[linking.Linked]) -> None:
+        alive.append(made[0]() is not None)
+        join(index, parts)
+
+    monkeypatch.setattr(CorpusArrays, "link", noted)
+    monkeypatch.setattr(linking, "_join_parts", joined)
+    index = LinkIndex.build(articles, workers=1)
+    assert alive == [False]
+    assert _result(index) == serial
+
+
+def test_parts_are_joined_in_order_each_let_go_of_and_their_memory_given_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    parts: list[linking.Linked] = [
+        ([(f"link {n}", ())], array("q", [n, n + 1] * 3))  # type: ignore[list-item]
+        for n in range(5)
+    ]
+    found = [link for part, _ in parts for link in part]
+    deferred = [number for _, pairs in parts for number in pairs]
+    released: list[int] = []  # parts left to join when memory was given back
+    monkeypatch.setattr(linking_arrays, "release_free_memory", lambda: released.append(len(parts)))
+    monkeypatch.setattr(linking, "_JOIN_RELEASE", 2 * 6 * 8)  # two parts' pairs
+    index = LinkIndex()
+    linking._join_parts(index, parts)
+    assert index.found == found
+    assert index.deferred.tolist() == deferred
+    assert parts == []
+    assert released == [3, 1]

@@ -240,20 +240,17 @@ class LinkIndex:
             parts = _link_in_workers(arrays, index.workers)
         else:
             parts = [arrays.link(0, len(starts))]
-        parts.reverse()
-        while parts:  # each part let go once joined: the pairs are not held twice
-            found, deferred = parts.pop()
-            index._found.extend(found)
-            if index._deferred:
-                index._deferred.extend(deferred)
-            else:
-                index._deferred = deferred
-            del found, deferred
+        index._fingerprints = FlatView(arrays.fingerprints)
+        index._rare_words = FlatView(arrays.words, arrays.vocabulary.__getitem__)
+        # The passages' arrays (70 MB at 100k articles) and what linking freed go back
+        # before the parts are joined, where the main process peaked (docs/indexing.md,
+        # "linkpeak").
+        del arrays, starts
+        release_free_memory()
+        _join_parts(index, parts)
         # every pair was judged on the final counts: the deferred ones do not hold
         now = (index._counted, len(index._found))
         index._links = (now, [link for link, words in index._found if index._holds(words)])
-        index._fingerprints = FlatView(arrays.fingerprints)
-        index._rare_words = FlatView(arrays.words, arrays.vocabulary.__getitem__)
         release_free_memory()
         return index
 
@@ -652,6 +649,34 @@ def _link_in_workers(arrays: CorpusArrays, workers: int) -> list[Linked]:
             child.cancel()
         shared.close()
     return [parts[n] if n in parts else arrays.link(*ranges[n]) for n in range(len(ranges))]
+
+
+# Bytes of joined parts after which their memory is given back (`_join_parts`).
+_JOIN_RELEASE = 4 << 20
+
+
+def _join_parts(index: LinkIndex, parts: list[Linked]) -> None:
+    """The parts' links and deferred pairs, in order, added to `index`'s; each part let
+    go of once joined, and their memory given back every `_JOIN_RELEASE` bytes: the
+    deferred pairs (89 MB at 100k articles) are not held twice, nor is the joined array
+    copied into a heap still holding the parts (their sum was 187 MB of the main
+    process's peak)."""
+    from kabar_tui.core.linking_arrays import release_free_memory
+
+    parts.reverse()
+    joined = 0
+    while parts:
+        found, deferred = parts.pop()
+        index._found.extend(found)
+        if index._deferred:
+            index._deferred.extend(deferred)
+        else:  # the first part's pairs taken as they are (one process: the only part)
+            index._deferred = deferred
+        joined += deferred.itemsize * len(deferred)
+        del found, deferred
+        if joined >= _JOIN_RELEASE:
+            release_free_memory()
+            joined = 0
 
 
 def _take_ranges(
