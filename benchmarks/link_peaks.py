@@ -95,7 +95,9 @@ def main() -> None:
         _around(spawned.SpawnedCall, "result", "waiting for a worker", "a worker's part received")
     _ranges_marked()
     _around(linking, "_link_in_workers", None, "parts gathered")
-    _around(linking_arrays, "FlatView", "parts joined, links judged", "a FlatView made")
+    # before linkpeak the parts were joined and the links judged before the FlatViews
+    _around(linking_arrays, "FlatView", "before a FlatView", "a FlatView made")
+    _around(linking, "_join_parts", "parts to join", "parts joined")
     _around(linking_arrays, "release_free_memory", None, "free memory released")
     with _measured():
         mark("digests held")
