@@ -596,32 +596,28 @@ def _merge(
                 accepted.append(name)
         kept += accepted
     for mention, basis in zip(ruled, bases, strict=True):
-        # `_overlap` written out: these scans test some ten names a mention
-        start, end = mention.start, mention.end
         if (
             (
                 basis == "context"
-                and (
-                    " " not in mention.text or any(start < t.end and t.start < end for t in tagged)
-                )
+                and (" " not in mention.text or any(_overlap(mention, t) for t in tagged))
             )
             or (
                 basis == "actor"
                 and _known_person_word(mention)
-                and not any(start < t.end and t.start < end for t in tagged)
+                and not any(_overlap(mention, t) for t in tagged)
             )
             or (
                 basis == "unknown"
                 and (
-                    (cut and any(start < t.end and t.start < end for t in cut))
+                    (cut and any(_overlap(mention, t) for t in cut))
                     or _abbreviation_after(mention, kept, text)
                     or (
                         _weight(mention, weighed) >= _stands_at(mention)
-                        and not any(start < t.end and t.start < end for t in tagged)
+                        and not any(_overlap(mention, t) for t in tagged)
                     )
                 )
             )
-        ) and not any(start < k.end and k.start < end for k in kept):
+        ) and not any(_overlap(mention, k) for k in kept):
             kept.append(mention)
     kept = [
         _without_kiai(m)

@@ -98,8 +98,6 @@ class Tokens:
         """Capitalised words that are part of a web address like REPUBLIKA.CO.ID: a dot and a
         letter right after the word, or a letter and a dot right before it."""
         domain = [False] * len(capital)
-        if text.count(".") == text.count(". ") + text.endswith("."):
-            return domain  # every dot ends the text or has a space after it (most text)
         ending_at: dict[int, int] | None = None
         starting_at: dict[int, int] | None = None
         indexes = range(len(capital))
