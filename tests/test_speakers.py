@@ -12,9 +12,7 @@ from hypothesis import strategies as st
 
 from benchmarks.textgen import paragraphs
 from kabar_tui.core.lexicon import speech_cues
-from kabar_tui.core.model import Mention
-from kabar_tui.core.speakers import VERB_SHAPE, VERB_SHAPE_PLAIN, _not_a_name, _person, cues
-from kabar_tui.core.speakers import WORD as speakers_WORD
+from kabar_tui.core.speakers import VERB_SHAPE, VERB_SHAPE_PLAIN, cues
 
 PLAIN = re.compile(VERB_SHAPE_PLAIN)
 # Pieces that make verb-shaped words, words glued to them, and the marks around them.
@@ -76,39 +74,6 @@ def test_a_passive_cue_must_be_a_di_word(monkeypatch) -> None:
     monkeypatch.setattr(speakers, "speech_cues", lambda: words)
     with pytest.raises(ValueError, match="passive verb must start with di-"):
         speakers.cues.__wrapped__()
-
-
-def _person_word_by_word(text: str, mention: Mention, roles: frozenset[str]):
-    """`speakers._person` as it read every word through `_not_a_name` (before tagspeed3)."""
-    if not any(_not_a_name(word, roles) for word in mention.text.split()):
-        return mention.text, mention.start, mention.end
-    start = None
-    for word in speakers_WORD.finditer(text, mention.start, mention.end):
-        if _not_a_name(word.group(), roles):
-            continue
-        if start is None or _not_a_name(text[start : word.start()].split()[-1], roles):
-            start = word.start()
-    if start is None:
-        return None
-    return text[start : mention.end], start, mention.end
-
-
-# Titles and ranks (as written and in other cases), names, numbers and marks inside words.
-ROLE_PIECES = ["Kepala", "kepala", "KEPALA", "Dinas", "Kapolres", "AKBP", "Dr.", "Jenderal"]
-ROLE_PIECES += ["Budi", "Santoso", "Élise", "Straße", "al-Assad", "19", "2", ".", "'", " "]
-person_texts = st.lists(st.sampled_from(ROLE_PIECES), max_size=8).map("".join)
-
-
-@settings(max_examples=500, deadline=None)
-@given(person_texts)
-def test_person_equals_the_word_by_word_reading(name: str) -> None:
-    """Its quick test for names of letters with no title gives what every word asked
-    `_not_a_name` gave."""
-    text = f"kata {name}, lalu"
-    mention = Mention(name, "PER", 0, 5, 5 + len(name))
-    roles = cues().roles
-    assert {"kepala", "dinas", "kapolres", "akbp", "jenderal"} <= roles
-    assert _person(text, mention, roles) == _person_word_by_word(text, mention, roles)
 
 
 def _speech_by_the_shape(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -24,7 +24,6 @@ from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from operator import attrgetter
 from typing import cast
 
 from kabar_tui.core.lexicon import LOC, ORG, PER, speech_cues
@@ -163,18 +162,15 @@ class Speaker:
     person: bool = False  # a named person, whom a later pronoun cue can mean
 
 
-_START = attrgetter("start")
-
-
 class ParagraphMentions:
     """One paragraph's mentions, sorted, for range lookups in log time."""
 
     __slots__ = ("by_start", "mentions", "starts")
 
     def __init__(self, mentions: Sequence[Mention]) -> None:
-        self.mentions = sorted(mentions, key=_START)
-        self.starts = list(map(_START, self.mentions))
-        self.by_start = dict(zip(self.starts, self.mentions, strict=True))
+        self.mentions = sorted(mentions, key=lambda m: m.start)
+        self.starts = [m.start for m in self.mentions]
+        self.by_start = {m.start: m for m in self.mentions}
 
     def within(self, start: int, end: int) -> list[Mention]:
         found = []
@@ -275,12 +271,7 @@ def _full_names(text: str, mentions: Sequence[Mention]) -> list[tuple[str, str]]
 def _person(text: str, mention: Mention, roles: frozenset[str]) -> tuple[str, int, int] | None:
     """(name, start, end) of a person mention with leading title and rank words cut off,
     None when it is only such words (`Ajun Komisaris`) or no name at all (`Covid-19`)."""
-    words = mention.text.split()
-    # most names: words of letters, none a title (two C-level passes; `_not_a_name` says
-    # the same of each such word)
-    if all(map(str.isalpha, words)) and roles.isdisjoint(map(str.casefold, words)):
-        return mention.text, mention.start, mention.end
-    if not any(_not_a_name(word, roles) for word in words):
+    if not any(_not_a_name(word, roles) for word in mention.text.split()):
         return mention.text, mention.start, mention.end
     # The name follows the last title, unit or number that has a name word after it (a
     # title word at the end is part of the name: Uka Suska Puji Utama).
