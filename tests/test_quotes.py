@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from benchmarks.textgen import paragraphs
 from kabar_tui.core.entities import recognise
 from kabar_tui.core.lexicon import Label
 from kabar_tui.core.model import Mention, Quote
-from kabar_tui.core.quotes import attribute
+from kabar_tui.core.quotes import SENTENCE_END, _sentence_ends, attribute
 from kabar_tui.core.resources import seeds_dir
 from kabar_tui.core.speakers import _name_in_body
 
@@ -731,3 +734,18 @@ def test_a_body_after_a_comma_inside_a_closing_mark_and_dengan_is_the_subject() 
     assert [q.speaker for q in quotes if q.kind == "indirect"] == [
         "Badan Intelijen Nasional Korea Selatan"
     ]
+
+
+# Stops, the marks and spaces the pattern looks at after them (and others), letters.
+SENTENCE_ALPHABET = 'a.!?,:B \n\t\u00a0\u2003“”"„«»’'
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=SENTENCE_ALPHABET, max_size=40))
+def test_sentence_ends_equal_the_pattern(text: str) -> None:
+    assert _sentence_ends(text) == [m.end() for m in SENTENCE_END.finditer(text)]
+
+
+def test_sentence_ends_of_news_text() -> None:
+    for text in [*paragraphs(300, seed=8), "Ia pergi.\n", "Selesai!“Ya?” katanya..."]:
+        assert _sentence_ends(text) == [m.end() for m in SENTENCE_END.finditer(text)]

@@ -74,3 +74,39 @@ def test_a_passive_cue_must_be_a_di_word(monkeypatch) -> None:
     monkeypatch.setattr(speakers, "speech_cues", lambda: words)
     with pytest.raises(ValueError, match="passive verb must start with di-"):
         speakers.cues.__wrapped__()
+
+
+def _speech_by_the_shape(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """`Cues.speech` as it read every VERB_SHAPE word (before tagspeed3)."""
+    verbs = cues().speech_verbs
+    return [
+        m.span() for m in VERB_SHAPE.finditer(text, start, end) if m.group().casefold() in verbs
+    ]
+
+
+SPEECH_PIECES = [*PIECES, "mengatakan", "Mengatakan", "berkata", "ngatakan", "rkata", "e", "M"]
+speech_texts = st.lists(st.sampled_from(SPEECH_PIECES), max_size=12).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(speech_texts, st.integers(0, 60), st.integers(0, 60))
+def test_speech_finds_the_listed_verbs_of_the_shape(text: str, start: int, end: int) -> None:
+    found = [m.span() for m in cues().speech(text, start, end)]
+    assert found == _speech_by_the_shape(text, start, end)
+    assert [m.span() for m in cues().speech(text)] == _speech_by_the_shape(text, 0, len(text))
+
+
+def test_speech_on_news_text() -> None:
+    texts = [*paragraphs(300, seed=9), "Ia yakin menang, katanya. Budi mengatakan, ya."]
+    for text in texts:
+        assert [m.span() for m in cues().speech(text)] == _speech_by_the_shape(text, 0, len(text))
+    assert any(next(cues().speech(text), None) for text in texts)
+
+
+def test_speech_in_every_stretch() -> None:
+    """A stretch may start or end inside a verb (`quotes` reads the words before a mark)."""
+    text = "Mengatakan, Budi mengatakan: Ani berkata lalu menyampaikannya; Me berkata"
+    for start in range(len(text) + 1):
+        for end in range(start, len(text) + 1):
+            found = [m.span() for m in cues().speech(text, start, end)]
+            assert found == _speech_by_the_shape(text, start, end), (start, end)

@@ -24,6 +24,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from typing import cast
 
 from kabar_tui.core.lexicon import LOC, ORG, PER, speech_cues
 from kabar_tui.core.model import Mention
@@ -55,6 +56,12 @@ VERB_SHAPE = re.compile(
     r"(?:(?<=[Mm])e[a-z]{3,}|(?<=[Bb])er[a-z]{3,}|(?<=y)akin|(?<=o)ptimistis|(?<=k)hawatir)\b"
 )
 
+# VERB_SHAPE's me- and ber- words from their second letter: a pattern that opens with one
+# letter, which the regex engine finds by a plain character search, where VERB_SHAPE's
+# opening set is tested at every position (`Cues.speech` about 1.3x faster a paragraph;
+# tests/test_speakers.py checks the verbs found against VERB_SHAPE's).
+_ME_BER = re.compile(r"e(?<=[MmBb]e)(?<!\w..)(?:(?<=[Mm]e)[a-z]{3,}|(?<=[Bb]e)r[a-z]{3,})\b")
+
 
 @dataclass(frozen=True, slots=True)
 class Cues:
@@ -84,9 +91,18 @@ class Cues:
         """Reporting verbs in text[start:end]: words shaped like one, kept if listed (a
         case-sensitive prefix pattern and a set are several times faster than a long
         case-insensitive alternation)."""
-        for match in VERB_SHAPE.finditer(text, start, len(text) if end is None else end):
-            if match.group().casefold() in self.speech_verbs:
-                yield match
+        end = len(text) if end is None else end
+        if "yakin" in text or "optimistis" in text or "khawatir" in text:
+            for match in VERB_SHAPE.finditer(text, start, end):
+                if match.group().casefold() in self.speech_verbs:
+                    yield match
+            return
+        # most text: the me- and ber- words only, found by their `e` (`_ME_BER`), each
+        # listed one matched again where it starts for the pattern's own match
+        for rest in _ME_BER.finditer(text, start + 1, end):
+            first = rest.start() - 1
+            if text[first : rest.end()].casefold() in self.speech_verbs:
+                yield cast("re.Match[str]", VERB_SHAPE.match(text, first, end))
 
     def first_speech(
         self, text: str, start: int = 0, end: int | None = None
