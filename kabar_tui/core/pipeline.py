@@ -1217,8 +1217,8 @@ class StoredArticle(NamedTuple):
 class _Shape(NamedTuple):
     """What a worker sends back of a processed article: the `Article`, or (`digested`) a
     StoredArticle, with its rows if `recorded`, its search terms if `searched`, and its
-    digest let go of its rest, sent packed, if `held` (`digest.without_rest`: made in the
-    worker, not in the main process that every worker waits on)."""
+    digest let go of its rest, sent packed, if `held` (`digest.without_rest`: in the
+    workers, not serially in the main process, which shares their two cores)."""
 
     digested: bool = False
     recorded: bool = False
