@@ -35,9 +35,9 @@ def main() -> None:
         gc.freeze()
         gc.set_threshold(collect_every, 10, 10)
     options = IndexOptions()
-    # what `kabar index` asks of a worker (older code: no search terms)
-    searched = {"searched": True} if "searched" in _Shape._fields else {}
-    shape = _Shape(digested=True, recorded=True, **searched)
+    # what `kabar index` asks of a worker (older code: no search terms, the rest kept)
+    asked = {name: True for name in ("searched", "held") if name in _Shape._fields}
+    shape = _Shape(digested=True, recorded=True, **asked)
     started = time.process_time()
     for start in range(0, len(sources), options.batch):
         _process_many(sources[start : start + options.batch], options, shape)

@@ -6,17 +6,21 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import os
+import pickle
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from benchmarks.corpus import raw_articles
 from kabar_tui.core import pipeline
-from kabar_tui.core.digest import CorpusDigest
+from kabar_tui.core.digest import CorpusDigest, held_apart, held_back, unpack_rest, without_rest
 from kabar_tui.core.entities import find_entities, find_entities_many
+from kabar_tui.core.export import corpus_to_dict
 from kabar_tui.core.model import Article
 from kabar_tui.core.pipeline import (
     ARTICLE_STAGES,
@@ -117,6 +121,71 @@ def test_a_streamed_index_gets_rows_and_digests_from_the_workers() -> None:
     without_cache = _process_many(group[:2], IndexOptions(), _Shape(digested=True))
     assert all(isinstance(o, StoredArticle) and o.record is None for o in without_cache)
     assert _process_many(group[:2], IndexOptions()) == articles[:2]
+
+
+def test_a_worker_lets_go_of_each_digests_rest_and_sends_it_packed() -> None:
+    """With `held` (`kabar index`), the worker, not the main process every worker waits
+    on, lets go of a digest's rest (`without_rest`): it sends the slim digest and the rest
+    packed, which unpack to what the whole digest held; once unpickled, the digest is
+    marked held back again (`held_apart`) and equals the one let go of here."""
+    group = sources(10)
+    whole = _process_many(group, IndexOptions(), _Shape(digested=True, recorded=True))
+    shape = _Shape(digested=True, recorded=True, searched=True, held=True)
+    sent = pickle.loads(pickle.dumps(_process_many(group, IndexOptions(), shape)))
+    for before, outcome in zip(whole, sent, strict=True):
+        assert isinstance(before, StoredArticle) and isinstance(outcome, StoredArticle)
+        assert outcome.rest is not None and outcome.forms == []
+        assert outcome.record == before.record and outcome.packed == before.packed
+        digest = before.digest
+        rest = (digest.quotes, digest.abbreviations, digest.caption_people, before.forms)
+        assert unpack_rest(outcome.rest) == rest
+        assert outcome.rest == without_rest(digest, before.forms)
+        assert held_back(held_apart(outcome.digest))
+        assert asdict(outcome.digest) == asdict(digest)
+    assert any(outcome.digest.title for outcome in sent)
+
+
+def test_the_main_process_lets_go_of_no_rest_when_workers_sent_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first index with two workers: every digest arrives without its rest, so the main
+    process packs none (before, it packed each, serially, while the workers waited on
+    it); each digest is still held back, and the stored corpus is that of one worker,
+    where the main process lets go of each rest itself."""
+    folder = tmp_path / "news"
+    folder.mkdir()
+    for source in sources(30):
+        (folder / f"{source.id}.txt").write_text(source.text, encoding="utf-8")
+    here: list[int] = []
+    let_go = pipeline.without_rest
+
+    def counted(*args: Any) -> bytes:
+        here.append(os.getpid())
+        return let_go(*args)
+
+    monkeypatch.setattr(pipeline, "without_rest", counted)
+    seen: list[bool] = []
+    stages = (("seen", lambda work: seen.extend(map(held_back, work.digest.articles))),)
+    exported = []
+    for workers in (2, 1):
+        here.clear()
+        seen.clear()
+        options = IndexOptions(
+            workers=workers,
+            keep_articles=False,
+            parallel_min_files=2,
+            corpus_stages=stages + pipeline.CORPUS_STAGES,
+        )
+        with Storage(tmp_path / f"cache{workers}.sqlite3") as cache:
+            report = index_corpus([folder], cache=cache, keep_articles=False, options=options)
+            stored = cache.load_corpus(report.key)
+        assert report.workers == workers and report.processed == report.articles > 30
+        assert len(seen) == report.articles and all(seen)
+        # two workers: none let go of here; one: each here, once
+        assert here.count(os.getpid()) == (0 if workers == 2 else report.articles)
+        assert stored is not None
+        exported.append(corpus_to_dict(stored))
+    assert exported[0] == exported[1]
 
 
 def _collector_state() -> tuple[bool, tuple[int, int, int], int]:

@@ -153,11 +153,19 @@ def without_rest(digest: ArticleDigest, forms: Sequence[MentionForm]) -> bytes:
     read back from the cache: the index then does not depend on the cache staying as it
     wrote it (docs/indexing.md, "The rest of the digests held packed")."""
     packed = packed_rest(digest, forms)
+    held_apart(digest)
+    return packed
+
+
+def held_apart(digest: ArticleDigest) -> ArticleDigest:
+    """`digest` marked as let go of its rest (`held_back`), its rest dropped: also what a
+    digest `without_rest` made in another process (an indexing worker) needs once
+    unpickled here, where its markers arrive as new empty objects."""
     digest.mentions = _NO_MENTIONS
     digest.quotes = _NOT_HELD
     digest.abbreviations = {}
     digest.caption_people = _NO_NAMES
-    return packed
+    return digest
 
 
 def uncoded_digest(

@@ -50,6 +50,7 @@ from kabar_tui.core.digest import (
     DigestUnreadable,
     MentionForm,
     StoredRest,
+    held_apart,
     held_back,
     pack_digest,
     packed_rest,
@@ -738,12 +739,9 @@ def _index(
     held: dict[str, bytes] = {}
 
     def take_stored(path: str, stored: StoredArticle) -> None:
-        if stored.rest is not None:  # let go of already (`unpack_held_digest`)
+        if stored.rest is not None:  # let go of already: by a worker, or as stored
             held[path] = stored.rest
-            arrived[path] = compact.held(stored.digest)
-        elif slim:
-            held[path] = without_rest(stored.digest, stored.forms)
-            arrived[path] = compact.held(stored.digest)
+            arrived[path] = compact.held(held_apart(stored.digest))
         else:
             arrived[path] = compact.coded(stored.digest, stored.forms)
         if terms is not None and stored.terms is not None:
@@ -768,7 +766,9 @@ def _index(
                 take(source.path, article)
                 shown.append(article)
                 continue
-            made = _stored_article(source, article, pack=True, searched=terms is not None)
+            made = _stored_article(
+                source, article, pack=True, searched=terms is not None, held=slim
+            )
             take_stored(source.path, made)
             if made.packed is not None:
                 unstored.append((source, made.packed))
@@ -791,7 +791,7 @@ def _index(
     used = workers if len(missing) >= options.parallel_min_files and workers > 1 else 1
     started = time.perf_counter()
     pending: list[tuple[Source, str, ArticleRecord, DigestRow | None]] = []
-    shape = _Shape(digested=digested, recorded=storage is not None, searched=searched)
+    shape = _Shape(digested=digested, recorded=storage is not None, searched=searched, held=slim)
     # Closed on the way out, so an exception (a cancel, a signal) ends the workers now.
     with (
         _collector_paused_if_alone(),
@@ -1209,17 +1209,21 @@ class StoredArticle(NamedTuple):
     terms: ArticleTerms | None
     # the digest and terms packed to store with the article (`digest.pack_digest`)
     packed: DigestRow | None = None
-    # the rest of a digest let go of it, packed (`digest.unpack_held_digest`)
+    # the rest of a digest let go of it, packed (`digest.without_rest`, by the worker, or
+    # `digest.unpack_held_digest`); `forms` is then empty
     rest: bytes | None = None
 
 
 class _Shape(NamedTuple):
     """What a worker sends back of a processed article: the `Article`, or (`digested`) a
-    StoredArticle, with its rows if `recorded` and its search terms if `searched`."""
+    StoredArticle, with its rows if `recorded`, its search terms if `searched`, and its
+    digest let go of its rest, sent packed, if `held` (`digest.without_rest`: in the
+    workers, not serially in the main process, which shares their two cores)."""
 
     digested: bool = False
     recorded: bool = False
     searched: bool = False
+    held: bool = False
 
 
 _WHOLE = _Shape()  # the articles themselves
@@ -1351,7 +1355,7 @@ def _outcome(
         if not shape.digested:
             return result
         return _stored_article(
-            source, result, shape.recorded, shape.recorded, shape.searched, people
+            source, result, shape.recorded, shape.recorded, shape.searched, people, shape.held
         )
     except Exception as error:
         return f"could not be processed ({type(error).__name__}: {error})"
@@ -1364,21 +1368,28 @@ def _stored_article(
     pack: bool = False,
     searched: bool = False,
     people: Counter[str] | None = None,
+    held: bool = False,
 ) -> StoredArticle:
     """An article as a streamed index takes it: its rows if `record`, its digest, its
-    search terms if `searched`, and digest and terms packed to store if `pack`."""
+    search terms if `searched`, digest and terms packed to store if `pack`, and the
+    digest let go of its rest, packed, if `held` (`digest.without_rest`)."""
     digest, forms = uncoded_digest(article, people)
     terms = _article_terms(article) if searched or pack else None
     packed = None
     if pack and terms is not None:
         data = pack_digest(digest, forms, terms)
         packed = digest_row(source, article.title, article.published, data)
+    rest = None
+    if held:
+        rest = without_rest(digest, forms)
+        forms = []
     return StoredArticle(
         article_record(source, article) if record else None,
         digest,
         forms,
         terms if searched else None,
         packed,
+        rest,
     )
 
 
