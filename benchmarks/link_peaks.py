@@ -101,10 +101,8 @@ def main() -> None:
     _around(linking_arrays, "release_free_memory", None, "free memory released")
     with _measured():
         mark("digests held")
-        index = linking.LinkIndex.build_prepared
         _around(linking.LinkIndex, "build_prepared", None, "build_prepared returned")
         pipeline._link(work)
-        del index
         mark("passages dropped (stage done)")
     print(f"{len(work.digest.articles):,} digests, {len(work.links):,} links")
     assert work.index is not None

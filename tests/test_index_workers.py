@@ -149,8 +149,8 @@ def test_the_main_process_lets_go_of_no_rest_when_workers_sent_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A first index with two workers: every digest arrives without its rest, so the main
-    process packs none (before, it packed each, serially, while the workers waited on
-    it); each digest is still held back, and the stored corpus is that of one worker,
+    process packs none (before, it packed each, serially, on the cores the workers
+    share); each digest is still held back, and the stored corpus is that of one worker,
     where the main process lets go of each rest itself."""
     folder = tmp_path / "news"
     folder.mkdir()

@@ -24,7 +24,6 @@ from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import cast
 
 from kabar_tui.core.lexicon import LOC, ORG, PER, speech_cues
 from kabar_tui.core.model import Mention
@@ -102,7 +101,9 @@ class Cues:
         for rest in _ME_BER.finditer(text, start + 1, end):
             first = rest.start() - 1
             if text[first : rest.end()].casefold() in self.speech_verbs:
-                yield cast("re.Match[str]", VERB_SHAPE.match(text, first, end))
+                match = VERB_SHAPE.match(text, first, end)
+                assert match is not None, "_ME_BER found a word VERB_SHAPE does not"
+                yield match
 
     def first_speech(
         self, text: str, start: int = 0, end: int | None = None
