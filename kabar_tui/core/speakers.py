@@ -101,9 +101,9 @@ class Cues:
         for rest in _ME_BER.finditer(text, start + 1, end):
             first = rest.start() - 1
             if text[first : rest.end()].casefold() in self.speech_verbs:
-                match = VERB_SHAPE.match(text, first, end)
-                assert match is not None, "_ME_BER found a word VERB_SHAPE does not"
-                yield match
+                verb = VERB_SHAPE.match(text, first, end)
+                assert verb is not None, "_ME_BER found a word VERB_SHAPE does not"
+                yield verb
 
     def first_speech(
         self, text: str, start: int = 0, end: int | None = None
