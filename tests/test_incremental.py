@@ -600,3 +600,44 @@ def test_stored_candidates_are_read_in_batches_not_one_by_one(
     assert added.updated == 4
     assert fetched  # stored candidates there were, all read by `fetch`
     assert one_by_one == []
+
+
+def test_stored_postings_are_a_row_per_key_read_back_as_linked(
+    news: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each posting of the link state is one row (its passages one blob): every posting
+    of the linked corpus reads back as linking held it (a number, a list, or too common);
+    a row that is not a posting's makes the update fall back to the whole stage."""
+    folder = tmp_path / "news"
+    shutil.copytree(news, folder)
+    held: list[tuple[dict, dict]] = []
+    save = pipeline.save_link_state
+
+    def noted(storage, key, index, articles):  # type: ignore[no-untyped-def]
+        held.append(tuple(dict(postings.items()) for postings in index.postings))
+        save(storage, key, index, articles)
+
+    monkeypatch.setattr(pipeline, "save_link_state", noted)
+    path = tmp_path / "cache.sqlite3"
+    with Storage(path) as cache:
+        index_corpus([folder], cache=cache, keep_articles=False)
+        ((fingerprints, words),) = held
+        assert None in fingerprints.values()
+        assert any(type(p) is list for p in fingerprints.values())
+        assert any(type(p) is int for p in words.values())
+        ((state,),) = cache.select("SELECT id FROM link_states")
+        for table, column, expected in (
+            ("link_fingerprints", "key", fingerprints),
+            ("link_words", "word", words),
+        ):
+            ((rows,),) = cache.select(f"SELECT COUNT(*) FROM {table}")
+            assert rows == len(expected)
+            assert incremental._postings(cache, state, table, column, expected) == expected
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE link_fingerprints SET members = x'010203' WHERE last >= 0")
+    add_files(folder, "zz", 0, 2)
+    with Storage(path) as cache:
+        again = index_corpus([folder], cache=cache, keep_articles=False)
+    assert again.updated == 0
+    assert any("stored link state not used" in p.message for p in again.corpus.problems)
+    assert_same_as_full(again, folder, tmp_path / "full.sqlite3")

@@ -11,7 +11,7 @@ import pytest
 
 from benchmarks.textgen import paragraphs
 from kabar_tui.core import linking_arrays
-from kabar_tui.core.linking import SHINGLE, _post_all
+from kabar_tui.core.linking import SHINGLE, _post_all, stored_posting
 from kabar_tui.core.linking_arrays import NEVER, PARTS, FlatPostings, shingle_keys, top_part
 
 
@@ -126,21 +126,26 @@ def test_memory_is_handed_back_only_where_the_c_library_can(
 
 
 def test_flat_rows_are_the_postings_as_rows(monkeypatch) -> None:
-    """What an incremental update stores of flat postings, made in C a slice of keys at a
-    time (slices of 7 keys here), is what it stored from `postings`: one row per passage,
-    one `full` row for a posting grown too common, in the same order."""
+    """What an incremental update stores of flat postings, made from arrays a slice of
+    keys at a time (slices of 7 keys here), is one row per posting: its last passage and
+    its passages as little-endian 32-bit numbers, or -1 and none for a posting grown too
+    common, in the order of `postings`; read back, the rows are those postings."""
     rng = random.Random(11)
     keys = [rng.getrandbits(64) - 2**63 for _ in range(40)]
-    flat = _flat(_occurrences(rng, 300, keys), 8)
+    flat = _flat(_occurrences(rng, 300, keys), 30)
     monkeypatch.setattr(linking_arrays, "_LISTED", 7)
-    expected = [
-        (3, key, number)
-        for key, posting in flat.postings()
-        for number in ([-1] if posting is None else [posting] if type(posting) is int else posting)
-    ]
+    postings = list(flat.postings())
+    expected = []
+    for key, posting in postings:
+        numbers = [] if posting is None else [posting] if type(posting) is int else posting
+        last = numbers[-1] if numbers else -1
+        expected.append((3, key, last, np.array(numbers, dtype="<i4").tobytes()))
     assert any(row[2] == -1 for row in expected) and len(flat.keys) > 14
+    assert any(len(row[3]) > 4 for row in expected)
     assert list(flat.rows(3, -1)) == expected
-    assert list(flat.rows(3, -1, str)) == [(s, str(k), n) for s, k, n in expected]
+    assert list(flat.rows(3, -1, str)) == [(s, str(k), n, b) for s, k, n, b in expected]
+    read = [(key, stored_posting(last, members, -1)) for _, key, last, members in expected]
+    assert read == postings
 
 
 def test_looking_up_fewer_paragraphs_at_once_finds_the_same_links() -> None:

@@ -253,7 +253,7 @@ def full_keys(cache: Path, key: str) -> set[int]:
             fingerprint
             for (fingerprint,) in db.execute(
                 "SELECT f.key FROM link_fingerprints f JOIN link_states s ON s.id = f.state "
-                "WHERE s.corpus_key = ? AND f.passage = -1",
+                "WHERE s.corpus_key = ? AND f.last = -1",
                 (key,),
             )
         }

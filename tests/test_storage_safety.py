@@ -465,3 +465,59 @@ def test_a_file_name_that_is_not_utf8_is_cached_and_pruned(tmp_path: Path) -> No
     Path(odd).unlink()
     index_with(path, corpus)
     assert count_articles(path) == ["000_artikel.txt", "001_artikel.txt"]
+
+
+# Layout 12's postings of the link state: one row per passage (-1 once too common).
+POSTINGS_BY_PASSAGE = """
+CREATE TABLE link_fingerprints (
+    state INTEGER NOT NULL,
+    key INTEGER NOT NULL,
+    passage INTEGER NOT NULL,
+    PRIMARY KEY (state, key, passage)
+) WITHOUT ROWID;
+CREATE TABLE link_words (
+    state INTEGER NOT NULL,
+    word TEXT NOT NULL,
+    passage INTEGER NOT NULL,
+    PRIMARY KEY (state, word, passage)
+) WITHOUT ROWID;
+"""
+
+
+def test_a_cache_storing_postings_a_row_per_passage_is_rebuilt_once(
+    corpus_dir: Path, tmp_path: Path
+) -> None:
+    """Layout 12 stored the link state's postings a row per passage; this code reads a
+    row per posting. Such a file is rebuilt, said once, and every article processed
+    again; the next run reads it."""
+    path = db_path(tmp_path)
+
+    def index_compact(path: Path, root: Path) -> IndexReport:  # stores the link state
+        with Storage(path) as cache:
+            return index_corpus([root], cache=cache, keep_articles=False)
+
+    first = index_compact(path, corpus_dir)
+    with sqlite3.connect(path) as db:
+        db.execute("DROP TABLE link_fingerprints")
+        db.execute("DROP TABLE link_words")
+        db.executescript(POSTINGS_BY_PASSAGE)
+        db.execute("INSERT INTO link_fingerprints VALUES (1, 5, 0), (1, 5, 3)")
+        db.execute("UPDATE meta SET value = '12' WHERE key = 'schema'")
+    report = index_compact(path, corpus_dir)
+    said = [p.message for p in report.corpus.problems if "layout" in p.message]
+    assert said == [
+        "cache file was made by another version of kabar (layout 12, this one uses "
+        f"{storage_sqlite.SCHEMA_VERSION}); rebuilt it, so every article is processed "
+        "again this once"
+    ]
+    assert report.processed == 6
+    assert report.corpus.links == first.corpus.links
+    with sqlite3.connect(path) as db:
+        columns = [row[1] for row in db.execute("PRAGMA table_info(link_fingerprints)")]
+        keys, rows = db.execute(
+            "SELECT COUNT(DISTINCT key), COUNT(*) FROM link_fingerprints"
+        ).fetchone()
+    assert columns == ["state", "key", "last", "members"]
+    assert keys == rows > 0
+    again = index_compact(path, corpus_dir)
+    assert (again.processed, again.corpus.problems) == (0, [])

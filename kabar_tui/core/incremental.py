@@ -4,9 +4,10 @@ A full run of the cross-article stage (`pipeline.finish_digest`) reads every art
 links every paragraph, groups stories and resolves every name: tens of seconds at 10k
 articles, for one new file. Instead, what linking needs to go on is stored with the
 corpus (`save_link_state`, tables `link_*` in the cache): which paragraph each passage
-number is, the postings of both inverted indexes as `LinkIndex` keeps them (a posting
-grown too common is one row), the word counts, every similar-event pair with the words
-it rests on, and the pairs deferred until their words are rare. `update` then adds the
+number is, the postings of both inverted indexes as `LinkIndex` keeps them (one row
+per key, its passages one blob: `linking.posting_record`), the word counts, every
+similar-event pair with the words it rests on, and the pairs deferred until their
+words are rare. `update` then adds the
 new articles as `LinkIndex.add_article` would, reading only the postings, counts and
 candidate paragraphs their look-ups touch, and stores the corpus under its new key.
 
@@ -29,7 +30,7 @@ import sqlite3
 import time
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import repeat
@@ -46,7 +47,8 @@ from kabar_tui.core.linking import (
     LinkIndex,
     Passage,
     passage_of,
-    posting_members,
+    posting_record,
+    stored_posting,
 )
 from kabar_tui.core.model import Corpus, EntityRecord, Link, QuoteOccurrence, QuoteRecord, Story
 from kabar_tui.core.resolve import (
@@ -201,12 +203,12 @@ def save_link_state(
             for which, (table, column) in enumerate(
                 (("link_fingerprints", "key"), ("link_words", "word"))
             ):
-                rows = index.posting_rows(state, FULL)[which]
                 if kept is not None:
-                    _write_postings_over(db, table, column, kept, rows)
+                    _write_postings_over(db, table, column, kept, index, which)
                     continue
                 db.executemany(
-                    f"INSERT INTO {table} (state, {column}, passage) VALUES (?, ?, ?)", rows
+                    f"INSERT INTO {table} (state, {column}, last, members) VALUES (?, ?, ?, ?)",
+                    index.posting_rows(state, FULL)[which],
                 )
             db.executemany(
                 "INSERT INTO link_counts (state, word, paragraphs) VALUES (?, ?, ?)",
@@ -302,42 +304,38 @@ def _kept_state(
 
 
 def _write_postings_over(
-    db: sqlite3.Connection, table: str, column: str, kept: _Kept, rows: Iterable[tuple]
+    db: sqlite3.Connection, table: str, column: str, kept: _Kept, index: LinkIndex, which: int
 ) -> None:
-    """Write a whole run's posting `rows` (`LinkIndex.posting_rows`) over a kept state
-    (`_Kept`): every row of a passage from `kept.passage` on, and a posting's rows before
-    it when it grew too common (one FULL row) or no longer is, in one pass over them."""
+    """Write a whole run's postings (`LinkIndex.posting_rows`, `which` of them) over a
+    kept state (`_Kept`): every posting with a passage from `kept.passage` on or grown
+    too common, now or in the stored state. The others hold the same passages before it
+    as stored, and only those (a posting's passages are ascending)."""
     state, passage = kept.state, kept.passage
-    was_full = {
+    changed = "state = ? AND (last >= ? OR last = ?)"
+    stored = {
         key
         for (key,) in db.execute(
-            f"SELECT {column} FROM {table} WHERE state = ? AND passage = ?", (state, FULL)
+            f"SELECT {column} FROM {table} WHERE {changed}", (state, passage, FULL)
         )
     }
-    db.execute(
-        f"DELETE FROM {table} WHERE state = ? AND (passage >= ? OR passage = ?)",
-        (state, passage, FULL),
-    )
-    now_full: set[object] = set()
-    held: list[tuple] = []  # rows before `passage` of postings that were too common
-
-    def written() -> Iterator[tuple]:
-        for row in rows:
-            if row[2] == FULL:
-                now_full.add(row[1])
-                yield row
-            elif row[2] >= passage:
-                yield row
-            elif row[1] in was_full:
-                held.append(row)
-
-    insert = f"INSERT INTO {table} (state, {column}, passage) VALUES (?, ?, ?)"
-    db.executemany(insert, written())
+    db.execute(f"DELETE FROM {table} WHERE {changed}", (state, passage, FULL))
+    # a posting stored as it was before `passage` that has grown since
     db.executemany(
-        f"DELETE FROM {table} WHERE state = ? AND {column} = ? AND passage BETWEEN 0 AND ?",
-        ((state, key, passage - 1) for key in now_full - was_full),
+        f"DELETE FROM {table} WHERE state = ? AND {column} = ?",
+        (
+            (state, row[1])
+            for row in index.posting_rows(state, FULL)[which]
+            if (row[2] >= passage or row[2] == FULL) and row[1] not in stored
+        ),
     )
-    db.executemany(insert, (row for row in held if row[1] not in now_full))
+    db.executemany(
+        f"INSERT INTO {table} (state, {column}, last, members) VALUES (?, ?, ?, ?)",
+        (
+            row
+            for row in index.posting_rows(state, FULL)[which]
+            if row[2] >= passage or row[2] == FULL or row[1] in stored
+        ),
+    )
 
 
 def _forget_states(db: sqlite3.Connection, key: str = "", state: int = -1, keep: int = -1) -> None:
@@ -476,8 +474,8 @@ class _StateWrites:
     plan: Plan
     articles: list[tuple[int, bytes]] = field(default_factory=list)
     passages: list[tuple[int, int, int]] = field(default_factory=list)
-    fingerprints: dict[int, list[int]] = field(default_factory=dict)
-    words: dict[str, list[int]] = field(default_factory=dict)
+    fingerprints: dict[int, tuple[int, bytes]] = field(default_factory=dict)  # posting_record
+    words: dict[str, tuple[int, bytes]] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
     counted: int = 0
     similar: list[tuple[int, int, float, str]] = field(default_factory=list)
@@ -615,12 +613,8 @@ def commit(storage: Storage, found: Update, key: str) -> None:
                     ((state, posting_key) for posting_key in postings),
                 )
                 db.executemany(
-                    f"INSERT INTO {table} (state, {column}, passage) VALUES (?, ?, ?)",
-                    (
-                        (state, posting_key, passage)
-                        for posting_key, numbers in postings.items()
-                        for passage in numbers
-                    ),
+                    f"INSERT INTO {table} (state, {column}, last, members) VALUES (?, ?, ?, ?)",
+                    ((state, posting_key, *record) for posting_key, record in postings.items()),
                 )
             db.executemany(
                 "DELETE FROM link_counts WHERE state = ? AND word = ?",
@@ -656,24 +650,21 @@ def commit(storage: Storage, found: Update, key: str) -> None:
 
 def _postings(storage: Storage, state: int, table: str, column: str, keys: Iterable) -> dict:
     """The stored postings of `keys` as `LinkIndex` holds them: a passage number, a list
-    of them, or None once too common; keys without a posting are left out."""
+    of them, or None once too common (`linking.stored_posting`), one row per key; keys
+    without a posting are left out."""
     found: dict = {}
     for part in in_batches(list(keys)):
         marks = ", ".join("?" * len(part))
         rows = storage.select(
-            f"SELECT {column}, passage FROM {table} WHERE state = ? AND {column} IN ({marks}) "
-            f"ORDER BY {column}, passage",
+            f"SELECT {column}, last, members FROM {table} "
+            f"WHERE state = ? AND {column} IN ({marks})",
             (state, *part),
         )
-        for posting_key, passage in rows:
-            if passage == FULL:
-                found[posting_key] = None
-            elif posting_key not in found:
-                found[posting_key] = passage
-            elif type(posting := found[posting_key]) is int:
-                found[posting_key] = [posting, passage]
-            elif posting is not None:
-                posting.append(passage)
+        try:
+            for posting_key, last, members in rows:
+                found[posting_key] = stored_posting(last, members, FULL)
+        except (ValueError, TypeError):
+            raise StateDamaged("a stored posting is not one") from None
     return found
 
 
@@ -717,8 +708,8 @@ def _link(
     fingerprints = _postings(storage, state, "link_fingerprints", "key", keys)
     rare_words = _postings(storage, state, "link_words", "word", words)
     before = {
-        **{("f", k): list(posting_members(v, FULL)) for k, v in fingerprints.items()},
-        **{("w", k): list(posting_members(v, FULL)) for k, v in rare_words.items()},
+        **{("f", k): posting_record(v, FULL) for k, v in fingerprints.items()},
+        **{("w", k): posting_record(v, FULL) for k, v in rare_words.items()},
     }
     frequency = _counts(storage, state, words)
     index = LinkIndex.resume(passages, plan.passages, frequency, fingerprints, rare_words)
@@ -736,9 +727,9 @@ def _link(
         ("w", rare_words, writes.words),
     ):
         for posting_key, posting in postings.items():
-            rows = list(posting_members(posting, FULL))
-            if before.get((kind, posting_key)) != rows:
-                changed[posting_key] = rows
+            record = posting_record(posting, FULL)
+            if before.get((kind, posting_key)) != record:
+                changed[posting_key] = record
     writes.counts = {word: index.frequency[word] for word in words}
     number_of = {(p.article, p.paragraph): n for n, p in passages.made.items()}
     new_links = []

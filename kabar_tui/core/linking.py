@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
 from itertools import chain, compress, repeat
 from operator import is_not, itemgetter
-from sys import intern
+from sys import byteorder, intern
 from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz
@@ -70,6 +70,7 @@ _ARRAY_BATCH = 4096  # paragraphs whose keys are arrays at once (the index build
 # Paragraphs whose gathered look-ups are arrays at once: up to 64 numbers per key, held
 # in several arrays while counted (about 80 MB for 4,096 paragraphs; docs/linking.md).
 _LOOKUP_BATCH = 1024
+_BIG_ENDIAN = byteorder == "big"  # stored postings are little-endian (`posting_record`)
 
 # Never evidence that two paragraphs tell the same thing (lexicon.link_stopwords).
 STOPWORDS = link_stopwords()
@@ -339,9 +340,10 @@ class LinkIndex:
             yield a, b, " ".join(sorted(words.intersection(content(b))))
 
     def posting_rows(self, state: int, full: int) -> tuple[Iterable[tuple], Iterable[tuple]]:
-        """The fingerprint and rare-word postings as rows (state, key or word, passage),
-        `full` for the passages of a posting grown too common: what an incremental
-        update stores, in the order of `postings`."""
+        """The fingerprint and rare-word postings as rows (state, key or word, last
+        passage, passages: `posting_record`), one per key, `full` the last passage of a
+        posting grown too common: what an incremental update stores, in the order of
+        `postings`."""
         return (
             _posting_rows(self._fingerprints, state, full),
             _posting_rows(self._rare_words, state, full),
@@ -556,12 +558,31 @@ def _content_of(passages: Any, number: int) -> tuple[str, ...]:
     return passages[number].content  # type: ignore[no-any-return]
 
 
-def posting_members(posting: int | list[int] | None, full: int) -> Sequence[int]:
-    """A posting's passages as the link state stores them: one passage, several, or
-    `full` for a posting grown too common (None)."""
+def posting_record(posting: int | list[int] | None, full: int) -> tuple[int, bytes]:
+    """A posting as the link state stores it, one row per key: its last passage (`full`
+    once grown too common, None) and its passages as little-endian 32-bit numbers (none
+    once too common). `FlatPostings.rows` makes the same records from arrays."""
     if posting is None:
-        return (full,)
-    return (posting,) if type(posting) is int else posting  # type: ignore[return-value]
+        return full, b""
+    numbers = array("i", [posting] if isinstance(posting, int) else posting)
+    last = numbers[-1]
+    if _BIG_ENDIAN:
+        numbers.byteswap()
+    return last, numbers.tobytes()
+
+
+def stored_posting(last: int, members: bytes, full: int) -> int | list[int] | None:
+    """The posting a record of `posting_record` holds, as `LinkIndex` keeps it; ValueError
+    when the record is not one."""
+    if last == full:
+        return None
+    numbers = array("i")
+    numbers.frombytes(members)  # ValueError when not whole numbers
+    if _BIG_ENDIAN:
+        numbers.byteswap()
+    if not numbers or numbers[-1] != last:
+        raise ValueError("a stored posting does not end with its last passage")
+    return numbers[0] if len(numbers) == 1 else numbers.tolist()
 
 
 def _posting_rows(postings: Any, state: int, full: int) -> Iterable[tuple]:
@@ -569,11 +590,7 @@ def _posting_rows(postings: Any, state: int, full: int) -> Iterable[tuple]:
     rows = getattr(postings, "rows", None)
     if rows is not None:
         return rows(state, full)  # type: ignore[no-any-return]
-    return (
-        (state, key, number)
-        for key, posting in postings.items()
-        for number in posting_members(posting, full)
-    )
+    return ((state, key, *posting_record(posting, full)) for key, posting in postings.items())
 
 
 def _gathered(keys: Iterable[object], index: dict) -> list[int]:

@@ -203,23 +203,28 @@ class FlatPostings:
                 yield decode(key), numbers[begin] if stop - begin == 1 else numbers[begin:stop]
 
     def rows(self, state: int, full: int, decode: Callable[[Any], Any] = int) -> Iterator[tuple]:
-        """(state, key, passage) of every posting's passages, and one (state, key, `full`)
-        for a posting grown too common, in the order of `postings`: the rows an
-        incremental update stores, made in C a slice of keys at a time (one Python object
-        per posting, then one per row, cost more than storing them)."""
+        """(state, key, last passage, passages) of every posting, `full` and no passages
+        for one grown too common, in the order of `postings`: the records an incremental
+        update stores (`linking.posting_record`: little-endian 32-bit numbers), made from
+        one array's bytes a slice of keys at a time (one Python object per posting, then
+        one per passage, cost more than storing them)."""
         for first in range(0, len(self.keys), _LISTED):
             end = min(first + _LISTED, len(self.keys))
             offsets = self.offsets[first : end + 1]
-            sizes = np.diff(offsets)
             grown = self.full_at[first:end] != NEVER
-            counts = np.where(grown, 1, sizes)
-            numbers = self.members[offsets[0] : offsets[-1]][~np.repeat(grown, sizes)]
-            passages = np.full(int(counts.sum()), full, dtype=np.int64)
-            passages[~np.repeat(grown, counts)] = numbers
-            keys = np.repeat(self.keys[first:end], counts).tolist()
+            last = np.where(grown, full, self.members[offsets[1:] - 1]).tolist()
+            data = self.members[offsets[0] : offsets[-1]].astype("<i4", copy=False).tobytes()
+            bounds = ((offsets - offsets[0]) * 4).tolist()
+            records = [
+                b"" if full_now else data[begin:stop]
+                for full_now, begin, stop in zip(
+                    grown.tolist(), bounds[:-1], bounds[1:], strict=True
+                )
+            ]
+            keys = self.keys[first:end].tolist()
             if decode is not int:
                 keys = list(map(decode, keys))
-            yield from zip(repeat(state), keys, passages.tolist())
+            yield from zip(repeat(state), keys, last, records)
 
 
 PARTS = 16

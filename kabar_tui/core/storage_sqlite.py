@@ -14,7 +14,7 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
-SCHEMA_VERSION = 12  # bump when the tables below change; an older file is rebuilt
+SCHEMA_VERSION = 13  # bump when the tables below change; an older file is rebuilt
 _BUSY_TIMEOUT_S = 10.0
 _DAMAGED = {"SQLITE_CORRUPT", "SQLITE_NOTADB"}
 _FULL = {"SQLITE_FULL"}
@@ -265,14 +265,16 @@ CREATE TABLE link_passages (
 CREATE TABLE link_fingerprints (
     state INTEGER NOT NULL,
     key INTEGER NOT NULL,
-    passage INTEGER NOT NULL,
-    PRIMARY KEY (state, key, passage)
+    last INTEGER NOT NULL,
+    members BLOB NOT NULL,
+    PRIMARY KEY (state, key)
 ) WITHOUT ROWID;
 CREATE TABLE link_words (
     state INTEGER NOT NULL,
     word TEXT NOT NULL,
-    passage INTEGER NOT NULL,
-    PRIMARY KEY (state, word, passage)
+    last INTEGER NOT NULL,
+    members BLOB NOT NULL,
+    PRIMARY KEY (state, word)
 ) WITHOUT ROWID;
 CREATE TABLE link_counts (
     state INTEGER NOT NULL,
@@ -365,7 +367,8 @@ SEARCH_TABLES = (
 
 # What linking needs to add articles to a corpus without its other articles' text
 # (kabar_tui.core.incremental, docs/incremental.md), one state per corpus key. A posting
-# (`link_fingerprints`, `link_words`) that grew too common is one row with passage -1;
+# (`link_fingerprints`, `link_words`) is one row: its passages as one small blob and the
+# last of them, or -1 and none once grown too common (`linking.posting_record`);
 # `link_similar_words` indexes the similar-event pairs by word, so an update judges again
 # only the pairs whose words it counted.
 LINK_TABLES = (
