@@ -84,6 +84,7 @@ FULL = -1  # passage number of the row that marks a posting grown too common
 # Stored passages read per query by `_StoredPassages.fetch` (two terms each in an OR list,
 # well inside SQLite's limits on parameters and expression depth).
 _FETCH_BATCH = 200
+_ROWS_A_BATCH = 4096  # posting rows inserted at a time when a state is written over
 
 
 @dataclass(slots=True)
@@ -319,23 +320,21 @@ def _write_postings_over(
         )
     }
     db.execute(f"DELETE FROM {table} WHERE {changed}", (state, passage, FULL))
-    # a posting stored as it was before `passage` that has grown since
-    db.executemany(
-        f"DELETE FROM {table} WHERE state = ? AND {column} = ?",
-        (
-            (state, row[1])
-            for row in index.posting_rows(state, FULL)[which]
-            if (row[2] >= passage or row[2] == FULL) and row[1] not in stored
-        ),
-    )
-    db.executemany(
-        f"INSERT INTO {table} (state, {column}, last, members) VALUES (?, ?, ?, ?)",
-        (
-            row
-            for row in index.posting_rows(state, FULL)[which]
-            if row[2] >= passage or row[2] == FULL or row[1] in stored
-        ),
-    )
+    grown = f"DELETE FROM {table} WHERE state = ? AND {column} = ?"
+    insert = f"INSERT INTO {table} (state, {column}, last, members) VALUES (?, ?, ?, ?)"
+    batch: list[tuple] = []
+    # one pass over the postings: each posting's row is made once
+    for row in index.posting_rows(state, FULL)[which]:
+        if row[1] in stored:
+            batch.append(row)
+        elif row[2] >= passage or row[2] == FULL:
+            # a posting stored as it was before `passage` that has grown since
+            db.execute(grown, (state, row[1]))
+            batch.append(row)
+        if len(batch) >= _ROWS_A_BATCH:
+            db.executemany(insert, batch)
+            batch.clear()
+    db.executemany(insert, batch)
 
 
 def _forget_states(db: sqlite3.Connection, key: str = "", state: int = -1, keep: int = -1) -> None:
