@@ -272,6 +272,17 @@ def test_a_changed_file_runs_the_whole_stage(news: Path, tmp_path: Path) -> None
     assert_same_as_full(removed, folder, tmp_path / "full.sqlite3")
 
 
+def assert_added_falls_back(folder: Path, path: Path, tmp_path: Path) -> None:
+    """Two files added to a cache whose link state is damaged: the whole stage runs, says
+    so, and gives what a full run gives."""
+    add_files(folder, "zz", 0, 2)
+    with Storage(path) as cache:
+        again = index_corpus([folder], cache=cache, keep_articles=False)
+    assert again.updated == 0
+    assert any("stored link state not used" in p.message for p in again.corpus.problems)
+    assert_same_as_full(again, folder, tmp_path / "full.sqlite3")
+
+
 def test_a_damaged_link_state_falls_back_to_the_whole_stage(news: Path, tmp_path: Path) -> None:
     folder = tmp_path / "news"
     shutil.copytree(news, folder)
@@ -280,12 +291,7 @@ def test_a_damaged_link_state_falls_back_to_the_whole_stage(news: Path, tmp_path
         index_corpus([folder], cache=cache, keep_articles=False)
     with sqlite3.connect(path) as db:
         db.execute("DELETE FROM link_passages WHERE number % 7 = 3")
-    add_files(folder, "zz", 0, 2)
-    with Storage(path) as cache:
-        again = index_corpus([folder], cache=cache, keep_articles=False)
-    assert again.updated == 0
-    assert any("stored link state not used" in p.message for p in again.corpus.problems)
-    assert_same_as_full(again, folder, tmp_path / "full.sqlite3")
+    assert_added_falls_back(folder, path, tmp_path)
     with Storage(path) as cache:  # the whole stage stored a sound state again
         add_files(folder, "zzz", 10, 1)  # sorts after the others
         assert index_corpus([folder], cache=cache, keep_articles=False).updated == 1
@@ -635,9 +641,4 @@ def test_stored_postings_are_a_row_per_key_read_back_as_linked(
             assert incremental._postings(cache, state, table, column, expected) == expected
     with sqlite3.connect(path) as db:
         db.execute("UPDATE link_fingerprints SET members = x'010203' WHERE last >= 0")
-    add_files(folder, "zz", 0, 2)
-    with Storage(path) as cache:
-        again = index_corpus([folder], cache=cache, keep_articles=False)
-    assert again.updated == 0
-    assert any("stored link state not used" in p.message for p in again.corpus.problems)
-    assert_same_as_full(again, folder, tmp_path / "full.sqlite3")
+    assert_added_falls_back(folder, path, tmp_path)
