@@ -642,3 +642,16 @@ def test_stored_postings_are_a_row_per_key_read_back_as_linked(
     with sqlite3.connect(path) as db:
         db.execute("UPDATE link_fingerprints SET members = x'010203' WHERE last >= 0")
     assert_added_falls_back(folder, path, tmp_path)
+
+
+def test_the_keys_a_write_over_deletes_are_found_as_a_set_would() -> None:
+    """Posting keys are held as a sorted array (a set of millions of ints is 10x larger);
+    membership must be a set's, at both ends of the 64-bit range and for words."""
+    rng = random.Random(14)
+    keys = [rng.randrange(-(2**63), 2**63) for _ in range(5_000)] + [-(2**63), 2**63 - 1]
+    asked = keys[::3] + [rng.randrange(-(2**63), 2**63) for _ in range(5_000)] + [0]
+    held = incremental._StoredKeys(iter(keys), numbers=True)
+    assert held.among(asked) == [key in set(keys) for key in asked]
+    assert incremental._StoredKeys(iter([]), numbers=True).among([1, 2]) == [False, False]
+    words = incremental._StoredKeys(iter(["banjir", "gempa"]), numbers=False)
+    assert words.among(["gempa", "angin"]) == [True, False]
