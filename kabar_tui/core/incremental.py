@@ -347,21 +347,20 @@ class _StoredKeys:
     def __init__(self, keys: Iterable[int | str], numbers: bool) -> None:
         import numpy as np  # here, as in linking.py: importing this module stays light
 
-        self._numbers = np.sort(np.fromiter(keys, np.int64)) if numbers else None
-        self._words = set() if numbers else set(keys)
+        self._held = np.sort(np.fromiter(keys, np.int64)) if numbers else set(keys)
 
     def among(self, keys: list) -> list[bool]:
         """Whether each of `keys` is one of these."""
         import numpy as np
 
-        if self._numbers is None:
-            return [key in self._words for key in keys]
+        held = self._held
+        if isinstance(held, set):
+            return [key in held for key in keys]
+        if not len(held):
+            return [False] * len(keys)
         wanted = np.fromiter(keys, np.int64, len(keys))
-        places = np.searchsorted(self._numbers, wanted)
-        found = np.zeros(len(keys), dtype=bool)
-        inside = places < len(self._numbers)
-        found[inside] = self._numbers[places[inside]] == wanted[inside]
-        return found.tolist()
+        at = np.minimum(np.searchsorted(held, wanted), len(held) - 1)
+        return (held[at] == wanted).tolist()
 
 
 def _forget_states(db: sqlite3.Connection, key: str = "", state: int = -1, keep: int = -1) -> None:
