@@ -13,9 +13,11 @@ without one of them its points are left out.
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -34,7 +36,50 @@ def mark(point: str) -> None:
     """Print the resident size now and the peak since the last mark, then reset it."""
     peak, now = _status("VmHWM"), _status("VmRSS")
     print(f"{time.perf_counter() - _START:7.1f} s  {now:6,} MB now  {peak:6,} MB peak  {point}")
+    print(f"{'':9}{heap()}")
     Path("/proc/self/clear_refs").write_text("5")
+
+
+class _MallInfo2(ctypes.Structure):
+    _fields_ = [
+        (name, ctypes.c_size_t)
+        for name in (
+            "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks",
+            "uordblks", "fordblks", "keepcost",
+        )
+    ]  # fmt: skip
+
+
+def heap() -> str:
+    """What the resident size is made of: anonymous and file pages (`/proc`), glibc's heap
+    (in use, free inside it, mapped apart) and pymalloc's arenas (in use, and of them
+    the bytes in live objects), in MB."""
+    libc = ctypes.CDLL(None)
+    libc.mallinfo2.restype = _MallInfo2
+    info = libc.mallinfo2()
+    with tempfile.TemporaryFile() as out:
+        saved = os.dup(2)
+        os.dup2(out.fileno(), 2)
+        try:
+            sys._debugmallocstats()
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+        out.seek(0)
+        stats = out.read().decode()
+    arenas = used = 0
+    for line in stats.splitlines():
+        if "arenas *" in line:
+            arenas = int(line.split("=")[1].replace(",", ""))
+        elif line.startswith("# bytes in allocated blocks"):
+            used = int(line.split("=")[1].replace(",", ""))
+    mb = 2**20
+    return (
+        f"anon {_status('RssAnon'):,} file {_status('RssFile'):,}; "
+        f"malloc heap {info.arena // mb:,} (free {info.fordblks // mb:,}), "
+        f"mmapped {info.hblkhd // mb:,}; pymalloc arenas {arenas // mb:,} "
+        f"(objects {used // mb:,})"
+    )
 
 
 def _around(owner: Any, name: str, before: str | None, after: str) -> None:
@@ -80,6 +125,24 @@ def _ranges_marked() -> None:
     linking._take_ranges = taken
 
 
+def _sizes_noted() -> None:
+    """Print the size of each array pass 1 built, once built."""
+    built = linking_corpus.CorpusArrays.__init__
+
+    def noted(self: Any, *args: Any) -> None:
+        built(self, *args)
+        sizes = {"starts": self.starts, "content_offsets": self.content_offsets}
+        sizes["content_ids"] = self.content_ids
+        for kind in ("words", "fingerprints"):
+            for name in ("keys", "offsets", "members", "full_at", "directory"):
+                sizes[f"{kind}.{name}"] = getattr(getattr(self, kind), name)
+        listed = ", ".join(f"{name} {array.nbytes / 2**20:,.1f}" for name, array in sizes.items())
+        total = sum(array.nbytes for array in sizes.values()) / 2**20
+        print(f"{'':9}arrays (MB): {listed}; in all {total:,.1f}")
+
+    linking_corpus.CorpusArrays.__init__ = noted  # type: ignore[method-assign]
+
+
 def main() -> None:
     folder = Path(sys.argv[1])
     work, _numbers = _load(folder)
@@ -87,6 +150,7 @@ def main() -> None:
         from kabar_tui.core import linking_workers, spawned
     except ImportError:
         linking_workers = spawned = None  # type: ignore[assignment]
+    _sizes_noted()
     _around(linking_corpus.CorpusArrays, "__init__", "passages taken", "arrays built")
     if linking_workers is not None:
         _around(linking_workers.SharedCorpus, "__init__", None, "file written")

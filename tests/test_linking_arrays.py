@@ -3,6 +3,7 @@ paragraph at a time hold and show."""
 
 from __future__ import annotations
 
+import io
 import random
 import zlib
 
@@ -170,3 +171,61 @@ def test_looking_up_fewer_paragraphs_at_once_finds_the_same_links() -> None:
     assert arrays.link(0, count) == whole
     assert [*arrays.link(0, 100)[0], *arrays.link(100, count)[0]] == whole[0]
     assert len(whole[0]) > 20 and len(whole[1]) > 20
+
+
+class _Recorded(io.BytesIO):
+    """A spill file in memory that counts the bytes written, and can fail once full."""
+
+    def __init__(self, room: int | None = None) -> None:
+        super().__init__()
+        self.written = 0
+        self.room = room
+
+    def write(self, data) -> int:  # type: ignore[no-untyped-def, override]
+        size = memoryview(data).nbytes
+        if self.room is not None and self.written + size > self.room:
+            raise OSError(28, "No space left on device")
+        self.written += size
+        return super().write(data)
+
+
+def _expected(rows: list[tuple[int, int]], passages: int, cap: int) -> dict:
+    expected: dict = {}
+    for number in range(passages):
+        _post_all(expected, [key for key, n in rows if n == number], number, cap)
+    return expected
+
+
+def test_occurrences_wait_for_their_part_in_a_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every occurrence (an 8-byte key and a 4-byte passage) goes to the file as it is
+    gathered, none is held until its part is built, and the postings are the same."""
+    rng = random.Random(7)
+    keys = [rng.getrandbits(64) - 2**63 for _ in range(40)]
+    rows = _occurrences(rng, 300, keys)
+    files: list[_Recorded] = []
+    monkeypatch.setattr(
+        linking_arrays, "_spill_file", lambda: files.append(_Recorded()) or files[-1]
+    )
+    held = linking_arrays._Pieces.part
+
+    def no_piece_held(self, slot: int):  # type: ignore[no-untyped-def]
+        assert all(len(piece) == 4 for pieces in self._pieces for piece in pieces)
+        return held(self, slot)
+
+    monkeypatch.setattr(linking_arrays._Pieces, "part", no_piece_held)
+    flat = _flat(rows, 8)
+    assert [file.written for file in files] == [12 * len(rows)]
+    assert files[0].closed
+    assert dict(flat.postings()) == _expected(rows, 300, 8)
+
+
+@pytest.mark.parametrize("room", [0, 5_000, None])
+def test_occurrences_no_file_takes_are_held(monkeypatch: pytest.MonkeyPatch, room) -> None:
+    """No file (None), or one that fills at once or part of the way: the pieces it did
+    not take are held, and the postings are the same."""
+    rng = random.Random(7)
+    keys = [rng.getrandbits(64) - 2**63 for _ in range(40)]
+    rows = _occurrences(rng, 300, keys)
+    made = (lambda: _Recorded(room)) if room is not None else (lambda: None)
+    monkeypatch.setattr(linking_arrays, "_spill_file", made)
+    assert dict(_flat(rows, 8).postings()) == _expected(rows, 300, 8)

@@ -185,3 +185,47 @@ def test_what_an_update_stores_is_read_from_the_index_as_from_its_passages() -> 
         fingerprints, words = index.posting_rows(5, -1)
         assert list(fingerprints) == expected_rows(index.postings[0])
         assert list(words) == expected_rows(index.postings[1])
+
+
+@pytest.mark.parametrize("order", ["buffer", "twice", "reversed"])
+def test_a_buffer_s_content_numbers_are_linked_without_a_copy(
+    order: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Passages that are all of one buffer, in its order (a first index's), are linked on
+    the buffer's own content numbers and words; others (an article taken twice, so the
+    buffer holds passages linking skips, or another order) on numbers made afresh. The
+    links are those of linking lists either way."""
+    import numpy as np
+
+    from kabar_tui.core import linking_corpus
+
+    articles, _ = generate(300, seed=7)
+    lists = [(a.id, prepare_passages(a)) for a in articles]
+    buffer = PassageBuffer()
+    taken = lists + lists[:1] if order == "twice" else lists
+    shares = [(article_id, buffer.take(article_id, found)) for article_id, found in taken]
+    if order == "reversed":
+        buffer = PassageBuffer()
+        by_id = {article_id: buffer.take(article_id, found) for article_id, found in lists[::-1]}
+        shares = [(article_id, by_id[article_id]) for article_id, _ in lists]
+    made: list = []
+    init = linking_corpus.CorpusArrays.__init__
+
+    def noted(self, index, starts) -> None:  # type: ignore[no-untyped-def]
+        init(self, index, starts)
+        made.append(self)
+
+    monkeypatch.setattr(linking_corpus.CorpusArrays, "__init__", noted)
+    from_buffer = LinkIndex.build_prepared(shares, workers=1)
+    from_lists = LinkIndex.build_prepared(lists, workers=1)
+    numbers, words = buffer.content_numbers()
+    shared = np.shares_memory(made[0].content_ids, np.frombuffer(numbers, dtype=np.int32))
+    assert shared == (order == "buffer")
+    assert made[0].vocabulary == words or order != "buffer"
+    assert (made[0].content_ids == made[1].content_ids).all() or order == "reversed"
+    assert made[0].vocabulary == made[1].vocabulary or order == "reversed"
+    assert len(from_lists.links) > 20
+    assert from_buffer.links == from_lists.links
+    assert from_buffer.deferred == from_lists.deferred
+    assert from_buffer.frequency == from_lists.frequency
+    assert list(from_buffer.postings[1].items()) == list(from_lists.postings[1].items())

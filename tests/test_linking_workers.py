@@ -237,3 +237,32 @@ def test_parts_are_joined_in_order_each_let_go_of_and_their_memory_given_back(
     assert index.deferred.tolist() == deferred
     assert parts == []
     assert released == [3, 1]
+
+
+def test_memory_is_given_back_once_the_shared_file_is_written(
+    articles, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The batches of strings written were made in heap pages given back after pass 1:
+    they are given back again before linking, not held by the main process through it."""
+    index = LinkIndex()
+    starts = array("q")
+    for article in articles[:20]:
+        prepared = prepare_passages(article)
+        starts.extend([len(index._passages)] * len(prepared))
+        index._passages.extend(prepared)
+    arrays = CorpusArrays(index, starts)
+    written: list[int] = []
+    write = linking_workers._write
+
+    def noted_write(arrays, file):  # type: ignore[no-untyped-def]
+        layout = write(arrays, file)
+        written.append(len(given))
+        return layout
+
+    given: list[int] = []
+    monkeypatch.setattr(linking_workers, "_write", noted_write)
+    monkeypatch.setattr(linking_arrays, "release_free_memory", lambda: given.append(1))
+    shared = linking_workers.SharedCorpus(arrays)
+    shared.close()
+    assert written == [0]
+    assert len(given) == 1  # after the file was written

@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import sys
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import repeat
@@ -94,31 +95,29 @@ class FlatPostings:
 
         Occurrences are sorted in parts of their key range (`part_of` of a key, below
         PARTS, in the order of the keys): sorting all at once took several times their
-        size in temporary arrays.
+        size in temporary arrays. Each part's occurrences wait in a file (`_Pieces`).
         """
-        parts: list[list[tuple[np.ndarray, np.ndarray]]] = [[] for _ in range(PARTS)]
-        for keys, passages in batches:
-            part = part_of(keys).astype(np.intp)
-            order = np.argsort(part, kind="stable")
-            bounds = np.searchsorted(part[order], np.arange(PARTS + 1)).tolist()
-            keys, passages = keys[order], passages[order]
-            for slot in range(PARTS):
-                if bounds[slot] < bounds[slot + 1]:
-                    piece = slice(bounds[slot], bounds[slot + 1])
-                    parts[slot].append((keys[piece].copy(), passages[piece].copy()))
         built = []
-        for slot in range(PARTS):
-            pieces, parts[slot] = parts[slot], []
-            if pieces:
-                keys = np.concatenate([piece[0] for piece in pieces])
-                passages = np.concatenate([piece[1] for piece in pieces])
-                del pieces
-                built.append(list(_part(keys, passages, cap)))
-                del keys, passages
-                # the part's pieces and sorting arrays lie between the parts built: their
-                # pages are given back now, or the heap grows by all of them (200 MB at
-                # 100k articles) before the end
-                release_free_memory()
+        with contextlib.closing(_Pieces()) as parts:
+            for keys, passages in batches:
+                part = part_of(keys).astype(np.intp)
+                order = np.argsort(part, kind="stable")
+                bounds = np.searchsorted(part[order], np.arange(PARTS + 1)).tolist()
+                keys, passages = keys[order], passages[order]
+                for slot in range(PARTS):
+                    if bounds[slot] < bounds[slot + 1]:
+                        piece = slice(bounds[slot], bounds[slot + 1])
+                        parts.add(slot, keys[piece], passages[piece])
+                del keys, passages, part, order
+            for slot in range(PARTS):
+                gathered = parts.part(slot)
+                if gathered is not None:
+                    built.append(list(_part(*gathered, cap)))
+                    del gathered
+                    # the part's occurrences and sorting arrays lie between the parts
+                    # built: their pages are given back now, or the heap grows by all of
+                    # them (200 MB at 100k articles) before the end
+                    release_free_memory()
         if not built:
             empty = np.empty(0, np.int64)
             built.append([empty, empty, empty, empty])
@@ -227,7 +226,9 @@ class FlatPostings:
             yield from zip(repeat(state), keys, last, records)
 
 
-PARTS = 16
+# Parts of the key range a build sorts one at a time: a part's sorting arrays are about
+# 40 bytes per occurrence (110 MB at 100k articles in 16 parts, 28 MB in 64).
+PARTS = 64
 _LISTED = 65_536
 _NOTHING = np.empty(0, dtype=np.int64)
 _SIGN = np.uint64(1 << 63)
@@ -313,6 +314,67 @@ def _part(
     sizes = np.bincount(group_of_member[kept], minlength=len(first_member))
     members = passages[member_at[kept]].astype(np.int32)
     return keys[member_at[first_member]], sizes, members, full_at
+
+
+class _Pieces:
+    """Each part's occurrences (keys and passages, a piece per batch, in batch order)
+    written to a temporary file as they are gathered, and read back a part at a time:
+    held in memory until their part was built, they were 360 MB of the main process's
+    peak at 100k articles (docs/indexing.md, "plateau"). A piece no file takes (none can
+    be made, or a write failed) is held in memory, as are all after it."""
+
+    def __init__(self) -> None:
+        self._file = _spill_file()
+        self._writing = self._file is not None
+        # per part: its pieces, each (keys, passages) held or (at, count, dtypes) written
+        self._pieces: list[list[tuple[Any, ...]]] = [[] for _ in range(PARTS)]
+
+    def add(self, slot: int, keys: np.ndarray, passages: np.ndarray) -> None:
+        if self._writing:
+            at = self._file.tell()
+            try:
+                self._file.write(np.ascontiguousarray(keys).data.cast("B"))
+                self._file.write(np.ascontiguousarray(passages).data.cast("B"))
+            except OSError:  # no room: this piece and the rest held, the file only read
+                self._writing = False
+            else:
+                self._pieces[slot].append((at, len(keys), keys.dtype, passages.dtype))
+                return
+        self._pieces[slot].append((keys.copy(), passages.copy()))
+
+    def part(self, slot: int) -> tuple[np.ndarray, np.ndarray] | None:
+        """A part's keys and passages, in batch order (None when it has none)."""
+        pieces, self._pieces[slot] = self._pieces[slot], []
+        if not pieces:
+            return None
+        read = [self._read(*piece) if len(piece) == 4 else piece for piece in pieces]
+        del pieces
+        keys = np.concatenate([piece[0] for piece in read])
+        passages = np.concatenate([piece[1] for piece in read])
+        return keys, passages
+
+    def _read(self, at: int, count: int, key_type: Any, passage_type: Any) -> tuple[Any, Any]:
+        self._file.seek(at)
+        found = np.empty(count, key_type), np.empty(count, passage_type)
+        for values in found:
+            if self._file.readinto(values.data.cast("B")) != values.nbytes:
+                raise OSError("linking's temporary file was cut short")
+        return found
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+
+
+def _spill_file() -> Any:
+    """A temporary file in the cache's folder (`linking_workers.spill_folder`: on disk, not
+    a tmpfs holding memory), or None when none can be made."""
+    from kabar_tui.core.linking_workers import spill_folder
+
+    try:
+        return tempfile.TemporaryFile(dir=spill_folder())
+    except OSError:
+        return None
 
 
 class FlatView:

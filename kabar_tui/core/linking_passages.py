@@ -266,6 +266,11 @@ class PassageBuffer:
         bounds = zip(spans[0::2], spans[1::2], strict=True)
         return tuple(data[a:b].decode(_ENCODING, _ERRORS) for a, b in bounds)
 
+    def content_numbers(self) -> tuple[array[int], list[str]]:
+        """Every passage's content words one after the other, as numbers into the list of
+        distinct words (numbered in order of first use): the buffer's own, not copies."""
+        return self._content, self._words
+
     def quoted(self, first: int, end: int) -> list[int]:
         """Those of passages first..end-1 that have quotations."""
         ends = self._quote_ends
@@ -476,6 +481,23 @@ class PassageStore:
     def content_words(self) -> Iterator[str]:
         """Every passage's content words, in order."""
         return chain.from_iterable(map(_content_words, self._blocks))
+
+    def content_numbers(self) -> tuple[array[int], list[str]] | None:
+        """`PassageBuffer.content_numbers` when these are all the passages of one buffer,
+        in its order (a first index's: each digest's passages were moved into the
+        corpus's buffer as it arrived); None otherwise."""
+        blocks = self._blocks
+        if not blocks or type(blocks[0]) is not BufferedPassages:
+            return None
+        buffer = blocks[0].buffer
+        if len(buffer) != self._count:
+            return None
+        for block, first in zip(blocks, self._firsts, strict=True):
+            if type(block) is not BufferedPassages or block.buffer is not buffer:
+                return None
+            if block.first != first:
+                return None
+        return buffer.content_numbers()
 
     def content_sizes(self) -> Iterator[int]:
         """How many content words each passage has, in order."""
