@@ -4,6 +4,7 @@ were made from, and linking on them finds what linking on lists of passages find
 from __future__ import annotations
 
 import dataclasses
+import os
 import pickle
 
 import pytest
@@ -53,9 +54,11 @@ def _quoted_passages() -> list[Passage]:
     ]
 
 
-def test_a_buffer_gives_back_the_passages_it_took() -> None:
+@pytest.mark.parametrize("spilled", [False, True])
+def test_a_buffer_gives_back_the_passages_it_took(spilled: bool, tmp_path) -> None:
     """Many articles' passages in one buffer: each article's share gives back its own,
-    quotations found in the text or not, any character, and pickles as a block."""
+    quotations found in the text or not, any character, and pickles as a block; the
+    same once its texts were moved to a file."""
     buffer = PassageBuffer()
     first, second = _passages(), _quoted_passages()
     third = [dataclasses.replace(p, article="a3") for p in second]
@@ -65,6 +68,9 @@ def test_a_buffer_gives_back_the_passages_it_took() -> None:
         buffer.take("a1", second),
         buffer.take("a3", third),
     ]
+    if spilled:
+        buffer.spill_texts(str(tmp_path))
+        assert not isinstance(buffer._data, bytearray)
     assert len(buffer) == 9
     assert [list(share) for share in shares] == [first, [], second, third]
     share = shares[0]
@@ -229,3 +235,48 @@ def test_a_buffer_s_content_numbers_are_linked_without_a_copy(
     assert from_buffer.deferred == from_lists.deferred
     assert from_buffer.frequency == from_lists.frequency
     assert list(from_buffer.postings[1].items()) == list(from_lists.postings[1].items())
+
+
+@pytest.mark.skipif(not hasattr(os, "pread"), reason="texts stay in memory without pread")
+def test_a_buffer_s_texts_go_to_a_file_in_the_folder_given(tmp_path) -> None:
+    """Its texts held in no process memory: in a file (unlinked) in the folder given;
+    left in memory when none can be made there; nothing taken after."""
+    buffer = PassageBuffer()
+    buffer.take("a1", _quoted_passages())
+    buffer.spill_texts(str(tmp_path / "missing"))  # no such folder: kept as it is
+    assert isinstance(buffer._data, bytearray)
+    size = len(buffer._data)
+    buffer.spill_texts(str(tmp_path))
+    file = buffer._data._file  # type: ignore[union-attr]
+    assert os.fstat(file.fileno()).st_size == size
+    if os.path.isdir("/proc/self/fd"):
+        assert os.readlink(f"/proc/self/fd/{file.fileno()}").startswith(str(tmp_path) + os.sep)
+    assert [buffer.passage("a1", n) for n in range(3)] == _quoted_passages()
+    with pytest.raises(ValueError, match="went to a file"):
+        buffer.take("a2", _passages())
+
+
+def test_the_pipeline_links_with_the_texts_in_a_file(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first index's linking reads the corpus's texts from the file; the same links."""
+    from kabar_tui.core import pipeline
+    from kabar_tui.core.digest import CorpusDigest
+
+    monkeypatch.setenv("KABAR_CACHE_DIR", str(tmp_path))
+    articles, _ = generate(120, seed=3)
+    seen: list[bool] = []
+    build = LinkIndex.build_prepared
+
+    def noted(articles, workers=None):  # type: ignore[no-untyped-def]
+        listed = list(articles)
+        seen.append(all(not isinstance(p.buffer._data, bytearray) for _, p in listed if p))
+        return build(listed, workers)
+
+    monkeypatch.setattr(LinkIndex, "build_prepared", noted)
+    work = pipeline.CorpusWork(CorpusDigest.of(articles))
+    pipeline._link(work)
+    assert seen == [hasattr(os, "pread")]
+    monkeypatch.setattr(LinkIndex, "build_prepared", build)
+    assert work.links == LinkIndex.build(articles, workers=1).links
+    assert len(work.links) > 10

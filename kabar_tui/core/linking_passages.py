@@ -16,13 +16,15 @@ Both give `Passage` objects back on demand, equal to the ones they were made fro
 
 from __future__ import annotations
 
+import os
+import tempfile
 from array import array
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain, repeat
 from sys import intern
-from typing import overload
+from typing import IO, overload
 
 
 @dataclass(slots=True)
@@ -174,7 +176,7 @@ class PassageBuffer:
 
     def __init__(self) -> None:
         # every passage's text in UTF-8, and after it its quotations not found in it
-        self._data = bytearray()
+        self._data: bytearray | _Spilled = bytearray()
         self._paragraphs = array("i")
         self._text_starts = array("q")  # per passage: where its text starts in _data
         self._text_ends = array("q")  # and ends
@@ -190,13 +192,15 @@ class PassageBuffer:
 
     def take(self, article: str, passages: Iterable[Passage]) -> BufferedPassages:
         """An article's passages added (copied), as its share of the buffer."""
+        data = self._data
+        if not isinstance(data, bytearray):
+            raise ValueError("passages taken into a buffer whose texts went to a file")
         first = len(self._paragraphs)
         for passage in passages:
-            self._add(passage)
+            self._add(data, passage)
         return BufferedPassages(article, self, first, len(self._paragraphs) - first)
 
-    def _add(self, passage: Passage) -> None:
-        data = self._data
+    def _add(self, data: bytearray, passage: Passage) -> None:
         start = len(data)
         text = passage.text.encode(_ENCODING, _ERRORS)
         data += text
@@ -222,12 +226,16 @@ class PassageBuffer:
             words, quoted = content_ends[number - 1], quote_ends[number - 1]
         else:
             words = quoted = 0
-        text = self._data[self._text_starts[number] : self._text_ends[number]]
+        start, end = self._text_starts[number], self._text_ends[number]
+        spans = self._quotes[2 * quoted : 2 * quote_ends[number]]
+        # the text and its quotations (in it, or written after it) read as one span
+        data = self._data[start : max(end, *spans[1::2])] if spans else self._data[start:end]
+        bounds = zip(spans[0::2], spans[1::2], strict=True)
         return Passage(
             article,
             self._paragraphs[number],
-            text.decode(_ENCODING, _ERRORS),
-            self.quotes(number) if quoted != quote_ends[number] else (),
+            data[: end - start].decode(_ENCODING, _ERRORS),
+            tuple(data[a - start : b - start].decode(_ENCODING, _ERRORS) for a, b in bounds),
             tuple(map(self._words.__getitem__, self._content[words : content_ends[number]])),
         )
 
@@ -235,6 +243,39 @@ class PassageBuffer:
         return self._data[self._text_starts[number] : self._text_ends[number]].decode(
             _ENCODING, _ERRORS
         )
+
+    def texts(self, first: int, end: int) -> list[str]:
+        """The texts of passages first..end-1, read as one span."""
+        if first >= end:
+            return []
+        starts, ends = self._text_starts, self._text_ends
+        base = starts[first]
+        data = self._data[base : ends[end - 1]]
+        return [
+            data[starts[n] - base : ends[n] - base].decode(_ENCODING, _ERRORS)
+            for n in range(first, end)
+        ]
+
+    def spill_texts(self, folder: str | None) -> None:
+        """Move the texts and quotations (most of the buffer: 450 MB at 100k articles) to
+        a temporary file in `folder`, read back a span at a time: linking reads each
+        text a few times, and holding them all kept the main process's peak up
+        (docs/indexing.md, "plateau"). Left in memory when the file cannot be written,
+        or there is no `os.pread` (Windows). No passage is taken after."""
+        data = self._data
+        if not isinstance(data, bytearray) or not data or not hasattr(os, "pread"):
+            return
+        try:
+            file = tempfile.TemporaryFile(dir=folder)  # noqa: SIM115 (held by _Spilled)
+        except OSError:
+            return
+        try:
+            file.write(data)
+            file.flush()
+        except OSError:
+            file.close()
+            return
+        self._data = _Spilled(file, len(data))
 
     def content(self, number: int) -> tuple[str, ...]:
         ends = self._content_ends
@@ -281,6 +322,29 @@ class PassageBuffer:
                 found.append(number)
                 before = ends[number]
         return found
+
+
+class _Spilled:
+    """Bytes moved to a temporary file (`PassageBuffer.spill_texts`), read back a slice
+    at a time with `os.pread`: no page of them counts in the process's size."""
+
+    __slots__ = ("_file", "_size")
+
+    def __init__(self, file: IO[bytes], size: int) -> None:
+        self._file = file
+        self._size = size
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __getitem__(self, where: slice) -> bytes:
+        start, stop, _ = where.indices(self._size)
+        if stop <= start:
+            return b""
+        data = os.pread(self._file.fileno(), stop - start, start)
+        if len(data) != stop - start:
+            raise OSError("the passages' temporary file was cut short")
+        return data
 
 
 class _Codes(dict[str, int]):
@@ -343,8 +407,7 @@ class BufferedPassages(Sequence[Passage]):
 
     def texts_of(self, first: int, end: int) -> list[str]:
         """The texts of passages first..end-1 of the article."""
-        text = self.buffer.text
-        return [text(number) for number in range(self.first + first, self.first + end)]
+        return self.buffer.texts(self.first + first, self.first + end)
 
     def content_sizes(self) -> Iterator[int]:
         return self.buffer.content_sizes(self.first, self.first + self.size)

@@ -239,7 +239,11 @@ def _grouped(work: CorpusWork) -> array[int] | None:
 
 def _link(work: CorpusWork) -> None:
     """The passages are handed to the link index and dropped from the digests with it,
-    so the stages after run without them."""
+    so the stages after run without them. Their texts are read from a temporary file
+    meanwhile (`PassageBuffer.spill_texts`)."""
+    from kabar_tui.core.linking_workers import spill_folder
+
+    work.digest.passages.spill_texts(spill_folder())
     index = LinkIndex.build_prepared((a.id, a.passages) for a in work.digest.articles)
     work.digest.drop_passages()
     work.links = index.links
