@@ -26,7 +26,7 @@ sys.path.insert(0, os.environ.get("PYTHONPATH") or str(Path(__file__).resolve().
 
 from benchmarks.link_stage import _links_hash
 from benchmarks.names_stage import _load, _measured, _status
-from kabar_tui.core import linking, linking_arrays, linking_corpus, pipeline
+from kabar_tui.core import linking, linking_arrays, linking_corpus, linking_passages, pipeline
 
 _START = time.perf_counter()
 _RANGES: list[int] = []  # the peak while each of the main process's ranges was linked
@@ -151,6 +151,7 @@ def main() -> None:
     except ImportError:
         linking_workers = spawned = None  # type: ignore[assignment]
     _sizes_noted()
+    _around(linking_passages.PassageBuffer, "spill_texts", None, "texts moved to a file")
     _around(linking_corpus.CorpusArrays, "__init__", "passages taken", "arrays built")
     if linking_workers is not None:
         _around(linking_workers.SharedCorpus, "__init__", None, "file written")
