@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, os.environ.get("PYTHONPATH") or str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.names_stage import _load, _measured, _status
-from kabar_tui.core import linking, pipeline
+from kabar_tui.core import linking, linking_arrays, linking_passages, pipeline
 
 
 def _links_hash(index: linking.LinkIndex, links: list) -> str:
@@ -59,6 +59,36 @@ def _noting_shared_sizes() -> list[int]:
     return sizes
 
 
+def _noting_spilled_sizes() -> list[str]:
+    """The size of each temporary file linking reads back in this process: pass 1's
+    occurrences (`_Pieces`) and the passages' texts (`spill_texts`); none on code
+    before them."""
+    sizes: list[str] = []
+    pieces = getattr(linking_arrays, "_Pieces", None)
+    if pieces is not None:
+        close = pieces.close
+
+        def closed(self):  # type: ignore[no-untyped-def]
+            if self._file is not None:
+                size = os.fstat(self._file.fileno()).st_size
+                sizes.append(f"pass 1's occurrences: {size / 2**20:,.0f} MB")
+            close(self)
+
+        pieces.close = closed
+    spill = getattr(linking_passages.PassageBuffer, "spill_texts", None)
+    if spill is not None:
+
+        def spilled(self, folder):  # type: ignore[no-untyped-def]
+            spill(self, folder)
+            file = getattr(self._data, "_file", None)
+            if file is not None:
+                size = os.fstat(file.fileno()).st_size
+                sizes.append(f"passages' texts: {size / 2**20:,.0f} MB")
+
+        linking_passages.PassageBuffer.spill_texts = spilled
+    return sizes
+
+
 def main() -> None:
     folder = Path(sys.argv[1])
     work, _numbers = _load(folder)  # its stories are unused: linking comes before them
@@ -71,12 +101,15 @@ def main() -> None:
 
     linking._link_in_workers = noted
     shared_sizes = _noting_shared_sizes()
+    spilled_sizes = _noting_spilled_sizes()
     with _measured():
         pipeline._link(work)
     print(f"{len(work.digest.articles):,} digests, {len(work.links):,} links")
     print(f"main process at the link workers' start: {at_fork[0]} MB" if at_fork else "no workers")
     for size in shared_sizes:
         print(f"file shared with the workers: {size / 2**20:,.0f} MB")
+    for spilled in spilled_sizes:
+        print(f"temporary file of {spilled}")
     assert work.index is not None
     print(f"links hash {_links_hash(work.index, work.links)}")
 
