@@ -194,7 +194,7 @@ def _shifted(shift: int, keys: np.ndarray) -> np.ndarray:
 def _content_ids(passages: PassageStore, count: int) -> tuple[np.ndarray, list[str]]:
     """Every passage's content words as numbers, and the words they number (in order of
     first use). Passages held in one buffer have them so already: that array is used as
-    it is, not copied (88 MB at 100k articles, held while linking: docs/indexing.md,
+    it is, not copied (50 MB at 100k articles, held while linking: docs/indexing.md,
     "plateau")."""
     held = passages.content_numbers() if isinstance(passages, PassageStore) else None
     if held is not None and held[0].itemsize == 4 and len(held[0]) == count:

@@ -257,7 +257,7 @@ class PassageBuffer:
         ]
 
     def spill_texts(self, folder: str | None) -> None:
-        """Move the texts and quotations (most of the buffer: 450 MB at 100k articles) to
+        """Move the texts and quotations (most of the buffer: 427 MB at 100k articles) to
         a temporary file in `folder`, read back a span at a time: linking reads each
         text a few times, and holding them all kept the main process's peak up
         (docs/indexing.md, "plateau"). Left in memory when the file cannot be written,

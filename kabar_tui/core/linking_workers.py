@@ -63,7 +63,7 @@ class SharedCorpus:
             raise
         # The batches of strings were made in the heap's free pages (given back after
         # pass 1) and freed there: given back again, or the main process holds them
-        # through linking (118 MB at 100k articles: docs/indexing.md, "plateau").
+        # through linking (116 MB at 100k articles: docs/indexing.md, "plateau").
         release_free_memory()
 
     def take(self) -> int:
