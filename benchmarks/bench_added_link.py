@@ -18,8 +18,11 @@ timed: they are the update's, not linking's (docs/incremental.md).
 
 The processing fingerprint is pinned to each cache's (as `bench_add_article --pin`), so
 that a branch whose `core/` differs still opens caches made by other code. Prints, per
-size, the median, minimum and p90 in ms of linking and of names (and of its part that
-reads no stored entity, `resolve_digest`), the rows read, and the ratios to the first.
+size, the median, minimum and p90 in ms of linking and of names (and of its parts:
+`resolve_digest`, which reads no stored entity, and the merge), the rows and posting
+members linking read, and the ratios to the first size: of the medians, of the
+minimums, and the median of each article's own ratio (the sizes are run in turn for each
+article, so the load weighs on all of them alike).
 """
 
 from __future__ import annotations
@@ -120,17 +123,27 @@ def _once(cache: Path, plan, stored, digest, found: dict[str, list[float]]) -> N
         found["merge"].append((ended - resolved) / 1e6)
 
 
-def measure(cache: Path, digests: list, repeat: int) -> dict[str, list[float]]:
-    """Each part's least time of `repeat` runs, per added article."""
-    from kabar_tui.core import incremental
-    from kabar_tui.core.storage import DB_NAME, Storage
+class _Cache:
+    """A cache's stored state and what its adds found, part by part (least of the runs)."""
 
-    with contextlib.closing(Storage(cache / DB_NAME)) as storage:
-        plan = _plan(storage)
-        stored = storage.stored_results(plan.corpus)
-        if stored is None:
-            raise SystemExit(f"{cache}: stored results not read {storage.warnings}")
-    found: dict[str, list[float]] = {part: [] for part in (*PARTS, "rows", "members")}
+    def __init__(self, folder: Path) -> None:
+        from kabar_tui.core.storage import DB_NAME, Storage
+
+        self.folder = folder
+        self.fingerprint = cache_fingerprint(folder)
+        with contextlib.closing(Storage(folder / DB_NAME)) as storage:
+            self.plan = _plan(storage)
+            self.stored = storage.stored_results(self.plan.corpus)
+            if self.stored is None:
+                raise SystemExit(f"{folder}: stored results not read {storage.warnings}")
+        self.found: dict[str, list[float]] = {part: [] for part in (*PARTS, "rows", "members")}
+
+
+def measure(caches: list[_Cache], digests: list, repeat: int) -> None:
+    """Each added article linked and resolved `repeat` times on every cache in turn (so
+    that the load weighs on every size alike), its least time kept per part."""
+    from kabar_tui.core import incremental
+
     members = incremental._postings
     runs: dict[str, list[float]] = {}
 
@@ -144,15 +157,16 @@ def measure(cache: Path, digests: list, repeat: int) -> dict[str, list[float]]:
     incremental._postings = counted_postings
     try:
         for digest in digests:
-            runs = {part: [] for part in found}
-            for _ in range(repeat):
-                runs["members"].append(0)
-                _once(cache, plan, stored, digest, runs)
-            for part, values in runs.items():
-                found[part].append(min(values))
+            for cache in caches:
+                pin_fingerprint(cache.fingerprint)
+                runs = {part: [] for part in cache.found}
+                for _ in range(repeat):
+                    runs["members"].append(0)
+                    _once(cache.folder, cache.plan, cache.stored, digest, runs)
+                for part, values in runs.items():
+                    cache.found[part].append(min(values))
     finally:
         incremental._postings = members
-    return found
 
 
 def _p90(values: list[float]) -> float:
@@ -169,30 +183,34 @@ def main() -> None:
     import kabar_tui.core.pipeline  # noqa: F401  (every module that imports the fingerprint)
 
     digests = _articles(args.adds, args.seed)
-    medians: dict[str, dict[str, float]] = {}
-    for cache in args.caches:
-        pin_fingerprint(cache_fingerprint(cache))
-        found = measure(cache, digests, args.repeat)
-        medians[cache.name] = {part: statistics.median(found[part]) for part in PARTS}
-        print(
-            f"{cache.name}: {args.adds} adds, least of {args.repeat} runs each, fingerprint pinned"
-        )
+    caches = [_Cache(folder) for folder in args.caches]
+    measure(caches, digests, args.repeat)
+    print(f"{args.adds} adds, least of {args.repeat} runs each, fingerprints pinned; ms")
+    for cache in caches:
+        print(f"{cache.folder.name}: {cache.plan.kept} articles, {cache.plan.passages} passages")
         for part in PARTS:
-            values = found[part]
+            values = cache.found[part]
             print(
-                f"  {part:<7} median {statistics.median(values):7.2f} ms  min "
+                f"  {part:<7} median {statistics.median(values):7.2f}  min "
                 f"{min(values):7.2f}  p90 {_p90(values):7.2f}"
             )
         for part in ("rows", "members"):
-            values = found[part]
+            values = cache.found[part]
             print(
                 f"  {part} read by linking: median {statistics.median(values):.0f}, "
                 f"{min(values):.0f}-{max(values):.0f}"
             )
-    first = next(iter(medians.values()))
-    for name, figures in list(medians.items())[1:]:
-        ratios = ", ".join(f"{part} {figures[part] / first[part]:.2f}x" for part in PARTS)
-        print(f"{name} / {args.caches[0].name} (medians): {ratios}")
+    first = caches[0]
+    for cache in caches[1:]:
+        ratios = []
+        for part in PARTS:
+            mine, theirs = cache.found[part], first.found[part]
+            paired = statistics.median(a / b for a, b in zip(mine, theirs, strict=True))
+            ratios.append(
+                f"{part} {statistics.median(mine) / statistics.median(theirs):.2f}x "
+                f"(min {min(mine) / min(theirs):.2f}x, per article {paired:.2f}x)"
+            )
+        print(f"{cache.folder.name} / {first.folder.name} (medians): " + ", ".join(ratios))
 
 
 if __name__ == "__main__":
