@@ -680,7 +680,7 @@ def _grown(posting: int | list[int] | None) -> int:
     (3,400 passages an article at 100k)."""
     if posting is None:
         return -1
-    return 1 if type(posting) is int else len(posting)
+    return 1 if isinstance(posting, int) else len(posting)
 
 
 def _postings(storage: Storage, state: int, table: str, column: str, keys: Iterable) -> dict:
