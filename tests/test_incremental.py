@@ -576,6 +576,32 @@ def test_a_name_read_with_another_label_joins_the_stored_entity() -> None:
     assert rename == {} and touched == {0: ["c"], 1: ["c", "d"]}
 
 
+def test_merging_names_leaves_the_stored_entities_as_they_were() -> None:
+    """The merge takes the stored records as they are and copies those it changes, so
+    the stored list reads the same after it; a fuzzy match is still found among the
+    stored entities of the added one's label sharing a word start (only those buckets
+    are filled now), and not among another label's."""
+    stored = [
+        EntityRecord("Sergei Shoigu", "PER", ["Shoigu"], 40, []),
+        EntityRecord("Joko Widodo", "ORG", [], 5, []),
+        EntityRecord("Joko Widodo", "PER", ["Jokowi"], 7, []),
+        EntityRecord("Banjar", "LOC", [], 1, []),
+    ]
+    before = [(e.canonical, e.label, list(e.aliases), e.mentions, list(e.articles)) for e in stored]
+    added = [
+        EntityRecord("Joko Widodoo", "PER", [], 2, ["c"]),
+        EntityRecord("Sergei Shoigu", "PER", [], 1, ["d"]),
+    ]
+    entities, rename, touched = _merge_entities(stored, added)
+    assert [
+        (e.canonical, e.label, list(e.aliases), e.mentions, list(e.articles)) for e in stored
+    ] == before
+    assert rename == {"Joko Widodoo": "Joko Widodo"} and touched == {2: ["c"], 0: ["d"]}
+    assert (entities[2].mentions, entities[2].aliases) == (9, ["Joko Widodoo", "Jokowi"])
+    assert entities[1] is stored[1] and entities[3] is stored[3]
+    assert (entities[0].mentions, entities[0].articles) == (41, ["d"])
+
+
 def test_stored_candidates_are_read_in_batches_not_one_by_one(
     news: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -673,6 +673,16 @@ def commit(storage: Storage, found: Update, key: str) -> None:
         pass
 
 
+def _grown(posting: int | list[int] | None) -> int:
+    """How far a posting has grown. Adding articles only grows postings (a passage, a
+    list appended to, None once too common: `linking._post_all`), so one that changed
+    has grown: compared so, only the changed ones are made rows, not every one read
+    (3,400 passages an article at 100k)."""
+    if posting is None:
+        return -1
+    return 1 if isinstance(posting, int) else len(posting)
+
+
 def _postings(storage: Storage, state: int, table: str, column: str, keys: Iterable) -> dict:
     """The stored postings of `keys` as `LinkIndex` holds them: a passage number, a list
     of them, or None once too common (`linking.stored_posting`), one row per key; keys
@@ -733,8 +743,8 @@ def _link(
     fingerprints = _postings(storage, state, "link_fingerprints", "key", keys)
     rare_words = _postings(storage, state, "link_words", "word", words)
     before = {
-        **{("f", k): posting_record(v, FULL) for k, v in fingerprints.items()},
-        **{("w", k): posting_record(v, FULL) for k, v in rare_words.items()},
+        **{("f", k): _grown(v) for k, v in fingerprints.items()},
+        **{("w", k): _grown(v) for k, v in rare_words.items()},
     }
     frequency = _counts(storage, state, words)
     index = LinkIndex.resume(passages, plan.passages, frequency, fingerprints, rare_words)
@@ -752,9 +762,8 @@ def _link(
         ("w", rare_words, writes.words),
     ):
         for posting_key, posting in postings.items():
-            record = posting_record(posting, FULL)
-            if before.get((kind, posting_key)) != record:
-                changed[posting_key] = record
+            if before.get((kind, posting_key)) != _grown(posting):
+                changed[posting_key] = posting_record(posting, FULL)
     writes.counts = {word: index.frequency[word] for word in words}
     number_of = {(p.article, p.paragraph): n for n, p in passages.made.items()}
     new_links = []
@@ -904,22 +913,29 @@ def _merge_entities(
     whatever its label (the label the most mentions give wins, as in a full run's vote),
     else a fuzzy match of the spelling key (NAME_SCORE) among entities of the same label
     sharing a word start; else a new entity."""
-    entities = [
-        EntityRecord(e.canonical, e.label, list(e.aliases), e.mentions, list(e.articles))
-        for e in stored
-    ]
+    # The stored records are taken as they are and copied when one is touched: copying
+    # every one cost as much as the rest of the merge. Only the word-start buckets the
+    # added entities look in are filled (with the spelling keys of their entities).
+    entities = list(stored)
+    copied: set[int] = set()
+    looked_in = {
+        (entity.label, prefix)
+        for entity in added
+        for prefix in {word[:WORD_PREFIX] for word in spelling_key(entity.canonical).split()}
+    }
     by_key: dict[str, int] = {}
     buckets: dict[tuple[str, str], list[int]] = defaultdict(list)
-    keys: list[str] = []
+    keys: dict[int, str] = {}
     touched: dict[int, list[str]] = {}
 
     def remember(number: int, entity: EntityRecord) -> None:
         key = spelling_key(entity.canonical)
-        keys.append(key)
         for text in (entity.canonical, *entity.aliases):
             by_key.setdefault(spelling_key(text), number)
         for prefix in {word[:WORD_PREFIX] for word in key.split()}:
-            buckets[entity.label, prefix].append(number)
+            if (entity.label, prefix) in looked_in:
+                buckets[entity.label, prefix].append(number)
+                keys[number] = key
 
     for number, entity in enumerate(entities):
         remember(number, entity)
@@ -956,6 +972,12 @@ def _merge_entities(
             touched[len(entities) - 1] = list(entity.articles)
             remember(len(entities) - 1, entities[-1])
             continue
+        if target < len(stored) and target not in copied:
+            copied.add(target)
+            e = entities[target]
+            entities[target] = EntityRecord(
+                e.canonical, e.label, list(e.aliases), e.mentions, list(e.articles)
+            )
         kept = entities[target]
         if entity.label != kept.label and entity.mentions > kept.mentions:
             kept.label = entity.label
