@@ -267,3 +267,14 @@ def test_form_attributes_of_news_words() -> None:
     for word in {w for text in paragraphs(40, seed=5) for w in text.split()}:
         assert shape(word) == _shape_per_character(word)
         assert form_attributes(word) == [word_attributes(word, offset) for offset in OFFSETS]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.text(alphabet=ALPHABET + "ǅΣσ1", min_size=1, max_size=6), max_size=20))
+def test_first_character_tests_by_word_equal_the_test_of_its_first_character(words) -> None:
+    """`opens_capitalised` (a table by word) answers as `str.isupper` of the first
+    character, for title-case and non-ASCII letters too, and again once known."""
+    from kabar_tui.core.lexicon import opens_capitalised
+
+    for _ in range(2):
+        assert list(map(opens_capitalised, words)) == [w[0].isupper() for w in words]

@@ -29,12 +29,12 @@ Tokenizers:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from enum import StrEnum
 from functools import cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from itertools import accumulate, chain, compress
-from operator import itemgetter
 from typing import Final, TypeVar
 
 NAME_WORD = re.compile(r"[^\W\d_][\w'’]*(?:-[\w'’]+)*")
@@ -117,6 +117,30 @@ _pieces = _Pieces()
 _agree = _Agree()
 
 
+class _FirstCharacter(dict[str, bool]):
+    """word -> a test of its first character (`str.isupper`, `str.isalpha`), made on first
+    sight: over a paragraph's words a look-up of the word costs less than taking its
+    first character and testing it (the tokens of repeated pieces are the same objects,
+    their hashes kept)."""
+
+    __slots__ = ("test",)
+
+    def __init__(self, test: Callable[[str], bool]) -> None:
+        super().__init__()
+        self.test = test
+
+    def __missing__(self, word: str) -> bool:
+        if len(self) >= PIECE_CACHE_LIMIT:
+            self.clear()
+        flag = self[word] = self.test(word[0])
+        return flag
+
+
+# Whether a (non-empty) word opens with a capital, with a letter.
+opens_capitalised = _FirstCharacter(str.isupper).__getitem__
+_opens_with_letter = _FirstCharacter(str.isalpha).__getitem__
+
+
 def plain_text(text: str) -> bool:
     """Whether `text` holds ASCII and `PLAIN_MARKS` only: a word's first character is then a
     letter of A-Z or a-z, and every folding lower-cases its words (`textfold`)."""
@@ -157,7 +181,7 @@ def name_words(text: str) -> Offsets:
         if len(_KEPT_TOKENS) >= _KEPT_LIMIT:
             _KEPT_TOKENS.clear()
         tokens, starts, ends = _KEPT_TOKENS[text] = _offsets(_PLAIN_TOKEN_SPLIT, text)
-    letters = list(map(str.isalpha, map(itemgetter(0), tokens)))
+    letters = list(map(_opens_with_letter, tokens))
     return (
         list(compress(tokens, letters)),
         list(compress(starts, letters)),
