@@ -7,11 +7,16 @@ names, places, organisations and quotes). One process, so the figure is per core
 
 BATCH articles are recognised at a time (`recognise_many`: their tagger stretches decoded
 in one pass); the default is the indexing workers' batch (`IndexOptions.batch`), as the
-pipeline calls it; 1 is one article at a time (the reader, and indexing before).
+pipeline calls it; 1 is one article at a time (the reader, and indexing before). The
+process's cyclic collector is set up as an indexing worker's is (`pipeline._start_worker`:
+what is loaded frozen, a collection every `WORKER_COLLECT_EVERY` new objects), since the
+workers are where entities and quotes are made in bulk; `--default-collector` keeps
+CPython's default pace (how this benchmark ran before tagspeed4, docs/entities.md).
 """
 
 from __future__ import annotations
 
+import gc
 import sys
 import time
 from pathlib import Path
@@ -22,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.textgen import paragraphs  # noqa: E402
 from kabar_tui.core.entities import gazetteer, recognise, recognise_many  # noqa: E402
 from kabar_tui.core.model import Article, Corpus, Paragraph  # noqa: E402
-from kabar_tui.core.pipeline import IndexOptions  # noqa: E402
+from kabar_tui.core.pipeline import WORKER_COLLECT_EVERY, IndexOptions  # noqa: E402
 from kabar_tui.core.quotes import attribute  # noqa: E402
 from kabar_tui.core.resolve import resolve_corpus  # noqa: E402
 
@@ -30,15 +35,20 @@ GOAL = 500.0  # articles per second per core
 
 
 def main() -> None:
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else 300
-    per_article = int(sys.argv[2]) if len(sys.argv) > 2 else 8
-    batch = int(sys.argv[3]) if len(sys.argv) > 3 else IndexOptions().batch
+    as_worker = "--default-collector" not in sys.argv
+    numbers = [a for a in sys.argv[1:] if a != "--default-collector"]
+    count = int(numbers[0]) if numbers else 300
+    per_article = int(numbers[1]) if len(numbers) > 1 else 8
+    batch = int(numbers[2]) if len(numbers) > 2 else IndexOptions().batch
     started = time.perf_counter()
     gazetteer()
     setup = time.perf_counter() - started
     started = time.perf_counter()
     recognise(["Budi Santoso tiba di Jakarta."])  # numpy and the tagger's model, once a process
     model_load = time.perf_counter() - started
+    if as_worker:  # as `pipeline._start_worker` sets up a worker, the model loaded
+        gc.freeze()
+        gc.set_threshold(WORKER_COLLECT_EVERY, 10, 10)
     texts = paragraphs(count * per_article, seed=1)
     articles = [texts[i : i + per_article] for i in range(0, len(texts), per_article)]
     words = sum(len(t.split()) for t in texts)
@@ -66,7 +76,8 @@ def main() -> None:
     elapsed = time.perf_counter() - started
     cpu = time.process_time() - cpu_started  # the machine may be shared: count our CPU only
     rate = len(articles) / cpu
-    print(f"gazetteer built once in {setup * 1000:.0f} ms")
+    collector = "a worker's" if as_worker else "default"
+    print(f"gazetteer built once in {setup * 1000:.0f} ms; {collector} collector settings")
     print(f"tagger model (and numpy) loaded once in {model_load * 1000:.0f} ms")
     print(
         f"{len(articles)} articles x {per_article} paragraphs, {batch} at a time "

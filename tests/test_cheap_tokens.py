@@ -184,7 +184,48 @@ def test_news_text_is_split_once() -> None:
     assert not lexicon._KEPT_TOKENS
     for text in ("Kim Jong-un’s", "Rp2.000", "19-an", "A_B", "Sukarnó"):
         assert name_words(text) == _matches(NAME_WORD, text)
+        # the tagger's tokens of such a text are kept too (split by pieces, once)
+        assert tagger_tokens(text) == _matches(TAGGER_TOKEN, text)
         assert text not in lexicon._KEPT_TOKENS
+    for text in ("Kim  Jong-un’s", " Rp2.000", "19-an\n", "A_B\tC"):  # not single-spaced
+        assert name_words(text) == _matches(NAME_WORD, text)
+        assert text not in lexicon._KEPT_TOKENS
+
+
+# Single-spaced text (`name_words` splits it by its pieces between spaces, `_Pieces`):
+# pieces of letters, digits, joiners and marks that the fast way reads, and those it
+# does not (`’`, `_`, `é`, a digit before a letter), one space between them.
+PIECE_ALPHABET = "aAbBkKéÉ019’'-.,:!?_“”"
+single_spaced = st.lists(st.text(alphabet=PIECE_ALPHABET, min_size=1, max_size=8), max_size=8)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(single_spaced)
+def test_pieces_split_as_the_whole_text(pieces: list[str]) -> None:
+    """A text split at its spaces, each piece split alone, gives the words and tokens of
+    the whole text, each piece read the same wherever it stands."""
+    text = " ".join(pieces)
+    assert name_words(text) == _matches(NAME_WORD, text)
+    assert tagger_tokens(text) == _matches(TAGGER_TOKEN, text)
+    reversed_text = " ".join(reversed(pieces))  # the same pieces, now known, elsewhere
+    assert name_words(reversed_text) == _matches(NAME_WORD, reversed_text)
+    assert tagger_tokens(reversed_text) == _matches(TAGGER_TOKEN, reversed_text)
+
+
+def test_pieces_are_forgotten_past_the_limit(monkeypatch) -> None:
+    """The pieces' table is cleared when full, and reads the same after."""
+    from kabar_tui.core import lexicon
+
+    monkeypatch.setattr(lexicon, "PIECE_CACHE_LIMIT", 5)
+    lexicon._pieces.clear()
+    lexicon._agree.clear()
+    for text in paragraphs(20, seed=4):
+        assert name_words(text) == _matches(NAME_WORD, text)
+        assert tagger_tokens(text) == _matches(TAGGER_TOKEN, text)
+        assert len(lexicon._pieces) <= 5 + len(text.split(" "))
+        assert len(lexicon._agree) <= 5 + len(text.split(" "))
+    lexicon._pieces.clear()
+    lexicon._agree.clear()
 
 
 def test_label_names_are_the_members() -> None:
@@ -226,3 +267,14 @@ def test_form_attributes_of_news_words() -> None:
     for word in {w for text in paragraphs(40, seed=5) for w in text.split()}:
         assert shape(word) == _shape_per_character(word)
         assert form_attributes(word) == [word_attributes(word, offset) for offset in OFFSETS]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.text(alphabet=ALPHABET + "ǅΣσ1", min_size=1, max_size=6), max_size=20))
+def test_first_character_tests_by_word_equal_the_test_of_its_first_character(words) -> None:
+    """`opens_capitalised` (a table by word) answers as `str.isupper` of the first
+    character, for title-case and non-ASCII letters too, and again once known."""
+    from kabar_tui.core.lexicon import opens_capitalised
+
+    for _ in range(2):
+        assert list(map(opens_capitalised, words)) == [w[0].isupper() for w in words]

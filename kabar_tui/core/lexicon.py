@@ -29,12 +29,12 @@ Tokenizers:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from enum import StrEnum
 from functools import cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
-from itertools import accumulate, compress
-from operator import itemgetter
+from itertools import accumulate, chain, compress
 from typing import Final, TypeVar
 
 NAME_WORD = re.compile(r"[^\W\d_][\w'’]*(?:-[\w'’]+)*")
@@ -69,15 +69,78 @@ _SPLITS_DIFFER = re.compile(
 # recognition reads a batch's paragraphs with the rules, then with the tagger.
 _KEPT_TOKENS: dict[str, Offsets] = {}
 _KEPT_LIMIT = 2048
+# Entries of each table by piece or word (`_Pieces`, `_Agree`, `_FirstCharacter`), each
+# cleared when full: with 100,000 distinct pieces the four hold about 26 MB (tracemalloc).
+PIECE_CACHE_LIMIT = 100_000
 
 
 def _offsets(split: re.Pattern[str], text: str) -> Offsets:
     """Words, starts and ends as three lists, without a match object per word: the text
     split around the words, and the running sum of the pieces' lengths."""
-    parts = split.split(text)
+    return _split_offsets(split.split(text))
+
+
+def _split_offsets(parts: list[str]) -> Offsets:
+    """`_offsets` of a text split into parts (words at the odd places, what lies between
+    them at the even ones)."""
     ends = list(accumulate(map(len, parts)))  # ends[k]: where parts[k] ends
     last = len(parts) - 1
     return parts[1::2], ends[0:last:2], ends[1:last:2]
+
+
+class _Pieces(dict[str, tuple[str, ...]]):
+    """A piece of text without whitespace -> its `TAGGER_TOKEN` split parts and the space
+    after it (every character of such a piece is in a token: its tokens with empty gaps
+    between them). Made on first sight: news repeats its pieces (`kata`, `Jakarta,`), and
+    a dictionary look-up costs less than the regex engine's split. No match of the
+    tokenizers' patterns runs over a space, so a text split at its spaces and each piece
+    split alone give the tokens of the whole text."""
+
+    def __missing__(self, piece: str) -> tuple[str, ...]:
+        if len(self) >= PIECE_CACHE_LIMIT:
+            self.clear()
+        parts = _TAGGER_TOKEN_SPLIT.split(piece)
+        entry = self[piece] = (*parts[1:-1], " ")
+        return entry
+
+
+class _Agree(dict[str, bool]):
+    """A piece of text without whitespace -> `_splits_agree` of it (a text's `NAME_WORD`
+    words are its letter-led tokens if those of each piece are). Made on first sight."""
+
+    def __missing__(self, piece: str) -> bool:
+        if len(self) >= PIECE_CACHE_LIMIT:
+            self.clear()
+        agree = self[piece] = _splits_agree(piece)
+        return agree
+
+
+_pieces = _Pieces()
+_agree = _Agree()
+
+
+class _FirstCharacter(dict[str, bool]):
+    """word -> a test of its first character (`str.isupper`, `str.isalpha`), made on first
+    sight: over a paragraph's words a look-up of the word costs less than taking its
+    first character and testing it (the tokens of repeated pieces are the same objects,
+    their hashes kept)."""
+
+    __slots__ = ("test",)
+
+    def __init__(self, test: Callable[[str], bool]) -> None:
+        super().__init__()
+        self.test = test
+
+    def __missing__(self, word: str) -> bool:
+        if len(self) >= PIECE_CACHE_LIMIT:
+            self.clear()
+        flag = self[word] = self.test(word[0])
+        return flag
+
+
+# Whether a (non-empty) word opens with a capital, with a letter.
+opens_capitalised = _FirstCharacter(str.isupper).__getitem__
+_opens_with_letter = _FirstCharacter(str.isalpha).__getitem__
 
 
 def plain_text(text: str) -> bool:
@@ -86,22 +149,41 @@ def plain_text(text: str) -> bool:
     return text.isascii() or not _NOT_PLAIN.search(text)
 
 
+def _splits_agree(text: str) -> bool:
+    """Whether the `NAME_WORD` words of the text are its `TAGGER_TOKEN` tokens that open
+    with a letter: plain text without `_`, apostrophes or `_SPLITS_DIFFER`'s places."""
+    return (
+        plain_text(text)
+        and "_" not in text
+        and "'" not in text
+        and "\u2019" not in text
+        and not _SPLITS_DIFFER.search(text)
+    )
+
+
 def name_words(text: str) -> Offsets:
     """`NAME_WORD` words of the text, with their offsets: in most news text the tagger's
     tokens that open with a letter, so the text is split once for both (its tokens kept
     for `tagger_tokens`); tests/test_cheap_tokens.py checks both against the patterns."""
-    if (
-        not plain_text(text)
-        or "_" in text
-        or "'" in text
-        or "\u2019" in text
-        or _SPLITS_DIFFER.search(text)
-    ):
+    if text and text.isprintable() and "  " not in text and text[0] != " " != text[-1]:
+        # one space between words (`isprintable`: no other whitespace): the text is the
+        # pieces between its spaces, each split once a process (`_Pieces`)
+        pieces = text.split(" ")
+        parts = [""]
+        parts += chain.from_iterable(map(_pieces.__getitem__, pieces))
+        parts[-1] = ""  # no space after the last piece
+        if len(_KEPT_TOKENS) >= _KEPT_LIMIT:
+            _KEPT_TOKENS.clear()
+        tokens, starts, ends = _KEPT_TOKENS[text] = _split_offsets(parts)
+        if not all(map(_agree.__getitem__, pieces)):
+            return _offsets(_NAME_WORD_SPLIT, text)
+    elif not _splits_agree(text):
         return _offsets(_NAME_WORD_SPLIT, text)
-    if len(_KEPT_TOKENS) >= _KEPT_LIMIT:
-        _KEPT_TOKENS.clear()
-    tokens, starts, ends = _KEPT_TOKENS[text] = _offsets(_PLAIN_TOKEN_SPLIT, text)
-    letters = list(map(str.isalpha, map(itemgetter(0), tokens)))
+    else:
+        if len(_KEPT_TOKENS) >= _KEPT_LIMIT:
+            _KEPT_TOKENS.clear()
+        tokens, starts, ends = _KEPT_TOKENS[text] = _offsets(_PLAIN_TOKEN_SPLIT, text)
+    letters = list(map(_opens_with_letter, tokens))
     return (
         list(compress(tokens, letters)),
         list(compress(starts, letters)),

@@ -13,7 +13,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Sequence
 from itertools import accumulate, chain, compress, pairwise
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 
 from kabar_tui.core.entities.features import WordLists, rule_tags_at, word_lists
 from kabar_tui.core.entities.gazetteer import (
@@ -31,7 +31,16 @@ from kabar_tui.core.entities.rules import (
     recognise_with_bases,
 )
 from kabar_tui.core.entities.tokens import is_middle_initial
-from kabar_tui.core.lexicon import LOC, ORG, PER, Label, speech_stems, stopwords, tagger_tokens
+from kabar_tui.core.lexicon import (
+    LOC,
+    ORG,
+    PER,
+    Label,
+    opens_capitalised,
+    speech_stems,
+    stopwords,
+    tagger_tokens,
+)
 from kabar_tui.core.model import Article, Mention
 
 SENTENCE_END = frozenset(".!?")
@@ -284,9 +293,7 @@ def _tag_articles(
             tags = rule_tags_at(starts, ends, mentions) if mentions else ["O"] * len(words)
             # capitalised words that could start a name the tagger would keep: neither
             # ordinary words nor inside a curated mention (its rule tag says why; see `_merge`)
-            capitalised = list(
-                compress(range(len(words)), map(str.isupper, map(itemgetter(0), words)))
-            )
+            capitalised = list(compress(range(len(words)), map(opens_capitalised, words)))
             if not media.isdisjoint(words):  # `kepada detikcom`, `dikutip Antara`
                 capitalised = sorted(
                     {*capitalised, *(i for i, w in enumerate(words) if w in media)}

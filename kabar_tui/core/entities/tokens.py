@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from itertools import compress
-from operator import itemgetter
 
 from kabar_tui.core.entities.gazetteer import gazetteer, token_key
-from kabar_tui.core.lexicon import name_words
+from kabar_tui.core.lexicon import name_words, opens_capitalised
 
 SENTENCE_STOPS = ".!?"
 _DOT_BEFORE_MARK = re.compile(r"\.(?=\S)")  # a dot with no space after it
@@ -74,7 +73,7 @@ class Tokens:
         self.words = words
         count = len(words)
         self.keys = list(map(_keys.__getitem__, words))  # casefolded, hyphens as spaces
-        capital = self.capital = list(map(str.isupper, map(itemgetter(0), words)))
+        capital = self.capital = list(map(opens_capitalised, words))
         # The checks below each look only where their marks are, not at every word.
         acronym = self.acronym = [False] * count
         for i in compress(range(count), map(str.isupper, words)):
