@@ -4,8 +4,13 @@ paragraph at a time hold and show."""
 from __future__ import annotations
 
 import io
+import os
 import random
+import signal
+import subprocess
+import sys
 import zlib
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -229,3 +234,53 @@ def test_occurrences_no_file_takes_are_held(monkeypatch: pytest.MonkeyPatch, roo
     made = (lambda: _Recorded(room)) if room is not None else (lambda: None)
     monkeypatch.setattr(linking_arrays, "_spill_file", made)
     assert dict(_flat(rows, 8).postings()) == _expected(rows, 300, 8)
+
+
+class _Short(io.BytesIO):
+    """A spill file that takes at most a few bytes a write, as a raw file may."""
+
+    def write(self, data) -> int:  # type: ignore[no-untyped-def, override]
+        return super().write(memoryview(data).cast("B")[:7])
+
+
+def test_occurrences_written_whole_when_the_file_takes_a_few_bytes_a_write(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rng = random.Random(7)
+    keys = [rng.getrandbits(64) - 2**63 for _ in range(40)]
+    rows = _occurrences(rng, 300, keys)
+    monkeypatch.setattr(linking_arrays, "_spill_file", _Short)
+    assert dict(_flat(rows, 8).postings()) == _expected(rows, 300, 8)
+
+
+_FILLED_DISK = """
+import random, resource, signal, sys
+sys.path.insert(0, sys.argv[1])
+from tests.test_linking_arrays import _expected, _flat, _occurrences
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails (EFBIG)
+resource.setrlimit(resource.RLIMIT_FSIZE, (int(sys.argv[2]), resource.RLIM_INFINITY))
+rng = random.Random(7)
+keys = [rng.getrandbits(64) - 2**63 for _ in range(40)]
+rows = _occurrences(rng, 3000, keys)
+assert dict(_flat(rows, 8).postings()) == _expected(rows, 3000, 8)
+"""
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGXFSZ"), reason="file size limits are POSIX")
+@pytest.mark.parametrize("room", [0, 1_000, 100_000])
+def test_a_real_spill_file_that_fills_part_of_the_way_holds_the_rest(
+    tmp_path: Path, room: int
+) -> None:
+    """A real temporary file on a disk that fills (a file size limit, as ENOSPC): the
+    failure shows on the write itself, so the piece is held, and no later flush fails."""
+    env = dict(os.environ, KABAR_CACHE_DIR=str(tmp_path))
+    root = str(Path(__file__).resolve().parent.parent)
+    done = subprocess.run(
+        [sys.executable, "-c", _FILLED_DISK, root, str(room)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr

@@ -326,21 +326,34 @@ class _Pieces:
     def __init__(self) -> None:
         self._file = _spill_file()
         self._writing = self._file is not None
+        self._end = 0  # where the next piece goes: the file's position moves as parts are read
         # per part: its pieces, each (keys, passages) held or (at, count, dtypes) written
         self._pieces: list[list[tuple[Any, ...]]] = [[] for _ in range(PARTS)]
 
     def add(self, slot: int, keys: np.ndarray, passages: np.ndarray) -> None:
         if self._writing:
-            at = self._file.tell()
+            at = self._end
             try:
-                self._file.write(np.ascontiguousarray(keys).data.cast("B"))
-                self._file.write(np.ascontiguousarray(passages).data.cast("B"))
+                self._file.seek(at)
+                self._put(keys)
+                self._put(passages)
             except OSError:  # no room: this piece and the rest held, the file only read
                 self._writing = False
             else:
                 self._pieces[slot].append((at, len(keys), keys.dtype, passages.dtype))
                 return
         self._pieces[slot].append((keys.copy(), passages.copy()))
+
+    def _put(self, values: np.ndarray) -> None:
+        """Every byte of `values` written, or OSError: the file is unbuffered, so a full
+        disk fails here and never later, on a flush, after the piece was counted written."""
+        data = memoryview(np.ascontiguousarray(values).data.cast("B"))
+        while data:
+            written = self._file.write(data)
+            if not written:
+                raise OSError("linking's temporary file took nothing")
+            data = data[written:]
+            self._end += written
 
     def part(self, slot: int) -> tuple[np.ndarray, np.ndarray] | None:
         """A part's keys and passages, in batch order (None when it has none)."""
@@ -372,7 +385,7 @@ def _spill_file() -> Any:
     from kabar_tui.core.linking_workers import spill_folder
 
     try:
-        return tempfile.TemporaryFile(dir=spill_folder())
+        return tempfile.TemporaryFile(dir=spill_folder(), buffering=0)
     except OSError:
         return None
 
