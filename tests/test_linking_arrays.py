@@ -155,21 +155,12 @@ def test_flat_rows_are_the_postings_as_rows(monkeypatch) -> None:
 
 
 def test_looking_up_fewer_paragraphs_at_once_finds_the_same_links() -> None:
-    from array import array
-
     from benchmarks.bench_linking import generate
-    from kabar_tui.core.linking import LinkIndex, prepare_passages
-    from kabar_tui.core.linking_corpus import CorpusArrays
+    from tests.test_linking_workers import corpus_arrays
 
     articles, _ = generate(300, seed=5)
-    index = LinkIndex()
-    starts = array("q")
-    for article in articles:
-        passages = prepare_passages(article)
-        starts.extend([len(index.passages)] * len(passages))
-        index.passages.extend(passages)
-    arrays = CorpusArrays(index, starts)
-    count = len(starts)
+    index, arrays = corpus_arrays(articles)
+    count = len(index.passages)
     arrays.lookup_batch = count  # every paragraph at once
     whole = arrays.link(0, count)
     arrays.lookup_batch = 7  # batches that split articles and ranges

@@ -63,14 +63,14 @@ def main_links(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
     return linked
 
 
-def _corpus_arrays(articles: list) -> tuple[LinkIndex, CorpusArrays]:
+def corpus_arrays(articles: list) -> tuple[LinkIndex, CorpusArrays]:
     """The articles' passages in a fresh index, and pass 1's arrays over them."""
     index = LinkIndex()
     starts = array("q")
     for article in articles:
         prepared = prepare_passages(article)
-        starts.extend([len(index._passages)] * len(prepared))
-        index._passages.extend(prepared)
+        starts.extend([len(index.passages)] * len(prepared))
+        index.passages.extend(prepared)
     return index, CorpusArrays(index, starts)
 
 
@@ -78,7 +78,7 @@ def test_the_mapped_file_gives_every_passage_and_array_of_the_main_process(
     articles, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(linking_workers, "_WRITE_BATCH", 100)  # strings in many batches
-    index, arrays = _corpus_arrays(articles)
+    index, arrays = corpus_arrays(articles)
     passages = index._passages
     shared = linking_workers.SharedCorpus(arrays)
     try:
@@ -108,7 +108,7 @@ def test_the_shared_file_is_written_in_the_cache_folder_when_there_is_one(
     articles, tmp_path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Not in the system's temporary folder, often a tmpfs: there it would hold memory."""
-    _, arrays = _corpus_arrays(articles[:20])
+    _, arrays = corpus_arrays(articles[:20])
     cache = tmp_path / "cache"
     for present in (True, False):
         if present:
@@ -243,7 +243,7 @@ def test_memory_is_given_back_once_the_shared_file_is_written(
 ) -> None:
     """The batches of strings written were made in heap pages given back after pass 1:
     they are given back again before linking, not held by the main process through it."""
-    _, arrays = _corpus_arrays(articles[:20])
+    _, arrays = corpus_arrays(articles[:20])
     written: list[int] = []
     write = linking_workers._write
 
