@@ -192,7 +192,7 @@ def test_news_text_is_split_once() -> None:
         assert text not in lexicon._KEPT_TOKENS
 
 
-# Single-spaced text (`name_words` splits it by its pieces between spaces, `_Pieces`):
+# Single-spaced text (`name_words` splits it by its pieces between spaces, `_pieces`):
 # pieces of letters, digits, joiners and marks that the fast way reads, and those it
 # does not (`’`, `_`, `é`, a digit before a letter), one space between them.
 PIECE_ALPHABET = "aAbBkKéÉ019’'-.,:!?_“”"

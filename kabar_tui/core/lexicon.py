@@ -69,9 +69,11 @@ _SPLITS_DIFFER = re.compile(
 # recognition reads a batch's paragraphs with the rules, then with the tagger.
 _KEPT_TOKENS: dict[str, Offsets] = {}
 _KEPT_LIMIT = 2048
-# Entries of each table by piece or word (`_Pieces`, `_Agree`, `_FirstCharacter`), each
-# cleared when full: with 100,000 distinct pieces the four hold about 26 MB (tracemalloc).
+# Entries of each table by piece or word (`_Table`: `_pieces`, `_agree`, the two first-
+# character tests), each cleared when full: with 100,000 distinct pieces the four hold
+# about 26 MB (tracemalloc).
 PIECE_CACHE_LIMIT = 100_000
+_T = TypeVar("_T")
 
 
 def _offsets(split: re.Pattern[str], text: str) -> Offsets:
@@ -88,59 +90,50 @@ def _split_offsets(parts: list[str]) -> Offsets:
     return parts[1::2], ends[0:last:2], ends[1:last:2]
 
 
-class _Pieces(dict[str, tuple[str, ...]]):
+class _Table(dict[str, _T]):
+    """piece or word -> `make` of it, made on first sight and cleared when full
+    (PIECE_CACHE_LIMIT): news repeats its pieces (`kata`, `Jakarta,`), and a dictionary
+    look-up costs less than the regex engine or a character test run again."""
+
+    __slots__ = ("make",)
+
+    def __init__(self, make: Callable[[str], _T]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key: str) -> _T:
+        if len(self) >= PIECE_CACHE_LIMIT:
+            self.clear()
+        made = self[key] = self.make(key)
+        return made
+
+
+def _piece_parts(piece: str) -> tuple[str, ...]:
     """A piece of text without whitespace -> its `TAGGER_TOKEN` split parts and the space
     after it (every character of such a piece is in a token: its tokens with empty gaps
-    between them). Made on first sight: news repeats its pieces (`kata`, `Jakarta,`), and
-    a dictionary look-up costs less than the regex engine's split. No match of the
-    tokenizers' patterns runs over a space, so a text split at its spaces and each piece
-    split alone give the tokens of the whole text."""
-
-    def __missing__(self, piece: str) -> tuple[str, ...]:
-        if len(self) >= PIECE_CACHE_LIMIT:
-            self.clear()
-        parts = _TAGGER_TOKEN_SPLIT.split(piece)
-        entry = self[piece] = (*parts[1:-1], " ")
-        return entry
+    between them). No match of the tokenizers' patterns runs over a space, so a text
+    split at its spaces and each piece split alone give the tokens of the whole text."""
+    return (*_TAGGER_TOKEN_SPLIT.split(piece)[1:-1], " ")
 
 
-class _Agree(dict[str, bool]):
-    """A piece of text without whitespace -> `_splits_agree` of it (a text's `NAME_WORD`
-    words are its letter-led tokens if those of each piece are). Made on first sight."""
+_pieces: _Table[tuple[str, ...]] = _Table(_piece_parts)
+# a piece -> `_splits_agree` of it (a text's `NAME_WORD` words are its letter-led tokens
+# if those of each piece are)
+_agree: _Table[bool] = _Table(lambda piece: _splits_agree(piece))
 
-    def __missing__(self, piece: str) -> bool:
-        if len(self) >= PIECE_CACHE_LIMIT:
-            self.clear()
-        agree = self[piece] = _splits_agree(piece)
-        return agree
-
-
-_pieces = _Pieces()
-_agree = _Agree()
+# Whether a (non-empty) word opens with a capital, with a letter: a look-up of the word
+# costs less than taking its first character and testing it (the tokens of repeated
+# pieces are the same objects, their hashes kept).
+opens_capitalised = _Table(lambda word: word[0].isupper()).__getitem__
+_opens_with_letter = _Table(lambda word: word[0].isalpha()).__getitem__
 
 
-class _FirstCharacter(dict[str, bool]):
-    """word -> a test of its first character (`str.isupper`, `str.isalpha`), made on first
-    sight: over a paragraph's words a look-up of the word costs less than taking its
-    first character and testing it (the tokens of repeated pieces are the same objects,
-    their hashes kept)."""
-
-    __slots__ = ("test",)
-
-    def __init__(self, test: Callable[[str], bool]) -> None:
-        super().__init__()
-        self.test = test
-
-    def __missing__(self, word: str) -> bool:
-        if len(self) >= PIECE_CACHE_LIMIT:
-            self.clear()
-        flag = self[word] = self.test(word[0])
-        return flag
-
-
-# Whether a (non-empty) word opens with a capital, with a letter.
-opens_capitalised = _FirstCharacter(str.isupper).__getitem__
-_opens_with_letter = _FirstCharacter(str.isalpha).__getitem__
+def _kept(text: str, offsets: Offsets) -> Offsets:
+    """`offsets` of the text's tokens kept for `tagger_tokens`, which asks for them next."""
+    if len(_KEPT_TOKENS) >= _KEPT_LIMIT:
+        _KEPT_TOKENS.clear()
+    _KEPT_TOKENS[text] = offsets
+    return offsets
 
 
 def plain_text(text: str) -> bool:
@@ -167,22 +160,18 @@ def name_words(text: str) -> Offsets:
     for `tagger_tokens`); tests/test_cheap_tokens.py checks both against the patterns."""
     if text and text.isprintable() and "  " not in text and text[0] != " " != text[-1]:
         # one space between words (`isprintable`: no other whitespace): the text is the
-        # pieces between its spaces, each split once a process (`_Pieces`)
+        # pieces between its spaces, each split once a process (`_pieces`)
         pieces = text.split(" ")
         parts = [""]
         parts += chain.from_iterable(map(_pieces.__getitem__, pieces))
         parts[-1] = ""  # no space after the last piece
-        if len(_KEPT_TOKENS) >= _KEPT_LIMIT:
-            _KEPT_TOKENS.clear()
-        tokens, starts, ends = _KEPT_TOKENS[text] = _split_offsets(parts)
+        tokens, starts, ends = _kept(text, _split_offsets(parts))
         if not all(map(_agree.__getitem__, pieces)):
             return _offsets(_NAME_WORD_SPLIT, text)
     elif not _splits_agree(text):
         return _offsets(_NAME_WORD_SPLIT, text)
     else:
-        if len(_KEPT_TOKENS) >= _KEPT_LIMIT:
-            _KEPT_TOKENS.clear()
-        tokens, starts, ends = _KEPT_TOKENS[text] = _offsets(_PLAIN_TOKEN_SPLIT, text)
+        tokens, starts, ends = _kept(text, _offsets(_PLAIN_TOKEN_SPLIT, text))
     letters = list(map(_opens_with_letter, tokens))
     return (
         list(compress(tokens, letters)),
