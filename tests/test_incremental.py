@@ -21,7 +21,7 @@ from benchmarks.textgen import paragraph
 from kabar_tui.core import incremental, pipeline
 from kabar_tui.core.catalog_open import open_catalog
 from kabar_tui.core.incremental import _merge_entities
-from kabar_tui.core.linking import SIMILAR, Passage
+from kabar_tui.core.linking import SIMILAR, Passage, passage_of
 from kabar_tui.core.model import EntityRecord, Link
 from kabar_tui.core.pipeline import IndexReport, index_corpus
 from kabar_tui.core.resources import seeds_dir
@@ -632,6 +632,60 @@ def test_stored_candidates_are_read_in_batches_not_one_by_one(
     assert added.updated == 4
     assert fetched  # stored candidates there were, all read by `fetch`
     assert one_by_one == []
+
+
+def test_stored_candidates_are_read_by_two_prepared_statements(
+    news: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each stored candidate's paragraph and quotations are read by the same two
+    statements, one candidate at a time (prepared once: a query ORing a batch's pairs
+    was planned again at each size), and make the passage a full run makes of them."""
+    folder = tmp_path / "news"
+    shutil.copytree(news, folder)
+    with Storage(tmp_path / "cache.sqlite3") as cache:
+        index_corpus([folder], cache=cache, keep_articles=False)
+        add_files(folder, "zz1", 0, 4)
+        statements: list[str] = []  # run while fetching, once per parameter row
+        made: dict[int, Passage] = {}
+        fetching = threading.Event()
+        select, select_each = Storage.select, Storage.select_each
+        fetch = incremental._StoredPassages.fetch
+
+        def noted(self: Storage, sql: str, parameters: object = ()) -> object:
+            if fetching.is_set():
+                statements.append(sql)
+            return select(self, sql, parameters)  # type: ignore[arg-type]
+
+        def noted_each(self: Storage, sql: str, rows: Iterable) -> object:
+            rows = list(rows)
+            if fetching.is_set():
+                statements.extend([sql] * len(rows))
+            return select_each(self, sql, rows)
+
+        def kept(self: incremental._StoredPassages, numbers: Iterable[int]) -> None:
+            fetching.set()
+            try:
+                fetch(self, numbers)
+            finally:
+                fetching.clear()
+            made.update((n, p) for n, p in self.made.items() if n < self.first_new)
+
+        monkeypatch.setattr(Storage, "select", noted)
+        monkeypatch.setattr(Storage, "select_each", noted_each)
+        monkeypatch.setattr(incremental._StoredPassages, "fetch", kept)
+        added = index_corpus([folder], cache=cache, keep_articles=False)
+        monkeypatch.undo()
+        assert added.updated == 4
+        assert made  # stored candidates there were
+        read = [sql for sql in statements if "FROM paragraphs" in sql or "FROM quotes" in sql]
+        assert len(set(read)) == 2
+        assert len(read) == 2 * len(made)
+    full = index_corpus([folder], cache=False, keep_articles=True)
+    by_place = {(a.id, p.index): (a, p) for a in full.corpus.articles for p in a.paragraphs}
+    for passage in made.values():
+        article, paragraph = by_place[passage.article, passage.paragraph]
+        quotes = [q.text for q in article.quotes if q.paragraph == paragraph.index]
+        assert passage == passage_of(article.id, paragraph.index, paragraph.text, quotes)
 
 
 def test_stored_postings_are_a_row_per_key_read_back_as_linked(
