@@ -210,6 +210,61 @@ def test_quoted_spans_need_a_few_words() -> None:
     assert quoted_spans(text) == ["kami tidak pernah menerima dana itu"]
 
 
+# Plain text (ASCII and PLAIN_MARKS) in every shape its words could be split wrong in,
+# and text that is not plain (it takes the regular expressions).
+_SPLIT_CASES = [
+    "",
+    "   ",
+    "Presiden Joko Widodo mengatakan, “kami siap” – di Jakarta… pada 2024.",
+    "iPhone eKTP Rp2.000 foo_bar _x x_ a1b 2024an ke-2 Senin\u00a0pagi ©2024 «kutip» „ini“",
+    "tab\tbaris\nbaru\x1cpemisah\x1fakhir\x0bvertikal\x0cform -- 'petik' \"ganda\"",
+    "Kata ‘mereka’ — \u201cbenar sekali kata warga setempat\u201d ujar dia.",
+    "Kafé di İstanbul menjual straße",  # not plain: the regular expressions
+]
+
+
+@pytest.mark.parametrize("text", _SPLIT_CASES)
+def test_passage_words_are_the_word_patterns_words(text: str) -> None:
+    """A passage's words, lowercase words and quotations are those of the regular
+    expressions they are defined by, however plain text is split (`_plain_words`)."""
+    import re
+
+    from kabar_tui.core.linking import STOPWORDS, passage_of, words_of
+    from kabar_tui.core.textfold import strip_diacritics
+
+    plain = text.isascii() or not re.search("[^\x00-\x7f“”‘’„«»–—…\u00a0©]", text)
+    folded = text if plain else strip_diacritics(text)
+    words = re.findall(r"\w+", text.lower() if plain else folded.casefold())
+    lowercase = {w.casefold() for w in re.findall(r"(?<!\w)[a-z]\w{2,}", folded)}
+    quote = "kami siap melayani warga kota"
+    passage = passage_of("a", 3, text, [quote, text])
+    assert words_of(text) == words
+    assert passage.text == " ".join(words)
+    assert set(passage.content) == lowercase - STOPWORDS
+    assert quote in passage.quotes
+
+
+def test_plain_text_is_split_without_the_word_pattern(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Plain text, most news, is split into words in C (`_plain_words`), not by the
+    regular expression: most of the cost of making a stored candidate's passage again."""
+    from kabar_tui.core import linking
+
+    class Refused:
+        def findall(self, text: str) -> list[str]:
+            raise AssertionError("the word pattern was used on plain text")
+
+    text, quotes = _SPLIT_CASES[2], ["kami siap di Jakarta"]
+    made, words = linking.passage_of("a", 0, text, quotes), linking.words_of(_SPLIT_CASES[3])
+    monkeypatch.setattr(linking, "WORD", Refused())
+    again = linking.passage_of("a", 0, text, quotes)
+    assert (again.text, again.quotes, set(again.content)) == (
+        made.text,
+        made.quotes,
+        set(made.content),
+    )
+    assert linking.words_of(_SPLIT_CASES[3]) == words
+
+
 def test_same_event_told_differently_is_similar() -> None:
     kompas = (
         "Presiden Joko Widodo meresmikan Bendungan Sadawarna di Subang, Jawa Barat, yang "
