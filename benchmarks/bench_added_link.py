@@ -12,7 +12,8 @@ of the article, `_merge_entities`, `_merge_quote_groups`; the spelling keys' cac
 first, as in a new process), with `time.process_time_ns`. Nothing is written: every add
 runs `--repeat` times (its least time kept, against the load) against the same stored
 state, each on a new connection (SQLite's page cache cold, as in a new `kabar index`
-process; the file in the OS's).
+process; the file in the OS's), with the cyclic collector paused, as `kabar index` runs
+the update.
 The stored results an update reads first (`Storage.stored_results`) are read, not
 timed: they are the update's, not linking's (docs/incremental.md).
 
@@ -100,9 +101,9 @@ def _once(cache: Path, plan, stored, digest, found: dict[str, list[float]]) -> N
     """Link and resolve one added article on a new connection; append its times."""
     from kabar_tui.core import incremental
     from kabar_tui.core.resolve import resolve_digest, spelling_key
-    from kabar_tui.core.storage import DB_NAME, Storage
+    from kabar_tui.core.storage import DB_NAME, Storage, collector_paused
 
-    with contextlib.closing(Storage(cache / DB_NAME)) as storage:
+    with contextlib.closing(Storage(cache / DB_NAME)) as storage, collector_paused():
         heads = stored.heads
         ids = [*(head[1] for head in heads), *(a.id for a in digest.articles)]
         rows = _Rows(storage)

@@ -688,6 +688,35 @@ def test_stored_candidates_are_read_by_two_prepared_statements(
         assert passage == passage_of(article.id, paragraph.index, paragraph.text, quotes)
 
 
+def test_an_update_runs_with_the_collector_paused(
+    news: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`kabar index` (no other thread) links, groups and merges an added article with the
+    cyclic collector paused, as it processes and stores: it makes no cycles to speak of,
+    and the collector walked its objects again and again (docs/incremental.md)."""
+    if threading.active_count() != 1:
+        pytest.skip("the collector is paused only where no other thread runs")
+    import gc
+
+    folder = tmp_path / "news"
+    shutil.copytree(news, folder)
+    seen: list[bool] = []
+    update = pipeline.update
+
+    def noted(*args):  # type: ignore[no-untyped-def]
+        seen.append(gc.isenabled())
+        return update(*args)
+
+    monkeypatch.setattr(pipeline, "update", noted)
+    with Storage(tmp_path / "cache.sqlite3") as cache:
+        index_corpus([folder], cache=cache, keep_articles=False)
+        add_files(folder, "zz1", 0, 2)
+        added = index_corpus([folder], cache=cache, keep_articles=False)
+    assert added.updated == 2
+    assert seen == [False]
+    assert gc.isenabled()
+
+
 def test_stored_postings_are_a_row_per_key_read_back_as_linked(
     news: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
