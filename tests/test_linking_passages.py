@@ -237,6 +237,41 @@ def test_a_buffer_s_content_numbers_are_linked_without_a_copy(
     assert list(from_buffer.postings[1].items()) == list(from_lists.postings[1].items())
 
 
+@pytest.mark.parametrize("order", ["buffer", "twice", "reversed"])
+def test_a_buffer_s_deferred_words_are_read_from_it_directly(
+    order: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The deferred pairs' shared words (what storing the link state writes) of passages
+    that are all of one buffer, in its order (a first index's), are read from the buffer
+    without finding each passage's block; of others, block by block. The same words as
+    linking lists either way."""
+    from kabar_tui.core.linking_passages import PassageStore
+
+    articles, _ = generate(300, seed=7)
+    lists = [(a.id, prepare_passages(a)) for a in articles]
+    buffer = PassageBuffer()
+    taken = lists + lists[:1] if order == "twice" else lists
+    shares = [(article_id, buffer.take(article_id, found)) for article_id, found in taken]
+    if order == "reversed":
+        buffer = PassageBuffer()
+        by_id = {article_id: buffer.take(article_id, found) for article_id, found in lists[::-1]}
+        shares = [(article_id, by_id[article_id]) for article_id, _ in lists]
+    from_buffer = LinkIndex.build_prepared(shares, workers=1)
+    from_lists = LinkIndex.build_prepared(lists, workers=1)
+    expected = list(from_lists.deferred_words())
+    assert len(expected) > 20
+    found: list[int] = []
+    place = PassageStore._place
+
+    def noted(self, number):  # type: ignore[no-untyped-def]
+        found.append(number)
+        return place(self, number)
+
+    monkeypatch.setattr(PassageStore, "_place", noted)
+    assert list(from_buffer.deferred_words()) == expected
+    assert (not found) == (order == "buffer")
+
+
 @pytest.mark.skipif(not hasattr(os, "pread"), reason="texts stay in memory without pread")
 def test_a_buffer_s_texts_go_to_a_file_in_the_folder_given(tmp_path) -> None:
     """Its texts held in no process memory: in a file (unlinked) in the folder given;

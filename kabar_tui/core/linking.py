@@ -341,9 +341,8 @@ class LinkIndex:
         their words was half the cost of storing it after a removal in the middle). A
         paragraph's pairs come one after another: its words are taken once for them all."""
         passages = self._passages
-        content = getattr(passages, "content_of", None)
-        if content is None:
-            content = partial(_content_of, passages)
+        reader = getattr(passages, "content_reader", None)
+        content = reader() if reader is not None else partial(_content_of, passages)
         numbers = self._deferred
         last, words = -1, frozenset[str]()
         for slot in range(0, len(numbers), 2):

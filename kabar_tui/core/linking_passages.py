@@ -20,7 +20,7 @@ import os
 import tempfile
 from array import array
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain, repeat
 from sys import intern
@@ -502,6 +502,13 @@ class PassageStore:
             return block.content_at(slot)
         return block[slot].content
 
+    def content_reader(self) -> Callable[[int], tuple[str, ...]]:
+        """`content_of`, or the buffer's own `PassageBuffer.content` when these are all the
+        passages of one buffer in its order (a first index's): then no block is found
+        per passage (that was two thirds of finding the deferred pairs' words)."""
+        buffer = self._one_buffer()
+        return self.content_of if buffer is None else buffer.content
+
     def texts(self, first: int, end: int) -> list[str]:
         """The texts of passages first..end-1."""
         found: list[str] = []
@@ -549,6 +556,11 @@ class PassageStore:
         """`PassageBuffer.content_numbers` when these are all the passages of one buffer,
         in its order (a first index's: each digest's passages were moved into the
         corpus's buffer as it arrived); None otherwise."""
+        buffer = self._one_buffer()
+        return None if buffer is None else buffer.content_numbers()
+
+    def _one_buffer(self) -> PassageBuffer | None:
+        """The buffer these passages are all of, in its order, or None."""
         blocks = self._blocks
         if not blocks or type(blocks[0]) is not BufferedPassages:
             return None
@@ -560,7 +572,7 @@ class PassageStore:
                 return None
             if block.first != first:
                 return None
-        return buffer.content_numbers()
+        return buffer
 
     def content_sizes(self) -> Iterator[int]:
         """How many content words each passage has, in order."""
