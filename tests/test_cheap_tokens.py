@@ -324,15 +324,18 @@ def test_askable_tags_are_the_sure_and_capitals_only_mentions_tags() -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.text(alphabet=ALPHABET + "ǅ", min_size=1, max_size=8), max_size=12))
 def test_word_tables_of_the_tagger_answer_as_their_tests(words) -> None:
-    """`_tag_articles`' tables by word answer as the tests they keep: whether a word
-    could open a name (no ordinary word, unless an outlet) and `_carries`."""
+    """`_tag_articles`' tables by word answer as the tests they keep: whether a token
+    could open a name (capitalised and no ordinary word, or an outlet) and `_carries`."""
     from kabar_tui.core.entities.gazetteer import media_names
-    from kabar_tui.core.entities.recogniser import _CARRIES, _carries, _nameable
+    from kabar_tui.core.entities.recogniser import _CARRIES, _carries, _opener
 
     ordinary, media = gazetteer().not_entities, media_names()
-    nameable = _nameable()
+    opener = _opener()
     news = ["Antara", "detikcom", "Kota", "Jakarta", "Soekarno-Hatta", "al-Assad", "(", "2024"]
     for word in [*words, *news, *sorted(media)[:5], *sorted(ordinary)[:5]]:
-        assert nameable[word] == (word.casefold() not in ordinary or word in media)
+        capitalised = word[0].isupper()
+        assert opener[word] == (
+            (capitalised or word in media) and (word.casefold() not in ordinary or word in media)
+        )
         for tag in ("O", "B-PER/known", "I-ORG/head", "B-LOC/context", "I-ORG/unknown"):
             assert _CARRIES[word, tag] == _carries(word, tag)

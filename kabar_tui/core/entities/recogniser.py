@@ -173,7 +173,7 @@ PARTICLE_WORD = re.compile(r"(?:al|el|ad|ar|as|asy|at|az|an|ash|ath|ul|ud|bin|ib
 
 # Words either side of a possible name that the tagger decodes (`_around_open_names`).
 WINDOW = 4
-# Entries of each table by word (`_Nameable`, `_Carries`), each cleared when full.
+# Entries of each table by word (`_Opener`, `_Carries`), each cleared when full.
 WORD_TABLE_LIMIT = 100_000
 
 
@@ -269,8 +269,7 @@ def _tag_articles(
     tagger's weight of the rules' names it is asked to weigh (`Weighed`)."""
     from kabar_tui.core.entities.tagger import model  # numpy and the model: on first use
 
-    media = media_names()
-    nameable = _nameable()
+    opener = _opener()
     # by article and paragraph: the rule mentions only a sure name overrules
     sure_ruled: list[dict[int, list[tuple[int, int, str]]]] = []
     batch: list[tuple[list[str], list[str]]] = []
@@ -300,13 +299,10 @@ def _tag_articles(
             words, starts, ends = tagger_tokens(text)
             mentions = ruled.get(index)
             tags = rule_tags_at(starts, ends, mentions) if mentions else ["O"] * len(words)
-            # capitalised words that could start a name the tagger would keep: neither
-            # ordinary words nor inside a curated mention (its rule tag says why; see `_merge`)
-            capitalised = list(compress(range(len(words)), map(opens_capitalised, words)))
-            if not media.isdisjoint(words):  # `kepada detikcom`, `dikutip Antara`
-                capitalised = sorted(
-                    {*capitalised, *(i for i, w in enumerate(words) if w in media)}
-                )
+            # capitalised words (and outlets: `kepada detikcom`, `dikutip Antara`) that could
+            # start a name the tagger would keep: neither ordinary words nor inside a curated
+            # mention (its rule tag says why; see `_merge`)
+            capitalised = list(compress(range(len(words)), map(opener.__getitem__, words)))
             open_names = [
                 i
                 for i, opens in zip(
@@ -315,7 +311,6 @@ def _tag_articles(
                     strict=True,
                 )
                 if opens is not False
-                and nameable[words[i]]
                 and (
                     opens
                     or (tags[i][0] == "B" and i and _CARRIES[words[i - 1], tags[i - 1]])
@@ -542,11 +537,12 @@ def _carries(word: str, tag: str) -> bool:
     ) and (tag == "O" or (tag[2:5] != "PER" and tag.partition("/")[2] not in CURATED))
 
 
-class _Nameable(dict[str, bool]):
-    """Capitalised word -> whether it could open a name the tagger would keep
-    (`_tag_articles`): no ordinary word of the gazetteer (casefolded), unless an outlet's
-    name. Made once a word (a look-up costs less than casefolding it again), for the
-    gazetteer it was made from, cleared when full."""
+class _Opener(dict[str, bool]):
+    """Token -> whether it could open a name the tagger would keep (`_tag_articles`): a
+    capitalised word or an outlet's name, and no ordinary word of the gazetteer
+    (casefolded) unless an outlet's name. Made once a word (a look-up costs less than
+    the tests, and one pass over a paragraph's tokens serves them all), for the gazetteer
+    it was made from, cleared when full."""
 
     __slots__ = ("media", "ordinary")
 
@@ -557,19 +553,22 @@ class _Nameable(dict[str, bool]):
     def __missing__(self, word: str) -> bool:
         if len(self) >= WORD_TABLE_LIMIT:
             self.clear()
-        nameable = self[word] = word.casefold() not in self.ordinary or word in self.media
-        return nameable
+        outlet = word in self.media
+        opener = self[word] = outlet or (
+            opens_capitalised(word) and word.casefold() not in self.ordinary
+        )
+        return opener
 
 
-_NAMEABLE: list[_Nameable] = []
+_OPENER: list[_Opener] = []
 
 
-def _nameable() -> _Nameable:
-    """The `_Nameable` table of the gazetteer in use (made again if another is)."""
+def _opener() -> _Opener:
+    """The `_Opener` table of the gazetteer in use (made again if another is)."""
     ordinary, media = gazetteer().not_entities, media_names()
-    if not _NAMEABLE or _NAMEABLE[0].ordinary is not ordinary or _NAMEABLE[0].media is not media:
-        _NAMEABLE[:] = [_Nameable(ordinary, media)]
-    return _NAMEABLE[0]
+    if not _OPENER or _OPENER[0].ordinary is not ordinary or _OPENER[0].media is not media:
+        _OPENER[:] = [_Opener(ordinary, media)]
+    return _OPENER[0]
 
 
 class _Carries(dict[tuple[str, str], bool]):
