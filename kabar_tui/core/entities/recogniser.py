@@ -173,7 +173,8 @@ PARTICLE_WORD = re.compile(r"(?:al|el|ad|ar|as|asy|at|az|an|ash|ath|ul|ud|bin|ib
 
 # Words either side of a possible name that the tagger decodes (`_around_open_names`).
 WINDOW = 4
-# Entries of each table by word (`_Opener`, `_Carries`), each cleared when full.
+# Entries of each table by word or text (`_Opener`, `_Carries`, `_PlainNames`), each
+# cleared when full.
 WORD_TABLE_LIMIT = 100_000
 
 
@@ -685,6 +686,8 @@ def _merge(
             )
         ) and not any(_overlap(mention, k) for k in kept):
             kept.append(mention)
+    if all(map(_PLAIN_NAMES.__getitem__, map(_TEXT, kept))):
+        return kept  # most paragraphs: no title, `KH` or club's tail to take off or read
     kept = [
         _without_kiai(m)
         if m.text.endswith(" KH") and NAME_AFTER.match(text, m.end)
@@ -695,6 +698,31 @@ def _merge(
         if m.text.rstrip(".") not in TITLE_ABBREVIATIONS  # a title alone is no name (`KH.`)
     ]
     return [_club(m, text) if m.label == LOC and m.text.endswith(CLUB_TAILS) else m for m in kept]
+
+
+def _plain_name(text: str) -> bool:
+    """Whether the end of `_merge` leaves a mention of this text as it is: no title alone,
+    no title or `KH` at its end, no title and stop at its start, no club's tail."""
+    return not (
+        text.rstrip(".") in TITLE_ABBREVIATIONS
+        or text.endswith((" KH", *TITLE_ENDINGS, *CLUB_TAILS))
+        or text.startswith(TITLE_STARTS)
+    )
+
+
+class _PlainNames(dict[str, bool]):
+    """Mention text -> `_plain_name` of it, made once a text (an article names the same
+    people again and again; a look-up costs less than the tests), cleared when full."""
+
+    def __missing__(self, text: str) -> bool:
+        if len(self) >= WORD_TABLE_LIMIT:
+            self.clear()
+        plain = self[text] = _plain_name(text)
+        return plain
+
+
+_PLAIN_NAMES = _PlainNames()
+_TEXT = attrgetter("text")
 
 
 def _club(place: Mention, text: str) -> Mention:
