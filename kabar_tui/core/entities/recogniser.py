@@ -174,7 +174,7 @@ PARTICLE_WORD = re.compile(r"(?:al|el|ad|ar|as|asy|at|az|an|ash|ath|ul|ud|bin|ib
 # Words either side of a possible name that the tagger decodes (`_around_open_names`).
 WINDOW = 4
 # Entries of each table by word or text (`_Opener`, `_Carries`, `_PlainNames`), each
-# cleared when full.
+# cleared when full: full, they hold about 7.7, 5.2 and 3.8 MB (tracemalloc).
 WORD_TABLE_LIMIT = 100_000
 
 
