@@ -278,3 +278,112 @@ def test_first_character_tests_by_word_equal_the_test_of_its_first_character(wor
 
     for _ in range(2):
         assert list(map(opens_capitalised, words)) == [w[0].isupper() for w in words]
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts)
+def test_stop_tokens_found_in_the_text_are_the_stop_tokens(text: str) -> None:
+    """`_stop_tokens` (each stop found by `str.find`, its token by bisection) names the
+    tagger's tokens that are a sentence stop, in order, as a test of every token did; and
+    `_sentences` given them reads the same sentences."""
+    from kabar_tui.core.entities.recogniser import SENTENCE_END, _sentences, _stop_tokens
+
+    words, starts, ends = tagger_tokens(text)
+    stops = _stop_tokens(text, starts, ends)
+    assert stops == [i for i, word in enumerate(words) if word in SENTENCE_END]
+    assert _sentences(words, stops) == _sentences(words)
+
+
+def test_the_word_table_of_the_rules_tokens_reads_again_once_cleared(monkeypatch) -> None:
+    """`Tokens`' keys, capitals and acronyms come from a table by word, cleared when full:
+    the same lists with the table emptied at every new word."""
+    from kabar_tui.core.entities import tokens as tokens_module
+
+    text = " ".join(paragraphs(3, seed=8)) + " KPK dan A.S. serta Jong-un, PT ABC."
+    before = tokenize(text)
+    monkeypatch.setattr(tokens_module, "KEY_CACHE_LIMIT", 1)
+    after = tokenize(text)
+    for column in ("words", "keys", "capital", "acronym", "sentence_start", "domain"):
+        assert getattr(after, column) == getattr(before, column)
+
+
+def test_askable_tags_are_the_sure_and_capitals_only_mentions_tags() -> None:
+    """`recogniser.ASKABLE_TAGS` holds exactly the rule tags of a mention only a sure name
+    overrules or of a name the rules read from capitals alone, for every basis."""
+    from kabar_tui.core.entities.features import _RULE_TAGS
+    from kabar_tui.core.entities.recogniser import ASKABLE_TAGS, SURE_TAGS, WEIGHED_TAG
+
+    bases = ("known", "head", "titled", "unknown", "acronym", "club", "context", "tail")
+    bases += ("region", "resolved", "holder", "actor")
+    for label in Label:
+        for basis in bases:
+            for tag in _RULE_TAGS[label, basis]:
+                assert (tag in ASKABLE_TAGS) == (tag.endswith(WEIGHED_TAG) or tag in SURE_TAGS)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=ALPHABET + "ǅ", min_size=1, max_size=8), max_size=12))
+def test_word_tables_of_the_tagger_answer_as_their_tests(words) -> None:
+    """`_tag_articles`' tables by word answer as the tests they keep: whether a token
+    could open a name (capitalised and no ordinary word, or an outlet) and `_carries`."""
+    from kabar_tui.core.entities.gazetteer import media_names
+    from kabar_tui.core.entities.recogniser import _CARRIES, _carries, _opener
+
+    ordinary, media = gazetteer().not_entities, media_names()
+    opener = _opener()
+    news = ["Antara", "detikcom", "Kota", "Jakarta", "Soekarno-Hatta", "al-Assad", "(", "2024"]
+    for word in [*words, *news, *sorted(media)[:5], *sorted(ordinary)[:5]]:
+        capitalised = word[0].isupper()
+        assert opener[word] == (
+            (capitalised or word in media) and (word.casefold() not in ordinary or word in media)
+        )
+        for tag in ("O", "B-PER/known", "I-ORG/head", "B-LOC/context", "I-ORG/unknown"):
+            assert _CARRIES[word, tag] == _carries(word, tag)
+
+
+def _merge_end_by_tests(kept, text: str) -> list:
+    """The end of `_merge` as it was written before its quick path: titles alone dropped,
+    `KH` and titles taken off, clubs read."""
+    from kabar_tui.core.entities.recogniser import (
+        CLUB_TAILS,
+        NAME_AFTER,
+        TITLE_ABBREVIATIONS,
+        TITLE_ENDINGS,
+        TITLE_STARTS,
+        _club,
+        _without_kiai,
+        _without_title,
+    )
+
+    kept = [
+        _without_kiai(m)
+        if m.text.endswith(" KH") and NAME_AFTER.match(text, m.end)
+        else _without_title(m)
+        if m.text.endswith(TITLE_ENDINGS) or (m.label == PER and m.text.startswith(TITLE_STARTS))
+        else m
+        for m in kept
+        if m.text.rstrip(".") not in TITLE_ABBREVIATIONS
+    ]
+    return [_club(m, text) if m.label == LOC and m.text.endswith(CLUB_TAILS) else m for m in kept]
+
+
+NAME_PIECES = ["Dr", "Dr.", "KH", "KH.", "Prof.", "Ir", "Budi", "Leicester", "City", "Town"]
+NAME_PIECES += ["Mr.", "Hj", "Santoso", "Rovers", "FC", "H.", "dr", "Ny."]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(NAME_PIECES), min_size=1, max_size=4))
+def test_a_plain_name_is_left_as_it_is_by_the_end_of_the_merge(pieces) -> None:
+    """`_merge` returns its mentions as they are where every text is a `_plain_name`
+    (`_PlainNames`, a table by text): the titles, `KH` and clubs' tails it takes off or
+    reads would leave those mentions unchanged too, whatever their label."""
+    from kabar_tui.core.entities.recogniser import _PLAIN_NAMES, _plain_name
+    from kabar_tui.core.model import Mention
+
+    name = " ".join(pieces)
+    paragraph = f"Kata {name} Yahya di sepak bola Premier League."
+    assert _PLAIN_NAMES[name] == _plain_name(name)
+    for label in Label:
+        mention = Mention(name, label, 0, 5, 5 + len(name))
+        if _plain_name(name):
+            assert _merge_end_by_tests([mention], paragraph) == [mention]

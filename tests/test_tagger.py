@@ -611,7 +611,7 @@ def test_only_names_over_an_askable_word_are_asked_about() -> None:
         put.append((sentence, first, end))
         return True
 
-    flagged, _ = crf.decode_weighed(sentences, None, asked, None, askable)
+    flagged, _ = crf.decode_weighed(sentences, None, asked, None, bytes(askable))
     everything, _ = crf.decode_weighed(sentences, None, asked, None)
     over_flag = 0
     for number, (with_flags, without) in enumerate(zip(flagged, everything, strict=True)):

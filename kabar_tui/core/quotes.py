@@ -27,6 +27,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import attrgetter, itemgetter
 
 from kabar_tui.core.entities import recognise
 from kabar_tui.core.lexicon import PER
@@ -315,7 +316,7 @@ def reported_speech(
         if speaker is None or not speaker.person or comma == -1:
             continue
         found.append(Reported(match.start(), speaker, comma + 1, sentences.end(comma + 1)))
-    found.sort(key=lambda r: r.pos)
+    found.sort(key=attrgetter("pos"))
     return found
 
 
@@ -406,7 +407,7 @@ def attribute(paragraphs: Sequence[str], mentions: Sequence[Mention]) -> list[Qu
                 (r.pos, r)
                 for r in reported_speech(text, sentences, spans, here, memory, verbs, inverted)
             ]
-        events.sort(key=lambda event: event[0])
+        events.sort(key=itemgetter(0))
         for _, event in events:
             if isinstance(event, Reported):
                 speaker = _resolve(event.speaker, memory)

@@ -24,6 +24,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from operator import attrgetter
 
 from kabar_tui.core.lexicon import LOC, ORG, PER, speech_cues
 from kabar_tui.core.model import Mention
@@ -169,7 +170,7 @@ class ParagraphMentions:
     __slots__ = ("by_start", "mentions", "starts")
 
     def __init__(self, mentions: Sequence[Mention]) -> None:
-        self.mentions = sorted(mentions, key=lambda m: m.start)
+        self.mentions = sorted(mentions, key=attrgetter("start"))
         self.starts = [m.start for m in self.mentions]
         self.by_start = {m.start: m for m in self.mentions}
 

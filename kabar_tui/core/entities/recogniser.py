@@ -10,8 +10,8 @@ only names the rules already know.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
-from collections.abc import Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
 from itertools import accumulate, chain, compress, pairwise
 from operator import attrgetter
 
@@ -144,6 +144,13 @@ NAME_JOINERS = frozenset(
     {"dan", "of", "and", "the", "for", "de", "des", "du", "von", "van", "der", "al", "bin", "binti"}
 )
 
+# The rule tags of the words of a rule mention only a sure name overrules, or of a name
+# the rules read from capitals alone: a tagger's name over none of those is never one
+# `_tag_articles`'s `asked` wants.
+ASKABLE_TAGS = SURE_TAGS | frozenset(
+    f"{edge}-{label}/{WEIGHED}" for edge in "BI" for label in Label
+)
+
 # The tagger's numbers of the labels (`tagger.Lattice.readings`), and the end of the rule
 # tag of a word of a name the rules read from capitals alone.
 KIND: dict[str, int] = {PER: 1, LOC: 2, ORG: 3}
@@ -166,6 +173,9 @@ PARTICLE_WORD = re.compile(r"(?:al|el|ad|ar|as|asy|at|az|an|ash|ath|ul|ud|bin|ib
 
 # Words either side of a possible name that the tagger decodes (`_around_open_names`).
 WINDOW = 4
+# Entries of each table by word or text (`_Opener`, `_Carries`, `_PlainNames`), each
+# cleared when full: full, they hold about 7.7, 5.2 and 3.8 MB (tracemalloc).
+WORD_TABLE_LIMIT = 100_000
 
 
 def recognise(paragraphs: Sequence[str]) -> list[Mention]:
@@ -260,8 +270,7 @@ def _tag_articles(
     tagger's weight of the rules' names it is asked to weigh (`Weighed`)."""
     from kabar_tui.core.entities.tagger import model  # numpy and the model: on first use
 
-    ordinary = gazetteer().not_entities
-    media = media_names()
+    opener = _opener()
     # by article and paragraph: the rule mentions only a sure name overrules
     sure_ruled: list[dict[int, list[tuple[int, int, str]]]] = []
     batch: list[tuple[list[str], list[str]]] = []
@@ -291,13 +300,10 @@ def _tag_articles(
             words, starts, ends = tagger_tokens(text)
             mentions = ruled.get(index)
             tags = rule_tags_at(starts, ends, mentions) if mentions else ["O"] * len(words)
-            # capitalised words that could start a name the tagger would keep: neither
-            # ordinary words nor inside a curated mention (its rule tag says why; see `_merge`)
-            capitalised = list(compress(range(len(words)), map(opens_capitalised, words)))
-            if not media.isdisjoint(words):  # `kepada detikcom`, `dikutip Antara`
-                capitalised = sorted(
-                    {*capitalised, *(i for i, w in enumerate(words) if w in media)}
-                )
+            # capitalised words (and outlets: `kepada detikcom`, `dikutip Antara`) that could
+            # start a name the tagger would keep: neither ordinary words nor inside a curated
+            # mention (its rule tag says why; see `_merge`)
+            capitalised = list(compress(range(len(words)), map(opener.__getitem__, words)))
             open_names = [
                 i
                 for i, opens in zip(
@@ -306,14 +312,13 @@ def _tag_articles(
                     strict=True,
                 )
                 if opens is not False
-                and (words[i].casefold() not in ordinary or words[i] in media)
                 and (
                     opens
-                    or (tags[i][0] == "B" and i and _carries(words[i - 1], tags[i - 1]))
+                    or (tags[i][0] == "B" and i and _CARRIES[words[i - 1], tags[i - 1]])
                     or (
                         i + 1 < len(words)
                         and tags[i + 1][0] != "I"
-                        and _carries(words[i + 1], tags[i + 1])
+                        and _CARRIES[words[i + 1], tags[i + 1]]
                     )
                 )
             ]
@@ -326,7 +331,7 @@ def _tag_articles(
                 else []
             )
             taken = 0
-            for first, last in _sentences(words):
+            for first, last in _sentences(words, _stop_tokens(text, starts, ends)):
                 around = (
                     [(0, last - first)]
                     if everywhere
@@ -372,7 +377,7 @@ def _tag_articles(
         )
 
     # only a name over a word of such a mention can be one `asked` wants
-    askable = list(map(_ASKABLE.__getitem__, chain.from_iterable(tags for _, tags in batch)))
+    askable = bytes(map(ASKABLE_TAGS.__contains__, chain.from_iterable(tags for _, tags in batch)))
     decoded, answers = model().decode_weighed(
         batch, pieces, None if everywhere else asked, queries, askable
     )
@@ -407,19 +412,6 @@ class _Opens(dict[str, bool | None]):
 
 
 _OPENS = _Opens()
-
-
-class _Askable(dict[str, bool]):
-    """Rule tag -> whether it is a word of a rule mention only a sure name overrules, or of
-    a name the rules read from capitals alone: a tagger's name over none of those is never
-    one `_tag_articles`'s `asked` wants. Made once a tag."""
-
-    def __missing__(self, tag: str) -> bool:
-        askable = self[tag] = tag.endswith(WEIGHED_TAG) or tag in SURE_TAGS
-        return askable
-
-
-_ASKABLE = _Askable()
 
 
 def _word_ranges(
@@ -481,14 +473,34 @@ def _basis(rules: RuleResult, mention: Mention) -> str:
     return rules.bases[mention.paragraph, mention.start, mention.end]
 
 
-def _sentences(words: list[str]) -> list[tuple[int, int]]:
+def _stop_tokens(text: str, starts: list[int], ends: list[int]) -> list[int]:
+    """Which of the text's tagger tokens (their starts and ends) are a stop of
+    `SENTENCE_END`, in order: each stop found by `str.find` and its token by bisection (a
+    paragraph has a few; a test of every token was a pass over all of them). Every
+    character but a space is in a token, so a stop is a token of its own where that token
+    is one character long."""
+    stops: list[int] = []
+    for mark in SENTENCE_END:
+        at = text.find(mark)
+        while at != -1:
+            index = bisect_right(starts, at) - 1
+            if ends[index] - starts[index] == 1:
+                stops.append(index)
+            at = text.find(mark, at + 1)
+    stops.sort()
+    return stops
+
+
+def _sentences(words: list[str], stops: Iterable[int] | None = None) -> list[tuple[int, int]]:
     """[first, last) token ranges of sentences: a stop followed by a word not in lowercase,
     unless it closes a name's middle initial (`Susilo B. Yudhoyono`) or a title written
-    short (`Dr. Jamhari`)."""
+    short (`Dr. Jamhari`). `stops`: which words are stops, if known (`_stop_tokens`)."""
     ranges: list[tuple[int, int]] = []
     first = 0
     count = len(words)
-    for index in compress(range(count), map(SENTENCE_END.__contains__, words)):
+    if stops is None:
+        stops = compress(range(count), map(SENTENCE_END.__contains__, words))
+    for index in stops:
         if index + 1 == count or (
             not words[index + 1][:1].islower()
             and not (
@@ -524,6 +536,54 @@ def _carries(word: str, tag: str) -> bool:
         or word in NAME_OPENERS
         or ("-" in word and PARTICLE_WORD.match(word) is not None)
     ) and (tag == "O" or (tag[2:5] != "PER" and tag.partition("/")[2] not in CURATED))
+
+
+class _Opener(dict[str, bool]):
+    """Token -> whether it could open a name the tagger would keep (`_tag_articles`): a
+    capitalised word or an outlet's name, and no ordinary word of the gazetteer
+    (casefolded) unless an outlet's name. Made once a word (a look-up costs less than
+    the tests, and one pass over a paragraph's tokens serves them all), for the gazetteer
+    it was made from, cleared when full."""
+
+    __slots__ = ("media", "ordinary")
+
+    def __init__(self, ordinary: frozenset[str], media: frozenset[str]) -> None:
+        super().__init__()
+        self.ordinary, self.media = ordinary, media
+
+    def __missing__(self, word: str) -> bool:
+        if len(self) >= WORD_TABLE_LIMIT:
+            self.clear()
+        outlet = word in self.media
+        opener = self[word] = outlet or (
+            opens_capitalised(word) and word.casefold() not in self.ordinary
+        )
+        return opener
+
+
+_OPENER: list[_Opener] = []
+
+
+def _opener() -> _Opener:
+    """The `_Opener` table of the gazetteer in use (made again if another is)."""
+    ordinary, media = gazetteer().not_entities, media_names()
+    if not _OPENER or _OPENER[0].ordinary is not ordinary or _OPENER[0].media is not media:
+        _OPENER[:] = [_Opener(ordinary, media)]
+    return _OPENER[0]
+
+
+class _Carries(dict[tuple[str, str], bool]):
+    """(word, rule tag) -> `_carries` of them, made once a pair, cleared when full: asked
+    at the edges of many mentions (a look-up costs less than the call)."""
+
+    def __missing__(self, key: tuple[str, str]) -> bool:
+        if len(self) >= WORD_TABLE_LIMIT:
+            self.clear()
+        carries = self[key] = _carries(*key)
+        return carries
+
+
+_CARRIES = _Carries()
 
 
 def _around_open_names(open_names: list[int], first: int, last: int) -> list[tuple[int, int]]:
@@ -626,6 +686,8 @@ def _merge(
             )
         ) and not any(_overlap(mention, k) for k in kept):
             kept.append(mention)
+    if all(map(_PLAIN_NAMES.__getitem__, map(_TEXT, kept))):
+        return kept  # most paragraphs: no title, `KH` or club's tail to take off or read
     kept = [
         _without_kiai(m)
         if m.text.endswith(" KH") and NAME_AFTER.match(text, m.end)
@@ -636,6 +698,31 @@ def _merge(
         if m.text.rstrip(".") not in TITLE_ABBREVIATIONS  # a title alone is no name (`KH.`)
     ]
     return [_club(m, text) if m.label == LOC and m.text.endswith(CLUB_TAILS) else m for m in kept]
+
+
+def _plain_name(text: str) -> bool:
+    """Whether the end of `_merge` leaves a mention of this text as it is: no title alone,
+    no title or `KH` at its end, no title and stop at its start, no club's tail."""
+    return not (
+        text.rstrip(".") in TITLE_ABBREVIATIONS
+        or text.endswith((" KH", *TITLE_ENDINGS, *CLUB_TAILS))
+        or text.startswith(TITLE_STARTS)
+    )
+
+
+class _PlainNames(dict[str, bool]):
+    """Mention text -> `_plain_name` of it, made once a text (an article names the same
+    people again and again; a look-up costs less than the tests), cleared when full."""
+
+    def __missing__(self, text: str) -> bool:
+        if len(self) >= WORD_TABLE_LIMIT:
+            self.clear()
+        plain = self[text] = _plain_name(text)
+        return plain
+
+
+_PLAIN_NAMES = _PlainNames()
+_TEXT = attrgetter("text")
 
 
 def _club(place: Mention, text: str) -> Mention:

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import chain, compress
-from operator import not_
+from operator import attrgetter, not_
 
 from kabar_tui.core.entities.gazetteer import (
     MAX_PHRASE_WORDS,
@@ -914,7 +914,7 @@ def recognise_with_bases(paragraphs: Sequence[str]) -> RuleResult:
         for index, text in enumerate(paragraphs):
             if headlines[index]:
                 _segment(state, index, text, tokenized[index])
-    state.found.sort(key=lambda m: (m.paragraph, m.start))
+    state.found.sort(key=attrgetter("paragraph", "start"))
     return RuleResult(state.found, state.bases, headlines, borrowed)
 
 

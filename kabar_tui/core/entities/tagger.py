@@ -14,6 +14,7 @@ import json
 from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from functools import cache
+from itertools import filterfalse
 from pathlib import Path
 from typing import cast
 
@@ -65,7 +66,7 @@ class CrfModel:
         """Give unseen word forms their rows (what each adds to the words at each offset
         from it), all in one numpy pass: a new article's vocabulary then costs building
         attribute names, not summing weights."""
-        new = [w for w in dict.fromkeys(words) if w not in self.form_ids]
+        new = list(filterfalse(self.form_ids.__contains__, dict.fromkeys(words)))
         if not new:
             return
         if len(self.form_ids) + len(new) > FORM_CACHE_LIMIT:
@@ -241,7 +242,7 @@ class CrfModel:
         pieces: Sequence[Sequence[tuple[int, int]]] | None = None,
         asked: Callable[[int, int, int, str], bool] | None = None,
         queries: Mapping[int, Sequence[tuple[int, int, int]]] | None = None,
-        askable: Sequence[bool] | None = None,
+        askable: bytes | None = None,
     ) -> tuple[
         list[list[tuple[int, int, str, float | None]]], dict[tuple[int, int, int, int], float]
     ]:
@@ -250,8 +251,9 @@ class CrfModel:
         (another recogniser's names), answered by (sentence, first, end, kind) where the
         best labelling names none of those words and they lie in one decoded piece. One
         forward-backward pass serves both, over the pieces that hold an answer only.
-        With `askable` (a flag for each word of the sentences, one after the other), only
-        names over a flagged word are put to `asked`: the others are not asked about."""
+        With `askable` (a byte for each word of the sentences, one after the other, 1 where
+        flagged), only names over a flagged word are put to `asked`: the others are not
+        asked about."""
         labels, offsets, lattice = self._best_labels(sentences, pieces, keep_steps=True)
         sentence_of, firsts, ends, kinds = _entity_runs(labels, offsets)
         named: list[list[tuple[int, int, str, float | None]]] = [[] for _ in offsets[:-1]]
@@ -259,7 +261,7 @@ class CrfModel:
             return named, {}
         starts = np.asarray(offsets)[sentence_of]
         if askable is not None and asked is not None:
-            flagged = np.concatenate(([0], np.cumsum(np.asarray(askable, dtype=bool))))
+            flagged = np.concatenate(([0], np.cumsum(np.frombuffer(askable, dtype=bool))))
             put = (flagged[ends] > flagged[firsts]).tolist()
         else:
             put = [True] * len(firsts)
