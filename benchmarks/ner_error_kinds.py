@@ -159,7 +159,7 @@ def main() -> None:
         counts, examples, totals = error_kinds(corpus, who)
         kinds = sorted(
             {k.rsplit("/", 1)[0] for k in counts if k.endswith(("/FP", "/FN"))},
-            key=lambda k: -(counts[k + "/FP"] + counts[k + "/FN"]),
+            key=lambda k: (-(counts[k + "/FP"] + counts[k + "/FN"]), k),
         )
         print(f"\n{corpus}: FP {totals['FP']}, FN {totals['FN']}")
         split = "  tagger: FP / FN" if who else ""
