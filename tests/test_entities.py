@@ -1507,3 +1507,26 @@ def test_capitals_inside_another_label_s_name_are_no_person() -> None:
     cuts it; `Mercantile Exchange` is no person."""
     result = found("Kontrak minyak di New York Mercantile Exchange naik dua persen pada Senin.")
     assert ("Mercantile Exchange", "PER") not in result
+
+
+@pytest.mark.parametrize(
+    ("text", "street"),
+    [
+        ("Kantor itu berada di Jalan Merdeka Barat No. 9, Jakarta Pusat.", "Jalan Merdeka Barat"),
+        ("Rumah duka di Jalan Hayam Wuruk Nomor 12, Surabaya, ramai pelayat.", "Jalan Hayam Wuruk"),
+    ],
+)
+def test_a_street_ends_before_the_word_for_its_number(text: str, street: str) -> None:
+    """A head's name runs to the end of the capitalised words; `No`/`Nomor` before the
+    house number is not part of the street's name."""
+    assert (street, "LOC") in found(text)
+
+
+def test_the_word_for_a_number_alone_is_no_name() -> None:
+    """`Peraturan Menteri Keuangan No. 45`: `No` after a title was read as a person."""
+    assert found("Aturan itu tertuang dalam Peraturan Menteri Keuangan No. 45 Tahun 2020.") == set()
+
+
+def test_a_name_no_before_a_name_stays() -> None:
+    """`No` is also a Korean family name: only before a number is it the number's word."""
+    assert ("No Hong-chul", "PER") in found("Menteri Keuangan Korea Selatan No Hong-chul tiba.")

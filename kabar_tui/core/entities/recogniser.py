@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
-from itertools import accumulate, chain, compress, pairwise
+from itertools import accumulate, chain, compress, pairwise, repeat
 from operator import attrgetter
 
 from kabar_tui.core.entities.features import WordLists, rule_tags_at, word_lists
@@ -57,6 +57,10 @@ TITLE_ENDINGS = tuple(
 )
 TITLE_STARTS = tuple(f"{title}. " for title in TITLE_ABBREVIATIONS)
 NAME_AFTER = re.compile(r"\.? +[A-Z]")
+# The word for a number (`Jalan Merdeka Barat No. 9`, `Peraturan Menteri No. 45`) before the
+# number itself (or the end of the text): no part of a name
+NUMBER_WORDS = ("No", "Nomor")
+NUMBER_AFTER = re.compile(r"\.? ?(?:\d|$)")
 # The last word of English clubs named after their town that is no organisation tail of the
 # lists (`FC`, `United` are); words in a sentence that say it is about football and are no
 # everyday words (not `klub`, `laga`, `gol`, `pelatih`, `kandang`: night clubs, action films,
@@ -642,6 +646,12 @@ def _merge(
         for m in kept
         if m.text.rstrip(".") not in TITLE_ABBREVIATIONS  # a title alone is no name (`KH.`)
     ]
+    if "No" in text:
+        kept = [
+            m
+            for m in map(_without_number_word, kept, repeat(text))
+            if not (m.text in NUMBER_WORDS and NUMBER_AFTER.match(text, m.end))
+        ]
     return [_club(m, text) if m.label == LOC and m.text.endswith(CLUB_TAILS) else m for m in kept]
 
 
@@ -680,6 +690,16 @@ def _without_title(name: Mention) -> Mention:
     title, _, rest = name.text.partition(" ")
     start = name.start + len(title) + 1
     return Mention(rest, name.label, name.paragraph, start, start + len(rest))
+
+
+def _without_number_word(name: Mention, text: str) -> Mention:
+    """A name without the word for the number after it: the street is `Jalan Merdeka
+    Barat`, not `Jalan Merdeka Barat No` (the rules' head name runs to the end of the
+    capitalised words)."""
+    rest, _, last = name.text.rpartition(" ")
+    if last not in NUMBER_WORDS or not rest or not NUMBER_AFTER.match(text, name.end):
+        return name
+    return Mention(rest, name.label, name.paragraph, name.start, name.start + len(rest))
 
 
 def _without_kiai(name: Mention) -> Mention:
