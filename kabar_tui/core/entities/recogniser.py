@@ -1163,15 +1163,15 @@ def _cut_names_whole(
     (`_stands_in_cut`), replaces the curated name: `PT Medco Energi Internasional Tbk
     MEDC`, not `PT Medco Energi Internasional` + the person `Tbk MEDC`; `Universitas Islam
     Negeri Sunan Kalijaga`, `Kabupaten Seram Bagian Barat`."""
+    opening = {k.start: k for k in kept}
     for name in cut:
-        if not _well_formed(name):
-            continue
-        opening = [k for k in kept if _overlap(k, name)]
-        if len(opening) != 1:
-            continue
-        (curated,) = opening
-        if not (
-            curated.start == name.start and curated.end < name.end and curated.label == name.label
+        curated = opening.get(name.start)
+        if (
+            curated is None
+            or curated.end >= name.end
+            or curated.label != name.label
+            or not _well_formed(name)
+            or any(_overlap(k, name) for k in kept if k is not curated)
         ):
             continue
         rest = [
