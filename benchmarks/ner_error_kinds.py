@@ -6,7 +6,13 @@ to the set's FP and FN: the annotation conventions the reader deliberately diffe
 (docs/entities.md, "Conventions") apart from errors a reader would notice. Dev splits
 only; no test split is read.
 
-    python -m benchmarks.ner_error_kinds [--set idner] [-v KIND]
+    python -m benchmarks.ner_error_kinds [--set idner] [-v KIND] [--who]
+
+`--who` splits each kind by who made the error, against the tagger alone (every word
+decoded, the rules' output as its features: `eval_ner_public --tagger`): a false positive
+the tagger alone also reads is the tagger's, one it does not is the rules' (a curated
+mention the merge kept); a gold name the tagger alone also misses is the tagger's, one it
+finds is lost in the merge.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ from __future__ import annotations
 import sys
 from collections import Counter, defaultdict
 
-from benchmarks.eval_ner_public import BRACKETED, Span, is_country
+from benchmarks.eval_ner_public import BRACKETED, Span, is_country, tagger_alone
 from kabar_tui.core.entities import gazetteer_entry, recognise
 from kabar_tui.core.resolve import _abbreviates
 from kabar_tui.train.corpora import CORPORA, detokenize, load, spans_of
@@ -110,8 +116,12 @@ def _found_kind(text: str, item: Span, gold: set[Span]) -> str:
     return f"extra {label}"
 
 
-def error_kinds(corpus: str) -> tuple[Counter[str], dict[str, list[str]], Counter[str]]:
-    """Per kind: how many FP and FN (`kind/FP`, `kind/FN`), with examples."""
+def error_kinds(
+    corpus: str, who: bool = False
+) -> tuple[Counter[str], dict[str, list[str]], Counter[str]]:
+    """Per kind: how many FP and FN (`kind/FP`, `kind/FN`), with examples; with `who`,
+    also how many of them the tagger alone makes the same way (`kind/FP/tagger`,
+    `kind/FN/tagger`)."""
     counts: Counter[str] = Counter()
     examples: dict[str, list[str]] = defaultdict(list)
     totals: Counter[str] = Counter()
@@ -119,12 +129,14 @@ def error_kinds(corpus: str) -> tuple[Counter[str], dict[str, list[str]], Counte
         text, spans = detokenize(sentence.words)
         found = {(m.start, m.end, m.label) for m in recognise([text])}
         gold = {(spans[i][0], spans[j - 1][1], label) for i, j, label in spans_of(sentence.tags)}
+        alone = {(m.start, m.end, m.label) for m in tagger_alone([text])} if who else set()
         totals["FP"] += len(found - gold)
         totals["FN"] += len(gold - found)
         kind_of_found: dict[Span, str] = {}
         for item in sorted(gold - found):
             kind = _gold_kind(text, item, found)
             counts[kind + "/FN"] += 1
+            counts[kind + "/FN/tagger"] += who and item not in alone
             read = [f"{text[f[0] : f[1]]} ({f[2]})" for f in sorted(found) if _overlaps(f, item)]
             examples[kind].append(f"{text[item[0] : item[1]]} ({item[2]}) -> {' + '.join(read)}")
             for f in found - gold:
@@ -133,6 +145,7 @@ def error_kinds(corpus: str) -> tuple[Counter[str], dict[str, list[str]], Counte
         for item in sorted(found - gold):
             kind = kind_of_found.get(item) or _found_kind(text, item, gold)
             counts[kind + "/FP"] += 1
+            counts[kind + "/FP/tagger"] += who and item in alone
             if item not in kind_of_found:
                 examples[kind].append(f"{text[item[0] : item[1]]} ({item[2]})")
     return counts, examples, totals
@@ -141,16 +154,22 @@ def error_kinds(corpus: str) -> tuple[Counter[str], dict[str, list[str]], Counte
 def main() -> None:
     corpora = [sys.argv[sys.argv.index("--set") + 1]] if "--set" in sys.argv else CORPORA
     shown = sys.argv[sys.argv.index("-v") + 1] if "-v" in sys.argv else None
+    who = "--who" in sys.argv
     for corpus in corpora:
-        counts, examples, totals = error_kinds(corpus)
+        counts, examples, totals = error_kinds(corpus, who)
         kinds = sorted(
-            {k.rsplit("/", 1)[0] for k in counts},
-            key=lambda k: -(counts[k + "/FP"] + counts[k + "/FN"]),
+            {k.rsplit("/", 1)[0] for k in counts if k.endswith(("/FP", "/FN"))},
+            key=lambda k: (-(counts[k + "/FP"] + counts[k + "/FN"]), k),
         )
         print(f"\n{corpus}: FP {totals['FP']}, FN {totals['FN']}")
-        print(f"  {'FP':>4} {'FN':>4}  kind")
+        split = "  tagger: FP / FN" if who else ""
+        print(f"  {'FP':>4} {'FN':>4}{split}  kind")
         for kind in kinds:
-            print(f"  {counts[kind + '/FP']:>4} {counts[kind + '/FN']:>4}  {kind}")
+            by_tagger = f"{counts[kind + '/FP/tagger']:>10} / {counts[kind + '/FN/tagger']:<3}"
+            print(
+                f"  {counts[kind + '/FP']:>4} {counts[kind + '/FN']:>4}"
+                f"{by_tagger if who else ''}  {kind}"
+            )
             if shown and shown in kind:
                 for example in examples[kind]:
                     print(f"              {example}")

@@ -1473,3 +1473,60 @@ def test_a_word_that_opens_no_phrase_is_answered_0_by_the_look_ups():
             if keys[k] not in table.lengths:
                 assert _longest(keys, k, end, table) == 0
     assert 0 < skipped < end
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (
+            "Saham PT Kaltim Prima Coal dibeli oleh investor asing pekan lalu.",
+            "PT Kaltim Prima Coal",
+        ),
+        (
+            "Perusahaan tambang PT Medco Energi Internasional Tbk MEDC berencana melepas saham.",
+            "PT Medco Energi Internasional Tbk MEDC",
+        ),
+        (
+            "Sejumlah warga Kabupaten Seram Bagian Barat mengungsi akibat banjir.",
+            "Kabupaten Seram Bagian Barat",
+        ),
+    ],
+)
+def test_a_name_cut_into_by_a_curated_one_is_no_person_from_capitals(text: str, name: str) -> None:
+    """The tagger reads the whole name; a curated name opens it (a head, a known place)
+    and the rules read the rest from capitals alone as a person (`Prima Coal`, `Tbk
+    MEDC`, `Bagian Barat`). With no title before it in the sentence that person is not
+    kept, and the tagger's whole name replaces the curated one."""
+    result = found(text)
+    assert any(found_name == name for found_name, _ in result)
+    assert not any(label == "PER" for _, label in result)
+
+
+def test_capitals_inside_another_label_s_name_are_no_person() -> None:
+    """`New York Mercantile Exchange`: the tagger reads one name, `New York` is known and
+    cuts it; `Mercantile Exchange` is no person."""
+    result = found("Kontrak minyak di New York Mercantile Exchange naik dua persen pada Senin.")
+    assert ("Mercantile Exchange", "PER") not in result
+
+
+@pytest.mark.parametrize(
+    ("text", "street"),
+    [
+        ("Kantor itu berada di Jalan Merdeka Barat No. 9, Jakarta Pusat.", "Jalan Merdeka Barat"),
+        ("Rumah duka di Jalan Hayam Wuruk Nomor 12, Surabaya, ramai pelayat.", "Jalan Hayam Wuruk"),
+    ],
+)
+def test_a_street_ends_before_the_word_for_its_number(text: str, street: str) -> None:
+    """A head's name runs to the end of the capitalised words; `No`/`Nomor` before the
+    house number is not part of the street's name."""
+    assert (street, "LOC") in found(text)
+
+
+def test_the_word_for_a_number_alone_is_no_name() -> None:
+    """`Peraturan Menteri Keuangan No. 45`: `No` after a title was read as a person."""
+    assert found("Aturan itu tertuang dalam Peraturan Menteri Keuangan No. 45 Tahun 2020.") == set()
+
+
+def test_a_name_no_before_a_name_stays() -> None:
+    """`No` is also a Korean family name: only before a number is it the number's word."""
+    assert ("No Hong-chul", "PER") in found("Menteri Keuangan Korea Selatan No Hong-chul tiba.")

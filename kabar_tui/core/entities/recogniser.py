@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
-from itertools import accumulate, chain, compress, pairwise
+from itertools import accumulate, chain, compress, pairwise, repeat
 from operator import attrgetter
 
 from kabar_tui.core.entities.features import WordLists, rule_tags_at, word_lists
@@ -57,6 +57,10 @@ TITLE_ENDINGS = tuple(
 )
 TITLE_STARTS = tuple(f"{title}. " for title in TITLE_ABBREVIATIONS)
 NAME_AFTER = re.compile(r"\.? +[A-Z]")
+# The word for a number (`Jalan Merdeka Barat No. 9`, `Peraturan Menteri No. 45`) before the
+# number itself (or the end of the text): no part of a name
+NUMBER_WORDS = ("No", "Nomor")
+NUMBER_AFTER = re.compile(r"\.? ?(?:\d|$)")
 # The last word of English clubs named after their town that is no organisation tail of the
 # lists (`FC`, `United` are); words in a sentence that say it is about football and are no
 # everyday words (not `klub`, `laga`, `gol`, `pelatih`, `kandang`: night clubs, action films,
@@ -662,6 +666,8 @@ def _merge(
             elif _well_formed(name) or _cited_outlet(name):
                 accepted.append(name)
         kept += accepted
+        if cut:
+            kept = _cut_names_whole(kept, cut, ruled, bases, text)
     for mention, basis in zip(ruled, bases, strict=True):
         if (
             (
@@ -676,7 +682,12 @@ def _merge(
             or (
                 basis == "unknown"
                 and (
-                    (cut and any(_overlap(mention, t) for t in cut))
+                    (
+                        cut
+                        and any(
+                            _overlap(mention, t) and _stands_in_cut(mention, t, text) for t in cut
+                        )
+                    )
                     or _abbreviation_after(mention, kept, text)
                     or (
                         _weight(mention, weighed) >= _stands_at(mention)
@@ -687,7 +698,13 @@ def _merge(
         ) and not any(_overlap(mention, k) for k in kept):
             kept.append(mention)
     if all(map(_PLAIN_NAMES.__getitem__, map(_TEXT, kept))):
-        return kept  # most paragraphs: no title, `KH` or club's tail to take off or read
+        return kept  # most paragraphs: no title, `KH`, number word or club's tail to take off
+    return _merge_end(kept, text)
+
+
+def _merge_end(kept: list[Mention], text: str) -> list[Mention]:
+    """The names kept with titles alone dropped, `KH`, titles and the word for a number
+    taken off, clubs read: what `_merge` does last where a name is not `_plain_name`."""
     kept = [
         _without_kiai(m)
         if m.text.endswith(" KH") and NAME_AFTER.match(text, m.end)
@@ -697,16 +714,24 @@ def _merge(
         for m in kept
         if m.text.rstrip(".") not in TITLE_ABBREVIATIONS  # a title alone is no name (`KH.`)
     ]
+    if "No" in text:
+        kept = [
+            m
+            for m in map(_without_number_word, kept, repeat(text))
+            if not (m.text in NUMBER_WORDS and NUMBER_AFTER.match(text, m.end))
+        ]
     return [_club(m, text) if m.label == LOC and m.text.endswith(CLUB_TAILS) else m for m in kept]
 
 
 def _plain_name(text: str) -> bool:
     """Whether the end of `_merge` leaves a mention of this text as it is: no title alone,
-    no title or `KH` at its end, no title and stop at its start, no club's tail."""
+    no title or `KH` at its end, no title and stop at its start, no club's tail, no word
+    for a number at its end or alone."""
     return not (
         text.rstrip(".") in TITLE_ABBREVIATIONS
         or text.endswith((" KH", *TITLE_ENDINGS, *CLUB_TAILS))
         or text.startswith(TITLE_STARTS)
+        or text.rpartition(" ")[2] in NUMBER_WORDS
     )
 
 
@@ -760,6 +785,16 @@ def _without_title(name: Mention) -> Mention:
     title, _, rest = name.text.partition(" ")
     start = name.start + len(title) + 1
     return Mention(rest, name.label, name.paragraph, start, start + len(rest))
+
+
+def _without_number_word(name: Mention, text: str) -> Mention:
+    """A name without the word for the number after it: the street is `Jalan Merdeka
+    Barat`, not `Jalan Merdeka Barat No` (the rules' head name runs to the end of the
+    capitalised words)."""
+    rest, _, last = name.text.rpartition(" ")
+    if last not in NUMBER_WORDS or not rest or not NUMBER_AFTER.match(text, name.end):
+        return name
+    return Mention(rest, name.label, name.paragraph, name.start, name.start + len(rest))
 
 
 def _without_kiai(name: Mention) -> Mention:
@@ -1213,6 +1248,64 @@ def _name_like(name: Mention) -> bool:
 def _lowercase(word: str) -> bool:
     """A lowercase word, not a particle's family name (`al-Assad`)."""
     return word[:1].islower() and not PARTICLE_WORD.match(word)
+
+
+def _cut_names_whole(
+    kept: list[Mention], cut: list[Mention], ruled: list[Mention], bases: list[str], text: str
+) -> list[Mention]:
+    """A tagger's name that runs on from a curated name of its label over words the rules
+    read only from capitals, as a name of another label that does not stand
+    (`_stands_in_cut`), replaces the curated name: `PT Medco Energi Internasional Tbk
+    MEDC`, not `PT Medco Energi Internasional` + the person `Tbk MEDC`; `Universitas Islam
+    Negeri Sunan Kalijaga`, `Kabupaten Seram Bagian Barat`."""
+    opening = {k.start: k for k in kept}
+    for name in cut:
+        curated = opening.get(name.start)
+        if (
+            curated is None
+            or curated.end >= name.end
+            or curated.label != name.label
+            or not _well_formed(name)
+            or any(_overlap(k, name) for k in kept if k is not curated)
+        ):
+            continue
+        rest = [
+            (mention, basis)
+            for mention, basis in zip(ruled, bases, strict=True)
+            if _overlap(mention, name) and mention != curated
+        ]
+        if rest and all(
+            basis == "unknown" and not _stands_in_cut(mention, name, text)
+            for mention, basis in rest
+        ):
+            kept = [name if k is curated else k for k in kept]
+    return kept
+
+
+def _stands_in_cut(mention: Mention, name: Mention, text: str) -> bool:
+    """Whether the rules' capitals-only name over words of `name`, a tagger's name that a
+    curated mention cuts into, stands. Not where the tagger read all its words as part of
+    a name of another label and no title comes before it in the sentence (`New York |
+    Mercantile Exchange`, `Bandar Udara Sentani` as people: on the three data sets' dev and
+    train splits none of those was right); after a title the person is the title's
+    holder, which the tagger runs into the organisation before it (`Juru bicara
+    Kementerian Agama | Lalu Ahmad Zaenuri`)."""
+    if mention.label == name.label or mention.start < name.start or name.end < mention.end:
+        return True
+    return _title_in_sentence(text, name.start)
+
+
+def _title_in_sentence(text: str, start: int) -> bool:
+    """A title or role the rules know (not a speech or function word among their person
+    cues) in the sentence before `start`."""
+    titles = gazetteer().person_cues
+    keys = key_tuple(text[text.rfind(". ", 0, start) + 1 : start])
+    return any(
+        keys[i : i + length] in titles
+        and not (length == 1 and (keys[i] in stopwords() or keys[i] in speech_stems()))
+        for i, key in enumerate(keys)
+        for length in titles.lengths.get(key, ())
+    )
 
 
 def _overlap(one: Mention, other: Mention) -> bool:
