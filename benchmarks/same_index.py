@@ -9,7 +9,9 @@ corpus key (which holds it, also in the folders' snapshot) and the last-used tim
 out. With more than one
 worker, articles are numbered in the order they arrive, so article numbers are replaced
 by paths and the tables holding numbers inside (links, search, link state) are compared
-through the corpus read back instead.
+through the corpus read back instead. Both runs get `PYTHONHASHSEED=0`: the packed digests
+(`article_digests`) hold sets in their iteration order, so two runs of one checkout differ
+there unless the hash seed is the same.
 """
 
 from __future__ import annotations
@@ -78,7 +80,7 @@ def table_hashes(db: sqlite3.Connection, by_path: bool) -> dict[str, tuple[int, 
 
 def index(checkout: Path, folder: Path, workers: int) -> tuple[dict[str, tuple[int, str]], str]:
     with tempfile.TemporaryDirectory() as cache:
-        env = dict(os.environ, PYTHONPATH=str(checkout), KABAR_CACHE_DIR=cache)
+        env = dict(os.environ, PYTHONPATH=str(checkout), KABAR_CACHE_DIR=cache, PYTHONHASHSEED="0")
         command = [sys.executable, "-m", "kabar_tui", "index", str(folder)]
         subprocess.run([*command, "--workers", str(workers)], env=env, check=True, cwd=checkout)
         with sqlite3.connect(Path(cache) / "kabar-cache.sqlite3") as db:
