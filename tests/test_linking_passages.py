@@ -193,6 +193,21 @@ def test_what_an_update_stores_is_read_from_the_index_as_from_its_passages() -> 
         assert list(words) == expected_rows(index.postings[1])
 
 
+def _taken_into_a_buffer(order: str) -> tuple[list, PassageBuffer, list]:
+    """300 generated articles' passage lists, and their shares of one buffer taken in the
+    buffer's order, with the first article taken twice, or in reverse order."""
+    articles, _ = generate(300, seed=7)
+    lists = [(a.id, prepare_passages(a)) for a in articles]
+    buffer = PassageBuffer()
+    taken = lists + lists[:1] if order == "twice" else lists
+    shares = [(article_id, buffer.take(article_id, found)) for article_id, found in taken]
+    if order == "reversed":
+        buffer = PassageBuffer()
+        by_id = {article_id: buffer.take(article_id, found) for article_id, found in lists[::-1]}
+        shares = [(article_id, by_id[article_id]) for article_id, _ in lists]
+    return lists, buffer, shares
+
+
 @pytest.mark.parametrize("order", ["buffer", "twice", "reversed"])
 def test_a_buffer_s_content_numbers_are_linked_without_a_copy(
     order: str, monkeypatch: pytest.MonkeyPatch
@@ -205,15 +220,7 @@ def test_a_buffer_s_content_numbers_are_linked_without_a_copy(
 
     from kabar_tui.core import linking_corpus
 
-    articles, _ = generate(300, seed=7)
-    lists = [(a.id, prepare_passages(a)) for a in articles]
-    buffer = PassageBuffer()
-    taken = lists + lists[:1] if order == "twice" else lists
-    shares = [(article_id, buffer.take(article_id, found)) for article_id, found in taken]
-    if order == "reversed":
-        buffer = PassageBuffer()
-        by_id = {article_id: buffer.take(article_id, found) for article_id, found in lists[::-1]}
-        shares = [(article_id, by_id[article_id]) for article_id, _ in lists]
+    lists, buffer, shares = _taken_into_a_buffer(order)
     made: list = []
     init = linking_corpus.CorpusArrays.__init__
 
@@ -247,15 +254,7 @@ def test_a_buffer_s_deferred_words_are_read_from_it_directly(
     linking lists either way."""
     from kabar_tui.core.linking_passages import PassageStore
 
-    articles, _ = generate(300, seed=7)
-    lists = [(a.id, prepare_passages(a)) for a in articles]
-    buffer = PassageBuffer()
-    taken = lists + lists[:1] if order == "twice" else lists
-    shares = [(article_id, buffer.take(article_id, found)) for article_id, found in taken]
-    if order == "reversed":
-        buffer = PassageBuffer()
-        by_id = {article_id: buffer.take(article_id, found) for article_id, found in lists[::-1]}
-        shares = [(article_id, by_id[article_id]) for article_id, _ in lists]
+    lists, _, shares = _taken_into_a_buffer(order)
     from_buffer = LinkIndex.build_prepared(shares, workers=1)
     from_lists = LinkIndex.build_prepared(lists, workers=1)
     expected = list(from_lists.deferred_words())
