@@ -216,7 +216,8 @@ def test_pieces_are_forgotten_past_the_limit(monkeypatch) -> None:
     """The pieces' table is cleared when full, and reads the same after."""
     from kabar_tui.core import lexicon
 
-    monkeypatch.setattr(lexicon, "PIECE_CACHE_LIMIT", 5)
+    monkeypatch.setattr(lexicon._pieces, "limit", 5)
+    monkeypatch.setattr(lexicon._agree, "limit", 5)
     lexicon._pieces.clear()
     lexicon._agree.clear()
     for text in paragraphs(20, seed=4):
@@ -301,7 +302,7 @@ def test_the_word_table_of_the_rules_tokens_reads_again_once_cleared(monkeypatch
 
     text = " ".join(paragraphs(3, seed=8)) + " KPK dan A.S. serta Jong-un, PT ABC."
     before = tokenize(text)
-    monkeypatch.setattr(tokens_module, "KEY_CACHE_LIMIT", 1)
+    monkeypatch.setattr(tokens_module._words, "limit", 1)
     after = tokenize(text)
     for column in ("words", "keys", "capital", "acronym", "sentence_start", "domain"):
         assert getattr(after, column) == getattr(before, column)
@@ -352,7 +353,7 @@ NAME_PIECES += ["Mr.", "Hj", "Santoso", "Rovers", "FC", "H.", "dr", "Ny.", "No",
 )
 def test_a_plain_name_is_left_as_it_is_by_the_end_of_the_merge(pieces, after) -> None:
     """`_merge` returns its mentions as they are where every text is a `_plain_name`
-    (`_PlainNames`, a table by text): the titles, `KH`, number words and clubs' tails its
+    (`_PLAIN_NAMES`, a table by text): the titles, `KH`, number words and clubs' tails its
     last step (`_merge_end`) takes off or reads leave those mentions unchanged too, whatever
     their label and whatever follows them."""
     from kabar_tui.core.entities.recogniser import _PLAIN_NAMES, _merge_end, _plain_name

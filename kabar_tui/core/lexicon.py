@@ -69,10 +69,11 @@ _SPLITS_DIFFER = re.compile(
 # recognition reads a batch's paragraphs with the rules, then with the tagger.
 _KEPT_TOKENS: dict[str, Offsets] = {}
 _KEPT_LIMIT = 2048
-# Entries of each table by piece or word (`_Table`: `_pieces`, `_agree`, the two first-
+# Entries of each table by piece or word (`Table`: `_pieces`, `_agree`, the two first-
 # character tests), each cleared when full: with 100,000 distinct pieces the four hold
 # about 26 MB (tracemalloc).
 PIECE_CACHE_LIMIT = 100_000
+_K = TypeVar("_K")
 _T = TypeVar("_T")
 
 
@@ -90,19 +91,19 @@ def _split_offsets(parts: list[str]) -> Offsets:
     return parts[1::2], ends[0:last:2], ends[1:last:2]
 
 
-class _Table(dict[str, _T]):
-    """piece or word -> `make` of it, made on first sight and cleared when full
-    (PIECE_CACHE_LIMIT): news repeats its pieces (`kata`, `Jakarta,`), and a dictionary
-    look-up costs less than the regex engine or a character test run again."""
+class Table(dict[_K, _T]):
+    """key -> `make` of it, made on first sight and cleared when full (`limit` entries):
+    news repeats its pieces, words and names (`kata`, `Jakarta,`), and a dictionary
+    look-up costs less than the regex engine or the tests run again."""
 
-    __slots__ = ("make",)
+    __slots__ = ("limit", "make")
 
-    def __init__(self, make: Callable[[str], _T]) -> None:
+    def __init__(self, make: Callable[[_K], _T], limit: int = PIECE_CACHE_LIMIT) -> None:
         super().__init__()
-        self.make = make
+        self.make, self.limit = make, limit
 
-    def __missing__(self, key: str) -> _T:
-        if len(self) >= PIECE_CACHE_LIMIT:
+    def __missing__(self, key: _K) -> _T:
+        if len(self) >= self.limit:
             self.clear()
         made = self[key] = self.make(key)
         return made
@@ -116,16 +117,16 @@ def _piece_parts(piece: str) -> tuple[str, ...]:
     return (*_TAGGER_TOKEN_SPLIT.split(piece)[1:-1], " ")
 
 
-_pieces: _Table[tuple[str, ...]] = _Table(_piece_parts)
+_pieces: Table[str, tuple[str, ...]] = Table(_piece_parts)
 # a piece -> `_splits_agree` of it (a text's `NAME_WORD` words are its letter-led tokens
 # if those of each piece are)
-_agree: _Table[bool] = _Table(lambda piece: _splits_agree(piece))
+_agree: Table[str, bool] = Table(lambda piece: _splits_agree(piece))
 
 # Whether a (non-empty) word opens with a capital, with a letter: a look-up of the word
 # costs less than taking its first character and testing it (the tokens of repeated
 # pieces are the same objects, their hashes kept).
-opens_capitalised = _Table(lambda word: word[0].isupper()).__getitem__
-_opens_with_letter = _Table(lambda word: word[0].isalpha()).__getitem__
+opens_capitalised = Table[str, bool](lambda word: word[0].isupper()).__getitem__
+_opens_with_letter = Table[str, bool](lambda word: word[0].isalpha()).__getitem__
 
 
 def _kept(text: str, offsets: Offsets) -> Offsets:

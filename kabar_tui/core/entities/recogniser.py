@@ -36,6 +36,7 @@ from kabar_tui.core.lexicon import (
     ORG,
     PER,
     Label,
+    Table,
     opens_capitalised,
     speech_stems,
     stopwords,
@@ -177,7 +178,7 @@ PARTICLE_WORD = re.compile(r"(?:al|el|ad|ar|as|asy|at|az|an|ash|ath|ul|ud|bin|ib
 
 # Words either side of a possible name that the tagger decodes (`_around_open_names`).
 WINDOW = 4
-# Entries of each table by word or text (`_Opener`, `_Carries`, `_PlainNames`), each
+# Entries of each table by word or text (`_opener`, `_CARRIES`, `_PLAIN_NAMES`), each
 # cleared when full: full, they hold about 7.7, 5.2 and 3.8 MB (tracemalloc).
 WORD_TABLE_LIMIT = 100_000
 
@@ -542,52 +543,34 @@ def _carries(word: str, tag: str) -> bool:
     ) and (tag == "O" or (tag[2:5] != "PER" and tag.partition("/")[2] not in CURATED))
 
 
-class _Opener(dict[str, bool]):
+def _opener() -> Table[str, bool]:
     """Token -> whether it could open a name the tagger would keep (`_tag_articles`): a
     capitalised word or an outlet's name, and no ordinary word of the gazetteer
-    (casefolded) unless an outlet's name. Made once a word (a look-up costs less than
-    the tests, and one pass over a paragraph's tokens serves them all), for the gazetteer
-    it was made from, cleared when full."""
-
-    __slots__ = ("media", "ordinary")
-
-    def __init__(self, ordinary: frozenset[str], media: frozenset[str]) -> None:
-        super().__init__()
-        self.ordinary, self.media = ordinary, media
-
-    def __missing__(self, word: str) -> bool:
-        if len(self) >= WORD_TABLE_LIMIT:
-            self.clear()
-        outlet = word in self.media
-        opener = self[word] = outlet or (
-            opens_capitalised(word) and word.casefold() not in self.ordinary
-        )
-        return opener
-
-
-_OPENER: list[_Opener] = []
-
-
-def _opener() -> _Opener:
-    """The `_Opener` table of the gazetteer in use (made again if another is)."""
+    (casefolded) unless an outlet's name. A table (a look-up costs less than the tests,
+    and one pass over a paragraph's tokens serves them all) for the gazetteer in use, made
+    again if another is."""
     ordinary, media = gazetteer().not_entities, media_names()
-    if not _OPENER or _OPENER[0].ordinary is not ordinary or _OPENER[0].media is not media:
-        _OPENER[:] = [_Opener(ordinary, media)]
-    return _OPENER[0]
+    if not _OPENER or _OPENER[0][0] is not ordinary or _OPENER[0][1] is not media:
+        _OPENER[:] = [
+            (
+                ordinary,
+                media,
+                Table(
+                    lambda word: (
+                        word in media
+                        or (opens_capitalised(word) and word.casefold() not in ordinary)
+                    ),
+                    WORD_TABLE_LIMIT,
+                ),
+            )
+        ]
+    return _OPENER[0][2]
 
 
-class _Carries(dict[tuple[str, str], bool]):
-    """(word, rule tag) -> `_carries` of them, made once a pair, cleared when full: asked
-    at the edges of many mentions (a look-up costs less than the call)."""
-
-    def __missing__(self, key: tuple[str, str]) -> bool:
-        if len(self) >= WORD_TABLE_LIMIT:
-            self.clear()
-        carries = self[key] = _carries(*key)
-        return carries
-
-
-_CARRIES = _Carries()
+_OPENER: list[tuple[frozenset[str], frozenset[str], Table[str, bool]]] = []
+# (word, rule tag) -> `_carries` of them: asked at the edges of many mentions (a look-up
+# costs less than the call).
+_CARRIES: Table[tuple[str, str], bool] = Table(lambda key: _carries(*key), WORD_TABLE_LIMIT)
 
 
 def _around_open_names(open_names: list[int], first: int, last: int) -> list[tuple[int, int]]:
@@ -735,18 +718,9 @@ def _plain_name(text: str) -> bool:
     )
 
 
-class _PlainNames(dict[str, bool]):
-    """Mention text -> `_plain_name` of it, made once a text (an article names the same
-    people again and again; a look-up costs less than the tests), cleared when full."""
-
-    def __missing__(self, text: str) -> bool:
-        if len(self) >= WORD_TABLE_LIMIT:
-            self.clear()
-        plain = self[text] = _plain_name(text)
-        return plain
-
-
-_PLAIN_NAMES = _PlainNames()
+# Mention text -> `_plain_name` of it (an article names the same people again and again;
+# a look-up costs less than the tests).
+_PLAIN_NAMES: Table[str, bool] = Table(_plain_name, WORD_TABLE_LIMIT)
 _TEXT = attrgetter("text")
 
 

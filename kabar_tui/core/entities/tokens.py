@@ -6,7 +6,7 @@ import re
 from bisect import bisect_right
 
 from kabar_tui.core.entities.gazetteer import gazetteer, token_key
-from kabar_tui.core.lexicon import name_words
+from kabar_tui.core.lexicon import Table, name_words
 
 SENTENCE_STOPS = ".!?"
 _DOT_BEFORE_MARK = re.compile(r"\.(?=\S)")  # a dot with no space after it
@@ -17,7 +17,7 @@ HEADLINE_LOWERCASE = frozenset(
 )
 
 
-# Entries of the table by word (`_Words`), cleared when full: at most about 13 MB
+# Entries of the table by word (`_words`), cleared when full: at most about 13 MB
 # (tracemalloc, 100,000 words; main's key table of 200,000 words held as much).
 KEY_CACHE_LIMIT = 100_000
 
@@ -37,23 +37,18 @@ def is_middle_initial(before: str, initial: str, after: str) -> bool:
     )
 
 
-class _Words(dict[str, tuple[str, bool, bool]]):
-    """word -> its token key, whether it opens with a capital and whether it is an
-    acronym (`Tokens`), made on first sight: news repeats its words, so a paragraph's words
-    are looked up in one C-level pass and only the new ones computed (one look-up a word
-    for the three, not a pass for each)."""
-
-    def __missing__(self, word: str) -> tuple[str, bool, bool]:
-        if len(self) >= KEY_CACHE_LIMIT:
-            self.clear()
-        key = word if word.islower() and "-" not in word else token_key(word)
-        capital = word[0].isupper()  # as `opens_capitalised`
-        acronym = capital and word.isupper() and len(word) >= 2 and word[1].isalpha()
-        made = self[word] = (key, capital, acronym)
-        return made
+def _word_entry(word: str) -> tuple[str, bool, bool]:
+    """A word's token key, whether it opens with a capital and whether it is an acronym
+    (`Tokens`): kept in a table by word (`_words`), since news repeats its words, so a
+    paragraph's words are looked up in one C-level pass and only the new ones computed
+    (one look-up a word for the three, not a pass for each)."""
+    key = word if word.islower() and "-" not in word else token_key(word)
+    capital = word[0].isupper()  # as `opens_capitalised`
+    acronym = capital and word.isupper() and len(word) >= 2 and word[1].isalpha()
+    return key, capital, acronym
 
 
-_words = _Words()
+_words: Table[str, tuple[str, bool, bool]] = Table(_word_entry, KEY_CACHE_LIMIT)
 
 
 class Tokens:
