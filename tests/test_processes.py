@@ -302,7 +302,7 @@ def test_signal_restores_the_terminal_and_exits_128_plus_n(corpus_300: Path, nam
     with TerminalSession(kabar_argv(str(corpus_300))) as session:
         started_reader(session)
         session.signal(signum)
-        assert session.wait(LIVENESS_SECONDS) == 128 + signum
+        assert session.wait(LIVENESS_SECONDS) == 128 + signum, session.diagnosis()
         output = session.text()
     assert restored(output), output[-300:]
     assert b"Traceback" not in output
@@ -313,7 +313,7 @@ def test_hang_up_ends_the_reader(corpus_300: Path) -> None:
     with TerminalSession(kabar_argv(str(corpus_300))) as session:
         started_reader(session)
         session.hang_up()
-        assert session.wait(LIVENESS_SECONDS) == 128 + signal.SIGHUP
+        assert session.wait(LIVENESS_SECONDS) == 128 + signal.SIGHUP, session.diagnosis()
 
 
 def stored_articles(cache: Path) -> int:
@@ -336,7 +336,7 @@ def test_q_while_loading_returns_and_keeps_the_stored_articles(
         assert wait_until(lambda: stored_articles(cache) > 0)
         stored = stored_articles(cache)
         session.type(b"q")
-        assert session.wait(LIVENESS_SECONDS) == 0
+        assert session.wait(LIVENESS_SECONDS) == 0, session.diagnosis()
         output = session.text()
     assert restored(output), output[-300:]
     assert b"Traceback" not in output
@@ -352,7 +352,7 @@ def test_index_sigterm_gives_the_cursor_back_and_keeps_the_cache_consistent(
     with TerminalSession(argv, dict(os.environ)) as session:
         assert wait_until(lambda: re.search(rb" [1-9]\d*/300", session.text()) is not None)
         session.signal(signal.SIGTERM)
-        assert session.wait(LIVENESS_SECONDS) == 128 + signal.SIGTERM
+        assert session.wait(LIVENESS_SECONDS) == 128 + signal.SIGTERM, session.diagnosis()
         output = session.text()
     assert output.rfind(SHOW_CURSOR) > output.rfind(HIDE_CURSOR) >= 0
     assert b"Traceback" not in output

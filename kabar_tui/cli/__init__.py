@@ -71,6 +71,17 @@ def _ending_signals_raise() -> Iterator[None]:
                 signal.signal(signum, handler)
 
 
+def _stacks_on_request() -> None:
+    """KABAR_STACKS=FILE: SIGUSR1 appends the stack of every thread to FILE, so that a kabar
+    that does not end (stopped, hung up) can say where it waits; the terminal may be gone
+    or Textual's. The tests' terminal sessions set it (benchmarks/terminal_session.py)."""
+    path = os.environ.get("KABAR_STACKS")
+    if path and hasattr(signal, "SIGUSR1"):
+        import faulthandler
+
+        faulthandler.register(signal.SIGUSR1, open(path, "a"), all_threads=True)  # noqa: SIM115
+
+
 def _top_level_help() -> str:
     lines = [
         "usage: kabar [PATH ...]            open the reader (bundled seeds when no PATH)",
@@ -93,6 +104,7 @@ def _top_level_help() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    _stacks_on_request()
     try:
         with _ending_signals_raise():
             return _dispatch(sys.argv[1:] if argv is None else argv)
