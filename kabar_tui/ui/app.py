@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, TypeVar, cast
 from rich.console import RenderableType
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.driver import Driver
 from textual.filter import LineFilter
 from textual.message import Message
 from textual.screen import Screen
@@ -300,6 +301,19 @@ class KabarApp(App[None]):
 
     def get_default_screen(self) -> Screen:
         return ListScreen()
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's, but a terminal on Linux or macOS gets TerminalDriver, so that a hang-up
+        (an SSH drop) ends the reader (kabar_tui/ui/terminal_driver.py)."""
+        driver = super().get_driver_class()
+        if sys.platform != "win32":
+            from textual.drivers.linux_driver import LinuxDriver
+
+            from kabar_tui.ui.terminal_driver import TerminalDriver
+
+            if driver is LinuxDriver:
+                return TerminalDriver
+        return driver
 
     @property
     def reader(self) -> ReaderScreen:
