@@ -38,13 +38,15 @@ _SIGUSR1_BIT = 1 << (signal.SIGUSR1 - 1)  # in /proc/PID/status's SigCgt mask
 
 
 class TerminalSession:
-    """One command on a pty of `size` (columns, rows); output gathered as it comes."""
+    """One command on a pty of `size` (columns, rows), run in `cwd`; output gathered as it
+    comes."""
 
     def __init__(
         self,
         argv: Sequence[str],
         env: dict[str, str] | None = None,
         size: tuple[int, int] = (80, 24),
+        cwd: Path | None = None,
     ) -> None:
         master, slave = os.openpty()
         columns, rows = size
@@ -62,6 +64,7 @@ class TerminalSession:
             stdout=slave,
             stderr=slave,
             env=env,
+            cwd=cwd,
             start_new_session=True,
         )
         os.close(slave)
