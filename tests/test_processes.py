@@ -317,6 +317,17 @@ def test_hang_up_ends_the_reader(corpus_300: Path) -> None:
         assert session.wait(LIVENESS_SECONDS) == 128 + signal.SIGHUP, session.diagnosis()
 
 
+def test_a_reader_that_does_not_end_says_where_it_waits(corpus_300: Path) -> None:
+    """What a hung test prints: every process of the session, and the reader's threads'
+    Python stacks, which it writes on SIGUSR1 (KABAR_STACKS, set by the session)."""
+    with TerminalSession(kabar_argv(str(corpus_300))) as session:
+        started_reader(session)
+        diagnosis = session.diagnosis()
+        assert session.process.poll() is None  # SIGUSR1 did not end it
+    assert f"stacks of {session.pid} (faulthandler):" in diagnosis, diagnosis
+    assert 'kabar_tui/cli/__init__.py", line' in diagnosis, diagnosis  # faulthandler's form
+
+
 def stopped(pid: int) -> bool:
     return (stat := _stat(pid)) is not None and stat[0] == "T"
 
