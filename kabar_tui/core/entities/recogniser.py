@@ -207,9 +207,11 @@ def _merge_article(
     weighed: Weighed,
     ruled: Ruled,
 ) -> list[Mention]:
-    found = [m for m in rules.mentions if rules.headlines[m.paragraph]]
+    headlines = rules.headlines
+    # a headline's mentions are the rules' (most articles have no headline paragraph)
+    found = [m for m in rules.mentions if headlines[m.paragraph]] if any(headlines) else []
     for index in range(len(paragraphs)):
-        if not rules.headlines[index]:
+        if not headlines[index]:
             mentions, bases = ruled.get(index, _NONE_RULED)
             found.extend(
                 _merge(tagged.get(index, []), mentions, bases, rules, paragraphs[index], weighed)
