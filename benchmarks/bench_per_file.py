@@ -7,7 +7,9 @@ collector settings), on files of a folder.
     python -m benchmarks.bench_per_file DIR [FIRST] [END]
 
 Prints milliseconds of CPU per article (`time.process_time`), the tagger's model loaded
-before. Pair it with other code through `farm-bench --vs` (PYTHONPATH) for a ratio.
+before. Pair it with other code through `farm-bench --vs` (PYTHONPATH) for a ratio. With
+`--clean`, the same files are then cleaned alone (`clean.clean_source`: the body,
+captions and the metadata read from the lines), for cleaning's share of the stage.
 """
 
 from __future__ import annotations
@@ -18,15 +20,17 @@ import time
 from pathlib import Path
 
 from kabar_tui.core import pipeline
+from kabar_tui.core.clean import clean_source
 from kabar_tui.core.entities import recognise
 from kabar_tui.core.pipeline import IndexOptions, _process_many, _Shape
 from kabar_tui.core.sources import Source, read_source
 
 
 def main() -> None:
-    folder = Path(sys.argv[1])
-    first = int(sys.argv[2]) if len(sys.argv) > 2 else 0
-    end = int(sys.argv[3]) if len(sys.argv) > 3 else first + 800
+    arguments = [a for a in sys.argv[1:] if a != "--clean"]
+    folder = Path(arguments[0])
+    first = int(arguments[1]) if len(arguments) > 1 else 0
+    end = int(arguments[2]) if len(arguments) > 2 else first + 800
     recognise(["Budi Santoso tiba di Jakarta."])  # numpy and the model, once a worker
     files = sorted(folder.iterdir())[first:end]
     sources = [s for s in map(read_source, files) if isinstance(s, Source)]
@@ -43,6 +47,15 @@ def main() -> None:
         _process_many(sources[start : start + options.batch], options, shape)
     seconds = time.process_time() - started
     print(f"{len(sources)} articles: {seconds / len(sources) * 1000:.3f} ms CPU per article")
+    if "--clean" in sys.argv:
+        started = time.process_time()
+        for source in sources:
+            clean_source(source)
+        cleaning = time.process_time() - started
+        print(
+            f"cleaning alone: {cleaning / len(sources) * 1000:.3f} ms CPU per article "
+            f"({cleaning / seconds:.1%} of the stage)"
+        )
 
 
 if __name__ == "__main__":

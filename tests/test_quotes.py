@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -9,8 +11,8 @@ from hypothesis import strategies as st
 from benchmarks.textgen import paragraphs
 from kabar_tui.core.entities import recognise
 from kabar_tui.core.lexicon import Label
-from kabar_tui.core.model import Mention, Quote
-from kabar_tui.core.quotes import SENTENCE_END, _sentence_ends, attribute
+from kabar_tui.core.model import Article, Mention, Paragraph, Quote
+from kabar_tui.core.quotes import SENTENCE_END, _sentence_ends, attribute, find_quotes
 from kabar_tui.core.resources import seeds_dir
 from kabar_tui.core.speakers import _name_in_body
 
@@ -749,3 +751,25 @@ def test_sentence_ends_equal_the_pattern(text: str) -> None:
 def test_sentence_ends_of_news_text() -> None:
     for text in [*paragraphs(300, seed=8), "Ia pergi.\n", "Selesai!“Ya?” katanya..."]:
         assert _sentence_ends(text) == [m.end() for m in SENTENCE_END.finditer(text)]
+
+
+def test_find_quotes_reads_the_entities_by_position_however_paragraphs_are_numbered() -> None:
+    """`find_quotes` takes an article's entities as they are where its paragraphs are
+    numbered by position (as cleaning numbers them) and moves them to positions where not:
+    the same quotes either way, at the paragraphs' own numbers, the entities untouched."""
+    texts = paragraphs(6, seed=3)
+    numbered = []
+    for indices in (range(len(texts)), [0, 2, 3, 7, 8, 11]):
+        article = Article(
+            "a", "", texts[0], [Paragraph(i, t, i) for i, t in zip(indices, texts, strict=True)]
+        )
+        article.entities = [
+            Mention(m.text, m.label, indices[m.paragraph], m.start, m.end) for m in recognise(texts)
+        ]
+        before = [dataclasses.astuple(m) for m in article.entities]
+        quotes = find_quotes(article)
+        assert [dataclasses.astuple(m) for m in article.entities] == before
+        back = {index: position for position, index in enumerate(indices)}
+        numbered.append([(back[q.paragraph], q.text, q.speaker, q.kind) for q in quotes])
+    assert numbered[0] == numbered[1]
+    assert numbered[0]

@@ -495,9 +495,12 @@ def _speaker_before(
 def find_quotes(article: Article) -> list[Quote]:
     """Quotes of an article; uses article.entities when already found."""
     texts = [p.text for p in article.paragraphs]
-    positions = {p.index: position for position, p in enumerate(article.paragraphs)}
     if article.entities:
-        mentions = [_at_position(m, positions[m.paragraph]) for m in article.entities]
+        if all(p.index == position for position, p in enumerate(article.paragraphs)):
+            mentions = article.entities  # as cleaning numbers them: read as they are
+        else:
+            positions = {p.index: position for position, p in enumerate(article.paragraphs)}
+            mentions = [_at_position(m, positions[m.paragraph]) for m in article.entities]
     else:
         mentions = recognise(texts)
     quotes = attribute(texts, mentions)

@@ -195,8 +195,8 @@ def recognise_many(articles: Sequence[Sequence[str]]) -> list[list[Mention]]:
     rules = [recognise_with_bases(paragraphs) for paragraphs in articles]
     tagged = _tag_articles(list(zip(articles, rules, strict=True)))
     return [
-        _merge_article(paragraphs, found, names, weighed)
-        for paragraphs, found, (names, weighed) in zip(articles, rules, tagged, strict=True)
+        _merge_article(paragraphs, found, names, weighed, ruled)
+        for paragraphs, found, (names, weighed, ruled) in zip(articles, rules, tagged, strict=True)
     ]
 
 
@@ -205,17 +205,16 @@ def _merge_article(
     rules: RuleResult,
     tagged: dict[int, list[tuple[Mention, float | None]]],
     weighed: Weighed,
+    ruled: Ruled,
 ) -> list[Mention]:
-    ruled: dict[int, list[Mention]] = {}
-    for mention in rules.mentions:
-        ruled.setdefault(mention.paragraph, []).append(mention)
-    found = [m for m in rules.mentions if rules.headlines[m.paragraph]]
+    headlines = rules.headlines
+    # a headline's mentions are the rules' (most articles have no headline paragraph)
+    found = [m for m in rules.mentions if headlines[m.paragraph]] if any(headlines) else []
     for index in range(len(paragraphs)):
-        if not rules.headlines[index]:
+        if not headlines[index]:
+            mentions, bases = ruled.get(index, _NONE_RULED)
             found.extend(
-                _merge(
-                    tagged.get(index, []), ruled.get(index, []), rules, paragraphs[index], weighed
-                )
+                _merge(tagged.get(index, []), mentions, bases, rules, paragraphs[index], weighed)
             )
     if rules.borrowed:
         found = _lenders_kept(found, rules)
@@ -257,6 +256,10 @@ def tag(
 # The tagger's probability of the rules' reading of each rule mention of basis `WEIGHED`
 # whose words it decoded and named none of, by (paragraph, start, end).
 Weighed = dict[tuple[int, int, int], float]
+# An article's rule mentions by paragraph, in order, and the basis of each: grouped once,
+# by `_tag_articles`, for the tagger and the merge.
+Ruled = dict[int, tuple[list[Mention], list[str]]]
+_NONE_RULED: tuple[list[Mention], list[str]] = ([], [])
 
 
 def tag_surely(
@@ -270,9 +273,10 @@ def tag_surely(
 
 def _tag_articles(
     articles: Sequence[tuple[Sequence[str], RuleResult]], everywhere: bool = False
-) -> list[tuple[dict[int, list[tuple[Mention, float | None]]], Weighed]]:
-    """`tag_surely` of each (paragraphs, rules) article, decoded in one pass, and the
-    tagger's weight of the rules' names it is asked to weigh (`Weighed`)."""
+) -> list[tuple[dict[int, list[tuple[Mention, float | None]]], Weighed, Ruled]]:
+    """`tag_surely` of each (paragraphs, rules) article, decoded in one pass, the
+    tagger's weight of the rules' names it is asked to weigh (`Weighed`), and the rule
+    mentions by paragraph with their bases (`Ruled`, for the merge)."""
     from kabar_tui.core.entities.tagger import model  # numpy and the model: on first use
 
     opener = _opener()
@@ -285,48 +289,58 @@ def _tag_articles(
     # by sentence (where there are any), the word ranges and kinds of the rule mentions
     # to weigh
     queries: dict[int, list[tuple[int, int, int]]] = {}
+    grouped: list[Ruled] = []
     for number, (paragraphs, rules) in enumerate(articles):
-        ruled: dict[int, list[tuple[int, int, str, str]]] = {}
+        # by paragraph: (start, end, label, basis) of each rule mention, the mentions and
+        # their bases
+        ruled: dict[int, tuple[list[tuple[int, int, str, str]], list[Mention], list[str]]] = {}
         sure: dict[int, list[tuple[int, int, str]]] = {}
         sure_ruled.append(sure)
         bases = rules.bases
         for mention in rules.mentions:
             paragraph, start, end = mention.paragraph, mention.start, mention.end
             basis = bases[paragraph, start, end]
-            ruled_here = ruled.get(paragraph)
-            if ruled_here is None:
-                ruled_here = ruled[paragraph] = []
-            ruled_here.append((start, end, mention.label, basis))
+            entry = ruled.get(paragraph)
+            if entry is None:
+                entry = ruled[paragraph] = ([], [], [])
+            entry[0].append((start, end, mention.label, basis))
+            entry[1].append(mention)
+            entry[2].append(basis)
             if basis in SURE_OVERRULES:
                 sure.setdefault(paragraph, []).append((start, end, mention.label))
+        grouped.append({paragraph: (entry[1], entry[2]) for paragraph, entry in ruled.items()})
         for index, text in enumerate(paragraphs):
             if rules.headlines[index]:
                 continue
             words, starts, ends = tagger_tokens(text)
-            mentions = ruled.get(index)
+            mentions = ruled[index][0] if index in ruled else None
             tags = rule_tags_at(starts, ends, mentions) if mentions else ["O"] * len(words)
             # capitalised words (and outlets: `kepada detikcom`, `dikutip Antara`) that could
             # start a name the tagger would keep: neither ordinary words nor inside a curated
             # mention (its rule tag says why; see `_merge`)
             capitalised = list(compress(range(len(words)), map(opener.__getitem__, words)))
-            open_names = [
-                i
-                for i, opens in zip(
-                    capitalised,
-                    map(_OPENS.__getitem__, map(tags.__getitem__, capitalised)),
-                    strict=True,
-                )
-                if opens is not False
-                and (
-                    opens
-                    or (tags[i][0] == "B" and i and _CARRIES[words[i - 1], tags[i - 1]])
+            opening = list(map(_OPENS.__getitem__, map(tags.__getitem__, capitalised)))
+            open_names = (
+                # no word inside a mention only a sure name overrules: the words that open
+                list(compress(capitalised, opening))
+                if None not in opening
+                else [
+                    i
+                    for i, opens in zip(capitalised, opening, strict=True)
+                    if opens
                     or (
-                        i + 1 < len(words)
-                        and tags[i + 1][0] != "I"
-                        and _CARRIES[words[i + 1], tags[i + 1]]
+                        opens is None
+                        and (
+                            (tags[i][0] == "B" and i and _CARRIES[words[i - 1], tags[i - 1]])
+                            or (
+                                i + 1 < len(words)
+                                and tags[i + 1][0] != "I"
+                                and _CARRIES[words[i + 1], tags[i + 1]]
+                            )
+                        )
                     )
-                )
-            ]
+                ]
+            )
             if not open_names and not everywhere:
                 continue
             # the capitals-only names, in order: each sentence takes those that start in it
@@ -357,7 +371,7 @@ def _tag_articles(
     tagged: list[dict[int, list[tuple[Mention, float | None]]]] = [{} for _ in articles]
     weighed: list[Weighed] = [{} for _ in articles]
     if not batch:
-        return list(zip(tagged, weighed, strict=True))
+        return list(zip(tagged, weighed, grouped, strict=True))
 
     def asked(sentence: int, first: int, end: int, label: str) -> bool:
         """Whether the name could overrule a rule mention only a sure name overrules: it
@@ -395,7 +409,7 @@ def _tag_articles(
             start, end = starts[offset + first], ends[offset + last - 1]
             name = Mention(text[start:end], label, index, start, end)
             tagged[number].setdefault(index, []).append((name, probability))
-    return list(zip(tagged, weighed, strict=True))
+    return list(zip(tagged, weighed, grouped, strict=True))
 
 
 class _Opens(dict[str, bool | None]):
@@ -590,6 +604,7 @@ def _around_open_names(open_names: list[int], first: int, last: int) -> list[tup
 def _merge(
     surely: list[tuple[Mention, float | None]],
     ruled: list[Mention],
+    bases: list[str],
     rules: RuleResult,
     text: str,
     weighed: Weighed,
@@ -616,8 +631,6 @@ def _merge(
         tagged = _title_place_then_person(tagged, ruled, text)
     # a mention only a sure name overrules needs a name whose probability was asked for
     sure = any(probability is not None for _, probability in surely)
-    ruled_bases = rules.bases
-    bases = [ruled_bases[m.paragraph, m.start, m.end] for m in ruled]
     kept = [
         m
         for m, basis in zip(ruled, bases, strict=True)

@@ -169,10 +169,10 @@ class CrfModel:
             marked = place[special]
             before, after = (marked - 1).tolist(), (marked + 1).tolist()
             marked_at = marked.tolist()
-            capital = [
-                window[i][:1].isupper() if opened else ""
-                for i, opened in zip(marked_at, opens[marked - 1].tolist(), strict=True)
-            ]
+            # whether the word opens with a capital, where its place says something (few)
+            capital: list[object] = [""] * len(marked_at)
+            for k in np.flatnonzero(opens[marked - 1]).tolist():
+                capital[k] = window[marked_at[k]][:1].isupper()
             keys = zip(
                 map(tag_window.__getitem__, before),
                 map(tag_window.__getitem__, marked_at),
