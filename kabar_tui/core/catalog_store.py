@@ -12,6 +12,7 @@ connection the `casefold` function the list's filter and outlet order use).
 from __future__ import annotations
 
 import contextlib
+import heapq
 import itertools
 from array import array
 from collections.abc import Generator, Iterable, Iterator
@@ -431,35 +432,42 @@ class StoredCatalog(Catalog):
         numbers = {text: number for number, text in rows}
         return (numbers.get(name) if name else None), numbers.get("")
 
-    def _named(self, name: str, resolved: int | None, unresolved: int | None) -> list[int]:
+    def _named(self, name: str, resolved: int | None, unresolved: int | None) -> Iterator[int]:
         """The corpus positions, in order, of the articles that may mention `name`: those
         of the entities it names (`entity_articles`, found by `entities_by_name`), and
-        when some mention is unresolved those with a mention of that text."""
-        articles: list[int] = []
+        when some mention is unresolved those with a mention of that text. Streamed: a
+        first page takes a few hundred of a name's 92k articles at 100k."""
+        found: list[Iterator[int]] = []
         if resolved is not None:
-            articles += (
-                article
-                for (article,) in self._rows(
-                    "SELECT DISTINCT a.article FROM entities e JOIN entity_articles a "
-                    "ON a.corpus = e.corpus AND a.entity = e.position "
-                    "WHERE e.corpus = ? AND e.name = ? ORDER BY a.article",
-                    self.number,
-                    resolved,
-                )
+            entities = self._entities_named(resolved)
+            rows = self._stream(
+                "SELECT DISTINCT article FROM entity_articles WHERE corpus = ? "
+                f"AND entity IN ({', '.join('?' * len(entities))}) ORDER BY article",
+                self.number,
+                *entities,
             )
+            found.append(article for (article,) in rows)
         if unresolved is not None:
-            articles += (
-                article
-                for (article,) in self._rows(
-                    "SELECT DISTINCT w.position FROM corpus_articles w "
-                    "JOIN mentions t ON t.article = w.article "
-                    "WHERE w.corpus = ? AND t.text = ? ORDER BY w.position",
-                    self.number,
-                    name,
-                )
+            rows = self._stream(
+                "SELECT DISTINCT w.position FROM corpus_articles w "
+                "JOIN mentions t ON t.article = w.article "
+                "WHERE w.corpus = ? AND t.text = ? ORDER BY w.position",
+                self.number,
+                name,
             )
-            articles = sorted(set(articles))
-        return articles
+            found.append(article for (article,) in rows)
+        return (article for article, _ in itertools.groupby(heapq.merge(*found)))
+
+    def _entities_named(self, name: int) -> list[int]:
+        """The numbers of the entities of name number `name` (usually one). Asked apart
+        from their articles: joined, SQLite read every `entity_articles` row of the
+        corpus (409k at 10k) and looked each one's entity up."""
+        return [
+            number
+            for (number,) in self._rows(
+                "SELECT position FROM entities WHERE corpus = ? AND name = ?", self.number, name
+            )
+        ]
 
     def _found(self, name: str) -> Generator[tuple[int, list[Mention]], None, None]:
         """Each article's mentions grouped under `name` (a resolved mention of that name,
@@ -469,8 +477,7 @@ class StoredCatalog(Catalog):
         if resolved is None and unresolved is None:
             return
         articles = self._named(name, resolved, unresolved)
-        for first in range(0, len(articles), _ARTICLES_LOOKED_AT):
-            batch = articles[first : first + _ARTICLES_LOOKED_AT]
+        while batch := list(itertools.islice(articles, _ARTICLES_LOOKED_AT)):
             packed: dict[int, bytes] = dict(
                 self._rows(
                     "SELECT article, names FROM mention_names WHERE corpus = ? "
@@ -479,41 +486,29 @@ class StoredCatalog(Catalog):
                     *batch,
                 )
             )
-            wanted: dict[int, list[int]] = {}
-            codes: dict[int, array[int]] = {}
             for article in batch:
-                codes[article] = _codes(packed.get(article))
-                found = [p for p, c in enumerate(codes[article]) if c in (resolved, unresolved)]
-                if found:
-                    wanted[article] = found
-            # the batch's mentions at any of the positions wanted: a few more than wanted
-            # in one query, where a query per article cost more than its rows
-            positions = sorted(set(itertools.chain.from_iterable(wanted.values())))
-            rows: dict[tuple[int, int], Row] = {}
-            for part in range(0, len(positions), IDS_ASKED_TOGETHER):
-                chunk = positions[part : part + IDS_ASKED_TOGETHER]
-                for row in self._rows(
-                    "SELECT w.position, t.position, t.text, t.label, t.paragraph, "
-                    "t.start_offset, t.end_offset FROM corpus_articles w "
-                    "JOIN mentions t ON t.article = w.article "
-                    f"WHERE w.corpus = ? AND w.position IN ({', '.join('?' * len(wanted))}) "
-                    f"AND t.position IN ({', '.join('?' * len(chunk))})",
-                    self.number,
-                    *wanted,
-                    *chunk,
-                ):
-                    rows[row[0], row[1]] = row[2:]
-            for article, found in wanted.items():
+                codes = _codes(packed.get(article))
+                wanted = [p for p, c in enumerate(codes) if c in (resolved, unresolved)]
                 mentions = []
-                for position in found:
-                    stored = rows.get((article, position))
-                    if stored is None:  # a damaged row: read as stored, unchecked
-                        continue
-                    text, label, paragraph, start, end = stored
-                    if codes[article][position] == resolved:
-                        mentions.append(Mention(text, label, paragraph, start, end, name))
-                    elif text == name:
-                        mentions.append(Mention(text, label, paragraph, start, end, ""))
+                # a query per article, by its key: one for the batch read a few times the
+                # rows wanted (the positions of every article) and cost ten times more
+                for part in range(0, len(wanted), IDS_ASKED_TOGETHER):
+                    positions = wanted[part : part + IDS_ASKED_TOGETHER]
+                    for position, text, label, paragraph, start, end in self._rows(
+                        "SELECT t.position, t.text, t.label, t.paragraph, t.start_offset, "
+                        "t.end_offset FROM corpus_articles w "
+                        "JOIN mentions t ON t.article = w.article "
+                        "WHERE w.corpus = ? AND w.position = ? "
+                        f"AND t.position IN ({', '.join('?' * len(positions))}) "
+                        "ORDER BY t.position",
+                        self.number,
+                        article,
+                        *positions,
+                    ):
+                        if codes[position] == resolved:
+                            mentions.append(Mention(text, label, paragraph, start, end, name))
+                        elif text == name:
+                            mentions.append(Mention(text, label, paragraph, start, end, ""))
                 if mentions:
                     yield article, mentions
 
@@ -524,16 +519,17 @@ class StoredCatalog(Catalog):
         if unresolved is None:
             if resolved is None:
                 return 0, 0
+            entities = self._entities_named(resolved)
+            marks = ", ".join("?" * len(entities))
             rows = self._rows(
                 "SELECT (SELECT COALESCE(SUM(mentions), 0) FROM entities "
-                "WHERE corpus = ? AND name = ?), "
-                "(SELECT COUNT(DISTINCT a.article) FROM entities e JOIN entity_articles a "
-                "ON a.corpus = e.corpus AND a.entity = e.position "
-                "WHERE e.corpus = ? AND e.name = ?)",
+                f"WHERE corpus = ? AND position IN ({marks})), "
+                "(SELECT COUNT(DISTINCT article) FROM entity_articles "
+                f"WHERE corpus = ? AND entity IN ({marks}))",
                 self.number,
-                resolved,
+                *entities,
                 self.number,
-                resolved,
+                *entities,
             )
             return (rows[0][0], rows[0][1]) if rows else (0, 0)
         mentions = articles = 0
