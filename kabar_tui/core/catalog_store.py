@@ -93,6 +93,21 @@ def _codes(packed: bytes | None) -> array[int]:
         return array("I")
 
 
+def _places(codes: array[int], number: int | None) -> list[int]:
+    """Where `number` is in `codes`, found by the array's own search: a Python test of
+    each of an article's hundred mentions cost seven times as much (2,000 articles of
+    'Beijing' at 10k: 113 against 16.5 ms)."""
+    found: list[int] = []
+    if number is None:
+        return found
+    place = -1
+    with contextlib.suppress(ValueError):
+        while True:
+            place = codes.index(number, place + 1)
+            found.append(place)
+    return found
+
+
 def _escaped_like(word: str) -> str:
     """`word` matched literally by LIKE ... ESCAPE '\\'."""
     return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -488,10 +503,11 @@ class StoredCatalog(Catalog):
             )
             for article in batch:
                 codes = _codes(packed.get(article))
-                wanted = [p for p, c in enumerate(codes) if c in (resolved, unresolved)]
+                wanted = _places(codes, resolved) + _places(codes, unresolved)
+                wanted.sort()
                 mentions = []
-                # a query per article, by its key: one for the batch read a few times the
-                # rows wanted (the positions of every article) and cost ten times more
+                # a query per article, by its key: one for the batch read the rows at
+                # every position any of them wanted, and cost four times as much
                 for part in range(0, len(wanted), IDS_ASKED_TOGETHER):
                     positions = wanted[part : part + IDS_ASKED_TOGETHER]
                     for position, text, label, paragraph, start, end in self._rows(
