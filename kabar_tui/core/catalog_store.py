@@ -453,8 +453,8 @@ class StoredCatalog(Catalog):
         when some mention is unresolved those with a mention of that text. Streamed: a
         first page takes a few hundred of a name's 92k articles at 100k."""
         found: list[Iterator[int]] = []
-        if resolved is not None:
-            entities = self._entities_named(resolved)
+        entities = self._entities_named(resolved) if resolved is not None else []
+        if entities:  # no empty `IN ()`: not every database takes one
             rows = self._stream(
                 "SELECT DISTINCT article FROM entity_articles WHERE corpus = ? "
                 f"AND entity IN ({', '.join('?' * len(entities))}) ORDER BY article",
@@ -533,9 +533,9 @@ class StoredCatalog(Catalog):
         resolved (at once, whatever the count); else by reading the mentions."""
         resolved, unresolved = self._numbers(name)
         if unresolved is None:
-            if resolved is None:
+            entities = self._entities_named(resolved) if resolved is not None else []
+            if not entities:
                 return 0, 0
-            entities = self._entities_named(resolved)
             marks = ", ".join("?" * len(entities))
             rows = self._rows(
                 "SELECT (SELECT COALESCE(SUM(mentions), 0) FROM entities "
