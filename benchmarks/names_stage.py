@@ -69,7 +69,13 @@ from kabar_tui.core import names_process, pipeline, spawned
 from kabar_tui.core.digest import ArticleDigest, CorpusDigest, unpack_held_digest, unpack_rest
 from kabar_tui.core.model import Story
 from kabar_tui.core.resolve import Resolution, quote_group_numbers
-from kabar_tui.core.storage import _corpus_tables, _entities, _quote_groups, _stories
+from kabar_tui.core.storage import (
+    _corpus_tables,
+    _entities,
+    _quote_groups,
+    _stories,
+    unpack_names,
+)
 
 INPUT = "names_input.pickle"
 EXPECTED = "names_expected.txt"
@@ -149,11 +155,16 @@ def prepare(cache: Path, folder: Path, copies: int = 1) -> None:
     if copies == 1:
         shared: dict[object, object] = {}
         by_position = {
-            name: {
+            "mention_names": {
+                position: [names[n] for n in unpack_names(packed)]
+                for position, packed in tables["mention_names"]
+            },
+            "quote_speakers": {
                 position: [None if n is None else names[n] for _, n in group]
-                for position, group in itertools.groupby(tables[name], key=operator.itemgetter(0))
-            }
-            for name in ("mention_names", "quote_speakers")
+                for position, group in itertools.groupby(
+                    tables["quote_speakers"], key=operator.itemgetter(0)
+                )
+            },
         }
         expected = _hash(
             [by_position["mention_names"].get(n, []) for n in range(len(ids))],

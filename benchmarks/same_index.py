@@ -12,6 +12,12 @@ by paths and the tables holding numbers inside (links, search, link state) are c
 through the corpus read back instead. Both runs get `PYTHONHASHSEED=0`: the packed digests
 (`article_digests`) hold sets in their iteration order, so two runs of one checkout differ
 there unless the hash seed is the same.
+
+`mention_names` is compared by its content, one (corpus, article, position, name) row per
+mention, whether a checkout stores a row per mention (layout 13) or an article's names
+packed (layout 14). With `--layout-changed` what holds the layout itself is left out: the
+layout version in `meta`, the corpus checksum and the checksums of `mention_names` parts
+(`corpus_parts`), which digest the rows as stored.
 """
 
 from __future__ import annotations
@@ -44,7 +50,23 @@ print(json.dumps(corpus_to_dict(report.corpus), sort_keys=True, default=str))
 """
 
 
-def table_hashes(db: sqlite3.Connection, by_path: bool) -> dict[str, tuple[int, str]]:
+def mention_rows(db: sqlite3.Connection) -> list[list[object]]:
+    """`mention_names` as one row per mention, from either layout."""
+    columns = [row[1] for row in db.execute("PRAGMA table_info('mention_names')")]
+    if "names" not in columns:
+        return [list(row) for row in db.execute("SELECT * FROM mention_names")]
+    from kabar_tui.core.storage import unpack_names  # the checkout running this script's
+
+    return [
+        [corpus, article, position, code]
+        for corpus, article, packed in db.execute("SELECT * FROM mention_names")
+        for position, code in enumerate(unpack_names(packed))
+    ]
+
+
+def table_hashes(
+    db: sqlite3.Connection, by_path: bool, layout_changed: bool = False
+) -> dict[str, tuple[int, str]]:
     paths = dict(db.execute("SELECT id, path FROM articles"))
     at = {n: paths[a] for n, a in db.execute("SELECT position, article FROM corpus_articles")}
     found = {}
@@ -52,7 +74,16 @@ def table_hashes(db: sqlite3.Connection, by_path: bool) -> dict[str, tuple[int, 
     for (name,) in names.fetchall():
         columns = [row[1] for row in db.execute(f"PRAGMA table_info('{name}')")]
         rows = [list(row) for row in db.execute(f"SELECT * FROM '{name}'")]
+        if name == "mention_names":
+            columns, rows = ["corpus", "article", "position", "name"], mention_rows(db)
         left_out = [*LEFT_OUT, "key"] if name == "corpora" else LEFT_OUT
+        if layout_changed:
+            if name == "corpora":
+                left_out = [*left_out, "checksum"]
+            elif name == "corpus_parts":
+                rows = [row for row in rows if row[1] != "mention_names"]
+            elif name == "meta":
+                rows = [row for row in rows if row[0] != "schema"]
         if by_path:
             if name.startswith(NUMBERED_INSIDE):
                 continue
@@ -78,13 +109,15 @@ def table_hashes(db: sqlite3.Connection, by_path: bool) -> dict[str, tuple[int, 
     return found
 
 
-def index(checkout: Path, folder: Path, workers: int) -> tuple[dict[str, tuple[int, str]], str]:
+def index(
+    checkout: Path, folder: Path, workers: int, layout_changed: bool
+) -> tuple[dict[str, tuple[int, str]], str]:
     with tempfile.TemporaryDirectory() as cache:
         env = dict(os.environ, PYTHONPATH=str(checkout), KABAR_CACHE_DIR=cache, PYTHONHASHSEED="0")
         command = [sys.executable, "-m", "kabar_tui", "index", str(folder)]
         subprocess.run([*command, "--workers", str(workers)], env=env, check=True, cwd=checkout)
         with sqlite3.connect(Path(cache) / "kabar-cache.sqlite3") as db:
-            tables = table_hashes(db, by_path=workers > 1)
+            tables = table_hashes(db, workers > 1, layout_changed)
         read = [sys.executable, "-c", READ_BACK, str(folder)]
         corpus = subprocess.run(read, env=env, check=True, cwd=checkout, capture_output=True)
     return tables, corpus.stdout.decode()
@@ -96,10 +129,11 @@ def main() -> None:
     parser.add_argument("after", type=Path)
     parser.add_argument("folder", type=Path)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--layout-changed", action="store_true")
     args = parser.parse_args()
     folder = args.folder.resolve()
-    before, before_corpus = index(args.before.resolve(), folder, args.workers)
-    after, after_corpus = index(args.after.resolve(), folder, args.workers)
+    before, before_corpus = index(args.before.resolve(), folder, args.workers, args.layout_changed)
+    after, after_corpus = index(args.after.resolve(), folder, args.workers, args.layout_changed)
     for name in sorted(before.keys() | after.keys()):
         mark = "same" if before.get(name) == after.get(name) else "DIFFERENT"
         print(f"{name}: {before.get(name)} {after.get(name)} {mark}")

@@ -34,8 +34,6 @@ import argparse
 import dataclasses
 import functools
 import hashlib
-import itertools
-import operator
 import os
 import resource
 import sqlite3
@@ -57,6 +55,7 @@ from kabar_tui.core.storage import (
     _quote_groups,
     _stories,
     collector_paused,
+    unpack_names,
 )
 
 
@@ -112,10 +111,8 @@ class _Stored:
         names = [text for _, text in tables["names"]]
         ids = [article_id for _, _, article_id in tables["corpus_articles"]]
         codes = {
-            position: array("I", [name for _, name in rows])
-            for position, rows in itertools.groupby(
-                tables.pop("mention_names"), key=operator.itemgetter(0)
-            )
+            position: array("I", unpack_names(packed))
+            for position, packed in tables.pop("mention_names")
         }
         speakers = by_position(tables.pop("quote_speakers"), names)
         resolution = Resolution(

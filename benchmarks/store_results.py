@@ -3,9 +3,13 @@ first index stored: its peak memory above what the process held before, its CPU,
 whether it stores the same rows (the corpus checksum, which covers every per-corpus row,
 read before and after).
 
-    nice python -m benchmarks.store_results CACHE_FILE
+    nice python -m benchmarks.store_results CACHE_FILE [--fresh]
 
 CACHE_FILE is written over (the corpus is stored again under its key): give it a copy.
+With `--fresh` the stored corpus is deleted first, outside the figures, so what is timed
+is what a first index does (no rows of the same key to delete). Each per-corpus table's
+CPU is printed too: making, checksumming and inserting its rows (`_corpus_rows`' batches
+taken to the end).
 The results are read back from the stored tables, as `Storage.save_results` is given
 them by a first index (per article its canonical names, then entities, links, stories,
 quotation groups); the process's peak (VmHWM) is reset once they are held.
@@ -13,17 +17,22 @@ quotation groups); the process's peak (VmHWM) is reset once they are held.
 
 from __future__ import annotations
 
+import functools
 import gc
 import itertools
 import operator
+import os
 import resource
 import sqlite3
 import sys
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+if not os.environ.get("PYTHONPATH"):  # else the checkout it names runs (a paired run)
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from kabar_tui.core import storage as storage_module
 from kabar_tui.core.storage import (
     CorpusResults,
     Storage,
@@ -35,6 +44,7 @@ from kabar_tui.core.storage import (
     _stories,
     collector_paused,
 )
+from kabar_tui.core.storage_sqlite import transaction
 
 
 def _status(field: str) -> int:
@@ -56,6 +66,17 @@ def by_position(
     }
 
 
+def _mention_names(rows: list[tuple], names: list[str]) -> dict[int, list[str]]:
+    """Each article's mentions' names, from either layout of `mention_names`: a row per
+    mention (article, name), or an article's names packed (layout 14), so that the
+    checkout before the change runs this file too (`PYTHONPATH`, from a copy of it)."""
+    if not rows or not isinstance(rows[0][1], bytes):
+        return by_position(rows, names)
+    from kabar_tui.core.storage import unpack_names
+
+    return {position: [names[code] for code in unpack_names(packed)] for position, packed in rows}
+
+
 def _results(db: sqlite3.Connection, corpus: int) -> tuple[CorpusResults, list[str]]:
     """The stored results of `corpus`, and the paths of its articles in order."""
     tables = _corpus_tables(db, corpus)
@@ -67,7 +88,7 @@ def _results(db: sqlite3.Connection, corpus: int) -> tuple[CorpusResults, list[s
     shared: dict[object, object] = {}
     names = [text for _, text in tables["names"]]
     ids = [article_id for _, _, article_id in tables["corpus_articles"]]
-    mentions = by_position(tables.pop("mention_names"), names)
+    mentions = _mention_names(tables.pop("mention_names"), names)
     speakers = by_position(tables.pop("quote_speakers"), names)
     articles = [
         StoredNames(ids[n], content_hash, mentions.get(n, []), speakers.get(n, []))
@@ -83,6 +104,27 @@ def _results(db: sqlite3.Connection, corpus: int) -> tuple[CorpusResults, list[s
     return results, [path for path, _ in heads]
 
 
+class _TableClock:
+    """CPU of each table's batches, from the first asked for to the last: what
+    `save_results` does with them (digest, insert) happens between the two."""
+
+    def __init__(self) -> None:
+        self.cpu: dict[str, float] = {}
+        self._made = storage_module._corpus_rows
+
+    def __call__(self, *args: object, **kwargs: object) -> object:
+        made = self._made(*args, **kwargs)  # type: ignore[arg-type]
+        if made is not None:
+            for table, batches in list(made.tables.items()):
+                made.tables[table] = functools.partial(self._timed, table, batches)
+        return made
+
+    def _timed(self, table: str, batches: Callable[[], Iterator[list]]) -> Iterator[list]:
+        start = time.process_time()
+        yield from batches()
+        self.cpu[table] = time.process_time() - start
+
+
 def main() -> None:
     cache = Path(sys.argv[1])
     with sqlite3.connect(cache) as db:
@@ -90,6 +132,11 @@ def main() -> None:
         with collector_paused():
             results, paths = _results(db, corpus)
     db.close()
+    if "--fresh" in sys.argv[2:]:
+        with Storage(cache) as storage, storage.guard("written") as db, transaction(db):
+            Storage._delete_corpus(db, corpus)
+    clock = _TableClock()
+    storage_module._corpus_rows = clock
     gc.collect()
     Path("/proc/self/clear_refs").write_text("5")  # resets VmHWM to the resident size now
     held = _status("VmRSS")
@@ -112,6 +159,7 @@ def main() -> None:
         f"save_results: peak {peak} MB, {peak - held} MB above the results held; "
         f"{cpu:.1f} s CPU, {time.perf_counter() - start:.1f} s wall"
     )
+    print("per table, CPU s: " + ", ".join(f"{t} {s:.2f}" for t, s in clock.cpu.items()))
     print(
         f"corpus checksum before {checksum}, after {stored}: "
         f"{'the same' if stored == checksum else 'DIFFERENT'}"

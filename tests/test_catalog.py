@@ -32,9 +32,9 @@ from kabar_tui.core.catalog_open import open_catalog, recent_catalog, reopen_cat
 from kabar_tui.core.catalog_store import StoredCatalog
 from kabar_tui.core.linking import related
 from kabar_tui.core.model import Corpus
-from kabar_tui.core.pipeline import build_corpus, index_corpus
+from kabar_tui.core.pipeline import IndexOptions, build_corpus, finish_corpus, index_corpus
 from kabar_tui.core.sources import discover_paths
-from kabar_tui.core.storage import DB_NAME, Storage
+from kabar_tui.core.storage import DB_NAME, Storage, unpack_names
 
 
 @pytest.fixture(scope="module")
@@ -425,6 +425,65 @@ def test_entity_pages_are_the_memory_catalogs_pages(seed_corpus: Corpus) -> None
             )
     assert stored_seeds.mentions("no such name") == []
     assert stored_seeds.mention_count("no such name") == (0, 0)
+
+
+def test_every_entity_s_count_is_the_memory_catalog_s(seed_corpus: Corpus) -> None:
+    """The stored counts come from the entities' rows (`entity_articles`), not from a
+    count of the mentions: they must be those of the mentions, for every name."""
+    stored_seeds = stored(seed_corpus)
+    in_memory = memory(seed_corpus)
+    names = in_memory.entity_names()
+    assert len(names) > 20
+    for name, _label in names:
+        assert stored_seeds.mention_count(name) == in_memory.mention_count(name), name
+        assert stored_seeds.mentions(name, 1, 3) == in_memory.mentions(name, 1, 3), name
+
+
+def test_mention_names_are_stored_one_row_per_article(seed_corpus: Corpus) -> None:
+    """An article's names packed in one row (layout 14), not a row per mention."""
+    catalog = stored(seed_corpus)
+    assert isinstance(catalog, StoredCatalog)
+    rows = catalog.storage.select(
+        "SELECT article, names FROM mention_names WHERE corpus = ? ORDER BY article",
+        (catalog.number,),
+    )
+    with_mentions = [n for n, article in enumerate(seed_corpus.articles) if article.entities]
+    assert [article for article, _ in rows] == with_mentions
+    for article, packed in rows:
+        assert len(unpack_names(packed)) == len(seed_corpus.articles[article].entities)
+
+
+def test_unresolved_mentions_are_paged_by_their_text(tmp_path: Path) -> None:
+    """A mention left without a name (canonical '') is grouped under its text, beside the
+    resolved mentions of an entity of that name: found by reading the mentions, as no
+    entity lists its article."""
+
+    def finish_unresolved(corpus: Corpus) -> None:
+        finish_corpus(corpus)
+        top = corpus.entities[0].canonical
+        for article in corpus.articles[::2]:
+            for position, mention in enumerate(article.entities):
+                if mention.canonical == top or position % 5 == 0:
+                    mention.canonical = ""
+
+    options = IndexOptions(finish=finish_unresolved)
+    with Storage(tmp_path / DB_NAME) as storage:
+        corpus = index_corpus(None, cache=storage, options=options).corpus
+    in_memory = memory(corpus)
+    texts = {m.text for a in corpus.articles for m in a.entities if not m.canonical}
+    top = corpus.entities[0].canonical
+    assert top in texts and len(texts) > 5
+    catalog, problems = open_catalog(None, Storage(tmp_path / DB_NAME))
+    assert catalog is not None, problems
+    for name in sorted(texts):
+        assert catalog.mention_count(name) == in_memory.mention_count(name), name
+        for offset, limit in ((0, 2), (1, 100)):
+            assert catalog.mentions(name, offset, limit) == in_memory.mentions(
+                name, offset, limit
+            ), name
+    assert catalog.mention_count(top)[0] == corpus.entities[0].mentions  # half unresolved
+    assert catalog.storage.select("SELECT COUNT(*) FROM names WHERE text = ''") == [(1,)]
+    catalog.close()
 
 
 def test_the_stored_catalog_answers_from_a_worker_thread(seed_corpus: Corpus) -> None:

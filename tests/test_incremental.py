@@ -26,6 +26,7 @@ from kabar_tui.core.model import EntityRecord, Link
 from kabar_tui.core.pipeline import IndexReport, index_corpus
 from kabar_tui.core.resources import seeds_dir
 from kabar_tui.core.storage import _PART, Storage
+from tests import stored_names
 
 GENERATED = 150
 # A paragraph every other article ends with: its fingerprint postings grow too common
@@ -444,12 +445,12 @@ def test_damaged_rows_are_found_before_an_update_that_reads_them_and_after_any(
     def update_after(damage: str, *values: object) -> tuple[IndexReport, Path]:
         path = tmp_path / f"cache{next(copies)}.sqlite3"
         shutil.copy(clean, path)
-        with sqlite3.connect(path) as db:
+        with stored_names.connect(path) as db:
             assert db.execute(damage, values).rowcount == 1
         with Storage(path) as cache:
             return index_corpus([folder], cache=cache, keep_articles=False), path
 
-    name_row = "UPDATE mention_names SET name = name + 1 WHERE article = ? AND position = 0"
+    name_row = stored_names.FIRST_NAME_BUMPED
     for stopped, _ in (
         update_after(name_row, kept - 1),
         update_after("UPDATE entities SET mentions = mentions + 1 WHERE position = 0"),
@@ -468,11 +469,8 @@ def test_damaged_rows_are_found_before_an_update_that_reads_them_and_after_any(
         assert added.updated == 2
         assert index_corpus([folder], cache=cache, keep_articles=False).corpus_from_cache
     for article in (3, added.articles - 1):  # a stored article's row, then a new one's
-        with sqlite3.connect(path) as db:
-            db.execute(
-                "UPDATE mention_names SET name = name + 1 WHERE article = ? AND position = 0",
-                (article,),
-            )
+        with stored_names.connect(path) as db:
+            db.execute(stored_names.FIRST_NAME_BUMPED, (article,))
         with Storage(path) as cache:
             again = index_corpus([folder], cache=cache, keep_articles=False)
         assert not again.corpus_from_cache

@@ -19,6 +19,7 @@ from kabar_tui.core import storage as storage_module
 from kabar_tui.core.pipeline import IndexReport, index_corpus
 from kabar_tui.core.storage import RETIRED, Storage, _numbered
 from kabar_tui.core.storage_sqlite import LINK_TABLES
+from tests import stored_names
 from tests.test_digest_store import assert_same_as_rebuilt
 from tests.test_incremental import write_corpus
 
@@ -185,9 +186,8 @@ def test_a_damaged_row_left_in_place_is_found_at_the_next_load(news: Path, tmp_p
     shutil.copytree(news, folder)
     cache = tmp_path / "cache.sqlite3"
     indexed(folder, cache)
-    with sqlite3.connect(cache) as db:
-        damage = "UPDATE mention_names SET name = name + 1 WHERE article = 3 AND position = 0"
-        assert db.execute(damage).rowcount == 1
+    with stored_names.connect(cache) as db:
+        assert db.execute(stored_names.FIRST_NAME_BUMPED, (3,)).rowcount == 1
     change(middle(folder))
     indexed(folder, cache)
     with Storage(cache) as storage:
@@ -430,22 +430,9 @@ def test_a_name_moved_between_the_two_newest_files_is_stored_where_it_went(
     assert not set(article_ids(cache, ["zz_a.txt", "zz_b.txt"])) & set(before)
     assert_same_as_rebuilt(again, cache, folder, tmp_path / "rebuilt.sqlite3")
     # The reader finds an entity's mentions through these rows (`catalog_store`).
-    moved = named_mentions(cache, "zz_")
+    moved = stored_names.named_mentions(cache, "zz_")
     assert ("zz_b", 0, "Budi Santoso") in moved
-    assert moved == named_mentions(tmp_path / "rebuilt.sqlite3", "zz_")
-
-
-def named_mentions(cache: Path, prefix: str) -> list[tuple[str, int, str]]:
-    """(article id, mention, name) of the stored mentions of the articles whose id
-    starts with `prefix`."""
-    with sqlite3.connect(cache) as db:
-        return db.execute(
-            "SELECT w.article_id, m.position, n.text FROM mention_names m "
-            "JOIN names n ON n.corpus = m.corpus AND n.number = m.name "
-            "JOIN corpus_articles w ON w.corpus = m.corpus AND w.position = m.article "
-            "WHERE w.article_id LIKE ? ORDER BY m.article, m.position",
-            (prefix + "%",),
-        ).fetchall()
+    assert moved == stored_names.named_mentions(tmp_path / "rebuilt.sqlite3", "zz_")
 
 
 def stored_rows(cache: Path) -> dict[str, list[tuple]]:

@@ -11,6 +11,7 @@ import sqlite3
 import stat
 import subprocess
 import sys
+from array import array
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ from kabar_tui.core import pipeline, storage, storage_sqlite
 from kabar_tui.core.export import corpus_to_dict
 from kabar_tui.core.pipeline import IndexReport, index_corpus
 from kabar_tui.core.sources import read_source
-from kabar_tui.core.storage import Storage
+from kabar_tui.core.storage import Storage, pack_names
 from tests.test_storage import age, write_corpus
 
 PACKAGE = Path(kabar_tui.__file__).parent
@@ -131,7 +132,7 @@ def test_values_of_the_wrong_kind_are_a_warning(corpus_dir: Path, tmp_path: Path
     with sqlite3.connect(path) as db:
         first_article = "(SELECT MIN(article) FROM mentions)"
         db.execute(f"UPDATE mentions SET start_offset = 'x' WHERE article = {first_article}")
-        db.execute("UPDATE mention_names SET name = 99999 WHERE position = 0")
+        db.execute("UPDATE mention_names SET names = ?", (pack_names(array("I", [99999])),))
     report = index_with(path, corpus_dir)
     assert report.processed == 1
     assert [p.message for p in report.corpus.problems] == [

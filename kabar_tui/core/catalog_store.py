@@ -12,7 +12,9 @@ connection the `casefold` function the list's filter and outlet order use).
 from __future__ import annotations
 
 import contextlib
+import heapq
 import itertools
+from array import array
 from collections.abc import Generator, Iterable, Iterator
 from typing import Any
 
@@ -27,7 +29,7 @@ from kabar_tui.core.model import (
     Quote,
     link_order,
 )
-from kabar_tui.core.storage import Storage, stored_moment
+from kabar_tui.core.storage import Storage, stored_moment, unpack_names
 
 ARTICLES_READ_TOGETHER = 256  # whole articles read in one set of queries while streaming
 
@@ -69,11 +71,7 @@ _PARAGRAPH_LINKS = (
     "WHERE l.corpus = ? AND l.target_article = ? AND l.target_paragraph = ? "
     "ORDER BY 1"
 )
-# From a mention's corpus name (`mention_names m`) to its own row (`mentions t`).
-_MENTION_JOINS = (
-    "JOIN corpus_articles w ON w.corpus = m.corpus AND w.position = m.article "
-    "JOIN mentions t ON t.article = w.article AND t.position = m.position"
-)
+_ARTICLES_LOOKED_AT = 32  # articles whose packed names one query reads (`_found`)
 
 Row = tuple[Any, ...]
 
@@ -84,6 +82,30 @@ def _head(row: Row) -> ArticleHead:
     return ArticleHead(
         article_id, title, outlet, author, stored_moment(published, offset, zone), path
     )
+
+
+def _codes(packed: bytes | None) -> array[int]:
+    """An article's stored name numbers (`mention_names`); none for a missing or
+    damaged row, which mention pages read as stored, unchecked (docs/storage.md)."""
+    try:
+        return unpack_names(packed) if packed is not None else array("I")
+    except (ValueError, TypeError):
+        return array("I")
+
+
+def _places(codes: array[int], number: int | None) -> list[int]:
+    """Where `number` is in `codes`, found by the array's own search: a Python test of
+    each of an article's hundred mentions cost seven times as much (2,000 articles of
+    'Beijing' at 10k: 113 against 16.5 ms)."""
+    found: list[int] = []
+    if number is None:
+        return found
+    place = -1
+    with contextlib.suppress(ValueError):
+        while True:
+            place = codes.index(number, place + 1)
+            found.append(place)
+    return found
 
 
 def _escaped_like(word: str) -> str:
@@ -394,83 +416,162 @@ class StoredCatalog(Catalog):
         if names:
             return [(name, label) for name, label in names]
         # No resolved entities: every name a mention is grouped under, as MemoryCatalog does.
+        texts: dict[int, str] = dict(
+            self._rows("SELECT number, text FROM names WHERE corpus = ?", self.number)
+        )
+        packed: dict[int, bytes] = dict(
+            self._rows("SELECT article, names FROM mention_names WHERE corpus = ?", self.number)
+        )
         seen: dict[str, str] = {}
-        for name, text, label in self._stream(
-            "SELECT n.text, t.text, t.label FROM mention_names m "
-            "JOIN names n ON n.corpus = m.corpus AND n.number = m.name "
-            "JOIN corpus_articles w ON w.corpus = m.corpus AND w.position = m.article "
-            "JOIN mentions t ON t.article = w.article AND t.position = m.position "
-            "WHERE m.corpus = ? ORDER BY m.article, m.position",
+        rows = self._stream(
+            "SELECT w.position, t.text, t.label FROM corpus_articles w "
+            "JOIN mentions t ON t.article = w.article WHERE w.corpus = ? "
+            "ORDER BY w.position, t.position",
             self.number,
-        ):
-            seen.setdefault(name or text, label)
+        )
+        for article, group in itertools.groupby(rows, key=lambda row: row[0]):
+            codes = _codes(packed.get(article))
+            for (_, text, label), code in zip(group, codes, strict=False):
+                seen.setdefault(texts.get(code) or text, label)
         return sorted(seen.items(), key=lambda item: item[0].casefold())
 
-    def _matching_mentions(self, name: str) -> tuple[str, tuple[object, ...], int | None] | None:
-        """The condition on `mention_names m` (joined to `mentions t`) that picks the mentions
-        grouped under `name`, its parameters, and the number of the name when it is resolved;
-        None when no mention is. An unresolved mention (empty canonical name) is grouped
-        under its own text, as `entity_key` says."""
+    def _numbers(self, name: str) -> tuple[int | None, int | None]:
+        """The number of `name` among the corpus's names when a mention may be resolved to
+        it, and that of the empty name when a mention is unresolved: such a mention is
+        grouped under its own text, as `entity_key` says."""
         rows = self._rows(
             "SELECT number, text FROM names WHERE corpus = ? AND text IN (?, '')",
             self.number,
             name,
         )
         numbers = {text: number for number, text in rows}
-        resolved = numbers.get(name) if name else None
-        unresolved = numbers.get("")
-        if resolved is not None and unresolved is not None:
-            condition = "(m.name = ? OR (m.name = ? AND t.text = ?))"
-            return condition, (resolved, unresolved, name), resolved
-        if resolved is not None:
-            return "m.name = ?", (resolved,), resolved
+        return (numbers.get(name) if name else None), numbers.get("")
+
+    def _named(self, name: str, resolved: int | None, unresolved: int | None) -> Iterator[int]:
+        """The corpus positions, in order, of the articles that may mention `name`: those
+        of the entities it names (`entity_articles`, found by `entities_by_name`), and
+        when some mention is unresolved those with a mention of that text. Streamed: a
+        first page takes a few hundred of a name's 92k articles at 100k."""
+        found: list[Iterator[int]] = []
+        entities = self._entities_named(resolved) if resolved is not None else []
+        if entities:  # no empty `IN ()`: not every database takes one
+            rows = self._stream(
+                "SELECT DISTINCT article FROM entity_articles WHERE corpus = ? "
+                f"AND entity IN ({', '.join('?' * len(entities))}) ORDER BY article",
+                self.number,
+                *entities,
+            )
+            found.append(article for (article,) in rows)
         if unresolved is not None:
-            return "m.name = ? AND t.text = ?", (unresolved, name), None
-        return None
+            rows = self._stream(
+                "SELECT DISTINCT w.position FROM corpus_articles w "
+                "JOIN mentions t ON t.article = w.article "
+                "WHERE w.corpus = ? AND t.text = ? ORDER BY w.position",
+                self.number,
+                name,
+            )
+            found.append(article for (article,) in rows)
+        return (article for article, _ in itertools.groupby(heapq.merge(*found)))
+
+    def _entities_named(self, name: int) -> list[int]:
+        """The numbers of the entities of name number `name` (usually one). Asked apart
+        from their articles: joined, SQLite read every `entity_articles` row of the
+        corpus (409k at 10k) and looked each one's entity up."""
+        return [
+            number
+            for (number,) in self._rows(
+                "SELECT position FROM entities WHERE corpus = ? AND name = ?", self.number, name
+            )
+        ]
+
+    def _found(self, name: str) -> Generator[tuple[int, list[Mention]], None, None]:
+        """Each article's mentions grouped under `name` (a resolved mention of that name,
+        an unresolved one of that text), in corpus order, read a few articles at a time:
+        each article's packed names say which of its mentions to read."""
+        resolved, unresolved = self._numbers(name)
+        if resolved is None and unresolved is None:
+            return
+        articles = self._named(name, resolved, unresolved)
+        while batch := list(itertools.islice(articles, _ARTICLES_LOOKED_AT)):
+            packed: dict[int, bytes] = dict(
+                self._rows(
+                    "SELECT article, names FROM mention_names WHERE corpus = ? "
+                    f"AND article IN ({', '.join('?' * len(batch))})",
+                    self.number,
+                    *batch,
+                )
+            )
+            for article in batch:
+                codes = _codes(packed.get(article))
+                wanted = _places(codes, resolved) + _places(codes, unresolved)
+                wanted.sort()
+                mentions = []
+                # a query per article, by its key: one for the batch read the rows at
+                # every position any of them wanted, and cost four times as much
+                for part in range(0, len(wanted), IDS_ASKED_TOGETHER):
+                    positions = wanted[part : part + IDS_ASKED_TOGETHER]
+                    for position, text, label, paragraph, start, end in self._rows(
+                        "SELECT t.position, t.text, t.label, t.paragraph, t.start_offset, "
+                        "t.end_offset FROM corpus_articles w "
+                        "JOIN mentions t ON t.article = w.article "
+                        "WHERE w.corpus = ? AND w.position = ? "
+                        f"AND t.position IN ({', '.join('?' * len(positions))}) "
+                        "ORDER BY t.position",
+                        self.number,
+                        article,
+                        *positions,
+                    ):
+                        if codes[position] == resolved:
+                            mentions.append(Mention(text, label, paragraph, start, end, name))
+                        elif text == name:
+                            mentions.append(Mention(text, label, paragraph, start, end, ""))
+                if mentions:
+                    yield article, mentions
 
     def mention_count(self, name: str) -> tuple[int, int]:
-        found = self._matching_mentions(name)
-        if found is None:
-            return 0, 0
-        condition, parameters, _ = found
-        joined = "t." in condition
-        rows = self._rows(
-            "SELECT COUNT(*), COUNT(DISTINCT m.article) FROM mention_names m "
-            + (_MENTION_JOINS if joined else "")
-            + f" WHERE m.corpus = ? AND {condition}",
-            self.number,
-            *parameters,
-        )
-        return (rows[0][0], rows[0][1]) if rows else (0, 0)
+        """From the entities' counts and lists of articles when every mention is
+        resolved (at once, whatever the count); else by reading the mentions."""
+        resolved, unresolved = self._numbers(name)
+        if unresolved is None:
+            entities = self._entities_named(resolved) if resolved is not None else []
+            if not entities:
+                return 0, 0
+            marks = ", ".join("?" * len(entities))
+            rows = self._rows(
+                "SELECT (SELECT COALESCE(SUM(mentions), 0) FROM entities "
+                f"WHERE corpus = ? AND position IN ({marks})), "
+                "(SELECT COUNT(DISTINCT article) FROM entity_articles "
+                f"WHERE corpus = ? AND entity IN ({marks}))",
+                self.number,
+                *entities,
+                self.number,
+                *entities,
+            )
+            return (rows[0][0], rows[0][1]) if rows else (0, 0)
+        mentions = articles = 0
+        for _, found in self._found(name):
+            mentions += len(found)
+            articles += 1
+        return mentions, articles
 
     def mentions(self, name: str, offset: int = 0, limit: int = 100) -> list[EntityOccurrence]:
         """A page of occurrences, read in corpus order until the page is full: the first
-        page of a name mentioned 25,000 times reads a few hundred rows."""
-        found = self._matching_mentions(name)
-        if found is None or limit <= 0:
+        page of a name mentioned 25,000 times reads a few dozen articles' names."""
+        if limit <= 0:
             return []
-        condition, parameters, resolved = found
-        rows = self._stream(
-            f"SELECT m.article, m.name, t.paragraph, t.text, t.label, t.start_offset, "
-            f"t.end_offset FROM mention_names m {_MENTION_JOINS} "
-            f"WHERE m.corpus = ? AND {condition} ORDER BY m.article, m.position",
-            self.number,
-            *parameters,
-        )
         page: list[tuple[int, int, list[Mention]]] = []
         seen = 0  # occurrences of the articles before the current one
-        with contextlib.closing(rows):
-            for article, group in itertools.groupby(rows, key=lambda row: row[0]):
+        found = self._found(name)
+        with contextlib.closing(found):
+            for article, mentions in found:
                 if seen >= offset + limit:
                     break
                 by_paragraph: dict[int, list[Mention]] = {}
-                for _, number, paragraph, text, label, start, end in group:
-                    canonical = name if number == resolved else ""
-                    mention = Mention(text, label, paragraph, start, end, canonical)
-                    by_paragraph.setdefault(paragraph, []).append(mention)
-                for paragraph, mentions in by_paragraph.items():
+                for mention in mentions:
+                    by_paragraph.setdefault(mention.paragraph, []).append(mention)
+                for paragraph, grouped in by_paragraph.items():
                     if offset <= seen < offset + limit:
-                        page.append((article, paragraph, mentions))
+                        page.append((article, paragraph, grouped))
                     seen += 1
         return self._occurrences(page)
 

@@ -260,7 +260,7 @@ class _Records:
     columns: tuple[str, ...]
     fields: tuple[str, ...]
     shared: tuple[int, ...]
-    kinds: str  # per column: i integer, t text (neither NULL), n anything else
+    kinds: str  # per column: i integer, t text, b blob (none NULL), n anything else
 
 
 RECORDS = (
@@ -299,7 +299,7 @@ _HEAD = 5
 _CORPUS_TABLES: dict[str, tuple[str, ...]] = {
     "corpus_articles": ("position", "article", "article_id"),
     "names": ("number", "text"),
-    "mention_names": ("article", "position", "name"),
+    "mention_names": ("article", "names"),
     "quote_speakers": ("article", "position", "name"),
     "entities": ("position", "name", "label", "mentions"),
     "entity_aliases": ("entity", "position", "alias"),
@@ -316,10 +316,10 @@ _CORPUS_TABLES: dict[str, tuple[str, ...]] = {
         "speaker",
     ),
 }  # fmt: skip
-# Key columns not read back (the position of each name in its article): their order
-# (`_ORDER`) is all that matters, and a million mentions' keys are most of a corpus's
-# rows. Their article is read, for the part each row is checked in (`_PART`).
-_UNREAD = {"mention_names": 1, "quote_speakers": 1}
+# Key columns not read back (the position of each speaker's name in its article): their
+# order (`_ORDER`) is all that matters. Their article is read, for the part each row is
+# checked in (`_PART`).
+_UNREAD = {"quote_speakers": 1}
 _READ: dict[str, tuple[str, ...]] = {
     table: (columns[:1] + columns[2:]) if table in _UNREAD else columns
     for table, columns in _CORPUS_TABLES.items()
@@ -327,7 +327,7 @@ _READ: dict[str, tuple[str, ...]] = {
 _KINDS = {
     "corpus_articles": "iit",
     "names": "it",
-    "mention_names": "i",
+    "mention_names": "ib",
     "quote_speakers": "n",
     "entities": "iiti",
     "entity_aliases": "iit",
@@ -343,7 +343,7 @@ _KINDS = {
 # column falls in one block of the first size (and, when the second size is not 0, whose
 # second key column falls in one block of that size: an entity's list of articles grows
 # at its end). The corpus checksum is the digest of every part's row count and checksum.
-# The name tables (`_UNREAD`) are digested by their name column alone, in order.
+# `quote_speakers` (`_UNREAD`) is digested by its name column alone, in order.
 _PART: dict[str, tuple[int, int]] = {
     "corpus_articles": (1024, 0),
     "names": (1024, 0),
@@ -361,7 +361,7 @@ _PART: dict[str, tuple[int, int]] = {
 _ORDER = {
     "corpus_articles": "position",
     "names": "number",
-    "mention_names": "article, position",
+    "mention_names": "article",
     "quote_speakers": "article, position",
     "entities": "position",
     "entity_aliases": "entity, position",
@@ -420,6 +420,32 @@ def _plain_row(row: Row) -> Row:
     return row if plan is None else tuple(map(operator.call, plan, row))
 
 
+_BIG_ENDIAN = sys.byteorder == "big"
+
+
+def pack_names(codes: array[int]) -> bytes:
+    """An article's name numbers (into the corpus's `names`), in mention order, as
+    `mention_names` stores them: a type byte (`H`, or `I` when a number needs it) and the
+    numbers little-endian."""
+    kind = "H" if not codes or max(codes) < 65536 else "I"
+    packed = codes if codes.typecode == kind else array(kind, codes)
+    if _BIG_ENDIAN:
+        packed = array(kind, packed)
+        packed.byteswap()
+    return kind.encode() + packed.tobytes()
+
+
+def unpack_names(data: bytes) -> array[int]:
+    """`pack_names` undone; ValueError (or TypeError) for data it did not make."""
+    if data[:1] not in (b"H", b"I"):
+        raise ValueError("stored names of an unknown type")
+    codes = array(data[:1].decode())
+    codes.frombytes(data[1:])
+    if _BIG_ENDIAN:
+        codes.byteswap()
+    return codes
+
+
 def _link_row(number: int, link: Link, positions: dict[str, int]) -> Row:
     """A link's stored row, its articles by their positions in the corpus."""
     return _plain_row(
@@ -461,6 +487,8 @@ def _digest_columns(digest: Any, columns: Iterable[Sequence[Any]], kinds: str) -
             parts.append(array("q", column).tobytes())
         elif kind == "t":
             parts.append("\x1f".join(column).encode())
+        elif kind == "b":  # each blob's length, then the blobs
+            parts.append(array("q", map(len, column)).tobytes() + b"".join(column))
         else:
             parts.append("\x1f".join(map(repr, column)).encode())
     digest.update(b"\x1e".join(parts))
@@ -1156,7 +1184,14 @@ class Storage:
             return None
         shared: dict[Any, Any] = {}
         names = _share([text for _, text in tables["names"]], shared)
-        mention_names = [names[name] for _, name in tables["mention_names"]]
+        mention_names = list(
+            map(
+                names.__getitem__,
+                itertools.chain.from_iterable(
+                    unpack_names(packed) for _, packed in tables["mention_names"]
+                ),
+            )
+        )
         if len(mention_names) != sum(head[_HEAD + _META + 4] for head in heads) or len(
             tables["quote_speakers"]
         ) != sum(head[_HEAD + _META + 5] for head in heads):
@@ -1389,15 +1424,17 @@ class Storage:
                     f"JOIN articles a ON a.id = w.article {where} ORDER BY w.position",
                     parameters,
                 ).fetchall()
-                names = [
-                    text
-                    for (text,) in db.execute(
-                        "SELECT n.text FROM mention_names m JOIN names n "
-                        f"ON n.corpus = m.corpus AND n.number = m.name {ranged} "
-                        "ORDER BY m.article, m.position",
-                        parameters,
-                    )
-                ]
+                names = _names_of(
+                    db,
+                    corpus,
+                    [
+                        unpack_names(packed)
+                        for (packed,) in db.execute(
+                            f"SELECT m.names FROM mention_names m {ranged} ORDER BY m.article",
+                            parameters,
+                        )
+                    ],
+                )
                 speakers = [
                     text
                     for (text,) in db.execute(
@@ -1705,9 +1742,10 @@ def _update_rows(
         names[text] = number
         inserted["names"].append((number, text))
         number += 1
-    for which, table in enumerate(_UNREAD):
-        for batch in _name_rows(changes.articles, names, which, kept):
-            inserted[table].extend(batch)
+    for batch in _mention_name_rows(changes.articles, names, kept):
+        inserted["mention_names"].extend(batch)
+    for batch in _speaker_rows(changes.articles, names, kept):
+        inserted["quote_speakers"].extend(batch)
     try:
         for number, entity, added in changes.entities:
             deleted += [("entities", (number,)), ("entity_aliases", (number,))]
@@ -1841,27 +1879,55 @@ class _ArticleNames:
         return [quote.speaker_canonical for quote in self.article.quotes]
 
 
-def _name_rows(
-    articles: Sequence[ArticleNames], names: dict[str, int], which: int, first: int = 0
+def _mention_name_rows(
+    articles: Sequence[ArticleNames], names: dict[str, int], first: int = 0
 ) -> Iterator[list[Row]]:
-    """`mention_names` (which 0) or `quote_speakers` (1) rows, a batch of articles at a
-    time; the first article is at corpus position `first`."""
+    """`mention_names` rows (one per article with mentions: its names packed), a batch of
+    articles at a time; the first article is at corpus position `first`. Canonical names
+    are plain text (no enum), looked up as they are: no `_plain` call per mention."""
     batch: list[Row] = []
     for position, article in enumerate(articles, first):
-        if which == 0:
-            batch.extend(
-                (position, number, names[_plain(name)])  # type: ignore[index]
-                for number, name in enumerate(article.mention_names())
-            )
-        else:
-            batch.extend(
-                (position, number, None if name is None else names[_plain(name)])  # type: ignore[index]
-                for number, name in enumerate(article.speakers())
-            )
+        mentioned = article.mention_names()
+        if mentioned:
+            batch.append((position, pack_names(array("I", map(names.__getitem__, mentioned)))))
+        if len(batch) >= _ROW_BATCH // 64:
+            yield batch
+            batch = []
+    yield batch
+
+
+def _speaker_rows(
+    articles: Sequence[ArticleNames], names: dict[str, int], first: int = 0
+) -> Iterator[list[Row]]:
+    """`quote_speakers` rows, a batch of articles at a time; the first article is at
+    corpus position `first`."""
+    batch: list[Row] = []
+    for position, article in enumerate(articles, first):
+        batch.extend(
+            (position, number, None if name is None else names[_plain(name)])  # type: ignore[index]
+            for number, name in enumerate(article.speakers())
+        )
         if len(batch) >= _ROW_BATCH:
             yield batch
             batch = []
     yield batch
+
+
+def _names_of(db: sqlite3.Connection, corpus: int, packed: Iterable[array[int]]) -> list[str]:
+    """The texts of these articles' name numbers, in order, looked up in the corpus's
+    `names` a batch of numbers at a time (an article of a 100k corpus needs a few of
+    its names, not all)."""
+    codes = list(itertools.chain.from_iterable(packed))
+    texts: dict[int, str] = {}
+    for part in in_batches(sorted(set(codes))):
+        texts.update(
+            db.execute(
+                f"SELECT number, text FROM names WHERE corpus = ? AND number IN "
+                f"({', '.join('?' * len(part))})",
+                (corpus, *part),
+            ).fetchall()
+        )
+    return list(map(texts.__getitem__, codes))
 
 
 Part = tuple[str, int, int]  # table, block of its first key, block of its second (or 0)
@@ -1939,9 +2005,9 @@ def _first_free_id(db: sqlite3.Connection) -> int:
 class _PartsOver(_Parts):
     """`_Parts` of rows written over a stored corpus's: each part whose row count and
     checksum are the stored part's is left as stored, the others' rows are deleted and
-    written again, and `finish` deletes the stored parts no longer made. A name table's
-    checksum covers its names alone (`_UNREAD`), so its part is left only when the
-    corpus positions it covers hold the same stored articles (and so the same number
+    written again, and `finish` deletes the stored parts no longer made. The speakers'
+    table's checksum covers its names alone (`_UNREAD`), so its part is left only when
+    the corpus positions it covers hold the same stored articles (and so the same number
     of names each) as before: `articles` are the stored article of each position (a
     changed article is stored anew under an id no stored corpus names: `_first_free_id`)."""
 
@@ -2183,8 +2249,8 @@ def _corpus_rows(
     tables: dict[str, Callable[[], Iterator[list[Row]]]] = {
         table: functools.partial(_batches, rows) for table, rows in made.items()
     }
-    for which, table in enumerate(_UNREAD):
-        tables[table] = functools.partial(_name_rows, results.articles, names, which)
+    tables["mention_names"] = functools.partial(_mention_name_rows, results.articles, names)
+    tables["quote_speakers"] = functools.partial(_speaker_rows, results.articles, names)
     return _CorpusRows([row[1] for row in articles], tables)
 
 

@@ -14,7 +14,7 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
-SCHEMA_VERSION = 13  # bump when the tables below change; an older file is rebuilt
+SCHEMA_VERSION = 14  # bump when the tables below change; an older file is rebuilt
 _BUSY_TIMEOUT_S = 10.0
 _DAMAGED = {"SQLITE_CORRUPT", "SQLITE_NOTADB"}
 _FULL = {"SQLITE_FULL"}
@@ -29,6 +29,10 @@ FILE_SUFFIXES = ("", "-wal", "-shm")  # the database and the two files WAL mode 
 # the others whatever its name; `kabar index --rebuild` keeps it. `article_digests` holds
 # what the cross-article stage needs of an article, packed (layout 12, core.digest), so a
 # whole stage reads it instead of digesting the article again (a rowid table: a BLOB).
+# `mention_names` holds one row per article of a corpus, its mentions' name numbers packed
+# (layout 14, `storage.pack_names`): a row per mention and its index by name were a
+# million rows at 10k articles; the entity view finds a name's articles through
+# `entities_by_name` and `entity_articles`.
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE articles (
@@ -147,11 +151,9 @@ CREATE INDEX names_by_text ON names (corpus, text);
 CREATE TABLE mention_names (
     corpus INTEGER NOT NULL,
     article INTEGER NOT NULL,
-    position INTEGER NOT NULL,
-    name INTEGER NOT NULL,
-    PRIMARY KEY (corpus, article, position)
+    names BLOB NOT NULL,
+    PRIMARY KEY (corpus, article)
 ) WITHOUT ROWID;
-CREATE INDEX mentions_by_entity ON mention_names (corpus, name);
 CREATE TABLE quote_speakers (
     corpus INTEGER NOT NULL,
     article INTEGER NOT NULL,
@@ -168,6 +170,7 @@ CREATE TABLE entities (
     mentions INTEGER NOT NULL,
     PRIMARY KEY (corpus, position)
 ) WITHOUT ROWID;
+CREATE INDEX entities_by_name ON entities (corpus, name);
 CREATE TABLE entity_aliases (
     corpus INTEGER NOT NULL,
     entity INTEGER NOT NULL,
