@@ -14,7 +14,7 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
-SCHEMA_VERSION = 13  # bump when the tables below change; an older file is rebuilt
+SCHEMA_VERSION = 14  # bump when the tables below change; an older file is rebuilt
 _BUSY_TIMEOUT_S = 10.0
 _DAMAGED = {"SQLITE_CORRUPT", "SQLITE_NOTADB"}
 _FULL = {"SQLITE_FULL"}
@@ -29,6 +29,9 @@ FILE_SUFFIXES = ("", "-wal", "-shm")  # the database and the two files WAL mode 
 # the others whatever its name; `kabar index --rebuild` keeps it. `article_digests` holds
 # what the cross-article stage needs of an article, packed (layout 12, core.digest), so a
 # whole stage reads it instead of digesting the article again (a rowid table: a BLOB).
+# `link_passages.passage` is each linked passage packed (layout 14,
+# `linking_passages.packed`): an update reads a stored candidate ready, not made again
+# from its paragraph and quotations (docs/incremental.md, "readylink").
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE articles (
@@ -260,6 +263,7 @@ CREATE TABLE link_passages (
     number INTEGER NOT NULL,
     article INTEGER NOT NULL,
     paragraph INTEGER NOT NULL,
+    passage BLOB NOT NULL,
     PRIMARY KEY (state, number)
 ) WITHOUT ROWID;
 CREATE TABLE link_fingerprints (
