@@ -108,7 +108,7 @@ def _once(cache: Path, plan, stored, digest, found: dict[str, list[float]]) -> N
         heads = stored.heads
         ids = [*(head[1] for head in heads), *(a.id for a in digest.articles)]
         rows = _Rows(storage)
-        passages = incremental._StoredPassages(storage, plan, [head[0] for head in heads], ids)
+        passages = incremental._StoredPassages(storage, plan, ids)
         started = time.process_time_ns()
         incremental._link(storage, plan, passages, digest.articles)
         found["link"].append((time.process_time_ns() - started) / 1e6)

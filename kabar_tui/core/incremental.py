@@ -417,10 +417,9 @@ class _StoredPassages:
     """Passages by number for `LinkIndex.resume`: those stored are read (stored packed)
     when a look-up first needs them; new ones are appended."""
 
-    def __init__(self, storage: Storage, plan: Plan, rows: list[int], ids: list[str]) -> None:
+    def __init__(self, storage: Storage, plan: Plan, ids: list[str]) -> None:
         self._storage = storage
         self._state = plan.state
-        self._rows = rows  # articles.id of each stored corpus position
         self.ids = ids  # article id of each corpus position, the new ones included
         self.first_new = self._count = plan.passages
         self.made: dict[int, Passage] = {}
@@ -540,7 +539,7 @@ def update(
     heads = stored.heads
     lap("read stored results")
     ids = [*(head[1] for head in heads), *(a.id for a in digest.articles)]
-    passages = _StoredPassages(storage, plan, [row[0] for row in heads], ids)
+    passages = _StoredPassages(storage, plan, ids)
     try:
         new_links, similar_links, judged, writes = _link(storage, plan, passages, digest.articles)
     except StateDamaged as error:
