@@ -21,9 +21,10 @@ The processing fingerprint is pinned to each cache's (as `bench_add_article --pi
 that a branch whose `core/` differs still opens caches made by other code. Prints, per
 size, the median, minimum and p90 in ms of linking and of names (and of its parts:
 `resolve_digest`, which reads no stored entity, and the merge), the rows and posting
-members linking read, and the ratios to the first size: of the medians, of the
-minimums, and the median of each article's own ratio (the sizes are run in turn for each
-article, so the load weighs on all of them alike).
+members linking read, the stored candidates read and the CPU each took
+(`_StoredPassages.fetch`, its least time over the runs), and the ratios to the first
+size: of the medians, of the minimums, and the median of each article's own ratio (the
+sizes are run in turn for each article, so the load weighs on all of them alike).
 """
 
 from __future__ import annotations
@@ -107,7 +108,7 @@ def _once(cache: Path, plan, stored, digest, found: dict[str, list[float]]) -> N
         heads = stored.heads
         ids = [*(head[1] for head in heads), *(a.id for a in digest.articles)]
         rows = _Rows(storage)
-        passages = incremental._StoredPassages(storage, plan, [head[0] for head in heads], ids)
+        passages = incremental._StoredPassages(storage, plan, ids)
         started = time.process_time_ns()
         incremental._link(storage, plan, passages, digest.articles)
         found["link"].append((time.process_time_ns() - started) / 1e6)
@@ -137,7 +138,9 @@ class _Cache:
             self.stored = storage.stored_results(self.plan.corpus)
             if self.stored is None:
                 raise SystemExit(f"{folder}: stored results not read {storage.warnings}")
-        self.found: dict[str, list[float]] = {part: [] for part in (*PARTS, "rows", "members")}
+        self.found: dict[str, list[float]] = {
+            part: [] for part in (*PARTS, "rows", "members", "fetch", "fetched")
+        }
 
 
 def measure(caches: list[_Cache], digests: list, repeat: int) -> None:
@@ -146,7 +149,14 @@ def measure(caches: list[_Cache], digests: list, repeat: int) -> None:
     from kabar_tui.core import incremental
 
     members = incremental._postings
+    fetch = incremental._StoredPassages.fetch
     runs: dict[str, list[float]] = {}
+
+    def timed_fetch(self, numbers):  # type: ignore[no-untyped-def]
+        before, started = len(self.made), time.process_time_ns()
+        fetch(self, numbers)
+        runs["fetch"][-1] += (time.process_time_ns() - started) / 1e6
+        runs["fetched"][-1] += len(self.made) - before
 
     def counted_postings(*args):  # type: ignore[no-untyped-def]
         postings = members(*args)
@@ -156,18 +166,21 @@ def measure(caches: list[_Cache], digests: list, repeat: int) -> None:
         return postings
 
     incremental._postings = counted_postings
+    incremental._StoredPassages.fetch = timed_fetch  # type: ignore[method-assign]
     try:
         for digest in digests:
             for cache in caches:
                 pin_fingerprint(cache.fingerprint)
                 runs = {part: [] for part in cache.found}
                 for _ in range(repeat):
-                    runs["members"].append(0)
+                    for part in ("members", "fetch", "fetched"):
+                        runs[part].append(0)
                     _once(cache.folder, cache.plan, cache.stored, digest, runs)
                 for part, values in runs.items():
                     cache.found[part].append(min(values))
     finally:
         incremental._postings = members
+        incremental._StoredPassages.fetch = fetch  # type: ignore[method-assign]
 
 
 def _p90(values: list[float]) -> float:
@@ -200,6 +213,14 @@ def main() -> None:
             print(
                 f"  {part} read by linking: median {statistics.median(values):.0f}, "
                 f"{min(values):.0f}-{max(values):.0f}"
+            )
+        read = zip(cache.found["fetch"], cache.found["fetched"], strict=True)
+        each = [ms * 1e3 / count for ms, count in read if count]
+        if each:
+            print(
+                f"  stored candidates read: median {statistics.median(cache.found['fetched']):.0f}"
+                f" an article, {statistics.median(each):.1f} us each (median of the articles'"
+                f" `_StoredPassages.fetch` CPU / passages it read)"
             )
     first = caches[0]
     for cache in caches[1:]:

@@ -632,33 +632,27 @@ def test_stored_candidates_are_read_in_batches_not_one_by_one(
     assert one_by_one == []
 
 
-def test_stored_candidates_are_read_by_two_prepared_statements(
+def test_stored_candidates_are_read_ready_from_the_link_state(
     news: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Each stored candidate's paragraph and quotations are read by the same two
-    statements, one candidate at a time (prepared once: a query ORing a batch's pairs
-    was planned again at each size), and make the passage a full run makes of them."""
+    """Each stored candidate is read packed with its place (`link_passages.passage`), a
+    batch at a time: no paragraph or quotation is read to make it again, and it is the
+    passage a full run makes of that paragraph and its quotations."""
     folder = tmp_path / "news"
     shutil.copytree(news, folder)
     with Storage(tmp_path / "cache.sqlite3") as cache:
         index_corpus([folder], cache=cache, keep_articles=False)
         add_files(folder, "zz1", 0, 4)
-        statements: list[str] = []  # run while fetching, once per parameter row
+        statements: list[str] = []  # run while fetching
         made: dict[int, Passage] = {}
         fetching = threading.Event()
-        select, select_each = Storage.select, Storage.select_each
+        select = Storage.select
         fetch = incremental._StoredPassages.fetch
 
         def noted(self: Storage, sql: str, parameters: object = ()) -> object:
             if fetching.is_set():
                 statements.append(sql)
             return select(self, sql, parameters)  # type: ignore[arg-type]
-
-        def noted_each(self: Storage, sql: str, rows: Iterable) -> object:
-            rows = list(rows)
-            if fetching.is_set():
-                statements.extend([sql] * len(rows))
-            return select_each(self, sql, rows)
 
         def kept(self: incremental._StoredPassages, numbers: Iterable[int]) -> None:
             fetching.set()
@@ -669,21 +663,36 @@ def test_stored_candidates_are_read_by_two_prepared_statements(
             made.update((n, p) for n, p in self.made.items() if n < self.first_new)
 
         monkeypatch.setattr(Storage, "select", noted)
-        monkeypatch.setattr(Storage, "select_each", noted_each)
         monkeypatch.setattr(incremental._StoredPassages, "fetch", kept)
         added = index_corpus([folder], cache=cache, keep_articles=False)
         monkeypatch.undo()
         assert added.updated == 4
         assert made  # stored candidates there were
-        read = [sql for sql in statements if "FROM paragraphs" in sql or "FROM quotes" in sql]
-        assert len(set(read)) == 2
-        assert len(read) == 2 * len(made)
+        assert statements
+        assert all("FROM link_passages" in sql for sql in statements)
+        assert len(statements) < len(made)  # batches, not a statement each
     full = index_corpus([folder], cache=False, keep_articles=True)
     by_place = {(a.id, p.index): (a, p) for a in full.corpus.articles for p in a.paragraphs}
     for passage in made.values():
         article, paragraph = by_place[passage.article, passage.paragraph]
         quotes = [q.text for q in article.quotes if q.paragraph == paragraph.index]
-        assert passage == passage_of(article.id, paragraph.index, paragraph.text, quotes)
+        expected = passage_of(article.id, paragraph.index, paragraph.text, quotes)
+        assert passage.text == expected.text
+        assert passage.quotes == expected.quotes
+        assert set(passage.content) == set(expected.content)
+
+
+def test_a_stored_passage_that_does_not_unpack_falls_back_to_the_whole_stage(
+    news: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "news"
+    shutil.copytree(news, folder)
+    path = tmp_path / "cache.sqlite3"
+    with Storage(path) as cache:
+        index_corpus([folder], cache=cache, keep_articles=False)
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE link_passages SET passage = x'789c0300'")  # cut short
+    assert_added_falls_back(folder, path, tmp_path)
 
 
 def test_an_update_runs_with_the_collector_paused(

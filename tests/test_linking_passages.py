@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import pickle
+import zlib
 
 import pytest
 
@@ -17,6 +18,8 @@ from kabar_tui.core.linking_passages import (
     PassageBlock,
     PassageBuffer,
     PassageStore,
+    packed,
+    unpacked,
 )
 
 
@@ -43,6 +46,17 @@ def test_a_block_gives_back_the_passages_it_was_made_from() -> None:
     assert block.texts_of(1, 2) == [passages[1].text]
     assert list(block.content_sizes()) == [2, 0, 3]
     assert list(PassageBlock.of("a2", [])) == []
+
+
+def test_a_packed_passage_unpacks_to_itself() -> None:
+    """What the link state stores of a passage (`link_passages.passage`) gives it back:
+    no content words, no quotations, empty ones, any character; not a blob, ValueError."""
+    for passage in [*_passages(), *_quoted_passages(), Passage("b", 1, "", (), ())]:
+        blob = packed(passage)
+        assert unpacked(passage.article, passage.paragraph, blob) == passage
+    for damaged in (b"", b"\x00", packed(_passages()[0])[:-3], zlib.compress(b"x")):
+        with pytest.raises(ValueError):
+            unpacked("a", 0, damaged)
 
 
 def _quoted_passages() -> list[Passage]:

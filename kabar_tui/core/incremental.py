@@ -30,7 +30,7 @@ import sqlite3
 import time
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice, repeat
@@ -46,10 +46,10 @@ from kabar_tui.core.linking import (
     SIMILAR,
     LinkIndex,
     Passage,
-    passage_of,
     posting_record,
     stored_posting,
 )
+from kabar_tui.core.linking_passages import packed, unpacked
 from kabar_tui.core.model import Corpus, EntityRecord, Link, QuoteOccurrence, QuoteRecord, Story
 from kabar_tui.core.resolve import (
     MIN_FUZZY_KEY,
@@ -191,11 +191,11 @@ def save_link_state(
                 ),
             )
             db.executemany(
-                "INSERT INTO link_passages (state, number, article, paragraph) VALUES (?, ?, ?, ?)",
+                "INSERT INTO link_passages (state, number, article, paragraph, passage) "
+                "VALUES (?, ?, ?, ?, ?)",
                 (
-                    (state, n, position[article], paragraph)
-                    for n, (article, paragraph) in enumerate(index.passage_places())
-                    if n >= passage
+                    (state, n, position[p.article], p.paragraph, packed(p))
+                    for n, p in enumerate(_passages_from(index.passages, passage), passage)
                 ),
             )
             for which, (table, column) in enumerate(
@@ -224,6 +224,13 @@ def save_link_state(
             )
     except Skipped:
         pass
+
+
+def _passages_from(passages: Sequence[Passage], first: int) -> Iterator[Passage]:
+    """The passages numbered `first` on (a whole run's, in order: most often all)."""
+    if not first:
+        return iter(passages)
+    return (passages[number] for number in range(first, len(passages)))
 
 
 @dataclass(slots=True)
@@ -407,13 +414,12 @@ class _StoryArticle:
 
 
 class _StoredPassages:
-    """Passages by number for `LinkIndex.resume`: those stored are made again from their
-    paragraph and quotations when a look-up first needs them; new ones are appended."""
+    """Passages by number for `LinkIndex.resume`: those stored are read (stored packed)
+    when a look-up first needs them; new ones are appended."""
 
-    def __init__(self, storage: Storage, plan: Plan, rows: list[int], ids: list[str]) -> None:
+    def __init__(self, storage: Storage, plan: Plan, ids: list[str]) -> None:
         self._storage = storage
         self._state = plan.state
-        self._rows = rows  # articles.id of each stored corpus position
         self.ids = ids  # article id of each corpus position, the new ones included
         self.first_new = self._count = plan.passages
         self.made: dict[int, Passage] = {}
@@ -445,31 +451,31 @@ class _StoredPassages:
             raise StateDamaged("a passage is not stored")
 
     def fetch(self, numbers: Iterable[int]) -> None:
-        """Make the stored passages among `numbers` not made yet (`LinkIndex.add_prepared`
-        asks for every candidate of an article at once): where they are read a batch at a
-        time, then each one's paragraph and quotations by the same two prepared statements,
-        which costs less than a query ORing a batch's (planned again at each batch's size)."""
+        """Read the stored passages among `numbers` not read yet (`LinkIndex.add_prepared`
+        asks for every candidate of an article at once), a batch at a time, each with its
+        place: stored ready (`linking_passages.packed`), a blob read and unpacked, not
+        made again from its paragraph and quotations (docs/incremental.md, "readylink")."""
         wanted = sorted({n for n in numbers if n < self.first_new and n not in self.made})
-        self.place(wanted)
-        pairs = [(self._rows[self.places[n][0]], self.places[n][1]) for n in wanted]
-        select_each = self._storage.select_each
-        texts = select_each("SELECT text FROM paragraphs WHERE article = ? AND number = ?", pairs)
-        quotes = select_each(
-            "SELECT text FROM quotes WHERE article = ? AND paragraph = ? ORDER BY position", pairs
-        )
-        if len(texts) != len(pairs) or len(quotes) != len(pairs):
-            raise StateDamaged("the stored paragraphs could not be read")
-        for number, text, quoted in zip(wanted, texts, quotes, strict=True):
-            position, paragraph = self.places[number]
-            if not text:
-                raise StateDamaged(f"paragraph {paragraph} of a stored article is not stored")
-            self.made[number] = passage_of(
-                self.ids[position], paragraph, text[0][0], [row[0] for row in quoted]
+        ids, places, made = self.ids, self.places, self.made
+        for part in in_batches(wanted):
+            marks = ", ".join("?" * len(part))
+            rows = self._storage.select(
+                "SELECT number, article, paragraph, passage FROM link_passages "
+                f"WHERE state = ? AND number IN ({marks})",
+                (self._state, *part),
             )
+            try:
+                for number, position, paragraph, blob in rows:
+                    places[number] = (position, paragraph)
+                    made[number] = unpacked(ids[position], paragraph, blob)
+            except (ValueError, TypeError, IndexError):
+                raise StateDamaged("a stored passage is not one") from None
+        if any(n not in made for n in wanted):
+            raise StateDamaged("a passage is not stored")
 
     def _read(self, number: int) -> Passage:
-        """A passage asked for alone (not fetched with its article's candidates), made as
-        `fetch` makes them."""
+        """A passage asked for alone (not fetched with its article's candidates), read as
+        `fetch` reads them."""
         self.fetch((number,))
         return self.made[number]
 
@@ -484,7 +490,7 @@ class _StateWrites:
 
     plan: Plan
     articles: list[tuple[int, bytes]] = field(default_factory=list)
-    passages: list[tuple[int, int, int]] = field(default_factory=list)
+    passages: list[tuple[int, int, int, bytes]] = field(default_factory=list)  # packed
     fingerprints: dict[int, tuple[int, bytes]] = field(default_factory=dict)  # posting_record
     words: dict[str, tuple[int, bytes]] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
@@ -533,7 +539,7 @@ def update(
     heads = stored.heads
     lap("read stored results")
     ids = [*(head[1] for head in heads), *(a.id for a in digest.articles)]
-    passages = _StoredPassages(storage, plan, [row[0] for row in heads], ids)
+    passages = _StoredPassages(storage, plan, ids)
     try:
         new_links, similar_links, judged, writes = _link(storage, plan, passages, digest.articles)
     except StateDamaged as error:
@@ -612,7 +618,8 @@ def commit(storage: Storage, found: Update, key: str) -> None:
                 ((state, *row) for row in writes.articles),
             )
             db.executemany(
-                "INSERT INTO link_passages (state, number, article, paragraph) VALUES (?, ?, ?, ?)",
+                "INSERT INTO link_passages (state, number, article, paragraph, passage) "
+                "VALUES (?, ?, ?, ?, ?)",
                 ((state, *row) for row in writes.passages),
             )
             for table, column, postings in (
@@ -740,7 +747,7 @@ def _link(
         index.add_prepared(article.id, article.passages)
         writes.articles.append((position, _words_blob(article.paragraph_words)))
         for number, passage in enumerate(article.passages, first):
-            writes.passages.append((number, position, passage.paragraph))
+            writes.passages.append((number, position, passage.paragraph, packed(passage)))
             passages.places[number] = (position, passage.paragraph)
     writes.counted = index.counted
     for kind, postings, changed in (

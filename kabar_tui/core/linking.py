@@ -178,7 +178,8 @@ def _runs(words: list[str]) -> set[tuple[str, ...]]:
 
 def passage_of(article_id: str, index: int, text: str, quotes: list[str]) -> Passage:
     """The passage of one paragraph, from its text and the texts of its quotations (what
-    `prepare_passages` makes of it; incremental linking reads them from the cache)."""
+    `prepare_passages` makes of it): a stored paragraph's, as its packed passage in the
+    link state must be (benchmarks/ready_passages.py)."""
     return _passage(article_id, index, text, quotes)
 
 

@@ -1385,17 +1385,6 @@ class Storage:
         except _Skipped:
             return []
 
-    def select_each(self, sql: str, rows: Iterable[Sequence[object]]) -> list[list[Row]]:
-        """The rows of one read-only query run once for each of `rows` of parameters (none,
-        with a warning, when the cache fails). The statement is prepared once (sqlite3's
-        statement cache), not made again per batch of values: many look-ups of a row or
-        two each cost less this way than as one query ORing them (docs/incremental.md)."""
-        try:
-            with self._guard("read") as db:
-                return [db.execute(sql, parameters).fetchall() for parameters in rows]
-        except _Skipped:
-            return []
-
     def stream(self, sql: str, parameters: Sequence[object] = ()) -> Iterator[Row]:
         """The rows of a read-only query, fetched a few at a time as they are taken."""
         try:

@@ -33,6 +33,9 @@ FILE_SUFFIXES = ("", "-wal", "-shm")  # the database and the two files WAL mode 
 # (layout 14, `storage.pack_names`): a row per mention and its index by name were a
 # million rows at 10k articles; the entity view finds a name's articles through
 # `entities_by_name` and `entity_articles`.
+# `link_passages.passage` is each linked passage packed (layout 14,
+# `linking_passages.packed`): an update reads a stored candidate ready, not made again
+# from its paragraph and quotations (docs/incremental.md, "readylink").
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE articles (
@@ -263,6 +266,7 @@ CREATE TABLE link_passages (
     number INTEGER NOT NULL,
     article INTEGER NOT NULL,
     paragraph INTEGER NOT NULL,
+    passage BLOB NOT NULL,
     PRIMARY KEY (state, number)
 ) WITHOUT ROWID;
 CREATE TABLE link_fingerprints (
