@@ -19,6 +19,7 @@ import pytest
 from benchmarks.corpus import raw_articles
 from benchmarks.textgen import paragraph
 from kabar_tui.core import incremental, pipeline
+from kabar_tui.core.catalog import MemoryCatalog
 from kabar_tui.core.catalog_open import open_catalog
 from kabar_tui.core.incremental import _merge_entities
 from kabar_tui.core.linking import SIMILAR, Passage, passage_of
@@ -771,3 +772,50 @@ def test_the_keys_a_write_over_deletes_are_found_as_a_set_would() -> None:
     assert incremental._StoredKeys(iter([]), numbers=True).among([1, 2]) == [False, False]
     words = incremental._StoredKeys(iter(["banjir", "gempa"]), numbers=False)
     assert words.among(["gempa", "angin"]) == [True, False]
+
+
+RENAMED = (
+    "Ganjar tinjau banjir\n\n"
+    "Gubernur Ganjar Pranowa meninjau banjir di Semarang, Senin (4/3/2024).\n\n"
+    "Menurut Ganjar Pranowa, bantuan sudah dikirim kepada warga.\n\n"
+    "Ganjar Pranowa kemudian meninggalkan lokasi."
+)
+
+
+def test_the_entity_view_of_an_updated_cache_is_that_of_its_mentions(
+    news: Path,
+    tmp_path: Path,
+) -> None:
+    """The stored view counts and pages a name from its entities' rows (`entities`,
+    `entity_articles`): after updates in place they must still say what the mentions'
+    names say (a full load's corpus, read by MemoryCatalog)."""
+    folder = tmp_path / "news"
+    shutil.copytree(news, folder)
+    path = tmp_path / "cache.sqlite3"
+    with Storage(path) as cache:
+        index_corpus([folder], cache=cache, keep_articles=False)
+        add_files(folder, "zz1", 0, 6)
+        assert index_corpus([folder], cache=cache, keep_articles=False).updated == 6
+        add_files(folder, "zz2", 40, 3)
+        assert index_corpus([folder], cache=cache, keep_articles=False).updated == 3
+        # a name spelled a little differently joins the stored entity, renamed to its name
+        (folder / "zz3_renamed.txt").write_text(RENAMED, encoding="utf-8")
+        assert index_corpus([folder], cache=cache, keep_articles=False).updated == 1
+        loaded = index_corpus([folder], cache=cache)
+        assert loaded.corpus_from_cache
+    in_memory = MemoryCatalog(loaded.corpus)
+    catalog, problems = open_catalog([folder], Storage(path))
+    assert catalog is not None, problems
+    assert any(  # the new spelling joined the stored entity: the case this guards
+        e.canonical == "Ganjar Pranowo" and "Ganjar Pranowa" in e.aliases
+        for e in loaded.corpus.entities
+    )
+    names = in_memory.entity_names()
+    assert catalog.entity_names() == names and len(names) > 20
+    for name, _ in names:
+        assert catalog.mention_count(name) == in_memory.mention_count(name), name
+        for offset, limit in ((0, 3), (2, 50)):
+            assert catalog.mentions(name, offset, limit) == in_memory.mentions(
+                name, offset, limit
+            ), name
+    catalog.close()
