@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -153,3 +154,18 @@ def test_opening_the_reader_on_nothing_readable_fails_before_the_ui(tmp_path: Pa
     assert "no such file or folder" in result.stderr
     assert "no article files" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_stacks_file_that_cannot_be_written_is_said_and_kabar_goes_on(tmp_path: Path) -> None:
+    """KABAR_STACKS is a diagnostic: a folder or an unwritable path never stops kabar."""
+    env = {**os.environ, "KABAR_STACKS": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-m", "kabar_tui", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("kabar: KABAR_STACKS: cannot write")

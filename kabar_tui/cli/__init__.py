@@ -79,7 +79,12 @@ def _stacks_on_request() -> None:
     if path and hasattr(signal, "SIGUSR1"):
         import faulthandler
 
-        faulthandler.register(signal.SIGUSR1, open(path, "a"), all_threads=True)  # noqa: SIM115
+        try:
+            stacks = open(path, "a")  # noqa: SIM115 (open for as long as kabar runs)
+        except OSError as error:  # a diagnostic: say so, never keep kabar from starting
+            print(f"kabar: KABAR_STACKS: cannot write {path!r}: {error.strerror}", file=sys.stderr)
+            return
+        faulthandler.register(signal.SIGUSR1, stacks, all_threads=True)
 
 
 def _top_level_help() -> str:
