@@ -14,6 +14,9 @@ first call (the database's pages cold for this process) and the fastest of `--re
 (`storage.pack_names`), `entities_by_name`, the `mention_names` parts' checksums and the
 corpus checksum made again, the layout version set. It is how a 100k cache made by the
 code before (17 minutes of indexing) is timed with the code after, on the same rows.
+Layout 14 also packs the link state's passages (`ready_passages.py`): for a whole layout
+14, run `ready_passages.py` on the copy first, then this `--convert` (the other order stops
+at the version check).
 """
 
 from __future__ import annotations

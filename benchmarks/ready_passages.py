@@ -13,6 +13,8 @@ Only for copies (`cp -r`): it writes into the folder given. Prints the passages
 written, the packed bytes in all and a passage, and the CPU seconds. `--check` writes
 nothing: it compares every packed passage of a layout-14 cache with the passage made
 from its paragraph and quotations, and prints how many differ.
+Layout 14 also packs each article's mention names (`entity_view.py --convert`): for a
+whole layout 14, run this first, then `entity_view.py --convert` on the same copy.
 """
 
 from __future__ import annotations
