@@ -20,7 +20,7 @@ from kabar_tui.core.search_build import article_terms
 from kabar_tui.core.search_store import open_search
 from kabar_tui.core.sources import Source, read_sources
 from kabar_tui.core.storage import Storage
-from tests.test_incremental import add_files, link_set, rebuilt, write_corpus
+from tests.test_incremental import add_files, indexed_copy, link_set, rebuilt, write_corpus
 from tests.test_search_store import queries
 
 pytestmark = pytest.mark.usefixtures("cache_on")
@@ -145,11 +145,7 @@ def test_articles_stored_without_a_digest_are_digested_once(news: Path, tmp_path
 def test_a_damaged_digest_is_said_and_its_article_digested_again(
     news: Path, tmp_path: Path
 ) -> None:
-    folder = tmp_path / "news"
-    shutil.copytree(news, folder)
-    path = tmp_path / "cache.sqlite3"
-    with Storage(path) as cache:
-        index_corpus([folder], cache=cache, keep_articles=False)
+    folder, path = indexed_copy(news, tmp_path)
     with sqlite3.connect(path) as db:
         db.execute(
             "UPDATE article_digests SET data = ? WHERE article = "

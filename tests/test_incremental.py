@@ -99,6 +99,17 @@ def assert_same_as_full(report: IndexReport, folder: Path, cache: Path) -> Index
     return full
 
 
+def indexed_copy(news: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """A copy of the `news` folder in `tmp_path`, first indexed into a cache there: the
+    folder and the cache file."""
+    folder = tmp_path / "news"
+    shutil.copytree(news, folder)
+    path = tmp_path / "cache.sqlite3"
+    with Storage(path) as cache:
+        index_corpus([folder], cache=cache, keep_articles=False)
+    return folder, path
+
+
 @pytest.fixture(scope="module")
 def news(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("incremental") / "news"
@@ -286,11 +297,7 @@ def assert_added_falls_back(folder: Path, path: Path, tmp_path: Path) -> None:
 
 
 def test_a_damaged_link_state_falls_back_to_the_whole_stage(news: Path, tmp_path: Path) -> None:
-    folder = tmp_path / "news"
-    shutil.copytree(news, folder)
-    path = tmp_path / "cache.sqlite3"
-    with Storage(path) as cache:
-        index_corpus([folder], cache=cache, keep_articles=False)
+    folder, path = indexed_copy(news, tmp_path)
     with sqlite3.connect(path) as db:
         db.execute("DELETE FROM link_passages WHERE number % 7 = 3")
     assert_added_falls_back(folder, path, tmp_path)
@@ -686,11 +693,7 @@ def test_stored_candidates_are_read_ready_from_the_link_state(
 def test_a_stored_passage_that_does_not_unpack_falls_back_to_the_whole_stage(
     news: Path, tmp_path: Path
 ) -> None:
-    folder = tmp_path / "news"
-    shutil.copytree(news, folder)
-    path = tmp_path / "cache.sqlite3"
-    with Storage(path) as cache:
-        index_corpus([folder], cache=cache, keep_articles=False)
+    folder, path = indexed_copy(news, tmp_path)
     with sqlite3.connect(path) as db:
         db.execute("UPDATE link_passages SET passage = x'789c0300'")  # cut short
     assert_added_falls_back(folder, path, tmp_path)
