@@ -65,6 +65,7 @@ from kabar_tui.core.storage import (
     RETIRED,
     ArticleNames,
     ResultsUpdate,
+    Row,
     Skipped,
     Storage,
     StoredNames,
@@ -439,14 +440,8 @@ class _StoredPassages:
     def place(self, numbers: Iterable[int]) -> None:
         """Read where the stored passages among `numbers` are (into `places`)."""
         missing = sorted({n for n in numbers if n not in self.places and n < self.first_new})
-        for part in in_batches(missing):
-            marks = ", ".join("?" * len(part))
-            for number, position, paragraph in self._storage.select(
-                "SELECT number, article, paragraph FROM link_passages "
-                f"WHERE state = ? AND number IN ({marks})",
-                (self._state, *part),
-            ):
-                self.places[number] = (position, paragraph)
+        for number, position, paragraph in self._stored(missing, ""):
+            self.places[number] = (position, paragraph)
         if any(n not in self.places for n in missing):
             raise StateDamaged("a passage is not stored")
 
@@ -457,21 +452,24 @@ class _StoredPassages:
         made again from its paragraph and quotations (docs/incremental.md, "readylink")."""
         wanted = sorted({n for n in numbers if n < self.first_new and n not in self.made})
         ids, places, made = self.ids, self.places, self.made
-        for part in in_batches(wanted):
-            marks = ", ".join("?" * len(part))
-            rows = self._storage.select(
-                "SELECT number, article, paragraph, passage FROM link_passages "
-                f"WHERE state = ? AND number IN ({marks})",
-                (self._state, *part),
-            )
-            try:
-                for number, position, paragraph, blob in rows:
-                    places[number] = (position, paragraph)
-                    made[number] = unpacked(ids[position], paragraph, blob)
-            except (ValueError, TypeError, IndexError):
-                raise StateDamaged("a stored passage is not one") from None
+        try:
+            for number, position, paragraph, blob in self._stored(wanted, ", passage"):
+                places[number] = (position, paragraph)
+                made[number] = unpacked(ids[position], paragraph, blob)
+        except (ValueError, TypeError, IndexError):
+            raise StateDamaged("a stored passage is not one") from None
         if any(n not in made for n in wanted):
             raise StateDamaged("a passage is not stored")
+
+    def _stored(self, numbers: list[int], more: str) -> Iterator[Row]:
+        """The `link_passages` rows of these passage numbers (number, corpus position,
+        paragraph, then the columns `more` names), read a batch of numbers at a time."""
+        for part in in_batches(numbers):
+            yield from self._storage.select(
+                f"SELECT number, article, paragraph{more} FROM link_passages "
+                f"WHERE state = ? AND number IN ({', '.join('?' * len(part))})",
+                (self._state, *part),
+            )
 
     def _read(self, number: int) -> Passage:
         """A passage asked for alone (not fetched with its article's candidates), read as
