@@ -9,6 +9,7 @@ reader outlived the connection (docs/processes.md, "A hang-up that did not end t
 
 from __future__ import annotations
 
+import os
 from typing import IO, Any
 
 from textual.app import App
@@ -18,7 +19,12 @@ from textual.drivers.linux_driver import LinuxDriver
 class TerminalOutput:
     """The terminal as Textual's output thread writes to it: once a write fails (EIO after
     a hang-up), the rest is dropped. Textual's thread would die on the error, and then the
-    next 30 writes fill its queue and the one after blocks the app for ever."""
+    next 30 writes fill its queue and the one after blocks the app for ever.
+
+    A terminal that another program left non-blocking (the flag belongs to the terminal's
+    open file, shared with the shell and its other programs) is made blocking again before
+    each write: a full terminal then waits for room, where it failed with BlockingIOError
+    part-way through a screen, and a text stream cannot say how much of it was written."""
 
     def __init__(self, stream: IO[str]) -> None:
         self._stream = stream
@@ -27,6 +33,7 @@ class TerminalOutput:
     def write(self, text: str) -> None:
         if not self.gone:
             try:
+                self._blocking()
                 self._stream.write(text)
             except OSError:
                 self.gone = True
@@ -34,9 +41,15 @@ class TerminalOutput:
     def flush(self) -> None:
         if not self.gone:
             try:
+                self._blocking()
                 self._stream.flush()
             except OSError:
                 self.gone = True
+
+    def _blocking(self) -> None:
+        descriptor = self._stream.fileno()
+        if not os.get_blocking(descriptor):
+            os.set_blocking(descriptor, True)
 
     def fileno(self) -> int:
         return self._stream.fileno()

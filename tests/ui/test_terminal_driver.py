@@ -19,7 +19,7 @@ from textual.app import App
 from textual.drivers._writer_thread import MAX_QUEUED_WRITES, WriterThread
 
 from kabar_tui.ui.app import KabarApp
-from kabar_tui.ui.terminal_driver import TerminalDriver
+from kabar_tui.ui.terminal_driver import TerminalDriver, TerminalOutput
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="Textual's Linux driver")
 
@@ -82,3 +82,29 @@ def test_writes_after_the_terminal_is_gone_never_block(monkeypatch: pytest.Monke
 
 def test_the_reader_runs_with_it() -> None:
     assert KabarApp().driver_class is TerminalDriver
+
+
+def test_a_terminal_left_non_blocking_gets_every_byte() -> None:
+    """Another program can leave the terminal non-blocking; a full terminal then failed a
+    write with BlockingIOError, and the output was dropped as if the terminal were gone."""
+    read_end, write_end = os.pipe()
+    os.set_blocking(write_end, False)
+    stream = open(write_end, "w", encoding="utf-8")  # noqa: SIM115 - closed below
+    output = TerminalOutput(stream)
+    screens = [f"\x1b[H{number:06d}" * 2_000 for number in range(40)]  # far over a pipe
+    received = bytearray()
+
+    def read_slowly() -> None:
+        while chunk := os.read(read_end, 4096):
+            received.extend(chunk)
+
+    reader = threading.Thread(target=read_slowly, daemon=True)
+    reader.start()
+    for screen in screens:
+        output.write(screen)
+        output.flush()
+    stream.close()
+    reader.join(LIVENESS_SECONDS)
+    os.close(read_end)
+    assert not output.gone
+    assert received.decode("utf-8") == "".join(screens)
