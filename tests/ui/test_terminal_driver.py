@@ -12,6 +12,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -97,6 +98,7 @@ def test_a_terminal_left_non_blocking_gets_every_byte() -> None:
     def read_slowly() -> None:
         while chunk := os.read(read_end, 4096):
             received.extend(chunk)
+            time.sleep(0.001)  # slower than the writer: the pipe fills
 
     reader = threading.Thread(target=read_slowly, daemon=True)
     reader.start()
