@@ -363,6 +363,28 @@ def test_the_digest_walk_meets_the_files_as_discover_paths_does(tmp_path: Path) 
     assert catalog_open._walked_snapshot([folder, folder / "a"]) != walked
 
 
+def test_the_digest_walk_keeps_a_file_linked_within_one_root_once(tmp_path: Path) -> None:
+    """One root: a file reached both by its name and through links (in its folder, from
+    a subfolder) is one article, kept where the walk first met it, as `discover_paths`
+    keeps it; the walk looks for repeats only when a link was followed."""
+    folder = _seed_folder(tmp_path)
+    seeds = sorted(folder.glob("*.txt"))
+    (folder / "sub").mkdir()
+    (folder / "sub" / "again.txt").symlink_to(seeds[0])
+    (folder / "zz-again.txt").symlink_to(seeds[1])
+    (folder / "0-again.txt").symlink_to(folder / "sub" / "again.txt")
+    statuses: dict[str, os.stat_result] = {}
+    files, problems = discover_paths([folder], statuses)
+    assert len(files) == len(seeds) and problems == []
+    walked = catalog_open._walked_snapshot([folder])
+    assert walked == catalog_open._snapshot(files, statuses, problems) != ""
+    (folder / "zz-again.txt").unlink()
+    assert catalog_open._walked_snapshot([folder]) == walked  # the same files
+    (folder / "sub" / "again.txt").unlink()
+    (folder / "sub" / "again.txt").write_bytes(seeds[0].read_bytes())
+    assert catalog_open._walked_snapshot([folder]) != walked
+
+
 def test_a_folder_with_a_file_that_is_no_article_says_so_at_every_open(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

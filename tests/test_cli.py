@@ -169,3 +169,31 @@ def test_a_stacks_file_that_cannot_be_written_is_said_and_kabar_goes_on(tmp_path
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith("kabar: KABAR_STACKS: cannot write")
+
+
+BLAS_THREADS_CHECK = """
+import os, sys
+from kabar_tui.cli import main
+code = main(sys.argv[1:])
+import numpy  # imported by the command
+threads = len(os.listdir("/proc/self/task")) if os.path.isdir("/proc/self/task") else 1
+print(code, os.environ.get("OPENBLAS_NUM_THREADS"), threads)
+"""
+
+
+def test_commands_run_one_blas_thread_unless_told_otherwise() -> None:
+    """numpy's OpenBLAS would start a spinning thread per core (0.1 s of CPU a command);
+    the commands ask for one, unless the user's environment already says how many."""
+    environment = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    run = [sys.executable, "-c", BLAS_THREADS_CHECK, "search", "Putin"]
+    alone = subprocess.run(run, capture_output=True, text=True, timeout=60, env=environment)
+    code, threads_asked, threads = alone.stdout.split()[-3:]
+    assert (code, threads_asked, threads) == ("0", "1", "1"), alone.stderr
+    told = subprocess.run(
+        run,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**environment, "OPENBLAS_NUM_THREADS": "2"},
+    )
+    assert told.stdout.split()[-3:-1] == ["0", "2"], told.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import errno
+import hashlib
 import os
 import pickle
 import shutil
@@ -445,6 +446,43 @@ def test_fingerprint_covers_data_files_and_models(tmp_path: Path) -> None:
     (package / "ui").mkdir()
     (package / "ui" / "tagger.npz").write_bytes(b"weights")
     assert storage.fingerprint_of(package) not in (before, with_label)
+
+
+def test_fingerprint_reads_the_files_pathlib_globbing_found(tmp_path: Path) -> None:
+    """`fingerprint_of` finds its files with `os.walk`: the same files as the globbing it
+    replaced (hidden names, links to files, a link to a folder not followed, a model in
+    any folder), so the same fingerprint."""
+    package = copy_package(tmp_path / "kabar_tui")
+    (package / "core" / ".hidden.py").write_text("x = 1\n", encoding="utf-8")
+    (package / "core" / "cached.pyc").write_bytes(b"ignored")
+    (package / "data" / "deep" / "deeper").mkdir(parents=True)
+    (package / "data" / "deep" / "deeper" / "list.txt").write_text("a\n", encoding="utf-8")
+    (package / "ui" / "models").mkdir(parents=True)
+    (package / "ui" / "models" / "tagger.npz").write_bytes(b"weights")
+    (package / "ui" / "models" / ".npy").write_bytes(b"hidden weights")
+    (package / "ui" / "models" / "notes.txt").write_text("not a model\n", encoding="utf-8")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "far.npz").write_bytes(b"far")
+    (outside / "far.txt").write_text("far\n", encoding="utf-8")
+    (package / "data" / "linked").symlink_to(outside, target_is_directory=True)
+    (package / "data" / "linked.txt").symlink_to(outside / "far.txt")
+    (package / "data" / "broken.txt").symlink_to(tmp_path / "missing")
+    found = {
+        path
+        for folder in ("core", "data")
+        for path in (package / folder).rglob("*")
+        if path.suffix != ".pyc"
+    }
+    found.update(path for suffix in storage.MODEL_SUFFIXES for path in package.rglob(f"*{suffix}"))
+    digest = hashlib.blake2b(digest_size=16)
+    version = f"{storage.backend.SCHEMA_VERSION}:{sys.version_info[:2]}:{kabar_tui.__version__}"
+    digest.update(version.encode())
+    for path in sorted(found):
+        if path.is_file():
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
+    assert storage.fingerprint_of(package) == digest.hexdigest()
 
 
 # File names that are not valid UTF-8 (issue 12): stored, found again, pruned, no crash

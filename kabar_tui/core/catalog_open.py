@@ -40,8 +40,9 @@ import sqlite3
 import time
 from array import array
 from collections.abc import Iterable, Sequence
+from operator import attrgetter
 from pathlib import Path
-from stat import S_ISDIR, S_ISLNK, S_ISREG
+from stat import S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, S_ISREG
 
 from kabar_tui.core.catalog_store import StoredCatalog
 from kabar_tui.core.model import Problem
@@ -506,7 +507,12 @@ def _snapshot(
     for path, status in statuses.items():
         if path in listed:
             digest.add(path, status)
-    return digest.hexdigest() if digest.count == len(listed) else ""
+    return digest.hexdigest() if len(digest.paths) == len(listed) else ""
+
+
+# What the digest keeps of each file's status: what `unchanged_by_metadata` checks.
+_STATUS_FIELDS = ("st_size", "st_mtime_ns", "st_ino", "st_dev", "st_ctime_ns")
+_STATUS = attrgetter(*_STATUS_FIELDS)
 
 
 class _Digest:
@@ -516,14 +522,24 @@ class _Digest:
     def __init__(self) -> None:
         self.paths: list[str] = []
         self.numbers = array("q")
-        self.count = 0
 
     def add(self, path: str, status: os.stat_result) -> None:
         self.paths.append(path)
-        self.numbers.extend(
-            (status.st_size, status.st_mtime_ns, status.st_ino, status.st_dev, status.st_ctime_ns)
-        )
-        self.count += 1
+        self.numbers.extend(_STATUS(status))
+
+    def drop_repeats(self) -> None:
+        """Keep each path once, where it came first (with the status it came with)."""
+        if len(set(self.paths)) == len(self.paths):
+            return
+        width = len(_STATUS_FIELDS)
+        kept: set[str] = set()
+        paths, numbers = [], array("q")
+        for at, path in enumerate(self.paths):
+            if path not in kept:
+                kept.add(path)
+                paths.append(path)
+                numbers.extend(self.numbers[at * width : (at + 1) * width])
+        self.paths, self.numbers = paths, numbers
 
     def hexdigest(self) -> str:
         joined = "\n".join(self.paths).encode("utf-8", "surrogateescape")
@@ -542,11 +558,14 @@ def _walked_snapshot(roots: Sequence[str | Path]) -> str | None:
     Each folder's names are listed and each looked at once, by its name in the folder
     (`lstat` relative to the folder: no path walked from the root, and the type comes
     with the status), not made `DirEntry` objects: 100k files are 100k `lstat`s, most of
-    the time of this walk, and the least an open without a watcher can do."""
+    the time of this walk, and the least an open without a watcher can do. A path can
+    come twice only through a link or from a second root: only then are repeats looked
+    for (after the walk, not at each file)."""
     if os.name != "posix":
         return None
     digest = _Digest()
-    seen: set[str] = set()
+    paths, numbers = digest.paths, digest.numbers
+    repeats = len(roots) > 1
     try:
         for root in roots:
             top = Path(root).expanduser()
@@ -561,30 +580,31 @@ def _walked_snapshot(roots: Sequence[str | Path]) -> str | None:
                 try:
                     for name in os.listdir(folder):
                         status = os.stat(name, dir_fd=descriptor, follow_symlinks=False)
-                        if S_ISDIR(status.st_mode):
+                        kind = S_IFMT(status.st_mode)
+                        if kind == S_IFREG:
+                            if is_article_name(name):
+                                found = True
+                                paths.append(within + name)
+                                numbers.extend(_STATUS(status))
+                        elif kind == S_IFDIR:
                             pending.append(within + name)
-                            continue
-                        if not is_article_name(name):
-                            continue
-                        path = within + name
-                        if S_ISLNK(status.st_mode):  # a link to a file: the file it names
-                            path = os.path.realpath(path)
+                        elif kind == S_IFLNK and is_article_name(name):
+                            path = os.path.realpath(within + name)  # the file it names
                             try:
                                 status = os.stat(path)
                             except OSError:  # a broken link: no article, as for the walk
                                 continue
-                        if not S_ISREG(status.st_mode):
-                            continue
-                        found = True
-                        if path not in seen:
-                            seen.add(path)
-                            digest.add(path, status)
+                            if S_ISREG(status.st_mode):
+                                found = repeats = True
+                                digest.add(path, status)
                 finally:
                     os.close(descriptor)
             if not found:
                 return None
     except OSError:
         return None
+    if repeats:
+        digest.drop_repeats()
     return digest.hexdigest()
 
 
