@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from benchmarks.textgen import paragraphs
 from kabar_tui.core.entities import (
     find_entities,
     gazetteer_entry,
     recognise,
+    rules,
     title_and_caption_entities,
 )
 from kabar_tui.core.entities.gazetteer import gazetteer
@@ -1473,6 +1475,54 @@ def test_a_word_that_opens_no_phrase_is_answered_0_by_the_look_ups():
             if keys[k] not in table.lengths:
                 assert _longest(keys, k, end, table) == 0
     assert 0 < skipped < end
+
+
+# Texts that take the paths `rules._segment` passes words by their class on: a title and
+# its field after a comma (`bidang`), a numbered body, a club, a web address, a street, a
+# byline, ordinary words alone and in names, a headline.
+WORD_CLASS_TEXTS = [
+    "Ketua MUI Bidang Fatwa, Asrorun Niam Sholeh mengatakan bahwa Xyzzy Qwerty hadir.",
+    "Kepala Dinas Kesehatan Kota Bogor, Sri Nowo Retno dan Anggota Komisi III DPR Budi.",
+    "Persib Bandung mengalahkan PSM Makassar pada Kamis (4/5) di Stadion Utama.",
+    "Menurut REPUBLIKA.CO.ID, Pada Senin Budi Santoso tiba di jalan Medan Merdeka Barat.",
+    "Editor: Linda Agnesia. Bidang, Kamis, Pers Dewan Pers dan Persatuan Guru hadir.",
+    "Ketua KPUD Muna, Kubais menolak. Pada hari itu warga Garut dan Tasikmalaya datang.",
+    "Menteri Luar Negeri, Xyzzy Qwerty hadir; Kamis.Id, Budi di SELASA.CO.ID.",
+    "Presiden Joko Widodo Bertemu Xi Jinping Di Beijing Untuk Bahas Kerja Sama",
+]
+
+
+def test_words_passed_by_class_are_those_the_look_ups_answer_nothing_for(monkeypatch) -> None:
+    """`rules._segment` passes a PLAIN word (in no table it reads, no club's name) and a
+    lone ORDINARY word without its look-ups: what it finds must be what it finds with
+    every look-up asked (every word of class 0)."""
+    gaz = gazetteer()
+    for key in ("budi", "xyzzy", "qwerty", "kamis", "pada", "bidang", "komisi", "persib"):
+        kind = rules._classify(key)
+        known = (
+            key in gaz.names.lengths
+            or key in gaz.person_cues.lengths
+            or key in gaz.org_heads.lengths
+            or key in gaz.loc_heads.lengths
+            or key in gaz.org_words
+        )
+        assert kind != rules.PLAIN or not (known or key in gaz.not_entities)
+        assert kind != rules.ORDINARY or (key in gaz.not_entities and not known)
+    assert rules._classify("xyzzy") == rules.PLAIN
+    assert rules._classify("kamis") == rules.ORDINARY
+    assert rules._classify("bidang") == rules._classify("komisi") == 0
+    assert rules._classify("persib") == rules._classify("psxyz") == 0  # a club's shape
+    headline_only = ["Xyzzy Qwerty Bertemu Warga Pada Kamis Di Sini", "Pada Hari Itu Semua Hadir"]
+    articles = [WORD_CLASS_TEXTS, headline_only] + [
+        paragraphs(8, seed=seed) for seed in range(5)
+    ]  # the headline is read with the body's names
+
+    def read() -> list[tuple[list[Mention], dict[tuple[int, int, int], str]]]:
+        return [(result.mentions, result.bases) for result in map(recognise_with_bases, articles)]
+
+    passed = read()
+    monkeypatch.setattr(rules, "_word_class", rules.Table(lambda key: 0))
+    assert read() == passed
 
 
 @pytest.mark.parametrize(

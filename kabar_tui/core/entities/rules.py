@@ -27,7 +27,7 @@ from kabar_tui.core.entities.gazetteer import (
     token_key,
 )
 from kabar_tui.core.entities.tokens import Tokens, is_headline, tokenize
-from kabar_tui.core.lexicon import LOC, ORG, PER, data_lines, reporting_verbs
+from kabar_tui.core.lexicon import LOC, ORG, PER, Table, data_lines, reporting_verbs
 from kabar_tui.core.model import Mention
 
 MAX_CONTEXT_TOKENS = 2
@@ -309,6 +309,36 @@ class _ArticleState:
     bases: dict[tuple[int, int, int], str] = field(default_factory=dict)
 
 
+# What a word's token key says to `_segment` before any look-up (`_word_class`).
+PLAIN = 1  # in no table `_segment` reads at a word, and no club's name (`_is_club`)
+ORDINARY = 2  # an ordinary capitalised word (`not_entities`) and in no other such table
+# Words of a table `_segment` tests a word's key against by name, outside the lists.
+_NAMED_WORDS = frozenset({"bidang"}) | NUMBERED_BODIES
+# Entries of the table by key (`_word_class`), cleared when full.
+WORD_CLASS_LIMIT = 100_000
+
+
+def _classify(key: str) -> int:
+    """PLAIN, ORDINARY or 0 (any other word) for a token key, from the gazetteer."""
+    gaz = gazetteer()
+    if (
+        key in gaz.names.lengths
+        or key in gaz.person_cues.lengths
+        or key in gaz.org_heads.lengths
+        or key in gaz.loc_heads.lengths
+        or key in gaz.org_words
+        or key in _NAMED_WORDS
+    ):
+        return 0
+    if key in gaz.not_entities:
+        return ORDINARY
+    # a club's name opens with `Pers` or `PS`, so its key with `pers` or `ps`
+    return 0 if key.startswith(("pers", "ps")) else PLAIN
+
+
+_word_class: Table[str, int] = Table(_classify, WORD_CLASS_LIMIT)
+
+
 def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) -> None:
     """Mentions of one paragraph into `state.found`; undecided single words into
     `state.pending`.
@@ -325,6 +355,10 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
     name_lengths, cue_lengths = gaz.names.lengths, gaz.person_cues.lengths
     org_head_lengths, loc_head_lengths = gaz.org_heads.lengths, gaz.loc_heads.lengths
     bases = state.bases
+    # outside headlines with no known names, words of the two classes below answer
+    # every look-up the same (`_word_class`): they are passed without asking
+    unnamed = not known and not headline
+    word_class = _word_class
 
     def add(i: int, j: int, label: str, basis: str) -> None:
         start, end = starts[i], ends[j - 1]
@@ -336,6 +370,13 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
         i = run_start
         after_comma = i == open_title  # Ketua KPUD Muna, | Kubais
         open_title = -1
+        if (
+            unnamed
+            and run_end - i == 1
+            and word_class[keys[i]] == ORDINARY
+            and not tokens.domain[i]
+        ):
+            continue  # `Kamis`, `Pada`: an ordinary word alone names nothing
         if sentence_start[i] and keys[i] in vocabulary and not gaz.names.get((keys[i],)):
             i += 1  # `Artis Raffi Ahmad` when the article also writes `artis`
             if i == run_end:
@@ -376,98 +417,109 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
                 after_title = i
                 continue
             token_index = i
-            length, label = (
-                _name_at(tokens, keys, i, run_end, gaz, known)
-                if known or keys[i] in name_lengths
-                else (0, "")  # most words: no gazetteer name starts with them
-            )
-            if not length and _is_club(tokens, i, gaz):
-                length, label = 1, ORG  # Persib Bandung, PSM Makassar: a club and its town
-                if i + 1 < run_end and gaz.names.get((keys[i + 1],), ("",))[0] == LOC:
-                    length = 2
-                add(i, i + length, label, "club")
-                i += length
-                regional = False
-                continue
-            if length and person_cue and label == PER:
-                length = 0  # a title before a name: read the whole name, not a known part
-            if length == 1 and label == ORG:
-                comma_follows = run_end < len(keys) and bool(
-                    TITLE_COMMA.fullmatch(text, ends[run_end - 1], starts[run_end])
+            if unnamed and word_class[keys[i]] == PLAIN and not tokens.domain[i]:
+                # a word no table knows (most of a person's name): every look-up below
+                # answers nothing there (`_word_class`), so the word goes on as an
+                # unknown one with no head
+                regional = regional and person_cue
+                head_label = None
+            else:
+                length, label = (
+                    _name_at(tokens, keys, i, run_end, gaz, known)
+                    if known or keys[i] in name_lengths
+                    else (0, "")  # most words: no gazetteer name starts with them
                 )
-                length += _branch_region(
-                    keys, i, run_end, gaz, known, tokens, person_cue, comma_follows
+                if not length and _is_club(tokens, i, gaz):
+                    length, label = 1, ORG  # Persib Bandung, PSM Makassar: a club and its town
+                    if i + 1 < run_end and gaz.names.get((keys[i + 1],), ("",))[0] == LOC:
+                        length = 2
+                    add(i, i + length, label, "club")
+                    i += length
+                    regional = False
+                    continue
+                if length and person_cue and label == PER:
+                    length = 0  # a title before a name: read the whole name, not a known part
+                if length == 1 and label == ORG:
+                    comma_follows = run_end < len(keys) and bool(
+                        TITLE_COMMA.fullmatch(text, ends[run_end - 1], starts[run_end])
+                    )
+                    length += _branch_region(
+                        keys, i, run_end, gaz, known, tokens, person_cue, comma_follows
+                    )
+                if length:
+                    if label == LOC:  # Jakarta Timur, Asia Timur
+                        length += _longest(keys, i + length, run_end, gaz.directions)
+                    if (
+                        length == 1
+                        and keys[i] in gaz.common_word_places
+                        and not person_cue
+                        and (keys[i],) not in known
+                        and not _said_to_be_place(keys, tokens, i, gaz)
+                    ):
+                        # `Palu hakim diketuk`, `Israel Serang Rafah`: also a common word, so
+                        # without a place cue the tagger decides (no rule tag to lean on)
+                        i += 1
+                        continue
+                    if tuple(keys[i : i + length]) in gaz.world_regions and (
+                        (
+                            i == name_start == run_start
+                            and not person_cue
+                            and _rest_is_bare_person(tokens, keys, i + length, run_end, gaz, known)
+                        )
+                        or _world_region_at(tokens, keys, i + length, run_end, gaz, known)
+                    ):
+                        # `Johor Darul Ta'zim`: a region of another country that opens a run
+                        # whose rest is a person from capitals alone may be the name's own
+                        # word; one right before another such region is no place of its own
+                        # (a title names one region): `Penyanyi Florida Georgia Line`. The
+                        # tagger reads the run. Before its country it is the title's place:
+                        # `Gubernur New Mexico | AS | Bill Richardson`.
+                        break
+                    add(i, i + length, label, "known")
+                    i += length
+                    # Presiden Rusia Vladimir Putin; Kepala BPBD Garut Satria Budi
+                    person_cue = person_cue and label in (LOC, ORG)
+                    regional = person_cue and label == ORG and keys[i - 1] in gaz.regional_orgs
+                    if person_cue and label == ORG:
+                        while i < run_end and keys[i] in gaz.org_words:
+                            i += 1  # the unit in the title: General Manager PLN Unit Induk | Jabar
+                    after_title = i
+                    continue
+                key = keys[i]
+                length = _title_at(keys, i, run_start, run_end, gaz) if key in cue_lengths else 0
+                org_head = (
+                    _longest(keys, i, run_end, gaz.org_heads) if key in org_head_lengths else 0
                 )
-            if length:
-                if label == LOC:  # Jakarta Timur, Asia Timur
-                    length += _longest(keys, i + length, run_end, gaz.directions)
-                if (
-                    length == 1
-                    and keys[i] in gaz.common_word_places
-                    and not person_cue
-                    and (keys[i],) not in known
-                    and not _said_to_be_place(keys, tokens, i, gaz)
-                ):
-                    # `Palu hakim diketuk`, `Israel Serang Rafah`: also a common word, so
-                    # without a place cue the tagger decides (no rule tag to lean on)
+                loc_head = (
+                    _longest(keys, i, run_end, gaz.loc_heads) if key in loc_head_lengths else 0
+                )
+                if length and length >= max(org_head, loc_head):
+                    regional = bool(_longest(keys, i, run_end, gaz.regional_titles))
+                    i += length
+                    while i < run_end and keys[i] in gaz.org_words:
+                        i += 1  # the rest of the title: Menteri Kesehatan, Kasat Reskrim
+                    person_cue = True
+                    after_title = i
+                    continue
+                if tokens.domain[i] or (headline and not person_cue):
                     i += 1
                     continue
-                if tuple(keys[i : i + length]) in gaz.world_regions and (
-                    (
-                        i == name_start == run_start
-                        and not person_cue
-                        and _rest_is_bare_person(tokens, keys, i + length, run_end, gaz, known)
-                    )
-                    or _world_region_at(tokens, keys, i + length, run_end, gaz, known)
-                ):
-                    # `Johor Darul Ta'zim`: a region of another country that opens a run
-                    # whose rest is a person from capitals alone may be the name's own
-                    # word; one right before another such region is no place of its own
-                    # (a title names one region): `Penyanyi Florida Georgia Line`. The
-                    # tagger reads the run. Before its country it is the title's place:
-                    # `Gubernur New Mexico | AS | Bill Richardson`.
-                    break
-                add(i, i + length, label, "known")
-                i += length
-                # Presiden Rusia Vladimir Putin; Kepala BPBD Garut Satria Budi
-                person_cue = person_cue and label in (LOC, ORG)
-                regional = person_cue and label == ORG and keys[i - 1] in gaz.regional_orgs
-                if person_cue and label == ORG:
-                    while i < run_end and keys[i] in gaz.org_words:
-                        i += 1  # the unit in the title: General Manager PLN Unit Induk | Jabar
-                after_title = i
-                continue
-            key = keys[i]
-            length = _title_at(keys, i, run_start, run_end, gaz) if key in cue_lengths else 0
-            org_head = _longest(keys, i, run_end, gaz.org_heads) if key in org_head_lengths else 0
-            loc_head = _longest(keys, i, run_end, gaz.loc_heads) if key in loc_head_lengths else 0
-            if length and length >= max(org_head, loc_head):
-                regional = bool(_longest(keys, i, run_end, gaz.regional_titles))
-                i += length
-                while i < run_end and keys[i] in gaz.org_words:
-                    i += 1  # the rest of the title: Menteri Kesehatan, Kasat Reskrim
-                person_cue = True
-                after_title = i
-                continue
-            if tokens.domain[i] or (headline and not person_cue):
-                i += 1
-                continue
-            regional = regional and person_cue
-            if (
-                keys[i] in NUMBERED_BODIES
-                and i + 1 < run_end
-                and ROMAN_NUMERAL.fullmatch(tokens.words[i + 1])
-            ):
-                i += 2  # anggota Komisi III | DPR: the parliament is the name
-                while (
-                    i + 1 < run_end
-                    and keys[i] == "dan"
+                regional = regional and person_cue
+                if (
+                    keys[i] in NUMBERED_BODIES
+                    and i + 1 < run_end
                     and ROMAN_NUMERAL.fullmatch(tokens.words[i + 1])
                 ):
-                    i += 2  # Komisi VI dan XI
-                continue
-            # `i` is where the head lengths were read
-            head_label = ORG if org_head else LOC if loc_head else None
+                    i += 2  # anggota Komisi III | DPR: the parliament is the name
+                    while (
+                        i + 1 < run_end
+                        and keys[i] == "dan"
+                        and ROMAN_NUMERAL.fullmatch(tokens.words[i + 1])
+                    ):
+                        i += 2  # Komisi VI dan XI
+                    continue
+                # `i` is where the head lengths were read
+                head_label = ORG if org_head else LOC if loc_head else None
             if head_label and run_end - i > 1:
                 i = _head_name_end(tokens, keys, i, run_end, gaz, known, floor, head_label == ORG)
                 if (
@@ -512,6 +564,9 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
                 i += 1
                 continue
             j = i + 1
+            if unnamed:
+                while j < run_end and word_class[keys[j]] == PLAIN:
+                    j += 1  # the name goes on over words no table knows
             while (
                 j < run_end
                 and (keys[j] not in gaz.not_entities or (opens_name and j == i + 1))
