@@ -138,6 +138,8 @@ def _title_at(keys: Sequence[str], k: int, run_start: int, run_end: int, gaz: Ga
 
 def _context_kind(keys: Sequence[str], tokens: Tokens, i: int, gaz: Gazetteer) -> str | None:
     """What the lowercase words just before token i say the name is."""
+    if not i or keys[i - 1] not in gaz.context_ends:
+        return None  # no phrase of the three ends with the word before
     for length in range(MAX_CONTEXT_TOKENS, 0, -1):
         if i - length < 0:
             continue
