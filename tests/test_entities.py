@@ -1498,7 +1498,7 @@ def test_words_passed_by_class_are_those_the_look_ups_answer_nothing_for(monkeyp
     every look-up asked (every word of class 0)."""
     gaz = gazetteer()
     for key in ("budi", "xyzzy", "qwerty", "kamis", "pada", "bidang", "komisi", "persib"):
-        kind = rules._classify(key)
+        kind = rules._classify(gaz, key)
         known = (
             key in gaz.names.lengths
             or key in gaz.person_cues.lengths
@@ -1508,10 +1508,11 @@ def test_words_passed_by_class_are_those_the_look_ups_answer_nothing_for(monkeyp
         )
         assert kind != rules.PLAIN or not (known or key in gaz.not_entities)
         assert kind != rules.ORDINARY or (key in gaz.not_entities and not known)
-    assert rules._classify("xyzzy") == rules.PLAIN
-    assert rules._classify("kamis") == rules.ORDINARY
-    assert rules._classify("bidang") == rules._classify("komisi") == 0
-    assert rules._classify("persib") == rules._classify("psxyz") == 0  # a club's shape
+    classes = rules._word_classes(gaz)
+    assert classes["xyzzy"] == rules.PLAIN
+    assert classes["kamis"] == rules.ORDINARY
+    assert classes["bidang"] == classes["komisi"] == 0
+    assert classes["persib"] == classes["psxyz"] == 0  # a club's shape
     headline_only = ["Xyzzy Qwerty Bertemu Warga Pada Kamis Di Sini", "Pada Hari Itu Semua Hadir"]
     articles = [WORD_CLASS_TEXTS, headline_only] + [
         paragraphs(8, seed=seed) for seed in range(5)
@@ -1521,7 +1522,7 @@ def test_words_passed_by_class_are_those_the_look_ups_answer_nothing_for(monkeyp
         return [(result.mentions, result.bases) for result in map(recognise_with_bases, articles)]
 
     passed = read()
-    monkeypatch.setattr(rules, "_word_class", rules.Table(lambda key: 0))
+    monkeypatch.setattr(rules, "_word_classes", lambda gaz: rules.Table(lambda key: 0))
     assert read() == passed
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from itertools import chain, compress
 from operator import attrgetter, not_
 
@@ -311,18 +311,26 @@ class _ArticleState:
     bases: dict[tuple[int, int, int], str] = field(default_factory=dict)
 
 
-# What a word's token key says to `_segment` before any look-up (`_word_class`).
+# What a word's token key says to `_segment` before any look-up (`_word_classes`).
 PLAIN = 1  # in no table `_segment` reads at a word, and no club's name (`_is_club`)
 ORDINARY = 2  # an ordinary capitalised word (`not_entities`) and in no other such table
 # Words of a table `_segment` tests a word's key against by name, outside the lists.
 _NAMED_WORDS = frozenset({"bidang"}) | NUMBERED_BODIES
-# Entries of the table by key (`_word_class`), cleared when full.
+# Entries of the table by key (`_word_classes`), cleared when full: about 4 MB full
+# (tracemalloc, 100,000 keys; their strings are the tokens' keys, held by `Tokens` too).
 WORD_CLASS_LIMIT = 100_000
 
 
-def _classify(key: str) -> int:
-    """PLAIN, ORDINARY or 0 (any other word) for a token key, from the gazetteer."""
-    gaz = gazetteer()
+def _word_classes(gaz: Gazetteer) -> Table[str, int]:
+    """Token key -> PLAIN, ORDINARY or 0 (any other word) in the gazetteer in use: a table
+    (one look-up a word where `_segment` asked up to six), made again if another
+    gazetteer is."""
+    if not _WORD_CLASSES or _WORD_CLASSES[0][0] is not gaz:
+        _WORD_CLASSES[:] = [(gaz, Table(partial(_classify, gaz), WORD_CLASS_LIMIT))]
+    return _WORD_CLASSES[0][1]
+
+
+def _classify(gaz: Gazetteer, key: str) -> int:
     if (
         key in gaz.names.lengths
         or key in gaz.person_cues.lengths
@@ -338,7 +346,7 @@ def _classify(key: str) -> int:
     return 0 if key.startswith(("pers", "ps")) else PLAIN
 
 
-_word_class: Table[str, int] = Table(_classify, WORD_CLASS_LIMIT)
+_WORD_CLASSES: list[tuple[Gazetteer, Table[str, int]]] = []
 
 
 def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) -> None:
@@ -358,9 +366,9 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
     org_head_lengths, loc_head_lengths = gaz.org_heads.lengths, gaz.loc_heads.lengths
     bases = state.bases
     # outside headlines with no known names, words of the two classes below answer
-    # every look-up the same (`_word_class`): they are passed without asking
+    # every look-up the same (`_word_classes`): they are passed without asking
     unnamed = not known and not headline
-    word_class = _word_class
+    word_class = _word_classes(gaz)
 
     def add(i: int, j: int, label: str, basis: str) -> None:
         start, end = starts[i], ends[j - 1]
@@ -421,7 +429,7 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
             token_index = i
             if unnamed and word_class[keys[i]] == PLAIN and not tokens.domain[i]:
                 # a word no table knows (most of a person's name): every look-up below
-                # answers nothing there (`_word_class`), so the word goes on as an
+                # answers nothing there (`_word_classes`), so the word goes on as an
                 # unknown one with no head
                 regional = regional and person_cue
                 head_label = None
