@@ -1488,14 +1488,16 @@ WORD_CLASS_TEXTS = [
     "Editor: Linda Agnesia. Bidang, Kamis, Pers Dewan Pers dan Persatuan Guru hadir.",
     "Ketua KPUD Muna, Kubais menolak. Pada hari itu warga Garut dan Tasikmalaya datang.",
     "Menteri Luar Negeri, Xyzzy Qwerty hadir; Kamis.Id, Budi di SELASA.CO.ID.",
+    "Wakil Gubernur Jawa Barat, Indonesia, Jakarta menolak; di jalan Bandung, PBB hadir.",
+    "Warga Palu dan Serang pergi ke As, Johor dan Pyongyang bersama Polda dan BPBD.",
     "Presiden Joko Widodo Bertemu Xi Jinping Di Beijing Untuk Bahas Kerja Sama",
 ]
 
 
 def test_words_passed_by_class_are_those_the_look_ups_answer_nothing_for(monkeypatch) -> None:
     """`rules._segment` passes a PLAIN word (in no table it reads, no club's name) and a
-    lone ORDINARY word without its look-ups: what it finds must be what it finds with
-    every look-up asked (every word of class 0)."""
+    lone ORDINARY word without its look-ups, and takes a lone NAMED word as its name: what
+    it finds must be what it finds with every look-up asked (every word of class 0)."""
     gaz = gazetteer()
     for key in ("budi", "xyzzy", "qwerty", "kamis", "pada", "bidang", "komisi", "persib"):
         kind = rules._classify(gaz, key)
@@ -1513,6 +1515,9 @@ def test_words_passed_by_class_are_those_the_look_ups_answer_nothing_for(monkeyp
     assert classes["kamis"] == rules.ORDINARY
     assert classes["bidang"] == classes["komisi"] == 0
     assert classes["persib"] == classes["psxyz"] == 0  # a club's shape
+    assert classes["pyongyang"] == rules.NAMED + rules._NAME_LABELS.index(Label.LOC)
+    for key in ("as", "palu", "jalan"):  # a short acronym, a common word's place, no name
+        assert classes[key] < rules.NAMED
     headline_only = ["Xyzzy Qwerty Bertemu Warga Pada Kamis Di Sini", "Pada Hari Itu Semua Hadir"]
     articles = [WORD_CLASS_TEXTS, headline_only] + [
         paragraphs(8, seed=seed) for seed in range(5)

@@ -314,6 +314,10 @@ class _ArticleState:
 # What a word's token key says to `_segment` before any look-up (`_word_classes`).
 PLAIN = 1  # in no table `_segment` reads at a word, and no club's name (`_is_club`)
 ORDINARY = 2  # an ordinary capitalised word (`not_entities`) and in no other such table
+# A one-word name of the gazetteer that is no short acronym and no common word's place:
+# alone in a run it is that name (`NAMED + _NAME_LABELS.index(label)`).
+NAMED = 3
+_NAME_LABELS = (LOC, ORG, PER)
 # Words of a table `_segment` tests a word's key against by name, outside the lists.
 _NAMED_WORDS = frozenset({"bidang"}) | NUMBERED_BODIES
 # Entries of the table by key (`_word_classes`), cleared when full: about 4 MB full
@@ -322,15 +326,20 @@ WORD_CLASS_LIMIT = 100_000
 
 
 def _word_classes(gaz: Gazetteer) -> Table[str, int]:
-    """Token key -> PLAIN, ORDINARY or 0 (any other word) in the gazetteer in use: a table
-    (one look-up a word where `_segment` asked up to six), made again if another
-    gazetteer is."""
+    """Token key -> PLAIN, ORDINARY, a NAMED class or 0 (any other word) in the gazetteer
+    in use: a table (one look-up a word where `_segment` asked up to six), made again if
+    another gazetteer is."""
     if not _WORD_CLASSES or _WORD_CLASSES[0][0] is not gaz:
         _WORD_CLASSES[:] = [(gaz, Table(partial(_classify, gaz), WORD_CLASS_LIMIT))]
     return _WORD_CLASSES[0][1]
 
 
 def _classify(gaz: Gazetteer, key: str) -> int:
+    entry = gaz.names.get((key,))
+    if entry and key not in gaz.short_acronyms and key not in gaz.common_word_places:
+        for number, label in enumerate(_NAME_LABELS):
+            if entry[0] is label:
+                return NAMED + number
     if (
         key in gaz.names.lengths
         or key in gaz.person_cues.lengths
@@ -380,13 +389,15 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
         i = run_start
         after_comma = i == open_title  # Ketua KPUD Muna, | Kubais
         open_title = -1
-        if (
-            unnamed
-            and run_end - i == 1
-            and word_class[keys[i]] == ORDINARY
-            and not tokens.domain[i]
-        ):
-            continue  # `Kamis`, `Pada`: an ordinary word alone names nothing
+        if unnamed and run_end - i == 1:
+            kind = word_class[keys[i]]
+            if kind == ORDINARY and not tokens.domain[i]:
+                continue  # `Kamis`, `Pada`: an ordinary word alone names nothing
+            if kind >= NAMED and not after_comma and not (i and keys[i - 1] in STREET_HEADS):
+                # `Pyongyang`, `PBB`: a known name alone (a place's direction, a branch's
+                # region or a club's town would be in the run)
+                add(i, run_end, _NAME_LABELS[kind - NAMED], "known")
+                continue
         if sentence_start[i] and keys[i] in vocabulary and not gaz.names.get((keys[i],)):
             i += 1  # `Artis Raffi Ahmad` when the article also writes `artis`
             if i == run_end:
