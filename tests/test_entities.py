@@ -1531,6 +1531,28 @@ def test_words_passed_by_class_are_those_the_look_ups_answer_nothing_for(monkeyp
     assert read() == passed
 
 
+def test_runs_not_joinable_are_left_as_they_are_by_the_join() -> None:
+    """`rules._runs` says a paragraph's runs are not joinable only where
+    `_join_conjoined_names` would leave every run as it is."""
+    gaz = gazetteer()
+    texts = [
+        *WORD_CLASS_TEXTS,
+        "Badan Meteorologi, Klimatologi, dan Geofisika (BMKG) mencatat gempa.",
+        "Pusat Vulkanologi dan Mitigasi Bencana Geologi mencatat gempa.",
+        "Kementerian Keuangan dan Bank Indonesia, Kementerian Luar Negeri , Budi dan Ani.",
+        *paragraphs(200, seed=7),
+    ]
+    joined = 0
+    for text in texts:
+        tokens = tokenize(text)
+        runs, joinable = rules._runs(text, tokens)
+        result = rules._join_conjoined_names(text, tokens, runs, gaz)
+        if not joinable:
+            assert result == [(start, end, start) for start, end in runs]
+        joined += len(result) < len(runs)
+    assert joined == 2  # the two names joined over a comma list and over `dan`
+
+
 @pytest.mark.parametrize(
     ("text", "name"),
     [

@@ -77,16 +77,25 @@ NAME_WORD_TITLES = frozenset({"haji"})
 NUMBERED_BODIES = frozenset({"komisi"})
 
 
-def _runs(text: str, tokens: Tokens) -> list[tuple[int, int]]:
-    """Index ranges [i, j) of capitalised words joined by spaces or name connectors."""
+def _runs(text: str, tokens: Tokens) -> tuple[list[tuple[int, int]], bool]:
+    """Index ranges [i, j) of capitalised words joined by spaces or name connectors, and
+    whether `_join_conjoined_names` could join any: only a run of two words or more with
+    the next after `dan` or a comma (most paragraphs have none)."""
     runs: list[tuple[int, int]] = []
     capital, starts, ends, keys = tokens.capital, tokens.starts, tokens.ends, tokens.keys
     n = len(capital)
-    j = 0  # the end of the last run
+    j = first = 0  # the end and the start of the last run
+    joinable = False
     for i in compress(range(n), capital):
         if i < j:
             continue
-        j = i + 1
+        if (
+            j - first > 1
+            and i - j <= 1
+            and (keys[j] == "dan" if i > j else text[ends[j - 1] : starts[i]].strip() == ",")
+        ):
+            joinable = True
+        first, j = i, i + 1
         while j < n:
             # a gap of one space, the usual one, is blank without a call; `isspace` and
             # `strip` know the same whitespace
@@ -105,7 +114,7 @@ def _runs(text: str, tokens: Tokens) -> list[tuple[int, int]]:
             else:
                 break
         runs.append((i, j))
-    return runs
+    return runs, joinable
 
 
 def _longest(keys: Sequence[str], i: int, j: int, table: Phrases) -> int:
@@ -385,7 +394,12 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
         bases[(paragraph, start, end)] = basis
 
     open_title = -1  # the first word after a title chain that ended in a unit and a comma
-    for run_start, run_end, floor in _join_conjoined_names(text, tokens, _runs(text, tokens), gaz):
+    runs, joinable = _runs(text, tokens)
+    for run_start, run_end, floor in (
+        _join_conjoined_names(text, tokens, runs, gaz)
+        if joinable
+        else [(start, end, start) for start, end in runs]
+    ):
         i = run_start
         after_comma = i == open_title  # Ketua KPUD Muna, | Kubais
         open_title = -1
