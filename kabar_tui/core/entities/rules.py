@@ -938,6 +938,8 @@ def _resolve_pending(
     person for being part of a person's name (often the rules' own guess from capitals,
     `Bukan Cinta Biasa`) or for acting (`Cinta menjadi tema`), only if it speaks.
     """
+    if not pending:
+        return []  # many articles: nothing to label, so the names need not be read
     named: dict[str, str] = {}
     person_parts: set[str] = set()
     for mention in found:
