@@ -383,8 +383,9 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
     name_lengths, cue_lengths = gaz.names.lengths, gaz.person_cues.lengths
     org_head_lengths, loc_head_lengths = gaz.org_heads.lengths, gaz.loc_heads.lengths
     bases = state.bases
-    # outside headlines with no known names, words of the two classes below answer
-    # every look-up the same (`_word_classes`): they are passed without asking
+    # outside headlines with no known names, a PLAIN or a lone ORDINARY word is passed
+    # and a lone NAMED one taken without the look-ups, which answer the same there
+    # (`_word_classes`)
     unnamed = not known and not headline
     word_class = _word_classes(gaz)
 
