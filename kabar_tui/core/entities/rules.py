@@ -77,11 +77,12 @@ NAME_WORD_TITLES = frozenset({"haji"})
 NUMBERED_BODIES = frozenset({"komisi"})
 
 
-def _runs(text: str, tokens: Tokens) -> tuple[list[tuple[int, int]], bool]:
-    """Index ranges [i, j) of capitalised words joined by spaces or name connectors, and
+def _runs(text: str, tokens: Tokens) -> tuple[list[tuple[int, int, int]], bool]:
+    """Index ranges [i, j) of capitalised words joined by spaces or name connectors (as
+    `_join_conjoined_names` gives them: (i, j, i)), and
     whether `_join_conjoined_names` could join any: only a run of two words or more with
     the next after `dan` or a comma (most paragraphs have none)."""
-    runs: list[tuple[int, int]] = []
+    runs: list[tuple[int, int, int]] = []
     capital, starts, ends, keys = tokens.capital, tokens.starts, tokens.ends, tokens.keys
     n = len(capital)
     j = first = 0  # the end and the start of the last run
@@ -113,7 +114,7 @@ def _runs(text: str, tokens: Tokens) -> tuple[list[tuple[int, int]], bool]:
                 j += 2
             else:
                 break
-        runs.append((i, j))
+        runs.append((i, j, i))
     return runs, joinable
 
 
@@ -397,9 +398,7 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
     open_title = -1  # the first word after a title chain that ended in a unit and a comma
     runs, joinable = _runs(text, tokens)
     for run_start, run_end, floor in (
-        _join_conjoined_names(text, tokens, runs, gaz)
-        if joinable
-        else [(start, end, start) for start, end in runs]
+        _join_conjoined_names(text, tokens, runs, gaz) if joinable else runs
     ):
         i = run_start
         after_comma = i == open_title  # Ketua KPUD Muna, | Kubais
@@ -736,7 +735,7 @@ CONJOINED_GAP = re.compile(r"(?:,\s*|\s+)(?:dan\s+)?$")
 
 
 def _join_conjoined_names(
-    text: str, tokens: Tokens, runs: list[tuple[int, int]], gaz: Gazetteer
+    text: str, tokens: Tokens, runs: list[tuple[int, int, int]], gaz: Gazetteer
 ) -> list[tuple[int, int, int]]:
     """Runs as (start, end, start of the last joined part), organisation names with `dan`
     or a comma list inside joined into one run (Pusat Vulkanologi dan Mitigasi Bencana
@@ -747,11 +746,10 @@ def _join_conjoined_names(
     joined: list[tuple[int, int, int]] = []
     index, count = 0, len(runs)
     while index < count:
-        start, end = runs[index]
-        floor = start
+        start, end, floor = runs[index]
         head = -2  # found only once a run is followed by `dan` or a comma: most are not
         while index + 1 < count:
-            next_start, next_end = runs[index + 1]
+            next_start, next_end, _ = runs[index + 1]
             gap_tokens = next_start - end
             if gap_tokens > 1:
                 break  # the common case, decided without the text between
@@ -786,11 +784,11 @@ def _join_conjoined_names(
 
 
 def _comma_list_ends_in_dan(
-    text: str, tokens: Tokens, keys: list[str], runs: list[tuple[int, int]], index: int
+    text: str, tokens: Tokens, keys: list[str], runs: list[tuple[int, int, int]], index: int
 ) -> bool:
     """Runs from `index` on are single words separated by commas, the last after `, dan`."""
     while index < len(runs):
-        start, end = runs[index]
+        start, end, _ = runs[index]
         if end - start != 1 or index + 1 >= len(runs):
             return False
         next_start = runs[index + 1][0]
