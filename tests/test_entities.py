@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from benchmarks.textgen import paragraphs
 from kabar_tui.core.entities import (
     find_entities,
     gazetteer_entry,
     recognise,
+    rules,
     title_and_caption_entities,
 )
 from kabar_tui.core.entities.gazetteer import gazetteer
@@ -1473,6 +1475,83 @@ def test_a_word_that_opens_no_phrase_is_answered_0_by_the_look_ups():
             if keys[k] not in table.lengths:
                 assert _longest(keys, k, end, table) == 0
     assert 0 < skipped < end
+
+
+# Texts that take the paths `rules._segment` passes words by their class on: a title and
+# its field after a comma (`bidang`), a numbered body, a club, a web address, a street, a
+# byline, ordinary words alone and in names, a headline.
+WORD_CLASS_TEXTS = [
+    "Ketua MUI Bidang Fatwa, Asrorun Niam Sholeh mengatakan bahwa Xyzzy Qwerty hadir.",
+    "Kepala Dinas Kesehatan Kota Bogor, Sri Nowo Retno dan Anggota Komisi III DPR Budi.",
+    "Persib Bandung mengalahkan PSM Makassar pada Kamis (4/5) di Stadion Utama.",
+    "Menurut REPUBLIKA.CO.ID, Pada Senin Budi Santoso tiba di jalan Medan Merdeka Barat.",
+    "Editor: Linda Agnesia. Bidang, Kamis, Pers Dewan Pers dan Persatuan Guru hadir.",
+    "Ketua KPUD Muna, Kubais menolak. Pada hari itu warga Garut dan Tasikmalaya datang.",
+    "Menteri Luar Negeri, Xyzzy Qwerty hadir; Kamis.Id, Budi di SELASA.CO.ID.",
+    "Wakil Gubernur Jawa Barat, Indonesia, Jakarta menolak; di jalan Bandung, PBB hadir.",
+    "Warga Palu dan Serang pergi ke As, Johor dan Pyongyang bersama Polda dan BPBD.",
+    "Presiden Joko Widodo Bertemu Xi Jinping Di Beijing Untuk Bahas Kerja Sama",
+]
+
+
+def test_words_passed_by_class_are_those_the_look_ups_answer_nothing_for(monkeypatch) -> None:
+    """`rules._segment` passes a PLAIN word (in no table it reads, no club's name) and a
+    lone ORDINARY word without its look-ups, and takes a lone NAMED word as its name: what
+    it finds must be what it finds with every look-up asked (every word of class 0)."""
+    gaz = gazetteer()
+    for key in ("budi", "xyzzy", "qwerty", "kamis", "pada", "bidang", "komisi", "persib"):
+        kind = rules._classify(gaz, key)
+        known = (
+            key in gaz.names.lengths
+            or key in gaz.person_cues.lengths
+            or key in gaz.org_heads.lengths
+            or key in gaz.loc_heads.lengths
+            or key in gaz.org_words
+        )
+        assert kind != rules.PLAIN or not (known or key in gaz.not_entities)
+        assert kind != rules.ORDINARY or (key in gaz.not_entities and not known)
+    classes = rules._word_classes(gaz)
+    assert classes["xyzzy"] == rules.PLAIN
+    assert classes["kamis"] == rules.ORDINARY
+    assert classes["bidang"] == classes["komisi"] == 0
+    assert classes["persib"] == classes["psxyz"] == 0  # a club's shape
+    assert classes["pyongyang"] == rules.NAMED + rules._NAME_LABELS.index(Label.LOC)
+    for key in ("as", "palu", "jalan"):  # a short acronym, a common word's place, no name
+        assert classes[key] < rules.NAMED
+    headline_only = ["Xyzzy Qwerty Bertemu Warga Pada Kamis Di Sini", "Pada Hari Itu Semua Hadir"]
+    articles = [WORD_CLASS_TEXTS, headline_only] + [
+        paragraphs(8, seed=seed) for seed in range(5)
+    ]  # the headline is read with the body's names
+
+    def read() -> list[tuple[list[Mention], dict[tuple[int, int, int], str]]]:
+        return [(result.mentions, result.bases) for result in map(recognise_with_bases, articles)]
+
+    passed = read()
+    monkeypatch.setattr(rules, "_word_classes", lambda gaz: rules.Table(lambda key: 0))
+    assert read() == passed
+
+
+def test_runs_not_joinable_are_left_as_they_are_by_the_join() -> None:
+    """`rules._runs` says a paragraph's runs are not joinable only where
+    `_join_conjoined_names` would leave every run as it is."""
+    gaz = gazetteer()
+    texts = [
+        *WORD_CLASS_TEXTS,
+        "Badan Meteorologi, Klimatologi, dan Geofisika (BMKG) mencatat gempa.",
+        "Pusat Vulkanologi dan Mitigasi Bencana Geologi mencatat gempa.",
+        "Kementerian Keuangan dan Bank Indonesia, Kementerian Luar Negeri , Budi dan Ani.",
+        *paragraphs(200, seed=7),
+    ]
+    joined = 0
+    for text in texts:
+        tokens = tokenize(text)
+        runs, joinable = rules._runs(text, tokens)
+        assert all(floor == start for start, _, floor in runs)
+        result = rules._join_conjoined_names(text, tokens, runs, gaz)
+        if not joinable:
+            assert result == runs
+        joined += len(result) < len(runs)
+    assert joined == 2  # the two names joined over a comma list and over `dan`
 
 
 @pytest.mark.parametrize(

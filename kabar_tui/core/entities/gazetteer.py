@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib.resources.abc import Traversable
+from itertools import chain
 
 from kabar_tui.core.lexicon import NAME_WORD, Label, data_lines, data_value, numbered_data_lines
 
@@ -106,6 +107,9 @@ class Gazetteer:
     residents: frozenset[str]  # warga, penduduk: the place's name follows
     # `_WORLD_REGIONS`' names: also words of people's and clubs' names (`Tennessee Williams`)
     world_regions: frozenset[tuple[str, ...]]
+    # the last words of the person cues and the organisation and place context phrases:
+    # a name after any other word has no context (`rules._context_kind`)
+    context_ends: frozenset[str]
 
 
 def token_key(text: str) -> str:
@@ -199,11 +203,17 @@ def gazetteer() -> Gazetteer:
         kind, phrase = line.split("\t")
         cues.setdefault(kind, set()).add(key_tuple(phrase))
     short_acronyms = frozenset(key for key in upper_keys if len(key) <= 3 and " " not in key)
+    person_cues = cues["person"] | cues["regional_title"]
+    context_ends = frozenset(
+        phrase[-1]
+        for phrase in chain(person_cues, cues["org_context"], cues["loc_context"])
+        if phrase
+    )
     return Gazetteer(
         names=names.freeze(),
         short_acronyms=short_acronyms,
         not_entities=frozenset(not_entities),
-        person_cues=Phrases(cues["person"] | cues["regional_title"]),
+        person_cues=Phrases(person_cues),
         org_context=frozenset(cues["org_context"]),
         loc_context=frozenset(cues["loc_context"]),
         org_heads=Phrases(cues["org_head"] | cues["org_part_head"]),
@@ -219,6 +229,7 @@ def gazetteer() -> Gazetteer:
         common_word_places=frozenset(common_word_places),
         residents=frozenset(k[0] for k in cues["residents"]),
         world_regions=frozenset(world_regions),
+        context_ends=context_ends,
     )
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from itertools import chain, compress
 from operator import attrgetter, not_
 
@@ -27,7 +27,7 @@ from kabar_tui.core.entities.gazetteer import (
     token_key,
 )
 from kabar_tui.core.entities.tokens import Tokens, is_headline, tokenize
-from kabar_tui.core.lexicon import LOC, ORG, PER, data_lines, reporting_verbs
+from kabar_tui.core.lexicon import LOC, ORG, PER, Table, data_lines, reporting_verbs
 from kabar_tui.core.model import Mention
 
 MAX_CONTEXT_TOKENS = 2
@@ -77,16 +77,26 @@ NAME_WORD_TITLES = frozenset({"haji"})
 NUMBERED_BODIES = frozenset({"komisi"})
 
 
-def _runs(text: str, tokens: Tokens) -> list[tuple[int, int]]:
-    """Index ranges [i, j) of capitalised words joined by spaces or name connectors."""
-    runs: list[tuple[int, int]] = []
+def _runs(text: str, tokens: Tokens) -> tuple[list[tuple[int, int, int]], bool]:
+    """Index ranges [i, j) of capitalised words joined by spaces or name connectors (as
+    `_join_conjoined_names` gives them: (i, j, i)), and
+    whether `_join_conjoined_names` could join any: only a run of two words or more with
+    the next after `dan` or a comma (most paragraphs have none)."""
+    runs: list[tuple[int, int, int]] = []
     capital, starts, ends, keys = tokens.capital, tokens.starts, tokens.ends, tokens.keys
     n = len(capital)
-    j = 0  # the end of the last run
+    j = first = 0  # the end and the start of the last run
+    joinable = False
     for i in compress(range(n), capital):
         if i < j:
             continue
-        j = i + 1
+        if (
+            j - first > 1
+            and i - j <= 1
+            and (keys[j] == "dan" if i > j else text[ends[j - 1] : starts[i]].strip() == ",")
+        ):
+            joinable = True
+        first, j = i, i + 1
         while j < n:
             # a gap of one space, the usual one, is blank without a call; `isspace` and
             # `strip` know the same whitespace
@@ -104,8 +114,8 @@ def _runs(text: str, tokens: Tokens) -> list[tuple[int, int]]:
                 j += 2
             else:
                 break
-        runs.append((i, j))
-    return runs
+        runs.append((i, j, i))
+    return runs, joinable
 
 
 def _longest(keys: Sequence[str], i: int, j: int, table: Phrases) -> int:
@@ -138,6 +148,8 @@ def _title_at(keys: Sequence[str], k: int, run_start: int, run_end: int, gaz: Ga
 
 def _context_kind(keys: Sequence[str], tokens: Tokens, i: int, gaz: Gazetteer) -> str | None:
     """What the lowercase words just before token i say the name is."""
+    if not i or keys[i - 1] not in gaz.context_ends:
+        return None  # no phrase of the three ends with the word before
     for length in range(MAX_CONTEXT_TOKENS, 0, -1):
         if i - length < 0:
             continue
@@ -309,6 +321,53 @@ class _ArticleState:
     bases: dict[tuple[int, int, int], str] = field(default_factory=dict)
 
 
+# What a word's token key says to `_segment` before any look-up (`_word_classes`).
+PLAIN = 1  # in no table `_segment` reads at a word, and no club's name (`_is_club`)
+ORDINARY = 2  # an ordinary capitalised word (`not_entities`) and in no other such table
+# A one-word name of the gazetteer that is no short acronym and no common word's place:
+# alone in a run it is that name (`NAMED + _NAME_LABELS.index(label)`).
+NAMED = 3
+_NAME_LABELS = (LOC, ORG, PER)
+# Words of a table `_segment` tests a word's key against by name, outside the lists.
+_NAMED_WORDS = frozenset({"bidang"}) | NUMBERED_BODIES
+# Entries of the table by key (`_word_classes`), cleared when full: about 4 MB full
+# (tracemalloc, 100,000 keys; their strings are the tokens' keys, held by `Tokens` too).
+WORD_CLASS_LIMIT = 100_000
+
+
+def _word_classes(gaz: Gazetteer) -> Table[str, int]:
+    """Token key -> PLAIN, ORDINARY, a NAMED class or 0 (any other word) in the gazetteer
+    in use: a table (one look-up a word where `_segment` asked up to six), made again if
+    another gazetteer is."""
+    if not _WORD_CLASSES or _WORD_CLASSES[0][0] is not gaz:
+        _WORD_CLASSES[:] = [(gaz, Table(partial(_classify, gaz), WORD_CLASS_LIMIT))]
+    return _WORD_CLASSES[0][1]
+
+
+def _classify(gaz: Gazetteer, key: str) -> int:
+    entry = gaz.names.get((key,))
+    if entry and key not in gaz.short_acronyms and key not in gaz.common_word_places:
+        for number, label in enumerate(_NAME_LABELS):
+            if entry[0] is label:
+                return NAMED + number
+    if (
+        key in gaz.names.lengths
+        or key in gaz.person_cues.lengths
+        or key in gaz.org_heads.lengths
+        or key in gaz.loc_heads.lengths
+        or key in gaz.org_words
+        or key in _NAMED_WORDS
+    ):
+        return 0
+    if key in gaz.not_entities:
+        return ORDINARY
+    # a club's name opens with `Pers` or `PS`, so its key with `pers` or `ps`
+    return 0 if key.startswith(("pers", "ps")) else PLAIN
+
+
+_WORD_CLASSES: list[tuple[Gazetteer, Table[str, int]]] = []
+
+
 def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) -> None:
     """Mentions of one paragraph into `state.found`; undecided single words into
     `state.pending`.
@@ -325,6 +384,11 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
     name_lengths, cue_lengths = gaz.names.lengths, gaz.person_cues.lengths
     org_head_lengths, loc_head_lengths = gaz.org_heads.lengths, gaz.loc_heads.lengths
     bases = state.bases
+    # outside headlines with no known names, a PLAIN or a lone ORDINARY word is passed
+    # and a lone NAMED one taken without the look-ups, which answer the same there
+    # (`_word_classes`)
+    unnamed = not known and not headline
+    word_class = _word_classes(gaz)
 
     def add(i: int, j: int, label: str, basis: str) -> None:
         start, end = starts[i], ends[j - 1]
@@ -332,10 +396,22 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
         bases[(paragraph, start, end)] = basis
 
     open_title = -1  # the first word after a title chain that ended in a unit and a comma
-    for run_start, run_end, floor in _join_conjoined_names(text, tokens, _runs(text, tokens), gaz):
+    runs, joinable = _runs(text, tokens)
+    for run_start, run_end, floor in (
+        _join_conjoined_names(text, tokens, runs, gaz) if joinable else runs
+    ):
         i = run_start
         after_comma = i == open_title  # Ketua KPUD Muna, | Kubais
         open_title = -1
+        if unnamed and run_end - i == 1:
+            kind = word_class[keys[i]]
+            if kind == ORDINARY and not tokens.domain[i]:
+                continue  # `Kamis`, `Pada`: an ordinary word alone names nothing
+            if kind >= NAMED and not after_comma and not (i and keys[i - 1] in STREET_HEADS):
+                # `Pyongyang`, `PBB`: a known name alone (a place's direction, a branch's
+                # region or a club's town would be in the run)
+                add(i, run_end, _NAME_LABELS[kind - NAMED], "known")
+                continue
         if sentence_start[i] and keys[i] in vocabulary and not gaz.names.get((keys[i],)):
             i += 1  # `Artis Raffi Ahmad` when the article also writes `artis`
             if i == run_end:
@@ -376,98 +452,109 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
                 after_title = i
                 continue
             token_index = i
-            length, label = (
-                _name_at(tokens, keys, i, run_end, gaz, known)
-                if known or keys[i] in name_lengths
-                else (0, "")  # most words: no gazetteer name starts with them
-            )
-            if not length and _is_club(tokens, i, gaz):
-                length, label = 1, ORG  # Persib Bandung, PSM Makassar: a club and its town
-                if i + 1 < run_end and gaz.names.get((keys[i + 1],), ("",))[0] == LOC:
-                    length = 2
-                add(i, i + length, label, "club")
-                i += length
-                regional = False
-                continue
-            if length and person_cue and label == PER:
-                length = 0  # a title before a name: read the whole name, not a known part
-            if length == 1 and label == ORG:
-                comma_follows = run_end < len(keys) and bool(
-                    TITLE_COMMA.fullmatch(text, ends[run_end - 1], starts[run_end])
+            if unnamed and word_class[keys[i]] == PLAIN and not tokens.domain[i]:
+                # a word no table knows (most of a person's name): every look-up below
+                # answers nothing there (`_word_classes`), so the word goes on as an
+                # unknown one with no head
+                regional = regional and person_cue
+                head_label = None
+            else:
+                length, label = (
+                    _name_at(tokens, keys, i, run_end, gaz, known)
+                    if known or keys[i] in name_lengths
+                    else (0, "")  # most words: no gazetteer name starts with them
                 )
-                length += _branch_region(
-                    keys, i, run_end, gaz, known, tokens, person_cue, comma_follows
+                if not length and _is_club(tokens, i, gaz):
+                    length, label = 1, ORG  # Persib Bandung, PSM Makassar: a club and its town
+                    if i + 1 < run_end and gaz.names.get((keys[i + 1],), ("",))[0] == LOC:
+                        length = 2
+                    add(i, i + length, label, "club")
+                    i += length
+                    regional = False
+                    continue
+                if length and person_cue and label == PER:
+                    length = 0  # a title before a name: read the whole name, not a known part
+                if length == 1 and label == ORG:
+                    comma_follows = run_end < len(keys) and bool(
+                        TITLE_COMMA.fullmatch(text, ends[run_end - 1], starts[run_end])
+                    )
+                    length += _branch_region(
+                        keys, i, run_end, gaz, known, tokens, person_cue, comma_follows
+                    )
+                if length:
+                    if label == LOC:  # Jakarta Timur, Asia Timur
+                        length += _longest(keys, i + length, run_end, gaz.directions)
+                    if (
+                        length == 1
+                        and keys[i] in gaz.common_word_places
+                        and not person_cue
+                        and (keys[i],) not in known
+                        and not _said_to_be_place(keys, tokens, i, gaz)
+                    ):
+                        # `Palu hakim diketuk`, `Israel Serang Rafah`: also a common word, so
+                        # without a place cue the tagger decides (no rule tag to lean on)
+                        i += 1
+                        continue
+                    if tuple(keys[i : i + length]) in gaz.world_regions and (
+                        (
+                            i == name_start == run_start
+                            and not person_cue
+                            and _rest_is_bare_person(tokens, keys, i + length, run_end, gaz, known)
+                        )
+                        or _world_region_at(tokens, keys, i + length, run_end, gaz, known)
+                    ):
+                        # `Johor Darul Ta'zim`: a region of another country that opens a run
+                        # whose rest is a person from capitals alone may be the name's own
+                        # word; one right before another such region is no place of its own
+                        # (a title names one region): `Penyanyi Florida Georgia Line`. The
+                        # tagger reads the run. Before its country it is the title's place:
+                        # `Gubernur New Mexico | AS | Bill Richardson`.
+                        break
+                    add(i, i + length, label, "known")
+                    i += length
+                    # Presiden Rusia Vladimir Putin; Kepala BPBD Garut Satria Budi
+                    person_cue = person_cue and label in (LOC, ORG)
+                    regional = person_cue and label == ORG and keys[i - 1] in gaz.regional_orgs
+                    if person_cue and label == ORG:
+                        while i < run_end and keys[i] in gaz.org_words:
+                            i += 1  # the unit in the title: General Manager PLN Unit Induk | Jabar
+                    after_title = i
+                    continue
+                key = keys[i]
+                length = _title_at(keys, i, run_start, run_end, gaz) if key in cue_lengths else 0
+                org_head = (
+                    _longest(keys, i, run_end, gaz.org_heads) if key in org_head_lengths else 0
                 )
-            if length:
-                if label == LOC:  # Jakarta Timur, Asia Timur
-                    length += _longest(keys, i + length, run_end, gaz.directions)
-                if (
-                    length == 1
-                    and keys[i] in gaz.common_word_places
-                    and not person_cue
-                    and (keys[i],) not in known
-                    and not _said_to_be_place(keys, tokens, i, gaz)
-                ):
-                    # `Palu hakim diketuk`, `Israel Serang Rafah`: also a common word, so
-                    # without a place cue the tagger decides (no rule tag to lean on)
+                loc_head = (
+                    _longest(keys, i, run_end, gaz.loc_heads) if key in loc_head_lengths else 0
+                )
+                if length and length >= max(org_head, loc_head):
+                    regional = bool(_longest(keys, i, run_end, gaz.regional_titles))
+                    i += length
+                    while i < run_end and keys[i] in gaz.org_words:
+                        i += 1  # the rest of the title: Menteri Kesehatan, Kasat Reskrim
+                    person_cue = True
+                    after_title = i
+                    continue
+                if tokens.domain[i] or (headline and not person_cue):
                     i += 1
                     continue
-                if tuple(keys[i : i + length]) in gaz.world_regions and (
-                    (
-                        i == name_start == run_start
-                        and not person_cue
-                        and _rest_is_bare_person(tokens, keys, i + length, run_end, gaz, known)
-                    )
-                    or _world_region_at(tokens, keys, i + length, run_end, gaz, known)
-                ):
-                    # `Johor Darul Ta'zim`: a region of another country that opens a run
-                    # whose rest is a person from capitals alone may be the name's own
-                    # word; one right before another such region is no place of its own
-                    # (a title names one region): `Penyanyi Florida Georgia Line`. The
-                    # tagger reads the run. Before its country it is the title's place:
-                    # `Gubernur New Mexico | AS | Bill Richardson`.
-                    break
-                add(i, i + length, label, "known")
-                i += length
-                # Presiden Rusia Vladimir Putin; Kepala BPBD Garut Satria Budi
-                person_cue = person_cue and label in (LOC, ORG)
-                regional = person_cue and label == ORG and keys[i - 1] in gaz.regional_orgs
-                if person_cue and label == ORG:
-                    while i < run_end and keys[i] in gaz.org_words:
-                        i += 1  # the unit in the title: General Manager PLN Unit Induk | Jabar
-                after_title = i
-                continue
-            key = keys[i]
-            length = _title_at(keys, i, run_start, run_end, gaz) if key in cue_lengths else 0
-            org_head = _longest(keys, i, run_end, gaz.org_heads) if key in org_head_lengths else 0
-            loc_head = _longest(keys, i, run_end, gaz.loc_heads) if key in loc_head_lengths else 0
-            if length and length >= max(org_head, loc_head):
-                regional = bool(_longest(keys, i, run_end, gaz.regional_titles))
-                i += length
-                while i < run_end and keys[i] in gaz.org_words:
-                    i += 1  # the rest of the title: Menteri Kesehatan, Kasat Reskrim
-                person_cue = True
-                after_title = i
-                continue
-            if tokens.domain[i] or (headline and not person_cue):
-                i += 1
-                continue
-            regional = regional and person_cue
-            if (
-                keys[i] in NUMBERED_BODIES
-                and i + 1 < run_end
-                and ROMAN_NUMERAL.fullmatch(tokens.words[i + 1])
-            ):
-                i += 2  # anggota Komisi III | DPR: the parliament is the name
-                while (
-                    i + 1 < run_end
-                    and keys[i] == "dan"
+                regional = regional and person_cue
+                if (
+                    keys[i] in NUMBERED_BODIES
+                    and i + 1 < run_end
                     and ROMAN_NUMERAL.fullmatch(tokens.words[i + 1])
                 ):
-                    i += 2  # Komisi VI dan XI
-                continue
-            # `i` is where the head lengths were read
-            head_label = ORG if org_head else LOC if loc_head else None
+                    i += 2  # anggota Komisi III | DPR: the parliament is the name
+                    while (
+                        i + 1 < run_end
+                        and keys[i] == "dan"
+                        and ROMAN_NUMERAL.fullmatch(tokens.words[i + 1])
+                    ):
+                        i += 2  # Komisi VI dan XI
+                    continue
+                # `i` is where the head lengths were read
+                head_label = ORG if org_head else LOC if loc_head else None
             if head_label and run_end - i > 1:
                 i = _head_name_end(tokens, keys, i, run_end, gaz, known, floor, head_label == ORG)
                 if (
@@ -512,6 +599,9 @@ def _segment(state: _ArticleState, paragraph: int, text: str, tokens: Tokens) ->
                 i += 1
                 continue
             j = i + 1
+            if unnamed:
+                while j < run_end and word_class[keys[j]] == PLAIN:
+                    j += 1  # the name goes on over words no table knows
             while (
                 j < run_end
                 and (keys[j] not in gaz.not_entities or (opens_name and j == i + 1))
@@ -645,7 +735,7 @@ CONJOINED_GAP = re.compile(r"(?:,\s*|\s+)(?:dan\s+)?$")
 
 
 def _join_conjoined_names(
-    text: str, tokens: Tokens, runs: list[tuple[int, int]], gaz: Gazetteer
+    text: str, tokens: Tokens, runs: list[tuple[int, int, int]], gaz: Gazetteer
 ) -> list[tuple[int, int, int]]:
     """Runs as (start, end, start of the last joined part), organisation names with `dan`
     or a comma list inside joined into one run (Pusat Vulkanologi dan Mitigasi Bencana
@@ -656,11 +746,10 @@ def _join_conjoined_names(
     joined: list[tuple[int, int, int]] = []
     index, count = 0, len(runs)
     while index < count:
-        start, end = runs[index]
-        floor = start
+        start, end, floor = runs[index]
         head = -2  # found only once a run is followed by `dan` or a comma: most are not
         while index + 1 < count:
-            next_start, next_end = runs[index + 1]
+            next_start, next_end, _ = runs[index + 1]
             gap_tokens = next_start - end
             if gap_tokens > 1:
                 break  # the common case, decided without the text between
@@ -695,11 +784,11 @@ def _join_conjoined_names(
 
 
 def _comma_list_ends_in_dan(
-    text: str, tokens: Tokens, keys: list[str], runs: list[tuple[int, int]], index: int
+    text: str, tokens: Tokens, keys: list[str], runs: list[tuple[int, int, int]], index: int
 ) -> bool:
     """Runs from `index` on are single words separated by commas, the last after `, dan`."""
     while index < len(runs):
-        start, end = runs[index]
+        start, end, _ = runs[index]
         if end - start != 1 or index + 1 >= len(runs):
             return False
         next_start = runs[index + 1][0]
@@ -848,6 +937,8 @@ def _resolve_pending(
     person for being part of a person's name (often the rules' own guess from capitals,
     `Bukan Cinta Biasa`) or for acting (`Cinta menjadi tema`), only if it speaks.
     """
+    if not pending:
+        return []  # many articles: nothing to label, so the names need not be read
     named: dict[str, str] = {}
     person_parts: set[str] = set()
     for mention in found:
