@@ -78,7 +78,8 @@ def test_names_resolved_in_a_spawned_process_are_those_resolved_here() -> None:
         work, _ = _half_held(articles)
         assert any(map(held_back, work.digest.articles))
         assert not all(map(held_back, work.digest.articles))
-        there = SpawnedNames(work.digest.articles, pipeline._packed_rests(work), stories, given)
+        there = SpawnedNames(work.digest.articles, pipeline._packed_rests(work), stories)
+        there.send_numbers(given)
         assert there.pid != os.getpid()
         assert _values(there.result()) == _values(here)
 
@@ -99,7 +100,8 @@ def test_the_names_process_sends_its_resolution_back_compact() -> None:
     names are fewer than 256): what the main process holds to the end of the index."""
     articles = build_corpus([seeds_dir()], cache=False).articles
     work, _ = _half_held(articles)
-    there = SpawnedNames(work.digest.articles, pipeline._packed_rests(work), work.stories, None)
+    there = SpawnedNames(work.digest.articles, pipeline._packed_rests(work), work.stories)
+    there.send_numbers(None)
     found = there.result()
     assert len(found.names) <= 256
     assert isinstance(found.quote_groups, QuoteTable) and len(found.quote_groups)
@@ -125,15 +127,58 @@ def test_entities_and_quotation_groups_pickle_as_their_fields_without_a_state_ea
 def test_a_names_process_that_fails_says_why_and_one_killed_says_so() -> None:
     articles = build_corpus([seeds_dir()], cache=False).articles
     digest = CorpusDigest.of(articles)
-    damaged = SpawnedNames(digest.articles, [b"not a packed rest"] * len(articles), [], None)
+    damaged = SpawnedNames(digest.articles, [b"not a packed rest"] * len(articles), [])
     with pytest.raises(ChildFailed, match="DigestUnreadable"):
         damaged.result()
     work, _ = _half_held(articles)
-    killed = SpawnedNames(work.digest.articles, pipeline._packed_rests(work), [], None)
+    killed = SpawnedNames(work.digest.articles, pipeline._packed_rests(work), [])
     os.kill(killed.pid, signal.SIGKILL)
     with pytest.raises(ChildFailed, match="exit code -9"):
         killed.result()
     killed.cancel()  # as the stage does once done: nothing left to end
+
+
+def test_a_names_process_never_sent_its_numbers_fails_instead_of_waiting() -> None:
+    """Its result asked for before the quotation group numbers were sent: the input is
+    closed, so the process fails on the missing numbers, never waits for them."""
+    articles = build_corpus([seeds_dir()], cache=False).articles
+    work, _ = _half_held(articles)
+    there = SpawnedNames(work.digest.articles, pipeline._packed_rests(work), work.stories)
+    with pytest.raises(ChildFailed, match="EOFError: the input ended early"):
+        there.result()
+    there.cancel()
+
+
+def test_the_names_process_resolves_while_the_link_index_is_stored_before_the_groups(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The names process is started before the link index is handed on (stored), and the
+    quotation groups are asked for only after that: their process may still be running
+    then, and names need them last. The stage finds what it finds with names here."""
+    articles = build_corpus([seeds_dir()], cache=False).articles
+    alone = pipeline.finish_digest(CorpusDigest.of(articles))
+    monkeypatch.setattr(pipeline, "SPAWN_MIN_ARTICLES", 1)
+    monkeypatch.setattr(pipeline, "SPAWN_MIN_QUOTES", 1)
+    events: list[str] = []
+    original_names, original_grouped = pipeline.SpawnedNames, pipeline._grouped
+
+    def spawn(*args: object) -> SpawnedNames:
+        events.append("names started")
+        return original_names(*args)  # type: ignore[arg-type]
+
+    def grouped(work: pipeline.CorpusWork) -> object:
+        events.append("groups asked for")
+        found = original_grouped(work)
+        assert found is not None  # from their process
+        return found
+
+    monkeypatch.setattr(pipeline, "SpawnedNames", spawn)
+    monkeypatch.setattr(pipeline, "_grouped", grouped)
+    beside = pipeline.finish_digest(
+        CorpusDigest.of(articles), on_linked=lambda index: events.append("linked")
+    )
+    assert events == ["names started", "linked", "groups asked for"]
+    assert _values(beside[2]) == _values(alone[2]) and beside[:2] == alone[:2]
 
 
 def test_the_names_process_imports_this_kabar_tui_whatever_the_folder_and_pythonpath(
@@ -154,7 +199,8 @@ def test_the_names_process_imports_this_kabar_tui_whatever_the_folder_and_python
         (tmp_path / "cwd" / name).write_text(trap)
     monkeypatch.chdir(tmp_path / "cwd")
     monkeypatch.setenv("PYTHONPATH", str(tmp_path / "pythonpath"))
-    there = SpawnedNames(work.digest.articles, pipeline._packed_rests(work), work.stories, None)
+    there = SpawnedNames(work.digest.articles, pipeline._packed_rests(work), work.stories)
+    there.send_numbers(None)
     assert _values(there.result()) == _values(here)
 
 

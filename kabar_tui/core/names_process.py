@@ -5,10 +5,12 @@ A child forked from the main process during linking inherits the digests' passag
 the link index, and keeps them resident even once let go of (pymalloc keeps partly used
 arenas): at 100k articles it peaked at 2.18 GB. A spawned process starts empty and is
 sent only what `resolve_digest` reads: per article its id, title and packed rest
-(`digest.packed_rest`, or the bytes `without_rest` held), the stories and the quotation
-group numbers, as rows and arrays a few thousand articles at a time: not pickled, whose
-memo of a million objects would grow the main process while it holds the link index.
-The `Resolution` comes back pickled, as from the forked child before (docs/indexing.md,
+(`digest.packed_rest`, or the bytes `without_rest` held) and the stories, as rows and
+arrays a few thousand articles at a time: not pickled, whose memo of a million objects
+would grow the main process while it holds the link index. The quotation group numbers
+follow once the main process has them (their process can outlast linking: at 100k
+articles it did by 40 s, which names waited before; docs/indexing.md, "tailcut"). The
+`Resolution` comes back pickled, as from the forked child before (docs/indexing.md,
 "namespawn").
 """
 
@@ -23,7 +25,7 @@ from typing import IO
 from kabar_tui.core.digest import ArticleDigest, CorpusDigest, unpack_rest
 from kabar_tui.core.model import Story
 from kabar_tui.core.quote_table import QuoteTable
-from kabar_tui.core.resolve import Resolution, resolve_digest
+from kabar_tui.core.resolve import Resolution, quote_group_numbers, resolve_digest
 from kabar_tui.core.spawned import (
     SpawnedCall,
     chunk_rows,
@@ -40,18 +42,20 @@ _NARROW = (("B", 1 << 8), ("H", 1 << 16))
 
 
 class SpawnedNames(SpawnedCall[Resolution]):
-    """`resolve_digest` of the articles, stories and quotation group numbers given, in a
-    spawned process started and sent its input now; `result()` waits for it."""
+    """`resolve_digest` of the articles and stories given, in a spawned process started
+    and sent them now; the quotation group numbers, which resolution asks for last, are
+    sent once known (`send_numbers`: the pipeline's come from their own process, which
+    may still be running). `result()` waits for it."""
 
     def __init__(
-        self,
-        articles: Sequence[ArticleDigest],
-        rests: Iterable[bytes],
-        stories: Sequence[Story],
-        numbers: Sequence[int] | None,
+        self, articles: Sequence[ArticleDigest], rests: Iterable[bytes], stories: Sequence[Story]
     ) -> None:
-        send = partial(_send, articles=articles, rests=rests, stories=stories, numbers=numbers)
-        super().__init__(__name__, send, "name resolution")
+        send = partial(_send, articles=articles, rests=rests, stories=stories)
+        super().__init__(__name__, send, "name resolution", more=True)
+
+    def send_numbers(self, numbers: Sequence[int] | None) -> None:
+        """The quotation group numbers, or None: worked out there."""
+        self.send_rest(partial(_send_numbers, numbers=numbers))
 
 
 def _send(
@@ -59,31 +63,31 @@ def _send(
     articles: Sequence[ArticleDigest],
     rests: Iterable[bytes],
     stories: Sequence[Story],
-    numbers: Sequence[int] | None,
 ) -> None:
-    """A header (the number of articles, the stories), the quotation group numbers, then
-    per article its (id, title) row and packed rest."""
+    """A header (the number of articles, the stories), then per article its (id, title)
+    row and packed rest."""
     header = {
         "articles": len(articles),
         "stories": [[story.id, story.title, story.articles] for story in stories],
-        "numbers": numbers is not None,
     }
     write_json(pipe, header)
     del header
-    if numbers is not None:
-        write_message(pipe, array("i", numbers).tobytes())
     write_chunks(pipe, ([article.id, article.title] for article in articles), rests)
 
 
+def _send_numbers(pipe: IO[bytes], numbers: Sequence[int] | None) -> None:
+    """Whether the numbers are given, then the numbers."""
+    write_json(pipe, numbers is not None)
+    if numbers is not None:
+        write_message(pipe, array("i", numbers).tobytes())
+
+
 def work(inbound: IO[bytes]) -> Resolution:
-    """In the spawned process: read all the input first (the parent sends it at once and
-    goes on), then unpack it an article at a time, in corpus order."""
+    """In the spawned process: read the articles first (the parent sends them at once and
+    goes on), unpack them an article at a time, in corpus order, and resolve their names;
+    the quotation group numbers are read when resolution asks for them."""
     header = read_json(inbound)
     stories = [Story(id, list(members), title) for id, title, members in header["stories"]]
-    numbers = None
-    if header["numbers"]:
-        numbers = array("i")
-        numbers.frombytes(read_message(inbound))
     chunks = read_chunks(inbound, header["articles"])
     digest = CorpusDigest()
     for (article_id, title), packed in chunk_rows(chunks, header["articles"]):
@@ -92,10 +96,18 @@ def work(inbound: IO[bytes]) -> Resolution:
         )
         digest.refill(article, unpack_rest(packed))
         digest.articles.append(article)
-    given = numbers
-    resolution = resolve_digest(digest, stories, None if given is None else lambda: given)
+    resolution = resolve_digest(digest, stories, partial(_numbers, inbound, digest))
     del digest  # the rests unpacked: let go of before the resolution is made compact
     return compact(resolution)
+
+
+def _numbers(inbound: IO[bytes], digest: CorpusDigest) -> Sequence[int]:
+    """The quotation group numbers sent, or worked out here when none were."""
+    if not read_json(inbound):
+        return quote_group_numbers(digest.articles)
+    numbers = array("i")
+    numbers.frombytes(read_message(inbound))
+    return numbers
 
 
 def compact(resolution: Resolution) -> Resolution:

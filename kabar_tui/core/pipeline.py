@@ -261,15 +261,17 @@ def _resolve(work: CorpusWork) -> None:
     With a link index waiting for `on_linked` (which stores it: the cache's writes are
     this process's, one core), names are resolved meanwhile in a spawned process that
     never held the passages or the index (`names_process`); a small corpus's here, and
-    all of them here when that process cannot start, fails or dies."""
+    all of them here when that process cannot start, fails or dies.
+
+    The names process is started before the quotation groups are asked for: their process
+    may still be running (at 100k articles it outlasts linking), and resolution needs
+    them last, so they are sent to it once the link index is stored and they are in."""
     if work.index is None or work.on_linked is None:
         work.refill()
         # asked for last, once resolution needs them
         work.resolution = resolve_digest(work.digest, work.stories, partial(_grouped_here, work))
         return
-    grouped = _grouped(work)
-    numbers = None if grouped is None else partial(_given, grouped)
-    resolving = _spawned_names(work, grouped)
+    resolving = _spawned_names(work)
     try:
         index, work.index = work.index, None
         work.on_linked(index)
@@ -278,8 +280,11 @@ def _resolve(work: CorpusWork) -> None:
             from kabar_tui.core.linking_arrays import release_free_memory
 
             release_free_memory()
+        grouped = _grouped(work)
+        numbers = None if grouped is None else partial(_given, grouped)
         resolution = None
         if resolving is not None:
+            resolving.send_numbers(grouped)
             # Killed (out of memory) or failed: resolved here, as on a process never
             # started (an error of resolution itself then comes from here).
             with contextlib.suppress(ChildFailed):
@@ -304,14 +309,14 @@ def _grouped_here(work: CorpusWork) -> array[int]:
 SPAWN_MIN_ARTICLES = 2_000
 
 
-def _spawned_names(work: CorpusWork, grouped: array[int] | None) -> SpawnedNames | None:
-    """Names resolved in a spawned process, sent their input now (`grouped`: the quotation
-    group numbers, or None: worked out there); None for a small corpus or when no process
-    can be started (then here)."""
+def _spawned_names(work: CorpusWork) -> SpawnedNames | None:
+    """Names resolved in a spawned process, sent its articles and stories now (the
+    quotation group numbers later, `SpawnedNames.send_numbers`); None for a small corpus
+    or when no process can be started (then here)."""
     if len(work.digest.articles) < SPAWN_MIN_ARTICLES:
         return None
     try:
-        return SpawnedNames(work.digest.articles, _packed_rests(work), work.stories, grouped)
+        return SpawnedNames(work.digest.articles, _packed_rests(work), work.stories)
     except OSError:
         return None
 

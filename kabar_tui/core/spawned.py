@@ -13,6 +13,7 @@ module) and writes the result back pickled. A process that fails or dies gives
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import os
@@ -56,7 +57,9 @@ class SpawnedCall(Generic[T]):
     """`work(inbound)` of the module `job` (its input written by `send`), in a spawned
     process started and sent its input now; `result()` waits for it. OSError when no
     process can be started (the caller does the job here). `what` names the job in
-    `ChildFailed`; `pass_fds`, descriptors the child inherits (a file it maps)."""
+    `ChildFailed`; `pass_fds`, descriptors the child inherits (a file it maps). With
+    `more`, the input is left open once `send` wrote it: `send_rest` writes its end
+    later, while the child works on what it has."""
 
     def __init__(
         self,
@@ -64,6 +67,7 @@ class SpawnedCall(Generic[T]):
         send: Callable[[IO[bytes]], None],
         what: str,
         pass_fds: tuple[int, ...] = (),
+        more: bool = False,
     ) -> None:
         self._what = what
         path = os.environ.get("PYTHONPATH")
@@ -81,10 +85,22 @@ class SpawnedCall(Generic[T]):
         except BaseException:
             self._errors.close()
             raise
-        assert self._process.stdin is not None
+        self._write(send, close=not more)
+
+    def send_rest(self, send: Callable[[IO[bytes]], None]) -> None:
+        """Write the end of the input of a call started with `more`, and close it."""
+        self._write(send, close=True)
+
+    def _write(self, send: Callable[[IO[bytes]], None], close: bool) -> None:
+        pipe = self._process.stdin
+        assert pipe is not None
         try:
-            with self._process.stdin as pipe:
+            try:
                 send(pipe)
+                pipe.flush()  # all of it for the child now, also when more follows
+            finally:
+                if close:
+                    pipe.close()
         except OSError:
             pass  # the child is gone: `result()` says why
         except BaseException:
@@ -98,7 +114,9 @@ class SpawnedCall(Generic[T]):
     def result(self) -> T:
         """The result unpickled as it arrives: its pickle (hundreds of MB at 100k
         articles) is never held whole beside the objects made from it."""
-        assert self._process.stdout is not None
+        assert self._process.stdout is not None and self._process.stdin is not None
+        with contextlib.suppress(OSError):  # its end never sent: the child fails, not waits
+            self._process.stdin.close()
         value: Any = _UNREAD
         unread = ""
         with self._process.stdout as pipe:
@@ -141,7 +159,10 @@ def write_message(pipe: IO[bytes], data: bytes) -> None:
 
 
 def read_message(pipe: IO[bytes]) -> bytes:
-    size = int.from_bytes(pipe.read(8), "little")
+    head = pipe.read(8)
+    if len(head) != 8:
+        raise EOFError("the input ended early")
+    size = int.from_bytes(head, "little")
     data = pipe.read(size)
     if len(data) != size:
         raise EOFError("the input ended early")
