@@ -1,5 +1,7 @@
 """The peak resident size of each process of a command's tree, sampled from /proc every
 half second (`/usr/bin/time -v` gives only the largest process's), and of their sum,
+each peak with its anonymous and file-backed parts (a mapped file's pages read count in
+the resident size, though the kernel may drop them at any time),
 with a timeline every 10 s: which process peaks when (the main process storing results,
 the names' child, the search index's).
 
@@ -28,42 +30,55 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
-def _resident_mb(pid: int) -> int | None:
+def _resident_mb(pid: int) -> tuple[int, int, int] | None:
+    """The resident size, and its anonymous and file-backed parts (MB)."""
+    found = {}
     try:
         with open(f"/proc/{pid}/status") as status:
             for line in status:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) // 1024
+                name, _, value = line.partition(":")
+                if name in ("VmRSS", "RssAnon", "RssFile"):
+                    found[name] = int(value.split()[0]) // 1024
     except OSError:
-        pass
-    return None
+        return None
+    if "VmRSS" not in found:
+        return None
+    return found["VmRSS"], found.get("RssAnon", 0), found.get("RssFile", 0)
 
 
 def main() -> None:
     start = time.perf_counter()
     process = subprocess.Popen(sys.argv[1:])
-    peaks: dict[int, tuple[int, float]] = {}
-    peak_sum, last, timeline = 0, -10.0, []
+    peaks: dict[int, tuple[int, float, int, int]] = {}
+    peak_sum, peak_sum_at, peak_sum_anon, last, timeline = 0, 0.0, 0, -10.0, []
     while process.poll() is None:
         now = time.perf_counter() - start
-        sizes = {}
+        sizes, anons = {}, {}
         for pid in [process.pid, *_descendants(process.pid)]:
-            size = _resident_mb(pid)
-            if size is not None:
+            measured = _resident_mb(pid)
+            if measured is not None:
+                size, anon, file = measured
                 sizes[pid] = size
-                if size > peaks.get(pid, (0, 0.0))[0]:
-                    peaks[pid] = (size, now)
-        peak_sum = max(peak_sum, sum(sizes.values()))
+                anons[pid] = anon
+                if size > peaks.get(pid, (0, 0.0, 0, 0))[0]:
+                    peaks[pid] = (size, now, anon, file)
+        if sum(sizes.values()) > peak_sum:
+            peak_sum, peak_sum_at = sum(sizes.values()), now
+            peak_sum_anon = sum(anons.values())
         if now - last >= 10:
             last = now
             timeline.append((now, sizes))
         time.sleep(0.5)
     out = sys.stderr
     print(f"exit {process.returncode}, {time.perf_counter() - start:.1f} s wall", file=out)
-    for pid, (size, when) in sorted(peaks.items(), key=lambda item: -item[1][0])[:12]:
+    for pid, (size, when, anon, file) in sorted(peaks.items(), key=lambda item: -item[1][0])[:12]:
         main_mark = " (main)" if pid == process.pid else ""
-        print(f"peak of {pid}{main_mark}: {size} MB at {when:.0f} s", file=out)
-    print(f"peak of the sum: {peak_sum} MB", file=out)
+        parts = f"anonymous {anon}, file {file}"
+        print(f"peak of {pid}{main_mark}: {size} MB at {when:.0f} s ({parts})", file=out)
+    print(
+        f"peak of the sum: {peak_sum} MB at {peak_sum_at:.0f} s (anonymous {peak_sum_anon})",
+        file=out,
+    )
     for when, sizes in timeline:
         print(f"{when:6.0f} s  " + "  ".join(f"{p}: {s}" for p, s in sizes.items()), file=out)
 

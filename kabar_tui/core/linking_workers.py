@@ -7,8 +7,12 @@ fresh interpreter that maps a temporary file holding what linking a range of pas
 reads, as flat arrays: the postings (`FlatPostings`), each passage's content word
 numbers, its text, quotations, article and paragraph, and the vocabulary with its
 counts; it makes a `Passage` only for the passages it scores. Several workers map the
-same pages: no worker copies them. The file is unlinked from the start (it is gone
-when the last process holding it ends) and passed to each worker as an open descriptor.
+same pages: no worker copies them. The texts and quotations are not read through the
+mapping but with `os.pread` (a range's texts at once, a scored passage's with its
+quotations): each is read a few times, and every mapped page read stays in the worker's
+resident size until it ends (about 430 MB of texts at 100k articles: docs/indexing.md,
+"peaksum"). The file is unlinked from the start (it is gone when the last process
+holding it ends) and passed to each worker as an open descriptor.
 
 Ranges are taken one at a time from a counter at the head of the file, behind a POSIX
 record lock (owned per process, so the processes sharing the descriptor exclude each
@@ -195,15 +199,16 @@ def work(inbound: IO[bytes]) -> dict[int, Linked]:
     message = read_json(inbound)
     descriptor, ranges = message["descriptor"], message["ranges"]
     mapped = mmap.mmap(descriptor, 0, access=mmap.ACCESS_READ)
-    arrays = _mapped_arrays(mapped, message["layout"])
+    arrays = _mapped_arrays(mapped, message["layout"], descriptor)
     linked: dict[int, Linked] = {}
     while (number := _take(descriptor)) < len(ranges):
         linked[number] = arrays.link(*ranges[number])
     return linked
 
 
-def _mapped_arrays(mapped: mmap.mmap, layout: Layout) -> CorpusArrays:
-    """The `CorpusArrays` of the main process, made of views of the mapped file."""
+def _mapped_arrays(mapped: mmap.mmap, layout: Layout, descriptor: int) -> CorpusArrays:
+    """The `CorpusArrays` of the main process, made of views of the mapped file (its
+    texts and quotations read from `descriptor`, the same file)."""
     import numpy as np
 
     from kabar_tui.core.linking import LinkIndex
@@ -229,7 +234,7 @@ def _mapped_arrays(mapped: mmap.mmap, layout: Layout) -> CorpusArrays:
     index = LinkIndex()
     index._frequency = Counter(dict(zip(vocabulary, view("frequency").tolist(), strict=True)))
     index._counted = layout["counted"]
-    index._passages = MappedPassages(mapped, vocabulary, strings("articles"), view)
+    index._passages = MappedPassages(descriptor, vocabulary, strings("articles"), view)
     return CorpusArrays.mapped(
         index,
         view("starts"),
@@ -243,10 +248,11 @@ def _mapped_arrays(mapped: mmap.mmap, layout: Layout) -> CorpusArrays:
 
 class MappedPassages:
     """The passages as `CorpusArrays.link` reads them (by number, and a range's texts),
-    each made from the mapped file when asked for."""
+    each made when asked for: its numbers from the mapped file's views (`view`), its
+    texts read from the file (`descriptor`)."""
 
-    def __init__(self, mapped: mmap.mmap, vocabulary: list[str], articles: list[str], view: Any):
-        self._mapped = mapped
+    def __init__(self, descriptor: int, vocabulary: list[str], articles: list[str], view: Any):
+        self._descriptor = descriptor
         self._vocabulary = vocabulary
         self._articles = articles
         # memoryviews: a number read is a Python int at once (a numpy scalar is slower)
@@ -277,10 +283,25 @@ class MappedPassages:
         )
 
     def _string(self, ends: memoryview, number: int) -> str:
-        return self._mapped[ends[number] : ends[number + 1]].decode(_ENCODING, _ERRORS)
+        return self._read(ends[number], ends[number + 1]).decode(_ENCODING, _ERRORS)
+
+    def _read(self, start: int, stop: int) -> bytes:
+        data = os.pread(self._descriptor, stop - start, start)
+        if len(data) != stop - start:
+            raise OSError(f"the shared file ended at {start + len(data)}, before {stop}")
+        return data
 
     def texts(self, first: int, end: int) -> list[str]:
-        return [self._string(self._texts, number) for number in range(first, end)]
+        """The texts of passages `first` to `end`, read at once."""
+        if first >= end:
+            return []
+        ends = self._texts
+        base = ends[first]
+        data = self._read(base, ends[end])
+        return [
+            data[ends[number] - base : ends[number + 1] - base].decode(_ENCODING, _ERRORS)
+            for number in range(first, end)
+        ]
 
 
 def _numbers(values: Any, kind: Literal["i", "q"]) -> memoryview[int]:

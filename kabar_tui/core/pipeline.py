@@ -29,6 +29,7 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import sys
+import tempfile
 import threading
 import time
 from array import array
@@ -40,7 +41,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from multiprocessing.synchronize import Event as EventType
 from pathlib import Path
-from typing import TYPE_CHECKING, Generic, NamedTuple, TypeVar
+from typing import IO, TYPE_CHECKING, Generic, NamedTuple, TypeVar
 
 from kabar_tui.core.catalog_open import remember_indexed
 from kabar_tui.core.clean import clean_source
@@ -741,11 +742,11 @@ def _index(
             terms.add(path, _article_terms(article))
 
     # Streamed digests let go of what only resolution and the search index need
-    # (`without_rest`), held packed here (children inherit it) until unpacked after
+    # (`without_rest`), held packed in a temporary file (`_RestFile`) until unpacked after
     # linking (`_HeldRest`): never read back from the cache, which another kabar may
     # change, or a failed write close, meanwhile.
     slim = searched
-    held: dict[str, bytes] = {}
+    held = _RestFile()
 
     def take_stored(path: str, stored: StoredArticle) -> None:
         if stored.rest is not None:  # let go of already: by a worker, or as stored
@@ -966,13 +967,89 @@ def corpus_results(
     return corpus, results
 
 
+class _RestFile:
+    """The packed rests of the digests that let go of them (`digest.without_rest`), by
+    path, in a temporary file in the cache's folder (`linking_workers.spill_folder`):
+    written a batch at a time as the articles arrive, each read back with `os.pread`
+    when asked for. Held in memory they were about 110 MB of the main process at 100k
+    articles, from the per-file stage to the names' process, though linking, which runs
+    meanwhile, never reads them (docs/indexing.md, "peaksum"). Those no file takes
+    (none can be made, no `os.pread`, the disk full) are held in memory, as are all
+    after them. A rest popped stays on disk until the file goes with this object."""
+
+    _BATCH = 1 << 20  # bytes gathered before they are written
+
+    def __init__(self) -> None:
+        self._file: IO[bytes] | None = None
+        self._size = 0  # bytes written to the file
+        self._spans: dict[str, tuple[int, int]] = {}  # in the file: where, how long
+        self._pending: list[tuple[str, bytes]] = []  # not written yet
+        self._pending_size = 0
+        self._memory: dict[str, bytes] = {}  # held: no file took them
+        self._writing = hasattr(os, "pread")  # until a write fails
+
+    def __len__(self) -> int:
+        return len(self._spans) + len(self._pending) + len(self._memory)
+
+    def __setitem__(self, path: str, data: bytes) -> None:
+        if not self._writing:
+            self._memory[path] = data
+            return
+        self._pending.append((path, data))
+        self._pending_size += len(data)
+        if self._pending_size >= self._BATCH:
+            self._write()
+
+    def __getitem__(self, path: str) -> bytes:
+        self._write()
+        if path in self._memory:
+            return self._memory[path]
+        at, size = self._spans[path]
+        assert self._file is not None  # a span is in the file
+        data = os.pread(self._file.fileno(), size, at)
+        if len(data) != size:
+            raise OSError("the packed rests' temporary file was cut short")
+        return data
+
+    def pop(self, path: str) -> bytes:
+        data = self[path]
+        if self._memory.pop(path, None) is None:
+            del self._spans[path]
+        return data
+
+    def _write(self) -> None:
+        """The pending rests written at the file's end, or held (no file takes them)."""
+        if not self._pending:
+            return
+        pending, self._pending, self._pending_size = self._pending, [], 0
+        if self._file is None:
+            from kabar_tui.core.linking_workers import spill_folder
+
+            with contextlib.suppress(OSError):
+                self._file = tempfile.TemporaryFile(dir=spill_folder())  # noqa: SIM115
+        data = b"".join(packed for _, packed in pending)
+        written = 0
+        if self._file is not None:
+            with contextlib.suppress(OSError):
+                written = os.pwrite(self._file.fileno(), data, self._size)
+        if written != len(data):  # those after are held too (those before still read)
+            self._writing = False
+            self._memory.update(pending)
+            return
+        at = self._size
+        for path, packed in pending:
+            self._spans[path] = (at, len(packed))
+            at += len(packed)
+        self._size = at
+
+
 class _HeldRest:
     """Unpacks the rest of the digests that let go of it (`digest.without_rest`) from the
     bytes held for each (`held`, by path; `paths`: one per digest, in corpus order), an
     article at a time, letting go of the bytes once unpacked. The quotation groups' and
     the names' spawned processes are sent them (`packed`)."""
 
-    def __init__(self, held: dict[str, bytes], paths: Sequence[str]) -> None:
+    def __init__(self, held: _RestFile | dict[str, bytes], paths: Sequence[str]) -> None:
         self._held = held
         self._paths = paths
 
