@@ -65,3 +65,26 @@ def test_rests_no_file_takes_are_held(monkeypatch: pytest.MonkeyPatch) -> None:
     assert all(held[path] == data for path, data in given.items())
     assert all(held.pop(path) == data for path, data in given.items())
     assert len(held) == 0
+
+
+def test_empty_rests_no_file_takes_are_held(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Zero bytes "written" by no file are not taken for rests in a file (review 19)."""
+
+    def no_file(**_: object) -> None:
+        raise OSError("read-only")
+
+    monkeypatch.setattr(pipeline.tempfile, "TemporaryFile", no_file)
+    held = pipeline._RestFile()
+    held["a.txt"] = b""
+    assert held["a.txt"] == b"" and held._memory == {"a.txt": b""}
+
+
+def test_closing_lets_the_file_go() -> None:
+    held = pipeline._RestFile()
+    held["a.txt"] = b"packed"
+    assert held["a.txt"] == b"packed"
+    opened = held._file
+    assert opened is not None
+    held.close()
+    assert opened.closed and held._file is None and not held._spans
+    held.close()  # twice is fine

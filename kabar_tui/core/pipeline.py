@@ -911,6 +911,7 @@ def _index(
                         _save_built_search(storage, key, building, terms)
                     else:  # from the stored articles a batch at a time (docs/indexing.md)
                         _save_stored_search(storage, key, corpus, options)
+    held.close()  # the search index, the last to read the rests, is stored
     return IndexReport(
         corpus,
         articles=len(paths),
@@ -1017,6 +1018,13 @@ class _RestFile:
             del self._spans[path]
         return data
 
+    def close(self) -> None:
+        """The temporary file closed (and so gone) once nothing will be read from it."""
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        self._spans.clear()
+
     def _write(self) -> None:
         """The pending rests written at the file's end, or held (no file takes them)."""
         if not self._pending:
@@ -1032,7 +1040,7 @@ class _RestFile:
         if self._file is not None:
             with contextlib.suppress(OSError):
                 written = os.pwrite(self._file.fileno(), data, self._size)
-        if written != len(data):  # those after are held too (those before still read)
+        if self._file is None or written != len(data):  # held, and those after too
             self._writing = False
             self._memory.update(pending)
             return
