@@ -184,7 +184,8 @@ print(code, os.environ.get("OPENBLAS_NUM_THREADS"), threads)
 def test_commands_run_one_blas_thread_unless_told_otherwise() -> None:
     """numpy's OpenBLAS would start a spinning thread per core (0.1 s of CPU a command);
     the commands ask for one, unless the user's environment already says how many."""
-    environment = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    asking = ("OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS")
+    environment = {k: v for k, v in os.environ.items() if k not in asking}
     run = [sys.executable, "-c", BLAS_THREADS_CHECK, "search", "Putin"]
     alone = subprocess.run(run, capture_output=True, text=True, timeout=60, env=environment)
     code, threads_asked, threads = alone.stdout.split()[-3:]
@@ -197,3 +198,11 @@ def test_commands_run_one_blas_thread_unless_told_otherwise() -> None:
         env={**environment, "OPENBLAS_NUM_THREADS": "2"},
     )
     assert told.stdout.split()[-3:-1] == ["0", "2"], told.stderr
+    told_by_openmp = subprocess.run(  # OpenBLAS reads OMP_NUM_THREADS too: not overridden
+        run,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**environment, "OMP_NUM_THREADS": "2"},
+    )
+    assert told_by_openmp.stdout.split()[-3:-1] == ["0", "None"], told_by_openmp.stderr

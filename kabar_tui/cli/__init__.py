@@ -40,8 +40,10 @@ OPEN_COMMAND = "kabar_tui.cli.open_cmd"
 # about 0.1 s of CPU waiting for work: a fifth of `kabar search`'s CPU at 100k articles
 # (docs/search.md). Only `kabar train` multiplies matrices large enough to share; the
 # others (and their worker processes, which inherit it) run one BLAS thread unless the
-# user's environment says otherwise.
+# user's environment says otherwise: any of the variables OpenBLAS reads, in its order. It
+# is set in this process's environment, so the programs the reader starts inherit it too.
 BLAS_THREADS = "OPENBLAS_NUM_THREADS"
+BLAS_THREAD_VARIABLES = (BLAS_THREADS, "GOTO_NUM_THREADS", "OMP_NUM_THREADS")
 SHARED_BLAS_COMMANDS = ("train",)
 # Signals that end a command the way Ctrl-C does (the reader handles them itself).
 ENDING_SIGNALS = ("SIGTERM", "SIGHUP")
@@ -140,8 +142,9 @@ def _dispatch(args: list[str]) -> int:
         print(_top_level_help())
         return 0
     set_language(resolve_language(None, load_config().lang))  # `kabar --lang` overrides it
-    if not (args and args[0] in SHARED_BLAS_COMMANDS):  # before numpy is imported
-        os.environ.setdefault(BLAS_THREADS, "1")
+    told = any(name in os.environ for name in BLAS_THREAD_VARIABLES)
+    if not told and not (args and args[0] in SHARED_BLAS_COMMANDS):  # before numpy's import
+        os.environ[BLAS_THREADS] = "1"
     if args and args[0] in COMMANDS:
         name, rest = args[0], args[1:]
         module = import_module(COMMANDS[name])
