@@ -59,7 +59,8 @@ class SpawnedCall(Generic[T]):
     process can be started (the caller does the job here). `what` names the job in
     `ChildFailed`; `pass_fds`, descriptors the child inherits (a file it maps). With
     `more`, the input is left open once `send` wrote it: `send_rest` writes its end
-    later, while the child works on what it has."""
+    later, while the child works on what it has (`result()` closes it if `send_rest` was
+    never called, so such a child fails on its input's end instead of waiting)."""
 
     def __init__(
         self,
