@@ -190,19 +190,13 @@ def test_commands_run_one_blas_thread_unless_told_otherwise() -> None:
     alone = subprocess.run(run, capture_output=True, text=True, timeout=60, env=environment)
     code, threads_asked, threads = alone.stdout.split()[-3:]
     assert (code, threads_asked, threads) == ("0", "1", "1"), alone.stderr
-    told = subprocess.run(
-        run,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**environment, "OPENBLAS_NUM_THREADS": "2"},
-    )
-    assert told.stdout.split()[-3:-1] == ["0", "2"], told.stderr
-    told_by_openmp = subprocess.run(  # OpenBLAS reads OMP_NUM_THREADS too: not overridden
-        run,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**environment, "OMP_NUM_THREADS": "2"},
-    )
-    assert told_by_openmp.stdout.split()[-3:-1] == ["0", "None"], told_by_openmp.stderr
+
+    def asked_with(variable: str) -> list[str]:
+        """The exit code and OPENBLAS_NUM_THREADS with the user's `variable` set to 2."""
+        told = subprocess.run(
+            run, capture_output=True, text=True, timeout=60, env={**environment, variable: "2"}
+        )
+        return told.stdout.split()[-3:-1] or [told.stderr]
+
+    assert asked_with("OPENBLAS_NUM_THREADS") == ["0", "2"]
+    assert asked_with("OMP_NUM_THREADS") == ["0", "None"]  # OpenBLAS reads it: not overridden

@@ -5,6 +5,7 @@ beside threads, so the reader's indexing uses them too."""
 
 from __future__ import annotations
 
+import contextlib
 import mmap
 import os
 import signal
@@ -74,16 +75,25 @@ def corpus_arrays(articles: list) -> tuple[LinkIndex, CorpusArrays]:
     return index, CorpusArrays(index, starts)
 
 
-def test_the_mapped_file_gives_every_passage_and_array_of_the_main_process(
-    articles, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(linking_workers, "_WRITE_BATCH", 100)  # strings in many batches
+@contextlib.contextmanager
+def mapped_corpus(articles):
+    """The corpus's arrays as the main process has them, and as a worker maps them."""
     index, arrays = corpus_arrays(articles)
-    passages = index._passages
     shared = linking_workers.SharedCorpus(arrays)
     try:
         mapped = mmap.mmap(shared.file.fileno(), 0, access=mmap.ACCESS_READ)
         there = linking_workers._mapped_arrays(mapped, shared.layout, shared.file.fileno())
+        yield index, arrays, there
+    finally:
+        shared.close()
+
+
+def test_the_mapped_file_gives_every_passage_and_array_of_the_main_process(
+    articles, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(linking_workers, "_WRITE_BATCH", 100)  # strings in many batches
+    with mapped_corpus(articles) as (index, arrays, there):
+        passages = index._passages
         assert len(there.passages) == len(passages)
         assert [there.passages[n] for n in range(len(passages))] == list(passages)
         assert sum(1 for n in range(len(passages)) if there.passages[n].quotes) > 100
@@ -99,8 +109,6 @@ def test_the_mapped_file_gives_every_passage_and_array_of_the_main_process(
                 assert (getattr(mine, name) == getattr(theirs, name)).all()
             assert (mine.lowest, mine.shift) == (theirs.lowest, theirs.shift)
         assert there.link(0, len(passages)) == arrays.link(0, len(passages))
-    finally:
-        shared.close()
 
 
 def test_a_worker_reads_the_texts_from_the_file_not_the_mapping(
@@ -108,12 +116,8 @@ def test_a_worker_reads_the_texts_from_the_file_not_the_mapping(
 ) -> None:
     """A mapped page read stays in the worker's resident size: the texts (about 430 MB at
     100k articles) are read with `os.pread`, a range's at once."""
-    index, arrays = corpus_arrays(articles)
-    passages = index._passages
-    shared = linking_workers.SharedCorpus(arrays)
-    try:
-        mapped = mmap.mmap(shared.file.fileno(), 0, access=mmap.ACCESS_READ)
-        there = linking_workers._mapped_arrays(mapped, shared.layout, shared.file.fileno())
+    with mapped_corpus(articles) as (index, _arrays, there):
+        passages = index._passages
         reads: list[tuple[int, int]] = []
         pread = os.pread
 
@@ -131,8 +135,6 @@ def test_a_worker_reads_the_texts_from_the_file_not_the_mapping(
         assert there.passages[quoted] == passages[quoted]
         assert len(reads) == 1 + len(passages[quoted].quotes)
         assert there.passages.texts(0, len(passages)) == passages.texts(0, len(passages))
-    finally:
-        shared.close()
 
 
 @pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="reads /proc")
