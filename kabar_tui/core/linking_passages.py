@@ -30,6 +30,8 @@ from itertools import chain, repeat
 from sys import intern
 from typing import IO, overload
 
+from kabar_tui.core.scratch import read_span
+
 
 @dataclass(slots=True)
 class Passage:
@@ -367,10 +369,7 @@ class _Spilled:
         start, stop, _ = where.indices(self._size)
         if stop <= start:
             return b""
-        data = os.pread(self._file.fileno(), stop - start, start)
-        if len(data) != stop - start:
-            raise OSError("the passages' temporary file was cut short")
-        return data
+        return read_span(self._file.fileno(), start, stop - start, "the passages' temporary file")
 
 
 class _Codes(dict[str, int]):

@@ -33,6 +33,7 @@ from itertools import pairwise
 from typing import IO, TYPE_CHECKING, Any, Literal
 
 from kabar_tui.core.linking_passages import Passage
+from kabar_tui.core.scratch import read_span
 from kabar_tui.core.spawned import SpawnedCall, read_json, write_json
 
 if TYPE_CHECKING:
@@ -286,10 +287,7 @@ class MappedPassages:
         return self._read(ends[number], ends[number + 1]).decode(_ENCODING, _ERRORS)
 
     def _read(self, start: int, stop: int) -> bytes:
-        data = os.pread(self._descriptor, stop - start, start)
-        if len(data) != stop - start:
-            raise OSError(f"the shared file ended at {start + len(data)}, before {stop}")
-        return data
+        return read_span(self._descriptor, start, stop - start, "linking's shared file")
 
     def texts(self, first: int, end: int) -> list[str]:
         """The texts of passages `first` to `end`, read at once."""

@@ -78,6 +78,7 @@ from kabar_tui.core.resolve import (
 )
 from kabar_tui.core.resources import seeds_dir
 from kabar_tui.core.safe import safe_record
+from kabar_tui.core.scratch import read_span
 from kabar_tui.core.sources import (
     Source,
     article_ids,
@@ -1007,10 +1008,7 @@ class _RestFile:
             return self._memory[path]
         at, size = self._spans[path]
         assert self._file is not None  # a span is in the file
-        data = os.pread(self._file.fileno(), size, at)
-        if len(data) != size:
-            raise OSError("the packed rests' temporary file was cut short")
-        return data
+        return read_span(self._file.fileno(), at, size, "the packed rests' temporary file")
 
     def pop(self, path: str) -> bytes:
         data = self[path]

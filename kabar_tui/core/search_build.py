@@ -25,7 +25,6 @@ from __future__ import annotations
 import heapq
 import io
 import itertools
-import os
 import sys
 import tempfile
 from array import array
@@ -37,6 +36,7 @@ import numpy as np
 
 from kabar_tui.core.model import Article, EntityRecord
 from kabar_tui.core.query import KINDS, HitKind
+from kabar_tui.core.scratch import read_span
 from kabar_tui.core.search import _NO_NUMBER, _PAIR_BASE, _PAIR_BUCKETS
 from kabar_tui.core.search_store import KEPT_POSTINGS, SavedSearchIndex
 from kabar_tui.core.textfold import WORD, fold, words
@@ -148,9 +148,8 @@ class SearchTerms:
         """An article's word numbers, read from the scratch file (not mapped: a mapped file
         read whole counts in the process's resident size, 310 MB at 100k articles)."""
         size = 4 * gathered.count
-        data = os.pread(self._file.fileno(), size, 4 * gathered.offset)
-        if len(data) != size:
-            raise OSError("the search terms' scratch file was cut short")
+        what = "the search terms' scratch file"
+        data = read_span(self._file.fileno(), 4 * gathered.offset, size, what)
         return np.frombuffer(data, dtype=np.uint32)
 
     def number(self, word: str) -> int:
