@@ -315,9 +315,8 @@ def child_input(folder: Path, file: Path) -> None:
     """What `run`'s `_resolve` sends the names process, written to `file`."""
     work, numbers = _load(folder)
     with file.open("wb") as out:
-        names_process._send(
-            out, work.digest.articles, pipeline._packed_rests(work), work.stories, numbers
-        )
+        names_process._send(out, work.digest.articles, pipeline._packed_rests(work), work.stories)
+        names_process._send_numbers(out, numbers)
 
 
 def child(folder: Path, file: Path) -> None:

@@ -51,20 +51,23 @@ def main() -> None:
     process = subprocess.Popen(sys.argv[1:])
     peaks: dict[int, tuple[int, float, int, int]] = {}
     peak_sum, peak_sum_at, peak_sum_anon, last, timeline = 0, 0.0, 0, -10.0, []
+    at_peak: dict[int, tuple[int, int, int]] = {}  # each process at the sum's peak
     while process.poll() is None:
         now = time.perf_counter() - start
-        sizes, anons = {}, {}
+        sizes, anons, parts = {}, {}, {}
         for pid in [process.pid, *_descendants(process.pid)]:
             measured = _resident_mb(pid)
             if measured is not None:
                 size, anon, file = measured
                 sizes[pid] = size
                 anons[pid] = anon
+                parts[pid] = measured
                 if size > peaks.get(pid, (0, 0.0, 0, 0))[0]:
                     peaks[pid] = (size, now, anon, file)
         if sum(sizes.values()) > peak_sum:
             peak_sum, peak_sum_at = sum(sizes.values()), now
             peak_sum_anon = sum(anons.values())
+            at_peak = parts
         if now - last >= 10:
             last = now
             timeline.append((now, sizes))
@@ -79,6 +82,9 @@ def main() -> None:
         f"peak of the sum: {peak_sum} MB at {peak_sum_at:.0f} s (anonymous {peak_sum_anon})",
         file=out,
     )
+    for pid, (size, anon, file) in sorted(at_peak.items(), key=lambda item: -item[1][0]):
+        main_mark = " (main)" if pid == process.pid else ""
+        print(f"  at it, {pid}{main_mark}: {size} MB (anonymous {anon}, file {file})", file=out)
     for when, sizes in timeline:
         print(f"{when:6.0f} s  " + "  ".join(f"{p}: {s}" for p, s in sizes.items()), file=out)
 

@@ -739,9 +739,9 @@ def test_stored_postings_are_a_row_per_key_read_back_as_linked(
     held: list[tuple[dict, dict]] = []
     save = pipeline.save_link_state
 
-    def noted(storage, key, index, articles):  # type: ignore[no-untyped-def]
+    def noted(storage, key, index, articles, let_go=False):  # type: ignore[no-untyped-def]
         held.append(tuple(dict(postings.items()) for postings in index.postings))
-        save(storage, key, index, articles)
+        save(storage, key, index, articles, let_go)
 
     monkeypatch.setattr(pipeline, "save_link_state", noted)
     path = tmp_path / "cache.sqlite3"

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from benchmarks.textgen import paragraphs
-from kabar_tui.core import linking_arrays
+from kabar_tui.core import heap, linking_arrays
 from kabar_tui.core.linking import SHINGLE, _post_all, stored_posting
 from kabar_tui.core.linking_arrays import NEVER, PARTS, FlatPostings, shingle_keys, top_part
 
@@ -123,12 +123,12 @@ def test_memory_is_handed_back_only_where_the_c_library_can(
         opened.append(name)
         raise TypeError("argument of type 'NoneType' is not iterable")
 
-    monkeypatch.setattr(linking_arrays.ctypes, "CDLL", cdll_as_windows)
-    monkeypatch.setattr(linking_arrays.sys, "platform", "win32")
-    linking_arrays.release_free_memory()
+    monkeypatch.setattr(heap.ctypes, "CDLL", cdll_as_windows)
+    monkeypatch.setattr(heap.sys, "platform", "win32")
+    heap.release_free_memory()
     assert opened == []
-    monkeypatch.setattr(linking_arrays.sys, "platform", "linux")
-    linking_arrays.release_free_memory()  # a C library that fails is tolerated
+    monkeypatch.setattr(heap.sys, "platform", "linux")
+    heap.release_free_memory()  # a C library that fails is tolerated
     assert opened == [None]
 
 

@@ -136,17 +136,36 @@ def plan_update(storage: Storage, sources: Sequence[Source]) -> Plan | None:
 
 
 def save_link_state(
-    storage: Storage, key: str, index: LinkIndex, articles: Sequence[ArticleDigest]
+    storage: Storage,
+    key: str,
+    index: LinkIndex,
+    articles: Sequence[ArticleDigest],
+    let_go: bool = False,
 ) -> None:
     """Store what `update` needs to go on from a fully linked corpus (`articles` in
     corpus order), under the corpus's key. A failure only costs the next update.
 
     After a changed or removed file, the state of the corpus before it (that of the
     retired corpus, `Storage._retire`) is written over: the rows of the articles before
-    the first that changed are kept (`_Kept`), the others written again."""
+    the first that changed are kept (`_Kept`), the others written again.
+
+    With `let_go` (the first index's, which reads nothing of the index after), the
+    index's postings are let go of once written, first, and its passages once the rows
+    that read them are: the main process shrinks while it stores, beside the names
+    process (docs/indexing.md, "sumpeak")."""
     position = {article.id: n for n, article in enumerate(articles)}
     found = [(link, words) for link, words in index.found if words]
-    number = {place: n for n, place in enumerate(index.passage_places())} if found else {}
+    # the numbers of the linked passages alone (of every passage: a dict of 1.1M
+    # places at 100k articles, held while the state is stored)
+    wanted = {
+        place
+        for link, _ in found
+        for place in (
+            (link.source_article, link.source_paragraph),
+            (link.target_article, link.target_paragraph),
+        )
+    }
+    number = {place: n for n, place in enumerate(index.passage_places()) if place in wanted}
     similar = []
     for link, words in found:
         source = number[link.source_article, link.source_paragraph]
@@ -184,6 +203,18 @@ def save_link_state(
                 )
                 for table in ("link_counts", "link_similar", "link_similar_words"):
                     db.execute(f"DELETE FROM {table} WHERE state = ?", (state,))
+            for which, (table, column) in enumerate(
+                (("link_fingerprints", "key"), ("link_words", "word"))
+            ):
+                if kept is not None:
+                    _write_postings_over(db, table, column, kept, index, which)
+                    continue
+                db.executemany(
+                    f"INSERT INTO {table} (state, {column}, last, members) VALUES (?, ?, ?, ?)",
+                    index.posting_rows(state, FULL)[which],
+                )
+            if let_go:
+                index.drop_postings()
             db.executemany(
                 "INSERT INTO link_articles (state, position, words) VALUES (?, ?, ?)",
                 (
@@ -199,16 +230,12 @@ def save_link_state(
                     for n, p in enumerate(_passages_from(index.passages, passage), passage)
                 ),
             )
-            for which, (table, column) in enumerate(
-                (("link_fingerprints", "key"), ("link_words", "word"))
-            ):
-                if kept is not None:
-                    _write_postings_over(db, table, column, kept, index, which)
-                    continue
-                db.executemany(
-                    f"INSERT INTO {table} (state, {column}, last, members) VALUES (?, ?, ?, ?)",
-                    index.posting_rows(state, FULL)[which],
-                )
+            db.executemany(
+                "INSERT INTO link_deferred (state, source, target, words) VALUES (?, ?, ?, ?)",
+                ((state, *pair) for pair in index.deferred_words(kept.deferred if kept else 0)),
+            )
+            if let_go:
+                index.drop_passages()
             db.executemany(
                 "INSERT INTO link_counts (state, word, paragraphs) VALUES (?, ?, ?)",
                 ((state, word, count) for word, count in index.frequency.items()),
@@ -219,10 +246,6 @@ def save_link_state(
                 ((state, *row) for row in similar),
             )
             _insert_similar_words(db, state, similar)
-            db.executemany(
-                "INSERT INTO link_deferred (state, source, target, words) VALUES (?, ?, ?, ?)",
-                ((state, *pair) for pair in index.deferred_words(kept.deferred if kept else 0)),
-            )
     except Skipped:
         pass
 

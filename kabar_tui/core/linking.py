@@ -328,6 +328,21 @@ class LinkIndex:
         """Pairs of passage numbers sharing content words not rare enough yet."""
         return self._deferred
 
+    def drop_postings(self) -> None:
+        """Let go of the postings (stored: `incremental.save_link_state`); the index
+        links no more articles after, and its memory goes back to the system."""
+        from kabar_tui.core.linking_arrays import release_free_memory
+
+        self._fingerprints, self._rare_words = {}, {}
+        release_free_memory()
+
+    def drop_passages(self) -> None:
+        """Let go of the passages (stored, as `drop_postings`)."""
+        from kabar_tui.core.linking_arrays import release_free_memory
+
+        self._passages = PassageStore()
+        release_free_memory()
+
     def passage_places(self) -> Iterator[tuple[str, int]]:
         """(article, paragraph) of every passage, in number order."""
         places = getattr(self._passages, "places", None)

@@ -18,8 +18,6 @@ copied into each.
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -27,6 +25,8 @@ from itertools import repeat
 from typing import Any
 
 import numpy as np
+
+from kabar_tui.core.heap import release_free_memory
 
 # CPython's hash of a tuple (xxHash's round, Objects/tupleobject.c), on word codes below
 # 2**32 (crc32, their own hash): the fingerprint key of a word 4-gram, computed for every
@@ -472,14 +472,3 @@ def candidate_lists(
         strong.update(words_number[words_at[slot] : words_at[slot + 1]])
         weak = [n for n in weak_number[weak_at[slot] : weak_at[slot + 1]] if n not in strong]
         yield paragraph, [*strong, *weak]
-
-
-def release_free_memory() -> None:
-    """Give memory freed by the build back to the system (glibc keeps the freed pieces
-    of many mid-sized arrays in its heap: at 100k articles about 500 MB stayed resident
-    after linking, through the stages after it). Elsewhere, nothing to do: other C
-    libraries have no `malloc_trim`, and Windows cannot open the process's own library."""
-    if not sys.platform.startswith("linux"):
-        return
-    with contextlib.suppress(OSError, AttributeError, TypeError):
-        ctypes.CDLL(None).malloc_trim(0)

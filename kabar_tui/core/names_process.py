@@ -23,6 +23,7 @@ from functools import partial
 from typing import IO
 
 from kabar_tui.core.digest import ArticleDigest, CorpusDigest, unpack_rest
+from kabar_tui.core.heap import release_free_memory
 from kabar_tui.core.model import Story
 from kabar_tui.core.quote_table import QuoteTable
 from kabar_tui.core.resolve import Resolution, quote_group_numbers, resolve_digest
@@ -102,7 +103,11 @@ def work(inbound: IO[bytes]) -> Resolution:
 
 
 def _numbers(inbound: IO[bytes], digest: CorpusDigest) -> Sequence[int]:
-    """The quotation group numbers sent, or worked out here when none were."""
+    """The quotation group numbers sent, or worked out here when none were. What
+    resolution let go of before it asked for them (its clusters) goes back to the
+    system first: this process may wait for them beside the quotation process and the
+    main process storing the link state (docs/indexing.md, "sumpeak")."""
+    release_free_memory()
     if not read_json(inbound):
         return quote_group_numbers(digest.articles)
     numbers = array("i")

@@ -881,7 +881,7 @@ def _index(
         def record(index: LinkIndex) -> None:
             if storage is not None and len(paths) == total:
                 with times.timing("link state"):  # within "link"
-                    save_link_state(storage, key, index, compact.articles)
+                    save_link_state(storage, key, index, compact.articles, let_go=True)
 
         rest = _HeldRest(held, paths) if held else None
         corpus, results = _finish_digested(compact, options.corpus_stages, times, record, rest)
