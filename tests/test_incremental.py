@@ -22,7 +22,7 @@ from kabar_tui.core import incremental, pipeline
 from kabar_tui.core.catalog import MemoryCatalog
 from kabar_tui.core.catalog_open import open_catalog
 from kabar_tui.core.incremental import _merge_entities
-from kabar_tui.core.linking import SIMILAR, Passage, passage_of
+from kabar_tui.core.linking import SIMILAR, LinkIndex, Passage, passage_of
 from kabar_tui.core.model import EntityRecord, Link
 from kabar_tui.core.pipeline import IndexReport, index_corpus
 from kabar_tui.core.resources import seeds_dir
@@ -762,6 +762,43 @@ def test_stored_postings_are_a_row_per_key_read_back_as_linked(
     with sqlite3.connect(path) as db:
         db.execute("UPDATE link_fingerprints SET members = x'010203' WHERE last >= 0")
     assert_added_falls_back(folder, path, tmp_path)
+
+
+def test_a_first_index_lets_go_of_the_link_index_as_it_stores_the_same_state(
+    news: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first index stores the link state letting go of the index's postings and
+    passages as they are written (the main process shrinks beside the names process):
+    the same rows as stored keeping them, similar-event links' passages numbered too."""
+    folder = tmp_path / "news"
+    shutil.copytree(news, folder)
+    save = pipeline.save_link_state
+    indexes: list[LinkIndex] = []
+
+    def stored(keep: bool):  # type: ignore[no-untyped-def]
+        def noted(storage, key, index, articles, let_go=False):  # type: ignore[no-untyped-def]
+            assert let_go
+            indexes.append(index)
+            save(storage, key, index, articles, let_go=not keep)
+
+        monkeypatch.setattr(pipeline, "save_link_state", noted)
+        path = tmp_path / f"cache-{keep}.sqlite3"
+        with Storage(path) as cache:
+            index_corpus([folder], cache=cache, keep_articles=False)
+            tables = [
+                name
+                for (name,) in cache.select(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'link_%'"
+                )
+            ]
+            return {table: cache.select(f"SELECT * FROM {table}") for table in tables}
+
+    kept, let_go = stored(keep=True), stored(keep=False)
+    assert kept == let_go
+    assert kept["link_similar"] and kept["link_fingerprints"] and kept["link_passages"]
+    held, dropped = indexes
+    assert len(held) and all(len(postings) for postings in held.postings)
+    assert not len(dropped) and not any(len(p) for p in dropped.postings)
 
 
 def test_the_keys_a_write_over_deletes_are_found_as_a_set_would() -> None:

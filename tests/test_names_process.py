@@ -5,6 +5,7 @@ an interruption ends with a clear error, never a wait."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import pickle
@@ -19,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from kabar_tui.core import pipeline, spawned
+from kabar_tui.core import names_process, pipeline, spawned
 from kabar_tui.core.digest import CorpusDigest, held_back, without_rest
 from kabar_tui.core.model import Story
 from kabar_tui.core.names_process import SpawnedNames
@@ -106,6 +107,28 @@ def test_the_names_process_sends_its_resolution_back_compact() -> None:
     assert len(found.names) <= 256
     assert isinstance(found.quote_groups, QuoteTable) and len(found.quote_groups)
     assert {codes.typecode for codes in found.mention_names} == {"B"}
+    assert _values(found) == _values(resolve_digest(CorpusDigest.of(articles), work.stories))
+
+
+def test_the_names_process_gives_memory_back_before_it_waits_for_the_numbers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Resolution lets go of its clusters before it asks for the quotation group numbers;
+    the names process gives that memory back then, before it reads them (it may wait for
+    them beside the quotation process and the main process storing the link state)."""
+    articles = build_corpus([seeds_dir()], cache=False).articles
+    work, _ = _half_held(articles)
+    inbound = io.BytesIO()
+    names_process._send(inbound, work.digest.articles, pipeline._packed_rests(work), work.stories)
+    numbers_at = inbound.tell()
+    names_process._send_numbers(inbound, None)
+    inbound.seek(0)
+    released: list[int] = []
+    monkeypatch.setattr(
+        names_process, "release_free_memory", lambda: released.append(inbound.tell())
+    )
+    found = names_process.work(inbound)
+    assert released == [numbers_at]
     assert _values(found) == _values(resolve_digest(CorpusDigest.of(articles), work.stories))
 
 
