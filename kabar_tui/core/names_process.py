@@ -38,6 +38,8 @@ from kabar_tui.core.spawned import (
     write_message,
 )
 
+_NONE = array("i")  # the mentions of a digest once resolution has read them
+
 # Typecodes of arrays of codes into fewer names than these.
 _NARROW = (("B", 1 << 8), ("H", 1 << 16))
 
@@ -103,10 +105,16 @@ def work(inbound: IO[bytes]) -> Resolution:
 
 
 def _numbers(inbound: IO[bytes], digest: CorpusDigest) -> Sequence[int]:
-    """The quotation group numbers sent, or worked out here when none were. What
-    resolution let go of before it asked for them (its clusters) goes back to the
-    system first: this process may wait for them beside the quotation process and the
+    """The quotation group numbers sent, or worked out here when none were.
+
+    Resolution asks for them last, once it has read every mention: after them it reads
+    the articles' ids and quotations alone (`group_quote_rows`, `quote_group_numbers`).
+    So the digests' mentions, abbreviations and caption names are let go of here, and
+    with what resolution let go of before (its clusters) given back to the system
+    first: this process may wait for the numbers beside the quotation process and the
     main process storing the link state (docs/indexing.md, "sumpeak")."""
+    for article in digest.articles:
+        article.mentions, article.abbreviations, article.caption_people = _NONE, {}, Counter()
     release_free_memory()
     if not read_json(inbound):
         return quote_group_numbers(digest.articles)
