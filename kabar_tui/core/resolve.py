@@ -20,7 +20,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import pairwise
+from itertools import chain, pairwise
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -449,8 +449,8 @@ def _quote_buckets(key: str, frequency: Counter[str]) -> list[str]:
     an edit creates or destroys are rarer still, so two copies still pick a common pair.
     Rare pairs keep buckets small, so a quote is compared with a handful of groups even
     when the same few words recur in every quote (single words did not: quadratic)."""
-    shingles = _quote_shingles(key)
-    return sorted(shingles, key=lambda pair: (frequency[pair], -len(pair), pair))[:QUOTE_BUCKETS]
+    ranked = sorted([(frequency[pair], -len(pair), pair) for pair in _quote_shingles(key)])
+    return [pair for _, _, pair in ranked[:QUOTE_BUCKETS]]
 
 
 # ratio = 100 * (1 - distance / (a + b)) and distance >= |a - b|: at QUOTE_SCORE, the
@@ -478,7 +478,7 @@ def _class_histograms(keys: Sequence[str], lengths: np.ndarray) -> np.ndarray:
     most common in these keys first."""
     table = _class_table()
     histograms = np.zeros((len(keys), _CLASSES), dtype=np.uint8)
-    step = 1 << 15
+    step = 1 << 13
     for first in range(0, len(keys), step):
         part = keys[first : first + step]
         text = "".join(part).encode("utf-32-le", "surrogatepass")
@@ -487,7 +487,10 @@ def _class_histograms(keys: Sequence[str], lengths: np.ndarray) -> np.ndarray:
         owners = np.repeat(np.arange(len(part)), lengths[first : first + len(part)])
         counts = np.bincount(owners * _CLASSES + classes, minlength=len(part) * _CLASSES)
         histograms[first : first + len(part)] = np.minimum(counts, 255).reshape(-1, _CLASSES)
-    return histograms[:, np.argsort(-histograms.sum(axis=0, dtype=np.int64), kind="stable")]
+    common = np.argsort(-histograms.sum(axis=0, dtype=np.int64), kind="stable")
+    for first in range(0, len(keys), step):
+        histograms[first : first + step] = histograms[first : first + step, common]
+    return histograms
 
 
 def _scored_pairs(
@@ -511,25 +514,27 @@ def _scored_pairs(
     lowest = (lengths * _SHORTEST).astype(np.int64) - 1  # int(), as the window always was
     highest = (lengths * _LONGEST).astype(np.int64) + 1
     histograms = _class_histograms(keys, lengths)
-    width = chosen.shape[1]
+    sizes, low, high = lengths.tolist(), lowest.tolist(), highest.tolist()
     words = chosen.reshape(-1)
-    held = np.flatnonzero(words >= 0)
-    by_word = held[np.argsort(words[held], kind="stable")]  # key order within each word
-    edges = np.flatnonzero(np.diff(words[by_word])) + 1
+    order = np.argsort(words, kind="stable")[np.count_nonzero(words < 0) :]  # keys in order
+    edges = [0, *(np.flatnonzero(np.diff(words[order])) + 1).tolist(), len(order)]
+    by_word = (order // chosen.shape[1]).astype(np.int32)
+    del order
     ratio = fuzz.ratio
-    for members in np.split(by_word // width, edges):
-        if len(members) < 2:
+    for begin, end in pairwise(edges):
+        if end - begin < 2:
             continue
-        if len(members) <= _SMALL_BUCKET:
+        if end - begin <= _SMALL_BUCKET:
+            members = by_word[begin:end].tolist()
             pairs = [
-                (int(j), int(i))
+                (j, i)
                 for at, j in enumerate(members)
-                if lengths[j] >= MIN_FUZZY_QUOTE
+                if sizes[j] >= MIN_FUZZY_QUOTE
                 for i in members[:at]
-                if lowest[j] <= lengths[i] <= highest[j]
+                if low[j] <= sizes[i] <= high[j]
             ]
         else:
-            pairs = _bounded_pairs(members, lengths, lowest, highest, histograms)
+            pairs = _bounded_pairs(by_word[begin:end], lengths, lowest, highest, histograms)
         for j, i in pairs:
             score = ratio(keys[j], keys[i], score_cutoff=QUOTE_SCORE)
             if score:
@@ -636,15 +641,16 @@ def key_group_numbers(quote_keys: Sequence[str]) -> array[int]:
     for key in quote_keys:
         index.setdefault(key, len(index))
     keys = list(index)
-    frequency = Counter(pair for key in keys for pair in _quote_shingles(key))
+    frequency = Counter(chain.from_iterable(map(_quote_shingles, keys)))
     numbered: dict[str, int] = {}
-    chosen = np.full((len(keys), QUOTE_BUCKETS), -1, dtype=np.int64)
-    for at, key in enumerate(keys):
-        for column, word in enumerate(_quote_buckets(key, frequency)):
-            chosen[at, column] = numbered.setdefault(word, len(numbered))
+    chosen = array("i")  # per key its buckets' numbers, -1 after the last
+    unused = [-1] * QUOTE_BUCKETS
+    for key in keys:
+        words = [numbered.setdefault(w, len(numbered)) for w in _quote_buckets(key, frequency)]
+        chosen += array("i", words + unused[len(words) :])
     del frequency, numbered
     matches: dict[int, dict[int, float]] = {}
-    _scored_pairs(keys, chosen, matches)
+    _scored_pairs(keys, np.frombuffer(chosen, dtype=np.int32).reshape(-1, QUOTE_BUCKETS), matches)
     groups = array("i", bytes(4 * len(keys)))
     first_keys = bytearray(len(keys))  # 1 for a group's first key
     count = 0
@@ -652,8 +658,9 @@ def key_group_numbers(quote_keys: Sequence[str]) -> array[int]:
         best: tuple[float, int, int] | None = None
         for i, score in matches.get(j, {}).items():
             if first_keys[i]:
-                earlier = set(chosen[i].tolist())
-                met = next(n for n, word in enumerate(chosen[j].tolist()) if word in earlier)
+                earlier = set(chosen[i * QUOTE_BUCKETS : (i + 1) * QUOTE_BUCKETS])
+                words = chosen[j * QUOTE_BUCKETS : (j + 1) * QUOTE_BUCKETS]
+                met = next(n for n, word in enumerate(words) if word in earlier)
                 found = (-score, met, groups[i])
                 if best is None or found < best:
                     best = found
