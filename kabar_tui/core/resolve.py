@@ -659,8 +659,8 @@ def key_group_numbers(quote_keys: Sequence[str]) -> array[int]:
         for i, score in matches.get(j, {}).items():
             if first_keys[i]:
                 earlier = set(chosen[i * QUOTE_BUCKETS : (i + 1) * QUOTE_BUCKETS])
-                words = chosen[j * QUOTE_BUCKETS : (j + 1) * QUOTE_BUCKETS]
-                met = next(n for n, word in enumerate(words) if word in earlier)
+                later = chosen[j * QUOTE_BUCKETS : (j + 1) * QUOTE_BUCKETS]
+                met = next(n for n, word in enumerate(later) if word in earlier)
                 found = (-score, met, groups[i])
                 if best is None or found < best:
                     best = found
