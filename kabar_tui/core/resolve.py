@@ -478,7 +478,7 @@ def _class_histograms(keys: Sequence[str], lengths: np.ndarray) -> np.ndarray:
     most common in these keys first."""
     table = _class_table()
     histograms = np.zeros((len(keys), _CLASSES), dtype=np.uint8)
-    step = 1 << 13
+    step = 1 << 11
     for first in range(0, len(keys), step):
         part = keys[first : first + step]
         text = "".join(part).encode("utf-32-le", "surrogatepass")
@@ -511,10 +511,11 @@ def _scored_pairs(
     """
     size = len(keys)
     lengths = np.fromiter(map(len, keys), dtype=np.int64, count=size)
-    lowest = (lengths * _SHORTEST).astype(np.int64) - 1  # int(), as the window always was
-    highest = (lengths * _LONGEST).astype(np.int64) + 1
+    lowest = (lengths * _SHORTEST).astype(np.int32) - 1  # int(), as the window always was
+    highest = (lengths * _LONGEST).astype(np.int32) + 1
     histograms = _class_histograms(keys, lengths)
-    sizes, low, high = lengths.tolist(), lowest.tolist(), highest.tolist()
+    lengths = lengths.astype(np.int32)
+    sizes, low, high = (array("i", part.tobytes()) for part in (lengths, lowest, highest))
     words = chosen.reshape(-1)
     order = np.argsort(words, kind="stable")[np.count_nonzero(words < 0) :]  # keys in order
     edges = [0, *(np.flatnonzero(np.diff(words[order])) + 1).tolist(), len(order)]
