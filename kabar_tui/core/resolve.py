@@ -461,7 +461,7 @@ _LONGEST = (1 + _SLACK) / (1 - _SLACK)
 _CLASSES = 32  # the character classes of a key's histogram (`_class_histograms`)
 _DENSE_CLASSES = 16  # the classes summed for every pair of a block (`_block_pairs`)
 _SMALL_BUCKET = 16  # a bucket this small is scored pair by pair, without histograms
-_BOUNDED_AT_ONCE = 1 << 17  # pairs of one bucket bounded in one step (16 MB of int16)
+_BOUNDED_AT_ONCE = 1 << 17  # pairs of one bucket bounded in one step (a few MB of arrays)
 
 
 def _class_table() -> np.ndarray:
@@ -499,7 +499,7 @@ def _scored_pairs(
     """Into `matches[j][i]` (i < j), fuzz.ratio of every pair of keys that share a bucket
     (a column of `chosen`: the word-pair numbers of each key, -1 for none), the later one
     at least MIN_FUZZY_QUOTE long and the earlier within its length window, when it
-    reaches QUOTE_SCORE; the others are not all scored.
+    reaches QUOTE_SCORE (pairs below it are not all scored).
 
     A pair is scored only when the character-class histograms of its keys differ (L1) by
     at most a tenth of their summed length, plus 1: fuzz.ratio is 100 * 2 * LCS / (a + b)
