@@ -5,19 +5,21 @@ from __future__ import annotations
 import random
 from collections import Counter, defaultdict
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from kabar_tui.core.entities import gazetteer_entry, recognise
 from kabar_tui.core.model import Article, Corpus, Paragraph
 from kabar_tui.core.quotes import attribute
 from kabar_tui.core.resolve import (
+    MIN_FUZZY_QUOTE,
     QUOTE_SCORE,
     _abbreviates,
-    _Bucket,
-    _closest_group,
     _expand,
     _expand_within,
     _names_and_index,
+    _quote_buckets,
+    _quote_shingles,
+    key_group_numbers,
     resolve_corpus,
     spelling_key,
 )
@@ -264,63 +266,112 @@ def test_only_a_short_form_with_the_long_forms_letters_abbreviates_it() -> None:
     assert not _abbreviates("Jakarta", "Jawa Barat")
 
 
-def test_closest_quote_group_is_the_best_of_one_list_of_candidates_in_first_met_order() -> None:
-    """`_closest_group` scores each bucket apart; the answer must be what one list of
-    every candidate (each group once, in the order first met) gives, ties included."""
-    rng = random.Random(11)
-    words = [
-        "harga",
-        "beras",
-        "naik",
-        "pemerintah",
-        "akan",
-        "impor",
-        "pekan",
-        "depan",
-        "pasar",
-        "kata",
-    ]
-    keys = [" ".join(rng.choices(words, k=rng.randint(4, 8))) for _ in range(300)]
-    keys += keys[:60]  # equal keys in two groups: ties between buckets and within one
-    buckets: dict[str, _Bucket] = defaultdict(_Bucket)
-    in_order: dict[str, list[int]] = defaultdict(list)  # each bucket's groups as they came
-    names = [f"pair{n}" for n in range(12)]
-    for group, key in enumerate(keys):
-        for name in rng.sample(names, 4):
-            buckets[name].add(group, key)
-            in_order[name].append(group)
-    found = ties = 0
-    for _ in range(400):
-        query = rng.choice(keys)
-        if rng.random() < 0.5:  # a word changed, as a reworded copy
-            query = query.replace(rng.choice(words), rng.choice(words), 1)
-        chosen = rng.sample(names, 4)
-        candidates = {i: keys[i] for name in chosen for i in in_order[name]}
-        match = process.extractOne(query, candidates, scorer=fuzz.ratio, score_cutoff=QUOTE_SCORE)
-        expected = match[2] if match else None
-        assert _closest_group(query, [buckets[n] for n in chosen]) == expected
-        if match:
-            found += 1
-            ties += sum(fuzz.ratio(query, key) == match[1] for key in candidates.values()) > 1
-    assert found > 100 and ties > 20  # what makes the comparison worth something
+def _reference_group_numbers(keys: list[str]) -> list[int]:
+    """What quotation grouping gave when each quotation was scored against every group of
+    its buckets in turn (the code before quotegroup, without its length window): a
+    brute-force reference for `key_group_numbers`."""
+    frequency = Counter(pair for key in set(keys) for pair in _quote_shingles(key))
+    exact: dict[str, int] = {}
+    members: dict[str, list[tuple[int, str]]] = defaultdict(list)  # per pair: (group, key)
+    numbers = []
+    count = 0
+    for key in keys:
+        if key not in exact:
+            words = _quote_buckets(key, frequency)
+            best: tuple[float, int] | None = None
+            if len(key) >= MIN_FUZZY_QUOTE:
+                for word in words:  # each bucket in turn, a later one only when better
+                    scored = [(fuzz.ratio(key, other), group) for group, other in members[word]]
+                    cutoff = QUOTE_SCORE if best is None else best[0]
+                    top = max((score for score, _ in scored if score >= cutoff), default=None)
+                    if top is not None and (best is None or top > best[0]):
+                        best = top, min(group for score, group in scored if score == top)
+            if best is None:
+                exact[key] = count
+                count += 1
+                for word in words:
+                    members[word].append((exact[key], key))
+            else:
+                exact[key] = best[1]
+        numbers.append(exact[key])
+    return numbers
 
 
-def test_a_quote_group_at_the_edge_of_the_length_window_is_still_found() -> None:
-    """A bucket scores only keys of near lengths: a key a fifth longer than the quotation
-    (ratio exactly QUOTE_SCORE) is found, one a bit longer (below it) is not, whatever
-    the order the groups came in."""
-    bucket = _Bucket()
-    for group, length in enumerate((40, 111, 400, 110, 10, 89, 90)):
-        bucket.add(group, "a" * length)
+def _edited(rng: random.Random, key: str, edits: int) -> str:
+    """`key` with `edits` characters inserted, deleted or changed at random places."""
+    letters = "abcdefghijklmnopqrstuvwxyz éß0123456789"
+    chars = list(key)
+    for _ in range(edits):
+        place = rng.randrange(len(chars) + 1)
+        kind = rng.random()
+        if kind < 0.4 or not chars:
+            chars.insert(place, rng.choice(letters))
+        elif kind < 0.8:
+            del chars[min(place, len(chars) - 1)]
+        else:
+            chars[min(place, len(chars) - 1)] = rng.choice(letters)
+    return " ".join("".join(chars).split())
+
+
+def test_quote_groups_are_those_of_scoring_every_group_of_the_buckets() -> None:
+    """Near-duplicates on both sides of QUOTE_SCORE, many equal keys, keys of every length
+    (empty, below MIN_FUZZY_QUOTE, at it, longer than a histogram's 255), other scripts:
+    the group numbers are the brute-force reference's, each group met in order."""
+    rng = random.Random(14)
+    words = ["harga", "beras", "naik", "pemerintah", "akan", "impor", "pekan", "depan"]
+    words += ["pasar", "kata", "menteri", "jakarta", "é", "straße", "2024", "x"]
+    seen = 0
+    for _ in range(12):
+        keys: list[str] = []
+        for _ in range(rng.randint(150, 400)):
+            choice = rng.random()
+            if keys and choice < 0.45:  # a copy reworded a little, some at the edge
+                base = rng.choice(keys)
+                keys.append(_edited(rng, base, rng.randint(0, max(1, len(base) // 8))))
+            elif keys and choice < 0.55:
+                keys.append(rng.choice(keys))  # the same quotation again
+            elif choice < 0.6:
+                keys.append(rng.choice(["", "x", "kata", "a" * 19, "a b" * 7]))
+            else:
+                size = rng.choice([3, 4, 6, 10, 20, 60, 120])
+                keys.append(" ".join(rng.choices(words, k=size)))
+        expected = _reference_group_numbers(keys)
+        assert list(key_group_numbers(keys)) == expected
+        seen += len(keys) - len(set(expected))
+    assert seen > 500  # quotations joined a group: what makes the comparison worth something
+
+
+def test_quote_groups_at_the_edge_of_the_score_and_of_the_length_window() -> None:
+    """A key a fifth longer than another scores exactly QUOTE_SCORE and joins it, one a
+    bit longer does not; the best score wins, then the earliest bucket, then the lowest
+    group; long keys (histogram counts capped) and short ones keep the reference's."""
     assert fuzz.ratio("a" * 90, "a" * 110) == QUOTE_SCORE
-    assert _closest_group("a" * 100, [bucket]) == 3  # 110 chars: 95.2, the best
-    longer, shorter = _Bucket(), _Bucket()
-    longer.add(0, "a" * 111)  # 89.6 against 90 chars
-    longer.add(1, "a" * 110)  # exactly QUOTE_SCORE
-    shorter.add(0, "a" * 90)
-    assert _closest_group("a" * 90, [longer]) == 1
-    assert _closest_group("a" * 110, [shorter]) == 0
-    assert _closest_group("a" * 111, [shorter]) is None
+    head = "kata kami "
+    keys = [head + "a" * n for n in (40, 111, 400, 110, 10, 89, 90, 100, 2000, 2100, 1900)]
+    keys += [head + "b" * 300 + "a" * 1800, "c" * 25, "c" * 25 + " d", ""]
+    numbers = list(key_group_numbers(keys))
+    assert numbers == _reference_group_numbers(keys)
+    # lengths 50, 121, 410, 120, 20, 99, 100, 110: 99 against 121 scores exactly 90
+    assert numbers[:8] == [0, 1, 2, 1, 3, 1, 1, 1]
+    many = [head + "c" * n for n in range(70, 130, 2)]  # one bucket, scored in bulk
+    for others in ([], many):
+        for order in ([0, 1], [1, 0]):
+            pair = [[head + "a" * 80, head + "a" * 100][n] for n in order]  # 90 and 110 chars
+            assert list(key_group_numbers(pair + others))[:2] == [0, 0]
+            pair = [[head + "a" * 80, head + "a" * 101][n] for n in order]
+            assert list(key_group_numbers(pair + others))[:2] == [0, 1]
+
+
+def test_many_equal_and_similar_quotations_group_as_the_reference() -> None:
+    """Thousands of copies of a few quotations, each a little edited: large buckets, scored
+    through the histogram bound, give the reference's groups."""
+    rng = random.Random(5)
+    words = ["pemerintah", "akan", "menaikkan", "harga", "bahan", "bakar", "minyak", "pekan"]
+    bases = [" ".join(rng.choices(words, k=rng.randint(6, 14))) for _ in range(8)]
+    keys = [_edited(rng, rng.choice(bases), rng.choice([0, 0, 1, 3, 8, 15])) for _ in range(1500)]
+    numbers = list(key_group_numbers(keys))
+    assert numbers == _reference_group_numbers(keys)
+    assert 20 < max(numbers) < 1400
 
 
 def test_a_story_word_index_expands_a_name_as_looking_through_the_story_does() -> None:
