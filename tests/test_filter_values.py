@@ -10,17 +10,17 @@ from pathlib import Path
 
 import pytest
 
-from kabar_tui.core.catalog import MemoryCatalog
-from kabar_tui.core.catalog_open import open_catalog
-from kabar_tui.core.filter_values import NameMatcher, ValueMatch
+from kabar_tui.core.indexing.pipeline import build_corpus, index_corpus
+from kabar_tui.core.ingest.sources import Source
 from kabar_tui.core.model import Article, Corpus, Paragraph, Quote, QuoteKind
-from kabar_tui.core.pipeline import build_corpus, index_corpus
-from kabar_tui.core.query import FilterProblem, HitKind, filter_problem
 from kabar_tui.core.resources import seeds_dir
-from kabar_tui.core.search import SearchEngine, SearchIndex
-from kabar_tui.core.search_store import open_search, save_search
-from kabar_tui.core.sources import Source
-from kabar_tui.core.storage import DB_NAME, Storage, corpus_key
+from kabar_tui.core.search.filter_values import NameMatcher, ValueMatch
+from kabar_tui.core.search.query import FilterProblem, HitKind, filter_problem
+from kabar_tui.core.search.search import SearchEngine, SearchIndex
+from kabar_tui.core.search.search_store import open_search, save_search
+from kabar_tui.core.store.catalog import MemoryCatalog
+from kabar_tui.core.store.catalog_open import open_catalog
+from kabar_tui.core.store.storage import DB_NAME, Storage, corpus_key
 from kabar_tui.ui.labels import value_notes
 
 SPEAKERS = (

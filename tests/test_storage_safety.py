@@ -18,11 +18,12 @@ from pathlib import Path
 import pytest
 
 import kabar_tui
-from kabar_tui.core import pipeline, storage, storage_sqlite
-from kabar_tui.core.export import corpus_to_dict
-from kabar_tui.core.pipeline import IndexReport, index_corpus
-from kabar_tui.core.sources import read_source
-from kabar_tui.core.storage import Storage, pack_names
+from kabar_tui.core.indexing import pipeline
+from kabar_tui.core.indexing.pipeline import IndexReport, index_corpus
+from kabar_tui.core.ingest.sources import read_source
+from kabar_tui.core.store import storage, storage_sqlite
+from kabar_tui.core.store.export import corpus_to_dict
+from kabar_tui.core.store.storage import Storage, pack_names
 from tests.test_storage import age, write_corpus
 
 PACKAGE = Path(kabar_tui.__file__).parent

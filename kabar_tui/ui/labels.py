@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from kabar_tui.core.catalog import ArticleHead
-from kabar_tui.core.filter_values import ValueMatch
-from kabar_tui.core.formatting import format_date
 from kabar_tui.core.model import LinkKind
-from kabar_tui.core.query import HitKind
+from kabar_tui.core.search.filter_values import ValueMatch
+from kabar_tui.core.search.query import HitKind
+from kabar_tui.core.store.catalog import ArticleHead
 from kabar_tui.i18n import _
+from kabar_tui.present.formatting import format_date
 
 
 def link_kind_label(kind: str) -> str:
