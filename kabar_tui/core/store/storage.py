@@ -105,7 +105,7 @@ def cache_disabled() -> bool:
 @functools.cache
 def code_fingerprint() -> str:
     """Hash of what processing depends on, so rows made by other code or data are not used."""
-    return fingerprint_of(Path(__file__).resolve().parent.parent)
+    return fingerprint_of(Path(__file__).resolve().parents[2])
 
 
 def fingerprint_of(package: Path) -> str:

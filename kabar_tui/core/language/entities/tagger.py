@@ -32,7 +32,7 @@ from kabar_tui.core.lexicon import LOC, ORG, PER
 
 LABELS = ("O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "I-ORG")
 ENTITY = ("", PER, LOC, ORG)  # by (label number + 1) // 2
-MODEL_PATH = Path(__file__).resolve().parents[2] / "data" / "entities" / "crf.npz"
+MODEL_PATH = Path(__file__).resolve().parents[3] / "data" / "entities" / "crf.npz"
 FORM_CACHE_LIMIT = 200_000
 # Where a word's place in the sentence says something (`features.position_attributes`):
 # the word before it opens a quote, or is the sentence's start (the edge `<s>`).
