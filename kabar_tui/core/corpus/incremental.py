@@ -387,8 +387,8 @@ def _insert_similar_words(
 ) -> None:
     """Index similar-event pairs by each word they rest on (`link_similar_words`)."""
     db.executemany(
-        "INSERT OR IGNORE INTO link_similar_words (state, word, source, target) "
-        "VALUES (?, ?, ?, ?)",
+        "INSERT INTO link_similar_words (state, word, source, target) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (state, word, source, target) DO NOTHING",
         (
             (state, word, source, target)
             for source, target, _, words in similar
