@@ -60,6 +60,14 @@ def filters_help() -> str:
     return " ".join(f"{f.key}:{f.value_help}" for f in FILTERS) + ' "phrase"'
 
 
+def type_values_help() -> str:
+    """`type:quote, passage, title, entity`: what `type:` takes, its example first (the
+    hint for a `type:` value that matched no kind)."""
+    example = next(f.example for f in FILTERS if f.key == "type")
+    first = example.partition(":")[2]
+    return ", ".join([example, *(kind for kind in KINDS if kind != first)])
+
+
 def filter_keys_help(separator: str = ", ") -> str:
     """`outlet:, by:, type:`: the keys as typed."""
     return separator.join(f"{key}:" for key in FILTER_KEYS)

@@ -18,7 +18,13 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from kabar_tui.core.search.filter_values import ValueMatch
-from kabar_tui.core.search.query import HitKind, filter_keys_help, filter_problem, highlight_terms
+from kabar_tui.core.search.query import (
+    HitKind,
+    filter_keys_help,
+    filter_problem,
+    highlight_terms,
+    type_values_help,
+)
 from kabar_tui.core.textfold import WORD, fold
 from kabar_tui.i18n import _, ngettext
 from kabar_tui.present.formatting import format_number
@@ -51,8 +57,8 @@ def query_hint(query: str) -> str | None:
         return _("{key}: needs a value, e.g. {example}").format(
             key=problem.key, example=problem.example
         )
-    return _("unknown filter type:{value} — try type:quote, passage, title, entity").format(
-        value=problem.value
+    return _("unknown filter type:{value} — try {values}").format(
+        value=problem.value, values=type_values_help()
     )
 
 
