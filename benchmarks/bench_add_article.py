@@ -76,7 +76,7 @@ class Adder:
 # files differ reads a cache made by other code instead of processing every file again.
 PINNED_INDEX = """
 import sys
-import kabar_tui.cli, kabar_tui.cli.index_cmd, kabar_tui.core.pipeline
+import kabar_tui.cli, kabar_tui.cli.index_cmd, kabar_tui.core.indexing.pipeline
 from benchmarks.bench_add_article import pin_fingerprint
 pin_fingerprint(sys.argv[1])
 raise SystemExit(kabar_tui.cli.main(["index", sys.argv[2]]))
@@ -126,22 +126,22 @@ def _index_process(folder: Path, cache: Path, pin: str = "") -> tuple[float, flo
 # `update` holds the reads of the stored results, linking and stories; what is left of
 # it is names (`resolve_digest`, the entities and quotation groups merged).
 PARTS = (
-    ("kabar_tui.core.pipeline", "discover_paths", "files found"),
-    ("kabar_tui.core.storage.Storage", "prune", "prune"),
-    ("kabar_tui.core.pipeline", "_read", "files checked (metadata)"),
-    ("kabar_tui.core.storage.Storage", "arrival_order", "arrival order"),
-    ("kabar_tui.core.pipeline", "_stored_size", "stored corpus looked for"),
-    ("kabar_tui.core.storage.Storage", "load_corpus", "stored corpus looked for"),
-    ("kabar_tui.core.pipeline", "plan_update", "plan (stored corpus compared)"),
-    ("kabar_tui.core.pipeline", "_process", "process the new file"),
-    ("kabar_tui.core.pipeline", "update", "update"),
-    ("kabar_tui.core.storage.Storage", "stored_results", "read stored results"),
-    ("kabar_tui.core.incremental", "_link", "link (with link state read)"),
-    ("kabar_tui.core.incremental", "_stories", "stories"),
-    ("kabar_tui.core.storage.Storage", "update_results", "corpus rows written"),
-    ("kabar_tui.core.pipeline", "commit", "link state written"),
-    ("kabar_tui.core.pipeline", "_append_search", "search append"),
-    ("kabar_tui.core.pipeline", "remember_indexed", "folders' snapshot"),
+    ("kabar_tui.core.indexing.pipeline", "discover_paths", "files found"),
+    ("kabar_tui.core.store.storage.Storage", "prune", "prune"),
+    ("kabar_tui.core.indexing.pipeline", "_read", "files checked (metadata)"),
+    ("kabar_tui.core.store.storage.Storage", "arrival_order", "arrival order"),
+    ("kabar_tui.core.indexing.pipeline", "_stored_size", "stored corpus looked for"),
+    ("kabar_tui.core.store.storage.Storage", "load_corpus", "stored corpus looked for"),
+    ("kabar_tui.core.indexing.pipeline", "plan_update", "plan (stored corpus compared)"),
+    ("kabar_tui.core.indexing.pipeline", "_process", "process the new file"),
+    ("kabar_tui.core.indexing.pipeline", "update", "update"),
+    ("kabar_tui.core.store.storage.Storage", "stored_results", "read stored results"),
+    ("kabar_tui.core.corpus.incremental", "_link", "link (with link state read)"),
+    ("kabar_tui.core.corpus.incremental", "_stories", "stories"),
+    ("kabar_tui.core.store.storage.Storage", "update_results", "corpus rows written"),
+    ("kabar_tui.core.indexing.pipeline", "commit", "link state written"),
+    ("kabar_tui.core.indexing.pipeline", "_append_search", "search append"),
+    ("kabar_tui.core.indexing.pipeline", "remember_indexed", "folders' snapshot"),
 )
 
 
@@ -190,7 +190,7 @@ def _timed_iterator(items, part: str, spent: dict[str, float]):  # type: ignore[
 def _startup_cpu() -> float:
     """CPU of a process that only starts Python and imports what `kabar index` imports
     before it looks at a file (the CLI, its index command, the pipeline)."""
-    imports = "import kabar_tui.cli, kabar_tui.cli.index_cmd, kabar_tui.core.pipeline"
+    imports = "import kabar_tui.cli, kabar_tui.cli.index_cmd, kabar_tui.core.indexing.pipeline"
     spent = []
     for _ in range(3):
         child = subprocess.Popen([sys.executable, "-c", imports])
@@ -203,7 +203,7 @@ def _startup_cpu() -> float:
 def _index_core(
     folder: Path, incremental: bool, parts: bool = False
 ) -> tuple[float, float, dict[str, float], int]:
-    from kabar_tui.core.pipeline import index_corpus
+    from kabar_tui.core.indexing.pipeline import index_corpus
 
     spent, undo = _timed_parts() if parts else ({}, [])
     try:
@@ -268,7 +268,7 @@ def measure(
     os.environ.pop("KABAR_NO_CACHE", None)
     fingerprint = cache_fingerprint(cache) if pin else ""
     if pin:
-        import kabar_tui.core.pipeline  # noqa: F401  (every module that imports it)
+        import kabar_tui.core.indexing.pipeline  # noqa: F401  (every module that imports it)
 
         pin_fingerprint(fingerprint)
         print(f"{folder.name}: processing fingerprint pinned to the cache's, {fingerprint}")

@@ -47,9 +47,9 @@ PARTS = ("link", "names", "resolve", "merge")
 
 def _articles(count: int, seed: int) -> list:
     """One `CorpusDigest` per new article, each of its own (as an update of one file)."""
-    from kabar_tui.core.digest import CorpusDigest
-    from kabar_tui.core.pipeline import process_sources
-    from kabar_tui.core.sources import Source
+    from kabar_tui.core.corpus.digest import CorpusDigest
+    from kabar_tui.core.indexing.pipeline import process_sources
+    from kabar_tui.core.ingest.sources import Source
 
     texts = raw_articles(count, seed=seed)
     sources = [
@@ -72,7 +72,7 @@ def _articles(count: int, seed: int) -> list:
 
 
 def _plan(storage):  # type: ignore[no-untyped-def]
-    from kabar_tui.core.incremental import Plan
+    from kabar_tui.core.corpus.incremental import Plan
 
     rows = storage.select(
         "SELECT s.id, c.id, s.articles, s.passages FROM link_states s "
@@ -100,9 +100,9 @@ class _Rows:
 
 def _once(cache: Path, plan, stored, digest, found: dict[str, list[float]]) -> None:  # type: ignore[no-untyped-def]
     """Link and resolve one added article on a new connection; append its times."""
-    from kabar_tui.core import incremental
-    from kabar_tui.core.resolve import resolve_digest, spelling_key
-    from kabar_tui.core.storage import DB_NAME, Storage, collector_paused
+    from kabar_tui.core.corpus import incremental
+    from kabar_tui.core.corpus.resolve import resolve_digest, spelling_key
+    from kabar_tui.core.store.storage import DB_NAME, Storage, collector_paused
 
     with contextlib.closing(Storage(cache / DB_NAME)) as storage, collector_paused():
         heads = stored.heads
@@ -129,7 +129,7 @@ class _Cache:
     """A cache's stored state and what its adds found, part by part (least of the runs)."""
 
     def __init__(self, folder: Path) -> None:
-        from kabar_tui.core.storage import DB_NAME, Storage
+        from kabar_tui.core.store.storage import DB_NAME, Storage
 
         self.folder = folder
         self.fingerprint = cache_fingerprint(folder)
@@ -146,7 +146,7 @@ class _Cache:
 def measure(caches: list[_Cache], digests: list, repeat: int) -> None:
     """Each added article linked and resolved `repeat` times on every cache in turn (so
     that the load weighs on every size alike), its least time kept per part."""
-    from kabar_tui.core import incremental
+    from kabar_tui.core.corpus import incremental
 
     members = incremental._postings
     fetch = incremental._StoredPassages.fetch
@@ -194,7 +194,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=990)
     parser.add_argument("--repeat", type=int, default=3, help="runs per article (least kept)")
     args = parser.parse_args()
-    import kabar_tui.core.pipeline  # noqa: F401  (every module that imports the fingerprint)
+    import kabar_tui.core.indexing.pipeline  # noqa: F401  (every module that imports the fingerprint)
 
     digests = _articles(args.adds, args.seed)
     caches = [_Cache(folder) for folder in args.caches]

@@ -17,11 +17,11 @@ import sys
 import time
 
 from benchmarks.textgen import PEOPLE, paragraphs
-from kabar_tui.core.clean import clean_source
-from kabar_tui.core.entities import find_entities, gazetteer
-from kabar_tui.core.linking import LinkIndex
-from kabar_tui.core.quotes import find_quotes
-from kabar_tui.core.sources import Source
+from kabar_tui.core.corpus.linking import LinkIndex
+from kabar_tui.core.ingest.clean import clean_source
+from kabar_tui.core.ingest.sources import Source
+from kabar_tui.core.language.entities import find_entities, gazetteer
+from kabar_tui.core.language.quotes import find_quotes
 
 GOAL_SECONDS_PER_MB = 2.0
 

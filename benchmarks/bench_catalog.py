@@ -20,9 +20,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from kabar_tui.core.catalog_open import open_catalog
-from kabar_tui.core.catalog_store import StoredCatalog
-from kabar_tui.core.pipeline import index_corpus
+from kabar_tui.core.indexing.pipeline import index_corpus
+from kabar_tui.core.store.catalog_open import open_catalog
+from kabar_tui.core.store.catalog_store import StoredCatalog
 
 
 def fastest(work: Callable[[], object], repeat: int) -> tuple[float, object]:

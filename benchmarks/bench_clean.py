@@ -11,8 +11,8 @@ import sys
 import time
 
 from benchmarks.corpus import raw_articles
-from kabar_tui.core.clean import clean_source
-from kabar_tui.core.sources import Source
+from kabar_tui.core.ingest.clean import clean_source
+from kabar_tui.core.ingest.sources import Source
 
 
 def bench(count: int) -> float:

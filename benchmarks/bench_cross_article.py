@@ -46,10 +46,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kabar_tui.core.digest import ArticleDigest, CorpusDigest
-from kabar_tui.core.linking import STOPWORDS, Passage
-from kabar_tui.core.linking_passages import PassageBlock
-from kabar_tui.core.pipeline import CORPUS_STAGES, CorpusWork
+from kabar_tui.core.corpus.digest import ArticleDigest, CorpusDigest
+from kabar_tui.core.corpus.linking import STOPWORDS, Passage
+from kabar_tui.core.corpus.linking_passages import PassageBlock
+from kabar_tui.core.indexing.pipeline import CORPUS_STAGES, CorpusWork
 
 FREQUENCY_BLOCK = 50  # words of about the same frequency a copy permutes among themselves
 _WORD = re.compile(r"\w+")
@@ -57,7 +57,7 @@ _WORD = re.compile(r"\w+")
 
 def save(source: Path, out: Path) -> None:
     """The digests of `source`'s corpus, read from the cache it is indexed in."""
-    from kabar_tui.core.pipeline import index_corpus
+    from kabar_tui.core.indexing.pipeline import index_corpus
 
     report = index_corpus([source], keep_articles=True)
     assert report.corpus_from_cache, "index SOURCE into the cache (KABAR_CACHE_DIR) first"
@@ -197,7 +197,7 @@ def _fingerprint(work: CorpusWork) -> str:
 
 def quotes_one(path: Path, copies: int) -> None:
     """`quote_group_numbers` alone, in this process: CPU seconds and groups."""
-    from kabar_tui.core.resolve import quote_group_numbers
+    from kabar_tui.core.corpus.resolve import quote_group_numbers
 
     with path.open("rb") as file:
         digest: CorpusDigest = pickle.load(file)
@@ -217,7 +217,7 @@ def added_one(path: Path, copies: int, added: int) -> None:
     import gc
     import statistics
 
-    from kabar_tui.core.linking import LinkIndex
+    from kabar_tui.core.corpus.linking import LinkIndex
 
     with path.open("rb") as file:
         digest: CorpusDigest = pickle.load(file)
@@ -259,7 +259,7 @@ def run_one(path: Path, copies: int, workers: int | None, fingerprint: bool) -> 
     work = CorpusWork(digest)
     stages = dict(CORPUS_STAGES)
     if workers is not None:
-        from kabar_tui.core.linking import LinkIndex
+        from kabar_tui.core.corpus.linking import LinkIndex
 
         def link(work: CorpusWork) -> None:
             index = LinkIndex.build_prepared(

@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kabar_tui.core.digest import (
+from kabar_tui.core.corpus.digest import (
     unpack_digest,
     unpack_held_digest,
     unpack_rest,

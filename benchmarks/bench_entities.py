@@ -25,11 +25,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.textgen import paragraphs  # noqa: E402
-from kabar_tui.core.entities import gazetteer, recognise, recognise_many  # noqa: E402
+from kabar_tui.core.corpus.resolve import resolve_corpus  # noqa: E402
+from kabar_tui.core.indexing.pipeline import WORKER_COLLECT_EVERY, IndexOptions  # noqa: E402
+from kabar_tui.core.language.entities import gazetteer, recognise, recognise_many  # noqa: E402
+from kabar_tui.core.language.quotes import attribute  # noqa: E402
 from kabar_tui.core.model import Article, Corpus, Paragraph  # noqa: E402
-from kabar_tui.core.pipeline import WORKER_COLLECT_EVERY, IndexOptions  # noqa: E402
-from kabar_tui.core.quotes import attribute  # noqa: E402
-from kabar_tui.core.resolve import resolve_corpus  # noqa: E402
 
 GOAL = 500.0  # articles per second per core
 

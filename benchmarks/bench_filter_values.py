@@ -29,7 +29,7 @@ from searchgen import Generator  # noqa: E402
 from tune_filter_values import typo  # noqa: E402
 
 from kabar_tui.core.model import Corpus  # noqa: E402
-from kabar_tui.core.search import SearchIndex  # noqa: E402
+from kabar_tui.core.search.search import SearchIndex  # noqa: E402
 
 
 def percentile(values: list[float], share: float) -> float:

@@ -25,9 +25,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.textgen import paragraph  # noqa: E402
-from kabar_tui.core.export import corpus_to_dict  # noqa: E402
-from kabar_tui.core.pipeline import index_corpus  # noqa: E402
-from kabar_tui.core.storage import Storage  # noqa: E402
+from kabar_tui.core.indexing.pipeline import index_corpus  # noqa: E402
+from kabar_tui.core.store.export import corpus_to_dict  # noqa: E402
+from kabar_tui.core.store.storage import Storage  # noqa: E402
 
 try:  # the shared raw-article generator, once it has landed in main
     from benchmarks.corpus import raw_articles

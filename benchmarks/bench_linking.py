@@ -29,7 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.textgen import edit_words, paragraph
-from kabar_tui.core.linking import LinkIndex, link_corpus
+from kabar_tui.core.corpus.linking import LinkIndex, link_corpus
 from kabar_tui.core.model import Article, Corpus, Paragraph
 
 PARAGRAPHS_PER_ARTICLE = 8

@@ -18,9 +18,9 @@ import statistics
 import time
 from collections.abc import Callable
 
-from kabar_tui.core.catalog import sort_heads
-from kabar_tui.core.catalog_open import recent_catalog
-from kabar_tui.core.catalog_store import StoredCatalog
+from kabar_tui.core.store.catalog import sort_heads
+from kabar_tui.core.store.catalog_open import recent_catalog
+from kabar_tui.core.store.catalog_store import StoredCatalog
 
 
 def timed(make: Callable[[], StoredCatalog], ask: Callable[[StoredCatalog], object], runs: int):

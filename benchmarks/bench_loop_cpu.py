@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 CHILD = r"""
 import asyncio, sys, time
-from kabar_tui.core.pipeline import build_corpus
+from kabar_tui.core.indexing.pipeline import build_corpus
 from kabar_tui.ui.app import KabarApp
 
 corpus = build_corpus([sys.argv[1]])

@@ -19,11 +19,11 @@ import sys
 import time
 from pathlib import Path
 
-from kabar_tui.core import pipeline
-from kabar_tui.core.clean import clean_source
-from kabar_tui.core.entities import recognise
-from kabar_tui.core.pipeline import IndexOptions, _process_many, _Shape
-from kabar_tui.core.sources import Source, read_source
+from kabar_tui.core.indexing import pipeline
+from kabar_tui.core.indexing.pipeline import IndexOptions, _process_many, _Shape
+from kabar_tui.core.ingest.clean import clean_source
+from kabar_tui.core.ingest.sources import Source, read_source
+from kabar_tui.core.language.entities import recognise
 
 
 def main() -> None:

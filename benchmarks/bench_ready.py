@@ -156,7 +156,7 @@ asyncio.run(main())
 # 100k: a query of every story, which the reader never makes).
 FACTS = r"""
 import json, sys
-from kabar_tui.core.catalog_open import open_catalog
+from kabar_tui.core.store.catalog_open import open_catalog
 
 catalog, _ = open_catalog([sys.argv[1]])
 if catalog is None:

@@ -14,11 +14,11 @@ import time
 from pathlib import Path
 
 from benchmarks.corpus import raw_articles
-from kabar_tui.core.clean import clean_source
-from kabar_tui.core.entities import find_entities
-from kabar_tui.core.quotes import find_quotes
+from kabar_tui.core.ingest.clean import clean_source
+from kabar_tui.core.ingest.sources import Source, article_ids, path_key
+from kabar_tui.core.language.entities import find_entities
+from kabar_tui.core.language.quotes import find_quotes
 from kabar_tui.core.safe import safe_record
-from kabar_tui.core.sources import Source, article_ids, path_key
 from kabar_tui.core.text import normalise
 
 

@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from textgen import paragraphs
 
 from kabar_tui.core.model import Article, Paragraph
-from kabar_tui.core.search import SearchIndex
+from kabar_tui.core.search.search import SearchIndex
 
 PARAGRAPHS_PER_ARTICLE = 10
 QUERIES = 300

@@ -44,12 +44,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_search import typo
 
 from benchmarks.searchgen import Generator
+from kabar_tui.core.ingest.sources import Source
 from kabar_tui.core.model import Corpus
-from kabar_tui.core.search import SearchEngine, SearchIndex
-from kabar_tui.core.search_store import open_search, save_search
-from kabar_tui.core.sources import Source
-from kabar_tui.core.storage import Storage, corpus_key
-from kabar_tui.core.storage_sqlite import SEARCH_TABLES
+from kabar_tui.core.search.search import SearchEngine, SearchIndex
+from kabar_tui.core.search.search_store import open_search, save_search
+from kabar_tui.core.store.storage import Storage, corpus_key
+from kabar_tui.core.store.storage_sqlite import SEARCH_TABLES
 
 QUERIES = 100  # by default; --queries
 PAGE = 20
@@ -251,7 +251,7 @@ def measure_folder(folder: Path, asked_count: int) -> None:
     `benchmarks/scale_cache.py` stored)."""
     from bench_index import rss_mb
 
-    from kabar_tui.core.catalog_open import open_catalog
+    from kabar_tui.core.store.catalog_open import open_catalog
 
     catalog, problems = open_catalog([folder])
     assert catalog is not None, f"index {folder} into KABAR_CACHE_DIR first ({problems})"
@@ -304,7 +304,7 @@ def common_phrases(storage: Storage, searcher: SearchEngine, size: int, count: i
 def phrases(path: Path, size: int, count: int) -> None:
     """CPU of one search of each common-word phrase, quoted, on the stored index (opened,
     its columns read by a first query), with the documents it matches."""
-    from kabar_tui.core.search import EXACT_WORDS
+    from kabar_tui.core.search.search import EXACT_WORDS
 
     with Storage(path) as storage:
         with storage.guard("read") as db:

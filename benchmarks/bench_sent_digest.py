@@ -18,10 +18,10 @@ import pickle
 import time
 from pathlib import Path
 
-from kabar_tui.core.digest import held_apart, without_rest
-from kabar_tui.core.entities import recognise
-from kabar_tui.core.pipeline import IndexOptions, StoredArticle, _process_many, _Shape
-from kabar_tui.core.sources import Source, read_source
+from kabar_tui.core.corpus.digest import held_apart, without_rest
+from kabar_tui.core.indexing.pipeline import IndexOptions, StoredArticle, _process_many, _Shape
+from kabar_tui.core.ingest.sources import Source, read_source
+from kabar_tui.core.language.entities import recognise
 
 
 def _processed(folder: Path, first: int, end: int) -> list[list[StoredArticle]]:

@@ -27,9 +27,9 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.bench_index import rss_mb  # noqa: E402
 from benchmarks.corpus import raw_articles  # noqa: E402
-from kabar_tui.core.pipeline import index_corpus  # noqa: E402
-from kabar_tui.core.sources import Source  # noqa: E402
-from kabar_tui.core.storage import Storage  # noqa: E402
+from kabar_tui.core.indexing.pipeline import index_corpus  # noqa: E402
+from kabar_tui.core.ingest.sources import Source  # noqa: E402
+from kabar_tui.core.store.storage import Storage  # noqa: E402
 
 PER_ARTICLE_LISTS = ("paragraphs", "captions", "entities", "quotes", "removed", "edits")
 

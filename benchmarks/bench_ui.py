@@ -112,12 +112,12 @@ def time_to_paint(code: str) -> float:
 
 def long_article_corpus(paragraphs: int):
     from benchmarks.textgen import paragraphs as generated
-    from kabar_tui.core.pipeline import build_corpus
-    from kabar_tui.core.sources import Source
+    from kabar_tui.core.indexing.pipeline import build_corpus
+    from kabar_tui.core.ingest.sources import Source
 
     corpus = build_corpus()
     text = "Artikel panjang untuk uji kecepatan pembaca\n\n" + "\n\n".join(generated(paragraphs))
-    from kabar_tui.core.pipeline import process_source
+    from kabar_tui.core.indexing.pipeline import process_source
 
     corpus.articles.append(process_source(Source("long", "long.txt", text, "long")))
     return corpus
@@ -163,8 +163,8 @@ def megabyte_article_corpus():
     import random
 
     from benchmarks.textgen import paragraph, sentence
-    from kabar_tui.core.pipeline import build_corpus, process_source
-    from kabar_tui.core.sources import Source
+    from kabar_tui.core.indexing.pipeline import build_corpus, process_source
+    from kabar_tui.core.ingest.sources import Source
 
     rng = random.Random(1)
     parts = ["Laporan satu megabita untuk uji kecepatan pembaca"]

@@ -25,8 +25,8 @@ from benchmarks.eval_quotes import (  # noqa: E402
     build,
     read_dev_file,
 )
-from kabar_tui.core.entities import recognise, recognise_many  # noqa: E402
-from kabar_tui.core.quotes import attribute  # noqa: E402
+from kabar_tui.core.language.entities import recognise, recognise_many  # noqa: E402
+from kabar_tui.core.language.quotes import attribute  # noqa: E402
 from kabar_tui.train.corpora import CORPORA, detokenize, load  # noqa: E402
 
 

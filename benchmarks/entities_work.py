@@ -18,9 +18,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.textgen import paragraphs  # noqa: E402
-from kabar_tui.core.entities import gazetteer, recognise, recognise_many  # noqa: E402
-from kabar_tui.core.entities.rules import recognise_with_bases  # noqa: E402
-from kabar_tui.core.quotes import attribute  # noqa: E402
+from kabar_tui.core.language.entities import gazetteer, recognise, recognise_many  # noqa: E402
+from kabar_tui.core.language.entities.rules import recognise_with_bases  # noqa: E402
+from kabar_tui.core.language.quotes import attribute  # noqa: E402
 
 PER_ARTICLE = 8
 BATCH = 8

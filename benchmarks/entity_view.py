@@ -34,13 +34,13 @@ from pathlib import Path
 if not os.environ.get("PYTHONPATH"):  # else the checkout it names runs (a paired run)
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kabar_tui.core.catalog_store import StoredCatalog
-from kabar_tui.core.storage import Storage
+from kabar_tui.core.store.catalog_store import StoredCatalog
+from kabar_tui.core.store.storage import Storage
 
 
 def convert(path: Path) -> None:
     """Layout 13's `mention_names` rows as layout 14's, with their checksums."""
-    from kabar_tui.core import storage, storage_sqlite
+    from kabar_tui.core.store import storage, storage_sqlite
 
     db = sqlite3.connect(path, isolation_level=None)
     db.execute("BEGIN IMMEDIATE")

@@ -25,9 +25,9 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kabar_tui.core.clean import clean_source
+from kabar_tui.core.ingest.clean import clean_source
+from kabar_tui.core.ingest.sources import Source
 from kabar_tui.core.model import Article
-from kabar_tui.core.sources import Source
 
 DEVSET = Path(__file__).parent / "devset"
 _TOKEN = re.compile(r"\w+")

@@ -28,9 +28,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kabar_tui.core.entities import recognise  # noqa: E402
+from kabar_tui.core.language.entities import recognise  # noqa: E402
+from kabar_tui.core.language.quotes import attribute  # noqa: E402
 from kabar_tui.core.model import Quote  # noqa: E402
-from kabar_tui.core.quotes import attribute  # noqa: E402
 from kabar_tui.core.resources import seeds_dir  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data"

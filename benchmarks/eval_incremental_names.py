@@ -3,7 +3,7 @@
     python benchmarks/eval_incremental_names.py CORPUS_DIR WORK_DIR [--added 20]
 
 Copies CORPUS_DIR into WORK_DIR, indexes it, then adds `--added` generated articles one
-at a time (each an incremental update, core.incremental), and compares the result with a
+at a time (each an incremental update, core.corpus.incremental), and compares the result with a
 full index of the same files in a fresh cache: the share of mentions whose canonical name
 differs, the entity and quote-group counts, and whether links and stories are equal.
 """
@@ -20,8 +20,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.corpus import raw_articles
-from kabar_tui.core.pipeline import index_corpus
-from kabar_tui.core.storage import Storage
+from kabar_tui.core.indexing.pipeline import index_corpus
+from kabar_tui.core.store.storage import Storage
 
 
 def main() -> None:

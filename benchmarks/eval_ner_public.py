@@ -27,11 +27,11 @@ from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
 
-from kabar_tui.core.entities.gazetteer import gazetteer_entry
-from kabar_tui.core.entities.recogniser import tag
-from kabar_tui.core.entities.rules import recognise_with_bases
+from kabar_tui.core.corpus.resolve import _abbreviates
+from kabar_tui.core.language.entities.gazetteer import gazetteer_entry
+from kabar_tui.core.language.entities.recogniser import tag
+from kabar_tui.core.language.entities.rules import recognise_with_bases
 from kabar_tui.core.model import Mention
-from kabar_tui.core.resolve import _abbreviates
 from kabar_tui.train.corpora import CORPORA, Sentence, detokenize, load, spans_of
 
 LABELS = ("PER", "LOC", "ORG")
@@ -180,7 +180,7 @@ def tagger_alone(paragraphs: Sequence[str]) -> list[Mention]:
 
 
 def main() -> None:
-    from kabar_tui.core.entities import recognise, recognise_rules, tagger
+    from kabar_tui.core.language.entities import recognise, recognise_rules, tagger
 
     if "--model" in sys.argv:  # a model being tried, not the shipped one
         tagger.MODEL_PATH = Path(sys.argv[sys.argv.index("--model") + 1])

@@ -46,9 +46,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kabar_tui.core.entities import gazetteer, key_tuple, recognise  # noqa: E402
+from kabar_tui.core.language.entities import gazetteer, key_tuple, recognise  # noqa: E402
+from kabar_tui.core.language.quotes import attribute  # noqa: E402
 from kabar_tui.core.model import Quote  # noqa: E402
-from kabar_tui.core.quotes import attribute  # noqa: E402
 
 DEFAULT_REPO = Path("/work/.mirror/sigit-purnomo+pfsa-id/repo")
 # The dev files only, by name. `corpus/pfsa-id-test/test-data.txt` is never read.

@@ -22,9 +22,9 @@ sys.path.insert(0, os.environ.get("PYTHONPATH") or str(Path(__file__).resolve().
 
 from benchmarks.link_peaks import heap
 from benchmarks.names_stage import _status
-from kabar_tui.core import pipeline
-from kabar_tui.core.linking_arrays import release_free_memory
-from kabar_tui.core.pipeline import CORPUS_STAGES, CorpusWork, IndexOptions, index_corpus
+from kabar_tui.core.corpus.linking_arrays import release_free_memory
+from kabar_tui.core.indexing import pipeline
+from kabar_tui.core.indexing.pipeline import CORPUS_STAGES, CorpusWork, IndexOptions, index_corpus
 
 _ATOMS = (str, bytes, bytearray, int, float, bool, array, type(None))
 

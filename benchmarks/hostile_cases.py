@@ -89,7 +89,7 @@ PRELUDE = textwrap.dedent(
 )
 
 READER_VIEWS = """
-from kabar_tui.core.pipeline import build_corpus
+from kabar_tui.core.indexing.pipeline import build_corpus
 from kabar_tui.ui.app import KabarApp
 corpus = build_corpus([HOSTILE], cache=False)
 async def views():
@@ -168,7 +168,7 @@ def cases() -> list[tuple[str, str]]:
         (
             "reader: search and entity view, no control drawn",
             """
-from kabar_tui.core.pipeline import build_corpus
+from kabar_tui.core.indexing.pipeline import build_corpus
 from kabar_tui.ui.app import KabarApp
 corpus = build_corpus([HOSTILE], cache=False)
 async def views():
@@ -204,7 +204,7 @@ for attack in (b"\\x1b]52;c;", b"\\x1b]0;PWNED", b"\\x1b[3J"):
         (
             "reader: escape line in x view shown visibly (nothing lost)",
             """
-from kabar_tui.core.pipeline import build_corpus
+from kabar_tui.core.indexing.pipeline import build_corpus
 corpus = build_corpus([HOSTILE], cache=False)
 article = corpus.article("escapes")
 assert any("]52;c;" in r.text and "\\x1b" not in r.text for r in article.removed)
@@ -300,7 +300,7 @@ assert "BINAR" in text and not bad(text, "\\n")
         ),
         (
             "derived titles/ids from hostile names have no control (core)",
-            "from kabar_tui.core.pipeline import build_corpus\n"
+            "from kabar_tui.core.indexing.pipeline import build_corpus\n"
             "c = build_corpus([HOSTILE], cache=False)\n"
             "assert not any(bad(a.id + a.title + a.path, '') for a in c.articles)",
         ),
@@ -352,13 +352,13 @@ assert "BINAR" in text and not bad(text, "\\n")
     found += [
         (
             "same name in two folders: two ids",
-            f"{outlets}\nfrom kabar_tui.core.pipeline import build_corpus\n"
+            f"{outlets}\nfrom kabar_tui.core.indexing.pipeline import build_corpus\n"
             "ids = [a.id for a in build_corpus([corpus], cache=False).articles]\n"
             "assert len(set(ids)) == 2, ids",
         ),
         (
             "same name in two folders: linked and one story",
-            f"{outlets}\nfrom kabar_tui.core.pipeline import build_corpus\n"
+            f"{outlets}\nfrom kabar_tui.core.indexing.pipeline import build_corpus\n"
             "c = build_corpus([corpus], cache=False)\n"
             "assert c.links and len(c.stories) == 1 and len(c.stories[0].articles) == 2",
         ),
@@ -378,7 +378,7 @@ assert "BINAR" in text and not bad(text, "\\n")
             "same name in two folders: ids stable across cached runs",
             f"{outlets}\nos.environ.pop('KABAR_NO_CACHE', None)\n"
             "os.environ['KABAR_CACHE_DIR'] = str(WORK / 'cache')\n"
-            "from kabar_tui.core.pipeline import build_corpus\n"
+            "from kabar_tui.core.indexing.pipeline import build_corpus\n"
             "runs = [sorted(a.id for a in build_corpus([corpus]).articles) for _ in range(3)]\n"
             "assert runs[0] == runs[1] == runs[2] and len(set(runs[0])) == 2, runs",
         ),
@@ -407,8 +407,8 @@ assert "BINAR" in text and not bad(text, "\\n")
     utf16_be = b"\xfe\xff" + article.encode("utf-16-be")
     with_nul = article.replace("Harga", "Har\x00ga", 1).encode()
     reads = (
-        "from kabar_tui.core.sources import read_source, Source\n"
-        "from kabar_tui.core.pipeline import process_source\n"
+        "from kabar_tui.core.ingest.sources import read_source, Source\n"
+        "from kabar_tui.core.indexing.pipeline import process_source\n"
         "source = read_source(path)\nassert isinstance(source, Source), source\n"
         "article = process_source(source)\n"
     )
@@ -443,7 +443,7 @@ assert "BINAR" in text and not bad(text, "\\n")
         ),
         (
             "a real binary (PNG) is still skipped",
-            "from kabar_tui.core.sources import read_source, Source\n"
+            "from kabar_tui.core.ingest.sources import read_source, Source\n"
             "path = write('png.txt', b'\\x89PNG\\r\\n\\x1a\\n' + bytes(range(256)) * 4)\n"
             "assert not isinstance(read_source(path), Source)",
         ),

@@ -18,7 +18,7 @@ import resource
 import time
 from pathlib import Path
 
-from kabar_tui.core.pipeline import CORPUS_STAGES, CorpusWork, IndexOptions, index_corpus
+from kabar_tui.core.indexing.pipeline import CORPUS_STAGES, CorpusWork, IndexOptions, index_corpus
 
 
 class Marks:

@@ -19,9 +19,9 @@ from array import array
 from pathlib import Path
 
 from benchmarks.bench_cross_article import replicated
-from kabar_tui.core import linking_arrays
-from kabar_tui.core.linking import LinkIndex
-from kabar_tui.core.linking_corpus import CorpusArrays
+from kabar_tui.core.corpus import linking_arrays
+from kabar_tui.core.corpus.linking import LinkIndex
+from kabar_tui.core.corpus.linking_corpus import CorpusArrays
 
 
 def _memory() -> dict[str, int]:

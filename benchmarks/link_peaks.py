@@ -26,7 +26,8 @@ sys.path.insert(0, os.environ.get("PYTHONPATH") or str(Path(__file__).resolve().
 
 from benchmarks.link_stage import _links_hash
 from benchmarks.names_stage import _load, _measured, _status
-from kabar_tui.core import linking, linking_arrays, linking_corpus, linking_passages, pipeline
+from kabar_tui.core.corpus import linking, linking_arrays, linking_corpus, linking_passages
+from kabar_tui.core.indexing import pipeline
 
 _START = time.perf_counter()
 _RANGES: list[int] = []  # the peak while each of the main process's ranges was linked
@@ -147,7 +148,8 @@ def main() -> None:
     folder = Path(sys.argv[1])
     work, _numbers = _load(folder)
     try:
-        from kabar_tui.core import linking_workers, spawned
+        from kabar_tui.core.corpus import linking_workers
+        from kabar_tui.core.processes import spawned
     except ImportError:
         linking_workers = spawned = None  # type: ignore[assignment]
     _sizes_noted()

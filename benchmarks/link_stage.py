@@ -24,7 +24,8 @@ from pathlib import Path
 sys.path.insert(0, os.environ.get("PYTHONPATH") or str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.names_stage import _load, _measured, _status
-from kabar_tui.core import linking, linking_arrays, linking_passages, pipeline
+from kabar_tui.core.corpus import linking, linking_arrays, linking_passages
+from kabar_tui.core.indexing import pipeline
 
 
 def _links_hash(index: linking.LinkIndex, links: list) -> str:
@@ -46,7 +47,7 @@ def _noting_shared_sizes() -> list[int]:
     """The size of each file the workers map (none on main's code before linkspawn)."""
     sizes: list[int] = []
     try:
-        from kabar_tui.core import linking_workers
+        from kabar_tui.core.corpus import linking_workers
     except ImportError:
         return sizes
     written = linking_workers.SharedCorpus.__init__

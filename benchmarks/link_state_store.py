@@ -36,17 +36,19 @@ from typing import Any
 sys.path.insert(0, os.environ.get("PYTHONPATH") or str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.names_stage import _load
-from kabar_tui.core import pipeline
-from kabar_tui.core.incremental import save_link_state
-from kabar_tui.core.storage import DB_NAME, Storage
-from kabar_tui.core.storage_sqlite import LINK_TABLES, SCHEMA_VERSION, _statements
+from kabar_tui.core.corpus.incremental import save_link_state
+from kabar_tui.core.indexing import pipeline
+from kabar_tui.core.store.storage import DB_NAME, Storage
+from kabar_tui.core.store.storage_sqlite import LINK_TABLES, SCHEMA_VERSION, _statements
 
 FULL = -1
 
 
 def convert(path: Path) -> None:
     """Layout 12's posting rows (state, key, passage; -1 once too common) as a row per key."""
-    from kabar_tui.core.linking import posting_record  # this code's (not an older checkout's)
+    from kabar_tui.core.corpus.linking import (
+        posting_record,  # this code's (not an older checkout's)
+    )
 
     db = sqlite3.connect(path, isolation_level=None)
     ((version,),) = db.execute("SELECT value FROM meta WHERE key = 'schema'")

@@ -27,11 +27,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kabar_tui.core import linking, linking_corpus
-from kabar_tui.core.digest import CorpusDigest
-from kabar_tui.core.incremental import save_link_state
-from kabar_tui.core.linking import LinkIndex
-from kabar_tui.core.storage import DB_NAME, Storage
+from kabar_tui.core.corpus import linking, linking_corpus
+from kabar_tui.core.corpus.digest import CorpusDigest
+from kabar_tui.core.corpus.incremental import save_link_state
+from kabar_tui.core.corpus.linking import LinkIndex
+from kabar_tui.core.store.storage import DB_NAME, Storage
 
 
 def _status(field: str) -> int:

@@ -64,12 +64,19 @@ from pathlib import Path
 
 sys.path.insert(0, os.environ.get("PYTHONPATH") or str(Path(__file__).resolve().parent.parent))
 
-from kabar_tui.core import digest as digest_module
-from kabar_tui.core import names_process, pipeline, spawned
-from kabar_tui.core.digest import ArticleDigest, CorpusDigest, unpack_held_digest, unpack_rest
+from kabar_tui.core.corpus import digest as digest_module
+from kabar_tui.core.corpus import names_process
+from kabar_tui.core.corpus.digest import (
+    ArticleDigest,
+    CorpusDigest,
+    unpack_held_digest,
+    unpack_rest,
+)
+from kabar_tui.core.corpus.resolve import Resolution, quote_group_numbers
+from kabar_tui.core.indexing import pipeline
 from kabar_tui.core.model import Story
-from kabar_tui.core.resolve import Resolution, quote_group_numbers
-from kabar_tui.core.storage import (
+from kabar_tui.core.processes import spawned
+from kabar_tui.core.store.storage import (
     _corpus_tables,
     _entities,
     _quote_groups,

@@ -21,8 +21,8 @@ import sys
 from collections import Counter, defaultdict
 
 from benchmarks.eval_ner_public import BRACKETED, Span, is_country, tagger_alone
-from kabar_tui.core.entities import gazetteer_entry, recognise
-from kabar_tui.core.resolve import _abbreviates
+from kabar_tui.core.corpus.resolve import _abbreviates
+from kabar_tui.core.language.entities import gazetteer_entry, recognise
 from kabar_tui.train.corpora import CORPORA, detokenize, load, spans_of
 
 # Words after which a place is named as a place (where idner labels a country LOC)

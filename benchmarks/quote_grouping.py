@@ -31,8 +31,8 @@ from pathlib import Path
 
 sys.path.insert(0, os.environ.get("PYTHONPATH") or str(Path(__file__).resolve().parent.parent))
 
-from kabar_tui.core.digest import unpack_held_digest, unpack_rest
-from kabar_tui.core.resolve import key_group_numbers, quote_key
+from kabar_tui.core.corpus.digest import unpack_held_digest, unpack_rest
+from kabar_tui.core.corpus.resolve import key_group_numbers, quote_key
 
 
 def keys(cache: Path, out: Path) -> None:

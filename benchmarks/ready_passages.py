@@ -33,7 +33,7 @@ _BATCH = 20_000
 
 
 def _statement(table: str) -> str:
-    from kabar_tui.core import storage_sqlite as backend
+    from kabar_tui.core.store import storage_sqlite as backend
 
     return next(s for s in backend.SCHEMA.split(";") if f"CREATE TABLE {table} (" in s)
 
@@ -41,7 +41,7 @@ def _statement(table: str) -> str:
 def _made(db: sqlite3.Connection, table: str, state: int, corpus: int):  # type: ignore[no-untyped-def]
     """(number, position, paragraph, passage made from its paragraph and quotations) of
     each passage `table` holds of a state, in order."""
-    from kabar_tui.core.linking import passage_of
+    from kabar_tui.core.corpus.linking import passage_of
 
     articles = {
         position: (row, article_id)
@@ -79,8 +79,8 @@ def _states(db: sqlite3.Connection) -> list[tuple[int, int]]:
 
 def _pack(db: sqlite3.Connection) -> tuple[int, int]:
     """Layout 13 made 14: `link_passages` written again with the passages packed."""
-    from kabar_tui.core import storage_sqlite as backend
-    from kabar_tui.core.linking_passages import packed
+    from kabar_tui.core.corpus.linking_passages import packed
+    from kabar_tui.core.store import storage_sqlite as backend
 
     (version,) = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
     if version != "13" or backend.SCHEMA_VERSION != 14:
@@ -110,7 +110,7 @@ def _check(db: sqlite3.Connection) -> tuple[int, int]:
     """(passages compared, passages that differ): each stored packed passage against the
     one made from its paragraph and quotations (content words as a set: a passage's
     are a set's, in the order of the process that made it)."""
-    from kabar_tui.core.linking_passages import unpacked
+    from kabar_tui.core.corpus.linking_passages import unpacked
 
     compared = differ = 0
     for state, corpus in _states(db):
@@ -131,8 +131,8 @@ def _check(db: sqlite3.Connection) -> tuple[int, int]:
 
 
 def main() -> None:
-    from kabar_tui.core import storage_sqlite as backend
-    from kabar_tui.core.storage import DB_NAME
+    from kabar_tui.core.store import storage_sqlite as backend
+    from kabar_tui.core.store.storage import DB_NAME
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("folder", type=Path)

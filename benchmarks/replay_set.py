@@ -38,8 +38,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kabar_tui.core.digest import CorpusDigest
-from kabar_tui.core.linking import (
+from kabar_tui.core.corpus.digest import CorpusDigest
+from kabar_tui.core.corpus.linking import (
     FINGERPRINT_POSTING_CAP,
     RARE_WORD_POSTING_CAP,
     RARE_WORDS_MIN_SHARED,

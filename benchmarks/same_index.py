@@ -42,8 +42,8 @@ NUMBERED_INSIDE += ("quote_occurrences", "corpus_parts")  # its checksums cover 
 LEFT_OUT = ("fingerprint", "corpus_key", "last_used")
 READ_BACK = """
 import json, sys
-from kabar_tui.core.export import corpus_to_dict
-from kabar_tui.core.pipeline import index_corpus
+from kabar_tui.core.store.export import corpus_to_dict
+from kabar_tui.core.indexing.pipeline import index_corpus
 report = index_corpus([sys.argv[1]], keep_articles=True)
 assert report.corpus_from_cache
 print(json.dumps(corpus_to_dict(report.corpus), sort_keys=True, default=str))
@@ -55,7 +55,7 @@ def mention_rows(db: sqlite3.Connection) -> list[list[object]]:
     columns = [row[1] for row in db.execute("PRAGMA table_info('mention_names')")]
     if "names" not in columns:
         return [list(row) for row in db.execute("SELECT * FROM mention_names")]
-    from kabar_tui.core.storage import unpack_names  # the checkout running this script's
+    from kabar_tui.core.store.storage import unpack_names  # the checkout running this script's
 
     return [
         [corpus, article, position, code]

@@ -24,11 +24,11 @@ DUMP = r'''
 import array, dataclasses, json, sys
 from pathlib import Path
 from benchmarks.textgen import paragraphs
-from kabar_tui.core.entities import recognise, recognise_many
-from kabar_tui.core.export import article_to_dict
-from kabar_tui.core.pipeline import IndexOptions, _process_many, _Shape
-from kabar_tui.core.quotes import attribute
-from kabar_tui.core.sources import Source, read_source
+from kabar_tui.core.language.entities import recognise, recognise_many
+from kabar_tui.core.store.export import article_to_dict
+from kabar_tui.core.indexing.pipeline import IndexOptions, _process_many, _Shape
+from kabar_tui.core.language.quotes import attribute
+from kabar_tui.core.ingest.sources import Source, read_source
 
 
 def plain(x):

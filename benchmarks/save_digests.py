@@ -21,8 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kabar_tui.core import pipeline
-from kabar_tui.core.digest import CorpusDigest
+from kabar_tui.core.corpus.digest import CorpusDigest
+from kabar_tui.core.indexing import pipeline
 
 
 class _Saved(Exception):

@@ -44,10 +44,8 @@ import shutil
 from pathlib import Path
 
 from benchmarks.searchgen import LEXICON, MUTATED, _zipf, lexicon
-from kabar_tui.core.model import Article, Corpus, EntityRecord, QuoteRecord, Story
-from kabar_tui.core.pipeline import index_corpus
-from kabar_tui.core.search_store import save_stored_search
-from kabar_tui.core.sources import (
+from kabar_tui.core.indexing.pipeline import index_corpus
+from kabar_tui.core.ingest.sources import (
     Source,
     article_ids,
     discover,
@@ -55,7 +53,9 @@ from kabar_tui.core.sources import (
     display_path,
     path_key,
 )
-from kabar_tui.core.storage import Storage, code_fingerprint, corpus_key, file_signature
+from kabar_tui.core.model import Article, Corpus, EntityRecord, QuoteRecord, Story
+from kabar_tui.core.search.search_store import save_stored_search
+from kabar_tui.core.store.storage import Storage, code_fingerprint, corpus_key, file_signature
 
 _SAVED_TOGETHER = 1000
 _LOWER_WORD = re.compile(r"(?<!\w)[a-z]{4,}(?!\w)")

@@ -44,9 +44,10 @@ from pathlib import Path
 
 from benchmarks.names_stage import stored_digests
 from benchmarks.store_results import _status, by_position
-from kabar_tui.core import pipeline, storage
-from kabar_tui.core.resolve import Resolution
-from kabar_tui.core.storage import (
+from kabar_tui.core.corpus.resolve import Resolution
+from kabar_tui.core.indexing import pipeline
+from kabar_tui.core.store import storage
+from kabar_tui.core.store.storage import (
     DB_NAME,
     Storage,
     _corpus_tables,
@@ -192,8 +193,8 @@ def copies(cache: Path, count: int, before: bool) -> None:
     quotation groups: the corpus-wide results are not copied). `before`: as main's code
     before endmem ran it: every rest unpacked at once first (`_resolve`'s refill), the
     quotations and mention names made before the search index's thread starts."""
-    from kabar_tui.core.digest import CorpusDigest, unpack_held_digest
-    from kabar_tui.core.linking_arrays import release_free_memory
+    from kabar_tui.core.corpus.digest import CorpusDigest, unpack_held_digest
+    from kabar_tui.core.corpus.linking_arrays import release_free_memory
 
     db = sqlite3.connect(cache / DB_NAME)
     [(fingerprint,)] = db.execute("SELECT DISTINCT fingerprint FROM articles").fetchall()

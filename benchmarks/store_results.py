@@ -32,8 +32,8 @@ from pathlib import Path
 if not os.environ.get("PYTHONPATH"):  # else the checkout it names runs (a paired run)
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kabar_tui.core import storage as storage_module
-from kabar_tui.core.storage import (
+from kabar_tui.core.store import storage as storage_module
+from kabar_tui.core.store.storage import (
     CorpusResults,
     Storage,
     StoredNames,
@@ -44,7 +44,7 @@ from kabar_tui.core.storage import (
     _stories,
     collector_paused,
 )
-from kabar_tui.core.storage_sqlite import transaction
+from kabar_tui.core.store.storage_sqlite import transaction
 
 
 def _status(field: str) -> int:
@@ -72,7 +72,7 @@ def _mention_names(rows: list[tuple], names: list[str]) -> dict[int, list[str]]:
     checkout before the change runs this file too (`PYTHONPATH`, from a copy of it)."""
     if not rows or not isinstance(rows[0][1], bytes):
         return by_position(rows, names)
-    from kabar_tui.core.storage import unpack_names
+    from kabar_tui.core.store.storage import unpack_names
 
     return {position: [names[code] for code in unpack_names(packed)] for position, packed in rows}
 

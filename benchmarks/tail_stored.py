@@ -33,14 +33,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kabar_tui.core import pipeline
-from kabar_tui.core.digest import CorpusDigest, pack_digest, without_rest
-from kabar_tui.core.incremental import save_link_state
-from kabar_tui.core.linking import LinkIndex
+from kabar_tui.core.corpus.digest import CorpusDigest, pack_digest, without_rest
+from kabar_tui.core.corpus.incremental import save_link_state
+from kabar_tui.core.corpus.linking import LinkIndex
+from kabar_tui.core.indexing import pipeline
+from kabar_tui.core.ingest.sources import Source
 from kabar_tui.core.model import Corpus
-from kabar_tui.core.search_build import ArticleTerms
-from kabar_tui.core.sources import Source
-from kabar_tui.core.storage import (
+from kabar_tui.core.search.search_build import ArticleTerms
+from kabar_tui.core.store.storage import (
     DB_NAME,
     CorpusResults,
     Storage,

@@ -26,10 +26,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kabar_tui.core.entities.gazetteer import curated_names  # noqa: E402
-from kabar_tui.core.filter_values import MIN_FUZZY_CHARS, NameMatcher  # noqa: E402
+from kabar_tui.core.indexing.pipeline import build_corpus  # noqa: E402
+from kabar_tui.core.language.entities.gazetteer import curated_names  # noqa: E402
 from kabar_tui.core.lexicon import data_lines  # noqa: E402
-from kabar_tui.core.pipeline import build_corpus  # noqa: E402
+from kabar_tui.core.search.filter_values import MIN_FUZZY_CHARS, NameMatcher  # noqa: E402
 from kabar_tui.core.text import data_pairs  # noqa: E402
 from kabar_tui.core.textfold import fold, words  # noqa: E402
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from kabar_tui.core.storage import pack_names, unpack_names
+from kabar_tui.core.store.storage import pack_names, unpack_names
 
 # The first mention's name of an article made the next name (a valid row, wrong content).
 FIRST_NAME_BUMPED = "UPDATE mention_names SET names = first_name_bumped(names) WHERE article = ?"

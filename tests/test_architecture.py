@@ -32,12 +32,32 @@ def imported_names(path: Path) -> set[str]:
 
 
 def test_core_modules_do_not_import_textual_in_source() -> None:
+    """The core, every stage package under it, and the presentation helpers the CLI uses."""
     offenders = [
         str(path.relative_to(PACKAGE))
-        for path in PACKAGE.joinpath("core").rglob("*.py")
+        for folder in ("core", "present")
+        for path in PACKAGE.joinpath(folder).rglob("*.py")
         if any(name.split(".")[0] == "textual" for name in imported_names(path))
     ]
     assert not offenders, f"core modules import textual: {offenders}"
+
+
+def test_core_does_not_import_its_front_ends_or_presentation() -> None:
+    front = ("kabar_tui.ui", "kabar_tui.cli", "kabar_tui.present")
+    offenders = [
+        f"{path.relative_to(PACKAGE)}: {name}"
+        for path in PACKAGE.joinpath("core").rglob("*.py")
+        for name in imported_names(path)
+        if name.startswith(front)
+    ]
+    assert not offenders, f"core modules import a front end: {offenders}"
+
+
+def test_every_core_package_is_a_package() -> None:
+    """Each stage folder has its `__init__.py`, so a non-editable install ships it."""
+    folders = {path.parent for path in PACKAGE.joinpath("core").rglob("*.py")}
+    missing = [str(folder) for folder in folders if not (folder / "__init__.py").is_file()]
+    assert not missing, missing
 
 
 def test_importing_the_core_and_cli_does_not_load_textual() -> None:
@@ -58,5 +78,12 @@ def test_importing_the_core_and_cli_does_not_load_textual() -> None:
 
 
 def test_the_check_sees_the_core() -> None:
-    names = {p.name for p in core_modules()}
-    assert {"model.py", "sources.py", "pipeline.py"} <= names
+    names = {p.relative_to(PACKAGE).as_posix() for p in core_modules()}
+    assert {
+        "core/model.py",
+        "core/ingest/sources.py",
+        "core/language/entities/tagger.py",
+        "core/indexing/pipeline.py",
+        "core/store/catalog.py",
+        "present/themes.py",
+    } <= names

@@ -16,8 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from kabar_tui.core import catalog_open
-from kabar_tui.core.catalog import (
+from kabar_tui.core.corpus.linking import related
+from kabar_tui.core.indexing.pipeline import IndexOptions, build_corpus, finish_corpus, index_corpus
+from kabar_tui.core.ingest.sources import discover_paths
+from kabar_tui.core.model import Corpus
+from kabar_tui.core.store import catalog_open
+from kabar_tui.core.store.catalog import (
     LIST_SORTS,
     ArticleHead,
     Catalog,
@@ -28,13 +32,9 @@ from kabar_tui.core.catalog import (
     head_matches,
     sort_heads,
 )
-from kabar_tui.core.catalog_open import open_catalog, recent_catalog, reopen_catalog
-from kabar_tui.core.catalog_store import StoredCatalog
-from kabar_tui.core.linking import related
-from kabar_tui.core.model import Corpus
-from kabar_tui.core.pipeline import IndexOptions, build_corpus, finish_corpus, index_corpus
-from kabar_tui.core.sources import discover_paths
-from kabar_tui.core.storage import DB_NAME, Storage, unpack_names
+from kabar_tui.core.store.catalog_open import open_catalog, recent_catalog, reopen_catalog
+from kabar_tui.core.store.catalog_store import StoredCatalog
+from kabar_tui.core.store.storage import DB_NAME, Storage, unpack_names
 
 
 @pytest.fixture(scope="module")
@@ -720,8 +720,8 @@ import sys
 import threading
 import time
 from pathlib import Path
-from kabar_tui.core.catalog_open import FolderVouch, open_catalog
-from kabar_tui.core.storage import DB_NAME, Storage
+from kabar_tui.core.store.catalog_open import FolderVouch, open_catalog
+from kabar_tui.core.store.storage import DB_NAME, Storage
 
 folder, cache = Path(sys.argv[1]), Path(sys.argv[2])
 vouch = FolderVouch([folder], cache)

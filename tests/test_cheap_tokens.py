@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benchmarks.textgen import paragraphs
-from kabar_tui.core.entities.features import (
+from kabar_tui.core.language.entities.features import (
     BOUNDARY,
     OFFSETS,
     SHAPE_RUNS,
@@ -21,9 +21,9 @@ from kabar_tui.core.entities.features import (
     shape,
     word_attributes,
 )
-from kabar_tui.core.entities.gazetteer import MAX_PHRASE_WORDS, gazetteer, token_key
-from kabar_tui.core.entities.rules import _longest, _name_at
-from kabar_tui.core.entities.tokens import tokenize
+from kabar_tui.core.language.entities.gazetteer import MAX_PHRASE_WORDS, gazetteer, token_key
+from kabar_tui.core.language.entities.rules import _longest, _name_at
+from kabar_tui.core.language.entities.tokens import tokenize
 from kabar_tui.core.lexicon import (
     LOC,
     NAME_WORD,
@@ -287,7 +287,7 @@ def test_stop_tokens_found_in_the_text_are_the_stop_tokens(text: str) -> None:
     """`_stop_tokens` (each stop found by `str.find`, its token by bisection) names the
     tagger's tokens that are a sentence stop, in order, as a test of every token did; and
     `_sentences` given them reads the same sentences."""
-    from kabar_tui.core.entities.recogniser import SENTENCE_END, _sentences, _stop_tokens
+    from kabar_tui.core.language.entities.recogniser import SENTENCE_END, _sentences, _stop_tokens
 
     words, starts, ends = tagger_tokens(text)
     stops = _stop_tokens(text, starts, ends)
@@ -298,7 +298,7 @@ def test_stop_tokens_found_in_the_text_are_the_stop_tokens(text: str) -> None:
 def test_the_word_table_of_the_rules_tokens_reads_again_once_cleared(monkeypatch) -> None:
     """`Tokens`' keys, capitals and acronyms come from a table by word, cleared when full:
     the same lists with the table emptied at every new word."""
-    from kabar_tui.core.entities import tokens as tokens_module
+    from kabar_tui.core.language.entities import tokens as tokens_module
 
     text = " ".join(paragraphs(3, seed=8)) + " KPK dan A.S. serta Jong-un, PT ABC."
     before = tokenize(text)
@@ -311,8 +311,8 @@ def test_the_word_table_of_the_rules_tokens_reads_again_once_cleared(monkeypatch
 def test_askable_tags_are_the_sure_and_capitals_only_mentions_tags() -> None:
     """`recogniser.ASKABLE_TAGS` holds exactly the rule tags of a mention only a sure name
     overrules or of a name the rules read from capitals alone, for every basis."""
-    from kabar_tui.core.entities.features import _RULE_TAGS
-    from kabar_tui.core.entities.recogniser import ASKABLE_TAGS, SURE_TAGS, WEIGHED_TAG
+    from kabar_tui.core.language.entities.features import _RULE_TAGS
+    from kabar_tui.core.language.entities.recogniser import ASKABLE_TAGS, SURE_TAGS, WEIGHED_TAG
 
     bases = ("known", "head", "titled", "unknown", "acronym", "club", "context", "tail")
     bases += ("region", "resolved", "holder", "actor")
@@ -327,8 +327,8 @@ def test_askable_tags_are_the_sure_and_capitals_only_mentions_tags() -> None:
 def test_word_tables_of_the_tagger_answer_as_their_tests(words) -> None:
     """`_tag_articles`' tables by word answer as the tests they keep: whether a token
     could open a name (capitalised and no ordinary word, or an outlet) and `_carries`."""
-    from kabar_tui.core.entities.gazetteer import media_names
-    from kabar_tui.core.entities.recogniser import _CARRIES, _carries, _opener
+    from kabar_tui.core.language.entities.gazetteer import media_names
+    from kabar_tui.core.language.entities.recogniser import _CARRIES, _carries, _opener
 
     ordinary, media = gazetteer().not_entities, media_names()
     opener = _opener()
@@ -356,7 +356,7 @@ def test_a_plain_name_is_left_as_it_is_by_the_end_of_the_merge(pieces, after) ->
     (`_PLAIN_NAMES`, a table by text): the titles, `KH`, number words and clubs' tails its
     last step (`_merge_end`) takes off or reads leave those mentions unchanged too, whatever
     their label and whatever follows them."""
-    from kabar_tui.core.entities.recogniser import _PLAIN_NAMES, _merge_end, _plain_name
+    from kabar_tui.core.language.entities.recogniser import _PLAIN_NAMES, _merge_end, _plain_name
     from kabar_tui.core.model import Mention
 
     name = " ".join(pieces)

@@ -1,7 +1,7 @@
 from datetime import datetime, timedelta, timezone
 
-from kabar_tui.core.citation import cite_passage, cite_quote, source_line
 from kabar_tui.core.model import Article, Paragraph, Quote
+from kabar_tui.present.citation import cite_passage, cite_quote, source_line
 
 
 def make_article(**extra) -> Article:

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from kabar_tui.core.clean import clean_source
+from kabar_tui.core.ingest.clean import clean_source
+from kabar_tui.core.ingest.sources import Source, read_source
 from kabar_tui.core.model import Article
-from kabar_tui.core.sources import Source, read_source
 from kabar_tui.core.text import comparable, normalise
 
 FIXTURES = Path(__file__).parent / "fixtures" / "articles"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from benchmarks.corpus import raw_articles
-from kabar_tui.core.clean import clean_source
-from kabar_tui.core.sources import Source
+from kabar_tui.core.ingest.clean import clean_source
+from kabar_tui.core.ingest.sources import Source
 from kabar_tui.core.text import comparable, normalise
 
 

@@ -5,9 +5,9 @@ captions wrapped onto several lines, widgets inside a body, the story's block on
 
 from __future__ import annotations
 
-from kabar_tui.core.clean import clean_source
-from kabar_tui.core.sources import Source
-from kabar_tui.core.stitch import stitch_groups
+from kabar_tui.core.ingest.clean import clean_source
+from kabar_tui.core.ingest.sources import Source
+from kabar_tui.core.ingest.stitch import stitch_groups
 
 
 def article(text: str):

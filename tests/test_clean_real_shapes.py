@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from kabar_tui.core.boilerplate import chrome_reason, looks_like_headline
-from kabar_tui.core.clean import clean_source
-from kabar_tui.core.dates import find_date
-from kabar_tui.core.inline import cut_inline_junk
-from kabar_tui.core.metadata import dateline_outlet, read_meta_line, site_suffix
-from kabar_tui.core.repair import looks_glued, split_at_dot, unglue
-from kabar_tui.core.sources import Source
+from kabar_tui.core.ingest.boilerplate import chrome_reason, looks_like_headline
+from kabar_tui.core.ingest.clean import clean_source
+from kabar_tui.core.ingest.dates import find_date
+from kabar_tui.core.ingest.inline import cut_inline_junk
+from kabar_tui.core.ingest.metadata import dateline_outlet, read_meta_line, site_suffix
+from kabar_tui.core.ingest.repair import looks_glued, split_at_dot, unglue
+from kabar_tui.core.ingest.sources import Source
+from kabar_tui.core.ingest.vocabulary import known
 from kabar_tui.core.text import normalise
-from kabar_tui.core.vocabulary import known
 
 WIB = timezone(timedelta(hours=7))
 TITLE = "Pemerintah Kota Siapkan Taman Baru untuk Warga"

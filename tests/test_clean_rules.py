@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from kabar_tui.core.boilerplate import chrome_reason, looks_like_headline, title_case
-from kabar_tui.core.clean import clean_source
-from kabar_tui.core.repair import unglue
-from kabar_tui.core.sources import Source
+from kabar_tui.core.ingest.boilerplate import chrome_reason, looks_like_headline, title_case
+from kabar_tui.core.ingest.clean import clean_source
+from kabar_tui.core.ingest.repair import unglue
+from kabar_tui.core.ingest.sources import Source
 from kabar_tui.core.text import normalise
 
 PARAGRAPH = "Pemerintah akan menaikkan anggaran pendidikan tahun depan, kata menteri di Jakarta."

@@ -6,10 +6,10 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from kabar_tui.core.clean import clean_source
+from kabar_tui.core.ingest.clean import clean_source
+from kabar_tui.core.ingest.sources import Source, read_source
 from kabar_tui.core.model import Article
 from kabar_tui.core.resources import seeds_dir
-from kabar_tui.core.sources import Source, read_source
 from kabar_tui.core.text import comparable, normalise
 
 WIB = timezone(timedelta(hours=7))

@@ -11,10 +11,10 @@ import pytest
 
 from kabar_tui.cli import common, list_cmd, quotes_cmd, related_cmd, search_cmd, show_cmd
 from kabar_tui.cli import main as kabar
-from kabar_tui.core import pipeline
-from kabar_tui.core.catalog_store import StoredCatalog
-from kabar_tui.core.pipeline import build_corpus
-from kabar_tui.core.storage import DB_NAME, Storage
+from kabar_tui.core.indexing import pipeline
+from kabar_tui.core.indexing.pipeline import build_corpus
+from kabar_tui.core.store.catalog_store import StoredCatalog
+from kabar_tui.core.store.storage import DB_NAME, Storage
 
 SEEDS = build_corpus(cache=False)
 FIRST, SECOND = SEEDS.articles[0].id, SEEDS.articles[2].id

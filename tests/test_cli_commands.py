@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kabar_tui.cli import main
-from kabar_tui.core import sources
+from kabar_tui.core.ingest import sources
 
 FIXTURES = Path(__file__).parent / "fixtures" / "articles"
 GOOD = (

@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from kabar_tui.cli import main
-from kabar_tui.core.pipeline import build_corpus
+from kabar_tui.core.indexing.pipeline import build_corpus
 from kabar_tui.core.resources import seeds_dir
 
 

@@ -6,7 +6,7 @@ import base64
 
 from textual.app import App
 
-from kabar_tui.core.clipboard import (
+from kabar_tui.present.clipboard import (
     MAX_PAYLOAD,
     Route,
     clipboard_route,

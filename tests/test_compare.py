@@ -9,15 +9,15 @@ import pytest
 from kabar_tui.cli import main
 from kabar_tui.cli.common import find_article
 from kabar_tui.cli.ids import shortest_unique_ids
-from kabar_tui.core.compare import (
+from kabar_tui.core.corpus.compare import (
     compare_articles,
     compare_candidates,
     monotone_links,
     quotes_only_in,
     word_diff,
 )
+from kabar_tui.core.indexing.pipeline import build_corpus
 from kabar_tui.core.model import Article, Corpus, Link, Paragraph, Quote, Story
-from kabar_tui.core.pipeline import build_corpus
 
 
 def make_article(article_id: str, texts: list[str], outlet: str) -> Article:

@@ -4,8 +4,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from kabar_tui.config import load_config, save_setting
-from kabar_tui.core.formatting import format_date, format_relative, locale_or_default
 from kabar_tui.core.shortening import shortened
+from kabar_tui.present.formatting import format_date, format_relative, locale_or_default
 
 WIB = timezone(timedelta(hours=7))
 

@@ -15,9 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from kabar_tui.core import pipeline
-from kabar_tui.core import storage as storage_module
-from kabar_tui.core.digest import (
+from kabar_tui.core.corpus.digest import (
     ArticleDigest,
     DigestUnreadable,
     held_back,
@@ -26,12 +24,14 @@ from kabar_tui.core.digest import (
     unpack_rest,
     without_rest,
 )
-from kabar_tui.core.export import corpus_to_dict
-from kabar_tui.core.linking_passages import BufferedPassages, PassageBlock
-from kabar_tui.core.pipeline import CorpusWork, IndexOptions, IndexReport, index_corpus
-from kabar_tui.core.search_store import open_search
-from kabar_tui.core.sources import read_sources
-from kabar_tui.core.storage import Storage
+from kabar_tui.core.corpus.linking_passages import BufferedPassages, PassageBlock
+from kabar_tui.core.indexing import pipeline
+from kabar_tui.core.indexing.pipeline import CorpusWork, IndexOptions, IndexReport, index_corpus
+from kabar_tui.core.ingest.sources import read_sources
+from kabar_tui.core.search.search_store import open_search
+from kabar_tui.core.store import storage as storage_module
+from kabar_tui.core.store.export import corpus_to_dict
+from kabar_tui.core.store.storage import Storage
 from tests.test_incremental import link_set, write_corpus
 from tests.test_search_store import queries
 

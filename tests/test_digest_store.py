@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from kabar_tui.core.digest import DigestUnreadable, uncoded_digest, unpack_digest
-from kabar_tui.core.export import corpus_to_dict
-from kabar_tui.core.pipeline import IndexReport, index_corpus, process_source
-from kabar_tui.core.search_build import article_terms
-from kabar_tui.core.search_store import open_search
-from kabar_tui.core.sources import Source, read_sources
-from kabar_tui.core.storage import Storage
+from kabar_tui.core.corpus.digest import DigestUnreadable, uncoded_digest, unpack_digest
+from kabar_tui.core.indexing.pipeline import IndexReport, index_corpus, process_source
+from kabar_tui.core.ingest.sources import Source, read_sources
+from kabar_tui.core.search.search_build import article_terms
+from kabar_tui.core.search.search_store import open_search
+from kabar_tui.core.store.export import corpus_to_dict
+from kabar_tui.core.store.storage import Storage
 from tests.test_incremental import add_files, indexed_copy, link_set, rebuilt, write_corpus
 from tests.test_search_store import queries
 

@@ -5,17 +5,22 @@ from __future__ import annotations
 import pytest
 
 from benchmarks.textgen import paragraphs
-from kabar_tui.core.entities import (
+from kabar_tui.core.language.entities import (
     find_entities,
     gazetteer_entry,
     recognise,
     rules,
     title_and_caption_entities,
 )
-from kabar_tui.core.entities.gazetteer import gazetteer
-from kabar_tui.core.entities.recogniser import TITLE_ABBREVIATIONS
-from kabar_tui.core.entities.rules import _longest, _name_at, _title_at, recognise_with_bases
-from kabar_tui.core.entities.tokens import tokenize
+from kabar_tui.core.language.entities.gazetteer import gazetteer
+from kabar_tui.core.language.entities.recogniser import TITLE_ABBREVIATIONS
+from kabar_tui.core.language.entities.rules import (
+    _longest,
+    _name_at,
+    _title_at,
+    recognise_with_bases,
+)
+from kabar_tui.core.language.entities.tokens import tokenize
 from kabar_tui.core.lexicon import Label
 from kabar_tui.core.model import Article, Caption, Mention, Paragraph
 
@@ -1184,7 +1189,7 @@ def test_a_place_reading_does_not_take_the_name_after_a_title(place: str, takes:
     """After a title chain, a known place and one unknown word ending the person the rules
     read are the title's place and the person's name: the tagger's place over both does
     not overrule that person (`recogniser._gives_way`)."""
-    from kabar_tui.core.entities.recogniser import _place_takes_the_name
+    from kabar_tui.core.language.entities.recogniser import _place_takes_the_name
     from kabar_tui.core.model import Mention
 
     text = f"kata Ketua Kelompok Pelestari Hutan Wanalestari {place}, di hutan."
@@ -1295,7 +1300,7 @@ def test_a_short_title_and_its_stop_end_no_sentence() -> None:
     after it is read with the words before it, here a hospital named after a doctor."""
     result = found("Pasien itu dirujuk ke RSUP Dr. Kariadi Semarang pada malam harinya.")
     assert any(name.startswith("RSUP Dr. Kariadi") for name, _ in result)
-    from kabar_tui.core.entities.recogniser import _sentences
+    from kabar_tui.core.language.entities.recogniser import _sentences
 
     words = ["Ia", "menemui", "Prof", ".", "Sulastri", "kemarin", ".", "Ia", "pulang", "."]
     assert _sentences(words) == [(0, 7), (7, 10)]
@@ -1329,7 +1334,7 @@ def test_a_name_ends_before_the_short_title_of_the_person_after_it(
 
 def test_a_person_read_with_a_short_title_and_its_stop_loses_them() -> None:
     """The tagger may read `Mr.` into a person's name now that its stop ends no sentence."""
-    from kabar_tui.core.entities.recogniser import _without_title
+    from kabar_tui.core.language.entities.recogniser import _without_title
 
     text = "Ia berunding dengan Mr. Soebandrio Wirjosandjojo kemarin."
     start = text.index("Mr.")

@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 
 from kabar_tui import cli
-from kabar_tui.core.boilerplate import LABELS, reason_rows
-from kabar_tui.core.entities.gazetteer import curated_names
-from kabar_tui.core.export import corpus_to_dict
+from kabar_tui.core.indexing.pipeline import build_corpus
+from kabar_tui.core.ingest.boilerplate import LABELS, reason_rows
+from kabar_tui.core.language.entities.gazetteer import curated_names
 from kabar_tui.core.lexicon import DataFileError, Label, numbered_data_lines
 from kabar_tui.core.model import LinkKind, QuoteKind, RemovalReason
-from kabar_tui.core.pipeline import build_corpus
-from kabar_tui.core.query import KINDS, HitKind
-from kabar_tui.core.search import SearchIndex
+from kabar_tui.core.search.query import KINDS, HitKind
+from kabar_tui.core.search.search import SearchIndex
+from kabar_tui.core.store.export import corpus_to_dict
 
 
 def _data_folder(tmp_path: Path, name: str, text: str) -> Path:

@@ -10,17 +10,24 @@ from pathlib import Path
 
 import pytest
 
-from kabar_tui.core.catalog import MemoryCatalog
-from kabar_tui.core.catalog_open import open_catalog
-from kabar_tui.core.filter_values import NameMatcher, ValueMatch
+from kabar_tui.core.indexing.pipeline import build_corpus, index_corpus
+from kabar_tui.core.ingest.sources import Source
 from kabar_tui.core.model import Article, Corpus, Paragraph, Quote, QuoteKind
-from kabar_tui.core.pipeline import build_corpus, index_corpus
-from kabar_tui.core.query import FilterProblem, HitKind, filter_problem
 from kabar_tui.core.resources import seeds_dir
-from kabar_tui.core.search import SearchEngine, SearchIndex
-from kabar_tui.core.search_store import open_search, save_search
-from kabar_tui.core.sources import Source
-from kabar_tui.core.storage import DB_NAME, Storage, corpus_key
+from kabar_tui.core.search.filter_values import NameMatcher, ValueMatch
+from kabar_tui.core.search.query import (
+    FILTERS,
+    KINDS,
+    FilterProblem,
+    HitKind,
+    filter_problem,
+    type_values_help,
+)
+from kabar_tui.core.search.search import SearchEngine, SearchIndex
+from kabar_tui.core.search.search_store import open_search, save_search
+from kabar_tui.core.store.catalog import MemoryCatalog
+from kabar_tui.core.store.catalog_open import open_catalog
+from kabar_tui.core.store.storage import DB_NAME, Storage, corpus_key
 from kabar_tui.ui.labels import value_notes
 
 SPEAKERS = (
@@ -209,6 +216,16 @@ def test_a_typo_in_a_type_is_taken_as_the_closest_kind(searcher: SearchEngine) -
     assert {hit.kind for hit in searcher.search("jembatan type:titel")} == {HitKind.TITLE}
     assert value_notes(searcher.search_page("jembatan type:quotes").values) == []
     assert filter_problem("jembatan type:qoute") is None
+
+
+def test_the_hint_for_a_wrong_type_comes_from_the_filters_registry() -> None:
+    """The hint names every kind once, the `type:` filter's example first: a kind added to
+    `HitKind` is offered without touching the front ends."""
+    example = next(f.example for f in FILTERS if f.key == "type")
+    hint = type_values_help()
+    assert hint.startswith(example + ", ")
+    named = [part.removeprefix("type:") for part in hint.split(", ")]
+    assert sorted(named) == sorted(KINDS)
 
 
 def test_a_type_like_no_kind_is_still_refused(searcher: SearchEngine) -> None:

@@ -25,7 +25,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kabar_tui.cli import common, list_cmd, main, quotes_cmd, related_cmd, search_cmd, show_cmd
-from kabar_tui.core import sources
+from kabar_tui.core.indexing.pipeline import build_corpus, process_source
+from kabar_tui.core.ingest import sources
+from kabar_tui.core.ingest.sources import Source, article_ids, discover, read_source
 from kabar_tui.core.model import (
     Article,
     Caption,
@@ -36,9 +38,7 @@ from kabar_tui.core.model import (
     Quote,
     RemovedLine,
 )
-from kabar_tui.core.pipeline import build_corpus, process_source
 from kabar_tui.core.safe import safe_record, strip_escapes, visible
-from kabar_tui.core.sources import Source, article_ids, discover, read_source
 from tests.hostile_files import (
     ATTACK_LINE,
     BODY,

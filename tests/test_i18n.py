@@ -15,7 +15,7 @@ from babel.messages.pofile import read_po
 
 import kabar_tui
 from kabar_tui import i18n
-from kabar_tui.core.formatting import (
+from kabar_tui.present.formatting import (
     format_number,
     format_published,
     format_relative,

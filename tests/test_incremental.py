@@ -1,4 +1,4 @@
-"""Files added to a cached corpus update its cross-article results (core.incremental):
+"""Files added to a cached corpus update its cross-article results (core.corpus.incremental):
 the same links and stories as a full run, names merged into the stored entities."""
 
 from __future__ import annotations
@@ -18,15 +18,16 @@ import pytest
 
 from benchmarks.corpus import raw_articles
 from benchmarks.textgen import paragraph
-from kabar_tui.core import incremental, pipeline
-from kabar_tui.core.catalog import MemoryCatalog
-from kabar_tui.core.catalog_open import open_catalog
-from kabar_tui.core.incremental import _merge_entities
-from kabar_tui.core.linking import SIMILAR, LinkIndex, Passage, passage_of
+from kabar_tui.core.corpus import incremental
+from kabar_tui.core.corpus.incremental import _merge_entities
+from kabar_tui.core.corpus.linking import SIMILAR, LinkIndex, Passage, passage_of
+from kabar_tui.core.indexing import pipeline
+from kabar_tui.core.indexing.pipeline import IndexReport, index_corpus
 from kabar_tui.core.model import EntityRecord, Link
-from kabar_tui.core.pipeline import IndexReport, index_corpus
 from kabar_tui.core.resources import seeds_dir
-from kabar_tui.core.storage import _PART, Storage
+from kabar_tui.core.store.catalog import MemoryCatalog
+from kabar_tui.core.store.catalog_open import open_catalog
+from kabar_tui.core.store.storage import _PART, Storage
 from tests import stored_names
 
 GENERATED = 150
@@ -355,7 +356,7 @@ def test_deferred_pairs_are_judged_again_when_the_rarity_limit_rises(
     corpus (0.1% of them), and pairs deferred for want of rare words are judged again.
     Here a larger share brings that within a small corpus: two words in 40 paragraphs
     are too common for the stored corpus and rare once 48 files are added."""
-    from kabar_tui.core import incremental, linking
+    from kabar_tui.core.corpus import incremental, linking
 
     folder = tmp_path / "news"
     shutil.copytree(news, folder)
@@ -400,7 +401,7 @@ def test_only_similar_pairs_resting_on_counted_words_are_judged_again(
     one added article making the words of event 0 common has the pairs resting on its
     words judged again (those of event 0 go), the others keep their stored verdict, and
     the links are still a full run's."""
-    from kabar_tui.core import incremental
+    from kabar_tui.core.corpus import incremental
 
     judged: list[tuple] = []
     read_pairs = incremental._similar_pairs_with

@@ -17,12 +17,16 @@ from typing import Any
 import pytest
 
 from benchmarks.corpus import raw_articles
-from kabar_tui.core import pipeline
-from kabar_tui.core.digest import CorpusDigest, held_apart, held_back, unpack_rest, without_rest
-from kabar_tui.core.entities import find_entities, find_entities_many
-from kabar_tui.core.export import corpus_to_dict
-from kabar_tui.core.model import Article
-from kabar_tui.core.pipeline import (
+from kabar_tui.core.corpus.digest import (
+    CorpusDigest,
+    held_apart,
+    held_back,
+    unpack_rest,
+    without_rest,
+)
+from kabar_tui.core.corpus.resolve import caption_people, caption_people_many
+from kabar_tui.core.indexing import pipeline
+from kabar_tui.core.indexing.pipeline import (
     ARTICLE_STAGES,
     WORKER_COLLECT_EVERY,
     IndexOptions,
@@ -35,10 +39,12 @@ from kabar_tui.core.pipeline import (
     process_source,
     process_sources,
 )
-from kabar_tui.core.resolve import caption_people, caption_people_many
+from kabar_tui.core.ingest.sources import Source
+from kabar_tui.core.language.entities import find_entities, find_entities_many
+from kabar_tui.core.model import Article
 from kabar_tui.core.resources import seeds_dir
-from kabar_tui.core.sources import Source
-from kabar_tui.core.storage import Storage, article_record, collector_paused
+from kabar_tui.core.store.export import corpus_to_dict
+from kabar_tui.core.store.storage import Storage, article_record, collector_paused
 
 
 def sources(count: int, seed: int = 3) -> list[Source]:

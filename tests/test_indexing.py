@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from benchmarks.corpus import raw_articles
-from kabar_tui.core.export import corpus_to_dict
-from kabar_tui.core.pipeline import IndexOptions, index_corpus
+from kabar_tui.core.indexing.pipeline import IndexOptions, index_corpus
 from kabar_tui.core.resources import seeds_dir
-from kabar_tui.core.search_build import TermIndex, _Run
-from kabar_tui.core.storage import RECORDS, Storage
+from kabar_tui.core.search.search_build import TermIndex, _Run
+from kabar_tui.core.store.export import corpus_to_dict
+from kabar_tui.core.store.storage import RECORDS, Storage
 
 GENERATED = 210  # with the seeds and copies, more than parallel_min_files: worker processes
 COPIES = 15

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from kabar_tui.core import linking
+from kabar_tui.core.corpus import linking
+from kabar_tui.core.language.speakers import cues
 from kabar_tui.core.lexicon import (
     NAME_WORD,
     TAGGER_TOKEN,
@@ -15,7 +16,6 @@ from kabar_tui.core.lexicon import (
     speech_stems,
     stopwords,
 )
-from kabar_tui.core.speakers import cues
 from kabar_tui.core.textfold import fold, strip_diacritics
 
 

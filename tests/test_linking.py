@@ -8,7 +8,7 @@ import random
 import pytest
 
 from benchmarks.textgen import edit_words, paragraphs
-from kabar_tui.core.linking import (
+from kabar_tui.core.corpus.linking import (
     SAME_QUOTE,
     SAME_TEXT,
     SIMILAR,
@@ -17,8 +17,8 @@ from kabar_tui.core.linking import (
     quoted_spans,
     related,
 )
+from kabar_tui.core.indexing.pipeline import build_corpus
 from kabar_tui.core.model import Article, Corpus, Paragraph, Quote
-from kabar_tui.core.pipeline import build_corpus
 
 OKEZONE, REPUBLIKA, VOA, OKEZONE_PUTIN = (
     "000_59e454f0b43af36c",
@@ -229,7 +229,7 @@ def test_passage_words_are_the_word_patterns_words(text: str) -> None:
     expressions they are defined by, however plain text is split (`_plain_words`)."""
     import re
 
-    from kabar_tui.core.linking import STOPWORDS, passage_of, words_of
+    from kabar_tui.core.corpus.linking import STOPWORDS, passage_of, words_of
     from kabar_tui.core.textfold import strip_diacritics
 
     plain = text.isascii() or not re.search("[^\x00-\x7f“”‘’„«»–—…\u00a0©]", text)
@@ -247,7 +247,7 @@ def test_passage_words_are_the_word_patterns_words(text: str) -> None:
 def test_plain_text_is_split_without_the_word_pattern(monkeypatch: pytest.MonkeyPatch) -> None:
     """Plain text, most news, is split into words in C (`_plain_words`), not by the
     regular expression: most of the cost of making a stored candidate's passage again."""
-    from kabar_tui.core import linking
+    from kabar_tui.core.corpus import linking
 
     class Refused:
         def findall(self, text: str) -> list[str]:
@@ -317,7 +317,7 @@ _QUOTED_SPEECH = (
 
 def _naive_quote_word_positions(words: list[str], quotes: tuple[str, ...]) -> set[int]:
     """The reference: each quote's first occurrence, found by trying every start."""
-    from kabar_tui.core.linking import SHINGLE
+    from kabar_tui.core.corpus.linking import SHINGLE
 
     positions: set[int] = set()
     for quote in quotes:
@@ -330,7 +330,7 @@ def _naive_quote_word_positions(words: list[str], quotes: tuple[str, ...]) -> se
 
 
 def test_quote_positions_match_the_reference() -> None:
-    from kabar_tui.core.linking import _quote_word_positions
+    from kabar_tui.core.corpus.linking import _quote_word_positions
 
     words = _QUOTED_SPEECH.split()
     cases = [
@@ -344,7 +344,7 @@ def test_quote_positions_match_the_reference() -> None:
 
 
 def test_quote_positions_out_of_text_order_still_mark_each_quote() -> None:
-    from kabar_tui.core.linking import SHINGLE, _quote_word_positions
+    from kabar_tui.core.corpus.linking import SHINGLE, _quote_word_positions
 
     words = _QUOTED_SPEECH.split()[:11]
     quotes = ("kami akan pulang sore nanti", "kami akan datang besok pagi")
@@ -354,7 +354,7 @@ def test_quote_positions_out_of_text_order_still_mark_each_quote() -> None:
 
 def test_quote_positions_of_thousands_of_quotes_in_one_paragraph() -> None:
     """Quotes that share their first word, in text order: each is found where it stands."""
-    from kabar_tui.core.linking import _quote_word_positions
+    from kabar_tui.core.corpus.linking import _quote_word_positions
 
     quotes = tuple(f"kami sudah bekerja keras nomor {n} tahun ini" for n in range(3000))
     words = " ".join(f"ujar dia {quote}" for quote in quotes).split()
@@ -369,7 +369,7 @@ def _link_keys(links: list) -> list[tuple]:
 PARALLEL_CHECK = """
 import json
 from benchmarks.bench_linking import generate
-from kabar_tui.core.linking import LinkIndex
+from kabar_tui.core.corpus.linking import LinkIndex
 
 from kabar_tui.core.model import Paragraph
 

@@ -17,9 +17,10 @@ import numpy as np
 import pytest
 
 from benchmarks.textgen import paragraphs
-from kabar_tui.core import heap, linking_arrays
-from kabar_tui.core.linking import SHINGLE, _post_all, stored_posting
-from kabar_tui.core.linking_arrays import NEVER, PARTS, FlatPostings, shingle_keys, top_part
+from kabar_tui.core.corpus import linking_arrays
+from kabar_tui.core.corpus.linking import SHINGLE, _post_all, stored_posting
+from kabar_tui.core.corpus.linking_arrays import NEVER, PARTS, FlatPostings, shingle_keys, top_part
+from kabar_tui.core.processes import heap
 
 
 def test_shingle_keys_are_the_keys_add_article_hashes() -> None:

@@ -11,8 +11,8 @@ import zlib
 import pytest
 
 from benchmarks.bench_linking import generate
-from kabar_tui.core.linking import LinkIndex, prepare_passages
-from kabar_tui.core.linking_passages import (
+from kabar_tui.core.corpus.linking import LinkIndex, prepare_passages
+from kabar_tui.core.corpus.linking_passages import (
     BufferedPassages,
     Passage,
     PassageBlock,
@@ -232,7 +232,7 @@ def test_a_buffer_s_content_numbers_are_linked_without_a_copy(
     links are those of linking lists either way."""
     import numpy as np
 
-    from kabar_tui.core import linking_corpus
+    from kabar_tui.core.corpus import linking_corpus
 
     lists, buffer, shares = _taken_into_a_buffer(order)
     made: list = []
@@ -266,7 +266,7 @@ def test_a_buffer_s_deferred_words_are_read_from_it_directly(
     that are all of one buffer, in its order (a first index's), are read from the buffer
     without finding each passage's block; of others, block by block. The same words as
     linking lists either way."""
-    from kabar_tui.core.linking_passages import PassageStore
+    from kabar_tui.core.corpus.linking_passages import PassageStore
 
     lists, _, shares = _taken_into_a_buffer(order)
     from_buffer = LinkIndex.build_prepared(shares, workers=1)
@@ -308,8 +308,8 @@ def test_the_pipeline_links_with_the_texts_in_a_file(
     tmp_path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A first index's linking reads the corpus's texts from the file; the same links."""
-    from kabar_tui.core import pipeline
-    from kabar_tui.core.digest import CorpusDigest
+    from kabar_tui.core.corpus.digest import CorpusDigest
+    from kabar_tui.core.indexing import pipeline
 
     monkeypatch.setenv("KABAR_CACHE_DIR", str(tmp_path))
     articles, _ = generate(120, seed=3)

@@ -1,4 +1,4 @@
-"""Linking's spawned workers (kabar_tui.core.linking_workers): they map the corpus's
+"""Linking's spawned workers (kabar_tui.core.corpus.linking_workers): they map the corpus's
 arrays from one file, link the ranges they take as the main process would, and any that
 cannot start, fails or dies leaves its ranges to the main process. Spawning is safe
 beside threads, so the reader's indexing uses them too."""
@@ -16,11 +16,11 @@ from array import array
 import pytest
 
 from benchmarks.bench_linking import generate
-from kabar_tui.core import linking, linking_arrays, linking_workers
-from kabar_tui.core.linking import LinkIndex, prepare_passages
-from kabar_tui.core.linking_corpus import CorpusArrays
+from kabar_tui.core.corpus import linking, linking_arrays, linking_workers
+from kabar_tui.core.corpus.linking import LinkIndex, prepare_passages
+from kabar_tui.core.corpus.linking_corpus import CorpusArrays
 from kabar_tui.core.model import Paragraph
-from kabar_tui.core.spawned import ChildFailed
+from kabar_tui.core.processes.spawned import ChildFailed
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from kabar_tui.core.dates import MONTHS, find_date
-from kabar_tui.core.metadata import (
+from kabar_tui.core.ingest.dates import MONTHS, find_date
+from kabar_tui.core.ingest.metadata import (
     credited_in_text,
     find_dateline,
     outlet_in,

@@ -20,16 +20,18 @@ from pathlib import Path
 
 import pytest
 
-from kabar_tui.core import names_process, pipeline, spawned
-from kabar_tui.core.digest import CorpusDigest, held_back, without_rest
+from kabar_tui.core.corpus import names_process
+from kabar_tui.core.corpus.digest import CorpusDigest, held_back, without_rest
+from kabar_tui.core.corpus.names_process import SpawnedNames
+from kabar_tui.core.corpus.quote_table import QuoteTable
+from kabar_tui.core.corpus.resolve import Resolution, quote_group_numbers, resolve_digest
+from kabar_tui.core.indexing import pipeline
+from kabar_tui.core.indexing.pipeline import CorpusWork, IndexOptions, build_corpus, index_corpus
 from kabar_tui.core.model import Story
-from kabar_tui.core.names_process import SpawnedNames
-from kabar_tui.core.pipeline import CorpusWork, IndexOptions, build_corpus, index_corpus
-from kabar_tui.core.quote_table import QuoteTable
-from kabar_tui.core.resolve import Resolution, quote_group_numbers, resolve_digest
+from kabar_tui.core.processes import spawned
+from kabar_tui.core.processes.spawned import ChildFailed
 from kabar_tui.core.resources import seeds_dir
-from kabar_tui.core.spawned import ChildFailed
-from kabar_tui.core.storage import Storage
+from kabar_tui.core.store.storage import Storage
 from tests.test_incremental import write_corpus
 
 pytestmark = pytest.mark.usefixtures("cache_on")
@@ -373,9 +375,9 @@ def test_an_error_of_resolution_itself_still_surfaces_once_the_process_died(
 
 RESOLVING_CHECK = """
 import glob, json, os, time
-import kabar_tui.core.pipeline as pipeline
-from kabar_tui.core.digest import CorpusDigest
-from kabar_tui.core.pipeline import build_corpus, finish_digest
+import kabar_tui.core.indexing.pipeline as pipeline
+from kabar_tui.core.corpus.digest import CorpusDigest
+from kabar_tui.core.indexing.pipeline import build_corpus, finish_digest
 from kabar_tui.core.resources import seeds_dir
 
 corpus = build_corpus([seeds_dir()], cache=False)
@@ -445,6 +447,6 @@ def test_names_are_resolved_in_a_spawned_process_while_the_link_index_is_handed_
     assert small_pid == pid == parent and small_links == links == found["links"] > 0
     assert none == []
     assert len(spawned) == 1 and spawned[0][:3] == [sys.executable, "-P", "-c"]
-    assert spawned[0][5] == "kabar_tui.core.names_process"  # the job `serve` runs
+    assert spawned[0][5] == "kabar_tui.core.corpus.names_process"  # the job `serve` runs
     alone, small, beside = found["stage"]
     assert "QuoteRecord" in alone and beside == alone and small == alone

@@ -30,10 +30,10 @@ from benchmarks.terminal_session import (
     TerminalSession,
     kabar_argv,
 )
-from kabar_tui.core import pipeline
+from kabar_tui.core.indexing import pipeline
+from kabar_tui.core.indexing.pipeline import IndexCancelled, index_corpus
 from kabar_tui.core.model import Article
-from kabar_tui.core.pipeline import IndexCancelled, index_corpus
-from kabar_tui.core.storage import DB_NAME
+from kabar_tui.core.store.storage import DB_NAME
 from kabar_tui.ui.app import KabarApp
 
 pytestmark = pytest.mark.skipif(
@@ -149,7 +149,7 @@ def test_reader_workers_die_when_reader_is_killed(corpus_300: Path) -> None:
 WATCHED_POOL = """
 import multiprocessing, sys, time
 from concurrent.futures import ProcessPoolExecutor
-from kabar_tui.core.workers import watch_parent
+from kabar_tui.core.processes.workers import watch_parent
 
 context = multiprocessing.get_context(sys.argv[1])
 pool = ProcessPoolExecutor(2, mp_context=context, initializer=watch_parent)
@@ -183,7 +183,7 @@ def test_watcher_thread_alone_ends_workers_of_a_killed_parent(method: str) -> No
 LINKING_WORKERS = """
 import os, time
 from benchmarks.bench_linking import generate
-from kabar_tui.core import linking, linking_workers
+from kabar_tui.core.corpus import linking, linking_workers
 
 def stay(*args):  # this process, linking beside the spawned workers
     print("started", flush=True)

@@ -8,8 +8,8 @@ import tracemalloc
 
 import pytest
 
+from kabar_tui.core.corpus.quote_table import QuoteTable
 from kabar_tui.core.model import QuoteOccurrence, QuoteRecord
-from kabar_tui.core.quote_table import QuoteTable
 
 GROUPS = [
     QuoteRecord(

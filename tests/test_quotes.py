@@ -9,12 +9,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benchmarks.textgen import paragraphs
-from kabar_tui.core.entities import recognise
+from kabar_tui.core.language.entities import recognise
+from kabar_tui.core.language.quotes import SENTENCE_END, _sentence_ends, attribute, find_quotes
+from kabar_tui.core.language.speakers import _name_in_body
 from kabar_tui.core.lexicon import Label
 from kabar_tui.core.model import Article, Mention, Paragraph, Quote
-from kabar_tui.core.quotes import SENTENCE_END, _sentence_ends, attribute, find_quotes
 from kabar_tui.core.resources import seeds_dir
-from kabar_tui.core.speakers import _name_in_body
 
 
 def quotes_of(paragraphs: list[str]) -> list[Quote]:

@@ -11,14 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from kabar_tui.core import pipeline, resolve, spawned
-from kabar_tui.core.digest import CorpusDigest, held_back
+from kabar_tui.core.corpus import resolve
+from kabar_tui.core.corpus.digest import CorpusDigest, held_back
+from kabar_tui.core.corpus.quotes_process import SpawnedQuoteGroups
+from kabar_tui.core.corpus.resolve import quote_group_numbers
+from kabar_tui.core.indexing import pipeline
+from kabar_tui.core.indexing.pipeline import CorpusWork, build_corpus
 from kabar_tui.core.model import Article
-from kabar_tui.core.pipeline import CorpusWork, build_corpus
-from kabar_tui.core.quotes_process import SpawnedQuoteGroups
-from kabar_tui.core.resolve import quote_group_numbers
+from kabar_tui.core.processes import spawned
+from kabar_tui.core.processes.spawned import CHUNK, ChildFailed
 from kabar_tui.core.resources import seeds_dir
-from kabar_tui.core.spawned import CHUNK, ChildFailed
 from tests.test_names_process import _first_index, _half_held, _rows, news  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("cache_on")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kabar_tui.core.repair import _SUSPECT, _suspect, looks_glued
+from kabar_tui.core.ingest.repair import _SUSPECT, _suspect, looks_glued
 
 WRITTEN = [
     "Warga berkumpul di balai desa sejak pagi.",
@@ -39,7 +39,7 @@ def test_looks_glued_still_reads_the_signs() -> None:
 def test_unglue_notes_come_in_reading_order() -> None:
     """The same article gives the same edits, in the order a reader meets them, whatever
     the process's hash seed."""
-    from kabar_tui.core.repair import unglue
+    from kabar_tui.core.ingest.repair import unglue
 
     text, notes = unglue("Dia menyebut bahwakebijakan itu untuk rakyatdan negarayang lemah.")
     assert text == "Dia menyebut bahwa kebijakan itu untuk rakyat dan negara yang lemah."

@@ -7,10 +7,7 @@ from collections import Counter, defaultdict
 
 from rapidfuzz import fuzz
 
-from kabar_tui.core.entities import gazetteer_entry, recognise
-from kabar_tui.core.model import Article, Corpus, Paragraph
-from kabar_tui.core.quotes import attribute
-from kabar_tui.core.resolve import (
+from kabar_tui.core.corpus.resolve import (
     MIN_FUZZY_QUOTE,
     QUOTE_SCORE,
     _abbreviates,
@@ -23,6 +20,9 @@ from kabar_tui.core.resolve import (
     resolve_corpus,
     spelling_key,
 )
+from kabar_tui.core.language.entities import gazetteer_entry, recognise
+from kabar_tui.core.language.quotes import attribute
+from kabar_tui.core.model import Article, Corpus, Paragraph
 
 
 def article(article_id: str, *texts: str) -> Article:
@@ -117,7 +117,7 @@ def test_unnamed_speaker_has_no_canonical_entity() -> None:
 
 
 def test_seed_corpus_entities_are_merged_as_one_story() -> None:
-    from kabar_tui.core.pipeline import build_corpus
+    from kabar_tui.core.indexing.pipeline import build_corpus
 
     corpus = build_corpus()
     table = {e.canonical: e for e in corpus.entities}
@@ -207,8 +207,8 @@ def test_reworded_quote_is_grouped_among_quotes_of_the_same_words() -> None:
 
 
 def test_pipeline_expands_a_lone_surname_within_its_story_first() -> None:
-    from kabar_tui.core.pipeline import finish_corpus, process_source
-    from kabar_tui.core.sources import Source
+    from kabar_tui.core.indexing.pipeline import finish_corpus, process_source
+    from kabar_tui.core.ingest.sources import Source
 
     shared = [
         "Menteri Pertahanan Rusia Sergei Shoigu tiba di Pyongyang pada Rabu untuk membahas "

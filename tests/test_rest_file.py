@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from kabar_tui.core import pipeline
+from kabar_tui.core.indexing import pipeline
 
 
 def rests(count: int) -> dict[str, bytes]:

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 
 from benchmarks.textgen import paragraph
-from kabar_tui.core import incremental
-from kabar_tui.core import storage as storage_module
-from kabar_tui.core.pipeline import IndexReport, index_corpus
-from kabar_tui.core.storage import RETIRED, Storage, _numbered
-from kabar_tui.core.storage_sqlite import LINK_TABLES
+from kabar_tui.core.corpus import incremental
+from kabar_tui.core.indexing.pipeline import IndexReport, index_corpus
+from kabar_tui.core.store import storage as storage_module
+from kabar_tui.core.store.storage import RETIRED, Storage, _numbered
+from kabar_tui.core.store.storage_sqlite import LINK_TABLES
 from tests import stored_names
 from tests.test_digest_store import assert_same_as_rebuilt
 from tests.test_incremental import write_corpus

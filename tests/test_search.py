@@ -11,8 +11,8 @@ import sys
 import pytest
 
 from kabar_tui.core.model import Article, Corpus, EntityRecord, Mention, Paragraph, Quote
-from kabar_tui.core.query import KINDS, HitKind, parse_query
-from kabar_tui.core.search import Hit, SearchIndex, _pair_key
+from kabar_tui.core.search.query import KINDS, HitKind, parse_query
+from kabar_tui.core.search.search import Hit, SearchIndex, _pair_key
 from kabar_tui.core.textfold import fold
 
 DETIK = [
@@ -269,7 +269,7 @@ def test_every_matching_document_is_counted_and_reachable_page_by_page() -> None
 
 
 def test_filters_are_described_from_one_registry() -> None:
-    from kabar_tui.core.query import FILTERS, filter_problem, filters_help, highlight_terms
+    from kabar_tui.core.search.query import FILTERS, filter_problem, filters_help, highlight_terms
 
     described = filters_help()
     for search_filter in FILTERS:
@@ -378,7 +378,7 @@ def test_a_two_word_phrase_whose_pair_shares_its_bucket_is_checked_in_the_text()
 def test_a_phrase_pattern_finds_what_the_whole_pattern_searched_finds() -> None:
     """The phrase test scans for the first word and checks the look-behind there: the
     same answer as searching the whole pattern, overlaps and word characters included."""
-    from kabar_tui.core.search import _PhrasePattern
+    from kabar_tui.core.search.search import _PhrasePattern
 
     rng = random.Random(9)
     phrases = [["a"], ["a", "a"], ["a", "b", "a"], ["ab"], ["a", "a", "a"], ["1", "a"]]

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from kabar_tui.core import search_store
-from kabar_tui.core.pipeline import index_corpus
-from kabar_tui.core.search import SearchIndex
-from kabar_tui.core.search_store import StoredSearchIndex, open_search, save_stored_search
-from kabar_tui.core.storage import Storage
+from kabar_tui.core.indexing.pipeline import index_corpus
+from kabar_tui.core.search import search_store
+from kabar_tui.core.search.search import SearchIndex
+from kabar_tui.core.search.search_store import StoredSearchIndex, open_search, save_stored_search
+from kabar_tui.core.store.storage import Storage
 from tests.test_incremental import add_files, write_corpus
 from tests.test_search_store import assert_same_pages, queries, stored_key
 

@@ -9,13 +9,13 @@ from collections.abc import Iterable
 
 import pytest
 
-from kabar_tui.core import search_store
+from kabar_tui.core.indexing.pipeline import process_source
+from kabar_tui.core.ingest.sources import read_source
 from kabar_tui.core.model import Article, Corpus, EntityRecord, Mention, Paragraph, Quote
-from kabar_tui.core.pipeline import process_source
 from kabar_tui.core.resources import seeds_dir
-from kabar_tui.core.search import SearchIndex, mention_names
-from kabar_tui.core.search_build import SearchTerms, TermIndex, _plain, article_terms
-from kabar_tui.core.sources import read_source
+from kabar_tui.core.search import search_store
+from kabar_tui.core.search.search import SearchIndex, mention_names
+from kabar_tui.core.search.search_build import SearchTerms, TermIndex, _plain, article_terms
 from kabar_tui.core.textfold import words
 
 # Characters that fold in odd ways: a capital that lower-cases to two (İ), final sigma,
@@ -137,7 +137,7 @@ def test_the_index_made_from_terms_is_the_index_build_makes(corpus: Corpus, kept
 
 
 def test_the_index_made_beside_the_results_hands_over_its_value_and_its_error() -> None:
-    from kabar_tui.core.pipeline import _InThread
+    from kabar_tui.core.indexing.pipeline import _InThread
 
     assert _InThread(lambda: [1, 2]).result() == [1, 2]
     failing = _InThread(lambda: 1 // 0)

@@ -18,20 +18,21 @@ import numpy as np
 import pytest
 
 from benchmarks.searchgen import Generator
-from kabar_tui.core import search_store, storage, storage_sqlite
+from kabar_tui.core.indexing.pipeline import index_corpus
+from kabar_tui.core.ingest.sources import Source
 from kabar_tui.core.model import Corpus
-from kabar_tui.core.pipeline import index_corpus
-from kabar_tui.core.query import KINDS, HitKind
 from kabar_tui.core.resources import seeds_dir
-from kabar_tui.core.search import RANKED, Bits, SearchEngine, SearchIndex, SearchPage
-from kabar_tui.core.search_store import (
+from kabar_tui.core.search import search_store
+from kabar_tui.core.search.query import KINDS, HitKind
+from kabar_tui.core.search.search import RANKED, Bits, SearchEngine, SearchIndex, SearchPage
+from kabar_tui.core.search.search_store import (
     DOCUMENTS_TOGETHER,
     StoredSearchIndex,
     open_search,
     save_search,
 )
-from kabar_tui.core.sources import Source
-from kabar_tui.core.storage import Storage, corpus_key
+from kabar_tui.core.store import storage, storage_sqlite
+from kabar_tui.core.store.storage import Storage, corpus_key
 from tests.test_storage import write_corpus
 
 FILTERS = ["type:quote", "type:title", "type:entity", "by:a", "outlet:k", "type:passage"]
@@ -259,7 +260,7 @@ import threading
 sys.path.insert(0, {root!r})
 from benchmarks.searchgen import Generator
 from kabar_tui.core.model import Corpus
-from kabar_tui.core.search import SearchIndex
+from kabar_tui.core.search.search import SearchIndex
 generator = Generator(seed=5, devset=False)
 index = SearchIndex.build(Corpus(articles=[generator.article(n) for n in range(60)]))
 for query in ("ekan lesa", "sgokjukr bali"):  # typo matches that tie
@@ -305,8 +306,8 @@ def _votes_one_at_a_time(engine: SearchEngine, query: str, budget: int) -> dict[
     from heapq import nlargest
     from operator import itemgetter
 
-    from kabar_tui.core.query import parse_query
-    from kabar_tui.core.search import CHECKED_LISTS, MAX_TERMS, VOTED
+    from kabar_tui.core.search.query import parse_query
+    from kabar_tui.core.search.search import CHECKED_LISTS, MAX_TERMS, VOTED
 
     parsed = parse_query(query)
     words = [*parsed.terms, *(word for phrase in parsed.phrases for word in phrase)]
@@ -345,7 +346,7 @@ def _votes_one_at_a_time(engine: SearchEngine, query: str, budget: int) -> dict[
 def test_votes_summed_with_numpy_are_those_added_one_at_a_time(
     cache: Storage, monkeypatch: pytest.MonkeyPatch, budget: int
 ) -> None:
-    from kabar_tui.core import search
+    from kabar_tui.core.search import search
 
     monkeypatch.setattr(search, "BASE_BUDGET", budget)  # small: the budget's two ways
     key, corpus = store_generated(cache, 120)
@@ -428,7 +429,7 @@ def test_the_full_votes_of_later_pages_are_those_added_one_at_a_time(cache: Stor
     """`_vote_all` (the order of pages past the best-voted candidates) adds each posting
     list's weight with numpy: the same floats, in the same order (ties by document), as
     the loop over the lists' documents it replaced, on both backings."""
-    from kabar_tui.core.query import parse_query
+    from kabar_tui.core.search.query import parse_query
 
     key, corpus = store_generated(cache, 60)
     stored = open_search(cache, key)
@@ -494,7 +495,7 @@ def phrase_queries(corpus: Corpus, rng: random.Random) -> list[str]:
 def phrase_kept_as_by_reading(engine: SearchEngine, query: str) -> bool:
     """`_matching` of `query` is the documents marked by its words whose text holds its
     phrases (every one read); whether any is."""
-    from kabar_tui.core.query import parse_query
+    from kabar_tui.core.search.query import parse_query
     from kabar_tui.core.textfold import WORD, fold
 
     parsed = parse_query(query)
@@ -584,7 +585,7 @@ def test_a_common_words_list_is_kept_as_bits_and_a_rare_words_as_numbers(
 
 def read_to_match(engine: SearchEngine, query: str) -> list[int]:
     """The documents whose texts `_matching` reads for `query`."""
-    from kabar_tui.core.query import parse_query
+    from kabar_tui.core.search.query import parse_query
 
     parsed = parse_query(query)
     words = [*parsed.terms, *(word for phrase in parsed.phrases for word in phrase)]

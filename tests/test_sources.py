@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from kabar_tui.core import sources
+from kabar_tui.core.ingest import sources
+from kabar_tui.core.ingest.sources import Source, read_source, read_sources
 from kabar_tui.core.resources import seeds_dir
-from kabar_tui.core.sources import Source, read_source, read_sources
 
 SHARED_SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 

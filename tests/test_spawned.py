@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kabar_tui.core.spawned import ChildFailed, SpawnedCall, write_result
+from kabar_tui.core.processes.spawned import ChildFailed, SpawnedCall, write_result
 
 PIECES, PIECE_BYTES = 64, 64 * 1024
 

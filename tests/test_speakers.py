@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benchmarks.textgen import paragraphs
+from kabar_tui.core.language.speakers import VERB_SHAPE, VERB_SHAPE_PLAIN, cues
 from kabar_tui.core.lexicon import speech_cues
-from kabar_tui.core.speakers import VERB_SHAPE, VERB_SHAPE_PLAIN, cues
 
 PLAIN = re.compile(VERB_SHAPE_PLAIN)
 # Pieces that make verb-shaped words, words glued to them, and the marks around them.
@@ -67,7 +67,7 @@ def test_passive_agent_on_news_text() -> None:
 
 def test_a_passive_cue_must_be_a_di_word(monkeypatch) -> None:
     """The quick pattern opens with `di` (and quotes.py looks for it only where `di` is)."""
-    from kabar_tui.core import speakers
+    from kabar_tui.core.language import speakers
 
     words = {kind: set(found) for kind, found in speech_cues().items()}
     words["passive"].add("terungkap")

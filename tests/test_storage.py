@@ -18,8 +18,9 @@ from typing import Any, TypeVar
 
 import pytest
 
-from kabar_tui.core import pipeline, storage
-from kabar_tui.core.export import corpus_to_dict
+from kabar_tui.core.indexing import pipeline
+from kabar_tui.core.indexing.pipeline import IndexOptions, IndexReport, index_corpus
+from kabar_tui.core.ingest.sources import Source, read_source, read_sources
 from kabar_tui.core.model import (
     Article,
     Caption,
@@ -36,9 +37,9 @@ from kabar_tui.core.model import (
     RemovedLine,
     Story,
 )
-from kabar_tui.core.pipeline import IndexOptions, IndexReport, index_corpus
-from kabar_tui.core.sources import Source, read_source, read_sources
-from kabar_tui.core.storage import Storage
+from kabar_tui.core.store import storage
+from kabar_tui.core.store.export import corpus_to_dict
+from kabar_tui.core.store.storage import Storage
 
 T = TypeVar("T")
 
@@ -472,7 +473,7 @@ def test_a_cached_corpus_arrives_whole(corpus_dir: Path, cache: Storage) -> None
 
 CAPTURED_STDERR_RUN = """
 import sys, threading
-from kabar_tui.core import pipeline
+from kabar_tui.core.indexing import pipeline
 
 class Captured:  # what Textual puts in sys.stderr while an app runs
     def write(self, text): return len(text)
@@ -653,7 +654,7 @@ def test_a_row_is_stored_as_plain_values_of_exact_types() -> None:
     from enum import Enum, IntEnum
 
     from kabar_tui.core.lexicon import Label
-    from kabar_tui.core.storage import _plain, _plain_row
+    from kabar_tui.core.store.storage import _plain, _plain_row
 
     class Number(IntEnum):
         ONE = 1

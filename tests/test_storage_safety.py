@@ -18,11 +18,12 @@ from pathlib import Path
 import pytest
 
 import kabar_tui
-from kabar_tui.core import pipeline, storage, storage_sqlite
-from kabar_tui.core.export import corpus_to_dict
-from kabar_tui.core.pipeline import IndexReport, index_corpus
-from kabar_tui.core.sources import read_source
-from kabar_tui.core.storage import Storage, pack_names
+from kabar_tui.core.indexing import pipeline
+from kabar_tui.core.indexing.pipeline import IndexReport, index_corpus
+from kabar_tui.core.ingest.sources import read_source
+from kabar_tui.core.store import storage, storage_sqlite
+from kabar_tui.core.store.export import corpus_to_dict
+from kabar_tui.core.store.storage import Storage, pack_names
 from tests.test_storage import age, write_corpus
 
 PACKAGE = Path(kabar_tui.__file__).parent
@@ -57,7 +58,9 @@ CODE_RUNNING_MODULES = {"pickle", "marshal", "shelve", "dill", "cloudpickle", "_
 CODE_RUNNING_CALLS = {"eval", "exec", "compile", "__import__"}
 
 
-@pytest.mark.parametrize("module", ["storage.py", "storage_sqlite.py", "pipeline.py"])
+@pytest.mark.parametrize(
+    "module", ["store/storage.py", "store/storage_sqlite.py", "indexing/pipeline.py"]
+)
 def test_storage_uses_no_format_that_runs_code(module: str) -> None:
     tree = ast.parse((PACKAGE / "core" / module).read_text(encoding="utf-8"))
     imported = set()
@@ -446,6 +449,27 @@ def test_fingerprint_covers_data_files_and_models(tmp_path: Path) -> None:
     (package / "ui").mkdir()
     (package / "ui" / "tagger.npz").write_bytes(b"weights")
     assert storage.fingerprint_of(package) not in (before, with_label)
+
+
+def test_fingerprint_covers_every_module_of_the_core_s_stages(tmp_path: Path) -> None:
+    """The core is grouped in packages by stage (core/ingest, core/language, ...): a change
+    in any of them is a change of the processing code, and the installed package's own
+    fingerprint is taken over the whole package, not over the folder holding storage.py."""
+    assert storage.code_fingerprint() == storage.fingerprint_of(PACKAGE)
+    package = copy_package(tmp_path / "kabar_tui")
+    before = storage.fingerprint_of(package)
+    seen = {before}
+    for module in sorted((package / "core").rglob("*.py")):
+        if module.parent == package / "core":
+            continue
+        text = module.read_text(encoding="utf-8")
+        module.write_text(text + "\n", encoding="utf-8")
+        changed = storage.fingerprint_of(package)
+        assert changed not in seen, module.relative_to(package)
+        seen.add(changed)
+        module.write_text(text, encoding="utf-8")
+    assert storage.fingerprint_of(package) == before
+    assert len(seen) > 50
 
 
 def test_fingerprint_reads_the_files_pathlib_globbing_found(tmp_path: Path) -> None:

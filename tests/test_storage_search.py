@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from kabar_tui.core.catalog_open import open_catalog
-from kabar_tui.core.pipeline import index_corpus
-from kabar_tui.core.query import HitKind
+from kabar_tui.core.indexing.pipeline import index_corpus
+from kabar_tui.core.search.query import HitKind
+from kabar_tui.core.store.catalog_open import open_catalog
 from tests.test_storage import write_corpus
 
 pytestmark = pytest.mark.usefixtures("private_cache")

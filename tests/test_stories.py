@@ -9,11 +9,11 @@ import sys
 from datetime import datetime, timedelta, timezone
 
 from benchmarks.textgen import edit_words, paragraphs
-from kabar_tui.core.export import corpus_to_dict
-from kabar_tui.core.linking import link_corpus
+from kabar_tui.core.corpus.linking import link_corpus
+from kabar_tui.core.corpus.stories import group_stories, story_of
+from kabar_tui.core.indexing.pipeline import build_corpus
 from kabar_tui.core.model import Article, Corpus, Paragraph
-from kabar_tui.core.pipeline import build_corpus
-from kabar_tui.core.stories import group_stories, story_of
+from kabar_tui.core.store.export import corpus_to_dict
 
 OKEZONE, VOA = "000_59e454f0b43af36c", "002_38d6ff41fa904c66"
 WIB = timezone(timedelta(hours=7))

@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 
 from benchmarks.textgen import paragraphs
-from kabar_tui.core.entities import recognise, recognise_many
-from kabar_tui.core.entities.features import sentence_attributes, tokenize
-from kabar_tui.core.entities.tagger import (
+from kabar_tui.core.language.entities import recognise, recognise_many
+from kabar_tui.core.language.entities.features import sentence_attributes, tokenize
+from kabar_tui.core.language.entities.tagger import (
     LABELS,
     CrfModel,
     entity_spans,
@@ -299,8 +299,8 @@ def test_conll_files_map_labels_and_split_words_as_the_reader_does() -> None:
 
 def test_starting_the_reader_loads_neither_numpy_nor_the_model() -> None:
     code = (
-        "import sys, kabar_tui.cli, kabar_tui.core.pipeline, kabar_tui.ui.app;"
-        "print('numpy' in sys.modules, 'kabar_tui.core.entities.tagger' in sys.modules)"
+        "import sys, kabar_tui.cli, kabar_tui.core.indexing.pipeline, kabar_tui.ui.app;"
+        "print('numpy' in sys.modules, 'kabar_tui.core.language.entities.tagger' in sys.modules)"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.split() == ["False", "False"], result.stderr

@@ -8,8 +8,8 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kabar_tui.core.corpus.linking import _LOWERCASE_WORD, STOPWORDS, _passage, words_of
 from kabar_tui.core.lexicon import PLAIN_MARKS, WORD, plain_text
-from kabar_tui.core.linking import _LOWERCASE_WORD, STOPWORDS, _passage, words_of
 from kabar_tui.core.textfold import fold, strip_diacritics, words
 
 

@@ -12,7 +12,7 @@ from textual.app import App
 
 from kabar_tui.config import load_config
 from kabar_tui.core.resources import themes_dir
-from kabar_tui.core.themes import (
+from kabar_tui.present.themes import (
     ANSI_THEME,
     DEFAULT_THEME,
     ThemeFileError,

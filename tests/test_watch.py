@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from kabar_tui.cli.index_cmd import describe_changes
-from kabar_tui.core.watch import FolderWatcher, is_article_file
+from kabar_tui.core.indexing.watch import FolderWatcher, is_article_file
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 PATIENCE_S = 30.0  # generous: the machine may be busy; nothing here times the code
@@ -33,7 +33,7 @@ def test_only_article_files_count() -> None:
 def test_every_file_the_folder_walk_finds_is_one_the_watcher_reports(tmp_path: Path) -> None:
     """Discovery and the watcher's filter are one predicate: an edit to a file the corpus
     lists is never filtered out (review S5: a hidden `.draft.txt` was)."""
-    from kabar_tui.core.sources import discover
+    from kabar_tui.core.ingest.sources import discover
 
     for name in ("a.txt", ".draft.txt", "sub/b.txt", ".hidden/c.txt", "sub/ü é.txt", "x.md"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
@@ -269,8 +269,8 @@ def test_a_batch_says_which_files_were_added_changed_and_removed(tmp_path: Path)
 
 def _vouched_key(folder: Path, cache: Path) -> str | None:
     """The corpus a live watcher vouches for `folder` holds (`FolderVouch`), if any."""
-    from kabar_tui.core import catalog_open
-    from kabar_tui.core.storage import DB_NAME, Storage
+    from kabar_tui.core.store import catalog_open
+    from kabar_tui.core.store.storage import DB_NAME, Storage
 
     with Storage(cache / DB_NAME) as storage:
         word = catalog_open._remembered_snapshot(storage, [folder])[3]
@@ -331,8 +331,8 @@ def _watched_with_a_word(
 ) -> tuple[threading.Event, threading.Event, list[set[Path]], threading.Thread]:
     """A watcher of `roots` vouching as the reader does, except that it does not take its
     word back itself when a batch comes (the watcher must): (stop, begun, batches, thread)."""
-    from kabar_tui.core.catalog_open import FolderVouch, open_catalog
-    from kabar_tui.core.storage import DB_NAME, Storage
+    from kabar_tui.core.store.catalog_open import FolderVouch, open_catalog
+    from kabar_tui.core.store.storage import DB_NAME, Storage
 
     watcher = FolderWatcher(roots, **options)  # type: ignore[arg-type]
     vouch = FolderVouch(roots, cache)
@@ -360,9 +360,9 @@ def _watched_with_a_word(
 
 
 def _indexed(corpus: Path, cache: Path) -> str:
-    from kabar_tui.core.catalog_open import open_catalog
-    from kabar_tui.core.pipeline import index_corpus
-    from kabar_tui.core.storage import DB_NAME, Storage
+    from kabar_tui.core.indexing.pipeline import index_corpus
+    from kabar_tui.core.store.catalog_open import open_catalog
+    from kabar_tui.core.store.storage import DB_NAME, Storage
 
     with Storage(cache / DB_NAME) as storage:
         index_corpus([corpus], cache=storage)
@@ -422,9 +422,9 @@ def test_a_polling_watcher_vouches_for_nothing(tmp_path: Path) -> None:
 def test_index_watch_indexes_a_folder_moved_out_and_in(tmp_path: Path) -> None:
     """`mv sub elsewhere` and back: the commands take the word for the corpus indexed after
     each move, never the one before (review S1)."""
-    from kabar_tui.core.catalog_open import open_catalog
-    from kabar_tui.core.catalog_store import StoredCatalog
-    from kabar_tui.core.storage import DB_NAME, Storage
+    from kabar_tui.core.store.catalog_open import open_catalog
+    from kabar_tui.core.store.catalog_store import StoredCatalog
+    from kabar_tui.core.store.storage import DB_NAME, Storage
 
     corpus, cache = tmp_path / "corpus", tmp_path / "cache"
     shutil.copytree(SEEDS, corpus)

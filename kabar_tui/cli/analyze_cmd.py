@@ -9,8 +9,8 @@ import sys
 from collections.abc import Iterable
 
 from kabar_tui.cli.common import error_console
-from kabar_tui.core.entities import recognise
-from kabar_tui.core.quotes import attribute
+from kabar_tui.core.language.entities import recognise
+from kabar_tui.core.language.quotes import attribute
 from kabar_tui.core.safe import visible
 
 HELP = "entities and quotes of plain passages (one per line) as JSON lines"

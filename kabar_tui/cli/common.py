@@ -6,8 +6,8 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from kabar_tui.core.catalog import ArticleHead, Catalog, MemoryCatalog
 from kabar_tui.core.model import Article, Corpus
+from kabar_tui.core.store.catalog import ArticleHead, Catalog, MemoryCatalog
 from kabar_tui.i18n import _
 
 if TYPE_CHECKING:
@@ -53,12 +53,12 @@ def load_catalog(args: argparse.Namespace) -> Catalog | None:
     be read. The cache's stored corpus when every file is unchanged (nothing is loaded, the
     command asks for what it prints), or when a live watcher vouches for the folders (a
     reader or `kabar index --watch`: no file looked at); else the files are indexed now."""
-    from kabar_tui.core.catalog_open import open_catalog
+    from kabar_tui.core.store.catalog_open import open_catalog
 
     catalog: Catalog | None
     catalog, warnings = open_catalog(args.paths or None, vouched=True)
     if catalog is None:
-        from kabar_tui.core.pipeline import build_corpus
+        from kabar_tui.core.indexing.pipeline import build_corpus
 
         corpus = build_corpus(args.paths or None)
         corpus.problems.extend(warnings)

@@ -19,7 +19,7 @@ from kabar_tui.cli.common import (
     stdout_is_terminal,
 )
 from kabar_tui.cli.present import plain
-from kabar_tui.core.compare import Comparison, Span, compare_articles, comparison_json
+from kabar_tui.core.corpus.compare import Comparison, Span, compare_articles, comparison_json
 from kabar_tui.core.model import Article, Quote
 from kabar_tui.i18n import _
 

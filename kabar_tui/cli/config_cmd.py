@@ -11,9 +11,9 @@ from rich.text import Text
 
 from kabar_tui.cli.common import stdout_is_terminal
 from kabar_tui.config import config_path, load_config
-from kabar_tui.core.storage import CACHE_DIR_ENV, cache_dir, cache_disabled
-from kabar_tui.core.themes import ANSI_THEME, DEFAULT_THEME
+from kabar_tui.core.store.storage import CACHE_DIR_ENV, cache_dir, cache_disabled
 from kabar_tui.i18n import _, resolve_language
+from kabar_tui.present.themes import ANSI_THEME, DEFAULT_THEME
 
 HELP = "show the settings file's path and the settings in effect"
 

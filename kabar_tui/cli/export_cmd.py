@@ -7,7 +7,7 @@ import json
 import sys
 
 from kabar_tui.cli.common import NOTHING_READ, add_paths_argument, load_catalog, say_problems
-from kabar_tui.core.export import SCHEMA_VERSION, article_to_dict, corpus_to_dict
+from kabar_tui.core.store.export import SCHEMA_VERSION, article_to_dict, corpus_to_dict
 
 HELP = "export the processed corpus as JSON (schema in the README)"
 
@@ -24,7 +24,7 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         corpus = catalog.whole_corpus()
         if corpus is None:  # its stored rows are damaged (the problem says so): index again
-            from kabar_tui.core.pipeline import build_corpus
+            from kabar_tui.core.indexing.pipeline import build_corpus
 
             say_problems(catalog)
             corpus = build_corpus(args.paths or None)

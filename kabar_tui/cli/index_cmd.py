@@ -15,12 +15,12 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from kabar_tui.cli.common import NOTHING_READ, add_paths_argument, error_console
-from kabar_tui.core.pipeline import IndexOptions, IndexReport, index_corpus
-from kabar_tui.core.storage import CacheUnavailable, Storage, cache_disabled
+from kabar_tui.core.indexing.pipeline import IndexOptions, IndexReport, index_corpus
+from kabar_tui.core.store.storage import CacheUnavailable, Storage, cache_disabled
 from kabar_tui.i18n import _, ngettext
 
 if TYPE_CHECKING:
-    from kabar_tui.core.catalog_open import FolderVouch
+    from kabar_tui.core.store.catalog_open import FolderVouch
 
 REDRAW_SECONDS = 0.1
 
@@ -64,8 +64,8 @@ def run(args: argparse.Namespace) -> int:
     console = error_console()
     if not args.watch:
         return _run_once(args, console, rebuild=args.rebuild)
-    from kabar_tui.core.pipeline import default_paths
-    from kabar_tui.core.watch import snapshot
+    from kabar_tui.core.indexing.pipeline import default_paths
+    from kabar_tui.core.indexing.watch import snapshot
 
     roots = args.paths or default_paths()
     before = snapshot(roots)
@@ -82,8 +82,8 @@ def _watch(
     """Index again whenever article files under the paths appear, change or go away;
     while watching, vouch for the folders (`FolderVouch`: the other commands then take
     its word instead of looking at every file)."""
-    from kabar_tui.core.catalog_open import FolderVouch
-    from kabar_tui.core.watch import FolderWatcher
+    from kabar_tui.core.indexing.watch import FolderWatcher
+    from kabar_tui.core.store.catalog_open import FolderVouch
 
     # watchfiles stops on Ctrl-C itself and logs it as a warning: the user pressed it, so
     # nothing needs saying.
@@ -117,7 +117,7 @@ def _watch(
 
 def _vouch(roots: Sequence[str | Path], vouch: FolderVouch) -> None:
     """Vouch for the folders when every file is what the cache holds (looked at now)."""
-    from kabar_tui.core.catalog_open import open_catalog
+    from kabar_tui.core.store.catalog_open import open_catalog
 
     catalog, _problems = open_catalog(roots)
     if catalog is not None:

@@ -11,8 +11,8 @@ import os
 
 from kabar_tui.config import config_dir, load_config
 from kabar_tui.core.resources import themes_dir
-from kabar_tui.core.themes import read_theme_dirs
 from kabar_tui.i18n import available_languages, match_language, resolve_language, set_language
+from kabar_tui.present.themes import read_theme_dirs
 
 
 def _theme_name(name: str) -> str:

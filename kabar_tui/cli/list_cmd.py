@@ -16,8 +16,8 @@ from kabar_tui.cli.common import (
 )
 from kabar_tui.cli.ids import shortest_unique_ids
 from kabar_tui.cli.present import interface_locale, plain
-from kabar_tui.core.formatting import format_date
 from kabar_tui.i18n import _
+from kabar_tui.present.formatting import format_date
 
 HELP = "list articles: id, outlet, date, title"
 OUTLET_WIDTH = 16

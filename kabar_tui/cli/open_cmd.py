@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
     from kabar_tui.ui.app import KabarApp  # textual only loads when the reader opens
 
     if args.paths:
-        from kabar_tui.core.sources import discover
+        from kabar_tui.core.ingest.sources import discover
 
         files, problems = discover(args.paths)
         if not files:  # say so now, as the other commands do, rather than open an empty reader

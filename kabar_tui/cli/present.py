@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from kabar_tui.config import load_config
-from kabar_tui.core.formatting import locale_or_default
+from kabar_tui.present.formatting import locale_or_default
 
 
 def interface_locale() -> str:

@@ -16,7 +16,7 @@ from kabar_tui.cli.common import (
     stdout_is_terminal,
 )
 from kabar_tui.cli.ids import shortest_unique_ids
-from kabar_tui.core.filter_values import NameMatcher
+from kabar_tui.core.search.filter_values import NameMatcher
 from kabar_tui.core.textfold import words
 from kabar_tui.i18n import _
 from kabar_tui.ui.labels import value_notes

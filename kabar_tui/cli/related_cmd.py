@@ -17,9 +17,9 @@ from kabar_tui.cli.common import (
     stdout_is_terminal,
 )
 from kabar_tui.cli.ids import shortest_unique_ids
-from kabar_tui.core.catalog import Catalog
 from kabar_tui.core.model import Article
 from kabar_tui.core.shortening import shortened
+from kabar_tui.core.store.catalog import Catalog
 from kabar_tui.i18n import _
 
 HELP = "passages in other articles that match an article or one of its paragraphs"

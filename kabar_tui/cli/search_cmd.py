@@ -14,8 +14,8 @@ from kabar_tui.cli.common import (
     stdout_console,
     stdout_is_terminal,
 )
-from kabar_tui.core.query import filters_help
-from kabar_tui.core.search import Hit, SearchPage
+from kabar_tui.core.search.query import filters_help
+from kabar_tui.core.search.search import Hit, SearchPage
 
 if TYPE_CHECKING:
     from rich.text import Text

@@ -15,9 +15,9 @@ from kabar_tui.cli.common import (
     stdout_is_terminal,
 )
 from kabar_tui.cli.present import interface_locale, plain
-from kabar_tui.core.formatting import format_datetime
 from kabar_tui.core.model import Article
 from kabar_tui.i18n import _
+from kabar_tui.present.formatting import format_datetime
 
 HELP = "show one cleaned article (--removed: also what was dropped and why)"
 

@@ -27,7 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kabar_tui.core.entities.tagger import MODEL_PATH
+    from kabar_tui.core.language.entities.tagger import MODEL_PATH
     from kabar_tui.train.crf import stale_parts, train
 
     started = time.perf_counter()

@@ -1,8 +1,8 @@
 """Train the entity tagger's linear-chain CRF and write it as a numpy file.
 
 Training needs python-crfsuite (`pip install -e '.[train]'`); the reader decodes the file
-with numpy alone (kabar_tui/core/entities/tagger.py). The features are
-kabar_tui/core/entities/features.py, the same code the reader runs. The rule recogniser's
+with numpy alone (kabar_tui/core/language/entities/tagger.py). The features are
+kabar_tui/core/language/entities/features.py, the same code the reader runs. The rule recogniser's
 output is one of the features, so it is run on each training sentence as it is on an
 article. The word clusters and the list of lowercase words the features read are rebuilt
 from the same training sentences first (wordstats.py).
@@ -24,9 +24,9 @@ from pathlib import Path
 
 import numpy as np
 
-from kabar_tui.core.entities.features import rule_tags, sentence_attributes, word_lists
-from kabar_tui.core.entities.rules import recognise_with_bases
-from kabar_tui.core.entities.tagger import LABELS, MODEL_PATH, model_record
+from kabar_tui.core.language.entities.features import rule_tags, sentence_attributes, word_lists
+from kabar_tui.core.language.entities.rules import recognise_with_bases
+from kabar_tui.core.language.entities.tagger import LABELS, MODEL_PATH, model_record
 from kabar_tui.train import wordstats
 from kabar_tui.train.corpora import (
     CORPORA,

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from kabar_tui.core.entities.features import CLUSTERS_FILE, LOWERCASE_FILE
+from kabar_tui.core.language.entities.features import CLUSTERS_FILE, LOWERCASE_FILE
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 CLUSTERS = 256

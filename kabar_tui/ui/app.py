@@ -1,6 +1,6 @@
 """The reader application: screens, the catalog being opened or loaded, and navigation history.
 
-Screens ask `app.catalog` (kabar_tui.core.catalog) for what they show. Opening a cached
+Screens ask `app.catalog` (kabar_tui.core.store.catalog) for what they show. Opening a cached
 corpus is `recent_catalog` (the corpus last opened for these folders, checked afterwards)
 or `open_catalog`, which load no article; otherwise the articles are indexed in a thread
 and shown as they arrive (a MemoryCatalog, `linked` False) until the final catalog
@@ -33,8 +33,14 @@ from textual.filter import LineFilter
 from textual.message import Message
 from textual.screen import Screen
 
-from kabar_tui.core.catalog import ArticleHead, Catalog, CatalogChanges, MemoryCatalog, Searcher
 from kabar_tui.core.model import Article, Corpus, Problem
+from kabar_tui.core.store.catalog import (
+    ArticleHead,
+    Catalog,
+    CatalogChanges,
+    MemoryCatalog,
+    Searcher,
+)
 from kabar_tui.core.threaded_imports import import_rapidfuzz
 from kabar_tui.i18n import _, ngettext
 from kabar_tui.ui.asking import Asker
@@ -60,10 +66,10 @@ from kabar_tui.ui.textual_strings import part_name, textual_text
 from kabar_tui.ui.theming import no_color_filters, setup_themes
 
 if TYPE_CHECKING:
-    from kabar_tui.core.catalog_open import FolderVouch
-    from kabar_tui.core.compare import Comparison
-    from kabar_tui.core.search import SearchPage
-    from kabar_tui.core.watch import FolderWatcher
+    from kabar_tui.core.corpus.compare import Comparison
+    from kabar_tui.core.indexing.watch import FolderWatcher
+    from kabar_tui.core.search.search import SearchPage
+    from kabar_tui.core.store.catalog_open import FolderVouch
     from kabar_tui.ui.screens.reader import ReaderScreen
     from kabar_tui.ui.widgets.article_view import ArticleView, HeaderMentions
 
@@ -112,7 +118,7 @@ class _Stopped(Exception):
 def open_catalog(paths: list[str | Path] | None) -> tuple[Catalog | None, list[Problem]]:
     """The catalog of the cached corpus under `paths`, or None when it must be indexed
     (one name here, so tests can stand in for the cache)."""
-    from kabar_tui.core.catalog_open import open_catalog as open_stored
+    from kabar_tui.core.store.catalog_open import open_catalog as open_stored
 
     return open_stored(paths)
 
@@ -120,7 +126,7 @@ def open_catalog(paths: list[str | Path] | None) -> tuple[Catalog | None, list[P
 def recent_catalog(paths: list[str | Path] | None) -> Catalog | None:
     """The corpus last opened for `paths`, shown before any file is checked (then checked
     in the folders' thread); None when there is none or the cache is off."""
-    from kabar_tui.core.catalog_open import recent_catalog as recent_stored
+    from kabar_tui.core.store.catalog_open import recent_catalog as recent_stored
 
     return recent_stored(paths)
 
@@ -128,7 +134,7 @@ def recent_catalog(paths: list[str | Path] | None) -> Catalog | None:
 def stored_key(catalog: Catalog) -> str | None:
     """The cache's key of a stored catalog (what the folders are checked against); None
     for a catalog in memory, which has nothing on disk to compare."""
-    from kabar_tui.core.catalog_store import StoredCatalog
+    from kabar_tui.core.store.catalog_store import StoredCatalog
 
     return catalog.key if isinstance(catalog, StoredCatalog) else None
 
@@ -464,7 +470,7 @@ class KabarApp(App[None]):
     def _open_search(self, catalog: Catalog) -> None:
         """In the search thread: the catalog on a connection of its own (a stored one),
         and its search index opened or built there; the one it replaces is closed."""
-        from kabar_tui.core.storage import CacheUnavailable
+        from kabar_tui.core.store.storage import CacheUnavailable
 
         try:
             own = catalog.opened_again()
@@ -506,8 +512,8 @@ class KabarApp(App[None]):
             return
         if not self._quiet(FOLDERS_QUIET, FOLDERS_QUIET_LONGEST):
             return
-        from kabar_tui.core.catalog_open import FolderVouch
-        from kabar_tui.core.watch import FolderWatcher
+        from kabar_tui.core.indexing.watch import FolderWatcher
+        from kabar_tui.core.store.catalog_open import FolderVouch
 
         watcher = self.watching if not isinstance(self.watching, bool) else None
         if watcher is None and self.watching and self.paths:
@@ -564,8 +570,8 @@ class KabarApp(App[None]):
     def _preview(self, changed: set[Path]) -> None:
         """In the folders' thread: the changed files processed one by one and listed at
         once; their links and stories come with the catalog indexed next."""
-        from kabar_tui.core.pipeline import process_source
-        from kabar_tui.core.sources import Source, article_ids, read_source
+        from kabar_tui.core.indexing.pipeline import process_source
+        from kabar_tui.core.ingest.sources import Source, article_ids, read_source
 
         catalog = self.catalog
         listed = [*self._handed_ids.items(), *((a.path, a.id) for a in self._previewed.values())]
@@ -598,11 +604,11 @@ class KabarApp(App[None]):
         """Check every file against the cache (`open_catalog`); what changed is indexed
         (the cache's rows for the rest are reused), and the event loop told the key.
         Watching, the folders are vouched for (`vouch`) once they hold the corpus."""
-        from kabar_tui.core.catalog_open import open_catalog as open_stored
+        from kabar_tui.core.store.catalog_open import open_catalog as open_stored
 
         catalog, problems = open_stored(self.paths)
         if catalog is None:
-            from kabar_tui.core.pipeline import IndexCancelled, index_corpus
+            from kabar_tui.core.indexing.pipeline import IndexCancelled, index_corpus
 
             try:
                 report = index_corpus(self.paths, cancel=self._stop_loading, keep_articles=False)
@@ -622,7 +628,7 @@ class KabarApp(App[None]):
         """In the catalog's thread: the stored corpus `key`, its list, and what changed
         since the catalog handed over before, which is closed (its questions still queued
         answer nothing, and are asked again of this one)."""
-        from kabar_tui.core.catalog_open import reopen_catalog
+        from kabar_tui.core.store.catalog_open import reopen_catalog
 
         catalog = reopen_catalog(key)
         before = self._handed
@@ -639,7 +645,7 @@ class KabarApp(App[None]):
 
     def _index_corpus(self) -> Corpus:
         """Index `paths` (the cache keeps what was done), posting articles as they come."""
-        from kabar_tui.core.pipeline import IndexCancelled, build_corpus
+        from kabar_tui.core.indexing.pipeline import IndexCancelled, build_corpus
 
         shown = handed = 0.0
         arrived: list[Article] = []
@@ -919,7 +925,7 @@ class KabarApp(App[None]):
         the newest query is answered), else now; no hits until search is ready."""
 
         def page(searcher: Searcher | None) -> SearchPage:
-            from kabar_tui.core.search import SearchPage
+            from kabar_tui.core.search.search import SearchPage
 
             if not query.strip() or searcher is None:
                 return SearchPage([], 0)
@@ -1145,7 +1151,7 @@ class KabarApp(App[None]):
 
         def versions(catalog: Catalog) -> tuple[Comparison, list[str]] | None:
             import_rapidfuzz()
-            from kabar_tui.core.compare import compare_articles
+            from kabar_tui.core.corpus.compare import compare_articles
 
             candidates = [head.id for head, _links in catalog.compare_candidates(article_id)]
             other = other_id if other_id is not None else next(iter(candidates), None)

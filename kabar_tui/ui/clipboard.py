@@ -10,9 +10,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, TextArea
 
-from kabar_tui.core.clipboard import Route, clipboard_route, copy_sequence
-from kabar_tui.core.formatting import format_number
 from kabar_tui.i18n import _, current_language, ngettext
+from kabar_tui.present.clipboard import Route, clipboard_route, copy_sequence
+from kabar_tui.present.formatting import format_number
 
 
 class CopyByHandScreen(ModalScreen[None]):

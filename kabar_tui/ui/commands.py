@@ -8,7 +8,7 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from kabar_tui.core.catalog import ArticleHead, Catalog
+from kabar_tui.core.store.catalog import ArticleHead, Catalog
 from kabar_tui.i18n import _
 from kabar_tui.ui.access import KabarNode
 

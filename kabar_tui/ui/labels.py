@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from kabar_tui.core.catalog import ArticleHead
-from kabar_tui.core.filter_values import ValueMatch
-from kabar_tui.core.formatting import format_date
 from kabar_tui.core.model import LinkKind
-from kabar_tui.core.query import HitKind
+from kabar_tui.core.search.filter_values import ValueMatch
+from kabar_tui.core.search.query import HitKind, type_values_help
+from kabar_tui.core.store.catalog import ArticleHead
 from kabar_tui.i18n import _
+from kabar_tui.present.formatting import format_date
 
 
 def link_kind_label(kind: str) -> str:
@@ -58,8 +58,8 @@ def value_notes(values: Sequence[ValueMatch]) -> list[str]:
             notes.append(note)
         elif not match.names and match.key == "type":
             notes.append(
-                _("unknown filter type:{value} — try type:quote, passage, title, entity").format(
-                    value=match.typed
+                _("unknown filter type:{value} — try {values}").format(
+                    value=match.typed, values=type_values_help()
                 )
             )
         elif not match.names and match.key == "outlet":

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import overload
 
-from kabar_tui.core.catalog import (
+from kabar_tui.core.store.catalog import (
     LIST_SORTS,
     ArticleHead,
     Catalog,

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from kabar_tui.core.catalog import ArticleHead, Catalog, Searcher
     from kabar_tui.core.model import Article, Problem
+    from kabar_tui.core.store.catalog import ArticleHead, Catalog, Searcher
     from kabar_tui.ui.asking import Asker
     from kabar_tui.ui.listing import Listing
 

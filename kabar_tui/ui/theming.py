@@ -22,14 +22,14 @@ from textual.theme import BUILTIN_THEMES, Theme
 from kabar_tui.config import config_dir, load_config, save_setting
 from kabar_tui.core.lexicon import Label
 from kabar_tui.core.resources import themes_dir
-from kabar_tui.core.themes import (
+from kabar_tui.i18n import _
+from kabar_tui.present.themes import (
     ANSI_THEME,
     DEFAULT_THEME,
     ThemeFileError,
     ThemeSpec,
     read_theme_dirs,
 )
-from kabar_tui.i18n import _
 
 
 def user_themes_dir() -> Path:

@@ -134,7 +134,7 @@ def indexed_seeds(
     indexed into a cache of the test's own (the suite runs without one)."""
     # Imported here: test_startup's fresh interpreters import this module and check that
     # a cached corpus imports no analysis code.
-    from kabar_tui.core.pipeline import index_corpus
+    from kabar_tui.core.indexing.pipeline import index_corpus
 
     monkeypatch.delenv("KABAR_NO_CACHE", raising=False)
     monkeypatch.setenv("KABAR_CACHE_DIR", str(tmp_path / "cache"))

@@ -7,9 +7,9 @@ from rich.style import Style
 from textual.widgets import Label
 
 from kabar_tui import i18n
-from kabar_tui.core.clipboard import Route, copy_sequence
 from kabar_tui.core.resources import themes_dir
-from kabar_tui.core.themes import read_theme_dirs
+from kabar_tui.present.clipboard import Route, copy_sequence
+from kabar_tui.present.themes import read_theme_dirs
 from kabar_tui.ui.clipboard import CopyByHandScreen
 from kabar_tui.ui.widgets.article_view import ArticleView
 from tests.ui.conftest import make_app

@@ -7,7 +7,7 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 
-from kabar_tui.core.catalog import ArticleHead, ListOrder
+from kabar_tui.core.store.catalog import ArticleHead, ListOrder
 from kabar_tui.ui.listing import ListedRows
 from kabar_tui.ui.widgets.article_list import ArticleList
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from kabar_tui.core.indexing.pipeline import build_corpus
 from kabar_tui.core.model import Corpus
-from kabar_tui.core.pipeline import build_corpus
 from kabar_tui.ui.app import KabarApp
 from kabar_tui.ui.screens.compare import CompareScreen
 from kabar_tui.ui.screens.reader import ReaderScreen

@@ -6,7 +6,7 @@ import pytest
 from rich.segment import Segment
 from rich.style import Style
 
-from kabar_tui.core.pipeline import build_corpus
+from kabar_tui.core.indexing.pipeline import build_corpus
 from kabar_tui.ui.app import KabarApp
 from kabar_tui.ui.widgets import article_view
 from kabar_tui.ui.widgets.article_view import ArticleView

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
+from kabar_tui.core.indexing.pipeline import build_corpus
 from kabar_tui.core.model import Corpus
-from kabar_tui.core.pipeline import build_corpus
 from kabar_tui.ui.app import KabarApp
 from kabar_tui.ui.screens.entity import EntityScreen
 from kabar_tui.ui.screens.reader import ReaderScreen

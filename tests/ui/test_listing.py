@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from kabar_tui.core.catalog import ArticleHead, ListOrder, filter_words, sort_heads
+from kabar_tui.core.store.catalog import ArticleHead, ListOrder, filter_words, sort_heads
 from kabar_tui.ui.listing import Listing, RowsRead
 
 

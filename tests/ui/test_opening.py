@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input
 
-from kabar_tui.core import entities
-from kabar_tui.core.catalog_open import open_catalog
-from kabar_tui.core.catalog_store import StoredCatalog
+from kabar_tui.core.language import entities
+from kabar_tui.core.store.catalog_open import open_catalog
+from kabar_tui.core.store.catalog_store import StoredCatalog
 from kabar_tui.ui import app as app_module
 from kabar_tui.ui.app import KabarApp
 from kabar_tui.ui.widgets.article_list import ArticleList

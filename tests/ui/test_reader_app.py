@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.widgets import Input, Label, OptionList
 
 from kabar_tui.core.model import Paragraph, Story
-from kabar_tui.core.search import Hit, SearchPage
+from kabar_tui.core.search.search import Hit, SearchPage
 from kabar_tui.ui.app import KabarApp
 from kabar_tui.ui.screens.entity import EntityScreen
 from kabar_tui.ui.screens.help import HelpScreen
@@ -47,7 +47,7 @@ async def test_list_shows_story_siblings() -> None:
 
 
 def test_an_outlet_less_sibling_is_named_by_its_title_cut_visibly() -> None:
-    from kabar_tui.core.catalog import ArticleHead
+    from kabar_tui.core.store.catalog import ArticleHead
 
     title = "Harga Beras Premium Tembus Rp16.000 per Kilogram di Pasar Induk"
     assert (
@@ -172,7 +172,7 @@ async def test_search_drops_results_of_an_old_query() -> None:
 async def test_an_answer_reaching_a_search_screen_being_taken_down_is_dropped() -> None:
     """The reader quitting while a search answers: its list is gone first, and the
     answer must not fail looking for it (seen once in the full suite, at exit)."""
-    from kabar_tui.core.search import SearchPage
+    from kabar_tui.core.search.search import SearchPage
     from kabar_tui.ui.screens.search import HitList
 
     app = make_app()
@@ -414,7 +414,7 @@ async def test_opens_files_given_on_the_command_line(tmp_path) -> None:
 async def test_loading_messages_after_the_reader_has_gone_are_dropped() -> None:
     """A file read while the reader quits: its articles and progress arrive to no screen
     (an IndexError on the empty screen stack, at exit)."""
-    from kabar_tui.core.catalog import MemoryCatalog
+    from kabar_tui.core.store.catalog import MemoryCatalog
     from kabar_tui.ui.messages import ArticlesArrived, LoadProgress
 
     app = make_app()

@@ -7,7 +7,7 @@ from textual.widgets import Label, ProgressBar
 
 from kabar_tui import i18n
 from kabar_tui.core.model import Article, Paragraph
-from kabar_tui.core.search import SearchIndex
+from kabar_tui.core.search.search import SearchIndex
 from kabar_tui.ui.screens.search import HitList, query_hint, real_matches
 from kabar_tui.ui.widgets.article_view import match_pattern
 from tests.ui.conftest import make_app

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kabar_tui import i18n
-from kabar_tui.core.search import SearchIndex
+from kabar_tui.core.search.search import SearchIndex
 from tests.ui.conftest import build_corpus, make_app
 from tests.ui.test_screens import search_for, status_text
 

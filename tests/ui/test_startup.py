@@ -11,8 +11,14 @@ from pathlib import Path
 import pytest
 from textual.widgets import OptionList
 
-from kabar_tui.core.catalog import ArticleHead, Catalog, EntityOccurrence, MemoryCatalog, Searcher
 from kabar_tui.core.model import Article, EntityRecord, Link, Quote
+from kabar_tui.core.store.catalog import (
+    ArticleHead,
+    Catalog,
+    EntityOccurrence,
+    MemoryCatalog,
+    Searcher,
+)
 from kabar_tui.ui import app as app_module
 from kabar_tui.ui.app import KabarApp
 from kabar_tui.ui.listing import ROWS_READ_TOGETHER
@@ -25,20 +31,20 @@ from tests.ui.conftest import article, build_corpus, mention
 ROOT = Path(__file__).resolve().parents[2]
 # Cleaning and analysis: what indexing needs and a cached corpus does not.
 ANALYSIS = (
-    "kabar_tui.core.pipeline",
-    "kabar_tui.core.clean",
-    "kabar_tui.core.entities",
-    "kabar_tui.core.quotes",
-    "kabar_tui.core.linking",
-    "kabar_tui.core.resolve",
-    "kabar_tui.core.stories",
-    "kabar_tui.core.dates",
-    "kabar_tui.core.metadata",
+    "kabar_tui.core.indexing.pipeline",
+    "kabar_tui.core.ingest.clean",
+    "kabar_tui.core.language.entities",
+    "kabar_tui.core.language.quotes",
+    "kabar_tui.core.corpus.linking",
+    "kabar_tui.core.corpus.resolve",
+    "kabar_tui.core.corpus.stories",
+    "kabar_tui.core.ingest.dates",
+    "kabar_tui.core.ingest.metadata",
 )
 
 OPEN_CACHED = """
 import asyncio, sys
-from kabar_tui.core.catalog import MemoryCatalog
+from kabar_tui.core.store.catalog import MemoryCatalog
 from kabar_tui.ui import app as app_module
 from tests.ui.conftest import build_corpus
 
@@ -115,14 +121,14 @@ def test_opening_search_imports_no_search_engine() -> None:
         "print(' '.join(m for m in sys.modules if m.startswith(('kabar_tui', 'numpy'))))"
     )
     assert "kabar_tui.ui.screens.search" in modules
-    assert "kabar_tui.core.search" not in modules
+    assert "kabar_tui.core.search.search" not in modules
     assert not any(m.startswith("numpy") for m in modules)
 
 
 def test_a_cached_corpus_is_listed_searched_and_paged_without_analysis() -> None:
     """From the first frame to rows, a search and the entity view: no cleaning module."""
     modules = imported_by(OPEN_CACHED)
-    assert "kabar_tui.core.search" in modules  # it did search
+    assert "kabar_tui.core.search.search" in modules  # it did search
     assert analysis_in(modules) == []
 
 

@@ -8,7 +8,7 @@ import pytest
 from textual.geometry import Region
 from textual.widgets import Label, OptionList
 
-from kabar_tui.core import pipeline
+from kabar_tui.core.indexing import pipeline
 from kabar_tui.core.model import Corpus
 from kabar_tui.ui.app import KabarApp
 from kabar_tui.ui.widgets.article_view import ArticleView

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from kabar_tui.core import pipeline
-from kabar_tui.core.catalog_open import open_catalog
+from kabar_tui.core.indexing import pipeline
+from kabar_tui.core.indexing.watch import FolderWatcher
 from kabar_tui.core.resources import seeds_dir
-from kabar_tui.core.watch import FolderWatcher
+from kabar_tui.core.store.catalog_open import open_catalog
 from kabar_tui.ui.app import KabarApp
 from kabar_tui.ui.widgets.article_list import ArticleList
 from tests.ui.conftest import indexed_seeds
@@ -299,8 +299,8 @@ async def test_an_article_asked_for_before_every_head_is_read_opens_before_they_
 
 def vouched_key(folder: Path) -> str | None:
     """The corpus a live watcher vouches for `folder` holds (`FolderVouch`), if any."""
-    from kabar_tui.core import catalog_open
-    from kabar_tui.core.storage import Storage
+    from kabar_tui.core.store import catalog_open
+    from kabar_tui.core.store.storage import Storage
 
     with Storage.open_default() as storage:
         word = catalog_open._remembered_snapshot(storage, [folder])[3]

@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Label
 
-from kabar_tui.core.compare import Comparison
+from kabar_tui.core.corpus.compare import Comparison
 from kabar_tui.i18n import _, ngettext
 from kabar_tui.ui.access import KabarNode
 from kabar_tui.ui.messages import Compare, OpenArticle

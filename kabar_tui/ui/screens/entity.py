@@ -12,10 +12,10 @@ from textual.screen import Screen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from kabar_tui.core.catalog import EntityOccurrence
-from kabar_tui.core.formatting import format_number
 from kabar_tui.core.model import Mention
+from kabar_tui.core.store.catalog import EntityOccurrence
 from kabar_tui.i18n import _, ngettext
+from kabar_tui.present.formatting import format_number
 from kabar_tui.ui.access import KabarNode
 from kabar_tui.ui.labels import known_source
 from kabar_tui.ui.messages import OpenArticle

@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input, Label, ProgressBar
 
-from kabar_tui.core.catalog import ArticleHead, Catalog, filter_words
+from kabar_tui.core.store.catalog import ArticleHead, Catalog, filter_words
 from kabar_tui.i18n import _
 from kabar_tui.ui.access import KabarNode
 from kabar_tui.ui.listing import NO_ROWS, SORTS, ListedRows, OrderKey, RowsRead, read_rows
@@ -130,7 +130,7 @@ class ListScreen(KabarNode, Screen[None]):
         self.query_one(ArticleList).forget_rows()
 
     def _date(self, article: ArticleHead) -> str:
-        from kabar_tui.core.formatting import format_date  # babel loads after the first frame
+        from kabar_tui.present.formatting import format_date  # babel loads after the first frame
 
         return format_date(article.published, self.kabar.locale)
 

@@ -7,10 +7,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 
-from kabar_tui.core.citation import cite_passage, cite_quote
 from kabar_tui.core.model import Article, Quote
 from kabar_tui.core.shortening import shortened
 from kabar_tui.i18n import _
+from kabar_tui.present.citation import cite_passage, cite_quote
 from kabar_tui.ui.access import KabarNode
 from kabar_tui.ui.messages import Compare, ShowList
 from kabar_tui.ui.widgets.article_view import ArticleView, HeaderMentions

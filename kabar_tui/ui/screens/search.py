@@ -17,17 +17,23 @@ from textual.timer import Timer
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from kabar_tui.core.filter_values import ValueMatch
-from kabar_tui.core.formatting import format_number
-from kabar_tui.core.query import HitKind, filter_keys_help, filter_problem, highlight_terms
+from kabar_tui.core.search.filter_values import ValueMatch
+from kabar_tui.core.search.query import (
+    HitKind,
+    filter_keys_help,
+    filter_problem,
+    highlight_terms,
+    type_values_help,
+)
 from kabar_tui.core.textfold import WORD, fold
 from kabar_tui.i18n import _, ngettext
+from kabar_tui.present.formatting import format_number
 from kabar_tui.ui.access import KabarNode
 from kabar_tui.ui.labels import hit_kind_label, known_source, value_notes
 from kabar_tui.ui.messages import OpenArticle, ShowEntity
 
 if TYPE_CHECKING:  # not imported with the screen: numpy may be loading in the search thread
-    from kabar_tui.core.search import Hit, SearchPage
+    from kabar_tui.core.search.search import Hit, SearchPage
 
 DEBOUNCE_SECONDS = 0.15
 PAGE = 50  # hits asked for at a time; moving past the last asks for the next page
@@ -51,8 +57,8 @@ def query_hint(query: str) -> str | None:
         return _("{key}: needs a value, e.g. {example}").format(
             key=problem.key, example=problem.example
         )
-    return _("unknown filter type:{value} — try type:quote, passage, title, entity").format(
-        value=problem.value
+    return _("unknown filter type:{value} — try {values}").format(
+        value=problem.value, values=type_values_help()
     )
 
 

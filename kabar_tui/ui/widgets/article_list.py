@@ -23,7 +23,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from kabar_tui.core.catalog import ArticleHead
+from kabar_tui.core.store.catalog import ArticleHead
 from kabar_tui.i18n import _
 from kabar_tui.ui.listing import NO_ROWS, ROWS_READ_TOGETHER, ListedRows
 

@@ -22,9 +22,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
-from kabar_tui.core.formatting import format_published
 from kabar_tui.core.model import Article, Mention, Quote, RemovedLine
 from kabar_tui.i18n import _
+from kabar_tui.present.formatting import format_published
 
 GUTTER = 2
 READING_WIDTH = 100  # longer lines are hard to read on wide terminals
@@ -75,7 +75,7 @@ def header_mentions_now(article: Article) -> HeaderMentions | None:
         return NO_HEADER_MENTIONS
     if not header_waits_for_recogniser(article):
         return None
-    from kabar_tui.core.entities import title_and_caption_entities  # the recogniser
+    from kabar_tui.core.language.entities import title_and_caption_entities  # the recogniser
 
     return title_and_caption_entities(article)
 
@@ -412,7 +412,7 @@ class ArticleView(ScrollView, can_focus=True):
             del self._header_mentions[next(iter(self._header_mentions))]
 
     def _find_header_mentions(self, key: tuple[str, str], article: Article) -> None:
-        from kabar_tui.core.entities import title_and_caption_entities
+        from kabar_tui.core.language.entities import title_and_caption_entities
 
         found = title_and_caption_entities(article)
         if not get_current_worker().is_cancelled:

@@ -18,7 +18,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from kabar_tui.core.compare import Comparison, Span
+from kabar_tui.core.corpus.compare import Comparison, Span
 from kabar_tui.core.model import Article
 from kabar_tui.core.shortening import shortened
 from kabar_tui.i18n import _

@@ -19,9 +19,9 @@ from textual.message import Message
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from kabar_tui.core.catalog import ArticleHead, Catalog, entity_key
 from kabar_tui.core.model import Article, Link, Quote
 from kabar_tui.core.shortening import shortened
+from kabar_tui.core.store.catalog import ArticleHead, Catalog, entity_key
 from kabar_tui.i18n import _
 from kabar_tui.ui.access import KabarNode
 from kabar_tui.ui.labels import known_source, link_kind_label
