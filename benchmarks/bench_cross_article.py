@@ -197,7 +197,7 @@ def _fingerprint(work: CorpusWork) -> str:
 
 def quotes_one(path: Path, copies: int) -> None:
     """`quote_group_numbers` alone, in this process: CPU seconds and groups."""
-    from kabar_tui.core.corpus.resolve import quote_group_numbers
+    from kabar_tui.core.corpus.quote_grouping import quote_group_numbers
 
     with path.open("rb") as file:
         digest: CorpusDigest = pickle.load(file)

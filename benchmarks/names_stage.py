@@ -72,7 +72,8 @@ from kabar_tui.core.corpus.digest import (
     unpack_held_digest,
     unpack_rest,
 )
-from kabar_tui.core.corpus.resolve import Resolution, quote_group_numbers
+from kabar_tui.core.corpus.quote_grouping import quote_group_numbers
+from kabar_tui.core.corpus.resolve import Resolution
 from kabar_tui.core.indexing import pipeline
 from kabar_tui.core.model import Story
 from kabar_tui.core.processes import spawned

@@ -1,4 +1,4 @@
-"""Quotation grouping alone (`resolve.key_group_numbers`), the longest process of a
+"""Quotation grouping alone (`quote_grouping.key_group_numbers`), the longest process of a
 first index's tail at 100k, on the quotation keys a first index stored (docs/indexing.md,
 "quotegroup").
 
@@ -32,7 +32,7 @@ from pathlib import Path
 sys.path.insert(0, os.environ.get("PYTHONPATH") or str(Path(__file__).resolve().parent.parent))
 
 from kabar_tui.core.corpus.digest import unpack_held_digest, unpack_rest
-from kabar_tui.core.corpus.resolve import key_group_numbers, quote_key
+from kabar_tui.core.corpus.quote_grouping import key_group_numbers, quote_key
 
 
 def keys(cache: Path, out: Path) -> None:

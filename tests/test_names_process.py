@@ -23,8 +23,9 @@ import pytest
 from kabar_tui.core.corpus import names_process
 from kabar_tui.core.corpus.digest import CorpusDigest, held_back, without_rest
 from kabar_tui.core.corpus.names_process import SpawnedNames
+from kabar_tui.core.corpus.quote_grouping import quote_group_numbers
 from kabar_tui.core.corpus.quote_table import QuoteTable
-from kabar_tui.core.corpus.resolve import Resolution, quote_group_numbers, resolve_digest
+from kabar_tui.core.corpus.resolve import Resolution, resolve_digest
 from kabar_tui.core.indexing import pipeline
 from kabar_tui.core.indexing.pipeline import CorpusWork, IndexOptions, build_corpus, index_corpus
 from kabar_tui.core.model import Story

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from kabar_tui.core.corpus import resolve
+from kabar_tui.core.corpus import quote_grouping
 from kabar_tui.core.corpus.digest import CorpusDigest, held_back
+from kabar_tui.core.corpus.quote_grouping import quote_group_numbers
 from kabar_tui.core.corpus.quotes_process import SpawnedQuoteGroups
-from kabar_tui.core.corpus.resolve import quote_group_numbers
 from kabar_tui.core.indexing import pipeline
 from kabar_tui.core.indexing.pipeline import CorpusWork, build_corpus
 from kabar_tui.core.model import Article
@@ -89,7 +89,7 @@ def _not_grouped_here(monkeypatch: pytest.MonkeyPatch) -> None:
     def not_here(*args: object) -> None:
         raise AssertionError("quotations grouped in the main process")
 
-    monkeypatch.setattr(resolve, "quote_group_numbers", not_here)
+    monkeypatch.setattr(quote_grouping, "quote_group_numbers", not_here)
     monkeypatch.setattr(pipeline, "quote_group_numbers", not_here)
 
 

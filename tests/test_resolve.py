@@ -7,16 +7,18 @@ from collections import Counter, defaultdict
 
 from rapidfuzz import fuzz
 
-from kabar_tui.core.corpus.resolve import (
+from kabar_tui.core.corpus.quote_grouping import (
     MIN_FUZZY_QUOTE,
     QUOTE_SCORE,
+    _quote_buckets,
+    _quote_shingles,
+    key_group_numbers,
+)
+from kabar_tui.core.corpus.resolve import (
     _abbreviates,
     _expand,
     _expand_within,
     _names_and_index,
-    _quote_buckets,
-    _quote_shingles,
-    key_group_numbers,
     resolve_corpus,
     spelling_key,
 )

@@ -49,11 +49,11 @@ from kabar_tui.core.corpus.linking import (
     stored_posting,
 )
 from kabar_tui.core.corpus.linking_passages import packed, unpacked
+from kabar_tui.core.corpus.quote_grouping import quote_key
 from kabar_tui.core.corpus.resolve import (
     MIN_FUZZY_KEY,
     NAME_SCORE,
     WORD_PREFIX,
-    quote_key,
     resolve_digest,
     resolved_articles,
     spelling_key,

@@ -24,7 +24,7 @@ from typing import IO
 
 from kabar_tui.core.corpus.digest import ArticleDigest, CorpusDigest, unpack_rest
 from kabar_tui.core.corpus.quote_table import QuoteTable
-from kabar_tui.core.corpus.resolve import Resolution, quote_group_numbers, resolve_digest
+from kabar_tui.core.corpus.resolve import Resolution, resolve_digest
 from kabar_tui.core.model import Story
 from kabar_tui.core.processes.heap import release_free_memory
 from kabar_tui.core.processes.spawned import (
@@ -117,6 +117,9 @@ def _numbers(inbound: IO[bytes], digest: CorpusDigest) -> Sequence[int]:
         article.mentions, article.abbreviations, article.caption_people = _NONE, {}, Counter()
     release_free_memory()
     if not read_json(inbound):
+        # imported here: the numbers are sent but for a few quotations, so numpy stays out
+        from kabar_tui.core.corpus.quote_grouping import quote_group_numbers
+
         return quote_group_numbers(digest.articles)
     numbers = array("i")
     numbers.frombytes(read_message(inbound))

@@ -1,4 +1,4 @@
-"""Quotation grouping (`resolve.quote_group_numbers`) run in a spawned process
+"""Quotation grouping (`quote_grouping.quote_group_numbers`) run in a spawned process
 (`core.processes.spawned`) while the main process links.
 
 The child forked for it inherited every digest with its passages (1.06 GB at 100k
@@ -57,7 +57,7 @@ def work(inbound: IO[bytes]) -> array[int]:
     chunks = read_chunks(inbound, count)
     # imported once read: the parent waits while its input fills the pipe, not for this
     from kabar_tui.core.corpus.digest import unpack_rest
-    from kabar_tui.core.corpus.resolve import key_group_numbers, quote_key
+    from kabar_tui.core.corpus.quote_grouping import key_group_numbers, quote_key
 
     keys: list[str] = []
     for texts, packed in chunk_rows(chunks, count):

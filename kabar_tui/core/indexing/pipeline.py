@@ -62,12 +62,12 @@ from kabar_tui.core.corpus.digest import (
 from kabar_tui.core.corpus.incremental import commit, plan_update, save_link_state, update
 from kabar_tui.core.corpus.linking import LinkIndex
 from kabar_tui.core.corpus.names_process import SpawnedNames
+from kabar_tui.core.corpus.quote_grouping import quote_group_numbers
 from kabar_tui.core.corpus.quotes_process import QuotesSent, SpawnedQuoteGroups
 from kabar_tui.core.corpus.resolve import (
     Resolution,
     apply_resolution,
     caption_people_many,
-    quote_group_numbers,
     resolve_digest,
     resolved_articles,
 )
@@ -176,7 +176,7 @@ class CorpusWork:
     on_linked: Callable[[LinkIndex], None] | None = None
     # the link index, from linking until `on_linked` has it (while names are resolved)
     index: LinkIndex | None = None
-    # which quotations are one (`resolve.quote_group_numbers`), while the others run
+    # which quotations are one (`quote_grouping.quote_group_numbers`), while the others run
     quote_numbers: SpawnedQuoteGroups | None = None
     # unpacks the rest of the digests that let go of it (`digest.without_rest`)
     read_rest: _HeldRest | None = None

@@ -1680,9 +1680,9 @@ class ResultsUpdate:
 
 
 def _quote_key(text: str) -> str:
-    """`resolve.quote_key`, imported when a corpus is stored: a cached open imports no
+    """`quote_grouping.quote_key`, imported when a corpus is stored: a cached open imports no
     processing code."""
-    from kabar_tui.core.corpus.resolve import quote_key
+    from kabar_tui.core.corpus.quote_grouping import quote_key
 
     return quote_key(text)
 
