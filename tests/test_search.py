@@ -90,9 +90,8 @@ def test_fold_keeps_every_offset() -> None:
 
 def test_parse_query_filters_and_phrase() -> None:
     query = parse_query('outlet:OKE by:"Vladimir Putin" type:quotes "Kerja Sama" senjata')
-    assert query.outlets == ["oke"]
-    assert query.speakers == ["vladimir putin"]
-    assert query.kinds == {"quote"}
+    assert query.filters == {"outlet": ["oke"], "by": ["vladimir putin"], "type": ["quotes"]}
+    assert [{KINDS[number] for number in match.names} for match in query.matched] == [{"quote"}]
     assert query.phrases == [["kerja", "sama"]]
     assert query.terms == ["senjata"]
 
