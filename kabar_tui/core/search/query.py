@@ -155,7 +155,6 @@ FILTERS = (
     ),
     Filter("type", "|".join(KINDS), "type:quote", _kinds_kept, match_as_parsed=kind_value),
 )
-FILTER_KEYS = tuple(f.key for f in FILTERS)
 NOT_FILTERS = ("http", "https", "ftp", "mailto")  # a pasted address is not a filter
 
 _FILTER_LIKE = re.compile(r'(?:^|\s)([A-Za-z]{2,}):("[^"]*"?|\S*)')
