@@ -11,7 +11,8 @@ import sys
 import pytest
 
 from kabar_tui.core.model import Article, Corpus, EntityRecord, Mention, Paragraph, Quote
-from kabar_tui.core.search.query import KINDS, HitKind, parse_query
+from kabar_tui.core.search.filter_values import ValueMatch
+from kabar_tui.core.search.query import KINDS, Filter, FilterSource, HitKind, parse_query
 from kabar_tui.core.search.search import Hit, SearchIndex, _pair_key
 from kabar_tui.core.textfold import fold
 
@@ -90,9 +91,8 @@ def test_fold_keeps_every_offset() -> None:
 
 def test_parse_query_filters_and_phrase() -> None:
     query = parse_query('outlet:OKE by:"Vladimir Putin" type:quotes "Kerja Sama" senjata')
-    assert query.outlets == ["oke"]
-    assert query.speakers == ["vladimir putin"]
-    assert query.kinds == {"quote"}
+    assert query.filters == {"outlet": ["oke"], "by": ["vladimir putin"], "type": ["quotes"]}
+    assert [{KINDS[number] for number in match.names} for match in query.matched] == [{"quote"}]
     assert query.phrases == [["kerja", "sama"]]
     assert query.terms == ["senjata"]
 
@@ -279,6 +279,54 @@ def test_filters_are_described_from_one_registry() -> None:
         assert filter_problem(search_filter.example) is None
     assert filter_problem("kim author:putin") == filter_problem("author:x")
     assert highlight_terms('type:quote "kerja sama" militer') == ["kerja sama", "militer"]
+
+
+def _paragraph(source: FilterSource, value: str) -> ValueMatch:
+    return ValueMatch("para", value, frozenset([int(value)] if value.isdigit() else []))
+
+
+def _paragraphs_kept(source: FilterSource, matches: list[ValueMatch]) -> dict[str, set[int]]:
+    return {"paragraphs": {number for match in matches for number in match.names}}
+
+
+# A filter no registry has: the paragraph a text is in.
+PARAGRAPH = Filter("para", "N", "para:1", _paragraphs_kept, match=_paragraph)
+
+
+def test_a_filter_added_to_the_registry_is_parsed_applied_and_described(
+    index: SearchIndex,
+) -> None:
+    from kabar_tui.core.search.query import (
+        FILTERS,
+        FilterProblem,
+        filter_keys_help,
+        filter_problem,
+        filters_help,
+        highlight_terms,
+    )
+
+    filters = (*FILTERS, PARAGRAPH)
+    assert filters_help(filters).endswith('type:passage|quote|title|entity para:N "phrase"')
+    assert filter_keys_help(" ", filters) == "outlet: by: type: para:"
+    assert filter_problem("kim para:", filters) == FilterProblem("no value", "para", "", "para:1")
+    assert filter_problem("kim para:1", filters) is None
+    assert filter_problem("kim para:1") == FilterProblem("unknown key", "para")
+    assert highlight_terms("para:1 rudal", filters) == ["rudal"]
+    parsed = parse_query("para:1 type:quote putin", filters)
+    assert parsed.filters == {"para": ["1"], "type": ["quote"]} and parsed.terms == ["putin"]
+    assert parse_query("para:1 putin").terms == ["para", "1", "putin"]
+
+    index.filters = filters
+    in_one = [doc for doc in range(len(index)) if index.paragraphs[doc] == 1]
+    page = index.search_page("para:1", 0, 50)
+    assert page.total == len(in_one) > 2
+    assert {hit.paragraph for hit in page.hits} == {1}
+    assert [(match.key, match.names) for match in page.values] == [("para", frozenset([1]))]
+    quotes = index.search_page("para:1 type:quote", 0, 50).hits
+    assert sorted(hit.label or "" for hit in quotes) == ["Sri Mulyani", "Vladimir Putin"]
+    found = index.search_page("putin para:1", 0, 50).hits
+    assert found and found == [hit for hit in index.search("putin") if hit.paragraph == 1]
+    assert index.search_page("putin para:7", 0, 50).total == 0
 
 
 KOREA = [

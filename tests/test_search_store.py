@@ -311,15 +311,14 @@ def _votes_one_at_a_time(engine: SearchEngine, query: str, budget: int) -> dict[
 
     parsed = parse_query(query)
     words = [*parsed.terms, *(word for phrase in parsed.phrases for word in phrase)]
-    if not words or parsed.kinds == set():
+    if not words:
         return None
     terms = engine._terms(parsed, words[:MAX_TERMS])
     features = sorted(engine._features(terms), key=lambda f: sum(len(p) for _, p in f))
     votes: dict[int, float] = {}
     read = 0
     checked = []
-    filtered = parsed.kinds is not None or parsed.outlets or parsed.speakers
-    keep = engine._admitted(parsed) if filtered else None
+    keep = engine._admitted(parsed) if parsed.filters else None
     for feature in features:
         size = sum(len(posting) for _, posting in feature)
         if read and read + size > budget:

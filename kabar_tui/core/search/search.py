@@ -15,12 +15,12 @@ import re
 from abc import ABC, abstractmethod
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import reduce
 from itertools import pairwise
 from operator import itemgetter
-from typing import Protocol, overload
+from typing import Protocol, TypeVar, cast, overload
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -28,8 +28,8 @@ from rapidfuzz.distance import OSA
 
 from kabar_tui.core.model import Article, Corpus, EntityRecord
 from kabar_tui.core.search.aliases import search_aliases
-from kabar_tui.core.search.filter_values import NameMatcher, ValueMatch, allowed_typos
-from kabar_tui.core.search.query import KINDS, HitKind, Query, parse_query
+from kabar_tui.core.search.filter_values import ValueMatch, allowed_typos
+from kabar_tui.core.search.query import FILTERS, KINDS, Filter, HitKind, Query, parse_query
 from kabar_tui.core.textfold import WORD, fold
 
 _KIND_CODE = {kind: code for code, kind in enumerate(KINDS)}
@@ -52,6 +52,8 @@ _TEXT_BATCH = 512  # texts asked of the index at a time while checking phrases
 # How close a long name is to the short one typed: a sure meaning, above a typo (0.8),
 # below the word itself, so texts with the word typed rank first.
 ALIAS_SIMILARITY = 0.85
+
+_T = TypeVar("_T")
 
 
 @dataclass(slots=True)
@@ -202,6 +204,15 @@ def _newest(posting: Sequence[int], count: int) -> np.ndarray:
     return _as_numbers(posting)[-count:]
 
 
+def _holding_codes(column: np.ndarray, codes: Collection[int]) -> np.ndarray:
+    """Whether each document's value in `column` (-1: none) is one of `codes`: looked up
+    in a table whose last entry, the one -1 reads, is False."""
+    size = max(int(column.max(initial=-1)), max(codes, default=-1)) + 2
+    table = np.zeros(size, dtype=bool)
+    table[list(codes)] = True
+    return table[column]
+
+
 def _pair_key(first: int, second: int) -> int:
     return _PAIR_BASE + (((first * 1_000_003) ^ second) & _PAIR_BUCKETS)
 
@@ -265,10 +276,10 @@ class SearchEngine(ABC):
         self._filter_masks: dict[tuple[object, ...], np.ndarray] = {}
         self._term_masks: dict[tuple[object, ...], np.ndarray] = {}
         self._label_words: list[frozenset[str]] = []  # each label's folded words, by number
-        # the distinct outlets and quote speakers, for filter values, and the document
-        # count they were read at (an index in memory grows)
-        self._outlet_names: tuple[int, NameMatcher] | None = None
-        self._speaker_names: tuple[int, NameMatcher, list[int]] | None = None
+        self.filters: Sequence[Filter] = FILTERS
+        # what filters read once (the names they match values with), by key, and the
+        # document count it was read at (an index in memory grows)
+        self._filter_names: dict[str, tuple[int, object]] = {}
 
     # --- what an index holds ----------------------------------------------------------
 
@@ -347,13 +358,13 @@ class SearchEngine(ABC):
 
         The best-voted candidates are ranked first, as `search` does; past them the rest
         of the matching documents follow in vote order, ranked a page at a time."""
-        parsed = parse_query(query)
+        parsed = parse_query(query, self.filters)
         page = self._page(parsed, offset, limit)
-        page.values = parsed.kind_values + self._value_matches(parsed)
+        page.values = self._value_matches(parsed)
         return page
 
     def _page(self, parsed: Query, offset: int, limit: int) -> SearchPage:
-        if limit <= 0 or parsed.is_empty() or parsed.kinds == set():
+        if limit <= 0 or parsed.is_empty():
             return SearchPage([], 0)
         words = [*parsed.terms, *(word for phrase in parsed.phrases for word in phrase)]
         words = words[:MAX_TERMS]
@@ -410,7 +421,7 @@ class SearchEngine(ABC):
             for first, second in pairwise(phrase):
                 pair = self._posting_of(_pair_key(ids[first], ids[second]))
                 mask &= _marked(len(mask), [pair])
-        if parsed.kinds is not None or parsed.outlets or parsed.speakers:
+        if parsed.filters:
             mask &= self._admitted(parsed)
         if parsed.phrases:
             checked = np.flatnonzero(mask)
@@ -631,8 +642,7 @@ class SearchEngine(ABC):
         read = 0
         budget = BASE_BUDGET + self._document_count() // 10
         checked: list[list[tuple[float, Sequence[int]]]] = []
-        filtered = parsed.kinds is not None or parsed.outlets or parsed.speakers
-        admitted = self._admitted(parsed) if filtered else None  # votes too
+        admitted = self._admitted(parsed) if parsed.filters else None  # votes too
         streams: list[np.ndarray] = []
         weights: list[np.ndarray] = []
         for feature in features:
@@ -665,92 +675,54 @@ class SearchEngine(ABC):
         return dict(zip(candidates.tolist(), values.tolist(), strict=True))
 
     def _admitted(self, parsed: Query) -> np.ndarray:
-        """A mask of the documents the filters (kind, outlet, speaker) of `parsed` keep:
-        the filters' values are matched once per outlet and label, not per document, and
-        the mask is kept while the user types words after them."""
-        key = (
-            self._document_count(),
-            None if parsed.kinds is None else frozenset(parsed.kinds),
-            tuple(parsed.outlets),
-            tuple(parsed.speakers),
-        )
+        """A mask of the documents every filter of `parsed` keeps (`Filter.keeps`): the
+        filters' values are matched once per name (outlet, speaker, kind), not per
+        document, and the mask is kept while the user types words after them."""
+        key = (self._document_count(), tuple((k, tuple(v)) for k, v in parsed.filters.items()))
         mask = self._filter_masks.get(key)
         if mask is not None:
             return mask
-        kinds = {_KIND_CODE[kind] for kind in parsed.kinds} if parsed.kinds is not None else None
-        if parsed.speakers:
-            kinds = (
-                {_KIND_CODE[HitKind.QUOTE]}
-                if kinds is None
-                else kinds & {_KIND_CODE[HitKind.QUOTE]}
-            )
-        columns = self._documents()
-        count = self._document_count()
-        mask = np.ones(count, dtype=bool)
-        if kinds is not None:
-            doc_kinds = np.asarray(columns.kinds[:count], dtype=np.int64)
-            mask &= np.isin(doc_kinds, sorted(kinds))
-        if parsed.outlets:
-            outlet_names = self._outlets()
-            wanted: set[str] = set()
-            for value in parsed.outlets:
-                wanted.update(
-                    outlet_names.names[n] for n in outlet_names.match("outlet", value).names
-                )
-            outlets = self._article_outlets()
-            articles = np.zeros(len(outlets) + 1, dtype=bool)  # the last: no article (-1)
-            articles[:-1] = [outlets[number] in wanted for number in range(len(outlets))]
-            owners = np.asarray(columns.owners[:count], dtype=np.int64)
-            mask &= articles[owners]
-        if parsed.speakers:
-            speaker_names, label_numbers = self._speakers()
-            labels = np.ones(len(self._label_texts()) + 1, dtype=bool)  # the last: no label
-            for value in parsed.speakers:
-                kept = np.zeros_like(labels)
-                found = speaker_names.match("by", value).names
-                kept[np.array([label_numbers[n] for n in found], dtype=np.int64)] = True
-                labels &= kept
-            mask &= labels[np.asarray(columns.labels[:count], dtype=np.int64)]
+        mask = np.ones(self._document_count(), dtype=bool)
+        matches = self._value_matches(parsed)
+        for search_filter in self.filters:
+            if search_filter.key in parsed.filters:
+                typed = [match for match in matches if match.key == search_filter.key]
+                for column, codes in search_filter.keeps(self, typed).items():
+                    mask &= _holding_codes(self.column(column), codes)
         if len(self._filter_masks) > 8:
             self._filter_masks.clear()
         self._filter_masks[key] = mask
         return mask
 
-    def _outlets(self) -> NameMatcher:
-        """The distinct outlets (folded) of the indexed articles, for `outlet:` values."""
-        count = self._document_count()
-        if self._outlet_names is None or self._outlet_names[0] != count:
-            outlets = self._article_outlets()
-            names = dict.fromkeys(outlets[number] for number in range(len(outlets)))
-            names.pop("", None)  # an article whose outlet is unknown
-            self._outlet_names = (count, NameMatcher(list(names)))
-        return self._outlet_names[1]
-
-    def _speakers(self) -> tuple[NameMatcher, list[int]]:
-        """The distinct speakers of the indexed quotes, for `by:` values, with their label
-        numbers (entities have labels too: PER, LOC, ORG, never speakers)."""
-        count = self._document_count()
-        if self._speaker_names is None or self._speaker_names[0] != count:
-            columns = self._documents()
-            kinds = np.asarray(columns.kinds[:count], dtype=np.int64)
-            labels = np.asarray(columns.labels[:count], dtype=np.int64)
-            used = np.unique(labels[(kinds == _KIND_CODE[HitKind.QUOTE]) & (labels >= 0)])
-            texts = self._label_texts()
-            numbers = used.tolist()
-            matcher = NameMatcher([texts[number] for number in numbers])
-            self._speaker_names = (count, matcher, numbers)
-        return self._speaker_names[1:]
-
     def _value_matches(self, parsed: Query) -> list[ValueMatch]:
-        """What each `outlet:` and `by:` value of the query matched (names as written)."""
-        matches = []
-        if parsed.outlets:
-            outlets = self._outlets()
-            matches += [outlets.match("outlet", value) for value in parsed.outlets]
-        if parsed.speakers:
-            speakers, _ = self._speakers()
-            matches += [speakers.match("by", value) for value in parsed.speakers]
+        """What each filter value of the query matched: those matched as parsed (`type:`),
+        then those matched with the index's names (`outlet:`, `by:`), in FILTERS' order."""
+        matches = list(parsed.matched)
+        for search_filter in self.filters:
+            if search_filter.match is not None:
+                values = parsed.filters.get(search_filter.key, [])
+                matches += [search_filter.match(self, value) for value in values]
         return matches
+
+    # --- what filters read (query.FilterSource) -------------------------------------
+
+    def column(self, name: str) -> np.ndarray:
+        """A column of the documents (`DocumentColumns`), as int64."""
+        values = getattr(self._documents(), name)
+        return np.asarray(values[: self._document_count()], dtype=np.int64)
+
+    def outlets(self) -> Texts:
+        return self._article_outlets()
+
+    def label_texts(self) -> Texts:
+        return self._label_texts()
+
+    def kept(self, key: str, build: Callable[[], _T]) -> _T:
+        count = self._document_count()
+        found = self._filter_names.get(key)
+        if found is None or found[0] != count:
+            found = self._filter_names[key] = (count, build())
+        return cast(_T, found[1])
 
     def _rank(
         self,
