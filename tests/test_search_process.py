@@ -95,12 +95,14 @@ def test_a_first_index_stores_the_same_search_index_built_in_its_process(
     in_thread: bool,
 ) -> None:
     monkeypatch.setattr(pipeline, "SPAWN_MIN_ARTICLES", 1)
+    monkeypatch.setattr(pipeline, "SPAWN_MIN_SEARCH", 1)
 
     def not_here(*args: object, **kwargs: object) -> None:
         raise AssertionError("the search index built in the main process")
 
     monkeypatch.setattr(pipeline, "_build_search", not_here)
     monkeypatch.setattr(pipeline, "_save_stored_search", not_here)
+    monkeypatch.setattr(pipeline._HeldRest, "take", not_here)  # no rest unpacked here
     path = tmp_path / "spawned.sqlite3"
     _first_index(news, path, in_thread)
     found = _stored(path)
@@ -120,6 +122,7 @@ def test_a_search_process_killed_failing_or_not_started_leaves_the_same_index(
     """Killed (out of memory) or failing: built from the stored articles; not started
     (no process can be): built in a thread. The same index either way."""
     monkeypatch.setattr(pipeline, "SPAWN_MIN_ARTICLES", 1)
+    monkeypatch.setattr(pipeline, "SPAWN_MIN_SEARCH", 1)
     original = search_process.SpawnedSearch
     started: list[int] = []
 
@@ -149,6 +152,7 @@ def test_the_search_process_goes_when_storing_the_results_is_interrupted(
     news: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(pipeline, "SPAWN_MIN_ARTICLES", 1)
+    monkeypatch.setattr(pipeline, "SPAWN_MIN_SEARCH", 1)
     original = search_process.SpawnedSearch
     started: list[SpawnedSearch] = []
 

@@ -1267,6 +1267,11 @@ def _save_built_search(
         terms.close()
 
 
+# Below this many articles, building the search index in a thread costs less than
+# starting a process.
+SPAWN_MIN_SEARCH = 2_000
+
+
 class _SearchProcess(NamedTuple):
     """The search index prepared in its process (`search_process`), its rows in `rows`."""
 
@@ -1293,7 +1298,7 @@ def _spawned_search(
     sent the terms (their scratch file inherited; closed here once sent) and each
     article's packed rest, mention codes and speakers. None for a small corpus, or when
     no process can be started (then built in a thread)."""
-    if len(paths) < SPAWN_MIN_ARTICLES:
+    if len(paths) < SPAWN_MIN_SEARCH:
         return None
     from kabar_tui.core.linking_workers import spill_folder
     from kabar_tui.core.search_process import SpawnedSearch, coded
