@@ -108,6 +108,7 @@ from kabar_tui.core.store.storage import (
 
 if TYPE_CHECKING:  # imported where used: starting the reader loads no numpy
     from kabar_tui.core.search.search_build import ArticleTerms, SearchTerms, TermIndex
+    from kabar_tui.core.search.search_process import SpawnedSearch
 
 T = TypeVar("T")
 
@@ -897,21 +898,31 @@ def _index(
                 with times.timing("search"):
                     _save_search(storage, key, corpus)
             else:
-                building = None
+                building = searching = None
                 if terms is not None:  # made while the results are stored, saved after them
                     with times.timing("search"):
-                        building = _build_search(
+                        searching = _spawned_search(
                             terms, paths, compact, results, corpus, options, rest
                         )
+                        if searching is None:
+                            building = _build_search(
+                                terms, paths, compact, results, corpus, options, rest
+                            )
                 del compact, rest  # the search index took what it needs of the digests
-                with times.timing("results"):
-                    storage.save_results(key, results, paths)
-                del results
-                with times.timing("search"):
-                    if building is not None and terms is not None:
-                        _save_built_search(storage, key, building, terms)
-                    else:  # from the stored articles a batch at a time (docs/indexing.md)
-                        _save_stored_search(storage, key, corpus, options)
+                try:
+                    with times.timing("results"):
+                        storage.save_results(key, results, paths)
+                    del results
+                    with times.timing("search"):
+                        if searching is not None:
+                            _save_spawned_search(storage, key, searching, corpus, options)
+                        elif building is not None and terms is not None:
+                            _save_built_search(storage, key, building, terms)
+                        else:  # from the stored articles a batch at a time (docs/indexing.md)
+                            _save_stored_search(storage, key, corpus, options)
+                finally:
+                    if searching is not None:
+                        searching.cancel()
     held.close()  # the search index, the last to read the rests, is stored
     return IndexReport(
         corpus,
@@ -1254,6 +1265,80 @@ def _save_built_search(
             index.close()
     finally:
         terms.close()
+
+
+# Below this many articles, building the search index in a thread costs less than
+# starting a process.
+SPAWN_MIN_SEARCH = 2_000
+
+
+class _SearchProcess(NamedTuple):
+    """The search index prepared in its process (`search_process`), its rows in `rows`."""
+
+    spawned: SpawnedSearch
+    rows: IO[bytes]
+
+    def cancel(self) -> None:
+        self.spawned.cancel()
+        self.rows.close()
+
+
+def _spawned_search(
+    terms: SearchTerms,
+    paths: Sequence[str],
+    digest: CorpusDigest,
+    results: CorpusResults,
+    corpus: Corpus,
+    options: IndexOptions,
+    rest: _HeldRest | None = None,
+) -> _SearchProcess | None:
+    """`_build_search` in a spawned process (`search_process`), which takes the other core
+    while this one stores the results: the build in a thread held the interpreter most of
+    the time, and the two took turns on one core (docs/indexing.md, "searchproc"). It is
+    sent the terms (their scratch file inherited; closed here once sent) and each
+    article's packed rest, mention codes and speakers. None for a small corpus, or when
+    no process can be started (then built in a thread)."""
+    if len(paths) < SPAWN_MIN_SEARCH:
+        return None
+    from kabar_tui.core.corpus.linking_workers import spill_folder
+    from kabar_tui.core.search.search_process import SpawnedSearch, coded
+
+    resolved = coded(results.articles)
+    if resolved is None:  # not a resolution's codes (another names stage)
+        return None
+
+    rows = tempfile.TemporaryFile(prefix="kabar-search-rows-", dir=spill_folder())  # noqa: SIM115
+    work = CorpusWork(digest, read_rest=rest)
+    try:
+        spawned = SpawnedSearch(
+            terms,
+            paths,
+            _packed_rests(work),
+            resolved,
+            corpus.entities,
+            options.search_postings,
+            rows,
+        )
+    except OSError:
+        rows.close()
+        return None
+    terms.close()
+    return _SearchProcess(spawned, rows)
+
+
+def _save_spawned_search(
+    storage: Storage, key: str, searching: _SearchProcess, corpus: Corpus, options: IndexOptions
+) -> None:
+    """Store the index its process prepared; built from the stored articles when that
+    process failed or died."""
+    from kabar_tui.core.search.search_store import save_recorded
+
+    try:
+        prepared = searching.spawned.result()
+    except ChildFailed:
+        _save_stored_search(storage, key, corpus, options)
+        return
+    save_recorded(storage, key, prepared, searching.rows)
 
 
 class _InThread(Generic[T]):

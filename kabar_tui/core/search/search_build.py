@@ -30,7 +30,7 @@ import tempfile
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import IO, Protocol
 
 import numpy as np
 
@@ -131,9 +131,32 @@ class SearchTerms:
     def __init__(self) -> None:
         self.words: list[str] = []  # every word met, numbered as met
         self._numbers: dict[str, int] = {}
-        self._file = tempfile.TemporaryFile(prefix="kabar-terms-")  # noqa: SIM115 (`close`)
+        self._file: IO[bytes] = tempfile.TemporaryFile(prefix="kabar-terms-")  # noqa: SIM115
         self._written = 0  # words
         self._articles: dict[str, _Gathered] = {}
+
+    @classmethod
+    def received(
+        cls, words: list[str], file: IO[bytes], articles: dict[str, _Gathered]
+    ) -> SearchTerms:
+        """The terms another process gathered (`gathered`): its words in the order met,
+        its scratch file (open here too), each article's terms by path."""
+        terms = cls.__new__(cls)
+        terms.words = words
+        terms._numbers = {word: number for number, word in enumerate(words)}
+        terms._file = file
+        terms._written = 0  # nothing is added to a received one
+        terms._articles = articles
+        return terms
+
+    def gathered(self, paths: Sequence[str]) -> Iterator[_Gathered]:
+        """Each article's terms at `paths`, in order, its word numbers written to the
+        scratch file (`fileno`) for another process to read."""
+        self._file.flush()
+        return (self._articles[path] for path in paths)
+
+    def fileno(self) -> int:
+        return self._file.fileno()
 
     def add(self, path: str, terms: ArticleTerms) -> None:
         """Number the article's words and put them in the scratch file."""

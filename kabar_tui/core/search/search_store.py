@@ -30,6 +30,7 @@ import contextlib
 import hashlib
 import heapq
 import itertools
+import pickle
 import sqlite3
 import struct
 import sys
@@ -40,10 +41,11 @@ import zlib
 from array import array
 from bisect import bisect_left
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import cast
+from typing import IO, Protocol, cast
 
 import numpy as np
 
@@ -380,8 +382,15 @@ def _parts(numbers: array, bounds: Sequence[tuple[int, int]]) -> Iterator[tuple[
         start = end
 
 
+class Rows(Protocol):
+    """Where rows are inserted: the database, or a file they are recorded in
+    (`RecordedRows`)."""
+
+    def executemany(self, sql: str, rows: Iterable[tuple], /) -> object: ...
+
+
 def _write_lists(
-    db: sqlite3.Connection,
+    db: Rows,
     corpus: int,
     lists: Iterable[tuple[int, array]],
     bounds: Sequence[tuple[int, int]],
@@ -420,7 +429,7 @@ def _write_lists(
     _insert_blocks(db, rows)
 
 
-def _insert_blocks(db: sqlite3.Connection, rows: list[tuple]) -> None:
+def _insert_blocks(db: Rows, rows: list[tuple]) -> None:
     db.executemany(
         "INSERT INTO search_blocks (corpus, block, segment, data, checksum) VALUES (?, ?, ?, ?, ?)",
         rows,
@@ -428,7 +437,7 @@ def _insert_blocks(db: sqlite3.Connection, rows: list[tuple]) -> None:
 
 
 def _write_grams(
-    db: sqlite3.Connection,
+    db: Rows,
     corpus: int,
     grams: Iterable[tuple[str, array]],
     bounds: Sequence[tuple[int, int]],
@@ -465,10 +474,24 @@ def _header_checksum(
     return _checksum(f"{documents}:{words}:{split}:{listed}".encode())
 
 
+@dataclass(slots=True, frozen=True)
+class _Counts:
+    """What an index's header row counts."""
+
+    documents: int
+    words: int
+    mention_entities: int
+    articles: int
+
+
+def _counts(index: SearchIndex) -> _Counts:
+    return _Counts(len(index), len(index.words), index.mention_entities, len(index.article_ids))
+
+
 def _write_header(
     db: sqlite3.Connection,
     corpus: int,
-    index: SearchIndex,
+    counts: _Counts,
     split: Split | None,
     arrays: dict[str, bytes],
     kept_rows: int = 0,
@@ -477,7 +500,7 @@ def _write_header(
     `kept_rows` document rows (`_document_rows`) are left as stored: an append's, whose
     stored articles' documents are those of the index before."""
     checksums = {name: _checksum(data) for name, data in arrays.items()}
-    documents, words = len(index), len(index.words)
+    documents, words = counts.documents, counts.words
     db.execute("DELETE FROM search_indexes WHERE corpus = ?", (corpus,))
     db.execute(
         "DELETE FROM search_arrays WHERE corpus = ? AND (name NOT LIKE ? "
@@ -496,8 +519,8 @@ def _write_header(
             None if split is None else split.documents,
             None if split is None else split.words,
             None if split is None else split.labels,
-            index.mention_entities,
-            len(index.article_ids),
+            counts.mention_entities,
+            counts.articles,
         ),
     )
     db.executemany(
@@ -530,6 +553,47 @@ def save_search(storage: Storage, key: str, index: SearchIndex) -> bool:
     """Store `index` as the search index of the corpus stored under `key`; False when
     there is no such corpus or the index was not built from it (nothing is stored then).
     Its articles' part is segment 0, its entities' the tail segment (docs/search.md)."""
+    prepared = prepare_search(index)
+    return _save(storage, key, prepared, partial(write_search_rows, index, prepared))
+
+
+@dataclass(slots=True, frozen=True)
+class PreparedSearch:
+    """What `save_search` stores of an index but its posting and trigram lists' rows,
+    made without the database: the articles' ids it was built from, its header's counts
+    and split, and its arrays, but for `articles` (the articles' rows, known once the
+    corpus is stored)."""
+
+    article_ids: list[str]
+    counts: _Counts
+    split: Split | None
+    cut: Split  # where its tail segment starts: `split`, or past everything
+    arrays: dict[str, bytes]
+
+
+def prepare_search(index: SearchIndex) -> PreparedSearch:
+    split = _split_of(index)
+    # An index that cannot be appended to is one segment, tail and all.
+    cut = split or Split(len(index), len(index.words), len(index.labels))
+    arrays = _arrays(index, [], cut)
+    return PreparedSearch(list(index.article_ids), _counts(index), split, cut, arrays)
+
+
+def write_search_rows(index: SearchIndex, prepared: PreparedSearch, db: Rows, corpus: int) -> None:
+    """The posting and trigram lists' rows of `index` (`prepare_search` gave `prepared`)."""
+    cut = prepared.cut
+    _write_lists(db, corpus, _posting_lists(index), [(0, 0), (TAIL_SEGMENT, cut.documents)])
+    grams = index.word_grams.items()
+    _write_grams(db, corpus, grams, [(0, 0), (TAIL_SEGMENT, cut.words)])
+
+
+def _save(
+    storage: Storage,
+    key: str,
+    prepared: PreparedSearch,
+    write_rows: Callable[[sqlite3.Connection, int], None],
+) -> bool:
+    """`save_search` of a prepared index, whose lists' rows `write_rows` inserts."""
     try:
         with storage.guard("written") as db:
             row = db.execute("SELECT id FROM corpora WHERE key = ?", (key,)).fetchone()
@@ -541,29 +605,54 @@ def save_search(storage: Storage, key: str, index: SearchIndex) -> bool:
                 "ORDER BY position",
                 (corpus,),
             ).fetchall()
-            if [article_id for _, article_id in members] != index.article_ids:
+            if [article_id for _, article_id in members] != prepared.article_ids:
                 return False
-            split = _split_of(index)
-            documents, words = len(index), len(index.words)
-            # An index that cannot be appended to is one segment, tail and all.
-            cut = split or Split(documents, words, len(index.labels))
-            arrays = _arrays(index, [article for article, _ in members], cut)
+            arrays = dict(prepared.arrays)
+            arrays["articles"] = _to_bytes(array("q", [article for article, _ in members]))
+            split, cut, documents = prepared.split, prepared.cut, prepared.counts.documents
             with backend.transaction(db):
                 _delete(db, corpus)
-                _write_header(db, corpus, index, split, arrays)
+                _write_header(db, corpus, prepared.counts, split, arrays)
                 segments = [(0, cut.documents), (TAIL_SEGMENT, documents - cut.documents)]
                 db.executemany(
                     "INSERT INTO search_segments (corpus, segment, documents) VALUES (?, ?, ?)",
                     [(corpus, *segment) for segment in segments],
                 )
-                _write_lists(
-                    db, corpus, _posting_lists(index), [(0, 0), (TAIL_SEGMENT, cut.documents)]
-                )
-                grams = index.word_grams.items()
-                _write_grams(db, corpus, grams, [(0, 0), (TAIL_SEGMENT, cut.words)])
+                write_rows(db, corpus)
             return True
     except Skipped:
         return False
+
+
+class RecordedRows:
+    """Rows to insert (`Rows`), recorded in a file, pickled a batch at a time, by a
+    process without the database; `save_recorded` inserts them. Each row's first value,
+    the corpus, is the one the rows are inserted for."""
+
+    def __init__(self, file: IO[bytes]) -> None:
+        self._file = file
+
+    def executemany(self, sql: str, rows: Iterable[tuple], /) -> None:
+        rows = list(rows)
+        if rows:
+            pickle.dump((sql, rows), self._file, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def save_recorded(storage: Storage, key: str, prepared: PreparedSearch, rows: IO[bytes]) -> bool:
+    """`save_search` of an index prepared elsewhere (`prepare_search`), its lists' rows
+    recorded in `rows` (`RecordedRows`, `write_search_rows`): inserted as recorded, for
+    the corpus stored under `key`."""
+    return _save(storage, key, prepared, partial(_insert_recorded, rows))
+
+
+def _insert_recorded(rows: IO[bytes], db: sqlite3.Connection, corpus: int) -> None:
+    rows.seek(0)
+    while True:
+        try:
+            sql, batch = pickle.load(rows)
+        except EOFError:
+            return
+        db.executemany(sql, ((corpus, *row[1:]) for row in batch))
 
 
 def save_stored_search(
@@ -790,7 +879,7 @@ def append_search(storage: Storage, key: str, entities: Sequence[EntityRecord]) 
                 "SELECT COUNT(*) FROM search_arrays WHERE corpus = ? AND name LIKE ?",
                 (number, f"{_DOCUMENT_ROW}%"),
             ).fetchone()
-            _write_header(db, number, index, split, arrays, kept if rows >= kept else 0)
+            _write_header(db, number, _counts(index), split, arrays, kept if rows >= kept else 0)
             db.executemany(
                 "INSERT INTO search_segments (corpus, segment, documents) VALUES (?, ?, ?)",
                 [
