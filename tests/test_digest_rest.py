@@ -26,7 +26,13 @@ from kabar_tui.core.corpus.digest import (
 )
 from kabar_tui.core.corpus.linking_passages import BufferedPassages, PassageBlock
 from kabar_tui.core.indexing import pipeline
-from kabar_tui.core.indexing.pipeline import CorpusWork, IndexOptions, IndexReport, index_corpus
+from kabar_tui.core.indexing.pipeline import (
+    CorpusWork,
+    IndexOptions,
+    IndexReport,
+    SpawnMinimums,
+    index_corpus,
+)
 from kabar_tui.core.ingest.sources import read_sources
 from kabar_tui.core.search.search_store import open_search
 from kabar_tui.core.store import storage as storage_module
@@ -85,7 +91,10 @@ class _Watched:
 
 
 def _streamed(
-    news: Path, path: Path, damage: pipeline.CorpusStage | None = None
+    news: Path,
+    path: Path,
+    damage: pipeline.CorpusStage | None = None,
+    spawn_min: SpawnMinimums | None = None,
 ) -> tuple[IndexReport, _Watched, list[str]]:
     """A first index of `news` into `path`, watched; `damage` runs before linking."""
     watched = _Watched()
@@ -94,7 +103,7 @@ def _streamed(
     if damage is not None:
         stages.insert(1, ("damage", damage))
     stages.append(("watch again", watched.after))
-    options = IndexOptions(corpus_stages=tuple(stages))
+    options = IndexOptions(corpus_stages=tuple(stages), spawn_min=spawn_min or SpawnMinimums())
     with Storage(path) as cache:
         report = index_corpus([news], cache=cache, keep_articles=False, options=options)
         return report, watched, cache.warnings
@@ -148,7 +157,6 @@ def test_with_names_resolved_apart_the_end_unpacks_each_rest_as_it_goes(
     rest back; storing the results holds none whole, and the search index unpacks each
     rest as it reaches its article, once (unpacked all at once, the rests were held
     through the whole end: 0.4 GB at 100k articles). The results stay the same."""
-    monkeypatch.setattr(pipeline, "SPAWN_MIN_ARTICLES", 1)
     whole_while_storing: list[int] = []
     save_results = Storage.save_results
 
@@ -167,7 +175,8 @@ def test_with_names_resolved_apart_the_end_unpacks_each_rest_as_it_goes(
 
     monkeypatch.setattr(Storage, "save_results", counted)
     monkeypatch.setattr(pipeline._HeldRest, "take", taken)
-    report, watched, warnings = _streamed(news, tmp_path / "cache.sqlite3")
+    apart = SpawnMinimums(names=1)  # the search index still built here, in a thread
+    report, watched, warnings = _streamed(news, tmp_path / "cache.sqlite3", spawn_min=apart)
     assert warnings == []
     assert watched.before_linking and all(watched.at_end)  # still packed after the stages
     assert whole_while_storing == [0]

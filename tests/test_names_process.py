@@ -27,7 +27,13 @@ from kabar_tui.core.corpus.quote_grouping import quote_group_numbers
 from kabar_tui.core.corpus.quote_table import QuoteTable
 from kabar_tui.core.corpus.resolve import Resolution, resolve_digest
 from kabar_tui.core.indexing import pipeline
-from kabar_tui.core.indexing.pipeline import CorpusWork, IndexOptions, build_corpus, index_corpus
+from kabar_tui.core.indexing.pipeline import (
+    CorpusWork,
+    IndexOptions,
+    SpawnMinimums,
+    build_corpus,
+    index_corpus,
+)
 from kabar_tui.core.model import Story
 from kabar_tui.core.processes import spawned
 from kabar_tui.core.processes.spawned import ChildFailed
@@ -183,8 +189,6 @@ def test_the_names_process_resolves_while_the_link_index_is_stored_before_the_gr
     then, and names need them last. The stage finds what it finds with names here."""
     articles = build_corpus([seeds_dir()], cache=False).articles
     alone = pipeline.finish_digest(CorpusDigest.of(articles))
-    monkeypatch.setattr(pipeline, "SPAWN_MIN_ARTICLES", 1)
-    monkeypatch.setattr(pipeline, "SPAWN_MIN_QUOTES", 1)
     events: list[str] = []
     original_names, original_grouped = pipeline.SpawnedNames, pipeline._grouped
 
@@ -201,7 +205,9 @@ def test_the_names_process_resolves_while_the_link_index_is_stored_before_the_gr
     monkeypatch.setattr(pipeline, "SpawnedNames", spawn)
     monkeypatch.setattr(pipeline, "_grouped", grouped)
     beside = pipeline.finish_digest(
-        CorpusDigest.of(articles), on_linked=lambda index: events.append("linked")
+        CorpusDigest.of(articles),
+        on_linked=lambda index: events.append("linked"),
+        spawn_min=SpawnMinimums(quotes=1, names=1),
     )
     assert events == ["names started", "linked", "groups asked for"]
     assert _values(beside[2]) == _values(alone[2]) and beside[:2] == alone[:2]
@@ -235,10 +241,11 @@ def test_a_names_process_that_cannot_start_leaves_resolution_here(
 ) -> None:
     """No interpreter to be had (out of processes): resolved in this process."""
     articles = build_corpus([seeds_dir()], cache=False).articles
-    monkeypatch.setattr(pipeline, "SPAWN_MIN_ARTICLES", 1)
     monkeypatch.setattr(spawned.sys, "executable", "/nonexistent/python")
     alone = pipeline.finish_digest(CorpusDigest.of(articles))
-    beside = pipeline.finish_digest(CorpusDigest.of(articles), on_linked=lambda index: None)
+    beside = pipeline.finish_digest(
+        CorpusDigest.of(articles), on_linked=lambda index: None, spawn_min=SpawnMinimums(names=1)
+    )
     assert repr(beside) == repr(alone)
 
 
@@ -248,7 +255,6 @@ def test_the_names_process_goes_when_the_stage_is_interrupted(
     """Ctrl-C while the link index is stored (the main process's work meanwhile): the
     interruption comes through and the names process is ended and reaped."""
     articles = build_corpus([seeds_dir()], cache=False).articles
-    monkeypatch.setattr(pipeline, "SPAWN_MIN_ARTICLES", 1)
     started: list[int] = []
     original = pipeline.SpawnedNames
 
@@ -262,7 +268,9 @@ def test_the_names_process_goes_when_the_stage_is_interrupted(
 
     monkeypatch.setattr(pipeline, "SpawnedNames", spawn)
     with pytest.raises(KeyboardInterrupt):
-        pipeline.finish_digest(CorpusDigest.of(articles), on_linked=interrupted)
+        pipeline.finish_digest(
+            CorpusDigest.of(articles), on_linked=interrupted, spawn_min=SpawnMinimums(names=1)
+        )
     assert len(started) == 1
     assert not Path(f"/proc/{started[0]}").exists() or os.name != "posix"
 
@@ -274,10 +282,14 @@ def _rows(path: Path) -> dict[str, list[tuple]]:
         return found
 
 
-def _first_index(news: Path, path: Path, in_thread: bool = False) -> None:
+def _first_index(
+    news: Path, path: Path, in_thread: bool = False, spawn_min: SpawnMinimums | None = None
+) -> None:
+    options = IndexOptions(spawn_min=spawn_min or SpawnMinimums())
+
     def run() -> None:
         with Storage(path) as cache:
-            index_corpus([news], cache=cache, keep_articles=False, options=IndexOptions())
+            index_corpus([news], cache=cache, keep_articles=False, options=options)
 
     if not in_thread:
         run()
@@ -307,11 +319,10 @@ def test_a_first_index_stores_the_same_names_with_them_resolved_in_a_spawned_pro
     news: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The seeds and generated articles indexed three times: names resolved here (below
-    SPAWN_MIN_ARTICLES), in a spawned process, and in one spawned from a thread beside
+    `SpawnMinimums.names`), in a spawned process, and in one spawned from a thread beside
     another (the reader's loading thread, where nothing is forked): the same rows."""
     here = tmp_path / "here.sqlite3"
     _first_index(news, here)
-    monkeypatch.setattr(pipeline, "SPAWN_MIN_ARTICLES", 1)
 
     def not_here(*args: object, **kwargs: object) -> None:
         raise AssertionError("names resolved in the main process")
@@ -319,7 +330,7 @@ def test_a_first_index_stores_the_same_names_with_them_resolved_in_a_spawned_pro
     monkeypatch.setattr(pipeline, "resolve_digest", not_here)
     for name, in_thread in (("spawned", False), ("threaded", True)):
         path = tmp_path / f"{name}.sqlite3"
-        _first_index(news, path, in_thread)
+        _first_index(news, path, in_thread, SpawnMinimums(names=1))
         found, expected = _rows(path), _rows(here)
         assert found["entities"] and found["quote_occurrences"] and found["mention_names"]
         assert found == expected, name
@@ -336,7 +347,6 @@ def test_a_first_index_whose_names_process_is_killed_or_fails_stores_the_same_ro
     first index stores the rows it stores without it."""
     here = tmp_path / "here.sqlite3"
     _first_index(news, here)
-    monkeypatch.setattr(pipeline, "SPAWN_MIN_ARTICLES", 1)
     if ending == "failed":
         monkeypatch.setattr(spawned, "_CHILD", "raise SystemExit('no names here')")
     original = pipeline.SpawnedNames
@@ -351,7 +361,7 @@ def test_a_first_index_whose_names_process_is_killed_or_fails_stores_the_same_ro
 
     monkeypatch.setattr(pipeline, "SpawnedNames", spawn)
     path = tmp_path / f"{ending}.sqlite3"
-    _first_index(news, path, in_thread)
+    _first_index(news, path, in_thread, SpawnMinimums(names=1))
     assert len(started) == 1
     found = _rows(path)
     assert found["entities"] and found["quote_occurrences"] and found["mention_names"]
@@ -363,7 +373,6 @@ def test_an_error_of_resolution_itself_still_surfaces_once_the_process_died(
 ) -> None:
     """Resolved here after the process died, resolution's own error is raised as when
     names are resolved here from the start, not hidden behind the process's."""
-    monkeypatch.setattr(pipeline, "SPAWN_MIN_ARTICLES", 1)
     monkeypatch.setattr(spawned, "_CHILD", "import os, signal; os.kill(os.getpid(), 9)")
 
     def broken(*args: object, **kwargs: object) -> None:
@@ -371,14 +380,14 @@ def test_an_error_of_resolution_itself_still_surfaces_once_the_process_died(
 
     monkeypatch.setattr(pipeline, "resolve_digest", broken)
     with pytest.raises(ValueError, match="resolution broke"):
-        _first_index(news, tmp_path / "broken.sqlite3")
+        _first_index(news, tmp_path / "broken.sqlite3", spawn_min=SpawnMinimums(names=1))
 
 
 RESOLVING_CHECK = """
 import glob, json, os, time
 import kabar_tui.core.indexing.pipeline as pipeline
 from kabar_tui.core.corpus.digest import CorpusDigest
-from kabar_tui.core.indexing.pipeline import build_corpus, finish_digest
+from kabar_tui.core.indexing.pipeline import SpawnMinimums, build_corpus, finish_digest
 from kabar_tui.core.resources import seeds_dir
 
 corpus = build_corpus([seeds_dir()], cache=False)
@@ -415,8 +424,9 @@ def on_linked(index):
 
 alone = finish_digest(CorpusDigest.of(corpus.articles))
 small = finish_digest(CorpusDigest.of(corpus.articles), on_linked=on_linked)
-pipeline.SPAWN_MIN_ARTICLES = 1
-beside = finish_digest(CorpusDigest.of(corpus.articles), on_linked=on_linked)
+beside = finish_digest(
+    CorpusDigest.of(corpus.articles), on_linked=on_linked, spawn_min=SpawnMinimums(names=1)
+)
 with open(os.environ["RESOLVED_IN"]) as out:
     pids = [int(line) for line in out]
 print(json.dumps({
@@ -432,7 +442,7 @@ def test_names_are_resolved_in_a_spawned_process_while_the_link_index_is_handed_
     """While `on_linked` has the link index (the pipeline stores it: this process's
     writes), names are resolved in a spawned process (a fresh interpreter, not a fork of
     this one), with the results of resolving them here; without `on_linked`, or for a
-    corpus below SPAWN_MIN_ARTICLES, here."""
+    corpus below `SpawnMinimums.names`, here."""
     output = subprocess.run(
         [sys.executable, "-c", RESOLVING_CHECK],
         capture_output=True,

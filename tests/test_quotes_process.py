@@ -16,12 +16,14 @@ from kabar_tui.core.corpus.digest import CorpusDigest, held_back
 from kabar_tui.core.corpus.quote_grouping import quote_group_numbers
 from kabar_tui.core.corpus.quotes_process import SpawnedQuoteGroups
 from kabar_tui.core.indexing import pipeline
-from kabar_tui.core.indexing.pipeline import CorpusWork, build_corpus
+from kabar_tui.core.indexing.pipeline import CorpusWork, SpawnMinimums, build_corpus
 from kabar_tui.core.model import Article
 from kabar_tui.core.processes import spawned
 from kabar_tui.core.processes.spawned import CHUNK, ChildFailed
 from kabar_tui.core.resources import seeds_dir
 from tests.test_names_process import _first_index, _half_held, _rows, news  # noqa: F401
+
+ONE_QUOTE = SpawnMinimums(quotes=1)  # quotations grouped in their process, however few
 
 pytestmark = pytest.mark.usefixtures("cache_on")
 
@@ -100,14 +102,17 @@ def test_the_cross_article_stage_groups_quotations_in_a_spawned_process(
     link index handed on (names resolved here, as for a small corpus): the stage's results
     are those of grouping here, and nothing is grouped here."""
     alone = repr(pipeline.finish_digest(CorpusDigest.of(articles)))
-    monkeypatch.setattr(pipeline, "SPAWN_MIN_QUOTES", 1)
     started = _spawns(monkeypatch)
     _not_grouped_here(monkeypatch)
     for on_linked in (None, lambda index: None):
-        found = pipeline.finish_digest(CorpusDigest.of(articles), on_linked=on_linked)
+        found = pipeline.finish_digest(
+            CorpusDigest.of(articles), on_linked=on_linked, spawn_min=ONE_QUOTE
+        )
         assert repr(found) == alone
         work, _ = _half_held(articles)
-        found = pipeline.finish_digest(work.digest, on_linked=on_linked, read_rest=work.read_rest)
+        found = pipeline.finish_digest(
+            work.digest, on_linked=on_linked, read_rest=work.read_rest, spawn_min=ONE_QUOTE
+        )
         assert repr(found) == alone
     assert len(started) == 4
     assert not any(Path(f"/proc/{pid}").exists() for pid in started)  # reaped
@@ -115,12 +120,12 @@ def test_the_cross_article_stage_groups_quotations_in_a_spawned_process(
 
 def test_below_spawn_min_quotes_quotations_are_grouped_here(articles: list[Article]) -> None:
     work = CorpusWork(CorpusDigest.of(articles))
-    assert sum(len(a.quotes) for a in work.digest.articles) < pipeline.SPAWN_MIN_QUOTES
+    assert sum(len(a.quotes) for a in work.digest.articles) < SpawnMinimums().quotes
     pipeline._start_quote_grouping(work)
     assert work.quote_numbers is None
     held, _ = _half_held(articles)
     pipeline._start_quote_grouping(held)
-    assert held.quote_numbers is None  # fewer articles than SPAWN_MIN_QUOTES
+    assert held.quote_numbers is None  # fewer articles than `SpawnMinimums.quotes`
 
 
 @pytest.mark.parametrize("ending", ["killed", "failed", "not started"])
@@ -128,7 +133,6 @@ def test_quotations_are_grouped_here_when_their_process_dies_fails_or_cannot_sta
     articles: list[Article], monkeypatch: pytest.MonkeyPatch, ending: str
 ) -> None:
     alone = repr(pipeline.finish_digest(CorpusDigest.of(articles)))
-    monkeypatch.setattr(pipeline, "SPAWN_MIN_QUOTES", 1)
     started = _spawns(monkeypatch, kill=ending == "killed")
     if ending == "failed":
         monkeypatch.setattr(spawned, "_CHILD", "raise SystemExit('no quotations here')")
@@ -136,7 +140,9 @@ def test_quotations_are_grouped_here_when_their_process_dies_fails_or_cannot_sta
         monkeypatch.setattr(spawned.sys, "executable", "/nonexistent/python")
     for on_linked in (None, lambda index: None):
         work, _ = _half_held(articles)
-        found = pipeline.finish_digest(work.digest, on_linked=on_linked, read_rest=work.read_rest)
+        found = pipeline.finish_digest(
+            work.digest, on_linked=on_linked, read_rest=work.read_rest, spawn_min=ONE_QUOTE
+        )
         assert repr(found) == alone
     assert len(started) == (0 if ending == "not started" else 2)
 
@@ -160,12 +166,11 @@ def test_a_first_index_stores_the_same_rows_with_quotations_grouped_apart(
     """A first index (digests held packed, the link index stored meanwhile) whose
     quotations are grouped in a spawned process, or whose process is killed: the rows of
     one grouping them where names are resolved."""
-    monkeypatch.setattr(pipeline, "SPAWN_MIN_QUOTES", 1)
     started = _spawns(monkeypatch, kill=ending == "killed")
     if ending == "spawned":
         _not_grouped_here(monkeypatch)
     path = tmp_path / f"{ending}.sqlite3"
-    _first_index(news, path)
+    _first_index(news, path, spawn_min=ONE_QUOTE)
     assert len(started) == 1
     found = _rows(path)
     assert found["quote_groups"] and found["quote_occurrences"]
@@ -177,7 +182,6 @@ def test_the_quotation_process_goes_when_the_stage_is_interrupted(
 ) -> None:
     """Ctrl-C while linking (before names ask for the numbers): the interruption comes
     through and the quotation process is ended and reaped."""
-    monkeypatch.setattr(pipeline, "SPAWN_MIN_QUOTES", 1)
     started = _spawns(monkeypatch)
 
     def interrupted(work: CorpusWork) -> None:
@@ -185,6 +189,6 @@ def test_the_quotation_process_goes_when_the_stage_is_interrupted(
 
     stages = (pipeline.CORPUS_STAGES[0], ("link", interrupted), *pipeline.CORPUS_STAGES[2:])
     with pytest.raises(KeyboardInterrupt):
-        pipeline.finish_digest(CorpusDigest.of(articles), stages)
+        pipeline.finish_digest(CorpusDigest.of(articles), stages, spawn_min=ONE_QUOTE)
     assert len(started) == 1
     assert not Path(f"/proc/{started[0]}").exists()

@@ -16,7 +16,7 @@ import pytest
 
 from kabar_tui.core.corpus.resolve import ResolvedArticle
 from kabar_tui.core.indexing import pipeline
-from kabar_tui.core.indexing.pipeline import IndexOptions, index_corpus
+from kabar_tui.core.indexing.pipeline import IndexOptions, SpawnMinimums, index_corpus
 from kabar_tui.core.processes import spawned
 from kabar_tui.core.search import search_process
 from kabar_tui.core.search.search_process import SpawnedSearch, coded
@@ -37,10 +37,18 @@ def news(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def _first_index(news: Path, path: Path, in_thread: bool = False) -> None:
+# names resolved and the search index built in their processes, however few the articles
+APART = SpawnMinimums(names=1, search=1)
+
+
+def _first_index(
+    news: Path, path: Path, in_thread: bool = False, spawn_min: SpawnMinimums | None = None
+) -> None:
+    options = IndexOptions(spawn_min=spawn_min or SpawnMinimums())
+
     def run() -> None:
         with Storage(path) as cache:
-            index_corpus([news], cache=cache, keep_articles=False, options=IndexOptions())
+            index_corpus([news], cache=cache, keep_articles=False, options=options)
 
     if not in_thread:
         run()
@@ -82,7 +90,7 @@ def _stored(path: Path) -> dict[str, object]:
 
 @pytest.fixture(scope="module")
 def in_a_thread(news: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
-    """The search index built in a thread (the corpus below SPAWN_MIN_ARTICLES)."""
+    """The search index built in a thread (the corpus below `SpawnMinimums.search`)."""
     path = tmp_path_factory.mktemp("thread") / "cache.sqlite3"
     _first_index(news, path)
     return _stored(path)
@@ -96,8 +104,6 @@ def test_a_first_index_stores_the_same_search_index_built_in_its_process(
     in_a_thread: dict[str, object],
     in_thread: bool,
 ) -> None:
-    monkeypatch.setattr(pipeline, "SPAWN_MIN_ARTICLES", 1)
-    monkeypatch.setattr(pipeline, "SPAWN_MIN_SEARCH", 1)
 
     def not_here(*args: object, **kwargs: object) -> None:
         raise AssertionError("the search index built in the main process")
@@ -106,7 +112,7 @@ def test_a_first_index_stores_the_same_search_index_built_in_its_process(
     monkeypatch.setattr(pipeline, "_save_stored_search", not_here)
     monkeypatch.setattr(pipeline._HeldRest, "take", not_here)  # no rest unpacked here
     path = tmp_path / "spawned.sqlite3"
-    _first_index(news, path, in_thread)
+    _first_index(news, path, in_thread, APART)
     found = _stored(path)
     assert found["search_postings"] and found["search_blocks"] and found["search_grams"]
     assert any(found["answers"])  # type: ignore[arg-type]
@@ -123,8 +129,6 @@ def test_a_search_process_killed_failing_or_not_started_leaves_the_same_index(
 ) -> None:
     """Killed (out of memory) or failing: built from the stored articles; not started
     (no process can be): built in a thread. The same index either way."""
-    monkeypatch.setattr(pipeline, "SPAWN_MIN_ARTICLES", 1)
-    monkeypatch.setattr(pipeline, "SPAWN_MIN_SEARCH", 1)
     original = search_process.SpawnedSearch
     started: list[int] = []
 
@@ -145,7 +149,7 @@ def test_a_search_process_killed_failing_or_not_started_leaves_the_same_index(
 
     monkeypatch.setattr(search_process, "SpawnedSearch", spawn)
     path = tmp_path / "ended.sqlite3"
-    _first_index(news, path)
+    _first_index(news, path, spawn_min=APART)
     assert len(started) == (0 if ending == "not started" else 1)
     assert _stored(path) == in_a_thread
 
@@ -153,8 +157,6 @@ def test_a_search_process_killed_failing_or_not_started_leaves_the_same_index(
 def test_the_search_process_goes_when_storing_the_results_is_interrupted(
     news: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(pipeline, "SPAWN_MIN_ARTICLES", 1)
-    monkeypatch.setattr(pipeline, "SPAWN_MIN_SEARCH", 1)
     original = search_process.SpawnedSearch
     started: list[SpawnedSearch] = []
 
@@ -169,7 +171,7 @@ def test_the_search_process_goes_when_storing_the_results_is_interrupted(
     monkeypatch.setattr(search_process, "SpawnedSearch", spawn)
     monkeypatch.setattr(Storage, "save_results", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        _first_index(news, tmp_path / "stopped.sqlite3")
+        _first_index(news, tmp_path / "stopped.sqlite3", spawn_min=APART)
     assert len(started) == 1
     assert started[0]._process.poll() is not None  # ended and reaped
 

@@ -165,6 +165,16 @@ ARTICLE_STAGES: tuple[tuple[str, ArticleStage], ...] = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class SpawnMinimums:
+    """Below these sizes a corpus stage's process is not started and its work is done in
+    this one: starting an interpreter costs more than the work it would take over."""
+
+    quotes: int = 2_000  # quotations to group (articles, when theirs are held packed)
+    names: int = 2_000  # articles whose names are resolved
+    search: int = 2_000  # articles whose search index a first index builds
+
+
 @dataclass(slots=True)
 class CorpusWork:
     """What the corpus stages read and fill in, in order."""
@@ -181,6 +191,7 @@ class CorpusWork:
     quote_numbers: SpawnedQuoteGroups | None = None
     # unpacks the rest of the digests that let go of it (`digest.without_rest`)
     read_rest: _HeldRest | None = None
+    spawn_min: SpawnMinimums = SpawnMinimums()
 
     def refill(self) -> None:
         """The rest of every digest held back, unpacked."""
@@ -189,11 +200,6 @@ class CorpusWork:
 
 
 CorpusStage = Callable[[CorpusWork], None]
-
-
-# Below this many quotations (or articles, when their quotations are held packed),
-# grouping them here costs less than starting a process.
-SPAWN_MIN_QUOTES = 2_000
 
 
 def _start_quote_grouping(work: CorpusWork) -> None:
@@ -205,9 +211,9 @@ def _start_quote_grouping(work: CorpusWork) -> None:
     articles = work.digest.articles
     held = work.read_rest is not None and any(map(held_back, articles))
     if held:
-        many = len(articles) >= SPAWN_MIN_QUOTES
+        many = len(articles) >= work.spawn_min.quotes
     else:
-        many = sum(len(article.quotes) for article in articles) >= SPAWN_MIN_QUOTES
+        many = sum(len(article.quotes) for article in articles) >= work.spawn_min.quotes
     if many:
         with contextlib.suppress(OSError):
             work.quote_numbers = SpawnedQuoteGroups(len(articles), _quotes_sent(work))
@@ -308,15 +314,11 @@ def _grouped_here(work: CorpusWork) -> array[int]:
     return quote_group_numbers(work.digest.articles) if grouped is None else grouped
 
 
-# Below this many articles, resolving names here costs less than starting a process.
-SPAWN_MIN_ARTICLES = 2_000
-
-
 def _spawned_names(work: CorpusWork) -> SpawnedNames | None:
     """Names resolved in a spawned process, sent its articles and stories now (the
     quotation group numbers later, `SpawnedNames.send_numbers`); None for a small corpus
     or when no process can be started (then here)."""
-    if len(work.digest.articles) < SPAWN_MIN_ARTICLES:
+    if len(work.digest.articles) < work.spawn_min.names:
         return None
     try:
         return SpawnedNames(work.digest.articles, _packed_rests(work), work.stories)
@@ -423,6 +425,7 @@ def finish_digest(
     times: StageTimes | None = None,
     on_linked: Callable[[LinkIndex], None] | None = None,
     read_rest: _HeldRest | None = None,
+    spawn_min: SpawnMinimums = SpawnMinimums(),
 ) -> tuple[list[Link], list[Story], Resolution]:
     """The corpus stages on the digests of a corpus's articles (core.corpus.digest), each timed
     in `times` when given. `read_rest` unpacks the rest of the digests that let go
@@ -434,7 +437,7 @@ def finish_digest(
     corpus and hardly any cycles: the cyclic collector would walk the whole corpus again
     and again for nothing, so it waits until the end.
     """
-    work = CorpusWork(digest, on_linked=on_linked, read_rest=read_rest)
+    work = CorpusWork(digest, on_linked=on_linked, read_rest=read_rest, spawn_min=spawn_min)
     times = times or StageTimes()
     try:
         with collector_paused():
@@ -483,6 +486,8 @@ class IndexOptions:
     corpus_stages: tuple[tuple[str, CorpusStage], ...] = CORPUS_STAGES
     # the corpus stages for articles kept in memory (`keep_articles`)
     finish: Callable[[Corpus], None] = finish_corpus
+    # below these sizes the corpus stages start no process of their own
+    spawn_min: SpawnMinimums = SpawnMinimums()
 
 
 @dataclass(slots=True)
@@ -885,7 +890,9 @@ def _index(
                     save_link_state(storage, key, index, compact.articles, let_go=True)
 
         rest = _HeldRest(held, paths) if held else None
-        corpus, results = _finish_digested(compact, options.corpus_stages, times, record, rest)
+        corpus, results = _finish_digested(
+            compact, options.corpus_stages, times, record, rest, options.spawn_min
+        )
     finished_at = time.perf_counter()
     _stop_if_asked(cancel)
     if storage is not None and len(paths) == total:
@@ -953,9 +960,12 @@ def _finish_digested(
     times: StageTimes | None = None,
     on_linked: Callable[[LinkIndex], None] | None = None,
     read_rest: _HeldRest | None = None,
+    spawn_min: SpawnMinimums = SpawnMinimums(),
 ) -> tuple[Corpus, CorpusResults]:
     """`finish_digest`, as a corpus without articles and the results to store."""
-    links, stories, resolution = finish_digest(digest, stages, times, on_linked, read_rest)
+    links, stories, resolution = finish_digest(
+        digest, stages, times, on_linked, read_rest, spawn_min
+    )
     return corpus_results(digest, links, stories, resolution)
 
 
@@ -1267,11 +1277,6 @@ def _save_built_search(
         terms.close()
 
 
-# Below this many articles, building the search index in a thread costs less than
-# starting a process.
-SPAWN_MIN_SEARCH = 2_000
-
-
 class _SearchProcess(NamedTuple):
     """The search index prepared in its process (`search_process`), its rows in `rows`."""
 
@@ -1298,7 +1303,7 @@ def _spawned_search(
     sent the terms (their scratch file inherited; closed here once sent) and each
     article's packed rest, mention codes and speakers. None for a small corpus, or when
     no process can be started (then built in a thread)."""
-    if len(paths) < SPAWN_MIN_SEARCH:
+    if len(paths) < options.spawn_min.search:
         return None
     from kabar_tui.core.corpus.linking_workers import spill_folder
     from kabar_tui.core.search.search_process import SpawnedSearch, coded
