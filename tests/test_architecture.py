@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -51,6 +52,49 @@ def test_core_does_not_import_its_front_ends_or_presentation() -> None:
         if name.startswith(front)
     ]
     assert not offenders, f"core modules import a front end: {offenders}"
+
+
+# SQL that only SQLite speaks; the SQLite module says it, the query layer does not
+SQLITE_ONLY = re.compile(
+    r"INSERT OR |PRAGMA |INDEXED BY|WITHOUT ROWID|sqlite_(?:master|schema)|last_insert_rowid",
+)
+
+
+def sql_strings(path: Path) -> list[str]:
+    """The string literals of a module that are code, not docstrings."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    return [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in docstrings
+    ]
+
+
+def test_no_sqlite_only_sql_outside_the_sqlite_module() -> None:
+    """The query layer stays backend-neutral for a second database (issue 11)."""
+    offenders = [
+        f"{path.relative_to(PACKAGE)}: {text[:60]!r}"
+        for path in PACKAGE.rglob("*.py")
+        if path.name != "storage_sqlite.py"
+        for text in sql_strings(path)
+        if SQLITE_ONLY.search(text)
+    ]
+    assert not offenders, offenders
+
+
+def test_the_sql_check_sees_sqlite_only_sql() -> None:
+    found = sql_strings(PACKAGE / "core" / "store" / "storage_sqlite.py")
+    assert any(SQLITE_ONLY.search(text) for text in found)
 
 
 def test_every_core_package_is_a_package() -> None:

@@ -959,8 +959,9 @@ def _merge_into(db: sqlite3.Connection, corpus: int, target: int, source: int) -
     for table in ("search_postings", "search_blocks"):
         db.execute(f"DELETE FROM {table} WHERE corpus = ? AND segment = ?", (corpus, source))
     db.executemany(
-        "INSERT OR REPLACE INTO search_postings (corpus, key, segment, docs, checksum) "
-        "VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO search_postings (corpus, key, segment, docs, checksum) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (corpus, segment, key) "
+        "DO UPDATE SET docs = excluded.docs, checksum = excluded.checksum",
         long_rows,
     )
     block_rows = []
@@ -989,8 +990,9 @@ def _merge_into(db: sqlite3.Connection, corpus: int, target: int, source: int) -
         gram_rows.append((corpus, gram, target, packed, _checksum(packed)))
     db.execute("DELETE FROM search_grams WHERE corpus = ? AND segment = ?", (corpus, source))
     db.executemany(
-        "INSERT OR REPLACE INTO search_grams (corpus, gram, segment, words, checksum) "
-        "VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO search_grams (corpus, gram, segment, words, checksum) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (corpus, segment, gram) "
+        "DO UPDATE SET words = excluded.words, checksum = excluded.checksum",
         gram_rows,
     )
 

@@ -18,8 +18,8 @@ A file whose signature (size, modification time, inode, and the hash of its byte
 is small) matches its row is not even read again. The fingerprint hashes the processing
 code and data (`kabar_tui/core`, `kabar_tui/data`, shipped models), so any change to them
 invalidates old rows. The SQL here is portable; everything SQLite-specific is in
-`storage_sqlite`, but for one planner hint (`INDEXED BY` in `quote_groups_of`: SQLite
-picks the primary key there, with or without the `ORDER BY`, and reads every group).
+`storage_sqlite`, the planner hint of `quote_groups_of` included (`index_hint`: SQLite picks
+the primary key there, with or without the `ORDER BY`, and reads every group).
 """
 
 from __future__ import annotations
@@ -1129,13 +1129,13 @@ class Storage:
         paths = list(map(operator.attrgetter("path"), sources))
         try:
             with self._guard("read") as db:
-                version = db.execute("PRAGMA data_version").fetchone()
+                version = backend.data_version(db)
                 known = dict(db.execute(arrivals).fetchall())
             if not known.keys() >= set(paths):
                 with self._guard("written") as db, backend.transaction(db):
                     # again under the write lock if another kabar wrote since (it may
                     # have numbered some); else what was read holds (100k rows at 100k)
-                    if db.execute("PRAGMA data_version").fetchone() != version:
+                    if backend.data_version(db) != version:
                         known = dict(db.execute(arrivals).fetchall())
                     first = max(known.values(), default=-1) + 1
                     new = [source.path for source in sources if source.path not in known]
@@ -1302,7 +1302,7 @@ class Storage:
                 # by the key index: SQLite's own choice, the primary key, read every
                 # group of the corpus (712k at 100k articles, 0.14 s) to find a few
                 "SELECT g.position, g.key, g.text, n.text FROM quote_groups g "
-                "INDEXED BY quote_groups_by_key LEFT JOIN names n "
+                f"{backend.index_hint('quote_groups_by_key')} LEFT JOIN names n "
                 "ON n.corpus = g.corpus AND n.number = g.speaker_name "
                 f"WHERE g.corpus = ? AND g.key IN ({marks}) ORDER BY g.position",
                 (corpus, *part),

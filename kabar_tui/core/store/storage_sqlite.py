@@ -555,6 +555,16 @@ def vacuum(db: sqlite3.Connection) -> None:
     db.execute("VACUUM")
 
 
+def data_version(db: sqlite3.Connection) -> object:
+    """A value that changes when another connection has written to the database since."""
+    return db.execute("PRAGMA data_version").fetchone()
+
+
+def index_hint(index: str) -> str:
+    """The clause after a table's name that makes the planner read it by `index`."""
+    return f"INDEXED BY {index}"
+
+
 def create_wanted(db: sqlite3.Connection, article_ids: list[int]) -> str:
     """A temporary table of (position, article) to join the article records with."""
     db.execute(
