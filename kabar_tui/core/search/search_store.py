@@ -627,7 +627,9 @@ def _save(
 class RecordedRows:
     """Rows to insert (`Rows`), recorded in a file, pickled a batch at a time, by a
     process without the database; `save_recorded` inserts them. Each row's first value,
-    the corpus, is the one the rows are inserted for."""
+    the corpus, is the one the rows are inserted for. Pickle is safe here, unlike in the
+    cache: the file is anonymous (`tempfile.TemporaryFile`, private, never named), written
+    by this kabar's own child and read once by its parent."""
 
     def __init__(self, file: IO[bytes]) -> None:
         self._file = file
