@@ -92,7 +92,6 @@ def _not_grouped_here(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError("quotations grouped in the main process")
 
     monkeypatch.setattr(quote_grouping, "quote_group_numbers", not_here)
-    monkeypatch.setattr(pipeline, "quote_group_numbers", not_here)
 
 
 def test_the_cross_article_stage_groups_quotations_in_a_spawned_process(

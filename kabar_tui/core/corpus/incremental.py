@@ -49,7 +49,6 @@ from kabar_tui.core.corpus.linking import (
     stored_posting,
 )
 from kabar_tui.core.corpus.linking_passages import packed, unpacked
-from kabar_tui.core.corpus.quote_grouping import quote_key
 from kabar_tui.core.corpus.resolve import (
     MIN_FUZZY_KEY,
     NAME_SCORE,
@@ -1014,6 +1013,8 @@ def _merge_quote_groups(
     """The quotation groups the new articles' quotations join (the stored group of the
     same words, `quote_key`) or start, by position (new ones after the stored), each as
     it is now (its text and speaker) with the occurrences it gains."""
+    from kabar_tui.core.corpus.quote_grouping import quote_key  # numpy: not at start
+
     keys = [quote_key(group.text) for group in added]
     stored = storage.quote_groups_of(corpus, keys)
     count = storage.quote_group_count(corpus)

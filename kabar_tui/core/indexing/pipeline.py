@@ -62,7 +62,6 @@ from kabar_tui.core.corpus.digest import (
 from kabar_tui.core.corpus.incremental import commit, plan_update, save_link_state, update
 from kabar_tui.core.corpus.linking import LinkIndex
 from kabar_tui.core.corpus.names_process import SpawnedNames
-from kabar_tui.core.corpus.quote_grouping import quote_group_numbers
 from kabar_tui.core.corpus.quotes_process import QuotesSent, SpawnedQuoteGroups
 from kabar_tui.core.corpus.resolve import (
     Resolution,
@@ -311,7 +310,11 @@ def _grouped_here(work: CorpusWork) -> array[int]:
     """The quotation group numbers from their process, or worked out here (the digests
     hold their rest by then)."""
     grouped = _grouped(work)
-    return quote_group_numbers(work.digest.articles) if grouped is None else grouped
+    if grouped is not None:
+        return grouped
+    from kabar_tui.core.corpus.quote_grouping import quote_group_numbers  # numpy: not at start
+
+    return quote_group_numbers(work.digest.articles)
 
 
 def _spawned_names(work: CorpusWork) -> SpawnedNames | None:
