@@ -119,13 +119,14 @@ def _scored_pairs(
     sizes, low, high = (array("i", part.tobytes()) for part in (lengths, lowest, highest))
     words = chosen.reshape(-1)
     order = np.argsort(words, kind="stable")[np.count_nonzero(words < 0) :]  # keys in order
-    bucket_words = words[order]
-    edges = [0, *(np.flatnonzero(np.diff(bucket_words)) + 1).tolist(), len(order)]
+    cuts = (np.flatnonzero(np.diff(words[order])) + 1).tolist()
+    edges = [0, *cuts, len(order)] if len(order) else []
+    bucket_words = words[order[edges[:-1]]].tolist()  # each bucket's word pair
     by_word = (order // chosen.shape[1]).astype(np.int32)
     del order
     ratio = fuzz.ratio
     lazy: set[int] = set()
-    for begin, end in pairwise(edges):
+    for word, (begin, end) in zip(bucket_words, pairwise(edges), strict=True):
         if end - begin < 2:
             continue
         if end - begin <= _SMALL_BUCKET:
@@ -142,7 +143,7 @@ def _scored_pairs(
             budget = _PAIRS_PER_KEY * (end - begin)
             found = _bounded_pairs(members, lengths, lowest, highest, histograms, budget)
             if found is None:
-                lazy.add(int(bucket_words[begin]))
+                lazy.add(word)
                 continue
             pairs = found
         for j, i in pairs:
