@@ -3,6 +3,7 @@ first index's tail at 100k, on the quotation keys a first index stored (docs/ind
 "quotegroup").
 
     python benchmarks/quote_grouping.py keys CACHE_FILE KEYS_FILE
+    python benchmarks/quote_grouping.py near COUNT BASES KEYS_FILE
     python benchmarks/quote_grouping.py time KEYS_FILE [--save NUMBERS] [--compare NUMBERS]
     PYTHONPATH=OTHER_CHECKOUT python benchmarks/quote_grouping.py time KEYS_FILE ...
 
@@ -10,6 +11,10 @@ first index's tail at 100k, on the quotation keys a first index stored (docs/ind
 fingerprint is checked, so a cache made by other code serves): each article's stored
 quotations in corpus order, keyed by `quote_key`, as the quotation process keys them,
 pickled into KEYS_FILE.
+
+`near` writes COUNT near-duplicate quotations instead (docs/indexing.md, "quotegroup2"):
+BASES random quotations of 18-26 words from 26 words, each copy with 0-3 words changed,
+deleted or inserted (a review's input, seed 7: 20000 3 and 3000 1 are its two cases).
 
 `time` groups them with the code on the path (this checkout's, or another's through
 PYTHONPATH), printing the process's CPU time of the grouping alone, the number of keys
@@ -23,6 +28,7 @@ import argparse
 import hashlib
 import os
 import pickle
+import random
 import sqlite3
 import sys
 import time
@@ -52,6 +58,29 @@ def keys(cache: Path, out: Path) -> None:
         articles += 1
     out.write_bytes(pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL))
     print(f"{articles} articles, {len(found)} quotation keys ({len(set(found))} distinct)")
+
+
+def near(count: int, bases: int, out: Path) -> None:
+    rng = random.Random(7)
+    words = "pemerintah akan menaikkan harga bahan bakar minyak pekan depan kata menteri"
+    words += " keuangan sri mulyani di jakarta pada senin subsidi energi anggaran negara"
+    vocabulary = (words + " rakyat kecil tetap dilindungi").split()
+    chosen = [" ".join(rng.choices(vocabulary, k=rng.randint(18, 26))) for _ in range(bases)]
+    found = []
+    for _ in range(count):
+        changed = rng.choice(chosen).split()
+        for _ in range(rng.randint(0, 3)):
+            kind = rng.random()
+            place = rng.randrange(len(changed))
+            if kind < 0.5:
+                changed[place] = rng.choice(vocabulary)
+            elif kind < 0.75 and len(changed) > 3:
+                del changed[place]
+            else:
+                changed.insert(place, rng.choice(vocabulary))
+        found.append(" ".join(changed))
+    out.write_bytes(pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL))
+    print(f"{len(found)} quotation keys ({len(set(found))} distinct)")
 
 
 def timed(keys_file: Path, save: Path | None, compare: Path | None) -> None:
@@ -84,6 +113,10 @@ def main() -> None:
     read = commands.add_parser("keys")
     read.add_argument("cache", type=Path)
     read.add_argument("out", type=Path)
+    made = commands.add_parser("near")
+    made.add_argument("count", type=int)
+    made.add_argument("bases", type=int)
+    made.add_argument("out", type=Path)
     run = commands.add_parser("time")
     run.add_argument("keys", type=Path)
     run.add_argument("--save", type=Path)
@@ -91,6 +124,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.command == "keys":
         keys(args.cache, args.out)
+    elif args.command == "near":
+        near(args.count, args.bases, args.out)
     else:
         timed(args.keys, args.save, args.compare)
 

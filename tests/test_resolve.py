@@ -5,13 +5,16 @@ from __future__ import annotations
 import random
 from collections import Counter, defaultdict
 
+import numpy as np
 from rapidfuzz import fuzz
 
 from kabar_tui.core.corpus.quote_grouping import (
     MIN_FUZZY_QUOTE,
+    QUOTE_BUCKETS,
     QUOTE_SCORE,
     _quote_buckets,
     _quote_shingles,
+    _scored_pairs,
     key_group_numbers,
 )
 from kabar_tui.core.corpus.resolve import (
@@ -374,6 +377,46 @@ def test_many_equal_and_similar_quotations_group_as_the_reference() -> None:
     numbers = list(key_group_numbers(keys))
     assert numbers == _reference_group_numbers(keys)
     assert 20 < max(numbers) < 1400
+
+
+def test_quotations_reprinted_with_words_changed_group_as_the_reference() -> None:
+    """A few quotations reprinted thousands of times with a few words changed, among
+    unrelated ones: the buckets of near-duplicates are scored lazily, against their groups'
+    first keys, the others in bulk, in one grouping; the groups are the reference's."""
+    rng = random.Random(20)
+    words = ["pemerintah", "akan", "menaikkan", "harga", "bahan", "bakar", "minyak", "pekan"]
+    words += ["depan", "kata", "menteri", "keuangan", "sri", "mulyani", "di", "jakarta"]
+    words += ["pada", "senin", "subsidi", "energi", "anggaran", "negara"]
+    bases = [" ".join(rng.choices(words, k=rng.randint(18, 26))) for _ in range(3)]
+    keys = []
+    for _ in range(3000):
+        if rng.random() < 0.8:
+            changed = rng.choice(bases).split()
+            for _ in range(rng.randint(0, 3)):
+                place = rng.randrange(len(changed))
+                kind = rng.random()
+                if kind < 0.5:
+                    changed[place] = rng.choice(words)
+                elif kind < 0.75:
+                    del changed[place]
+                else:
+                    changed.insert(place, rng.choice(words))
+            keys.append(" ".join(changed))
+        else:
+            keys.append(" ".join(rng.choices(words, k=rng.randint(3, 30))))
+    distinct = list(dict.fromkeys(keys))
+    frequency = Counter(pair for key in distinct for pair in _quote_shingles(key))
+    numbered: dict[str, int] = {}
+    chosen = [[-1] * QUOTE_BUCKETS for _ in distinct]
+    for row, key in zip(chosen, distinct, strict=True):
+        for at, word in enumerate(_quote_buckets(key, frequency)):
+            row[at] = numbered.setdefault(word, len(numbered))
+    matches: dict[int, dict[int, float]] = {}
+    lazy = _scored_pairs(distinct, np.array(chosen, dtype=np.int32), matches)
+    assert lazy and matches  # both ways of scoring are in play
+    numbers = list(key_group_numbers(keys))
+    assert numbers == _reference_group_numbers(keys)
+    assert 100 < max(numbers) < 2000
 
 
 def test_a_story_word_index_expands_a_name_as_looking_through_the_story_does() -> None:

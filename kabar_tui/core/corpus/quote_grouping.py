@@ -8,12 +8,13 @@ from __future__ import annotations
 import math
 import re
 from array import array
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from itertools import chain, pairwise
 
 import numpy as np
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from kabar_tui.core.corpus.digest import ArticleDigest
 
@@ -52,6 +53,7 @@ _CLASSES = 32  # the character classes of a key's histogram (`_class_histograms`
 _DENSE_CLASSES = 16  # the classes summed for every pair of a block (`_block_pairs`)
 _SMALL_BUCKET = 16  # a bucket this small is scored pair by pair, without histograms
 _BOUNDED_AT_ONCE = 1 << 17  # pairs of one bucket bounded in one step (a few MB of arrays)
+_PAIRS_PER_KEY = 8  # a bucket whose bounded pairs outnumber this per key is scored lazily
 
 
 def _class_table() -> np.ndarray:
@@ -85,11 +87,20 @@ def _class_histograms(keys: Sequence[str], lengths: np.ndarray) -> np.ndarray:
 
 def _scored_pairs(
     keys: Sequence[str], chosen: np.ndarray, matches: dict[int, dict[int, float]]
-) -> None:
+) -> set[int]:
     """Into `matches[j][i]` (i < j), fuzz.ratio of every pair of keys that share a bucket
     (a column of `chosen`: the word-pair numbers of each key, -1 for none), the later one
     at least MIN_FUZZY_QUOTE long and the earlier within its length window, when it
-    reaches QUOTE_SCORE (pairs below it are not all scored).
+    reaches QUOTE_SCORE (pairs below it are not all scored); returns the buckets left
+    out (their word-pair numbers), to be scored lazily, as `key_group_numbers` groups.
+
+    A bucket of near-duplicates (one quotation reprinted with a few words changed) has
+    nearly every pair within the bound and the score, so scoring them all is quadratic
+    in its keys, time and memory, where few of them will be a group's first key, the
+    only ones a later key is compared with: when the pairs of a bucket left by the bound
+    outnumber _PAIRS_PER_KEY per key, none of its pairs are scored here, and the grouping
+    scores its keys against its groups' first keys alone, as they come. So `matches`
+    holds at most that many pairs per bucket a key is in (or 120 in a small bucket).
 
     A pair is scored only when the character-class histograms of its keys differ (L1) by
     at most a tenth of their summed length, plus 1: fuzz.ratio is 100 * 2 * LCS / (a + b)
@@ -108,11 +119,14 @@ def _scored_pairs(
     sizes, low, high = (array("i", part.tobytes()) for part in (lengths, lowest, highest))
     words = chosen.reshape(-1)
     order = np.argsort(words, kind="stable")[np.count_nonzero(words < 0) :]  # keys in order
-    edges = [0, *(np.flatnonzero(np.diff(words[order])) + 1).tolist(), len(order)]
+    cuts = (np.flatnonzero(np.diff(words[order])) + 1).tolist()
+    edges = [0, *cuts, len(order)] if len(order) else []
+    bucket_words = words[order[edges[:-1]]].tolist()  # each bucket's word pair
     by_word = (order // chosen.shape[1]).astype(np.int32)
     del order
     ratio = fuzz.ratio
-    for begin, end in pairwise(edges):
+    lazy: set[int] = set()
+    for word, (begin, end) in zip(bucket_words, pairwise(edges), strict=True):
         if end - begin < 2:
             continue
         if end - begin <= _SMALL_BUCKET:
@@ -125,11 +139,18 @@ def _scored_pairs(
                 if low[j] <= sizes[i] <= high[j]
             ]
         else:
-            pairs = _bounded_pairs(by_word[begin:end], lengths, lowest, highest, histograms)
+            members = by_word[begin:end]
+            budget = _PAIRS_PER_KEY * (end - begin)
+            found = _bounded_pairs(members, lengths, lowest, highest, histograms, budget)
+            if found is None:
+                lazy.add(word)
+                continue
+            pairs = found
         for j, i in pairs:
             score = ratio(keys[j], keys[i], score_cutoff=QUOTE_SCORE)
             if score:
                 matches.setdefault(j, {})[i] = score
+    return lazy
 
 
 def _bounded_pairs(
@@ -138,9 +159,11 @@ def _bounded_pairs(
     lowest: np.ndarray,
     highest: np.ndarray,
     histograms: np.ndarray,
-) -> list[tuple[int, int]]:
+    budget: int,
+) -> list[tuple[int, int]] | None:
     """The pairs (j, i) of one bucket's keys (numbers, ascending) as `_scored_pairs` scores
-    them: i < j, j long enough, i in j's length window and within the histogram bound.
+    them: i < j, j long enough, i in j's length window and within the histogram bound;
+    None as soon as more than `budget` pairs are within the bound.
 
     Sorted by length, each pair is bounded once, from its longer key (the later in that
     order) against the run of shorter ones that could be in the window of either; the
@@ -164,6 +187,8 @@ def _bounded_pairs(
         begin = int(starts[first])
         if begin < last - 1:
             longer, shorter = _block_pairs(sizes, starts, counts, first, last, begin)
+            if len(found) + len(longer) > budget:
+                return None
             for one, two in zip(order[longer].tolist(), order[shorter].tolist(), strict=True):
                 j, i = (one, two) if one > two else (two, one)
                 if lengths[j] >= MIN_FUZZY_QUOTE and lowest[j] <= lengths[i] <= highest[j]:
@@ -206,6 +231,35 @@ def _block_pairs(
     return row, column
 
 
+class _FirstKeys:
+    """A lazy bucket's groups' first keys so far (`_scored_pairs`), ordered by length, as
+    main's buckets were: a look-up scores only the keys in a key's length window."""
+
+    __slots__ = ("keys", "lengths", "numbers")
+
+    def __init__(self) -> None:
+        self.lengths = array("i")
+        self.numbers: list[int] = []
+        self.keys: list[str] = []
+
+    def add(self, number: int, key: str) -> None:
+        place = bisect_right(self.lengths, len(key))
+        self.lengths.insert(place, len(key))
+        self.numbers.insert(place, number)
+        self.keys.insert(place, key)
+
+    def scored(self, key: str) -> list[tuple[int, float]]:
+        """The first keys (numbers) in `key`'s length window reaching QUOTE_SCORE, scored."""
+        low = bisect_left(self.lengths, int(len(key) * _SHORTEST) - 1)
+        high = bisect_right(self.lengths, int(len(key) * _LONGEST) + 1)
+        if low >= high:
+            return []
+        found = process.extract(
+            key, self.keys[low:high], scorer=fuzz.ratio, score_cutoff=QUOTE_SCORE, limit=None
+        )
+        return [(self.numbers[low + at], score) for _, score, at in found]
+
+
 def quote_group_numbers(articles: Sequence[ArticleDigest]) -> array[int]:
     """The group of each quotation of `articles`, in their order, groups numbered as first
     met: which quotations are one depends on the quotations alone (not on names), so the
@@ -225,8 +279,11 @@ def key_group_numbers(quote_keys: Sequence[str]) -> array[int]:
 
     Every pair of keys that could join (sharing a pair, in the window, the later long
     enough, reaching QUOTE_SCORE) is scored first, bucket by bucket (`_scored_pairs`, which
-    skips only pairs that cannot reach the score); the keys are then grouped in order from
-    those pairs, with the rules above (docs/indexing.md, "quotegroup").
+    skips only pairs that cannot reach the score), but for buckets of near-duplicates,
+    left lazy; the keys are then grouped in order from those pairs and, in a lazy bucket,
+    from scoring the key against the bucket's groups' first keys then, so either way the
+    candidates are the groups' first keys sharing a bucket that reach the score, with the
+    rules above (docs/indexing.md, "quotegroup" and "quotegroup2").
     """
     index: dict[str, int] = {}
     for key in quote_keys:
@@ -241,24 +298,34 @@ def key_group_numbers(quote_keys: Sequence[str]) -> array[int]:
         chosen += array("i", words + unused[len(words) :])
     del frequency, numbered
     matches: dict[int, dict[int, float]] = {}
-    _scored_pairs(keys, np.frombuffer(chosen, dtype=np.int32).reshape(-1, QUOTE_BUCKETS), matches)
+    lazy = _scored_pairs(
+        keys, np.frombuffer(chosen, dtype=np.int32).reshape(-1, QUOTE_BUCKETS), matches
+    )
+    firsts = {word: _FirstKeys() for word in lazy}  # per lazy bucket: its groups' first keys
     groups = array("i", bytes(4 * len(keys)))
     first_keys = bytearray(len(keys))  # 1 for a group's first key
     count = 0
-    for j in range(len(keys)):
+    for j, key in enumerate(keys):
+        later = chosen[j * QUOTE_BUCKETS : (j + 1) * QUOTE_BUCKETS]
+        found = [(i, score) for i, score in matches.pop(j, {}).items() if first_keys[i]]
+        if len(key) >= MIN_FUZZY_QUOTE:
+            for word in later:
+                if word in firsts:
+                    found += firsts[word].scored(key)
         best: tuple[float, int, int] | None = None
-        for i, score in matches.get(j, {}).items():
-            if first_keys[i]:
-                earlier = set(chosen[i * QUOTE_BUCKETS : (i + 1) * QUOTE_BUCKETS])
-                later = chosen[j * QUOTE_BUCKETS : (j + 1) * QUOTE_BUCKETS]
-                met = next(n for n, word in enumerate(later) if word in earlier)
-                found = (-score, met, groups[i])
-                if best is None or found < best:
-                    best = found
+        for i, score in found:
+            earlier = set(chosen[i * QUOTE_BUCKETS : (i + 1) * QUOTE_BUCKETS])
+            met = next(n for n, word in enumerate(later) if word in earlier)
+            candidate = (-score, met, groups[i])
+            if best is None or candidate < best:
+                best = candidate
         if best is None:
             groups[j] = count
             first_keys[j] = 1
             count += 1
+            for word in later:
+                if word in firsts:
+                    firsts[word].add(j, key)
         else:
             groups[j] = best[2]
     return array("i", [groups[index[key]] for key in quote_keys])
