@@ -42,8 +42,12 @@ NUMBERED_INSIDE += ("quote_occurrences", "corpus_parts")  # its checksums cover 
 LEFT_OUT = ("fingerprint", "corpus_key", "last_used")
 READ_BACK = """
 import json, sys
-from kabar_tui.core.store.export import corpus_to_dict
-from kabar_tui.core.indexing.pipeline import index_corpus
+try:
+    from kabar_tui.core.store.export import corpus_to_dict
+    from kabar_tui.core.indexing.pipeline import index_corpus
+except ImportError:  # a checkout from before core/ was grouped by stage
+    from kabar_tui.core.export import corpus_to_dict
+    from kabar_tui.core.pipeline import index_corpus
 report = index_corpus([sys.argv[1]], keep_articles=True)
 assert report.corpus_from_cache
 print(json.dumps(corpus_to_dict(report.corpus), sort_keys=True, default=str))
