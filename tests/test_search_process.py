@@ -9,14 +9,13 @@ from __future__ import annotations
 import os
 import signal
 import sqlite3
-import threading
 from pathlib import Path
 
 import pytest
 
 from kabar_tui.core.corpus.resolve import ResolvedArticle
 from kabar_tui.core.indexing import pipeline
-from kabar_tui.core.indexing.pipeline import IndexOptions, SpawnMinimums, index_corpus
+from kabar_tui.core.indexing.pipeline import SpawnMinimums
 from kabar_tui.core.processes import spawned
 from kabar_tui.core.search import search_process
 from kabar_tui.core.search.search_process import SpawnedSearch, coded
@@ -24,6 +23,7 @@ from kabar_tui.core.search.search_store import open_search
 from kabar_tui.core.store.storage import Storage, StoredNames
 from kabar_tui.core.store.storage_sqlite import SEARCH_TABLES
 from tests.test_incremental import write_corpus
+from tests.test_names_process import _first_index
 
 pytestmark = pytest.mark.usefixtures("cache_on")
 
@@ -39,39 +39,6 @@ def news(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 # names resolved and the search index built in their processes, however few the articles
 APART = SpawnMinimums(names=1, search=1)
-
-
-def _first_index(
-    news: Path, path: Path, in_thread: bool = False, spawn_min: SpawnMinimums | None = None
-) -> None:
-    options = IndexOptions(spawn_min=spawn_min or SpawnMinimums())
-
-    def run() -> None:
-        with Storage(path) as cache:
-            index_corpus([news], cache=cache, keep_articles=False, options=options)
-
-    if not in_thread:
-        run()
-        return
-    beside = threading.Event()
-    other = threading.Thread(target=beside.wait)  # as the reader's event loop
-    other.start()
-    failed: list[BaseException] = []
-
-    def guarded() -> None:
-        try:
-            run()
-        except BaseException as error:  # pragma: no cover (reported below)
-            failed.append(error)
-
-    try:
-        loader = threading.Thread(target=guarded)
-        loader.start()
-        loader.join()
-        assert not failed, failed
-    finally:
-        beside.set()
-        other.join()
 
 
 def _stored(path: Path) -> dict[str, object]:
