@@ -489,7 +489,8 @@ class IndexOptions:
     corpus_stages: tuple[tuple[str, CorpusStage], ...] = CORPUS_STAGES
     # the corpus stages for articles kept in memory (`keep_articles`)
     finish: Callable[[Corpus], None] = finish_corpus
-    # below these sizes the corpus stages start no process of their own
+    # below these sizes the corpus stages start no process of their own (on the digests;
+    # `finish`, for articles kept in memory, is given the defaults)
     spawn_min: SpawnMinimums = SpawnMinimums()
 
 
