@@ -46,6 +46,7 @@ from benchmarks.names_stage import stored_digests
 from benchmarks.store_results import _status, by_position
 from kabar_tui.core.corpus.resolve import Resolution
 from kabar_tui.core.indexing import pipeline
+from kabar_tui.core.search.search_build import QuotedArticle
 from kabar_tui.core.store import storage
 from kabar_tui.core.store.storage import (
     DB_NAME,
@@ -243,7 +244,7 @@ def copies(cache: Path, count: int, before: bool) -> None:
             rest(digest)
             forms = digest.forms
             quotations = [
-                pipeline._Quoted(article.quotes, names.speakers())
+                QuotedArticle(article.quotes, names.speakers())
                 for article, names in zip(digest.articles, results.articles, strict=True)
             ]
             mentions: dict[tuple[str, str, str], None] = {}

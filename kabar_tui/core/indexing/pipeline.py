@@ -434,7 +434,7 @@ def finish_digest(
     in `times` when given. `read_rest` unpacks the rest of the digests that let go
     of it (`digest.without_rest`) where a stage needs it whole (names resolved here); with
     names resolved in their process it stays packed, for the end of the index to unpack
-    an article at a time (`_SearchRests`).
+    an article at a time (`search_build.DigestQuotations`).
 
     They make millions of short-lived objects beside the million long-lived ones of a big
     corpus and hardly any cycles: the cyclic collector would walk the whole corpus again
@@ -1195,55 +1195,6 @@ def _article_terms(article: Article) -> ArticleTerms:
     return article_terms(article)
 
 
-class _Quoted(NamedTuple):
-    """An article's quotations with their resolved speakers (`search_build.Quotations`)."""
-
-    quotes: Sequence[tuple[str, str | None, int, int, int]]
-    speakers: Sequence[str | None]
-
-
-class _SearchRests:
-    """What the search index reads of the digests' rests: each article's quotations with
-    their resolved speakers, in corpus order (iterated once), then the corpus's
-    `search.mention_names` (`mentions`). A rest held packed (`_HeldRest`) is unpacked as
-    the index reaches its article and let go of after: unpacked all at once, the rests
-    (every quotation and mention form) were held through the whole end of a first index,
-    about 0.4 GB at 100k articles (docs/indexing.md, "endmem"). The digests themselves are
-    not held: only those that hold their rest whole."""
-
-    def __init__(
-        self, digest: CorpusDigest, results: CorpusResults, rest: _HeldRest | None
-    ) -> None:
-        self._whole = [None if held_back(article) else article for article in digest.articles]
-        self._forms = digest.forms
-        self._names = results.articles
-        self._rest = rest
-        self._found: dict[tuple[str, str, str], None] = {}
-        self._done = False
-
-    def __iter__(self) -> Iterator[_Quoted]:
-        forms = self._forms
-        found = self._found
-        for at, (article, names) in enumerate(zip(self._whole, self._names, strict=True)):
-            if article is None:
-                assert self._rest is not None  # held back: its rest is held
-                quotes, _, _, mentioned = self._rest.take(at)
-            else:
-                quotes, mentioned = article.quotes, [forms[code] for code in article.mentions]
-            for (text, label), name in zip(mentioned, names.mention_names(), strict=True):
-                found[name or text, label, text] = None
-            yield _Quoted(quotes, names.speakers())
-        self._done = True
-
-    def mentions(self) -> Iterator[tuple[str, str, str]]:
-        """`search.mention_names` of the corpus, each once, in the order first met: what
-        the search index adds as entities' documents after the corpus's entities. Read
-        once every article's quotations are (`SearchTerms.index` reads them last)."""
-        if not self._done:
-            raise RuntimeError("mention names asked for before every article was read")
-        yield from self._found
-
-
 def _build_search(
     terms: SearchTerms,
     paths: Sequence[str],
@@ -1256,8 +1207,10 @@ def _build_search(
     """The search index made of the words the workers found (`search_build`), in a thread:
     most of it is numpy's sorting, which lets go of the interpreter, so it takes the
     second core while this one stores the corpus's results. The rests `rest` holds
-    packed are unpacked there, an article at a time (`_SearchRests`)."""
-    rests = _SearchRests(digest, results, rest)
+    packed are unpacked there, an article at a time (`DigestQuotations`)."""
+    from kabar_tui.core.search.search_build import DigestQuotations
+
+    rests = DigestQuotations(digest, results.articles, None if rest is None else rest.take)
     return _InThread(
         partial(
             terms.index, paths, rests, rests.mentions(), corpus.entities, options.search_postings

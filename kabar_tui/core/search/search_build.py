@@ -28,18 +28,23 @@ import itertools
 import sys
 import tempfile
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import IO, Protocol
+from typing import IO, TYPE_CHECKING, NamedTuple, Protocol
 
 import numpy as np
 
+from kabar_tui.core.corpus.digest import held_back
 from kabar_tui.core.model import Article, EntityRecord
 from kabar_tui.core.processes.scratch import read_span
 from kabar_tui.core.search.query import KINDS, HitKind
 from kabar_tui.core.search.search import _NO_NUMBER, _PAIR_BASE, _PAIR_BUCKETS
 from kabar_tui.core.search.search_store import KEPT_POSTINGS, SavedSearchIndex
 from kabar_tui.core.textfold import WORD, fold, words
+
+if TYPE_CHECKING:
+    from kabar_tui.core.corpus.digest import CorpusDigest, StoredRest
+    from kabar_tui.core.store.storage import ArticleNames
 
 _KIND_CODE = {kind: code for code, kind in enumerate(KINDS)}
 _DOC_BITS = 31  # a (key, document) pair as key << _DOC_BITS | document, in 64 bits
@@ -113,6 +118,83 @@ class Quotations(Protocol):
     def speakers(self) -> Sequence[str | None]:
         """Each one's canonical speaker, None where it has none."""
         ...
+
+
+class QuotedArticle(NamedTuple):
+    """An article's quotations with their resolved speakers (`Quotations`)."""
+
+    quotes: Sequence[tuple[str, str | None, int, int, int]]
+    speakers: Sequence[str | None]
+
+
+# what `QuotationsRead._articles` gives of each article: its quotations, its mentions'
+# (text, label), their resolved names (None: the text is the name), its speakers
+ReadArticle = tuple[
+    Sequence[tuple[str, str | None, int, int, int]],
+    Sequence[tuple[str, str]],
+    Iterable[str | None],
+    Sequence[str | None],
+]
+
+
+class QuotationsRead:
+    """What the search index reads of the articles' rests, wherever they are read from
+    (`_articles`): each article's quotations with their speakers, in corpus order
+    (iterated once), then the corpus's mention names, gathered on the way (`mentions`)."""
+
+    def __init__(self) -> None:
+        self._found: dict[tuple[str, str, str], None] = {}
+        self._done = False
+
+    def _articles(self) -> Iterator[ReadArticle]:
+        raise NotImplementedError
+
+    def __iter__(self) -> Iterator[QuotedArticle]:
+        found = self._found
+        for quotes, mentioned, names, speakers in self._articles():
+            for (text, label), name in zip(mentioned, names, strict=True):
+                found[name or text, label, text] = None
+            yield QuotedArticle(quotes, speakers)
+        self._done = True
+
+    def mentions(self) -> Iterator[tuple[str, str, str]]:
+        """`search.mention_names` of the corpus, each once, in the order first met: what
+        the search index adds as entities' documents after the corpus's entities. Read
+        once every article's quotations are (`SearchTerms.index` reads them last)."""
+        if not self._done:
+            raise RuntimeError("mention names asked for before every article was read")
+        yield from self._found
+
+
+class DigestQuotations(QuotationsRead):
+    """`QuotationsRead` of a corpus's digests in the main process. A rest held packed
+    (`take` gives it, by the article's place) is unpacked as the index reaches its
+    article and let go of after: unpacked all at once, the rests (every quotation and
+    mention form) were held through the whole end of a first index, about 0.4 GB at 100k
+    articles (docs/indexing.md, "endmem"). The digests themselves are not held: only
+    those that hold their rest whole."""
+
+    def __init__(
+        self,
+        digest: CorpusDigest,
+        names: Sequence[ArticleNames],
+        take: Callable[[int], StoredRest] | None,
+    ) -> None:
+        super().__init__()
+        self._whole = [None if held_back(article) else article for article in digest.articles]
+        self._forms = digest.forms
+        self._names = names
+        self._take = take
+
+    def _articles(self) -> Iterator[ReadArticle]:
+        forms = self._forms
+        for at, (article, names) in enumerate(zip(self._whole, self._names, strict=True)):
+            if article is None:
+                assert self._take is not None  # held back: its rest is held
+                quotes, _, _, mentioned = self._take(at)
+            else:
+                quotes, mentioned = article.quotes, [forms[code] for code in article.mentions]
+            yield quotes, mentioned, names.mention_names(), names.speakers()
 
 
 @dataclass(slots=True)

@@ -24,7 +24,7 @@ import pickle
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from functools import partial
-from typing import IO, NamedTuple, cast
+from typing import IO, cast
 
 from kabar_tui.core.corpus.digest import unpack_rest
 from kabar_tui.core.corpus.resolve import ResolvedArticle
@@ -39,7 +39,13 @@ from kabar_tui.core.processes.spawned import (
     write_json,
     write_message,
 )
-from kabar_tui.core.search.search_build import ArticleTerms, SearchTerms, _Gathered
+from kabar_tui.core.search.search_build import (
+    ArticleTerms,
+    QuotationsRead,
+    ReadArticle,
+    SearchTerms,
+    _Gathered,
+)
 from kabar_tui.core.search.search_store import (
     PreparedSearch,
     RecordedRows,
@@ -149,45 +155,25 @@ def _bytes(names: ResolvedArticle, typecode: str, rest: bytes) -> bytes:
     return codes.tobytes() + rest
 
 
-class _Quoted(NamedTuple):
-    quotes: Sequence[tuple[str, str | None, int, int, int]]
-    speakers: Sequence[str | None]
+class _Received(QuotationsRead):
+    """`QuotationsRead` of the rows sent: each article's rest unpacked as it is reached,
+    its mention codes read into the names the main process sent."""
 
-
-class _Received:
-    """Each article's quotations with their speakers, in corpus order (iterated once, its
-    rest unpacked as it is reached), then the corpus's mention names (`mentions`): what
-    `pipeline._SearchRests` gives the build in the main process."""
-
-    def __init__(
-        self,
-        rows: Iterator[tuple[list, bytes]],
-        codes: str,
-        names: list[str],
-    ) -> None:
+    def __init__(self, rows: Iterator[tuple[list, bytes]], codes: str, names: list[str]) -> None:
+        super().__init__()
         self._rows = rows
         self._codes = codes
         self._names = names
-        self._found: dict[tuple[str, str, str], None] = {}
-        self._done = False
 
-    def __iter__(self) -> Iterator[_Quoted]:
-        names, found = self._names, self._found
+    def _articles(self) -> Iterator[ReadArticle]:
+        names = self._names
         size = array(self._codes).itemsize
         for row, data in self._rows:
             count, speakers = row[8], row[9]
             codes = array(self._codes)
             codes.frombytes(data[: size * count])
             quotes, _, _, mentioned = unpack_rest(data[size * count :])
-            for (text, label), code in zip(mentioned, codes, strict=True):
-                found[names[code] or text, label, text] = None
-            yield _Quoted(quotes, speakers)
-        self._done = True
-
-    def mentions(self) -> Iterator[tuple[str, str, str]]:
-        if not self._done:
-            raise RuntimeError("mention names asked for before every article was read")
-        yield from self._found
+            yield quotes, mentioned, [names[code] for code in codes], speakers
 
 
 def work(inbound: IO[bytes]) -> PreparedSearch:
