@@ -308,8 +308,9 @@ def _posting_lists(index: SearchIndex) -> Iterable[tuple[int, array]]:
     return index.postings.items()
 
 
-def _arrays(index: SearchIndex, articles: Sequence[int], split: Split) -> dict[str, bytes]:
-    """The per-document columns, the vocabulary and the string tables, as BLOBs."""
+def _arrays(index: SearchIndex, split: Split) -> dict[str, bytes]:
+    """The per-document columns, the vocabulary and the string tables, as BLOBs; but for
+    `articles` (`_article_numbers`), known once the corpus is stored."""
     words = index.words.data() if isinstance(index.words, _OldWords) else _Strings.of(index.words)
     entity = _KIND_CODE[HitKind.ENTITY]
     # found in C: a Python loop over every document (1.5M at 100k articles) was most of
@@ -349,8 +350,12 @@ def _arrays(index: SearchIndex, articles: Sequence[int], split: Split) -> dict[s
         "outlet_texts": outlet_texts.data,
         "outlet_offsets": _to_bytes(outlet_texts.offsets),
         "article_outlets": _to_bytes(article_outlets),
-        "articles": _to_bytes(array("q", articles)),
     }
+
+
+def _article_numbers(members: Sequence[tuple[int, str]]) -> bytes:
+    """The `articles` array: the stored number of each of the index's articles, in order."""
+    return _to_bytes(array("q", [article for article, _ in members]))
 
 
 @dataclass(slots=True, frozen=True)
@@ -575,7 +580,7 @@ def prepare_search(index: SearchIndex) -> PreparedSearch:
     split = _split_of(index)
     # An index that cannot be appended to is one segment, tail and all.
     cut = split or Split(len(index), len(index.words), len(index.labels))
-    arrays = _arrays(index, [], cut)
+    arrays = _arrays(index, cut)
     return PreparedSearch(list(index.article_ids), _counts(index), split, cut, arrays)
 
 
@@ -607,8 +612,7 @@ def _save(
             ).fetchall()
             if [article_id for _, article_id in members] != prepared.article_ids:
                 return False
-            arrays = dict(prepared.arrays)
-            arrays["articles"] = _to_bytes(array("q", [article for article, _ in members]))
+            arrays = {**prepared.arrays, "articles": _article_numbers(members)}
             split, cut, documents = prepared.split, prepared.cut, prepared.counts.documents
             with backend.transaction(db):
                 _delete(db, corpus)
@@ -859,7 +863,7 @@ def append_search(storage: Storage, key: str, entities: Sequence[EntityRecord]) 
     split = _split_of(index)
     if split is None:
         return False
-    arrays = _arrays(index, [article for article, _ in members], split)
+    arrays = _arrays(index, split) | {"articles": _article_numbers(members)}
     old = header.split
     try:
         with storage.guard("written") as db, backend.transaction(db):
